@@ -1,0 +1,179 @@
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import type { AppInfo } from '../../shared/contract/app-schema'
+import { APP_IDENTITY } from '../../shared/app-identity'
+import type { CliSetting } from '../config/config-resolver'
+import { createConfigService, type ConfigService } from '../config/config-service'
+import { configHandlers } from '../config/config-handlers'
+import { loadConfig } from '../config/load-config'
+import type { SettingKey } from '../config/setting-definitions'
+import { openDatabase, type Db } from '../db/database'
+import { acquireInstanceLock, describeOwner, type InstanceLock, type InstanceOwner } from '../db/instance-lock'
+import { bundledMigrations, migrate } from '../db/migrations'
+import { createEventBus, type EventBus } from '../events/event-bus'
+import { createLogger, type Logger } from '../log/logger'
+import { createRotatingFileSink, type RotatingFileSink } from '../log/rotating-file-sink'
+import { resolveDataDir, type PlatformInfo } from '../platform/data-dir'
+import { createDispatcher, type Dispatcher } from '../rpc/dispatcher'
+import type { Handlers } from '../rpc/handler-types'
+import { appHandlers } from './app-handlers'
+import type { StartupError } from './startup-error'
+
+export interface CoreOptions {
+  readonly hostKind: InstanceOwner['kind']
+  readonly dataDirFlag?: string
+  readonly cliSettings: ReadonlyMap<SettingKey, CliSetting>
+  readonly platform: PlatformInfo
+  readonly appVersion: string
+  readonly nativeBinding?: string
+}
+
+export interface Core {
+  readonly dispatcher: Dispatcher
+  readonly events: EventBus
+  readonly config: ConfigService
+  readonly log: Logger
+  readonly db: Db
+  info(): AppInfo
+  /** Tells a second instance where this one can be reached. */
+  announce(url: string): void
+  close(): void
+}
+
+export type CoreStart = { readonly ok: true; readonly core: Core } | { readonly ok: false; readonly error: StartupError }
+
+export const DATABASE_FILE = 'kos.db'
+
+/**
+ * The composition root of the Electron-free core: every service is built
+ * here, once, and handed to the ones that need it. Nothing in the core
+ * constructs its own dependencies or runs anything at import time.
+ */
+export function startCore(options: CoreOptions): CoreStart {
+  const dataDir = resolveDataDir(options.dataDirFlag, options.platform)
+  try {
+    mkdirSync(dataDir.path, { recursive: true })
+  } catch (error) {
+    return fail({ kind: 'data_dir_unusable', message: `The data dir ${dataDir.path} cannot be created (${(error as Error).message}). Pick another with --data-dir or KOS_DATA_DIR.` })
+  }
+
+  const startedAt = new Date().toISOString()
+  const owner: InstanceOwner = { pid: process.pid, kind: options.hostKind, startedAt }
+  const attempt = acquireInstanceLock(dataDir.path, owner, options.nativeBinding)
+  if (!attempt.ok) {
+    return fail({
+      kind: 'instance_locked',
+      owner: attempt.owner,
+      message: `The data dir ${dataDir.path} is in use by ${describeOwner(attempt.owner)}. Use that instance, stop it first, or start this one with another --data-dir.`
+    })
+  }
+  const lock = attempt.lock
+
+  const loaded = loadConfig({ dataDir, cli: options.cliSettings, env: options.platform.env })
+  if (!loaded.ok) {
+    lock.release()
+    return fail({ kind: 'config_invalid', problems: loaded.messages, message: `Settings were refused:\n  ${loaded.messages.join('\n  ')}` })
+  }
+
+  const sink = createRotatingFileSink({
+    dir: join(dataDir.path, 'logs'),
+    name: 'kos',
+    maxBytes: loaded.resolved.values['log.maxFileMb'] * 1024 * 1024,
+    maxFiles: loaded.resolved.values['log.maxFiles']
+  })
+  const logging = createLogger(sink, loaded.resolved.values['log.level'])
+  const log = logging.logger.child({ host: options.hostKind, pid: process.pid })
+
+  const databaseFile = join(dataDir.path, DATABASE_FILE)
+  const opened = openStore(databaseFile, options.nativeBinding)
+  if (!opened.ok) {
+    log.error('database refused', { reason: opened.error.message })
+    sink.close()
+    lock.release()
+    return opened
+  }
+  const { db, schemaVersion } = opened
+
+  const events = createEventBus((error) => log.error('event listener failed', { error }))
+  const config = createConfigService({ inputs: loaded.inputs, resolved: loaded.resolved, dataDir })
+  config.onChange((snapshot) => {
+    logging.setLevel(config.get('log.level'))
+    events.emit('config.changed', snapshot)
+  })
+
+  const info = (): AppInfo => ({
+    productName: APP_IDENTITY.productName,
+    version: options.appVersion,
+    platform: `${process.platform}-${process.arch}`,
+    pid: process.pid,
+    startedAt,
+    dataDir: dataDir.path,
+    databaseFile,
+    logFile: sink.file,
+    schemaVersion
+  })
+
+  const handlers: Handlers = { ...appHandlers(info), ...configHandlers(config) }
+  const dispatcher = createDispatcher(handlers, log)
+  log.info('core started', { data_dir: dataDir.path, data_dir_source: dataDir.source.kind, profile: config.get('profile'), schema_version: schemaVersion })
+
+  return { ok: true, core: assemble({ dispatcher, events, config, log, db, info, lock, owner, sink }) }
+}
+
+function assemble(parts: {
+  dispatcher: Dispatcher
+  events: EventBus
+  config: ConfigService
+  log: Logger
+  db: Db
+  info: () => AppInfo
+  lock: InstanceLock
+  owner: InstanceOwner
+  sink: RotatingFileSink
+}): Core {
+  let closed = false
+  return {
+    dispatcher: parts.dispatcher,
+    events: parts.events,
+    config: parts.config,
+    log: parts.log,
+    db: parts.db,
+    info: parts.info,
+    announce: (url) => parts.lock.describe({ ...parts.owner, url }),
+    close() {
+      if (closed) return
+      closed = true
+      parts.log.info('core stopped')
+      parts.db.close()
+      parts.lock.release()
+      parts.sink.close()
+    }
+  }
+}
+
+function openStore(file: string, nativeBinding: string | undefined): { ok: true; db: Db; schemaVersion: number } | { ok: false; error: StartupError } {
+  let db: Db
+  try {
+    db = openDatabase(file, nativeBinding ? { nativeBinding } : {})
+  } catch (error) {
+    return fail({ kind: 'db_unusable', message: `The database ${file} cannot be opened (${(error as Error).message}). Check the file's permissions, or restore it from a backup.` })
+  }
+  try {
+    const outcome = migrate(db, bundledMigrations())
+    if (!outcome.ok) {
+      db.close()
+      return fail({
+        kind: 'db_too_new',
+        message: `The database ${file} has schema version ${outcome.dbVersion}, but this app knows versions up to ${outcome.appVersion}: it was written by a newer Knowledge OS. Update the app, or start with another --data-dir.`
+      })
+    }
+    return { ok: true, db, schemaVersion: outcome.version }
+  } catch (error) {
+    db.close()
+    return fail({ kind: 'db_unusable', message: `The database ${file} could not be brought up to date (${(error as Error).message}). It was left at its last complete version.` })
+  }
+}
+
+function fail(error: StartupError): { ok: false; error: StartupError } {
+  return { ok: false, error }
+}

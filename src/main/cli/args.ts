@@ -1,0 +1,79 @@
+import { DATA_DIR_FLAG } from '../platform/data-dir'
+import type { CliSetting } from '../config/config-resolver'
+import { SETTINGS, SETTING_KEYS, isSettingKey, type SettingKey } from '../config/setting-definitions'
+
+export interface ParsedArgs {
+  readonly positionals: readonly string[]
+  readonly dataDir?: string
+  readonly settings: ReadonlyMap<SettingKey, CliSetting>
+  readonly json: boolean
+  readonly help: boolean
+  readonly version: boolean
+}
+
+export type ArgsParse = { readonly ok: true; readonly args: ParsedArgs } | { readonly ok: false; readonly message: string }
+
+const SETTING_BY_FLAG = new Map<string, SettingKey>(
+  SETTING_KEYS.flatMap((key) => {
+    const flag = SETTINGS[key].flag
+    return flag ? [[flag, key] as const] : []
+  })
+)
+
+/**
+ * Reads `--flag value`, `--flag=value`, boolean flags without a value, and
+ * `--set key=value` for any setting. Strict mode (the CLI) refuses unknown
+ * flags; lenient mode (Electron, whose argv carries Chromium switches) skips them.
+ */
+export function parseArgs(argv: readonly string[], strict = true): ArgsParse {
+  const positionals: string[] = []
+  const settings = new Map<SettingKey, CliSetting>()
+  let dataDir: string | undefined
+  let json = false
+  let help = false
+  let version = false
+
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? ''
+    if (!arg.startsWith('--')) {
+      if (arg === '-h') help = true
+      else positionals.push(arg)
+      continue
+    }
+    const eq = arg.indexOf('=')
+    const flag = eq > 0 ? arg.slice(0, eq) : arg
+    const inline = eq > 0 ? arg.slice(eq + 1) : undefined
+    const takeValue = (): string | undefined => {
+      if (inline !== undefined) return inline
+      const next = argv[i + 1]
+      if (next === undefined || next.startsWith('--')) return undefined
+      i++
+      return next
+    }
+
+    if (flag === '--json') json = true
+    else if (flag === '--help') help = true
+    else if (flag === '--version') version = true
+    else if (flag === DATA_DIR_FLAG) {
+      dataDir = takeValue()
+      if (!dataDir) return { ok: false, message: `${DATA_DIR_FLAG} needs a folder path, e.g. ${DATA_DIR_FLAG} ~/kos-data.` }
+    } else if (flag === '--set') {
+      const pair = takeValue() ?? ''
+      const at = pair.indexOf('=')
+      const key = pair.slice(0, at)
+      if (at <= 0 || !isSettingKey(key)) {
+        return { ok: false, message: `--set takes key=value with a known setting key; got "${pair}". Run \`kos config show\` to list the keys.` }
+      }
+      settings.set(key, { flag: `--set ${key}`, raw: pair.slice(at + 1) })
+    } else if (SETTING_BY_FLAG.has(flag)) {
+      const key = SETTING_BY_FLAG.get(flag) as SettingKey
+      const isBoolean = SETTINGS[key].type.kind === 'boolean'
+      const raw = isBoolean ? (inline ?? 'true') : takeValue()
+      if (raw === undefined) return { ok: false, message: `${flag} needs a value (${key}).` }
+      settings.set(key, { flag, raw })
+    } else if (strict) {
+      return { ok: false, message: `Unknown option ${flag}. Run \`kos --help\` for the options.` }
+    }
+  }
+  return { ok: true, args: { positionals, ...(dataDir ? { dataDir } : {}), settings, json, help, version } }
+}

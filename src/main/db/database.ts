@@ -1,0 +1,28 @@
+import Database from 'better-sqlite3'
+
+export type Db = Database.Database
+
+export interface OpenDatabaseOptions {
+  /** Path to a better_sqlite3.node built for the running runtime (Electron's ABI differs from Node's). */
+  readonly nativeBinding?: string
+  readonly busyTimeoutMs?: number
+}
+
+/**
+ * The one connection of this process. WAL lets readers run beside the
+ * writer; foreign keys are off by default in SQLite and on here; the busy
+ * timeout covers the CLI reading while the app writes.
+ */
+export function openDatabase(file: string, options: OpenDatabaseOptions = {}): Db {
+  const db = new Database(file, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {})
+  try {
+    db.pragma('journal_mode = WAL')
+    db.pragma('synchronous = FULL')
+    db.pragma('foreign_keys = ON')
+    db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`)
+  } catch (error) {
+    db.close()
+    throw error
+  }
+  return db
+}

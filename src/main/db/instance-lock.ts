@@ -1,0 +1,69 @@
+import { readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import Database from 'better-sqlite3'
+
+export interface InstanceOwner {
+  readonly pid: number
+  readonly kind: 'electron' | 'headless' | 'cli'
+  readonly startedAt: string
+  readonly url?: string
+}
+
+export interface InstanceLock {
+  /** Records where this instance can be reached, for the message a second instance shows. */
+  describe(owner: InstanceOwner): void
+  release(): void
+}
+
+export type LockAttempt =
+  | { readonly ok: true; readonly lock: InstanceLock }
+  | { readonly ok: false; readonly owner: InstanceOwner | null }
+
+export const LOCK_FILE = 'instance.lock'
+export const OWNER_FILE = 'instance.json'
+
+/**
+ * One instance per data dir. The lock is an exclusive SQLite transaction held
+ * on a small file for the life of the process: the OS drops it when the
+ * process dies, even by kill -9, so no stale lock ever needs clearing, and two
+ * processes starting together cannot both win.
+ */
+export function acquireInstanceLock(dataDir: string, owner: InstanceOwner, nativeBinding?: string): LockAttempt {
+  const lockDb = new Database(join(dataDir, LOCK_FILE), nativeBinding ? { nativeBinding } : {})
+  lockDb.pragma('busy_timeout = 0')
+  try {
+    lockDb.exec('BEGIN EXCLUSIVE')
+  } catch (error) {
+    lockDb.close()
+    if ((error as { code?: string }).code === 'SQLITE_BUSY') return { ok: false, owner: readOwner(dataDir) }
+    throw error
+  }
+  const ownerFile = join(dataDir, OWNER_FILE)
+  const describe = (info: InstanceOwner): void => writeFileSync(ownerFile, JSON.stringify(info))
+  describe(owner)
+  return {
+    ok: true,
+    lock: {
+      describe,
+      release() {
+        rmSync(ownerFile, { force: true })
+        lockDb.exec('ROLLBACK')
+        lockDb.close()
+      }
+    }
+  }
+}
+
+function readOwner(dataDir: string): InstanceOwner | null {
+  try {
+    return JSON.parse(readFileSync(join(dataDir, OWNER_FILE), 'utf8')) as InstanceOwner
+  } catch {
+    return null
+  }
+}
+
+export function describeOwner(owner: InstanceOwner | null): string {
+  if (!owner) return 'another Knowledge OS process'
+  const what = owner.kind === 'electron' ? 'the desktop app' : owner.kind === 'headless' ? 'the headless host' : 'a kos command'
+  return `${what} (pid ${owner.pid}, started ${owner.startedAt}${owner.url ? `, at ${owner.url}` : ''})`
+}

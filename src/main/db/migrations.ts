@@ -1,0 +1,68 @@
+import type { Db } from './database'
+
+export interface Migration {
+  readonly version: number
+  readonly name: string
+  readonly sql: string
+}
+
+export type MigrationOutcome =
+  | { readonly ok: true; readonly version: number; readonly applied: readonly Migration[] }
+  | { readonly ok: false; readonly reason: 'db_too_new'; readonly dbVersion: number; readonly appVersion: number }
+
+const FILE_NAME = /\/(\d{4})_([a-z0-9_]+)\.sql$/
+
+// Bundled at build time so the packaged app and the CLI carry their schema with them.
+const files = import.meta.glob<string>('../../../migrations/*.sql', { eager: true, query: '?raw', import: 'default' })
+
+/** The numbered SQL files of migrations/, in order; numbering gaps or repeats are a build error. */
+export function bundledMigrations(): Migration[] {
+  return parseMigrationFiles(files)
+}
+
+export function parseMigrationFiles(sources: Readonly<Record<string, string>>): Migration[] {
+  const migrations = Object.entries(sources).map(([path, sql]) => {
+    const match = FILE_NAME.exec(path)
+    if (!match?.[1] || !match[2]) throw new Error(`Migration file ${path} must be named NNNN_name.sql`)
+    return { version: Number(match[1]), name: match[2], sql }
+  })
+  migrations.sort((a, b) => a.version - b.version)
+  migrations.forEach((m, index) => {
+    if (m.version !== index + 1) throw new Error(`Migrations must be numbered 1, 2, 3… without gaps; found ${m.version} at position ${index + 1}`)
+  })
+  return migrations
+}
+
+export function schemaVersion(db: Db): number {
+  const row = db.prepare('SELECT COALESCE(MAX(version), 0) AS v FROM schema_migrations').get() as { v: number }
+  return row.v
+}
+
+/**
+ * Applies every migration newer than the database, each in its own
+ * transaction together with its schema_migrations row, so a failure leaves
+ * the database at the last complete version. A database written by a newer
+ * app is refused rather than guessed at.
+ */
+export function migrate(db: Db, migrations: readonly Migration[], now: () => Date = () => new Date()): MigrationOutcome {
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version    INTEGER PRIMARY KEY,
+    name       TEXT NOT NULL,
+    applied_at TEXT NOT NULL
+  ) STRICT`)
+  const current = schemaVersion(db)
+  const latest = migrations.at(-1)?.version ?? 0
+  if (current > latest) return { ok: false, reason: 'db_too_new', dbVersion: current, appVersion: latest }
+
+  const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)')
+  const applied: Migration[] = []
+  for (const migration of migrations) {
+    if (migration.version <= current) continue
+    db.transaction(() => {
+      db.exec(migration.sql)
+      record.run(migration.version, migration.name, now().toISOString())
+    }).immediate()
+    applied.push(migration)
+  }
+  return { ok: true, version: Math.max(current, latest), applied }
+}

@@ -1,0 +1,204 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { HTTP_STATUS_OF, rpcError, type CallResult } from '../../../shared/contract/rpc-error'
+import type { EventBus } from '../../events/event-bus'
+import type { Logger } from '../../log/logger'
+import { isLoopbackHost } from '../../platform/loopback'
+import type { Dispatcher } from '../../rpc/dispatcher'
+import { SESSION_COOKIE, createAccessControl, type AccessControl } from './access'
+import { SECURITY_HEADERS } from './security-headers'
+import { createStaticFiles } from './static-files'
+import { MAX_FRAME_BYTES, createWsTransport } from './ws-transport'
+
+export interface HeadlessHostOptions {
+  readonly dispatcher: Dispatcher
+  readonly events: EventBus
+  readonly log: Logger
+  readonly rendererDir: string
+  readonly bind: string
+  readonly port: number
+  /** When the asked-for port is taken, take a free one instead of failing (only for the default port). */
+  readonly portFallback: boolean
+  readonly allowRemote: boolean
+  readonly access?: AccessControl
+}
+
+export interface HeadlessHost {
+  readonly origin: string
+  /** Opens the app with full access. */
+  readonly url: string
+  readonly readOnlyUrl: string
+  readonly access: AccessControl
+  close(): Promise<void>
+}
+
+export type HostStart = { readonly ok: true; readonly host: HeadlessHost } | { readonly ok: false; readonly message: string }
+
+const UNAUTHORIZED_HINT = 'Open the URL printed by `kos serve` (it carries ?token=…), or send the header "Authorization: Bearer <token>".'
+
+/**
+ * Serves the built renderer and carries the contract over a WebSocket at
+ * /rpc (and a plain HTTP POST API at /api/call/<name> for scripts). Every
+ * request needs a token or the session cookie a token was exchanged for.
+ */
+export async function startHeadlessHost(options: HeadlessHostOptions): Promise<HostStart> {
+  const access = options.access ?? createAccessControl()
+  const files = createStaticFiles(options.rendererDir)
+  const ws = createWsTransport(options.dispatcher)
+  const unsubscribe = options.events.subscribe((frame) => ws.broadcast(frame))
+  let origin = ''
+
+  const hostAccepted = (req: IncomingMessage): boolean => {
+    if (options.allowRemote) return true
+    const host = req.headers.host ?? ''
+    const name = host.replace(/:\d+$/, '')
+    return isLoopbackHost(name) && host.endsWith(`:${new URL(origin).port}`)
+  }
+  const originAccepted = (req: IncomingMessage): boolean => {
+    const from = req.headers.origin
+    return from === undefined || from === origin || (options.allowRemote && from === `http://${req.headers.host}`)
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      options.log.error('headless request failed', { error, path: req.url })
+      if (!res.headersSent) sendJson(res, 500, { ok: false, error: rpcError('internal', 'The host failed to answer; see the log.') })
+      else res.destroy()
+    })
+  })
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value)
+    if (!hostAccepted(req)) return sendText(res, 421, `Host "${req.headers.host ?? ''}" is not served here; use ${origin}.`)
+    const url = new URL(req.url ?? '/', origin)
+
+    const token = url.searchParams.get('token')
+    if (token !== null && req.method === 'GET') {
+      const session = access.openSession(token)
+      if (!session) return sendText(res, 401, `That token is not valid for this run of the host. ${UNAUTHORIZED_HINT}`)
+      url.searchParams.delete('token')
+      res.setHeader('Set-Cookie', `${SESSION_COOKIE}=${session}; HttpOnly; SameSite=Strict; Path=/`)
+      res.setHeader('Location', `${url.pathname}${url.search}${url.hash}`)
+      res.writeHead(303).end()
+      return
+    }
+
+    const auth = access.authenticate(req)
+    if (!auth.ok) return sendText(res, 401, `Not signed in. ${UNAUTHORIZED_HINT}`)
+
+    if (url.pathname.startsWith('/api/')) {
+      res.setHeader('Cache-Control', 'no-store')
+      if (url.pathname === '/api/session' && req.method === 'GET') return sendJson(res, 200, { scopes: [...auth.scopes] })
+      const name = /^\/api\/call\/([\w.-]+)$/.exec(url.pathname)?.[1]
+      if (!name) return sendJson(res, 404, { ok: false, error: rpcError('not_found', `No API route ${url.pathname}. Calls are POST /api/call/<name>.`) })
+      if (req.method !== 'POST') return sendJson(res, 405, { ok: false, error: rpcError('bad_request', `Use POST for /api/call/${name}.`) })
+      if (!originAccepted(req)) return sendJson(res, 403, { ok: false, error: rpcError('forbidden', `Requests from origin ${req.headers.origin ?? ''} are not accepted.`) })
+      const body = await readBody(req)
+      const caller = { scopes: auth.scopes, transport: 'http' as const }
+      if (!body.ok) return sendResult(res, options.dispatcher.rejectUndecodable(body.reason, caller).result)
+      return sendResult(res, await options.dispatcher.call(name, body.value, caller))
+    }
+
+    if (req.method !== 'GET' && req.method !== 'HEAD') return sendText(res, 405, 'Only GET is served here.')
+    const file = await files.get(url.pathname)
+    if (!file) return sendText(res, 404, `Nothing at ${url.pathname}.`)
+    res.setHeader('Content-Type', file.contentType)
+    res.setHeader('Cache-Control', file.immutable ? 'public, max-age=31536000, immutable' : 'no-store')
+    res.writeHead(200).end(req.method === 'HEAD' ? undefined : file.body)
+  }
+
+  server.on('upgrade', (req, socket, head) => {
+    const refuse = (status: number, text: string): void => {
+      socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`)
+    }
+    if (!hostAccepted(req)) return refuse(421, 'Misdirected Request')
+    if (new URL(req.url ?? '/', origin).pathname !== '/rpc') return refuse(404, 'Not Found')
+    if (!originAccepted(req)) return refuse(403, 'Forbidden')
+    const auth = access.authenticate(req)
+    if (!auth.ok) return refuse(401, 'Unauthorized')
+    ws.accept(req, socket, head, auth.scopes)
+  })
+
+  const listening = await listen(server, options.bind, options.port, options.portFallback)
+  if (!listening.ok) {
+    unsubscribe()
+    ws.close()
+    return listening
+  }
+  const display = options.bind.includes(':') ? `[${options.bind}]` : options.bind
+  origin = `http://${display}:${listening.port}`
+  options.log.info('headless host listening', { origin, allow_remote: options.allowRemote })
+
+  return {
+    ok: true,
+    host: {
+      origin,
+      url: `${origin}/?token=${access.fullToken}`,
+      readOnlyUrl: `${origin}/?token=${access.readOnlyToken}`,
+      access,
+      close: () =>
+        new Promise<void>((resolve) => {
+          unsubscribe()
+          ws.close()
+          server.close(() => resolve())
+          server.closeAllConnections()
+        })
+    }
+  }
+}
+
+async function listen(
+  server: ReturnType<typeof createServer>,
+  bind: string,
+  port: number,
+  fallback: boolean
+): Promise<{ ok: true; port: number } | { ok: false; message: string }> {
+  const attempt = (p: number): Promise<NodeJS.ErrnoException | null> =>
+    new Promise((resolve) => {
+      const onError = (error: NodeJS.ErrnoException): void => resolve(error)
+      server.once('error', onError)
+      server.listen(p, bind, () => {
+        server.off('error', onError)
+        resolve(null)
+      })
+    })
+  let error = await attempt(port)
+  if (error?.code === 'EADDRINUSE' && fallback) error = await attempt(0)
+  if (error) {
+    const hint = error.code === 'EADDRINUSE' ? 'Stop the program using it, or pass --port 0 to take a free port.' : 'Check host.bind and host.port.'
+    return { ok: false, message: `The headless host cannot listen on ${bind}:${port} (${error.code ?? error.message}). ${hint}` }
+  }
+  return { ok: true, port: (server.address() as AddressInfo).port }
+}
+
+async function readBody(req: IncomingMessage): Promise<{ ok: true; value: unknown } | { ok: false; reason: string }> {
+  const chunks: Buffer[] = []
+  let size = 0
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length
+    if (size > MAX_FRAME_BYTES) return { ok: false, reason: `larger than ${MAX_FRAME_BYTES} bytes` }
+    chunks.push(chunk as Buffer)
+  }
+  const text = Buffer.concat(chunks).toString('utf8')
+  if (text.trim() === '') return { ok: true, value: {} }
+  try {
+    return { ok: true, value: JSON.parse(text) }
+  } catch (error) {
+    return { ok: false, reason: `not JSON (${(error as Error).message})` }
+  }
+}
+
+function sendResult(res: ServerResponse, result: CallResult<unknown>): void {
+  sendJson(res, result.ok ? 200 : HTTP_STATUS_OF[result.error.code], result)
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  res.setHeader('Content-Type', 'application/json; charset=utf-8')
+  res.writeHead(status).end(JSON.stringify(body))
+}
+
+function sendText(res: ServerResponse, status: number, text: string): void {
+  res.setHeader('Content-Type', 'text/plain; charset=utf-8')
+  res.setHeader('Cache-Control', 'no-store')
+  res.writeHead(status).end(`${text}\n`)
+}

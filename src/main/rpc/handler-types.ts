@@ -1,0 +1,20 @@
+import type { CallName, CallOutput, CallParsedInput } from '../../shared/contract/contract'
+import type { Scope } from '../../shared/contract/define'
+import type { Logger } from '../log/logger'
+
+export type Transport = 'ipc' | 'ws' | 'http'
+
+export interface CallContext {
+  readonly scopes: ReadonlySet<Scope>
+  readonly transport: Transport
+  readonly correlationId: string
+  /** Already carries correlation_id and the call name. */
+  readonly log: Logger
+}
+
+export type Handler<N extends CallName> = (input: CallParsedInput<N>, ctx: CallContext) => CallOutput<N> | Promise<CallOutput<N>>
+
+export type Handlers = { readonly [N in CallName]: Handler<N> }
+
+/** The handlers of one capability: every call whose name starts with `<prefix>.`. */
+export type HandlersFor<P extends string> = { readonly [N in CallName as N extends `${P}.${string}` ? N : never]: Handler<N> }

@@ -1,0 +1,36 @@
+import { useCallback, useEffect, useState } from 'react'
+import { VIEWS, viewFromHash, type ViewId } from './views'
+
+/**
+ * The current view lives in the URL hash, so reload, back/forward and a
+ * bookmarked headless URL all land on the same view. Alt+1…7 (and Cmd/Ctrl+1…7
+ * where the browser leaves them to the page) switch views from anywhere.
+ */
+export function useViewRoute(): { view: ViewId; go: (view: ViewId) => void } {
+  const [view, setView] = useState<ViewId>(() => viewFromHash(location.hash))
+
+  useEffect(() => {
+    const onHash = (): void => setView(viewFromHash(location.hash))
+    window.addEventListener('hashchange', onHash)
+    return () => window.removeEventListener('hashchange', onHash)
+  }, [])
+
+  const go = useCallback((next: ViewId) => {
+    location.hash = `#/${next}`
+  }, [])
+
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent): void => {
+      if (!(event.altKey || event.metaKey || event.ctrlKey) || event.shiftKey) return
+      const digit = /^Digit([1-9])$/.exec(event.code)?.[1]
+      const target = digit ? VIEWS[Number(digit) - 1] : undefined
+      if (!target) return
+      event.preventDefault()
+      go(target.id)
+    }
+    window.addEventListener('keydown', onKey)
+    return () => window.removeEventListener('keydown', onKey)
+  }, [go])
+
+  return { view, go }
+}

@@ -1,0 +1,25 @@
+export const VIEW_IDS = ['chat', 'tasks', 'board', 'checklist', 'models', 'knowledge', 'settings'] as const
+export type ViewId = (typeof VIEW_IDS)[number]
+
+export interface ViewEntry {
+  readonly id: ViewId
+  readonly label: string
+  readonly glyph: string
+}
+
+export const VIEWS: readonly ViewEntry[] = [
+  { id: 'chat', label: 'Chat', glyph: '💬' },
+  { id: 'tasks', label: 'Tasks', glyph: '☰' },
+  { id: 'board', label: 'Board', glyph: '⚖' },
+  { id: 'checklist', label: 'Checklist', glyph: '✓' },
+  { id: 'models', label: 'Models', glyph: '◈' },
+  { id: 'knowledge', label: 'Knowledge', glyph: '▤' },
+  { id: 'settings', label: 'Settings', glyph: '⚙' }
+]
+
+export const DEFAULT_VIEW: ViewId = 'tasks'
+
+export function viewFromHash(hash: string): ViewId {
+  const id = hash.replace(/^#\/?/, '').split(/[/?]/)[0]
+  return (VIEW_IDS as readonly string[]).includes(id ?? '') ? (id as ViewId) : DEFAULT_VIEW
+}

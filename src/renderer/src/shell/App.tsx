@@ -1,0 +1,37 @@
+import type { ReactNode } from 'react'
+import { useViewRoute } from '../navigation/use-view-route'
+import type { ViewId } from '../navigation/views'
+import { SettingsView } from '../views/settings/SettingsView'
+import { UnbuiltView } from '../views/UnbuiltView'
+import { UNBUILT_VIEWS } from '../views/unbuilt-views'
+import { ConnectionBanner } from './ConnectionBanner'
+import { Sidebar } from './Sidebar'
+import { StatusBar } from './StatusBar'
+
+const BUILT_VIEWS: Readonly<Partial<Record<ViewId, () => ReactNode>>> = {
+  settings: SettingsView
+}
+
+function ViewBody({ view }: { view: ViewId }): ReactNode {
+  const Built = BUILT_VIEWS[view]
+  if (Built) return <Built />
+  const text = UNBUILT_VIEWS[view]
+  return text ? <UnbuiltView text={text} /> : null
+}
+
+export function App(): ReactNode {
+  const { view, go } = useViewRoute()
+  return (
+    <div className="app">
+      <a className="skip-link" href="#main">Skip to content</a>
+      <Sidebar current={view} onSelect={go} />
+      <div className="workspace">
+        <ConnectionBanner />
+        <main id="main" className="view" key={view}>
+          <ViewBody view={view} />
+        </main>
+        <StatusBar />
+      </div>
+    </div>
+  )
+}

@@ -1,0 +1,28 @@
+import type { ReactNode } from 'react'
+import { useAppStore } from '../store/app-store-context'
+
+const MESSAGES = {
+  connecting: 'Connecting to the core…',
+  disconnected: 'Connection to the core lost. Reconnecting — what you see may be out of date.',
+  unauthorized: 'This session has ended. Open the URL printed by `kos serve` again to sign in.'
+} as const
+
+export function ConnectionBanner(): ReactNode {
+  const connection = useAppStore((s) => s.connection)
+  const loadError = useAppStore((s) => s.loadError)
+  if (connection !== 'connected') {
+    return (
+      <div className={`banner banner-${connection}`} role="status">
+        {MESSAGES[connection]}
+      </div>
+    )
+  }
+  if (loadError) {
+    return (
+      <div className="banner banner-error" role="alert">
+        Could not read from the core: {loadError.message}
+      </div>
+    )
+  }
+  return null
+}

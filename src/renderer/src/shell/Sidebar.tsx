@@ -1,0 +1,58 @@
+import { useRef, type KeyboardEvent, type ReactNode } from 'react'
+import { VIEWS, type ViewId } from '../navigation/views'
+
+/**
+ * The view list is one tab stop: arrow keys move between entries, Home/End
+ * jump to the ends, Enter or Space opens the focused one.
+ */
+export function Sidebar({ current, onSelect }: { current: ViewId; onSelect: (view: ViewId) => void }): ReactNode {
+  const refs = useRef<(HTMLAnchorElement | null)[]>([])
+
+  const onKeyDown = (event: KeyboardEvent<HTMLAnchorElement>, index: number): void => {
+    const last = VIEWS.length - 1
+    const next =
+      event.key === 'ArrowDown' ? (index === last ? 0 : index + 1)
+      : event.key === 'ArrowUp' ? (index === 0 ? last : index - 1)
+      : event.key === 'Home' ? 0
+      : event.key === 'End' ? last
+      : null
+    if (next !== null) {
+      event.preventDefault()
+      refs.current[next]?.focus()
+    } else if (event.key === ' ') {
+      event.preventDefault()
+      const view = VIEWS[index]
+      if (view) onSelect(view.id)
+    }
+  }
+
+  return (
+    <nav className="sidebar" aria-label="Views">
+      <div className="brand">
+        <span className="brand-mark" aria-hidden="true">K</span>
+        <span className="brand-name">Knowledge OS</span>
+      </div>
+      <ul role="list">
+        {VIEWS.map((view, index) => (
+          <li key={view.id}>
+            <a
+              ref={(el) => {
+                refs.current[index] = el
+              }}
+              href={`#/${view.id}`}
+              className={view.id === current ? 'nav-item active' : 'nav-item'}
+              aria-current={view.id === current ? 'page' : undefined}
+              tabIndex={view.id === current ? 0 : -1}
+              onKeyDown={(event) => onKeyDown(event, index)}
+              title={`${view.label} (Alt+${index + 1})`}
+            >
+              <span className="nav-glyph" aria-hidden="true">{view.glyph}</span>
+              <span>{view.label}</span>
+              <kbd aria-hidden="true">{index + 1}</kbd>
+            </a>
+          </li>
+        ))}
+      </ul>
+    </nav>
+  )
+}

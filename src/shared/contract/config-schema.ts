@@ -1,0 +1,51 @@
+import { z } from 'zod'
+
+export const SettingValueSchema = z.union([z.string(), z.number(), z.boolean()])
+export type SettingValue = z.infer<typeof SettingValueSchema>
+
+/** Where an effective value came from, highest precedence first: cli > env > user > profile > default. */
+export const SettingSourceSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('cli'), flag: z.string() }),
+  z.strictObject({ kind: z.literal('env'), name: z.string() }),
+  z.strictObject({ kind: z.literal('user'), file: z.string() }),
+  z.strictObject({ kind: z.literal('profile'), profile: z.string() }),
+  z.strictObject({ kind: z.literal('default') })
+])
+export type SettingSource = z.infer<typeof SettingSourceSchema>
+
+export const SettingTypeSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('integer'), min: z.number(), max: z.number(), unit: z.string().optional() }),
+  z.strictObject({ kind: z.literal('boolean') }),
+  z.strictObject({ kind: z.literal('enum'), options: z.array(z.string()).min(1) }),
+  z.strictObject({ kind: z.literal('url') }),
+  z.strictObject({ kind: z.literal('host') })
+])
+export type SettingType = z.infer<typeof SettingTypeSchema>
+
+export const SettingEntrySchema = z.strictObject({
+  key: z.string(),
+  category: z.string(),
+  description: z.string(),
+  type: SettingTypeSchema,
+  value: SettingValueSchema,
+  source: SettingSourceSchema,
+  /** What the user settings file holds for this key, whether or not it wins. */
+  userValue: SettingValueSchema.optional(),
+  /** `restart`: the new value takes effect the next time the app starts. */
+  applies: z.enum(['live', 'restart']),
+  /** False for settings a profile or the settings file may not set (the profile itself is one). */
+  userEditable: z.boolean()
+})
+export type SettingEntry = z.infer<typeof SettingEntrySchema>
+
+export const ConfigSnapshotSchema = z.strictObject({
+  profile: z.string(),
+  profiles: z.array(z.strictObject({ name: z.string(), description: z.string() })),
+  dataDir: z.strictObject({ path: z.string(), source: SettingSourceSchema }),
+  settingsFile: z.string(),
+  settings: z.array(SettingEntrySchema)
+})
+export type ConfigSnapshot = z.infer<typeof ConfigSnapshotSchema>
+
+export const ConfigSetInputSchema = z.strictObject({ key: z.string().min(1), value: SettingValueSchema })
+export const ConfigResetInputSchema = z.strictObject({ key: z.string().min(1) })
