@@ -1,5 +1,5 @@
 import type { PlatformInfo } from '../platform/data-dir'
-import type { ParsedArgs } from './args'
+import type { ParsedArgs } from '../config/cli-args'
 
 /** What a CLI command may touch of the world, passed in so tests can run commands in-process. */
 export interface CommandContext {

@@ -1,6 +1,6 @@
 import { join } from 'node:path'
 import { currentPlatform } from '../platform/data-dir'
-import { parseArgs } from './args'
+import { parseArgs } from '../config/cli-args'
 import { EXIT_USAGE, runKos } from './run-kos'
 import { version as appVersion } from '../../../package.json'
 

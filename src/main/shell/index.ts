@@ -5,7 +5,7 @@ import { app, dialog, ipcMain } from 'electron'
 import { APP_IDENTITY } from '../../shared/app-identity'
 import { IPC_CHANNELS } from '../../shared/contract/wire'
 import { startCore, type Core } from '../app/start-core'
-import { parseArgs } from '../cli/args'
+import { parseArgs } from '../config/cli-args'
 import { currentPlatform } from '../platform/data-dir'
 import { bindIpcHost, rendererUrlMatcher } from './ipc-host'
 import { createMainWindow } from './main-window'
@@ -17,9 +17,14 @@ import { version as appVersion } from '../../../package.json'
 const rendererIndex = join(__dirname, '..', 'renderer', 'index.html')
 const devServerUrl = process.env.ELECTRON_RENDERER_URL
 
+/**
+ * better-sqlite3 in node_modules is built for Node's ABI (tests run there);
+ * `npm start` builds a copy for Electron's ABI and names it here. A packaged
+ * app has its native modules rebuilt for Electron and needs no override.
+ */
 function electronSqliteBinding(): string | undefined {
-  const candidate = process.env.KOS_SQLITE_BINDING ?? join(__dirname, '..', 'native', `electron-${process.versions.modules}`, 'better_sqlite3.node')
-  return existsSync(candidate) ? candidate : undefined
+  const candidate = process.env.KOS_SQLITE_BINDING
+  return candidate && existsSync(candidate) ? candidate : undefined
 }
 
 function start(): void {

@@ -8,7 +8,7 @@ export interface ViewEntry {
 }
 
 export const VIEWS: readonly ViewEntry[] = [
-  { id: 'chat', label: 'Chat', glyph: '💬' },
+  { id: 'chat', label: 'Chat', glyph: '✉' },
   { id: 'tasks', label: 'Tasks', glyph: '☰' },
   { id: 'board', label: 'Board', glyph: '⚖' },
   { id: 'checklist', label: 'Checklist', glyph: '✓' },

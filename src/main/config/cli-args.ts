@@ -1,6 +1,6 @@
 import { DATA_DIR_FLAG } from '../platform/data-dir'
-import type { CliSetting } from '../config/config-resolver'
-import { SETTINGS, SETTING_KEYS, isSettingKey, type SettingKey } from '../config/setting-definitions'
+import type { CliSetting } from './config-resolver'
+import { SETTINGS, SETTING_KEYS, isSettingKey, type SettingKey } from './setting-definitions'
 
 export interface ParsedArgs {
   readonly positionals: readonly string[]

@@ -1,0 +1,49 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createInterface } from 'node:readline'
+import { test as base } from '@playwright/test'
+
+export interface RunningHost {
+  readonly url: string
+  readonly readOnlyUrl: string
+  readonly origin: string
+  readonly fullToken: string
+  readonly readOnlyToken: string
+  readonly dataDir: string
+}
+
+/** The built app's real `kos serve`, on a fresh data dir and a free port, for each test. */
+async function startHost(): Promise<{ host: RunningHost; child: ChildProcess }> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'kos-e2e-'))
+  const child = spawn(process.execPath, [join(__dirname, '..', '..', 'bin', 'kos.js'), 'serve', '--json', '--port', '0', '--data-dir', dataDir], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, KOS_DATA_DIR: '' }
+  })
+  let stderr = ''
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+  const firstLine = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout! }).once('line', resolve)
+    child.once('exit', (code) => reject(new Error(`kos serve exited with ${code}: ${stderr}`)))
+  })
+  const started = JSON.parse(firstLine) as { url: string; readOnlyUrl: string; origin: string }
+  const tokenOf = (url: string): string => new URL(url).searchParams.get('token') ?? ''
+  return {
+    child,
+    host: { ...started, fullToken: tokenOf(started.url), readOnlyToken: tokenOf(started.readOnlyUrl), dataDir }
+  }
+}
+
+export const test = base.extend<{ host: RunningHost }>({
+  host: async ({}, use) => {
+    const { host, child } = await startHost()
+    await use(host)
+    const exited = new Promise((resolve) => child.once('exit', resolve))
+    child.kill('SIGTERM')
+    await exited
+    rmSync(host.dataDir, { recursive: true, force: true })
+  }
+})
+
+export { expect } from '@playwright/test'

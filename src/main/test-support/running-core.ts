@@ -1,0 +1,16 @@
+import { startCore, type Core } from '../app/start-core'
+import type { CliSetting } from '../config/config-resolver'
+import type { SettingKey } from '../config/setting-definitions'
+
+/** A real core on a temporary data dir, as the hosts start it. */
+export function startTestCore(dataDir: string, options: { env?: NodeJS.ProcessEnv; cli?: ReadonlyMap<SettingKey, CliSetting> } = {}): Core {
+  const started = startCore({
+    hostKind: 'headless',
+    dataDirFlag: dataDir,
+    cliSettings: options.cli ?? new Map(),
+    platform: { platform: process.platform, env: options.env ?? {}, home: dataDir },
+    appVersion: '0.0.0-test'
+  })
+  if (!started.ok) throw new Error(started.error.message)
+  return started.core
+}
