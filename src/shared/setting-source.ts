@@ -1,4 +1,4 @@
-import type { SettingSource } from './contract/config-schema'
+import type { SettingSource } from './contract/config-contract'
 
 /** How a setting's source is named to people, in the CLI, the log and the Settings view alike. */
 export function describeSource(source: SettingSource): string {

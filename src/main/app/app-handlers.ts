@@ -1,4 +1,4 @@
-import type { AppInfo } from '../../shared/contract/app-schema'
+import type { AppInfo } from '../../shared/contract/app-contract'
 import type { HandlersFor } from '../rpc/handler-types'
 
 export function appHandlers(info: () => AppInfo): HandlersFor<'app'> {

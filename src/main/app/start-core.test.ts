@@ -16,16 +16,16 @@ const options = (dataDir: string, env: NodeJS.ProcessEnv = {}): CoreOptions => (
 })
 
 describe('core start', () => {
-  it('starts on an empty data dir, creating the database at the latest schema', () => {
+  it('starts on an empty data dir, creating the database at the latest schema', async () => {
     const dir = join(tempDir(), 'nested', 'data')
     const started = startCore(options(dir))
     expect(started.ok).toBe(true)
     if (!started.ok) return
     expect(started.core.info()).toMatchObject({ dataDir: dir, databaseFile: join(dir, DATABASE_FILE), schemaVersion: 1 })
-    started.core.close()
+    await started.core.close()
   })
 
-  it('refuses bad settings with every problem named, and frees the data dir again', () => {
+  it('refuses bad settings with every problem named, and frees the data dir again', async () => {
     const dir = tempDir()
     const started = startCore(options(dir, { KOS_PORT: 'http', KOS_PROFILE: 'turbo' }))
     expect(started).toMatchObject({ ok: false, error: { kind: 'config_invalid' } })
@@ -35,13 +35,13 @@ describe('core start', () => {
     }
     const again = startCore(options(dir))
     expect(again.ok).toBe(true)
-    if (again.ok) again.core.close()
+    if (again.ok) await again.core.close()
   })
 
-  it('refuses a database written by a newer app without changing it', () => {
+  it('refuses a database written by a newer app without changing it', async () => {
     const dir = tempDir()
     const first = startCore(options(dir))
-    if (first.ok) first.core.close()
+    if (first.ok) await first.core.close()
     const raw = new Database(join(dir, DATABASE_FILE))
     raw.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (99, 'future', 'x')").run()
     raw.close()
@@ -51,13 +51,13 @@ describe('core start', () => {
     if (!started.ok) expect(started.error.message).toMatch(/schema version 99, but this app knows versions up to 1.*Update the app/)
   })
 
-  it('refuses a second core on the same data dir', () => {
+  it('refuses a second core on the same data dir', async () => {
     const dir = tempDir()
     const first = startCore(options(dir))
     const second = startCore({ ...options(dir), hostKind: 'cli' })
     expect(second).toMatchObject({ ok: false, error: { kind: 'instance_locked' } })
     if (!second.ok) expect(second.error.message).toMatch(/is in use by the headless host \(pid \d+/)
-    if (first.ok) first.core.close()
+    if (first.ok) await first.core.close()
   })
 
   it('refuses a data dir path that is a file, naming it', () => {

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import type { AppInfo } from '../../shared/contract/app-schema'
+import type { AppInfo } from '../../shared/contract/app-contract'
 import { APP_IDENTITY } from '../../shared/app-identity'
 import type { CliSetting } from '../config/config-resolver'
 import { createConfigService, type ConfigService } from '../config/config-service'
@@ -37,7 +37,8 @@ export interface Core {
   info(): AppInfo
   /** Tells a second instance where this one can be reached. */
   announce(url: string): void
-  close(): void
+  /** Stops the capabilities (newest first, each may finish its work), then closes the store and frees the data dir. */
+  close(): Promise<void>
 }
 
 export type CoreStart = { readonly ok: true; readonly core: Core } | { readonly ok: false; readonly error: StartupError }
@@ -113,11 +114,14 @@ export function startCore(options: CoreOptions): CoreStart {
     schemaVersion
   })
 
+  // Capabilities are built here, each given only the services it needs, and
+  // stopped in reverse order on close.
+  const stoppable: { stop?(): Promise<void> | void }[] = []
   const handlers: Handlers = { ...appHandlers(info), ...configHandlers(config) }
   const dispatcher = createDispatcher(handlers, log)
   log.info('core started', { data_dir: dataDir.path, data_dir_source: dataDir.source.kind, profile: config.get('profile'), schema_version: schemaVersion })
 
-  return { ok: true, core: assemble({ dispatcher, events, config, log, db, info, lock, owner, sink }) }
+  return { ok: true, core: assemble({ dispatcher, events, config, log, db, info, lock, owner, sink, stoppable }) }
 }
 
 function assemble(parts: {
@@ -130,8 +134,9 @@ function assemble(parts: {
   lock: InstanceLock
   owner: InstanceOwner
   sink: RotatingFileSink
+  stoppable: readonly { stop?(): Promise<void> | void }[]
 }): Core {
-  let closed = false
+  let closing: Promise<void> | null = null
   return {
     dispatcher: parts.dispatcher,
     events: parts.events,
@@ -141,12 +146,20 @@ function assemble(parts: {
     info: parts.info,
     announce: (url) => parts.lock.describe({ ...parts.owner, url }),
     close() {
-      if (closed) return
-      closed = true
-      parts.log.info('core stopped')
-      parts.db.close()
-      parts.lock.release()
-      parts.sink.close()
+      closing ??= (async () => {
+        for (const capability of [...parts.stoppable].reverse()) {
+          try {
+            await capability.stop?.()
+          } catch (error) {
+            parts.log.error('capability failed to stop', { error })
+          }
+        }
+        parts.log.info('core stopped')
+        parts.db.close()
+        parts.lock.release()
+        parts.sink.close()
+      })()
+      return closing
     }
   }
 }

@@ -1,5 +1,5 @@
 import { isLoopbackHost } from '../platform/loopback'
-import type { SettingSource, SettingValue } from '../../shared/contract/config-schema'
+import type { SettingSource, SettingValue } from '../../shared/contract/config-contract'
 import { describeSource } from '../../shared/setting-source'
 import { checkValue, parseText, type Checked } from './setting-type'
 import { SETTING_KEYS, SETTINGS, isSettingKey, type ResolvedSettings, type SettingKey } from './setting-definitions'

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import type { ConfigSnapshot } from '../../shared/contract/config-schema'
+import type { ConfigSnapshot } from '../../shared/contract/config-contract'
 import { RpcFailure } from '../../shared/contract/rpc-error'
 import { useTempDirs } from '../test-support/temp-dir'
 import { createConfigService } from './config-service'

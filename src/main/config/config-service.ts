@@ -1,4 +1,4 @@
-import type { ConfigSnapshot, SettingEntry, SettingSource, SettingValue } from '../../shared/contract/config-schema'
+import type { ConfigSnapshot, SettingEntry, SettingSource, SettingValue } from '../../shared/contract/config-contract'
 import { RpcFailure, rpcError } from '../../shared/contract/rpc-error'
 import { formatProblem, resolveConfig, type ConfigInputs, type ResolvedConfig } from './config-resolver'
 import { checkValue } from './setting-type'

@@ -1,4 +1,4 @@
-import type { SettingSource } from '../../shared/contract/config-schema'
+import type { SettingSource } from '../../shared/contract/config-contract'
 import { formatProblem, resolveConfig, type CliSetting, type ConfigInputs, type ResolvedConfig } from './config-resolver'
 import { builtInProfiles } from './profiles'
 import type { SettingKey } from './setting-definitions'

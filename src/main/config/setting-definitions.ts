@@ -1,4 +1,4 @@
-import type { SettingType, SettingValue } from '../../shared/contract/config-schema'
+import type { SettingType, SettingValue } from '../../shared/contract/config-contract'
 
 export interface SettingDefinition<V extends SettingValue = SettingValue> {
   readonly category: string

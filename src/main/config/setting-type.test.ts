@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import type { SettingType } from '../../shared/contract/config-contract'
 import { checkValue, parseText } from './setting-type'
 
 describe('setting types', () => {
@@ -19,7 +20,7 @@ describe('setting types', () => {
   })
 
   it('accepts only the listed options of an enum', () => {
-    const type = { kind: 'enum', options: ['safe', 'fast'] } as const
+    const type: SettingType = { kind: 'enum', options: ['safe', 'fast'] }
     expect(checkValue(type, 'fast')).toEqual({ ok: true, value: 'fast' })
     expect(checkValue(type, 'FAST')).toEqual({ ok: false, expected: 'one of safe, fast' })
   })

@@ -1,5 +1,5 @@
 import { isIP } from 'node:net'
-import type { SettingType, SettingValue } from '../../shared/contract/config-schema'
+import type { SettingType, SettingValue } from '../../shared/contract/config-contract'
 
 export type Checked = { readonly ok: true; readonly value: SettingValue } | { readonly ok: false; readonly expected: string }
 

@@ -1,7 +1,7 @@
 import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { APP_IDENTITY } from '../../shared/app-identity'
-import type { SettingSource } from '../../shared/contract/config-schema'
+import type { SettingSource } from '../../shared/contract/config-contract'
 
 export interface PlatformInfo {
   readonly platform: NodeJS.Platform

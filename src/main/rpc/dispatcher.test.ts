@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { Scope } from '../../shared/contract/define'
 import { RpcFailure, rpcError } from '../../shared/contract/rpc-error'
-import type { ConfigSnapshot } from '../../shared/contract/config-schema'
+import type { ConfigSnapshot } from '../../shared/contract/config-contract'
 import { memoryLogger } from '../test-support/memory-logger'
 import { createDispatcher } from './dispatcher'
 import type { Handlers } from './handler-types'

@@ -18,3 +18,12 @@ export type Handlers = { readonly [N in CallName]: Handler<N> }
 
 /** The handlers of one capability: every call whose name starts with `<prefix>.`. */
 export type HandlersFor<P extends string> = { readonly [N in CallName as N extends `${P}.${string}` ? N : never]: Handler<N> }
+
+/**
+ * What a capability (tasks, models, knowledge, …) hands the composition
+ * root: the handlers of its calls, and how to stop its background work.
+ */
+export interface Capability<P extends string> {
+  readonly handlers: HandlersFor<P>
+  stop?(): Promise<void> | void
+}

@@ -79,7 +79,13 @@ function start(): void {
   })
 
   app.on('window-all-closed', () => app.quit())
-  app.on('will-quit', () => core?.close())
+  let quitting = false
+  app.on('will-quit', (event) => {
+    if (quitting || !core) return
+    event.preventDefault()
+    quitting = true
+    void core.close().finally(() => app.quit())
+  })
 }
 
 start()

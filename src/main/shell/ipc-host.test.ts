@@ -33,7 +33,7 @@ describe('Electron IPC host', () => {
     const { core, invoke } = bound()
     const reply = await invoke(ownFrame, { type: 'call', id: 1, name: 'config.get', input: {} })
     expect(reply).toMatchObject({ type: 'result', id: 1, result: { ok: true, value: { profile: 'balanced' } } })
-    core.close()
+    await core.close()
   })
 
   it('answers malformed payloads with typed errors instead of throwing', async () => {
@@ -43,7 +43,7 @@ describe('Electron IPC host', () => {
       id: 2,
       result: { ok: false, error: { code: 'invalid_input' } }
     })
-    core.close()
+    await core.close()
   })
 
   it('refuses calls from a frame that is not the app window itself', async () => {
@@ -60,13 +60,13 @@ describe('Electron IPC host', () => {
     }
     expect(core.config.get('log.level')).toBe('info')
     expect(records.filter((r) => r.msg === 'ipc call from a foreign frame refused')).toHaveLength(3)
-    core.close()
+    await core.close()
   })
 
-  it('removes its handler when unbound', () => {
+  it('removes its handler when unbound', async () => {
     const { core, unbind, handlers } = bound()
     unbind()
     expect(handlers.size).toBe(0)
-    core.close()
+    await core.close()
   })
 })

@@ -1,43 +1,22 @@
 import type { z } from 'zod'
-import { call, type CallSpec } from './define'
-import { AppInfoSchema, EmptyInputSchema } from './app-schema'
-import { ConfigResetInputSchema, ConfigSetInputSchema, ConfigSnapshotSchema } from './config-schema'
+import type { CallSpec } from './define'
+import { APP_CALLS } from './app-contract'
+import { CONFIG_CALLS, CONFIG_EVENTS } from './config-contract'
 
 /**
  * The one contract between renderer and main. Every call and every pushed
- * event is declared here once; main validates every payload against it, the
- * preload and web bridges carry it, the renderer client is typed by it.
- * Call names are `<capability>.<verb>`: main's handlers are grouped by the prefix.
+ * event is declared once, in its capability's `<capability>-contract.ts`, and
+ * gathered here; main validates every payload against it, the preload and
+ * web bridges carry it, the renderer client is typed by it. Call names are
+ * `<capability>.<verb>`: main's handlers are grouped by that prefix.
  */
 export const CALLS = {
-  'app.info': call({
-    scope: 'read',
-    summary: 'Version, data locations and schema version of the running core.',
-    input: EmptyInputSchema,
-    output: AppInfoSchema
-  }),
-  'config.get': call({
-    scope: 'read',
-    summary: 'Every setting with its effective value and where that value came from.',
-    input: EmptyInputSchema,
-    output: ConfigSnapshotSchema
-  }),
-  'config.set': call({
-    scope: 'write',
-    summary: 'Store a value in the user settings file and re-resolve.',
-    input: ConfigSetInputSchema,
-    output: ConfigSnapshotSchema
-  }),
-  'config.reset': call({
-    scope: 'write',
-    summary: 'Remove a value from the user settings file and re-resolve.',
-    input: ConfigResetInputSchema,
-    output: ConfigSnapshotSchema
-  })
+  ...APP_CALLS,
+  ...CONFIG_CALLS
 } as const satisfies Record<string, CallSpec>
 
 export const EVENTS = {
-  'config.changed': ConfigSnapshotSchema
+  ...CONFIG_EVENTS
 } as const satisfies Record<string, z.ZodType>
 
 export type Calls = typeof CALLS

@@ -31,7 +31,7 @@ export async function serve(ctx: CommandContext): Promise<number> {
   })
   if (!hosting.ok) {
     ctx.err(hosting.message)
-    core.close()
+    await core.close()
     return EXIT_HOST_FAILED
   }
   const { host } = hosting
@@ -47,6 +47,6 @@ export async function serve(ctx: CommandContext): Promise<number> {
 
   await ctx.untilStopped()
   await host.close()
-  core.close()
+  await core.close()
   return 0
 }

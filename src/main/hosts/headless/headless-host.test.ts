@@ -14,7 +14,7 @@ const running: { core: Core; host: HeadlessHost }[] = []
 afterEach(async () => {
   for (const { core, host } of running.splice(0)) {
     await host.close()
-    core.close()
+    await core.close()
   }
 })
 

@@ -1,7 +1,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla'
 import type { KosClient } from '../../../shared/contract/client'
-import type { AppInfo } from '../../../shared/contract/app-schema'
-import type { ConfigSnapshot, SettingValue } from '../../../shared/contract/config-schema'
+import type { AppInfo } from '../../../shared/contract/app-contract'
+import type { ConfigSnapshot, SettingValue } from '../../../shared/contract/config-contract'
 import type { RpcError } from '../../../shared/contract/rpc-error'
 import type { ConnectionStatus } from '../../../shared/contract/wire'
 

@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react'
-import type { SettingEntry, SettingValue } from '../../../../shared/contract/config-schema'
+import type { SettingEntry, SettingValue } from '../../../../shared/contract/config-contract'
 
 /** The editor that fits a setting's type; the core still checks every value it is sent. */
 export function SettingInput(props: {

@@ -1,6 +1,6 @@
 import { useEffect, useId, useState, type ReactNode } from 'react'
 import { describeSource, outranksUserFile } from '../../../../shared/setting-source'
-import type { SettingEntry, SettingValue } from '../../../../shared/contract/config-schema'
+import type { SettingEntry, SettingValue } from '../../../../shared/contract/config-contract'
 import type { RpcError } from '../../../../shared/contract/rpc-error'
 import { useAppStore } from '../../store/app-store-context'
 import { SettingInput } from './SettingInput'

@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react'
 import { describeSource } from '../../../../shared/setting-source'
-import type { SettingEntry } from '../../../../shared/contract/config-schema'
+import type { SettingEntry } from '../../../../shared/contract/config-contract'
 import { ViewHeader } from '../../components/ViewHeader'
 import { useAppStore } from '../../store/app-store-context'
 import { SettingRow } from './SettingRow'

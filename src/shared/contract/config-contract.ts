@@ -1,4 +1,6 @@
 import { z } from 'zod'
+import { EmptyInputSchema } from './app-contract'
+import { call } from './define'
 
 export const SettingValueSchema = z.union([z.string(), z.number(), z.boolean()])
 export type SettingValue = z.infer<typeof SettingValueSchema>
@@ -49,3 +51,28 @@ export type ConfigSnapshot = z.infer<typeof ConfigSnapshotSchema>
 
 export const ConfigSetInputSchema = z.strictObject({ key: z.string().min(1), value: SettingValueSchema })
 export const ConfigResetInputSchema = z.strictObject({ key: z.string().min(1) })
+
+export const CONFIG_CALLS = {
+  'config.get': call({
+    scope: 'read',
+    summary: 'Every setting with its effective value and where that value came from.',
+    input: EmptyInputSchema,
+    output: ConfigSnapshotSchema
+  }),
+  'config.set': call({
+    scope: 'write',
+    summary: 'Store a value in the user settings file and re-resolve.',
+    input: ConfigSetInputSchema,
+    output: ConfigSnapshotSchema
+  }),
+  'config.reset': call({
+    scope: 'write',
+    summary: 'Remove a value from the user settings file and re-resolve.',
+    input: ConfigResetInputSchema,
+    output: ConfigSnapshotSchema
+  })
+} as const
+
+export const CONFIG_EVENTS = {
+  'config.changed': ConfigSnapshotSchema
+} as const

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { call } from './define'
 
 export const AppInfoSchema = z.strictObject({
   productName: z.string(),
@@ -14,3 +15,12 @@ export const AppInfoSchema = z.strictObject({
 export type AppInfo = z.infer<typeof AppInfoSchema>
 
 export const EmptyInputSchema = z.strictObject({})
+
+export const APP_CALLS = {
+  'app.info': call({
+    scope: 'read',
+    summary: 'Version, data locations and schema version of the running core.',
+    input: EmptyInputSchema,
+    output: AppInfoSchema
+  })
+} as const
