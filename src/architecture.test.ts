@@ -18,6 +18,7 @@ const MAIN_RANK: Readonly<Record<string, number>> = {
   events: 1,
   rpc: 1,
   config: 2,
+  health: 2,
   tasks: 3,
   models: 3,
   knowledge: 3,

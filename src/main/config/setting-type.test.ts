@@ -12,6 +12,14 @@ describe('setting types', () => {
     }
   })
 
+  it('reads decimals within bounds and refuses text, NaN and infinity', () => {
+    const type: SettingType = { kind: 'number', min: 0, max: 1 }
+    expect(parseText(type, '0.7')).toEqual({ ok: true, value: 0.7 })
+    expect(parseText(type, '.5')).toEqual({ ok: true, value: 0.5 })
+    for (const raw of ['1.5', 'NaN', 'Infinity', '0x1', '']) expect(parseText(type, raw)).toEqual({ ok: false, expected: 'a number from 0 to 1' })
+    expect(checkValue(type, Number.NaN).ok).toBe(false)
+  })
+
   it('reads the usual words for booleans and nothing else', () => {
     const type = { kind: 'boolean' } as const
     for (const raw of ['true', 'YES', '1', 'on']) expect(parseText(type, raw)).toEqual({ ok: true, value: true })

@@ -11,6 +11,8 @@ export function describeType(type: SettingType): string {
   switch (type.kind) {
     case 'integer':
       return `a whole number from ${type.min} to ${type.max}${type.unit ? ` (${type.unit})` : ''}`
+    case 'number':
+      return `a number from ${type.min} to ${type.max}`
     case 'boolean':
       return 'true or false'
     case 'enum':
@@ -30,6 +32,8 @@ export function checkValue(type: SettingType, value: unknown): Checked {
       return typeof value === 'number' && Number.isInteger(value) && value >= type.min && value <= type.max
         ? { ok: true, value }
         : fail
+    case 'number':
+      return typeof value === 'number' && Number.isFinite(value) && value >= type.min && value <= type.max ? { ok: true, value } : fail
     case 'boolean':
       return typeof value === 'boolean' ? { ok: true, value } : fail
     case 'enum':
@@ -47,6 +51,8 @@ export function parseText(type: SettingType, raw: string): Checked {
   switch (type.kind) {
     case 'integer':
       return checkValue(type, /^[+-]?\d+$/.test(text) ? Number(text) : Number.NaN)
+    case 'number':
+      return checkValue(type, /^[+-]?(\d+\.?\d*|\.\d+)$/.test(text) ? Number(text) : Number.NaN)
     case 'boolean': {
       const word = text.toLowerCase()
       if (TRUE_WORDS.has(word)) return { ok: true, value: true }

@@ -15,7 +15,7 @@ const FILE_NAME = /\/(\d{4})_([a-z0-9_]+)\.sql$/
 // Bundled at build time so the packaged app and the CLI carry their schema with them.
 const files = import.meta.glob<string>('../../../migrations/*.sql', { eager: true, query: '?raw', import: 'default' })
 
-/** The numbered SQL files of migrations/, in order; numbering gaps or repeats are a build error. */
+/** The numbered SQL files of migrations/, in order; a repeated number is a build error. */
 export function bundledMigrations(): Migration[] {
   return parseMigrationFiles(files)
 }
@@ -28,7 +28,7 @@ export function parseMigrationFiles(sources: Readonly<Record<string, string>>): 
   })
   migrations.sort((a, b) => a.version - b.version)
   migrations.forEach((m, index) => {
-    if (m.version !== index + 1) throw new Error(`Migrations must be numbered 1, 2, 3… without gaps; found ${m.version} at position ${index + 1}`)
+    if (index > 0 && migrations[index - 1]?.version === m.version) throw new Error(`Two migration files are numbered ${m.version}; renumber one`)
   })
   return migrations
 }
@@ -39,9 +39,11 @@ export function schemaVersion(db: Db): number {
 }
 
 /**
- * Applies every migration newer than the database, each in its own
- * transaction together with its schema_migrations row, so a failure leaves
- * the database at the last complete version. A database written by a newer
+ * Applies every migration the database has not recorded, in order, each in
+ * its own transaction together with its schema_migrations row, so a failure
+ * leaves the database at the last complete step. Recorded versions rather
+ * than "newer than the highest" decide, so a migration merged with a lower
+ * number than one already applied still runs. A database written by a newer
  * app is refused rather than guessed at.
  */
 export function migrate(db: Db, migrations: readonly Migration[], now: () => Date = () => new Date()): MigrationOutcome {
@@ -54,10 +56,11 @@ export function migrate(db: Db, migrations: readonly Migration[], now: () => Dat
   const latest = migrations.at(-1)?.version ?? 0
   if (current > latest) return { ok: false, reason: 'db_too_new', dbVersion: current, appVersion: latest }
 
+  const recorded = new Set((db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((r) => r.version))
   const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)')
   const applied: Migration[] = []
   for (const migration of migrations) {
-    if (migration.version <= current) continue
+    if (recorded.has(migration.version)) continue
     db.transaction(() => {
       db.exec(migration.sql)
       record.run(migration.version, migration.name, now().toISOString())

@@ -1,6 +1,7 @@
 import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import { createClient } from '../../shared/contract/client'
+import { ClientProvider } from './client-context'
 import { App } from './shell/App'
 import { AppStoreProvider } from './store/app-store-context'
 import { createAppStore } from './store/app-store'
@@ -13,8 +14,10 @@ if (!root) throw new Error('index.html lacks #root')
 
 createRoot(root).render(
   <StrictMode>
-    <AppStoreProvider store={store}>
-      <App />
-    </AppStoreProvider>
+    <ClientProvider client={client}>
+      <AppStoreProvider store={store}>
+        <App />
+      </AppStoreProvider>
+    </ClientProvider>
   </StrictMode>
 )

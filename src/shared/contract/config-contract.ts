@@ -17,6 +17,7 @@ export type SettingSource = z.infer<typeof SettingSourceSchema>
 
 export const SettingTypeSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('integer'), min: z.number(), max: z.number(), unit: z.string().optional() }),
+  z.strictObject({ kind: z.literal('number'), min: z.number(), max: z.number() }),
   z.strictObject({ kind: z.literal('boolean') }),
   z.strictObject({ kind: z.literal('enum'), options: z.array(z.string()).min(1) }),
   z.strictObject({ kind: z.literal('url') }),

@@ -2,6 +2,9 @@ import type { z } from 'zod'
 import type { CallSpec } from './define'
 import { APP_CALLS } from './app-contract'
 import { CONFIG_CALLS, CONFIG_EVENTS } from './config-contract'
+import { KNOWLEDGE_CALLS, KNOWLEDGE_EVENTS } from './knowledge-contract'
+import { MODELS_CALLS, MODELS_EVENTS } from './models-contract'
+import { TASKS_CALLS, TASKS_EVENTS } from './tasks-contract'
 
 /**
  * The one contract between renderer and main. Every call and every pushed
@@ -12,11 +15,17 @@ import { CONFIG_CALLS, CONFIG_EVENTS } from './config-contract'
  */
 export const CALLS = {
   ...APP_CALLS,
-  ...CONFIG_CALLS
+  ...CONFIG_CALLS,
+  ...TASKS_CALLS,
+  ...MODELS_CALLS,
+  ...KNOWLEDGE_CALLS
 } as const satisfies Record<string, CallSpec>
 
 export const EVENTS = {
-  ...CONFIG_EVENTS
+  ...CONFIG_EVENTS,
+  ...TASKS_EVENTS,
+  ...MODELS_EVENTS,
+  ...KNOWLEDGE_EVENTS
 } as const satisfies Record<string, z.ZodType>
 
 export type Calls = typeof CALLS

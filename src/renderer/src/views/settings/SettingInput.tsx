@@ -21,6 +21,20 @@ export function SettingInput(props: {
       )
     case 'boolean':
       return <input id={id} type="checkbox" checked={value === true} disabled={disabled} onChange={(e) => onChange(e.target.checked)} />
+    case 'number':
+      return (
+        <input
+          id={id}
+          type="number"
+          inputMode="decimal"
+          step="any"
+          min={entry.type.min}
+          max={entry.type.max}
+          value={String(value)}
+          disabled={disabled}
+          onChange={(e) => onChange(e.target.value === '' ? '' : Number(e.target.value))}
+        />
+      )
     case 'integer':
       return (
         <span className="with-unit">

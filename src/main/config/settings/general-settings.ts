@@ -1,0 +1,57 @@
+import { choice, flagOf, host, integer, type SettingDefinition } from '../setting-builders'
+
+export const PROFILE_NAMES = ['safe', 'balanced', 'fast'] as const
+export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const
+
+/** The app itself: profile, logging, the headless host. */
+export const GENERAL_SETTINGS = {
+  profile: choice(PROFILE_NAMES, 'balanced', {
+    category: 'General',
+    description: 'Preset of worker limits and timeouts: safe for a busy Mac, fast for a dedicated one.',
+    env: ['KOS_PROFILE'],
+    flag: '--profile',
+    applies: 'live',
+    inProfiles: false
+  }),
+  'log.level': choice(LOG_LEVELS, 'info', {
+    category: 'Logging',
+    description: 'Lowest level written to the log file.',
+    env: ['KOS_LOG_LEVEL'],
+    flag: '--log-level',
+    applies: 'live'
+  }),
+  'log.maxFileMb': integer(1, 1024, 'MiB', 10, {
+    category: 'Logging',
+    description: 'Size at which the log file is rotated.',
+    env: ['KOS_LOG_MAX_FILE_MB'],
+    applies: 'restart'
+  }),
+  'log.maxFiles': integer(1, 50, undefined, 5, {
+    category: 'Logging',
+    description: 'How many log files are kept, the current one included.',
+    env: ['KOS_LOG_MAX_FILES'],
+    applies: 'restart'
+  }),
+  'host.bind': host('127.0.0.1', {
+    category: 'Headless host',
+    description: 'Address the headless host listens on. Anything but loopback also needs host.allowRemote.',
+    env: ['KOS_HOST'],
+    flag: '--host',
+    applies: 'restart'
+  }),
+  'host.port': integer(0, 65535, undefined, 7420, {
+    category: 'Headless host',
+    description: 'TCP port of the headless host; 0 picks a free one.',
+    env: ['KOS_PORT'],
+    flag: '--port',
+    applies: 'restart'
+  }),
+  'host.allowRemote': flagOf(false, {
+    category: 'Headless host',
+    description: 'Serve to other machines, not only this one. Tokens still apply.',
+    env: ['KOS_ALLOW_REMOTE'],
+    flag: '--allow-remote',
+    applies: 'restart',
+    inProfiles: false
+  })
+} satisfies Record<string, SettingDefinition>
