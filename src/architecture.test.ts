@@ -19,6 +19,7 @@ const MAIN_RANK: Readonly<Record<string, number>> = {
   rpc: 1,
   config: 2,
   health: 2,
+  ports: 2,
   tasks: 3,
   models: 3,
   knowledge: 3,

@@ -1,0 +1,63 @@
+/**
+ * How the task engine gets work done without knowing about models: the
+ * router implements this, tests use scripted processors. Lives below both
+ * (rank 2) so neither capability imports the other.
+ */
+
+export interface TaskForProcessing {
+  readonly id: string
+  readonly title: string
+  readonly description: string
+  readonly domain: string | null
+  readonly priority: 'low' | 'normal' | 'high' | 'urgent'
+  readonly assigneeExpert: string | null
+  readonly preferredBackend: string | null
+  readonly preferredModel: string | null
+  readonly correlationId: string
+}
+
+/** Where a task would run; the scheduler groups and caps by it before any request is made. */
+export interface ProcessingPlan {
+  readonly backend: string
+  readonly model: string
+  readonly heavy: boolean
+}
+
+export interface ProcessingContext {
+  readonly signal: AbortSignal
+  /** A line of progress for the task's event log (e.g. "model loaded", "first token after 1.2 s"). */
+  progress(message: string): void
+}
+
+/** A failure the engine can classify without parsing messages. */
+export type ProcessingErrorType = 'timeout' | 'empty_or_short_response' | 'validation_failed' | 'connection_error' | 'oom_or_metal' | 'other'
+
+export class ProcessingError extends Error {
+  constructor(
+    readonly type: ProcessingErrorType,
+    message: string
+  ) {
+    super(message)
+    this.name = 'ProcessingError'
+  }
+}
+
+export interface BackendLoad {
+  readonly backend: string
+  readonly activeRequests: number
+  /** Median latency of recent requests, ms; null before any. */
+  readonly latencyMs: number | null
+  /** Errors among the recent requests, 0…1. */
+  readonly errorRate: number
+  readonly oomRecently: boolean
+}
+
+export interface TaskProcessor {
+  plan(task: TaskForProcessing): ProcessingPlan
+  /** Waits until the model is loaded and ready (load buffer), so the first request does not time out. */
+  ensureReady(plan: ProcessingPlan, signal: AbortSignal): Promise<void>
+  /** The answer text. Throws ProcessingError for classified failures; anything else counts as `other`. */
+  process(task: TaskForProcessing, plan: ProcessingPlan, ctx: ProcessingContext): Promise<string>
+  /** Per-backend load, read by adaptive concurrency every cycle. */
+  load(): readonly BackendLoad[]
+}
