@@ -1,0 +1,106 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { createOllamaProvider } from './ollama-provider'
+import type { ModelProvider } from './provider'
+import { ProviderError } from './provider-error'
+import { startFakeOllama, type FakeOllama } from './testing/fake-ollama-server'
+
+let server: FakeOllama | null = null
+afterEach(async () => {
+  await server?.close()
+  server = null
+})
+
+async function collect(provider: ModelProvider, prompt: string, signal = new AbortController().signal, model = 'llama3.2:3b'): Promise<string> {
+  let out = ''
+  for await (const t of provider.chat({ model, messages: [{ role: 'user', content: prompt }], signal })) out += t
+  return out
+}
+
+async function failure(run: Promise<unknown>): Promise<ProviderError> {
+  const error = await run.then(() => null, (e: unknown) => e)
+  expect(error).toBeInstanceOf(ProviderError)
+  return error as ProviderError
+}
+
+describe('Ollama provider against a faithful fake', () => {
+  it('lists models, loaded models and streams an answer token by token', async () => {
+    server = await startFakeOllama({ models: [{ name: 'llama3.2:3b', sizeBytes: 10 }, { name: 'qwen2.5-coder:7b', sizeBytes: 20 }], rules: [{ whenPromptContains: 'hi', behaviour: { kind: 'reply', text: 'hello there friend' } }] })
+    const p = createOllamaProvider(server.url)
+    const signal = new AbortController().signal
+    expect(await p.listModels(signal)).toEqual([{ name: 'llama3.2:3b', sizeBytes: 10 }, { name: 'qwen2.5-coder:7b', sizeBytes: 20 }])
+    expect(await p.loadedModels(signal)).toEqual([])
+    const pieces: string[] = []
+    for await (const t of p.chat({ model: 'llama3.2:3b', messages: [{ role: 'user', content: 'hi' }], signal })) pieces.push(t)
+    expect(pieces).toEqual(['hello', ' there', ' friend'])
+    expect((await p.loadedModels(signal))?.map((m) => m.name)).toEqual(['llama3.2:3b'])
+  })
+
+  it('reports a missing model as not_found with the server’s words', async () => {
+    server = await startFakeOllama()
+    const e = await failure(collect(createOllamaProvider(server.url), 'x', undefined, 'nope:1b'))
+    expect(e.kind).toBe('not_found')
+    expect(e.status).toBe(404)
+    expect(e.message).toContain("model 'nope:1b' not found")
+  })
+
+  it('classifies a 500 "llama runner process has terminated" as runner_crashed', async () => {
+    server = await startFakeOllama({ rules: [{ whenPromptContains: '', behaviour: { kind: 'error', status: 500, message: 'llama runner process has terminated: signal: killed' } }] })
+    const e = await failure(collect(createOllamaProvider(server.url), 'x'))
+    expect(e.kind).toBe('runner_crashed')
+  })
+
+  it('classifies an out-of-memory error line mid-stream as oom', async () => {
+    server = await startFakeOllama({ rules: [{ whenPromptContains: '', behaviour: { kind: 'stream_error', afterTokens: 2, message: 'ggml_metal_graph_compute: command buffer 0 failed with status 5 (Insufficient Memory)' } }] })
+    const e = await failure(collect(createOllamaProvider(server.url), 'x'))
+    expect(e.kind).toBe('oom')
+  })
+
+  it('reports a stream cut mid-way as stream_cut, never as a complete answer', async () => {
+    server = await startFakeOllama({ rules: [{ whenPromptContains: '', behaviour: { kind: 'cut', afterTokens: 2 } }] })
+    const e = await failure(collect(createOllamaProvider(server.url), 'x'))
+    expect(['stream_cut', 'connection']).toContain(e.kind)
+  })
+
+  it('reports connection refused as connection', async () => {
+    server = await startFakeOllama()
+    const url = server.url
+    await server.close()
+    server = null
+    const e = await failure(createOllamaProvider(url).listModels(new AbortController().signal))
+    expect(e.kind).toBe('connection')
+  })
+
+  it('gives up on a hung server when the caller aborts, with the abort reason', async () => {
+    server = await startFakeOllama({ rules: [{ whenPromptContains: '', behaviour: { kind: 'hang' } }] })
+    const controller = new AbortController()
+    const pending = collect(createOllamaProvider(server.url), 'x', controller.signal)
+    setTimeout(() => controller.abort(new ProviderError('timeout', 'no answer in 1 s')), 100)
+    const e = await failure(pending)
+    expect(e.kind).toBe('timeout')
+  })
+
+  it('waits through a slow first token', async () => {
+    server = await startFakeOllama({ rules: [{ whenPromptContains: '', behaviour: { kind: 'reply', text: 'late but fine', firstTokenDelayMs: 300 } }] })
+    expect(await collect(createOllamaProvider(server.url), 'x')).toBe('late but fine')
+  })
+
+  it('embeds, preloads with keep_alive and pulls with progress', async () => {
+    server = await startFakeOllama({ models: [{ name: 'nomic-embed-text:latest', sizeBytes: 1 }, { name: 'llama3.2:3b', sizeBytes: 1 }] })
+    const p = createOllamaProvider(server.url)
+    const signal = new AbortController().signal
+    const vectors = await p.embed('nomic-embed-text', ['a', 'b'], signal)
+    expect(vectors).toHaveLength(2)
+    expect(vectors[0]).toHaveLength(8)
+    expect(vectors[0]).not.toEqual(vectors[1])
+    await p.preload?.('llama3.2:3b', '10m', signal)
+    expect(server.loaded()).toContain('llama3.2:3b')
+    const progress: number[] = []
+    await p.pull?.('phi3:mini', signal, (pr) => {
+      if (pr.total) progress.push((pr.completed ?? 0) / pr.total)
+    })
+    expect(progress.at(-1)).toBe(1)
+    expect((await p.listModels(signal)).map((m) => m.name)).toContain('phi3:mini')
+    const e = await failure(p.pull?.('missing-model', signal, () => undefined) ?? Promise.resolve())
+    expect(e.message).toContain('file does not exist')
+  })
+})

@@ -1,0 +1,85 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { createOpenAiProvider } from './openai-provider'
+import type { ModelProvider } from './provider'
+import { ProviderError } from './provider-error'
+import { startFakeOpenAi, type FakeOpenAi } from './testing/fake-openai-server'
+
+const MODEL = 'mlx-community/Qwen2.5-7B-Instruct-4bit'
+let server: FakeOpenAi | null = null
+afterEach(async () => {
+  await server?.close()
+  server = null
+})
+
+async function collect(provider: ModelProvider, prompt: string, signal = new AbortController().signal, model = MODEL): Promise<string> {
+  let out = ''
+  for await (const t of provider.chat({ model, messages: [{ role: 'user', content: prompt }], signal })) out += t
+  return out
+}
+
+async function failure(run: Promise<unknown>): Promise<ProviderError> {
+  const error = await run.then(() => null, (e: unknown) => e)
+  expect(error).toBeInstanceOf(ProviderError)
+  return error as ProviderError
+}
+
+describe('OpenAI-compatible provider against a faithful SSE fake', () => {
+  it('lists models, cannot tell loaded ones, and streams an answer', async () => {
+    server = await startFakeOpenAi({ rules: [{ whenPromptContains: '', behaviour: { kind: 'reply', text: 'one two three' } }] })
+    const p = createOpenAiProvider(`${server.url}/v1`)
+    const signal = new AbortController().signal
+    expect(await p.listModels(signal)).toEqual([{ name: MODEL, sizeBytes: null }])
+    expect(await p.loadedModels(signal)).toBeNull()
+    expect(await collect(p, 'count')).toBe('one two three')
+  })
+
+  it('reports a missing model as not_found', async () => {
+    server = await startFakeOpenAi()
+    const e = await failure(collect(createOpenAiProvider(server.url), 'x', undefined, 'nope'))
+    expect(e.kind).toBe('not_found')
+    expect(e.message).toContain('does not exist')
+  })
+
+  it('classifies a 500 runner crash and a mid-stream OOM event', async () => {
+    server = await startFakeOpenAi({
+      rules: [
+        { whenPromptContains: 'crash', behaviour: { kind: 'error', status: 500, message: 'llama runner process has terminated' } },
+        { whenPromptContains: 'oom', behaviour: { kind: 'stream_error', afterTokens: 1, message: '[METAL] Command buffer execution failed: Insufficient Memory (00000008:kIOGPUCommandBufferCallbackErrorOutOfMemory)' } }
+      ]
+    })
+    const p = createOpenAiProvider(server.url)
+    expect((await failure(collect(p, 'crash'))).kind).toBe('runner_crashed')
+    expect((await failure(collect(p, 'oom'))).kind).toBe('oom')
+  })
+
+  it('reports a stream cut before [DONE] and connection refused', async () => {
+    server = await startFakeOpenAi({ rules: [{ whenPromptContains: '', behaviour: { kind: 'cut', afterTokens: 2 } }] })
+    const p = createOpenAiProvider(server.url)
+    expect(['stream_cut', 'connection']).toContain((await failure(collect(p, 'x'))).kind)
+    await server.close()
+    server = null
+    expect((await failure(p.listModels(new AbortController().signal))).kind).toBe('connection')
+  })
+
+  it('aborts a hung request and survives a slow first token', async () => {
+    server = await startFakeOpenAi({
+      rules: [
+        { whenPromptContains: 'hang', behaviour: { kind: 'hang' } },
+        { whenPromptContains: 'slow', behaviour: { kind: 'reply', text: 'worth the wait', firstTokenDelayMs: 300 } }
+      ]
+    })
+    const p = createOpenAiProvider(server.url)
+    const controller = new AbortController()
+    setTimeout(() => controller.abort(new ProviderError('timeout', 'too slow')), 100)
+    expect((await failure(collect(p, 'hang', controller.signal))).kind).toBe('timeout')
+    expect(await collect(p, 'slow')).toBe('worth the wait')
+  })
+
+  it('embeds in input order', async () => {
+    server = await startFakeOpenAi()
+    const v = await createOpenAiProvider(server.url).embed(MODEL, ['a', 'b', 'a'], new AbortController().signal)
+    expect(v).toHaveLength(3)
+    expect(v[0]).toEqual(v[2])
+    expect(v[0]).not.toEqual(v[1])
+  })
+})

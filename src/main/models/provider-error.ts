@@ -1,0 +1,65 @@
+/**
+ * A backend failure, classified where it happens so the router and the task
+ * engine never parse messages. `retryable` failures send the router to the
+ * next candidate; the others (the caller's own abort) end the request.
+ */
+export type ProviderErrorKind =
+  | 'connection' // refused, reset, DNS: the node is down
+  | 'not_found' // the model is not on this node
+  | 'runner_crashed' // "llama runner process has terminated"
+  | 'oom' // Metal / CUDA out of memory, "failed to allocate context"
+  | 'timeout'
+  | 'stream_cut' // the stream ended before the backend said it was done
+  | 'bad_response' // a body that does not follow the protocol
+  | 'http' // any other non-2xx
+  | 'aborted' // the caller gave up
+
+export class ProviderError extends Error {
+  constructor(
+    readonly kind: ProviderErrorKind,
+    message: string,
+    readonly status: number | null = null
+  ) {
+    super(message)
+    this.name = 'ProviderError'
+  }
+}
+
+const OOM_PATTERNS = [/out of memory/i, /failed to allocate/i, /insufficient memory/i, /MTLCommandBuffer.*(Insufficient|OutOfMemory)/i, /kIOGPUCommandBufferCallbackErrorOutOfMemory/i]
+const RUNNER_PATTERNS = [/llama runner process has terminated/i, /runner process no longer running/i, /GGML_ASSERT/i]
+
+/** Classifies a backend's error text (an HTTP error body or a mid-stream error line). */
+export function classifyBackendMessage(message: string, status: number | null): ProviderErrorKind {
+  if (OOM_PATTERNS.some((p) => p.test(message))) return 'oom'
+  if (RUNNER_PATTERNS.some((p) => p.test(message))) return 'runner_crashed'
+  if (status === 404 || /model .* not found|not found, try pulling/i.test(message)) return 'not_found'
+  return 'http'
+}
+
+const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'EPIPE'])
+
+/** Turns whatever fetch or a client library threw into a ProviderError. */
+export function toProviderError(error: unknown, signal: AbortSignal, where: string): ProviderError {
+  if (error instanceof ProviderError) return error
+  if (signal.aborted) {
+    const reason: unknown = signal.reason
+    if (reason instanceof ProviderError) return reason
+    return new ProviderError('aborted', `${where}: the request was cancelled`)
+  }
+  const code = errorCode(error)
+  const message = error instanceof Error ? error.message : String(error)
+  if (code && CONNECTION_CODES.has(code)) return new ProviderError('connection', `${where} is unreachable (${code})`)
+  if (/fetch failed|socket hang up|other side closed|terminated/i.test(message) && !/runner/i.test(message)) {
+    return new ProviderError('connection', `${where}: the connection failed (${code ?? message})`)
+  }
+  return new ProviderError(classifyBackendMessage(message, null), `${where}: ${message}`)
+}
+
+function errorCode(error: unknown): string | null {
+  for (let e: unknown = error, depth = 0; e && typeof e === 'object' && depth < 4; depth++) {
+    const code = (e as { code?: unknown }).code
+    if (typeof code === 'string') return code
+    e = (e as { cause?: unknown }).cause
+  }
+  return null
+}

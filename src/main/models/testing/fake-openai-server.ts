@@ -1,0 +1,82 @@
+import type { ServerResponse } from 'node:http'
+import { listen, sendJson, type FakeHttp } from './fake-http'
+import { fakeVector, lastUserMessage, pickBehaviour, sleep, tokensOf, type FakeModel, type FakeRule } from './fake-script'
+
+export interface FakeOpenAiOptions {
+  readonly models?: readonly FakeModel[]
+  readonly rules?: readonly FakeRule[]
+  readonly port?: number
+  readonly embeddingDimension?: number
+}
+
+export interface FakeOpenAi extends FakeHttp {
+  readonly requests: string[]
+  setRules(rules: readonly FakeRule[]): void
+}
+
+/**
+ * Speaks the OpenAI-compatible API as mlx_lm.server, LM Studio and
+ * llama.cpp's server do: `data: {chunk}` SSE events ending with
+ * `data: [DONE]`, and `{"error": {"message", "type", "code"}}` bodies.
+ */
+export async function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<FakeOpenAi> {
+  const models = [...(options.models ?? [{ name: 'mlx-community/Qwen2.5-7B-Instruct-4bit', sizeBytes: 4_000_000_000 }])]
+  let rules = [...(options.rules ?? [])]
+  const requests: string[] = []
+  const dimension = options.embeddingDimension ?? 8
+
+  const error = (res: ServerResponse, status: number, message: string, code: string | null): void =>
+    sendJson(res, status, { error: { message, type: status === 404 ? 'invalid_request_error' : 'server_error', param: null, code } })
+
+  const http = await listen(async (req, body, res) => {
+    const b = (body ?? {}) as Record<string, unknown>
+    requests.push(`${req.method} ${req.url}${b.model ? ` model=${String(b.model)}` : ''}`)
+    if (req.method === 'GET' && req.url === '/v1/models') {
+      return sendJson(res, 200, { object: 'list', data: models.map((m) => ({ id: m.name, object: 'model', created: 1_700_000_000, owned_by: 'system' })) })
+    }
+    if (req.method === 'POST' && req.url === '/v1/embeddings') {
+      const model = models.find((m) => m.name === b.model)
+      if (!model) return error(res, 404, `The model \`${String(b.model)}\` does not exist.`, 'model_not_found')
+      const input = Array.isArray(b.input) ? b.input.map(String) : [String(b.input ?? '')]
+      return sendJson(res, 200, {
+        object: 'list',
+        data: input.map((t, index) => ({ object: 'embedding', index, embedding: fakeVector(t, dimension) })),
+        model: model.name,
+        usage: { prompt_tokens: input.length, total_tokens: input.length }
+      })
+    }
+    if (req.method === 'POST' && req.url === '/v1/chat/completions') {
+      const model = models.find((m) => m.name === b.model)
+      if (!model) return error(res, 404, `The model \`${String(b.model)}\` does not exist.`, 'model_not_found')
+      const prompt = lastUserMessage(b.messages)
+      const behaviour = pickBehaviour(rules, model.name, prompt)
+      if (behaviour.kind === 'hang') return
+      if (behaviour.kind === 'error') return error(res, behaviour.status, behaviour.message, null)
+      const text = behaviour.kind === 'echo' ? prompt : behaviour.kind === 'reply' ? behaviour.text : 'Partial answer that will not finish properly'
+      const tokens = tokensOf(text)
+      const id = `chatcmpl-${Math.random().toString(36).slice(2)}`
+      const chunk = (delta: Record<string, unknown>, finish: string | null): string =>
+        `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created: Math.floor(Date.now() / 1000), model: model.name, choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`
+      if (b.stream !== true) {
+        return sendJson(res, 200, { id, object: 'chat.completion', created: 0, model: model.name, choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop' }] })
+      }
+      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' })
+      if (behaviour.kind === 'reply' && behaviour.firstTokenDelayMs) await sleep(behaviour.firstTokenDelayMs)
+      res.write(chunk({ role: 'assistant', content: '' }, null))
+      for (let i = 0; i < tokens.length; i++) {
+        if (res.destroyed) return
+        if (behaviour.kind === 'cut' && i === behaviour.afterTokens) return void res.socket?.destroy()
+        if (behaviour.kind === 'stream_error' && i === behaviour.afterTokens) {
+          return void res.end(`data: ${JSON.stringify({ error: { message: behaviour.message, type: 'server_error', code: null } })}\n\n`)
+        }
+        res.write(chunk({ content: tokens[i] }, null))
+        if (behaviour.kind === 'reply' && behaviour.tokenDelayMs && i > 0) await sleep(behaviour.tokenDelayMs)
+      }
+      res.write(chunk({}, 'stop'))
+      return void res.end('data: [DONE]\n\n')
+    }
+    error(res, 404, `${req.method} ${req.url} not found`, null)
+  }, options.port)
+
+  return { ...http, requests, setRules: (next) => void (rules = [...next]) }
+}
