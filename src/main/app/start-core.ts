@@ -15,7 +15,7 @@ import { createLogger, type Logger } from '../log/logger'
 import { createRotatingFileSink, type RotatingFileSink } from '../log/rotating-file-sink'
 import { resolveDataDir, type PlatformInfo } from '../platform/data-dir'
 import { createDispatcher, type Dispatcher } from '../rpc/dispatcher'
-import type { Handlers } from '../rpc/handler-types'
+import type { Capability, Handlers } from '../rpc/handler-types'
 import { appHandlers } from './app-handlers'
 import type { StartupError } from './startup-error'
 
@@ -37,6 +37,8 @@ export interface Core {
   info(): AppInfo
   /** Tells a second instance where this one can be reached. */
   announce(url: string): void
+  /** Called by the desktop shell when the machine wakes: each capability checks what died during sleep. */
+  onSystemResume(): Promise<void>
   /** Stops the capabilities (newest first, each may finish its work), then closes the store and frees the data dir. */
   close(): Promise<void>
 }
@@ -44,6 +46,8 @@ export interface Core {
 export type CoreStart = { readonly ok: true; readonly core: Core } | { readonly ok: false; readonly error: StartupError }
 
 export const DATABASE_FILE = 'kos.db'
+
+type Lifecycle = Pick<Capability<string>, 'stop' | 'onSystemResume'>
 
 /**
  * The composition root of the Electron-free core: every service is built
@@ -116,7 +120,7 @@ export function startCore(options: CoreOptions): CoreStart {
 
   // Capabilities are built here, each given only the services it needs, and
   // stopped in reverse order on close.
-  const stoppable: { stop?(): Promise<void> | void }[] = []
+  const stoppable: Lifecycle[] = []
   const handlers: Handlers = { ...appHandlers(info), ...configHandlers(config) }
   const dispatcher = createDispatcher(handlers, log)
   log.info('core started', { data_dir: dataDir.path, data_dir_source: dataDir.source.kind, profile: config.get('profile'), schema_version: schemaVersion })
@@ -134,7 +138,7 @@ function assemble(parts: {
   lock: InstanceLock
   owner: InstanceOwner
   sink: RotatingFileSink
-  stoppable: readonly { stop?(): Promise<void> | void }[]
+  stoppable: readonly Lifecycle[]
 }): Core {
   let closing: Promise<void> | null = null
   return {
@@ -145,6 +149,16 @@ function assemble(parts: {
     db: parts.db,
     info: parts.info,
     announce: (url) => parts.lock.describe({ ...parts.owner, url }),
+    async onSystemResume() {
+      parts.log.info('system resumed from sleep')
+      for (const capability of parts.stoppable) {
+        try {
+          await capability.onSystemResume?.()
+        } catch (error) {
+          parts.log.error('capability failed to recover after sleep', { error })
+        }
+      }
+    },
     close() {
       closing ??= (async () => {
         for (const capability of [...parts.stoppable].reverse()) {

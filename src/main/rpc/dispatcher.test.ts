@@ -16,13 +16,14 @@ const snapshot: ConfigSnapshot = {
 
 function setup(over: Partial<Handlers> = {}) {
   const { logger, records } = memoryLogger()
-  const handlers: Handlers = {
+  // Only the calls these tests make; the others are never dispatched here.
+  const handlers = {
     'app.info': () => ({ productName: 'K', version: '1', platform: 'linux-x64', pid: 1, startedAt: '2026-11-24T10:00:00.000Z', dataDir: '/d', databaseFile: '/d/kos.db', logFile: '/d/logs/kos.log', schemaVersion: 1 }),
     'config.get': () => snapshot,
     'config.set': () => snapshot,
     'config.reset': () => snapshot,
     ...over
-  }
+  } as Handlers
   return { dispatcher: createDispatcher(handlers, logger), records }
 }
 

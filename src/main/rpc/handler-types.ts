@@ -26,4 +26,6 @@ export type HandlersFor<P extends string> = { readonly [N in CallName as N exten
 export interface Capability<P extends string> {
   readonly handlers: HandlersFor<P>
   stop?(): Promise<void> | void
+  /** After the machine wakes from sleep: check what died meanwhile and bring it back. */
+  onSystemResume?(): Promise<void> | void
 }

@@ -1,18 +1,19 @@
 import { existsSync } from 'node:fs'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { app, dialog, ipcMain } from 'electron'
+import { app, dialog, ipcMain, Menu, powerMonitor, shell, type BrowserWindow } from 'electron'
 import { APP_IDENTITY } from '../../shared/app-identity'
 import { IPC_CHANNELS } from '../../shared/contract/wire'
 import { startCore, type Core } from '../app/start-core'
 import { parseArgs } from '../config/cli-args'
 import { currentPlatform } from '../platform/data-dir'
+import { appMenu } from './app-menu'
 import { bindIpcHost, rendererUrlMatcher } from './ipc-host'
 import { createMainWindow } from './main-window'
 import { version as appVersion } from '../../../package.json'
 
-// The Electron shell: window, IPC binding and lifecycle. All behaviour lives
-// in the core; this file only wires it to Electron.
+// The Electron shell: window, menu, IPC binding and lifecycle. All behaviour
+// lives in the core; this file only wires it to Electron.
 
 const rendererIndex = join(__dirname, '..', 'renderer', 'index.html')
 const devServerUrl = process.env.ELECTRON_RENDERER_URL
@@ -27,58 +28,115 @@ function electronSqliteBinding(): string | undefined {
   return candidate && existsSync(candidate) ? candidate : undefined
 }
 
+function startCoreForDesktop(): Core | null {
+  const parsed = parseArgs(process.argv.slice(app.isPackaged ? 1 : 2), false)
+  const args = parsed.ok ? parsed.args : undefined
+  const nativeBinding = electronSqliteBinding()
+  const started = startCore({
+    hostKind: 'electron',
+    ...(args?.dataDir ? { dataDirFlag: args.dataDir } : {}),
+    cliSettings: args?.settings ?? new Map(),
+    platform: currentPlatform(),
+    appVersion,
+    ...(nativeBinding ? { nativeBinding } : {})
+  })
+  if (started.ok) return started.core
+  dialog.showErrorBox(`${APP_IDENTITY.productName} cannot start`, started.error.message)
+  return null
+}
+
+function run(core: Core): void {
+  const info = core.info()
+  let win: BrowserWindow | null = null
+
+  bindIpcHost({
+    ipcMain,
+    dispatcher: core.dispatcher,
+    log: core.log,
+    trustedUrl: rendererUrlMatcher(pathToFileURL(rendererIndex).href, devServerUrl)
+  })
+
+  const showWindow = (): BrowserWindow => {
+    if (win && !win.isDestroyed()) {
+      if (win.isMinimized()) win.restore()
+      win.show()
+      win.focus()
+      return win
+    }
+    const created = createMainWindow({
+      title: APP_IDENTITY.productName,
+      dataDir: info.dataDir,
+      preload: join(__dirname, '..', 'preload', 'index.js'),
+      load: (w) => (devServerUrl ? w.loadURL(devServerUrl) : w.loadFile(rendererIndex))
+    })
+    const unsubscribe = core.events.subscribe((frame) => {
+      if (!created.isDestroyed()) created.webContents.send(IPC_CHANNELS.event, frame)
+    })
+    created.on('closed', () => {
+      unsubscribe()
+      win = null
+    })
+    win = created
+    return created
+  }
+
+  const navigate = (view: string): void => {
+    const target = showWindow()
+    const send = (): void => core.events.emit('app.navigate', { view })
+    if (target.webContents.isLoading()) target.webContents.once('did-finish-load', send)
+    else send()
+  }
+
+  Menu.setApplicationMenu(
+    Menu.buildFromTemplate(
+      appMenu({
+        productName: APP_IDENTITY.productName,
+        platform: process.platform,
+        dev: !app.isPackaged,
+        actions: {
+          navigate,
+          openDataFolder: () => void shell.openPath(info.dataDir),
+          openLogFolder: () => void shell.openPath(dirname(info.logFile))
+        }
+      }) as Electron.MenuItemConstructorOptions[]
+    )
+  )
+
+  const applyOpenAtLogin = (): void => {
+    if (process.platform === 'darwin' || process.platform === 'win32') app.setLoginItemSettings({ openAtLogin: core.config.get('app.openAtLogin') })
+  }
+  applyOpenAtLogin()
+  core.config.onChange(applyOpenAtLogin)
+
+  powerMonitor.on('resume', () => void core.onSystemResume())
+  app.on('second-instance', () => void showWindow())
+  app.on('activate', () => void showWindow())
+  showWindow()
+}
+
 function start(): void {
   if (!app.requestSingleInstanceLock()) {
     app.quit()
     return
   }
-  let core: Core | undefined
+  let core: Core | null = null
 
-  app.whenReady().then(() => {
-    const parsed = parseArgs(process.argv.slice(app.isPackaged ? 1 : 2), false)
-    const args = parsed.ok ? parsed.args : undefined
-    const nativeBinding = electronSqliteBinding()
-    const started = startCore({
-      hostKind: 'electron',
-      ...(args?.dataDir ? { dataDirFlag: args.dataDir } : {}),
-      cliSettings: args?.settings ?? new Map(),
-      platform: currentPlatform(),
-      appVersion,
-      ...(nativeBinding ? { nativeBinding } : {})
+  app
+    .whenReady()
+    .then(() => {
+      core = startCoreForDesktop()
+      if (!core) app.exit(1)
+      else run(core)
     })
-    if (!started.ok) {
-      dialog.showErrorBox(`${APP_IDENTITY.productName} cannot start`, started.error.message)
+    .catch((error: unknown) => {
+      dialog.showErrorBox(`${APP_IDENTITY.productName} failed`, String(error))
       app.exit(1)
-      return
-    }
-    const running = started.core
-    core = running
-    bindIpcHost({
-      ipcMain,
-      dispatcher: running.dispatcher,
-      log: running.log,
-      trustedUrl: rendererUrlMatcher(pathToFileURL(rendererIndex).href, devServerUrl)
     })
-    const win = createMainWindow({
-      title: APP_IDENTITY.productName,
-      preload: join(__dirname, '..', 'preload', 'index.js'),
-      load: (w) => (devServerUrl ? w.loadURL(devServerUrl) : w.loadFile(rendererIndex))
-    })
-    const unsubscribe = running.events.subscribe((frame) => {
-      if (!win.isDestroyed()) win.webContents.send(IPC_CHANNELS.event, frame)
-    })
-    win.on('closed', unsubscribe)
-    app.on('second-instance', () => {
-      if (win.isDestroyed()) return
-      if (win.isMinimized()) win.restore()
-      win.focus()
-    })
-  }).catch((error: unknown) => {
-    dialog.showErrorBox(`${APP_IDENTITY.productName} failed`, String(error))
-    app.exit(1)
-  })
 
-  app.on('window-all-closed', () => app.quit())
+  // On the Mac the app lives on in the menu bar when its window closes.
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit()
+  })
   let quitting = false
   app.on('will-quit', (event) => {
     if (quitting || !core) return

@@ -24,3 +24,10 @@ export const APP_CALLS = {
     output: AppInfoSchema
   })
 } as const
+
+export const AppNavigateSchema = z.strictObject({ view: z.string().min(1).max(32) })
+
+export const APP_EVENTS = {
+  /** The desktop shell asks the window to show a view (menu shortcut, notification click, tray item). */
+  'app.navigate': AppNavigateSchema
+} as const

@@ -1,6 +1,6 @@
 import type { z } from 'zod'
 import type { CallSpec } from './define'
-import { APP_CALLS } from './app-contract'
+import { APP_CALLS, APP_EVENTS } from './app-contract'
 import { CONFIG_CALLS, CONFIG_EVENTS } from './config-contract'
 import { KNOWLEDGE_CALLS, KNOWLEDGE_EVENTS } from './knowledge-contract'
 import { MODELS_CALLS, MODELS_EVENTS } from './models-contract'
@@ -22,6 +22,7 @@ export const CALLS = {
 } as const satisfies Record<string, CallSpec>
 
 export const EVENTS = {
+  ...APP_EVENTS,
   ...CONFIG_EVENTS,
   ...TASKS_EVENTS,
   ...MODELS_EVENTS,

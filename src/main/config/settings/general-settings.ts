@@ -53,5 +53,12 @@ export const GENERAL_SETTINGS = {
     flag: '--allow-remote',
     applies: 'restart',
     inProfiles: false
+  }),
+  'app.openAtLogin': flagOf(false, {
+    category: 'General',
+    description: 'Start the desktop app when you log in to the Mac (the headless host ignores it).',
+    env: ['KOS_OPEN_AT_LOGIN'],
+    applies: 'live',
+    inProfiles: false
   })
 } satisfies Record<string, SettingDefinition>

@@ -1,10 +1,12 @@
 import { useCallback, useEffect, useState } from 'react'
-import { VIEWS, viewFromHash, type ViewId } from './views'
+import { useClient } from '../client-context'
+import { VIEWS, VIEW_IDS, viewFromHash, type ViewId } from './views'
 
 /**
  * The current view lives in the URL hash, so reload, back/forward and a
  * bookmarked headless URL all land on the same view. Alt+1…7 (and Cmd/Ctrl+1…7
- * where the browser leaves them to the page) switch views from anywhere.
+ * where the browser leaves them to the page) switch views from anywhere, and
+ * the desktop shell's menu, tray and notifications ask for a view by event.
  */
 export function useViewRoute(): { view: ViewId; go: (view: ViewId) => void } {
   const [view, setView] = useState<ViewId>(() => viewFromHash(location.hash))
@@ -18,6 +20,15 @@ export function useViewRoute(): { view: ViewId; go: (view: ViewId) => void } {
   const go = useCallback((next: ViewId) => {
     location.hash = `#/${next}`
   }, [])
+
+  const client = useClient()
+  useEffect(
+    () =>
+      client.on('app.navigate', ({ view: asked }) => {
+        if ((VIEW_IDS as readonly string[]).includes(asked)) go(asked as ViewId)
+      }),
+    [client, go]
+  )
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent): void => {

@@ -1,0 +1,49 @@
+import { describe, expect, it, vi } from 'vitest'
+import { appMenu } from './app-menu'
+import type { MenuItemSpec } from './tray-menu'
+
+const flatten = (items: readonly MenuItemSpec[]): MenuItemSpec[] => items.flatMap((i) => [i, ...flatten(i.submenu ?? [])])
+
+function build(platform: NodeJS.Platform, dev = false) {
+  const actions = { navigate: vi.fn(), openDataFolder: vi.fn(), openLogFolder: vi.fn() }
+  return { menu: appMenu({ productName: 'Knowledge OS Control Center', platform, dev, actions }), actions }
+}
+
+describe('application menu', () => {
+  it('has the macOS app menu with about, settings, hide and quit', () => {
+    const { menu } = build('darwin')
+    expect(menu[0]?.label).toBe('Knowledge OS Control Center')
+    expect(menu[0]?.submenu?.map((i) => i.role ?? i.label)).toEqual(
+      expect.arrayContaining(['about', 'Settings…', 'hide', 'hideOthers', 'quit'])
+    )
+  })
+
+  it('goes to each view with ⌘1…⌘7 and to Settings with ⌘,', () => {
+    const { menu, actions } = build('darwin')
+    const items = flatten(menu)
+    const go = items.filter((i) => i.accelerator?.match(/^CommandOrControl\+\d$/))
+    expect(go.map((i) => [i.label, i.accelerator])).toEqual([
+      ['Chat', 'CommandOrControl+1'],
+      ['Tasks', 'CommandOrControl+2'],
+      ['Board', 'CommandOrControl+3'],
+      ['Checklist', 'CommandOrControl+4'],
+      ['Models', 'CommandOrControl+5'],
+      ['Knowledge', 'CommandOrControl+6'],
+      ['Settings', 'CommandOrControl+7']
+    ])
+    go[1]?.click?.()
+    items.find((i) => i.accelerator === 'CommandOrControl+,')?.click?.()
+    expect(actions.navigate.mock.calls).toEqual([['tasks'], ['settings']])
+  })
+
+  it('offers developer tools only in development', () => {
+    expect(flatten(build('darwin').menu).some((i) => i.role === 'toggleDevTools')).toBe(false)
+    expect(flatten(build('darwin', true).menu).some((i) => i.role === 'toggleDevTools')).toBe(true)
+  })
+
+  it('puts Settings and Quit in the File menu outside the Mac', () => {
+    const { menu } = build('linux')
+    expect(menu[0]?.label).toBe('File')
+    expect(menu[0]?.submenu?.map((i) => i.role ?? i.label)).toEqual(expect.arrayContaining(['Settings', 'quit']))
+  })
+})

@@ -1,0 +1,72 @@
+import type { MenuItemSpec } from './tray-menu'
+
+export interface AppMenuActions {
+  navigate(view: string): void
+  openDataFolder(): void
+  openLogFolder(): void
+}
+
+const VIEWS = ['Chat', 'Tasks', 'Board', 'Checklist', 'Models', 'Knowledge', 'Settings'] as const
+
+/**
+ * The application menu: the usual macOS items with their shortcuts, plus a
+ * Go menu mirroring the sidebar (⌘1…⌘7) and ⌘, for Settings, as Mac apps do.
+ */
+export function appMenu(options: { productName: string; platform: NodeJS.Platform; dev: boolean; actions: AppMenuActions }): MenuItemSpec[] {
+  const { productName, platform, dev, actions } = options
+  const mac = platform === 'darwin'
+  const settings: MenuItemSpec = { label: mac ? 'Settings…' : 'Settings', accelerator: 'CommandOrControl+,', click: () => actions.navigate('settings') }
+  return [
+    ...(mac
+      ? [
+          {
+            label: productName,
+            submenu: [
+              { role: 'about' },
+              { type: 'separator' },
+              settings,
+              { type: 'separator' },
+              { role: 'services' },
+              { type: 'separator' },
+              { role: 'hide' },
+              { role: 'hideOthers' },
+              { role: 'unhide' },
+              { type: 'separator' },
+              { role: 'quit' }
+            ] satisfies MenuItemSpec[]
+          }
+        ]
+      : []),
+    {
+      label: 'File',
+      submenu: [
+        { label: 'Open Data Folder', click: () => actions.openDataFolder() },
+        { label: 'Open Log Folder', click: () => actions.openLogFolder() },
+        ...(mac ? [] : [{ type: 'separator' as const }, settings]),
+        { type: 'separator' },
+        { role: mac ? 'close' : 'quit' }
+      ]
+    },
+    {
+      label: 'Edit',
+      submenu: [{ role: 'undo' }, { role: 'redo' }, { type: 'separator' }, { role: 'cut' }, { role: 'copy' }, { role: 'paste' }, { role: 'selectAll' }]
+    },
+    {
+      label: 'View',
+      submenu: [
+        ...(dev ? [{ role: 'reload' }, { role: 'toggleDevTools' }, { type: 'separator' as const }] : []),
+        { role: 'resetZoom' },
+        { role: 'zoomIn' },
+        { role: 'zoomOut' },
+        { type: 'separator' },
+        { role: 'togglefullscreen' }
+      ]
+    },
+    {
+      label: 'Go',
+      submenu: VIEWS.map((name, i) => ({ label: name, accelerator: `CommandOrControl+${i + 1}`, click: () => actions.navigate(name.toLowerCase()) }))
+    },
+    { role: 'windowMenu' },
+    { role: 'help', submenu: [{ label: 'Open Log Folder', click: () => actions.openLogFolder() }] }
+  ]
+}

@@ -1,0 +1,45 @@
+import type { ShellActions, ShellStatus } from './shell-status'
+
+/** The subset of Electron's MenuItemConstructorOptions the shell uses, so menus can be built and tested without Electron. */
+export interface MenuItemSpec {
+  readonly label?: string
+  readonly type?: 'separator' | 'normal'
+  readonly enabled?: boolean
+  readonly accelerator?: string
+  readonly role?: string
+  readonly click?: () => void
+  readonly submenu?: readonly MenuItemSpec[]
+}
+
+const LEVEL_WORD = { ok: 'Healthy', degraded: 'Degraded', down: 'Down' } as const
+
+export function trayTooltip(status: ShellStatus): string {
+  const head = `Knowledge OS — ${LEVEL_WORD[status.level]}`
+  const lines = [head, ...status.reasons.map((r) => `• ${r}`)]
+  if (status.deferredCount > 0) lines.push(`${status.deferredCount} task${status.deferredCount === 1 ? '' : 's'} waiting for manual review`)
+  if (status.autoprocessing === 'paused') lines.push('Autoprocessing is paused')
+  return lines.join('\n')
+}
+
+export function trayMenu(status: ShellStatus, actions: ShellActions): MenuItemSpec[] {
+  const deferred = status.deferredCount
+  return [
+    { label: `Status: ${LEVEL_WORD[status.level]}`, enabled: false },
+    ...status.reasons.slice(0, 3).map((reason) => ({ label: `  ${reason}`, enabled: false })),
+    { type: 'separator' },
+    { label: 'Open Knowledge OS', click: () => actions.open() },
+    status.autoprocessing === 'paused'
+      ? { label: 'Resume autoprocessing', click: () => actions.resumeAutoprocessing() }
+      : { label: 'Pause autoprocessing', click: () => actions.pauseAutoprocessing() },
+    {
+      label: deferred > 0 ? `Return to autoprocessing (${deferred})` : 'Return to autoprocessing',
+      enabled: deferred > 0,
+      click: () => actions.returnDeferredToAutoprocessing()
+    },
+    { label: 'Open manual review…', enabled: deferred > 0, click: () => actions.open('tasks') },
+    { type: 'separator' },
+    { label: 'Restart Ollama', click: () => actions.restartOllama() },
+    { type: 'separator' },
+    { label: 'Quit Knowledge OS', accelerator: 'CommandOrControl+Q', click: () => actions.quit() }
+  ]
+}
