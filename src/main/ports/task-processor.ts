@@ -60,4 +60,6 @@ export interface TaskProcessor {
   process(task: TaskForProcessing, plan: ProcessingPlan, ctx: ProcessingContext): Promise<string>
   /** Per-backend load, read by adaptive concurrency every cycle. */
   load(): readonly BackendLoad[]
+  /** Optional judge of an answer, 0…1; the engine fails answers scored under worker.minValidatorScore. */
+  score?(task: TaskForProcessing, answer: string, signal: AbortSignal): Promise<number>
 }

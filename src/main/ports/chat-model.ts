@@ -1,0 +1,43 @@
+/**
+ * Streaming chat completions for the chat pipeline and the board, without
+ * knowing about nodes or providers: the router implements it, tests use
+ * scripted models.
+ */
+export interface ChatTurn {
+  readonly role: 'system' | 'user' | 'assistant'
+  readonly content: string
+}
+
+/** What the caller wants; the router picks the node and model. */
+export interface ChatModelRequest {
+  readonly messages: readonly ChatTurn[]
+  /** Routing hint: a task category (coding, analysis, …) and a size class. */
+  readonly category?: string
+  readonly size?: 'light' | 'heavy'
+  /** A specific model, when the expert or the user asked for one. */
+  readonly model?: string
+  readonly signal: AbortSignal
+  readonly correlationId: string
+}
+
+export interface ChatCompletionInfo {
+  readonly node: string
+  readonly model: string
+  readonly tokensIn: number
+  readonly tokensOut: number
+  readonly ttftMs: number | null
+  readonly durationMs: number
+  /** True when the router had to fall back from its first candidate. */
+  readonly fellBack: boolean
+}
+
+export interface ChatStream {
+  /** Tokens as they arrive. Ends normally, or throws (abort, timeout, every candidate failed). */
+  readonly tokens: AsyncIterable<string>
+  /** Settles after the tokens end: where the answer came from and what it cost. */
+  readonly done: Promise<ChatCompletionInfo>
+}
+
+export interface ChatModel {
+  stream(request: ChatModelRequest): ChatStream
+}
