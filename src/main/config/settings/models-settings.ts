@@ -1,6 +1,11 @@
-import { url, type SettingDefinition } from '../setting-builders'
+import { choice, flagOf, integer, url, type SettingDefinition } from '../setting-builders'
 
-/** Model servers. The two legacy variable names of the system this replaces are read too. */
+/**
+ * Model servers, the router and the supervisor. The two legacy variable
+ * names of the system this replaces are read too. Chat and generate requests
+ * use llm.requestTimeoutSec (worker settings), the one value the worker waits
+ * for too; the other request kinds have their own timeout here.
+ */
 export const MODELS_SETTINGS = {
   'ollama.apiUrl': url('http://localhost:11434', {
     category: 'Models',
@@ -12,6 +17,84 @@ export const MODELS_SETTINGS = {
     category: 'Models',
     description: 'The OpenAI-compatible MLX server (mlx_lm.server) on this Mac.',
     env: ['KOS_MLX_API_URL', 'MLX_API_URL'],
+    applies: 'live'
+  }),
+  'models.embedTimeoutSec': integer(1, 600, 's', 60, {
+    category: 'Models',
+    description: 'How long one embedding request may take.',
+    env: ['KOS_MODELS_EMBED_TIMEOUT_SEC'],
+    applies: 'live'
+  }),
+  'models.scanTimeoutSec': integer(1, 60, 's', 5, {
+    category: 'Models',
+    description: 'How long a node may take to answer a scan (models, loaded models) before it counts as unreachable.',
+    env: ['KOS_MODELS_SCAN_TIMEOUT_SEC'],
+    applies: 'live'
+  }),
+  'models.scanIntervalSec': integer(2, 3600, 's', 30, {
+    category: 'Models',
+    description: 'How often every node is scanned for reachability, models and loaded models.',
+    env: ['KOS_MODELS_SCAN_INTERVAL_SEC'],
+    applies: 'live'
+  }),
+  'models.scanTtlSec': integer(1, 3600, 's', 10, {
+    category: 'Models',
+    description: 'How long a scan result is trusted before routing scans the node again.',
+    env: ['KOS_MODELS_SCAN_TTL_SEC'],
+    applies: 'live'
+  }),
+  'models.loadBufferSec': integer(5, 1800, 's', 120, {
+    category: 'Models',
+    description: 'How long to wait for a model that is not in memory to load before its first request.',
+    env: ['KOS_MODELS_LOAD_BUFFER_SEC'],
+    applies: 'live'
+  }),
+  'models.keepAliveMin': integer(0, 1440, 'min', 30, {
+    category: 'Models',
+    description: 'How long Ollama keeps a model in memory after its last request.',
+    env: ['KOS_MODELS_KEEP_ALIVE_MIN'],
+    applies: 'live'
+  }),
+  'models.heavyModelGb': integer(1, 512, 'GB', 12, {
+    category: 'Models',
+    description: 'Models at least this large count as heavy: the task engine runs fewer of them at once.',
+    env: ['KOS_MODELS_HEAVY_MODEL_GB'],
+    applies: 'live'
+  }),
+  'models.maxFallbacks': integer(0, 10, 'candidates', 2, {
+    category: 'Models',
+    description: 'How many other node/model candidates a request falls back to after an error, timeout or echo.',
+    env: ['KOS_MODELS_MAX_FALLBACKS'],
+    applies: 'live'
+  }),
+  'supervisor.ollama': choice(['off', 'adopt', 'manage'], 'manage', {
+    category: 'Supervisor',
+    description: 'Whether the app starts `ollama serve` when it is not running (manage), only watches a running one (adopt), or leaves it alone (off).',
+    env: ['KOS_SUPERVISOR_OLLAMA'],
+    applies: 'live'
+  }),
+  'supervisor.mlx': choice(['off', 'adopt', 'manage'], 'off', {
+    category: 'Supervisor',
+    description: 'The same for `mlx_lm.server`.',
+    env: ['KOS_SUPERVISOR_MLX'],
+    applies: 'live'
+  }),
+  'supervisor.probeIntervalSec': integer(1, 3600, 's', 30, {
+    category: 'Supervisor',
+    description: 'How often each supervised server is probed.',
+    env: ['KOS_SUPERVISOR_PROBE_INTERVAL_SEC'],
+    applies: 'live'
+  }),
+  'supervisor.maxRestartsPerHour': integer(0, 100, 'restarts', 5, {
+    category: 'Supervisor',
+    description: 'Restarts per process per hour before it is marked as needing attention.',
+    env: ['KOS_SUPERVISOR_MAX_RESTARTS_PER_HOUR'],
+    applies: 'live'
+  }),
+  'embedded.enabled': flagOf(false, {
+    category: 'Models',
+    description: 'Offer the GGUF files in the data dir’s models folder through the embedded llama.cpp engine.',
+    env: ['KOS_EMBEDDED_ENABLED'],
     applies: 'live'
   })
 } satisfies Record<string, SettingDefinition>

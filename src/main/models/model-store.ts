@@ -1,0 +1,43 @@
+import type { Db } from '../db/database'
+
+export type RemoteKind = 'ollama' | 'openai'
+
+export interface StoredNode {
+  readonly id: string
+  readonly kind: RemoteKind
+  readonly url: string
+  readonly label: string
+  readonly addedAt: string
+}
+
+/** Nodes added by the user and the preferred model per category, in SQLite. */
+export interface ModelStore {
+  nodes(): StoredNode[]
+  addNode(node: StoredNode): void
+  removeNode(id: string): boolean
+  preferences(): Map<string, string>
+  setPreference(category: string, model: string | null): void
+}
+
+export function createModelStore(db: Db): ModelStore {
+  const selectNodes = db.prepare<[], { id: string; kind: RemoteKind; url: string; label: string; added_at: string }>(
+    'SELECT id, kind, url, label, added_at FROM model_nodes ORDER BY added_at, id'
+  )
+  const insertNode = db.prepare('INSERT INTO model_nodes (id, kind, url, label, added_at) VALUES (?, ?, ?, ?, ?)')
+  const deleteNode = db.prepare('DELETE FROM model_nodes WHERE id = ?')
+  const selectPrefs = db.prepare<[], { category: string; model: string }>('SELECT category, model FROM model_preferences ORDER BY category')
+  const upsertPref = db.prepare(
+    'INSERT INTO model_preferences (category, model, updated_at) VALUES (?, ?, ?) ON CONFLICT (category) DO UPDATE SET model = excluded.model, updated_at = excluded.updated_at'
+  )
+  const deletePref = db.prepare('DELETE FROM model_preferences WHERE category = ?')
+  return {
+    nodes: () => selectNodes.all().map((r) => ({ id: r.id, kind: r.kind, url: r.url, label: r.label, addedAt: r.added_at })),
+    addNode: (n) => void insertNode.run(n.id, n.kind, n.url, n.label, n.addedAt),
+    removeNode: (id) => deleteNode.run(id).changes > 0,
+    preferences: () => new Map(selectPrefs.all().map((r) => [r.category, r.model])),
+    setPreference(category, model) {
+      if (model === null) deletePref.run(category)
+      else upsertPref.run(category, model, new Date().toISOString())
+    }
+  }
+}

@@ -1,0 +1,220 @@
+import type { ConfigService } from '../config/config-service'
+import type { ModelStore, RemoteKind } from './model-store'
+import { createOllamaProvider } from './ollama-provider'
+import { createOpenAiProvider } from './openai-provider'
+import type { BackendKind, LoadedModel, ModelInfo, ModelProvider } from './provider'
+import { toProviderError } from './provider-error'
+import { timeoutMs } from './request-kinds'
+
+export interface NodeDescriptor {
+  readonly id: string
+  readonly kind: BackendKind
+  readonly url: string
+  readonly label: string
+  /** `settings`: from ollama.apiUrl / mlx.apiUrl, changed in Settings; `user`: added in the Models view. */
+  readonly source: 'settings' | 'user'
+}
+
+export type NodeState = 'unknown' | 'up' | 'down'
+
+export interface NodeStatus {
+  readonly state: NodeState
+  readonly latencyMs: number | null
+  readonly models: readonly ModelInfo[]
+  /** null when the backend cannot tell which models are in memory. */
+  readonly loaded: readonly LoadedModel[] | null
+  readonly error: string | null
+  readonly scannedAt: string | null
+}
+
+export type AddNodeResult = { readonly ok: true; readonly node: NodeDescriptor } | { readonly ok: false; readonly code: 'invalid_input' | 'conflict'; readonly message: string }
+
+export interface NodeRegistry {
+  nodes(): NodeDescriptor[]
+  node(id: string): NodeDescriptor | undefined
+  provider(id: string): ModelProvider | undefined
+  status(id: string): NodeStatus
+  /** Scans the given nodes (all when omitted) now. */
+  scan(ids?: readonly string[]): Promise<void>
+  /** Scans the nodes whose last scan is older than the TTL. */
+  refreshStale(): Promise<void>
+  add(kind: RemoteKind, url: string, label: string): AddNodeResult
+  remove(id: string): { readonly ok: true } | { readonly ok: false; readonly code: 'not_found' | 'forbidden'; readonly message: string }
+  /** Called after any scan that changed a node's state, models or loaded models, and after add/remove. */
+  onChange(listener: () => void): () => void
+  start(): void
+  stop(): void
+}
+
+export type ProviderFactory = (kind: BackendKind, url: string) => ModelProvider
+
+const UNKNOWN: NodeStatus = { state: 'unknown', latencyMs: null, models: [], loaded: null, error: null, scannedAt: null }
+
+export const defaultProviderFactory: ProviderFactory = (kind, url) => {
+  if (kind === 'ollama') return createOllamaProvider(url)
+  if (kind === 'openai') return createOpenAiProvider(url)
+  throw new Error('the embedded engine is not a remote node')
+}
+
+export function createNodeRegistry(deps: {
+  config: Pick<ConfigService, 'get' | 'onChange'>
+  store: ModelStore
+  providerFactory?: ProviderFactory
+  now?: () => number
+}): NodeRegistry {
+  const { config, store } = deps
+  const factory = deps.providerFactory ?? defaultProviderFactory
+  const now = deps.now ?? Date.now
+  const providers = new Map<string, { url: string; provider: ModelProvider }>()
+  const statuses = new Map<string, NodeStatus>()
+  const scannedAtMs = new Map<string, number>()
+  const inFlight = new Map<string, Promise<void>>()
+  const listeners = new Set<() => void>()
+  let timer: NodeJS.Timeout | null = null
+  let unsubscribe: (() => void) | null = null
+
+  const notify = (): void => {
+    for (const l of listeners) l()
+  }
+
+  function nodes(): NodeDescriptor[] {
+    const fromSettings: NodeDescriptor[] = [
+      { id: 'ollama-local', kind: 'ollama', url: config.get('ollama.apiUrl'), label: 'Ollama on this Mac', source: 'settings' },
+      { id: 'mlx-local', kind: 'openai', url: config.get('mlx.apiUrl'), label: 'MLX on this Mac', source: 'settings' }
+    ]
+    return [...fromSettings, ...store.nodes().map((n): NodeDescriptor => ({ id: n.id, kind: n.kind, url: n.url, label: n.label, source: 'user' }))]
+  }
+
+  function provider(id: string): ModelProvider | undefined {
+    const node = nodes().find((n) => n.id === id)
+    if (!node) return undefined
+    const cached = providers.get(id)
+    if (cached && cached.url === node.url) return cached.provider
+    const created = factory(node.kind, node.url)
+    providers.set(id, { url: node.url, provider: created })
+    if (cached) {
+      statuses.delete(id)
+      scannedAtMs.delete(id)
+    }
+    return created
+  }
+
+  async function scanOne(node: NodeDescriptor): Promise<void> {
+    const p = provider(node.id)
+    if (!p) return
+    const started = now()
+    const signal = AbortSignal.timeout(timeoutMs('scan', config))
+    let next: NodeStatus
+    try {
+      const [models, loaded] = await Promise.all([p.listModels(signal), p.loadedModels(signal)])
+      next = { state: 'up', latencyMs: now() - started, models, loaded, error: null, scannedAt: new Date(now()).toISOString() }
+    } catch (error) {
+      const e = toProviderError(error, signal, `${node.label} (${node.url})`)
+      const message = e.kind === 'aborted' ? `${node.label} (${node.url}) did not answer within ${timeoutMs('scan', config) / 1000} s` : e.message
+      const previous = statuses.get(node.id) ?? UNKNOWN
+      next = { ...previous, state: 'down', latencyMs: null, loaded: previous.loaded === null ? null : [], error: message, scannedAt: new Date(now()).toISOString() }
+    }
+    if (!nodes().some((n) => n.id === node.id)) return
+    const before = statuses.get(node.id) ?? UNKNOWN
+    statuses.set(node.id, next)
+    scannedAtMs.set(node.id, now())
+    if (changed(before, next)) notify()
+  }
+
+  function scan(ids?: readonly string[]): Promise<void> {
+    const targets = nodes().filter((n) => !ids || ids.includes(n.id))
+    return Promise.all(
+      targets.map((node) => {
+        let pending = inFlight.get(node.id)
+        if (!pending) {
+          pending = scanOne(node).finally(() => inFlight.delete(node.id))
+          inFlight.set(node.id, pending)
+        }
+        return pending
+      })
+    ).then(() => undefined)
+  }
+
+  function schedule(): void {
+    if (timer) clearInterval(timer)
+    timer = setInterval(() => void scan(), config.get('models.scanIntervalSec') * 1000)
+    timer.unref()
+  }
+
+  return {
+    nodes,
+    node: (id) => nodes().find((n) => n.id === id),
+    provider,
+    status: (id) => statuses.get(id) ?? UNKNOWN,
+    scan,
+    refreshStale() {
+      const ttl = config.get('models.scanTtlSec') * 1000
+      const stale = nodes().filter((n) => now() - (scannedAtMs.get(n.id) ?? -Infinity) >= ttl)
+      return stale.length ? scan(stale.map((n) => n.id)) : Promise.resolve()
+    },
+    add(kind, rawUrl, rawLabel) {
+      const url = rawUrl.trim().replace(/\/+$/, '')
+      let parsed: URL
+      try {
+        parsed = new URL(url)
+      } catch {
+        return { ok: false, code: 'invalid_input', message: `The node URL "${rawUrl}" is not a URL. Give one like http://192.168.1.20:11434.` }
+      }
+      if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+        return { ok: false, code: 'invalid_input', message: `The node URL "${rawUrl}" must start with http:// or https://.` }
+      }
+      const existing = nodes().find((n) => n.url.replace(/\/+$/, '') === url)
+      if (existing) return { ok: false, code: 'conflict', message: `${url} is already a node ("${existing.label}"). Remove that one first to add it again.` }
+      const id = `${kind}-${parsed.host.replace(/[^a-zA-Z0-9]+/g, '-')}`
+      if (nodes().some((n) => n.id === id)) return { ok: false, code: 'conflict', message: `A node with the id ${id} exists already; remove it first.` }
+      const label = rawLabel.trim() || `${kind === 'ollama' ? 'Ollama' : 'OpenAI-compatible'} at ${parsed.host}`
+      store.addNode({ id, kind, url, label, addedAt: new Date(now()).toISOString() })
+      notify()
+      void scan([id])
+      const node = nodes().find((n) => n.id === id)
+      if (!node) throw new Error(`node ${id} was stored but cannot be read back`)
+      return { ok: true, node }
+    },
+    remove(id) {
+      const node = nodes().find((n) => n.id === id)
+      if (!node) return { ok: false, code: 'not_found', message: `There is no node "${id}". List nodes with models.list.` }
+      if (node.source === 'settings') {
+        return { ok: false, code: 'forbidden', message: `"${node.label}" comes from Settings (${node.id === 'ollama-local' ? 'ollama.apiUrl' : 'mlx.apiUrl'}); change its URL there instead.` }
+      }
+      store.removeNode(id)
+      providers.delete(id)
+      statuses.delete(id)
+      scannedAtMs.delete(id)
+      notify()
+      return { ok: true }
+    },
+    onChange(listener) {
+      listeners.add(listener)
+      return () => listeners.delete(listener)
+    },
+    start() {
+      schedule()
+      unsubscribe = config.onChange(() => {
+        schedule()
+        const stale = nodes().filter((n) => providers.get(n.id)?.url !== n.url)
+        if (stale.length) void scan(stale.map((n) => n.id))
+      })
+      void scan()
+    },
+    stop() {
+      if (timer) clearInterval(timer)
+      timer = null
+      unsubscribe?.()
+      unsubscribe = null
+    }
+  }
+}
+
+function changed(a: NodeStatus, b: NodeStatus): boolean {
+  return (
+    a.state !== b.state ||
+    a.error !== b.error ||
+    a.models.map((m) => m.name).join('\n') !== b.models.map((m) => m.name).join('\n') ||
+    (a.loaded ?? []).map((m) => m.name).join('\n') !== (b.loaded ?? []).map((m) => m.name).join('\n')
+  )
+}
