@@ -16,6 +16,7 @@ import { createRotatingFileSink, type RotatingFileSink } from '../log/rotating-f
 import { resolveDataDir, type PlatformInfo } from '../platform/data-dir'
 import { createDispatcher, type Dispatcher } from '../rpc/dispatcher'
 import type { Capability, Handlers } from '../rpc/handler-types'
+import { createTasksCapability } from '../tasks/tasks-capability'
 import { appHandlers } from './app-handlers'
 import type { StartupError } from './startup-error'
 
@@ -121,7 +122,10 @@ export function startCore(options: CoreOptions): CoreStart {
   // Capabilities are built here, each given only the services it needs, and
   // stopped in reverse order on close.
   const stoppable: Lifecycle[] = []
-  const handlers: Handlers = { ...appHandlers(info), ...configHandlers(config) }
+  // No model router yet: the pool claims nothing and tasks wait as pending until one is plugged in with tasks.setProcessor.
+  const tasks = createTasksCapability({ db, config, events, log, processor: null })
+  stoppable.push(tasks)
+  const handlers: Handlers = { ...appHandlers(info), ...configHandlers(config), ...tasks.handlers }
   const dispatcher = createDispatcher(handlers, log)
   log.info('core started', { data_dir: dataDir.path, data_dir_source: dataDir.source.kind, profile: config.get('profile'), schema_version: schemaVersion })
 

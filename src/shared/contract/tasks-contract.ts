@@ -1,7 +1,209 @@
-import type { z } from 'zod'
-import type { CallSpec } from './define'
+import { z } from 'zod'
+import { EmptyInputSchema } from './app-contract'
+import { call } from './define'
 
-/** Calls and events of the tasks capability. */
-export const TASKS_CALLS = {} as const satisfies Record<string, CallSpec>
+export const TASK_STATUSES = ['pending', 'in_progress', 'completed', 'failed', 'deferred_to_human', 'cancelled'] as const
+export const TaskStatusSchema = z.enum(TASK_STATUSES)
+export type TaskStatus = z.infer<typeof TaskStatusSchema>
 
-export const TASKS_EVENTS = {} as const satisfies Record<string, z.ZodType>
+export const TASK_PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const
+export const TaskPrioritySchema = z.enum(TASK_PRIORITIES)
+export type TaskPriority = z.infer<typeof TaskPrioritySchema>
+
+export const TASK_ERROR_TYPES = ['timeout', 'empty_or_short_response', 'validation_failed', 'connection_error', 'oom_or_metal', 'other'] as const
+export const TaskErrorTypeSchema = z.enum(TASK_ERROR_TYPES)
+export type TaskErrorType = z.infer<typeof TaskErrorTypeSchema>
+
+export const TASK_EVENT_KINDS = ['created', 'claimed', 'progress', 'completed', 'failed', 'deferred', 'requeued', 'cancelled'] as const
+export const TaskEventKindSchema = z.enum(TASK_EVENT_KINDS)
+export type TaskEventKind = z.infer<typeof TaskEventKindSchema>
+
+const Iso = z.iso.datetime()
+
+/** The fields a list row needs; the detail adds description, result and history. */
+export const TaskSummarySchema = z.strictObject({
+  id: z.string(),
+  title: z.string(),
+  domain: z.string().nullable(),
+  priority: TaskPrioritySchema,
+  assigneeExpert: z.string().nullable(),
+  status: TaskStatusSchema,
+  attemptCount: z.number().int(),
+  lastError: z.string().nullable(),
+  errorType: TaskErrorTypeSchema.nullable(),
+  backend: z.string().nullable(),
+  model: z.string().nullable(),
+  nextRetryAfter: Iso.nullable(),
+  createdAt: Iso,
+  updatedAt: Iso
+})
+export type TaskSummary = z.infer<typeof TaskSummarySchema>
+
+export const TaskSchema = TaskSummarySchema.extend({
+  description: z.string(),
+  parentTaskId: z.string().nullable(),
+  preferredBackend: z.string().nullable(),
+  preferredModel: z.string().nullable(),
+  leaseOwner: z.string().nullable(),
+  heartbeatAt: Iso.nullable(),
+  result: z.string().nullable(),
+  metadata: z.record(z.string(), z.unknown()),
+  batchGroup: z.string().nullable(),
+  completedAt: Iso.nullable(),
+  latencyMs: z.number().int().nullable()
+})
+export type Task = z.infer<typeof TaskSchema>
+
+export const TaskEventSchema = z.strictObject({
+  seq: z.number().int(),
+  taskId: z.string(),
+  kind: TaskEventKindSchema,
+  status: TaskStatusSchema,
+  attempt: z.number().int(),
+  message: z.string().nullable(),
+  errorType: TaskErrorTypeSchema.nullable(),
+  at: Iso
+})
+export type TaskEvent = z.infer<typeof TaskEventSchema>
+
+export const TaskDetailSchema = z.strictObject({
+  task: TaskSchema,
+  events: z.array(TaskEventSchema)
+})
+export type TaskDetail = z.infer<typeof TaskDetailSchema>
+
+const Text = (max: number) => z.string().trim().max(max)
+const OptionalName = z.string().trim().min(1).max(200).nullable().optional()
+
+export const TaskCreateInputSchema = z.strictObject({
+  title: Text(300).min(3, 'A title needs at least 3 characters, e.g. "Summarise the Q3 report".'),
+  description: Text(100_000).min(10, 'A description needs at least 10 characters: say what the answer should contain.'),
+  domain: OptionalName,
+  priority: TaskPrioritySchema.default('normal'),
+  assigneeExpert: OptionalName,
+  parentTaskId: z.string().min(1).nullable().optional(),
+  preferredBackend: OptionalName,
+  preferredModel: OptionalName,
+  metadata: z.record(z.string(), z.unknown()).optional(),
+  batchGroup: OptionalName
+})
+export type TaskCreateInput = z.input<typeof TaskCreateInputSchema>
+
+export const TaskListInputSchema = z.strictObject({
+  status: TaskStatusSchema.optional(),
+  expert: z.string().optional(),
+  domain: z.string().optional(),
+  backend: z.string().optional(),
+  search: z.string().max(200).optional(),
+  limit: z.number().int().min(1).max(50_000).default(20_000)
+})
+
+export const TaskListSchema = z.strictObject({
+  tasks: z.array(TaskSummarySchema),
+  /** How many match the filters; more than `tasks.length` when the limit cut the list. */
+  total: z.number().int(),
+  facets: z.strictObject({ experts: z.array(z.string()), domains: z.array(z.string()), backends: z.array(z.string()) })
+})
+export type TaskList = z.infer<typeof TaskListSchema>
+
+export const LatencySchema = z.strictObject({
+  backend: z.string(),
+  model: z.string(),
+  count: z.number().int(),
+  p50Ms: z.number(),
+  p90Ms: z.number(),
+  p99Ms: z.number()
+})
+
+export const TaskCountersSchema = z.strictObject({
+  byStatus: z.record(TaskStatusSchema, z.number().int()),
+  /** Every time a task was sent to manual review, including ones returned since. */
+  deferredToHumanTotal: z.number().int(),
+  deferredByErrorType: z.record(TaskErrorTypeSchema, z.number().int()),
+  completionsPerMinute: z.number(),
+  latency: z.array(LatencySchema)
+})
+export type TaskCounters = z.infer<typeof TaskCountersSchema>
+
+/** What the adaptive controller decided in its last cycle, and from what. */
+export const ConcurrencySchema = z.strictObject({
+  effective: z.number().int(),
+  floor: z.number().int(),
+  ceiling: z.number().int(),
+  reason: z.string(),
+  cpuLoad: z.number(),
+  freeMemoryRatio: z.number(),
+  activeRequests: z.number().int(),
+  latencyMs: z.number().nullable(),
+  errorRate: z.number(),
+  oomRecently: z.boolean(),
+  at: Iso
+})
+export type Concurrency = z.infer<typeof ConcurrencySchema>
+
+export const EngineStateSchema = z.strictObject({
+  /** False until a model backend is connected: tasks then wait as pending. */
+  processorConnected: z.boolean(),
+  state: z.enum(['running', 'idle', 'stopping', 'stopped']),
+  running: z.number().int(),
+  concurrency: ConcurrencySchema
+})
+export type EngineState = z.infer<typeof EngineStateSchema>
+
+export const TaskIdInputSchema = z.strictObject({ id: z.string().min(1) })
+
+export const TaskRequeueInputSchema = z.union([
+  z.strictObject({ ids: z.array(z.string().min(1)).min(1).max(50_000) }),
+  z.strictObject({ all: z.literal(true) })
+])
+
+export const TASKS_CALLS = {
+  'tasks.create': call({
+    scope: 'write',
+    summary: 'Queue a task; a duplicate of one from the last 30 days for the same expert is refused with its id.',
+    input: TaskCreateInputSchema,
+    output: TaskSchema
+  }),
+  'tasks.list': call({
+    scope: 'read',
+    summary: 'Tasks matching the filters, newest first, with the values each filter can take.',
+    input: TaskListInputSchema,
+    output: TaskListSchema
+  }),
+  'tasks.get': call({
+    scope: 'read',
+    summary: 'One task with its whole event history.',
+    input: TaskIdInputSchema,
+    output: TaskDetailSchema
+  }),
+  'tasks.counters': call({
+    scope: 'read',
+    summary: 'Tasks by status, manual-review totals, completions per minute and latency percentiles.',
+    input: EmptyInputSchema,
+    output: TaskCountersSchema
+  }),
+  'tasks.engine': call({
+    scope: 'read',
+    summary: 'Whether a processor is connected, how many tasks run, and the adaptive concurrency with its inputs.',
+    input: EmptyInputSchema,
+    output: EngineStateSchema
+  }),
+  'tasks.cancel': call({
+    scope: 'write',
+    summary: 'Cancel a task that has not finished.',
+    input: TaskIdInputSchema,
+    output: TaskSchema
+  }),
+  'tasks.requeue': call({
+    scope: 'write',
+    summary: 'Return tasks in manual review (some, or all) to autoprocessing, keeping their error history.',
+    input: TaskRequeueInputSchema,
+    output: z.strictObject({ requeued: z.array(z.string()) })
+  })
+} as const
+
+export const TASKS_EVENTS = {
+  /** One per state change, after it is committed. */
+  'tasks.event': TaskEventSchema,
+  'tasks.concurrency': ConcurrencySchema
+} as const

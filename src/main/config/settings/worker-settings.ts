@@ -1,4 +1,4 @@
-import { integer, type SettingDefinition } from '../setting-builders'
+import { decimal, integer, type SettingDefinition } from '../setting-builders'
 
 /**
  * The task worker. Defaults follow what the operators of the system this
@@ -34,6 +34,48 @@ export const WORKER_SETTINGS = {
     category: 'Worker',
     description: 'How often a running task proves it is alive.',
     env: ['KOS_WORKER_HEARTBEAT_SEC'],
+    applies: 'live'
+  }),
+  'worker.retryBackoff': decimal(1, 10, 2, {
+    category: 'Worker',
+    description: 'Each further retry waits this many times longer than the one before (1 = always the same delay).',
+    env: ['KOS_WORKER_RETRY_BACKOFF'],
+    applies: 'live'
+  }),
+  'worker.retryJitter': decimal(0, 1, 0.2, {
+    category: 'Worker',
+    description: 'Random spread of a retry delay, as a fraction of it, so failed tasks do not all return at once.',
+    env: ['KOS_WORKER_RETRY_JITTER'],
+    applies: 'live'
+  }),
+  'worker.minAnswerChars': integer(0, 10_000, 'chars', 20, {
+    category: 'Worker',
+    description: 'An answer shorter than this counts as a failed attempt (empty_or_short_response).',
+    env: ['KOS_WORKER_MIN_ANSWER_CHARS'],
+    applies: 'live'
+  }),
+  'worker.minValidatorScore': decimal(0, 1, 0.5, {
+    category: 'Worker',
+    description: 'When the model backend can judge answers, one scored under this counts as a failed attempt (validation_failed).',
+    env: ['KOS_WORKER_MIN_VALIDATOR_SCORE'],
+    applies: 'live'
+  }),
+  'worker.heavyPerBackend': integer(1, 16, 'tasks', 1, {
+    category: 'Worker',
+    description: 'Tasks on a heavy model that one backend runs at once.',
+    env: ['KOS_WORKER_HEAVY_PER_BACKEND'],
+    applies: 'live'
+  }),
+  'worker.minConcurrency': integer(1, 64, 'tasks', 1, {
+    category: 'Worker',
+    description: 'Floor of adaptive concurrency: it never runs fewer tasks at once while work waits.',
+    env: ['KOS_WORKER_MIN_CONCURRENCY'],
+    applies: 'live'
+  }),
+  'worker.shutdownDeadlineSec': integer(0, 600, 's', 20, {
+    category: 'Worker',
+    description: 'On quit, how long running tasks may finish before their leases are released for the next start.',
+    env: ['KOS_WORKER_SHUTDOWN_DEADLINE_SEC'],
     applies: 'live'
   }),
   'llm.requestTimeoutSec': integer(10, 3600, 's', 300, {

@@ -1,0 +1,17 @@
+import { webcrypto } from 'node:crypto'
+
+/** Case, spacing and Unicode forms do not make two tasks different. */
+export function normalizeForDedup(text: string): string {
+  return text.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ').trim()
+}
+
+/**
+ * The key two tasks share when they ask the same thing of the same expert.
+ * SubtleCrypto digests on libuv's thread pool, so a 100 kB description never
+ * blocks the event loop that carries the workers' heartbeats.
+ */
+export async function dedupKey(title: string, description: string, expert: string | null): Promise<string> {
+  const text = `${normalizeForDedup(title)}\u0000${normalizeForDedup(description)}\u0000${expert ?? ''}`
+  const digest = await webcrypto.subtle.digest('SHA-256', new TextEncoder().encode(text))
+  return Buffer.from(digest).toString('hex')
+}

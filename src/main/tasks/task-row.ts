@@ -1,0 +1,105 @@
+import type { Task, TaskErrorType, TaskEvent, TaskEventKind, TaskPriority, TaskStatus, TaskSummary } from '../../shared/contract/tasks-contract'
+
+/** A tasks row as SQLite returns it. */
+export interface TaskRow {
+  id: string
+  title: string
+  description: string
+  domain: string | null
+  priority: TaskPriority
+  priority_rank: number
+  assignee_expert: string | null
+  parent_task_id: string | null
+  preferred_backend: string | null
+  preferred_model: string | null
+  status: TaskStatus
+  attempt_count: number
+  next_retry_after: string | null
+  last_error: string | null
+  error_type: TaskErrorType | null
+  lease_owner: string | null
+  lease_token: string | null
+  heartbeat_at: string | null
+  backend: string | null
+  model: string | null
+  claimed_at: string | null
+  latency_ms: number | null
+  result: string | null
+  metadata: string
+  batch_group: string | null
+  dedup_key: string
+  created_at: string
+  updated_at: string
+  completed_at: string | null
+}
+
+export interface TaskEventRow {
+  seq: number
+  task_id: string
+  kind: TaskEventKind
+  status: TaskStatus
+  attempt: number
+  message: string | null
+  error_type: TaskErrorType | null
+  at: string
+}
+
+export const PRIORITY_RANK: Readonly<Record<TaskPriority, number>> = { low: 0, normal: 1, high: 2, urgent: 3 }
+
+export function toSummary(row: TaskRow): TaskSummary {
+  return {
+    id: row.id,
+    title: row.title,
+    domain: row.domain,
+    priority: row.priority,
+    assigneeExpert: row.assignee_expert,
+    status: row.status,
+    attemptCount: row.attempt_count,
+    lastError: row.last_error,
+    errorType: row.error_type,
+    backend: row.backend,
+    model: row.model,
+    nextRetryAfter: row.next_retry_after,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at
+  }
+}
+
+export function toTask(row: TaskRow): Task {
+  return {
+    ...toSummary(row),
+    description: row.description,
+    parentTaskId: row.parent_task_id,
+    preferredBackend: row.preferred_backend,
+    preferredModel: row.preferred_model,
+    leaseOwner: row.lease_owner,
+    heartbeatAt: row.heartbeat_at,
+    result: row.result,
+    metadata: parseMetadata(row.metadata),
+    batchGroup: row.batch_group,
+    completedAt: row.completed_at,
+    latencyMs: row.latency_ms
+  }
+}
+
+export function toEvent(row: TaskEventRow): TaskEvent {
+  return {
+    seq: row.seq,
+    taskId: row.task_id,
+    kind: row.kind,
+    status: row.status,
+    attempt: row.attempt,
+    message: row.message,
+    errorType: row.error_type,
+    at: row.at
+  }
+}
+
+function parseMetadata(text: string): Record<string, unknown> {
+  try {
+    const value: unknown = JSON.parse(text)
+    return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {}
+  } catch {
+    return {}
+  }
+}

@@ -1,0 +1,150 @@
+import { describe, expect, it } from 'vitest'
+import { useTempDirs } from '../test-support/temp-dir'
+import { migratedDb } from './testing/test-engine'
+import { createTaskStore, type Changes, type NewTask } from './task-store'
+
+const newTask = (over: Partial<NewTask> = {}): NewTask => ({
+  title: 'Summarise the report',
+  description: 'Summarise the quarterly report in five bullet points.',
+  domain: 'finance',
+  priority: 'normal',
+  assigneeExpert: 'analyst',
+  parentTaskId: null,
+  preferredBackend: null,
+  preferredModel: null,
+  metadata: {},
+  batchGroup: null,
+  dedupKey: `key-${Math.random()}`,
+  ...over
+})
+
+describe('task store', () => {
+  const tempDir = useTempDirs()
+
+  function setup(clock = { t: Date.parse('2026-01-01T00:00:00Z') }) {
+    const db = migratedDb(tempDir())
+    return { db, store: createTaskStore(db, () => clock.t), clock }
+  }
+
+  it('gives a task to one run only: a second claim of a held task gets nothing', () => {
+    const { store } = setup()
+    const created = store.create(newTask())
+    if (!created.ok) throw new Error('not created')
+    const changes: Changes = []
+    const first = store.claim(created.task.id, 'a', 'b', 'm', 3, changes)
+    const second = store.claim(created.task.id, 'b', 'b', 'm', 3, changes)
+    expect(first?.attempt).toBe(1)
+    expect(second).toBeNull()
+    expect(changes.map((c) => c.kind)).toEqual(['claimed'])
+    expect(store.get(created.task.id)?.status).toBe('in_progress')
+  })
+
+  it('discards a late result from a run whose lease lapsed, keeping the newer attempt’s', () => {
+    const { store } = setup()
+    const created = store.create(newTask())
+    if (!created.ok) throw new Error('not created')
+    const id = created.task.id
+    const old = store.claim(id, 'dead-process', 'b', 'm', 3, [])
+    if (!old) throw new Error('not claimed')
+    expect(store.reclaimLapsed('me', 0, 3, [])).toEqual([id])
+    const fresh = store.claim(id, 'me', 'b', 'm', 3, [])
+    if (!fresh) throw new Error('not reclaimed')
+    expect(fresh.attempt).toBe(2)
+    expect(store.complete(old, 'late answer from the lapsed run', 10, [])).toBe(false)
+    expect(store.complete(fresh, 'the newer answer', 10, [])).toBe(true)
+    expect(store.complete(fresh, 'again', 10, [])).toBe(false)
+    expect(store.get(id)?.result).toBe('the newer answer')
+  })
+
+  it('retries a failed attempt later, then defers to manual review, and a return keeps the error history', () => {
+    const { store, clock } = setup()
+    const created = store.create(newTask())
+    if (!created.ok) throw new Error('not created')
+    const id = created.task.id
+    for (let attempt = 1; attempt <= 2; attempt++) {
+      const lease = store.claim(id, 'me', 'b', 'm', 2, [])
+      if (!lease) throw new Error(`attempt ${attempt} not claimed`)
+      const status = store.fail(lease, `boom ${attempt}`, 'connection_error', 2, clock.t + 90_000, [])
+      expect(status).toBe(attempt < 2 ? 'failed' : 'deferred_to_human')
+      if (attempt === 1) {
+        expect(store.candidates(10, 2)).toEqual([])
+        clock.t += 90_000
+        expect(store.candidates(10, 2).map((r) => r.id)).toEqual([id])
+      }
+    }
+    const deferred = store.get(id)
+    expect(deferred).toMatchObject({ status: 'deferred_to_human', attemptCount: 2, lastError: 'boom 2', errorType: 'connection_error' })
+    expect(store.requeue('all_deferred', [])).toEqual([id])
+    expect(store.get(id)).toMatchObject({ status: 'pending', attemptCount: 0 })
+    const kinds = store.events(id).map((e) => e.kind)
+    expect(kinds).toEqual(['created', 'claimed', 'failed', 'claimed', 'failed', 'deferred', 'requeued'])
+    expect(store.events(id).filter((e) => e.kind === 'failed').map((e) => e.message)).toEqual(['boom 1', 'boom 2'])
+    expect(store.counters().deferredByErrorType.connection_error).toBe(1)
+    expect(store.counters().deferredToHumanTotal).toBe(1)
+  })
+
+  it('refuses a duplicate for the same expert within 30 days with the existing id, and allows it after', () => {
+    const { store, clock } = setup()
+    const first = store.create(newTask({ dedupKey: 'same' }))
+    if (!first.ok) throw new Error('not created')
+    expect(store.create(newTask({ dedupKey: 'same' }))).toEqual({ ok: false, reason: 'duplicate', existingId: first.task.id, existingStatus: 'pending' })
+    clock.t += 31 * 86_400_000
+    expect(store.create(newTask({ dedupKey: 'same' })).ok).toBe(true)
+  })
+
+  it('a cancelled task does not block the same task from being created again', () => {
+    const { store } = setup()
+    const first = store.create(newTask({ dedupKey: 'k' }))
+    if (!first.ok) throw new Error('not created')
+    expect(store.cancel(first.task.id, [])?.status).toBe('cancelled')
+    expect(store.cancel(first.task.id, [])).toBeNull()
+    expect(store.create(newTask({ dedupKey: 'k' })).ok).toBe(true)
+  })
+
+  it('release gives a task back without counting the interrupted attempt', () => {
+    const { store } = setup()
+    const created = store.create(newTask())
+    if (!created.ok) throw new Error('not created')
+    const lease = store.claim(created.task.id, 'me', 'b', 'm', 3, [])
+    if (!lease) throw new Error('not claimed')
+    expect(store.release(lease, 'shutdown', [])).toBe(true)
+    expect(store.get(created.task.id)).toMatchObject({ status: 'pending', attemptCount: 0, leaseOwner: null })
+  })
+
+  it('orders claimable work by priority, then age', () => {
+    const { store, clock } = setup()
+    const ids: string[] = []
+    for (const priority of ['low', 'urgent', 'normal', 'urgent'] as const) {
+      clock.t += 1000
+      const c = store.create(newTask({ priority }))
+      if (c.ok) ids.push(c.task.id)
+    }
+    expect(store.candidates(10, 3).map((r) => r.id)).toEqual([ids[1], ids[3], ids[2], ids[0]])
+  })
+
+  it('a failed transaction leaves neither the row change nor its event', () => {
+    const { store, db } = setup()
+    const created = store.create(newTask())
+    if (!created.ok) throw new Error('not created')
+    const before = (db.prepare('SELECT COUNT(*) AS n FROM task_events').get() as { n: number }).n
+    expect(() =>
+      store.transaction(() => {
+        store.cancel(created.task.id, [])
+        throw new Error('crash in the middle')
+      })
+    ).toThrow('crash in the middle')
+    expect(store.get(created.task.id)?.status).toBe('pending')
+    expect((db.prepare('SELECT COUNT(*) AS n FROM task_events').get() as { n: number }).n).toBe(before)
+  })
+
+  it('lists with filters, search and facets', () => {
+    const { store } = setup()
+    store.create(newTask({ title: 'Alpha research', domain: 'science', assigneeExpert: 'x' }))
+    store.create(newTask({ title: 'Beta 100% done', domain: 'ops', assigneeExpert: 'y' }))
+    expect(store.list({ limit: 10 }).total).toBe(2)
+    expect(store.list({ domain: 'ops', limit: 10 }).tasks.map((t) => t.title)).toEqual(['Beta 100% done'])
+    expect(store.list({ search: '100%', limit: 10 }).tasks.map((t) => t.title)).toEqual(['Beta 100% done'])
+    expect(store.list({ search: 'alpha', limit: 10 }).total).toBe(1)
+    expect(store.list({ limit: 10 }).facets).toEqual({ experts: ['x', 'y'], domains: ['ops', 'science'], backends: [] })
+  })
+})

@@ -1,0 +1,340 @@
+import { randomUUID } from 'node:crypto'
+import type { Db } from '../db/database'
+import type {
+  TaskCounters,
+  TaskErrorType,
+  TaskEvent,
+  TaskEventKind,
+  TaskList,
+  TaskStatus
+} from '../../shared/contract/tasks-contract'
+import { TASK_ERROR_TYPES, TASK_STATUSES, type Task, type TaskPriority } from '../../shared/contract/tasks-contract'
+import { percentile } from './percentile'
+import { PRIORITY_RANK, toEvent, toSummary, toTask, type TaskEventRow, type TaskRow } from './task-row'
+
+export interface NewTask {
+  readonly title: string
+  readonly description: string
+  readonly domain: string | null
+  readonly priority: TaskPriority
+  readonly assigneeExpert: string | null
+  readonly parentTaskId: string | null
+  readonly preferredBackend: string | null
+  readonly preferredModel: string | null
+  readonly metadata: Record<string, unknown>
+  readonly batchGroup: string | null
+  readonly dedupKey: string
+}
+
+export type CreateOutcome =
+  | { readonly ok: true; readonly task: Task; readonly events: TaskEvent[] }
+  | { readonly ok: false; readonly reason: 'duplicate'; readonly existingId: string; readonly existingStatus: TaskStatus }
+  | { readonly ok: false; readonly reason: 'unknown_parent'; readonly parentTaskId: string }
+
+/** The proof a run holds a task: a result is accepted only while this lease is still the task's. */
+export interface Lease {
+  readonly taskId: string
+  readonly token: string
+  readonly attempt: number
+}
+
+export interface Claimed {
+  readonly lease: Lease
+  readonly row: TaskRow
+}
+
+export interface ListFilters {
+  readonly status?: TaskStatus | undefined
+  readonly expert?: string | undefined
+  readonly domain?: string | undefined
+  readonly backend?: string | undefined
+  readonly search?: string | undefined
+  readonly limit: number
+}
+
+/** What changed, to be pushed over the contract once the transaction holding it has committed. */
+export type Changes = TaskEvent[]
+
+const DAY_MS = 86_400_000
+
+/**
+ * Every read and state change of the task queue, on the one connection of
+ * the process. Each mutation writes its task_events rows in the same
+ * transaction as the row it changes and returns them, so the caller pushes
+ * them only after commit. Mutations are synchronous and compose: the pool
+ * runs many inside one transaction to commit a group at once.
+ */
+export function createTaskStore(db: Db, now: () => number = Date.now) {
+  const iso = (ms: number = now()): string => new Date(ms).toISOString()
+
+  const insertTask = db.prepare(`INSERT INTO tasks (id, title, description, domain, priority, priority_rank, assignee_expert, parent_task_id,
+      preferred_backend, preferred_model, status, metadata, batch_group, dedup_key, created_at, updated_at)
+    VALUES (@id, @title, @description, @domain, @priority, @priority_rank, @assignee_expert, @parent_task_id,
+      @preferred_backend, @preferred_model, 'pending', @metadata, @batch_group, @dedup_key, @at, @at)`)
+  const insertEvent = db.prepare(
+    'INSERT INTO task_events (task_id, kind, status, attempt, message, error_type, at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING seq'
+  )
+  const selectTask = db.prepare('SELECT * FROM tasks WHERE id = ?')
+  const selectDuplicate = db.prepare(
+    "SELECT id, status FROM tasks WHERE dedup_key = ? AND created_at >= ? AND status != 'cancelled' ORDER BY created_at DESC LIMIT 1"
+  )
+  const selectEvents = db.prepare('SELECT * FROM task_events WHERE task_id = ? ORDER BY seq')
+  const selectCandidates = db.prepare(`SELECT * FROM tasks
+    WHERE status IN ('pending', 'failed') AND (next_retry_after IS NULL OR next_retry_after <= ?) AND attempt_count < ?
+    ORDER BY priority_rank DESC, created_at, id LIMIT ?`)
+  const claimOne = db.prepare(`UPDATE tasks SET status = 'in_progress', lease_owner = ?, lease_token = ?, heartbeat_at = ?, claimed_at = ?,
+      attempt_count = attempt_count + 1, next_retry_after = NULL, backend = ?, model = ?, updated_at = ?
+    WHERE id = ? AND status IN ('pending', 'failed') AND attempt_count < ? RETURNING attempt_count`)
+  const heartbeatOne = db.prepare("UPDATE tasks SET heartbeat_at = ? WHERE id = ? AND lease_token = ? AND status = 'in_progress'")
+  const completeOne = db.prepare(`UPDATE tasks SET status = 'completed', result = ?, lease_owner = NULL, lease_token = NULL, heartbeat_at = NULL,
+      completed_at = ?, latency_ms = ?, updated_at = ?
+    WHERE id = ? AND lease_token = ? AND status = 'in_progress' RETURNING attempt_count`)
+  const failOne = db.prepare(`UPDATE tasks SET status = ?, last_error = ?, error_type = ?, next_retry_after = ?,
+      lease_owner = NULL, lease_token = NULL, heartbeat_at = NULL, updated_at = ?
+    WHERE id = ? AND lease_token = ? AND status = 'in_progress' RETURNING attempt_count`)
+  const releaseOne = db.prepare(`UPDATE tasks SET status = 'pending', attempt_count = attempt_count - 1, lease_owner = NULL, lease_token = NULL,
+      heartbeat_at = NULL, updated_at = ?
+    WHERE id = ? AND lease_token = ? AND status = 'in_progress' RETURNING attempt_count`)
+  const leaseHolders = db.prepare("SELECT id, lease_owner, heartbeat_at, attempt_count FROM tasks WHERE status = 'in_progress'")
+  const resetLapsed = db.prepare(`UPDATE tasks SET status = ?, last_error = ?, error_type = 'timeout', lease_owner = NULL, lease_token = NULL,
+      heartbeat_at = NULL, updated_at = ?
+    WHERE id = ? AND status = 'in_progress' RETURNING attempt_count`)
+  const cancelOne = db.prepare(`UPDATE tasks SET status = 'cancelled', lease_owner = NULL, lease_token = NULL, heartbeat_at = NULL, updated_at = ?
+    WHERE id = ? AND status IN ('pending', 'failed', 'in_progress', 'deferred_to_human') RETURNING attempt_count`)
+  const requeueOne = db.prepare(`UPDATE tasks SET status = 'pending', attempt_count = 0, next_retry_after = NULL, updated_at = ?
+    WHERE id = ? AND status IN ('deferred_to_human', 'failed') RETURNING attempt_count`)
+  const deferredIds = db.prepare("SELECT id FROM tasks WHERE status = 'deferred_to_human' ORDER BY updated_at")
+  const exhaustedPending = db.prepare("SELECT id, attempt_count FROM tasks WHERE status IN ('pending', 'failed') AND attempt_count >= ?")
+  const deferExhausted = db.prepare(`UPDATE tasks SET status = 'deferred_to_human', next_retry_after = NULL, updated_at = ?
+    WHERE id = ? AND status IN ('pending', 'failed') RETURNING attempt_count`)
+
+  function event(taskId: string, kind: TaskEventKind, status: TaskStatus, attempt: number, message: string | null, errorType: TaskErrorType | null, at: string): TaskEvent {
+    const { seq } = insertEvent.get(taskId, kind, status, attempt, message, errorType, at) as { seq: number }
+    return { seq, taskId, kind, status, attempt, message, errorType, at }
+  }
+
+  const store = {
+    /** Runs `fn` in one immediate transaction; nested calls join the outer one. */
+    transaction<T>(fn: () => T): T {
+      return db.inTransaction ? fn() : db.transaction(fn).immediate()
+    },
+
+    create(input: NewTask, dedupWindowDays = 30): CreateOutcome {
+      return store.transaction((): CreateOutcome => {
+        const at = iso()
+        const since = iso(now() - dedupWindowDays * DAY_MS)
+        const duplicate = selectDuplicate.get(input.dedupKey, since) as { id: string; status: TaskStatus } | undefined
+        if (duplicate) return { ok: false, reason: 'duplicate', existingId: duplicate.id, existingStatus: duplicate.status }
+        if (input.parentTaskId !== null && !selectTask.get(input.parentTaskId)) return { ok: false, reason: 'unknown_parent', parentTaskId: input.parentTaskId }
+        const id = randomUUID()
+        insertTask.run({
+          id,
+          title: input.title,
+          description: input.description,
+          domain: input.domain,
+          priority: input.priority,
+          priority_rank: PRIORITY_RANK[input.priority],
+          assignee_expert: input.assigneeExpert,
+          parent_task_id: input.parentTaskId,
+          preferred_backend: input.preferredBackend,
+          preferred_model: input.preferredModel,
+          metadata: JSON.stringify(input.metadata),
+          batch_group: input.batchGroup,
+          dedup_key: input.dedupKey,
+          at
+        })
+        const created = event(id, 'created', 'pending', 0, null, null, at)
+        return { ok: true, task: toTask(selectTask.get(id) as TaskRow), events: [created] }
+      })
+    },
+
+    get(id: string): Task | null {
+      const row = selectTask.get(id) as TaskRow | undefined
+      return row ? toTask(row) : null
+    },
+
+    row(id: string): TaskRow | null {
+      return (selectTask.get(id) as TaskRow | undefined) ?? null
+    },
+
+    events(taskId: string): TaskEvent[] {
+      return (selectEvents.all(taskId) as TaskEventRow[]).map(toEvent)
+    },
+
+    /** Claimable tasks in priority order; the scheduler picks among them. */
+    candidates(limit: number, maxAttempts: number): TaskRow[] {
+      return selectCandidates.all(iso(), maxAttempts, limit) as TaskRow[]
+    },
+
+    /** Takes a lease on a task if it is still claimable; null when another run got there first. */
+    claim(taskId: string, owner: string, backend: string | null, model: string | null, maxAttempts: number, changes: Changes): Lease | null {
+      const at = iso()
+      const token = randomUUID()
+      const row = claimOne.get(owner, token, at, at, backend, model, at, taskId, maxAttempts) as { attempt_count: number } | undefined
+      if (!row) return null
+      changes.push(event(taskId, 'claimed', 'in_progress', row.attempt_count, backend ? `on ${backend}/${model ?? '?'}` : null, null, at))
+      return { taskId, token, attempt: row.attempt_count }
+    },
+
+    /** Proves the runs alive; returns the tasks whose lease is no longer theirs. */
+    heartbeat(leases: readonly Lease[]): string[] {
+      const at = iso()
+      return leases.filter((lease) => heartbeatOne.run(at, lease.taskId, lease.token).changes === 0).map((lease) => lease.taskId)
+    },
+
+    progress(lease: Lease, message: string, changes: Changes): boolean {
+      const at = iso()
+      if (heartbeatOne.run(at, lease.taskId, lease.token).changes === 0) return false
+      changes.push(event(lease.taskId, 'progress', 'in_progress', lease.attempt, message, null, at))
+      return true
+    },
+
+    /** Records the answer if the lease still holds; a late result from a lapsed run returns false and changes nothing. */
+    complete(lease: Lease, result: string, latencyMs: number, changes: Changes): boolean {
+      const at = iso()
+      const row = completeOne.get(result, at, Math.round(latencyMs), at, lease.taskId, lease.token) as { attempt_count: number } | undefined
+      if (!row) return false
+      changes.push(event(lease.taskId, 'completed', 'completed', row.attempt_count, null, null, at))
+      return true
+    },
+
+    /** A failed attempt: retried after `retryAt`, or sent to manual review once attempts are spent. */
+    fail(lease: Lease, message: string, errorType: TaskErrorType, maxAttempts: number, retryAt: number, changes: Changes): TaskStatus | null {
+      const at = iso()
+      const exhausted = lease.attempt >= maxAttempts
+      const status: TaskStatus = exhausted ? 'deferred_to_human' : 'failed'
+      const row = failOne.get(status, message, errorType, exhausted ? null : iso(retryAt), at, lease.taskId, lease.token) as { attempt_count: number } | undefined
+      if (!row) return null
+      changes.push(event(lease.taskId, 'failed', 'failed', row.attempt_count, message, errorType, at))
+      if (exhausted) changes.push(event(lease.taskId, 'deferred', status, row.attempt_count, `after ${row.attempt_count} attempts: ${message}`, errorType, at))
+      return status
+    },
+
+    /** Gives a run's task back without counting its attempt (graceful shutdown). */
+    release(lease: Lease, reason: string, changes: Changes): boolean {
+      const at = iso()
+      const row = releaseOne.get(at, lease.taskId, lease.token) as { attempt_count: number } | undefined
+      if (!row) return false
+      changes.push(event(lease.taskId, 'requeued', 'pending', row.attempt_count, reason, null, at))
+      return true
+    },
+
+    /**
+     * Resets running tasks whose lease is gone: held by another owner (a
+     * process that died; the instance lock guarantees it is not running) or
+     * silent past `stuckBefore`. The attempt counts; a task out of attempts
+     * goes to manual review.
+     */
+    reclaimLapsed(owner: string, stuckBefore: number, maxAttempts: number, changes: Changes): string[] {
+      const stuckIso = iso(stuckBefore)
+      const reclaimed: string[] = []
+      const holders = leaseHolders.all() as { id: string; lease_owner: string | null; heartbeat_at: string | null; attempt_count: number }[]
+      for (const holder of holders) {
+        const foreign = holder.lease_owner !== owner
+        const stuck = holder.heartbeat_at === null || holder.heartbeat_at < stuckIso
+        if (!foreign && !stuck) continue
+        const message = foreign ? `lease of ${holder.lease_owner ?? 'an unknown run'} lapsed (that process is gone)` : `no heartbeat since ${holder.heartbeat_at ?? 'the claim'}`
+        const at = iso()
+        const exhausted = holder.attempt_count >= maxAttempts
+        const status: TaskStatus = exhausted ? 'deferred_to_human' : 'pending'
+        const row = resetLapsed.get(status, message, at, holder.id) as { attempt_count: number } | undefined
+        if (!row) continue
+        changes.push(event(holder.id, exhausted ? 'deferred' : 'requeued', status, row.attempt_count, message, 'timeout', at))
+        reclaimed.push(holder.id)
+      }
+      for (const task of exhaustedPending.all(maxAttempts) as { id: string; attempt_count: number }[]) {
+        const at = iso()
+        if (deferExhausted.get(at, task.id)) changes.push(event(task.id, 'deferred', 'deferred_to_human', task.attempt_count, `attempts used up (${task.attempt_count} of ${maxAttempts})`, null, at))
+      }
+      return reclaimed
+    },
+
+    cancel(id: string, changes: Changes): Task | null {
+      const at = iso()
+      const row = cancelOne.get(at, id) as { attempt_count: number } | undefined
+      if (!row) return null
+      changes.push(event(id, 'cancelled', 'cancelled', row.attempt_count, null, null, at))
+      return store.get(id)
+    },
+
+    /** Back to autoprocessing with fresh attempts; the failed and deferred events stay in the history. */
+    requeue(ids: readonly string[] | 'all_deferred', changes: Changes): string[] {
+      const targets = ids === 'all_deferred' ? (deferredIds.all() as { id: string }[]).map((r) => r.id) : ids
+      const requeued: string[] = []
+      for (const id of targets) {
+        const at = iso()
+        if (!requeueOne.get(at, id)) continue
+        changes.push(event(id, 'requeued', 'pending', 0, 'returned to autoprocessing', null, at))
+        requeued.push(id)
+      }
+      return requeued
+    },
+
+    list(filters: ListFilters): TaskList {
+      const where: string[] = []
+      const params: (string | number)[] = []
+      if (filters.status) where.push('status = ?') && params.push(filters.status)
+      if (filters.expert) where.push('assignee_expert = ?') && params.push(filters.expert)
+      if (filters.domain) where.push('domain = ?') && params.push(filters.domain)
+      if (filters.backend) where.push('backend = ?') && params.push(filters.backend)
+      const search = filters.search?.trim()
+      if (search) {
+        where.push("(title LIKE ? ESCAPE '\\' OR id = ? OR description LIKE ? ESCAPE '\\')")
+        const like = `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+        params.push(like, search, like)
+      }
+      const clause = where.length ? `WHERE ${where.join(' AND ')}` : ''
+      const total = (db.prepare(`SELECT COUNT(*) AS n FROM tasks ${clause}`).get(...params) as { n: number }).n
+      const rows = db.prepare(`SELECT * FROM tasks ${clause} ORDER BY created_at DESC, id LIMIT ?`).all(...params, filters.limit) as TaskRow[]
+      const distinct = (column: string): string[] =>
+        (db.prepare(`SELECT DISTINCT ${column} AS v FROM tasks WHERE ${column} IS NOT NULL ORDER BY v`).all() as { v: string }[]).map((r) => r.v)
+      return {
+        tasks: rows.map(toSummary),
+        total,
+        facets: { experts: distinct('assignee_expert'), domains: distinct('domain'), backends: distinct('backend') }
+      }
+    },
+
+    counters(): TaskCounters {
+      const byStatus = Object.fromEntries(TASK_STATUSES.map((s) => [s, 0])) as Record<TaskStatus, number>
+      for (const r of db.prepare('SELECT status, COUNT(*) AS n FROM tasks GROUP BY status').all() as { status: TaskStatus; n: number }[]) byStatus[r.status] = r.n
+      const deferredByErrorType = Object.fromEntries(TASK_ERROR_TYPES.map((t) => [t, 0])) as Record<TaskErrorType, number>
+      let deferredToHumanTotal = 0
+      for (const r of db.prepare("SELECT error_type, COUNT(*) AS n FROM task_events WHERE kind = 'deferred' GROUP BY error_type").all() as { error_type: TaskErrorType | null; n: number }[]) {
+        deferredToHumanTotal += r.n
+        deferredByErrorType[r.error_type ?? 'other'] += r.n
+      }
+      const windowStart = iso(now() - 5 * 60_000)
+      const recent = (db.prepare('SELECT COUNT(*) AS n FROM tasks WHERE completed_at >= ?').get(windowStart) as { n: number }).n
+      const latencyRows = db
+        .prepare('SELECT backend, model, latency_ms FROM tasks WHERE completed_at >= ? AND latency_ms IS NOT NULL ORDER BY backend, model, latency_ms')
+        .all(iso(now() - DAY_MS)) as { backend: string | null; model: string | null; latency_ms: number }[]
+      const groups = new Map<string, { backend: string; model: string; values: number[] }>()
+      for (const r of latencyRows) {
+        const backend = r.backend ?? 'unknown'
+        const model = r.model ?? 'unknown'
+        const key = `${backend}\u0000${model}`
+        const group = groups.get(key) ?? { backend, model, values: [] }
+        group.values.push(r.latency_ms)
+        groups.set(key, group)
+      }
+      return {
+        byStatus,
+        deferredToHumanTotal,
+        deferredByErrorType,
+        completionsPerMinute: recent / 5,
+        latency: [...groups.values()].map((g) => ({
+          backend: g.backend,
+          model: g.model,
+          count: g.values.length,
+          p50Ms: percentile(g.values, 0.5),
+          p90Ms: percentile(g.values, 0.9),
+          p99Ms: percentile(g.values, 0.99)
+        }))
+      }
+    }
+  }
+  return store
+}
+
+export type TaskStore = ReturnType<typeof createTaskStore>

@@ -1,0 +1,42 @@
+import type { ConfigService } from '../config/config-service'
+import type { Db } from '../db/database'
+import type { EventBus } from '../events/event-bus'
+import type { Logger } from '../log/logger'
+import type { TaskProcessor } from '../ports/task-processor'
+import type { Capability } from '../rpc/handler-types'
+import { createTasksEngine, type TasksEngine } from './tasks-engine'
+import { tasksHandlers } from './tasks-handlers'
+
+export interface TasksCapability extends Capability<'tasks'> {
+  readonly engine: TasksEngine
+  /** Plugged in by the composition root once a model router exists; until then tasks wait as pending. */
+  setProcessor(processor: TaskProcessor | null): void
+}
+
+export function createTasksCapability(deps: {
+  db: Db
+  config: Pick<ConfigService, 'get'>
+  events: EventBus
+  log: Logger
+  processor: TaskProcessor | null
+}): TasksCapability {
+  const log = deps.log.child({ capability: 'tasks' })
+  const engine = createTasksEngine({
+    db: deps.db,
+    config: deps.config,
+    log,
+    processor: deps.processor,
+    publish: (events) => {
+      for (const event of events) deps.events.emit('tasks.event', event)
+    },
+    publishConcurrency: (value) => deps.events.emit('tasks.concurrency', value)
+  })
+  engine.start()
+  return {
+    engine,
+    handlers: tasksHandlers(engine),
+    setProcessor: (processor) => engine.setProcessor(processor),
+    stop: () => engine.stop(),
+    onSystemResume: () => engine.resume()
+  }
+}

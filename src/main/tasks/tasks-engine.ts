@@ -1,0 +1,194 @@
+import { randomUUID } from 'node:crypto'
+import { cpus, freemem, hostname, loadavg, totalmem } from 'node:os'
+import type { ConfigService } from '../config/config-service'
+import type { Db } from '../db/database'
+import type { Logger } from '../log/logger'
+import type { TaskProcessor } from '../ports/task-processor'
+import type { Concurrency, EngineState, Task, TaskCreateInput, TaskEvent } from '../../shared/contract/tasks-contract'
+import { createConcurrencyController, DEFAULT_CONTROLLER, type ControllerOptions, type LoadInputs } from './adaptive-concurrency'
+import { dedupKey } from './dedup-key'
+import { createTaskStore, type Changes, type CreateOutcome } from './task-store'
+import { createWorkerPool, type PoolSettings } from './worker-pool'
+
+export interface TasksEngineOptions {
+  readonly db: Db
+  readonly config: Pick<ConfigService, 'get'>
+  readonly log: Logger
+  readonly publish: (events: readonly TaskEvent[]) => void
+  readonly publishConcurrency: (value: Concurrency) => void
+  readonly processor: TaskProcessor | null
+  readonly now?: () => number
+  readonly random?: () => number
+  /** Overrides for tests; the app uses DEFAULT_CONTROLLER and a 10 s cycle. */
+  readonly controller?: Partial<Omit<ControllerOptions, 'floor' | 'ceiling'>>
+  readonly cycleMs?: number
+  readonly pollMs?: number
+  /** Replaces the machine readings, for tests. */
+  readonly machine?: () => { cpuLoad: number; freeMemoryRatio: number }
+}
+
+export const DEDUP_WINDOW_DAYS = 30
+
+/**
+ * The task capability's engine: the store, the pool that works the queue,
+ * and the adaptive controller that sizes it. Without a processor the pool
+ * claims nothing and tasks wait as pending.
+ */
+export function createTasksEngine(options: TasksEngineOptions) {
+  const { config, log } = options
+  const now = options.now ?? Date.now
+  const store = createTaskStore(options.db, now)
+  const owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`
+  const controller = createConcurrencyController({
+    ...DEFAULT_CONTROLLER,
+    ...options.controller,
+    floor: () => config.get('worker.minConcurrency'),
+    ceiling: () => config.get('worker.maxConcurrency')
+  })
+  const settings = (): PoolSettings => ({
+    concurrency: controller.value,
+    maxAttempts: config.get('worker.maxAttempts'),
+    retryDelaySec: config.get('worker.retryDelaySec'),
+    retryBackoff: config.get('worker.retryBackoff'),
+    retryJitter: config.get('worker.retryJitter'),
+    stuckMs: config.get('worker.stuckMinutes') * 60_000,
+    heartbeatMs: config.get('worker.heartbeatSec') * 1000,
+    requestTimeoutMs: config.get('llm.requestTimeoutSec') * 1000,
+    minAnswerChars: config.get('worker.minAnswerChars'),
+    minValidatorScore: config.get('worker.minValidatorScore'),
+    heavyPerBackend: config.get('worker.heavyPerBackend')
+  })
+  const pool = createWorkerPool({
+    store,
+    owner,
+    settings,
+    publish: options.publish,
+    log,
+    now,
+    ...(options.random ? { random: options.random } : {}),
+    ...(options.pollMs ? { pollMs: options.pollMs } : {})
+  })
+  pool.setProcessor(options.processor)
+
+  let processor = options.processor
+  let concurrency: Concurrency = controller.next(() => readLoad(), now())
+  let lastStats = pool.stats()
+  let cycleTimer: NodeJS.Timeout | null = null
+
+  function readLoad(): LoadInputs {
+    const machine = options.machine?.() ?? { cpuLoad: (loadavg()[0] ?? 0) / Math.max(1, cpus().length), freeMemoryRatio: freemem() / totalmem() }
+    const loads = processor?.load() ?? []
+    const stats = pool.stats()
+    const attempts = stats.attempts - lastStats.attempts
+    const failures = stats.failures - lastStats.failures
+    const timeouts = stats.timeouts - lastStats.timeouts
+    lastStats = stats
+    const latencies = loads.flatMap((l) => (l.latencyMs === null ? [] : [l.latencyMs]))
+    return {
+      ...machine,
+      activeRequests: loads.reduce((sum, l) => sum + l.activeRequests, 0),
+      latencyMs: latencies.length ? Math.max(...latencies) : null,
+      errorRate: Math.max(attempts > 0 ? failures / attempts : 0, ...loads.map((l) => l.errorRate)),
+      oomRecently: loads.some((l) => l.oomRecently),
+      timeoutsRecently: timeouts
+    }
+  }
+
+  function cycle(): void {
+    const before = concurrency.effective
+    concurrency = controller.next(readLoad, now())
+    log.info('concurrency cycle', {
+      n: concurrency.effective,
+      floor: concurrency.floor,
+      ceiling: concurrency.ceiling,
+      reason: concurrency.reason,
+      cpu_load: Number(concurrency.cpuLoad.toFixed(2)),
+      free_memory: Number(concurrency.freeMemoryRatio.toFixed(2)),
+      active_requests: concurrency.activeRequests,
+      latency_ms: concurrency.latencyMs,
+      error_rate: Number(concurrency.errorRate.toFixed(2)),
+      oom: concurrency.oomRecently
+    })
+    options.publishConcurrency(concurrency)
+    if (concurrency.effective > before) pool.wake()
+  }
+
+  async function commitAndPublish<T>(fn: (changes: Changes) => T): Promise<T> {
+    return pool.commit(fn)
+  }
+
+  return {
+    store,
+    owner,
+    start(): void {
+      pool.start()
+      const every = options.cycleMs ?? 10_000
+      const tick = (): void => {
+        cycle()
+        cycleTimer = setTimeout(tick, every)
+      }
+      cycleTimer = setTimeout(tick, every)
+    },
+    /** After sleep: prove the runs alive before anything judges their heartbeats stale, then look for work. */
+    resume(): void {
+      pool.heartbeat()
+      pool.wake()
+    },
+    setProcessor(next: TaskProcessor | null): void {
+      processor = next
+      pool.setProcessor(next)
+    },
+    async create(input: TaskCreateInput): Promise<CreateOutcome> {
+      const title = input.title.trim()
+      const description = input.description.trim()
+      const expert = input.assigneeExpert ?? null
+      const key = await dedupKey(title, description, expert)
+      const outcome = store.create(
+        {
+          title,
+          description,
+          domain: input.domain ?? null,
+          priority: input.priority ?? 'normal',
+          assigneeExpert: expert,
+          parentTaskId: input.parentTaskId ?? null,
+          preferredBackend: input.preferredBackend ?? null,
+          preferredModel: input.preferredModel ?? null,
+          metadata: input.metadata ?? {},
+          batchGroup: input.batchGroup ?? null,
+          dedupKey: key
+        },
+        DEDUP_WINDOW_DAYS
+      )
+      if (outcome.ok) {
+        options.publish(outcome.events)
+        pool.wake()
+      }
+      return outcome
+    },
+    async cancel(id: string): Promise<Task | null> {
+      const task = await commitAndPublish((changes) => store.cancel(id, changes))
+      if (task) pool.cancelRun(id)
+      return task
+    },
+    async requeue(ids: readonly string[] | 'all_deferred'): Promise<string[]> {
+      const requeued = await commitAndPublish((changes) => store.requeue(ids, changes))
+      pool.wake()
+      return requeued
+    },
+    state(): EngineState {
+      const poolState = pool.state()
+      return {
+        processorConnected: processor !== null,
+        state: poolState,
+        running: pool.stats().running,
+        concurrency
+      }
+    },
+    async stop(): Promise<void> {
+      if (cycleTimer) clearTimeout(cycleTimer)
+      await pool.stop(config.get('worker.shutdownDeadlineSec') * 1000)
+    }
+  }
+}
+
+export type TasksEngine = ReturnType<typeof createTasksEngine>

@@ -1,0 +1,59 @@
+import { join } from 'node:path'
+import type { ConfigService } from '../../config/config-service'
+import { SETTINGS, type ResolvedSettings, type SettingKey } from '../../config/setting-definitions'
+import { openDatabase, type Db } from '../../db/database'
+import { bundledMigrations, migrate } from '../../db/migrations'
+import { memoryLogger } from '../../test-support/memory-logger'
+import type { TaskProcessor } from '../../ports/task-processor'
+import type { Concurrency, TaskEvent } from '../../../shared/contract/tasks-contract'
+import { createTasksEngine, type TasksEngineOptions } from '../tasks-engine'
+
+/** Settings as the defaults give them, with per-test values (which may be finer than the Settings view allows). */
+export function testConfig(overrides: Partial<Record<SettingKey, number | string | boolean>> = {}): Pick<ConfigService, 'get'> & { set(key: SettingKey, value: number): void } {
+  const values = new Map<SettingKey, unknown>(Object.entries(SETTINGS).map(([k, d]) => [k as SettingKey, d.default]))
+  for (const [k, v] of Object.entries(overrides)) values.set(k as SettingKey, v)
+  return {
+    get: <K extends SettingKey>(key: K) => values.get(key) as ResolvedSettings[K],
+    set: (key, value) => values.set(key, value)
+  }
+}
+
+export function migratedDb(dir: string): Db {
+  const db = openDatabase(join(dir, 'kos.db'))
+  migrate(db, bundledMigrations())
+  return db
+}
+
+export function testEngine(
+  dir: string,
+  processor: TaskProcessor | null,
+  overrides: Partial<Record<SettingKey, number | string | boolean>> = {},
+  extra: Partial<TasksEngineOptions> = {}
+) {
+  const db = extra.db ?? migratedDb(dir)
+  const config = testConfig({ 'worker.retryDelaySec': 0, 'worker.retryJitter': 0, ...overrides })
+  const events: TaskEvent[] = []
+  const concurrency: Concurrency[] = []
+  const { logger, records } = memoryLogger()
+  const engine = createTasksEngine({
+    db,
+    config,
+    log: logger,
+    processor,
+    publish: (batch) => events.push(...batch),
+    publishConcurrency: (value) => concurrency.push(value),
+    pollMs: 20,
+    machine: () => ({ cpuLoad: 0.2, freeMemoryRatio: 0.5 }),
+    ...extra
+  })
+  return { engine, db, config, events, concurrency, records }
+}
+
+/** Polls until `check` holds; fails the test with `what` after a generous wait. */
+export async function until(check: () => boolean, what: string, limitMs = 10_000): Promise<void> {
+  const start = Date.now()
+  while (!check()) {
+    if (Date.now() - start > limitMs) throw new Error(`Timed out waiting for ${what}`)
+    await new Promise((resolve) => setTimeout(resolve, 10))
+  }
+}

@@ -1,0 +1,360 @@
+import { ProcessingError, type ProcessingPlan, type TaskForProcessing, type TaskProcessor } from '../ports/task-processor'
+import type { Logger } from '../log/logger'
+import type { TaskErrorType, TaskEvent } from '../../shared/contract/tasks-contract'
+import { checkAnswer } from './answer-check'
+import { retryDelayMs } from './retry-policy'
+import { pickTasks, schedulerMemory, type Candidate } from './scheduler'
+import type { Changes, Lease, TaskStore } from './task-store'
+import type { TaskRow } from './task-row'
+
+/** The pool's knobs, read afresh whenever used so live setting changes apply at once. */
+export interface PoolSettings {
+  readonly concurrency: number
+  readonly maxAttempts: number
+  readonly retryDelaySec: number
+  readonly retryBackoff: number
+  readonly retryJitter: number
+  readonly stuckMs: number
+  readonly heartbeatMs: number
+  readonly requestTimeoutMs: number
+  readonly minAnswerChars: number
+  readonly minValidatorScore: number
+  readonly heavyPerBackend: number
+}
+
+export interface PoolOptions {
+  readonly store: TaskStore
+  readonly owner: string
+  readonly settings: () => PoolSettings
+  /** Called with the events of each committed transaction. */
+  readonly publish: (events: readonly TaskEvent[]) => void
+  readonly log: Logger
+  readonly now?: () => number
+  readonly random?: () => number
+  /** How often an idle pool looks for tasks whose retry time has come. */
+  readonly pollMs?: number
+}
+
+type StopReason = 'timeout' | 'cancelled' | 'shutdown' | 'lease_lost'
+
+interface Run {
+  readonly lease: Lease
+  readonly plan: ProcessingPlan
+  readonly abort: AbortController
+  readonly startedAt: number
+  stopReason: StopReason | null
+  readonly done: Promise<void>
+}
+
+interface Op {
+  apply(changes: Changes): unknown
+  resolve(value: unknown): void
+  reject(error: unknown): void
+}
+
+export interface PoolStats {
+  readonly running: number
+  readonly attempts: number
+  readonly failures: number
+  readonly timeouts: number
+}
+
+/**
+ * A continuous pool: a slot freed by a finishing task claims the next one in
+ * the same commit. State changes are queued and committed in groups (one
+ * transaction per turn of the event loop), and nothing is acknowledged —
+ * no promise resolves, no event is pushed — before its commit.
+ */
+export function createWorkerPool(options: PoolOptions) {
+  const { store, owner, log } = options
+  const now = options.now ?? Date.now
+  const random = options.random ?? Math.random
+  const running = new Map<string, Run>()
+  const memory = schedulerMemory()
+  let processor: TaskProcessor | null = null
+  let state: 'idle' | 'running' | 'stopping' | 'stopped' = 'idle'
+  let queue: Op[] = []
+  let flushScheduled = false
+  let wantClaim = false
+  let timers: NodeJS.Timeout[] = []
+  const stats = { attempts: 0, failures: 0, timeouts: 0 }
+
+  function commit<T>(apply: (changes: Changes) => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      queue.push({ apply, resolve: resolve as (value: unknown) => void, reject })
+      scheduleFlush()
+    })
+  }
+
+  function scheduleFlush(): void {
+    if (flushScheduled) return
+    flushScheduled = true
+    setImmediate(flush)
+  }
+
+  function flush(): void {
+    flushScheduled = false
+    const ops = queue
+    queue = []
+    const claim = wantClaim && state === 'running' && processor !== null
+    wantClaim = false
+    if (ops.length === 0 && !claim) return
+    const changes: Changes = []
+    let results: unknown[] = []
+    let started: { lease: Lease; row: TaskRow; plan: ProcessingPlan }[] = []
+    try {
+      store.transaction(() => {
+        results = ops.map((op) => op.apply(changes))
+        if (claim) started = claimFree(changes)
+      })
+    } catch (error) {
+      log.error('task queue commit failed', { error, operations: ops.length })
+      for (const op of ops) op.reject(error)
+      return
+    }
+    if (changes.length > 0) options.publish(changes)
+    ops.forEach((op, i) => op.resolve(results[i]))
+    for (const s of started) startRun(s.lease, s.row, s.plan)
+  }
+
+  function freeSlots(): number {
+    return Math.max(0, options.settings().concurrency - running.size)
+  }
+
+  function claimFree(changes: Changes): { lease: Lease; row: TaskRow; plan: ProcessingPlan }[] {
+    const free = freeSlots()
+    if (free === 0 || !processor) return []
+    const settings = options.settings()
+    const rows = store.candidates(Math.max(free * 2, free + 8), settings.maxAttempts)
+    const candidates: Candidate<TaskRow>[] = []
+    for (const row of rows) {
+      try {
+        candidates.push({ item: row, rank: row.priority_rank, plan: processor.plan(forProcessing(row)) })
+      } catch (error) {
+        log.warn('no plan for task', { task_id: row.id, error })
+      }
+    }
+    const picks = pickTasks(candidates, [...running.values()].map((r) => r.plan), free, { heavyPerBackend: settings.heavyPerBackend }, memory)
+    const claimed: { lease: Lease; row: TaskRow; plan: ProcessingPlan }[] = []
+    for (const pick of picks) {
+      const lease = store.claim(pick.item.id, owner, pick.plan.backend, pick.plan.model, settings.maxAttempts, changes)
+      if (lease) claimed.push({ lease, row: pick.item, plan: pick.plan })
+    }
+    return claimed
+  }
+
+  function wake(): void {
+    if (state !== 'running' || !processor) return
+    wantClaim = true
+    scheduleFlush()
+  }
+
+  function startRun(lease: Lease, row: TaskRow, plan: ProcessingPlan): void {
+    const abort = new AbortController()
+    let resolveDone: () => void = () => undefined
+    const done = new Promise<void>((resolve) => (resolveDone = resolve))
+    const run: Run = { lease, plan, abort, startedAt: now(), stopReason: null, done }
+    running.set(lease.taskId, run)
+    stats.attempts++
+    void execute(run, row).finally(resolveDone)
+  }
+
+  function stopRun(run: Run, reason: StopReason): void {
+    if (run.stopReason) return
+    run.stopReason = reason
+    run.abort.abort(new Error(reason))
+  }
+
+  async function execute(run: Run, row: TaskRow): Promise<void> {
+    const active = processor
+    const settings = options.settings()
+    const timer = setTimeout(() => stopRun(run, 'timeout'), settings.requestTimeoutMs)
+    const task = forProcessing(row)
+    let outcome: { ok: true; answer: string } | { ok: false; type: TaskErrorType; message: string } | null = null
+    try {
+      if (!active) throw new ProcessingError('connection_error', 'no model backend is connected')
+      const signal = run.abort.signal
+      await untilAborted(active.ensureReady(run.plan, signal), signal)
+      const answer = await untilAborted(
+        active.process(task, run.plan, {
+          signal,
+          progress: (message) => void commit((changes) => store.progress(run.lease, message, changes)).catch(() => undefined)
+        }),
+        signal
+      )
+      const verdict = checkAnswer(answer, row, settings.minAnswerChars)
+      if (!verdict.ok) outcome = { ok: false, type: verdict.type, message: verdict.reason }
+      else if (active.score) {
+        const score = await untilAborted(active.score(task, answer, signal), signal)
+        outcome = score < settings.minValidatorScore
+          ? { ok: false, type: 'validation_failed', message: `the validator scored the answer ${score.toFixed(2)}, under ${settings.minValidatorScore}` }
+          : { ok: true, answer }
+      } else outcome = { ok: true, answer }
+    } catch (error) {
+      outcome = classify(error, run, settings.requestTimeoutMs)
+    } finally {
+      clearTimeout(timer)
+      running.delete(run.lease.taskId)
+      wantClaim = true
+    }
+    await settle(run, outcome)
+  }
+
+  async function settle(run: Run, outcome: { ok: true; answer: string } | { ok: false; type: TaskErrorType; message: string }): Promise<void> {
+    if (run.stopReason === 'cancelled' || run.stopReason === 'lease_lost') {
+      scheduleFlush()
+      return
+    }
+    if (run.stopReason === 'shutdown') {
+      await commit((changes) => store.release(run.lease, 'released at shutdown; runs again on the next start', changes)).catch(() => undefined)
+      return
+    }
+    const settings = options.settings()
+    const latency = now() - run.startedAt
+    try {
+      if (outcome.ok) {
+        const accepted = await commit((changes) => store.complete(run.lease, outcome.answer, latency, changes))
+        if (!accepted) log.warn('late result discarded: the task is no longer held by this run', { task_id: run.lease.taskId, attempt: run.lease.attempt })
+        return
+      }
+      stats.failures++
+      if (outcome.type === 'timeout') stats.timeouts++
+      const retryAt = now() + retryDelayMs({ delaySec: settings.retryDelaySec, backoff: settings.retryBackoff, jitter: settings.retryJitter }, run.lease.attempt, random)
+      const status = await commit((changes) => store.fail(run.lease, outcome.message, outcome.type, settings.maxAttempts, retryAt, changes))
+      log.info('task attempt failed', { task_id: run.lease.taskId, attempt: run.lease.attempt, error_type: outcome.type, error: outcome.message, now: status ?? 'lease lost' })
+    } catch {
+      // The commit failure is logged by flush; the lease lapses and the task is reclaimed.
+    }
+  }
+
+  function heartbeat(): void {
+    const runs = [...running.values()].filter((r) => !r.stopReason)
+    if (runs.length === 0) return
+    void commit(() => store.heartbeat(runs.map((r) => r.lease)))
+      .then((lost) => {
+        for (const taskId of lost) {
+          const run = running.get(taskId)
+          if (run) stopRun(run, 'lease_lost')
+        }
+      })
+      .catch(() => undefined)
+  }
+
+  function sweep(): void {
+    const settings = options.settings()
+    void commit((changes) => store.reclaimLapsed(owner, now() - settings.stuckMs, settings.maxAttempts, changes))
+      .then((reclaimed) => {
+        if (reclaimed.length > 0) log.warn('reclaimed tasks whose lease lapsed', { tasks: reclaimed.length })
+        for (const taskId of reclaimed) {
+          const run = running.get(taskId)
+          if (run) stopRun(run, 'lease_lost')
+        }
+        wake()
+      })
+      .catch(() => undefined)
+  }
+
+  function schedule(fn: () => void, ms: () => number): void {
+    const tick = (): void => {
+      fn()
+      if (state === 'running') timers.push(setTimeout(tick, ms()))
+    }
+    timers.push(setTimeout(tick, ms()))
+  }
+
+  return {
+    /** Reclaims what a dead process held, then runs until stop(). */
+    start(): void {
+      if (state !== 'idle') return
+      state = 'running'
+      sweep()
+      schedule(heartbeat, () => options.settings().heartbeatMs)
+      schedule(sweep, () => Math.min(60_000, Math.max(1_000, options.settings().stuckMs / 4)))
+      schedule(wake, () => options.pollMs ?? 1_000)
+    },
+    setProcessor(next: TaskProcessor | null): void {
+      processor = next
+      wake()
+    },
+    hasProcessor: (): boolean => processor !== null,
+    wake,
+    heartbeat,
+    /** Runs `apply` in the next group commit; resolves after it is committed. */
+    commit,
+    /** Aborts a run of this pool whose task was cancelled. */
+    cancelRun(taskId: string): void {
+      const run = running.get(taskId)
+      if (run) stopRun(run, 'cancelled')
+    },
+    runningPlans: (): ProcessingPlan[] => [...running.values()].map((r) => r.plan),
+    stats: (): PoolStats => ({ running: running.size, ...stats }),
+    state: () => state,
+    /**
+     * Stops claiming, lets running tasks finish until the deadline, then
+     * aborts the rest and releases their leases so the next start runs them
+     * at once.
+     */
+    async stop(deadlineMs: number): Promise<void> {
+      if (state === 'stopped' || state === 'stopping') return
+      state = 'stopping'
+      for (const t of timers) clearTimeout(t)
+      timers = []
+      const all = Promise.all([...running.values()].map((r) => r.done))
+      let deadline: NodeJS.Timeout | undefined
+      await Promise.race([all, new Promise<void>((resolve) => (deadline = setTimeout(resolve, deadlineMs)))])
+      clearTimeout(deadline)
+      const left = [...running.values()]
+      if (left.length > 0) {
+        for (const run of left) stopRun(run, 'shutdown')
+        await commit((changes) => left.map((run) => store.release(run.lease, 'released at shutdown; runs again on the next start', changes))).catch(() => undefined)
+        log.info('released running tasks at shutdown', { tasks: left.length })
+      }
+      await commit(() => undefined).catch(() => undefined)
+      state = 'stopped'
+    }
+  }
+}
+
+export type WorkerPool = ReturnType<typeof createWorkerPool>
+
+function forProcessing(row: TaskRow): TaskForProcessing {
+  return {
+    id: row.id,
+    title: row.title,
+    description: row.description,
+    domain: row.domain,
+    priority: row.priority,
+    assigneeExpert: row.assignee_expert,
+    preferredBackend: row.preferred_backend,
+    preferredModel: row.preferred_model,
+    correlationId: `task-${row.id}-${row.attempt_count + 1}`
+  }
+}
+
+/** Settles with the work, or rejects as soon as the signal aborts even if the work ignores it. */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason as Error)
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason as Error)
+    signal.addEventListener('abort', onAbort, { once: true })
+    work.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort)
+        resolve(value)
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort)
+        reject(error as Error)
+      }
+    )
+  })
+}
+
+function classify(error: unknown, run: Run, timeoutMs: number): { ok: false; type: TaskErrorType; message: string } {
+  if (run.stopReason === 'timeout') return { ok: false, type: 'timeout', message: `no answer within ${Math.round(timeoutMs / 1000)} s` }
+  if (error instanceof ProcessingError) return { ok: false, type: error.type, message: error.message }
+  const message = error instanceof Error ? error.message : String(error)
+  if (/ECONNREFUSED|ECONNRESET|EPIPE|socket hang up|fetch failed/i.test(message)) return { ok: false, type: 'connection_error', message }
+  if (/out of memory|\boom\b|metal/i.test(message)) return { ok: false, type: 'oom_or_metal', message }
+  return { ok: false, type: 'other', message }
+}
