@@ -17,6 +17,7 @@ import { resolveDataDir, type PlatformInfo } from '../platform/data-dir'
 import { createDispatcher, type Dispatcher } from '../rpc/dispatcher'
 import type { Capability, Handlers } from '../rpc/handler-types'
 import { createTasksCapability } from '../tasks/tasks-capability'
+import { createKnowledgeCapability } from '../knowledge/knowledge-capability'
 import { appHandlers } from './app-handlers'
 import type { StartupError } from './startup-error'
 
@@ -125,7 +126,10 @@ export function startCore(options: CoreOptions): CoreStart {
   // No model router yet: the pool claims nothing and tasks wait as pending until one is plugged in with tasks.setProcessor.
   const tasks = createTasksCapability({ db, config, events, log, processor: null })
   stoppable.push(tasks)
-  const handlers: Handlers = { ...appHandlers(info), ...configHandlers(config), ...tasks.handlers }
+  // No embedder until the models router is plugged in: search is by full text only, and says so.
+  const knowledge = createKnowledgeCapability({ db, config, events, log, embedder: null })
+  stoppable.push(knowledge)
+  const handlers: Handlers = { ...appHandlers(info), ...configHandlers(config), ...tasks.handlers, ...knowledge.handlers }
   const dispatcher = createDispatcher(handlers, log)
   log.info('core started', { data_dir: dataDir.path, data_dir_source: dataDir.source.kind, profile: config.get('profile'), schema_version: schemaVersion })
 

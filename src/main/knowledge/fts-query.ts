@@ -1,0 +1,39 @@
+/**
+ * Turns whatever a person (or a model) typed into a safe FTS5 MATCH
+ * expression. Only runs of letters and digits survive, each quoted, so
+ * quotes, parentheses, `*`, `:`, `^`, `-`, AND/OR/NOT and NUL bytes are
+ * never read as FTS syntax. Terms are OR-ed and BM25 ranks documents that
+ * hold more of them higher.
+ *
+ * Russian inflects by endings ("база", "базы", "базой") and the porter
+ * stemmer only knows English, so a Cyrillic word of four letters or more
+ * is also looked up as a prefix without its last one or two letters.
+ */
+const MAX_TERMS = 32
+
+export interface FtsQuery {
+  /** The MATCH expression, or null when the query has no word to look for. */
+  readonly match: string | null
+  /** Words and stems to highlight in snippets, lower case. */
+  readonly highlight: readonly string[]
+}
+
+export function buildFtsQuery(query: string): FtsQuery {
+  const words = [...new Set((query.normalize('NFC').toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, MAX_TERMS * 4))].slice(0, MAX_TERMS)
+  if (words.length === 0) return { match: null, highlight: [] }
+  const parts: string[] = []
+  const highlight: string[] = []
+  for (const word of words) {
+    const stem = russianStem(word)
+    parts.push(stem ? `"${word}" OR "${stem}"*` : `"${word}"`)
+    highlight.push(stem ?? word)
+  }
+  return { match: parts.join(' OR '), highlight }
+}
+
+function russianStem(word: string): string | null {
+  if (!/^\p{Script=Cyrillic}+$/u.test(word)) return null
+  const letters = [...word]
+  if (letters.length < 4) return null
+  return letters.slice(0, letters.length - (letters.length >= 6 ? 2 : 1)).join('')
+}

@@ -1,0 +1,104 @@
+import { buildFtsQuery } from './fts-query'
+import type { KnowledgeStore, NodeFilter, NodeSummary } from './knowledge-store'
+import { reciprocalRankFusion } from './rrf'
+import { makeSnippet, type SnippetPart } from './snippet'
+import type { Collection, VectorIndex } from './vector-index'
+
+export interface SearchRequest extends NodeFilter {
+  readonly query: string
+  readonly topK: number
+  /** Vector hits below this cosine similarity are dropped. */
+  readonly minSimilarity: number
+  readonly snippetChars?: number
+}
+
+/** The vector side of one search: a query vector for the active collection, or why there is none. */
+export type VectorSide = { readonly kind: 'on'; readonly collection: Collection; readonly vector: Float32Array } | { readonly kind: 'off'; readonly reason: string }
+
+export interface SearchHit {
+  readonly node: NodeSummary
+  /** The chunk the snippet comes from: the best lexical one, else the best by meaning. */
+  readonly chunkId: number
+  readonly chunkOrdinal: number
+  readonly chunkText: string
+  readonly score: number
+  readonly lexical: { readonly rank: number; readonly bm25: number } | null
+  readonly vector: { readonly rank: number; readonly similarity: number } | null
+  readonly snippet: SnippetPart[]
+}
+
+export interface SearchResult {
+  readonly mode: 'hybrid' | 'lexical'
+  /** Why the search was lexical only; null for hybrid. */
+  readonly lexicalReason: string | null
+  readonly hits: SearchHit[]
+}
+
+/**
+ * Full text (FTS5 BM25) and meaning (vector KNN) each rank documents by
+ * their best chunk; reciprocal rank fusion merges the two rankings. Each
+ * side fetches a deeper pool than top_k so fusion has something to weigh,
+ * and a filtered vector search fetches deeper still because vec0 filters
+ * after its KNN.
+ */
+export function hybridSearch(store: KnowledgeStore, index: VectorIndex | null, request: SearchRequest, side: VectorSide): SearchResult {
+  const topK = Math.max(1, Math.floor(request.topK))
+  const pool = Math.max(50, topK * 10)
+  const filter: NodeFilter = { domain: request.domain, source: request.source }
+  const fts = buildFtsQuery(request.query)
+
+  const lexical = fts.match ? store.lexical(fts.match, pool, filter) : []
+  const lexicalByNode = firstPerNode(lexical.map((h) => ({ nodeId: h.nodeId, chunkId: h.chunkId, score: h.bm25 })))
+
+  let vectorByNode: Map<string, { chunkId: number; score: number; rank: number }> = new Map()
+  if (side.kind === 'on' && index) {
+    const filtered = request.domain !== undefined || request.source !== undefined
+    const near = index.nearest(side.collection, side.vector, filtered ? Math.max(pool, 500) : pool).filter((h) => h.similarity >= request.minSimilarity)
+    const chunkNode = new Map(store.chunks(near.map((h) => h.chunkId)).map((c) => [c.id, c.nodeId]))
+    const nodes = store.summaries([...chunkNode.values()])
+    vectorByNode = firstPerNode(
+      near.flatMap((h) => {
+        const node = nodes.get(chunkNode.get(h.chunkId) ?? '')
+        return node && matches(node, filter) ? [{ nodeId: node.id, chunkId: h.chunkId, score: h.similarity }] : []
+      })
+    )
+  }
+
+  const fused = reciprocalRankFusion([[...lexicalByNode.keys()], [...vectorByNode.keys()]]).slice(0, topK)
+  const nodes = store.summaries(fused.map((f) => f.key))
+  const snippetChunks = new Map(store.chunks(fused.map((f) => (lexicalByNode.get(f.key) ?? vectorByNode.get(f.key))!.chunkId)).map((c) => [c.id, c]))
+  const hits = fused.flatMap((f): SearchHit[] => {
+    const node = nodes.get(f.key)
+    const lex = lexicalByNode.get(f.key)
+    const vec = vectorByNode.get(f.key)
+    const chunk = snippetChunks.get((lex ?? vec)!.chunkId)
+    if (!node || !chunk) return []
+    return [
+      {
+        node,
+        chunkId: chunk.id,
+        chunkOrdinal: chunk.ordinal,
+        chunkText: chunk.text,
+        score: f.score,
+        lexical: lex ? { rank: lex.rank, bm25: lex.score } : null,
+        vector: vec ? { rank: vec.rank, similarity: vec.score } : null,
+        snippet: makeSnippet(chunk.text, fts.highlight, request.snippetChars ?? 240)
+      }
+    ]
+  })
+  return side.kind === 'on' ? { mode: 'hybrid', lexicalReason: null, hits } : { mode: 'lexical', lexicalReason: side.reason, hits }
+}
+
+function firstPerNode(ranked: readonly { nodeId: string; chunkId: number; score: number }[]): Map<string, { chunkId: number; score: number; rank: number }> {
+  const byNode = new Map<string, { chunkId: number; score: number; rank: number }>()
+  for (const hit of ranked) {
+    if (!byNode.has(hit.nodeId)) byNode.set(hit.nodeId, { chunkId: hit.chunkId, score: hit.score, rank: byNode.size + 1 })
+  }
+  return byNode
+}
+
+function matches(node: NodeSummary, filter: NodeFilter): boolean {
+  if (filter.domain !== undefined && node.domain !== filter.domain) return false
+  if (filter.source !== undefined && !(node.source ?? '').startsWith(filter.source)) return false
+  return true
+}

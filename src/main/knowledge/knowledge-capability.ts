@@ -1,0 +1,98 @@
+import type { ConfigService } from '../config/config-service'
+import type { Db } from '../db/database'
+import type { EventBus } from '../events/event-bus'
+import type { Logger } from '../log/logger'
+import type { Embedder } from '../ports/embedder'
+import type { Capability } from '../rpc/handler-types'
+import { createEmbeddingWorker, type EmbeddingWorker } from './embedding-worker'
+import { knowledgeHandlers } from './knowledge-handlers'
+import { createKnowledgeService, type KnowledgeService } from './knowledge-service'
+import { createKnowledgeStore } from './knowledge-store'
+import { loadVectorExtension } from './load-vector-extension'
+import { createResponseCache } from './response-cache'
+import { createVectorIndex } from './vector-index'
+
+export interface KnowledgeDeps {
+  readonly db: Db
+  readonly config: Pick<ConfigService, 'get'>
+  readonly events: EventBus
+  readonly log: Logger
+  /** The models router; null until one is plugged in, and search is then by full text only. */
+  readonly embedder: Embedder | null
+  /** How long to wait before asking an unreachable embedding model again. */
+  readonly embedRetryMs?: number
+}
+
+export interface KnowledgeCapability extends Capability<'knowledge'> {
+  /** For other capabilities (chat) through the composition root: search, RAG context, response cache. */
+  readonly service: KnowledgeService
+  readonly worker: EmbeddingWorker | null
+}
+
+const CHANGED_EVERY_MS = 500
+
+/**
+ * The knowledge base, built once by the composition root: sqlite-vec is
+ * loaded into the shared connection here, and the background embedder
+ * starts on the chunks that have no vector yet.
+ */
+export function createKnowledgeCapability(deps: KnowledgeDeps): KnowledgeCapability {
+  const log = deps.log.child({ capability: 'knowledge' })
+  const extension = loadVectorExtension(deps.db)
+  if (!extension.ok) log.warn('vector search off', { reason: extension.reason })
+  const index = extension.ok ? createVectorIndex(deps.db) : null
+  const store = createKnowledgeStore(deps.db)
+  const vectorOff = !extension.ok
+    ? extension.reason
+    : 'No embedding model is connected to the knowledge base in this build, so search is by full text only.'
+
+  // Stats are emitted at most twice a second, however fast batches finish.
+  let pending: NodeJS.Timeout | null = null
+  let stopped = false
+  const emitChanged = (): void => {
+    if (pending || stopped) return
+    pending = setTimeout(() => {
+      pending = null
+      if (!stopped) deps.events.emit('knowledge.changed', service.stats())
+    }, CHANGED_EVERY_MS)
+    pending.unref()
+  }
+
+  const worker =
+    index && deps.embedder
+      ? createEmbeddingWorker({
+          index,
+          embedder: deps.embedder,
+          batchSize: () => deps.config.get('knowledge.embedBatchSize'),
+          countChunks: () => store.counts().chunks,
+          onStatus: emitChanged,
+          log,
+          retryMs: deps.embedRetryMs ?? 30_000
+        })
+      : null
+
+  const service = createKnowledgeService({
+    db: deps.db,
+    config: deps.config,
+    store,
+    index,
+    embedder: deps.embedder,
+    worker,
+    vectorOff,
+    responses: createResponseCache(deps.db, { ttlSec: () => deps.config.get('responseCache.ttlSec') }),
+    onChange: emitChanged,
+    onImportProgress: (progress) => deps.events.emit('knowledge.importProgress', progress)
+  })
+  worker?.kick()
+
+  return {
+    handlers: knowledgeHandlers(service),
+    service,
+    worker,
+    async stop() {
+      stopped = true
+      if (pending) clearTimeout(pending)
+      await worker?.stop()
+    }
+  }
+}

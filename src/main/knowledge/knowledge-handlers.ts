@@ -1,0 +1,69 @@
+import { RpcFailure, rpcError } from '../../shared/contract/rpc-error'
+import type { HandlersFor } from '../rpc/handler-types'
+import { KnowledgeError } from './knowledge-error'
+import type { KnowledgeService } from './knowledge-service'
+
+/** The contract calls of the knowledge base; a KnowledgeError becomes the matching typed RPC error. */
+export function knowledgeHandlers(service: KnowledgeService): HandlersFor<'knowledge'> {
+  return {
+    'knowledge.stats': () => guard(() => service.stats()),
+    'knowledge.list': (input) => guard(() => service.list(input)),
+    'knowledge.get': ({ id }) => guard(() => service.get(id)),
+    'knowledge.search': async (input) => {
+      const started = performance.now()
+      const result = await guardAsync(() => service.search(input))
+      return {
+        mode: result.mode,
+        lexicalReason: result.lexicalReason,
+        hits: result.hits.map((h) => ({ node: h.node, chunkOrdinal: h.chunkOrdinal, score: h.score, lexical: h.lexical, vector: h.vector, snippet: h.snippet })),
+        tookMs: Math.round((performance.now() - started) * 10) / 10
+      }
+    },
+    'knowledge.context': (input) => guardAsync(() => service.context(input)),
+    'knowledge.addText': (input, ctx) =>
+      guard(() => {
+        const node = service.addText(input)
+        ctx.log.info('knowledge node added', { node_id: node.id, chunks: node.chunkCount })
+        return node
+      }),
+    'knowledge.importFolder': async (input, ctx) => {
+      const report = await guardAsync(() => service.importFolder(input))
+      ctx.log.info('knowledge import finished', { root: report.root, added: report.added, updated: report.updated, unchanged: report.unchanged, skipped: report.skipped.length })
+      return report
+    },
+    'knowledge.delete': ({ id }, ctx) =>
+      guard(() => {
+        service.delete(id)
+        ctx.log.info('knowledge node deleted', { node_id: id })
+        return { deleted: true as const }
+      }),
+    'knowledge.reembed': async (_input, ctx) => {
+      const status = await guardAsync(() => service.reembed())
+      ctx.log.info('knowledge re-embed started', { status: status.state })
+      return status
+    },
+    'knowledge.clearResponseCache': () => guard(() => ({ removed: service.responses.clear() }))
+  }
+}
+
+function toRpc(error: unknown): unknown {
+  if (!(error instanceof KnowledgeError)) return error
+  const code = error.code === 'dimension_mismatch' ? 'conflict' : error.code
+  return new RpcFailure(rpcError(code, error.message))
+}
+
+function guard<T>(run: () => T): T {
+  try {
+    return run()
+  } catch (error) {
+    throw toRpc(error)
+  }
+}
+
+async function guardAsync<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run()
+  } catch (error) {
+    throw toRpc(error)
+  }
+}

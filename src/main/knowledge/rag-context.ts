@@ -1,0 +1,77 @@
+import type { SearchHit } from './hybrid-search'
+import { safeSlice } from './snippet'
+import { estimateTokens } from './token-estimate'
+
+export interface RagOptions {
+  readonly budgetTokens: number
+  readonly snippetChars: number
+  readonly top1FullMaxChars: number
+}
+
+export interface RagSource {
+  readonly nodeId: string
+  readonly title: string
+  readonly source: string | null
+  /** The whole document was quoted, not an excerpt. */
+  readonly full: boolean
+  readonly chars: number
+}
+
+export interface AssembledContext {
+  readonly text: string
+  readonly tokens: number
+  readonly sources: RagSource[]
+}
+
+/** Smallest excerpt worth quoting when the budget is nearly spent. */
+const MIN_EXCERPT_TOKENS = 24
+
+/**
+ * The knowledge put in front of the model: the best hit in full when it is
+ * short enough (the answer is often the whole note), the others as
+ * excerpts of their best chunk, each headed by its number and title so the
+ * model can cite it, until the token budget is spent.
+ */
+export function assembleContext(hits: readonly SearchHit[], contentOf: (nodeId: string) => string | null, options: RagOptions): AssembledContext {
+  const blocks: string[] = []
+  const sources: RagSource[] = []
+  let tokens = 0
+  for (const [index, hit] of hits.entries()) {
+    const full = index === 0 && hit.node.chars <= options.top1FullMaxChars ? contentOf(hit.node.id) : null
+    const body = full ?? excerpt(hit.chunkText, options.snippetChars)
+    const head = `[${blocks.length + 1}] ${hit.node.title}${hit.node.source ? ` (${hit.node.source})` : ''}\n`
+    const separator = blocks.length ? 2 : 0
+    const remaining = options.budgetTokens - tokens - separator - estimateTokens(head)
+    if (remaining < MIN_EXCERPT_TOKENS) break
+    const fitted = fitTokens(body, remaining)
+    if (fitted === '') break
+    blocks.push(head + fitted)
+    tokens += separator + estimateTokens(head) + estimateTokens(fitted)
+    sources.push({ nodeId: hit.node.id, title: hit.node.title, source: hit.node.source, full: full !== null && fitted === full, chars: fitted.length })
+  }
+  return { text: blocks.join('\n\n'), tokens, sources }
+}
+
+function excerpt(text: string, maxChars: number): string {
+  const flat = text.trim()
+  if (flat.length <= maxChars) return flat
+  const cut = safeSlice(flat, 0, maxChars)
+  const space = cut.lastIndexOf(' ')
+  return `${space > maxChars / 2 ? cut.slice(0, space) : cut}…`
+}
+
+/** The longest prefix of text (ending at a word) within a token budget. */
+function fitTokens(text: string, budget: number): string {
+  if (estimateTokens(text) <= budget) return text
+  let low = 0
+  let high = text.length
+  while (low < high) {
+    const mid = Math.ceil((low + high) / 2)
+    if (estimateTokens(safeSlice(text, 0, mid)) + 1 <= budget) low = mid
+    else high = mid - 1
+  }
+  const cut = safeSlice(text, 0, low)
+  const space = cut.lastIndexOf(' ')
+  const trimmed = space > low / 2 ? cut.slice(0, space) : cut
+  return trimmed.trim() === '' ? '' : `${trimmed}…`
+}

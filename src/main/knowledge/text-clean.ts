@@ -1,0 +1,12 @@
+/**
+ * Text as it is stored: Unicode NFC (so "й" typed two ways is one word to
+ * the full-text index), Windows line ends as \n, and no control characters
+ * but tab and newline (NUL and friends break FTS snippets and terminals).
+ */
+export function cleanText(text: string): string {
+  return text
+    .normalize('NFC')
+    .replace(/\r\n?/g, '\n')
+    // eslint-disable-next-line no-control-regex
+    .replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '')
+}
