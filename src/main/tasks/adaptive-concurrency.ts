@@ -58,6 +58,8 @@ export function createConcurrencyController(options: ControllerOptions) {
   let cooldownUntil = 0
   let lastRiseAt = -Infinity
   let baselineLatency: number | null = null
+  let pressureStreak = 0
+  let healthyStreak = 0
   const changes: { at: number; from: number; to: number }[] = []
 
   function decide(inputs: LoadInputs, now: number): { value: number; reason: string } {
@@ -68,8 +70,13 @@ export function createConcurrencyController(options: ControllerOptions) {
       baselineLatency = baselineLatency === null ? inputs.latencyMs : baselineLatency * 0.9 + inputs.latencyMs * 0.1
     }
     const signal = classify(inputs, baselineLatency)
+    pressureStreak = signal.kind === 'pressure' ? pressureStreak + 1 : 0
+    healthyStreak = signal.kind === 'healthy' ? healthyStreak + 1 : 0
     if (signal.kind === 'emergency') return { value: Math.max(floor, Math.floor(current / 2)), reason: `dropped: ${signal.why}` }
     if (signal.kind === 'hold') return { value: current, reason: `held: ${signal.why}` }
+    // A single reading moves nothing: pressure must persist two cycles, health three.
+    if (signal.kind === 'pressure' && pressureStreak < 2) return { value: current, reason: `held: ${signal.why}, waiting to see it persist` }
+    if (signal.kind === 'healthy' && healthyStreak < 3) return { value: current, reason: 'held: healthy, waiting to see it persist' }
     const step = signal.kind === 'healthy' ? 1 : -1
     const target = Math.min(ceiling, Math.max(floor, current + step))
     if (target === current) return { value: current, reason: `${signal.why}, at ${step > 0 ? 'ceiling' : 'floor'}` }
