@@ -9,7 +9,7 @@ import { loadConfig } from '../config/load-config'
 import type { SettingKey } from '../config/setting-definitions'
 import { openDatabase, type Db } from '../db/database'
 import { acquireInstanceLock, describeOwner, type InstanceLock, type InstanceOwner } from '../db/instance-lock'
-import { bundledMigrations, migrate } from '../db/migrations'
+import { bundledMigrations, migrate, type Migration } from '../db/migrations'
 import { createEventBus, type EventBus } from '../events/event-bus'
 import { createLogger, type Logger } from '../log/logger'
 import { createRotatingFileSink, type RotatingFileSink } from '../log/rotating-file-sink'
@@ -19,6 +19,8 @@ import type { Capability, Handlers } from '../rpc/handler-types'
 import { createTasksCapability } from '../tasks/tasks-capability'
 import { createKnowledgeCapability } from '../knowledge/knowledge-capability'
 import { appHandlers } from './app-handlers'
+import { createChecklistCapability } from '../checklist/checklist-capability'
+import { inspectInstanceLock } from '../db/instance-lock'
 import type { StartupError } from './startup-error'
 
 export interface CoreOptions {
@@ -99,7 +101,7 @@ export function startCore(options: CoreOptions): CoreStart {
     lock.release()
     return opened
   }
-  const { db, schemaVersion } = opened
+  const { db, schemaVersion, migrations } = opened
 
   const events = createEventBus((error) => log.error('event listener failed', { error }))
   const config = createConfigService({ inputs: loaded.inputs, resolved: loaded.resolved, dataDir })
@@ -129,7 +131,35 @@ export function startCore(options: CoreOptions): CoreStart {
   // No embedder until the models router is plugged in: search is by full text only, and says so.
   const knowledge = createKnowledgeCapability({ db, config, events, log, embedder: null })
   stoppable.push(knowledge)
-  const handlers: Handlers = { ...appHandlers(info), ...configHandlers(config), ...tasks.handlers, ...knowledge.handlers }
+  // The checklist reads every other capability, so it is built last.
+  const checklist = createChecklistCapability({
+    db,
+    events,
+    log,
+    databaseFile,
+    logFile: sink.file,
+    migrations,
+    app: {
+      dataDir: dataDir.path,
+      instanceOwner: () => {
+        const found = inspectInstanceLock(dataDir.path, options.nativeBinding)
+        return { heldByUs: found.held && found.owner?.pid === process.pid, ownerPid: found.owner?.pid ?? null }
+      },
+      revalidateConfig: () => {
+        const again = loadConfig({ dataDir, cli: options.cliSettings, env: options.platform.env })
+        return again.ok ? [] : again.messages
+      },
+      settingSources: () => countBy(config.snapshot().settings.map((s) => s.source.kind)),
+      logBoundBytes: () => config.get('log.maxFiles') * config.get('log.maxFileMb') * 1024 * 1024,
+      timeouts: () => ({ llmRequestSec: config.get('llm.requestTimeoutSec'), heartbeatSec: config.get('worker.heartbeatSec'), stuckMinutes: config.get('worker.stuckMinutes') })
+    },
+    capabilityChecks: [],
+    errorTypes: () => ({}),
+    fixes: {},
+    intervalMinutes: () => config.get('checklist.intervalMin')
+  })
+  stoppable.push(checklist)
+  const handlers: Handlers = { ...appHandlers(info), ...configHandlers(config), ...tasks.handlers, ...knowledge.handlers, ...checklist.handlers }
   const dispatcher = createDispatcher(handlers, log)
   log.info('core started', { data_dir: dataDir.path, data_dir_source: dataDir.source.kind, profile: config.get('profile'), schema_version: schemaVersion })
 
@@ -186,7 +216,10 @@ function assemble(parts: {
   }
 }
 
-function openStore(file: string, nativeBinding: string | undefined): { ok: true; db: Db; schemaVersion: number } | { ok: false; error: StartupError } {
+function openStore(
+  file: string,
+  nativeBinding: string | undefined
+): { ok: true; db: Db; schemaVersion: number; migrations: Migration[] } | { ok: false; error: StartupError } {
   let db: Db
   try {
     db = openDatabase(file, nativeBinding ? { nativeBinding } : {})
@@ -194,7 +227,8 @@ function openStore(file: string, nativeBinding: string | undefined): { ok: true;
     return fail({ kind: 'db_unusable', message: `The database ${file} cannot be opened (${(error as Error).message}). Check the file's permissions, or restore it from a backup.` })
   }
   try {
-    const outcome = migrate(db, bundledMigrations())
+    const migrations = bundledMigrations()
+    const outcome = migrate(db, migrations)
     if (!outcome.ok) {
       db.close()
       return fail({
@@ -202,11 +236,17 @@ function openStore(file: string, nativeBinding: string | undefined): { ok: true;
         message: `The database ${file} has schema version ${outcome.dbVersion}, but this app knows versions up to ${outcome.appVersion}: it was written by a newer Knowledge OS. Update the app, or start with another --data-dir.`
       })
     }
-    return { ok: true, db, schemaVersion: outcome.version }
+    return { ok: true, db, schemaVersion: outcome.version, migrations }
   } catch (error) {
     db.close()
     return fail({ kind: 'db_unusable', message: `The database ${file} could not be brought up to date (${(error as Error).message}). It was left at its last complete version.` })
   }
+}
+
+function countBy(values: readonly string[]): Record<string, number> {
+  const counts: Record<string, number> = {}
+  for (const v of values) counts[v] = (counts[v] ?? 0) + 1
+  return counts
 }
 
 function fail(error: StartupError): { ok: false; error: StartupError } {

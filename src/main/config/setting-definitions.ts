@@ -1,4 +1,6 @@
 import type { SettingDefinition } from './setting-builders'
+import { CHAT_SETTINGS } from './settings/chat-settings'
+import { CHECKLIST_SETTINGS } from './settings/checklist-settings'
 import { GENERAL_SETTINGS } from './settings/general-settings'
 import { KNOWLEDGE_SETTINGS } from './settings/knowledge-settings'
 import { MODELS_SETTINGS } from './settings/models-settings'
@@ -12,7 +14,9 @@ export const SETTINGS = {
   ...GENERAL_SETTINGS,
   ...WORKER_SETTINGS,
   ...MODELS_SETTINGS,
-  ...KNOWLEDGE_SETTINGS
+  ...KNOWLEDGE_SETTINGS,
+  ...CHAT_SETTINGS,
+  ...CHECKLIST_SETTINGS
 } satisfies Record<string, SettingDefinition>
 
 

@@ -54,6 +54,25 @@ export function acquireInstanceLock(dataDir: string, owner: InstanceOwner, nativ
   }
 }
 
+/**
+ * Whether some process holds the data dir's lock right now, and who the
+ * owner file names; probes without taking the lock or touching the file.
+ */
+export function inspectInstanceLock(dataDir: string, nativeBinding?: string): { readonly held: boolean; readonly owner: InstanceOwner | null } {
+  const probe = new Database(join(dataDir, LOCK_FILE), nativeBinding ? { nativeBinding } : {})
+  probe.pragma('busy_timeout = 0')
+  try {
+    probe.exec('BEGIN EXCLUSIVE')
+    probe.exec('ROLLBACK')
+    return { held: false, owner: readOwner(dataDir) }
+  } catch (error) {
+    if ((error as { code?: string }).code === 'SQLITE_BUSY') return { held: true, owner: readOwner(dataDir) }
+    throw error
+  } finally {
+    probe.close()
+  }
+}
+
 function readOwner(dataDir: string): InstanceOwner | null {
   try {
     return JSON.parse(readFileSync(join(dataDir, OWNER_FILE), 'utf8')) as InstanceOwner

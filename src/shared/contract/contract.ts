@@ -1,6 +1,9 @@
 import type { z } from 'zod'
 import type { CallSpec } from './define'
 import { APP_CALLS, APP_EVENTS } from './app-contract'
+import { BOARD_CALLS, BOARD_EVENTS } from './board-contract'
+import { CHAT_CALLS, CHAT_EVENTS } from './chat-contract'
+import { CHECKLIST_CALLS, CHECKLIST_EVENTS } from './checklist-contract'
 import { CONFIG_CALLS, CONFIG_EVENTS } from './config-contract'
 import { KNOWLEDGE_CALLS, KNOWLEDGE_EVENTS } from './knowledge-contract'
 import { MODELS_CALLS, MODELS_EVENTS } from './models-contract'
@@ -18,7 +21,10 @@ export const CALLS = {
   ...CONFIG_CALLS,
   ...TASKS_CALLS,
   ...MODELS_CALLS,
-  ...KNOWLEDGE_CALLS
+  ...KNOWLEDGE_CALLS,
+  ...CHAT_CALLS,
+  ...BOARD_CALLS,
+  ...CHECKLIST_CALLS
 } as const satisfies Record<string, CallSpec>
 
 export const EVENTS = {
@@ -26,7 +32,10 @@ export const EVENTS = {
   ...CONFIG_EVENTS,
   ...TASKS_EVENTS,
   ...MODELS_EVENTS,
-  ...KNOWLEDGE_EVENTS
+  ...KNOWLEDGE_EVENTS,
+  ...CHAT_EVENTS,
+  ...BOARD_EVENTS,
+  ...CHECKLIST_EVENTS
 } as const satisfies Record<string, z.ZodType>
 
 export type Calls = typeof CALLS

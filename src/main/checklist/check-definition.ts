@@ -1,0 +1,23 @@
+import type { CheckResult } from '../../shared/contract/checklist-contract'
+
+export type CheckArea = CheckResult['area']
+export type FixId = NonNullable<CheckResult['fix']>
+
+export interface CheckOutcome {
+  readonly status: 'pass' | 'warn' | 'fail'
+  /** The measured value, with its number, e.g. "quick_check: ok; WAL file 1.2 MiB". */
+  readonly evidence: string
+}
+
+/** One automated check of the verification checklist. */
+export interface CheckDefinition {
+  readonly id: string
+  readonly title: string
+  readonly area: CheckArea
+  /** hard: a failure means the app is not healthy; soft: a warning. */
+  readonly severity: 'hard' | 'soft'
+  readonly measures: string
+  readonly remedy: string
+  readonly fix: FixId | null
+  run(signal: AbortSignal): Promise<CheckOutcome> | CheckOutcome
+}

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest'
+import type { CheckDefinition } from './check-definition'
+import { runChecks, verdictOf } from './check-runner'
+
+const check = (id: string, severity: 'hard' | 'soft', run: CheckDefinition['run']): CheckDefinition => ({
+  id,
+  title: id,
+  area: 'app',
+  severity,
+  measures: 'm',
+  remedy: 'r',
+  fix: null,
+  run
+})
+
+describe('check runner', () => {
+  it('reports a throwing check and a hanging check as errors without losing the others', async () => {
+    const results = await runChecks(
+      [
+        check('ok', 'soft', () => ({ status: 'pass', evidence: 'fine' })),
+        check('throws', 'soft', () => {
+          throw new Error('statfs failed')
+        }),
+        check('hangs', 'soft', (signal) => new Promise((resolve) => signal.addEventListener('abort', () => resolve({ status: 'pass', evidence: 'late' }))))
+      ],
+      { timeoutMs: 50, now: () => new Date() }
+    )
+    expect(results.map((r) => [r.id, r.status, r.evidence])).toEqual([
+      ['ok', 'pass', 'fine'],
+      ['throws', 'error', 'The check could not measure: statfs failed'],
+      ['hangs', 'error', 'The check could not measure: did not answer within 0 s']
+    ])
+  })
+
+  it('calls the app unhealthy on a hard failure and warns on a soft one', async () => {
+    const run = (specs: [string, 'hard' | 'soft', 'pass' | 'warn' | 'fail'][]) =>
+      runChecks(specs.map(([id, sev, status]) => check(id, sev, () => ({ status, evidence: '' }))), { timeoutMs: 1000, now: () => new Date() })
+    expect(verdictOf(await run([['a', 'hard', 'pass'], ['b', 'soft', 'pass']]))).toBe('healthy')
+    expect(verdictOf(await run([['a', 'hard', 'pass'], ['b', 'soft', 'fail']]))).toBe('warnings')
+    expect(verdictOf(await run([['a', 'hard', 'warn']]))).toBe('warnings')
+    expect(verdictOf(await run([['a', 'hard', 'fail'], ['b', 'soft', 'pass']]))).toBe('unhealthy')
+  })
+})

@@ -1,0 +1,49 @@
+import { dirname } from 'node:path'
+import type { Capability } from '../rpc/handler-types'
+import type { EventBus } from '../events/event-bus'
+import type { Logger } from '../log/logger'
+import type { Db } from '../db/database'
+import type { Migration } from '../db/migrations'
+import type { CheckDefinition } from './check-definition'
+import { checklistHandlers } from './checklist-handlers'
+import { createChecklistService, type ChecklistService, type Fixes } from './checklist-service'
+import { createChecklistStore } from './checklist-store'
+import { appChecks, type AppCheckDeps } from './checks/app-checks'
+import { databaseChecks } from './checks/database-checks'
+
+export interface ChecklistCapabilityDeps {
+  readonly db: Db
+  readonly events: EventBus
+  readonly log: Logger
+  readonly databaseFile: string
+  readonly logFile: string
+  readonly migrations: readonly Migration[]
+  readonly app: Omit<AppCheckDeps, 'logDir'>
+  /** Checks contributed by the other capabilities (nodes, queue, embeddings, fallbacks…). */
+  readonly capabilityChecks: readonly CheckDefinition[]
+  readonly errorTypes: () => Readonly<Record<string, number>>
+  readonly fixes: Fixes
+  readonly intervalMinutes: () => number
+}
+
+export function createChecklistCapability(deps: ChecklistCapabilityDeps): Capability<'checklist'> & { readonly service: ChecklistService } {
+  const checks = [
+    ...appChecks({ ...deps.app, logDir: dirname(deps.logFile) }),
+    ...databaseChecks({ db: deps.db, databaseFile: deps.databaseFile, migrations: deps.migrations }),
+    ...deps.capabilityChecks
+  ]
+  const service = createChecklistService({
+    checks,
+    store: createChecklistStore(deps.db),
+    events: deps.events,
+    log: deps.log,
+    now: () => new Date(),
+    logFile: deps.logFile,
+    errorTypes: deps.errorTypes,
+    fixes: deps.fixes,
+    intervalMinutes: deps.intervalMinutes,
+    checkTimeoutMs: 15_000
+  })
+  service.start()
+  return { service, handlers: checklistHandlers(service), stop: () => service.stop() }
+}

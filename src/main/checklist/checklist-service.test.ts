@@ -1,0 +1,95 @@
+import { join } from 'node:path'
+import { describe, expect, it, vi } from 'vitest'
+import { openDatabase } from '../db/database'
+import { bundledMigrations, migrate } from '../db/migrations'
+import { createEventBus } from '../events/event-bus'
+import { memoryLogger } from '../test-support/memory-logger'
+import { useTempDirs } from '../test-support/temp-dir'
+import type { CheckDefinition } from './check-definition'
+import { createChecklistService, type Fixes } from './checklist-service'
+import { createChecklistStore } from './checklist-store'
+import { jsonReport, markdownReport } from './report'
+import { writeFileSync } from 'node:fs'
+
+const tempDir = useTempDirs()
+
+function setup(checks: CheckDefinition[], fixes: Fixes = {}, logLines: string[] = []) {
+  const dir = tempDir()
+  const db = openDatabase(join(dir, 'kos.db'))
+  migrate(db, bundledMigrations())
+  const logFile = join(dir, 'kos.log')
+  writeFileSync(logFile, logLines.map((l) => `${l}\n`).join(''))
+  const events = createEventBus(() => undefined)
+  const pushed: string[] = []
+  events.subscribe((f) => pushed.push(f.name))
+  const service = createChecklistService({
+    checks,
+    store: createChecklistStore(db),
+    events,
+    log: memoryLogger().logger,
+    now: () => new Date('2026-11-24T10:00:00.000Z'),
+    logFile,
+    errorTypes: () => ({}),
+    fixes,
+    intervalMinutes: () => 0,
+    checkTimeoutMs: 1000
+  })
+  return { service, pushed, db }
+}
+
+const check = (id: string, status: 'pass' | 'fail', severity: 'hard' | 'soft' = 'hard'): CheckDefinition => ({
+  id,
+  title: `Check ${id}`,
+  area: 'worker',
+  severity,
+  measures: 'how',
+  remedy: 'do this',
+  fix: null,
+  run: () => ({ status, evidence: `${id} measured` })
+})
+
+describe('checklist service', () => {
+  it('stores each run, pushes it, and lists it in the history', async () => {
+    const { service, pushed } = setup([check('a', 'pass'), check('b', 'fail', 'soft')])
+    const run = await service.run('manual')
+    expect(run).toMatchObject({ trigger: 'manual', verdict: 'warnings', results: [{ id: 'a', status: 'pass' }, { id: 'b', status: 'fail' }] })
+    expect(pushed).toEqual(['checklist.completed'])
+    expect(service.latest()?.id).toBe(run.id)
+    await service.run('schedule')
+    expect(service.history(10).map((r) => r.trigger)).toEqual(['schedule', 'manual'])
+  })
+
+  it('shares one run between requests that arrive while it runs', async () => {
+    const { service } = setup([check('a', 'pass')])
+    const [one, two] = await Promise.all([service.run('manual'), service.run('manual')])
+    expect(one.id).toBe(two.id)
+  })
+
+  it('recognises known failures from the log and offers the fix that exists', async () => {
+    const { service } = setup([check('a', 'pass')], { 'restart-ollama': async () => 'restarted' }, ['{"msg":"ollama 500","error":"llama runner process has terminated"}'])
+    const run = await service.run('manual')
+    expect(run.playbook).toMatchObject([{ ruleId: 'ollama-runner-terminated', fix: 'restart-ollama' }])
+    expect(run.availableFixes).toEqual(['restart-ollama'])
+  })
+
+  it('applies a fix and runs the checklist again', async () => {
+    const action = vi.fn(async () => 'Ollama restarted (pid 4242)')
+    const { service } = setup([check('a', 'pass')], { 'restart-ollama': action })
+    const outcome = await service.fix('restart-ollama')
+    expect(action).toHaveBeenCalledOnce()
+    expect(outcome).toMatchObject({ message: 'Ollama restarted (pid 4242)', run: { trigger: 'fix' } })
+    await expect(service.fix('re-embed')).rejects.toThrow('The fix "re-embed" is not available')
+  })
+
+  it('exports a report whose JSON bytes and SHA-256 are stable', async () => {
+    const { service } = setup([check('a', 'pass'), check('b', 'fail')])
+    const run = await service.run('manual')
+    const first = jsonReport(run)
+    const again = jsonReport(JSON.parse(JSON.stringify(service.latest())))
+    expect(again).toEqual(first)
+    expect(first.sha256).toMatch(/^[0-9a-f]{64}$/)
+    const md = markdownReport(run)
+    expect(md).toContain('# Knowledge OS checklist — unhealthy')
+    expect(md).toContain('| Check b (`b`) | hard | ❌ fail | b measured | do this |')
+  })
+})

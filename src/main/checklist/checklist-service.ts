@@ -1,0 +1,104 @@
+import type { ChecklistRun } from '../../shared/contract/checklist-contract'
+import { RpcFailure, rpcError } from '../../shared/contract/rpc-error'
+import type { EventBus } from '../events/event-bus'
+import type { Logger } from '../log/logger'
+import type { CheckDefinition, FixId } from './check-definition'
+import { runChecks, verdictOf } from './check-runner'
+import type { ChecklistStore, StoredRun } from './checklist-store'
+import { tailLines } from './log-tail'
+import { matchPlaybook } from './playbook'
+
+export type Fixes = Partial<Record<FixId, () => Promise<string>>>
+
+export interface ChecklistDeps {
+  readonly checks: readonly CheckDefinition[]
+  readonly store: ChecklistStore
+  readonly events: EventBus
+  readonly log: Logger
+  readonly now: () => Date
+  readonly logFile: string
+  /** Task attempts that failed, by error type, for the playbook. */
+  readonly errorTypes: () => Readonly<Record<string, number>>
+  readonly fixes: Fixes
+  readonly intervalMinutes: () => number
+  readonly checkTimeoutMs: number
+}
+
+export interface ChecklistService {
+  run(trigger: ChecklistRun['trigger']): Promise<ChecklistRun>
+  latest(): ChecklistRun | null
+  history(limit: number): StoredRun[]
+  fix(id: FixId): Promise<{ message: string; run: ChecklistRun }>
+  /** Runs once now and then every checklist.intervalMin minutes; re-reads the interval after each run. */
+  start(): void
+  stop(): void
+}
+
+/**
+ * Runs the checklist on start, on demand and on a schedule, matches the
+ * failure playbook against what it found and the recent log, stores every
+ * run, and pushes it to every window. Concurrent requests share one run.
+ */
+export function createChecklistService(deps: ChecklistDeps): ChecklistService {
+  const available = new Set(Object.keys(deps.fixes) as FixId[])
+  const withFixes = (run: StoredRun): ChecklistRun => ({ ...run, availableFixes: [...available].sort() })
+  let inFlight: Promise<ChecklistRun> | null = null
+  let timer: NodeJS.Timeout | null = null
+  let stopped = false
+
+  const execute = async (trigger: ChecklistRun['trigger']): Promise<ChecklistRun> => {
+    const startedAt = deps.now().toISOString()
+    const results = await runChecks(deps.checks, { timeoutMs: deps.checkTimeoutMs, now: deps.now })
+    const playbook = matchPlaybook({ checks: results, logLines: await tailLines(deps.logFile), errorTypes: deps.errorTypes() }, available)
+    const stored = deps.store.save({ trigger, startedAt, finishedAt: deps.now().toISOString(), verdict: verdictOf(results), results, playbook })
+    const run = withFixes(stored)
+    const notPassing = results.filter((r) => r.status !== 'pass').map((r) => `${r.id}=${r.status}`)
+    deps.log.info('checklist run', { run: run.id, trigger, verdict: run.verdict, not_passing: notPassing, playbook: playbook.map((m) => m.ruleId) })
+    deps.events.emit('checklist.completed', run)
+    return run
+  }
+
+  const run = (trigger: ChecklistRun['trigger']): Promise<ChecklistRun> => {
+    inFlight ??= execute(trigger).finally(() => {
+      inFlight = null
+    })
+    return inFlight
+  }
+
+  const schedule = (): void => {
+    if (stopped) return
+    const minutes = deps.intervalMinutes()
+    if (minutes <= 0) return
+    timer = setTimeout(() => {
+      void run('schedule')
+        .catch((error: unknown) => deps.log.error('scheduled checklist run failed', { error }))
+        .finally(schedule)
+    }, minutes * 60_000)
+    timer.unref()
+  }
+
+  return {
+    run,
+    latest: () => {
+      const stored = deps.store.latest()
+      return stored ? withFixes(stored) : null
+    },
+    history: (limit) => deps.store.recent(limit),
+    async fix(id) {
+      const action = deps.fixes[id]
+      if (!action) throw new RpcFailure(rpcError('unavailable', `The fix "${id}" is not available in this build or on this host.`))
+      const message = await action()
+      deps.log.info('checklist fix applied', { fix: id, message })
+      return { message, run: await run('fix') }
+    },
+    start() {
+      void run('start')
+        .catch((error: unknown) => deps.log.error('checklist run at start failed', { error }))
+        .finally(schedule)
+    },
+    stop() {
+      stopped = true
+      if (timer) clearTimeout(timer)
+    }
+  }
+}
