@@ -14,7 +14,7 @@ import { KnowledgeError } from './knowledge-error'
 import type { KnowledgeStore, NodeFilter, NodeSummary, StoredNode } from './knowledge-store'
 import { assembleContext } from './rag-context'
 import { normalizePrompt, type ResponseCache } from './response-cache'
-import { cleanText } from './text-clean'
+import { cleanQuery, cleanText } from './text-clean'
 import { createTtlCache } from './ttl-cache'
 import type { VectorIndex } from './vector-index'
 
@@ -121,7 +121,7 @@ export function createKnowledgeService(deps: KnowledgeServiceDeps): KnowledgeSer
         }
       }
       try {
-        const [vector] = await deps.embedder.embed([cleanText(query)])
+        const [vector] = await deps.embedder.embed([cleanQuery(query)])
         if (!vector || vector.length !== active.dimension) {
           return { kind: 'off', reason: `${active.modelId} answered the query with ${vector?.length ?? 0} numbers instead of ${active.dimension}; search is by full text only.` }
         }
@@ -136,7 +136,7 @@ export function createKnowledgeService(deps: KnowledgeServiceDeps): KnowledgeSer
       return hybridSearch(
         store,
         index,
-        { query: cleanText(input.query), topK: input.topK ?? config.get('knowledge.topK'), minSimilarity: config.get('knowledge.minSimilarity'), domain: input.domain, source: input.source },
+        { query: cleanQuery(input.query), topK: input.topK ?? config.get('knowledge.topK'), minSimilarity: config.get('knowledge.minSimilarity'), domain: input.domain, source: input.source },
         side
       )
     },
