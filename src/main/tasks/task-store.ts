@@ -273,10 +273,17 @@ export function createTaskStore(db: Db, now: () => number = Date.now) {
     list(filters: ListFilters): TaskList {
       const where: string[] = []
       const params: (string | number)[] = []
-      if (filters.status) where.push('status = ?') && params.push(filters.status)
-      if (filters.expert) where.push('assignee_expert = ?') && params.push(filters.expert)
-      if (filters.domain) where.push('domain = ?') && params.push(filters.domain)
-      if (filters.backend) where.push('backend = ?') && params.push(filters.backend)
+      const equal: [string, string | undefined][] = [
+        ['status', filters.status],
+        ['assignee_expert', filters.expert],
+        ['domain', filters.domain],
+        ['backend', filters.backend]
+      ]
+      for (const [column, value] of equal) {
+        if (!value) continue
+        where.push(`${column} = ?`)
+        params.push(value)
+      }
       const search = filters.search?.trim()
       if (search) {
         where.push("(title LIKE ? ESCAPE '\\' OR id = ? OR description LIKE ? ESCAPE '\\')")

@@ -1,22 +1,14 @@
 import { join } from 'node:path'
-import type { ConfigService } from '../../config/config-service'
-import { SETTINGS, type ResolvedSettings, type SettingKey } from '../../config/setting-definitions'
+import type { SettingKey } from '../../config/setting-definitions'
 import { openDatabase, type Db } from '../../db/database'
 import { bundledMigrations, migrate } from '../../db/migrations'
 import { memoryLogger } from '../../test-support/memory-logger'
 import type { TaskProcessor } from '../../ports/task-processor'
 import type { Concurrency, TaskEvent } from '../../../shared/contract/tasks-contract'
 import { createTasksEngine, type TasksEngineOptions } from '../tasks-engine'
+import { testConfig } from './test-config'
 
-/** Settings as the defaults give them, with per-test values (which may be finer than the Settings view allows). */
-export function testConfig(overrides: Partial<Record<SettingKey, number | string | boolean>> = {}): Pick<ConfigService, 'get'> & { set(key: SettingKey, value: number): void } {
-  const values = new Map<SettingKey, unknown>(Object.entries(SETTINGS).map(([k, d]) => [k as SettingKey, d.default]))
-  for (const [k, v] of Object.entries(overrides)) values.set(k as SettingKey, v)
-  return {
-    get: <K extends SettingKey>(key: K) => values.get(key) as ResolvedSettings[K],
-    set: (key, value) => values.set(key, value)
-  }
-}
+export { testConfig } from './test-config'
 
 export function migratedDb(dir: string): Db {
   const db = openDatabase(join(dir, 'kos.db'))

@@ -1,0 +1,70 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { existsSync, readFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { useTempDirs } from '../test-support/temp-dir'
+import { migratedDb, until } from './testing/test-engine'
+import { createTaskStore } from './task-store'
+
+const REPO = resolve(__dirname, '..', '..', '..')
+const JITI = join(REPO, 'node_modules', 'jiti', 'lib', 'jiti-cli.mjs')
+const CHILD = join(__dirname, 'testing', 'crash-child.ts')
+
+function startChild(dbFile: string, log: string): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [JITI, CHILD, dbFile, log], { stdio: ['ignore', 'pipe', 'pipe'] })
+  let stderr = ''
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+  return new Promise((resolvePromise, reject) => {
+    child.stdout?.once('data', () => resolvePromise(child))
+    child.once('exit', (code) => reject(new Error(`child exited with ${code}: ${stderr}`)))
+  })
+}
+
+function kill9(child: ChildProcess): Promise<void> {
+  return new Promise((resolvePromise) => {
+    child.once('exit', () => resolvePromise())
+    child.kill('SIGKILL')
+  })
+}
+
+describe('crash safety', () => {
+  const tempDir = useTempDirs()
+
+  it('after kill -9 mid-flight, a restarted pool completes every task exactly once', async () => {
+    const dir = tempDir()
+    const dbFile = join(dir, 'kos.db')
+    const log = join(dir, 'processed.log')
+    const db = migratedDb(dir)
+    const store = createTaskStore(db)
+    const TOTAL = 300
+    for (let i = 0; i < TOTAL; i++) {
+      store.create({ title: `Task ${i}`, description: `Work item ${i}`, domain: null, priority: 'normal', assigneeExpert: null, parentTaskId: null, preferredBackend: null, preferredModel: null, metadata: {}, batchGroup: null, dedupKey: `k${i}` })
+    }
+    const count = (sql: string): number => (db.prepare(sql).get() as { n: number }).n
+    const processedLines = (): number => (existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean).length : 0)
+
+    let kills = 0
+    let inFlightAtKill = 0
+    for (const killAfter of [40, 120, 200]) {
+      const child = await startChild(dbFile, log)
+      await until(() => processedLines() >= killAfter, `${killAfter} tasks processed`, 60_000)
+      await kill9(child)
+      kills++
+      inFlightAtKill += count("SELECT COUNT(*) AS n FROM tasks WHERE status = 'in_progress'")
+    }
+    expect(inFlightAtKill).toBeGreaterThan(0)
+
+    const child = await startChild(dbFile, log)
+    await until(() => count("SELECT COUNT(*) AS n FROM tasks WHERE status = 'completed'") === TOTAL, 'every task completed', 120_000)
+    await kill9(child)
+
+    expect(kills).toBe(3)
+    expect(count("SELECT COUNT(*) AS n FROM tasks WHERE status != 'completed'")).toBe(0)
+    expect(count("SELECT COUNT(*) AS n FROM task_events WHERE kind = 'completed'")).toBe(TOTAL)
+    expect(count("SELECT COUNT(*) AS n FROM (SELECT task_id FROM task_events WHERE kind = 'completed' GROUP BY task_id HAVING COUNT(*) > 1)")).toBe(0)
+    expect(count("SELECT COUNT(*) AS n FROM tasks WHERE result IS NULL OR result NOT LIKE 'The complete answer to Task %'")).toBe(0)
+    // At-least-once: runs cut off by a kill were done again, never recorded twice.
+    expect(processedLines()).toBeGreaterThanOrEqual(TOTAL)
+    db.close()
+  }, 300_000)
+})

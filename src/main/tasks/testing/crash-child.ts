@@ -1,0 +1,34 @@
+/**
+ * A process that runs the task pool on a database until it is killed, for
+ * the crash test. Started with jiti (no Vite), so it takes an already
+ * migrated database. Every answer it produces is appended to a log first,
+ * so the test can tell work redone after a crash from completions.
+ */
+import { appendFileSync } from 'node:fs'
+import { openDatabase } from '../../db/database'
+import { createLogger } from '../../log/logger'
+import { createTasksEngine } from '../tasks-engine'
+import { scriptedProcessor } from './scripted-processor'
+import { testConfig } from './test-config'
+
+const [dbFile, processedLog] = process.argv.slice(2)
+if (!dbFile || !processedLog) throw new Error('usage: crash-child <db file> <processed log>')
+
+const db = openDatabase(dbFile)
+const processor = scriptedProcessor((task) => {
+  appendFileSync(processedLog, `${task.id}\n`)
+  return { kind: 'answer', text: `The complete answer to ${task.title}, with enough words to pass.`, delayMs: 5 + Math.floor(Math.random() * 25) }
+})
+const { logger } = createLogger({ write: () => undefined }, 'error')
+const engine = createTasksEngine({
+  db,
+  config: testConfig({ 'worker.maxConcurrency': 6, 'worker.maxAttempts': 10, 'worker.retryDelaySec': 0, 'worker.heartbeatSec': 0.2 }),
+  log: logger,
+  processor,
+  publish: () => undefined,
+  publishConcurrency: () => undefined,
+  pollMs: 20,
+  machine: () => ({ cpuLoad: 0.1, freeMemoryRatio: 0.5 })
+})
+engine.start()
+process.stdout.write('started\n')
