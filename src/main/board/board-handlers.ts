@@ -1,0 +1,28 @@
+import { RpcFailure, rpcError } from '../../shared/contract/rpc-error'
+import type { HandlersFor } from '../rpc/handler-types'
+import { BOARD_CHAIR, BOARD_MEMBERS } from './board-members'
+import type { BoardService } from './board-service'
+
+export function boardHandlers(board: BoardService): HandlersFor<'board'> {
+  return {
+    'board.members': () => ({ members: [...BOARD_MEMBERS, BOARD_CHAIR], timeoutSec: board.timeoutSec(), modelConnected: board.available() }),
+    'board.decisions.list': (filter) => ({ decisions: board.store.list(filter) }),
+    'board.decisions.get': ({ id }) => {
+      const decision = board.store.get(id)
+      if (!decision) throw new RpcFailure(rpcError('not_found', `There is no board decision with id "${id}". It may have been made in another data dir; pick one from the list.`))
+      return decision
+    },
+    'board.consult': async ({ question }, ctx) => {
+      const result = await board.consult({ question, source: 'manual', correlationId: ctx.correlationId, log: ctx.log })
+      if (result.ok) return result.decision
+      const code = result.reason === 'unavailable' || result.reason === 'timeout' ? 'unavailable' : 'internal'
+      const advice =
+        result.reason === 'unavailable'
+          ? 'Connect a model server (Ollama or MLX) in the Models view, then ask again.'
+          : result.reason === 'timeout'
+            ? 'Ask again, or give the board more time with chat.boardTimeoutSec in Settings.'
+            : 'Check the Models view for a failing node, then ask again.'
+      throw new RpcFailure(rpcError(code, `The board could not decide: ${result.message}. ${advice}`))
+    }
+  }
+}
