@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react'
 import { useViewRoute } from '../navigation/use-view-route'
 import type { ViewId } from '../navigation/views'
+import { ChecklistView } from '../views/checklist/ChecklistView'
 import { SettingsView } from '../views/settings/SettingsView'
 import { UnbuiltView } from '../views/UnbuiltView'
 import { UNBUILT_VIEWS } from '../views/unbuilt-views'
@@ -9,6 +10,7 @@ import { Sidebar } from './Sidebar'
 import { StatusBar } from './StatusBar'
 
 const BUILT_VIEWS: Readonly<Partial<Record<ViewId, () => ReactNode>>> = {
+  checklist: ChecklistView,
   settings: SettingsView
 }
 

@@ -37,13 +37,6 @@ export const UNBUILT_VIEWS: Readonly<Partial<Record<ViewId, UnbuiltViewText>>> =
     body: 'Each decision of the board will be listed here with its question, every member’s position and vote, the chair’s rationale and the risks.',
     status: 'The board is not part of this build yet, so no question has been put to it.'
   },
-  checklist: {
-    title: 'Checklist',
-    subtitle: 'The verification checklist, run by the app itself.',
-    emptyTitle: 'No checks have run',
-    body: 'Every automated check of the worker, models, knowledge base and database will be shown here, grouped by area, with its evidence, its remedy and a fix button where one exists.',
-    status: 'The checklist is not part of this build yet, so nothing has been checked.'
-  },
   models: {
     title: 'Models',
     subtitle: 'Ollama and MLX servers, embedded models, and their health.',

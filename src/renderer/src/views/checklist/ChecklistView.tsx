@@ -1,0 +1,134 @@
+import { useEffect, useMemo, type ReactNode } from 'react'
+import { useStore } from 'zustand'
+import type { CheckResult, ChecklistRun } from '../../../../shared/contract/checklist-contract'
+import { useClient } from '../../client-context'
+import { ViewHeader } from '../../components/ViewHeader'
+import { createChecklistStore } from './checklist-store'
+import { ReportExport } from './ReportExport'
+import './checklist.css'
+
+const AREA_ORDER = ['app', 'database', 'worker', 'models', 'knowledge', 'chat', 'board'] as const
+const FIX_LABEL = {
+  'restart-ollama': 'Restart Ollama',
+  'lower-concurrency': 'Lower concurrency',
+  'return-deferred': 'Return deferred tasks',
+  're-embed': 'Re-embed the collection'
+} as const
+const VERDICT_TEXT = { healthy: 'Healthy', warnings: 'Healthy, with warnings', unhealthy: 'Not healthy' } as const
+
+export function ChecklistView(): ReactNode {
+  const client = useClient()
+  const store = useMemo(() => createChecklistStore(client), [client])
+  useEffect(() => {
+    void store.getState().load()
+    return () => store.dispose()
+  }, [store])
+  const s = useStore(store)
+
+  return (
+    <>
+      <ViewHeader
+        title="Checklist"
+        subtitle="Every check the operators used to run by hand, measured by the app itself."
+        actions={
+          <>
+            <ReportExport load={s.report} disabled={!s.run} />
+            <button type="button" onClick={() => void s.runAll()} disabled={s.running}>
+              {s.running ? 'Running…' : 'Run all checks'}
+            </button>
+          </>
+        }
+      />
+      {s.error && <p className="field-error" role="alert">{s.error.message}</p>}
+      {s.message && <p className="checklist-message" role="status">{s.message}</p>}
+      {!s.loaded && <p className="muted" role="status">Reading the last run…</p>}
+      {s.loaded && !s.run && <p className="muted">The checklist has not run yet. It runs at start; Run all checks runs it now.</p>}
+      {s.run && <RunBody run={s.run} fixing={s.fixing} onFix={(id) => void s.fix(id)} />}
+      {s.history.length > 0 && (
+        <section className="card" aria-labelledby="history-title">
+          <h2 id="history-title">Run history</h2>
+          <table className="checklist-history">
+            <thead>
+              <tr><th>Run</th><th>When</th><th>Trigger</th><th>Verdict</th><th>Pass</th><th>Warn</th><th>Fail</th><th>Error</th></tr>
+            </thead>
+            <tbody>
+              {s.history.map((h) => (
+                <tr key={h.id}>
+                  <td>#{h.id}</td>
+                  <td>{new Date(h.startedAt).toLocaleString()}</td>
+                  <td>{h.trigger}</td>
+                  <td><span className={`chip chip-${h.verdict}`}>{h.verdict}</span></td>
+                  <td>{h.counts.pass}</td><td>{h.counts.warn}</td><td>{h.counts.fail}</td><td>{h.counts.error}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      )}
+    </>
+  )
+}
+
+function RunBody({ run, fixing, onFix }: { run: ChecklistRun; fixing: string | null; onFix: (id: ChecklistRun['availableFixes'][number]) => void }): ReactNode {
+  const byArea = AREA_ORDER.map((area) => [area, run.results.filter((r) => r.area === area)] as const).filter(([, list]) => list.length > 0)
+  const canFix = (fix: CheckResult['fix']): fix is ChecklistRun['availableFixes'][number] => fix !== null && run.availableFixes.includes(fix)
+  return (
+    <>
+      <section className={`card verdict verdict-${run.verdict}`} aria-label="Verdict">
+        <strong data-testid="checklist-verdict">{VERDICT_TEXT[run.verdict]}</strong>
+        <span className="muted">
+          Run #{run.id} ({run.trigger}) at {new Date(run.finishedAt).toLocaleString()} — {run.results.filter((r) => r.status === 'pass').length} of {run.results.length} checks pass
+        </span>
+      </section>
+      {run.playbook.length > 0 && (
+        <section className="card" aria-labelledby="playbook-title">
+          <h2 id="playbook-title">Known failures recognised</h2>
+          {run.playbook.map((m) => (
+            <article key={m.ruleId} className="playbook-match" data-rule={m.ruleId}>
+              <h3>{m.title}</h3>
+              <p><strong>Cause.</strong> {m.cause}</p>
+              <p><strong>Remedy.</strong> {m.remedy}</p>
+              <details>
+                <summary>Evidence ({m.evidence.length})</summary>
+                <ul>{m.evidence.map((e, i) => <li key={i}><code>{e}</code></li>)}</ul>
+              </details>
+              {m.fix && (
+                <button type="button" disabled={fixing !== null} onClick={() => onFix(m.fix!)}>
+                  {fixing === m.fix ? 'Fixing…' : FIX_LABEL[m.fix]}
+                </button>
+              )}
+            </article>
+          ))}
+        </section>
+      )}
+      {byArea.map(([area, results]) => (
+        <section key={area} className="card" aria-label={`Checks: ${area}`}>
+          <h2 className="area-title">{area}</h2>
+          <ul className="check-list" role="list">
+            {results.map((r) => (
+              <li key={r.id} className="check-row" data-check={r.id}>
+                <span className={`chip chip-${r.status}`} data-testid="check-status">{r.status}</span>
+                <div className="check-main">
+                  <div className="check-title">
+                    {r.title} <span className="muted">· {r.severity}</span>
+                  </div>
+                  <div className="check-evidence">{r.evidence}</div>
+                  <details className="check-how">
+                    <summary>How it is measured</summary>
+                    <p>{r.measures}</p>
+                  </details>
+                  {r.status !== 'pass' && <p className="check-remedy"><strong>Remedy.</strong> {r.remedy}</p>}
+                </div>
+                {r.status !== 'pass' && canFix(r.fix) && (
+                  <button type="button" disabled={fixing !== null} onClick={() => onFix(r.fix as ChecklistRun['availableFixes'][number])}>
+                    {FIX_LABEL[r.fix as keyof typeof FIX_LABEL]}
+                  </button>
+                )}
+              </li>
+            ))}
+          </ul>
+        </section>
+      ))}
+    </>
+  )
+}
