@@ -7,12 +7,10 @@ export function cleanText(text: string): string {
   return text
     .normalize('NFC')
     .replace(/\r\n?/g, '\n')
-    // eslint-disable-next-line no-control-regex
     .replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '')
 }
 
 /** A query as it is searched: control characters (NUL included) separate words rather than join them. */
 export function cleanQuery(query: string): string {
-  // eslint-disable-next-line no-control-regex
   return cleanText(query.replace(/[\u0000-\u001f\u007f]/g, ' '))
 }

@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest'
+import { buildFtsQuery } from './fts-query'
+
+describe('buildFtsQuery', () => {
+  it('quotes every word and ORs them, so no character is read as FTS syntax', () => {
+    expect(buildFtsQuery('WAL "mode" AND NOT (x*) ^y: -z')).toEqual({ match: '"wal" OR "mode" OR "and" OR "not" OR "x" OR "y" OR "z"', highlight: ['wal', 'mode', 'and', 'not', 'x', 'y', 'z'] })
+  })
+
+  it('adds a prefix term for a Cyrillic word, without its ending', () => {
+    expect(buildFtsQuery('копии базы знаний')).toEqual({
+      match: '"копии" OR "копи"* OR "базы" OR "баз"* OR "знаний" OR "знан"*',
+      highlight: ['копи', 'баз', 'знан']
+    })
+  })
+
+  it('gives no expression for a query without words, NUL bytes and quotes included', () => {
+    for (const query of ['', '"', "'\"'", '\u0000', '*()^:', '   ']) expect(buildFtsQuery(query).match).toBeNull()
+  })
+
+  it('keeps at most 32 distinct terms', () => {
+    const query = Array.from({ length: 100 }, (_, i) => `w${i}`).join(' ')
+    expect(buildFtsQuery(query).highlight).toHaveLength(32)
+  })
+})

@@ -1,0 +1,94 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { useTempDirs } from '../test-support/temp-dir'
+import { knowledgeContextPort } from './knowledge-context-port'
+import { conceptEmbedder, knowledgeKit, testConfig, type Kit } from './test-support/test-kit'
+import { estimateTokens } from './token-estimate'
+
+const tempDir = useTempDirs()
+const open: Kit[] = []
+afterEach(async () => {
+  for (const kit of open.splice(0)) {
+    await kit.knowledge.stop?.()
+    kit.db.close()
+  }
+})
+
+function kit(options: Parameters<typeof knowledgeKit>[1] = {}): Kit {
+  const made = knowledgeKit(tempDir(), options)
+  open.push(made)
+  return made
+}
+
+const long = (word: string, n: number): string => Array.from({ length: n }, (_, i) => `${word} ${i}.`).join(' ')
+
+describe('RAG context', () => {
+  it('quotes the best hit in full when short, the others as excerpts of RAG_SNIPPET_CHARS, headed for citing', async () => {
+    const k = kit({ config: testConfig({ 'rag.snippetChars': 80 }) })
+    k.knowledge.service.addText({ title: 'Short answer', content: 'Retention of backups: three weeks on the external disk.', source: '/notes/backup.md' })
+    k.knowledge.service.addText({ title: 'Long note', content: `backups ${long('retention detail', 200)}` })
+    const context = await k.knowledge.service.context({ query: 'backups retention' })
+    expect(context.sources.map((s) => [s.title, s.full])).toEqual([
+      ['Short answer', true],
+      ['Long note', false]
+    ])
+    expect(context.text.startsWith('[1] Short answer (/notes/backup.md)\nRetention of backups: three weeks on the external disk.\n\n[2] Long note\n')).toBe(true)
+    expect(context.sources[1]!.chars).toBeLessThanOrEqual(81)
+    expect(context).toMatchObject({ mode: 'lexical', cached: false })
+  })
+
+  it('quotes a best hit longer than RAG_TOP1_FULL_MAX_CHARS as an excerpt', async () => {
+    const k = kit({ config: testConfig({ 'rag.top1FullMaxChars': 100, 'rag.snippetChars': 60 }) })
+    k.knowledge.service.addText({ title: 'Big', content: `zebra ${long('stripes', 100)}` })
+    const context = await k.knowledge.service.context({ query: 'zebra' })
+    expect(context.sources).toEqual([expect.objectContaining({ title: 'Big', full: false })])
+    expect(context.sources[0]!.chars).toBeLessThanOrEqual(61)
+  })
+
+  it('stays within the token budget however many hits there are', async () => {
+    const k = kit({ config: testConfig({ 'rag.budgetTokens': 150, 'rag.snippetChars': 400, 'knowledge.topK': 20 }) })
+    for (let i = 0; i < 20; i++) k.knowledge.service.addText({ title: `Note ${i}`, content: `kiwi ${long('fruit fact', 30)}` })
+    const context = await k.knowledge.service.context({ query: 'kiwi' })
+    expect(context.tokens).toBeLessThanOrEqual(150)
+    expect(estimateTokens(context.text)).toBeLessThanOrEqual(150)
+    expect(context.sources.length).toBeGreaterThanOrEqual(1)
+    expect(context.sources.length).toBeLessThan(20)
+  })
+
+  it('embeds the query once per request, and serves the same question from the cache until it expires or the base changes', async () => {
+    const embedder = conceptEmbedder()
+    const k = kit({ embedder, config: testConfig({ 'knowledge.minSimilarity': 0.2 }) })
+    k.knowledge.service.addText({ title: 'Garage', content: 'The garage keeps the old car.' })
+    await k.knowledge.worker!.idle()
+    const queryCalls = (): number => embedder.calls.filter((c) => c.length === 1 && c[0]!.includes('automobile')).length
+
+    const first = await k.knowledge.service.context({ query: 'Where is the automobile?' })
+    expect(first).toMatchObject({ mode: 'hybrid', cached: false, sources: [{ title: 'Garage' }] })
+    expect(queryCalls()).toBe(1)
+
+    const second = await k.knowledge.service.context({ query: '  where IS the   automobile? ' })
+    expect(second).toMatchObject({ cached: true, text: first.text })
+    expect(queryCalls()).toBe(1)
+
+    k.knowledge.service.addText({ title: 'Parking', content: 'Park the car by the gate.' })
+    expect((await k.knowledge.service.context({ query: 'Where is the automobile?' })).cached).toBe(false)
+    expect(queryCalls()).toBe(2)
+  })
+
+  it('does not cache when RAG_CACHE_TTL_SEC is 0, and counts each use of a document', async () => {
+    const k = kit({ config: testConfig({ 'rag.cacheTtlSec': 0 }) })
+    const node = k.knowledge.service.addText({ title: 'Fig', content: 'Figs ripen in August.' })
+    await k.knowledge.service.context({ query: 'figs' })
+    expect((await k.knowledge.service.context({ query: 'figs' })).cached).toBe(false)
+    expect(k.knowledge.service.get(node.id).usageCount).toBe(2)
+  })
+
+  it('serves the chat pipeline through its port: context, cached answers', async () => {
+    const k = kit()
+    k.knowledge.service.addText({ title: 'Fig', content: 'Figs ripen in August.' })
+    const port = knowledgeContextPort(k.knowledge.service)
+    expect(await port.contextFor('When do figs ripen?')).toEqual({ text: '[1] Fig\nFigs ripen in August.', sources: [{ nodeId: expect.any(String), title: 'Fig' }] })
+    expect(port.cachedAnswer('When do figs ripen?')).toBeNull()
+    port.rememberAnswer('When do figs ripen?', 'In August.')
+    expect(port.cachedAnswer('when do FIGS ripen?')).toBe('In August.')
+  })
+})
