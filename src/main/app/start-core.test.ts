@@ -2,10 +2,12 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { describe, expect, it } from 'vitest'
+import { bundledMigrations } from '../db/migrations'
 import { useTempDirs } from '../test-support/temp-dir'
 import { DATABASE_FILE, startCore, type CoreOptions } from './start-core'
 
 const tempDir = useTempDirs()
+const LATEST = bundledMigrations().at(-1)!.version
 
 const options = (dataDir: string, env: NodeJS.ProcessEnv = {}): CoreOptions => ({
   hostKind: 'headless',
@@ -21,7 +23,7 @@ describe('core start', () => {
     const started = startCore(options(dir))
     expect(started.ok).toBe(true)
     if (!started.ok) return
-    expect(started.core.info()).toMatchObject({ dataDir: dir, databaseFile: join(dir, DATABASE_FILE), schemaVersion: 1 })
+    expect(started.core.info()).toMatchObject({ dataDir: dir, databaseFile: join(dir, DATABASE_FILE), schemaVersion: LATEST })
     await started.core.close()
   })
 
@@ -48,7 +50,7 @@ describe('core start', () => {
 
     const started = startCore(options(dir))
     expect(started).toMatchObject({ ok: false, error: { kind: 'db_too_new' } })
-    if (!started.ok) expect(started.error.message).toMatch(/schema version 99, but this app knows versions up to 1.*Update the app/)
+    if (!started.ok) expect(started.error.message).toMatch(new RegExp(`schema version 99, but this app knows versions up to ${LATEST}.*Update the app`))
   })
 
   it('refuses a second core on the same data dir', async () => {

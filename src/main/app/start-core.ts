@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import type { AppInfo } from '../../shared/contract/app-contract'
 import { APP_IDENTITY } from '../../shared/app-identity'
 import type { CliSetting } from '../config/config-resolver'
@@ -19,6 +19,7 @@ import type { Capability, Handlers } from '../rpc/handler-types'
 import { createTasksCapability } from '../tasks/tasks-capability'
 import { createKnowledgeCapability } from '../knowledge/knowledge-capability'
 import { appHandlers } from './app-handlers'
+import { startHousekeeping } from './housekeeping'
 import { createChecklistCapability } from '../checklist/checklist-capability'
 import { inspectInstanceLock } from '../db/instance-lock'
 import type { StartupError } from './startup-error'
@@ -50,6 +51,7 @@ export interface Core {
 export type CoreStart = { readonly ok: true; readonly core: Core } | { readonly ok: false; readonly error: StartupError }
 
 export const DATABASE_FILE = 'kos.db'
+export const EXPORTS_DIR = 'exports'
 
 type Lifecycle = Pick<Capability<string>, 'stop' | 'onSystemResume'>
 
@@ -131,6 +133,8 @@ export function startCore(options: CoreOptions): CoreStart {
   // No embedder until the models router is plugged in: search is by full text only, and says so.
   const knowledge = createKnowledgeCapability({ db, config, events, log, embedder: null })
   stoppable.push(knowledge)
+  stoppable.push(startHousekeeping({ logFile: sink.file, exportsDir: join(dataDir.path, EXPORTS_DIR), config, log }))
+
   // The checklist reads every other capability, so it is built last.
   const checklist = createChecklistCapability({
     db,
@@ -150,7 +154,8 @@ export function startCore(options: CoreOptions): CoreStart {
         return again.ok ? [] : again.messages
       },
       settingSources: () => countBy(config.snapshot().settings.map((s) => s.source.kind)),
-      logBoundBytes: () => config.get('log.maxFiles') * config.get('log.maxFileMb') * 1024 * 1024,
+      fileFolders: [dirname(sink.file), join(dataDir.path, EXPORTS_DIR)],
+      filesBoundBytes: () => config.get('files.warnMb') * 1024 * 1024,
       timeouts: () => ({ llmRequestSec: config.get('llm.requestTimeoutSec'), heartbeatSec: config.get('worker.heartbeatSec'), stuckMinutes: config.get('worker.stuckMinutes') })
     },
     capabilityChecks: [],

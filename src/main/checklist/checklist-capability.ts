@@ -1,4 +1,3 @@
-import { dirname } from 'node:path'
 import type { Capability } from '../rpc/handler-types'
 import type { EventBus } from '../events/event-bus'
 import type { Logger } from '../log/logger'
@@ -18,7 +17,7 @@ export interface ChecklistCapabilityDeps {
   readonly databaseFile: string
   readonly logFile: string
   readonly migrations: readonly Migration[]
-  readonly app: Omit<AppCheckDeps, 'logDir'>
+  readonly app: AppCheckDeps
   /** Checks contributed by the other capabilities (nodes, queue, embeddings, fallbacks…). */
   readonly capabilityChecks: readonly CheckDefinition[]
   readonly errorTypes: () => Readonly<Record<string, number>>
@@ -28,7 +27,7 @@ export interface ChecklistCapabilityDeps {
 
 export function createChecklistCapability(deps: ChecklistCapabilityDeps): Capability<'checklist'> & { readonly service: ChecklistService } {
   const checks = [
-    ...appChecks({ ...deps.app, logDir: dirname(deps.logFile) }),
+    ...appChecks(deps.app),
     ...databaseChecks({ db: deps.db, databaseFile: deps.databaseFile, migrations: deps.migrations }),
     ...deps.capabilityChecks
   ]

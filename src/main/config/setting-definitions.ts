@@ -2,6 +2,7 @@ import type { SettingDefinition } from './setting-builders'
 import { CHAT_SETTINGS } from './settings/chat-settings'
 import { CHECKLIST_SETTINGS } from './settings/checklist-settings'
 import { GENERAL_SETTINGS } from './settings/general-settings'
+import { HOUSEKEEPING_SETTINGS } from './settings/housekeeping-settings'
 import { KNOWLEDGE_SETTINGS } from './settings/knowledge-settings'
 import { MODELS_SETTINGS } from './settings/models-settings'
 import { WORKER_SETTINGS } from './settings/worker-settings'
@@ -16,7 +17,8 @@ export const SETTINGS = {
   ...MODELS_SETTINGS,
   ...KNOWLEDGE_SETTINGS,
   ...CHAT_SETTINGS,
-  ...CHECKLIST_SETTINGS
+  ...CHECKLIST_SETTINGS,
+  ...HOUSEKEEPING_SETTINGS
 } satisfies Record<string, SettingDefinition>
 
 

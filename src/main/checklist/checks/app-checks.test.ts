@@ -12,11 +12,11 @@ function setup(over: Partial<AppCheckDeps> = {}) {
   mkdirSync(logDir)
   const deps: AppCheckDeps = {
     dataDir,
-    logDir,
+    fileFolders: [logDir, join(dataDir, 'exports')],
     instanceOwner: () => ({ heldByUs: true, ownerPid: process.pid }),
     revalidateConfig: () => [],
     settingSources: () => ({ default: 10, profile: 3 }),
-    logBoundBytes: () => 1000,
+    filesBoundBytes: () => 1000,
     timeouts: () => ({ llmRequestSec: 300, heartbeatSec: 30, stuckMinutes: 15 }),
     ...over
   }

@@ -5,13 +5,14 @@ import { formatBytes } from '../format-bytes'
 
 export interface AppCheckDeps {
   readonly dataDir: string
-  readonly logDir: string
+  /** Folders whose size is bounded: logs/ and exports/. */
+  readonly fileFolders: readonly string[]
   /** Whether this process holds the data dir's instance lock, and who the lock file names. */
   readonly instanceOwner: () => { readonly heldByUs: boolean; readonly ownerPid: number | null }
   /** Re-reads every source of settings as the next start would; the problems found, if any. */
   readonly revalidateConfig: () => readonly string[]
   readonly settingSources: () => Readonly<Record<string, number>>
-  readonly logBoundBytes: () => number
+  readonly filesBoundBytes: () => number
   readonly timeouts: () => { readonly llmRequestSec: number; readonly heartbeatSec: number; readonly stuckMinutes: number }
 }
 
@@ -67,15 +68,16 @@ export function appChecks(deps: AppCheckDeps): CheckDefinition[] {
     },
     {
       id: 'app.logs-bounded',
-      title: 'Logs within their bound',
+      title: 'Logs and exports within their bound',
       area: 'app',
       severity: 'soft',
-      measures: 'Total size of the logs folder against log.maxFiles × log.maxFileMb (plus the compressed archive allowance).',
-      remedy: 'Lower log.level, or lower log.maxFiles / log.maxFileMb; rotation removes the oldest files.',
+      measures: 'Total size of logs/ and exports/ in the data dir against files.warnMb.',
+      remedy: 'Lower log.level or files.keepNewest; housekeeping gzips files older than files.compressAfterDays and deletes the oldest.',
       fix: null,
       async run() {
-        const total = await folderBytes(deps.logDir)
-        const bound = deps.logBoundBytes()
+        let total = 0
+        for (const folder of deps.fileFolders) total += await folderBytes(folder)
+        const bound = deps.filesBoundBytes()
         return { status: total > bound ? 'warn' : 'pass', evidence: `${formatBytes(total)} of ${formatBytes(bound)}` }
       }
     },
