@@ -21,6 +21,8 @@ export interface ChatOptions {
   readonly first?: Candidate
   /** A line per attempt, fallback and first token, for a task's event log. */
   readonly onProgress?: (message: string) => void
+  /** Which candidate is answering, once its first token is handed out. */
+  readonly onAnswering?: (candidate: Candidate) => void
 }
 
 export interface Router extends TaskProcessor {
@@ -116,6 +118,7 @@ export function createRouter(deps: RouterDeps): Router {
             text += token
             if (couldStillBeEcho(prompt, text)) continue
             emitted = true
+            options.onAnswering?.(c)
             progress(`first token after ${((now() - startedAt) / 1000).toFixed(1)} s`)
             yield text
           } else {
@@ -136,7 +139,10 @@ export function createRouter(deps: RouterDeps): Router {
           progress(`${c.model} on ${c.node} answered nothing; trying the next candidate`)
           continue
         }
-        if (!emitted) yield text
+        if (!emitted) {
+          options.onAnswering?.(c)
+          yield text
+        }
         return
       } catch (error) {
         clearTimeout(timer)

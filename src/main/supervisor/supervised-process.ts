@@ -47,7 +47,7 @@ export interface ProcessStatus {
   readonly warning: string | null
   readonly lastFailure: { readonly kind: KnownFailure; readonly line: string; readonly at: string } | null
   readonly lastExit: { readonly code: number | null; readonly signal: string | null; readonly at: string } | null
-  readonly logTail: readonly string[]
+  readonly logTail: string[]
   readonly logFile: string
 }
 

@@ -9,6 +9,7 @@ import { call } from './define'
  */
 
 export const HealthLevelSchema = z.enum(['ok', 'degraded', 'down'])
+export type HealthLevel = z.infer<typeof HealthLevelSchema>
 export const HealthReportSchema = z.strictObject({ component: z.string(), level: HealthLevelSchema, reasons: z.array(z.string()) })
 export type HealthReport = z.infer<typeof HealthReportSchema>
 export const HealthSnapshotSchema = z.strictObject({

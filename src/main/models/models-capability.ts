@@ -1,0 +1,145 @@
+import { randomUUID } from 'node:crypto'
+import type { ModelsOverview } from '../../shared/contract/models-contract'
+import { RpcFailure, rpcError } from '../../shared/contract/rpc-error'
+import type { ConfigService } from '../config/config-service'
+import type { Db } from '../db/database'
+import type { EventBus } from '../events/event-bus'
+import type { Logger } from '../log/logger'
+import type { Embedder } from '../ports/embedder'
+import type { HealthContributor, HealthReport } from '../ports/health-contributor'
+import type { Capability } from '../rpc/handler-types'
+import { createModelStats } from './model-stats'
+import { createModelStore } from './model-store'
+import { modelsOverview } from './models-overview'
+import { createNodeRegistry, type NodeRegistry, type ProviderFactory } from './node-registry'
+import { createPullManager } from './pull-manager'
+import { RouteError } from './route-error'
+import { createRouter, type Router } from './router'
+import { createRouterEmbedder } from './router-embedder'
+
+export interface ModelsCapability extends Capability<'models'> {
+  readonly router: Router
+  readonly embedder: Embedder
+  readonly registry: NodeRegistry
+  /** The nodes' part of the app's health. */
+  readonly health: HealthContributor
+  /** Starts scanning the nodes. */
+  begin(): void
+}
+
+export function createModelsCapability(deps: {
+  config: ConfigService
+  db: Db
+  events: EventBus
+  log: Logger
+  providerFactory?: ProviderFactory
+}): ModelsCapability {
+  const { config, events, log } = deps
+  const store = createModelStore(deps.db)
+  const registry = createNodeRegistry({ config, store, ...(deps.providerFactory ? { providerFactory: deps.providerFactory } : {}) })
+  const stats = createModelStats()
+  const preferences = (): ReadonlyMap<string, string> => store.preferences()
+  const router = createRouter({ registry, stats, config, preferences })
+  const embedder = createRouterEmbedder({ registry, config, preferences })
+  const pulls = createPullManager({ registry, emit: (p) => events.emit('models.pullProgress', p) })
+  const chats = new Set<AbortController>()
+  const seenUp = new Set<string>()
+
+  const overview = (): ModelsOverview => modelsOverview(registry, router, store.preferences(), config.get('models.heavyModelGb'))
+  const unsubscribe = registry.onChange(() => {
+    for (const n of registry.nodes()) if (registry.status(n.id).state === 'up') seenUp.add(n.id)
+    events.emit('models.changed', overview())
+  })
+
+  const health: HealthContributor = {
+    component: 'models',
+    report(): HealthReport {
+      // A settings node that was never up and whose server the app does not
+      // run (MLX with supervision off) is not in use, so it is not a problem.
+      const watched = registry.nodes().filter((n) => n.source === 'user' || seenUp.has(n.id) || (n.id === 'ollama-local' ? config.get('supervisor.ollama') !== 'off' : config.get('supervisor.mlx') !== 'off'))
+      const scanned = watched.filter((n) => registry.status(n.id).state !== 'unknown')
+      const down = scanned.filter((n) => registry.status(n.id).state === 'down')
+      const up = registry.nodes().filter((n) => registry.status(n.id).state === 'up')
+      const reasons = down.map((n) => `${n.label} (${n.url}) is unreachable: ${registry.status(n.id).error ?? 'no answer'}`)
+      if (up.length === 0 && scanned.length > 0) return { component: 'models', level: 'down', reasons: reasons.length ? reasons : ['No model node is reachable.'] }
+      return { component: 'models', level: reasons.length ? 'degraded' : 'ok', reasons }
+    }
+  }
+
+  const fail = (code: 'not_found' | 'conflict' | 'invalid_input' | 'forbidden', message: string): never => {
+    throw new RpcFailure(rpcError(code, message))
+  }
+
+  return {
+    router,
+    embedder,
+    registry,
+    health,
+    begin: () => registry.start(),
+    handlers: {
+      'models.list': () => overview(),
+      'models.scan': async () => {
+        await registry.scan()
+        return overview()
+      },
+      'models.addNode': ({ kind, url, label }, ctx) => {
+        const added = registry.add(kind, url, label)
+        if (!added.ok) return fail(added.code, added.message)
+        ctx.log.info('model node added', { node: added.node.id, url: added.node.url })
+        return overview()
+      },
+      'models.removeNode': ({ id }, ctx) => {
+        const removed = registry.remove(id)
+        if (!removed.ok) return fail(removed.code, removed.message)
+        ctx.log.info('model node removed', { node: id })
+        return overview()
+      },
+      'models.setPreference': ({ category, model }, ctx) => {
+        store.setPreference(category.trim(), model === null ? null : model.trim())
+        ctx.log.info('model preference set', { category, model })
+        const next = overview()
+        events.emit('models.changed', next)
+        return next
+      },
+      'models.pull': ({ node, model }, ctx) => {
+        const started = pulls.start(node, model.trim())
+        if (!started.ok) return fail(started.code, started.message)
+        ctx.log.info('model pull started', { node, model })
+        return started.progress
+      },
+      'models.chat': ({ messages, category, model, node }) => {
+        const requestId = randomUUID()
+        const controller = new AbortController()
+        chats.add(controller)
+        const answering: { current: { node: string; model: string } | null } = { current: null }
+        void (async () => {
+          try {
+            const stream = router.chat(messages, {
+              signal: controller.signal,
+              ...(category ? { category } : {}),
+              model: model ?? null,
+              node: node ?? null,
+              onAnswering: (c) => (answering.current = c)
+            })
+            for await (const token of stream) events.emit('models.chatToken', { requestId, token })
+            events.emit('models.chatDone', { requestId, ok: true, node: answering.current?.node ?? null, model: answering.current?.model ?? null, error: null })
+          } catch (error) {
+            const message = error instanceof RouteError || error instanceof Error ? error.message : String(error)
+            log.warn('chat request failed', { request_id: requestId, error: message })
+            events.emit('models.chatDone', { requestId, ok: false, node: null, model: null, error: message })
+          } finally {
+            chats.delete(controller)
+          }
+        })()
+        return { requestId }
+      }
+    },
+    stop() {
+      unsubscribe()
+      registry.stop()
+      pulls.stop()
+      for (const c of chats) c.abort()
+      chats.clear()
+    }
+  }
+}
