@@ -2,6 +2,7 @@ import type { ReactNode } from 'react'
 import { useViewRoute } from '../navigation/use-view-route'
 import type { ViewId } from '../navigation/views'
 import { ChecklistView } from '../views/checklist/ChecklistView'
+import { KnowledgeView } from '../views/knowledge/KnowledgeView'
 import { SettingsView } from '../views/settings/SettingsView'
 import { UnbuiltView } from '../views/UnbuiltView'
 import { UNBUILT_VIEWS } from '../views/unbuilt-views'
@@ -10,6 +11,7 @@ import { Sidebar } from './Sidebar'
 import { StatusBar } from './StatusBar'
 
 const BUILT_VIEWS: Readonly<Partial<Record<ViewId, () => ReactNode>>> = {
+  knowledge: KnowledgeView,
   checklist: ChecklistView,
   settings: SettingsView
 }

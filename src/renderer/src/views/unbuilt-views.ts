@@ -43,12 +43,5 @@ export const UNBUILT_VIEWS: Readonly<Partial<Record<ViewId, UnbuiltViewText>>> =
     emptyTitle: 'No model servers',
     body: 'Each Ollama or OpenAI-compatible server will be listed here with its status, latency and models, next to the supervisor’s state of the processes it runs.',
     status: 'Model routing and supervision are not part of this build yet, so no server is being watched.'
-  },
-  knowledge: {
-    title: 'Knowledge',
-    subtitle: 'The knowledge base the agents draw on.',
-    emptyTitle: 'The knowledge base is empty',
-    body: 'Documents you import will be listed here, searchable by full text and by meaning, with collection statistics.',
-    status: 'The knowledge base is not part of this build yet, so nothing can be imported or searched.'
   }
 }

@@ -1,0 +1,59 @@
+import type { ReactNode } from 'react'
+import type { KnowledgeNodeSummary, KnowledgeSearchOutput } from '../../../../shared/contract/knowledge-contract'
+
+/** Hits with both sides' scores and a highlighted snippet; each opens its document. */
+export function SearchResults({ results, query, selected, onOpen }: { results: KnowledgeSearchOutput; query: string; selected: string | null; onOpen: (id: string) => void }): ReactNode {
+  return (
+    <section aria-label="Search results">
+      <p className="muted kb-mode" data-testid="kb-search-mode">
+        {results.mode === 'hybrid' ? 'By full text and meaning' : `By full text only: ${results.lexicalReason ?? ''}`} · {results.hits.length} {results.hits.length === 1 ? 'hit' : 'hits'} in {results.tookMs} ms
+      </p>
+      {results.hits.length === 0 ? (
+        <p className="kb-empty">Nothing matches “{query}”. Try other words, or fewer.</p>
+      ) : (
+        <ol className="kb-hits">
+          {results.hits.map((hit) => (
+            <li key={hit.node.id}>
+              <button type="button" className={`kb-hit${selected === hit.node.id ? ' selected' : ''}`} aria-current={selected === hit.node.id} onClick={() => onOpen(hit.node.id)}>
+                <span className="kb-hit-title">{hit.node.title}</span>
+                <span className="kb-hit-snippet">
+                  {hit.snippet.map((part, i) => (part.hit ? <mark key={i}>{part.text}</mark> : <span key={i}>{part.text}</span>))}
+                </span>
+                <span className="kb-scores">
+                  <span title="Reciprocal rank fusion score">score {hit.score.toFixed(4)}</span>
+                  <span>{hit.lexical ? `text #${hit.lexical.rank} · bm25 ${hit.lexical.bm25.toFixed(2)}` : 'text —'}</span>
+                  <span>{hit.vector ? `meaning #${hit.vector.rank} · cos ${hit.vector.similarity.toFixed(3)}` : 'meaning —'}</span>
+                  {hit.node.domain && <span className="kb-tag">{hit.node.domain}</span>}
+                </span>
+              </button>
+            </li>
+          ))}
+        </ol>
+      )}
+    </section>
+  )
+}
+
+/** Every document, newest change first, when no search is shown. */
+export function DocumentList({ nodes, total, selected, onOpen }: { nodes: readonly KnowledgeNodeSummary[]; total: number; selected: string | null; onOpen: (id: string) => void }): ReactNode {
+  return (
+    <section aria-label="Documents">
+      <p className="muted kb-mode">{total === nodes.length ? `${total} documents` : `The ${nodes.length} most recently changed of ${total} documents`}</p>
+      <ul className="kb-hits">
+        {nodes.map((node) => (
+          <li key={node.id}>
+            <button type="button" className={`kb-hit${selected === node.id ? ' selected' : ''}`} aria-current={selected === node.id} onClick={() => onOpen(node.id)}>
+              <span className="kb-hit-title">{node.title}</span>
+              <span className="kb-scores">
+                <span>{node.chunkCount} chunks</span>
+                <span>{node.chars.toLocaleString()} chars</span>
+                {node.domain && <span className="kb-tag">{node.domain}</span>}
+                {node.source && <span className="kb-source">{node.source}</span>}
+              </span>
+            </button>
+          </li>
+        ))}
+      </ul>
+    </section>
+  )
+}

@@ -1,0 +1,31 @@
+import type { EmbeddingStatus } from '../../../../shared/contract/knowledge-contract'
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`
+  const units = ['KiB', 'MiB', 'GiB', 'TiB']
+  let value = bytes / 1024
+  let unit = 0
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024
+    unit++
+  }
+  return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`
+}
+
+/** The embedder's state in one sentence a person can act on. */
+export function describeEmbedding(status: EmbeddingStatus): string {
+  switch (status.state) {
+    case 'off':
+      return status.reason
+    case 'waiting':
+      return `Waiting for an embedding model: ${status.reason}. New documents are found by full text meanwhile.`
+    case 'model_changed':
+      return `The documents were embedded with ${status.active.id} (${status.active.dimension} dimensions); the model now is ${status.current.id} (${status.current.dimension}). Search is by full text until you re-embed.`
+    case 'embedding':
+      return `${status.rebuilding ? 'Re-embedding' : 'Embedding'} with ${status.model.id}: ${status.done} of ${status.total} chunks.`
+    case 'idle':
+      return `Every chunk is embedded with ${status.model.id} (${status.model.dimension} dimensions).`
+    case 'failed':
+      return `${status.reason} Trying again shortly.`
+  }
+}
