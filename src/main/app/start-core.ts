@@ -23,6 +23,13 @@ import { startHousekeeping } from './housekeeping'
 import { createChecklistCapability } from '../checklist/checklist-capability'
 import { inspectInstanceLock } from '../db/instance-lock'
 import type { StartupError } from './startup-error'
+import { createModelsCapability } from '../models/models-capability'
+import { createSupervisor } from '../supervisor/supervisor'
+import { modelServerSpecs } from '../supervisor/model-server-specs'
+import { supervisorHandlers } from '../supervisor/supervisor-handlers'
+import { createHealthMonitor } from '../health/health-monitor'
+import { healthHandlers } from '../health/health-handlers'
+import { databaseHealth } from '../health/database-health'
 
 export interface CoreOptions {
   readonly hostKind: InstanceOwner['kind']
@@ -31,6 +38,11 @@ export interface CoreOptions {
   readonly platform: PlatformInfo
   readonly appVersion: string
   readonly nativeBinding?: string
+  /**
+   * False for one-shot `kos` commands: the services answer calls, but nothing
+   * runs in the background (no worker pool, no scheduled checks, no housekeeping).
+   */
+  readonly background?: boolean
 }
 
 export interface Core {
@@ -40,8 +52,8 @@ export interface Core {
   readonly log: Logger
   readonly db: Db
   info(): AppInfo
-  /** Tells a second instance where this one can be reached. */
-  announce(url: string): void
+  /** Tells a second instance, and `kos` commands, where this one can be reached. */
+  announce(url: string, token: string): void
   /** Called by the desktop shell when the machine wakes: each capability checks what died during sleep. */
   onSystemResume(): Promise<void>
   /** Stops the capabilities (newest first, each may finish its work), then closes the store and frees the data dir. */
@@ -133,7 +145,30 @@ export function startCore(options: CoreOptions): CoreStart {
   // No embedder until the models router is plugged in: search is by full text only, and says so.
   const knowledge = createKnowledgeCapability({ db, config, events, log, embedder: null })
   stoppable.push(knowledge)
-  stoppable.push(startHousekeeping({ logFile: sink.file, exportsDir: join(dataDir.path, EXPORTS_DIR), config, log }))
+  const background = options.background ?? true
+  if (background) stoppable.push(startHousekeeping({ logFile: sink.file, exportsDir: join(dataDir.path, EXPORTS_DIR), config, log }))
+
+  // Models: nodes, router and embedder (plugged into tasks and knowledge at integration), the
+  // supervisor of the model servers, and the aggregate health the tray shows.
+  const models = createModelsCapability({ config, db, events, log })
+  stoppable.push(models)
+  const supervisor = createSupervisor({
+    specs: modelServerSpecs({ config, env: options.platform.env, logsDir: join(dataDir.path, 'logs'), home: options.platform.home }),
+    onChange: (statuses) => {
+      events.emit('supervisor.changed', statuses)
+      void health.check()
+    },
+    onMemoryFailure: (id) => models.router.noteOom(id === 'ollama' ? 'ollama-local' : 'mlx-local')
+  })
+  stoppable.push(supervisor)
+  const health = createHealthMonitor()
+  for (const source of [models.health, { component: 'supervisor', report: () => supervisor.health() }, databaseHealth(db)]) health.add(source)
+  health.onChange((snapshot) => events.emit('health.changed', snapshot))
+  models.registry.onChange(() => void health.check())
+  stoppable.push({ stop: () => health.stop() })
+  models.begin()
+  void supervisor.begin()
+  health.start(5000)
 
   // The checklist reads every other capability, so it is built last.
   const checklist = createChecklistCapability({
@@ -161,10 +196,11 @@ export function startCore(options: CoreOptions): CoreStart {
     capabilityChecks: [],
     errorTypes: () => ({}),
     fixes: {},
-    intervalMinutes: () => config.get('checklist.intervalMin')
+    intervalMinutes: () => config.get('checklist.intervalMin'),
+    background
   })
   stoppable.push(checklist)
-  const handlers: Handlers = { ...appHandlers(info), ...configHandlers(config), ...tasks.handlers, ...knowledge.handlers, ...checklist.handlers }
+  const handlers: Handlers = { ...appHandlers(info), ...configHandlers(config), ...tasks.handlers, ...knowledge.handlers, ...checklist.handlers, ...models.handlers, ...supervisorHandlers(supervisor), ...healthHandlers(health) }
   const dispatcher = createDispatcher(handlers, log)
   log.info('core started', { data_dir: dataDir.path, data_dir_source: dataDir.source.kind, profile: config.get('profile'), schema_version: schemaVersion })
 
@@ -191,7 +227,7 @@ function assemble(parts: {
     log: parts.log,
     db: parts.db,
     info: parts.info,
-    announce: (url) => parts.lock.describe({ ...parts.owner, url }),
+    announce: (url, token) => parts.lock.describe({ ...parts.owner, url, token }),
     async onSystemResume() {
       parts.log.info('system resumed from sleep')
       for (const capability of parts.stoppable) {

@@ -1,9 +1,16 @@
 import type { HealthLevel, HealthReport, HealthSnapshot } from '../../shared/contract/models-contract'
 
+/** What a part reports; the same shape as the ports' HealthReport, which health (rank 2) may not import. */
+export interface SourceReport {
+  readonly component: string
+  readonly level: HealthLevel
+  readonly reasons: readonly string[]
+}
+
 /** Anything that can say how one part of the app is doing (nodes, supervisor, worker, database). */
 export interface HealthSource {
   readonly component: string
-  report(): HealthReport | Promise<HealthReport>
+  report(): SourceReport | Promise<SourceReport>
 }
 
 export interface HealthMonitor {
@@ -19,11 +26,12 @@ export interface HealthMonitor {
 const RANK: Record<HealthLevel, number> = { ok: 0, degraded: 1, down: 2 }
 
 /** The worst level wins; a source that throws counts as down with its error as the reason. */
-export function aggregate(reports: readonly HealthReport[], checkedAt: string): HealthSnapshot {
+export function aggregate(reports: readonly SourceReport[], checkedAt: string): HealthSnapshot {
   let level: HealthLevel = 'ok'
   for (const r of reports) if (RANK[r.level] > RANK[level]) level = r.level
   const reasons = reports.filter((r) => r.level !== 'ok').flatMap((r) => r.reasons.map((reason) => `${r.component}: ${reason}`))
-  return { level, reasons, components: [...reports], checkedAt }
+  const components: HealthReport[] = reports.map((r) => ({ component: r.component, level: r.level, reasons: [...r.reasons] }))
+  return { level, reasons, components, checkedAt }
 }
 
 export function createHealthMonitor(now: () => Date = () => new Date()): HealthMonitor {
@@ -35,7 +43,7 @@ export function createHealthMonitor(now: () => Date = () => new Date()): HealthM
 
   async function checkOnce(): Promise<HealthSnapshot> {
     const reports = await Promise.all(
-      sources.map(async (s): Promise<HealthReport> => {
+      sources.map(async (s): Promise<SourceReport> => {
         try {
           return await s.report()
         } catch (error) {

@@ -134,6 +134,7 @@ export function createModelsCapability(deps: {
         return { requestId }
       }
     },
+    onSystemResume: () => registry.scan(),
     stop() {
       unsubscribe()
       registry.stop()
