@@ -30,6 +30,8 @@ import { supervisorHandlers } from '../supervisor/supervisor-handlers'
 import { createHealthMonitor } from '../health/health-monitor'
 import { healthHandlers } from '../health/health-handlers'
 import { databaseHealth } from '../health/database-health'
+import { createBoardCapability } from '../board/board-capability'
+import { createChatCapability } from '../chat/chat-capability'
 
 export interface CoreOptions {
   readonly hostKind: InstanceOwner['kind']
@@ -170,6 +172,13 @@ export function startCore(options: CoreOptions): CoreStart {
   void supervisor.begin()
   health.start(5000)
 
+  // Chat and board get no ChatModel, TaskQueue or KnowledgeContext until their adapters are
+  // plugged in: until then every answer ends saying that no model backend is connected.
+  const board = createBoardCapability({ db, model: null, events, timeoutSec: () => config.get('chat.boardTimeoutSec') })
+  const chat = createChatCapability({ db, events, config, log, board: board.service, model: null, tasks: null, knowledge: null })
+  stoppable.push(chat)
+  health.add(chat.health)
+
   // The checklist reads every other capability, so it is built last.
   const checklist = createChecklistCapability({
     db,
@@ -200,7 +209,7 @@ export function startCore(options: CoreOptions): CoreStart {
     background
   })
   stoppable.push(checklist)
-  const handlers: Handlers = { ...appHandlers(info), ...configHandlers(config), ...tasks.handlers, ...knowledge.handlers, ...checklist.handlers, ...models.handlers, ...supervisorHandlers(supervisor), ...healthHandlers(health) }
+  const handlers: Handlers = { ...appHandlers(info), ...configHandlers(config), ...tasks.handlers, ...knowledge.handlers, ...checklist.handlers, ...models.handlers, ...supervisorHandlers(supervisor), ...healthHandlers(health), ...board.handlers, ...chat.handlers }
   const dispatcher = createDispatcher(handlers, log)
   log.info('core started', { data_dir: dataDir.path, data_dir_source: dataDir.source.kind, profile: config.get('profile'), schema_version: schemaVersion })
 

@@ -23,6 +23,8 @@ export interface ChecklistCapabilityDeps {
   readonly errorTypes: () => Readonly<Record<string, number>>
   readonly fixes: Fixes
   readonly intervalMinutes: () => number
+  /** Run at start and on the schedule; off for one-shot CLI commands. */
+  readonly background: boolean
 }
 
 export function createChecklistCapability(deps: ChecklistCapabilityDeps): Capability<'checklist'> & { readonly service: ChecklistService } {
@@ -43,6 +45,6 @@ export function createChecklistCapability(deps: ChecklistCapabilityDeps): Capabi
     intervalMinutes: deps.intervalMinutes,
     checkTimeoutMs: 15_000
   })
-  service.start()
+  if (deps.background) service.start()
   return { service, handlers: checklistHandlers(service), stop: () => service.stop() }
 }

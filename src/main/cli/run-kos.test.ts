@@ -1,4 +1,5 @@
-import { writeFileSync } from 'node:fs'
+import { createHash } from 'node:crypto'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { useTempDirs } from '../test-support/temp-dir'
@@ -21,6 +22,20 @@ async function kos(argv: string[], env: NodeJS.ProcessEnv = {}, untilStopped = (
     untilStopped
   })
   return { code, out, err }
+}
+
+async function withServe(dir: string, body: () => Promise<void>): Promise<void> {
+  let stop = (): void => undefined
+  const stopped = new Promise<void>((resolve) => (stop = resolve))
+  const out: string[] = []
+  const serving = kos(['serve', '--data-dir', dir, '--port', '0'], {}, () => stopped, out)
+  await expect.poll(() => out.length).toBeGreaterThan(0)
+  try {
+    await body()
+  } finally {
+    stop()
+    await serving
+  }
 }
 
 describe('kos command', () => {
@@ -70,5 +85,54 @@ describe('kos command', () => {
     const unknown = await kos(['frobnicate'])
     expect(unknown.code).toBe(EXIT_USAGE)
     expect(unknown.err[0]).toBe('Unknown command "frobnicate". Run `kos --help` for the commands.')
+  })
+
+  it('runs the checklist on a data dir no instance owns, printing id, area, severity, status, evidence and remedy', async () => {
+    const dir = tempDir()
+    const { code, out } = await kos(['checklist', 'run', '--json', '--data-dir', dir])
+    expect(code).toBe(0)
+    const results = JSON.parse(out[0]!) as Record<string, unknown>[]
+    expect(results.map((r) => r.id)).toEqual(expect.arrayContaining(['app.single-instance', 'database.integrity', 'database.migrations']))
+    for (const r of results) expect(Object.keys(r).sort()).toEqual(['area', 'evidence', 'id', 'remedy', 'severity', 'status'])
+  })
+
+  it('talks to the running host instead of opening the data dir a second time', async () => {
+    const dir = tempDir()
+    await withServe(dir, async () => {
+      const status = await kos(['status', '--json', '--data-dir', dir])
+      expect(status.code).toBe(0)
+      expect(JSON.parse(status.out[0]!)).toMatchObject({ running: true, dataDir: dir })
+      const run = await kos(['checklist', 'run', '--data-dir', dir])
+      expect(run.code).toBe(0)
+      expect(run.out.join('\n')).toMatch(/PASS\s+app\s+app\.single-instance/)
+    })
+    const after = await kos(['status', '--json', '--data-dir', dir])
+    expect(JSON.parse(after.out[0]!)).toMatchObject({ running: false, checklist: { verdict: expect.any(String) } })
+  })
+
+  it('refuses when an instance that takes no commands owns the data dir', async () => {
+    const dir = tempDir()
+    const { acquireInstanceLock } = await import('../db/instance-lock')
+    const held = acquireInstanceLock(dir, { pid: process.pid, kind: 'electron', startedAt: '2026-11-24T10:00:00.000Z' })
+    try {
+      const { code, err } = await kos(['status', '--data-dir', dir])
+      expect(code).toBe(75)
+      expect(err[0]).toMatch(/in use by the desktop app .* takes no kos commands/)
+    } finally {
+      if (held.ok) held.lock.release()
+    }
+  })
+
+  it('exports the newest checklist report as Markdown and canonical JSON with its SHA-256', async () => {
+    const dir = tempDir()
+    const out = join(tempDir(), 'reports')
+    expect((await kos(['export', '--data-dir', dir, '--out', out])).code).toBe(66)
+    await kos(['checklist', 'run', '--data-dir', dir])
+    const exported = await kos(['export', '--json', '--data-dir', dir, '--out', out])
+    expect(exported.code).toBe(0)
+    const paths = JSON.parse(exported.out[0]!) as { markdown: string; json: string; sha256: string }
+    const json = readFileSync(paths.json, 'utf8')
+    expect(createHash('sha256').update(json).digest('hex')).toBe(paths.sha256)
+    expect(readFileSync(paths.markdown, 'utf8')).toMatch(/^# Knowledge OS checklist — /)
   })
 })

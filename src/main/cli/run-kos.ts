@@ -1,7 +1,10 @@
 import { APP_IDENTITY } from '../../shared/app-identity'
 import type { CommandContext } from './command-context'
+import { checklistRun } from './commands/checklist-run'
 import { configShow } from './commands/config-show'
+import { exportReport } from './commands/export-report'
 import { serve } from './commands/serve'
+import { status } from './commands/status'
 
 export const EXIT_USAGE = 64
 
@@ -9,7 +12,14 @@ const HELP = `${APP_IDENTITY.cliName} — ${APP_IDENTITY.productName} from the c
 
 Usage:
   kos serve [--host ADDR] [--port N] [--allow-remote]   run the core and the headless host
+  kos status [--json]                                    version, data dir, running or not, last checklist verdict
+  kos checklist run [--json]                             run every check (exit 1 when not healthy)
+  kos export [--out DIR]                                 newest checklist report as Markdown + canonical JSON
   kos config show [--json]                               every setting with its value and source
+
+Commands other than serve talk to the instance that owns the data dir when one
+runs (\`kos serve\`), and otherwise open the data dir themselves without starting
+any background work.
 
 Options for every command:
   --data-dir DIR        data folder (also KOS_DATA_DIR)
@@ -19,8 +29,10 @@ Options for every command:
   --json                machine-readable output
   --help, --version
 
-Exit codes: 0 ok, 64 usage, 65 database newer than the app, 69 host failed,
-73 data dir unusable, 74 database unusable, 75 data dir in use, 78 bad settings.`
+Exit codes: 0 ok, 1 checklist not healthy, 64 usage, 65 bad input or database
+newer than the app, 66 not found, 69 host or service unavailable, 70 internal
+error, 73 data dir unusable, 74 database unusable, 75 data dir in use or
+conflict, 77 not allowed, 78 bad settings.`
 
 export async function runKos(ctx: CommandContext): Promise<number> {
   const [command, sub] = ctx.args.positionals
@@ -34,6 +46,9 @@ export async function runKos(ctx: CommandContext): Promise<number> {
   }
   if (command === 'serve') return serve(ctx)
   if (command === 'config' && sub === 'show') return configShow(ctx)
+  if (command === 'status') return status(ctx)
+  if (command === 'checklist' && sub === 'run') return checklistRun(ctx)
+  if (command === 'export') return exportReport(ctx, ctx.args.out)
   ctx.err(`Unknown command "${[command, sub].filter(Boolean).join(' ')}". Run \`kos --help\` for the commands.`)
   return EXIT_USAGE
 }

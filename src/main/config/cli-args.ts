@@ -5,6 +5,8 @@ import { SETTINGS, SETTING_KEYS, isSettingKey, type SettingKey } from './setting
 export interface ParsedArgs {
   readonly positionals: readonly string[]
   readonly dataDir?: string
+  /** Where a command writes its files (`kos export --out DIR`). */
+  readonly out?: string
   readonly settings: ReadonlyMap<SettingKey, CliSetting>
   readonly json: boolean
   readonly help: boolean
@@ -29,6 +31,7 @@ export function parseArgs(argv: readonly string[], strict = true): ArgsParse {
   const positionals: string[] = []
   const settings = new Map<SettingKey, CliSetting>()
   let dataDir: string | undefined
+  let out: string | undefined
   let json = false
   let help = false
   let version = false
@@ -57,6 +60,9 @@ export function parseArgs(argv: readonly string[], strict = true): ArgsParse {
     else if (flag === DATA_DIR_FLAG) {
       dataDir = takeValue()
       if (!dataDir) return { ok: false, message: `${DATA_DIR_FLAG} needs a folder path, e.g. ${DATA_DIR_FLAG} ~/kos-data.` }
+    } else if (flag === '--out') {
+      out = takeValue()
+      if (!out) return { ok: false, message: '--out needs a folder path.' }
     } else if (flag === '--set') {
       const pair = takeValue() ?? ''
       const at = pair.indexOf('=')
@@ -75,5 +81,5 @@ export function parseArgs(argv: readonly string[], strict = true): ArgsParse {
       return { ok: false, message: `Unknown option ${flag}. Run \`kos --help\` for the options.` }
     }
   }
-  return { ok: true, args: { positionals, ...(dataDir ? { dataDir } : {}), settings, json, help, version } }
+  return { ok: true, args: { positionals, ...(dataDir ? { dataDir } : {}), ...(out ? { out } : {}), settings, json, help, version } }
 }

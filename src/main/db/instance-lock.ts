@@ -7,6 +7,12 @@ export interface InstanceOwner {
   readonly kind: 'electron' | 'headless' | 'cli'
   readonly startedAt: string
   readonly url?: string
+  /**
+   * The headless host's full-access token, so `kos` commands on this machine
+   * can talk to the running instance (the file is readable by its owner only,
+   * as Jupyter keeps its runtime tokens).
+   */
+  readonly token?: string
 }
 
 export interface InstanceLock {
@@ -39,7 +45,7 @@ export function acquireInstanceLock(dataDir: string, owner: InstanceOwner, nativ
     throw error
   }
   const ownerFile = join(dataDir, OWNER_FILE)
-  const describe = (info: InstanceOwner): void => writeFileSync(ownerFile, JSON.stringify(info))
+  const describe = (info: InstanceOwner): void => writeFileSync(ownerFile, JSON.stringify(info), { mode: 0o600 })
   describe(owner)
   return {
     ok: true,

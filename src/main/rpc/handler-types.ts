@@ -2,7 +2,7 @@ import type { CallName, CallOutput, CallParsedInput } from '../../shared/contrac
 import type { Scope } from '../../shared/contract/define'
 import type { Logger } from '../log/logger'
 
-export type Transport = 'ipc' | 'ws' | 'http'
+export type Transport = 'ipc' | 'ws' | 'http' | 'cli'
 
 export interface CallContext {
   readonly scopes: ReadonlySet<Scope>

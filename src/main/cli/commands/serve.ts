@@ -35,7 +35,7 @@ export async function serve(ctx: CommandContext): Promise<number> {
     return EXIT_HOST_FAILED
   }
   const { host } = hosting
-  core.announce(host.origin)
+  core.announce(host.origin, host.access.fullToken)
   const info = core.info()
   if (ctx.args.json) {
     ctx.out(JSON.stringify({ url: host.url, readOnlyUrl: host.readOnlyUrl, origin: host.origin, dataDir: info.dataDir, logFile: info.logFile }))

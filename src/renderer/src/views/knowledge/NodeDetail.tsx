@@ -18,7 +18,7 @@ export function NodeDetail({ node, deleting, onDelete, onClose }: { node: Knowle
       <dl className="facts kb-detail-facts">
         <dt>Source</dt><dd>{node.source ? <code>{node.source}</code> : 'typed in'}</dd>
         <dt>Domain</dt><dd>{node.domain ?? '—'}</dd>
-        <dt>Size</dt><dd>{node.chars.toLocaleString()} characters in {node.chunkCount} chunks</dd>
+        <dt>Size</dt><dd>{node.chars.toLocaleString()} characters in {node.chunkCount} {node.chunkCount === 1 ? 'chunk' : 'chunks'}</dd>
         <dt>Confidence</dt><dd>{node.confidenceScore}</dd>
         <dt>Used in answers</dt><dd>{node.usageCount} times</dd>
         <dt>Changed</dt><dd>{new Date(node.updatedAt).toLocaleString()}</dd>

@@ -45,7 +45,7 @@ export function DocumentList({ nodes, total, selected, onOpen }: { nodes: readon
             <button type="button" className={`kb-hit${selected === node.id ? ' selected' : ''}`} aria-current={selected === node.id} onClick={() => onOpen(node.id)}>
               <span className="kb-hit-title">{node.title}</span>
               <span className="kb-scores">
-                <span>{node.chunkCount} chunks</span>
+                <span>{node.chunkCount} {node.chunkCount === 1 ? 'chunk' : 'chunks'}</span>
                 <span>{node.chars.toLocaleString()} chars</span>
                 {node.domain && <span className="kb-tag">{node.domain}</span>}
                 {node.source && <span className="kb-source">{node.source}</span>}

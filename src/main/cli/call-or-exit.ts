@@ -1,0 +1,27 @@
+import type { CallResult, RpcErrorCode } from '../../shared/contract/rpc-error'
+import type { CommandContext } from './command-context'
+import type { CoreConnection } from './core-connection'
+
+/** sysexits-style codes for a refused call, so scripts can tell bad input from a sick app. */
+export const EXIT_FOR_ERROR: Readonly<Record<RpcErrorCode, number>> = {
+  bad_request: 64,
+  invalid_input: 65,
+  unknown_call: 64,
+  not_found: 66,
+  unauthorized: 77,
+  forbidden: 77,
+  conflict: 75,
+  unavailable: 69,
+  internal: 70
+}
+
+export type Called<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly exitCode: number }
+
+/** Makes a call; a refusal is printed (as JSON with --json) and turned into its exit code. */
+export async function callOrExit<T>(ctx: CommandContext, connection: CoreConnection, name: string, input: unknown): Promise<Called<T>> {
+  const result = (await connection.call(name, input)) as CallResult<T>
+  if (result.ok) return result
+  if (ctx.args.json) ctx.out(JSON.stringify({ error: result.error }))
+  else ctx.err(result.error.message)
+  return { ok: false, exitCode: EXIT_FOR_ERROR[result.error.code] }
+}

@@ -1,0 +1,31 @@
+import type { ChecklistRun } from '../../../shared/contract/checklist-contract'
+import { callOrExit } from '../call-or-exit'
+import type { CommandContext } from '../command-context'
+import { connectToCore } from '../core-connection'
+
+const MARK = { pass: 'PASS', warn: 'WARN', fail: 'FAIL', error: 'ERR ' } as const
+
+/** `kos checklist run`: every check now; exit 0 when healthy (warnings included), 1 when not. */
+export async function checklistRun(ctx: CommandContext): Promise<number> {
+  const connected = await connectToCore(ctx)
+  if (!connected.ok) {
+    ctx.err(connected.message)
+    return connected.exitCode
+  }
+  const { connection } = connected
+  try {
+    const called = await callOrExit<ChecklistRun>(ctx, connection, 'checklist.run', {})
+    if (!called.ok) return called.exitCode
+    const run = called.value
+    if (ctx.args.json) {
+      ctx.out(JSON.stringify(run.results.map(({ id, area, severity, status, evidence, remedy }) => ({ id, area, severity, status, evidence, remedy }))))
+    } else {
+      for (const r of run.results) ctx.out(`${MARK[r.status]}  ${r.area.padEnd(9)} ${r.id.padEnd(28)} ${r.evidence}`)
+      for (const m of run.playbook) ctx.out(`\nRecognised: ${m.title}\n  cause: ${m.cause}\n  remedy: ${m.remedy}`)
+      ctx.out(`\n${run.verdict} (run #${run.id})`)
+    }
+    return run.verdict === 'unhealthy' ? 1 : 0
+  } finally {
+    await connection.close()
+  }
+}

@@ -1,0 +1,35 @@
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { EXPORTS_DIR } from '../../app/start-core'
+import { resolveDataDir } from '../../platform/data-dir'
+import { callOrExit } from '../call-or-exit'
+import type { CommandContext } from '../command-context'
+import { connectToCore } from '../core-connection'
+
+/**
+ * `kos export [--out DIR]`: the newest checklist run as Markdown and as
+ * canonical JSON, written to the data dir's exports/ (housekept like logs) or
+ * to DIR, with the JSON's SHA-256.
+ */
+export async function exportReport(ctx: CommandContext, outDir: string | undefined): Promise<number> {
+  const connected = await connectToCore(ctx)
+  if (!connected.ok) {
+    ctx.err(connected.message)
+    return connected.exitCode
+  }
+  const { connection } = connected
+  try {
+    const called = await callOrExit<{ markdown: string; json: string; sha256: string }>(ctx, connection, 'checklist.report', {})
+    if (!called.ok) return called.exitCode
+    const dir = outDir ?? join(resolveDataDir(ctx.args.dataDir, ctx.platform).path, EXPORTS_DIR)
+    mkdirSync(dir, { recursive: true })
+    const base = join(dir, `checklist-${new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}`)
+    writeFileSync(`${base}.md`, called.value.markdown)
+    writeFileSync(`${base}.json`, called.value.json)
+    if (ctx.args.json) ctx.out(JSON.stringify({ markdown: `${base}.md`, json: `${base}.json`, sha256: called.value.sha256 }))
+    else ctx.out(`Wrote ${base}.md and ${base}.json (sha256 ${called.value.sha256})`)
+    return 0
+  } finally {
+    await connection.close()
+  }
+}

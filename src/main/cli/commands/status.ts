@@ -1,0 +1,38 @@
+import type { AppInfo } from '../../../shared/contract/app-contract'
+import type { ChecklistRun } from '../../../shared/contract/checklist-contract'
+import { callOrExit } from '../call-or-exit'
+import type { CommandContext } from '../command-context'
+import { connectToCore } from '../core-connection'
+
+/** `kos status`: version, data dir, whether a host runs, and the last checklist verdict. */
+export async function status(ctx: CommandContext): Promise<number> {
+  const connected = await connectToCore(ctx)
+  if (!connected.ok) {
+    ctx.err(connected.message)
+    return connected.exitCode
+  }
+  const { connection } = connected
+  try {
+    const info = await callOrExit<AppInfo>(ctx, connection, 'app.info', {})
+    if (!info.ok) return info.exitCode
+    const latest = await callOrExit<ChecklistRun | null>(ctx, connection, 'checklist.latest', {})
+    if (!latest.ok) return latest.exitCode
+    const summary = {
+      running: connection.via === 'running-host',
+      version: info.value.version,
+      dataDir: info.value.dataDir,
+      schemaVersion: info.value.schemaVersion,
+      checklist: latest.value ? { verdict: latest.value.verdict, run: latest.value.id, at: latest.value.finishedAt } : null
+    }
+    if (ctx.args.json) {
+      ctx.out(JSON.stringify(summary))
+    } else {
+      ctx.out(`Knowledge OS ${summary.version} — ${summary.running ? `running (pid ${info.value.pid})` : 'not running'}`)
+      ctx.out(`Data: ${summary.dataDir} (schema ${summary.schemaVersion})`)
+      ctx.out(summary.checklist ? `Checklist: ${summary.checklist.verdict} (run #${summary.checklist.run} at ${summary.checklist.at})` : 'Checklist: not run yet (kos checklist run)')
+    }
+    return 0
+  } finally {
+    await connection.close()
+  }
+}
