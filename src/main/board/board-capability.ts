@@ -1,3 +1,4 @@
+import { userInfo } from 'node:os'
 import type { EventBus } from '../events/event-bus'
 import type { Db } from '../db/database'
 import type { ChatModel } from '../ports/chat-model'
@@ -16,8 +17,17 @@ export function createBoardCapability(deps: {
   readonly model: ChatModel | null
   readonly events: Pick<EventBus, 'emit'>
   readonly timeoutSec: () => number
-  readonly userId: string
+  /** Who asked, recorded with each decision; the OS account by default. */
+  readonly userId?: string
 }): BoardCapability {
-  const service = createBoardService({ store: createBoardStore(deps.db), model: deps.model, events: deps.events, timeoutSec: deps.timeoutSec, userId: deps.userId })
+  const service = createBoardService({ store: createBoardStore(deps.db), model: deps.model, events: deps.events, timeoutSec: deps.timeoutSec, userId: deps.userId ?? systemUser() })
   return { handlers: boardHandlers(service), service }
+}
+
+function systemUser(): string {
+  try {
+    return userInfo().username || 'local'
+  } catch {
+    return 'local'
+  }
 }

@@ -1,0 +1,104 @@
+import { RpcFailure, rpcError } from '../../shared/contract/rpc-error'
+import type { BoardStore } from '../board/board-store'
+import type { TaskQueue } from '../ports/task-queue'
+import type { HandlersFor } from '../rpc/handler-types'
+import type { ChatPipeline } from './chat-pipeline'
+import { shorten } from './chat-prompts'
+import type { ChatStore } from './chat-store'
+import type { ExpertDirectory } from './expert-directory'
+import { bestExpertFor, detectDomain } from './request-classifier'
+import { exportFileName, sessionMarkdown } from './session-export'
+import type { UsageLedger } from './usage-ledger'
+
+export interface ChatHandlerDeps {
+  readonly store: ChatStore
+  readonly experts: ExpertDirectory
+  readonly pipeline: ChatPipeline
+  readonly ledger: UsageLedger
+  readonly decisions: Pick<BoardStore, 'get'>
+  readonly tasks: TaskQueue | null
+  readonly connected: { readonly model: boolean; readonly knowledge: boolean }
+}
+
+export function chatHandlers(deps: ChatHandlerDeps): HandlersFor<'chat'> {
+  const { store, experts, pipeline } = deps
+
+  const refuseBusy = (sessionId: string): void => {
+    const busy = pipeline.active().some((id) => store.message(id).sessionId === sessionId)
+    if (busy) throw new RpcFailure(rpcError('conflict', 'An answer is still being written in this session. Wait for it to finish or press Stop, then send again.'))
+  }
+
+  const userMessageOf = (messageId: string) => {
+    const message = store.message(messageId)
+    if (message.role === 'user') return message
+    if (!message.replyTo) throw new RpcFailure(rpcError('invalid_input', `Message "${messageId}" answers no question, so there is nothing to ask again.`))
+    return store.message(message.replyTo)
+  }
+
+  return {
+    'chat.status': () => ({
+      modelConnected: deps.connected.model,
+      tasksConnected: deps.tasks !== null,
+      knowledgeConnected: deps.connected.knowledge,
+      leadName: experts.lead().name,
+      active: pipeline.active()
+    }),
+    'chat.experts.list': () => ({ experts: experts.list() }),
+    'chat.experts.update': ({ id, ...edit }, ctx) => {
+      const expert = experts.update(id, edit)
+      ctx.log.info('expert edited', { expert: id, fields: Object.keys(edit) })
+      return expert
+    },
+    'chat.experts.reset': ({ id }, ctx) => {
+      const expert = experts.reset(id)
+      ctx.log.info('expert reset to built-in', { expert: id })
+      return expert
+    },
+    'chat.sessions.list': ({ query }) => ({ sessions: store.listSessions(query || undefined) }),
+    'chat.sessions.create': ({ title }) => store.createSession(title ?? 'New conversation'),
+    'chat.sessions.get': ({ id }) => ({ session: store.session(id), messages: store.messages(id) }),
+    'chat.sessions.rename': ({ id, title }) => store.renameSession(id, title),
+    'chat.sessions.delete': ({ id }, ctx) => {
+      for (const messageId of pipeline.active()) if (store.message(messageId).sessionId === id) pipeline.stop(messageId)
+      store.deleteSession(id)
+      ctx.log.info('chat session deleted', { session_id: id })
+      return { id }
+    },
+    'chat.sessions.export': ({ id }) => {
+      const session = store.session(id)
+      return { fileName: exportFileName(session), markdown: sessionMarkdown(session, store.messages(id), (d) => deps.decisions.get(d)) }
+    },
+    'chat.send': ({ sessionId, text, priority }, ctx) => {
+      const session = sessionId ? store.session(sessionId) : store.createSession(shorten(text, 60))
+      refuseBusy(session.id)
+      const userMessage = store.addMessage({ sessionId: session.id, role: 'user', content: text, status: 'complete', correlationId: ctx.correlationId })
+      const assistantMessage = pipeline.start({ userMessage, priority, correlationId: ctx.correlationId, log: ctx.log })
+      return { session: store.session(session.id), userMessage, assistantMessage }
+    },
+    'chat.stop': ({ messageId }) => ({ stopped: pipeline.stop(messageId) }),
+    'chat.retry': ({ messageId }, ctx) => {
+      const userMessage = userMessageOf(messageId)
+      refuseBusy(userMessage.sessionId)
+      return { assistantMessage: pipeline.start({ userMessage, priority: 'normal', correlationId: ctx.correlationId, log: ctx.log }) }
+    },
+    'chat.toTask': ({ messageId }, ctx) => {
+      if (!deps.tasks) throw new RpcFailure(rpcError('unavailable', 'The task engine is not connected in this build, so the message cannot become a task. Nothing was queued.'))
+      const message = store.message(messageId)
+      const question = userMessageOf(messageId)
+      const description = message.role === 'assistant' && message.content ? `${question.content}\n\nThe chat's answer so far:\n${message.content}` : question.content
+      const domain = detectDomain(question.content)
+      const expert = bestExpertFor(domain, experts.list())
+      const task = deps.tasks.create({
+        title: shorten(question.content, 120),
+        description,
+        domain,
+        ...(expert ? { assigneeExpert: expert.id } : {}),
+        metadata: { source: 'chat', sessionId: message.sessionId, messageId },
+        correlationId: ctx.correlationId
+      })
+      ctx.log.info('chat message queued as a task', { task_id: task.id, message_id: messageId })
+      return { taskId: task.id, title: task.title }
+    },
+    'chat.usage': ({ days }) => deps.ledger.summary(days, { expert: (id) => (id === 'board' ? 'Board of directors' : (experts.get(id)?.name ?? id)) })
+  }
+}
