@@ -40,6 +40,7 @@ export function createHealthMonitor(now: () => Date = () => new Date()): HealthM
   let snapshot: HealthSnapshot = aggregate([], now().toISOString())
   let timer: NodeJS.Timeout | null = null
   let checking: Promise<HealthSnapshot> | null = null
+  let stopped = false
 
   async function checkOnce(): Promise<HealthSnapshot> {
     const reports = await Promise.all(
@@ -52,6 +53,7 @@ export function createHealthMonitor(now: () => Date = () => new Date()): HealthM
       })
     )
     const next = aggregate(reports, now().toISOString())
+    if (stopped) return next
     const changed = next.level !== snapshot.level || JSON.stringify(next.components) !== JSON.stringify(snapshot.components)
     snapshot = next
     if (changed) for (const l of listeners) l(next)
@@ -76,6 +78,7 @@ export function createHealthMonitor(now: () => Date = () => new Date()): HealthM
       void this.check()
     },
     stop() {
+      stopped = true
       if (timer) clearInterval(timer)
       timer = null
     }

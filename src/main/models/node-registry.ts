@@ -72,6 +72,9 @@ export function createNodeRegistry(deps: {
   const listeners = new Set<() => void>()
   let timer: NodeJS.Timeout | null = null
   let unsubscribe: (() => void) | null = null
+  let stopped = false
+  // Read once and kept in step with add/remove, so routing never queries SQLite.
+  let userNodes: NodeDescriptor[] = store.nodes().map((n) => ({ id: n.id, kind: n.kind, url: n.url, label: n.label, source: 'user' }))
 
   const notify = (): void => {
     for (const l of listeners) l()
@@ -82,7 +85,7 @@ export function createNodeRegistry(deps: {
       { id: 'ollama-local', kind: 'ollama', url: config.get('ollama.apiUrl'), label: 'Ollama on this Mac', source: 'settings' },
       { id: 'mlx-local', kind: 'openai', url: config.get('mlx.apiUrl'), label: 'MLX on this Mac', source: 'settings' }
     ]
-    return [...fromSettings, ...store.nodes().map((n): NodeDescriptor => ({ id: n.id, kind: n.kind, url: n.url, label: n.label, source: 'user' }))]
+    return [...fromSettings, ...userNodes]
   }
 
   function provider(id: string): ModelProvider | undefined {
@@ -114,7 +117,7 @@ export function createNodeRegistry(deps: {
       const previous = statuses.get(node.id) ?? UNKNOWN
       next = { ...previous, state: 'down', latencyMs: null, loaded: previous.loaded === null ? null : [], error: message, scannedAt: new Date(now()).toISOString() }
     }
-    if (!nodes().some((n) => n.id === node.id)) return
+    if (stopped || !nodes().some((n) => n.id === node.id)) return
     const before = statuses.get(node.id) ?? UNKNOWN
     statuses.set(node.id, next)
     scannedAtMs.set(node.id, now())
@@ -169,6 +172,7 @@ export function createNodeRegistry(deps: {
       if (nodes().some((n) => n.id === id)) return { ok: false, code: 'conflict', message: `A node with the id ${id} exists already; remove it first.` }
       const label = rawLabel.trim() || `${kind === 'ollama' ? 'Ollama' : 'OpenAI-compatible'} at ${parsed.host}`
       store.addNode({ id, kind, url, label, addedAt: new Date(now()).toISOString() })
+      userNodes = [...userNodes, { id, kind, url, label, source: 'user' }]
       notify()
       void scan([id])
       const node = nodes().find((n) => n.id === id)
@@ -182,6 +186,7 @@ export function createNodeRegistry(deps: {
         return { ok: false, code: 'forbidden', message: `"${node.label}" comes from Settings (${node.id === 'ollama-local' ? 'ollama.apiUrl' : 'mlx.apiUrl'}); change its URL there instead.` }
       }
       store.removeNode(id)
+      userNodes = userNodes.filter((n) => n.id !== id)
       providers.delete(id)
       statuses.delete(id)
       scannedAtMs.delete(id)
@@ -202,6 +207,7 @@ export function createNodeRegistry(deps: {
       void scan()
     },
     stop() {
+      stopped = true
       if (timer) clearInterval(timer)
       timer = null
       unsubscribe?.()
