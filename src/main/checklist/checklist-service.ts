@@ -31,7 +31,8 @@ export interface ChecklistService {
   fix(id: FixId): Promise<{ message: string; run: ChecklistRun }>
   /** Runs once now and then every checklist.intervalMin minutes; re-reads the interval after each run. */
   start(): void
-  stop(): void
+  /** Stops the schedule and waits for a run in progress, so nothing touches the store after the core closes it. */
+  stop(): Promise<void>
 }
 
 /**
@@ -96,9 +97,10 @@ export function createChecklistService(deps: ChecklistDeps): ChecklistService {
         .catch((error: unknown) => deps.log.error('checklist run at start failed', { error }))
         .finally(schedule)
     },
-    stop() {
+    async stop() {
       stopped = true
       if (timer) clearTimeout(timer)
+      await inFlight?.catch(() => undefined)
     }
   }
 }

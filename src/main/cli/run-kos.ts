@@ -3,6 +3,7 @@ import type { CommandContext } from './command-context'
 import { checklistRun } from './commands/checklist-run'
 import { configShow } from './commands/config-show'
 import { exportReport } from './commands/export-report'
+import { mcp } from './commands/mcp'
 import { serve } from './commands/serve'
 import { status } from './commands/status'
 
@@ -16,6 +17,7 @@ Usage:
   kos checklist run [--json]                             run every check (exit 1 when not healthy)
   kos export [--out DIR]                                 newest checklist report as Markdown + canonical JSON
   kos config show [--json]                               every setting with its value and source
+  kos mcp                                                the MCP server on stdio, for other AI tools
 
 Commands other than serve talk to the instance that owns the data dir when one
 runs (\`kos serve\`), and otherwise open the data dir themselves without starting
@@ -49,6 +51,7 @@ export async function runKos(ctx: CommandContext): Promise<number> {
   if (command === 'status') return status(ctx)
   if (command === 'checklist' && sub === 'run') return checklistRun(ctx)
   if (command === 'export') return exportReport(ctx, ctx.args.out)
+  if (command === 'mcp') return mcp(ctx)
   ctx.err(`Unknown command "${[command, sub].filter(Boolean).join(' ')}". Run \`kos --help\` for the commands.`)
   return EXIT_USAGE
 }

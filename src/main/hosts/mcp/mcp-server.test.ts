@@ -1,0 +1,66 @@
+import { Client } from '@modelcontextprotocol/sdk/client/index.js'
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js'
+import { afterEach, describe, expect, it } from 'vitest'
+import type { Scope } from '../../../shared/contract/define'
+import type { Core } from '../../app/start-core'
+import { startTestCore } from '../../test-support/running-core'
+import { useTempDirs } from '../../test-support/temp-dir'
+import { createMcpServer } from './mcp-server'
+
+const tempDir = useTempDirs()
+const cores: Core[] = []
+afterEach(async () => {
+  for (const core of cores.splice(0)) await core.close()
+})
+
+async function connected() {
+  const core = startTestCore(tempDir())
+  cores.push(core)
+  const full = new Set<Scope>(['read', 'write'])
+  const server = createMcpServer((name, input) => core.dispatcher.call(name, input, { scopes: full, transport: 'cli' }), '0.0.0-test')
+  const [clientSide, serverSide] = InMemoryTransport.createLinkedPair()
+  await server.connect(serverSide)
+  const client = new Client({ name: 'test-client', version: '1.0.0' })
+  await client.connect(clientSide)
+  const text = (result: Awaited<ReturnType<typeof client.callTool>>) => (result.content as { type: string; text: string }[])[0]?.text ?? ''
+  return { client, text }
+}
+
+describe('MCP server', () => {
+  it('lists the corporation’s tools with their input schemas', async () => {
+    const { client } = await connected()
+    const { tools } = await client.listTools()
+    expect(tools.map((t) => t.name).sort()).toEqual(['consult_board', 'enqueue_task', 'list_deferred_tasks', 'return_to_autoprocessing', 'search_knowledge', 'task_status'])
+    const enqueue = tools.find((t) => t.name === 'enqueue_task')!
+    expect(enqueue.inputSchema.required).toEqual(expect.arrayContaining(['title', 'description']))
+  })
+
+  it('enqueues a task and reads its status back', async () => {
+    const { client, text } = await connected()
+    const created = await client.callTool({ name: 'enqueue_task', arguments: { title: 'Summarise the Q3 report', description: 'Three bullet points on revenue, costs and risks.' } })
+    expect(created.isError).toBeFalsy()
+    const task = JSON.parse(text(created)) as { id: string; status: string }
+    expect(task.status).toBe('pending')
+    const status = await client.callTool({ name: 'task_status', arguments: { id: task.id } })
+    expect(JSON.parse(text(status))).toMatchObject({ task: { id: task.id, title: 'Summarise the Q3 report' } })
+  })
+
+  it('answers a refused call as a tool error the model can read', async () => {
+    const { client, text } = await connected()
+    const missing = await client.callTool({ name: 'task_status', arguments: { id: 'no-such-task' } })
+    expect(missing.isError).toBe(true)
+    expect(text(missing)).toMatch(/^not_found: /)
+    const both = await client.callTool({ name: 'return_to_autoprocessing', arguments: { ids: ['a'], all: true } })
+    expect(both.isError).toBe(true)
+    expect(text(both)).toContain('either "ids"')
+  })
+
+  it('lists deferred tasks and searches the knowledge base', async () => {
+    const { client, text } = await connected()
+    const deferred = await client.callTool({ name: 'list_deferred_tasks', arguments: {} })
+    expect(deferred.isError).toBeFalsy()
+    const search = await client.callTool({ name: 'search_knowledge', arguments: { query: 'quarterly revenue' } })
+    expect(search.isError).toBeFalsy()
+    expect(JSON.parse(text(search))).toHaveProperty('hits')
+  })
+})

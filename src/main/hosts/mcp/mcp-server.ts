@@ -1,0 +1,90 @@
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js'
+import { z } from 'zod'
+import { APP_IDENTITY } from '../../../shared/app-identity'
+import type { CallResult } from '../../../shared/contract/rpc-error'
+import { SearchInputSchema } from '../../../shared/contract/knowledge-contract'
+import { TaskCreateInputSchema } from '../../../shared/contract/tasks-contract'
+
+export type CoreCall = (name: string, input: unknown) => Promise<CallResult<unknown>>
+
+interface ToolResult {
+  [key: string]: unknown
+  content: { type: 'text'; text: string }[]
+  isError?: boolean
+}
+
+/** A call's value as text for the model, or its refusal as a tool error it can read and act on. */
+async function asTool(call: CoreCall, name: string, input: unknown): Promise<ToolResult> {
+  const result = await call(name, input)
+  if (!result.ok) return { isError: true, content: [{ type: 'text', text: `${result.error.code}: ${result.error.message}` }] }
+  return { content: [{ type: 'text', text: JSON.stringify(result.value, null, 2) }] }
+}
+
+/**
+ * The corporation as tools for other AI applications (Claude Desktop, IDE
+ * agents) over the Model Context Protocol. Each tool is one contract call, so
+ * it is validated, authorised and logged exactly as a click in the app is.
+ */
+export function createMcpServer(call: CoreCall, version: string): McpServer {
+  const server = new McpServer({ name: APP_IDENTITY.slug, title: APP_IDENTITY.productName, version })
+
+  server.registerTool(
+    'enqueue_task',
+    {
+      title: 'Enqueue a task',
+      description: 'Queue a task for the autonomous workers. A duplicate of a task from the last 30 days for the same expert is refused with the existing id.',
+      inputSchema: TaskCreateInputSchema.pick({ title: true, description: true, domain: true, priority: true, assigneeExpert: true }).shape
+    },
+    (args) => asTool(call, 'tasks.create', args)
+  )
+  server.registerTool(
+    'task_status',
+    {
+      title: 'Task status',
+      description: 'A task with its status, attempts, last error, result and event history.',
+      inputSchema: { id: z.string().min(1) }
+    },
+    ({ id }) => asTool(call, 'tasks.get', { id })
+  )
+  server.registerTool(
+    'search_knowledge',
+    {
+      title: 'Search the knowledge base',
+      description: 'Hybrid full-text and vector search over the knowledge base; each hit has its node id, scores and a snippet.',
+      inputSchema: SearchInputSchema.shape
+    },
+    (args) => asTool(call, 'knowledge.search', args)
+  )
+  server.registerTool(
+    'consult_board',
+    {
+      title: 'Consult the board of directors',
+      description: 'Put a strategic question to the board: each member states a position and votes, the chair decides with rationale and risks.',
+      inputSchema: { question: z.string().min(10).max(4000) }
+    },
+    ({ question }) => asTool(call, 'board.consult', { question })
+  )
+  server.registerTool(
+    'list_deferred_tasks',
+    {
+      title: 'List tasks in manual review',
+      description: 'Tasks whose automatic attempts ran out (deferred_to_human), with their last error and its type.',
+      inputSchema: { limit: z.number().int().min(1).max(1000).default(100) }
+    },
+    ({ limit }) => asTool(call, 'tasks.list', { status: 'deferred_to_human', limit })
+  )
+  server.registerTool(
+    'return_to_autoprocessing',
+    {
+      title: 'Return tasks to autoprocessing',
+      description: 'Send tasks in manual review back to the queue, keeping their error history: the given ids, or all of them.',
+      inputSchema: { ids: z.array(z.string().min(1)).min(1).optional(), all: z.boolean().optional() }
+    },
+    async ({ ids, all }) => {
+      if (all === true && !ids) return asTool(call, 'tasks.requeue', { all: true })
+      if (ids && all !== true) return asTool(call, 'tasks.requeue', { ids })
+      return { isError: true, content: [{ type: 'text', text: 'Give either "ids" (a list of task ids) or "all": true, not both and not neither.' }] }
+    }
+  )
+  return server
+}
