@@ -3,6 +3,7 @@ import { useViewRoute } from '../navigation/use-view-route'
 import type { ViewId } from '../navigation/views'
 import { ChecklistView } from '../views/checklist/ChecklistView'
 import { KnowledgeView } from '../views/knowledge/KnowledgeView'
+import { ModelsView } from '../views/models/ModelsView'
 import { SettingsView } from '../views/settings/SettingsView'
 import { UnbuiltView } from '../views/UnbuiltView'
 import { UNBUILT_VIEWS } from '../views/unbuilt-views'
@@ -12,6 +13,7 @@ import { StatusBar } from './StatusBar'
 
 const BUILT_VIEWS: Readonly<Partial<Record<ViewId, () => ReactNode>>> = {
   knowledge: KnowledgeView,
+  models: ModelsView,
   checklist: ChecklistView,
   settings: SettingsView
 }

@@ -36,12 +36,5 @@ export const UNBUILT_VIEWS: Readonly<Partial<Record<ViewId, UnbuiltViewText>>> =
     emptyTitle: 'No board decisions',
     body: 'Each decision of the board will be listed here with its question, every member’s position and vote, the chair’s rationale and the risks.',
     status: 'The board is not part of this build yet, so no question has been put to it.'
-  },
-  models: {
-    title: 'Models',
-    subtitle: 'Ollama and MLX servers, embedded models, and their health.',
-    emptyTitle: 'No model servers',
-    body: 'Each Ollama or OpenAI-compatible server will be listed here with its status, latency and models, next to the supervisor’s state of the processes it runs.',
-    status: 'Model routing and supervision are not part of this build yet, so no server is being watched.'
   }
 }

@@ -1,0 +1,118 @@
+import { createStore, type StoreApi } from 'zustand/vanilla'
+import type { KosClient } from '../../../../shared/contract/client'
+import type { HealthSnapshot, ModelsOverview, ProcessStatus, PullProgress } from '../../../../shared/contract/models-contract'
+import type { RpcError } from '../../../../shared/contract/rpc-error'
+
+export interface TryState {
+  readonly requestId: string | null
+  readonly text: string
+  readonly running: boolean
+  readonly answeredBy: string | null
+  readonly error: string | null
+}
+
+export interface ModelsState {
+  readonly overview: ModelsOverview | null
+  readonly processes: readonly ProcessStatus[]
+  readonly health: HealthSnapshot | null
+  readonly pulls: Readonly<Record<string, PullProgress>>
+  readonly loaded: boolean
+  readonly scanning: boolean
+  /** Which action is in flight, e.g. "supervisor.restart:ollama", so its button can say so. */
+  readonly busy: string | null
+  readonly error: RpcError | null
+  readonly tryIt: TryState
+  load(): Promise<void>
+  scan(): Promise<void>
+  addNode(kind: 'ollama' | 'openai', url: string, label: string): Promise<boolean>
+  removeNode(id: string): Promise<void>
+  setPreference(category: string, model: string | null): Promise<void>
+  pull(node: string, model: string): Promise<boolean>
+  supervise(action: 'start' | 'stop' | 'restart', id: string): Promise<void>
+  ask(prompt: string, node: string | null): Promise<void>
+  dismissError(): void
+}
+
+export function createModelsStore(client: KosClient): StoreApi<ModelsState> & { dispose(): void } {
+  const store = createStore<ModelsState>()((set, get) => {
+    async function act<T>(busy: string, run: () => Promise<{ ok: true; value: T } | { ok: false; error: RpcError }>, apply: (value: T) => Partial<ModelsState>): Promise<boolean> {
+      set({ busy, error: null })
+      const result = await run()
+      set({ busy: null, ...(result.ok ? apply(result.value) : { error: result.error }) })
+      return result.ok
+    }
+    return {
+      overview: null,
+      processes: [],
+      health: null,
+      pulls: {},
+      loaded: false,
+      scanning: false,
+      busy: null,
+      error: null,
+      tryIt: { requestId: null, text: '', running: false, answeredBy: null, error: null },
+      async load() {
+        const [overview, processes, health] = await Promise.all([client.call('models.list', {}), client.call('supervisor.list', {}), client.call('health.get', {})])
+        set({
+          loaded: true,
+          overview: overview.ok ? overview.value : get().overview,
+          processes: processes.ok ? processes.value : get().processes,
+          health: health.ok ? health.value : get().health,
+          error: !overview.ok ? overview.error : !processes.ok ? processes.error : !health.ok ? health.error : null
+        })
+      },
+      async scan() {
+        set({ scanning: true })
+        const [overview, processes, health] = await Promise.all([client.call('models.scan', {}), client.call('supervisor.list', {}), client.call('health.get', {})])
+        set({
+          scanning: false,
+          ...(overview.ok ? { overview: overview.value } : { error: overview.error }),
+          ...(processes.ok ? { processes: processes.value } : {}),
+          ...(health.ok ? { health: health.value } : {})
+        })
+      },
+      addNode: (kind, url, label) => act('models.addNode', () => client.call('models.addNode', { kind, url, label }), (overview) => ({ overview })),
+      async removeNode(id) {
+        await act(`models.removeNode:${id}`, () => client.call('models.removeNode', { id }), (overview) => ({ overview }))
+      },
+      async setPreference(category, model) {
+        await act(`models.setPreference:${category}`, () => client.call('models.setPreference', { category, model }), (overview) => ({ overview }))
+      },
+      pull: (node, model) => act('models.pull', () => client.call('models.pull', { node, model }), (p) => ({ pulls: { ...get().pulls, [p.pullId]: p } })),
+      async supervise(action, id) {
+        const ok = await act(`supervisor.${action}:${id}`, () => client.call(`supervisor.${action}`, { id }), (status) => ({
+          processes: get().processes.map((p) => (p.id === status.id ? status : p))
+        }))
+        if (ok) void get().load()
+      },
+      async ask(prompt, node) {
+        set({ tryIt: { requestId: null, text: '', running: true, answeredBy: null, error: null } })
+        const result = await client.call('models.chat', { messages: [{ role: 'user', content: prompt }], ...(node ? { node } : {}) })
+        if (!result.ok) set({ tryIt: { requestId: null, text: '', running: false, answeredBy: null, error: result.error.message } })
+        else set({ tryIt: { ...get().tryIt, requestId: result.value.requestId } })
+      },
+      dismissError: () => set({ error: null })
+    }
+  })
+
+  const offs = [
+    client.on('models.changed', (overview) => store.setState({ overview })),
+    client.on('supervisor.changed', (processes) => store.setState({ processes })),
+    client.on('health.changed', (health) => store.setState({ health })),
+    client.on('models.pullProgress', (p) => {
+      store.setState({ pulls: { ...store.getState().pulls, [p.pullId]: p } })
+      if (p.state === 'done') void store.getState().load()
+    }),
+    client.on('models.chatToken', ({ requestId, token }) => {
+      const t = store.getState().tryIt
+      if (t.requestId === requestId) store.setState({ tryIt: { ...t, text: t.text + token } })
+    }),
+    client.on('models.chatDone', ({ requestId, ok, node, model, error }) => {
+      const t = store.getState().tryIt
+      if (t.requestId !== requestId) return
+      store.setState({ tryIt: { ...t, running: false, answeredBy: ok && node && model ? `${model} on ${node}` : null, error: ok ? null : error } })
+      void store.getState().load()
+    })
+  ]
+  return Object.assign(store, { dispose: () => offs.forEach((off) => off()) })
+}
