@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest'
+import { RpcFailure } from '../../shared/contract/rpc-error'
+import { builtInExperts, parseExpertFile } from './expert-file'
+import { chatHarness } from './testing/chat-harness'
+
+describe('chat sessions', () => {
+  it('creates, lists, searches, renames, exports and deletes sessions', async () => {
+    const h = chatHarness({ script: () => ({ tokens: ['Use ', '`git rebase`.'] }) })
+    const empty = await h.handlers['chat.sessions.create']({}, h.ctx('c'))
+    expect(empty).toMatchObject({ title: 'New conversation', messageCount: 0, preview: '' })
+    const { session } = await h.handlers['chat.send']({ text: 'How do I squash commits?', priority: 'normal' }, h.ctx('c'))
+    await h.chat.pipeline.idle()
+    expect(session.title).toBe('How do I squash commits?')
+
+    const listed = await h.handlers['chat.sessions.list']({}, h.ctx('c'))
+    expect(listed.sessions.map((s) => s.id)).toEqual([session.id, empty.id])
+    expect(listed.sessions[0]).toMatchObject({ messageCount: 2, preview: 'Use `git rebase`.' })
+    expect((await h.handlers['chat.sessions.list']({ query: 'rebase' }, h.ctx('c'))).sessions.map((s) => s.id)).toEqual([session.id])
+    expect((await h.handlers['chat.sessions.list']({ query: '100%' }, h.ctx('c'))).sessions).toEqual([])
+
+    const renamed = await h.handlers['chat.sessions.rename']({ id: session.id, title: 'Git help' }, h.ctx('c'))
+    expect(renamed.title).toBe('Git help')
+    const exported = await h.handlers['chat.sessions.export']({ id: session.id }, h.ctx('c'))
+    expect(exported.fileName).toMatch(/^git-help-\d{4}-\d{2}-\d{2}\.md$/)
+    expect(exported.markdown).toContain('# Git help')
+    expect(exported.markdown).toContain('## You ·')
+    expect(exported.markdown).toMatch(/## Victoria · .* · scripted:7b on ollama-local, \d+\.\d s, \d+ → \d+ tokens/)
+
+    await h.handlers['chat.sessions.delete']({ id: session.id }, h.ctx('c'))
+    expect((await h.handlers['chat.sessions.list']({}, h.ctx('c'))).sessions.map((s) => s.id)).toEqual([empty.id])
+    expect(() => h.handlers['chat.sessions.get']({ id: session.id }, h.ctx('c'))).toThrow(/no chat session/)
+    const usage = await h.handlers['chat.usage']({ days: 1 }, h.ctx('c'))
+    expect(usage.bySession[0]).toMatchObject({ key: session.id, label: 'Deleted session', requests: 1 })
+  })
+
+  it('names the missing message when asked to make it a task without a task engine', async () => {
+    const h = chatHarness()
+    const { userMessage } = await h.handlers['chat.send']({ text: 'Write a report', priority: 'normal' }, h.ctx('c'))
+    await h.chat.pipeline.idle()
+    expect(() => h.handlers['chat.toTask']({ messageId: userMessage.id }, h.ctx('c'))).toThrow(/task engine is not connected/)
+    expect(() => h.handlers['chat.sessions.rename']({ id: 'nope', title: 'x' }, h.ctx('c'))).toThrow(RpcFailure)
+  })
+})
+
+describe('experts', () => {
+  it('loads the built-in team with Victoria as the only lead', () => {
+    const team = builtInExperts()
+    expect(team[0]).toMatchObject({ id: 'victoria', name: 'Victoria', lead: true })
+    expect(team.filter((e) => e.lead)).toHaveLength(1)
+    for (const domain of ['coding', 'analysis', 'writing', 'strategy', 'research']) expect(team.some((e) => !e.lead && e.domains.includes(domain))).toBe(true)
+  })
+
+  it('refuses a broken expert file with the file and field named', () => {
+    expect(() => parseExpertFile('bad.md', '---\nid: x\nname: X\n---\nPrompt')).toThrow('Expert file bad.md: the header needs "role: …"')
+    expect(() => parseExpertFile('bad.md', 'no header')).toThrow(/expected a header/)
+  })
+
+  it('keeps edits in the database and resets them to the built-in file', async () => {
+    const h = chatHarness()
+    const edited = await h.handlers['chat.experts.update']({ id: 'victoria', name: 'Vika', domains: ['general'] }, h.ctx('c'))
+    expect(edited).toMatchObject({ id: 'victoria', name: 'Vika', domains: ['general'], edited: true, role: 'Lead agent' })
+    expect((await h.handlers['chat.status']({}, h.ctx('c'))).leadName).toBe('Vika')
+    const reset = await h.handlers['chat.experts.reset']({ id: 'victoria' }, h.ctx('c'))
+    expect(reset).toMatchObject({ name: 'Victoria', edited: false })
+    const back = await h.handlers['chat.experts.update']({ id: 'igor', role: 'Software engineer' }, h.ctx('c'))
+    expect(back.edited).toBe(false)
+    expect(() => h.handlers['chat.experts.update']({ id: 'ghost', name: 'G' }, h.ctx('c'))).toThrow('There is no expert "ghost"')
+  })
+})
+
+describe('usage, budget and fallback health', () => {
+  it('alerts once when the day’s tokens pass the budget', async () => {
+    const h = chatHarness({ settings: { 'chat.dailyTokenBudget': 10 }, script: () => ({ tokens: ['x'], info: { tokensIn: 8, tokensOut: 4 } }) })
+    const first = await h.handlers['chat.send']({ text: 'Hi', priority: 'normal' }, h.ctx('c'))
+    await h.chat.pipeline.idle()
+    await h.handlers['chat.send']({ sessionId: first.session.id, text: 'Again', priority: 'normal' }, h.ctx('c'))
+    await h.chat.pipeline.idle()
+    expect(h.named('chat.budgetExceeded')).toEqual([{ day: new Date().toISOString().slice(0, 10), tokens: 12, budget: 10 }])
+    const usage = await h.handlers['chat.usage']({ days: 3 }, h.ctx('c'))
+    expect(usage).toMatchObject({ budgetExceeded: true, dailyBudget: 10, today: { tokens: 24, cost: 0 } })
+    expect(usage.byDay.map((d) => d.tokensIn + d.tokensOut)).toEqual([0, 0, 24])
+  })
+
+  it('turns degraded when more than 30% of answers over 24 h fell back', async () => {
+    let n = 0
+    const h = chatHarness({ script: () => ({ tokens: ['ok'], info: { fellBack: n++ % 2 === 0 } }) })
+    expect(await h.chat.health.report()).toEqual({ component: 'chat', level: 'ok', reasons: [] })
+    for (const text of ['Write a function', 'Write a letter', 'Write a test']) {
+      await h.handlers['chat.send']({ text, priority: 'normal' }, h.ctx('c'))
+      await h.chat.pipeline.idle()
+    }
+    const usage = await h.handlers['chat.usage']({ days: 1 }, h.ctx('c'))
+    expect(usage.counters).toMatchObject({ expertAnswers: 1, fallbacks: 2, threshold: 0.3 })
+    expect(usage.counters.fallbackRatio24h).toBeCloseTo(2 / 3)
+    const report = await h.chat.health.report()
+    expect(report.level).toBe('degraded')
+    expect(report.reasons[0]).toContain('67% of chat answers in the last 24 h fell back')
+  })
+})
