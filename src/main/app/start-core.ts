@@ -166,7 +166,10 @@ export function startCore(options: CoreOptions): CoreStart {
   const health = createHealthMonitor()
   for (const source of [models.health, { component: 'supervisor', report: () => supervisor.health() }, databaseHealth(db)]) health.add(source)
   health.onChange((snapshot) => events.emit('health.changed', snapshot))
-  models.registry.onChange(() => void health.check())
+  models.registry.onChange(() => {
+    void health.check()
+    void supervisor.recheck()
+  })
   stoppable.push({ stop: () => health.stop() })
   models.begin()
   void supervisor.begin()

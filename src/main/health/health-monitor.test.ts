@@ -22,6 +22,28 @@ describe('health monitor', () => {
     expect(seen).toEqual(['ok', 'down', 'ok'])
   })
 
+  it('checks again when asked while a check runs, so a change during it is not missed', async () => {
+    const monitor = createHealthMonitor()
+    let level: 'ok' | 'down' = 'ok'
+    let release: () => void = () => undefined
+    monitor.add({
+      component: 'nodes',
+      report: () => {
+        const seen = level
+        return new Promise((resolve) => (release = () => resolve({ component: 'nodes', level: seen, reasons: seen === 'ok' ? [] : ['gone'] })))
+      }
+    })
+    const first = monitor.check()
+    level = 'down'
+    const second = monitor.check()
+    release()
+    expect((await first).level).toBe('ok')
+    await new Promise((r) => setTimeout(r, 0))
+    release()
+    expect((await second).level).toBe('down')
+    expect(monitor.current().level).toBe('down')
+  })
+
   it('counts a source whose check throws as down, with the error', async () => {
     const monitor = createHealthMonitor()
     monitor.add({ component: 'worker', report: () => Promise.reject(new Error('database is locked')) })

@@ -40,6 +40,7 @@ export function createHealthMonitor(now: () => Date = () => new Date()): HealthM
   let snapshot: HealthSnapshot = aggregate([], now().toISOString())
   let timer: NodeJS.Timeout | null = null
   let checking: Promise<HealthSnapshot> | null = null
+  let again: Promise<HealthSnapshot> | null = null
   let stopped = false
 
   async function checkOnce(): Promise<HealthSnapshot> {
@@ -64,7 +65,16 @@ export function createHealthMonitor(now: () => Date = () => new Date()): HealthM
     add: (source) => void sources.push(source),
     current: () => snapshot,
     check() {
-      checking ??= checkOnce().finally(() => (checking = null))
+      // A check asked for while one runs may have been caused by a change that
+      // one did not see, so it runs again once the current one ends.
+      if (checking) {
+        again ??= checking.then(() => {
+          again = null
+          return this.check()
+        })
+        return again
+      }
+      checking = checkOnce().finally(() => (checking = null))
       return checking
     },
     onChange(listener) {

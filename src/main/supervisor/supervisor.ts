@@ -7,6 +7,8 @@ export interface Supervisor {
   startProcess(id: string): Promise<ActionResult>
   stopProcess(id: string): Promise<ActionResult>
   restartProcess(id: string): Promise<ActionResult>
+  /** Probes every process now (e.g. when a node scan found its server gone), instead of at the next interval. */
+  recheck(): Promise<void>
   /** Called by the shell on powerMonitor resume: probe everything now, restart what died while asleep. */
   onSystemResume(): Promise<void>
   health(): HealthReport
@@ -48,6 +50,9 @@ export function createSupervisor(options: {
     startProcess: (id) => act(id, (p) => p.start()),
     stopProcess: (id) => act(id, (p) => p.stop()),
     restartProcess: (id) => act(id, (p) => p.restart()),
+    async recheck() {
+      await Promise.all([...processes.values()].map((p) => p.reconcile(false)))
+    },
     async onSystemResume() {
       await Promise.all([...processes.values()].map((p) => p.reconcile(true)))
     },

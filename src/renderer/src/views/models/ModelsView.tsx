@@ -67,6 +67,10 @@ function Body({ s }: { s: ModelsState }): ReactNode {
       <section aria-labelledby="nodes-title">
         <h2 id="nodes-title">Nodes</h2>
         <NodeList overview={overview} busy={s.busy} onRemove={(id) => void s.removeNode(id)} />
+      </section>
+      <section className="card" aria-labelledby="add-node-title">
+        <h2 id="add-node-title">Add a node</h2>
+        <p className="muted">Another Mac on the network running Ollama (started with OLLAMA_HOST=0.0.0.0), or any OpenAI-compatible server.</p>
         <AddNodeForm busy={s.busy === 'models.addNode'} onAdd={s.addNode} />
       </section>
       <section className="card" aria-labelledby="supervisor-title">

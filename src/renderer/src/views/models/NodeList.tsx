@@ -42,6 +42,7 @@ function NodeCard({ node, speeds, busy, onRemove }: { node: NodeView; speeds: Mo
       {node.oomRecently && <p className="notice">Ran out of memory recently: the task engine runs fewer requests on it for a while.</p>}
       {node.state === 'down' && node.error && <p className="field-error">{node.error}</p>}
       {node.state === 'up' && node.models.length === 0 && <p className="muted">Reachable, but it has no models. Pull one below.</p>}
+      {node.state === 'down' && node.models.length > 0 && <p className="muted">The models it had at its last successful scan:</p>}
       {node.models.length > 0 && (
         <table className="model-table">
           <thead>
@@ -102,7 +103,7 @@ export function AddNodeForm({ busy, onAdd }: { busy: boolean; onAdd: (kind: 'oll
         <input value={url} onChange={(e) => setUrl(e.target.value)} placeholder="http://192.168.1.20:11434" required />
       </label>
       <label>
-        Name <span className="muted">(optional)</span>
+        Name (optional)
         <input value={label} onChange={(e) => setLabel(e.target.value)} placeholder="Mac Studio" />
       </label>
       <button type="submit" disabled={busy || url.trim() === ''}>{busy ? 'Adding…' : 'Add node'}</button>
