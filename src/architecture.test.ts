@@ -53,7 +53,8 @@ function importsOf(file: string): string[] {
 
 const packageName = (spec: string): string => (spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : (spec.split('/')[0] ?? spec))
 const isBuiltin = (spec: string): boolean => spec.startsWith('node:') || builtinModules.includes(spec)
-const isTest = (rel: string): boolean => /\.test\.tsx?$/.test(rel) || rel.includes('/test-support/')
+/** Test code: test files, the shared test-support folder, and a capability's own testing/ folder (fakes, scripted processors). */
+const isTest = (rel: string): boolean => /\.test\.tsx?$/.test(rel) || rel.includes('/test-support/') || rel.includes('/testing/')
 
 /** Why an import is not allowed, or null when it is. */
 function violation(fromRel: string, spec: string): string | null {
@@ -62,6 +63,7 @@ function violation(fromRel: string, spec: string): string | null {
     const target = relative(SRC, resolve(SRC, dirname(fromRel), spec)).replaceAll('\\', '/')
     const [toArea, toFolder] = target.split('/')
     if (target.startsWith('..')) return target.endsWith('package.json') && area === 'main' ? null : 'reaches outside src'
+    if (isTest(`${target}.ts`) && !isTest(fromRel)) return 'production code may not import test code'
     if (toArea === 'shared') return null
     if (toArea !== area) return `${area} may not import ${toArea}`
     if (area !== 'main' || toFolder === folder || isTest(fromRel)) return null
@@ -111,5 +113,7 @@ describe('architecture', () => {
     expect(violation('main/config/x.ts', 'left-pad')).toMatch(/not in package.json/)
     expect(violation('main/shell/x.ts', 'electron')).toBeNull()
     expect(violation('main/app/x.ts', '../config/config-service')).toBeNull()
+    expect(violation('main/tasks/x.ts', './testing/scripted-processor')).toMatch(/may not import test code/)
+    expect(violation('main/tasks/x.test.ts', './testing/scripted-processor')).toBeNull()
   })
 })

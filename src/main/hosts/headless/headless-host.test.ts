@@ -73,8 +73,17 @@ function openSocket(url: string, headers: Record<string, string>): Promise<WebSo
   })
 }
 
-function nextMessage(ws: WebSocket): Promise<Record<string, unknown>> {
-  return new Promise((resolve) => ws.once('message', (data) => resolve(JSON.parse(data.toString()) as Record<string, unknown>)))
+/** The next frame that is not an unrelated pushed event (the checklist and others push on their own). */
+function nextMessage(ws: WebSocket, wanted: (frame: Record<string, unknown>) => boolean = (f) => f.type === 'result'): Promise<Record<string, unknown>> {
+  return new Promise((resolve) => {
+    const onMessage = (data: Buffer): void => {
+      const frame = JSON.parse(data.toString()) as Record<string, unknown>
+      if (!wanted(frame)) return
+      ws.off('message', onMessage)
+      resolve(frame)
+    }
+    ws.on('message', onMessage)
+  })
 }
 
 describe('headless host', () => {
@@ -164,7 +173,7 @@ describe('headless host', () => {
     const { host } = await start()
     const watcher = await openSocket(`${host.origin.replace('http', 'ws')}/rpc`, bearer(host.access.readOnlyToken))
     const writer = await openSocket(`${host.origin.replace('http', 'ws')}/rpc`, bearer(host.access.fullToken))
-    const pushed = nextMessage(watcher)
+    const pushed = nextMessage(watcher, (f) => f.name === 'config.changed')
     writer.send(JSON.stringify({ type: 'call', id: 1, name: 'config.set', input: { key: 'log.level', value: 'debug' } }))
     expect(await pushed).toMatchObject({ type: 'event', name: 'config.changed', payload: { profile: 'balanced' } })
     watcher.close()
