@@ -1,0 +1,105 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createInterface } from 'node:readline'
+import { expect, test } from '@playwright/test'
+
+const ROOT = join(__dirname, '..', '..')
+
+/** Starts a process and resolves with the JSON of its first stdout line. */
+async function startJson<T>(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ child: ChildProcess; info: T }> {
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env })
+  let stderr = ''
+  child.stderr?.on('data', (c: Buffer) => (stderr += c.toString()))
+  const line = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout! }).once('line', resolve)
+    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}: ${stderr}`)))
+  })
+  return { child, info: JSON.parse(line) as T }
+}
+
+function startFakeOllama(port: number): Promise<{ child: ChildProcess; info: { url: string; port: number } }> {
+  return startJson([join(ROOT, 'scripts', 'fake-ollama.mjs'), '--port', String(port), '--loaded', 'llama3.2:3b'])
+}
+
+async function stop(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return
+  const exited = new Promise((resolve) => child.once('exit', resolve))
+  child.kill(signal)
+  await exited
+}
+
+test.describe('Models view', () => {
+  let dataDir = ''
+  const children: ChildProcess[] = []
+
+  test.afterEach(async () => {
+    for (const c of children.splice(0).reverse()) await stop(c, 'SIGTERM')
+    rmSync(dataDir, { recursive: true, force: true })
+  })
+
+  async function openModels(page: import('@playwright/test').Page, ollamaUrl: string): Promise<void> {
+    dataDir = mkdtempSync(join(tmpdir(), 'kos-e2e-models-'))
+    const host = await startJson<{ url: string; origin: string }>([join(ROOT, 'bin', 'kos.js'), 'serve', '--json', '--port', '0', '--data-dir', dataDir], {
+      ...process.env,
+      KOS_DATA_DIR: '',
+      KOS_OLLAMA_API_URL: ollamaUrl,
+      KOS_MLX_API_URL: 'http://127.0.0.1:9',
+      KOS_SUPERVISOR_OLLAMA: 'adopt',
+      KOS_MODELS_SCAN_INTERVAL_SEC: '2'
+    })
+    children.push(host.child)
+    await page.goto(host.info.url)
+    await page.goto(`${host.info.origin}/#/models`)
+    await expect(page.getByRole('heading', { name: 'Models', level: 1 })).toBeVisible()
+  }
+
+  test('shows a node going down when its server is killed and coming back when it restarts', async ({ page }) => {
+    const first = await startFakeOllama(0)
+    children.push(first.child)
+    await openModels(page, first.info.url)
+
+    const node = page.locator('[data-node="ollama-local"]')
+    await expect(node.getByTestId('node-state')).toHaveText('Up', { timeout: 10_000 })
+    await expect(node.getByRole('cell', { name: 'llama3.2:3b' })).toBeVisible()
+    await expect(node.getByText('loaded', { exact: true })).toBeVisible()
+    await expect(page.getByTestId('health-level')).toHaveText('All model services are healthy')
+
+    await stop(first.child, 'SIGKILL')
+    await expect(node.getByTestId('node-state')).toHaveText('Down', { timeout: 10_000 })
+    await expect(node.getByText(/is unreachable/)).toBeVisible()
+    await expect(page.getByTestId('health-level')).toHaveText('Down', { timeout: 10_000 })
+    await expect(page.getByRole('status', { name: 'Health' })).toContainText('Ollama on this Mac')
+
+    const again = await startFakeOllama(first.info.port)
+    children.push(again.child)
+    await expect(node.getByTestId('node-state')).toHaveText('Up', { timeout: 10_000 })
+    await expect(page.getByTestId('health-level')).toHaveText('All model services are healthy', { timeout: 10_000 })
+  })
+
+  test('adds a node by keyboard, refuses a bad URL with the reason, answers through the router and removes the node', async ({ page }) => {
+    const local = await startFakeOllama(0)
+    const lan = await startFakeOllama(0)
+    children.push(local.child, lan.child)
+    await openModels(page, local.info.url)
+
+    const form = page.getByRole('form', { name: 'Add a node' })
+    await form.getByLabel('URL').fill('not a url')
+    await form.getByLabel('URL').press('Enter')
+    await expect(page.getByRole('alert')).toContainText('"not a url" is not a URL')
+
+    await form.getByLabel('URL').fill(lan.info.url)
+    await form.getByLabel('Name (optional)').fill('Mac Studio')
+    await form.getByLabel('Name (optional)').press('Enter')
+    const added = page.locator('li[aria-label^="Mac Studio"]')
+    await expect(added.getByTestId('node-state')).toHaveText('Up', { timeout: 10_000 })
+
+    await page.getByLabel('Prompt').fill('Say hello in five words')
+    await page.getByLabel('Prompt').press('Enter')
+    await expect(page.getByText(/Answered by llama3\.2:3b on /)).toBeVisible({ timeout: 10_000 })
+
+    await added.getByRole('button', { name: 'Remove Mac Studio' }).click()
+    await expect(added).toHaveCount(0)
+  })
+})

@@ -1,0 +1,37 @@
+#!/usr/bin/env node
+// Starts the faithful fake Ollama server (src/main/models/testing/fake-ollama-server.ts)
+// as its own process, so e2e tests and screenshots can take a node down (kill) and
+// bring it back. The TypeScript module is loaded through jiti; no build step needed.
+//
+//   node scripts/fake-ollama.mjs [--port N] [--models a:1b,b:7b] [--loaded a:1b] [--reply "text"] [--token-delay-ms N]
+//
+// Prints one JSON line {"url": "...", "port": N, "pid": N} once it listens.
+import { createJiti } from 'jiti'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const args = process.argv.slice(2)
+const option = (name) => {
+  const i = args.indexOf(`--${name}`)
+  return i >= 0 ? args[i + 1] : undefined
+}
+const jiti = createJiti(import.meta.url)
+const here = dirname(fileURLToPath(import.meta.url))
+const { startFakeOllama } = await jiti.import(join(here, '..', 'src', 'main', 'models', 'testing', 'fake-ollama-server.ts'))
+
+const models = (option('models') ?? 'llama3.2:3b,qwen2.5-coder:7b,nomic-embed-text:latest')
+  .split(',')
+  .filter(Boolean)
+  .map((name) => ({ name, sizeBytes: /7b|8b/.test(name) ? 4_700_000_000 : /3b/.test(name) ? 2_000_000_000 : 274_000_000 }))
+const reply = option('reply')
+const tokenDelayMs = Number(option('token-delay-ms') ?? 0)
+const server = await startFakeOllama({
+  port: Number(option('port') ?? 0),
+  models,
+  loaded: (option('loaded') ?? '').split(',').filter(Boolean),
+  rules: reply || tokenDelayMs ? [{ whenPromptContains: '', behaviour: { kind: 'reply', text: reply ?? 'Hello from the fake Ollama server, five words.', tokenDelayMs } }] : []
+})
+process.stdout.write(JSON.stringify({ url: server.url, port: server.port, pid: process.pid }) + '\n')
+const stop = () => void server.close().then(() => process.exit(0))
+process.on('SIGTERM', stop)
+process.on('SIGINT', stop)
