@@ -1,7 +1,11 @@
 import { STARTUP_EXIT_CODE } from '../../app/startup-error'
 import { startCore } from '../../app/start-core'
 import { startHeadlessHost } from '../../hosts/headless/headless-host'
+import type { Scope } from '../../../shared/contract/define'
+import { createCoreMetrics } from '../../metrics/core-metrics'
 import type { CommandContext } from '../command-context'
+
+const READ_ONLY: ReadonlySet<Scope> = new Set<Scope>(['read'])
 
 export const EXIT_HOST_FAILED = 69
 
@@ -19,6 +23,7 @@ export async function serve(ctx: CommandContext): Promise<number> {
     return STARTUP_EXIT_CODE[started.error.kind]
   }
   const { core } = started
+  const metrics = createCoreMetrics((name, input) => core.dispatcher.call(name, input, { scopes: READ_ONLY, transport: 'http' }), ctx.appVersion)
   const hosting = await startHeadlessHost({
     dispatcher: core.dispatcher,
     events: core.events,
@@ -27,7 +32,8 @@ export async function serve(ctx: CommandContext): Promise<number> {
     bind: core.config.get('host.bind'),
     port: core.config.get('host.port'),
     portFallback: core.config.snapshot().settings.find((s) => s.key === 'host.port')?.source.kind === 'default',
-    allowRemote: core.config.get('host.allowRemote')
+    allowRemote: core.config.get('host.allowRemote'),
+    metrics: { ...metrics, access: core.config.get('metrics.access') }
   })
   if (!hosting.ok) {
     ctx.err(hosting.message)

@@ -54,6 +54,13 @@ export const GENERAL_SETTINGS = {
     applies: 'restart',
     inProfiles: false
   }),
+  'metrics.access': choice(['token', 'loopback'], 'token', {
+    category: 'Headless host',
+    description: 'Who may read /metrics: holders of a token, or (loopback) any program on this machine without one.',
+    env: ['KOS_METRICS_ACCESS'],
+    applies: 'restart',
+    inProfiles: false
+  }),
   'app.openAtLogin': flagOf(false, {
     category: 'General',
     description: 'Start the desktop app when you log in to the Mac (the headless host ignores it).',

@@ -194,3 +194,46 @@ describe('headless host', () => {
     }
   })
 })
+
+describe('metrics endpoint', () => {
+  async function startWithMetrics(access: 'token' | 'loopback') {
+    const core = startTestCore(tempDir())
+    const { createCoreMetrics } = await import('../../metrics/core-metrics')
+    const read = new Set(['read'] as const)
+    const metrics = createCoreMetrics((name, input) => core.dispatcher.call(name, input, { scopes: read, transport: 'http' }), '9.9.9')
+    const started = await startHeadlessHost({
+      dispatcher: core.dispatcher,
+      events: core.events,
+      log: core.log,
+      rendererDir: fakeRenderer(),
+      bind: '127.0.0.1',
+      port: 0,
+      portFallback: false,
+      allowRemote: false,
+      metrics: { ...metrics, access }
+    })
+    if (!started.ok) throw new Error(started.message)
+    running.push({ core, host: started.host })
+    return { core, host: started.host }
+  }
+
+  it('serves Prometheus text that a Prometheus parser reads, with the app’s real numbers', async () => {
+    const { core, host } = await startWithMetrics('token')
+    await core.dispatcher.call('tasks.create', { title: 'Count me', description: 'A task to be counted by the metrics.' }, { scopes: new Set(['read', 'write']), transport: 'http' })
+    expect((await http(`${host.origin}/metrics`)).status).toBe(401)
+    const reply = await http(`${host.origin}/metrics`, { headers: bearer(host.access.readOnlyToken) })
+    expect(reply.status).toBe(200)
+    expect(reply.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/)
+    const { default: parse } = (await import('parse-prometheus-text-format')) as { default: (text: string) => { name: string; type: string; metrics: { value: string; labels?: Record<string, string> }[] }[] }
+    const families = new Map(parse(reply.body).map((f) => [f.name, f]))
+    expect(families.get('kos_info')?.metrics[0]).toMatchObject({ value: '1', labels: { version: '9.9.9' } })
+    expect(families.get('kos_tasks')?.metrics.find((m) => m.labels?.status === 'pending')?.value).toBe('1')
+    expect(families.get('kos_tasks')?.type).toBe('GAUGE')
+    expect(families.get('kos_scrape_errors_total')?.type).toBe('COUNTER')
+  })
+
+  it('lets programs on this machine scrape without a token when set to loopback', async () => {
+    const { host } = await startWithMetrics('loopback')
+    expect((await http(`${host.origin}/metrics`)).status).toBe(200)
+  })
+})

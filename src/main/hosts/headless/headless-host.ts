@@ -21,6 +21,8 @@ export interface HeadlessHostOptions {
   readonly portFallback: boolean
   readonly allowRemote: boolean
   readonly access?: AccessControl
+  /** Prometheus text at /metrics: with a token, or (`loopback`) without one from this machine only. */
+  readonly metrics?: { readonly render: () => Promise<string>; readonly contentType: string; readonly access: 'token' | 'loopback' }
 }
 
 export interface HeadlessHost {
@@ -84,6 +86,14 @@ export async function startHeadlessHost(options: HeadlessHostOptions): Promise<H
     }
 
     const auth = access.authenticate(req)
+    if (url.pathname === '/metrics' && options.metrics && req.method === 'GET') {
+      const fromThisMachine = isLoopbackHost(req.socket.remoteAddress?.replace(/^::ffff:/, '') ?? '')
+      if (!auth.ok && !(options.metrics.access === 'loopback' && fromThisMachine)) return sendText(res, 401, `Not signed in. ${UNAUTHORIZED_HINT}`)
+      res.setHeader('Content-Type', options.metrics.contentType)
+      res.setHeader('Cache-Control', 'no-store')
+      res.writeHead(200).end(await options.metrics.render())
+      return
+    }
     if (!auth.ok) return sendText(res, 401, `Not signed in. ${UNAUTHORIZED_HINT}`)
 
     if (url.pathname.startsWith('/api/')) {

@@ -1,0 +1,121 @@
+import { Counter, Gauge, Registry } from 'prom-client'
+import type { CallName, CallOutput } from '../../shared/contract/contract'
+import type { CallResult } from '../../shared/contract/rpc-error'
+
+export type ReadCall = (name: CallName, input: unknown) => Promise<CallResult<unknown>>
+
+export interface CoreMetrics {
+  readonly contentType: string
+  /** Reads the core through the contract and renders the Prometheus text format. */
+  render(): Promise<string>
+}
+
+/**
+ * Prometheus metrics of the running app, read at scrape time through the same
+ * read-only contract calls the UI makes, so a metric can never disagree with
+ * what the app shows. A part that cannot be read is left out of that scrape
+ * and counted in kos_scrape_errors_total.
+ */
+export function createCoreMetrics(read: ReadCall, version: string): CoreMetrics {
+  const registry = new Registry()
+  const gauge = (name: string, help: string, labelNames: string[] = []) => new Gauge({ name, help, labelNames, registers: [registry] })
+  const scrapeErrors = new Counter({ name: 'kos_scrape_errors_total', help: 'Parts of the app that could not be read during a scrape.', labelNames: ['call'], registers: [registry] })
+
+  gauge('kos_info', 'Build of the running app.', ['version']).set({ version }, 1)
+  const health = gauge('kos_health', 'Aggregate health: 1 for the current level.', ['level'])
+  const healthComponent = gauge('kos_health_component', 'Health of each part: 0 ok, 1 degraded, 2 down.', ['component'])
+  const tasks = gauge('kos_tasks', 'Tasks by status.', ['status'])
+  const deferredTotal = gauge('kos_tasks_deferred_to_human_total', 'Times a task was sent to manual review, including ones returned since.')
+  const deferredByType = gauge('kos_tasks_deferred_by_error_type', 'Manual-review sends by the error type of the last attempt.', ['error_type'])
+  const completions = gauge('kos_tasks_completions_per_minute', 'Tasks completed per minute, recent average.')
+  const latency = gauge('kos_task_latency_ms', 'Task processing latency percentiles per backend and model.', ['backend', 'model', 'quantile'])
+  const concurrency = gauge('kos_worker_concurrency', 'Adaptive concurrency: effective value and its bounds.', ['kind'])
+  const running = gauge('kos_worker_running_tasks', 'Tasks being processed now.')
+  const nodeUp = gauge('kos_model_node_up', 'Model server reachable (1) or not (0).', ['node', 'kind'])
+  const nodeLatency = gauge('kos_model_node_latency_ms', 'Latency of the last scan of a model server.', ['node'])
+  const ttft = gauge('kos_model_ttft_ms', 'Median time to first token per node and model.', ['node', 'model'])
+  const tps = gauge('kos_model_tokens_per_second', 'Median generation speed per node and model.', ['node', 'model'])
+  const kbNodes = gauge('kos_knowledge_nodes', 'Documents in the knowledge base.')
+  const kbChunks = gauge('kos_knowledge_chunks', 'Chunks in the knowledge base.')
+  const kbEmbedded = gauge('kos_knowledge_embedded_ratio', 'Share of chunks with a vector in the active collection, 0…1.')
+  const kbBytes = gauge('kos_knowledge_bytes', 'Size of the knowledge base on disk.')
+  const chatExpert = gauge('chat_expert_answer_total', 'Chat answers given by an expert.')
+  const chatFallback = gauge('chat_fallback_total', 'Chat answers that needed a fallback model.')
+  const chatRatio = gauge('chat_fallback_ratio', 'Fallbacks over all answers of the last 24 h.')
+  const checks = gauge('kos_checklist_checks', 'Checks of the newest checklist run by status.', ['status'])
+  const healthy = gauge('kos_checklist_healthy', 'Newest checklist verdict: 1 healthy, 0.5 warnings, 0 unhealthy.')
+
+  const fetch = async <N extends CallName>(name: N, input: unknown = {}): Promise<CallOutput<N> | null> => {
+    const result = await read(name, input)
+    if (result.ok) return result.value as CallOutput<N>
+    scrapeErrors.inc({ call: name })
+    return null
+  }
+
+  const refresh = async (): Promise<void> => {
+    const [h, counters, engine, models, kb, usage, latest] = await Promise.all([
+      fetch('health.get'),
+      fetch('tasks.counters'),
+      fetch('tasks.engine'),
+      fetch('models.list'),
+      fetch('knowledge.stats'),
+      fetch('chat.usage', { days: 1 }),
+      fetch('checklist.latest')
+    ])
+    for (const metric of [health, healthComponent, tasks, deferredByType, latency, nodeUp, nodeLatency, ttft, tps, checks]) metric.reset()
+    if (h) {
+      for (const level of ['ok', 'degraded', 'down'] as const) health.set({ level }, h.level === level ? 1 : 0)
+      for (const c of h.components) healthComponent.set({ component: c.component }, c.level === 'ok' ? 0 : c.level === 'degraded' ? 1 : 2)
+    }
+    if (counters) {
+      for (const [status, n] of Object.entries(counters.byStatus)) tasks.set({ status }, n ?? 0)
+      deferredTotal.set(counters.deferredToHumanTotal)
+      for (const [type, n] of Object.entries(counters.deferredByErrorType)) deferredByType.set({ error_type: type }, n ?? 0)
+      completions.set(counters.completionsPerMinute)
+      for (const l of counters.latency) {
+        latency.set({ backend: l.backend, model: l.model, quantile: '0.5' }, l.p50Ms)
+        latency.set({ backend: l.backend, model: l.model, quantile: '0.9' }, l.p90Ms)
+        latency.set({ backend: l.backend, model: l.model, quantile: '0.99' }, l.p99Ms)
+      }
+    }
+    if (engine) {
+      running.set(engine.running)
+      concurrency.set({ kind: 'effective' }, engine.concurrency.effective)
+      concurrency.set({ kind: 'floor' }, engine.concurrency.floor)
+      concurrency.set({ kind: 'ceiling' }, engine.concurrency.ceiling)
+    }
+    if (models) {
+      for (const n of models.nodes) {
+        nodeUp.set({ node: n.id, kind: n.kind }, n.state === 'up' ? 1 : 0)
+        if (n.latencyMs !== null) nodeLatency.set({ node: n.id }, n.latencyMs)
+      }
+      for (const s of models.speeds) {
+        if (s.ttftMsMedian !== null) ttft.set({ node: s.node, model: s.model }, s.ttftMsMedian)
+        if (s.tokensPerSecMedian !== null) tps.set({ node: s.node, model: s.model }, s.tokensPerSecMedian)
+      }
+    }
+    if (kb) {
+      kbNodes.set(kb.nodes)
+      kbChunks.set(kb.chunks)
+      kbEmbedded.set(kb.embeddedPercent / 100)
+      kbBytes.set(kb.bytesOnDisk)
+    }
+    if (usage) {
+      chatExpert.set(usage.counters.expertAnswers)
+      chatFallback.set(usage.counters.fallbacks)
+      if (usage.counters.fallbackRatio24h !== null) chatRatio.set(usage.counters.fallbackRatio24h)
+    }
+    if (latest) {
+      for (const status of ['pass', 'warn', 'fail', 'error'] as const) checks.set({ status }, latest.results.filter((r) => r.status === status).length)
+      healthy.set(latest.verdict === 'healthy' ? 1 : latest.verdict === 'warnings' ? 0.5 : 0)
+    }
+  }
+
+  return {
+    contentType: registry.contentType,
+    async render() {
+      await refresh()
+      return registry.metrics()
+    }
+  }
+}
