@@ -224,7 +224,7 @@ describe('metrics endpoint', () => {
     const reply = await http(`${host.origin}/metrics`, { headers: bearer(host.access.readOnlyToken) })
     expect(reply.status).toBe(200)
     expect(reply.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/)
-    const { default: parse } = (await import('parse-prometheus-text-format')) as { default: (text: string) => { name: string; type: string; metrics: { value: string; labels?: Record<string, string> }[] }[] }
+    const { default: parse } = await import('parse-prometheus-text-format')
     const families = new Map(parse(reply.body).map((f) => [f.name, f]))
     expect(families.get('kos_info')?.metrics[0]).toMatchObject({ value: '1', labels: { version: '9.9.9' } })
     expect(families.get('kos_tasks')?.metrics.find((m) => m.labels?.status === 'pending')?.value).toBe('1')
