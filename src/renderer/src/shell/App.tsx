@@ -1,6 +1,8 @@
 import type { ReactNode } from 'react'
 import { useViewRoute } from '../navigation/use-view-route'
 import type { ViewId } from '../navigation/views'
+import { BoardView } from '../views/board/BoardView'
+import { ChatView } from '../views/chat/ChatView'
 import { ChecklistView } from '../views/checklist/ChecklistView'
 import { KnowledgeView } from '../views/knowledge/KnowledgeView'
 import { ModelsView } from '../views/models/ModelsView'
@@ -12,6 +14,8 @@ import { Sidebar } from './Sidebar'
 import { StatusBar } from './StatusBar'
 
 const BUILT_VIEWS: Readonly<Partial<Record<ViewId, () => ReactNode>>> = {
+  chat: ChatView,
+  board: BoardView,
   knowledge: KnowledgeView,
   models: ModelsView,
   checklist: ChecklistView,

@@ -1,0 +1,37 @@
+import { useState, type KeyboardEvent, type ReactNode } from 'react'
+import { useChatView } from './use-chat-view'
+
+/** Enter sends, Shift+Enter starts a new line. */
+export function Composer(): ReactNode {
+  const send = useChatView((s) => s.send)
+  const leadName = useChatView((s) => s.status?.leadName ?? 'the lead agent')
+  const [text, setText] = useState('')
+  const [high, setHigh] = useState(false)
+  const [sending, setSending] = useState(false)
+
+  const submit = async (): Promise<void> => {
+    if (!text.trim() || sending) return
+    setSending(true)
+    const sent = await send(text, high ? 'high' : 'normal')
+    setSending(false)
+    if (sent) setText('')
+  }
+  const onKey = (event: KeyboardEvent<HTMLTextAreaElement>): void => {
+    if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
+      event.preventDefault()
+      void submit()
+    }
+  }
+
+  return (
+    <form className="chat-composer" onSubmit={(e) => (e.preventDefault(), void submit())}>
+      <textarea aria-label={`Message to ${leadName}`} placeholder={`Message ${leadName}… (Enter sends, Shift+Enter for a new line)`} value={text} onChange={(e) => setText(e.target.value)} onKeyDown={onKey} rows={3} />
+      <div className="chat-composer-row">
+        <label className="muted small">
+          <input type="checkbox" checked={high} onChange={(e) => setHigh(e.target.checked)} /> High priority: split into tasks for the team
+        </label>
+        <button type="submit" disabled={!text.trim() || sending}>{sending ? 'Sending…' : 'Send'}</button>
+      </div>
+    </form>
+  )
+}
