@@ -1,7 +1,7 @@
 -- The knowledge base. Documents (nodes) are cut into chunks; chunks are
--- searched by full text (FTS5 below) and by meaning (one sqlite-vec table per
--- embedding collection, created at run time because its dimension is only
--- known once a model has answered).
+-- searched by full text (FTS5 below) and by meaning (one vector table per
+-- embedding collection, knowledge_vec_<id>, created at run time because its
+-- dimension is only known once a model has answered; see vector-index.ts).
 CREATE TABLE knowledge_nodes (
   id               TEXT PRIMARY KEY,
   title            TEXT NOT NULL,
