@@ -86,8 +86,14 @@ export function createRouter(deps: RouterDeps): Router {
     }
   }
 
+  /** Routes on the cached scan and refreshes stale nodes in the background; waits only for nodes never scanned. */
+  async function freshEnough(): Promise<void> {
+    if (registry.nodes().some((n) => registry.status(n.id).state === 'unknown')) await registry.refreshStale()
+    else void registry.refreshStale()
+  }
+
   async function* chat(messages: readonly ChatMessage[], options: ChatOptions = {}): AsyncGenerator<string> {
-    await registry.refreshStale()
+    await freshEnough()
     const budget = timeoutMs(options.kind ?? 'chat', config)
     const deadline = AbortSignal.timeout(budget)
     const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline

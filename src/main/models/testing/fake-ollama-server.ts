@@ -11,6 +11,8 @@ export interface FakeOllamaOptions {
   readonly rules?: readonly FakeRule[]
   readonly port?: number
   readonly embeddingDimension?: number
+  /** Called as each streamed token is written, with the prompt it answers, for latency measurements. */
+  readonly onTokenWritten?: (prompt: string, index: number) => void
 }
 
 export interface FakeOllama extends FakeHttp {
@@ -84,6 +86,7 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
         return
       }
       res.write(JSON.stringify(piece(tokens[i] ?? '', false)) + '\n')
+      options.onTokenWritten?.(prompt, i)
       if (behaviour.kind === 'reply' && behaviour.tokenDelayMs && i > 0) await sleep(behaviour.tokenDelayMs)
     }
     res.end(JSON.stringify(piece('', true)) + '\n')
