@@ -36,7 +36,7 @@ CREATE TABLE tasks (
 ) STRICT;
 
 -- 'failed' is a failed attempt waiting for its retry time; both are claimable.
-CREATE INDEX tasks_claimable ON tasks (priority_rank DESC, created_at) WHERE status IN ('pending', 'failed');
+CREATE INDEX tasks_claimable ON tasks (priority_rank DESC, created_at, id) WHERE status IN ('pending', 'failed');
 CREATE INDEX tasks_status ON tasks (status, updated_at);
 CREATE INDEX tasks_dedup ON tasks (dedup_key, created_at);
 CREATE INDEX tasks_parent ON tasks (parent_task_id) WHERE parent_task_id IS NOT NULL;

@@ -38,8 +38,6 @@ export function pickTasks<T>(
   limits: SchedulerLimits,
   memory: SchedulerMemory
 ): Candidate<T>[] {
-  const picked: Candidate<T>[] = []
-  const taken = new Set<number>()
   const load = new Map<string, { total: number; heavy: number; models: Map<string, number> }>()
   const loadOf = (backend: string) => {
     let entry = load.get(backend)
@@ -54,30 +52,66 @@ export function pickTasks<T>(
   }
   running.forEach(occupy)
 
-  while (picked.length < free) {
-    const eligible: number[] = []
-    candidates.forEach((c, index) => {
-      if (taken.has(index)) return
-      const entry = loadOf(c.plan.backend)
-      if (limits.perBackend !== undefined && entry.total >= limits.perBackend) return
-      if (c.plan.heavy && entry.heavy >= limits.heavyPerBackend) return
-      eligible.push(index)
-    })
-    if (eligible.length === 0) break
-    const topRank = Math.max(...eligible.map((i) => (candidates[i] as Candidate<T>).rank))
-    const top = eligible.filter((i) => (candidates[i] as Candidate<T>).rank === topRank)
+  // Queues per rank → backend → model, each in the candidates' order, so a pick costs the number of groups, not of candidates.
+  const byRank = new Map<number, Map<string, Map<string, { items: Candidate<T>[]; next: number }>>>()
+  for (const c of candidates) {
+    let backends = byRank.get(c.rank)
+    if (!backends) byRank.set(c.rank, (backends = new Map()))
+    let models = backends.get(c.plan.backend)
+    if (!models) backends.set(c.plan.backend, (models = new Map()))
+    let queue = models.get(c.plan.model)
+    if (!queue) models.set(c.plan.model, (queue = { items: [], next: 0 }))
+    queue.items.push(c)
+  }
+  const ranks = [...byRank.keys()].sort((a, b) => b - a)
+  const taken = new Set<Candidate<T>>()
+  const fits = (c: Candidate<T>): boolean => {
+    const entry = loadOf(c.plan.backend)
+    if (limits.perBackend !== undefined && entry.total >= limits.perBackend) return false
+    return !(c.plan.heavy && entry.heavy >= limits.heavyPerBackend)
+  }
+  const headOf = (queue: { items: Candidate<T>[]; next: number }): Candidate<T> | undefined => {
+    // Skip over heavy tasks blocked by the cap; they stay for a later pick.
+    for (let i = queue.next; i < queue.items.length; i++) {
+      const c = queue.items[i] as Candidate<T>
+      if (!taken.has(c) && fits(c)) return c
+    }
+    return undefined
+  }
 
-    const backends = [...new Set(top.map((i) => (candidates[i] as Candidate<T>).plan.backend))].sort()
-    const backend = chooseBackend(backends, (b) => loadOf(b).total, memory.lastBackend)
-    const onBackend = top.filter((i) => (candidates[i] as Candidate<T>).plan.backend === backend)
-    const model = chooseModel(onBackend.map((i) => (candidates[i] as Candidate<T>).plan.model), loadOf(backend).models, memory.lastModel.get(backend))
-    const index = onBackend.find((i) => (candidates[i] as Candidate<T>).plan.model === model) as number
-    const choice = candidates[index] as Candidate<T>
-    taken.add(index)
+  const picked: Candidate<T>[] = []
+  while (picked.length < free) {
+    let choice: Candidate<T> | undefined
+    for (const rank of ranks) {
+      const backends = byRank.get(rank) as Map<string, Map<string, { items: Candidate<T>[]; next: number }>>
+      const open = new Map<string, Map<string, Candidate<T>>>()
+      for (const [backend, models] of backends) {
+        for (const [model, queue] of models) {
+          while (queue.next < queue.items.length && taken.has(queue.items[queue.next] as Candidate<T>)) queue.next++
+          const head = headOf(queue)
+          if (!head) continue
+          let heads = open.get(backend)
+          if (!heads) open.set(backend, (heads = new Map()))
+          heads.set(model, head)
+        }
+      }
+      if (open.size === 0) continue
+      const backend = chooseBackend([...open.keys()].sort(), (b) => loadOf(b).total, memory.lastBackend)
+      const heads = open.get(backend) as Map<string, Candidate<T>>
+      const waiting = (model: string): number => {
+        const queue = backends.get(backend)?.get(model)
+        return queue ? queue.items.length - queue.next : 0
+      }
+      const model = chooseModel([...heads.keys()], waiting, loadOf(backend).models, memory.lastModel.get(backend))
+      choice = heads.get(model)
+      break
+    }
+    if (!choice) break
+    taken.add(choice)
     picked.push(choice)
     occupy(choice.plan)
-    memory.lastBackend = backend
-    memory.lastModel.set(backend, model)
+    memory.lastBackend = choice.plan.backend
+    memory.lastModel.set(choice.plan.backend, choice.plan.model)
   }
   return picked
 }
@@ -89,16 +123,14 @@ function chooseBackend(backends: readonly string[], busy: (backend: string) => n
   return tied.find((b) => last === null || b > last) ?? (tied[0] as string)
 }
 
-function chooseModel(models: readonly string[], runningModels: ReadonlyMap<string, number>, lastModel: string | undefined): string {
-  const available = new Set(models)
+function chooseModel(models: readonly string[], waiting: (model: string) => number, runningModels: ReadonlyMap<string, number>, lastModel: string | undefined): string {
   let busiest: string | null = null
-  for (const [model, count] of runningModels) {
-    if (available.has(model) && count > 0 && (busiest === null || count > (runningModels.get(busiest) ?? 0))) busiest = model
+  for (const model of models) {
+    const count = runningModels.get(model) ?? 0
+    if (count > 0 && (busiest === null || count > (runningModels.get(busiest) ?? 0))) busiest = model
   }
   if (busiest !== null) return busiest
-  if (lastModel !== undefined && available.has(lastModel)) return lastModel
+  if (lastModel !== undefined && models.includes(lastModel)) return lastModel
   // A model must be loaded anyway: load the one with the most waiting work.
-  const counts = new Map<string, number>()
-  for (const m of models) counts.set(m, (counts.get(m) ?? 0) + 1)
-  return [...counts].sort((a, b) => b[1] - a[1])[0]?.[0] as string
+  return [...models].sort((a, b) => waiting(b) - waiting(a))[0] as string
 }

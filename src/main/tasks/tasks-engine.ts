@@ -25,6 +25,7 @@ export interface TasksEngineOptions {
   readonly pollMs?: number
   /** Replaces the machine readings, for tests. */
   readonly machine?: () => { cpuLoad: number; freeMemoryRatio: number }
+  readonly observeClaim?: (waitMs: number) => void
 }
 
 export const DEDUP_WINDOW_DAYS = 30
@@ -66,7 +67,8 @@ export function createTasksEngine(options: TasksEngineOptions) {
     log,
     now,
     ...(options.random ? { random: options.random } : {}),
-    ...(options.pollMs ? { pollMs: options.pollMs } : {})
+    ...(options.pollMs ? { pollMs: options.pollMs } : {}),
+    ...(options.observeClaim ? { observeClaim: options.observeClaim } : {})
   })
   pool.setProcessor(options.processor)
 

@@ -33,6 +33,8 @@ export interface PoolOptions {
   readonly random?: () => number
   /** How often an idle pool looks for tasks whose retry time has come. */
   readonly pollMs?: number
+  /** Told, for each task claimed, how long it waited from its slot freeing to the claim's commit. */
+  readonly observeClaim?: (waitMs: number) => void
 }
 
 type StopReason = 'timeout' | 'cancelled' | 'shutdown' | 'lease_lost'
@@ -45,6 +47,17 @@ interface Run {
   stopReason: StopReason | null
   readonly done: Promise<void>
 }
+
+interface Claim {
+  readonly lease: Lease
+  readonly row: TaskRow
+  readonly plan: ProcessingPlan
+}
+
+// Claiming ahead pays off only for tasks that finish in milliseconds (benchmarks, trivial
+// processors); a real LLM task would sit leased but idle, so above this no task is claimed ahead.
+const CLAIM_AHEAD_UNDER_MS = 20
+const CLAIM_AHEAD_PER_SLOT = 8
 
 interface Op {
   apply(changes: Changes): unknown
@@ -70,12 +83,16 @@ export function createWorkerPool(options: PoolOptions) {
   const now = options.now ?? Date.now
   const random = options.random ?? Math.random
   const running = new Map<string, Run>()
+  /** Claimed ahead while tasks are quick, so a freed slot starts the next one without waiting for a commit. */
+  let ready: Claim[] = []
+  let avgRunMs: number | null = null
   const memory = schedulerMemory()
   let processor: TaskProcessor | null = null
   let state: 'idle' | 'running' | 'stopping' | 'stopped' = 'idle'
   let queue: Op[] = []
   let flushScheduled = false
   let wantClaim = false
+  let freedAt: number | null = null
   let timers: NodeJS.Timeout[] = []
   const stats = { attempts: 0, failures: 0, timeouts: 0 }
 
@@ -97,11 +114,13 @@ export function createWorkerPool(options: PoolOptions) {
     const ops = queue
     queue = []
     const claim = wantClaim && state === 'running' && processor !== null
+    const slotFreedAt = freedAt
     wantClaim = false
+    freedAt = null
     if (ops.length === 0 && !claim) return
     const changes: Changes = []
     let results: unknown[] = []
-    let started: { lease: Lease; row: TaskRow; plan: ProcessingPlan }[] = []
+    let started: Claim[] = []
     try {
       store.transaction(() => {
         results = ops.map((op) => op.apply(changes))
@@ -112,20 +131,34 @@ export function createWorkerPool(options: PoolOptions) {
       for (const op of ops) op.reject(error)
       return
     }
+    if (options.observeClaim && started.length > 0) {
+      const wait = performance.now() - (slotFreedAt ?? performance.now())
+      for (let i = 0; i < started.length; i++) options.observeClaim(wait)
+    }
     if (changes.length > 0) options.publish(changes)
     ops.forEach((op, i) => op.resolve(results[i]))
-    for (const s of started) startRun(s.lease, s.row, s.plan)
+    ready.push(...started)
+    startReady()
   }
 
-  function freeSlots(): number {
-    return Math.max(0, options.settings().concurrency - running.size)
+  function startReady(): void {
+    const limit = options.settings().concurrency
+    while (running.size < limit && ready.length > 0 && state === 'running') {
+      const next = ready.shift() as Claim
+      startRun(next.lease, next.row, next.plan)
+    }
   }
 
-  function claimFree(changes: Changes): { lease: Lease; row: TaskRow; plan: ProcessingPlan }[] {
-    const free = freeSlots()
+  function claimAhead(concurrency: number): number {
+    return avgRunMs !== null && avgRunMs < CLAIM_AHEAD_UNDER_MS ? concurrency * CLAIM_AHEAD_PER_SLOT : 0
+  }
+
+  function claimFree(changes: Changes): Claim[] {
+    const concurrency = options.settings().concurrency
+    const free = Math.max(0, concurrency + claimAhead(concurrency) - running.size - ready.length)
     if (free === 0 || !processor) return []
     const settings = options.settings()
-    const rows = store.candidates(Math.max(free * 2, free + 8), settings.maxAttempts)
+    const rows = store.candidates(free + Math.min(free, 64), settings.maxAttempts)
     const candidates: Candidate<TaskRow>[] = []
     for (const row of rows) {
       try {
@@ -134,8 +167,9 @@ export function createWorkerPool(options: PoolOptions) {
         log.warn('no plan for task', { task_id: row.id, error })
       }
     }
-    const picks = pickTasks(candidates, [...running.values()].map((r) => r.plan), free, { heavyPerBackend: settings.heavyPerBackend }, memory)
-    const claimed: { lease: Lease; row: TaskRow; plan: ProcessingPlan }[] = []
+    const busy = [...[...running.values()].map((r) => r.plan), ...ready.map((r) => r.plan)]
+    const picks = pickTasks(candidates, busy, free, { heavyPerBackend: settings.heavyPerBackend }, memory)
+    const claimed: Claim[] = []
     for (const pick of picks) {
       const lease = store.claim(pick.item.id, owner, pick.plan.backend, pick.plan.model, settings.maxAttempts, changes)
       if (lease) claimed.push({ lease, row: pick.item, plan: pick.plan })
@@ -195,7 +229,11 @@ export function createWorkerPool(options: PoolOptions) {
     } finally {
       clearTimeout(timer)
       running.delete(run.lease.taskId)
+      const took = now() - run.startedAt
+      avgRunMs = avgRunMs === null ? took : avgRunMs * 0.8 + took * 0.2
       wantClaim = true
+      freedAt ??= performance.now()
+      startReady()
     }
     await settle(run, outcome)
   }
@@ -228,14 +266,15 @@ export function createWorkerPool(options: PoolOptions) {
   }
 
   function heartbeat(): void {
-    const runs = [...running.values()].filter((r) => !r.stopReason)
-    if (runs.length === 0) return
-    void commit(() => store.heartbeat(runs.map((r) => r.lease)))
+    const leases = [...[...running.values()].filter((r) => !r.stopReason).map((r) => r.lease), ...ready.map((r) => r.lease)]
+    if (leases.length === 0) return
+    void commit(() => store.heartbeat(leases))
       .then((lost) => {
         for (const taskId of lost) {
           const run = running.get(taskId)
           if (run) stopRun(run, 'lease_lost')
         }
+        ready = ready.filter((r) => !lost.includes(r.lease.taskId))
       })
       .catch(() => undefined)
   }
@@ -249,6 +288,7 @@ export function createWorkerPool(options: PoolOptions) {
           const run = running.get(taskId)
           if (run) stopRun(run, 'lease_lost')
         }
+        ready = ready.filter((r) => !reclaimed.includes(r.lease.taskId))
         wake()
       })
       .catch(() => undefined)
@@ -285,6 +325,7 @@ export function createWorkerPool(options: PoolOptions) {
     cancelRun(taskId: string): void {
       const run = running.get(taskId)
       if (run) stopRun(run, 'cancelled')
+      ready = ready.filter((r) => r.lease.taskId !== taskId)
     },
     runningPlans: (): ProcessingPlan[] => [...running.values()].map((r) => r.plan),
     stats: (): PoolStats => ({ running: running.size, ...stats }),
@@ -304,10 +345,13 @@ export function createWorkerPool(options: PoolOptions) {
       await Promise.race([all, new Promise<void>((resolve) => (deadline = setTimeout(resolve, deadlineMs)))])
       clearTimeout(deadline)
       const left = [...running.values()]
-      if (left.length > 0) {
-        for (const run of left) stopRun(run, 'shutdown')
-        await commit((changes) => left.map((run) => store.release(run.lease, 'released at shutdown; runs again on the next start', changes))).catch(() => undefined)
-        log.info('released running tasks at shutdown', { tasks: left.length })
+      const unstarted = ready
+      ready = []
+      for (const run of left) stopRun(run, 'shutdown')
+      const leases = [...left.map((run) => run.lease), ...unstarted.map((r) => r.lease)]
+      if (leases.length > 0) {
+        await commit((changes) => leases.map((lease) => store.release(lease, 'released at shutdown; runs again on the next start', changes))).catch(() => undefined)
+        log.info('released leases at shutdown', { running: left.length, claimed_ahead: unstarted.length })
       }
       await commit(() => undefined).catch(() => undefined)
       state = 'stopped'

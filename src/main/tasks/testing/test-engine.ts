@@ -2,10 +2,10 @@ import { join } from 'node:path'
 import type { SettingKey } from '../../config/setting-definitions'
 import { openDatabase, type Db } from '../../db/database'
 import { bundledMigrations, migrate } from '../../db/migrations'
-import { memoryLogger } from '../../test-support/memory-logger'
+import { memoryLogger, type LogRecord } from '../../test-support/memory-logger'
 import type { TaskProcessor } from '../../ports/task-processor'
 import type { Concurrency, TaskEvent } from '../../../shared/contract/tasks-contract'
-import { createTasksEngine, type TasksEngineOptions } from '../tasks-engine'
+import { createTasksEngine, type TasksEngine, type TasksEngineOptions } from '../tasks-engine'
 import { testConfig } from './test-config'
 
 export { testConfig } from './test-config'
@@ -16,12 +16,21 @@ export function migratedDb(dir: string): Db {
   return db
 }
 
+export interface TestHarness {
+  readonly engine: TasksEngine
+  readonly db: Db
+  readonly config: ReturnType<typeof testConfig>
+  readonly events: TaskEvent[]
+  readonly concurrency: Concurrency[]
+  readonly records: LogRecord[]
+}
+
 export function testEngine(
   dir: string,
   processor: TaskProcessor | null,
   overrides: Partial<Record<SettingKey, number | string | boolean>> = {},
   extra: Partial<TasksEngineOptions> = {}
-) {
+): TestHarness {
   const db = extra.db ?? migratedDb(dir)
   const config = testConfig({ 'worker.retryDelaySec': 0, 'worker.retryJitter': 0, ...overrides })
   const events: TaskEvent[] = []

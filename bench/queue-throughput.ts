@@ -1,0 +1,73 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createLogger } from '../src/main/log/logger'
+import { createTasksEngine } from '../src/main/tasks/tasks-engine'
+import { percentile } from '../src/main/tasks/percentile'
+import { openTaskDb } from '../src/main/tasks/testing/task-db'
+import { testConfig } from '../src/main/tasks/testing/test-config'
+import type { TaskProcessor } from '../src/main/ports/task-processor'
+
+export interface ThroughputResult {
+  readonly concurrency: number
+  readonly synchronous: 'FULL' | 'NORMAL'
+  readonly tasks: number
+  readonly seconds: number
+  readonly tasksPerSec: number
+  readonly p99ClaimMs: number
+  readonly eventRows: number
+}
+
+const NO_OP: TaskProcessor = {
+  plan: () => ({ backend: 'bench', model: 'noop', heavy: false }),
+  ensureReady: () => Promise.resolve(),
+  process: () => Promise.resolve('done'),
+  load: () => []
+}
+
+/**
+ * Claim→complete of `tasks` no-op tasks through the real engine on an
+ * on-disk WAL database, every state change with its event row. Timed from
+ * the pool's start until the last completion is committed.
+ */
+export async function measureThroughput(repoRoot: string, concurrency: number, tasks: number, synchronous: 'FULL' | 'NORMAL'): Promise<ThroughputResult> {
+  const dir = mkdtempSync(join(tmpdir(), 'kos-bench-queue-'))
+  const db = openTaskDb(join(dir, 'kos.db'), repoRoot, { synchronous })
+  try {
+    const insert = db.prepare(`INSERT INTO tasks (id, title, description, priority, priority_rank, status, dedup_key, created_at, updated_at)
+      VALUES (?, ?, 'no-op', 'normal', 1, 'pending', ?, ?, ?)`)
+    const at = new Date().toISOString()
+    db.transaction(() => {
+      for (let i = 0; i < tasks; i++) insert.run(`t${i}`, `task ${i}`, `k${i}`, at, at)
+    })()
+    const claimWaits: number[] = []
+    let completed = 0
+    let finish: () => void = () => undefined
+    const allDone = new Promise<void>((resolve) => (finish = resolve))
+    const { logger } = createLogger({ write: () => undefined }, 'error')
+    const engine = createTasksEngine({
+      db,
+      config: testConfig({ 'worker.maxConcurrency': concurrency, 'worker.minConcurrency': concurrency, 'worker.minAnswerChars': 0 }),
+      log: logger,
+      processor: NO_OP,
+      publish: (events) => {
+        for (const e of events) if (e.kind === 'completed' && ++completed === tasks) finish()
+      },
+      publishConcurrency: () => undefined,
+      machine: () => ({ cpuLoad: 0.1, freeMemoryRatio: 0.5 }),
+      cycleMs: 3_600_000,
+      observeClaim: (ms) => claimWaits.push(ms)
+    })
+    const started = performance.now()
+    engine.start()
+    await allDone
+    const seconds = (performance.now() - started) / 1000
+    await engine.stop()
+    const eventRows = (db.prepare('SELECT COUNT(*) AS n FROM task_events').get() as { n: number }).n
+    claimWaits.sort((a, b) => a - b)
+    return { concurrency, synchronous, tasks, seconds, tasksPerSec: tasks / seconds, p99ClaimMs: percentile(claimWaits, 0.99), eventRows }
+  } finally {
+    db.close()
+    rmSync(dir, { recursive: true, force: true })
+  }
+}

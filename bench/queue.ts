@@ -1,0 +1,26 @@
+import { resolve } from 'node:path'
+import { measureThroughput, type ThroughputResult } from './queue-throughput'
+
+const repoRoot = resolve(__dirname, '..')
+const json = process.argv.includes('--json')
+const TASKS = 20_000
+const out = (line: string): void => void process.stdout.write(`${line}\n`)
+
+async function main(): Promise<void> {
+  const results: ThroughputResult[] = []
+  for (const synchronous of ['FULL', 'NORMAL'] as const) {
+    for (const concurrency of [1, 8, 64]) results.push(await measureThroughput(repoRoot, concurrency, TASKS, synchronous))
+  }
+  out(`Claim→complete, ${TASKS} no-op tasks, on-disk WAL, one event row per state change`)
+  out('synchronous  concurrency   tasks/s  p99 claim ms  event rows  seconds')
+  for (const r of results) {
+    out(`${r.synchronous.padEnd(11)}  ${String(r.concurrency).padStart(11)}  ${r.tasksPerSec.toFixed(0).padStart(8)}  ${r.p99ClaimMs.toFixed(2).padStart(12)}  ${String(r.eventRows).padStart(10)}  ${r.seconds.toFixed(2).padStart(7)}`)
+  }
+  if (json) {
+    const full = results.filter((r) => r.synchronous === 'FULL')
+    const pick = (f: (r: ThroughputResult) => number) => Object.fromEntries(full.map((r) => [String(r.concurrency), Number(f(r).toFixed(2))]))
+    out(JSON.stringify({ tasksPerSec: pick((r) => r.tasksPerSec), p99ClaimMs: pick((r) => r.p99ClaimMs) }))
+  }
+}
+
+void main()
