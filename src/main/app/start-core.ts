@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import type { AppInfo } from '../../shared/contract/app-contract'
+import type { Scope } from '../../shared/contract/define'
 import { APP_IDENTITY } from '../../shared/app-identity'
 import type { CliSetting } from '../config/config-resolver'
 import { createConfigService, type ConfigService } from '../config/config-service'
@@ -19,6 +20,7 @@ import type { Capability, Handlers } from '../rpc/handler-types'
 import { createTasksCapability } from '../tasks/tasks-capability'
 import { createKnowledgeCapability } from '../knowledge/knowledge-capability'
 import { appHandlers } from './app-handlers'
+import { createOverviewSampler } from '../metrics/overview-sampler'
 import { startHousekeeping } from './housekeeping'
 import { createChecklistCapability } from '../checklist/checklist-capability'
 import { inspectInstanceLock } from '../db/instance-lock'
@@ -68,6 +70,8 @@ export const DATABASE_FILE = 'kos.db'
 export const EXPORTS_DIR = 'exports'
 
 type Lifecycle = Pick<Capability<string>, 'stop' | 'onSystemResume'>
+
+const READ_ONLY: ReadonlySet<Scope> = new Set<Scope>(['read'])
 
 /**
  * The composition root of the Electron-free core: every service is built
@@ -142,7 +146,7 @@ export function startCore(options: CoreOptions): CoreStart {
   // stopped in reverse order on close.
   const stoppable: Lifecycle[] = []
   // No model router yet: the pool claims nothing and tasks wait as pending until one is plugged in with tasks.setProcessor.
-  const tasks = createTasksCapability({ db, config, events, log, processor: null })
+  const tasks = createTasksCapability({ db, config, events, log, processor: null, background: options.background ?? true })
   stoppable.push(tasks)
   // No embedder until the models router is plugged in: search is by full text only, and says so.
   const knowledge = createKnowledgeCapability({ db, config, events, log, embedder: null })
@@ -212,8 +216,13 @@ export function startCore(options: CoreOptions): CoreStart {
     background
   })
   stoppable.push(checklist)
-  const handlers: Handlers = { ...appHandlers(info), ...configHandlers(config), ...tasks.handlers, ...knowledge.handlers, ...checklist.handlers, ...models.handlers, ...supervisorHandlers(supervisor), ...healthHandlers(health), ...board.handlers, ...chat.handlers }
+
+  // The Overview's sampler reads the core through its own contract, like the UI.
+  const overview = createOverviewSampler((name, input) => dispatcher.call(name, input, { scopes: READ_ONLY, transport: 'ipc' }), events)
+  stoppable.push(overview)
+  const handlers: Handlers = { ...overview.handlers, ...appHandlers(info), ...configHandlers(config), ...tasks.handlers, ...knowledge.handlers, ...checklist.handlers, ...models.handlers, ...supervisorHandlers(supervisor), ...healthHandlers(health), ...board.handlers, ...chat.handlers }
   const dispatcher = createDispatcher(handlers, log)
+  if (background) overview.start()
   log.info('core started', { data_dir: dataDir.path, data_dir_source: dataDir.source.kind, profile: config.get('profile'), schema_version: schemaVersion })
 
   return { ok: true, core: assemble({ dispatcher, events, config, log, db, info, lock, owner, sink, stoppable }) }

@@ -19,6 +19,8 @@ export function createTasksCapability(deps: {
   events: EventBus
   log: Logger
   processor: TaskProcessor | null
+  /** False for a CLI that opens the data dir for one command: no pool runs there. */
+  background: boolean
 }): TasksCapability {
   const log = deps.log.child({ capability: 'tasks' })
   const engine = createTasksEngine({
@@ -31,7 +33,7 @@ export function createTasksCapability(deps: {
     },
     publishConcurrency: (value) => deps.events.emit('tasks.concurrency', value)
   })
-  engine.start()
+  if (deps.background) engine.start()
   return {
     engine,
     handlers: tasksHandlers(engine),
