@@ -28,7 +28,7 @@ const MAIN_RANK: Readonly<Record<string, number>> = {
   chat: 4,
   checklist: 4,
   app: 5,
-  metrics: 5,
+  metrics: 4,
   hosts: 6,
   shell: 7,
   cli: 7

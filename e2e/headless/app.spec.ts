@@ -1,6 +1,6 @@
 import { expect, test } from '../support/headless-host'
 
-const VIEWS = ['Chat', 'Tasks', 'Board', 'Checklist', 'Models', 'Knowledge', 'Settings']
+const VIEWS = ['Overview', 'Chat', 'Tasks', 'Board', 'Checklist', 'Models', 'Knowledge', 'Settings']
 
 test.describe('headless host in a browser', () => {
   test('opens with the token, swaps it for a session cookie and drops it from the address', async ({ page, host }) => {
@@ -19,7 +19,7 @@ test.describe('headless host in a browser', () => {
       await nav.getByRole('link', { name }).click()
       await expect(page.getByRole('heading', { level: 1 })).toHaveText(name)
     }
-    await page.keyboard.press('Alt+2')
+    await page.keyboard.press('Alt+3')
     await expect(page.getByRole('heading', { level: 1 })).toHaveText('Tasks')
     await expect(page).toHaveURL(/#\/tasks$/)
 

@@ -18,20 +18,21 @@ describe('application menu', () => {
     )
   })
 
-  it('goes to each view with ⌘1…⌘7 and to Settings with ⌘,', () => {
+  it('goes to each view with ⌘1…⌘8 and to Settings with ⌘,', () => {
     const { menu, actions } = build('darwin')
     const items = flatten(menu)
     const go = items.filter((i) => i.accelerator?.match(/^CommandOrControl\+\d$/))
     expect(go.map((i) => [i.label, i.accelerator])).toEqual([
-      ['Chat', 'CommandOrControl+1'],
-      ['Tasks', 'CommandOrControl+2'],
-      ['Board', 'CommandOrControl+3'],
-      ['Checklist', 'CommandOrControl+4'],
-      ['Models', 'CommandOrControl+5'],
-      ['Knowledge', 'CommandOrControl+6'],
-      ['Settings', 'CommandOrControl+7']
+      ['Overview', 'CommandOrControl+1'],
+      ['Chat', 'CommandOrControl+2'],
+      ['Tasks', 'CommandOrControl+3'],
+      ['Board', 'CommandOrControl+4'],
+      ['Checklist', 'CommandOrControl+5'],
+      ['Models', 'CommandOrControl+6'],
+      ['Knowledge', 'CommandOrControl+7'],
+      ['Settings', 'CommandOrControl+8']
     ])
-    go[1]?.click?.()
+    go[2]?.click?.()
     items.find((i) => i.accelerator === 'CommandOrControl+,')?.click?.()
     expect(actions.navigate.mock.calls).toEqual([['tasks'], ['settings']])
   })

@@ -6,11 +6,11 @@ export interface AppMenuActions {
   openLogFolder(): void
 }
 
-const VIEWS = ['Chat', 'Tasks', 'Board', 'Checklist', 'Models', 'Knowledge', 'Settings'] as const
+const VIEWS = ['Overview', 'Chat', 'Tasks', 'Board', 'Checklist', 'Models', 'Knowledge', 'Settings'] as const
 
 /**
  * The application menu: the usual macOS items with their shortcuts, plus a
- * Go menu mirroring the sidebar (⌘1…⌘7) and ⌘, for Settings, as Mac apps do.
+ * Go menu mirroring the sidebar (⌘1…⌘8) and ⌘, for Settings, as Mac apps do.
  */
 export function appMenu(options: { productName: string; platform: NodeJS.Platform; dev: boolean; actions: AppMenuActions }): MenuItemSpec[] {
   const { productName, platform, dev, actions } = options

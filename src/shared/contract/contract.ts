@@ -7,6 +7,7 @@ import { CHECKLIST_CALLS, CHECKLIST_EVENTS } from './checklist-contract'
 import { CONFIG_CALLS, CONFIG_EVENTS } from './config-contract'
 import { KNOWLEDGE_CALLS, KNOWLEDGE_EVENTS } from './knowledge-contract'
 import { MODELS_CALLS, MODELS_EVENTS } from './models-contract'
+import { OVERVIEW_CALLS, OVERVIEW_EVENTS } from './overview-contract'
 import { TASKS_CALLS, TASKS_EVENTS } from './tasks-contract'
 
 /**
@@ -24,7 +25,8 @@ export const CALLS = {
   ...KNOWLEDGE_CALLS,
   ...CHAT_CALLS,
   ...BOARD_CALLS,
-  ...CHECKLIST_CALLS
+  ...CHECKLIST_CALLS,
+  ...OVERVIEW_CALLS
 } as const satisfies Record<string, CallSpec>
 
 export const EVENTS = {
@@ -35,7 +37,8 @@ export const EVENTS = {
   ...KNOWLEDGE_EVENTS,
   ...CHAT_EVENTS,
   ...BOARD_EVENTS,
-  ...CHECKLIST_EVENTS
+  ...CHECKLIST_EVENTS,
+  ...OVERVIEW_EVENTS
 } as const satisfies Record<string, z.ZodType>
 
 export type Calls = typeof CALLS

@@ -1,4 +1,4 @@
-export const VIEW_IDS = ['chat', 'tasks', 'board', 'checklist', 'models', 'knowledge', 'settings'] as const
+export const VIEW_IDS = ['overview', 'chat', 'tasks', 'board', 'checklist', 'models', 'knowledge', 'settings'] as const
 export type ViewId = (typeof VIEW_IDS)[number]
 
 export interface ViewEntry {
@@ -8,6 +8,7 @@ export interface ViewEntry {
 }
 
 export const VIEWS: readonly ViewEntry[] = [
+  { id: 'overview', label: 'Overview', glyph: '◔' },
   { id: 'chat', label: 'Chat', glyph: '✉' },
   { id: 'tasks', label: 'Tasks', glyph: '☰' },
   { id: 'board', label: 'Board', glyph: '⚖' },

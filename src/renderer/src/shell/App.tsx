@@ -4,6 +4,7 @@ import type { ViewId } from '../navigation/views'
 import { BoardView } from '../views/board/BoardView'
 import { ChatView } from '../views/chat/ChatView'
 import { ChecklistView } from '../views/checklist/ChecklistView'
+import { OverviewView } from '../views/overview/OverviewView'
 import { KnowledgeView } from '../views/knowledge/KnowledgeView'
 import { ModelsView } from '../views/models/ModelsView'
 import { SettingsView } from '../views/settings/SettingsView'
@@ -14,6 +15,7 @@ import { Sidebar } from './Sidebar'
 import { StatusBar } from './StatusBar'
 
 const BUILT_VIEWS: Readonly<Partial<Record<ViewId, () => ReactNode>>> = {
+  overview: OverviewView,
   chat: ChatView,
   board: BoardView,
   knowledge: KnowledgeView,
