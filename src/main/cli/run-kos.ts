@@ -3,9 +3,11 @@ import type { CommandContext } from './command-context'
 import { checklistRun } from './commands/checklist-run'
 import { configShow } from './commands/config-show'
 import { exportReport } from './commands/export-report'
+import { kbAdd, kbSearch } from './commands/kb'
 import { mcp } from './commands/mcp'
 import { serve } from './commands/serve'
 import { status } from './commands/status'
+import { tasksCommand } from './commands/tasks-command'
 
 export const EXIT_USAGE = 64
 
@@ -17,7 +19,10 @@ Usage:
   kos checklist run [--json]                             run every check (exit 1 when not healthy)
   kos export [--out DIR]                                 newest checklist report as Markdown + canonical JSON
   kos config show [--json]                               every setting with its value and source
+  kos kb add <file|folder>                               add a file, or import a folder, into the knowledge base
+  kos kb search <query…> [--json]                        hybrid search of the knowledge base
   kos mcp                                                the MCP server on stdio, for other AI tools
+  kos tasks list|add|follow ID|cancel ID|requeue ID…|all the task queue: list, queue, watch live, cancel, return from review
 
 Commands other than serve talk to the instance that owns the data dir when one
 runs (\`kos serve\`), and otherwise open the data dir themselves without starting
@@ -52,6 +57,9 @@ export async function runKos(ctx: CommandContext): Promise<number> {
   if (command === 'checklist' && sub === 'run') return checklistRun(ctx)
   if (command === 'export') return exportReport(ctx, ctx.args.out)
   if (command === 'mcp') return mcp(ctx)
+  if (command === 'kb' && sub === 'add') return kbAdd(ctx, ctx.args.positionals[2])
+  if (command === 'kb' && sub === 'search') return kbSearch(ctx, ctx.args.positionals.slice(2))
+  if (command === 'tasks') return tasksCommand(ctx)
   ctx.err(`Unknown command "${[command, sub].filter(Boolean).join(' ')}". Run \`kos --help\` for the commands.`)
   return EXIT_USAGE
 }
