@@ -1,0 +1,64 @@
+import type { LlamaContext, LlamaEmbeddingContext, LlamaModel } from 'node-llama-cpp'
+
+/**
+ * node-llama-cpp behind three calls. The package is ESM-only, so it is
+ * loaded with a dynamic import; this runs inside the worker thread, never on
+ * the main loop.
+ */
+export interface LlamaEngine {
+  load(modelPath: string, contextSize: number): Promise<void>
+  complete(prompt: string, maxTokens: number, signal: AbortSignal, onText: (text: string) => void): Promise<void>
+  embed(texts: readonly string[]): Promise<number[][]>
+  unload(): Promise<void>
+}
+
+export function createLlamaEngine(): LlamaEngine {
+  let loaded: { path: string; model: LlamaModel; context: LlamaContext; embedding: LlamaEmbeddingContext | null; contextSize: number } | null = null
+
+  const module = (): Promise<typeof import('node-llama-cpp')> => import('node-llama-cpp')
+
+  async function unload(): Promise<void> {
+    if (!loaded) return
+    const current = loaded
+    loaded = null
+    await current.embedding?.dispose()
+    await current.context.dispose()
+    await current.model.dispose()
+  }
+
+  function need(): NonNullable<typeof loaded> {
+    if (!loaded) throw new Error('no model is loaded in the embedded engine')
+    return loaded
+  }
+
+  return {
+    async load(modelPath, contextSize) {
+      if (loaded?.path === modelPath) return
+      await unload()
+      const { getLlama } = await module()
+      const llama = await getLlama({ gpu: false, build: 'never' })
+      const model = await llama.loadModel({ modelPath })
+      const context = await model.createContext({ contextSize: Math.min(contextSize, model.trainContextSize) })
+      loaded = { path: modelPath, model, context, embedding: null, contextSize: Math.min(contextSize, model.trainContextSize) }
+    },
+    async complete(prompt, maxTokens, signal, onText) {
+      const { LlamaCompletion } = await module()
+      const { context } = need()
+      const sequence = context.getSequence()
+      try {
+        const completion = new LlamaCompletion({ contextSequence: sequence })
+        await completion.generateCompletion(prompt, { maxTokens, signal, stopOnAbortSignal: true, onTextChunk: onText })
+      } finally {
+        sequence.dispose()
+      }
+    },
+    async embed(texts) {
+      const current = need()
+      current.embedding ??= await current.model.createEmbeddingContext({ contextSize: current.contextSize })
+      const out: number[][] = []
+      for (const text of texts) out.push([...(await current.embedding.getEmbeddingFor(text)).vector])
+      return out
+    },
+    unload
+  }
+}
