@@ -136,3 +136,30 @@ describe('kos command', () => {
     expect(readFileSync(paths.markdown, 'utf8')).toMatch(/^# Knowledge OS checklist — /)
   })
 })
+
+describe('kos kb', () => {
+  it('imports a folder and a file, then finds them by full text and says the search was lexical', async () => {
+    const dir = tempDir()
+    const docs = tempDir()
+    writeFileSync(join(docs, 'revenue.md'), '# Quarterly revenue\n\nRevenue grew by twelve percent in the third quarter, led by subscriptions.')
+    const single = join(tempDir(), 'ops.txt')
+    writeFileSync(single, 'Runbook: restart the Ollama server when the runner terminates.')
+    const folder = await kos(['kb', 'add', docs, '--data-dir', dir])
+    expect(folder.code).toBe(0)
+    expect(folder.out[0]).toMatch(/^Imported .*: 1 added, 0 updated, 0 unchanged, \d+ chunks\.$/)
+    expect((await kos(['kb', 'add', single, '--data-dir', dir])).out[0]).toMatch(/^Added "ops\.txt" \(/)
+
+    const found = await kos(['kb', 'search', 'quarterly', 'revenue', '--data-dir', dir])
+    expect(found.code).toBe(0)
+    expect(found.out[0]).toMatch(/^Full-text search only: /)
+    expect(found.out.join('\n')).toMatch(/1\. Quarterly revenue|1\. revenue\.md/)
+    const json = await kos(['kb', 'search', 'runbook', '--json', '--data-dir', dir])
+    expect(JSON.parse(json.out[0]!)).toMatchObject({ mode: 'lexical', hits: [{ node: { title: 'ops.txt' } }] })
+  })
+
+  it('says what is missing instead of failing obscurely', async () => {
+    const dir = tempDir()
+    expect((await kos(['kb', 'add', join(dir, 'nope'), '--data-dir', dir])).err[0]).toMatch(/^Nothing at .*nope\. Give an existing file or folder\.$/)
+    expect((await kos(['kb', 'search', '--data-dir', dir])).code).toBe(64)
+  })
+})

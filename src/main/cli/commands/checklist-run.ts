@@ -1,19 +1,13 @@
 import type { ChecklistRun } from '../../../shared/contract/checklist-contract'
 import { callOrExit } from '../call-or-exit'
 import type { CommandContext } from '../command-context'
-import { connectToCore } from '../core-connection'
+import { withConnection } from '../with-connection'
 
 const MARK = { pass: 'PASS', warn: 'WARN', fail: 'FAIL', error: 'ERR ' } as const
 
 /** `kos checklist run`: every check now; exit 0 when healthy (warnings included), 1 when not. */
 export async function checklistRun(ctx: CommandContext): Promise<number> {
-  const connected = await connectToCore(ctx)
-  if (!connected.ok) {
-    ctx.err(connected.message)
-    return connected.exitCode
-  }
-  const { connection } = connected
-  try {
+  return withConnection(ctx, async (connection) => {
     const called = await callOrExit<ChecklistRun>(ctx, connection, 'checklist.run', {})
     if (!called.ok) return called.exitCode
     const run = called.value
@@ -25,7 +19,5 @@ export async function checklistRun(ctx: CommandContext): Promise<number> {
       ctx.out(`\n${run.verdict} (run #${run.id})`)
     }
     return run.verdict === 'unhealthy' ? 1 : 0
-  } finally {
-    await connection.close()
-  }
+  })
 }

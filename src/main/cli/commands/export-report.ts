@@ -4,7 +4,7 @@ import { EXPORTS_DIR } from '../../app/start-core'
 import { resolveDataDir } from '../../platform/data-dir'
 import { callOrExit } from '../call-or-exit'
 import type { CommandContext } from '../command-context'
-import { connectToCore } from '../core-connection'
+import { withConnection } from '../with-connection'
 
 /**
  * `kos export [--out DIR]`: the newest checklist run as Markdown and as
@@ -12,13 +12,7 @@ import { connectToCore } from '../core-connection'
  * to DIR, with the JSON's SHA-256.
  */
 export async function exportReport(ctx: CommandContext, outDir: string | undefined): Promise<number> {
-  const connected = await connectToCore(ctx)
-  if (!connected.ok) {
-    ctx.err(connected.message)
-    return connected.exitCode
-  }
-  const { connection } = connected
-  try {
+  return withConnection(ctx, async (connection) => {
     const called = await callOrExit<{ markdown: string; json: string; sha256: string }>(ctx, connection, 'checklist.report', {})
     if (!called.ok) return called.exitCode
     const dir = outDir ?? join(resolveDataDir(ctx.args.dataDir, ctx.platform).path, EXPORTS_DIR)
@@ -29,7 +23,5 @@ export async function exportReport(ctx: CommandContext, outDir: string | undefin
     if (ctx.args.json) ctx.out(JSON.stringify({ markdown: `${base}.md`, json: `${base}.json`, sha256: called.value.sha256 }))
     else ctx.out(`Wrote ${base}.md and ${base}.json (sha256 ${called.value.sha256})`)
     return 0
-  } finally {
-    await connection.close()
-  }
+  })
 }

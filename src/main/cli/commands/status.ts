@@ -2,17 +2,11 @@ import type { AppInfo } from '../../../shared/contract/app-contract'
 import type { ChecklistRun } from '../../../shared/contract/checklist-contract'
 import { callOrExit } from '../call-or-exit'
 import type { CommandContext } from '../command-context'
-import { connectToCore } from '../core-connection'
+import { withConnection } from '../with-connection'
 
 /** `kos status`: version, data dir, whether a host runs, and the last checklist verdict. */
 export async function status(ctx: CommandContext): Promise<number> {
-  const connected = await connectToCore(ctx)
-  if (!connected.ok) {
-    ctx.err(connected.message)
-    return connected.exitCode
-  }
-  const { connection } = connected
-  try {
+  return withConnection(ctx, async (connection) => {
     const info = await callOrExit<AppInfo>(ctx, connection, 'app.info', {})
     if (!info.ok) return info.exitCode
     const latest = await callOrExit<ChecklistRun | null>(ctx, connection, 'checklist.latest', {})
@@ -32,7 +26,5 @@ export async function status(ctx: CommandContext): Promise<number> {
       ctx.out(summary.checklist ? `Checklist: ${summary.checklist.verdict} (run #${summary.checklist.run} at ${summary.checklist.at})` : 'Checklist: not run yet (kos checklist run)')
     }
     return 0
-  } finally {
-    await connection.close()
-  }
+  })
 }
