@@ -20,6 +20,7 @@ import { startFakeOllama } from '../src/main/models/testing/fake-ollama-server'
 
 const repoRoot = resolve(__dirname, '..')
 const json = process.argv.includes('--json')
+const print = (line: string): void => void process.stdout.write(`${line}\n`)
 const RUNS = 60
 const TOKENS = 100
 const TOKEN_DELAY_MS = 2
@@ -122,20 +123,20 @@ async function main(): Promise<void> {
 
     const row = (name: string, d: number[], a: number[]): { p50: number; p99: number } => {
       const r = { p50: percentile(a, 50) - percentile(d, 50), p99: percentile(a, 99) - percentile(d, 99) }
-      console.log(
+      print(
         `${name.padEnd(18)} ${percentile(d, 50).toFixed(3).padStart(9)} ${percentile(d, 99).toFixed(3).padStart(9)} ${percentile(a, 50).toFixed(3).padStart(9)} ${percentile(a, 99).toFixed(3).padStart(9)} ${r.p50.toFixed(3).padStart(10)} ${r.p99.toFixed(3).padStart(10)}`
       )
       return r
     }
-    console.log(`Streamed answer of ${TOKENS} tokens, one every ${TOKEN_DELAY_MS} ms, ${RUNS} runs each; ms`)
-    console.log('                      direct            router + contract (WS)      overhead')
-    console.log('measure                  p50       p99       p50       p99        p50        p99')
+    print(`Streamed answer of ${TOKENS} tokens, one every ${TOKEN_DELAY_MS} ms, ${RUNS} runs each; ms`)
+    print('                      direct            router + contract (WS)      overhead')
+    print('measure                  p50       p99       p50       p99        p50        p99')
     const ttft = row('TTFT', directSamples.map((s) => s.ttftMs), appSamples.map((s) => s.ttftMs))
     const perToken = row('per-token latency', directSamples.flatMap((s) => s.tokenLatenciesMs), appSamples.flatMap((s) => s.tokenLatenciesMs))
-    console.log('targets: TTFT overhead < 5 ms, per-token overhead < 1 ms')
+    print('targets: TTFT overhead < 5 ms, per-token overhead < 1 ms')
     if (json) {
       const round = (r: { p50: number; p99: number }) => ({ p50: Number(r.p50.toFixed(3)), p99: Number(r.p99.toFixed(3)) })
-      console.log(JSON.stringify({ ttftOverheadMs: round(ttft), perTokenOverheadMs: round(perToken) }))
+      print(JSON.stringify({ ttftOverheadMs: round(ttft), perTokenOverheadMs: round(perToken) }))
     }
   } finally {
     host.kill('SIGTERM')

@@ -216,5 +216,5 @@ if (process.argv[1] && /make-tiny-gguf/.test(process.argv[1])) {
     process.exit(2)
   }
   writeTinyGguf(out)
-  console.log(`wrote ${out}`)
+  process.stdout.write(`wrote ${out}\n`)
 }

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
-import { expect, test } from '@playwright/test'
+import { expect, test, type Page } from '@playwright/test'
 
 const ROOT = join(__dirname, '..', '..')
 
@@ -39,7 +39,7 @@ test.describe('Models view', () => {
     rmSync(dataDir, { recursive: true, force: true })
   })
 
-  async function openModels(page: import('@playwright/test').Page, ollamaUrl: string): Promise<void> {
+  async function openModels(page: Page, ollamaUrl: string): Promise<void> {
     dataDir = mkdtempSync(join(tmpdir(), 'kos-e2e-models-'))
     const host = await startJson<{ url: string; origin: string }>([join(ROOT, 'bin', 'kos.js'), 'serve', '--json', '--port', '0', '--data-dir', dataDir], {
       ...process.env,

@@ -1,3 +1,4 @@
+import type * as NodeLlamaCpp from 'node-llama-cpp'
 import type { LlamaContext, LlamaEmbeddingContext, LlamaModel } from 'node-llama-cpp'
 
 /**
@@ -15,7 +16,7 @@ export interface LlamaEngine {
 export function createLlamaEngine(): LlamaEngine {
   let loaded: { path: string; model: LlamaModel; context: LlamaContext; embedding: LlamaEmbeddingContext | null; contextSize: number } | null = null
 
-  const module = (): Promise<typeof import('node-llama-cpp')> => import('node-llama-cpp')
+  const module = (): Promise<typeof NodeLlamaCpp> => import('node-llama-cpp')
 
   async function unload(): Promise<void> {
     if (!loaded) return
