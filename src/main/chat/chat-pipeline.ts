@@ -129,7 +129,7 @@ async function answerMessage(run: AnswerRun): Promise<void> {
   const base = { sessionId: answer.sessionId, messageId: answer.id, correlationId }
 
   const progress = (status: ProgressStatus, label: string, advance = true): void => {
-    if (advance) step = Math.min(step + 1, total)
+    if (advance || step === 0) step = Math.min(step + 1, total)
     deps.events.emit('chat.progress', { ...base, step, total, status, label })
     log.info('chat progress', { step, total, status, label })
   }

@@ -68,7 +68,7 @@ const Sources = z.array(KnowledgeSourceSchema)
 
 const SESSION_SELECT = `SELECT s.id, s.title, s.created_at, s.updated_at,
   (SELECT COUNT(*) FROM chat_messages m WHERE m.session_id = s.id) AS message_count,
-  (SELECT substr(m.content, 1, 160) FROM chat_messages m WHERE m.session_id = s.id ORDER BY m.seq DESC LIMIT 1) AS preview
+  (SELECT substr(m.content, 1, 160) FROM chat_messages m WHERE m.session_id = s.id AND m.content != '' ORDER BY m.seq DESC LIMIT 1) AS preview
   FROM chat_sessions s`
 
 const COLUMN: Readonly<Record<keyof MessagePatch, string>> = {

@@ -15,7 +15,7 @@ function decisionFromHash(): string | null {
 export function BoardView(): ReactNode {
   const client = useClient()
   const store = useMemo(() => createBoardViewStore(client, decisionFromHash()), [client])
-  useEffect(() => () => store.dispose(), [store])
+  useEffect(() => store.connect(), [store])
   const decisions = useStore(store, (s) => s.decisions)
   const filters = useStore(store, (s) => s.filters)
   const selected = useStore(store, (s) => s.selected)

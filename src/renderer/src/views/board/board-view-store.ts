@@ -24,7 +24,8 @@ export interface BoardViewState {
   consult(question: string): Promise<RpcError | null>
 }
 
-export type BoardViewStore = StoreApi<BoardViewState> & { dispose(): void }
+/** `connect` subscribes to the core's events and returns the unsubscribe, for a view's effect. */
+export type BoardViewStore = StoreApi<BoardViewState> & { connect(): () => void }
 
 export function createBoardViewStore(client: KosClient, initial: string | null): BoardViewStore {
   const store = createStore<BoardViewState>()((set, get) => ({
@@ -66,14 +67,17 @@ export function createBoardViewStore(client: KosClient, initial: string | null):
       return null
     }
   }))
-  const offs = [
-    client.on('board.decided', () => void store.getState().refresh()),
-    client.onStatus((status) => {
-      if (status !== 'connected') return
-      void store.getState().refresh()
-      const id = store.getState().selected?.id ?? initial
-      if (id) void store.getState().select(id)
-    })
-  ]
-  return Object.assign(store, { dispose: () => offs.forEach((off) => off()) })
+  const connect = (): (() => void) => {
+    const offs = [
+      client.on('board.decided', () => void store.getState().refresh()),
+      client.onStatus((status) => {
+        if (status !== 'connected') return
+        void store.getState().refresh()
+        const id = store.getState().selected?.id ?? initial
+        if (id) void store.getState().select(id)
+      })
+    ]
+    return () => offs.forEach((off) => off())
+  }
+  return Object.assign(store, { connect })
 }

@@ -21,7 +21,7 @@ function sessionFromHash(): string | null {
 export function ChatView(): ReactNode {
   const client = useClient()
   const store = useMemo(() => createChatViewStore(client, sessionFromHash()), [client])
-  useEffect(() => () => store.dispose(), [store])
+  useEffect(() => store.connect(), [store])
   const [panel, setPanel] = useState<Panel>('none')
   const currentId = useStore(store, (s) => s.currentId)
 
@@ -110,7 +110,10 @@ function Conversation(): ReactNode {
   const leadName = useChatView((s) => s.status?.leadName ?? 'the lead agent')
   const end = useRef<HTMLDivElement>(null)
   const last = messages.at(-1)
-  useEffect(() => end.current?.scrollIntoView?.({ block: 'end' }), [messages.length, last?.content.length])
+  // Braces matter: newer Chromium returns a promise from scrollIntoView, which React would take for a cleanup.
+  useEffect(() => {
+    void end.current?.scrollIntoView?.({ block: 'end' })
+  }, [messages.length, last?.content.length])
 
   return (
     <section className="chat-main" aria-label="Conversation">

@@ -38,10 +38,20 @@ export interface ChatViewState {
   dismiss(): void
 }
 
-export type ChatViewStore = StoreApi<ChatViewState> & { dispose(): void }
+/** `connect` subscribes to the core's events and returns the unsubscribe, for a view's effect. */
+export type ChatViewStore = StoreApi<ChatViewState> & { connect(): () => void }
 
 /** The Chat view's state: read through calls, kept live by chat.* events, re-read after a reconnect. */
 export function createChatViewStore(client: KosClient, initialSession: string | null): ChatViewStore {
+  // An answer can stream or even finish before chat.send's reply names its session; what
+  // arrived meanwhile is kept here and applied when the reply comes.
+  const early = new Map<string, { text: string; finished: ChatMessage | null }>()
+  const adopt = (message: ChatMessage): ChatMessage => {
+    const seen = early.get(message.id)
+    if (!seen) return message
+    early.delete(message.id)
+    return seen.finished ?? { ...message, content: message.content + seen.text }
+  }
   const store = createStore<ChatViewState>()((set, get) => {
     const fail = (error: RpcError): void => set({ error })
     const refreshSessions = async (): Promise<void> => {
@@ -115,8 +125,8 @@ export function createChatViewStore(client: KosClient, initialSession: string | 
         }
         const { session, userMessage, assistantMessage } = result.value
         const known = new Set(get().messages.map((m) => m.id))
-        const fresh = [userMessage, assistantMessage].filter((m) => !known.has(m.id))
-        set({ currentId: session.id, error: null, messages: session.id === sessionId ? [...get().messages, ...fresh] : [userMessage, assistantMessage] })
+        const fresh = [userMessage, assistantMessage].filter((m) => !known.has(m.id)).map(adopt)
+        set({ currentId: session.id, error: null, messages: session.id === sessionId ? [...get().messages, ...fresh] : fresh })
         await refreshSessions()
         return true
       },
@@ -128,7 +138,7 @@ export function createChatViewStore(client: KosClient, initialSession: string | 
         const result = await client.call('chat.retry', { messageId })
         if (!result.ok) return fail(result.error)
         const message = result.value.assistantMessage
-        if (!get().messages.some((m) => m.id === message.id)) set({ messages: [...get().messages, message], error: null })
+        if (!get().messages.some((m) => m.id === message.id)) set({ messages: [...get().messages, adopt(message)], error: null })
       },
       async toTask(messageId) {
         const result = await client.call('chat.toTask', { messageId })
@@ -166,30 +176,43 @@ export function createChatViewStore(client: KosClient, initialSession: string | 
     }
   })
 
-  const patchMessage = (id: string, change: (m: ChatMessage) => ChatMessage): void => {
+  const patchMessage = (id: string, change: (m: ChatMessage) => ChatMessage): boolean => {
     const { messages } = store.getState()
-    if (messages.some((m) => m.id === id)) store.setState({ messages: messages.map((m) => (m.id === id ? change(m) : m)) })
+    if (!messages.some((m) => m.id === id)) return false
+    store.setState({ messages: messages.map((m) => (m.id === id ? change(m) : m)) })
+    return true
   }
-  const offs = [
-    client.on('chat.started', ({ message }) => {
-      const state = store.getState()
-      if (message.sessionId === state.currentId && !state.messages.some((m) => m.id === message.id)) store.setState({ messages: [...state.messages, message] })
-    }),
-    client.on('chat.token', ({ messageId, text }) => patchMessage(messageId, (m) => ({ ...m, content: m.content + text }))),
-    client.on('chat.progress', (progress) => {
-      const steps = store.getState().steps
-      store.setState({ steps: { ...steps, [progress.messageId]: [...(steps[progress.messageId] ?? []), progress] } })
-    }),
-    client.on('chat.subtasks', ({ messageId, subtasks, parentTaskId }) => patchMessage(messageId, (m) => ({ ...m, subtasks, parentTaskId }))),
-    client.on('chat.finished', ({ message }) => {
-      patchMessage(message.id, () => message)
-      void client.call('chat.sessions.list', store.getState().query.trim() ? { query: store.getState().query.trim() } : {}).then((r) => r.ok && store.setState({ sessions: r.value.sessions }))
-      if (store.getState().usage) void store.getState().loadUsage()
-    }),
-    client.on('chat.budgetExceeded', (alert) => store.setState({ budgetAlert: alert })),
-    client.onStatus((status) => {
-      if (status === 'connected') void store.getState().init(store.getState().currentId ?? initialSession)
-    })
-  ]
-  return Object.assign(store, { dispose: () => offs.forEach((off) => off()) })
+  const keepEarly = (id: string, text: string, finished: ChatMessage | null): void => {
+    const seen = early.get(id) ?? { text: '', finished: null }
+    early.set(id, { text: seen.text + text, finished: finished ?? seen.finished })
+    // Answers of sessions this window never shows are not kept for long.
+    if (early.size > 50) early.delete(early.keys().next().value ?? '')
+  }
+  const connect = (): (() => void) => {
+    const offs = [
+      client.on('chat.started', ({ message }) => {
+        const state = store.getState()
+        if (message.sessionId === state.currentId && !state.messages.some((m) => m.id === message.id)) store.setState({ messages: [...state.messages, message] })
+      }),
+      client.on('chat.token', ({ messageId, text }) => {
+        if (!patchMessage(messageId, (m) => ({ ...m, content: m.content + text }))) keepEarly(messageId, text, null)
+      }),
+      client.on('chat.progress', (progress) => {
+        const steps = store.getState().steps
+        store.setState({ steps: { ...steps, [progress.messageId]: [...(steps[progress.messageId] ?? []), progress] } })
+      }),
+      client.on('chat.subtasks', ({ messageId, subtasks, parentTaskId }) => patchMessage(messageId, (m) => ({ ...m, subtasks, parentTaskId }))),
+      client.on('chat.finished', ({ message }) => {
+        if (!patchMessage(message.id, () => message)) keepEarly(message.id, '', message)
+        void client.call('chat.sessions.list', store.getState().query.trim() ? { query: store.getState().query.trim() } : {}).then((r) => r.ok && store.setState({ sessions: r.value.sessions }))
+        if (store.getState().usage) void store.getState().loadUsage()
+      }),
+      client.on('chat.budgetExceeded', (alert) => store.setState({ budgetAlert: alert })),
+      client.onStatus((status) => {
+        if (status === 'connected') void store.getState().init(store.getState().currentId ?? initialSession)
+      })
+    ]
+    return () => offs.forEach((off) => off())
+  }
+  return Object.assign(store, { connect })
 }
