@@ -44,6 +44,8 @@ export interface SearchResult {
 export function hybridSearch(store: KnowledgeStore, index: VectorIndex | null, request: SearchRequest, side: VectorSide): SearchResult {
   const topK = Math.max(1, Math.floor(request.topK))
   const pool = Math.max(50, topK * 10)
+  // The vector side is deeper than top_k but shallower than the lexical one: each of its candidates costs an exact rescore.
+  const vectorPool = Math.max(30, topK * 3)
   const filter: NodeFilter = { domain: request.domain, source: request.source }
   const fts = buildFtsQuery(request.query)
 
@@ -53,7 +55,7 @@ export function hybridSearch(store: KnowledgeStore, index: VectorIndex | null, r
   let vectorByNode: Map<string, { chunkId: number; score: number; rank: number }> = new Map()
   if (side.kind === 'on' && index) {
     const filtered = request.domain !== undefined || request.source !== undefined
-    const near = index.nearest(side.collection, side.vector, filtered ? Math.max(pool, 500) : pool).filter((h) => h.similarity >= request.minSimilarity)
+    const near = index.nearest(side.collection, side.vector, filtered ? 500 : vectorPool).filter((h) => h.similarity >= request.minSimilarity)
     const chunkNode = new Map(store.chunks(near.map((h) => h.chunkId)).map((c) => [c.id, c.nodeId]))
     const nodes = store.summaries([...chunkNode.values()])
     vectorByNode = firstPerNode(

@@ -53,12 +53,17 @@ interface CollectionRow {
   created_at: string
 }
 
-/** Candidates per wanted hit taken from the sign bits before exact rescoring; see bench/kb.ts. */
-export const OVERSAMPLE = 20
+/**
+ * Candidates taken from the sign bits before exact rescoring: at least
+ * MIN_CANDIDATES, or OVERSAMPLE per wanted hit; recall@10 against exact
+ * search is measured in bench/kb.ts.
+ */
+export const MIN_CANDIDATES = 200
+export const OVERSAMPLE = 4
 
 export interface VectorIndexOptions {
   readonly now?: () => Date
-  readonly oversample?: number
+  readonly minCandidates?: number
 }
 
 /**
@@ -71,7 +76,7 @@ export interface VectorIndexOptions {
  */
 export function createVectorIndex(db: Db, options: VectorIndexOptions = {}): VectorIndex {
   const now = options.now ?? (() => new Date())
-  const oversample = options.oversample ?? OVERSAMPLE
+  const minCandidates = options.minCandidates ?? MIN_CANDIDATES
   const byState = db.prepare('SELECT * FROM knowledge_collections WHERE state = ?')
   const memory = new Map<number, SignIndex>()
 
@@ -198,7 +203,7 @@ export function createVectorIndex(db: Db, options: VectorIndexOptions = {}): Vec
       checkQuery(collection, query)
       const limit = Math.max(1, Math.min(4096, Math.floor(k)))
       const codes = codesOf(collection)
-      const candidates = codes.nearest(signBits(query), Math.min(codes.size, limit * oversample))
+      const candidates = codes.nearest(signBits(query), Math.min(codes.size, Math.max(minCandidates, limit * OVERSAMPLE)))
       const { hits, found } = rescore(collection, query, candidates, limit)
       // Rows gone since the codes were read (deleted chunks): read them afresh next time.
       if (found < candidates.length) memory.delete(collection.id)
