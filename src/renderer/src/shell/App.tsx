@@ -8,6 +8,7 @@ import { OverviewView } from '../views/overview/OverviewView'
 import { KnowledgeView } from '../views/knowledge/KnowledgeView'
 import { ModelsView } from '../views/models/ModelsView'
 import { SettingsView } from '../views/settings/SettingsView'
+import { TasksView } from '../views/tasks/TasksView'
 import { UnbuiltView } from '../views/UnbuiltView'
 import { UNBUILT_VIEWS } from '../views/unbuilt-views'
 import { ConnectionBanner } from './ConnectionBanner'
@@ -17,6 +18,7 @@ import { StatusBar } from './StatusBar'
 const BUILT_VIEWS: Readonly<Partial<Record<ViewId, () => ReactNode>>> = {
   overview: OverviewView,
   chat: ChatView,
+  tasks: TasksView,
   board: BoardView,
   knowledge: KnowledgeView,
   models: ModelsView,

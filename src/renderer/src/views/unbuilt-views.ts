@@ -16,11 +16,4 @@ export interface UnbuiltViewText {
  * this table when its capability lands and the view gets real data.
  */
 export const UNBUILT_VIEWS: Readonly<Partial<Record<ViewId, UnbuiltViewText>>> = {
-  tasks: {
-    title: 'Tasks',
-    subtitle: 'Work the corporation does on its own, in the background.',
-    emptyTitle: 'No tasks',
-    body: 'Tasks you create and tasks the agents create will be listed here by status, with live counters, the manual-review queue and one-click return to autoprocessing.',
-    status: 'The task engine is not part of this build yet, so no task is queued or running.'
-  },
 }

@@ -1,0 +1,74 @@
+import type { ReactNode } from 'react'
+import type { TaskDetail } from '../../../../shared/contract/tasks-contract'
+import { ERROR_TYPE_LABEL, OPEN_STATUSES, STATUS_LABEL, when } from './task-format'
+
+export function TaskDetailPanel({ detail, onCancel, onRequeue, onClose }: { detail: TaskDetail; onCancel(): void; onRequeue(): void; onClose(): void }): ReactNode {
+  const { task, events } = detail
+  const failures = events.filter((e) => e.kind === 'failed' || e.kind === 'deferred' || (e.kind === 'requeued' && e.errorType))
+  return (
+    <section className="card task-detail" aria-labelledby="task-detail-title">
+      <header className="task-detail-head">
+        <h2 id="task-detail-title">{task.title}</h2>
+        <span className={`task-status status-${task.status}`}>{STATUS_LABEL[task.status]}</span>
+        <button type="button" className="link-button" onClick={onClose} aria-label="Close the task detail">Close</button>
+      </header>
+      <div className="task-detail-actions">
+        {OPEN_STATUSES.has(task.status) && <button type="button" onClick={onCancel}>Cancel task</button>}
+        {(task.status === 'deferred_to_human' || task.status === 'failed') && <button type="button" onClick={onRequeue}>Return to autoprocessing</button>}
+      </div>
+      <dl className="facts">
+        <dt>Id</dt>
+        <dd><code>{task.id}</code></dd>
+        <dt>Priority</dt>
+        <dd>{task.priority}</dd>
+        <dt>Domain · expert</dt>
+        <dd>{task.domain ?? '—'} · {task.assigneeExpert ?? 'unassigned'}</dd>
+        <dt>Backend · model</dt>
+        <dd>{task.backend ? `${task.backend} · ${task.model ?? '?'}` : task.preferredBackend ? `prefers ${task.preferredBackend}${task.preferredModel ? ` · ${task.preferredModel}` : ''}` : 'not yet planned'}</dd>
+        <dt>Attempts</dt>
+        <dd>{task.attemptCount}{task.nextRetryAfter ? `, next try after ${when(task.nextRetryAfter)}` : ''}</dd>
+        <dt>Created · updated</dt>
+        <dd>{when(task.createdAt)} · {when(task.updatedAt)}</dd>
+        {task.latencyMs !== null && (
+          <>
+            <dt>Took</dt>
+            <dd>{(task.latencyMs / 1000).toFixed(1)} s</dd>
+          </>
+        )}
+      </dl>
+      <h3>Description</h3>
+      <p className="task-text">{task.description}</p>
+      {task.lastError && (
+        <>
+          <h3>Last error</h3>
+          <p className="task-error">
+            {task.errorType && <span className="error-type">{ERROR_TYPE_LABEL[task.errorType]}</span>} {task.lastError}
+          </p>
+        </>
+      )}
+      <h3>Error history</h3>
+      {failures.length === 0 ? (
+        <p className="muted">No failed attempts.</p>
+      ) : (
+        <ol className="task-errors">
+          {failures.map((e) => (
+            <li key={e.seq}>
+              <span className="muted">{when(e.at)}, attempt {e.attempt}:</span> {e.errorType && <span className="error-type">{ERROR_TYPE_LABEL[e.errorType]}</span>} {e.message}
+            </li>
+          ))}
+        </ol>
+      )}
+      <h3>Result</h3>
+      {task.result ? <pre className="task-result">{task.result}</pre> : <p className="muted">No result yet.</p>}
+      <h3>Events</h3>
+      <ol className="task-timeline" aria-label="Events of this task">
+        {events.map((e) => (
+          <li key={e.seq} className={`event-${e.kind}`}>
+            <time dateTime={e.at}>{when(e.at)}</time> <strong>{e.kind}</strong> <span className="muted">attempt {e.attempt}</span>
+            {e.message && <span> — {e.message}</span>}
+          </li>
+        ))}
+      </ol>
+    </section>
+  )
+}
