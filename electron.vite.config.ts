@@ -11,7 +11,9 @@ export default defineConfig({
       rollupOptions: {
         input: {
           index: resolve(__dirname, 'src/main/shell/index.ts'),
-          kos: resolve(__dirname, 'src/main/cli/kos.ts')
+          kos: resolve(__dirname, 'src/main/cli/kos.ts'),
+          // The embedded llama.cpp engine runs in a worker thread started from this file.
+          'llama-worker': resolve(__dirname, 'src/main/models/embedded/llama-worker.ts')
         }
       }
     }

@@ -156,7 +156,7 @@ export function startCore(options: CoreOptions): CoreStart {
 
   // Models: nodes, router and embedder (plugged into tasks and knowledge at integration), the
   // supervisor of the model servers, and the aggregate health the tray shows.
-  const models = createModelsCapability({ config, db, events, log })
+  const models = createModelsCapability({ config, db, events, log, embedded: { modelsDir: join(dataDir.path, 'models'), workerFile: join(__dirname, 'llama-worker.js') } })
   stoppable.push(models)
   const supervisor = createSupervisor({
     specs: modelServerSpecs({ config, env: options.platform.env, logsDir: join(dataDir.path, 'logs'), home: options.platform.home }),

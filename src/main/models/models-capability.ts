@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import { Worker } from 'node:worker_threads'
 import type { ModelsOverview } from '../../shared/contract/models-contract'
 import { RpcFailure, rpcError } from '../../shared/contract/rpc-error'
 import type { ConfigService } from '../config/config-service'
@@ -11,7 +12,8 @@ import type { Capability } from '../rpc/handler-types'
 import { createModelStats } from './model-stats'
 import { createModelStore } from './model-store'
 import { modelsOverview } from './models-overview'
-import { createNodeRegistry, type NodeRegistry, type ProviderFactory } from './node-registry'
+import { createEmbeddedProvider } from './embedded/embedded-provider'
+import { createNodeRegistry, defaultProviderFactory, type NodeRegistry, type ProviderFactory } from './node-registry'
 import { createPullManager } from './pull-manager'
 import { RouteError } from './route-error'
 import { createRouter, type Router } from './router'
@@ -33,10 +35,19 @@ export function createModelsCapability(deps: {
   events: EventBus
   log: Logger
   providerFactory?: ProviderFactory
+  /** GGUF files for the embedded engine, and the built worker file that runs it. */
+  embedded?: { modelsDir: string; workerFile: string }
 }): ModelsCapability {
   const { config, events, log } = deps
   const store = createModelStore(deps.db)
-  const registry = createNodeRegistry({ config, store, ...(deps.providerFactory ? { providerFactory: deps.providerFactory } : {}) })
+  const embeddedSetup = deps.embedded
+  let embeddedProvider: ReturnType<typeof createEmbeddedProvider> | null = null
+  const factory: ProviderFactory = (kind, url) => {
+    if (kind !== 'embedded' || !embeddedSetup) return (deps.providerFactory ?? defaultProviderFactory)(kind, url)
+    embeddedProvider ??= createEmbeddedProvider({ modelsDir: embeddedSetup.modelsDir, startWorker: () => new Worker(embeddedSetup.workerFile) })
+    return embeddedProvider
+  }
+  const registry = createNodeRegistry({ config, store, providerFactory: factory, ...(embeddedSetup ? { embeddedModelsDir: embeddedSetup.modelsDir } : {}) })
   const stats = createModelStats()
   const preferences = (): ReadonlyMap<string, string> => store.preferences()
   const router = createRouter({ registry, stats, config, preferences })
@@ -141,6 +152,7 @@ export function createModelsCapability(deps: {
       pulls.stop()
       for (const c of chats) c.abort()
       chats.clear()
+      return embeddedProvider?.close()
     }
   }
 }

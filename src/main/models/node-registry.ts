@@ -60,6 +60,8 @@ export function createNodeRegistry(deps: {
   config: Pick<ConfigService, 'get' | 'onChange'>
   store: ModelStore
   providerFactory?: ProviderFactory
+  /** The data dir's models folder, offered as the embedded node while embedded.enabled is on. */
+  embeddedModelsDir?: string
   now?: () => number
 }): NodeRegistry {
   const { config, store } = deps
@@ -85,7 +87,11 @@ export function createNodeRegistry(deps: {
       { id: 'ollama-local', kind: 'ollama', url: config.get('ollama.apiUrl'), label: 'Ollama on this Mac', source: 'settings' },
       { id: 'mlx-local', kind: 'openai', url: config.get('mlx.apiUrl'), label: 'MLX on this Mac', source: 'settings' }
     ]
-    return [...fromSettings, ...userNodes]
+    const embedded: NodeDescriptor[] =
+      deps.embeddedModelsDir && config.get('embedded.enabled')
+        ? [{ id: 'embedded', kind: 'embedded', url: deps.embeddedModelsDir, label: 'Embedded llama.cpp', source: 'settings' }]
+        : []
+    return [...fromSettings, ...embedded, ...userNodes]
   }
 
   function provider(id: string): ModelProvider | undefined {

@@ -31,7 +31,7 @@ describe('embedded llama.cpp provider', () => {
     const pieces: string[] = []
     for await (const piece of provider.chat({ model: 'tiny', messages: [{ role: 'user', content: 'hello there' }], signal })) pieces.push(piece)
     expect(pieces.length).toBeGreaterThan(0)
-    expect((await provider.loadedModels(signal)).map((m) => m.name)).toEqual(['tiny'])
+    expect((await provider.loadedModels(signal))?.map((m) => m.name)).toEqual(['tiny'])
 
     const [a, b, a2] = await provider.embed('tiny', ['alpha beta', 'gamma', 'alpha beta'], signal)
     expect(a).toHaveLength(64)

@@ -1,4 +1,4 @@
-import { readdirSync, statSync } from 'node:fs'
+import { mkdirSync, readdirSync, statSync } from 'node:fs'
 import { freemem } from 'node:os'
 import { basename, join } from 'node:path'
 import type { Worker } from 'node:worker_threads'
@@ -81,9 +81,10 @@ export function createEmbeddedProvider(options: EmbeddedOptions): ModelProvider 
   function models(): ModelInfo[] {
     let names: string[]
     try {
+      mkdirSync(options.modelsDir, { recursive: true })
       names = readdirSync(options.modelsDir).filter((f) => f.toLowerCase().endsWith('.gguf'))
-    } catch {
-      throw new ProviderError('connection', `The embedded models folder ${options.modelsDir} does not exist. Create it and put .gguf files in it.`)
+    } catch (error) {
+      throw new ProviderError('connection', `The embedded models folder ${options.modelsDir} cannot be read (${error instanceof Error ? error.message : String(error)}). Check its permissions.`)
     }
     return names.sort().map((name) => ({ name: basename(name, '.gguf'), sizeBytes: statSync(join(options.modelsDir, name)).size }))
   }
