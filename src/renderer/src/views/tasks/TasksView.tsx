@@ -204,7 +204,7 @@ function ConcurrencyPanel({ engine }: { engine: EngineState | null }): ReactNode
       <p className="muted">{engine.processorConnected ? `State: ${engine.state}. ` : 'No model backend connected. '}Last decision: {c.reason}</p>
       <dl className="facts">
         <dt>CPU load</dt>
-        <dd>{(c.cpuLoad * 100).toFixed(0)}% per core</dd>
+        <dd>{c.cpuLoad.toFixed(2)} per core (1.00 = every core busy)</dd>
         <dt>Free memory</dt>
         <dd>{(c.freeMemoryRatio * 100).toFixed(0)}%</dd>
         <dt>Active requests</dt>
