@@ -1,4 +1,5 @@
 import { resolve } from 'node:path'
+import { simulateMakespan } from './queue-makespan'
 import { measureThroughput, type ThroughputResult } from './queue-throughput'
 
 const repoRoot = resolve(__dirname, '..')
@@ -16,10 +17,25 @@ async function main(): Promise<void> {
   for (const r of results) {
     out(`${r.synchronous.padEnd(11)}  ${String(r.concurrency).padStart(11)}  ${r.tasksPerSec.toFixed(0).padStart(8)}  ${r.p99ClaimMs.toFixed(2).padStart(12)}  ${String(r.eventRows).padStart(10)}  ${r.seconds.toFixed(2).padStart(7)}`)
   }
+  const schedules = [simulateMakespan('grouped'), simulateMakespan('fifo')]
+  out('')
+  out('Scheduling: 3 simulated backends × 2 models each, 2 slots per backend, model switch costs 20 units')
+  out('scheduler  tasks  makespan  lower bound  ratio  model loads')
+  for (const m of schedules) {
+    out(`${m.scheduler.padEnd(9)}  ${String(m.tasks).padStart(5)}  ${String(m.makespan).padStart(8)}  ${m.lowerBound.toFixed(1).padStart(11)}  ${m.ratio.toFixed(3).padStart(5)}  ${String(m.loads).padStart(11)}`)
+  }
   if (json) {
     const full = results.filter((r) => r.synchronous === 'FULL')
     const pick = (f: (r: ThroughputResult) => number) => Object.fromEntries(full.map((r) => [String(r.concurrency), Number(f(r).toFixed(2))]))
-    out(JSON.stringify({ tasksPerSec: pick((r) => r.tasksPerSec), p99ClaimMs: pick((r) => r.p99ClaimMs) }))
+    const normal = results.filter((r) => r.synchronous === 'NORMAL')
+    out(
+      JSON.stringify({
+        tasksPerSec: pick((r) => r.tasksPerSec),
+        p99ClaimMs: pick((r) => r.p99ClaimMs),
+        makespanRatio: Number((schedules[0]?.ratio ?? 0).toFixed(4)),
+        synchronousNormalTasksPerSec: Object.fromEntries(normal.map((r) => [String(r.concurrency), Number(r.tasksPerSec.toFixed(2))]))
+      })
+    )
   }
 }
 
