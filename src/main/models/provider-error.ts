@@ -50,7 +50,9 @@ export function toProviderError(error: unknown, signal: AbortSignal, where: stri
   const message = error instanceof Error ? error.message : String(error)
   if (code && CONNECTION_CODES.has(code)) return new ProviderError('connection', `${where} is unreachable (${code})`)
   if (/fetch failed|socket hang up|other side closed|terminated/i.test(message) && !/runner/i.test(message)) {
-    return new ProviderError('connection', `${where}: the connection failed (${code ?? message})`)
+    const cause = (error as { cause?: unknown }).cause
+    const detail = code ?? (cause instanceof Error ? cause.message : message)
+    return new ProviderError('connection', `${where}: the connection failed (${detail})`)
   }
   return new ProviderError(classifyBackendMessage(message, null), `${where}: ${message}`)
 }
