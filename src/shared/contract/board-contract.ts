@@ -92,7 +92,7 @@ export const BOARD_CALLS = {
   'board.consult': call({
     scope: 'write',
     summary: 'Put a question to the board directly; resolves when the chair has decided or the board timed out.',
-    input: z.strictObject({ question: z.string().trim().min(10, 'A question for the board needs at least 10 characters.').max(4000) }),
+    input: z.strictObject({ question: z.string().trim().min(10, 'A question for the board needs at least 10 characters').max(4000) }),
     output: BoardDecisionSchema
   })
 } as const

@@ -19,14 +19,14 @@ export const ExpertSchema = z.strictObject({
 })
 export type Expert = z.infer<typeof ExpertSchema>
 
-const Name = z.string().trim().min(1, 'A name cannot be empty.').max(60)
+const Name = z.string().trim().min(1, 'A name cannot be empty').max(60)
 export const ExpertUpdateInputSchema = z.strictObject({
   id: Id,
   name: Name.optional(),
-  role: z.string().trim().min(1, 'A role cannot be empty.').max(120).optional(),
-  domains: z.array(z.string().trim().toLowerCase().min(1).max(40)).min(1, 'An expert needs at least one domain.').max(20).optional(),
-  systemPrompt: z.string().trim().min(20, 'A system prompt needs at least 20 characters: say who the expert is and how they answer.').max(20_000).optional(),
-  modelCategory: z.string().trim().toLowerCase().regex(/^[a-z][a-z0-9_-]{0,39}$/, 'A model category is one lowercase word, e.g. "coding".').optional()
+  role: z.string().trim().min(1, 'A role cannot be empty').max(120).optional(),
+  domains: z.array(z.string().trim().toLowerCase().min(1).max(40)).min(1, 'An expert needs at least one domain').max(20).optional(),
+  systemPrompt: z.string().trim().min(20, 'A system prompt needs at least 20 characters: say who the expert is and how they answer').max(20_000).optional(),
+  modelCategory: z.string().trim().toLowerCase().regex(/^[a-z][a-z0-9_-]{0,39}$/, 'A model category is one lowercase word, e.g. "coding"').optional()
 })
 
 export const CHAT_ROUTES = ['cache', 'simple', 'execution', 'complex', 'strategic'] as const
@@ -91,12 +91,12 @@ export const ChatSessionSchema = z.strictObject({
 })
 export type ChatSession = z.infer<typeof ChatSessionSchema>
 
-const Title = z.string().trim().min(1, 'A session title cannot be empty.').max(120)
+const Title = z.string().trim().min(1, 'A session title cannot be empty').max(120)
 
 export const ChatSendInputSchema = z.strictObject({
   /** Omitted: a new session titled after the message. */
   sessionId: Id.optional(),
-  text: z.string().trim().min(1, 'A message cannot be empty.').max(50_000),
+  text: z.string().trim().min(1, 'A message cannot be empty').max(50_000),
   priority: z.enum(['normal', 'high']).default('normal')
 })
 

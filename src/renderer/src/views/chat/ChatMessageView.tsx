@@ -37,7 +37,7 @@ export function ChatMessageView({ message }: { message: ChatMessage }): ReactNod
   const streaming = message.status === 'streaming'
   const current = steps.at(-1)
   return (
-    <article className={`chat-msg assistant status-${message.status}`} aria-label={`Answer by ${message.expertName ?? 'the assistant'}`} aria-busy={streaming} data-message={message.id}>
+    <article className={`chat-msg assistant status-${message.status}`} aria-label={`Answer by ${message.expertName ?? 'Assistant'}`} aria-busy={streaming} data-message={message.id}>
       <header className="chat-msg-head">
         <strong>{message.expertName ?? 'Assistant'}</strong>
         {message.route && <span className="badge">{ROUTE_LABEL[message.route]}</span>}

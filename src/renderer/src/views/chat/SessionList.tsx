@@ -58,6 +58,7 @@ function SessionRow({ session, current, onSelect }: { session: ChatSession; curr
         <div className="chat-session-edit">
           <input aria-label="Session title" value={title} onChange={(e) => setTitle(e.target.value)} onKeyDown={onKey} autoFocus />
           <button type="button" onClick={() => void save()}>Save</button>
+          <button type="button" className="secondary" onClick={() => (setTitle(session.title), setEditing(false), setRefusal(null))}>Cancel</button>
           {refusal && <p className="field-error" role="alert">{refusal}</p>}
         </div>
       ) : (

@@ -1,0 +1,26 @@
+import { expect, test } from '../support/headless-host'
+
+test.describe('Board view without a model backend', () => {
+  test('shows an honest empty state, and asking the board says why it cannot meet', async ({ page, host }) => {
+    await page.goto(`${host.url}#/board`)
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Board')
+    await expect(page.getByRole('region', { name: 'No board decisions' })).toContainText('No model backend is connected, so the board cannot meet yet.')
+
+    await page.getByRole('textbox', { name: /Ask the board/ }).fill('Should we invest in a second GPU server?')
+    await page.getByRole('button', { name: 'Ask' }).click()
+    await expect(page.getByRole('alert')).toHaveText(
+      'The board could not decide: no model backend is connected, so the board cannot meet. Connect a model server (Ollama or MLX) in the Models view, then ask again.'
+    )
+    await page.getByRole('combobox', { name: 'Source' }).selectOption('manual')
+    await expect(page.getByText('No decision matches these filters.')).toBeVisible()
+  })
+
+  test('lists no decision over the API either, and refuses an unknown one by name', async ({ host, request }) => {
+    const headers = { Authorization: `Bearer ${host.fullToken}` }
+    const list = await request.post(`${host.origin}/api/call/board.decisions.list`, { headers, data: {} })
+    expect(await list.json()).toEqual({ ok: true, value: { decisions: [] } })
+    const missing = await request.post(`${host.origin}/api/call/board.decisions.get`, { headers, data: { id: 'nope' } })
+    expect(missing.status()).toBe(404)
+    expect(await missing.json()).toMatchObject({ ok: false, error: { code: 'not_found', message: expect.stringContaining('There is no board decision with id "nope"') } })
+  })
+})
