@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { chunkText } from './chunker'
+import { chunkText, chunkTextYielding } from './chunker'
 import { estimateTokens } from './token-estimate'
 
 const options = { maxTokens: 20, overlapTokens: 2 }
@@ -80,5 +80,27 @@ describe('chunkText', () => {
       ),
       { numRuns: 400 }
     )
+  })
+})
+
+describe('chunkTextYielding', () => {
+  it('chunks a big text section by section, keeping offsets, limits and every word', async () => {
+    const paragraph = 'Резервное копирование базы выполняется каждую ночь. Backups run nightly. 😀\n\n'
+    const text = paragraph.repeat(400)
+    const chunks = await chunkTextYielding(text, { maxTokens: 50, overlapTokens: 5 }, 3000)
+    expect(chunks.map((c) => c.ordinal)).toEqual(chunks.map((_, i) => i))
+    for (const chunk of chunks) {
+      expect(chunk.text).toBe(text.slice(chunk.start, chunk.end))
+      expect(chunk.tokens).toBeLessThanOrEqual(50)
+    }
+    const words = (s: string): number => s.match(/[\p{L}\p{N}]+/gu)?.length ?? 0
+    const covered = chunks.reduce((sum, c, i) => sum + words(text.slice(i === 0 ? c.start : Math.max(c.start, chunks[i - 1]!.end), c.end)), 0)
+    expect(covered).toBe(words(text))
+  })
+
+  it('splits a section in a line without spaces between code points, not inside a surrogate pair', async () => {
+    const text = '😀'.repeat(5000)
+    const chunks = await chunkTextYielding(text, { maxTokens: 100, overlapTokens: 0 }, 1001)
+    expect(chunks.map((c) => c.text).join('')).toBe(text)
   })
 })

@@ -22,8 +22,7 @@ interface Piece {
   readonly paragraphEnd: boolean
 }
 
-const PIECE = /[a-zA-Z]+|\p{L}+|\p{N}+|[^\s\p{L}\p{N}]/gu
-const BLANK_LINE_AHEAD = /^[^\S\n]*\r?\n[^\S\n]*\r?\n/
+const PIECE = /([a-zA-Z]+)|(\p{L}+)|(\p{N}+)|[^\s\p{L}\p{N}]/gu
 
 /**
  * Cuts text into chunks of at most maxTokens estimated tokens, each starting
@@ -66,16 +65,35 @@ function piecesOf(text: string, maxTokens: number): Piece[] {
   const pieces: Piece[] = []
   for (const match of text.matchAll(PIECE)) {
     const start = match.index
-    const word = match[0]
-    const paragraphEnd = BLANK_LINE_AHEAD.test(text.slice(start + word.length, start + word.length + 64))
-    const tokens = tokensOfPiece(word)
-    if (tokens <= maxTokens) {
-      pieces.push({ start, end: start + word.length, tokens, paragraphEnd })
-      continue
-    }
-    pieces.push(...splitLongWord(word, start, maxTokens, paragraphEnd))
+    const end = start + match[0].length
+    // Which alternative matched decides the estimate without re-reading the word (see token-estimate.ts).
+    const tokens = match[1] ? Math.ceil(match[1].length / 4) : match[2] ? Math.ceil(codePoints(match[2]) / 2.5) : match[3] ? Math.ceil(codePoints(match[3]) / 3) : 1
+    const paragraphEnd = blankLineAt(text, end)
+    if (tokens <= maxTokens) pieces.push({ start, end, tokens, paragraphEnd })
+    else pieces.push(...splitLongWord(match[0], start, maxTokens, paragraphEnd))
   }
   return pieces
+}
+
+/** Whether a blank line (two newlines, maybe with spaces or tabs) starts at this offset. */
+function blankLineAt(text: string, at: number): boolean {
+  let newlines = 0
+  for (let i = at; i < text.length; i++) {
+    const code = text.charCodeAt(i)
+    if (code === 10) {
+      if (++newlines === 2) return true
+    } else if (code !== 32 && code !== 9 && code !== 13) return false
+  }
+  return false
+}
+
+function codePoints(text: string): number {
+  let count = text.length
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i)
+    if (code >= 0xdc00 && code <= 0xdfff) count--
+  }
+  return count
 }
 
 /** Splits one over-long word into pieces of at most maxTokens, by code point. */
@@ -117,4 +135,33 @@ function overlapStart(pieces: readonly Piece[], first: number, last: number, ove
     carried += pieces[next]!.tokens
   }
   return next
+}
+
+/** Text longer than this is chunked a section at a time, letting the event loop run between sections. */
+export const SECTION_CHARS = 200_000
+
+/**
+ * chunkText for big inputs (a 20 MB log, a book): sections of about
+ * SECTION_CHARS, cut at a blank line where there is one, are chunked one by
+ * one with the event loop let go in between, so calls and events keep
+ * flowing. Chunks never straddle two sections; only there is the overlap lost.
+ */
+export async function chunkTextYielding(text: string, options: ChunkOptions, sectionChars: number = SECTION_CHARS): Promise<Chunk[]> {
+  if (text.length <= sectionChars) return chunkText(text, options)
+  const chunks: Chunk[] = []
+  let from = 0
+  while (from < text.length) {
+    let to = Math.min(text.length, from + sectionChars)
+    if (to < text.length) {
+      const blank = text.lastIndexOf('\n\n', to)
+      const space = text.lastIndexOf(' ', to)
+      if (blank > from + sectionChars / 2) to = blank
+      else if (space > from + sectionChars / 2) to = space
+      else if (text.charCodeAt(to) >= 0xdc00 && text.charCodeAt(to) <= 0xdfff) to--
+    }
+    for (const chunk of chunkText(text.slice(from, to), options)) chunks.push({ ...chunk, ordinal: chunks.length, start: chunk.start + from, end: chunk.end + from })
+    from = to
+    await new Promise<void>((resolve) => setImmediate(resolve))
+  }
+  return chunks
 }

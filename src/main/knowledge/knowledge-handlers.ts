@@ -20,12 +20,11 @@ export function knowledgeHandlers(service: KnowledgeService): HandlersFor<'knowl
       }
     },
     'knowledge.context': (input) => guardAsync(() => service.context(input)),
-    'knowledge.addText': (input, ctx) =>
-      guard(() => {
-        const node = service.addText(input)
-        ctx.log.info('knowledge node added', { node_id: node.id, chunks: node.chunkCount })
-        return node
-      }),
+    'knowledge.addText': async (input, ctx) => {
+      const node = await guardAsync(() => service.addText(input))
+      ctx.log.info('knowledge node added', { node_id: node.id, chunks: node.chunkCount })
+      return node
+    },
     'knowledge.importFolder': async (input, ctx) => {
       const report = await guardAsync(() => service.importFolder(input))
       ctx.log.info('knowledge import finished', { root: report.root, added: report.added, updated: report.updated, unchanged: report.unchanged, skipped: report.skipped.length })

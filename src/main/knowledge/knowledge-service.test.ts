@@ -126,7 +126,7 @@ describe('full-text search', () => {
 describe('documents', () => {
   it('adds text, reads it back and deletes it with its chunks and index entries', async () => {
     const { knowledge, db } = kit()
-    const node = knowledge.service.addText({ title: 'Zebra facts', content: 'Zebras sleep standing up.\u0000', domain: 'zoo' })
+    const node = await knowledge.service.addText({ title: 'Zebra facts', content: 'Zebras sleep standing up.\u0000', domain: 'zoo' })
     expect(knowledge.service.get(node.id)).toMatchObject({ title: 'Zebra facts', content: 'Zebras sleep standing up.', domain: 'zoo', chunkCount: 1, usageCount: 0 })
     expect(node.id).toMatch(/^[0-9a-f-]{36}$/)
     expect(node.createdAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/)
@@ -137,9 +137,9 @@ describe('documents', () => {
     expect((await knowledge.service.search({ query: 'zebras' })).hits).toEqual([])
   })
 
-  it('refuses a document of whitespace only', () => {
+  it('refuses a document of whitespace only', async () => {
     const { knowledge } = kit()
-    expect(() => knowledge.service.addText({ title: 'Blank', content: ' \n\t ' })).toThrow('The document "Blank" holds only whitespace')
+    await expect(knowledge.service.addText({ title: 'Blank', content: ' \n\t ' })).rejects.toThrow('The document "Blank" holds only whitespace')
     expect(knowledge.service.stats().nodes).toBe(0)
   })
 })

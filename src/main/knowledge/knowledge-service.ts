@@ -6,7 +6,7 @@ import type { EmbeddingStatus, ImportProgress, ImportReport, KnowledgeStats, Rag
 import type { ConfigService } from '../config/config-service'
 import type { Db } from '../db/database'
 import type { Embedder } from '../ports/embedder'
-import { chunkText } from './chunker'
+import { chunkTextYielding } from './chunker'
 import type { EmbeddingWorker } from './embedding-worker'
 import { listFolder, readTextFile, titleOf, type FolderEntry } from './folder-source'
 import { hybridSearch, type SearchResult, type VectorSide } from './hybrid-search'
@@ -24,7 +24,7 @@ export interface SearchInput extends NodeFilter {
 }
 
 export interface KnowledgeService {
-  addText(input: { title: string; content: string; domain?: string | undefined; source?: string | undefined }): NodeSummary
+  addText(input: { title: string; content: string; domain?: string | undefined; source?: string | undefined }): Promise<NodeSummary>
   importFolder(input: { path: string; domain?: string | undefined }): Promise<ImportReport>
   get(id: string): StoredNode
   list(input: NodeFilter & { limit: number; offset: number }): { nodes: NodeSummary[]; total: number }
@@ -62,9 +62,9 @@ export function createKnowledgeService(deps: KnowledgeServiceDeps): KnowledgeSer
   const contexts = createTtlCache<RagContext>({ ttlSec: () => config.get('rag.cacheTtlSec'), maxEntries: 256 })
   let importing: string | null = null
 
-  const chunksOf = (text: string): { text: string; tokens: number }[] => {
+  const chunksOf = (text: string): Promise<{ text: string; tokens: number }[]> => {
     const maxTokens = config.get('knowledge.chunkTokens')
-    return chunkText(text, { maxTokens, overlapTokens: Math.floor((maxTokens * config.get('knowledge.chunkOverlapPercent')) / 100) })
+    return chunkTextYielding(text, { maxTokens, overlapTokens: Math.floor((maxTokens * config.get('knowledge.chunkOverlapPercent')) / 100) })
   }
 
   const changed = (): void => {
@@ -77,9 +77,9 @@ export function createKnowledgeService(deps: KnowledgeServiceDeps): KnowledgeSer
 
   const service: KnowledgeService = {
     responses: deps.responses,
-    addText(input) {
+    async addText(input) {
       const content = cleanText(input.content)
-      const chunks = chunksOf(content)
+      const chunks = await chunksOf(content)
       if (chunks.length === 0) throw new KnowledgeError('invalid_input', `The document "${input.title}" holds only whitespace; give it some text.`)
       const node = store.insert({ title: cleanText(input.title).trim(), content, domain: input.domain ?? null, source: input.source ?? null }, chunks)
       changed()
@@ -209,7 +209,7 @@ export function createKnowledgeService(deps: KnowledgeServiceDeps): KnowledgeSer
         continue
       }
       const content = cleanText(read.text)
-      const chunks = chunksOf(content)
+      const chunks = await chunksOf(content)
       if (chunks.length === 0) {
         report.skipped.push({ path: file.path, reason: 'empty' })
         continue

@@ -24,8 +24,8 @@ const long = (word: string, n: number): string => Array.from({ length: n }, (_, 
 describe('RAG context', () => {
   it('quotes the best hit in full when short, the others as excerpts of RAG_SNIPPET_CHARS, headed for citing', async () => {
     const k = kit({ config: testConfig({ 'rag.snippetChars': 80 }) })
-    k.knowledge.service.addText({ title: 'Short answer', content: 'Retention of backups: three weeks on the external disk.', source: '/notes/backup.md' })
-    k.knowledge.service.addText({ title: 'Long note', content: `backups ${long('retention detail', 200)}` })
+    await k.knowledge.service.addText({ title: 'Short answer', content: 'Retention of backups: three weeks on the external disk.', source: '/notes/backup.md' })
+    await k.knowledge.service.addText({ title: 'Long note', content: `backups ${long('retention detail', 200)}` })
     const context = await k.knowledge.service.context({ query: 'backups retention' })
     expect(context.sources.map((s) => [s.title, s.full])).toEqual([
       ['Short answer', true],
@@ -38,7 +38,7 @@ describe('RAG context', () => {
 
   it('quotes a best hit longer than RAG_TOP1_FULL_MAX_CHARS as an excerpt', async () => {
     const k = kit({ config: testConfig({ 'rag.top1FullMaxChars': 100, 'rag.snippetChars': 60 }) })
-    k.knowledge.service.addText({ title: 'Big', content: `zebra ${long('stripes', 100)}` })
+    await k.knowledge.service.addText({ title: 'Big', content: `zebra ${long('stripes', 100)}` })
     const context = await k.knowledge.service.context({ query: 'zebra' })
     expect(context.sources).toEqual([expect.objectContaining({ title: 'Big', full: false })])
     expect(context.sources[0]!.chars).toBeLessThanOrEqual(61)
@@ -46,7 +46,7 @@ describe('RAG context', () => {
 
   it('stays within the token budget however many hits there are', async () => {
     const k = kit({ config: testConfig({ 'rag.budgetTokens': 150, 'rag.snippetChars': 400, 'knowledge.topK': 20 }) })
-    for (let i = 0; i < 20; i++) k.knowledge.service.addText({ title: `Note ${i}`, content: `kiwi ${long('fruit fact', 30)}` })
+    for (let i = 0; i < 20; i++) await k.knowledge.service.addText({ title: `Note ${i}`, content: `kiwi ${long('fruit fact', 30)}` })
     const context = await k.knowledge.service.context({ query: 'kiwi' })
     expect(context.tokens).toBeLessThanOrEqual(150)
     expect(estimateTokens(context.text)).toBeLessThanOrEqual(150)
@@ -57,7 +57,7 @@ describe('RAG context', () => {
   it('embeds the query once per request, and serves the same question from the cache until it expires or the base changes', async () => {
     const embedder = conceptEmbedder()
     const k = kit({ embedder, config: testConfig({ 'knowledge.minSimilarity': 0.2 }) })
-    k.knowledge.service.addText({ title: 'Garage', content: 'The garage keeps the old car.' })
+    await k.knowledge.service.addText({ title: 'Garage', content: 'The garage keeps the old car.' })
     await k.knowledge.worker!.idle()
     const queryCalls = (): number => embedder.calls.filter((c) => c.length === 1 && c[0]!.includes('automobile')).length
 
@@ -69,14 +69,14 @@ describe('RAG context', () => {
     expect(second).toMatchObject({ cached: true, text: first.text })
     expect(queryCalls()).toBe(1)
 
-    k.knowledge.service.addText({ title: 'Parking', content: 'Park the car by the gate.' })
+    await k.knowledge.service.addText({ title: 'Parking', content: 'Park the car by the gate.' })
     expect((await k.knowledge.service.context({ query: 'Where is the automobile?' })).cached).toBe(false)
     expect(queryCalls()).toBe(2)
   })
 
   it('does not cache when RAG_CACHE_TTL_SEC is 0, and counts each use of a document', async () => {
     const k = kit({ config: testConfig({ 'rag.cacheTtlSec': 0 }) })
-    const node = k.knowledge.service.addText({ title: 'Fig', content: 'Figs ripen in August.' })
+    const node = await k.knowledge.service.addText({ title: 'Fig', content: 'Figs ripen in August.' })
     await k.knowledge.service.context({ query: 'figs' })
     expect((await k.knowledge.service.context({ query: 'figs' })).cached).toBe(false)
     expect(k.knowledge.service.get(node.id).usageCount).toBe(2)
@@ -84,7 +84,7 @@ describe('RAG context', () => {
 
   it('serves the chat pipeline through its port: context, cached answers', async () => {
     const k = kit()
-    k.knowledge.service.addText({ title: 'Fig', content: 'Figs ripen in August.' })
+    await k.knowledge.service.addText({ title: 'Fig', content: 'Figs ripen in August.' })
     const port = knowledgeContextPort(k.knowledge.service)
     expect(await port.contextFor('When do figs ripen?')).toEqual({ text: '[1] Fig\nFigs ripen in August.', sources: [{ nodeId: expect.any(String), title: 'Fig' }] })
     expect(port.cachedAnswer('When do figs ripen?')).toBeNull()

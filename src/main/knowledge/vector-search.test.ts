@@ -33,7 +33,7 @@ describe('search by meaning', () => {
   it('embeds documents in the background in batches, with progress, and finds one that shares no word with the query', async () => {
     const embedder = conceptEmbedder()
     const k = kit({ embedder, config: testConfig({ 'knowledge.embedBatchSize': 2, 'knowledge.minSimilarity': 0.2 }) })
-    for (const doc of DOCS) k.knowledge.service.addText(doc)
+    for (const doc of DOCS) await k.knowledge.service.addText(doc)
     await embedded(k)
     expect(embedder.calls.filter((c) => c.length > 1 || DOCS.some((d) => d.content === c[0])).map((c) => c.length)).toEqual([2, 1])
     expect(k.knowledge.service.stats()).toMatchObject({ chunks: 3, embeddedChunks: 3, embeddedPercent: 100, collection: { modelId: 'test:concepts', dimension: 64 }, embedding: { state: 'idle' } })
@@ -47,9 +47,9 @@ describe('search by meaning', () => {
   it('fuses both sides: a document found by words and by meaning outranks one found by either alone', async () => {
     const embedder = conceptEmbedder()
     const k = kit({ embedder, config: testConfig({ 'knowledge.minSimilarity': 0.1 }) })
-    k.knowledge.service.addText({ title: 'Words only', content: 'backup rotation policy: backup tapes and backup logs' })
-    k.knowledge.service.addText({ title: 'Both', content: 'backup snapshot nightly' })
-    k.knowledge.service.addText({ title: 'Meaning only', content: 'snapshot snapshot copy' })
+    await k.knowledge.service.addText({ title: 'Words only', content: 'backup rotation policy: backup tapes and backup logs' })
+    await k.knowledge.service.addText({ title: 'Both', content: 'backup snapshot nightly' })
+    await k.knowledge.service.addText({ title: 'Meaning only', content: 'snapshot snapshot copy' })
     await embedded(k)
     const result = await k.knowledge.service.search({ query: 'backup nightly' })
     expect(result.hits[0]).toMatchObject({ node: { title: 'Both' }, lexical: { rank: expect.any(Number) }, vector: { rank: expect.any(Number) } })
@@ -60,8 +60,8 @@ describe('search by meaning', () => {
   it('forgets a deleted document’s vectors with it, and never returns it by meaning', async () => {
     const embedder = conceptEmbedder()
     const k = kit({ embedder, config: testConfig({ 'knowledge.minSimilarity': 0.2 }) })
-    const garage = k.knowledge.service.addText(DOCS[0]!)
-    k.knowledge.service.addText({ title: 'Parking', content: 'Park the car by the gate.' })
+    const garage = await k.knowledge.service.addText(DOCS[0]!)
+    await k.knowledge.service.addText({ title: 'Parking', content: 'Park the car by the gate.' })
     await embedded(k)
     expect((await k.knowledge.service.search({ query: 'automobile' })).hits.map((h) => h.node.title).sort()).toEqual(['Garage', 'Parking'])
     k.knowledge.service.delete(garage.id)
@@ -72,7 +72,7 @@ describe('search by meaning', () => {
   it('drops vector hits below the minimum similarity', async () => {
     const embedder = conceptEmbedder()
     const k = kit({ embedder, config: testConfig({ 'knowledge.minSimilarity': 0.99 }) })
-    for (const doc of DOCS) k.knowledge.service.addText(doc)
+    for (const doc of DOCS) await k.knowledge.service.addText(doc)
     await embedded(k)
     expect((await k.knowledge.service.search({ query: 'automobile' })).hits).toEqual([])
   })
@@ -81,7 +81,7 @@ describe('search by meaning', () => {
     const embedder = conceptEmbedder()
     embedder.available = false
     const k = kit({ embedder, config: testConfig({ 'knowledge.minSimilarity': 0.2 }) })
-    k.knowledge.service.addText(DOCS[0]!)
+    await k.knowledge.service.addText(DOCS[0]!)
     await embedded(k)
     expect(k.knowledge.service.stats().embedding).toEqual({ state: 'waiting', reason: 'the test turned the model off' })
     expect((await k.knowledge.service.search({ query: 'garage' })).hits[0]?.node.title).toBe('Garage')
@@ -92,9 +92,9 @@ describe('search by meaning', () => {
 })
 
 describe('dimension safety', () => {
-  it('refuses a vector whose length differs from the collection’s, with a message naming both', () => {
+  it('refuses a vector whose length differs from the collection’s, with a message naming both', async () => {
     const k = kit()
-    const node = k.knowledge.service.addText(DOCS[0]!)
+    const node = await k.knowledge.service.addText(DOCS[0]!)
     const index = createVectorIndex(k.db)
     const collection = index.createActive({ id: 'ollama:nomic-embed-text', dimension: 768 })
     const chunkId = (k.db.prepare('SELECT id FROM knowledge_chunks WHERE node_id = ?').get(node.id) as { id: number }).id
@@ -116,7 +116,7 @@ describe('dimension safety', () => {
   it('when the model changes, searches by full text and offers a re-embed; the re-embed swaps collections only when complete', async () => {
     const embedder = conceptEmbedder({ id: 'small', dimension: 32 })
     const k = kit({ embedder, config: testConfig({ 'knowledge.minSimilarity': 0.2, 'knowledge.embedBatchSize': 1 }) })
-    for (const doc of DOCS) k.knowledge.service.addText(doc)
+    for (const doc of DOCS) await k.knowledge.service.addText(doc)
     await embedded(k)
     expect(k.knowledge.service.stats().collection).toMatchObject({ modelId: 'small', dimension: 32 })
 
@@ -145,7 +145,7 @@ describe('dimension safety', () => {
     const dir = tempDir()
     const embedder = conceptEmbedder({ id: 'small', dimension: 32 })
     const first = kit({ embedder, config: testConfig({ 'knowledge.embedBatchSize': 1 }) }, dir)
-    for (const doc of DOCS) first.knowledge.service.addText(doc)
+    for (const doc of DOCS) await first.knowledge.service.addText(doc)
     await embedded(first)
     embedder.model = { id: 'large', dimension: 48 }
     let release!: () => void
@@ -173,7 +173,7 @@ describe('dimension safety', () => {
     const k = kit({ embedder })
     const realEmbed = embedder.embed.bind(embedder)
     embedder.embed = async (texts) => (await realEmbed(texts)).map(() => embedText('x', 16))
-    k.knowledge.service.addText(DOCS[0]!)
+    await k.knowledge.service.addText(DOCS[0]!)
     await embedded(k)
     expect(k.knowledge.service.stats()).toMatchObject({
       embeddedChunks: 0,
