@@ -1,0 +1,104 @@
+import Database from 'better-sqlite3'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import type { EventFrame } from '../../shared/contract/wire'
+import { createConfigService } from '../config/config-service'
+import { loadConfig } from '../config/load-config'
+import { createEventBus } from '../events/event-bus'
+import { createDispatcher } from '../rpc/dispatcher'
+import { memoryLogger } from '../test-support/memory-logger'
+import { useTempDirs } from '../test-support/temp-dir'
+import { createModelsCapability, type ModelsCapability } from './models-capability'
+import type { FakeHttp } from './testing/fake-http'
+import { startFakeOllama } from './testing/fake-ollama-server'
+
+const tempDir = useTempDirs()
+const cleanup: (() => Promise<void> | void)[] = []
+afterEach(async () => {
+  for (const c of cleanup.splice(0).reverse()) await c()
+})
+
+/** The capability behind the real dispatcher, on a real config service and an in-memory database. */
+async function setup(): Promise<{ call: (name: string, input: unknown) => Promise<{ ok: boolean; value?: unknown; error?: { code: string; message: string } }>; frames: EventFrame[]; fake: FakeHttp; models: ModelsCapability }> {
+  const fake = await startFakeOllama({ loaded: ['llama3.2:3b'] })
+  cleanup.push(() => fake.close())
+  const dir = tempDir()
+  const loaded = loadConfig({ dataDir: { path: dir, source: { kind: 'default' } }, cli: new Map(), env: { KOS_OLLAMA_API_URL: fake.url, KOS_MLX_API_URL: 'http://127.0.0.1:1' } })
+  if (!loaded.ok) throw new Error(loaded.messages.join('\n'))
+  const config = createConfigService({ inputs: loaded.inputs, resolved: loaded.resolved, dataDir: { path: dir, source: { kind: 'default' } } })
+  const db = new Database(':memory:')
+  db.exec(readFileSync(join(__dirname, '../../../migrations/0003_models.sql'), 'utf8'))
+  const events = createEventBus((e) => {
+    throw e
+  })
+  const frames: EventFrame[] = []
+  events.subscribe((f) => frames.push(f))
+  const { logger } = memoryLogger()
+  const models = createModelsCapability({ config, db, events, log: logger })
+  cleanup.push(() => models.stop?.())
+  await models.registry.scan()
+  const dispatcher = createDispatcher(models.handlers as never, logger)
+  const call = async (name: string, input: unknown) => {
+    const frame = await dispatcher.handleFrame({ type: 'call', id: '1', name, input }, { scopes: new Set(['read', 'write']), transport: 'ws' })
+    return (frame as { result: { ok: boolean; value?: unknown; error?: { code: string; message: string } } }).result
+  }
+  return { call, frames, fake, models }
+}
+
+const until = async (check: () => boolean): Promise<void> => {
+  for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 20))
+  expect(check()).toBe(true)
+}
+
+describe('models capability through the dispatcher', () => {
+  it('lists nodes with their models, loaded marks and speeds', async () => {
+    const { call } = await setup()
+    const listed = await call('models.list', {})
+    expect(listed.ok).toBe(true)
+    const overview = listed.value as { nodes: { id: string; state: string; models: { name: string; loaded: boolean }[] }[]; categories: string[] }
+    expect(overview.nodes.find((n) => n.id === 'ollama-local')).toMatchObject({ state: 'up', models: [{ name: 'llama3.2:3b', loaded: true }] })
+    expect(overview.categories).toContain('coding')
+  })
+
+  it('refuses bad node input with a typed error naming the value', async () => {
+    const { call } = await setup()
+    expect((await call('models.addNode', { kind: 'ollama', url: 'nonsense' })).error).toMatchObject({ code: 'invalid_input', message: expect.stringContaining('"nonsense"') as string })
+    expect((await call('models.removeNode', { id: 'ollama-local' })).error).toMatchObject({ code: 'forbidden' })
+    expect((await call('models.removeNode', { id: 'nope' })).error).toMatchObject({ code: 'not_found' })
+    expect((await call('models.pull', { node: 'mlx-local', model: 'x' })).error).toMatchObject({ code: 'conflict', message: expect.stringContaining('cannot pull') as string })
+  })
+
+  it('pulls with progress events, then lists the new model', async () => {
+    const { call, frames } = await setup()
+    const started = await call('models.pull', { node: 'ollama-local', model: 'phi3:mini' })
+    expect(started.ok).toBe(true)
+    await until(() => frames.some((f) => f.name === 'models.pullProgress' && (f.payload as { state: string }).state === 'done'))
+    const progress = frames.filter((f) => f.name === 'models.pullProgress').map((f) => f.payload as { completed: number | null; total: number | null })
+    expect(progress.some((p) => p.total !== null && p.completed !== null && p.completed < p.total)).toBe(true)
+    await until(() => frames.some((f) => f.name === 'models.changed' && JSON.stringify(f.payload).includes('phi3:mini')))
+  })
+
+  it('streams a chat answer as events and names who answered; a preference is stored and pushed', async () => {
+    const { call, frames } = await setup()
+    const asked = await call('models.chat', { messages: [{ role: 'user', content: 'hi there' }] })
+    const requestId = (asked.value as { requestId: string }).requestId
+    await until(() => frames.some((f) => f.name === 'models.chatDone'))
+    const tokens = frames.filter((f) => f.name === 'models.chatToken' && (f.payload as { requestId: string }).requestId === requestId).map((f) => (f.payload as { token: string }).token)
+    expect(tokens.join('')).toBe('Answer from llama3.2:3b: a considered reply to the question.')
+    expect(frames.find((f) => f.name === 'models.chatDone')?.payload).toMatchObject({ ok: true, node: 'ollama-local', model: 'llama3.2:3b' })
+    const set = await call('models.setPreference', { category: 'coding', model: 'qwen2.5-coder' })
+    expect((set.value as { preferences: unknown[] }).preferences).toEqual([{ category: 'coding', model: 'qwen2.5-coder' }])
+    expect(frames.some((f) => f.name === 'models.changed')).toBe(true)
+  })
+
+  it('reports the nodes’ health: ok while up, down with the reason when the only node goes away', async () => {
+    const { fake, models } = await setup()
+    expect(await models.health.report()).toEqual({ component: 'models', level: 'ok', reasons: [] })
+    await fake.close()
+    await models.registry.scan()
+    const report = await models.health.report()
+    expect(report.level).toBe('down')
+    expect(report.reasons[0]).toMatch(/Ollama on this Mac .* is unreachable/)
+  })
+})
