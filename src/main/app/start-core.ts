@@ -21,6 +21,9 @@ import { createTasksCapability } from '../tasks/tasks-capability'
 import { createKnowledgeCapability } from '../knowledge/knowledge-capability'
 import { appHandlers } from './app-handlers'
 import { createOverviewSampler } from '../metrics/overview-sampler'
+import { capabilityChecks } from '../checklist/checks/capability-checks'
+import { readValue, type ReadCall } from '../rpc/read-call'
+import { checklistFixes } from './checklist-fixes'
 import { startHousekeeping } from './housekeeping'
 import { createChecklistCapability } from '../checklist/checklist-capability'
 import { inspectInstanceLock } from '../db/instance-lock'
@@ -72,6 +75,7 @@ export const EXPORTS_DIR = 'exports'
 type Lifecycle = Pick<Capability<string>, 'stop' | 'onSystemResume'>
 
 const READ_ONLY: ReadonlySet<Scope> = new Set<Scope>(['read'])
+const FULL: ReadonlySet<Scope> = new Set<Scope>(['read', 'write'])
 
 /**
  * The composition root of the Electron-free core: every service is built
@@ -186,6 +190,11 @@ export function startCore(options: CoreOptions): CoreStart {
   stoppable.push(chat)
   health.add(chat.health)
 
+  // The checklist, the Overview and the one-click fixes read and act on the
+  // core through its own contract, exactly as the UI does; the dispatcher
+  // they call is created below, before any of them runs.
+  const coreRead: ReadCall = (name, input) => dispatcher.call(name, input, { scopes: READ_ONLY, transport: 'ipc' })
+  const coreCall: ReadCall = (name, input) => dispatcher.call(name, input, { scopes: FULL, transport: 'ipc' })
   // The checklist reads every other capability, so it is built last.
   const checklist = createChecklistCapability({
     db,
@@ -209,16 +218,15 @@ export function startCore(options: CoreOptions): CoreStart {
       filesBoundBytes: () => config.get('files.warnMb') * 1024 * 1024,
       timeouts: () => ({ llmRequestSec: config.get('llm.requestTimeoutSec'), heartbeatSec: config.get('worker.heartbeatSec'), stuckMinutes: config.get('worker.stuckMinutes') })
     },
-    capabilityChecks: [],
-    errorTypes: () => ({}),
-    fixes: {},
+    capabilityChecks: capabilityChecks({ read: coreRead, stuckMinutes: () => config.get('worker.stuckMinutes'), now: () => new Date() }),
+    errorTypes: async () => (await readValue(coreRead, 'tasks.counters'))?.deferredByErrorType ?? {},
+    fixes: checklistFixes(coreCall, config),
     intervalMinutes: () => config.get('checklist.intervalMin'),
     background
   })
   stoppable.push(checklist)
 
-  // The Overview's sampler reads the core through its own contract, like the UI.
-  const overview = createOverviewSampler((name, input) => dispatcher.call(name, input, { scopes: READ_ONLY, transport: 'ipc' }), events)
+  const overview = createOverviewSampler(coreRead, events)
   stoppable.push(overview)
   const handlers: Handlers = { ...overview.handlers, ...appHandlers(info), ...configHandlers(config), ...tasks.handlers, ...knowledge.handlers, ...checklist.handlers, ...models.handlers, ...supervisorHandlers(supervisor), ...healthHandlers(health), ...board.handlers, ...chat.handlers }
   const dispatcher = createDispatcher(handlers, log)

@@ -20,7 +20,7 @@ export interface ChecklistCapabilityDeps {
   readonly app: AppCheckDeps
   /** Checks contributed by the other capabilities (nodes, queue, embeddings, fallbacks…). */
   readonly capabilityChecks: readonly CheckDefinition[]
-  readonly errorTypes: () => Readonly<Record<string, number>>
+  readonly errorTypes: () => Promise<Readonly<Record<string, number>>>
   readonly fixes: Fixes
   readonly intervalMinutes: () => number
   /** Run at start and on the schedule; off for one-shot CLI commands. */

@@ -29,7 +29,7 @@ function setup(checks: CheckDefinition[], fixes: Fixes = {}, logLines: string[] 
     log: memoryLogger().logger,
     now: () => new Date('2026-11-24T10:00:00.000Z'),
     logFile,
-    errorTypes: () => ({}),
+    errorTypes: async () => ({}),
     fixes,
     intervalMinutes: () => 0,
     checkTimeoutMs: 1000

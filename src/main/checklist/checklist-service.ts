@@ -18,7 +18,7 @@ export interface ChecklistDeps {
   readonly now: () => Date
   readonly logFile: string
   /** Task attempts that failed, by error type, for the playbook. */
-  readonly errorTypes: () => Readonly<Record<string, number>>
+  readonly errorTypes: () => Promise<Readonly<Record<string, number>>>
   readonly fixes: Fixes
   readonly intervalMinutes: () => number
   readonly checkTimeoutMs: number
@@ -50,7 +50,7 @@ export function createChecklistService(deps: ChecklistDeps): ChecklistService {
   const execute = async (trigger: ChecklistRun['trigger']): Promise<ChecklistRun> => {
     const startedAt = deps.now().toISOString()
     const results = await runChecks(deps.checks, { timeoutMs: deps.checkTimeoutMs, now: deps.now })
-    const playbook = matchPlaybook({ checks: results, logLines: await tailLines(deps.logFile), errorTypes: deps.errorTypes() }, available)
+    const playbook = matchPlaybook({ checks: results, logLines: await tailLines(deps.logFile), errorTypes: await deps.errorTypes().catch(() => ({})) }, available)
     const stored = deps.store.save({ trigger, startedAt, finishedAt: deps.now().toISOString(), verdict: verdictOf(results), results, playbook })
     const run = withFixes(stored)
     const notPassing = results.filter((r) => r.status !== 'pass').map((r) => `${r.id}=${r.status}`)

@@ -7,6 +7,8 @@ import { parseArgs } from '../config/cli-args'
 import { EXIT_USAGE, runKos } from './run-kos'
 
 const tempDir = useTempDirs()
+/** Nothing listens on port 9 (discard) here: a model server that is certainly down. */
+const CLOSED_PORT = 'http://127.0.0.1:9'
 
 async function kos(argv: string[], env: NodeJS.ProcessEnv = {}, untilStopped = () => Promise.resolve(), out: string[] = []) {
   const err: string[] = []
@@ -89,9 +91,10 @@ describe('kos command', () => {
 
   it('runs the checklist on a data dir no instance owns, printing id, area, severity, status, evidence and remedy', async () => {
     const dir = tempDir()
-    const { code, out } = await kos(['checklist', 'run', '--json', '--data-dir', dir])
-    expect(code).toBe(0)
+    const { code, out } = await kos(['checklist', 'run', '--json', '--data-dir', dir, '--set', `ollama.apiUrl=${CLOSED_PORT}`, '--set', `mlx.apiUrl=${CLOSED_PORT}`])
     const results = JSON.parse(out[0]!) as Record<string, unknown>[]
+    expect(results.find((r) => r.id === 'models.nodes-reachable')).toMatchObject({ status: 'fail', severity: 'hard' })
+    expect(code).toBe(1)
     expect(results.map((r) => r.id)).toEqual(expect.arrayContaining(['app.single-instance', 'database.integrity', 'database.migrations']))
     for (const r of results) expect(Object.keys(r).sort()).toEqual(['area', 'evidence', 'id', 'remedy', 'severity', 'status'])
   })
@@ -103,8 +106,8 @@ describe('kos command', () => {
       expect(status.code).toBe(0)
       expect(JSON.parse(status.out[0]!)).toMatchObject({ running: true, dataDir: dir })
       const run = await kos(['checklist', 'run', '--data-dir', dir])
-      expect(run.code).toBe(0)
       expect(run.out.join('\n')).toMatch(/PASS\s+app\s+app\.single-instance/)
+      expect(run.code).toBe(/unhealthy \(run #\d+\)$/.test(run.out.at(-1) ?? '') ? 1 : 0)
     })
     const after = await kos(['status', '--json', '--data-dir', dir])
     expect(JSON.parse(after.out[0]!)).toMatchObject({ running: false, checklist: { verdict: expect.any(String) } })

@@ -1,8 +1,6 @@
 import { Counter, Gauge, Registry } from 'prom-client'
 import type { CallName, CallOutput } from '../../shared/contract/contract'
-import type { CallResult } from '../../shared/contract/rpc-error'
-
-export type ReadCall = (name: CallName, input: unknown) => Promise<CallResult<unknown>>
+import { readValue, type ReadCall } from '../rpc/read-call'
 
 export interface CoreMetrics {
   readonly contentType: string
@@ -46,10 +44,9 @@ export function createCoreMetrics(read: ReadCall, version: string): CoreMetrics 
   const healthy = gauge('kos_checklist_healthy', 'Newest checklist verdict: 1 healthy, 0.5 warnings, 0 unhealthy.')
 
   const fetch = async <N extends CallName>(name: N, input: unknown = {}): Promise<CallOutput<N> | null> => {
-    const result = await read(name, input)
-    if (result.ok) return result.value as CallOutput<N>
-    scrapeErrors.inc({ call: name })
-    return null
+    const value = await readValue(read, name, input)
+    if (value === null) scrapeErrors.inc({ call: name })
+    return value
   }
 
   const refresh = async (): Promise<void> => {

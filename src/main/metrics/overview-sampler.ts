@@ -1,8 +1,7 @@
 import type { OverviewSample } from '../../shared/contract/overview-contract'
 import type { EventBus } from '../events/event-bus'
 import type { HandlersFor } from '../rpc/handler-types'
-import type { ReadCall } from './core-metrics'
-import type { CallOutput } from '../../shared/contract/contract'
+import { readValue, type ReadCall } from '../rpc/read-call'
 
 export const SAMPLE_INTERVAL_SEC = 15
 const KEEP = (2 * 60 * 60) / SAMPLE_INTERVAL_SEC
@@ -16,13 +15,8 @@ export function createOverviewSampler(read: ReadCall, events: EventBus, now: () 
   const samples: OverviewSample[] = []
   let timer: NodeJS.Timeout | null = null
 
-  const value = async <N extends 'tasks.counters' | 'health.get'>(name: N): Promise<CallOutput<N> | null> => {
-    const result = await read(name, {})
-    return result.ok ? (result.value as CallOutput<N>) : null
-  }
-
   const sample = async (): Promise<OverviewSample> => {
-    const [counters, health] = await Promise.all([value('tasks.counters'), value('health.get')])
+    const [counters, health] = await Promise.all([readValue(read, 'tasks.counters'), readValue(read, 'health.get')])
     const latencyByBackend: Record<string, number> = {}
     for (const l of counters?.latency ?? []) {
       latencyByBackend[l.backend] = Math.max(latencyByBackend[l.backend] ?? 0, l.p50Ms)

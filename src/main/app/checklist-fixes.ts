@@ -1,0 +1,36 @@
+import type { Fixes } from '../checklist/checklist-service'
+import type { ConfigService } from '../config/config-service'
+import type { ReadCall } from '../rpc/read-call'
+
+/**
+ * The checklist's one-click fixes, each one contract call a person could
+ * make by hand in the app, so a fix is validated and logged like a click.
+ */
+export function checklistFixes(call: ReadCall, config: ConfigService): Fixes {
+  const must = async (name: Parameters<ReadCall>[0], input: unknown): Promise<unknown> => {
+    const result = await call(name, input)
+    if (!result.ok) throw new Error(result.error.message)
+    return result.value
+  }
+  return {
+    'restart-ollama': async () => {
+      const status = (await must('supervisor.restart', { id: 'ollama' })) as { state: string; pid: number | null }
+      return `Ollama restarted: ${status.state}${status.pid ? ` (pid ${status.pid})` : ''}.`
+    },
+    'lower-concurrency': async () => {
+      const before = config.get('worker.maxConcurrency')
+      const after = Math.max(1, Math.floor(before / 2))
+      if (after === before) return `worker.maxConcurrency is already ${before}, the lowest it can be.`
+      await must('config.set', { key: 'worker.maxConcurrency', value: after })
+      return `worker.maxConcurrency lowered from ${before} to ${after} (saved in your settings file; raise it again in Settings).`
+    },
+    'return-deferred': async () => {
+      const { requeued } = (await must('tasks.requeue', { all: true })) as { requeued: string[] }
+      return `${requeued.length} task${requeued.length === 1 ? '' : 's'} returned to autoprocessing.`
+    },
+    're-embed': async () => {
+      await must('knowledge.reembed', {})
+      return 'Re-embedding started; vector search resumes when it finishes (progress in the Knowledge view).'
+    }
+  }
+}
