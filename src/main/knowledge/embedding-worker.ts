@@ -130,7 +130,8 @@ export function createEmbeddingWorker(deps: EmbeddingWorkerDeps): EmbeddingWorke
       } catch (error) {
         if (stopped) return
         const reason = error instanceof KnowledgeError ? error.message : `Embedding with ${model.id} failed: ${(error as Error).message}`
-        deps.log.warn('embedding batch failed', { model: model.id, reason })
+        const mismatch = error instanceof KnowledgeError && error.code === 'dimension_mismatch'
+        deps.log.warn(mismatch ? 'embedding dimension mismatch' : 'embedding batch failed', { model: model.id, reason })
         setStatus({ state: 'failed', model, reason })
         retryLater()
         return

@@ -21,6 +21,8 @@ export interface KnowledgeDeps {
   readonly embedder: Embedder | null
   /** How long to wait before asking an unreachable embedding model again. */
   readonly embedRetryMs?: number
+  /** False for one-shot CLI commands: nothing is embedded in the background. */
+  readonly background?: boolean
 }
 
 export interface KnowledgeCapability extends Capability<'knowledge'> {
@@ -44,7 +46,9 @@ export function createKnowledgeCapability(deps: KnowledgeDeps): KnowledgeCapabil
   const store = createKnowledgeStore(deps.db)
   const vectorOff = !extension.ok
     ? extension.reason
-    : 'No embedding model is connected to the knowledge base in this build, so search is by full text only.'
+    : !deps.embedder
+      ? 'No embedding model is connected to the knowledge base in this build, so search is by full text only.'
+      : 'Nothing is embedded in the background by a one-shot command; the running app does that.'
 
   // Stats are emitted at most twice a second, however fast batches finish.
   let pending: NodeJS.Timeout | null = null
@@ -59,7 +63,7 @@ export function createKnowledgeCapability(deps: KnowledgeDeps): KnowledgeCapabil
   }
 
   const worker =
-    index && deps.embedder
+    index && deps.embedder && deps.background !== false
       ? createEmbeddingWorker({
           index,
           embedder: deps.embedder,
