@@ -97,3 +97,17 @@ describe('usage, budget and fallback health', () => {
     expect(report.reasons[0]).toContain('67% of chat answers in the last 24 h fell back')
   })
 })
+
+describe('deleting a session while an answer is written', () => {
+  it('stops the answer and deletes everything without a stored-answer error', async () => {
+    const h = chatHarness({ script: () => ({ tokens: ['…'], hang: true }) })
+    const { session } = await h.handlers['chat.send']({ text: 'Tell me a long story', priority: 'normal' }, h.ctx('c'))
+    await h.model?.hanging()
+    await h.handlers['chat.sessions.delete']({ id: session.id }, h.ctx('c'))
+    await h.chat.pipeline.idle()
+    expect(h.chat.pipeline.active()).toEqual([])
+    expect(h.lines().filter((l) => l.level === 'error')).toEqual([])
+    expect(h.lines().some((l) => l.msg === 'chat answer ended after its session was deleted')).toBe(true)
+    expect(h.events.at(-1)).toMatchObject({ name: 'chat.finished', payload: { message: { status: 'stopped' } } })
+  })
+})

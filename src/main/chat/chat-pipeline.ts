@@ -1,4 +1,5 @@
 import type { BoardDecision } from '../../shared/contract/board-contract'
+import { RpcFailure } from '../../shared/contract/rpc-error'
 import type { ChatMessage, ChatRoute, Expert, MessageStatus, ProgressStatus } from '../../shared/contract/chat-contract'
 import type { EventBus } from '../events/event-bus'
 import type { Logger } from '../log/logger'
@@ -156,6 +157,11 @@ async function answerMessage(run: AnswerRun): Promise<void> {
     try {
       message = deps.store.updateMessage(answer.id, final)
     } catch (storeError) {
+      if (storeError instanceof RpcFailure && storeError.error.code === 'not_found') {
+        log.info('chat answer ended after its session was deleted', { status })
+        deps.events.emit('chat.finished', { message: { ...answer, ...final } })
+        return
+      }
       log.error('chat answer could not be stored', { error: storeError })
       message = { ...answer, ...final, error: `${error ?? ''} The answer could not be saved: ${describeError(storeError)}`.trim() }
     }

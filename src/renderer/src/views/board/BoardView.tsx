@@ -33,7 +33,7 @@ export function BoardView(): ReactNode {
   return (
     <>
       <ViewHeader title="Board" subtitle="Strategic questions weighed by the board of directors." />
-      {error && <p className="chat-banner bad" role="alert">{error.message}</p>}
+      {error && <p className="board-error" role="alert">{error.message}</p>}
       <AskBoard store={store} timeoutSec={timeoutSec} modelConnected={modelConnected} />
       <div className="board-filters" role="group" aria-label="Filter decisions">
         <label>Source{' '}
@@ -68,7 +68,7 @@ export function BoardView(): ReactNode {
                 <button type="button" className={`board-item${selected?.id === d.id ? ' current' : ''}`} aria-current={selected?.id === d.id ? 'true' : undefined} onClick={() => void store.getState().select(d.id)}>
                   <span className="board-item-q">{d.question}</span>
                   <span className="board-item-meta">
-                    <span className={`badge outcome-${d.outcome}`}>{d.outcome}</span> {d.tally.for}–{d.tally.against}–{d.tally.abstain} · {d.source} · {new Date(d.createdAt).toLocaleString()}
+                    <span className={`board-badge outcome-${d.outcome}`}>{d.outcome}</span> {d.tally.for}–{d.tally.against}–{d.tally.abstain} · {d.source} · {new Date(d.createdAt).toLocaleString()}
                   </span>
                 </button>
               </li>
@@ -92,8 +92,8 @@ function AskBoard({ store, timeoutSec, modelConnected }: { store: BoardViewStore
   }
   return (
     <form className="card board-ask" onSubmit={(e) => (e.preventDefault(), void ask())}>
-      <label htmlFor="board-question"><strong>Ask the board</strong> <span className="muted small">{timeoutSec ? `the board has ${timeoutSec} s to decide` : ''}{modelConnected === false ? ' · no model backend is connected' : ''}</span></label>
-      <div className="row">
+      <label htmlFor="board-question"><strong>Ask the board</strong> <span className="board-note">{timeoutSec ? `the board has ${timeoutSec} s to decide` : ''}{modelConnected === false ? ' · no model backend is connected' : ''}</span></label>
+      <div className="board-ask-row">
         <input id="board-question" value={question} onChange={(e) => setQuestion(e.target.value)} placeholder="Should we…?" />
         <button type="submit" disabled={consulting || question.trim().length === 0}>{consulting ? 'The board is meeting…' : 'Ask'}</button>
       </div>
@@ -105,21 +105,21 @@ function AskBoard({ store, timeoutSec, modelConnected }: { store: BoardViewStore
 function DecisionDetail({ decision }: { decision: BoardDecision }): ReactNode {
   return (
     <article className="board-detail card" aria-label="Decision">
-      <p className="muted small">{decision.source} · {new Date(decision.createdAt).toLocaleString()} · asked by {decision.userId} · correlation {decision.correlationId}</p>
+      <p className="board-note">{decision.source} · {new Date(decision.createdAt).toLocaleString()} · asked by {decision.userId} · correlation {decision.correlationId}</p>
       <h2>{decision.question}</h2>
-      <p className="board-decision"><span className={`badge outcome-${decision.outcome}`}>{decision.outcome}</span> <strong>{decision.chairName}:</strong> {decision.decision}</p>
+      <p className="board-decision"><span className={`board-badge outcome-${decision.outcome}`}>{decision.outcome}</span> <strong>{decision.chairName}:</strong> {decision.decision}</p>
       {decision.rationale && <><h3>Rationale</h3><p className="pre">{decision.rationale}</p></>}
       {decision.risks.length > 0 && <><h3>Risks</h3><ul>{decision.risks.map((r, i) => <li key={i}>{r}</li>)}</ul></>}
       <h3>Positions and votes ({decision.tally.for} for, {decision.tally.against} against, {decision.tally.abstain} abstained)</h3>
       <ul className="board-positions">
         {decision.positions.map((p) => (
           <li key={p.memberId}>
-            <div><strong>{p.memberName}</strong> <span className="muted">{p.role}</span> <span className={`badge vote-${p.vote}`}>{p.vote}</span></div>
+            <div><strong>{p.memberName}</strong> <span className="muted">{p.role}</span> <span className={`board-badge vote-${p.vote}`}>{p.vote}</span></div>
             <p className="pre">{p.position}</p>
           </li>
         ))}
       </ul>
-      {decision.sessionId && <p><a href={`#/chat/${decision.sessionId}`}>Open the conversation this came from</a></p>}
+      {decision.sessionId && <p><a href={`#/chat/${decision.sessionId}${decision.messageId ? `/${decision.messageId}` : ''}`}>Open the answer in the conversation this came from</a></p>}
       {decision.taskId && <p><a href={`#/tasks/${decision.taskId}`}>Open the task this came from</a></p>}
     </article>
   )

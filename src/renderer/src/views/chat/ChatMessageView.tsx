@@ -14,7 +14,7 @@ const ROUTE_LABEL: Readonly<Record<ChatRoute, string>> = {
 
 const EMPTY: ChatProgress[] = []
 
-export function ChatMessageView({ message }: { message: ChatMessage }): ReactNode {
+export function ChatMessageView({ message, targeted = false }: { message: ChatMessage; targeted?: boolean }): ReactNode {
   const steps = useChatView((s) => s.steps[message.id] ?? EMPTY)
   const tasksConnected = useChatView((s) => s.status?.tasksConnected ?? false)
   const stop = useChatView((s) => s.stop)
@@ -37,7 +37,7 @@ export function ChatMessageView({ message }: { message: ChatMessage }): ReactNod
   const streaming = message.status === 'streaming'
   const current = steps.at(-1)
   return (
-    <article className={`chat-msg assistant status-${message.status}`} aria-label={`Answer by ${message.expertName ?? 'Assistant'}`} aria-busy={streaming} data-message={message.id}>
+    <article className={`chat-msg assistant status-${message.status}${targeted ? ' targeted' : ''}`} tabIndex={targeted ? -1 : undefined} aria-label={`Answer by ${message.expertName ?? 'Assistant'}`} aria-busy={streaming} data-message={message.id}>
       <header className="chat-msg-head">
         <strong>{message.expertName ?? 'Assistant'}</strong>
         {message.route && <span className="badge">{ROUTE_LABEL[message.route]}</span>}

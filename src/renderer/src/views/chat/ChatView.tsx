@@ -13,9 +13,13 @@ import './chat.css'
 
 type Panel = 'none' | 'team' | 'usage'
 
-/** `#/chat/<session>` opens that session (the Board view links back this way). */
+/** `#/chat/<session>[/<message>]` opens that session at that message (the Board view links back this way). */
 function sessionFromHash(): string | null {
   return /^#\/chat\/([^/?]+)/.exec(location.hash)?.[1] ?? null
+}
+
+function messageFromHash(): string | null {
+  return /^#\/chat\/[^/?]+\/([^/?]+)/.exec(location.hash)?.[1] ?? null
 }
 
 export function ChatView(): ReactNode {
@@ -24,10 +28,12 @@ export function ChatView(): ReactNode {
   useEffect(() => store.connect(), [store])
   const [panel, setPanel] = useState<Panel>('none')
   const currentId = useStore(store, (s) => s.currentId)
+  const [target, setTarget] = useState(messageFromHash)
 
   useEffect(() => {
     const onHash = (): void => {
       const id = sessionFromHash()
+      setTarget(messageFromHash())
       if (id && id !== store.getState().currentId) void store.getState().select(id)
     }
     window.addEventListener('hashchange', onHash)
@@ -65,7 +71,7 @@ export function ChatView(): ReactNode {
       {panel === 'usage' && <UsagePanel />}
       <div className="chat-layout">
         <SessionList />
-        <Conversation />
+        <Conversation target={target} />
       </div>
     </ChatViewContext.Provider>
   )
@@ -103,7 +109,7 @@ function Alerts(): ReactNode {
   )
 }
 
-function Conversation(): ReactNode {
+function Conversation({ target }: { target: string | null }): ReactNode {
   const messages = useChatView((s) => s.messages)
   const loading = useChatView((s) => s.loadingMessages)
   const currentId = useChatView((s) => s.currentId)
@@ -115,6 +121,14 @@ function Conversation(): ReactNode {
     void end.current?.scrollIntoView?.({ block: 'end' })
   }, [messages.length, last?.content.length])
 
+  const found = target !== null && messages.some((m) => m.id === target)
+  useEffect(() => {
+    if (!found) return
+    const element = document.querySelector<HTMLElement>(`[data-message="${CSS.escape(target)}"]`)
+    element?.focus()
+    void element?.scrollIntoView?.({ block: 'center' })
+  }, [found, target])
+
   return (
     <section className="chat-main" aria-label="Conversation">
       <div className="chat-messages" role="log" aria-live="off">
@@ -125,7 +139,7 @@ function Conversation(): ReactNode {
             <p className="muted">Quick questions get a quick answer; “write”, “make” or “implement” requests go to the expert for the domain; strategic questions go to the board of directors first.</p>
           </div>
         )}
-        {messages.map((m) => <ChatMessageView key={m.id} message={m} />)}
+        {messages.map((m) => <ChatMessageView key={m.id} message={m} targeted={m.id === target} />)}
         <div ref={end} />
       </div>
       <Composer />
