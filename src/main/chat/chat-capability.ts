@@ -29,6 +29,7 @@ export interface ChatCapabilityDeps {
   /** Whether a node is remote and paid for; without it every node counts as this Mac's own. */
   readonly isRemoteNode?: (node: string) => boolean
   readonly experts?: readonly BuiltInExpert[]
+  readonly flushMs?: number
 }
 
 export interface ChatCapability extends Capability<'chat'> {
@@ -63,6 +64,7 @@ export function createChatCapability(deps: ChatCapabilityDeps): ChatCapability {
     tasks: deps.tasks,
     knowledge: deps.knowledge,
     events: deps.events,
+    ...(deps.flushMs === undefined ? {} : { flushMs: deps.flushMs }),
     settings: {
       preferExpertsFirst: () => config.get('chat.preferExpertsFirst'),
       historyTurns: () => config.get('chat.historyTurns'),

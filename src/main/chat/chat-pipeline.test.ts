@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import type { ChatMessage, ChatProgress } from '../../shared/contract/chat-contract'
 import { NO_BACKEND } from './chat-pipeline'
-import { chatHarness, purposeOf } from './testing/chat-harness'
+import { chatHarness, purposeOf, type ChatHarness } from './testing/chat-harness'
 import { scriptedKnowledge, scriptedTaskQueue } from './testing/scripted-ports'
 
 type Finished = { message: ChatMessage }
 
-async function send(h: ReturnType<typeof chatHarness>, text: string, correlationId = 'corr-1', priority: 'normal' | 'high' = 'normal') {
+async function send(h: ChatHarness, text: string, correlationId = 'corr-1', priority: 'normal' | 'high' = 'normal') {
   const sent = await h.handlers['chat.send']({ text, priority }, h.ctx(correlationId))
   await h.chat.pipeline.idle()
   const finished = h.named<Finished>('chat.finished').at(-1)?.message
@@ -119,10 +119,12 @@ describe('chat pipeline routes', () => {
 })
 
 describe('chat pipeline failures and stops', () => {
-  it('stops mid-stream: the backend request is aborted and the partial answer kept as stopped', async () => {
+  it('stops mid-stream: the partial answer is stored while it streams, the backend request is aborted, the answer kept as stopped', async () => {
     const h = chatHarness({ script: () => ({ tokens: ['Once upon', ' a time'], hang: true }) })
     const { assistantMessage } = await h.handlers['chat.send']({ text: 'Tell me a story', priority: 'normal' }, h.ctx('c'))
     const request = await h.model?.hanging()
+    const during = await h.handlers['chat.sessions.get']({ id: assistantMessage.sessionId }, h.ctx('c'))
+    expect(during.messages.at(-1)).toMatchObject({ status: 'streaming', content: 'Once upon a time' })
     expect(await h.handlers['chat.stop']({ messageId: assistantMessage.id }, h.ctx('c', 'chat.stop'))).toEqual({ stopped: true })
     await h.chat.pipeline.idle()
     expect(request?.signal.aborted).toBe(true)

@@ -30,6 +30,8 @@ export interface ChatPipelineDeps {
     readonly historyTurns: () => number
     readonly boardEnabled: () => boolean
   }
+  /** How often a streaming answer's text is written to the store, so a reload or a crash keeps what came; 1 s by default. */
+  readonly flushMs?: number
 }
 
 export interface StartAnswer {
@@ -134,9 +136,17 @@ async function answerMessage(run: AnswerRun): Promise<void> {
     deps.events.emit('chat.progress', { ...base, step, total, status, label })
     log.info('chat progress', { step, total, status, label })
   }
+  let flushedAt = Date.now()
   const token = (text: string): void => {
     content += text
     deps.events.emit('chat.token', { sessionId: answer.sessionId, messageId: answer.id, text })
+    if (Date.now() - flushedAt < (deps.flushMs ?? 1000)) return
+    flushedAt = Date.now()
+    try {
+      deps.store.updateMessage(answer.id, { content })
+    } catch (error) {
+      log.debug('partial answer not stored', { error: describeError(error) })
+    }
   }
   const recordUsage = (purpose: UsagePurpose, info: ChatCompletionInfo, expert: Expert | null): void => {
     const alert = deps.ledger.record({ correlationId, sessionId: answer.sessionId, messageId: answer.id, expertId: expert?.id ?? null, purpose, info, expertAnswer: purpose === 'answer' && expert !== null && !expert.lead })

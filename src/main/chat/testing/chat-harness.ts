@@ -1,16 +1,18 @@
 import type { EventFrame } from '../../../shared/contract/wire'
+import type { BoardService } from '../../board/board-service'
 import { createBoardService } from '../../board/board-service'
 import { createBoardStore } from '../../board/board-store'
 import { scriptedChatModel, type Script, type ScriptedChatModel } from '../../board/testing/scripted-chat-model'
 import { capturedLog, chatTestDb } from '../../board/testing/test-core'
 import type { ConfigService } from '../../config/config-service'
+import type { Db } from '../../db/database'
 import type { EventBus } from '../../events/event-bus'
 import { SETTINGS, type SettingKey } from '../../config/setting-definitions'
 import type { ChatModelRequest } from '../../ports/chat-model'
 import type { KnowledgeContext } from '../../ports/knowledge-context'
 import type { TaskQueue } from '../../ports/task-queue'
 import type { CallContext } from '../../rpc/handler-types'
-import { createChatCapability } from '../chat-capability'
+import { createChatCapability, type ChatCapability } from '../chat-capability'
 
 export interface HarnessOptions {
   /** null: no model backend connected. */
@@ -22,8 +24,20 @@ export interface HarnessOptions {
   readonly now?: () => Date
 }
 
+export interface ChatHarness {
+  readonly db: Db
+  readonly events: EventFrame[]
+  named<T>(name: string): T[]
+  readonly model: ScriptedChatModel | null
+  lines(): Record<string, unknown>[]
+  readonly board: BoardService
+  readonly chat: ChatCapability
+  readonly handlers: ChatCapability['handlers']
+  ctx(correlationId: string, call?: string): CallContext
+}
+
 /** The chat capability over an in-memory store, scripted ports, a recording event bus and a readable log. */
-export function chatHarness(options: HarnessOptions = {}) {
+export function chatHarness(options: HarnessOptions = {}): ChatHarness {
   const db = chatTestDb()
   const events: EventFrame[] = []
   const emit = { emit: (name: string, payload: unknown) => void events.push({ type: 'event', name, payload }) } as Pick<EventBus, 'emit'>
@@ -31,7 +45,7 @@ export function chatHarness(options: HarnessOptions = {}) {
   const { log, lines } = capturedLog()
   const config = { get: (key: SettingKey) => options.settings?.[key] ?? SETTINGS[key].default } as Pick<ConfigService, 'get'>
   const board = createBoardService({ store: createBoardStore(db), model, events: emit, timeoutSec: () => options.boardTimeoutSec ?? 45, userId: 'tester' })
-  const chat = createChatCapability({ db, events: emit, config, log, board, model, tasks: options.tasks ?? null, knowledge: options.knowledge ?? null })
+  const chat = createChatCapability({ db, events: emit, config, log, board, model, tasks: options.tasks ?? null, knowledge: options.knowledge ?? null, flushMs: 0 })
   const ctx = (correlationId: string, call = 'chat.send'): CallContext => ({
     scopes: new Set(['read', 'write']),
     transport: 'ws',
