@@ -14,7 +14,8 @@ test.describe('knowledge base in a browser', () => {
     await page.getByLabel('Folder or file path').fill(CORPUS)
     await page.getByRole('form', { name: 'Import a folder' }).getByLabel('Domain (optional)').fill('ops')
     await page.getByRole('button', { name: 'Import', exact: true }).click()
-    await expect(page.getByTestId('kb-import-report')).toContainText('6 added, 0 updated, 0 unchanged')
+    // Importing reads and indexes files; on a busy machine that takes longer than one expect's default wait.
+    await expect(page.getByTestId('kb-import-report')).toContainText('6 added, 0 updated, 0 unchanged', { timeout: 20_000 })
     await page.getByText('4 files left out').click()
     await expect(page.getByTestId('kb-import-report')).toContainText('PDF is not read yet')
     await expect(page.getByTestId('kb-stat-nodes')).toHaveText('6')
