@@ -127,7 +127,7 @@ export function createChatViewStore(client: KosClient, initialSession: string | 
         const known = new Set(get().messages.map((m) => m.id))
         const fresh = [userMessage, assistantMessage].filter((m) => !known.has(m.id)).map(adopt)
         set({ currentId: session.id, error: null, messages: session.id === sessionId ? [...get().messages, ...fresh] : fresh })
-        await refreshSessions()
+        void refreshSessions()
         return true
       },
       async stop(messageId) {
