@@ -68,7 +68,7 @@ export function BoardView(): ReactNode {
                 <button type="button" className={`board-item${selected?.id === d.id ? ' current' : ''}`} aria-current={selected?.id === d.id ? 'true' : undefined} onClick={() => void store.getState().select(d.id)}>
                   <span className="board-item-q">{d.question}</span>
                   <span className="board-item-meta">
-                    <span className={`board-badge outcome-${d.outcome}`}>{d.outcome}</span> {d.tally.for}–{d.tally.against}–{d.tally.abstain} · {d.source} · {new Date(d.createdAt).toLocaleString()}
+                    <span className={`board-badge outcome-${d.outcome}`}>{d.outcome}</span> {d.tally.for} for · {d.tally.against} against · {d.source} · {new Date(d.createdAt).toLocaleString()}
                   </span>
                 </button>
               </li>
