@@ -111,10 +111,18 @@ export function createEmbeddingWorker(deps: EmbeddingWorkerDeps): EmbeddingWorke
     if (!chosen) return
     const { collection, rebuilding } = chosen
     const model = { id: collection.modelId, dimension: collection.dimension }
+    // Resuming from the last chunk embedded keeps each batch's lookup short in a large base;
+    // one more pass from the start catches chunks added behind the cursor meanwhile.
+    let after = 0
     for (;;) {
       if (stopped) return
-      const batch = deps.index.missing(collection, Math.max(1, deps.batchSize()))
+      let batch = deps.index.missing(collection, Math.max(1, deps.batchSize()), after)
+      if (batch.length === 0 && after > 0) {
+        after = 0
+        batch = deps.index.missing(collection, Math.max(1, deps.batchSize()), after)
+      }
       if (batch.length === 0) break
+      after = batch.at(-1)!.id
       setStatus({ state: 'embedding', model, done: deps.index.embeddedCount(collection), total: deps.countChunks(), rebuilding })
       let vectors: Float32Array[]
       try {

@@ -33,8 +33,8 @@ export interface VectorIndex {
   /** Makes the building collection the active one and drops the old; vectors of two models are never searched together. */
   promote(): Collection
   put(collection: Collection, rows: readonly VectorRow[]): void
-  /** Chunks of the knowledge base that have no vector in this collection yet, oldest first. */
-  missing(collection: Collection, limit: number): { id: number; text: string }[]
+  /** Chunks of the knowledge base with an id above `after` that have no vector in this collection yet, in id order. */
+  missing(collection: Collection, limit: number, after?: number): { id: number; text: string }[]
   embeddedCount(collection: Collection): number
   /** The k nearest chunks: sign-bit candidates rescored exactly. */
   nearest(collection: Collection, query: Float32Array, k: number): VectorHit[]
@@ -96,6 +96,8 @@ export function createVectorIndex(db: Db, options: VectorIndexOptions = {}): Vec
       embedding BLOB NOT NULL CHECK (length(embedding) = ${model.dimension * 4}),
       bits      BLOB NOT NULL
     ) STRICT`)
+    // Rows are a page each (3 KiB vectors), so count(*) would read them all; this index is a few bytes a row.
+    db.exec(`CREATE INDEX ${vecTable}_ids ON ${vecTable} (chunk_id)`)
     db.prepare('INSERT INTO knowledge_collections (id, model_id, dimension, state, vec_table, created_at) VALUES (?, ?, ?, ?, ?, ?)').run(
       next,
       model.id,
@@ -193,10 +195,10 @@ export function createVectorIndex(db: Db, options: VectorIndexOptions = {}): Vec
       if (added.some((a) => a.replaced)) memory.delete(collection.id)
       else for (const a of added) codes.add(a.id, a.code)
     },
-    missing(collection, limit) {
+    missing(collection, limit, after = 0) {
       return db
-        .prepare(`SELECT c.id, c.text FROM knowledge_chunks c WHERE NOT EXISTS (SELECT 1 FROM ${collection.vecTable} v WHERE v.chunk_id = c.id) ORDER BY c.id LIMIT ?`)
-        .all(limit) as { id: number; text: string }[]
+        .prepare(`SELECT c.id, c.text FROM knowledge_chunks c WHERE c.id > ? AND NOT EXISTS (SELECT 1 FROM ${collection.vecTable} v WHERE v.chunk_id = c.id) ORDER BY c.id LIMIT ?`)
+        .all(after, limit) as { id: number; text: string }[]
     },
     embeddedCount: (collection) => (db.prepare(`SELECT count(*) AS n FROM ${collection.vecTable}`).get() as { n: number }).n,
     nearest(collection, query, k) {
