@@ -15,9 +15,9 @@ export interface RunningHost {
 }
 
 /** The built app's real `kos serve`, on a fresh data dir and a free port, for each test. */
-async function startHost(): Promise<{ host: RunningHost; child: ChildProcess }> {
+async function startHost(extraArgs: readonly string[]): Promise<{ host: RunningHost; child: ChildProcess }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'kos-e2e-'))
-  const child = spawn(process.execPath, [join(__dirname, '..', '..', 'bin', 'kos.js'), 'serve', '--json', '--port', '0', '--data-dir', dataDir], {
+  const child = spawn(process.execPath, [join(__dirname, '..', '..', 'bin', 'kos.js'), 'serve', '--json', '--port', '0', '--data-dir', dataDir, ...extraArgs], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, KOS_DATA_DIR: '' }
   })
@@ -35,9 +35,14 @@ async function startHost(): Promise<{ host: RunningHost; child: ChildProcess }> 
   }
 }
 
-export const test = base.extend<{ host: RunningHost }>({
-  host: async ({}, use) => {
-    const { host, child } = await startHost()
+/** Nothing listens on port 9 here: model servers that are certainly down, whatever runs on the machine. */
+export const CLOSED_URL = 'http://127.0.0.1:9'
+
+export const test = base.extend<{ host: RunningHost; hostArgs: readonly string[] }>({
+  /** Extra `kos serve` flags for a spec, e.g. `test.use({ hostArgs: ['--set', 'ollama.apiUrl=…'] })`. */
+  hostArgs: [[], { option: true }],
+  host: async ({ hostArgs }, use) => {
+    const { host, child } = await startHost(hostArgs)
     await use(host)
     const exited = new Promise((resolve) => child.once('exit', resolve))
     child.kill('SIGTERM')

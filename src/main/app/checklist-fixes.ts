@@ -14,7 +14,8 @@ export function checklistFixes(call: ReadCall, config: ConfigService): Fixes {
   }
   return {
     'restart-ollama': async () => {
-      const status = (await must('supervisor.restart', { id: 'ollama' })) as { state: string; pid: number | null }
+      const status = (await must('supervisor.restart', { id: 'ollama' })) as { state: string; pid: number | null; reason: string | null }
+      if (!['running', 'starting', 'adopted', 'restarting'].includes(status.state)) throw new Error(`Ollama did not start (${status.state}): ${status.reason ?? 'no reason given'}`)
       return `Ollama restarted: ${status.state}${status.pid ? ` (pid ${status.pid})` : ''}.`
     },
     'lower-concurrency': async () => {

@@ -40,6 +40,10 @@ describe('failure playbook', () => {
     expect(matched(evidence)).toContain(rule)
   })
 
+  it('does not take a warning for a failure', () => {
+    expect(matched({ checks: [check('knowledge.embedding-dimension', 'warn', 'no embedding model reachable', 'knowledge')] })).toEqual([])
+  })
+
   it('names the evidence it matched and offers only fixes that exist', () => {
     const [match] = matchPlaybook({ ...none, logLines: ['x llama runner process has terminated'] }, new Set())
     expect(match).toMatchObject({ ruleId: 'ollama-runner-terminated', fix: null, evidence: ['x llama runner process has terminated'] })

@@ -20,7 +20,7 @@ interface PlaybookRule {
 
 const linesMatching = (pattern: RegExp) => (e: PlaybookEvidence) => e.logLines.filter((l) => pattern.test(l)).slice(-3)
 const failing = (...ids: string[]) => (e: PlaybookEvidence) =>
-  e.checks.filter((c) => ids.includes(c.id) && (c.status === 'fail' || c.status === 'warn')).map((c) => `${c.id}: ${c.evidence}`)
+  e.checks.filter((c) => ids.includes(c.id) && c.status === 'fail').map((c) => `${c.id}: ${c.evidence}`)
 const either =
   (...matchers: ((e: PlaybookEvidence) => string[])[]) =>
   (e: PlaybookEvidence) =>

@@ -119,7 +119,7 @@ function RunBody({ run, fixing, onFix }: { run: ChecklistRun; fixing: string | n
                   </details>
                   {r.status !== 'pass' && <p className="check-remedy"><strong>Remedy.</strong> {r.remedy}</p>}
                 </div>
-                {r.status !== 'pass' && canFix(r.fix) && (
+                {r.status === 'fail' && canFix(r.fix) && (
                   <button type="button" disabled={fixing !== null} onClick={() => onFix(r.fix as ChecklistRun['availableFixes'][number])}>
                     {FIX_LABEL[r.fix as keyof typeof FIX_LABEL]}
                   </button>
