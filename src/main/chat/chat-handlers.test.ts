@@ -104,10 +104,18 @@ describe('deleting a session while an answer is written', () => {
     const { session } = await h.handlers['chat.send']({ text: 'Tell me a long story', priority: 'normal' }, h.ctx('c'))
     await h.model?.hanging()
     await h.handlers['chat.sessions.delete']({ id: session.id }, h.ctx('c'))
+    // Sent before the stopped answer has wound down: the deleted session's answer must not get in the way.
+    const other = await h.handlers['chat.send']({ text: 'Another question', priority: 'normal' }, h.ctx('c3'))
+    expect(other.session.id).not.toBe(session.id)
+    await h.model?.hanging()
+    h.handlers['chat.stop']({ messageId: other.assistantMessage.id }, h.ctx('c3'))
     await h.chat.pipeline.idle()
     expect(h.chat.pipeline.active()).toEqual([])
     expect(h.lines().filter((l) => l.level === 'error')).toEqual([])
     expect(h.lines().some((l) => l.msg === 'chat answer ended after its session was deleted')).toBe(true)
-    expect(h.events.at(-1)).toMatchObject({ name: 'chat.finished', payload: { message: { status: 'stopped' } } })
+    expect(h.named<{ message: { sessionId: string; status: string } }>('chat.finished').map((f) => [f.message.sessionId, f.message.status])).toEqual([
+      [session.id, 'stopped'],
+      [other.session.id, 'stopped']
+    ])
   })
 })

@@ -24,8 +24,7 @@ export function chatHandlers(deps: ChatHandlerDeps): HandlersFor<'chat'> {
   const { store, experts, pipeline } = deps
 
   const refuseBusy = (sessionId: string): void => {
-    const busy = pipeline.active().some((id) => store.message(id).sessionId === sessionId)
-    if (busy) throw new RpcFailure(rpcError('conflict', 'An answer is still being written in this session. Wait for it to finish or press Stop, then send again.'))
+    if (pipeline.activeIn(sessionId).length > 0) throw new RpcFailure(rpcError('conflict', 'An answer is still being written in this session. Wait for it to finish or press Stop, then send again.'))
   }
 
   const userMessageOf = (messageId: string) => {
@@ -59,7 +58,7 @@ export function chatHandlers(deps: ChatHandlerDeps): HandlersFor<'chat'> {
     'chat.sessions.get': ({ id }) => ({ session: store.session(id), messages: store.messages(id) }),
     'chat.sessions.rename': ({ id, title }) => store.renameSession(id, title),
     'chat.sessions.delete': ({ id }, ctx) => {
-      for (const messageId of pipeline.active()) if (store.message(messageId).sessionId === id) pipeline.stop(messageId)
+      for (const messageId of pipeline.activeIn(id)) pipeline.stop(messageId)
       store.deleteSession(id)
       ctx.log.info('chat session deleted', { session_id: id })
       return { id }

@@ -47,6 +47,8 @@ export interface ChatPipeline {
   start(request: StartAnswer): ChatMessage
   stop(messageId: string): boolean
   active(): string[]
+  /** The answers being written in one session. */
+  activeIn(sessionId: string): string[]
   /** Resolves when every answer being written has finished. */
   idle(): Promise<void>
   /** Aborts every answer (the app is closing) and waits for each to be recorded. */
@@ -66,6 +68,7 @@ class StopRequest extends Error {
 }
 
 interface Running {
+  readonly sessionId: string
   readonly controller: AbortController
   readonly done: Promise<void>
 }
@@ -87,7 +90,7 @@ export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
     const log = request.log.child({ component: 'chat', session_id: answer.sessionId, message_id: answer.id })
     deps.events.emit('chat.started', { message: answer })
     const done = answerMessage({ deps, answer, userMessage, priority: request.priority, correlationId, log, signal: controller.signal }).finally(() => running.delete(answer.id))
-    running.set(answer.id, { controller, done })
+    running.set(answer.id, { sessionId: answer.sessionId, controller, done })
     return answer
   }
 
@@ -100,6 +103,7 @@ export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
       return true
     },
     active: () => [...running.keys()],
+    activeIn: (sessionId) => [...running].filter(([, run]) => run.sessionId === sessionId).map(([id]) => id),
     async idle() {
       await Promise.all([...running.values()].map((r) => r.done))
     },
