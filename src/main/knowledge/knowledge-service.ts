@@ -56,6 +56,7 @@ export interface KnowledgeServiceDeps {
 }
 
 const PROGRESS_EVERY_MS = 150
+const SIZE_TTL_MS = 30_000
 
 export function createKnowledgeService(deps: KnowledgeServiceDeps): KnowledgeService {
   const { store, index, config } = deps
@@ -68,9 +69,21 @@ export function createKnowledgeService(deps: KnowledgeServiceDeps): KnowledgeSer
   }
 
   const changed = (): void => {
+    sized = null
     contexts.clear()
     deps.worker?.kick()
     deps.onChange()
+  }
+
+  // dbstat walks every page of the database, so its answer is kept a while:
+  // stats are pushed twice a second while embedding and polled by health.
+  let sized: { at: number; bytes: number } | null = null
+  const bytesOnDisk = (): number => {
+    if (!sized || Date.now() - sized.at > SIZE_TTL_MS) {
+      const { bytes } = deps.db.prepare("SELECT COALESCE(SUM(pgsize), 0) AS bytes FROM dbstat WHERE name LIKE 'knowledge%'").get() as { bytes: number }
+      sized = { at: Date.now(), bytes }
+    }
+    return sized.bytes
   }
 
   const embeddingStatus = (): EmbeddingStatus => deps.worker?.status() ?? { state: 'off', reason: deps.vectorOff }
@@ -163,7 +176,7 @@ export function createKnowledgeService(deps: KnowledgeServiceDeps): KnowledgeSer
       const { nodes, chunks } = store.counts()
       const active = index?.active() ?? null
       const embeddedChunks = active && index ? index.embeddedCount(active) : 0
-      const { bytes } = deps.db.prepare("SELECT COALESCE(SUM(pgsize), 0) AS bytes FROM dbstat WHERE name LIKE 'knowledge%'").get() as { bytes: number }
+      const bytes = bytesOnDisk()
       return {
         nodes,
         chunks,
