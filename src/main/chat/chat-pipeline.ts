@@ -357,12 +357,17 @@ async function runSubtasks(
   log.info('subtasks queued', { parent_task_id: queued.parentTaskId, subtasks: queued.subtasks.map((s) => s.id) })
   const emit = (subtasks: ChatMessage['subtasks']): void => {
     patch.subtasks = subtasks
+    // Called from the task engine's watcher: a failed write must not reach it.
+    try {
+      deps.store.updateMessage(answer.id, { subtasks })
+    } catch (error) {
+      log.debug('subtask progress not stored', { error: describeError(error) })
+    }
     deps.events.emit('chat.subtasks', { sessionId: answer.sessionId, messageId: answer.id, parentTaskId: queued.parentTaskId, subtasks })
   }
   emit(queued.subtasks)
   progress('executing', `Waiting for ${queued.subtasks.length} tasks in the task engine`)
   const ended = await followSubtasks(tasks, queued.subtasks, emit, signal, log)
-  deps.store.updateMessage(answer.id, { subtasks: patch.subtasks ?? queued.subtasks })
   const completed = ended.filter((t) => t.status === 'completed')
   if (completed.length === 0) {
     const why = [...new Set(ended.map((t) => t.lastError ?? t.status))].join('; ')

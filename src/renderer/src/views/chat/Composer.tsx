@@ -1,9 +1,11 @@
 import { useState, type KeyboardEvent, type ReactNode } from 'react'
 import { useChatView } from './use-chat-view'
 
-/** Enter sends, Shift+Enter starts a new line. */
+/** Enter sends, Shift+Enter starts a new line, Escape stops the answer being written. */
 export function Composer(): ReactNode {
   const send = useChatView((s) => s.send)
+  const stop = useChatView((s) => s.stop)
+  const streaming = useChatView((s) => s.messages.find((m) => m.status === 'streaming')?.id ?? null)
   const leadName = useChatView((s) => s.status?.leadName ?? 'the lead agent')
   const [text, setText] = useState('')
   const [high, setHigh] = useState(false)
@@ -17,6 +19,11 @@ export function Composer(): ReactNode {
     if (sent) setText('')
   }
   const onKey = (event: KeyboardEvent<HTMLTextAreaElement>): void => {
+    if (event.key === 'Escape' && streaming) {
+      event.preventDefault()
+      void stop(streaming)
+      return
+    }
     if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
       event.preventDefault()
       void submit()
@@ -25,7 +32,7 @@ export function Composer(): ReactNode {
 
   return (
     <form className="chat-composer" onSubmit={(e) => (e.preventDefault(), void submit())}>
-      <textarea aria-label={`Message to ${leadName}`} placeholder={`Message ${leadName}… (Enter sends, Shift+Enter for a new line)`} value={text} onChange={(e) => setText(e.target.value)} onKeyDown={onKey} rows={3} />
+      <textarea aria-label={`Message to ${leadName}`} placeholder={`Message ${leadName}… (Enter sends, Shift+Enter for a new line${streaming ? ', Escape stops the answer' : ''})`} value={text} onChange={(e) => setText(e.target.value)} onKeyDown={onKey} rows={3} />
       <div className="chat-composer-row">
         <label className="muted small">
           <input type="checkbox" checked={high} onChange={(e) => setHigh(e.target.checked)} /> High priority: split into tasks for the team
