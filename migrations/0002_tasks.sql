@@ -53,5 +53,6 @@ CREATE TABLE task_events (
 ) STRICT;
 
 CREATE INDEX task_events_task ON task_events (task_id, seq);
-CREATE INDEX task_events_kind ON task_events (kind, at);
+-- Only manual-review events are counted by kind; a partial index keeps every other insert cheap.
+CREATE INDEX task_events_deferred ON task_events (error_type) WHERE kind = 'deferred';
 CREATE INDEX tasks_completed ON tasks (completed_at) WHERE completed_at IS NOT NULL;

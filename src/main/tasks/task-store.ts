@@ -109,6 +109,29 @@ export function createTaskStore(db: Db, now: () => number = Date.now) {
   const deferExhausted = db.prepare(`UPDATE tasks SET status = 'deferred_to_human', next_retry_after = NULL, updated_at = ?
     WHERE id = ? AND status IN ('pending', 'failed') RETURNING attempt_count`)
 
+  // Batched forms of claim, complete and event insert: one statement for a whole group, so a
+  // group commit costs one pass through SQLite rather than one round trip per task. The unary
+  // plus keeps the planner on the primary key (driven by the list) instead of scanning by status.
+  const claimBatch = db.prepare(`UPDATE tasks SET status = 'in_progress', lease_owner = @owner, lease_token = j.token, heartbeat_at = @at, claimed_at = @at,
+      attempt_count = attempt_count + 1, next_retry_after = NULL, backend = j.backend, model = j.model, updated_at = @at
+    FROM (SELECT value ->> '$.id' AS id, value ->> '$.token' AS token, value ->> '$.backend' AS backend, value ->> '$.model' AS model FROM json_each(@picks)) AS j
+    WHERE tasks.id = j.id AND +tasks.status IN ('pending', 'failed') AND tasks.attempt_count < @max
+    RETURNING tasks.id AS id, tasks.lease_token AS token, tasks.attempt_count AS attempt`)
+  const completeBatch = db.prepare(`UPDATE tasks SET status = 'completed', result = j.result, lease_owner = NULL, lease_token = NULL, heartbeat_at = NULL,
+      completed_at = @at, latency_ms = j.latency, updated_at = @at
+    FROM (SELECT value ->> '$.id' AS id, value ->> '$.token' AS token, value ->> '$.result' AS result, value ->> '$.latency' AS latency FROM json_each(@done)) AS j
+    WHERE tasks.id = j.id AND tasks.lease_token = j.token AND +tasks.status = 'in_progress'
+    RETURNING tasks.id AS id, tasks.attempt_count AS attempt`)
+  const insertEvents = db.prepare(`INSERT INTO task_events (task_id, kind, status, attempt, message, error_type, at)
+    SELECT value ->> '$.taskId', value ->> '$.kind', value ->> '$.status', value ->> '$.attempt', value ->> '$.message', value ->> '$.errorType', value ->> '$.at'
+    FROM json_each(?) ORDER BY key RETURNING seq`)
+
+  function events(rows: Omit<TaskEvent, 'seq'>[]): TaskEvent[] {
+    if (rows.length === 0) return []
+    const seqs = (insertEvents.all(JSON.stringify(rows)) as { seq: number }[]).map((r) => r.seq).sort((a, b) => a - b)
+    return rows.map((row, i) => ({ ...row, seq: seqs[i] as number }))
+  }
+
   function event(taskId: string, kind: TaskEventKind, status: TaskStatus, attempt: number, message: string | null, errorType: TaskErrorType | null, at: string): TaskEvent {
     const { seq } = insertEvent.get(taskId, kind, status, attempt, message, errorType, at) as { seq: number }
     return { seq, taskId, kind, status, attempt, message, errorType, at }
@@ -178,6 +201,49 @@ export function createTaskStore(db: Db, now: () => number = Date.now) {
     },
 
     /** Proves the runs alive; returns the tasks whose lease is no longer theirs. */
+    /** claim() for a group: takes every lease it can in one statement; tasks another run got first are left out. */
+    claimMany(picks: readonly { taskId: string; backend: string; model: string }[], owner: string, maxAttempts: number, changes: Changes): Lease[] {
+      if (picks.length === 0) return []
+      const at = iso()
+      const rows = claimBatch.all({
+        owner,
+        at,
+        max: maxAttempts,
+        picks: JSON.stringify(picks.map((p) => ({ id: p.taskId, token: randomUUID(), backend: p.backend, model: p.model })))
+      }) as { id: string; token: string; attempt: number }[]
+      const byId = new Map(rows.map((r) => [r.id, r]))
+      const leases: Lease[] = []
+      const claimed: Omit<TaskEvent, 'seq'>[] = []
+      for (const p of picks) {
+        const row = byId.get(p.taskId)
+        if (!row) continue
+        leases.push({ taskId: row.id, token: row.token, attempt: row.attempt })
+        claimed.push({ taskId: row.id, kind: 'claimed', status: 'in_progress', attempt: row.attempt, message: `on ${p.backend}/${p.model}`, errorType: null, at })
+      }
+      changes.push(...events(claimed))
+      return leases
+    },
+
+    /** complete() for a group; returns, in order, whether each result was accepted. */
+    completeMany(done: readonly { lease: Lease; result: string; latencyMs: number }[], changes: Changes): boolean[] {
+      if (done.length === 0) return []
+      const at = iso()
+      const rows = completeBatch.all({
+        at,
+        done: JSON.stringify(done.map((d) => ({ id: d.lease.taskId, token: d.lease.token, result: d.result, latency: Math.round(d.latencyMs) })))
+      }) as { id: string; attempt: number }[]
+      const accepted = new Map(rows.map((r) => [r.id, r.attempt]))
+      const completed: Omit<TaskEvent, 'seq'>[] = []
+      const outcome = done.map((d) => {
+        const attempt = accepted.get(d.lease.taskId)
+        if (attempt === undefined) return false
+        completed.push({ taskId: d.lease.taskId, kind: 'completed', status: 'completed', attempt, message: null, errorType: null, at })
+        return true
+      })
+      changes.push(...events(completed))
+      return outcome
+    },
+
     heartbeat(leases: readonly Lease[]): string[] {
       const at = iso()
       return leases.filter((lease) => heartbeatOne.run(at, lease.taskId, lease.token).changes === 0).map((lease) => lease.taskId)

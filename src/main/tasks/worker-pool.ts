@@ -90,6 +90,7 @@ export function createWorkerPool(options: PoolOptions) {
   let processor: TaskProcessor | null = null
   let state: 'idle' | 'running' | 'stopping' | 'stopped' = 'idle'
   let queue: Op[] = []
+  let completions: { lease: Lease; result: string; latencyMs: number; resolve(accepted: boolean): void; reject(error: unknown): void }[] = []
   let flushScheduled = false
   let wantClaim = false
   let freedAt: number | null = null
@@ -112,23 +113,28 @@ export function createWorkerPool(options: PoolOptions) {
   function flush(): void {
     flushScheduled = false
     const ops = queue
+    const done = completions
     queue = []
+    completions = []
     const claim = wantClaim && state === 'running' && processor !== null
     const slotFreedAt = freedAt
     wantClaim = false
     freedAt = null
-    if (ops.length === 0 && !claim) return
+    if (ops.length === 0 && done.length === 0 && !claim) return
     const changes: Changes = []
     let results: unknown[] = []
+    let accepted: boolean[] = []
     let started: Claim[] = []
     try {
       store.transaction(() => {
         results = ops.map((op) => op.apply(changes))
+        accepted = store.completeMany(done, changes)
         if (claim) started = claimFree(changes)
       })
     } catch (error) {
-      log.error('task queue commit failed', { error, operations: ops.length })
+      log.error('task queue commit failed', { error, operations: ops.length + done.length })
       for (const op of ops) op.reject(error)
+      for (const d of done) d.reject(error)
       return
     }
     if (options.observeClaim && started.length > 0) {
@@ -137,6 +143,7 @@ export function createWorkerPool(options: PoolOptions) {
     }
     if (changes.length > 0) options.publish(changes)
     ops.forEach((op, i) => op.resolve(results[i]))
+    done.forEach((d, i) => d.resolve(accepted[i] ?? false))
     ready.push(...started)
     startReady()
   }
@@ -158,7 +165,7 @@ export function createWorkerPool(options: PoolOptions) {
     const free = Math.max(0, concurrency + claimAhead(concurrency) - running.size - ready.length)
     if (free === 0 || !processor) return []
     const settings = options.settings()
-    const rows = store.candidates(free + Math.min(free, 64), settings.maxAttempts)
+    const rows = store.candidates(free + Math.min(free, 16), settings.maxAttempts)
     const candidates: Candidate<TaskRow>[] = []
     for (const row of rows) {
       try {
@@ -169,12 +176,17 @@ export function createWorkerPool(options: PoolOptions) {
     }
     const busy = [...[...running.values()].map((r) => r.plan), ...ready.map((r) => r.plan)]
     const picks = pickTasks(candidates, busy, free, { heavyPerBackend: settings.heavyPerBackend }, memory)
-    const claimed: Claim[] = []
-    for (const pick of picks) {
-      const lease = store.claim(pick.item.id, owner, pick.plan.backend, pick.plan.model, settings.maxAttempts, changes)
-      if (lease) claimed.push({ lease, row: pick.item, plan: pick.plan })
-    }
-    return claimed
+    const leases = store.claimMany(
+      picks.map((p) => ({ taskId: p.item.id, backend: p.plan.backend, model: p.plan.model })),
+      owner,
+      settings.maxAttempts,
+      changes
+    )
+    const byId = new Map(picks.map((p) => [p.item.id, p]))
+    return leases.map((lease) => {
+      const pick = byId.get(lease.taskId) as Candidate<TaskRow>
+      return { lease, row: pick.item, plan: pick.plan }
+    })
   }
 
   function wake(): void {
@@ -251,7 +263,10 @@ export function createWorkerPool(options: PoolOptions) {
     const latency = now() - run.startedAt
     try {
       if (outcome.ok) {
-        const accepted = await commit((changes) => store.complete(run.lease, outcome.answer, latency, changes))
+        const accepted = await new Promise<boolean>((resolve, reject) => {
+          completions.push({ lease: run.lease, result: outcome.answer, latencyMs: latency, resolve, reject })
+          scheduleFlush()
+        })
         if (!accepted) log.warn('late result discarded: the task is no longer held by this run', { task_id: run.lease.taskId, attempt: run.lease.attempt })
         return
       }
