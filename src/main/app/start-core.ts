@@ -24,11 +24,15 @@ import { createOverviewSampler } from '../metrics/overview-sampler'
 import { capabilityChecks } from '../checklist/checks/capability-checks'
 import { readValue, type ReadCall } from '../rpc/read-call'
 import { checklistFixes } from './checklist-fixes'
+import { createSecretStore } from '../secrets/secret-store'
+import { secretsHandlers } from '../secrets/secrets-handlers'
+import type { SecretCipher } from '../ports/secret-cipher'
 import { startHousekeeping } from './housekeeping'
 import { createChecklistCapability } from '../checklist/checklist-capability'
 import { inspectInstanceLock } from '../db/instance-lock'
 import type { StartupError } from './startup-error'
 import { createModelsCapability } from '../models/models-capability'
+import { llamaWorkerFile } from '../models/embedded/worker-file'
 import { createSupervisor } from '../supervisor/supervisor'
 import { modelServerSpecs } from '../supervisor/model-server-specs'
 import { supervisorHandlers } from '../supervisor/supervisor-handlers'
@@ -50,6 +54,8 @@ export interface CoreOptions {
    * runs in the background (no worker pool, no scheduled checks, no housekeeping).
    */
   readonly background?: boolean
+  /** The OS keychain, from the desktop shell; absent on the headless host, which then stores no API keys. */
+  readonly secretCipher?: SecretCipher
 }
 
 export interface Core {
@@ -160,7 +166,7 @@ export function startCore(options: CoreOptions): CoreStart {
 
   // Models: nodes, router and embedder (plugged into tasks and knowledge at integration), the
   // supervisor of the model servers, and the aggregate health the tray shows.
-  const models = createModelsCapability({ config, db, events, log, embedded: { modelsDir: join(dataDir.path, 'models'), workerFile: join(__dirname, 'llama-worker.js') } })
+  const models = createModelsCapability({ config, db, events, log, embedded: { modelsDir: join(dataDir.path, 'models'), workerFile: llamaWorkerFile(__dirname) } })
   stoppable.push(models)
   const supervisor = createSupervisor({
     specs: modelServerSpecs({ config, env: options.platform.env, logsDir: join(dataDir.path, 'logs'), home: options.platform.home }),
@@ -226,9 +232,10 @@ export function startCore(options: CoreOptions): CoreStart {
   })
   stoppable.push(checklist)
 
+  const secrets = createSecretStore(db, options.secretCipher ?? null)
   const overview = createOverviewSampler(coreRead, events)
   stoppable.push(overview)
-  const handlers: Handlers = { ...overview.handlers, ...appHandlers(info), ...configHandlers(config), ...tasks.handlers, ...knowledge.handlers, ...checklist.handlers, ...models.handlers, ...supervisorHandlers(supervisor), ...healthHandlers(health), ...board.handlers, ...chat.handlers }
+  const handlers: Handlers = { ...secretsHandlers(secrets), ...overview.handlers, ...appHandlers(info), ...configHandlers(config), ...tasks.handlers, ...knowledge.handlers, ...checklist.handlers, ...models.handlers, ...supervisorHandlers(supervisor), ...healthHandlers(health), ...board.handlers, ...chat.handlers }
   const dispatcher = createDispatcher(handlers, log)
   if (background) overview.start()
   log.info('core started', { data_dir: dataDir.path, data_dir_source: dataDir.source.kind, profile: config.get('profile'), schema_version: schemaVersion })

@@ -3,6 +3,7 @@ import type { ModelsOverview, NodeView } from '../../../../shared/contract/model
 import { formatBytes, formatMs, formatTime } from './format'
 
 const STATE_TEXT = { up: 'Up', down: 'Down', unknown: 'Not scanned yet' } as const
+const KIND_TEXT = { ollama: 'Ollama', openai: 'OpenAI-compatible', embedded: 'GGUF files run in-process by llama.cpp' } as const
 
 export function NodeList({ overview, busy, onRemove }: { overview: ModelsOverview; busy: string | null; onRemove: (id: string) => void }): ReactNode {
   return (
@@ -21,7 +22,7 @@ function NodeCard({ node, speeds, busy, onRemove }: { node: NodeView; speeds: Mo
         <span className={`state-pill state-${node.state}`} data-testid="node-state">{STATE_TEXT[node.state]}</span>
         <div className="node-title">
           <h3>{node.label}</h3>
-          <code>{node.url}</code> <span className="muted">· {node.kind === 'ollama' ? 'Ollama' : 'OpenAI-compatible'}{node.source === 'settings' ? ' · from Settings' : ''}</span>
+          <code>{node.url}</code> <span className="muted">· {KIND_TEXT[node.kind]}{node.source === 'settings' ? ' · from Settings' : ''}</span>
         </div>
         <dl className="node-facts">
           <dt>Latency</dt>
