@@ -10,6 +10,7 @@ import { currentPlatform } from '../platform/data-dir'
 import { appMenu } from './app-menu'
 import { bindIpcHost, rendererUrlMatcher } from './ipc-host'
 import { createMainWindow } from './main-window'
+import { safeStorageCipher } from './safe-storage-cipher'
 import { version as appVersion } from '../../../package.json'
 
 // The Electron shell: window, menu, IPC binding and lifecycle. All behaviour
@@ -38,6 +39,7 @@ function startCoreForDesktop(): Core | null {
     cliSettings: args?.settings ?? new Map(),
     platform: currentPlatform(),
     appVersion,
+    secretCipher: safeStorageCipher(process.platform),
     ...(nativeBinding ? { nativeBinding } : {})
   })
   if (started.ok) return started.core

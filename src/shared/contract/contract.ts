@@ -8,6 +8,7 @@ import { CONFIG_CALLS, CONFIG_EVENTS } from './config-contract'
 import { KNOWLEDGE_CALLS, KNOWLEDGE_EVENTS } from './knowledge-contract'
 import { MODELS_CALLS, MODELS_EVENTS } from './models-contract'
 import { OVERVIEW_CALLS, OVERVIEW_EVENTS } from './overview-contract'
+import { SECRETS_CALLS } from './secrets-contract'
 import { TASKS_CALLS, TASKS_EVENTS } from './tasks-contract'
 
 /**
@@ -26,7 +27,8 @@ export const CALLS = {
   ...CHAT_CALLS,
   ...BOARD_CALLS,
   ...CHECKLIST_CALLS,
-  ...OVERVIEW_CALLS
+  ...OVERVIEW_CALLS,
+  ...SECRETS_CALLS
 } as const satisfies Record<string, CallSpec>
 
 export const EVENTS = {

@@ -3,6 +3,7 @@ import { describeSource } from '../../../../shared/setting-source'
 import type { SettingEntry } from '../../../../shared/contract/config-contract'
 import { ViewHeader } from '../../components/ViewHeader'
 import { useAppStore } from '../../store/app-store-context'
+import { ApiKeysCard } from './ApiKeysCard'
 import { SettingRow } from './SettingRow'
 
 export function SettingsView(): ReactNode {
@@ -77,6 +78,7 @@ export function SettingsView(): ReactNode {
           </div>
         </section>
       ))}
+      <ApiKeysCard />
     </>
   )
 }
