@@ -67,6 +67,13 @@ describe('board service', () => {
     expect(result).toEqual({ ok: false, reason: 'failed', message: 'only 1 of 4 board members answered (node ollama-local is down)' })
   })
 
+  it('fails with the chair’s reason when the chair cannot decide, storing nothing', async () => {
+    const { service, log } = setup((system) => (system.includes('Chair of the Board') ? { tokens: ['DECISION: '], failWith: new Error('out of memory') } : memberReply('FOR')))
+    const result = await service.consult({ question: 'Should we open an office in Berlin?', source: 'task', taskId: 't1', correlationId: 'c', log })
+    expect(result).toEqual({ ok: false, reason: 'failed', message: 'the chair (Victor) could not decide: out of memory' })
+    expect(service.store.list({ limit: 10 })).toEqual([])
+  })
+
   it('says it cannot meet without a model backend', async () => {
     const db = chatTestDb()
     const service = createBoardService({ store: createBoardStore(db), model: null, events: { emit: () => undefined }, timeoutSec: () => 45, userId: 'u' })

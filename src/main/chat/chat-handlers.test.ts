@@ -33,7 +33,7 @@ describe('chat sessions', () => {
     expect(usage.bySession[0]).toMatchObject({ key: session.id, label: 'Deleted session', requests: 1 })
   })
 
-  it('names the missing message when asked to make it a task without a task engine', async () => {
+  it('refuses to make a task without a task engine, and to rename a session that does not exist', async () => {
     const h = chatHarness()
     const { userMessage } = await h.handlers['chat.send']({ text: 'Write a report', priority: 'normal' }, h.ctx('c'))
     await h.chat.pipeline.idle()
