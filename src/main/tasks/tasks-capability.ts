@@ -3,12 +3,16 @@ import type { Db } from '../db/database'
 import type { EventBus } from '../events/event-bus'
 import type { Logger } from '../log/logger'
 import type { TaskProcessor } from '../ports/task-processor'
+import type { TaskQueue } from '../ports/task-queue'
 import type { Capability } from '../rpc/handler-types'
+import { createTaskQueue } from './task-queue'
 import { createTasksEngine, type TasksEngine } from './tasks-engine'
 import { tasksHandlers } from './tasks-handlers'
 
 export interface TasksCapability extends Capability<'tasks'> {
   readonly engine: TasksEngine
+  /** What the chat pipeline is given (ports/task-queue.ts). */
+  readonly queue: TaskQueue
   /** Plugged in by the composition root once a model router exists; until then tasks wait as pending. */
   setProcessor(processor: TaskProcessor | null): void
 }
@@ -36,6 +40,7 @@ export function createTasksCapability(deps: {
   if (deps.background) engine.start()
   return {
     engine,
+    queue: createTaskQueue(engine),
     handlers: tasksHandlers(engine),
     setProcessor: (processor) => engine.setProcessor(processor),
     stop: () => engine.stop(),

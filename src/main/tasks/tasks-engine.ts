@@ -6,7 +6,7 @@ import type { Logger } from '../log/logger'
 import type { TaskProcessor } from '../ports/task-processor'
 import type { Concurrency, EngineState, Task, TaskCreateInput, TaskEvent } from '../../shared/contract/tasks-contract'
 import { createConcurrencyController, DEFAULT_CONTROLLER, type ControllerOptions, type LoadInputs } from './adaptive-concurrency'
-import { dedupKey } from './dedup-key'
+import { dedupKey, dedupKeyNow } from './dedup-key'
 import { createTaskStore, type Changes, type CreateOutcome } from './task-store'
 import { createWorkerPool, type PoolSettings } from './worker-pool'
 
@@ -59,11 +59,16 @@ export function createTasksEngine(options: TasksEngineOptions) {
     minValidatorScore: config.get('worker.minValidatorScore'),
     heavyPerBackend: config.get('worker.heavyPerBackend')
   })
+  const listeners = new Set<(events: readonly TaskEvent[]) => void>()
+  const publish = (events: readonly TaskEvent[]): void => {
+    options.publish(events)
+    for (const listener of listeners) listener(events)
+  }
   const pool = createWorkerPool({
     store,
     owner,
     settings,
-    publish: options.publish,
+    publish,
     log,
     now,
     ...(options.random ? { random: options.random } : {}),
@@ -115,6 +120,30 @@ export function createTasksEngine(options: TasksEngineOptions) {
     if (concurrency.effective > before) pool.wake()
   }
 
+  function insert(input: TaskCreateInput, key: string): CreateOutcome {
+    const outcome = store.create(
+      {
+        title: input.title.trim(),
+        description: input.description.trim(),
+        domain: input.domain ?? null,
+        priority: input.priority ?? 'normal',
+        assigneeExpert: input.assigneeExpert ?? null,
+        parentTaskId: input.parentTaskId ?? null,
+        preferredBackend: input.preferredBackend ?? null,
+        preferredModel: input.preferredModel ?? null,
+        metadata: input.metadata ?? {},
+        batchGroup: input.batchGroup ?? null,
+        dedupKey: key
+      },
+      DEDUP_WINDOW_DAYS
+    )
+    if (outcome.ok) {
+      publish(outcome.events)
+      pool.wake()
+    }
+    return outcome
+  }
+
   async function commitAndPublish<T>(fn: (changes: Changes) => T): Promise<T> {
     return pool.commit(fn)
   }
@@ -141,31 +170,16 @@ export function createTasksEngine(options: TasksEngineOptions) {
       pool.setProcessor(next)
     },
     async create(input: TaskCreateInput): Promise<CreateOutcome> {
-      const title = input.title.trim()
-      const description = input.description.trim()
-      const expert = input.assigneeExpert ?? null
-      const key = await dedupKey(title, description, expert)
-      const outcome = store.create(
-        {
-          title,
-          description,
-          domain: input.domain ?? null,
-          priority: input.priority ?? 'normal',
-          assigneeExpert: expert,
-          parentTaskId: input.parentTaskId ?? null,
-          preferredBackend: input.preferredBackend ?? null,
-          preferredModel: input.preferredModel ?? null,
-          metadata: input.metadata ?? {},
-          batchGroup: input.batchGroup ?? null,
-          dedupKey: key
-        },
-        DEDUP_WINDOW_DAYS
-      )
-      if (outcome.ok) {
-        options.publish(outcome.events)
-        pool.wake()
-      }
-      return outcome
+      return insert(input, await dedupKey(input.title.trim(), input.description.trim(), input.assigneeExpert ?? null))
+    },
+    /** For callers inside the core that need the task at once (the chat pipeline); hashes on this thread. */
+    createNow(input: TaskCreateInput): CreateOutcome {
+      return insert(input, dedupKeyNow(input.title.trim(), input.description.trim(), input.assigneeExpert ?? null))
+    },
+    /** Every committed batch of events, for in-process watchers. */
+    onEvents(listener: (events: readonly TaskEvent[]) => void): () => void {
+      listeners.add(listener)
+      return () => listeners.delete(listener)
     },
     async cancel(id: string): Promise<Task | null> {
       const task = await commitAndPublish((changes) => store.cancel(id, changes))
