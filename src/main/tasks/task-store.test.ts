@@ -148,3 +148,33 @@ describe('task store', () => {
     expect(store.list({ limit: 10 }).facets).toEqual({ experts: ['x', 'y'], domains: ['ops', 'science'], backends: [] })
   })
 })
+
+describe('task store: stuck runs', () => {
+  const tempDir = useTempDirs()
+
+  it('resets a run whose heartbeat is older than the stuck limit, counting the attempt, and defers it when attempts are spent', () => {
+    const clock = { t: Date.parse('2026-01-01T00:00:00Z') }
+    const store = createTaskStore(migratedDb(tempDir()), () => clock.t)
+    const created = store.create(newTask())
+    if (!created.ok) throw new Error('not created')
+    const id = created.task.id
+    const STUCK = 15 * 60_000
+    const first = store.claim(id, 'me', 'b', 'm', 2, [])
+    if (!first) throw new Error('not claimed')
+    clock.t += STUCK - 1000
+    store.heartbeat([first])
+    clock.t += STUCK - 1000
+    expect(store.reclaimLapsed('me', clock.t - STUCK, 2, [])).toEqual([])
+    clock.t += 2000
+    const changes: Changes = []
+    expect(store.reclaimLapsed('me', clock.t - STUCK, 2, changes)).toEqual([id])
+    expect(changes).toMatchObject([{ kind: 'requeued', errorType: 'timeout', attempt: 1 }])
+    expect(store.get(id)).toMatchObject({ status: 'pending', attemptCount: 1, errorType: 'timeout' })
+    expect(store.heartbeat([first])).toEqual([id])
+    const second = store.claim(id, 'me', 'b', 'm', 2, [])
+    if (!second) throw new Error('not reclaimed')
+    clock.t += STUCK + 1
+    store.reclaimLapsed('me', clock.t - STUCK, 2, [])
+    expect(store.get(id)).toMatchObject({ status: 'deferred_to_human', attemptCount: 2, errorType: 'timeout' })
+  })
+})
