@@ -168,3 +168,19 @@ describe('tasks engine', () => {
     expect((await harness.engine.create({ title: 'Plan the launch', description: 'Write the launch plan for March.', assigneeExpert: 'cfo' })).ok).toBe(true)
   })
 })
+
+describe('tasks engine: concurrency', () => {
+  const tempDir = useTempDirs()
+
+  it('computes its first concurrency from real inputs, logs one line per cycle and pushes the values', async () => {
+    const harness = testEngine(tempDir(), scriptedProcessor(() => ({ kind: 'answer', text: GOOD_ANSWER })), { 'worker.maxConcurrency': 6 }, { cycleMs: 20 })
+    expect(harness.engine.state().concurrency).toMatchObject({ effective: 6, ceiling: 6, cpuLoad: 0.2, freeMemoryRatio: 0.5 })
+    expect(harness.engine.state().concurrency.reason).not.toMatch(/fallback/)
+    harness.engine.start()
+    await until(() => harness.concurrency.length >= 3, 'three cycles')
+    await harness.engine.stop()
+    const lines = harness.records.filter((r) => r.msg === 'concurrency cycle')
+    expect(lines.length).toBeGreaterThanOrEqual(3)
+    expect(lines[0]).toMatchObject({ n: 6, ceiling: 6, cpu_load: 0.2, free_memory: 0.5 })
+  })
+})

@@ -78,9 +78,9 @@ export function createTasksEngine(options: TasksEngineOptions) {
   pool.setProcessor(options.processor)
 
   let processor = options.processor
-  let concurrency: Concurrency = controller.next(() => readLoad(), now())
   let lastStats = pool.stats()
   let cycleTimer: NodeJS.Timeout | null = null
+  let concurrency: Concurrency = controller.next(() => readLoad(), now())
 
   function readLoad(): LoadInputs {
     const machine = options.machine?.() ?? { cpuLoad: (loadavg()[0] ?? 0) / Math.max(1, cpus().length), freeMemoryRatio: freemem() / totalmem() }
