@@ -57,7 +57,8 @@ interface Claim {
 // Claiming ahead pays off only for tasks that finish in milliseconds (benchmarks, trivial
 // processors); a real LLM task would sit leased but idle, so above this no task is claimed ahead.
 const CLAIM_AHEAD_UNDER_MS = 20
-const CLAIM_AHEAD_PER_SLOT = 8
+const CLAIM_AHEAD_PER_SLOT = 32
+const CLAIM_AHEAD_MAX = 256
 
 interface Op {
   apply(changes: Changes): unknown
@@ -157,7 +158,7 @@ export function createWorkerPool(options: PoolOptions) {
   }
 
   function claimAhead(concurrency: number): number {
-    return avgRunMs !== null && avgRunMs < CLAIM_AHEAD_UNDER_MS ? concurrency * CLAIM_AHEAD_PER_SLOT : 0
+    return avgRunMs !== null && avgRunMs < CLAIM_AHEAD_UNDER_MS ? Math.min(CLAIM_AHEAD_MAX, concurrency * CLAIM_AHEAD_PER_SLOT) : 0
   }
 
   function claimFree(changes: Changes): Claim[] {
