@@ -8,9 +8,9 @@ import { loadVectorExtension } from '../src/main/knowledge/load-vector-extension
 import { MIN_CANDIDATES, createVectorIndex, type VectorIndex } from '../src/main/knowledge/vector-index'
 import { createCorpus, mulberry32 } from './kb-corpus'
 
-// `npm run bench:kb [-- --large] [-- --json] [-- --chunks N]`: the knowledge
-// base at 100,000 (or 1,000,000, or N) chunks of 768-dim vectors, on disk with
-// the app's pragmas.
+// `npm run bench:kb [-- --large] [-- --json] [-- --chunks N] [-- --candidates N]`:
+// the knowledge base at 100,000 (or 1,000,000, or N) chunks of 768-dim vectors,
+// on disk with the app's pragmas; --candidates overrides MIN_CANDIDATES.
 const repoRoot = resolve(__dirname, '..')
 const json = process.argv.includes('--json')
 const large = process.argv.includes('--large')
@@ -19,6 +19,8 @@ const CHUNKS = chunksFlag > 0 ? Number(process.argv[chunksFlag + 1]) : large ? 1
 const DIMENSION = 768
 const CHUNKS_PER_NODE = 10
 const BATCH_NODES = 100
+const candidatesFlag = process.argv.indexOf('--candidates')
+const CANDIDATES = candidatesFlag > 0 ? Number(process.argv[candidatesFlag + 1]) : MIN_CANDIDATES
 const QUERIES = large ? 60 : 200
 const WARMUP = 10
 
@@ -40,7 +42,7 @@ function main(): void {
     if (!extension.ok) throw new Error(extension.reason)
     db.exec(readFileSync(join(repoRoot, 'migrations', '0004_knowledge.sql'), 'utf8'))
     const store = createKnowledgeStore(db)
-    const coarse = createVectorIndex(db)
+    const coarse = createVectorIndex(db, { minCandidates: CANDIDATES })
     // The same index searched by brute force: the reference for recall, and the cost of not quantizing.
     const exact: VectorIndex = { ...coarse, nearest: coarse.nearestExact }
     const collection = coarse.createActive({ id: 'bench:synthetic', dimension: DIMENSION })
@@ -102,7 +104,7 @@ function main(): void {
     print('path                                   p50 ms   p95 ms   recall@10')
     const line = (name: string, values: number[], recall: string): void => print(`${name.padEnd(37)}  ${percentile(values, 50).toFixed(2).padStart(7)}  ${percentile(values, 95).toFixed(2).padStart(7)}   ${recall}`)
     line('vector, exact float32 scan', rows.exactVec, '1.000 (reference)')
-    line(`vector, sign bits → ${MIN_CANDIDATES} + exact rescore`, rows.coarseVec, recallAt10.toFixed(3))
+    line(`vector, sign bits → ${CANDIDATES} + exact rescore`, rows.coarseVec, recallAt10.toFixed(3))
     line('hybrid: FTS5 + sign bits + RRF, top 10', rows.hybridCoarse, '')
     if (json) {
       print(
