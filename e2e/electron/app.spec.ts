@@ -28,11 +28,11 @@ test.describe('Electron app', () => {
     if ('missing' in binary) console.log(`[electron e2e] skipped: ${binary.missing}. The headless-host e2e covers the same flows.`)
   })
 
-  test('starts on the Tasks view and round-trips a setting through IPC', async () => {
+  test('starts on the Tasks view, round-trips a setting through IPC, and its tray follows the core', async () => {
     test.skip('missing' in binary, 'missing' in binary ? binary.missing : '')
     if (!('path' in binary)) return
     const dataDir = mkdtempSync(join(tmpdir(), 'kos-electron-'))
-    const app = await electron.launch({ executablePath: binary.path, args: [ROOT, '--data-dir', dataDir] })
+    const app = await electron.launch({ executablePath: binary.path, args: [ROOT, '--data-dir', dataDir], env: { ...process.env, KOS_TEST_HOOKS: '1' } })
     try {
       const page = await app.firstWindow()
       await expect(page.getByRole('heading', { level: 1 })).toHaveText('Tasks')
@@ -41,6 +41,13 @@ test.describe('Electron app', () => {
       await row.getByRole('combobox').selectOption('debug')
       await row.getByRole('button', { name: 'Save' }).click()
       await expect(row.getByTestId('setting-source')).toHaveText(/^settings file /)
+
+      // The tray reflects the core: its state is readable through the test-only hook.
+      const tray = () => app.evaluate(() => (globalThis as unknown as { __kosTray: { status(): { level: string; deferredCount: number; autoprocessing: string } } }).__kosTray.status())
+      await expect.poll(async () => (await tray()).level).toMatch(/^(ok|degraded|down)$/)
+      await page.getByRole('link', { name: 'Tasks' }).click()
+      await page.getByRole('button', { name: 'Pause autoprocessing' }).click()
+      await expect.poll(async () => (await tray()).autoprocessing).toBe('paused')
     } finally {
       await app.close()
       rmSync(dataDir, { recursive: true, force: true })

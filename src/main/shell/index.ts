@@ -1,22 +1,30 @@
 import { existsSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { app, dialog, ipcMain, Menu, powerMonitor, shell, type BrowserWindow } from 'electron'
+import { app, dialog, ipcMain, Menu, Notification, powerMonitor, shell, Tray, type BrowserWindow } from 'electron'
 import { APP_IDENTITY } from '../../shared/app-identity'
 import { IPC_CHANNELS } from '../../shared/contract/wire'
 import { startCore, type Core } from '../app/start-core'
 import { parseArgs } from '../config/cli-args'
 import { currentPlatform } from '../platform/data-dir'
 import { appMenu } from './app-menu'
+import { watchCoreStatus } from './core-status'
 import { bindIpcHost, rendererUrlMatcher } from './ipc-host'
 import { createMainWindow } from './main-window'
 import { safeStorageCipher } from './safe-storage-cipher'
+import { createNotifier } from './notifier'
+import { INITIAL_STATUS, type ShellActions } from './shell-status'
+import { createTrayController, trayIconPath } from './tray-controller'
+import type { Scope } from '../../shared/contract/define'
 import { version as appVersion } from '../../../package.json'
 
 // The Electron shell: window, menu, IPC binding and lifecycle. All behaviour
 // lives in the core; this file only wires it to Electron.
 
 const rendererIndex = join(__dirname, '..', 'renderer', 'index.html')
+/** Packaged: Resources/tray (extraResources); from source: resources/tray in the project. */
+const trayDir = app.isPackaged ? join(process.resourcesPath, 'tray') : join(__dirname, '..', '..', 'resources', 'tray')
+const FULL: ReadonlySet<Scope> = new Set<Scope>(['read', 'write'])
 const devServerUrl = process.env.ELECTRON_RENDERER_URL
 
 /**
@@ -109,6 +117,52 @@ function run(core: Core): void {
   }
   applyOpenAtLogin()
   core.config.onChange(applyOpenAtLogin)
+
+  // The tray and the notifications act through the contract, the path a click in the window takes.
+  const act = (name: Parameters<typeof core.dispatcher.call>[0], input: unknown = {}): void => {
+    void core.dispatcher.call(name, input, { scopes: FULL, transport: 'ipc' }).then((result) => {
+      if (!result.ok) dialog.showErrorBox(APP_IDENTITY.productName, result.error.message)
+    })
+  }
+  const actions: ShellActions = {
+    open: (view) => (view ? navigate(view) : void showWindow()),
+    pauseAutoprocessing: () => act('tasks.pause'),
+    resumeAutoprocessing: () => act('tasks.resume'),
+    returnDeferredToAutoprocessing: () => act('tasks.requeue', { all: true }),
+    restartOllama: () => act('supervisor.restart', { id: 'ollama' }),
+    quit: () => app.quit()
+  }
+  const tray = new Tray(trayIconPath(trayDir, 'ok', process.platform))
+  const trayController = createTrayController({
+    tray: { setImage: (path) => tray.setImage(path), setToolTip: (t) => tray.setToolTip(t), setTitle: (t) => tray.setTitle(t), setContextMenu: (m) => tray.setContextMenu(m as Menu) },
+    buildMenu: (template) => Menu.buildFromTemplate(template as Electron.MenuItemConstructorOptions[]),
+    trayDir,
+    platform: process.platform,
+    actions,
+    initial: INITIAL_STATUS
+  })
+  const notifier = createNotifier({
+    now: () => Date.now(),
+    minIntervalMs: 60_000,
+    show: (n) => {
+      if (!Notification.isSupported()) return
+      const notification = new Notification({ title: n.title, body: n.body })
+      notification.on('click', () => navigate(n.view))
+      notification.show()
+    }
+  })
+  const stopWatching = watchCoreStatus({
+    read: (name, input) => core.dispatcher.call(name, input, { scopes: FULL, transport: 'ipc' }),
+    events: core.events,
+    onStatus: (status) => {
+      trayController.update(status)
+      notifier.observe(status)
+      if (process.platform === 'darwin') app.dock?.setBadge(status.deferredCount > 0 ? String(status.deferredCount) : '')
+    }
+  })
+  app.on('before-quit', stopWatching)
+  // Playwright's Electron test reads the tray through this hook; it exists only when asked for.
+  if (process.env.KOS_TEST_HOOKS === '1') Object.assign(globalThis, { __kosTray: { status: () => trayController.current() } })
 
   powerMonitor.on('resume', () => void core.onSystemResume())
   app.on('second-instance', () => void showWindow())

@@ -41,8 +41,11 @@ export function createTasksCapability(deps: {
   return {
     engine,
     queue: createTaskQueue(engine),
-    handlers: tasksHandlers(engine),
-    setProcessor: (processor) => engine.setProcessor(processor),
+    handlers: tasksHandlers(engine, () => deps.events.emit('tasks.engineChanged', engine.state())),
+    setProcessor: (processor) => {
+      engine.setProcessor(processor)
+      deps.events.emit('tasks.engineChanged', engine.state())
+    },
     stop: () => engine.stop(),
     onSystemResume: () => engine.resume()
   }

@@ -51,6 +51,20 @@ describe('tasks engine', () => {
     await until(() => engine.store.get(slow)?.status === 'completed', 'the slow task')
   })
 
+  it('pauses autoprocessing: a running task finishes, nothing new starts until resumed', async () => {
+    const { engine } = start((title) => ({ kind: 'answer', text: GOOD_ANSWER, delayMs: title === 'running' ? 300 : 10 }), { 'worker.maxConcurrency': 2 })
+    const first = await create(engine, 'running')
+    await until(() => engine.store.get(first)?.status === 'in_progress', 'the first task to start')
+    engine.setPaused(true)
+    const waiting = await create(engine, 'waiting')
+    await until(() => engine.store.get(first)?.status === 'completed', 'the running task to finish')
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    expect(engine.store.get(waiting)?.status).toBe('pending')
+    expect(engine.state()).toMatchObject({ paused: true })
+    engine.setPaused(false)
+    await until(() => engine.store.get(waiting)?.status === 'completed', 'the waiting task after resume')
+  })
+
   it.each([
     ['an empty answer', { kind: 'empty' }, 'empty_or_short_response'],
     ['an echo of the prompt', { kind: 'echo' }, 'validation_failed'],

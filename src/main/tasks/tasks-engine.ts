@@ -169,6 +169,11 @@ export function createTasksEngine(options: TasksEngineOptions) {
       processor = next
       pool.setProcessor(next)
     },
+    /** Pause or resume autoprocessing (tray, Tasks view); tasks already running finish either way. */
+    setPaused(next: boolean): void {
+      pool.setPaused(next)
+      log.info(next ? 'autoprocessing paused' : 'autoprocessing resumed')
+    },
     async create(input: TaskCreateInput): Promise<CreateOutcome> {
       return insert(input, await dedupKey(input.title.trim(), input.description.trim(), input.assigneeExpert ?? null))
     },
@@ -195,6 +200,7 @@ export function createTasksEngine(options: TasksEngineOptions) {
       const poolState = pool.state()
       return {
         processorConnected: processor !== null,
+        paused: pool.isPaused(),
         state: poolState,
         running: pool.stats().running,
         concurrency

@@ -2,8 +2,15 @@ import { RpcFailure, rpcError } from '../../shared/contract/rpc-error'
 import type { HandlersFor } from '../rpc/handler-types'
 import type { TasksEngine } from './tasks-engine'
 
-export function tasksHandlers(engine: TasksEngine): HandlersFor<'tasks'> {
+export function tasksHandlers(engine: TasksEngine, engineChanged: () => void): HandlersFor<'tasks'> {
+  const setPaused = (paused: boolean) => {
+    engine.setPaused(paused)
+    engineChanged()
+    return engine.state()
+  }
   return {
+    'tasks.pause': () => setPaused(true),
+    'tasks.resume': () => setPaused(false),
     'tasks.create': async (input, ctx) => {
       const outcome = await engine.create(input)
       if (outcome.ok) {

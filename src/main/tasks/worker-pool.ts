@@ -89,6 +89,8 @@ export function createWorkerPool(options: PoolOptions) {
   let avgRunMs: number | null = null
   const memory = schedulerMemory()
   let processor: TaskProcessor | null = null
+  /** Paused by a person (tray, Tasks view): running tasks finish, nothing new is claimed. */
+  let paused = false
   let state: 'idle' | 'running' | 'stopping' | 'stopped' = 'idle'
   let queue: Op[] = []
   let completions: { lease: Lease; result: string; latencyMs: number; resolve(accepted: boolean): void; reject(error: unknown): void }[] = []
@@ -117,7 +119,7 @@ export function createWorkerPool(options: PoolOptions) {
     const done = completions
     queue = []
     completions = []
-    const claim = wantClaim && state === 'running' && processor !== null
+    const claim = wantClaim && state === 'running' && processor !== null && !paused
     const slotFreedAt = freedAt
     wantClaim = false
     freedAt = null
@@ -191,7 +193,7 @@ export function createWorkerPool(options: PoolOptions) {
   }
 
   function wake(): void {
-    if (state !== 'running' || !processor) return
+    if (state !== 'running' || !processor || paused) return
     wantClaim = true
     scheduleFlush()
   }
@@ -333,6 +335,11 @@ export function createWorkerPool(options: PoolOptions) {
       wake()
     },
     hasProcessor: (): boolean => processor !== null,
+    setPaused(next: boolean): void {
+      paused = next
+      if (!paused) wake()
+    },
+    isPaused: (): boolean => paused,
     wake,
     heartbeat,
     /** Runs `apply` in the next group commit; resolves after it is committed. */

@@ -144,6 +144,8 @@ export type Concurrency = z.infer<typeof ConcurrencySchema>
 export const EngineStateSchema = z.strictObject({
   /** False until a model backend is connected: tasks then wait as pending. */
   processorConnected: z.boolean(),
+  /** Paused by a person: running tasks finish, nothing new starts until resumed. */
+  paused: z.boolean(),
   state: z.enum(['running', 'idle', 'stopping', 'stopped']),
   running: z.number().int(),
   concurrency: ConcurrencySchema
@@ -188,6 +190,18 @@ export const TASKS_CALLS = {
     input: EmptyInputSchema,
     output: EngineStateSchema
   }),
+  'tasks.pause': call({
+    scope: 'write',
+    summary: 'Pause autoprocessing: running tasks finish, no new task starts until resumed.',
+    input: EmptyInputSchema,
+    output: EngineStateSchema
+  }),
+  'tasks.resume': call({
+    scope: 'write',
+    summary: 'Resume autoprocessing.',
+    input: EmptyInputSchema,
+    output: EngineStateSchema
+  }),
   'tasks.cancel': call({
     scope: 'write',
     summary: 'Cancel a task that has not finished.',
@@ -205,5 +219,7 @@ export const TASKS_CALLS = {
 export const TASKS_EVENTS = {
   /** One per state change, after it is committed. */
   'tasks.event': TaskEventSchema,
-  'tasks.concurrency': ConcurrencySchema
+  'tasks.concurrency': ConcurrencySchema,
+  /** Paused, resumed, or a processor connected. */
+  'tasks.engineChanged': EngineStateSchema
 } as const

@@ -61,7 +61,7 @@ export function TasksView(): ReactNode {
         <section className="card">
           <CreateTaskForm onCreate={s.create} onOpen={(id) => void s.select(id)} />
         </section>
-        <ConcurrencyPanel engine={s.engine} />
+        <ConcurrencyPanel engine={s.engine} onPause={(paused) => void s.setPaused(paused)} />
       </div>
     </>
   )
@@ -192,12 +192,17 @@ function ReviewQueue({ review, total, onOpen, onRequeue }: { review: readonly Ta
   )
 }
 
-function ConcurrencyPanel({ engine }: { engine: EngineState | null }): ReactNode {
+function ConcurrencyPanel({ engine, onPause }: { engine: EngineState | null; onPause: (paused: boolean) => void }): ReactNode {
   if (!engine) return <section className="card" aria-label="Concurrency"><p className="muted">Reading the worker…</p></section>
   const c = engine.concurrency
   return (
     <section className="card concurrency" aria-labelledby="concurrency-title">
-      <h2 id="concurrency-title">Worker</h2>
+      <div className="worker-head">
+        <h2 id="concurrency-title">Worker{engine.paused ? ' — paused' : ''}</h2>
+        <button type="button" className="secondary" onClick={() => onPause(!engine.paused)}>
+          {engine.paused ? 'Resume autoprocessing' : 'Pause autoprocessing'}
+        </button>
+      </div>
       <p className="concurrency-n">
         <span className="counter-value" data-concurrency>{c.effective}</span> at once <span className="muted">(between {c.floor} and {c.ceiling}; {engine.running} running now)</span>
       </p>

@@ -30,6 +30,8 @@ export interface TasksState {
   create(input: TaskCreateInput): Promise<RpcError | null>
   cancel(id: string): Promise<void>
   requeue(ids: readonly string[] | 'all'): Promise<void>
+  /** Pause or resume autoprocessing; running tasks finish either way. */
+  setPaused(paused: boolean): Promise<void>
 }
 
 const NO_FILTERS: TaskFilters = { status: '', expert: '', domain: '', backend: '', search: '' }
@@ -121,6 +123,10 @@ export function createTasksStore(client: KosClient): StoreApi<TasksState> & { di
       set(result.ok ? { notice: `Cancelled “${result.value.title}”.`, error: null } : { error: result.error })
       scheduleRefresh()
     },
+    async setPaused(paused) {
+      const result = await client.call(paused ? 'tasks.pause' : 'tasks.resume', {})
+      set(result.ok ? { engine: result.value, notice: paused ? 'Autoprocessing paused: running tasks finish, no new one starts.' : 'Autoprocessing resumed.', error: null } : { error: result.error })
+    },
     async requeue(ids) {
       const result = await client.call('tasks.requeue', ids === 'all' ? { all: true } : { ids: [...ids] })
       set(
@@ -133,6 +139,7 @@ export function createTasksStore(client: KosClient): StoreApi<TasksState> & { di
   }))
 
   const offEvent = client.on('tasks.event', scheduleRefresh)
+  const offEngine = client.on('tasks.engineChanged', (engine) => store.setState({ engine }))
   const offConcurrency = client.on('tasks.concurrency', (concurrency) => {
     const engine = store.getState().engine
     if (engine) store.setState({ engine: { ...engine, concurrency } })
@@ -143,6 +150,7 @@ export function createTasksStore(client: KosClient): StoreApi<TasksState> & { di
   return Object.assign(store, {
     dispose() {
       offEvent()
+      offEngine()
       offConcurrency()
       offStatus()
       if (refreshTimer) clearTimeout(refreshTimer)
