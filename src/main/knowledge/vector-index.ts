@@ -58,7 +58,7 @@ interface CollectionRow {
  * MIN_CANDIDATES, or OVERSAMPLE per wanted hit; recall@10 against exact
  * search is measured in bench/kb.ts.
  */
-export const MIN_CANDIDATES = 200
+export const MIN_CANDIDATES = 100
 export const OVERSAMPLE = 4
 
 export interface VectorIndexOptions {
