@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import { availableParallelism } from 'node:os'
 import { Worker } from 'node:worker_threads'
 import type { ModelsOverview } from '../../shared/contract/models-contract'
 import { RpcFailure, rpcError } from '../../shared/contract/rpc-error'
@@ -44,7 +45,8 @@ export function createModelsCapability(deps: {
   let embeddedProvider: ReturnType<typeof createEmbeddedProvider> | null = null
   const factory: ProviderFactory = (kind, url) => {
     if (kind !== 'embedded' || !embeddedSetup) return (deps.providerFactory ?? defaultProviderFactory)(kind, url)
-    embeddedProvider ??= createEmbeddedProvider({ modelsDir: embeddedSetup.modelsDir, startWorker: () => new Worker(embeddedSetup.workerFile) })
+    // Half the cores: llama.cpp's threads spin while they wait, and the app, Ollama and the UI need the rest.
+    embeddedProvider ??= createEmbeddedProvider({ modelsDir: embeddedSetup.modelsDir, startWorker: () => new Worker(embeddedSetup.workerFile), threads: Math.max(1, Math.floor(availableParallelism() / 2)) })
     return embeddedProvider
   }
   const registry = createNodeRegistry({ config, store, providerFactory: factory, ...(embeddedSetup ? { embeddedModelsDir: embeddedSetup.modelsDir } : {}) })

@@ -22,7 +22,7 @@ function modelsDir(): string {
 
 describe('embedded llama.cpp provider', () => {
   it('loads a real tiny GGUF in a worker thread, streams a completion, embeds, and can be cancelled', { timeout: 120_000 }, async () => {
-    const provider = createEmbeddedProvider({ modelsDir: modelsDir(), startWorker: startSourceWorker, contextSize: 256, maxTokens: 12 })
+    const provider = createEmbeddedProvider({ modelsDir: modelsDir(), startWorker: startSourceWorker, contextSize: 256, maxTokens: 12, threads: 1 })
     providers.push(provider)
     const signal = new AbortController().signal
     expect(await provider.listModels(signal)).toEqual([{ name: 'tiny', sizeBytes: expect.any(Number) as number }])

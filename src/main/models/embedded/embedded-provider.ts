@@ -13,6 +13,8 @@ export interface EmbeddedOptions {
   readonly startWorker: () => Worker
   readonly contextSize?: number
   readonly maxTokens?: number
+  /** CPU threads for llama.cpp; 0 or absent lets it choose. */
+  readonly threads?: number
   /** Free memory in bytes; the OS's by default. */
   readonly freeMemory?: () => number
 }
@@ -101,7 +103,7 @@ export function createEmbeddedProvider(options: EmbeddedOptions): ModelProvider 
       const mb = (n: number): string => `${Math.round(n / 1024 / 1024)} MB`
       throw new ProviderError('oom', `The model '${model}' needs about ${mb(needed)} of memory but only ${mb(available)} is free, so it was not loaded. Close other apps, unload other models, or pick a smaller model.`)
     }
-    loading = request({ type: 'load', id: nextId++, modelPath: join(options.modelsDir, `${model}.gguf`), contextSize }, (m) => m.type === 'done').then(() => {
+    loading = request({ type: 'load', id: nextId++, modelPath: join(options.modelsDir, `${model}.gguf`), contextSize, threads: options.threads ?? 0 }, (m) => m.type === 'done').then(() => {
       loadedName = model
     })
     try {

@@ -7,7 +7,8 @@ import type { LlamaContext, LlamaEmbeddingContext, LlamaModel } from 'node-llama
  * the main loop.
  */
 export interface LlamaEngine {
-  load(modelPath: string, contextSize: number): Promise<void>
+  /** threads 0: as many as llama.cpp picks for this machine. */
+  load(modelPath: string, contextSize: number, threads: number): Promise<void>
   complete(prompt: string, maxTokens: number, signal: AbortSignal, onText: (text: string) => void): Promise<void>
   embed(texts: readonly string[]): Promise<number[][]>
   unload(): Promise<void>
@@ -33,22 +34,27 @@ export function createLlamaEngine(): LlamaEngine {
   }
 
   return {
-    async load(modelPath, contextSize) {
+    async load(modelPath, contextSize, threads) {
       if (loaded?.path === modelPath) return
       await unload()
       const { getLlama } = await module()
       const llama = await getLlama({ gpu: false, build: 'never' })
       const model = await llama.loadModel({ modelPath })
-      const context = await model.createContext({ contextSize: Math.min(contextSize, model.trainContextSize) })
+      const context = await model.createContext({ contextSize: Math.min(contextSize, model.trainContextSize), ...(threads > 0 ? { threads } : {}) })
       loaded = { path: modelPath, model, context, embedding: null, contextSize: Math.min(contextSize, model.trainContextSize) }
     },
     async complete(prompt, maxTokens, signal, onText) {
       const { LlamaCompletion } = await module()
-      const { context } = need()
+      const { context, model } = need()
+      // The answer must fit in the context beside the prompt: past its end
+      // the completion would have to shift the context, which a model without
+      // room to spare cannot do.
+      const room = context.contextSize - model.tokenize(prompt).length - 1
+      if (room <= 0) throw new Error(`the prompt is longer than the model's context of ${context.contextSize} tokens`)
       const sequence = context.getSequence()
       try {
         const completion = new LlamaCompletion({ contextSequence: sequence })
-        await completion.generateCompletion(prompt, { maxTokens, signal, stopOnAbortSignal: true, onTextChunk: onText })
+        await completion.generateCompletion(prompt, { maxTokens: Math.min(maxTokens, room), signal, stopOnAbortSignal: true, onTextChunk: onText })
       } finally {
         sequence.dispose()
       }

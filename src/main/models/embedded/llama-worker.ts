@@ -15,7 +15,7 @@ export function serveLlamaWorker(port: NonNullable<typeof parentPort>): void {
   port.on('message', (message: ToWorker) => {
     switch (message.type) {
       case 'load':
-        engine.load(message.modelPath, message.contextSize).then(() => send({ type: 'done', id: message.id }), (e: unknown) => fail(message.id, e))
+        engine.load(message.modelPath, message.contextSize, message.threads).then(() => send({ type: 'done', id: message.id }), (e: unknown) => fail(message.id, e))
         return
       case 'complete': {
         const controller = new AbortController()
