@@ -160,9 +160,15 @@ export function createEmbeddedProvider(options: EmbeddedOptions): ModelProvider 
     preload: (model) => load(model),
     async close() {
       const current = worker
+      if (!current) return
+      // Terminating a thread inside llama.cpp aborts the whole process, so
+      // running generations are stopped and the model freed first.
+      for (const id of handlers.keys()) current.postMessage({ type: 'abort', id } satisfies ToWorker)
+      const unloaded = request({ type: 'unload', id: nextId++ }, (m) => m.type === 'done').catch(() => undefined)
+      await Promise.race([unloaded, new Promise((r) => setTimeout(r, 5000).unref())])
       worker = null
       loadedName = null
-      if (current) await current.terminate()
+      await current.terminate()
     }
   }
 }
