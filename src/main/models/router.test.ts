@@ -105,6 +105,7 @@ describe('router', () => {
     const { router } = await setup({ rules: hang }, { rules: hang })
     const e = await processError(router, task())
     expect(e.type).toBe('timeout')
+    expect(e.message).toContain('no complete answer within 2 s (llm.requestTimeoutSec)')
   })
 
   it('classifies a node that is down as connection_error and one out of memory as oom_or_metal', async () => {
