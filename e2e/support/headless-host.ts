@@ -15,11 +15,15 @@ export interface RunningHost {
 }
 
 /** The built app's real `kos serve`, on a fresh data dir and a free port, for each test. */
+/** Nothing listens on port 9 here: model servers that are certainly down, whatever runs on the machine. */
+export const CLOSED_URL = 'http://127.0.0.1:9'
+
 async function startHost(extraArgs: readonly string[]): Promise<{ host: RunningHost; child: ChildProcess }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'kos-e2e-'))
   const child = spawn(process.execPath, [join(__dirname, '..', '..', 'bin', 'kos.js'), 'serve', '--json', '--port', '0', '--data-dir', dataDir, ...extraArgs], {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, KOS_DATA_DIR: '' }
+    // Model servers where nothing listens, and none started: a spec that needs one starts a fake and passes its URL.
+    env: { ...process.env, KOS_DATA_DIR: '', KOS_OLLAMA_API_URL: CLOSED_URL, KOS_MLX_API_URL: CLOSED_URL, KOS_SUPERVISOR_OLLAMA: 'off', KOS_SUPERVISOR_MLX: 'off' }
   })
   let stderr = ''
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
@@ -34,9 +38,6 @@ async function startHost(extraArgs: readonly string[]): Promise<{ host: RunningH
     host: { ...started, fullToken: tokenOf(started.url), readOnlyToken: tokenOf(started.readOnlyUrl), dataDir }
   }
 }
-
-/** Nothing listens on port 9 here: model servers that are certainly down, whatever runs on the machine. */
-export const CLOSED_URL = 'http://127.0.0.1:9'
 
 export const test = base.extend<{ host: RunningHost; hostArgs: readonly string[] }>({
   /** Extra `kos serve` flags for a spec, e.g. `test.use({ hostArgs: ['--set', 'ollama.apiUrl=…'] })`. */

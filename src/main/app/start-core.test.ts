@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { describe, expect, it } from 'vitest'
 import { bundledMigrations } from '../db/migrations'
+import { OFFLINE_ENV } from '../test-support/offline-env'
 import { useTempDirs } from '../test-support/temp-dir'
 import { DATABASE_FILE, startCore, type CoreOptions } from './start-core'
 
@@ -13,7 +14,7 @@ const options = (dataDir: string, env: NodeJS.ProcessEnv = {}): CoreOptions => (
   hostKind: 'headless',
   dataDirFlag: dataDir,
   cliSettings: new Map(),
-  platform: { platform: 'linux', env, home: dataDir },
+  platform: { platform: 'linux', env: { ...OFFLINE_ENV, ...env }, home: dataDir },
   appVersion: '0.0.0-test'
 })
 

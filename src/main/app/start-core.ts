@@ -1,11 +1,9 @@
 import { mkdirSync } from 'node:fs'
-import { dirname, join } from 'node:path'
+import { join } from 'node:path'
 import type { AppInfo } from '../../shared/contract/app-contract'
-import type { Scope } from '../../shared/contract/define'
 import { APP_IDENTITY } from '../../shared/app-identity'
 import type { CliSetting } from '../config/config-resolver'
 import { createConfigService, type ConfigService } from '../config/config-service'
-import { configHandlers } from '../config/config-handlers'
 import { loadConfig } from '../config/load-config'
 import type { SettingKey } from '../config/setting-definitions'
 import { openDatabase, type Db } from '../db/database'
@@ -15,32 +13,10 @@ import { createEventBus, type EventBus } from '../events/event-bus'
 import { createLogger, type Logger } from '../log/logger'
 import { createRotatingFileSink, type RotatingFileSink } from '../log/rotating-file-sink'
 import { resolveDataDir, type PlatformInfo } from '../platform/data-dir'
-import { createDispatcher, type Dispatcher } from '../rpc/dispatcher'
-import type { Capability, Handlers } from '../rpc/handler-types'
-import { createTasksCapability } from '../tasks/tasks-capability'
-import { createKnowledgeCapability } from '../knowledge/knowledge-capability'
-import { appHandlers } from './app-handlers'
-import { createOverviewSampler } from '../metrics/overview-sampler'
-import { capabilityChecks } from '../checklist/checks/capability-checks'
-import { readValue, type ReadCall } from '../rpc/read-call'
-import { checklistFixes } from './checklist-fixes'
-import { createSecretStore } from '../secrets/secret-store'
-import { secretsHandlers } from '../secrets/secrets-handlers'
 import type { SecretCipher } from '../ports/secret-cipher'
-import { startHousekeeping } from './housekeeping'
-import { createChecklistCapability } from '../checklist/checklist-capability'
-import { inspectInstanceLock } from '../db/instance-lock'
+import { createDispatcher, type Dispatcher } from '../rpc/dispatcher'
+import { composeCapabilities, type Lifecycle } from './compose-capabilities'
 import type { StartupError } from './startup-error'
-import { createModelsCapability } from '../models/models-capability'
-import { llamaWorkerFile } from '../models/embedded/worker-file'
-import { createSupervisor } from '../supervisor/supervisor'
-import { modelServerSpecs } from '../supervisor/model-server-specs'
-import { supervisorHandlers } from '../supervisor/supervisor-handlers'
-import { createHealthMonitor } from '../health/health-monitor'
-import { healthHandlers } from '../health/health-handlers'
-import { databaseHealth } from '../health/database-health'
-import { createBoardCapability } from '../board/board-capability'
-import { createChatCapability } from '../chat/chat-capability'
 
 export interface CoreOptions {
   readonly hostKind: InstanceOwner['kind']
@@ -78,15 +54,13 @@ export type CoreStart = { readonly ok: true; readonly core: Core } | { readonly 
 export const DATABASE_FILE = 'kos.db'
 export const EXPORTS_DIR = 'exports'
 
-type Lifecycle = Pick<Capability<string>, 'stop' | 'onSystemResume'>
-
-const READ_ONLY: ReadonlySet<Scope> = new Set<Scope>(['read'])
-const FULL: ReadonlySet<Scope> = new Set<Scope>(['read', 'write'])
 
 /**
- * The composition root of the Electron-free core: every service is built
- * here, once, and handed to the ones that need it. Nothing in the core
- * constructs its own dependencies or runs anything at import time.
+ * The composition root of the Electron-free core: it opens what everything
+ * stands on (data dir, instance lock, settings, log, the one SQLite
+ * connection) and hands it to composeCapabilities, which builds every
+ * service once. Nothing in the core constructs its own dependencies or runs
+ * anything at import time.
  */
 export function startCore(options: CoreOptions): CoreStart {
   const dataDir = resolveDataDir(options.dataDirFlag, options.platform)
@@ -152,95 +126,28 @@ export function startCore(options: CoreOptions): CoreStart {
     schemaVersion
   })
 
-  // Capabilities are built here, each given only the services it needs, and
-  // stopped in reverse order on close.
-  const stoppable: Lifecycle[] = []
-  // No model router yet: the pool claims nothing and tasks wait as pending until one is plugged in with tasks.setProcessor.
-  const tasks = createTasksCapability({ db, config, events, log, processor: null, background: options.background ?? true })
-  stoppable.push(tasks)
-  // No embedder until the models router is plugged in: search is by full text only, and says so.
-  const knowledge = createKnowledgeCapability({ db, config, events, log, embedder: null })
-  stoppable.push(knowledge)
-  const background = options.background ?? true
-  if (background) stoppable.push(startHousekeeping({ logFile: sink.file, exportsDir: join(dataDir.path, EXPORTS_DIR), config, log }))
-
-  // Models: nodes, router and embedder (plugged into tasks and knowledge at integration), the
-  // supervisor of the model servers, and the aggregate health the tray shows.
-  const models = createModelsCapability({ config, db, events, log, embedded: { modelsDir: join(dataDir.path, 'models'), workerFile: llamaWorkerFile(__dirname) } })
-  stoppable.push(models)
-  const supervisor = createSupervisor({
-    specs: modelServerSpecs({ config, env: options.platform.env, logsDir: join(dataDir.path, 'logs'), home: options.platform.home }),
-    onChange: (statuses) => {
-      events.emit('supervisor.changed', statuses)
-      void health.check()
-    },
-    onMemoryFailure: (id) => models.router.noteOom(id === 'ollama' ? 'ollama-local' : 'mlx-local')
-  })
-  stoppable.push(supervisor)
-  const health = createHealthMonitor()
-  for (const source of [models.health, { component: 'supervisor', report: () => supervisor.health() }, databaseHealth(db)]) health.add(source)
-  health.onChange((snapshot) => events.emit('health.changed', snapshot))
-  models.registry.onChange(() => {
-    void health.check()
-    void supervisor.recheck()
-  })
-  stoppable.push({ stop: () => health.stop() })
-  models.begin()
-  void supervisor.begin()
-  health.start(5000)
-
-  // Chat and board get no ChatModel, TaskQueue or KnowledgeContext until their adapters are
-  // plugged in: until then every answer ends saying that no model backend is connected.
-  const board = createBoardCapability({ db, model: null, events, timeoutSec: () => config.get('chat.boardTimeoutSec') })
-  const chat = createChatCapability({ db, events, config, log, board: board.service, model: null, tasks: null, knowledge: null })
-  stoppable.push(chat)
-  health.add(chat.health)
-
-  // The checklist, the Overview and the one-click fixes read and act on the
-  // core through its own contract, exactly as the UI does; the dispatcher
-  // they call is created below, before any of them runs.
-  const coreRead: ReadCall = (name, input) => dispatcher.call(name, input, { scopes: READ_ONLY, transport: 'ipc' })
-  const coreCall: ReadCall = (name, input) => dispatcher.call(name, input, { scopes: FULL, transport: 'ipc' })
-  // The checklist reads every other capability, so it is built last.
-  const checklist = createChecklistCapability({
+  const composition = composeCapabilities({
     db,
+    config,
     events,
     log,
+    dataDir,
     databaseFile,
     logFile: sink.file,
+    exportsDir: join(dataDir.path, EXPORTS_DIR),
     migrations,
-    app: {
-      dataDir: dataDir.path,
-      instanceOwner: () => {
-        const found = inspectInstanceLock(dataDir.path, options.nativeBinding)
-        return { heldByUs: found.held && found.owner?.pid === process.pid, ownerPid: found.owner?.pid ?? null }
-      },
-      revalidateConfig: () => {
-        const again = loadConfig({ dataDir, cli: options.cliSettings, env: options.platform.env })
-        return again.ok ? [] : again.messages
-      },
-      settingSources: () => countBy(config.snapshot().settings.map((s) => s.source.kind)),
-      fileFolders: [dirname(sink.file), join(dataDir.path, EXPORTS_DIR)],
-      filesBoundBytes: () => config.get('files.warnMb') * 1024 * 1024,
-      timeouts: () => ({ llmRequestSec: config.get('llm.requestTimeoutSec'), heartbeatSec: config.get('worker.heartbeatSec'), stuckMinutes: config.get('worker.stuckMinutes') })
-    },
-    capabilityChecks: capabilityChecks({ read: coreRead, stuckMinutes: () => config.get('worker.stuckMinutes'), now: () => new Date() }),
-    errorTypes: async () => (await readValue(coreRead, 'tasks.counters'))?.deferredByErrorType ?? {},
-    fixes: checklistFixes(coreCall, config),
-    intervalMinutes: () => config.get('checklist.intervalMin'),
-    background
+    info,
+    platform: options.platform,
+    cliSettings: options.cliSettings,
+    background: options.background ?? true,
+    ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
+    ...(options.secretCipher ? { secretCipher: options.secretCipher } : {})
   })
-  stoppable.push(checklist)
-
-  const secrets = createSecretStore(db, options.secretCipher ?? null)
-  const overview = createOverviewSampler(coreRead, events)
-  stoppable.push(overview)
-  const handlers: Handlers = { ...secretsHandlers(secrets), ...overview.handlers, ...appHandlers(info), ...configHandlers(config), ...tasks.handlers, ...knowledge.handlers, ...checklist.handlers, ...models.handlers, ...supervisorHandlers(supervisor), ...healthHandlers(health), ...board.handlers, ...chat.handlers }
-  const dispatcher = createDispatcher(handlers, log)
-  if (background) overview.start()
+  const dispatcher = createDispatcher(composition.handlers, log)
+  composition.start(dispatcher)
   log.info('core started', { data_dir: dataDir.path, data_dir_source: dataDir.source.kind, profile: config.get('profile'), schema_version: schemaVersion })
 
-  return { ok: true, core: assemble({ dispatcher, events, config, log, db, info, lock, owner, sink, stoppable }) }
+  return { ok: true, core: assemble({ dispatcher, events, config, log, db, info, lock, owner, sink, stoppable: composition.lifecycles }) }
 }
 
 function assemble(parts: {
@@ -318,12 +225,6 @@ function openStore(
     db.close()
     return fail({ kind: 'db_unusable', message: `The database ${file} could not be brought up to date (${(error as Error).message}). It was left at its last complete version.` })
   }
-}
-
-function countBy(values: readonly string[]): Record<string, number> {
-  const counts: Record<string, number> = {}
-  for (const v of values) counts[v] = (counts[v] ?? 0) + 1
-  return counts
 }
 
 function fail(error: StartupError): { ok: false; error: StartupError } {

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { OFFLINE_ENV } from '../test-support/offline-env'
 import { useTempDirs } from '../test-support/temp-dir'
 import { parseArgs } from '../config/cli-args'
 import { EXIT_USAGE, runKos } from './run-kos'
@@ -16,7 +17,7 @@ async function kos(argv: string[], env: NodeJS.ProcessEnv = {}, untilStopped = (
   if (!parsed.ok) throw new Error(parsed.message)
   const code = await runKos({
     args: parsed.args,
-    platform: { platform: 'linux', env, home: '/nonexistent' },
+    platform: { platform: 'linux', env: { ...OFFLINE_ENV, ...env }, home: '/nonexistent' },
     appVersion: '1.2.3',
     rendererDir: '/nonexistent',
     out: (l) => out.push(l),

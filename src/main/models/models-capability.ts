@@ -17,6 +17,7 @@ import { createEmbeddedProvider } from './embedded/embedded-provider'
 import { createNodeRegistry, defaultProviderFactory, type NodeRegistry, type ProviderFactory } from './node-registry'
 import { createPullManager } from './pull-manager'
 import { RouteError } from './route-error'
+import { createOpenAiProvider } from './openai-provider'
 import { createRouter, type Router } from './router'
 import { createRouterEmbedder } from './router-embedder'
 
@@ -38,13 +39,16 @@ export function createModelsCapability(deps: {
   providerFactory?: ProviderFactory
   /** GGUF files for the embedded engine, and the built worker file that runs it. */
   embedded?: { modelsDir: string; workerFile: string }
+  /** The API key stored for a node (secrets `node:<id>`), sent to OpenAI-compatible servers. */
+  apiKey?: (nodeId: string) => string | null
 }): ModelsCapability {
   const { config, events, log } = deps
   const store = createModelStore(deps.db)
   const embeddedSetup = deps.embedded
   let embeddedProvider: ReturnType<typeof createEmbeddedProvider> | null = null
-  const factory: ProviderFactory = (kind, url) => {
-    if (kind !== 'embedded' || !embeddedSetup) return (deps.providerFactory ?? defaultProviderFactory)(kind, url)
+  const factory: ProviderFactory = (kind, url, nodeId) => {
+    if (kind === 'openai' && !deps.providerFactory) return createOpenAiProvider(url, () => deps.apiKey?.(nodeId) ?? null)
+    if (kind !== 'embedded' || !embeddedSetup) return (deps.providerFactory ?? defaultProviderFactory)(kind, url, nodeId)
     // Half the cores: llama.cpp's threads spin while they wait, and the app, Ollama and the UI need the rest.
     embeddedProvider ??= createEmbeddedProvider({ modelsDir: embeddedSetup.modelsDir, startWorker: () => new Worker(embeddedSetup.workerFile), threads: Math.max(1, Math.floor(availableParallelism() / 2)) })
     return embeddedProvider

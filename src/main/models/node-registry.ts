@@ -46,7 +46,7 @@ export interface NodeRegistry {
   stop(): void
 }
 
-export type ProviderFactory = (kind: BackendKind, url: string) => ModelProvider
+export type ProviderFactory = (kind: BackendKind, url: string, nodeId: string) => ModelProvider
 
 const UNKNOWN: NodeStatus = { state: 'unknown', latencyMs: null, models: [], loaded: null, error: null, scannedAt: null }
 
@@ -99,7 +99,7 @@ export function createNodeRegistry(deps: {
     if (!node) return undefined
     const cached = providers.get(id)
     if (cached && cached.url === node.url) return cached.provider
-    const created = factory(node.kind, node.url)
+    const created = factory(node.kind, node.url, node.id)
     providers.set(id, { url: node.url, provider: created })
     if (cached) {
       statuses.delete(id)

@@ -83,3 +83,26 @@ describe('OpenAI-compatible provider against a faithful SSE fake', () => {
     expect(v[0]).not.toEqual(v[1])
   })
 })
+
+describe('OpenAI-compatible provider with an API key', () => {
+  it('sends the key stored for the node as a bearer token, read at each request', async () => {
+    const { createServer } = await import('node:http')
+    const seen: (string | undefined)[] = []
+    const http = createServer((req, res) => {
+      seen.push(req.headers.authorization)
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ object: 'list', data: [{ id: 'm', object: 'model' }] }))
+    })
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', () => resolve()))
+    const port = (http.address() as { port: number }).port
+    let key: string | null = null
+    const provider = createOpenAiProvider(`http://127.0.0.1:${port}/v1`, () => key)
+    try {
+      await provider.listModels(new AbortController().signal)
+      key = 'sk-test-123'
+      await provider.listModels(new AbortController().signal)
+      expect(seen).toEqual([undefined, 'Bearer sk-test-123'])
+    } finally {
+      await new Promise((resolve) => http.close(resolve))
+    }
+  })
+})

@@ -2,8 +2,12 @@ import type { ChatRequest, ModelInfo, ModelProvider } from './provider'
 import { ProviderError, classifyBackendMessage, toProviderError } from './provider-error'
 import { sseData } from './sse'
 
-/** An OpenAI-compatible server (mlx_lm.server, LM Studio, llama.cpp's server, vLLM). */
-export function createOpenAiProvider(baseUrl: string): ModelProvider {
+/**
+ * An OpenAI-compatible server (mlx_lm.server, LM Studio, llama.cpp's server,
+ * vLLM). `apiKey` is read per request, so a key stored in the keychain takes
+ * effect without restarting anything.
+ */
+export function createOpenAiProvider(baseUrl: string, apiKey: () => string | null = () => null): ModelProvider {
   const root = baseUrl.replace(/\/+$/, '').replace(/\/v1$/, '')
   const where = `OpenAI-compatible server at ${baseUrl}`
 
@@ -12,7 +16,7 @@ export function createOpenAiProvider(baseUrl: string): ModelProvider {
     try {
       response = await fetch(`${root}${path}`, {
         method: body === undefined ? 'GET' : 'POST',
-        headers: body === undefined ? {} : { 'content-type': 'application/json' },
+        headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...authorization(apiKey()) },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
         signal
       })
@@ -105,4 +109,8 @@ function parseChunk(data: string, where: string): { content: string; finished: b
   const choice = parsed.choices?.[0]
   const content = typeof choice?.delta?.content === 'string' ? choice.delta.content : ''
   return { content, finished: typeof choice?.finish_reason === 'string', error: null }
+}
+
+function authorization(key: string | null): Record<string, string> {
+  return key ? { authorization: `Bearer ${key}` } : {}
 }

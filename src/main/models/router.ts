@@ -179,8 +179,9 @@ export function createRouter(deps: RouterDeps): Router {
     plan(task): ProcessingPlan {
       const [best] = candidates({ category: categoryOf(task), model: task.preferredModel, node: task.preferredBackend })
       if (best) return { backend: best.node, model: best.model, heavy: best.heavy }
-      const model = task.preferredModel ?? deps.preferences().get(categoryOf(task)) ?? deps.preferences().get('general') ?? 'none'
-      return { backend: task.preferredBackend ?? registry.nodes()[0]?.id ?? 'none', model, heavy: false }
+      // No node is up with a model for it: the task is not claimed, so an outage
+      // (a server dead after sleep) does not burn its attempts into manual review.
+      throw new ProcessingError('connection_error', 'No model server that could run this task is up.')
     },
     async ensureReady(plan, signal) {
       const provider = registry.provider(plan.backend)

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
+import { ProcessingError } from '../ports/task-processor'
 import { useTempDirs } from '../test-support/temp-dir'
 import { GOOD_ANSWER, scriptedProcessor, sleep, type Step } from './testing/scripted-processor'
 import { testEngine, until } from './testing/test-engine'
@@ -49,6 +50,26 @@ describe('tasks engine', () => {
     expect(engine.store.get(slow)?.status).toBe('in_progress')
     expect(processor.maxActive).toBe(2)
     await until(() => engine.store.get(slow)?.status === 'completed', 'the slow task')
+  })
+
+  it('leaves tasks pending, their attempts untouched, while no backend can take them', async () => {
+    let up = false
+    const base = scriptedProcessor(() => ({ kind: 'answer', text: GOOD_ANSWER }))
+    const processor = {
+      ...base,
+      plan: (t: Parameters<typeof base.plan>[0]) => {
+        if (!up) throw new ProcessingError('connection_error', 'No model server that could run this task is up.')
+        return base.plan(t)
+      }
+    }
+    const harness = testEngine(tempDir(), processor)
+    engines.push(harness.engine)
+    harness.engine.start()
+    const id = await create(harness.engine, 'Waits for a backend')
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    expect(harness.engine.store.get(id)).toMatchObject({ status: 'pending', attemptCount: 0 })
+    up = true
+    await until(() => harness.engine.store.get(id)?.status === 'completed', 'the task once a backend is up')
   })
 
   it('pauses autoprocessing: a running task finishes, nothing new starts until resumed', async () => {

@@ -91,6 +91,7 @@ export function createWorkerPool(options: PoolOptions) {
   let processor: TaskProcessor | null = null
   /** Paused by a person (tray, Tasks view): running tasks finish, nothing new is claimed. */
   let paused = false
+  let lastUnplannedLog = 0
   let state: 'idle' | 'running' | 'stopping' | 'stopped' = 'idle'
   let queue: Op[] = []
   let completions: { lease: Lease; result: string; latencyMs: number; resolve(accepted: boolean): void; reject(error: unknown): void }[] = []
@@ -170,12 +171,18 @@ export function createWorkerPool(options: PoolOptions) {
     const settings = options.settings()
     const rows = store.candidates(free + Math.min(free, 16), settings.maxAttempts)
     const candidates: Candidate<TaskRow>[] = []
+    let unplanned: { taskId: string; reason: string } | null = null
     for (const row of rows) {
       try {
         candidates.push({ item: row, rank: row.priority_rank, plan: processor.plan(forProcessing(row)) })
       } catch (error) {
-        log.warn('no plan for task', { task_id: row.id, error })
+        unplanned ??= { taskId: row.id, reason: (error as Error).message }
       }
+    }
+    // Tasks that cannot be planned wait as pending; said once a minute, not once per poll.
+    if (unplanned && Date.now() - lastUnplannedLog > 60_000) {
+      lastUnplannedLog = Date.now()
+      log.info('tasks wait: no plan', { task_id: unplanned.taskId, reason: unplanned.reason })
     }
     const busy = [...[...running.values()].map((r) => r.plan), ...ready.map((r) => r.plan)]
     const picks = pickTasks(candidates, busy, free, { heavyPerBackend: settings.heavyPerBackend }, memory)

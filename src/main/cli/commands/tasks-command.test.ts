@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { parseArgs } from '../../config/cli-args'
+import { OFFLINE_ENV } from '../../test-support/offline-env'
 import { useTempDirs } from '../../test-support/temp-dir'
 import { runKos } from '../run-kos'
 
@@ -11,7 +12,7 @@ async function kos(argv: string[], untilStopped = () => new Promise<void>(() => 
   if (!parsed.ok) throw new Error(parsed.message)
   const code = await runKos({
     args: parsed.args,
-    platform: { platform: 'linux', env: {}, home: '/nonexistent' },
+    platform: { platform: 'linux', env: { ...OFFLINE_ENV }, home: '/nonexistent' },
     appVersion: '1.2.3',
     rendererDir: '/nonexistent',
     out: (l) => out.push(l),

@@ -1,0 +1,52 @@
+import type { Candidate } from '../../models/candidates'
+import type { Router } from '../../models/router'
+import type { ChatCompletionInfo, ChatModel, ChatModelRequest, ChatStream } from '../../ports/chat-model'
+
+/** A rough token count (about four characters a token for English and Russian alike) where a backend reports none. */
+export const estimateTokens = (text: string): number => Math.ceil(text.length / 4)
+
+/**
+ * The chat pipeline's ChatModel on top of the model router: the router picks
+ * the node and falls back; this adapter reports where the answer came from,
+ * whether it fell back, and what it cost in tokens and time.
+ */
+export function routerChatModel(router: Pick<Router, 'candidates' | 'chat'>, now: () => number = () => performance.now()): ChatModel {
+  return {
+    stream(request: ChatModelRequest): ChatStream {
+      const options = { ...(request.category ? { category: request.category } : {}), ...(request.model ? { model: request.model } : {}) }
+      const planned = router.candidates(options)[0]
+      const started = now()
+      let answering: Candidate | null = null
+      let ttftMs: number | null = null
+      let text = ''
+      let settle: { resolve: (info: ChatCompletionInfo) => void; reject: (error: unknown) => void } | null = null
+      const done = new Promise<ChatCompletionInfo>((resolve, reject) => (settle = { resolve, reject }))
+      // The pipeline awaits `done` only after the tokens end; a failure is seen through the tokens first.
+      done.catch(() => undefined)
+
+      async function* tokens(): AsyncGenerator<string> {
+        try {
+          for await (const token of router.chat(request.messages, { ...options, signal: request.signal, onAnswering: (c) => (answering = c) })) {
+            ttftMs ??= now() - started
+            text += token
+            yield token
+          }
+          const node = answering as Candidate | null
+          settle?.resolve({
+            node: node?.node ?? 'unknown',
+            model: node?.model ?? 'unknown',
+            tokensIn: estimateTokens(request.messages.map((m) => m.content).join('\n')),
+            tokensOut: estimateTokens(text),
+            ttftMs,
+            durationMs: now() - started,
+            fellBack: node !== null && planned !== undefined && (node.node !== planned.node || node.model !== planned.model)
+          })
+        } catch (error) {
+          settle?.reject(error)
+          throw error
+        }
+      }
+      return { tokens: tokens(), done }
+    }
+  }
+}

@@ -1,0 +1,222 @@
+import { dirname, join } from 'node:path'
+import type { AppInfo } from '../../shared/contract/app-contract'
+import type { Scope } from '../../shared/contract/define'
+import { createBoardCapability } from '../board/board-capability'
+import { createChatCapability } from '../chat/chat-capability'
+import { createChecklistCapability } from '../checklist/checklist-capability'
+import { capabilityChecks } from '../checklist/checks/capability-checks'
+import type { CliSetting } from '../config/config-resolver'
+import { configHandlers } from '../config/config-handlers'
+import type { ConfigService } from '../config/config-service'
+import { loadConfig } from '../config/load-config'
+import type { SettingKey } from '../config/setting-definitions'
+import type { Db } from '../db/database'
+import { inspectInstanceLock } from '../db/instance-lock'
+import type { Migration } from '../db/migrations'
+import type { EventBus } from '../events/event-bus'
+import { databaseHealth } from '../health/database-health'
+import { healthHandlers } from '../health/health-handlers'
+import { createHealthMonitor } from '../health/health-monitor'
+import { knowledgeContextPort } from '../knowledge/knowledge-context-port'
+import { createKnowledgeCapability } from '../knowledge/knowledge-capability'
+import type { Logger } from '../log/logger'
+import { createOverviewSampler } from '../metrics/overview-sampler'
+import { llamaWorkerFile } from '../models/embedded/worker-file'
+import { createModelsCapability } from '../models/models-capability'
+import { isLoopbackHost } from '../platform/loopback'
+import type { PlatformInfo } from '../platform/data-dir'
+import type { SecretCipher } from '../ports/secret-cipher'
+import type { Dispatcher } from '../rpc/dispatcher'
+import type { Capability, Handlers } from '../rpc/handler-types'
+import { readValue, type ReadCall } from '../rpc/read-call'
+import { createSecretStore } from '../secrets/secret-store'
+import { secretsHandlers } from '../secrets/secrets-handlers'
+import { modelServerSpecs } from '../supervisor/model-server-specs'
+import { createSupervisor } from '../supervisor/supervisor'
+import { supervisorHandlers } from '../supervisor/supervisor-handlers'
+import { createTasksCapability } from '../tasks/tasks-capability'
+import { routerChatModel } from './adapters/router-chat-model'
+import { workerHealth } from './adapters/worker-health'
+import { appHandlers } from './app-handlers'
+import { checklistFixes } from './checklist-fixes'
+import { startHousekeeping } from './housekeeping'
+
+export type Lifecycle = Pick<Capability<string>, 'stop' | 'onSystemResume'>
+
+/** What the composition needs from start-up: the opened store, the settings, the log, and where things live. */
+export interface Infrastructure {
+  readonly db: Db
+  readonly config: ConfigService
+  readonly events: EventBus
+  readonly log: Logger
+  readonly dataDir: { readonly path: string; readonly source: Parameters<typeof loadConfig>[0]['dataDir']['source'] }
+  readonly databaseFile: string
+  readonly logFile: string
+  readonly exportsDir: string
+  readonly migrations: readonly Migration[]
+  readonly info: () => AppInfo
+  readonly platform: PlatformInfo
+  readonly cliSettings: ReadonlyMap<SettingKey, CliSetting>
+  readonly nativeBinding?: string
+  readonly secretCipher?: SecretCipher
+  /** False for one-shot CLI commands: the services answer calls, nothing runs in the background. */
+  readonly background: boolean
+}
+
+export interface Composition {
+  readonly handlers: Handlers
+  /** Stopped newest first on close; asked to check themselves after sleep. */
+  readonly lifecycles: readonly Lifecycle[]
+  /** Starts the background work, once the dispatcher the parts call through exists. */
+  start(dispatcher: Dispatcher): void
+}
+
+const READ_ONLY: ReadonlySet<Scope> = new Set<Scope>(['read'])
+const FULL: ReadonlySet<Scope> = new Set<Scope>(['read', 'write'])
+
+/**
+ * Every capability, built once and given only what it needs; where one needs
+ * another, the implementation goes in through a port (the router is the task
+ * engine's processor, the knowledge base's embedder and the chat's model).
+ * Parts that read the app as the UI does (checklist, Overview, one-click
+ * fixes) call through the dispatcher, which exists only after the handlers
+ * are gathered: they get a call that binds it late.
+ */
+export function composeCapabilities(infra: Infrastructure): Composition {
+  const { db, config, events, log, background } = infra
+  let dispatcher: Dispatcher | null = null
+  const through = (scopes: ReadonlySet<Scope>): ReadCall => (name, input) => {
+    if (!dispatcher) throw new Error('the core was called before it finished starting')
+    return dispatcher.call(name, input, { scopes, transport: 'ipc' })
+  }
+  const coreRead = through(READ_ONLY)
+  const coreCall = through(FULL)
+  const lifecycles: Lifecycle[] = []
+
+  const secrets = createSecretStore(db, infra.secretCipher ?? null)
+  const models = createModelsCapability({
+    config,
+    db,
+    events,
+    log,
+    embedded: { modelsDir: join(infra.dataDir.path, 'models'), workerFile: llamaWorkerFile(__dirname) },
+    apiKey: (nodeId) => secrets.get(`node:${nodeId}`)
+  })
+  lifecycles.push(models)
+
+  const tasks = createTasksCapability({ db, config, events, log, processor: models.router, background })
+  lifecycles.push(tasks)
+  const knowledge = createKnowledgeCapability({ db, config, events, log, embedder: models.embedder, background })
+  lifecycles.push(knowledge)
+
+  const supervisor = createSupervisor({
+    specs: modelServerSpecs({ config, env: infra.platform.env, logsDir: dirname(infra.logFile), home: infra.platform.home }),
+    onChange: (statuses) => {
+      events.emit('supervisor.changed', statuses)
+      void health.check()
+    },
+    onMemoryFailure: (id) => models.router.noteOom(id === 'ollama' ? 'ollama-local' : 'mlx-local')
+  })
+  lifecycles.push(supervisor)
+
+  const chatModel = routerChatModel(models.router)
+  const board = createBoardCapability({ db, model: chatModel, events, timeoutSec: () => config.get('chat.boardTimeoutSec') })
+  const chat = createChatCapability({
+    db,
+    events,
+    config,
+    log,
+    board: board.service,
+    model: chatModel,
+    tasks: tasks.queue,
+    knowledge: knowledgeContextPort(knowledge.service),
+    isRemoteNode: (id) => {
+      const node = models.registry.nodes().find((n) => n.id === id)
+      return node !== undefined && node.kind !== 'embedded' && !isLoopbackHost(new URL(node.url).hostname)
+    }
+  })
+  lifecycles.push(chat)
+
+  const health = createHealthMonitor()
+  for (const source of [models.health, { component: 'supervisor', report: () => supervisor.health() }, databaseHealth(db), workerHealth(tasks.engine), chat.health]) health.add(source)
+  health.onChange((snapshot) => events.emit('health.changed', snapshot))
+  models.registry.onChange(() => {
+    void health.check()
+    void supervisor.recheck()
+  })
+  events.subscribe((frame) => {
+    if (frame.name === 'tasks.engineChanged') void health.check()
+  })
+  lifecycles.push({ stop: () => health.stop() })
+
+  if (background) lifecycles.push(startHousekeeping({ logFile: infra.logFile, exportsDir: infra.exportsDir, config, log }))
+
+  // The checklist reads every other capability, so it is built last.
+  const checklist = createChecklistCapability({
+    db,
+    events,
+    log,
+    databaseFile: infra.databaseFile,
+    logFile: infra.logFile,
+    migrations: infra.migrations,
+    app: {
+      dataDir: infra.dataDir.path,
+      instanceOwner: () => {
+        const found = inspectInstanceLock(infra.dataDir.path, infra.nativeBinding)
+        return { heldByUs: found.held && found.owner?.pid === process.pid, ownerPid: found.owner?.pid ?? null }
+      },
+      revalidateConfig: () => {
+        const again = loadConfig({ dataDir: infra.dataDir, cli: infra.cliSettings, env: infra.platform.env })
+        return again.ok ? [] : again.messages
+      },
+      settingSources: () => countBy(config.snapshot().settings.map((s) => s.source.kind)),
+      fileFolders: [dirname(infra.logFile), infra.exportsDir],
+      filesBoundBytes: () => config.get('files.warnMb') * 1024 * 1024,
+      timeouts: () => ({ llmRequestSec: config.get('llm.requestTimeoutSec'), heartbeatSec: config.get('worker.heartbeatSec'), stuckMinutes: config.get('worker.stuckMinutes') })
+    },
+    capabilityChecks: capabilityChecks({ read: coreRead, stuckMinutes: () => config.get('worker.stuckMinutes'), now: () => new Date() }),
+    errorTypes: async () => (await readValue(coreRead, 'tasks.counters'))?.deferredByErrorType ?? {},
+    fixes: checklistFixes(coreCall, config),
+    intervalMinutes: () => config.get('checklist.intervalMin'),
+    background: false
+  })
+  lifecycles.push(checklist)
+
+  const overview = createOverviewSampler(coreRead, events)
+  lifecycles.push(overview)
+
+  const handlers: Handlers = {
+    ...appHandlers(infra.info),
+    ...configHandlers(config),
+    ...secretsHandlers(secrets),
+    ...tasks.handlers,
+    ...models.handlers,
+    ...supervisorHandlers(supervisor),
+    ...healthHandlers(health),
+    ...knowledge.handlers,
+    ...board.handlers,
+    ...chat.handlers,
+    ...checklist.handlers,
+    ...overview.handlers
+  }
+
+  return {
+    handlers,
+    lifecycles,
+    start(bound) {
+      dispatcher = bound
+      if (!background) return
+      models.begin()
+      void supervisor.begin()
+      health.start(5000)
+      checklist.service.start()
+      overview.start()
+    }
+  }
+}
+
+function countBy(values: readonly string[]): Record<string, number> {
+  const counts: Record<string, number> = {}
+  for (const v of values) counts[v] = (counts[v] ?? 0) + 1
+  return counts
+}
