@@ -18,6 +18,7 @@ import { databaseHealth } from '../health/database-health'
 import { healthHandlers } from '../health/health-handlers'
 import { createHealthMonitor } from '../health/health-monitor'
 import { knowledgeContextPort } from '../knowledge/knowledge-context-port'
+import { knowledgeHealth } from '../knowledge/knowledge-health'
 import { createKnowledgeCapability } from '../knowledge/knowledge-capability'
 import type { Logger } from '../log/logger'
 import { createOverviewSampler } from '../metrics/overview-sampler'
@@ -138,7 +139,7 @@ export function composeCapabilities(infra: Infrastructure): Composition {
   lifecycles.push(chat)
 
   const health = createHealthMonitor()
-  for (const source of [models.health, { component: 'supervisor', report: () => supervisor.health() }, databaseHealth(db), workerHealth(tasks.engine), chat.health]) health.add(source)
+  for (const source of [models.health, { component: 'supervisor', report: () => supervisor.health() }, databaseHealth(db), workerHealth(tasks.engine), knowledgeHealth(knowledge.service), chat.health]) health.add(source)
   health.onChange((snapshot) => events.emit('health.changed', snapshot))
   models.registry.onChange(() => {
     void health.check()

@@ -22,7 +22,7 @@ Usage:
   kos kb add <file|folder>                               add a file, or import a folder, into the knowledge base
   kos kb search <query…> [--json]                        hybrid search of the knowledge base
   kos mcp                                                the MCP server on stdio, for other AI tools
-  kos tasks list|add|follow ID|cancel ID|requeue ID…|all the task queue: list, queue, watch live, cancel, return from review
+  kos tasks list|add|follow ID|cancel ID|requeue ID…|--all   the task queue: list, queue, watch live, cancel, return from review
 
 Commands other than serve talk to the instance that owns the data dir when one
 runs (\`kos serve\`), and otherwise open the data dir themselves without starting

@@ -9,6 +9,8 @@ export interface ParsedArgs {
   readonly out?: string
   readonly settings: ReadonlyMap<SettingKey, CliSetting>
   readonly json: boolean
+  /** `--all`, e.g. `kos tasks requeue --all`. */
+  readonly all: boolean
   readonly help: boolean
   readonly version: boolean
 }
@@ -33,6 +35,7 @@ export function parseArgs(argv: readonly string[], strict = true): ArgsParse {
   let dataDir: string | undefined
   let out: string | undefined
   let json = false
+  let all = false
   let help = false
   let version = false
 
@@ -55,6 +58,7 @@ export function parseArgs(argv: readonly string[], strict = true): ArgsParse {
     }
 
     if (flag === '--json') json = true
+    else if (flag === '--all') all = true
     else if (flag === '--help') help = true
     else if (flag === '--version') version = true
     else if (flag === DATA_DIR_FLAG) {
@@ -81,5 +85,5 @@ export function parseArgs(argv: readonly string[], strict = true): ArgsParse {
       return { ok: false, message: `Unknown option ${flag}. Run \`kos --help\` for the options.` }
     }
   }
-  return { ok: true, args: { positionals, ...(dataDir ? { dataDir } : {}), ...(out ? { out } : {}), settings, json, help, version } }
+  return { ok: true, args: { positionals, ...(dataDir ? { dataDir } : {}), ...(out ? { out } : {}), settings, json, all, help, version } }
 }

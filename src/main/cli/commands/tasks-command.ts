@@ -10,7 +10,7 @@ const USAGE = `Usage:
   kos tasks list [STATUS] [--json]          newest first; STATUS is pending, in_progress, completed, failed, deferred_to_human or cancelled
   kos tasks add TITLE DESCRIPTION [--json]  queue a task
   kos tasks follow ID [--json]              its history, then its events live until it completes, is cancelled or needs review
-  kos tasks requeue ID… | all               return tasks in manual review to autoprocessing
+  kos tasks requeue ID… | --all             return tasks in manual review to autoprocessing
   kos tasks cancel ID                       cancel a task that has not finished`
 
 /** `kos tasks …`: the task queue from the command line, through the running app when there is one. */
@@ -20,7 +20,7 @@ export async function tasksCommand(ctx: CommandContext): Promise<number> {
     ctx.err(verb ? `Unknown tasks command "${verb}".\n${USAGE}` : USAGE)
     return EXIT_USAGE
   }
-  if (((verb === 'follow' || verb === 'cancel') && rest.length !== 1) || (verb === 'add' && rest.length !== 2) || (verb === 'requeue' && rest.length === 0)) {
+  if (((verb === 'follow' || verb === 'cancel') && rest.length !== 1) || (verb === 'add' && rest.length !== 2) || (verb === 'requeue' && rest.length === 0 && !ctx.args.all)) {
     ctx.err(`kos tasks ${verb} got ${rest.length} argument(s).\n${USAGE}`)
     return EXIT_USAGE
   }
@@ -70,7 +70,7 @@ async function cancel(ctx: CommandContext, connection: CoreConnection, id: strin
 }
 
 async function requeue(ctx: CommandContext, connection: CoreConnection, ids: readonly string[]): Promise<number> {
-  const input = ids.length === 1 && ids[0] === 'all' ? { all: true } : { ids }
+  const input = ctx.args.all || (ids.length === 1 && ids[0] === 'all') ? { all: true } : { ids }
   const result = await callOrExit<{ requeued: string[] }>(ctx, connection, 'tasks.requeue', input)
   if (!result.ok) return result.exitCode
   ctx.out(ctx.args.json ? JSON.stringify(result.value) : `Returned ${result.value.requeued.length} task(s) to autoprocessing.`)
