@@ -1,16 +1,14 @@
 import { expect, test } from '../support/headless-host'
 
-test.describe('Board view without a model backend', () => {
+test.describe('Board view with no model server reachable', () => {
   test('shows an honest empty state, and asking the board says why it cannot meet', async ({ page, host }) => {
     await page.goto(`${host.url}#/board`)
     await expect(page.getByRole('heading', { level: 1 })).toHaveText('Board')
-    await expect(page.getByRole('region', { name: 'No board decisions' })).toContainText('No model backend is connected, so the board cannot meet yet.')
+    await expect(page.getByRole('region', { name: 'No board decisions' })).toContainText('The board has not been asked anything yet.')
 
     await page.getByRole('textbox', { name: /Ask the board/ }).fill('Should we invest in a second GPU server?')
     await page.getByRole('button', { name: 'Ask' }).click()
-    await expect(page.getByRole('alert')).toHaveText(
-      'The board could not decide: no model backend is connected, so the board cannot meet. Connect a model server (Ollama or MLX) in the Models view, then ask again.'
-    )
+    await expect(page.getByRole('alert')).toHaveText(/^The board could not decide: only 0 of 4 board members answered \(No model is available: no node is reachable.*\)\. Check the Models view for a failing node, then ask again\.$/)
     await page.getByRole('combobox', { name: 'Source' }).selectOption('manual')
     await expect(page.getByText('No decision matches these filters.')).toBeVisible()
   })

@@ -15,14 +15,14 @@ export function boardHandlers(board: BoardService): HandlersFor<'board'> {
     'board.consult': async ({ question }, ctx) => {
       const result = await board.consult({ question, source: 'manual', correlationId: ctx.correlationId, log: ctx.log })
       if (result.ok) return result.decision
-      const code = result.reason === 'unavailable' || result.reason === 'timeout' ? 'unavailable' : 'internal'
       const advice =
         result.reason === 'unavailable'
           ? 'Connect a model server (Ollama or MLX) in the Models view, then ask again.'
           : result.reason === 'timeout'
             ? 'Ask again, or give the board more time with chat.boardTimeoutSec in Settings.'
             : 'Check the Models view for a failing node, then ask again.'
-      throw new RpcFailure(rpcError(code, `The board could not decide: ${result.message}. ${advice}`))
+      // Every way a board fails to decide is its members' models failing or running out of time.
+      throw new RpcFailure(rpcError('unavailable', `The board could not decide: ${result.message.replace(/\.+$/, '')}. ${advice}`))
     }
   }
 }

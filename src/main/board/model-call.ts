@@ -23,7 +23,8 @@ export async function completeText(model: ChatModel, request: ChatModelRequest, 
 }
 
 /** The message of anything thrown, for people and log lines. */
+/** An error's message without its closing period, for quoting inside a sentence of our own. */
 export function describeError(error: unknown): string {
-  if (error instanceof Error) return error.message || error.name
-  return String(error)
+  const text = error instanceof Error ? error.message || error.name : String(error)
+  return text.replace(/\.+$/, '')
 }

@@ -201,6 +201,7 @@ export function createTasksEngine(options: TasksEngineOptions) {
       return {
         processorConnected: processor !== null,
         paused: pool.isPaused(),
+        waiting: pool.waitingReason(),
         state: poolState,
         running: pool.stats().running,
         concurrency

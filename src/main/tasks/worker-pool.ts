@@ -92,6 +92,8 @@ export function createWorkerPool(options: PoolOptions) {
   /** Paused by a person (tray, Tasks view): running tasks finish, nothing new is claimed. */
   let paused = false
   let lastUnplannedLog = 0
+  /** Why pending tasks are not being claimed right now, for the Tasks view; null while they are. */
+  let waitingReason: string | null = null
   let state: 'idle' | 'running' | 'stopping' | 'stopped' = 'idle'
   let queue: Op[] = []
   let completions: { lease: Lease; result: string; latencyMs: number; resolve(accepted: boolean): void; reject(error: unknown): void }[] = []
@@ -179,6 +181,7 @@ export function createWorkerPool(options: PoolOptions) {
         unplanned ??= { taskId: row.id, reason: (error as Error).message }
       }
     }
+    waitingReason = candidates.length === 0 && unplanned ? unplanned.reason : null
     // Tasks that cannot be planned wait as pending; said once a minute, not once per poll.
     if (unplanned && Date.now() - lastUnplannedLog > 60_000) {
       lastUnplannedLog = Date.now()
@@ -347,6 +350,7 @@ export function createWorkerPool(options: PoolOptions) {
       if (!paused) wake()
     },
     isPaused: (): boolean => paused,
+    waitingReason: (): string | null => waitingReason,
     wake,
     heartbeat,
     /** Runs `apply` in the next group commit; resolves after it is committed. */

@@ -146,6 +146,8 @@ export const EngineStateSchema = z.strictObject({
   processorConnected: z.boolean(),
   /** Paused by a person: running tasks finish, nothing new starts until resumed. */
   paused: z.boolean(),
+  /** Why pending tasks are not being started right now (e.g. no model server that could run them is up); null while they are. */
+  waiting: z.string().nullable(),
   state: z.enum(['running', 'idle', 'stopping', 'stopped']),
   running: z.number().int(),
   concurrency: ConcurrencySchema

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { EngineState } from '../../../shared/contract/tasks-contract'
 import { workerHealth } from './worker-health'
 
-const state = (over: Partial<EngineState>): EngineState => ({ processorConnected: true, paused: false, state: 'running', running: 0, concurrency: {} as EngineState['concurrency'], ...over })
+const state = (over: Partial<EngineState>): EngineState => ({ processorConnected: true, paused: false, waiting: null, state: 'running', running: 0, concurrency: {} as EngineState['concurrency'], ...over })
 
 describe('worker health', () => {
   it('is ok while the pool runs with a model backend', async () => {

@@ -38,6 +38,11 @@ export function TasksView(): ReactNode {
           No model backend is connected, so no task is being processed: new tasks wait as pending and run once one is.
         </p>
       )}
+      {s.engine?.processorConnected && s.engine.waiting && (
+        <p className="tasks-banner" role="status" data-testid="tasks-waiting">
+          Tasks wait as pending: {s.engine.waiting} They start by themselves when one is up (Models view); their attempts are not used up meanwhile.
+        </p>
+      )}
       {s.error && <p className="field-error" role="alert">{s.error.message}</p>}
       <p className="tasks-sr-only" role="status" aria-live="polite">{s.notice ?? ''}</p>
       <Counters counters={s.counters} current={s.filters.status} onPick={(status) => s.setFilters({ status })} />
