@@ -3,7 +3,9 @@
 // as its own process, so e2e tests and screenshots can take a node down (kill) and
 // bring it back. The TypeScript module is loaded through jiti; no build step needed.
 //
-//   node scripts/fake-ollama.mjs [--port N] [--models a:1b,b:7b] [--loaded a:1b] [--reply "text"] [--token-delay-ms N]
+//   node scripts/fake-ollama.mjs [--port N] [--models a:1b,b:7b] [--loaded a:1b] [--reply "text"] [--token-delay-ms N] [--fail-when "text"]
+//
+// --fail-when answers every prompt containing the text with Ollama's 500 "llama runner process has terminated".
 //
 // Prints one JSON line {"url": "...", "port": N, "pid": N} once it listens.
 import { createJiti } from 'jiti'
@@ -29,7 +31,10 @@ const server = await startFakeOllama({
   port: Number(option('port') ?? 0),
   models,
   loaded: (option('loaded') ?? '').split(',').filter(Boolean),
-  rules: reply || tokenDelayMs ? [{ whenPromptContains: '', behaviour: { kind: 'reply', text: reply ?? 'Hello from the fake Ollama server, five words.', tokenDelayMs } }] : []
+  rules: [
+    ...(option('fail-when') ? [{ whenPromptContains: option('fail-when'), behaviour: { kind: 'error', status: 500, message: 'llama runner process has terminated: exit status 2' } }] : []),
+    ...(reply || tokenDelayMs ? [{ whenPromptContains: '', behaviour: { kind: 'reply', text: reply ?? 'Hello from the fake Ollama server, five words.', tokenDelayMs } }] : [])
+  ]
 })
 process.stdout.write(JSON.stringify({ url: server.url, port: server.port, pid: process.pid }) + '\n')
 const stop = () => void server.close().then(() => process.exit(0))

@@ -77,6 +77,23 @@ describe('router', () => {
     expect(router.plan(task())).toMatchObject({ backend: 'ollama-local' })
   })
 
+  it('looks again when nothing was up at the last scan, so a server that came back answers at once', async () => {
+    const late = await startFakeOllama({ models: [{ name: 'llama3.2:3b', sizeBytes: 2e9 }], rules: [{ whenPromptContains: '', behaviour: { kind: 'reply', text: 'Back again and answering.' } }] })
+    servers.push(late)
+    const port = new URL(late.url).port
+    await late.close()
+    const config = testConfig({ 'ollama.apiUrl': late.url, 'mlx.apiUrl': 'http://127.0.0.1:9' })
+    const registry = createNodeRegistry({ config, store: memoryModelStore() })
+    await registry.scan()
+    expect(registry.status('ollama-local').state).toBe('down')
+    const revived = await startFakeOllama({ port: Number(port), models: [{ name: 'llama3.2:3b', sizeBytes: 2e9 }], rules: [{ whenPromptContains: '', behaviour: { kind: 'reply', text: 'Back again and answering.' } }] })
+    servers.push(revived)
+    const router = createRouter({ registry, stats: createModelStats(), config, preferences: () => new Map() })
+    let text = ''
+    for await (const token of router.chat([{ role: 'user', content: 'Are you there?' }])) text += token
+    expect(text).toBe('Back again and answering.')
+  })
+
   it('falls back to the next node on a 500 runner crash and reports it in the progress lines', async () => {
     const { router } = await setup({ rules: [{ whenPromptContains: '', behaviour: { kind: 'error', status: 500, message: 'llama runner process has terminated: exit status 2' } }] }, { rules: [{ whenPromptContains: '', behaviour: { kind: 'reply', text: 'Waves fold on the shore' } }] })
     const progress: string[] = []

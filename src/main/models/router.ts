@@ -97,7 +97,12 @@ export function createRouter(deps: RouterDeps): Router {
     const budget = timeoutMs(options.kind ?? 'chat', config)
     const deadline = AbortSignal.timeout(budget)
     const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline
-    const ranked = candidates(options)
+    let ranked = candidates(options)
+    if (ranked.length === 0) {
+      // Nothing was up at the last scan; a server may have come back since (after sleep, a restart). Look again now.
+      await registry.scan()
+      ranked = candidates(options)
+    }
     const first = options.first
     const list = (first ? [first, ...ranked.filter((c) => c.node !== first.node || c.model !== first.model)] : ranked).slice(0, 1 + config.get('models.maxFallbacks'))
     const prompt = [...messages].reverse().find((m) => m.role === 'user')?.content ?? ''

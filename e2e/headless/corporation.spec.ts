@@ -1,0 +1,79 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { join } from 'node:path'
+import { createInterface } from 'node:readline'
+import { expect, test } from '../support/headless-host'
+
+// The whole corporation on a model server that speaks Ollama's protocol: tasks
+// run through the router, failures land in manual review and come back with
+// one click, chat answers stream in, and the board decides.
+
+const ROOT = join(__dirname, '..', '..')
+const PORT = 42_000 + Math.floor(Math.random() * 2_000)
+const REPLY = 'Position: invest in a second GPU server, carefully.\nVote: for\nDecision: Buy the second GPU server this quarter.\nRationale: Throughput doubles and the queue clears overnight.\nRisks: cost overrun; power and cooling'
+
+async function startFake(extra: string[] = []): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [join(ROOT, 'scripts', 'fake-ollama.mjs'), '--port', String(PORT), '--loaded', 'llama3.2:3b', '--reply', REPLY, ...extra], { stdio: ['ignore', 'pipe', 'inherit'] })
+  await new Promise((resolve) => createInterface({ input: child.stdout! }).once('line', resolve))
+  return child
+}
+
+async function stop(child: ChildProcess | null): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return
+  const exited = new Promise((resolve) => child.once('exit', resolve))
+  child.kill('SIGTERM')
+  await exited
+}
+
+test.use({ hostArgs: ['--set', `ollama.apiUrl=http://127.0.0.1:${PORT}`, '--set', 'worker.retryDelaySec=0', '--set', 'worker.maxAttempts=2'] })
+test.describe.configure({ mode: 'serial', timeout: 120_000 })
+
+test.describe('the corporation at work', () => {
+  let fake: ChildProcess | null = null
+  test.afterEach(async () => {
+    await stop(fake)
+    fake = null
+  })
+
+  test('a task completes; failures go to manual review and, once the cause is fixed, return with one click and complete', async ({ page, host }) => {
+    fake = await startFake(['--fail-when', 'FLAKY'])
+    await page.goto(`${host.url}#/tasks`)
+    const count = (status: string) => page.getByRole('region', { name: 'Tasks by status' }).locator(`[data-count="${status}"]`)
+    const form = page.getByRole('form', { name: 'New task' })
+
+    await form.getByLabel('Title').fill('Summarise the Q3 report')
+    await form.getByLabel('Description').fill('Summarise the quarterly report in five bullet points for the board.')
+    await form.getByRole('button', { name: 'Queue task' }).click()
+    await expect(count('completed')).toHaveText('1', { timeout: 60_000 })
+
+    await form.getByLabel('Title').fill('FLAKY import of the sales data')
+    await form.getByLabel('Description').fill('Import the FLAKY sales export and summarise the anomalies.')
+    await form.getByRole('button', { name: 'Queue task' }).click()
+    await expect(count('deferred_to_human')).toHaveText('1', { timeout: 60_000 })
+    const review = page.getByRole('region', { name: /Manual review/ })
+    await expect(review).toContainText('FLAKY import of the sales data')
+    await expect(review).toContainText('llama runner process has terminated')
+
+    // The cause is fixed (the server is restarted healthy), then one click returns the task.
+    await stop(fake)
+    fake = await startFake()
+    await review.getByRole('button', { name: 'Return “FLAKY import of the sales data” to autoprocessing' }).click()
+    await expect(count('completed')).toHaveText('2', { timeout: 60_000 })
+    await expect(count('deferred_to_human')).toHaveText('0')
+  })
+
+  test('a chat answer streams in, and a question put to the board is decided and listed in the Board view', async ({ page, host }) => {
+    fake = await startFake(['--token-delay-ms', '20'])
+    await page.goto(`${host.url}#/chat`)
+    await page.getByRole('textbox', { name: /Message to/ }).fill('What is a closure in JavaScript?')
+    await page.keyboard.press('Enter')
+    const answer = page.getByRole('article', { name: /^Answer by / }).last()
+    await expect(answer).toContainText('Throughput doubles', { timeout: 60_000 })
+    await expect(answer).toHaveAttribute('aria-busy', 'false')
+
+    await page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: 'Board' }).click()
+    await page.getByRole('textbox', { name: /Ask the board/ }).fill('Should we invest in a second GPU server this year?')
+    await page.getByRole('button', { name: 'Ask' }).click()
+    await expect(page.getByRole('main')).toContainText('Buy the second GPU server this quarter.', { timeout: 90_000 })
+    await expect(page.getByRole('main')).toContainText('Should we invest in a second GPU server this year?')
+  })
+})
