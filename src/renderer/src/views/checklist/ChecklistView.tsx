@@ -1,8 +1,7 @@
-import { useEffect, useMemo, type ReactNode } from 'react'
-import { useStore } from 'zustand'
+import type { ReactNode } from 'react'
 import type { CheckResult, ChecklistRun } from '../../../../shared/contract/checklist-contract'
-import { useClient } from '../../client-context'
 import { ViewHeader } from '../../components/ViewHeader'
+import { useViewStore } from '../../store/use-view-store'
 import { createChecklistStore } from './checklist-store'
 import { ReportExport } from './ReportExport'
 import './checklist.css'
@@ -16,14 +15,10 @@ const FIX_LABEL = {
 } as const
 const VERDICT_TEXT = { healthy: 'Healthy', warnings: 'Healthy, with warnings', unhealthy: 'Not healthy' } as const
 
+const LOAD = (state: { load(): Promise<void> }): Promise<void> => state.load()
+
 export function ChecklistView(): ReactNode {
-  const client = useClient()
-  const store = useMemo(() => createChecklistStore(client), [client])
-  useEffect(() => {
-    void store.getState().load()
-    return () => store.dispose()
-  }, [store])
-  const s = useStore(store)
+  const s = useViewStore(createChecklistStore, LOAD)
 
   return (
     <>

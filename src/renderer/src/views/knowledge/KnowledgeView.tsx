@@ -1,7 +1,6 @@
-import { useEffect, useId, useMemo, useState, type FormEvent, type ReactNode } from 'react'
-import { useStore } from 'zustand'
-import { useClient } from '../../client-context'
+import { useId, useState, type FormEvent, type ReactNode } from 'react'
 import { ViewHeader } from '../../components/ViewHeader'
+import { useViewStore } from '../../store/use-view-store'
 import { AddText, ImportFolder } from './AddKnowledge'
 import { createKnowledgeViewStore } from './knowledge-view-store'
 import { NodeDetail } from './NodeDetail'
@@ -9,14 +8,10 @@ import { DocumentList, SearchResults } from './SearchResults'
 import { StatsCard } from './StatsCard'
 import './knowledge.css'
 
+const REFRESH = (state: { refresh(): Promise<void> }): Promise<void> => state.refresh()
+
 export function KnowledgeView(): ReactNode {
-  const client = useClient()
-  const store = useMemo(() => createKnowledgeViewStore(client), [client])
-  useEffect(() => {
-    void store.getState().refresh()
-    return () => store.dispose()
-  }, [store])
-  const s = useStore(store)
+  const s = useViewStore(createKnowledgeViewStore, REFRESH)
   const [query, setQuery] = useState('')
   const [domain, setDomain] = useState('')
   const queryId = useId()

@@ -1,8 +1,7 @@
-import { useEffect, useMemo, useState, type ReactNode } from 'react'
-import { useStore } from 'zustand'
+import { useState, type ReactNode } from 'react'
 import type { HealthSnapshot } from '../../../../shared/contract/models-contract'
-import { useClient } from '../../client-context'
 import { ViewHeader } from '../../components/ViewHeader'
+import { useViewStore } from '../../store/use-view-store'
 import { createModelsStore, type ModelsState } from './models-store'
 import { AddNodeForm, NodeList } from './NodeList'
 import { PreferencesPanel } from './PreferencesPanel'
@@ -12,14 +11,10 @@ import './models.css'
 
 const HEALTH_TEXT = { ok: 'All model services are healthy', degraded: 'Degraded', down: 'Down' } as const
 
+const LOAD = (state: { load(): Promise<void> }): Promise<void> => state.load()
+
 export function ModelsView(): ReactNode {
-  const client = useClient()
-  const store = useMemo(() => createModelsStore(client), [client])
-  useEffect(() => {
-    void store.getState().load()
-    return () => store.dispose()
-  }, [store])
-  const s = useStore(store)
+  const s = useViewStore(createModelsStore, LOAD)
 
   return (
     <>

@@ -1,8 +1,7 @@
-import { useEffect, useMemo, type ReactNode } from 'react'
-import { useStore } from 'zustand'
+import type { ReactNode } from 'react'
 import { TASK_STATUSES, type EngineState, type TaskCounters, type TaskStatus, type TaskSummary } from '../../../../shared/contract/tasks-contract'
-import { useClient } from '../../client-context'
 import { ViewHeader } from '../../components/ViewHeader'
+import { useViewStore } from '../../store/use-view-store'
 import { CreateTaskForm } from './CreateTaskForm'
 import { TaskDetailPanel } from './TaskDetailPanel'
 import { ERROR_TYPE_LABEL, STATUS_LABEL } from './task-format'
@@ -13,14 +12,10 @@ import './tasks.css'
 const ROW_HEIGHT = 44
 const LIST_HEIGHT = 440
 
+const LOAD = (state: { load(): Promise<void> }): Promise<void> => state.load()
+
 export function TasksView(): ReactNode {
-  const client = useClient()
-  const store = useMemo(() => createTasksStore(client), [client])
-  useEffect(() => {
-    void store.getState().load()
-    return () => store.dispose()
-  }, [store])
-  const s = useStore(store)
+  const s = useViewStore(createTasksStore, LOAD)
 
   return (
     <>
