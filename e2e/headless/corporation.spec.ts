@@ -61,7 +61,7 @@ test.describe('the corporation at work', () => {
     await expect(count('deferred_to_human')).toHaveText('0')
   })
 
-  test('a chat answer streams in, and a question put to the board is decided and listed in the Board view', async ({ page, host }) => {
+  test('a chat answer streams in, and a strategic question records a board decision that the Board view shows', async ({ page, host }) => {
     fake = await startFake(['--token-delay-ms', '20'])
     await page.goto(`${host.url}#/chat`)
     await page.getByRole('textbox', { name: /Message to/ }).fill('What is a closure in JavaScript?')
@@ -70,10 +70,16 @@ test.describe('the corporation at work', () => {
     await expect(answer).toContainText('Throughput doubles', { timeout: 60_000 })
     await expect(answer).toHaveAttribute('aria-busy', 'false')
 
+    const question = 'What should our strategy be for a second GPU server this year?'
+    await page.getByRole('textbox', { name: /Message to/ }).fill(question)
+    await page.keyboard.press('Enter')
+    const decision = page.getByRole('complementary', { name: 'Board decision' })
+    await expect(decision).toContainText('Buy the second GPU server this quarter.', { timeout: 90_000 })
+
     await page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: 'Board' }).click()
-    await page.getByRole('textbox', { name: /Ask the board/ }).fill('Should we invest in a second GPU server this year?')
-    await page.getByRole('button', { name: 'Ask' }).click()
-    await expect(page.getByRole('main')).toContainText('Buy the second GPU server this quarter.', { timeout: 90_000 })
-    await expect(page.getByRole('main')).toContainText('Should we invest in a second GPU server this year?')
+    await expect(page.getByRole('main')).toContainText('approved 4 for · 0 against · chat')
+    await page.getByText(question).click()
+    await expect(page.getByRole('main')).toContainText('Buy the second GPU server this quarter.')
+    await expect(page.getByRole('main')).toContainText('Throughput doubles and the queue clears overnight.')
   })
 })
