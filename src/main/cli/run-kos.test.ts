@@ -2,29 +2,16 @@ import { createHash } from 'node:crypto'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { OFFLINE_ENV } from '../test-support/offline-env'
 import { useTempDirs } from '../test-support/temp-dir'
-import { parseArgs } from '../config/cli-args'
-import { EXIT_USAGE, runKos } from './run-kos'
+import { runKosInProcess } from '../test-support/run-kos-in-process'
+import { EXIT_USAGE } from './run-kos'
 
 const tempDir = useTempDirs()
 /** Nothing listens on port 9 (discard) here: a model server that is certainly down. */
 const CLOSED_PORT = 'http://127.0.0.1:9'
 
-async function kos(argv: string[], env: NodeJS.ProcessEnv = {}, untilStopped = () => Promise.resolve(), out: string[] = []) {
-  const err: string[] = []
-  const parsed = parseArgs(argv)
-  if (!parsed.ok) throw new Error(parsed.message)
-  const code = await runKos({
-    args: parsed.args,
-    platform: { platform: 'linux', env: { ...OFFLINE_ENV, ...env }, home: '/nonexistent' },
-    appVersion: '1.2.3',
-    rendererDir: '/nonexistent',
-    out: (l) => out.push(l),
-    err: (l) => err.push(l),
-    untilStopped
-  })
-  return { code, out, err }
+function kos(argv: string[], env: NodeJS.ProcessEnv = {}, untilStopped = () => Promise.resolve(), out: string[] = []) {
+  return runKosInProcess(argv, { env, untilStopped, out })
 }
 
 async function withServe(dir: string, body: () => Promise<void>): Promise<void> {

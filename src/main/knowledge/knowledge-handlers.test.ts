@@ -1,19 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { KNOWLEDGE_CALLS } from '../../shared/contract/knowledge-contract'
 import { RpcFailure } from '../../shared/contract/rpc-error'
 import type { CallContext } from '../rpc/handler-types'
 import { memoryLogger } from '../test-support/memory-logger'
-import { useTempDirs } from '../test-support/temp-dir'
-import { FIXTURES, knowledgeKit, type Kit } from './test-support/test-kit'
+import { FIXTURES, useKnowledgeKits } from './test-support/test-kit'
 
-const tempDir = useTempDirs()
-const open: Kit[] = []
-afterEach(async () => {
-  for (const kit of open.splice(0)) {
-    await kit.knowledge.stop?.()
-    kit.db.close()
-  }
-})
+const kit = useKnowledgeKits()
 
 const ctx: CallContext = { scopes: new Set(['read', 'write']), transport: 'ws', correlationId: 'test', log: memoryLogger().logger }
 
@@ -28,8 +20,7 @@ async function failure(run: () => unknown): Promise<unknown> {
 
 describe('knowledge handlers', () => {
   it('answer in the contract’s shapes', async () => {
-    const k = knowledgeKit(tempDir())
-    open.push(k)
+    const k = kit()
     const h = k.knowledge.handlers
     const report = await h['knowledge.importFolder']({ path: FIXTURES }, ctx)
     expect(KNOWLEDGE_CALLS['knowledge.importFolder'].output.parse(report).added).toBe(6)
@@ -43,8 +34,7 @@ describe('knowledge handlers', () => {
   })
 
   it('turn refusals into typed errors that name the thing and what to do', async () => {
-    const k = knowledgeKit(tempDir())
-    open.push(k)
+    const k = kit()
     const h = k.knowledge.handlers
     expect(await failure(() => h['knowledge.get']({ id: 'nope' }, ctx))).toEqual({ code: 'not_found', message: 'There is no document with id nope; it may have been deleted. Search again.' })
     expect(await failure(() => h['knowledge.importFolder']({ path: '/nowhere/at/all' }, ctx))).toMatchObject({ code: 'invalid_input', message: expect.stringContaining('/nowhere/at/all does not exist') })

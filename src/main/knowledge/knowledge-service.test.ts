@@ -1,23 +1,11 @@
 import { cpSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { useTempDirs } from '../test-support/temp-dir'
-import { FIXTURES, knowledgeKit, type Kit } from './test-support/test-kit'
+import { FIXTURES, useKnowledgeKits } from './test-support/test-kit'
 
 const tempDir = useTempDirs()
-const open: Kit[] = []
-afterEach(async () => {
-  for (const kit of open.splice(0)) {
-    await kit.knowledge.stop?.()
-    kit.db.close()
-  }
-})
-
-function kit(options: Parameters<typeof knowledgeKit>[1] = {}): Kit {
-  const made = knowledgeKit(tempDir(), options)
-  open.push(made)
-  return made
-}
+const kit = useKnowledgeKits()
 
 /** The fixture corpus copied to a temp folder, with the files an import must leave out added. */
 function corpus(): string {

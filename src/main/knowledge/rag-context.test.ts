@@ -1,23 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest'
-import { useTempDirs } from '../test-support/temp-dir'
+import { describe, expect, it } from 'vitest'
 import { knowledgeContextPort } from './knowledge-context-port'
-import { conceptEmbedder, knowledgeKit, testConfig, type Kit } from './test-support/test-kit'
+import { conceptEmbedder, testConfig, useKnowledgeKits } from './test-support/test-kit'
 import { estimateTokens } from './token-estimate'
 
-const tempDir = useTempDirs()
-const open: Kit[] = []
-afterEach(async () => {
-  for (const kit of open.splice(0)) {
-    await kit.knowledge.stop?.()
-    kit.db.close()
-  }
-})
-
-function kit(options: Parameters<typeof knowledgeKit>[1] = {}): Kit {
-  const made = knowledgeKit(tempDir(), options)
-  open.push(made)
-  return made
-}
+const kit = useKnowledgeKits()
 
 const long = (word: string, n: number): string => Array.from({ length: n }, (_, i) => `${word} ${i}.`).join(' ')
 

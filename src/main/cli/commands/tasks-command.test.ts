@@ -1,25 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import { parseArgs } from '../../config/cli-args'
-import { OFFLINE_ENV } from '../../test-support/offline-env'
+import { runKosInProcess } from '../../test-support/run-kos-in-process'
 import { useTempDirs } from '../../test-support/temp-dir'
-import { runKos } from '../run-kos'
 
 const tempDir = useTempDirs()
 
-async function kos(argv: string[], untilStopped = () => new Promise<void>(() => undefined), out: string[] = []) {
-  const err: string[] = []
-  const parsed = parseArgs(argv)
-  if (!parsed.ok) throw new Error(parsed.message)
-  const code = await runKos({
-    args: parsed.args,
-    platform: { platform: 'linux', env: { ...OFFLINE_ENV }, home: '/nonexistent' },
-    appVersion: '1.2.3',
-    rendererDir: '/nonexistent',
-    out: (l) => out.push(l),
-    err: (l) => err.push(l),
-    untilStopped
-  })
-  return { code, out, err }
+/** Long-running commands (serve, follow) run until the test stops them. */
+function kos(argv: string[], untilStopped = () => new Promise<void>(() => undefined), out: string[] = []) {
+  return runKosInProcess(argv, { untilStopped, out })
 }
 
 describe('kos tasks', () => {

@@ -6,6 +6,7 @@ import { WebSocket } from 'ws'
 import type { Core } from '../../app/start-core'
 import { startTestCore } from '../../test-support/running-core'
 import { useTempDirs } from '../../test-support/temp-dir'
+import { createCoreMetrics } from '../../metrics/core-metrics'
 import { startHeadlessHost, type HeadlessHost } from './headless-host'
 
 const tempDir = useTempDirs()
@@ -27,8 +28,11 @@ function fakeRenderer(): string {
   return dir
 }
 
-async function start(options: { allowRemote?: boolean } = {}) {
+/** A real core behind the host; with `metricsAccess`, /metrics is served the way `kos serve` serves it. */
+async function start(options: { allowRemote?: boolean; metricsAccess?: 'token' | 'loopback' } = {}) {
   const core = startTestCore(tempDir())
+  const read = new Set(['read'] as const)
+  const metrics = createCoreMetrics((name, input) => core.dispatcher.call(name, input, { scopes: read, transport: 'http' }), '9.9.9')
   const started = await startHeadlessHost({
     dispatcher: core.dispatcher,
     events: core.events,
@@ -37,7 +41,8 @@ async function start(options: { allowRemote?: boolean } = {}) {
     bind: '127.0.0.1',
     port: 0,
     portFallback: false,
-    allowRemote: options.allowRemote ?? false
+    allowRemote: options.allowRemote ?? false,
+    ...(options.metricsAccess ? { metrics: { ...metrics, access: options.metricsAccess } } : {})
   })
   if (!started.ok) throw new Error(started.message)
   running.push({ core, host: started.host })
@@ -196,29 +201,8 @@ describe('headless host', () => {
 })
 
 describe('metrics endpoint', () => {
-  async function startWithMetrics(access: 'token' | 'loopback') {
-    const core = startTestCore(tempDir())
-    const { createCoreMetrics } = await import('../../metrics/core-metrics')
-    const read = new Set(['read'] as const)
-    const metrics = createCoreMetrics((name, input) => core.dispatcher.call(name, input, { scopes: read, transport: 'http' }), '9.9.9')
-    const started = await startHeadlessHost({
-      dispatcher: core.dispatcher,
-      events: core.events,
-      log: core.log,
-      rendererDir: fakeRenderer(),
-      bind: '127.0.0.1',
-      port: 0,
-      portFallback: false,
-      allowRemote: false,
-      metrics: { ...metrics, access }
-    })
-    if (!started.ok) throw new Error(started.message)
-    running.push({ core, host: started.host })
-    return { core, host: started.host }
-  }
-
   it('serves Prometheus text that a Prometheus parser reads, with the app’s real numbers', async () => {
-    const { core, host } = await startWithMetrics('token')
+    const { core, host } = await start({ metricsAccess: 'token' })
     await core.dispatcher.call('tasks.create', { title: 'Count me', description: 'A task to be counted by the metrics.' }, { scopes: new Set(['read', 'write']), transport: 'http' })
     expect((await http(`${host.origin}/metrics`)).status).toBe(401)
     const reply = await http(`${host.origin}/metrics`, { headers: bearer(host.access.readOnlyToken) })
@@ -233,7 +217,7 @@ describe('metrics endpoint', () => {
   })
 
   it('lets programs on this machine scrape without a token when set to loopback', async () => {
-    const { host } = await startWithMetrics('loopback')
+    const { host } = await start({ metricsAccess: 'loopback' })
     expect((await http(`${host.origin}/metrics`)).status).toBe(200)
   })
 })

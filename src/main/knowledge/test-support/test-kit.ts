@@ -1,3 +1,4 @@
+import { afterEach } from 'vitest'
 import type { ConfigService } from '../../config/config-service'
 import { SETTINGS, type SettingKey, type SettingValueOf } from '../../config/setting-definitions'
 import { openDatabase, type Db } from '../../db/database'
@@ -5,6 +6,7 @@ import { bundledMigrations, migrate } from '../../db/migrations'
 import { createEventBus, type EventBus } from '../../events/event-bus'
 import type { Embedder, EmbedderState, EmbeddingModel } from '../../ports/embedder'
 import { memoryLogger } from '../../test-support/memory-logger'
+import { useTempDirs } from '../../test-support/temp-dir'
 import { createKnowledgeCapability, type KnowledgeCapability } from '../knowledge-capability'
 
 export type TestConfig = Pick<ConfigService, 'get'> & { set<K extends SettingKey>(key: K, value: SettingValueOf<K>): void }
@@ -92,6 +94,23 @@ export function knowledgeKit(dir: string, options: { embedder?: Embedder | null;
   events.subscribe((frame) => emitted.push({ name: frame.name, payload: frame.payload }))
   const knowledge = createKnowledgeCapability({ db, config, events, log: memoryLogger().logger, embedder: options.embedder ?? null, embedRetryMs: 20 })
   return { db, config, events, emitted, knowledge }
+}
+
+/** A knowledge kit per call on a fresh folder, stopped and closed after the test that made it. */
+export function useKnowledgeKits(): (options?: Parameters<typeof knowledgeKit>[1]) => Kit {
+  const tempDir = useTempDirs()
+  const open: Kit[] = []
+  afterEach(async () => {
+    for (const kit of open.splice(0)) {
+      await kit.knowledge.stop?.()
+      kit.db.close()
+    }
+  })
+  return (options = {}) => {
+    const made = knowledgeKit(tempDir(), options)
+    open.push(made)
+    return made
+  }
 }
 
 export const FIXTURES = `${__dirname}/../fixtures/corpus`
