@@ -15,10 +15,8 @@ const FIX_LABEL = {
 } as const
 const VERDICT_TEXT = { healthy: 'Healthy', warnings: 'Healthy, with warnings', unhealthy: 'Not healthy' } as const
 
-const LOAD = (state: { load(): Promise<void> }): Promise<void> => state.load()
-
 export function ChecklistView(): ReactNode {
-  const s = useViewStore(createChecklistStore, LOAD)
+  const s = useViewStore(createChecklistStore)
 
   return (
     <>

@@ -11,10 +11,8 @@ import './models.css'
 
 const HEALTH_TEXT = { ok: 'All model services are healthy', degraded: 'Degraded', down: 'Down' } as const
 
-const LOAD = (state: { load(): Promise<void> }): Promise<void> => state.load()
-
 export function ModelsView(): ReactNode {
-  const s = useViewStore(createModelsStore, LOAD)
+  const s = useViewStore(createModelsStore)
 
   return (
     <>

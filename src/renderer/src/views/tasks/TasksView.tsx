@@ -12,10 +12,8 @@ import './tasks.css'
 const ROW_HEIGHT = 44
 const LIST_HEIGHT = 440
 
-const LOAD = (state: { load(): Promise<void> }): Promise<void> => state.load()
-
 export function TasksView(): ReactNode {
-  const s = useViewStore(createTasksStore, LOAD)
+  const s = useViewStore(createTasksStore)
 
   return (
     <>
