@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { createLogger } from '../src/main/log/logger'
 import { createTasksEngine } from '../src/main/tasks/tasks-engine'
 import { percentile } from '../src/main/tasks/percentile'
+import { createTaskIds } from '../src/main/tasks/task-id'
 import { openTaskDb } from '../src/main/tasks/testing/task-db'
 import { testConfig } from '../src/main/tasks/testing/test-config'
 import type { TaskProcessor } from '../src/main/ports/task-processor'
@@ -27,7 +28,8 @@ const NO_OP: TaskProcessor = {
 
 /**
  * Claim→complete of `tasks` no-op tasks through the real engine on an
- * on-disk WAL database, every state change with its event row. Timed from
+ * on-disk WAL database, every state change with its event row. The tasks
+ * carry ids as the store makes them (time-ordered). Timed from
  * the pool's start until the last completion is committed.
  */
 export async function measureThroughput(repoRoot: string, concurrency: number, tasks: number, synchronous: 'FULL' | 'NORMAL'): Promise<ThroughputResult> {
@@ -37,8 +39,9 @@ export async function measureThroughput(repoRoot: string, concurrency: number, t
     const insert = db.prepare(`INSERT INTO tasks (id, title, description, priority, priority_rank, status, dedup_key, created_at, updated_at)
       VALUES (?, ?, 'no-op', 'normal', 1, 'pending', ?, ?, ?)`)
     const at = new Date().toISOString()
+    const nextId = createTaskIds()
     db.transaction(() => {
-      for (let i = 0; i < tasks; i++) insert.run(`t${i}`, `task ${i}`, `k${i}`, at, at)
+      for (let i = 0; i < tasks; i++) insert.run(nextId(), `task ${i}`, `k${i}`, at, at)
     })()
     const claimWaits: number[] = []
     let completed = 0

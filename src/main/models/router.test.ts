@@ -175,9 +175,9 @@ describe('router', () => {
   it('waits for a model to load within the load buffer, and says so when it does not', async () => {
     const slow = await setup({ loadDelayMs: 200 }, {})
     const plan = { backend: 'ollama-local', model: 'llama3.2:3b', heavy: false }
-    await slow.router.ensureReady(plan, new AbortController().signal)
+    await slow.router.ensureReady(plan, new AbortController())
     const tooSlow = await setup({ loadDelayMs: 3000 }, {})
-    const e = await tooSlow.router.ensureReady(plan, new AbortController().signal).then(() => null, (x: unknown) => x)
+    const e = await tooSlow.router.ensureReady(plan, new AbortController()).then(() => null, (x: unknown) => x)
     expect(e).toBeInstanceOf(ProcessingError)
     expect((e as ProcessingError).type).toBe('timeout')
     expect((e as ProcessingError).message).toContain('models.loadBufferSec')

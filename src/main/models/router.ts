@@ -188,7 +188,7 @@ export function createRouter(deps: RouterDeps): Router {
       // (a server dead after sleep) does not burn its attempts into manual review.
       throw new ProcessingError('connection_error', 'No model server that could run this task is up.')
     },
-    async ensureReady(plan, signal) {
+    async ensureReady(plan, ctx) {
       const provider = registry.provider(plan.backend)
       if (!provider) throw new ProcessingError('connection_error', `The node "${plan.backend}" is not configured. Add it in the Models view or pick another.`)
       await registry.refreshStale()
@@ -196,6 +196,7 @@ export function createRouter(deps: RouterDeps): Router {
       if (status.state === 'down') throw new ProcessingError('connection_error', `The node "${plan.backend}" is unreachable: ${status.error ?? 'no answer'}`)
       if (status.loaded === null || status.loaded.some((m) => m.name === plan.model) || !provider.preload) return
       const bufferMs = timeoutMs('load', config)
+      const { signal } = ctx
       const loadSignal = AbortSignal.any([signal, AbortSignal.timeout(bufferMs)])
       try {
         await provider.preload(plan.model, `${config.get('models.keepAliveMin')}m`, loadSignal)

@@ -24,6 +24,7 @@ export interface ProcessingPlan {
 }
 
 export interface ProcessingContext {
+  /** Read it only when needed: the engine makes it on first read, since most quick calls never need one. */
   readonly signal: AbortSignal
   /** A line of progress for the task's event log (e.g. "model loaded", "first token after 1.2 s"). */
   progress(message: string): void
@@ -55,7 +56,7 @@ export interface BackendLoad {
 export interface TaskProcessor {
   plan(task: TaskForProcessing): ProcessingPlan
   /** Waits until the model is loaded and ready (load buffer), so the first request does not time out. */
-  ensureReady(plan: ProcessingPlan, signal: AbortSignal): Promise<void>
+  ensureReady(plan: ProcessingPlan, ctx: Pick<ProcessingContext, 'signal'>): Promise<void>
   /** The answer text. Throws ProcessingError for classified failures; anything else counts as `other`. */
   process(task: TaskForProcessing, plan: ProcessingPlan, ctx: ProcessingContext): Promise<string>
   /** Per-backend load, read by adaptive concurrency every cycle. */

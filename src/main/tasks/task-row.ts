@@ -33,6 +33,14 @@ export interface TaskRow {
   completed_at: string | null
 }
 
+/** What running a task needs of its row; the claim query reads only these. */
+export type ClaimableRow = Pick<
+  TaskRow,
+  'id' | 'title' | 'description' | 'domain' | 'priority' | 'priority_rank' | 'assignee_expert' | 'preferred_backend' | 'preferred_model' | 'attempt_count'
+>
+
+export const CLAIMABLE_COLUMNS = 'id, title, description, domain, priority, priority_rank, assignee_expert, preferred_backend, preferred_model, attempt_count'
+
 export interface TaskEventRow {
   seq: number
   task_id: string

@@ -10,7 +10,8 @@ import type {
 } from '../../shared/contract/tasks-contract'
 import { TASK_ERROR_TYPES, TASK_STATUSES, type Task, type TaskPriority } from '../../shared/contract/tasks-contract'
 import { percentile } from './percentile'
-import { PRIORITY_RANK, toEvent, toSummary, toTask, type TaskEventRow, type TaskRow } from './task-row'
+import { createTaskIds } from './task-id'
+import { CLAIMABLE_COLUMNS, PRIORITY_RANK, toEvent, toSummary, toTask, type ClaimableRow, type TaskEventRow, type TaskRow } from './task-row'
 
 export interface NewTask {
   readonly title: string
@@ -36,11 +37,6 @@ export interface Lease {
   readonly taskId: string
   readonly token: string
   readonly attempt: number
-}
-
-export interface Claimed {
-  readonly lease: Lease
-  readonly row: TaskRow
 }
 
 export interface ListFilters {
@@ -71,25 +67,26 @@ export function createTaskStore(db: Db, now: () => number = Date.now) {
       preferred_backend, preferred_model, status, metadata, batch_group, dedup_key, created_at, updated_at)
     VALUES (@id, @title, @description, @domain, @priority, @priority_rank, @assignee_expert, @parent_task_id,
       @preferred_backend, @preferred_model, 'pending', @metadata, @batch_group, @dedup_key, @at, @at)`)
-  const insertEvent = db.prepare(
-    'INSERT INTO task_events (task_id, kind, status, attempt, message, error_type, at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING seq'
-  )
+  const insertEvent = db.prepare('INSERT INTO task_events (task_id, kind, status, attempt, message, error_type, at) VALUES (?, ?, ?, ?, ?, ?, ?)')
   const selectTask = db.prepare('SELECT * FROM tasks WHERE id = ?')
   const selectDuplicate = db.prepare(
     "SELECT id, status FROM tasks WHERE dedup_key = ? AND created_at >= ? AND status != 'cancelled' ORDER BY created_at DESC LIMIT 1"
   )
   const selectEvents = db.prepare('SELECT * FROM task_events WHERE task_id = ? ORDER BY seq')
   // The planner, without statistics, would sort every pending row per claim; the claimable index yields them in order.
-  const selectCandidates = db.prepare(`SELECT * FROM tasks INDEXED BY tasks_claimable
+  const selectCandidates = db.prepare(`SELECT ${CLAIMABLE_COLUMNS} FROM tasks INDEXED BY tasks_claimable
     WHERE status IN ('pending', 'failed') AND (next_retry_after IS NULL OR next_retry_after <= ?) AND attempt_count < ?
     ORDER BY priority_rank DESC, created_at, id LIMIT ?`)
-  const claimOne = db.prepare(`UPDATE tasks SET status = 'in_progress', lease_owner = ?, lease_token = ?, heartbeat_at = ?, claimed_at = ?,
+  const claimOne = db
+    .prepare(`UPDATE tasks SET status = 'in_progress', lease_owner = ?, lease_token = ?, heartbeat_at = ?, claimed_at = ?,
       attempt_count = attempt_count + 1, next_retry_after = NULL, backend = ?, model = ?, updated_at = ?
     WHERE id = ? AND status IN ('pending', 'failed') AND attempt_count < ? RETURNING attempt_count`)
+    .pluck()
   const heartbeatOne = db.prepare("UPDATE tasks SET heartbeat_at = ? WHERE id = ? AND lease_token = ? AND status = 'in_progress'")
+  // While the token matches, attempt_count is the lease's attempt: only claims, releases and resets change it, and each replaces the token.
   const completeOne = db.prepare(`UPDATE tasks SET status = 'completed', result = ?, lease_owner = NULL, lease_token = NULL, heartbeat_at = NULL,
       completed_at = ?, latency_ms = ?, updated_at = ?
-    WHERE id = ? AND lease_token = ? AND status = 'in_progress' RETURNING attempt_count`)
+    WHERE id = ? AND lease_token = ? AND status = 'in_progress'`)
   const failOne = db.prepare(`UPDATE tasks SET status = ?, last_error = ?, error_type = ?, next_retry_after = ?,
       lease_owner = NULL, lease_token = NULL, heartbeat_at = NULL, updated_at = ?
     WHERE id = ? AND lease_token = ? AND status = 'in_progress' RETURNING attempt_count`)
@@ -109,32 +106,28 @@ export function createTaskStore(db: Db, now: () => number = Date.now) {
   const deferExhausted = db.prepare(`UPDATE tasks SET status = 'deferred_to_human', next_retry_after = NULL, updated_at = ?
     WHERE id = ? AND status IN ('pending', 'failed') RETURNING attempt_count`)
 
-  // Batched forms of claim, complete and event insert: one statement for a whole group, so a
-  // group commit costs one pass through SQLite rather than one round trip per task. The unary
-  // plus keeps the planner on the primary key (driven by the list) instead of scanning by status.
-  const claimBatch = db.prepare(`UPDATE tasks SET status = 'in_progress', lease_owner = @owner, lease_token = j.token, heartbeat_at = @at, claimed_at = @at,
-      attempt_count = attempt_count + 1, next_retry_after = NULL, backend = j.backend, model = j.model, updated_at = @at
-    FROM (SELECT value ->> '$.id' AS id, value ->> '$.token' AS token, value ->> '$.backend' AS backend, value ->> '$.model' AS model FROM json_each(@picks)) AS j
-    WHERE tasks.id = j.id AND +tasks.status IN ('pending', 'failed') AND tasks.attempt_count < @max
-    RETURNING tasks.id AS id, tasks.lease_token AS token, tasks.attempt_count AS attempt`)
-  const completeBatch = db.prepare(`UPDATE tasks SET status = 'completed', result = j.result, lease_owner = NULL, lease_token = NULL, heartbeat_at = NULL,
-      completed_at = @at, latency_ms = j.latency, updated_at = @at
-    FROM (SELECT value ->> '$.id' AS id, value ->> '$.token' AS token, value ->> '$.result' AS result, value ->> '$.latency' AS latency FROM json_each(@done)) AS j
-    WHERE tasks.id = j.id AND tasks.lease_token = j.token AND +tasks.status = 'in_progress'
-    RETURNING tasks.id AS id, tasks.attempt_count AS attempt`)
-  const insertEvents = db.prepare(`INSERT INTO task_events (task_id, kind, status, attempt, message, error_type, at)
-    SELECT value ->> '$.taskId', value ->> '$.kind', value ->> '$.status', value ->> '$.attempt', value ->> '$.message', value ->> '$.errorType', value ->> '$.at'
-    FROM json_each(?) ORDER BY key RETURNING seq`)
-
-  function events(rows: Omit<TaskEvent, 'seq'>[]): TaskEvent[] {
-    if (rows.length === 0) return []
-    const seqs = (insertEvents.all(JSON.stringify(rows)) as { seq: number }[]).map((r) => r.seq).sort((a, b) => a - b)
-    return rows.map((row, i) => ({ ...row, seq: seqs[i] as number }))
+  function event(taskId: string, kind: TaskEventKind, status: TaskStatus, attempt: number, message: string | null, errorType: TaskErrorType | null, at: string): TaskEvent {
+    const seq = Number(insertEvent.run(taskId, kind, status, attempt, message, errorType, at).lastInsertRowid)
+    return { seq, taskId, kind, status, attempt, message, errorType, at }
   }
 
-  function event(taskId: string, kind: TaskEventKind, status: TaskStatus, attempt: number, message: string | null, errorType: TaskErrorType | null, at: string): TaskEvent {
-    const { seq } = insertEvent.get(taskId, kind, status, attempt, message, errorType, at) as { seq: number }
-    return { seq, taskId, kind, status, attempt, message, errorType, at }
+  const nextId = createTaskIds(now)
+  // Unique per claim within this process, and the prefix makes it unique across processes; shorter than a UUID in every row.
+  const tokenPrefix = randomUUID().slice(0, 8)
+  let tokens = 0
+
+  function claimAt(at: string, taskId: string, owner: string, backend: string | null, model: string | null, maxAttempts: number, changes: Changes): Lease | null {
+    const token = `${tokenPrefix}.${(++tokens).toString(36)}`
+    const attempt = claimOne.get(owner, token, at, at, backend, model, at, taskId, maxAttempts) as number | undefined
+    if (attempt === undefined) return null
+    changes.push(event(taskId, 'claimed', 'in_progress', attempt, backend ? `on ${backend}/${model ?? '?'}` : null, null, at))
+    return { taskId, token, attempt }
+  }
+
+  function completeAt(at: string, lease: Lease, result: string, latencyMs: number, changes: Changes): boolean {
+    if (completeOne.run(result, at, Math.round(latencyMs), at, lease.taskId, lease.token).changes === 0) return false
+    changes.push(event(lease.taskId, 'completed', 'completed', lease.attempt, null, null, at))
+    return true
   }
 
   const store = {
@@ -150,7 +143,7 @@ export function createTaskStore(db: Db, now: () => number = Date.now) {
         const duplicate = selectDuplicate.get(input.dedupKey, since) as { id: string; status: TaskStatus } | undefined
         if (duplicate) return { ok: false, reason: 'duplicate', existingId: duplicate.id, existingStatus: duplicate.status }
         if (input.parentTaskId !== null && !selectTask.get(input.parentTaskId)) return { ok: false, reason: 'unknown_parent', parentTaskId: input.parentTaskId }
-        const id = randomUUID()
+        const id = nextId()
         insertTask.run({
           id,
           title: input.title,
@@ -186,62 +179,30 @@ export function createTaskStore(db: Db, now: () => number = Date.now) {
     },
 
     /** Claimable tasks in priority order; the scheduler picks among them. */
-    candidates(limit: number, maxAttempts: number): TaskRow[] {
-      return selectCandidates.all(iso(), maxAttempts, limit) as TaskRow[]
+    candidates(limit: number, maxAttempts: number): ClaimableRow[] {
+      return selectCandidates.all(iso(), maxAttempts, limit) as ClaimableRow[]
     },
 
     /** Takes a lease on a task if it is still claimable; null when another run got there first. */
     claim(taskId: string, owner: string, backend: string | null, model: string | null, maxAttempts: number, changes: Changes): Lease | null {
-      const at = iso()
-      const token = randomUUID()
-      const row = claimOne.get(owner, token, at, at, backend, model, at, taskId, maxAttempts) as { attempt_count: number } | undefined
-      if (!row) return null
-      changes.push(event(taskId, 'claimed', 'in_progress', row.attempt_count, backend ? `on ${backend}/${model ?? '?'}` : null, null, at))
-      return { taskId, token, attempt: row.attempt_count }
+      return claimAt(iso(), taskId, owner, backend, model, maxAttempts, changes)
     },
 
-    /** Proves the runs alive; returns the tasks whose lease is no longer theirs. */
-    /** claim() for a group: takes every lease it can in one statement; tasks another run got first are left out. */
+    /** claim() for a group under one timestamp; tasks another run got first are left out. */
     claimMany(picks: readonly { taskId: string; backend: string; model: string }[], owner: string, maxAttempts: number, changes: Changes): Lease[] {
-      if (picks.length === 0) return []
       const at = iso()
-      const rows = claimBatch.all({
-        owner,
-        at,
-        max: maxAttempts,
-        picks: JSON.stringify(picks.map((p) => ({ id: p.taskId, token: randomUUID(), backend: p.backend, model: p.model })))
-      }) as { id: string; token: string; attempt: number }[]
-      const byId = new Map(rows.map((r) => [r.id, r]))
       const leases: Lease[] = []
-      const claimed: Omit<TaskEvent, 'seq'>[] = []
       for (const p of picks) {
-        const row = byId.get(p.taskId)
-        if (!row) continue
-        leases.push({ taskId: row.id, token: row.token, attempt: row.attempt })
-        claimed.push({ taskId: row.id, kind: 'claimed', status: 'in_progress', attempt: row.attempt, message: `on ${p.backend}/${p.model}`, errorType: null, at })
+        const lease = claimAt(at, p.taskId, owner, p.backend, p.model, maxAttempts, changes)
+        if (lease) leases.push(lease)
       }
-      changes.push(...events(claimed))
       return leases
     },
 
-    /** complete() for a group; returns, in order, whether each result was accepted. */
+    /** complete() for a group under one timestamp; returns, in order, whether each result was accepted. */
     completeMany(done: readonly { lease: Lease; result: string; latencyMs: number }[], changes: Changes): boolean[] {
-      if (done.length === 0) return []
       const at = iso()
-      const rows = completeBatch.all({
-        at,
-        done: JSON.stringify(done.map((d) => ({ id: d.lease.taskId, token: d.lease.token, result: d.result, latency: Math.round(d.latencyMs) })))
-      }) as { id: string; attempt: number }[]
-      const accepted = new Map(rows.map((r) => [r.id, r.attempt]))
-      const completed: Omit<TaskEvent, 'seq'>[] = []
-      const outcome = done.map((d) => {
-        const attempt = accepted.get(d.lease.taskId)
-        if (attempt === undefined) return false
-        completed.push({ taskId: d.lease.taskId, kind: 'completed', status: 'completed', attempt, message: null, errorType: null, at })
-        return true
-      })
-      changes.push(...events(completed))
-      return outcome
+      return done.map((d) => completeAt(at, d.lease, d.result, d.latencyMs, changes))
     },
 
     heartbeat(leases: readonly Lease[]): string[] {
@@ -258,11 +219,7 @@ export function createTaskStore(db: Db, now: () => number = Date.now) {
 
     /** Records the answer if the lease still holds; a late result from a lapsed run returns false and changes nothing. */
     complete(lease: Lease, result: string, latencyMs: number, changes: Changes): boolean {
-      const at = iso()
-      const row = completeOne.get(result, at, Math.round(latencyMs), at, lease.taskId, lease.token) as { attempt_count: number } | undefined
-      if (!row) return false
-      changes.push(event(lease.taskId, 'completed', 'completed', row.attempt_count, null, null, at))
-      return true
+      return completeAt(iso(), lease, result, latencyMs, changes)
     },
 
     /** A failed attempt: retried after `retryAt`, or sent to manual review once attempts are spent. */

@@ -1,13 +1,15 @@
 import { ProcessingError, type ProcessingPlan, type TaskForProcessing, type TaskProcessor } from '../ports/task-processor'
 import type { Logger } from '../log/logger'
-import type { TaskErrorType, TaskEvent } from '../../shared/contract/tasks-contract'
+import type { TaskEvent } from '../../shared/contract/tasks-contract'
 import { checkAnswer } from './answer-check'
 import { retryDelayMs } from './retry-policy'
 import { pickTasks, schedulerMemory, type Candidate } from './scheduler'
-import type { Changes, Lease, TaskStore } from './task-store'
-import type { TaskRow } from './task-row'
+import { createGroupCommit } from './group-commit'
+import { TaskRun, type Claim, type Outcome, type StopReason } from './task-run'
+import type { Changes, TaskStore } from './task-store'
+import type { ClaimableRow } from './task-row'
 
-/** The pool's knobs, read afresh whenever used so live setting changes apply at once. */
+/** The pool's knobs, read again at every group commit so a changed setting applies at once. */
 export interface PoolSettings {
   readonly concurrency: number
   readonly maxAttempts: number
@@ -37,34 +39,16 @@ export interface PoolOptions {
   readonly observeClaim?: (waitMs: number) => void
 }
 
-type StopReason = 'timeout' | 'cancelled' | 'shutdown' | 'lease_lost'
-
-interface Run {
-  readonly lease: Lease
-  readonly plan: ProcessingPlan
-  readonly abort: AbortController
-  readonly startedAt: number
-  stopReason: StopReason | null
-  readonly done: Promise<void>
-}
-
-interface Claim {
-  readonly lease: Lease
-  readonly row: TaskRow
-  readonly plan: ProcessingPlan
-}
-
 // Claiming ahead pays off only for tasks that finish in milliseconds (benchmarks, trivial
 // processors); a real LLM task would sit leased but idle, so above this no task is claimed ahead.
 const CLAIM_AHEAD_UNDER_MS = 20
 const CLAIM_AHEAD_PER_SLOT = 32
 const CLAIM_AHEAD_MAX = 256
-
-interface Op {
-  apply(changes: Changes): unknown
-  resolve(value: unknown): void
-  reject(error: unknown): void
-}
+const RELEASED = 'released at shutdown; runs again on the next start'
+// A model found ready is taken as ready for this long: it stays loaded for minutes (keep-alive), and asking before every quick task costs more than the task.
+const READY_FOR_MS = 5_000
+// A write whose group failed needs nothing more: the commit logged it, and the lease lapses so the task is reclaimed.
+const ignore = (): void => undefined
 
 export interface PoolStats {
   readonly running: number
@@ -75,15 +59,16 @@ export interface PoolStats {
 
 /**
  * A continuous pool: a slot freed by a finishing task claims the next one in
- * the same commit. State changes are queued and committed in groups (one
- * transaction per turn of the event loop), and nothing is acknowledged —
- * no promise resolves, no event is pushed — before its commit.
+ * the same group commit (see group-commit.ts), and nothing is acknowledged
+ * before its commit.
  */
 export function createWorkerPool(options: PoolOptions) {
   const { store, owner, log } = options
   const now = options.now ?? Date.now
   const random = options.random ?? Math.random
-  const running = new Map<string, Run>()
+  const running = new Map<string, TaskRun>()
+  /** When each backend's models were last found ready, per model: until then no task waits on ensureReady. */
+  const readyUntil = new Map<string, Map<string, number>>()
   /** Claimed ahead while tasks are quick, so a freed slot starts the next one without waiting for a commit. */
   let ready: Claim[] = []
   let avgRunMs: number | null = null
@@ -95,71 +80,39 @@ export function createWorkerPool(options: PoolOptions) {
   /** Why pending tasks are not being claimed right now, for the Tasks view; null while they are. */
   let waitingReason: string | null = null
   let state: 'idle' | 'running' | 'stopping' | 'stopped' = 'idle'
-  let queue: Op[] = []
-  let completions: { lease: Lease; result: string; latencyMs: number; resolve(accepted: boolean): void; reject(error: unknown): void }[] = []
-  let flushScheduled = false
+  /** Read again at every group commit, so a changed setting applies within a turn of the event loop. */
+  let settings = options.settings()
   let wantClaim = false
   let freedAt: number | null = null
+  /** Told when the last run ends while stop() waits for them. */
+  let drained: (() => void) | null = null
   let timers: NodeJS.Timeout[] = []
+  let deadlineTimer: NodeJS.Timeout | null = null
+  let deadlineAt = Infinity
   const stats = { attempts: 0, failures: 0, timeouts: 0 }
+  const group = createGroupCommit({ transaction: store.transaction, publish: options.publish, log, finish: claimInCommit })
 
-  function commit<T>(apply: (changes: Changes) => T): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      queue.push({ apply, resolve: resolve as (value: unknown) => void, reject })
-      scheduleFlush()
-    })
-  }
-
-  function scheduleFlush(): void {
-    if (flushScheduled) return
-    flushScheduled = true
-    setImmediate(flush)
-  }
-
-  function flush(): void {
-    flushScheduled = false
-    const ops = queue
-    const done = completions
-    queue = []
-    completions = []
-    const claim = wantClaim && state === 'running' && processor !== null && !paused
+  /** The last step of every group commit: refill free slots, started once the claims are committed. */
+  function claimInCommit(changes: Changes): (() => void) | null {
+    settings = options.settings()
     const slotFreedAt = freedAt
+    const claim = wantClaim && state === 'running' && processor !== null && !paused
     wantClaim = false
     freedAt = null
-    if (ops.length === 0 && done.length === 0 && !claim) return
-    const changes: Changes = []
-    let results: unknown[] = []
-    let accepted: boolean[] = []
-    let started: Claim[] = []
-    try {
-      store.transaction(() => {
-        results = ops.map((op) => op.apply(changes))
-        accepted = store.completeMany(done, changes)
-        if (claim) started = claimFree(changes)
-      })
-    } catch (error) {
-      log.error('task queue commit failed', { error, operations: ops.length + done.length })
-      for (const op of ops) op.reject(error)
-      for (const d of done) d.reject(error)
-      return
+    const started = claim ? claimFree(changes) : []
+    if (started.length === 0) return null
+    return () => {
+      if (options.observeClaim) {
+        const wait = performance.now() - (slotFreedAt ?? performance.now())
+        for (let i = 0; i < started.length; i++) options.observeClaim(wait)
+      }
+      ready.push(...started)
+      startReady()
     }
-    if (options.observeClaim && started.length > 0) {
-      const wait = performance.now() - (slotFreedAt ?? performance.now())
-      for (let i = 0; i < started.length; i++) options.observeClaim(wait)
-    }
-    if (changes.length > 0) options.publish(changes)
-    ops.forEach((op, i) => op.resolve(results[i]))
-    done.forEach((d, i) => d.resolve(accepted[i] ?? false))
-    ready.push(...started)
-    startReady()
   }
 
   function startReady(): void {
-    const limit = options.settings().concurrency
-    while (running.size < limit && ready.length > 0 && state === 'running') {
-      const next = ready.shift() as Claim
-      startRun(next.lease, next.row, next.plan)
-    }
+    while (running.size < settings.concurrency && ready.length > 0 && state === 'running') startRun(ready.shift() as Claim)
   }
 
   function claimAhead(concurrency: number): number {
@@ -167,12 +120,10 @@ export function createWorkerPool(options: PoolOptions) {
   }
 
   function claimFree(changes: Changes): Claim[] {
-    const concurrency = options.settings().concurrency
-    const free = Math.max(0, concurrency + claimAhead(concurrency) - running.size - ready.length)
+    const free = Math.max(0, settings.concurrency + claimAhead(settings.concurrency) - running.size - ready.length)
     if (free === 0 || !processor) return []
-    const settings = options.settings()
     const rows = store.candidates(free + Math.min(free, 16), settings.maxAttempts)
-    const candidates: Candidate<TaskRow>[] = []
+    const candidates: Candidate<ClaimableRow>[] = []
     let unplanned: { taskId: string; reason: string } | null = null
     for (const row of rows) {
       try {
@@ -197,7 +148,7 @@ export function createWorkerPool(options: PoolOptions) {
     )
     const byId = new Map(picks.map((p) => [p.item.id, p]))
     return leases.map((lease) => {
-      const pick = byId.get(lease.taskId) as Candidate<TaskRow>
+      const pick = byId.get(lease.taskId) as Candidate<ClaimableRow>
       return { lease, row: pick.item, plan: pick.plan }
     })
   }
@@ -205,121 +156,148 @@ export function createWorkerPool(options: PoolOptions) {
   function wake(): void {
     if (state !== 'running' || !processor || paused) return
     wantClaim = true
-    scheduleFlush()
+    group.schedule()
   }
 
-  function startRun(lease: Lease, row: TaskRow, plan: ProcessingPlan): void {
-    const abort = new AbortController()
-    let resolveDone: () => void = () => undefined
-    const done = new Promise<void>((resolve) => (resolveDone = resolve))
-    const run: Run = { lease, plan, abort, startedAt: now(), stopReason: null, done }
-    running.set(lease.taskId, run)
+  function startRun(claim: Claim): void {
+    const startedAt = now()
+    const run = new TaskRun(claim, forProcessing(claim.row), startedAt, startedAt + settings.requestTimeoutMs, reportProgress)
+    running.set(run.lease.taskId, run)
     stats.attempts++
-    void execute(run, row).finally(resolveDone)
-  }
-
-  function stopRun(run: Run, reason: StopReason): void {
-    if (run.stopReason) return
-    run.stopReason = reason
-    run.abort.abort(new Error(reason))
-  }
-
-  async function execute(run: Run, row: TaskRow): Promise<void> {
+    if (run.deadline < deadlineAt) armDeadline(run.deadline)
     const active = processor
-    const settings = options.settings()
-    const timer = setTimeout(() => stopRun(run, 'timeout'), settings.requestTimeoutMs)
-    const task = forProcessing(row)
-    let outcome: { ok: true; answer: string } | { ok: false; type: TaskErrorType; message: string } | null = null
+    let answered: Promise<string>
     try {
       if (!active) throw new ProcessingError('connection_error', 'no model backend is connected')
-      const signal = run.abort.signal
-      await untilAborted(active.ensureReady(run.plan, signal), signal)
-      const answer = await untilAborted(
-        active.process(task, run.plan, {
-          signal,
-          progress: (message) => void commit((changes) => store.progress(run.lease, message, changes)).catch(() => undefined)
-        }),
-        signal
-      )
-      const verdict = checkAnswer(answer, row, settings.minAnswerChars)
-      if (!verdict.ok) outcome = { ok: false, type: verdict.type, message: verdict.reason }
-      else if (active.score) {
-        const score = await untilAborted(active.score(task, answer, signal), signal)
-        outcome = score < settings.minValidatorScore
-          ? { ok: false, type: 'validation_failed', message: `the validator scored the answer ${score.toFixed(2)}, under ${settings.minValidatorScore}` }
-          : { ok: true, answer }
-      } else outcome = { ok: true, answer }
+      answered = isReady(run.plan, startedAt) ? active.process(run.task, run.plan, run) : readyThenProcess(active, run)
     } catch (error) {
-      outcome = classify(error, run, settings.requestTimeoutMs)
-    } finally {
-      clearTimeout(timer)
-      running.delete(run.lease.taskId)
-      const took = now() - run.startedAt
-      avgRunMs = avgRunMs === null ? took : avgRunMs * 0.8 + took * 0.2
-      wantClaim = true
-      freedAt ??= performance.now()
-      startReady()
+      answered = Promise.reject(error as Error)
     }
-    await settle(run, outcome)
+    answered.then(
+      (answer) => judge(run, active as TaskProcessor, answer),
+      (error: unknown) => endRun(run, classify(error, run, settings.requestTimeoutMs))
+    )
   }
 
-  async function settle(run: Run, outcome: { ok: true; answer: string } | { ok: false; type: TaskErrorType; message: string }): Promise<void> {
-    if (run.stopReason === 'cancelled' || run.stopReason === 'lease_lost') {
-      scheduleFlush()
-      return
+  function isReady(plan: ProcessingPlan, at: number): boolean {
+    return (readyUntil.get(plan.backend)?.get(plan.model) ?? 0) > at
+  }
+
+  /** The load buffer: the first request to a model waits until it is loaded, so a cold load does not count against the request. */
+  async function readyThenProcess(active: TaskProcessor, run: TaskRun): Promise<string> {
+    await active.ensureReady(run.plan, run)
+    let models = readyUntil.get(run.plan.backend)
+    if (!models) readyUntil.set(run.plan.backend, (models = new Map()))
+    models.set(run.plan.model, now() + READY_FOR_MS)
+    if (run.ended) return ''
+    return active.process(run.task, run.plan, run)
+  }
+
+  function judge(run: TaskRun, active: TaskProcessor, answer: string): void {
+    if (run.ended) return
+    const verdict = checkAnswer(answer, run.row, settings.minAnswerChars)
+    if (!verdict.ok) return endRun(run, { ok: false, type: verdict.type, message: verdict.reason })
+    if (!active.score) return endRun(run, { ok: true, answer })
+    const min = settings.minValidatorScore
+    active.score(run.task, answer, run.signal).then(
+      (score) =>
+        endRun(run, score >= min ? { ok: true, answer } : { ok: false, type: 'validation_failed', message: `the validator scored the answer ${score.toFixed(2)}, under ${min}` }),
+      (error: unknown) => endRun(run, classify(error, run, settings.requestTimeoutMs))
+    )
+  }
+
+  function reportProgress(run: TaskRun, message: string): void {
+    if (!run.ended) group.write((changes) => store.progress(run.lease, message, changes), ignore, ignore)
+  }
+
+  // One timer for every run's deadline, armed at the earliest: a timer per run would cost more than a quick task.
+  function armDeadline(at: number): void {
+    if (deadlineTimer) clearTimeout(deadlineTimer)
+    deadlineAt = at
+    deadlineTimer = setTimeout(timeOut, Math.max(0, at - now()))
+  }
+
+  function timeOut(): void {
+    deadlineTimer = null
+    deadlineAt = Infinity
+    const at = now()
+    let next = Infinity
+    for (const run of running.values()) {
+      if (run.stopReason) continue
+      if (run.deadline <= at) stopRun(run, 'timeout')
+      else next = Math.min(next, run.deadline)
     }
-    if (run.stopReason === 'shutdown') {
-      await commit((changes) => store.release(run.lease, 'released at shutdown; runs again on the next start', changes)).catch(() => undefined)
-      return
-    }
-    const settings = options.settings()
-    const latency = now() - run.startedAt
-    try {
-      if (outcome.ok) {
-        const accepted = await new Promise<boolean>((resolve, reject) => {
-          completions.push({ lease: run.lease, result: outcome.answer, latencyMs: latency, resolve, reject })
-          scheduleFlush()
-        })
-        if (!accepted) log.warn('late result discarded: the task is no longer held by this run', { task_id: run.lease.taskId, attempt: run.lease.attempt })
-        return
+    if (next !== Infinity) armDeadline(next)
+  }
+
+  /** Ends a run at once, even if its processor ignores the abort; its late answer is then ignored. */
+  function stopRun(run: TaskRun, reason: StopReason): void {
+    if (!run.stop(reason)) return
+    const outcome = classify(new Error(reason), run, settings.requestTimeoutMs)
+    queueMicrotask(() => endRun(run, outcome))
+  }
+
+  function endRun(run: TaskRun, outcome: Outcome): void {
+    if (run.ended) return
+    run.ended = true
+    running.delete(run.lease.taskId)
+    const took = now() - run.startedAt
+    avgRunMs = avgRunMs === null ? took : avgRunMs * 0.8 + took * 0.2
+    wantClaim = true
+    freedAt ??= performance.now()
+    startReady()
+    settle(run, outcome, took)
+    group.schedule()
+    if (running.size > 0) return
+    if (deadlineTimer) clearTimeout(deadlineTimer)
+    deadlineTimer = null
+    deadlineAt = Infinity
+    drained?.()
+  }
+
+  function settle(run: TaskRun, outcome: Outcome, latencyMs: number): void {
+    // A stopped run's lease is already gone (cancelled, reclaimed) or released by stop().
+    if (run.stopReason !== null && run.stopReason !== 'timeout') return
+    const { lease } = run
+    if (outcome.ok) {
+      const accepted = (ok: boolean): void => {
+        if (!ok) log.warn('late result discarded: the task is no longer held by this run', { task_id: lease.taskId, attempt: lease.attempt })
       }
-      stats.failures++
-      if (outcome.type === 'timeout') stats.timeouts++
-      const retryAt = now() + retryDelayMs({ delaySec: settings.retryDelaySec, backoff: settings.retryBackoff, jitter: settings.retryJitter }, run.lease.attempt, random)
-      const status = await commit((changes) => store.fail(run.lease, outcome.message, outcome.type, settings.maxAttempts, retryAt, changes))
-      log.info('task attempt failed', { task_id: run.lease.taskId, attempt: run.lease.attempt, error_type: outcome.type, error: outcome.message, now: status ?? 'lease lost' })
-    } catch {
-      // The commit failure is logged by flush; the lease lapses and the task is reclaimed.
+      group.write((changes) => store.complete(lease, outcome.answer, latencyMs, changes), accepted, ignore)
+      return
     }
+    stats.failures++
+    if (outcome.type === 'timeout') stats.timeouts++
+    const retryAt = now() + retryDelayMs({ delaySec: settings.retryDelaySec, backoff: settings.retryBackoff, jitter: settings.retryJitter }, lease.attempt, random)
+    const maxAttempts = settings.maxAttempts
+    group.write(
+      (changes) => store.fail(lease, outcome.message, outcome.type, maxAttempts, retryAt, changes),
+      (status) => log.info('task attempt failed', { task_id: lease.taskId, attempt: lease.attempt, error_type: outcome.type, error: outcome.message, now: status ?? 'lease lost' }),
+      ignore
+    )
+  }
+
+  function forget(lost: readonly string[]): void {
+    for (const taskId of lost) {
+      const run = running.get(taskId)
+      if (run) stopRun(run, 'lease_lost')
+    }
+    ready = ready.filter((r) => !lost.includes(r.lease.taskId))
   }
 
   function heartbeat(): void {
     const leases = [...[...running.values()].filter((r) => !r.stopReason).map((r) => r.lease), ...ready.map((r) => r.lease)]
-    if (leases.length === 0) return
-    void commit(() => store.heartbeat(leases))
-      .then((lost) => {
-        for (const taskId of lost) {
-          const run = running.get(taskId)
-          if (run) stopRun(run, 'lease_lost')
-        }
-        ready = ready.filter((r) => !lost.includes(r.lease.taskId))
-      })
-      .catch(() => undefined)
+    if (leases.length > 0) group.write(() => store.heartbeat(leases), forget, ignore)
   }
 
   function sweep(): void {
-    const settings = options.settings()
-    void commit((changes) => store.reclaimLapsed(owner, now() - settings.stuckMs, settings.maxAttempts, changes))
-      .then((reclaimed) => {
-        if (reclaimed.length > 0) log.warn('reclaimed tasks whose lease lapsed', { tasks: reclaimed.length })
-        for (const taskId of reclaimed) {
-          const run = running.get(taskId)
-          if (run) stopRun(run, 'lease_lost')
-        }
-        ready = ready.filter((r) => !reclaimed.includes(r.lease.taskId))
-        wake()
-      })
-      .catch(() => undefined)
+    const { stuckMs, maxAttempts } = settings
+    const reclaimed = (ids: string[]): void => {
+      if (ids.length > 0) log.warn('reclaimed tasks whose lease lapsed', { tasks: ids.length })
+      forget(ids)
+      wake()
+    }
+    group.write((changes) => store.reclaimLapsed(owner, now() - stuckMs, maxAttempts, changes), reclaimed, ignore)
   }
 
   function schedule(fn: () => void, ms: () => number): void {
@@ -336,8 +314,8 @@ export function createWorkerPool(options: PoolOptions) {
       if (state !== 'idle') return
       state = 'running'
       sweep()
-      schedule(heartbeat, () => options.settings().heartbeatMs)
-      schedule(sweep, () => Math.min(60_000, Math.max(1_000, options.settings().stuckMs / 4)))
+      schedule(heartbeat, () => settings.heartbeatMs)
+      schedule(sweep, () => Math.min(60_000, Math.max(1_000, settings.stuckMs / 4)))
       schedule(wake, () => options.pollMs ?? 1_000)
     },
     setProcessor(next: TaskProcessor | null): void {
@@ -354,7 +332,7 @@ export function createWorkerPool(options: PoolOptions) {
     wake,
     heartbeat,
     /** Runs `apply` in the next group commit; resolves after it is committed. */
-    commit,
+    commit: group.commit,
     /** Aborts a run of this pool whose task was cancelled. */
     cancelRun(taskId: string): void {
       const run = running.get(taskId)
@@ -374,20 +352,25 @@ export function createWorkerPool(options: PoolOptions) {
       state = 'stopping'
       for (const t of timers) clearTimeout(t)
       timers = []
-      const all = Promise.all([...running.values()].map((r) => r.done))
-      let deadline: NodeJS.Timeout | undefined
-      await Promise.race([all, new Promise<void>((resolve) => (deadline = setTimeout(resolve, deadlineMs)))])
-      clearTimeout(deadline)
+      if (running.size > 0) {
+        let deadline: NodeJS.Timeout | undefined
+        await new Promise<void>((resolve) => {
+          drained = resolve
+          deadline = setTimeout(resolve, deadlineMs)
+        })
+        clearTimeout(deadline)
+        drained = null
+      }
       const left = [...running.values()]
       const unstarted = ready
       ready = []
       for (const run of left) stopRun(run, 'shutdown')
       const leases = [...left.map((run) => run.lease), ...unstarted.map((r) => r.lease)]
       if (leases.length > 0) {
-        await commit((changes) => leases.map((lease) => store.release(lease, 'released at shutdown; runs again on the next start', changes))).catch(() => undefined)
+        await group.commit((changes) => leases.map((lease) => store.release(lease, RELEASED, changes))).catch(ignore)
         log.info('released leases at shutdown', { running: left.length, claimed_ahead: unstarted.length })
       }
-      await commit(() => undefined).catch(() => undefined)
+      await group.commit(ignore).catch(ignore)
       state = 'stopped'
     }
   }
@@ -395,7 +378,7 @@ export function createWorkerPool(options: PoolOptions) {
 
 export type WorkerPool = ReturnType<typeof createWorkerPool>
 
-function forProcessing(row: TaskRow): TaskForProcessing {
+function forProcessing(row: ClaimableRow): TaskForProcessing {
   return {
     id: row.id,
     title: row.title,
@@ -409,26 +392,7 @@ function forProcessing(row: TaskRow): TaskForProcessing {
   }
 }
 
-/** Settles with the work, or rejects as soon as the signal aborts even if the work ignores it. */
-function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason as Error)
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason as Error)
-    signal.addEventListener('abort', onAbort, { once: true })
-    work.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort)
-        resolve(value)
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort)
-        reject(error as Error)
-      }
-    )
-  })
-}
-
-function classify(error: unknown, run: Run, timeoutMs: number): { ok: false; type: TaskErrorType; message: string } {
+function classify(error: unknown, run: TaskRun, timeoutMs: number): Outcome & { ok: false } {
   if (run.stopReason === 'timeout') return { ok: false, type: 'timeout', message: `no answer within ${Math.round(timeoutMs / 1000)} s` }
   if (error instanceof ProcessingError) return { ok: false, type: error.type, message: error.message }
   const message = error instanceof Error ? error.message : String(error)

@@ -1,0 +1,79 @@
+import type { Logger } from '../log/logger'
+import type { TaskEvent } from '../../shared/contract/tasks-contract'
+import type { Changes } from './task-store'
+
+interface Write {
+  apply(changes: Changes): unknown
+  done(result: unknown): void
+  failed(error: unknown): void
+}
+
+export interface GroupCommitOptions {
+  /** One immediate transaction around `fn`. */
+  readonly transaction: <T>(fn: () => T) => T
+  /** Told the events of each committed group, before any write of it is acknowledged. */
+  readonly publish: (events: readonly TaskEvent[]) => void
+  readonly log: Logger
+  /**
+   * Joined to every group as its last step (the pool claims here, so freed
+   * slots are refilled in the same commit); what it returns runs after the commit.
+   */
+  readonly finish: (changes: Changes) => (() => void) | null
+}
+
+/**
+ * Writes queued during one turn of the event loop, committed together in
+ * one transaction at the next. Nothing is acknowledged (no callback told, no
+ * event published) before its group has committed; a group that fails is
+ * rolled back whole and every write in it is told the error.
+ */
+export function createGroupCommit(options: GroupCommitOptions) {
+  let writes: Write[] = []
+  let scheduled = false
+
+  function schedule(): void {
+    if (scheduled) return
+    scheduled = true
+    setImmediate(flush)
+  }
+
+  function flush(): void {
+    scheduled = false
+    const group = writes
+    writes = []
+    const changes: Changes = []
+    const results: unknown[] = new Array(group.length)
+    let after: (() => void) | null
+    try {
+      after = options.transaction(() => {
+        for (let i = 0; i < group.length; i++) results[i] = (group[i] as Write).apply(changes)
+        return options.finish(changes)
+      })
+    } catch (error) {
+      options.log.error('task queue commit failed', { error, operations: group.length })
+      for (const write of group) write.failed(error)
+      return
+    }
+    if (changes.length > 0) options.publish(changes)
+    for (let i = 0; i < group.length; i++) (group[i] as Write).done(results[i])
+    after?.()
+  }
+
+  return {
+    schedule,
+    /** Queues `apply` for the next group; `done` gets its result once committed, `failed` the error that rolled the group back. */
+    write<T>(apply: (changes: Changes) => T, done: (result: T) => void, failed: (error: unknown) => void): void {
+      writes.push({ apply, done: done as (result: unknown) => void, failed })
+      schedule()
+    },
+    /** write() as a promise, for callers off the hot path. */
+    commit<T>(apply: (changes: Changes) => T): Promise<T> {
+      return new Promise<T>((resolve, reject) => {
+        writes.push({ apply, done: resolve as (result: unknown) => void, failed: reject })
+        schedule()
+      })
+    }
+  }
+}
+
+export type GroupCommit = ReturnType<typeof createGroupCommit>

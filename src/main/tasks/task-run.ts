@@ -1,0 +1,62 @@
+import type { ProcessingContext, ProcessingPlan, TaskForProcessing } from '../ports/task-processor'
+import type { TaskErrorType } from '../../shared/contract/tasks-contract'
+import type { Lease } from './task-store'
+import type { ClaimableRow } from './task-row'
+
+export type StopReason = 'timeout' | 'cancelled' | 'shutdown' | 'lease_lost'
+
+export type Outcome = { readonly ok: true; readonly answer: string } | { readonly ok: false; readonly type: TaskErrorType; readonly message: string }
+
+/** A task whose lease this pool holds, claimed and not yet started. */
+export interface Claim {
+  readonly lease: Lease
+  readonly row: ClaimableRow
+  readonly plan: ProcessingPlan
+}
+
+/**
+ * One attempt at a task, and the context its processor sees. One object per
+ * attempt and nothing made that the attempt does not use: for quick tasks
+ * the pool's own allocations are what limits throughput.
+ */
+export class TaskRun implements ProcessingContext {
+  readonly lease: Lease
+  readonly row: ClaimableRow
+  readonly plan: ProcessingPlan
+  stopReason: StopReason | null = null
+  /** Set once the attempt has its outcome; whatever the processor does after that is ignored. */
+  ended = false
+  private abort: AbortController | null = null
+
+  constructor(
+    claim: Claim,
+    readonly task: TaskForProcessing,
+    readonly startedAt: number,
+    readonly deadline: number,
+    private readonly report: (run: TaskRun, message: string) => void
+  ) {
+    this.lease = claim.lease
+    this.row = claim.row
+    this.plan = claim.plan
+  }
+
+  /** Made on first read: most quick calls never read it, and an AbortController costs more than such a task. */
+  get signal(): AbortSignal {
+    if (!this.abort) {
+      this.abort = new AbortController()
+      if (this.stopReason) this.abort.abort(new Error(this.stopReason))
+    }
+    return this.abort.signal
+  }
+
+  // An arrow, so a processor may pass it on detached from its context.
+  readonly progress = (message: string): void => this.report(this, message)
+
+  /** Marks the run stopped and aborts its calls; false when it already was, or had ended. */
+  stop(reason: StopReason): boolean {
+    if (this.stopReason || this.ended) return false
+    this.stopReason = reason
+    this.abort?.abort(new Error(reason))
+    return true
+  }
+}
