@@ -1,4 +1,7 @@
-import { randomBytes } from 'node:crypto'
+import { randomFillSync } from 'node:crypto'
+
+// Random bytes drawn 4 KiB at a time: one call per id would cost more than the rest of making it.
+const POOL_IDS = 256
 
 /**
  * Task ids are UUIDv7 (RFC 9562): the first 48 bits are the creation time in
@@ -10,6 +13,8 @@ import { randomBytes } from 'node:crypto'
 export function createTaskIds(now: () => number = Date.now): () => string {
   let lastMs = -1
   let counter = 0
+  const pool = Buffer.alloc(16 * POOL_IDS)
+  let used = POOL_IDS
   return () => {
     let ms = now()
     if (ms <= lastMs) {
@@ -23,7 +28,11 @@ export function createTaskIds(now: () => number = Date.now): () => string {
       lastMs = ms
       counter = 0
     }
-    const bytes = randomBytes(16)
+    if (used === POOL_IDS) {
+      randomFillSync(pool)
+      used = 0
+    }
+    const bytes = pool.subarray(16 * used, 16 * ++used)
     bytes.writeUIntBE(ms, 0, 6)
     bytes[6] = 0x70 | (counter >>> 8)
     bytes[7] = counter & 0xff

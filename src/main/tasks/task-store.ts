@@ -39,6 +39,14 @@ export interface Lease {
   readonly attempt: number
 }
 
+/** A task to claim, with the attempt count it was read at: if that changed meanwhile, the claim is refused. */
+export interface ClaimPick {
+  readonly taskId: string
+  readonly backend: string | null
+  readonly model: string | null
+  readonly attemptCount: number
+}
+
 export interface ListFilters {
   readonly status?: TaskStatus | undefined
   readonly expert?: string | undefined
@@ -77,11 +85,10 @@ export function createTaskStore(db: Db, now: () => number = Date.now) {
   const selectCandidates = db.prepare(`SELECT ${CLAIMABLE_COLUMNS} FROM tasks INDEXED BY tasks_claimable
     WHERE status IN ('pending', 'failed') AND (next_retry_after IS NULL OR next_retry_after <= ?) AND attempt_count < ?
     ORDER BY priority_rank DESC, created_at, id LIMIT ?`)
-  const claimOne = db
-    .prepare(`UPDATE tasks SET status = 'in_progress', lease_owner = ?, lease_token = ?, heartbeat_at = ?, claimed_at = ?,
+  // Claims only at the attempt count the caller read, so the new attempt is known without RETURNING (which buffers every row it returns).
+  const claimOne = db.prepare(`UPDATE tasks SET status = 'in_progress', lease_owner = ?, lease_token = ?, heartbeat_at = ?, claimed_at = ?,
       attempt_count = attempt_count + 1, next_retry_after = NULL, backend = ?, model = ?, updated_at = ?
-    WHERE id = ? AND status IN ('pending', 'failed') AND attempt_count < ? RETURNING attempt_count`)
-    .pluck()
+    WHERE id = ? AND status IN ('pending', 'failed') AND attempt_count = ? AND attempt_count < ?`)
   const heartbeatOne = db.prepare("UPDATE tasks SET heartbeat_at = ? WHERE id = ? AND lease_token = ? AND status = 'in_progress'")
   // While the token matches, attempt_count is the lease's attempt: only claims, releases and resets change it, and each replaces the token.
   const completeOne = db.prepare(`UPDATE tasks SET status = 'completed', result = ?, lease_owner = NULL, lease_token = NULL, heartbeat_at = NULL,
@@ -116,10 +123,11 @@ export function createTaskStore(db: Db, now: () => number = Date.now) {
   const tokenPrefix = randomUUID().slice(0, 8)
   let tokens = 0
 
-  function claimAt(at: string, taskId: string, owner: string, backend: string | null, model: string | null, maxAttempts: number, changes: Changes): Lease | null {
+  function claimAt(at: string, pick: ClaimPick, owner: string, maxAttempts: number, changes: Changes): Lease | null {
+    const { taskId, backend, model } = pick
     const token = `${tokenPrefix}.${(++tokens).toString(36)}`
-    const attempt = claimOne.get(owner, token, at, at, backend, model, at, taskId, maxAttempts) as number | undefined
-    if (attempt === undefined) return null
+    if (claimOne.run(owner, token, at, at, backend, model, at, taskId, pick.attemptCount, maxAttempts).changes === 0) return null
+    const attempt = pick.attemptCount + 1
     changes.push(event(taskId, 'claimed', 'in_progress', attempt, backend ? `on ${backend}/${model ?? '?'}` : null, null, at))
     return { taskId, token, attempt }
   }
@@ -185,15 +193,16 @@ export function createTaskStore(db: Db, now: () => number = Date.now) {
 
     /** Takes a lease on a task if it is still claimable; null when another run got there first. */
     claim(taskId: string, owner: string, backend: string | null, model: string | null, maxAttempts: number, changes: Changes): Lease | null {
-      return claimAt(iso(), taskId, owner, backend, model, maxAttempts, changes)
+      const row = selectTask.get(taskId) as TaskRow | undefined
+      return row ? claimAt(iso(), { taskId, backend, model, attemptCount: row.attempt_count }, owner, maxAttempts, changes) : null
     },
 
     /** claim() for a group under one timestamp; tasks another run got first are left out. */
-    claimMany(picks: readonly { taskId: string; backend: string; model: string }[], owner: string, maxAttempts: number, changes: Changes): Lease[] {
+    claimMany(picks: readonly ClaimPick[], owner: string, maxAttempts: number, changes: Changes): Lease[] {
       const at = iso()
       const leases: Lease[] = []
       for (const p of picks) {
-        const lease = claimAt(at, p.taskId, owner, p.backend, p.model, maxAttempts, changes)
+        const lease = claimAt(at, p, owner, maxAttempts, changes)
         if (lease) leases.push(lease)
       }
       return leases

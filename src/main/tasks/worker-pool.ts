@@ -141,7 +141,7 @@ export function createWorkerPool(options: PoolOptions) {
     const busy = [...[...running.values()].map((r) => r.plan), ...ready.map((r) => r.plan)]
     const picks = pickTasks(candidates, busy, free, { heavyPerBackend: settings.heavyPerBackend }, memory)
     const leases = store.claimMany(
-      picks.map((p) => ({ taskId: p.item.id, backend: p.plan.backend, model: p.plan.model })),
+      picks.map((p) => ({ taskId: p.item.id, backend: p.plan.backend, model: p.plan.model, attemptCount: p.item.attempt_count })),
       owner,
       settings.maxAttempts,
       changes
