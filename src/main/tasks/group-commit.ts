@@ -1,3 +1,4 @@
+import type { WalSync } from '../db/wal-sync'
 import type { Logger } from '../log/logger'
 import type { TaskEvent } from '../../shared/contract/tasks-contract'
 import type { Changes } from './task-store'
@@ -11,6 +12,8 @@ interface Write {
 export interface GroupCommitOptions {
   /** One immediate transaction around `fn`. */
   readonly transaction: <T>(fn: () => T) => T
+  /** Commits a group without flushing, and says when it is on disk. */
+  readonly wal: Pick<WalSync, 'commitUnflushed' | 'whenDurable'>
   /** Told the events of each committed group, before any write of it is acknowledged. */
   readonly publish: (events: readonly TaskEvent[]) => void
   readonly log: Logger
@@ -24,8 +27,10 @@ export interface GroupCommitOptions {
 /**
  * Writes queued during one turn of the event loop, committed together in
  * one transaction at the next. Nothing is acknowledged (no callback told, no
- * event published) before its group has committed; a group that fails is
- * rolled back whole and every write in it is told the error.
+ * event published) before its group is committed and flushed to disk; the
+ * flush runs off the event loop (wal-sync.ts), so the next group is built
+ * meanwhile. A group that fails is rolled back whole and every write in it
+ * is told the error.
  */
 export function createGroupCommit(options: GroupCommitOptions) {
   let writes: Write[] = []
@@ -45,17 +50,27 @@ export function createGroupCommit(options: GroupCommitOptions) {
     const results: unknown[] = new Array(group.length)
     let after: (() => void) | null
     try {
-      after = options.transaction(() => {
-        for (let i = 0; i < group.length; i++) results[i] = (group[i] as Write).apply(changes)
-        return options.finish(changes)
-      })
+      after = options.wal.commitUnflushed(() =>
+        options.transaction(() => {
+          for (let i = 0; i < group.length; i++) results[i] = (group[i] as Write).apply(changes)
+          return options.finish(changes)
+        })
+      )
     } catch (error) {
       options.log.error('task queue commit failed', { error, operations: group.length })
       for (const write of group) write.failed(error)
       return
     }
-    if (changes.length > 0) options.publish(changes)
-    for (let i = 0; i < group.length; i++) (group[i] as Write).done(results[i])
+    options.wal.whenDurable((error) => {
+      if (error) {
+        options.log.error('task queue commit could not be flushed to disk', { error, operations: group.length })
+        for (const write of group) write.failed(error)
+        return
+      }
+      if (changes.length > 0) options.publish(changes)
+      for (let i = 0; i < group.length; i++) (group[i] as Write).done(results[i])
+    })
+    // Claimed tasks start now: a claim lost to a crash before the flush leaves its task pending, to run again.
     after?.()
   }
 

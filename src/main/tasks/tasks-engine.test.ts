@@ -72,6 +72,33 @@ describe('tasks engine', () => {
     await until(() => harness.engine.store.get(id)?.status === 'completed', 'the task once a backend is up')
   })
 
+  it('sends no request to a model until it is ready, then does not ask again for the tasks right after', async () => {
+    const calls: string[] = []
+    let loaded: () => void = () => undefined
+    const base = scriptedProcessor(() => ({ kind: 'answer', text: GOOD_ANSWER }))
+    const processor = {
+      ...base,
+      ensureReady: async () => {
+        calls.push('ensureReady')
+        await new Promise<void>((resolve) => (loaded = resolve))
+      },
+      process: (...args: Parameters<typeof base.process>) => {
+        calls.push('process')
+        return base.process(...args)
+      }
+    }
+    const harness = testEngine(tempDir(), processor, { 'worker.maxConcurrency': 1 })
+    engines.push(harness.engine)
+    harness.engine.start()
+    const ids = [await create(harness.engine, 'First of three'), await create(harness.engine, 'Second of three'), await create(harness.engine, 'Third of three')]
+    await until(() => calls.length > 0, 'the readiness check')
+    await sleep(100)
+    expect(calls).toEqual(['ensureReady'])
+    loaded()
+    await until(() => ids.every((id) => harness.engine.store.get(id)?.status === 'completed'), 'all three tasks')
+    expect(calls).toEqual(['ensureReady', 'process', 'process', 'process'])
+  })
+
   it('pauses autoprocessing: a running task finishes, nothing new starts until resumed', async () => {
     const { engine } = start((title) => ({ kind: 'answer', text: GOOD_ANSWER, delayMs: title === 'running' ? 300 : 10 }), { 'worker.maxConcurrency': 2 })
     const first = await create(engine, 'running')

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { cpus, freemem, hostname, loadavg, totalmem } from 'node:os'
 import type { ConfigService } from '../config/config-service'
 import type { Db } from '../db/database'
+import { createWalSync } from '../db/wal-sync'
 import type { Logger } from '../log/logger'
 import type { TaskProcessor } from '../ports/task-processor'
 import type { Concurrency, EngineState, Task, TaskCreateInput, TaskEvent } from '../../shared/contract/tasks-contract'
@@ -39,6 +40,7 @@ export function createTasksEngine(options: TasksEngineOptions) {
   const { config, log } = options
   const now = options.now ?? Date.now
   const store = createTaskStore(options.db, now)
+  const wal = createWalSync(options.db)
   const owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`
   const controller = createConcurrencyController({
     ...DEFAULT_CONTROLLER,
@@ -66,6 +68,7 @@ export function createTasksEngine(options: TasksEngineOptions) {
   }
   const pool = createWorkerPool({
     store,
+    wal,
     owner,
     settings,
     publish,
@@ -210,6 +213,7 @@ export function createTasksEngine(options: TasksEngineOptions) {
     async stop(): Promise<void> {
       if (cycleTimer) clearTimeout(cycleTimer)
       await pool.stop(config.get('worker.shutdownDeadlineSec') * 1000)
+      wal.close()
     }
   }
 }

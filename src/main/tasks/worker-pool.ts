@@ -4,6 +4,7 @@ import type { TaskEvent } from '../../shared/contract/tasks-contract'
 import { checkAnswer } from './answer-check'
 import { retryDelayMs } from './retry-policy'
 import { pickTasks, schedulerMemory, type Candidate } from './scheduler'
+import type { WalSync } from '../db/wal-sync'
 import { createGroupCommit } from './group-commit'
 import { TaskRun, type Claim, type Outcome, type StopReason } from './task-run'
 import type { Changes, TaskStore } from './task-store'
@@ -26,6 +27,7 @@ export interface PoolSettings {
 
 export interface PoolOptions {
   readonly store: TaskStore
+  readonly wal: Pick<WalSync, 'commitUnflushed' | 'whenDurable'>
   readonly owner: string
   readonly settings: () => PoolSettings
   /** Called with the events of each committed transaction. */
@@ -90,7 +92,7 @@ export function createWorkerPool(options: PoolOptions) {
   let deadlineTimer: NodeJS.Timeout | null = null
   let deadlineAt = Infinity
   const stats = { attempts: 0, failures: 0, timeouts: 0 }
-  const group = createGroupCommit({ transaction: store.transaction, publish: options.publish, log, finish: claimInCommit })
+  const group = createGroupCommit({ transaction: store.transaction, wal: options.wal, publish: options.publish, log, finish: claimInCommit })
 
   /** The last step of every group commit: refill free slots, started once the claims are committed. */
   function claimInCommit(changes: Changes): (() => void) | null {
