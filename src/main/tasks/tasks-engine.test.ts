@@ -35,7 +35,8 @@ describe('tasks engine', () => {
   it('completes a task and pushes created → claimed → progress → completed after commit', async () => {
     const { engine, events } = start(() => ({ kind: 'answer', text: GOOD_ANSWER }))
     const id = await create(engine, 'Write a summary')
-    await until(() => engine.store.get(id)?.status === 'completed', 'completion')
+    // Events are pushed once their group is flushed to disk, a moment after the row reads as committed.
+    await until(() => events.some((e) => e.taskId === id && e.kind === 'completed'), 'the completed event')
     expect(events.filter((e) => e.taskId === id).map((e) => e.kind)).toEqual(['created', 'claimed', 'progress', 'completed'])
     expect(engine.store.events(id).map((e) => e.seq)).toEqual(events.filter((e) => e.taskId === id).map((e) => e.seq))
     expect(engine.store.get(id)).toMatchObject({ result: GOOD_ANSWER, attemptCount: 1, leaseOwner: null })
@@ -122,7 +123,7 @@ describe('tasks engine', () => {
   ] as const)('retries %s and defers to manual review after max attempts with its error type', async (_name, step, type) => {
     const { engine, events } = start(() => step as Step, { 'worker.maxAttempts': 3 })
     const id = await create(engine, 'Doomed task')
-    await until(() => engine.store.get(id)?.status === 'deferred_to_human', 'manual review')
+    await until(() => events.some((e) => e.taskId === id && e.kind === 'deferred'), 'the deferred event')
     const stored = engine.store.get(id)
     expect(stored).toMatchObject({ attemptCount: 3, errorType: type })
     expect(stored?.lastError).toBeTruthy()

@@ -1,12 +1,12 @@
-import { ProcessingError, type ProcessingPlan, type TaskForProcessing, type TaskProcessor } from '../ports/task-processor'
+import { ProcessingError, type ProcessingPlan, type TaskProcessor } from '../ports/task-processor'
+import type { WalSync } from '../db/wal-sync'
 import type { Logger } from '../log/logger'
 import type { TaskEvent } from '../../shared/contract/tasks-contract'
 import { checkAnswer } from './answer-check'
+import { createGroupCommit } from './group-commit'
 import { retryDelayMs } from './retry-policy'
 import { pickTasks, schedulerMemory, type Candidate } from './scheduler'
-import type { WalSync } from '../db/wal-sync'
-import { createGroupCommit } from './group-commit'
-import { TaskRun, type Claim, type Outcome, type StopReason } from './task-run'
+import { classify, forProcessing, TaskRun, type Claim, type Outcome, type StopReason } from './task-run'
 import type { Changes, TaskStore } from './task-store'
 import type { ClaimableRow } from './task-row'
 
@@ -379,26 +379,3 @@ export function createWorkerPool(options: PoolOptions) {
 }
 
 export type WorkerPool = ReturnType<typeof createWorkerPool>
-
-function forProcessing(row: ClaimableRow): TaskForProcessing {
-  return {
-    id: row.id,
-    title: row.title,
-    description: row.description,
-    domain: row.domain,
-    priority: row.priority,
-    assigneeExpert: row.assignee_expert,
-    preferredBackend: row.preferred_backend,
-    preferredModel: row.preferred_model,
-    correlationId: `task-${row.id}-${row.attempt_count + 1}`
-  }
-}
-
-function classify(error: unknown, run: TaskRun, timeoutMs: number): Outcome & { ok: false } {
-  if (run.stopReason === 'timeout') return { ok: false, type: 'timeout', message: `no answer within ${Math.round(timeoutMs / 1000)} s` }
-  if (error instanceof ProcessingError) return { ok: false, type: error.type, message: error.message }
-  const message = error instanceof Error ? error.message : String(error)
-  if (/ECONNREFUSED|ECONNRESET|EPIPE|socket hang up|fetch failed/i.test(message)) return { ok: false, type: 'connection_error', message }
-  if (/out of memory|\boom\b|metal/i.test(message)) return { ok: false, type: 'oom_or_metal', message }
-  return { ok: false, type: 'other', message }
-}
