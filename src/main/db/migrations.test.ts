@@ -2,7 +2,8 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { useTempDirs } from '../test-support/temp-dir'
 import { openDatabase } from './database'
-import { bundledMigrations, migrate, parseMigrationFiles, schemaVersion, type Migration } from './migrations'
+import { bundledMigrations } from './bundled-migrations'
+import { migrate, parseMigrationFiles, schemaVersion, type Migration } from './migrations'
 
 const tempDir = useTempDirs()
 const dbIn = (dir: string) => openDatabase(join(dir, 'kos.db'))
@@ -63,6 +64,55 @@ describe('migrations', () => {
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal')
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1)
     expect(db.pragma('busy_timeout', { simple: true })).toBe(5000)
+    db.close()
+  })
+
+  describe('a migration that rebuilds a table others refer to', () => {
+    const parentAndChild = m(1, `CREATE TABLE parent (id TEXT PRIMARY KEY, v TEXT CHECK (v IN ('a', 'b', 'c')));
+      CREATE TABLE child (id INTEGER PRIMARY KEY, parent_id TEXT NOT NULL REFERENCES parent(id) ON DELETE CASCADE);
+      INSERT INTO parent VALUES ('p1', 'a'), ('p2', 'b'); INSERT INTO child (parent_id) VALUES ('p1'), ('p2'), ('p2');`)
+    const rebuild = (extra = '') =>
+      m(2, `-- kos:rebuilds-tables
+        CREATE TABLE parent_rebuilt (id TEXT PRIMARY KEY, v TEXT CHECK (v = 'a' OR v = 'b' OR v = 'c'));
+        INSERT INTO parent_rebuilt SELECT * FROM parent ${extra};
+        DROP TABLE parent;
+        ALTER TABLE parent_rebuilt RENAME TO parent;`)
+
+    it('keeps the rows that refer to it, and turns foreign keys back on', () => {
+      const db = dbIn(tempDir())
+      migrate(db, [parentAndChild, rebuild()])
+      expect(db.prepare('SELECT COUNT(*) AS n FROM child').get()).toEqual({ n: 3 })
+      expect(db.pragma('foreign_keys', { simple: true })).toBe(1)
+      expect(() => db.prepare("INSERT INTO parent VALUES ('p3', 'z')").run()).toThrow(/CHECK constraint failed/)
+      db.close()
+    })
+
+    it('is refused whole when it would leave a reference pointing nowhere', () => {
+      const db = dbIn(tempDir())
+      expect(() => migrate(db, [parentAndChild, rebuild("WHERE id = 'p1'")])).toThrow(/would leave 2 row\(s\) of child pointing at missing parent rows/)
+      expect(schemaVersion(db)).toBe(1)
+      expect(db.prepare('SELECT COUNT(*) AS n FROM parent').get()).toEqual({ n: 2 })
+      expect(db.pragma('foreign_keys', { simple: true })).toBe(1)
+      db.close()
+    })
+  })
+
+  it('keeps every task and event through the rebuild of the task tables, and still refuses values outside the lists', () => {
+    const db = dbIn(tempDir())
+    const all = bundledMigrations()
+    migrate(db, all.filter((x) => x.version < 9))
+    const at = '2026-11-24T12:00:00.000Z'
+    db.prepare(`INSERT INTO tasks (id, title, description, priority, priority_rank, status, dedup_key, created_at, updated_at) VALUES ('t1', 'A task', 'd', 'high', 2, 'pending', 'k', ?, ?)`).run(at, at)
+    db.prepare(`INSERT INTO tasks (id, title, description, priority, priority_rank, status, dedup_key, created_at, updated_at, parent_task_id) VALUES ('t2', 'Its subtask', 'd', 'low', 0, 'pending', 'k2', ?, ?, 't1')`).run(at, at)
+    db.prepare(`INSERT INTO task_events (task_id, kind, status, attempt, at) VALUES ('t1', 'created', 'pending', 0, ?), ('t2', 'created', 'pending', 0, ?)`).run(at, at)
+    const before = { tasks: db.prepare('SELECT * FROM tasks ORDER BY id').all(), events: db.prepare('SELECT * FROM task_events ORDER BY seq').all() }
+    expect(migrate(db, all)).toMatchObject({ ok: true, applied: [{ version: 9 }] })
+    expect({ tasks: db.prepare('SELECT * FROM tasks ORDER BY id').all(), events: db.prepare('SELECT * FROM task_events ORDER BY seq').all() }).toEqual(before)
+    expect(() => db.prepare("UPDATE tasks SET status = 'done' WHERE id = 't1'").run()).toThrow(/CHECK constraint failed/)
+    expect(() => db.prepare("INSERT INTO task_events (task_id, kind, status, attempt, at) VALUES ('t1', 'exploded', 'pending', 0, 'now')").run()).toThrow(/CHECK constraint failed/)
+    db.prepare("DELETE FROM tasks WHERE id = 't1'").run()
+    expect(db.prepare("SELECT parent_task_id FROM tasks WHERE id = 't2'").get()).toEqual({ parent_task_id: null })
+    expect(db.prepare("SELECT COUNT(*) AS n FROM task_events WHERE task_id = 't1'").get()).toEqual({ n: 0 })
     db.close()
   })
 })

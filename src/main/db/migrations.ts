@@ -11,14 +11,14 @@ export type MigrationOutcome =
   | { readonly ok: false; readonly reason: 'db_too_new'; readonly dbVersion: number; readonly appVersion: number }
 
 const FILE_NAME = /\/(\d{4})_([a-z0-9_]+)\.sql$/
-
-// Bundled at build time so the packaged app and the CLI carry their schema with them.
-const files = import.meta.glob<string>('../../../migrations/*.sql', { eager: true, query: '?raw', import: 'default' })
-
-/** The numbered SQL files of migrations/, in order; a repeated number is a build error. */
-export function bundledMigrations(): Migration[] {
-  return parseMigrationFiles(files)
-}
+/**
+ * A migration that rebuilds a table others refer to (SQLite cannot alter a
+ * CHECK) says so on a line of its own: it runs with foreign keys off, as
+ * SQLite's procedure for such changes requires (dropping the old table would
+ * otherwise cascade to its children), and is committed only if
+ * foreign_key_check then finds nothing broken.
+ */
+const REBUILDS_TABLES = /^-- kos:rebuilds-tables$/m
 
 export function parseMigrationFiles(sources: Readonly<Record<string, string>>): Migration[] {
   const migrations = Object.entries(sources).map(([path, sql]) => {
@@ -61,11 +61,26 @@ export function migrate(db: Db, migrations: readonly Migration[], now: () => Dat
   const applied: Migration[] = []
   for (const migration of migrations) {
     if (recorded.has(migration.version)) continue
-    db.transaction(() => {
-      db.exec(migration.sql)
-      record.run(migration.version, migration.name, now().toISOString())
-    }).immediate()
+    const rebuilds = REBUILDS_TABLES.test(migration.sql)
+    const foreignKeys = db.pragma('foreign_keys', { simple: true })
+    if (rebuilds) db.pragma('foreign_keys = OFF')
+    try {
+      db.transaction(() => {
+        db.exec(migration.sql)
+        if (rebuilds) assertForeignKeysHold(db, migration)
+        record.run(migration.version, migration.name, now().toISOString())
+      }).immediate()
+    } finally {
+      if (rebuilds) db.pragma(`foreign_keys = ${foreignKeys ? 'ON' : 'OFF'}`)
+    }
     applied.push(migration)
   }
   return { ok: true, version: Math.max(current, latest), applied }
+}
+
+function assertForeignKeysHold(db: Db, migration: Migration): void {
+  const broken = db.pragma('foreign_key_check') as { table: string; parent: string }[]
+  if (broken.length === 0) return
+  const first = broken[0] as { table: string; parent: string }
+  throw new Error(`Migration ${migration.version} (${migration.name}) would leave ${broken.length} row(s) of ${first.table} pointing at missing ${first.parent} rows; nothing was changed.`)
 }

@@ -1,5 +1,6 @@
 import { openDatabase, type Db } from '../../db/database'
-import { bundledMigrations, migrate } from '../../db/migrations'
+import { bundledMigrations } from '../../db/bundled-migrations'
+import { migrate } from '../../db/migrations'
 import { createLogger, type Logger } from '../../log/logger'
 
 /**
