@@ -106,7 +106,7 @@ describe('migrations', () => {
     db.prepare(`INSERT INTO tasks (id, title, description, priority, priority_rank, status, dedup_key, created_at, updated_at, parent_task_id) VALUES ('t2', 'Its subtask', 'd', 'low', 0, 'pending', 'k2', ?, ?, 't1')`).run(at, at)
     db.prepare(`INSERT INTO task_events (task_id, kind, status, attempt, at) VALUES ('t1', 'created', 'pending', 0, ?), ('t2', 'created', 'pending', 0, ?)`).run(at, at)
     const before = { tasks: db.prepare('SELECT * FROM tasks ORDER BY id').all(), events: db.prepare('SELECT * FROM task_events ORDER BY seq').all() }
-    expect(migrate(db, all)).toMatchObject({ ok: true, applied: [{ version: 9 }] })
+    expect(migrate(db, all.filter((x) => x.version <= 9))).toMatchObject({ ok: true, applied: [{ version: 9 }] })
     expect({ tasks: db.prepare('SELECT * FROM tasks ORDER BY id').all(), events: db.prepare('SELECT * FROM task_events ORDER BY seq').all() }).toEqual(before)
     expect(() => db.prepare("UPDATE tasks SET status = 'done' WHERE id = 't1'").run()).toThrow(/CHECK constraint failed/)
     expect(() => db.prepare("INSERT INTO task_events (task_id, kind, status, attempt, at) VALUES ('t1', 'exploded', 'pending', 0, 'now')").run()).toThrow(/CHECK constraint failed/)

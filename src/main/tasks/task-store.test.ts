@@ -46,7 +46,7 @@ describe('task store', () => {
     const id = created.task.id
     const old = store.claim(id, 'dead-process', 'b', 'm', 3, [])
     if (!old) throw new Error('not claimed')
-    expect(store.reclaimLapsed('me', 0, 3, [])).toEqual([id])
+    expect(store.reclaimLapsed('me', 0, 3, []).map((l) => l.taskId)).toEqual([id])
     const fresh = store.claim(id, 'me', 'b', 'm', 3, [])
     if (!fresh) throw new Error('not reclaimed')
     expect(fresh.attempt).toBe(2)
@@ -167,10 +167,10 @@ describe('task store: stuck runs', () => {
     expect(store.reclaimLapsed('me', clock.t - STUCK, 2, [])).toEqual([])
     clock.t += 2000
     const changes: Changes = []
-    expect(store.reclaimLapsed('me', clock.t - STUCK, 2, changes)).toEqual([id])
+    expect(store.reclaimLapsed('me', clock.t - STUCK, 2, changes).map((l) => l.taskId)).toEqual([id])
     expect(changes).toMatchObject([{ kind: 'requeued', errorType: 'timeout', attempt: 1 }])
     expect(store.get(id)).toMatchObject({ status: 'pending', attemptCount: 1, errorType: 'timeout' })
-    expect(store.heartbeat([first])).toEqual([id])
+    expect(store.heartbeat([first]).map((l) => l.taskId)).toEqual([id])
     const second = store.claim(id, 'me', 'b', 'm', 2, [])
     if (!second) throw new Error('not reclaimed')
     clock.t += STUCK + 1

@@ -8,7 +8,7 @@ import type {
   TaskList,
   TaskStatus
 } from '../../shared/contract/tasks-contract'
-import { TASK_ERROR_TYPES, TASK_STATUSES, type Task, type TaskPriority } from '../../shared/contract/tasks-contract'
+import { TASK_ERROR_TYPES, type Task, type TaskPriority } from '../../shared/contract/tasks-contract'
 import { percentile } from './percentile'
 import { createTaskIds } from './task-id'
 import { CLAIMABLE_COLUMNS, PRIORITY_RANK, toEvent, toSummary, toTask, type ClaimableRow, type TaskEventRow, type TaskRow } from './task-row'
@@ -39,6 +39,9 @@ export interface Lease {
   readonly attempt: number
 }
 
+/** Which lease of a task: a run whose lease is gone is told by its token, since the task may already run again under a new one. */
+export type LeaseRef = Pick<Lease, 'taskId' | 'token'>
+
 /** A task to claim, with the attempt count it was read at: if that changed meanwhile, the claim is refused. */
 export interface ClaimPick {
   readonly taskId: string
@@ -60,6 +63,16 @@ export interface ListFilters {
 export type Changes = TaskEvent[]
 
 const DAY_MS = 86_400_000
+
+/** A status filter as SQLite can prove it implies one of the partial indexes of migration 0010, so a filtered list reads that index, not the table. */
+const STATUS_IS: Readonly<Record<TaskStatus, string>> = {
+  pending: "status IN ('pending', 'failed') AND status = 'pending'",
+  failed: "status IN ('pending', 'failed') AND status = 'failed'",
+  in_progress: "status = 'in_progress'",
+  deferred_to_human: "status = 'deferred_to_human'",
+  cancelled: "status = 'cancelled'",
+  completed: "completed_at IS NOT NULL AND status = 'completed'"
+}
 
 /**
  * Every read and state change of the task queue, on the one connection of
@@ -100,7 +113,7 @@ export function createTaskStore(db: Db, now: () => number = Date.now) {
   const releaseOne = db.prepare(`UPDATE tasks SET status = 'pending', attempt_count = attempt_count - 1, lease_owner = NULL, lease_token = NULL,
       heartbeat_at = NULL, updated_at = ?
     WHERE id = ? AND lease_token = ? AND status = 'in_progress' RETURNING attempt_count`)
-  const leaseHolders = db.prepare("SELECT id, lease_owner, heartbeat_at, attempt_count FROM tasks WHERE status = 'in_progress'")
+  const leaseHolders = db.prepare("SELECT id, lease_owner, lease_token, heartbeat_at, attempt_count FROM tasks INDEXED BY tasks_running WHERE status = 'in_progress'")
   const resetLapsed = db.prepare(`UPDATE tasks SET status = ?, last_error = ?, error_type = 'timeout', lease_owner = NULL, lease_token = NULL,
       heartbeat_at = NULL, updated_at = ?
     WHERE id = ? AND status = 'in_progress' RETURNING attempt_count`)
@@ -108,8 +121,15 @@ export function createTaskStore(db: Db, now: () => number = Date.now) {
     WHERE id = ? AND status IN ('pending', 'failed', 'in_progress', 'deferred_to_human') RETURNING attempt_count`)
   const requeueOne = db.prepare(`UPDATE tasks SET status = 'pending', attempt_count = 0, next_retry_after = NULL, updated_at = ?
     WHERE id = ? AND status IN ('deferred_to_human', 'failed') RETURNING attempt_count`)
-  const deferredIds = db.prepare("SELECT id FROM tasks WHERE status = 'deferred_to_human' ORDER BY updated_at")
-  const exhaustedPending = db.prepare("SELECT id, attempt_count FROM tasks WHERE status IN ('pending', 'failed') AND attempt_count >= ?")
+  const deferredIds = db.prepare("SELECT id FROM tasks INDEXED BY tasks_deferred WHERE status = 'deferred_to_human' ORDER BY updated_at")
+  const exhaustedPending = db.prepare("SELECT id, attempt_count FROM tasks INDEXED BY tasks_claimable WHERE status IN ('pending', 'failed') AND attempt_count >= ?")
+  // Each count reads one partial index (migration 0010); INDEXED BY makes a plan that would scan the table an error instead.
+  const countClaimable = db.prepare("SELECT status, COUNT(*) AS n FROM tasks INDEXED BY tasks_claimable WHERE status IN ('pending', 'failed') GROUP BY status")
+  const countRunning = db.prepare("SELECT COUNT(*) FROM tasks INDEXED BY tasks_running WHERE status = 'in_progress'").pluck()
+  const countDeferred = db.prepare("SELECT COUNT(*) FROM tasks INDEXED BY tasks_deferred WHERE status = 'deferred_to_human'").pluck()
+  const countCancelled = db.prepare("SELECT COUNT(*) FROM tasks INDEXED BY tasks_cancelled WHERE status = 'cancelled'").pluck()
+  // Only a completion sets completed_at and nothing clears it, so the tasks that have it are the completed ones.
+  const countCompleted = db.prepare('SELECT COUNT(*) FROM tasks INDEXED BY tasks_completed WHERE completed_at IS NOT NULL').pluck()
   const deferExhausted = db.prepare(`UPDATE tasks SET status = 'deferred_to_human', next_retry_after = NULL, updated_at = ?
     WHERE id = ? AND status IN ('pending', 'failed') RETURNING attempt_count`)
 
@@ -214,9 +234,10 @@ export function createTaskStore(db: Db, now: () => number = Date.now) {
       return done.map((d) => completeAt(at, d.lease, d.result, d.latencyMs, changes))
     },
 
-    heartbeat(leases: readonly Lease[]): string[] {
+    /** Proves the runs alive; returns the leases that are no longer their tasks'. */
+    heartbeat(leases: readonly Lease[]): LeaseRef[] {
       const at = iso()
-      return leases.filter((lease) => heartbeatOne.run(at, lease.taskId, lease.token).changes === 0).map((lease) => lease.taskId)
+      return leases.filter((lease) => heartbeatOne.run(at, lease.taskId, lease.token).changes === 0)
     },
 
     progress(lease: Lease, message: string, changes: Changes): boolean {
@@ -258,10 +279,10 @@ export function createTaskStore(db: Db, now: () => number = Date.now) {
      * silent past `stuckBefore`. The attempt counts; a task out of attempts
      * goes to manual review.
      */
-    reclaimLapsed(owner: string, stuckBefore: number, maxAttempts: number, changes: Changes): string[] {
+    reclaimLapsed(owner: string, stuckBefore: number, maxAttempts: number, changes: Changes): LeaseRef[] {
       const stuckIso = iso(stuckBefore)
-      const reclaimed: string[] = []
-      const holders = leaseHolders.all() as { id: string; lease_owner: string | null; heartbeat_at: string | null; attempt_count: number }[]
+      const reclaimed: LeaseRef[] = []
+      const holders = leaseHolders.all() as { id: string; lease_owner: string | null; lease_token: string; heartbeat_at: string | null; attempt_count: number }[]
       for (const holder of holders) {
         const foreign = holder.lease_owner !== owner
         const stuck = holder.heartbeat_at === null || holder.heartbeat_at < stuckIso
@@ -273,7 +294,7 @@ export function createTaskStore(db: Db, now: () => number = Date.now) {
         const row = resetLapsed.get(status, message, at, holder.id) as { attempt_count: number } | undefined
         if (!row) continue
         changes.push(event(holder.id, exhausted ? 'deferred' : 'requeued', status, row.attempt_count, message, 'timeout', at))
-        reclaimed.push(holder.id)
+        reclaimed.push({ taskId: holder.id, token: holder.lease_token })
       }
       for (const task of exhaustedPending.all(maxAttempts) as { id: string; attempt_count: number }[]) {
         const at = iso()
@@ -306,8 +327,8 @@ export function createTaskStore(db: Db, now: () => number = Date.now) {
     list(filters: ListFilters): TaskList {
       const where: string[] = []
       const params: (string | number)[] = []
+      if (filters.status) where.push(STATUS_IS[filters.status])
       const equal: [string, string | undefined][] = [
-        ['status', filters.status],
         ['assignee_expert', filters.expert],
         ['domain', filters.domain],
         ['backend', filters.backend]
@@ -336,8 +357,15 @@ export function createTaskStore(db: Db, now: () => number = Date.now) {
     },
 
     counters(): TaskCounters {
-      const byStatus = Object.fromEntries(TASK_STATUSES.map((s) => [s, 0])) as Record<TaskStatus, number>
-      for (const r of db.prepare('SELECT status, COUNT(*) AS n FROM tasks GROUP BY status').all() as { status: TaskStatus; n: number }[]) byStatus[r.status] = r.n
+      const byStatus: Record<TaskStatus, number> = {
+        pending: 0,
+        failed: 0,
+        in_progress: countRunning.get() as number,
+        deferred_to_human: countDeferred.get() as number,
+        cancelled: countCancelled.get() as number,
+        completed: countCompleted.get() as number
+      }
+      for (const r of countClaimable.all() as { status: 'pending' | 'failed'; n: number }[]) byStatus[r.status] = r.n
       const deferredByErrorType = Object.fromEntries(TASK_ERROR_TYPES.map((t) => [t, 0])) as Record<TaskErrorType, number>
       let deferredToHumanTotal = 0
       for (const r of db.prepare("SELECT error_type, COUNT(*) AS n FROM task_events WHERE kind = 'deferred' GROUP BY error_type").all() as { error_type: TaskErrorType | null; n: number }[]) {

@@ -2,7 +2,9 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { ProcessingError } from '../ports/task-processor'
 import { useTempDirs } from '../test-support/temp-dir'
 import { GOOD_ANSWER, scriptedProcessor, sleep, type Step } from './testing/scripted-processor'
-import { testEngine, until } from './testing/test-engine'
+import { createWalSync } from '../db/wal-sync'
+import { createTaskStore } from './task-store'
+import { migratedDb, testEngine, until } from './testing/test-engine'
 import type { TasksEngine } from './tasks-engine'
 
 const task = (title: string, extra: Record<string, string> = {}) => ({
@@ -98,6 +100,32 @@ describe('tasks engine', () => {
     loaded()
     await until(() => ids.every((id) => harness.engine.store.get(id)?.status === 'completed'), 'all three tasks')
     expect(calls).toEqual(['ensureReady', 'process', 'process', 'process'])
+  })
+
+  it('does not stop a run because a lease its task had before was reclaimed: the reclaim is acknowledged after its flush, when the task may run again', async () => {
+    const dir = tempDir()
+    const db = migratedDb(dir)
+    const id = (() => {
+      const seed = createTaskStore(db)
+      const outcome = seed.create({ title: 'Held by a dead process', description: 'Was running when its process died.', domain: null, priority: 'normal', assigneeExpert: null, parentTaskId: null, preferredBackend: null, preferredModel: null, metadata: {}, batchGroup: null, dedupKey: 'dead' })
+      if (!outcome.ok) throw new Error('not created')
+      seed.claim(outcome.task.id, 'gone-host:1:dead', 'test', 'echo', 3, [])
+      return outcome.task.id
+    })()
+    let releaseFirstFlush: () => void = () => undefined
+    let held = false
+    const wal = createWalSync(db, (_fd, done) => {
+      if (held) return void setImmediate(() => done(null))
+      held = true
+      releaseFirstFlush = () => done(null)
+    })
+    const processor = scriptedProcessor(() => ({ kind: 'answer', text: GOOD_ANSWER, delayMs: 300 }))
+    const harness = testEngine(dir, processor, {}, { db, wal })
+    engines.push(harness.engine)
+    harness.engine.start()
+    await until(() => processor.calls.length === 1, 'the task running again')
+    releaseFirstFlush()
+    await until(() => harness.engine.store.get(id)?.status === 'completed', 'the task completed by its new run', 3_000)
   })
 
   it('pauses autoprocessing: a running task finishes, nothing new starts until resumed', async () => {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { cpus, freemem, hostname, loadavg, totalmem } from 'node:os'
 import type { ConfigService } from '../config/config-service'
 import type { Db } from '../db/database'
-import { createWalSync } from '../db/wal-sync'
+import { createWalSync, type WalSync } from '../db/wal-sync'
 import type { Logger } from '../log/logger'
 import type { TaskProcessor } from '../ports/task-processor'
 import type { Concurrency, EngineState, Task, TaskCreateInput, TaskEvent } from '../../shared/contract/tasks-contract'
@@ -27,6 +27,8 @@ export interface TasksEngineOptions {
   /** Replaces the machine readings, for tests. */
   readonly machine?: () => { cpuLoad: number; freeMemoryRatio: number }
   readonly observeClaim?: (waitMs: number) => void
+  /** Replaces the WAL flush, for tests that hold it. */
+  readonly wal?: WalSync
 }
 
 export const DEDUP_WINDOW_DAYS = 30
@@ -40,7 +42,7 @@ export function createTasksEngine(options: TasksEngineOptions) {
   const { config, log } = options
   const now = options.now ?? Date.now
   const store = createTaskStore(options.db, now)
-  const wal = createWalSync(options.db)
+  const wal = options.wal ?? createWalSync(options.db)
   const owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`
   const controller = createConcurrencyController({
     ...DEFAULT_CONTROLLER,

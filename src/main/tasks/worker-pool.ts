@@ -7,7 +7,7 @@ import { createGroupCommit } from './group-commit'
 import { retryDelayMs } from './retry-policy'
 import { pickTasks, schedulerMemory, type Candidate } from './scheduler'
 import { classify, forProcessing, TaskRun, type Claim, type Outcome, type StopReason } from './task-run'
-import type { Changes, TaskStore } from './task-store'
+import type { Changes, LeaseRef, TaskStore } from './task-store'
 import type { ClaimableRow } from './task-row'
 
 /** The pool's knobs, read again at every group commit so a changed setting applies at once. */
@@ -279,12 +279,18 @@ export function createWorkerPool(options: PoolOptions) {
     )
   }
 
-  function forget(lost: readonly string[]): void {
-    for (const taskId of lost) {
+  /**
+   * Stops the runs and drops the claims whose lease is gone. By token, not by task: a group is
+   * acknowledged only after its flush, and by then the task may have been claimed again.
+   */
+  function forget(lost: readonly LeaseRef[]): void {
+    if (lost.length === 0) return
+    const tokens = new Set(lost.map((l) => l.token))
+    for (const { taskId, token } of lost) {
       const run = running.get(taskId)
-      if (run) stopRun(run, 'lease_lost')
+      if (run?.lease.token === token) stopRun(run, 'lease_lost')
     }
-    ready = ready.filter((r) => !lost.includes(r.lease.taskId))
+    ready = ready.filter((r) => !tokens.has(r.lease.token))
   }
 
   function heartbeat(): void {
@@ -294,9 +300,9 @@ export function createWorkerPool(options: PoolOptions) {
 
   function sweep(): void {
     const { stuckMs, maxAttempts } = settings
-    const reclaimed = (ids: string[]): void => {
-      if (ids.length > 0) log.warn('reclaimed tasks whose lease lapsed', { tasks: ids.length })
-      forget(ids)
+    const reclaimed = (lapsed: LeaseRef[]): void => {
+      if (lapsed.length > 0) log.warn('reclaimed tasks whose lease lapsed', { tasks: lapsed.length })
+      forget(lapsed)
       wake()
     }
     group.write((changes) => store.reclaimLapsed(owner, now() - stuckMs, maxAttempts, changes), reclaimed, ignore)
