@@ -38,7 +38,7 @@ export async function measureThroughput(repoRoot: string, concurrency: number, t
   try {
     const insert = db.prepare(`INSERT INTO tasks (id, title, description, priority, priority_rank, status, dedup_key, created_at, updated_at)
       VALUES (?, ?, 'no-op', 'normal', 1, 'pending', ?, ?, ?)`)
-    const at = new Date().toISOString()
+    const at = Date.now()
     const nextId = createTaskIds()
     db.transaction(() => {
       for (let i = 0; i < tasks; i++) insert.run(nextId(), `task ${i}`, `k${i}`, at, at)

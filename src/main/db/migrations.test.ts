@@ -97,19 +97,24 @@ describe('migrations', () => {
     })
   })
 
-  it('keeps every task and event through the rebuild of the task tables, and still refuses values outside the lists', () => {
+  it('keeps every task and event through the rebuild of the task tables, turns their times into milliseconds, and still refuses values outside the lists', () => {
     const db = dbIn(tempDir())
     const all = bundledMigrations()
     migrate(db, all.filter((x) => x.version < 9))
-    const at = '2026-11-24T12:00:00.000Z'
+    const at = '2026-11-24T12:00:00.123Z'
     db.prepare(`INSERT INTO tasks (id, title, description, priority, priority_rank, status, dedup_key, created_at, updated_at) VALUES ('t1', 'A task', 'd', 'high', 2, 'pending', 'k', ?, ?)`).run(at, at)
     db.prepare(`INSERT INTO tasks (id, title, description, priority, priority_rank, status, dedup_key, created_at, updated_at, parent_task_id) VALUES ('t2', 'Its subtask', 'd', 'low', 0, 'pending', 'k2', ?, ?, 't1')`).run(at, at)
     db.prepare(`INSERT INTO task_events (task_id, kind, status, attempt, at) VALUES ('t1', 'created', 'pending', 0, ?), ('t2', 'created', 'pending', 0, ?)`).run(at, at)
-    const before = { tasks: db.prepare('SELECT * FROM tasks ORDER BY id').all(), events: db.prepare('SELECT * FROM task_events ORDER BY seq').all() }
+    const rows = () => ({ tasks: db.prepare('SELECT * FROM tasks ORDER BY id').all(), events: db.prepare('SELECT * FROM task_events ORDER BY seq').all() }) as { tasks: Record<string, unknown>[]; events: Record<string, unknown>[] }
+    const before = rows()
     expect(migrate(db, all.filter((x) => x.version <= 9))).toMatchObject({ ok: true, applied: [{ version: 9 }] })
-    expect({ tasks: db.prepare('SELECT * FROM tasks ORDER BY id').all(), events: db.prepare('SELECT * FROM task_events ORDER BY seq').all() }).toEqual(before)
+    const ms = Date.parse(at)
+    expect(rows()).toEqual({
+      tasks: before.tasks.map((t) => ({ ...t, created_at: ms, updated_at: ms })),
+      events: before.events.map((e) => ({ ...e, at: ms }))
+    })
     expect(() => db.prepare("UPDATE tasks SET status = 'done' WHERE id = 't1'").run()).toThrow(/CHECK constraint failed/)
-    expect(() => db.prepare("INSERT INTO task_events (task_id, kind, status, attempt, at) VALUES ('t1', 'exploded', 'pending', 0, 'now')").run()).toThrow(/CHECK constraint failed/)
+    expect(() => db.prepare("INSERT INTO task_events (task_id, kind, status, attempt, at) VALUES ('t1', 'exploded', 'pending', 0, 0)").run()).toThrow(/CHECK constraint failed/)
     db.prepare("DELETE FROM tasks WHERE id = 't1'").run()
     expect(db.prepare("SELECT parent_task_id FROM tasks WHERE id = 't2'").get()).toEqual({ parent_task_id: null })
     expect(db.prepare("SELECT COUNT(*) AS n FROM task_events WHERE task_id = 't1'").get()).toEqual({ n: 0 })

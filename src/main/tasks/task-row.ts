@@ -14,23 +14,23 @@ export interface TaskRow {
   preferred_model: string | null
   status: TaskStatus
   attempt_count: number
-  next_retry_after: string | null
+  next_retry_after: number | null
   last_error: string | null
   error_type: TaskErrorType | null
   lease_owner: string | null
   lease_token: string | null
-  heartbeat_at: string | null
+  heartbeat_at: number | null
   backend: string | null
   model: string | null
-  claimed_at: string | null
+  claimed_at: number | null
   latency_ms: number | null
   result: string | null
   metadata: string
   batch_group: string | null
   dedup_key: string
-  created_at: string
-  updated_at: string
-  completed_at: string | null
+  created_at: number
+  updated_at: number
+  completed_at: number | null
 }
 
 /** What running a task needs of its row; the claim query reads only these. */
@@ -49,7 +49,7 @@ export interface TaskEventRow {
   attempt: number
   message: string | null
   error_type: TaskErrorType | null
-  at: string
+  at: number
 }
 
 export const PRIORITY_RANK: Readonly<Record<TaskPriority, number>> = { low: 0, normal: 1, high: 2, urgent: 3 }
@@ -67,9 +67,9 @@ export function toSummary(row: TaskRow): TaskSummary {
     errorType: row.error_type,
     backend: row.backend,
     model: row.model,
-    nextRetryAfter: row.next_retry_after,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at
+    nextRetryAfter: isoOrNull(row.next_retry_after),
+    createdAt: iso(row.created_at),
+    updatedAt: iso(row.updated_at)
   }
 }
 
@@ -81,11 +81,11 @@ export function toTask(row: TaskRow): Task {
     preferredBackend: row.preferred_backend,
     preferredModel: row.preferred_model,
     leaseOwner: row.lease_owner,
-    heartbeatAt: row.heartbeat_at,
+    heartbeatAt: isoOrNull(row.heartbeat_at),
     result: row.result,
     metadata: parseMetadata(row.metadata),
     batchGroup: row.batch_group,
-    completedAt: row.completed_at,
+    completedAt: isoOrNull(row.completed_at),
     latencyMs: row.latency_ms
   }
 }
@@ -99,9 +99,13 @@ export function toEvent(row: TaskEventRow): TaskEvent {
     attempt: row.attempt,
     message: row.message,
     errorType: row.error_type,
-    at: row.at
+    at: iso(row.at)
   }
 }
+
+/** Times are stored as integer milliseconds and given out as ISO 8601 UTC. */
+const iso = (ms: number): string => new Date(ms).toISOString()
+const isoOrNull = (ms: number | null): string | null => (ms === null ? null : iso(ms))
 
 function parseMetadata(text: string): Record<string, unknown> {
   try {

@@ -82,7 +82,16 @@ const STATUS_IS: Readonly<Record<TaskStatus, string>> = {
  * runs many inside one transaction to commit a group at once.
  */
 export function createTaskStore(db: Db, now: () => number = Date.now) {
-  const iso = (ms: number = now()): string => new Date(ms).toISOString()
+  // Times are stored as integer milliseconds (migration 0009) and given out as ISO 8601; a group commit stamps all its rows with one time, so the last conversion is kept.
+  let lastStamp = Number.NaN
+  let lastIso = ''
+  const isoOf = (ms: number): string => {
+    if (ms !== lastStamp) {
+      lastStamp = ms
+      lastIso = new Date(ms).toISOString()
+    }
+    return lastIso
+  }
 
   const insertTask = db.prepare(`INSERT INTO tasks (id, title, description, domain, priority, priority_rank, assignee_expert, parent_task_id,
       preferred_backend, preferred_model, status, metadata, batch_group, dedup_key, created_at, updated_at)
@@ -133,9 +142,9 @@ export function createTaskStore(db: Db, now: () => number = Date.now) {
   const deferExhausted = db.prepare(`UPDATE tasks SET status = 'deferred_to_human', next_retry_after = NULL, updated_at = ?
     WHERE id = ? AND status IN ('pending', 'failed') RETURNING attempt_count`)
 
-  function event(taskId: string, kind: TaskEventKind, status: TaskStatus, attempt: number, message: string | null, errorType: TaskErrorType | null, at: string): TaskEvent {
+  function event(taskId: string, kind: TaskEventKind, status: TaskStatus, attempt: number, message: string | null, errorType: TaskErrorType | null, at: number): TaskEvent {
     const seq = Number(insertEvent.run(taskId, kind, status, attempt, message, errorType, at).lastInsertRowid)
-    return { seq, taskId, kind, status, attempt, message, errorType, at }
+    return { seq, taskId, kind, status, attempt, message, errorType, at: isoOf(at) }
   }
 
   const nextId = createTaskIds(now)
@@ -143,7 +152,7 @@ export function createTaskStore(db: Db, now: () => number = Date.now) {
   const tokenPrefix = randomUUID().slice(0, 8)
   let tokens = 0
 
-  function claimAt(at: string, pick: ClaimPick, owner: string, maxAttempts: number, changes: Changes): Lease | null {
+  function claimAt(at: number, pick: ClaimPick, owner: string, maxAttempts: number, changes: Changes): Lease | null {
     const { taskId, backend, model } = pick
     const token = `${tokenPrefix}.${(++tokens).toString(36)}`
     if (claimOne.run(owner, token, at, at, backend, model, at, taskId, pick.attemptCount, maxAttempts).changes === 0) return null
@@ -152,7 +161,7 @@ export function createTaskStore(db: Db, now: () => number = Date.now) {
     return { taskId, token, attempt }
   }
 
-  function completeAt(at: string, lease: Lease, result: string, latencyMs: number, changes: Changes): boolean {
+  function completeAt(at: number, lease: Lease, result: string, latencyMs: number, changes: Changes): boolean {
     if (completeOne.run(result, at, Math.round(latencyMs), at, lease.taskId, lease.token).changes === 0) return false
     changes.push(event(lease.taskId, 'completed', 'completed', lease.attempt, null, null, at))
     return true
@@ -166,8 +175,8 @@ export function createTaskStore(db: Db, now: () => number = Date.now) {
 
     create(input: NewTask, dedupWindowDays = 30): CreateOutcome {
       return store.transaction((): CreateOutcome => {
-        const at = iso()
-        const since = iso(now() - dedupWindowDays * DAY_MS)
+        const at = now()
+        const since = at - dedupWindowDays * DAY_MS
         const duplicate = selectDuplicate.get(input.dedupKey, since) as { id: string; status: TaskStatus } | undefined
         if (duplicate) return { ok: false, reason: 'duplicate', existingId: duplicate.id, existingStatus: duplicate.status }
         if (input.parentTaskId !== null && !selectTask.get(input.parentTaskId)) return { ok: false, reason: 'unknown_parent', parentTaskId: input.parentTaskId }
@@ -208,18 +217,18 @@ export function createTaskStore(db: Db, now: () => number = Date.now) {
 
     /** Claimable tasks in priority order; the scheduler picks among them. */
     candidates(limit: number, maxAttempts: number): ClaimableRow[] {
-      return selectCandidates.all(iso(), maxAttempts, limit) as ClaimableRow[]
+      return selectCandidates.all(now(), maxAttempts, limit) as ClaimableRow[]
     },
 
     /** Takes a lease on a task if it is still claimable; null when another run got there first. */
     claim(taskId: string, owner: string, backend: string | null, model: string | null, maxAttempts: number, changes: Changes): Lease | null {
       const row = selectTask.get(taskId) as TaskRow | undefined
-      return row ? claimAt(iso(), { taskId, backend, model, attemptCount: row.attempt_count }, owner, maxAttempts, changes) : null
+      return row ? claimAt(now(), { taskId, backend, model, attemptCount: row.attempt_count }, owner, maxAttempts, changes) : null
     },
 
     /** claim() for a group under one timestamp; tasks another run got first are left out. */
     claimMany(picks: readonly ClaimPick[], owner: string, maxAttempts: number, changes: Changes): Lease[] {
-      const at = iso()
+      const at = now()
       const leases: Lease[] = []
       for (const p of picks) {
         const lease = claimAt(at, p, owner, maxAttempts, changes)
@@ -230,18 +239,18 @@ export function createTaskStore(db: Db, now: () => number = Date.now) {
 
     /** complete() for a group under one timestamp; returns, in order, whether each result was accepted. */
     completeMany(done: readonly { lease: Lease; result: string; latencyMs: number }[], changes: Changes): boolean[] {
-      const at = iso()
+      const at = now()
       return done.map((d) => completeAt(at, d.lease, d.result, d.latencyMs, changes))
     },
 
     /** Proves the runs alive; returns the leases that are no longer their tasks'. */
     heartbeat(leases: readonly Lease[]): LeaseRef[] {
-      const at = iso()
+      const at = now()
       return leases.filter((lease) => heartbeatOne.run(at, lease.taskId, lease.token).changes === 0)
     },
 
     progress(lease: Lease, message: string, changes: Changes): boolean {
-      const at = iso()
+      const at = now()
       if (heartbeatOne.run(at, lease.taskId, lease.token).changes === 0) return false
       changes.push(event(lease.taskId, 'progress', 'in_progress', lease.attempt, message, null, at))
       return true
@@ -249,15 +258,15 @@ export function createTaskStore(db: Db, now: () => number = Date.now) {
 
     /** Records the answer if the lease still holds; a late result from a lapsed run returns false and changes nothing. */
     complete(lease: Lease, result: string, latencyMs: number, changes: Changes): boolean {
-      return completeAt(iso(), lease, result, latencyMs, changes)
+      return completeAt(now(), lease, result, latencyMs, changes)
     },
 
     /** A failed attempt: retried after `retryAt`, or sent to manual review once attempts are spent. */
     fail(lease: Lease, message: string, errorType: TaskErrorType, maxAttempts: number, retryAt: number, changes: Changes): TaskStatus | null {
-      const at = iso()
+      const at = now()
       const exhausted = lease.attempt >= maxAttempts
       const status: TaskStatus = exhausted ? 'deferred_to_human' : 'failed'
-      const row = failOne.get(status, message, errorType, exhausted ? null : iso(retryAt), at, lease.taskId, lease.token) as { attempt_count: number } | undefined
+      const row = failOne.get(status, message, errorType, exhausted ? null : retryAt, at, lease.taskId, lease.token) as { attempt_count: number } | undefined
       if (!row) return null
       changes.push(event(lease.taskId, 'failed', 'failed', row.attempt_count, message, errorType, at))
       if (exhausted) changes.push(event(lease.taskId, 'deferred', status, row.attempt_count, `after ${row.attempt_count} attempts: ${message}`, errorType, at))
@@ -266,7 +275,7 @@ export function createTaskStore(db: Db, now: () => number = Date.now) {
 
     /** Gives a run's task back without counting its attempt (graceful shutdown). */
     release(lease: Lease, reason: string, changes: Changes): boolean {
-      const at = iso()
+      const at = now()
       const row = releaseOne.get(at, lease.taskId, lease.token) as { attempt_count: number } | undefined
       if (!row) return false
       changes.push(event(lease.taskId, 'requeued', 'pending', row.attempt_count, reason, null, at))
@@ -280,15 +289,14 @@ export function createTaskStore(db: Db, now: () => number = Date.now) {
      * goes to manual review.
      */
     reclaimLapsed(owner: string, stuckBefore: number, maxAttempts: number, changes: Changes): LeaseRef[] {
-      const stuckIso = iso(stuckBefore)
       const reclaimed: LeaseRef[] = []
-      const holders = leaseHolders.all() as { id: string; lease_owner: string | null; lease_token: string; heartbeat_at: string | null; attempt_count: number }[]
+      const holders = leaseHolders.all() as { id: string; lease_owner: string | null; lease_token: string; heartbeat_at: number | null; attempt_count: number }[]
       for (const holder of holders) {
         const foreign = holder.lease_owner !== owner
-        const stuck = holder.heartbeat_at === null || holder.heartbeat_at < stuckIso
+        const stuck = holder.heartbeat_at === null || holder.heartbeat_at < stuckBefore
         if (!foreign && !stuck) continue
-        const message = foreign ? `lease of ${holder.lease_owner ?? 'an unknown run'} lapsed (that process is gone)` : `no heartbeat since ${holder.heartbeat_at ?? 'the claim'}`
-        const at = iso()
+        const message = foreign ? `lease of ${holder.lease_owner ?? 'an unknown run'} lapsed (that process is gone)` : `no heartbeat since ${holder.heartbeat_at === null ? 'the claim' : isoOf(holder.heartbeat_at)}`
+        const at = now()
         const exhausted = holder.attempt_count >= maxAttempts
         const status: TaskStatus = exhausted ? 'deferred_to_human' : 'pending'
         const row = resetLapsed.get(status, message, at, holder.id) as { attempt_count: number } | undefined
@@ -297,14 +305,14 @@ export function createTaskStore(db: Db, now: () => number = Date.now) {
         reclaimed.push({ taskId: holder.id, token: holder.lease_token })
       }
       for (const task of exhaustedPending.all(maxAttempts) as { id: string; attempt_count: number }[]) {
-        const at = iso()
+        const at = now()
         if (deferExhausted.get(at, task.id)) changes.push(event(task.id, 'deferred', 'deferred_to_human', task.attempt_count, `attempts used up (${task.attempt_count} of ${maxAttempts})`, null, at))
       }
       return reclaimed
     },
 
     cancel(id: string, changes: Changes): Task | null {
-      const at = iso()
+      const at = now()
       const row = cancelOne.get(at, id) as { attempt_count: number } | undefined
       if (!row) return null
       changes.push(event(id, 'cancelled', 'cancelled', row.attempt_count, null, null, at))
@@ -316,7 +324,7 @@ export function createTaskStore(db: Db, now: () => number = Date.now) {
       const targets = ids === 'all_deferred' ? (deferredIds.all() as { id: string }[]).map((r) => r.id) : ids
       const requeued: string[] = []
       for (const id of targets) {
-        const at = iso()
+        const at = now()
         if (!requeueOne.get(at, id)) continue
         changes.push(event(id, 'requeued', 'pending', 0, 'returned to autoprocessing', null, at))
         requeued.push(id)
@@ -372,11 +380,11 @@ export function createTaskStore(db: Db, now: () => number = Date.now) {
         deferredToHumanTotal += r.n
         deferredByErrorType[r.error_type ?? 'other'] += r.n
       }
-      const windowStart = iso(now() - 5 * 60_000)
+      const windowStart = now() - 5 * 60_000
       const recent = (db.prepare('SELECT COUNT(*) AS n FROM tasks WHERE completed_at >= ?').get(windowStart) as { n: number }).n
       const latencyRows = db
         .prepare('SELECT backend, model, latency_ms FROM tasks WHERE completed_at >= ? AND latency_ms IS NOT NULL ORDER BY backend, model, latency_ms')
-        .all(iso(now() - DAY_MS)) as { backend: string | null; model: string | null; latency_ms: number }[]
+        .all(now() - DAY_MS) as { backend: string | null; model: string | null; latency_ms: number }[]
       const groups = new Map<string, { backend: string; model: string; values: number[] }>()
       for (const r of latencyRows) {
         const backend = r.backend ?? 'unknown'
