@@ -237,12 +237,6 @@ export function createTaskStore(db: Db, now: () => number = Date.now) {
       return leases
     },
 
-    /** complete() for a group under one timestamp; returns, in order, whether each result was accepted. */
-    completeMany(done: readonly { lease: Lease; result: string; latencyMs: number }[], changes: Changes): boolean[] {
-      const at = now()
-      return done.map((d) => completeAt(at, d.lease, d.result, d.latencyMs, changes))
-    },
-
     /** Proves the runs alive; returns the leases that are no longer their tasks'. */
     heartbeat(leases: readonly Lease[]): LeaseRef[] {
       const at = now()

@@ -308,10 +308,12 @@ export function createWorkerPool(options: PoolOptions) {
     group.write((changes) => store.reclaimLapsed(owner, now() - stuckMs, maxAttempts, changes), reclaimed, ignore)
   }
 
+  /** Runs `fn` every `ms()` while running; each schedule keeps one slot in `timers`, so they do not pile up over a long day. */
   function schedule(fn: () => void, ms: () => number): void {
+    const slot = timers.length
     const tick = (): void => {
       fn()
-      if (state === 'running') timers.push(setTimeout(tick, ms()))
+      if (state === 'running') timers[slot] = setTimeout(tick, ms())
     }
     timers.push(setTimeout(tick, ms()))
   }
