@@ -4,6 +4,7 @@ import { useTempDirs } from '../test-support/temp-dir'
 import { migratedDb } from './testing/test-engine'
 import { createTaskStore, type Lease } from './task-store'
 import type { TaskRow } from './task-row'
+import { TASK_STATUSES } from '../../shared/contract/tasks-contract'
 
 const MAX_ATTEMPTS = 3
 const STUCK_MS = 60_000
@@ -34,7 +35,7 @@ const op: fc.Arbitrary<Op> = fc.oneof(
 describe('task store under random interleavings', () => {
   const tempDir = useTempDirs()
 
-  it('never two live leases, attempts within the maximum, one state per task, no completion lost', () => {
+  it('never two live leases, attempts within the maximum, one state per task, no completion lost, counters true to the rows', () => {
     fc.assert(
       fc.property(fc.array(op, { minLength: 1, maxLength: 120 }), (ops) => {
         const db = migratedDb(tempDir())
@@ -111,6 +112,9 @@ describe('task store under random interleavings', () => {
               const completions = (db.prepare("SELECT COUNT(*) AS n FROM task_events WHERE task_id = ? AND kind = 'completed'").get(row.id) as { n: number }).n
               expect(completions).toBe(row.status === 'completed' ? 1 : 0)
             }
+            // The counters read partial indexes; they must agree with the rows themselves after any interleaving.
+            const byStatus = Object.fromEntries(TASK_STATUSES.map((status) => [status, rows.filter((r) => r.status === status).length]))
+            expect(store.counters().byStatus).toEqual(byStatus)
           }
         } finally {
           db.close()
