@@ -1,3 +1,4 @@
+import type { TaskStatus } from '../../shared/contract/tasks-contract'
 import { describe, expect, it } from 'vitest'
 import { useTempDirs } from '../test-support/temp-dir'
 import { migratedDb } from './testing/test-engine'
@@ -146,6 +147,29 @@ describe('task store', () => {
     expect(store.list({ search: '100%', limit: 10 }).tasks.map((t) => t.title)).toEqual(['Beta 100% done'])
     expect(store.list({ search: 'alpha', limit: 10 }).total).toBe(1)
     expect(store.list({ limit: 10 }).facets).toEqual({ experts: ['x', 'y'], domains: ['ops', 'science'], backends: [] })
+  })
+
+  it('names a backend among the filter choices once a task is claimed on it, and filters by every status', () => {
+    const { store } = setup()
+    const ids = ['One', 'Two', 'Three', 'Four'].map((title) => {
+      const created = store.create(newTask({ title }))
+      if (!created.ok) throw new Error('not created')
+      return created.task.id
+    })
+    expect(store.list({ limit: 10 }).facets.backends).toEqual([])
+    const [one, two, three, four] = ids as [string, string, string, string]
+    const onMlx = store.claim(one, 'me', 'mlx-local', 'phi', 3, [])
+    const onOllama = store.claim(two, 'me', 'ollama-local', 'qwen', 3, [])
+    store.claim(three, 'me', 'ollama-local', 'qwen', 3, [])
+    if (!onMlx || !onOllama) throw new Error('not claimed')
+    store.complete(onMlx, 'done', 5, [])
+    store.fail(onOllama, 'boom', 'other', 1, Date.now(), [])
+    store.cancel(four, [])
+    expect(store.list({ limit: 10 }).facets.backends).toEqual(['mlx-local', 'ollama-local'])
+    const titles = (status: TaskStatus) => store.list({ status, limit: 10 }).tasks.map((t) => t.title)
+    expect({ completed: titles('completed'), deferred: titles('deferred_to_human'), running: titles('in_progress'), cancelled: titles('cancelled'), pending: titles('pending'), failed: titles('failed') })
+      .toEqual({ completed: ['One'], deferred: ['Two'], running: ['Three'], cancelled: ['Four'], pending: [], failed: [] })
+    expect(store.list({ backend: 'ollama-local', limit: 10 }).tasks.map((t) => t.title).sort()).toEqual(['Three', 'Two'])
   })
 })
 

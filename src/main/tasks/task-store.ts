@@ -71,7 +71,8 @@ const STATUS_IS: Readonly<Record<TaskStatus, string>> = {
   in_progress: "status = 'in_progress'",
   deferred_to_human: "status = 'deferred_to_human'",
   cancelled: "status = 'cancelled'",
-  completed: "completed_at IS NOT NULL AND status = 'completed'"
+  // Only a completion sets completed_at and nothing clears it, so this is status = 'completed', read from the index alone.
+  completed: 'completed_at IS NOT NULL'
 }
 
 /**
@@ -147,6 +148,13 @@ export function createTaskStore(db: Db, now: () => number = Date.now) {
     return { seq, taskId, kind, status, attempt, message, errorType, at: isoOf(at) }
   }
 
+  const selectExperts = db.prepare('SELECT DISTINCT assignee_expert FROM tasks INDEXED BY tasks_expert WHERE assignee_expert IS NOT NULL ORDER BY 1').pluck()
+  const selectDomains = db.prepare('SELECT DISTINCT domain FROM tasks INDEXED BY tasks_domain WHERE domain IS NOT NULL ORDER BY 1').pluck()
+  // The backends tasks ran on, for the list's filter: read once, then added to by each claim, the only
+  // write that sets a task's backend. An index on it would be written by every claim.
+  let backends: Set<string> | null = null
+  const knownBackends = (): Set<string> =>
+    (backends ??= new Set(db.prepare('SELECT DISTINCT backend FROM tasks WHERE backend IS NOT NULL').pluck().all() as string[]))
   const nextId = createTaskIds(now)
   // Unique per claim within this process, and the prefix makes it unique across processes; shorter than a UUID in every row.
   const tokenPrefix = randomUUID().slice(0, 8)
@@ -157,6 +165,7 @@ export function createTaskStore(db: Db, now: () => number = Date.now) {
     const token = `${tokenPrefix}.${(++tokens).toString(36)}`
     if (claimOne.run(owner, token, at, at, backend, model, at, taskId, pick.attemptCount, maxAttempts).changes === 0) return null
     const attempt = pick.attemptCount + 1
+    if (backend !== null) backends?.add(backend)
     changes.push(event(taskId, 'claimed', 'in_progress', attempt, backend ? `on ${backend}/${model ?? '?'}` : null, null, at))
     return { taskId, token, attempt }
   }
@@ -349,12 +358,10 @@ export function createTaskStore(db: Db, now: () => number = Date.now) {
       const clause = where.length ? `WHERE ${where.join(' AND ')}` : ''
       const total = (db.prepare(`SELECT COUNT(*) AS n FROM tasks ${clause}`).get(...params) as { n: number }).n
       const rows = db.prepare(`SELECT * FROM tasks ${clause} ORDER BY created_at DESC, id LIMIT ?`).all(...params, filters.limit) as TaskRow[]
-      const distinct = (column: string): string[] =>
-        (db.prepare(`SELECT DISTINCT ${column} AS v FROM tasks WHERE ${column} IS NOT NULL ORDER BY v`).all() as { v: string }[]).map((r) => r.v)
       return {
         tasks: rows.map(toSummary),
         total,
-        facets: { experts: distinct('assignee_expert'), domains: distinct('domain'), backends: distinct('backend') }
+        facets: { experts: selectExperts.all() as string[], domains: selectDomains.all() as string[], backends: [...knownBackends()].sort() }
       }
     },
 
@@ -375,19 +382,21 @@ export function createTaskStore(db: Db, now: () => number = Date.now) {
         deferredByErrorType[r.error_type ?? 'other'] += r.n
       }
       const windowStart = now() - 5 * 60_000
-      const recent = (db.prepare('SELECT COUNT(*) AS n FROM tasks WHERE completed_at >= ?').get(windowStart) as { n: number }).n
+      const recent = db.prepare('SELECT COUNT(*) FROM tasks INDEXED BY tasks_completed WHERE completed_at >= ?').pluck().get(windowStart) as number
       const latencyRows = db
-        .prepare('SELECT backend, model, latency_ms FROM tasks WHERE completed_at >= ? AND latency_ms IS NOT NULL ORDER BY backend, model, latency_ms')
-        .all(now() - DAY_MS) as { backend: string | null; model: string | null; latency_ms: number }[]
+        .prepare('SELECT backend, model, latency_ms FROM tasks INDEXED BY tasks_completed WHERE completed_at >= ? AND latency_ms IS NOT NULL')
+        .raw()
+        .all(now() - DAY_MS) as [string | null, string | null, number][]
       const groups = new Map<string, { backend: string; model: string; values: number[] }>()
-      for (const r of latencyRows) {
-        const backend = r.backend ?? 'unknown'
-        const model = r.model ?? 'unknown'
+      for (const [rowBackend, rowModel, latencyMs] of latencyRows) {
+        const backend = rowBackend ?? 'unknown'
+        const model = rowModel ?? 'unknown'
         const key = `${backend}\u0000${model}`
         const group = groups.get(key) ?? { backend, model, values: [] }
-        group.values.push(r.latency_ms)
+        group.values.push(latencyMs)
         groups.set(key, group)
       }
+      for (const group of groups.values()) group.values.sort((a, b) => a - b)
       return {
         byStatus,
         deferredToHumanTotal,
