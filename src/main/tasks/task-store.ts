@@ -1,15 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { Db } from '../db/database'
-import type {
-  TaskCounters,
-  TaskErrorType,
-  TaskEvent,
-  TaskEventKind,
-  TaskList,
-  TaskStatus
-} from '../../shared/contract/tasks-contract'
-import { TASK_ERROR_TYPES, type Task, type TaskPriority } from '../../shared/contract/tasks-contract'
-import { percentile } from './percentile'
+import type { Task, TaskErrorType, TaskEvent, TaskEventKind, TaskList, TaskPriority, TaskStatus } from '../../shared/contract/tasks-contract'
+import { createTaskCounters } from './task-counters'
 import { createTaskIds } from './task-id'
 import { CLAIMABLE_COLUMNS, PRIORITY_RANK, toEvent, toSummary, toTask, type ClaimableRow, type TaskEventRow, type TaskRow } from './task-row'
 
@@ -133,13 +125,6 @@ export function createTaskStore(db: Db, now: () => number = Date.now) {
     WHERE id = ? AND status IN ('deferred_to_human', 'failed') RETURNING attempt_count`)
   const deferredIds = db.prepare("SELECT id FROM tasks INDEXED BY tasks_deferred WHERE status = 'deferred_to_human' ORDER BY updated_at")
   const exhaustedPending = db.prepare("SELECT id, attempt_count FROM tasks INDEXED BY tasks_claimable WHERE status IN ('pending', 'failed') AND attempt_count >= ?")
-  // Each count reads one partial index (migration 0010); INDEXED BY makes a plan that would scan the table an error instead.
-  const countClaimable = db.prepare("SELECT status, COUNT(*) AS n FROM tasks INDEXED BY tasks_claimable WHERE status IN ('pending', 'failed') GROUP BY status")
-  const countRunning = db.prepare("SELECT COUNT(*) FROM tasks INDEXED BY tasks_running WHERE status = 'in_progress'").pluck()
-  const countDeferred = db.prepare("SELECT COUNT(*) FROM tasks INDEXED BY tasks_deferred WHERE status = 'deferred_to_human'").pluck()
-  const countCancelled = db.prepare("SELECT COUNT(*) FROM tasks INDEXED BY tasks_cancelled WHERE status = 'cancelled'").pluck()
-  // Only a completion sets completed_at and nothing clears it, so the tasks that have it are the completed ones.
-  const countCompleted = db.prepare('SELECT COUNT(*) FROM tasks INDEXED BY tasks_completed WHERE completed_at IS NOT NULL').pluck()
   const deferExhausted = db.prepare(`UPDATE tasks SET status = 'deferred_to_human', next_retry_after = NULL, updated_at = ?
     WHERE id = ? AND status IN ('pending', 'failed') RETURNING attempt_count`)
 
@@ -365,53 +350,8 @@ export function createTaskStore(db: Db, now: () => number = Date.now) {
       }
     },
 
-    counters(): TaskCounters {
-      const byStatus: Record<TaskStatus, number> = {
-        pending: 0,
-        failed: 0,
-        in_progress: countRunning.get() as number,
-        deferred_to_human: countDeferred.get() as number,
-        cancelled: countCancelled.get() as number,
-        completed: countCompleted.get() as number
-      }
-      for (const r of countClaimable.all() as { status: 'pending' | 'failed'; n: number }[]) byStatus[r.status] = r.n
-      const deferredByErrorType = Object.fromEntries(TASK_ERROR_TYPES.map((t) => [t, 0])) as Record<TaskErrorType, number>
-      let deferredToHumanTotal = 0
-      for (const r of db.prepare("SELECT error_type, COUNT(*) AS n FROM task_events WHERE kind = 'deferred' GROUP BY error_type").all() as { error_type: TaskErrorType | null; n: number }[]) {
-        deferredToHumanTotal += r.n
-        deferredByErrorType[r.error_type ?? 'other'] += r.n
-      }
-      const windowStart = now() - 5 * 60_000
-      const recent = db.prepare('SELECT COUNT(*) FROM tasks INDEXED BY tasks_completed WHERE completed_at >= ?').pluck().get(windowStart) as number
-      const latencyRows = db
-        .prepare('SELECT backend, model, latency_ms FROM tasks INDEXED BY tasks_completed WHERE completed_at >= ? AND latency_ms IS NOT NULL')
-        .raw()
-        .all(now() - DAY_MS) as [string | null, string | null, number][]
-      const groups = new Map<string, { backend: string; model: string; values: number[] }>()
-      for (const [rowBackend, rowModel, latencyMs] of latencyRows) {
-        const backend = rowBackend ?? 'unknown'
-        const model = rowModel ?? 'unknown'
-        const key = `${backend}\u0000${model}`
-        const group = groups.get(key) ?? { backend, model, values: [] }
-        group.values.push(latencyMs)
-        groups.set(key, group)
-      }
-      for (const group of groups.values()) group.values.sort((a, b) => a - b)
-      return {
-        byStatus,
-        deferredToHumanTotal,
-        deferredByErrorType,
-        completionsPerMinute: recent / 5,
-        latency: [...groups.values()].map((g) => ({
-          backend: g.backend,
-          model: g.model,
-          count: g.values.length,
-          p50Ms: percentile(g.values, 0.5),
-          p90Ms: percentile(g.values, 0.9),
-          p99Ms: percentile(g.values, 0.99)
-        }))
-      }
-    }
+    /** Tasks by status, manual-review totals, completions per minute and latency per backend and model. */
+    counters: createTaskCounters(db, now)
   }
   return store
 }
