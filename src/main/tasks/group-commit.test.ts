@@ -59,4 +59,13 @@ describe('group commit', () => {
     await expect(outcome).rejects.toThrow('EIO')
     expect(h.published).toEqual([])
   })
+
+  it('asks no flush of a group that changed nothing, as an idle pool polling for work makes every second', async () => {
+    const h = harness()
+    h.group.schedule()
+    await nextTurn()
+    expect(h.transactions()).toBe(1)
+    expect(h.flushes).toEqual([])
+    expect(h.log).toEqual(['claimed tasks started'])
+  })
 })

@@ -61,15 +61,18 @@ export function createGroupCommit(options: GroupCommitOptions) {
       for (const write of group) write.failed(error)
       return
     }
-    options.wal.whenDurable((error) => {
-      if (error) {
-        options.log.error('task queue commit could not be flushed to disk', { error, operations: group.length })
-        for (const write of group) write.failed(error)
-        return
-      }
-      if (changes.length > 0) options.publish(changes)
-      for (let i = 0; i < group.length; i++) (group[i] as Write).done(results[i])
-    })
+    // A group with no writes whose last step claimed nothing changed nothing: there is nothing to flush or acknowledge (an idle pool polls every second).
+    if (group.length > 0 || changes.length > 0) {
+      options.wal.whenDurable((error) => {
+        if (error) {
+          options.log.error('task queue commit could not be flushed to disk', { error, operations: group.length })
+          for (const write of group) write.failed(error)
+          return
+        }
+        if (changes.length > 0) options.publish(changes)
+        for (let i = 0; i < group.length; i++) (group[i] as Write).done(results[i])
+      })
+    }
     // Claimed tasks start now: a claim lost to a crash before the flush leaves its task pending, to run again.
     after?.()
   }
