@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it } from 'vitest'
 import { useTempDirs } from '../test-support/temp-dir'
 import { migratedDb, until } from './testing/test-engine'
 import { createTaskStore } from './task-store'
@@ -10,8 +10,13 @@ const REPO = resolve(__dirname, '..', '..', '..')
 const JITI = join(REPO, 'node_modules', 'jiti', 'lib', 'jiti-cli.mjs')
 const CHILD = join(__dirname, 'testing', 'crash-child.ts')
 
+// Every child started, so a failing test does not leave one running the pool after it.
+const children = new Set<ChildProcess>()
+
 function startChild(dbFile: string, log: string): Promise<ChildProcess> {
   const child = spawn(process.execPath, [JITI, CHILD, dbFile, log], { stdio: ['ignore', 'pipe', 'pipe'] })
+  children.add(child)
+  child.once('exit', () => children.delete(child))
   let stderr = ''
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
   return new Promise((resolvePromise, reject) => {
@@ -29,6 +34,9 @@ function kill9(child: ChildProcess): Promise<void> {
 
 describe('crash safety', () => {
   const tempDir = useTempDirs()
+  afterEach(() => {
+    for (const child of children) child.kill('SIGKILL')
+  })
 
   it('after kill -9 mid-flight, a restarted pool completes every task exactly once', async () => {
     const dir = tempDir()
