@@ -1,26 +1,15 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { createOllamaProvider } from './ollama-provider'
-import type { ModelProvider } from './provider'
 import { ProviderError } from './provider-error'
+import { collect, failure } from './testing/provider-calls'
 import { startFakeOllama, type FakeOllama } from './testing/fake-ollama-server'
 
+const MODEL = 'llama3.2:3b'
 let server: FakeOllama | null = null
 afterEach(async () => {
   await server?.close()
   server = null
 })
-
-async function collect(provider: ModelProvider, prompt: string, signal = new AbortController().signal, model = 'llama3.2:3b'): Promise<string> {
-  let out = ''
-  for await (const t of provider.chat({ model, messages: [{ role: 'user', content: prompt }], signal })) out += t
-  return out
-}
-
-async function failure(run: Promise<unknown>): Promise<ProviderError> {
-  const error = await run.then(() => null, (e: unknown) => e)
-  expect(error).toBeInstanceOf(ProviderError)
-  return error as ProviderError
-}
 
 describe('Ollama provider against a faithful fake', () => {
   it('lists models, loaded models and streams an answer token by token', async () => {
@@ -37,7 +26,7 @@ describe('Ollama provider against a faithful fake', () => {
 
   it('reports a missing model as not_found with the server’s words', async () => {
     server = await startFakeOllama()
-    const e = await failure(collect(createOllamaProvider(server.url), 'x', undefined, 'nope:1b'))
+    const e = await failure(collect(createOllamaProvider(server.url), 'x', 'nope:1b'))
     expect(e.kind).toBe('not_found')
     expect(e.status).toBe(404)
     expect(e.message).toContain("model 'nope:1b' not found")
@@ -45,19 +34,19 @@ describe('Ollama provider against a faithful fake', () => {
 
   it('classifies a 500 "llama runner process has terminated" as runner_crashed', async () => {
     server = await startFakeOllama({ rules: [{ whenPromptContains: '', behaviour: { kind: 'error', status: 500, message: 'llama runner process has terminated: signal: killed' } }] })
-    const e = await failure(collect(createOllamaProvider(server.url), 'x'))
+    const e = await failure(collect(createOllamaProvider(server.url), 'x', MODEL))
     expect(e.kind).toBe('runner_crashed')
   })
 
   it('classifies an out-of-memory error line mid-stream as oom', async () => {
     server = await startFakeOllama({ rules: [{ whenPromptContains: '', behaviour: { kind: 'stream_error', afterTokens: 2, message: 'ggml_metal_graph_compute: command buffer 0 failed with status 5 (Insufficient Memory)' } }] })
-    const e = await failure(collect(createOllamaProvider(server.url), 'x'))
+    const e = await failure(collect(createOllamaProvider(server.url), 'x', MODEL))
     expect(e.kind).toBe('oom')
   })
 
   it('reports a stream cut mid-way as stream_cut, never as a complete answer', async () => {
     server = await startFakeOllama({ rules: [{ whenPromptContains: '', behaviour: { kind: 'cut', afterTokens: 2 } }] })
-    const e = await failure(collect(createOllamaProvider(server.url), 'x'))
+    const e = await failure(collect(createOllamaProvider(server.url), 'x', MODEL))
     expect(['stream_cut', 'connection']).toContain(e.kind)
   })
 
@@ -73,7 +62,7 @@ describe('Ollama provider against a faithful fake', () => {
   it('gives up on a hung server when the caller aborts, with the abort reason', async () => {
     server = await startFakeOllama({ rules: [{ whenPromptContains: '', behaviour: { kind: 'hang' } }] })
     const controller = new AbortController()
-    const pending = collect(createOllamaProvider(server.url), 'x', controller.signal)
+    const pending = collect(createOllamaProvider(server.url), 'x', MODEL, controller.signal)
     setTimeout(() => controller.abort(new ProviderError('timeout', 'no answer in 1 s')), 100)
     const e = await failure(pending)
     expect(e.kind).toBe('timeout')
@@ -81,7 +70,7 @@ describe('Ollama provider against a faithful fake', () => {
 
   it('waits through a slow first token', async () => {
     server = await startFakeOllama({ rules: [{ whenPromptContains: '', behaviour: { kind: 'reply', text: 'late but fine', firstTokenDelayMs: 300 } }] })
-    expect(await collect(createOllamaProvider(server.url), 'x')).toBe('late but fine')
+    expect(await collect(createOllamaProvider(server.url), 'x', MODEL)).toBe('late but fine')
   })
 
   it('embeds, preloads with keep_alive and pulls with progress', async () => {

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { createOpenAiProvider } from './openai-provider'
-import type { ModelProvider } from './provider'
 import { ProviderError } from './provider-error'
+import { collect, failure } from './testing/provider-calls'
 import { startFakeOpenAi, type FakeOpenAi } from './testing/fake-openai-server'
 
 const MODEL = 'mlx-community/Qwen2.5-7B-Instruct-4bit'
@@ -11,18 +11,6 @@ afterEach(async () => {
   server = null
 })
 
-async function collect(provider: ModelProvider, prompt: string, signal = new AbortController().signal, model = MODEL): Promise<string> {
-  let out = ''
-  for await (const t of provider.chat({ model, messages: [{ role: 'user', content: prompt }], signal })) out += t
-  return out
-}
-
-async function failure(run: Promise<unknown>): Promise<ProviderError> {
-  const error = await run.then(() => null, (e: unknown) => e)
-  expect(error).toBeInstanceOf(ProviderError)
-  return error as ProviderError
-}
-
 describe('OpenAI-compatible provider against a faithful SSE fake', () => {
   it('lists models, cannot tell loaded ones, and streams an answer', async () => {
     server = await startFakeOpenAi({ rules: [{ whenPromptContains: '', behaviour: { kind: 'reply', text: 'one two three' } }] })
@@ -30,12 +18,12 @@ describe('OpenAI-compatible provider against a faithful SSE fake', () => {
     const signal = new AbortController().signal
     expect(await p.listModels(signal)).toEqual([{ name: MODEL, sizeBytes: null }])
     expect(await p.loadedModels(signal)).toBeNull()
-    expect(await collect(p, 'count')).toBe('one two three')
+    expect(await collect(p, 'count', MODEL)).toBe('one two three')
   })
 
   it('reports a missing model as not_found', async () => {
     server = await startFakeOpenAi()
-    const e = await failure(collect(createOpenAiProvider(server.url), 'x', undefined, 'nope'))
+    const e = await failure(collect(createOpenAiProvider(server.url), 'x', 'nope'))
     expect(e.kind).toBe('not_found')
     expect(e.message).toContain('does not exist')
   })
@@ -48,14 +36,14 @@ describe('OpenAI-compatible provider against a faithful SSE fake', () => {
       ]
     })
     const p = createOpenAiProvider(server.url)
-    expect((await failure(collect(p, 'crash'))).kind).toBe('runner_crashed')
-    expect((await failure(collect(p, 'oom'))).kind).toBe('oom')
+    expect((await failure(collect(p, 'crash', MODEL))).kind).toBe('runner_crashed')
+    expect((await failure(collect(p, 'oom', MODEL))).kind).toBe('oom')
   })
 
   it('reports a stream cut before [DONE] and connection refused', async () => {
     server = await startFakeOpenAi({ rules: [{ whenPromptContains: '', behaviour: { kind: 'cut', afterTokens: 2 } }] })
     const p = createOpenAiProvider(server.url)
-    expect(['stream_cut', 'connection']).toContain((await failure(collect(p, 'x'))).kind)
+    expect(['stream_cut', 'connection']).toContain((await failure(collect(p, 'x', MODEL))).kind)
     await server.close()
     server = null
     expect((await failure(p.listModels(new AbortController().signal))).kind).toBe('connection')
@@ -71,8 +59,8 @@ describe('OpenAI-compatible provider against a faithful SSE fake', () => {
     const p = createOpenAiProvider(server.url)
     const controller = new AbortController()
     setTimeout(() => controller.abort(new ProviderError('timeout', 'too slow')), 100)
-    expect((await failure(collect(p, 'hang', controller.signal))).kind).toBe('timeout')
-    expect(await collect(p, 'slow')).toBe('worth the wait')
+    expect((await failure(collect(p, 'hang', MODEL, controller.signal))).kind).toBe('timeout')
+    expect(await collect(p, 'slow', MODEL)).toBe('worth the wait')
   })
 
   it('embeds in input order', async () => {
