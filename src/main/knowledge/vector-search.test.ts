@@ -1,23 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { useTempDirs } from '../test-support/temp-dir'
 import { KnowledgeError } from './knowledge-error'
-import { conceptEmbedder, embedText, knowledgeKit, testConfig, type Kit } from './test-support/test-kit'
+import { conceptEmbedder, embedText, testConfig, useKnowledgeKits, type Kit } from './test-support/test-kit'
 import { createVectorIndex } from './vector-index'
 
 const tempDir = useTempDirs()
-const open: Kit[] = []
-afterEach(async () => {
-  for (const kit of open.splice(0)) {
-    await kit.knowledge.stop?.()
-    kit.db.close()
-  }
-})
-
-function kit(options: Parameters<typeof knowledgeKit>[1] = {}, dir = tempDir()): Kit {
-  const made = knowledgeKit(dir, options)
-  open.push(made)
-  return made
-}
+const kit = useKnowledgeKits()
 
 async function embedded(k: Kit): Promise<void> {
   await k.knowledge.worker!.idle()
@@ -157,7 +145,6 @@ describe('dimension safety', () => {
     // Stop after the first batch of the re-embed landed: a quit mid-way.
     await first.knowledge.stop?.()
     first.db.close()
-    open.splice(open.indexOf(first), 1)
 
     const callsBefore = embedder.calls.length
     const second = kit({ embedder, config: testConfig({ 'knowledge.embedBatchSize': 1 }) }, dir)

@@ -97,18 +97,22 @@ export function knowledgeKit(dir: string, options: { embedder?: Embedder | null;
   return { db, config, events, emitted, knowledge }
 }
 
-/** A knowledge kit per call on a fresh folder, stopped and closed after the test that made it. */
-export function useKnowledgeKits(): (options?: Parameters<typeof knowledgeKit>[1]) => Kit {
+/**
+ * A knowledge kit per call, on a fresh folder unless given one (a second kit on the same folder is a
+ * restart), stopped and closed after the test that made it unless the test closed it first.
+ */
+export function useKnowledgeKits(): (options?: Parameters<typeof knowledgeKit>[1], dir?: string) => Kit {
   const tempDir = useTempDirs()
   const open: Kit[] = []
   afterEach(async () => {
     for (const kit of open.splice(0)) {
+      if (!kit.db.open) continue
       await kit.knowledge.stop?.()
       kit.db.close()
     }
   })
-  return (options = {}) => {
-    const made = knowledgeKit(tempDir(), options)
+  return (options = {}, dir = tempDir()) => {
+    const made = knowledgeKit(dir, options)
     open.push(made)
     return made
   }
