@@ -43,6 +43,22 @@ export class ProcessingError extends Error {
   }
 }
 
+/**
+ * The backend failed, not the task (its circuit is open: every request to the
+ * node/model fails). The engine puts the task back as pending without counting
+ * an attempt and shows `reason` as why it waits; it is claimed again no sooner
+ * than `retryAfterMs` from now.
+ */
+export class BackendFailure extends Error {
+  constructor(
+    readonly reason: string,
+    readonly retryAfterMs: number | null = null
+  ) {
+    super(reason)
+    this.name = 'BackendFailure'
+  }
+}
+
 export interface BackendLoad {
   readonly backend: string
   readonly activeRequests: number

@@ -34,6 +34,8 @@ export interface PoolOptions {
   readonly publish: (events: readonly TaskEvent[]) => void
   readonly log: Logger
   readonly now?: () => number
+  /** The clock run deadlines are measured on; it must not advance while the machine sleeps (performance.now does not). */
+  readonly monotonic?: () => number
   readonly random?: () => number
   /** How often an idle pool looks for tasks whose retry time has come. */
   readonly pollMs?: number
@@ -47,6 +49,8 @@ const CLAIM_AHEAD_UNDER_MS = 20
 const CLAIM_AHEAD_PER_SLOT = 32
 const CLAIM_AHEAD_MAX = 256
 const RELEASED = 'released at shutdown; runs again on the next start'
+// A task put back because its backend failed is not claimed again for this long unless the backend says when: the circuit, once open, keeps it unplanned.
+const BACKEND_RETRY_MS = 1_000
 // A model found ready is taken as ready for this long: it stays loaded for minutes (keep-alive), and asking before every quick task costs more than the task.
 const READY_FOR_MS = 5_000
 // A write whose group failed needs nothing more: the commit logged it, and the lease lapses so the task is reclaimed.
@@ -67,6 +71,7 @@ export interface PoolStats {
 export function createWorkerPool(options: PoolOptions) {
   const { store, owner, log } = options
   const now = options.now ?? Date.now
+  const monotonic = options.monotonic ?? (() => performance.now())
   const random = options.random ?? Math.random
   const running = new Map<string, TaskRun>()
   /** When each backend's models were last found ready, per model: until then no task waits on ensureReady. */
@@ -142,8 +147,9 @@ export function createWorkerPool(options: PoolOptions) {
     }
     const busy = [...[...running.values()].map((r) => r.plan), ...ready.map((r) => r.plan)]
     const picks = pickTasks(candidates, busy, free, { heavyPerBackend: settings.heavyPerBackend }, memory)
+    const startNow = settings.concurrency - running.size - ready.length
     const leases = store.claimMany(
-      picks.map((p) => ({ taskId: p.item.id, backend: p.plan.backend, model: p.plan.model, attemptCount: p.item.attempt_count })),
+      picks.map((p, i) => ({ taskId: p.item.id, backend: p.plan.backend, model: p.plan.model, attemptCount: p.item.attempt_count, ahead: i >= startNow })),
       owner,
       settings.maxAttempts,
       changes
@@ -163,7 +169,7 @@ export function createWorkerPool(options: PoolOptions) {
 
   function startRun(claim: Claim): void {
     const startedAt = now()
-    const run = new TaskRun(claim, forProcessing(claim.row), startedAt, startedAt + settings.requestTimeoutMs, reportProgress)
+    const run = new TaskRun(claim, forProcessing(claim.row), startedAt, monotonic() + settings.requestTimeoutMs, reportProgress)
     running.set(run.lease.taskId, run)
     stats.attempts++
     if (run.deadline < deadlineAt) armDeadline(run.deadline)
@@ -216,13 +222,13 @@ export function createWorkerPool(options: PoolOptions) {
   function armDeadline(at: number): void {
     if (deadlineTimer) clearTimeout(deadlineTimer)
     deadlineAt = at
-    deadlineTimer = setTimeout(timeOut, Math.max(0, at - now()))
+    deadlineTimer = setTimeout(timeOut, Math.max(0, at - monotonic()))
   }
 
   function timeOut(): void {
     deadlineTimer = null
     deadlineAt = Infinity
-    const at = now()
+    const at = monotonic()
     let next = Infinity
     for (const run of running.values()) {
       if (run.stopReason) continue
@@ -268,6 +274,13 @@ export function createWorkerPool(options: PoolOptions) {
       group.write((changes) => store.complete(lease, outcome.answer, latencyMs, changes), accepted, ignore)
       return
     }
+    if ('retryAfterMs' in outcome) {
+      // Not the task's failure: no attempt is counted, and the reason is what the task and the engine show while it waits.
+      waitingReason = outcome.message
+      const retryAt = now() + (outcome.retryAfterMs ?? BACKEND_RETRY_MS)
+      group.write((changes) => store.wait(lease, outcome.message, retryAt, changes), ignore, ignore)
+      return
+    }
     stats.failures++
     if (outcome.type === 'timeout') stats.timeouts++
     const retryAt = now() + retryDelayMs({ delaySec: settings.retryDelaySec, backoff: settings.retryBackoff, jitter: settings.retryJitter }, lease.attempt, random)
@@ -298,7 +311,13 @@ export function createWorkerPool(options: PoolOptions) {
     if (leases.length > 0) group.write(() => store.heartbeat(leases), forget, ignore)
   }
 
+  /**
+   * Looks for leases gone stale. This pool's own live runs prove themselves
+   * alive first, in the same group: a run is ended by its deadline, never
+   * by a heartbeat that could not be written while the machine slept.
+   */
   function sweep(): void {
+    heartbeat()
     const { stuckMs, maxAttempts } = settings
     const reclaimed = (lapsed: LeaseRef[]): void => {
       if (lapsed.length > 0) log.warn('reclaimed tasks whose lease lapsed', { tasks: lapsed.length })

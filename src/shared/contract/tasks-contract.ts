@@ -10,11 +10,16 @@ export const TASK_PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const
 export const TaskPrioritySchema = z.enum(TASK_PRIORITIES)
 export type TaskPriority = z.infer<typeof TaskPrioritySchema>
 
-export const TASK_ERROR_TYPES = ['timeout', 'empty_or_short_response', 'validation_failed', 'connection_error', 'oom_or_metal', 'other'] as const
+/**
+ * `interrupted`: the process died while the task ran (no attempt counted);
+ * `backend_unavailable`: its model server failed every request, not the task (no attempt counted).
+ */
+export const TASK_ERROR_TYPES = ['timeout', 'empty_or_short_response', 'validation_failed', 'connection_error', 'oom_or_metal', 'other', 'interrupted', 'backend_unavailable'] as const
 export const TaskErrorTypeSchema = z.enum(TASK_ERROR_TYPES)
 export type TaskErrorType = z.infer<typeof TaskErrorTypeSchema>
 
-export const TASK_EVENT_KINDS = ['created', 'claimed', 'progress', 'completed', 'failed', 'deferred', 'requeued', 'cancelled'] as const
+/** `interrupted`: a run cut off by a dead process; `waiting`: put back without an attempt because its backend failed. */
+export const TASK_EVENT_KINDS = ['created', 'claimed', 'progress', 'completed', 'failed', 'deferred', 'requeued', 'cancelled', 'interrupted', 'waiting'] as const
 export const TaskEventKindSchema = z.enum(TASK_EVENT_KINDS)
 export type TaskEventKind = z.infer<typeof TaskEventKindSchema>
 

@@ -114,7 +114,7 @@ describe('capability checks', () => {
       'tasks.counters': () => ({
         byStatus: { pending: 0, in_progress: 0, completed: 5, failed: 0, deferred_to_human: 4, cancelled: 0 },
         deferredToHumanTotal: 6,
-        deferredByErrorType: { timeout: 3, empty_or_short_response: 1, validation_failed: 0, connection_error: 2, oom_or_metal: 0, other: 0 },
+        deferredByErrorType: { timeout: 3, empty_or_short_response: 1, validation_failed: 0, connection_error: 2, oom_or_metal: 0, other: 0, interrupted: 0, backend_unavailable: 0 },
         completionsPerMinute: 1,
         latency: []
       })

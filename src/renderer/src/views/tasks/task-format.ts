@@ -15,7 +15,9 @@ export const ERROR_TYPE_LABEL: Readonly<Record<TaskErrorType, string>> = {
   validation_failed: 'Answer failed validation',
   connection_error: 'Connection error',
   oom_or_metal: 'Out of memory (Metal)',
-  other: 'Other error'
+  other: 'Other error',
+  interrupted: 'Interrupted (app stopped)',
+  backend_unavailable: 'Model server failing'
 }
 
 export const OPEN_STATUSES: ReadonlySet<TaskStatus> = new Set(['pending', 'in_progress', 'failed', 'deferred_to_human'])

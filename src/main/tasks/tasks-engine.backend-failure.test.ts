@@ -1,0 +1,58 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { BackendFailure } from '../ports/task-processor'
+import { useTempDirs } from '../test-support/temp-dir'
+import { GOOD_ANSWER, scriptedProcessor } from './testing/scripted-processor'
+import { testEngine, until } from './testing/test-engine'
+import type { TasksEngine } from './tasks-engine'
+
+const REASON = 'circuit open — test: 500 on 8 of the last 8 generations since 14:02'
+
+describe('tasks engine: a backend that fails every request', () => {
+  const tempDir = useTempDirs()
+  const engines: TasksEngine[] = []
+  afterEach(async () => {
+    for (const e of engines.splice(0)) await e.stop()
+  })
+
+  it('puts the tasks back without counting attempts, says why they wait, and completes them once the backend recovers', async () => {
+    let circuitOpen = false
+    let failing = true
+    const base = scriptedProcessor(() => ({ kind: 'answer', text: GOOD_ANSWER, delayMs: 5 }))
+    const processor = {
+      ...base,
+      // The router stops planning on an open circuit: the tasks then wait unplanned, with its reason.
+      plan: (task: Parameters<typeof base.plan>[0]) => {
+        if (circuitOpen) throw new Error(REASON)
+        return base.plan(task)
+      },
+      process: (...args: Parameters<typeof base.process>) => {
+        if (!failing) return base.process(...args)
+        circuitOpen = true
+        return Promise.reject(new BackendFailure(REASON, null))
+      }
+    }
+    // One attempt each: a counted failure would send the task straight to manual review.
+    const { engine, events } = testEngine(tempDir(), processor, { 'worker.maxAttempts': 1, 'worker.maxConcurrency': 4 })
+    engines.push(engine)
+    engine.start()
+    const ids: string[] = []
+    for (let i = 0; i < 6; i++) {
+      const made = await engine.create({ title: `Task ${i}`, description: `Please work on task ${i}, with reasons.` })
+      if (!made.ok) throw new Error('not created')
+      ids.push(made.task.id)
+    }
+    await until(() => events.some((e) => e.kind === 'waiting'), 'a task put back to wait')
+    await until(() => engine.state().waiting === REASON, 'the engine to say why tasks wait')
+    const waited = events.filter((e) => e.kind === 'waiting')
+    expect(waited.every((e) => e.status === 'pending' && e.attempt === 0 && e.errorType === 'backend_unavailable' && e.message === REASON)).toBe(true)
+    const put = engine.store.get(waited[0]?.taskId ?? '')
+    expect(put).toMatchObject({ status: 'pending', attemptCount: 0, lastError: REASON, errorType: 'backend_unavailable' })
+
+    failing = false
+    circuitOpen = false
+    await until(() => ids.every((id) => engine.store.get(id)?.status === 'completed'), 'every task completed after recovery')
+    expect(ids.map((id) => engine.store.get(id)?.attemptCount)).toEqual(ids.map(() => 1))
+    expect(events.filter((e) => e.kind === 'failed' || e.kind === 'deferred')).toEqual([])
+    expect(engine.state().waiting).toBeNull()
+  })
+})
