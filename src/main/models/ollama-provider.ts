@@ -1,6 +1,6 @@
-import { Ollama } from 'ollama'
+import { Ollama, type ChatResponse } from 'ollama'
 import type { ChatRequest, LoadedModel, ModelInfo, ModelProvider, PullProgress } from './provider'
-import { ProviderError, classifyBackendMessage, toProviderError } from './provider-error'
+import { ProviderError, classifyBackendMessage, midStreamError, toProviderError } from './provider-error'
 
 /**
  * One Ollama node through the official client. The client takes no
@@ -33,21 +33,26 @@ export function createOllamaProvider(baseUrl: string): ModelProvider {
     async *chat(request: ChatRequest) {
       const { signal } = request
       let done = false
+      let stream: AsyncIterable<ChatResponse>
       try {
-        const stream = await clientFor(signal).chat({
+        stream = await clientFor(signal).chat({
           model: request.model,
           messages: request.messages.map((m) => ({ role: m.role, content: m.content })),
           stream: true,
           ...(request.keepAlive ? { keep_alive: request.keepAlive } : {})
         })
+      } catch (error) {
+        throw fromOllama(error, signal, where)
+      }
+      try {
         for await (const part of stream) {
           if (part.message.content) yield part.message.content
           if (part.done) done = true
         }
       } catch (error) {
-        throw fromOllama(error, signal, where)
+        throw fromOllamaStream(error, signal, where)
       }
-      if (!done) throw new ProviderError('stream_cut', `${where}: the answer stopped before Ollama said it was done`)
+      if (!done) throw new ProviderError('stream_interrupted', `${where}: the answer stopped before Ollama said it was done`)
     },
     embed: (model, texts, signal) => guarded(signal, async () => (await clientFor(signal).embed({ model, input: [...texts] })).embeddings),
     preload: (model, keepAlive, signal) =>
@@ -69,9 +74,17 @@ function fromOllama(error: unknown, signal: AbortSignal, where: string): Provide
     return new ProviderError(classifyBackendMessage(error.message, status), `${where}: ${error.message}`, status)
   }
   if (!signal.aborted && error instanceof Error && /Did not receive done/.test(error.message)) {
-    return new ProviderError('stream_cut', `${where}: the answer stopped before Ollama said it was done`)
+    return new ProviderError('stream_interrupted', `${where}: the answer stopped before Ollama said it was done`)
   }
   return toProviderError(error, signal, where)
+}
+
+/** After the answer began: an `{"error"}` line is the server failing mid-answer; a cut socket is the stream interrupted. */
+function fromOllamaStream(error: unknown, signal: AbortSignal, where: string): ProviderError {
+  if (error instanceof ProviderError || signal.aborted) return fromOllama(error, signal, where)
+  const e = fromOllama(error, signal, where)
+  if (e.kind === 'http') return new ProviderError(classifyBackendMessage(error instanceof Error ? error.message : String(error), null), e.message)
+  return e.kind === 'connection' ? midStreamError(error, signal, where) : e
 }
 
 function toIso(value: unknown): string | null {

@@ -1,5 +1,5 @@
 import type { ChatRequest, ModelInfo, ModelProvider } from './provider'
-import { ProviderError, classifyBackendMessage, toProviderError } from './provider-error'
+import { ProviderError, classifyBackendMessage, midStreamError, toProviderError } from './provider-error'
 import { sseData } from './sse'
 
 /**
@@ -63,9 +63,9 @@ export function createOpenAiProvider(baseUrl: string, apiKey: () => string | nul
           if (chunk.finished) finished = true
         }
       } catch (error) {
-        throw toProviderError(error, req.signal, where)
+        throw midStreamError(error, req.signal, where)
       }
-      if (!finished) throw new ProviderError('stream_cut', `${where}: the answer stopped before the server said it was done`)
+      if (!finished) throw new ProviderError('stream_interrupted', `${where}: the answer stopped before the server said it was done`)
     },
     async embed(model, texts, signal) {
       const body = (await json('/v1/embeddings', signal, { model, input: texts })) as { data?: { index?: number; embedding?: unknown }[] }

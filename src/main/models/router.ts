@@ -8,7 +8,7 @@ import type { NodeRegistry } from './node-registry'
 import type { ChatMessage } from './provider'
 import { ProviderError, toProviderError } from './provider-error'
 import { timeoutMs, type RequestKind } from './request-kinds'
-import { RouteError, describeAttempts, type AttemptFailure } from './route-error'
+import { PROCESSING_TYPE, RouteError, describeAttempts, type AttemptFailure } from './route-error'
 
 export interface ChatOptions {
   readonly signal?: AbortSignal
@@ -186,14 +186,14 @@ export function createRouter(deps: RouterDeps): Router {
       if (best) return { backend: best.node, model: best.model, heavy: best.heavy }
       // No node is up with a model for it: the task is not claimed, so an outage
       // (a server dead after sleep) does not burn its attempts into manual review.
-      throw new ProcessingError('connection_error', 'No model server that could run this task is up.')
+      throw new ProcessingError('connection_error', 'No model server that could run this task is up.', { blame: 'backend' })
     },
     async ensureReady(plan, ctx) {
       const provider = registry.provider(plan.backend)
-      if (!provider) throw new ProcessingError('connection_error', `The node "${plan.backend}" is not configured. Add it in the Models view or pick another.`)
+      if (!provider) throw new ProcessingError('connection_error', `The node "${plan.backend}" is not configured. Add it in the Models view or pick another.`, { blame: 'backend' })
       await registry.refreshStale()
       const status = registry.status(plan.backend)
-      if (status.state === 'down') throw new ProcessingError('connection_error', `The node "${plan.backend}" is unreachable: ${status.error ?? 'no answer'}`)
+      if (status.state === 'down') throw new ProcessingError('connection_error', `The node "${plan.backend}" is unreachable: ${status.error ?? 'no answer'}`, { blame: 'backend' })
       if (status.loaded === null || status.loaded.some((m) => m.name === plan.model) || !provider.preload) return
       const bufferMs = timeoutMs('load', config)
       const { signal } = ctx
@@ -206,11 +206,9 @@ export function createRouter(deps: RouterDeps): Router {
         if (e.kind === 'aborted' || e.kind === 'timeout') {
           throw new ProcessingError('timeout', `${plan.model} did not load on ${plan.backend} within ${bufferMs / 1000} s (models.loadBufferSec).`)
         }
-        if (e.kind === 'oom' || e.kind === 'runner_crashed') {
-          stats.noteOom(plan.backend)
-          throw new ProcessingError('oom_or_metal', `${plan.model} could not be loaded on ${plan.backend}: ${e.message}`)
-        }
-        throw new ProcessingError(e.kind === 'connection' ? 'connection_error' : 'other', `${plan.model} could not be loaded on ${plan.backend}: ${e.message}`)
+        if (e.kind === 'oom') stats.noteOom(plan.backend)
+        const type = PROCESSING_TYPE[e.kind]
+        throw new ProcessingError(type, `${plan.model} could not be loaded on ${plan.backend}: ${e.message}`, e.kind === 'connection' ? { blame: 'backend' } : {})
       }
       void registry.scan([plan.backend])
     },
