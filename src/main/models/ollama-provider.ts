@@ -39,7 +39,8 @@ export function createOllamaProvider(baseUrl: string): ModelProvider {
           model: request.model,
           messages: request.messages.map((m) => ({ role: m.role, content: m.content })),
           stream: true,
-          ...(request.keepAlive ? { keep_alive: request.keepAlive } : {})
+          ...(request.keepAlive ? { keep_alive: request.keepAlive } : {}),
+          ...(request.maxTokens ? { options: { num_predict: request.maxTokens } } : {})
         })
       } catch (error) {
         throw fromOllama(error, signal, where)
@@ -71,7 +72,7 @@ function fromOllama(error: unknown, signal: AbortSignal, where: string): Provide
   if (error instanceof ProviderError) return error
   if (!signal.aborted && error instanceof Error && error.name === 'ResponseError') {
     const status = (error as Error & { status_code?: number }).status_code ?? null
-    return new ProviderError(classifyBackendMessage(error.message, status), `${where}: ${error.message}`, status)
+    return new ProviderError(classifyBackendMessage(error.message, status), `${where}: ${error.message}`, status, error.message)
   }
   if (!signal.aborted && error instanceof Error && /Did not receive done/.test(error.message)) {
     return new ProviderError('stream_interrupted', `${where}: the answer stopped before Ollama said it was done`)
@@ -83,7 +84,10 @@ function fromOllama(error: unknown, signal: AbortSignal, where: string): Provide
 function fromOllamaStream(error: unknown, signal: AbortSignal, where: string): ProviderError {
   if (error instanceof ProviderError || signal.aborted) return fromOllama(error, signal, where)
   const e = fromOllama(error, signal, where)
-  if (e.kind === 'http') return new ProviderError(classifyBackendMessage(error instanceof Error ? error.message : String(error), null), e.message)
+  if (e.kind === 'http') {
+    const text = error instanceof Error ? error.message : String(error)
+    return new ProviderError(classifyBackendMessage(text, null), e.message, null, text)
+  }
   return e.kind === 'connection' ? midStreamError(error, signal, where) : e
 }
 

@@ -19,7 +19,9 @@ export class ProviderError extends Error {
   constructor(
     readonly kind: ProviderErrorKind,
     message: string,
-    readonly status: number | null = null
+    readonly status: number | null = null,
+    /** The backend's own words ("llama runner process has terminated: signal: killed"), when it gave any. */
+    readonly detail: string | null = null
   ) {
     super(message)
     this.name = 'ProviderError'
