@@ -38,6 +38,13 @@ export interface NodeRegistry {
   scan(ids?: readonly string[]): Promise<void>
   /** Scans the nodes whose last scan is older than the TTL. */
   refreshStale(): Promise<void>
+  /**
+   * Marks a node down at once, without waiting for the next scan: a request found it refusing or
+   * resetting connections. Its next scan (after the scan TTL) may find it up again.
+   */
+  markDown(id: string, error: string): void
+  /** Scans the down nodes last scanned at least `olderThanMs` ago: while work waits, a server that came back is seen within seconds. */
+  rescanDown(olderThanMs: number): Promise<void>
   add(kind: RemoteKind, url: string, label: string): AddNodeResult
   remove(id: string): { readonly ok: true } | { readonly ok: false; readonly code: 'not_found' | 'forbidden'; readonly message: string }
   /** Called after any scan that changed a node's state, models or loaded models, and after add/remove. */
@@ -156,6 +163,20 @@ export function createNodeRegistry(deps: {
     provider,
     status: (id) => statuses.get(id) ?? UNKNOWN,
     scan,
+    markDown(id, error) {
+      const node = nodes().find((n) => n.id === id)
+      if (!node) return
+      const previous = statuses.get(id) ?? UNKNOWN
+      if (previous.state === 'down') return
+      const next: NodeStatus = { ...previous, state: 'down', latencyMs: null, loaded: previous.loaded === null ? null : [], error, scannedAt: new Date(now()).toISOString() }
+      statuses.set(id, next)
+      scannedAtMs.set(id, now())
+      notify()
+    },
+    rescanDown(olderThanMs) {
+      const due = nodes().filter((n) => statuses.get(n.id)?.state === 'down' && now() - (scannedAtMs.get(n.id) ?? -Infinity) >= olderThanMs)
+      return due.length ? scan(due.map((n) => n.id)) : Promise.resolve()
+    },
     refreshStale() {
       const ttl = config.get('models.scanTtlSec') * 1000
       const stale = nodes().filter((n) => now() - (scannedAtMs.get(n.id) ?? -Infinity) >= ttl)

@@ -123,13 +123,13 @@ describe('task store: interrupted runs, poison tasks and backend waits', () => {
     if (!lease) throw new Error('not claimed')
     const reason = 'circuit open — ollama-local: 500 on 8 of the last 8 generations since 14:02'
     const changes: Changes = []
-    expect(store.wait(lease, reason, clock.t + 5000, changes)).toBe(true)
-    expect(changes).toMatchObject([{ kind: 'waiting', status: 'pending', attempt: 0, message: reason, errorType: 'backend_unavailable' }])
-    expect(store.get(id)).toMatchObject({ status: 'pending', attemptCount: 0, lastError: reason, errorType: 'backend_unavailable' })
+    expect(store.wait(lease, reason, 'server_error', clock.t + 5000, changes)).toBe(true)
+    expect(changes).toMatchObject([{ kind: 'waiting', status: 'pending', attempt: 0, message: reason, errorType: 'server_error' }])
+    expect(store.get(id)).toMatchObject({ status: 'pending', attemptCount: 0, lastError: reason, errorType: 'server_error' })
     expect(store.candidates(10, 3)).toEqual([])
     clock.t += 5000
     expect(store.candidates(10, 3).map((r) => r.id)).toEqual([id])
     // A lease that is no longer the task's changes nothing.
-    expect(store.wait(lease, reason, null, [])).toBe(false)
+    expect(store.wait(lease, reason, 'server_error', null, [])).toBe(false)
   })
 })

@@ -87,7 +87,7 @@ describe('task store under random interleavings', () => {
               }
               case 'wait': {
                 const lease = leases[o.lease % Math.max(1, leases.length)]
-                if (lease) store.wait(lease, 'backend down', clock.t + 1000, [])
+                if (lease) store.wait(lease, 'backend down', 'server_error', clock.t + 1000, [])
                 break
               }
               case 'lapse':

@@ -132,7 +132,7 @@ export function createTaskStore(db: Db, now: () => number = Date.now) {
   const selectInterrupted = db.prepare('SELECT id FROM tasks INDEXED BY tasks_interrupted WHERE interrupted_count > 0').pluck()
   const clearInterrupted = db.prepare('UPDATE tasks SET interrupted_count = 0 WHERE id = ? AND interrupted_count > 0')
   // The backend failed, not the task: back to pending without counting the attempt.
-  const waitOne = db.prepare(`UPDATE tasks SET status = 'pending', last_error = ?, error_type = 'backend_unavailable', attempt_count = attempt_count - 1,
+  const waitOne = db.prepare(`UPDATE tasks SET status = 'pending', last_error = ?, error_type = ?, attempt_count = attempt_count - 1,
       next_retry_after = ?, lease_owner = NULL, lease_token = NULL, heartbeat_at = NULL, updated_at = ?
     WHERE id = ? AND lease_token = ? AND status = 'in_progress' RETURNING attempt_count`)
   const cancelOne = db.prepare(`UPDATE tasks SET status = 'cancelled', lease_owner = NULL, lease_token = NULL, heartbeat_at = NULL, updated_at = ?
@@ -301,11 +301,11 @@ export function createTaskStore(db: Db, now: () => number = Date.now) {
     },
 
     /** Puts a task back without counting its attempt: its backend failed every request, not the task. Shown as why it waits. */
-    wait(lease: Lease, reason: string, retryAt: number | null, changes: Changes): boolean {
+    wait(lease: Lease, reason: string, errorType: TaskErrorType, retryAt: number | null, changes: Changes): boolean {
       const at = now()
-      const row = waitOne.get(reason, retryAt, at, lease.taskId, lease.token) as { attempt_count: number } | undefined
+      const row = waitOne.get(reason, errorType, retryAt, at, lease.taskId, lease.token) as { attempt_count: number } | undefined
       if (!row) return false
-      changes.push(event(lease.taskId, 'waiting', 'pending', row.attempt_count, reason, 'backend_unavailable', at))
+      changes.push(event(lease.taskId, 'waiting', 'pending', row.attempt_count, reason, errorType, at))
       return true
     },
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { BackendFailure } from '../ports/task-processor'
+import { ProcessingError } from '../ports/task-processor'
 import { useTempDirs } from '../test-support/temp-dir'
 import { GOOD_ANSWER, scriptedProcessor } from './testing/scripted-processor'
 import { testEngine, until } from './testing/test-engine'
@@ -22,13 +22,13 @@ describe('tasks engine: a backend that fails every request', () => {
       ...base,
       // The router stops planning on an open circuit: the tasks then wait unplanned, with its reason.
       plan: (task: Parameters<typeof base.plan>[0]) => {
-        if (circuitOpen) throw new Error(REASON)
+        if (circuitOpen) throw new ProcessingError('server_error', REASON, { blame: 'backend', retryAfterMs: 30_000 })
         return base.plan(task)
       },
       process: (...args: Parameters<typeof base.process>) => {
         if (!failing) return base.process(...args)
         circuitOpen = true
-        return Promise.reject(new BackendFailure(REASON, null))
+        return Promise.reject(new ProcessingError('server_error', REASON, { blame: 'backend' }))
       }
     }
     // One attempt each: a counted failure would send the task straight to manual review.
@@ -44,9 +44,9 @@ describe('tasks engine: a backend that fails every request', () => {
     await until(() => events.some((e) => e.kind === 'waiting'), 'a task put back to wait')
     await until(() => engine.state().waiting === REASON, 'the engine to say why tasks wait')
     const waited = events.filter((e) => e.kind === 'waiting')
-    expect(waited.every((e) => e.status === 'pending' && e.attempt === 0 && e.errorType === 'backend_unavailable' && e.message === REASON)).toBe(true)
+    expect(waited.every((e) => e.status === 'pending' && e.attempt === 0 && e.errorType === 'server_error' && e.message === REASON)).toBe(true)
     const put = engine.store.get(waited[0]?.taskId ?? '')
-    expect(put).toMatchObject({ status: 'pending', attemptCount: 0, lastError: REASON, errorType: 'backend_unavailable' })
+    expect(put).toMatchObject({ status: 'pending', attemptCount: 0, lastError: REASON, errorType: 'server_error' })
 
     failing = false
     circuitOpen = false

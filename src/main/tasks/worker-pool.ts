@@ -49,7 +49,7 @@ const CLAIM_AHEAD_UNDER_MS = 20
 const CLAIM_AHEAD_PER_SLOT = 32
 const CLAIM_AHEAD_MAX = 256
 const RELEASED = 'released at shutdown; runs again on the next start'
-// A task put back because its backend failed is not claimed again for this long unless the backend says when: the circuit, once open, keeps it unplanned.
+// A task put back because its backend failed is not claimed again sooner than this, so a backend that fails at once is not asked in a tight loop.
 const BACKEND_RETRY_MS = 1_000
 // A model found ready is taken as ready for this long: it stays loaded for minutes (keep-alive), and asking before every quick task costs more than the task.
 const READY_FOR_MS = 5_000
@@ -277,8 +277,8 @@ export function createWorkerPool(options: PoolOptions) {
     if ('retryAfterMs' in outcome) {
       // Not the task's failure: no attempt is counted, and the reason is what the task and the engine show while it waits.
       waitingReason = outcome.message
-      const retryAt = now() + (outcome.retryAfterMs ?? BACKEND_RETRY_MS)
-      group.write((changes) => store.wait(lease, outcome.message, retryAt, changes), ignore, ignore)
+      const retryAt = now() + Math.max(outcome.retryAfterMs, BACKEND_RETRY_MS)
+      group.write((changes) => store.wait(lease, outcome.message, outcome.type, retryAt, changes), ignore, ignore)
       return
     }
     stats.failures++

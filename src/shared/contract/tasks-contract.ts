@@ -11,14 +11,28 @@ export const TaskPrioritySchema = z.enum(TASK_PRIORITIES)
 export type TaskPriority = z.infer<typeof TaskPrioritySchema>
 
 /**
- * `interrupted`: the process died while the task ran (no attempt counted);
- * `backend_unavailable`: its model server failed every request, not the task (no attempt counted).
+ * Why an attempt failed, as the evidence shows it: `oom_or_metal` only with out-of-memory evidence,
+ * `runner_terminated` for a model runner that died ("llama runner process has terminated"),
+ * `stream_interrupted` for an answer cut mid-stream, `echo` for an answer that repeated the prompt,
+ * `server_error` for any other 5xx, `interrupted` for a run the app's own process died under.
  */
-export const TASK_ERROR_TYPES = ['timeout', 'empty_or_short_response', 'validation_failed', 'connection_error', 'oom_or_metal', 'other', 'interrupted', 'backend_unavailable'] as const
+export const TASK_ERROR_TYPES = [
+  'timeout',
+  'empty_or_short_response',
+  'validation_failed',
+  'connection_error',
+  'oom_or_metal',
+  'runner_terminated',
+  'stream_interrupted',
+  'echo',
+  'server_error',
+  'interrupted',
+  'other'
+] as const
 export const TaskErrorTypeSchema = z.enum(TASK_ERROR_TYPES)
 export type TaskErrorType = z.infer<typeof TaskErrorTypeSchema>
 
-/** `interrupted`: a run cut off by a dead process; `waiting`: put back without an attempt because its backend failed. */
+/** `interrupted`: a run cut off by a dead process; `waiting`: put back without an attempt because its backend failed, not the task. */
 export const TASK_EVENT_KINDS = ['created', 'claimed', 'progress', 'completed', 'failed', 'deferred', 'requeued', 'cancelled', 'interrupted', 'waiting'] as const
 export const TaskEventKindSchema = z.enum(TASK_EVENT_KINDS)
 export type TaskEventKind = z.infer<typeof TaskEventKindSchema>

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { listen, sendJson, type FakeHttp } from './fake-http'
+import { listen, sendJson, writeFlushed, type FakeHttp } from './fake-http'
 import { fakeVector, lastUserMessage, pickBehaviour, sleep, tokensOf, type FakeBehaviour, type FakeModel, type FakeRule } from './fake-script'
 
 export interface FakeOllamaOptions {
@@ -85,7 +85,10 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
         res.end(JSON.stringify({ error: behaviour.message }) + '\n')
         return
       }
-      res.write(JSON.stringify(piece(tokens[i] ?? '', false)) + '\n')
+      const written = JSON.stringify(piece(tokens[i] ?? '', false)) + '\n'
+      // Before a cut, what was sent must reach the client, as it does from a real server dying mid-answer.
+      if (behaviour.kind === 'cut') await writeFlushed(res, written)
+      else res.write(written)
       options.onTokenWritten?.(prompt, i)
       if (behaviour.kind === 'reply' && behaviour.tokenDelayMs && i > 0) await sleep(behaviour.tokenDelayMs)
     }

@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http'
-import { listen, sendJson, type FakeHttp } from './fake-http'
+import { listen, sendJson, writeFlushed, type FakeHttp } from './fake-http'
 import { fakeVector, lastUserMessage, pickBehaviour, sleep, tokensOf, type FakeModel, type FakeRule } from './fake-script'
 
 export interface FakeOpenAiOptions {
@@ -62,14 +62,16 @@ export async function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<
       }
       res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' })
       if (behaviour.kind === 'reply' && behaviour.firstTokenDelayMs) await sleep(behaviour.firstTokenDelayMs)
-      res.write(chunk({ role: 'assistant', content: '' }, null))
+      await writeFlushed(res, chunk({ role: 'assistant', content: '' }, null))
       for (let i = 0; i < tokens.length; i++) {
         if (res.destroyed) return
         if (behaviour.kind === 'cut' && i === behaviour.afterTokens) return void res.socket?.destroy()
         if (behaviour.kind === 'stream_error' && i === behaviour.afterTokens) {
           return void res.end(`data: ${JSON.stringify({ error: { message: behaviour.message, type: 'server_error', code: null } })}\n\n`)
         }
-        res.write(chunk({ content: tokens[i] }, null))
+        // Before a cut, what was sent must reach the client, as it does from a real server dying mid-answer.
+        if (behaviour.kind === 'cut') await writeFlushed(res, chunk({ content: tokens[i] }, null))
+        else res.write(chunk({ content: tokens[i] }, null))
         if (behaviour.kind === 'reply' && behaviour.tokenDelayMs && i > 0) await sleep(behaviour.tokenDelayMs)
       }
       res.write(chunk({}, 'stop'))
