@@ -38,9 +38,11 @@ import { supervisorHandlers } from '../supervisor/supervisor-handlers'
 import { createTasksCapability } from '../tasks/tasks-capability'
 import { routerChatModel } from './adapters/router-chat-model'
 import { workerHealth } from './adapters/worker-health'
-import { appHandlers } from './app-handlers'
+import { appHandlers, systemHandlers } from './app-handlers'
 import { checklistFixes } from './checklist-fixes'
 import { startHousekeeping } from './housekeeping'
+import { createSystemResume, type SystemResume } from './system-resume'
+import { createSuspendDetector } from '../platform/suspend-detector'
 
 export type Lifecycle = Pick<Capability<string>, 'stop' | 'onSystemResume'>
 
@@ -66,12 +68,17 @@ export interface Infrastructure {
 
 export interface Composition {
   readonly handlers: Handlers
-  /** Stopped newest first on close; asked to check themselves after sleep. */
+  /** Stopped newest first on close. */
   readonly lifecycles: readonly Lifecycle[]
+  /** The wake-from-sleep path: supervisor check, node rescan, lease grace for running tasks. */
+  readonly resume: SystemResume
   /** Starts the background work, once the dispatcher the parts call through exists. */
   start(dispatcher: Dispatcher): void
 }
 
+const SUSPEND_CHECK_MS = 5_000
+// Sleep shorter than this needs no recovery (a server does not die of it); it also stays clear of NTP's small steps.
+const MIN_SLEEP_MS = 20_000
 const READ_ONLY: ReadonlySet<Scope> = new Set<Scope>(['read'])
 const FULL: ReadonlySet<Scope> = new Set<Scope>(['read', 'write'])
 
@@ -186,8 +193,31 @@ export function composeCapabilities(infra: Infrastructure): Composition {
   const overview = createOverviewSampler(coreRead, events)
   lifecycles.push(overview)
 
+  // Supervised servers first (they may have died asleep), then the nodes are scanned again, then the running tasks prove their leases alive and the pool looks for work.
+  const resume = createSystemResume({
+    log,
+    steps: [
+      { step: 'supervisor check', run: () => supervisor.onSystemResume() },
+      { step: 'model node rescan', run: () => models.onSystemResume?.() },
+      { step: 'task lease grace', run: () => tasks.onSystemResume?.() }
+    ]
+  })
+  if (background) {
+    // The headless host has no powerMonitor: the core notices a wake itself.
+    const detector = createSuspendDetector({
+      wall: Date.now,
+      monotonic: () => performance.now(),
+      everyMs: SUSPEND_CHECK_MS,
+      minSleepMs: MIN_SLEEP_MS,
+      onWake: (sleptMs) => void resume.run('detected', sleptMs)
+    })
+    detector.start()
+    lifecycles.push({ stop: () => detector.stop() })
+  }
+
   const handlers: Handlers = {
     ...appHandlers(infra.info),
+    ...systemHandlers(resume),
     ...configHandlers(config),
     ...secretsHandlers(secrets),
     ...tasks.handlers,
@@ -204,6 +234,7 @@ export function composeCapabilities(infra: Infrastructure): Composition {
   return {
     handlers,
     lifecycles,
+    resume,
     start(bound) {
       dispatcher = bound
       if (!background) return

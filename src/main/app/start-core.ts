@@ -17,6 +17,7 @@ import { resolveDataDir, type PlatformInfo } from '../platform/data-dir'
 import type { SecretCipher } from '../ports/secret-cipher'
 import { createDispatcher, type Dispatcher } from '../rpc/dispatcher'
 import { composeCapabilities, type Lifecycle } from './compose-capabilities'
+import type { SystemResume } from './system-resume'
 import type { StartupError } from './startup-error'
 
 export interface CoreOptions {
@@ -148,7 +149,7 @@ export function startCore(options: CoreOptions): CoreStart {
   composition.start(dispatcher)
   log.info('core started', { data_dir: dataDir.path, data_dir_source: dataDir.source.kind, profile: config.get('profile'), schema_version: schemaVersion })
 
-  return { ok: true, core: assemble({ dispatcher, events, config, log, db, info, lock, owner, sink, stoppable: composition.lifecycles }) }
+  return { ok: true, core: assemble({ dispatcher, events, config, log, db, info, lock, owner, sink, stoppable: composition.lifecycles, resume: composition.resume }) }
 }
 
 function assemble(parts: {
@@ -162,6 +163,7 @@ function assemble(parts: {
   owner: InstanceOwner
   sink: RotatingFileSink
   stoppable: readonly Lifecycle[]
+  resume: SystemResume
 }): Core {
   let closing: Promise<void> | null = null
   return {
@@ -173,14 +175,7 @@ function assemble(parts: {
     info: parts.info,
     announce: (url, token) => parts.lock.describe({ ...parts.owner, url, token }),
     async onSystemResume() {
-      parts.log.info('system resumed from sleep')
-      for (const capability of parts.stoppable) {
-        try {
-          await capability.onSystemResume?.()
-        } catch (error) {
-          parts.log.error('capability failed to recover after sleep', { error })
-        }
-      }
+      await parts.resume.run('os')
     },
     close() {
       closing ??= (async () => {

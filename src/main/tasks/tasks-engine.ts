@@ -19,6 +19,8 @@ export interface TasksEngineOptions {
   readonly publishConcurrency: (value: Concurrency) => void
   readonly processor: TaskProcessor | null
   readonly now?: () => number
+  /** The clock run deadlines are measured on (performance.now); it stands still while the machine sleeps. */
+  readonly monotonic?: () => number
   readonly random?: () => number
   /** Overrides for tests; the app uses DEFAULT_CONTROLLER and a 10 s cycle. */
   readonly controller?: Partial<Omit<ControllerOptions, 'floor' | 'ceiling'>>
@@ -77,6 +79,7 @@ export function createTasksEngine(options: TasksEngineOptions) {
     log,
     now,
     ...(options.random ? { random: options.random } : {}),
+    ...(options.monotonic ? { monotonic: options.monotonic } : {}),
     ...(options.pollMs ? { pollMs: options.pollMs } : {}),
     ...(options.observeClaim ? { observeClaim: options.observeClaim } : {})
   })
@@ -165,10 +168,11 @@ export function createTasksEngine(options: TasksEngineOptions) {
       }
       cycleTimer = setTimeout(tick, every)
     },
-    /** After sleep: prove the runs alive before anything judges their heartbeats stale, then look for work. */
-    resume(): void {
+    /** After sleep: prove the runs alive before anything judges their heartbeats stale, then look for work; resolves once the heartbeats are committed. */
+    async resume(): Promise<void> {
       pool.heartbeat()
       pool.wake()
+      await pool.commit(() => undefined)
     },
     setProcessor(next: TaskProcessor | null): void {
       processor = next
