@@ -47,6 +47,12 @@ export interface NodeRegistry {
   rescanDown(olderThanMs: number): Promise<void>
   add(kind: RemoteKind, url: string, label: string): AddNodeResult
   remove(id: string): { readonly ok: true } | { readonly ok: false; readonly code: 'not_found' | 'forbidden'; readonly message: string }
+  /**
+   * Whether the node counts when it is down: added by the user, ever seen up at its URL, its URL set
+   * explicitly, or its server supervised. A settings node at its default URL that nothing ever
+   * answered (the MLX server nobody set up) is not configured, not down.
+   */
+  configured(id: string): boolean
   /** Called after any scan that changed a node's state, models or loaded models, and after add/remove. */
   onChange(listener: () => void): () => void
   start(): void
@@ -70,6 +76,8 @@ export function createNodeRegistry(deps: {
   /** The data dir's models folder, offered as the embedded node while embedded.enabled is on. */
   embeddedModelsDir?: string
   now?: () => number
+  /** Whether a setting has a value the owner chose (settings file, environment, command line), not the default. */
+  isExplicit?: (key: 'ollama.apiUrl' | 'mlx.apiUrl') => boolean
 }): NodeRegistry {
   const { config, store } = deps
   const factory = deps.providerFactory ?? defaultProviderFactory
@@ -84,6 +92,7 @@ export function createNodeRegistry(deps: {
   let stopped = false
   // Read once and kept in step with add/remove, so routing never queries SQLite.
   let userNodes: NodeDescriptor[] = store.nodes().map((n) => ({ id: n.id, kind: n.kind, url: n.url, label: n.label, source: 'user' }))
+  const seenUp = store.seenUp()
 
   const notify = (): void => {
     for (const l of listeners) l()
@@ -132,6 +141,10 @@ export function createNodeRegistry(deps: {
     }
     if (stopped || !nodes().some((n) => n.id === node.id)) return
     const before = statuses.get(node.id) ?? UNKNOWN
+    if (next.state === 'up' && seenUp.get(node.id) !== node.url) {
+      seenUp.set(node.id, node.url)
+      store.markSeenUp(node.id, node.url)
+    }
     statuses.set(node.id, next)
     scannedAtMs.set(node.id, now())
     if (changed(before, next)) notify()
@@ -163,6 +176,13 @@ export function createNodeRegistry(deps: {
     provider,
     status: (id) => statuses.get(id) ?? UNKNOWN,
     scan,
+    configured(id) {
+      const node = nodes().find((n) => n.id === id)
+      if (!node) return false
+      if (node.source === 'user' || node.kind === 'embedded' || seenUp.get(id) === node.url) return true
+      const [urlKey, supervisorKey] = id === 'ollama-local' ? (['ollama.apiUrl', 'supervisor.ollama'] as const) : (['mlx.apiUrl', 'supervisor.mlx'] as const)
+      return (deps.isExplicit?.(urlKey) ?? false) || config.get(supervisorKey) !== 'off'
+    },
     markDown(id, error) {
       const node = nodes().find((n) => n.id === id)
       if (!node) return

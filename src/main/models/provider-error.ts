@@ -72,7 +72,10 @@ export function toProviderError(error: unknown, signal: AbortSignal, where: stri
  */
 export function midStreamError(error: unknown, signal: AbortSignal, where: string): ProviderError {
   const e = toProviderError(error, signal, where)
-  return e.kind === 'connection' ? new ProviderError('stream_interrupted', `${where}: the answer was cut off mid-stream (${e.message})`) : e
+  if (e.kind !== 'connection') return e
+  const cause = (error as { cause?: unknown } | null)?.cause
+  const detail = errorCode(error) ?? (cause instanceof Error ? cause.message : error instanceof Error ? error.message : String(error))
+  return new ProviderError('stream_interrupted', `${where}: the answer was cut off mid-stream (${detail})`)
 }
 
 function errorCode(error: unknown): string | null {

@@ -33,6 +33,8 @@ const node = (over: Partial<CallOutput<'models.list'>['nodes'][number]> = {}): C
   activeRequests: 0,
   errorRate: 0,
   oomRecently: false,
+  circuits: [],
+  generations: { succeeded: 0, failed: 0 },
   ...over
 })
 

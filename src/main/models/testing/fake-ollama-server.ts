@@ -61,6 +61,7 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
     const isLoadOnly = kind === 'chat' ? !Array.isArray(body.messages) || body.messages.length === 0 : prompt === ''
     const behaviour: FakeBehaviour = isLoadOnly ? { kind: 'reply', text: '' } : pickBehaviour(rules, model_.name, prompt)
     if (behaviour.kind === 'hang') return
+    if (behaviour.kind === 'reset') return void res.socket?.resetAndDestroy()
     if (behaviour.kind === 'error') return sendJson(res, behaviour.status, { error: behaviour.message })
     await ensureLoaded(model_.name, body.keep_alive)
     const text = behaviour.kind === 'echo' ? prompt : behaviour.kind === 'reply' ? behaviour.text : 'Partial answer that will not finish properly'
@@ -134,6 +135,7 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
       const behaviour = pickBehaviour(rules, model.name, input.join('\n'))
       if (behaviour.kind === 'error') return sendJson(res, behaviour.status, { error: behaviour.message })
       if (behaviour.kind === 'hang') return
+      if (behaviour.kind === 'reset') return void res.socket?.resetAndDestroy()
       await ensureLoaded(model.name, b.keep_alive)
       return sendJson(res, 200, { model: model.name, embeddings: input.map((t) => fakeVector(t, dimension)), total_duration: 1000, load_duration: 10, prompt_eval_count: input.length })
     }

@@ -51,6 +51,7 @@ export async function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<
       const prompt = lastUserMessage(b.messages)
       const behaviour = pickBehaviour(rules, model.name, prompt)
       if (behaviour.kind === 'hang') return
+      if (behaviour.kind === 'reset') return void res.socket?.resetAndDestroy()
       if (behaviour.kind === 'error') return error(res, behaviour.status, behaviour.message, null)
       const text = behaviour.kind === 'echo' ? prompt : behaviour.kind === 'reply' ? behaviour.text : 'Partial answer that will not finish properly'
       const tokens = tokensOf(text)
