@@ -182,7 +182,12 @@ export function composeCapabilities(infra: Infrastructure): Composition {
       filesBoundBytes: () => config.get('files.warnMb') * 1024 * 1024,
       timeouts: () => ({ llmRequestSec: config.get('llm.requestTimeoutSec'), heartbeatSec: config.get('worker.heartbeatSec'), stuckMinutes: config.get('worker.stuckMinutes') })
     },
-    capabilityChecks: capabilityChecks({ read: coreRead, stuckMinutes: () => config.get('worker.stuckMinutes'), now: () => new Date() }),
+    capabilityChecks: capabilityChecks({
+      read: coreRead,
+      stuckMinutes: () => config.get('worker.stuckMinutes'),
+      now: () => new Date(),
+      generationThreshold: () => ({ failurePercent: config.get('models.circuitFailurePercent'), minGenerations: config.get('models.circuitMinRequests') })
+    }),
     errorTypes: async () => (await readValue(coreRead, 'tasks.counters'))?.deferredByErrorType ?? {},
     fixes: checklistFixes(coreCall, config),
     intervalMinutes: () => config.get('checklist.intervalMin'),
