@@ -110,7 +110,8 @@ export const SCENARIOS: readonly Scenario[] = [
     play: async (p) => {
       await wait(p.ms(20_000))
       await p.failing(async () => {
-        p.freeze(p.ms(120_000))
+        // Never shortened: a sleep under the detector's 20 s threshold is not one the app needs to recover from.
+        p.freeze(120_000)
         return Date.now()
       })
       p.notes.push('sleep simulated: the server is SIGSTOPped and the core’s event loop blocked; the detector’s monotonic clock excludes that time, as a suspended machine’s does')
@@ -158,7 +159,8 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     }
     const play: Play = {
       servers,
-      ms: (full) => Math.round(full * options.scale),
+      // A smoke run shortens faults, but never under 10 s (or the fault's own length): shorter, a restart or a probe would not fit inside one.
+      ms: (full) => Math.round(Math.max(full * options.scale, Math.min(full, 10_000))),
       notes,
       async failing(healthy) {
         const window = { from: Date.now(), to: null as number | null }

@@ -4,8 +4,11 @@ import { ViewHeader } from '../../components/ViewHeader'
 import { useViewStore } from '../../store/use-view-store'
 import { CreateTaskForm } from './CreateTaskForm'
 import { TaskDetailPanel } from './TaskDetailPanel'
-import { ERROR_TYPE_LABEL, STATUS_LABEL } from './task-format'
+import { STATUS_LABEL } from './task-format'
 import { createTasksStore, type TasksState } from './tasks-store'
+import { createReviewRulesStore } from './review-rules-store'
+import { ReviewByErrorType } from './ReviewByErrorType'
+import { TaskWaiting } from './TaskWaiting'
 import { VirtualList } from './VirtualList'
 import './tasks.css'
 
@@ -147,6 +150,7 @@ function TaskListPanel({ s }: { s: TasksState }): ReactNode {
                   {t.domain ? ` · ${t.domain}` : ''}
                   {t.backend ? ` · ${t.backend}` : ''}
                 </span>
+                <TaskWaiting task={t} />
               </>
             )}
           />
@@ -157,6 +161,7 @@ function TaskListPanel({ s }: { s: TasksState }): ReactNode {
 }
 
 function ReviewQueue({ review, total, onOpen, onRequeue }: { review: readonly TaskSummary[]; total: number; onOpen(id: string): void; onRequeue(ids: readonly string[] | 'all'): void }): ReactNode {
+  const rules = useViewStore(createReviewRulesStore)
   return (
     <section className="card review-queue" aria-labelledby="review-title">
       <header className="review-head">
@@ -170,21 +175,7 @@ function ReviewQueue({ review, total, onOpen, onRequeue }: { review: readonly Ta
       {total === 0 ? (
         <p className="muted">Nothing waits for review. A task lands here when it fails every attempt.</p>
       ) : (
-        <ul className="review-list">
-          {review.map((t) => (
-            <li key={t.id}>
-              <div>
-                <button type="button" className="link-button" onClick={() => onOpen(t.id)}>{t.title}</button>
-                <p className="task-error">
-                  {t.errorType && <span className="error-type">{ERROR_TYPE_LABEL[t.errorType]}</span>} {t.lastError ?? 'no error recorded'}
-                </p>
-              </div>
-              <button type="button" onClick={() => onRequeue([t.id])} aria-label={`Return “${t.title}” to autoprocessing`}>
-                Return to autoprocessing
-              </button>
-            </li>
-          ))}
-        </ul>
+        <ReviewByErrorType review={review} rules={rules} onOpen={onOpen} onRequeue={onRequeue} />
       )}
     </section>
   )
