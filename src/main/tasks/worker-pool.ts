@@ -51,6 +51,7 @@ const CLAIM_AHEAD_MAX = 256
 const RELEASED = 'released at shutdown; runs again on the next start'
 // A task put back because its backend failed is not claimed again sooner than this, so a backend that fails at once is not asked in a tight loop.
 const BACKEND_RETRY_MS = 1_000
+const WAITING_POLL_MS = 250
 // A model found ready is taken as ready for this long: it stays loaded for minutes (keep-alive), and asking before every quick task costs more than the task.
 const READY_FOR_MS = 5_000
 // A write whose group failed needs nothing more: the commit logged it, and the lease lapses so the task is reclaimed.
@@ -345,7 +346,8 @@ export function createWorkerPool(options: PoolOptions) {
       sweep()
       schedule(heartbeat, () => settings.heartbeatMs)
       schedule(sweep, () => Math.min(60_000, Math.max(1_000, settings.stuckMs / 4)))
-      schedule(wake, () => options.pollMs ?? 1_000)
+      // While tasks wait for a failing backend, look four times as often: the first claim after it recovers is what the owner waits for.
+      schedule(wake, () => (waitingReason === null ? (options.pollMs ?? 1_000) : Math.min(options.pollMs ?? 1_000, WAITING_POLL_MS)))
     },
     setProcessor(next: TaskProcessor | null): void {
       processor = next

@@ -11,7 +11,7 @@ export function TaskWaiting({ task }: { task: Pick<TaskSummary, 'status' | 'last
   const text = /^waiting/i.test(task.lastError) ? task.lastError : `waiting: ${task.lastError}`
   return (
     <span className="task-waiting" data-testid="task-waiting" title={`${text} (no attempt used for this)`}>
-      {text.charAt(0).toLowerCase() + text.slice(1)}
+      {` · ${text.charAt(0).toLowerCase()}${text.slice(1)}`}
     </span>
   )
 }

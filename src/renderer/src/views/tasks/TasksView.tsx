@@ -149,8 +149,8 @@ function TaskListPanel({ s }: { s: TasksState }): ReactNode {
                   {t.assigneeExpert ?? 'unassigned'}
                   {t.domain ? ` · ${t.domain}` : ''}
                   {t.backend ? ` · ${t.backend}` : ''}
+                  <TaskWaiting task={t} />
                 </span>
-                <TaskWaiting task={t} />
               </>
             )}
           />
