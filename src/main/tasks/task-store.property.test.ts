@@ -16,6 +16,7 @@ type Op =
   | { kind: 'complete'; lease: number }
   | { kind: 'fail'; lease: number }
   | { kind: 'wait'; lease: number }
+  | { kind: 'giveBack'; task: number }
   | { kind: 'lapse'; survivor: 0 | 1 }
   | { kind: 'tick'; ms: number }
   | { kind: 'requeue' }
@@ -28,6 +29,7 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   { arbitrary: fc.record({ kind: fc.constant('complete' as const), lease: fc.nat(40) }), weight: 3 },
   { arbitrary: fc.record({ kind: fc.constant('fail' as const), lease: fc.nat(40) }), weight: 2 },
   { arbitrary: fc.record({ kind: fc.constant('wait' as const), lease: fc.nat(40) }), weight: 1 },
+  { arbitrary: fc.record({ kind: fc.constant('giveBack' as const), task: fc.nat(20) }), weight: 1 },
   { arbitrary: fc.record({ kind: fc.constant('lapse' as const), survivor: fc.constantFrom(0 as const, 1 as const) }), weight: 1 },
   { arbitrary: fc.record({ kind: fc.constant('tick' as const), ms: fc.integer({ min: 1, max: 90_000 }) }), weight: 2 },
   { arbitrary: fc.constant({ kind: 'requeue' as const }), weight: 1 },
@@ -90,6 +92,11 @@ describe('task store under random interleavings', () => {
                 if (lease) store.wait(lease, 'backend down', 'server_error', clock.t + 1000, [])
                 break
               }
+              case 'giveBack': {
+                const id = ids[o.task % Math.max(1, ids.length)]
+                if (id) store.giveBack(id, 'the backend failed, not the task', clock.t, [])
+                break
+              }
               case 'lapse':
                 store.reclaimLapsed(owners[o.survivor] as string, clock.t - STUCK_MS, MAX_ATTEMPTS, [])
                 break
@@ -134,5 +141,6 @@ describe('task store under random interleavings', () => {
       }),
       { numRuns: 150 }
     )
-  })
+    // 150 runs of up to 120 steps, each on a fresh database: seconds alone, longer on a shared machine.
+  }, 120_000)
 })

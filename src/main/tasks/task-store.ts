@@ -129,6 +129,11 @@ export function createTaskStore(db: Db, now: () => number = Date.now) {
   const interruptOne = db.prepare(`UPDATE tasks SET status = ?, last_error = ?, error_type = 'interrupted', attempt_count = attempt_count - 1,
       interrupted_count = interrupted_count + ?, next_retry_after = NULL, lease_owner = NULL, lease_token = NULL, heartbeat_at = NULL, updated_at = ?
     WHERE id = ? AND status = 'in_progress' RETURNING attempt_count, interrupted_count`)
+  // Few rows: a failed attempt waits for its retry time; read through the claimable index, which holds every failed task.
+  const selectFailedSince = db.prepare(`SELECT ${CLAIMABLE_COLUMNS} FROM tasks INDEXED BY tasks_claimable
+    WHERE status IN ('pending', 'failed') AND status = 'failed' AND error_type = ? AND updated_at >= ? LIMIT ?`)
+  const giveBackOne = db.prepare(`UPDATE tasks SET status = 'pending', attempt_count = attempt_count - 1, last_error = ?, next_retry_after = ?, updated_at = ?
+    WHERE id = ? AND status = 'failed' AND attempt_count > 0 RETURNING attempt_count, error_type`)
   const selectInterrupted = db.prepare('SELECT id FROM tasks INDEXED BY tasks_interrupted WHERE interrupted_count > 0').pluck()
   const clearInterrupted = db.prepare('UPDATE tasks SET interrupted_count = 0 WHERE id = ? AND interrupted_count > 0')
   // The backend failed, not the task: back to pending without counting the attempt.
@@ -306,6 +311,20 @@ export function createTaskStore(db: Db, now: () => number = Date.now) {
       const row = waitOne.get(reason, errorType, retryAt, at, lease.taskId, lease.token) as { attempt_count: number } | undefined
       if (!row) return false
       changes.push(event(lease.taskId, 'waiting', 'pending', row.attempt_count, reason, errorType, at))
+      return true
+    },
+
+    /** Tasks waiting to retry after a failure of this type since `since`. */
+    failedSince(errorType: TaskErrorType, since: number, limit: number): ClaimableRow[] {
+      return selectFailedSince.all(errorType, since, limit) as ClaimableRow[]
+    },
+
+    /** Gives a failed attempt back: it turned out to be the backend's failure, not the task's. */
+    giveBack(taskId: string, reason: string, retryAt: number, changes: Changes): boolean {
+      const at = now()
+      const row = giveBackOne.get(reason, retryAt, at, taskId) as { attempt_count: number; error_type: TaskErrorType | null } | undefined
+      if (!row) return false
+      changes.push(event(taskId, 'waiting', 'pending', row.attempt_count, reason, row.error_type, at))
       return true
     },
 

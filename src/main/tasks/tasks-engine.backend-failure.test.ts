@@ -56,3 +56,52 @@ describe('tasks engine: a backend that fails every request', () => {
     expect(engine.state().waiting).toBeNull()
   })
 })
+
+describe('tasks engine: failures that turn out to be the backend’s', () => {
+  const tempDir = useTempDirs()
+  const engines: TasksEngine[] = []
+  afterEach(async () => {
+    for (const e of engines.splice(0)) await e.stop()
+  })
+
+  it('gives back the attempts the first echoes took once the processor says the backend echoes everything', async () => {
+    let circuitOpen = false
+    let echoes = 0
+    const base = scriptedProcessor(() => ({ kind: 'answer', text: GOOD_ANSWER, delayMs: 5 }))
+    const ECHOING = 'Waiting: circuit open for test (echo): echo of the prompt on 2 of the last 2 generations since 14:02.'
+    const processor = {
+      ...base,
+      plan: (task: Parameters<typeof base.plan>[0]) => {
+        if (circuitOpen) throw new ProcessingError('echo', ECHOING, { blame: 'backend', retryAfterMs: 0 })
+        return base.plan(task)
+      },
+      process: (...args: Parameters<typeof base.process>) => {
+        if (circuitOpen || echoes >= 2) return base.process(...args)
+        // Before the circuit opens, an echo looks like the task's own failure: the model answered others.
+        if (++echoes === 2) circuitOpen = true
+        return Promise.reject(new ProcessingError('echo', 'the answer repeats the prompt'))
+      }
+    }
+    // A failed task waits a minute for its retry: only the give-back can bring it back sooner, and without using its attempt.
+    const { engine, events } = testEngine(tempDir(), processor, { 'worker.maxAttempts': 2, 'worker.maxConcurrency': 2, 'worker.retryDelaySec': 60 })
+    engines.push(engine)
+    engine.start()
+    const ids: string[] = []
+    for (let i = 0; i < 3; i++) {
+      const made = await engine.create({ title: `Echoed ${i}`, description: `Please work on task ${i}, with reasons.` })
+      if (!made.ok) throw new Error('not created')
+      ids.push(made.task.id)
+    }
+    const echoed = (): string[] => events.filter((e) => e.kind === 'failed' && e.errorType === 'echo').map((e) => e.taskId)
+    await until(() => echoed().length === 2 && echoed().every((id) => events.some((e) => e.taskId === id && e.kind === 'waiting')), 'both echoed attempts given back')
+    expect(echoed().map((id) => engine.store.get(id))).toMatchObject([
+      { status: 'pending', attemptCount: 0, errorType: 'echo' },
+      { status: 'pending', attemptCount: 0, errorType: 'echo' }
+    ])
+    expect(events.find((e) => e.kind === 'waiting')?.message).toBe(`attempt given back: ${ECHOING}`)
+
+    circuitOpen = false
+    await until(() => ids.every((id) => engine.store.get(id)?.status === 'completed'), 'every task completed after recovery')
+    expect(ids.map((id) => engine.store.get(id)?.attemptCount)).toEqual([1, 1, 1])
+  })
+})

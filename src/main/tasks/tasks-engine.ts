@@ -63,7 +63,8 @@ export function createTasksEngine(options: TasksEngineOptions) {
     requestTimeoutMs: config.get('llm.requestTimeoutSec') * 1000,
     minAnswerChars: config.get('worker.minAnswerChars'),
     minValidatorScore: config.get('worker.minValidatorScore'),
-    heavyPerBackend: config.get('worker.heavyPerBackend')
+    heavyPerBackend: config.get('worker.heavyPerBackend'),
+    backendWindowMs: config.get('models.circuitWindowSec') * 1000
   })
   const listeners = new Set<(events: readonly TaskEvent[]) => void>()
   const publish = (events: readonly TaskEvent[]): void => {

@@ -1,7 +1,7 @@
-import { ProcessingError, type ProcessingPlan, type TaskProcessor } from '../ports/task-processor'
+import { isBackendFailure, ProcessingError, type ProcessingPlan, type TaskProcessor } from '../ports/task-processor'
 import type { WalSync } from '../db/wal-sync'
 import type { Logger } from '../log/logger'
-import type { TaskEvent } from '../../shared/contract/tasks-contract'
+import type { TaskErrorType, TaskEvent } from '../../shared/contract/tasks-contract'
 import { checkAnswer } from './answer-check'
 import { createGroupCommit } from './group-commit'
 import { retryDelayMs } from './retry-policy'
@@ -23,6 +23,8 @@ export interface PoolSettings {
   readonly minAnswerChars: number
   readonly minValidatorScore: number
   readonly heavyPerBackend: number
+  /** How far back a failure can be taken for the backend's once the processor says the backend fails every request (its circuit window). */
+  readonly backendWindowMs: number
 }
 
 export interface PoolOptions {
@@ -52,6 +54,8 @@ const RELEASED = 'released at shutdown; runs again on the next start'
 // A task put back because its backend failed is not claimed again sooner than this, so a backend that fails at once is not asked in a tight loop.
 const BACKEND_RETRY_MS = 1_000
 const WAITING_POLL_MS = 250
+const GIVE_BACK_EVERY_MS = 5_000
+const GIVE_BACK_MAX = 64
 // A model found ready is taken as ready for this long: it stays loaded for minutes (keep-alive), and asking before every quick task costs more than the task.
 const READY_FOR_MS = 5_000
 // A write whose group failed needs nothing more: the commit logged it, and the lease lapses so the task is reclaimed.
@@ -85,6 +89,7 @@ export function createWorkerPool(options: PoolOptions) {
   /** Paused by a person (tray, Tasks view): running tasks finish, nothing new is claimed. */
   let paused = false
   let lastUnplannedLog = 0
+  const lastGiveBack = new Map<string, number>()
   /** Why pending tasks are not being claimed right now, for the Tasks view; null while they are. */
   let waitingReason: string | null = null
   let state: 'idle' | 'running' | 'stopping' | 'stopped' = 'idle'
@@ -132,15 +137,16 @@ export function createWorkerPool(options: PoolOptions) {
     if (free === 0 || !processor) return []
     const rows = store.candidates(free + Math.min(free, 16), settings.maxAttempts)
     const candidates: Candidate<ClaimableRow>[] = []
-    let unplanned: { taskId: string; reason: string } | null = null
+    let unplanned: { taskId: string; reason: string; error: unknown } | null = null
     for (const row of rows) {
       try {
         candidates.push({ item: row, rank: row.priority_rank, plan: processor.plan(forProcessing(row)) })
       } catch (error) {
-        unplanned ??= { taskId: row.id, reason: (error as Error).message }
+        unplanned ??= { taskId: row.id, reason: (error as Error).message, error }
       }
     }
     waitingReason = candidates.length === 0 && unplanned ? unplanned.reason : null
+    if (unplanned && isBackendFailure(unplanned.error)) giveBackLookalikes(unplanned.error.type, unplanned.error.retryAfterMs, changes)
     // Tasks that cannot be planned wait as pending; said once a minute, not once per poll.
     if (unplanned && Date.now() - lastUnplannedLog > 60_000) {
       lastUnplannedLog = Date.now()
@@ -160,6 +166,27 @@ export function createWorkerPool(options: PoolOptions) {
       const pick = byId.get(lease.taskId) as Candidate<ClaimableRow>
       return { lease, row: pick.item, plan: pick.plan }
     })
+  }
+
+  /**
+   * The attempts the same failure took before the processor knew its backend
+   * fails every request (the first echoes or 500s, before a circuit opens):
+   * a task that failed so within the backend's window and still cannot be
+   * planned for that reason gets its attempt back. At most once per error
+   * type every few seconds: it reads the failed tasks of that type.
+   */
+  function giveBackLookalikes(type: TaskErrorType, retryAfterMs: number, changes: Changes): void {
+    const at = now()
+    if ((lastGiveBack.get(type) ?? -Infinity) > at - GIVE_BACK_EVERY_MS || !processor) return
+    lastGiveBack.set(type, at)
+    const retryAt = at + Math.max(retryAfterMs, BACKEND_RETRY_MS)
+    for (const row of store.failedSince(type, at - settings.backendWindowMs, GIVE_BACK_MAX)) {
+      try {
+        processor.plan(forProcessing(row))
+      } catch (error) {
+        if (isBackendFailure(error) && error.type === type) store.giveBack(row.id, `attempt given back: ${error.message}`, retryAt, changes)
+      }
+    }
   }
 
   function wake(): void {
@@ -279,7 +306,14 @@ export function createWorkerPool(options: PoolOptions) {
       // Not the task's failure: no attempt is counted, and the reason is what the task and the engine show while it waits.
       waitingReason = outcome.message
       const retryAt = now() + Math.max(outcome.retryAfterMs, BACKEND_RETRY_MS)
-      group.write((changes) => store.wait(lease, outcome.message, outcome.type, retryAt, changes), ignore, ignore)
+      group.write(
+        (changes) => {
+          store.wait(lease, outcome.message, outcome.type, retryAt, changes)
+          giveBackLookalikes(outcome.type, outcome.retryAfterMs, changes)
+        },
+        ignore,
+        ignore
+      )
       return
     }
     stats.failures++
