@@ -37,7 +37,7 @@ export const CALL_LIMITS: Readonly<Partial<Record<CallName, CallLimit>>> = {
   'knowledge.addText': {
     maxBytes: FRAME_LIMIT_BYTES,
     thing: 'a text',
-    instead: 'Save it as a file and import that instead (Knowledge → Import a folder takes a single file too); imported files have no size limit.'
+    instead: 'Save it as a file and import that instead: Knowledge → Import a folder takes a single file too, up to the knowledge.maxFileMb setting (20 MB unless changed, at most 512 MB).'
   }
 }
 

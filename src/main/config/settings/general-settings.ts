@@ -70,7 +70,7 @@ export const GENERAL_SETTINGS = {
   }),
   'host.rateLimit.workPerMinute': integer(1, 600, 'calls/min', 12, {
     category: 'Headless host',
-    description: 'Calls per minute that start work (run the checklist, scan for models) the full-access token may make, three at once; the read-only token gets a quarter of it, one at a time.',
+    description: 'Calls per minute that start work (run the checklist, scan for models) the full-access token may make, a quarter of them at once (at least 3); the read-only token gets a quarter of that rate, one at a time by default.',
     env: ['KOS_RATE_LIMIT_WORK'],
     applies: 'restart',
     inProfiles: false

@@ -35,8 +35,8 @@ export function createCallGate(settings: GateSettings, load: Pick<LoadMonitor, '
     work: createTokenBucket(work, now)
   })
   const perPrincipal: Record<Principal, { calls: TokenBucket; work: TokenBucket }> = {
-    full: buckets({ perSecond: settings.fullPerSecond, burst: settings.fullPerSecond * 4 }, { perSecond: settings.workPerMinute / 60, burst: 3 }),
-    readOnly: buckets({ perSecond: settings.readOnlyPerSecond, burst: settings.readOnlyPerSecond * 4 }, { perSecond: settings.workPerMinute / 240, burst: 1 })
+    full: buckets({ perSecond: settings.fullPerSecond, burst: settings.fullPerSecond * 4 }, { perSecond: settings.workPerMinute / 60, burst: Math.max(3, settings.workPerMinute / 4) }),
+    readOnly: buckets({ perSecond: settings.readOnlyPerSecond, burst: settings.readOnlyPerSecond * 4 }, { perSecond: settings.workPerMinute / 240, burst: Math.max(1, settings.workPerMinute / 16) })
   }
   let pending = 0
 

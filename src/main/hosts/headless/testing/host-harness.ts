@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { request, type Agent } from 'node:http'
 import { join } from 'node:path'
@@ -8,6 +7,8 @@ import type { Core } from '../../../app/start-core'
 import { startTestCore } from '../../../test-support/running-core'
 import { useTempDirs } from '../../../test-support/temp-dir'
 import { startHeadlessHost, type HeadlessHost, type HeadlessHostOptions } from '../headless-host'
+
+export { rawFrame } from './ws-raw-frame'
 
 export interface Reply {
   status: number
@@ -101,19 +102,6 @@ export function nextMessage(ws: WebSocket, wanted: (frame: Record<string, unknow
 /** Resolves with the close code the server sent. */
 export function closeCode(ws: WebSocket): Promise<number> {
   return new Promise((resolve) => ws.once('close', (code) => resolve(code)))
-}
-
-/**
- * A client frame written straight to the socket, bypassing the client's own
- * checks, so a test can send what a browser never would: invalid UTF-8, a
- * reserved opcode. Client frames must be masked.
- */
-export function rawFrame(opcode: number, payload: Buffer): Buffer {
-  const mask = randomBytes(4)
-  const length = payload.length
-  const header = length < 126 ? Buffer.from([0x80 | opcode, 0x80 | length]) : Buffer.from([0x80 | opcode, 0x80 | 126, length >> 8, length & 0xff])
-  const masked = Buffer.from(payload.map((byte, i) => byte ^ mask[i % 4]!))
-  return Buffer.concat([header, mask, masked])
 }
 
 export function writeRaw(ws: WebSocket, frame: Buffer): void {
