@@ -41,6 +41,7 @@ import { workerHealth } from './adapters/worker-health'
 import { appHandlers } from './app-handlers'
 import { checklistFixes } from './checklist-fixes'
 import { startHousekeeping } from './housekeeping'
+import { withStorageFailures } from './storage-failures'
 
 export type Lifecycle = Pick<Capability<string>, 'stop' | 'onSystemResume'>
 
@@ -186,7 +187,7 @@ export function composeCapabilities(infra: Infrastructure): Composition {
   const overview = createOverviewSampler(coreRead, events)
   lifecycles.push(overview)
 
-  const handlers: Handlers = {
+  const handlers: Handlers = withStorageFailures({
     ...appHandlers(infra.info),
     ...configHandlers(config),
     ...secretsHandlers(secrets),
@@ -199,7 +200,7 @@ export function composeCapabilities(infra: Infrastructure): Composition {
     ...chat.handlers,
     ...checklist.handlers,
     ...overview.handlers
-  }
+  }, infra.dataDir.path)
 
   return {
     handlers,
