@@ -9,16 +9,20 @@ type AnyHandler = (input: unknown, ctx: CallContext) => unknown
  * I/O errors) turned into a typed `unavailable` that names the folder and
  * the free space, instead of an `internal` error. The store that failed has
  * already rolled its transaction back; the caller may simply try again once
- * there is room.
+ * there is room. `onRefused` is told of each one.
  */
-export function withStorageFailures(handlers: Handlers, dataDir: string): Handlers {
+export function withStorageFailures(handlers: Handlers, dataDir: string, onRefused: () => void = () => undefined): Handlers {
   const wrapped: Record<string, AnyHandler> = {}
   for (const [name, handler] of Object.entries(handlers) as [string, AnyHandler][]) {
     wrapped[name] = async (input, ctx) => {
       try {
         return await handler(input, ctx)
       } catch (error) {
-        throw (await asStorageRefusal(error, dataDir)) ?? error
+        const refusal = await asStorageRefusal(error, dataDir)
+        if (!refusal) throw error
+        // The disk monitor measures again at once rather than at its next sample.
+        onRefused()
+        throw refusal
       }
     }
   }
