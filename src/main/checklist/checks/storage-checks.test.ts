@@ -19,10 +19,10 @@ const run = (c: CheckDefinition) => c.run(new AbortController().signal)
 
 describe('storage checks', () => {
   it('warns before the worker pauses, and fails once it has', async () => {
-    expect(await run(check('app.disk-space', {}))).toMatchObject({ status: 'pass', evidence: '4.9 GiB free; warn under 1.0 GiB, new tasks pause under 256.0 MiB' })
-    expect(await run(check('app.disk-space', { freeBytes: async () => 600 * MB }))).toMatchObject({ status: 'warn' })
-    expect(await run(check('app.disk-space', { freeBytes: async () => 100 * MB }))).toMatchObject({ status: 'fail', evidence: expect.stringContaining('the worker is paused') })
-    expect(await run(check('app.disk-space', { freeBytes: async () => null }))).toMatchObject({ status: 'fail', evidence: 'the free space of /data cannot be measured' })
+    expect(await run(check('app.disk-free', {}))).toMatchObject({ status: 'pass', evidence: '4.9 GiB free; warn under 1.0 GiB, new tasks pause under 256.0 MiB' })
+    expect(await run(check('app.disk-free', { freeBytes: async () => 600 * MB }))).toMatchObject({ status: 'warn' })
+    expect(await run(check('app.disk-free', { freeBytes: async () => 100 * MB }))).toMatchObject({ status: 'fail', evidence: expect.stringContaining('the worker is paused') })
+    expect(await run(check('app.disk-free', { freeBytes: async () => null }))).toMatchObject({ status: 'fail', evidence: 'the free space of /data cannot be measured' })
   })
 
   it('fails a damaged full-text index with its reason and offers the rebuild as a fix', async () => {

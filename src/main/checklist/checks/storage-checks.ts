@@ -15,7 +15,7 @@ export interface StorageCheckDeps {
 export function storageChecks(deps: StorageCheckDeps): CheckDefinition[] {
   return [
     {
-      id: 'app.disk-space',
+      id: 'app.disk-free',
       title: 'Free space on the data dir\'s disk',
       area: 'app',
       severity: 'hard',

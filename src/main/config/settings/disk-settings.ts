@@ -8,7 +8,7 @@ export const DISK_SETTINGS = {
     env: ['KOS_DISK_PAUSE_BELOW_MB'],
     applies: 'live'
   }),
-  'disk.warnBelowMb': integer(0, 1_000_000, 'MiB', 1024, {
+  'disk.warnBelowMb': integer(0, 1_000_000, 'MiB', 2048, {
     category: 'Disk',
     description: 'Below this much free space the checklist and the health view warn, ahead of the pause (keep it above disk.pauseBelowMb).',
     env: ['KOS_DISK_WARN_BELOW_MB'],
