@@ -6,7 +6,8 @@ const FIX_LABEL: Readonly<Record<NonNullable<PlaybookRuleView['fix']>, string>> 
   'lower-concurrency': 'lower concurrency',
   'return-deferred': 'return the tasks',
   're-embed': 're-embed the knowledge base',
-  'raise-timeout': 'raise the timeout'
+  'raise-timeout': 'raise the timeout',
+  'rebuild-search-index': 'rebuild the search index'
 }
 
 /**
