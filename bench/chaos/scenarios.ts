@@ -47,6 +47,8 @@ interface Scenario {
   readonly name: string
   readonly nodes: readonly ServerKind[]
   readonly supervised?: boolean
+  /** The fault lasts the whole run: the scenario ends when the queue has settled, not when its script does. */
+  readonly endless?: boolean
   play(p: Play): Promise<void>
 }
 
@@ -88,6 +90,7 @@ export const SCENARIOS: readonly Scenario[] = [
   {
     name: 'stream cut on 30% of generations',
     nodes: ['ollama'],
+    endless: true,
     play: async (p) => {
       const server = p.servers.ollama as FaultServer
       await server.setFault('cut30')
@@ -176,19 +179,21 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     }
     const settled = (): boolean => (core?.db.prepare("SELECT COUNT(*) AS n FROM tasks WHERE status = 'completed' OR status = 'deferred_to_human'").get() as { n: number }).n >= ids.length
     let playing = true
-    const played = scenario.play(play).finally(() => (playing = false))
-    const deadline = (): number => Date.now() + options.settleMs
+    // A fault script that fails (a server that never came back) ends the scenario with a note, not the bench.
+    const played = scenario.play(play).then(
+      () => undefined,
+      (error: unknown) => void notes.push(`the fault script failed: ${error instanceof Error ? error.message : String(error)}`)
+    )
+    void played.finally(() => (playing = false))
     let settleBy = Infinity
-    while (!(settled() && !playing)) {
-      if (!playing && settleBy === Infinity) settleBy = deadline()
-      // A scenario whose fault lasts the whole run ends when the queue has settled.
-      if (settled() && playing) break
+    for (;;) {
+      if (settled() && (!playing || scenario.endless)) break
+      if (!playing && settleBy === Infinity) settleBy = Date.now() + options.settleMs
       if (Date.now() > settleBy) break
       await wait(200)
     }
     const ended = Date.now()
     for (const w of windows) w.to ??= ended
-    void played
     if (scenario.name === 'sleep 2 min') notes.push(core.resumes.length > 0 ? `the core’s detector saw the wake and ran the resume path (slept ${core.resumes[0]?.sleptSec ?? '?'} s)` : 'the detector did NOT see the wake')
     return measure(core, scenario.name, ids.length, windows as { from: number; to: number }[], options, started, notes)
   } finally {
