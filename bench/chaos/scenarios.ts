@@ -210,7 +210,13 @@ function measure(core: ChaosCore, name: string, tasks: number, windows: readonly
   let burned = 0
   let recovery: number | null = null
   for (const w of windows) {
-    burned += count("SELECT COUNT(*) AS n FROM task_events WHERE kind = 'failed' AND at >= ? AND at <= ?", w.from, w.to)
+    // An attempt counted while the backend failed, and not given back once the engine knew it was the backend's.
+    burned += count(
+      `SELECT COUNT(*) AS n FROM task_events f WHERE f.kind = 'failed' AND f.at >= ? AND f.at <= ?
+        AND NOT EXISTS (SELECT 1 FROM task_events g WHERE g.task_id = f.task_id AND g.kind = 'waiting' AND g.message LIKE 'attempt given back:%' AND g.seq > f.seq)`,
+      w.from,
+      w.to
+    )
     const first = core.db.prepare("SELECT MIN(at) AS at FROM task_events WHERE kind = 'completed' AND at >= ?").get(w.to) as { at: number | null }
     if (first.at !== null && name !== 'stream cut on 30% of generations') recovery = Math.max(recovery ?? 0, (first.at - w.to) / 1000)
   }
