@@ -11,6 +11,8 @@ export interface SmallFs {
   free(): void
   /** Makes the mount read-only (EROFS), or writable again. */
   setReadOnly(readOnly: boolean): void
+  /** Grows (or shrinks) the file system, as freeing space on a real disk would. */
+  resize(sizeMb: number): void
   /** Unmounts it (lazily, should a process still hold a file there) and removes the folder. */
   unmount(): void
 }
@@ -74,6 +76,9 @@ function smallFs(dir: string): SmallFs {
     },
     setReadOnly(readOnly) {
       execFileSync('mount', ['-o', `remount,${readOnly ? 'ro' : 'rw'}`, dir])
+    },
+    resize(sizeMb) {
+      execFileSync('mount', ['-o', `remount,size=${sizeMb}m`, dir])
     },
     unmount() {
       try {
