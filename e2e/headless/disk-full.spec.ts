@@ -124,7 +124,7 @@ test.describe('a full disk under the running headless host', () => {
       const reason = engine.body.ok ? engine.body.value['waiting'] : null
       return typeof reason === 'string' && reason.includes('nearly full') ? reason : null
     }, 'the engine to say it waits for disk space')
-    expect(waiting).toMatch(/^the disk holding .+ is nearly full \(\d+(\.\d)? MB free, under disk.pauseBelowMb = 4\.0 MB\)/)
+    expect(waiting).toMatch(/^The disk holding .+ is nearly full \(\d+(\.\d)? MB free, under disk.pauseBelowMb = 4\.0 MB\)/)
     const health = await call('health.get', {})
     expect(health.body.ok && (health.body.value['reasons'] as string[]).some((r) => r.startsWith('disk: '))).toBe(true)
 

@@ -2,6 +2,7 @@ import type { ChecklistRun } from '../../shared/contract/checklist-contract'
 import { RpcFailure, rpcError } from '../../shared/contract/rpc-error'
 import type { EventBus } from '../events/event-bus'
 import type { Logger } from '../log/logger'
+import { storageFailureOf } from '../platform/storage-failure'
 import type { CheckDefinition, FixId } from './check-definition'
 import { runChecks, verdictOf } from './check-runner'
 import type { ChecklistStore, StoredRun } from './checklist-store'
@@ -51,7 +52,16 @@ export function createChecklistService(deps: ChecklistDeps): ChecklistService {
     const startedAt = deps.now().toISOString()
     const results = await runChecks(deps.checks, { timeoutMs: deps.checkTimeoutMs, now: deps.now })
     const playbook = matchPlaybook({ checks: results, logLines: await tailLines(deps.logFile), errorTypes: await deps.errorTypes().catch(() => ({})) }, available)
-    const stored = deps.store.save({ trigger, startedAt, finishedAt: deps.now().toISOString(), verdict: verdictOf(results), results, playbook })
+    const finished = { trigger, startedAt, finishedAt: deps.now().toISOString(), verdict: verdictOf(results), results, playbook }
+    let stored: StoredRun
+    try {
+      stored = deps.store.save(finished)
+    } catch (error) {
+      if (!storageFailureOf(error)) throw error
+      // On a full disk the run is still shown (its free-space check says why), only not kept: id 0.
+      deps.log.warn('checklist run not stored: the disk refused the write', { error })
+      stored = { id: 0, ...finished }
+    }
     const run = withFixes(stored)
     const notPassing = results.filter((r) => r.status !== 'pass').map((r) => `${r.id}=${r.status}`)
     deps.log.info('checklist run', { run: run.id, trigger, verdict: run.verdict, not_passing: notPassing, playbook: playbook.map((m) => m.ruleId) })
