@@ -72,6 +72,7 @@ describe('checklist service', () => {
     const run = await service.run('manual')
     expect(run).toMatchObject({ id: 0, verdict: 'unhealthy', results: [{ id: 'app.disk-free', status: 'fail' }] })
     expect(pushed).toEqual(['checklist.completed'])
+    expect(service.latest()).toMatchObject({ id: 0, verdict: 'unhealthy' })
   })
 
   it('shares one run between requests that arrive while it runs', async () => {

@@ -45,6 +45,8 @@ export function createChecklistService(deps: ChecklistDeps): ChecklistService {
   const available = new Set(Object.keys(deps.fixes) as FixId[])
   const withFixes = (run: StoredRun): ChecklistRun => ({ ...run, availableFixes: [...available].sort() })
   let inFlight: Promise<ChecklistRun> | null = null
+  /** The newest run when the disk refused to store it: still the latest, until a run is stored again. */
+  let unstored: StoredRun | null = null
   let timer: NodeJS.Timeout | null = null
   let stopped = false
 
@@ -56,11 +58,12 @@ export function createChecklistService(deps: ChecklistDeps): ChecklistService {
     let stored: StoredRun
     try {
       stored = deps.store.save(finished)
+      unstored = null
     } catch (error) {
       if (!storageFailureOf(error)) throw error
       // On a full disk the run is still shown (its free-space check says why), only not kept: id 0.
       deps.log.warn('checklist run not stored: the disk refused the write', { error })
-      stored = { id: 0, ...finished }
+      stored = unstored = { id: 0, ...finished }
     }
     const run = withFixes(stored)
     const notPassing = results.filter((r) => r.status !== 'pass').map((r) => `${r.id}=${r.status}`)
@@ -91,7 +94,7 @@ export function createChecklistService(deps: ChecklistDeps): ChecklistService {
   return {
     run,
     latest: () => {
-      const stored = deps.store.latest()
+      const stored = unstored ?? deps.store.latest()
       return stored ? withFixes(stored) : null
     },
     history: (limit) => deps.store.recent(limit),
