@@ -1,9 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { createInterface } from 'node:readline'
 import { expect, test } from '@playwright/test'
 import { mountSmallFs, smallFsUnavailable, type SmallFs } from '../../src/main/test-support/small-fs'
+import { startJson } from '../support/start-json'
 
 const ROOT = join(__dirname, '..', '..')
 const ANSWER = 'The complete answer, written out at length with every reason given, so that it passes the worker checks.'
@@ -11,18 +11,6 @@ const ANSWER = 'The complete answer, written out at length with every reason giv
 interface Reply {
   readonly status: number
   readonly body: { ok: true; value: Record<string, unknown> } | { ok: false; error: { code: string; message: string } }
-}
-
-/** Starts a process and resolves with the JSON of its first stdout line. */
-async function startJson<T>(args: string[], env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; info: T; stderr: () => string }> {
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env })
-  let stderr = ''
-  child.stderr?.on('data', (c: Buffer) => (stderr += c.toString()))
-  const line = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout! }).once('line', resolve)
-    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}: ${stderr}`)))
-  })
-  return { child, info: JSON.parse(line) as T, stderr: () => stderr }
 }
 
 async function stop(child: ChildProcess): Promise<number | null> {
