@@ -5,7 +5,7 @@ import type { MenuItemSpec } from './tray-menu'
 const flatten = (items: readonly MenuItemSpec[]): MenuItemSpec[] => items.flatMap((i) => [i, ...flatten(i.submenu ?? [])])
 
 function build(platform: NodeJS.Platform, dev = false) {
-  const actions = { navigate: vi.fn(), openDataFolder: vi.fn(), openLogFolder: vi.fn() }
+  const actions = { navigate: vi.fn(), openDataFolder: vi.fn(), openLogFolder: vi.fn(), update: vi.fn() }
   return { menu: appMenu({ productName: 'Knowledge OS Control Center', platform, dev, actions }), actions }
 }
 
