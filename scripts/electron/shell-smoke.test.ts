@@ -1,0 +1,89 @@
+import { execFileSync, spawnSync } from 'node:child_process'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import Database from 'better-sqlite3'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { QUIT_DEADLINE_MS } from '../../src/main/shell/quit-deadline'
+
+const root = join(__dirname, '..', '..')
+const dataDir = mkdtempSync(join(tmpdir(), 'kos-shell-'))
+
+interface Report {
+  failed?: string
+  webPreferences: Record<string, unknown>
+  permission: string
+  counters: { result: { ok: boolean; value?: { byStatus: Record<string, number> } } }
+  foreign: { result: { ok: boolean; error?: { code: string } } }
+  invalid: { result: { ok: boolean; error?: { code: string } } }
+  firstTrayImage: string
+  firstTooltip: string
+  trayImages: string[]
+  statusAfterCheck: { level: string }
+  returnItem: string
+  countersAfterReturn: { result: { ok: boolean; value?: { byStatus: Record<string, number> } } }
+  appMenuLabels: string[]
+  quit: { prevented: boolean; how: 'quit' | 'exit'; ms: number }
+  errorBoxes: unknown[]
+}
+let report: Report
+
+/** A task that ran out of automatic attempts, as the queue leaves it. */
+function seedManualReviewTask(): void {
+  execFileSync(process.execPath, [join(root, 'bin', 'kos.js'), 'tasks', 'add', 'Import the sales data', 'Import the export and summarise the anomalies.', '--data-dir', dataDir, '--json'])
+  const db = new Database(join(dataDir, 'kos.db'))
+  try {
+    db.prepare("UPDATE tasks SET status = 'deferred_to_human', attempt_count = 3, last_error = 'llama runner process has terminated', error_type = 'connection_error'").run()
+  } finally {
+    db.close()
+  }
+}
+
+beforeAll(() => {
+  if (!existsSync(join(root, 'out', 'main', 'index.js'))) throw new Error('out/main/index.js is missing: run `npm run build` first (npm test does)')
+  seedManualReviewTask()
+  const run = spawnSync(process.execPath, [join(__dirname, 'testing', 'shell-smoke-driver.cjs'), '--data-dir', dataDir], { encoding: 'utf8', timeout: 90_000 })
+  const line = run.stdout.trim().split('\n').at(-1) ?? ''
+  if (!line.startsWith('{')) throw new Error(`the shell driver printed no report (exit ${run.status}): ${run.stderr.slice(-2000)}`)
+  report = JSON.parse(line) as Report
+  if (report.failed) throw new Error(`the shell driver failed: ${report.failed}\n${run.stderr.slice(-2000)}`)
+}, 120_000)
+
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }))
+
+describe('the built shell under a stub Electron', () => {
+  it('opens its window isolated, sandboxed and without Node', () => {
+    expect(report.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, webviewTag: false })
+    expect(report.webPreferences.preload).toBe(join(root, 'out', 'preload', 'index.js'))
+    expect(report.permission).toBe('denied')
+  })
+
+  it('answers a contract round trip over IPC from its own window, and refuses a foreign frame and bad input', () => {
+    expect(report.counters.result).toMatchObject({ ok: true, value: { byStatus: { deferred_to_human: 1 } } })
+    expect(report.foreign.result).toMatchObject({ ok: false, error: { code: 'forbidden' } })
+    expect(report.invalid.result).toMatchObject({ ok: false, error: { code: 'invalid_input' } })
+  })
+
+  it('starts the tray as Starting… (unknown), then shows the first real health reading', () => {
+    expect(report.firstTrayImage).toMatch(/unknown\.png$/)
+    expect(report.firstTooltip).toBe('Knowledge OS — Starting…\n• Starting: checking model servers, the worker and the database')
+    expect(report.statusAfterCheck.level).toMatch(/^(ok|degraded|down)$/)
+    expect(report.trayImages.at(-1)).toMatch(new RegExp(`${report.statusAfterCheck.level}\\.png$`))
+  })
+
+  it('returns the seeded manual-review task to the queue from the tray’s Return to autoprocessing', () => {
+    expect(report.returnItem).toBe('Return to autoprocessing (1)')
+    expect(report.countersAfterReturn.result).toMatchObject({ ok: true, value: { byStatus: { deferred_to_human: 0, pending: 1 } } })
+    expect(report.appMenuLabels).toEqual(expect.arrayContaining(['File', 'Edit', 'View', 'Go']))
+    expect(report.errorBoxes).toEqual([])
+  })
+
+  it('stops the core within the quit deadline, then quits, releasing the data dir', () => {
+    expect(report.quit.prevented).toBe(true)
+    expect(report.quit.how).toBe('quit')
+    expect(report.quit.ms).toBeLessThan(QUIT_DEADLINE_MS)
+    // The instance lock is free: another process opens the same data dir.
+    const list = execFileSync(process.execPath, [join(root, 'bin', 'kos.js'), 'tasks', 'list', '--data-dir', dataDir, '--json'], { encoding: 'utf8' })
+    expect(list).toContain('Import the sales data')
+  })
+})
