@@ -12,6 +12,7 @@ const dataDir = mkdtempSync(join(tmpdir(), 'kos-shell-'))
 interface Report {
   failed?: string
   webPreferences: Record<string, unknown>
+  userData: string
   permission: string
   counters: { result: { ok: boolean; value?: { byStatus: Record<string, number> } } }
   foreign: { result: { ok: boolean; error?: { code: string } } }
@@ -56,6 +57,10 @@ describe('the built shell under a stub Electron', () => {
     expect(report.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, webviewTag: false })
     expect(report.webPreferences.preload).toBe(join(root, 'out', 'preload', 'index.js'))
     expect(report.permission).toBe('denied')
+  })
+
+  it('keeps the Electron profile of an app started on another data dir inside that dir, apart from the usual app', () => {
+    expect(report.userData).toBe(join(dataDir, 'electron-profile'))
   })
 
   it('answers a contract round trip over IPC from its own window, and refuses a foreign frame and bad input', () => {

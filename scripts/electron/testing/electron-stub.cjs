@@ -13,7 +13,9 @@ Object.assign(app, {
   requestSingleInstanceLock: () => true,
   getVersion: () => '0.0.0-stub',
   getName: () => 'Knowledge OS Control Center',
-  getPath: (name) => `/nonexistent/${name}`,
+  paths: {},
+  getPath: (name) => app.paths[name] ?? `/nonexistent/${name}`,
+  setPath: (name, path) => (app.paths[name] = path),
   setLoginItemSettings: () => undefined,
   dock: { setBadge: () => undefined },
   quit: () => {

@@ -33,6 +33,7 @@ async function main() {
 
   const win = await until('the window', () => stub.calls.windows[0])
   report.webPreferences = win.options.webPreferences
+  report.userData = app.getPath('userData')
   report.permission = await until('the permission handlers', () => stub.calls.permissionHandlers.check && stub.calls.permissionHandlers.check({}, 'media', 'file://') === false && 'denied')
 
   const call = await until('the IPC host', () => stub.handlers.get('kos:call'))

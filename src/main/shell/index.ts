@@ -8,7 +8,7 @@ import { IPC_CHANNELS } from '../../shared/contract/wire'
 import { startCore, type Core } from '../app/start-core'
 import { parseArgs } from '../config/cli-args'
 import { readValue } from '../rpc/read-call'
-import { currentPlatform } from '../platform/data-dir'
+import { currentPlatform, resolveDataDir } from '../platform/data-dir'
 import { appMenu } from './app-menu'
 import { watchCoreStatus } from './core-status'
 import { bindIpcHost, rendererUrlMatcher } from './ipc-host'
@@ -255,7 +255,21 @@ function run(core: Core): void {
   showWindow()
 }
 
+/**
+ * One data dir is one instance. Electron keeps its profile (and its
+ * single-instance lock) in userData, which is the default data dir on the Mac;
+ * an app started on another data dir (`--data-dir`, KOS_DATA_DIR: a test, a
+ * second corporation) gets its own profile inside it, so it neither shares
+ * the usual app's cookies and storage nor quits because that app is open.
+ */
+function useProfileOfDataDir(): void {
+  const parsed = parseArgs(process.argv.slice(app.isPackaged ? 1 : 2), false)
+  const dataDir = resolveDataDir(parsed.ok ? parsed.args.dataDir : undefined, currentPlatform())
+  if (dataDir.source.kind !== 'default') app.setPath('userData', join(dataDir.path, 'electron-profile'))
+}
+
 function start(): void {
+  useProfileOfDataDir()
   if (!app.requestSingleInstanceLock()) {
     app.quit()
     return
