@@ -5,6 +5,10 @@ export function stageNativePackages(options: {
   root: string
   os: BuilderOs
   arch: string
-  install?: (staging: string, args: string[]) => { status: number | null; output: string }
+  install?: Installer
 }): { staged: string[]; present: string[] }
-export default function beforePack(context: { packager: { platform: { buildConfigurationKey: string }; projectDir: string }; arch: number }): Promise<void>
+export type Installer = (staging: string, args: string[]) => { status: number | null; output: string }
+export type BeforePack = (context: { packager: { platform: { buildConfigurationKey: string }; projectDir: string }; arch: number }) => Promise<void>
+export function createBeforePack(install?: Installer): BeforePack
+declare const beforePack: BeforePack
+export default beforePack

@@ -84,11 +84,16 @@ export function stageNativePackages({ root, os, arch, install = npmInstall }) {
   return { staged: missing.map((p) => p.name), present }
 }
 
-/** The hook electron-builder calls before packing each platform and arch. */
-export default async function beforePack(context) {
-  const os = context.packager.platform.buildConfigurationKey
-  const arch = ARCH_NAMES[context.arch] ?? String(context.arch)
-  if (arch === 'universal') throw new Error('A universal Mac build is not supported: build arm64 and x64 separately (electron-builder --mac --arm64 --x64).')
-  const { staged, present } = stageNativePackages({ root: context.packager.projectDir, os, arch })
-  console.log(`  • native packages for ${os}-${arch}: ${[...present.map((n) => `${n} (project)`), ...staged.map((n) => `${n} (installed for this arch)`)].join(', ') || 'none'}`)
+/** The beforePack hook, installing with the given installer (npm; a fake in tests). */
+export function createBeforePack(install = npmInstall) {
+  return async function beforePack(context) {
+    const os = context.packager.platform.buildConfigurationKey
+    const arch = ARCH_NAMES[context.arch] ?? String(context.arch)
+    if (arch === 'universal') throw new Error('A universal Mac build is not supported: build arm64 and x64 separately (electron-builder --mac --arm64 --x64).')
+    const { staged, present } = stageNativePackages({ root: context.packager.projectDir, os, arch, install })
+    console.log(`  • native packages for ${os}-${arch}: ${[...present.map((n) => `${n} (project)`), ...staged.map((n) => `${n} (installed for this arch)`)].join(', ') || 'none'}`)
+  }
 }
+
+/** The hook electron-builder calls before packing each platform and arch. */
+export default createBeforePack()

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import { listPackage, statFile, extractFile } from '@electron/asar'
@@ -8,6 +8,7 @@ import Database from 'better-sqlite3'
 import { Arch, build, Platform } from 'electron-builder'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadVectorExtension, unpackedPath } from '../../src/main/knowledge/load-vector-extension'
+import { createBeforePack, stagingDir } from './natives-for-arch.mjs'
 
 const root = join(__dirname, '..', '..')
 const SENTINEL = 'dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX'
@@ -46,8 +47,28 @@ function fingerprint(): string {
   return hash.digest('hex')
 }
 
+/**
+ * npm's part in the hook, offline: "installs" a platform package the project
+ * lacks by copying its x64 sibling under the asked-for name and CPU, so the
+ * staging folder → files → asarUnpack path runs for real.
+ */
+const installCalls: string[][] = []
+function fakeNpmInstall(staging: string, args: string[]): { status: number; output: string } {
+  installCalls.push(args)
+  const cpu = args.find((a) => a.startsWith('--cpu='))?.slice('--cpu='.length) ?? ''
+  for (const spec of args.filter((a) => !a.startsWith('-') && a !== 'install')) {
+    const name = spec.slice(0, spec.lastIndexOf('@'))
+    const target = join(staging, 'node_modules', name)
+    cpSync(join(root, 'node_modules', name.replace(cpu, 'x64')), target, { recursive: true })
+    const manifest = JSON.parse(readFileSync(join(target, 'package.json'), 'utf8')) as Record<string, unknown>
+    writeFileSync(join(target, 'package.json'), JSON.stringify({ ...manifest, name, cpu: [cpu] }))
+  }
+  return { status: 0, output: '' }
+}
+
 const work = mkdtempSync(join(tmpdir(), 'kos-package-'))
-const appOut = join(work, 'dist', 'linux-unpacked')
+// arm64: the architecture this machine lacks sqlite-vec's package for, as an Intel build lacks it on Apple silicon.
+const appOut = join(work, 'dist', 'linux-arm64-unpacked')
 const resources = join(appOut, 'resources')
 const asar = join(resources, 'app.asar')
 let before = ''
@@ -61,14 +82,17 @@ beforeAll(async () => {
   // The project's own configuration, with only what cannot be had here replaced: no Electron download, no rebuild for its ABI.
   await build({
     projectDir: root,
-    targets: Platform.LINUX.createTarget('dir', Arch.x64),
+    targets: Platform.LINUX.createTarget('dir', Arch.arm64),
     publish: 'never',
-    config: { electronDist, npmRebuild: false, directories: { output: join(work, 'dist') } }
+    config: { electronDist, npmRebuild: false, directories: { output: join(work, 'dist') }, beforePack: createBeforePack(fakeNpmInstall) }
   })
   files = listPackage(asar, { isPack: false }).map((f) => f.replace(/^[/\\]/, ''))
 }, 240_000)
 
-afterAll(() => rmSync(work, { recursive: true, force: true }))
+afterAll(() => {
+  rmSync(work, { recursive: true, force: true })
+  rmSync(stagingDir(root, 'linux', 'arm64'), { recursive: true, force: true })
+})
 
 describe('electron-builder --linux dir, with a stub Electron', () => {
   it('keeps every native module and loadable extension outside the archive', () => {
@@ -79,6 +103,14 @@ describe('electron-builder --linux dir, with a stub Electron', () => {
       expect(statFile(asar, file, false), file).toMatchObject({ unpacked: true })
       expect(existsSync(join(resources, 'app.asar.unpacked', file)), file).toBe(true)
     }
+  })
+
+  it('installs the target arch’s missing native package for that OS and CPU, and ships it unpacked', () => {
+    expect(installCalls).toHaveLength(1)
+    expect(installCalls[0]).toEqual(expect.arrayContaining(['--no-save', '--os=linux', '--cpu=arm64']))
+    expect(installCalls[0]?.some((a) => a.startsWith('sqlite-vec-linux-arm64@'))).toBe(true)
+    expect(statFile(asar, 'node_modules/sqlite-vec-linux-arm64/vec0.so', false)).toMatchObject({ unpacked: true })
+    expect(existsSync(unpackedPath(join(asar, 'node_modules', 'sqlite-vec-linux-arm64', 'vec0.so')))).toBe(true)
   })
 
   it('resolves sqlite-vec to a file outside the archive, which SQLite loads', () => {
@@ -96,7 +128,7 @@ describe('electron-builder --linux dir, with a stub Electron', () => {
   it('ships the app, the llama worker and node-llama-cpp with its platform binaries', () => {
     for (const file of ['out/main/index.js', 'out/main/llama-worker.js', 'out/preload/index.js', 'out/renderer/index.html', 'package.json']) expect(files).toContain(file)
     expect(statFile(asar, 'node_modules/node-llama-cpp/package.json', false)).toMatchObject({ unpacked: true })
-    expect(existsSync(join(resources, 'app.asar.unpacked', 'node_modules', '@node-llama-cpp', 'linux-x64', 'bins'))).toBe(true)
+    expect(existsSync(join(resources, 'app.asar.unpacked', 'node_modules', '@node-llama-cpp', 'linux-arm64', 'bins'))).toBe(true)
     expect(existsSync(join(resources, 'tray', 'okTemplate.png'))).toBe(true)
   })
 
