@@ -1,8 +1,7 @@
-import { execFileSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import Database from 'better-sqlite3'
+import { seedManualReviewTask } from '../../scripts/electron/testing/seed-manual-review'
 import { _electron as electron, expect, test, type ElectronApplication } from '@playwright/test'
 
 const ROOT = join(__dirname, '..', '..')
@@ -27,16 +26,6 @@ async function prepareLaunch(): Promise<Launch> {
   }
 }
 
-/** A task that ran out of automatic attempts, as the queue leaves it. */
-function seedManualReviewTask(dataDir: string): void {
-  execFileSync(process.execPath, [join(ROOT, 'bin', 'kos.js'), 'tasks', 'add', 'Import the sales data', 'Import the export and summarise the anomalies.', '--data-dir', dataDir, '--json'])
-  const db = new Database(join(dataDir, 'kos.db'))
-  try {
-    db.prepare("UPDATE tasks SET status = 'deferred_to_human', attempt_count = 3, last_error = 'llama runner process has terminated', error_type = 'connection_error'").run()
-  } finally {
-    db.close()
-  }
-}
 
 interface TrayStatus {
   level: string
@@ -59,7 +48,7 @@ test.describe('Electron app', () => {
     if (!launch.ok) return
     // Its own data dir, hence its own Electron profile: it runs beside the real app and never touches its data.
     const dataDir = mkdtempSync(join(tmpdir(), 'kos-electron-'))
-    seedManualReviewTask(dataDir)
+    seedManualReviewTask(ROOT, dataDir)
     const app = await electron.launch({
       executablePath: launch.executablePath,
       args: [ROOT, '--data-dir', dataDir],

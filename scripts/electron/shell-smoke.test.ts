@@ -2,8 +2,8 @@ import { execFileSync, spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import Database from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { seedManualReviewTask, SEEDED_TASK_TITLE } from './testing/seed-manual-review'
 import { QUIT_DEADLINE_MS } from '../../src/main/shell/quit-deadline'
 
 const root = join(__dirname, '..', '..')
@@ -29,20 +29,10 @@ interface Report {
 }
 let report: Report
 
-/** A task that ran out of automatic attempts, as the queue leaves it. */
-function seedManualReviewTask(): void {
-  execFileSync(process.execPath, [join(root, 'bin', 'kos.js'), 'tasks', 'add', 'Import the sales data', 'Import the export and summarise the anomalies.', '--data-dir', dataDir, '--json'])
-  const db = new Database(join(dataDir, 'kos.db'))
-  try {
-    db.prepare("UPDATE tasks SET status = 'deferred_to_human', attempt_count = 3, last_error = 'llama runner process has terminated', error_type = 'connection_error'").run()
-  } finally {
-    db.close()
-  }
-}
 
 beforeAll(() => {
   if (!existsSync(join(root, 'out', 'main', 'index.js'))) throw new Error('out/main/index.js is missing: run `npm run build` first (npm test does)')
-  seedManualReviewTask()
+  seedManualReviewTask(root, dataDir)
   const run = spawnSync(process.execPath, [join(__dirname, 'testing', 'shell-smoke-driver.cjs'), '--data-dir', dataDir], { encoding: 'utf8', timeout: 90_000 })
   const line = run.stdout.trim().split('\n').at(-1) ?? ''
   if (!line.startsWith('{')) throw new Error(`the shell driver printed no report (exit ${run.status}): ${run.stderr.slice(-2000)}`)
@@ -89,6 +79,6 @@ describe('the built shell under a stub Electron', () => {
     expect(report.quit.ms).toBeLessThan(QUIT_DEADLINE_MS)
     // The instance lock is free: another process opens the same data dir.
     const list = execFileSync(process.execPath, [join(root, 'bin', 'kos.js'), 'tasks', 'list', '--data-dir', dataDir, '--json'], { encoding: 'utf8' })
-    expect(list).toContain('Import the sales data')
+    expect(list).toContain(SEEDED_TASK_TITLE)
   })
 })
