@@ -1,6 +1,7 @@
 import type { SettingDefinition } from './setting-builders'
 import { CHAT_SETTINGS } from './settings/chat-settings'
 import { CHECKLIST_SETTINGS } from './settings/checklist-settings'
+import { DISK_SETTINGS } from './settings/disk-settings'
 import { GENERAL_SETTINGS } from './settings/general-settings'
 import { HOUSEKEEPING_SETTINGS } from './settings/housekeeping-settings'
 import { KNOWLEDGE_SETTINGS } from './settings/knowledge-settings'
@@ -20,6 +21,7 @@ export const SETTINGS = {
   ...CHAT_SETTINGS,
   ...CHECKLIST_SETTINGS,
   ...HOUSEKEEPING_SETTINGS,
+  ...DISK_SETTINGS,
   ...UPDATES_SETTINGS
 } satisfies Record<string, SettingDefinition>
 
