@@ -57,11 +57,15 @@ export function startUpdater(options: {
     policy.tick()
   }
 
+  let feedKey = JSON.stringify(options.settings())
   configure()
   options.onConfigChange(() => {
-    const before = policy.state().kind
-    // A download under way or waiting keeps its policy; a new feed applies from the next check.
-    if (before !== 'downloading' && before !== 'ready' && before !== 'waiting-for-tasks') configure()
+    const next = JSON.stringify(options.settings())
+    const kind = policy.state().kind
+    // Only a changed feed matters; a download under way or waiting keeps its policy, and a new feed applies after the restart.
+    if (next === feedKey || kind === 'downloading' || kind === 'ready' || kind === 'waiting-for-tasks') return
+    feedKey = next
+    configure()
   })
   const timer = setInterval(() => policy.tick(), UPDATE_TICK_MS)
   timer.unref()
