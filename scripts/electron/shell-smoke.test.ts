@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process'
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -80,5 +80,28 @@ describe('the built shell under a stub Electron', () => {
     // The instance lock is free: another process opens the same data dir.
     const list = execFileSync(process.execPath, [join(root, 'bin', 'kos.js'), 'tasks', 'list', '--data-dir', dataDir, '--json'], { encoding: 'utf8' })
     expect(list).toContain(SEEDED_TASK_TITLE)
+  })
+})
+
+describe('the built shell when SQLite cannot load', () => {
+  it('says why on stderr and exits, instead of hanging on a modal box, and names the commands that build SQLite for Electron', () => {
+    const brokenDir = mkdtempSync(join(tmpdir(), 'kos-shell-broken-'))
+    try {
+      // What a binding built for another runtime looks like to the loader: a file it cannot load.
+      const binding = join(brokenDir, 'better_sqlite3.node')
+      writeFileSync(binding, 'not a shared object')
+      const run = spawnSync(process.execPath, [join(__dirname, 'testing', 'shell-smoke-driver.cjs'), '--data-dir', join(brokenDir, 'data')], {
+        encoding: 'utf8',
+        timeout: 60_000,
+        env: { ...process.env, KOS_SMOKE_EXPECT_EXIT: '1', KOS_SQLITE_BINDING: binding }
+      })
+      const outcome = JSON.parse(run.stdout.trim().split('\n').at(-1) ?? '{}') as { quit: { kind: string; code?: number }[]; errorBoxes: unknown[]; windows: number }
+      expect(outcome.quit[0]).toMatchObject({ kind: 'exit', code: 1 })
+      expect(outcome.windows).toBe(0)
+      expect(outcome.errorBoxes).toEqual([])
+      expect(run.stderr).toMatch(/^Knowledge OS Control Center cannot start: .+/m)
+    } finally {
+      rmSync(brokenDir, { recursive: true, force: true })
+    }
   })
 })

@@ -30,6 +30,11 @@ async function main() {
   process.env.KOS_TEST_HOOKS = '1'
   require(join(root, 'out', 'main', 'index.js'))
   stub.ready()
+  if (process.env.KOS_SMOKE_EXPECT_EXIT === '1') {
+    await until('the app to give up', () => stub.calls.quit.length > 0)
+    process.stdout.write(`${JSON.stringify({ quit: stub.calls.quit, errorBoxes: stub.calls.errorBoxes, windows: stub.calls.windows.length })}\n`)
+    process.exit(0)
+  }
 
   const win = await until('the window', () => stub.calls.windows[0])
   report.webPreferences = win.options.webPreferences

@@ -14,6 +14,7 @@ import { watchCoreStatus } from './core-status'
 import { bindIpcHost, rendererUrlMatcher } from './ipc-host'
 import { createMainWindow } from './main-window'
 import { safeStorageCipher } from './safe-storage-cipher'
+import { startupHint } from './startup-hint'
 import { createNotifier } from './notifier'
 import { denyAllPermissions } from './permissions'
 import { QUIT_DEADLINE_MS, stopWithin } from './quit-deadline'
@@ -45,7 +46,8 @@ function electronSqliteBinding(): string | undefined {
 }
 
 /** Start-up failures go to stderr too: under a test or a terminal a modal box alone would hang unseen. */
-function refuseToStart(message: string): null {
+function refuseToStart(cause: string): null {
+  const message = `${cause}${startupHint(cause, app.isPackaged)}`
   process.stderr.write(`${APP_IDENTITY.productName} cannot start: ${message}\n`)
   if (process.env.KOS_TEST_HOOKS !== '1') dialog.showErrorBox(`${APP_IDENTITY.productName} cannot start`, message)
   return null
@@ -55,12 +57,8 @@ function startCoreForDesktop(): Core | null {
   try {
     return startCoreOrRefuse()
   } catch (error) {
-    // A native module built for another ABI throws when it loads, before startCore can type the failure.
-    const message = error instanceof Error ? error.message : String(error)
-    const hint = /NODE_MODULE_VERSION|was compiled against a different Node\.js version/.test(message) && !app.isPackaged
-      ? ' From source, start the app with `npm start` or `npm run dev`: they build SQLite for Electron and pass it in KOS_SQLITE_BINDING.'
-      : ''
-    return refuseToStart(`${message}${hint}`)
+    // A native module that cannot load may throw before startCore can type the failure.
+    return refuseToStart(error instanceof Error ? error.message : String(error))
   }
 }
 
