@@ -172,6 +172,12 @@ export const KNOWLEDGE_CALLS = {
     input: EmptyInputSchema,
     output: EmbeddingStatusSchema
   }),
+  'knowledge.rebuildIndex': call({
+    scope: 'write',
+    summary: "Rebuilds the full-text index from the stored chunks (FTS5 'rebuild'), after a backup copy of the database; the fix for a damaged index.",
+    input: EmptyInputSchema,
+    output: z.strictObject({ chunks: z.number().int(), recreated: z.boolean(), backup: z.string() })
+  }),
   'knowledge.clearResponseCache': call({
     scope: 'write',
     summary: 'Forgets every cached answer.',
