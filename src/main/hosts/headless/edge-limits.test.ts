@@ -69,6 +69,16 @@ describe('limits at the edge of the headless host', () => {
     ws.close()
   })
 
+  it('refuses, unread, a frame larger than any call the read-only token may make', async () => {
+    const { host } = await start()
+    const ws = await openSocket(wsUrl(host), bearer(host.access.readOnlyToken))
+    ws.send(JSON.stringify({ type: 'call', id: 1, name: 'knowledge.addText', input: { title: 't', content: 'z'.repeat(2 * DEFAULT_CALL_BYTES) } }))
+    const frame = await nextMessage(ws)
+    expect(frame).toMatchObject({ id: null, result: { ok: false, error: { code: 'too_large' } } })
+    expect((frame.result as { error: { message: string } }).error.message).toMatch(/^A frame of 2\.0 MB is too large: 1\.0 MB is the most one call can carry/)
+    ws.close()
+  })
+
   it('takes a text larger than the default call limit where the contract allows it (Knowledge → Add a text)', async () => {
     const { host } = await start()
     const ws = await openSocket(wsUrl(host), bearer(host.access.fullToken))

@@ -151,10 +151,13 @@ export async function runFuzz(target: FuzzTarget, options: FuzzOptions): Promise
       await runBatch({ label: label('generated inputs'), refusedOnly: false, items: generated.filter((g) => !forbidden(g.name)).map((g) => ({ call: g.name, send: () => transport.call(g.name, g.json) })) })
       await runBatch({ label: label('generated inputs to write calls'), refusedOnly: true, items: generated.filter((g) => forbidden(g.name)).map((g) => ({ call: g.name, send: () => transport.call(g.name, g.json) })) })
       const heavy = (json: string): boolean => json.length > 100_000
+      await runBatch({ label: label('hostile inputs'), refusedOnly: true, items: names.flatMap((name) => hostile.filter((json) => !heavy(json)).map((json) => ({ call: name, send: () => transport.call(name, json) }))) })
+      // One at a time: a frame larger than any call the token may make is refused unread, so its answer carries no id.
       await runBatch({
-        label: label('hostile inputs'),
+        label: label('multi-megabyte hostile inputs'),
         refusedOnly: true,
-        items: names.flatMap((name, index) => hostile.filter((json) => !heavy(json) || index % options.heavyEvery === 0).map((json) => ({ call: name, send: () => transport.call(name, json) })))
+        sequential: true,
+        items: names.flatMap((name, index) => (index % options.heavyEvery === 0 ? hostile.filter(heavy).map((json) => ({ call: name, send: () => transport.call(name, json) })) : []))
       })
       await runBatch({ label: label('malformed frames'), refusedOnly: true, sequential: true, items: malformed.map((wire) => ({ call: 'malformed frame', send: () => transport.raw(wire) })) })
     }
