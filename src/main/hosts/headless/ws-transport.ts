@@ -38,10 +38,9 @@ export function createWsTransport(dispatcher: Dispatcher, gate: CallGate, log: L
     if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(frame))
   }
 
-  const onMessage = async (socket: WebSocket, data: RawData, isBinary: boolean, auth: Extract<Authentication, { ok: true }>): Promise<void> => {
+  const onMessage = async (socket: WebSocket, data: RawData, isBinary: boolean, auth: Extract<Authentication, { ok: true }>, largest: number): Promise<void> => {
     const caller = { scopes: auth.scopes, transport: 'ws' as const }
     const bytes = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : data.byteLength
-    const largest = largestFrameFor(auth.scopes)
     // Larger than any call this token may make: refused unread, so nobody makes the host parse 16 MB for nothing.
     const unread = bytes > largest || isBinary
     let frame: unknown = null
@@ -81,6 +80,7 @@ export function createWsTransport(dispatcher: Dispatcher, gate: CallGate, log: L
 
   return {
     accept(req, socket, head, auth) {
+      const largest = largestFrameFor(auth.scopes)
       server.handleUpgrade(req, socket, head, (ws) => {
         alive.add(ws)
         ws.on('error', (error: Error & { code?: string }) => {
@@ -88,7 +88,7 @@ export function createWsTransport(dispatcher: Dispatcher, gate: CallGate, log: L
         })
         ws.on('pong', () => alive.add(ws))
         ws.on('message', (data, isBinary) => {
-          onMessage(ws, data, isBinary, auth).catch((error: unknown) => log.error('websocket message failed', { error }))
+          onMessage(ws, data, isBinary, auth, largest).catch((error: unknown) => log.error('websocket message failed', { error }))
         })
       })
     },
