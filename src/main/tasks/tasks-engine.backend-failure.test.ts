@@ -105,3 +105,34 @@ describe('tasks engine: failures that turn out to be the backend’s', () => {
     expect(ids.map((id) => engine.store.get(id)?.attemptCount)).toEqual([1, 1, 1])
   })
 })
+
+describe('tasks engine: a failure blamed on the backend that hits one task alone', () => {
+  const tempDir = useTempDirs()
+  const engines: TasksEngine[] = []
+  afterEach(async () => {
+    for (const e of engines.splice(0)) await e.stop()
+  })
+
+  it('waits a few times without attempts, then counts them, so a prompt the server always fails reaches manual review instead of waiting forever', async () => {
+    const base = scriptedProcessor(() => ({ kind: 'answer', text: GOOD_ANSWER, delayMs: 5 }))
+    const FAILS = 'ollama-local: 500 “llama runner process has terminated”'
+    const processor = {
+      ...base,
+      // The backend keeps answering other tasks, so the router keeps planning this one there.
+      process: (...args: Parameters<typeof base.process>) =>
+        args[0].title === 'Poison prompt' ? Promise.reject(new ProcessingError('runner_terminated', FAILS, { blame: 'backend' })) : base.process(...args)
+    }
+    const { engine, events } = testEngine(tempDir(), processor, { 'worker.maxAttempts': 2 })
+    engines.push(engine)
+    engine.start()
+    const made = await engine.create({ title: 'Poison prompt', description: 'A prompt this server fails every time, with reasons.' })
+    const other = await engine.create({ title: 'Ordinary task', description: 'An ordinary question, answered in full.' })
+    if (!made.ok || !other.ok) throw new Error('not created')
+    // Events are pushed once their group is on disk, a moment after the row reads as changed.
+    await until(() => events.some((e) => e.taskId === made.task.id && e.kind === 'deferred'), 'the poison prompt in manual review')
+    const kinds = events.filter((e) => e.taskId === made.task.id && (e.kind === 'waiting' || e.kind === 'failed' || e.kind === 'deferred')).map((e) => e.kind)
+    expect(kinds, JSON.stringify(kinds)).toEqual(['waiting', 'waiting', 'waiting', 'failed', 'failed', 'deferred'])
+    expect(engine.store.get(made.task.id)).toMatchObject({ attemptCount: 2, errorType: 'runner_terminated', lastError: FAILS })
+    expect(engine.store.get(other.task.id)).toMatchObject({ status: 'completed', attemptCount: 1 })
+  })
+})

@@ -1,8 +1,9 @@
 import { isBackendFailure, ProcessingError, type ProcessingPlan, type TaskProcessor } from '../ports/task-processor'
 import type { WalSync } from '../db/wal-sync'
 import type { Logger } from '../log/logger'
-import type { TaskErrorType, TaskEvent } from '../../shared/contract/tasks-contract'
+import type { TaskEvent } from '../../shared/contract/tasks-contract'
 import { checkAnswer } from './answer-check'
+import { createBackendBlame } from './backend-blame'
 import { createGroupCommit } from './group-commit'
 import { retryDelayMs } from './retry-policy'
 import { pickTasks, schedulerMemory, type Candidate } from './scheduler'
@@ -56,8 +57,6 @@ const RELEASED = 'released at shutdown; runs again on the next start'
 // A task put back because its backend failed is not claimed again sooner than this, so a backend that fails at once is not asked in a tight loop.
 const BACKEND_RETRY_MS = 1_000
 const WAITING_POLL_MS = 250
-const GIVE_BACK_EVERY_MS = 5_000
-const GIVE_BACK_MAX = 64
 // A model found ready is taken as ready for this long: it stays loaded for minutes (keep-alive), and asking before every quick task costs more than the task.
 const READY_FOR_MS = 5_000
 // A write whose group failed needs nothing more: the commit logged it, and the lease lapses so the task is reclaimed.
@@ -91,7 +90,7 @@ export function createWorkerPool(options: PoolOptions) {
   /** Paused by a person (tray, Tasks view): running tasks finish, nothing new is claimed. */
   let paused = false
   let lastUnplannedLog = 0
-  const lastGiveBack = new Map<string, number>()
+  const blame = createBackendBlame({ store, processor: () => processor, now, windowMs: () => settings.backendWindowMs, minRetryMs: BACKEND_RETRY_MS })
   /** Why pending tasks are not being claimed right now, for the Tasks view; null while they are. */
   let waitingReason: string | null = null
   let state: 'idle' | 'running' | 'stopping' | 'stopped' = 'idle'
@@ -148,7 +147,7 @@ export function createWorkerPool(options: PoolOptions) {
       }
     }
     waitingReason = candidates.length === 0 && unplanned ? unplanned.reason : null
-    if (unplanned && isBackendFailure(unplanned.error)) giveBackLookalikes(unplanned.error.type, unplanned.error.retryAfterMs, changes)
+    if (unplanned && isBackendFailure(unplanned.error)) blame.giveBackLookalikes(unplanned.error.type, unplanned.error.retryAfterMs, changes)
     // Tasks that cannot be planned wait as pending; said once a minute, not once per poll.
     if (unplanned && Date.now() - lastUnplannedLog > 60_000) {
       lastUnplannedLog = Date.now()
@@ -168,27 +167,6 @@ export function createWorkerPool(options: PoolOptions) {
       const pick = byId.get(lease.taskId) as Candidate<ClaimableRow>
       return { lease, row: pick.item, plan: pick.plan }
     })
-  }
-
-  /**
-   * The attempts the same failure took before the processor knew its backend
-   * fails every request (the first echoes or 500s, before a circuit opens):
-   * a task that failed so within the backend's window and still cannot be
-   * planned for that reason gets its attempt back. At most once per error
-   * type every few seconds: it reads the failed tasks of that type.
-   */
-  function giveBackLookalikes(type: TaskErrorType, retryAfterMs: number, changes: Changes): void {
-    const at = now()
-    if ((lastGiveBack.get(type) ?? -Infinity) > at - GIVE_BACK_EVERY_MS || !processor) return
-    lastGiveBack.set(type, at)
-    const retryAt = at + Math.max(retryAfterMs, BACKEND_RETRY_MS)
-    for (const row of store.failedSince(type, at - settings.backendWindowMs, GIVE_BACK_MAX)) {
-      try {
-        processor.plan(forProcessing(row))
-      } catch (error) {
-        if (isBackendFailure(error) && error.type === type) store.giveBack(row.id, `attempt given back: ${error.message}`, retryAt, changes)
-      }
-    }
   }
 
   function wake(): void {
@@ -301,17 +279,18 @@ export function createWorkerPool(options: PoolOptions) {
       const accepted = (ok: boolean): void => {
         if (!ok) log.warn('late result discarded: the task is no longer held by this run', { task_id: lease.taskId, attempt: lease.attempt })
       }
+      blame.forget(lease.taskId)
       group.write((changes) => store.complete(lease, outcome.answer, latencyMs, changes), accepted, ignore)
       return
     }
-    if ('retryAfterMs' in outcome) {
+    if ('retryAfterMs' in outcome && !blame.onTaskAfterAll(run.lease.taskId, run.task)) {
       // Not the task's failure: no attempt is counted, and the reason is what the task and the engine show while it waits.
       waitingReason = outcome.message
       const retryAt = now() + Math.max(outcome.retryAfterMs, BACKEND_RETRY_MS)
       group.write(
         (changes) => {
           store.wait(lease, outcome.message, outcome.type, retryAt, changes)
-          giveBackLookalikes(outcome.type, outcome.retryAfterMs, changes)
+          blame.giveBackLookalikes(outcome.type, outcome.retryAfterMs, changes)
         },
         ignore,
         ignore
@@ -322,6 +301,8 @@ export function createWorkerPool(options: PoolOptions) {
     if (outcome.type === 'timeout') stats.timeouts++
     const retryAt = now() + retryDelayMs({ delaySec: settings.retryDelaySec, backoff: settings.retryBackoff, jitter: settings.retryJitter }, lease.attempt, random)
     const maxAttempts = settings.maxAttempts
+    // Sent to a person, the task starts afresh if returned.
+    if (lease.attempt >= maxAttempts) blame.forget(lease.taskId)
     group.write(
       (changes) => store.fail(lease, outcome.message, outcome.type, maxAttempts, retryAt, changes),
       (status) => log.info('task attempt failed', { task_id: lease.taskId, attempt: lease.attempt, error_type: outcome.type, error: outcome.message, now: status ?? 'lease lost' }),
@@ -404,6 +385,7 @@ export function createWorkerPool(options: PoolOptions) {
     cancelRun(taskId: string): void {
       const run = running.get(taskId)
       if (run) stopRun(run, 'cancelled')
+      blame.forget(taskId)
       ready = ready.filter((r) => r.lease.taskId !== taskId)
     },
     runningPlans: (): ProcessingPlan[] => [...running.values()].map((r) => r.plan),
