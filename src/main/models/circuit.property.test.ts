@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { allowsRequests, closedCircuit, probeDue, probed, record, shouldOpen, startProbe, windowAt, type CircuitSettings, type CircuitState } from './circuit'
+import { allowsRequests, closedCircuit, probeDue, probed, record, startProbe, windowAt, type CircuitSettings, type CircuitState } from './circuit'
 
 type Step =
   | { readonly kind: 'request'; readonly ok: boolean; readonly dt: number }
@@ -17,7 +17,8 @@ const step: fc.Arbitrary<Step> = fc.oneof(
 )
 const settingsArb: fc.Arbitrary<CircuitSettings> = fc
   .record({
-    failureRatio: fc.double({ min: 0, max: 0.95, noNaN: true }),
+    // Exact fractions too, so windows land right on the threshold.
+    failureRatio: fc.oneof(fc.constantFrom(0, 0.2, 0.25, 0.3, 0.5, 0.75), fc.double({ min: 0, max: 0.95, noNaN: true })),
     minRequests: fc.integer({ min: 1, max: 10 }),
     windowMs: fc.integer({ min: 1_000, max: 120_000 }),
     probeMinMs: fc.integer({ min: 100, max: 5_000 }),
@@ -52,11 +53,16 @@ describe('circuit breaker over random failure and success sequences', () => {
 
           expect(allowsRequests(c)).toBe(c.state === 'closed')
           // A closed circuit whose latest request failed is at or below the threshold (a success never opens one).
-          if (c.state === 'closed' && c.window.at(-1)?.ok === false) expect(shouldOpen(c.window, settings)).toBe(false)
+          if (c.state === 'closed' && c.window.at(-1)?.ok === false) {
+            const failed = c.window.filter((o) => !o.ok).length
+            expect(c.window.length < settings.minRequests || failed / c.window.length <= settings.failureRatio).toBe(true)
+          }
           if (atStep.state === 'closed' && (s.kind === 'request' || s.kind === 'late')) {
             const window = [...windowAt(atStep.window, now, settings), { at: now, ok: s.ok }]
-            // Failures at or below the threshold never open it; above it, it opens at once.
-            expect(c.state).toBe(shouldOpen(window, settings) && !s.ok ? 'open' : 'closed')
+            // Failures at or below the threshold never open it; above it (with enough requests), a failure opens it at once.
+            const failed = window.filter((o) => !o.ok).length
+            const above = window.length >= settings.minRequests && failed / window.length > settings.failureRatio
+            expect(c.state).toBe(above && !s.ok ? 'open' : 'closed')
             if (window.length >= settings.minRequests && window.every((o) => !o.ok)) expect(c.state).toBe('open')
           }
           if (atStep.state === 'open') expect(c).toBe(atStep)
