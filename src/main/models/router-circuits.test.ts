@@ -139,6 +139,20 @@ describe('router circuits against a fake Ollama', () => {
     expect(await run(slowOne.router, task('Write the whole encyclopedia'))).toMatchObject({ type: 'timeout', blame: 'task' })
   })
 
+  it('gives its verdict on a hung request before the worker’s own deadline (the same setting) stops the run', async () => {
+    const { router } = await single({ kind: 'hang' }, { timeoutSec: 2 })
+    const t = task()
+    // The worker aborts the run's signal at llm.requestTimeoutSec from its claim.
+    const workerDeadline = AbortSignal.timeout(2000)
+    const e = await router.process(t, router.plan(t), { signal: workerDeadline, progress: () => undefined }).then(
+      () => null,
+      (x: unknown) => x
+    )
+    expect(workerDeadline.aborted).toBe(false)
+    // The shared deadline or the attempt's first-token window, whichever timer the busy machine fires first.
+    expect(e).toMatchObject({ type: 'timeout', blame: 'backend', message: expect.stringMatching(/no complete answer within 2 s \(llm\.requestTimeoutSec\)|no first token within/) as string })
+  })
+
   it('keeps the task’s own failure a task failure: a 4xx refusal of the request itself', async () => {
     const { router } = await single({ kind: 'error', status: 400, message: 'the input length exceeds the context length' })
     expect(await run(router)).toMatchObject({ type: 'other', blame: 'task' })

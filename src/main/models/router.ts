@@ -61,6 +61,7 @@ export interface RouterDeps {
 
 // While tasks wait on a node that is down, it is looked at again this often, so a server back from a crash is used within seconds.
 const DOWN_RESCAN_MS = 2_000
+const FINISH_BEFORE_WORKER_MS = 1_000
 
 
 export function createRouter(deps: RouterDeps): Router {
@@ -120,7 +121,10 @@ export function createRouter(deps: RouterDeps): Router {
 
   async function* chat(messages: readonly ChatMessage[], options: ChatOptions = {}): AsyncGenerator<string> {
     await freshEnough()
-    const budget = timeoutMs(options.kind ?? 'chat', config)
+    const limitMs = timeoutMs(options.kind ?? 'chat', config)
+    // The task worker stops a run at the same llm.requestTimeoutSec, counted from its claim: ending a
+    // little earlier lets the router's own verdict (a timeout, and whose fault it is) reach the engine first.
+    const budget = Math.max(limitMs / 2, limitMs - FINISH_BEFORE_WORKER_MS)
     const deadline = AbortSignal.timeout(budget)
     const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline
     let list = candidates(options)
@@ -203,7 +207,7 @@ export function createRouter(deps: RouterDeps): Router {
           break
         }
         const kind = deadline.aborted ? 'timeout' : e.kind
-        const message = deadline.aborted ? `no complete answer within ${budget / 1000} s (llm.requestTimeoutSec)` : e.message
+        const message = deadline.aborted ? `no complete answer within ${limitMs / 1000} s (llm.requestTimeoutSec)` : e.message
         failed(c, kind, message, e)
         if (kind === 'oom') stats.noteOom(c.node)
         if (kind === 'connection') {
