@@ -39,6 +39,10 @@ export function checklistFixes(call: ReadCall, config: ConfigService): Fixes {
       await must('config.set', { key: 'llm.requestTimeoutSec', value: after })
       return `llm.requestTimeoutSec raised from ${before} s to ${after} s (saved in your settings file; the router and the worker both wait that long).`
     },
+    'rebuild-search-index': async () => {
+      const rebuilt = (await must('knowledge.rebuildIndex', {})) as { chunks: number; recreated: boolean; backup: string }
+      return `The full-text index was rebuilt from ${rebuilt.chunks} stored chunk${rebuilt.chunks === 1 ? '' : 's'}; the database as it was is in ${rebuilt.backup}.`
+    },
     're-embed': async () => {
       await must('knowledge.reembed', {})
       return 'Re-embedding started; vector search resumes when it finishes (progress in the Knowledge view).'

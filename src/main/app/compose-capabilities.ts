@@ -5,18 +5,22 @@ import { createBoardCapability } from '../board/board-capability'
 import { createChatCapability } from '../chat/chat-capability'
 import { createChecklistCapability } from '../checklist/checklist-capability'
 import { capabilityChecks } from '../checklist/checks/capability-checks'
+import { storageChecks } from '../checklist/checks/storage-checks'
 import type { CliSetting } from '../config/config-resolver'
 import { configHandlers } from '../config/config-handlers'
 import type { ConfigService } from '../config/config-service'
 import { loadConfig } from '../config/load-config'
 import type { SettingKey } from '../config/setting-definitions'
+import { backupCopy } from '../db/backup-copy'
 import type { Db } from '../db/database'
 import { inspectInstanceLock } from '../db/instance-lock'
 import type { Migration } from '../db/migrations'
 import type { EventBus } from '../events/event-bus'
 import { databaseHealth } from '../health/database-health'
+import { createDiskSpaceMonitor, type DiskThresholds } from '../health/disk-space-monitor'
 import { healthHandlers } from '../health/health-handlers'
 import { createHealthMonitor } from '../health/health-monitor'
+import { checkFullTextIndex } from '../knowledge/full-text-index'
 import { knowledgeContextPort } from '../knowledge/knowledge-context-port'
 import { knowledgeHealth } from '../knowledge/knowledge-health'
 import { createKnowledgeCapability } from '../knowledge/knowledge-capability'
@@ -25,6 +29,7 @@ import { createOverviewSampler } from '../metrics/overview-sampler'
 import { llamaWorkerFile } from '../models/embedded/worker-file'
 import { createModelsCapability } from '../models/models-capability'
 import { isLoopbackHost } from '../platform/loopback'
+import { freeBytes } from '../platform/storage-failure'
 import type { PlatformInfo } from '../platform/data-dir'
 import type { SecretCipher } from '../ports/secret-cipher'
 import type { Dispatcher } from '../rpc/dispatcher'
@@ -41,6 +46,7 @@ import { workerHealth } from './adapters/worker-health'
 import { appHandlers } from './app-handlers'
 import { checklistFixes } from './checklist-fixes'
 import { startHousekeeping } from './housekeeping'
+import { withStorageFailures } from './storage-failures'
 
 export type Lifecycle = Pick<Capability<string>, 'stop' | 'onSystemResume'>
 
@@ -71,6 +77,10 @@ export interface Composition {
   /** Starts the background work, once the dispatcher the parts call through exists. */
   start(dispatcher: Dispatcher): void
 }
+
+const MB = 1024 * 1024
+/** How often the free space of the data dir's disk is measured (one statfs). */
+const DISK_SAMPLE_MS = 2000
 
 const READ_ONLY: ReadonlySet<Scope> = new Set<Scope>(['read'])
 const FULL: ReadonlySet<Scope> = new Set<Scope>(['read', 'write'])
@@ -105,9 +115,13 @@ export function composeCapabilities(infra: Infrastructure): Composition {
   })
   lifecycles.push(models)
 
-  const tasks = createTasksCapability({ db, config, events, log, processor: models.router, background })
+  const diskThresholds = (): DiskThresholds => ({ pauseBelowBytes: config.get('disk.pauseBelowMb') * MB, warnBelowBytes: config.get('disk.warnBelowMb') * MB })
+  const disk = createDiskSpaceMonitor({ dir: infra.dataDir.path, freeBytes, thresholds: diskThresholds, log })
+  lifecycles.push({ stop: () => disk.stop() })
+
+  const tasks = createTasksCapability({ db, config, events, log, processor: models.router, background, holdClaims: () => disk.pausedReason() })
   lifecycles.push(tasks)
-  const knowledge = createKnowledgeCapability({ db, config, events, log, embedder: models.embedder, background })
+  const knowledge = createKnowledgeCapability({ db, config, events, log, embedder: models.embedder, background, backup: (reason) => backupCopy(db, infra.dataDir.path, reason) })
   lifecycles.push(knowledge)
 
   const supervisor = createSupervisor({
@@ -139,7 +153,11 @@ export function composeCapabilities(infra: Infrastructure): Composition {
   lifecycles.push(chat)
 
   const health = createHealthMonitor()
-  for (const source of [models.health, { component: 'supervisor', report: () => supervisor.health() }, databaseHealth(db), workerHealth(tasks.engine), knowledgeHealth(knowledge.service), chat.health]) health.add(source)
+  disk.onChange(() => {
+    events.emit('tasks.engineChanged', tasks.engine.state())
+    void health.check()
+  })
+  for (const source of [models.health, { component: 'supervisor', report: () => supervisor.health() }, databaseHealth(db), { component: 'disk', report: () => disk.health() }, workerHealth(tasks.engine), knowledgeHealth(knowledge.service), chat.health]) health.add(source)
   health.onChange((snapshot) => events.emit('health.changed', snapshot))
   models.registry.onChange(() => {
     void health.check()
@@ -175,12 +193,20 @@ export function composeCapabilities(infra: Infrastructure): Composition {
       filesBoundBytes: () => config.get('files.warnMb') * 1024 * 1024,
       timeouts: () => ({ llmRequestSec: config.get('llm.requestTimeoutSec'), heartbeatSec: config.get('worker.heartbeatSec'), stuckMinutes: config.get('worker.stuckMinutes') })
     },
-    capabilityChecks: capabilityChecks({
-      read: coreRead,
-      stuckMinutes: () => config.get('worker.stuckMinutes'),
-      now: () => new Date(),
-      generationThreshold: () => ({ failurePercent: config.get('models.circuitFailurePercent'), minGenerations: config.get('models.circuitMinRequests') })
-    }),
+    capabilityChecks: [
+      ...capabilityChecks({
+        read: coreRead,
+        stuckMinutes: () => config.get('worker.stuckMinutes'),
+        now: () => new Date(),
+        generationThreshold: () => ({ failurePercent: config.get('models.circuitFailurePercent'), minGenerations: config.get('models.circuitMinRequests') })
+      }),
+      ...storageChecks({
+        dataDir: infra.dataDir.path,
+        freeBytes: async () => (await disk.sample()).freeBytes,
+        thresholds: diskThresholds,
+        checkFullTextIndex: () => checkFullTextIndex(db)
+      })
+    ],
     errorTypes: async () => (await readValue(coreRead, 'tasks.counters'))?.deferredByErrorType ?? {},
     fixes: checklistFixes(coreCall, config),
     intervalMinutes: () => config.get('checklist.intervalMin'),
@@ -191,7 +217,7 @@ export function composeCapabilities(infra: Infrastructure): Composition {
   const overview = createOverviewSampler(coreRead, events)
   lifecycles.push(overview)
 
-  const handlers: Handlers = {
+  const handlers: Handlers = withStorageFailures({
     ...appHandlers(infra.info),
     ...configHandlers(config),
     ...secretsHandlers(secrets),
@@ -204,7 +230,7 @@ export function composeCapabilities(infra: Infrastructure): Composition {
     ...chat.handlers,
     ...checklist.handlers,
     ...overview.handlers
-  }
+  }, infra.dataDir.path, () => void disk.sample())
 
   return {
     handlers,
@@ -212,6 +238,7 @@ export function composeCapabilities(infra: Infrastructure): Composition {
     start(bound) {
       dispatcher = bound
       if (!background) return
+      disk.start(DISK_SAMPLE_MS)
       models.begin()
       void supervisor.begin()
       health.start(5000)
