@@ -138,7 +138,10 @@ export function createCircuitBoard(deps: { config: Pick<ConfigService, 'get'>; n
 function view(node: string, model: string, c: CircuitState<AttemptFailureKind>): OpenCircuit | null {
   if (c.state === 'closed') return null
   const r = c.reason
-  const reason = `${node} (${model}): ${r.failure} on ${r.failures} of the last ${r.requests} generation${r.requests === 1 ? '' : 's'} since ${clock(r.since)}`
+  const last = `the last ${r.requests} generation${r.requests === 1 ? '' : 's'}`
+  const reason = r.mixed
+    ? `${node} (${model}): ${r.failures} of ${last} failed since ${clock(r.since)}, most with ${r.failure}`
+    : `${node} (${model}): ${r.failure} on ${r.failures} of ${last} since ${clock(r.since)}`
   return {
     node,
     model,

@@ -39,6 +39,8 @@ export interface OpenReason<K extends string = string> {
   /** The most frequent failure in the window, and its kind. */
   readonly failure: string
   readonly kind: K | null
+  /** Whether other failures were among them too. */
+  readonly mixed: boolean
 }
 
 export type CircuitState<K extends string = string> =
@@ -116,5 +118,5 @@ function reasonOf<K extends string>(window: readonly CircuitOutcome<K>[]): OpenR
   }
   let top: [string, { n: number; kind: K | null }] = ['failure', { n: 0, kind: null }]
   for (const entry of counts) if (entry[1].n > top[1].n) top = entry
-  return { failures: failed.length, requests: window.length, since: window[0]?.at ?? 0, failure: top[0], kind: top[1].kind }
+  return { failures: failed.length, requests: window.length, since: window[0]?.at ?? 0, failure: top[0], kind: top[1].kind, mixed: counts.size > 1 }
 }

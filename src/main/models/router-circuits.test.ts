@@ -196,3 +196,16 @@ describe('fast failure detection', () => {
     expect(() => router.plan(task())).toThrow(/No model server that could run this task is up/)
   })
 })
+
+describe('circuit reasons', () => {
+  it('name the one failure seen, or the most frequent of several', () => {
+    const config = testConfig({ 'models.circuitMinRequests': 4 })
+    let now = Date.parse('2026-12-01T14:02:00')
+    const board = createCircuitBoard({ config, now: () => now })
+    for (const failure of ['500 “llama runner process has terminated”', 'answer cut off mid-stream', '500 “llama runner process has terminated”', 'echo of the prompt']) {
+      board.record('ollama-local', MODEL, { ok: false, kind: 'runner_terminated', failure })
+      now += 1000
+    }
+    expect(board.find('ollama-local', MODEL)?.reason).toBe('ollama-local (llama3.2:3b): 4 of the last 4 generations failed since 14:02, most with 500 “llama runner process has terminated”')
+  })
+})
