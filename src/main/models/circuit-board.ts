@@ -1,5 +1,5 @@
 import type { ConfigService } from '../config/config-service'
-import { allowsRequests, closedCircuit, probeDue, probed, record, startProbe, windowAt, type CircuitSettings, type CircuitState } from './circuit'
+import { allowsRequests, closedCircuit, expedite, probeDue, probed, record, startProbe, windowAt, type CircuitSettings, type CircuitState } from './circuit'
 import type { AttemptFailureKind } from './route-error'
 
 /** A circuit that is not closed, as the Models view, the health monitor and the checklist show it. */
@@ -39,6 +39,8 @@ export interface CircuitBoard {
   record(node: string, model: string, outcome: { readonly ok: true } | { readonly ok: false; readonly kind: AttemptFailureKind; readonly failure: string }): void
   /** Whether the model answered a request within the circuit window (since the circuit last closed): it "answers others". */
   answersOthers(node: string, model: string): boolean
+  /** Makes the probes of a node's open circuits due now: it was just seen coming back. */
+  expedite(node: string): void
   /** Circuits whose probe is due, now half open: the caller runs one probe each and reports it with probed(). */
   startDueProbes(): { node: string; model: string }[]
   probed(node: string, model: string, outcome: { readonly ok: true } | { readonly ok: false; readonly failure: string }): void
@@ -101,6 +103,10 @@ export function createCircuitBoard(deps: { config: Pick<ConfigService, 'get'>; n
     answersOthers(node, model) {
       const c = get(node, model)
       return c.state === 'closed' && windowAt(c.window, now(), circuitSettings(deps.config)).some((o) => o.ok)
+    },
+    expedite(node) {
+      const at = now()
+      for (const e of [...circuits.values()]) if (e.node === node) set(e.node, e.model, expedite(e.c, at))
     },
     startDueProbes() {
       const at = now()

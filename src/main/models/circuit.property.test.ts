@@ -1,19 +1,21 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { allowsRequests, closedCircuit, probeDue, probed, record, startProbe, windowAt, type CircuitSettings, type CircuitState } from './circuit'
+import { allowsRequests, closedCircuit, expedite, probeDue, probed, record, startProbe, windowAt, type CircuitSettings, type CircuitState } from './circuit'
 
 type Step =
   | { readonly kind: 'request'; readonly ok: boolean; readonly dt: number }
   | { readonly kind: 'late'; readonly ok: boolean; readonly dt: number }
   | { readonly kind: 'probe'; readonly ok: boolean; readonly dt: number }
   | { readonly kind: 'tick'; readonly dt: number }
+  | { readonly kind: 'restart'; readonly dt: number }
 
 const dt = fc.integer({ min: 0, max: 20_000 })
 const step: fc.Arbitrary<Step> = fc.oneof(
   { arbitrary: fc.record({ kind: fc.constant('request' as const), ok: fc.boolean(), dt }), weight: 6 },
   { arbitrary: fc.record({ kind: fc.constant('late' as const), ok: fc.boolean(), dt }), weight: 1 },
   { arbitrary: fc.record({ kind: fc.constant('probe' as const), ok: fc.boolean(), dt }), weight: 2 },
-  { arbitrary: fc.record({ kind: fc.constant('tick' as const), dt }), weight: 2 }
+  { arbitrary: fc.record({ kind: fc.constant('tick' as const), dt }), weight: 2 },
+  { arbitrary: fc.record({ kind: fc.constant('restart' as const), dt }), weight: 1 }
 )
 const settingsArb: fc.Arbitrary<CircuitSettings> = fc
   .record({
@@ -50,6 +52,12 @@ describe('circuit breaker over random failure and success sequences', () => {
           if (s.kind === 'request' && allowsRequests(c)) c = record(c, { at: now, ok: s.ok, failure: '500' }, settings)
           else if (s.kind === 'late') c = record(c, { at: now, ok: s.ok, failure: '500' }, settings)
           else if (s.kind === 'probe' && c.state === 'half_open') c = probed(c, { at: now, ok: s.ok }, settings)
+          else if (s.kind === 'restart') {
+            c = expedite(c, now)
+            // A server seen coming back gets its probe now; nothing else changes.
+            if (atStep.state === 'open') expect(c).toEqual({ ...atStep, probeAt: Math.min(atStep.probeAt, now) })
+            else expect(c).toBe(atStep)
+          }
 
           expect(allowsRequests(c)).toBe(c.state === 'closed')
           // A closed circuit whose latest request failed is at or below the threshold (a success never opens one).
@@ -65,7 +73,7 @@ describe('circuit breaker over random failure and success sequences', () => {
             expect(c.state).toBe(above && !s.ok ? 'open' : 'closed')
             if (window.length >= settings.minRequests && window.every((o) => !o.ok)) expect(c.state).toBe('open')
           }
-          if (atStep.state === 'open') expect(c).toBe(atStep)
+          if (atStep.state === 'open' && s.kind !== 'restart') expect(c).toBe(atStep)
           if (atStep.state === 'half_open' && s.kind === 'probe') {
             if (s.ok) expect(c).toEqual({ state: 'closed', window: [] })
             else {

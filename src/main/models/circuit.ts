@@ -100,6 +100,11 @@ export function startProbe<K extends string>(c: CircuitState<K>, now: number): C
   return { state: 'half_open', openedAt: c.openedAt, reason: c.reason, probeStartedAt: now, backoffMs: c.backoffMs, lastProbe: c.lastProbe }
 }
 
+/** Open → its probe due now: the server was just seen coming back (restarted), which is worth a probe at once. */
+export function expedite<K extends string>(c: CircuitState<K>, now: number): CircuitState<K> {
+  return c.state === 'open' && c.probeAt > now ? { ...c, probeAt: now } : c
+}
+
 /** The probe's outcome: a success closes the circuit with a fresh window; a failure opens it again, waiting twice as long. */
 export function probed<K extends string>(c: CircuitState<K>, outcome: CircuitOutcome<K>, settings: CircuitSettings): CircuitState<K> {
   if (c.state !== 'half_open') return c

@@ -54,6 +54,11 @@ async function run(router: Router, t = task()): Promise<string | ProcessingError
   }
 }
 
+const until = async (check: () => boolean): Promise<void> => {
+  for (let i = 0; i < 100 && !check(); i++) await new Promise((r) => setTimeout(r, 20))
+  expect(check()).toBe(true)
+}
+
 const generations = (server: FakeOllama): number => server.requests.filter((r) => r.startsWith('POST /api/chat')).length
 
 describe('router circuits against a fake Ollama', () => {
@@ -160,6 +165,17 @@ describe('router circuits against a fake Ollama', () => {
 })
 
 describe('fast failure detection', () => {
+  it('probes the open circuits of a server seen coming back at once, not at their backoff', async () => {
+    const { server, router, circuits, registry, clock } = await single({ kind: 'error', status: 500, message: 'llama runner process has terminated' })
+    for (let i = 0; i < 4; i++) await run(router)
+    expect(circuits.open()).toHaveLength(1)
+    registry.markDown('ollama-local', 'the server was restarted')
+    server.setRules([])
+    await registry.scan(['ollama-local'])
+    await until(() => circuits.open().length === 0)
+    expect(clock.now).toBe(Date.parse('2026-12-01T14:02:00')) // no backoff waited: the clock never moved
+  })
+
   it('marks a node that refuses the connection down at once and moves to another node, not to another model on it', async () => {
     const models = [
       { name: MODEL, sizeBytes: 2e9 },

@@ -69,6 +69,18 @@ export function createRouter(deps: RouterDeps): Router {
   const now = deps.now ?? (() => performance.now())
   const circuits = deps.circuits ?? createCircuitBoard({ config })
   const probing = new Set<string>()
+  // A node seen down and then up again was restarted: its open circuits are probed at once, not at their backoff.
+  const wasDown = new Set<string>()
+  registry.onChange(() => {
+    for (const node of registry.nodes()) {
+      const state = registry.status(node.id).state
+      if (state === 'down') wasDown.add(node.id)
+      else if (state === 'up' && wasDown.delete(node.id)) {
+        circuits.expedite(node.id)
+        void probeCircuits()
+      }
+    }
+  })
 
   /** Every node/model pair a request could use if every circuit were closed. */
   function ranked(options: Pick<ChatOptions, 'category' | 'model' | 'node'>): Candidate[] {
