@@ -1,6 +1,6 @@
 import type { EventBus } from '../events/event-bus'
 import { readValue, type ReadCall } from '../rpc/read-call'
-import type { ShellStatus } from './shell-status'
+import { INITIAL_STATUS, shellHealth, type ShellStatus } from './shell-status'
 
 /**
  * Keeps the shell's status (tray, dock, notifications) in step with the core:
@@ -14,7 +14,7 @@ export function watchCoreStatus(options: {
   coalesceMs?: number
 }): () => void {
   const { read, events, onStatus } = options
-  let status: ShellStatus = { level: 'ok', reasons: [], deferredCount: 0, autoprocessing: 'running' }
+  let status: ShellStatus = INITIAL_STATUS
   let pending: NodeJS.Timeout | null = null
   let stopped = false
 
@@ -40,12 +40,11 @@ export function watchCoreStatus(options: {
   }
 
   void Promise.all([readValue(read, 'health.get'), readTasks()]).then(([health]) => {
-    if (health) publish({ level: health.level, reasons: health.reasons })
+    if (health) publish(shellHealth(health))
   })
   const off = events.subscribe((frame) => {
     if (frame.name === 'health.changed') {
-      const health = frame.payload as { level: ShellStatus['level']; reasons: string[] }
-      publish({ level: health.level, reasons: health.reasons })
+      publish(shellHealth(frame.payload as Parameters<typeof shellHealth>[0]))
     } else if (frame.name === 'tasks.event' || frame.name === 'tasks.engineChanged') soon()
   })
   return () => {
