@@ -165,6 +165,15 @@ describe('router circuits against a fake Ollama', () => {
 })
 
 describe('fast failure detection', () => {
+  it('marks the node down when a probe finds it refusing connections', async () => {
+    const { server, router, registry, clock } = await single({ kind: 'error', status: 500, message: 'llama runner process has terminated' })
+    for (let i = 0; i < 4; i++) await run(router)
+    await server.close()
+    clock.now += 1000
+    await router.probeCircuits()
+    expect(registry.status('ollama-local')).toMatchObject({ state: 'down', error: expect.stringMatching(/is unreachable/) as string })
+  })
+
   it('probes the open circuits of a server seen coming back at once, not at their backoff', async () => {
     const { server, router, circuits, registry, clock } = await single({ kind: 'error', status: 500, message: 'llama runner process has terminated' })
     for (let i = 0; i < 4; i++) await run(router)

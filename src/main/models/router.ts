@@ -257,6 +257,8 @@ export function createRouter(deps: RouterDeps): Router {
             keepAlive: `${config.get('models.keepAliveMin')}m`
           })
           circuits.probed(node, model, outcome)
+          // A probe refused like any request: the node is down now, and its next scan tells when it is back.
+          if (!outcome.ok && outcome.kind === 'connection') registry.markDown(node, outcome.message)
         } finally {
           probing.delete(id)
         }
