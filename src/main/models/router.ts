@@ -60,7 +60,7 @@ export interface RouterDeps {
 }
 
 // While tasks wait on a node that is down, it is looked at again this often, so a server back from a crash is used within seconds.
-const DOWN_RESCAN_MS = 2_000
+const DOWN_RESCAN_MS = 1_000
 const FINISH_BEFORE_WORKER_MS = 1_000
 
 
