@@ -1,3 +1,4 @@
+import { RpcFailure, rpcError } from '../../shared/contract/rpc-error'
 import type { Fixes } from '../checklist/checklist-service'
 import type { ConfigService } from '../config/config-service'
 import { SETTINGS } from '../config/setting-definitions'
@@ -10,13 +11,16 @@ import type { ReadCall } from '../rpc/read-call'
 export function checklistFixes(call: ReadCall, config: ConfigService): Fixes {
   const must = async (name: Parameters<ReadCall>[0], input: unknown): Promise<unknown> => {
     const result = await call(name, input)
-    if (!result.ok) throw new Error(result.error.message)
+    // The refusal keeps its own code (a fix that cannot run here is `unavailable`, not a failure inside the app).
+    if (!result.ok) throw new RpcFailure({ code: result.error.code, message: result.error.message })
     return result.value
   }
   return {
     'restart-ollama': async () => {
       const status = (await must('supervisor.restart', { id: 'ollama' })) as { state: string; pid: number | null; reason: string | null }
-      if (!['running', 'starting', 'adopted', 'restarting'].includes(status.state)) throw new Error(`Ollama did not start (${status.state}): ${status.reason ?? 'no reason given'}`)
+      if (!['running', 'starting', 'adopted', 'restarting'].includes(status.state)) {
+        throw new RpcFailure(rpcError('unavailable', `Ollama did not start (${status.state}): ${status.reason ?? 'no reason given'}`))
+      }
       return `Ollama restarted: ${status.state}${status.pid ? ` (pid ${status.pid})` : ''}.`
     },
     'lower-concurrency': async () => {
