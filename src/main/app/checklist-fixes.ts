@@ -1,20 +1,21 @@
+import type { KosClient } from '../../shared/contract/client'
+import type { CallInput, CallName, CallOutput } from '../../shared/contract/contract'
 import type { Fixes } from '../checklist/checklist-service'
 import type { ConfigService } from '../config/config-service'
-import type { ReadCall } from '../rpc/read-call'
 
 /**
  * The checklist's one-click fixes, each one contract call a person could
  * make by hand in the app, so a fix is validated and logged like a click.
  */
-export function checklistFixes(call: ReadCall, config: ConfigService): Fixes {
-  const must = async (name: Parameters<ReadCall>[0], input: unknown): Promise<unknown> => {
-    const result = await call(name, input)
+export function checklistFixes(client: KosClient, config: ConfigService): Fixes {
+  const must = async <N extends CallName>(name: N, input: CallInput<N>): Promise<CallOutput<N>> => {
+    const result = await client.call(name, input)
     if (!result.ok) throw new Error(result.error.message)
     return result.value
   }
   return {
     'restart-ollama': async () => {
-      const status = (await must('supervisor.restart', { id: 'ollama' })) as { state: string; pid: number | null; reason: string | null }
+      const status = await must('supervisor.restart', { id: 'ollama' })
       if (!['running', 'starting', 'adopted', 'restarting'].includes(status.state)) throw new Error(`Ollama did not start (${status.state}): ${status.reason ?? 'no reason given'}`)
       return `Ollama restarted: ${status.state}${status.pid ? ` (pid ${status.pid})` : ''}.`
     },
@@ -26,7 +27,7 @@ export function checklistFixes(call: ReadCall, config: ConfigService): Fixes {
       return `worker.maxConcurrency lowered from ${before} to ${after} (saved in your settings file; raise it again in Settings).`
     },
     'return-deferred': async () => {
-      const { requeued } = (await must('tasks.requeue', { all: true })) as { requeued: string[] }
+      const { requeued } = await must('tasks.requeue', { all: true })
       return `${requeued.length} task${requeued.length === 1 ? '' : 's'} returned to autoprocessing.`
     },
     're-embed': async () => {

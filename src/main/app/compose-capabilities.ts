@@ -1,6 +1,6 @@
 import { dirname, join } from 'node:path'
 import type { AppInfo } from '../../shared/contract/app-contract'
-import type { Scope } from '../../shared/contract/define'
+import { valueOrNull } from '../../shared/contract/client'
 import { createBoardCapability } from '../board/board-capability'
 import { createChatCapability } from '../chat/chat-capability'
 import { createChecklistCapability } from '../checklist/checklist-capability'
@@ -29,7 +29,7 @@ import type { PlatformInfo } from '../platform/data-dir'
 import type { SecretCipher } from '../ports/secret-cipher'
 import type { Dispatcher } from '../rpc/dispatcher'
 import type { Capability, Handlers } from '../rpc/handler-types'
-import { readValue, type ReadCall } from '../rpc/read-call'
+import { FULL_SCOPES, READ_SCOPES, inProcessClient } from '../rpc/in-process-client'
 import { createSecretStore } from '../secrets/secret-store'
 import { secretsHandlers } from '../secrets/secrets-handlers'
 import { modelServerSpecs } from '../supervisor/model-server-specs'
@@ -72,26 +72,20 @@ export interface Composition {
   start(dispatcher: Dispatcher): void
 }
 
-const READ_ONLY: ReadonlySet<Scope> = new Set<Scope>(['read'])
-const FULL: ReadonlySet<Scope> = new Set<Scope>(['read', 'write'])
-
 /**
  * Every capability, built once and given only what it needs; where one needs
  * another, the implementation goes in through a port (the router is the task
  * engine's processor, the knowledge base's embedder and the chat's model).
  * Parts that read the app as the UI does (checklist, Overview, one-click
  * fixes) call through the dispatcher, which exists only after the handlers
- * are gathered: they get a call that binds it late.
+ * are gathered: they get a typed client whose dispatcher is bound late.
  */
 export function composeCapabilities(infra: Infrastructure): Composition {
   const { db, config, events, log, background } = infra
   let dispatcher: Dispatcher | null = null
-  const through = (scopes: ReadonlySet<Scope>): ReadCall => (name, input) => {
-    if (!dispatcher) throw new Error('the core was called before it finished starting')
-    return dispatcher.call(name, input, { scopes, transport: 'ipc' })
-  }
-  const coreRead = through(READ_ONLY)
-  const coreCall = through(FULL)
+  const core = { dispatcher: () => dispatcher, events }
+  const reader = inProcessClient(core, { scopes: READ_SCOPES })
+  const actor = inProcessClient(core, { scopes: FULL_SCOPES })
   const lifecycles: Lifecycle[] = []
 
   const secrets = createSecretStore(db, infra.secretCipher ?? null)
@@ -175,15 +169,15 @@ export function composeCapabilities(infra: Infrastructure): Composition {
       filesBoundBytes: () => config.get('files.warnMb') * 1024 * 1024,
       timeouts: () => ({ llmRequestSec: config.get('llm.requestTimeoutSec'), heartbeatSec: config.get('worker.heartbeatSec'), stuckMinutes: config.get('worker.stuckMinutes') })
     },
-    capabilityChecks: capabilityChecks({ read: coreRead, stuckMinutes: () => config.get('worker.stuckMinutes'), now: () => new Date() }),
-    errorTypes: async () => (await readValue(coreRead, 'tasks.counters'))?.deferredByErrorType ?? {},
-    fixes: checklistFixes(coreCall, config),
+    capabilityChecks: capabilityChecks({ client: reader, stuckMinutes: () => config.get('worker.stuckMinutes'), now: () => new Date() }),
+    errorTypes: async () => valueOrNull(await reader.call('tasks.counters', {}))?.deferredByErrorType ?? {},
+    fixes: checklistFixes(actor, config),
     intervalMinutes: () => config.get('checklist.intervalMin'),
     background: false
   })
   lifecycles.push(checklist)
 
-  const overview = createOverviewSampler(coreRead, events)
+  const overview = createOverviewSampler(reader, events)
   lifecycles.push(overview)
 
   const handlers: Handlers = {

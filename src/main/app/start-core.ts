@@ -18,6 +18,8 @@ import type { SecretCipher } from '../ports/secret-cipher'
 import { createDispatcher, type Dispatcher } from '../rpc/dispatcher'
 import { composeCapabilities, type Lifecycle } from './compose-capabilities'
 import type { StartupError } from './startup-error'
+import type { KosClient } from '../../shared/contract/client'
+import { inProcessClient } from '../rpc/in-process-client'
 
 export interface CoreOptions {
   readonly hostKind: InstanceOwner['kind']
@@ -42,6 +44,8 @@ export interface Core {
   readonly log: Logger
   readonly db: Db
   info(): AppInfo
+  /** The typed client for a part of main that calls the core through its contract (CLI, MCP, /metrics, the tray), with that part's scopes. */
+  client(caller: Parameters<typeof inProcessClient>[1]): KosClient
   /** Tells a second instance, and `kos` commands, where this one can be reached. */
   announce(url: string, token: string): void
   /** Called by the desktop shell when the machine wakes: each capability checks what died during sleep. */
@@ -171,6 +175,7 @@ function assemble(parts: {
     log: parts.log,
     db: parts.db,
     info: parts.info,
+    client: (caller) => inProcessClient({ dispatcher: () => parts.dispatcher, events: parts.events }, caller),
     announce: (url, token) => parts.lock.describe({ ...parts.owner, url, token }),
     async onSystemResume() {
       parts.log.info('system resumed from sleep')

@@ -6,7 +6,7 @@ import type { BoardService } from './board-service'
 export function boardHandlers(board: BoardService): HandlersFor<'board'> {
   return {
     'board.members': () => ({ members: [...BOARD_MEMBERS, BOARD_CHAIR], timeoutSec: board.timeoutSec(), modelConnected: board.available() }),
-    'board.decisions.list': (filter) => ({ decisions: board.store.list(filter) }),
+    'board.decisions.list': (filter) => board.store.list(filter),
     'board.decisions.get': ({ id }) => {
       const decision = board.store.get(id)
       if (!decision) throw new RpcFailure(rpcError('not_found', `There is no board decision with id "${id}". It may have been made in another data dir; pick one from the list.`))

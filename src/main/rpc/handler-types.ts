@@ -2,7 +2,8 @@ import type { CallName, CallOutput, CallParsedInput } from '../../shared/contrac
 import type { Scope } from '../../shared/contract/define'
 import type { Logger } from '../log/logger'
 
-export type Transport = 'ipc' | 'ws' | 'http' | 'cli'
+/** How a call reached the dispatcher; 'in-process' is a part of main calling through its own contract (checklist, Overview, tray). */
+export type Transport = 'ipc' | 'ws' | 'http' | 'cli' | 'in-process'
 
 export interface CallContext {
   readonly scopes: ReadonlySet<Scope>

@@ -15,7 +15,8 @@ import { safeStorageCipher } from './safe-storage-cipher'
 import { createNotifier } from './notifier'
 import { INITIAL_STATUS, type ShellActions } from './shell-status'
 import { createTrayController, trayIconPath } from './tray-controller'
-import type { Scope } from '../../shared/contract/define'
+import type { CallResult } from '../../shared/contract/rpc-error'
+import { FULL_SCOPES, READ_SCOPES } from '../rpc/in-process-client'
 import { version as appVersion } from '../../../package.json'
 
 // The Electron shell: window, menu, IPC binding and lifecycle. All behaviour
@@ -24,7 +25,6 @@ import { version as appVersion } from '../../../package.json'
 const rendererIndex = join(__dirname, '..', 'renderer', 'index.html')
 /** Packaged: Resources/tray (extraResources); from source: resources/tray in the project. */
 const trayDir = app.isPackaged ? join(process.resourcesPath, 'tray') : join(__dirname, '..', '..', 'resources', 'tray')
-const FULL: ReadonlySet<Scope> = new Set<Scope>(['read', 'write'])
 const devServerUrl = process.env.ELECTRON_RENDERER_URL
 
 /**
@@ -119,17 +119,18 @@ function run(core: Core): void {
   core.config.onChange(applyOpenAtLogin)
 
   // The tray and the notifications act through the contract, the path a click in the window takes.
-  const act = (name: Parameters<typeof core.dispatcher.call>[0], input: unknown = {}): void => {
-    void core.dispatcher.call(name, input, { scopes: FULL, transport: 'ipc' }).then((result) => {
+  const client = core.client({ scopes: FULL_SCOPES })
+  const showRefusal = (pending: Promise<CallResult<unknown>>): void => {
+    void pending.then((result) => {
       if (!result.ok) dialog.showErrorBox(APP_IDENTITY.productName, result.error.message)
     })
   }
   const actions: ShellActions = {
     open: (view) => (view ? navigate(view) : void showWindow()),
-    pauseAutoprocessing: () => act('tasks.pause'),
-    resumeAutoprocessing: () => act('tasks.resume'),
-    returnDeferredToAutoprocessing: () => act('tasks.requeue', { all: true }),
-    restartOllama: () => act('supervisor.restart', { id: 'ollama' }),
+    pauseAutoprocessing: () => showRefusal(client.call('tasks.pause', {})),
+    resumeAutoprocessing: () => showRefusal(client.call('tasks.resume', {})),
+    returnDeferredToAutoprocessing: () => showRefusal(client.call('tasks.requeue', { all: true })),
+    restartOllama: () => showRefusal(client.call('supervisor.restart', { id: 'ollama' })),
     quit: () => app.quit()
   }
   const tray = new Tray(trayIconPath(trayDir, 'ok', process.platform))
@@ -152,8 +153,7 @@ function run(core: Core): void {
     }
   })
   const stopWatching = watchCoreStatus({
-    read: (name, input) => core.dispatcher.call(name, input, { scopes: FULL, transport: 'ipc' }),
-    events: core.events,
+    client: core.client({ scopes: READ_SCOPES }),
     onStatus: (status) => {
       trayController.update(status)
       notifier.observe(status)

@@ -1,7 +1,7 @@
 import { ProcessingError, type ProcessingPlan, type TaskProcessor } from '../ports/task-processor'
 import type { WalSync } from '../db/wal-sync'
 import type { Logger } from '../log/logger'
-import type { TaskEvent } from '../../shared/contract/tasks-contract'
+import type { TaskEvent, TasksChanged } from '../../shared/contract/tasks-contract'
 import { checkAnswer } from './answer-check'
 import { createGroupCommit } from './group-commit'
 import { retryDelayMs } from './retry-policy'
@@ -31,7 +31,7 @@ export interface PoolOptions {
   readonly owner: string
   readonly settings: () => PoolSettings
   /** Called with the events of each committed transaction. */
-  readonly publish: (events: readonly TaskEvent[]) => void
+  readonly publish: (events: readonly TaskEvent[], changed: TasksChanged) => void
   readonly log: Logger
   readonly now?: () => number
   readonly random?: () => number
@@ -92,7 +92,7 @@ export function createWorkerPool(options: PoolOptions) {
   let deadlineTimer: NodeJS.Timeout | null = null
   let deadlineAt = Infinity
   const stats = { attempts: 0, failures: 0, timeouts: 0 }
-  const group = createGroupCommit({ transaction: store.transaction, wal: options.wal, publish: options.publish, log, finish: claimInCommit })
+  const group = createGroupCommit({ transaction: store.transaction, wal: options.wal, describe: store.describeChanges, publish: options.publish, log, finish: claimInCommit })
 
   /** The last step of every group commit: refill free slots, started once the claims are committed. */
   function claimInCommit(changes: Changes): (() => void) | null {

@@ -1,9 +1,10 @@
-import type { CallName, CallOutput } from '../../../shared/contract/contract'
-import type { ReadCall } from '../../rpc/read-call'
+import type { KosClient } from '../../../shared/contract/client'
+import type { CallInput, CallName, CallOutput } from '../../../shared/contract/contract'
 import type { CheckDefinition, CheckOutcome } from '../check-definition'
 
 export interface CapabilityCheckDeps {
-  readonly read: ReadCall
+  /** Read-scoped: a check observes, it never changes anything. */
+  readonly client: KosClient
   readonly stuckMinutes: () => number
   readonly now: () => Date
 }
@@ -14,10 +15,10 @@ export interface CapabilityCheckDeps {
  * a person would see.
  */
 export function capabilityChecks(deps: CapabilityCheckDeps): CheckDefinition[] {
-  const read = async <N extends CallName>(name: N, input: unknown = {}): Promise<CallOutput<N>> => {
-    const result = await deps.read(name, input)
+  const read = async <N extends CallName>(name: N, input: CallInput<N>): Promise<CallOutput<N>> => {
+    const result = await deps.client.call(name, input)
     if (!result.ok) throw new Error(`${name} refused: ${result.error.message}`)
-    return result.value as CallOutput<N>
+    return result.value
   }
 
   return [
@@ -30,7 +31,7 @@ export function capabilityChecks(deps: CapabilityCheckDeps): CheckDefinition[] {
       remedy: 'Start the server (Models view, or `ollama serve`), check its URL in Settings; an empty list from a server started as another user needs it restarted as you.',
       fix: 'restart-ollama',
       async run(): Promise<CheckOutcome> {
-        const [overview, processes] = await Promise.all([read('models.scan'), read('supervisor.list')])
+        const [overview, processes] = await Promise.all([read('models.scan', {}), read('supervisor.list', {})])
         if (overview.nodes.length === 0) return { status: 'fail', evidence: 'no model server is configured' }
         const problems = overview.nodes.flatMap((n) => {
           if (n.state !== 'up') return [`${n.label} (${n.url}) is down: ${n.error ?? 'no answer'}`]
@@ -54,7 +55,7 @@ export function capabilityChecks(deps: CapabilityCheckDeps): CheckDefinition[] {
       remedy: 'Read the server’s last log lines in the Models view; fix the cause (memory, model, port), then start it again.',
       fix: 'restart-ollama',
       async run() {
-        const processes = await read('supervisor.list')
+        const processes = await read('supervisor.list', {})
         const attention = processes.filter((p) => p.state === 'needs_attention')
         const evidence = processes.map((p) => `${p.label}: ${p.state}, ${p.restartsLastHour} restarts in the last hour${p.reason ? ` (${p.reason})` : ''}`).join('; ')
         if (attention.length > 0) return { status: 'fail', evidence }
@@ -70,7 +71,7 @@ export function capabilityChecks(deps: CapabilityCheckDeps): CheckDefinition[] {
       remedy: 'Re-embed the collection with the current model (Knowledge view), or switch back to the model it was built with.',
       fix: 're-embed',
       async run() {
-        const stats = await read('knowledge.stats')
+        const stats = await read('knowledge.stats', {})
         const e = stats.embedding
         const collection = stats.collection ? `collection ${stats.collection.modelId} (${stats.collection.dimension} dims)` : 'no collection yet'
         switch (e.state) {
@@ -116,7 +117,7 @@ export function capabilityChecks(deps: CapabilityCheckDeps): CheckDefinition[] {
       remedy: 'Open Tasks → Manual review; fix the cause named by the error type, then Return to autoprocessing.',
       fix: 'return-deferred',
       async run() {
-        const counters = await read('tasks.counters')
+        const counters = await read('tasks.counters', {})
         const waiting = counters.byStatus.deferred_to_human ?? 0
         const types = Object.entries(counters.deferredByErrorType)
           .filter(([, n]) => (n ?? 0) > 0)

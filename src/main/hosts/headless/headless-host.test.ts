@@ -32,7 +32,7 @@ function fakeRenderer(): string {
 async function start(options: { allowRemote?: boolean; metricsAccess?: 'token' | 'loopback' } = {}) {
   const core = startTestCore(tempDir())
   const read = new Set(['read'] as const)
-  const metrics = createCoreMetrics((name, input) => core.dispatcher.call(name, input, { scopes: read, transport: 'http' }), '9.9.9')
+  const metrics = createCoreMetrics(core.client({ scopes: read, transport: 'http' }), '9.9.9')
   const started = await startHeadlessHost({
     dispatcher: core.dispatcher,
     events: core.events,

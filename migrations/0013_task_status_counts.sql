@@ -1,0 +1,27 @@
+-- Tasks by status, kept by triggers in the same transaction as every write
+-- that changes a status. Every committed write of the queue pushes the counts
+-- to the open windows (tasks.changed); counting them from the indexes cost
+-- milliseconds per commit at 100,000 tasks, while reading these six rows costs
+-- microseconds, and a status change pays two one-row updates.
+CREATE TABLE task_status_counts (
+  status TEXT PRIMARY KEY,
+  n      INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
+
+INSERT INTO task_status_counts (status, n)
+SELECT s.status, (SELECT COUNT(*) FROM tasks WHERE tasks.status = s.status)
+FROM (SELECT 'pending' AS status UNION ALL SELECT 'in_progress' UNION ALL SELECT 'completed'
+      UNION ALL SELECT 'failed' UNION ALL SELECT 'deferred_to_human' UNION ALL SELECT 'cancelled') AS s;
+
+CREATE TRIGGER task_status_counts_insert AFTER INSERT ON tasks BEGIN
+  INSERT INTO task_status_counts (status, n) VALUES (new.status, 1) ON CONFLICT (status) DO UPDATE SET n = n + 1;
+END;
+
+CREATE TRIGGER task_status_counts_update AFTER UPDATE OF status ON tasks WHEN old.status != new.status BEGIN
+  UPDATE task_status_counts SET n = n - 1 WHERE status = old.status;
+  INSERT INTO task_status_counts (status, n) VALUES (new.status, 1) ON CONFLICT (status) DO UPDATE SET n = n + 1;
+END;
+
+CREATE TRIGGER task_status_counts_delete AFTER DELETE ON tasks BEGIN
+  UPDATE task_status_counts SET n = n - 1 WHERE status = old.status;
+END;
