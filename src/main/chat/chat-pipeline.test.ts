@@ -114,7 +114,7 @@ describe('chat pipeline routes', () => {
     const { finished } = await send(h, 'What should our strategy be for next year?')
     expect(finished).toMatchObject({ route: 'strategic', status: 'complete', content: 'My own advice.', boardDecisionId: null })
     expect(finished.notice).toBe('The board could not decide (the board did not decide within 0.05 s), so this answer comes without its decision.')
-    expect(h.board.store.list({ limit: 10 })).toEqual([])
+    expect(h.board.store.list({ limit: 10 }).decisions).toEqual([])
   })
 })
 
