@@ -159,7 +159,7 @@ describe('chat pipeline failures and stops', () => {
     const h = chatHarness({ script: () => ({ tokens: ['…'], hang: true }) })
     const { session, assistantMessage } = await h.handlers['chat.send']({ text: 'First', priority: 'normal' }, h.ctx('c'))
     await h.model?.hanging()
-    expect(() => h.handlers['chat.send']({ sessionId: session.id, text: 'Second', priority: 'normal' }, h.ctx('c'))).toThrow(/still being written/)
+    await expect(h.handlers['chat.send']({ sessionId: session.id, text: 'Second', priority: 'normal' }, h.ctx('c'))).rejects.toThrow(/still being written/)
     h.handlers['chat.stop']({ messageId: assistantMessage.id }, h.ctx('c'))
     await h.chat.pipeline.idle()
   })
