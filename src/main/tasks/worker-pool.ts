@@ -39,6 +39,8 @@ export interface PoolOptions {
   readonly pollMs?: number
   /** Told, for each task claimed, how long it waited from its slot freeing to the claim's commit. */
   readonly observeClaim?: (waitMs: number) => void
+  /** Why nothing new may be claimed now (e.g. the disk is nearly full), or null; asked at every group commit. */
+  readonly holdClaims?: () => string | null
 }
 
 // Claiming ahead pays off only for tasks that finish in milliseconds (benchmarks, trivial
@@ -99,7 +101,7 @@ export function createWorkerPool(options: PoolOptions) {
   function claimInCommit(changes: Changes): (() => void) | null {
     settings = options.settings()
     const slotFreedAt = freedAt
-    const claim = wantClaim && state === 'running' && processor !== null && !paused
+    const claim = wantClaim && state === 'running' && processor !== null && !paused && (options.holdClaims?.() ?? null) === null
     wantClaim = false
     freedAt = null
     const started = claim ? claimFree(changes) : []
