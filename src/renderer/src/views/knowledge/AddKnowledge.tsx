@@ -1,6 +1,7 @@
 import { useId, useState, type FormEvent, type ReactNode } from 'react'
 import type { ImportProgress, ImportReport } from '../../../../shared/contract/knowledge-contract'
 import type { RpcError } from '../../../../shared/contract/rpc-error'
+import { callMaxBytes, formatBytes } from '../../../../shared/contract/limits'
 
 /** Import a folder (its path typed: the headless host has no file picker) with progress, or add a text. */
 export function ImportFolder(props: {
@@ -75,6 +76,7 @@ export function AddText({ busy, onAdd }: { busy: boolean; onAdd: (input: { title
       <input id={ids.title} type="text" value={title} onChange={(e) => setTitle(e.target.value)} />
       <label htmlFor={ids.content}>Text</label>
       <textarea id={ids.content} rows={5} value={content} onChange={(e) => setContent(e.target.value)} />
+      <p className="muted">Up to {formatBytes(callMaxBytes('knowledge.addText'))}; import anything larger as a file.</p>
       <label htmlFor={ids.domain}>Domain (optional)</label>
       <input id={ids.domain} type="text" value={domain} onChange={(e) => setDomain(e.target.value)} />
       <button type="submit" disabled={busy || title.trim() === '' || content.trim() === ''}>{busy ? 'Adding…' : 'Add'}</button>
