@@ -3,6 +3,7 @@ import type { CallInput, CallName, CallOutput } from '../../shared/contract/cont
 import type { Fixes } from '../checklist/checklist-service'
 import type { ConfigService } from '../config/config-service'
 import { refuse, Refusal } from '../rpc/refusal'
+import { SETTINGS } from '../config/setting-definitions'
 
 /**
  * The checklist's one-click fixes, each one contract call a person could
@@ -34,6 +35,16 @@ export function checklistFixes(client: KosClient, config: ConfigService): Fixes 
       if (done instanceof Refusal) return done
       const { requeued } = done
       return `${requeued.length} task${requeued.length === 1 ? '' : 's'} returned to autoprocessing.`
+    },
+    'raise-timeout': async () => {
+      const before = config.get('llm.requestTimeoutSec')
+      const type = SETTINGS['llm.requestTimeoutSec'].type
+      const max = type.kind === 'integer' ? type.max : before
+      const after = Math.min(max, before * 2)
+      if (after === before) return `llm.requestTimeoutSec is already ${before} s, the most it can be.`
+      const set = await call('config.set', { key: 'llm.requestTimeoutSec', value: after })
+      if (set instanceof Refusal) return set
+      return `llm.requestTimeoutSec raised from ${before} s to ${after} s (saved in your settings file; the router and the worker both wait that long).`
     },
     'rebuild-search-index': async () => {
       const rebuilt = await call('knowledge.rebuildIndex', {})

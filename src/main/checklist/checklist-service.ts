@@ -1,4 +1,5 @@
-import type { ChecklistRun } from '../../shared/contract/checklist-contract'
+import type { ChecklistRun, PlaybookRuleView } from '../../shared/contract/checklist-contract'
+import type { TaskErrorType } from '../../shared/contract/tasks-contract'
 import type { EventBus } from '../events/event-bus'
 import type { Logger } from '../log/logger'
 import { storageFailureOf } from '../platform/storage-failure'
@@ -7,7 +8,7 @@ import type { CheckDefinition, FixId } from './check-definition'
 import { runChecks, verdictOf } from './check-runner'
 import type { ChecklistStore, StoredRun } from './checklist-store'
 import { tailLines } from './log-tail'
-import { matchPlaybook } from './playbook'
+import { matchPlaybook, ruleForErrorType } from './playbook'
 
 /** Each fix says what it did, or returns the Refusal of the call it made (what a person would have seen clicking it). */
 export type Fixes = Partial<Record<FixId, () => Promise<string | Refusal>>>
@@ -31,6 +32,8 @@ export interface ChecklistService {
   latest(): ChecklistRun | null
   history(limit: number): StoredRun[]
   fix(id: FixId): Promise<{ message: string; run: ChecklistRun } | Refusal>
+  /** The playbook rule of a task's error type, its fix offered only if this host has it. */
+  ruleFor(type: TaskErrorType): PlaybookRuleView
   /** Runs once now and then every checklist.intervalMin minutes; re-reads the interval after each run. */
   start(): void
   /** Stops the schedule and waits for a run in progress, so nothing touches the store after the core closes it. */
@@ -99,6 +102,7 @@ export function createChecklistService(deps: ChecklistDeps): ChecklistService {
       return stored ? withFixes(stored) : null
     },
     history: (limit) => deps.store.recent(limit),
+    ruleFor: (type) => ruleForErrorType(type, available),
     async fix(id) {
       const action = deps.fixes[id]
       if (!action) return refuse('unavailable', `The fix "${id}" is not available in this build or on this host.`)
