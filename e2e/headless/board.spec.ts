@@ -16,7 +16,7 @@ test.describe('Board view with no model server reachable', () => {
   test('lists no decision over the API either, and refuses an unknown one by name', async ({ host, request }) => {
     const headers = { Authorization: `Bearer ${host.fullToken}` }
     const list = await request.post(`${host.origin}/api/call/board.decisions.list`, { headers, data: {} })
-    expect(await list.json()).toEqual({ ok: true, value: { decisions: [] } })
+    expect(await list.json()).toEqual({ ok: true, value: { decisions: [], nextCursor: null } })
     const missing = await request.post(`${host.origin}/api/call/board.decisions.get`, { headers, data: { id: 'nope' } })
     expect(missing.status()).toBe(404)
     expect(await missing.json()).toMatchObject({ ok: false, error: { code: 'not_found', message: expect.stringContaining('There is no board decision with id "nope"') } })

@@ -72,13 +72,13 @@ export function createKnowledgeViewStore(client: KosClient): KnowledgeViewStore 
 
     async refresh() {
       set({ refreshing: true })
-      const [stats, list] = await Promise.all([client.call('knowledge.stats', {}), client.call('knowledge.list', { limit: LIST_LIMIT, offset: 0 })])
+      const [stats, list] = await Promise.all([client.call('knowledge.stats', {}), client.call('knowledge.list', { limit: LIST_LIMIT })])
       set({
         refreshing: false,
         loaded: true,
         stats: stats.ok ? stats.value : get().stats,
         nodes: list.ok ? list.value.nodes : get().nodes,
-        total: list.ok ? list.value.total : get().total,
+        total: list.ok ? (list.value.total ?? list.value.nodes.length) : get().total,
         loadError: !stats.ok ? stats.error : !list.ok ? list.error : null
       })
     },
@@ -144,8 +144,8 @@ export function createKnowledgeViewStore(client: KosClient): KnowledgeViewStore 
 
   const offChanged = client.on('knowledge.changed', (stats) => {
     store.setState({ stats })
-    void client.call('knowledge.list', { limit: LIST_LIMIT, offset: 0 }).then((list) => {
-      if (list.ok) store.setState({ nodes: list.value.nodes, total: list.value.total })
+    void client.call('knowledge.list', { limit: LIST_LIMIT }).then((list) => {
+      if (list.ok) store.setState({ nodes: list.value.nodes, total: list.value.total ?? list.value.nodes.length })
     })
   })
   const offProgress = client.on('knowledge.importProgress', (progress) => store.setState({ progress }))

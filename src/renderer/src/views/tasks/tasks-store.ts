@@ -66,12 +66,12 @@ export function createTasksStore(client: KosClient): StoreApi<TasksState> & { di
     const [counters, engine, review] = await Promise.all([
       client.call('tasks.counters', {}),
       client.call('tasks.engine', {}),
-      client.call('tasks.list', { status: 'deferred_to_human', limit: 2000 })
+      client.call('tasks.list', { status: 'deferred_to_human', limit: 1000 })
     ])
     store.setState({
       ...(counters.ok ? { counters: counters.value } : { error: counters.error }),
       ...(engine.ok ? { engine: engine.value } : { error: engine.error }),
-      ...(review.ok ? { review: review.value.tasks, reviewTotal: review.value.total } : { error: review.error })
+      ...(review.ok ? { review: review.value.tasks, reviewTotal: review.value.total ?? review.value.tasks.length } : { error: review.error })
     })
   }
 
@@ -138,7 +138,7 @@ export function createTasksStore(client: KosClient): StoreApi<TasksState> & { di
     }
   }))
 
-  const offEvent = client.on('tasks.event', scheduleRefresh)
+  const offEvent = client.on('tasks.changed', scheduleRefresh)
   const offEngine = client.on('tasks.engineChanged', (engine) => store.setState({ engine }))
   const offConcurrency = client.on('tasks.concurrency', (concurrency) => {
     const engine = store.getState().engine
