@@ -1,10 +1,11 @@
-import { useEffect, useMemo, useState, type ReactNode } from 'react'
-import { useStore } from 'zustand'
+import { useEffect, useState, type ReactNode } from 'react'
 import { BOARD_OUTCOMES, BOARD_SOURCES, type BoardDecision } from '../../../../shared/contract/board-contract'
-import { useClient } from '../../client-context'
 import { EmptyState } from '../../components/EmptyState'
+import { PageEnd } from '../../components/PageEnd'
 import { ViewHeader } from '../../components/ViewHeader'
-import { createBoardViewStore, type BoardViewStore } from './board-view-store'
+import { boardModel, type BoardState } from '../../model/board/board-model'
+import { useSelect, useViewModel } from '../../model/use-view-model'
+import type { ViewModel } from '../../model/view-model'
 import './board.css'
 
 /** `#/board/<decision>` opens that decision (the chat's decision block links here). */
@@ -13,15 +14,15 @@ function decisionFromHash(): string | null {
 }
 
 export function BoardView(): ReactNode {
-  const client = useClient()
-  const store = useMemo(() => createBoardViewStore(client, decisionFromHash()), [client])
-  useEffect(() => store.connect(), [store])
-  const decisions = useStore(store, (s) => s.decisions)
-  const filters = useStore(store, (s) => s.filters)
-  const selected = useStore(store, (s) => s.selected)
-  const error = useStore(store, (s) => s.error)
-  const timeoutSec = useStore(store, (s) => s.timeoutSec)
-  const modelConnected = useStore(store, (s) => s.modelConnected)
+  const store = useViewModel(boardModel, decisionFromHash())
+  const decisions = useSelect(store, (s) => s.decisions)
+  const filters = useSelect(store, (s) => s.filters)
+  const selected = useSelect(store, (s) => s.selected)
+  const error = useSelect(store, (s) => s.error)
+  const timeoutSec = useSelect(store, (s) => s.timeoutSec)
+  const modelConnected = useSelect(store, (s) => s.modelConnected)
+  const more = useSelect(store, (s) => s.nextCursor !== null)
+  const loadingMore = useSelect(store, (s) => s.loadingMore)
   const filtered = filters.source !== '' || filters.outcome !== '' || filters.query.trim() !== ''
 
   useEffect(() => {
@@ -73,6 +74,11 @@ export function BoardView(): ReactNode {
                 </button>
               </li>
             ))}
+            {more && (
+              <li>
+                <PageEnd more={more} loading={loadingMore} label="Show older decisions" onMore={() => void store.getState().loadMore()} />
+              </li>
+            )}
           </ul>
           {selected ? <DecisionDetail decision={selected} /> : <p className="muted board-detail">Pick a decision to see each member’s position and vote.</p>}
         </div>
@@ -81,8 +87,8 @@ export function BoardView(): ReactNode {
   )
 }
 
-function AskBoard({ store, timeoutSec, modelConnected }: { store: BoardViewStore; timeoutSec: number | null; modelConnected: boolean | null }): ReactNode {
-  const consulting = useStore(store, (s) => s.consulting)
+function AskBoard({ store, timeoutSec, modelConnected }: { store: ViewModel<BoardState>; timeoutSec: number | null; modelConnected: boolean | null }): ReactNode {
+  const consulting = useSelect(store, (s) => s.consulting)
   const [question, setQuestion] = useState('')
   const [refusal, setRefusal] = useState<string | null>(null)
   const ask = async (): Promise<void> => {

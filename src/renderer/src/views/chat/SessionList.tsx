@@ -1,5 +1,6 @@
 import { useState, type KeyboardEvent, type ReactNode } from 'react'
 import type { ChatSession } from '../../../../shared/contract/chat-contract'
+import { PageEnd } from '../../components/PageEnd'
 import { useChatView } from './use-chat-view'
 
 export function SessionList(): ReactNode {
@@ -9,6 +10,9 @@ export function SessionList(): ReactNode {
   const setQuery = useChatView((s) => s.setQuery)
   const select = useChatView((s) => s.select)
   const newSession = useChatView((s) => s.newSession)
+  const more = useChatView((s) => s.sessionsCursor !== null)
+  const loadingMore = useChatView((s) => s.loadingSessions)
+  const loadMore = useChatView((s) => s.loadMoreSessions)
 
   return (
     <nav className="chat-sessions" aria-label="Chat sessions">
@@ -27,6 +31,7 @@ export function SessionList(): ReactNode {
           ))}
         </ul>
       )}
+      <PageEnd more={more} loading={loadingMore} label="Show older conversations" onMore={() => void loadMore()} />
     </nav>
   )
 }

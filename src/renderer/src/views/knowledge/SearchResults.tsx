@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react'
+import { PageEnd } from '../../components/PageEnd'
 import type { KnowledgeNodeSummary, KnowledgeSearchOutput } from '../../../../shared/contract/knowledge-contract'
 
 /** Hits with both sides' scores and a highlighted snippet; each opens its document. */
@@ -35,10 +36,10 @@ export function SearchResults({ results, query, selected, onOpen }: { results: K
 }
 
 /** Every document, newest change first, when no search is shown. */
-export function DocumentList({ nodes, total, selected, onOpen }: { nodes: readonly KnowledgeNodeSummary[]; total: number; selected: string | null; onOpen: (id: string) => void }): ReactNode {
+export function DocumentList({ nodes, total, more, loadingMore, selected, onOpen, onMore }: { nodes: readonly KnowledgeNodeSummary[]; total: number; more: boolean; loadingMore: boolean; selected: string | null; onOpen: (id: string) => void; onMore: () => void }): ReactNode {
   return (
     <section aria-label="Documents">
-      <p className="muted kb-mode">{total === nodes.length ? `${total} documents` : `The ${nodes.length} most recently changed of ${total} documents`}</p>
+      <p className="muted kb-mode">{total === nodes.length ? `${total} documents` : `The ${nodes.length} most recently changed of ${total} documents; more as you scroll`}</p>
       <ul className="kb-hits">
         {nodes.map((node) => (
           <li key={node.id}>
@@ -54,6 +55,7 @@ export function DocumentList({ nodes, total, selected, onOpen }: { nodes: readon
           </li>
         ))}
       </ul>
+      <PageEnd more={more} loading={loadingMore} label={`Show more of the ${total} documents`} onMore={onMore} />
     </section>
   )
 }

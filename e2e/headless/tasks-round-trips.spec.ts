@@ -1,0 +1,54 @@
+import type { WebSocket } from '@playwright/test'
+import { expect, test } from '../support/headless-host'
+import { TasksPage } from './pages/tasks-page'
+
+interface Frame {
+  readonly direction: 'sent' | 'received'
+  readonly type: string
+  readonly name: string | null
+  readonly bytes: number
+}
+
+/** Every frame of the page's WebSocket to the core, parsed, from the moment it opens. */
+function recordFrames(page: TasksPage['page']): Frame[] {
+  const frames: Frame[] = []
+  const record = (direction: Frame['direction']) => (data: { payload: string | Buffer }) => {
+    const text = typeof data.payload === 'string' ? data.payload : data.payload.toString('utf8')
+    const frame = JSON.parse(text) as { type: string; name?: string }
+    frames.push({ direction, type: frame.type, name: frame.name ?? null, bytes: Buffer.byteLength(text) })
+  }
+  page.on('websocket', (ws: WebSocket) => {
+    ws.on('framesent', record('sent'))
+    ws.on('framereceived', record('received'))
+  })
+  return frames
+}
+
+test.describe('Tasks view on the wire', () => {
+  test('one create costs one call for the task, one for its detail, and one pushed change; the list and counters read nothing', async ({ page, host }, testInfo) => {
+    const frames = recordFrames(page)
+    const tasks = new TasksPage(page)
+    await tasks.open(host.url, 'tasks')
+    await expect(tasks.count('pending')).toHaveText('0')
+    await expect(tasks.worker).toBeVisible()
+    await expect(page.getByText('No tasks yet.')).toBeVisible()
+    const before = frames.length
+
+    await tasks.create({ title: 'Summarise the Q3 report', description: 'Summarise the quarterly report in five bullet points for the board.' })
+    await expect(tasks.count('pending')).toHaveText('1')
+    await expect(tasks.rows()).toHaveCount(1)
+    await expect(tasks.detail('Summarise the Q3 report').getByRole('list', { name: 'Events of this task' })).toContainText('created')
+    // A last call through the same socket: a re-read the view still owed would be sent before its answer comes back.
+    await page.evaluate(() => (window as unknown as { kos: { call(name: string, input: unknown): Promise<unknown> } }).kos.call('app.info', {}))
+
+    const sentinel = frames.findIndex((f, i) => i >= before && f.name === 'app.info')
+    const during = frames.slice(before, sentinel)
+    const calls = during.filter((f) => f.direction === 'sent' && f.type === 'call').map((f) => f.name)
+    const taskEvents = during.filter((f) => f.type === 'event' && f.name?.startsWith('tasks.') && f.name !== 'tasks.concurrency')
+    const figures = { calls, pushedTaskChanges: taskEvents.map((f) => f.name), bytesReceived: during.filter((f) => f.direction === 'received').reduce((n, f) => n + f.bytes, 0) }
+    await testInfo.attach('round-trips.json', { body: JSON.stringify(figures, null, 2), contentType: 'application/json' })
+    console.log(`one create from the Tasks view: ${JSON.stringify(figures)}`)
+    expect(calls).toEqual(['tasks.create', 'tasks.get'])
+    expect(taskEvents.map((f) => f.name)).toEqual(['tasks.changed'])
+  })
+})
