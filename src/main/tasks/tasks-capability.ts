@@ -35,7 +35,8 @@ export function createTasksCapability(deps: {
     // Watchers inside the core subscribe to the engine itself; the bus carries one change per commit to the windows.
     publish: () => undefined,
     publishChanged: (changed) => deps.events.emit('tasks.changed', changed),
-    publishConcurrency: (value) => deps.events.emit('tasks.concurrency', value)
+    publishConcurrency: (value) => deps.events.emit('tasks.concurrency', value),
+    engineChanged: () => deps.events.emit('tasks.engineChanged', engine.state())
   })
   if (deps.background) engine.start()
   return {
