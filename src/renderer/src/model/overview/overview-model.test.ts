@@ -8,7 +8,7 @@ const sample = (i: number): OverviewSample => ({ at: new Date(Date.UTC(2026, 0, 
 
 describe('overview model', () => {
   it('reads the series when connected, appends each pushed sample up to two hours, and stops when disposed', async () => {
-    const fake = fakeClient({ 'overview.series': () => ({ ok: true, value: { samples: Array.from({ length: SAMPLES_KEPT }, (_, i) => sample(i)) } }) })
+    const fake = fakeClient({ 'overview.series': () => ({ ok: true, value: { intervalSec: 15, samples: Array.from({ length: SAMPLES_KEPT }, (_, i) => sample(i)) } }) })
     const model = createViewModel(overviewModel, fake.client, undefined)
     const dispose = model.connect()
     await settle()

@@ -29,7 +29,9 @@ describe('markdown reader', () => {
   it('never drops the text of a paragraph, whatever it holds', () => {
     fc.assert(
       fc.property(fc.string({ minLength: 1 }).filter((s) => /^[a-z <>&"']+$/i.test(s) && s.trim().length > 0 && !/^\s*>/.test(s)), (text) => {
-        const flat = (parseMarkdown(text)[0] as { content: { text: string }[] }).content.map((i) => i.text).join('')
+        const block = parseMarkdown(text)[0]
+        if (block?.kind !== 'paragraph') throw new Error(`expected one paragraph, got ${block?.kind ?? 'nothing'}`)
+        const flat = block.content.map((i) => ('text' in i ? i.text : '')).join('')
         expect(flat).toBe(text.split('\n').join('\n'))
       })
     )
