@@ -8,6 +8,9 @@ test.describe('Board view with no model server reachable', () => {
     await expect(board.heading).toHaveText('Board')
     await expect(board.emptyState).toContainText('The board has not been asked anything yet.')
 
+    // The contract's rule for a question, said before the board is called together.
+    await board.askBoard('Why?')
+    await expect(board.alerts).toHaveText('A question for the board needs at least 10 characters')
     await board.askBoard('Should we invest in a second GPU server?')
     await expect(board.alerts).toHaveText(/^The board could not decide: only 0 of 4 board members answered \(No model is available: no node is reachable.*\)\. Check the Models view for a failing node, then ask again\.$/)
     await board.source.selectOption('manual')

@@ -1,9 +1,10 @@
 import { useEffect, useState, type ReactNode } from 'react'
-import { BOARD_OUTCOMES, BOARD_SOURCES, type BoardDecision } from '../../../../shared/contract/board-contract'
+import { BOARD_CALLS, BOARD_OUTCOMES, BOARD_SOURCES, type BoardDecision } from '../../../../shared/contract/board-contract'
 import { EmptyState } from '../../components/EmptyState'
 import { PageEnd } from '../../components/PageEnd'
 import { ViewHeader } from '../../components/ViewHeader'
 import { boardModel, type BoardState } from '../../model/board/board-model'
+import { validateForm } from '../../model/form-validation'
 import { useSelect, useViewModel } from '../../model/use-view-model'
 import type { ViewModel } from '../../model/view-model'
 import './board.css'
@@ -92,6 +93,9 @@ function AskBoard({ store, timeoutSec, modelConnected }: { store: ViewModel<Boar
   const [question, setQuestion] = useState('')
   const [refusal, setRefusal] = useState<string | null>(null)
   const ask = async (): Promise<void> => {
+    // The contract's own rule for a question, said before the board is called together.
+    const invalid = validateForm(BOARD_CALLS['board.consult'].input, { question }, { question: 'The question' })
+    if (invalid) return setRefusal(invalid.question ?? null)
     const error = await store.getState().consult(question)
     setRefusal(error?.message ?? null)
     if (!error) setQuestion('')
