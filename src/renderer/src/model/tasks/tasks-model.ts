@@ -151,8 +151,6 @@ function applyChanged({ tasks, counts }: TasksChanged, api: Api): void {
     list: { ...list, total: exact },
     review: { ...review, total: counts.deferred_to_human ?? review.total },
     counters: state.counters ? { ...state.counters, byStatus: counts } : state.counters,
-    // The engine pushes its own changes (pause, processor, why tasks wait); how many run moves with every commit.
-    engine: state.engine ? { ...state.engine, running: counts.in_progress ?? state.engine.running } : state.engine,
     facets: {
       experts: withNew(state.facets.experts, tasks.map((t) => t.assigneeExpert)),
       domains: withNew(state.facets.domains, tasks.map((t) => t.domain)),

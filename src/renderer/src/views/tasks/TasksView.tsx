@@ -58,7 +58,7 @@ export function TasksView(): ReactNode {
         <section className="card">
           <CreateTaskForm onCreate={create} onOpen={(id) => void select(id)} />
         </section>
-        <ConcurrencyPanel engine={engine} onPause={(paused) => void model.getState().setPaused(paused)} />
+        <ConcurrencyPanel engine={engine} running={counters?.byStatus.in_progress ?? engine?.running ?? 0} onPause={(paused) => void model.getState().setPaused(paused)} />
       </div>
     </>
   )
@@ -230,7 +230,8 @@ function ReviewQueue({ review, total, more, onMore, onOpen, onRequeue }: { revie
   )
 }
 
-function ConcurrencyPanel({ engine, onPause }: { engine: EngineState | null; onPause: (paused: boolean) => void }): ReactNode {
+/** `running` comes from the counts by status, which every commit pushes, so it agrees with the Running counter above. */
+function ConcurrencyPanel({ engine, running, onPause }: { engine: EngineState | null; running: number; onPause: (paused: boolean) => void }): ReactNode {
   if (!engine) return <section className="card" aria-label="Concurrency"><p className="muted">Reading the worker…</p></section>
   const c = engine.concurrency
   return (
@@ -242,7 +243,7 @@ function ConcurrencyPanel({ engine, onPause }: { engine: EngineState | null; onP
         </button>
       </div>
       <p className="concurrency-n">
-        <span className="counter-value" data-concurrency>{c.effective}</span> at once <span className="muted">(between {c.floor} and {c.ceiling}; {engine.running} running now)</span>
+        <span className="counter-value" data-concurrency>{c.effective}</span> at once <span className="muted">(between {c.floor} and {c.ceiling}; {running} running now)</span>
       </p>
       <p className="muted">{engine.processorConnected ? `State: ${engine.state}. ` : 'No model backend connected. '}Last decision: {c.reason}</p>
       <dl className="facts">
