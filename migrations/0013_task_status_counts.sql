@@ -25,3 +25,9 @@ END;
 CREATE TRIGGER task_status_counts_delete AFTER DELETE ON tasks BEGIN
   UPDATE task_status_counts SET n = n - 1 WHERE status = old.status;
 END;
+
+-- Newest first is creation time, then id, both descending: task ids are
+-- UUIDv7, so a task created later in the same millisecond has a greater id
+-- and a page cursor never has a newer task after it.
+DROP INDEX tasks_created;
+CREATE INDEX tasks_created ON tasks (created_at DESC, id DESC);

@@ -27,6 +27,7 @@ import { createModelsCapability } from '../models/models-capability'
 import { isLoopbackHost } from '../platform/loopback'
 import type { PlatformInfo } from '../platform/data-dir'
 import type { SecretCipher } from '../ports/secret-cipher'
+import type { TaskProcessor } from '../ports/task-processor'
 import type { Dispatcher } from '../rpc/dispatcher'
 import type { Capability, Handlers } from '../rpc/handler-types'
 import { FULL_SCOPES, READ_SCOPES, inProcessClient } from '../rpc/in-process-client'
@@ -60,6 +61,8 @@ export interface Infrastructure {
   readonly cliSettings: ReadonlyMap<SettingKey, CliSetting>
   readonly nativeBinding?: string
   readonly secretCipher?: SecretCipher
+  /** Replaces the model router as the task engine's processor (benchmarks). */
+  readonly taskProcessor?: TaskProcessor
   /** False for one-shot CLI commands: the services answer calls, nothing runs in the background. */
   readonly background: boolean
 }
@@ -99,7 +102,7 @@ export function composeCapabilities(infra: Infrastructure): Composition {
   })
   lifecycles.push(models)
 
-  const tasks = createTasksCapability({ db, config, events, log, processor: models.router, background })
+  const tasks = createTasksCapability({ db, config, events, log, processor: infra.taskProcessor ?? models.router, background })
   lifecycles.push(tasks)
   const knowledge = createKnowledgeCapability({ db, config, events, log, embedder: models.embedder, background })
   lifecycles.push(knowledge)

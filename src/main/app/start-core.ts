@@ -15,6 +15,7 @@ import { createLogger, type Logger } from '../log/logger'
 import { createRotatingFileSink, type RotatingFileSink } from '../log/rotating-file-sink'
 import { resolveDataDir, type PlatformInfo } from '../platform/data-dir'
 import type { SecretCipher } from '../ports/secret-cipher'
+import type { TaskProcessor } from '../ports/task-processor'
 import { createDispatcher, type Dispatcher } from '../rpc/dispatcher'
 import { composeCapabilities, type Lifecycle } from './compose-capabilities'
 import type { StartupError } from './startup-error'
@@ -35,6 +36,8 @@ export interface CoreOptions {
   readonly background?: boolean
   /** The OS keychain, from the desktop shell; absent on the headless host, which then stores no API keys. */
   readonly secretCipher?: SecretCipher
+  /** Runs the tasks instead of the model router (a benchmark's instant processor). */
+  readonly taskProcessor?: TaskProcessor
 }
 
 export interface Core {
@@ -146,7 +149,8 @@ export function startCore(options: CoreOptions): CoreStart {
     cliSettings: options.cliSettings,
     background: options.background ?? true,
     ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
-    ...(options.secretCipher ? { secretCipher: options.secretCipher } : {})
+    ...(options.secretCipher ? { secretCipher: options.secretCipher } : {}),
+    ...(options.taskProcessor ? { taskProcessor: options.taskProcessor } : {})
   })
   const dispatcher = createDispatcher(composition.handlers, log)
   composition.start(dispatcher)

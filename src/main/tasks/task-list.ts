@@ -29,11 +29,11 @@ const STATUS_IS: Readonly<Record<TaskStatus, string>> = {
 const FACET_MAX = 500
 
 /**
- * The Tasks view's list: a page at a time, newest first (created_at DESC,
- * then id), every filter and the search in SQL. A page starts after the
- * cursor's row, on the index migration 0011 keeps in that order, so the
- * first page reads `limit` index entries whatever the table holds; the total
- * and the filter values come with the first page only.
+ * The Tasks view's list: a page at a time, newest first (created_at, then
+ * id, both descending), every filter and the search in SQL. A page starts
+ * after the cursor's row, on the index migration 0013 keeps in that order, so
+ * the first page reads `limit` index entries whatever the table holds; the
+ * total and the filter values come with the first page only.
  */
 export function createTaskList(db: Db, counts: () => TaskStatusCounts, knownBackends: () => ReadonlySet<string>) {
   // DISTINCT would read the whole index; stepping from one value to the next is one seek per value.
@@ -94,13 +94,13 @@ export function createTaskList(db: Db, counts: () => TaskStatusCounts, knownBack
     const pageParams = [...params]
     if (filters.cursor !== undefined) {
       const after = decodeCursor(filters.cursor)
-      // The index is (created_at DESC, id): after a row come the older ones, and those of its millisecond with a greater id.
-      page.push('created_at <= ? AND (created_at < ? OR id > ?)')
+      // After a row come the older ones, and those of its millisecond with a smaller (earlier) id.
+      page.push('created_at <= ? AND (created_at < ? OR id < ?)')
       pageParams.push(after.atMs, after.atMs, after.id)
     }
     const clause = page.length ? `WHERE ${page.join(' AND ')}` : ''
     // One row past the page says whether there is a next one.
-    const rows = prepared(`SELECT ${SUMMARY_COLUMNS} FROM tasks ${clause} ORDER BY created_at DESC, id LIMIT ?`).all(...pageParams, filters.limit + 1) as SummaryRow[]
+    const rows = prepared(`SELECT ${SUMMARY_COLUMNS} FROM tasks ${clause} ORDER BY created_at DESC, id DESC LIMIT ?`).all(...pageParams, filters.limit + 1) as SummaryRow[]
     const more = rows.length > filters.limit
     if (more) rows.pop()
     const last = rows.at(-1)

@@ -115,6 +115,8 @@ describe('task store under random interleavings', () => {
             // The counters read partial indexes; they must agree with the rows themselves after any interleaving.
             const byStatus = Object.fromEntries(TASK_STATUSES.map((status) => [status, rows.filter((r) => r.status === status).length]))
             expect(store.counters().byStatus).toEqual(byStatus)
+            // So must the counts the triggers keep, which every tasks.changed carries.
+            expect(store.statusCounts()).toEqual(byStatus)
           }
         } finally {
           db.close()

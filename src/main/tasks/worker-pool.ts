@@ -48,6 +48,7 @@ export interface PoolOptions {
 const CLAIM_AHEAD_UNDER_MS = 20
 const CLAIM_AHEAD_PER_SLOT = 32
 const CLAIM_AHEAD_MAX = 256
+const RUNS_PER_TURN = 32
 const RELEASED = 'released at shutdown; runs again on the next start'
 // A model found ready is taken as ready for this long: it stays loaded for minutes (keep-alive), and asking before every quick task costs more than the task.
 const READY_FOR_MS = 5_000
@@ -115,8 +116,25 @@ export function createWorkerPool(options: PoolOptions) {
     }
   }
 
+  // Tasks that finish at once start the next claimed one in the same turn of the event loop; after this many, the
+  // rest start at the next turn, so a burst of quick tasks never holds the loop (and every window's updates) for long.
+  let startedThisTurn = 0
+  let yielding = false
   function startReady(): void {
-    while (running.size < settings.concurrency && ready.length > 0 && state === 'running') startRun(ready.shift() as Claim)
+    while (running.size < settings.concurrency && ready.length > 0 && state === 'running') {
+      if (++startedThisTurn > RUNS_PER_TURN) return yieldTurn()
+      startRun(ready.shift() as Claim)
+    }
+  }
+
+  function yieldTurn(): void {
+    if (yielding) return
+    yielding = true
+    setImmediate(() => {
+      yielding = false
+      startedThisTurn = 0
+      startReady()
+    })
   }
 
   function claimAhead(concurrency: number): number {

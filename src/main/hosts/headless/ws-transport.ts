@@ -56,6 +56,8 @@ export function createWsTransport(dispatcher: Dispatcher): WsTransport {
       })
     },
     broadcast(frame) {
+      // With no window open there is nothing to serialise for.
+      if (server.clients.size === 0) return
       const text = JSON.stringify(frame)
       for (const socket of server.clients) if (socket.readyState === socket.OPEN) socket.send(text)
     },
