@@ -6,6 +6,8 @@ interface Frame {
   readonly direction: 'sent' | 'received'
   readonly type: string
   readonly name: string | null
+  /** A list call asking for a page after the first. */
+  readonly paged: boolean
   readonly bytes: number
 }
 
@@ -14,8 +16,8 @@ function recordFrames(page: TasksPage['page']): Frame[] {
   const frames: Frame[] = []
   const record = (direction: Frame['direction']) => (data: { payload: string | Buffer }) => {
     const text = typeof data.payload === 'string' ? data.payload : data.payload.toString('utf8')
-    const frame = JSON.parse(text) as { type: string; name?: string }
-    frames.push({ direction, type: frame.type, name: frame.name ?? null, bytes: Buffer.byteLength(text) })
+    const frame = JSON.parse(text) as { type: string; name?: string; input?: { cursor?: string } }
+    frames.push({ direction, type: frame.type, name: frame.name ?? null, paged: typeof frame.input?.cursor === 'string', bytes: Buffer.byteLength(text) })
   }
   page.on('websocket', (ws: WebSocket) => {
     ws.on('framesent', record('sent'))
@@ -61,5 +63,27 @@ test.describe('Tasks view on the wire', () => {
         bytesReceived: during.filter((f) => f.direction === 'received').reduce((n, f) => n + f.bytes, 0)
       }
     }
+  })
+  test('the list reads a page of 200 at first and the next pages only as it scrolls to them', async ({ page, host }) => {
+    const headers = { Authorization: `Bearer ${host.fullToken}` }
+    const create = (i: number) => page.request.post(`${host.origin}/api/call/tasks.create`, { headers, data: { title: `Queued task ${i}`, description: `Queued task number ${i}, to fill the list.` } })
+    for (let i = 0; i < 450; i += 50) await Promise.all(Array.from({ length: 50 }, (_, j) => create(i + j)))
+    const frames = recordFrames(page)
+    const tasks = new TasksPage(page)
+    await tasks.open(host.url, 'tasks')
+    await expect(tasks.page.getByText('450 tasks')).toBeVisible()
+    const pages = (): number => frames.filter((f) => f.direction === 'sent' && f.name === 'tasks.list' && f.paged).length
+    // The windowed list renders only the rows in view, not the 200 loaded.
+    expect(await tasks.rows().count()).toBeLessThan(40)
+    expect(pages()).toBe(0)
+
+    await tasks.list.focus()
+    await page.keyboard.press('End')
+    await expect.poll(pages).toBe(1)
+    await page.keyboard.press('End')
+    await expect.poll(pages).toBe(2)
+    await page.keyboard.press('End')
+    await expect(tasks.rows().last()).toHaveAttribute('aria-posinset', '450')
+    expect(pages()).toBe(2)
   })
 })
