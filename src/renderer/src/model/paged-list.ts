@@ -1,3 +1,5 @@
+import type { CallResult, RpcError } from '../../../shared/contract/rpc-error'
+
 /**
  * A list read a page at a time (newest first, keyset cursors) and kept live
  * by pushed changes: the windowed list asks for the next page as it scrolls
@@ -27,6 +29,33 @@ export interface ListShape<T> {
 /** The list after the first page (a new filter or a reconnect replaces what was loaded). */
 export function firstPage<T>(items: readonly T[], nextCursor: string | null, total: number | null): PagedList<T> {
   return { items, nextCursor, total: total ?? (nextCursor === null ? items.length : null), loading: false }
+}
+
+/**
+ * Reads the page after what the list holds and appends it. A list replaced
+ * meanwhile (a new filter, a change read the first page again) keeps what it
+ * has: the page continued a list that is gone. Resolves to the failure, if any.
+ */
+export async function loadNextPage<T, V extends { readonly nextCursor: string | null }>(
+  current: () => PagedList<T>,
+  apply: (list: PagedList<T>) => void,
+  read: (cursor: string) => Promise<CallResult<V>>,
+  rows: (page: V) => readonly T[],
+  key: (item: T) => string
+): Promise<RpcError | null> {
+  const before = current()
+  const cursor = before.nextCursor
+  if (before.loading || cursor === null) return null
+  apply({ ...before, loading: true })
+  const result = await read(cursor)
+  const now = current()
+  if (now.nextCursor !== cursor) return null
+  if (!result.ok) {
+    apply({ ...now, loading: false })
+    return result.error
+  }
+  apply(appendPage(now, rows(result.value), result.value.nextCursor, key))
+  return null
 }
 
 /** The list with the next page appended; rows a change already placed are not repeated. */

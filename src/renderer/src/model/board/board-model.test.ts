@@ -21,10 +21,10 @@ describe('board model', () => {
     expect(model.getState()).toMatchObject({ timeoutSec: 60, modelConnected: false, selected: { id: 'a' } })
     const reads = fake.calls.length
     fake.emit('board.decided', decision('b', { source: 'chat' }))
-    expect(model.getState().decisions?.map((d) => d.id)).toEqual(['b', 'a'])
+    expect(model.getState().decisions?.items.map((d) => d.id)).toEqual(['b', 'a'])
     await model.getState().setFilters({ source: 'manual' })
     fake.emit('board.decided', decision('c', { source: 'chat' }))
-    expect(model.getState().decisions?.map((d) => d.id)).toEqual(['a'])
+    expect(model.getState().decisions?.items.map((d) => d.id)).toEqual(['a'])
     expect(fake.calls.length).toBe(reads + 2)
     dispose()
   })

@@ -1,5 +1,6 @@
 import { BOARD_PAGE_SIZE, type BoardDecision, type BoardDecisionSummary, type BoardMember, type BoardOutcome, type BoardSource } from '../../../../shared/contract/board-contract'
 import type { RpcError } from '../../../../shared/contract/rpc-error'
+import { applyChanges, EMPTY_PAGES, firstPage, loadNextPage, newestFirst, type ListShape, type PagedList } from '../paged-list'
 import { defineViewModel, type ViewModelApi } from '../view-model'
 
 export interface BoardFilters {
@@ -9,10 +10,8 @@ export interface BoardFilters {
 }
 
 export interface BoardData {
-  readonly decisions: BoardDecisionSummary[] | null
-  /** The next page of decisions, or null when all are loaded. */
-  readonly nextCursor: string | null
-  readonly loadingMore: boolean
+  /** Decisions matching the filters, newest first, a page at a time; null until first read. */
+  readonly decisions: PagedList<BoardDecisionSummary> | null
   readonly filters: BoardFilters
   readonly selected: BoardDecision | null
   readonly members: BoardMember[]
@@ -49,13 +48,20 @@ const listInput = ({ source, outcome, query }: BoardFilters): { source?: BoardSo
   ...(query.trim() ? { query: query.trim() } : {})
 })
 
+/** How the list orders decisions (newest first) and which it holds. */
+const decisionShape = (filters: BoardFilters): ListShape<BoardDecisionSummary> => ({
+  key: (d) => d.id,
+  compare: newestFirst((d: BoardDecisionSummary) => d.createdAt, (d) => d.id, true),
+  matches: (d) => matchesFilters(d, filters)
+})
+
 async function readList({ client, get, set }: ViewModelApi<BoardState>): Promise<void> {
   const filters = get().filters
   const [list, members] = await Promise.all([client.call('board.decisions.list', { ...listInput(filters), limit: BOARD_PAGE_SIZE }), client.call('board.members', {})])
   if (members.ok) set({ members: members.value.members, timeoutSec: members.value.timeoutSec, modelConnected: members.value.modelConnected })
   // Filters changed while this page was read: the read for the new ones will answer.
   if (get().filters !== filters) return
-  if (list.ok) set({ decisions: list.value.decisions, nextCursor: list.value.nextCursor, error: members.ok ? null : members.error })
+  if (list.ok) set({ decisions: firstPage(list.value.decisions, list.value.nextCursor, null), error: members.ok ? null : members.error })
   else set({ error: list.error })
 }
 
@@ -63,8 +69,6 @@ async function readList({ client, get, set }: ViewModelApi<BoardState>): Promise
 export const boardModel = defineViewModel<BoardData, BoardActions, string | null>({
   initialState: () => ({
     decisions: null,
-    nextCursor: null,
-    loadingMore: false,
     filters: { source: '', outcome: '', query: '' },
     selected: null,
     members: [],
@@ -78,14 +82,14 @@ export const boardModel = defineViewModel<BoardData, BoardActions, string | null
     return {
       refresh: () => readList(api),
       async loadMore() {
-        const { nextCursor: cursor, filters, loadingMore } = get()
-        if (cursor === null || loadingMore) return
-        set({ loadingMore: true })
-        const result = await client.call('board.decisions.list', { ...listInput(filters), cursor, limit: BOARD_PAGE_SIZE })
-        if (get().nextCursor !== cursor) return set({ loadingMore: false })
-        if (!result.ok) return set({ loadingMore: false, error: result.error })
-        const known = new Set((get().decisions ?? []).map((d) => d.id))
-        set({ loadingMore: false, decisions: [...(get().decisions ?? []), ...result.value.decisions.filter((d) => !known.has(d.id))], nextCursor: result.value.nextCursor })
+        const error = await loadNextPage(
+          () => get().decisions ?? EMPTY_PAGES,
+          (decisions) => set({ decisions }),
+          (cursor) => client.call('board.decisions.list', { ...listInput(get().filters), cursor, limit: BOARD_PAGE_SIZE }),
+          (page) => page.decisions,
+          (d) => d.id
+        )
+        if (error) set({ error })
       },
       async setFilters(filters) {
         set({ filters: { ...get().filters, ...filters } })
@@ -111,8 +115,7 @@ export const boardModel = defineViewModel<BoardData, BoardActions, string | null
   events: {
     'board.decided': (decision, { get, set }) => {
       const { decisions, filters } = get()
-      if (decisions === null || !matchesFilters(decision, filters)) return
-      set({ decisions: [decision, ...decisions.filter((d) => d.id !== decision.id)] })
+      if (decisions) set({ decisions: applyChanges(decisions, [decision], decisionShape(filters)) })
     }
   },
   async reload(api, initial) {

@@ -1,6 +1,7 @@
 import type { BoardDecision } from '../../../../shared/contract/board-contract'
 import { CHAT_SESSION_PAGE_SIZE, type ChatMessage, type ChatProgress, type ChatSession, type ChatStatus, type ChatUsage, type Expert } from '../../../../shared/contract/chat-contract'
 import type { RpcError } from '../../../../shared/contract/rpc-error'
+import { EMPTY_PAGES, firstPage, loadNextPage, type PagedList } from '../paged-list'
 import { defineViewModel, type ViewModelApi } from '../view-model'
 
 export type ExpertEdit = Partial<Pick<Expert, 'name' | 'role' | 'domains' | 'systemPrompt' | 'modelCategory'>>
@@ -13,10 +14,8 @@ interface EarlyAnswer {
 
 export interface ChatData {
   readonly status: ChatStatus | null
-  readonly sessions: ChatSession[] | null
-  /** The next page of sessions, or null when all are loaded. */
-  readonly sessionsCursor: string | null
-  readonly loadingSessions: boolean
+  /** Sessions matching the search, most recently active first, a page at a time; null until first read. */
+  readonly sessions: PagedList<ChatSession> | null
   readonly query: string
   readonly currentId: string | null
   readonly messages: ChatMessage[]
@@ -68,7 +67,7 @@ async function readSessions({ client, get, set }: Api): Promise<void> {
   const query = get().query
   const result = await client.call('chat.sessions.list', { ...sessionsQuery(query), limit: CHAT_SESSION_PAGE_SIZE })
   if (get().query !== query) return
-  set(result.ok ? { sessions: result.value.sessions, sessionsCursor: result.value.nextCursor } : { error: result.error })
+  set(result.ok ? { sessions: firstPage(result.value.sessions, result.value.nextCursor, null) } : { error: result.error })
 }
 
 async function readStatus({ client, set }: Api): Promise<void> {
@@ -106,8 +105,6 @@ export const chatModel = defineViewModel<ChatData, ChatActions, string | null>({
   initialState: () => ({
     status: null,
     sessions: null,
-    sessionsCursor: null,
-    loadingSessions: false,
     query: '',
     currentId: null,
     messages: [],
@@ -137,15 +134,14 @@ export const chatModel = defineViewModel<ChatData, ChatActions, string | null>({
         await readSessions(api)
       },
       async loadMoreSessions() {
-        const { sessionsCursor: cursor, query, loadingSessions } = get()
-        if (cursor === null || loadingSessions) return
-        set({ loadingSessions: true })
-        const result = await client.call('chat.sessions.list', { ...sessionsQuery(query), cursor, limit: CHAT_SESSION_PAGE_SIZE })
-        // A new search or a change read the first page again meanwhile.
-        if (get().sessionsCursor !== cursor) return set({ loadingSessions: false })
-        if (!result.ok) return set({ loadingSessions: false, error: result.error })
-        const known = new Set((get().sessions ?? []).map((x) => x.id))
-        set({ loadingSessions: false, sessions: [...(get().sessions ?? []), ...result.value.sessions.filter((x) => !known.has(x.id))], sessionsCursor: result.value.nextCursor })
+        const error = await loadNextPage(
+          () => get().sessions ?? EMPTY_PAGES,
+          (sessions) => set({ sessions }),
+          (cursor) => client.call('chat.sessions.list', { ...sessionsQuery(get().query), cursor, limit: CHAT_SESSION_PAGE_SIZE }),
+          (page) => page.sessions,
+          (x) => x.id
+        )
+        if (error) fail(error)
       },
       async select(id) {
         set({ currentId: id, messages: [] })
@@ -255,7 +251,7 @@ export const chatModel = defineViewModel<ChatData, ChatActions, string | null>({
   },
   async reload(api, initialSession) {
     await Promise.all([readStatus(api), readSessions(api)])
-    const first = api.get().currentId ?? initialSession ?? api.get().sessions?.[0]?.id ?? null
+    const first = api.get().currentId ?? initialSession ?? api.get().sessions?.items[0]?.id ?? null
     if (first) await api.get().select(first)
   }
 })

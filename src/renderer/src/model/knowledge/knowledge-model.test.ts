@@ -18,12 +18,12 @@ describe('knowledge view model', () => {
     const store = createViewModel(knowledgeModel, client, undefined)
     const dispose = store.connect()
     await store.getState().refresh()
-    expect(store.getState()).toMatchObject({ loaded: true, total: 1, stats: { nodes: 1 }, loadError: null })
+    expect(store.getState()).toMatchObject({ loaded: true, documents: { total: 1 }, stats: { nodes: 1 }, loadError: null })
 
     nodes = [node('b'), node('a')]
     emit('knowledge.changed', stats(2))
     expect(store.getState().stats?.nodes).toBe(2)
-    await expect.poll(() => store.getState().nodes.map((n) => n.id)).toEqual(['b', 'a'])
+    await expect.poll(() => store.getState().documents.items.map((n) => n.id)).toEqual(['b', 'a'])
 
     emit('knowledge.importProgress', { root: '/r', filesDone: 3, filesTotal: 9, current: '/r/x.md', done: false })
     expect(store.getState().progress).toMatchObject({ filesDone: 3, filesTotal: 9 })
@@ -67,12 +67,12 @@ describe('knowledge view model', () => {
     const store = createViewModel(knowledgeModel, client, undefined)
     const dispose = store.connect()
     await store.getState().refresh()
-    expect(store.getState()).toMatchObject({ total: 5, nextCursor: '2:x' })
+    expect(store.getState().documents).toMatchObject({ total: 5, nextCursor: '2:x' })
     await store.getState().loadMore()
     await store.getState().loadMore()
     await store.getState().loadMore()
-    expect(store.getState().nodes.map((n) => n.id)).toEqual(['n0', 'n1', 'n2', 'n3', 'n4'])
-    expect(store.getState().nextCursor).toBeNull()
+    expect(store.getState().documents.items.map((n) => n.id)).toEqual(['n0', 'n1', 'n2', 'n3', 'n4'])
+    expect(store.getState().documents.nextCursor).toBeNull()
     const lists = calls.filter((c) => c.name === 'knowledge.list').length
     expect(lists).toBe(3)
 

@@ -1,14 +1,12 @@
 import { KNOWLEDGE_PAGE_SIZE, type ImportProgress, type ImportReport, type KnowledgeNode, type KnowledgeNodeSummary, type KnowledgeSearchOutput, type KnowledgeStats } from '../../../../shared/contract/knowledge-contract'
 import type { RpcError } from '../../../../shared/contract/rpc-error'
+import { EMPTY_PAGES, firstPage, loadNextPage, type PagedList } from '../paged-list'
 import { defineViewModel, type ViewModelApi } from '../view-model'
 
 export interface KnowledgeData {
   readonly stats: KnowledgeStats | null
-  readonly nodes: readonly KnowledgeNodeSummary[]
-  readonly total: number
-  /** The next page of documents, or null when all are loaded. */
-  readonly nextCursor: string | null
-  readonly loadingMore: boolean
+  /** Documents, most recently changed first, a page at a time. */
+  readonly documents: PagedList<KnowledgeNodeSummary>
   readonly loaded: boolean
   readonly refreshing: boolean
   readonly loadError: RpcError | null
@@ -58,13 +56,9 @@ async function readAll({ client, get, set }: ViewModelApi<KnowledgeState>): Prom
     refreshing: false,
     loaded: true,
     stats: stats.ok ? stats.value : get().stats,
-    ...(list.ok ? firstPageOf(list.value) : {}),
+    ...(list.ok ? { documents: firstPage(list.value.nodes, list.value.nextCursor, list.value.total) } : {}),
     loadError: !stats.ok ? stats.error : !list.ok ? list.error : null
   })
-}
-
-function firstPageOf(page: { nodes: KnowledgeNodeSummary[]; total: number | null; nextCursor: string | null }): Pick<KnowledgeData, 'nodes' | 'total' | 'nextCursor'> {
-  return { nodes: page.nodes, total: page.total ?? page.nodes.length, nextCursor: page.nextCursor }
 }
 
 /**
@@ -74,17 +68,14 @@ function firstPageOf(page: { nodes: KnowledgeNodeSummary[]; total: number | null
  */
 async function readFirstPage({ client, set }: ViewModelApi<KnowledgeState>): Promise<void> {
   const list = await client.call('knowledge.list', { limit: KNOWLEDGE_PAGE_SIZE })
-  if (list.ok) set(firstPageOf(list.value))
+  if (list.ok) set({ documents: firstPage(list.value.nodes, list.value.nextCursor, list.value.total) })
 }
 
 /** The Knowledge view's state, read from the core and kept current by its events. */
 export const knowledgeModel = defineViewModel<KnowledgeData, KnowledgeActions>({
   initialState: () => ({
     stats: null,
-    nodes: [],
-    total: 0,
-    nextCursor: null,
-    loadingMore: false,
+    documents: EMPTY_PAGES,
     loaded: false,
     refreshing: false,
     loadError: null,
@@ -109,15 +100,14 @@ export const knowledgeModel = defineViewModel<KnowledgeData, KnowledgeActions>({
       refresh: () => readAll(api),
 
       async loadMore() {
-        const cursor = get().nextCursor
-        if (cursor === null || get().loadingMore) return
-        set({ loadingMore: true })
-        const result = await client.call('knowledge.list', { limit: KNOWLEDGE_PAGE_SIZE, cursor })
-        // A change read the first page again meanwhile: this page continues a list that is gone.
-        if (get().nextCursor !== cursor) return set({ loadingMore: false })
-        if (!result.ok) return set({ loadingMore: false, loadError: result.error })
-        const known = new Set(get().nodes.map((n) => n.id))
-        set({ loadingMore: false, nodes: [...get().nodes, ...result.value.nodes.filter((n) => !known.has(n.id))], nextCursor: result.value.nextCursor })
+        const error = await loadNextPage(
+          () => get().documents,
+          (documents) => set({ documents }),
+          (cursor) => client.call('knowledge.list', { limit: KNOWLEDGE_PAGE_SIZE, cursor }),
+          (page) => page.nodes,
+          (n) => n.id
+        )
+        if (error) set({ loadError: error })
       },
 
       async search(query, domain) {

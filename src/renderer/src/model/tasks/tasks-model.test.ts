@@ -39,6 +39,17 @@ function core(all: TaskSummary[], pageSize = 2) {
   })
 }
 
+/** The view model open on a fake core holding these tasks, read, with its calls so far forgotten; `open` also selects a task. */
+async function opened(all: TaskSummary[], pageSize = 10, open: string | null = null) {
+  const fake = core(all, pageSize)
+  const model = createViewModel(tasksModel, fake.client, undefined)
+  const dispose = model.connect()
+  await settle()
+  if (open) await model.getState().select(open)
+  fake.calls.length = 0
+  return { fake, model, dispose }
+}
+
 describe('tasks view model', () => {
   beforeEach(() => vi.useFakeTimers())
   afterEach(() => vi.useRealTimers())
@@ -91,11 +102,7 @@ describe('tasks view model', () => {
   })
 
   it('creates with one call and opens the new task; the list waits for the pushed change', async () => {
-    const fake = core([], 10)
-    const model = createViewModel(tasksModel, fake.client, undefined)
-    const dispose = model.connect()
-    await settle()
-    fake.calls.length = 0
+    const { fake, model, dispose } = await opened([])
     expect(await model.getState().create({ title: 'Summarise Q3', description: 'Five bullet points.' })).toBeNull()
     expect(fake.names()).toEqual(['tasks.create', 'tasks.get'])
     expect(model.getState().notice).toBe('Queued “Summarise Q3”.')
@@ -104,12 +111,7 @@ describe('tasks view model', () => {
 
   it('reads the open task’s history once per burst of its changes', async () => {
     const a = task('a', 1)
-    const fake = core([a], 10)
-    const model = createViewModel(tasksModel, fake.client, undefined)
-    const dispose = model.connect()
-    await settle()
-    await model.getState().select('a')
-    fake.calls.length = 0
+    const { fake, model, dispose } = await opened([a], 10, 'a')
     for (const at of [2, 3, 4]) fake.emit('tasks.changed', { tasks: [{ ...a, status: 'in_progress', updatedAt: minute(at) }], counts: counts({ in_progress: 1 }) })
     expect(model.getState().detail?.task.status).toBe('in_progress')
     expect(fake.names()).toEqual([])
@@ -120,12 +122,7 @@ describe('tasks view model', () => {
 
   it('reads everything again after a reconnect, and drops its subscriptions and timers when disposed', async () => {
     const a = task('a', 1)
-    const fake = core([a], 10)
-    const model = createViewModel(tasksModel, fake.client, undefined)
-    const dispose = model.connect()
-    await settle()
-    await model.getState().select('a')
-    fake.calls.length = 0
+    const { fake, model, dispose } = await opened([a], 10, 'a')
     fake.setStatus('disconnected')
     fake.setStatus('connected')
     await settle()

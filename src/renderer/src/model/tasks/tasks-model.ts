@@ -11,7 +11,7 @@ import {
   type TaskStatusCounts,
   type TaskSummary
 } from '../../../../shared/contract/tasks-contract'
-import { appendPage, applyChanges, EMPTY_PAGES, firstPage, type PagedList } from '../paged-list'
+import { applyChanges, EMPTY_PAGES, firstPage, loadNextPage, type PagedList } from '../paged-list'
 import { defineViewModel, type ViewModelApi } from '../view-model'
 import { countedByStatus, listInput, NO_FILTERS, taskListShape, type TaskFilters } from './task-list-shape'
 
@@ -114,18 +114,15 @@ async function readAll(api: Api): Promise<void> {
 }
 
 async function nextPage(api: Api, which: 'list' | 'review'): Promise<void> {
-  const { client, get, set, local } = api
-  const current = get()[which]
-  if (current.loading || current.nextCursor === null) return
-  const generation = which === 'list' ? local.listRead : local.reviewRead
-  set({ [which]: { ...current, loading: true } })
-  const filters = which === 'list' ? listInput(get().filters) : { status: 'deferred_to_human' as const }
-  const result = await client.call('tasks.list', { ...filters, cursor: current.nextCursor, limit: TASK_PAGE_SIZE })
-  // A new filter or a reconnect read the list again meanwhile: this page belongs to the old one.
-  if (generation !== (which === 'list' ? local.listRead : local.reviewRead)) return
-  const now = get()[which]
-  if (!result.ok) return set({ error: result.error, [which]: { ...now, loading: false } })
-  set({ [which]: appendPage(now, result.value.tasks, result.value.nextCursor, (t) => t.id) })
+  const { client, get, set } = api
+  const error = await loadNextPage(
+    () => get()[which],
+    (list) => set({ [which]: list }),
+    (cursor) => client.call('tasks.list', { ...(which === 'list' ? listInput(get().filters) : { status: 'deferred_to_human' as const }), cursor, limit: TASK_PAGE_SIZE }),
+    (page) => page.tasks,
+    (t) => t.id
+  )
+  if (error) set({ error })
 }
 
 const later = (timer: ReturnType<typeof setTimeout> | null, ms: number, run: () => void): ReturnType<typeof setTimeout> => timer ?? setTimeout(run, ms)

@@ -22,8 +22,6 @@ export function BoardView(): ReactNode {
   const error = useSelect(store, (s) => s.error)
   const timeoutSec = useSelect(store, (s) => s.timeoutSec)
   const modelConnected = useSelect(store, (s) => s.modelConnected)
-  const more = useSelect(store, (s) => s.nextCursor !== null)
-  const loadingMore = useSelect(store, (s) => s.loadingMore)
   const filtered = filters.source !== '' || filters.outcome !== '' || filters.query.trim() !== ''
 
   useEffect(() => {
@@ -54,7 +52,7 @@ export function BoardView(): ReactNode {
       </div>
       {decisions === null ? (
         <p className="muted" role="status">Reading the board’s decisions…</p>
-      ) : decisions.length === 0 ? (
+      ) : decisions.items.length === 0 ? (
         filtered ? (
           <p className="muted">No decision matches these filters.</p>
         ) : (
@@ -65,7 +63,7 @@ export function BoardView(): ReactNode {
       ) : (
         <div className="board-layout">
           <ul className="board-list" aria-label="Decisions">
-            {decisions.map((d) => (
+            {decisions.items.map((d) => (
               <li key={d.id}>
                 <button type="button" className={`board-item${selected?.id === d.id ? ' current' : ''}`} aria-current={selected?.id === d.id ? 'true' : undefined} onClick={() => void store.getState().select(d.id)}>
                   <span className="board-item-q">{d.question}</span>
@@ -75,9 +73,9 @@ export function BoardView(): ReactNode {
                 </button>
               </li>
             ))}
-            {more && (
+            {decisions.nextCursor !== null && (
               <li>
-                <PageEnd more={more} loading={loadingMore} label="Show older decisions" onMore={() => void store.getState().loadMore()} />
+                <PageEnd more loading={decisions.loading} label="Show older decisions" onMore={() => void store.getState().loadMore()} />
               </li>
             )}
           </ul>

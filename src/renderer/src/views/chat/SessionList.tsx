@@ -10,8 +10,6 @@ export function SessionList(): ReactNode {
   const setQuery = useChatView((s) => s.setQuery)
   const select = useChatView((s) => s.select)
   const newSession = useChatView((s) => s.newSession)
-  const more = useChatView((s) => s.sessionsCursor !== null)
-  const loadingMore = useChatView((s) => s.loadingSessions)
   const loadMore = useChatView((s) => s.loadMoreSessions)
 
   return (
@@ -22,16 +20,16 @@ export function SessionList(): ReactNode {
       </div>
       {sessions === null ? (
         <p className="muted" role="status">Reading conversations…</p>
-      ) : sessions.length === 0 ? (
+      ) : sessions.items.length === 0 ? (
         <p className="muted">{query ? `No conversation mentions “${query}”.` : 'No conversations yet. Write a message to start one.'}</p>
       ) : (
         <ul>
-          {sessions.map((session) => (
+          {sessions.items.map((session) => (
             <SessionRow key={session.id} session={session} current={session.id === currentId} onSelect={() => void select(session.id)} />
           ))}
         </ul>
       )}
-      <PageEnd more={more} loading={loadingMore} label="Show older conversations" onMore={() => void loadMore()} />
+      <PageEnd more={sessions !== null && sessions.nextCursor !== null} loading={sessions?.loading ?? false} label="Show older conversations" onMore={() => void loadMore()} />
     </nav>
   )
 }

@@ -21,10 +21,7 @@ export function KnowledgeView(): ReactNode {
   const results = useSelect(model, (s) => s.results)
   const searchedFor = useSelect(model, (s) => s.searchedFor)
   const searchError = useSelect(model, (s) => s.searchError)
-  const total = useSelect(model, (s) => s.total)
-  const more = useSelect(model, (s) => s.nextCursor !== null)
-  const loadingMore = useSelect(model, (s) => s.loadingMore)
-  const nodes = useSelect(model, (s) => s.nodes)
+  const documents = useSelect(model, (s) => s.documents)
   const detail = useSelect(model, (s) => s.detail)
   const detailError = useSelect(model, (s) => s.detailError)
   const detailLoading = useSelect(model, (s) => s.detailLoading)
@@ -85,13 +82,13 @@ export function KnowledgeView(): ReactNode {
             <div className="card kb-list">
               {results ? (
                 <SearchResults results={results} query={searchedFor} selected={selected} onOpen={(id) => void open(id)} />
-              ) : total === 0 ? (
+              ) : documents.items.length === 0 ? (
                 <div className="kb-empty">
                   <h2>The knowledge base is empty</h2>
                   <p>Import a folder of notes, documents or code, or add a text. Each document is cut into chunks, found by full text at once, and by meaning once an embedding model has read it.</p>
                 </div>
               ) : (
-                <DocumentList nodes={nodes} total={total} more={more} loadingMore={loadingMore} selected={selected} onOpen={(id) => void open(id)} onMore={() => void loadMore()} />
+                <DocumentList documents={documents} selected={selected} onOpen={(id) => void open(id)} onMore={() => void loadMore()} />
               )}
             </div>
           </div>
