@@ -1,3 +1,4 @@
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { appendPage, applyChanges, firstPage, newestFirst, type ListShape } from './paged-list'
 
@@ -53,5 +54,26 @@ describe('paged list', () => {
   it('ignores a changed row that does not match and is not loaded', () => {
     const list = firstPage([row('b', 5)], null, 1)
     expect(applyChanges(list, [row('x', 9, 'b')], shape('a'))).toEqual(list)
+  })
+
+  it('keeps a fully loaded list equal to reading it again, whatever changes come (property)', () => {
+    const rowArb = fc.record({ id: fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f'), minute: fc.integer({ min: 0, max: 5 }), kind: fc.constantFrom<Row['kind']>('a', 'b') })
+    fc.assert(
+      fc.property(fc.array(rowArb, { maxLength: 6 }), fc.array(fc.array(rowArb, { maxLength: 4 }), { maxLength: 5 }), (initial, batches) => {
+        const byId = new Map<string, Row>()
+        for (const r of initial) byId.set(r.id, row(r.id, r.minute, r.kind))
+        // A row's creation time never changes: a change keeps the minute it was created with.
+        const s = shape('a')
+        const read = (): Row[] => [...byId.values()].filter(s.matches).sort(s.compare)
+        let list = firstPage(read(), null, null)
+        for (const batch of batches) {
+          const changed = batch.map((r) => row(r.id, byId.get(r.id) ? Number(byId.get(r.id)?.at.slice(14, 16)) : r.minute, r.kind))
+          for (const r of changed) byId.set(r.id, r)
+          list = applyChanges(list, changed, s)
+          expect(list.items).toEqual(read())
+          expect(list.total).toBe(read().length)
+        }
+      })
+    )
   })
 })

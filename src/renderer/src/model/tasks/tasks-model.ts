@@ -127,7 +127,19 @@ async function nextPage(api: Api, which: 'list' | 'review'): Promise<void> {
 
 const later = (timer: ReturnType<typeof setTimeout> | null, ms: number, run: () => void): ReturnType<typeof setTimeout> => timer ?? setTimeout(run, ms)
 
-const withNew = (values: readonly string[], added: readonly (string | null)[]): string[] => [...new Set([...values, ...added.filter((v): v is string => v !== null)])].sort()
+/** The values with any new ones added, sorted; the same array when nothing is new, so the filters do not re-render. */
+function withNew(values: readonly string[], added: readonly (string | null)[]): readonly string[] {
+  const known = new Set(values)
+  const fresh = added.filter((v): v is string => v !== null && !known.has(v))
+  return fresh.length === 0 ? values : [...new Set([...values, ...fresh])].sort()
+}
+
+function withNewFacets(facets: TaskFacets, tasks: readonly TaskSummary[]): TaskFacets {
+  const experts = withNew(facets.experts, tasks.map((t) => t.assigneeExpert))
+  const domains = withNew(facets.domains, tasks.map((t) => t.domain))
+  const backends = withNew(facets.backends, tasks.map((t) => t.backend))
+  return experts === facets.experts && domains === facets.domains && backends === facets.backends ? facets : { experts: [...experts], domains: [...domains], backends: [...backends] }
+}
 
 const total = (counts: TaskStatusCounts): number => TASK_STATUSES.reduce((sum, status) => sum + (counts[status] ?? 0), 0)
 
@@ -148,11 +160,7 @@ function applyChanged({ tasks, counts }: TasksChanged, api: Api): void {
     list: { ...list, total: exact },
     review: { ...review, total: counts.deferred_to_human ?? review.total },
     counters: state.counters ? { ...state.counters, byStatus: counts } : state.counters,
-    facets: {
-      experts: withNew(state.facets.experts, tasks.map((t) => t.assigneeExpert)),
-      domains: withNew(state.facets.domains, tasks.map((t) => t.domain)),
-      backends: withNew(state.facets.backends, tasks.map((t) => t.backend))
-    }
+    facets: withNewFacets(state.facets, tasks)
   })
   const open = state.detail && tasks.find((t) => t.id === state.detail?.task.id)
   if (open && state.detail && open.updatedAt !== state.detail.task.updatedAt) {
