@@ -1,4 +1,6 @@
 import { useId, useState, type FormEvent, type ReactNode } from 'react'
+import { SECRETS_CALLS } from '../../../../shared/contract/secrets-contract'
+import { validateForm } from '../../model/form-validation'
 import { secretsModel } from '../../model/settings/secrets-model'
 import { useSelect, useViewModel } from '../../model/use-view-model'
 
@@ -12,11 +14,16 @@ export function ApiKeysCard(): ReactNode {
   const error = useSelect(model, (s) => s.error)
   const [name, setName] = useState('')
   const [value, setValue] = useState('')
+  const [invalid, setInvalid] = useState<Partial<Record<'name' | 'value', string>>>({})
   const nameId = useId()
   const valueId = useId()
 
   const save = async (event: FormEvent): Promise<void> => {
     event.preventDefault()
+    // The contract's rules for a key name and value, said beside the field before the key leaves the form.
+    const found = validateForm(SECRETS_CALLS['secrets.set'].input, { name, value }, { name: 'The name', value: 'The key' })
+    setInvalid(found ?? {})
+    if (found) return
     const stored = await model.getState().store(name, value)
     setValue('')
     if (stored) setName('')
@@ -42,11 +49,13 @@ export function ApiKeysCard(): ReactNode {
       )}
       <form className="key-form" onSubmit={(e) => void save(e)}>
         <label htmlFor={nameId}>Name</label>
-        <input id={nameId} value={name} onChange={(e) => setName(e.target.value)} placeholder="node:lan-vllm" spellCheck={false} autoComplete="off" />
+        <input id={nameId} value={name} onChange={(e) => setName(e.target.value)} placeholder="node:lan-vllm" spellCheck={false} autoComplete="off" aria-invalid={invalid.name ? true : undefined} aria-describedby={invalid.name ? `${nameId}-error` : undefined} />
         <label htmlFor={valueId}>Key</label>
         <input id={valueId} type="password" value={value} onChange={(e) => setValue(e.target.value)} autoComplete="off" />
         <button type="submit" disabled={!name || !value || !state?.store}>Store key</button>
       </form>
+      {invalid.name && <p className="field-error" id={`${nameId}-error`}>{invalid.name}</p>}
+      {invalid.value && <p className="field-error">{invalid.value}</p>}
       {error && <p className="field-error" role="alert">{error.message}</p>}
     </section>
   )
