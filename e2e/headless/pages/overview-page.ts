@@ -11,6 +11,6 @@ export class OverviewPage extends AppShell {
   }
 
   chart(title: string): Locator {
-    return this.page.locator('figure.chart').filter({ hasText: title })
+    return this.page.getByRole('figure', { name: title, exact: true })
   }
 }
