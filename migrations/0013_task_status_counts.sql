@@ -31,3 +31,12 @@ END;
 -- and a page cursor never has a newer task after it.
 DROP INDEX tasks_created;
 CREATE INDEX tasks_created ON tasks (created_at DESC, id DESC);
+
+-- A filter by expert or domain reads its page from these, in list order,
+-- instead of sorting every task of that expert (250,000 of 1,000,000 took
+-- 4.5 s). They are still written only by a create, and still give the
+-- filter's choices by stepping from one value to the next.
+DROP INDEX tasks_expert;
+CREATE INDEX tasks_expert ON tasks (assignee_expert, created_at DESC, id DESC) WHERE assignee_expert IS NOT NULL;
+DROP INDEX tasks_domain;
+CREATE INDEX tasks_domain ON tasks (domain, created_at DESC, id DESC) WHERE domain IS NOT NULL;

@@ -5,7 +5,7 @@ import { rankCandidates, type Candidate } from './candidates'
 import { couldStillBeEcho, isEcho } from './echo'
 import type { ModelSpeed, ModelStats } from './model-stats'
 import type { NodeRegistry } from './node-registry'
-import type { ChatMessage } from './provider'
+import type { PromptMessage } from './provider'
 import { ProviderError, toProviderError } from './provider-error'
 import { timeoutMs, type RequestKind } from './request-kinds'
 import { RouteError, describeAttempts, type AttemptFailure } from './route-error'
@@ -33,7 +33,7 @@ export interface Router extends TaskProcessor {
    * was handed out yet; text that is still a prefix of the prompt is held back
    * until it is clear it is not an echo. Throws RouteError.
    */
-  chat(messages: readonly ChatMessage[], options?: ChatOptions): AsyncIterable<string>
+  chat(messages: readonly PromptMessage[], options?: ChatOptions): AsyncIterable<string>
   /** Told by the supervisor when a backend's log shows it ran out of memory. */
   noteOom(node: string): void
   /** Time to first token and tokens per second per node + model. */
@@ -61,7 +61,7 @@ export function createRouter(deps: RouterDeps): Router {
     return rankCandidates(views, stats.load(views.map((v) => v.node.id)), { models, node: options.node ?? null, anyModel: true }, config.get('models.heavyModelGb'))
   }
 
-  async function* attempt(c: Candidate, messages: readonly ChatMessage[], signal: AbortSignal): AsyncGenerator<string, { ttftMs: number; tokens: number }> {
+  async function* attempt(c: Candidate, messages: readonly PromptMessage[], signal: AbortSignal): AsyncGenerator<string, { ttftMs: number; tokens: number }> {
     const provider = registry.provider(c.node)
     if (!provider) throw new ProviderError('connection', `the node ${c.node} is no longer configured`)
     const started = now()
@@ -92,7 +92,7 @@ export function createRouter(deps: RouterDeps): Router {
     else void registry.refreshStale()
   }
 
-  async function* chat(messages: readonly ChatMessage[], options: ChatOptions = {}): AsyncGenerator<string> {
+  async function* chat(messages: readonly PromptMessage[], options: ChatOptions = {}): AsyncGenerator<string> {
     await freshEnough()
     const budget = timeoutMs(options.kind ?? 'chat', config)
     const deadline = AbortSignal.timeout(budget)
@@ -215,7 +215,7 @@ export function createRouter(deps: RouterDeps): Router {
       void registry.scan([plan.backend])
     },
     async process(task, plan, ctx: ProcessingContext) {
-      const messages: ChatMessage[] = [
+      const messages: PromptMessage[] = [
         ...(task.assigneeExpert ? [{ role: 'system' as const, content: `You are ${task.assigneeExpert}, an expert of the corporation. Do the task below.` }] : []),
         { role: 'user', content: task.description.trim() ? `${task.title}\n\n${task.description}` : task.title }
       ]

@@ -25,6 +25,19 @@ const STATUS_IS: Readonly<Record<TaskStatus, string>> = {
   completed: 'completed_at IS NOT NULL'
 }
 
+/** The partial index holding the tasks of each status (migration 0010), whose WHERE the STATUS_IS term implies. */
+const STATUS_INDEX: Readonly<Record<TaskStatus, string>> = {
+  pending: 'tasks_claimable',
+  failed: 'tasks_claimable',
+  in_progress: 'tasks_running',
+  deferred_to_human: 'tasks_deferred',
+  cancelled: 'tasks_cancelled',
+  completed: 'tasks_completed'
+}
+
+/** Up to this many tasks of a status are read from its own index and sorted; more are found by walking the list's order. */
+const SORT_AT_MOST = 20_000
+
 /** The most distinct experts or domains a filter offers. */
 const FACET_MAX = 500
 
@@ -100,7 +113,7 @@ export function createTaskList(db: Db, counts: () => TaskStatusCounts, knownBack
     }
     const clause = page.length ? `WHERE ${page.join(' AND ')}` : ''
     // One row past the page says whether there is a next one.
-    const rows = prepared(`SELECT ${SUMMARY_COLUMNS} FROM tasks ${clause} ORDER BY created_at DESC, id DESC LIMIT ?`).all(...pageParams, filters.limit + 1) as SummaryRow[]
+    const rows = prepared(`SELECT ${SUMMARY_COLUMNS} FROM tasks INDEXED BY ${indexFor(filters, counts)} ${clause} ORDER BY created_at DESC, id DESC LIMIT ?`).all(...pageParams, filters.limit + 1) as SummaryRow[]
     const more = rows.length > filters.limit
     if (more) rows.pop()
     const last = rows.at(-1)
@@ -111,6 +124,20 @@ export function createTaskList(db: Db, counts: () => TaskStatusCounts, knownBack
       facets: first ? facets() : null
     }
   }
+}
+
+/**
+ * The index a page is read from. Without statistics the planner guesses, and
+ * a wrong guess at 1,000,000 tasks costs seconds: sorting every task of one
+ * expert, or walking the whole list for the few in manual review. The
+ * expert and domain indexes are in list order; a status with few tasks is
+ * read from its own index and sorted; anything else walks the list's order.
+ */
+function indexFor(filters: ListFilters, counts: () => TaskStatusCounts): string {
+  if (filters.expert) return 'tasks_expert'
+  if (filters.domain) return 'tasks_domain'
+  if (filters.status && counts()[filters.status] <= SORT_AT_MOST) return STATUS_INDEX[filters.status]
+  return 'tasks_created'
 }
 
 function sum(counts: Readonly<Record<string, number>>): number {

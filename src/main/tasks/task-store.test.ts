@@ -2,9 +2,9 @@ import type { TaskStatus } from '../../shared/contract/tasks-contract'
 import { describe, expect, it } from 'vitest'
 import { useTempDirs } from '../test-support/temp-dir'
 import { migratedDb } from './testing/test-engine'
-import { createTaskStore, type Changes, type NewTask } from './task-store'
+import { createTaskStore, type Changes, type TaskInsert } from './task-store'
 
-const newTask = (over: Partial<NewTask> = {}): NewTask => ({
+const newTask = (over: Partial<TaskInsert> = {}): TaskInsert => ({
   title: 'Summarise the report',
   description: 'Summarise the quarterly report in five bullet points.',
   domain: 'finance',

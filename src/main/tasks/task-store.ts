@@ -7,7 +7,8 @@ import { createTaskIds } from './task-id'
 import { createTaskList } from './task-list'
 import { CLAIMABLE_COLUMNS, PRIORITY_RANK, toEvent, toTask, type ClaimableRow, type TaskEventRow, type TaskRow } from './task-row'
 
-export interface NewTask {
+/** A task as the store inserts it: the create input with its defaults applied and its dedup key. */
+export interface TaskInsert {
   readonly title: string
   readonly description: string
   readonly domain: string | null
@@ -148,7 +149,7 @@ export function createTaskStore(db: Db, now: () => number = Date.now) {
       return db.inTransaction ? fn() : db.transaction(fn).immediate()
     },
 
-    create(input: NewTask, dedupWindowDays = 30): CreateOutcome {
+    create(input: TaskInsert, dedupWindowDays = 30): CreateOutcome {
       return store.transaction((): CreateOutcome => {
         const at = now()
         const since = at - dedupWindowDays * DAY_MS

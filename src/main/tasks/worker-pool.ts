@@ -5,7 +5,7 @@ import type { TaskEvent, TasksChanged } from '../../shared/contract/tasks-contra
 import { checkAnswer } from './answer-check'
 import { createGroupCommit } from './group-commit'
 import { retryDelayMs } from './retry-policy'
-import { pickTasks, schedulerMemory, type Candidate } from './scheduler'
+import { pickTasks, schedulerMemory, type SchedulableTask } from './scheduler'
 import { classify, forProcessing, TaskRun, type Claim, type Outcome, type StopReason } from './task-run'
 import type { Changes, LeaseRef, TaskStore } from './task-store'
 import type { ClaimableRow } from './task-row'
@@ -145,7 +145,7 @@ export function createWorkerPool(options: PoolOptions) {
     const free = Math.max(0, settings.concurrency + claimAhead(settings.concurrency) - running.size - ready.length)
     if (free === 0 || !processor) return []
     const rows = store.candidates(free + Math.min(free, 16), settings.maxAttempts)
-    const candidates: Candidate<ClaimableRow>[] = []
+    const candidates: SchedulableTask<ClaimableRow>[] = []
     let unplanned: { taskId: string; reason: string } | null = null
     for (const row of rows) {
       try {
@@ -174,7 +174,7 @@ export function createWorkerPool(options: PoolOptions) {
     )
     const byId = new Map(picks.map((p) => [p.item.id, p]))
     return leases.map((lease) => {
-      const pick = byId.get(lease.taskId) as Candidate<ClaimableRow>
+      const pick = byId.get(lease.taskId) as SchedulableTask<ClaimableRow>
       return { lease, row: pick.item, plan: pick.plan }
     })
   }
