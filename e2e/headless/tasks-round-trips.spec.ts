@@ -77,11 +77,15 @@ test.describe('Tasks view on the wire', () => {
     expect(await tasks.rows().count()).toBeLessThan(40)
     expect(pages()).toBe(0)
 
+    // How many rows the list holds: its spacer is one row height (44 px) per loaded row.
+    const loaded = (): Promise<number> => tasks.list.evaluate((el) => Math.round(el.scrollHeight / 44))
     await tasks.list.focus()
     await page.keyboard.press('End')
     await expect.poll(pages).toBe(1)
+    await expect.poll(loaded).toBe(400)
     await page.keyboard.press('End')
     await expect.poll(pages).toBe(2)
+    await expect.poll(loaded).toBe(450)
     await page.keyboard.press('End')
     await expect(tasks.rows().last()).toHaveAttribute('aria-posinset', '450')
     expect(pages()).toBe(2)
