@@ -1,3 +1,4 @@
+import { callMaxBytes, tooLarge, utf8Bytes } from '../shared/contract/limits'
 import { rpcError, type CallResult } from '../shared/contract/rpc-error'
 import type { ConnectionStatus, EventFrame, KosBridge, ServerFrame } from '../shared/contract/wire'
 
@@ -44,7 +45,12 @@ function createWebBridge(): KosBridge {
       }
     }
     ws.onmessage = (message) => {
-      const frame = JSON.parse(String(message.data)) as ServerFrame
+      let frame: ServerFrame
+      try {
+        frame = JSON.parse(String(message.data)) as ServerFrame
+      } catch {
+        return
+      }
       if (frame.type === 'event') {
         for (const listener of eventListeners) listener(frame)
       } else if (typeof frame.id === 'number') {
@@ -91,7 +97,17 @@ function createWebBridge(): KosBridge {
         return Promise.resolve({ ok: false, error: ENDED })
       }
       const id = nextId++
-      const frame = JSON.stringify({ type: 'call', id, name, input })
+      let frame: string
+      try {
+        frame = JSON.stringify({ type: 'call', id, name, input })
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error)
+        return Promise.resolve({ ok: false, error: rpcError('invalid_input', `Call "${name}" was not sent: its input cannot be written as JSON (${reason}).`, { call: name }) })
+      }
+      // Refused here, before it is sent, in the same words the host would use: a frame over the
+      // transport's limit would otherwise cost the whole connection.
+      const bytes = utf8Bytes(frame)
+      if (bytes > callMaxBytes(name)) return Promise.resolve({ ok: false, error: tooLarge(name, bytes) })
       return new Promise((resolve) => {
         const open = socket?.readyState === WebSocket.OPEN
         pending.set(id, { resolve, frame, sent: open })

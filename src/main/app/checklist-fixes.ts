@@ -30,6 +30,10 @@ export function checklistFixes(client: KosClient, config: ConfigService): Fixes 
       const { requeued } = await must('tasks.requeue', { all: true })
       return `${requeued.length} task${requeued.length === 1 ? '' : 's'} returned to autoprocessing.`
     },
+    'rebuild-search-index': async () => {
+      const rebuilt = (await must('knowledge.rebuildIndex', {})) as { chunks: number; recreated: boolean; backup: string }
+      return `The full-text index was rebuilt from ${rebuilt.chunks} stored chunk${rebuilt.chunks === 1 ? '' : 's'}; the database as it was is in ${rebuilt.backup}.`
+    },
     're-embed': async () => {
       await must('knowledge.reembed', {})
       return 'Re-embedding started; vector search resumes when it finishes (progress in the Knowledge view).'

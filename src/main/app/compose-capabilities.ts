@@ -5,18 +5,22 @@ import { createBoardCapability } from '../board/board-capability'
 import { createChatCapability } from '../chat/chat-capability'
 import { createChecklistCapability } from '../checklist/checklist-capability'
 import { capabilityChecks } from '../checklist/checks/capability-checks'
+import { storageChecks } from '../checklist/checks/storage-checks'
 import type { CliSetting } from '../config/config-resolver'
 import { configHandlers } from '../config/config-handlers'
 import type { ConfigService } from '../config/config-service'
 import { loadConfig } from '../config/load-config'
 import type { SettingKey } from '../config/setting-definitions'
+import { backupCopy } from '../db/backup-copy'
 import type { Db } from '../db/database'
 import { inspectInstanceLock } from '../db/instance-lock'
 import type { Migration } from '../db/migrations'
 import type { EventBus } from '../events/event-bus'
 import { databaseHealth } from '../health/database-health'
+import { createDiskSpaceMonitor, type DiskThresholds } from '../health/disk-space-monitor'
 import { healthHandlers } from '../health/health-handlers'
 import { createHealthMonitor } from '../health/health-monitor'
+import { checkFullTextIndex } from '../knowledge/full-text-index'
 import { knowledgeContextPort } from '../knowledge/knowledge-context-port'
 import { knowledgeHealth } from '../knowledge/knowledge-health'
 import { createKnowledgeCapability } from '../knowledge/knowledge-capability'
@@ -25,6 +29,7 @@ import { createOverviewSampler } from '../metrics/overview-sampler'
 import { llamaWorkerFile } from '../models/embedded/worker-file'
 import { createModelsCapability } from '../models/models-capability'
 import { isLoopbackHost } from '../platform/loopback'
+import { freeBytes } from '../platform/storage-failure'
 import type { PlatformInfo } from '../platform/data-dir'
 import type { SecretCipher } from '../ports/secret-cipher'
 import type { TaskProcessor } from '../ports/task-processor'
@@ -42,6 +47,7 @@ import { workerHealth } from './adapters/worker-health'
 import { appHandlers } from './app-handlers'
 import { checklistFixes } from './checklist-fixes'
 import { startHousekeeping } from './housekeeping'
+import { withStorageFailures } from './storage-failures'
 
 export type Lifecycle = Pick<Capability<string>, 'stop' | 'onSystemResume'>
 
@@ -75,6 +81,10 @@ export interface Composition {
   start(dispatcher: Dispatcher): void
 }
 
+const MB = 1024 * 1024
+/** How often the free space of the data dir's disk is measured (one statfs). */
+const DISK_SAMPLE_MS = 2000
+
 /**
  * Every capability, built once and given only what it needs; where one needs
  * another, the implementation goes in through a port (the router is the task
@@ -102,9 +112,13 @@ export function composeCapabilities(infra: Infrastructure): Composition {
   })
   lifecycles.push(models)
 
-  const tasks = createTasksCapability({ db, config, events, log, processor: infra.taskProcessor ?? models.router, background })
+  const diskThresholds = (): DiskThresholds => ({ pauseBelowBytes: config.get('disk.pauseBelowMb') * MB, warnBelowBytes: config.get('disk.warnBelowMb') * MB })
+  const disk = createDiskSpaceMonitor({ dir: infra.dataDir.path, freeBytes, thresholds: diskThresholds, log })
+  lifecycles.push({ stop: () => disk.stop() })
+
+  const tasks = createTasksCapability({ db, config, events, log, processor: infra.taskProcessor ?? models.router, background, holdClaims: () => disk.pausedReason() })
   lifecycles.push(tasks)
-  const knowledge = createKnowledgeCapability({ db, config, events, log, embedder: models.embedder, background })
+  const knowledge = createKnowledgeCapability({ db, config, events, log, embedder: models.embedder, background, backup: (reason) => backupCopy(db, infra.dataDir.path, reason) })
   lifecycles.push(knowledge)
 
   const supervisor = createSupervisor({
@@ -136,7 +150,11 @@ export function composeCapabilities(infra: Infrastructure): Composition {
   lifecycles.push(chat)
 
   const health = createHealthMonitor()
-  for (const source of [models.health, { component: 'supervisor', report: () => supervisor.health() }, databaseHealth(db), workerHealth(tasks.engine), knowledgeHealth(knowledge.service), chat.health]) health.add(source)
+  disk.onChange(() => {
+    events.emit('tasks.engineChanged', tasks.engine.state())
+    void health.check()
+  })
+  for (const source of [models.health, { component: 'supervisor', report: () => supervisor.health() }, databaseHealth(db), { component: 'disk', report: () => disk.health() }, workerHealth(tasks.engine), knowledgeHealth(knowledge.service), chat.health]) health.add(source)
   health.onChange((snapshot) => events.emit('health.changed', snapshot))
   models.registry.onChange(() => {
     void health.check()
@@ -172,7 +190,15 @@ export function composeCapabilities(infra: Infrastructure): Composition {
       filesBoundBytes: () => config.get('files.warnMb') * 1024 * 1024,
       timeouts: () => ({ llmRequestSec: config.get('llm.requestTimeoutSec'), heartbeatSec: config.get('worker.heartbeatSec'), stuckMinutes: config.get('worker.stuckMinutes') })
     },
-    capabilityChecks: capabilityChecks({ client: reader, stuckMinutes: () => config.get('worker.stuckMinutes'), now: () => new Date() }),
+    capabilityChecks: [
+      ...capabilityChecks({ client: reader, stuckMinutes: () => config.get('worker.stuckMinutes'), now: () => new Date() }),
+      ...storageChecks({
+        dataDir: infra.dataDir.path,
+        freeBytes: async () => (await disk.sample()).freeBytes,
+        thresholds: diskThresholds,
+        checkFullTextIndex: () => checkFullTextIndex(db)
+      })
+    ],
     errorTypes: async () => valueOrNull(await reader.call('tasks.counters', {}))?.deferredByErrorType ?? {},
     fixes: checklistFixes(actor, config),
     intervalMinutes: () => config.get('checklist.intervalMin'),
@@ -183,7 +209,7 @@ export function composeCapabilities(infra: Infrastructure): Composition {
   const overview = createOverviewSampler(reader, events)
   lifecycles.push(overview)
 
-  const handlers: Handlers = {
+  const handlers: Handlers = withStorageFailures({
     ...appHandlers(infra.info),
     ...configHandlers(config),
     ...secretsHandlers(secrets),
@@ -196,7 +222,7 @@ export function composeCapabilities(infra: Infrastructure): Composition {
     ...chat.handlers,
     ...checklist.handlers,
     ...overview.handlers
-  }
+  }, infra.dataDir.path, () => void disk.sample())
 
   return {
     handlers,
@@ -204,6 +230,7 @@ export function composeCapabilities(infra: Infrastructure): Composition {
     start(bound) {
       dispatcher = bound
       if (!background) return
+      disk.start(DISK_SAMPLE_MS)
       models.begin()
       void supervisor.begin()
       health.start(5000)

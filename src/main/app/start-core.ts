@@ -7,18 +7,21 @@ import { createConfigService, type ConfigService } from '../config/config-servic
 import { loadConfig } from '../config/load-config'
 import type { SettingKey } from '../config/setting-definitions'
 import { openDatabase, type Db } from '../db/database'
-import { acquireInstanceLock, describeOwner, type InstanceLock, type InstanceOwner } from '../db/instance-lock'
+import { backupCopy } from '../db/backup-copy'
+import { acquireInstanceLock, describeOwner, OWNER_FILE, type InstanceLock, type InstanceOwner } from '../db/instance-lock'
 import { bundledMigrations } from '../db/bundled-migrations'
 import { migrate, type Migration } from '../db/migrations'
 import { createEventBus, type EventBus } from '../events/event-bus'
 import { createLogger, type Logger } from '../log/logger'
 import { createRotatingFileSink, type RotatingFileSink } from '../log/rotating-file-sink'
+import { probeFullTextIndex, rebuildFullTextIndex } from '../knowledge/full-text-index'
 import { resolveDataDir, type PlatformInfo } from '../platform/data-dir'
+import { storageFailureOf } from '../platform/storage-failure'
 import type { SecretCipher } from '../ports/secret-cipher'
 import type { TaskProcessor } from '../ports/task-processor'
 import { createDispatcher, type Dispatcher } from '../rpc/dispatcher'
 import { composeCapabilities, type Lifecycle } from './compose-capabilities'
-import type { StartupError } from './startup-error'
+import { classifyStartFailure, type StartupError } from './startup-error'
 import type { KosClient } from '../../shared/contract/client'
 import { inProcessClient } from '../rpc/in-process-client'
 
@@ -69,17 +72,57 @@ export const EXPORTS_DIR = 'exports'
  * connection) and hands it to composeCapabilities, which builds every
  * service once. Nothing in the core constructs its own dependencies or runs
  * anything at import time.
+ *
+ * It never throws: every failure is a StartupError with its exit code, and
+ * whatever was opened before it (the lock, instance.json, the log, the
+ * database) is closed again, so a failed start leaves nothing behind.
  */
 export function startCore(options: CoreOptions): CoreStart {
   const dataDir = resolveDataDir(options.dataDirFlag, options.platform)
+  const opened: Opened = { stage: 'creating the data dir', lock: null, sink: null, log: null, db: null }
+  try {
+    const started = start(options, dataDir, opened)
+    if (!started.ok) closeOpened(opened)
+    return started
+  } catch (error) {
+    const refusal = classifyStartFailure(error, dataDir.path, opened.stage)
+    if (refusal.kind === 'start_failed') opened.log?.error('start failed', { stage: opened.stage, error })
+    else opened.log?.error('start refused', { stage: opened.stage, reason: refusal.message })
+    closeOpened(opened)
+    return fail(refusal)
+  }
+}
+
+/** What a start has opened so far, closed again if it fails; `stage` names the step under way, for the message. */
+interface Opened {
+  stage: string
+  lock: InstanceLock | null
+  sink: RotatingFileSink | null
+  log: Logger | null
+  db: Db | null
+}
+
+function closeOpened(opened: Opened): void {
+  for (const close of [() => opened.db?.close(), () => opened.lock?.release(), () => opened.sink?.close()]) {
+    try {
+      close()
+    } catch {
+      // Best effort: the process is about to exit, and the OS drops the lock with it.
+    }
+  }
+}
+
+function start(options: CoreOptions, dataDir: ReturnType<typeof resolveDataDir>, opened: Opened): CoreStart {
   try {
     mkdirSync(dataDir.path, { recursive: true })
   } catch (error) {
+    if (storageFailureOf(error)?.kind === 'full') throw error
     return fail({ kind: 'data_dir_unusable', message: `The data dir ${dataDir.path} cannot be created (${(error as Error).message}). Pick another with --data-dir or KOS_DATA_DIR.` })
   }
 
   const startedAt = new Date().toISOString()
   const owner: InstanceOwner = { pid: process.pid, kind: options.hostKind, startedAt }
+  opened.stage = `taking the instance lock (${OWNER_FILE})`
   const attempt = acquireInstanceLock(dataDir.path, owner, options.nativeBinding)
   if (!attempt.ok) {
     return fail({
@@ -88,33 +131,32 @@ export function startCore(options: CoreOptions): CoreStart {
       message: `The data dir ${dataDir.path} is in use by ${describeOwner(attempt.owner)}. Use that instance, stop it first, or start this one with another --data-dir.`
     })
   }
-  const lock = attempt.lock
+  const lock = (opened.lock = attempt.lock)
 
+  opened.stage = 'reading the settings'
   const loaded = loadConfig({ dataDir, cli: options.cliSettings, env: options.platform.env })
-  if (!loaded.ok) {
-    lock.release()
-    return fail({ kind: 'config_invalid', problems: loaded.messages, message: `Settings were refused:\n  ${loaded.messages.join('\n  ')}` })
-  }
+  if (!loaded.ok) return fail({ kind: 'config_invalid', problems: loaded.messages, message: `Settings were refused:\n  ${loaded.messages.join('\n  ')}` })
 
-  const sink = createRotatingFileSink({
+  opened.stage = 'opening the log'
+  const sink = (opened.sink = createRotatingFileSink({
     dir: join(dataDir.path, 'logs'),
     name: 'kos',
     maxBytes: loaded.resolved.values['log.maxFileMb'] * 1024 * 1024,
     maxFiles: loaded.resolved.values['log.maxFiles']
-  })
+  }))
   const logging = createLogger(sink, loaded.resolved.values['log.level'])
-  const log = logging.logger.child({ host: options.hostKind, pid: process.pid })
+  const log = (opened.log = logging.logger.child({ host: options.hostKind, pid: process.pid }))
 
   const databaseFile = join(dataDir.path, DATABASE_FILE)
-  const opened = openStore(databaseFile, options.nativeBinding)
-  if (!opened.ok) {
-    log.error('database refused', { reason: opened.error.message })
-    sink.close()
-    lock.release()
-    return opened
+  opened.stage = `opening the database ${DATABASE_FILE}`
+  const store = openStore(databaseFile, dataDir.path, log, options.nativeBinding, opened)
+  if (!store.ok) {
+    log.error('database refused', { reason: store.error.message })
+    return store
   }
-  const { db, schemaVersion, migrations } = opened
+  const { db, schemaVersion, migrations } = store
 
+  opened.stage = 'starting the capabilities'
   const events = createEventBus((error) => log.error('event listener failed', { error }))
   const config = createConfigService({ inputs: loaded.inputs, resolved: loaded.resolved, dataDir })
   config.onChange((snapshot) => {
@@ -180,7 +222,14 @@ function assemble(parts: {
     db: parts.db,
     info: parts.info,
     client: (caller) => inProcessClient({ dispatcher: () => parts.dispatcher, events: parts.events }, caller),
-    announce: (url, token) => parts.lock.describe({ ...parts.owner, url, token }),
+    announce(url, token) {
+      try {
+        parts.lock.describe({ ...parts.owner, url, token })
+      } catch (error) {
+        // The host runs anyway; only `kos` commands cannot find it until the disk takes the file.
+        parts.log.warn('could not record where this instance is reachable', { error })
+      }
+    },
     async onSystemResume() {
       parts.log.info('system resumed from sleep')
       for (const capability of parts.stoppable) {
@@ -201,9 +250,7 @@ function assemble(parts: {
           }
         }
         parts.log.info('core stopped')
-        parts.db.close()
-        parts.lock.release()
-        parts.sink.close()
+        closeOpened({ stage: 'stopping', db: parts.db, lock: parts.lock, sink: parts.sink, log: null })
       })()
       return closing
     }
@@ -212,28 +259,55 @@ function assemble(parts: {
 
 function openStore(
   file: string,
-  nativeBinding: string | undefined
+  dataDir: string,
+  log: Logger,
+  nativeBinding: string | undefined,
+  opened: Opened
 ): { ok: true; db: Db; schemaVersion: number; migrations: Migration[] } | { ok: false; error: StartupError } {
-  let db: Db
+  const db = (opened.db = openDatabase(file, nativeBinding ? { nativeBinding } : {}))
+  opened.stage = 'checking the full-text index'
+  const repaired = repairFullTextIndexAtStart(db, dataDir, log, opened)
+  if (!repaired.ok) return repaired
+  opened.stage = 'bringing the database up to date'
+  const migrations = bundledMigrations()
+  let outcome: ReturnType<typeof migrate>
   try {
-    db = openDatabase(file, nativeBinding ? { nativeBinding } : {})
+    outcome = migrate(db, migrations)
   } catch (error) {
-    return fail({ kind: 'db_unusable', message: `The database ${file} cannot be opened (${(error as Error).message}). Check the file's permissions, or restore it from a backup.` })
-  }
-  try {
-    const migrations = bundledMigrations()
-    const outcome = migrate(db, migrations)
-    if (!outcome.ok) {
-      db.close()
-      return fail({
-        kind: 'db_too_new',
-        message: `The database ${file} has schema version ${outcome.dbVersion}, but this app knows versions up to ${outcome.appVersion}: it was written by a newer Knowledge OS. Update the app, or start with another --data-dir.`
-      })
-    }
-    return { ok: true, db, schemaVersion: outcome.version, migrations }
-  } catch (error) {
-    db.close()
+    if (storageFailureOf(error)) throw error
     return fail({ kind: 'db_unusable', message: `The database ${file} could not be brought up to date (${(error as Error).message}). It was left at its last complete version.` })
+  }
+  if (!outcome.ok) {
+    return fail({
+      kind: 'db_too_new',
+      message: `The database ${file} has schema version ${outcome.dbVersion}, but this app knows versions up to ${outcome.appVersion}: it was written by a newer Knowledge OS. Update the app, or start with another --data-dir.`
+    })
+  }
+  return { ok: true, db, schemaVersion: outcome.version, migrations }
+}
+
+/**
+ * A full-text index that cannot be opened (a lost shadow table: "vtable
+ * constructor failed") holds nothing the stored chunks do not: it is rebuilt
+ * from them, after a backup copy of the database, and the start goes on.
+ */
+function repairFullTextIndexAtStart(db: Db, dataDir: string, log: Logger, opened: Opened): { ok: true } | { ok: false; error: StartupError } {
+  const probe = probeFullTextIndex(db)
+  if (probe.ok) return { ok: true }
+  log.warn('full-text index damaged; rebuilding it from the stored chunks', { reason: probe.reason })
+  opened.stage = 'backing up the database before rebuilding its damaged full-text index'
+  const backup = backupCopy(db, dataDir, 'before-fts-rebuild')
+  opened.stage = 'rebuilding the damaged full-text index'
+  try {
+    const rebuilt = rebuildFullTextIndex(db)
+    log.warn('full-text index rebuilt', { chunks: rebuilt.chunks, recreated: rebuilt.recreated, backup, reason: probe.reason })
+    return { ok: true }
+  } catch (error) {
+    if (storageFailureOf(error)) throw error
+    return fail({
+      kind: 'db_unusable',
+      message: `The full-text index of ${db.name} is damaged (${probe.reason}) and could not be rebuilt (${(error as Error).message}). A copy of the database is in ${backup}; restore an older backup, or move kos.db aside to start empty.`
+    })
   }
 }
 

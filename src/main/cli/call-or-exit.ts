@@ -12,6 +12,8 @@ export const EXIT_FOR_ERROR: Readonly<Record<RpcErrorCode, number>> = {
   unauthorized: 77,
   forbidden: 77,
   conflict: 75,
+  too_large: 65,
+  rate_limited: 75,
   unavailable: 69,
   internal: 70
 }

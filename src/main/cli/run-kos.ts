@@ -38,8 +38,9 @@ Options for every command:
 
 Exit codes: 0 ok, 1 checklist not healthy, 64 usage, 65 bad input or database
 newer than the app, 66 not found, 69 host or service unavailable, 70 internal
-error, 73 data dir unusable, 74 database unusable, 75 data dir in use or
-conflict, 77 not allowed, 78 bad settings.`
+error, 73 data dir not writable (read-only disk, EROFS/EACCES), 74 database
+unusable (damaged, not a database, or the disk full at start), 75 data dir in
+use or conflict, 77 not allowed, 78 bad settings.`
 
 export async function runKos(ctx: CommandContext): Promise<number> {
   const [command, sub] = ctx.args.positionals

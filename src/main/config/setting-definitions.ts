@@ -1,6 +1,7 @@
 import type { SettingDefinition } from './setting-builders'
 import { CHAT_SETTINGS } from './settings/chat-settings'
 import { CHECKLIST_SETTINGS } from './settings/checklist-settings'
+import { DISK_SETTINGS } from './settings/disk-settings'
 import { GENERAL_SETTINGS } from './settings/general-settings'
 import { HOUSEKEEPING_SETTINGS } from './settings/housekeeping-settings'
 import { KNOWLEDGE_SETTINGS } from './settings/knowledge-settings'
@@ -18,7 +19,8 @@ export const SETTINGS = {
   ...KNOWLEDGE_SETTINGS,
   ...CHAT_SETTINGS,
   ...CHECKLIST_SETTINGS,
-  ...HOUSEKEEPING_SETTINGS
+  ...HOUSEKEEPING_SETTINGS,
+  ...DISK_SETTINGS
 } satisfies Record<string, SettingDefinition>
 
 

@@ -1,5 +1,6 @@
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { writeFileAtomic } from '../platform/atomic-file'
 
 export const USER_SETTINGS_FILE = 'settings.json'
 
@@ -32,16 +33,8 @@ export function readUserSettings(file: string): UserSettingsRead {
   return { ok: true, values: data as Record<string, unknown> }
 }
 
-/** Written to a temporary file, flushed and renamed, so a crash leaves the old file or the new one. */
+/** Written to a temporary file, flushed and renamed, so a crash or a full disk leaves the old file or the new one. */
 export function writeUserSettings(file: string, values: Readonly<Record<string, unknown>>): void {
   const sorted = Object.fromEntries(Object.entries(values).sort(([a], [b]) => a.localeCompare(b)))
-  const temp = `${file}.${process.pid}.tmp`
-  const fd = openSync(temp, 'w', 0o600)
-  try {
-    writeSync(fd, `${JSON.stringify(sorted, null, 2)}\n`)
-    fsyncSync(fd)
-  } finally {
-    closeSync(fd)
-  }
-  renameSync(temp, file)
+  writeFileAtomic(file, `${JSON.stringify(sorted, null, 2)}\n`, 0o600)
 }

@@ -1,5 +1,6 @@
-import { readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
+import { writeFileAtomic } from '../platform/atomic-file'
 import Database from 'better-sqlite3'
 
 export interface InstanceOwner {
@@ -45,19 +46,31 @@ export function acquireInstanceLock(dataDir: string, owner: InstanceOwner, nativ
     throw error
   }
   const ownerFile = join(dataDir, OWNER_FILE)
-  const describe = (info: InstanceOwner): void => writeFileSync(ownerFile, JSON.stringify(info), { mode: 0o600 })
-  describe(owner)
-  return {
-    ok: true,
-    lock: {
-      describe,
-      release() {
-        rmSync(ownerFile, { force: true })
+  const describe = (info: InstanceOwner): void => writeFileAtomic(ownerFile, JSON.stringify(info), 0o600)
+  const release = (): void => {
+    // Each step on its own: a read-only or full disk must not keep the lock held or the owner file behind.
+    try {
+      rmSync(ownerFile, { force: true })
+    } finally {
+      try {
         lockDb.exec('ROLLBACK')
+      } finally {
         lockDb.close()
       }
     }
   }
+  try {
+    describe(owner)
+  } catch (error) {
+    // A start that cannot say who holds the lock does not hold it: nothing stale is left behind.
+    try {
+      release()
+    } catch {
+      // The disk refused the clean-up too; the lock itself dies with the connection.
+    }
+    throw error
+  }
+  return { ok: true, lock: { describe, release } }
 }
 
 /**

@@ -5,6 +5,7 @@ import type { Logger } from '../log/logger'
 import type { Embedder } from '../ports/embedder'
 import type { Capability } from '../rpc/handler-types'
 import { createEmbeddingWorker, type EmbeddingWorker } from './embedding-worker'
+import { rebuildFullTextIndex } from './full-text-index'
 import { knowledgeHandlers } from './knowledge-handlers'
 import { createKnowledgeService, type KnowledgeService } from './knowledge-service'
 import { createKnowledgeStore } from './knowledge-store'
@@ -23,6 +24,8 @@ export interface KnowledgeDeps {
   readonly embedRetryMs?: number
   /** False for one-shot CLI commands: nothing is embedded in the background. */
   readonly background?: boolean
+  /** Copies the database aside before a repair; returns the copy's path (db/backup-copy.ts). */
+  readonly backup: (reason: string) => string
 }
 
 export interface KnowledgeCapability extends Capability<'knowledge'> {
@@ -90,7 +93,10 @@ export function createKnowledgeCapability(deps: KnowledgeDeps): KnowledgeCapabil
   worker?.kick()
 
   return {
-    handlers: knowledgeHandlers(service),
+    handlers: knowledgeHandlers(service, () => {
+      const backup = deps.backup('before-fts-rebuild')
+      return { ...rebuildFullTextIndex(deps.db), backup }
+    }),
     service,
     worker,
     async stop() {

@@ -4,7 +4,8 @@ import type { KnowledgeService } from './knowledge-service'
 import { refuse, Refusal } from '../rpc/refusal'
 
 /** The contract calls of the knowledge base; a KnowledgeError from the service is returned as the matching Refusal. */
-export function knowledgeHandlers(service: KnowledgeService): HandlersFor<'knowledge'> {
+/** `rebuildIndex` backs the database up, then rebuilds the full-text index (full-text-index.ts). */
+export function knowledgeHandlers(service: KnowledgeService, rebuildIndex: () => { chunks: number; recreated: boolean; backup: string }): HandlersFor<'knowledge'> {
   return {
     'knowledge.stats': () => guard(() => service.stats()),
     'knowledge.list': (input) => guard(() => service.list(input)),
@@ -44,6 +45,11 @@ export function knowledgeHandlers(service: KnowledgeService): HandlersFor<'knowl
       if (status instanceof Refusal) return status
       ctx.log.info('knowledge re-embed started', { status: status.state })
       return status
+    },
+    'knowledge.rebuildIndex': (_input, ctx) => {
+      const rebuilt = rebuildIndex()
+      ctx.log.warn('full-text index rebuilt', { chunks: rebuilt.chunks, recreated: rebuilt.recreated, backup: rebuilt.backup })
+      return rebuilt
     },
     'knowledge.clearResponseCache': () => guard(() => ({ removed: service.responses.clear() }))
   }

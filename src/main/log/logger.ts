@@ -28,7 +28,14 @@ export function createLogger(sink: LogSink, level: LogLevel, now: () => Date = (
   const make = (base: LogFields): Logger => {
     const emit = (lvl: LogLevel, msg: string, fields?: LogFields): void => {
       if (RANK[lvl] < threshold) return
-      sink.write(`${JSON.stringify({ ts: now().toISOString(), level: lvl, msg, ...base, ...fields }, replaceErrors)}\n`)
+      // Logging never throws into the code that logs: a field that cannot be serialized (a cycle) costs its fields, not the line.
+      let line: string
+      try {
+        line = JSON.stringify({ ts: now().toISOString(), level: lvl, msg, ...base, ...fields }, replaceErrors)
+      } catch (error) {
+        line = JSON.stringify({ ts: now().toISOString(), level: lvl, msg, ...base, unserializable: (error as Error).message })
+      }
+      sink.write(`${line}\n`)
     }
     return {
       debug: (msg, fields) => emit('debug', msg, fields),

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { readdirSync, readFileSync, statSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { useTempDirs } from '../test-support/temp-dir'
@@ -57,5 +57,72 @@ describe('logger', () => {
     const lines: string[] = []
     createLogger({ write: (l) => lines.push(l) }, 'info').logger.error('failed', { error: new Error('boom') })
     expect(JSON.parse(lines[0]!)).toMatchObject({ error: { name: 'Error', message: 'boom' } })
+  })
+})
+
+describe('rotating log file on a full disk', () => {
+  /** A disk that takes `room` more bytes, then answers ENOSPC (a write that does not fit is cut short, as write(2) does). */
+  function fillingDisk(room: number) {
+    const disk = { room, written: 0 }
+    const writeFile = (fd: number, bytes: Uint8Array): number => {
+      if (disk.room <= 0) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' })
+      const n = Math.min(disk.room, bytes.length)
+      disk.room -= n
+      return writeSync(fd, bytes.subarray(0, n))
+    }
+    return { disk, writeFile }
+  }
+
+  it('never throws into the caller while the disk is full, counts the lost lines and says so in one warning once space returns', () => {
+    const dir = tempDir()
+    const { disk, writeFile } = fillingDisk(250)
+    const sink = createRotatingFileSink({ dir, name: 'kos', maxBytes: 1_000_000, maxFiles: 2, writeFile })
+    const { logger } = createLogger(sink, 'info')
+    for (let i = 0; i < 10; i++) expect(() => logger.info('line while filling', { i })).not.toThrow()
+    expect(sink.dropped).toBeGreaterThan(0)
+    const lost = sink.dropped
+    disk.room = 1_000_000
+    logger.info('after space returned')
+    sink.close()
+
+    const lines = readFileSync(join(dir, 'kos.log'), 'utf8').split('\n').filter((l) => l.length > 0)
+    // Every whole line parses; the one cut short by the full disk stands alone on its line.
+    const parsed = lines.flatMap((l) => {
+      try {
+        return [JSON.parse(l) as { msg: string; dropped?: number; error?: string }]
+      } catch {
+        return []
+      }
+    })
+    expect(lines.length - parsed.length).toBeLessThanOrEqual(1)
+    const warnings = parsed.filter((l) => l.msg.startsWith('log lines were dropped'))
+    expect(warnings).toEqual([expect.objectContaining({ dropped: lost, error: 'ENOSPC' })])
+    expect(parsed.at(-1)?.msg).toBe('after space returned')
+    expect(sink.dropped).toBe(0)
+  })
+
+  it('drops every line on a disk with no room at all, and writes again once it can', () => {
+    const dir = tempDir()
+    const { disk, writeFile } = fillingDisk(0)
+    const sink = createRotatingFileSink({ dir, name: 'kos', maxBytes: 100, maxFiles: 3, writeFile })
+    const { logger } = createLogger(sink, 'info')
+    for (let i = 0; i < 5; i++) logger.info('x'.repeat(60), { i })
+    expect(sink.dropped).toBe(5)
+    disk.room = 10_000
+    logger.info('back')
+    sink.close()
+    const all = readdirSync(dir).flatMap((f) => readFileSync(join(dir, f), 'utf8').split('\n').filter((l) => l.length > 0))
+    expect(all.map((l) => (JSON.parse(l) as { msg: string }).msg)).toEqual(['log lines were dropped: the disk could not take them', 'back'])
+  })
+})
+
+describe('logger given a field it cannot serialize', () => {
+  it('writes the line without its fields instead of throwing', () => {
+    const lines: string[] = []
+    const cycle: Record<string, unknown> = {}
+    cycle['self'] = cycle
+    const { logger } = createLogger({ write: (l) => lines.push(l) }, 'info')
+    expect(() => logger.warn('odd', { cycle })).not.toThrow()
+    expect(JSON.parse(lines[0]!)).toMatchObject({ msg: 'odd', unserializable: expect.stringContaining('circular') })
   })
 })

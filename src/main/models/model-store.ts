@@ -10,14 +10,19 @@ export interface StoredNode {
   readonly addedAt: string
 }
 
-/** Nodes added by the user and the preferred model per category, in SQLite. */
+/** Nodes added by the user, the preferred model per category, and the node URLs ever seen up, in SQLite. */
 export interface ModelStore {
   nodes(): StoredNode[]
   addNode(node: StoredNode): void
   removeNode(id: string): boolean
   preferences(): Map<string, string>
   setPreference(category: string, model: string | null): void
+  /** The URL each node was last seen up at: such a node counts when it is down, even if nobody configured it. */
+  seenUp(): Map<string, string>
+  markSeenUp(id: string, url: string): void
 }
+
+const SEEN_UP = 'models.seen_up:'
 
 export function createModelStore(db: Db): ModelStore {
   const selectNodes = db.prepare<[], { id: string; kind: RemoteKind; url: string; label: string; added_at: string }>(
@@ -30,6 +35,11 @@ export function createModelStore(db: Db): ModelStore {
     'INSERT INTO model_preferences (category, model, updated_at) VALUES (?, ?, ?) ON CONFLICT (category) DO UPDATE SET model = excluded.model, updated_at = excluded.updated_at'
   )
   const deletePref = db.prepare('DELETE FROM model_preferences WHERE category = ?')
+  // app_meta holds them: a few keys, read once at start, written when a node is first seen up at a URL.
+  const selectSeen = db.prepare<[string, string], { key: string; value: string }>('SELECT key, value FROM app_meta WHERE key >= ? AND key < ?')
+  const upsertSeen = db.prepare(
+    'INSERT INTO app_meta (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at'
+  )
   return {
     nodes: () => selectNodes.all().map((r) => ({ id: r.id, kind: r.kind, url: r.url, label: r.label, addedAt: r.added_at })),
     addNode: (n) => void insertNode.run(n.id, n.kind, n.url, n.label, n.addedAt),
@@ -38,6 +48,8 @@ export function createModelStore(db: Db): ModelStore {
     setPreference(category, model) {
       if (model === null) deletePref.run(category)
       else upsertPref.run(category, model, new Date().toISOString())
-    }
+    },
+    seenUp: () => new Map(selectSeen.all(SEEN_UP, `${SEEN_UP}\uffff`).map((r) => [r.key.slice(SEEN_UP.length), r.value])),
+    markSeenUp: (id, url) => void upsertSeen.run(`${SEEN_UP}${id}`, url, new Date().toISOString())
   }
 }

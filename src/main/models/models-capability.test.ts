@@ -10,8 +10,7 @@ import { createDispatcher } from '../rpc/dispatcher'
 import { memoryLogger } from '../test-support/memory-logger'
 import { useTempDirs } from '../test-support/temp-dir'
 import { createModelsCapability, type ModelsCapability } from './models-capability'
-import type { FakeHttp } from './testing/fake-http'
-import { startFakeOllama } from './testing/fake-ollama-server'
+import { startFakeOllama, type FakeOllama } from './testing/fake-ollama-server'
 
 const tempDir = useTempDirs()
 const cleanup: (() => Promise<void> | void)[] = []
@@ -20,15 +19,22 @@ afterEach(async () => {
 })
 
 /** The capability behind the real dispatcher, on a real config service and an in-memory database. */
-async function setup(): Promise<{ call: (name: string, input: unknown) => Promise<{ ok: boolean; value?: unknown; error?: { code: string; message: string } }>; frames: EventFrame[]; fake: FakeHttp; models: ModelsCapability }> {
+async function setup(opts: { mlx?: 'set in the environment' | 'left at its default'; env?: Record<string, string> } = {}): Promise<{
+  call: (name: string, input: unknown) => Promise<{ ok: boolean; value?: unknown; error?: { code: string; message: string } }>
+  frames: EventFrame[]
+  fake: FakeOllama
+  models: ModelsCapability
+}> {
   const fake = await startFakeOllama({ loaded: ['llama3.2:3b'] })
   cleanup.push(() => fake.close())
   const dir = tempDir()
-  const loaded = loadConfig({ dataDir: { path: dir, source: { kind: 'default' } }, cli: new Map(), env: { KOS_OLLAMA_API_URL: fake.url, KOS_MLX_API_URL: 'http://127.0.0.1:1' } })
+  // Left at its default, the MLX node points at localhost:11435, where nothing listens here.
+  const mlx = opts.mlx === 'left at its default' ? {} : { KOS_MLX_API_URL: 'http://127.0.0.1:1' }
+  const loaded = loadConfig({ dataDir: { path: dir, source: { kind: 'default' } }, cli: new Map(), env: { KOS_OLLAMA_API_URL: fake.url, ...mlx, ...opts.env } })
   if (!loaded.ok) throw new Error(loaded.messages.join('\n'))
   const config = createConfigService({ inputs: loaded.inputs, resolved: loaded.resolved, dataDir: { path: dir, source: { kind: 'default' } } })
   const db = new Database(':memory:')
-  db.exec(readFileSync(join(__dirname, '../../../migrations/0003_models.sql'), 'utf8'))
+  for (const file of ['0001_foundation.sql', '0003_models.sql']) db.exec(readFileSync(join(__dirname, '../../../migrations', file), 'utf8'))
   const events = createEventBus((e) => {
     throw e
   })
@@ -93,12 +99,49 @@ describe('models capability through the dispatcher', () => {
   })
 
   it('reports the nodes’ health: ok while up, down with the reason when the only node goes away', async () => {
-    const { fake, models } = await setup()
+    const { fake, models } = await setup({ mlx: 'left at its default' })
     expect(await models.health.report()).toEqual({ component: 'models', level: 'ok', reasons: [] })
     await fake.close()
     await models.registry.scan()
     const report = await models.health.report()
     expect(report.level).toBe('down')
     expect(report.reasons[0]).toMatch(/Ollama on this Mac .* is unreachable/)
+  })
+
+  it('shows an MLX server nobody set up as not set up, in neutral words, and leaves it out of health; set explicitly, it counts', async () => {
+    const unset = await setup({ mlx: 'left at its default' })
+    const listed = (await unset.call('models.list', {})).value as { nodes: { id: string; state: string; error: string | null }[] }
+    expect(listed.nodes.find((n) => n.id === 'mlx-local')).toMatchObject({ state: 'not_configured', error: 'Not set up: nothing answers at http://localhost:11435. Start mlx_lm.server there, or set mlx.apiUrl in Settings to use it.' })
+    expect(await unset.models.health.report()).toMatchObject({ level: 'ok' })
+
+    const explicit = await setup({ mlx: 'set in the environment' })
+    const nodes = ((await explicit.call('models.list', {})).value as { nodes: { id: string; state: string; error: string | null }[] }).nodes
+    expect(nodes.find((n) => n.id === 'mlx-local')).toMatchObject({ state: 'down', error: expect.stringMatching(/connection failed/) as string })
+    expect(await explicit.models.health.report()).toMatchObject({ level: 'degraded', reasons: [expect.stringMatching(/^MLX on this Mac \(http:\/\/127\.0\.0\.1:1\) is unreachable/)] })
+  })
+
+  it('opens a circuit on a server failing every generation: pushed, listed with its reason, in the health report; and closed by a probe', async () => {
+    const { call, frames, fake, models } = await setup({ mlx: 'left at its default', env: { KOS_MODELS_CIRCUIT_MIN_REQUESTS: '3' } })
+    fake.setRules([{ whenPromptContains: '', behaviour: { kind: 'error', status: 500, message: 'llama runner process has terminated' } }])
+    for (let i = 0; i < 3; i++) {
+      await call('models.chat', { messages: [{ role: 'user', content: `question ${i}` }] })
+      await until(() => frames.filter((f) => f.name === 'models.chatDone').length === i + 1)
+    }
+    await until(() => frames.some((f) => f.name === 'models.circuitChanged'))
+    expect(frames.find((f) => f.name === 'models.circuitChanged')?.payload).toMatchObject({ node: 'ollama-local', model: 'llama3.2:3b', from: 'closed', to: 'open' })
+    const circuits = (await call('models.circuits', {})).value as { circuits: { reason: string; errorType: string }[]; generations: { nodes: { node: string; succeeded: number; failed: number }[] } }
+    expect(circuits.circuits).toMatchObject([{ errorType: 'runner_terminated', reason: expect.stringMatching(/^ollama-local \(llama3\.2:3b\): 500 “llama runner process has terminated” on 3 of the last 3 generations since \d\d:\d\d$/) as string }])
+    expect(circuits.generations.nodes).toEqual([{ node: 'ollama-local', succeeded: 0, failed: 3, topFailure: '500 “llama runner process has terminated”' }])
+    const node = ((await call('models.list', {})).value as { nodes: { id: string; circuits: unknown[]; generations: unknown }[] }).nodes.find((n) => n.id === 'ollama-local')
+    expect(node).toMatchObject({ circuits: [{ state: 'open' }], generations: { succeeded: 0, failed: 3 } })
+    expect(await models.health.report()).toMatchObject({ level: 'down', reasons: [expect.stringMatching(/^Circuit open: ollama-local/)] })
+    const asked = await call('models.chat', { messages: [{ role: 'user', content: 'anyone there?' }] })
+    await until(() => frames.some((f) => f.name === 'models.chatDone' && (f.payload as { requestId: string }).requestId === (asked.value as { requestId: string }).requestId))
+    expect(frames.filter((f) => f.name === 'models.chatDone').at(-1)?.payload).toMatchObject({ ok: false, error: expect.stringMatching(/circuit open for ollama-local/) as string })
+
+    fake.setRules([])
+    models.begin()
+    await until(() => frames.some((f) => f.name === 'models.circuitChanged' && (f.payload as { to: string }).to === 'closed'))
+    expect((await call('models.circuits', {})).value).toMatchObject({ circuits: [] })
   })
 })

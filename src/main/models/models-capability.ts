@@ -12,7 +12,8 @@ import type { HealthContributor, HealthReport } from '../ports/health-contributo
 import type { Capability } from '../rpc/handler-types'
 import { createModelStats } from './model-stats'
 import { createModelStore } from './model-store'
-import { modelsOverview } from './models-overview'
+import { createCircuitBoard } from './circuit-board'
+import { circuitView, circuitsOverview, modelsOverview } from './models-overview'
 import { createEmbeddedProvider } from './embedded/embedded-provider'
 import { createNodeRegistry, defaultProviderFactory, type NodeRegistry, type ProviderFactory } from './node-registry'
 import { createPullManager } from './pull-manager'
@@ -53,32 +54,46 @@ export function createModelsCapability(deps: {
     embeddedProvider ??= createEmbeddedProvider({ modelsDir: embeddedSetup.modelsDir, startWorker: () => new Worker(embeddedSetup.workerFile), threads: Math.max(1, Math.floor(availableParallelism() / 2)) })
     return embeddedProvider
   }
-  const registry = createNodeRegistry({ config, store, providerFactory: factory, ...(embeddedSetup ? { embeddedModelsDir: embeddedSetup.modelsDir } : {}) })
+  // A URL from the settings file, the environment or the command line was chosen by the owner; a default or a profile's was not.
+  const isExplicit = (key: 'ollama.apiUrl' | 'mlx.apiUrl'): boolean => {
+    const source = config.snapshot().settings.find((e) => e.key === key)?.source
+    return source !== undefined && source.kind !== 'default' && source.kind !== 'profile'
+  }
+  const registry = createNodeRegistry({ config, store, providerFactory: factory, isExplicit, ...(embeddedSetup ? { embeddedModelsDir: embeddedSetup.modelsDir } : {}) })
   const stats = createModelStats()
   const preferences = (): ReadonlyMap<string, string> => store.preferences()
-  const router = createRouter({ registry, stats, config, preferences })
+  const circuits = createCircuitBoard({ config })
+  const router = createRouter({ registry, stats, config, preferences, circuits })
   const embedder = createRouterEmbedder({ registry, config, preferences })
   const pulls = createPullManager({ registry, emit: (p) => events.emit('models.pullProgress', p) })
   const chats = new Set<AbortController>()
-  const seenUp = new Set<string>()
+  let probeTimer: NodeJS.Timeout | null = null
 
-  const overview = (): ModelsOverview => modelsOverview(registry, router, store.preferences(), config.get('models.heavyModelGb'))
-  const unsubscribe = registry.onChange(() => {
-    for (const n of registry.nodes()) if (registry.status(n.id).state === 'up') seenUp.add(n.id)
+  const overview = (): ModelsOverview => modelsOverview(registry, router, store.preferences(), config.get('models.heavyModelGb'), config.get('models.generationStatsMin'))
+  const unsubscribe = registry.onChange(() => events.emit('models.changed', overview()))
+  const unsubscribeCircuits = circuits.onTransition((t) => {
+    if (t.to === 'open' && t.from === 'closed') log.warn('circuit opened: nothing is planned on it until a probe succeeds', { node: t.node, model: t.model, reason: t.circuit?.reason })
+    if (t.to === 'closed') log.info('circuit closed: a probe generation succeeded', { node: t.node, model: t.model })
+    events.emit('models.circuitChanged', { node: t.node, model: t.model, from: t.from, to: t.to, circuit: t.circuit ? circuitView(t.circuit) : null })
     events.emit('models.changed', overview())
   })
 
   const health: HealthContributor = {
     component: 'models',
     report(): HealthReport {
-      // A settings node that was never up and whose server the app does not
-      // run (MLX with supervision off) is not in use, so it is not a problem.
-      const watched = registry.nodes().filter((n) => n.source === 'user' || seenUp.has(n.id) || (n.id === 'ollama-local' ? config.get('supervisor.ollama') !== 'off' : config.get('supervisor.mlx') !== 'off'))
+      // A settings node nobody configured and that was never up is not in use, so it is not a problem.
+      const watched = registry.nodes().filter((n) => registry.configured(n.id))
       const scanned = watched.filter((n) => registry.status(n.id).state !== 'unknown')
       const down = scanned.filter((n) => registry.status(n.id).state === 'down')
       const up = registry.nodes().filter((n) => registry.status(n.id).state === 'up')
-      const reasons = down.map((n) => `${n.label} (${n.url}) is unreachable: ${registry.status(n.id).error ?? 'no answer'}`)
+      const open = circuits.open()
+      const reasons = [
+        ...down.map((n) => `${n.label} (${n.url}) is unreachable: ${registry.status(n.id).error ?? 'no answer'}`),
+        ...open.map((c) => `Circuit open: ${c.reason}`)
+      ]
       if (up.length === 0 && scanned.length > 0) return { component: 'models', level: 'down', reasons: reasons.length ? reasons : ['No model node is reachable.'] }
+      // Up but failing: when no chat model on any up node has a closed circuit, nothing can be generated.
+      if (open.length > 0 && router.candidates({}).length === 0) return { component: 'models', level: 'down', reasons }
       return { component: 'models', level: reasons.length ? 'degraded' : 'ok', reasons }
     }
   }
@@ -92,9 +107,15 @@ export function createModelsCapability(deps: {
     embedder,
     registry,
     health,
-    begin: () => registry.start(),
+    begin() {
+      registry.start()
+      // Open circuits are probed on time even while no task asks for a plan (the Models view, chat).
+      probeTimer = setInterval(() => void router.probeCircuits(), 500)
+      probeTimer.unref()
+    },
     handlers: {
       'models.list': () => overview(),
+      'models.circuits': () => circuitsOverview(circuits, config.get('models.generationStatsMin')),
       'models.scan': async () => {
         await registry.scan()
         return overview()
@@ -154,6 +175,9 @@ export function createModelsCapability(deps: {
     onSystemResume: () => registry.scan(),
     stop() {
       unsubscribe()
+      unsubscribeCircuits()
+      if (probeTimer) clearInterval(probeTimer)
+      probeTimer = null
       registry.stop()
       pulls.stop()
       for (const c of chats) c.abort()

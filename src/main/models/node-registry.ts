@@ -38,8 +38,21 @@ export interface NodeRegistry {
   scan(ids?: readonly string[]): Promise<void>
   /** Scans the nodes whose last scan is older than the TTL. */
   refreshStale(): Promise<void>
+  /**
+   * Marks a node down at once, without waiting for the next scan: a request found it refusing or
+   * resetting connections. Its next scan (after the scan TTL) may find it up again.
+   */
+  markDown(id: string, error: string): void
+  /** Scans the down nodes last scanned at least `olderThanMs` ago: while work waits, a server that came back is seen within seconds. */
+  rescanDown(olderThanMs: number): Promise<void>
   add(kind: RemoteKind, url: string, label: string): AddNodeResult
   remove(id: string): { readonly ok: true } | { readonly ok: false; readonly code: 'not_found' | 'forbidden'; readonly message: string }
+  /**
+   * Whether the node counts when it is down: added by the user, ever seen up at its URL, its URL set
+   * explicitly, or its server supervised. A settings node at its default URL that nothing ever
+   * answered (the MLX server nobody set up) is not configured, not down.
+   */
+  configured(id: string): boolean
   /** Called after any scan that changed a node's state, models or loaded models, and after add/remove. */
   onChange(listener: () => void): () => void
   start(): void
@@ -63,6 +76,8 @@ export function createNodeRegistry(deps: {
   /** The data dir's models folder, offered as the embedded node while embedded.enabled is on. */
   embeddedModelsDir?: string
   now?: () => number
+  /** Whether a setting has a value the owner chose (settings file, environment, command line), not the default. */
+  isExplicit?: (key: 'ollama.apiUrl' | 'mlx.apiUrl') => boolean
 }): NodeRegistry {
   const { config, store } = deps
   const factory = deps.providerFactory ?? defaultProviderFactory
@@ -77,6 +92,7 @@ export function createNodeRegistry(deps: {
   let stopped = false
   // Read once and kept in step with add/remove, so routing never queries SQLite.
   let userNodes: NodeDescriptor[] = store.nodes().map((n) => ({ id: n.id, kind: n.kind, url: n.url, label: n.label, source: 'user' }))
+  const seenUp = store.seenUp()
 
   const notify = (): void => {
     for (const l of listeners) l()
@@ -125,6 +141,10 @@ export function createNodeRegistry(deps: {
     }
     if (stopped || !nodes().some((n) => n.id === node.id)) return
     const before = statuses.get(node.id) ?? UNKNOWN
+    if (next.state === 'up' && seenUp.get(node.id) !== node.url) {
+      seenUp.set(node.id, node.url)
+      store.markSeenUp(node.id, node.url)
+    }
     statuses.set(node.id, next)
     scannedAtMs.set(node.id, now())
     if (changed(before, next)) notify()
@@ -156,6 +176,27 @@ export function createNodeRegistry(deps: {
     provider,
     status: (id) => statuses.get(id) ?? UNKNOWN,
     scan,
+    configured(id) {
+      const node = nodes().find((n) => n.id === id)
+      if (!node) return false
+      if (node.source === 'user' || node.kind === 'embedded' || seenUp.get(id) === node.url) return true
+      const [urlKey, supervisorKey] = id === 'ollama-local' ? (['ollama.apiUrl', 'supervisor.ollama'] as const) : (['mlx.apiUrl', 'supervisor.mlx'] as const)
+      return (deps.isExplicit?.(urlKey) ?? false) || config.get(supervisorKey) !== 'off'
+    },
+    markDown(id, error) {
+      const node = nodes().find((n) => n.id === id)
+      if (!node) return
+      const previous = statuses.get(id) ?? UNKNOWN
+      if (previous.state === 'down') return
+      const next: NodeStatus = { ...previous, state: 'down', latencyMs: null, loaded: previous.loaded === null ? null : [], error, scannedAt: new Date(now()).toISOString() }
+      statuses.set(id, next)
+      scannedAtMs.set(id, now())
+      notify()
+    },
+    rescanDown(olderThanMs) {
+      const due = nodes().filter((n) => statuses.get(n.id)?.state === 'down' && now() - (scannedAtMs.get(n.id) ?? -Infinity) >= olderThanMs)
+      return due.length ? scan(due.map((n) => n.id)) : Promise.resolve()
+    },
     refreshStale() {
       const ttl = config.get('models.scanTtlSec') * 1000
       const stale = nodes().filter((n) => now() - (scannedAtMs.get(n.id) ?? -Infinity) >= ttl)

@@ -32,10 +32,11 @@ describe('Ollama provider against a faithful fake', () => {
     expect(e.message).toContain("model 'nope:1b' not found")
   })
 
-  it('classifies a 500 "llama runner process has terminated" as runner_crashed', async () => {
+  it('classifies a 500 "llama runner process has terminated" as runner_terminated, not out of memory', async () => {
     server = await startFakeOllama({ rules: [{ whenPromptContains: '', behaviour: { kind: 'error', status: 500, message: 'llama runner process has terminated: signal: killed' } }] })
     const e = await failure(collect(createOllamaProvider(server.url), 'x', MODEL))
-    expect(e.kind).toBe('runner_crashed')
+    expect(e.kind).toBe('runner_terminated')
+    expect(e.status).toBe(500)
   })
 
   it('classifies an out-of-memory error line mid-stream as oom', async () => {
@@ -44,10 +45,16 @@ describe('Ollama provider against a faithful fake', () => {
     expect(e.kind).toBe('oom')
   })
 
-  it('reports a stream cut mid-way as stream_cut, never as a complete answer', async () => {
+  it('reports a stream cut mid-way as stream_interrupted, never as unreachable or a complete answer', async () => {
     server = await startFakeOllama({ rules: [{ whenPromptContains: '', behaviour: { kind: 'cut', afterTokens: 2 } }] })
     const e = await failure(collect(createOllamaProvider(server.url), 'x', MODEL))
-    expect(['stream_cut', 'connection']).toContain(e.kind)
+    expect(e.kind).toBe('stream_interrupted')
+  })
+
+  it('classifies an error line mid-answer that names no cause as server_error', async () => {
+    server = await startFakeOllama({ rules: [{ whenPromptContains: '', behaviour: { kind: 'stream_error', afterTokens: 1, message: 'an unexpected error occurred' } }] })
+    const e = await failure(collect(createOllamaProvider(server.url), 'x', MODEL))
+    expect(e.kind).toBe('server_error')
   })
 
   it('reports connection refused as connection', async () => {

@@ -1,6 +1,6 @@
-import { Ollama } from 'ollama'
+import { Ollama, type ChatResponse } from 'ollama'
 import type { ChatRequest, LoadedModel, ModelInfo, ModelProvider, PullProgress } from './provider'
-import { ProviderError, classifyBackendMessage, toProviderError } from './provider-error'
+import { ProviderError, classifyBackendMessage, midStreamError, toProviderError } from './provider-error'
 
 /**
  * One Ollama node through the official client. The client takes no
@@ -33,21 +33,27 @@ export function createOllamaProvider(baseUrl: string): ModelProvider {
     async *chat(request: ChatRequest) {
       const { signal } = request
       let done = false
+      let stream: AsyncIterable<ChatResponse>
       try {
-        const stream = await clientFor(signal).chat({
+        stream = await clientFor(signal).chat({
           model: request.model,
           messages: request.messages.map((m) => ({ role: m.role, content: m.content })),
           stream: true,
-          ...(request.keepAlive ? { keep_alive: request.keepAlive } : {})
+          ...(request.keepAlive ? { keep_alive: request.keepAlive } : {}),
+          ...(request.maxTokens ? { options: { num_predict: request.maxTokens } } : {})
         })
+      } catch (error) {
+        throw fromOllama(error, signal, where)
+      }
+      try {
         for await (const part of stream) {
           if (part.message.content) yield part.message.content
           if (part.done) done = true
         }
       } catch (error) {
-        throw fromOllama(error, signal, where)
+        throw fromOllamaStream(error, signal, where)
       }
-      if (!done) throw new ProviderError('stream_cut', `${where}: the answer stopped before Ollama said it was done`)
+      if (!done) throw new ProviderError('stream_interrupted', `${where}: the answer stopped before Ollama said it was done`)
     },
     embed: (model, texts, signal) => guarded(signal, async () => (await clientFor(signal).embed({ model, input: [...texts] })).embeddings),
     preload: (model, keepAlive, signal) =>
@@ -66,12 +72,23 @@ function fromOllama(error: unknown, signal: AbortSignal, where: string): Provide
   if (error instanceof ProviderError) return error
   if (!signal.aborted && error instanceof Error && error.name === 'ResponseError') {
     const status = (error as Error & { status_code?: number }).status_code ?? null
-    return new ProviderError(classifyBackendMessage(error.message, status), `${where}: ${error.message}`, status)
+    return new ProviderError(classifyBackendMessage(error.message, status), `${where}: ${error.message}`, status, error.message)
   }
   if (!signal.aborted && error instanceof Error && /Did not receive done/.test(error.message)) {
-    return new ProviderError('stream_cut', `${where}: the answer stopped before Ollama said it was done`)
+    return new ProviderError('stream_interrupted', `${where}: the answer stopped before Ollama said it was done`)
   }
   return toProviderError(error, signal, where)
+}
+
+/** After the answer began: an `{"error"}` line is the server failing mid-answer; a cut socket is the stream interrupted. */
+function fromOllamaStream(error: unknown, signal: AbortSignal, where: string): ProviderError {
+  if (error instanceof ProviderError || signal.aborted) return fromOllama(error, signal, where)
+  const e = fromOllama(error, signal, where)
+  if (e.kind === 'http') {
+    const text = error instanceof Error ? error.message : String(error)
+    return new ProviderError(classifyBackendMessage(text, null), e.message, null, text)
+  }
+  return e.kind === 'connection' ? midStreamError(error, signal, where) : e
 }
 
 function toIso(value: unknown): string | null {

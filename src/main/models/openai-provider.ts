@@ -1,5 +1,5 @@
 import type { ChatRequest, ModelInfo, ModelProvider } from './provider'
-import { ProviderError, classifyBackendMessage, toProviderError } from './provider-error'
+import { ProviderError, classifyBackendMessage, midStreamError, toProviderError } from './provider-error'
 import { sseData } from './sse'
 
 /**
@@ -25,7 +25,7 @@ export function createOpenAiProvider(baseUrl: string, apiKey: () => string | nul
     }
     if (!response.ok) {
       const message = await errorMessage(response)
-      throw new ProviderError(classifyBackendMessage(message, response.status), `${where}: ${message}`, response.status)
+      throw new ProviderError(classifyBackendMessage(message, response.status), `${where}: ${message}`, response.status, message)
     }
     return response
   }
@@ -48,7 +48,7 @@ export function createOpenAiProvider(baseUrl: string, apiKey: () => string | nul
     },
     loadedModels: () => Promise.resolve(null),
     async *chat(req: ChatRequest) {
-      const response = await request('/v1/chat/completions', req.signal, { model: req.model, messages: req.messages, stream: true })
+      const response = await request('/v1/chat/completions', req.signal, { model: req.model, messages: req.messages, stream: true, ...(req.maxTokens ? { max_tokens: req.maxTokens } : {}) })
       if (!response.body) throw new ProviderError('bad_response', `${where}: the answer has no body`)
       let finished = false
       try {
@@ -58,14 +58,14 @@ export function createOpenAiProvider(baseUrl: string, apiKey: () => string | nul
             break
           }
           const chunk = parseChunk(data, where)
-          if (chunk.error) throw new ProviderError(classifyBackendMessage(chunk.error, null), `${where}: ${chunk.error}`)
+          if (chunk.error) throw new ProviderError(classifyBackendMessage(chunk.error, null), `${where}: ${chunk.error}`, null, chunk.error)
           if (chunk.content) yield chunk.content
           if (chunk.finished) finished = true
         }
       } catch (error) {
-        throw toProviderError(error, req.signal, where)
+        throw midStreamError(error, req.signal, where)
       }
-      if (!finished) throw new ProviderError('stream_cut', `${where}: the answer stopped before the server said it was done`)
+      if (!finished) throw new ProviderError('stream_interrupted', `${where}: the answer stopped before the server said it was done`)
     },
     async embed(model, texts, signal) {
       const body = (await json('/v1/embeddings', signal, { model, input: texts })) as { data?: { index?: number; embedding?: unknown }[] }

@@ -25,6 +25,8 @@ export interface ChatRequest {
   readonly signal: AbortSignal
   /** How long the backend keeps the model loaded afterwards (Ollama keep_alive), e.g. "10m". */
   readonly keepAlive?: string
+  /** Stop after this many tokens (a circuit's probe needs one); unlimited when absent. */
+  readonly maxTokens?: number
 }
 
 export interface PullProgress {

@@ -1,4 +1,4 @@
-import { ProcessingError, type ProcessingErrorType } from '../ports/task-processor'
+import { ProcessingError, type ProcessingErrorOptions, type ProcessingErrorType } from '../ports/task-processor'
 import type { ProviderErrorKind } from './provider-error'
 
 export type AttemptFailureKind = ProviderErrorKind | 'echo' | 'empty'
@@ -20,27 +20,31 @@ export class RouteError extends Error {
     this.name = 'RouteError'
   }
 
-  /** The class the task engine acts on: out-of-memory anywhere wins, since it must lower concurrency. */
+  /**
+   * The class the task engine records: out of memory anywhere wins (it is the one failure that asks
+   * for lower concurrency), then the last attempt's own kind.
+   */
   processingType(): ProcessingErrorType {
-    if (this.attempts.some((a) => a.kind === 'oom' || a.kind === 'runner_crashed')) return 'oom_or_metal'
+    if (this.attempts.some((a) => a.kind === 'oom')) return 'oom_or_metal'
     const last = this.attempts.at(-1)
     if (!last) return 'connection_error'
     return PROCESSING_TYPE[last.kind]
   }
 
-  toProcessingError(): ProcessingError {
-    return new ProcessingError(this.processingType(), this.message)
+  toProcessingError(options?: ProcessingErrorOptions): ProcessingError {
+    return new ProcessingError(this.processingType(), this.message, options)
   }
 }
 
-const PROCESSING_TYPE: Record<AttemptFailureKind, ProcessingErrorType> = {
+export const PROCESSING_TYPE: Readonly<Record<AttemptFailureKind, ProcessingErrorType>> = {
   connection: 'connection_error',
-  stream_cut: 'connection_error',
+  stream_interrupted: 'stream_interrupted',
   timeout: 'timeout',
   aborted: 'timeout',
   oom: 'oom_or_metal',
-  runner_crashed: 'oom_or_metal',
-  echo: 'validation_failed',
+  runner_terminated: 'runner_terminated',
+  server_error: 'server_error',
+  echo: 'echo',
   empty: 'empty_or_short_response',
   not_found: 'other',
   http: 'other',

@@ -105,12 +105,12 @@ describe('router', () => {
     expect(router.load().find((l) => l.backend === 'ollama-local')?.errorRate).toBe(1)
   })
 
-  it('never returns an echo: falls back, and fails as validation_failed when every candidate echoes', async () => {
+  it('never returns an echo: falls back, and fails as echo when every candidate echoes', async () => {
     const echo: FakeRule[] = [{ whenPromptContains: '', behaviour: { kind: 'echo' } }]
     const first = await setup({ rules: echo }, { rules: [{ whenPromptContains: '', behaviour: { kind: 'reply', text: 'Salt wind, grey water' } }] })
     expect(await first.router.process(task(), first.router.plan(task()), ctx())).toBe('Salt wind, grey water')
     const all = await setup({ rules: echo }, { rules: echo })
-    expect((await processError(all.router, task())).type).toBe('validation_failed')
+    expect((await processError(all.router, task())).type).toBe('echo')
   })
 
   it('streams a chat without handing out a held-back echo', async () => {
@@ -138,10 +138,10 @@ describe('router', () => {
     expect(e.message).toMatch(/no complete answer within 2 s \(llm\.requestTimeoutSec\)|no first token within/)
   })
 
-  it('classifies a node that is down as connection_error and one out of memory as oom_or_metal', async () => {
+  it('classifies a 500 that names no cause as server_error, and out of memory as oom_or_metal only with out-of-memory evidence', async () => {
     const down = await setup({ rules: [{ whenPromptContains: '', behaviour: { kind: 'error', status: 500, message: 'unexpected server status' } }] }, 'down')
     const e = await processError(down.router, task())
-    expect(e.type).toBe('other')
+    expect(e.type).toBe('server_error')
     expect(e.message).toContain('unexpected server status')
 
     const oom = await setup({ rules: [{ whenPromptContains: '', behaviour: { kind: 'error', status: 500, message: 'llama runner process has terminated: error:failed to allocate context' } }] }, { rules: [{ whenPromptContains: '', behaviour: { kind: 'stream_error', afterTokens: 0, message: 'CUDA error: out of memory' } }] })

@@ -1,14 +1,17 @@
 import type { ConfigService } from '../config/config-service'
-import type { BackendLoad, ProcessingContext, ProcessingPlan, TaskForProcessing, TaskProcessor } from '../ports/task-processor'
-import { ProcessingError } from '../ports/task-processor'
+import type { TaskProcessor } from '../ports/task-processor'
 import { rankCandidates, type Candidate } from './candidates'
+import { createCircuitBoard, type CircuitBoard, type OpenCircuit } from './circuit-board'
+import { probeGeneration } from './circuit-probe'
 import { couldStillBeEcho, isEcho } from './echo'
+import { failureLabel } from './failure-blame'
 import type { ModelSpeed, ModelStats } from './model-stats'
 import type { NodeRegistry } from './node-registry'
 import type { PromptMessage } from './provider'
 import { ProviderError, toProviderError } from './provider-error'
 import { timeoutMs, type RequestKind } from './request-kinds'
-import { RouteError, describeAttempts, type AttemptFailure } from './route-error'
+import { RouteError, describeAttempts, type AttemptFailure, type AttemptFailureKind } from './route-error'
+import { routerTaskProcessor } from './router-task-processor'
 
 export interface ChatOptions {
   readonly signal?: AbortSignal
@@ -26,7 +29,10 @@ export interface ChatOptions {
 }
 
 export interface Router extends TaskProcessor {
+  /** Where a request could go now: up nodes, closed circuits, best first. */
   candidates(options: Pick<ChatOptions, 'category' | 'model' | 'node'>): Candidate[]
+  /** The open circuits that keep candidates out (none when nothing is held back by a circuit). */
+  blockedBy(options: Pick<ChatOptions, 'category' | 'model' | 'node'>): OpenCircuit[]
   /**
    * The answer's tokens as they arrive. Falls back to the next candidate on
    * an error, a timeout before the first token, or an echo, as long as nothing
@@ -38,6 +44,9 @@ export interface Router extends TaskProcessor {
   noteOom(node: string): void
   /** Time to first token and tokens per second per node + model. */
   speeds(): ModelSpeed[]
+  readonly circuits: CircuitBoard
+  /** Runs one probe for each open circuit whose probe is due; resolves when they have finished. */
+  probeCircuits(): Promise<void>
 }
 
 export interface RouterDeps {
@@ -46,19 +55,36 @@ export interface RouterDeps {
   readonly config: Pick<ConfigService, 'get'>
   readonly preferences: () => ReadonlyMap<string, string>
   readonly now?: () => number
+  /** The circuits, on their own (wall) clock; made here when not given. */
+  readonly circuits?: CircuitBoard
 }
+
+// While tasks wait on a node that is down, it is looked at again this often, so a server back from a crash is used within seconds.
+const DOWN_RESCAN_MS = 2_000
+
 
 export function createRouter(deps: RouterDeps): Router {
   const { registry, stats, config } = deps
   const now = deps.now ?? (() => performance.now())
+  const circuits = deps.circuits ?? createCircuitBoard({ config })
+  const probing = new Set<string>()
 
-  function candidates(options: Pick<ChatOptions, 'category' | 'model' | 'node'>): Candidate[] {
+  /** Every node/model pair a request could use if every circuit were closed. */
+  function ranked(options: Pick<ChatOptions, 'category' | 'model' | 'node'>): Candidate[] {
     const prefs = deps.preferences()
     const models = [options.model, options.category ? prefs.get(options.category) : undefined, prefs.get('general')].filter(
       (m): m is string => typeof m === 'string' && m.length > 0
     )
     const views = registry.nodes().map((node) => ({ node, status: registry.status(node.id) }))
     return rankCandidates(views, stats.load(views.map((v) => v.node.id)), { models, node: options.node ?? null, anyModel: true }, config.get('models.heavyModelGb'))
+  }
+
+  function candidates(options: Pick<ChatOptions, 'category' | 'model' | 'node'>): Candidate[] {
+    return ranked(options).filter((c) => circuits.allows(c.node, c.model))
+  }
+
+  function blockedBy(options: Pick<ChatOptions, 'category' | 'model' | 'node'>): OpenCircuit[] {
+    return ranked(options).flatMap((c) => circuits.find(c.node, c.model) ?? [])
   }
 
   async function* attempt(c: Candidate, messages: readonly PromptMessage[], signal: AbortSignal): AsyncGenerator<string, { ttftMs: number; tokens: number }> {
@@ -97,25 +123,38 @@ export function createRouter(deps: RouterDeps): Router {
     const budget = timeoutMs(options.kind ?? 'chat', config)
     const deadline = AbortSignal.timeout(budget)
     const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline
-    let ranked = candidates(options)
-    if (ranked.length === 0) {
+    let list = candidates(options)
+    if (list.length === 0 && blockedBy(options).length === 0) {
       // Nothing was up at the last scan; a server may have come back since (after sleep, a restart). Look again now.
       await registry.scan()
-      ranked = candidates(options)
+      list = candidates(options)
     }
     const first = options.first
-    const list = (first ? [first, ...ranked.filter((c) => c.node !== first.node || c.model !== first.model)] : ranked).slice(0, 1 + config.get('models.maxFallbacks'))
+    if (first && circuits.allows(first.node, first.model) && registry.status(first.node).state === 'up') {
+      list = [first, ...list.filter((c) => c.node !== first.node || c.model !== first.model)]
+    }
+    const limit = Math.min(list.length, 1 + config.get('models.maxFallbacks'))
     const prompt = [...messages].reverse().find((m) => m.role === 'user')?.content ?? ''
     const failures: AttemptFailure[] = []
     const startedAt = now()
     const progress = options.onProgress ?? (() => undefined)
+    /** Nodes that refused or reset the connection during this request: none of their other models is tried. */
+    const refused = new Set<string>()
+    let tried = 0
 
-    for (let i = 0; i < list.length; i++) {
+    const failed = (c: Candidate, kind: AttemptFailureKind, message: string, error?: ProviderError): void => {
+      failures.push({ node: c.node, model: c.model, kind, message })
+      circuits.record(c.node, c.model, { ok: false, kind, failure: failureLabel(kind, error) })
+    }
+
+    for (let i = 0; i < list.length && tried < limit; i++) {
       const c = list[i] as Candidate
       if (signal.aborted) break
+      if (refused.has(c.node)) continue
       // A hung node must leave time for the others: until its first token,
       // an attempt may use only its share of what is left of the budget.
-      const firstTokenWindow = Math.max(1, (budget - (now() - startedAt)) / (list.length - i))
+      const firstTokenWindow = Math.max(1, (budget - (now() - startedAt)) / (limit - tried))
+      tried++
       const firstToken = new AbortController()
       const timer = setTimeout(() => firstToken.abort(new ProviderError('timeout', `no first token within ${Math.round(firstTokenWindow / 100) / 10} s`)), firstTokenWindow)
       const attemptSignal = AbortSignal.any([signal, firstToken.signal])
@@ -139,17 +178,18 @@ export function createRouter(deps: RouterDeps): Router {
         }
         clearTimeout(timer)
         if (isEcho(prompt, text)) {
-          failures.push({ node: c.node, model: c.model, kind: 'echo', message: 'the answer repeated the prompt' })
+          failed(c, 'echo', 'the answer repeated the prompt')
           stats.recordFailure(c.node, false)
           if (emitted) break
           progress(`${c.model} on ${c.node} echoed the prompt; trying the next candidate`)
           continue
         }
         if (text.trim() === '') {
-          failures.push({ node: c.node, model: c.model, kind: 'empty', message: 'the answer was empty' })
+          failed(c, 'empty', 'the answer was empty')
           progress(`${c.model} on ${c.node} answered nothing; trying the next candidate`)
           continue
         }
+        circuits.record(c.node, c.model, { ok: true })
         if (!emitted) {
           options.onAnswering?.(c)
           yield text
@@ -158,94 +198,65 @@ export function createRouter(deps: RouterDeps): Router {
       } catch (error) {
         clearTimeout(timer)
         const e = error instanceof ProviderError ? error : toProviderError(error, attemptSignal, c.node)
+        if (options.signal?.aborted && !deadline.aborted) {
+          failures.push({ node: c.node, model: c.model, kind: 'aborted', message: e.message })
+          break
+        }
         const kind = deadline.aborted ? 'timeout' : e.kind
         const message = deadline.aborted ? `no complete answer within ${budget / 1000} s (llm.requestTimeoutSec)` : e.message
-        failures.push({ node: c.node, model: c.model, kind, message })
+        failed(c, kind, message, e)
         if (kind === 'oom') stats.noteOom(c.node)
-        if (emitted || options.signal?.aborted) break
-        if (kind === 'connection') void registry.scan([c.node])
+        if (kind === 'connection') {
+          // Down now, not at the next scan: nothing else is planned on it, and this request moves to another node.
+          registry.markDown(c.node, e.message)
+          refused.add(c.node)
+        }
+        if (emitted) break
         progress(`${c.model} on ${c.node} failed (${message}); trying the next candidate`)
       }
     }
     if (options.signal?.aborted) throw new RouteError(failures, 'The request was cancelled.')
-    if (list.length === 0) {
+    if (tried === 0) {
+      const open = blockedBy(options)
+      if (open.length > 0) throw new RouteError([], `Waiting: circuit open for ${open.map((o) => o.reason).join('; ')}.`)
       throw new RouteError([], 'No model is available: no node is reachable, or none has a chat model. Start Ollama or an MLX server, or add a node in the Models view.')
     }
     throw new RouteError(failures, `No candidate gave an answer: ${describeAttempts(failures)}`)
   }
 
-  const categoryOf = (task: TaskForProcessing): string => task.domain ?? 'general'
+  async function probeCircuits(): Promise<void> {
+    const due = circuits.startDueProbes()
+    await Promise.all(
+      due.map(async ({ node, model }) => {
+        const id = `${node}\u0000${model}`
+        const provider = registry.provider(node)
+        if (probing.has(id)) return
+        if (!provider) return circuits.probed(node, model, { ok: false, failure: 'the node is no longer configured' })
+        probing.add(id)
+        try {
+          const loaded = registry.status(node).loaded
+          const outcome = await probeGeneration(provider, model, {
+            loaded: loaded === null || loaded.some((m) => m.name === model),
+            loadBufferMs: timeoutMs('load', config),
+            keepAlive: `${config.get('models.keepAliveMin')}m`
+          })
+          circuits.probed(node, model, outcome)
+        } finally {
+          probing.delete(id)
+        }
+      })
+    )
+  }
 
+  const processor = routerTaskProcessor({ registry, stats, config, circuits, candidates, blockedBy, chat, probeCircuits, rescanDown: () => registry.rescanDown(DOWN_RESCAN_MS) })
   return {
+    ...processor,
     candidates,
+    blockedBy,
     chat,
+    circuits,
+    probeCircuits,
     noteOom: (node) => stats.noteOom(node),
-    speeds: () => stats.speeds(),
-    plan(task): ProcessingPlan {
-      const [best] = candidates({ category: categoryOf(task), model: task.preferredModel, node: task.preferredBackend })
-      if (best) return { backend: best.node, model: best.model, heavy: best.heavy }
-      // No node is up with a model for it: the task is not claimed, so an outage
-      // (a server dead after sleep) does not burn its attempts into manual review.
-      throw new ProcessingError('connection_error', 'No model server that could run this task is up.')
-    },
-    async ensureReady(plan, ctx) {
-      const provider = registry.provider(plan.backend)
-      if (!provider) throw new ProcessingError('connection_error', `The node "${plan.backend}" is not configured. Add it in the Models view or pick another.`)
-      await registry.refreshStale()
-      const status = registry.status(plan.backend)
-      if (status.state === 'down') throw new ProcessingError('connection_error', `The node "${plan.backend}" is unreachable: ${status.error ?? 'no answer'}`)
-      if (status.loaded === null || status.loaded.some((m) => m.name === plan.model) || !provider.preload) return
-      const bufferMs = timeoutMs('load', config)
-      const { signal } = ctx
-      const loadSignal = AbortSignal.any([signal, AbortSignal.timeout(bufferMs)])
-      try {
-        await provider.preload(plan.model, `${config.get('models.keepAliveMin')}m`, loadSignal)
-      } catch (error) {
-        const e = toProviderError(error, loadSignal, plan.backend)
-        if (signal.aborted) throw new ProcessingError('other', `Waiting for ${plan.model} to load was cancelled.`)
-        if (e.kind === 'aborted' || e.kind === 'timeout') {
-          throw new ProcessingError('timeout', `${plan.model} did not load on ${plan.backend} within ${bufferMs / 1000} s (models.loadBufferSec).`)
-        }
-        if (e.kind === 'oom' || e.kind === 'runner_crashed') {
-          stats.noteOom(plan.backend)
-          throw new ProcessingError('oom_or_metal', `${plan.model} could not be loaded on ${plan.backend}: ${e.message}`)
-        }
-        throw new ProcessingError(e.kind === 'connection' ? 'connection_error' : 'other', `${plan.model} could not be loaded on ${plan.backend}: ${e.message}`)
-      }
-      void registry.scan([plan.backend])
-    },
-    async process(task, plan, ctx: ProcessingContext) {
-      const messages: PromptMessage[] = [
-        ...(task.assigneeExpert ? [{ role: 'system' as const, content: `You are ${task.assigneeExpert}, an expert of the corporation. Do the task below.` }] : []),
-        { role: 'user', content: task.description.trim() ? `${task.title}\n\n${task.description}` : task.title }
-      ]
-      let answer = ''
-      try {
-        for await (const token of chat(messages, {
-          signal: ctx.signal,
-          category: categoryOf(task),
-          model: task.preferredModel,
-          node: task.preferredBackend,
-          kind: 'generate',
-          first: { node: plan.backend, model: plan.model, heavy: plan.heavy },
-          onProgress: (m) => ctx.progress(m)
-        })) {
-          answer += token
-        }
-      } catch (error) {
-        if (error instanceof RouteError) throw error.toProcessingError()
-        throw error
-      }
-      return answer
-    },
-    load(): readonly BackendLoad[] {
-      return stats.load(registry.nodes().map((n) => n.id)).map((l) => ({
-        backend: l.node,
-        activeRequests: l.activeRequests,
-        latencyMs: l.latencyMs,
-        errorRate: l.errorRate,
-        oomRecently: l.oomRecently
-      }))
-    }
+    speeds: () => stats.speeds()
   }
 }

@@ -30,17 +30,56 @@ export interface ProcessingContext {
   progress(message: string): void
 }
 
-/** A failure the engine can classify without parsing messages. */
-export type ProcessingErrorType = 'timeout' | 'empty_or_short_response' | 'validation_failed' | 'connection_error' | 'oom_or_metal' | 'other'
+/** A failure the engine can classify without parsing messages (the same names as the contract's TaskErrorType). */
+export type ProcessingErrorType =
+  | 'timeout'
+  | 'empty_or_short_response'
+  | 'validation_failed'
+  | 'connection_error'
+  | 'oom_or_metal'
+  | 'runner_terminated'
+  | 'stream_interrupted'
+  | 'echo'
+  | 'server_error'
+  | 'other'
+
+/**
+ * Whose failure it is.
+ * - `task`: the task's own (its answer failed while the same model answers others): the engine
+ *   counts an attempt, as for any failure.
+ * - `backend`: every request to the node/model fails (a circuit is open, the node refused the
+ *   connection, nothing shows the model answering anyone): the engine must NOT count an attempt. It
+ *   puts the task back to wait, not before `retryAfterMs`, shows `message` as the waiting reason, and
+ *   plan() keeps it waiting while the backend stays failed ("ollama-local: 500 on 8 of the last 8
+ *   generations since 14:02").
+ */
+export type FailureBlame = 'task' | 'backend'
+
+export interface ProcessingErrorOptions {
+  readonly blame?: FailureBlame
+  /** For `backend` failures: how long the task should wait at least before it is planned again, ms. */
+  readonly retryAfterMs?: number
+}
 
 export class ProcessingError extends Error {
+  readonly blame: FailureBlame
+  readonly retryAfterMs: number
+
   constructor(
     readonly type: ProcessingErrorType,
-    message: string
+    message: string,
+    options: ProcessingErrorOptions = {}
   ) {
     super(message)
     this.name = 'ProcessingError'
+    this.blame = options.blame ?? 'task'
+    this.retryAfterMs = options.retryAfterMs ?? 0
   }
+}
+
+/** True for a failure of the backend, not of the task: the engine defers the task without counting an attempt. */
+export function isBackendFailure(error: unknown): error is ProcessingError {
+  return error instanceof ProcessingError && error.blame === 'backend'
 }
 
 export interface BackendLoad {
@@ -54,10 +93,14 @@ export interface BackendLoad {
 }
 
 export interface TaskProcessor {
+  /** Where the task would run. Throws a `backend` ProcessingError when nowhere can take it now; the task then stays pending, unclaimed. */
   plan(task: TaskForProcessing): ProcessingPlan
   /** Waits until the model is loaded and ready (load buffer), so the first request does not time out. */
   ensureReady(plan: ProcessingPlan, ctx: Pick<ProcessingContext, 'signal'>): Promise<void>
-  /** The answer text. Throws ProcessingError for classified failures; anything else counts as `other`. */
+  /**
+   * The answer text. Throws ProcessingError for classified failures (its `blame` says whether the
+   * attempt counts); anything else counts as `other`, blamed on the task.
+   */
   process(task: TaskForProcessing, plan: ProcessingPlan, ctx: ProcessingContext): Promise<string>
   /** Per-backend load, read by adaptive concurrency every cycle. */
   load(): readonly BackendLoad[]

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { CallOutput } from '../../shared/contract/contract'
-import type { TaskStatusCounts } from '../../shared/contract/tasks-contract'
+import { TASK_ERROR_TYPES, type TaskErrorType, type TaskStatusCounts } from '../../shared/contract/tasks-contract'
 import { answeringClient } from '../test-support/answering-client'
 import { watchCoreStatus } from './core-status'
 import type { ShellStatus } from './shell-status'
@@ -18,7 +18,7 @@ const engine = (paused: boolean): CallOutput<'tasks.engine'> => ({
 function fakeCore(state: { deferred: number; paused: boolean }) {
   return answeringClient({
     'health.get': () => ({ level: 'degraded', reasons: ['Ollama at http://localhost:11434 is not reachable'], components: [], checkedAt: '2026-11-24T10:00:00.000Z' }),
-    'tasks.counters': () => ({ byStatus: counts(state.deferred), deferredToHumanTotal: 0, deferredByErrorType: { timeout: 0, empty_or_short_response: 0, validation_failed: 0, connection_error: 0, oom_or_metal: 0, other: 0 }, completionsPerMinute: 0, latency: [] }),
+    'tasks.counters': () => ({ byStatus: counts(state.deferred), deferredToHumanTotal: 0, deferredByErrorType: Object.fromEntries(TASK_ERROR_TYPES.map((t) => [t, 0])) as Record<TaskErrorType, number>, completionsPerMinute: 0, latency: [] }),
     'tasks.engine': () => engine(state.paused)
   })
 }

@@ -25,6 +25,8 @@ export function createTasksCapability(deps: {
   processor: TaskProcessor | null
   /** False for a CLI that opens the data dir for one command: no pool runs there. */
   background: boolean
+  /** Why no new task may start now (a nearly full disk), or null. */
+  holdClaims?: () => string | null
 }): TasksCapability {
   const log = deps.log.child({ capability: 'tasks' })
   const engine = createTasksEngine({
@@ -36,7 +38,8 @@ export function createTasksCapability(deps: {
     publish: () => undefined,
     publishChanged: (changed) => deps.events.emit('tasks.changed', changed),
     publishConcurrency: (value) => deps.events.emit('tasks.concurrency', value),
-    engineChanged: () => deps.events.emit('tasks.engineChanged', engine.state())
+    engineChanged: () => deps.events.emit('tasks.engineChanged', engine.state()),
+    ...(deps.holdClaims ? { holdClaims: deps.holdClaims } : {})
   })
   if (deps.background) engine.start()
   return {

@@ -34,6 +34,8 @@ export interface TasksEngineOptions {
   readonly observeClaim?: (waitMs: number) => void
   /** Replaces the WAL flush, for tests that hold it. */
   readonly wal?: WalSync
+  /** Why the pool may not start new tasks now (the disk monitor's pause), or null. */
+  readonly holdClaims?: () => string | null
 }
 
 export const DEDUP_WINDOW_DAYS = 30
@@ -85,7 +87,8 @@ export function createTasksEngine(options: TasksEngineOptions) {
     ...(options.random ? { random: options.random } : {}),
     ...(options.pollMs ? { pollMs: options.pollMs } : {}),
     ...(options.observeClaim ? { observeClaim: options.observeClaim } : {}),
-    ...(options.engineChanged ? { onWaitingChanged: options.engineChanged } : {})
+    ...(options.engineChanged ? { onWaitingChanged: options.engineChanged } : {}),
+    ...(options.holdClaims ? { holdClaims: options.holdClaims } : {})
   })
   pool.setProcessor(options.processor)
 
@@ -213,7 +216,7 @@ export function createTasksEngine(options: TasksEngineOptions) {
       return {
         processorConnected: processor !== null,
         paused: pool.isPaused(),
-        waiting: pool.waitingReason(),
+        waiting: options.holdClaims?.() ?? pool.waitingReason(),
         state: poolState,
         running: pool.stats().running,
         concurrency

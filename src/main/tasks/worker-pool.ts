@@ -41,6 +41,8 @@ export interface PoolOptions {
   readonly observeClaim?: (waitMs: number) => void
   /** Told when the reason pending tasks wait (no server could run them) appears, changes or clears: windows show it without asking. */
   readonly onWaitingChanged?: () => void
+  /** Why nothing new may be claimed now (e.g. the disk is nearly full), or null; asked at every group commit. */
+  readonly holdClaims?: () => string | null
 }
 
 // Claiming ahead pays off only for tasks that finish in milliseconds (benchmarks, trivial
@@ -101,7 +103,7 @@ export function createWorkerPool(options: PoolOptions) {
   function claimInCommit(changes: Changes): (() => void) | null {
     settings = options.settings()
     const slotFreedAt = freedAt
-    const claim = wantClaim && state === 'running' && processor !== null && !paused
+    const claim = wantClaim && state === 'running' && processor !== null && !paused && (options.holdClaims?.() ?? null) === null
     wantClaim = false
     freedAt = null
     const started = claim ? claimFree(changes) : []

@@ -7,7 +7,7 @@ export const CheckAreaSchema = z.enum(CHECK_AREAS)
 export const CheckSeveritySchema = z.enum(['hard', 'soft'])
 /** pass; warn (soft trouble); fail (the check's condition does not hold); error (the check itself could not measure). */
 export const CheckStatusSchema = z.enum(['pass', 'warn', 'fail', 'error'])
-export const FixIdSchema = z.enum(['restart-ollama', 'lower-concurrency', 'return-deferred', 're-embed'])
+export const FixIdSchema = z.enum(['restart-ollama', 'lower-concurrency', 'return-deferred', 're-embed', 'rebuild-search-index'])
 
 export const CheckResultSchema = z.strictObject({
   id: z.string(),

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { EmptyInputSchema } from './app-contract'
 import { call, type CallSpec } from './define'
+import { callMaxBytes } from './limits'
 import { NextCursorSchema, pageInput } from './paging'
 
 export const KnowledgeNodeSummarySchema = z.strictObject({
@@ -156,7 +157,8 @@ export const KNOWLEDGE_CALLS = {
     summary: 'Adds one document from text.',
     input: z.strictObject({
       title: z.string().trim().min(1, 'Give the document a title.').max(500),
-      content: z.string().min(1, 'The document is empty.').max(50_000_000),
+      // What one call carries, less room for the other fields; the bytes themselves are checked at every edge.
+      content: z.string().min(1, 'The document is empty.').max(callMaxBytes('knowledge.addText') - 8 * 1024, 'The text is too long for one call: save it as a file and import that instead.'),
       domain: z.string().trim().min(1).max(200).optional(),
       source: z.string().trim().min(1).max(4096).optional()
     }),
@@ -179,6 +181,12 @@ export const KNOWLEDGE_CALLS = {
     summary: 'Re-embeds every chunk with the current model into a new collection, swapped in when complete; resumes after a restart.',
     input: EmptyInputSchema,
     output: EmbeddingStatusSchema
+  }),
+  'knowledge.rebuildIndex': call({
+    scope: 'write',
+    summary: "Rebuilds the full-text index from the stored chunks (FTS5 'rebuild'), after a backup copy of the database; the fix for a damaged index.",
+    input: EmptyInputSchema,
+    output: z.strictObject({ chunks: z.number().int(), recreated: z.boolean(), backup: z.string() })
   }),
   'knowledge.clearResponseCache': call({
     scope: 'write',

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { EmptyInputSchema } from './app-contract'
 import { call } from './define'
+import { TaskErrorTypeSchema } from './tasks-contract'
 
 /**
  * Calls and events of the models capability: model nodes and routing
@@ -27,13 +28,59 @@ export const ModelEntrySchema = z.strictObject({
   loaded: z.boolean(),
   heavy: z.boolean()
 })
+/**
+ * A node/model whose circuit is open: every request to it failed, so nothing is planned on it
+ * until one tiny probe generation succeeds; tasks that can only run there wait, their attempts untouched.
+ */
+export const CircuitViewSchema = z.strictObject({
+  node: z.string(),
+  model: z.string(),
+  /** half_open: the probe is running. */
+  state: z.enum(['open', 'half_open']),
+  /** "ollama-local (llama3.2:3b): 500 “llama runner process has terminated” on 8 of the last 8 generations since 14:02" */
+  reason: z.string(),
+  /** What the failures were, in the task error types' terms. */
+  errorType: TaskErrorTypeSchema.nullable(),
+  openedAt: z.iso.datetime(),
+  nextProbeAt: z.iso.datetime().nullable(),
+  lastProbeFailure: z.string().nullable()
+})
+export type CircuitView = z.infer<typeof CircuitViewSchema>
+export const GenerationTallySchema = z.strictObject({
+  node: z.string(),
+  succeeded: z.number().int(),
+  failed: z.number().int(),
+  topFailure: z.string().nullable()
+})
+export type GenerationTally = z.infer<typeof GenerationTallySchema>
+export const CircuitsSchema = z.strictObject({
+  circuits: z.array(CircuitViewSchema),
+  /** Generations per node over the last `windowMin` minutes (models.generationStatsMin). */
+  generations: z.strictObject({ windowMin: z.number().int(), nodes: z.array(GenerationTallySchema) })
+})
+export type Circuits = z.infer<typeof CircuitsSchema>
+const CircuitStateSchema = z.enum(['closed', 'open', 'half_open'])
+export const CircuitChangeSchema = z.strictObject({
+  node: z.string(),
+  model: z.string(),
+  from: CircuitStateSchema,
+  to: CircuitStateSchema,
+  /** The circuit as it is now; null once closed. */
+  circuit: CircuitViewSchema.nullable()
+})
+export type CircuitChange = z.infer<typeof CircuitChangeSchema>
+
 export const NodeViewSchema = z.strictObject({
   id: z.string(),
   kind: BackendKindSchema,
   url: z.string(),
   label: z.string(),
   source: z.enum(['settings', 'user']),
-  state: z.enum(['unknown', 'up', 'down']),
+  /**
+   * not_configured: a node from Settings at its default URL that nothing answers and that was never
+   * seen up, nor is supervised (the MLX server nobody set up). It is not a failure, and not routed to.
+   */
+  state: z.enum(['unknown', 'up', 'down', 'not_configured']),
   latencyMs: z.number().nullable(),
   error: z.string().nullable(),
   scannedAt: z.iso.datetime().nullable(),
@@ -42,7 +89,11 @@ export const NodeViewSchema = z.strictObject({
   models: z.array(ModelEntrySchema),
   activeRequests: z.number().int(),
   errorRate: z.number(),
-  oomRecently: z.boolean()
+  oomRecently: z.boolean(),
+  /** Its models whose circuit is open. */
+  circuits: z.array(CircuitViewSchema),
+  /** Its generations over the last models.generationStatsMin minutes. */
+  generations: z.strictObject({ succeeded: z.number().int(), failed: z.number().int() })
 })
 export type NodeView = z.infer<typeof NodeViewSchema>
 export const ModelSpeedSchema = z.strictObject({
@@ -134,6 +185,12 @@ export const MODELS_CALLS = {
     input: z.strictObject({ messages: z.array(ChatMessageSchema).min(1), category: z.string().optional(), model: z.string().optional(), node: z.string().optional() }),
     output: z.strictObject({ requestId: z.string() })
   }),
+  'models.circuits': call({
+    scope: 'read',
+    summary: 'Open circuits (node/model pairs nothing is planned on until a probe succeeds) with their reasons, and generations per node over the last minutes.',
+    input: EmptyInputSchema,
+    output: CircuitsSchema
+  }),
   'supervisor.list': call({ scope: 'read', summary: 'The model servers the app supervises, with state, restarts and last log lines.', input: EmptyInputSchema, output: z.array(ProcessStatusSchema) }),
   'supervisor.start': call({ scope: 'write', summary: 'Start a supervised server (clears "needs attention").', input: ProcessIdInput, output: ProcessStatusSchema }),
   'supervisor.stop': call({ scope: 'write', summary: 'Stop a server the app started.', input: ProcessIdInput, output: ProcessStatusSchema }),
@@ -146,6 +203,8 @@ export const MODELS_EVENTS = {
   'models.pullProgress': PullProgressSchema,
   'models.chatToken': ChatTokenSchema,
   'models.chatDone': ChatDoneSchema,
+  /** A circuit opened, started its probe, or closed. */
+  'models.circuitChanged': CircuitChangeSchema,
   'supervisor.changed': z.array(ProcessStatusSchema),
   'health.changed': HealthSnapshotSchema
 } as const

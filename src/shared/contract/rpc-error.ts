@@ -10,6 +10,8 @@ export const RPC_ERROR_CODES = [
   'forbidden',
   'not_found',
   'conflict',
+  'too_large',
+  'rate_limited',
   'unavailable',
   'internal'
 ] as const
@@ -27,6 +29,8 @@ export interface RpcError {
   readonly message: string
   readonly call?: string
   readonly issues?: readonly RpcIssue[]
+  /** With `rate_limited`, and `unavailable` when the host sheds load: when trying again makes sense. */
+  readonly retryAfterMs?: number
 }
 
 export type CallResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: RpcError }
@@ -40,6 +44,8 @@ export const HTTP_STATUS_OF: Readonly<Record<RpcErrorCode, number>> = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  too_large: 413,
+  rate_limited: 429,
   unavailable: 503,
   internal: 500
 }
@@ -47,7 +53,7 @@ export const HTTP_STATUS_OF: Readonly<Record<RpcErrorCode, number>> = {
 export function rpcError(
   code: RpcErrorCode,
   message: string,
-  extra: { call?: string; issues?: readonly RpcIssue[] } = {}
+  extra: { call?: string; issues?: readonly RpcIssue[]; retryAfterMs?: number } = {}
 ): RpcError {
   return { code, message, ...extra }
 }

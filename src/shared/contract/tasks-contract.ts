@@ -11,7 +11,25 @@ export const TASK_PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const
 export const TaskPrioritySchema = z.enum(TASK_PRIORITIES)
 export type TaskPriority = z.infer<typeof TaskPrioritySchema>
 
-export const TASK_ERROR_TYPES = ['timeout', 'empty_or_short_response', 'validation_failed', 'connection_error', 'oom_or_metal', 'other'] as const
+/**
+ * Why an attempt failed, as the evidence shows it: `oom_or_metal` only with out-of-memory evidence,
+ * `runner_terminated` for a model runner that died ("llama runner process has terminated"),
+ * `stream_interrupted` for an answer cut mid-stream, `echo` for an answer that repeated the prompt,
+ * `server_error` for any other 5xx, `interrupted` for a run the app's own process died under.
+ */
+export const TASK_ERROR_TYPES = [
+  'timeout',
+  'empty_or_short_response',
+  'validation_failed',
+  'connection_error',
+  'oom_or_metal',
+  'runner_terminated',
+  'stream_interrupted',
+  'echo',
+  'server_error',
+  'interrupted',
+  'other'
+] as const
 export const TaskErrorTypeSchema = z.enum(TASK_ERROR_TYPES)
 export type TaskErrorType = z.infer<typeof TaskErrorTypeSchema>
 

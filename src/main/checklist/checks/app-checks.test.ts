@@ -39,11 +39,6 @@ describe('app checks', () => {
     expect(await setup({ revalidateConfig: () => [bad] }).run('app.config-valid')).toEqual({ status: 'fail', evidence: bad })
   })
 
-  it('measure the free disk space of the data dir', async () => {
-    const outcome = await setup().run('app.disk-free')
-    expect(outcome.evidence).toMatch(/^\d+(\.\d)? (B|KiB|MiB|GiB|TiB) free$/)
-  })
-
   it('warn when the logs outgrow their bound', async () => {
     const { logDir, run } = setup()
     writeFileSync(join(logDir, 'kos.log'), 'x'.repeat(600))

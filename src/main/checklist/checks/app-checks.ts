@@ -1,4 +1,4 @@
-import { readdir, stat, statfs } from 'node:fs/promises'
+import { readdir, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { CheckDefinition } from '../check-definition'
 import { formatBytes } from '../format-bytes'
@@ -15,8 +15,6 @@ export interface AppCheckDeps {
   readonly filesBoundBytes: () => number
   readonly timeouts: () => { readonly llmRequestSec: number; readonly heartbeatSec: number; readonly stuckMinutes: number }
 }
-
-const GIB = 1024 ** 3
 
 export function appChecks(deps: AppCheckDeps): CheckDefinition[] {
   return [
@@ -50,20 +48,6 @@ export function appChecks(deps: AppCheckDeps): CheckDefinition[] {
           .map(([kind, n]) => `${n} from ${kind}`)
           .join(', ')
         return { status: 'pass', evidence: `all valid: ${sources}` }
-      }
-    },
-    {
-      id: 'app.disk-free',
-      title: 'Free disk space in the data dir',
-      area: 'app',
-      severity: 'hard',
-      measures: 'statfs on the data dir: space available to this user. Under 5 GiB warns, under 1 GiB fails.',
-      remedy: 'Free space on that volume, or move the data dir (docs/desktop.md, "Moving the data dir").',
-      fix: null,
-      async run() {
-        const fs = await statfs(deps.dataDir)
-        const free = fs.bavail * fs.bsize
-        return { status: free < GIB ? 'fail' : free < 5 * GIB ? 'warn' : 'pass', evidence: `${formatBytes(free)} free` }
       }
     },
     {

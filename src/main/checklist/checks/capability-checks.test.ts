@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { CallOutput } from '../../../shared/contract/contract'
 import { answeringClient, type Answers } from '../../test-support/answering-client'
+import { TASK_ERROR_TYPES, type TaskErrorType } from '../../../shared/contract/tasks-contract'
 import { capabilityChecks } from './capability-checks'
 
 const NOW = new Date('2026-11-24T12:00:00.000Z')
@@ -26,6 +27,8 @@ const node = (over: Partial<CallOutput<'models.list'>['nodes'][number]> = {}): C
   activeRequests: 0,
   errorRate: 0,
   oomRecently: false,
+  circuits: [],
+  generations: { succeeded: 0, failed: 0 },
   ...over
 })
 
@@ -108,7 +111,7 @@ describe('capability checks', () => {
       'tasks.counters': () => ({
         byStatus: { pending: 0, in_progress: 0, completed: 5, failed: 0, deferred_to_human: 4, cancelled: 0 },
         deferredToHumanTotal: 6,
-        deferredByErrorType: { timeout: 3, empty_or_short_response: 1, validation_failed: 0, connection_error: 2, oom_or_metal: 0, other: 0 },
+        deferredByErrorType: { ...Object.fromEntries(TASK_ERROR_TYPES.map((t) => [t, 0])), timeout: 3, empty_or_short_response: 1, connection_error: 2 } as Record<TaskErrorType, number>,
         completionsPerMinute: 1,
         latency: []
       })

@@ -1,6 +1,7 @@
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { EXPORTS_DIR } from '../../app/start-core'
+import { writeFileAtomic } from '../../platform/atomic-file'
 import { resolveDataDir } from '../../platform/data-dir'
 import { callOrExit } from '../call-or-exit'
 import type { CommandContext } from '../command-context'
@@ -18,8 +19,8 @@ export async function exportReport(ctx: CommandContext, outDir: string | undefin
     const dir = outDir ?? join(resolveDataDir(ctx.args.dataDir, ctx.platform).path, EXPORTS_DIR)
     mkdirSync(dir, { recursive: true })
     const base = join(dir, `checklist-${new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}`)
-    writeFileSync(`${base}.md`, called.value.markdown)
-    writeFileSync(`${base}.json`, called.value.json)
+    writeFileAtomic(`${base}.md`, called.value.markdown)
+    writeFileAtomic(`${base}.json`, called.value.json)
     if (ctx.args.json) ctx.out(JSON.stringify({ markdown: `${base}.md`, json: `${base}.json`, sha256: called.value.sha256 }))
     else ctx.out(`Wrote ${base}.md and ${base}.json (sha256 ${called.value.sha256})`)
     return 0

@@ -31,6 +31,13 @@ export async function serve(ctx: CommandContext): Promise<number> {
     port: core.config.get('host.port'),
     portFallback: core.config.snapshot().settings.find((s) => s.key === 'host.port')?.source.kind === 'default',
     allowRemote: core.config.get('host.allowRemote'),
+    gate: {
+      fullPerSecond: core.config.get('host.rateLimit.fullPerSecond'),
+      readOnlyPerSecond: core.config.get('host.rateLimit.readOnlyPerSecond'),
+      workPerMinute: core.config.get('host.rateLimit.workPerMinute'),
+      maxEventLoopLagMs: core.config.get('host.shed.maxEventLoopLagMs'),
+      maxPendingCalls: core.config.get('host.shed.maxPendingCalls')
+    },
     metrics: { ...metrics, access: core.config.get('metrics.access') }
   })
   if (!hosting.ok) {

@@ -67,6 +67,44 @@ export const MODELS_SETTINGS = {
     env: ['KOS_MODELS_MAX_FALLBACKS'],
     applies: 'live'
   }),
+  'models.circuitFailurePercent': integer(1, 100, '%', 30, {
+    category: 'Models',
+    description:
+      'A node/model whose generations fail more often than this within the circuit window stops being planned on (its circuit opens) until a probe succeeds; tasks wait instead of using attempts. 30% is the operators’ alert level for failing over.',
+    env: ['KOS_MODELS_CIRCUIT_FAILURE_PERCENT'],
+    applies: 'live'
+  }),
+  'models.circuitMinRequests': integer(1, 100, 'generations', 5, {
+    category: 'Models',
+    description: 'How many generations the circuit window must hold before their failure share can open the circuit.',
+    env: ['KOS_MODELS_CIRCUIT_MIN_REQUESTS'],
+    applies: 'live'
+  }),
+  'models.circuitWindowSec': integer(5, 3600, 's', 120, {
+    category: 'Models',
+    description: 'How far back the circuit looks at a node/model’s generations.',
+    env: ['KOS_MODELS_CIRCUIT_WINDOW_SEC'],
+    applies: 'live'
+  }),
+  'models.circuitProbeMinSec': integer(1, 600, 's', 1, {
+    category: 'Models',
+    description: 'Wait after a circuit opens before one tiny real generation probes it; each failed probe doubles the wait.',
+    env: ['KOS_MODELS_CIRCUIT_PROBE_MIN_SEC'],
+    applies: 'live'
+  }),
+  'models.circuitProbeMaxSec': integer(1, 3600, 's', 4, {
+    category: 'Models',
+    description:
+      'The longest wait between probes of an open circuit. A probe is a one-token generation, so probing often costs little, while waiting longer delays the queue after the server recovers.',
+    env: ['KOS_MODELS_CIRCUIT_PROBE_MAX_SEC'],
+    applies: 'live'
+  }),
+  'models.generationStatsMin': integer(1, 1440, 'min', 15, {
+    category: 'Models',
+    description: 'How far back the per-node generation success ratio looks (Models view, health, checklist).',
+    env: ['KOS_MODELS_GENERATION_STATS_MIN'],
+    applies: 'live'
+  }),
   'supervisor.ollama': choice(['off', 'adopt', 'manage'], 'manage', {
     category: 'Supervisor',
     description: 'Whether the app starts `ollama serve` when it is not running (manage), only watches a running one (adopt), or leaves it alone (off).',

@@ -7,7 +7,15 @@ export const SESSION_COOKIE = 'kos_session'
 const FULL: ReadonlySet<Scope> = new Set<Scope>(['read', 'write'])
 const READ_ONLY: ReadonlySet<Scope> = new Set<Scope>(['read'])
 
-export type Authentication = { readonly ok: true; readonly scopes: ReadonlySet<Scope> } | { readonly ok: false }
+/** Which token a request comes with: rate limits are kept per token. */
+export type Principal = 'full' | 'readOnly'
+
+interface Grant {
+  readonly principal: Principal
+  readonly scopes: ReadonlySet<Scope>
+}
+
+export type Authentication = ({ readonly ok: true } & Grant) | { readonly ok: false }
 
 export interface AccessControl {
   /** Full access: printed with the URL at start. */
@@ -28,16 +36,16 @@ const digest = (text: string): Buffer => createHash('sha256').update(text).diges
  */
 export function createAccessControl(generate: () => string = () => randomBytes(24).toString('base64url')): AccessControl {
   const tokens = [
-    { token: generate(), scopes: FULL },
-    { token: generate(), scopes: READ_ONLY }
-  ] as const
-  const hashed = tokens.map(({ token, scopes }) => ({ hash: digest(token), scopes }))
-  const sessions = new Map<string, ReadonlySet<Scope>>()
+    { token: generate(), grant: { principal: 'full', scopes: FULL } },
+    { token: generate(), grant: { principal: 'readOnly', scopes: READ_ONLY } }
+  ] as const satisfies readonly { token: string; grant: Grant }[]
+  const hashed = tokens.map(({ token, grant }) => ({ hash: digest(token), grant }))
+  const sessions = new Map<string, Grant>()
 
-  const scopesOf = (token: string): ReadonlySet<Scope> | null => {
+  const grantOf = (token: string): Grant | null => {
     const candidate = digest(token)
-    let found: ReadonlySet<Scope> | null = null
-    for (const entry of hashed) if (timingSafeEqual(entry.hash, candidate)) found = entry.scopes
+    let found: Grant | null = null
+    for (const entry of hashed) if (timingSafeEqual(entry.hash, candidate)) found = entry.grant
     return found
   }
 
@@ -47,18 +55,18 @@ export function createAccessControl(generate: () => string = () => randomBytes(2
     authenticate(req) {
       const header = req.headers.authorization
       if (header?.startsWith('Bearer ')) {
-        const scopes = scopesOf(header.slice('Bearer '.length).trim())
-        return scopes ? { ok: true, scopes } : { ok: false }
+        const grant = grantOf(header.slice('Bearer '.length).trim())
+        return grant ? { ok: true, ...grant } : { ok: false }
       }
       const session = cookieValue(req.headers.cookie, SESSION_COOKIE)
-      const scopes = session ? sessions.get(session) : undefined
-      return scopes ? { ok: true, scopes } : { ok: false }
+      const grant = session ? sessions.get(session) : undefined
+      return grant ? { ok: true, ...grant } : { ok: false }
     },
     openSession(token) {
-      const scopes = scopesOf(token)
-      if (!scopes) return null
+      const grant = grantOf(token)
+      if (!grant) return null
       const id = randomBytes(24).toString('base64url')
-      sessions.set(id, scopes)
+      sessions.set(id, grant)
       return id
     }
   }

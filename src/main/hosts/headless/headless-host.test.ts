@@ -1,93 +1,23 @@
-import { mkdirSync, writeFileSync } from 'node:fs'
-import { request } from 'node:http'
-import { join } from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
-import { WebSocket } from 'ws'
-import type { Core } from '../../app/start-core'
-import { startTestCore } from '../../test-support/running-core'
-import { useTempDirs } from '../../test-support/temp-dir'
+import { describe, expect, it } from 'vitest'
 import { createCoreMetrics } from '../../metrics/core-metrics'
-import { startHeadlessHost, type HeadlessHost } from './headless-host'
+import { READ_SCOPES } from '../../rpc/in-process-client'
+import { bearer, http, nextMessage, openSocket, useHeadlessHosts } from './testing/host-harness'
 
-const tempDir = useTempDirs()
-const running: { core: Core; host: HeadlessHost }[] = []
-
-afterEach(async () => {
-  for (const { core, host } of running.splice(0)) {
-    await host.close()
-    await core.close()
-  }
-})
-
-function fakeRenderer(): string {
-  const dir = tempDir()
-  mkdirSync(join(dir, 'assets'))
-  writeFileSync(join(dir, 'index.html'), '<html><head><script type="module" src="./assets/app.js"></script></head><body></body></html>')
-  writeFileSync(join(dir, 'assets', 'app.js'), 'console.log(1)')
-  writeFileSync(join(dir, 'web-bridge.js'), '/* bridge */')
-  return dir
-}
+const startHost = useHeadlessHosts()
 
 /** A real core behind the host; with `metricsAccess`, /metrics is served the way `kos serve` serves it. */
-async function start(options: { allowRemote?: boolean; metricsAccess?: 'token' | 'loopback' } = {}) {
-  const core = startTestCore(tempDir())
-  const read = new Set(['read'] as const)
-  const metrics = createCoreMetrics(core.client({ scopes: read, transport: 'http' }), '9.9.9')
-  const started = await startHeadlessHost({
-    dispatcher: core.dispatcher,
-    events: core.events,
-    log: core.log,
-    rendererDir: fakeRenderer(),
-    bind: '127.0.0.1',
-    port: 0,
-    portFallback: false,
+function start(options: { allowRemote?: boolean; metricsAccess?: 'token' | 'loopback' } = {}) {
+  const { metricsAccess } = options
+  return startHost({
     allowRemote: options.allowRemote ?? false,
-    ...(options.metricsAccess ? { metrics: { ...metrics, access: options.metricsAccess } } : {})
-  })
-  if (!started.ok) throw new Error(started.message)
-  running.push({ core, host: started.host })
-  return { core, host: started.host }
-}
-
-interface Reply {
-  status: number
-  headers: Record<string, string | string[] | undefined>
-  body: string
-}
-
-function http(url: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { method: init.method ?? 'GET', headers: init.headers ?? {} }, (res) => {
-      let body = ''
-      res.on('data', (c: Buffer) => (body += c.toString()))
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }))
-    })
-    req.on('error', reject)
-    req.end(init.body)
-  })
-}
-
-const bearer = (token: string) => ({ Authorization: `Bearer ${token}` })
-
-function openSocket(url: string, headers: Record<string, string>): Promise<WebSocket> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, { headers })
-    ws.once('open', () => resolve(ws))
-    ws.once('unexpected-response', (_req, res) => reject(new Error(`status ${res.statusCode}`)))
-    ws.once('error', reject)
-  })
-}
-
-/** The next frame that is not an unrelated pushed event (the checklist and others push on their own). */
-function nextMessage(ws: WebSocket, wanted: (frame: Record<string, unknown>) => boolean = (f) => f.type === 'result'): Promise<Record<string, unknown>> {
-  return new Promise((resolve) => {
-    const onMessage = (data: Buffer): void => {
-      const frame = JSON.parse(data.toString()) as Record<string, unknown>
-      if (!wanted(frame)) return
-      ws.off('message', onMessage)
-      resolve(frame)
-    }
-    ws.on('message', onMessage)
+    ...(metricsAccess
+      ? {
+          metrics: (core) => ({
+            ...createCoreMetrics(core.client({ scopes: READ_SCOPES, transport: 'http' }), '9.9.9'),
+            access: metricsAccess
+          })
+        }
+      : {})
   })
 }
 

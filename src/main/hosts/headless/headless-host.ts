@@ -1,14 +1,17 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { HTTP_STATUS_OF, rpcError, type CallResult } from '../../../shared/contract/rpc-error'
+import { rpcError } from '../../../shared/contract/rpc-error'
 import type { EventBus } from '../../events/event-bus'
 import type { Logger } from '../../log/logger'
 import { isLoopbackHost } from '../../platform/loopback'
 import type { Dispatcher } from '../../rpc/dispatcher'
 import { SESSION_COOKIE, createAccessControl, type AccessControl } from './access'
+import { DEFAULT_GATE_SETTINGS, createCallGate, type GateSettings } from './call-gate'
+import { serveApiCall } from './http-api'
+import { createLoadMonitor } from './load-monitor'
 import { SECURITY_HEADERS } from './security-headers'
 import { createStaticFiles } from './static-files'
-import { MAX_FRAME_BYTES, createWsTransport } from './ws-transport'
+import { createWsTransport } from './ws-transport'
 
 export interface HeadlessHostOptions {
   readonly dispatcher: Dispatcher
@@ -21,6 +24,8 @@ export interface HeadlessHostOptions {
   readonly portFallback: boolean
   readonly allowRemote: boolean
   readonly access?: AccessControl
+  /** Rate limits per token and load shedding (the host.rateLimit and host.shed settings). */
+  readonly gate?: GateSettings
   /** Prometheus text at /metrics: with a token, or (`loopback`) without one from this machine only. */
   readonly metrics?: { readonly render: () => Promise<string>; readonly contentType: string; readonly access: 'token' | 'loopback' }
 }
@@ -46,19 +51,22 @@ const UNAUTHORIZED_HINT = 'Open the URL printed by `kos serve` (it carries ?toke
 export async function startHeadlessHost(options: HeadlessHostOptions): Promise<HostStart> {
   const access = options.access ?? createAccessControl()
   const files = createStaticFiles(options.rendererDir)
-  const ws = createWsTransport(options.dispatcher)
+  const load = createLoadMonitor()
+  const gate = createCallGate(options.gate ?? DEFAULT_GATE_SETTINGS, load)
+  const ws = createWsTransport(options.dispatcher, gate, options.log)
   const unsubscribe = options.events.subscribe((frame) => ws.broadcast(frame))
   let origin = ''
 
-  const hostAccepted = (req: IncomingMessage): boolean => {
-    if (options.allowRemote) return true
-    const host = req.headers.host ?? ''
-    const name = host.replace(/:\d+$/, '')
-    return isLoopbackHost(name) && host.endsWith(`:${new URL(origin).port}`)
+  // This machine's names for itself (127.0.0.1, localhost, [::1]) are one host, whichever the host was started with.
+  const isOwnLoopbackAddress = (host: string): boolean => {
+    const port = /^(.*):(\d+)$/.exec(host)
+    return port !== null && port[2] === new URL(origin).port && isLoopbackHost(port[1]!)
   }
+  const hostAccepted = (req: IncomingMessage): boolean => options.allowRemote || isOwnLoopbackAddress(req.headers.host ?? '')
   const originAccepted = (req: IncomingMessage): boolean => {
     const from = req.headers.origin
-    return from === undefined || from === origin || (options.allowRemote && from === `http://${req.headers.host}`)
+    if (from === undefined || from === origin || (options.allowRemote && from === `http://${req.headers.host}`)) return true
+    return from.startsWith('http://') && isOwnLoopbackAddress(from.slice('http://'.length))
   }
 
   const server = createServer((req, res) => {
@@ -102,11 +110,8 @@ export async function startHeadlessHost(options: HeadlessHostOptions): Promise<H
       const name = /^\/api\/call\/([\w.-]+)$/.exec(url.pathname)?.[1]
       if (!name) return sendJson(res, 404, { ok: false, error: rpcError('not_found', `No API route ${url.pathname}. Calls are POST /api/call/<name>.`) })
       if (req.method !== 'POST') return sendJson(res, 405, { ok: false, error: rpcError('bad_request', `Use POST for /api/call/${name}.`) })
-      if (!originAccepted(req)) return sendJson(res, 403, { ok: false, error: rpcError('forbidden', `Requests from origin ${req.headers.origin ?? ''} are not accepted.`) })
-      const body = await readBody(req)
-      const caller = { scopes: auth.scopes, transport: 'http' as const }
-      if (!body.ok) return sendResult(res, options.dispatcher.rejectUndecodable(body.reason, caller).result)
-      return sendResult(res, await options.dispatcher.call(name, body.value, caller))
+      if (!originAccepted(req)) return sendJson(res, 403, { ok: false, error: rpcError('forbidden', `Requests from origin ${(req.headers.origin ?? '').slice(0, 200)} are not accepted.`) })
+      return serveApiCall(req, res, name, auth, { dispatcher: options.dispatcher, gate })
     }
 
     if (req.method !== 'GET' && req.method !== 'HEAD') return sendText(res, 405, 'Only GET is served here.')
@@ -118,6 +123,7 @@ export async function startHeadlessHost(options: HeadlessHostOptions): Promise<H
   }
 
   server.on('upgrade', (req, socket, head) => {
+    socket.on('error', (error: NodeJS.ErrnoException) => options.log.debug('upgrade socket failed', { code: error.code }))
     const refuse = (status: number, text: string): void => {
       socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`)
     }
@@ -126,13 +132,14 @@ export async function startHeadlessHost(options: HeadlessHostOptions): Promise<H
     if (!originAccepted(req)) return refuse(403, 'Forbidden')
     const auth = access.authenticate(req)
     if (!auth.ok) return refuse(401, 'Unauthorized')
-    ws.accept(req, socket, head, auth.scopes)
+    ws.accept(req, socket, head, auth)
   })
 
   const listening = await listen(server, options.bind, options.port, options.portFallback)
   if (!listening.ok) {
     unsubscribe()
     ws.close()
+    load.close()
     return listening
   }
   const display = options.bind.includes(':') ? `[${options.bind}]` : options.bind
@@ -150,6 +157,7 @@ export async function startHeadlessHost(options: HeadlessHostOptions): Promise<H
         new Promise<void>((resolve) => {
           unsubscribe()
           ws.close()
+          load.close()
           server.close(() => resolve())
           server.closeAllConnections()
         })
@@ -179,27 +187,6 @@ async function listen(
     return { ok: false, message: `The headless host cannot listen on ${bind}:${port} (${error.code ?? error.message}). ${hint}` }
   }
   return { ok: true, port: (server.address() as AddressInfo).port }
-}
-
-async function readBody(req: IncomingMessage): Promise<{ ok: true; value: unknown } | { ok: false; reason: string }> {
-  const chunks: Buffer[] = []
-  let size = 0
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length
-    if (size > MAX_FRAME_BYTES) return { ok: false, reason: `larger than ${MAX_FRAME_BYTES} bytes` }
-    chunks.push(chunk as Buffer)
-  }
-  const text = Buffer.concat(chunks).toString('utf8')
-  if (text.trim() === '') return { ok: true, value: {} }
-  try {
-    return { ok: true, value: JSON.parse(text) }
-  } catch (error) {
-    return { ok: false, reason: `not JSON (${(error as Error).message})` }
-  }
-}
-
-function sendResult(res: ServerResponse, result: CallResult<unknown>): void {
-  sendJson(res, result.ok ? 200 : HTTP_STATUS_OF[result.error.code], result)
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {

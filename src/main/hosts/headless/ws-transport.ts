@@ -1,38 +1,59 @@
 import type { IncomingMessage } from 'node:http'
 import type { Duplex } from 'node:stream'
 import { WebSocketServer, type RawData, type WebSocket } from 'ws'
-import type { Scope } from '../../../shared/contract/define'
+import { FRAME_LIMIT_BYTES, callMaxBytes, tooLarge } from '../../../shared/contract/limits'
 import type { EventFrame, ServerFrame } from '../../../shared/contract/wire'
-import type { Dispatcher } from '../../rpc/dispatcher'
+import type { Logger } from '../../log/logger'
+import { idOf, type Dispatcher } from '../../rpc/dispatcher'
+import type { Authentication } from './access'
+import type { CallGate } from './call-gate'
 
-export const MAX_FRAME_BYTES = 1024 * 1024
 const PING_INTERVAL_MS = 30_000
 
 export interface WsTransport {
-  accept(req: IncomingMessage, socket: Duplex, head: Buffer, scopes: ReadonlySet<Scope>): void
+  accept(req: IncomingMessage, socket: Duplex, head: Buffer, auth: Extract<Authentication, { ok: true }>): void
   broadcast(frame: EventFrame): void
   close(): void
 }
 
-/** Carries contract frames over WebSocket text messages, one JSON object each. */
-export function createWsTransport(dispatcher: Dispatcher): WsTransport {
-  const server = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES })
+/**
+ * Carries contract frames over WebSocket text messages, one JSON object each.
+ * A frame the protocol itself refuses (over the frame limit, invalid UTF-8, a
+ * reserved opcode) closes that one socket with 1009, 1007 or 1002: the ws
+ * library picks the code and reports it on the socket's 'error' event, which
+ * must be handled or the whole process goes down.
+ */
+export function createWsTransport(dispatcher: Dispatcher, gate: CallGate, log: Logger): WsTransport {
+  const server = new WebSocketServer({ noServer: true, maxPayload: FRAME_LIMIT_BYTES })
   const alive = new WeakSet<WebSocket>()
 
   const send = (socket: WebSocket, frame: ServerFrame): void => {
     if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(frame))
   }
 
-  const onMessage = async (socket: WebSocket, data: RawData, isBinary: boolean, scopes: ReadonlySet<Scope>): Promise<void> => {
-    const caller = { scopes, transport: 'ws' as const }
-    if (isBinary) return send(socket, dispatcher.rejectUndecodable('binary frames are not accepted', caller))
-    let frame: unknown
-    try {
-      frame = JSON.parse(data.toString())
-    } catch (error) {
-      return send(socket, dispatcher.rejectUndecodable(`not JSON (${(error as Error).message})`, caller))
+  const onMessage = async (socket: WebSocket, data: RawData, isBinary: boolean, auth: Extract<Authentication, { ok: true }>): Promise<void> => {
+    const caller = { scopes: auth.scopes, transport: 'ws' as const }
+    const bytes = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : data.byteLength
+    let frame: unknown = null
+    let decoded: string | null = null
+    if (!isBinary) {
+      try {
+        frame = JSON.parse(data.toString())
+      } catch (error) {
+        decoded = `not JSON (${(error as Error).message.slice(0, 120)})`
+      }
     }
-    send(socket, await dispatcher.handleFrame(frame, caller))
+    const name = typeof (frame as { name?: unknown } | null)?.name === 'string' ? (frame as { name: string }).name : ''
+    const admission = gate.admit(auth.principal, name)
+    if (!admission.ok) return send(socket, dispatcher.reject(admission.error, caller, idOf(frame)))
+    try {
+      if (isBinary) return send(socket, dispatcher.rejectUndecodable('binary frames are not accepted', caller))
+      if (decoded !== null) return send(socket, dispatcher.rejectUndecodable(decoded, caller))
+      if (bytes > callMaxBytes(name)) return send(socket, dispatcher.reject(tooLarge(name, bytes), caller, idOf(frame)))
+      send(socket, await dispatcher.handleFrame(frame, caller))
+    } finally {
+      admission.release()
+    }
   }
 
   const pinger = setInterval(() => {
@@ -48,11 +69,16 @@ export function createWsTransport(dispatcher: Dispatcher): WsTransport {
   pinger.unref()
 
   return {
-    accept(req, socket, head, scopes) {
+    accept(req, socket, head, auth) {
       server.handleUpgrade(req, socket, head, (ws) => {
         alive.add(ws)
+        ws.on('error', (error: Error & { code?: string }) => {
+          log.warn('websocket closed on a frame it could not take', { code: error.code, reason: error.message.slice(0, 200), principal: auth.principal })
+        })
         ws.on('pong', () => alive.add(ws))
-        ws.on('message', (data, isBinary) => void onMessage(ws, data, isBinary, scopes))
+        ws.on('message', (data, isBinary) => {
+          onMessage(ws, data, isBinary, auth).catch((error: unknown) => log.error('websocket message failed', { error }))
+        })
       })
     },
     broadcast(frame) {

@@ -2,6 +2,7 @@ import { afterEach } from 'vitest'
 import type { ConfigService } from '../../config/config-service'
 import { SETTINGS, type SettingKey, type SettingValueOf } from '../../config/setting-definitions'
 import { openDatabase, type Db } from '../../db/database'
+import { backupCopy } from '../../db/backup-copy'
 import { bundledMigrations } from '../../db/bundled-migrations'
 import { migrate } from '../../db/migrations'
 import { createEventBus, type EventBus } from '../../events/event-bus'
@@ -93,7 +94,7 @@ export function knowledgeKit(dir: string, options: { embedder?: Embedder | null;
   })
   const emitted: { name: string; payload: unknown }[] = []
   events.subscribe((frame) => emitted.push({ name: frame.name, payload: frame.payload }))
-  const knowledge = createKnowledgeCapability({ db, config, events, log: memoryLogger().logger, embedder: options.embedder ?? null, embedRetryMs: 20 })
+  const knowledge = createKnowledgeCapability({ db, config, events, log: memoryLogger().logger, embedder: options.embedder ?? null, embedRetryMs: 20, backup: (reason) => backupCopy(db, dir, reason) })
   return { db, config, events, emitted, knowledge }
 }
 

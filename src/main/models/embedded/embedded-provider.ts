@@ -70,7 +70,7 @@ export function createEmbeddedProvider(options: EmbeddedOptions): ModelProvider 
       handlers.set(message.id, (m) => {
         if (m.type === 'error') {
           handlers.delete(message.id)
-          reject(new ProviderError(/memory|allocate/i.test(m.message) ? 'oom' : 'runner_crashed', `Embedded engine: ${m.message}`))
+          reject(new ProviderError(/memory|allocate/i.test(m.message) ? 'oom' : 'runner_terminated', `Embedded engine: ${m.message}`))
         } else if (onMessage(m)) {
           handlers.delete(message.id)
           resolve()

@@ -57,3 +57,8 @@ export async function listen(route: Route, port = 0): Promise<FakeHttp> {
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(body))
 }
+
+/** Writes a piece of a streamed answer and resolves once it has left for the socket. */
+export function writeFlushed(res: ServerResponse, data: string): Promise<void> {
+  return new Promise((resolve) => void res.write(data, () => resolve()))
+}

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { listen, sendJson, type FakeHttp } from './fake-http'
+import { listen, sendJson, writeFlushed, type FakeHttp } from './fake-http'
 import { fakeVector, lastUserMessage, pickBehaviour, sleep, tokensOf, type FakeBehaviour, type FakeModel, type FakeRule } from './fake-script'
 
 export interface FakeOllamaOptions {
@@ -61,6 +61,7 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
     const isLoadOnly = kind === 'chat' ? !Array.isArray(body.messages) || body.messages.length === 0 : prompt === ''
     const behaviour: FakeBehaviour = isLoadOnly ? { kind: 'reply', text: '' } : pickBehaviour(rules, model_.name, prompt)
     if (behaviour.kind === 'hang') return
+    if (behaviour.kind === 'reset') return void res.socket?.resetAndDestroy()
     if (behaviour.kind === 'error') return sendJson(res, behaviour.status, { error: behaviour.message })
     await ensureLoaded(model_.name, body.keep_alive)
     const text = behaviour.kind === 'echo' ? prompt : behaviour.kind === 'reply' ? behaviour.text : 'Partial answer that will not finish properly'
@@ -85,7 +86,10 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
         res.end(JSON.stringify({ error: behaviour.message }) + '\n')
         return
       }
-      res.write(JSON.stringify(piece(tokens[i] ?? '', false)) + '\n')
+      const written = JSON.stringify(piece(tokens[i] ?? '', false)) + '\n'
+      // Before a cut, what was sent must reach the client, as it does from a real server dying mid-answer.
+      if (behaviour.kind === 'cut') await writeFlushed(res, written)
+      else res.write(written)
       options.onTokenWritten?.(prompt, i)
       if (behaviour.kind === 'reply' && behaviour.tokenDelayMs && i > 0) await sleep(behaviour.tokenDelayMs)
     }
@@ -131,6 +135,7 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
       const behaviour = pickBehaviour(rules, model.name, input.join('\n'))
       if (behaviour.kind === 'error') return sendJson(res, behaviour.status, { error: behaviour.message })
       if (behaviour.kind === 'hang') return
+      if (behaviour.kind === 'reset') return void res.socket?.resetAndDestroy()
       await ensureLoaded(model.name, b.keep_alive)
       return sendJson(res, 200, { model: model.name, embeddings: input.map((t) => fakeVector(t, dimension)), total_duration: 1000, load_duration: 10, prompt_eval_count: input.length })
     }

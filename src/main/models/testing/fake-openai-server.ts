@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http'
-import { listen, sendJson, type FakeHttp } from './fake-http'
+import { listen, sendJson, writeFlushed, type FakeHttp } from './fake-http'
 import { fakeVector, lastUserMessage, pickBehaviour, sleep, tokensOf, type FakeModel, type FakeRule } from './fake-script'
 
 export interface FakeOpenAiOptions {
@@ -51,6 +51,7 @@ export async function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<
       const prompt = lastUserMessage(b.messages)
       const behaviour = pickBehaviour(rules, model.name, prompt)
       if (behaviour.kind === 'hang') return
+      if (behaviour.kind === 'reset') return void res.socket?.resetAndDestroy()
       if (behaviour.kind === 'error') return error(res, behaviour.status, behaviour.message, null)
       const text = behaviour.kind === 'echo' ? prompt : behaviour.kind === 'reply' ? behaviour.text : 'Partial answer that will not finish properly'
       const tokens = tokensOf(text)
@@ -62,14 +63,16 @@ export async function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<
       }
       res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' })
       if (behaviour.kind === 'reply' && behaviour.firstTokenDelayMs) await sleep(behaviour.firstTokenDelayMs)
-      res.write(chunk({ role: 'assistant', content: '' }, null))
+      await writeFlushed(res, chunk({ role: 'assistant', content: '' }, null))
       for (let i = 0; i < tokens.length; i++) {
         if (res.destroyed) return
         if (behaviour.kind === 'cut' && i === behaviour.afterTokens) return void res.socket?.destroy()
         if (behaviour.kind === 'stream_error' && i === behaviour.afterTokens) {
           return void res.end(`data: ${JSON.stringify({ error: { message: behaviour.message, type: 'server_error', code: null } })}\n\n`)
         }
-        res.write(chunk({ content: tokens[i] }, null))
+        // Before a cut, what was sent must reach the client, as it does from a real server dying mid-answer.
+        if (behaviour.kind === 'cut') await writeFlushed(res, chunk({ content: tokens[i] }, null))
+        else res.write(chunk({ content: tokens[i] }, null))
         if (behaviour.kind === 'reply' && behaviour.tokenDelayMs && i > 0) await sleep(behaviour.tokenDelayMs)
       }
       res.write(chunk({}, 'stop'))

@@ -7,6 +7,8 @@ export type FakeBehaviour =
   | { readonly kind: 'echo' }
   | { readonly kind: 'error'; readonly status: number; readonly message: string }
   | { readonly kind: 'hang' }
+  /** The connection is reset before any answer, as from a server process killed while it read the request. */
+  | { readonly kind: 'reset' }
   | { readonly kind: 'cut'; readonly afterTokens: number }
   | { readonly kind: 'stream_error'; readonly afterTokens: number; readonly message: string }
 

@@ -11,7 +11,8 @@ const FIX_LABEL = {
   'restart-ollama': 'Restart Ollama',
   'lower-concurrency': 'Lower concurrency',
   'return-deferred': 'Return deferred tasks',
-  're-embed': 'Re-embed the collection'
+  're-embed': 'Re-embed the collection',
+  'rebuild-search-index': 'Rebuild the search index'
 } as const
 const VERDICT_TEXT = { healthy: 'Healthy', warnings: 'Healthy, with warnings', unhealthy: 'Not healthy' } as const
 

@@ -1,8 +1,9 @@
 import { useState, type FormEvent, type ReactNode } from 'react'
 import type { ModelsOverview, NodeView } from '../../../../shared/contract/models-contract'
 import { formatBytes, formatMs, formatTime } from './format'
+import { NodeCircuits } from './NodeCircuits'
 
-const STATE_TEXT = { up: 'Up', down: 'Down', unknown: 'Not scanned yet' } as const
+const STATE_TEXT = { up: 'Up', down: 'Down', unknown: 'Not scanned yet', not_configured: 'Not set up' } as const
 const KIND_TEXT = { ollama: 'Ollama', openai: 'OpenAI-compatible', embedded: 'GGUF files run in-process by llama.cpp' } as const
 
 export function NodeList({ overview, busy, onRemove }: { overview: ModelsOverview; busy: string | null; onRemove: (id: string) => void }): ReactNode {
@@ -31,6 +32,10 @@ function NodeCard({ node, speeds, busy, onRemove }: { node: NodeView; speeds: Mo
           <dd>{node.activeRequests}</dd>
           <dt>Errors</dt>
           <dd>{Math.round(node.errorRate * 100)}%</dd>
+          <dt>Generations</dt>
+          <dd data-testid="node-generations">
+            {node.generations.succeeded} ok / {node.generations.failed} failed
+          </dd>
           <dt>Scanned</dt>
           <dd>{formatTime(node.scannedAt)}</dd>
         </dl>
@@ -42,6 +47,8 @@ function NodeCard({ node, speeds, busy, onRemove }: { node: NodeView; speeds: Mo
       </div>
       {node.oomRecently && <p className="notice">Ran out of memory recently: the task engine runs fewer requests on it for a while.</p>}
       {node.state === 'down' && node.error && <p className="field-error">{node.error}</p>}
+      {node.state === 'not_configured' && node.error && <p className="muted">{node.error}</p>}
+      <NodeCircuits node={node} />
       {node.state === 'up' && node.models.length === 0 && <p className="muted">Reachable, but it has no models. Pull one below.</p>}
       {node.state === 'down' && node.models.length > 0 && <p className="muted">The models it had at its last successful scan:</p>}
       {node.models.length > 0 && (

@@ -15,6 +15,11 @@ export const ERROR_TYPE_LABEL: Readonly<Record<TaskErrorType, string>> = {
   validation_failed: 'Answer failed validation',
   connection_error: 'Connection error',
   oom_or_metal: 'Out of memory (Metal)',
+  runner_terminated: 'Model runner terminated',
+  stream_interrupted: 'Answer cut off mid-stream',
+  echo: 'Echoed the prompt',
+  server_error: 'Server error (5xx)',
+  interrupted: 'Interrupted by an app crash',
   other: 'Other error'
 }
 

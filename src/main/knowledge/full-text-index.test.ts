@@ -1,0 +1,81 @@
+import { existsSync } from 'node:fs'
+import { describe, expect, it } from 'vitest'
+import type { Db } from '../db/database'
+import { backupCopy } from '../db/backup-copy'
+import { openDatabase } from '../db/database'
+import { useTempDirs } from '../test-support/temp-dir'
+import { createKnowledgeStore } from './knowledge-store'
+import { checkFullTextIndex, FTS_TABLE, probeFullTextIndex, rebuildFullTextIndex } from './full-text-index'
+import { testDb } from './test-support/test-kit'
+
+const tempDir = useTempDirs()
+
+/** Ways a full-text index is found damaged in the field, each done to the file as a crash or a bad disk would. */
+const DAMAGE: Readonly<Record<string, string>> = {
+  'a lost shadow table (vtable constructor failed)': `DELETE FROM sqlite_master WHERE name = '${FTS_TABLE}_config'`,
+  'an unknown index format version': `UPDATE ${FTS_TABLE}_config SET v = 9 WHERE k = 'version'`,
+  'garbled index blocks': `UPDATE ${FTS_TABLE}_data SET block = randomblob(length(block)) WHERE id > 10`
+}
+
+function seeded(dir: string): Db {
+  const db = testDb(dir)
+  const store = createKnowledgeStore(db)
+  for (let i = 0; i < 60; i++) store.insert({ title: `note ${i}`, content: `backup rotation note ${i}`, domain: null, source: null }, [{ text: `backup rotation note number ${i} alpha`, tokens: 6 }, { text: `second chunk ${i} beta`, tokens: 4 }])
+  return db
+}
+
+function damage(dir: string, db: Db, sql: string): Db {
+  db.unsafeMode(true)
+  db.pragma('writable_schema = ON')
+  db.exec(sql)
+  db.close()
+  return openDatabase(`${dir}/kos.db`)
+}
+
+const matches = (db: Db, word: string): number =>
+  (db.prepare(`SELECT count(*) AS n FROM ${FTS_TABLE} WHERE ${FTS_TABLE} MATCH ?`).get(word) as { n: number }).n
+
+describe('the full-text index', () => {
+  it('passes the start-up probe and the integrity check when sound', () => {
+    const db = seeded(tempDir())
+    expect(probeFullTextIndex(db)).toEqual({ ok: true })
+    expect(checkFullTextIndex(db)).toEqual({ ok: true })
+    db.close()
+  })
+
+  it.each(Object.entries(DAMAGE))('is found damaged and rebuilt from the stored chunks after %s', (_what, sql) => {
+    const dir = tempDir()
+    const db = damage(dir, seeded(dir), sql)
+    expect(checkFullTextIndex(db)).toMatchObject({ ok: false, reason: expect.any(String) })
+
+    const rebuilt = rebuildFullTextIndex(db)
+    expect(rebuilt.chunks).toBe(120)
+    expect(checkFullTextIndex(db)).toEqual({ ok: true })
+    expect(probeFullTextIndex(db)).toEqual({ ok: true })
+    expect(matches(db, 'alpha')).toBe(60)
+    expect(matches(db, 'beta')).toBe(60)
+    // The triggers follow the new index: a chunk added afterwards is found.
+    createKnowledgeStore(db).insert({ title: 'late', content: 'gamma', domain: null, source: null }, [{ text: 'gamma words', tokens: 2 }])
+    expect(matches(db, 'gamma')).toBe(1)
+    db.close()
+  })
+
+  it('a lost shadow table is caught by the cheap start-up probe', () => {
+    const dir = tempDir()
+    const db = damage(dir, seeded(dir), DAMAGE['a lost shadow table (vtable constructor failed)']!)
+    expect(probeFullTextIndex(db)).toEqual({ ok: false, reason: `vtable constructor failed: ${FTS_TABLE}` })
+    db.close()
+  })
+
+  it('backs the database up to one file holding everything committed, WAL included', () => {
+    const dir = tempDir()
+    const db = seeded(dir)
+    const file = backupCopy(db, dir, 'before-fts-rebuild', new Date('2026-12-01T10:00:00Z'))
+    expect(file).toBe(`${dir}/backups/kos-20261201T100000Z-before-fts-rebuild.db`)
+    expect(existsSync(file)).toBe(true)
+    const copy = openDatabase(file)
+    expect((copy.prepare('SELECT count(*) AS n FROM knowledge_chunks').get() as { n: number }).n).toBe(120)
+    copy.close()
+    db.close()
+  })
+})

@@ -1,0 +1,169 @@
+import type { ConfigService } from '../config/config-service'
+import { allowsRequests, closedCircuit, probeDue, probed, record, startProbe, windowAt, type CircuitSettings, type CircuitState } from './circuit'
+import type { AttemptFailureKind } from './route-error'
+
+/** A circuit that is not closed, as the Models view, the health monitor and the checklist show it. */
+export interface OpenCircuit {
+  readonly node: string
+  readonly model: string
+  readonly state: 'open' | 'half_open'
+  /** "ollama-local (llama3.2:3b): 500 “llama runner process has terminated” on 8 of the last 8 generations since 14:02" */
+  readonly reason: string
+  readonly kind: AttemptFailureKind | null
+  readonly openedAt: number
+  /** When the next probe starts; null while one runs. */
+  readonly nextProbeAt: number | null
+  readonly lastProbe: { readonly at: number; readonly failure: string } | null
+}
+
+export interface CircuitTransition {
+  readonly node: string
+  readonly model: string
+  readonly from: CircuitState['state']
+  readonly to: CircuitState['state']
+  readonly circuit: OpenCircuit | null
+}
+
+/** Generations per node over the last minutes, for the success ratio. */
+export interface GenerationTally {
+  readonly node: string
+  readonly succeeded: number
+  readonly failed: number
+  /** The most frequent failure, when any failed. */
+  readonly topFailure: string | null
+}
+
+export interface CircuitBoard {
+  allows(node: string, model: string): boolean
+  /** A generation's outcome on node + model. */
+  record(node: string, model: string, outcome: { readonly ok: true } | { readonly ok: false; readonly kind: AttemptFailureKind; readonly failure: string }): void
+  /** Whether the model answered a request within the circuit window (since the circuit last closed): it "answers others". */
+  answersOthers(node: string, model: string): boolean
+  /** Circuits whose probe is due, now half open: the caller runs one probe each and reports it with probed(). */
+  startDueProbes(): { node: string; model: string }[]
+  probed(node: string, model: string, outcome: { readonly ok: true } | { readonly ok: false; readonly failure: string }): void
+  open(): OpenCircuit[]
+  find(node: string, model: string): OpenCircuit | null
+  /** How long a task blocked by this circuit should wait at least, ms. */
+  retryAfterMs(node: string, model: string): number
+  tallies(sinceMs: number): GenerationTally[]
+  onTransition(listener: (transition: CircuitTransition) => void): () => void
+}
+
+// Enough for minutes of generations on a busy node; older ones fall out anyway.
+const TALLY_LIMIT = 5_000
+
+export function circuitSettings(config: Pick<ConfigService, 'get'>): CircuitSettings {
+  return {
+    failureRatio: config.get('models.circuitFailurePercent') / 100,
+    minRequests: config.get('models.circuitMinRequests'),
+    windowMs: config.get('models.circuitWindowSec') * 1000,
+    probeMinMs: config.get('models.circuitProbeMinSec') * 1000,
+    probeMaxMs: Math.max(config.get('models.circuitProbeMinSec'), config.get('models.circuitProbeMaxSec')) * 1000
+  }
+}
+
+/**
+ * The circuits of every node + model, on the injected clock (wall-clock
+ * milliseconds, so a reason can say "since 14:02").
+ */
+export function createCircuitBoard(deps: { config: Pick<ConfigService, 'get'>; now?: () => number }): CircuitBoard {
+  const now = deps.now ?? Date.now
+  const circuits = new Map<string, { node: string; model: string; c: CircuitState<AttemptFailureKind> }>()
+  const generations = new Map<string, { at: number; ok: boolean; failure: string | null }[]>()
+  const listeners = new Set<(t: CircuitTransition) => void>()
+  const key = (node: string, model: string): string => `${node}\u0000${model}`
+  const get = (node: string, model: string): CircuitState<AttemptFailureKind> => circuits.get(key(node, model))?.c ?? closedCircuit()
+
+  function set(node: string, model: string, next: CircuitState<AttemptFailureKind>): void {
+    const before = get(node, model)
+    if (next === before) return
+    circuits.set(key(node, model), { node, model, c: next })
+    if (before.state === next.state) return
+    const transition: CircuitTransition = { node, model, from: before.state, to: next.state, circuit: view(node, model, next) }
+    for (const l of listeners) l(transition)
+  }
+
+  function tally(node: string, ok: boolean, failure: string | null): void {
+    let list = generations.get(node)
+    if (!list) generations.set(node, (list = []))
+    list.push({ at: now(), ok, failure })
+    if (list.length > TALLY_LIMIT) list.splice(0, list.length - TALLY_LIMIT)
+  }
+
+  return {
+    allows: (node, model) => allowsRequests(get(node, model)),
+    record(node, model, outcome) {
+      tally(node, outcome.ok, outcome.ok ? null : outcome.failure)
+      const at = now()
+      set(node, model, record(get(node, model), outcome.ok ? { at, ok: true } : { at, ok: false, kind: outcome.kind, failure: outcome.failure }, circuitSettings(deps.config)))
+    },
+    answersOthers(node, model) {
+      const c = get(node, model)
+      return c.state === 'closed' && windowAt(c.window, now(), circuitSettings(deps.config)).some((o) => o.ok)
+    },
+    startDueProbes() {
+      const at = now()
+      const due = [...circuits.values()].filter((e) => probeDue(e.c, at))
+      for (const e of due) set(e.node, e.model, startProbe(e.c, at))
+      return due.map((e) => ({ node: e.node, model: e.model }))
+    },
+    probed(node, model, outcome) {
+      tally(node, outcome.ok, outcome.ok ? null : outcome.failure)
+      const at = now()
+      set(node, model, probed(get(node, model), outcome.ok ? { at, ok: true } : { at, ok: false, failure: outcome.failure }, circuitSettings(deps.config)))
+    },
+    open: () => [...circuits.values()].flatMap((e) => view(e.node, e.model, e.c) ?? []),
+    find: (node, model) => view(node, model, get(node, model)),
+    retryAfterMs(node, model) {
+      const c = get(node, model)
+      if (c.state === 'open') return Math.max(0, c.probeAt - now())
+      return deps.config.get('models.circuitProbeMinSec') * 1000
+    },
+    tallies(sinceMs) {
+      const from = now() - sinceMs
+      return [...generations].map(([node, list]) => {
+        const recent = list.filter((g) => g.at >= from)
+        const failures = recent.flatMap((g) => (g.failure === null ? [] : [g.failure]))
+        return { node, succeeded: recent.length - failures.length, failed: failures.length, topFailure: mostFrequent(failures) }
+      })
+    },
+    onTransition(listener) {
+      listeners.add(listener)
+      return () => listeners.delete(listener)
+    }
+  }
+}
+
+function view(node: string, model: string, c: CircuitState<AttemptFailureKind>): OpenCircuit | null {
+  if (c.state === 'closed') return null
+  const r = c.reason
+  const reason = `${node} (${model}): ${r.failure} on ${r.failures} of the last ${r.requests} generation${r.requests === 1 ? '' : 's'} since ${clock(r.since)}`
+  return {
+    node,
+    model,
+    state: c.state,
+    reason,
+    kind: r.kind,
+    openedAt: c.openedAt,
+    nextProbeAt: c.state === 'open' ? c.probeAt : null,
+    lastProbe: c.lastProbe && !c.lastProbe.ok ? { at: c.lastProbe.at, failure: c.lastProbe.failure ?? 'failed' } : null
+  }
+}
+
+/** "14:02", in the machine's time zone, as the owner reads a clock. */
+export function clock(ms: number): string {
+  const d = new Date(ms)
+  return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`
+}
+
+function mostFrequent(values: readonly string[]): string | null {
+  const counts = new Map<string, number>()
+  let best: string | null = null
+  for (const v of values) {
+    const n = (counts.get(v) ?? 0) + 1
+    counts.set(v, n)
+    if (best === null || n > (counts.get(best) ?? 0)) best = v
+  }
+  return best
+}
