@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { CallInput } from '../../../../shared/contract/contract'
-import type { EngineState, TaskCounters, TaskDetail, TaskStatus, TaskStatusCounts, TaskSummary } from '../../../../shared/contract/tasks-contract'
+import { TASK_ERROR_TYPES, type EngineState, type TaskCounters, type TaskDetail, type TaskStatus, type TaskStatusCounts, type TaskSummary } from '../../../../shared/contract/tasks-contract'
 import { fakeClient, settle } from '../testing/fake-client'
 import { createViewModel } from '../view-model'
 import { tasksModel } from './tasks-model'
@@ -11,7 +11,7 @@ const task = (id: string, m: number, patch: Partial<TaskSummary> = {}): TaskSumm
   backend: null, model: null, nextRetryAfter: null, createdAt: minute(m), updatedAt: minute(m), ...patch
 })
 const counts = (patch: Partial<TaskStatusCounts> = {}): TaskStatusCounts => ({ pending: 0, in_progress: 0, completed: 0, failed: 0, deferred_to_human: 0, cancelled: 0, ...patch })
-const counters = (byStatus: TaskStatusCounts): TaskCounters => ({ byStatus, deferredToHumanTotal: 0, deferredByErrorType: { timeout: 0, empty_or_short_response: 0, validation_failed: 0, connection_error: 0, oom_or_metal: 0, other: 0 }, completionsPerMinute: 0, latency: [] })
+const counters = (byStatus: TaskStatusCounts): TaskCounters => ({ byStatus, deferredToHumanTotal: 0, deferredByErrorType: Object.fromEntries(TASK_ERROR_TYPES.map((t) => [t, 0])) as TaskCounters['deferredByErrorType'], completionsPerMinute: 0, latency: [] })
 const concurrency = { effective: 2, floor: 1, ceiling: 4, reason: 'start', cpuLoad: 0, freeMemoryRatio: 0.5, activeRequests: 0, latencyMs: null, errorRate: 0, oomRecently: false, at: minute(0) }
 const engine: EngineState = { processorConnected: true, paused: false, waiting: null, state: 'running', running: 0, concurrency }
 const detailOf = (t: TaskSummary): TaskDetail => ({
@@ -127,6 +127,7 @@ describe('tasks view model', () => {
     fake.setStatus('connected')
     await settle()
     expect(new Set(fake.names())).toEqual(new Set(['tasks.list', 'tasks.counters', 'tasks.engine', 'tasks.get']))
+    expect(model.getState()).toMatchObject({ loading: false, detail: { task: { id: 'a' } }, list: { total: 1 } })
 
     fake.emit('tasks.changed', { tasks: [{ ...a, status: 'completed', updatedAt: minute(9) }], counts: counts({ completed: 1 }) })
     dispose()
