@@ -44,11 +44,12 @@ test.describe('Models view', () => {
 
   async function openModels(page: Page, ollamaUrl: string): Promise<ModelsPage> {
     dataDir = mkdtempSync(join(tmpdir(), 'kos-e2e-models-'))
+    // MLX is left unset: a server nobody set up is "not set up" and stays out of health, so only Ollama decides it here.
+    const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => key !== 'KOS_MLX_API_URL'))
     const host = await startJson<{ url: string; origin: string }>([join(ROOT, 'bin', 'kos.js'), 'serve', '--json', '--port', '0', '--data-dir', dataDir], {
-      ...process.env,
+      ...inherited,
       KOS_DATA_DIR: '',
       KOS_OLLAMA_API_URL: ollamaUrl,
-      KOS_MLX_API_URL: 'http://127.0.0.1:9',
       KOS_SUPERVISOR_OLLAMA: 'adopt',
       KOS_MODELS_SCAN_INTERVAL_SEC: '2'
     })
