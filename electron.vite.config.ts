@@ -1,6 +1,7 @@
 import { resolve } from 'node:path'
 import { defineConfig } from 'electron-vite'
 import react from '@vitejs/plugin-react'
+import { devCspPlugin } from './scripts/electron/dev-csp'
 
 // Three entry points, as in electron-vite's template, plus two that ride along:
 // the `kos` CLI (same core, plain Node) and the web bridge the headless host
@@ -30,7 +31,7 @@ export default defineConfig({
   },
   renderer: {
     root: resolve(__dirname, 'src/renderer'),
-    plugins: [react()],
+    plugins: [react(), devCspPlugin()],
     build: {
       minify: true,
       rollupOptions: {

@@ -36,4 +36,22 @@ describe('electron-builder configuration', () => {
     expect(config.asarUnpack).toEqual(expect.arrayContaining(['node_modules/better-sqlite3/**', 'node_modules/node-llama-cpp/**']))
     expect(config.npmRebuild).toBe(true)
   })
+
+  it('installs each target’s native packages before packing it, through the hook module it names', async () => {
+    const config = await getConfig(root, null, null)
+    expect(config.beforePack).toBe('./scripts/electron/natives-for-arch.mjs')
+    const hook = (await import(join(root, config.beforePack as string))) as { default: unknown }
+    expect(typeof hook.default).toBe('function')
+  })
+
+  it('flips the fuses a hardened app with disable-library-validation needs', async () => {
+    const { electronFuses } = await getConfig(root, null, null)
+    expect(electronFuses).toMatchObject({
+      runAsNode: false,
+      enableNodeOptionsEnvironmentVariable: false,
+      enableNodeCliInspectArguments: false,
+      onlyLoadAppFromAsar: true,
+      enableEmbeddedAsarIntegrityValidation: true
+    })
+  })
 })

@@ -57,9 +57,11 @@ const any = (...shapes) => (x, y) => shapes.some((s) => s(x, y))
 const TRAY = {
   ok: circle(0.5, 0.5, 0.34),
   degraded: any(ring(0.5, 0.5, 0.3, 0.1), (x, y) => x <= 0.5 && circle(0.5, 0.5, 0.3)(x, y)),
-  down: any(ring(0.5, 0.5, 0.3, 0.1), segment(0.28, 0.72, 0.72, 0.28, 0.1))
+  down: any(ring(0.5, 0.5, 0.3, 0.1), segment(0.28, 0.72, 0.72, 0.28, 0.1)),
+  // Starting, before the first health check: a dashed ring, nothing known yet.
+  unknown: (x, y) => ring(0.5, 0.5, 0.3, 0.1)(x, y) && Math.floor(((Math.atan2(y - 0.5, x - 0.5) + Math.PI) / (2 * Math.PI)) * 8) % 2 === 0
 }
-const TRAY_COLOUR = { ok: [31, 157, 85], degraded: [201, 138, 4], down: [209, 67, 67] }
+const TRAY_COLOUR = { ok: [31, 157, 85], degraded: [201, 138, 4], down: [209, 67, 67], unknown: [128, 128, 128] }
 
 mkdirSync(join(root, 'resources', 'tray'), { recursive: true })
 for (const [state, shape] of Object.entries(TRAY)) {

@@ -6,6 +6,7 @@ import { GENERAL_SETTINGS } from './settings/general-settings'
 import { HOUSEKEEPING_SETTINGS } from './settings/housekeeping-settings'
 import { KNOWLEDGE_SETTINGS } from './settings/knowledge-settings'
 import { MODELS_SETTINGS } from './settings/models-settings'
+import { UPDATES_SETTINGS } from './settings/updates-settings'
 import { WORKER_SETTINGS } from './settings/worker-settings'
 
 export { LOG_LEVELS, PROFILE_NAMES } from './settings/general-settings'
@@ -20,7 +21,8 @@ export const SETTINGS = {
   ...CHAT_SETTINGS,
   ...CHECKLIST_SETTINGS,
   ...HOUSEKEEPING_SETTINGS,
-  ...DISK_SETTINGS
+  ...DISK_SETTINGS,
+  ...UPDATES_SETTINGS
 } satisfies Record<string, SettingDefinition>
 
 

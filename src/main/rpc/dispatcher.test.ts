@@ -97,4 +97,49 @@ describe('dispatcher', () => {
     expect(refusals.map((r) => r.code)).toEqual(['invalid_input', 'forbidden', 'bad_request'])
     for (const r of refusals) expect(typeof r.correlation_id).toBe('string')
   })
+
+  it('refuses input nested past the depth limit as invalid_input naming it, before any schema walks it', async () => {
+    const { dispatcher } = setup()
+    let value: unknown = 'bottom'
+    for (let i = 0; i < 5000; i++) value = { deeper: value }
+    const result = await dispatcher.call('config.set', { key: 'log.level', value }, full)
+    expect(result).toMatchObject({ ok: false, error: { code: 'invalid_input', call: 'config.set' } })
+    if (!result.ok) expect(result.error.message).toMatch(/nested more than 64 levels deep/)
+  })
+
+  it('refuses an input over the call’s size limit as too_large, whichever transport carried it', async () => {
+    const { dispatcher } = setup()
+    const result = await dispatcher.call('config.set', { key: 'log.level', value: 'x'.repeat(2 * 1024 * 1024) }, { ...full, transport: 'ipc' })
+    expect(result).toMatchObject({ ok: false, error: { code: 'too_large', call: 'config.set' } })
+  })
+
+  it('refuses a __proto__ key anywhere in the input', async () => {
+    const { dispatcher } = setup()
+    const result = await dispatcher.call('config.set', JSON.parse('{"key":"log.level","value":1,"__proto__":{"polluted":true}}'), full)
+    expect(result).toMatchObject({ ok: false, error: { code: 'invalid_input', issues: [{ path: '__proto__' }] } })
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined()
+  })
+
+  it('keeps refusal messages short in the reply and the log, however large the value they quote', async () => {
+    const huge = 'v'.repeat(500_000)
+    const { dispatcher, records } = setup({
+      'config.set': () => {
+        throw new RpcFailure(rpcError('invalid_input', `The value "${huge}" is not a log level.`))
+      }
+    })
+    const result = await dispatcher.call('config.set', { key: 'log.level', value: 'x' }, full)
+    expect(result.ok).toBe(false)
+    if (!result.ok) {
+      expect(result.error.message.length).toBeLessThan(1100)
+      expect(result.error.message).toMatch(/… \(488\.3 KB in all\)$/)
+    }
+    expect(JSON.stringify(records).length).toBeLessThan(5000)
+  })
+
+  it('logs a flood of rate-limited refusals once a second, with a count of those left out', async () => {
+    const { dispatcher, records } = setup()
+    for (let i = 0; i < 50; i++) dispatcher.reject(rpcError('rate_limited', 'slow down', { retryAfterMs: 100 }), readOnly, i)
+    const logged = records.filter((r) => r.msg === 'call refused' && r.code === 'rate_limited')
+    expect(logged).toHaveLength(1)
+  })
 })

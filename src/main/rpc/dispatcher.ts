@@ -37,7 +37,8 @@ const describeIssues = (issues: readonly RpcIssue[]): string =>
 /** Refusals can quote what was sent (a 5 MB settings value): keep messages short, in the reply and the log. */
 const MAX_MESSAGE_CHARS = 1000
 const shorten = (error: RpcError): RpcError => {
-  const long = error.message.length > MAX_MESSAGE_CHARS || (error.issues ?? []).some((i) => i.message.length > MAX_MESSAGE_CHARS || i.path.length > MAX_MESSAGE_CHARS)
+  const issues = error.issues ?? []
+  const long = error.message.length > MAX_MESSAGE_CHARS || issues.length > 20 || issues.some((i) => i.message.length > MAX_MESSAGE_CHARS || i.path.length > MAX_MESSAGE_CHARS)
   if (!long) return error
   return {
     ...error,
@@ -50,8 +51,8 @@ const FLOOD_CODES: ReadonlySet<string> = new Set(['rate_limited', 'unavailable',
 
 /**
  * The one place a payload from a renderer meets the core. Order matters: the
- * call must exist, the caller must hold its scope, the input must match its
- * schema; only then does a handler run. Each refusal is logged exactly once,
+ * call must exist, the caller must hold its scope, the input must pass the
+ * size, depth and key guard, then match its schema; only then does a handler run. Each refusal is logged exactly once,
  * here, whatever transport carried it.
  */
 export function createDispatcher(handlers: Handlers, log: Logger): Dispatcher {

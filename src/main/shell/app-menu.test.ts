@@ -5,11 +5,24 @@ import type { MenuItemSpec } from './tray-menu'
 const flatten = (items: readonly MenuItemSpec[]): MenuItemSpec[] => items.flatMap((i) => [i, ...flatten(i.submenu ?? [])])
 
 function build(platform: NodeJS.Platform, dev = false) {
-  const actions = { navigate: vi.fn(), openDataFolder: vi.fn(), openLogFolder: vi.fn() }
+  const actions = { navigate: vi.fn(), openDataFolder: vi.fn(), openLogFolder: vi.fn(), update: vi.fn() }
   return { menu: appMenu({ productName: 'Knowledge OS Control Center', platform, dev, actions }), actions }
 }
 
 describe('application menu', () => {
+  it('offers Restart to Update under About on the Mac and in Help elsewhere, and routes the click to the updater', () => {
+    const update = { label: 'Restart to Update (1.2.0)', enabled: true, action: 'restart' as const }
+    for (const platform of ['darwin', 'linux'] as const) {
+      const actions = { navigate: vi.fn(), openDataFolder: vi.fn(), openLogFolder: vi.fn(), update: vi.fn() }
+      const menu = appMenu({ productName: 'Knowledge OS Control Center', platform, dev: false, actions, update })
+      const parent = platform === 'darwin' ? menu[0] : menu.find((i) => i.role === 'help')
+      const item = parent?.submenu?.find((i) => i.label === 'Restart to Update (1.2.0)')
+      item?.click?.()
+      expect(actions.update).toHaveBeenCalledWith('restart')
+    }
+    expect(flatten(build('darwin').menu).some((i) => i.label?.includes('Update'))).toBe(false)
+  })
+
   it('has the macOS app menu with about, settings, hide and quit', () => {
     const { menu } = build('darwin')
     expect(menu[0]?.label).toBe('Knowledge OS Control Center')

@@ -1,9 +1,11 @@
 import type { MenuItemSpec } from './tray-menu'
+import type { UpdateMenuEntry } from './update-policy'
 
 export interface AppMenuActions {
   navigate(view: string): void
   openDataFolder(): void
   openLogFolder(): void
+  update(action: 'check' | 'restart'): void
 }
 
 const VIEWS = ['Overview', 'Chat', 'Tasks', 'Board', 'Checklist', 'Models', 'Knowledge', 'Settings'] as const
@@ -12,8 +14,12 @@ const VIEWS = ['Overview', 'Chat', 'Tasks', 'Board', 'Checklist', 'Models', 'Kno
  * The application menu: the usual macOS items with their shortcuts, plus a
  * Go menu mirroring the sidebar (⌘1…⌘8) and ⌘, for Settings, as Mac apps do.
  */
-export function appMenu(options: { productName: string; platform: NodeJS.Platform; dev: boolean; actions: AppMenuActions }): MenuItemSpec[] {
+export function appMenu(options: { productName: string; platform: NodeJS.Platform; dev: boolean; actions: AppMenuActions; update?: UpdateMenuEntry | null }): MenuItemSpec[] {
   const { productName, platform, dev, actions } = options
+  const entry = options.update ?? null
+  const action = entry?.action
+  // Where Mac apps put it: under About in the app menu; elsewhere in Help.
+  const update: MenuItemSpec[] = entry ? [{ label: entry.label, enabled: entry.enabled, ...(action ? { click: () => actions.update(action) } : {}) }] : []
   const mac = platform === 'darwin'
   const settings: MenuItemSpec = { label: mac ? 'Settings…' : 'Settings', accelerator: 'CommandOrControl+,', click: () => actions.navigate('settings') }
   return [
@@ -23,6 +29,7 @@ export function appMenu(options: { productName: string; platform: NodeJS.Platfor
             label: productName,
             submenu: [
               { role: 'about' },
+              ...update,
               { type: 'separator' },
               settings,
               { type: 'separator' },
@@ -67,6 +74,6 @@ export function appMenu(options: { productName: string; platform: NodeJS.Platfor
       submenu: VIEWS.map((name, i) => ({ label: name, accelerator: `CommandOrControl+${i + 1}`, click: () => actions.navigate(name.toLowerCase()) }))
     },
     { role: 'windowMenu' },
-    { role: 'help', submenu: [{ label: 'Open Log Folder', click: () => actions.openLogFolder() }] }
+    { role: 'help', submenu: [{ label: 'Open Log Folder', click: () => actions.openLogFolder() }, ...(mac ? [] : update)] }
   ]
 }

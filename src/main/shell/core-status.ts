@@ -1,5 +1,5 @@
 import { valueOrNull, type KosClient } from '../../shared/contract/client'
-import type { ShellStatus } from './shell-status'
+import { INITIAL_STATUS, shellHealth, type ShellStatus } from './shell-status'
 
 /**
  * Keeps the shell's status (tray, dock, notifications) in step with the core:
@@ -9,7 +9,7 @@ import type { ShellStatus } from './shell-status'
  */
 export function watchCoreStatus(options: { client: KosClient; onStatus: (status: ShellStatus) => void }): () => void {
   const { client, onStatus } = options
-  let status: ShellStatus = { level: 'ok', reasons: [], deferredCount: 0, autoprocessing: 'running' }
+  let status: ShellStatus = INITIAL_STATUS
   let stopped = false
   // A push that lands while the first reads are in flight is newer than their answers.
   const pushed = { health: false, deferred: false, engine: false }
@@ -22,7 +22,7 @@ export function watchCoreStatus(options: { client: KosClient; onStatus: (status:
   const offs = [
     client.on('health.changed', (health) => {
       pushed.health = true
-      publish({ level: health.level, reasons: health.reasons })
+      publish(shellHealth(health))
     }),
     client.on('tasks.changed', (changed) => {
       pushed.deferred = true
@@ -39,7 +39,7 @@ export function watchCoreStatus(options: { client: KosClient; onStatus: (status:
     const counters = valueOrNull(countersRead)
     const engine = valueOrNull(engineRead)
     publish({
-      ...(health && !pushed.health ? { level: health.level, reasons: health.reasons } : {}),
+      ...(health && !pushed.health ? shellHealth(health) : {}),
       ...(counters && !pushed.deferred ? { deferredCount: counters.byStatus.deferred_to_human } : {}),
       ...(engine && !pushed.engine ? { autoprocessing: engine.paused ? 'paused' : 'running' } : {})
     })

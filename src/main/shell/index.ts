@@ -1,22 +1,30 @@
 import { existsSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { app, dialog, ipcMain, Menu, Notification, powerMonitor, shell, Tray, type BrowserWindow } from 'electron'
+import { app, dialog, ipcMain, Menu, Notification, powerMonitor, session, shell, Tray, type BrowserWindow } from 'electron'
+import { autoUpdater } from 'electron-updater'
 import { APP_IDENTITY } from '../../shared/app-identity'
 import { IPC_CHANNELS } from '../../shared/contract/wire'
 import { startCore, type Core } from '../app/start-core'
 import { parseArgs } from '../config/cli-args'
-import { currentPlatform } from '../platform/data-dir'
+import { currentPlatform, resolveDataDir } from '../platform/data-dir'
 import { appMenu } from './app-menu'
 import { watchCoreStatus } from './core-status'
 import { bindIpcHost, rendererUrlMatcher } from './ipc-host'
 import { createMainWindow } from './main-window'
 import { safeStorageCipher } from './safe-storage-cipher'
+import { startupHint } from './startup-hint'
 import { createNotifier } from './notifier'
+import { denyAllPermissions } from './permissions'
+import { QUIT_DEADLINE_MS, stopWithin } from './quit-deadline'
 import { INITIAL_STATUS, type ShellActions } from './shell-status'
 import { createTrayController, trayIconPath } from './tray-controller'
 import type { CallResult } from '../../shared/contract/rpc-error'
+import { valueOrNull } from '../../shared/contract/client'
 import { FULL_SCOPES, READ_SCOPES } from '../rpc/in-process-client'
+import type { MenuItemSpec } from './tray-menu'
+import type { UpdateMenuEntry } from './update-policy'
+import { startUpdater } from './updater'
 import { version as appVersion } from '../../../package.json'
 
 // The Electron shell: window, menu, IPC binding and lifecycle. All behaviour
@@ -37,7 +45,24 @@ function electronSqliteBinding(): string | undefined {
   return candidate && existsSync(candidate) ? candidate : undefined
 }
 
+/** Start-up failures go to stderr too: under a test or a terminal a modal box alone would hang unseen. */
+function refuseToStart(cause: string): null {
+  const message = `${cause}${startupHint(cause, app.isPackaged)}`
+  process.stderr.write(`${APP_IDENTITY.productName} cannot start: ${message}\n`)
+  if (process.env.KOS_TEST_HOOKS !== '1') dialog.showErrorBox(`${APP_IDENTITY.productName} cannot start`, message)
+  return null
+}
+
 function startCoreForDesktop(): Core | null {
+  try {
+    return startCoreOrRefuse()
+  } catch (error) {
+    // A native module that cannot load may throw before startCore can type the failure.
+    return refuseToStart(error instanceof Error ? error.message : String(error))
+  }
+}
+
+function startCoreOrRefuse(): Core | null {
   const parsed = parseArgs(process.argv.slice(app.isPackaged ? 1 : 2), false)
   const args = parsed.ok ? parsed.args : undefined
   const nativeBinding = electronSqliteBinding()
@@ -51,13 +76,13 @@ function startCoreForDesktop(): Core | null {
     ...(nativeBinding ? { nativeBinding } : {})
   })
   if (started.ok) return started.core
-  dialog.showErrorBox(`${APP_IDENTITY.productName} cannot start`, started.error.message)
-  return null
+  return refuseToStart(started.error.message)
 }
 
 function run(core: Core): void {
   const info = core.info()
   let win: BrowserWindow | null = null
+  denyAllPermissions(session.defaultSession, core.log)
 
   bindIpcHost({
     ipcMain,
@@ -97,20 +122,25 @@ function run(core: Core): void {
     else send()
   }
 
-  Menu.setApplicationMenu(
-    Menu.buildFromTemplate(
-      appMenu({
-        productName: APP_IDENTITY.productName,
-        platform: process.platform,
-        dev: !app.isPackaged,
-        actions: {
-          navigate,
-          openDataFolder: () => void shell.openPath(info.dataDir),
-          openLogFolder: () => void shell.openPath(dirname(info.logFile))
-        }
-      }) as Electron.MenuItemConstructorOptions[]
+  let runUpdate: (action: 'check' | 'restart') => void = () => undefined
+  const setAppMenu = (update: UpdateMenuEntry | null): void =>
+    Menu.setApplicationMenu(
+      Menu.buildFromTemplate(
+        appMenu({
+          productName: APP_IDENTITY.productName,
+          platform: process.platform,
+          dev: !app.isPackaged,
+          update,
+          actions: {
+            navigate,
+            openDataFolder: () => void shell.openPath(info.dataDir),
+            openLogFolder: () => void shell.openPath(dirname(info.logFile)),
+            update: (action) => runUpdate(action)
+          }
+        }) as Electron.MenuItemConstructorOptions[]
+      )
     )
-  )
+  setAppMenu(null)
 
   const applyOpenAtLogin = (): void => {
     if (process.platform === 'darwin' || process.platform === 'win32') app.setLoginItemSettings({ openAtLogin: core.config.get('app.openAtLogin') })
@@ -131,12 +161,17 @@ function run(core: Core): void {
     resumeAutoprocessing: () => showRefusal(client.call('tasks.resume', {})),
     returnDeferredToAutoprocessing: () => showRefusal(client.call('tasks.requeue', { all: true })),
     restartOllama: () => showRefusal(client.call('supervisor.restart', { id: 'ollama' })),
+    update: (action) => runUpdate(action),
     quit: () => app.quit()
   }
-  const tray = new Tray(trayIconPath(trayDir, 'ok', process.platform))
+  const tray = new Tray(trayIconPath(trayDir, INITIAL_STATUS.level, process.platform))
+  let lastTrayMenu: MenuItemSpec[] = []
   const trayController = createTrayController({
     tray: { setImage: (path) => tray.setImage(path), setToolTip: (t) => tray.setToolTip(t), setTitle: (t) => tray.setTitle(t), setContextMenu: (m) => tray.setContextMenu(m as Menu) },
-    buildMenu: (template) => Menu.buildFromTemplate(template as Electron.MenuItemConstructorOptions[]),
+    buildMenu: (template) => {
+      lastTrayMenu = template
+      return Menu.buildFromTemplate(template as Electron.MenuItemConstructorOptions[])
+    },
     trayDir,
     platform: process.platform,
     actions,
@@ -161,16 +196,76 @@ function run(core: Core): void {
     }
   })
   app.on('before-quit', stopWatching)
-  // Playwright's Electron test reads the tray through this hook; it exists only when asked for.
-  if (process.env.KOS_TEST_HOOKS === '1') Object.assign(globalThis, { __kosTray: { status: () => trayController.current() } })
 
-  powerMonitor.on('resume', () => void core.onSystemResume())
+  const runningTasks = async (): Promise<number> => {
+    const counters = valueOrNull(await core.client({ scopes: READ_SCOPES }).call('tasks.counters', {}))
+    return counters?.byStatus.in_progress ?? 0
+  }
+  const updates = startUpdater({
+    packaged: app.isPackaged,
+    settings: () => ({ provider: core.config.get('updates.provider'), url: core.config.get('updates.url') }),
+    onConfigChange: (listener) => void core.config.onChange(listener),
+    updater: () => autoUpdater,
+    log: core.log,
+    runningTasks,
+    confirmRestart: async (version, running) => {
+      const { response } = await dialog.showMessageBox({
+        type: 'question',
+        buttons: ['Restart When They Finish', `Stop ${running} and Restart Now`, 'Cancel'],
+        defaultId: 0,
+        cancelId: 2,
+        message: `${running} task${running === 1 ? ' is' : 's are'} running. Restart to update to ${version}?`,
+        detail: 'Tasks stopped now are taken again after the restart. Waiting lets them finish first; the update installs as soon as none is running.'
+      })
+      return (['when-idle', 'now', 'cancel'] as const)[response] ?? 'cancel'
+    },
+    beforeInstall: () => stopWatching(),
+    onChange: (entry) => {
+      trayController.setUpdate(entry)
+      setAppMenu(entry)
+    }
+  })
+  runUpdate = (action) => (action === 'check' ? updates.policy().checkNow() : void updates.policy().restartRequested())
+  const offTasks = core.client({ scopes: READ_SCOPES }).on('tasks.changed', () => void updates.policy().tasksChanged())
+  app.on('before-quit', () => {
+    offTasks()
+    updates.stop()
+  })
+
+  // Playwright's Electron test and the shell smoke test drive the tray through this hook; it exists only when asked for.
+  if (process.env.KOS_TEST_HOOKS === '1') {
+    Object.assign(globalThis, {
+      __kosTray: {
+        status: () => trayController.current(),
+        click: (label: string) => lastTrayMenu.find((item) => item.label?.startsWith(label))?.click?.()
+      }
+    })
+  }
+
+  powerMonitor.on('resume', () => {
+    void core.onSystemResume()
+    updates.policy().tick()
+  })
   app.on('second-instance', () => void showWindow())
   app.on('activate', () => void showWindow())
   showWindow()
 }
 
+/**
+ * One data dir is one instance. Electron keeps its profile (and its
+ * single-instance lock) in userData, which is the default data dir on the Mac;
+ * an app started on another data dir (`--data-dir`, KOS_DATA_DIR: a test, a
+ * second corporation) gets its own profile inside it, so it neither shares
+ * the usual app's cookies and storage nor quits because that app is open.
+ */
+function useProfileOfDataDir(): void {
+  const parsed = parseArgs(process.argv.slice(app.isPackaged ? 1 : 2), false)
+  const dataDir = resolveDataDir(parsed.ok ? parsed.args.dataDir : undefined, currentPlatform())
+  if (dataDir.source.kind !== 'default') app.setPath('userData', join(dataDir.path, 'electron-profile'))
+}
+
 function start(): void {
+  useProfileOfDataDir()
   if (!app.requestSingleInstanceLock()) {
     app.quit()
     return
@@ -198,7 +293,12 @@ function start(): void {
     if (quitting || !core) return
     event.preventDefault()
     quitting = true
-    void core.close().finally(() => app.quit())
+    const { log } = core
+    void stopWithin(() => (core as Core).close(), { deadlineMs: QUIT_DEADLINE_MS, log }).then((outcome) => {
+      // Past the deadline app.quit() could wait on what hangs; exit() does not.
+      if (outcome === 'deadline') app.exit(0)
+      else app.quit()
+    })
   })
 }
 

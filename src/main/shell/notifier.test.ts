@@ -9,13 +9,24 @@ function setup() {
   return { shown, notifier, advance: (ms: number) => (clock += ms) }
 }
 
-const status = (over: Partial<ShellStatus>): ShellStatus => ({ ...INITIAL_STATUS, ...over })
+const status = (over: Partial<ShellStatus>): ShellStatus => ({ ...INITIAL_STATUS, level: 'ok', reasons: [], ...over })
 
 describe('notifications', () => {
   it('says nothing about the state found at start', () => {
     const { shown, notifier } = setup()
     notifier.observe(status({ level: 'down', deferredCount: 5 }))
     expect(shown).toEqual([])
+  })
+
+  it('takes the first real reading as the baseline: a launch with no model server running is not news', () => {
+    const { shown, notifier, advance } = setup()
+    notifier.observe(INITIAL_STATUS)
+    notifier.observe({ ...INITIAL_STATUS, deferredCount: 2 })
+    notifier.observe(status({ level: 'down', reasons: ['no model server answers'], deferredCount: 2 }))
+    expect(shown).toEqual([])
+    advance(60_000)
+    notifier.observe(status({ level: 'ok', deferredCount: 2 }))
+    expect(shown.map((n) => n.title)).toEqual(['Knowledge OS is healthy again'])
   })
 
   it('tells when tasks land in manual review, and opens the Tasks view', () => {

@@ -30,6 +30,9 @@ export function createNotifier(options: { show: (n: ShellNotification) => void; 
 
   return {
     observe(status) {
+      // Nothing is known before the first health check; the first real reading is the baseline, so a launch
+      // with no model server running says nothing, and only what changes after it is news.
+      if (status.level === 'unknown') return
       const before = previous
       previous = status
       if (!before) {

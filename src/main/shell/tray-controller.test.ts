@@ -15,7 +15,7 @@ function fakeTray() {
 }
 
 function actions(): ShellActions {
-  return { open: vi.fn(), pauseAutoprocessing: vi.fn(), resumeAutoprocessing: vi.fn(), returnDeferredToAutoprocessing: vi.fn(), restartOllama: vi.fn(), quit: vi.fn() }
+  return { open: vi.fn(), pauseAutoprocessing: vi.fn(), resumeAutoprocessing: vi.fn(), returnDeferredToAutoprocessing: vi.fn(), restartOllama: vi.fn(), update: vi.fn(), quit: vi.fn() }
 }
 
 const degraded: ShellStatus = { level: 'degraded', reasons: ['Ollama at http://localhost:11434 is not reachable'], deferredCount: 3, autoprocessing: 'running' }
@@ -31,7 +31,8 @@ function setup(platform: NodeJS.Platform = 'darwin') {
 describe('tray', () => {
   it('shows the health as the icon, the reasons in the tooltip and the deferred count beside the icon', () => {
     const { controller, calls } = setup()
-    expect(calls.image).toEqual(['/res/tray/okTemplate.png'])
+    expect(calls.image).toEqual(['/res/tray/unknownTemplate.png'])
+    expect(calls.tooltip.at(-1)).toBe('Knowledge OS — Starting…\n• Starting: checking model servers, the worker and the database')
     controller.update(degraded)
     expect(calls.image.at(-1)).toBe('/res/tray/degradedTemplate.png')
     expect(calls.tooltip.at(-1)).toBe('Knowledge OS — Degraded\n• Ollama at http://localhost:11434 is not reachable\n3 tasks waiting for manual review')
@@ -64,6 +65,14 @@ describe('tray', () => {
     controller.update({ ...INITIAL_STATUS, autoprocessing: 'paused' })
     item(/^Resume autoprocessing/).click?.()
     expect(acts.resumeAutoprocessing).toHaveBeenCalledOnce()
+  })
+
+  it('offers the update in the tray: Restart to Update once downloaded, routed to the update policy', () => {
+    const { controller, acts, item, calls } = setup()
+    expect(calls.menus.at(-1)!.some((i) => i.label?.includes('Update'))).toBe(false)
+    controller.setUpdate({ label: 'Restart to Update (1.2.0)', enabled: true, action: 'restart' })
+    item(/^Restart to Update/).click?.()
+    expect(acts.update).toHaveBeenCalledWith('restart')
   })
 
   it('routes open, restart Ollama and quit to the core', () => {

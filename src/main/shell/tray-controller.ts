@@ -1,6 +1,7 @@
 import { join } from 'node:path'
 import type { ShellActions, ShellStatus } from './shell-status'
 import { trayMenu, trayTooltip, type MenuItemSpec } from './tray-menu'
+import type { UpdateMenuEntry } from './update-policy'
 
 /** What the controller needs of Electron's Tray. */
 export interface TrayLike {
@@ -12,6 +13,8 @@ export interface TrayLike {
 
 export interface TrayController {
   update(status: ShellStatus): void
+  /** Shows the update's state (Check for Updates…, the download, Restart to Update). */
+  setUpdate(entry: UpdateMenuEntry | null): void
   current(): ShellStatus
 }
 
@@ -34,6 +37,7 @@ export function createTrayController(options: {
 }): TrayController {
   const { tray, buildMenu, trayDir, platform, actions } = options
   let status = options.initial
+  let update: UpdateMenuEntry | null = null
   let shownLevel: ShellStatus['level'] | null = null
 
   const render = (): void => {
@@ -43,13 +47,17 @@ export function createTrayController(options: {
     }
     tray.setToolTip(trayTooltip(status))
     if (platform === 'darwin') tray.setTitle(status.deferredCount > 0 ? String(status.deferredCount) : '')
-    tray.setContextMenu(buildMenu(trayMenu(status, actions)))
+    tray.setContextMenu(buildMenu(trayMenu(status, actions, update)))
   }
 
   render()
   return {
     update(next) {
       status = next
+      render()
+    },
+    setUpdate(entry) {
+      update = entry
       render()
     },
     current: () => status

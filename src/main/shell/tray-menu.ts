@@ -1,4 +1,5 @@
 import type { ShellActions, ShellStatus } from './shell-status'
+import type { UpdateMenuEntry } from './update-policy'
 
 /** The subset of Electron's MenuItemConstructorOptions the shell uses, so menus can be built and tested without Electron. */
 export interface MenuItemSpec {
@@ -11,7 +12,7 @@ export interface MenuItemSpec {
   readonly submenu?: readonly MenuItemSpec[]
 }
 
-const LEVEL_WORD = { ok: 'Healthy', degraded: 'Degraded', down: 'Down' } as const
+const LEVEL_WORD = { unknown: 'Starting…', ok: 'Healthy', degraded: 'Degraded', down: 'Down' } as const
 
 export function trayTooltip(status: ShellStatus): string {
   const head = `Knowledge OS — ${LEVEL_WORD[status.level]}`
@@ -21,8 +22,16 @@ export function trayTooltip(status: ShellStatus): string {
   return lines.join('\n')
 }
 
-export function trayMenu(status: ShellStatus, actions: ShellActions): MenuItemSpec[] {
+/** The update's menu item (tray and app menu), when updates are on. */
+export function updateMenuItems(entry: UpdateMenuEntry | null, actions: ShellActions): MenuItemSpec[] {
+  if (!entry) return []
+  const { action } = entry
+  return [{ label: entry.label, enabled: entry.enabled, ...(action ? { click: () => actions.update(action) } : {}) }]
+}
+
+export function trayMenu(status: ShellStatus, actions: ShellActions, update: UpdateMenuEntry | null = null): MenuItemSpec[] {
   const deferred = status.deferredCount
+  const updateItems = updateMenuItems(update, actions)
   return [
     { label: `Status: ${LEVEL_WORD[status.level]}`, enabled: false },
     ...status.reasons.slice(0, 3).map((reason) => ({ label: `  ${reason}`, enabled: false })),
@@ -40,6 +49,7 @@ export function trayMenu(status: ShellStatus, actions: ShellActions): MenuItemSp
     { type: 'separator' },
     { label: 'Restart Ollama', click: () => actions.restartOllama() },
     { type: 'separator' },
+    ...(updateItems.length > 0 ? [...updateItems, { type: 'separator' as const }] : []),
     { label: 'Quit Knowledge OS', accelerator: 'CommandOrControl+Q', click: () => actions.quit() }
   ]
 }

@@ -36,7 +36,7 @@ const STATUS_INDEX: Readonly<Record<TaskStatus, string>> = {
 }
 
 /** Up to this many tasks of a status are read from its own index and sorted; more are found by walking the list's order. */
-const SORT_AT_MOST = 20_000
+const SORT_AT_MOST = 5_000
 
 /** The most distinct experts or domains a filter offers. */
 const FACET_MAX = 500

@@ -67,13 +67,13 @@ export function formatBytes(bytes: number): string {
   return `${(bytes / MIB).toFixed(1)} MB`
 }
 
-/** The refusal of a call whose payload is larger than its limit, in plain words. */
-export function tooLarge(name: string, bytes: number): RpcError {
+/** The refusal of a call whose payload is larger than its limit, in plain words; name '' for a frame not yet read. */
+export function tooLarge(name: string, bytes: number, maxBytes = callMaxBytes(name)): RpcError {
   const limit = Object.hasOwn(CALL_LIMITS, name) ? CALL_LIMITS[name as CallName] : undefined
-  const thing = limit?.thing ?? `the input of "${name.slice(0, 128)}"`
+  const thing = limit?.thing ?? (name === '' ? 'a frame' : `the input of ${name.slice(0, 128)}`)
   const instead = limit?.instead ?? 'Send less at a time.'
-  return rpcError('too_large', `${capitalize(thing)} of ${formatBytes(bytes)} is too large: ${formatBytes(callMaxBytes(name))} is the most one call can carry. ${instead}`, {
-    call: name.slice(0, 128)
+  return rpcError('too_large', `${capitalize(thing)} (${formatBytes(bytes)}) is too large: ${formatBytes(maxBytes)} is the most one call can carry. ${instead}`, {
+    ...(name === '' ? {} : { call: name.slice(0, 128) })
   })
 }
 

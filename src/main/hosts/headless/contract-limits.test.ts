@@ -52,7 +52,7 @@ describe('contract limits', () => {
     const error = tooLarge('knowledge.addText', 52 * 1024 * 1024)
     expect(error).toMatchObject({ code: 'too_large', call: 'knowledge.addText' })
     expect(error.message).toBe(
-      'A text of 52.0 MB is too large: 16.0 MB is the most one call can carry. Save it as a file and import that instead: Knowledge → Import a folder takes a single file too, up to the knowledge.maxFileMb setting (20 MB unless changed, at most 512 MB).'
+      'A text (52.0 MB) is too large: 16.0 MB is the most one call can carry. Save it as a file and import that instead: Knowledge → Import a folder takes a single file too, up to the knowledge.maxFileMb setting (20 MB unless changed, at most 512 MB).'
     )
   })
 

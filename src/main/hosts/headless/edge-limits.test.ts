@@ -19,7 +19,7 @@ describe('limits at the edge of the headless host', () => {
     expect(refused.status).toBe(413)
     expect(refused.headers.connection).toBe('close')
     expect(JSON.parse(refused.body)).toMatchObject({ ok: false, error: { code: 'too_large', call: 'tasks.create' } })
-    expect(JSON.parse(refused.body).error.message).toMatch(/of 2\.0 MB is too large: 1\.0 MB is the most one call can carry/)
+    expect(JSON.parse(refused.body).error.message).toMatch(/\(2\.0 MB\) is too large: 1\.0 MB is the most one call can carry/)
 
     const next = await http(`${host.origin}/api/call/app.info`, { method: 'POST', headers, body: '{}', agent })
     expect(next.status).toBe(200)
@@ -66,6 +66,16 @@ describe('limits at the edge of the headless host', () => {
     expect(await nextMessage(ws)).toMatchObject({ id: 1, result: { ok: false, error: { code: 'too_large', call: 'tasks.create' } } })
     ws.send(JSON.stringify({ type: 'call', id: 2, name: 'app.info', input: {} }))
     expect(await nextMessage(ws)).toMatchObject({ id: 2, result: { ok: true } })
+    ws.close()
+  })
+
+  it('refuses, unread, a frame larger than any call the read-only token may make', async () => {
+    const { host } = await start()
+    const ws = await openSocket(wsUrl(host), bearer(host.access.readOnlyToken))
+    ws.send(JSON.stringify({ type: 'call', id: 1, name: 'knowledge.addText', input: { title: 't', content: 'z'.repeat(2 * DEFAULT_CALL_BYTES) } }))
+    const frame = await nextMessage(ws)
+    expect(frame).toMatchObject({ id: null, result: { ok: false, error: { code: 'too_large' } } })
+    expect((frame.result as { error: { message: string } }).error.message).toMatch(/^A frame \(2\.0 MB\) is too large: 1\.0 MB is the most one call can carry/)
     ws.close()
   })
 

@@ -142,6 +142,8 @@ export async function startHeadlessHost(options: HeadlessHostOptions): Promise<H
     load.close()
     return listening
   }
+  // After listening, a server error (out of file descriptors on accept) is logged; the host goes on.
+  server.on('error', (error: NodeJS.ErrnoException) => options.log.error('headless host socket error', { code: error.code, error }))
   const display = options.bind.includes(':') ? `[${options.bind}]` : options.bind
   origin = `http://${display}:${listening.port}`
   options.log.info('headless host listening', { origin, allow_remote: options.allowRemote })

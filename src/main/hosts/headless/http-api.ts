@@ -7,15 +7,17 @@ import type { CallGate } from './call-gate'
 
 type Body = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly reason: string } | { readonly ok: false; readonly tooLarge: number }
 
-/** How long a refused body may keep arriving, thrown away, before its connection is cut. */
-const DRAIN_MS = 5000
+/** How long, and how much of, a refused body is read and thrown away before its connection is cut. */
+const DRAIN_MS = 10_000
+const DRAIN_MAX_BYTES = 4 * FRAME_LIMIT_BYTES
 
 /**
  * `POST /api/call/<name>`: the gate first (rate limit, load), then the body,
- * read only up to the call's own limit. A reply sent before the body was read
- * to its end closes the connection (Connection: close) and drains what is
- * still coming, so the client sees the reply and its next request, on a new
- * connection, works at once.
+ * read only up to the call's own limit. A refusal before the body was read
+ * to its end first reads and throws away the rest (up to a bound), so the
+ * client, done sending, reads the reply instead of a reset; the reply closes
+ * the connection (Connection: close), and the client's next request, on a
+ * new connection, works at once.
  */
 export async function serveApiCall(
   req: IncomingMessage,
@@ -33,9 +35,9 @@ export async function serveApiCall(
     const body: Body = declared > limit ? { ok: false, tooLarge: declared } : await readBody(req, limit)
     if (!body.ok) {
       const refusal = 'tooLarge' in body ? deps.dispatcher.reject(tooLarge(name, body.tooLarge), caller, null) : deps.dispatcher.rejectUndecodable(body.reason, caller)
-      return sendResult(req, res, refusal.result)
+      return await sendResult(req, res, refusal.result)
     }
-    sendResult(req, res, await deps.dispatcher.call(name, body.value, caller))
+    await sendResult(req, res, await deps.dispatcher.call(name, body.value, caller))
   } finally {
     admission.release()
   }
@@ -68,18 +70,37 @@ function readBody(req: IncomingMessage, limit: number): Promise<Body> {
   })
 }
 
-export function sendResult(req: IncomingMessage, res: ServerResponse, result: CallResult<unknown>): void {
+async function sendResult(req: IncomingMessage, res: ServerResponse, result: CallResult<unknown>): Promise<void> {
   if (!result.ok && result.error.retryAfterMs !== undefined) res.setHeader('Retry-After', String(Math.max(1, Math.ceil(result.error.retryAfterMs / 1000))))
-  if (!req.complete) closeAfterReply(req, res)
+  if (!req.complete) {
+    res.setHeader('Connection', 'close')
+    // Past the bound the reply goes anyway and the socket is cut: a client still sending then sees a reset.
+    if (!(await drain(req))) res.once('finish', () => req.socket.destroy())
+  }
   res.setHeader('Content-Type', 'application/json; charset=utf-8')
   res.writeHead(result.ok ? 200 : HTTP_STATUS_OF[result.error.code]).end(JSON.stringify(result))
 }
 
-/** The rest of the body is thrown away as it comes; the connection ends after the reply, or is cut if the client keeps sending. */
-function closeAfterReply(req: IncomingMessage, res: ServerResponse): void {
-  res.setHeader('Connection', 'close')
-  req.resume()
-  const cut = setTimeout(() => req.socket.destroy(), DRAIN_MS)
-  cut.unref()
-  req.socket.once('close', () => clearTimeout(cut))
+/** Reads the rest of a request body into nothing; true once it ended within the bounds. */
+function drain(req: IncomingMessage): Promise<boolean> {
+  return new Promise((resolve) => {
+    let bytes = 0
+    const finish = (ended: boolean): void => {
+      clearTimeout(timer)
+      req.off('data', onData)
+      req.off('end', onEnd)
+      resolve(ended)
+    }
+    const onData = (chunk: Buffer): void => {
+      bytes += chunk.length
+      if (bytes > DRAIN_MAX_BYTES) finish(false)
+    }
+    const onEnd = (): void => finish(true)
+    const timer = setTimeout(() => finish(false), DRAIN_MS)
+    req.on('data', onData)
+    req.once('end', onEnd)
+    req.once('error', () => finish(false))
+    if (req.complete || req.readableEnded) finish(true)
+    req.resume()
+  })
 }

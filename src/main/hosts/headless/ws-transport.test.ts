@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import type { WebSocket } from 'ws'
 import { FRAME_LIMIT_BYTES } from '../../../shared/contract/limits'
 import { bearer, closeCode, http, nextMessage, openSocket, rawFrame, useHeadlessHosts, writeRaw, wsUrl } from './testing/host-harness'
 
@@ -14,32 +15,21 @@ async function stillServes(origin: string, url: string, token: string): Promise<
 }
 
 describe('WebSocket transport under hostile frames', () => {
-  it('closes a socket that sends a frame over the limit with 1009, and the host goes on', async () => {
-    const { host } = await start()
-    const ws = await openSocket(wsUrl(host), bearer(host.access.readOnlyToken))
-    const closed = closeCode(ws)
-    ws.send('x'.repeat(FRAME_LIMIT_BYTES + 1))
-    expect(await closed).toBe(1009)
-    await stillServes(host.origin, wsUrl(host), host.access.readOnlyToken)
-  })
-
-  it('closes a socket that sends invalid UTF-8 with 1007, and the host goes on', async () => {
-    const { host } = await start()
-    const ws = await openSocket(wsUrl(host), bearer(host.access.readOnlyToken))
-    const closed = closeCode(ws)
-    writeRaw(ws, rawFrame(0x1, Buffer.from([0x7b, 0xff, 0xfe, 0x7d])))
-    expect(await closed).toBe(1007)
-    await stillServes(host.origin, wsUrl(host), host.access.readOnlyToken)
-  })
-
-  it('closes a socket that sends a reserved opcode with 1002, and the host goes on', async () => {
-    const { host } = await start()
-    const ws = await openSocket(wsUrl(host), bearer(host.access.fullToken))
-    const closed = closeCode(ws)
-    writeRaw(ws, rawFrame(0x3, Buffer.from('{}')))
-    expect(await closed).toBe(1002)
-    await stillServes(host.origin, wsUrl(host), host.access.fullToken)
-  })
+  const violations = [
+    { what: 'a frame over the limit', code: 1009, token: 'readOnlyToken', send: (ws: WebSocket) => ws.send('x'.repeat(FRAME_LIMIT_BYTES + 1)) },
+    { what: 'invalid UTF-8', code: 1007, token: 'readOnlyToken', send: (ws: WebSocket) => writeRaw(ws, rawFrame(0x1, Buffer.from([0x7b, 0xff, 0xfe, 0x7d]))) },
+    { what: 'a reserved opcode', code: 1002, token: 'fullToken', send: (ws: WebSocket) => writeRaw(ws, rawFrame(0x3, Buffer.from('{}'))) }
+  ] as const
+  for (const { what, code, token, send } of violations) {
+    it(`closes a socket that sends ${what} with ${code}, and the host goes on`, async () => {
+      const { host } = await start()
+      const ws = await openSocket(wsUrl(host), bearer(host.access[token]))
+      const closed = closeCode(ws)
+      send(ws)
+      expect(await closed).toBe(code)
+      await stillServes(host.origin, wsUrl(host), host.access[token])
+    })
+  }
 
   it('survives a socket that dies mid-frame', async () => {
     const { host } = await start()

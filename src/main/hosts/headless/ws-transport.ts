@@ -1,6 +1,8 @@
 import type { IncomingMessage } from 'node:http'
 import type { Duplex } from 'node:stream'
 import { WebSocketServer, type RawData, type WebSocket } from 'ws'
+import { CALLS } from '../../../shared/contract/contract'
+import type { Scope } from '../../../shared/contract/define'
 import { FRAME_LIMIT_BYTES, callMaxBytes, tooLarge } from '../../../shared/contract/limits'
 import type { EventFrame, ServerFrame } from '../../../shared/contract/wire'
 import type { Logger } from '../../log/logger'
@@ -9,6 +11,11 @@ import type { Authentication } from './access'
 import type { CallGate } from './call-gate'
 
 const PING_INTERVAL_MS = 30_000
+
+/** The largest frame any call open to these scopes takes: a read-only socket never needs more than 1 MB parsed. */
+function largestFrameFor(scopes: ReadonlySet<Scope>): number {
+  return Math.max(...Object.entries(CALLS).map(([name, spec]) => (scopes.has(spec.scope) ? callMaxBytes(name) : 0)))
+}
 
 export interface WsTransport {
   accept(req: IncomingMessage, socket: Duplex, head: Buffer, auth: Extract<Authentication, { ok: true }>): void
@@ -31,24 +38,27 @@ export function createWsTransport(dispatcher: Dispatcher, gate: CallGate, log: L
     if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(frame))
   }
 
-  const onMessage = async (socket: WebSocket, data: RawData, isBinary: boolean, auth: Extract<Authentication, { ok: true }>): Promise<void> => {
+  const onMessage = async (socket: WebSocket, data: RawData, isBinary: boolean, auth: Extract<Authentication, { ok: true }>, largest: number): Promise<void> => {
     const caller = { scopes: auth.scopes, transport: 'ws' as const }
     const bytes = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : data.byteLength
+    // Larger than any call this token may make: refused unread, so nobody makes the host parse 16 MB for nothing.
+    const unread = bytes > largest || isBinary
     let frame: unknown = null
-    let decoded: string | null = null
-    if (!isBinary) {
+    let notJson: string | null = null
+    if (!unread) {
       try {
         frame = JSON.parse(data.toString())
       } catch (error) {
-        decoded = `not JSON (${(error as Error).message.slice(0, 120)})`
+        notJson = `not JSON (${(error as Error).message.slice(0, 120)})`
       }
     }
     const name = typeof (frame as { name?: unknown } | null)?.name === 'string' ? (frame as { name: string }).name : ''
     const admission = gate.admit(auth.principal, name)
     if (!admission.ok) return send(socket, dispatcher.reject(admission.error, caller, idOf(frame)))
     try {
+      if (bytes > largest) return send(socket, dispatcher.reject(tooLarge('', bytes, largest), caller, null))
       if (isBinary) return send(socket, dispatcher.rejectUndecodable('binary frames are not accepted', caller))
-      if (decoded !== null) return send(socket, dispatcher.rejectUndecodable(decoded, caller))
+      if (notJson !== null) return send(socket, dispatcher.rejectUndecodable(notJson, caller))
       if (bytes > callMaxBytes(name)) return send(socket, dispatcher.reject(tooLarge(name, bytes), caller, idOf(frame)))
       send(socket, await dispatcher.handleFrame(frame, caller))
     } finally {
@@ -70,6 +80,7 @@ export function createWsTransport(dispatcher: Dispatcher, gate: CallGate, log: L
 
   return {
     accept(req, socket, head, auth) {
+      const largest = largestFrameFor(auth.scopes)
       server.handleUpgrade(req, socket, head, (ws) => {
         alive.add(ws)
         ws.on('error', (error: Error & { code?: string }) => {
@@ -77,7 +88,7 @@ export function createWsTransport(dispatcher: Dispatcher, gate: CallGate, log: L
         })
         ws.on('pong', () => alive.add(ws))
         ws.on('message', (data, isBinary) => {
-          onMessage(ws, data, isBinary, auth).catch((error: unknown) => log.error('websocket message failed', { error }))
+          onMessage(ws, data, isBinary, auth, largest).catch((error: unknown) => log.error('websocket message failed', { error }))
         })
       })
     },

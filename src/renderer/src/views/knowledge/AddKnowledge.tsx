@@ -1,6 +1,7 @@
 import { useId, useState, type FormEvent, type ReactNode } from 'react'
 import { KNOWLEDGE_CALLS, type ImportProgress, type ImportReport } from '../../../../shared/contract/knowledge-contract'
 import type { RpcError } from '../../../../shared/contract/rpc-error'
+import { callMaxBytes, formatBytes } from '../../../../shared/contract/limits'
 import { validateForm } from '../../model/form-validation'
 
 type TextField = 'title' | 'content' | 'domain'
@@ -87,6 +88,7 @@ export function AddText({ busy, onAdd }: { busy: boolean; onAdd: (input: { title
       <label htmlFor={ids.content}>Text</label>
       <textarea id={ids.content} rows={5} value={content} onChange={(e) => setContent(e.target.value)} {...invalidProps(ids.content, errors.content)} />
       <FieldError id={ids.content} error={errors.content} />
+      <p className="muted">Up to {formatBytes(callMaxBytes('knowledge.addText'))}; import anything larger as a file.</p>
       <label htmlFor={ids.domain}>Domain (optional)</label>
       <input id={ids.domain} type="text" value={domain} onChange={(e) => setDomain(e.target.value)} {...invalidProps(ids.domain, errors.domain)} />
       <FieldError id={ids.domain} error={errors.domain} />

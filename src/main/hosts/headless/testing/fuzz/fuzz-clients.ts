@@ -25,7 +25,7 @@ export function classify(result: unknown): Outcome {
 /** POST /api/call/<name> over one keep-alive connection pool. */
 export function httpClient(origin: string, token: string) {
   const agent = new Agent({ keepAlive: true, maxSockets: 8 })
-  const post = (name: string, body: Wire): Promise<Outcome> =>
+  const post = (name: string, body: Wire, retried = false): Promise<Outcome> =>
     new Promise((resolve) => {
       const req = request(`${origin}/api/call/${encodeURIComponent(name)}`, { method: 'POST', agent, headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' } }, (res) => {
         const chunks: Buffer[] = []
@@ -43,7 +43,11 @@ export function httpClient(origin: string, token: string) {
         resolve({ kind: 'crash', reason: 'no answer in time' })
       })
       // The host may stop reading an oversized body and answer before this side is done writing.
-      req.on('error', (error: NodeJS.ErrnoException) => resolve({ kind: 'crash', reason: `HTTP ${error.code ?? error.message}` }))
+      req.on('error', (error: NodeJS.ErrnoException) => {
+        // A kept-alive connection the server closed as idle just as it was reused: HTTP says to send again (as Node's docs do).
+        if (error.code === 'ECONNRESET' && req.reusedSocket && !retried) return void post(name, body, true).then(resolve)
+        resolve({ kind: 'crash', reason: `HTTP ${error.code ?? error.message}` })
+      })
       req.end(body.kind === 'text' ? body.text : body.bytes)
     })
   return { post, close: () => agent.destroy() }

@@ -3,15 +3,18 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startCore } from '../../../../app/start-core'
 import { OFFLINE_ENV } from '../../../../test-support/offline-env'
+import type { GateSettings } from '../../call-gate'
 import { startHeadlessHost } from '../../headless-host'
+
+/** Raised so the fuzz reaches the schemas; the limits themselves have their own tests. */
+const FUZZ_GATE: GateSettings = { fullPerSecond: 10_000, readOnlyPerSecond: 10_000, workPerMinute: 600_000, maxEventLoopLagMs: 0, maxPendingCalls: 100_000 }
 
 /**
  * A headless host in a process of its own, for the fuzz suite: if a payload
  * takes it down, the suite sees the exit instead of going down with it.
  * Prints one JSON line (origin, tokens, database file) once it listens; stops
  * on SIGTERM. Background work is off, so the data changes only by calls.
- * Rate limits are raised so the fuzz reaches the schemas; the limits
- * themselves have their own tests.
+ * Arguments: the data dir, then the gate's settings as JSON (default FUZZ_GATE).
  */
 async function main(): Promise<void> {
   const dataDir = process.argv[2] ?? mkdtempSync(join(tmpdir(), 'kos-fuzz-'))
@@ -38,7 +41,7 @@ async function main(): Promise<void> {
     port: 0,
     portFallback: false,
     allowRemote: false,
-    gate: { fullPerSecond: 10_000, readOnlyPerSecond: 10_000, workPerMinute: 600_000, maxEventLoopLagMs: 0, maxPendingCalls: 100_000 }
+    gate: process.argv[3] ? (JSON.parse(process.argv[3]) as GateSettings) : FUZZ_GATE
   })
   if (!hosting.ok) throw new Error(hosting.message)
   const { host } = hosting

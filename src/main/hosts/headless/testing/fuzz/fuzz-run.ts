@@ -42,15 +42,19 @@ export interface FuzzFigures {
   refusedBatchesChanged: number
   /** Batches with accepted calls whose data changed: shows the snapshot sees a change when there is one. */
   acceptedBatchesChanged: number
+  /** Calls that answered `internal`: a handler threw, or broke its own contract. */
+  internalByCall: Record<string, number>
   /** Payloads meant to be refused that a call accepted. */
   unexpectedlyAccepted: string[]
   durationMs: number
 }
 
+type Item = { readonly call: string; readonly send: () => Promise<Outcome> }
+
 type Batch = {
   readonly label: string
   readonly refusedOnly: boolean
-  readonly items: readonly (() => Promise<Outcome>)[]
+  readonly items: readonly Item[]
   /** One at a time where an answer cannot be matched to its payload by id. */
   readonly sequential?: boolean
 }
@@ -75,26 +79,28 @@ export async function runFuzz(target: FuzzTarget, options: FuzzOptions): Promise
     refusedBatchesChanged: 0,
     acceptedBatchesChanged: 0,
     unexpectedlyAccepted: [],
+    internalByCall: {},
     durationMs: 0
   }
   const names = Object.keys(CALLS).sort() as CallName[]
   const admin = httpClient(target.origin, target.fullToken)
 
-  const record = (label: string, outcome: Outcome, refusedOnly: boolean): void => {
+  const record = (label: string, call: string, outcome: Outcome, refusedOnly: boolean): void => {
     figures.payloads++
     figures.byTransport[label.includes('ws') ? 'ws' : 'http']++
     if (outcome.kind === 'accepted') {
       figures.accepted++
-      if (refusedOnly && figures.unexpectedlyAccepted.length < 20) figures.unexpectedlyAccepted.push(label)
+      if (refusedOnly && figures.unexpectedlyAccepted.length < 20) figures.unexpectedlyAccepted.push(`${label}: ${call}`)
     } else if (outcome.kind === 'typed') {
       figures.typed++
       figures.typedByCode[outcome.code] = (figures.typedByCode[outcome.code] ?? 0) + 1
+      if (outcome.code === 'internal') figures.internalByCall[call] = (figures.internalByCall[call] ?? 0) + 1
     } else if (outcome.kind === 'closed') {
       figures.closed++
       figures.closedByCode[outcome.code] = (figures.closedByCode[outcome.code] ?? 0) + 1
     } else {
       figures.crashes++
-      if (figures.crashSamples.length < 20) figures.crashSamples.push(`${label}: ${outcome.reason}`)
+      if (figures.crashSamples.length < 20) figures.crashSamples.push(`${label}, ${call}: ${outcome.reason}`)
     }
   }
 
@@ -104,7 +110,7 @@ export async function runFuzz(target: FuzzTarget, options: FuzzOptions): Promise
     const worker = async (): Promise<void> => {
       while (next < batch.items.length) {
         const item = batch.items[next++]!
-        record(batch.label, await item(), batch.refusedOnly)
+        record(batch.label, item.call, await item.send(), batch.refusedOnly)
       }
     }
     await Promise.all(Array.from({ length: batch.sequential ? 1 : CONCURRENCY }, worker))
@@ -112,7 +118,7 @@ export async function runFuzz(target: FuzzTarget, options: FuzzOptions): Promise
     // After every batch: the host is up, and answers a health call.
     const health = target.exited() === null ? await admin.post('health.get', { kind: 'text', text: '{}' }) : null
     if (health?.kind === 'accepted') figures.healthChecksPassed++
-    else record(`${batch.label} (health check)`, health ?? { kind: 'crash', reason: `host exited: ${target.exited()}` }, false)
+    else record(batch.label, 'health.get (health check)', health ?? { kind: 'crash', reason: `host exited: ${target.exited()}` }, false)
     if (target.exited() === null) {
       const changed = snapshotDatabase(target.databaseFile) !== before
       if (batch.refusedOnly) figures.refusedBatchesCompared++
@@ -142,25 +148,28 @@ export async function runFuzz(target: FuzzTarget, options: FuzzOptions): Promise
         return inputs.map((input) => ({ name, json: JSON.stringify(input) ?? '{}' }))
       })
       const forbidden = (name: CallName): boolean => tokenName === 'readOnly' && CALLS[name].scope === 'write'
-      await runBatch({ label: label('generated inputs'), refusedOnly: false, items: generated.filter((g) => !forbidden(g.name)).map((g) => () => transport.call(g.name, g.json)) })
-      await runBatch({ label: label('generated inputs to write calls'), refusedOnly: true, items: generated.filter((g) => forbidden(g.name)).map((g) => () => transport.call(g.name, g.json)) })
+      await runBatch({ label: label('generated inputs'), refusedOnly: false, items: generated.filter((g) => !forbidden(g.name)).map((g) => ({ call: g.name, send: () => transport.call(g.name, g.json) })) })
+      await runBatch({ label: label('generated inputs to write calls'), refusedOnly: true, items: generated.filter((g) => forbidden(g.name)).map((g) => ({ call: g.name, send: () => transport.call(g.name, g.json) })) })
       const heavy = (json: string): boolean => json.length > 100_000
+      await runBatch({ label: label('hostile inputs'), refusedOnly: true, items: names.flatMap((name) => hostile.filter((json) => !heavy(json)).map((json) => ({ call: name, send: () => transport.call(name, json) }))) })
+      // One at a time: a frame larger than any call the token may make is refused unread, so its answer carries no id.
       await runBatch({
-        label: label('hostile inputs'),
+        label: label('multi-megabyte hostile inputs'),
         refusedOnly: true,
-        items: names.flatMap((name, index) => hostile.filter((json) => !heavy(json) || index % options.heavyEvery === 0).map((json) => () => transport.call(name, json)))
+        sequential: true,
+        items: names.flatMap((name, index) => (index % options.heavyEvery === 0 ? hostile.filter(heavy).map((json) => ({ call: name, send: () => transport.call(name, json) })) : []))
       })
-      await runBatch({ label: label('malformed frames'), refusedOnly: true, sequential: true, items: malformed.map((wire) => () => transport.raw(wire)) })
+      await runBatch({ label: label('malformed frames'), refusedOnly: true, sequential: true, items: malformed.map((wire) => ({ call: 'malformed frame', send: () => transport.raw(wire) })) })
     }
     await runBatch({
       label: `protocol violations over ws with the ${tokenName} token`,
       refusedOnly: true,
       sequential: true,
       items: [
-        () => ws.protocol(rawFrame(0x1, Buffer.from([0x7b, 0xc3, 0x28, 0x7d]))),
-        () => ws.protocol(rawFrame(0x3, Buffer.from('{}'))),
-        () => ws.protocol(rawFrame(0xb, Buffer.from('{}'))),
-        () => ws.raw({ kind: 'text', text: 'x'.repeat(OVERSIZED_BYTES) })
+        { call: 'invalid UTF-8', send: () => ws.protocol(rawFrame(0x1, Buffer.from([0x7b, 0xc3, 0x28, 0x7d]))) },
+        { call: 'reserved opcode 0x3', send: () => ws.protocol(rawFrame(0x3, Buffer.from('{}'))) },
+        { call: 'reserved opcode 0xb', send: () => ws.protocol(rawFrame(0xb, Buffer.from('{}'))) },
+        { call: 'frame over the limit', send: () => ws.raw({ kind: 'text', text: 'x'.repeat(OVERSIZED_BYTES) }) }
       ]
     })
     await runBatch({
@@ -168,10 +177,13 @@ export async function runFuzz(target: FuzzTarget, options: FuzzOptions): Promise
       refusedOnly: true,
       sequential: true,
       items: [
-        () => rawHttp(target.origin, 'GARBAGE\r\n\r\n'),
-        () => rawHttp(target.origin, `POST /api/call/app.info HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n`),
-        () => rawHttp(target.origin, `POST /api/call/app.info HTTP/1.1\r\nHost: ${new URL(target.origin).host}\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\nzz\r\n`),
-        () => http.post('tasks.create', { kind: 'text', text: `{"title":"${'x'.repeat(OVERSIZED_BYTES)}"}` })
+        { call: 'garbage request line', send: () => rawHttp(target.origin, 'GARBAGE\r\n\r\n') },
+        { call: 'negative Content-Length', send: () => rawHttp(target.origin, `POST /api/call/app.info HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n`) },
+        {
+          call: 'Content-Length with chunked',
+          send: () => rawHttp(target.origin, `POST /api/call/app.info HTTP/1.1\r\nHost: ${new URL(target.origin).host}\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\nzz\r\n`)
+        },
+        { call: 'body over the limit', send: () => http.post('tasks.create', { kind: 'text', text: `{"title":"${'x'.repeat(OVERSIZED_BYTES)}"}` }) }
       ]
     })
     http.close()

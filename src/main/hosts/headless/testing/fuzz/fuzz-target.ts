@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { createInterface } from 'node:readline'
+import type { GateSettings } from '../../call-gate'
 
 export interface FuzzTarget {
   readonly origin: string
@@ -29,9 +30,10 @@ await runner.import(process.argv[1])
 `
 
 /** Starts a headless host in a child process on a fresh data dir, and waits until it listens. */
-export async function startFuzzTarget(): Promise<FuzzTarget> {
+export async function startFuzzTarget(gate?: GateSettings): Promise<FuzzTarget> {
   const dataDir = mkdtempSync(join(tmpdir(), 'kos-fuzz-'))
-  const child: ChildProcess = spawn(process.execPath, ['--input-type=module', '-e', LAUNCHER, HOST_MODULE, dataDir], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] })
+  const args = ['--input-type=module', '-e', LAUNCHER, HOST_MODULE, dataDir, ...(gate ? [JSON.stringify(gate)] : [])]
+  const child: ChildProcess = spawn(process.execPath, args, { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] })
   let exit: string | null = null
   let stderr = ''
   child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)))
