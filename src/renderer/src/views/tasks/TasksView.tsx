@@ -43,7 +43,7 @@ export function TasksView(): ReactNode {
       )}
       {engine?.processorConnected && engine.waiting && (
         <p className="tasks-banner" role="status" data-testid="tasks-waiting">
-          Tasks wait as pending: {engine.waiting} They start by themselves when one is up (Models view); their attempts are not used up meanwhile.
+          Tasks wait as pending: {engine.waiting} They start by themselves once that is resolved; their attempts are not used up meanwhile.
         </p>
       )}
       {error && <p className="field-error" role="alert">{error.message}</p>}
