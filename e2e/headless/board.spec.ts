@@ -1,15 +1,19 @@
 import { expect, test } from '../support/headless-host'
+import { BoardPage } from './pages/board-page'
 
 test.describe('Board view with no model server reachable', () => {
   test('shows an honest empty state, and asking the board says why it cannot meet', async ({ page, host }) => {
-    await page.goto(`${host.url}#/board`)
-    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Board')
-    await expect(page.getByRole('region', { name: 'No board decisions' })).toContainText('The board has not been asked anything yet.')
+    const board = new BoardPage(page)
+    await board.open(host.url, 'board')
+    await expect(board.heading).toHaveText('Board')
+    await expect(board.emptyState).toContainText('The board has not been asked anything yet.')
 
-    await page.getByRole('textbox', { name: /Ask the board/ }).fill('Should we invest in a second GPU server?')
-    await page.getByRole('button', { name: 'Ask' }).click()
-    await expect(page.getByRole('alert')).toHaveText(/^The board could not decide: only 0 of 4 board members answered \(No model is available: no node is reachable.*\)\. Check the Models view for a failing node, then ask again\.$/)
-    await page.getByRole('combobox', { name: 'Source' }).selectOption('manual')
+    // The contract's rule for a question, said before the board is called together.
+    await board.askBoard('Why?')
+    await expect(board.alerts).toHaveText('A question for the board needs at least 10 characters')
+    await board.askBoard('Should we invest in a second GPU server?')
+    await expect(board.alerts).toHaveText(/^The board could not decide: only 0 of 4 board members answered \(No model is available: no node is reachable.*\)\. Check the Models view for a failing node, then ask again\.$/)
+    await board.source.selectOption('manual')
     await expect(page.getByText('No decision matches these filters.')).toBeVisible()
   })
 

@@ -38,6 +38,7 @@ export function createTasksCapability(deps: {
     publish: () => undefined,
     publishChanged: (changed) => deps.events.emit('tasks.changed', changed),
     publishConcurrency: (value) => deps.events.emit('tasks.concurrency', value),
+    engineChanged: () => deps.events.emit('tasks.engineChanged', engine.state()),
     ...(deps.holdClaims ? { holdClaims: deps.holdClaims } : {})
   })
   if (deps.background) engine.start()

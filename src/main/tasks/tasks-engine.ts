@@ -20,6 +20,8 @@ export interface TasksEngineOptions {
   /** What each committed write changed, for the windows, the tray and the Overview (`tasks.changed`). */
   readonly publishChanged?: (changed: TasksChanged) => void
   readonly publishConcurrency: (value: Concurrency) => void
+  /** Told when the engine's state changes by itself (the reason tasks wait), to push `tasks.engineChanged`. */
+  readonly engineChanged?: () => void
   readonly processor: TaskProcessor | null
   readonly now?: () => number
   readonly random?: () => number
@@ -85,6 +87,7 @@ export function createTasksEngine(options: TasksEngineOptions) {
     ...(options.random ? { random: options.random } : {}),
     ...(options.pollMs ? { pollMs: options.pollMs } : {}),
     ...(options.observeClaim ? { observeClaim: options.observeClaim } : {}),
+    ...(options.engineChanged ? { onWaitingChanged: options.engineChanged } : {}),
     ...(options.holdClaims ? { holdClaims: options.holdClaims } : {})
   })
   pool.setProcessor(options.processor)

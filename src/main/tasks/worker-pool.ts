@@ -39,6 +39,8 @@ export interface PoolOptions {
   readonly pollMs?: number
   /** Told, for each task claimed, how long it waited from its slot freeing to the claim's commit. */
   readonly observeClaim?: (waitMs: number) => void
+  /** Told when the reason pending tasks wait (no server could run them) appears, changes or clears: windows show it without asking. */
+  readonly onWaitingChanged?: () => void
   /** Why nothing new may be claimed now (e.g. the disk is nearly full), or null; asked at every group commit. */
   readonly holdClaims?: () => string | null
 }
@@ -154,7 +156,11 @@ export function createWorkerPool(options: PoolOptions) {
         unplanned ??= { taskId: row.id, reason: (error as Error).message }
       }
     }
-    waitingReason = candidates.length === 0 && unplanned ? unplanned.reason : null
+    const reason = candidates.length === 0 && unplanned ? unplanned.reason : null
+    if (reason !== waitingReason) {
+      waitingReason = reason
+      options.onWaitingChanged?.()
+    }
     // Tasks that cannot be planned wait as pending; said once a minute, not once per poll.
     if (unplanned && Date.now() - lastUnplannedLog > 60_000) {
       lastUnplannedLog = Date.now()

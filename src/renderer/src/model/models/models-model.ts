@@ -1,7 +1,6 @@
-import { createStore, type StoreApi } from 'zustand/vanilla'
-import type { KosClient } from '../../../../shared/contract/client'
 import type { HealthSnapshot, ModelsOverview, ProcessStatus, PullProgress } from '../../../../shared/contract/models-contract'
 import type { RpcError } from '../../../../shared/contract/rpc-error'
+import { defineViewModel, type ViewModelApi } from '../view-model'
 
 export interface TryState {
   readonly requestId: string | null
@@ -11,7 +10,7 @@ export interface TryState {
   readonly error: string | null
 }
 
-export interface ModelsState {
+export interface ModelsData {
   readonly overview: ModelsOverview | null
   readonly processes: readonly ProcessStatus[]
   readonly health: HealthSnapshot | null
@@ -22,7 +21,9 @@ export interface ModelsState {
   readonly busy: string | null
   readonly error: RpcError | null
   readonly tryIt: TryState
-  load(): Promise<void>
+}
+
+export interface ModelsActions {
   scan(): Promise<void>
   addNode(kind: 'ollama' | 'openai', url: string, label: string): Promise<boolean>
   removeNode(id: string): Promise<void>
@@ -33,34 +34,34 @@ export interface ModelsState {
   dismissError(): void
 }
 
-export function createModelsStore(client: KosClient): StoreApi<ModelsState> & { dispose(): void } {
-  const store = createStore<ModelsState>()((set, get) => {
-    async function act<T>(busy: string, run: () => Promise<{ ok: true; value: T } | { ok: false; error: RpcError }>, apply: (value: T) => Partial<ModelsState>): Promise<boolean> {
+export type ModelsState = ModelsData & ModelsActions
+type Api = ViewModelApi<ModelsState>
+
+async function read({ client, get, set }: Api): Promise<void> {
+  const [overview, processes, health] = await Promise.all([client.call('models.list', {}), client.call('supervisor.list', {}), client.call('health.get', {})])
+  set({
+    loaded: true,
+    overview: overview.ok ? overview.value : get().overview,
+    processes: processes.ok ? processes.value : get().processes,
+    health: health.ok ? health.value : get().health,
+    error: !overview.ok ? overview.error : !processes.ok ? processes.error : !health.ok ? health.error : null
+  })
+}
+
+const IDLE_TRY: TryState = { requestId: null, text: '', running: false, answeredBy: null, error: null }
+
+/** The Models view: nodes and their models, supervised processes, health, pulls and the "try it" prompt. */
+export const modelsModel = defineViewModel<ModelsData, ModelsActions>({
+  initialState: () => ({ overview: null, processes: [], health: null, pulls: {}, loaded: false, scanning: false, busy: null, error: null, tryIt: IDLE_TRY }),
+  actions: (api) => {
+    const { client, get, set } = api
+    async function act<T>(busy: string, run: () => Promise<{ ok: true; value: T } | { ok: false; error: RpcError }>, apply: (value: T) => Partial<ModelsData>): Promise<boolean> {
       set({ busy, error: null })
       const result = await run()
       set({ busy: null, ...(result.ok ? apply(result.value) : { error: result.error }) })
       return result.ok
     }
     return {
-      overview: null,
-      processes: [],
-      health: null,
-      pulls: {},
-      loaded: false,
-      scanning: false,
-      busy: null,
-      error: null,
-      tryIt: { requestId: null, text: '', running: false, answeredBy: null, error: null },
-      async load() {
-        const [overview, processes, health] = await Promise.all([client.call('models.list', {}), client.call('supervisor.list', {}), client.call('health.get', {})])
-        set({
-          loaded: true,
-          overview: overview.ok ? overview.value : get().overview,
-          processes: processes.ok ? processes.value : get().processes,
-          health: health.ok ? health.value : get().health,
-          error: !overview.ok ? overview.error : !processes.ok ? processes.error : !health.ok ? health.error : null
-        })
-      },
       async scan() {
         set({ scanning: true })
         const [overview, processes, health] = await Promise.all([client.call('models.scan', {}), client.call('supervisor.list', {}), client.call('health.get', {})])
@@ -83,36 +84,37 @@ export function createModelsStore(client: KosClient): StoreApi<ModelsState> & { 
         const ok = await act(`supervisor.${action}:${id}`, () => client.call(`supervisor.${action}`, { id }), (status) => ({
           processes: get().processes.map((p) => (p.id === status.id ? status : p))
         }))
-        if (ok) void get().load()
+        if (ok) void read(api)
       },
       async ask(prompt, node) {
-        set({ tryIt: { requestId: null, text: '', running: true, answeredBy: null, error: null } })
+        set({ tryIt: { ...IDLE_TRY, running: true } })
         const result = await client.call('models.chat', { messages: [{ role: 'user', content: prompt }], ...(node ? { node } : {}) })
-        if (!result.ok) set({ tryIt: { requestId: null, text: '', running: false, answeredBy: null, error: result.error.message } })
+        if (!result.ok) set({ tryIt: { ...IDLE_TRY, error: result.error.message } })
         else set({ tryIt: { ...get().tryIt, requestId: result.value.requestId } })
       },
       dismissError: () => set({ error: null })
     }
-  })
-
-  const offs = [
-    client.on('models.changed', (overview) => store.setState({ overview })),
-    client.on('supervisor.changed', (processes) => store.setState({ processes })),
-    client.on('health.changed', (health) => store.setState({ health })),
-    client.on('models.pullProgress', (p) => {
-      store.setState({ pulls: { ...store.getState().pulls, [p.pullId]: p } })
-      if (p.state === 'done') void store.getState().load()
-    }),
-    client.on('models.chatToken', ({ requestId, token }) => {
-      const t = store.getState().tryIt
-      if (t.requestId === requestId) store.setState({ tryIt: { ...t, text: t.text + token } })
-    }),
-    client.on('models.chatDone', ({ requestId, ok, node, model, error }) => {
-      const t = store.getState().tryIt
+  },
+  events: {
+    'models.changed': (overview, { set }) => set({ overview }),
+    'supervisor.changed': (processes, { set }) => set({ processes }),
+    'health.changed': (health, { set }) => set({ health }),
+    'models.pullProgress': (p, api) => {
+      api.set({ pulls: { ...api.get().pulls, [p.pullId]: p } })
+      // A finished pull adds a model the overview does not list yet.
+      if (p.state === 'done') void read(api)
+    },
+    'models.chatToken': ({ requestId, token }, { get, set }) => {
+      const t = get().tryIt
+      if (t.requestId === requestId) set({ tryIt: { ...t, text: t.text + token } })
+    },
+    'models.chatDone': ({ requestId, ok, node, model, error }, api) => {
+      const t = api.get().tryIt
       if (t.requestId !== requestId) return
-      store.setState({ tryIt: { ...t, running: false, answeredBy: ok && node && model ? `${model} on ${node}` : null, error: ok ? null : error } })
-      void store.getState().load()
-    })
-  ]
-  return Object.assign(store, { dispose: () => offs.forEach((off) => off()) })
-}
+      api.set({ tryIt: { ...t, running: false, answeredBy: ok && node && model ? `${model} on ${node}` : null, error: ok ? null : error } })
+      // The answer measured the node's speed; the overview shows it.
+      void read(api)
+    }
+  },
+  reload: read
+})

@@ -1,32 +1,11 @@
 import { describe, expect, it } from 'vitest'
 import type { ChatMessage, ChatSession } from '../../../../shared/contract/chat-contract'
-import type { KosClient } from '../../../../shared/contract/client'
-import type { CallName, EventName, EventPayload } from '../../../../shared/contract/contract'
-import { rpcError, type CallResult } from '../../../../shared/contract/rpc-error'
-import type { ConnectionStatus } from '../../../../shared/contract/wire'
-import { createChatViewStore } from './chat-view-store'
+import { rpcError } from '../../../../shared/contract/rpc-error'
+import { fakeClient, settle } from '../testing/fake-client'
+import { createViewModel } from '../view-model'
+import { chatModel } from './chat-model'
 
-type Reply = (input: unknown) => CallResult<unknown>
-
-function fakeClient(replies: Partial<Record<CallName, Reply>>) {
-  const listeners = new Map<string, Set<(payload: unknown) => void>>()
-  const client = {
-    call: async (name: CallName, input: unknown) => replies[name]?.(input) ?? { ok: false, error: rpcError('unavailable', `no reply scripted for ${name}`) },
-    on: (name: string, listener: (payload: unknown) => void) => {
-      const set = listeners.get(name) ?? new Set()
-      set.add(listener)
-      listeners.set(name, set)
-      return () => set.delete(listener)
-    },
-    onStatus: (listener: (status: ConnectionStatus) => void) => {
-      listener('connecting')
-      return () => undefined
-    }
-  } as unknown as KosClient
-  const emit = <E extends EventName>(name: E, payload: EventPayload<E>): void => listeners.get(name)?.forEach((l) => l(payload))
-  return { client, emit }
-}
-
+const status = { modelConnected: true, tasksConnected: true, knowledgeConnected: true, leadName: 'Ada', active: [] }
 const at = '2026-01-01T00:00:00.000Z'
 const session: ChatSession = { id: 's1', title: 'Hi', messageCount: 2, preview: '', createdAt: at, updatedAt: at }
 const message = (id: string, role: 'user' | 'assistant', content: string, status: ChatMessage['status']): ChatMessage => ({
@@ -34,7 +13,7 @@ const message = (id: string, role: 'user' | 'assistant', content: string, status
   latencyMs: null, tokensIn: null, tokensOut: null, fellBack: false, correlationId: 'c', boardDecisionId: null, parentTaskId: null, subtasks: [], sources: [], replyTo: null, createdAt: at
 })
 
-describe('chat view store', () => {
+describe('chat view model', () => {
   it('keeps tokens and the end of an answer that arrive before chat.send names the new session', async () => {
     const { client, emit } = fakeClient({
       'chat.send': () => {
@@ -43,9 +22,9 @@ describe('chat view store', () => {
         emit('chat.finished', { message: message('a1', 'assistant', 'Hello', 'complete') })
         return { ok: true, value: { session, userMessage: message('u1', 'user', 'Hi', 'complete'), assistantMessage: message('a1', 'assistant', '', 'streaming') } }
       },
-      'chat.sessions.list': () => ({ ok: true, value: { sessions: [session] } })
-    })
-    const store = createChatViewStore(client, null)
+      'chat.sessions.list': () => ({ ok: true, value: { sessions: [session], nextCursor: null } })
+    }, 'connecting')
+    const store = createViewModel(chatModel, client, null)
     const disconnect = store.connect()
     expect(await store.getState().send('Hi', 'normal')).toBe(true)
     expect(store.getState().messages.map((m) => [m.id, m.status, m.content])).toEqual([
@@ -58,8 +37,8 @@ describe('chat view store', () => {
   it('streams tokens and steps into the open session and stops listening when disconnected', async () => {
     const { client, emit } = fakeClient({
       'chat.sessions.get': () => ({ ok: true, value: { session, messages: [message('a1', 'assistant', '', 'streaming')] } })
-    })
-    const store = createChatViewStore(client, null)
+    }, 'connecting')
+    const store = createViewModel(chatModel, client, null)
     const disconnect = store.connect()
     await store.getState().select('s1')
     emit('chat.token', { sessionId: 's1', messageId: 'a1', text: 'Once' })
@@ -73,8 +52,38 @@ describe('chat view store', () => {
 
   it('shows the core’s refusal of a send', async () => {
     const { client } = fakeClient({ 'chat.send': () => ({ ok: false, error: rpcError('conflict', 'An answer is still being written in this session.') }) })
-    const store = createChatViewStore(client, null)
+    const store = createViewModel(chatModel, client, null)
     expect(await store.getState().send('Hi', 'normal')).toBe(false)
     expect(store.getState().error?.message).toBe('An answer is still being written in this session.')
+  })
+
+  it('reads status, sessions and the open conversation when connected, again after a reconnect, and stops when disposed', async () => {
+    const fake = fakeClient({
+      'chat.status': () => ({ ok: true, value: status }),
+      'chat.sessions.list': () => ({ ok: true, value: { sessions: [session], nextCursor: null } }),
+      'chat.sessions.get': () => ({ ok: true, value: { session, messages: [message('u1', 'user', 'Hi', 'complete')] } })
+    }, 'connecting')
+    const store = createViewModel(chatModel, fake.client, null)
+    const disconnect = store.connect()
+    expect(fake.calls).toHaveLength(0)
+    fake.setStatus('connected')
+    await settle()
+    expect(fake.names()).toEqual(['chat.status', 'chat.sessions.list', 'chat.sessions.get'])
+    expect(store.getState()).toMatchObject({ currentId: 's1', status: { leadName: 'Ada' } })
+    fake.setStatus('disconnected')
+    fake.setStatus('connected')
+    await settle()
+    expect(fake.names()).toHaveLength(6)
+    disconnect()
+    expect(fake.listening()).toBe(0)
+  })
+
+  it('shows a board decision read once, however many answers it shaped', async () => {
+    const fake = fakeClient({ 'board.decisions.get': () => ({ ok: false, error: rpcError('not_found', 'There is no board decision with id "d1".') }) }, 'connecting')
+    const store = createViewModel(chatModel, fake.client, null)
+    await store.getState().readDecision('d1')
+    await store.getState().readDecision('d1')
+    expect(fake.names()).toEqual(['board.decisions.get'])
+    expect(store.getState().decisions.d1).toEqual({ error: expect.objectContaining({ code: 'not_found' }) })
   })
 })

@@ -2,6 +2,11 @@ import { useEffect, useRef, useState, type KeyboardEvent, type ReactNode } from 
 
 interface VirtualListProps<T> {
   readonly items: readonly T[]
+  /** More rows follow what is loaded: near the end, the list asks for them with `onEndReached`. */
+  readonly hasMore?: boolean
+  /** How many rows there are in all, loaded or not, when known. */
+  readonly total?: number | null
+  onEndReached?(): void
   readonly rowHeight: number
   readonly height: number
   readonly label: string
@@ -12,13 +17,17 @@ interface VirtualListProps<T> {
 }
 
 const OVERSCAN = 6
+// Ask for the next page this many rows before the end of what is loaded, so it is there when the user gets there.
+const AHEAD = 40
 
 /**
- * A listbox that renders only the rows in view, so ten thousand tasks
- * scroll as lightly as ten. Arrow keys, Page Up/Down, Home and End move;
- * Enter or Space opens the active row.
+ * A listbox that renders only the rows in view, so a million tasks scroll as
+ * lightly as ten, and asks for the next page as the view nears the end of
+ * what is loaded. Arrow keys, Page Up/Down, Home and End move; Enter or Space
+ * opens the active row. (Fixed-height rows and one scroll container: the
+ * ninety lines here do what this app needs, without a windowing library.)
  */
-export function VirtualList<T>({ items, rowHeight, height, label, selectedKey, keyOf, renderRow, onSelect }: VirtualListProps<T>): ReactNode {
+export function VirtualList<T>({ items, hasMore = false, total = null, onEndReached, rowHeight, height, label, selectedKey, keyOf, renderRow, onSelect }: VirtualListProps<T>): ReactNode {
   const ref = useRef<HTMLDivElement>(null)
   const [scrollTop, setScrollTop] = useState(0)
   const [active, setActive] = useState(0)
@@ -34,6 +43,11 @@ export function VirtualList<T>({ items, rowHeight, height, label, selectedKey, k
 
   const first = Math.max(0, Math.floor(scrollTop / rowHeight) - OVERSCAN)
   const last = Math.min(items.length, Math.ceil((scrollTop + height) / rowHeight) + OVERSCAN)
+  const nearEnd = hasMore && Math.max(last, activeIndex + 1) + AHEAD >= items.length
+
+  useEffect(() => {
+    if (nearEnd) onEndReached?.()
+  }, [nearEnd, items.length, onEndReached])
   const page = Math.max(1, Math.floor(height / rowHeight) - 1)
 
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>): void => {
@@ -60,7 +74,7 @@ export function VirtualList<T>({ items, rowHeight, height, label, selectedKey, k
         role="option"
         aria-selected={key === selectedKey}
         aria-posinset={i + 1}
-        aria-setsize={items.length}
+        aria-setsize={total ?? (hasMore ? -1 : items.length)}
         className={`vrow${i === activeIndex ? ' vrow-active' : ''}${key === selectedKey ? ' vrow-selected' : ''}`}
         style={{ top: i * rowHeight, height: rowHeight }}
         onClick={() => {
