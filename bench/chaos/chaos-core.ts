@@ -14,7 +14,7 @@ import { createSystemResume } from '../../src/main/app/system-resume'
 import { createConfigService } from '../../src/main/config/config-service'
 import { resolveConfig, type ConfigInputs } from '../../src/main/config/config-resolver'
 import type { Profile } from '../../src/main/config/profiles'
-import { openDatabase } from '../../src/main/db/database'
+import { openDatabase, type Db } from '../../src/main/db/database'
 import { migrate, parseMigrationFiles } from '../../src/main/db/migrations'
 import { createEventBus } from '../../src/main/events/event-bus'
 import { createLogger } from '../../src/main/log/logger'
@@ -23,6 +23,7 @@ import { createSuspendDetector } from '../../src/main/platform/suspend-detector'
 import { modelServerSpecs } from '../../src/main/supervisor/model-server-specs'
 import { createSupervisor } from '../../src/main/supervisor/supervisor'
 import { createTasksCapability } from '../../src/main/tasks/tasks-capability'
+import type { TasksEngine } from '../../src/main/tasks/tasks-engine'
 
 export interface ChaosCoreOptions {
   readonly dataDir: string
@@ -34,7 +35,15 @@ export interface ChaosCoreOptions {
   readonly logLine?: (line: string) => void
 }
 
-export function startChaosCore(options: ChaosCoreOptions) {
+export interface ChaosCore {
+  readonly db: Db
+  readonly engine: TasksEngine
+  /** Each wake the suspend detector saw, and what the resume path reported. */
+  readonly resumes: { trigger: string; sleptSec: number | null; at: number }[]
+  close(): Promise<void>
+}
+
+export function startChaosCore(options: ChaosCoreOptions): ChaosCore {
   const dataDir = { path: options.dataDir, source: { kind: 'cli' as const, flag: '--data-dir' } }
   // As loadConfig does, with the profiles read from disk instead of the build's bundle.
   const profilesDir = join(__dirname, '..', '..', 'resources', 'profiles')
@@ -93,5 +102,3 @@ export function startChaosCore(options: ChaosCoreOptions) {
     }
   }
 }
-
-export type ChaosCore = ReturnType<typeof startChaosCore>

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import { useTempDirs } from '../test-support/temp-dir'
 import { migratedDb } from './testing/test-engine'
-import { createTaskStore, POISON_CRASHES, type Changes, type NewTask } from './task-store'
+import { createTaskStore, POISON_CRASHES, type Changes, type TaskInsert } from './task-store'
 
-const newTask = (title: string): NewTask => ({
+const newTask = (title: string): TaskInsert => ({
   title,
   description: `Work on ${title}.`,
   domain: null,

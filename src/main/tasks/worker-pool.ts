@@ -1,12 +1,12 @@
 import { isBackendFailure, ProcessingError, type ProcessingPlan, type TaskProcessor } from '../ports/task-processor'
 import type { WalSync } from '../db/wal-sync'
 import type { Logger } from '../log/logger'
-import type { TaskEvent } from '../../shared/contract/tasks-contract'
+import type { TaskEvent, TasksChanged } from '../../shared/contract/tasks-contract'
 import { checkAnswer } from './answer-check'
 import { createBackendBlame } from './backend-blame'
 import { createGroupCommit } from './group-commit'
 import { retryDelayMs } from './retry-policy'
-import { pickTasks, schedulerMemory, type Candidate } from './scheduler'
+import { pickTasks, schedulerMemory, type SchedulableTask } from './scheduler'
 import { classify, forProcessing, TaskRun, type Claim, type Outcome, type StopReason } from './task-run'
 import type { Changes, LeaseRef, TaskStore } from './task-store'
 import type { ClaimableRow } from './task-row'
@@ -34,7 +34,7 @@ export interface PoolOptions {
   readonly owner: string
   readonly settings: () => PoolSettings
   /** Called with the events of each committed transaction. */
-  readonly publish: (events: readonly TaskEvent[]) => void
+  readonly publish: (events: readonly TaskEvent[], changed: TasksChanged) => void
   readonly log: Logger
   readonly now?: () => number
   /** The clock run deadlines are measured on; it must not advance while the machine sleeps (performance.now does not). */
@@ -44,6 +44,8 @@ export interface PoolOptions {
   readonly pollMs?: number
   /** Told, for each task claimed, how long it waited from its slot freeing to the claim's commit. */
   readonly observeClaim?: (waitMs: number) => void
+  /** Told when the reason pending tasks wait (no server could run them) appears, changes or clears: windows show it without asking. */
+  readonly onWaitingChanged?: () => void
   /** Why nothing new may be claimed now (e.g. the disk is nearly full), or null; asked at every group commit. */
   readonly holdClaims?: () => string | null
 }
@@ -53,6 +55,7 @@ export interface PoolOptions {
 const CLAIM_AHEAD_UNDER_MS = 20
 const CLAIM_AHEAD_PER_SLOT = 32
 const CLAIM_AHEAD_MAX = 256
+const RUNS_PER_TURN = 32
 const RELEASED = 'released at shutdown; runs again on the next start'
 // A task put back because its backend failed is not claimed again sooner than this, so a backend that fails at once is not asked in a tight loop.
 const BACKEND_RETRY_MS = 1_000
@@ -104,7 +107,7 @@ export function createWorkerPool(options: PoolOptions) {
   let deadlineTimer: NodeJS.Timeout | null = null
   let deadlineAt = Infinity
   const stats = { attempts: 0, failures: 0, timeouts: 0 }
-  const group = createGroupCommit({ transaction: store.transaction, wal: options.wal, publish: options.publish, log, finish: claimInCommit })
+  const group = createGroupCommit({ transaction: store.transaction, wal: options.wal, describe: store.describeChanges, publish: options.publish, log, finish: claimInCommit })
 
   /** The last step of every group commit: refill free slots, started once the claims are committed. */
   function claimInCommit(changes: Changes): (() => void) | null {
@@ -125,8 +128,25 @@ export function createWorkerPool(options: PoolOptions) {
     }
   }
 
+  // Tasks that finish at once start the next claimed one in the same turn of the event loop; after this many, the
+  // rest start at the next turn, so a burst of quick tasks never holds the loop (and every window's updates) for long.
+  let startedThisTurn = 0
+  let yielding = false
   function startReady(): void {
-    while (running.size < settings.concurrency && ready.length > 0 && state === 'running') startRun(ready.shift() as Claim)
+    while (running.size < settings.concurrency && ready.length > 0 && state === 'running') {
+      if (++startedThisTurn > RUNS_PER_TURN) return yieldTurn()
+      startRun(ready.shift() as Claim)
+    }
+  }
+
+  function yieldTurn(): void {
+    if (yielding) return
+    yielding = true
+    setImmediate(() => {
+      yielding = false
+      startedThisTurn = 0
+      startReady()
+    })
   }
 
   function claimAhead(concurrency: number): number {
@@ -137,7 +157,7 @@ export function createWorkerPool(options: PoolOptions) {
     const free = Math.max(0, settings.concurrency + claimAhead(settings.concurrency) - running.size - ready.length)
     if (free === 0 || !processor) return []
     const rows = store.candidates(free + Math.min(free, 16), settings.maxAttempts)
-    const candidates: Candidate<ClaimableRow>[] = []
+    const candidates: SchedulableTask<ClaimableRow>[] = []
     let unplanned: { taskId: string; reason: string; error: unknown } | null = null
     for (const row of rows) {
       try {
@@ -146,7 +166,11 @@ export function createWorkerPool(options: PoolOptions) {
         unplanned ??= { taskId: row.id, reason: (error as Error).message, error }
       }
     }
-    waitingReason = candidates.length === 0 && unplanned ? unplanned.reason : null
+    const reason = candidates.length === 0 && unplanned ? unplanned.reason : null
+    if (reason !== waitingReason) {
+      waitingReason = reason
+      options.onWaitingChanged?.()
+    }
     if (unplanned && isBackendFailure(unplanned.error)) blame.giveBackLookalikes(unplanned.error.type, unplanned.error.retryAfterMs, changes)
     // Tasks that cannot be planned wait as pending; said once a minute, not once per poll.
     if (unplanned && Date.now() - lastUnplannedLog > 60_000) {
@@ -164,7 +188,7 @@ export function createWorkerPool(options: PoolOptions) {
     )
     const byId = new Map(picks.map((p) => [p.item.id, p]))
     return leases.map((lease) => {
-      const pick = byId.get(lease.taskId) as Candidate<ClaimableRow>
+      const pick = byId.get(lease.taskId) as SchedulableTask<ClaimableRow>
       return { lease, row: pick.item, plan: pick.plan }
     })
   }
@@ -285,7 +309,10 @@ export function createWorkerPool(options: PoolOptions) {
     }
     if ('retryAfterMs' in outcome && !blame.onTaskAfterAll(run.lease.taskId, run.task)) {
       // Not the task's failure: no attempt is counted, and the reason is what the task and the engine show while it waits.
-      waitingReason = outcome.message
+      if (waitingReason !== outcome.message) {
+        waitingReason = outcome.message
+        options.onWaitingChanged?.()
+      }
       const retryAt = now() + Math.max(outcome.retryAfterMs, BACKEND_RETRY_MS)
       group.write(
         (changes) => {

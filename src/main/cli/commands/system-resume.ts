@@ -1,4 +1,3 @@
-import type { ResumeReport } from '../../../shared/contract/app-contract'
 import { callOrExit } from '../call-or-exit'
 import type { CommandContext } from '../command-context'
 import { withConnection } from '../with-connection'
@@ -11,7 +10,7 @@ import { withConnection } from '../with-connection'
 export async function systemResume(ctx: CommandContext): Promise<number> {
   return withConnection(ctx, async (connection) => {
     if (connection.via !== 'running-host') ctx.err('No running app owns this data dir: the resume path ran on a core opened for this command only, with nothing running to recover.')
-    const called = await callOrExit<ResumeReport>(ctx, connection, 'system.resume', {})
+    const called = await callOrExit(ctx, connection.client, 'system.resume', {})
     if (!called.ok) return called.exitCode
     const report = called.value
     if (ctx.args.json) {

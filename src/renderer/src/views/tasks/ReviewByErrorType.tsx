@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react'
 import type { TaskErrorType, TaskSummary } from '../../../../shared/contract/tasks-contract'
 import { ReviewRule } from './ReviewRule'
-import type { ReviewRulesState } from './review-rules-store'
+import type { ReviewRulesState } from '../../model/tasks/review-rules-model'
 import { ERROR_TYPE_LABEL } from './task-format'
 
 /**
