@@ -375,7 +375,7 @@ export function createTaskStore(db: Db, now: () => number = Date.now) {
     /** One page of the Tasks view's list (task-list.ts). */
     list: createTaskList(db, statusCounts, knownBackends),
 
-    /** Tasks by status, as the triggers of migration 0016 keep them. */
+    /** Tasks by status, as the triggers of migration 0013 keep them. */
     statusCounts,
 
     /** What a committed write changed, as `tasks.changed` pushes it; call inside the write's transaction. */
