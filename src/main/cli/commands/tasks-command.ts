@@ -78,8 +78,11 @@ async function requeue(ctx: CommandContext, connection: CoreConnection, ids: rea
 }
 
 async function follow(ctx: CommandContext, connection: CoreConnection, id: string): Promise<number> {
+  // With --json the events stream as one array, an element a line, closed when following ends.
+  let printed = 0
+  let ended = (): void => undefined
   const print = (e: TaskEvent): void =>
-    ctx.out(ctx.args.json ? JSON.stringify(e) : `${e.at}  ${e.kind.padEnd(9)}  attempt ${e.attempt}${e.errorType ? `  ${e.errorType}` : ''}${e.message ? `  ${e.message}` : ''}`)
+    ctx.out(ctx.args.json ? `${printed++ === 0 ? '[' : ','}${JSON.stringify(e)}` : `${e.at}  ${e.kind.padEnd(9)}  attempt ${e.attempt}${e.errorType ? `  ${e.errorType}` : ''}${e.message ? `  ${e.message}` : ''}`)
   // Subscribe before reading the history so no event falls between the two.
   const live: TaskEvent[] = []
   let wake: () => void = () => undefined
@@ -93,6 +96,7 @@ async function follow(ctx: CommandContext, connection: CoreConnection, id: strin
   try {
     const detail = await callOrExit<TaskDetail>(ctx, connection, 'tasks.get', { id })
     if (!detail.ok) return detail.exitCode
+    ended = () => ctx.out(printed === 0 ? '[]' : ']')
     let lastSeq = 0
     for (const e of detail.value.events) {
       print(e)
@@ -116,5 +120,6 @@ async function follow(ctx: CommandContext, connection: CoreConnection, id: strin
     }
   } finally {
     unsubscribe()
+    if (ctx.args.json) ended()
   }
 }
