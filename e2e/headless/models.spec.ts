@@ -1,23 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createInterface } from 'node:readline'
 import { expect, test, type Page } from '@playwright/test'
+import { startJson } from '../support/start-json'
 
 const ROOT = join(__dirname, '..', '..')
-
-/** Starts a process and resolves with the JSON of its first stdout line. */
-async function startJson<T>(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ child: ChildProcess; info: T }> {
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env })
-  let stderr = ''
-  child.stderr?.on('data', (c: Buffer) => (stderr += c.toString()))
-  const line = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout! }).once('line', resolve)
-    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}: ${stderr}`)))
-  })
-  return { child, info: JSON.parse(line) as T }
-}
 
 function startFakeOllama(port: number): Promise<{ child: ChildProcess; info: { url: string; port: number } }> {
   return startJson([join(ROOT, 'scripts', 'fake-ollama.mjs'), '--port', String(port), '--loaded', 'llama3.2:3b'])

@@ -37,7 +37,7 @@ describe('the worker on a nearly full disk', () => {
     await until(() => asked >= before + 10, 'ten chances to claim')
     expect(engine.store.get(id)?.status).toBe('pending')
     expect(processor.calls).toHaveLength(0)
-    expect(engine.state().waiting).toMatch(/^the disk holding \/data is nearly full \(50 MB free, under disk.pauseBelowMb = 100 MB\)/)
+    expect(engine.state().waiting).toBe('The disk holding /data is nearly full (50 MB free, under disk.pauseBelowMb = 100 MB): no new task starts until some space is freed.')
 
     disk.free = 2000 * MB
     await monitor.sample()

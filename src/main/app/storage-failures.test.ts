@@ -45,7 +45,7 @@ describe('storage failure classification', () => {
     expect(storageFailureOf({ code: 'SQLITE_FULL' })?.kind).toBe('full')
     expect(storageFailureOf({ code: 'EDQUOT' })?.kind).toBe('full')
     expect(storageFailureOf({ code: 'SQLITE_READONLY_DBMOVED' })?.kind).toBe('read_only')
-    expect(storageFailureOf({ code: 'EACCES', path: '/x/instance.json' })).toEqual({ kind: 'read_only', code: 'EACCES', path: '/x/instance.json' })
+    expect(storageFailureOf({ code: 'EACCES', path: '/x/instance.json' })).toEqual({ kind: 'read_only', code: 'EACCES', path: '/x/instance.json', detail: null })
     expect(storageFailureOf({ code: 'SQLITE_IOERR_SHMSIZE' })?.kind).toBe('io')
     expect(storageFailureOf({ code: 'SQLITE_CONSTRAINT' })).toBeNull()
     expect(storageFailureOf(new Error('plain'))).toBeNull()
@@ -53,8 +53,13 @@ describe('storage failure classification', () => {
   })
 
   it('reads an I/O error on a nearly full disk as a full disk, and otherwise as an I/O error with the free space', () => {
-    const io = { kind: 'io', code: 'SQLITE_IOERR_WRITE', path: null } as const
+    const io = { kind: 'io', code: 'SQLITE_IOERR_WRITE', path: null, detail: null } as const
     expect(describeStorageFailure(io, '/data', 3 * 1024 * 1024)).toMatch(/^The disk holding \/data is full: 3\.0 MB free — free some space/)
     expect(describeStorageFailure(io, '/data', 900 * 1024 * 1024)).toMatch(/^A write to the disk holding \/data failed \(SQLITE_IOERR_WRITE, 900 MB free\)/)
+  })
+
+  it('ends with what the failing operation says it had done', () => {
+    const failure = storageFailureOf({ code: 'SQLITE_FULL', detail: '3 of 9 files were imported.' })!
+    expect(describeStorageFailure(failure, '/data', 0)).toMatch(/^The disk holding \/data is full: 0\.0 MB free — free some space; .+ \(SQLITE_FULL\)\. 3 of 9 files were imported\.$/)
   })
 })

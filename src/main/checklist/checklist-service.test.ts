@@ -14,7 +14,7 @@ import { writeFileSync } from 'node:fs'
 
 const tempDir = useTempDirs()
 
-function setup(checks: CheckDefinition[], fixes: Fixes = {}, logLines: string[] = []) {
+function setup(checks: CheckDefinition[], fixes: Fixes = {}, logLines: string[] = [], diskFull = false) {
   const dir = tempDir()
   const db = openDatabase(join(dir, 'kos.db'))
   migrate(db, bundledMigrations())
@@ -25,7 +25,14 @@ function setup(checks: CheckDefinition[], fixes: Fixes = {}, logLines: string[] 
   events.subscribe((f) => pushed.push(f.name))
   const service = createChecklistService({
     checks,
-    store: createChecklistStore(db),
+    store: diskFull
+      ? {
+          ...createChecklistStore(db),
+          save: () => {
+            throw Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' })
+          }
+        }
+      : createChecklistStore(db),
     events,
     log: memoryLogger().logger,
     now: () => new Date('2026-11-24T10:00:00.000Z'),
@@ -58,6 +65,14 @@ describe('checklist service', () => {
     expect(service.latest()?.id).toBe(run.id)
     await service.run('schedule')
     expect(service.history(10).map((r) => r.trigger)).toEqual(['schedule', 'manual'])
+  })
+
+  it('still runs and shows its findings on a full disk, only without keeping the run (id 0)', async () => {
+    const { service, pushed } = setup([check('app.disk-free', 'fail')], {}, [], true)
+    const run = await service.run('manual')
+    expect(run).toMatchObject({ id: 0, verdict: 'unhealthy', results: [{ id: 'app.disk-free', status: 'fail' }] })
+    expect(pushed).toEqual(['checklist.completed'])
+    expect(service.latest()).toMatchObject({ id: 0, verdict: 'unhealthy' })
   })
 
   it('shares one run between requests that arrive while it runs', async () => {

@@ -2,6 +2,7 @@ import type { ChecklistRun } from '../../shared/contract/checklist-contract'
 import { RpcFailure, rpcError } from '../../shared/contract/rpc-error'
 import type { EventBus } from '../events/event-bus'
 import type { Logger } from '../log/logger'
+import { storageFailureOf } from '../platform/storage-failure'
 import type { CheckDefinition, FixId } from './check-definition'
 import { runChecks, verdictOf } from './check-runner'
 import type { ChecklistStore, StoredRun } from './checklist-store'
@@ -44,6 +45,8 @@ export function createChecklistService(deps: ChecklistDeps): ChecklistService {
   const available = new Set(Object.keys(deps.fixes) as FixId[])
   const withFixes = (run: StoredRun): ChecklistRun => ({ ...run, availableFixes: [...available].sort() })
   let inFlight: Promise<ChecklistRun> | null = null
+  /** The newest run when the disk refused to store it: still the latest, until a run is stored again. */
+  let unstored: StoredRun | null = null
   let timer: NodeJS.Timeout | null = null
   let stopped = false
 
@@ -51,7 +54,17 @@ export function createChecklistService(deps: ChecklistDeps): ChecklistService {
     const startedAt = deps.now().toISOString()
     const results = await runChecks(deps.checks, { timeoutMs: deps.checkTimeoutMs, now: deps.now })
     const playbook = matchPlaybook({ checks: results, logLines: await tailLines(deps.logFile), errorTypes: await deps.errorTypes().catch(() => ({})) }, available)
-    const stored = deps.store.save({ trigger, startedAt, finishedAt: deps.now().toISOString(), verdict: verdictOf(results), results, playbook })
+    const finished = { trigger, startedAt, finishedAt: deps.now().toISOString(), verdict: verdictOf(results), results, playbook }
+    let stored: StoredRun
+    try {
+      stored = deps.store.save(finished)
+      unstored = null
+    } catch (error) {
+      if (!storageFailureOf(error)) throw error
+      // On a full disk the run is still shown (its free-space check says why), only not kept: id 0.
+      deps.log.warn('checklist run not stored: the disk refused the write', { error })
+      stored = unstored = { id: 0, ...finished }
+    }
     const run = withFixes(stored)
     const notPassing = results.filter((r) => r.status !== 'pass').map((r) => `${r.id}=${r.status}`)
     deps.log.info('checklist run', { run: run.id, trigger, verdict: run.verdict, not_passing: notPassing, playbook: playbook.map((m) => m.ruleId) })
@@ -81,7 +94,7 @@ export function createChecklistService(deps: ChecklistDeps): ChecklistService {
   return {
     run,
     latest: () => {
-      const stored = deps.store.latest()
+      const stored = unstored ?? deps.store.latest()
       return stored ? withFixes(stored) : null
     },
     history: (limit) => deps.store.recent(limit),

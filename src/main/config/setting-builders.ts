@@ -40,6 +40,11 @@ export function url(def: string, rest: Common): SettingDefinition<string> {
   return { ...editable, ...rest, type: { kind: 'url' }, default: def }
 }
 
+/** A URL the user may leave empty, where there is no sensible default to invent. */
+export function optionalUrl(rest: Common): SettingDefinition<string> {
+  return { ...editable, ...rest, type: { kind: 'url', optional: true }, default: '' }
+}
+
 export function decimal(min: number, max: number, def: number, rest: Common): SettingDefinition<number> {
   return { ...editable, ...rest, type: { kind: 'number', min, max }, default: def }
 }

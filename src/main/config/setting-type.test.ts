@@ -20,6 +20,14 @@ describe('setting types', () => {
     expect(checkValue(type, Number.NaN).ok).toBe(false)
   })
 
+  it('lets an optional URL be left empty, and still refuses anything that is not an http(s) URL', () => {
+    const optional: SettingType = { kind: 'url', optional: true }
+    expect(parseText(optional, '  ')).toEqual({ ok: true, value: '' })
+    expect(parseText(optional, 'https://updates.example.org/kos/')).toEqual({ ok: true, value: 'https://updates.example.org/kos' })
+    expect(parseText(optional, 'ftp://x')).toEqual({ ok: false, expected: 'an http:// or https:// URL, or nothing' })
+    expect(parseText({ kind: 'url' }, '')).toEqual({ ok: false, expected: 'an http:// or https:// URL' })
+  })
+
   it('reads the usual words for booleans and nothing else', () => {
     const type = { kind: 'boolean' } as const
     for (const raw of ['true', 'YES', '1', 'on']) expect(parseText(type, raw)).toEqual({ ok: true, value: true })

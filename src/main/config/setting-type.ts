@@ -18,7 +18,7 @@ export function describeType(type: SettingType): string {
     case 'enum':
       return `one of ${type.options.join(', ')}`
     case 'url':
-      return 'an http:// or https:// URL'
+      return type.optional ? 'an http:// or https:// URL, or nothing' : 'an http:// or https:// URL'
     case 'host':
       return 'an IP address or host name'
   }
@@ -39,6 +39,7 @@ export function checkValue(type: SettingType, value: unknown): Checked {
     case 'enum':
       return typeof value === 'string' && type.options.includes(value) ? { ok: true, value } : fail
     case 'url':
+      if (type.optional && value === '') return { ok: true, value }
       return typeof value === 'string' && isHttpUrl(value) ? { ok: true, value: value.replace(/\/+$/, '') } : fail
     case 'host':
       return typeof value === 'string' && (isIP(value) !== 0 || HOSTNAME.test(value)) ? { ok: true, value } : fail

@@ -29,7 +29,7 @@ describe('disk space monitor', () => {
 
     disk.free = 40 * MB
     expect((await monitor.sample()).level).toBe('paused')
-    expect(monitor.pausedReason()).toBe('the disk holding /data is nearly full (40 MB free, under disk.pauseBelowMb = 100 MB): new tasks start once space is freed')
+    expect(monitor.pausedReason()).toBe('The disk holding /data is nearly full (40 MB free, under disk.pauseBelowMb = 100 MB): no new task starts until some space is freed.')
     expect(monitor.health()).toMatchObject({ level: 'down' })
     // Just over the threshold is not enough: it would pause again at the next write.
     disk.free = 105 * MB

@@ -83,7 +83,7 @@ export function createDiskSpaceMonitor(options: DiskSpaceMonitorOptions) {
     pausedReason(): string | null {
       if (current.level !== 'paused') return null
       const { pauseBelowBytes } = options.thresholds()
-      return `the disk holding ${dir} is nearly full (${formatMb(current.freeBytes ?? 0)} MB free, under disk.pauseBelowMb = ${formatMb(pauseBelowBytes)} MB): new tasks start once space is freed`
+      return `The disk holding ${dir} is nearly full (${formatMb(current.freeBytes ?? 0)} MB free, under disk.pauseBelowMb = ${formatMb(pauseBelowBytes)} MB): no new task starts until some space is freed.`
     },
     onChange(listener: (sample: DiskSample) => void): () => void {
       listeners.add(listener)
@@ -105,7 +105,7 @@ export function createDiskSpaceMonitor(options: DiskSpaceMonitorOptions) {
     /** The disk's part of the app's health. */
     health(): SourceReport {
       const free = current.freeBytes
-      if (current.level === 'paused') return { component: 'disk', level: 'down', reasons: [`${monitor.pausedReason() ?? ''}.`] }
+      if (current.level === 'paused') return { component: 'disk', level: 'down', reasons: [monitor.pausedReason() ?? ''] }
       if (current.level === 'low' && free !== null) {
         return { component: 'disk', level: 'degraded', reasons: [`The disk holding ${dir} has ${formatMb(free)} MB free, under disk.warnBelowMb; free some space before the worker has to pause.`] }
       }

@@ -3,8 +3,10 @@ import type { HandlersFor } from '../rpc/handler-types'
 import { KnowledgeError } from './knowledge-error'
 import type { KnowledgeService } from './knowledge-service'
 
-/** The contract calls of the knowledge base; a KnowledgeError becomes the matching typed RPC error. */
-/** `rebuildIndex` backs the database up, then rebuilds the full-text index (full-text-index.ts). */
+/**
+ * The contract calls of the knowledge base; a KnowledgeError becomes the matching typed RPC error.
+ * `rebuildIndex` backs the database up, then rebuilds the full-text index (full-text-index.ts).
+ */
 export function knowledgeHandlers(service: KnowledgeService, rebuildIndex: () => { chunks: number; recreated: boolean; backup: string }): HandlersFor<'knowledge'> {
   return {
     'knowledge.stats': () => guard(() => service.stats()),

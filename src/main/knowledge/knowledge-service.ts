@@ -226,9 +226,15 @@ export function createKnowledgeService(deps: KnowledgeServiceDeps): KnowledgeSer
         report.skipped.push({ path: file.path, reason: 'empty' })
         continue
       }
-      const { outcome } = store.upsertBySource({ title: titleOf(file.path, content), content, domain, source: file.path }, chunks)
-      report[outcome]++
-      if (outcome !== 'unchanged') report.chunks += chunks.length
+      let upserted: ReturnType<typeof store.upsertBySource>
+      try {
+        upserted = store.upsertBySource({ title: titleOf(file.path, content), content, domain, source: file.path }, chunks)
+      } catch (error) {
+        // Each file is its own transaction: what was imported stays, this one is rolled back. Say what is missing.
+        throw Object.assign(error as Error, { detail: `${done} of ${files.length} files of ${root} were imported before this one failed; import the folder again to add the rest (nothing is added twice).` })
+      }
+      report[upserted.outcome]++
+      if (upserted.outcome !== 'unchanged') report.chunks += chunks.length
       // One file at a time, with the loop let go between them, so calls and
       // events keep flowing during a long import.
       await yieldToLoop()

@@ -41,7 +41,13 @@ export async function rotateFolder(folder: string, policy: RotationPolicy, now: 
   for (const file of candidates) {
     if (file.name.endsWith('.gz') || now.getTime() - file.mtimeMs < policy.compressAfterDays * DAY_MS) continue
     const archive = `${file.name.replace(/(\.\d+)?\.(log|md|json|txt)$/, '')}-${stamp(file.mtimeMs)}.${file.name.split('.').pop()}.gz`
-    await pipeline(createReadStream(join(folder, file.name)), createGzip(), createWriteStream(join(folder, archive), { flags: 'wx' }))
+    try {
+      await pipeline(createReadStream(join(folder, file.name)), createGzip(), createWriteStream(join(folder, archive), { flags: 'wx' }))
+    } catch (error) {
+      // A full disk stops the archive half-way: remove it, keep the original, and try again at the next sweep.
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') await rm(join(folder, archive), { force: true })
+      throw error
+    }
     await utimes(join(folder, archive), file.mtimeMs / 1000, file.mtimeMs / 1000)
     await rm(join(folder, file.name))
     compressed.push(archive)

@@ -13,6 +13,8 @@ export interface StorageFailure {
   readonly code: string
   /** The file the failing call named, when the error says (fs errors do, SQLite's do not). */
   readonly path: string | null
+  /** What the failing operation had done before it failed, in words, when it says (a long import does). */
+  readonly detail: string | null
 }
 
 const FULL = new Set(['ENOSPC', 'EDQUOT', 'SQLITE_FULL'])
@@ -20,12 +22,12 @@ const READ_ONLY = new Set(['EROFS', 'EACCES', 'EPERM'])
 
 export function storageFailureOf(error: unknown): StorageFailure | null {
   if (typeof error !== 'object' || error === null) return null
-  const { code, path } = error as { code?: unknown; path?: unknown }
+  const { code, path, detail } = error as { code?: unknown; path?: unknown; detail?: unknown }
   if (typeof code !== 'string') return null
-  const at = typeof path === 'string' ? path : null
-  if (FULL.has(code)) return { kind: 'full', code, path: at }
-  if (READ_ONLY.has(code) || code.startsWith('SQLITE_READONLY')) return { kind: 'read_only', code, path: at }
-  if (code.startsWith('SQLITE_IOERR') || code === 'EIO') return { kind: 'io', code, path: at }
+  const found = { code, path: typeof path === 'string' ? path : null, detail: typeof detail === 'string' ? detail : null }
+  if (FULL.has(code)) return { kind: 'full', ...found }
+  if (READ_ONLY.has(code) || code.startsWith('SQLITE_READONLY')) return { kind: 'read_only', ...found }
+  if (code.startsWith('SQLITE_IOERR') || code === 'EIO') return { kind: 'io', ...found }
   return null
 }
 
@@ -62,6 +64,11 @@ export function formatMb(bytes: number): string {
  * (the data dir for the database).
  */
 export function describeStorageFailure(failure: StorageFailure, dir: string, free: number | null): string {
+  const said = describeRefusal(failure, dir, free)
+  return failure.detail ? `${said} ${failure.detail}` : said
+}
+
+function describeRefusal(failure: StorageFailure, dir: string, free: number | null): string {
   const freeText = free === null ? 'free space unknown' : `${formatMb(free)} MB free`
   if (failure.kind === 'full' || (failure.kind === 'io' && free !== null && free < NEARLY_FULL_BYTES)) {
     return `The disk holding ${dir} is full: ${freeText} — free some space; the app carries on by itself once there is room (${failure.code}).`

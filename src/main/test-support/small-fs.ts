@@ -2,7 +2,6 @@ import { execFileSync } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterEach } from 'vitest'
 
 export interface SmallFs {
   readonly dir: string
@@ -12,37 +11,45 @@ export interface SmallFs {
   free(): void
   /** Makes the mount read-only (EROFS), or writable again. */
   setReadOnly(readOnly: boolean): void
+  /** Grows (or shrinks) the file system, as freeing space on a real disk would. */
+  resize(sizeMb: number): void
+  /** Unmounts it (lazily, should a process still hold a file there) and removes the folder. */
+  unmount(): void
 }
+
+let probed: string | null | undefined
 
 /**
  * Why a small file system cannot be mounted here, or null when it can: it
- * needs Linux and root (`mount -t tmpfs`). Tests that need one skip with
- * this reason printed.
+ * needs Linux and root, and a container may still refuse `mount -t tmpfs`
+ * (no CAP_SYS_ADMIN), so one is mounted and unmounted to find out. Tests
+ * that need one skip with this reason printed.
  */
 export function smallFsUnavailable(): string | null {
-  if (process.platform !== 'linux') return `mounting a small tmpfs needs Linux (this is ${process.platform})`
-  if (process.getuid?.() !== 0) return 'mounting a small tmpfs needs root (run the suite as root, e.g. in CI, to include this test)'
-  return null
+  if (probed !== undefined) return probed
+  if (process.platform !== 'linux') probed = `mounting a small tmpfs needs Linux (this is ${process.platform})`
+  else if (process.getuid?.() !== 0) probed = 'mounting a small tmpfs needs root (run the suite as root, e.g. in CI, to include this test)'
+  else {
+    try {
+      mountSmallFs(1).unmount()
+      probed = null
+    } catch (error) {
+      probed = `mount -t tmpfs is not permitted here (${(error as Error).message.split('\n')[0] ?? ''})`
+    }
+  }
+  return probed
 }
 
-/** Small tmpfs mounts, unmounted after the test that made them. */
-export function useSmallFs(): (sizeMb: number) => SmallFs {
-  const mounted: string[] = []
-  afterEach(() => {
-    for (const dir of mounted.splice(0)) {
-      try {
-        execFileSync('umount', ['-l', dir])
-      } finally {
-        rmSync(dir, { recursive: true, force: true })
-      }
-    }
-  })
-  return (sizeMb) => {
-    const dir = mkdtempSync(join(tmpdir(), 'kos-smallfs-'))
+/** Mounts a tmpfs of `sizeMb` on a fresh folder (Linux, root: see smallFsUnavailable). */
+export function mountSmallFs(sizeMb: number): SmallFs {
+  const dir = mkdtempSync(join(tmpdir(), 'kos-smallfs-'))
+  try {
     execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${sizeMb}m`, 'tmpfs', dir])
-    mounted.push(dir)
-    return smallFs(dir)
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true })
+    throw error
   }
+  return smallFs(dir)
 }
 
 function smallFs(dir: string): SmallFs {
@@ -69,6 +76,16 @@ function smallFs(dir: string): SmallFs {
     },
     setReadOnly(readOnly) {
       execFileSync('mount', ['-o', `remount,${readOnly ? 'ro' : 'rw'}`, dir])
+    },
+    resize(sizeMb) {
+      execFileSync('mount', ['-o', `remount,size=${sizeMb}m`, dir])
+    },
+    unmount() {
+      try {
+        execFileSync('umount', ['-l', dir])
+      } finally {
+        rmSync(dir, { recursive: true, force: true })
+      }
     }
   }
 }

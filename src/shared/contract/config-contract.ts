@@ -20,7 +20,7 @@ export const SettingTypeSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('number'), min: z.number(), max: z.number() }),
   z.strictObject({ kind: z.literal('boolean') }),
   z.strictObject({ kind: z.literal('enum'), options: z.array(z.string()).min(1) }),
-  z.strictObject({ kind: z.literal('url') }),
+  z.strictObject({ kind: z.literal('url'), optional: z.boolean().optional() }),
   z.strictObject({ kind: z.literal('host') })
 ])
 export type SettingType = z.infer<typeof SettingTypeSchema>

@@ -86,9 +86,9 @@ export function preview(text: string, max = 200): string {
 
 /**
  * Calls that start work in the background (a checklist run, a scan of every
- * model server, an import, a re-embed, a download) rather than read what is
+ * model server, an import, a re-embed, an index rebuild, a download) rather than read what is
  * there. A host rate-limits them apart from, and much more strictly than,
  * other calls; the read-only token may still make the read-scoped ones, so a
  * dashboard can refresh what it shows.
  */
-export const WORK_STARTING_CALLS: ReadonlySet<string> = new Set<CallName>(['checklist.run', 'models.scan', 'knowledge.importFolder', 'knowledge.reembed', 'models.pull'])
+export const WORK_STARTING_CALLS: ReadonlySet<string> = new Set<CallName>(['checklist.run', 'models.scan', 'knowledge.importFolder', 'knowledge.reembed', 'knowledge.rebuildIndex', 'models.pull'])

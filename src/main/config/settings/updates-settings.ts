@@ -1,4 +1,4 @@
-import { choice, url, type SettingDefinition } from '../setting-builders'
+import { choice, optionalUrl, type SettingDefinition } from '../setting-builders'
 
 /** Where the desktop app looks for its updates (the headless host and `kos` ignore them). */
 export const UPDATES_SETTINGS = {
@@ -9,9 +9,9 @@ export const UPDATES_SETTINGS = {
     applies: 'live',
     inProfiles: false
   }),
-  'updates.url': url('https://github.com/knowledge-os/control-center', {
+  'updates.url': optionalUrl({
     category: 'Updates',
-    description: 'generic: the URL of the folder holding latest-mac.yml; github: https://github.com/<owner>/<repo>.',
+    description: 'Empty until you publish updates. generic: the URL of the folder holding latest-mac.yml; github: https://github.com/<owner>/<repo>.',
     env: ['KOS_UPDATES_URL'],
     applies: 'live',
     inProfiles: false

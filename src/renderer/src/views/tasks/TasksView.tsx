@@ -33,7 +33,7 @@ export function TasksView(): ReactNode {
       )}
       {s.engine?.processorConnected && s.engine.waiting && (
         <p className="tasks-banner" role="status" data-testid="tasks-waiting">
-          Tasks wait as pending: {s.engine.waiting} They start by themselves when one is up (Models view); their attempts are not used up meanwhile.
+          Tasks wait as pending: {s.engine.waiting} They start by themselves once that is resolved; their attempts are not used up meanwhile.
         </p>
       )}
       {s.error && <p className="field-error" role="alert">{s.error.message}</p>}
