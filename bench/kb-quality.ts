@@ -1,10 +1,9 @@
 import type { Db } from '../src/main/db/database'
 import { convexFusion } from '../src/main/knowledge/convex-fusion'
 import { buildFtsQuery, type RussianMorphology } from '../src/main/knowledge/fts-query'
-import { DEFAULT_FUSION, hybridSearch, type Fusion } from '../src/main/knowledge/hybrid-search'
+import { DEFAULT_FUSION, DEFAULT_MORPHOLOGY, hybridSearch, type Fusion } from '../src/main/knowledge/hybrid-search'
 import type { KnowledgeStore } from '../src/main/knowledge/knowledge-store'
 import { reciprocalRankFusion } from '../src/main/knowledge/rrf'
-import { russianStems } from '../src/main/knowledge/russian-stem'
 import type { Collection, VectorIndex } from '../src/main/knowledge/vector-index'
 import { mulberry32 } from './kb-corpus'
 
@@ -83,9 +82,6 @@ export function measureQuality(kit: QualityKit): QualityReport {
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!
   const sentence = (word: string): string => `${kit.filler(random)} ${word} ${kit.filler(random)}`
 
-  // The Snowball variant needs the stems in the index: a second FTS table over the same chunks, text and stems.
-  db.exec("CREATE VIRTUAL TABLE IF NOT EXISTS bench_stems_fts USING fts5 (text, stems, tokenize = 'porter unicode61 remove_diacritics 2')")
-  const insertStems = db.prepare('INSERT INTO bench_stems_fts (rowid, text, stems) VALUES (?, ?, ?)')
   const chunkOf = db.prepare('SELECT id FROM knowledge_chunks WHERE node_id = ?').pluck()
 
   const relevant = new Map<number, Set<string>>()
@@ -108,22 +104,13 @@ export function measureQuality(kit: QualityKit): QualityReport {
         plant(sentence(kit.filler(random)), near(centres[f]!, 1.2), false) // a loose direction only
       }
     })
-    // The stems table covers every chunk, background included, so BM25 sees the same collection statistics.
-    for (const row of db.prepare('SELECT id, text FROM knowledge_chunks').raw().all() as [number, string][]) insertStems.run(row[0], row[1], russianStems(row[1]))
   })()
 
   const nodeOfChunk = db.prepare('SELECT node_id FROM knowledge_chunks WHERE id = ?').pluck()
   const lexicalList = (query: string, morphology: RussianMorphology): { key: string; score: number }[] => {
     const fts = buildFtsQuery(query, morphology)
     if (!fts.match) return []
-    const hits =
-      morphology === 'prefix'
-        ? store.lexical(fts.match, 50, {}).map((h) => ({ key: h.nodeId, score: h.bm25 }))
-        : (db.prepare('SELECT rowid, bm25(bench_stems_fts) AS score FROM bench_stems_fts WHERE bench_stems_fts MATCH ? ORDER BY score LIMIT 50').raw().all(fts.match) as [number, number][]).map(([rowid, score]) => ({
-            key: nodeOfChunk.get(rowid) as string,
-            score: -score
-          }))
-    return firstPerKey(hits)
+    return firstPerKey(store.lexical(fts.match, 50, {}).map((h) => ({ key: h.nodeId, score: h.bm25 })))
   }
   const vectorList = (vector: Float32Array): { key: string; score: number }[] =>
     firstPerKey(index.nearest(collection, vector, 30).map((h) => ({ key: nodeOfChunk.get(h.chunkId) as string, score: h.similarity })))
@@ -153,7 +140,7 @@ export function measureQuality(kit: QualityKit): QualityReport {
     }
   }
   const app = queries.map((q) => recallOf(hybridSearch(store, index, { query: q.text, topK: 10, minSimilarity: 0 }, { kind: 'on', collection, vector: q.vector }).hits.map((h) => h.node.id), q.f))
-  return { queries: queries.length, rows, app: { morphology: 'prefix', fusion: DEFAULT_FUSION, recall: mean(app) } }
+  return { queries: queries.length, rows, app: { morphology: DEFAULT_MORPHOLOGY, fusion: DEFAULT_FUSION, recall: mean(app) } }
 }
 
 function firstPerKey(hits: readonly { key: string; score: number }[]): { key: string; score: number }[] {

@@ -51,6 +51,11 @@ function open(file: string): Db {
   return db
 }
 
+/** The knowledge tables as the app has them: the first schema, then Russian stems. */
+function applyKnowledgeSchema(db: Db): void {
+  for (const file of ['0004_knowledge.sql', '0016_russian_stems.sql']) db.exec(readFileSync(join(repoRoot, 'migrations', file), 'utf8'))
+}
+
 interface SizeResult {
   chunks: number
   textIngestPerSec: number
@@ -68,7 +73,7 @@ function runSize(chunks: number): SizeResult {
   const file = join(dir, 'kos.db')
   let db = open(file)
   try {
-    db.exec(readFileSync(join(repoRoot, 'migrations', '0004_knowledge.sql'), 'utf8'))
+    applyKnowledgeSchema(db)
     let store = createKnowledgeStore(db)
     let coarse = createVectorIndex(db, { minCandidates: CANDIDATES })
     const collection = coarse.createActive({ id: 'bench:synthetic', dimension: DIMENSION })
@@ -165,7 +170,7 @@ function runQuality(): QualityReport {
   const dir = mkdtempSync(join(tmpdir(), 'kos-bench-kbq-'))
   const db = open(join(dir, 'kos.db'))
   try {
-    db.exec(readFileSync(join(repoRoot, 'migrations', '0004_knowledge.sql'), 'utf8'))
+    applyKnowledgeSchema(db)
     const store = createKnowledgeStore(db)
     const index = createVectorIndex(db)
     const collection = index.createActive({ id: 'bench:labelled', dimension: DIMENSION })
