@@ -27,6 +27,8 @@ export interface TasksEngineOptions {
   /** Replaces the machine readings, for tests. */
   readonly machine?: () => { cpuLoad: number; freeMemoryRatio: number }
   readonly observeClaim?: (waitMs: number) => void
+  /** False turns claiming ahead off (worker-pool.ts); for bench:queue. */
+  readonly claimAhead?: boolean
   /** Replaces the WAL flush, for tests that hold it. */
   readonly wal?: WalSync
   /** Why the pool may not start new tasks now (the disk monitor's pause), or null. */
@@ -81,6 +83,7 @@ export function createTasksEngine(options: TasksEngineOptions) {
     ...(options.random ? { random: options.random } : {}),
     ...(options.pollMs ? { pollMs: options.pollMs } : {}),
     ...(options.observeClaim ? { observeClaim: options.observeClaim } : {}),
+    ...(options.claimAhead === false ? { claimAhead: false } : {}),
     ...(options.holdClaims ? { holdClaims: options.holdClaims } : {})
   })
   pool.setProcessor(options.processor)
