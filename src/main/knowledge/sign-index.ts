@@ -121,7 +121,18 @@ export function createSignIndex(words: number, options: { twoStageFrom?: number 
       }
     },
     appendDistinct(newIds, newCodes) {
-      for (let i = 0; i < newIds.length; i++) append(newIds[i]!, newCodes.subarray(i * words, (i + 1) * words))
+      // In bulk: a start appends a whole block per call, so this is two copies and a strided one.
+      if (newIds.length === 0) return
+      while (size + newIds.length > ids.length) grow()
+      ids.set(newIds, size)
+      codes.set(newCodes.subarray(0, newIds.length * words), size * words)
+      for (let i = 0; i < newIds.length; i++) {
+        const from = i * words
+        const to = (size + i) * prefixWords
+        for (let w = 0; w < prefixWords; w++) prefix[to + w] = newCodes[from + w]!
+      }
+      for (let b = Math.floor(size / BLOCK_SLOTS); b <= Math.floor((size + newIds.length - 1) / BLOCK_SLOTS); b++) dirty.add(b)
+      size += newIds.length
     },
     remove(gone) {
       let removed = 0
