@@ -13,12 +13,17 @@ export function signBits(vector: Float32Array): Uint32Array {
 /** Hamming distance of two equal-length codes. */
 export function hamming(a: Uint32Array, aOffset: number, b: Uint32Array, words: number): number {
   let distance = 0
-  for (let w = 0; w < words; w++) distance += popcount(a[aOffset + w]! ^ b[w]!)
+  for (let w = 0; w < words; w++) {
+    const x = a[aOffset + w]! ^ b[w]!
+    distance += POP16[x & 0xffff]! + POP16[x >>> 16]!
+  }
   return distance
 }
 
-function popcount(value: number): number {
-  let x = value - ((value >>> 1) & 0x55555555)
-  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333)
-  return (Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24) & 0xff
-}
+/** Set bits of every 16-bit value: two lookups per word instead of a dozen operations (1.15× faster over a million codes, paired in one run). */
+const POP16 = (() => {
+  const table = new Uint8Array(65536)
+  for (let i = 1; i < 65536; i++) table[i] = (i & 1) + table[i >>> 1]!
+  return table
+})()
+

@@ -81,6 +81,11 @@ export function createSignIndex(words: number, options: { twoStageFrom?: number 
     return found
   }
 
+  /** Prefix distances of every slot into `distances`. */
+  const scanPrefix = (query: Uint32Array): void => {
+    for (let i = 0, offset = 0; i < size; i++, offset += prefixWords) distances[i] = hamming(prefix, offset, query, prefixWords)
+  }
+
   /** A counting select over `distances[0..n)`: the positions of the `count` smallest, in position order. */
   const select = (n: number, count: number, maxDistance: number): number[] => {
     const histogram = new Uint32Array(maxDistance + 1)
@@ -157,7 +162,7 @@ export function createSignIndex(words: number, options: { twoStageFrom?: number 
         for (let i = 0, offset = 0; i < size; i++, offset += words) distances[i] = hamming(codes, offset, query, words)
         return select(size, count, words * 32).map((i) => ids[i]!)
       }
-      for (let i = 0, offset = 0; i < size; i++, offset += prefixWords) distances[i] = hamming(prefix, offset, query, prefixWords)
+      scanPrefix(query)
       const shortlist = select(size, keep, prefixWords * 32)
       shortlist.forEach((slot, i) => (distances[i] = hamming(codes, slot * words, query, words)))
       return select(shortlist.length, count, words * 32).map((i) => ids[shortlist[i]!]!)
