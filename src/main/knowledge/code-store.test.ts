@@ -97,6 +97,11 @@ describe('persisted sign codes', () => {
       })()
     ).toThrow(/disk went away/)
     expect(nearestIds(index, collection, 30)).not.toContain(chunkId)
+    // A later put rewrites the block that held the rolled-back code; it must not carry it into the stored blocks.
+    index.put(collection, [{ chunkId, vector: vectorNear(31, 0.9) }])
+    index.put(collection, [{ chunkId, vector: vectorNear(30, 0.9) }])
+    db.prepare('DELETE FROM knowledge_nodes WHERE id = ?').run(node.id)
+    expect(nearestIds(index, collection, 30)).not.toContain(chunkId)
     db.close()
     const reopened = testDb(dir)
     const loaded = createVectorIndex(reopened)

@@ -148,13 +148,13 @@ export function createVectorIndex(db: Db, options: VectorIndexOptions = {}): Vec
     }
   }
 
-  const rescore = (collection: Collection, query: Float32Array, ids: readonly number[], k: number): { hits: VectorHit[]; found: number } => {
-    if (ids.length === 0) return { hits: [], found: 0 }
+  const rescore = (collection: Collection, query: Float32Array, ids: readonly number[], k: number): { hits: VectorHit[]; found: Set<number> } => {
+    if (ids.length === 0) return { hits: [], found: new Set() }
     const rows = db
       .prepare(`SELECT chunk_id, vec_distance_cosine(embedding, ?) AS distance FROM ${collection.vecTable} WHERE chunk_id IN (SELECT value FROM json_each(?))`)
       .all(query, JSON.stringify(ids)) as { chunk_id: number; distance: number }[]
     rows.sort((a, b) => a.distance - b.distance || a.chunk_id - b.chunk_id)
-    return { hits: rows.slice(0, k).map((r) => ({ chunkId: r.chunk_id, similarity: 1 - r.distance })), found: rows.length }
+    return { hits: rows.slice(0, k).map((r) => ({ chunkId: r.chunk_id, similarity: 1 - r.distance })), found: new Set(rows.map((r) => r.chunk_id)) }
   }
 
   return {
@@ -222,8 +222,13 @@ export function createVectorIndex(db: Db, options: VectorIndexOptions = {}): Vec
       const codes = codesOf(collection)
       const candidates = codes.nearest(signBits(query), Math.min(codes.size, Math.max(minCandidates, limit * OVERSAMPLE)))
       const { hits, found } = rescore(collection, query, candidates, limit)
-      // Codes of rows that are not there: an enclosing transaction rolled back after a put. Read them afresh next time.
-      if (found < candidates.length) memory.delete(collection.id)
+      // Codes of rows that are not there (a transaction around a put rolled back after it): dropped, from memory and blocks.
+      if (found.size < candidates.length) {
+        db.transaction(() => {
+          codes.remove(new Set(candidates.filter((id) => !found.has(id))))
+          stored.persist(collection.vecTable, codes)
+        })()
+      }
       return hits
     },
     nearestExact(collection, query, k) {
