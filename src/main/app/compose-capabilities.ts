@@ -1,6 +1,6 @@
 import { dirname, join } from 'node:path'
 import type { AppInfo } from '../../shared/contract/app-contract'
-import type { Scope } from '../../shared/contract/define'
+import { valueOrNull } from '../../shared/contract/client'
 import { createBoardCapability } from '../board/board-capability'
 import { createChatCapability } from '../chat/chat-capability'
 import { createChecklistCapability } from '../checklist/checklist-capability'
@@ -32,9 +32,10 @@ import { isLoopbackHost } from '../platform/loopback'
 import { freeBytes } from '../platform/storage-failure'
 import type { PlatformInfo } from '../platform/data-dir'
 import type { SecretCipher } from '../ports/secret-cipher'
+import type { TaskProcessor } from '../ports/task-processor'
 import type { Dispatcher } from '../rpc/dispatcher'
 import type { Capability, Handlers } from '../rpc/handler-types'
-import { readValue, type ReadCall } from '../rpc/read-call'
+import { FULL_SCOPES, READ_SCOPES, inProcessClient } from '../rpc/in-process-client'
 import { createSecretStore } from '../secrets/secret-store'
 import { secretsHandlers } from '../secrets/secrets-handlers'
 import { modelServerSpecs } from '../supervisor/model-server-specs'
@@ -43,9 +44,11 @@ import { supervisorHandlers } from '../supervisor/supervisor-handlers'
 import { createTasksCapability } from '../tasks/tasks-capability'
 import { routerChatModel } from './adapters/router-chat-model'
 import { workerHealth } from './adapters/worker-health'
-import { appHandlers } from './app-handlers'
+import { appHandlers, systemHandlers } from './app-handlers'
 import { checklistFixes } from './checklist-fixes'
 import { startHousekeeping } from './housekeeping'
+import { createSystemResume, type SystemResume } from './system-resume'
+import { createSuspendDetector } from '../platform/suspend-detector'
 import { withStorageFailures } from './storage-failures'
 
 export type Lifecycle = Pick<Capability<string>, 'stop' | 'onSystemResume'>
@@ -66,24 +69,28 @@ export interface Infrastructure {
   readonly cliSettings: ReadonlyMap<SettingKey, CliSetting>
   readonly nativeBinding?: string
   readonly secretCipher?: SecretCipher
+  /** Replaces the model router as the task engine's processor (benchmarks). */
+  readonly taskProcessor?: TaskProcessor
   /** False for one-shot CLI commands: the services answer calls, nothing runs in the background. */
   readonly background: boolean
 }
 
 export interface Composition {
   readonly handlers: Handlers
-  /** Stopped newest first on close; asked to check themselves after sleep. */
+  /** Stopped newest first on close. */
   readonly lifecycles: readonly Lifecycle[]
+  /** The wake-from-sleep path: supervisor check, node rescan, lease grace for running tasks. */
+  readonly resume: SystemResume
   /** Starts the background work, once the dispatcher the parts call through exists. */
   start(dispatcher: Dispatcher): void
 }
 
+const SUSPEND_CHECK_MS = 5_000
+// Sleep shorter than this needs no recovery (a server does not die of it); it also stays clear of NTP's small steps.
+const MIN_SLEEP_MS = 20_000
 const MB = 1024 * 1024
 /** How often the free space of the data dir's disk is measured (one statfs). */
 const DISK_SAMPLE_MS = 2000
-
-const READ_ONLY: ReadonlySet<Scope> = new Set<Scope>(['read'])
-const FULL: ReadonlySet<Scope> = new Set<Scope>(['read', 'write'])
 
 /**
  * Every capability, built once and given only what it needs; where one needs
@@ -91,17 +98,14 @@ const FULL: ReadonlySet<Scope> = new Set<Scope>(['read', 'write'])
  * engine's processor, the knowledge base's embedder and the chat's model).
  * Parts that read the app as the UI does (checklist, Overview, one-click
  * fixes) call through the dispatcher, which exists only after the handlers
- * are gathered: they get a call that binds it late.
+ * are gathered: they get a typed client whose dispatcher is bound late.
  */
 export function composeCapabilities(infra: Infrastructure): Composition {
   const { db, config, events, log, background } = infra
   let dispatcher: Dispatcher | null = null
-  const through = (scopes: ReadonlySet<Scope>): ReadCall => (name, input) => {
-    if (!dispatcher) throw new Error('the core was called before it finished starting')
-    return dispatcher.call(name, input, { scopes, transport: 'ipc' })
-  }
-  const coreRead = through(READ_ONLY)
-  const coreCall = through(FULL)
+  const core = { dispatcher: () => dispatcher, events }
+  const reader = inProcessClient(core, { scopes: READ_SCOPES })
+  const actor = inProcessClient(core, { scopes: FULL_SCOPES })
   const lifecycles: Lifecycle[] = []
 
   const secrets = createSecretStore(db, infra.secretCipher ?? null)
@@ -119,7 +123,7 @@ export function composeCapabilities(infra: Infrastructure): Composition {
   const disk = createDiskSpaceMonitor({ dir: infra.dataDir.path, freeBytes, thresholds: diskThresholds, log })
   lifecycles.push({ stop: () => disk.stop() })
 
-  const tasks = createTasksCapability({ db, config, events, log, processor: models.router, background, holdClaims: () => disk.pausedReason() })
+  const tasks = createTasksCapability({ db, config, events, log, processor: infra.taskProcessor ?? models.router, background, holdClaims: () => disk.pausedReason() })
   lifecycles.push(tasks)
   const knowledge = createKnowledgeCapability({ db, config, events, log, embedder: models.embedder, background, backup: (reason) => backupCopy(db, infra.dataDir.path, reason) })
   lifecycles.push(knowledge)
@@ -194,7 +198,12 @@ export function composeCapabilities(infra: Infrastructure): Composition {
       timeouts: () => ({ llmRequestSec: config.get('llm.requestTimeoutSec'), heartbeatSec: config.get('worker.heartbeatSec'), stuckMinutes: config.get('worker.stuckMinutes') })
     },
     capabilityChecks: [
-      ...capabilityChecks({ read: coreRead, stuckMinutes: () => config.get('worker.stuckMinutes'), now: () => new Date() }),
+      ...capabilityChecks({
+        client: reader,
+        stuckMinutes: () => config.get('worker.stuckMinutes'),
+        now: () => new Date(),
+        generationThreshold: () => ({ failurePercent: config.get('models.circuitFailurePercent'), minGenerations: config.get('models.circuitMinRequests') })
+      }),
       ...storageChecks({
         dataDir: infra.dataDir.path,
         freeBytes: async () => (await disk.sample()).freeBytes,
@@ -202,18 +211,41 @@ export function composeCapabilities(infra: Infrastructure): Composition {
         checkFullTextIndex: () => checkFullTextIndex(db)
       })
     ],
-    errorTypes: async () => (await readValue(coreRead, 'tasks.counters'))?.deferredByErrorType ?? {},
-    fixes: checklistFixes(coreCall, config),
+    errorTypes: async () => valueOrNull(await reader.call('tasks.counters', {}))?.deferredByErrorType ?? {},
+    fixes: checklistFixes(actor, config),
     intervalMinutes: () => config.get('checklist.intervalMin'),
     background: false
   })
   lifecycles.push(checklist)
 
-  const overview = createOverviewSampler(coreRead, events)
+  const overview = createOverviewSampler(reader, events)
   lifecycles.push(overview)
+
+  // Supervised servers first (they may have died asleep), then the nodes are scanned again, then the running tasks prove their leases alive and the pool looks for work.
+  const resume = createSystemResume({
+    log,
+    steps: [
+      { step: 'supervisor check', run: () => supervisor.onSystemResume() },
+      { step: 'model node rescan', run: () => models.onSystemResume?.() },
+      { step: 'task lease grace', run: () => tasks.onSystemResume?.() }
+    ]
+  })
+  if (background) {
+    // The headless host has no powerMonitor: the core notices a wake itself.
+    const detector = createSuspendDetector({
+      wall: Date.now,
+      monotonic: () => performance.now(),
+      everyMs: SUSPEND_CHECK_MS,
+      minSleepMs: MIN_SLEEP_MS,
+      onWake: (sleptMs) => void resume.run('detected', sleptMs)
+    })
+    detector.start()
+    lifecycles.push({ stop: () => detector.stop() })
+  }
 
   const handlers: Handlers = withStorageFailures({
     ...appHandlers(infra.info),
+    ...systemHandlers(resume),
     ...configHandlers(config),
     ...secretsHandlers(secrets),
     ...tasks.handlers,
@@ -230,6 +262,7 @@ export function composeCapabilities(infra: Infrastructure): Composition {
   return {
     handlers,
     lifecycles,
+    resume,
     start(bound) {
       dispatcher = bound
       if (!background) return

@@ -18,9 +18,13 @@ import { probeFullTextIndex, rebuildFullTextIndex } from '../knowledge/full-text
 import { resolveDataDir, type PlatformInfo } from '../platform/data-dir'
 import { storageFailureOf } from '../platform/storage-failure'
 import type { SecretCipher } from '../ports/secret-cipher'
+import type { TaskProcessor } from '../ports/task-processor'
 import { createDispatcher, type Dispatcher } from '../rpc/dispatcher'
 import { composeCapabilities, type Lifecycle } from './compose-capabilities'
+import type { SystemResume } from './system-resume'
 import { classifyStartFailure, type StartupError } from './startup-error'
+import type { KosClient } from '../../shared/contract/client'
+import { inProcessClient } from '../rpc/in-process-client'
 
 export interface CoreOptions {
   readonly hostKind: InstanceOwner['kind']
@@ -36,6 +40,8 @@ export interface CoreOptions {
   readonly background?: boolean
   /** The OS keychain, from the desktop shell; absent on the headless host, which then stores no API keys. */
   readonly secretCipher?: SecretCipher
+  /** Runs the tasks instead of the model router (a benchmark's instant processor). */
+  readonly taskProcessor?: TaskProcessor
 }
 
 export interface Core {
@@ -45,6 +51,8 @@ export interface Core {
   readonly log: Logger
   readonly db: Db
   info(): AppInfo
+  /** The typed client for a part of main that calls the core through its contract (CLI, MCP, /metrics, the tray), with that part's scopes. */
+  client(caller: Parameters<typeof inProcessClient>[1]): KosClient
   /** Tells a second instance, and `kos` commands, where this one can be reached. */
   announce(url: string, token: string): void
   /** Called by the desktop shell when the machine wakes: each capability checks what died during sleep. */
@@ -184,13 +192,14 @@ function start(options: CoreOptions, dataDir: ReturnType<typeof resolveDataDir>,
     cliSettings: options.cliSettings,
     background: options.background ?? true,
     ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
-    ...(options.secretCipher ? { secretCipher: options.secretCipher } : {})
+    ...(options.secretCipher ? { secretCipher: options.secretCipher } : {}),
+    ...(options.taskProcessor ? { taskProcessor: options.taskProcessor } : {})
   })
   const dispatcher = createDispatcher(composition.handlers, log)
   composition.start(dispatcher)
   log.info('core started', { data_dir: dataDir.path, data_dir_source: dataDir.source.kind, profile: config.get('profile'), schema_version: schemaVersion })
 
-  return { ok: true, core: assemble({ dispatcher, events, config, log, db, info, lock, owner, sink, stoppable: composition.lifecycles }) }
+  return { ok: true, core: assemble({ dispatcher, events, config, log, db, info, lock, owner, sink, stoppable: composition.lifecycles, resume: composition.resume }) }
 }
 
 function assemble(parts: {
@@ -204,6 +213,7 @@ function assemble(parts: {
   owner: InstanceOwner
   sink: RotatingFileSink
   stoppable: readonly Lifecycle[]
+  resume: SystemResume
 }): Core {
   let closing: Promise<void> | null = null
   return {
@@ -213,6 +223,7 @@ function assemble(parts: {
     log: parts.log,
     db: parts.db,
     info: parts.info,
+    client: (caller) => inProcessClient({ dispatcher: () => parts.dispatcher, events: parts.events }, caller),
     announce(url, token) {
       try {
         parts.lock.describe({ ...parts.owner, url, token })
@@ -222,14 +233,7 @@ function assemble(parts: {
       }
     },
     async onSystemResume() {
-      parts.log.info('system resumed from sleep')
-      for (const capability of parts.stoppable) {
-        try {
-          await capability.onSystemResume?.()
-        } catch (error) {
-          parts.log.error('capability failed to recover after sleep', { error })
-        }
-      }
+      await parts.resume.run('os')
     },
     close() {
       closing ??= (async () => {

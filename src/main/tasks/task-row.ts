@@ -14,6 +14,7 @@ export interface TaskRow {
   preferred_model: string | null
   status: TaskStatus
   attempt_count: number
+  interrupted_count: number
   next_retry_after: number | null
   last_error: string | null
   error_type: TaskErrorType | null
@@ -41,6 +42,14 @@ export type ClaimableRow = Pick<
 
 export const CLAIMABLE_COLUMNS = 'id, title, description, domain, priority, priority_rank, assignee_expert, preferred_backend, preferred_model, attempt_count'
 
+/** The columns a list row (TaskSummary) is made of. */
+export type SummaryRow = Pick<
+  TaskRow,
+  'id' | 'title' | 'domain' | 'priority' | 'assignee_expert' | 'status' | 'attempt_count' | 'last_error' | 'error_type' | 'backend' | 'model' | 'next_retry_after' | 'created_at' | 'updated_at'
+>
+
+export const SUMMARY_COLUMNS = 'id, title, domain, priority, assignee_expert, status, attempt_count, last_error, error_type, backend, model, next_retry_after, created_at, updated_at'
+
 export interface TaskEventRow {
   seq: number
   task_id: string
@@ -54,7 +63,7 @@ export interface TaskEventRow {
 
 export const PRIORITY_RANK: Readonly<Record<TaskPriority, number>> = { low: 0, normal: 1, high: 2, urgent: 3 }
 
-export function toSummary(row: TaskRow): TaskSummary {
+export function toSummary(row: SummaryRow): TaskSummary {
   return {
     id: row.id,
     title: row.title,

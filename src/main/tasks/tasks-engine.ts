@@ -5,7 +5,7 @@ import type { Db } from '../db/database'
 import { createWalSync, type WalSync } from '../db/wal-sync'
 import type { Logger } from '../log/logger'
 import type { TaskProcessor } from '../ports/task-processor'
-import type { Concurrency, EngineState, Task, TaskCreateInput, TaskEvent } from '../../shared/contract/tasks-contract'
+import type { Concurrency, EngineState, Task, TaskCreateInput, TaskEvent, TasksChanged } from '../../shared/contract/tasks-contract'
 import { createConcurrencyController, DEFAULT_CONTROLLER, type ControllerOptions, type LoadInputs } from './adaptive-concurrency'
 import { dedupKey, dedupKeyNow } from './dedup-key'
 import { createTaskStore, type Changes, type CreateOutcome } from './task-store'
@@ -15,10 +15,17 @@ export interface TasksEngineOptions {
   readonly db: Db
   readonly config: Pick<ConfigService, 'get'>
   readonly log: Logger
+  /** The events of each committed write, for watchers inside the core. */
   readonly publish: (events: readonly TaskEvent[]) => void
+  /** What each committed write changed, for the windows, the tray and the Overview (`tasks.changed`). */
+  readonly publishChanged?: (changed: TasksChanged) => void
   readonly publishConcurrency: (value: Concurrency) => void
+  /** Told when the engine's state changes by itself (the reason tasks wait), to push `tasks.engineChanged`. */
+  readonly engineChanged?: () => void
   readonly processor: TaskProcessor | null
   readonly now?: () => number
+  /** The clock run deadlines are measured on (performance.now); it stands still while the machine sleeps. */
+  readonly monotonic?: () => number
   readonly random?: () => number
   /** Overrides for tests; the app uses DEFAULT_CONTROLLER and a 10 s cycle. */
   readonly controller?: Partial<Omit<ControllerOptions, 'floor' | 'ceiling'>>
@@ -65,11 +72,13 @@ export function createTasksEngine(options: TasksEngineOptions) {
     requestTimeoutMs: config.get('llm.requestTimeoutSec') * 1000,
     minAnswerChars: config.get('worker.minAnswerChars'),
     minValidatorScore: config.get('worker.minValidatorScore'),
-    heavyPerBackend: config.get('worker.heavyPerBackend')
+    heavyPerBackend: config.get('worker.heavyPerBackend'),
+    backendWindowMs: config.get('models.circuitWindowSec') * 1000
   })
   const listeners = new Set<(events: readonly TaskEvent[]) => void>()
-  const publish = (events: readonly TaskEvent[]): void => {
+  const publish = (events: readonly TaskEvent[], changed: TasksChanged): void => {
     options.publish(events)
+    options.publishChanged?.(changed)
     for (const listener of listeners) listener(events)
   }
   const pool = createWorkerPool({
@@ -81,9 +90,11 @@ export function createTasksEngine(options: TasksEngineOptions) {
     log,
     now,
     ...(options.random ? { random: options.random } : {}),
+    ...(options.monotonic ? { monotonic: options.monotonic } : {}),
     ...(options.pollMs ? { pollMs: options.pollMs } : {}),
     ...(options.observeClaim ? { observeClaim: options.observeClaim } : {}),
     ...(options.claimAhead === false ? { claimAhead: false } : {}),
+    ...(options.engineChanged ? { onWaitingChanged: options.engineChanged } : {}),
     ...(options.holdClaims ? { holdClaims: options.holdClaims } : {})
   })
   pool.setProcessor(options.processor)
@@ -149,7 +160,7 @@ export function createTasksEngine(options: TasksEngineOptions) {
       DEDUP_WINDOW_DAYS
     )
     if (outcome.ok) {
-      publish(outcome.events)
+      publish(outcome.events, store.describeChanges(outcome.events))
       pool.wake()
     }
     return outcome
@@ -171,10 +182,11 @@ export function createTasksEngine(options: TasksEngineOptions) {
       }
       cycleTimer = setTimeout(tick, every)
     },
-    /** After sleep: prove the runs alive before anything judges their heartbeats stale, then look for work. */
-    resume(): void {
+    /** After sleep: prove the runs alive before anything judges their heartbeats stale, then look for work; resolves once the heartbeats are committed. */
+    async resume(): Promise<void> {
       pool.heartbeat()
       pool.wake()
+      await pool.commit(() => undefined)
     },
     setProcessor(next: TaskProcessor | null): void {
       processor = next

@@ -1,20 +1,14 @@
 import { describe, expect, it } from 'vitest'
-import type { CallName, CallOutput } from '../../../shared/contract/contract'
-import { rpcError } from '../../../shared/contract/rpc-error'
+import type { CallOutput } from '../../../shared/contract/contract'
+import { answeringClient, type Answers } from '../../test-support/answering-client'
 import { TASK_ERROR_TYPES, type TaskErrorType } from '../../../shared/contract/tasks-contract'
-import type { ReadCall } from '../../rpc/read-call'
 import { capabilityChecks } from './capability-checks'
-
-type Answers = Partial<{ [N in CallName]: (input: unknown) => CallOutput<N> }>
 
 const NOW = new Date('2026-11-24T12:00:00.000Z')
 
 function checksAnswering(answers: Answers) {
-  const read: ReadCall = async (name, input) => {
-    const answer = answers[name] as ((i: unknown) => unknown) | undefined
-    return answer ? { ok: true, value: answer(input) } : { ok: false, error: rpcError('unavailable', `${name} not answered here`) }
-  }
-  const checks = Object.fromEntries(capabilityChecks({ read, stuckMinutes: () => 15, now: () => NOW }).map((c) => [c.id, c]))
+  const { client } = answeringClient(answers)
+  const checks = Object.fromEntries(capabilityChecks({ client, stuckMinutes: () => 15, now: () => NOW }).map((c) => [c.id, c]))
   return (id: string) => Promise.resolve(checks[id]!.run(new AbortController().signal))
 }
 
@@ -66,6 +60,14 @@ describe('capability checks', () => {
     expect(await down('models.nodes-reachable')).toEqual({ status: 'fail', evidence: 'Ollama (this Mac) (http://localhost:11434) is down: connect ECONNREFUSED 127.0.0.1:11434' })
   })
 
+  it('pass with a note for a server nobody set up, instead of warning about it forever', async () => {
+    const mlx = node({ id: 'mlx-local', kind: 'openai', label: 'MLX on this Mac', url: 'http://localhost:11435', state: 'not_configured', models: [], error: 'Not set up: nothing answers at http://localhost:11435.' })
+    const run = checksAnswering({ 'models.scan': overview([node(), mlx]), 'supervisor.list': () => [processStatus()] })
+    expect(await run('models.nodes-reachable')).toEqual({ status: 'pass', evidence: 'Ollama (this Mac): 1 models, 12 ms; MLX on this Mac: not set up' })
+    const alone = checksAnswering({ 'models.scan': overview([mlx]), 'supervisor.list': () => [] })
+    expect(await alone('models.nodes-reachable')).toEqual({ status: 'fail', evidence: 'no model server is set up: MLX on this Mac: nothing at http://localhost:11435' })
+  })
+
   it('explain an empty model list from a server started as another user', async () => {
     const run = checksAnswering({
       'models.scan': overview([node({ models: [] })]),
@@ -103,7 +105,7 @@ describe('capability checks', () => {
     const summary = { title: 't', domain: null, priority: 'normal', assigneeExpert: null, status: 'in_progress', attemptCount: 1, lastError: null, errorType: null, backend: null, model: null, nextRetryAfter: null, createdAt: NOW.toISOString(), updatedAt: NOW.toISOString() } as const
     const beats: Record<string, string> = { fresh: new Date(NOW.getTime() - 60_000).toISOString(), stale: new Date(NOW.getTime() - 20 * 60_000).toISOString() }
     const run = checksAnswering({
-      'tasks.list': () => ({ tasks: [{ id: 'fresh', ...summary }, { id: 'stale', ...summary }], total: 2, facets: { experts: [], domains: [], backends: [] } }),
+      'tasks.list': () => ({ tasks: [{ id: 'fresh', ...summary }, { id: 'stale', ...summary }], total: 2, nextCursor: null, facets: { experts: [], domains: [], backends: [] } }),
       'tasks.get': (input) => {
         const id = (input as { id: string }).id
         return { task: { id, ...summary, heartbeatAt: beats[id] ?? null } as CallOutput<'tasks.get'>['task'], events: [] }
