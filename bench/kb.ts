@@ -53,7 +53,7 @@ function open(file: string): Db {
 
 /** The knowledge tables as the app has them: the first schema, then Russian stems. */
 function applyKnowledgeSchema(db: Db): void {
-  for (const file of ['0004_knowledge.sql', '0016_russian_stems.sql']) db.exec(readFileSync(join(repoRoot, 'migrations', file), 'utf8'))
+  for (const file of ['0004_knowledge.sql', '0015_russian_stems.sql']) db.exec(readFileSync(join(repoRoot, 'migrations', file), 'utf8'))
 }
 
 interface SizeResult {

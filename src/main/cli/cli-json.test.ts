@@ -53,7 +53,7 @@ describe('kos --json', () => {
     const dir = tempDir()
     const d = ['--data-dir', dir]
     const run = await json(['checklist', 'run', ...d])
-    expect(run.doc).toEqual(expect.arrayContaining([expect.objectContaining({ id: 'database.integrity' })]))
+    expect(run.doc).toMatchObject({ verdict: expect.any(String), results: expect.arrayContaining([expect.objectContaining({ id: 'database.integrity' })]) })
     expect((await json(['export', ...d, '--out', tempDir()])).doc).toMatchObject({ sha256: expect.stringMatching(/^[0-9a-f]{64}$/) })
     expect(await json(['serve', ...d, '--port', '0'], () => Promise.resolve())).toMatchObject({ code: 0, doc: { url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:/) } })
   }, 60_000)

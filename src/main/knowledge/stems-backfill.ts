@@ -2,7 +2,7 @@ import type { Db } from '../db/database'
 import { russianStems } from './russian-stem'
 
 /**
- * Gives the chunks stored before migration 0016 their Russian stems, a batch
+ * Gives the chunks stored before migration 0015 their Russian stems, a batch
  * at a time in id order, so a large base is done in the background without
  * holding the connection; each batch and its place are one transaction.
  * Returns true while there is more to do.
