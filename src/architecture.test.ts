@@ -27,6 +27,7 @@ const MAIN_RANK: Readonly<Record<string, number>> = {
   supervisor: 3,
   secrets: 3,
   chat: 4,
+  autopilot: 4,
   checklist: 4,
   app: 5,
   metrics: 4,

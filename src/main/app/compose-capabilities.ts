@@ -1,10 +1,13 @@
 import { dirname, join } from 'node:path'
 import type { AppInfo } from '../../shared/contract/app-contract'
 import type { Scope } from '../../shared/contract/define'
+import { createPredictiveMonitor } from '../autopilot/predictive-monitor'
+import { createQueueProbe } from '../autopilot/queue-probe'
 import { createBoardCapability } from '../board/board-capability'
 import { createChatCapability } from '../chat/chat-capability'
 import { createChecklistCapability } from '../checklist/checklist-capability'
 import { capabilityChecks } from '../checklist/checks/capability-checks'
+import { predictiveCheck } from '../checklist/checks/predictive-check'
 import { storageChecks } from '../checklist/checks/storage-checks'
 import type { CliSetting } from '../config/config-resolver'
 import { configHandlers } from '../config/config-handlers'
@@ -42,6 +45,7 @@ import { createSupervisor } from '../supervisor/supervisor'
 import { supervisorHandlers } from '../supervisor/supervisor-handlers'
 import { createTasksCapability } from '../tasks/tasks-capability'
 import { routerChatModel } from './adapters/router-chat-model'
+import { sreTasksThrough } from './adapters/sre-tasks'
 import { workerHealth } from './adapters/worker-health'
 import { appHandlers } from './app-handlers'
 import { checklistFixes } from './checklist-fixes'
@@ -152,12 +156,26 @@ export function composeCapabilities(infra: Infrastructure): Composition {
   })
   lifecycles.push(chat)
 
+  const predictive = createPredictiveMonitor({
+    probe: createQueueProbe(db),
+    tasks: sreTasksThrough(coreCall, log),
+    thresholds: () => ({
+      stalledRunningCount: config.get('autopilot.stalledRunningCount'),
+      stalledRunningMinutes: config.get('autopilot.stalledRunningMinutes'),
+      oldPendingCount: config.get('autopilot.oldPendingCount'),
+      oldPendingMinutes: config.get('autopilot.oldPendingMinutes')
+    }),
+    now: Date.now,
+    log: log.child({ capability: 'autopilot' })
+  })
+
   const health = createHealthMonitor()
+  predictive.onChange(() => void health.check())
   disk.onChange(() => {
     events.emit('tasks.engineChanged', tasks.engine.state())
     void health.check()
   })
-  for (const source of [models.health, { component: 'supervisor', report: () => supervisor.health() }, databaseHealth(db), { component: 'disk', report: () => disk.health() }, workerHealth(tasks.engine), knowledgeHealth(knowledge.service), chat.health]) health.add(source)
+  for (const source of [models.health, { component: 'supervisor', report: () => supervisor.health() }, databaseHealth(db), { component: 'disk', report: () => disk.health() }, workerHealth(tasks.engine), { component: 'predictive-monitor', report: () => predictive.health() }, knowledgeHealth(knowledge.service), chat.health]) health.add(source)
   health.onChange((snapshot) => events.emit('health.changed', snapshot))
   models.registry.onChange(() => {
     void health.check()
@@ -195,6 +213,7 @@ export function composeCapabilities(infra: Infrastructure): Composition {
     },
     capabilityChecks: [
       ...capabilityChecks({ read: coreRead, stuckMinutes: () => config.get('worker.stuckMinutes'), now: () => new Date() }),
+      predictiveCheck(predictive),
       ...storageChecks({
         dataDir: infra.dataDir.path,
         freeBytes: async () => (await disk.sample()).freeBytes,

@@ -1,4 +1,5 @@
 import type { SettingDefinition } from './setting-builders'
+import { AUTOPILOT_SETTINGS } from './settings/autopilot-settings'
 import { CHAT_SETTINGS } from './settings/chat-settings'
 import { CHECKLIST_SETTINGS } from './settings/checklist-settings'
 import { DISK_SETTINGS } from './settings/disk-settings'
@@ -22,7 +23,8 @@ export const SETTINGS = {
   ...CHECKLIST_SETTINGS,
   ...HOUSEKEEPING_SETTINGS,
   ...DISK_SETTINGS,
-  ...UPDATES_SETTINGS
+  ...UPDATES_SETTINGS,
+  ...AUTOPILOT_SETTINGS
 } satisfies Record<string, SettingDefinition>
 
 
