@@ -1,6 +1,7 @@
 import { dirname, join } from 'node:path'
 import type { AppInfo } from '../../shared/contract/app-contract'
 import type { Scope } from '../../shared/contract/define'
+import { createBackendLimits } from '../autopilot/backend-limits'
 import { createPredictiveMonitor } from '../autopilot/predictive-monitor'
 import { createQueueProbe } from '../autopilot/queue-probe'
 import { createBoardCapability } from '../board/board-capability'
@@ -123,7 +124,11 @@ export function composeCapabilities(infra: Infrastructure): Composition {
   const disk = createDiskSpaceMonitor({ dir: infra.dataDir.path, freeBytes, thresholds: diskThresholds, log })
   lifecycles.push({ stop: () => disk.stop() })
 
-  const tasks = createTasksCapability({ db, config, events, log, processor: models.router, background, holdClaims: () => disk.pausedReason() })
+  const backendLimits = createBackendLimits({
+    nodes: () => models.registry.nodes().map((n) => ({ id: n.id, kind: n.kind, up: models.registry.status(n.id).state === 'up' })),
+    config
+  })
+  const tasks = createTasksCapability({ db, config, events, log, processor: models.router, background, holdClaims: () => disk.pausedReason(), backendLimits })
   lifecycles.push(tasks)
   const knowledge = createKnowledgeCapability({ db, config, events, log, embedder: models.embedder, background, backup: (reason) => backupCopy(db, infra.dataDir.path, reason) })
   lifecycles.push(knowledge)

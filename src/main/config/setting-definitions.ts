@@ -1,5 +1,6 @@
 import type { SettingDefinition } from './setting-builders'
 import { AUTOPILOT_SETTINGS } from './settings/autopilot-settings'
+import { BACKEND_LIMITS_SETTINGS } from './settings/backend-limits-settings'
 import { CHAT_SETTINGS } from './settings/chat-settings'
 import { CHECKLIST_SETTINGS } from './settings/checklist-settings'
 import { DISK_SETTINGS } from './settings/disk-settings'
@@ -24,7 +25,8 @@ export const SETTINGS = {
   ...HOUSEKEEPING_SETTINGS,
   ...DISK_SETTINGS,
   ...UPDATES_SETTINGS,
-  ...AUTOPILOT_SETTINGS
+  ...AUTOPILOT_SETTINGS,
+  ...BACKEND_LIMITS_SETTINGS
 } satisfies Record<string, SettingDefinition>
 
 
