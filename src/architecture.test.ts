@@ -30,6 +30,7 @@ const MAIN_RANK: Readonly<Record<string, number>> = {
   autopilot: 4,
   checklist: 4,
   app: 5,
+  soak: 5,
   metrics: 4,
   hosts: 6,
   shell: 7,

@@ -8,6 +8,7 @@ import { GENERAL_SETTINGS } from './settings/general-settings'
 import { HOUSEKEEPING_SETTINGS } from './settings/housekeeping-settings'
 import { KNOWLEDGE_SETTINGS } from './settings/knowledge-settings'
 import { MODELS_SETTINGS } from './settings/models-settings'
+import { SOAK_SETTINGS } from './settings/soak-settings'
 import { UPDATES_SETTINGS } from './settings/updates-settings'
 import { WORKER_SETTINGS } from './settings/worker-settings'
 
@@ -26,7 +27,8 @@ export const SETTINGS = {
   ...DISK_SETTINGS,
   ...UPDATES_SETTINGS,
   ...AUTOPILOT_SETTINGS,
-  ...BACKEND_LIMITS_SETTINGS
+  ...BACKEND_LIMITS_SETTINGS,
+  ...SOAK_SETTINGS
 } satisfies Record<string, SettingDefinition>
 
 
