@@ -1,5 +1,6 @@
 import type { ConfigService } from '../config/config-service'
-import type { BackendLimit, BackendLimits } from '../ports/backend-limits'
+import { BACKEND_LIMIT_KEYS, limitForKind, type BackendLimitKey, type BackendLimitValues } from '../../shared/backend-limits'
+import type { BackendLimits } from '../ports/backend-limits'
 
 /** A node as the limits need it: its kind picks the settings, its state whether it counts toward capacity. */
 export interface LimitedNode {
@@ -10,18 +11,8 @@ export interface LimitedNode {
 
 export type BackendLimitSettings = Pick<ConfigService, 'get'>
 
-/** The limits of one kind of node, from settings; 0 concurrent means no cap of its own. */
-export function limitForKind(kind: LimitedNode['kind'] | null, config: BackendLimitSettings): BackendLimit {
-  const total = (n: number): number | null => (n > 0 ? n : null)
-  switch (kind) {
-    case 'ollama':
-      return { heavy: config.get('ollama.maxHeavy'), total: total(config.get('ollama.maxConcurrent')) }
-    case 'openai':
-      return { heavy: config.get('mlx.maxHeavy'), total: total(config.get('mlx.maxConcurrent')) }
-    default:
-      // The embedded engine and any backend the registry does not know keep the worker's shared heavy cap.
-      return { heavy: config.get('worker.heavyPerBackend'), total: null }
-  }
+function valuesOf(config: BackendLimitSettings): BackendLimitValues {
+  return Object.fromEntries(BACKEND_LIMIT_KEYS.map((key) => [key, config.get(key)])) as Record<BackendLimitKey, number>
 }
 
 /**
@@ -34,14 +25,15 @@ export function createBackendLimits(deps: { nodes: () => readonly LimitedNode[];
   return {
     of(backend) {
       const node = deps.nodes().find((n) => n.id === backend)
-      return limitForKind(node?.kind ?? null, deps.config)
+      return limitForKind(node?.kind ?? null, valuesOf(deps.config))
     },
     capacity() {
       const up = deps.nodes().filter((n) => n.up)
       if (up.length === 0) return null
+      const values = valuesOf(deps.config)
       let sum = 0
       for (const node of up) {
-        const total = limitForKind(node.kind, deps.config).total
+        const total = limitForKind(node.kind, values).total
         if (total === null) return null
         sum += total
       }

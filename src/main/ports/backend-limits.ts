@@ -1,10 +1,6 @@
-/** How many tasks one backend (a model node) may run at once; the scheduler never exceeds either number. */
-export interface BackendLimit {
-  /** Tasks on a heavy model. */
-  readonly heavy: number
-  /** Tasks of any size; null when only the pool's size bounds it. */
-  readonly total: number | null
-}
+import type { BackendLimit } from '../../shared/backend-limits'
+
+export type { BackendLimit } from '../../shared/backend-limits'
 
 /**
  * The per-node limits, read by the task engine without knowing about model

@@ -3,6 +3,7 @@ import type { HealthSnapshot } from '../../../../shared/contract/models-contract
 import { ViewHeader } from '../../components/ViewHeader'
 import { useViewStore } from '../../store/use-view-store'
 import { createModelsStore, type ModelsState } from './models-store'
+import { NodeLimits } from './NodeLimits'
 import { AddNodeForm, NodeList } from './NodeList'
 import { PreferencesPanel } from './PreferencesPanel'
 import { PullPanel } from './PullPanel'
@@ -61,6 +62,13 @@ function Body({ s }: { s: ModelsState }): ReactNode {
         <h2 id="nodes-title">Nodes</h2>
         <NodeList overview={overview} busy={s.busy} onRemove={(id) => void s.removeNode(id)} />
       </section>
+      {s.limits && (
+        <section className="card" aria-labelledby="limits-title">
+          <h2 id="limits-title">Requests at once per node</h2>
+          <p className="muted">MLX and Ollama share the Mac’s GPU; parallel requests to MLX are the most frequent cause of Metal out-of-memory crashes, so MLX runs one at a time unless you raise it in Settings → Models.</p>
+          <NodeLimits nodes={overview.nodes} values={s.limits.values} poolMax={s.limits.poolMax} />
+        </section>
+      )}
       <section className="card" aria-labelledby="add-node-title">
         <h2 id="add-node-title">Add a node</h2>
         <p className="muted">Another Mac on the network running Ollama (started with OLLAMA_HOST=0.0.0.0), or any OpenAI-compatible server.</p>

@@ -1,5 +1,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla'
+import { BACKEND_LIMIT_KEYS, type BackendLimitValues } from '../../../../shared/backend-limits'
 import type { KosClient } from '../../../../shared/contract/client'
+import type { ConfigSnapshot } from '../../../../shared/contract/config-contract'
 import type { HealthSnapshot, ModelsOverview, ProcessStatus, PullProgress } from '../../../../shared/contract/models-contract'
 import type { RpcError } from '../../../../shared/contract/rpc-error'
 
@@ -22,6 +24,8 @@ export interface ModelsState {
   readonly busy: string | null
   readonly error: RpcError | null
   readonly tryIt: TryState
+  /** The per-node caps from Settings and the pool's ceiling, for the limits panel; null until read. */
+  readonly limits: { readonly values: BackendLimitValues; readonly poolMax: number } | null
   load(): Promise<void>
   scan(): Promise<void>
   addNode(kind: 'ollama' | 'openai', url: string, label: string): Promise<boolean>
@@ -51,9 +55,16 @@ export function createModelsStore(client: KosClient): StoreApi<ModelsState> & { 
       busy: null,
       error: null,
       tryIt: { requestId: null, text: '', running: false, answeredBy: null, error: null },
+      limits: null,
       async load() {
-        const [overview, processes, health] = await Promise.all([client.call('models.list', {}), client.call('supervisor.list', {}), client.call('health.get', {})])
+        const [overview, processes, health, config] = await Promise.all([
+          client.call('models.list', {}),
+          client.call('supervisor.list', {}),
+          client.call('health.get', {}),
+          client.call('config.get', {})
+        ])
         set({
+          ...(config.ok ? { limits: limitsFrom(config.value) } : {}),
           loaded: true,
           overview: overview.ok ? overview.value : get().overview,
           processes: processes.ok ? processes.value : get().processes,
@@ -99,6 +110,7 @@ export function createModelsStore(client: KosClient): StoreApi<ModelsState> & { 
     client.on('models.changed', (overview) => store.setState({ overview })),
     client.on('supervisor.changed', (processes) => store.setState({ processes })),
     client.on('health.changed', (health) => store.setState({ health })),
+    client.on('config.changed', (config) => store.setState({ limits: limitsFrom(config) })),
     client.on('models.pullProgress', (p) => {
       store.setState({ pulls: { ...store.getState().pulls, [p.pullId]: p } })
       if (p.state === 'done') void store.getState().load()
@@ -115,4 +127,20 @@ export function createModelsStore(client: KosClient): StoreApi<ModelsState> & { 
     })
   ]
   return Object.assign(store, { dispose: () => offs.forEach((off) => off()) })
+}
+
+/** Picks the per-node caps and the pool's ceiling out of the settings. */
+export function limitsFrom(config: ConfigSnapshot): ModelsState['limits'] {
+  const numberOf = (key: string): number | null => {
+    const value = config.settings.find((s) => s.key === key)?.value
+    return typeof value === 'number' ? value : null
+  }
+  const values: Partial<Record<string, number>> = {}
+  for (const key of BACKEND_LIMIT_KEYS) {
+    const value = numberOf(key)
+    if (value === null) return null
+    values[key] = value
+  }
+  const poolMax = numberOf('worker.maxConcurrency')
+  return poolMax === null ? null : { values: values as BackendLimitValues, poolMax }
 }
