@@ -2,6 +2,9 @@ import { dirname, join } from 'node:path'
 import type { AppInfo } from '../../shared/contract/app-contract'
 import type { Scope } from '../../shared/contract/define'
 import { createBackendLimits } from '../autopilot/backend-limits'
+import { createGapSource } from '../autopilot/learning-gaps'
+import { createLearningGenerator } from '../autopilot/learning-generator'
+import { scheduleLearning } from '../autopilot/learning-schedule'
 import { createPredictiveMonitor } from '../autopilot/predictive-monitor'
 import { createQueueProbe } from '../autopilot/queue-probe'
 import { createBoardCapability } from '../board/board-capability'
@@ -46,6 +49,7 @@ import { createSupervisor } from '../supervisor/supervisor'
 import { supervisorHandlers } from '../supervisor/supervisor-handlers'
 import { createTasksCapability } from '../tasks/tasks-capability'
 import { routerChatModel } from './adapters/router-chat-model'
+import { researchFiler } from './adapters/research-filer'
 import { sreTasksThrough } from './adapters/sre-tasks'
 import { workerHealth } from './adapters/worker-health'
 import { appHandlers } from './app-handlers'
@@ -174,6 +178,22 @@ export function composeCapabilities(infra: Infrastructure): Composition {
     log: log.child({ capability: 'autopilot' })
   })
 
+  const learning = createLearningGenerator({
+    gaps: createGapSource(db),
+    experts: async () => (await readValue(coreRead, 'chat.experts.list'))?.experts ?? [],
+    modelsDown: async () => {
+      const overview = await readValue(coreRead, 'models.list')
+      if (!overview) return 'the model servers could not be read'
+      if (overview.nodes.some((n) => n.state === 'up' && n.models.length > 0)) return null
+      const down = overview.nodes.filter((n) => n.state !== 'not_configured').map((n) => `${n.label}: ${n.state === 'up' ? 'no models' : (n.error ?? n.state)}`)
+      return down.length > 0 ? down.join('; ') : 'no model server is configured'
+    },
+    file: researchFiler(coreCall),
+    settings: () => ({ enabled: config.get('autopilot.learningEnabled'), perExpertPerDay: config.get('autopilot.learningPerExpertPerDay') }),
+    now: Date.now,
+    log: log.child({ capability: 'autopilot' })
+  })
+
   const health = createHealthMonitor()
   predictive.onChange(() => void health.check())
   disk.onChange(() => {
@@ -268,6 +288,8 @@ export function composeCapabilities(infra: Infrastructure): Composition {
       health.start(5000)
       checklist.service.start()
       overview.start()
+      const learningRuns = scheduleLearning(() => learning.run(), () => config.get('autopilot.learningIntervalMin'), log)
+      lifecycles.push({ stop: () => learningRuns.stop() })
     }
   }
 }

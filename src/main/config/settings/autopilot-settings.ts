@@ -1,4 +1,4 @@
-import { integer, type SettingDefinition } from '../setting-builders'
+import { flagOf, integer, type SettingDefinition } from '../setting-builders'
 
 /**
  * What the app does on its own to keep the corporation working. Defaults are
@@ -28,6 +28,24 @@ export const AUTOPILOT_SETTINGS = {
     category: 'Autopilot',
     description: 'How long a task may wait as pending before the predictive monitor counts it as old.',
     env: ['KOS_AUTOPILOT_OLD_PENDING_MINUTES'],
+    applies: 'live'
+  }),
+  'autopilot.learningEnabled': flagOf(true, {
+    category: 'Autopilot',
+    description: 'Propose research tasks for each expert from the gaps the app sees (chat answers without a knowledge source, answers rejected by validation, domains with no documents), never while no model server is up.',
+    env: ['KOS_AUTOPILOT_LEARNING_ENABLED'],
+    applies: 'live'
+  }),
+  'autopilot.learningPerExpertPerDay': integer(1, 50, 'tasks', 2, {
+    category: 'Autopilot',
+    description: 'At most this many research tasks for one expert in any 24 hours; the same task for the same expert is not filed again within 30 days.',
+    env: ['KOS_AUTOPILOT_LEARNING_PER_EXPERT_PER_DAY'],
+    applies: 'live'
+  }),
+  'autopilot.learningIntervalMin': integer(5, 1440, 'min', 60, {
+    category: 'Autopilot',
+    description: 'How often the learning-task generator looks for gaps.',
+    env: ['KOS_AUTOPILOT_LEARNING_INTERVAL_MIN'],
     applies: 'live'
   })
 } satisfies Record<string, SettingDefinition>

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest'
+import type { Scope } from '../../../shared/contract/define'
+import { startTestCore } from '../../test-support/running-core'
+import { useTempDirs } from '../../test-support/temp-dir'
+import { researchFiler } from './research-filer'
+import { sreTasksThrough } from './sre-tasks'
+
+const FULL: ReadonlySet<Scope> = new Set<Scope>(['read', 'write'])
+
+describe('autopilot tasks through the queue’s own calls', () => {
+  const tempDir = useTempDirs()
+
+  it('files a research task at low priority, and reports the same task for the same expert as a duplicate of the first', async () => {
+    const core = startTestCore(tempDir())
+    try {
+      const file = researchFiler((name, input) => core.dispatcher.call(name, input, { scopes: FULL, transport: 'ipc' }))
+      const task = { title: 'Research: foundations of coding', description: 'Kai covers the domain "coding" and the knowledge base holds nothing in it.', domain: 'coding', assigneeExpert: 'coder', metadata: { source: 'learning' } }
+      const first = await file(task)
+      if (!first.filed) throw new Error('not filed')
+      expect(await file(task)).toEqual({ filed: false, duplicateOf: first.id })
+      expect(await file({ ...task, assigneeExpert: 'analyst' })).toMatchObject({ filed: true })
+    } finally {
+      await core.close()
+    }
+  })
+
+  it('files the SRE task as urgent for the SRE expert and closes it; closing a finished one is not an error', async () => {
+    const core = startTestCore(tempDir())
+    try {
+      const call = (name: Parameters<typeof core.dispatcher.call>[0], input: unknown) => core.dispatcher.call(name, input, { scopes: FULL, transport: 'ipc' })
+      const sre = sreTasksThrough(call, core.log)
+      const id = await sre.file({ title: 'SRE: task queue at risk (6 stalled running)', description: 'The predictive monitor found 6 stalled running tasks.', metadata: { source: 'predictive-monitor' } })
+      const detail = await call('tasks.get', { id })
+      expect(detail.ok && detail.value).toMatchObject({ task: { priority: 'urgent', assigneeExpert: 'SRE', domain: 'sre' } })
+      await sre.close(id, 'cleared')
+      const closed = await call('tasks.get', { id })
+      expect(closed.ok && closed.value.task.status).toBe('cancelled')
+      await expect(sre.close(id, 'cleared')).resolves.toBeUndefined()
+    } finally {
+      await core.close()
+    }
+  })
+})
