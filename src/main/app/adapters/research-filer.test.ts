@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import type { CallOutput } from '../../../shared/contract/contract'
 import type { Scope } from '../../../shared/contract/define'
 import { startTestCore } from '../../test-support/running-core'
 import { useTempDirs } from '../../test-support/temp-dir'
@@ -30,11 +31,14 @@ describe('autopilot tasks through the queue’s own calls', () => {
       const call = (name: Parameters<typeof core.dispatcher.call>[0], input: unknown) => core.dispatcher.call(name, input, { scopes: FULL, transport: 'ipc' })
       const sre = sreTasksThrough(call, core.log)
       const id = await sre.file({ title: 'SRE: task queue at risk (6 stalled running)', description: 'The predictive monitor found 6 stalled running tasks.', metadata: { source: 'predictive-monitor' } })
-      const detail = await call('tasks.get', { id })
-      expect(detail.ok && detail.value).toMatchObject({ task: { priority: 'urgent', assigneeExpert: 'SRE', domain: 'sre' } })
+      const taskOf = async (): Promise<CallOutput<'tasks.get'>['task']> => {
+        const detail = await call('tasks.get', { id })
+        if (!detail.ok) throw new Error(detail.error.message)
+        return (detail.value as CallOutput<'tasks.get'>).task
+      }
+      expect(await taskOf()).toMatchObject({ priority: 'urgent', assigneeExpert: 'SRE', domain: 'sre' })
       await sre.close(id, 'cleared')
-      const closed = await call('tasks.get', { id })
-      expect(closed.ok && closed.value.task.status).toBe('cancelled')
+      expect((await taskOf()).status).toBe('cancelled')
       await expect(sre.close(id, 'cleared')).resolves.toBeUndefined()
     } finally {
       await core.close()
