@@ -1,6 +1,6 @@
 import { dirname, join } from 'node:path'
 import type { AppInfo } from '../../shared/contract/app-contract'
-import type { Scope } from '../../shared/contract/define'
+import { valueOrNull } from '../../shared/contract/client'
 import { createBackendLimits } from '../autopilot/backend-limits'
 import { createGapSource } from '../autopilot/learning-gaps'
 import { createLearningGenerator } from '../autopilot/learning-generator'
@@ -39,9 +39,10 @@ import { isLoopbackHost } from '../platform/loopback'
 import { freeBytes } from '../platform/storage-failure'
 import type { PlatformInfo } from '../platform/data-dir'
 import type { SecretCipher } from '../ports/secret-cipher'
+import type { TaskProcessor } from '../ports/task-processor'
 import type { Dispatcher } from '../rpc/dispatcher'
 import type { Capability, Handlers } from '../rpc/handler-types'
-import { readValue, type ReadCall } from '../rpc/read-call'
+import { FULL_SCOPES, READ_SCOPES, inProcessClient } from '../rpc/in-process-client'
 import { createSecretStore } from '../secrets/secret-store'
 import { secretsHandlers } from '../secrets/secrets-handlers'
 import { modelServerSpecs } from '../supervisor/model-server-specs'
@@ -75,6 +76,8 @@ export interface Infrastructure {
   readonly cliSettings: ReadonlyMap<SettingKey, CliSetting>
   readonly nativeBinding?: string
   readonly secretCipher?: SecretCipher
+  /** Replaces the model router as the task engine's processor (benchmarks). */
+  readonly taskProcessor?: TaskProcessor
   /** False for one-shot CLI commands: the services answer calls, nothing runs in the background. */
   readonly background: boolean
 }
@@ -91,26 +94,20 @@ const MB = 1024 * 1024
 /** How often the free space of the data dir's disk is measured (one statfs). */
 const DISK_SAMPLE_MS = 2000
 
-const READ_ONLY: ReadonlySet<Scope> = new Set<Scope>(['read'])
-const FULL: ReadonlySet<Scope> = new Set<Scope>(['read', 'write'])
-
 /**
  * Every capability, built once and given only what it needs; where one needs
  * another, the implementation goes in through a port (the router is the task
  * engine's processor, the knowledge base's embedder and the chat's model).
  * Parts that read the app as the UI does (checklist, Overview, one-click
  * fixes) call through the dispatcher, which exists only after the handlers
- * are gathered: they get a call that binds it late.
+ * are gathered: they get a typed client whose dispatcher is bound late.
  */
 export function composeCapabilities(infra: Infrastructure): Composition {
   const { db, config, events, log, background } = infra
   let dispatcher: Dispatcher | null = null
-  const through = (scopes: ReadonlySet<Scope>): ReadCall => (name, input) => {
-    if (!dispatcher) throw new Error('the core was called before it finished starting')
-    return dispatcher.call(name, input, { scopes, transport: 'ipc' })
-  }
-  const coreRead = through(READ_ONLY)
-  const coreCall = through(FULL)
+  const core = { dispatcher: () => dispatcher, events }
+  const reader = inProcessClient(core, { scopes: READ_SCOPES })
+  const actor = inProcessClient(core, { scopes: FULL_SCOPES })
   const lifecycles: Lifecycle[] = []
 
   const secrets = createSecretStore(db, infra.secretCipher ?? null)
@@ -132,7 +129,7 @@ export function composeCapabilities(infra: Infrastructure): Composition {
     nodes: () => models.registry.nodes().map((n) => ({ id: n.id, kind: n.kind, up: models.registry.status(n.id).state === 'up' })),
     config
   })
-  const tasks = createTasksCapability({ db, config, events, log, processor: models.router, background, holdClaims: () => disk.pausedReason(), backendLimits })
+  const tasks = createTasksCapability({ db, config, events, log, processor: infra.taskProcessor ?? models.router, background, holdClaims: () => disk.pausedReason(), backendLimits })
   lifecycles.push(tasks)
   const knowledge = createKnowledgeCapability({ db, config, events, log, embedder: models.embedder, background, backup: (reason) => backupCopy(db, infra.dataDir.path, reason) })
   lifecycles.push(knowledge)
@@ -167,7 +164,7 @@ export function composeCapabilities(infra: Infrastructure): Composition {
 
   const predictive = createPredictiveMonitor({
     probe: createQueueProbe(db),
-    tasks: sreTasksThrough(coreCall, log),
+    tasks: sreTasksThrough(actor, log),
     thresholds: () => ({
       stalledRunningCount: config.get('autopilot.stalledRunningCount'),
       stalledRunningMinutes: config.get('autopilot.stalledRunningMinutes'),
@@ -180,15 +177,15 @@ export function composeCapabilities(infra: Infrastructure): Composition {
 
   const learning = createLearningGenerator({
     gaps: createGapSource(db),
-    experts: async () => (await readValue(coreRead, 'chat.experts.list'))?.experts ?? [],
+    experts: async () => valueOrNull(await reader.call('chat.experts.list', {}))?.experts ?? [],
     modelsDown: async () => {
-      const overview = await readValue(coreRead, 'models.list')
+      const overview = valueOrNull(await reader.call('models.list', {}))
       if (!overview) return 'the model servers could not be read'
       if (overview.nodes.some((n) => n.state === 'up' && n.models.length > 0)) return null
       const down = overview.nodes.filter((n) => n.state !== 'not_configured').map((n) => `${n.label}: ${n.state === 'up' ? 'no models' : (n.error ?? n.state)}`)
       return down.length > 0 ? down.join('; ') : 'no model server is configured'
     },
-    file: researchFiler(coreCall),
+    file: researchFiler(actor),
     settings: () => ({ enabled: config.get('autopilot.learningEnabled'), perExpertPerDay: config.get('autopilot.learningPerExpertPerDay') }),
     now: Date.now,
     log: log.child({ capability: 'autopilot' })
@@ -238,7 +235,7 @@ export function composeCapabilities(infra: Infrastructure): Composition {
     },
     capabilityChecks: [
       ...capabilityChecks({
-        read: coreRead,
+        client: reader,
         stuckMinutes: () => config.get('worker.stuckMinutes'),
         now: () => new Date(),
         generationThreshold: () => ({ failurePercent: config.get('models.circuitFailurePercent'), minGenerations: config.get('models.circuitMinRequests') })
@@ -251,14 +248,14 @@ export function composeCapabilities(infra: Infrastructure): Composition {
         checkFullTextIndex: () => checkFullTextIndex(db)
       })
     ],
-    errorTypes: async () => (await readValue(coreRead, 'tasks.counters'))?.deferredByErrorType ?? {},
-    fixes: checklistFixes(coreCall, config),
+    errorTypes: async () => valueOrNull(await reader.call('tasks.counters', {}))?.deferredByErrorType ?? {},
+    fixes: checklistFixes(actor, config),
     intervalMinutes: () => config.get('checklist.intervalMin'),
     background: false
   })
   lifecycles.push(checklist)
 
-  const overview = createOverviewSampler(coreRead, events)
+  const overview = createOverviewSampler(reader, events)
   lifecycles.push(overview)
 
   const handlers: Handlers = withStorageFailures({

@@ -1,6 +1,6 @@
 import { Counter, Gauge, Registry } from 'prom-client'
-import type { CallName, CallOutput } from '../../shared/contract/contract'
-import { readValue, type ReadCall } from '../rpc/read-call'
+import type { KosClient } from '../../shared/contract/client'
+import type { CallInput, CallName, CallOutput } from '../../shared/contract/contract'
 
 export interface CoreMetrics {
   readonly contentType: string
@@ -14,7 +14,7 @@ export interface CoreMetrics {
  * what the app shows. A part that cannot be read is left out of that scrape
  * and counted in kos_scrape_errors_total.
  */
-export function createCoreMetrics(read: ReadCall, version: string): CoreMetrics {
+export function createCoreMetrics(client: KosClient, version: string): CoreMetrics {
   const registry = new Registry()
   const gauge = (name: string, help: string, labelNames: string[] = []) => new Gauge({ name, help, labelNames, registers: [registry] })
   const scrapeErrors = new Counter({ name: 'kos_scrape_errors_total', help: 'Parts of the app that could not be read during a scrape.', labelNames: ['call'], registers: [registry] })
@@ -43,21 +43,22 @@ export function createCoreMetrics(read: ReadCall, version: string): CoreMetrics 
   const checks = gauge('kos_checklist_checks', 'Checks of the newest checklist run by status.', ['status'])
   const healthy = gauge('kos_checklist_healthy', 'Newest checklist verdict: 1 healthy, 0.5 warnings, 0 unhealthy.')
 
-  const fetch = async <N extends CallName>(name: N, input: unknown = {}): Promise<CallOutput<N> | null> => {
-    const value = await readValue(read, name, input)
-    if (value === null) scrapeErrors.inc({ call: name })
-    return value
+  const fetch = async <N extends CallName>(name: N, input: CallInput<N>): Promise<CallOutput<N> | null> => {
+    const result = await client.call(name, input)
+    if (result.ok) return result.value
+    scrapeErrors.inc({ call: name })
+    return null
   }
 
   const refresh = async (): Promise<void> => {
     const [h, counters, engine, models, kb, usage, latest] = await Promise.all([
-      fetch('health.get'),
-      fetch('tasks.counters'),
-      fetch('tasks.engine'),
-      fetch('models.list'),
-      fetch('knowledge.stats'),
+      fetch('health.get', {}),
+      fetch('tasks.counters', {}),
+      fetch('tasks.engine', {}),
+      fetch('models.list', {}),
+      fetch('knowledge.stats', {}),
       fetch('chat.usage', { days: 1 }),
-      fetch('checklist.latest')
+      fetch('checklist.latest', {})
     ])
     for (const metric of [health, healthComponent, tasks, deferredByType, latency, nodeUp, nodeLatency, ttft, tps, checks]) metric.reset()
     if (h) {

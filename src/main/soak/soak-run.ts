@@ -1,12 +1,12 @@
-import type { CallName, CallOutput } from '../../shared/contract/contract'
-import type { TaskSummary } from '../../shared/contract/tasks-contract'
-import type { ReadCall } from '../rpc/read-call'
+import type { KosClient } from '../../shared/contract/client'
+import type { CallInput, CallName, CallOutput } from '../../shared/contract/contract'
+import { TASK_PAGE_MAX, type TaskSummary } from '../../shared/contract/tasks-contract'
 import type { SoakKpis } from './soak-gates'
 import type { SoakCounts, SoakProfile } from './soak-report'
 
 export interface SoakDeps {
-  /** Contract calls into the core under test, with write scope (the soak queues tasks). */
-  readonly call: ReadCall
+  /** The core under test, with write scope (the soak queues tasks). */
+  readonly client: Pick<KosClient, 'call'>
   readonly now: () => number
   readonly sleep: (ms: number) => Promise<void>
   /** The process's resident memory, MiB. */
@@ -33,10 +33,10 @@ export const SOAK_DOMAIN = 'soak'
 const TOPICS = ['the water cycle', 'compound interest', 'TCP congestion control', 'photosynthesis', 'binary search', 'supply and demand', 'plate tectonics', 'the CAP theorem']
 const FINISHED = new Set<TaskSummary['status']>(['completed', 'deferred_to_human', 'cancelled'])
 
-async function value<N extends CallName>(call: ReadCall, name: N, input: unknown = {}): Promise<CallOutput<N>> {
-  const result = await call(name, input)
+async function value<N extends CallName>(client: Pick<KosClient, 'call'>, name: N, input: CallInput<N>): Promise<CallOutput<N>> {
+  const result = await client.call(name, input)
   if (!result.ok) throw new Error(`${name} refused: ${result.error.message}`)
-  return result.value as CallOutput<N>
+  return result.value
 }
 
 export function p95(values: readonly number[]): number | null {
@@ -55,7 +55,7 @@ export function p95(values: readonly number[]): number | null {
 export async function runSoak(options: SoakOptions, deps: SoakDeps): Promise<SoakMeasurements> {
   const total = Math.max(1, Math.round(options.minutes * options.ratePerMinute))
   const intervalMs = 60_000 / options.ratePerMinute
-  const restartsAtStart = await restartsNow(deps.call)
+  const restartsAtStart = await restartsNow(deps.client)
   const ids: string[] = []
   let peakMemoryMb = deps.memoryMb()
   const startedAt = deps.now()
@@ -75,7 +75,7 @@ export async function runSoak(options: SoakOptions, deps: SoakDeps): Promise<Soa
     if (deps.now() < dueAt) continue
     const i = ids.length
     const topic = TOPICS[i % TOPICS.length] as string
-    const task = await value(deps.call, 'tasks.create', {
+    const task = await value(deps.client, 'tasks.create', {
       title: `Soak ${deps.runId} #${i + 1}: ${topic}`,
       description: `Synthetic soak task ${i + 1} of ${total} (run ${deps.runId}). Explain ${topic} to a new colleague in three sentences.`,
       domain: SOAK_DOMAIN,
@@ -90,8 +90,7 @@ export async function runSoak(options: SoakOptions, deps: SoakDeps): Promise<Soa
   let tasks: TaskSummary[] = []
   for (;;) {
     sample()
-    const listed = await value(deps.call, 'tasks.list', { domain: SOAK_DOMAIN, limit: 50_000 })
-    tasks = listed.tasks.filter((t) => mine.has(t.id))
+    tasks = (await soakTasks(deps.client)).filter((t) => mine.has(t.id))
     const open = tasks.filter((t) => !FINISHED.has(t.status)).length
     if (open === 0 || deps.now() >= drainUntil) break
     await deps.sleep(Math.min(1000, options.sampleSeconds * 1000))
@@ -104,7 +103,7 @@ export async function runSoak(options: SoakOptions, deps: SoakDeps): Promise<Soa
   let withFallback = 0
   const nodes = new Set<string>()
   for (const t of tasks) {
-    const { events } = await value(deps.call, 'tasks.get', { id: t.id })
+    const { events } = await value(deps.client, 'tasks.get', { id: t.id })
     attempts += events.filter((e) => e.kind === 'claimed').length
     failedAttempts += events.filter((e) => e.kind === 'failed' || e.kind === 'deferred').length
     if (t.status === 'completed' && events.some((e) => e.kind === 'progress' && e.message?.includes('trying the next candidate'))) withFallback++
@@ -123,12 +122,24 @@ export async function runSoak(options: SoakOptions, deps: SoakDeps): Promise<Soa
       fallbackShare: completed.length > 0 ? withFallback / completed.length : null,
       reviewShare: (manualReview + unfinished) / total,
       peakMemoryMb,
-      restarts: Math.max(0, (await restartsNow(deps.call)) - restartsAtStart)
+      restarts: Math.max(0, (await restartsNow(deps.client)) - restartsAtStart)
     }
   }
 }
 
-async function restartsNow(call: ReadCall): Promise<number> {
-  const processes = await value(call, 'supervisor.list')
+/** Every task of the soak's domain, page by page. */
+async function soakTasks(client: Pick<KosClient, 'call'>): Promise<TaskSummary[]> {
+  const all: TaskSummary[] = []
+  let cursor: CallInput<'tasks.list'>['cursor']
+  do {
+    const page = await value(client, 'tasks.list', { domain: SOAK_DOMAIN, limit: TASK_PAGE_MAX, ...(cursor ? { cursor } : {}) })
+    all.push(...page.tasks)
+    cursor = page.nextCursor ?? undefined
+  } while (cursor)
+  return all
+}
+
+async function restartsNow(client: Pick<KosClient, 'call'>): Promise<number> {
+  const processes = await value(client, 'supervisor.list', {})
   return processes.reduce((sum, p) => sum + p.restartsLastHour, 0)
 }

@@ -2,7 +2,7 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import type { BackendLimit } from '../ports/backend-limits'
 import type { ProcessingPlan } from '../ports/task-processor'
-import { pickTasks, schedulerMemory, type Candidate } from './scheduler'
+import { pickTasks, schedulerMemory, type SchedulableTask } from './scheduler'
 
 const BACKENDS = ['mlx-local', 'ollama-local', 'ollama-lab', 'embedded'] as const
 const MODELS = ['small', 'coder', 'big'] as const
@@ -24,7 +24,7 @@ describe('scheduler under per-backend caps (property)', () => {
       fc.property(fc.dictionary(fc.constantFrom(...BACKENDS), limit), limit, fc.array(round, { minLength: 1, maxLength: 25 }), (perBackend, fallback, rounds) => {
         const of = (backend: string): BackendLimit => perBackend[backend] ?? fallback
         const memory = schedulerMemory()
-        let waiting: Candidate<number>[] = []
+        let waiting: SchedulableTask<number>[] = []
         let running: ProcessingPlan[] = []
         let next = 0
         for (const r of rounds) {
@@ -62,7 +62,7 @@ describe('scheduler under per-backend caps (property)', () => {
 
   it('runs one MLX request at a time under the defaults while Ollama takes the rest', () => {
     const of = (backend: string): BackendLimit => (backend === 'mlx-local' ? { heavy: 1, total: 1 } : { heavy: 1, total: null })
-    const waiting: Candidate<string>[] = ['m1', 'm2', 'm3', 'o1', 'o2', 'o3'].map((id) => ({ item: id, rank: 1, plan: { backend: id.startsWith('m') ? 'mlx-local' : 'ollama-local', model: 'small', heavy: false } }))
+    const waiting: SchedulableTask<string>[] = ['m1', 'm2', 'm3', 'o1', 'o2', 'o3'].map((id) => ({ item: id, rank: 1, plan: { backend: id.startsWith('m') ? 'mlx-local' : 'ollama-local', model: 'small', heavy: false } }))
     expect(pickTasks(waiting, [], 6, { heavyPerBackend: 1, of }, schedulerMemory()).map((p) => p.item).sort()).toEqual(['m1', 'o1', 'o2', 'o3'])
   })
 })

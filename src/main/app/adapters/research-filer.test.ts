@@ -1,12 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import type { CallOutput } from '../../../shared/contract/contract'
-import type { Scope } from '../../../shared/contract/define'
+import { FULL_SCOPES, inProcessClient } from '../../rpc/in-process-client'
 import { startTestCore } from '../../test-support/running-core'
 import { useTempDirs } from '../../test-support/temp-dir'
 import { researchFiler } from './research-filer'
 import { sreTasksThrough } from './sre-tasks'
-
-const FULL: ReadonlySet<Scope> = new Set<Scope>(['read', 'write'])
 
 describe('autopilot tasks through the queue’s own calls', () => {
   const tempDir = useTempDirs()
@@ -14,7 +11,7 @@ describe('autopilot tasks through the queue’s own calls', () => {
   it('files a research task at low priority, and reports the same task for the same expert as a duplicate of the first', async () => {
     const core = startTestCore(tempDir())
     try {
-      const file = researchFiler((name, input) => core.dispatcher.call(name, input, { scopes: FULL, transport: 'ipc' }))
+      const file = researchFiler(inProcessClient({ dispatcher: () => core.dispatcher, events: core.events }, { scopes: FULL_SCOPES }))
       const task = { title: 'Research: foundations of coding', description: 'Kai covers the domain "coding" and the knowledge base holds nothing in it.', domain: 'coding', assigneeExpert: 'coder', metadata: { source: 'learning' } }
       const first = await file(task)
       if (!first.filed) throw new Error('not filed')
@@ -28,13 +25,13 @@ describe('autopilot tasks through the queue’s own calls', () => {
   it('files the SRE task as urgent for the SRE expert and closes it; closing a finished one is not an error', async () => {
     const core = startTestCore(tempDir())
     try {
-      const call = (name: Parameters<typeof core.dispatcher.call>[0], input: unknown) => core.dispatcher.call(name, input, { scopes: FULL, transport: 'ipc' })
-      const sre = sreTasksThrough(call, core.log)
+      const client = inProcessClient({ dispatcher: () => core.dispatcher, events: core.events }, { scopes: FULL_SCOPES })
+      const sre = sreTasksThrough(client, core.log)
       const id = await sre.file({ title: 'SRE: task queue at risk (6 stalled running)', description: 'The predictive monitor found 6 stalled running tasks.', metadata: { source: 'predictive-monitor' } })
-      const taskOf = async (): Promise<CallOutput<'tasks.get'>['task']> => {
-        const detail = await call('tasks.get', { id })
+      const taskOf = async () => {
+        const detail = await client.call('tasks.get', { id })
         if (!detail.ok) throw new Error(detail.error.message)
-        return (detail.value as CallOutput<'tasks.get'>).task
+        return detail.value.task
       }
       expect(await taskOf()).toMatchObject({ priority: 'urgent', assigneeExpert: 'SRE', domain: 'sre' })
       await sre.close(id, 'cleared')

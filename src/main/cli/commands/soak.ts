@@ -2,19 +2,18 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:f
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { randomBytes } from 'node:crypto'
-import type { Scope } from '../../../shared/contract/define'
 import { STARTUP_EXIT_CODE } from '../../app/startup-error'
 import { startCore } from '../../app/start-core'
 import { USER_SETTINGS_FILE } from '../../config/user-settings-file'
 import { writeFileAtomic } from '../../platform/atomic-file'
 import { resolveDataDir } from '../../platform/data-dir'
+import { FULL_SCOPES, inProcessClient } from '../../rpc/in-process-client'
 import { evaluateGates, exitCodeOf, gateLimitsFrom } from '../../soak/soak-gates'
 import { roundKpis, soakReportJson, type SoakReport } from '../../soak/soak-report'
 import { runSoak } from '../../soak/soak-run'
 import type { CommandContext } from '../command-context'
 
 const EXIT_USAGE = 64
-const FULL: ReadonlySet<Scope> = new Set<Scope>(['read', 'write'])
 const DEFAULT_RATE = 20
 export const SOAK_REPORT_FILE = 'soak-report.json'
 
@@ -65,7 +64,7 @@ export async function soak(ctx: CommandContext): Promise<number> {
       const measured = await runSoak(
         { minutes, ratePerMinute: rate, drainSeconds: core.config.get('llm.requestTimeoutSec'), sampleSeconds: 5 },
         {
-          call: (name, input) => core.dispatcher.call(name, input, { scopes: FULL, transport: 'cli' }),
+          client: inProcessClient({ dispatcher: () => core.dispatcher, events: core.events }, { scopes: FULL_SCOPES, transport: 'cli' }),
           now: Date.now,
           sleep: (ms) => new Promise((done) => setTimeout(done, ms)),
           memoryMb: () => process.memoryUsage().rss / (1024 * 1024),
