@@ -4,6 +4,8 @@ import { join, resolve } from 'node:path'
 import { randomBytes } from 'node:crypto'
 import { STARTUP_EXIT_CODE } from '../../app/startup-error'
 import { startCore } from '../../app/start-core'
+import type { CliSetting } from '../../config/config-resolver'
+import type { SettingKey } from '../../config/setting-definitions'
 import { USER_SETTINGS_FILE } from '../../config/user-settings-file'
 import { writeFileAtomic } from '../../platform/atomic-file'
 import { resolveDataDir } from '../../platform/data-dir'
@@ -21,6 +23,12 @@ function positive(flag: string, raw: string | undefined, max: number): number | 
   const n = raw === undefined ? Number.NaN : Number(raw)
   if (!Number.isFinite(n) || n <= 0 || n > max) return `${flag} takes a number above 0 and at most ${max}; got "${raw ?? ''}". E.g. kos soak --minutes 30 --rate 20.`
   return n
+}
+
+/** The soak measures the tasks it queues: learning tasks would compete for the same models, so they are off unless --set turns them on. */
+function soakSettings(given: ReadonlyMap<SettingKey, CliSetting>): ReadonlyMap<SettingKey, CliSetting> {
+  if (given.has('autopilot.learningEnabled')) return given
+  return new Map([...given, ['autopilot.learningEnabled', { flag: 'kos soak', raw: 'false' }]])
 }
 
 /**
@@ -46,7 +54,7 @@ export async function soak(ctx: CommandContext): Promise<number> {
     const started = startCore({
       hostKind: 'cli',
       dataDirFlag: ctx.args.dataDir ?? (scratch as string),
-      cliSettings: ctx.args.settings,
+      cliSettings: soakSettings(ctx.args.settings),
       platform: ctx.platform,
       appVersion: ctx.appVersion,
       background: true
