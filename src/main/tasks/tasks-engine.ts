@@ -4,6 +4,7 @@ import type { ConfigService } from '../config/config-service'
 import type { Db } from '../db/database'
 import { createWalSync, type WalSync } from '../db/wal-sync'
 import type { Logger } from '../log/logger'
+import type { BackendLimits } from '../ports/backend-limits'
 import type { TaskProcessor } from '../ports/task-processor'
 import type { Concurrency, EngineState, Task, TaskCreateInput, TaskEvent, TasksChanged } from '../../shared/contract/tasks-contract'
 import { createConcurrencyController, DEFAULT_CONTROLLER, type ControllerOptions, type LoadInputs } from './adaptive-concurrency'
@@ -40,6 +41,8 @@ export interface TasksEngineOptions {
   readonly wal?: WalSync
   /** Why the pool may not start new tasks now (the disk monitor's pause), or null. */
   readonly holdClaims?: () => string | null
+  /** Per-node caps: the scheduler respects them, and the controller never sizes the pool above what the reachable nodes take. */
+  readonly backendLimits?: BackendLimits
 }
 
 export const DEDUP_WINDOW_DAYS = 30
@@ -59,7 +62,7 @@ export function createTasksEngine(options: TasksEngineOptions) {
     ...DEFAULT_CONTROLLER,
     ...options.controller,
     floor: () => config.get('worker.minConcurrency'),
-    ceiling: () => config.get('worker.maxConcurrency')
+    ceiling: () => Math.min(config.get('worker.maxConcurrency'), options.backendLimits?.capacity() ?? Infinity)
   })
   const settings = (): PoolSettings => ({
     concurrency: controller.value,
@@ -95,7 +98,8 @@ export function createTasksEngine(options: TasksEngineOptions) {
     ...(options.observeClaim ? { observeClaim: options.observeClaim } : {}),
     ...(options.claimAhead === false ? { claimAhead: false } : {}),
     ...(options.engineChanged ? { onWaitingChanged: options.engineChanged } : {}),
-    ...(options.holdClaims ? { holdClaims: options.holdClaims } : {})
+    ...(options.holdClaims ? { holdClaims: options.holdClaims } : {}),
+    ...(options.backendLimits ? { backendLimits: options.backendLimits } : {})
   })
   pool.setProcessor(options.processor)
 

@@ -1,3 +1,4 @@
+import type { BackendLimits } from '../ports/backend-limits'
 import { isBackendFailure, ProcessingError, type ProcessingPlan, type TaskProcessor } from '../ports/task-processor'
 import type { WalSync } from '../db/wal-sync'
 import type { Logger } from '../log/logger'
@@ -54,6 +55,8 @@ export interface PoolOptions {
   readonly onWaitingChanged?: () => void
   /** Why nothing new may be claimed now (e.g. the disk is nearly full), or null; asked at every group commit. */
   readonly holdClaims?: () => string | null
+  /** Per-node caps (MLX one at a time by default); without them every backend gets heavyPerBackend. */
+  readonly backendLimits?: BackendLimits
 }
 
 // Claiming ahead pays off only for tasks that finish in milliseconds (benchmarks, trivial
@@ -182,7 +185,8 @@ export function createWorkerPool(options: PoolOptions) {
       log.info('tasks wait: no plan', { task_id: unplanned.taskId, reason: unplanned.reason })
     }
     const busy = [...[...running.values()].map((r) => r.plan), ...ready.map((r) => r.plan)]
-    const picks = pickTasks(candidates, busy, free, { heavyPerBackend: settings.heavyPerBackend }, memory)
+    const limits = options.backendLimits
+    const picks = pickTasks(candidates, busy, free, { heavyPerBackend: settings.heavyPerBackend, ...(limits ? { of: (b: string) => limits.of(b) } : {}) }, memory)
     const startNow = settings.concurrency - running.size - ready.length
     const leases = store.claimMany(
       picks.map((p, i) => ({ taskId: p.item.id, backend: p.plan.backend, model: p.plan.model, attemptCount: p.item.attempt_count, ahead: i >= startNow })),
