@@ -30,6 +30,7 @@ const MAIN_RANK: Readonly<Record<string, number>> = {
   checklist: 4,
   app: 5,
   metrics: 4,
+  notify: 4,
   hosts: 6,
   shell: 7,
   cli: 7

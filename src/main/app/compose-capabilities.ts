@@ -28,6 +28,7 @@ import type { Logger } from '../log/logger'
 import { createOverviewSampler } from '../metrics/overview-sampler'
 import { llamaWorkerFile } from '../models/embedded/worker-file'
 import { createModelsCapability } from '../models/models-capability'
+import { createNotifyCapability } from '../notify/notify-capability'
 import { isLoopbackHost } from '../platform/loopback'
 import { freeBytes } from '../platform/storage-failure'
 import type { PlatformInfo } from '../platform/data-dir'
@@ -152,6 +153,9 @@ export function composeCapabilities(infra: Infrastructure): Composition {
   })
   lifecycles.push(chat)
 
+  const notify = createNotifyCapability({ config, events, log })
+  lifecycles.push(notify)
+
   const health = createHealthMonitor()
   disk.onChange(() => {
     events.emit('tasks.engineChanged', tasks.engine.state())
@@ -224,7 +228,8 @@ export function composeCapabilities(infra: Infrastructure): Composition {
     ...board.handlers,
     ...chat.handlers,
     ...checklist.handlers,
-    ...overview.handlers
+    ...overview.handlers,
+    ...notify.handlers
   }, infra.dataDir.path, () => void disk.sample())
 
   return {

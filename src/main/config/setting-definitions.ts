@@ -6,6 +6,7 @@ import { GENERAL_SETTINGS } from './settings/general-settings'
 import { HOUSEKEEPING_SETTINGS } from './settings/housekeeping-settings'
 import { KNOWLEDGE_SETTINGS } from './settings/knowledge-settings'
 import { MODELS_SETTINGS } from './settings/models-settings'
+import { NOTIFY_SETTINGS } from './settings/notify-settings'
 import { UPDATES_SETTINGS } from './settings/updates-settings'
 import { WORKER_SETTINGS } from './settings/worker-settings'
 
@@ -22,7 +23,8 @@ export const SETTINGS = {
   ...CHECKLIST_SETTINGS,
   ...HOUSEKEEPING_SETTINGS,
   ...DISK_SETTINGS,
-  ...UPDATES_SETTINGS
+  ...UPDATES_SETTINGS,
+  ...NOTIFY_SETTINGS
 } satisfies Record<string, SettingDefinition>
 
 

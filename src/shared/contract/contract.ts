@@ -7,6 +7,7 @@ import { CHECKLIST_CALLS, CHECKLIST_EVENTS } from './checklist-contract'
 import { CONFIG_CALLS, CONFIG_EVENTS } from './config-contract'
 import { KNOWLEDGE_CALLS, KNOWLEDGE_EVENTS } from './knowledge-contract'
 import { MODELS_CALLS, MODELS_EVENTS } from './models-contract'
+import { NOTIFY_CALLS } from './notify-contract'
 import { OVERVIEW_CALLS, OVERVIEW_EVENTS } from './overview-contract'
 import { SECRETS_CALLS } from './secrets-contract'
 import { TASKS_CALLS, TASKS_EVENTS } from './tasks-contract'
@@ -28,7 +29,8 @@ export const CALLS = {
   ...BOARD_CALLS,
   ...CHECKLIST_CALLS,
   ...OVERVIEW_CALLS,
-  ...SECRETS_CALLS
+  ...SECRETS_CALLS,
+  ...NOTIFY_CALLS
 } as const satisfies Record<string, CallSpec>
 
 export const EVENTS = {

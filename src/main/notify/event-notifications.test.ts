@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest'
+import type { EventPayload } from '../../shared/contract/contract'
+import type { EventFrame } from '../../shared/contract/wire'
+import { createEventNotifications, MANUAL_REVIEW_WINDOW_MS } from './event-notifications'
+import type { Notification } from './notification'
+import type { SenderClock } from './webhook-sender'
+
+function manualClock(): SenderClock & { delays: number[]; fire(): void } {
+  let waiting: (() => void) | null = null
+  const delays: number[] = []
+  return {
+    delays,
+    now: () => Date.parse('2026-12-01T03:10:00Z'),
+    setTimeout: (fn, ms) => {
+      delays.push(ms)
+      waiting = fn
+      return 1
+    },
+    clearTimeout: () => void (waiting = null),
+    fire: () => {
+      const fn = waiting
+      waiting = null
+      fn?.()
+    }
+  }
+}
+
+const frame = <E extends 'health.changed' | 'tasks.event' | 'models.circuitChanged'>(name: E, payload: EventPayload<E>): EventFrame => ({ type: 'event', name, payload })
+const health = (level: 'ok' | 'degraded' | 'down', reasons: string[] = []): EventFrame =>
+  frame('health.changed', { level, reasons, components: [], checkedAt: '2026-12-01T03:00:00.000Z' })
+const deferred = (taskId: string, errorType: 'timeout' | 'echo', message: string): EventFrame =>
+  frame('tasks.event', { seq: 1, taskId, kind: 'deferred', status: 'deferred_to_human', attempt: 3, message, errorType, at: '2026-12-01T03:00:00.000Z' })
+
+function setup(): { sent: Notification[]; clock: ReturnType<typeof manualClock>; on: (f: EventFrame) => void } {
+  const sent: Notification[] = []
+  const clock = manualClock()
+  const n = createEventNotifications({ notify: (x) => sent.push(x), clock })
+  return { sent, clock, on: (f) => n.onEvent(f) }
+}
+
+describe('notifications from the core events', () => {
+  it('tells a change of the health level, not the first snapshot nor a re-check at the same level', () => {
+    const { sent, on } = setup()
+    on(health('ok'))
+    on(health('ok'))
+    on(health('down', ['ollama-local: connection refused']))
+    on(health('down', ['ollama-local: connection refused']))
+    on(health('ok'))
+    expect(sent.map((n) => [n.title, n.severity, n.message])).toEqual([
+      ['Health: ok → down', 'critical', 'ollama-local: connection refused'],
+      ['Health: down → ok', 'info', 'Every part reports ok again.']
+    ])
+  })
+
+  it('gathers tasks deferred within the window into one manual-review notification with their causes', () => {
+    const { sent, clock, on } = setup()
+    on(deferred('t1', 'timeout', 'no answer within 300 s'))
+    on(deferred('t2', 'timeout', 'no answer within 300 s'))
+    on(deferred('t3', 'echo', 'the answer repeated the prompt'))
+    expect(sent).toEqual([])
+    expect(clock.delays).toEqual([MANUAL_REVIEW_WINDOW_MS])
+    clock.fire()
+    expect(sent).toHaveLength(1)
+    expect(sent[0]).toMatchObject({ kind: 'manual_review', title: '3 tasks went to manual review', details: { taskIds: ['t1', 't2', 't3'], causes: { timeout: 2, echo: 1 } } })
+    expect(sent[0]?.message).toContain('Causes: timeout ×2, echo ×1.')
+    expect(sent[0]?.message).toContain('• t3: the answer repeated the prompt')
+    on(deferred('t4', 'echo', 'again'))
+    clock.fire()
+    expect(sent[1]?.title).toBe('A task went to manual review')
+  })
+
+  it('tells a circuit that opened, with its reason, and not its probe or its closing', () => {
+    const { sent, on } = setup()
+    const circuit = { node: 'ollama-local', model: 'llama3.2:3b', state: 'open' as const, reason: '500 “llama runner process has terminated” on 8 of the last 8 generations', errorType: 'runner_terminated' as const, openedAt: '2026-12-01T02:14:00.000Z', nextProbeAt: '2026-12-01T02:15:00.000Z', lastProbeFailure: null }
+    on(frame('models.circuitChanged', { node: 'ollama-local', model: 'llama3.2:3b', from: 'closed', to: 'open', circuit }))
+    on(frame('models.circuitChanged', { node: 'ollama-local', model: 'llama3.2:3b', from: 'open', to: 'half_open', circuit: { ...circuit, state: 'half_open' } }))
+    on(frame('models.circuitChanged', { node: 'ollama-local', model: 'llama3.2:3b', from: 'half_open', to: 'closed', circuit: null }))
+    expect(sent).toHaveLength(1)
+    expect(sent[0]).toMatchObject({ kind: 'circuit_open', severity: 'critical', title: 'Circuit open: ollama-local (llama3.2:3b)', at: '2026-12-01T02:14:00.000Z', details: { errorType: 'runner_terminated' } })
+    expect(sent[0]?.message).toContain('llama runner process has terminated')
+  })
+})
