@@ -5,6 +5,7 @@ import { ViewHeader } from '../../components/ViewHeader'
 import { useAppStore } from '../../store/app-store-context'
 import { ApiKeysCard } from './ApiKeysCard'
 import { SettingRow } from './SettingRow'
+import { WebhookCard } from './WebhookCard'
 
 export function SettingsView(): ReactNode {
   const config = useAppStore((s) => s.config)
@@ -76,6 +77,7 @@ export function SettingsView(): ReactNode {
               <SettingRow key={entry.key} entry={entry} />
             ))}
           </div>
+          {category === 'Notifications' && <WebhookCard />}
         </section>
       ))}
       <ApiKeysCard />
