@@ -1,6 +1,7 @@
 import { RpcFailure, rpcError } from '../../shared/contract/rpc-error'
 import type { Fixes } from '../checklist/checklist-service'
 import type { ConfigService } from '../config/config-service'
+import { SETTINGS } from '../config/setting-definitions'
 import type { ReadCall } from '../rpc/read-call'
 
 /**
@@ -32,6 +33,15 @@ export function checklistFixes(call: ReadCall, config: ConfigService): Fixes {
     'return-deferred': async () => {
       const { requeued } = (await must('tasks.requeue', { all: true })) as { requeued: string[] }
       return `${requeued.length} task${requeued.length === 1 ? '' : 's'} returned to autoprocessing.`
+    },
+    'raise-timeout': async () => {
+      const before = config.get('llm.requestTimeoutSec')
+      const type = SETTINGS['llm.requestTimeoutSec'].type
+      const max = type.kind === 'integer' ? type.max : before
+      const after = Math.min(max, before * 2)
+      if (after === before) return `llm.requestTimeoutSec is already ${before} s, the most it can be.`
+      await must('config.set', { key: 'llm.requestTimeoutSec', value: after })
+      return `llm.requestTimeoutSec raised from ${before} s to ${after} s (saved in your settings file; the router and the worker both wait that long).`
     },
     'rebuild-search-index': async () => {
       const rebuilt = (await must('knowledge.rebuildIndex', {})) as { chunks: number; recreated: boolean; backup: string }

@@ -198,7 +198,12 @@ export function composeCapabilities(infra: Infrastructure): Composition {
       timeouts: () => ({ llmRequestSec: config.get('llm.requestTimeoutSec'), heartbeatSec: config.get('worker.heartbeatSec'), stuckMinutes: config.get('worker.stuckMinutes') })
     },
     capabilityChecks: [
-      ...capabilityChecks({ read: coreRead, stuckMinutes: () => config.get('worker.stuckMinutes'), now: () => new Date() }),
+      ...capabilityChecks({
+        read: coreRead,
+        stuckMinutes: () => config.get('worker.stuckMinutes'),
+        now: () => new Date(),
+        generationThreshold: () => ({ failurePercent: config.get('models.circuitFailurePercent'), minGenerations: config.get('models.circuitMinRequests') })
+      }),
       ...storageChecks({
         dataDir: infra.dataDir.path,
         freeBytes: async () => (await disk.sample()).freeBytes,

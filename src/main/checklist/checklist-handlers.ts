@@ -2,6 +2,7 @@ import type { HandlersFor } from '../rpc/handler-types'
 import type { ChecklistService } from './checklist-service'
 import { jsonReport, markdownReport } from './report'
 import { RpcFailure, rpcError } from '../../shared/contract/rpc-error'
+import { TASK_ERROR_TYPES } from '../../shared/contract/tasks-contract'
 
 export function checklistHandlers(checklist: ChecklistService): HandlersFor<'checklist'> {
   return {
@@ -21,6 +22,7 @@ export function checklistHandlers(checklist: ChecklistService): HandlersFor<'che
         }
       })),
     'checklist.fix': ({ fix }) => checklist.fix(fix),
+    'checklist.errorRules': () => TASK_ERROR_TYPES.map((errorType) => ({ errorType, rule: checklist.ruleFor(errorType) })),
     'checklist.report': () => {
       const run = checklist.latest()
       if (!run) throw new RpcFailure(rpcError('not_found', 'The checklist has not run yet. Run it first, then export the report.'))

@@ -108,4 +108,12 @@ describe('checklist service', () => {
     expect(md).toContain('# Knowledge OS checklist — unhealthy')
     expect(md).toContain('| Check b (`b`) | hard | ❌ fail | b measured | do this |')
   })
+
+  it('gives the manual-review card the rule of a task’s error type, with the fix only when this host has it', () => {
+    const withRestart = setup([], { 'restart-ollama': async () => 'restarted' }).service
+    expect(withRestart.ruleFor('runner_terminated')).toMatchObject({ ruleId: 'ollama-runner-terminated', fix: 'restart-ollama' })
+    expect(withRestart.ruleFor('oom_or_metal')).toMatchObject({ ruleId: 'metal-out-of-memory', fix: null })
+    expect(withRestart.ruleFor('stream_interrupted').cause).toMatch(/connection closed before it said it was done/)
+  })
 })
+

@@ -1,4 +1,5 @@
-import type { ChecklistRun } from '../../shared/contract/checklist-contract'
+import type { ChecklistRun, PlaybookRuleView } from '../../shared/contract/checklist-contract'
+import type { TaskErrorType } from '../../shared/contract/tasks-contract'
 import { RpcFailure, rpcError } from '../../shared/contract/rpc-error'
 import type { EventBus } from '../events/event-bus'
 import type { Logger } from '../log/logger'
@@ -7,7 +8,7 @@ import type { CheckDefinition, FixId } from './check-definition'
 import { runChecks, verdictOf } from './check-runner'
 import type { ChecklistStore, StoredRun } from './checklist-store'
 import { tailLines } from './log-tail'
-import { matchPlaybook } from './playbook'
+import { matchPlaybook, ruleForErrorType } from './playbook'
 
 export type Fixes = Partial<Record<FixId, () => Promise<string>>>
 
@@ -30,6 +31,8 @@ export interface ChecklistService {
   latest(): ChecklistRun | null
   history(limit: number): StoredRun[]
   fix(id: FixId): Promise<{ message: string; run: ChecklistRun }>
+  /** The playbook rule of a task's error type, its fix offered only if this host has it. */
+  ruleFor(type: TaskErrorType): PlaybookRuleView
   /** Runs once now and then every checklist.intervalMin minutes; re-reads the interval after each run. */
   start(): void
   /** Stops the schedule and waits for a run in progress, so nothing touches the store after the core closes it. */
@@ -98,6 +101,7 @@ export function createChecklistService(deps: ChecklistDeps): ChecklistService {
       return stored ? withFixes(stored) : null
     },
     history: (limit) => deps.store.recent(limit),
+    ruleFor: (type) => ruleForErrorType(type, available),
     async fix(id) {
       const action = deps.fixes[id]
       if (!action) throw new RpcFailure(rpcError('unavailable', `The fix "${id}" is not available in this build or on this host.`))

@@ -77,10 +77,13 @@ describe('kos command', () => {
     expect(unknown.err[0]).toBe('Unknown command "frobnicate". Run `kos --help` for the commands.')
   })
 
-  it('runs the checklist on a data dir no instance owns, printing id, area, severity, status, evidence and remedy', async () => {
+  it('runs the checklist on a data dir no instance owns, printing the verdict, each check’s id, area, severity, status, evidence and remedy, and the playbook matches', async () => {
     const dir = tempDir()
     const { code, out } = await kos(['checklist', 'run', '--json', '--data-dir', dir, '--set', `ollama.apiUrl=${CLOSED_PORT}`, '--set', `mlx.apiUrl=${CLOSED_PORT}`])
-    const results = JSON.parse(out[0]!) as Record<string, unknown>[]
+    const report = JSON.parse(out[0]!) as { verdict: string; results: Record<string, unknown>[]; playbook: { ruleId: string; evidence: string[] }[] }
+    const results = report.results
+    expect(report.verdict).toBe('unhealthy')
+    expect(report.playbook.find((m) => m.ruleId === 'server-unreachable')?.evidence[0]).toMatch(/^models\.nodes-reachable: /)
     expect(results.find((r) => r.id === 'models.nodes-reachable')).toMatchObject({ status: 'fail', severity: 'hard' })
     expect(code).toBe(1)
     expect(results.map((r) => r.id)).toEqual(expect.arrayContaining(['app.single-instance', 'database.integrity', 'database.migrations']))

@@ -1,5 +1,5 @@
 import type { ConfigService } from '../config/config-service'
-import { allowsRequests, closedCircuit, probeDue, probed, record, startProbe, windowAt, type CircuitSettings, type CircuitState } from './circuit'
+import { allowsRequests, closedCircuit, expedite, probeDue, probed, record, startProbe, windowAt, type CircuitSettings, type CircuitState } from './circuit'
 import type { AttemptFailureKind } from './route-error'
 
 /** A circuit that is not closed, as the Models view, the health monitor and the checklist show it. */
@@ -39,6 +39,8 @@ export interface CircuitBoard {
   record(node: string, model: string, outcome: { readonly ok: true } | { readonly ok: false; readonly kind: AttemptFailureKind; readonly failure: string }): void
   /** Whether the model answered a request within the circuit window (since the circuit last closed): it "answers others". */
   answersOthers(node: string, model: string): boolean
+  /** Makes the probes of a node's open circuits due now: it was just seen coming back. */
+  expedite(node: string): void
   /** Circuits whose probe is due, now half open: the caller runs one probe each and reports it with probed(). */
   startDueProbes(): { node: string; model: string }[]
   probed(node: string, model: string, outcome: { readonly ok: true } | { readonly ok: false; readonly failure: string }): void
@@ -102,6 +104,10 @@ export function createCircuitBoard(deps: { config: Pick<ConfigService, 'get'>; n
       const c = get(node, model)
       return c.state === 'closed' && windowAt(c.window, now(), circuitSettings(deps.config)).some((o) => o.ok)
     },
+    expedite(node) {
+      const at = now()
+      for (const e of [...circuits.values()]) if (e.node === node) set(e.node, e.model, expedite(e.c, at))
+    },
     startDueProbes() {
       const at = now()
       const due = [...circuits.values()].filter((e) => probeDue(e.c, at))
@@ -138,7 +144,10 @@ export function createCircuitBoard(deps: { config: Pick<ConfigService, 'get'>; n
 function view(node: string, model: string, c: CircuitState<AttemptFailureKind>): OpenCircuit | null {
   if (c.state === 'closed') return null
   const r = c.reason
-  const reason = `${node} (${model}): ${r.failure} on ${r.failures} of the last ${r.requests} generation${r.requests === 1 ? '' : 's'} since ${clock(r.since)}`
+  const last = `the last ${r.requests} generation${r.requests === 1 ? '' : 's'}`
+  const reason = r.mixed
+    ? `${node} (${model}): ${r.failures} of ${last} failed since ${clock(r.since)}, most with ${r.failure}`
+    : `${node} (${model}): ${r.failure} on ${r.failures} of ${last} since ${clock(r.since)}`
   return {
     node,
     model,

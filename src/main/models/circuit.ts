@@ -39,6 +39,8 @@ export interface OpenReason<K extends string = string> {
   /** The most frequent failure in the window, and its kind. */
   readonly failure: string
   readonly kind: K | null
+  /** Whether other failures were among them too. */
+  readonly mixed: boolean
 }
 
 export type CircuitState<K extends string = string> =
@@ -57,9 +59,18 @@ export function allowsRequests(c: CircuitState): boolean {
   return c.state === 'closed'
 }
 
-/** The window as of `at`: outcomes older than the window fall out. */
+// The newest outcomes are enough to judge a share by, and a busy node would otherwise copy thousands at every request.
+const MAX_WINDOW = 256
+
+/** The window as of `at`: outcomes older than the window fall out, and beyond the newest MAX_WINDOW. */
 export function windowAt<K extends string>(window: readonly CircuitOutcome<K>[], at: number, settings: CircuitSettings): CircuitOutcome<K>[] {
-  return window.filter((o) => o.at > at - settings.windowMs)
+  const from = window.length > MAX_WINDOW ? window.length - MAX_WINDOW : 0
+  const recent: CircuitOutcome<K>[] = []
+  for (let i = from; i < window.length; i++) {
+    const o = window[i] as CircuitOutcome<K>
+    if (o.at > at - settings.windowMs) recent.push(o)
+  }
+  return recent
 }
 
 export function shouldOpen(window: readonly CircuitOutcome[], settings: CircuitSettings): boolean {
@@ -89,6 +100,11 @@ export function startProbe<K extends string>(c: CircuitState<K>, now: number): C
   return { state: 'half_open', openedAt: c.openedAt, reason: c.reason, probeStartedAt: now, backoffMs: c.backoffMs, lastProbe: c.lastProbe }
 }
 
+/** Open → its probe due now: the server was just seen coming back (restarted), which is worth a probe at once. */
+export function expedite<K extends string>(c: CircuitState<K>, now: number): CircuitState<K> {
+  return c.state === 'open' && c.probeAt > now ? { ...c, probeAt: now } : c
+}
+
 /** The probe's outcome: a success closes the circuit with a fresh window; a failure opens it again, waiting twice as long. */
 export function probed<K extends string>(c: CircuitState<K>, outcome: CircuitOutcome<K>, settings: CircuitSettings): CircuitState<K> {
   if (c.state !== 'half_open') return c
@@ -107,5 +123,5 @@ function reasonOf<K extends string>(window: readonly CircuitOutcome<K>[]): OpenR
   }
   let top: [string, { n: number; kind: K | null }] = ['failure', { n: 0, kind: null }]
   for (const entry of counts) if (entry[1].n > top[1].n) top = entry
-  return { failures: failed.length, requests: window.length, since: window[0]?.at ?? 0, failure: top[0], kind: top[1].kind }
+  return { failures: failed.length, requests: window.length, since: window[0]?.at ?? 0, failure: top[0], kind: top[1].kind, mixed: counts.size > 1 }
 }

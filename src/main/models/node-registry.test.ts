@@ -85,4 +85,45 @@ describe('node registry and scanner', () => {
       registry.stop()
     }
   })
+
+  it('marks a node down at once on a refused request, and looks at down nodes again only after the given time', async () => {
+    const ollama = await startFakeOllama()
+    servers.push(ollama)
+    let clock = 0
+    const registry = createNodeRegistry({ config: testConfig({ 'ollama.apiUrl': ollama.url, 'mlx.apiUrl': 'http://127.0.0.1:9', 'models.scanTtlSec': 3600 }), store: memoryModelStore(), now: () => clock })
+    await registry.scan()
+    let changes = 0
+    registry.onChange(() => changes++)
+    registry.markDown('ollama-local', `Ollama at ${ollama.url} is unreachable (ECONNREFUSED)`)
+    expect(registry.status('ollama-local')).toMatchObject({ state: 'down', error: `Ollama at ${ollama.url} is unreachable (ECONNREFUSED)`, models: [{ name: 'llama3.2:3b' }] })
+    expect(changes).toBe(1)
+    const tags = (): number => ollama.requests.filter((r) => r === 'GET /api/tags').length
+    const before = tags()
+    clock = 1_999
+    await registry.rescanDown(2_000)
+    expect(tags()).toBe(before)
+    clock = 2_000
+    await registry.rescanDown(2_000)
+    expect(tags()).toBe(before + 1)
+    expect(registry.status('ollama-local').state).toBe('up')
+  })
+
+  it('counts a settings node as configured once seen up at its URL (remembered across restarts), set explicitly, or supervised', async () => {
+    const mlx = await startFakeOpenAi()
+    servers.push(mlx)
+    const store = memoryModelStore()
+    const config = testConfig({ 'ollama.apiUrl': 'http://127.0.0.1:9', 'mlx.apiUrl': mlx.url, 'supervisor.mlx': 'off', 'supervisor.ollama': 'off' })
+    const fresh = createNodeRegistry({ config, store })
+    expect(fresh.configured('mlx-local')).toBe(false)
+    expect(fresh.configured('ollama-local')).toBe(false)
+    await fresh.scan()
+    expect(fresh.configured('mlx-local')).toBe(true)
+    expect(createNodeRegistry({ config, store }).configured('mlx-local')).toBe(true)
+    config.set('mlx.apiUrl', 'http://127.0.0.1:10')
+    expect(createNodeRegistry({ config, store }).configured('mlx-local')).toBe(false)
+    expect(createNodeRegistry({ config, store, isExplicit: (key) => key === 'mlx.apiUrl' }).configured('mlx-local')).toBe(true)
+    config.set('supervisor.ollama', 'manage')
+    expect(createNodeRegistry({ config, store }).configured('ollama-local')).toBe(true)
+  })
 })
+

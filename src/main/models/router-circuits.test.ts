@@ -54,6 +54,11 @@ async function run(router: Router, t = task()): Promise<string | ProcessingError
   }
 }
 
+const until = async (check: () => boolean): Promise<void> => {
+  for (let i = 0; i < 100 && !check(); i++) await new Promise((r) => setTimeout(r, 20))
+  expect(check()).toBe(true)
+}
+
 const generations = (server: FakeOllama): number => server.requests.filter((r) => r.startsWith('POST /api/chat')).length
 
 describe('router circuits against a fake Ollama', () => {
@@ -139,6 +144,20 @@ describe('router circuits against a fake Ollama', () => {
     expect(await run(slowOne.router, task('Write the whole encyclopedia'))).toMatchObject({ type: 'timeout', blame: 'task' })
   })
 
+  it('gives its verdict on a hung request before the worker’s own deadline (the same setting) stops the run', async () => {
+    const { router } = await single({ kind: 'hang' }, { timeoutSec: 2 })
+    const t = task()
+    // The worker aborts the run's signal at llm.requestTimeoutSec from its claim.
+    const workerDeadline = AbortSignal.timeout(2000)
+    const e = await router.process(t, router.plan(t), { signal: workerDeadline, progress: () => undefined }).then(
+      () => null,
+      (x: unknown) => x
+    )
+    expect(workerDeadline.aborted).toBe(false)
+    // The shared deadline or the attempt's first-token window, whichever timer the busy machine fires first.
+    expect(e).toMatchObject({ type: 'timeout', blame: 'backend', message: expect.stringMatching(/no complete answer within 2 s \(llm\.requestTimeoutSec\)|no first token within/) as string })
+  })
+
   it('keeps the task’s own failure a task failure: a 4xx refusal of the request itself', async () => {
     const { router } = await single({ kind: 'error', status: 400, message: 'the input length exceeds the context length' })
     expect(await run(router)).toMatchObject({ type: 'other', blame: 'task' })
@@ -146,6 +165,26 @@ describe('router circuits against a fake Ollama', () => {
 })
 
 describe('fast failure detection', () => {
+  it('marks the node down when a probe finds it refusing connections', async () => {
+    const { server, router, registry, clock } = await single({ kind: 'error', status: 500, message: 'llama runner process has terminated' })
+    for (let i = 0; i < 4; i++) await run(router)
+    await server.close()
+    clock.now += 1000
+    await router.probeCircuits()
+    expect(registry.status('ollama-local')).toMatchObject({ state: 'down', error: expect.stringMatching(/is unreachable/) as string })
+  })
+
+  it('probes the open circuits of a server seen coming back at once, not at their backoff', async () => {
+    const { server, router, circuits, registry, clock } = await single({ kind: 'error', status: 500, message: 'llama runner process has terminated' })
+    for (let i = 0; i < 4; i++) await run(router)
+    expect(circuits.open()).toHaveLength(1)
+    registry.markDown('ollama-local', 'the server was restarted')
+    server.setRules([])
+    await registry.scan(['ollama-local'])
+    await until(() => circuits.open().length === 0)
+    expect(clock.now).toBe(Date.parse('2026-12-01T14:02:00')) // no backoff waited: the clock never moved
+  })
+
   it('marks a node that refuses the connection down at once and moves to another node, not to another model on it', async () => {
     const models = [
       { name: MODEL, sizeBytes: 2e9 },
@@ -180,5 +219,18 @@ describe('fast failure detection', () => {
     expect(await run(router)).toMatchObject({ type: 'connection_error', blame: 'backend' })
     expect(registry.status('ollama-local').state).toBe('down')
     expect(() => router.plan(task())).toThrow(/No model server that could run this task is up/)
+  })
+})
+
+describe('circuit reasons', () => {
+  it('name the one failure seen, or the most frequent of several', () => {
+    const config = testConfig({ 'models.circuitMinRequests': 4 })
+    let now = Date.parse('2026-12-01T14:02:00')
+    const board = createCircuitBoard({ config, now: () => now })
+    for (const failure of ['500 “llama runner process has terminated”', 'answer cut off mid-stream', '500 “llama runner process has terminated”', 'echo of the prompt']) {
+      board.record('ollama-local', MODEL, { ok: false, kind: 'runner_terminated', failure })
+      now += 1000
+    }
+    expect(board.find('ollama-local', MODEL)?.reason).toBe('ollama-local (llama3.2:3b): 4 of the last 4 generations failed since 14:02, most with 500 “llama runner process has terminated”')
   })
 })

@@ -105,6 +105,8 @@ export function routerTaskProcessor(parts: RouterParts): TaskProcessor {
         }
       } catch (error) {
         if (!(error instanceof RouteError)) throw error
+        // Stopped by the engine itself (cancelled, shut down, its own deadline): nothing to say about the backend.
+        if (ctx.signal.aborted) throw error.toProcessingError()
         if (error.attempts.length === 0) {
           const open = parts.blockedBy(wantOf(task))
           if (open.length > 0) throw circuitOpen(open)

@@ -60,7 +60,8 @@ export interface RouterDeps {
 }
 
 // While tasks wait on a node that is down, it is looked at again this often, so a server back from a crash is used within seconds.
-const DOWN_RESCAN_MS = 2_000
+const DOWN_RESCAN_MS = 1_000
+const FINISH_BEFORE_WORKER_MS = 1_000
 
 
 export function createRouter(deps: RouterDeps): Router {
@@ -68,6 +69,18 @@ export function createRouter(deps: RouterDeps): Router {
   const now = deps.now ?? (() => performance.now())
   const circuits = deps.circuits ?? createCircuitBoard({ config })
   const probing = new Set<string>()
+  // A node seen down and then up again was restarted: its open circuits are probed at once, not at their backoff.
+  const wasDown = new Set<string>()
+  registry.onChange(() => {
+    for (const node of registry.nodes()) {
+      const state = registry.status(node.id).state
+      if (state === 'down') wasDown.add(node.id)
+      else if (state === 'up' && wasDown.delete(node.id)) {
+        circuits.expedite(node.id)
+        void probeCircuits()
+      }
+    }
+  })
 
   /** Every node/model pair a request could use if every circuit were closed. */
   function ranked(options: Pick<ChatOptions, 'category' | 'model' | 'node'>): Candidate[] {
@@ -120,7 +133,10 @@ export function createRouter(deps: RouterDeps): Router {
 
   async function* chat(messages: readonly ChatMessage[], options: ChatOptions = {}): AsyncGenerator<string> {
     await freshEnough()
-    const budget = timeoutMs(options.kind ?? 'chat', config)
+    const limitMs = timeoutMs(options.kind ?? 'chat', config)
+    // The task worker stops a run at the same llm.requestTimeoutSec, counted from its claim: ending a
+    // little earlier lets the router's own verdict (a timeout, and whose fault it is) reach the engine first.
+    const budget = Math.max(limitMs / 2, limitMs - FINISH_BEFORE_WORKER_MS)
     const deadline = AbortSignal.timeout(budget)
     const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline
     let list = candidates(options)
@@ -203,7 +219,7 @@ export function createRouter(deps: RouterDeps): Router {
           break
         }
         const kind = deadline.aborted ? 'timeout' : e.kind
-        const message = deadline.aborted ? `no complete answer within ${budget / 1000} s (llm.requestTimeoutSec)` : e.message
+        const message = deadline.aborted ? `no complete answer within ${limitMs / 1000} s (llm.requestTimeoutSec)` : e.message
         failed(c, kind, message, e)
         if (kind === 'oom') stats.noteOom(c.node)
         if (kind === 'connection') {
@@ -241,6 +257,8 @@ export function createRouter(deps: RouterDeps): Router {
             keepAlive: `${config.get('models.keepAliveMin')}m`
           })
           circuits.probed(node, model, outcome)
+          // A probe refused like any request: the node is down now, and its next scan tells when it is back.
+          if (!outcome.ok && outcome.kind === 'connection') registry.markDown(node, outcome.message)
         } finally {
           probing.delete(id)
         }

@@ -1,13 +1,14 @@
 import { z } from 'zod'
 import { EmptyInputSchema } from './app-contract'
 import { call } from './define'
+import { TaskErrorTypeSchema } from './tasks-contract'
 
 export const CHECK_AREAS = ['worker', 'models', 'knowledge', 'chat', 'board', 'database', 'app'] as const
 export const CheckAreaSchema = z.enum(CHECK_AREAS)
 export const CheckSeveritySchema = z.enum(['hard', 'soft'])
 /** pass; warn (soft trouble); fail (the check's condition does not hold); error (the check itself could not measure). */
 export const CheckStatusSchema = z.enum(['pass', 'warn', 'fail', 'error'])
-export const FixIdSchema = z.enum(['restart-ollama', 'lower-concurrency', 'return-deferred', 're-embed', 'rebuild-search-index'])
+export const FixIdSchema = z.enum(['restart-ollama', 'lower-concurrency', 'return-deferred', 're-embed', 'rebuild-search-index', 'raise-timeout'])
 
 export const CheckResultSchema = z.strictObject({
   id: z.string(),
@@ -36,6 +37,17 @@ export const PlaybookMatchSchema = z.strictObject({
   evidence: z.array(z.string())
 })
 export type PlaybookMatch = z.infer<typeof PlaybookMatchSchema>
+
+/** A playbook rule on its own: what a task's error type means and what fixes it (the manual-review card shows it). */
+export const PlaybookRuleViewSchema = z.strictObject({
+  ruleId: z.string(),
+  title: z.string(),
+  cause: z.string(),
+  remedy: z.string(),
+  /** A one-click fix this host can run (checklist.fix); null when there is none. */
+  fix: FixIdSchema.nullable()
+})
+export type PlaybookRuleView = z.infer<typeof PlaybookRuleViewSchema>
 
 export const ChecklistRunSchema = z.strictObject({
   id: z.number().int(),
@@ -88,6 +100,12 @@ export const CHECKLIST_CALLS = {
     summary: 'Apply a one-click fix, then run the checklist again.',
     input: z.strictObject({ fix: FixIdSchema }),
     output: z.strictObject({ message: z.string(), run: ChecklistRunSchema })
+  }),
+  'checklist.errorRules': call({
+    scope: 'read',
+    summary: 'For every task error type, the playbook rule that explains it: cause, remedy and the one-click fix, if any.',
+    input: EmptyInputSchema,
+    output: z.array(z.strictObject({ errorType: TaskErrorTypeSchema, rule: PlaybookRuleViewSchema }))
   }),
   'checklist.report': call({
     scope: 'read',

@@ -66,6 +66,14 @@ describe('capability checks', () => {
     expect(await down('models.nodes-reachable')).toEqual({ status: 'fail', evidence: 'Ollama (this Mac) (http://localhost:11434) is down: connect ECONNREFUSED 127.0.0.1:11434' })
   })
 
+  it('pass with a note for a server nobody set up, instead of warning about it forever', async () => {
+    const mlx = node({ id: 'mlx-local', kind: 'openai', label: 'MLX on this Mac', url: 'http://localhost:11435', state: 'not_configured', models: [], error: 'Not set up: nothing answers at http://localhost:11435.' })
+    const run = checksAnswering({ 'models.scan': overview([node(), mlx]), 'supervisor.list': () => [processStatus()] })
+    expect(await run('models.nodes-reachable')).toEqual({ status: 'pass', evidence: 'Ollama (this Mac): 1 models, 12 ms; MLX on this Mac: not set up' })
+    const alone = checksAnswering({ 'models.scan': overview([mlx]), 'supervisor.list': () => [] })
+    expect(await alone('models.nodes-reachable')).toEqual({ status: 'fail', evidence: 'no model server is set up: MLX on this Mac: nothing at http://localhost:11435' })
+  })
+
   it('explain an empty model list from a server started as another user', async () => {
     const run = checksAnswering({
       'models.scan': overview([node({ models: [] })]),

@@ -1,11 +1,14 @@
 import type { CallName, CallOutput } from '../../../shared/contract/contract'
 import type { ReadCall } from '../../rpc/read-call'
 import type { CheckDefinition, CheckOutcome } from '../check-definition'
+import { generationChecks, type GenerationThreshold } from './generation-checks'
 
 export interface CapabilityCheckDeps {
   readonly read: ReadCall
   readonly stuckMinutes: () => number
   readonly now: () => Date
+  /** When a node's generations count as failing; the circuits' own defaults when absent. */
+  readonly generationThreshold?: () => GenerationThreshold
 }
 
 /**
@@ -31,8 +34,11 @@ export function capabilityChecks(deps: CapabilityCheckDeps): CheckDefinition[] {
       fix: 'restart-ollama',
       async run(): Promise<CheckOutcome> {
         const [overview, processes] = await Promise.all([read('models.scan'), read('supervisor.list')])
-        if (overview.nodes.length === 0) return { status: 'fail', evidence: 'no model server is configured' }
-        const problems = overview.nodes.flatMap((n) => {
+        // A node nobody set up (the default MLX URL, never seen up, not supervised) is not a problem, only a note.
+        const unset = overview.nodes.filter((n) => n.state === 'not_configured')
+        const nodes = overview.nodes.filter((n) => n.state !== 'not_configured')
+        if (nodes.length === 0) return { status: 'fail', evidence: `no model server is set up${unset.length ? `: ${unset.map((n) => `${n.label}: nothing at ${n.url}`).join('; ')}` : ''}` }
+        const problems = nodes.flatMap((n) => {
           if (n.state !== 'up') return [`${n.label} (${n.url}) is down: ${n.error ?? 'no answer'}`]
           if (n.state === 'up' && n.models.length === 0) {
             const warning = processes.find((p) => p.warning && /another user/i.test(p.warning))?.warning
@@ -40,11 +46,13 @@ export function capabilityChecks(deps: CapabilityCheckDeps): CheckDefinition[] {
           }
           return []
         })
-        const up = overview.nodes.filter((n) => n.state === 'up' && n.models.length > 0)
-        if (problems.length === 0) return { status: 'pass', evidence: up.map((n) => `${n.label}: ${n.models.length} models, ${n.latencyMs ?? '?'} ms`).join('; ') }
+        const up = nodes.filter((n) => n.state === 'up' && n.models.length > 0)
+        const notes = unset.map((n) => `${n.label}: not set up`)
+        if (problems.length === 0) return { status: 'pass', evidence: [...up.map((n) => `${n.label}: ${n.models.length} models, ${n.latencyMs ?? '?'} ms`), ...notes].join('; ') }
         return { status: up.length > 0 ? 'warn' : 'fail', evidence: problems.join('; ') }
       }
     },
+    ...generationChecks(read, deps.generationThreshold ?? (() => ({ failurePercent: 30, minGenerations: 5 }))),
     {
       id: 'models.supervisor-restarts',
       title: 'Supervised servers under the restart limit',

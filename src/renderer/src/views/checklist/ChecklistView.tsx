@@ -12,7 +12,8 @@ const FIX_LABEL = {
   'lower-concurrency': 'Lower concurrency',
   'return-deferred': 'Return deferred tasks',
   're-embed': 'Re-embed the collection',
-  'rebuild-search-index': 'Rebuild the search index'
+  'rebuild-search-index': 'Rebuild the search index',
+  'raise-timeout': 'Give answers more time'
 } as const
 const VERDICT_TEXT = { healthy: 'Healthy', warnings: 'Healthy, with warnings', unhealthy: 'Not healthy' } as const
 
