@@ -31,6 +31,7 @@ const MAIN_RANK: Readonly<Record<string, number>> = {
   app: 5,
   metrics: 4,
   notify: 4,
+  digest: 4,
   hosts: 6,
   shell: 7,
   cli: 7

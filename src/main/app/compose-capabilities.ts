@@ -16,6 +16,7 @@ import type { Db } from '../db/database'
 import { inspectInstanceLock } from '../db/instance-lock'
 import type { Migration } from '../db/migrations'
 import type { EventBus } from '../events/event-bus'
+import { createDigestCapability } from '../digest/digest-capability'
 import { databaseHealth } from '../health/database-health'
 import { createDiskSpaceMonitor, type DiskThresholds } from '../health/disk-space-monitor'
 import { healthHandlers } from '../health/health-handlers'
@@ -30,6 +31,7 @@ import { llamaWorkerFile } from '../models/embedded/worker-file'
 import { createModelsCapability } from '../models/models-capability'
 import { createNotifyCapability } from '../notify/notify-capability'
 import { isLoopbackHost } from '../platform/loopback'
+import { realClock } from '../platform/timer-clock'
 import { freeBytes } from '../platform/storage-failure'
 import type { PlatformInfo } from '../platform/data-dir'
 import type { SecretCipher } from '../ports/secret-cipher'
@@ -155,6 +157,15 @@ export function composeCapabilities(infra: Infrastructure): Composition {
 
   const notify = createNotifyCapability({ config, events, log })
   lifecycles.push(notify)
+  const digest = createDigestCapability({
+    db,
+    digestHour: () => config.get('notify.digestHour'),
+    events,
+    log,
+    clock: realClock,
+    send: ({ digest: d, title, message }) => notify.notify({ kind: 'digest', title, message, severity: d.tasks.inReview + d.restarts.count + d.circuits.count > 0 ? 'warning' : 'info', at: d.to, details: d })
+  })
+  lifecycles.push(digest)
 
   const health = createHealthMonitor()
   disk.onChange(() => {
@@ -234,7 +245,8 @@ export function composeCapabilities(infra: Infrastructure): Composition {
     ...chat.handlers,
     ...checklist.handlers,
     ...overview.handlers,
-    ...notify.handlers
+    ...notify.handlers,
+    ...digest.handlers
   }, infra.dataDir.path, () => void disk.sample())
 
   return {
@@ -249,6 +261,7 @@ export function composeCapabilities(infra: Infrastructure): Composition {
       health.start(5000)
       checklist.service.start()
       overview.start()
+      digest.start()
     }
   }
 }

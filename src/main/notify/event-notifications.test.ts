@@ -3,9 +3,9 @@ import type { EventPayload } from '../../shared/contract/contract'
 import type { EventFrame } from '../../shared/contract/wire'
 import { createEventNotifications, MANUAL_REVIEW_WINDOW_MS } from './event-notifications'
 import type { Notification } from './notification'
-import type { SenderClock } from './webhook-sender'
+import type { TimerClock } from '../platform/timer-clock'
 
-function manualClock(): SenderClock & { delays: number[]; fire(): void } {
+function manualClock(): TimerClock & { delays: number[]; fire(): void } {
   let waiting: (() => void) | null = null
   const delays: number[] = []
   return {

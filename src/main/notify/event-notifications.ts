@@ -1,7 +1,7 @@
 import type { EventPayload } from '../../shared/contract/contract'
 import type { EventFrame } from '../../shared/contract/wire'
 import type { Notification } from './notification'
-import type { SenderClock } from './webhook-sender'
+import type { TimerClock } from '../platform/timer-clock'
 
 /** Tasks going to manual review within this window are told in one notification, not one each. */
 export const MANUAL_REVIEW_WINDOW_MS = 30_000
@@ -12,7 +12,7 @@ const LISTED_TASKS = 5
  * re-check), tasks deferred to manual review (gathered over a short window, so a failing backend
  * that sends fifty tasks to review is one message), and a circuit that opened.
  */
-export function createEventNotifications(deps: { notify: (n: Notification) => void; clock: SenderClock }): { onEvent(frame: EventFrame): void; stop(): void } {
+export function createEventNotifications(deps: { notify: (n: Notification) => void; clock: TimerClock }): { onEvent(frame: EventFrame): void; stop(): void } {
   let level: EventPayload<'health.changed'>['level'] | null = null
   let deferred: EventPayload<'tasks.event'>[] = []
   let flushTimer: unknown = null

@@ -5,7 +5,8 @@ import type { Capability } from '../rpc/handler-types'
 import { createEventNotifications } from './event-notifications'
 import type { Notification } from './notification'
 import { postWebhook, type PostWebhook } from './webhook-post'
-import { createWebhookSender, realClock, type SenderClock, type SenderLimits, type WebhookSender } from './webhook-sender'
+import { realClock, type TimerClock } from '../platform/timer-clock'
+import { createWebhookSender, type SenderLimits, type WebhookSender } from './webhook-sender'
 
 export interface NotifyCapability extends Capability<'notify'> {
   readonly sender: WebhookSender
@@ -14,7 +15,7 @@ export interface NotifyCapability extends Capability<'notify'> {
 }
 
 /** The webhook: the core's events become notifications, queued and delivered without ever holding the core up. */
-export function createNotifyCapability(deps: { config: ConfigService; events: EventBus; log: Logger; post?: PostWebhook; clock?: SenderClock; limits?: Partial<SenderLimits> }): NotifyCapability {
+export function createNotifyCapability(deps: { config: ConfigService; events: EventBus; log: Logger; post?: PostWebhook; clock?: TimerClock; limits?: Partial<SenderLimits> }): NotifyCapability {
   const clock = deps.clock ?? realClock
   const log = deps.log.child({ component: 'notify' })
   const sender = createWebhookSender({

@@ -4,7 +4,8 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { memoryLogger } from '../test-support/memory-logger'
 import type { Notification } from './notification'
 import { postWebhook } from './webhook-post'
-import { createWebhookSender, type SenderClock, type WebhookSender, type WebhookTarget } from './webhook-sender'
+import type { TimerClock } from '../platform/timer-clock'
+import { createWebhookSender, type WebhookSender, type WebhookTarget } from './webhook-sender'
 
 interface Received {
   readonly headers: IncomingMessage['headers']
@@ -48,7 +49,7 @@ async function endpoint(statuses: readonly (number | 'hang')[], extraHeaders: Re
 }
 
 /** Timers that fire only when the test says so, recording each delay asked for. */
-function fakeClock(): SenderClock & { delays: number[]; fire(): void; pending(): number } {
+function fakeClock(): TimerClock & { delays: number[]; fire(): void; pending(): number } {
   const timers = new Map<number, () => void>()
   let id = 0
   const delays: number[] = []
@@ -90,7 +91,7 @@ afterEach(async () => {
   for (const close of closers.splice(0)) await close()
 })
 
-function senderFor(target: WebhookTarget | null, clock: SenderClock, limits = {}): { sender: WebhookSender; records: ReturnType<typeof memoryLogger>['records'] } {
+function senderFor(target: WebhookTarget | null, clock: TimerClock, limits = {}): { sender: WebhookSender; records: ReturnType<typeof memoryLogger>['records'] } {
   const { logger, records } = memoryLogger()
   const sender = createWebhookSender({ target: () => target, post: postWebhook, log: logger, clock, limits: { timeoutMs: 2000, ...limits } })
   closers.push(async () => sender.stop())

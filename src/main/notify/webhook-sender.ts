@@ -1,5 +1,6 @@
 import type { DeliveryOutcome, NotifyStatus, WebhookFormat } from '../../shared/contract/notify-contract'
 import type { Logger } from '../log/logger'
+import { realClock, type TimerClock } from '../platform/timer-clock'
 import type { Notification } from './notification'
 import { webhookRequest } from './webhook-body'
 import type { PostAnswer, PostWebhook } from './webhook-post'
@@ -7,23 +8,6 @@ import type { PostAnswer, PostWebhook } from './webhook-post'
 export interface WebhookTarget {
   readonly url: string
   readonly format: WebhookFormat
-}
-
-/** Timers the sender waits on, so a test can drive the backoff with a fake clock. */
-export interface SenderClock {
-  now(): number
-  setTimeout(fn: () => void, ms: number): unknown
-  clearTimeout(handle: unknown): void
-}
-
-export const realClock: SenderClock = {
-  now: () => Date.now(),
-  setTimeout: (fn, ms) => {
-    const handle = setTimeout(fn, ms)
-    handle.unref()
-    return handle
-  },
-  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout)
 }
 
 export interface SenderLimits {
@@ -59,7 +43,7 @@ interface Pending {
  * A 4xx other than those is the URL's or the format's fault: retrying cannot help, so the
  * notification is given up at once and the error kept for the Settings view.
  */
-export function createWebhookSender(deps: { target: () => WebhookTarget | null; post: PostWebhook; log: Logger; clock?: SenderClock; limits?: Partial<SenderLimits> }): WebhookSender {
+export function createWebhookSender(deps: { target: () => WebhookTarget | null; post: PostWebhook; log: Logger; clock?: TimerClock; limits?: Partial<SenderLimits> }): WebhookSender {
   const clock = deps.clock ?? realClock
   const limits: SenderLimits = { ...DEFAULT_LIMITS, ...deps.limits }
   const queue: Pending[] = []

@@ -5,6 +5,7 @@ import { BOARD_CALLS, BOARD_EVENTS } from './board-contract'
 import { CHAT_CALLS, CHAT_EVENTS } from './chat-contract'
 import { CHECKLIST_CALLS, CHECKLIST_EVENTS } from './checklist-contract'
 import { CONFIG_CALLS, CONFIG_EVENTS } from './config-contract'
+import { DIGEST_CALLS, DIGEST_EVENTS } from './digest-contract'
 import { KNOWLEDGE_CALLS, KNOWLEDGE_EVENTS } from './knowledge-contract'
 import { MODELS_CALLS, MODELS_EVENTS } from './models-contract'
 import { NOTIFY_CALLS } from './notify-contract'
@@ -30,7 +31,8 @@ export const CALLS = {
   ...CHECKLIST_CALLS,
   ...OVERVIEW_CALLS,
   ...SECRETS_CALLS,
-  ...NOTIFY_CALLS
+  ...NOTIFY_CALLS,
+  ...DIGEST_CALLS
 } as const satisfies Record<string, CallSpec>
 
 export const EVENTS = {
@@ -42,7 +44,8 @@ export const EVENTS = {
   ...CHAT_EVENTS,
   ...BOARD_EVENTS,
   ...CHECKLIST_EVENTS,
-  ...OVERVIEW_EVENTS
+  ...OVERVIEW_EVENTS,
+  ...DIGEST_EVENTS
 } as const satisfies Record<string, z.ZodType>
 
 export type Calls = typeof CALLS
