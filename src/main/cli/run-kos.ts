@@ -2,6 +2,7 @@ import { APP_IDENTITY } from '../../shared/app-identity'
 import type { CommandContext } from './command-context'
 import { checklistRun } from './commands/checklist-run'
 import { configShow } from './commands/config-show'
+import { digestCommand } from './commands/digest-command'
 import { exportReport } from './commands/export-report'
 import { kbAdd, kbSearch } from './commands/kb'
 import { mcp } from './commands/mcp'
@@ -21,6 +22,7 @@ Usage:
   kos config show [--json]                               every setting with its value and source
   kos kb add <file|folder>                               add a file, or import a folder, into the knowledge base
   kos kb search <query…> [--json]                        hybrid search of the knowledge base
+  kos digest [morning|last-visit|TIME] [--json]          what happened since 08:00, your last visit, or a time
   kos mcp                                                the MCP server on stdio, for other AI tools
   kos tasks list|add|follow ID|cancel ID|requeue ID…|--all   the task queue: list, queue, watch live, cancel, return from review
 
@@ -61,6 +63,7 @@ export async function runKos(ctx: CommandContext): Promise<number> {
   if (command === 'kb' && sub === 'add') return kbAdd(ctx, ctx.args.positionals[2])
   if (command === 'kb' && sub === 'search') return kbSearch(ctx, ctx.args.positionals.slice(2))
   if (command === 'tasks') return tasksCommand(ctx)
+  if (command === 'digest') return digestCommand(ctx)
   ctx.err(`Unknown command "${[command, sub].filter(Boolean).join(' ')}". Run \`kos --help\` for the commands.`)
   return EXIT_USAGE
 }
