@@ -3,6 +3,7 @@ import type { OverviewSample } from '../../../../shared/contract/overview-contra
 import type { RpcError } from '../../../../shared/contract/rpc-error'
 import { useClient } from '../../client-context'
 import { ViewHeader } from '../../components/ViewHeader'
+import { DigestCard } from './DigestCard'
 import { LineChart } from './LineChart'
 import './overview.css'
 
@@ -34,6 +35,7 @@ export function OverviewView(): ReactNode {
     <>
       <ViewHeader title="Overview" subtitle="Throughput, queues, latency and health of the last two hours, live." />
       {error && <p className="field-error" role="alert">{error.message}</p>}
+      <DigestCard />
       <div className="overview-grid">
         <LineChart title="Throughput" unit="tasks/min" times={times} series={[{ label: 'completed', color: PALETTE[1] ?? '', values: samples.map((s) => s.completionsPerMinute) }]} />
         <LineChart
