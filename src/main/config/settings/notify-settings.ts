@@ -19,7 +19,7 @@ export const NOTIFY_SETTINGS = {
   }),
   'notify.digestHour': integer(-1, 23, 'hour', 8, {
     category: 'Notifications',
-    description: 'The local hour the digest of the last day is sent (webhook and notification); -1 never sends it.',
+    description: 'The local hour the digest of the last day is sent to the webhook (the Overview shows it too); also where "since this morning" starts. -1 never sends it.',
     env: ['KOS_DIGEST_HOUR'],
     applies: 'live',
     inProfiles: false

@@ -42,7 +42,7 @@ export function DigestCard(): ReactNode {
             <dt>Circuits opened</dt>
             <dd>{digest.circuits.count}</dd>
             <dt>Chat answers by fallback</dt>
-            <dd>{share(digest.chat.fallbackShare)} of {digest.chat.answers}</dd>
+            <dd>{digest.chat.answers === 0 ? 'no chat answers' : `${share(digest.chat.fallbackShare)} of ${digest.chat.answers}`}</dd>
             <dt>Tokens</dt>
             <dd>{digest.usage.tokensIn.toLocaleString()} in, {digest.usage.tokensOut.toLocaleString()} out; cost {digest.usage.cost.toFixed(2)}</dd>
           </dl>
