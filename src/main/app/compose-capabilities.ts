@@ -27,6 +27,7 @@ import { knowledgeHealth } from '../knowledge/knowledge-health'
 import { createKnowledgeCapability } from '../knowledge/knowledge-capability'
 import type { Logger } from '../log/logger'
 import { createOverviewSampler } from '../metrics/overview-sampler'
+import { metricsHandlers } from '../metrics/task-durations'
 import { llamaWorkerFile } from '../models/embedded/worker-file'
 import { createModelsCapability } from '../models/models-capability'
 import { createNotifyCapability } from '../notify/notify-capability'
@@ -246,7 +247,8 @@ export function composeCapabilities(infra: Infrastructure): Composition {
     ...checklist.handlers,
     ...overview.handlers,
     ...notify.handlers,
-    ...digest.handlers
+    ...digest.handlers,
+    ...metricsHandlers(db)
   }, infra.dataDir.path, () => void disk.sample())
 
   return {

@@ -5,6 +5,7 @@ import { DISK_SETTINGS } from './settings/disk-settings'
 import { GENERAL_SETTINGS } from './settings/general-settings'
 import { HOUSEKEEPING_SETTINGS } from './settings/housekeeping-settings'
 import { KNOWLEDGE_SETTINGS } from './settings/knowledge-settings'
+import { METRICS_SETTINGS } from './settings/metrics-settings'
 import { MODELS_SETTINGS } from './settings/models-settings'
 import { NOTIFY_SETTINGS } from './settings/notify-settings'
 import { UPDATES_SETTINGS } from './settings/updates-settings'
@@ -24,7 +25,8 @@ export const SETTINGS = {
   ...HOUSEKEEPING_SETTINGS,
   ...DISK_SETTINGS,
   ...UPDATES_SETTINGS,
-  ...NOTIFY_SETTINGS
+  ...NOTIFY_SETTINGS,
+  ...METRICS_SETTINGS
 } satisfies Record<string, SettingDefinition>
 
 

@@ -7,6 +7,7 @@ import { CHECKLIST_CALLS, CHECKLIST_EVENTS } from './checklist-contract'
 import { CONFIG_CALLS, CONFIG_EVENTS } from './config-contract'
 import { DIGEST_CALLS, DIGEST_EVENTS } from './digest-contract'
 import { KNOWLEDGE_CALLS, KNOWLEDGE_EVENTS } from './knowledge-contract'
+import { METRICS_CALLS } from './metrics-contract'
 import { MODELS_CALLS, MODELS_EVENTS } from './models-contract'
 import { NOTIFY_CALLS } from './notify-contract'
 import { OVERVIEW_CALLS, OVERVIEW_EVENTS } from './overview-contract'
@@ -32,7 +33,8 @@ export const CALLS = {
   ...OVERVIEW_CALLS,
   ...SECRETS_CALLS,
   ...NOTIFY_CALLS,
-  ...DIGEST_CALLS
+  ...DIGEST_CALLS,
+  ...METRICS_CALLS
 } as const satisfies Record<string, CallSpec>
 
 export const EVENTS = {
