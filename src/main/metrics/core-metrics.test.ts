@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import parse from 'parse-prometheus-text-format'
 import { describe, expect, it } from 'vitest'
 import { histogramSeries, lintPrometheusText } from '../test-support/prometheus-lint'
@@ -39,6 +41,13 @@ describe('/metrics as Prometheus users expect', () => {
       expect(ollama).toMatchObject({ labels: { backend: 'ollama-local', model: 'llama3.2:3b' }, count: 3, sum: 7.48 })
       expect(Object.fromEntries(ollama?.buckets ?? [])).toMatchObject({ '0.1': 1, '0.25': 1, '0.5': 2, '5': 2, '10': 3, '+Inf': 3 })
       expect(Object.fromEntries(series.find((s) => s.labels.backend === 'mlx-local')?.buckets ?? [])).toMatchObject({ '30': 0, '60': 1, '+Inf': 1 })
+
+      // The Grafana dashboard in docs/ is built only on names this scrape serves.
+      const served = new Set([...families.keys()].flatMap((n) => (families.get(n)?.type === 'HISTOGRAM' ? [`${n}_bucket`, `${n}_sum`, `${n}_count`] : [n])))
+      const dashboard = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'docs', 'grafana-dashboard.json'), 'utf8')) as { panels: { targets: { expr: string }[] }[] }
+      const used = new Set(dashboard.panels.flatMap((p) => p.targets.flatMap((t) => t.expr.match(/\b(?:kos|chat)_[a-z_]+\b/g) ?? [])))
+      expect(used.size).toBeGreaterThan(8)
+      expect([...used].filter((n) => !served.has(n))).toEqual([])
     } finally {
       await core.close()
     }
