@@ -1,5 +1,5 @@
 import type { ProcessingPlan } from '../src/main/ports/task-processor'
-import { pickTasks, schedulerMemory, type Candidate } from '../src/main/tasks/scheduler'
+import { pickTasks, schedulerMemory, type SchedulableTask } from '../src/main/tasks/scheduler'
 
 export interface MakespanResult {
   readonly scheduler: 'grouped' | 'fifo'
@@ -66,7 +66,7 @@ export function simulateMakespan(kind: 'grouped' | 'fifo', count = 900, seed = 4
     }
     const running: ProcessingPlan[] = [...backends].flatMap(([backend, b]) => b.running.map((r) => ({ backend, model: r.model, heavy: false })))
     const free = BACKENDS.length * SLOTS_PER_BACKEND - running.length
-    const candidates: Candidate<SimTask>[] = pending.map((t) => ({ item: t, rank: 1, plan: t.plan }))
+    const candidates: SchedulableTask<SimTask>[] = pending.map((t) => ({ item: t, rank: 1, plan: t.plan }))
     const picks =
       kind === 'grouped'
         ? pickTasks(candidates, running, free, { heavyPerBackend: SLOTS_PER_BACKEND, perBackend: SLOTS_PER_BACKEND }, memory)
@@ -106,10 +106,10 @@ export function simulateMakespan(kind: 'grouped' | 'fifo', count = 900, seed = 4
   return { scheduler: kind, tasks: count, makespan, lowerBound, ratio: makespan / lowerBound, loads }
 }
 
-function fifoPicks(candidates: readonly Candidate<SimTask>[], running: readonly ProcessingPlan[], free: number): Candidate<SimTask>[] {
+function fifoPicks(candidates: readonly SchedulableTask<SimTask>[], running: readonly ProcessingPlan[], free: number): SchedulableTask<SimTask>[] {
   const busy = new Map<string, number>()
   for (const r of running) busy.set(r.backend, (busy.get(r.backend) ?? 0) + 1)
-  const picks: Candidate<SimTask>[] = []
+  const picks: SchedulableTask<SimTask>[] = []
   for (const c of candidates) {
     if (picks.length >= free) break
     const n = busy.get(c.plan.backend) ?? 0

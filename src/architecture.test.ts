@@ -37,7 +37,9 @@ const MAIN_RANK: Readonly<Record<string, number>> = {
   cli: 7
 }
 
-const RENDERER_PACKAGES = new Set(['react', 'react-dom', 'zustand'])
+// zod: forms check their values with the contract's own schemas.
+const RENDERER_PACKAGES = new Set(['react', 'react-dom', 'zustand', 'zod'])
+const CLIENT = 'shared/contract/client'
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -63,8 +65,11 @@ const isTest = (rel: string): boolean => /\.test\.tsx?$/.test(rel) || rel.includ
 /** Why an import is not allowed, or null when it is. */
 function violation(fromRel: string, spec: string): string | null {
   const [area, folder] = fromRel.split('/')
+  const view = area === 'renderer' && fromRel.endsWith('.tsx')
+  if (view && spec === 'zustand') return 'a view reads its view model through useSelect (renderer/src/model), not the store itself'
   if (spec.startsWith('.')) {
     const target = relative(SRC, resolve(SRC, dirname(fromRel), spec)).replaceAll('\\', '/')
+    if (view && target === CLIENT) return 'a view (.tsx) may not import the client: it calls the core through its view model (renderer/src/model)'
     const [toArea, toFolder] = target.split('/')
     if (target.startsWith('..')) {
       if (target.endsWith('package.json') && area === 'main') return null
@@ -123,5 +128,9 @@ describe('architecture', () => {
     expect(violation('main/app/x.ts', '../config/config-service')).toBeNull()
     expect(violation('main/tasks/x.ts', './testing/scripted-processor')).toMatch(/may not import test code/)
     expect(violation('main/tasks/x.test.ts', './testing/scripted-processor')).toBeNull()
+    expect(violation('renderer/src/views/x/X.tsx', '../../../../shared/contract/client')).toMatch(/may not import the client/)
+    expect(violation('renderer/src/views/x/X.tsx', 'zustand')).toMatch(/through useSelect/)
+    expect(violation('renderer/src/model/x/x-model.ts', '../../../../shared/contract/client')).toBeNull()
+    expect(violation('renderer/src/views/x/X.tsx', '../../model/use-view-model')).toBeNull()
   })
 })

@@ -1,66 +1,70 @@
 import { expect, test } from '../support/headless-host'
-
-const VIEWS = ['Overview', 'Chat', 'Tasks', 'Board', 'Checklist', 'Models', 'Knowledge', 'Settings']
+import { AppShell, VIEW_NAMES } from './pages/app-shell'
+import { SettingsPage } from './pages/settings-page'
 
 test.describe('headless host in a browser', () => {
   test('opens with the token, swaps it for a session cookie and drops it from the address', async ({ page, host }) => {
-    await page.goto(host.url)
-    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Tasks')
+    const app = new AppShell(page)
+    await app.open(host.url)
+    await expect(app.heading).toHaveText('Tasks')
     expect(page.url()).not.toContain('token=')
-    await expect(page.getByTestId('connection-status')).toHaveText('connected')
+    await expect(app.connectionStatus).toHaveText('connected')
     const cookies = await page.context().cookies()
     expect(cookies.find((c) => c.name === 'kos_session')).toMatchObject({ httpOnly: true, sameSite: 'Strict' })
   })
 
   test('navigates across every view by mouse and by keyboard', async ({ page, host }) => {
-    await page.goto(host.url)
-    const nav = page.getByRole('navigation', { name: 'Views' })
-    for (const name of VIEWS) {
-      await nav.getByRole('link', { name }).click()
-      await expect(page.getByRole('heading', { level: 1 })).toHaveText(name)
+    const app = new AppShell(page)
+    await app.open(host.url)
+    for (const name of VIEW_NAMES) {
+      await app.go(name)
+      await expect(app.heading).toHaveText(name)
     }
     await page.keyboard.press('Alt+3')
-    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Tasks')
+    await expect(app.heading).toHaveText('Tasks')
     await expect(page).toHaveURL(/#\/tasks$/)
 
-    await nav.getByRole('link', { name: 'Tasks' }).focus()
+    await app.link('Tasks').focus()
     await page.keyboard.press('ArrowDown')
-    await expect(nav.getByRole('link', { name: 'Board' })).toBeFocused()
+    await expect(app.link('Board')).toBeFocused()
     await page.keyboard.press('Enter')
-    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Board')
-    await expect(page.getByRole('heading', { level: 1 })).toBeFocused()
+    await expect(app.heading).toHaveText('Board')
+    await expect(app.heading).toBeFocused()
     await page.goBack()
-    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Tasks')
+    await expect(app.heading).toHaveText('Tasks')
   })
 
   test('changes a setting through the contract and keeps it across a reload', async ({ page, host }) => {
-    await page.goto(`${host.url}`)
-    await page.getByRole('link', { name: 'Settings' }).click()
-    const row = page.locator('[data-setting="log.level"]')
-    await expect(row.getByTestId('setting-source')).toHaveText('built-in default')
+    const settings = new SettingsPage(page)
+    await settings.open(host.url)
+    await settings.go('Settings')
+    const row = settings.row('log.level')
+    await expect(settings.source('log.level')).toHaveText('built-in default')
     await row.getByRole('combobox').selectOption('debug')
-    await row.getByRole('button', { name: 'Save' }).click()
-    await expect(row.getByTestId('setting-source')).toHaveText(/^settings file .*settings\.json$/)
+    await settings.save('log.level')
+    await expect(settings.source('log.level')).toHaveText(/^settings file .*settings\.json$/)
 
     await page.reload()
     await expect(row.getByRole('combobox')).toHaveValue('debug')
-    await row.getByRole('button', { name: 'Reset' }).click()
-    await expect(row.getByTestId('setting-source')).toHaveText('built-in default')
+    await settings.reset('log.level')
+    await expect(settings.source('log.level')).toHaveText('built-in default')
   })
 
   test('shows the core’s refusal of a bad value beside the field', async ({ page, host }) => {
-    await page.goto(`${host.url}`)
-    await page.getByRole('link', { name: 'Settings' }).click()
-    const row = page.locator('[data-setting="worker.maxAttempts"]')
+    const settings = new SettingsPage(page)
+    await settings.open(host.url)
+    await settings.go('Settings')
+    const row = settings.row('worker.maxAttempts')
     await row.getByRole('spinbutton').fill('0')
-    await row.getByRole('button', { name: 'Save' }).click()
+    await settings.save('worker.maxAttempts')
     await expect(row.getByRole('alert')).toHaveText('worker.maxAttempts = 0 is not valid: expected a whole number from 1 to 10 (attempts).')
-    await expect(row.getByTestId('setting-source')).toHaveText('built-in default')
+    await expect(settings.source('worker.maxAttempts')).toHaveText('built-in default')
   })
 
   test('shows a change made by another client at once', async ({ page, host, request }) => {
-    await page.goto(`${host.url}#/settings`)
-    const row = page.locator('[data-setting="worker.maxConcurrency"]')
+    const settings = new SettingsPage(page)
+    await settings.open(host.url, 'settings')
+    const row = settings.row('worker.maxConcurrency')
     await expect(row.getByRole('spinbutton')).toHaveValue('4')
     const reply = await request.post(`${host.origin}/api/call/config.set`, {
       headers: { Authorization: `Bearer ${host.fullToken}` },
@@ -86,17 +90,19 @@ test.describe('headless host in a browser', () => {
     expect(write.status()).toBe(403)
     expect(await write.json()).toMatchObject({ ok: false, error: { code: 'forbidden', call: 'config.set' } })
 
-    await page.goto(`${host.readOnlyUrl}`)
-    await page.getByRole('link', { name: 'Settings' }).click()
-    const row = page.locator('[data-setting="log.level"]')
+    const settings = new SettingsPage(page)
+    await settings.open(host.readOnlyUrl)
+    await settings.go('Settings')
+    const row = settings.row('log.level')
     await row.getByRole('combobox').selectOption('warn')
-    await row.getByRole('button', { name: 'Save' }).click()
+    await settings.save('log.level')
     await expect(row.getByRole('alert')).toContainText('needs write access')
   })
 
   test('answers malformed frames on the WebSocket with typed errors', async ({ page, host }) => {
-    await page.goto(host.url)
-    await expect(page.getByTestId('connection-status')).toHaveText('connected')
+    const app = new AppShell(page)
+    await app.open(host.url)
+    await expect(app.connectionStatus).toHaveText('connected')
     const replies = await page.evaluate(async () => {
       const ws = new WebSocket(`ws://${location.host}/rpc`)
       await new Promise((resolve) => (ws.onopen = resolve))

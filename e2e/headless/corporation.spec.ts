@@ -2,6 +2,9 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { expect, test } from '../support/headless-host'
+import { BoardPage } from './pages/board-page'
+import { ChatPage } from './pages/chat-page'
+import { TasksPage } from './pages/tasks-page'
 
 // The whole corporation on a model server that speaks Ollama's protocol: tasks
 // run through the router, failures land in manual review and come back with
@@ -36,50 +39,46 @@ test.describe('the corporation at work', () => {
 
   test('a task completes; failures go to manual review and, once the cause is fixed, return with one click and complete', async ({ page, host }) => {
     fake = await startFake(['--fail-when', 'FLAKY'])
-    await page.goto(`${host.url}#/tasks`)
-    const count = (status: string) => page.getByRole('region', { name: 'Tasks by status' }).locator(`[data-count="${status}"]`)
-    const form = page.getByRole('form', { name: 'New task' })
+    const tasks = new TasksPage(page)
+    await tasks.open(host.url, 'tasks')
+    const count = (status: string) => tasks.count(status)
 
-    await form.getByLabel('Title').fill('Summarise the Q3 report')
-    await form.getByLabel('Description').fill('Summarise the quarterly report in five bullet points for the board.')
-    await form.getByRole('button', { name: 'Queue task' }).click()
+    await tasks.create({ title: 'Summarise the Q3 report', description: 'Summarise the quarterly report in five bullet points for the board.' })
     await expect(count('completed')).toHaveText('1', { timeout: 60_000 })
 
-    await form.getByLabel('Title').fill('FLAKY import of the sales data')
-    await form.getByLabel('Description').fill('Import the FLAKY sales export and summarise the anomalies.')
-    await form.getByRole('button', { name: 'Queue task' }).click()
+    await tasks.create({ title: 'FLAKY import of the sales data', description: 'Import the FLAKY sales export and summarise the anomalies.' })
     await expect(count('deferred_to_human')).toHaveText('1', { timeout: 60_000 })
-    const review = page.getByRole('region', { name: /Manual review/ })
+    const review = tasks.review
     await expect(review).toContainText('FLAKY import of the sales data')
     await expect(review).toContainText('llama runner process has terminated')
 
     // The cause is fixed (the server is restarted healthy), then one click returns the task.
     await stop(fake)
     fake = await startFake()
-    await review.getByRole('button', { name: 'Return “FLAKY import of the sales data” to autoprocessing' }).click()
+    await tasks.returnFromReview('FLAKY import of the sales data').click()
     await expect(count('completed')).toHaveText('2', { timeout: 60_000 })
     await expect(count('deferred_to_human')).toHaveText('0')
   })
 
   test('a chat answer streams in, and a strategic question records a board decision that the Board view shows', async ({ page, host }) => {
     fake = await startFake(['--token-delay-ms', '20'])
-    await page.goto(`${host.url}#/chat`)
-    await page.getByRole('textbox', { name: /Message to/ }).fill('What is a closure in JavaScript?')
-    await page.keyboard.press('Enter')
-    const answer = page.getByRole('article', { name: /^Answer by / }).last()
+    const chat = new ChatPage(page)
+    await chat.open(host.url, 'chat')
+    await chat.send('What is a closure in JavaScript?')
+    const answer = chat.answers.last()
     await expect(answer).toContainText('Throughput doubles', { timeout: 60_000 })
     await expect(answer).toHaveAttribute('aria-busy', 'false')
 
     const question = 'What should our strategy be for a second GPU server this year?'
-    await page.getByRole('textbox', { name: /Message to/ }).fill(question)
-    await page.keyboard.press('Enter')
-    const decision = page.getByRole('complementary', { name: 'Board decision' })
+    await chat.send(question)
+    const decision = chat.boardDecision()
     await expect(decision).toContainText('Buy the second GPU server this quarter.', { timeout: 90_000 })
 
-    await page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: 'Board' }).click()
-    await expect(page.getByRole('main')).toContainText('approved 4 for · 0 against · chat')
-    await page.getByText(question).click()
-    await expect(page.getByRole('main')).toContainText('Buy the second GPU server this quarter.')
-    await expect(page.getByRole('main')).toContainText('Throughput doubles and the queue clears overnight.')
+    const board = new BoardPage(page)
+    await board.go('Board')
+    await expect(board.main).toContainText('approved 4 for · 0 against · chat')
+    await board.decision(question).click()
+    await expect(board.main).toContainText('Buy the second GPU server this quarter.')
+    await expect(board.main).toContainText('Throughput doubles and the queue clears overnight.')
   })
 })

@@ -1,21 +1,26 @@
 import { describe, expect, it } from 'vitest'
 import type { ConfigService } from '../config/config-service'
-import type { ReadCall } from '../rpc/read-call'
+import { createClient } from '../../shared/contract/client'
 import { checklistFixes } from './checklist-fixes'
 
 /** The fixes against a recording contract call and settings that change when config.set is called, as the real ones do. */
 function fixesWith(values: Record<string, number>) {
   const calls: { name: string; input: unknown }[] = []
-  const call: ReadCall = async (name, input) => {
-    calls.push({ name, input })
-    if (name === 'config.set') {
-      const { key, value } = input as { key: string; value: number }
-      values[key] = value
-    }
-    return { ok: true, value: {} } as Awaited<ReturnType<ReadCall>>
-  }
+  // A bridge, as the client's transport sees the core: untyped frames in, results out.
+  const client = createClient({
+    async call(name, input) {
+      calls.push({ name, input })
+      if (name === 'config.set') {
+        const { key, value } = input as { key: string; value: number }
+        values[key] = value
+      }
+      return { ok: true, value: {} }
+    },
+    onEvent: () => () => undefined,
+    onStatus: () => () => undefined
+  })
   const config = { get: (key: string) => values[key] } as unknown as ConfigService
-  return { fixes: checklistFixes(call, config), calls, values }
+  return { fixes: checklistFixes(client, config), calls, values }
 }
 
 describe('checklist fixes', () => {

@@ -1,6 +1,6 @@
 import { dirname, join } from 'node:path'
 import type { AppInfo } from '../../shared/contract/app-contract'
-import type { Scope } from '../../shared/contract/define'
+import { valueOrNull } from '../../shared/contract/client'
 import { createBoardCapability } from '../board/board-capability'
 import { createChatCapability } from '../chat/chat-capability'
 import { createChecklistCapability } from '../checklist/checklist-capability'
@@ -36,9 +36,10 @@ import { realClock } from '../platform/timer-clock'
 import { freeBytes } from '../platform/storage-failure'
 import type { PlatformInfo } from '../platform/data-dir'
 import type { SecretCipher } from '../ports/secret-cipher'
+import type { TaskProcessor } from '../ports/task-processor'
 import type { Dispatcher } from '../rpc/dispatcher'
 import type { Capability, Handlers } from '../rpc/handler-types'
-import { readValue, type ReadCall } from '../rpc/read-call'
+import { FULL_SCOPES, READ_SCOPES, inProcessClient } from '../rpc/in-process-client'
 import { createSecretStore } from '../secrets/secret-store'
 import { secretsHandlers } from '../secrets/secrets-handlers'
 import { modelServerSpecs } from '../supervisor/model-server-specs'
@@ -70,6 +71,8 @@ export interface Infrastructure {
   readonly cliSettings: ReadonlyMap<SettingKey, CliSetting>
   readonly nativeBinding?: string
   readonly secretCipher?: SecretCipher
+  /** Replaces the model router as the task engine's processor (benchmarks). */
+  readonly taskProcessor?: TaskProcessor
   /** False for one-shot CLI commands: the services answer calls, nothing runs in the background. */
   readonly background: boolean
 }
@@ -86,26 +89,20 @@ const MB = 1024 * 1024
 /** How often the free space of the data dir's disk is measured (one statfs). */
 const DISK_SAMPLE_MS = 2000
 
-const READ_ONLY: ReadonlySet<Scope> = new Set<Scope>(['read'])
-const FULL: ReadonlySet<Scope> = new Set<Scope>(['read', 'write'])
-
 /**
  * Every capability, built once and given only what it needs; where one needs
  * another, the implementation goes in through a port (the router is the task
  * engine's processor, the knowledge base's embedder and the chat's model).
  * Parts that read the app as the UI does (checklist, Overview, one-click
  * fixes) call through the dispatcher, which exists only after the handlers
- * are gathered: they get a call that binds it late.
+ * are gathered: they get a typed client whose dispatcher is bound late.
  */
 export function composeCapabilities(infra: Infrastructure): Composition {
   const { db, config, events, log, background } = infra
   let dispatcher: Dispatcher | null = null
-  const through = (scopes: ReadonlySet<Scope>): ReadCall => (name, input) => {
-    if (!dispatcher) throw new Error('the core was called before it finished starting')
-    return dispatcher.call(name, input, { scopes, transport: 'ipc' })
-  }
-  const coreRead = through(READ_ONLY)
-  const coreCall = through(FULL)
+  const core = { dispatcher: () => dispatcher, events }
+  const reader = inProcessClient(core, { scopes: READ_SCOPES })
+  const actor = inProcessClient(core, { scopes: FULL_SCOPES })
   const lifecycles: Lifecycle[] = []
 
   const secrets = createSecretStore(db, infra.secretCipher ?? null)
@@ -123,7 +120,7 @@ export function composeCapabilities(infra: Infrastructure): Composition {
   const disk = createDiskSpaceMonitor({ dir: infra.dataDir.path, freeBytes, thresholds: diskThresholds, log })
   lifecycles.push({ stop: () => disk.stop() })
 
-  const tasks = createTasksCapability({ db, config, events, log, processor: models.router, background, holdClaims: () => disk.pausedReason() })
+  const tasks = createTasksCapability({ db, config, events, log, processor: infra.taskProcessor ?? models.router, background, holdClaims: () => disk.pausedReason() })
   lifecycles.push(tasks)
   const knowledge = createKnowledgeCapability({ db, config, events, log, embedder: models.embedder, background, backup: (reason) => backupCopy(db, infra.dataDir.path, reason) })
   lifecycles.push(knowledge)
@@ -211,7 +208,7 @@ export function composeCapabilities(infra: Infrastructure): Composition {
     },
     capabilityChecks: [
       ...capabilityChecks({
-        read: coreRead,
+        client: reader,
         stuckMinutes: () => config.get('worker.stuckMinutes'),
         now: () => new Date(),
         generationThreshold: () => ({ failurePercent: config.get('models.circuitFailurePercent'), minGenerations: config.get('models.circuitMinRequests') })
@@ -223,14 +220,14 @@ export function composeCapabilities(infra: Infrastructure): Composition {
         checkFullTextIndex: () => checkFullTextIndex(db)
       })
     ],
-    errorTypes: async () => (await readValue(coreRead, 'tasks.counters'))?.deferredByErrorType ?? {},
-    fixes: checklistFixes(coreCall, config),
+    errorTypes: async () => valueOrNull(await reader.call('tasks.counters', {}))?.deferredByErrorType ?? {},
+    fixes: checklistFixes(actor, config),
     intervalMinutes: () => config.get('checklist.intervalMin'),
     background: false
   })
   lifecycles.push(checklist)
 
-  const overview = createOverviewSampler(coreRead, events)
+  const overview = createOverviewSampler(reader, events)
   lifecycles.push(overview)
 
   const handlers: Handlers = withStorageFailures({

@@ -18,9 +18,12 @@ import { probeFullTextIndex, rebuildFullTextIndex } from '../knowledge/full-text
 import { resolveDataDir, type PlatformInfo } from '../platform/data-dir'
 import { storageFailureOf } from '../platform/storage-failure'
 import type { SecretCipher } from '../ports/secret-cipher'
+import type { TaskProcessor } from '../ports/task-processor'
 import { createDispatcher, type Dispatcher } from '../rpc/dispatcher'
 import { composeCapabilities, type Lifecycle } from './compose-capabilities'
 import { classifyStartFailure, type StartupError } from './startup-error'
+import type { KosClient } from '../../shared/contract/client'
+import { inProcessClient } from '../rpc/in-process-client'
 
 export interface CoreOptions {
   readonly hostKind: InstanceOwner['kind']
@@ -36,6 +39,8 @@ export interface CoreOptions {
   readonly background?: boolean
   /** The OS keychain, from the desktop shell; absent on the headless host, which then stores no API keys. */
   readonly secretCipher?: SecretCipher
+  /** Runs the tasks instead of the model router (a benchmark's instant processor). */
+  readonly taskProcessor?: TaskProcessor
 }
 
 export interface Core {
@@ -45,6 +50,8 @@ export interface Core {
   readonly log: Logger
   readonly db: Db
   info(): AppInfo
+  /** The typed client for a part of main that calls the core through its contract (CLI, MCP, /metrics, the tray), with that part's scopes. */
+  client(caller: Parameters<typeof inProcessClient>[1]): KosClient
   /** Tells a second instance, and `kos` commands, where this one can be reached. */
   announce(url: string, token: string): void
   /** Called by the desktop shell when the machine wakes: each capability checks what died during sleep. */
@@ -184,7 +191,8 @@ function start(options: CoreOptions, dataDir: ReturnType<typeof resolveDataDir>,
     cliSettings: options.cliSettings,
     background: options.background ?? true,
     ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
-    ...(options.secretCipher ? { secretCipher: options.secretCipher } : {})
+    ...(options.secretCipher ? { secretCipher: options.secretCipher } : {}),
+    ...(options.taskProcessor ? { taskProcessor: options.taskProcessor } : {})
   })
   const dispatcher = createDispatcher(composition.handlers, log)
   composition.start(dispatcher)
@@ -213,6 +221,7 @@ function assemble(parts: {
     log: parts.log,
     db: parts.db,
     info: parts.info,
+    client: (caller) => inProcessClient({ dispatcher: () => parts.dispatcher, events: parts.events }, caller),
     announce(url, token) {
       try {
         parts.lock.describe({ ...parts.owner, url, token })

@@ -1,6 +1,6 @@
-import { RpcFailure, rpcError } from '../../shared/contract/rpc-error'
 import { describeStorageFailure, failedFolder, freeBytes, storageFailureOf } from '../platform/storage-failure'
 import type { CallContext, Handlers } from '../rpc/handler-types'
+import { refuse, type Refusal } from '../rpc/refusal'
 
 type AnyHandler = (input: unknown, ctx: CallContext) => unknown
 
@@ -22,7 +22,7 @@ export function withStorageFailures(handlers: Handlers, dataDir: string, onRefus
         if (!refusal) throw error
         // The disk monitor measures again at once rather than at its next sample.
         onRefused()
-        throw refusal
+        return refusal
       }
     }
   }
@@ -30,9 +30,9 @@ export function withStorageFailures(handlers: Handlers, dataDir: string, onRefus
 }
 
 /** The typed refusal for a storage error, or null when `error` is something else. */
-export async function asStorageRefusal(error: unknown, dataDir: string): Promise<RpcFailure | null> {
+export async function asStorageRefusal(error: unknown, dataDir: string): Promise<Refusal | null> {
   const failure = storageFailureOf(error)
   if (!failure) return null
   const dir = failedFolder(failure, dataDir)
-  return new RpcFailure(rpcError('unavailable', describeStorageFailure(failure, dir, await freeBytes(dir))))
+  return refuse('unavailable', describeStorageFailure(failure, dir, await freeBytes(dir)))
 }

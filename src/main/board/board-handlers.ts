@@ -1,15 +1,15 @@
-import { RpcFailure, rpcError } from '../../shared/contract/rpc-error'
 import type { HandlersFor } from '../rpc/handler-types'
 import { BOARD_CHAIR, BOARD_MEMBERS } from './board-members'
 import type { BoardService } from './board-service'
+import { refuse } from '../rpc/refusal'
 
 export function boardHandlers(board: BoardService): HandlersFor<'board'> {
   return {
     'board.members': () => ({ members: [...BOARD_MEMBERS, BOARD_CHAIR], timeoutSec: board.timeoutSec(), modelConnected: board.available() }),
-    'board.decisions.list': (filter) => ({ decisions: board.store.list(filter) }),
+    'board.decisions.list': (filter) => board.store.list(filter),
     'board.decisions.get': ({ id }) => {
       const decision = board.store.get(id)
-      if (!decision) throw new RpcFailure(rpcError('not_found', `There is no board decision with id "${id}". It may have been made in another data dir; pick one from the list.`))
+      if (!decision) return refuse('not_found', `There is no board decision with id "${id}". It may have been made in another data dir; pick one from the list.`)
       return decision
     },
     'board.consult': async ({ question }, ctx) => {
@@ -22,7 +22,7 @@ export function boardHandlers(board: BoardService): HandlersFor<'board'> {
             ? 'Ask again, or give the board more time with chat.boardTimeoutSec in Settings.'
             : 'Check the Models view for a failing node, then ask again.'
       // Every way a board fails to decide is its members' models failing or running out of time.
-      throw new RpcFailure(rpcError('unavailable', `The board could not decide: ${result.message.replace(/\.+$/, '')}. ${advice}`))
+      return refuse('unavailable', `The board could not decide: ${result.message.replace(/\.+$/, '')}. ${advice}`)
     }
   }
 }

@@ -43,10 +43,10 @@ describe('board service', () => {
     })
     expect(result.decision.positions.map((p) => p.vote)).toEqual(['for', 'for', 'against', 'for'])
     expect(service.store.get(result.decision.id)).toEqual(result.decision)
-    expect(service.store.list({ source: 'chat', limit: 10 }).map((d) => d.id)).toEqual([result.decision.id])
-    expect(service.store.list({ source: 'manual', limit: 10 })).toEqual([])
-    expect(service.store.list({ query: 'germany', limit: 10 })).toHaveLength(1)
-    expect(service.store.list({ outcome: 'rejected', limit: 10 })).toEqual([])
+    expect(service.store.list({ source: 'chat', limit: 10 }).decisions.map((d) => d.id)).toEqual([result.decision.id])
+    expect(service.store.list({ source: 'manual', limit: 10 }).decisions).toEqual([])
+    expect(service.store.list({ query: 'germany', limit: 10 }).decisions).toHaveLength(1)
+    expect(service.store.list({ outcome: 'rejected', limit: 10 }).decisions).toEqual([])
     expect(events.map((e) => e.name)).toEqual(['board.decided'])
     expect(calls).toEqual(['corr-1', 'corr-1', 'corr-1', 'corr-1', 'corr-1'])
     expect(model.requests.every((r) => r.correlationId === 'corr-1')).toBe(true)
@@ -57,7 +57,7 @@ describe('board service', () => {
     const result = await service.consult({ question: 'Should we pivot to hardware?', source: 'manual', correlationId: 'corr-2', log })
     expect(result).toEqual({ ok: false, reason: 'timeout', message: 'the board did not decide within 0.05 s' })
     expect(model.requests.every((r) => r.signal.aborted)).toBe(true)
-    expect(service.store.list({ limit: 10 })).toEqual([])
+    expect(service.store.list({ limit: 10 }).decisions).toEqual([])
     expect(lines().some((l) => l.msg === 'board timed out' && l.component === 'board')).toBe(true)
   })
 
@@ -71,7 +71,7 @@ describe('board service', () => {
     const { service, log } = setup((system) => (system.includes('Chair of the Board') ? { tokens: ['DECISION: '], failWith: new Error('out of memory') } : memberReply('FOR')))
     const result = await service.consult({ question: 'Should we open an office in Berlin?', source: 'task', taskId: 't1', correlationId: 'c', log })
     expect(result).toEqual({ ok: false, reason: 'failed', message: 'the chair (Victor) could not decide: out of memory' })
-    expect(service.store.list({ limit: 10 })).toEqual([])
+    expect(service.store.list({ limit: 10 }).decisions).toEqual([])
   })
 
   it('says it cannot meet without a model backend', async () => {

@@ -3,7 +3,8 @@ import type { Logger } from '../log/logger'
 import type { ChatCompletionInfo, ChatModel } from '../ports/chat-model'
 import { BOARD_CHAIR, BOARD_MEMBERS, chairPrompt, memberPrompt } from './board-members'
 import { parseChairReply, parseMemberReply, type ChairReply } from './board-reply-parser'
-import { completeText, describeError } from './model-call'
+import { describeError } from '../../shared/describe-error'
+import { completeText } from '../ports/complete-text'
 
 export interface Deliberation {
   readonly positions: readonly BoardPosition[]

@@ -10,21 +10,22 @@ import {
   type BoardSource
 } from '../../shared/contract/board-contract'
 import type { Db } from '../db/database'
+import { afterCursor, cursorAfter, type PageRequest } from '../db/keyset'
 import { tally } from './board-reply-parser'
 
 export type NewBoardDecision = Omit<BoardDecision, 'id' | 'createdAt' | 'tally'>
 
-export interface BoardFilter {
-  readonly source?: BoardSource
-  readonly outcome?: BoardOutcome
-  readonly query?: string
-  readonly limit: number
+export interface BoardFilter extends PageRequest {
+  readonly source?: BoardSource | undefined
+  readonly outcome?: BoardOutcome | undefined
+  readonly query?: string | undefined
 }
 
 export interface BoardStore {
   insert(decision: NewBoardDecision): BoardDecision
   get(id: string): BoardDecision | null
-  list(filter: BoardFilter): BoardDecisionSummary[]
+  /** One page, newest first. */
+  list(filter: BoardFilter): { decisions: BoardDecisionSummary[]; nextCursor: string | null }
 }
 
 interface Row {
@@ -113,21 +114,31 @@ export function createBoardStore(db: Db, now: () => Date = () => new Date()): Bo
     },
     list(filter) {
       const where: string[] = []
-      const params: Record<string, string | number> = { limit: filter.limit }
+      const params: (string | number)[] = []
       if (filter.source) {
-        where.push('source = @source')
-        params.source = filter.source
+        where.push('d.source = ?')
+        params.push(filter.source)
       }
       if (filter.outcome) {
-        where.push('outcome = @outcome')
-        params.outcome = filter.outcome
+        where.push('d.outcome = ?')
+        params.push(filter.outcome)
       }
       if (filter.query) {
-        where.push("(question LIKE @query ESCAPE '\\' OR decision LIKE @query ESCAPE '\\')")
-        params.query = `%${filter.query.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+        const pattern = `%${filter.query.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+        where.push("(d.question LIKE ? ESCAPE '\\' OR d.decision LIKE ? ESCAPE '\\')")
+        params.push(pattern, pattern)
       }
-      const sql = `SELECT * FROM board_decisions ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, rowid DESC LIMIT @limit`
-      return (db.prepare<Record<string, string | number>, Row>(sql).all(params)).map(summary)
+      if (filter.cursor !== undefined) {
+        const after = afterCursor('board_decisions', 'd', 'created_at', filter.cursor)
+        where.push(after.sql)
+        params.push(...after.params)
+      }
+      const sql = `SELECT * FROM board_decisions d ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY d.created_at DESC, d.rowid DESC LIMIT ?`
+      const rows = db.prepare<(string | number)[], Row>(sql).all(...params, filter.limit + 1)
+      const more = rows.length > filter.limit
+      if (more) rows.pop()
+      const last = rows.at(-1)
+      return { decisions: rows.map(summary), nextCursor: cursorAfter(last && { id: last.id, at: last.created_at }, more) }
     }
   }
 }

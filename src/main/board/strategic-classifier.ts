@@ -1,6 +1,7 @@
 import type { Logger } from '../log/logger'
 import type { ChatCompletionInfo, ChatModel } from '../ports/chat-model'
-import { completeText, describeError } from './model-call'
+import { describeError } from '../../shared/describe-error'
+import { completeText } from '../ports/complete-text'
 
 /** What the rules alone say: `maybe` asks the model. */
 export type RuleVerdict = 'strategic' | 'maybe' | 'routine'

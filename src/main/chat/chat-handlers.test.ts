@@ -12,11 +12,11 @@ describe('chat sessions', () => {
     await h.chat.pipeline.idle()
     expect(session.title).toBe('How do I squash commits?')
 
-    const listed = await h.handlers['chat.sessions.list']({}, h.ctx('c'))
+    const listed = await h.handlers['chat.sessions.list']({ limit: 200 }, h.ctx('c'))
     expect(listed.sessions.map((s) => s.id)).toEqual([session.id, empty.id])
     expect(listed.sessions[0]).toMatchObject({ messageCount: 2, preview: 'Use `git rebase`.' })
-    expect((await h.handlers['chat.sessions.list']({ query: 'rebase' }, h.ctx('c'))).sessions.map((s) => s.id)).toEqual([session.id])
-    expect((await h.handlers['chat.sessions.list']({ query: '100%' }, h.ctx('c'))).sessions).toEqual([])
+    expect((await h.handlers['chat.sessions.list']({ query: 'rebase', limit: 200 }, h.ctx('c'))).sessions.map((s) => s.id)).toEqual([session.id])
+    expect((await h.handlers['chat.sessions.list']({ query: '100%', limit: 200 }, h.ctx('c'))).sessions).toEqual([])
 
     const renamed = await h.handlers['chat.sessions.rename']({ id: session.id, title: 'Git help' }, h.ctx('c'))
     expect(renamed.title).toBe('Git help')
@@ -27,8 +27,8 @@ describe('chat sessions', () => {
     expect(exported.markdown).toMatch(/## Victoria · .* · scripted:7b on ollama-local, \d+\.\d s, \d+ → \d+ tokens/)
 
     await h.handlers['chat.sessions.delete']({ id: session.id }, h.ctx('c'))
-    expect((await h.handlers['chat.sessions.list']({}, h.ctx('c'))).sessions.map((s) => s.id)).toEqual([empty.id])
-    expect(() => h.handlers['chat.sessions.get']({ id: session.id }, h.ctx('c'))).toThrow(/no chat session/)
+    expect((await h.handlers['chat.sessions.list']({ limit: 200 }, h.ctx('c'))).sessions.map((s) => s.id)).toEqual([empty.id])
+    await expect(h.handlers['chat.sessions.get']({ id: session.id }, h.ctx('c'))).rejects.toThrow(/no chat session/)
     const usage = await h.handlers['chat.usage']({ days: 1 }, h.ctx('c'))
     expect(usage.bySession[0]).toMatchObject({ key: session.id, label: 'Deleted session', requests: 1 })
   })
@@ -37,8 +37,8 @@ describe('chat sessions', () => {
     const h = chatHarness()
     const { userMessage } = await h.handlers['chat.send']({ text: 'Write a report', priority: 'normal' }, h.ctx('c'))
     await h.chat.pipeline.idle()
-    expect(() => h.handlers['chat.toTask']({ messageId: userMessage.id }, h.ctx('c'))).toThrow(/task engine is not connected/)
-    expect(() => h.handlers['chat.sessions.rename']({ id: 'nope', title: 'x' }, h.ctx('c'))).toThrow(RpcFailure)
+    await expect(h.handlers['chat.toTask']({ messageId: userMessage.id }, h.ctx('c'))).rejects.toThrow(/task engine is not connected/)
+    await expect(h.handlers['chat.sessions.rename']({ id: 'nope', title: 'x' }, h.ctx('c'))).rejects.toThrow(RpcFailure)
   })
 })
 
@@ -64,7 +64,7 @@ describe('experts', () => {
     expect(reset).toMatchObject({ name: 'Victoria', edited: false })
     const back = await h.handlers['chat.experts.update']({ id: 'igor', role: 'Software engineer' }, h.ctx('c'))
     expect(back.edited).toBe(false)
-    expect(() => h.handlers['chat.experts.update']({ id: 'ghost', name: 'G' }, h.ctx('c'))).toThrow('There is no expert "ghost"')
+    await expect(h.handlers['chat.experts.update']({ id: 'ghost', name: 'G' }, h.ctx('c'))).rejects.toThrow('There is no expert "ghost"')
   })
 })
 

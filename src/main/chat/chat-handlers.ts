@@ -53,7 +53,7 @@ export function chatHandlers(deps: ChatHandlerDeps): HandlersFor<'chat'> {
       ctx.log.info('expert reset to built-in', { expert: id })
       return expert
     },
-    'chat.sessions.list': ({ query }) => ({ sessions: store.listSessions(query || undefined) }),
+    'chat.sessions.list': ({ query, cursor, limit }) => store.listSessions({ query: query || undefined, cursor, limit }),
     'chat.sessions.create': ({ title }) => store.createSession(title ?? 'New conversation'),
     'chat.sessions.get': ({ id }) => ({ session: store.session(id), messages: store.messages(id) }),
     'chat.sessions.rename': ({ id, title }) => store.renameSession(id, title),

@@ -114,7 +114,7 @@ describe('chat pipeline routes', () => {
     const { finished } = await send(h, 'What should our strategy be for next year?')
     expect(finished).toMatchObject({ route: 'strategic', status: 'complete', content: 'My own advice.', boardDecisionId: null })
     expect(finished.notice).toBe('The board could not decide (the board did not decide within 0.05 s), so this answer comes without its decision.')
-    expect(h.board.store.list({ limit: 10 })).toEqual([])
+    expect(h.board.store.list({ limit: 10 }).decisions).toEqual([])
   })
 })
 
@@ -159,7 +159,7 @@ describe('chat pipeline failures and stops', () => {
     const h = chatHarness({ script: () => ({ tokens: ['…'], hang: true }) })
     const { session, assistantMessage } = await h.handlers['chat.send']({ text: 'First', priority: 'normal' }, h.ctx('c'))
     await h.model?.hanging()
-    expect(() => h.handlers['chat.send']({ sessionId: session.id, text: 'Second', priority: 'normal' }, h.ctx('c'))).toThrow(/still being written/)
+    await expect(h.handlers['chat.send']({ sessionId: session.id, text: 'Second', priority: 'normal' }, h.ctx('c'))).rejects.toThrow(/still being written/)
     h.handlers['chat.stop']({ messageId: assistantMessage.id }, h.ctx('c'))
     await h.chat.pipeline.idle()
   })

@@ -10,6 +10,7 @@ import {
 } from '../../shared/contract/chat-contract'
 import { RpcFailure, rpcError } from '../../shared/contract/rpc-error'
 import type { Db } from '../db/database'
+import { afterCursor, cursorAfter, type PageRequest } from '../db/keyset'
 
 export type NewMessage = Pick<ChatMessage, 'sessionId' | 'role' | 'content' | 'status' | 'correlationId'> & Partial<Omit<ChatMessage, 'id' | 'createdAt'>>
 export type MessagePatch = Partial<Omit<ChatMessage, 'id' | 'sessionId' | 'role' | 'createdAt'>>
@@ -17,7 +18,8 @@ export type MessagePatch = Partial<Omit<ChatMessage, 'id' | 'sessionId' | 'role'
 export interface ChatStore {
   createSession(title: string): ChatSession
   session(id: string): ChatSession
-  listSessions(query?: string): ChatSession[]
+  /** One page, most recently active first; with a query, only sessions whose title or messages contain it. */
+  listSessions(request: PageRequest & { readonly query?: string | undefined }): { sessions: ChatSession[]; nextCursor: string | null }
   renameSession(id: string, title: string): ChatSession
   deleteSession(id: string): void
   messages(sessionId: string): ChatMessage[]
@@ -179,15 +181,26 @@ export function createChatStore(db: Db, now: () => Date = () => new Date()): Cha
       return session(id)
     },
     session,
-    listSessions(query) {
-      if (!query) return db.prepare<[], SessionRow>(`${SESSION_SELECT} ORDER BY s.updated_at DESC, s.rowid DESC`).all().map(toSession)
-      const pattern = `%${query.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
-      return db
-        .prepare<[string, string], SessionRow>(
-          `${SESSION_SELECT} WHERE s.title LIKE ? ESCAPE '\\' OR EXISTS (SELECT 1 FROM chat_messages m WHERE m.session_id = s.id AND m.content LIKE ? ESCAPE '\\') ORDER BY s.updated_at DESC, s.rowid DESC`
-        )
-        .all(pattern, pattern)
-        .map(toSession)
+    listSessions({ query, cursor, limit }) {
+      const where: string[] = []
+      const params: (string | number)[] = []
+      if (query) {
+        const pattern = `%${query.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+        where.push("(s.title LIKE ? ESCAPE '\\' OR EXISTS (SELECT 1 FROM chat_messages m WHERE m.session_id = s.id AND m.content LIKE ? ESCAPE '\\'))")
+        params.push(pattern, pattern)
+      }
+      if (cursor !== undefined) {
+        const after = afterCursor('chat_sessions', 's', 'updated_at', cursor)
+        where.push(after.sql)
+        params.push(...after.params)
+      }
+      const rows = db
+        .prepare<(string | number)[], SessionRow>(`${SESSION_SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY s.updated_at DESC, s.rowid DESC LIMIT ?`)
+        .all(...params, limit + 1)
+      const more = rows.length > limit
+      if (more) rows.pop()
+      const last = rows.at(-1)
+      return { sessions: rows.map(toSession), nextCursor: cursorAfter(last && { id: last.id, at: last.updated_at }, more) }
     },
     renameSession(id, title) {
       session(id)

@@ -1,7 +1,7 @@
 import type { HandlersFor } from '../rpc/handler-types'
 import type { ChecklistService } from './checklist-service'
 import { jsonReport, markdownReport } from './report'
-import { RpcFailure, rpcError } from '../../shared/contract/rpc-error'
+import { refuse } from '../rpc/refusal'
 import { TASK_ERROR_TYPES } from '../../shared/contract/tasks-contract'
 
 export function checklistHandlers(checklist: ChecklistService): HandlersFor<'checklist'> {
@@ -25,7 +25,7 @@ export function checklistHandlers(checklist: ChecklistService): HandlersFor<'che
     'checklist.errorRules': () => TASK_ERROR_TYPES.map((errorType) => ({ errorType, rule: checklist.ruleFor(errorType) })),
     'checklist.report': () => {
       const run = checklist.latest()
-      if (!run) throw new RpcFailure(rpcError('not_found', 'The checklist has not run yet. Run it first, then export the report.'))
+      if (!run) return refuse('not_found', 'The checklist has not run yet. Run it first, then export the report.')
       return { markdown: markdownReport(run), ...jsonReport(run) }
     }
   }

@@ -11,6 +11,7 @@ import { createChecklistService, type Fixes } from './checklist-service'
 import { createChecklistStore } from './checklist-store'
 import { jsonReport, markdownReport } from './report'
 import { writeFileSync } from 'node:fs'
+import { refuse } from '../rpc/refusal'
 
 const tempDir = useTempDirs()
 
@@ -94,7 +95,7 @@ describe('checklist service', () => {
     const outcome = await service.fix('restart-ollama')
     expect(action).toHaveBeenCalledOnce()
     expect(outcome).toMatchObject({ message: 'Ollama restarted (pid 4242)', run: { trigger: 'fix' } })
-    await expect(service.fix('re-embed')).rejects.toThrow('The fix "re-embed" is not available')
+    expect(await service.fix('re-embed')).toEqual(refuse('unavailable', 'The fix "re-embed" is not available in this build or on this host.'))
   })
 
   it('exports a report whose JSON bytes and SHA-256 are stable', async () => {

@@ -1,16 +1,17 @@
 import type { ChecklistRun, PlaybookRuleView } from '../../shared/contract/checklist-contract'
 import type { TaskErrorType } from '../../shared/contract/tasks-contract'
-import { RpcFailure, rpcError } from '../../shared/contract/rpc-error'
 import type { EventBus } from '../events/event-bus'
 import type { Logger } from '../log/logger'
 import { storageFailureOf } from '../platform/storage-failure'
+import { refuse, Refusal } from '../rpc/refusal'
 import type { CheckDefinition, FixId } from './check-definition'
 import { runChecks, verdictOf } from './check-runner'
 import type { ChecklistStore, StoredRun } from './checklist-store'
 import { tailLines } from './log-tail'
 import { matchPlaybook, ruleForErrorType } from './playbook'
 
-export type Fixes = Partial<Record<FixId, () => Promise<string>>>
+/** Each fix says what it did, or returns the Refusal of the call it made (what a person would have seen clicking it). */
+export type Fixes = Partial<Record<FixId, () => Promise<string | Refusal>>>
 
 export interface ChecklistDeps {
   readonly checks: readonly CheckDefinition[]
@@ -30,7 +31,7 @@ export interface ChecklistService {
   run(trigger: ChecklistRun['trigger']): Promise<ChecklistRun>
   latest(): ChecklistRun | null
   history(limit: number): StoredRun[]
-  fix(id: FixId): Promise<{ message: string; run: ChecklistRun }>
+  fix(id: FixId): Promise<{ message: string; run: ChecklistRun } | Refusal>
   /** The playbook rule of a task's error type, its fix offered only if this host has it. */
   ruleFor(type: TaskErrorType): PlaybookRuleView
   /** Runs once now and then every checklist.intervalMin minutes; re-reads the interval after each run. */
@@ -104,8 +105,9 @@ export function createChecklistService(deps: ChecklistDeps): ChecklistService {
     ruleFor: (type) => ruleForErrorType(type, available),
     async fix(id) {
       const action = deps.fixes[id]
-      if (!action) throw new RpcFailure(rpcError('unavailable', `The fix "${id}" is not available in this build or on this host.`))
+      if (!action) return refuse('unavailable', `The fix "${id}" is not available in this build or on this host.`)
       const message = await action()
+      if (message instanceof Refusal) return message
       deps.log.info('checklist fix applied', { fix: id, message })
       return { message, run: await run('fix') }
     },

@@ -1,6 +1,7 @@
-import type { CallResult, RpcErrorCode } from '../../shared/contract/rpc-error'
+import type { KosClient } from '../../shared/contract/client'
+import type { CallInput, CallName, CallOutput } from '../../shared/contract/contract'
+import type { RpcErrorCode } from '../../shared/contract/rpc-error'
 import type { CommandContext } from './command-context'
-import type { CoreConnection } from './core-connection'
 
 /** sysexits-style codes for a refused call, so scripts can tell bad input from a sick app. */
 export const EXIT_FOR_ERROR: Readonly<Record<RpcErrorCode, number>> = {
@@ -20,8 +21,8 @@ export const EXIT_FOR_ERROR: Readonly<Record<RpcErrorCode, number>> = {
 export type Called<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly exitCode: number }
 
 /** Makes a call; a refusal is printed (as JSON with --json) and turned into its exit code. */
-export async function callOrExit<T>(ctx: CommandContext, connection: CoreConnection, name: string, input: unknown): Promise<Called<T>> {
-  const result = (await connection.call(name, input)) as CallResult<T>
+export async function callOrExit<N extends CallName>(ctx: CommandContext, client: KosClient, name: N, input: CallInput<N>): Promise<Called<CallOutput<N>>> {
+  const result = await client.call(name, input)
   if (result.ok) return result
   if (ctx.args.json) ctx.out(JSON.stringify({ error: result.error }))
   else ctx.err(result.error.message)

@@ -1,26 +1,21 @@
 import { existsSync } from 'node:fs'
-import { WebSocket } from 'ws'
-import type { Scope } from '../../shared/contract/define'
-import { rpcError, type CallResult } from '../../shared/contract/rpc-error'
-import type { EventFrame, ServerFrame } from '../../shared/contract/wire'
+import { createClient, type KosClient } from '../../shared/contract/client'
 import { STARTUP_EXIT_CODE } from '../app/startup-error'
 import { startCore } from '../app/start-core'
 import { describeOwner, inspectInstanceLock } from '../db/instance-lock'
 import { resolveDataDir } from '../platform/data-dir'
+import { FULL_SCOPES } from '../rpc/in-process-client'
 import type { CommandContext } from './command-context'
+import { remoteBridge } from './remote-bridge'
 
-/** One way for a command to reach the core, wherever it runs. */
+/** One way for a command to reach the core, wherever it runs: the same typed client either way. */
 export interface CoreConnection {
   readonly via: 'running-host' | 'local-core'
-  call(name: string, input: unknown): Promise<CallResult<unknown>>
-  /** Pushed events, as a window receives them. */
-  subscribe(listener: (event: EventFrame) => void): Promise<() => void>
+  readonly client: KosClient
   close(): Promise<void>
 }
 
 export type Connect = { readonly ok: true; readonly connection: CoreConnection } | { readonly ok: false; readonly exitCode: number; readonly message: string }
-
-const FULL: ReadonlySet<Scope> = new Set<Scope>(['read', 'write'])
 
 /**
  * A `kos` command talks to the instance that owns the data dir when there is
@@ -34,7 +29,10 @@ export async function connectToCore(ctx: CommandContext): Promise<Connect> {
     const found = inspectInstanceLock(dataDir.path)
     if (found.held) {
       const owner = found.owner
-      if (owner?.url && owner.token) return { ok: true, connection: remoteConnection(owner.url, owner.token) }
+      if (owner?.url && owner.token) {
+        const bridge = remoteBridge(owner.url, owner.token)
+        return { ok: true, connection: { via: 'running-host', client: createClient(bridge), close: async () => bridge.close() } }
+      }
       return {
         ok: false,
         exitCode: STARTUP_EXIT_CODE.instance_locked,
@@ -52,48 +50,26 @@ export async function connectToCore(ctx: CommandContext): Promise<Connect> {
   })
   if (!started.ok) return { ok: false, exitCode: STARTUP_EXIT_CODE[started.error.kind], message: started.error.message }
   const { core } = started
-  return {
-    ok: true,
-    connection: {
-      via: 'local-core',
-      call: (name, input) => core.dispatcher.call(name, input, { scopes: FULL, transport: 'cli' }),
-      subscribe: async (listener) => core.events.subscribe(listener),
-      close: () => core.close()
-    }
-  }
+  return { ok: true, connection: { via: 'local-core', client: core.client({ scopes: FULL_SCOPES, transport: 'cli' }), close: () => core.close() } }
 }
 
-function remoteConnection(origin: string, token: string): CoreConnection {
-  const headers = { Authorization: `Bearer ${token}` }
-  const sockets = new Set<WebSocket>()
-  return {
-    via: 'running-host',
-    async call(name, input) {
-      try {
-        const response = await fetch(`${origin}/api/call/${encodeURIComponent(name)}`, {
-          method: 'POST',
-          headers: { ...headers, 'Content-Type': 'application/json' },
-          body: JSON.stringify(input ?? {})
-        })
-        return (await response.json()) as CallResult<unknown>
-      } catch (error) {
-        return { ok: false, error: rpcError('unavailable', `The running host at ${origin} did not answer (${(error as Error).message}).`) }
-      }
-    },
-    subscribe(listener) {
-      return new Promise((resolve, reject) => {
-        const ws = new WebSocket(`${origin.replace(/^http/, 'ws')}/rpc`, { headers })
-        sockets.add(ws)
-        ws.once('open', () => resolve(() => ws.close()))
-        ws.once('error', reject)
-        ws.on('message', (data) => {
-          const frame = JSON.parse(data.toString()) as ServerFrame
-          if (frame.type === 'event') listener(frame)
-        })
-      })
-    },
-    async close() {
-      for (const ws of sockets) ws.close()
+/**
+ * Resolves once the client receives events (a running host's WebSocket is
+ * open), so a read made after it misses none: null then, or why it cannot.
+ */
+export function whenSubscribed(client: KosClient): Promise<string | null> {
+  return new Promise((resolve) => {
+    let seen = false
+    let off: () => void = () => undefined
+    const settle = (outcome: string | null): void => {
+      queueMicrotask(() => off())
+      resolve(outcome)
     }
-  }
+    off = client.onStatus((status) => {
+      if (status === 'connected') settle(null)
+      else if (status === 'unauthorized') settle('the running host refused the token it left for kos commands')
+      else if (status === 'disconnected' && seen) settle('the running host closed the event stream')
+      seen = true
+    })
+  })
 }

@@ -56,7 +56,7 @@ export function resolveConfig(inputs: ConfigInputs): Resolution {
   }
 
   const pick = (key: SettingKey, profile: Profile | undefined): { value: SettingValue; source: SettingSource } => {
-    const first = candidatesFor(key, inputs, profile)[0]
+    const first = offersFor(key, inputs, profile)[0]
     if (!first) return { value: SETTINGS[key].default, source: { kind: 'default' } }
     const { checked, source, shown } = first
     if (checked.ok) return { value: checked.value, source }
@@ -96,16 +96,17 @@ export function resolveConfig(inputs: ConfigInputs): Resolution {
   return { ok: true, config: { values: values as ResolvedSettings, sources: sources as ResolvedConfig['sources'] } }
 }
 
-interface Candidate {
+/** One source offering a value for a setting (CLI, env, settings file, profile, default). */
+interface SettingOffer {
   readonly source: SettingSource
   readonly checked: Checked
   readonly shown: string
 }
 
 /** The values offered for one setting, highest precedence first; the first one present decides. */
-function candidatesFor(key: SettingKey, inputs: ConfigInputs, profile: Profile | undefined): Candidate[] {
+function offersFor(key: SettingKey, inputs: ConfigInputs, profile: Profile | undefined): SettingOffer[] {
   const def = SETTINGS[key]
-  const found: Candidate[] = []
+  const found: SettingOffer[] = []
   const cli = inputs.cli.get(key)
   if (cli) found.push({ source: { kind: 'cli', flag: cli.flag }, checked: parseText(def.type, cli.raw), shown: show(cli.raw) })
   for (const name of def.env) {

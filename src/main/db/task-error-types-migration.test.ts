@@ -23,7 +23,7 @@ it('keeps every task, its events and the indexes through the error-type rebuild,
   const indexes = () => db.prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'tasks' AND sql IS NOT NULL ORDER BY name").all()
   const before = { tasks: tasks(), indexes: indexes() }
 
-  expect(migrate(db, all)).toMatchObject({ ok: true })
+  expect(migrate(db, all.filter((m) => m.version <= VERSION))).toMatchObject({ ok: true })
   expect(tasks()).toEqual(before.tasks)
   expect(indexes()).toEqual(before.indexes)
   expect(db.prepare('SELECT COUNT(*) AS n FROM task_events').get()).toEqual({ n: 1 })

@@ -8,6 +8,7 @@ import { migrate } from '../db/migrations'
 import { createEventBus } from '../events/event-bus'
 import type { TimerClock } from '../platform/timer-clock'
 import type { CallContext } from '../rpc/handler-types'
+import { Refusal } from '../rpc/refusal'
 import { memoryLogger } from '../test-support/memory-logger'
 import { useTempDirs } from '../test-support/temp-dir'
 import { createDigestCapability, type DigestMessage } from './digest-capability'
@@ -79,6 +80,13 @@ const process = (state: 'running' | 'restarting'): EventPayload<'supervisor.chan
 
 const CTX = {} as CallContext
 
+/** The digest a handler answered, failing the test on a refusal. */
+async function got(answer: Digest | Refusal | Promise<Digest | Refusal>): Promise<Digest> {
+  const value = await answer
+  if (value instanceof Refusal) throw new Error(value.error.message)
+  return value
+}
+
 /** One seeded day: tasks done before and after 08:00, two sent to review, a restart, an opened circuit, chat answers with a fallback. */
 function seededDay() {
   const db = openDatabase(join(tempDir(), 'kos.db'))
@@ -115,7 +123,7 @@ describe('the digest over a seeded day', () => {
   it('since 08:00: tasks done, in review with causes, restarts and circuits with causes, fallback share, tokens and cost', async () => {
     const { clock, digest } = seededDay()
     clock.set(at(1, 18))
-    const d = await digest.handlers['digest.get']({ since: 'morning' }, CTX)
+    const d = await got(digest.handlers['digest.get']({ since: 'morning' }, CTX))
     expect(d).toEqual({
       from: new Date(at(1, 8)).toISOString(),
       to: new Date(at(1, 18)).toISOString(),
@@ -150,19 +158,21 @@ describe('the digest over a seeded day', () => {
   it('since the last visit: from the moment digest.seen recorded, and since 08:00 before any visit', async () => {
     const { db, clock, digest } = seededDay()
     clock.set(at(1, 14, 30))
-    expect((await digest.handlers['digest.get']({ since: 'last_visit' }, CTX)).basis).toBe('morning')
+    expect((await got(digest.handlers['digest.get']({ since: 'last_visit' }, CTX))).basis).toBe('morning')
     expect(await digest.handlers['digest.seen']({}, CTX)).toEqual({ seenAt: new Date(at(1, 14, 30)).toISOString() })
     clock.set(at(1, 20))
-    const d = await digest.handlers['digest.get']({ since: 'last_visit' }, CTX)
+    const d = await got(digest.handlers['digest.get']({ since: 'last_visit' }, CTX))
     expect(d).toMatchObject({ basis: 'last_visit', from: new Date(at(1, 14, 30)).toISOString(), tasks: { completed: 0, inReview: 1, reviewCauses: { echo: 1 } }, restarts: { count: 0 }, chat: { answers: 0, fallbackShare: null } })
     seedTask(db, 'late', 'completed', at(1, 19))
-    expect((await digest.handlers['digest.get']({ since: 'last_visit' }, CTX)).tasks.completed).toBe(1)
+    expect((await got(digest.handlers['digest.get']({ since: 'last_visit' }, CTX))).tasks.completed).toBe(1)
   })
 
   it('refuses a range that ends before it starts, saying which instants', async () => {
     const { clock, digest } = seededDay()
     clock.set(at(1, 18))
-    expect(() => digest.handlers['digest.get']({ since: new Date(at(1, 19)).toISOString() }, CTX)).toThrow(/must be before its end .*give an earlier "since"/)
+    const refused = digest.handlers['digest.get']({ since: new Date(at(1, 19)).toISOString() }, CTX)
+    expect(refused).toBeInstanceOf(Refusal)
+    expect((refused as Refusal).error).toMatchObject({ code: 'invalid_input', message: expect.stringMatching(/must be before its end .*give an earlier "since"/) as unknown })
   })
 
   it('sends the day at the digest hour, once, and catches up with one missed while asleep', () => {

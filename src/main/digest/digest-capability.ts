@@ -1,9 +1,9 @@
 import type { Digest } from '../../shared/contract/digest-contract'
-import { rpcError, RpcFailure } from '../../shared/contract/rpc-error'
 import type { Db } from '../db/database'
 import type { EventBus } from '../events/event-bus'
 import type { Logger } from '../log/logger'
 import type { Capability } from '../rpc/handler-types'
+import { refuse } from '../rpc/refusal'
 import type { TimerClock } from '../platform/timer-clock'
 import { digestOf, type DigestRange } from './digest-query'
 import { lastHourMark, nextHourMark } from './digest-range'
@@ -91,7 +91,7 @@ export function createDigestCapability(deps: { db: Db; digestHour: () => number;
       'digest.get': ({ since, until }) => {
         const to = until === undefined ? clock.now() : Date.parse(until)
         const range = rangeFor(since, to)
-        if (range.from >= range.to) throw new RpcFailure(rpcError('invalid_input', `The digest's start (${new Date(range.from).toISOString()}) must be before its end (${new Date(range.to).toISOString()}): give an earlier "since" or a later "until".`))
+        if (range.from >= range.to) return refuse('invalid_input', `The digest's start (${new Date(range.from).toISOString()}) must be before its end (${new Date(range.to).toISOString()}): give an earlier "since" or a later "until".`)
         return digestOf(db, range)
       },
       'digest.seen': () => {

@@ -1,27 +1,25 @@
 import { describe, expect, it } from 'vitest'
 import { KNOWLEDGE_CALLS } from '../../shared/contract/knowledge-contract'
-import { RpcFailure } from '../../shared/contract/rpc-error'
 import type { CallContext } from '../rpc/handler-types'
 import { memoryLogger } from '../test-support/memory-logger'
 import { FIXTURES, useKnowledgeKits } from './test-support/test-kit'
+import { answering } from '../test-support/answering-handlers'
+import { Refusal } from '../rpc/refusal'
 
 const kit = useKnowledgeKits()
 
 const ctx: CallContext = { scopes: new Set(['read', 'write']), transport: 'ws', correlationId: 'test', log: memoryLogger().logger }
 
+/** The refusal a handler answers with, as the caller would get it; null when it answered. */
 async function failure(run: () => unknown): Promise<unknown> {
-  try {
-    await run()
-  } catch (error) {
-    return error instanceof RpcFailure ? error.error : error
-  }
-  return null
+  const value = await run()
+  return value instanceof Refusal ? value.error : null
 }
 
 describe('knowledge handlers', () => {
   it('answer in the contract’s shapes', async () => {
     const k = kit()
-    const h = k.knowledge.handlers
+    const h = answering(k.knowledge.handlers)
     const report = await h['knowledge.importFolder']({ path: FIXTURES }, ctx)
     expect(KNOWLEDGE_CALLS['knowledge.importFolder'].output.parse(report).added).toBe(6)
     const search = await h['knowledge.search']({ query: 'nomic "embed' }, ctx)

@@ -1,10 +1,10 @@
-import { RpcFailure, rpcError } from '../../shared/contract/rpc-error'
 import type { HandlersFor } from '../rpc/handler-types'
 import { KnowledgeError } from './knowledge-error'
 import type { KnowledgeService } from './knowledge-service'
+import { refuse, Refusal } from '../rpc/refusal'
 
 /**
- * The contract calls of the knowledge base; a KnowledgeError becomes the matching typed RPC error.
+ * The contract calls of the knowledge base; a KnowledgeError from the service is returned as the matching Refusal.
  * `rebuildIndex` backs the database up, then rebuilds the full-text index (full-text-index.ts).
  */
 export function knowledgeHandlers(service: KnowledgeService, rebuildIndex: () => { chunks: number; recreated: boolean; backup: string }): HandlersFor<'knowledge'> {
@@ -15,6 +15,7 @@ export function knowledgeHandlers(service: KnowledgeService, rebuildIndex: () =>
     'knowledge.search': async (input) => {
       const started = performance.now()
       const result = await guardAsync(() => service.search(input))
+      if (result instanceof Refusal) return result
       return {
         mode: result.mode,
         lexicalReason: result.lexicalReason,
@@ -25,11 +26,13 @@ export function knowledgeHandlers(service: KnowledgeService, rebuildIndex: () =>
     'knowledge.context': (input) => guardAsync(() => service.context(input)),
     'knowledge.addText': async (input, ctx) => {
       const node = await guardAsync(() => service.addText(input))
+      if (node instanceof Refusal) return node
       ctx.log.info('knowledge node added', { node_id: node.id, chunks: node.chunkCount })
       return node
     },
     'knowledge.importFolder': async (input, ctx) => {
       const report = await guardAsync(() => service.importFolder(input))
+      if (report instanceof Refusal) return report
       ctx.log.info('knowledge import finished', { root: report.root, added: report.added, updated: report.updated, unchanged: report.unchanged, skipped: report.skipped.length })
       return report
     },
@@ -41,6 +44,7 @@ export function knowledgeHandlers(service: KnowledgeService, rebuildIndex: () =>
       }),
     'knowledge.reembed': async (_input, ctx) => {
       const status = await guardAsync(() => service.reembed())
+      if (status instanceof Refusal) return status
       ctx.log.info('knowledge re-embed started', { status: status.state })
       return status
     },
@@ -53,24 +57,24 @@ export function knowledgeHandlers(service: KnowledgeService, rebuildIndex: () =>
   }
 }
 
-function toRpc(error: unknown): unknown {
-  if (!(error instanceof KnowledgeError)) return error
-  const code = error.code === 'dimension_mismatch' ? 'conflict' : error.code
-  return new RpcFailure(rpcError(code, error.message))
+/** The knowledge service's refusal (a KnowledgeError) as the handler's; anything else is a fault and goes on up. */
+function refusalOf(error: unknown): Refusal {
+  if (!(error instanceof KnowledgeError)) throw error
+  return refuse(error.code === 'dimension_mismatch' ? 'conflict' : error.code, error.message)
 }
 
-function guard<T>(run: () => T): T {
+function guard<T>(run: () => T): T | Refusal {
   try {
     return run()
   } catch (error) {
-    throw toRpc(error)
+    return refusalOf(error)
   }
 }
 
-async function guardAsync<T>(run: () => Promise<T>): Promise<T> {
+async function guardAsync<T>(run: () => Promise<T>): Promise<T | Refusal> {
   try {
     return await run()
   } catch (error) {
-    throw toRpc(error)
+    return refusalOf(error)
   }
 }

@@ -29,7 +29,7 @@ describe('importing a folder', () => {
       'notes/empty.txt': 'empty',
       'notes/manual.pdf': 'PDF is not read yet: no PDF text extractor is installed'
     })
-    const { nodes } = knowledge.service.list({ limit: 50, offset: 0 })
+    const { nodes } = knowledge.service.list({ limit: 50 })
     expect(nodes.map((n) => n.title).sort()).toEqual(['Setting up Ollama for embeddings', 'fusion.py', 'heartbeat.ts', 'sqlite-tips.txt', 'База знаний корпорации', 'квантование.txt'])
     expect(nodes.every((n) => n.domain === 'ops' && n.chunkCount >= 1)).toBe(true)
     expect(emitted.filter((e) => e.name === 'knowledge.importProgress').at(-1)?.payload).toMatchObject({ filesDone: 8, filesTotal: 8, done: true })
@@ -40,7 +40,7 @@ describe('importing a folder', () => {
     const { knowledge } = kit()
     const root = corpus()
     await knowledge.service.importFolder({ path: root })
-    const before = knowledge.service.list({ limit: 50, offset: 0 }).nodes.find((n) => n.title === 'sqlite-tips.txt')!
+    const before = knowledge.service.list({ limit: 50 }).nodes.find((n) => n.title === 'sqlite-tips.txt')!
     writeFileSync(join(root, 'notes', 'sqlite-tips.txt'), 'SQLite tips, revised: checkpoint the WAL file often.\n')
     const report = await knowledge.service.importFolder({ path: root })
     expect(report).toMatchObject({ added: 0, updated: 1, unchanged: 5 })

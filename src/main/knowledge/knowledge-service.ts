@@ -27,7 +27,7 @@ export interface KnowledgeService {
   addText(input: { title: string; content: string; domain?: string | undefined; source?: string | undefined }): Promise<NodeSummary>
   importFolder(input: { path: string; domain?: string | undefined }): Promise<ImportReport>
   get(id: string): StoredNode
-  list(input: NodeFilter & { limit: number; offset: number }): { nodes: NodeSummary[]; total: number }
+  list(input: Parameters<KnowledgeStore['list']>[0]): ReturnType<KnowledgeStore['list']>
   delete(id: string): void
   /** The query is embedded at most once; pass `queryVector` to reuse one already computed. */
   search(input: SearchInput, queryVector?: VectorSide): Promise<SearchResult>

@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto'
 import type { Db } from '../db/database'
+import { afterCursor, cursorAfter, type PageRequest } from '../db/keyset'
 import type { Chunk } from './chunker'
 import { KnowledgeError } from './knowledge-error'
 
@@ -70,7 +71,8 @@ export interface KnowledgeStore {
   upsertBySource(input: NodeInput & { source: string }, chunks: readonly Pick<Chunk, 'text' | 'tokens'>[]): { node: NodeSummary; outcome: UpsertOutcome }
   get(id: string): StoredNode | null
   summaries(ids: readonly string[]): Map<string, NodeSummary>
-  list(filter: NodeFilter & { limit: number; offset: number }): { nodes: NodeSummary[]; total: number }
+  /** One page, most recently changed first; the total on the first page only. */
+  list(filter: NodeFilter & PageRequest): { nodes: NodeSummary[]; total: number | null; nextCursor: string | null }
   delete(id: string): boolean
   chunks(ids: readonly number[]): ChunkRow[]
   lexical(match: string, limit: number, filter: NodeFilter): LexicalHit[]
@@ -130,11 +132,18 @@ export function createKnowledgeStore(db: Db, clock: { now: () => Date } = { now:
       const rows = db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM knowledge_nodes n WHERE n.id IN (${unique.map(() => '?').join(',')})`).all(...unique) as NodeRow[]
       return new Map(rows.map((r) => [r.id, toSummary(r)]))
     },
-    list({ limit, offset, domain, source }) {
+    list({ limit, cursor, domain, source }) {
       const where = filterSql('n', { domain, source })
-      const nodes = (db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM knowledge_nodes n ${where.sql} ORDER BY n.updated_at DESC, n.id LIMIT ? OFFSET ?`).all(...where.params, limit, offset) as NodeRow[]).map(toSummary)
-      const { total } = db.prepare(`SELECT count(*) AS total FROM knowledge_nodes n ${where.sql}`).get(...where.params) as { total: number }
-      return { nodes, total }
+      const after = cursor === undefined ? null : afterCursor('knowledge_nodes', 'n', 'updated_at', cursor)
+      const conditions = [where.sql.replace(/^WHERE /, ''), after?.sql ?? ''].filter(Boolean)
+      const rows = db
+        .prepare(`SELECT ${SUMMARY_COLUMNS} FROM knowledge_nodes n ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''} ORDER BY n.updated_at DESC, n.rowid DESC LIMIT ?`)
+        .all(...where.params, ...(after?.params ?? []), limit + 1) as NodeRow[]
+      const more = rows.length > limit
+      if (more) rows.pop()
+      const last = rows.at(-1)
+      const total = cursor === undefined ? (db.prepare(`SELECT count(*) AS total FROM knowledge_nodes n ${where.sql}`).get(...where.params) as { total: number }).total : null
+      return { nodes: rows.map(toSummary), total, nextCursor: cursorAfter(last && { id: last.id, at: last.updated_at }, more) }
     },
     delete: (id) => deleteNode.run(id).changes > 0,
     chunks(ids) {

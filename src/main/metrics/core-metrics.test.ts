@@ -9,6 +9,7 @@ import { createCoreMetrics } from './core-metrics'
 
 const tempDir = useTempDirs()
 const READ = { scopes: new Set(['read'] as const), transport: 'http' as const }
+const metricsOf = (core: ReturnType<typeof startTestCore>, legacyNames: boolean) => createCoreMetrics(core.client(READ), '9.9.9', { legacyNames: () => legacyNames })
 
 /** A core with finished tasks of known durations (ms) on two backends. */
 function coreWithDurations(durationsMs: readonly [string, number][]) {
@@ -29,7 +30,7 @@ describe('/metrics as Prometheus users expect', () => {
   it('passes the promtool lint rules with the legacy names off: counters as counters, seconds, a histogram of task durations', async () => {
     const core = coreWithDurations([['ollama-local', 80], ['ollama-local', 400], ['ollama-local', 7_000], ['mlx-local', 45_000]])
     try {
-      const text = await createCoreMetrics((name, input) => core.dispatcher.call(name, input, READ), '9.9.9', { legacyNames: () => false }).render()
+      const text = await metricsOf(core, false).render()
       expect(lintPrometheusText(text)).toEqual([])
       const families = new Map(parse(text).map((f) => [f.name, f]))
       for (const name of ['chat_expert_answer_total', 'chat_fallback_total', 'kos_tasks_deferred_to_human_total', 'kos_scrape_errors_total']) expect(families.get(name)?.type, name).toBe('COUNTER')
@@ -56,7 +57,7 @@ describe('/metrics as Prometheus users expect', () => {
   it('serves the previous release\'s names too while metrics.legacyNames is on, and the lint flags only those', async () => {
     const core = coreWithDurations([['ollama-local', 250]])
     try {
-      const text = await createCoreMetrics((name, input) => core.dispatcher.call(name, input, READ), '9.9.9', { legacyNames: () => true }).render()
+      const text = await metricsOf(core, true).render()
       const flagged = new Set(lintPrometheusText(text).map((p) => p.split(':')[0]))
       expect([...flagged].sort()).toEqual(['kos_model_node_latency_ms', 'kos_model_ttft_ms', 'kos_task_latency_ms'].filter((n) => text.includes(`# TYPE ${n}`)))
       const families = new Map(parse(text).map((f) => [f.name, f]))

@@ -1,7 +1,7 @@
 import { Counter, Gauge, Registry } from 'prom-client'
+import type { KosClient } from '../../shared/contract/client'
+import type { CallInput, CallName, CallOutput } from '../../shared/contract/contract'
 import type { TaskDurations } from '../../shared/contract/metrics-contract'
-import type { CallName, CallOutput } from '../../shared/contract/contract'
-import { readValue, type ReadCall } from '../rpc/read-call'
 
 export interface CoreMetrics {
   readonly contentType: string
@@ -23,7 +23,7 @@ export interface MetricsOptions {
   readonly legacyNames?: () => boolean
 }
 
-export function createCoreMetrics(read: ReadCall, version: string, options: MetricsOptions = {}): CoreMetrics {
+export function createCoreMetrics(client: KosClient, version: string, options: MetricsOptions = {}): CoreMetrics {
   const registry = new Registry()
   const legacy = new Registry()
   const gauge = (name: string, help: string, labelNames: string[] = [], registers = [registry]) => new Gauge({ name, help, labelNames, registers })
@@ -60,23 +60,24 @@ export function createCoreMetrics(read: ReadCall, version: string, options: Metr
   const legacyTtft = gauge('kos_model_ttft_ms', 'Deprecated alias of kos_model_time_to_first_token_seconds, in ms.', ['node', 'model'], [legacy])
   const counterTo = (metric: Counter, value: number, labels: Record<string, string> = {}): void => metric.inc(labels, Math.max(0, value))
 
-  const fetch = async <N extends CallName>(name: N, input: unknown = {}): Promise<CallOutput<N> | null> => {
-    const value = await readValue(read, name, input)
-    if (value === null) scrapeErrors.inc({ call: name })
-    return value
+  const fetch = async <N extends CallName>(name: N, input: CallInput<N>): Promise<CallOutput<N> | null> => {
+    const result = await client.call(name, input)
+    if (result.ok) return result.value
+    scrapeErrors.inc({ call: name })
+    return null
   }
 
   let histogram: TaskDurations | null = null
   const refresh = async (): Promise<void> => {
     const [h, counters, engine, models, kb, usage, latest, durations] = await Promise.all([
-      fetch('health.get'),
-      fetch('tasks.counters'),
-      fetch('tasks.engine'),
-      fetch('models.list'),
-      fetch('knowledge.stats'),
+      fetch('health.get', {}),
+      fetch('tasks.counters', {}),
+      fetch('tasks.engine', {}),
+      fetch('models.list', {}),
+      fetch('knowledge.stats', {}),
       fetch('chat.usage', { days: 1 }),
-      fetch('checklist.latest'),
-      fetch('metrics.taskDurations')
+      fetch('checklist.latest', {}),
+      fetch('metrics.taskDurations', {})
     ])
     for (const metric of [health, healthComponent, tasks, deferredTotal, deferredByType, nodeUp, nodeLatency, ttft, tps, checks, chatExpert, chatFallback]) metric.reset()
     for (const metric of [legacyDeferredByType, legacyLatency, legacyNodeLatency, legacyTtft]) metric.reset()

@@ -1,7 +1,8 @@
 /** What every model backend (Ollama, OpenAI-compatible, embedded llama.cpp) offers the router. */
 export type BackendKind = 'ollama' | 'openai' | 'embedded'
 
-export interface ChatMessage {
+/** One message of a prompt as a model backend takes it. */
+export interface PromptMessage {
   readonly role: 'system' | 'user' | 'assistant'
   readonly content: string
 }
@@ -20,7 +21,7 @@ export interface LoadedModel {
 
 export interface ChatRequest {
   readonly model: string
-  readonly messages: readonly ChatMessage[]
+  readonly messages: readonly PromptMessage[]
   readonly signal: AbortSignal
   /** How long the backend keeps the model loaded afterwards (Ollama keep_alive), e.g. "10m". */
   readonly keepAlive?: string

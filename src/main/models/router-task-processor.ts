@@ -6,7 +6,7 @@ import type { CircuitBoard, OpenCircuit } from './circuit-board'
 import { blameOf, failureLabel } from './failure-blame'
 import type { ModelStats } from './model-stats'
 import type { NodeRegistry } from './node-registry'
-import type { ChatMessage } from './provider'
+import type { PromptMessage } from './provider'
 import { toProviderError } from './provider-error'
 import { timeoutMs } from './request-kinds'
 import { PROCESSING_TYPE, RouteError } from './route-error'
@@ -19,7 +19,7 @@ export interface RouterParts {
   readonly circuits: CircuitBoard
   candidates(options: Pick<ChatOptions, 'category' | 'model' | 'node'>): Candidate[]
   blockedBy(options: Pick<ChatOptions, 'category' | 'model' | 'node'>): OpenCircuit[]
-  chat(messages: readonly ChatMessage[], options?: ChatOptions): AsyncIterable<string>
+  chat(messages: readonly PromptMessage[], options?: ChatOptions): AsyncIterable<string>
   probeCircuits(): Promise<void>
   rescanDown(): Promise<void>
 }
@@ -88,7 +88,7 @@ export function routerTaskProcessor(parts: RouterParts): TaskProcessor {
       void registry.scan([plan.backend])
     },
     async process(task, plan, ctx: ProcessingContext) {
-      const messages: ChatMessage[] = [
+      const messages: PromptMessage[] = [
         ...(task.assigneeExpert ? [{ role: 'system' as const, content: `You are ${task.assigneeExpert}, an expert of the corporation. Do the task below.` }] : []),
         { role: 'user', content: task.description.trim() ? `${task.title}\n\n${task.description}` : task.title }
       ]

@@ -7,7 +7,7 @@ import { couldStillBeEcho, isEcho } from './echo'
 import { failureLabel } from './failure-blame'
 import type { ModelSpeed, ModelStats } from './model-stats'
 import type { NodeRegistry } from './node-registry'
-import type { ChatMessage } from './provider'
+import type { PromptMessage } from './provider'
 import { ProviderError, toProviderError } from './provider-error'
 import { timeoutMs, type RequestKind } from './request-kinds'
 import { RouteError, describeAttempts, type AttemptFailure, type AttemptFailureKind } from './route-error'
@@ -39,7 +39,7 @@ export interface Router extends TaskProcessor {
    * was handed out yet; text that is still a prefix of the prompt is held back
    * until it is clear it is not an echo. Throws RouteError.
    */
-  chat(messages: readonly ChatMessage[], options?: ChatOptions): AsyncIterable<string>
+  chat(messages: readonly PromptMessage[], options?: ChatOptions): AsyncIterable<string>
   /** Told by the supervisor when a backend's log shows it ran out of memory. */
   noteOom(node: string): void
   /** Time to first token and tokens per second per node + model. */
@@ -100,7 +100,7 @@ export function createRouter(deps: RouterDeps): Router {
     return ranked(options).flatMap((c) => circuits.find(c.node, c.model) ?? [])
   }
 
-  async function* attempt(c: Candidate, messages: readonly ChatMessage[], signal: AbortSignal): AsyncGenerator<string, { ttftMs: number; tokens: number }> {
+  async function* attempt(c: Candidate, messages: readonly PromptMessage[], signal: AbortSignal): AsyncGenerator<string, { ttftMs: number; tokens: number }> {
     const provider = registry.provider(c.node)
     if (!provider) throw new ProviderError('connection', `the node ${c.node} is no longer configured`)
     const started = now()
@@ -131,7 +131,7 @@ export function createRouter(deps: RouterDeps): Router {
     else void registry.refreshStale()
   }
 
-  async function* chat(messages: readonly ChatMessage[], options: ChatOptions = {}): AsyncGenerator<string> {
+  async function* chat(messages: readonly PromptMessage[], options: ChatOptions = {}): AsyncGenerator<string> {
     await freshEnough()
     const limitMs = timeoutMs(options.kind ?? 'chat', config)
     // The task worker stops a run at the same llm.requestTimeoutSec, counted from its claim: ending a

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { EventPayload } from '../../shared/contract/contract'
+import type { TaskStatus, TaskSummary } from '../../shared/contract/tasks-contract'
 import type { EventFrame } from '../../shared/contract/wire'
 import { createEventNotifications, MANUAL_REVIEW_WINDOW_MS } from './event-notifications'
 import type { Notification } from './notification'
@@ -25,11 +26,16 @@ function manualClock(): TimerClock & { delays: number[]; fire(): void } {
   }
 }
 
-const frame = <E extends 'health.changed' | 'tasks.event' | 'models.circuitChanged'>(name: E, payload: EventPayload<E>): EventFrame => ({ type: 'event', name, payload })
+const frame = <E extends 'health.changed' | 'tasks.changed' | 'models.circuitChanged'>(name: E, payload: EventPayload<E>): EventFrame => ({ type: 'event', name, payload })
 const health = (level: 'ok' | 'degraded' | 'down', reasons: string[] = []): EventFrame =>
   frame('health.changed', { level, reasons, components: [], checkedAt: '2026-12-01T03:00:00.000Z' })
-const deferred = (taskId: string, errorType: 'timeout' | 'echo', message: string): EventFrame =>
-  frame('tasks.event', { seq: 1, taskId, kind: 'deferred', status: 'deferred_to_human', attempt: 3, message, errorType, at: '2026-12-01T03:00:00.000Z' })
+const summary = (id: string, status: TaskStatus, errorType: 'timeout' | 'echo' | null, lastError: string | null): TaskSummary => ({
+  id, title: `Task ${id}`, domain: null, priority: 'normal', assigneeExpert: null, status, attemptCount: 3, lastError, errorType, backend: 'ollama-local', model: 'llama3.2:3b',
+  nextRetryAfter: null, createdAt: '2026-12-01T03:00:00.000Z', updatedAt: '2026-12-01T03:00:00.000Z'
+})
+const changed = (...tasks: TaskSummary[]): EventFrame =>
+  frame('tasks.changed', { tasks, counts: { pending: 0, in_progress: 0, completed: 0, failed: 0, deferred_to_human: tasks.length, cancelled: 0 } })
+const deferred = (id: string, errorType: 'timeout' | 'echo', message: string): EventFrame => changed(summary(id, 'deferred_to_human', errorType, message))
 
 function setup(): { sent: Notification[]; clock: ReturnType<typeof manualClock>; on: (f: EventFrame) => void } {
   const sent: Notification[] = []
@@ -63,10 +69,13 @@ describe('notifications from the core events', () => {
     expect(sent).toHaveLength(1)
     expect(sent[0]).toMatchObject({ kind: 'manual_review', title: '3 tasks went to manual review', details: { taskIds: ['t1', 't2', 't3'], causes: { timeout: 2, echo: 1 } } })
     expect(sent[0]?.message).toContain('Causes: timeout ×2, echo ×1.')
-    expect(sent[0]?.message).toContain('• t3: the answer repeated the prompt')
-    on(deferred('t4', 'echo', 'again'))
+    expect(sent[0]?.message).toContain('• Task t3 (t3): the answer repeated the prompt')
+    // A later write touching a task still in review is not told again; one that left and came back is.
+    on(changed(summary('t1', 'deferred_to_human', 'timeout', 'no answer within 300 s'), summary('t2', 'pending', null, null)))
+    on(deferred('t2', 'echo', 'again'))
     clock.fire()
-    expect(sent[1]?.title).toBe('A task went to manual review')
+    expect(sent).toHaveLength(2)
+    expect(sent[1]).toMatchObject({ title: 'A task went to manual review', details: { taskIds: ['t2'] } })
   })
 
   it('tells a circuit that opened, with its reason, and not its probe or its closing', () => {

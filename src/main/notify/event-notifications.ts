@@ -1,4 +1,5 @@
 import type { EventPayload } from '../../shared/contract/contract'
+import type { TaskSummary } from '../../shared/contract/tasks-contract'
 import type { EventFrame } from '../../shared/contract/wire'
 import type { Notification } from './notification'
 import type { TimerClock } from '../platform/timer-clock'
@@ -14,7 +15,9 @@ const LISTED_TASKS = 5
  */
 export function createEventNotifications(deps: { notify: (n: Notification) => void; clock: TimerClock }): { onEvent(frame: EventFrame): void; stop(): void } {
   let level: EventPayload<'health.changed'>['level'] | null = null
-  let deferred: EventPayload<'tasks.event'>[] = []
+  let deferred: TaskSummary[] = []
+  /** Tasks already told as in review, so a later write touching one is not told again. */
+  const inReview = new Set<string>()
   let flushTimer: unknown = null
   const iso = (): string => new Date(deps.clock.now()).toISOString()
 
@@ -26,7 +29,7 @@ export function createEventNotifications(deps: { notify: (n: Notification) => vo
     const causes = new Map<string, number>()
     for (const e of batch) causes.set(e.errorType ?? 'other', (causes.get(e.errorType ?? 'other') ?? 0) + 1)
     const causeText = [...causes].map(([cause, n]) => `${cause} ×${n}`).join(', ')
-    const listed = batch.slice(0, LISTED_TASKS).map((e) => `• ${e.taskId}: ${e.message ?? e.errorType ?? 'no message'}`)
+    const listed = batch.slice(0, LISTED_TASKS).map((t) => `• ${t.title} (${t.id}): ${t.lastError ?? t.errorType ?? 'no message'}`)
     if (batch.length > LISTED_TASKS) listed.push(`… and ${batch.length - LISTED_TASKS} more`)
     deps.notify({
       kind: 'manual_review',
@@ -34,7 +37,7 @@ export function createEventNotifications(deps: { notify: (n: Notification) => vo
       message: `Causes: ${causeText}.\n${listed.join('\n')}\nOpen Tasks → Manual review to fix them or return them to autoprocessing.`,
       severity: 'warning',
       at: iso(),
-      details: { taskIds: batch.map((e) => e.taskId), causes: Object.fromEntries(causes) }
+      details: { taskIds: batch.map((t) => t.id), causes: Object.fromEntries(causes) }
     })
   }
 
@@ -54,11 +57,15 @@ export function createEventNotifications(deps: { notify: (n: Notification) => vo
           at: snapshot.checkedAt,
           details: { from: before, to: snapshot.level, reasons: snapshot.reasons }
         })
-      } else if (frame.name === 'tasks.event') {
-        const event = frame.payload as EventPayload<'tasks.event'>
-        if (event.kind !== 'deferred') return
-        deferred.push(event)
-        flushTimer ??= deps.clock.setTimeout(flushDeferred, MANUAL_REVIEW_WINDOW_MS)
+      } else if (frame.name === 'tasks.changed') {
+        for (const task of (frame.payload as EventPayload<'tasks.changed'>).tasks) {
+          if (task.status !== 'deferred_to_human') inReview.delete(task.id)
+          else if (!inReview.has(task.id)) {
+            inReview.add(task.id)
+            deferred.push(task)
+          }
+        }
+        if (deferred.length > 0) flushTimer ??= deps.clock.setTimeout(flushDeferred, MANUAL_REVIEW_WINDOW_MS)
       } else if (frame.name === 'models.circuitChanged') {
         const change = frame.payload as EventPayload<'models.circuitChanged'>
         if (change.to !== 'open' || change.from !== 'closed') return

@@ -9,6 +9,7 @@ import { CallFrameSchema } from './call-frame'
 import type { Logger } from '../log/logger'
 import type { CallContext, Handler, Handlers, Transport } from './handler-types'
 import { guardInput } from './input-guard'
+import { Refusal } from './refusal'
 
 export interface Caller {
   readonly scopes: ReadonlySet<Scope>
@@ -112,10 +113,12 @@ export function createDispatcher(handlers: Handlers, log: Logger): Dispatcher {
     try {
       value = await (handlers[name] as Handler<CallName>)(input as never, ctx)
     } catch (error) {
+      // Code not yet moved to returning a Refusal still throws RpcFailure; it is refused the same way.
       if (error instanceof RpcFailure) return refuse({ ...error.error, call: name }, caller, ctx.correlationId)
       ctx.log.error('handler failed', { error })
       return { ok: false, error: rpcError('internal', `Call "${name}" failed inside the app: ${preview((error as Error).message ?? String(error), 300)}. Details are in the log (correlation id ${ctx.correlationId}).`, { call: name }) }
     }
+    if (value instanceof Refusal) return refuse({ ...value.error, call: name }, caller, ctx.correlationId)
     const checked = CALLS[name].output.safeParse(value)
     if (!checked.success) {
       ctx.log.error('handler output does not match the contract', { issues: toIssues(checked.error) })

@@ -1,8 +1,10 @@
 import type { CallName, CallOutput, CallParsedInput } from '../../shared/contract/contract'
 import type { Scope } from '../../shared/contract/define'
 import type { Logger } from '../log/logger'
+import type { Refusal } from './refusal'
 
-export type Transport = 'ipc' | 'ws' | 'http' | 'cli'
+/** How a call reached the dispatcher; 'in-process' is a part of main calling through its own contract (checklist, Overview, tray). */
+export type Transport = 'ipc' | 'ws' | 'http' | 'cli' | 'in-process'
 
 export interface CallContext {
   readonly scopes: ReadonlySet<Scope>
@@ -12,7 +14,8 @@ export interface CallContext {
   readonly log: Logger
 }
 
-export type Handler<N extends CallName> = (input: CallParsedInput<N>, ctx: CallContext) => CallOutput<N> | Promise<CallOutput<N>>
+/** A handler answers with the call's output, or with a Refusal (rpc/refusal.ts) when its service's outcome says no. */
+export type Handler<N extends CallName> = (input: CallParsedInput<N>, ctx: CallContext) => CallOutput<N> | Refusal | Promise<CallOutput<N> | Refusal>
 
 export type Handlers = { readonly [N in CallName]: Handler<N> }
 

@@ -1,6 +1,6 @@
-import { RpcFailure, rpcError } from '../../shared/contract/rpc-error'
 import type { HandlersFor } from '../rpc/handler-types'
 import { SecretsUnavailable, type SecretStore } from './secret-store'
+import { refuse } from '../rpc/refusal'
 
 export function secretsHandlers(secrets: SecretStore): HandlersFor<'secrets'> {
   const state = () => ({ ...secrets.where(), names: secrets.names() })
@@ -10,14 +10,14 @@ export function secretsHandlers(secrets: SecretStore): HandlersFor<'secrets'> {
       try {
         secrets.set(name, value)
       } catch (error) {
-        if (error instanceof SecretsUnavailable) throw new RpcFailure(rpcError('unavailable', error.message))
+        if (error instanceof SecretsUnavailable) return refuse('unavailable', error.message)
         throw error
       }
       ctx.log.info('api key stored', { name })
       return state()
     },
     'secrets.delete': ({ name }, ctx) => {
-      if (!secrets.delete(name)) throw new RpcFailure(rpcError('not_found', `No API key named "${name}" is stored.`))
+      if (!secrets.delete(name)) return refuse('not_found', `No API key named "${name}" is stored.`)
       ctx.log.info('api key deleted', { name })
       return state()
     }

@@ -1,55 +1,51 @@
-import type { EventBus } from '../events/event-bus'
-import { readValue, type ReadCall } from '../rpc/read-call'
+import { valueOrNull, type KosClient } from '../../shared/contract/client'
 import { INITIAL_STATUS, shellHealth, type ShellStatus } from './shell-status'
 
 /**
  * Keeps the shell's status (tray, dock, notifications) in step with the core:
- * health as it is pushed, and the manual-review count re-read shortly after
- * task events (coalesced, so a burst of events is one read).
+ * read once at start, then moved by what the core pushes — health as it
+ * changes, the manual-review count from each `tasks.changed`, the pause state
+ * from `tasks.engineChanged` — with no read after an event.
  */
-export function watchCoreStatus(options: {
-  read: ReadCall
-  events: EventBus
-  onStatus: (status: ShellStatus) => void
-  coalesceMs?: number
-}): () => void {
-  const { read, events, onStatus } = options
+export function watchCoreStatus(options: { client: KosClient; onStatus: (status: ShellStatus) => void }): () => void {
+  const { client, onStatus } = options
   let status: ShellStatus = INITIAL_STATUS
-  let pending: NodeJS.Timeout | null = null
   let stopped = false
+  // A push that lands while the first reads are in flight is newer than their answers.
+  const pushed = { health: false, deferred: false, engine: false }
 
   const publish = (next: Partial<ShellStatus>): void => {
     status = { ...status, ...next }
     if (!stopped) onStatus(status)
   }
 
-  const readTasks = async (): Promise<void> => {
-    const [counters, engine] = await Promise.all([readValue(read, 'tasks.counters'), readValue(read, 'tasks.engine')])
-    publish({
-      ...(counters ? { deferredCount: counters.byStatus.deferred_to_human ?? 0 } : {}),
-      ...(engine ? { autoprocessing: engine.paused ? 'paused' : 'running' } : {})
+  const offs = [
+    client.on('health.changed', (health) => {
+      pushed.health = true
+      publish(shellHealth(health))
+    }),
+    client.on('tasks.changed', (changed) => {
+      pushed.deferred = true
+      publish({ deferredCount: changed.counts.deferred_to_human })
+    }),
+    client.on('tasks.engineChanged', (engine) => {
+      pushed.engine = true
+      publish({ autoprocessing: engine.paused ? 'paused' : 'running' })
     })
-  }
+  ]
 
-  const soon = (): void => {
-    if (pending) return
-    pending = setTimeout(() => {
-      pending = null
-      void readTasks()
-    }, options.coalesceMs ?? 500)
-  }
-
-  void Promise.all([readValue(read, 'health.get'), readTasks()]).then(([health]) => {
-    if (health) publish(shellHealth(health))
-  })
-  const off = events.subscribe((frame) => {
-    if (frame.name === 'health.changed') {
-      publish(shellHealth(frame.payload as Parameters<typeof shellHealth>[0]))
-    } else if (frame.name === 'tasks.event' || frame.name === 'tasks.engineChanged') soon()
+  void Promise.all([client.call('health.get', {}), client.call('tasks.counters', {}), client.call('tasks.engine', {})]).then(([healthRead, countersRead, engineRead]) => {
+    const health = valueOrNull(healthRead)
+    const counters = valueOrNull(countersRead)
+    const engine = valueOrNull(engineRead)
+    publish({
+      ...(health && !pushed.health ? shellHealth(health) : {}),
+      ...(counters && !pushed.deferred ? { deferredCount: counters.byStatus.deferred_to_human } : {}),
+      ...(engine && !pushed.engine ? { autoprocessing: engine.paused ? 'paused' : 'running' } : {})
+    })
   })
   return () => {
     stopped = true
-    off()
-    if (pending) clearTimeout(pending)
+    for (const off of offs) off()
   }
 }

@@ -7,7 +7,6 @@ import { APP_IDENTITY } from '../../shared/app-identity'
 import { IPC_CHANNELS } from '../../shared/contract/wire'
 import { startCore, type Core } from '../app/start-core'
 import { parseArgs } from '../config/cli-args'
-import { readValue } from '../rpc/read-call'
 import { currentPlatform, resolveDataDir } from '../platform/data-dir'
 import { appMenu } from './app-menu'
 import { watchCoreStatus } from './core-status'
@@ -20,10 +19,12 @@ import { denyAllPermissions } from './permissions'
 import { QUIT_DEADLINE_MS, stopWithin } from './quit-deadline'
 import { INITIAL_STATUS, type ShellActions } from './shell-status'
 import { createTrayController, trayIconPath } from './tray-controller'
+import type { CallResult } from '../../shared/contract/rpc-error'
+import { valueOrNull } from '../../shared/contract/client'
+import { FULL_SCOPES, READ_SCOPES } from '../rpc/in-process-client'
 import type { MenuItemSpec } from './tray-menu'
 import type { UpdateMenuEntry } from './update-policy'
 import { startUpdater } from './updater'
-import type { Scope } from '../../shared/contract/define'
 import { version as appVersion } from '../../../package.json'
 
 // The Electron shell: window, menu, IPC binding and lifecycle. All behaviour
@@ -32,7 +33,6 @@ import { version as appVersion } from '../../../package.json'
 const rendererIndex = join(__dirname, '..', 'renderer', 'index.html')
 /** Packaged: Resources/tray (extraResources); from source: resources/tray in the project. */
 const trayDir = app.isPackaged ? join(process.resourcesPath, 'tray') : join(__dirname, '..', '..', 'resources', 'tray')
-const FULL: ReadonlySet<Scope> = new Set<Scope>(['read', 'write'])
 const devServerUrl = process.env.ELECTRON_RENDERER_URL
 
 /**
@@ -149,17 +149,18 @@ function run(core: Core): void {
   core.config.onChange(applyOpenAtLogin)
 
   // The tray and the notifications act through the contract, the path a click in the window takes.
-  const act = (name: Parameters<typeof core.dispatcher.call>[0], input: unknown = {}): void => {
-    void core.dispatcher.call(name, input, { scopes: FULL, transport: 'ipc' }).then((result) => {
+  const client = core.client({ scopes: FULL_SCOPES })
+  const showRefusal = (pending: Promise<CallResult<unknown>>): void => {
+    void pending.then((result) => {
       if (!result.ok) dialog.showErrorBox(APP_IDENTITY.productName, result.error.message)
     })
   }
   const actions: ShellActions = {
     open: (view) => (view ? navigate(view) : void showWindow()),
-    pauseAutoprocessing: () => act('tasks.pause'),
-    resumeAutoprocessing: () => act('tasks.resume'),
-    returnDeferredToAutoprocessing: () => act('tasks.requeue', { all: true }),
-    restartOllama: () => act('supervisor.restart', { id: 'ollama' }),
+    pauseAutoprocessing: () => showRefusal(client.call('tasks.pause', {})),
+    resumeAutoprocessing: () => showRefusal(client.call('tasks.resume', {})),
+    returnDeferredToAutoprocessing: () => showRefusal(client.call('tasks.requeue', { all: true })),
+    restartOllama: () => showRefusal(client.call('supervisor.restart', { id: 'ollama' })),
     update: (action) => runUpdate(action),
     quit: () => app.quit()
   }
@@ -187,8 +188,7 @@ function run(core: Core): void {
     }
   })
   const stopWatching = watchCoreStatus({
-    read: (name, input) => core.dispatcher.call(name, input, { scopes: FULL, transport: 'ipc' }),
-    events: core.events,
+    client: core.client({ scopes: READ_SCOPES }),
     onStatus: (status) => {
       trayController.update(status)
       notifier.observe(status)
@@ -198,7 +198,7 @@ function run(core: Core): void {
   app.on('before-quit', stopWatching)
 
   const runningTasks = async (): Promise<number> => {
-    const counters = await readValue((name, input) => core.dispatcher.call(name, input, { scopes: FULL, transport: 'ipc' }), 'tasks.counters')
+    const counters = valueOrNull(await core.client({ scopes: READ_SCOPES }).call('tasks.counters', {}))
     return counters?.byStatus.in_progress ?? 0
   }
   const updates = startUpdater({
@@ -226,9 +226,7 @@ function run(core: Core): void {
     }
   })
   runUpdate = (action) => (action === 'check' ? updates.policy().checkNow() : void updates.policy().restartRequested())
-  const offTasks = core.events.subscribe((frame) => {
-    if (frame.name === 'tasks.event') void updates.policy().tasksChanged()
-  })
+  const offTasks = core.client({ scopes: READ_SCOPES }).on('tasks.changed', () => void updates.policy().tasksChanged())
   app.on('before-quit', () => {
     offTasks()
     updates.stop()

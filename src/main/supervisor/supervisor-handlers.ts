@@ -1,12 +1,9 @@
-import { RpcFailure, rpcError } from '../../shared/contract/rpc-error'
 import type { HandlersFor } from '../rpc/handler-types'
 import type { ActionResult, Supervisor } from './supervisor'
+import { refuse } from '../rpc/refusal'
 
 export function supervisorHandlers(supervisor: Supervisor): HandlersFor<'supervisor'> {
-  const unwrap = (result: ActionResult) => {
-    if (!result.ok) throw new RpcFailure(rpcError(result.code, result.message))
-    return result.status
-  }
+  const unwrap = (result: ActionResult) => (result.ok ? result.status : refuse(result.code, result.message))
   return {
     'supervisor.list': () => supervisor.statuses(),
     'supervisor.start': async ({ id }, ctx) => {

@@ -20,6 +20,7 @@ describe('group commit', () => {
         return result
       },
       wal: { commitUnflushed: (fn) => fn(), whenDurable: (done) => void flushes.push(done) },
+      describe: (changes) => ({ tasks: [], counts: { pending: changes.length, in_progress: 0, completed: 0, failed: 0, deferred_to_human: 0, cancelled: 0 } }),
       publish: (events) => published.push(...events.map((e) => e.taskId)),
       log: memoryLogger().logger,
       finish: () => () => log.push('claimed tasks started')

@@ -1,6 +1,6 @@
 import type { WalSync } from '../db/wal-sync'
 import type { Logger } from '../log/logger'
-import type { TaskEvent } from '../../shared/contract/tasks-contract'
+import type { TaskEvent, TasksChanged } from '../../shared/contract/tasks-contract'
 import type { Changes } from './task-store'
 
 interface Write {
@@ -14,8 +14,10 @@ export interface GroupCommitOptions {
   readonly transaction: <T>(fn: () => T) => T
   /** Commits a group without flushing, and says when it is on disk. */
   readonly wal: Pick<WalSync, 'commitUnflushed' | 'whenDurable'>
-  /** Told the events of each committed group, before any write of it is acknowledged. */
-  readonly publish: (events: readonly TaskEvent[]) => void
+  /** Reads what a group changed (its tasks as the list shows them, the counts by status), inside its transaction, so it is exactly that group's result. */
+  readonly describe: (changes: Changes) => TasksChanged
+  /** Told the events of each committed group and what it changed, once it is on disk and before any write of it is acknowledged. */
+  readonly publish: (events: readonly TaskEvent[], changed: TasksChanged) => void
   readonly log: Logger
   /**
    * Joined to every group as its last step (the pool claims here, so freed
@@ -30,7 +32,8 @@ export interface GroupCommitOptions {
  * event published) before its group is committed and flushed to disk; the
  * flush runs off the event loop (wal-sync.ts), so the next group is built
  * meanwhile. A group that fails is rolled back whole and every write in it
- * is told the error.
+ * is told the error. Each committed group is published once, as its events
+ * and one `TasksChanged`: a window applies that instead of reading again.
  */
 export function createGroupCommit(options: GroupCommitOptions) {
   let writes: Write[] = []
@@ -48,12 +51,13 @@ export function createGroupCommit(options: GroupCommitOptions) {
     writes = []
     const changes: Changes = []
     const results: unknown[] = new Array(group.length)
-    let after: (() => void) | null
+    let committed: { after: (() => void) | null; changed: TasksChanged | null }
     try {
-      after = options.wal.commitUnflushed(() =>
+      committed = options.wal.commitUnflushed(() =>
         options.transaction(() => {
           for (let i = 0; i < group.length; i++) results[i] = (group[i] as Write).apply(changes)
-          return options.finish(changes)
+          const after = options.finish(changes)
+          return { after, changed: changes.length > 0 ? options.describe(changes) : null }
         })
       )
     } catch (error) {
@@ -61,6 +65,7 @@ export function createGroupCommit(options: GroupCommitOptions) {
       for (const write of group) write.failed(error)
       return
     }
+    const { after, changed } = committed
     // A group with no writes whose last step claimed nothing changed nothing: there is nothing to flush or acknowledge (an idle pool polls every second).
     if (group.length > 0 || changes.length > 0) {
       options.wal.whenDurable((error) => {
@@ -69,7 +74,7 @@ export function createGroupCommit(options: GroupCommitOptions) {
           for (const write of group) write.failed(error)
           return
         }
-        if (changes.length > 0) options.publish(changes)
+        if (changed) options.publish(changes, changed)
         for (let i = 0; i < group.length; i++) (group[i] as Write).done(results[i])
       })
     }

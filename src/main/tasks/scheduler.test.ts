@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import type { ProcessingPlan } from '../ports/task-processor'
-import { pickTasks, schedulerMemory, type Candidate } from './scheduler'
+import { pickTasks, schedulerMemory, type SchedulableTask } from './scheduler'
 
-const c = (id: string, backend: string, model: string, rank = 1, heavy = false): Candidate<string> => ({ item: id, rank, plan: { backend, model, heavy } })
+const c = (id: string, backend: string, model: string, rank = 1, heavy = false): SchedulableTask<string> => ({ item: id, rank, plan: { backend, model, heavy } })
 
 describe('scheduler', () => {
   it('serves priorities first, whatever the backend', () => {

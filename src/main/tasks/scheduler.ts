@@ -1,6 +1,7 @@
 import type { ProcessingPlan } from '../ports/task-processor'
 
-export interface Candidate<T> {
+/** A claimable task with the plan the processor made for it, as the scheduler weighs it. */
+export interface SchedulableTask<T> {
   readonly item: T
   /** Higher runs first (urgent 3 … low 0). */
   readonly rank: number
@@ -32,12 +33,12 @@ export function schedulerMemory(): SchedulerMemory {
  * tasks; and never more heavy tasks on a backend than its cap.
  */
 export function pickTasks<T>(
-  candidates: readonly Candidate<T>[],
+  candidates: readonly SchedulableTask<T>[],
   running: readonly ProcessingPlan[],
   free: number,
   limits: SchedulerLimits,
   memory: SchedulerMemory
-): Candidate<T>[] {
+): SchedulableTask<T>[] {
   const load = new Map<string, { total: number; heavy: number; models: Map<string, number> }>()
   const loadOf = (backend: string) => {
     let entry = load.get(backend)
@@ -53,7 +54,7 @@ export function pickTasks<T>(
   running.forEach(occupy)
 
   // Queues per rank → backend → model, each in the candidates' order, so a pick costs the number of groups, not of candidates.
-  const byRank = new Map<number, Map<string, Map<string, { items: Candidate<T>[]; next: number }>>>()
+  const byRank = new Map<number, Map<string, Map<string, { items: SchedulableTask<T>[]; next: number }>>>()
   for (const c of candidates) {
     let backends = byRank.get(c.rank)
     if (!backends) byRank.set(c.rank, (backends = new Map()))
@@ -64,30 +65,30 @@ export function pickTasks<T>(
     queue.items.push(c)
   }
   const ranks = [...byRank.keys()].sort((a, b) => b - a)
-  const taken = new Set<Candidate<T>>()
-  const fits = (c: Candidate<T>): boolean => {
+  const taken = new Set<SchedulableTask<T>>()
+  const fits = (c: SchedulableTask<T>): boolean => {
     const entry = loadOf(c.plan.backend)
     if (limits.perBackend !== undefined && entry.total >= limits.perBackend) return false
     return !(c.plan.heavy && entry.heavy >= limits.heavyPerBackend)
   }
-  const headOf = (queue: { items: Candidate<T>[]; next: number }): Candidate<T> | undefined => {
+  const headOf = (queue: { items: SchedulableTask<T>[]; next: number }): SchedulableTask<T> | undefined => {
     // Skip over heavy tasks blocked by the cap; they stay for a later pick.
     for (let i = queue.next; i < queue.items.length; i++) {
-      const c = queue.items[i] as Candidate<T>
+      const c = queue.items[i] as SchedulableTask<T>
       if (!taken.has(c) && fits(c)) return c
     }
     return undefined
   }
 
-  const picked: Candidate<T>[] = []
+  const picked: SchedulableTask<T>[] = []
   while (picked.length < free) {
-    let choice: Candidate<T> | undefined
+    let choice: SchedulableTask<T> | undefined
     for (const rank of ranks) {
-      const backends = byRank.get(rank) as Map<string, Map<string, { items: Candidate<T>[]; next: number }>>
-      const open = new Map<string, Map<string, Candidate<T>>>()
+      const backends = byRank.get(rank) as Map<string, Map<string, { items: SchedulableTask<T>[]; next: number }>>
+      const open = new Map<string, Map<string, SchedulableTask<T>>>()
       for (const [backend, models] of backends) {
         for (const [model, queue] of models) {
-          while (queue.next < queue.items.length && taken.has(queue.items[queue.next] as Candidate<T>)) queue.next++
+          while (queue.next < queue.items.length && taken.has(queue.items[queue.next] as SchedulableTask<T>)) queue.next++
           const head = headOf(queue)
           if (!head) continue
           let heads = open.get(backend)
@@ -97,7 +98,7 @@ export function pickTasks<T>(
       }
       if (open.size === 0) continue
       const backend = chooseBackend([...open.keys()].sort(), (b) => loadOf(b).total, memory.lastBackend)
-      const heads = open.get(backend) as Map<string, Candidate<T>>
+      const heads = open.get(backend) as Map<string, SchedulableTask<T>>
       const waiting = (model: string): number => {
         const queue = backends.get(backend)?.get(model)
         return queue ? queue.items.length - queue.next : 0

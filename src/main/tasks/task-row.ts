@@ -41,6 +41,14 @@ export type ClaimableRow = Pick<
 
 export const CLAIMABLE_COLUMNS = 'id, title, description, domain, priority, priority_rank, assignee_expert, preferred_backend, preferred_model, attempt_count'
 
+/** The columns a list row (TaskSummary) is made of. */
+export type SummaryRow = Pick<
+  TaskRow,
+  'id' | 'title' | 'domain' | 'priority' | 'assignee_expert' | 'status' | 'attempt_count' | 'last_error' | 'error_type' | 'backend' | 'model' | 'next_retry_after' | 'created_at' | 'updated_at'
+>
+
+export const SUMMARY_COLUMNS = 'id, title, domain, priority, assignee_expert, status, attempt_count, last_error, error_type, backend, model, next_retry_after, created_at, updated_at'
+
 export interface TaskEventRow {
   seq: number
   task_id: string
@@ -54,7 +62,7 @@ export interface TaskEventRow {
 
 export const PRIORITY_RANK: Readonly<Record<TaskPriority, number>> = { low: 0, normal: 1, high: 2, urgent: 3 }
 
-export function toSummary(row: TaskRow): TaskSummary {
+export function toSummary(row: SummaryRow): TaskSummary {
   return {
     id: row.id,
     title: row.title,

@@ -36,91 +36,92 @@ describe('task store under random interleavings', () => {
   const tempDir = useTempDirs()
 
   it('never two live leases, attempts within the maximum, one state per task, no completion lost, counters true to the rows', () => {
+    // One database for every run, emptied before each: migrating a new one per run was most of the test's time.
+    const db = migratedDb(tempDir())
     fc.assert(
       fc.property(fc.array(op, { minLength: 1, maxLength: 120 }), (ops) => {
-        const db = migratedDb(tempDir())
+        db.exec('DELETE FROM task_events; DELETE FROM tasks')
         const clock = { t: Date.parse('2026-03-01T00:00:00Z') }
         const store = createTaskStore(db, () => clock.t)
         const ids: string[] = []
         const leases: Lease[] = []
         const accepted = new Map<string, string>()
         const owners = ['A', 'B']
-        try {
-          for (const o of ops) {
-            switch (o.kind) {
-              case 'create': {
-                const made = store.create({ title: `t${ids.length}`, description: 'd', domain: null, priority: 'normal', assigneeExpert: null, parentTaskId: null, preferredBackend: null, preferredModel: null, metadata: {}, batchGroup: null, dedupKey: `k${ids.length}` })
-                if (made.ok) ids.push(made.task.id)
-                break
-              }
-              case 'claim': {
-                const id = ids[o.task % Math.max(1, ids.length)]
-                if (!id) break
-                const lease = store.claim(id, owners[o.owner] as string, 'b', 'm', MAX_ATTEMPTS, [])
-                if (lease) leases.push(lease)
-                break
-              }
-              case 'heartbeat': {
-                const lease = leases[o.lease % Math.max(1, leases.length)]
-                if (lease) store.heartbeat([lease])
-                break
-              }
-              case 'complete': {
-                const lease = leases[o.lease % Math.max(1, leases.length)]
-                if (!lease) break
-                const current = store.row(lease.taskId)
-                const ok = store.complete(lease, `result of ${lease.token}`, 1, [])
-                // Accepted exactly when this lease is the task's live one.
-                expect(ok).toBe(current?.status === 'in_progress' && current.lease_token === lease.token)
-                if (ok) {
-                  expect(accepted.has(lease.taskId)).toBe(false)
-                  accepted.set(lease.taskId, `result of ${lease.token}`)
-                }
-                break
-              }
-              case 'fail': {
-                const lease = leases[o.lease % Math.max(1, leases.length)]
-                if (lease) store.fail(lease, 'boom', 'other', MAX_ATTEMPTS, clock.t + 1000, [])
-                break
-              }
-              case 'lapse':
-                store.reclaimLapsed(owners[o.survivor] as string, clock.t - STUCK_MS, MAX_ATTEMPTS, [])
-                break
-              case 'tick':
-                clock.t += o.ms
-                break
-              case 'requeue':
-                store.requeue('all_deferred', [])
-                break
-              case 'cancel': {
-                const id = ids[o.task % Math.max(1, ids.length)]
-                if (id) store.cancel(id, [])
-                break
-              }
+        for (const o of ops) {
+          switch (o.kind) {
+            case 'create': {
+              const made = store.create({ title: `t${ids.length}`, description: 'd', domain: null, priority: 'normal', assigneeExpert: null, parentTaskId: null, preferredBackend: null, preferredModel: null, metadata: {}, batchGroup: null, dedupKey: `k${ids.length}` })
+              if (made.ok) ids.push(made.task.id)
+              break
             }
-            const rows = db.prepare('SELECT * FROM tasks').all() as TaskRow[]
-            expect(rows).toHaveLength(ids.length)
-            for (const row of rows) {
-              expect(row.attempt_count).toBeLessThanOrEqual(MAX_ATTEMPTS)
-              expect(row.attempt_count).toBeGreaterThanOrEqual(0)
-              // One live lease at most: only the newest lease issued for a running task is accepted.
-              const live = leases.filter((l) => l.taskId === row.id && row.status === 'in_progress' && l.token === row.lease_token)
-              expect(live.length).toBe(row.status === 'in_progress' ? 1 : 0)
-              const result = accepted.get(row.id)
-              if (result !== undefined) expect(row).toMatchObject({ status: 'completed', result })
-              else expect(row.status).not.toBe('completed')
-              const completions = (db.prepare("SELECT COUNT(*) AS n FROM task_events WHERE task_id = ? AND kind = 'completed'").get(row.id) as { n: number }).n
-              expect(completions).toBe(row.status === 'completed' ? 1 : 0)
+            case 'claim': {
+              const id = ids[o.task % Math.max(1, ids.length)]
+              if (!id) break
+              const lease = store.claim(id, owners[o.owner] as string, 'b', 'm', MAX_ATTEMPTS, [])
+              if (lease) leases.push(lease)
+              break
             }
-            // The counters read partial indexes; they must agree with the rows themselves after any interleaving.
-            const byStatus = Object.fromEntries(TASK_STATUSES.map((status) => [status, rows.filter((r) => r.status === status).length]))
-            expect(store.counters().byStatus).toEqual(byStatus)
+            case 'heartbeat': {
+              const lease = leases[o.lease % Math.max(1, leases.length)]
+              if (lease) store.heartbeat([lease])
+              break
+            }
+            case 'complete': {
+              const lease = leases[o.lease % Math.max(1, leases.length)]
+              if (!lease) break
+              const current = store.row(lease.taskId)
+              const ok = store.complete(lease, `result of ${lease.token}`, 1, [])
+              // Accepted exactly when this lease is the task's live one.
+              expect(ok).toBe(current?.status === 'in_progress' && current.lease_token === lease.token)
+              if (ok) {
+                expect(accepted.has(lease.taskId)).toBe(false)
+                accepted.set(lease.taskId, `result of ${lease.token}`)
+              }
+              break
+            }
+            case 'fail': {
+              const lease = leases[o.lease % Math.max(1, leases.length)]
+              if (lease) store.fail(lease, 'boom', 'other', MAX_ATTEMPTS, clock.t + 1000, [])
+              break
+            }
+            case 'lapse':
+              store.reclaimLapsed(owners[o.survivor] as string, clock.t - STUCK_MS, MAX_ATTEMPTS, [])
+              break
+            case 'tick':
+              clock.t += o.ms
+              break
+            case 'requeue':
+              store.requeue('all_deferred', [])
+              break
+            case 'cancel': {
+              const id = ids[o.task % Math.max(1, ids.length)]
+              if (id) store.cancel(id, [])
+              break
+            }
           }
-        } finally {
-          db.close()
+          const rows = db.prepare('SELECT * FROM tasks').all() as TaskRow[]
+          expect(rows).toHaveLength(ids.length)
+          for (const row of rows) {
+            expect(row.attempt_count).toBeLessThanOrEqual(MAX_ATTEMPTS)
+            expect(row.attempt_count).toBeGreaterThanOrEqual(0)
+            // One live lease at most: only the newest lease issued for a running task is accepted.
+            const live = leases.filter((l) => l.taskId === row.id && row.status === 'in_progress' && l.token === row.lease_token)
+            expect(live.length).toBe(row.status === 'in_progress' ? 1 : 0)
+            const result = accepted.get(row.id)
+            if (result !== undefined) expect(row).toMatchObject({ status: 'completed', result })
+            else expect(row.status).not.toBe('completed')
+            const completions = (db.prepare("SELECT COUNT(*) AS n FROM task_events WHERE task_id = ? AND kind = 'completed'").get(row.id) as { n: number }).n
+            expect(completions).toBe(row.status === 'completed' ? 1 : 0)
+          }
+          // The counters read partial indexes; they must agree with the rows themselves after any interleaving.
+          const byStatus = Object.fromEntries(TASK_STATUSES.map((status) => [status, rows.filter((r) => r.status === status).length]))
+          expect(store.counters().byStatus).toEqual(byStatus)
+          // So must the counts the triggers keep, which every tasks.changed carries.
+          expect(store.statusCounts()).toEqual(byStatus)
         }
       }),
       { numRuns: 150 }
     )
+    db.close()
   })
 })

@@ -2,9 +2,9 @@ import type { TaskStatus } from '../../shared/contract/tasks-contract'
 import { describe, expect, it } from 'vitest'
 import { useTempDirs } from '../test-support/temp-dir'
 import { migratedDb } from './testing/test-engine'
-import { createTaskStore, type Changes, type NewTask } from './task-store'
+import { createTaskStore, type Changes, type TaskInsert } from './task-store'
 
-const newTask = (over: Partial<NewTask> = {}): NewTask => ({
+const newTask = (over: Partial<TaskInsert> = {}): TaskInsert => ({
   title: 'Summarise the report',
   description: 'Summarise the quarterly report in five bullet points.',
   domain: 'finance',
@@ -156,7 +156,7 @@ describe('task store', () => {
       if (!created.ok) throw new Error('not created')
       return created.task.id
     })
-    expect(store.list({ limit: 10 }).facets.backends).toEqual([])
+    expect(store.list({ limit: 10 }).facets?.backends).toEqual([])
     const [one, two, three, four] = ids as [string, string, string, string]
     const onMlx = store.claim(one, 'me', 'mlx-local', 'phi', 3, [])
     const onOllama = store.claim(two, 'me', 'ollama-local', 'qwen', 3, [])
@@ -165,7 +165,7 @@ describe('task store', () => {
     store.complete(onMlx, 'done', 5, [])
     store.fail(onOllama, 'boom', 'other', 1, Date.now(), [])
     store.cancel(four, [])
-    expect(store.list({ limit: 10 }).facets.backends).toEqual(['mlx-local', 'ollama-local'])
+    expect(store.list({ limit: 10 }).facets?.backends).toEqual(['mlx-local', 'ollama-local'])
     const titles = (status: TaskStatus) => store.list({ status, limit: 10 }).tasks.map((t) => t.title)
     expect({ completed: titles('completed'), deferred: titles('deferred_to_human'), running: titles('in_progress'), cancelled: titles('cancelled'), pending: titles('pending'), failed: titles('failed') })
       .toEqual({ completed: ['One'], deferred: ['Two'], running: ['Three'], cancelled: ['Four'], pending: [], failed: [] })

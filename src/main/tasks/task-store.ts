@@ -1,11 +1,14 @@
 import { randomUUID } from 'node:crypto'
 import type { Db } from '../db/database'
-import type { Task, TaskErrorType, TaskEvent, TaskEventKind, TaskList, TaskPriority, TaskStatus } from '../../shared/contract/tasks-contract'
+import type { Task, TaskErrorType, TaskEvent, TaskEventKind, TaskPriority, TaskStatus } from '../../shared/contract/tasks-contract'
+import { createChangeReader, createStatusCounts } from './task-changes'
 import { createTaskCounters } from './task-counters'
 import { createTaskIds } from './task-id'
-import { CLAIMABLE_COLUMNS, PRIORITY_RANK, toEvent, toSummary, toTask, type ClaimableRow, type TaskEventRow, type TaskRow } from './task-row'
+import { createTaskList } from './task-list'
+import { CLAIMABLE_COLUMNS, PRIORITY_RANK, toEvent, toTask, type ClaimableRow, type TaskEventRow, type TaskRow } from './task-row'
 
-export interface NewTask {
+/** A task as the store inserts it: the create input with its defaults applied and its dedup key. */
+export interface TaskInsert {
   readonly title: string
   readonly description: string
   readonly domain: string | null
@@ -42,30 +45,10 @@ export interface ClaimPick {
   readonly attemptCount: number
 }
 
-export interface ListFilters {
-  readonly status?: TaskStatus | undefined
-  readonly expert?: string | undefined
-  readonly domain?: string | undefined
-  readonly backend?: string | undefined
-  readonly search?: string | undefined
-  readonly limit: number
-}
-
 /** What changed, to be pushed over the contract once the transaction holding it has committed. */
 export type Changes = TaskEvent[]
 
 const DAY_MS = 86_400_000
-
-/** A status filter as SQLite can prove it implies one of the partial indexes of migration 0010, so a filtered list reads that index, not the table. */
-const STATUS_IS: Readonly<Record<TaskStatus, string>> = {
-  pending: "status IN ('pending', 'failed') AND status = 'pending'",
-  failed: "status IN ('pending', 'failed') AND status = 'failed'",
-  in_progress: "status = 'in_progress'",
-  deferred_to_human: "status = 'deferred_to_human'",
-  cancelled: "status = 'cancelled'",
-  // Only a completion sets completed_at and nothing clears it, so this is status = 'completed', read from the index alone.
-  completed: 'completed_at IS NOT NULL'
-}
 
 /**
  * Every read and state change of the task queue, on the one connection of
@@ -133,13 +116,12 @@ export function createTaskStore(db: Db, now: () => number = Date.now) {
     return { seq, taskId, kind, status, attempt, message, errorType, at: isoOf(at) }
   }
 
-  const selectExperts = db.prepare('SELECT DISTINCT assignee_expert FROM tasks INDEXED BY tasks_expert WHERE assignee_expert IS NOT NULL ORDER BY 1').pluck()
-  const selectDomains = db.prepare('SELECT DISTINCT domain FROM tasks INDEXED BY tasks_domain WHERE domain IS NOT NULL ORDER BY 1').pluck()
   // The backends tasks ran on, for the list's filter: read once, then added to by each claim, the only
   // write that sets a task's backend. An index on it would be written by every claim.
   let backends: Set<string> | null = null
   const knownBackends = (): Set<string> =>
     (backends ??= new Set(db.prepare('SELECT DISTINCT backend FROM tasks WHERE backend IS NOT NULL').pluck().all() as string[]))
+  const statusCounts = createStatusCounts(db)
   const nextId = createTaskIds(now)
   // Unique per claim within this process, and the prefix makes it unique across processes; shorter than a UUID in every row.
   const tokenPrefix = randomUUID().slice(0, 8)
@@ -167,7 +149,7 @@ export function createTaskStore(db: Db, now: () => number = Date.now) {
       return db.inTransaction ? fn() : db.transaction(fn).immediate()
     },
 
-    create(input: NewTask, dedupWindowDays = 30): CreateOutcome {
+    create(input: TaskInsert, dedupWindowDays = 30): CreateOutcome {
       return store.transaction((): CreateOutcome => {
         const at = now()
         const since = at - dedupWindowDays * DAY_MS
@@ -320,35 +302,14 @@ export function createTaskStore(db: Db, now: () => number = Date.now) {
       return requeued
     },
 
-    list(filters: ListFilters): TaskList {
-      const where: string[] = []
-      const params: (string | number)[] = []
-      if (filters.status) where.push(STATUS_IS[filters.status])
-      const equal: [string, string | undefined][] = [
-        ['assignee_expert', filters.expert],
-        ['domain', filters.domain],
-        ['backend', filters.backend]
-      ]
-      for (const [column, value] of equal) {
-        if (!value) continue
-        where.push(`${column} = ?`)
-        params.push(value)
-      }
-      const search = filters.search?.trim()
-      if (search) {
-        where.push("(title LIKE ? ESCAPE '\\' OR id = ? OR description LIKE ? ESCAPE '\\')")
-        const like = `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
-        params.push(like, search, like)
-      }
-      const clause = where.length ? `WHERE ${where.join(' AND ')}` : ''
-      const total = (db.prepare(`SELECT COUNT(*) AS n FROM tasks ${clause}`).get(...params) as { n: number }).n
-      const rows = db.prepare(`SELECT * FROM tasks ${clause} ORDER BY created_at DESC, id LIMIT ?`).all(...params, filters.limit) as TaskRow[]
-      return {
-        tasks: rows.map(toSummary),
-        total,
-        facets: { experts: selectExperts.all() as string[], domains: selectDomains.all() as string[], backends: [...knownBackends()].sort() }
-      }
-    },
+    /** One page of the Tasks view's list (task-list.ts). */
+    list: createTaskList(db, statusCounts, knownBackends),
+
+    /** Tasks by status, as the triggers of migration 0016 keep them. */
+    statusCounts,
+
+    /** What a committed write changed, as `tasks.changed` pushes it; call inside the write's transaction. */
+    describeChanges: createChangeReader(db, statusCounts),
 
     /** Tasks by status, manual-review totals, completions per minute and latency per backend and model. */
     counters: createTaskCounters(db, now)

@@ -34,10 +34,11 @@ export function createTasksCapability(deps: {
     config: deps.config,
     log,
     processor: deps.processor,
-    publish: (events) => {
-      for (const event of events) deps.events.emit('tasks.event', event)
-    },
+    // Watchers inside the core subscribe to the engine itself; the bus carries one change per commit to the windows.
+    publish: () => undefined,
+    publishChanged: (changed) => deps.events.emit('tasks.changed', changed),
     publishConcurrency: (value) => deps.events.emit('tasks.concurrency', value),
+    engineChanged: () => deps.events.emit('tasks.engineChanged', engine.state()),
     ...(deps.holdClaims ? { holdClaims: deps.holdClaims } : {})
   })
   if (deps.background) engine.start()

@@ -5,7 +5,7 @@ import type { Db } from '../db/database'
 import { createWalSync, type WalSync } from '../db/wal-sync'
 import type { Logger } from '../log/logger'
 import type { TaskProcessor } from '../ports/task-processor'
-import type { Concurrency, EngineState, Task, TaskCreateInput, TaskEvent } from '../../shared/contract/tasks-contract'
+import type { Concurrency, EngineState, Task, TaskCreateInput, TaskEvent, TasksChanged } from '../../shared/contract/tasks-contract'
 import { createConcurrencyController, DEFAULT_CONTROLLER, type ControllerOptions, type LoadInputs } from './adaptive-concurrency'
 import { dedupKey, dedupKeyNow } from './dedup-key'
 import { createTaskStore, type Changes, type CreateOutcome } from './task-store'
@@ -15,8 +15,13 @@ export interface TasksEngineOptions {
   readonly db: Db
   readonly config: Pick<ConfigService, 'get'>
   readonly log: Logger
+  /** The events of each committed write, for watchers inside the core. */
   readonly publish: (events: readonly TaskEvent[]) => void
+  /** What each committed write changed, for the windows, the tray and the Overview (`tasks.changed`). */
+  readonly publishChanged?: (changed: TasksChanged) => void
   readonly publishConcurrency: (value: Concurrency) => void
+  /** Told when the engine's state changes by itself (the reason tasks wait), to push `tasks.engineChanged`. */
+  readonly engineChanged?: () => void
   readonly processor: TaskProcessor | null
   readonly now?: () => number
   readonly random?: () => number
@@ -66,8 +71,9 @@ export function createTasksEngine(options: TasksEngineOptions) {
     heavyPerBackend: config.get('worker.heavyPerBackend')
   })
   const listeners = new Set<(events: readonly TaskEvent[]) => void>()
-  const publish = (events: readonly TaskEvent[]): void => {
+  const publish = (events: readonly TaskEvent[], changed: TasksChanged): void => {
     options.publish(events)
+    options.publishChanged?.(changed)
     for (const listener of listeners) listener(events)
   }
   const pool = createWorkerPool({
@@ -81,6 +87,7 @@ export function createTasksEngine(options: TasksEngineOptions) {
     ...(options.random ? { random: options.random } : {}),
     ...(options.pollMs ? { pollMs: options.pollMs } : {}),
     ...(options.observeClaim ? { observeClaim: options.observeClaim } : {}),
+    ...(options.engineChanged ? { onWaitingChanged: options.engineChanged } : {}),
     ...(options.holdClaims ? { holdClaims: options.holdClaims } : {})
   })
   pool.setProcessor(options.processor)
@@ -146,7 +153,7 @@ export function createTasksEngine(options: TasksEngineOptions) {
       DEDUP_WINDOW_DAYS
     )
     if (outcome.ok) {
-      publish(outcome.events)
+      publish(outcome.events, store.describeChanges(outcome.events))
       pool.wake()
     }
     return outcome

@@ -1,4 +1,4 @@
-import { RpcFailure, rpcError } from '../../shared/contract/rpc-error'
+import { refuse } from '../rpc/refusal'
 import type { HandlersFor } from '../rpc/handler-types'
 import type { TasksEngine } from './tasks-engine'
 
@@ -18,20 +18,18 @@ export function tasksHandlers(engine: TasksEngine, engineChanged: () => void): H
         return outcome.task
       }
       if (outcome.reason === 'unknown_parent') {
-        throw new RpcFailure(rpcError('not_found', `parentTaskId "${outcome.parentTaskId}" names no task. Leave it empty, or use the id of an existing task.`))
+        return refuse('not_found', `parentTaskId "${outcome.parentTaskId}" names no task. Leave it empty, or use the id of an existing task.`)
       }
-      throw new RpcFailure(
-        rpcError(
-          'conflict',
-          `The same task (same title and description for the same expert) was created within the last 30 days: ${outcome.existingId} (${outcome.existingStatus}). Open that task, or change the title or description if this is different work.`,
-          { issues: [{ path: 'existingId', message: outcome.existingId }] }
-        )
+      return refuse(
+        'conflict',
+        `The same task (same title and description for the same expert) was created within the last 30 days: ${outcome.existingId} (${outcome.existingStatus}). Open that task, or change the title or description if this is different work.`,
+        { issues: [{ path: 'existingId', message: outcome.existingId }] }
       )
     },
     'tasks.list': (input) => engine.store.list(input),
     'tasks.get': ({ id }) => {
       const task = engine.store.get(id)
-      if (!task) throw new RpcFailure(rpcError('not_found', `Task "${id}" does not exist. Pick one from tasks.list.`))
+      if (!task) return refuse('not_found', `Task "${id}" does not exist. Pick one from tasks.list.`)
       return { task, events: engine.store.events(id) }
     },
     'tasks.counters': () => engine.store.counters(),
@@ -43,13 +41,13 @@ export function tasksHandlers(engine: TasksEngine, engineChanged: () => void): H
         return task
       }
       const existing = engine.store.get(id)
-      if (!existing) throw new RpcFailure(rpcError('not_found', `Task "${id}" does not exist. Pick one from tasks.list.`))
-      throw new RpcFailure(rpcError('conflict', `Task "${id}" is already ${existing.status.replace(/_/g, ' ')} and cannot be cancelled.`))
+      if (!existing) return refuse('not_found', `Task "${id}" does not exist. Pick one from tasks.list.`)
+      return refuse('conflict', `Task "${id}" is already ${existing.status.replace(/_/g, ' ')} and cannot be cancelled.`)
     },
     'tasks.requeue': async (input, ctx) => {
       const requeued = await engine.requeue('all' in input ? 'all_deferred' : input.ids)
       if ('ids' in input && requeued.length === 0) {
-        throw new RpcFailure(rpcError('conflict', `None of the ${input.ids.length} task(s) is in manual review or waiting for a retry, so none was returned to autoprocessing.`))
+        return refuse('conflict', `None of the ${input.ids.length} task(s) is in manual review or waiting for a retry, so none was returned to autoprocessing.`)
       }
       ctx.log.info('tasks returned to autoprocessing', { tasks: requeued.length })
       return { requeued }

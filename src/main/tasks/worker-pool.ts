@@ -1,11 +1,11 @@
 import { ProcessingError, type ProcessingPlan, type TaskProcessor } from '../ports/task-processor'
 import type { WalSync } from '../db/wal-sync'
 import type { Logger } from '../log/logger'
-import type { TaskEvent } from '../../shared/contract/tasks-contract'
+import type { TaskEvent, TasksChanged } from '../../shared/contract/tasks-contract'
 import { checkAnswer } from './answer-check'
 import { createGroupCommit } from './group-commit'
 import { retryDelayMs } from './retry-policy'
-import { pickTasks, schedulerMemory, type Candidate } from './scheduler'
+import { pickTasks, schedulerMemory, type SchedulableTask } from './scheduler'
 import { classify, forProcessing, TaskRun, type Claim, type Outcome, type StopReason } from './task-run'
 import type { Changes, LeaseRef, TaskStore } from './task-store'
 import type { ClaimableRow } from './task-row'
@@ -31,7 +31,7 @@ export interface PoolOptions {
   readonly owner: string
   readonly settings: () => PoolSettings
   /** Called with the events of each committed transaction. */
-  readonly publish: (events: readonly TaskEvent[]) => void
+  readonly publish: (events: readonly TaskEvent[], changed: TasksChanged) => void
   readonly log: Logger
   readonly now?: () => number
   readonly random?: () => number
@@ -39,6 +39,8 @@ export interface PoolOptions {
   readonly pollMs?: number
   /** Told, for each task claimed, how long it waited from its slot freeing to the claim's commit. */
   readonly observeClaim?: (waitMs: number) => void
+  /** Told when the reason pending tasks wait (no server could run them) appears, changes or clears: windows show it without asking. */
+  readonly onWaitingChanged?: () => void
   /** Why nothing new may be claimed now (e.g. the disk is nearly full), or null; asked at every group commit. */
   readonly holdClaims?: () => string | null
 }
@@ -48,6 +50,7 @@ export interface PoolOptions {
 const CLAIM_AHEAD_UNDER_MS = 20
 const CLAIM_AHEAD_PER_SLOT = 32
 const CLAIM_AHEAD_MAX = 256
+const RUNS_PER_TURN = 32
 const RELEASED = 'released at shutdown; runs again on the next start'
 // A model found ready is taken as ready for this long: it stays loaded for minutes (keep-alive), and asking before every quick task costs more than the task.
 const READY_FOR_MS = 5_000
@@ -94,7 +97,7 @@ export function createWorkerPool(options: PoolOptions) {
   let deadlineTimer: NodeJS.Timeout | null = null
   let deadlineAt = Infinity
   const stats = { attempts: 0, failures: 0, timeouts: 0 }
-  const group = createGroupCommit({ transaction: store.transaction, wal: options.wal, publish: options.publish, log, finish: claimInCommit })
+  const group = createGroupCommit({ transaction: store.transaction, wal: options.wal, describe: store.describeChanges, publish: options.publish, log, finish: claimInCommit })
 
   /** The last step of every group commit: refill free slots, started once the claims are committed. */
   function claimInCommit(changes: Changes): (() => void) | null {
@@ -115,8 +118,25 @@ export function createWorkerPool(options: PoolOptions) {
     }
   }
 
+  // Tasks that finish at once start the next claimed one in the same turn of the event loop; after this many, the
+  // rest start at the next turn, so a burst of quick tasks never holds the loop (and every window's updates) for long.
+  let startedThisTurn = 0
+  let yielding = false
   function startReady(): void {
-    while (running.size < settings.concurrency && ready.length > 0 && state === 'running') startRun(ready.shift() as Claim)
+    while (running.size < settings.concurrency && ready.length > 0 && state === 'running') {
+      if (++startedThisTurn > RUNS_PER_TURN) return yieldTurn()
+      startRun(ready.shift() as Claim)
+    }
+  }
+
+  function yieldTurn(): void {
+    if (yielding) return
+    yielding = true
+    setImmediate(() => {
+      yielding = false
+      startedThisTurn = 0
+      startReady()
+    })
   }
 
   function claimAhead(concurrency: number): number {
@@ -127,7 +147,7 @@ export function createWorkerPool(options: PoolOptions) {
     const free = Math.max(0, settings.concurrency + claimAhead(settings.concurrency) - running.size - ready.length)
     if (free === 0 || !processor) return []
     const rows = store.candidates(free + Math.min(free, 16), settings.maxAttempts)
-    const candidates: Candidate<ClaimableRow>[] = []
+    const candidates: SchedulableTask<ClaimableRow>[] = []
     let unplanned: { taskId: string; reason: string } | null = null
     for (const row of rows) {
       try {
@@ -136,7 +156,11 @@ export function createWorkerPool(options: PoolOptions) {
         unplanned ??= { taskId: row.id, reason: (error as Error).message }
       }
     }
-    waitingReason = candidates.length === 0 && unplanned ? unplanned.reason : null
+    const reason = candidates.length === 0 && unplanned ? unplanned.reason : null
+    if (reason !== waitingReason) {
+      waitingReason = reason
+      options.onWaitingChanged?.()
+    }
     // Tasks that cannot be planned wait as pending; said once a minute, not once per poll.
     if (unplanned && Date.now() - lastUnplannedLog > 60_000) {
       lastUnplannedLog = Date.now()
@@ -152,7 +176,7 @@ export function createWorkerPool(options: PoolOptions) {
     )
     const byId = new Map(picks.map((p) => [p.item.id, p]))
     return leases.map((lease) => {
-      const pick = byId.get(lease.taskId) as Candidate<ClaimableRow>
+      const pick = byId.get(lease.taskId) as SchedulableTask<ClaimableRow>
       return { lease, row: pick.item, plan: pick.plan }
     })
   }

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { EmptyInputSchema } from './app-contract'
 import { call } from './define'
+import { NextCursorSchema, pageInput } from './paging'
 
 const Iso = z.iso.datetime()
 
@@ -63,11 +64,15 @@ export const BoardDecisionSchema = BoardDecisionSummarySchema.extend({
 })
 export type BoardDecision = z.infer<typeof BoardDecisionSchema>
 
+/** Decisions per page of `board.decisions.list`, and the most one call returns. */
+export const BOARD_PAGE_SIZE = 200
+export const BOARD_PAGE_MAX = 1000
+
 export const BoardListInputSchema = z.strictObject({
   source: BoardSourceSchema.optional(),
   outcome: BoardOutcomeSchema.optional(),
   query: z.string().trim().max(200).optional(),
-  limit: z.number().int().min(1).max(500).default(100)
+  ...pageInput(BOARD_PAGE_SIZE, BOARD_PAGE_MAX)
 })
 
 export const BOARD_CALLS = {
@@ -79,9 +84,9 @@ export const BOARD_CALLS = {
   }),
   'board.decisions.list': call({
     scope: 'read',
-    summary: 'Board decisions, newest first, filtered by source, outcome and words in the question or decision.',
+    summary: 'One page of board decisions, newest first, with a cursor to the next; filtered by source, outcome and words in the question or decision.',
     input: BoardListInputSchema,
-    output: z.strictObject({ decisions: z.array(BoardDecisionSummarySchema) })
+    output: z.strictObject({ decisions: z.array(BoardDecisionSummarySchema), nextCursor: NextCursorSchema })
   }),
   'board.decisions.get': call({
     scope: 'read',

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { EmptyInputSchema } from './app-contract'
 import { call } from './define'
+import { NextCursorSchema, pageInput } from './paging'
 
 const Iso = z.iso.datetime()
 const Id = z.string().min(1).max(100)
@@ -130,6 +131,10 @@ export const ChatStatusSchema = z.strictObject({
 })
 export type ChatStatus = z.infer<typeof ChatStatusSchema>
 
+/** Sessions per page of `chat.sessions.list`, and the most one call returns. */
+export const CHAT_SESSION_PAGE_SIZE = 200
+export const CHAT_SESSION_PAGE_MAX = 1000
+
 export const CHAT_CALLS = {
   'chat.status': call({
     scope: 'read',
@@ -157,9 +162,9 @@ export const CHAT_CALLS = {
   }),
   'chat.sessions.list': call({
     scope: 'read',
-    summary: 'Chat sessions, most recently active first; with a query, only those whose title or messages contain it.',
-    input: z.strictObject({ query: z.string().trim().max(200).optional() }),
-    output: z.strictObject({ sessions: z.array(ChatSessionSchema) })
+    summary: 'One page of chat sessions, most recently active first, with a cursor to the next; with a query, only those whose title or messages contain it.',
+    input: z.strictObject({ query: z.string().trim().max(200).optional(), ...pageInput(CHAT_SESSION_PAGE_SIZE, CHAT_SESSION_PAGE_MAX) }),
+    output: z.strictObject({ sessions: z.array(ChatSessionSchema), nextCursor: NextCursorSchema })
   }),
   'chat.sessions.create': call({
     scope: 'write',

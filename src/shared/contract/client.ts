@@ -24,3 +24,8 @@ export function createClient(bridge: KosBridge): KosClient {
     onStatus: (listener) => bridge.onStatus(listener)
   }
 }
+
+/** A call's value, or null when the core refused it (for readers that show a gap rather than an error). */
+export function valueOrNull<T>(result: CallResult<T>): T | null {
+  return result.ok ? result.value : null
+}

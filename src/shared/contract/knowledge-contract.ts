@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { EmptyInputSchema } from './app-contract'
 import { call, type CallSpec } from './define'
 import { callMaxBytes } from './limits'
+import { NextCursorSchema, pageInput } from './paging'
 
 export const KnowledgeNodeSummarySchema = z.strictObject({
   id: z.string(),
@@ -110,6 +111,10 @@ export const RagContextSchema = z.strictObject({
 })
 export type RagContext = z.infer<typeof RagContextSchema>
 
+/** Documents per page of `knowledge.list`, and the most one call returns. */
+export const KNOWLEDGE_PAGE_SIZE = 200
+export const KNOWLEDGE_PAGE_MAX = 1000
+
 /** Calls and events of the knowledge capability. */
 export const KNOWLEDGE_CALLS = {
   'knowledge.stats': call({
@@ -120,9 +125,14 @@ export const KNOWLEDGE_CALLS = {
   }),
   'knowledge.list': call({
     scope: 'read',
-    summary: 'Documents, most recently changed first.',
-    input: z.strictObject({ limit: z.number().int().min(1).max(500).default(50), offset: z.number().int().min(0).default(0), ...FilterFields }),
-    output: z.strictObject({ nodes: z.array(KnowledgeNodeSummarySchema), total: z.number().int() })
+    summary: 'One page of documents, most recently changed first, with a cursor to the next; the first page also has the total.',
+    input: z.strictObject({ ...pageInput(KNOWLEDGE_PAGE_SIZE, KNOWLEDGE_PAGE_MAX), ...FilterFields }),
+    output: z.strictObject({
+      nodes: z.array(KnowledgeNodeSummarySchema),
+      /** On the first page only; null after it. */
+      total: z.number().int().nullable(),
+      nextCursor: NextCursorSchema
+    })
   }),
   'knowledge.get': call({
     scope: 'read',

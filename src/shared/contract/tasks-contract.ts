@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { EmptyInputSchema } from './app-contract'
 import { call } from './define'
+import { NextCursorSchema, pageInput } from './paging'
 
 export const TASK_STATUSES = ['pending', 'in_progress', 'completed', 'failed', 'deferred_to_human', 'cancelled'] as const
 export const TaskStatusSchema = z.enum(TASK_STATUSES)
@@ -107,22 +108,49 @@ export const TaskCreateInputSchema = z.strictObject({
 })
 export type TaskCreateInput = z.input<typeof TaskCreateInputSchema>
 
+/** Rows per page of `tasks.list`: what a screen of the virtual list needs and a little more, and the most one call returns. */
+export const TASK_PAGE_SIZE = 200
+export const TASK_PAGE_MAX = 1000
+
 export const TaskListInputSchema = z.strictObject({
   status: TaskStatusSchema.optional(),
-  expert: z.string().optional(),
-  domain: z.string().optional(),
-  backend: z.string().optional(),
+  expert: z.string().max(200).optional(),
+  domain: z.string().max(200).optional(),
+  backend: z.string().max(200).optional(),
   search: z.string().max(200).optional(),
-  limit: z.number().int().min(1).max(50_000).default(20_000)
+  ...pageInput(TASK_PAGE_SIZE, TASK_PAGE_MAX)
 })
+export type TaskListInput = z.input<typeof TaskListInputSchema>
+
+export const TaskFacetsSchema = z.strictObject({ experts: z.array(z.string()), domains: z.array(z.string()), backends: z.array(z.string()) })
+export type TaskFacets = z.infer<typeof TaskFacetsSchema>
+
+/** Tasks by status, kept current by every write, so reading them costs nothing at any queue size. */
+export const TaskStatusCountsSchema = z.record(TaskStatusSchema, z.number().int())
+export type TaskStatusCounts = z.infer<typeof TaskStatusCountsSchema>
 
 export const TaskListSchema = z.strictObject({
+  /** One page, newest first (by creation time, then id). */
   tasks: z.array(TaskSummarySchema),
-  /** How many match the filters; more than `tasks.length` when the limit cut the list. */
-  total: z.number().int(),
-  facets: z.strictObject({ experts: z.array(z.string()), domains: z.array(z.string()), backends: z.array(z.string()) })
+  /** How many tasks match the filters; on the first page only (null on the pages after it, which would count them again). */
+  total: z.number().int().nullable(),
+  /** Pass back as `cursor` for the next page; null on the last one. */
+  nextCursor: NextCursorSchema,
+  /** The values each filter can take; on the first page only (null on the pages after it). */
+  facets: TaskFacetsSchema.nullable()
 })
 export type TaskList = z.infer<typeof TaskListSchema>
+
+/**
+ * What one committed write changed: each task it touched, as a list row shows
+ * it after the commit, and the counts by status after it. A view applies it
+ * instead of reading the list again.
+ */
+export const TasksChangedSchema = z.strictObject({
+  tasks: z.array(TaskSummarySchema),
+  counts: TaskStatusCountsSchema
+})
+export type TasksChanged = z.infer<typeof TasksChangedSchema>
 
 export const LatencySchema = z.strictObject({
   backend: z.string(),
@@ -134,7 +162,7 @@ export const LatencySchema = z.strictObject({
 })
 
 export const TaskCountersSchema = z.strictObject({
-  byStatus: z.record(TaskStatusSchema, z.number().int()),
+  byStatus: TaskStatusCountsSchema,
   /** Every time a task was sent to manual review, including ones returned since. */
   deferredToHumanTotal: z.number().int(),
   deferredByErrorType: z.record(TaskErrorTypeSchema, z.number().int()),
@@ -188,7 +216,7 @@ export const TASKS_CALLS = {
   }),
   'tasks.list': call({
     scope: 'read',
-    summary: 'Tasks matching the filters, newest first, with the values each filter can take.',
+    summary: 'One page of the tasks matching the filters, newest first, with a cursor to the next; the first page also has the total and the values each filter can take.',
     input: TaskListInputSchema,
     output: TaskListSchema
   }),
@@ -237,8 +265,8 @@ export const TASKS_CALLS = {
 } as const
 
 export const TASKS_EVENTS = {
-  /** One per state change, after it is committed. */
-  'tasks.event': TaskEventSchema,
+  /** One per committed write of the queue (a create, or a group of completions, claims, failures, …), after it is on disk. */
+  'tasks.changed': TasksChangedSchema,
   'tasks.concurrency': ConcurrencySchema,
   /** Paused, resumed, or a processor connected. */
   'tasks.engineChanged': EngineStateSchema

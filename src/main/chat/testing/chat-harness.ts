@@ -13,6 +13,7 @@ import type { KnowledgeContext } from '../../ports/knowledge-context'
 import type { TaskQueue } from '../../ports/task-queue'
 import type { CallContext } from '../../rpc/handler-types'
 import { createChatCapability, type ChatCapability } from '../chat-capability'
+import { answering, type AnsweringHandlers } from '../../test-support/answering-handlers'
 
 export interface HarnessOptions {
   /** null: no model backend connected. */
@@ -32,7 +33,7 @@ export interface ChatHarness {
   lines(): Record<string, unknown>[]
   readonly board: BoardService
   readonly chat: ChatCapability
-  readonly handlers: ChatCapability['handlers']
+  readonly handlers: AnsweringHandlers<ChatCapability['handlers']>
   ctx(correlationId: string, call?: string): CallContext
 }
 
@@ -53,7 +54,7 @@ export function chatHarness(options: HarnessOptions = {}): ChatHarness {
     log: log.child({ correlation_id: correlationId, call })
   })
   const named = <T>(name: string): T[] => events.filter((e) => e.name === name).map((e) => e.payload as T)
-  return { db, events, named, model, lines, board, chat, handlers: chat.handlers, ctx }
+  return { db, events, named, model, lines, board, chat, handlers: answering(chat.handlers), ctx }
 }
 
 /** Which part of the pipeline a request comes from, by its system prompt. */

@@ -1,20 +1,14 @@
 import { describe, expect, it } from 'vitest'
-import type { CallName, CallOutput } from '../../../shared/contract/contract'
-import { rpcError } from '../../../shared/contract/rpc-error'
+import type { CallOutput } from '../../../shared/contract/contract'
+import { answeringClient, type Answers } from '../../test-support/answering-client'
 import { TASK_ERROR_TYPES, type TaskErrorType } from '../../../shared/contract/tasks-contract'
-import type { ReadCall } from '../../rpc/read-call'
 import { capabilityChecks } from './capability-checks'
-
-type Answers = Partial<{ [N in CallName]: (input: unknown) => CallOutput<N> }>
 
 const NOW = new Date('2026-11-24T12:00:00.000Z')
 
 function checksAnswering(answers: Answers) {
-  const read: ReadCall = async (name, input) => {
-    const answer = answers[name] as ((i: unknown) => unknown) | undefined
-    return answer ? { ok: true, value: answer(input) } : { ok: false, error: rpcError('unavailable', `${name} not answered here`) }
-  }
-  const checks = Object.fromEntries(capabilityChecks({ read, stuckMinutes: () => 15, now: () => NOW }).map((c) => [c.id, c]))
+  const { client } = answeringClient(answers)
+  const checks = Object.fromEntries(capabilityChecks({ client, stuckMinutes: () => 15, now: () => NOW }).map((c) => [c.id, c]))
   return (id: string) => Promise.resolve(checks[id]!.run(new AbortController().signal))
 }
 
@@ -111,7 +105,7 @@ describe('capability checks', () => {
     const summary = { title: 't', domain: null, priority: 'normal', assigneeExpert: null, status: 'in_progress', attemptCount: 1, lastError: null, errorType: null, backend: null, model: null, nextRetryAfter: null, createdAt: NOW.toISOString(), updatedAt: NOW.toISOString() } as const
     const beats: Record<string, string> = { fresh: new Date(NOW.getTime() - 60_000).toISOString(), stale: new Date(NOW.getTime() - 20 * 60_000).toISOString() }
     const run = checksAnswering({
-      'tasks.list': () => ({ tasks: [{ id: 'fresh', ...summary }, { id: 'stale', ...summary }], total: 2, facets: { experts: [], domains: [], backends: [] } }),
+      'tasks.list': () => ({ tasks: [{ id: 'fresh', ...summary }, { id: 'stale', ...summary }], total: 2, nextCursor: null, facets: { experts: [], domains: [], backends: [] } }),
       'tasks.get': (input) => {
         const id = (input as { id: string }).id
         return { task: { id, ...summary, heartbeatAt: beats[id] ?? null } as CallOutput<'tasks.get'>['task'], events: [] }

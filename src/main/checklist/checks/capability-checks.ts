@@ -1,10 +1,11 @@
-import type { CallName, CallOutput } from '../../../shared/contract/contract'
-import type { ReadCall } from '../../rpc/read-call'
+import type { KosClient } from '../../../shared/contract/client'
+import type { CallInput, CallName, CallOutput } from '../../../shared/contract/contract'
 import type { CheckDefinition, CheckOutcome } from '../check-definition'
 import { generationChecks, type GenerationThreshold } from './generation-checks'
 
 export interface CapabilityCheckDeps {
-  readonly read: ReadCall
+  /** Read-scoped: a check observes, it never changes anything. */
+  readonly client: KosClient
   readonly stuckMinutes: () => number
   readonly now: () => Date
   /** When a node's generations count as failing; the circuits' own defaults when absent. */
@@ -17,10 +18,16 @@ export interface CapabilityCheckDeps {
  * a person would see.
  */
 export function capabilityChecks(deps: CapabilityCheckDeps): CheckDefinition[] {
-  const read = async <N extends CallName>(name: N, input: unknown = {}): Promise<CallOutput<N>> => {
-    const result = await deps.read(name, input)
+  const read = async <N extends CallName>(name: N, input: CallInput<N>): Promise<CallOutput<N>> => {
+    const result = await deps.client.call(name, input)
     if (!result.ok) throw new Error(`${name} refused: ${result.error.message}`)
-    return result.value as CallOutput<N>
+    return result.value
+  }
+  // The generation checks read two calls; overloads keep each one's own output type.
+  function modelReads(name: 'models.circuits'): Promise<CallOutput<'models.circuits'>>
+  function modelReads(name: 'models.list'): Promise<CallOutput<'models.list'>>
+  function modelReads(name: 'models.circuits' | 'models.list'): Promise<CallOutput<'models.circuits'> | CallOutput<'models.list'>> {
+    return name === 'models.circuits' ? read('models.circuits', {}) : read('models.list', {})
   }
 
   return [
@@ -33,7 +40,7 @@ export function capabilityChecks(deps: CapabilityCheckDeps): CheckDefinition[] {
       remedy: 'Start the server (Models view, or `ollama serve`), check its URL in Settings; an empty list from a server started as another user needs it restarted as you.',
       fix: 'restart-ollama',
       async run(): Promise<CheckOutcome> {
-        const [overview, processes] = await Promise.all([read('models.scan'), read('supervisor.list')])
+        const [overview, processes] = await Promise.all([read('models.scan', {}), read('supervisor.list', {})])
         // A node nobody set up (the default MLX URL, never seen up, not supervised) is not a problem, only a note.
         const unset = overview.nodes.filter((n) => n.state === 'not_configured')
         const nodes = overview.nodes.filter((n) => n.state !== 'not_configured')
@@ -52,7 +59,7 @@ export function capabilityChecks(deps: CapabilityCheckDeps): CheckDefinition[] {
         return { status: up.length > 0 ? 'warn' : 'fail', evidence: problems.join('; ') }
       }
     },
-    ...generationChecks(read, deps.generationThreshold ?? (() => ({ failurePercent: 30, minGenerations: 5 }))),
+    ...generationChecks(modelReads, deps.generationThreshold ?? (() => ({ failurePercent: 30, minGenerations: 5 }))),
     {
       id: 'models.supervisor-restarts',
       title: 'Supervised servers under the restart limit',
@@ -62,7 +69,7 @@ export function capabilityChecks(deps: CapabilityCheckDeps): CheckDefinition[] {
       remedy: 'Read the server’s last log lines in the Models view; fix the cause (memory, model, port), then start it again.',
       fix: 'restart-ollama',
       async run() {
-        const processes = await read('supervisor.list')
+        const processes = await read('supervisor.list', {})
         const attention = processes.filter((p) => p.state === 'needs_attention')
         const evidence = processes.map((p) => `${p.label}: ${p.state}, ${p.restartsLastHour} restarts in the last hour${p.reason ? ` (${p.reason})` : ''}`).join('; ')
         if (attention.length > 0) return { status: 'fail', evidence }
@@ -78,7 +85,7 @@ export function capabilityChecks(deps: CapabilityCheckDeps): CheckDefinition[] {
       remedy: 'Re-embed the collection with the current model (Knowledge view), or switch back to the model it was built with.',
       fix: 're-embed',
       async run() {
-        const stats = await read('knowledge.stats')
+        const stats = await read('knowledge.stats', {})
         const e = stats.embedding
         const collection = stats.collection ? `collection ${stats.collection.modelId} (${stats.collection.dimension} dims)` : 'no collection yet'
         switch (e.state) {
@@ -124,7 +131,7 @@ export function capabilityChecks(deps: CapabilityCheckDeps): CheckDefinition[] {
       remedy: 'Open Tasks → Manual review; fix the cause named by the error type, then Return to autoprocessing.',
       fix: 'return-deferred',
       async run() {
-        const counters = await read('tasks.counters')
+        const counters = await read('tasks.counters', {})
         const waiting = counters.byStatus.deferred_to_human ?? 0
         const types = Object.entries(counters.deferredByErrorType)
           .filter(([, n]) => (n ?? 0) > 0)

@@ -14,7 +14,13 @@ const pct = (n: number): string => `${Math.round(n * 100)}%`
  * Checks that see a backend that is up but fails: its model list answers, so
  * the reachability check passes, while every generation fails.
  */
-export function generationChecks(read: <N extends 'models.circuits' | 'models.list'>(name: N) => Promise<CallOutput<N>>, threshold: () => GenerationThreshold): CheckDefinition[] {
+/** The two reads these checks make. */
+export interface ModelReads {
+  (name: 'models.circuits'): Promise<CallOutput<'models.circuits'>>
+  (name: 'models.list'): Promise<CallOutput<'models.list'>>
+}
+
+export function generationChecks(read: ModelReads, threshold: () => GenerationThreshold): CheckDefinition[] {
   return [
     {
       id: 'models.generation-success',

@@ -1,4 +1,3 @@
-import type { ChecklistRun } from '../../../shared/contract/checklist-contract'
 import { callOrExit } from '../call-or-exit'
 import type { CommandContext } from '../command-context'
 import { withConnection } from '../with-connection'
@@ -8,7 +7,7 @@ const MARK = { pass: 'PASS', warn: 'WARN', fail: 'FAIL', error: 'ERR ' } as cons
 /** `kos checklist run`: every check now; exit 0 when healthy (warnings included), 1 when not. `--json`: the verdict, every result and the playbook matches. */
 export async function checklistRun(ctx: CommandContext): Promise<number> {
   return withConnection(ctx, async (connection) => {
-    const called = await callOrExit<ChecklistRun>(ctx, connection, 'checklist.run', {})
+    const called = await callOrExit(ctx, connection.client, 'checklist.run', {})
     if (!called.ok) return called.exitCode
     const run = called.value
     if (ctx.args.json) {

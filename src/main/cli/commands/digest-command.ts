@@ -1,4 +1,3 @@
-import type { Digest } from '../../../shared/contract/digest-contract'
 import { digestText } from '../../digest/digest-text'
 import { callOrExit } from '../call-or-exit'
 import type { CommandContext } from '../command-context'
@@ -15,8 +14,8 @@ export async function digestCommand(ctx: CommandContext): Promise<number> {
     return EXIT_USAGE
   }
   return withConnection(ctx, async (connection) => {
-    const input = { since: since === 'morning' || since === 'last_visit' ? since : new Date(Date.parse(since)).toISOString() }
-    const digest = await callOrExit<Digest>(ctx, connection, 'digest.get', input)
+    const input = { since: since === 'morning' || since === 'last_visit' ? since : new Date(Date.parse(since)).toISOString() } as const
+    const digest = await callOrExit(ctx, connection.client, 'digest.get', input)
     if (!digest.ok) return digest.exitCode
     if (ctx.args.json) {
       ctx.out(JSON.stringify(digest.value))

@@ -14,7 +14,7 @@ import { withConnection } from '../with-connection'
  */
 export async function exportReport(ctx: CommandContext, outDir: string | undefined): Promise<number> {
   return withConnection(ctx, async (connection) => {
-    const called = await callOrExit<{ markdown: string; json: string; sha256: string }>(ctx, connection, 'checklist.report', {})
+    const called = await callOrExit(ctx, connection.client, 'checklist.report', {})
     if (!called.ok) return called.exitCode
     const dir = outDir ?? join(resolveDataDir(ctx.args.dataDir, ctx.platform).path, EXPORTS_DIR)
     mkdirSync(dir, { recursive: true })

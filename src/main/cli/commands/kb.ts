@@ -1,6 +1,5 @@
 import { readFile, stat } from 'node:fs/promises'
 import { basename, resolve } from 'node:path'
-import type { CallOutput } from '../../../shared/contract/contract'
 import { callOrExit } from '../call-or-exit'
 import type { CommandContext } from '../command-context'
 import { withConnection } from '../with-connection'
@@ -23,7 +22,7 @@ export async function kbAdd(ctx: CommandContext, target: string | undefined): Pr
   }
   return withConnection(ctx, async (connection) => {
     if (isFolder) {
-      const called = await callOrExit<CallOutput<'knowledge.importFolder'>>(ctx, connection, 'knowledge.importFolder', { path })
+      const called = await callOrExit(ctx, connection.client, 'knowledge.importFolder', { path })
       if (!called.ok) return called.exitCode
       const r = called.value
       if (ctx.args.json) ctx.out(JSON.stringify(r))
@@ -34,7 +33,7 @@ export async function kbAdd(ctx: CommandContext, target: string | undefined): Pr
       return 0
     }
     const content = await readFile(path, 'utf8')
-    const called = await callOrExit<CallOutput<'knowledge.addText'>>(ctx, connection, 'knowledge.addText', { title: basename(path), content, source: path })
+    const called = await callOrExit(ctx, connection.client, 'knowledge.addText', { title: basename(path), content, source: path })
     if (!called.ok) return called.exitCode
     if (ctx.args.json) ctx.out(JSON.stringify(called.value))
     else ctx.out(`Added "${called.value.title}" (${called.value.id}, ${called.value.chunkCount} chunks).`)
@@ -50,7 +49,7 @@ export async function kbSearch(ctx: CommandContext, words: readonly string[]): P
     return 64
   }
   return withConnection(ctx, async (connection) => {
-    const called = await callOrExit<CallOutput<'knowledge.search'>>(ctx, connection, 'knowledge.search', { query })
+    const called = await callOrExit(ctx, connection.client, 'knowledge.search', { query })
     if (!called.ok) return called.exitCode
     const result = called.value
     if (ctx.args.json) {

@@ -1,11 +1,9 @@
 import { STARTUP_EXIT_CODE } from '../../app/startup-error'
 import { startCore } from '../../app/start-core'
 import { startHeadlessHost } from '../../hosts/headless/headless-host'
-import type { Scope } from '../../../shared/contract/define'
 import { createCoreMetrics } from '../../metrics/core-metrics'
+import { READ_SCOPES } from '../../rpc/in-process-client'
 import type { CommandContext } from '../command-context'
-
-const READ_ONLY: ReadonlySet<Scope> = new Set<Scope>(['read'])
 
 export const EXIT_HOST_FAILED = 69
 
@@ -23,7 +21,7 @@ export async function serve(ctx: CommandContext): Promise<number> {
     return STARTUP_EXIT_CODE[started.error.kind]
   }
   const { core } = started
-  const metrics = createCoreMetrics((name, input) => core.dispatcher.call(name, input, { scopes: READ_ONLY, transport: 'http' }), ctx.appVersion, { legacyNames: () => core.config.get('metrics.legacyNames') })
+  const metrics = createCoreMetrics(core.client({ scopes: READ_SCOPES, transport: 'http' }), ctx.appVersion, { legacyNames: () => core.config.get('metrics.legacyNames') })
   const hosting = await startHeadlessHost({
     dispatcher: core.dispatcher,
     events: core.events,

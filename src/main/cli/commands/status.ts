@@ -1,5 +1,3 @@
-import type { AppInfo } from '../../../shared/contract/app-contract'
-import type { ChecklistRun } from '../../../shared/contract/checklist-contract'
 import { callOrExit } from '../call-or-exit'
 import type { CommandContext } from '../command-context'
 import { withConnection } from '../with-connection'
@@ -7,9 +5,9 @@ import { withConnection } from '../with-connection'
 /** `kos status`: version, data dir, whether a host runs, and the last checklist verdict. */
 export async function status(ctx: CommandContext): Promise<number> {
   return withConnection(ctx, async (connection) => {
-    const info = await callOrExit<AppInfo>(ctx, connection, 'app.info', {})
+    const info = await callOrExit(ctx, connection.client, 'app.info', {})
     if (!info.ok) return info.exitCode
-    const latest = await callOrExit<ChecklistRun | null>(ctx, connection, 'checklist.latest', {})
+    const latest = await callOrExit(ctx, connection.client, 'checklist.latest', {})
     if (!latest.ok) return latest.exitCode
     const summary = {
       running: connection.via === 'running-host',

@@ -1,10 +1,10 @@
-import type { Task, TaskDetail, TaskEvent, TaskList } from '../../../shared/contract/tasks-contract'
-import { callOrExit } from '../call-or-exit'
+import { TASK_PAGE_MAX, TASK_STATUSES, TaskStatusSchema, type TaskEvent, type TaskStatus } from '../../../shared/contract/tasks-contract'
+import { callOrExit, EXIT_FOR_ERROR, type Called } from '../call-or-exit'
 import type { CommandContext } from '../command-context'
-import { connectToCore, type CoreConnection } from '../core-connection'
+import { connectToCore, whenSubscribed, type CoreConnection } from '../core-connection'
 
 const EXIT_USAGE = 64
-const ENDED = new Set(['completed', 'cancelled', 'deferred_to_human'])
+const ENDED: ReadonlySet<TaskStatus> = new Set<TaskStatus>(['completed', 'cancelled', 'deferred_to_human'])
 
 const USAGE = `Usage:
   kos tasks list [STATUS] [--json]          newest first; STATUS is pending, in_progress, completed, failed, deferred_to_human or cancelled
@@ -42,7 +42,12 @@ export async function tasksCommand(ctx: CommandContext): Promise<number> {
 }
 
 async function list(ctx: CommandContext, connection: CoreConnection, status: string | undefined): Promise<number> {
-  const result = await callOrExit<TaskList>(ctx, connection, 'tasks.list', status ? { status, limit: 1000 } : { limit: 1000 })
+  const parsed = TaskStatusSchema.safeParse(status)
+  if (status !== undefined && !parsed.success) {
+    ctx.err(`"${status}" is not a task status. Use one of: ${TASK_STATUSES.join(', ')}.`)
+    return EXIT_USAGE
+  }
+  const result = await callOrExit(ctx, connection.client, 'tasks.list', parsed.success ? { status: parsed.data, limit: TASK_PAGE_MAX } : { limit: TASK_PAGE_MAX })
   if (!result.ok) return result.exitCode
   if (ctx.args.json) {
     ctx.out(JSON.stringify(result.value))
@@ -51,27 +56,27 @@ async function list(ctx: CommandContext, connection: CoreConnection, status: str
   const { tasks, total } = result.value
   if (tasks.length === 0) ctx.out(status ? `No ${status} tasks.` : 'No tasks.')
   for (const t of tasks) ctx.out(`${t.id}  ${t.status.padEnd(17)}  ${t.priority.padEnd(6)}  ${t.title}${t.errorType ? `  [${t.errorType}: ${t.lastError ?? ''}]` : ''}`)
-  if (total > tasks.length) ctx.out(`… ${total - tasks.length} more`)
+  if (total !== null && total > tasks.length) ctx.out(`… ${total - tasks.length} more`)
   return 0
 }
 
 async function add(ctx: CommandContext, connection: CoreConnection, title: string, description: string): Promise<number> {
-  const result = await callOrExit<Task>(ctx, connection, 'tasks.create', { title, description })
+  const result = await callOrExit(ctx, connection.client, 'tasks.create', { title, description })
   if (!result.ok) return result.exitCode
   ctx.out(ctx.args.json ? JSON.stringify(result.value) : `Queued ${result.value.id}: ${result.value.title}`)
   return 0
 }
 
 async function cancel(ctx: CommandContext, connection: CoreConnection, id: string): Promise<number> {
-  const result = await callOrExit<Task>(ctx, connection, 'tasks.cancel', { id })
+  const result = await callOrExit(ctx, connection.client, 'tasks.cancel', { id })
   if (!result.ok) return result.exitCode
   ctx.out(ctx.args.json ? JSON.stringify(result.value) : `Cancelled ${id}.`)
   return 0
 }
 
 async function requeue(ctx: CommandContext, connection: CoreConnection, ids: readonly string[]): Promise<number> {
-  const input = ctx.args.all || (ids.length === 1 && ids[0] === 'all') ? { all: true } : { ids }
-  const result = await callOrExit<{ requeued: string[] }>(ctx, connection, 'tasks.requeue', input)
+  const all = ctx.args.all || (ids.length === 1 && ids[0] === 'all')
+  const result = await callOrExit(ctx, connection.client, 'tasks.requeue', all ? { all: true } : { ids: [...ids] })
   if (!result.ok) return result.exitCode
   ctx.out(ctx.args.json ? JSON.stringify(result.value) : `Returned ${result.value.requeued.length} task(s) to autoprocessing.`)
   return 0
@@ -80,39 +85,44 @@ async function requeue(ctx: CommandContext, connection: CoreConnection, ids: rea
 async function follow(ctx: CommandContext, connection: CoreConnection, id: string): Promise<number> {
   const print = (e: TaskEvent): void =>
     ctx.out(ctx.args.json ? JSON.stringify(e) : `${e.at}  ${e.kind.padEnd(9)}  attempt ${e.attempt}${e.errorType ? `  ${e.errorType}` : ''}${e.message ? `  ${e.message}` : ''}`)
-  // Subscribe before reading the history so no event falls between the two.
-  const live: TaskEvent[] = []
+  // Subscribe before reading the history so no change falls between the two; a change of this task is read once, however many arrive meanwhile.
+  let changed = false
   let wake: () => void = () => undefined
-  const unsubscribe = await connection.subscribe((frame) => {
-    if (frame.name !== 'tasks.event') return
-    const event = frame.payload as TaskEvent
-    if (event.taskId !== id) return
-    live.push(event)
+  const unsubscribe = connection.client.on('tasks.changed', ({ tasks }) => {
+    if (!tasks.some((t) => t.id === id)) return
+    changed = true
     wake()
   })
   try {
-    const detail = await callOrExit<TaskDetail>(ctx, connection, 'tasks.get', { id })
-    if (!detail.ok) return detail.exitCode
-    let lastSeq = 0
-    for (const e of detail.value.events) {
-      print(e)
-      lastSeq = e.seq
+    const unsubscribed = await whenSubscribed(connection.client)
+    if (unsubscribed) {
+      ctx.err(`Cannot follow task ${id} live: ${unsubscribed}. Try again, or run kos tasks list to see its status.`)
+      return EXIT_FOR_ERROR.unavailable
     }
-    let status = detail.value.task.status
-    if (!ENDED.has(status) && connection.via === 'local-core') {
+    let lastSeq = 0
+    const printNew = async (): Promise<Called<TaskStatus>> => {
+      const detail = await callOrExit(ctx, connection.client, 'tasks.get', { id })
+      if (!detail.ok) return detail
+      for (const e of detail.value.events) {
+        if (e.seq <= lastSeq) continue
+        print(e)
+        lastSeq = e.seq
+      }
+      return { ok: true, value: detail.value.task.status }
+    }
+    let status = await printNew()
+    if (!status.ok) return status.exitCode
+    if (!ENDED.has(status.value) && connection.via === 'local-core') {
       ctx.err('No app is running on this data dir, so nothing will process this task now. Start it (kos serve, or the app) and follow again.')
       return 0
     }
     const stopped = ctx.untilStopped().then(() => true)
     for (;;) {
-      for (const e of live.splice(0)) {
-        if (e.seq <= lastSeq) continue
-        print(e)
-        lastSeq = e.seq
-        status = e.status
-      }
-      if (ENDED.has(status)) return 0
-      if (await Promise.race([new Promise<false>((resolve) => (wake = () => resolve(false))), stopped])) return 0
+      if (ENDED.has(status.value)) return 0
+      if (!changed && (await Promise.race([new Promise<false>((resolve) => (wake = () => resolve(false))), stopped]))) return 0
+      changed = false
+      status = await printNew()
+      if (!status.ok) return status.exitCode
     }
   } finally {
     unsubscribe()

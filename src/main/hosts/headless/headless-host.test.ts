@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { createCoreMetrics } from '../../metrics/core-metrics'
+import { READ_SCOPES } from '../../rpc/in-process-client'
 import { bearer, http, nextMessage, openSocket, useHeadlessHosts } from './testing/host-harness'
 
 const startHost = useHeadlessHosts()
@@ -12,7 +13,7 @@ function start(options: { allowRemote?: boolean; metricsAccess?: 'token' | 'loop
     ...(metricsAccess
       ? {
           metrics: (core) => ({
-            ...createCoreMetrics((name, input) => core.dispatcher.call(name, input, { scopes: new Set(['read'] as const), transport: 'http' }), '9.9.9'),
+            ...createCoreMetrics(core.client({ scopes: READ_SCOPES, transport: 'http' }), '9.9.9'),
             access: metricsAccess
           })
         }

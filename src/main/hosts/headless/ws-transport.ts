@@ -93,6 +93,8 @@ export function createWsTransport(dispatcher: Dispatcher, gate: CallGate, log: L
       })
     },
     broadcast(frame) {
+      // With no window open there is nothing to serialise for.
+      if (server.clients.size === 0) return
       const text = JSON.stringify(frame)
       for (const socket of server.clients) if (socket.readyState === socket.OPEN) socket.send(text)
     },

@@ -1,8 +1,8 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js'
 import { afterEach, describe, expect, it } from 'vitest'
-import type { Scope } from '../../../shared/contract/define'
 import type { Core } from '../../app/start-core'
+import { FULL_SCOPES } from '../../rpc/in-process-client'
 import { startTestCore } from '../../test-support/running-core'
 import { useTempDirs } from '../../test-support/temp-dir'
 import { createMcpServer } from './mcp-server'
@@ -16,8 +16,7 @@ afterEach(async () => {
 async function connected() {
   const core = startTestCore(tempDir())
   cores.push(core)
-  const full = new Set<Scope>(['read', 'write'])
-  const server = createMcpServer((name, input) => core.dispatcher.call(name, input, { scopes: full, transport: 'cli' }), '0.0.0-test')
+  const server = createMcpServer(core.client({ scopes: FULL_SCOPES, transport: 'cli' }), '0.0.0-test')
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair()
   await server.connect(serverSide)
   const client = new Client({ name: 'test-client', version: '1.0.0' })

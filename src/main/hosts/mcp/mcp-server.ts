@@ -1,11 +1,10 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js'
 import { z } from 'zod'
 import { APP_IDENTITY } from '../../../shared/app-identity'
-import type { CallResult } from '../../../shared/contract/rpc-error'
+import type { KosClient } from '../../../shared/contract/client'
+import type { CallInput, CallName } from '../../../shared/contract/contract'
 import { SearchInputSchema } from '../../../shared/contract/knowledge-contract'
-import { TaskCreateInputSchema } from '../../../shared/contract/tasks-contract'
-
-export type CoreCall = (name: string, input: unknown) => Promise<CallResult<unknown>>
+import { TASK_PAGE_MAX, TaskCreateInputSchema } from '../../../shared/contract/tasks-contract'
 
 interface ToolResult {
   [key: string]: unknown
@@ -14,8 +13,8 @@ interface ToolResult {
 }
 
 /** A call's value as text for the model, or its refusal as a tool error it can read and act on. */
-async function asTool(call: CoreCall, name: string, input: unknown): Promise<ToolResult> {
-  const result = await call(name, input)
+async function asTool<N extends CallName>(client: KosClient, name: N, input: CallInput<N>): Promise<ToolResult> {
+  const result = await client.call(name, input)
   if (!result.ok) return { isError: true, content: [{ type: 'text', text: `${result.error.code}: ${result.error.message}` }] }
   return { content: [{ type: 'text', text: JSON.stringify(result.value, null, 2) }] }
 }
@@ -25,7 +24,7 @@ async function asTool(call: CoreCall, name: string, input: unknown): Promise<Too
  * agents) over the Model Context Protocol. Each tool is one contract call, so
  * it is validated, authorised and logged exactly as a click in the app is.
  */
-export function createMcpServer(call: CoreCall, version: string): McpServer {
+export function createMcpServer(client: KosClient, version: string): McpServer {
   const server = new McpServer({ name: APP_IDENTITY.slug, title: APP_IDENTITY.productName, version })
 
   server.registerTool(
@@ -35,7 +34,7 @@ export function createMcpServer(call: CoreCall, version: string): McpServer {
       description: 'Queue a task for the autonomous workers. A duplicate of a task from the last 30 days for the same expert is refused with the existing id.',
       inputSchema: TaskCreateInputSchema.pick({ title: true, description: true, domain: true, priority: true, assigneeExpert: true }).shape
     },
-    (args) => asTool(call, 'tasks.create', args)
+    (args) => asTool(client, 'tasks.create', args)
   )
   server.registerTool(
     'task_status',
@@ -44,7 +43,7 @@ export function createMcpServer(call: CoreCall, version: string): McpServer {
       description: 'A task with its status, attempts, last error, result and event history.',
       inputSchema: { id: z.string().min(1) }
     },
-    ({ id }) => asTool(call, 'tasks.get', { id })
+    ({ id }) => asTool(client, 'tasks.get', { id })
   )
   server.registerTool(
     'search_knowledge',
@@ -53,7 +52,7 @@ export function createMcpServer(call: CoreCall, version: string): McpServer {
       description: 'Hybrid full-text and vector search over the knowledge base; each hit has its node id, scores and a snippet.',
       inputSchema: SearchInputSchema.shape
     },
-    (args) => asTool(call, 'knowledge.search', args)
+    (args) => asTool(client, 'knowledge.search', args)
   )
   server.registerTool(
     'consult_board',
@@ -62,16 +61,16 @@ export function createMcpServer(call: CoreCall, version: string): McpServer {
       description: 'Put a strategic question to the board: each member states a position and votes, the chair decides with rationale and risks.',
       inputSchema: { question: z.string().min(10).max(4000) }
     },
-    ({ question }) => asTool(call, 'board.consult', { question })
+    ({ question }) => asTool(client, 'board.consult', { question })
   )
   server.registerTool(
     'list_deferred_tasks',
     {
       title: 'List tasks in manual review',
       description: 'Tasks whose automatic attempts ran out (deferred_to_human), with their last error and its type.',
-      inputSchema: { limit: z.number().int().min(1).max(1000).default(100) }
+      inputSchema: { limit: z.number().int().min(1).max(TASK_PAGE_MAX).default(100) }
     },
-    ({ limit }) => asTool(call, 'tasks.list', { status: 'deferred_to_human', limit })
+    ({ limit }) => asTool(client, 'tasks.list', { status: 'deferred_to_human', limit })
   )
   server.registerTool(
     'return_to_autoprocessing',
@@ -81,8 +80,8 @@ export function createMcpServer(call: CoreCall, version: string): McpServer {
       inputSchema: { ids: z.array(z.string().min(1)).min(1).optional(), all: z.boolean().optional() }
     },
     async ({ ids, all }) => {
-      if (all === true && !ids) return asTool(call, 'tasks.requeue', { all: true })
-      if (ids && all !== true) return asTool(call, 'tasks.requeue', { ids })
+      if (all === true && !ids) return asTool(client, 'tasks.requeue', { all: true })
+      if (ids && all !== true) return asTool(client, 'tasks.requeue', { ids })
       return { isError: true, content: [{ type: 'text', text: 'Give either "ids" (a list of task ids) or "all": true, not both and not neither.' }] }
     }
   )

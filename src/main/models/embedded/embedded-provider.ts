@@ -2,7 +2,7 @@ import { mkdirSync, readdirSync, statSync } from 'node:fs'
 import { freemem } from 'node:os'
 import { basename, join } from 'node:path'
 import type { Worker } from 'node:worker_threads'
-import type { ChatMessage, ChatRequest, LoadedModel, ModelInfo, ModelProvider } from '../provider'
+import type { PromptMessage, ChatRequest, LoadedModel, ModelInfo, ModelProvider } from '../provider'
 import { ProviderError } from '../provider-error'
 import type { FromWorker, ToWorker } from './worker-protocol'
 
@@ -25,7 +25,7 @@ export function memoryNeeded(fileBytes: number, contextSize: number): number {
 }
 
 /** Turns chat messages into one prompt for a model without a chat template. */
-export function promptOf(messages: readonly ChatMessage[]): string {
+export function promptOf(messages: readonly PromptMessage[]): string {
   const lines = messages.map((m) => `${m.role === 'user' ? 'User' : m.role === 'assistant' ? 'Assistant' : 'System'}: ${m.content}`)
   return `${lines.join('\n')}\nAssistant:`
 }

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react'
-import { useClient } from '../client-context'
+import { useApp } from '../model/use-view-model'
 import { VIEWS, VIEW_IDS, viewFromHash, type ViewId } from './views'
 
 /**
@@ -21,14 +21,10 @@ export function useViewRoute(): { view: ViewId; go: (view: ViewId) => void } {
     location.hash = `#/${next}`
   }, [])
 
-  const client = useClient()
-  useEffect(
-    () =>
-      client.on('app.navigate', ({ view: asked }) => {
-        if ((VIEW_IDS as readonly string[]).includes(asked)) go(asked as ViewId)
-      }),
-    [client, go]
-  )
+  const asked = useApp((s) => s.navigation)
+  useEffect(() => {
+    if (asked && (VIEW_IDS as readonly string[]).includes(asked.view)) go(asked.view as ViewId)
+  }, [asked, go])
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent): void => {

@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react'
-import { useAppStore } from '../store/app-store-context'
+import { useApp } from '../model/use-view-model'
 
 const MESSAGES = {
   connecting: 'Connecting to the core…',
@@ -8,8 +8,8 @@ const MESSAGES = {
 } as const
 
 export function ConnectionBanner(): ReactNode {
-  const connection = useAppStore((s) => s.connection)
-  const loadError = useAppStore((s) => s.loadError)
+  const connection = useApp((s) => s.connection)
+  const loadError = useApp((s) => s.loadError)
   if (connection !== 'connected') {
     return (
       <div className={`banner banner-${connection}`} role="status">

@@ -1,10 +1,10 @@
 import type { ReactNode } from 'react'
-import { useAppStore } from '../store/app-store-context'
+import { useApp } from '../model/use-view-model'
 
 export function StatusBar(): ReactNode {
-  const connection = useAppStore((s) => s.connection)
-  const info = useAppStore((s) => s.info)
-  const profile = useAppStore((s) => s.config?.profile)
+  const connection = useApp((s) => s.connection)
+  const info = useApp((s) => s.info)
+  const profile = useApp((s) => s.config?.profile)
   return (
     <footer className="statusbar">
       <span className={`dot dot-${connection}`} aria-hidden="true" />

@@ -1,10 +1,12 @@
-import { useEffect, useMemo, useState, type ReactNode } from 'react'
-import { useStore } from 'zustand'
-import { BOARD_OUTCOMES, BOARD_SOURCES, type BoardDecision } from '../../../../shared/contract/board-contract'
-import { useClient } from '../../client-context'
+import { useEffect, useState, type ReactNode } from 'react'
+import { BOARD_CALLS, BOARD_OUTCOMES, BOARD_SOURCES, type BoardDecision } from '../../../../shared/contract/board-contract'
 import { EmptyState } from '../../components/EmptyState'
+import { PageEnd } from '../../components/PageEnd'
 import { ViewHeader } from '../../components/ViewHeader'
-import { createBoardViewStore, type BoardViewStore } from './board-view-store'
+import { boardModel, type BoardState } from '../../model/board/board-model'
+import { validateForm } from '../../model/form-validation'
+import { useSelect, useViewModel } from '../../model/use-view-model'
+import type { ViewModel } from '../../model/view-model'
 import './board.css'
 
 /** `#/board/<decision>` opens that decision (the chat's decision block links here). */
@@ -13,15 +15,13 @@ function decisionFromHash(): string | null {
 }
 
 export function BoardView(): ReactNode {
-  const client = useClient()
-  const store = useMemo(() => createBoardViewStore(client, decisionFromHash()), [client])
-  useEffect(() => store.connect(), [store])
-  const decisions = useStore(store, (s) => s.decisions)
-  const filters = useStore(store, (s) => s.filters)
-  const selected = useStore(store, (s) => s.selected)
-  const error = useStore(store, (s) => s.error)
-  const timeoutSec = useStore(store, (s) => s.timeoutSec)
-  const modelConnected = useStore(store, (s) => s.modelConnected)
+  const store = useViewModel(boardModel, decisionFromHash())
+  const decisions = useSelect(store, (s) => s.decisions)
+  const filters = useSelect(store, (s) => s.filters)
+  const selected = useSelect(store, (s) => s.selected)
+  const error = useSelect(store, (s) => s.error)
+  const timeoutSec = useSelect(store, (s) => s.timeoutSec)
+  const modelConnected = useSelect(store, (s) => s.modelConnected)
   const filtered = filters.source !== '' || filters.outcome !== '' || filters.query.trim() !== ''
 
   useEffect(() => {
@@ -52,7 +52,7 @@ export function BoardView(): ReactNode {
       </div>
       {decisions === null ? (
         <p className="muted" role="status">Reading the board’s decisions…</p>
-      ) : decisions.length === 0 ? (
+      ) : decisions.items.length === 0 ? (
         filtered ? (
           <p className="muted">No decision matches these filters.</p>
         ) : (
@@ -63,7 +63,7 @@ export function BoardView(): ReactNode {
       ) : (
         <div className="board-layout">
           <ul className="board-list" aria-label="Decisions">
-            {decisions.map((d) => (
+            {decisions.items.map((d) => (
               <li key={d.id}>
                 <button type="button" className={`board-item${selected?.id === d.id ? ' current' : ''}`} aria-current={selected?.id === d.id ? 'true' : undefined} onClick={() => void store.getState().select(d.id)}>
                   <span className="board-item-q">{d.question}</span>
@@ -73,6 +73,11 @@ export function BoardView(): ReactNode {
                 </button>
               </li>
             ))}
+            {decisions.nextCursor !== null && (
+              <li>
+                <PageEnd more loading={decisions.loading} label="Show older decisions" onMore={() => void store.getState().loadMore()} />
+              </li>
+            )}
           </ul>
           {selected ? <DecisionDetail decision={selected} /> : <p className="muted board-detail">Pick a decision to see each member’s position and vote.</p>}
         </div>
@@ -81,11 +86,14 @@ export function BoardView(): ReactNode {
   )
 }
 
-function AskBoard({ store, timeoutSec, modelConnected }: { store: BoardViewStore; timeoutSec: number | null; modelConnected: boolean | null }): ReactNode {
-  const consulting = useStore(store, (s) => s.consulting)
+function AskBoard({ store, timeoutSec, modelConnected }: { store: ViewModel<BoardState>; timeoutSec: number | null; modelConnected: boolean | null }): ReactNode {
+  const consulting = useSelect(store, (s) => s.consulting)
   const [question, setQuestion] = useState('')
   const [refusal, setRefusal] = useState<string | null>(null)
   const ask = async (): Promise<void> => {
+    // The contract's own rule for a question, said before the board is called together.
+    const invalid = validateForm(BOARD_CALLS['board.consult'].input, { question }, { question: 'The question' })
+    if (invalid) return setRefusal(invalid.question ?? null)
     const error = await store.getState().consult(question)
     setRefusal(error?.message ?? null)
     if (!error) setQuestion('')

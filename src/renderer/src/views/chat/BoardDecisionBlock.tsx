@@ -1,23 +1,14 @@
-import { useEffect, useState, type ReactNode } from 'react'
-import type { BoardDecision } from '../../../../shared/contract/board-contract'
-import { useClient } from '../../client-context'
+import { useEffect, type ReactNode } from 'react'
+import { useChatView } from './use-chat-view'
 
 /** The board's decision above the answer it shaped, with a way into the Board view. */
 export function BoardDecisionBlock({ id }: { id: string }): ReactNode {
-  const client = useClient()
-  const [decision, setDecision] = useState<BoardDecision | null>(null)
-  const [error, setError] = useState<string | null>(null)
-  useEffect(() => {
-    let live = true
-    void client.call('board.decisions.get', { id }).then((r) => {
-      if (!live) return
-      if (r.ok) setDecision(r.value)
-      else setError(r.error.message)
-    })
-    return () => void (live = false)
-  }, [client, id])
+  const read = useChatView((s) => s.decisions[id])
+  const readDecision = useChatView((s) => s.readDecision)
+  useEffect(() => void readDecision(id), [readDecision, id])
 
-  if (error) return <p className="field-error" role="alert">The board’s decision could not be read: {error}</p>
+  if (read && 'error' in read) return <p className="field-error" role="alert">The board’s decision could not be read: {read.error.message}</p>
+  const decision = read?.decision
   if (!decision) return <p className="muted" role="status">Reading the board’s decision…</p>
   return (
     <aside className={`board-block outcome-${decision.outcome}`} aria-label="Board decision">

@@ -1,8 +1,7 @@
-import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react'
-import { useStore } from 'zustand'
-import { useClient } from '../../client-context'
+import { useEffect, useRef, useState, type ReactNode } from 'react'
 import { ViewHeader } from '../../components/ViewHeader'
-import { createChatViewStore } from './chat-view-store'
+import { chatModel } from '../../model/chat/chat-model'
+import { useSelect, useViewModel } from '../../model/use-view-model'
 import { ChatMessageView } from './ChatMessageView'
 import { Composer } from './Composer'
 import { ExpertsPanel } from './ExpertsPanel'
@@ -23,11 +22,9 @@ function messageFromHash(): string | null {
 }
 
 export function ChatView(): ReactNode {
-  const client = useClient()
-  const store = useMemo(() => createChatViewStore(client, sessionFromHash()), [client])
-  useEffect(() => store.connect(), [store])
+  const store = useViewModel(chatModel, sessionFromHash())
   const [panel, setPanel] = useState<Panel>('none')
-  const currentId = useStore(store, (s) => s.currentId)
+  const currentId = useSelect(store, (s) => s.currentId)
   const [target, setTarget] = useState(messageFromHash)
 
   useEffect(() => {

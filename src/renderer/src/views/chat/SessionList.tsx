@@ -1,5 +1,6 @@
 import { useState, type KeyboardEvent, type ReactNode } from 'react'
 import type { ChatSession } from '../../../../shared/contract/chat-contract'
+import { PageEnd } from '../../components/PageEnd'
 import { useChatView } from './use-chat-view'
 
 export function SessionList(): ReactNode {
@@ -9,6 +10,7 @@ export function SessionList(): ReactNode {
   const setQuery = useChatView((s) => s.setQuery)
   const select = useChatView((s) => s.select)
   const newSession = useChatView((s) => s.newSession)
+  const loadMore = useChatView((s) => s.loadMoreSessions)
 
   return (
     <nav className="chat-sessions" aria-label="Chat sessions">
@@ -18,15 +20,16 @@ export function SessionList(): ReactNode {
       </div>
       {sessions === null ? (
         <p className="muted" role="status">Reading conversations…</p>
-      ) : sessions.length === 0 ? (
+      ) : sessions.items.length === 0 ? (
         <p className="muted">{query ? `No conversation mentions “${query}”.` : 'No conversations yet. Write a message to start one.'}</p>
       ) : (
         <ul>
-          {sessions.map((session) => (
+          {sessions.items.map((session) => (
             <SessionRow key={session.id} session={session} current={session.id === currentId} onSelect={() => void select(session.id)} />
           ))}
         </ul>
       )}
+      <PageEnd more={sessions !== null && sessions.nextCursor !== null} loading={sessions?.loading ?? false} label="Show older conversations" onMore={() => void loadMore()} />
     </nav>
   )
 }

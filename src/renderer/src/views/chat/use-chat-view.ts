@@ -1,11 +1,13 @@
 import { createContext, useContext } from 'react'
-import { useStore } from 'zustand'
-import type { ChatViewState, ChatViewStore } from './chat-view-store'
+import type { ChatState } from '../../model/chat/chat-model'
+import { useSelect } from '../../model/use-view-model'
+import type { ViewModel } from '../../model/view-model'
 
-export const ChatViewContext = createContext<ChatViewStore | null>(null)
+export const ChatViewContext = createContext<ViewModel<ChatState> | null>(null)
 
-export function useChatView<T>(selector: (state: ChatViewState) => T): T {
-  const store = useContext(ChatViewContext)
-  if (!store) throw new Error('useChatView needs the Chat view’s store above it')
-  return useStore(store, selector)
+/** Reads the Chat view's model, which ChatView provides to its parts, through a selector. */
+export function useChatView<T>(selector: (state: ChatState) => T): T {
+  const model = useContext(ChatViewContext)
+  if (!model) throw new Error('useChatView needs the Chat view’s model above it')
+  return useSelect(model, selector)
 }

@@ -1,8 +1,8 @@
 import type { ReactNode } from 'react'
 import type { CheckResult, ChecklistRun } from '../../../../shared/contract/checklist-contract'
 import { ViewHeader } from '../../components/ViewHeader'
-import { useViewStore } from '../../store/use-view-store'
-import { createChecklistStore } from './checklist-store'
+import { checklistModel } from '../../model/checklist/checklist-model'
+import { useSelect, useViewModel } from '../../model/use-view-model'
 import { ReportExport } from './ReportExport'
 import './checklist.css'
 
@@ -18,7 +18,15 @@ const FIX_LABEL = {
 const VERDICT_TEXT = { healthy: 'Healthy', warnings: 'Healthy, with warnings', unhealthy: 'Not healthy' } as const
 
 export function ChecklistView(): ReactNode {
-  const s = useViewStore(createChecklistStore)
+  const model = useViewModel(checklistModel, undefined)
+  const run = useSelect(model, (s) => s.run)
+  const history = useSelect(model, (s) => s.history)
+  const loaded = useSelect(model, (s) => s.loaded)
+  const running = useSelect(model, (s) => s.running)
+  const fixing = useSelect(model, (s) => s.fixing)
+  const message = useSelect(model, (s) => s.message)
+  const error = useSelect(model, (s) => s.error)
+  const { report, runAll, fix } = model.getState()
 
   return (
     <>
@@ -27,19 +35,19 @@ export function ChecklistView(): ReactNode {
         subtitle="Every check the operators used to run by hand, measured by the app itself."
         actions={
           <>
-            <ReportExport load={s.report} disabled={!s.run} />
-            <button type="button" onClick={() => void s.runAll()} disabled={s.running}>
-              {s.running ? 'Running…' : 'Run all checks'}
+            <ReportExport load={report} disabled={!run} />
+            <button type="button" onClick={() => void runAll()} disabled={running}>
+              {running ? 'Running…' : 'Run all checks'}
             </button>
           </>
         }
       />
-      {s.error && <p className="field-error" role="alert">{s.error.message}</p>}
-      {s.message && <p className="checklist-message" role="status">{s.message}</p>}
-      {!s.loaded && <p className="muted" role="status">Reading the last run…</p>}
-      {s.loaded && !s.run && <p className="muted">The checklist has not run yet. It runs at start; Run all checks runs it now.</p>}
-      {s.run && <RunBody run={s.run} fixing={s.fixing} onFix={(id) => void s.fix(id)} />}
-      {s.history.length > 0 && (
+      {error && <p className="field-error" role="alert">{error.message}</p>}
+      {message && <p className="checklist-message" role="status">{message}</p>}
+      {!loaded && <p className="muted" role="status">Reading the last run…</p>}
+      {loaded && !run && <p className="muted">The checklist has not run yet. It runs at start; Run all checks runs it now.</p>}
+      {run && <RunBody run={run} fixing={fixing} onFix={(id) => void fix(id)} />}
+      {history.length > 0 && (
         <section className="card" aria-labelledby="history-title">
           <h2 id="history-title">Run history</h2>
           <table className="checklist-history">
@@ -47,7 +55,7 @@ export function ChecklistView(): ReactNode {
               <tr><th>Run</th><th>When</th><th>Trigger</th><th>Verdict</th><th>Pass</th><th>Warn</th><th>Fail</th><th>Error</th></tr>
             </thead>
             <tbody>
-              {s.history.map((h) => (
+              {history.map((h) => (
                 <tr key={h.id}>
                   <td>#{h.id}</td>
                   <td>{new Date(h.startedAt).toLocaleString()}</td>

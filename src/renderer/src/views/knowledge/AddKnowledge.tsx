@@ -1,7 +1,11 @@
 import { useId, useState, type FormEvent, type ReactNode } from 'react'
-import type { ImportProgress, ImportReport } from '../../../../shared/contract/knowledge-contract'
+import { KNOWLEDGE_CALLS, type ImportProgress, type ImportReport } from '../../../../shared/contract/knowledge-contract'
 import type { RpcError } from '../../../../shared/contract/rpc-error'
 import { callMaxBytes, formatBytes } from '../../../../shared/contract/limits'
+import { validateForm } from '../../model/form-validation'
+
+type TextField = 'title' | 'content' | 'domain'
+const TEXT_LABELS: Readonly<Record<TextField, string>> = { title: 'The title', content: 'The text', domain: 'The domain' }
 
 /** Import a folder (its path typed: the headless host has no file picker) with progress, or add a text. */
 export function ImportFolder(props: {
@@ -61,10 +65,16 @@ export function AddText({ busy, onAdd }: { busy: boolean; onAdd: (input: { title
   const [title, setTitle] = useState('')
   const [content, setContent] = useState('')
   const [domain, setDomain] = useState('')
+  const [errors, setErrors] = useState<Partial<Record<TextField, string>>>({})
   const ids = { title: useId(), content: useId(), domain: useId() }
   const submit = async (e: FormEvent): Promise<void> => {
     e.preventDefault()
-    if (await onAdd({ title: title.trim(), content, domain: domain.trim() || null })) {
+    // The contract's schema for knowledge.addText: its limits, said beside the field before anything is sent.
+    const input = { title: title.trim(), content, ...(domain.trim() ? { domain: domain.trim() } : {}) }
+    const invalid = validateForm(KNOWLEDGE_CALLS['knowledge.addText'].input, input, TEXT_LABELS)
+    setErrors(invalid ?? {})
+    if (invalid) return
+    if (await onAdd({ title: input.title, content, domain: input.domain ?? null })) {
       setTitle('')
       setContent('')
     }
@@ -73,13 +83,26 @@ export function AddText({ busy, onAdd }: { busy: boolean; onAdd: (input: { title
     <form className="kb-form" onSubmit={(e) => void submit(e)} aria-label="Add a text">
       <h3>Add a text</h3>
       <label htmlFor={ids.title}>Title</label>
-      <input id={ids.title} type="text" value={title} onChange={(e) => setTitle(e.target.value)} />
+      <input id={ids.title} type="text" value={title} onChange={(e) => setTitle(e.target.value)} {...invalidProps(ids.title, errors.title)} />
+      <FieldError id={ids.title} error={errors.title} />
       <label htmlFor={ids.content}>Text</label>
-      <textarea id={ids.content} rows={5} value={content} onChange={(e) => setContent(e.target.value)} />
+      <textarea id={ids.content} rows={5} value={content} onChange={(e) => setContent(e.target.value)} {...invalidProps(ids.content, errors.content)} />
+      <FieldError id={ids.content} error={errors.content} />
       <p className="muted">Up to {formatBytes(callMaxBytes('knowledge.addText'))}; import anything larger as a file.</p>
       <label htmlFor={ids.domain}>Domain (optional)</label>
-      <input id={ids.domain} type="text" value={domain} onChange={(e) => setDomain(e.target.value)} />
+      <input id={ids.domain} type="text" value={domain} onChange={(e) => setDomain(e.target.value)} {...invalidProps(ids.domain, errors.domain)} />
+      <FieldError id={ids.domain} error={errors.domain} />
       <button type="submit" disabled={busy || title.trim() === '' || content.trim() === ''}>{busy ? 'Adding…' : 'Add'}</button>
     </form>
   )
+}
+
+const invalidProps = (id: string, error: string | undefined): { 'aria-invalid'?: true; 'aria-describedby'?: string } => (error ? { 'aria-invalid': true, 'aria-describedby': `${id}-error` } : {})
+
+function FieldError({ id, error }: { id: string; error: string | undefined }): ReactNode {
+  return error ? (
+    <p className="field-error" id={`${id}-error`}>
+      {error}
+    </p>
+  ) : null
 }

@@ -1,4 +1,6 @@
 import type { ReactNode } from 'react'
+import { PageEnd } from '../../components/PageEnd'
+import type { PagedList } from '../../model/paged-list'
 import type { KnowledgeNodeSummary, KnowledgeSearchOutput } from '../../../../shared/contract/knowledge-contract'
 
 /** Hits with both sides' scores and a highlighted snippet; each opens its document. */
@@ -35,10 +37,11 @@ export function SearchResults({ results, query, selected, onOpen }: { results: K
 }
 
 /** Every document, newest change first, when no search is shown. */
-export function DocumentList({ nodes, total, selected, onOpen }: { nodes: readonly KnowledgeNodeSummary[]; total: number; selected: string | null; onOpen: (id: string) => void }): ReactNode {
+export function DocumentList({ documents, selected, onOpen, onMore }: { documents: PagedList<KnowledgeNodeSummary>; selected: string | null; onOpen: (id: string) => void; onMore: () => void }): ReactNode {
+  const { items: nodes, total } = documents
   return (
     <section aria-label="Documents">
-      <p className="muted kb-mode">{total === nodes.length ? `${total} documents` : `The ${nodes.length} most recently changed of ${total} documents`}</p>
+      <p className="muted kb-mode">{total === nodes.length ? `${total} documents` : `The ${nodes.length} most recently changed of ${total ?? 'more'} documents; more as you scroll`}</p>
       <ul className="kb-hits">
         {nodes.map((node) => (
           <li key={node.id}>
@@ -54,6 +57,7 @@ export function DocumentList({ nodes, total, selected, onOpen }: { nodes: readon
           </li>
         ))}
       </ul>
+      <PageEnd more={documents.nextCursor !== null} loading={documents.loading} label={total !== null ? `Show more of the ${total} documents` : 'Show more documents'} onMore={onMore} />
     </section>
   )
 }

@@ -1,8 +1,9 @@
 import { useState, type ReactNode } from 'react'
 import type { HealthSnapshot } from '../../../../shared/contract/models-contract'
 import { ViewHeader } from '../../components/ViewHeader'
-import { useViewStore } from '../../store/use-view-store'
-import { createModelsStore, type ModelsState } from './models-store'
+import { modelsModel, type ModelsState } from '../../model/models/models-model'
+import { useSelect, useViewModel } from '../../model/use-view-model'
+import type { ViewModel } from '../../model/view-model'
 import { AddNodeForm, NodeList } from './NodeList'
 import { PreferencesPanel } from './PreferencesPanel'
 import { PullPanel } from './PullPanel'
@@ -12,7 +13,13 @@ import './models.css'
 const HEALTH_TEXT = { ok: 'All model services are healthy', degraded: 'Degraded', down: 'Down' } as const
 
 export function ModelsView(): ReactNode {
-  const s = useViewStore(createModelsStore)
+  const model = useViewModel(modelsModel, undefined)
+  const scanning = useSelect(model, (s) => s.scanning)
+  const error = useSelect(model, (s) => s.error)
+  const loaded = useSelect(model, (s) => s.loaded)
+  const health = useSelect(model, (s) => s.health)
+  const hasOverview = useSelect(model, (s) => s.overview !== null)
+  const { scan, dismissError } = model.getState()
 
   return (
     <>
@@ -20,19 +27,19 @@ export function ModelsView(): ReactNode {
         title="Models"
         subtitle="Ollama and OpenAI-compatible servers, the models on them, and the processes the app runs."
         actions={
-          <button type="button" onClick={() => void s.scan()} disabled={s.scanning}>
-            {s.scanning ? 'Scanning…' : 'Scan now'}
+          <button type="button" onClick={() => void scan()} disabled={scanning}>
+            {scanning ? 'Scanning…' : 'Scan now'}
           </button>
         }
       />
-      {s.error && (
+      {error && (
         <p className="field-error models-error" role="alert">
-          {s.error.message} <button type="button" className="quiet" onClick={s.dismissError}>Dismiss</button>
+          {error.message} <button type="button" className="quiet" onClick={dismissError}>Dismiss</button>
         </p>
       )}
-      {!s.loaded && <p className="muted" role="status">Reading the model nodes…</p>}
-      {s.health && <HealthBanner health={s.health} />}
-      {s.overview && <Body s={s} />}
+      {!loaded && <p className="muted" role="status">Reading the model nodes…</p>}
+      {health && <HealthBanner health={health} />}
+      {hasOverview && <Body model={model} />}
     </>
   )
 }
@@ -52,52 +59,58 @@ function HealthBanner({ health }: { health: HealthSnapshot }): ReactNode {
   )
 }
 
-function Body({ s }: { s: ModelsState }): ReactNode {
-  const overview = s.overview
+function Body({ model }: { model: ViewModel<ModelsState> }): ReactNode {
+  const overview = useSelect(model, (s) => s.overview)
+  const busy = useSelect(model, (s) => s.busy)
+  const processes = useSelect(model, (s) => s.processes)
+  const pulls = useSelect(model, (s) => s.pulls)
+  const { removeNode, addNode, supervise, pull, setPreference } = model.getState()
   if (!overview) return null
   return (
     <>
       <section aria-labelledby="nodes-title">
         <h2 id="nodes-title">Nodes</h2>
-        <NodeList overview={overview} busy={s.busy} onRemove={(id) => void s.removeNode(id)} />
+        <NodeList overview={overview} busy={busy} onRemove={(id) => void removeNode(id)} />
       </section>
       <section className="card" aria-labelledby="add-node-title">
         <h2 id="add-node-title">Add a node</h2>
         <p className="muted">Another Mac on the network running Ollama (started with OLLAMA_HOST=0.0.0.0), or any OpenAI-compatible server.</p>
-        <AddNodeForm busy={s.busy === 'models.addNode'} onAdd={s.addNode} />
+        <AddNodeForm busy={busy === 'models.addNode'} onAdd={addNode} />
       </section>
       <section className="card" aria-labelledby="supervisor-title">
         <h2 id="supervisor-title">Supervised servers</h2>
-        <SupervisorPanel processes={s.processes} busy={s.busy} onAction={(a, id) => void s.supervise(a, id)} />
+        <SupervisorPanel processes={processes} busy={busy} onAction={(a, id) => void supervise(a, id)} />
       </section>
       <section className="card" aria-labelledby="pull-title">
         <h2 id="pull-title">Pull a model</h2>
-        <PullPanel overview={overview} pulls={s.pulls} busy={s.busy === 'models.pull'} onPull={s.pull} />
+        <PullPanel overview={overview} pulls={pulls} busy={busy === 'models.pull'} onPull={pull} />
       </section>
       <section className="card" aria-labelledby="prefs-title">
         <h2 id="prefs-title">Preferred model per category</h2>
         <p className="muted">The router tries the category’s model first, on the node that has it in memory and is least busy, then falls back to the others.</p>
-        <PreferencesPanel overview={overview} busy={s.busy} onSet={(c, m) => void s.setPreference(c, m)} />
+        <PreferencesPanel overview={overview} busy={busy} onSet={(c, m) => void setPreference(c, m)} />
       </section>
       <section className="card" aria-labelledby="try-title">
         <h2 id="try-title">Try the router</h2>
-        <TryIt s={s} />
+        <TryIt model={model} />
       </section>
     </>
   )
 }
 
-function TryIt({ s }: { s: ModelsState }): ReactNode {
+function TryIt({ model }: { model: ViewModel<ModelsState> }): ReactNode {
+  const tryIt = useSelect(model, (s) => s.tryIt)
+  const nodes = useSelect(model, (s) => s.overview?.nodes)
+  const up = nodes?.filter((n) => n.state === 'up') ?? []
   const [prompt, setPrompt] = useState('')
   const [node, setNode] = useState('')
-  const up = s.overview?.nodes.filter((n) => n.state === 'up') ?? []
   return (
     <>
       <form
         className="inline-form"
         onSubmit={(e) => {
           e.preventDefault()
-          void s.ask(prompt, node || null)
+          void model.getState().ask(prompt, node || null)
         }}
         aria-label="Ask the router"
       >
@@ -114,14 +127,14 @@ function TryIt({ s }: { s: ModelsState }): ReactNode {
             ))}
           </select>
         </label>
-        <button type="submit" disabled={s.tryIt.running || prompt.trim() === ''}>{s.tryIt.running ? 'Answering…' : 'Ask'}</button>
+        <button type="submit" disabled={tryIt.running || prompt.trim() === ''}>{tryIt.running ? 'Answering…' : 'Ask'}</button>
       </form>
-      {(s.tryIt.text || s.tryIt.error || s.tryIt.running) && (
+      {(tryIt.text || tryIt.error || tryIt.running) && (
         <div className="try-answer" aria-live="polite">
-          {s.tryIt.text && <p>{s.tryIt.text}</p>}
-          {s.tryIt.running && !s.tryIt.text && <p className="muted">Waiting for the first token…</p>}
-          {s.tryIt.answeredBy && <p className="muted">Answered by {s.tryIt.answeredBy}</p>}
-          {s.tryIt.error && <p className="field-error">{s.tryIt.error}</p>}
+          {tryIt.text && <p>{tryIt.text}</p>}
+          {tryIt.running && !tryIt.text && <p className="muted">Waiting for the first token…</p>}
+          {tryIt.answeredBy && <p className="muted">Answered by {tryIt.answeredBy}</p>}
+          {tryIt.error && <p className="field-error">{tryIt.error}</p>}
         </div>
       )}
     </>

@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react'
-import { useViewStore } from '../../store/use-view-store'
-import { createDigestStore, share, type DigestBasis } from './digest-store'
+import { digestModel, share, type DigestBasis } from '../../model/overview/digest-model'
+import { useSelect, useViewModel } from '../../model/use-view-model'
 
 const BASES: readonly { basis: DigestBasis; label: string }[] = [
   { basis: 'last_visit', label: 'Since you were last here' },
@@ -9,7 +9,11 @@ const BASES: readonly { basis: DigestBasis; label: string }[] = [
 
 /** What happened while nobody watched: tasks, manual review and its causes, restarts, circuits, fallbacks, tokens. */
 export function DigestCard(): ReactNode {
-  const { basis, digest, error, show } = useViewStore(createDigestStore)
+  const model = useViewModel(digestModel, undefined)
+  const basis = useSelect(model, (s) => s.basis)
+  const digest = useSelect(model, (s) => s.digest)
+  const error = useSelect(model, (s) => s.error)
+  const show = useSelect(model, (s) => s.show)
   return (
     <section className="card digest-card" aria-labelledby="digest-title">
       <h2 id="digest-title">What happened</h2>

@@ -1,8 +1,7 @@
-import { useEffect, useState, type ReactNode } from 'react'
-import type { OverviewSample } from '../../../../shared/contract/overview-contract'
-import type { RpcError } from '../../../../shared/contract/rpc-error'
-import { useClient } from '../../client-context'
+import type { ReactNode } from 'react'
 import { ViewHeader } from '../../components/ViewHeader'
+import { overviewModel } from '../../model/overview/overview-model'
+import { useSelect, useViewModel } from '../../model/use-view-model'
 import { DigestCard } from './DigestCard'
 import { LineChart } from './LineChart'
 import './overview.css'
@@ -11,26 +10,11 @@ const PALETTE = ['#3b6ef5', '#1f9d55', '#c98a04', '#d14343', '#8b5cf6', '#0ea5e9
 const HEALTH_CLASS = { ok: 'h-ok', degraded: 'h-degraded', down: 'h-down' } as const
 
 export function OverviewView(): ReactNode {
-  const client = useClient()
-  const [samples, setSamples] = useState<readonly OverviewSample[]>([])
-  const [error, setError] = useState<RpcError | null>(null)
-
-  useEffect(() => {
-    let live = true
-    void client.call('overview.series', {}).then((result) => {
-      if (!live) return
-      if (result.ok) setSamples(result.value.samples)
-      else setError(result.error)
-    })
-    const off = client.on('overview.sample', (sample) => setSamples((prev) => [...prev, sample].slice(-480)))
-    return () => {
-      live = false
-      off()
-    }
-  }, [client])
-
-  const times = samples.map((s) => s.at)
-  const backends = [...new Set(samples.flatMap((s) => Object.keys(s.latencyByBackend)))]
+  const model = useViewModel(overviewModel, undefined)
+  const samples = useSelect(model, (s) => s.samples)
+  const error = useSelect(model, (s) => s.error)
+  const times = samples.map((x) => x.at)
+  const backends = [...new Set(samples.flatMap((x) => Object.keys(x.latencyByBackend)))]
   return (
     <>
       <ViewHeader title="Overview" subtitle="Throughput, queues, latency and health of the last two hours, live." />

@@ -1,42 +1,34 @@
-import { useEffect, useId, useState, type FormEvent, type ReactNode } from 'react'
-import type { CallOutput } from '../../../../shared/contract/contract'
-import type { RpcError } from '../../../../shared/contract/rpc-error'
-import { useClient } from '../../client-context'
-
-type SecretsState = CallOutput<'secrets.list'>
+import { useId, useState, type FormEvent, type ReactNode } from 'react'
+import { SECRETS_CALLS } from '../../../../shared/contract/secrets-contract'
+import { validateForm } from '../../model/form-validation'
+import { secretsModel } from '../../model/settings/secrets-model'
+import { useSelect, useViewModel } from '../../model/use-view-model'
 
 /**
  * API keys for remote model servers. A key goes from this form to the core
  * once and is encrypted by the OS keychain; only its name ever comes back.
  */
 export function ApiKeysCard(): ReactNode {
-  const client = useClient()
-  const [state, setState] = useState<SecretsState | null>(null)
+  const model = useViewModel(secretsModel, undefined)
+  const state = useSelect(model, (s) => s.secrets)
+  const error = useSelect(model, (s) => s.error)
   const [name, setName] = useState('')
   const [value, setValue] = useState('')
-  const [error, setError] = useState<RpcError | null>(null)
+  const [invalid, setInvalid] = useState<Partial<Record<'name' | 'value', string>>>({})
   const nameId = useId()
   const valueId = useId()
 
-  useEffect(() => {
-    void client.call('secrets.list', {}).then((r) => (r.ok ? setState(r.value) : setError(r.error)))
-  }, [client])
-
   const save = async (event: FormEvent): Promise<void> => {
     event.preventDefault()
-    const result = await client.call('secrets.set', { name, value })
+    // The contract's rules for a key name and value, said beside the field before the key leaves the form.
+    const found = validateForm(SECRETS_CALLS['secrets.set'].input, { name, value }, { name: 'The name', value: 'The key' })
+    setInvalid(found ?? {})
+    if (found) return
+    const stored = await model.getState().store(name, value)
     setValue('')
-    if (result.ok) {
-      setState(result.value)
-      setName('')
-      setError(null)
-    } else setError(result.error)
+    if (stored) setName('')
   }
-  const remove = async (key: string): Promise<void> => {
-    const result = await client.call('secrets.delete', { name: key })
-    if (result.ok) setState(result.value)
-    else setError(result.error)
-  }
+  const remove = (key: string): Promise<void> => model.getState().remove(key)
 
   return (
     <section className="card" aria-labelledby="keys-title">
@@ -57,11 +49,13 @@ export function ApiKeysCard(): ReactNode {
       )}
       <form className="key-form" onSubmit={(e) => void save(e)}>
         <label htmlFor={nameId}>Name</label>
-        <input id={nameId} value={name} onChange={(e) => setName(e.target.value)} placeholder="node:lan-vllm" spellCheck={false} autoComplete="off" />
+        <input id={nameId} value={name} onChange={(e) => setName(e.target.value)} placeholder="node:lan-vllm" spellCheck={false} autoComplete="off" aria-invalid={invalid.name ? true : undefined} aria-describedby={invalid.name ? `${nameId}-error` : undefined} />
         <label htmlFor={valueId}>Key</label>
         <input id={valueId} type="password" value={value} onChange={(e) => setValue(e.target.value)} autoComplete="off" />
         <button type="submit" disabled={!name || !value || !state?.store}>Store key</button>
       </form>
+      {invalid.name && <p className="field-error" id={`${nameId}-error`}>{invalid.name}</p>}
+      {invalid.value && <p className="field-error">{invalid.value}</p>}
       {error && <p className="field-error" role="alert">{error.message}</p>}
     </section>
   )

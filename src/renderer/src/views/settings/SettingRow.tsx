@@ -2,7 +2,7 @@ import { useEffect, useId, useState, type ReactNode } from 'react'
 import { describeSource, outranksUserFile } from '../../../../shared/setting-source'
 import type { SettingEntry, SettingValue } from '../../../../shared/contract/config-contract'
 import type { RpcError } from '../../../../shared/contract/rpc-error'
-import { useAppStore } from '../../store/app-store-context'
+import { useApp } from '../../model/use-view-model'
 import { SettingInput } from './SettingInput'
 
 /**
@@ -11,8 +11,8 @@ import { SettingInput } from './SettingInput'
  * beside the field with the core's own words.
  */
 export function SettingRow({ entry }: { entry: SettingEntry }): ReactNode {
-  const setSetting = useAppStore((s) => s.setSetting)
-  const resetSetting = useAppStore((s) => s.resetSetting)
+  const setSetting = useApp((s) => s.setSetting)
+  const resetSetting = useApp((s) => s.resetSetting)
   const [draft, setDraft] = useState<SettingValue>(entry.value)
   const [error, setError] = useState<RpcError | null>(null)
   const [busy, setBusy] = useState(false)

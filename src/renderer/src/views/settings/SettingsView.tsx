@@ -2,16 +2,16 @@ import type { ReactNode } from 'react'
 import { describeSource } from '../../../../shared/setting-source'
 import type { SettingEntry } from '../../../../shared/contract/config-contract'
 import { ViewHeader } from '../../components/ViewHeader'
-import { useAppStore } from '../../store/app-store-context'
+import { useApp } from '../../model/use-view-model'
 import { ApiKeysCard } from './ApiKeysCard'
 import { SettingRow } from './SettingRow'
 import { WebhookCard } from './WebhookCard'
 
 export function SettingsView(): ReactNode {
-  const config = useAppStore((s) => s.config)
-  const info = useAppStore((s) => s.info)
-  const refreshing = useAppStore((s) => s.refreshing)
-  const refresh = useAppStore((s) => s.refresh)
+  const config = useApp((s) => s.config)
+  const info = useApp((s) => s.info)
+  const refreshing = useApp((s) => s.refreshing)
+  const refresh = useApp((s) => s.refresh)
 
   const header = (
     <ViewHeader

@@ -1,10 +1,15 @@
 import type { ReactNode } from 'react'
-import { useViewStore } from '../../store/use-view-store'
-import { createWebhookStore, describeOutcome } from './webhook-store'
+import { describeOutcome, webhookModel } from '../../model/settings/webhook-model'
+import { useSelect, useViewModel } from '../../model/use-view-model'
 
 /** Under the Notifications settings: what the webhook queue holds, and a button that sends a test now. */
 export function WebhookCard(): ReactNode {
-  const { status, sending, outcome, error, sendTest } = useViewStore(createWebhookStore)
+  const model = useViewModel(webhookModel, undefined)
+  const status = useSelect(model, (s) => s.status)
+  const sending = useSelect(model, (s) => s.sending)
+  const outcome = useSelect(model, (s) => s.outcome)
+  const error = useSelect(model, (s) => s.error)
+  const sendTest = useSelect(model, (s) => s.sendTest)
   return (
     <div className="webhook-card" aria-label="Webhook">
       <p className="muted" role="status">

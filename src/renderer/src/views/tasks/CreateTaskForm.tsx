@@ -1,21 +1,37 @@
 import { useState, type FormEvent, type ReactNode } from 'react'
-import { TASK_PRIORITIES, type TaskCreateInput, type TaskPriority } from '../../../../shared/contract/tasks-contract'
+import { TASK_PRIORITIES, TaskCreateInputSchema, type TaskCreateInput, type TaskPriority } from '../../../../shared/contract/tasks-contract'
 import type { RpcError } from '../../../../shared/contract/rpc-error'
+import { validateForm } from '../../model/form-validation'
 
 type Field = 'title' | 'description' | 'domain' | 'assigneeExpert' | 'preferredBackend' | 'preferredModel'
 type Errors = Partial<Record<Field | 'form', string>>
 
 const EMPTY = { title: '', description: '', domain: '', assigneeExpert: '', preferredBackend: '', preferredModel: '' }
 
-function validate(values: typeof EMPTY): Errors {
-  const errors: Errors = {}
-  if (values.title.trim().length < 3) errors.title = 'A title needs at least 3 characters, e.g. “Summarise the Q3 report”.'
-  else if (values.title.trim().length > 300) errors.title = `A title may have at most 300 characters; this one has ${values.title.trim().length}.`
-  if (values.description.trim().length < 10) errors.description = 'A description needs at least 10 characters: say what the answer should contain.'
-  return errors
+const LABELS: Readonly<Record<Field, string>> = {
+  title: 'Title',
+  description: 'Description',
+  domain: 'Domain',
+  assigneeExpert: 'Expert',
+  preferredBackend: 'Preferred backend',
+  preferredModel: 'Preferred model'
 }
 
-/** Queues a task; checks what it can before sending and shows the core’s refusals beside the field they concern. */
+/** The form's values as the call takes them: trimmed, and empty optional fields left out. */
+function toInput(values: typeof EMPTY, priority: TaskPriority): TaskCreateInput {
+  const optional = (key: Field): string | undefined => values[key].trim() || undefined
+  return {
+    title: values.title.trim(),
+    description: values.description.trim(),
+    priority,
+    domain: optional('domain'),
+    assigneeExpert: optional('assigneeExpert'),
+    preferredBackend: optional('preferredBackend'),
+    preferredModel: optional('preferredModel')
+  }
+}
+
+/** Queues a task; checks it with the contract's schema before sending and shows the core’s refusals beside the field they concern. */
 export function CreateTaskForm({ onCreate, onOpen }: { onCreate(input: TaskCreateInput): Promise<RpcError | null>; onOpen(id: string): void }): ReactNode {
   const [values, setValues] = useState(EMPTY)
   const [priority, setPriority] = useState<TaskPriority>('normal')
@@ -25,21 +41,13 @@ export function CreateTaskForm({ onCreate, onOpen }: { onCreate(input: TaskCreat
 
   const submit = async (event: FormEvent): Promise<void> => {
     event.preventDefault()
-    const found = validate(values)
-    setErrors(found)
+    const input = toInput(values, priority)
+    // The contract's schema, the one the core checks the call with: the rules are written once.
+    const found = validateForm(TaskCreateInputSchema, input, LABELS)
+    setErrors(found ?? {})
     setExistingId(null)
-    if (Object.keys(found).length > 0) return
+    if (found) return
     setBusy(true)
-    const optional = (key: Field): string | undefined => values[key].trim() || undefined
-    const input: TaskCreateInput = {
-      title: values.title.trim(),
-      description: values.description.trim(),
-      priority,
-      domain: optional('domain'),
-      assigneeExpert: optional('assigneeExpert'),
-      preferredBackend: optional('preferredBackend'),
-      preferredModel: optional('preferredModel')
-    }
     const refusal = await onCreate(input)
     setBusy(false)
     if (!refusal) {

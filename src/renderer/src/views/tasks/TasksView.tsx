@@ -1,19 +1,29 @@
 import type { ReactNode } from 'react'
 import { TASK_STATUSES, type EngineState, type TaskCounters, type TaskStatus, type TaskSummary } from '../../../../shared/contract/tasks-contract'
 import { ViewHeader } from '../../components/ViewHeader'
-import { useViewStore } from '../../store/use-view-store'
+import { VirtualList } from '../../components/VirtualList'
+import { tasksModel, type TasksState } from '../../model/tasks/tasks-model'
+import { useSelect, useViewModel } from '../../model/use-view-model'
+import type { ViewModel } from '../../model/view-model'
 import { CreateTaskForm } from './CreateTaskForm'
 import { TaskDetailPanel } from './TaskDetailPanel'
 import { ERROR_TYPE_LABEL, STATUS_LABEL } from './task-format'
-import { createTasksStore, type TasksState } from './tasks-store'
-import { VirtualList } from './VirtualList'
 import './tasks.css'
 
 const ROW_HEIGHT = 44
 const LIST_HEIGHT = 440
 
+type Model = ViewModel<TasksState>
+
 export function TasksView(): ReactNode {
-  const s = useViewStore(createTasksStore)
+  const model = useViewModel(tasksModel, undefined)
+  const loading = useSelect(model, (s) => s.loading)
+  const engine = useSelect(model, (s) => s.engine)
+  const error = useSelect(model, (s) => s.error)
+  const notice = useSelect(model, (s) => s.notice)
+  const counters = useSelect(model, (s) => s.counters)
+  const status = useSelect(model, (s) => s.filters.status)
+  const { refresh, setFilters, select, create } = model.getState()
 
   return (
     <>
@@ -21,48 +31,52 @@ export function TasksView(): ReactNode {
         title="Tasks"
         subtitle="Work the corporation does on its own, in the background."
         actions={
-          <button type="button" onClick={() => void s.load()} disabled={s.loading}>
-            {s.loading ? 'Reading…' : 'Refresh'}
+          <button type="button" onClick={() => void refresh()} disabled={loading}>
+            {loading ? 'Reading…' : 'Refresh'}
           </button>
         }
       />
-      {s.engine && !s.engine.processorConnected && (
+      {engine && !engine.processorConnected && (
         <p className="tasks-banner" role="status">
           No model backend is connected, so no task is being processed: new tasks wait as pending and run once one is.
         </p>
       )}
-      {s.engine?.processorConnected && s.engine.waiting && (
+      {engine?.processorConnected && engine.waiting && (
         <p className="tasks-banner" role="status" data-testid="tasks-waiting">
-          Tasks wait as pending: {s.engine.waiting} They start by themselves once that is resolved; their attempts are not used up meanwhile.
+          Tasks wait as pending: {engine.waiting} They start by themselves once that is resolved; their attempts are not used up meanwhile.
         </p>
       )}
-      {s.error && <p className="field-error" role="alert">{s.error.message}</p>}
-      <p className="tasks-sr-only" role="status" aria-live="polite">{s.notice ?? ''}</p>
-      <Counters counters={s.counters} current={s.filters.status} onPick={(status) => s.setFilters({ status })} />
+      {error && <p className="field-error" role="alert">{error.message}</p>}
+      <p className="tasks-sr-only" role="status" aria-live="polite">{notice ?? ''}</p>
+      <Counters counters={counters} current={status} onPick={(picked) => void setFilters({ status: picked })} />
       <div className="tasks-main">
-        <TaskListPanel s={s} />
-        {s.detail ? (
-          <TaskDetailPanel
-            detail={s.detail}
-            onCancel={() => void s.cancel(s.detail?.task.id ?? '')}
-            onRequeue={() => void s.requeue([s.detail?.task.id ?? ''])}
-            onClose={() => void s.select(null)}
-          />
-        ) : (
-          <section className="card task-detail task-detail-empty" aria-label="Task detail">
-            <p className="muted">{s.selectedId ? 'Reading the task…' : 'Pick a task in the list to see its description, attempts, errors, events and result.'}</p>
-          </section>
-        )}
+        <TaskListPanel model={model} />
+        <DetailPanel model={model} />
       </div>
       <div className="tasks-lower">
-        <ReviewQueue review={s.review} total={s.reviewTotal} onOpen={(id) => void s.select(id)} onRequeue={(ids) => void s.requeue(ids)} />
+        <ReviewPanel model={model} />
         <section className="card">
-          <CreateTaskForm onCreate={s.create} onOpen={(id) => void s.select(id)} />
+          <CreateTaskForm onCreate={create} onOpen={(id) => void select(id)} />
         </section>
-        <ConcurrencyPanel engine={s.engine} onPause={(paused) => void s.setPaused(paused)} />
+        <ConcurrencyPanel engine={engine} running={counters?.byStatus.in_progress ?? engine?.running ?? 0} onPause={(paused) => void model.getState().setPaused(paused)} />
       </div>
     </>
   )
+}
+
+function DetailPanel({ model }: { model: Model }): ReactNode {
+  const detail = useSelect(model, (s) => s.detail)
+  const selectedId = useSelect(model, (s) => s.selectedId)
+  const { cancel, requeue, select } = model.getState()
+  if (!detail) {
+    return (
+      <section className="card task-detail task-detail-empty" aria-label="Task detail">
+        <p className="muted">{selectedId ? 'Reading the task…' : 'Pick a task in the list to see its description, attempts, errors, events and result.'}</p>
+      </section>
+    )
+  }
+  const id = detail.task.id
+  return <TaskDetailPanel detail={detail} onCancel={() => void cancel(id)} onRequeue={() => void requeue([id])} onClose={() => void select(null)} />
 }
 
 function Counters({ counters, current, onPick }: { counters: TaskCounters | null; current: TaskStatus | ''; onPick(status: TaskStatus | ''): void }): ReactNode {
@@ -92,9 +106,13 @@ function Counters({ counters, current, onPick }: { counters: TaskCounters | null
   )
 }
 
-function TaskListPanel({ s }: { s: TasksState }): ReactNode {
-  const facets = s.list?.facets ?? { experts: [], domains: [], backends: [] }
-  const select = (label: string, id: string, value: string, options: readonly string[], onChange: (v: string) => void, all: string): ReactNode => (
+function TaskListPanel({ model }: { model: Model }): ReactNode {
+  const filters = useSelect(model, (s) => s.filters)
+  const facets = useSelect(model, (s) => s.facets)
+  const list = useSelect(model, (s) => s.list)
+  const selectedId = useSelect(model, (s) => s.selectedId)
+  const { setFilters, select, loadMore } = model.getState()
+  const pick = (label: string, id: string, value: string, options: readonly string[], onChange: (v: string) => void, all: string): ReactNode => (
     <div className="task-filter">
       <label htmlFor={id}>{label}</label>
       <select id={id} value={value} onChange={(e) => onChange(e.target.value)}>
@@ -105,38 +123,40 @@ function TaskListPanel({ s }: { s: TasksState }): ReactNode {
       </select>
     </div>
   )
+  const filtered = filters.search.trim() !== '' || filters.status !== '' || filters.expert !== '' || filters.domain !== '' || filters.backend !== ''
   return (
     <section className="card task-list-panel" aria-labelledby="task-list-title">
-      <h2 id="task-list-title">{s.filters.status ? STATUS_LABEL[s.filters.status] : 'All tasks'}</h2>
+      <h2 id="task-list-title">{filters.status ? STATUS_LABEL[filters.status] : 'All tasks'}</h2>
       <div className="task-filters">
         <div className="task-filter task-search">
           <label htmlFor="task-search">Search</label>
-          <input id="task-search" type="search" placeholder="Title, description or id" value={s.filters.search} onChange={(e) => s.setFilters({ search: e.target.value })} />
+          <input id="task-search" type="search" placeholder="Title, description or id" value={filters.search} onChange={(e) => void setFilters({ search: e.target.value })} />
         </div>
-        {select('Status', 'task-filter-status', s.filters.status, TASK_STATUSES, (v) => s.setFilters({ status: v as TaskStatus | '' }), 'any status')}
-        {select('Expert', 'task-filter-expert', s.filters.expert, facets.experts, (v) => s.setFilters({ expert: v }), 'any expert')}
-        {select('Domain', 'task-filter-domain', s.filters.domain, facets.domains, (v) => s.setFilters({ domain: v }), 'any domain')}
-        {select('Backend', 'task-filter-backend', s.filters.backend, facets.backends, (v) => s.setFilters({ backend: v }), 'any backend')}
+        {pick('Status', 'task-filter-status', filters.status, TASK_STATUSES, (v) => void setFilters({ status: v as TaskStatus | '' }), 'any status')}
+        {pick('Expert', 'task-filter-expert', filters.expert, facets.experts, (v) => void setFilters({ expert: v }), 'any expert')}
+        {pick('Domain', 'task-filter-domain', filters.domain, facets.domains, (v) => void setFilters({ domain: v }), 'any domain')}
+        {pick('Backend', 'task-filter-backend', filters.backend, facets.backends, (v) => void setFilters({ backend: v }), 'any backend')}
       </div>
-      {!s.list ? (
+      {list.items.length === 0 && list.loading ? (
         <p className="muted" role="status">Reading tasks…</p>
-      ) : s.list.tasks.length === 0 ? (
-        <p className="muted task-list-empty">
-          {s.list.total === 0 && !s.filters.search && !s.filters.status ? 'No tasks yet. Queue one with the form below.' : 'No task matches these filters.'}
-        </p>
+      ) : list.items.length === 0 ? (
+        <p className="muted task-list-empty">{filtered ? 'No task matches these filters.' : 'No tasks yet. Queue one with the form below.'}</p>
       ) : (
         <>
           <p className="muted task-list-count">
-            {s.list.total === s.list.tasks.length ? `${s.list.total} task${s.list.total === 1 ? '' : 's'}` : `Newest ${s.list.tasks.length} of ${s.list.total}`}
+            {list.total !== null ? `${list.total} task${list.total === 1 ? '' : 's'}` : `Newest ${list.items.length}; more as you scroll`}
           </p>
           <VirtualList<TaskSummary>
-            items={s.list.tasks}
+            items={list.items}
+            hasMore={list.nextCursor !== null}
+            total={list.total}
+            onEndReached={loadMore}
             rowHeight={ROW_HEIGHT}
-            height={Math.min(LIST_HEIGHT, s.list.tasks.length * ROW_HEIGHT + 2)}
+            height={Math.min(LIST_HEIGHT, list.items.length * ROW_HEIGHT + 2)}
             label="Tasks"
-            selectedKey={s.selectedId}
+            selectedKey={selectedId}
             keyOf={(t) => t.id}
-            onSelect={(t) => void s.select(t.id)}
+            onSelect={(t) => void select(t.id)}
             renderRow={(t) => (
               <>
                 <span className={`task-status status-${t.status}`}>{STATUS_LABEL[t.status]}</span>
@@ -156,7 +176,22 @@ function TaskListPanel({ s }: { s: TasksState }): ReactNode {
   )
 }
 
-function ReviewQueue({ review, total, onOpen, onRequeue }: { review: readonly TaskSummary[]; total: number; onOpen(id: string): void; onRequeue(ids: readonly string[] | 'all'): void }): ReactNode {
+function ReviewPanel({ model }: { model: Model }): ReactNode {
+  const review = useSelect(model, (s) => s.review)
+  const { select, requeue, loadMoreReview } = model.getState()
+  return (
+    <ReviewQueue
+      review={review.items}
+      total={review.total ?? review.items.length}
+      more={review.nextCursor !== null}
+      onMore={() => void loadMoreReview()}
+      onOpen={(id) => void select(id)}
+      onRequeue={(ids) => void requeue(ids)}
+    />
+  )
+}
+
+function ReviewQueue({ review, total, more, onMore, onOpen, onRequeue }: { review: readonly TaskSummary[]; total: number; more: boolean; onMore(): void; onOpen(id: string): void; onRequeue(ids: readonly string[] | 'all'): void }): ReactNode {
   return (
     <section className="card review-queue" aria-labelledby="review-title">
       <header className="review-head">
@@ -186,11 +221,17 @@ function ReviewQueue({ review, total, onOpen, onRequeue }: { review: readonly Ta
           ))}
         </ul>
       )}
+      {more && (
+        <button type="button" className="link-button" onClick={onMore}>
+          Show more of the {total} tasks in review
+        </button>
+      )}
     </section>
   )
 }
 
-function ConcurrencyPanel({ engine, onPause }: { engine: EngineState | null; onPause: (paused: boolean) => void }): ReactNode {
+/** `running` comes from the counts by status, which every commit pushes, so it agrees with the Running counter above. */
+function ConcurrencyPanel({ engine, running, onPause }: { engine: EngineState | null; running: number; onPause: (paused: boolean) => void }): ReactNode {
   if (!engine) return <section className="card" aria-label="Concurrency"><p className="muted">Reading the worker…</p></section>
   const c = engine.concurrency
   return (
@@ -202,7 +243,7 @@ function ConcurrencyPanel({ engine, onPause }: { engine: EngineState | null; onP
         </button>
       </div>
       <p className="concurrency-n">
-        <span className="counter-value" data-concurrency>{c.effective}</span> at once <span className="muted">(between {c.floor} and {c.ceiling}; {engine.running} running now)</span>
+        <span className="counter-value" data-concurrency>{c.effective}</span> at once <span className="muted">(between {c.floor} and {c.ceiling}; {running} running now)</span>
       </p>
       <p className="muted">{engine.processorConnected ? `State: ${engine.state}. ` : 'No model backend connected. '}Last decision: {c.reason}</p>
       <dl className="facts">

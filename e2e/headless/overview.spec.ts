@@ -1,0 +1,15 @@
+import { expect, test } from '../support/headless-host'
+import { OverviewPage } from './pages/overview-page'
+
+test.describe('Overview view', () => {
+  test('shows the sampler’s history as charts and the health strip, read once when opened', async ({ page, host }) => {
+    const overview = new OverviewPage(page)
+    await overview.open(host.url)
+    await overview.go('Overview')
+    await expect(overview.heading).toHaveText('Overview')
+    for (const title of ['Throughput', 'Queues', 'Latency per backend (median)']) await expect(overview.chart(title)).toBeVisible()
+    await expect(overview.health).toBeVisible()
+    // The health now: a level once the sampler has a sample, a dash before its first.
+    await expect(overview.health).toContainText(/now: (ok|degraded|down|—)/)
+  })
+})

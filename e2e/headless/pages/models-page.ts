@@ -1,0 +1,30 @@
+import type { Locator, Page } from '@playwright/test'
+import { AppShell } from './app-shell'
+
+/** The Models view: health, nodes and their models, adding a node, and the prompt to try the router. */
+export class ModelsPage extends AppShell {
+  readonly healthLevel: Locator
+  readonly health: Locator
+  readonly addNodeForm: Locator
+  readonly prompt: Locator
+
+  constructor(page: Page) {
+    super(page)
+    this.healthLevel = page.getByTestId('health-level')
+    this.health = page.getByRole('status', { name: 'Health' })
+    this.addNodeForm = page.getByRole('form', { name: 'Add a node' })
+    this.prompt = page.getByLabel('Prompt')
+  }
+
+  node(id: string): Locator {
+    return this.page.locator(`[data-node="${id}"]`)
+  }
+
+  nodeNamed(label: string): Locator {
+    return this.page.locator(`li[aria-label^="${label}"]`)
+  }
+
+  state(node: Locator): Locator {
+    return node.getByTestId('node-state')
+  }
+}

@@ -1,0 +1,65 @@
+import type { Locator, Page } from '@playwright/test'
+import { AppShell } from './app-shell'
+
+/** The Tasks view: counters, the paged list and its filters, the detail, manual review, the New task form and the worker. */
+export class TasksPage extends AppShell {
+  readonly counters: Locator
+  readonly list: Locator
+  readonly form: Locator
+  readonly review: Locator
+  readonly worker: Locator
+  readonly waiting: Locator
+  readonly search: Locator
+
+  constructor(page: Page) {
+    super(page)
+    this.counters = page.getByRole('region', { name: 'Tasks by status' })
+    this.list = page.getByRole('listbox', { name: 'Tasks' })
+    this.form = page.getByRole('form', { name: 'New task' })
+    this.review = page.getByRole('region', { name: /Manual review/ })
+    this.worker = page.getByRole('region', { name: 'Worker' })
+    this.waiting = page.getByTestId('tasks-waiting')
+    this.search = page.getByLabel('Search')
+  }
+
+  /** The counter of one status, or of all tasks ('all'). */
+  count(status: string): Locator {
+    return this.counters.locator(`[data-count="${status}"]`)
+  }
+
+  rows(): Locator {
+    return this.list.getByRole('option')
+  }
+
+  /** The detail panel of the task with this title. */
+  detail(title: string): Locator {
+    return this.page.getByRole('region', { name: title })
+  }
+
+  domainFilter(): Locator {
+    return this.page.getByLabel('Domain', { exact: true }).first()
+  }
+
+  /** Fills the New task form; fields left out stay as they are. */
+  async fill(task: { title?: string; description?: string; priority?: string; expert?: string; domain?: string }): Promise<void> {
+    if (task.title !== undefined) await this.form.getByLabel('Title').fill(task.title)
+    if (task.description !== undefined) await this.form.getByLabel('Description').fill(task.description)
+    if (task.priority !== undefined) await this.form.getByLabel('Priority').selectOption(task.priority)
+    if (task.expert !== undefined) await this.form.getByLabel('Expert').fill(task.expert)
+    if (task.domain !== undefined) await this.form.getByLabel('Domain').fill(task.domain)
+  }
+
+  async queue(): Promise<void> {
+    await this.form.getByRole('button', { name: 'Queue task' }).click()
+  }
+
+  /** Fills the form and queues the task. */
+  async create(task: { title: string; description: string; priority?: string; expert?: string; domain?: string }): Promise<void> {
+    await this.fill(task)
+    await this.queue()
+  }
+
+  returnFromReview(title: string): Locator {
+    return this.review.getByRole('button', { name: `Return “${title}” to autoprocessing` })
+  }
+}

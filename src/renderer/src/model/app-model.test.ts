@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest'
+import type { ConfigSnapshot } from '../../../shared/contract/config-contract'
+import { appModel } from './app-model'
+import { fakeClient, settle } from './testing/fake-client'
+import { createViewModel } from './view-model'
+
+const config = (profile: string): ConfigSnapshot => ({ profile } as unknown as ConfigSnapshot)
+
+describe('app model', () => {
+  it('shows the connection, reads app facts and settings on every connect, and applies config.changed and app.navigate', async () => {
+    let reads = 0
+    const fake = fakeClient(
+      {
+        'app.info': () => ({ ok: false, error: { code: 'unavailable', message: 'starting' } }),
+        'config.get': () => ({ ok: true, value: config(`p${++reads}`) })
+      },
+      'connecting'
+    )
+    const app = createViewModel(appModel, fake.client, undefined)
+    const dispose = app.connect()
+    expect(app.getState().connection).toBe('connecting')
+    fake.setStatus('connected')
+    await settle()
+    expect(app.getState()).toMatchObject({ connection: 'connected', config: { profile: 'p1' }, loadError: { message: 'starting' } })
+    fake.setStatus('disconnected')
+    expect(app.getState().connection).toBe('disconnected')
+    fake.setStatus('connected')
+    await settle()
+    expect(app.getState().config?.profile).toBe('p2')
+
+    fake.emit('config.changed', config('from another window'))
+    expect(app.getState().config?.profile).toBe('from another window')
+    fake.emit('app.navigate', { view: 'checklist' })
+    fake.emit('app.navigate', { view: 'checklist' })
+    expect(app.getState().navigation).toEqual({ view: 'checklist', seq: 2 })
+    dispose()
+    expect(fake.listening()).toBe(0)
+  })
+})

@@ -1,0 +1,62 @@
+import type { AppInfo } from '../../../shared/contract/app-contract'
+import type { ConfigSnapshot, SettingValue } from '../../../shared/contract/config-contract'
+import type { RpcError } from '../../../shared/contract/rpc-error'
+import type { ConnectionStatus } from '../../../shared/contract/wire'
+import { defineViewModel, type ViewModelApi } from './view-model'
+
+export interface AppData {
+  readonly connection: ConnectionStatus
+  readonly info: AppInfo | null
+  readonly config: ConfigSnapshot | null
+  /** The last failure to read from the core; cleared by the next good read. */
+  readonly loadError: RpcError | null
+  readonly refreshing: boolean
+  /** The last view the desktop shell asked for (menu, tray, notification); `seq` tells repeats apart. */
+  readonly navigation: { readonly view: string; readonly seq: number } | null
+}
+
+export interface AppActions {
+  refresh(): Promise<void>
+  /** Resolves to the refusal, if any, so the form that asked can show it beside the field. */
+  setSetting(key: string, value: SettingValue): Promise<RpcError | null>
+  resetSetting(key: string): Promise<RpcError | null>
+}
+
+export type AppState = AppData & AppActions
+
+const refresh = async ({ client, get, set }: ViewModelApi<AppState>): Promise<void> => {
+  set({ refreshing: true })
+  const [info, config] = await Promise.all([client.call('app.info', {}), client.call('config.get', {})])
+  set({
+    refreshing: false,
+    info: info.ok ? info.value : get().info,
+    config: config.ok ? config.value : get().config,
+    loadError: !info.ok ? info.error : !config.ok ? config.error : null
+  })
+}
+
+/** App-wide state, fed only by the core: the connection, the app's facts and the settings. */
+export const appModel = defineViewModel<AppData, AppActions>({
+  initialState: () => ({ connection: 'connecting', info: null, config: null, loadError: null, refreshing: false, navigation: null }),
+  actions: (api) => ({
+    refresh: () => refresh(api),
+    async setSetting(key, value) {
+      const result = await api.client.call('config.set', { key, value })
+      if (!result.ok) return result.error
+      api.set({ config: result.value })
+      return null
+    },
+    async resetSetting(key) {
+      const result = await api.client.call('config.reset', { key })
+      if (!result.ok) return result.error
+      api.set({ config: result.value })
+      return null
+    }
+  }),
+  events: {
+    'config.changed': (config, { set }) => set({ config }),
+    'app.navigate': ({ view }, { get, set }) => set({ navigation: { view, seq: (get().navigation?.seq ?? 0) + 1 } })
+  },
+  reload: refresh,
+  status: (connection, { set }) => set({ connection })
+})

@@ -1,0 +1,120 @@
+import type { HealthSnapshot, ModelsOverview, ProcessStatus, PullProgress } from '../../../../shared/contract/models-contract'
+import type { RpcError } from '../../../../shared/contract/rpc-error'
+import { defineViewModel, type ViewModelApi } from '../view-model'
+
+export interface TryState {
+  readonly requestId: string | null
+  readonly text: string
+  readonly running: boolean
+  readonly answeredBy: string | null
+  readonly error: string | null
+}
+
+export interface ModelsData {
+  readonly overview: ModelsOverview | null
+  readonly processes: readonly ProcessStatus[]
+  readonly health: HealthSnapshot | null
+  readonly pulls: Readonly<Record<string, PullProgress>>
+  readonly loaded: boolean
+  readonly scanning: boolean
+  /** Which action is in flight, e.g. "supervisor.restart:ollama", so its button can say so. */
+  readonly busy: string | null
+  readonly error: RpcError | null
+  readonly tryIt: TryState
+}
+
+export interface ModelsActions {
+  scan(): Promise<void>
+  addNode(kind: 'ollama' | 'openai', url: string, label: string): Promise<boolean>
+  removeNode(id: string): Promise<void>
+  setPreference(category: string, model: string | null): Promise<void>
+  pull(node: string, model: string): Promise<boolean>
+  supervise(action: 'start' | 'stop' | 'restart', id: string): Promise<void>
+  ask(prompt: string, node: string | null): Promise<void>
+  dismissError(): void
+}
+
+export type ModelsState = ModelsData & ModelsActions
+type Api = ViewModelApi<ModelsState>
+
+async function read({ client, get, set }: Api): Promise<void> {
+  const [overview, processes, health] = await Promise.all([client.call('models.list', {}), client.call('supervisor.list', {}), client.call('health.get', {})])
+  set({
+    loaded: true,
+    overview: overview.ok ? overview.value : get().overview,
+    processes: processes.ok ? processes.value : get().processes,
+    health: health.ok ? health.value : get().health,
+    error: !overview.ok ? overview.error : !processes.ok ? processes.error : !health.ok ? health.error : null
+  })
+}
+
+const IDLE_TRY: TryState = { requestId: null, text: '', running: false, answeredBy: null, error: null }
+
+/** The Models view: nodes and their models, supervised processes, health, pulls and the "try it" prompt. */
+export const modelsModel = defineViewModel<ModelsData, ModelsActions>({
+  initialState: () => ({ overview: null, processes: [], health: null, pulls: {}, loaded: false, scanning: false, busy: null, error: null, tryIt: IDLE_TRY }),
+  actions: (api) => {
+    const { client, get, set } = api
+    async function act<T>(busy: string, run: () => Promise<{ ok: true; value: T } | { ok: false; error: RpcError }>, apply: (value: T) => Partial<ModelsData>): Promise<boolean> {
+      set({ busy, error: null })
+      const result = await run()
+      set({ busy: null, ...(result.ok ? apply(result.value) : { error: result.error }) })
+      return result.ok
+    }
+    return {
+      async scan() {
+        set({ scanning: true })
+        const [overview, processes, health] = await Promise.all([client.call('models.scan', {}), client.call('supervisor.list', {}), client.call('health.get', {})])
+        set({
+          scanning: false,
+          ...(overview.ok ? { overview: overview.value } : { error: overview.error }),
+          ...(processes.ok ? { processes: processes.value } : {}),
+          ...(health.ok ? { health: health.value } : {})
+        })
+      },
+      addNode: (kind, url, label) => act('models.addNode', () => client.call('models.addNode', { kind, url, label }), (overview) => ({ overview })),
+      async removeNode(id) {
+        await act(`models.removeNode:${id}`, () => client.call('models.removeNode', { id }), (overview) => ({ overview }))
+      },
+      async setPreference(category, model) {
+        await act(`models.setPreference:${category}`, () => client.call('models.setPreference', { category, model }), (overview) => ({ overview }))
+      },
+      pull: (node, model) => act('models.pull', () => client.call('models.pull', { node, model }), (p) => ({ pulls: { ...get().pulls, [p.pullId]: p } })),
+      async supervise(action, id) {
+        const ok = await act(`supervisor.${action}:${id}`, () => client.call(`supervisor.${action}`, { id }), (status) => ({
+          processes: get().processes.map((p) => (p.id === status.id ? status : p))
+        }))
+        if (ok) void read(api)
+      },
+      async ask(prompt, node) {
+        set({ tryIt: { ...IDLE_TRY, running: true } })
+        const result = await client.call('models.chat', { messages: [{ role: 'user', content: prompt }], ...(node ? { node } : {}) })
+        if (!result.ok) set({ tryIt: { ...IDLE_TRY, error: result.error.message } })
+        else set({ tryIt: { ...get().tryIt, requestId: result.value.requestId } })
+      },
+      dismissError: () => set({ error: null })
+    }
+  },
+  events: {
+    'models.changed': (overview, { set }) => set({ overview }),
+    'supervisor.changed': (processes, { set }) => set({ processes }),
+    'health.changed': (health, { set }) => set({ health }),
+    'models.pullProgress': (p, api) => {
+      api.set({ pulls: { ...api.get().pulls, [p.pullId]: p } })
+      // A finished pull adds a model the overview does not list yet.
+      if (p.state === 'done') void read(api)
+    },
+    'models.chatToken': ({ requestId, token }, { get, set }) => {
+      const t = get().tryIt
+      if (t.requestId === requestId) set({ tryIt: { ...t, text: t.text + token } })
+    },
+    'models.chatDone': ({ requestId, ok, node, model, error }, api) => {
+      const t = api.get().tryIt
+      if (t.requestId !== requestId) return
+      api.set({ tryIt: { ...t, running: false, answeredBy: ok && node && model ? `${model} on ${node}` : null, error: ok ? null : error } })
+      // The answer measured the node's speed; the overview shows it.
+      void read(api)
+    }
+  },
+  reload: read
+})

@@ -1,0 +1,40 @@
+import { createContext, createElement, useContext, useEffect, useState, type ReactNode } from 'react'
+import { useStore } from 'zustand'
+import type { AppState } from './app-model'
+import type { Models } from './boot'
+import { createViewModel, type ViewModel, type ViewModelDefinition } from './view-model'
+
+const ModelsContext = createContext<Models | null>(null)
+
+/** Hands the models (and, inside them, the one contract client) down; views never see the client. */
+export function ViewModelRoot({ models, children }: { models: Models; children: ReactNode }): ReactNode {
+  return createElement(ModelsContext.Provider, { value: models }, children)
+}
+
+function useModels(): Models {
+  const models = useContext(ModelsContext)
+  if (!models) throw new Error('view models need a ViewModelRoot above them')
+  return models
+}
+
+/**
+ * Opens a view model for as long as the calling view is mounted: built once,
+ * connected to the core's events and status on mount, disposed on unmount.
+ * Views pass it to their parts (never its state) and read with `useSelect`.
+ */
+export function useViewModel<D extends object, A extends object, P, L>(definition: ViewModelDefinition<D, A, P, L>, params: P): ViewModel<D & A> {
+  const { client } = useModels()
+  const [model] = useState(() => createViewModel(definition, client, params))
+  useEffect(() => model.connect(), [model])
+  return model
+}
+
+/** The one way a view reads a view model: a selector, so it re-renders only when that slice changes. */
+export function useSelect<S, T>(model: ViewModel<S>, selector: (state: S) => T): T {
+  return useStore(model, selector)
+}
+
+/** Reads the app-wide model (connection, app facts, settings) through a selector. */
+export function useApp<T>(selector: (state: AppState) => T): T {
+  return useStore(useModels().app, selector)
+}
