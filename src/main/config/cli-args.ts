@@ -7,6 +7,8 @@ export interface ParsedArgs {
   readonly dataDir?: string
   /** Where a command writes its files (`kos export --out DIR`). */
   readonly out?: string
+  /** The trail to show (`kos logs --correlation ID`). */
+  readonly correlation?: string
   readonly settings: ReadonlyMap<SettingKey, CliSetting>
   readonly json: boolean
   /** `--all`, e.g. `kos tasks requeue --all`. */
@@ -34,6 +36,7 @@ export function parseArgs(argv: readonly string[], strict = true): ArgsParse {
   const settings = new Map<SettingKey, CliSetting>()
   let dataDir: string | undefined
   let out: string | undefined
+  let correlation: string | undefined
   let json = false
   let all = false
   let help = false
@@ -67,6 +70,9 @@ export function parseArgs(argv: readonly string[], strict = true): ArgsParse {
     } else if (flag === '--out') {
       out = takeValue()
       if (!out) return { ok: false, message: '--out needs a folder path.' }
+    } else if (flag === '--correlation') {
+      correlation = takeValue()
+      if (!correlation) return { ok: false, message: '--correlation needs an id, as in the log lines\' correlation_id or a task\'s metadata.' }
     } else if (flag === '--set') {
       const pair = takeValue() ?? ''
       const at = pair.indexOf('=')
@@ -85,5 +91,5 @@ export function parseArgs(argv: readonly string[], strict = true): ArgsParse {
       return { ok: false, message: `Unknown option ${flag}. Run \`kos --help\` for the options.` }
     }
   }
-  return { ok: true, args: { positionals, ...(dataDir ? { dataDir } : {}), ...(out ? { out } : {}), settings, json, all, help, version } }
+  return { ok: true, args: { positionals, ...(dataDir ? { dataDir } : {}), ...(out ? { out } : {}), ...(correlation ? { correlation } : {}), settings, json, all, help, version } }
 }
