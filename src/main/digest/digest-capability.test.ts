@@ -6,9 +6,9 @@ import { bundledMigrations } from '../db/bundled-migrations'
 import { openDatabase, type Db } from '../db/database'
 import { migrate } from '../db/migrations'
 import { createEventBus } from '../events/event-bus'
-import type { TimerClock } from '../platform/timer-clock'
 import type { CallContext } from '../rpc/handler-types'
 import { Refusal } from '../rpc/refusal'
+import { fakeTimerClock } from '../test-support/fake-timer-clock'
 import { memoryLogger } from '../test-support/memory-logger'
 import { useTempDirs } from '../test-support/temp-dir'
 import { createDigestCapability, type DigestMessage } from './digest-capability'
@@ -17,35 +17,6 @@ import { digestText } from './digest-text'
 const tempDir = useTempDirs()
 /** Local wall-clock times of the seeded day (1 Dec 2026), whatever the machine's time zone. */
 const at = (day: number, hour: number, minute = 0): number => new Date(2026, 11, day, hour, minute).getTime()
-
-/** A clock that moves only when told to, firing each timer that falls due on the way, in order. */
-function fakeClock(start: number): TimerClock & { set(t: number): void; advanceTo(t: number): void; delays: number[] } {
-  let now = start
-  let id = 0
-  const timers = new Map<number, { due: number; fn: () => void }>()
-  const delays: number[] = []
-  return {
-    delays,
-    now: () => now,
-    setTimeout: (fn, ms) => {
-      delays.push(ms)
-      timers.set(++id, { due: now + ms, fn })
-      return id
-    },
-    clearTimeout: (h) => void timers.delete(h as number),
-    set: (t) => void (now = t),
-    advanceTo(t) {
-      for (;;) {
-        const next = [...timers].filter(([, x]) => x.due <= t).sort((a, b) => a[1].due - b[1].due)[0]
-        if (!next) break
-        timers.delete(next[0])
-        now = next[1].due
-        next[1].fn()
-      }
-      now = t
-    }
-  }
-}
 
 function seedTask(db: Db, id: string, status: 'completed' | 'deferred_to_human', when: number, errorType: string | null = null, lastError: string | null = null): void {
   db.prepare(
@@ -92,7 +63,7 @@ function seededDay() {
   const db = openDatabase(join(tempDir(), 'kos.db'))
   migrate(db, bundledMigrations())
   const events = createEventBus(() => undefined)
-  const clock = fakeClock(at(1, 6))
+  const clock = fakeTimerClock(at(1, 6))
   const sent: DigestMessage[] = []
   const ready: Digest[] = []
   events.subscribe((f) => f.name === 'digest.ready' && ready.push(f.payload as Digest))

@@ -4,27 +4,7 @@ import type { TaskStatus, TaskSummary } from '../../shared/contract/tasks-contra
 import type { EventFrame } from '../../shared/contract/wire'
 import { createEventNotifications, MANUAL_REVIEW_WINDOW_MS } from './event-notifications'
 import type { Notification } from './notification'
-import type { TimerClock } from '../platform/timer-clock'
-
-function manualClock(): TimerClock & { delays: number[]; fire(): void } {
-  let waiting: (() => void) | null = null
-  const delays: number[] = []
-  return {
-    delays,
-    now: () => Date.parse('2026-12-01T03:10:00Z'),
-    setTimeout: (fn, ms) => {
-      delays.push(ms)
-      waiting = fn
-      return 1
-    },
-    clearTimeout: () => void (waiting = null),
-    fire: () => {
-      const fn = waiting
-      waiting = null
-      fn?.()
-    }
-  }
-}
+import { fakeTimerClock, type FakeTimerClock } from '../test-support/fake-timer-clock'
 
 const frame = <E extends 'health.changed' | 'tasks.changed' | 'models.circuitChanged'>(name: E, payload: EventPayload<E>): EventFrame => ({ type: 'event', name, payload })
 const health = (level: 'ok' | 'degraded' | 'down', reasons: string[] = []): EventFrame =>
@@ -37,9 +17,9 @@ const changed = (...tasks: TaskSummary[]): EventFrame =>
   frame('tasks.changed', { tasks, counts: { pending: 0, in_progress: 0, completed: 0, failed: 0, deferred_to_human: tasks.length, cancelled: 0 } })
 const deferred = (id: string, errorType: 'timeout' | 'echo', message: string): EventFrame => changed(summary(id, 'deferred_to_human', errorType, message))
 
-function setup(): { sent: Notification[]; clock: ReturnType<typeof manualClock>; on: (f: EventFrame) => void } {
+function setup(): { sent: Notification[]; clock: FakeTimerClock; on: (f: EventFrame) => void } {
   const sent: Notification[] = []
-  const clock = manualClock()
+  const clock = fakeTimerClock(Date.parse('2026-12-01T03:10:00Z'))
   const n = createEventNotifications({ notify: (x) => sent.push(x), clock })
   return { sent, clock, on: (f) => n.onEvent(f) }
 }
@@ -65,7 +45,7 @@ describe('notifications from the core events', () => {
     on(deferred('t3', 'echo', 'the answer repeated the prompt'))
     expect(sent).toEqual([])
     expect(clock.delays).toEqual([MANUAL_REVIEW_WINDOW_MS])
-    clock.fire()
+    clock.fireNext()
     expect(sent).toHaveLength(1)
     expect(sent[0]).toMatchObject({ kind: 'manual_review', title: '3 tasks went to manual review', details: { taskIds: ['t1', 't2', 't3'], causes: { timeout: 2, echo: 1 } } })
     expect(sent[0]?.message).toContain('Causes: timeout ×2, echo ×1.')
@@ -73,7 +53,7 @@ describe('notifications from the core events', () => {
     // A later write touching a task still in review is not told again; one that left and came back is.
     on(changed(summary('t1', 'deferred_to_human', 'timeout', 'no answer within 300 s'), summary('t2', 'pending', null, null)))
     on(deferred('t2', 'echo', 'again'))
-    clock.fire()
+    clock.fireNext()
     expect(sent).toHaveLength(2)
     expect(sent[1]).toMatchObject({ title: 'A task went to manual review', details: { taskIds: ['t2'] } })
   })

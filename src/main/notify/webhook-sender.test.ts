@@ -5,6 +5,7 @@ import { memoryLogger } from '../test-support/memory-logger'
 import type { Notification } from './notification'
 import { postWebhook } from './webhook-post'
 import type { TimerClock } from '../platform/timer-clock'
+import { fakeTimerClock } from '../test-support/fake-timer-clock'
 import { createWebhookSender, type WebhookSender, type WebhookTarget } from './webhook-sender'
 
 interface Received {
@@ -48,30 +49,6 @@ async function endpoint(statuses: readonly (number | 'hang')[], extraHeaders: Re
   }
 }
 
-/** Timers that fire only when the test says so, recording each delay asked for. */
-function fakeClock(): TimerClock & { delays: number[]; fire(): void; pending(): number } {
-  const timers = new Map<number, () => void>()
-  let id = 0
-  const delays: number[] = []
-  return {
-    delays,
-    now: () => Date.parse('2026-12-01T08:00:00Z'),
-    setTimeout: (fn, ms) => {
-      delays.push(ms)
-      timers.set(++id, fn)
-      return id
-    },
-    clearTimeout: (handle) => void timers.delete(handle as number),
-    fire() {
-      const [first] = timers
-      if (!first) throw new Error('no timer is waiting')
-      timers.delete(first[0])
-      first[1]()
-    },
-    pending: () => timers.size
-  }
-}
-
 const note = (title: string, severity: Notification['severity'] = 'warning'): Notification => ({
   kind: 'manual_review',
   title,
@@ -102,7 +79,7 @@ describe('webhook bodies, as a loopback endpoint receives them', () => {
   it('posts the generic JSON with every field a script routes on', async () => {
     const server = await endpoint([200])
     closers.push(server.close)
-    const { sender } = senderFor({ url: server.url, format: 'json' }, fakeClock())
+    const { sender } = senderFor({ url: server.url, format: 'json' }, fakeTimerClock(Date.parse('2026-12-01T08:00:00Z')))
     sender.enqueue(note('2 tasks went to manual review'))
     const got = await server.next()
     expect(got.headers['content-type']).toBe('application/json')
@@ -121,7 +98,7 @@ describe('webhook bodies, as a loopback endpoint receives them', () => {
   it('posts ntfy text with Title, Priority and Tags headers, a non-ASCII title as an RFC 2047 word', async () => {
     const server = await endpoint([200])
     closers.push(server.close)
-    const { sender } = senderFor({ url: server.url, format: 'ntfy' }, fakeClock())
+    const { sender } = senderFor({ url: server.url, format: 'ntfy' }, fakeTimerClock(Date.parse('2026-12-01T08:00:00Z')))
     sender.enqueue(note('Circuit open: ollama-local', 'critical'))
     sender.enqueue(note('Здоровье: ok → down', 'info'))
     const first = await server.next()
@@ -139,7 +116,7 @@ describe('webhook bodies, as a loopback endpoint receives them', () => {
   it('posts a Slack incoming-webhook {"text"} with the title in bold and <, >, & escaped', async () => {
     const server = await endpoint([200])
     closers.push(server.close)
-    const { sender } = senderFor({ url: server.url, format: 'slack' }, fakeClock())
+    const { sender } = senderFor({ url: server.url, format: 'slack' }, fakeTimerClock(Date.parse('2026-12-01T08:00:00Z')))
     sender.enqueue({ ...note('Health: ok → degraded'), message: 'disk <256 MiB & falling' })
     const got = await server.next()
     expect(JSON.parse(got.body)).toEqual({ text: ':warning: *Health: ok → degraded*\ndisk &lt;256 MiB &amp; falling' })
@@ -150,17 +127,17 @@ describe('delivery: retries with backoff, never blocking the core', () => {
   it('retries 503s and refused connections after 2 s, 4 s, … and delivers in order once the endpoint answers', async () => {
     const server = await endpoint([503, 500, 200])
     closers.push(server.close)
-    const clock = fakeClock()
+    const clock = fakeTimerClock(Date.parse('2026-12-01T08:00:00Z'))
     const { sender } = senderFor({ url: server.url, format: 'json' }, clock)
     sender.enqueue(note('first'))
     sender.enqueue(note('second'))
     await server.next()
     await settled(sender, () => clock.pending() === 1)
     expect(sender.status()).toMatchObject({ queued: 2, delivered: 0, lastError: 'the endpoint answered HTTP 503' })
-    clock.fire()
+    clock.fireNext()
     await server.next()
     await settled(sender, () => clock.pending() === 1)
-    clock.fire()
+    clock.fireNext()
     await settled(sender, (s) => s.delivered === 2)
     expect(clock.delays).toEqual([2000, 4000])
     expect(server.received.map((r) => (JSON.parse(r.body) as { title: string }).title)).toEqual(['first', 'first', 'first', 'second'])
@@ -170,25 +147,25 @@ describe('delivery: retries with backoff, never blocking the core', () => {
   it('waits as long as a 429 Retry-After asks when that is longer than its backoff', async () => {
     const server = await endpoint([429, 200], { 'retry-after': '30' })
     closers.push(server.close)
-    const clock = fakeClock()
+    const clock = fakeTimerClock(Date.parse('2026-12-01T08:00:00Z'))
     const { sender } = senderFor({ url: server.url, format: 'json' }, clock)
     sender.enqueue(note('limited'))
     await settled(sender, () => clock.pending() === 1)
     expect(clock.delays).toEqual([30_000])
-    clock.fire()
+    clock.fireNext()
     await settled(sender, (s) => s.delivered === 1)
   })
 
   it('gives a notification up after its last attempt, with the backoff capped, and goes on to the next', async () => {
     const server = await endpoint([500, 500, 500, 200])
     closers.push(server.close)
-    const clock = fakeClock()
+    const clock = fakeTimerClock(Date.parse('2026-12-01T08:00:00Z'))
     const { sender, records } = senderFor({ url: server.url, format: 'json' }, clock, { maxAttempts: 3, baseDelayMs: 1000, maxDelayMs: 1500 })
     sender.enqueue(note('doomed'))
     sender.enqueue(note('next'))
     for (let i = 0; i < 2; i++) {
       await settled(sender, () => clock.pending() === 1)
-      clock.fire()
+      clock.fireNext()
     }
     await settled(sender, (s) => s.delivered === 1)
     expect(clock.delays).toEqual([1000, 1500])
@@ -199,7 +176,7 @@ describe('delivery: retries with backoff, never blocking the core', () => {
   it('does not retry a 404: the URL is wrong, and the error says what to check', async () => {
     const server = await endpoint([404, 200])
     closers.push(server.close)
-    const clock = fakeClock()
+    const clock = fakeTimerClock(Date.parse('2026-12-01T08:00:00Z'))
     const { sender } = senderFor({ url: server.url, format: 'slack' }, clock)
     sender.enqueue(note('lost'))
     await settled(sender, (s) => s.failed === 1)
@@ -211,7 +188,7 @@ describe('delivery: retries with backoff, never blocking the core', () => {
     const server = await endpoint([200])
     const url = server.url
     await server.close()
-    const clock = fakeClock()
+    const clock = fakeTimerClock(Date.parse('2026-12-01T08:00:00Z'))
     const { sender } = senderFor({ url, format: 'json' }, clock)
     sender.enqueue(note('nobody home'))
     await settled(sender, () => clock.pending() === 1)
@@ -221,7 +198,7 @@ describe('delivery: retries with backoff, never blocking the core', () => {
   it('returns from enqueue at once while the endpoint hangs, keeps at most its capacity and counts what it dropped, oldest first', async () => {
     const server = await endpoint(['hang'])
     closers.push(server.close)
-    const clock = fakeClock()
+    const clock = fakeTimerClock(Date.parse('2026-12-01T08:00:00Z'))
     const { sender } = senderFor({ url: server.url, format: 'json' }, clock, { capacity: 3 })
     for (let i = 1; i <= 8; i++) sender.enqueue(note(`n${i}`))
     // All eight were accepted synchronously while the first request is still unanswered.
@@ -231,7 +208,7 @@ describe('delivery: retries with backoff, never blocking the core', () => {
   })
 
   it('queues nothing while no URL is set, and the test call says how to set one', async () => {
-    const { sender } = senderFor(null, fakeClock())
+    const { sender } = senderFor(null, fakeTimerClock(Date.parse('2026-12-01T08:00:00Z')))
     sender.enqueue(note('nowhere'))
     expect(sender.status()).toMatchObject({ configured: false, queued: 0 })
     expect(await sender.sendNow(note('test'))).toEqual({ delivered: false, status: null, attempts: 0, error: expect.stringMatching(/notify\.webhookUrl/) as unknown })
@@ -240,7 +217,7 @@ describe('delivery: retries with backoff, never blocking the core', () => {
   it('sends a test once, outside the queue, and reports the status the endpoint answered', async () => {
     const server = await endpoint([502, 204])
     closers.push(server.close)
-    const { sender } = senderFor({ url: server.url, format: 'json' }, fakeClock())
+    const { sender } = senderFor({ url: server.url, format: 'json' }, fakeTimerClock(Date.parse('2026-12-01T08:00:00Z')))
     expect(await sender.sendNow(note('test'))).toEqual({ delivered: false, status: 502, attempts: 1, error: 'the endpoint answered HTTP 502' })
     expect(await sender.sendNow(note('test'))).toEqual({ delivered: true, status: 204, attempts: 1, error: null })
   })
