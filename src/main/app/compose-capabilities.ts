@@ -48,9 +48,11 @@ import { supervisorHandlers } from '../supervisor/supervisor-handlers'
 import { createTasksCapability } from '../tasks/tasks-capability'
 import { routerChatModel } from './adapters/router-chat-model'
 import { workerHealth } from './adapters/worker-health'
-import { appHandlers } from './app-handlers'
+import { appHandlers, systemHandlers } from './app-handlers'
 import { checklistFixes } from './checklist-fixes'
 import { startHousekeeping } from './housekeeping'
+import { createSystemResume, type SystemResume } from './system-resume'
+import { createSuspendDetector } from '../platform/suspend-detector'
 import { withStorageFailures } from './storage-failures'
 
 export type Lifecycle = Pick<Capability<string>, 'stop' | 'onSystemResume'>
@@ -79,12 +81,17 @@ export interface Infrastructure {
 
 export interface Composition {
   readonly handlers: Handlers
-  /** Stopped newest first on close; asked to check themselves after sleep. */
+  /** Stopped newest first on close. */
   readonly lifecycles: readonly Lifecycle[]
+  /** The wake-from-sleep path: supervisor check, node rescan, lease grace for running tasks. */
+  readonly resume: SystemResume
   /** Starts the background work, once the dispatcher the parts call through exists. */
   start(dispatcher: Dispatcher): void
 }
 
+const SUSPEND_CHECK_MS = 5_000
+// Sleep shorter than this needs no recovery (a server does not die of it); it also stays clear of NTP's small steps.
+const MIN_SLEEP_MS = 20_000
 const MB = 1024 * 1024
 /** How often the free space of the data dir's disk is measured (one statfs). */
 const DISK_SAMPLE_MS = 2000
@@ -230,8 +237,31 @@ export function composeCapabilities(infra: Infrastructure): Composition {
   const overview = createOverviewSampler(reader, events)
   lifecycles.push(overview)
 
+  // Supervised servers first (they may have died asleep), then the nodes are scanned again, then the running tasks prove their leases alive and the pool looks for work.
+  const resume = createSystemResume({
+    log,
+    steps: [
+      { step: 'supervisor check', run: () => supervisor.onSystemResume() },
+      { step: 'model node rescan', run: () => models.onSystemResume?.() },
+      { step: 'task lease grace', run: () => tasks.onSystemResume?.() }
+    ]
+  })
+  if (background) {
+    // The headless host has no powerMonitor: the core notices a wake itself.
+    const detector = createSuspendDetector({
+      wall: Date.now,
+      monotonic: () => performance.now(),
+      everyMs: SUSPEND_CHECK_MS,
+      minSleepMs: MIN_SLEEP_MS,
+      onWake: (sleptMs) => void resume.run('detected', sleptMs)
+    })
+    detector.start()
+    lifecycles.push({ stop: () => detector.stop() })
+  }
+
   const handlers: Handlers = withStorageFailures({
     ...appHandlers(infra.info),
+    ...systemHandlers(resume),
     ...configHandlers(config),
     ...secretsHandlers(secrets),
     ...tasks.handlers,
@@ -251,6 +281,7 @@ export function composeCapabilities(infra: Infrastructure): Composition {
   return {
     handlers,
     lifecycles,
+    resume,
     start(bound) {
       dispatcher = bound
       if (!background) return

@@ -21,6 +21,7 @@ import type { SecretCipher } from '../ports/secret-cipher'
 import type { TaskProcessor } from '../ports/task-processor'
 import { createDispatcher, type Dispatcher } from '../rpc/dispatcher'
 import { composeCapabilities, type Lifecycle } from './compose-capabilities'
+import type { SystemResume } from './system-resume'
 import { classifyStartFailure, type StartupError } from './startup-error'
 import type { KosClient } from '../../shared/contract/client'
 import { inProcessClient } from '../rpc/in-process-client'
@@ -198,7 +199,7 @@ function start(options: CoreOptions, dataDir: ReturnType<typeof resolveDataDir>,
   composition.start(dispatcher)
   log.info('core started', { data_dir: dataDir.path, data_dir_source: dataDir.source.kind, profile: config.get('profile'), schema_version: schemaVersion })
 
-  return { ok: true, core: assemble({ dispatcher, events, config, log, db, info, lock, owner, sink, stoppable: composition.lifecycles }) }
+  return { ok: true, core: assemble({ dispatcher, events, config, log, db, info, lock, owner, sink, stoppable: composition.lifecycles, resume: composition.resume }) }
 }
 
 function assemble(parts: {
@@ -212,6 +213,7 @@ function assemble(parts: {
   owner: InstanceOwner
   sink: RotatingFileSink
   stoppable: readonly Lifecycle[]
+  resume: SystemResume
 }): Core {
   let closing: Promise<void> | null = null
   return {
@@ -231,14 +233,7 @@ function assemble(parts: {
       }
     },
     async onSystemResume() {
-      parts.log.info('system resumed from sleep')
-      for (const capability of parts.stoppable) {
-        try {
-          await capability.onSystemResume?.()
-        } catch (error) {
-          parts.log.error('capability failed to recover after sleep', { error })
-        }
-      }
+      await parts.resume.run('os')
     },
     close() {
       closing ??= (async () => {

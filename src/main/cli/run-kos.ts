@@ -9,6 +9,7 @@ import { kbAdd, kbSearch } from './commands/kb'
 import { mcp } from './commands/mcp'
 import { serve } from './commands/serve'
 import { status } from './commands/status'
+import { systemResume } from './commands/system-resume'
 import { tasksCommand } from './commands/tasks-command'
 
 export const EXIT_USAGE = 64
@@ -27,6 +28,7 @@ Usage:
   kos logs --correlation ID                              every log line of one request's trail (JSON lines)
   kos mcp                                                the MCP server on stdio, for other AI tools
   kos tasks list|add|follow ID|cancel ID|requeue ID…|--all   the task queue: list, queue, watch live, cancel, return from review
+  kos system resume [--json]                             run the wake-from-sleep path now (exit 1 when a step failed)
 
 Commands other than serve talk to the instance that owns the data dir when one
 runs (\`kos serve\`), and otherwise open the data dir themselves without starting
@@ -67,6 +69,7 @@ export async function runKos(ctx: CommandContext): Promise<number> {
   if (command === 'tasks') return tasksCommand(ctx)
   if (command === 'digest') return digestCommand(ctx)
   if (command === 'logs') return logsCommand(ctx)
+  if (command === 'system' && sub === 'resume') return systemResume(ctx)
   ctx.err(`Unknown command "${[command, sub].filter(Boolean).join(' ')}". Run \`kos --help\` for the commands.`)
   return EXIT_USAGE
 }

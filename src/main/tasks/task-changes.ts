@@ -2,7 +2,7 @@ import type { Db } from '../db/database'
 import { TASK_STATUSES, type TaskEvent, type TaskStatus, type TaskStatusCounts, type TasksChanged } from '../../shared/contract/tasks-contract'
 import { SUMMARY_COLUMNS, toSummary, type SummaryRow } from './task-row'
 
-/** Tasks by status, from the six rows migration 0016's triggers keep current. */
+/** Tasks by status, from the six rows migration 0013's triggers keep current. */
 export function createStatusCounts(db: Db): () => TaskStatusCounts {
   const select = db.prepare('SELECT status, n FROM task_status_counts').raw()
   return () => {

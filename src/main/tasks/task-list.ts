@@ -44,7 +44,7 @@ const FACET_MAX = 500
 /**
  * The Tasks view's list: a page at a time, newest first (created_at, then
  * id, both descending), every filter and the search in SQL. A page starts
- * after the cursor's row, on the index migration 0016 keeps in that order, so
+ * after the cursor's row, on the index migration 0013 keeps in that order, so
  * the first page reads `limit` index entries whatever the table holds; the
  * total and the filter values come with the first page only.
  */

@@ -14,6 +14,7 @@ export interface TaskRow {
   preferred_model: string | null
   status: TaskStatus
   attempt_count: number
+  interrupted_count: number
   next_retry_after: number | null
   last_error: string | null
   error_type: TaskErrorType | null

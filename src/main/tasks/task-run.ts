@@ -1,11 +1,15 @@
-import { ProcessingError, type ProcessingContext, type ProcessingPlan, type TaskForProcessing } from '../ports/task-processor'
+import { isBackendFailure, ProcessingError, type ProcessingContext, type ProcessingPlan, type TaskForProcessing } from '../ports/task-processor'
 import type { TaskErrorType } from '../../shared/contract/tasks-contract'
 import type { Lease } from './task-store'
 import type { ClaimableRow } from './task-row'
 
 export type StopReason = 'timeout' | 'cancelled' | 'shutdown' | 'lease_lost'
 
-export type Outcome = { readonly ok: true; readonly answer: string } | { readonly ok: false; readonly type: TaskErrorType; readonly message: string }
+export type Outcome =
+  | { readonly ok: true; readonly answer: string }
+  | { readonly ok: false; readonly type: TaskErrorType; readonly message: string }
+  /** The backend failed, not the task: it waits without an attempt counted, not before `retryAfterMs`. */
+  | { readonly ok: false; readonly type: TaskErrorType; readonly message: string; readonly retryAfterMs: number }
 
 /** A task whose lease this pool holds, claimed and not yet started. */
 export interface Claim {
@@ -32,6 +36,7 @@ export class TaskRun implements ProcessingContext {
     claim: Claim,
     readonly task: TaskForProcessing,
     readonly startedAt: number,
+    /** On the monotonic clock, which stands still while the machine sleeps: time asleep never times a run out. */
     readonly deadline: number,
     private readonly report: (run: TaskRun, message: string) => void
   ) {
@@ -79,6 +84,7 @@ export function forProcessing(row: ClaimableRow): TaskForProcessing {
 /** An attempt's error as its outcome: a stop by the pool first, then the processor's own type, then what the message says. */
 export function classify(error: unknown, run: TaskRun, timeoutMs: number): Outcome & { ok: false } {
   if (run.stopReason === 'timeout') return { ok: false, type: 'timeout', message: `no answer within ${Math.round(timeoutMs / 1000)} s` }
+  if (isBackendFailure(error)) return { ok: false, type: error.type, message: error.message, retryAfterMs: error.retryAfterMs }
   if (error instanceof ProcessingError) return { ok: false, type: error.type, message: error.message }
   const message = error instanceof Error ? error.message : String(error)
   if (/ECONNREFUSED|ECONNRESET|EPIPE|socket hang up|fetch failed/i.test(message)) return { ok: false, type: 'connection_error', message }

@@ -2,7 +2,7 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { useTempDirs } from '../test-support/temp-dir'
 import { migratedDb } from './testing/test-engine'
-import { createTaskStore, type Lease } from './task-store'
+import { createTaskStore, POISON_CRASHES, type Lease } from './task-store'
 import type { TaskRow } from './task-row'
 import { TASK_STATUSES } from '../../shared/contract/tasks-contract'
 
@@ -15,6 +15,8 @@ type Op =
   | { kind: 'heartbeat'; lease: number }
   | { kind: 'complete'; lease: number }
   | { kind: 'fail'; lease: number }
+  | { kind: 'wait'; lease: number }
+  | { kind: 'giveBack'; task: number }
   | { kind: 'lapse'; survivor: 0 | 1 }
   | { kind: 'tick'; ms: number }
   | { kind: 'requeue' }
@@ -26,6 +28,8 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   { arbitrary: fc.record({ kind: fc.constant('heartbeat' as const), lease: fc.nat(40) }), weight: 2 },
   { arbitrary: fc.record({ kind: fc.constant('complete' as const), lease: fc.nat(40) }), weight: 3 },
   { arbitrary: fc.record({ kind: fc.constant('fail' as const), lease: fc.nat(40) }), weight: 2 },
+  { arbitrary: fc.record({ kind: fc.constant('wait' as const), lease: fc.nat(40) }), weight: 1 },
+  { arbitrary: fc.record({ kind: fc.constant('giveBack' as const), task: fc.nat(20) }), weight: 1 },
   { arbitrary: fc.record({ kind: fc.constant('lapse' as const), survivor: fc.constantFrom(0 as const, 1 as const) }), weight: 1 },
   { arbitrary: fc.record({ kind: fc.constant('tick' as const), ms: fc.integer({ min: 1, max: 90_000 }) }), weight: 2 },
   { arbitrary: fc.constant({ kind: 'requeue' as const }), weight: 1 },
@@ -35,7 +39,7 @@ const op: fc.Arbitrary<Op> = fc.oneof(
 describe('task store under random interleavings', () => {
   const tempDir = useTempDirs()
 
-  it('never two live leases, attempts within the maximum, one state per task, no completion lost, counters true to the rows', () => {
+  it('never two live leases, attempts within the maximum and true to the history, one state per task, no completion lost, counters true to the rows', () => {
     // One database for every run, emptied before each: migrating a new one per run was most of the test's time.
     const db = migratedDb(tempDir())
     fc.assert(
@@ -84,6 +88,16 @@ describe('task store under random interleavings', () => {
               if (lease) store.fail(lease, 'boom', 'other', MAX_ATTEMPTS, clock.t + 1000, [])
               break
             }
+            case 'wait': {
+              const lease = leases[o.lease % Math.max(1, leases.length)]
+              if (lease) store.wait(lease, 'backend down', 'server_error', clock.t + 1000, [])
+              break
+            }
+            case 'giveBack': {
+              const id = ids[o.task % Math.max(1, ids.length)]
+              if (id) store.giveBack(id, 'the backend failed, not the task', clock.t, [])
+              break
+            }
             case 'lapse':
               store.reclaimLapsed(owners[o.survivor] as string, clock.t - STUCK_MS, MAX_ATTEMPTS, [])
               break
@@ -110,6 +124,11 @@ describe('task store under random interleavings', () => {
             const result = accepted.get(row.id)
             if (result !== undefined) expect(row).toMatchObject({ status: 'completed', result })
             else expect(row.status).not.toBe('completed')
+            // Attempts are counted only by claims and given back only for runs that were not the task's fault: the row agrees with its history.
+            const last = db.prepare('SELECT attempt FROM task_events WHERE task_id = ? ORDER BY seq DESC LIMIT 1').get(row.id) as { attempt: number }
+            expect(row.attempt_count).toBe(last.attempt)
+            expect(row.interrupted_count).toBeGreaterThanOrEqual(0)
+            expect(row.interrupted_count).toBeLessThanOrEqual(POISON_CRASHES)
             const completions = (db.prepare("SELECT COUNT(*) AS n FROM task_events WHERE task_id = ? AND kind = 'completed'").get(row.id) as { n: number }).n
             expect(completions).toBe(row.status === 'completed' ? 1 : 0)
           }

@@ -50,7 +50,8 @@ describe('task store', () => {
     expect(store.reclaimLapsed('me', 0, 3, []).map((l) => l.taskId)).toEqual([id])
     const fresh = store.claim(id, 'me', 'b', 'm', 3, [])
     if (!fresh) throw new Error('not reclaimed')
-    expect(fresh.attempt).toBe(2)
+    // The dead process's run was interrupted, not failed: its attempt was given back.
+    expect(fresh.attempt).toBe(1)
     expect(store.complete(old, 'late answer from the lapsed run', 10, [])).toBe(false)
     expect(store.complete(fresh, 'the newer answer', 10, [])).toBe(true)
     expect(store.complete(fresh, 'again', 10, [])).toBe(false)

@@ -24,6 +24,8 @@ export interface TasksEngineOptions {
   readonly engineChanged?: () => void
   readonly processor: TaskProcessor | null
   readonly now?: () => number
+  /** The clock run deadlines are measured on (performance.now); it stands still while the machine sleeps. */
+  readonly monotonic?: () => number
   readonly random?: () => number
   /** Overrides for tests; the app uses DEFAULT_CONTROLLER and a 10 s cycle. */
   readonly controller?: Partial<Omit<ControllerOptions, 'floor' | 'ceiling'>>
@@ -68,7 +70,8 @@ export function createTasksEngine(options: TasksEngineOptions) {
     requestTimeoutMs: config.get('llm.requestTimeoutSec') * 1000,
     minAnswerChars: config.get('worker.minAnswerChars'),
     minValidatorScore: config.get('worker.minValidatorScore'),
-    heavyPerBackend: config.get('worker.heavyPerBackend')
+    heavyPerBackend: config.get('worker.heavyPerBackend'),
+    backendWindowMs: config.get('models.circuitWindowSec') * 1000
   })
   const listeners = new Set<(events: readonly TaskEvent[]) => void>()
   const publish = (events: readonly TaskEvent[], changed: TasksChanged): void => {
@@ -85,6 +88,7 @@ export function createTasksEngine(options: TasksEngineOptions) {
     log,
     now,
     ...(options.random ? { random: options.random } : {}),
+    ...(options.monotonic ? { monotonic: options.monotonic } : {}),
     ...(options.pollMs ? { pollMs: options.pollMs } : {}),
     ...(options.observeClaim ? { observeClaim: options.observeClaim } : {}),
     ...(options.engineChanged ? { onWaitingChanged: options.engineChanged } : {}),
@@ -175,10 +179,11 @@ export function createTasksEngine(options: TasksEngineOptions) {
       }
       cycleTimer = setTimeout(tick, every)
     },
-    /** After sleep: prove the runs alive before anything judges their heartbeats stale, then look for work. */
-    resume(): void {
+    /** After sleep: prove the runs alive before anything judges their heartbeats stale, then look for work; resolves once the heartbeats are committed. */
+    async resume(): Promise<void> {
       pool.heartbeat()
       pool.wake()
+      await pool.commit(() => undefined)
     },
     setProcessor(next: TaskProcessor | null): void {
       processor = next

@@ -1,8 +1,9 @@
-import { ProcessingError, type ProcessingPlan, type TaskProcessor } from '../ports/task-processor'
+import { isBackendFailure, ProcessingError, type ProcessingPlan, type TaskProcessor } from '../ports/task-processor'
 import type { WalSync } from '../db/wal-sync'
 import type { Logger } from '../log/logger'
 import type { TaskEvent, TasksChanged } from '../../shared/contract/tasks-contract'
 import { checkAnswer } from './answer-check'
+import { createBackendBlame } from './backend-blame'
 import { createGroupCommit } from './group-commit'
 import { retryDelayMs } from './retry-policy'
 import { pickTasks, schedulerMemory, type SchedulableTask } from './scheduler'
@@ -23,6 +24,8 @@ export interface PoolSettings {
   readonly minAnswerChars: number
   readonly minValidatorScore: number
   readonly heavyPerBackend: number
+  /** How far back a failure can be taken for the backend's once the processor says the backend fails every request (its circuit window). */
+  readonly backendWindowMs: number
 }
 
 export interface PoolOptions {
@@ -34,6 +37,8 @@ export interface PoolOptions {
   readonly publish: (events: readonly TaskEvent[], changed: TasksChanged) => void
   readonly log: Logger
   readonly now?: () => number
+  /** The clock run deadlines are measured on; it must not advance while the machine sleeps (performance.now does not). */
+  readonly monotonic?: () => number
   readonly random?: () => number
   /** How often an idle pool looks for tasks whose retry time has come. */
   readonly pollMs?: number
@@ -52,6 +57,9 @@ const CLAIM_AHEAD_PER_SLOT = 32
 const CLAIM_AHEAD_MAX = 256
 const RUNS_PER_TURN = 32
 const RELEASED = 'released at shutdown; runs again on the next start'
+// A task put back because its backend failed is not claimed again sooner than this, so a backend that fails at once is not asked in a tight loop.
+const BACKEND_RETRY_MS = 1_000
+const WAITING_POLL_MS = 250
 // A model found ready is taken as ready for this long: it stays loaded for minutes (keep-alive), and asking before every quick task costs more than the task.
 const READY_FOR_MS = 5_000
 // A write whose group failed needs nothing more: the commit logged it, and the lease lapses so the task is reclaimed.
@@ -72,6 +80,7 @@ export interface PoolStats {
 export function createWorkerPool(options: PoolOptions) {
   const { store, owner, log } = options
   const now = options.now ?? Date.now
+  const monotonic = options.monotonic ?? (() => performance.now())
   const random = options.random ?? Math.random
   const running = new Map<string, TaskRun>()
   /** When each backend's models were last found ready, per model: until then no task waits on ensureReady. */
@@ -84,6 +93,7 @@ export function createWorkerPool(options: PoolOptions) {
   /** Paused by a person (tray, Tasks view): running tasks finish, nothing new is claimed. */
   let paused = false
   let lastUnplannedLog = 0
+  const blame = createBackendBlame({ store, processor: () => processor, now, windowMs: () => settings.backendWindowMs, minRetryMs: BACKEND_RETRY_MS })
   /** Why pending tasks are not being claimed right now, for the Tasks view; null while they are. */
   let waitingReason: string | null = null
   let state: 'idle' | 'running' | 'stopping' | 'stopped' = 'idle'
@@ -148,13 +158,13 @@ export function createWorkerPool(options: PoolOptions) {
     if (free === 0 || !processor) return []
     const rows = store.candidates(free + Math.min(free, 16), settings.maxAttempts)
     const candidates: SchedulableTask<ClaimableRow>[] = []
-    let unplanned: { taskId: string; correlationId: string; reason: string } | null = null
+    let unplanned: { taskId: string; correlationId: string; reason: string; error: unknown } | null = null
     for (const row of rows) {
       const task = forProcessing(row)
       try {
         candidates.push({ item: row, rank: row.priority_rank, plan: processor.plan(task) })
       } catch (error) {
-        unplanned ??= { taskId: row.id, correlationId: task.correlationId, reason: (error as Error).message }
+        unplanned ??= { taskId: row.id, correlationId: task.correlationId, reason: (error as Error).message, error }
       }
     }
     const reason = candidates.length === 0 && unplanned ? unplanned.reason : null
@@ -162,6 +172,7 @@ export function createWorkerPool(options: PoolOptions) {
       waitingReason = reason
       options.onWaitingChanged?.()
     }
+    if (unplanned && isBackendFailure(unplanned.error)) blame.giveBackLookalikes(unplanned.error.type, unplanned.error.retryAfterMs, changes)
     // Tasks that cannot be planned wait as pending; said once a minute, not once per poll.
     if (unplanned && Date.now() - lastUnplannedLog > 60_000) {
       lastUnplannedLog = Date.now()
@@ -169,8 +180,9 @@ export function createWorkerPool(options: PoolOptions) {
     }
     const busy = [...[...running.values()].map((r) => r.plan), ...ready.map((r) => r.plan)]
     const picks = pickTasks(candidates, busy, free, { heavyPerBackend: settings.heavyPerBackend }, memory)
+    const startNow = settings.concurrency - running.size - ready.length
     const leases = store.claimMany(
-      picks.map((p) => ({ taskId: p.item.id, backend: p.plan.backend, model: p.plan.model, attemptCount: p.item.attempt_count })),
+      picks.map((p, i) => ({ taskId: p.item.id, backend: p.plan.backend, model: p.plan.model, attemptCount: p.item.attempt_count, ahead: i >= startNow })),
       owner,
       settings.maxAttempts,
       changes
@@ -190,7 +202,7 @@ export function createWorkerPool(options: PoolOptions) {
 
   function startRun(claim: Claim): void {
     const startedAt = now()
-    const run = new TaskRun(claim, forProcessing(claim.row), startedAt, startedAt + settings.requestTimeoutMs, reportProgress)
+    const run = new TaskRun(claim, forProcessing(claim.row), startedAt, monotonic() + settings.requestTimeoutMs, reportProgress)
     running.set(run.lease.taskId, run)
     stats.attempts++
     if (run.deadline < deadlineAt) armDeadline(run.deadline)
@@ -243,13 +255,13 @@ export function createWorkerPool(options: PoolOptions) {
   function armDeadline(at: number): void {
     if (deadlineTimer) clearTimeout(deadlineTimer)
     deadlineAt = at
-    deadlineTimer = setTimeout(timeOut, Math.max(0, at - now()))
+    deadlineTimer = setTimeout(timeOut, Math.max(0, at - monotonic()))
   }
 
   function timeOut(): void {
     deadlineTimer = null
     deadlineAt = Infinity
-    const at = now()
+    const at = monotonic()
     let next = Infinity
     for (const run of running.values()) {
       if (run.stopReason) continue
@@ -292,13 +304,33 @@ export function createWorkerPool(options: PoolOptions) {
       const accepted = (ok: boolean): void => {
         if (!ok) log.warn('late result discarded: the task is no longer held by this run', { correlation_id: run.task.correlationId, task_id: lease.taskId, attempt: lease.attempt })
       }
+      blame.forget(lease.taskId)
       group.write((changes) => store.complete(lease, outcome.answer, latencyMs, changes), accepted, ignore)
+      return
+    }
+    if ('retryAfterMs' in outcome && !blame.onTaskAfterAll(run.lease.taskId, run.task)) {
+      // Not the task's failure: no attempt is counted, and the reason is what the task and the engine show while it waits.
+      if (waitingReason !== outcome.message) {
+        waitingReason = outcome.message
+        options.onWaitingChanged?.()
+      }
+      const retryAt = now() + Math.max(outcome.retryAfterMs, BACKEND_RETRY_MS)
+      group.write(
+        (changes) => {
+          store.wait(lease, outcome.message, outcome.type, retryAt, changes)
+          blame.giveBackLookalikes(outcome.type, outcome.retryAfterMs, changes)
+        },
+        ignore,
+        ignore
+      )
       return
     }
     stats.failures++
     if (outcome.type === 'timeout') stats.timeouts++
     const retryAt = now() + retryDelayMs({ delaySec: settings.retryDelaySec, backoff: settings.retryBackoff, jitter: settings.retryJitter }, lease.attempt, random)
     const maxAttempts = settings.maxAttempts
+    // Sent to a person, the task starts afresh if returned.
+    if (lease.attempt >= maxAttempts) blame.forget(lease.taskId)
     group.write(
       (changes) => store.fail(lease, outcome.message, outcome.type, maxAttempts, retryAt, changes),
       (status) => log.info('task attempt failed', { correlation_id: run.task.correlationId, task_id: lease.taskId, attempt: lease.attempt, error_type: outcome.type, error: outcome.message, now: status ?? 'lease lost' }),
@@ -325,7 +357,13 @@ export function createWorkerPool(options: PoolOptions) {
     if (leases.length > 0) group.write(() => store.heartbeat(leases), forget, ignore)
   }
 
+  /**
+   * Looks for leases gone stale. This pool's own live runs prove themselves
+   * alive first, in the same group: a run is ended by its deadline, never
+   * by a heartbeat that could not be written while the machine slept.
+   */
   function sweep(): void {
+    heartbeat()
     const { stuckMs, maxAttempts } = settings
     const reclaimed = (lapsed: LeaseRef[]): void => {
       if (lapsed.length > 0) log.warn('reclaimed tasks whose lease lapsed', { tasks: lapsed.length })
@@ -353,7 +391,8 @@ export function createWorkerPool(options: PoolOptions) {
       sweep()
       schedule(heartbeat, () => settings.heartbeatMs)
       schedule(sweep, () => Math.min(60_000, Math.max(1_000, settings.stuckMs / 4)))
-      schedule(wake, () => options.pollMs ?? 1_000)
+      // While tasks wait for a failing backend, look four times as often: the first claim after it recovers is what the owner waits for.
+      schedule(wake, () => (waitingReason === null ? (options.pollMs ?? 1_000) : Math.min(options.pollMs ?? 1_000, WAITING_POLL_MS)))
     },
     setProcessor(next: TaskProcessor | null): void {
       processor = next
@@ -374,6 +413,7 @@ export function createWorkerPool(options: PoolOptions) {
     cancelRun(taskId: string): void {
       const run = running.get(taskId)
       if (run) stopRun(run, 'cancelled')
+      blame.forget(taskId)
       ready = ready.filter((r) => r.lease.taskId !== taskId)
     },
     runningPlans: (): ProcessingPlan[] => [...running.values()].map((r) => r.plan),

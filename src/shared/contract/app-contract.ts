@@ -16,12 +16,31 @@ export type AppInfo = z.infer<typeof AppInfoSchema>
 
 export const EmptyInputSchema = z.strictObject({})
 
+/** What brought the resume path on: the OS (Electron's powerMonitor), the core's own clock check, or a person. */
+export const RESUME_TRIGGERS = ['os', 'detected', 'manual'] as const
+
+export const ResumeReportSchema = z.strictObject({
+  trigger: z.enum(RESUME_TRIGGERS),
+  /** How long the machine slept, when the core measured it; null for a resume by hand or by the OS. */
+  sleptSec: z.number().nullable(),
+  startedAt: z.iso.datetime(),
+  /** Each step of the resume path in order, and whether it finished. */
+  steps: z.array(z.strictObject({ step: z.string(), ok: z.boolean(), error: z.string().nullable() }))
+})
+export type ResumeReport = z.infer<typeof ResumeReportSchema>
+
 export const APP_CALLS = {
   'app.info': call({
     scope: 'read',
     summary: 'Version, data locations and schema version of the running core.',
     input: EmptyInputSchema,
     output: AppInfoSchema
+  }),
+  'system.resume': call({
+    scope: 'write',
+    summary: 'Run the wake-from-sleep path now: check the supervised model servers, rescan the model nodes, prove the running tasks alive and look for work.',
+    input: EmptyInputSchema,
+    output: ResumeReportSchema
   })
 } as const
 

@@ -33,7 +33,8 @@ export const TASK_ERROR_TYPES = [
 export const TaskErrorTypeSchema = z.enum(TASK_ERROR_TYPES)
 export type TaskErrorType = z.infer<typeof TaskErrorTypeSchema>
 
-export const TASK_EVENT_KINDS = ['created', 'claimed', 'progress', 'completed', 'failed', 'deferred', 'requeued', 'cancelled'] as const
+/** `interrupted`: a run cut off by a dead process; `waiting`: put back without an attempt because its backend failed, not the task. */
+export const TASK_EVENT_KINDS = ['created', 'claimed', 'progress', 'completed', 'failed', 'deferred', 'requeued', 'cancelled', 'interrupted', 'waiting'] as const
 export const TaskEventKindSchema = z.enum(TASK_EVENT_KINDS)
 export type TaskEventKind = z.infer<typeof TaskEventKindSchema>
 

@@ -65,7 +65,8 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
     if (behaviour.kind === 'error') return sendJson(res, behaviour.status, { error: behaviour.message })
     await ensureLoaded(model_.name, body.keep_alive)
     const text = behaviour.kind === 'echo' ? prompt : behaviour.kind === 'reply' ? behaviour.text : 'Partial answer that will not finish properly'
-    const tokens = tokensOf(text)
+    // Ollama stops at options.num_predict (a probe asks for a few tokens).
+    const tokens = tokensOf(text).slice(0, Number((body.options as { num_predict?: unknown } | undefined)?.num_predict ?? Infinity))
     const piece = (content: string, done: boolean): Record<string, unknown> => {
       const base = { model: model_.name, created_at: new Date().toISOString() }
       const payload = kind === 'chat' ? { ...base, message: { role: 'assistant', content } } : { ...base, response: content }

@@ -54,7 +54,8 @@ export async function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<
       if (behaviour.kind === 'reset') return void res.socket?.resetAndDestroy()
       if (behaviour.kind === 'error') return error(res, behaviour.status, behaviour.message, null)
       const text = behaviour.kind === 'echo' ? prompt : behaviour.kind === 'reply' ? behaviour.text : 'Partial answer that will not finish properly'
-      const tokens = tokensOf(text)
+      // OpenAI-compatible servers stop at max_tokens.
+      const tokens = tokensOf(text).slice(0, Number(b.max_tokens ?? Infinity))
       const id = `chatcmpl-${Math.random().toString(36).slice(2)}`
       const chunk = (delta: Record<string, unknown>, finish: string | null): string =>
         `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created: Math.floor(Date.now() / 1000), model: model.name, choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`

@@ -1,15 +1,17 @@
 import type { ReactNode } from 'react'
 import type { TaskDetail } from '../../../../shared/contract/tasks-contract'
 import { ERROR_TYPE_LABEL, OPEN_STATUSES, STATUS_LABEL, when } from './task-format'
+import { TaskWaiting } from './TaskWaiting'
 
 export function TaskDetailPanel({ detail, onCancel, onRequeue, onClose }: { detail: TaskDetail; onCancel(): void; onRequeue(): void; onClose(): void }): ReactNode {
   const { task, events } = detail
-  const failures = events.filter((e) => e.kind === 'failed' || e.kind === 'deferred' || (e.kind === 'requeued' && e.errorType))
+  const failures = events.filter((e) => e.kind === 'failed' || e.kind === 'deferred' || e.kind === 'interrupted' || e.kind === 'waiting' || (e.kind === 'requeued' && e.errorType))
   return (
     <section className="card task-detail" aria-labelledby="task-detail-title">
       <header className="task-detail-head">
         <h2 id="task-detail-title">{task.title}</h2>
         <span className={`task-status status-${task.status}`}>{STATUS_LABEL[task.status]}</span>
+        <TaskWaiting task={task} />
         <button type="button" className="link-button" onClick={onClose} aria-label="Close the task detail">Close</button>
       </header>
       <div className="task-detail-actions">
@@ -53,7 +55,7 @@ export function TaskDetailPanel({ detail, onCancel, onRequeue, onClose }: { deta
         <ol className="task-errors">
           {failures.map((e) => (
             <li key={e.seq}>
-              <span className="muted">{when(e.at)}, attempt {e.attempt}:</span> {e.errorType && <span className="error-type">{ERROR_TYPE_LABEL[e.errorType]}</span>} {e.message}
+              <span className="muted">{when(e.at)}, {e.kind === 'interrupted' || e.kind === 'waiting' ? 'no attempt used' : `attempt ${e.attempt}`}:</span> {e.errorType && <span className="error-type">{ERROR_TYPE_LABEL[e.errorType]}</span>} {e.message}
             </li>
           ))}
         </ol>

@@ -7,7 +7,10 @@ import { useSelect, useViewModel } from '../../model/use-view-model'
 import type { ViewModel } from '../../model/view-model'
 import { CreateTaskForm } from './CreateTaskForm'
 import { TaskDetailPanel } from './TaskDetailPanel'
-import { ERROR_TYPE_LABEL, STATUS_LABEL } from './task-format'
+import { reviewRulesModel } from '../../model/tasks/review-rules-model'
+import { ReviewByErrorType } from './ReviewByErrorType'
+import { STATUS_LABEL } from './task-format'
+import { TaskWaiting } from './TaskWaiting'
 import './tasks.css'
 
 const ROW_HEIGHT = 44
@@ -166,6 +169,7 @@ function TaskListPanel({ model }: { model: Model }): ReactNode {
                   {t.assigneeExpert ?? 'unassigned'}
                   {t.domain ? ` · ${t.domain}` : ''}
                   {t.backend ? ` · ${t.backend}` : ''}
+                  <TaskWaiting task={t} />
                 </span>
               </>
             )}
@@ -192,6 +196,8 @@ function ReviewPanel({ model }: { model: Model }): ReactNode {
 }
 
 function ReviewQueue({ review, total, more, onMore, onOpen, onRequeue }: { review: readonly TaskSummary[]; total: number; more: boolean; onMore(): void; onOpen(id: string): void; onRequeue(ids: readonly string[] | 'all'): void }): ReactNode {
+  const rulesModel = useViewModel(reviewRulesModel, undefined)
+  const rules = useSelect(rulesModel, (r) => r)
   return (
     <section className="card review-queue" aria-labelledby="review-title">
       <header className="review-head">
@@ -205,21 +211,7 @@ function ReviewQueue({ review, total, more, onMore, onOpen, onRequeue }: { revie
       {total === 0 ? (
         <p className="muted">Nothing waits for review. A task lands here when it fails every attempt.</p>
       ) : (
-        <ul className="review-list">
-          {review.map((t) => (
-            <li key={t.id}>
-              <div>
-                <button type="button" className="link-button" onClick={() => onOpen(t.id)}>{t.title}</button>
-                <p className="task-error">
-                  {t.errorType && <span className="error-type">{ERROR_TYPE_LABEL[t.errorType]}</span>} {t.lastError ?? 'no error recorded'}
-                </p>
-              </div>
-              <button type="button" onClick={() => onRequeue([t.id])} aria-label={`Return “${t.title}” to autoprocessing`}>
-                Return to autoprocessing
-              </button>
-            </li>
-          ))}
-        </ul>
+        <ReviewByErrorType review={review} rules={rules} onOpen={onOpen} onRequeue={onRequeue} />
       )}
       {more && (
         <button type="button" className="link-button" onClick={onMore}>

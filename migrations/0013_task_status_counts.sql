@@ -1,4 +1,4 @@
--- After 0015, which rebuilt the tasks table: a rebuild drops a table's triggers and indexes, so
+-- After 0012, which rebuilt the tasks table: a rebuild drops a table's triggers and indexes, so
 -- this file must stay after any migration that rebuilds tasks (or that one must recreate these).
 -- Tasks by status, kept by triggers in the same transaction as every write
 -- that changes a status. Every committed write of the queue pushes the counts

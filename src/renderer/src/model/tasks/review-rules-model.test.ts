@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest'
+import type { PlaybookRuleView } from '../../../../shared/contract/checklist-contract'
+import type { KosClient } from '../../../../shared/contract/client'
+import type { CallName } from '../../../../shared/contract/contract'
+import { rpcError, type CallResult } from '../../../../shared/contract/rpc-error'
+import { createViewModel } from '../view-model'
+import { reviewRulesModel } from './review-rules-model'
+
+type Reply = (input: unknown) => CallResult<unknown>
+
+function fakeClient(replies: Partial<Record<CallName, Reply>>) {
+  const calls: { name: CallName; input: unknown }[] = []
+  const client = {
+    call: async (name: CallName, input: unknown) => {
+      calls.push({ name, input })
+      return replies[name]?.(input) ?? { ok: false, error: rpcError('unavailable', `no reply scripted for ${name}`) }
+    },
+    on: () => () => undefined,
+    onStatus: (listener: (status: 'connected') => void) => {
+      listener('connected')
+      return () => undefined
+    }
+  } as unknown as KosClient
+  return { client, calls }
+}
+
+const runnerRule: PlaybookRuleView = { ruleId: 'ollama-runner-terminated', title: 'Ollama’s model runner terminated', cause: 'The runner died.', remedy: 'Restart Ollama.', fix: 'restart-ollama' }
+const rejectedRule: PlaybookRuleView = { ruleId: 'answers-rejected', title: 'Answers rejected', cause: 'Short answers.', remedy: 'Make the task clearer.', fix: null }
+const rules: Reply = () => ({ ok: true, value: [{ errorType: 'runner_terminated', rule: runnerRule }, { errorType: 'validation_failed', rule: rejectedRule }] })
+
+describe('review rules model', () => {
+  it('runs the rule’s fix, then returns exactly the affected tasks, and says what both did', async () => {
+    const { client, calls } = fakeClient({
+      'checklist.errorRules': rules,
+      'checklist.fix': () => ({ ok: true, value: { message: 'Ollama restarted: running (pid 42).', run: {} } }),
+      'tasks.requeue': (input) => ({ ok: true, value: { requeued: (input as { ids: string[] }).ids } })
+    })
+    const store = createViewModel(reviewRulesModel, client, undefined)
+    store.connect()
+    await new Promise((resolve) => setTimeout(resolve, 0))
+    expect(store.getState().rules?.runner_terminated).toEqual(runnerRule)
+    await store.getState().fixAndReturn('runner_terminated', ['t1', 't2'])
+    expect(calls.slice(1).map((c) => [c.name, c.input])).toEqual([
+      ['checklist.fix', { fix: 'restart-ollama' }],
+      ['tasks.requeue', { ids: ['t1', 't2'] }]
+    ])
+    expect(store.getState()).toMatchObject({ fixing: null, outcome: { errorType: 'runner_terminated', ok: true, message: 'Ollama restarted: running (pid 42). 2 tasks returned to autoprocessing.' } })
+  })
+
+  it('returns nothing when the fix fails, and says why', async () => {
+    const { client, calls } = fakeClient({
+      'checklist.errorRules': rules,
+      'checklist.fix': () => ({ ok: false, error: rpcError('unavailable', 'Ollama did not start (not_installed): ollama is not on PATH') })
+    })
+    const store = createViewModel(reviewRulesModel, client, undefined)
+    store.connect()
+    await new Promise((resolve) => setTimeout(resolve, 0))
+    await store.getState().fixAndReturn('runner_terminated', ['t1'])
+    expect(calls.map((c) => c.name)).not.toContain('tasks.requeue')
+    expect(store.getState().outcome).toEqual({ errorType: 'runner_terminated', ok: false, message: 'The fix did not work, so no task was returned: Ollama did not start (not_installed): ollama is not on PATH' })
+  })
+
+  it('for a rule without a one-click fix, only returns the tasks', async () => {
+    const { client, calls } = fakeClient({ 'checklist.errorRules': rules, 'tasks.requeue': () => ({ ok: true, value: { requeued: ['t9'] } }) })
+    const store = createViewModel(reviewRulesModel, client, undefined)
+    store.connect()
+    await new Promise((resolve) => setTimeout(resolve, 0))
+    await store.getState().fixAndReturn('validation_failed', ['t9'])
+    expect(calls.map((c) => c.name)).toEqual(['checklist.errorRules', 'tasks.requeue'])
+    expect(store.getState().outcome?.message).toBe('1 task returned to autoprocessing.')
+  })
+})

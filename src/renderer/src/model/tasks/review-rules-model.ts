@@ -1,0 +1,52 @@
+import type { PlaybookRuleView } from '../../../../shared/contract/checklist-contract'
+import type { RpcError } from '../../../../shared/contract/rpc-error'
+import type { TaskErrorType } from '../../../../shared/contract/tasks-contract'
+import { defineViewModel } from '../view-model'
+
+export interface ReviewRulesData {
+  /** The playbook rule for each error type a task in review can carry; null until read. */
+  readonly rules: Readonly<Partial<Record<TaskErrorType, PlaybookRuleView>>> | null
+  /** The error type whose fix is running. */
+  readonly fixing: TaskErrorType | null
+  /** What the last "Fix and return" did, in the core's words. */
+  readonly outcome: { readonly errorType: TaskErrorType; readonly ok: boolean; readonly message: string } | null
+  readonly error: RpcError | null
+}
+
+export interface ReviewRulesActions {
+  /** Runs the rule's one-click fix, then returns the affected tasks to autoprocessing; a failed fix returns nothing. */
+  fixAndReturn(errorType: TaskErrorType, taskIds: readonly string[]): Promise<void>
+}
+
+export type ReviewRulesState = ReviewRulesData & ReviewRulesActions
+
+/** The manual-review card's playbook rules and its "Fix and return" action. */
+export const reviewRulesModel = defineViewModel<ReviewRulesData, ReviewRulesActions>({
+  initialState: () => ({ rules: null, fixing: null, outcome: null, error: null }),
+  actions: ({ client, get, set }) => ({
+    async fixAndReturn(errorType, taskIds) {
+      const fix = get().rules?.[errorType]?.fix
+      if (get().fixing) return
+      set({ fixing: errorType, outcome: null })
+      let done = ''
+      if (fix) {
+        const fixed = await client.call('checklist.fix', { fix })
+        if (!fixed.ok) return set({ fixing: null, outcome: { errorType, ok: false, message: `The fix did not work, so no task was returned: ${fixed.error.message}` } })
+        done = `${fixed.value.message} `
+      }
+      const returned = await client.call('tasks.requeue', { ids: [...taskIds] })
+      const n = returned.ok ? returned.value.requeued.length : 0
+      set({
+        fixing: null,
+        outcome: returned.ok
+          ? { errorType, ok: true, message: `${done}${n} task${n === 1 ? '' : 's'} returned to autoprocessing.` }
+          : { errorType, ok: false, message: `${done}The tasks were not returned: ${returned.error.message}` }
+      })
+    }
+  }),
+  async reload({ client, set }) {
+    const result = await client.call('checklist.errorRules', {})
+    if (!result.ok) return set({ error: result.error })
+    set({ rules: Object.fromEntries(result.value.map((r) => [r.errorType, r.rule])), error: null })
+  }
+})

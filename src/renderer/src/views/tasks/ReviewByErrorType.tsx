@@ -1,0 +1,54 @@
+import type { ReactNode } from 'react'
+import type { TaskErrorType, TaskSummary } from '../../../../shared/contract/tasks-contract'
+import { ReviewRule } from './ReviewRule'
+import type { ReviewRulesState } from '../../model/tasks/review-rules-model'
+import { ERROR_TYPE_LABEL } from './task-format'
+
+/**
+ * Manual review grouped by what went wrong: each error type with its
+ * playbook rule and "Fix and return" for all its tasks, then the tasks.
+ */
+export function ReviewByErrorType({ review, rules, onOpen, onRequeue }: { review: readonly TaskSummary[]; rules: ReviewRulesState; onOpen(id: string): void; onRequeue(ids: readonly string[]): void }): ReactNode {
+  const groups = new Map<TaskErrorType | null, TaskSummary[]>()
+  for (const t of review) {
+    const list = groups.get(t.errorType)
+    if (list) list.push(t)
+    else groups.set(t.errorType, [t])
+  }
+  return (
+    <div className="review-groups">
+      {[...groups].map(([type, tasks]) => {
+        const rule = type ? rules.rules?.[type] : undefined
+        return (
+          <section key={type ?? 'none'} className="review-group" aria-label={type ? ERROR_TYPE_LABEL[type] : 'No error recorded'}>
+            <h3>
+              {type ? <span className="error-type">{ERROR_TYPE_LABEL[type]}</span> : 'No error recorded'} <span className="muted">{tasks.length}</span>
+            </h3>
+            {rule && type && (
+              <ReviewRule
+                rule={rule}
+                count={tasks.length}
+                busy={rules.fixing !== null}
+                outcome={rules.outcome?.errorType === type ? rules.outcome : null}
+                onFixAndReturn={() => void rules.fixAndReturn(type, tasks.map((t) => t.id))}
+              />
+            )}
+            <ul className="review-list">
+              {tasks.map((t) => (
+                <li key={t.id}>
+                  <div>
+                    <button type="button" className="link-button" onClick={() => onOpen(t.id)}>{t.title}</button>
+                    <p className="task-error">{t.lastError ?? 'no error recorded'}</p>
+                  </div>
+                  <button type="button" onClick={() => onRequeue([t.id])} aria-label={`Return “${t.title}” to autoprocessing`}>
+                    Return to autoprocessing
+                  </button>
+                </li>
+              ))}
+            </ul>
+          </section>
+        )
+      })}
+    </div>
+  )
+}
