@@ -1,4 +1,5 @@
 import { APP_IDENTITY } from '../../shared/app-identity'
+import { asJsonDocument } from './cli-output'
 import type { CommandContext } from './command-context'
 import { checklistRun } from './commands/checklist-run'
 import { configShow } from './commands/config-show'
@@ -48,15 +49,21 @@ error, 73 data dir not writable (read-only disk, EROFS/EACCES), 74 database
 unusable (damaged, not a database, or the disk full at start), 75 data dir in
 use or conflict, 77 not allowed, 78 bad settings.`
 
-export async function runKos(ctx: CommandContext): Promise<number> {
+export function runKos(ctx: CommandContext): Promise<number> {
+  return asJsonDocument(ctx, runCommand)
+}
+
+async function runCommand(ctx: CommandContext): Promise<number> {
   const [command, sub] = ctx.args.positionals
   if (ctx.args.version) {
-    ctx.out(ctx.appVersion)
+    ctx.out(ctx.args.json ? JSON.stringify({ version: ctx.appVersion }) : ctx.appVersion)
     return 0
   }
   if (ctx.args.help || command === undefined || command === 'help') {
-    ctx.out(HELP)
-    return command === undefined && !ctx.args.help ? EXIT_USAGE : 0
+    const code = command === undefined && !ctx.args.help ? EXIT_USAGE : 0
+    if (code === 0) ctx.out(ctx.args.json ? JSON.stringify({ usage: HELP }) : HELP)
+    else ctx.err(HELP)
+    return code
   }
   if (command === 'serve') return serve(ctx)
   if (command === 'config' && sub === 'show') return configShow(ctx)

@@ -34,6 +34,8 @@ export interface TasksEngineOptions {
   /** Replaces the machine readings, for tests. */
   readonly machine?: () => { cpuLoad: number; freeMemoryRatio: number }
   readonly observeClaim?: (waitMs: number) => void
+  /** False turns claiming ahead off (worker-pool.ts); for bench:queue. */
+  readonly claimAhead?: boolean
   /** Replaces the WAL flush, for tests that hold it. */
   readonly wal?: WalSync
   /** Why the pool may not start new tasks now (the disk monitor's pause), or null. */
@@ -91,6 +93,7 @@ export function createTasksEngine(options: TasksEngineOptions) {
     ...(options.monotonic ? { monotonic: options.monotonic } : {}),
     ...(options.pollMs ? { pollMs: options.pollMs } : {}),
     ...(options.observeClaim ? { observeClaim: options.observeClaim } : {}),
+    ...(options.claimAhead === false ? { claimAhead: false } : {}),
     ...(options.engineChanged ? { onWaitingChanged: options.engineChanged } : {}),
     ...(options.holdClaims ? { holdClaims: options.holdClaims } : {})
   })
