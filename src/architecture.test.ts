@@ -32,6 +32,8 @@ const MAIN_RANK: Readonly<Record<string, number>> = {
   app: 5,
   soak: 5,
   metrics: 4,
+  notify: 4,
+  digest: 4,
   hosts: 6,
   shell: 7,
   cli: 7

@@ -23,6 +23,7 @@ import type { Db } from '../db/database'
 import { inspectInstanceLock } from '../db/instance-lock'
 import type { Migration } from '../db/migrations'
 import type { EventBus } from '../events/event-bus'
+import { createDigestCapability } from '../digest/digest-capability'
 import { databaseHealth } from '../health/database-health'
 import { createDiskSpaceMonitor, type DiskThresholds } from '../health/disk-space-monitor'
 import { healthHandlers } from '../health/health-handlers'
@@ -33,9 +34,12 @@ import { knowledgeHealth } from '../knowledge/knowledge-health'
 import { createKnowledgeCapability } from '../knowledge/knowledge-capability'
 import type { Logger } from '../log/logger'
 import { createOverviewSampler } from '../metrics/overview-sampler'
+import { metricsHandlers } from '../metrics/task-durations'
 import { llamaWorkerFile } from '../models/embedded/worker-file'
 import { createModelsCapability } from '../models/models-capability'
+import { createNotifyCapability } from '../notify/notify-capability'
 import { isLoopbackHost } from '../platform/loopback'
+import { realClock } from '../platform/timer-clock'
 import { freeBytes } from '../platform/storage-failure'
 import type { PlatformInfo } from '../platform/data-dir'
 import type { SecretCipher } from '../ports/secret-cipher'
@@ -197,6 +201,17 @@ export function composeCapabilities(infra: Infrastructure): Composition {
     now: Date.now,
     log: log.child({ capability: 'autopilot' })
   })
+  const notify = createNotifyCapability({ config, events, log })
+  lifecycles.push(notify)
+  const digest = createDigestCapability({
+    db,
+    digestHour: () => config.get('notify.digestHour'),
+    events,
+    log,
+    clock: realClock,
+    send: ({ digest: d, title, message }) => notify.notify({ kind: 'digest', title, message, severity: d.tasks.inReview + d.restarts.count + d.circuits.count > 0 ? 'warning' : 'info', at: d.to, details: d })
+  })
+  lifecycles.push(digest)
 
   const health = createHealthMonitor()
   predictive.onChange(() => void health.check())
@@ -300,7 +315,10 @@ export function composeCapabilities(infra: Infrastructure): Composition {
     ...board.handlers,
     ...chat.handlers,
     ...checklist.handlers,
-    ...overview.handlers
+    ...overview.handlers,
+    ...notify.handlers,
+    ...digest.handlers,
+    ...metricsHandlers(db)
   }, infra.dataDir.path, () => void disk.sample())
 
   return {
@@ -318,6 +336,7 @@ export function composeCapabilities(infra: Infrastructure): Composition {
       overview.start()
       const learningRuns = scheduleLearning(() => learning.run(), () => config.get('autopilot.learningIntervalMin'), log)
       lifecycles.push({ stop: () => learningRuns.stop() })
+      digest.start()
     }
   }
 }

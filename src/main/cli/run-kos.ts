@@ -3,6 +3,8 @@ import { asJsonDocument } from './cli-output'
 import type { CommandContext } from './command-context'
 import { checklistRun } from './commands/checklist-run'
 import { configShow } from './commands/config-show'
+import { digestCommand } from './commands/digest-command'
+import { logsCommand } from './commands/logs-command'
 import { exportReport } from './commands/export-report'
 import { kbAdd, kbSearch } from './commands/kb'
 import { mcp } from './commands/mcp'
@@ -24,6 +26,8 @@ Usage:
   kos config show [--json]                               every setting with its value and source
   kos kb add <file|folder>                               add a file, or import a folder, into the knowledge base
   kos kb search <query…> [--json]                        hybrid search of the knowledge base
+  kos digest [morning|last-visit|TIME] [--json]          what happened since 08:00, your last visit, or a time
+  kos logs --correlation ID                              every log line of one request's trail (JSON lines)
   kos mcp                                                the MCP server on stdio, for other AI tools
   kos tasks list|add|follow ID|cancel ID|requeue ID…|--all   the task queue: list, queue, watch live, cancel, return from review
   kos system resume [--json]                             run the wake-from-sleep path now (exit 1 when a step failed)
@@ -74,6 +78,8 @@ async function runCommand(ctx: CommandContext): Promise<number> {
   if (command === 'kb' && sub === 'add') return kbAdd(ctx, ctx.args.positionals[2])
   if (command === 'kb' && sub === 'search') return kbSearch(ctx, ctx.args.positionals.slice(2))
   if (command === 'tasks') return tasksCommand(ctx)
+  if (command === 'digest') return digestCommand(ctx)
+  if (command === 'logs') return logsCommand(ctx)
   if (command === 'system' && sub === 'resume') return systemResume(ctx)
   if (command === 'soak') return soak(ctx)
   ctx.err(`Unknown command "${[command, sub].filter(Boolean).join(' ')}". Run \`kos --help\` for the commands.`)

@@ -10,6 +10,8 @@ export interface ParsedArgs {
   /** `kos soak --minutes N --rate R`, as typed; the command checks them. */
   readonly minutes?: string
   readonly rate?: string
+  /** The trail to show (`kos logs --correlation ID`). */
+  readonly correlation?: string
   readonly settings: ReadonlyMap<SettingKey, CliSetting>
   readonly json: boolean
   /** `--all`, e.g. `kos tasks requeue --all`. */
@@ -39,6 +41,7 @@ export function parseArgs(argv: readonly string[], strict = true): ArgsParse {
   let out: string | undefined
   let minutes: string | undefined
   let rate: string | undefined
+  let correlation: string | undefined
   let json = false
   let all = false
   let help = false
@@ -77,6 +80,9 @@ export function parseArgs(argv: readonly string[], strict = true): ArgsParse {
       if (!raw) return { ok: false, message: `${flag} needs a number, e.g. ${flag} ${flag === '--minutes' ? '30' : '20'}.` }
       if (flag === '--minutes') minutes = raw
       else rate = raw
+    } else if (flag === '--correlation') {
+      correlation = takeValue()
+      if (!correlation) return { ok: false, message: '--correlation needs an id, as in the log lines\' correlation_id or a task\'s metadata.' }
     } else if (flag === '--set') {
       const pair = takeValue() ?? ''
       const at = pair.indexOf('=')
@@ -95,5 +101,5 @@ export function parseArgs(argv: readonly string[], strict = true): ArgsParse {
       return { ok: false, message: `Unknown option ${flag}. Run \`kos --help\` for the options.` }
     }
   }
-  return { ok: true, args: { positionals, ...(dataDir ? { dataDir } : {}), ...(out ? { out } : {}), ...(minutes ? { minutes } : {}), ...(rate ? { rate } : {}), settings, json, all, help, version } }
+  return { ok: true, args: { positionals, ...(dataDir ? { dataDir } : {}), ...(out ? { out } : {}), ...(minutes ? { minutes } : {}), ...(rate ? { rate } : {}), ...(correlation ? { correlation } : {}), settings, json, all, help, version } }
 }

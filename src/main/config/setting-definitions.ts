@@ -7,8 +7,10 @@ import { DISK_SETTINGS } from './settings/disk-settings'
 import { GENERAL_SETTINGS } from './settings/general-settings'
 import { HOUSEKEEPING_SETTINGS } from './settings/housekeeping-settings'
 import { KNOWLEDGE_SETTINGS } from './settings/knowledge-settings'
+import { METRICS_SETTINGS } from './settings/metrics-settings'
 import { MODELS_SETTINGS } from './settings/models-settings'
 import { SOAK_SETTINGS } from './settings/soak-settings'
+import { NOTIFY_SETTINGS } from './settings/notify-settings'
 import { UPDATES_SETTINGS } from './settings/updates-settings'
 import { WORKER_SETTINGS } from './settings/worker-settings'
 
@@ -28,7 +30,9 @@ export const SETTINGS = {
   ...UPDATES_SETTINGS,
   ...AUTOPILOT_SETTINGS,
   ...BACKEND_LIMITS_SETTINGS,
-  ...SOAK_SETTINGS
+  ...SOAK_SETTINGS,
+  ...NOTIFY_SETTINGS,
+  ...METRICS_SETTINGS
 } satisfies Record<string, SettingDefinition>
 
 

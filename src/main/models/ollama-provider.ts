@@ -48,7 +48,11 @@ export function createOllamaProvider(baseUrl: string): ModelProvider {
       try {
         for await (const part of stream) {
           if (part.message.content) yield part.message.content
-          if (part.done) done = true
+          if (part.done) {
+            done = true
+            // A prompt Ollama found in its cache may come back without prompt_eval_count: it evaluated none of it.
+            if (typeof part.eval_count === 'number') request.onUsage?.({ tokensIn: part.prompt_eval_count ?? 0, tokensOut: part.eval_count })
+          }
         }
       } catch (error) {
         throw fromOllamaStream(error, signal, where)

@@ -27,6 +27,14 @@ export interface ChatRequest {
   readonly keepAlive?: string
   /** Stop after this many tokens (a circuit's probe needs one); unlimited when absent. */
   readonly maxTokens?: number
+  /** The backend's own token counts, once it reports them at the end of the answer. */
+  readonly onUsage?: (usage: TokenUsage) => void
+}
+
+/** Tokens as the backend counted them (Ollama's prompt_eval_count and eval_count). */
+export interface TokenUsage {
+  readonly tokensIn: number
+  readonly tokensOut: number
 }
 
 export interface PullProgress {

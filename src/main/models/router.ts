@@ -7,7 +7,7 @@ import { couldStillBeEcho, isEcho } from './echo'
 import { failureLabel } from './failure-blame'
 import type { ModelSpeed, ModelStats } from './model-stats'
 import type { NodeRegistry } from './node-registry'
-import type { PromptMessage } from './provider'
+import type { PromptMessage, TokenUsage } from './provider'
 import { ProviderError, toProviderError } from './provider-error'
 import { timeoutMs, type RequestKind } from './request-kinds'
 import { RouteError, describeAttempts, type AttemptFailure, type AttemptFailureKind } from './route-error'
@@ -26,6 +26,8 @@ export interface ChatOptions {
   readonly onProgress?: (message: string) => void
   /** Which candidate is answering, once its first token is handed out. */
   readonly onAnswering?: (candidate: Candidate) => void
+  /** The answering backend's own token counts, where it reports them. */
+  readonly onUsage?: (usage: TokenUsage) => void
 }
 
 export interface Router extends TaskProcessor {
@@ -100,7 +102,7 @@ export function createRouter(deps: RouterDeps): Router {
     return ranked(options).flatMap((c) => circuits.find(c.node, c.model) ?? [])
   }
 
-  async function* attempt(c: Candidate, messages: readonly PromptMessage[], signal: AbortSignal): AsyncGenerator<string, { ttftMs: number; tokens: number }> {
+  async function* attempt(c: Candidate, messages: readonly PromptMessage[], signal: AbortSignal, onUsage?: (usage: TokenUsage) => void): AsyncGenerator<string, { ttftMs: number; tokens: number }> {
     const provider = registry.provider(c.node)
     if (!provider) throw new ProviderError('connection', `the node ${c.node} is no longer configured`)
     const started = now()
@@ -108,7 +110,7 @@ export function createRouter(deps: RouterDeps): Router {
     let tokens = 0
     const end = stats.begin(c.node)
     try {
-      for await (const token of provider.chat({ model: c.model, messages, signal, keepAlive: `${config.get('models.keepAliveMin')}m` })) {
+      for await (const token of provider.chat({ model: c.model, messages, signal, keepAlive: `${config.get('models.keepAliveMin')}m`, ...(onUsage ? { onUsage } : {}) })) {
         if (ttftMs < 0) ttftMs = now() - started
         tokens++
         yield token
@@ -178,7 +180,7 @@ export function createRouter(deps: RouterDeps): Router {
       let text = ''
       let emitted = false
       try {
-        for await (const token of attempt(c, messages, attemptSignal)) {
+        for await (const token of attempt(c, messages, attemptSignal, options.onUsage)) {
           if (!emitted) {
             clearTimeout(timer)
             text += token

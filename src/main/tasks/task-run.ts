@@ -77,7 +77,7 @@ export function forProcessing(row: ClaimableRow): TaskForProcessing {
     assigneeExpert: row.assignee_expert,
     preferredBackend: row.preferred_backend,
     preferredModel: row.preferred_model,
-    correlationId: `task-${row.id}-${row.attempt_count + 1}`
+    correlationId: row.correlation_id ?? `task-${row.id}-${row.attempt_count + 1}`
   }
 }
 

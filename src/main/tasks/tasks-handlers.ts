@@ -12,7 +12,8 @@ export function tasksHandlers(engine: TasksEngine, engineChanged: () => void): H
     'tasks.pause': () => setPaused(true),
     'tasks.resume': () => setPaused(false),
     'tasks.create': async (input, ctx) => {
-      const outcome = await engine.create(input)
+      // The call's id goes with the task, so its runs and their model requests log under it.
+      const outcome = await engine.create({ ...input, metadata: { correlationId: ctx.correlationId, ...input.metadata } })
       if (outcome.ok) {
         ctx.log.info('task created', { task_id: outcome.task.id, priority: outcome.task.priority })
         return outcome.task

@@ -165,12 +165,13 @@ export function createWorkerPool(options: PoolOptions) {
     if (free === 0 || !processor) return []
     const rows = store.candidates(free + Math.min(free, 16), settings.maxAttempts)
     const candidates: SchedulableTask<ClaimableRow>[] = []
-    let unplanned: { taskId: string; reason: string; error: unknown } | null = null
+    let unplanned: { taskId: string; correlationId: string; reason: string; error: unknown } | null = null
     for (const row of rows) {
+      const task = forProcessing(row)
       try {
-        candidates.push({ item: row, rank: row.priority_rank, plan: processor.plan(forProcessing(row)) })
+        candidates.push({ item: row, rank: row.priority_rank, plan: processor.plan(task) })
       } catch (error) {
-        unplanned ??= { taskId: row.id, reason: (error as Error).message, error }
+        unplanned ??= { taskId: row.id, correlationId: task.correlationId, reason: (error as Error).message, error }
       }
     }
     const reason = candidates.length === 0 && unplanned ? unplanned.reason : null
@@ -182,7 +183,7 @@ export function createWorkerPool(options: PoolOptions) {
     // Tasks that cannot be planned wait as pending; said once a minute, not once per poll.
     if (unplanned && Date.now() - lastUnplannedLog > 60_000) {
       lastUnplannedLog = Date.now()
-      log.info('tasks wait: no plan', { task_id: unplanned.taskId, reason: unplanned.reason })
+      log.info('tasks wait: no plan', { correlation_id: unplanned.correlationId, task_id: unplanned.taskId, reason: unplanned.reason })
     }
     const busy = [...[...running.values()].map((r) => r.plan), ...ready.map((r) => r.plan)]
     const limits = options.backendLimits
@@ -314,7 +315,7 @@ export function createWorkerPool(options: PoolOptions) {
     const { lease } = run
     if (outcome.ok) {
       const accepted = (ok: boolean): void => {
-        if (!ok) log.warn('late result discarded: the task is no longer held by this run', { task_id: lease.taskId, attempt: lease.attempt })
+        if (!ok) log.warn('late result discarded: the task is no longer held by this run', { correlation_id: run.task.correlationId, task_id: lease.taskId, attempt: lease.attempt })
       }
       blame.forget(lease.taskId)
       group.write((changes) => store.complete(lease, outcome.answer, latencyMs, changes), accepted, ignore)
@@ -345,7 +346,7 @@ export function createWorkerPool(options: PoolOptions) {
     if (lease.attempt >= maxAttempts) blame.forget(lease.taskId)
     group.write(
       (changes) => store.fail(lease, outcome.message, outcome.type, maxAttempts, retryAt, changes),
-      (status) => log.info('task attempt failed', { task_id: lease.taskId, attempt: lease.attempt, error_type: outcome.type, error: outcome.message, now: status ?? 'lease lost' }),
+      (status) => log.info('task attempt failed', { correlation_id: run.task.correlationId, task_id: lease.taskId, attempt: lease.attempt, error_type: outcome.type, error: outcome.message, now: status ?? 'lease lost' }),
       ignore
     )
   }

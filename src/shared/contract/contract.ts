@@ -5,8 +5,11 @@ import { BOARD_CALLS, BOARD_EVENTS } from './board-contract'
 import { CHAT_CALLS, CHAT_EVENTS } from './chat-contract'
 import { CHECKLIST_CALLS, CHECKLIST_EVENTS } from './checklist-contract'
 import { CONFIG_CALLS, CONFIG_EVENTS } from './config-contract'
+import { DIGEST_CALLS, DIGEST_EVENTS } from './digest-contract'
 import { KNOWLEDGE_CALLS, KNOWLEDGE_EVENTS } from './knowledge-contract'
+import { METRICS_CALLS } from './metrics-contract'
 import { MODELS_CALLS, MODELS_EVENTS } from './models-contract'
+import { NOTIFY_CALLS } from './notify-contract'
 import { OVERVIEW_CALLS, OVERVIEW_EVENTS } from './overview-contract'
 import { SECRETS_CALLS } from './secrets-contract'
 import { TASKS_CALLS, TASKS_EVENTS } from './tasks-contract'
@@ -28,7 +31,10 @@ export const CALLS = {
   ...BOARD_CALLS,
   ...CHECKLIST_CALLS,
   ...OVERVIEW_CALLS,
-  ...SECRETS_CALLS
+  ...SECRETS_CALLS,
+  ...NOTIFY_CALLS,
+  ...DIGEST_CALLS,
+  ...METRICS_CALLS
 } as const satisfies Record<string, CallSpec>
 
 export const EVENTS = {
@@ -40,7 +46,8 @@ export const EVENTS = {
   ...CHAT_EVENTS,
   ...BOARD_EVENTS,
   ...CHECKLIST_EVENTS,
-  ...OVERVIEW_EVENTS
+  ...OVERVIEW_EVENTS,
+  ...DIGEST_EVENTS
 } as const satisfies Record<string, z.ZodType>
 
 export type Calls = typeof CALLS

@@ -91,4 +91,4 @@ export function preview(text: string, max = 200): string {
  * other calls; the read-only token may still make the read-scoped ones, so a
  * dashboard can refresh what it shows.
  */
-export const WORK_STARTING_CALLS: ReadonlySet<string> = new Set<CallName>(['checklist.run', 'models.scan', 'knowledge.importFolder', 'knowledge.reembed', 'knowledge.rebuildIndex', 'models.pull'])
+export const WORK_STARTING_CALLS: ReadonlySet<string> = new Set<CallName>(['checklist.run', 'models.scan', 'knowledge.importFolder', 'knowledge.reembed', 'knowledge.rebuildIndex', 'models.pull', 'notify.test'])

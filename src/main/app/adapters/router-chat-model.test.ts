@@ -51,4 +51,21 @@ describe('router as the chat model', () => {
     await expect(drain(stream.tokens)).rejects.toThrow('stream cut')
     await expect(stream.done).rejects.toThrow('stream cut')
   })
+
+  it('counts tokens as the backend reported them when it does, and estimates only otherwise', async () => {
+    const reporting: Pick<Router, 'candidates' | 'chat'> = {
+      candidates: () => [candidate('ollama-local', 'qwen2.5:7b')],
+      async *chat(_messages, options) {
+        options?.onAnswering?.(candidate('ollama-local', 'qwen2.5:7b'))
+        yield 'Paris.'
+        options?.onUsage?.({ tokensIn: 31, tokensOut: 3 })
+      }
+    }
+    const counted = routerChatModel(reporting).stream(request())
+    await drain(counted.tokens)
+    expect(await counted.done).toMatchObject({ tokensIn: 31, tokensOut: 3 })
+    const estimated = routerChatModel(fakeRouter(candidate('ollama-local', 'qwen2.5:7b'), ['Paris.'])).stream(request())
+    await drain(estimated.tokens)
+    expect(await estimated.done).toMatchObject({ tokensIn: 12, tokensOut: 2 })
+  })
 })

@@ -1,8 +1,9 @@
 import type { Candidate } from '../../models/candidates'
+import type { TokenUsage } from '../../models/provider'
 import type { Router } from '../../models/router'
 import type { ChatCompletionInfo, ChatModel, ChatModelRequest, ChatStream } from '../../ports/chat-model'
 
-/** A rough token count (about four characters a token for English and Russian alike) where a backend reports none. */
+/** A rough token count (about four characters a token; it undercounts Russian) where a backend reports none. */
 export const estimateTokens = (text: string): number => Math.ceil(text.length / 4)
 
 /**
@@ -18,6 +19,7 @@ export function routerChatModel(router: Pick<Router, 'candidates' | 'chat'>, now
       const started = now()
       let answering: Candidate | null = null
       let ttftMs: number | null = null
+      let usage: TokenUsage | null = null
       let text = ''
       let settle: { resolve: (info: ChatCompletionInfo) => void; reject: (error: unknown) => void } | null = null
       const done = new Promise<ChatCompletionInfo>((resolve, reject) => (settle = { resolve, reject }))
@@ -26,7 +28,7 @@ export function routerChatModel(router: Pick<Router, 'candidates' | 'chat'>, now
 
       async function* tokens(): AsyncGenerator<string> {
         try {
-          for await (const token of router.chat(request.messages, { ...options, signal: request.signal, onAnswering: (c) => (answering = c) })) {
+          for await (const token of router.chat(request.messages, { ...options, signal: request.signal, onAnswering: (c) => (answering = c), onUsage: (u) => (usage = u) })) {
             ttftMs ??= now() - started
             text += token
             yield token
@@ -35,8 +37,9 @@ export function routerChatModel(router: Pick<Router, 'candidates' | 'chat'>, now
           settle?.resolve({
             node: node?.node ?? 'unknown',
             model: node?.model ?? 'unknown',
-            tokensIn: estimateTokens(request.messages.map((m) => m.content).join('\n')),
-            tokensOut: estimateTokens(text),
+            // The backend's own counts (Ollama's), else the estimate.
+            tokensIn: (usage as TokenUsage | null)?.tokensIn ?? estimateTokens(request.messages.map((m) => m.content).join('\n')),
+            tokensOut: (usage as TokenUsage | null)?.tokensOut ?? estimateTokens(text),
             ttftMs,
             durationMs: now() - started,
             fellBack: node !== null && planned !== undefined && (node.node !== planned.node || node.model !== planned.model)

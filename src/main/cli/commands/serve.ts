@@ -21,7 +21,7 @@ export async function serve(ctx: CommandContext): Promise<number> {
     return STARTUP_EXIT_CODE[started.error.kind]
   }
   const { core } = started
-  const metrics = createCoreMetrics(core.client({ scopes: READ_SCOPES, transport: 'http' }), ctx.appVersion)
+  const metrics = createCoreMetrics(core.client({ scopes: READ_SCOPES, transport: 'http' }), ctx.appVersion, { legacyNames: () => core.config.get('metrics.legacyNames') })
   const hosting = await startHeadlessHost({
     dispatcher: core.dispatcher,
     events: core.events,

@@ -2,6 +2,7 @@ import type { ReactNode } from 'react'
 import { ViewHeader } from '../../components/ViewHeader'
 import { overviewModel } from '../../model/overview/overview-model'
 import { useSelect, useViewModel } from '../../model/use-view-model'
+import { DigestCard } from './DigestCard'
 import { LineChart } from './LineChart'
 import './overview.css'
 
@@ -18,6 +19,7 @@ export function OverviewView(): ReactNode {
     <>
       <ViewHeader title="Overview" subtitle="Throughput, queues, latency and health of the last two hours, live." />
       {error && <p className="field-error" role="alert">{error.message}</p>}
+      <DigestCard />
       <div className="overview-grid">
         <LineChart title="Throughput" unit="tasks/min" times={times} series={[{ label: 'completed', color: PALETTE[1] ?? '', values: samples.map((s) => s.completionsPerMinute) }]} />
         <LineChart

@@ -5,6 +5,7 @@ import { ViewHeader } from '../../components/ViewHeader'
 import { useApp } from '../../model/use-view-model'
 import { ApiKeysCard } from './ApiKeysCard'
 import { SettingRow } from './SettingRow'
+import { WebhookCard } from './WebhookCard'
 
 export function SettingsView(): ReactNode {
   const config = useApp((s) => s.config)
@@ -76,6 +77,7 @@ export function SettingsView(): ReactNode {
               <SettingRow key={entry.key} entry={entry} />
             ))}
           </div>
+          {category === 'Notifications' && <WebhookCard />}
         </section>
       ))}
       <ApiKeysCard />

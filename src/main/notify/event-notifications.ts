@@ -1,0 +1,87 @@
+import type { EventPayload } from '../../shared/contract/contract'
+import type { TaskSummary } from '../../shared/contract/tasks-contract'
+import type { EventFrame } from '../../shared/contract/wire'
+import type { Notification } from './notification'
+import type { TimerClock } from '../platform/timer-clock'
+
+/** Tasks going to manual review within this window are told in one notification, not one each. */
+export const MANUAL_REVIEW_WINDOW_MS = 30_000
+const LISTED_TASKS = 5
+
+/**
+ * Turns the core's events into notifications: a change of the aggregate health level (not every
+ * re-check), tasks deferred to manual review (gathered over a short window, so a failing backend
+ * that sends fifty tasks to review is one message), and a circuit that opened.
+ */
+export function createEventNotifications(deps: { notify: (n: Notification) => void; clock: TimerClock }): { onEvent(frame: EventFrame): void; stop(): void } {
+  let level: EventPayload<'health.changed'>['level'] | null = null
+  let deferred: TaskSummary[] = []
+  /** Tasks already told as in review, so a later write touching one is not told again. */
+  const inReview = new Set<string>()
+  let flushTimer: unknown = null
+  const iso = (): string => new Date(deps.clock.now()).toISOString()
+
+  const flushDeferred = (): void => {
+    flushTimer = null
+    const batch = deferred
+    deferred = []
+    if (batch.length === 0) return
+    const causes = new Map<string, number>()
+    for (const e of batch) causes.set(e.errorType ?? 'other', (causes.get(e.errorType ?? 'other') ?? 0) + 1)
+    const causeText = [...causes].map(([cause, n]) => `${cause} ×${n}`).join(', ')
+    const listed = batch.slice(0, LISTED_TASKS).map((t) => `• ${t.title} (${t.id}): ${t.lastError ?? t.errorType ?? 'no message'}`)
+    if (batch.length > LISTED_TASKS) listed.push(`… and ${batch.length - LISTED_TASKS} more`)
+    deps.notify({
+      kind: 'manual_review',
+      title: batch.length === 1 ? 'A task went to manual review' : `${batch.length} tasks went to manual review`,
+      message: `Causes: ${causeText}.\n${listed.join('\n')}\nOpen Tasks → Manual review to fix them or return them to autoprocessing.`,
+      severity: 'warning',
+      at: iso(),
+      details: { taskIds: batch.map((t) => t.id), causes: Object.fromEntries(causes) }
+    })
+  }
+
+  return {
+    onEvent(frame) {
+      if (frame.name === 'health.changed') {
+        const snapshot = frame.payload as EventPayload<'health.changed'>
+        const before = level
+        level = snapshot.level
+        // The first snapshot after start is the baseline, not a change.
+        if (before === null || before === snapshot.level) return
+        deps.notify({
+          kind: 'health',
+          title: `Health: ${before} → ${snapshot.level}`,
+          message: snapshot.reasons.length > 0 ? snapshot.reasons.join('\n') : 'Every part reports ok again.',
+          severity: snapshot.level === 'down' ? 'critical' : snapshot.level === 'degraded' ? 'warning' : 'info',
+          at: snapshot.checkedAt,
+          details: { from: before, to: snapshot.level, reasons: snapshot.reasons }
+        })
+      } else if (frame.name === 'tasks.changed') {
+        for (const task of (frame.payload as EventPayload<'tasks.changed'>).tasks) {
+          if (task.status !== 'deferred_to_human') inReview.delete(task.id)
+          else if (!inReview.has(task.id)) {
+            inReview.add(task.id)
+            deferred.push(task)
+          }
+        }
+        if (deferred.length > 0) flushTimer ??= deps.clock.setTimeout(flushDeferred, MANUAL_REVIEW_WINDOW_MS)
+      } else if (frame.name === 'models.circuitChanged') {
+        const change = frame.payload as EventPayload<'models.circuitChanged'>
+        if (change.to !== 'open' || change.from !== 'closed') return
+        deps.notify({
+          kind: 'circuit_open',
+          title: `Circuit open: ${change.node} (${change.model})`,
+          message: `${change.circuit?.reason ?? 'Every recent request failed.'}\nNothing is sent there until a probe succeeds${change.circuit?.nextProbeAt ? ` (next probe ${change.circuit.nextProbeAt})` : ''}.`,
+          severity: 'critical',
+          at: change.circuit?.openedAt ?? iso(),
+          details: { node: change.node, model: change.model, errorType: change.circuit?.errorType ?? null }
+        })
+      }
+    },
+    stop() {
+      if (flushTimer !== null) deps.clock.clearTimeout(flushTimer)
+      flushDeferred()
+    }
+  }
+}

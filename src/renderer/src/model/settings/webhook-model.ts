@@ -1,0 +1,42 @@
+import type { DeliveryOutcome, NotifyStatus } from '../../../../shared/contract/notify-contract'
+import type { RpcError } from '../../../../shared/contract/rpc-error'
+import { defineViewModel, type ViewModelApi } from '../view-model'
+
+export interface WebhookData {
+  readonly status: NotifyStatus | null
+  readonly sending: boolean
+  readonly outcome: DeliveryOutcome | null
+  readonly error: RpcError | null
+}
+
+export interface WebhookActions {
+  sendTest(): Promise<void>
+}
+
+type Api = ViewModelApi<WebhookData & WebhookActions>
+
+const readStatus = async ({ client, set }: Api): Promise<void> => {
+  const result = await client.call('notify.status', {})
+  set(result.ok ? { status: result.value } : { error: result.error })
+}
+
+/** The webhook card under Settings → Notifications: the queue's counts, and "Send test". */
+export const webhookModel = defineViewModel<WebhookData, WebhookActions>({
+  initialState: () => ({ status: null, sending: false, outcome: null, error: null }),
+  actions: (api) => ({
+    async sendTest() {
+      api.set({ sending: true, outcome: null, error: null })
+      const result = await api.client.call('notify.test', {})
+      api.set(result.ok ? { sending: false, outcome: result.value } : { sending: false, error: result.error })
+      await readStatus(api)
+    }
+  }),
+  // A changed URL or format changes what the card reports.
+  events: { 'config.changed': (_payload, api) => void readStatus(api) },
+  reload: readStatus
+})
+
+export function describeOutcome(outcome: DeliveryOutcome): string {
+  if (outcome.delivered) return `Delivered: the endpoint answered HTTP ${outcome.status ?? '2xx'}.`
+  return `Not delivered: ${outcome.error ?? 'no answer'}.`
+}
