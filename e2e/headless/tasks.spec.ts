@@ -63,7 +63,7 @@ test.describe('Tasks view', () => {
     await expect(tasks.workerStatus()).not.toHaveText('Paused')
     await tasks.setAutoprocessing(false)
     await expect(tasks.workerStatus()).toHaveText('Paused')
-    await expect(tasks.worker).toContainText('nothing new starts until you resume autoprocessing')
+    await expect(tasks.worker).toContainText('Nothing new starts until you resume autoprocessing')
     await expect(tasks.worker.getByRole('heading')).not.toContainText(/running/i)
     await tasks.setAutoprocessing(true)
     await expect(tasks.workerStatus()).not.toHaveText('Paused')

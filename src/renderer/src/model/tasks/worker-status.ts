@@ -15,6 +15,11 @@ const tasks = (n: number): string => `${n} task${n === 1 ? '' : 's'}`
  * `running` is the in-progress count the counters show, so the card and the counters agree.
  */
 export function workerStatus(engine: EngineState, running: number): WorkerStatus {
+  const status = pick(engine, running)
+  return { ...status, detail: status.detail.charAt(0).toUpperCase() + status.detail.slice(1) }
+}
+
+function pick(engine: EngineState, running: number): WorkerStatus {
   const finishing = running > 0 ? `Finishing the ${tasks(running)} in progress; ` : ''
   if (engine.state === 'stopped') return { kind: 'stopped', label: 'Stopped', detail: 'The worker has shut down with the app; nothing runs until it starts again.' }
   if (engine.state === 'stopping') return { kind: 'stopping', label: 'Stopping', detail: `${finishing || 'Shutting down; '}nothing new starts.` }
