@@ -12,8 +12,8 @@ export interface HitRelevance {
 const CLOSE_IN_MEANING = 0.85
 
 /**
- * How well a hit matches, in words. The fused score (1/(60+rank) summed over the two sides) only
- * orders hits: 0.0164 means "first on one side" and nothing a person can use, so it is never shown bare.
+ * How well a hit matches, in words. The fused score only orders hits and its scale depends on the
+ * fusion in use (with rank fusion, 0.0164 means "first on one side"), so it is never shown bare.
  */
 export function hitRelevance(hit: SearchHit): HitRelevance {
   const figures = [

@@ -21,6 +21,7 @@ export function ExpertsPanel(): ReactNode {
 function ExpertCard({ expert }: { expert: Expert }): ReactNode {
   const update = useChatView((s) => s.updateExpert)
   const reset = useChatView((s) => s.resetExpert)
+  const learning = useChatView((s) => s.learning[expert.id])
   const [open, setOpen] = useState(false)
   const [draft, setDraft] = useState({ name: expert.name, role: expert.role, domains: expert.domains.join(', '), modelCategory: expert.modelCategory, systemPrompt: expert.systemPrompt })
   const [refusal, setRefusal] = useState<string | null>(null)
@@ -50,6 +51,18 @@ function ExpertCard({ expert }: { expert: Expert }): ReactNode {
         {expert.edited && <span className="badge warn">edited</span>}
       </header>
       <p className="muted small">Domains: {expert.domains.join(', ')} · model category: {expert.modelCategory}</p>
+      {learning && learning.length > 0 && (
+        <div className="small" aria-label={`${expert.name} is learning`} data-testid="expert-learning">
+          Learning:
+          <ul>
+            {learning.map((item) => (
+              <li key={item.id}>
+                {item.title} <span className="muted">({item.status.replace(/_/g, ' ')})</span>
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
       {open ? (
         <div className="expert-form">
           {field('name', 'Name')}
