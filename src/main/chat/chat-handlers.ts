@@ -11,13 +11,13 @@ import { exportFileName, sessionMarkdown } from './session-export'
 import type { UsageLedger } from './usage-ledger'
 
 /** The title of a session made by "New conversation", until its first question names it. */
-export const UNTITLED_SESSION = 'New conversation'
+const UNTITLED_SESSION = 'New conversation'
 
 const TITLE_CHARS = 60
 
 /** The question on one line, cut at a word boundary when it is long, so the list reads like titles. */
 function titleFrom(text: string): string {
-  const flat = shorten(text, Number.MAX_SAFE_INTEGER)
+  const flat = text.replace(/\s+/g, ' ').trim()
   if (flat.length <= TITLE_CHARS) return flat
   const cut = flat.slice(0, TITLE_CHARS - 1)
   const space = cut.lastIndexOf(' ')
