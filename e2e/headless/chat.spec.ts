@@ -27,6 +27,25 @@ test.describe('Chat view with no model server reachable', () => {
     await expect(chat.answers).toHaveCount(2)
   })
 
+  test('keeps each question above its answer while the conversation stays open, and titles a new conversation after its first question', async ({ page, host }) => {
+    const chat = new ChatPage(page)
+    await chat.open(host.url, 'chat')
+    await chat.sessions.getByRole('button', { name: 'New conversation' }).click()
+    await chat.send('How do I rotate the nightly backups?', 'Victoria')
+    await expect(chat.answers.getByRole('alert')).toHaveCount(1)
+    await expect(chat.session(/How do I rotate the nightly backups\?/)).toBeVisible()
+    // Only the button says "New conversation": the session it made took its question's words.
+    await expect(chat.sessions.getByRole('button', { name: /New conversation/ })).toHaveCount(1)
+
+    await chat.send('And the weekly ones?', 'Victoria')
+    await expect(chat.answers.getByRole('alert')).toHaveCount(2)
+    const inOrder = [expect.stringMatching(/^You: How do I rotate/), 'Answer by Victoria', expect.stringMatching(/^You: And the weekly ones\?/), 'Answer by Victoria']
+    expect(await chat.transcript()).toEqual(inOrder)
+    await page.reload()
+    await expect(chat.answers).toHaveCount(2)
+    expect(await chat.transcript()).toEqual(inOrder)
+  })
+
   test('creates, renames, searches and deletes sessions, and keeps them across a reload', async ({ page, host }) => {
     const chat = new ChatPage(page)
     await chat.open(host.url, 'chat')

@@ -1,3 +1,5 @@
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { expect, test } from '../support/headless-host'
 import { KnowledgePage } from './pages/knowledge-page'
@@ -26,7 +28,9 @@ test.describe('knowledge base in a browser', () => {
     const hits = kb.hits
     await expect(hits.first()).toContainText('База знаний корпорации')
     await expect(hits.first().locator('mark').first()).toBeVisible()
-    await expect(hits.first()).toContainText('text #1')
+    // How well it matches, in words; the fused score's figures only in the tooltip.
+    await expect(kb.relevance(hits.first())).toHaveText('Has your words')
+    await expect(hits.first()).not.toContainText(/score \d/)
 
     await kb.searchFor('nomic "embed*')
     await expect(hits.first()).toContainText('Setting up Ollama for embeddings')
@@ -41,6 +45,25 @@ test.describe('knowledge base in a browser', () => {
     await expect(kb.nodesCount).toHaveText('5')
     await search.press('Enter')
     await expect(page.getByText('Nothing matches')).toBeVisible()
+  })
+
+  test('shows a README’s title and snippet as plain words, without its links and badges', async ({ page, host }) => {
+    const folder = mkdtempSync(join(tmpdir(), 'kos-readme-'))
+    writeFileSync(
+      join(folder, 'README.md'),
+      '# [Harbor](https://harbor.example) **backup** tool\n\n[![build](https://img.shields.io/badge/build-passing-green.svg)](https://ci.example)\n\nHarbor rotates `nightly` snapshots. [Read the docs →](https://docs.example/start)\n'
+    )
+    const kb = new KnowledgePage(page)
+    await kb.open(host.url, 'knowledge')
+    await kb.importFolder(folder)
+    await expect(kb.importReport).toContainText('1 added', { timeout: 20_000 })
+    await kb.searchFor('snapshots')
+    const hit = kb.hits.first()
+    await expect(kb.hitTitle(hit)).toHaveText('Harbor backup tool')
+    await expect(hit).toContainText('Harbor rotates nightly snapshots. Read the docs →')
+    await expect(hit).not.toContainText('](')
+    await expect(hit).not.toContainText('shields.io')
+    await expect(kb.relevance(hit)).toHaveText('Has your words')
   })
 
   test('shows the core’s refusal of a folder that does not exist', async ({ page, host }) => {

@@ -59,6 +59,13 @@ test.describe('Tasks view', () => {
     await expect(detail.getByRole('button', { name: 'Cancel task' })).toHaveCount(0)
 
     await expect(page.getByRole('region', { name: 'Manual review (0)' })).toContainText('Nothing waits for review')
-    await expect(tasks.worker).toContainText('State: running.')
+    // One truthful state on the worker card: paused is never also "running".
+    await expect(tasks.workerStatus()).not.toHaveText('Paused')
+    await tasks.setAutoprocessing(false)
+    await expect(tasks.workerStatus()).toHaveText('Paused')
+    await expect(tasks.worker).toContainText('Nothing new starts until you resume autoprocessing')
+    await expect(tasks.worker.getByRole('heading')).not.toContainText(/running/i)
+    await tasks.setAutoprocessing(true)
+    await expect(tasks.workerStatus()).not.toHaveText('Paused')
   })
 })

@@ -32,6 +32,13 @@ export class ChatPage extends AppShell {
     await this.page.keyboard.press('Enter')
   }
 
+  /** The open conversation top to bottom: "You: <question>" or "Answer by <expert>" per message. */
+  async transcript(): Promise<string[]> {
+    return this.page.getByRole('article', { name: /^(Your message|Answer by )/ }).evaluateAll((articles) =>
+      articles.map((a) => (a.getAttribute('aria-label') === 'Your message' ? `You: ${a.textContent?.trim() ?? ''}` : (a.getAttribute('aria-label') ?? '')))
+    )
+  }
+
   session(name: string | RegExp): Locator {
     return this.sessions.getByRole('button', { name })
   }

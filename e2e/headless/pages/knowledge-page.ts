@@ -28,6 +28,15 @@ export class KnowledgePage extends AppShell {
     await this.page.getByRole('button', { name: 'Import', exact: true }).click()
   }
 
+  hitTitle(hit: Locator): Locator {
+    return hit.locator('.kb-hit-title')
+  }
+
+  /** How well a search hit matches, as the view says it. */
+  relevance(hit: Locator): Locator {
+    return hit.getByTestId('kb-relevance')
+  }
+
   async searchFor(query: string): Promise<void> {
     await this.search.fill(query)
     await this.search.press('Enter')

@@ -31,6 +31,15 @@ export class TasksPage extends AppShell {
     return this.list.getByRole('option')
   }
 
+  /** The worker's one state, as its card names it ("Paused", "Ready", …). */
+  workerStatus(): Locator {
+    return this.worker.locator('[data-worker-status]')
+  }
+
+  async setAutoprocessing(on: boolean): Promise<void> {
+    await this.worker.getByRole('button', { name: on ? 'Resume autoprocessing' : 'Pause autoprocessing' }).click()
+  }
+
   /** The detail panel of the task with this title. */
   detail(title: string): Locator {
     return this.page.getByRole('region', { name: title })

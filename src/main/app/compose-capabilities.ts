@@ -222,11 +222,13 @@ export function composeCapabilities(infra: Infrastructure): Composition {
   for (const source of [models.health, { component: 'supervisor', report: () => supervisor.health() }, databaseHealth(db), { component: 'disk', report: () => disk.health() }, workerHealth(tasks.engine), { component: 'predictive-monitor', report: () => predictive.health() }, knowledgeHealth(knowledge.service), chat.health]) health.add(source)
   health.onChange((snapshot) => events.emit('health.changed', snapshot))
   models.registry.onChange(() => {
+    // A scan may have found the embedding model (pulled, or a node added): look at once, not at the next retry.
+    knowledge.worker?.kick()
     void health.check()
     void supervisor.recheck()
   })
   events.subscribe((frame) => {
-    if (frame.name === 'tasks.engineChanged') void health.check()
+    if (frame.name === 'tasks.engineChanged' || frame.name === 'knowledge.changed') void health.check()
   })
   lifecycles.push({ stop: () => health.stop() })
 

@@ -33,6 +33,23 @@ describe('chat sessions', () => {
     expect(usage.bySession[0]).toMatchObject({ key: session.id, label: 'Deleted session', requests: 1 })
   })
 
+  it('titles a session started with "New conversation" after its first question, but keeps a title chosen before it', async () => {
+    const h = chatHarness({ script: () => ({ tokens: ['Sure.'] }) })
+    const untitled = await h.handlers['chat.sessions.create']({}, h.ctx('c'))
+    const sent = await h.handlers['chat.send']({ sessionId: untitled.id, text: 'How do I   rotate\nthe nightly backups on the NAS without losing the last week of copies?', priority: 'normal' }, h.ctx('c'))
+    await h.chat.pipeline.idle()
+    expect(sent.session.title).toBe('How do I rotate the nightly backups on the NAS without…')
+    await h.handlers['chat.send']({ sessionId: untitled.id, text: 'And weekly ones?', priority: 'normal' }, h.ctx('c'))
+    await h.chat.pipeline.idle()
+    expect((await h.handlers['chat.sessions.get']({ id: untitled.id }, h.ctx('c'))).session.title).toBe(sent.session.title)
+
+    const named = await h.handlers['chat.sessions.create']({}, h.ctx('c'))
+    await h.handlers['chat.sessions.rename']({ id: named.id, title: 'Backups' }, h.ctx('c'))
+    const kept = await h.handlers['chat.send']({ sessionId: named.id, text: 'Where are they?', priority: 'normal' }, h.ctx('c'))
+    expect(kept.session.title).toBe('Backups')
+    await h.chat.pipeline.idle()
+  })
+
   it('refuses to make a task without a task engine, and to rename a session that does not exist', async () => {
     const h = chatHarness()
     const { userMessage } = await h.handlers['chat.send']({ text: 'Write a report', priority: 'normal' }, h.ctx('c'))

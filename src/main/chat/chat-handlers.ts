@@ -10,6 +10,20 @@ import { bestExpertFor, detectDomain } from './request-classifier'
 import { exportFileName, sessionMarkdown } from './session-export'
 import type { UsageLedger } from './usage-ledger'
 
+/** The title of a session made by "New conversation", until its first question names it. */
+const UNTITLED_SESSION = 'New conversation'
+
+const TITLE_CHARS = 60
+
+/** The question on one line, cut at a word boundary when it is long, so the list reads like titles. */
+function titleFrom(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim()
+  if (flat.length <= TITLE_CHARS) return flat
+  const cut = flat.slice(0, TITLE_CHARS - 1)
+  const space = cut.lastIndexOf(' ')
+  return `${(space > TITLE_CHARS / 2 ? cut.slice(0, space) : cut).replace(/[\s,.;:!?—–-]+$/u, '')}…`
+}
+
 export interface ChatHandlerDeps {
   readonly store: ChatStore
   readonly experts: ExpertDirectory
@@ -54,7 +68,7 @@ export function chatHandlers(deps: ChatHandlerDeps): HandlersFor<'chat'> {
       return expert
     },
     'chat.sessions.list': ({ query, cursor, limit }) => store.listSessions({ query: query || undefined, cursor, limit }),
-    'chat.sessions.create': ({ title }) => store.createSession(title ?? 'New conversation'),
+    'chat.sessions.create': ({ title }) => store.createSession(title ?? UNTITLED_SESSION),
     'chat.sessions.get': ({ id }) => ({ session: store.session(id), messages: store.messages(id) }),
     'chat.sessions.rename': ({ id, title }) => store.renameSession(id, title),
     'chat.sessions.delete': ({ id }, ctx) => {
@@ -68,8 +82,11 @@ export function chatHandlers(deps: ChatHandlerDeps): HandlersFor<'chat'> {
       return { fileName: exportFileName(session), markdown: sessionMarkdown(session, store.messages(id), (d) => deps.decisions.get(d)) }
     },
     'chat.send': ({ sessionId, text, priority }, ctx) => {
-      const session = sessionId ? store.session(sessionId) : store.createSession(shorten(text, 60))
+      const session = sessionId ? store.session(sessionId) : store.createSession(titleFrom(text))
       refuseBusy(session.id)
+      // "New conversation" makes an untitled session; its first question names it, as a session
+      // started by sending does. A title the person chose before asking anything stays.
+      if (session.messageCount === 0 && session.title === UNTITLED_SESSION) store.renameSession(session.id, titleFrom(text))
       const userMessage = store.addMessage({ sessionId: session.id, role: 'user', content: text, status: 'complete', correlationId: ctx.correlationId })
       const assistantMessage = pipeline.start({ userMessage, priority, correlationId: ctx.correlationId, log: ctx.log })
       return { session: store.session(session.id), userMessage, assistantMessage }

@@ -207,6 +207,15 @@ describe('chat pipeline context', () => {
     expect(knowledge.remembered.get('When are invoices due?')).toBe('30 days.')
   })
 
+  it('lists no knowledge sources under an answer that failed, since it used none of them', async () => {
+    const knowledge = scriptedKnowledge({ context: 'Invoices are due in 30 days.', sources: [{ nodeId: 'n1', title: 'Billing policy' }] })
+    const answering = (request: { messages: readonly { content: string }[] }): boolean => request.messages.some((m) => m.content.includes('Invoices are due'))
+    const h = chatHarness({ knowledge, script: (request) => (answering(request) ? { tokens: [], failWith: new Error('model server answered 500') } : { tokens: ['{}'] }) })
+    const { finished } = await send(h, 'When are invoices due?')
+    expect(finished).toMatchObject({ status: 'error', sources: [] })
+    expect(h.model?.requests.some(answering)).toBe(true)
+  })
+
   it('answers without the knowledge base when it fails, and says so', async () => {
     const h = chatHarness({ knowledge: scriptedKnowledge({ fail: new Error('index is rebuilding') }) })
     const { finished } = await send(h, 'When are invoices due?')

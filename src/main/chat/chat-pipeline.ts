@@ -168,7 +168,10 @@ async function answerMessage(run: AnswerRun): Promise<void> {
   const finish = (status: MessageStatus, error: string | null): void => {
     const latencyMs = Date.now() - started
     let message: ChatMessage
-    const final: MessagePatch = { ...patch, content, status, error, notice: notices.length ? notices.join(' ') : null, latencyMs }
+    // Sources are read before the model answers: only an answer that was written (whole, or stopped
+    // part-way) used them, so a failed one lists none rather than documents nobody read.
+    const usedSources = status === 'complete' || (status === 'stopped' && content !== '')
+    const final: MessagePatch = { ...patch, ...(usedSources ? {} : { sources: [] }), content, status, error, notice: notices.length ? notices.join(' ') : null, latencyMs }
     try {
       message = deps.store.updateMessage(answer.id, final)
     } catch (storeError) {

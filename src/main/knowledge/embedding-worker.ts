@@ -153,7 +153,15 @@ export function createEmbeddingWorker(deps: EmbeddingWorkerDeps): EmbeddingWorke
   }
 
   return {
-    status: () => status,
+    // 'idle' is a claim that every chunk has its vector; chunks imported since the last pass make it
+    // false until the next pass starts, so they are reported as waiting their turn instead.
+    status() {
+      const active = status.state === 'idle' ? deps.index.active() : null
+      if (status.state !== 'idle' || !active) return status
+      const done = deps.index.embeddedCount(active)
+      const total = deps.countChunks()
+      return done < total ? { state: 'embedding', model: status.model, done, total, rebuilding: false } : status
+    },
     kick: schedule,
     async startReembed() {
       const state = await deps.embedder.state()

@@ -1,6 +1,7 @@
 import { buildFtsQuery, type RussianMorphology } from './fts-query'
 import type { KnowledgeStore, NodeFilter, NodeSummary } from './knowledge-store'
 import { convexFusion } from './convex-fusion'
+import { markdownToPlain } from './markdown-plain'
 import { reciprocalRankFusion, type Fused } from './rrf'
 import { makeSnippet, type SnippetPart } from './snippet'
 import type { Collection, VectorIndex } from './vector-index'
@@ -94,7 +95,7 @@ export function hybridSearch(store: KnowledgeStore, index: VectorIndex | null, r
         score: f.score,
         lexical: lex ? { rank: lex.rank, bm25: lex.score } : null,
         vector: vec ? { rank: vec.rank, similarity: vec.score } : null,
-        snippet: makeSnippet(chunk.text, fts.highlight, request.snippetChars ?? 240)
+        snippet: makeSnippet(markdownToPlain(chunk.text), fts.highlight, request.snippetChars ?? 240)
       }
     ]
   })

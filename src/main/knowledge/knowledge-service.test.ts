@@ -36,6 +36,22 @@ describe('importing a folder', () => {
     expect(knowledge.service.stats()).toMatchObject({ nodes: 6, embeddedChunks: 0, embedding: { state: 'off' } })
   })
 
+  it('titles and snippets a README as the words a reader sees, without its links, badges and marks', async () => {
+    const { knowledge } = kit()
+    const root = join(tempDir(), 'project')
+    mkdirSync(root)
+    writeFileSync(
+      join(root, 'README.md'),
+      '# [Harbor](https://harbor.example) **backup** tool\n\n[![build](https://img.shields.io/badge/build-passing-green.svg)](https://ci.example) [![npm](https://img.shields.io/npm/v/harbor.svg)](https://npm.im/harbor)\n\nHarbor rotates `nightly` snapshots. [Read the docs →](https://docs.example/start)\n'
+    )
+    await knowledge.service.importFolder({ path: root })
+    const [hit] = (await knowledge.service.search({ query: 'snapshots' })).hits
+    expect(hit?.node.title).toBe('Harbor backup tool')
+    const snippet = hit?.snippet.map((p) => p.text).join('') ?? ''
+    expect(snippet).toContain('Harbor rotates nightly snapshots. Read the docs →')
+    expect(snippet).not.toMatch(/\]\(|!\[|`|\*\*|shields\.io/)
+  })
+
   it('updates a changed file in place and leaves an unchanged one alone on a second import', async () => {
     const { knowledge } = kit()
     const root = corpus()

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import type { Embedder } from '../ports/embedder'
 import { useTempDirs } from '../test-support/temp-dir'
 import { KnowledgeError } from './knowledge-error'
 import { conceptEmbedder, embedText, testConfig, useKnowledgeKits, type Kit } from './test-support/test-kit'
@@ -30,6 +31,31 @@ describe('search by meaning', () => {
     expect(result.mode).toBe('hybrid')
     expect(result.hits[0]).toMatchObject({ node: { title: 'Garage' }, lexical: null, vector: { rank: 1 } })
     expect(result.hits[0]!.vector!.similarity).toBeGreaterThan(0.2)
+  })
+
+  it('never says every chunk is embedded while chunks just added wait for their vectors', async () => {
+    const embedder = conceptEmbedder()
+    // A model server answers "which model?" over the network: the next pass starts a while after an import.
+    let release: () => void = () => {}
+    let asking: Promise<void> | null = null
+    const slow: Embedder = {
+      state: async () => {
+        await asking
+        return embedder.state()
+      },
+      embed: (texts) => embedder.embed(texts)
+    }
+    const k = kit({ embedder: slow })
+    await k.knowledge.service.addText(DOCS[0]!)
+    await embedded(k)
+    expect(k.knowledge.service.stats()).toMatchObject({ embeddedPercent: 100, embedding: { state: 'idle' } })
+    asking = new Promise((resolve) => (release = resolve))
+    await k.knowledge.service.addText(DOCS[1]!)
+    const meanwhile = k.knowledge.service.stats()
+    release()
+    expect(meanwhile).toMatchObject({ embeddedPercent: 50, embedding: { state: 'embedding', done: 1, total: 2 } })
+    await embedded(k)
+    expect(k.knowledge.service.stats()).toMatchObject({ embeddedPercent: 100, embedding: { state: 'idle' } })
   })
 
   it('fuses both sides: a document found by words and by meaning outranks one found by either alone', async () => {

@@ -34,6 +34,30 @@ describe('chat view model', () => {
     disconnect()
   })
 
+  it('puts a new question above its answer when the answer was announced before chat.send replied, in an open conversation', async () => {
+    const earlier = [message('u0', 'user', 'Before', 'complete'), message('a0', 'assistant', 'Earlier answer', 'complete')]
+    const { client, emit } = fakeClient({
+      'chat.sessions.get': () => ({ ok: true, value: { session, messages: earlier } }),
+      'chat.sessions.list': () => ({ ok: true, value: { sessions: [session], nextCursor: null } }),
+      'chat.send': () => {
+        emit('chat.started', { message: message('a1', 'assistant', '', 'streaming') })
+        emit('chat.token', { sessionId: 's1', messageId: 'a1', text: 'Sure' })
+        return { ok: true, value: { session, userMessage: message('u1', 'user', 'Again', 'complete'), assistantMessage: message('a1', 'assistant', '', 'streaming') } }
+      }
+    }, 'connecting')
+    const store = createViewModel(chatModel, client, null)
+    const disconnect = store.connect()
+    await store.getState().select('s1')
+    expect(await store.getState().send('Again', 'normal')).toBe(true)
+    expect(store.getState().messages.map((m) => [m.id, m.content])).toEqual([
+      ['u0', 'Before'],
+      ['a0', 'Earlier answer'],
+      ['u1', 'Again'],
+      ['a1', 'Sure']
+    ])
+    disconnect()
+  })
+
   it('streams tokens and steps into the open session and stops listening when disconnected', async () => {
     const { client, emit } = fakeClient({
       'chat.sessions.get': () => ({ ok: true, value: { session, messages: [message('a1', 'assistant', '', 'streaming')] } })

@@ -177,9 +177,12 @@ export const chatModel = defineViewModel<ChatData, ChatActions, string | null>({
           return false
         }
         const { session, userMessage, assistantMessage } = result.value
-        const known = new Set(get().messages.map((m) => m.id))
-        const fresh = [userMessage, assistantMessage].filter((m) => !known.has(m.id)).map((m) => adopt(m, api))
-        set({ currentId: session.id, error: null, messages: session.id === sessionId ? [...get().messages, ...fresh] : fresh })
+        // The core announces the answer (chat.started) before this reply arrives, so it may already
+        // be listed; the question goes before it, whatever came first, keeping what streamed in.
+        const shown = new Map(get().messages.map((m) => [m.id, m]))
+        const pair = [userMessage, assistantMessage].map((m) => shown.get(m.id) ?? adopt(m, api))
+        const earlier = session.id === sessionId ? get().messages.filter((m) => m.id !== userMessage.id && m.id !== assistantMessage.id) : []
+        set({ currentId: session.id, error: null, messages: [...earlier, ...pair] })
         void readSessions(api)
         return true
       },

@@ -1,9 +1,10 @@
 import type { ReactNode } from 'react'
 import { PageEnd } from '../../components/PageEnd'
 import type { PagedList } from '../../model/paged-list'
-import type { KnowledgeNodeSummary, KnowledgeSearchOutput } from '../../../../shared/contract/knowledge-contract'
+import type { KnowledgeNodeSummary, KnowledgeSearchOutput, SearchHit } from '../../../../shared/contract/knowledge-contract'
+import { hitRelevance } from '../../model/knowledge/hit-relevance'
 
-/** Hits with both sides' scores and a highlighted snippet; each opens its document. */
+/** Hits with how well each matches, in words, and a highlighted snippet; each opens its document. */
 export function SearchResults({ results, query, selected, onOpen }: { results: KnowledgeSearchOutput; query: string; selected: string | null; onOpen: (id: string) => void }): ReactNode {
   return (
     <section aria-label="Search results">
@@ -21,18 +22,25 @@ export function SearchResults({ results, query, selected, onOpen }: { results: K
                 <span className="kb-hit-snippet">
                   {hit.snippet.map((part, i) => (part.hit ? <mark key={i}>{part.text}</mark> : <span key={i}>{part.text}</span>))}
                 </span>
-                <span className="kb-scores">
-                  <span title="Reciprocal rank fusion score">score {hit.score.toFixed(4)}</span>
-                  <span>{hit.lexical ? `text #${hit.lexical.rank} · bm25 ${hit.lexical.bm25.toFixed(2)}` : 'text —'}</span>
-                  <span>{hit.vector ? `meaning #${hit.vector.rank} · cos ${hit.vector.similarity.toFixed(3)}` : 'meaning —'}</span>
-                  {hit.node.domain && <span className="kb-tag">{hit.node.domain}</span>}
-                </span>
+                <HitScores hit={hit} />
               </button>
             </li>
           ))}
         </ol>
       )}
     </section>
+  )
+}
+
+function HitScores({ hit }: { hit: SearchHit }): ReactNode {
+  const relevance = hitRelevance(hit)
+  return (
+    <span className="kb-scores">
+      <span className={`kb-relevance kb-relevance-${relevance.level}`} title={relevance.detail} data-testid="kb-relevance">
+        {relevance.label}
+      </span>
+      {hit.node.domain && <span className="kb-tag">{hit.node.domain}</span>}
+    </span>
   )
 }
 

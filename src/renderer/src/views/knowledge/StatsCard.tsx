@@ -12,12 +12,12 @@ export function StatsCard({ stats, busy, onReembed, onClearCache }: { stats: Kno
       <dl className="kb-figures" data-testid="kb-stats">
         <div><dt>Documents</dt><dd data-testid="kb-stat-nodes">{stats.nodes}</dd></div>
         <div><dt>Chunks</dt><dd>{stats.chunks}</dd></div>
-        <div><dt>Embedded</dt><dd>{stats.embeddedPercent}%</dd></div>
+        <div><dt>Embedded</dt><dd>{stats.chunks === 0 ? '—' : `${stats.embeddedPercent}%`}</dd></div>
         <div><dt>Size on disk</dt><dd>{formatBytes(stats.bytesOnDisk)}</dd></div>
         <div><dt>Model</dt><dd>{stats.collection ? `${stats.collection.modelId} · ${stats.collection.dimension}d` : 'none yet'}</dd></div>
         <div><dt>Cached answers</dt><dd>{stats.responseCacheEntries}</dd></div>
       </dl>
-      <p className={`kb-embedding kb-embedding-${e.state}`} role="status" data-testid="kb-embedding">{describeEmbedding(e)}</p>
+      <p className={`kb-embedding kb-embedding-${e.state}`} role="status" data-testid="kb-embedding">{describeEmbedding(e, stats.chunks)}</p>
       {e.state === 'embedding' && (
         <progress className="kb-progress" max={Math.max(1, e.total)} value={e.done} aria-label={e.rebuilding ? 'Re-embedding progress' : 'Embedding progress'} />
       )}

@@ -12,8 +12,8 @@ export function formatBytes(bytes: number): string {
   return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`
 }
 
-/** The embedder's state in one sentence a person can act on. */
-export function describeEmbedding(status: EmbeddingStatus): string {
+/** The embedder's state in one sentence a person can act on; `chunks` is how many the base holds. */
+export function describeEmbedding(status: EmbeddingStatus, chunks: number): string {
   switch (status.state) {
     case 'off':
       return status.reason
@@ -24,6 +24,7 @@ export function describeEmbedding(status: EmbeddingStatus): string {
     case 'embedding':
       return `${status.rebuilding ? 'Re-embedding' : 'Embedding'} with ${status.model.id}: ${status.done} of ${status.total} chunks.`
     case 'idle':
+      if (chunks === 0) return `Nothing to embed yet: documents are embedded with ${status.model.id} as they arrive.`
       return `Every chunk is embedded with ${status.model.id} (${status.model.dimension} dimensions).`
     case 'failed':
       return `${status.reason} Trying again shortly.`

@@ -11,6 +11,7 @@ import { reviewRulesModel } from '../../model/tasks/review-rules-model'
 import { ReviewByErrorType } from './ReviewByErrorType'
 import { STATUS_LABEL } from './task-format'
 import { TaskWaiting } from './TaskWaiting'
+import { workerStatus } from '../../model/tasks/worker-status'
 import './tasks.css'
 
 const ROW_HEIGHT = 44
@@ -226,18 +227,22 @@ function ReviewQueue({ review, total, more, onMore, onOpen, onRequeue }: { revie
 function ConcurrencyPanel({ engine, running, onPause }: { engine: EngineState | null; running: number; onPause: (paused: boolean) => void }): ReactNode {
   if (!engine) return <section className="card" aria-label="Concurrency"><p className="muted">Reading the worker…</p></section>
   const c = engine.concurrency
+  const status = workerStatus(engine, running)
   return (
     <section className="card concurrency" aria-labelledby="concurrency-title">
       <div className="worker-head">
-        <h2 id="concurrency-title">Worker{engine.paused ? ' — paused' : ''}</h2>
+        <h2 id="concurrency-title">
+          Worker: <span data-worker-status={status.kind}>{status.label}</span>
+        </h2>
         <button type="button" className="secondary" onClick={() => onPause(!engine.paused)}>
           {engine.paused ? 'Resume autoprocessing' : 'Pause autoprocessing'}
         </button>
       </div>
       <p className="concurrency-n">
-        <span className="counter-value" data-concurrency>{c.effective}</span> at once <span className="muted">(between {c.floor} and {c.ceiling}; {running} running now)</span>
+        <span className="counter-value" data-concurrency>{c.effective}</span> at once <span className="muted">(between {c.floor} and {c.ceiling}; {running} in progress now)</span>
       </p>
-      <p className="muted">{engine.processorConnected ? `State: ${engine.state}. ` : 'No model backend connected. '}Last decision: {c.reason}</p>
+      <p data-testid="worker-status-detail">{status.detail}</p>
+      <p className="muted">Last concurrency decision: {c.reason}</p>
       <dl className="facts">
         <dt>CPU load</dt>
         <dd>{c.cpuLoad.toFixed(2)} per core (1.00 = every core busy)</dd>
