@@ -1,4 +1,5 @@
 import type { Session } from '../../../../shared/contract/app-contract'
+import type { KosClient } from '../../../../shared/contract/client'
 import { CALLS, isCallName, type CallName } from '../../../../shared/contract/contract'
 import { WORK_STARTING_CALLS } from '../../../../shared/contract/limits'
 import type { RpcError } from '../../../../shared/contract/rpc-error'
@@ -89,4 +90,22 @@ export function plainRefusal(error: RpcError): string {
     return `This was asked for too often from this window${seconds ? `: try again in ${seconds} s` : ': try again in a minute'}.`
   }
   return error.message
+}
+
+const PLAIN_CODES: ReadonlySet<string> = new Set(['forbidden', 'rate_limited'])
+
+/**
+ * The client every view model gets: refusals a person can meet in a read-only
+ * window (a forbidden write, a work-starting call over its rate) carry plain
+ * words, whichever view shows them; everything else passes through untouched.
+ */
+export function withPlainRefusals(client: KosClient): KosClient {
+  return {
+    ...client,
+    call: async (name, input) => {
+      const result = await client.call(name, input)
+      if (result.ok || !PLAIN_CODES.has(result.error.code)) return result
+      return { ok: false, error: { ...result.error, call: result.error.call ?? name, message: plainRefusal({ ...result.error, call: result.error.call ?? name }) } }
+    }
+  }
 }
