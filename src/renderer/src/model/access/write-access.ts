@@ -9,7 +9,7 @@ export const READ_ONLY_REASON_ID = 'read-only-reason'
 
 /** What the badge and the shared description say: what read-only means and how to get full access. */
 export const READ_ONLY_EXPLANATION =
-  'This window is read-only: you can look at everything, but not change anything or start work. For full access, open the first URL `kos serve` printed ("Open: …"), not the one marked "Read-only access".'
+  'This window is read-only: you can look at everything, but not change anything or start work. For full access, open the full-access URL `kos serve` printed (the line "Open: …"), not the one marked "Read-only access".'
 
 /** What each write call does, in the words a person uses, so a refusal names the thing they tried. */
 const ACTIONS: Readonly<Partial<Record<CallName, string>>> = {
