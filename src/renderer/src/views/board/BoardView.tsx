@@ -103,7 +103,7 @@ function AskBoard({ store, timeoutSec, modelConnected }: { store: ViewModel<Boar
     <form className="card board-ask" onSubmit={(e) => (e.preventDefault(), void ask())}>
       <label htmlFor="board-question"><strong>Ask the board</strong> <span className="board-note">{timeoutSec ? `the board has ${timeoutSec} s to decide` : ''}{modelConnected === false ? ' · no model backend is connected' : ''}</span></label>
       <div className="board-ask-row">
-        <input id="board-question" value={question} onChange={(e) => setQuestion(e.target.value)} placeholder="Should we…?" />
+        <input id="board-question" value={question} onChange={(e) => setQuestion(e.target.value)} placeholder="Should we…?" disabled={askAccess.blocked} title={askAccess.title} aria-describedby={askAccess.describedBy} />
         <button type="submit" disabled={consulting || question.trim().length === 0 || askAccess.blocked} title={askAccess.title} aria-describedby={askAccess.describedBy}>{consulting ? 'The board is meeting…' : 'Ask'}</button>
       </div>
       {refusal && <p className="field-error" role="alert">{refusal}</p>}
