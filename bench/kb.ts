@@ -1,126 +1,228 @@
+import { loadavg } from 'node:os'
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { openDatabase } from '../src/main/db/database'
+import { openDatabase, type Db } from '../src/main/db/database'
 import { hybridSearch } from '../src/main/knowledge/hybrid-search'
 import { createKnowledgeStore } from '../src/main/knowledge/knowledge-store'
 import { loadVectorExtension } from '../src/main/knowledge/load-vector-extension'
 import { MIN_CANDIDATES, createVectorIndex, type VectorIndex } from '../src/main/knowledge/vector-index'
 import { createCorpus, mulberry32 } from './kb-corpus'
+import { measureQuality, type QualityReport } from './kb-quality'
 
-// `npm run bench:kb [-- --large] [-- --json] [-- --chunks N] [-- --candidates N]`:
-// the knowledge base at 100,000 (or 1,000,000, or N) chunks of 768-dim vectors,
-// on disk with the app's pragmas; --candidates overrides MIN_CANDIDATES.
+// `npm run bench:kb [-- --large] [-- --json] [-- --chunks N] [-- --candidates N] [-- --no-quality]`:
+// the knowledge base at 10,000 and 100,000 chunks (and 1,000,000 with --large,
+// or only N) of 768-dim vectors, on disk with the app's pragmas, then the
+// hybrid ranking's quality on a labelled set; --candidates overrides MIN_CANDIDATES.
 const repoRoot = resolve(__dirname, '..')
 const json = process.argv.includes('--json')
 const large = process.argv.includes('--large')
-const chunksFlag = process.argv.indexOf('--chunks')
-const CHUNKS = chunksFlag > 0 ? Number(process.argv[chunksFlag + 1]) : large ? 1_000_000 : 100_000
+const flag = (name: string): number | null => {
+  const at = process.argv.indexOf(name)
+  return at > 0 ? Number(process.argv[at + 1]) : null
+}
+const SIZES = flag('--chunks') !== null ? [flag('--chunks')!] : large ? [10_000, 100_000, 1_000_000] : [10_000, 100_000]
 const DIMENSION = 768
 const CHUNKS_PER_NODE = 10
-const BATCH_NODES = 100
-const candidatesFlag = process.argv.indexOf('--candidates')
-const CANDIDATES = candidatesFlag > 0 ? Number(process.argv[candidatesFlag + 1]) : MIN_CANDIDATES
-const QUERIES = large ? 60 : 200
+const TEXT_BATCH_NODES = 100
+const VECTOR_BATCH = 1000
+const CANDIDATES = flag('--candidates') ?? MIN_CANDIDATES
 const WARMUP = 10
 
 function print(line: string): void {
-  process.stdout.write(`${line}\n`)
+  if (!json) process.stdout.write(`${line}\n`)
 }
 
 function percentile(values: readonly number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b)
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0
+  return Number((sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0).toFixed(2))
 }
 
-function main(): void {
+function time<T>(run: () => T): [T, number] {
+  const started = performance.now()
+  const value = run()
+  return [value, performance.now() - started]
+}
+
+function open(file: string): Db {
+  const db = openDatabase(file)
+  const extension = loadVectorExtension(db)
+  if (!extension.ok) throw new Error(extension.reason)
+  return db
+}
+
+/** The knowledge tables as the app has them: the first schema, then Russian stems. */
+function applyKnowledgeSchema(db: Db): void {
+  for (const file of ['0004_knowledge.sql', '0015_russian_stems.sql']) db.exec(readFileSync(join(repoRoot, 'migrations', file), 'utf8'))
+}
+
+interface SizeResult {
+  chunks: number
+  textIngestPerSec: number
+  vectorIngestPerSec: number
+  bytesOnDisk: number
+  vectorMs: { p50: number; p95: number }
+  hybridMs: { p50: number; p95: number }
+  exactMs: { p50: number; p95: number }
+  recallAt10: number
+  firstSearchMs: { afterStart: number; afterDelete: number; rebuildFromVectorRows: number }
+}
+
+function runSize(chunks: number): SizeResult {
   const dir = mkdtempSync(join(tmpdir(), 'kos-bench-kb-'))
   const file = join(dir, 'kos.db')
-  const db = openDatabase(file)
+  let db = open(file)
   try {
-    const extension = loadVectorExtension(db)
-    if (!extension.ok) throw new Error(extension.reason)
-    db.exec(readFileSync(join(repoRoot, 'migrations', '0004_knowledge.sql'), 'utf8'))
-    const store = createKnowledgeStore(db)
-    const coarse = createVectorIndex(db, { minCandidates: CANDIDATES })
-    // The same index searched by brute force: the reference for recall, and the cost of not quantizing.
-    const exact: VectorIndex = { ...coarse, nearest: coarse.nearestExact }
+    applyKnowledgeSchema(db)
+    let store = createKnowledgeStore(db)
+    let coarse = createVectorIndex(db, { minCandidates: CANDIDATES })
     const collection = coarse.createActive({ id: 'bench:synthetic', dimension: DIMENSION })
-    const corpus = createCorpus({ chunks: CHUNKS, dimension: DIMENSION, topics: Math.max(100, CHUNKS / 100), noise: 0.6 })
-    const chunkIdsOf = db.prepare('SELECT id FROM knowledge_chunks WHERE node_id = ? ORDER BY ordinal')
+    const corpus = createCorpus({ chunks, dimension: DIMENSION, topics: Math.max(100, chunks / 100), noise: 0.6 })
 
-    let ingestMs = 0
-    for (let first = 0; first < CHUNKS; first += BATCH_NODES * CHUNKS_PER_NODE) {
-      const count = Math.min(BATCH_NODES * CHUNKS_PER_NODE, CHUNKS - first)
+    // Text first, as an import does (chunks + FTS5, no embeddings), then the vectors in the embedding worker's way: batches.
+    let textMs = 0
+    const chunkIds: number[] = []
+    const idsOf = db.prepare('SELECT id FROM knowledge_chunks WHERE node_id = ? ORDER BY ordinal').pluck()
+    for (let first = 0; first < chunks; first += TEXT_BATCH_NODES * CHUNKS_PER_NODE) {
+      const count = Math.min(TEXT_BATCH_NODES * CHUNKS_PER_NODE, chunks - first)
       const texts = Array.from({ length: count }, (_, i) => corpus.text(first + i))
-      const vectors = Array.from({ length: count }, (_, i) => corpus.vector(first + i))
       const started = performance.now()
-      db.transaction(() => {
+      const nodes = db.transaction(() => {
+        const made: string[] = []
         for (let n = 0; n < count; n += CHUNKS_PER_NODE) {
           const slice = texts.slice(n, n + CHUNKS_PER_NODE)
-          const node = store.insert({ title: `Synthetic ${first + n}`, content: slice.join('\n\n'), domain: null, source: null }, slice.map((text) => ({ text, tokens: 60 })))
-          const ids = (chunkIdsOf.all(node.id) as { id: number }[]).map((r) => r.id)
-          coarse.put(collection, ids.map((id, k) => ({ chunkId: id, vector: vectors[n + k]! })))
+          made.push(store.insert({ title: `Synthetic ${first + n}`, content: slice.join('\n\n'), domain: null, source: null }, slice.map((text) => ({ text, tokens: 60 }))).id)
         }
+        return made
       })()
-      ingestMs += performance.now() - started
-      if (!json && (first / count) % 20 === 0) process.stderr.write(`\ringested ${first + count} of ${CHUNKS}`)
+      textMs += performance.now() - started
+      for (const node of nodes) chunkIds.push(...(idsOf.all(node) as number[]))
+    }
+    let vectorMs = 0
+    for (let first = 0; first < chunks; first += VECTOR_BATCH) {
+      const rows = chunkIds.slice(first, first + VECTOR_BATCH).map((chunkId, i) => ({ chunkId, vector: corpus.vector(first + i) }))
+      vectorMs += time(() => coarse.put(collection, rows))[1]
+      if (!json && (first / VECTOR_BATCH) % 50 === 0) process.stderr.write(`\r${chunks}: vectors ${first + rows.length}`)
     }
     if (!json) process.stderr.write('\n')
     db.pragma('wal_checkpoint(TRUNCATE)')
     const bytesOnDisk = statSync(file).size
 
+    const exact: VectorIndex = { ...coarse, nearest: coarse.nearestExact }
+    const queries = chunks >= 1_000_000 ? 100 : 200
     const random = mulberry32(42)
-    const rows: Record<'exactVec' | 'coarseVec' | 'hybridCoarse', number[]> = { exactVec: [], coarseVec: [], hybridCoarse: [] }
+    const rows: Record<'exact' | 'vector' | 'hybrid', number[]> = { exact: [], vector: [], hybrid: [] }
     let recallHits = 0
     let recallTotal = 0
-    for (let q = 0; q < QUERIES + WARMUP; q++) {
-      const target = Math.floor(random() * CHUNKS)
+    for (let q = 0; q < queries + WARMUP; q++) {
+      const target = Math.floor(random() * chunks)
       const query = corpus.query(target, 1000 + q)
-      const time = <T>(run: () => T): [T, number] => {
-        const started = performance.now()
-        const value = run()
-        return [value, performance.now() - started]
-      }
-      const [approx, coarseMs] = time(() => coarse.nearest(collection, query.vector, 10))
+      const [approx, ms] = time(() => coarse.nearest(collection, query.vector, 10))
       const [, hybridMs] = time(() => hybridSearch(store, coarse, { query: query.text, topK: 10, minSimilarity: 0 }, { kind: 'on', collection, vector: query.vector }))
       if (q < WARMUP) continue
-      rows.coarseVec.push(coarseMs)
-      rows.hybridCoarse.push(hybridMs)
-      // The exact scan is the slow reference; every fourth query is enough to measure recall on.
-      if (q % 4 !== 0) continue
+      rows.vector.push(ms)
+      rows.hybrid.push(hybridMs)
+      // The exact scan is the slow reference; every fourth query (every tenth at a million) is enough to measure recall on.
+      if (q % (chunks >= 1_000_000 ? 10 : 4) !== 0) continue
       const [truth, exactMs] = time(() => exact.nearest(collection, query.vector, 10))
-      rows.exactVec.push(exactMs)
+      rows.exact.push(exactMs)
       const truthIds = new Set(truth.map((h) => h.chunkId))
       recallHits += approx.filter((h) => truthIds.has(h.chunkId)).length
       recallTotal += truth.length
     }
-    const recallAt10 = recallHits / Math.max(1, recallTotal)
-    const ingestPerSec = CHUNKS / (ingestMs / 1000)
-    const appPath = rows.hybridCoarse
 
-    print(`Knowledge base, ${CHUNKS.toLocaleString('en-US')} chunks × ${DIMENSION}-dim float32 + sign bits, ${QUERIES} queries, on-disk WAL, synchronous=FULL`)
-    print(`ingest (text + FTS5 + vectors, precomputed): ${ingestPerSec.toFixed(0)} chunks/s; size on disk ${(bytesOnDisk / 1048576).toFixed(0)} MiB`)
-    print('path                                   p50 ms   p95 ms   recall@10')
-    const line = (name: string, values: number[], recall: string): void => print(`${name.padEnd(37)}  ${percentile(values, 50).toFixed(2).padStart(7)}  ${percentile(values, 95).toFixed(2).padStart(7)}   ${recall}`)
-    line('vector, exact float32 scan', rows.exactVec, '1.000 (reference)')
-    line(`vector, sign bits → ${CANDIDATES} + exact rescore`, rows.coarseVec, recallAt10.toFixed(3))
-    line('hybrid: FTS5 + sign bits + RRF, top 10', rows.hybridCoarse, '')
-    if (json) {
-      print(
-        JSON.stringify({
-          chunks: CHUNKS,
-          ingestPerSec: Math.round(ingestPerSec),
-          queryMs: { p50: Number(percentile(appPath, 50).toFixed(2)), p95: Number(percentile(appPath, 95).toFixed(2)) },
-          recallAt10: Number(recallAt10.toFixed(3)),
-          bytesOnDisk
-        })
-      )
+    // A user's first search: after a start (the codes read from their blocks), after a delete, and
+    // the way it was before the blocks (every vector row read), all on a warm page cache.
+    const probe = corpus.query(7, 7).vector
+    db.close()
+    db = open(file)
+    store = createKnowledgeStore(db)
+    coarse = createVectorIndex(db, { minCandidates: CANDIDATES })
+    const afterStart = time(() => coarse.nearest(coarse.active()!, probe, 10))[1]
+    const someNode = db.prepare('SELECT id FROM knowledge_nodes LIMIT 1 OFFSET ?').pluck().get(Math.floor(chunks / CHUNKS_PER_NODE / 2)) as string
+    store.delete(someNode)
+    const afterDelete = time(() => coarse.nearest(coarse.active()!, probe, 10))[1]
+    db.close()
+    db = open(file)
+    db.exec(`DROP TABLE ${collection.vecTable}_codes`)
+    const rebuild = createVectorIndex(db, { minCandidates: CANDIDATES })
+    const rebuildFromVectorRows = time(() => rebuild.nearest(rebuild.active()!, probe, 10))[1]
+
+    const stat = (values: number[]): { p50: number; p95: number } => ({ p50: percentile(values, 50), p95: percentile(values, 95) })
+    return {
+      chunks,
+      textIngestPerSec: Math.round(chunks / (textMs / 1000)),
+      vectorIngestPerSec: Math.round(chunks / (vectorMs / 1000)),
+      bytesOnDisk,
+      vectorMs: stat(rows.vector),
+      hybridMs: stat(rows.hybrid),
+      exactMs: stat(rows.exact),
+      recallAt10: Number((recallHits / Math.max(1, recallTotal)).toFixed(3)),
+      firstSearchMs: { afterStart: Number(afterStart.toFixed(1)), afterDelete: Number(afterDelete.toFixed(1)), rebuildFromVectorRows: Number(rebuildFromVectorRows.toFixed(1)) }
     }
   } finally {
     db.close()
     rmSync(dir, { recursive: true, force: true })
   }
+}
+
+function runQuality(): QualityReport {
+  const dir = mkdtempSync(join(tmpdir(), 'kos-bench-kbq-'))
+  const db = open(join(dir, 'kos.db'))
+  try {
+    applyKnowledgeSchema(db)
+    const store = createKnowledgeStore(db)
+    const index = createVectorIndex(db)
+    const collection = index.createActive({ id: 'bench:labelled', dimension: DIMENSION })
+    const background = 10_000
+    const corpus = createCorpus({ chunks: background, dimension: DIMENSION, topics: 100, noise: 0.6 })
+    db.transaction(() => {
+      for (let i = 0; i < background; i++) {
+        const node = store.insert({ title: `bg ${i}`, content: corpus.text(i), domain: null, source: null }, [{ text: corpus.text(i), tokens: 40 }])
+        const chunkId = db.prepare('SELECT id FROM knowledge_chunks WHERE node_id = ?').pluck().get(node.id) as number
+        index.put(collection, [{ chunkId, vector: corpus.vector(i) }])
+      }
+    })()
+    return measureQuality({
+      db,
+      store,
+      index,
+      collection,
+      dimension: DIMENSION,
+      filler: (random) => corpus.text(Math.floor(random() * background)).split(' ').slice(0, 8).join(' '),
+      elsewhere: (random) => corpus.vector(Math.floor(random() * background))
+    })
+  } finally {
+    db.close()
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+function main(): void {
+  const loadBefore = loadavg()[0]!
+  print(`Knowledge base, 768-dim float32 + sign bits, on-disk WAL, synchronous=FULL; load average ${loadBefore.toFixed(1)} on ${process.env.KOS_BENCH_CORES ?? '2'} cores`)
+  const sizes: SizeResult[] = []
+  for (const chunks of SIZES) {
+    const r = runSize(chunks)
+    sizes.push(r)
+    print(`\n${chunks.toLocaleString('en-US')} chunks: ingest ${r.textIngestPerSec} chunks/s text + FTS5 (no embeddings), ${r.vectorIngestPerSec} vectors/s; ${(r.bytesOnDisk / 1048576).toFixed(0)} MiB`)
+    print('  path                                          p50 ms   p95 ms   recall@10')
+    const line = (name: string, v: { p50: number; p95: number }, recall: string): void => print(`  ${name.padEnd(44)}  ${v.p50.toFixed(2).padStart(7)}  ${v.p95.toFixed(2).padStart(7)}   ${recall}`)
+    line('vector, exact float32 scan (reference)', r.exactMs, '1.000')
+    line(`vector, sign bits → ${CANDIDATES} + exact rescore`, r.vectorMs, r.recallAt10.toFixed(3))
+    line('hybrid: FTS5 + sign bits + fusion, top 10', r.hybridMs, '')
+    print(`  first search: after a start ${r.firstSearchMs.afterStart} ms, after a delete ${r.firstSearchMs.afterDelete} ms; rebuilt from every vector row (before) ${r.firstSearchMs.rebuildFromVectorRows} ms`)
+  }
+  const quality = process.argv.includes('--no-quality') ? null : runQuality()
+  if (quality) {
+    print(`\nHybrid quality: recall@10 of the fused top 10 on ${quality.queries} labelled queries (10,000 background chunks)`)
+    print('  russian morphology  fusion          all     ru      en')
+    for (const row of quality.rows) print(`  ${row.morphology.padEnd(18)}  ${row.fusion.padEnd(14)}  ${row.recall.all.toFixed(3)}   ${row.recall.ru.toFixed(3)}   ${row.recall.en.toFixed(3)}`)
+    print(`  the app's hybridSearch (${quality.app.morphology}, ${quality.app.fusion}): ${quality.app.recall.toFixed(3)}`)
+  }
+  const loadAfter = loadavg()[0]!
+  print(`\nload average ${loadBefore.toFixed(1)} → ${loadAfter.toFixed(1)}`)
+  if (json) process.stdout.write(`${JSON.stringify({ load: { before: loadBefore, after: loadAfter }, sizes, quality })}\n`)
 }
 
 main()

@@ -8,10 +8,15 @@
 // token's latency is arrival minus the moment it was written; TTFT is from
 // sending the request to the first token. Overhead = (b) − (a), per percentile.
 //
-//   npm run bench:router [-- --json]      (needs `npx electron-vite build` first)
-import { spawn } from 'node:child_process'
+// Then the router alone, paired: the same request through the router and
+// straight to the fake server, interleaved (which goes first alternates),
+// PAIRS times; each pair gives a TTFT difference and, token by token, a
+// latency difference, and the percentiles are of those differences.
+//
+//   npm run bench:router [-- --json] [-- --pairs N] [-- --no-app]   (the app part needs `npm run build` first)
+import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { loadavg, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { createInterface } from 'node:readline'
 import { WebSocket } from 'ws'
@@ -30,6 +35,9 @@ const RUNS = 60
 const TOKENS = 100
 const TOKEN_DELAY_MS = 2
 const MODEL = 'llama3.2:3b'
+const PAIRS = process.argv.includes('--pairs') ? Number(process.argv[process.argv.indexOf('--pairs') + 1]) : 1000
+const PAIRED_TOKENS = 20
+const withApp = !process.argv.includes('--no-app')
 
 interface Sample {
   ttftMs: number
@@ -41,12 +49,33 @@ function percentile(values: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? NaN
 }
 
+/** Waits for `kos serve` to print its address, connects its WebSocket, and waits until it has scanned the fake node. */
+async function connectToApp(host: ChildProcess): Promise<WebSocket> {
+  const started = JSON.parse(await new Promise<string>((res) => createInterface({ input: host.stdout! }).once('line', res))) as { url: string; origin: string }
+  const token = new URL(started.url).searchParams.get('token') ?? ''
+  const ws = new WebSocket(`${started.origin.replace('http', 'ws')}/rpc`, { headers: { Authorization: `Bearer ${token}` } })
+  await new Promise<void>((res, rej) => {
+    ws.once('open', () => res())
+    ws.once('error', rej)
+  })
+  for (let i = 0; i < 100; i++) {
+    const listed = await fetch(`${started.origin}/api/call/models.list`, { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{}' })
+    const body = (await listed.json()) as { value?: { nodes: { id: string; state: string }[] } }
+    if (body.value?.nodes.find((n) => n.id === 'ollama-local')?.state === 'up') break
+    await new Promise((r) => setTimeout(r, 100))
+  }
+  return ws
+}
+
 async function main(): Promise<void> {
   const written = new Map<string, number[]>()
   const fake = await startFakeOllama({
     models: [{ name: MODEL, sizeBytes: 2e9 }],
     loaded: [MODEL],
-    rules: [{ whenPromptContains: '', behaviour: { kind: 'reply', text: Array.from({ length: TOKENS }, (_, i) => `tok${i}`).join(' '), tokenDelayMs: TOKEN_DELAY_MS } }],
+    rules: [
+      { whenPromptContains: 'paired', behaviour: { kind: 'reply', text: Array.from({ length: PAIRED_TOKENS }, (_, i) => `tok${i}`).join(' '), tokenDelayMs: 1 } },
+      { whenPromptContains: '', behaviour: { kind: 'reply', text: Array.from({ length: TOKENS }, (_, i) => `tok${i}`).join(' '), tokenDelayMs: TOKEN_DELAY_MS } }
+    ],
     onTokenWritten: (prompt, index) => {
       let list = written.get(prompt)
       if (!list) written.set(prompt, (list = []))
@@ -54,25 +83,15 @@ async function main(): Promise<void> {
     }
   })
   const dataDir = mkdtempSync(join(tmpdir(), 'kos-bench-router-'))
-  const host = spawn(process.execPath, [join(repoRoot, 'bin', 'kos.js'), 'serve', '--json', '--port', '0', '--data-dir', dataDir], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, KOS_DATA_DIR: '', KOS_OLLAMA_API_URL: fake.url, KOS_MLX_API_URL: 'http://127.0.0.1:9', KOS_SUPERVISOR_OLLAMA: 'off', KOS_SUPERVISOR_MLX: 'off' }
-  })
+  const host = withApp
+    ? spawn(process.execPath, [join(repoRoot, 'bin', 'kos.js'), 'serve', '--json', '--port', '0', '--data-dir', dataDir], {
+        stdio: ['ignore', 'pipe', 'inherit'],
+        env: { ...process.env, KOS_DATA_DIR: '', KOS_OLLAMA_API_URL: fake.url, KOS_MLX_API_URL: 'http://127.0.0.1:9', KOS_SUPERVISOR_OLLAMA: 'off', KOS_SUPERVISOR_MLX: 'off' }
+      })
+    : null
+  host?.on('error', (error) => process.stderr.write(`kos serve: ${error.message}\n`))
   try {
-    const started = JSON.parse(await new Promise<string>((res) => createInterface({ input: host.stdout! }).once('line', res))) as { url: string; origin: string }
-    const token = new URL(started.url).searchParams.get('token') ?? ''
-    const ws = new WebSocket(`${started.origin.replace('http', 'ws')}/rpc`, { headers: { Authorization: `Bearer ${token}` } })
-    await new Promise<void>((res, rej) => {
-      ws.once('open', () => res())
-      ws.once('error', rej)
-    })
-    // Wait until the app has scanned the fake node.
-    for (let i = 0; i < 100; i++) {
-      const listed = await fetch(`${started.origin}/api/call/models.list`, { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{}' })
-      const body = (await listed.json()) as { value?: { nodes: { id: string; state: string }[] } }
-      if (body.value?.nodes.find((n) => n.id === 'ollama-local')?.state === 'up') break
-      await new Promise((r) => setTimeout(r, 100))
-    }
+    const ws = host ? await connectToApp(host) : null
 
     const provider = createOllamaProvider(fake.url)
     const latencies = (prompt: string, arrivals: number[]): number[] => {
@@ -106,6 +125,7 @@ async function main(): Promise<void> {
     }
 
     async function viaApp(prompt: string, id: number): Promise<Sample> {
+      if (!ws) throw new Error('the app is not running (--no-app)')
       const arrivals: number[] = []
       let requestId = ''
       const start = performance.now()
@@ -129,6 +149,35 @@ async function main(): Promise<void> {
       return { ttftMs: (arrivals[0] ?? NaN) - start, tokenLatenciesMs: latencies(prompt, arrivals) }
     }
 
+    // Paired: router vs direct on the same request, interleaved, order alternating.
+    const pairedTtft: number[] = []
+    const pairedToken: number[] = []
+    for (let i = 0; i < 20; i++) {
+      await direct(`paired warm-up d${i}`)
+      await viaRouter(`paired warm-up r${i}`)
+    }
+    for (let i = 0; i < PAIRS; i++) {
+      const routerFirst = i % 2 === 1
+      const a = routerFirst ? await viaRouter(`paired r${i}`) : await direct(`paired d${i}`)
+      const b = routerFirst ? await direct(`paired d${i}`) : await viaRouter(`paired r${i}`)
+      const [d, r] = routerFirst ? [b, a] : [a, b]
+      pairedTtft.push(r.ttftMs - d.ttftMs)
+      r.tokenLatenciesMs.forEach((ms, k) => pairedToken.push(ms - (d.tokenLatenciesMs[k] ?? ms)))
+    }
+    const paired = {
+      ttft: { p50: percentile(pairedTtft, 50), p99: percentile(pairedTtft, 99) },
+      perToken: { p50: percentile(pairedToken, 50), p99: percentile(pairedToken, 99) }
+    }
+    print(`Router in-process vs direct, ${PAIRS} interleaved pairs of a ${PAIRED_TOKENS}-token answer (one token a ms); paired differences, ms; load average ${loadavg()[0]!.toFixed(1)}`)
+    print(`  TTFT overhead      p50 ${paired.ttft.p50.toFixed(3)}   p99 ${paired.ttft.p99.toFixed(3)}   (target p99 < 2)`)
+    print(`  per-token overhead p50 ${paired.perToken.p50.toFixed(3)}   p99 ${paired.perToken.p99.toFixed(3)}   (target p99 < 1)`)
+    const round = (r: { p50: number; p99: number }) => ({ p50: Number(r.p50.toFixed(3)), p99: Number(r.p99.toFixed(3)) })
+    if (!withApp) {
+      if (json) print(JSON.stringify({ paired: { pairs: PAIRS, ttftOverheadMs: round(paired.ttft), perTokenOverheadMs: round(paired.perToken) } }))
+      return
+    }
+    print('')
+
     const directSamples: Sample[] = []
     const routerSamples: Sample[] = []
     const appSamples: Sample[] = []
@@ -142,7 +191,7 @@ async function main(): Promise<void> {
       routerSamples.push(await viaRouter(`router run ${i}`))
       appSamples.push(await viaApp(`app run ${i}`, i))
     }
-    ws.close()
+    ws?.close()
 
     const row = (name: string, d: number[], a: number[]): { p50: number; p99: number } => {
       const r = { p50: percentile(a, 50) - percentile(d, 50), p99: percentile(a, 99) - percentile(d, 99) }
@@ -162,11 +211,10 @@ async function main(): Promise<void> {
     const perToken = row('per-token, router + contract over WS', tokensOf(directSamples), tokensOf(appSamples))
     print('targets: TTFT overhead < 5 ms, per-token overhead < 1 ms')
     if (json) {
-      const round = (r: { p50: number; p99: number }) => ({ p50: Number(r.p50.toFixed(3)), p99: Number(r.p99.toFixed(3)) })
-      print(JSON.stringify({ ttftOverheadMs: round(ttft), perTokenOverheadMs: round(perToken) }))
+      print(JSON.stringify({ paired: { pairs: PAIRS, ttftOverheadMs: round(paired.ttft), perTokenOverheadMs: round(paired.perToken) }, app: { ttftOverheadMs: round(ttft), perTokenOverheadMs: round(perToken) } }))
     }
   } finally {
-    host.kill('SIGTERM')
+    host?.kill('SIGTERM')
     await fake.close()
     await new Promise((r) => setTimeout(r, 300))
     rmSync(dataDir, { recursive: true, force: true })

@@ -18,7 +18,7 @@ const fake = spawn(process.execPath, [join(root, 'scripts', 'fake-ollama.mjs'), 
 const { url: fakeUrl } = await firstLine(fake)
 const host = spawn(process.execPath, [join(root, 'bin', 'kos.js'), 'serve', '--json', '--port', '0', '--data-dir', dataDir, '--set', `ollama.apiUrl=${fakeUrl}`], {
   stdio: ['ignore', 'pipe', 'inherit'],
-  env: { ...process.env, KOS_SUPERVISOR_OLLAMA: 'off', KOS_MLX_API_URL: 'http://127.0.0.1:9' }
+  env: { ...process.env, KOS_SUPERVISOR_OLLAMA: 'off' }
 })
 const { url } = await firstLine(host)
 const origin = new URL(url).origin

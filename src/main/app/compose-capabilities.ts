@@ -1,10 +1,17 @@
 import { dirname, join } from 'node:path'
 import type { AppInfo } from '../../shared/contract/app-contract'
 import { valueOrNull } from '../../shared/contract/client'
+import { createBackendLimits } from '../autopilot/backend-limits'
+import { createGapSource } from '../autopilot/learning-gaps'
+import { createLearningGenerator } from '../autopilot/learning-generator'
+import { scheduleLearning } from '../autopilot/learning-schedule'
+import { createPredictiveMonitor } from '../autopilot/predictive-monitor'
+import { createQueueProbe } from '../autopilot/queue-probe'
 import { createBoardCapability } from '../board/board-capability'
 import { createChatCapability } from '../chat/chat-capability'
 import { createChecklistCapability } from '../checklist/checklist-capability'
 import { capabilityChecks } from '../checklist/checks/capability-checks'
+import { predictiveCheck } from '../checklist/checks/predictive-check'
 import { storageChecks } from '../checklist/checks/storage-checks'
 import type { CliSetting } from '../config/config-resolver'
 import { configHandlers } from '../config/config-handlers'
@@ -43,6 +50,8 @@ import { createSupervisor } from '../supervisor/supervisor'
 import { supervisorHandlers } from '../supervisor/supervisor-handlers'
 import { createTasksCapability } from '../tasks/tasks-capability'
 import { routerChatModel } from './adapters/router-chat-model'
+import { researchFiler } from './adapters/research-filer'
+import { sreTasksThrough } from './adapters/sre-tasks'
 import { workerHealth } from './adapters/worker-health'
 import { appHandlers, systemHandlers } from './app-handlers'
 import { checklistFixes } from './checklist-fixes'
@@ -123,7 +132,11 @@ export function composeCapabilities(infra: Infrastructure): Composition {
   const disk = createDiskSpaceMonitor({ dir: infra.dataDir.path, freeBytes, thresholds: diskThresholds, log })
   lifecycles.push({ stop: () => disk.stop() })
 
-  const tasks = createTasksCapability({ db, config, events, log, processor: infra.taskProcessor ?? models.router, background, holdClaims: () => disk.pausedReason() })
+  const backendLimits = createBackendLimits({
+    nodes: () => models.registry.nodes().map((n) => ({ id: n.id, kind: n.kind, up: models.registry.status(n.id).state === 'up' })),
+    config
+  })
+  const tasks = createTasksCapability({ db, config, events, log, processor: infra.taskProcessor ?? models.router, background, holdClaims: () => disk.pausedReason(), backendLimits })
   lifecycles.push(tasks)
   const knowledge = createKnowledgeCapability({ db, config, events, log, embedder: models.embedder, background, backup: (reason) => backupCopy(db, infra.dataDir.path, reason) })
   lifecycles.push(knowledge)
@@ -156,12 +169,42 @@ export function composeCapabilities(infra: Infrastructure): Composition {
   })
   lifecycles.push(chat)
 
+  const predictive = createPredictiveMonitor({
+    probe: createQueueProbe(db),
+    tasks: sreTasksThrough(actor, log),
+    thresholds: () => ({
+      stalledRunningCount: config.get('autopilot.stalledRunningCount'),
+      stalledRunningMinutes: config.get('autopilot.stalledRunningMinutes'),
+      oldPendingCount: config.get('autopilot.oldPendingCount'),
+      oldPendingMinutes: config.get('autopilot.oldPendingMinutes')
+    }),
+    now: Date.now,
+    log: log.child({ capability: 'autopilot' })
+  })
+
+  const learning = createLearningGenerator({
+    gaps: createGapSource(db),
+    experts: async () => valueOrNull(await reader.call('chat.experts.list', {}))?.experts ?? [],
+    modelsDown: async () => {
+      const overview = valueOrNull(await reader.call('models.list', {}))
+      if (!overview) return 'the model servers could not be read'
+      if (overview.nodes.some((n) => n.state === 'up' && n.models.length > 0)) return null
+      const down = overview.nodes.filter((n) => n.state !== 'not_configured').map((n) => `${n.label}: ${n.state === 'up' ? 'no models' : (n.error ?? n.state)}`)
+      return down.length > 0 ? down.join('; ') : 'no model server is configured'
+    },
+    file: researchFiler(actor),
+    settings: () => ({ enabled: config.get('autopilot.learningEnabled'), perExpertPerDay: config.get('autopilot.learningPerExpertPerDay') }),
+    now: Date.now,
+    log: log.child({ capability: 'autopilot' })
+  })
+
   const health = createHealthMonitor()
+  predictive.onChange(() => void health.check())
   disk.onChange(() => {
     events.emit('tasks.engineChanged', tasks.engine.state())
     void health.check()
   })
-  for (const source of [models.health, { component: 'supervisor', report: () => supervisor.health() }, databaseHealth(db), { component: 'disk', report: () => disk.health() }, workerHealth(tasks.engine), knowledgeHealth(knowledge.service), chat.health]) health.add(source)
+  for (const source of [models.health, { component: 'supervisor', report: () => supervisor.health() }, databaseHealth(db), { component: 'disk', report: () => disk.health() }, workerHealth(tasks.engine), { component: 'predictive-monitor', report: () => predictive.health() }, knowledgeHealth(knowledge.service), chat.health]) health.add(source)
   health.onChange((snapshot) => events.emit('health.changed', snapshot))
   models.registry.onChange(() => {
     void health.check()
@@ -204,6 +247,7 @@ export function composeCapabilities(infra: Infrastructure): Composition {
         now: () => new Date(),
         generationThreshold: () => ({ failurePercent: config.get('models.circuitFailurePercent'), minGenerations: config.get('models.circuitMinRequests') })
       }),
+      predictiveCheck(predictive),
       ...storageChecks({
         dataDir: infra.dataDir.path,
         freeBytes: async () => (await disk.sample()).freeBytes,
@@ -272,6 +316,8 @@ export function composeCapabilities(infra: Infrastructure): Composition {
       health.start(5000)
       checklist.service.start()
       overview.start()
+      const learningRuns = scheduleLearning(() => learning.run(), () => config.get('autopilot.learningIntervalMin'), log)
+      lifecycles.push({ stop: () => learningRuns.stop() })
     }
   }
 }

@@ -2,6 +2,7 @@ import { join } from 'node:path'
 import { currentPlatform } from '../platform/data-dir'
 import { describeStorageFailure, failedFolder, freeBytesSync, storageFailureOf, type StorageFailure } from '../platform/storage-failure'
 import { parseArgs } from '../config/cli-args'
+import { guardStandardStreams, type JsonFailure } from './cli-output'
 import { EXIT_USAGE, runKos } from './run-kos'
 import { version as appVersion } from '../../../package.json'
 
@@ -40,6 +41,7 @@ function guardProcess(): void {
   }
   process.on('uncaughtException', escaped)
   process.on('unhandledRejection', escaped)
+  guardStandardStreams(escaped)
 }
 
 async function main(): Promise<void> {
@@ -47,6 +49,7 @@ async function main(): Promise<void> {
   const parsed = parseArgs(process.argv.slice(2))
   if (!parsed.ok) {
     process.stderr.write(`${parsed.message}\n`)
+    if (process.argv.includes('--json')) process.stdout.write(`${JSON.stringify({ error: { message: parsed.message, exitCode: EXIT_USAGE } } satisfies JsonFailure)}\n`)
     process.exitCode = EXIT_USAGE
     return
   }

@@ -1,4 +1,5 @@
 import { APP_IDENTITY } from '../../shared/app-identity'
+import { asJsonDocument } from './cli-output'
 import type { CommandContext } from './command-context'
 import { checklistRun } from './commands/checklist-run'
 import { configShow } from './commands/config-show'
@@ -6,6 +7,7 @@ import { exportReport } from './commands/export-report'
 import { kbAdd, kbSearch } from './commands/kb'
 import { mcp } from './commands/mcp'
 import { serve } from './commands/serve'
+import { soak } from './commands/soak'
 import { status } from './commands/status'
 import { systemResume } from './commands/system-resume'
 import { tasksCommand } from './commands/tasks-command'
@@ -25,6 +27,9 @@ Usage:
   kos mcp                                                the MCP server on stdio, for other AI tools
   kos tasks list|add|follow ID|cancel ID|requeue ID…|--all   the task queue: list, queue, watch live, cancel, return from review
   kos system resume [--json]                             run the wake-from-sleep path now (exit 1 when a step failed)
+  kos soak --minutes N [--rate R] [--out DIR]            release gate: R synthetic tasks a minute (default 20) through the real
+                                                         router and model servers, KPIs against the soak.* gates, report +
+                                                         SHA-256 (exit 0 pass, 2 soft limit broken, 1 hard limit broken)
 
 Commands other than serve talk to the instance that owns the data dir when one
 runs (\`kos serve\`), and otherwise open the data dir themselves without starting
@@ -44,15 +49,21 @@ error, 73 data dir not writable (read-only disk, EROFS/EACCES), 74 database
 unusable (damaged, not a database, or the disk full at start), 75 data dir in
 use or conflict, 77 not allowed, 78 bad settings.`
 
-export async function runKos(ctx: CommandContext): Promise<number> {
+export function runKos(ctx: CommandContext): Promise<number> {
+  return asJsonDocument(ctx, runCommand)
+}
+
+async function runCommand(ctx: CommandContext): Promise<number> {
   const [command, sub] = ctx.args.positionals
   if (ctx.args.version) {
-    ctx.out(ctx.appVersion)
+    ctx.out(ctx.args.json ? JSON.stringify({ version: ctx.appVersion }) : ctx.appVersion)
     return 0
   }
   if (ctx.args.help || command === undefined || command === 'help') {
-    ctx.out(HELP)
-    return command === undefined && !ctx.args.help ? EXIT_USAGE : 0
+    const code = command === undefined && !ctx.args.help ? EXIT_USAGE : 0
+    if (code === 0) ctx.out(ctx.args.json ? JSON.stringify({ usage: HELP }) : HELP)
+    else ctx.err(HELP)
+    return code
   }
   if (command === 'serve') return serve(ctx)
   if (command === 'config' && sub === 'show') return configShow(ctx)
@@ -64,6 +75,7 @@ export async function runKos(ctx: CommandContext): Promise<number> {
   if (command === 'kb' && sub === 'search') return kbSearch(ctx, ctx.args.positionals.slice(2))
   if (command === 'tasks') return tasksCommand(ctx)
   if (command === 'system' && sub === 'resume') return systemResume(ctx)
+  if (command === 'soak') return soak(ctx)
   ctx.err(`Unknown command "${[command, sub].filter(Boolean).join(' ')}". Run \`kos --help\` for the commands.`)
   return EXIT_USAGE
 }

@@ -7,6 +7,9 @@ export interface ParsedArgs {
   readonly dataDir?: string
   /** Where a command writes its files (`kos export --out DIR`). */
   readonly out?: string
+  /** `kos soak --minutes N --rate R`, as typed; the command checks them. */
+  readonly minutes?: string
+  readonly rate?: string
   readonly settings: ReadonlyMap<SettingKey, CliSetting>
   readonly json: boolean
   /** `--all`, e.g. `kos tasks requeue --all`. */
@@ -34,6 +37,8 @@ export function parseArgs(argv: readonly string[], strict = true): ArgsParse {
   const settings = new Map<SettingKey, CliSetting>()
   let dataDir: string | undefined
   let out: string | undefined
+  let minutes: string | undefined
+  let rate: string | undefined
   let json = false
   let all = false
   let help = false
@@ -67,6 +72,11 @@ export function parseArgs(argv: readonly string[], strict = true): ArgsParse {
     } else if (flag === '--out') {
       out = takeValue()
       if (!out) return { ok: false, message: '--out needs a folder path.' }
+    } else if (flag === '--minutes' || flag === '--rate') {
+      const raw = takeValue()
+      if (!raw) return { ok: false, message: `${flag} needs a number, e.g. ${flag} ${flag === '--minutes' ? '30' : '20'}.` }
+      if (flag === '--minutes') minutes = raw
+      else rate = raw
     } else if (flag === '--set') {
       const pair = takeValue() ?? ''
       const at = pair.indexOf('=')
@@ -85,5 +95,5 @@ export function parseArgs(argv: readonly string[], strict = true): ArgsParse {
       return { ok: false, message: `Unknown option ${flag}. Run \`kos --help\` for the options.` }
     }
   }
-  return { ok: true, args: { positionals, ...(dataDir ? { dataDir } : {}), ...(out ? { out } : {}), settings, json, all, help, version } }
+  return { ok: true, args: { positionals, ...(dataDir ? { dataDir } : {}), ...(out ? { out } : {}), ...(minutes ? { minutes } : {}), ...(rate ? { rate } : {}), settings, json, all, help, version } }
 }

@@ -1,4 +1,6 @@
 import type { SettingDefinition } from './setting-builders'
+import { AUTOPILOT_SETTINGS } from './settings/autopilot-settings'
+import { BACKEND_LIMITS_SETTINGS } from './settings/backend-limits-settings'
 import { CHAT_SETTINGS } from './settings/chat-settings'
 import { CHECKLIST_SETTINGS } from './settings/checklist-settings'
 import { DISK_SETTINGS } from './settings/disk-settings'
@@ -6,6 +8,7 @@ import { GENERAL_SETTINGS } from './settings/general-settings'
 import { HOUSEKEEPING_SETTINGS } from './settings/housekeeping-settings'
 import { KNOWLEDGE_SETTINGS } from './settings/knowledge-settings'
 import { MODELS_SETTINGS } from './settings/models-settings'
+import { SOAK_SETTINGS } from './settings/soak-settings'
 import { UPDATES_SETTINGS } from './settings/updates-settings'
 import { WORKER_SETTINGS } from './settings/worker-settings'
 
@@ -22,7 +25,10 @@ export const SETTINGS = {
   ...CHECKLIST_SETTINGS,
   ...HOUSEKEEPING_SETTINGS,
   ...DISK_SETTINGS,
-  ...UPDATES_SETTINGS
+  ...UPDATES_SETTINGS,
+  ...AUTOPILOT_SETTINGS,
+  ...BACKEND_LIMITS_SETTINGS,
+  ...SOAK_SETTINGS
 } satisfies Record<string, SettingDefinition>
 
 

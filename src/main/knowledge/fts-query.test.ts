@@ -22,3 +22,12 @@ describe('buildFtsQuery', () => {
     expect(buildFtsQuery(query).highlight).toHaveLength(32)
   })
 })
+
+describe('buildFtsQuery with Snowball stems', () => {
+  it('looks a Russian word up as itself and by its stem in the stems column, and leaves other words alone', () => {
+    expect(buildFtsQuery('базой данных backup', 'snowball')).toEqual({
+      match: '"базой" OR stems : "баз" OR "данных" OR stems : "дан" OR "backup"',
+      highlight: ['баз', 'дан', 'backup']
+    })
+  })
+})

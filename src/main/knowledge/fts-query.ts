@@ -1,3 +1,5 @@
+import { isCyrillic, russianStem } from './russian-stem'
+
 /**
  * Turns whatever a person (or a model) typed into a safe FTS5 MATCH
  * expression. Only runs of letters and digits survive, each quoted, so
@@ -6,10 +8,16 @@
  * hold more of them higher.
  *
  * Russian inflects by endings ("база", "базы", "базой") and the porter
- * stemmer only knows English, so a Cyrillic word of four letters or more
- * is also looked up as a prefix without its last one or two letters.
+ * stemmer only knows English. Two ways to meet the endings, compared on a
+ * labelled set in bench/kb.ts: `prefix` looks a Cyrillic word of four
+ * letters or more up as a prefix without its last one or two letters (so
+ * "база" also finds "базар"); `snowball` looks up the word's Snowball stem
+ * in the `stems` column of an index that holds the stems of its text
+ * (russian-stem.ts), so "базой" finds "базы" and not "базар".
  */
 const MAX_TERMS = 32
+
+export type RussianMorphology = 'prefix' | 'snowball'
 
 export interface FtsQuery {
   /** The MATCH expression, or null when the query has no word to look for. */
@@ -18,21 +26,27 @@ export interface FtsQuery {
   readonly highlight: readonly string[]
 }
 
-export function buildFtsQuery(query: string): FtsQuery {
+export function buildFtsQuery(query: string, morphology: RussianMorphology = 'prefix'): FtsQuery {
   const words = [...new Set((query.normalize('NFC').toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, MAX_TERMS * 4))].slice(0, MAX_TERMS)
   if (words.length === 0) return { match: null, highlight: [] }
   const parts: string[] = []
   const highlight: string[] = []
   for (const word of words) {
-    const stem = russianStem(word)
+    if (morphology === 'snowball' && isCyrillic(word)) {
+      const stem = russianStem(word)
+      parts.push(`"${word}" OR stems : "${stem}"`)
+      highlight.push(stem)
+      continue
+    }
+    const stem = truncatedStem(word)
     parts.push(stem ? `"${word}" OR "${stem}"*` : `"${word}"`)
     highlight.push(stem ?? word)
   }
   return { match: parts.join(' OR '), highlight }
 }
 
-function russianStem(word: string): string | null {
-  if (!/^\p{Script=Cyrillic}+$/u.test(word)) return null
+function truncatedStem(word: string): string | null {
+  if (!isCyrillic(word)) return null
   const letters = [...word]
   if (letters.length < 4) return null
   return letters.slice(0, letters.length - (letters.length >= 6 ? 2 : 1)).join('')

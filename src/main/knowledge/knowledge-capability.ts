@@ -11,6 +11,7 @@ import { createKnowledgeService, type KnowledgeService } from './knowledge-servi
 import { createKnowledgeStore } from './knowledge-store'
 import { loadVectorExtension } from './load-vector-extension'
 import { createResponseCache } from './response-cache'
+import { backfillStems } from './stems-backfill'
 import { createVectorIndex } from './vector-index'
 
 export interface KnowledgeDeps {
@@ -92,6 +93,19 @@ export function createKnowledgeCapability(deps: KnowledgeDeps): KnowledgeCapabil
   })
   worker?.kick()
 
+  // Chunks stored before Russian stems were indexed get them a batch at a time, between other work.
+  let backfill: NodeJS.Immediate | null = null
+  const backfillStep = (): void => {
+    backfill = null
+    if (stopped) return
+    try {
+      if (backfillStems(deps.db)) backfill = setImmediate(backfillStep)
+    } catch (error) {
+      log.warn('Russian stems backfill stopped; it resumes at the next start', { reason: (error as Error).message })
+    }
+  }
+  if (deps.background !== false) backfill = setImmediate(backfillStep)
+
   return {
     handlers: knowledgeHandlers(service, () => {
       const backup = deps.backup('before-fts-rebuild')
@@ -102,6 +116,7 @@ export function createKnowledgeCapability(deps: KnowledgeDeps): KnowledgeCapabil
     async stop() {
       stopped = true
       if (pending) clearTimeout(pending)
+      if (backfill) clearImmediate(backfill)
       await worker?.stop()
     }
   }

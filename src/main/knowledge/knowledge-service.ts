@@ -118,7 +118,6 @@ export function createKnowledgeService(deps: KnowledgeServiceDeps): KnowledgeSer
     list: (input) => store.list(input),
     delete(id) {
       if (!store.delete(id)) throw new KnowledgeError('not_found', `There is no document with id ${id} to delete; it may have been deleted already.`)
-      index?.invalidate()
       changed()
     },
 
@@ -241,7 +240,6 @@ export function createKnowledgeService(deps: KnowledgeServiceDeps): KnowledgeSer
       await yieldToLoop()
     }
     deps.onImportProgress({ root, filesDone: files.length, filesTotal: files.length, current: null, done: true })
-    if (report.updated > 0) index?.invalidate()
     if (report.added + report.updated > 0) changed()
     return { ...report, durationMs: Date.now() - started }
   }

@@ -3,6 +3,7 @@ import type { Db } from '../db/database'
 import { afterCursor, cursorAfter, type PageRequest } from '../db/keyset'
 import type { Chunk } from './chunker'
 import { KnowledgeError } from './knowledge-error'
+import { russianStems } from './russian-stem'
 
 export interface NodeInput {
   readonly title: string
@@ -88,7 +89,7 @@ const SUMMARY_COLUMNS = `n.id, n.title, n.domain, n.source, n.confidence_score, 
 export function createKnowledgeStore(db: Db, clock: { now: () => Date } = { now: () => new Date() }): KnowledgeStore {
   const insertNode = db.prepare(`INSERT INTO knowledge_nodes (id, title, content, domain, source, content_hash, confidence_score, created_at, updated_at)
     VALUES (@id, @title, @content, @domain, @source, @hash, @confidence, @now, @now)`)
-  const insertChunk = db.prepare('INSERT INTO knowledge_chunks (node_id, ordinal, text, token_count) VALUES (?, ?, ?, ?)')
+  const insertChunk = db.prepare('INSERT INTO knowledge_chunks (node_id, ordinal, text, token_count, stems) VALUES (?, ?, ?, ?, ?)')
   const deleteChunks = db.prepare('DELETE FROM knowledge_chunks WHERE node_id = ?')
   const updateNode = db.prepare('UPDATE knowledge_nodes SET title = @title, content = @content, domain = @domain, content_hash = @hash, updated_at = @now WHERE id = @id')
   const bySource = db.prepare('SELECT id, content_hash FROM knowledge_nodes WHERE source = ? ORDER BY created_at LIMIT 1')
@@ -98,7 +99,7 @@ export function createKnowledgeStore(db: Db, clock: { now: () => Date } = { now:
 
   const summary = (id: string): NodeSummary => toSummary(summaryOf.get(id) as NodeRow)
   const writeChunks = (nodeId: string, chunks: readonly Pick<Chunk, 'text' | 'tokens'>[]): void => {
-    chunks.forEach((chunk, ordinal) => insertChunk.run(nodeId, ordinal, chunk.text, chunk.tokens))
+    chunks.forEach((chunk, ordinal) => insertChunk.run(nodeId, ordinal, chunk.text, chunk.tokens, russianStems(chunk.text)))
   }
 
   const insert = db.transaction((input: NodeInput, chunks: readonly Pick<Chunk, 'text' | 'tokens'>[]): NodeSummary => {

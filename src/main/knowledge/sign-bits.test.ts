@@ -1,6 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { createSignIndex, hamming, signBits } from './sign-bits'
+import { hamming, signBits } from './sign-bits'
+import { createSignIndex } from './sign-index'
 
 describe('sign bits', () => {
   it('sets one bit per positive coordinate, for any dimension', () => {

@@ -1,7 +1,9 @@
 import type { Db } from '../db/database'
 import type { EmbeddingModel } from '../ports/embedder'
 import { KnowledgeError } from './knowledge-error'
-import { createSignIndex, signBits, type SignIndex } from './sign-bits'
+import { createCodeStore } from './code-store'
+import { signBits } from './sign-bits'
+import type { SignIndex } from './sign-index'
 
 export interface Collection {
   readonly id: number
@@ -40,8 +42,6 @@ export interface VectorIndex {
   nearest(collection: Collection, query: Float32Array, k: number): VectorHit[]
   /** The k nearest by an exact scan of every vector: the reference the benchmark measures recall against. */
   nearestExact(collection: Collection, query: Float32Array, k: number): VectorHit[]
-  /** Chunks were deleted: the in-memory codes are rebuilt at the next search. */
-  invalidate(): void
 }
 
 interface CollectionRow {
@@ -64,6 +64,8 @@ export const OVERSAMPLE = 4
 export interface VectorIndexOptions {
   readonly now?: () => Date
   readonly minCandidates?: number
+  /** From how many codes the scan goes in two stages (sign-index.ts); tests lower it. */
+  readonly twoStageFrom?: number
 }
 
 /**
@@ -71,14 +73,16 @@ export interface VectorIndexOptions {
  * checked by the table itself) at creation. Vectors are float32 blobs in
  * SQLite; a search ranks the in-memory sign bits of every vector, then
  * rescores the best candidates exactly with sqlite-vec's cosine distance.
- * An exact vec0 scan of 100,000 768-dim vectors took 80–250 ms here, its
- * bit scan 30–50 ms, this one about 10 (bench/kb.ts).
+ * The codes are kept in memory and in their own blocks (code-store.ts), each
+ * change written in the transaction of the vectors it follows, so neither a
+ * start nor a delete reads the vectors again (bench/kb.ts).
  */
 export function createVectorIndex(db: Db, options: VectorIndexOptions = {}): VectorIndex {
   const now = options.now ?? (() => new Date())
   const minCandidates = options.minCandidates ?? MIN_CANDIDATES
   const byState = db.prepare('SELECT * FROM knowledge_collections WHERE state = ?')
   const memory = new Map<number, SignIndex>()
+  const stored = createCodeStore(db, options.twoStageFrom === undefined ? {} : { twoStageFrom: options.twoStageFrom })
 
   const read = (state: 'active' | 'building'): Collection | null => {
     const found = byState.get(state) as CollectionRow | undefined
@@ -98,6 +102,7 @@ export function createVectorIndex(db: Db, options: VectorIndexOptions = {}): Vec
     ) STRICT`)
     // Rows are a page each (3 KiB vectors), so count(*) would read them all; this index is a few bytes a row.
     db.exec(`CREATE INDEX ${vecTable}_ids ON ${vecTable} (chunk_id)`)
+    stored.create(vecTable)
     db.prepare('INSERT INTO knowledge_collections (id, model_id, dimension, state, vec_table, created_at) VALUES (?, ?, ?, ?, ?, ?)').run(
       next,
       model.id,
@@ -111,18 +116,25 @@ export function createVectorIndex(db: Db, options: VectorIndexOptions = {}): Vec
 
   const drop = (collection: Collection): void => {
     db.exec(`DROP TABLE IF EXISTS ${collection.vecTable}`)
+    stored.drop(collection.vecTable)
     db.prepare('DELETE FROM knowledge_collections WHERE id = ?').run(collection.id)
     memory.delete(collection.id)
   }
 
+  /** The collection's codes in memory, with the chunks deleted since the last search dropped. */
   const codesOf = (collection: Collection): SignIndex => {
     const cached = memory.get(collection.id)
-    if (cached) return cached
-    const words = Math.ceil(collection.dimension / 32)
-    const index = createSignIndex(words)
-    for (const row of db.prepare(`SELECT chunk_id, bits FROM ${collection.vecTable}`).iterate() as Iterable<{ chunk_id: number; bits: Buffer }>) {
-      index.add(row.chunk_id, new Uint32Array(row.bits.buffer, row.bits.byteOffset, words))
+    if (cached) {
+      try {
+        stored.applyDeletes(collection.vecTable, cached)
+      } catch (error) {
+        // Not written (a full disk): memory may be ahead of the blocks, so it is read afresh next time.
+        memory.delete(collection.id)
+        throw error
+      }
+      return cached
     }
+    const index = stored.load(collection.vecTable, Math.ceil(collection.dimension / 32))
     memory.set(collection.id, index)
     return index
   }
@@ -136,13 +148,13 @@ export function createVectorIndex(db: Db, options: VectorIndexOptions = {}): Vec
     }
   }
 
-  const rescore = (collection: Collection, query: Float32Array, ids: readonly number[], k: number): { hits: VectorHit[]; found: number } => {
-    if (ids.length === 0) return { hits: [], found: 0 }
+  const rescore = (collection: Collection, query: Float32Array, ids: readonly number[], k: number): { hits: VectorHit[]; found: Set<number> } => {
+    if (ids.length === 0) return { hits: [], found: new Set() }
     const rows = db
       .prepare(`SELECT chunk_id, vec_distance_cosine(embedding, ?) AS distance FROM ${collection.vecTable} WHERE chunk_id IN (SELECT value FROM json_each(?))`)
       .all(query, JSON.stringify(ids)) as { chunk_id: number; distance: number }[]
     rows.sort((a, b) => a.distance - b.distance || a.chunk_id - b.chunk_id)
-    return { hits: rows.slice(0, k).map((r) => ({ chunkId: r.chunk_id, similarity: 1 - r.distance })), found: rows.length }
+    return { hits: rows.slice(0, k).map((r) => ({ chunkId: r.chunk_id, similarity: 1 - r.distance })), found: new Set(rows.map((r) => r.chunk_id)) }
   }
 
   return {
@@ -179,21 +191,24 @@ export function createVectorIndex(db: Db, options: VectorIndexOptions = {}): Vec
       }
       const upsert = db.prepare(`INSERT INTO ${collection.vecTable} (chunk_id, embedding, bits) SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM knowledge_chunks WHERE id = ?)
         ON CONFLICT (chunk_id) DO UPDATE SET embedding = excluded.embedding, bits = excluded.bits`)
-      const added: { id: number; code: Uint32Array; replaced: boolean }[] = []
-      const has = db.prepare(`SELECT 1 FROM ${collection.vecTable} WHERE chunk_id = ?`)
-      db.transaction(() => {
-        for (const row of rows) {
-          const code = signBits(row.vector)
-          const replaced = has.get(row.chunkId) !== undefined
-          // A chunk deleted while its batch was at the model is simply skipped.
-          const { changes } = upsert.run(row.chunkId, Buffer.from(row.vector.buffer, row.vector.byteOffset, row.vector.byteLength), Buffer.from(code.buffer), row.chunkId)
-          if (changes > 0) added.push({ id: row.chunkId, code, replaced })
-        }
-      })()
-      const codes = memory.get(collection.id)
-      if (!codes) return
-      if (added.some((a) => a.replaced)) memory.delete(collection.id)
-      else for (const a of added) codes.add(a.id, a.code)
+      const codes = codesOf(collection)
+      try {
+        db.transaction(() => {
+          const added: { id: number; code: Uint32Array }[] = []
+          for (const row of rows) {
+            const code = signBits(row.vector)
+            // A chunk deleted while its batch was at the model is simply skipped.
+            const { changes } = upsert.run(row.chunkId, Buffer.from(row.vector.buffer, row.vector.byteOffset, row.vector.byteLength), Buffer.from(code.buffer), row.chunkId)
+            if (changes > 0) added.push({ id: row.chunkId, code })
+          }
+          codes.upsert(added)
+          stored.persist(collection.vecTable, codes)
+        })()
+      } catch (error) {
+        // Memory may hold what the rolled-back transaction did not: it is read afresh from the blocks next time.
+        memory.delete(collection.id)
+        throw error
+      }
     },
     missing(collection, limit, after = 0) {
       return db
@@ -207,8 +222,13 @@ export function createVectorIndex(db: Db, options: VectorIndexOptions = {}): Vec
       const codes = codesOf(collection)
       const candidates = codes.nearest(signBits(query), Math.min(codes.size, Math.max(minCandidates, limit * OVERSAMPLE)))
       const { hits, found } = rescore(collection, query, candidates, limit)
-      // Rows gone since the codes were read (deleted chunks): read them afresh next time.
-      if (found < candidates.length) memory.delete(collection.id)
+      // Codes of rows that are not there (a transaction around a put rolled back after it): dropped, from memory and blocks.
+      if (found.size < candidates.length) {
+        db.transaction(() => {
+          codes.remove(new Set(candidates.filter((id) => !found.has(id))))
+          stored.persist(collection.vecTable, codes)
+        })()
+      }
       return hits
     },
     nearestExact(collection, query, k) {
@@ -218,7 +238,6 @@ export function createVectorIndex(db: Db, options: VectorIndexOptions = {}): Vec
         .all(query, Math.max(1, Math.floor(k))) as { chunk_id: number; distance: number }[]
       return rows.map((r) => ({ chunkId: r.chunk_id, similarity: 1 - r.distance }))
     },
-    invalidate: () => memory.clear()
   }
 }
 

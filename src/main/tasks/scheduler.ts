@@ -1,3 +1,4 @@
+import type { BackendLimit } from '../ports/backend-limits'
 import type { ProcessingPlan } from '../ports/task-processor'
 
 /** A claimable task with the plan the processor made for it, as the scheduler weighs it. */
@@ -13,6 +14,8 @@ export interface SchedulerLimits {
   readonly heavyPerBackend: number
   /** Tasks one backend runs at once; unset means only the pool's size bounds it. */
   readonly perBackend?: number
+  /** Each backend's own limits (MLX one at a time, Ollama its heavy cap); they replace the two above for that backend. */
+  readonly of?: (backend: string) => BackendLimit
 }
 
 /** What the scheduler remembers between picks: whose turn it is, and which model each backend last ran. */
@@ -66,10 +69,17 @@ export function pickTasks<T>(
   }
   const ranks = [...byRank.keys()].sort((a, b) => b - a)
   const taken = new Set<SchedulableTask<T>>()
+  const limitOf = new Map<string, BackendLimit>()
+  const capOf = (backend: string): BackendLimit => {
+    let cap = limitOf.get(backend)
+    if (!cap) limitOf.set(backend, (cap = limits.of?.(backend) ?? { heavy: limits.heavyPerBackend, total: limits.perBackend ?? null }))
+    return cap
+  }
   const fits = (c: SchedulableTask<T>): boolean => {
     const entry = loadOf(c.plan.backend)
-    if (limits.perBackend !== undefined && entry.total >= limits.perBackend) return false
-    return !(c.plan.heavy && entry.heavy >= limits.heavyPerBackend)
+    const cap = capOf(c.plan.backend)
+    if (cap.total !== null && entry.total >= cap.total) return false
+    return !(c.plan.heavy && entry.heavy >= cap.heavy)
   }
   const headOf = (queue: { items: SchedulableTask<T>[]; next: number }): SchedulableTask<T> | undefined => {
     // Skip over heavy tasks blocked by the cap; they stay for a later pick.

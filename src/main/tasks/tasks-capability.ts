@@ -2,6 +2,7 @@ import type { ConfigService } from '../config/config-service'
 import type { Db } from '../db/database'
 import type { EventBus } from '../events/event-bus'
 import type { Logger } from '../log/logger'
+import type { BackendLimits } from '../ports/backend-limits'
 import type { TaskProcessor } from '../ports/task-processor'
 import type { TaskQueue } from '../ports/task-queue'
 import type { Capability } from '../rpc/handler-types'
@@ -27,6 +28,8 @@ export function createTasksCapability(deps: {
   background: boolean
   /** Why no new task may start now (a nearly full disk), or null. */
   holdClaims?: () => string | null
+  /** Per-node caps from the model servers' settings. */
+  backendLimits?: BackendLimits
 }): TasksCapability {
   const log = deps.log.child({ capability: 'tasks' })
   const engine = createTasksEngine({
@@ -39,7 +42,8 @@ export function createTasksCapability(deps: {
     publishChanged: (changed) => deps.events.emit('tasks.changed', changed),
     publishConcurrency: (value) => deps.events.emit('tasks.concurrency', value),
     engineChanged: () => deps.events.emit('tasks.engineChanged', engine.state()),
-    ...(deps.holdClaims ? { holdClaims: deps.holdClaims } : {})
+    ...(deps.holdClaims ? { holdClaims: deps.holdClaims } : {}),
+    ...(deps.backendLimits ? { backendLimits: deps.backendLimits } : {})
   })
   if (deps.background) engine.start()
   return {

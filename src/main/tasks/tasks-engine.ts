@@ -4,6 +4,7 @@ import type { ConfigService } from '../config/config-service'
 import type { Db } from '../db/database'
 import { createWalSync, type WalSync } from '../db/wal-sync'
 import type { Logger } from '../log/logger'
+import type { BackendLimits } from '../ports/backend-limits'
 import type { TaskProcessor } from '../ports/task-processor'
 import type { Concurrency, EngineState, Task, TaskCreateInput, TaskEvent, TasksChanged } from '../../shared/contract/tasks-contract'
 import { createConcurrencyController, DEFAULT_CONTROLLER, type ControllerOptions, type LoadInputs } from './adaptive-concurrency'
@@ -34,10 +35,14 @@ export interface TasksEngineOptions {
   /** Replaces the machine readings, for tests. */
   readonly machine?: () => { cpuLoad: number; freeMemoryRatio: number }
   readonly observeClaim?: (waitMs: number) => void
+  /** False turns claiming ahead off (worker-pool.ts); for bench:queue. */
+  readonly claimAhead?: boolean
   /** Replaces the WAL flush, for tests that hold it. */
   readonly wal?: WalSync
   /** Why the pool may not start new tasks now (the disk monitor's pause), or null. */
   readonly holdClaims?: () => string | null
+  /** Per-node caps: the scheduler respects them, and the controller never sizes the pool above what the reachable nodes take. */
+  readonly backendLimits?: BackendLimits
 }
 
 export const DEDUP_WINDOW_DAYS = 30
@@ -57,7 +62,7 @@ export function createTasksEngine(options: TasksEngineOptions) {
     ...DEFAULT_CONTROLLER,
     ...options.controller,
     floor: () => config.get('worker.minConcurrency'),
-    ceiling: () => config.get('worker.maxConcurrency')
+    ceiling: () => Math.min(config.get('worker.maxConcurrency'), options.backendLimits?.capacity() ?? Infinity)
   })
   const settings = (): PoolSettings => ({
     concurrency: controller.value,
@@ -91,8 +96,10 @@ export function createTasksEngine(options: TasksEngineOptions) {
     ...(options.monotonic ? { monotonic: options.monotonic } : {}),
     ...(options.pollMs ? { pollMs: options.pollMs } : {}),
     ...(options.observeClaim ? { observeClaim: options.observeClaim } : {}),
+    ...(options.claimAhead === false ? { claimAhead: false } : {}),
     ...(options.engineChanged ? { onWaitingChanged: options.engineChanged } : {}),
-    ...(options.holdClaims ? { holdClaims: options.holdClaims } : {})
+    ...(options.holdClaims ? { holdClaims: options.holdClaims } : {}),
+    ...(options.backendLimits ? { backendLimits: options.backendLimits } : {})
   })
   pool.setProcessor(options.processor)
 

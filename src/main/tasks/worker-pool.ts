@@ -1,3 +1,4 @@
+import type { BackendLimits } from '../ports/backend-limits'
 import { isBackendFailure, ProcessingError, type ProcessingPlan, type TaskProcessor } from '../ports/task-processor'
 import type { WalSync } from '../db/wal-sync'
 import type { Logger } from '../log/logger'
@@ -42,12 +43,20 @@ export interface PoolOptions {
   readonly random?: () => number
   /** How often an idle pool looks for tasks whose retry time has come. */
   readonly pollMs?: number
-  /** Told, for each task claimed, how long it waited from its slot freeing to the claim's commit. */
+  /**
+   * Told, for each task started, its claim latency: from the later of its
+   * slot freeing (or the pool starting) and work being signalled (a task
+   * created, a wake), to its processor starting. For bench:queue.
+   */
   readonly observeClaim?: (waitMs: number) => void
+  /** False: at most `concurrency` tasks are leased at a time, none claimed ahead (bench:queue's inFlight mode). */
+  readonly claimAhead?: boolean
   /** Told when the reason pending tasks wait (no server could run them) appears, changes or clears: windows show it without asking. */
   readonly onWaitingChanged?: () => void
   /** Why nothing new may be claimed now (e.g. the disk is nearly full), or null; asked at every group commit. */
   readonly holdClaims?: () => string | null
+  /** Per-node caps (MLX one at a time by default); without them every backend gets heavyPerBackend. */
+  readonly backendLimits?: BackendLimits
 }
 
 // Claiming ahead pays off only for tasks that finish in milliseconds (benchmarks, trivial
@@ -100,7 +109,10 @@ export function createWorkerPool(options: PoolOptions) {
   /** Read again at every group commit, so a changed setting applies within a turn of the event loop. */
   let settings = options.settings()
   let wantClaim = false
-  let freedAt: number | null = null
+  /** For observeClaim only: when each free slot freed, oldest first, and when work was last signalled. */
+  const freedSlots: number[] = []
+  let startedPoolAt = 0
+  let signalledAt = 0
   /** Told when the last run ends while stop() waits for them. */
   let drained: (() => void) | null = null
   let timers: NodeJS.Timeout[] = []
@@ -112,17 +124,11 @@ export function createWorkerPool(options: PoolOptions) {
   /** The last step of every group commit: refill free slots, started once the claims are committed. */
   function claimInCommit(changes: Changes): (() => void) | null {
     settings = options.settings()
-    const slotFreedAt = freedAt
     const claim = wantClaim && state === 'running' && processor !== null && !paused && (options.holdClaims?.() ?? null) === null
     wantClaim = false
-    freedAt = null
     const started = claim ? claimFree(changes) : []
     if (started.length === 0) return null
     return () => {
-      if (options.observeClaim) {
-        const wait = performance.now() - (slotFreedAt ?? performance.now())
-        for (let i = 0; i < started.length; i++) options.observeClaim(wait)
-      }
       ready.push(...started)
       startReady()
     }
@@ -150,6 +156,7 @@ export function createWorkerPool(options: PoolOptions) {
   }
 
   function claimAhead(concurrency: number): number {
+    if (options.claimAhead === false) return 0
     return avgRunMs !== null && avgRunMs < CLAIM_AHEAD_UNDER_MS ? Math.min(CLAIM_AHEAD_MAX, concurrency * CLAIM_AHEAD_PER_SLOT) : 0
   }
 
@@ -178,7 +185,8 @@ export function createWorkerPool(options: PoolOptions) {
       log.info('tasks wait: no plan', { task_id: unplanned.taskId, reason: unplanned.reason })
     }
     const busy = [...[...running.values()].map((r) => r.plan), ...ready.map((r) => r.plan)]
-    const picks = pickTasks(candidates, busy, free, { heavyPerBackend: settings.heavyPerBackend }, memory)
+    const limits = options.backendLimits
+    const picks = pickTasks(candidates, busy, free, { heavyPerBackend: settings.heavyPerBackend, ...(limits ? { of: (b: string) => limits.of(b) } : {}) }, memory)
     const startNow = settings.concurrency - running.size - ready.length
     const leases = store.claimMany(
       picks.map((p, i) => ({ taskId: p.item.id, backend: p.plan.backend, model: p.plan.model, attemptCount: p.item.attempt_count, ahead: i >= startNow })),
@@ -195,11 +203,16 @@ export function createWorkerPool(options: PoolOptions) {
 
   function wake(): void {
     if (state !== 'running' || !processor || paused) return
+    signalledAt = performance.now()
     wantClaim = true
     group.schedule()
   }
 
   function startRun(claim: Claim): void {
+    if (options.observeClaim) {
+      const at = performance.now()
+      options.observeClaim(at - Math.max(freedSlots.shift() ?? startedPoolAt, signalledAt))
+    }
     const startedAt = now()
     const run = new TaskRun(claim, forProcessing(claim.row), startedAt, monotonic() + settings.requestTimeoutMs, reportProgress)
     running.set(run.lease.taskId, run)
@@ -284,7 +297,7 @@ export function createWorkerPool(options: PoolOptions) {
     const took = now() - run.startedAt
     avgRunMs = avgRunMs === null ? took : avgRunMs * 0.8 + took * 0.2
     wantClaim = true
-    freedAt ??= performance.now()
+    if (options.observeClaim) freedSlots.push(performance.now())
     startReady()
     settle(run, outcome, took)
     group.schedule()
@@ -387,6 +400,7 @@ export function createWorkerPool(options: PoolOptions) {
     start(): void {
       if (state !== 'idle') return
       state = 'running'
+      startedPoolAt = performance.now()
       sweep()
       schedule(heartbeat, () => settings.heartbeatMs)
       schedule(sweep, () => Math.min(60_000, Math.max(1_000, settings.stuckMs / 4)))

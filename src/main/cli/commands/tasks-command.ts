@@ -83,8 +83,14 @@ async function requeue(ctx: CommandContext, connection: CoreConnection, ids: rea
 }
 
 async function follow(ctx: CommandContext, connection: CoreConnection, id: string): Promise<number> {
+  // With --json the events stream as one array, an element a line, closed when following ends;
+  // a refusal after it opened is its last element.
+  let printed = 0
+  const element = (json: string): void => ctx.out(`${printed++ === 0 ? '[' : ','}${json}`)
   const print = (e: TaskEvent): void =>
-    ctx.out(ctx.args.json ? JSON.stringify(e) : `${e.at}  ${e.kind.padEnd(9)}  attempt ${e.attempt}${e.errorType ? `  ${e.errorType}` : ''}${e.message ? `  ${e.message}` : ''}`)
+    ctx.args.json ? element(JSON.stringify(e)) : ctx.out(`${e.at}  ${e.kind.padEnd(9)}  attempt ${e.attempt}${e.errorType ? `  ${e.errorType}` : ''}${e.message ? `  ${e.message}` : ''}`)
+  const refusals: CommandContext = { ...ctx, out: (line) => (opened ? element(line) : ctx.out(line)) }
+  let opened = false
   // Subscribe before reading the history so no change falls between the two; a change of this task is read once, however many arrive meanwhile.
   let changed = false
   let wake: () => void = () => undefined
@@ -101,8 +107,9 @@ async function follow(ctx: CommandContext, connection: CoreConnection, id: strin
     }
     let lastSeq = 0
     const printNew = async (): Promise<Called<TaskStatus>> => {
-      const detail = await callOrExit(ctx, connection.client, 'tasks.get', { id })
+      const detail = await callOrExit(refusals, connection.client, 'tasks.get', { id })
       if (!detail.ok) return detail
+      opened = true
       for (const e of detail.value.events) {
         if (e.seq <= lastSeq) continue
         print(e)
@@ -126,5 +133,6 @@ async function follow(ctx: CommandContext, connection: CoreConnection, id: strin
     }
   } finally {
     unsubscribe()
+    if (ctx.args.json && opened) ctx.out(printed === 0 ? '[]' : ']')
   }
 }

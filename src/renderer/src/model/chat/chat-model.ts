@@ -3,6 +3,7 @@ import { CHAT_SESSION_PAGE_SIZE, type ChatMessage, type ChatProgress, type ChatS
 import type { RpcError } from '../../../../shared/contract/rpc-error'
 import { EMPTY_PAGES, firstPage, loadNextPage, type PagedList } from '../paged-list'
 import { defineViewModel, type ViewModelApi } from '../view-model'
+import { learningByExpert, RESEARCH_PREFIX, type LearningItem } from './expert-learning'
 
 export type ExpertEdit = Partial<Pick<Expert, 'name' | 'role' | 'domains' | 'systemPrompt' | 'modelCategory'>>
 
@@ -27,6 +28,8 @@ export interface ChatData {
   readonly flash: string | null
   readonly budgetAlert: { day: string; tokens: number; budget: number } | null
   readonly experts: Expert[] | null
+  /** What each expert is learning: its newest research tasks, by expert id. */
+  readonly learning: Readonly<Record<string, readonly LearningItem[]>>
   readonly usage: ChatUsage | null
   /** Board decisions shown above the answers they shaped, read once each. */
   readonly decisions: Readonly<Record<string, { readonly decision: BoardDecision } | { readonly error: RpcError }>>
@@ -114,6 +117,7 @@ export const chatModel = defineViewModel<ChatData, ChatActions, string | null>({
     flash: null,
     budgetAlert: null,
     experts: null,
+    learning: {},
     usage: null,
     decisions: {},
     early: new Map()
@@ -201,7 +205,8 @@ export const chatModel = defineViewModel<ChatData, ChatActions, string | null>({
         return null
       },
       async loadExperts() {
-        const result = await client.call('chat.experts.list', {})
+        const [result, research] = await Promise.all([client.call('chat.experts.list', {}), client.call('tasks.list', { search: RESEARCH_PREFIX.trim(), limit: 200 })])
+        if (research.ok) set({ learning: learningByExpert(research.value.tasks) })
         if (result.ok) set({ experts: result.value.experts })
         else fail(result.error)
       },

@@ -1,3 +1,5 @@
+import { BACKEND_LIMIT_KEYS, type BackendLimitValues } from '../../../../shared/backend-limits'
+import type { ConfigSnapshot } from '../../../../shared/contract/config-contract'
 import type { HealthSnapshot, ModelsOverview, ProcessStatus, PullProgress } from '../../../../shared/contract/models-contract'
 import type { RpcError } from '../../../../shared/contract/rpc-error'
 import { defineViewModel, type ViewModelApi } from '../view-model'
@@ -21,6 +23,13 @@ export interface ModelsData {
   readonly busy: string | null
   readonly error: RpcError | null
   readonly tryIt: TryState
+  /** The per-node caps from Settings and the pool's ceiling, for the limits panel; null until read. */
+  readonly limits: NodeLimitsView | null
+}
+
+export interface NodeLimitsView {
+  readonly values: BackendLimitValues
+  readonly poolMax: number
 }
 
 export interface ModelsActions {
@@ -38,8 +47,14 @@ export type ModelsState = ModelsData & ModelsActions
 type Api = ViewModelApi<ModelsState>
 
 async function read({ client, get, set }: Api): Promise<void> {
-  const [overview, processes, health] = await Promise.all([client.call('models.list', {}), client.call('supervisor.list', {}), client.call('health.get', {})])
+  const [overview, processes, health, config] = await Promise.all([
+    client.call('models.list', {}),
+    client.call('supervisor.list', {}),
+    client.call('health.get', {}),
+    client.call('config.get', {})
+  ])
   set({
+    ...(config.ok ? { limits: limitsFrom(config.value) } : {}),
     loaded: true,
     overview: overview.ok ? overview.value : get().overview,
     processes: processes.ok ? processes.value : get().processes,
@@ -52,7 +67,7 @@ const IDLE_TRY: TryState = { requestId: null, text: '', running: false, answered
 
 /** The Models view: nodes and their models, supervised processes, health, pulls and the "try it" prompt. */
 export const modelsModel = defineViewModel<ModelsData, ModelsActions>({
-  initialState: () => ({ overview: null, processes: [], health: null, pulls: {}, loaded: false, scanning: false, busy: null, error: null, tryIt: IDLE_TRY }),
+  initialState: () => ({ overview: null, processes: [], health: null, pulls: {}, loaded: false, scanning: false, busy: null, error: null, tryIt: IDLE_TRY, limits: null }),
   actions: (api) => {
     const { client, get, set } = api
     async function act<T>(busy: string, run: () => Promise<{ ok: true; value: T } | { ok: false; error: RpcError }>, apply: (value: T) => Partial<ModelsData>): Promise<boolean> {
@@ -99,6 +114,7 @@ export const modelsModel = defineViewModel<ModelsData, ModelsActions>({
     'models.changed': (overview, { set }) => set({ overview }),
     'supervisor.changed': (processes, { set }) => set({ processes }),
     'health.changed': (health, { set }) => set({ health }),
+    'config.changed': (config, { set }) => set({ limits: limitsFrom(config) }),
     'models.pullProgress': (p, api) => {
       api.set({ pulls: { ...api.get().pulls, [p.pullId]: p } })
       // A finished pull adds a model the overview does not list yet.
@@ -118,3 +134,19 @@ export const modelsModel = defineViewModel<ModelsData, ModelsActions>({
   },
   reload: read
 })
+
+/** Picks the per-node caps and the pool's ceiling out of the settings; null when one is missing, rather than a guess. */
+export function limitsFrom(config: ConfigSnapshot): NodeLimitsView | null {
+  const numberOf = (key: string): number | null => {
+    const value = config.settings.find((s) => s.key === key)?.value
+    return typeof value === 'number' ? value : null
+  }
+  const values: Partial<Record<string, number>> = {}
+  for (const key of BACKEND_LIMIT_KEYS) {
+    const value = numberOf(key)
+    if (value === null) return null
+    values[key] = value
+  }
+  const poolMax = numberOf('worker.maxConcurrency')
+  return poolMax === null ? null : { values: values as BackendLimitValues, poolMax }
+}

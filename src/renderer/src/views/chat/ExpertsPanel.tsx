@@ -24,6 +24,7 @@ function ExpertCard({ expert }: { expert: Expert }): ReactNode {
   const resetAccess = useWriteAccess('chat.experts.reset')
   const update = useChatView((s) => s.updateExpert)
   const reset = useChatView((s) => s.resetExpert)
+  const learning = useChatView((s) => s.learning[expert.id])
   const [open, setOpen] = useState(false)
   const [draft, setDraft] = useState({ name: expert.name, role: expert.role, domains: expert.domains.join(', '), modelCategory: expert.modelCategory, systemPrompt: expert.systemPrompt })
   const [refusal, setRefusal] = useState<string | null>(null)
@@ -53,6 +54,18 @@ function ExpertCard({ expert }: { expert: Expert }): ReactNode {
         {expert.edited && <span className="badge warn">edited</span>}
       </header>
       <p className="muted small">Domains: {expert.domains.join(', ')} · model category: {expert.modelCategory}</p>
+      {learning && learning.length > 0 && (
+        <div className="small" aria-label={`${expert.name} is learning`} data-testid="expert-learning">
+          Learning:
+          <ul>
+            {learning.map((item) => (
+              <li key={item.id}>
+                {item.title} <span className="muted">({item.status.replace(/_/g, ' ')})</span>
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
       {open ? (
         <div className="expert-form">
           {field('name', 'Name')}

@@ -4,6 +4,7 @@ import { ViewHeader } from '../../components/ViewHeader'
 import { modelsModel, type ModelsState } from '../../model/models/models-model'
 import { useSelect, useViewModel, useWriteAccess } from '../../model/use-view-model'
 import type { ViewModel } from '../../model/view-model'
+import { NodeLimits } from './NodeLimits'
 import { AddNodeForm, NodeList } from './NodeList'
 import { PreferencesPanel } from './PreferencesPanel'
 import { PullPanel } from './PullPanel'
@@ -68,6 +69,7 @@ function Body({ model }: { model: ViewModel<ModelsState> }): ReactNode {
   const busy = useSelect(model, (s) => s.busy)
   const processes = useSelect(model, (s) => s.processes)
   const pulls = useSelect(model, (s) => s.pulls)
+  const limits = useSelect(model, (s) => s.limits)
   const { removeNode, addNode, supervise, pull, setPreference } = model.getState()
   if (!overview) return null
   return (
@@ -76,6 +78,13 @@ function Body({ model }: { model: ViewModel<ModelsState> }): ReactNode {
         <h2 id="nodes-title">Nodes</h2>
         <NodeList overview={overview} busy={busy} onRemove={(id) => void removeNode(id)} />
       </section>
+      {limits && (
+        <section className="card" aria-labelledby="limits-title">
+          <h2 id="limits-title">Requests at once per node</h2>
+          <p className="muted">MLX and Ollama share the Mac’s GPU; parallel requests to MLX are the most frequent cause of Metal out-of-memory crashes, so MLX runs one at a time unless you raise it in Settings → Models.</p>
+          <NodeLimits nodes={overview.nodes} values={limits.values} poolMax={limits.poolMax} />
+        </section>
+      )}
       <section className="card" aria-labelledby="add-node-title">
         <h2 id="add-node-title">Add a node</h2>
         <p className="muted">Another Mac on the network running Ollama (started with OLLAMA_HOST=0.0.0.0), or any OpenAI-compatible server.</p>

@@ -1,0 +1,43 @@
+import type { ConfigService } from '../config/config-service'
+import { BACKEND_LIMIT_KEYS, limitForKind, type BackendLimitKey, type BackendLimitValues } from '../../shared/backend-limits'
+import type { BackendLimits } from '../ports/backend-limits'
+
+/** A node as the limits need it: its kind picks the settings, its state whether it counts toward capacity. */
+export interface LimitedNode {
+  readonly id: string
+  readonly kind: 'ollama' | 'openai' | 'embedded'
+  readonly up: boolean
+}
+
+export type BackendLimitSettings = Pick<ConfigService, 'get'>
+
+function valuesOf(config: BackendLimitSettings): BackendLimitValues {
+  return Object.fromEntries(BACKEND_LIMIT_KEYS.map((key) => [key, config.get(key)])) as Record<BackendLimitKey, number>
+}
+
+/**
+ * Per-node caps from the settings of each kind of server: every Ollama node
+ * gets the Ollama caps, every MLX / OpenAI-compatible node the MLX ones, each
+ * on its own. Capacity is what the nodes up now take together, so the
+ * adaptive controller does not size the pool for slots no node would fill.
+ */
+export function createBackendLimits(deps: { nodes: () => readonly LimitedNode[]; config: BackendLimitSettings }): BackendLimits {
+  return {
+    of(backend) {
+      const node = deps.nodes().find((n) => n.id === backend)
+      return limitForKind(node?.kind ?? null, valuesOf(deps.config))
+    },
+    capacity() {
+      const up = deps.nodes().filter((n) => n.up)
+      if (up.length === 0) return null
+      const values = valuesOf(deps.config)
+      let sum = 0
+      for (const node of up) {
+        const total = limitForKind(node.kind, values).total
+        if (total === null) return null
+        sum += total
+      }
+      return sum
+    }
+  }
+}

@@ -1,0 +1,53 @@
+import type { Db } from '../db/database'
+
+/** Something an expert was asked, or is responsible for, that the knowledge base could not back. */
+export type LearningGap =
+  | { readonly kind: 'unanswered_question'; readonly expert: string; readonly question: string }
+  | { readonly kind: 'failed_validation'; readonly expert: string; readonly taskTitle: string; readonly domain: string | null }
+  | { readonly kind: 'missing_domain'; readonly expert: string; readonly domain: string }
+
+export interface GapSource {
+  /** Gaps seen since `sinceMs`, newest first; `domainsOf` lists each expert's domains for the knowledge-base check. */
+  gaps(sinceMs: number, experts: readonly { id: string; domains: readonly string[] }[]): LearningGap[]
+  /** Learning tasks filed for the expert since `sinceMs`. */
+  filedSince(expert: string, sinceMs: number): number
+}
+
+const PER_KIND = 50
+
+/**
+ * The gaps the app can see in its own records: chat answers given with no
+ * knowledge source behind them (cache hits excluded), task answers the
+ * validator rejected, and domains of an expert with no document in the
+ * knowledge base. Searches are not recorded, so a search that found nothing
+ * is not a source here.
+ */
+export function createGapSource(db: Db): GapSource {
+  const unanswered = db.prepare(`SELECT a.expert_id AS expert, q.content AS question FROM chat_messages a JOIN chat_messages q ON q.id = a.reply_to
+    WHERE a.role = 'assistant' AND a.status = 'complete' AND a.sources = '[]' AND a.expert_id IS NOT NULL
+      AND (a.route IS NULL OR a.route != 'cache') AND a.created_at >= ?
+    ORDER BY a.created_at DESC LIMIT ${PER_KIND}`)
+  const rejected = db.prepare(`SELECT assignee_expert AS expert, title, domain FROM tasks
+    WHERE error_type = 'validation_failed' AND assignee_expert IS NOT NULL AND updated_at >= ?
+      AND json_extract(metadata, '$.source') IS NOT 'learning'
+    ORDER BY updated_at DESC LIMIT ${PER_KIND}`)
+  const hasDomain = db.prepare('SELECT 1 FROM knowledge_nodes WHERE domain = ? LIMIT 1')
+  const filed = db.prepare(`SELECT count(*) AS n FROM tasks INDEXED BY tasks_expert
+    WHERE assignee_expert = ? AND created_at >= ? AND json_extract(metadata, '$.source') = 'learning'`)
+  return {
+    gaps(sinceMs, experts) {
+      const found: LearningGap[] = []
+      for (const row of unanswered.all(new Date(sinceMs).toISOString()) as { expert: string; question: string }[]) {
+        found.push({ kind: 'unanswered_question', expert: row.expert, question: row.question })
+      }
+      for (const row of rejected.all(sinceMs) as { expert: string; title: string; domain: string | null }[]) {
+        found.push({ kind: 'failed_validation', expert: row.expert, taskTitle: row.title, domain: row.domain })
+      }
+      for (const expert of experts) {
+        for (const domain of expert.domains) if (!hasDomain.get(domain)) found.push({ kind: 'missing_domain', expert: expert.id, domain })
+      }
+      return found
+    },
+    filedSince: (expert, sinceMs) => (filed.get(expert, sinceMs) as { n: number }).n
+  }
+}

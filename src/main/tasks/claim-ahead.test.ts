@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest'
+import { useTempDirs } from '../test-support/temp-dir'
+import { scriptedProcessor } from './testing/scripted-processor'
+import { testEngine, until } from './testing/test-engine'
+
+const tempDir = useTempDirs()
+const TASKS = 120
+
+/** The most tasks leased (in progress in the database) at once while `TASKS` quick tasks run through `concurrency` slots. */
+async function mostLeased(claimAhead: boolean): Promise<{ leased: number; waits: number[] }> {
+  const waits: number[] = []
+  const processor = scriptedProcessor(() => ({ kind: 'answer', text: 'a quick answer that passes the checks' }))
+  const h = testEngine(tempDir(), processor, { 'worker.maxConcurrency': 2, 'worker.minConcurrency': 2, 'worker.minAnswerChars': 0 }, { claimAhead, observeClaim: (ms) => waits.push(ms) })
+  for (let i = 0; i < TASKS; i++) await h.engine.create({ title: `quick ${i}`, description: `quick task number ${i}` })
+  const leasedNow = h.db.prepare("SELECT count(*) FROM tasks WHERE status = 'in_progress'").pluck()
+  let leased = 0
+  h.engine.onEvents(() => (leased = Math.max(leased, leasedNow.get() as number)))
+  h.engine.start()
+  await until(() => h.events.filter((e) => e.kind === 'completed').length === TASKS, 'every task completed')
+  await h.engine.stop()
+  h.db.close()
+  return { leased, waits }
+}
+
+describe('claiming ahead', () => {
+  it('off, never leases more tasks than there are slots; on, leases ahead while tasks are quick; each started task reports one claim wait', async () => {
+    const off = await mostLeased(false)
+    expect(off.leased).toBeLessThanOrEqual(2)
+    expect(off.waits).toHaveLength(TASKS)
+    const on = await mostLeased(true)
+    expect(on.leased).toBeGreaterThan(2)
+    expect(on.waits).toHaveLength(TASKS)
+    for (const wait of [...off.waits, ...on.waits]) expect(wait).toBeGreaterThanOrEqual(0)
+  }, 30_000)
+})
