@@ -7,6 +7,8 @@ export class ModelsPage extends AppShell {
   readonly health: Locator
   readonly addNodeForm: Locator
   readonly prompt: Locator
+  readonly addNodeButton: Locator
+  readonly scanButton: Locator
 
   constructor(page: Page) {
     super(page)
@@ -14,6 +16,8 @@ export class ModelsPage extends AppShell {
     this.health = page.getByRole('status', { name: 'Health' })
     this.addNodeForm = page.getByRole('form', { name: 'Add a node' })
     this.prompt = page.getByLabel('Prompt')
+    this.addNodeButton = this.addNodeForm.getByRole('button', { name: 'Add node' })
+    this.scanButton = page.getByRole('button', { name: 'Scan now' })
   }
 
   node(id: string): Locator {

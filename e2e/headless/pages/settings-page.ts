@@ -15,6 +15,10 @@ export class SettingsPage extends AppShell {
     return this.row(key).getByTestId('setting-source')
   }
 
+  saveButton(key: string): Locator {
+    return this.row(key).getByRole('button', { name: 'Save' })
+  }
+
   async save(key: string): Promise<void> {
     await this.row(key).getByRole('button', { name: 'Save' }).click()
   }

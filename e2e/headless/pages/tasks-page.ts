@@ -10,6 +10,7 @@ export class TasksPage extends AppShell {
   readonly worker: Locator
   readonly waiting: Locator
   readonly search: Locator
+  readonly queueButton: Locator
 
   constructor(page: Page) {
     super(page)
@@ -20,6 +21,7 @@ export class TasksPage extends AppShell {
     this.worker = page.getByRole('region', { name: 'Worker' })
     this.waiting = page.getByTestId('tasks-waiting')
     this.search = page.getByLabel('Search')
+    this.queueButton = this.form.getByRole('button', { name: 'Queue task' })
   }
 
   /** The counter of one status, or of all tasks ('all'). */
@@ -59,7 +61,7 @@ export class TasksPage extends AppShell {
   }
 
   async queue(): Promise<void> {
-    await this.form.getByRole('button', { name: 'Queue task' }).click()
+    await this.queueButton.click()
   }
 
   /** Fills the form and queues the task. */

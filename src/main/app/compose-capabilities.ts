@@ -305,7 +305,7 @@ export function composeCapabilities(infra: Infrastructure): Composition {
   }
 
   const handlers: Handlers = withStorageFailures({
-    ...appHandlers(infra.info),
+    ...appHandlers(infra.info, () => config.get('host.rateLimit.workPerMinute')),
     ...systemHandlers(resume),
     ...configHandlers(config),
     ...secretsHandlers(secrets),

@@ -82,7 +82,7 @@ export function createDispatcher(handlers: Handlers, log: Logger): Dispatcher {
     }
     const spec = CALLS[name]
     if (!caller.scopes.has(spec.scope)) {
-      return refuse(rpcError('forbidden', `Call "${name}" needs ${spec.scope} access, and this session's token does not grant it. Use a token with ${spec.scope} access.`, { call: name }), caller, correlationId)
+      return refuse(rpcError('forbidden', `This session is read-only: "${name}" needs ${spec.scope} access. Open the full-access URL \`kos serve\` printed (not the read-only one), or use the full-access token.`, { call: name }), caller, correlationId)
     }
     const guard = guardInput(input, callMaxBytes(name))
     if (!guard.ok) {

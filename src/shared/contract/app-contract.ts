@@ -16,6 +16,15 @@ export type AppInfo = z.infer<typeof AppInfoSchema>
 
 export const EmptyInputSchema = z.strictObject({})
 
+/** What this window may do: the desktop window and the full-access link hold both scopes, the read-only link `read` only. */
+export const SessionSchema = z.strictObject({
+  access: z.enum(['full', 'readOnly']),
+  scopes: z.array(z.enum(['read', 'write'])),
+  /** How many calls that start work (a checklist run, a scan) this session may make a minute; null where no host limits them (the desktop window). */
+  workPerMinute: z.number().nonnegative().nullable()
+})
+export type Session = z.infer<typeof SessionSchema>
+
 /** What brought the resume path on: the OS (Electron's powerMonitor), the core's own clock check, or a person. */
 export const RESUME_TRIGGERS = ['os', 'detected', 'manual'] as const
 
@@ -35,6 +44,12 @@ export const APP_CALLS = {
     summary: 'Version, data locations and schema version of the running core.',
     input: EmptyInputSchema,
     output: AppInfoSchema
+  }),
+  'app.session': call({
+    scope: 'read',
+    summary: "What the caller's session may do: its access (full or read-only), its scopes, and its rate for calls that start work.",
+    input: EmptyInputSchema,
+    output: SessionSchema
   }),
   'system.resume': call({
     scope: 'write',

@@ -91,4 +91,7 @@ export function preview(text: string, max = 200): string {
  * other calls; the read-only token may still make the read-scoped ones, so a
  * dashboard can refresh what it shows.
  */
+/** The read-only token's share of the work-starting rate: a dashboard may refresh, never keep the machine busy. */
+export const READ_ONLY_WORK_SHARE = 1 / 4
+
 export const WORK_STARTING_CALLS: ReadonlySet<string> = new Set<CallName>(['checklist.run', 'models.scan', 'knowledge.importFolder', 'knowledge.reembed', 'knowledge.rebuildIndex', 'models.pull', 'notify.test'])

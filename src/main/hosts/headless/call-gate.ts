@@ -1,4 +1,4 @@
-import { WORK_STARTING_CALLS } from '../../../shared/contract/limits'
+import { READ_ONLY_WORK_SHARE, WORK_STARTING_CALLS } from '../../../shared/contract/limits'
 import { rpcError, type RpcError } from '../../../shared/contract/rpc-error'
 import type { Principal } from './access'
 import type { LoadMonitor } from './load-monitor'
@@ -36,7 +36,7 @@ export function createCallGate(settings: GateSettings, load: Pick<LoadMonitor, '
   })
   const perPrincipal: Record<Principal, { calls: TokenBucket; work: TokenBucket }> = {
     full: buckets({ perSecond: settings.fullPerSecond, burst: settings.fullPerSecond * 4 }, { perSecond: settings.workPerMinute / 60, burst: Math.max(3, settings.workPerMinute / 4) }),
-    readOnly: buckets({ perSecond: settings.readOnlyPerSecond, burst: settings.readOnlyPerSecond * 4 }, { perSecond: settings.workPerMinute / 240, burst: Math.max(1, settings.workPerMinute / 16) })
+    readOnly: buckets({ perSecond: settings.readOnlyPerSecond, burst: settings.readOnlyPerSecond * 4 }, { perSecond: (settings.workPerMinute * READ_ONLY_WORK_SHARE) / 60, burst: Math.max(1, (settings.workPerMinute * READ_ONLY_WORK_SHARE) / 4) })
   }
   let pending = 0
 

@@ -7,12 +7,13 @@ import { createViewModel } from './view-model'
 const config = (profile: string): ConfigSnapshot => ({ profile } as unknown as ConfigSnapshot)
 
 describe('app model', () => {
-  it('shows the connection, reads app facts and settings on every connect, and applies config.changed and app.navigate', async () => {
+  it('shows the connection, reads app facts, the session and settings on every connect, and applies config.changed and app.navigate', async () => {
     let reads = 0
     const fake = fakeClient(
       {
         'app.info': () => ({ ok: false, error: { code: 'unavailable', message: 'starting' } }),
-        'config.get': () => ({ ok: true, value: config(`p${++reads}`) })
+        'config.get': () => ({ ok: true, value: config(`p${++reads}`) }),
+        'app.session': () => ({ ok: true, value: { access: 'readOnly', scopes: ['read'], workPerMinute: 3 } })
       },
       'connecting'
     )
@@ -21,7 +22,7 @@ describe('app model', () => {
     expect(app.getState().connection).toBe('connecting')
     fake.setStatus('connected')
     await settle()
-    expect(app.getState()).toMatchObject({ connection: 'connected', config: { profile: 'p1' }, loadError: { message: 'starting' } })
+    expect(app.getState()).toMatchObject({ connection: 'connected', config: { profile: 'p1' }, loadError: { message: 'starting' }, session: { access: 'readOnly', scopes: ['read'] } })
     fake.setStatus('disconnected')
     expect(app.getState().connection).toBe('disconnected')
     fake.setStatus('connected')

@@ -1,5 +1,6 @@
 import { createClient, type KosClient } from '../../../shared/contract/client'
 import type { KosBridge } from '../../../shared/contract/wire'
+import { withPlainRefusals } from './access/write-access'
 import { appModel, type AppState } from './app-model'
 import { createViewModel, type ViewModel } from './view-model'
 
@@ -10,7 +11,7 @@ export interface Models {
 }
 
 export function startModels(bridge: KosBridge): Models {
-  const client = createClient(bridge)
+  const client = withPlainRefusals(createClient(bridge))
   const app = createViewModel(appModel, client, undefined)
   app.connect()
   return { client, app }

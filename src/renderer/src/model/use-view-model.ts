@@ -1,4 +1,6 @@
-import { createContext, createElement, useContext, useEffect, useState, type ReactNode } from 'react'
+import { createContext, createElement, useContext, useEffect, useMemo, useState, type ReactNode } from 'react'
+import type { CallName } from '../../../shared/contract/contract'
+import { READ_ONLY_REASON_ID, workLimitNote, writeBlockReason } from './access/write-access'
 import { useStore } from 'zustand'
 import type { AppState } from './app-model'
 import type { Models } from './boot'
@@ -37,4 +39,28 @@ export function useSelect<S, T>(model: ViewModel<S>, selector: (state: S) => T):
 /** Reads the app-wide model (connection, app facts, settings) through a selector. */
 export function useApp<T>(selector: (state: AppState) => T): T {
   return useStore(useModels().app, selector)
+}
+
+/** How a control that makes `call` shows whether this window may make it: spread onto nothing, read field by field. */
+export interface WriteAccess {
+  /** True when this window may not make the call: the control is disabled before anyone types. */
+  readonly blocked: boolean
+  /** The reason, for the control's title; undefined when it may. */
+  readonly title: string | undefined
+  /** Points at the shell's explanation of read-only mode; undefined when it may. */
+  readonly describedBy: string | undefined
+  /** For a work-starting call this window may make at a limited rate: that limit, in words. */
+  readonly limit: string | null
+}
+
+/** Whether this window may make `call`, from the contract's scope of the call and the session the core reported. */
+export function useWriteAccess(call: CallName): WriteAccess {
+  const reason = useApp((s) => writeBlockReason(s.session, call))
+  const limit = useApp((s) => workLimitNote(s.session, call))
+  return useMemo(() => ({ blocked: reason !== null, title: reason ?? undefined, describedBy: reason ? READ_ONLY_REASON_ID : undefined, limit }), [reason, limit])
+}
+
+/** True when this window is the read-only one. */
+export function useReadOnly(): boolean {
+  return useApp((s) => s.session?.access === 'readOnly')
 }

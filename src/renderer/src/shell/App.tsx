@@ -12,6 +12,7 @@ import { TasksView } from '../views/tasks/TasksView'
 import { UnbuiltView } from '../views/UnbuiltView'
 import { UNBUILT_VIEWS } from '../views/unbuilt-views'
 import { ConnectionBanner } from './ConnectionBanner'
+import { ReadOnlyReason } from './ReadOnlyBadge'
 import { Sidebar } from './Sidebar'
 import { StatusBar } from './StatusBar'
 
@@ -45,6 +46,7 @@ export function App(): ReactNode {
           <ViewBody view={view} />
         </main>
         <StatusBar />
+        <ReadOnlyReason />
       </div>
     </div>
   )

@@ -1,5 +1,6 @@
 import { useRef, type KeyboardEvent, type ReactNode } from 'react'
 import { VIEWS, type ViewId } from '../navigation/views'
+import { ReadOnlyBadge } from './ReadOnlyBadge'
 
 /**
  * The view list is one tab stop: arrow keys move between entries, Home/End
@@ -31,6 +32,7 @@ export function Sidebar({ current, onSelect }: { current: ViewId; onSelect: (vie
       <div className="brand">
         <span className="brand-mark" aria-hidden="true">K</span>
         <span className="brand-name">Knowledge OS</span>
+        <ReadOnlyBadge place="header" />
       </div>
       <ul role="list">
         {VIEWS.map((view, index) => (

@@ -5,7 +5,7 @@ import { PageEnd } from '../../components/PageEnd'
 import { ViewHeader } from '../../components/ViewHeader'
 import { boardModel, type BoardState } from '../../model/board/board-model'
 import { validateForm } from '../../model/form-validation'
-import { useSelect, useViewModel } from '../../model/use-view-model'
+import { useSelect, useViewModel, useWriteAccess } from '../../model/use-view-model'
 import type { ViewModel } from '../../model/view-model'
 import './board.css'
 
@@ -87,6 +87,7 @@ export function BoardView(): ReactNode {
 }
 
 function AskBoard({ store, timeoutSec, modelConnected }: { store: ViewModel<BoardState>; timeoutSec: number | null; modelConnected: boolean | null }): ReactNode {
+  const askAccess = useWriteAccess('board.consult')
   const consulting = useSelect(store, (s) => s.consulting)
   const [question, setQuestion] = useState('')
   const [refusal, setRefusal] = useState<string | null>(null)
@@ -102,8 +103,8 @@ function AskBoard({ store, timeoutSec, modelConnected }: { store: ViewModel<Boar
     <form className="card board-ask" onSubmit={(e) => (e.preventDefault(), void ask())}>
       <label htmlFor="board-question"><strong>Ask the board</strong> <span className="board-note">{timeoutSec ? `the board has ${timeoutSec} s to decide` : ''}{modelConnected === false ? ' · no model backend is connected' : ''}</span></label>
       <div className="board-ask-row">
-        <input id="board-question" value={question} onChange={(e) => setQuestion(e.target.value)} placeholder="Should we…?" />
-        <button type="submit" disabled={consulting || question.trim().length === 0}>{consulting ? 'The board is meeting…' : 'Ask'}</button>
+        <input id="board-question" value={question} onChange={(e) => setQuestion(e.target.value)} placeholder="Should we…?" disabled={askAccess.blocked} title={askAccess.title} aria-describedby={askAccess.describedBy} />
+        <button type="submit" disabled={consulting || question.trim().length === 0 || askAccess.blocked} title={askAccess.title} aria-describedby={askAccess.describedBy}>{consulting ? 'The board is meeting…' : 'Ask'}</button>
       </div>
       {refusal && <p className="field-error" role="alert">{refusal}</p>}
     </form>

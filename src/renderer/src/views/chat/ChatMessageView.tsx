@@ -1,3 +1,4 @@
+import { useWriteAccess } from '../../model/use-view-model'
 import type { ReactNode } from 'react'
 import type { ChatMessage, ChatProgress, ChatRoute } from '../../../../shared/contract/chat-contract'
 import { BoardDecisionBlock } from './BoardDecisionBlock'
@@ -15,6 +16,9 @@ const ROUTE_LABEL: Readonly<Record<ChatRoute, string>> = {
 const EMPTY: ChatProgress[] = []
 
 export function ChatMessageView({ message, targeted = false }: { message: ChatMessage; targeted?: boolean }): ReactNode {
+  const stopAccess = useWriteAccess('chat.stop')
+  const retryAccess = useWriteAccess('chat.retry')
+  const toTaskAccess = useWriteAccess('chat.toTask')
   const steps = useChatView((s) => s.steps[message.id] ?? EMPTY)
   const tasksConnected = useChatView((s) => s.status?.tasksConnected ?? false)
   const stop = useChatView((s) => s.stop)
@@ -26,7 +30,7 @@ export function ChatMessageView({ message, targeted = false }: { message: ChatMe
       <article className="chat-msg user" aria-label="Your message" data-message={message.id}>
         <div className="chat-msg-body"><p className="plain">{message.content}</p></div>
         <div className="chat-msg-actions">
-          <button type="button" className="link-button" disabled={!tasksConnected} title={tasksConnected ? undefined : 'The task engine is not connected'} onClick={() => void toTask(message.id)}>
+          <button type="button" className="link-button" disabled={!tasksConnected || toTaskAccess.blocked} title={toTaskAccess.title ?? (tasksConnected ? undefined : 'The task engine is not connected')} aria-describedby={toTaskAccess.describedBy} onClick={() => void toTask(message.id)}>
             Make this a task
           </button>
         </div>
@@ -84,12 +88,12 @@ export function ChatMessageView({ message, targeted = false }: { message: ChatMe
         )}
         <span className="chat-msg-actions">
           {streaming ? (
-            <button type="button" className="secondary" onClick={() => void stop(message.id)}>Stop</button>
+            <button type="button" className="secondary" onClick={() => void stop(message.id)} disabled={stopAccess.blocked} title={stopAccess.title} aria-describedby={stopAccess.describedBy}>Stop</button>
           ) : (
-            <button type="button" className="link-button" onClick={() => void retry(message.id)}>Retry</button>
+            <button type="button" className="link-button" onClick={() => void retry(message.id)} disabled={retryAccess.blocked} title={retryAccess.title} aria-describedby={retryAccess.describedBy}>Retry</button>
           )}
           {!streaming && (
-            <button type="button" className="link-button" disabled={!tasksConnected} title={tasksConnected ? undefined : 'The task engine is not connected'} onClick={() => void toTask(message.id)}>
+            <button type="button" className="link-button" disabled={!tasksConnected || toTaskAccess.blocked} title={toTaskAccess.title ?? (tasksConnected ? undefined : 'The task engine is not connected')} aria-describedby={toTaskAccess.describedBy} onClick={() => void toTask(message.id)}>
               Make this a task
             </button>
           )}

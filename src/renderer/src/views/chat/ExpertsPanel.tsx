@@ -1,3 +1,4 @@
+import { useWriteAccess } from '../../model/use-view-model'
 import { useEffect, useState, type ReactNode } from 'react'
 import type { Expert } from '../../../../shared/contract/chat-contract'
 import { useChatView } from './use-chat-view'
@@ -19,6 +20,8 @@ export function ExpertsPanel(): ReactNode {
 }
 
 function ExpertCard({ expert }: { expert: Expert }): ReactNode {
+  const editAccess = useWriteAccess('chat.experts.update')
+  const resetAccess = useWriteAccess('chat.experts.reset')
   const update = useChatView((s) => s.updateExpert)
   const reset = useChatView((s) => s.resetExpert)
   const learning = useChatView((s) => s.learning[expert.id])
@@ -78,8 +81,8 @@ function ExpertCard({ expert }: { expert: Expert }): ReactNode {
         </div>
       ) : (
         <div className="row">
-          <button type="button" className="secondary" onClick={() => setOpen(true)}>Edit</button>
-          {expert.edited && <button type="button" className="secondary" onClick={() => void reset(expert.id)}>Reset</button>}
+          <button type="button" className="secondary" onClick={() => setOpen(true)} disabled={editAccess.blocked} title={editAccess.title} aria-describedby={editAccess.describedBy}>Edit</button>
+          {expert.edited && <button type="button" className="secondary" onClick={() => void reset(expert.id)} disabled={resetAccess.blocked} title={resetAccess.title} aria-describedby={resetAccess.describedBy}>Reset</button>}
         </div>
       )}
     </article>

@@ -1,9 +1,11 @@
+import { useWriteAccess } from '../../model/use-view-model'
 import { useState, type KeyboardEvent, type ReactNode } from 'react'
 import type { ChatSession } from '../../../../shared/contract/chat-contract'
 import { PageEnd } from '../../components/PageEnd'
 import { useChatView } from './use-chat-view'
 
 export function SessionList(): ReactNode {
+  const createAccess = useWriteAccess('chat.sessions.create')
   const sessions = useChatView((s) => s.sessions)
   const currentId = useChatView((s) => s.currentId)
   const query = useChatView((s) => s.query)
@@ -15,7 +17,7 @@ export function SessionList(): ReactNode {
   return (
     <nav className="chat-sessions" aria-label="Chat sessions">
       <div className="chat-sessions-top">
-        <button type="button" onClick={() => void newSession()}>New conversation</button>
+        <button type="button" onClick={() => void newSession()} disabled={createAccess.blocked} title={createAccess.title} aria-describedby={createAccess.describedBy}>New conversation</button>
         <input type="search" aria-label="Search conversations" placeholder="Search conversations" value={query} onChange={(e) => void setQuery(e.target.value)} />
       </div>
       {sessions === null ? (
@@ -35,6 +37,8 @@ export function SessionList(): ReactNode {
 }
 
 function SessionRow({ session, current, onSelect }: { session: ChatSession; current: boolean; onSelect: () => void }): ReactNode {
+  const renameAccess = useWriteAccess('chat.sessions.rename')
+  const deleteAccess = useWriteAccess('chat.sessions.delete')
   const rename = useChatView((s) => s.rename)
   const remove = useChatView((s) => s.remove)
   const [editing, setEditing] = useState(false)
@@ -72,14 +76,14 @@ function SessionRow({ session, current, onSelect }: { session: ChatSession; curr
       )}
       {current && !editing && (
         <div className="chat-session-actions">
-          <button type="button" className="link-button" onClick={() => setEditing(true)}>Rename</button>
+          <button type="button" className="link-button" onClick={() => setEditing(true)} disabled={renameAccess.blocked} title={renameAccess.title} aria-describedby={renameAccess.describedBy}>Rename</button>
           {confirming ? (
             <>
               <button type="button" className="link-button danger" onClick={() => void remove(session.id)}>Delete for good</button>
               <button type="button" className="link-button" onClick={() => setConfirming(false)}>Keep</button>
             </>
           ) : (
-            <button type="button" className="link-button" onClick={() => setConfirming(true)}>Delete</button>
+            <button type="button" className="link-button" onClick={() => setConfirming(true)} disabled={deleteAccess.blocked} title={deleteAccess.title} aria-describedby={deleteAccess.describedBy}>Delete</button>
           )}
         </div>
       )}

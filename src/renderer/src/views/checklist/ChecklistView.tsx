@@ -2,7 +2,7 @@ import type { ReactNode } from 'react'
 import type { CheckResult, ChecklistRun } from '../../../../shared/contract/checklist-contract'
 import { ViewHeader } from '../../components/ViewHeader'
 import { checklistModel } from '../../model/checklist/checklist-model'
-import { useSelect, useViewModel } from '../../model/use-view-model'
+import { useSelect, useViewModel, useWriteAccess } from '../../model/use-view-model'
 import { ReportExport } from './ReportExport'
 import './checklist.css'
 
@@ -18,6 +18,8 @@ const FIX_LABEL = {
 const VERDICT_TEXT = { healthy: 'Healthy', warnings: 'Healthy, with warnings', unhealthy: 'Not healthy' } as const
 
 export function ChecklistView(): ReactNode {
+  // A read-only window may still run the checks (they read and measure, and change nothing), at the host's limited rate: it says so.
+  const runAccess = useWriteAccess('checklist.run')
   const model = useViewModel(checklistModel, undefined)
   const run = useSelect(model, (s) => s.run)
   const history = useSelect(model, (s) => s.history)
@@ -36,9 +38,10 @@ export function ChecklistView(): ReactNode {
         actions={
           <>
             <ReportExport load={report} disabled={!run} />
-            <button type="button" onClick={() => void runAll()} disabled={running}>
+            <button type="button" onClick={() => void runAll()} disabled={running} title={runAccess.limit ?? undefined}>
               {running ? 'Running…' : 'Run all checks'}
             </button>
+            {runAccess.limit && <span className="work-limit" data-testid="work-limit">{runAccess.limit}</span>}
           </>
         }
       />
@@ -73,6 +76,7 @@ export function ChecklistView(): ReactNode {
 }
 
 function RunBody({ run, fixing, onFix }: { run: ChecklistRun; fixing: string | null; onFix: (id: ChecklistRun['availableFixes'][number]) => void }): ReactNode {
+  const fixAccess = useWriteAccess('checklist.fix')
   const byArea = AREA_ORDER.map((area) => [area, run.results.filter((r) => r.area === area)] as const).filter(([, list]) => list.length > 0)
   const canFix = (fix: CheckResult['fix']): fix is ChecklistRun['availableFixes'][number] => fix !== null && run.availableFixes.includes(fix)
   return (
@@ -96,7 +100,7 @@ function RunBody({ run, fixing, onFix }: { run: ChecklistRun; fixing: string | n
                 <ul>{m.evidence.map((e, i) => <li key={i}><code>{e}</code></li>)}</ul>
               </details>
               {m.fix && (
-                <button type="button" disabled={fixing !== null} onClick={() => onFix(m.fix!)}>
+                <button type="button" disabled={fixing !== null || fixAccess.blocked} onClick={() => onFix(m.fix!)} title={fixAccess.title} aria-describedby={fixAccess.describedBy}>
                   {fixing === m.fix ? 'Fixing…' : FIX_LABEL[m.fix]}
                 </button>
               )}
@@ -123,7 +127,7 @@ function RunBody({ run, fixing, onFix }: { run: ChecklistRun; fixing: string | n
                   {r.status !== 'pass' && <p className="check-remedy"><strong>Remedy.</strong> {r.remedy}</p>}
                 </div>
                 {r.status === 'fail' && canFix(r.fix) && (
-                  <button type="button" disabled={fixing !== null} onClick={() => onFix(r.fix as ChecklistRun['availableFixes'][number])}>
+                  <button type="button" disabled={fixing !== null || fixAccess.blocked} onClick={() => onFix(r.fix as ChecklistRun['availableFixes'][number])} title={fixAccess.title} aria-describedby={fixAccess.describedBy}>
                     {FIX_LABEL[r.fix as keyof typeof FIX_LABEL]}
                   </button>
                 )}

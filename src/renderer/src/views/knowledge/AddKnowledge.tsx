@@ -1,3 +1,4 @@
+import { useWriteAccess } from '../../model/use-view-model'
 import { useId, useState, type FormEvent, type ReactNode } from 'react'
 import { KNOWLEDGE_CALLS, type ImportProgress, type ImportReport } from '../../../../shared/contract/knowledge-contract'
 import type { RpcError } from '../../../../shared/contract/rpc-error'
@@ -15,6 +16,7 @@ export function ImportFolder(props: {
   error: RpcError | null
   onImport: (path: string, domain: string | null) => void
 }): ReactNode {
+  const importAccess = useWriteAccess('knowledge.importFolder')
   const [path, setPath] = useState('')
   const [domain, setDomain] = useState('')
   const pathId = useId()
@@ -32,7 +34,7 @@ export function ImportFolder(props: {
       <input id={pathId} type="text" spellCheck={false} placeholder="/Users/you/Notes or ~/Notes" value={path} onChange={(e) => setPath(e.target.value)} />
       <label htmlFor={domainId}>Domain (optional)</label>
       <input id={domainId} type="text" placeholder="e.g. ops" value={domain} onChange={(e) => setDomain(e.target.value)} />
-      <button type="submit" disabled={props.importing || path.trim() === ''}>{props.importing ? 'Importing…' : 'Import'}</button>
+      <button type="submit" disabled={props.importing || path.trim() === '' || importAccess.blocked} title={importAccess.title} aria-describedby={importAccess.describedBy}>{props.importing ? 'Importing…' : 'Import'}</button>
       {props.importing && progress && !progress.done && (
         <div className="kb-import-progress" role="status">
           <progress max={Math.max(1, progress.filesTotal)} value={progress.filesDone} aria-label="Import progress" />
@@ -62,6 +64,7 @@ export function ImportFolder(props: {
 }
 
 export function AddText({ busy, onAdd }: { busy: boolean; onAdd: (input: { title: string; content: string; domain: string | null }) => Promise<boolean> }): ReactNode {
+  const addAccess = useWriteAccess('knowledge.addText')
   const [title, setTitle] = useState('')
   const [content, setContent] = useState('')
   const [domain, setDomain] = useState('')
@@ -92,7 +95,7 @@ export function AddText({ busy, onAdd }: { busy: boolean; onAdd: (input: { title
       <label htmlFor={ids.domain}>Domain (optional)</label>
       <input id={ids.domain} type="text" value={domain} onChange={(e) => setDomain(e.target.value)} {...invalidProps(ids.domain, errors.domain)} />
       <FieldError id={ids.domain} error={errors.domain} />
-      <button type="submit" disabled={busy || title.trim() === '' || content.trim() === ''}>{busy ? 'Adding…' : 'Add'}</button>
+      <button type="submit" disabled={busy || title.trim() === '' || content.trim() === '' || addAccess.blocked} title={addAccess.title} aria-describedby={addAccess.describedBy}>{busy ? 'Adding…' : 'Add'}</button>
     </form>
   )
 }

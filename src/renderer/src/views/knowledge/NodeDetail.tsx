@@ -1,8 +1,10 @@
+import { useWriteAccess } from '../../model/use-view-model'
 import { useEffect, useRef, useState, type ReactNode } from 'react'
 import type { KnowledgeNode } from '../../../../shared/contract/knowledge-contract'
 
 /** One document in full, with its facts and a two-step delete. */
 export function NodeDetail({ node, deleting, onDelete, onClose }: { node: KnowledgeNode; deleting: boolean; onDelete: () => void; onClose: () => void }): ReactNode {
+  const deleteAccess = useWriteAccess('knowledge.delete')
   const [confirming, setConfirming] = useState(false)
   const heading = useRef<HTMLHeadingElement>(null)
   useEffect(() => {
@@ -32,7 +34,7 @@ export function NodeDetail({ node, deleting, onDelete, onClose }: { node: Knowle
             <button type="button" className="secondary" onClick={() => setConfirming(false)}>Keep it</button>
           </>
         ) : (
-          <button type="button" className="secondary danger-outline" onClick={() => setConfirming(true)}>Delete…</button>
+          <button type="button" className="secondary danger-outline" onClick={() => setConfirming(true)} disabled={deleteAccess.blocked} title={deleteAccess.title} aria-describedby={deleteAccess.describedBy}>Delete…</button>
         )}
       </div>
     </section>

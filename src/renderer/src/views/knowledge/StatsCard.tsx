@@ -1,9 +1,12 @@
+import { useWriteAccess } from '../../model/use-view-model'
 import type { ReactNode } from 'react'
 import type { KnowledgeStats } from '../../../../shared/contract/knowledge-contract'
 import { describeEmbedding, formatBytes } from './format'
 
 /** Collection statistics and what the background embedder is doing, with a progress bar while it works. */
 export function StatsCard({ stats, busy, onReembed, onClearCache }: { stats: KnowledgeStats; busy: boolean; onReembed: () => void; onClearCache: () => void }): ReactNode {
+  const reembedAccess = useWriteAccess('knowledge.reembed')
+  const clearAccess = useWriteAccess('knowledge.clearResponseCache')
   const e = stats.embedding
   const canReembed = e.state === 'model_changed' || e.state === 'idle' || e.state === 'failed'
   return (
@@ -23,11 +26,11 @@ export function StatsCard({ stats, busy, onReembed, onClearCache }: { stats: Kno
       )}
       <div className="kb-stats-actions">
         {canReembed && (
-          <button type="button" className={e.state === 'model_changed' ? '' : 'secondary'} disabled={busy} onClick={onReembed}>
+          <button type="button" className={e.state === 'model_changed' ? '' : 'secondary'} disabled={busy || reembedAccess.blocked} onClick={onReembed} title={reembedAccess.title} aria-describedby={reembedAccess.describedBy}>
             {e.state === 'model_changed' ? `Re-embed with ${e.current.id}` : 'Re-embed everything'}
           </button>
         )}
-        <button type="button" className="secondary" disabled={stats.responseCacheEntries === 0} onClick={onClearCache}>
+        <button type="button" className="secondary" disabled={stats.responseCacheEntries === 0 || clearAccess.blocked} onClick={onClearCache} title={clearAccess.title} aria-describedby={clearAccess.describedBy}>
           Clear cached answers
         </button>
       </div>

@@ -2,7 +2,7 @@ import { useState, type ReactNode } from 'react'
 import type { HealthSnapshot } from '../../../../shared/contract/models-contract'
 import { ViewHeader } from '../../components/ViewHeader'
 import { modelsModel, type ModelsState } from '../../model/models/models-model'
-import { useSelect, useViewModel } from '../../model/use-view-model'
+import { useSelect, useViewModel, useWriteAccess } from '../../model/use-view-model'
 import type { ViewModel } from '../../model/view-model'
 import { NodeLimits } from './NodeLimits'
 import { AddNodeForm, NodeList } from './NodeList'
@@ -21,6 +21,7 @@ export function ModelsView(): ReactNode {
   const health = useSelect(model, (s) => s.health)
   const hasOverview = useSelect(model, (s) => s.overview !== null)
   const { scan, dismissError } = model.getState()
+  const scanAccess = useWriteAccess('models.scan')
 
   return (
     <>
@@ -28,9 +29,12 @@ export function ModelsView(): ReactNode {
         title="Models"
         subtitle="Ollama and OpenAI-compatible servers, the models on them, and the processes the app runs."
         actions={
-          <button type="button" onClick={() => void scan()} disabled={scanning}>
-            {scanning ? 'Scanning…' : 'Scan now'}
-          </button>
+          <>
+            <button type="button" onClick={() => void scan()} disabled={scanning} title={scanAccess.limit ?? undefined}>
+              {scanning ? 'Scanning…' : 'Scan now'}
+            </button>
+            {scanAccess.limit && <span className="work-limit">{scanAccess.limit}</span>}
+          </>
         }
       />
       {error && (
@@ -108,6 +112,7 @@ function Body({ model }: { model: ViewModel<ModelsState> }): ReactNode {
 }
 
 function TryIt({ model }: { model: ViewModel<ModelsState> }): ReactNode {
+  const tryAccess = useWriteAccess('models.chat')
   const tryIt = useSelect(model, (s) => s.tryIt)
   const nodes = useSelect(model, (s) => s.overview?.nodes)
   const up = nodes?.filter((n) => n.state === 'up') ?? []
@@ -136,7 +141,7 @@ function TryIt({ model }: { model: ViewModel<ModelsState> }): ReactNode {
             ))}
           </select>
         </label>
-        <button type="submit" disabled={tryIt.running || prompt.trim() === ''}>{tryIt.running ? 'Answering…' : 'Ask'}</button>
+        <button type="submit" disabled={tryIt.running || prompt.trim() === '' || tryAccess.blocked} title={tryAccess.title} aria-describedby={tryAccess.describedBy}>{tryIt.running ? 'Answering…' : 'Ask'}</button>
       </form>
       {(tryIt.text || tryIt.error || tryIt.running) && (
         <div className="try-answer" aria-live="polite">

@@ -1,3 +1,4 @@
+import { useWriteAccess } from '../../model/use-view-model'
 import { useState, type FormEvent, type ReactNode } from 'react'
 import type { ModelsOverview, NodeView } from '../../../../shared/contract/models-contract'
 import { formatBytes, formatMs, formatTime } from './format'
@@ -17,6 +18,7 @@ export function NodeList({ overview, busy, onRemove }: { overview: ModelsOvervie
 }
 
 function NodeCard({ node, speeds, busy, onRemove }: { node: NodeView; speeds: ModelsOverview['speeds']; busy: boolean; onRemove: () => void }): ReactNode {
+  const removeAccess = useWriteAccess('models.removeNode')
   return (
     <li className={`card node-card node-${node.state}`} data-node={node.id} aria-label={`${node.label}: ${STATE_TEXT[node.state]}`}>
       <div className="node-head">
@@ -40,7 +42,7 @@ function NodeCard({ node, speeds, busy, onRemove }: { node: NodeView; speeds: Mo
           <dd>{formatTime(node.scannedAt)}</dd>
         </dl>
         {node.source === 'user' && (
-          <button type="button" className="quiet" onClick={onRemove} disabled={busy} aria-label={`Remove ${node.label}`}>
+          <button type="button" className="quiet" onClick={onRemove} disabled={busy || removeAccess.blocked} aria-label={`Remove ${node.label}`} title={removeAccess.title} aria-describedby={removeAccess.describedBy}>
             {busy ? 'Removing…' : 'Remove'}
           </button>
         )}
@@ -87,6 +89,7 @@ function NodeCard({ node, speeds, busy, onRemove }: { node: NodeView; speeds: Mo
 }
 
 export function AddNodeForm({ busy, onAdd }: { busy: boolean; onAdd: (kind: 'ollama' | 'openai', url: string, label: string) => Promise<boolean> }): ReactNode {
+  const addAccess = useWriteAccess('models.addNode')
   const [kind, setKind] = useState<'ollama' | 'openai'>('ollama')
   const [url, setUrl] = useState('')
   const [label, setLabel] = useState('')
@@ -114,7 +117,7 @@ export function AddNodeForm({ busy, onAdd }: { busy: boolean; onAdd: (kind: 'oll
         Name (optional)
         <input value={label} onChange={(e) => setLabel(e.target.value)} placeholder="Mac Studio" />
       </label>
-      <button type="submit" disabled={busy || url.trim() === ''}>{busy ? 'Adding…' : 'Add node'}</button>
+      <button type="submit" disabled={busy || url.trim() === '' || addAccess.blocked} title={addAccess.title} aria-describedby={addAccess.describedBy}>{busy ? 'Adding…' : 'Add node'}</button>
     </form>
   )
 }

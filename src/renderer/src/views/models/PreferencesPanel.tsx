@@ -1,3 +1,4 @@
+import { useWriteAccess } from '../../model/use-view-model'
 import { useState, type ReactNode } from 'react'
 import type { ModelsOverview } from '../../../../shared/contract/models-contract'
 
@@ -29,6 +30,7 @@ export function PreferencesPanel({ overview, busy, onSet }: { overview: ModelsOv
 }
 
 function PreferenceRow({ category, current, models, busy, onSet }: { category: string; current: string | null; models: string[]; busy: boolean; onSet: (model: string | null) => void }): ReactNode {
+  const saveAccess = useWriteAccess('models.setPreference')
   const [draft, setDraft] = useState(current ?? '')
   const id = `pref-${category}`
   const listId = `${id}-models`
@@ -51,7 +53,7 @@ function PreferenceRow({ category, current, models, busy, onSet }: { category: s
               <option key={m} value={m} />
             ))}
           </datalist>
-          <button type="submit" disabled={busy || draft.trim() === (current ?? '')}>{busy ? 'Saving…' : 'Save'}</button>
+          <button type="submit" disabled={busy || draft.trim() === (current ?? '') || saveAccess.blocked} title={saveAccess.title} aria-describedby={saveAccess.describedBy}>{busy ? 'Saving…' : 'Save'}</button>
           {!models.some((m) => m === current || m.startsWith(`${current ?? ''}:`)) && current && <span className="notice">No node has {current} now.</span>}
         </form>
       </td>

@@ -1,7 +1,9 @@
+import { useWriteAccess } from '../../model/use-view-model'
 import { useState, type FormEvent, type ReactNode } from 'react'
 import type { ModelsOverview, PullProgress } from '../../../../shared/contract/models-contract'
 
 export function PullPanel({ overview, pulls, busy, onPull }: { overview: ModelsOverview; pulls: Readonly<Record<string, PullProgress>>; busy: boolean; onPull: (node: string, model: string) => Promise<boolean> }): ReactNode {
+  const pullAccess = useWriteAccess('models.pull')
   const targets = overview.nodes.filter((n) => n.kind === 'ollama')
   const [node, setNode] = useState(targets[0]?.id ?? '')
   const [model, setModel] = useState('')
@@ -27,7 +29,7 @@ export function PullPanel({ overview, pulls, busy, onPull }: { overview: ModelsO
             Model
             <input value={model} onChange={(e) => setModel(e.target.value)} placeholder="qwen2.5-coder:7b" required />
           </label>
-          <button type="submit" disabled={busy || model.trim() === ''}>{busy ? 'Starting…' : 'Pull'}</button>
+          <button type="submit" disabled={busy || model.trim() === '' || pullAccess.blocked} title={pullAccess.title} aria-describedby={pullAccess.describedBy}>{busy ? 'Starting…' : 'Pull'}</button>
         </form>
       )}
       {Object.values(pulls).length > 0 && (

@@ -1,3 +1,4 @@
+import { useWriteAccess } from '../../model/use-view-model'
 import type { ReactNode } from 'react'
 import type { ProcessStatus } from '../../../../shared/contract/models-contract'
 import { formatTime } from './format'
@@ -14,6 +15,9 @@ const STATE_TEXT: Record<ProcessStatus['state'], string> = {
 }
 
 export function SupervisorPanel({ processes, busy, onAction }: { processes: readonly ProcessStatus[]; busy: string | null; onAction: (action: 'start' | 'stop' | 'restart', id: string) => void }): ReactNode {
+  const startAccess = useWriteAccess('supervisor.start')
+  const stopAccess = useWriteAccess('supervisor.stop')
+  const restartAccess = useWriteAccess('supervisor.restart')
   if (processes.length === 0) return <p className="muted">No model server is supervised.</p>
   return (
     <ul className="process-list">
@@ -29,13 +33,13 @@ export function SupervisorPanel({ processes, busy, onAction }: { processes: read
                 <code>{p.command}</code> <span className="muted">· mode {p.mode}{p.pid ? ` · pid ${p.pid}` : ''} · {p.restartsLastHour} restart{p.restartsLastHour === 1 ? '' : 's'} in the last hour</span>
               </div>
               <div className="process-actions">
-                <button type="button" onClick={() => onAction('start', p.id)} disabled={busy !== null || p.state === 'running' || p.state === 'adopted' || p.mode === 'off'}>
+                <button type="button" onClick={() => onAction('start', p.id)} disabled={busy !== null || p.state === 'running' || p.state === 'adopted' || p.mode === 'off' || startAccess.blocked} title={startAccess.title} aria-describedby={startAccess.describedBy}>
                   {pending === 'start' ? 'Starting…' : 'Start'}
                 </button>
-                <button type="button" onClick={() => onAction('stop', p.id)} disabled={busy !== null || p.state !== 'running'}>
+                <button type="button" onClick={() => onAction('stop', p.id)} disabled={busy !== null || p.state !== 'running' || stopAccess.blocked} title={stopAccess.title} aria-describedby={stopAccess.describedBy}>
                   {pending === 'stop' ? 'Stopping…' : 'Stop'}
                 </button>
-                <button type="button" onClick={() => onAction('restart', p.id)} disabled={busy !== null || p.mode !== 'manage' || p.state === 'adopted'}>
+                <button type="button" onClick={() => onAction('restart', p.id)} disabled={busy !== null || p.mode !== 'manage' || p.state === 'adopted' || restartAccess.blocked} title={restartAccess.title} aria-describedby={restartAccess.describedBy}>
                   {pending === 'restart' ? 'Restarting…' : 'Restart'}
                 </button>
               </div>

@@ -2,13 +2,15 @@ import { useId, useState, type FormEvent, type ReactNode } from 'react'
 import { SECRETS_CALLS } from '../../../../shared/contract/secrets-contract'
 import { validateForm } from '../../model/form-validation'
 import { secretsModel } from '../../model/settings/secrets-model'
-import { useSelect, useViewModel } from '../../model/use-view-model'
+import { useSelect, useViewModel, useWriteAccess } from '../../model/use-view-model'
 
 /**
  * API keys for remote model servers. A key goes from this form to the core
  * once and is encrypted by the OS keychain; only its name ever comes back.
  */
 export function ApiKeysCard(): ReactNode {
+  const deleteAccess = useWriteAccess('secrets.delete')
+  const storeAccess = useWriteAccess('secrets.set')
   const model = useViewModel(secretsModel, undefined)
   const state = useSelect(model, (s) => s.secrets)
   const error = useSelect(model, (s) => s.error)
@@ -42,7 +44,7 @@ export function ApiKeysCard(): ReactNode {
           {state.names.map((k) => (
             <li key={k.name}>
               <code>{k.name}</code> <span className="muted">stored {new Date(k.updatedAt).toLocaleString()}</span>{' '}
-              <button type="button" className="secondary" onClick={() => void remove(k.name)}>Delete</button>
+              <button type="button" className="secondary" onClick={() => void remove(k.name)} disabled={deleteAccess.blocked} title={deleteAccess.title} aria-describedby={deleteAccess.describedBy}>Delete</button>
             </li>
           ))}
         </ul>
@@ -52,7 +54,7 @@ export function ApiKeysCard(): ReactNode {
         <input id={nameId} value={name} onChange={(e) => setName(e.target.value)} placeholder="node:lan-vllm" spellCheck={false} autoComplete="off" aria-invalid={invalid.name ? true : undefined} aria-describedby={invalid.name ? `${nameId}-error` : undefined} />
         <label htmlFor={valueId}>Key</label>
         <input id={valueId} type="password" value={value} onChange={(e) => setValue(e.target.value)} autoComplete="off" />
-        <button type="submit" disabled={!name || !value || !state?.store}>Store key</button>
+        <button type="submit" disabled={!name || !value || !state?.store || storeAccess.blocked} title={storeAccess.title} aria-describedby={storeAccess.describedBy}>Store key</button>
       </form>
       {invalid.name && <p className="field-error" id={`${nameId}-error`}>{invalid.name}</p>}
       {invalid.value && <p className="field-error">{invalid.value}</p>}

@@ -2,7 +2,7 @@ import { useEffect, useId, useState, type ReactNode } from 'react'
 import { describeSource, outranksUserFile } from '../../../../shared/setting-source'
 import type { SettingEntry, SettingValue } from '../../../../shared/contract/config-contract'
 import type { RpcError } from '../../../../shared/contract/rpc-error'
-import { useApp } from '../../model/use-view-model'
+import { useApp, useWriteAccess } from '../../model/use-view-model'
 import { SettingInput } from './SettingInput'
 
 /**
@@ -11,6 +11,8 @@ import { SettingInput } from './SettingInput'
  * beside the field with the core's own words.
  */
 export function SettingRow({ entry }: { entry: SettingEntry }): ReactNode {
+  const saveAccess = useWriteAccess('config.set')
+  const resetAccess = useWriteAccess('config.reset')
   const setSetting = useApp((s) => s.setSetting)
   const resetSetting = useApp((s) => s.resetSetting)
   const [draft, setDraft] = useState<SettingValue>(entry.value)
@@ -36,11 +38,11 @@ export function SettingRow({ entry }: { entry: SettingEntry }): ReactNode {
       </div>
       <div className="setting-control">
         <SettingInput id={inputId} entry={entry} value={draft} disabled={!entry.userEditable || busy} onChange={setDraft} />
-        <button type="button" disabled={!changed || busy} onClick={() => void run(() => setSetting(entry.key, draft))}>
+        <button type="button" disabled={!changed || busy || saveAccess.blocked} onClick={() => void run(() => setSetting(entry.key, draft))} title={saveAccess.title} aria-describedby={saveAccess.describedBy}>
           Save
         </button>
         {entry.userValue !== undefined && (
-          <button type="button" className="secondary" disabled={busy} onClick={() => void run(() => resetSetting(entry.key))}>
+          <button type="button" className="secondary" disabled={busy || resetAccess.blocked} onClick={() => void run(() => resetSetting(entry.key))} title={resetAccess.title} aria-describedby={resetAccess.describedBy}>
             Reset
           </button>
         )}

@@ -1,3 +1,4 @@
+import { useWriteAccess } from '../../model/use-view-model'
 import { useState, type FormEvent, type ReactNode } from 'react'
 import { TASK_PRIORITIES, TaskCreateInputSchema, type TaskCreateInput, type TaskPriority } from '../../../../shared/contract/tasks-contract'
 import type { RpcError } from '../../../../shared/contract/rpc-error'
@@ -33,6 +34,7 @@ function toInput(values: typeof EMPTY, priority: TaskPriority): TaskCreateInput 
 
 /** Queues a task; checks it with the contract's schema before sending and shows the core’s refusals beside the field they concern. */
 export function CreateTaskForm({ onCreate, onOpen }: { onCreate(input: TaskCreateInput): Promise<RpcError | null>; onOpen(id: string): void }): ReactNode {
+  const createAccess = useWriteAccess('tasks.create')
   const [values, setValues] = useState(EMPTY)
   const [priority, setPriority] = useState<TaskPriority>('normal')
   const [errors, setErrors] = useState<Errors>({})
@@ -121,7 +123,7 @@ export function CreateTaskForm({ onCreate, onOpen }: { onCreate(input: TaskCreat
           )}
         </p>
       )}
-      <button type="submit" disabled={busy}>{busy ? 'Queuing…' : 'Queue task'}</button>
+      <button type="submit" disabled={busy || createAccess.blocked} title={createAccess.title} aria-describedby={createAccess.describedBy}>{busy ? 'Queuing…' : 'Queue task'}</button>
     </form>
   )
 }

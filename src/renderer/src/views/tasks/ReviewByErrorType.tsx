@@ -1,3 +1,4 @@
+import { useWriteAccess } from '../../model/use-view-model'
 import type { ReactNode } from 'react'
 import type { TaskErrorType, TaskSummary } from '../../../../shared/contract/tasks-contract'
 import { ReviewRule } from './ReviewRule'
@@ -9,6 +10,7 @@ import { ERROR_TYPE_LABEL } from './task-format'
  * playbook rule and "Fix and return" for all its tasks, then the tasks.
  */
 export function ReviewByErrorType({ review, rules, onOpen, onRequeue }: { review: readonly TaskSummary[]; rules: ReviewRulesState; onOpen(id: string): void; onRequeue(ids: readonly string[]): void }): ReactNode {
+  const requeueAccess = useWriteAccess('tasks.requeue')
   const groups = new Map<TaskErrorType | null, TaskSummary[]>()
   for (const t of review) {
     const list = groups.get(t.errorType)
@@ -40,7 +42,7 @@ export function ReviewByErrorType({ review, rules, onOpen, onRequeue }: { review
                     <button type="button" className="link-button" onClick={() => onOpen(t.id)}>{t.title}</button>
                     <p className="task-error">{t.lastError ?? 'no error recorded'}</p>
                   </div>
-                  <button type="button" onClick={() => onRequeue([t.id])} aria-label={`Return “${t.title}” to autoprocessing`}>
+                  <button type="button" onClick={() => onRequeue([t.id])} aria-label={`Return “${t.title}” to autoprocessing`} disabled={requeueAccess.blocked} title={requeueAccess.title} aria-describedby={requeueAccess.describedBy}>
                     Return to autoprocessing
                   </button>
                 </li>

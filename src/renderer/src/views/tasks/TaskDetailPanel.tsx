@@ -1,9 +1,12 @@
+import { useWriteAccess } from '../../model/use-view-model'
 import type { ReactNode } from 'react'
 import type { TaskDetail } from '../../../../shared/contract/tasks-contract'
 import { ERROR_TYPE_LABEL, OPEN_STATUSES, STATUS_LABEL, when } from './task-format'
 import { TaskWaiting } from './TaskWaiting'
 
 export function TaskDetailPanel({ detail, onCancel, onRequeue, onClose }: { detail: TaskDetail; onCancel(): void; onRequeue(): void; onClose(): void }): ReactNode {
+  const cancelAccess = useWriteAccess('tasks.cancel')
+  const requeueAccess = useWriteAccess('tasks.requeue')
   const { task, events } = detail
   const failures = events.filter((e) => e.kind === 'failed' || e.kind === 'deferred' || e.kind === 'interrupted' || e.kind === 'waiting' || (e.kind === 'requeued' && e.errorType))
   return (
@@ -15,8 +18,8 @@ export function TaskDetailPanel({ detail, onCancel, onRequeue, onClose }: { deta
         <button type="button" className="link-button" onClick={onClose} aria-label="Close the task detail">Close</button>
       </header>
       <div className="task-detail-actions">
-        {OPEN_STATUSES.has(task.status) && <button type="button" onClick={onCancel}>Cancel task</button>}
-        {(task.status === 'deferred_to_human' || task.status === 'failed') && <button type="button" onClick={onRequeue}>Return to autoprocessing</button>}
+        {OPEN_STATUSES.has(task.status) && <button type="button" onClick={onCancel} disabled={cancelAccess.blocked} title={cancelAccess.title} aria-describedby={cancelAccess.describedBy}>Cancel task</button>}
+        {(task.status === 'deferred_to_human' || task.status === 'failed') && <button type="button" onClick={onRequeue} disabled={requeueAccess.blocked} title={requeueAccess.title} aria-describedby={requeueAccess.describedBy}>Return to autoprocessing</button>}
       </div>
       <dl className="facts">
         <dt>Id</dt>

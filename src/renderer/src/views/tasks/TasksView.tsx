@@ -3,7 +3,7 @@ import { TASK_STATUSES, type EngineState, type TaskCounters, type TaskStatus, ty
 import { ViewHeader } from '../../components/ViewHeader'
 import { VirtualList } from '../../components/VirtualList'
 import { tasksModel, type TasksState } from '../../model/tasks/tasks-model'
-import { useSelect, useViewModel } from '../../model/use-view-model'
+import { useSelect, useViewModel, useWriteAccess } from '../../model/use-view-model'
 import type { ViewModel } from '../../model/view-model'
 import { CreateTaskForm } from './CreateTaskForm'
 import { TaskDetailPanel } from './TaskDetailPanel'
@@ -197,6 +197,7 @@ function ReviewPanel({ model }: { model: Model }): ReactNode {
 }
 
 function ReviewQueue({ review, total, more, onMore, onOpen, onRequeue }: { review: readonly TaskSummary[]; total: number; more: boolean; onMore(): void; onOpen(id: string): void; onRequeue(ids: readonly string[] | 'all'): void }): ReactNode {
+  const requeueAccess = useWriteAccess('tasks.requeue')
   const rulesModel = useViewModel(reviewRulesModel, undefined)
   const rules = useSelect(rulesModel, (r) => r)
   return (
@@ -204,7 +205,7 @@ function ReviewQueue({ review, total, more, onMore, onOpen, onRequeue }: { revie
       <header className="review-head">
         <h2 id="review-title">Manual review ({total})</h2>
         {total > 0 && (
-          <button type="button" onClick={() => onRequeue('all')}>
+          <button type="button" onClick={() => onRequeue('all')} disabled={requeueAccess.blocked} title={requeueAccess.title} aria-describedby={requeueAccess.describedBy}>
             Return all {total} to autoprocessing
           </button>
         )}
@@ -225,6 +226,7 @@ function ReviewQueue({ review, total, more, onMore, onOpen, onRequeue }: { revie
 
 /** `running` comes from the counts by status, which every commit pushes, so it agrees with the Running counter above. */
 function ConcurrencyPanel({ engine, running, onPause }: { engine: EngineState | null; running: number; onPause: (paused: boolean) => void }): ReactNode {
+  const pauseAccess = useWriteAccess('tasks.pause')
   if (!engine) return <section className="card" aria-label="Concurrency"><p className="muted">Reading the worker…</p></section>
   const c = engine.concurrency
   const status = workerStatus(engine, running)
@@ -234,7 +236,7 @@ function ConcurrencyPanel({ engine, running, onPause }: { engine: EngineState | 
         <h2 id="concurrency-title">
           Worker: <span data-worker-status={status.kind}>{status.label}</span>
         </h2>
-        <button type="button" className="secondary" onClick={() => onPause(!engine.paused)}>
+        <button type="button" className="secondary" onClick={() => onPause(!engine.paused)} disabled={pauseAccess.blocked} title={pauseAccess.title} aria-describedby={pauseAccess.describedBy}>
           {engine.paused ? 'Resume autoprocessing' : 'Pause autoprocessing'}
         </button>
       </div>
