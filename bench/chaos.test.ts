@@ -7,7 +7,11 @@ const REPO = resolve(__dirname, '..')
 /** Runs the chaos bench's entry as `npm run bench:chaos` does, on one small scenario, so the bench cannot rot unnoticed. */
 function runBench(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((done) => {
-    const child = spawn(process.execPath, [join(REPO, 'node_modules', 'jiti', 'lib', 'jiti-cli.mjs'), join(REPO, 'bench', 'chaos.ts'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(
+      process.execPath,
+      [join(REPO, 'node_modules', 'jiti', 'lib', 'jiti-cli.mjs'), join(REPO, 'bench', 'chaos.ts'), ...args],
+      { stdio: ['ignore', 'pipe', 'pipe'] }
+    )
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()))
@@ -17,13 +21,40 @@ function runBench(args: string[]): Promise<{ code: number | null; stdout: string
 }
 
 it('the chaos bench runs a scenario end to end: every task completes, none lost, no attempt counted while the server answered 500s', async () => {
-  const { code, stdout, stderr } = await runBench(['--quick', '--json', '--only', '500 on every generation', '--tasks', '200', '--scale', '0.03'])
+  const { code, stdout, stderr } = await runBench([
+    '--quick',
+    '--json',
+    '--only',
+    '500 on every generation',
+    '--tasks',
+    '200',
+    '--scale',
+    '0.03'
+  ])
   expect(stderr).toBe('')
   expect(code).toBe(0)
-  const report = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as { quick: boolean; scenarios: { scenario: string; tasks: number; completedWithoutHuman: number; lost: number; manualReview: number; attemptsBurnedWhileBackendFailing: number; recoverySec: number | null }[] }
+  const report = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as {
+    quick: boolean
+    scenarios: {
+      scenario: string
+      tasks: number
+      completedWithoutHuman: number
+      lost: number
+      manualReview: number
+      attemptsBurnedWhileBackendFailing: number
+      recoverySec: number | null
+    }[]
+  }
   expect(report.quick).toBe(true)
   expect(report.scenarios).toHaveLength(1)
-  expect(report.scenarios[0]).toMatchObject({ scenario: '500 on every generation for 5 min', tasks: 200, completedWithoutHuman: 200, manualReview: 0, lost: 0, attemptsBurnedWhileBackendFailing: 0 })
+  expect(report.scenarios[0]).toMatchObject({
+    scenario: '500 on every generation for 5 min',
+    tasks: 200,
+    completedWithoutHuman: 200,
+    manualReview: 0,
+    lost: 0,
+    attemptsBurnedWhileBackendFailing: 0
+  })
   // The fault landed mid-run: tasks completed after the server was healthy again.
   expect(report.scenarios[0]?.recoverySec).not.toBeNull()
 }, 240_000)

@@ -24,7 +24,11 @@ const TARGET = { completedPct: 99, lost: 0, burned: 0, recoverySec: 5 }
 async function main(): Promise<void> {
   const base = quick ? { tasks: 40, scale: 0.1, settleMs: 120_000 } : { tasks: 200, scale: 1, settleMs: 600_000 }
   // --tasks and --scale shrink a smoke run further (the bench's own test); a full run uses neither.
-  const options = { ...base, tasks: Number(flag('--tasks') ?? base.tasks), scale: Number(flag('--scale') ?? base.scale) }
+  const options = {
+    ...base,
+    tasks: Number(flag('--tasks') ?? base.tasks),
+    scale: Number(flag('--scale') ?? base.scale)
+  }
   const chosen = SCENARIOS.filter((s) => !only || s.name.includes(only))
   // Scenarios run side by side (each its own core, data dir and servers) so a full run fits in minutes; the sleep scenario freezes the whole process, so it runs alone, last.
   const together = chosen.filter((s) => !s.name.startsWith('sleep'))
@@ -32,15 +36,31 @@ async function main(): Promise<void> {
   const results: ScenarioResult[] = await Promise.all(together.map((s) => runScenario(s, options)))
   for (const s of alone) results.push(await runScenario(s, options))
   const meets = (r: ScenarioResult): boolean =>
-    r.completedWithoutHumanPct >= TARGET.completedPct && r.lost === TARGET.lost && r.attemptsBurnedWhileBackendFailing === TARGET.burned && (r.recoverySec === null || r.recoverySec < TARGET.recoverySec)
+    r.completedWithoutHumanPct >= TARGET.completedPct &&
+    r.lost === TARGET.lost &&
+    r.attemptsBurnedWhileBackendFailing === TARGET.burned &&
+    (r.recoverySec === null || r.recoverySec < TARGET.recoverySec)
   const scaled = options.scale !== 1 || options.tasks < 200
-  out(`Chaos: ${options.tasks} tasks per scenario, default retry settings, fault durations ×${options.scale}${scaled ? ' (smoke run: scaled, not the full measurement)' : ' (real time)'}`)
+  out(
+    `Chaos: ${options.tasks} tasks per scenario, default retry settings, fault durations ×${options.scale}${scaled ? ' (smoke run: scaled, not the full measurement)' : ' (real time)'}`
+  )
   out('scenario                                  done%  review  lost  burned  recovery s  secs  target')
   for (const r of results) {
-    out(`${r.scenario.padEnd(40)}  ${r.completedWithoutHumanPct.toFixed(1).padStart(5)}  ${String(r.manualReview).padStart(6)}  ${String(r.lost).padStart(4)}  ${String(r.attemptsBurnedWhileBackendFailing).padStart(6)}  ${(r.recoverySec === null ? '—' : r.recoverySec.toFixed(2)).padStart(10)}  ${String(r.seconds).padStart(4)}  ${meets(r) ? 'met' : 'MISSED'}`)
+    out(
+      `${r.scenario.padEnd(40)}  ${r.completedWithoutHumanPct.toFixed(1).padStart(5)}  ${String(r.manualReview).padStart(6)}  ${String(r.lost).padStart(4)}  ${String(r.attemptsBurnedWhileBackendFailing).padStart(6)}  ${(r.recoverySec === null ? '—' : r.recoverySec.toFixed(2)).padStart(10)}  ${String(r.seconds).padStart(4)}  ${meets(r) ? 'met' : 'MISSED'}`
+    )
     if (r.notes) out(`    ${r.notes}`)
   }
-  if (json) out(JSON.stringify({ quick: scaled, scale: options.scale, tasksPerScenario: options.tasks, target: TARGET, scenarios: results.map((r) => ({ ...r, meetsTarget: meets(r) })) }))
+  if (json)
+    out(
+      JSON.stringify({
+        quick: scaled,
+        scale: options.scale,
+        tasksPerScenario: options.tasks,
+        target: TARGET,
+        scenarios: results.map((r) => ({ ...r, meetsTarget: meets(r) }))
+      })
+    )
 }
 
 main().then(

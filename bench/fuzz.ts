@@ -22,16 +22,21 @@ interface Answer {
 
 function post(target: FuzzTarget, token: string, name: string, body = '{}'): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const req = request(`${target.origin}/api/call/${name}`, { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' } }, (res) => {
-      res.resume()
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, retryAfter: res.headers['retry-after'] }))
-    })
+    const req = request(
+      `${target.origin}/api/call/${name}`,
+      { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' } },
+      (res) => {
+        res.resume()
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, retryAfter: res.headers['retry-after'] }))
+      }
+    )
     req.on('error', reject)
     req.end(body)
   })
 }
 
-const count = (answers: readonly Answer[]): Record<string, number> => answers.reduce<Record<string, number>>((n, a) => ({ ...n, [a.status]: (n[a.status] ?? 0) + 1 }), {})
+const count = (answers: readonly Answer[]): Record<string, number> =>
+  answers.reduce<Record<string, number>>((n, a) => ({ ...n, [a.status]: (n[a.status] ?? 0) + 1 }), {})
 
 /** `calls` calls as fast as one connection at a time allows: how many pass, and what a refusal says. */
 async function burst(target: FuzzTarget, token: string, name: string, calls: number) {
@@ -39,14 +44,26 @@ async function burst(target: FuzzTarget, token: string, name: string, calls: num
   const answers: Answer[] = []
   for (let i = 0; i < calls; i++) answers.push(await post(target, token, name))
   const firstRefused = answers.findIndex((a) => a.status === 429)
-  return { call: name, calls, seconds: (Date.now() - started) / 1000, statuses: count(answers), passedBeforeFirst429: firstRefused, retryAfterSeconds: answers[firstRefused]?.retryAfter ?? null }
+  return {
+    call: name,
+    calls,
+    seconds: (Date.now() - started) / 1000,
+    statuses: count(answers),
+    passedBeforeFirst429: firstRefused,
+    retryAfterSeconds: answers[firstRefused]?.retryAfter ?? null
+  }
 }
 
 /** A call that holds the event loop (a 15 MB text to chunk and index) while another client keeps calling. */
 async function shedding(target: FuzzTarget) {
   const content = 'A long line of notes, pasted in one piece, to be chunked and indexed. '.repeat(210_000)
   let done = false
-  const heavy = post(target, target.fullToken, 'knowledge.addText', JSON.stringify({ title: 'Heavy', content })).finally(() => (done = true))
+  const heavy = post(
+    target,
+    target.fullToken,
+    'knowledge.addText',
+    JSON.stringify({ title: 'Heavy', content })
+  ).finally(() => (done = true))
   const probes: Answer[] = []
   // Probes keep coming until the heavy call has answered, and for three seconds after it.
   const until = (): boolean => done && probes.length > 0 && Date.now() > doneAt + 3000
@@ -57,7 +74,17 @@ async function shedding(target: FuzzTarget) {
     await new Promise((resolve) => setTimeout(resolve, 50))
   }
   const heavyAnswer = await heavy
-  return { heavyCall: { call: 'knowledge.addText', megabytes: +(content.length / 1048576).toFixed(1), status: heavyAnswer.status }, probes: probes.length, probeStatuses: count(probes), retryAfterSeconds: probes.find((p) => p.status === 503)?.retryAfter ?? null, servedAgainAfter: probes.at(-1)?.status === 200 }
+  return {
+    heavyCall: {
+      call: 'knowledge.addText',
+      megabytes: +(content.length / 1048576).toFixed(1),
+      status: heavyAnswer.status
+    },
+    probes: probes.length,
+    probeStatuses: count(probes),
+    retryAfterSeconds: probes.find((p) => p.status === 503)?.retryAfter ?? null,
+    servedAgainAfter: probes.at(-1)?.status === 200
+  }
 }
 
 async function main(): Promise<void> {
@@ -89,10 +116,17 @@ async function main(): Promise<void> {
 
   const result = { fuzz: { seed, samplesPerCall, ...fuzz }, rateLimits, shedding: shed }
   if (json) return print(JSON.stringify(result, null, 2))
-  print(`\nFuzz: ${fuzz.payloads} payloads (${fuzz.byTransport.http} HTTP, ${fuzz.byTransport.ws} WebSocket) in ${(fuzz.durationMs / 1000).toFixed(1)} s`)
-  print(`  accepted ${fuzz.accepted}, typed errors ${fuzz.typed} ${JSON.stringify(fuzz.typedByCode)}, closed by the transport ${fuzz.closed} ${JSON.stringify(fuzz.closedByCode)}, crashes ${fuzz.crashes}`)
-  print(`  health checks ${fuzz.healthChecksPassed}/${fuzz.batches}; refused batches compared ${fuzz.refusedBatchesCompared}, changed ${fuzz.refusedBatchesChanged}`)
-  for (const [name, b] of Object.entries(rateLimits).filter(([k]) => k !== 'settings')) print(`Rate limit ${name}: ${JSON.stringify(b)}`)
+  print(
+    `\nFuzz: ${fuzz.payloads} payloads (${fuzz.byTransport.http} HTTP, ${fuzz.byTransport.ws} WebSocket) in ${(fuzz.durationMs / 1000).toFixed(1)} s`
+  )
+  print(
+    `  accepted ${fuzz.accepted}, typed errors ${fuzz.typed} ${JSON.stringify(fuzz.typedByCode)}, closed by the transport ${fuzz.closed} ${JSON.stringify(fuzz.closedByCode)}, crashes ${fuzz.crashes}`
+  )
+  print(
+    `  health checks ${fuzz.healthChecksPassed}/${fuzz.batches}; refused batches compared ${fuzz.refusedBatchesCompared}, changed ${fuzz.refusedBatchesChanged}`
+  )
+  for (const [name, b] of Object.entries(rateLimits).filter(([k]) => k !== 'settings'))
+    print(`Rate limit ${name}: ${JSON.stringify(b)}`)
   print(`Shedding: ${JSON.stringify(shed)}`)
 }
 

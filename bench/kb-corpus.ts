@@ -28,7 +28,28 @@ function gaussian(random: () => number): number {
   return Math.sqrt(-2 * Math.log(random() || 1e-12)) * Math.cos(2 * Math.PI * random())
 }
 
-const SYLLABLES = ['ka', 'lo', 'mi', 'ne', 'su', 'ta', 'ri', 'po', 've', 'da', 'zu', 'xi', 'bo', 'fe', 'gu', 'hi', 'ja', 'wu', 'ye', 'qo']
+const SYLLABLES = [
+  'ka',
+  'lo',
+  'mi',
+  'ne',
+  'su',
+  'ta',
+  'ri',
+  'po',
+  've',
+  'da',
+  'zu',
+  'xi',
+  'bo',
+  'fe',
+  'gu',
+  'hi',
+  'ja',
+  'wu',
+  'ye',
+  'qo'
+]
 
 function word(n: number): string {
   let text = ''
@@ -51,7 +72,9 @@ export interface Corpus {
 
 export function createCorpus(shape: CorpusShape): Corpus {
   const random = mulberry32(7)
-  const centres = Array.from({ length: shape.topics }, () => normalize(Float32Array.from({ length: shape.dimension }, () => gaussian(random))))
+  const centres = Array.from({ length: shape.topics }, () =>
+    normalize(Float32Array.from({ length: shape.dimension }, () => gaussian(random)))
+  )
   const topicOf = (index: number): number => Math.floor(mulberry32(index * 2654435761)() * shape.topics)
   const noisy = (base: Float32Array, noise: number, random: () => number): Float32Array => {
     const scale = noise / Math.sqrt(shape.dimension)
@@ -66,14 +89,20 @@ export function createCorpus(shape: CorpusShape): Corpus {
       const random = mulberry32(index + 99)
       const topic = topicOf(index)
       const words: string[] = []
-      for (let i = 0; i < 40; i++) words.push(random() < 0.3 ? topicWord(topic, Math.floor(random() * 20)) : word(Math.floor(5000 * random() ** 3)))
+      for (let i = 0; i < 40; i++)
+        words.push(
+          random() < 0.3 ? topicWord(topic, Math.floor(random() * 20)) : word(Math.floor(5000 * random() ** 3))
+        )
       return words.join(' ')
     },
     query(index, seed) {
       const random = mulberry32(seed)
       const topic = topicOf(index)
       const base = noisy(centres[topic]!, shape.noise, mulberry32(index + 1))
-      return { vector: noisy(base, 0.3, random), text: `${topicWord(topic, Math.floor(random() * 20))} ${topicWord(topic, Math.floor(random() * 20))}` }
+      return {
+        vector: noisy(base, 0.3, random),
+        text: `${topicWord(topic, Math.floor(random() * 20))} ${topicWord(topic, Math.floor(random() * 20))}`
+      }
     }
   }
 }

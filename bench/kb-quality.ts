@@ -25,20 +25,85 @@ interface Family {
 }
 
 const FAMILIES: readonly Family[] = [
-  { lang: 'ru', forms: ['база', 'базы', 'базой', 'базе', 'базу'], synonyms: ['хранилище', 'архив'], decoys: ['базар', 'базара', 'базальт'] },
-  { lang: 'ru', forms: ['мост', 'моста', 'мостом', 'мосты'], synonyms: ['переправа', 'виадук'], decoys: ['москва', 'москвы', 'мостовая'] },
-  { lang: 'ru', forms: ['вода', 'воды', 'водой', 'воду'], synonyms: ['влага', 'жидкость'], decoys: ['водитель', 'водителя', 'водка'] },
-  { lang: 'ru', forms: ['лиса', 'лисы', 'лисой', 'лису'], synonyms: ['хищница', 'зверь'], decoys: ['лист', 'листва', 'лиственница'] },
-  { lang: 'ru', forms: ['рука', 'руки', 'рукой', 'руку'], synonyms: ['ладонь', 'кисть'], decoys: ['руководство', 'руководитель'] },
-  { lang: 'ru', forms: ['стол', 'стола', 'столом', 'столы'], synonyms: ['парта', 'верстак'], decoys: ['столица', 'стоимость', 'столб'] },
-  { lang: 'ru', forms: ['банк', 'банка', 'банком', 'банки'], synonyms: ['кредитор', 'казначейство'], decoys: ['банан', 'бананы', 'баня'] },
-  { lang: 'ru', forms: ['сервер', 'сервера', 'серверов', 'сервером'], synonyms: ['узел', 'хост'], decoys: ['сервис', 'сервиз', 'сервировка'] },
-  { lang: 'ru', forms: ['задача', 'задачи', 'задачей', 'задачу'], synonyms: ['поручение', 'работа'], decoys: ['задаток', 'задание', 'задвижка'] },
-  { lang: 'ru', forms: ['копия', 'копии', 'копией', 'копию'], synonyms: ['дубликат', 'снимок'], decoys: ['копейка', 'копыто', 'копьё'] },
+  {
+    lang: 'ru',
+    forms: ['база', 'базы', 'базой', 'базе', 'базу'],
+    synonyms: ['хранилище', 'архив'],
+    decoys: ['базар', 'базара', 'базальт']
+  },
+  {
+    lang: 'ru',
+    forms: ['мост', 'моста', 'мостом', 'мосты'],
+    synonyms: ['переправа', 'виадук'],
+    decoys: ['москва', 'москвы', 'мостовая']
+  },
+  {
+    lang: 'ru',
+    forms: ['вода', 'воды', 'водой', 'воду'],
+    synonyms: ['влага', 'жидкость'],
+    decoys: ['водитель', 'водителя', 'водка']
+  },
+  {
+    lang: 'ru',
+    forms: ['лиса', 'лисы', 'лисой', 'лису'],
+    synonyms: ['хищница', 'зверь'],
+    decoys: ['лист', 'листва', 'лиственница']
+  },
+  {
+    lang: 'ru',
+    forms: ['рука', 'руки', 'рукой', 'руку'],
+    synonyms: ['ладонь', 'кисть'],
+    decoys: ['руководство', 'руководитель']
+  },
+  {
+    lang: 'ru',
+    forms: ['стол', 'стола', 'столом', 'столы'],
+    synonyms: ['парта', 'верстак'],
+    decoys: ['столица', 'стоимость', 'столб']
+  },
+  {
+    lang: 'ru',
+    forms: ['банк', 'банка', 'банком', 'банки'],
+    synonyms: ['кредитор', 'казначейство'],
+    decoys: ['банан', 'бананы', 'баня']
+  },
+  {
+    lang: 'ru',
+    forms: ['сервер', 'сервера', 'серверов', 'сервером'],
+    synonyms: ['узел', 'хост'],
+    decoys: ['сервис', 'сервиз', 'сервировка']
+  },
+  {
+    lang: 'ru',
+    forms: ['задача', 'задачи', 'задачей', 'задачу'],
+    synonyms: ['поручение', 'работа'],
+    decoys: ['задаток', 'задание', 'задвижка']
+  },
+  {
+    lang: 'ru',
+    forms: ['копия', 'копии', 'копией', 'копию'],
+    synonyms: ['дубликат', 'снимок'],
+    decoys: ['копейка', 'копыто', 'копьё']
+  },
   { lang: 'en', forms: ['backup', 'backups'], synonyms: ['snapshot', 'replica'], decoys: ['background', 'backlog'] },
-  { lang: 'en', forms: ['invoice', 'invoices', 'invoicing'], synonyms: ['bill', 'receipt'], decoys: ['invoke', 'involve'] },
-  { lang: 'en', forms: ['deploy', 'deploying', 'deployed'], synonyms: ['release', 'rollout'], decoys: ['deposit', 'depot'] },
-  { lang: 'en', forms: ['schedule', 'schedules', 'scheduled'], synonyms: ['calendar', 'timetable'], decoys: ['scheme', 'scholar'] }
+  {
+    lang: 'en',
+    forms: ['invoice', 'invoices', 'invoicing'],
+    synonyms: ['bill', 'receipt'],
+    decoys: ['invoke', 'involve']
+  },
+  {
+    lang: 'en',
+    forms: ['deploy', 'deploying', 'deployed'],
+    synonyms: ['release', 'rollout'],
+    decoys: ['deposit', 'depot']
+  },
+  {
+    lang: 'en',
+    forms: ['schedule', 'schedules', 'scheduled'],
+    synonyms: ['calendar', 'timetable'],
+    decoys: ['scheme', 'scholar']
+  }
 ]
 
 /** Per family: documents of each relevant kind, and of each decoy kind. */
@@ -78,7 +143,8 @@ export function measureQuality(kit: QualityKit): QualityReport {
     const norm = Math.hypot(...v) || 1
     return v.map((x) => x / norm)
   }
-  const near = (centre: Float32Array, noise: number): Float32Array => unit(centre.map((x) => x + (gaussian() * noise) / Math.sqrt(dimension)))
+  const near = (centre: Float32Array, noise: number): Float32Array =>
+    unit(centre.map((x) => x + (gaussian() * noise) / Math.sqrt(dimension)))
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!
   const sentence = (word: string): string => `${kit.filler(random)} ${word} ${kit.filler(random)}`
 
@@ -91,7 +157,9 @@ export function measureQuality(kit: QualityKit): QualityReport {
       const rel = new Set<string>()
       relevant.set(f, rel)
       const plant = (text: string, vector: Float32Array, isRelevant: boolean): void => {
-        const node = store.insert({ title: `labelled ${f}`, content: text, domain: null, source: null }, [{ text, tokens: 20 }])
+        const node = store.insert({ title: `labelled ${f}`, content: text, domain: null, source: null }, [
+          { text, tokens: 20 }
+        ])
         const chunkId = chunkOf.get(node.id) as number
         index.put(collection, [{ chunkId, vector }])
         if (isRelevant) rel.add(node.id)
@@ -113,9 +181,16 @@ export function measureQuality(kit: QualityKit): QualityReport {
     return firstPerKey(store.lexical(fts.match, 50, {}).map((h) => ({ key: h.nodeId, score: h.bm25 })))
   }
   const vectorList = (vector: Float32Array): { key: string; score: number }[] =>
-    firstPerKey(index.nearest(collection, vector, 30).map((h) => ({ key: nodeOfChunk.get(h.chunkId) as string, score: h.similarity })))
+    firstPerKey(
+      index
+        .nearest(collection, vector, 30)
+        .map((h) => ({ key: nodeOfChunk.get(h.chunkId) as string, score: h.similarity }))
+    )
 
-  const fusions: Record<string, (lex: { key: string; score: number }[], vec: { key: string; score: number }[]) => string[]> = {
+  const fusions: Record<
+    string,
+    (lex: { key: string; score: number }[], vec: { key: string; score: number }[]) => string[]
+  > = {
     rrf: (lex, vec) => reciprocalRankFusion([lex.map((h) => h.key), vec.map((h) => h.key)]).map((f) => f.key),
     'minmax α=0.5': (lex, vec) => convexFusion(lex, vec, 0.5, 'observed').map((f) => f.key),
     'tm2c2 α=0.3': (lex, vec) => convexFusion(lex, vec, 0.3).map((f) => f.key),
@@ -123,24 +198,52 @@ export function measureQuality(kit: QualityKit): QualityReport {
     'tm2c2 α=0.7': (lex, vec) => convexFusion(lex, vec, 0.7).map((f) => f.key)
   }
   const queries = FAMILIES.flatMap((family, f) =>
-    Array.from({ length: QUERIES_PER_FAMILY }, () => ({ f, lang: family.lang, text: `${pick(family.forms)} ${kit.filler(random).split(' ')[0]}`, vector: near(centres[f]!, 0.3) }))
+    Array.from({ length: QUERIES_PER_FAMILY }, () => ({
+      f,
+      lang: family.lang,
+      text: `${pick(family.forms)} ${kit.filler(random).split(' ')[0]}`,
+      vector: near(centres[f]!, 0.3)
+    }))
   )
-  const recallOf = (top: readonly string[], f: number): number => top.slice(0, 10).filter((key) => relevant.get(f)!.has(key)).length / Math.min(10, relevant.get(f)!.size)
-  const mean = (values: number[]): number => Number((values.reduce((a, b) => a + b, 0) / Math.max(1, values.length)).toFixed(3))
+  const recallOf = (top: readonly string[], f: number): number =>
+    top.slice(0, 10).filter((key) => relevant.get(f)!.has(key)).length / Math.min(10, relevant.get(f)!.size)
+  const mean = (values: number[]): number =>
+    Number((values.reduce((a, b) => a + b, 0) / Math.max(1, values.length)).toFixed(3))
 
   const rows: QualityRow[] = []
   for (const morphology of ['prefix', 'snowball'] as const) {
     for (const [name, fuse] of Object.entries(fusions)) {
-      const scored = queries.map((q) => ({ lang: q.lang, recall: recallOf(fuse(lexicalList(q.text, morphology), vectorList(q.vector)), q.f) }))
+      const scored = queries.map((q) => ({
+        lang: q.lang,
+        recall: recallOf(fuse(lexicalList(q.text, morphology), vectorList(q.vector)), q.f)
+      }))
       rows.push({
         morphology,
         fusion: name,
-        recall: { all: mean(scored.map((s) => s.recall)), ru: mean(scored.filter((s) => s.lang === 'ru').map((s) => s.recall)), en: mean(scored.filter((s) => s.lang === 'en').map((s) => s.recall)) }
+        recall: {
+          all: mean(scored.map((s) => s.recall)),
+          ru: mean(scored.filter((s) => s.lang === 'ru').map((s) => s.recall)),
+          en: mean(scored.filter((s) => s.lang === 'en').map((s) => s.recall))
+        }
       })
     }
   }
-  const app = queries.map((q) => recallOf(hybridSearch(store, index, { query: q.text, topK: 10, minSimilarity: 0 }, { kind: 'on', collection, vector: q.vector }).hits.map((h) => h.node.id), q.f))
-  return { queries: queries.length, rows, app: { morphology: DEFAULT_MORPHOLOGY, fusion: DEFAULT_FUSION, recall: mean(app) } }
+  const app = queries.map((q) =>
+    recallOf(
+      hybridSearch(
+        store,
+        index,
+        { query: q.text, topK: 10, minSimilarity: 0 },
+        { kind: 'on', collection, vector: q.vector }
+      ).hits.map((h) => h.node.id),
+      q.f
+    )
+  )
+  return {
+    queries: queries.length,
+    rows,
+    app: { morphology: DEFAULT_MORPHOLOGY, fusion: DEFAULT_FUSION, recall: mean(app) }
+  }
 }
 
 function firstPerKey(hits: readonly { key: string; score: number }[]): { key: string; score: number }[] {

@@ -53,7 +53,8 @@ function open(file: string): Db {
 
 /** The knowledge tables as the app has them: the first schema, then Russian stems. */
 function applyKnowledgeSchema(db: Db): void {
-  for (const file of ['0004_knowledge.sql', '0015_russian_stems.sql']) db.exec(readFileSync(join(repoRoot, 'migrations', file), 'utf8'))
+  for (const file of ['0004_knowledge.sql', '0015_russian_stems.sql'])
+    db.exec(readFileSync(join(repoRoot, 'migrations', file), 'utf8'))
 }
 
 interface SizeResult {
@@ -91,7 +92,12 @@ function runSize(chunks: number): SizeResult {
         const made: string[] = []
         for (let n = 0; n < count; n += CHUNKS_PER_NODE) {
           const slice = texts.slice(n, n + CHUNKS_PER_NODE)
-          made.push(store.insert({ title: `Synthetic ${first + n}`, content: slice.join('\n\n'), domain: null, source: null }, slice.map((text) => ({ text, tokens: 60 }))).id)
+          made.push(
+            store.insert(
+              { title: `Synthetic ${first + n}`, content: slice.join('\n\n'), domain: null, source: null },
+              slice.map((text) => ({ text, tokens: 60 }))
+            ).id
+          )
         }
         return made
       })()
@@ -100,9 +106,12 @@ function runSize(chunks: number): SizeResult {
     }
     let vectorMs = 0
     for (let first = 0; first < chunks; first += VECTOR_BATCH) {
-      const rows = chunkIds.slice(first, first + VECTOR_BATCH).map((chunkId, i) => ({ chunkId, vector: corpus.vector(first + i) }))
+      const rows = chunkIds
+        .slice(first, first + VECTOR_BATCH)
+        .map((chunkId, i) => ({ chunkId, vector: corpus.vector(first + i) }))
       vectorMs += time(() => coarse.put(collection, rows))[1]
-      if (!json && (first / VECTOR_BATCH) % 50 === 0) process.stderr.write(`\r${chunks}: vectors ${first + rows.length}`)
+      if (!json && (first / VECTOR_BATCH) % 50 === 0)
+        process.stderr.write(`\r${chunks}: vectors ${first + rows.length}`)
     }
     if (!json) process.stderr.write('\n')
     db.pragma('wal_checkpoint(TRUNCATE)')
@@ -118,7 +127,14 @@ function runSize(chunks: number): SizeResult {
       const target = Math.floor(random() * chunks)
       const query = corpus.query(target, 1000 + q)
       const [approx, ms] = time(() => coarse.nearest(collection, query.vector, 10))
-      const [, hybridMs] = time(() => hybridSearch(store, coarse, { query: query.text, topK: 10, minSimilarity: 0 }, { kind: 'on', collection, vector: query.vector }))
+      const [, hybridMs] = time(() =>
+        hybridSearch(
+          store,
+          coarse,
+          { query: query.text, topK: 10, minSimilarity: 0 },
+          { kind: 'on', collection, vector: query.vector }
+        )
+      )
       if (q < WARMUP) continue
       rows.vector.push(ms)
       rows.hybrid.push(hybridMs)
@@ -139,7 +155,10 @@ function runSize(chunks: number): SizeResult {
     store = createKnowledgeStore(db)
     coarse = createVectorIndex(db, { minCandidates: CANDIDATES })
     const afterStart = time(() => coarse.nearest(coarse.active()!, probe, 10))[1]
-    const someNode = db.prepare('SELECT id FROM knowledge_nodes LIMIT 1 OFFSET ?').pluck().get(Math.floor(chunks / CHUNKS_PER_NODE / 2)) as string
+    const someNode = db
+      .prepare('SELECT id FROM knowledge_nodes LIMIT 1 OFFSET ?')
+      .pluck()
+      .get(Math.floor(chunks / CHUNKS_PER_NODE / 2)) as string
     store.delete(someNode)
     const afterDelete = time(() => coarse.nearest(coarse.active()!, probe, 10))[1]
     db.close()
@@ -148,7 +167,10 @@ function runSize(chunks: number): SizeResult {
     const rebuild = createVectorIndex(db, { minCandidates: CANDIDATES })
     const rebuildFromVectorRows = time(() => rebuild.nearest(rebuild.active()!, probe, 10))[1]
 
-    const stat = (values: number[]): { p50: number; p95: number } => ({ p50: percentile(values, 50), p95: percentile(values, 95) })
+    const stat = (values: number[]): { p50: number; p95: number } => ({
+      p50: percentile(values, 50),
+      p95: percentile(values, 95)
+    })
     return {
       chunks,
       textIngestPerSec: Math.round(chunks / (textMs / 1000)),
@@ -158,7 +180,11 @@ function runSize(chunks: number): SizeResult {
       hybridMs: stat(rows.hybrid),
       exactMs: stat(rows.exact),
       recallAt10: Number((recallHits / Math.max(1, recallTotal)).toFixed(3)),
-      firstSearchMs: { afterStart: Number(afterStart.toFixed(1)), afterDelete: Number(afterDelete.toFixed(1)), rebuildFromVectorRows: Number(rebuildFromVectorRows.toFixed(1)) }
+      firstSearchMs: {
+        afterStart: Number(afterStart.toFixed(1)),
+        afterDelete: Number(afterDelete.toFixed(1)),
+        rebuildFromVectorRows: Number(rebuildFromVectorRows.toFixed(1))
+      }
     }
   } finally {
     db.close()
@@ -178,7 +204,9 @@ function runQuality(): QualityReport {
     const corpus = createCorpus({ chunks: background, dimension: DIMENSION, topics: 100, noise: 0.6 })
     db.transaction(() => {
       for (let i = 0; i < background; i++) {
-        const node = store.insert({ title: `bg ${i}`, content: corpus.text(i), domain: null, source: null }, [{ text: corpus.text(i), tokens: 40 }])
+        const node = store.insert({ title: `bg ${i}`, content: corpus.text(i), domain: null, source: null }, [
+          { text: corpus.text(i), tokens: 40 }
+        ])
         const chunkId = db.prepare('SELECT id FROM knowledge_chunks WHERE node_id = ?').pluck().get(node.id) as number
         index.put(collection, [{ chunkId, vector: corpus.vector(i) }])
       }
@@ -189,7 +217,12 @@ function runQuality(): QualityReport {
       index,
       collection,
       dimension: DIMENSION,
-      filler: (random) => corpus.text(Math.floor(random() * background)).split(' ').slice(0, 8).join(' '),
+      filler: (random) =>
+        corpus
+          .text(Math.floor(random() * background))
+          .split(' ')
+          .slice(0, 8)
+          .join(' '),
       elsewhere: (random) => corpus.vector(Math.floor(random() * background))
     })
   } finally {
@@ -200,29 +233,44 @@ function runQuality(): QualityReport {
 
 function main(): void {
   const loadBefore = loadavg()[0]!
-  print(`Knowledge base, 768-dim float32 + sign bits, on-disk WAL, synchronous=FULL; load average ${loadBefore.toFixed(1)} on ${process.env.KOS_BENCH_CORES ?? '2'} cores`)
+  print(
+    `Knowledge base, 768-dim float32 + sign bits, on-disk WAL, synchronous=FULL; load average ${loadBefore.toFixed(1)} on ${process.env.KOS_BENCH_CORES ?? '2'} cores`
+  )
   const sizes: SizeResult[] = []
   for (const chunks of SIZES) {
     const r = runSize(chunks)
     sizes.push(r)
-    print(`\n${chunks.toLocaleString('en-US')} chunks: ingest ${r.textIngestPerSec} chunks/s text + FTS5 (no embeddings), ${r.vectorIngestPerSec} vectors/s; ${(r.bytesOnDisk / 1048576).toFixed(0)} MiB`)
+    print(
+      `\n${chunks.toLocaleString('en-US')} chunks: ingest ${r.textIngestPerSec} chunks/s text + FTS5 (no embeddings), ${r.vectorIngestPerSec} vectors/s; ${(r.bytesOnDisk / 1048576).toFixed(0)} MiB`
+    )
     print('  path                                          p50 ms   p95 ms   recall@10')
-    const line = (name: string, v: { p50: number; p95: number }, recall: string): void => print(`  ${name.padEnd(44)}  ${v.p50.toFixed(2).padStart(7)}  ${v.p95.toFixed(2).padStart(7)}   ${recall}`)
+    const line = (name: string, v: { p50: number; p95: number }, recall: string): void =>
+      print(`  ${name.padEnd(44)}  ${v.p50.toFixed(2).padStart(7)}  ${v.p95.toFixed(2).padStart(7)}   ${recall}`)
     line('vector, exact float32 scan (reference)', r.exactMs, '1.000')
     line(`vector, sign bits → ${CANDIDATES} + exact rescore`, r.vectorMs, r.recallAt10.toFixed(3))
     line('hybrid: FTS5 + sign bits + fusion, top 10', r.hybridMs, '')
-    print(`  first search: after a start ${r.firstSearchMs.afterStart} ms, after a delete ${r.firstSearchMs.afterDelete} ms; rebuilt from every vector row (before) ${r.firstSearchMs.rebuildFromVectorRows} ms`)
+    print(
+      `  first search: after a start ${r.firstSearchMs.afterStart} ms, after a delete ${r.firstSearchMs.afterDelete} ms; rebuilt from every vector row (before) ${r.firstSearchMs.rebuildFromVectorRows} ms`
+    )
   }
   const quality = process.argv.includes('--no-quality') ? null : runQuality()
   if (quality) {
-    print(`\nHybrid quality: recall@10 of the fused top 10 on ${quality.queries} labelled queries (10,000 background chunks)`)
+    print(
+      `\nHybrid quality: recall@10 of the fused top 10 on ${quality.queries} labelled queries (10,000 background chunks)`
+    )
     print('  russian morphology  fusion          all     ru      en')
-    for (const row of quality.rows) print(`  ${row.morphology.padEnd(18)}  ${row.fusion.padEnd(14)}  ${row.recall.all.toFixed(3)}   ${row.recall.ru.toFixed(3)}   ${row.recall.en.toFixed(3)}`)
-    print(`  the app's hybridSearch (${quality.app.morphology}, ${quality.app.fusion}): ${quality.app.recall.toFixed(3)}`)
+    for (const row of quality.rows)
+      print(
+        `  ${row.morphology.padEnd(18)}  ${row.fusion.padEnd(14)}  ${row.recall.all.toFixed(3)}   ${row.recall.ru.toFixed(3)}   ${row.recall.en.toFixed(3)}`
+      )
+    print(
+      `  the app's hybridSearch (${quality.app.morphology}, ${quality.app.fusion}): ${quality.app.recall.toFixed(3)}`
+    )
   }
   const loadAfter = loadavg()[0]!
   print(`\nload average ${loadBefore.toFixed(1)} → ${loadAfter.toFixed(1)}`)
-  if (json) process.stdout.write(`${JSON.stringify({ load: { before: loadBefore, after: loadAfter }, sizes, quality })}\n`)
+  if (json)
+    process.stdout.write(`${JSON.stringify({ load: { before: loadBefore, after: loadAfter }, sizes, quality })}\n`)
 }
 
 main()

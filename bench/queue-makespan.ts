@@ -64,12 +64,20 @@ export function simulateMakespan(kind: 'grouped' | 'fifo', count = 900, seed = 4
     for (const b of backends.values()) {
       for (let i = b.running.length - 1; i >= 0; i--) if ((b.running[i]?.end ?? 0) <= now) b.running.splice(i, 1)
     }
-    const running: ProcessingPlan[] = [...backends].flatMap(([backend, b]) => b.running.map((r) => ({ backend, model: r.model, heavy: false })))
+    const running: ProcessingPlan[] = [...backends].flatMap(([backend, b]) =>
+      b.running.map((r) => ({ backend, model: r.model, heavy: false }))
+    )
     const free = BACKENDS.length * SLOTS_PER_BACKEND - running.length
     const candidates: SchedulableTask<SimTask>[] = pending.map((t) => ({ item: t, rank: 1, plan: t.plan }))
     const picks =
       kind === 'grouped'
-        ? pickTasks(candidates, running, free, { heavyPerBackend: SLOTS_PER_BACKEND, perBackend: SLOTS_PER_BACKEND }, memory)
+        ? pickTasks(
+            candidates,
+            running,
+            free,
+            { heavyPerBackend: SLOTS_PER_BACKEND, perBackend: SLOTS_PER_BACKEND },
+            memory
+          )
         : fifoPicks(candidates, running, free)
     for (const pick of picks) {
       const b = backends.get(pick.plan.backend) as Backend
@@ -90,7 +98,8 @@ export function simulateMakespan(kind: 'grouped' | 'fifo', count = 900, seed = 4
     pending = pending.filter((t) => !picked.has(t.id))
     const next = Math.min(...[...backends.values()].flatMap((b) => b.running.map((r) => r.end)).filter((e) => e > now))
     if (!Number.isFinite(next)) {
-      if (picks.length === 0 && pending.length > 0) throw new Error('the scheduler left work waiting with every slot free')
+      if (picks.length === 0 && pending.length > 0)
+        throw new Error('the scheduler left work waiting with every slot free')
       continue
     }
     now = next
@@ -106,7 +115,11 @@ export function simulateMakespan(kind: 'grouped' | 'fifo', count = 900, seed = 4
   return { scheduler: kind, tasks: count, makespan, lowerBound, ratio: makespan / lowerBound, loads }
 }
 
-function fifoPicks(candidates: readonly SchedulableTask<SimTask>[], running: readonly ProcessingPlan[], free: number): SchedulableTask<SimTask>[] {
+function fifoPicks(
+  candidates: readonly SchedulableTask<SimTask>[],
+  running: readonly ProcessingPlan[],
+  free: number
+): SchedulableTask<SimTask>[] {
   const busy = new Map<string, number>()
   for (const r of running) busy.set(r.backend, (busy.get(r.backend) ?? 0) + 1)
   const picks: SchedulableTask<SimTask>[] = []

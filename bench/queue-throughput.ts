@@ -42,11 +42,18 @@ const NO_OP: TaskProcessor = {
  * carry ids as the store makes them (time-ordered). Timed from
  * the pool's start until the last completion is committed.
  */
-export async function measureThroughput(repoRoot: string, mode: QueueMode, concurrency: number, tasks: number, synchronous: 'FULL' | 'NORMAL'): Promise<ThroughputResult> {
+export async function measureThroughput(
+  repoRoot: string,
+  mode: QueueMode,
+  concurrency: number,
+  tasks: number,
+  synchronous: 'FULL' | 'NORMAL'
+): Promise<ThroughputResult> {
   const dir = mkdtempSync(join(tmpdir(), 'kos-bench-queue-'))
   const db = openTaskDb(join(dir, 'kos.db'), repoRoot, { synchronous })
   try {
-    const insert = db.prepare(`INSERT INTO tasks (id, title, description, priority, priority_rank, status, dedup_key, created_at, updated_at)
+    const insert =
+      db.prepare(`INSERT INTO tasks (id, title, description, priority, priority_rank, status, dedup_key, created_at, updated_at)
       VALUES (?, ?, 'no-op', 'normal', 1, 'pending', ?, ?, ?)`)
     const at = Date.now()
     const nextId = createTaskIds()
@@ -62,7 +69,11 @@ export async function measureThroughput(repoRoot: string, mode: QueueMode, concu
     const { logger } = createLogger({ write: () => undefined }, 'error')
     const engine = createTasksEngine({
       db,
-      config: testConfig({ 'worker.maxConcurrency': concurrency, 'worker.minConcurrency': concurrency, 'worker.minAnswerChars': 0 }),
+      config: testConfig({
+        'worker.maxConcurrency': concurrency,
+        'worker.minConcurrency': concurrency,
+        'worker.minAnswerChars': 0
+      }),
       log: logger,
       processor: NO_OP,
       publish: (events) => {
@@ -79,7 +90,11 @@ export async function measureThroughput(repoRoot: string, mode: QueueMode, concu
     if (mode === 'created') {
       // In waves, as many callers would: each create hashes its dedup key off the event loop.
       for (let i = 0; i < tasks; i += 256) {
-        await Promise.all(Array.from({ length: Math.min(256, tasks - i) }, (_, k) => engine.create({ title: `task ${i + k}`, description: `no-op task number ${i + k}` })))
+        await Promise.all(
+          Array.from({ length: Math.min(256, tasks - i) }, (_, k) =>
+            engine.create({ title: `task ${i + k}`, description: `no-op task number ${i + k}` })
+          )
+        )
       }
     }
     await allDone
@@ -87,7 +102,16 @@ export async function measureThroughput(repoRoot: string, mode: QueueMode, concu
     await engine.stop()
     const eventRows = (db.prepare('SELECT COUNT(*) AS n FROM task_events').get() as { n: number }).n
     claimWaits.sort((a, b) => a - b)
-    return { mode, concurrency, synchronous, tasks, seconds, tasksPerSec: tasks / seconds, claimMs: { p50: percentile(claimWaits, 0.5), p99: percentile(claimWaits, 0.99) }, eventRows }
+    return {
+      mode,
+      concurrency,
+      synchronous,
+      tasks,
+      seconds,
+      tasksPerSec: tasks / seconds,
+      claimMs: { p50: percentile(claimWaits, 0.5), p99: percentile(claimWaits, 0.99) },
+      eventRows
+    }
   } finally {
     db.close()
     rmSync(dir, { recursive: true, force: true })

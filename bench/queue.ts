@@ -16,16 +16,28 @@ async function main(): Promise<void> {
     const runs: ThroughputResult[] = []
     for (let i = 0; i < RUNS; i++) runs.push(await measureThroughput(repoRoot, mode, concurrency, TASKS, synchronous))
     runs.sort((a, b) => a.tasksPerSec - b.tasksPerSec)
-    results.push({ ...(runs[RUNS >> 1] as ThroughputResult), range: [runs[0]?.tasksPerSec ?? 0, runs[RUNS - 1]?.tasksPerSec ?? 0] })
+    results.push({
+      ...(runs[RUNS >> 1] as ThroughputResult),
+      range: [runs[0]?.tasksPerSec ?? 0, runs[RUNS - 1]?.tasksPerSec ?? 0]
+    })
   }
   // Modes interleaved per concurrency, so they meet the same moment of a shared machine's load.
-  for (const concurrency of [1, 8, 64]) for (const mode of ['inFlight', 'batched', 'created'] as const) await median(mode, concurrency, 'FULL')
+  for (const concurrency of [1, 8, 64])
+    for (const mode of ['inFlight', 'batched', 'created'] as const) await median(mode, concurrency, 'FULL')
   await median('batched', 8, 'NORMAL')
-  out(`Claim→complete, ${TASKS} no-op tasks, on-disk WAL, one event row per state change; median of ${RUNS} runs; load average ${loadavg()[0]!.toFixed(1)}`)
-  out('inFlight: at most c tasks leased, none claimed ahead. batched: claims up to min(256, 32×c) ahead while tasks are quick.')
-  out('created: batched, every task made by the engine’s create (dedup key, event) while the pool runs, timed from the first create.')
+  out(
+    `Claim→complete, ${TASKS} no-op tasks, on-disk WAL, one event row per state change; median of ${RUNS} runs; load average ${loadavg()[0]!.toFixed(1)}`
+  )
+  out(
+    'inFlight: at most c tasks leased, none claimed ahead. batched: claims up to min(256, 32×c) ahead while tasks are quick.'
+  )
+  out(
+    'created: batched, every task made by the engine’s create (dedup key, event) while the pool runs, timed from the first create.'
+  )
   out('Claim latency is per task: from its slot freeing (or work being signalled) to its processor starting.')
-  out('FULL: a group is acknowledged only after its WAL frames are fsynced (off the event loop). NORMAL, for comparison: not fsynced.')
+  out(
+    'FULL: a group is acknowledged only after its WAL frames are fsynced (off the event loop). NORMAL, for comparison: not fsynced.'
+  )
   out('synchronous  mode       c    tasks/s  (min – max of runs)  claim p50 ms  claim p99 ms  event rows  seconds')
   for (const r of results) {
     const range = `${r.range[0].toFixed(0)} – ${r.range[1].toFixed(0)}`
@@ -38,12 +50,23 @@ async function main(): Promise<void> {
   out('Scheduling: 3 simulated backends × 2 models each, 2 slots per backend, model switch costs 20 units')
   out('scheduler  tasks  makespan  lower bound  ratio  model loads')
   for (const m of schedules) {
-    out(`${m.scheduler.padEnd(9)}  ${String(m.tasks).padStart(5)}  ${String(m.makespan).padStart(8)}  ${m.lowerBound.toFixed(1).padStart(11)}  ${m.ratio.toFixed(3).padStart(5)}  ${String(m.loads).padStart(11)}`)
+    out(
+      `${m.scheduler.padEnd(9)}  ${String(m.tasks).padStart(5)}  ${String(m.makespan).padStart(8)}  ${m.lowerBound.toFixed(1).padStart(11)}  ${m.ratio.toFixed(3).padStart(5)}  ${String(m.loads).padStart(11)}`
+    )
   }
   if (json) {
     const byMode = (mode: QueueMode) => {
       const rows = results.filter((r) => r.synchronous === 'FULL' && r.mode === mode)
-      return Object.fromEntries(rows.map((r) => [String(r.concurrency), { tasksPerSec: Math.round(r.tasksPerSec), claimP50Ms: Number(r.claimMs.p50.toFixed(3)), claimP99Ms: Number(r.claimMs.p99.toFixed(3)) }]))
+      return Object.fromEntries(
+        rows.map((r) => [
+          String(r.concurrency),
+          {
+            tasksPerSec: Math.round(r.tasksPerSec),
+            claimP50Ms: Number(r.claimMs.p50.toFixed(3)),
+            claimP99Ms: Number(r.claimMs.p99.toFixed(3))
+          }
+        ])
+      )
     }
     const normal = results.filter((r) => r.synchronous === 'NORMAL')
     out(
@@ -52,7 +75,9 @@ async function main(): Promise<void> {
         batched: byMode('batched'),
         created: byMode('created'),
         makespanRatio: Number((schedules[0]?.ratio ?? 0).toFixed(4)),
-        synchronousNormalTasksPerSec: Object.fromEntries(normal.map((r) => [String(r.concurrency), Number(r.tasksPerSec.toFixed(2))]))
+        synchronousNormalTasksPerSec: Object.fromEntries(
+          normal.map((r) => [String(r.concurrency), Number(r.tasksPerSec.toFixed(2))])
+        )
       })
     )
   }

@@ -51,15 +51,23 @@ function percentile(values: readonly number[], p: number): number {
 
 /** Waits for `kos serve` to print its address, connects its WebSocket, and waits until it has scanned the fake node. */
 async function connectToApp(host: ChildProcess): Promise<WebSocket> {
-  const started = JSON.parse(await new Promise<string>((res) => createInterface({ input: host.stdout! }).once('line', res))) as { url: string; origin: string }
+  const started = JSON.parse(
+    await new Promise<string>((res) => createInterface({ input: host.stdout! }).once('line', res))
+  ) as { url: string; origin: string }
   const token = new URL(started.url).searchParams.get('token') ?? ''
-  const ws = new WebSocket(`${started.origin.replace('http', 'ws')}/rpc`, { headers: { Authorization: `Bearer ${token}` } })
+  const ws = new WebSocket(`${started.origin.replace('http', 'ws')}/rpc`, {
+    headers: { Authorization: `Bearer ${token}` }
+  })
   await new Promise<void>((res, rej) => {
     ws.once('open', () => res())
     ws.once('error', rej)
   })
   for (let i = 0; i < 100; i++) {
-    const listed = await fetch(`${started.origin}/api/call/models.list`, { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{}' })
+    const listed = await fetch(`${started.origin}/api/call/models.list`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: '{}'
+    })
     const body = (await listed.json()) as { value?: { nodes: { id: string; state: string }[] } }
     if (body.value?.nodes.find((n) => n.id === 'ollama-local')?.state === 'up') break
     await new Promise((r) => setTimeout(r, 100))
@@ -73,8 +81,22 @@ async function main(): Promise<void> {
     models: [{ name: MODEL, sizeBytes: 2e9 }],
     loaded: [MODEL],
     rules: [
-      { whenPromptContains: 'paired', behaviour: { kind: 'reply', text: Array.from({ length: PAIRED_TOKENS }, (_, i) => `tok${i}`).join(' '), tokenDelayMs: 1 } },
-      { whenPromptContains: '', behaviour: { kind: 'reply', text: Array.from({ length: TOKENS }, (_, i) => `tok${i}`).join(' '), tokenDelayMs: TOKEN_DELAY_MS } }
+      {
+        whenPromptContains: 'paired',
+        behaviour: {
+          kind: 'reply',
+          text: Array.from({ length: PAIRED_TOKENS }, (_, i) => `tok${i}`).join(' '),
+          tokenDelayMs: 1
+        }
+      },
+      {
+        whenPromptContains: '',
+        behaviour: {
+          kind: 'reply',
+          text: Array.from({ length: TOKENS }, (_, i) => `tok${i}`).join(' '),
+          tokenDelayMs: TOKEN_DELAY_MS
+        }
+      }
     ],
     onTokenWritten: (prompt, index) => {
       let list = written.get(prompt)
@@ -84,10 +106,21 @@ async function main(): Promise<void> {
   })
   const dataDir = mkdtempSync(join(tmpdir(), 'kos-bench-router-'))
   const host = withApp
-    ? spawn(process.execPath, [join(repoRoot, 'bin', 'kos.js'), 'serve', '--json', '--port', '0', '--data-dir', dataDir], {
-        stdio: ['ignore', 'pipe', 'inherit'],
-        env: { ...process.env, KOS_DATA_DIR: '', KOS_OLLAMA_API_URL: fake.url, KOS_MLX_API_URL: 'http://127.0.0.1:9', KOS_SUPERVISOR_OLLAMA: 'off', KOS_SUPERVISOR_MLX: 'off' }
-      })
+    ? spawn(
+        process.execPath,
+        [join(repoRoot, 'bin', 'kos.js'), 'serve', '--json', '--port', '0', '--data-dir', dataDir],
+        {
+          stdio: ['ignore', 'pipe', 'inherit'],
+          env: {
+            ...process.env,
+            KOS_DATA_DIR: '',
+            KOS_OLLAMA_API_URL: fake.url,
+            KOS_MLX_API_URL: 'http://127.0.0.1:9',
+            KOS_SUPERVISOR_OLLAMA: 'off',
+            KOS_SUPERVISOR_MLX: 'off'
+          }
+        }
+      )
     : null
   host?.on('error', (error) => process.stderr.write(`kos serve: ${error.message}\n`))
   try {
@@ -102,7 +135,11 @@ async function main(): Promise<void> {
     async function direct(prompt: string): Promise<Sample> {
       const start = performance.now()
       const arrivals: number[] = []
-      for await (const piece of provider.chat({ model: MODEL, messages: [{ role: 'user', content: prompt }], signal: new AbortController().signal })) {
+      for await (const piece of provider.chat({
+        model: MODEL,
+        messages: [{ role: 'user', content: prompt }],
+        signal: new AbortController().signal
+      })) {
         void piece
         arrivals.push(performance.now())
       }
@@ -110,14 +147,25 @@ async function main(): Promise<void> {
     }
 
     const store = memoryModelStore()
-    const registry = createNodeRegistry({ config: testConfig({ 'ollama.apiUrl': fake.url, 'mlx.apiUrl': 'http://127.0.0.1:1' }), store })
+    const registry = createNodeRegistry({
+      config: testConfig({ 'ollama.apiUrl': fake.url, 'mlx.apiUrl': 'http://127.0.0.1:1' }),
+      store
+    })
     await registry.scan()
-    const router = createRouter({ registry, stats: createModelStats(), config: testConfig({ 'ollama.apiUrl': fake.url, 'mlx.apiUrl': 'http://127.0.0.1:1' }), preferences: () => store.preferences() })
+    const router = createRouter({
+      registry,
+      stats: createModelStats(),
+      config: testConfig({ 'ollama.apiUrl': fake.url, 'mlx.apiUrl': 'http://127.0.0.1:1' }),
+      preferences: () => store.preferences()
+    })
 
     async function viaRouter(prompt: string): Promise<Sample> {
       const start = performance.now()
       const arrivals: number[] = []
-      for await (const piece of router.chat([{ role: 'user', content: prompt }], { node: 'ollama-local', model: MODEL })) {
+      for await (const piece of router.chat([{ role: 'user', content: prompt }], {
+        node: 'ollama-local',
+        model: MODEL
+      })) {
         void piece
         arrivals.push(performance.now())
       }
@@ -131,20 +179,37 @@ async function main(): Promise<void> {
       const start = performance.now()
       await new Promise<void>((res, rej) => {
         const onMessage = (data: Buffer): void => {
-          const frame = JSON.parse(data.toString()) as { type: string; id?: string; name?: string; result?: { ok: boolean; value?: { requestId: string }; error?: { message: string } }; payload?: { requestId: string; ok?: boolean; error?: string } }
+          const frame = JSON.parse(data.toString()) as {
+            type: string
+            id?: string
+            name?: string
+            result?: { ok: boolean; value?: { requestId: string }; error?: { message: string } }
+            payload?: { requestId: string; ok?: boolean; error?: string }
+          }
           if (frame.type === 'result' && frame.id === String(id)) {
             if (!frame.result?.ok) return rej(new Error(frame.result?.error?.message ?? 'call failed'))
             requestId = frame.result.value?.requestId ?? ''
           } else if (frame.type === 'event' && frame.name === 'models.chatToken') {
             arrivals.push(performance.now())
-          } else if (frame.type === 'event' && frame.name === 'models.chatDone' && frame.payload?.requestId === requestId) {
+          } else if (
+            frame.type === 'event' &&
+            frame.name === 'models.chatDone' &&
+            frame.payload?.requestId === requestId
+          ) {
             ws.off('message', onMessage)
             if (frame.payload.ok) res()
             else rej(new Error(frame.payload.error ?? 'chat failed'))
           }
         }
         ws.on('message', onMessage)
-        ws.send(JSON.stringify({ type: 'call', id: String(id), name: 'models.chat', input: { messages: [{ role: 'user', content: prompt }], node: 'ollama-local', model: MODEL } }))
+        ws.send(
+          JSON.stringify({
+            type: 'call',
+            id: String(id),
+            name: 'models.chat',
+            input: { messages: [{ role: 'user', content: prompt }], node: 'ollama-local', model: MODEL }
+          })
+        )
       })
       return { ttftMs: (arrivals[0] ?? NaN) - start, tokenLatenciesMs: latencies(prompt, arrivals) }
     }
@@ -168,12 +233,26 @@ async function main(): Promise<void> {
       ttft: { p50: percentile(pairedTtft, 50), p99: percentile(pairedTtft, 99) },
       perToken: { p50: percentile(pairedToken, 50), p99: percentile(pairedToken, 99) }
     }
-    print(`Router in-process vs direct, ${PAIRS} interleaved pairs of a ${PAIRED_TOKENS}-token answer (one token a ms); paired differences, ms; load average ${loadavg()[0]!.toFixed(1)}`)
-    print(`  TTFT overhead      p50 ${paired.ttft.p50.toFixed(3)}   p99 ${paired.ttft.p99.toFixed(3)}   (target p99 < 2)`)
-    print(`  per-token overhead p50 ${paired.perToken.p50.toFixed(3)}   p99 ${paired.perToken.p99.toFixed(3)}   (target p99 < 1)`)
-    const round = (r: { p50: number; p99: number }) => ({ p50: Number(r.p50.toFixed(3)), p99: Number(r.p99.toFixed(3)) })
+    print(
+      `Router in-process vs direct, ${PAIRS} interleaved pairs of a ${PAIRED_TOKENS}-token answer (one token a ms); paired differences, ms; load average ${loadavg()[0]!.toFixed(1)}`
+    )
+    print(
+      `  TTFT overhead      p50 ${paired.ttft.p50.toFixed(3)}   p99 ${paired.ttft.p99.toFixed(3)}   (target p99 < 2)`
+    )
+    print(
+      `  per-token overhead p50 ${paired.perToken.p50.toFixed(3)}   p99 ${paired.perToken.p99.toFixed(3)}   (target p99 < 1)`
+    )
+    const round = (r: { p50: number; p99: number }) => ({
+      p50: Number(r.p50.toFixed(3)),
+      p99: Number(r.p99.toFixed(3))
+    })
     if (!withApp) {
-      if (json) print(JSON.stringify({ paired: { pairs: PAIRS, ttftOverheadMs: round(paired.ttft), perTokenOverheadMs: round(paired.perToken) } }))
+      if (json)
+        print(
+          JSON.stringify({
+            paired: { pairs: PAIRS, ttftOverheadMs: round(paired.ttft), perTokenOverheadMs: round(paired.perToken) }
+          })
+        )
       return
     }
     print('')
@@ -202,7 +281,9 @@ async function main(): Promise<void> {
     }
     const ttftOf = (xs: Sample[]): number[] => xs.map((x) => x.ttftMs)
     const tokensOf = (xs: Sample[]): number[] => xs.flatMap((x) => x.tokenLatenciesMs)
-    print(`Streamed answer of ${TOKENS} tokens, one every ${TOKEN_DELAY_MS} ms, ${RUNS} runs each; ms. Direct = Ollama provider straight to the server.`)
+    print(
+      `Streamed answer of ${TOKENS} tokens, one every ${TOKEN_DELAY_MS} ms, ${RUNS} runs each; ms. Direct = Ollama provider straight to the server.`
+    )
     print('                                     direct            measured           overhead')
     print('measure                                 p50      p99      p50      p99       p50       p99')
     row('TTFT, router in-process', ttftOf(directSamples), ttftOf(routerSamples))
@@ -211,7 +292,12 @@ async function main(): Promise<void> {
     const perToken = row('per-token, router + contract over WS', tokensOf(directSamples), tokensOf(appSamples))
     print('targets: TTFT overhead < 5 ms, per-token overhead < 1 ms')
     if (json) {
-      print(JSON.stringify({ paired: { pairs: PAIRS, ttftOverheadMs: round(paired.ttft), perTokenOverheadMs: round(paired.perToken) }, app: { ttftOverheadMs: round(ttft), perTokenOverheadMs: round(perToken) } }))
+      print(
+        JSON.stringify({
+          paired: { pairs: PAIRS, ttftOverheadMs: round(paired.ttft), perTokenOverheadMs: round(paired.perToken) },
+          app: { ttftOverheadMs: round(ttft), perTokenOverheadMs: round(perToken) }
+        })
+      )
     }
   } finally {
     host?.kill('SIGTERM')

@@ -53,7 +53,8 @@ function start(dataDir: string, background: boolean): Core {
 /** `count` tasks written straight into the table (the triggers keep the counts): `completedShare` of them completed, a few in manual review, the rest pending. */
 function seed(db: Db, count: number, completedShare: number): void {
   const nextId = createTaskIds()
-  const insert = db.prepare(`INSERT INTO tasks (id, title, description, domain, priority, priority_rank, assignee_expert, status, attempt_count,
+  const insert =
+    db.prepare(`INSERT INTO tasks (id, title, description, domain, priority, priority_rank, assignee_expert, status, attempt_count,
       backend, model, dedup_key, created_at, updated_at, completed_at, latency_ms, result)
     VALUES (?, ?, 'Seeded by the views bench.', ?, 'normal', 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
   const start = Date.now() - count
@@ -93,7 +94,10 @@ interface Window {
 }
 
 async function openWindow(host: HeadlessHost, wsModule: string): Promise<Window> {
-  const worker = new Worker(WINDOW_SOURCE, { eval: true, workerData: { origin: host.origin, token: host.access.fullToken, wsModule } })
+  const worker = new Worker(WINDOW_SOURCE, {
+    eval: true,
+    workerData: { origin: host.origin, token: host.access.fullToken, wsModule }
+  })
   worker.on('error', (error) => {
     throw error
   })
@@ -141,7 +145,9 @@ interface Phase {
 async function runPhase(core: Core, window: Window | null, running = true): Promise<Phase> {
   const client = core.client({ scopes: FULL_SCOPES })
   const completedBefore = completedCount(core)
-  const before = window ? await window.ask<{ bytes: number; frames: number; byName: Record<string, number> }>('counters', 'counters') : null
+  const before = window
+    ? await window.ask<{ bytes: number; frames: number; byName: Record<string, number> }>('counters', 'counters')
+    : null
   const lag = monitorEventLoopDelay({ resolution: 5 })
   let longGcPauses = 0
   const gc = new PerformanceObserver((list) => {
@@ -156,7 +162,9 @@ async function runPhase(core: Core, window: Window | null, running = true): Prom
   const seconds = (performance.now() - started) / 1000
   lag.disable()
   gc.disconnect()
-  const after = window ? await window.ask<{ bytes: number; frames: number; byName: Record<string, number> }>('counters', 'counters') : null
+  const after = window
+    ? await window.ask<{ bytes: number; frames: number; byName: Record<string, number> }>('counters', 'counters')
+    : null
   const completions = completedCount(core) - completedBefore
   return {
     running,
@@ -169,21 +177,36 @@ async function runPhase(core: Core, window: Window | null, running = true): Prom
     longGcPauses,
     bytesPerSec: before && after ? (after.bytes - before.bytes) / seconds : null,
     framesPerSec: before && after ? (after.frames - before.frames) / seconds : null,
-    changedPerSec: before && after ? ((after.byName['tasks.changed'] ?? 0) - (before.byName['tasks.changed'] ?? 0)) / seconds : null
+    changedPerSec:
+      before && after ? ((after.byName['tasks.changed'] ?? 0) - (before.byName['tasks.changed'] ?? 0)) / seconds : null
   }
 }
 
 function completedCount(core: Core): number {
-  return (core.db.prepare("SELECT n FROM task_status_counts WHERE status = 'completed'").get() as { n: number } | undefined)?.n ?? 0
+  return (
+    (core.db.prepare("SELECT n FROM task_status_counts WHERE status = 'completed'").get() as { n: number } | undefined)
+      ?.n ?? 0
+  )
 }
 
-async function live(options: BenchOptions): Promise<{ phases: Phase[]; create: { calls: number; changes: number; replyMs: number } }> {
+async function live(
+  options: BenchOptions
+): Promise<{ phases: Phase[]; create: { calls: number; changes: number; replyMs: number } }> {
   const dir = mkdtempSync(join(tmpdir(), 'kos-bench-views-'))
   const core = start(dir, true)
   const client = core.client({ scopes: FULL_SCOPES })
   await client.call('tasks.pause', {})
   seed(core.db, QUEUED, 0)
-  const hosting = await startHeadlessHost({ dispatcher: core.dispatcher, events: core.events, log: core.log, rendererDir: join(options.repoRoot, 'out', 'renderer'), bind: '127.0.0.1', port: 0, portFallback: false, allowRemote: false })
+  const hosting = await startHeadlessHost({
+    dispatcher: core.dispatcher,
+    events: core.events,
+    log: core.log,
+    rendererDir: join(options.repoRoot, 'out', 'renderer'),
+    bind: '127.0.0.1',
+    port: 0,
+    portFallback: false,
+    allowRemote: false
+  })
   if (!hosting.ok) throw new Error(hosting.message)
   const host = hosting.host
   try {
@@ -193,7 +216,10 @@ async function live(options: BenchOptions): Promise<{ phases: Phase[]; create: {
     // One create while the queue is paused: the reply, then the changes pushed about that task, counted until a later call comes back.
     window.worker.postMessage({ type: 'create' })
     await new Promise((r) => setTimeout(r, 500))
-    const create = await window.ask<{ calls: number; changes: number; replyMs: number }>('create-report', 'create-report')
+    const create = await window.ask<{ calls: number; changes: number; replyMs: number }>(
+      'create-report',
+      'create-report'
+    )
     await window.close()
     return { phases, create }
   } finally {
@@ -262,21 +288,32 @@ export interface BenchOptions {
 export async function runViewsBench(options: BenchOptions): Promise<void> {
   const { json, large } = options
   const { phases, create } = await live(options)
-  out(`Live views: ${QUEUED} tasks queued, an instant processor at 8 slots, ${PHASE_MS / 1000} s per phase, the real headless host; the window is a WebSocket client on its own thread`)
-  out('queue    window  completions  tasks/s  lag p50 ms  lag p99 ms  lag max ms  GC>10ms  bytes pushed/s  frames/s  tasks.changed/s')
+  out(
+    `Live views: ${QUEUED} tasks queued, an instant processor at 8 slots, ${PHASE_MS / 1000} s per phase, the real headless host; the window is a WebSocket client on its own thread`
+  )
+  out(
+    'queue    window  completions  tasks/s  lag p50 ms  lag p99 ms  lag max ms  GC>10ms  bytes pushed/s  frames/s  tasks.changed/s'
+  )
   for (const p of phases) {
     const n = (v: number | null, digits = 0) => (v === null ? '—' : v.toFixed(digits))
     out(
       `${(p.running ? 'running' : 'paused').padEnd(7)}  ${(p.window ? 'open' : 'none').padEnd(6)}  ${String(p.completions).padStart(11)}  ${p.tasksPerSec.toFixed(0).padStart(7)}  ${p.lagP50Ms.toFixed(2).padStart(10)}  ${p.lagP99Ms.toFixed(2).padStart(10)}  ${p.lagMaxMs.toFixed(2).padStart(10)}  ${String(p.longGcPauses).padStart(7)}  ${n(p.bytesPerSec).padStart(14)}  ${n(p.framesPerSec).padStart(8)}  ${n(p.changedPerSec).padStart(15)}`
     )
   }
-  out(`One create from the window (queue paused): ${create.calls} round trip, ${create.changes} pushed change about it, reply in ${create.replyMs.toFixed(1)} ms`)
+  out(
+    `One create from the window (queue paused): ${create.calls} round trip, ${create.changes} pushed change about it, reply in ${create.replyMs.toFixed(1)} ms`
+  )
   const pages = large ? await firstPages() : null
   if (pages) {
     out('')
-    out(`tasks.list through the dispatcher (validation included), ${pages.tasks.toLocaleString('en')} tasks in the DB (seeded in ${pages.seedSeconds.toFixed(1)} s)`)
+    out(
+      `tasks.list through the dispatcher (validation included), ${pages.tasks.toLocaleString('en')} tasks in the DB (seeded in ${pages.seedSeconds.toFixed(1)} s)`
+    )
     out('page                                   median ms  p95 ms  rows')
-    for (const t of pages.timings) out(`${t.what.padEnd(37)}  ${t.medianMs.toFixed(2).padStart(9)}  ${t.p95Ms.toFixed(2).padStart(6)}  ${String(t.rows).padStart(4)}`)
+    for (const t of pages.timings)
+      out(
+        `${t.what.padEnd(37)}  ${t.medianMs.toFixed(2).padStart(9)}  ${t.p95Ms.toFixed(2).padStart(6)}  ${String(t.rows).padStart(4)}`
+      )
   } else {
     out('(run with --large for the first page of tasks.list with 1,000,000 tasks)')
   }
@@ -296,4 +333,3 @@ export async function runViewsBench(options: BenchOptions): Promise<void> {
     )
   }
 }
-

@@ -22,15 +22,24 @@ async function main(): Promise<void> {
   try {
     const bench: unknown = await runner.import('/bench/views-run.ts')
     if (!isBench(bench)) throw new Error('bench/views-run.ts does not export runViewsBench')
-    await bench.runViewsBench({ repoRoot, wsModule: require.resolve('ws'), json: process.argv.includes('--json'), large: process.argv.includes('--large') })
+    await bench.runViewsBench({
+      repoRoot,
+      wsModule: require.resolve('ws'),
+      json: process.argv.includes('--json'),
+      large: process.argv.includes('--large')
+    })
   } finally {
     await runner.close()
     await server.close()
   }
 }
 
-function isBench(value: unknown): value is { runViewsBench(options: { repoRoot: string; wsModule: string; json: boolean; large: boolean }): Promise<void> } {
-  return typeof value === 'object' && value !== null && 'runViewsBench' in value && typeof value.runViewsBench === 'function'
+function isBench(value: unknown): value is {
+  runViewsBench(options: { repoRoot: string; wsModule: string; json: boolean; large: boolean }): Promise<void>
+} {
+  return (
+    typeof value === 'object' && value !== null && 'runViewsBench' in value && typeof value.runViewsBench === 'function'
+  )
 }
 
 void main()

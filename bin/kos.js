@@ -5,7 +5,9 @@ const { join } = require('node:path')
 
 const entry = join(__dirname, '..', 'out', 'main', 'kos.js')
 if (!existsSync(entry)) {
-  process.stderr.write('kos: the app is not built yet. Run `npm run build` (or `npm start`) in the project folder first.\n')
+  process.stderr.write(
+    'kos: the app is not built yet. Run `npm run build` (or `npm start`) in the project folder first.\n'
+  )
   process.exit(1)
 }
 require(entry)

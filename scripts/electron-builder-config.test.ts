@@ -10,7 +10,12 @@ describe('electron-builder configuration', () => {
   it('passes electron-builder’s own schema validation', async () => {
     const config = await getConfig(root, null, null)
     await expect(validateConfiguration(config, new DebugLogger(false))).resolves.toBeUndefined()
-    await expect(validateConfiguration({ ...config, mac: { ...config.mac, hardenedRuntim: true } } as typeof config, new DebugLogger(false))).rejects.toThrow(/Invalid configuration object/)
+    await expect(
+      validateConfiguration(
+        { ...config, mac: { ...config.mac, hardenedRuntim: true } } as typeof config,
+        new DebugLogger(false)
+      )
+    ).rejects.toThrow(/Invalid configuration object/)
   })
 
   it('builds dmg and zip for both Mac architectures with the hardened runtime and entitlements', async () => {
@@ -27,13 +32,16 @@ describe('electron-builder configuration', () => {
     expect(config.linux?.target).toEqual(['AppImage', 'deb'])
     expect(existsSync(join(root, config.icon as string))).toBe(true)
     for (const state of ['ok', 'degraded', 'down']) {
-      for (const file of [`${state}Template.png`, `${state}Template@2x.png`, `${state}.png`]) expect(existsSync(join(root, 'resources', 'tray', file))).toBe(true)
+      for (const file of [`${state}Template.png`, `${state}Template@2x.png`, `${state}.png`])
+        expect(existsSync(join(root, 'resources', 'tray', file))).toBe(true)
     }
   })
 
   it('keeps native modules out of the asar archive, where they can be loaded', async () => {
     const config = await getConfig(root, null, null)
-    expect(config.asarUnpack).toEqual(expect.arrayContaining(['node_modules/better-sqlite3/**', 'node_modules/node-llama-cpp/**']))
+    expect(config.asarUnpack).toEqual(
+      expect.arrayContaining(['node_modules/better-sqlite3/**', 'node_modules/node-llama-cpp/**'])
+    )
     expect(config.npmRebuild).toBe(true)
   })
 

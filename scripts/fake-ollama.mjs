@@ -19,12 +19,17 @@ const option = (name) => {
 }
 const jiti = createJiti(import.meta.url)
 const here = dirname(fileURLToPath(import.meta.url))
-const { startFakeOllama } = await jiti.import(join(here, '..', 'src', 'main', 'models', 'testing', 'fake-ollama-server.ts'))
+const { startFakeOllama } = await jiti.import(
+  join(here, '..', 'src', 'main', 'models', 'testing', 'fake-ollama-server.ts')
+)
 
 const models = (option('models') ?? 'llama3.2:3b,qwen2.5-coder:7b,nomic-embed-text:latest')
   .split(',')
   .filter(Boolean)
-  .map((name) => ({ name, sizeBytes: /7b|8b/.test(name) ? 4_700_000_000 : /3b/.test(name) ? 2_000_000_000 : 274_000_000 }))
+  .map((name) => ({
+    name,
+    sizeBytes: /7b|8b/.test(name) ? 4_700_000_000 : /3b/.test(name) ? 2_000_000_000 : 274_000_000
+  }))
 const reply = option('reply')
 const tokenDelayMs = Number(option('token-delay-ms') ?? 0)
 const server = await startFakeOllama({
@@ -32,8 +37,22 @@ const server = await startFakeOllama({
   models,
   loaded: (option('loaded') ?? '').split(',').filter(Boolean),
   rules: [
-    ...(option('fail-when') ? [{ whenPromptContains: option('fail-when'), behaviour: { kind: 'error', status: 500, message: 'llama runner process has terminated: exit status 2' } }] : []),
-    ...(reply || tokenDelayMs ? [{ whenPromptContains: '', behaviour: { kind: 'reply', text: reply ?? 'Hello from the fake Ollama server, five words.', tokenDelayMs } }] : [])
+    ...(option('fail-when')
+      ? [
+          {
+            whenPromptContains: option('fail-when'),
+            behaviour: { kind: 'error', status: 500, message: 'llama runner process has terminated: exit status 2' }
+          }
+        ]
+      : []),
+    ...(reply || tokenDelayMs
+      ? [
+          {
+            whenPromptContains: '',
+            behaviour: { kind: 'reply', text: reply ?? 'Hello from the fake Ollama server, five words.', tokenDelayMs }
+          }
+        ]
+      : [])
   ]
 })
 process.stdout.write(JSON.stringify({ url: server.url, port: server.port, pid: process.pid }) + '\n')

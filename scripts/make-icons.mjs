@@ -29,13 +29,19 @@ function png(width, height, pixel) {
   header.writeUInt32BE(width, 0)
   header.writeUInt32BE(height, 4)
   header.set([8, 6, 0, 0, 0], 8)
-  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', header), chunk('IDAT', deflateSync(raw, { level: 9 })), chunk('IEND', Buffer.alloc(0))])
+  return Buffer.concat([
+    Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]),
+    chunk('IHDR', header),
+    chunk('IDAT', deflateSync(raw, { level: 9 })),
+    chunk('IEND', Buffer.alloc(0))
+  ])
 }
 
 /** Coverage of a shape over a pixel, 4×4 supersampled, in shape units where the image is 1×1. */
 function coverage(size, x, y, inside) {
   let hits = 0
-  for (let i = 0; i < 4; i++) for (let j = 0; j < 4; j++) if (inside((x + (i + 0.5) / 4) / size, (y + (j + 0.5) / 4) / size)) hits++
+  for (let i = 0; i < 4; i++)
+    for (let j = 0; j < 4; j++) if (inside((x + (i + 0.5) / 4) / size, (y + (j + 0.5) / 4) / size)) hits++
   return hits / 16
 }
 
@@ -50,7 +56,10 @@ const roundedSquare = (m, r) => (x, y) => {
   const dy = Math.max(m + r - y, 0, y - (1 - m - r))
   return x >= m && x <= 1 - m && y >= m && y <= 1 - m && dx * dx + dy * dy <= r * r
 }
-const any = (...shapes) => (x, y) => shapes.some((s) => s(x, y))
+const any =
+  (...shapes) =>
+  (x, y) =>
+    shapes.some((s) => s(x, y))
 
 // Tray glyphs: template images (black + alpha) for the macOS menu bar, where
 // the system colours them; state is told by shape: full, half, struck through.
@@ -59,24 +68,47 @@ const TRAY = {
   degraded: any(ring(0.5, 0.5, 0.3, 0.1), (x, y) => x <= 0.5 && circle(0.5, 0.5, 0.3)(x, y)),
   down: any(ring(0.5, 0.5, 0.3, 0.1), segment(0.28, 0.72, 0.72, 0.28, 0.1)),
   // Starting, before the first health check: a dashed ring, nothing known yet.
-  unknown: (x, y) => ring(0.5, 0.5, 0.3, 0.1)(x, y) && Math.floor(((Math.atan2(y - 0.5, x - 0.5) + Math.PI) / (2 * Math.PI)) * 8) % 2 === 0
+  unknown: (x, y) =>
+    ring(0.5, 0.5, 0.3, 0.1)(x, y) &&
+    Math.floor(((Math.atan2(y - 0.5, x - 0.5) + Math.PI) / (2 * Math.PI)) * 8) % 2 === 0
 }
 const TRAY_COLOUR = { ok: [31, 157, 85], degraded: [201, 138, 4], down: [209, 67, 67], unknown: [128, 128, 128] }
 
 mkdirSync(join(root, 'resources', 'tray'), { recursive: true })
 for (const [state, shape] of Object.entries(TRAY)) {
-  for (const [suffix, size] of [['', 16], ['@2x', 32]]) {
+  for (const [suffix, size] of [
+    ['', 16],
+    ['@2x', 32]
+  ]) {
     const alpha = (x, y) => Math.round(coverage(size, x, y, shape) * 255)
-    writeFileSync(join(root, 'resources', 'tray', `${state}Template${suffix}.png`), png(size, size, (x, y) => [0, 0, 0, alpha(x, y)]))
-    writeFileSync(join(root, 'resources', 'tray', `${state}${suffix}.png`), png(size, size, (x, y) => [...TRAY_COLOUR[state], alpha(x, y)]))
+    writeFileSync(
+      join(root, 'resources', 'tray', `${state}Template${suffix}.png`),
+      png(size, size, (x, y) => [0, 0, 0, alpha(x, y)])
+    )
+    writeFileSync(
+      join(root, 'resources', 'tray', `${state}${suffix}.png`),
+      png(size, size, (x, y) => [...TRAY_COLOUR[state], alpha(x, y)])
+    )
   }
 }
 
 // App icon: a knowledge graph (four nodes, their links) on a rounded square.
-const nodes = [[0.5, 0.3], [0.3, 0.64], [0.7, 0.64], [0.5, 0.52]]
+const nodes = [
+  [0.5, 0.3],
+  [0.3, 0.64],
+  [0.7, 0.64],
+  [0.5, 0.52]
+]
 const graph = any(
   ...nodes.map(([x, y], i) => circle(x, y, i === 3 ? 0.075 : 0.06)),
-  ...[[0, 1], [0, 2], [1, 2], [0, 3], [1, 3], [2, 3]].map(([a, b]) => segment(...nodes[a], ...nodes[b], 0.028))
+  ...[
+    [0, 1],
+    [0, 2],
+    [1, 2],
+    [0, 3],
+    [1, 3],
+    [2, 3]
+  ].map(([a, b]) => segment(...nodes[a], ...nodes[b], 0.028))
 )
 const background = roundedSquare(0.06, 0.18)
 const size = 1024

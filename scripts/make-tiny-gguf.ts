@@ -16,7 +16,13 @@ const enum ValueType {
 }
 const GGML_TYPE_F32 = 0
 
-type Value = { t: 'u32'; v: number } | { t: 'f32'; v: number } | { t: 'str'; v: string } | { t: 'strs'; v: string[] } | { t: 'f32s'; v: number[] } | { t: 'i32s'; v: number[] }
+type Value =
+  | { t: 'u32'; v: number }
+  | { t: 'f32'; v: number }
+  | { t: 'str'; v: string }
+  | { t: 'strs'; v: string[] }
+  | { t: 'f32s'; v: number[] }
+  | { t: 'i32s'; v: number[] }
 
 class Writer {
   private chunks: Buffer[] = []

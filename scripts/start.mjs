@@ -13,7 +13,10 @@ function run(command, commandArgs, options = {}) {
 }
 
 function build() {
-  const result = run(process.execPath, [join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'])
+  const result = run(process.execPath, [
+    join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'),
+    'build'
+  ])
   if (result.status !== 0) {
     process.stderr.write(`${result.stdout}${result.stderr}\nThe build failed; nothing was started.\n`)
     process.exit(result.status ?? 1)
@@ -21,7 +24,10 @@ function build() {
 }
 
 function startDesktop(plan) {
-  const child = spawn(plan.electronPath, [root, ...args], { stdio: 'inherit', env: { ...process.env, KOS_SQLITE_BINDING: plan.sqliteBinding } })
+  const child = spawn(plan.electronPath, [root, ...args], {
+    stdio: 'inherit',
+    env: { ...process.env, KOS_SQLITE_BINDING: plan.sqliteBinding }
+  })
   child.on('error', (error) => {
     process.stderr.write(`Electron could not be started (${error.message}); starting the headless host instead.\n`)
     startHeadless(`Electron could not be started: ${error.message}`)
@@ -30,7 +36,9 @@ function startDesktop(plan) {
 }
 
 function startHeadless(reason) {
-  const child = spawn(process.execPath, [join(root, 'bin', 'kos.js'), 'serve', '--json', ...args], { stdio: ['ignore', 'pipe', 'inherit'] })
+  const child = spawn(process.execPath, [join(root, 'bin', 'kos.js'), 'serve', '--json', ...args], {
+    stdio: ['ignore', 'pipe', 'inherit']
+  })
   const lines = createInterface({ input: child.stdout })
   lines.once('line', (line) => {
     const started = JSON.parse(line)

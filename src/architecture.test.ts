@@ -8,7 +8,9 @@ import { describe, expect, it } from 'vitest'
 // the shell touches Electron.
 
 const SRC = resolve(__dirname)
-const pkg = JSON.parse(readFileSync(join(SRC, '..', 'package.json'), 'utf8')) as { dependencies: Record<string, string> }
+const pkg = JSON.parse(readFileSync(join(SRC, '..', 'package.json'), 'utf8')) as {
+  dependencies: Record<string, string>
+}
 
 /** Folders of src/main, lowest first. A folder may import its own files and lower ranks only. */
 const MAIN_RANK: Readonly<Record<string, number>> = {
@@ -54,24 +56,29 @@ function sourceFiles(dir: string): string[] {
 function importsOf(file: string): string[] {
   const text = readFileSync(file, 'utf8')
   const found: string[] = []
-  const pattern = /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|(?:^|\n)\s*import\s*['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]\s*\)|\brequire\(\s*['"]([^'"]+)['"]\s*\)/g
+  const pattern =
+    /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|(?:^|\n)\s*import\s*['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]\s*\)|\brequire\(\s*['"]([^'"]+)['"]\s*\)/g
   for (const match of text.matchAll(pattern)) found.push((match[1] ?? match[2] ?? match[3] ?? match[4]) as string)
   return found
 }
 
-const packageName = (spec: string): string => (spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : (spec.split('/')[0] ?? spec))
+const packageName = (spec: string): string =>
+  spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : (spec.split('/')[0] ?? spec)
 const isBuiltin = (spec: string): boolean => spec.startsWith('node:') || builtinModules.includes(spec)
 /** Test code: test files, the shared test-support folder, and a capability's own testing/ folder (fakes, scripted processors). */
-const isTest = (rel: string): boolean => /\.test\.tsx?$/.test(rel) || rel.includes('/test-support/') || rel.includes('/testing/')
+const isTest = (rel: string): boolean =>
+  /\.test\.tsx?$/.test(rel) || rel.includes('/test-support/') || rel.includes('/testing/')
 
 /** Why an import is not allowed, or null when it is. */
 function violation(fromRel: string, spec: string): string | null {
   const [area, folder] = fromRel.split('/')
   const view = area === 'renderer' && fromRel.endsWith('.tsx')
-  if (view && spec === 'zustand') return 'a view reads its view model through useSelect (renderer/src/model), not the store itself'
+  if (view && spec === 'zustand')
+    return 'a view reads its view model through useSelect (renderer/src/model), not the store itself'
   if (spec.startsWith('.')) {
     const target = relative(SRC, resolve(SRC, dirname(fromRel), spec)).replaceAll('\\', '/')
-    if (view && target === CLIENT) return 'a view (.tsx) may not import the client: it calls the core through its view model (renderer/src/model)'
+    if (view && target === CLIENT)
+      return 'a view (.tsx) may not import the client: it calls the core through its view model (renderer/src/model)'
     const [toArea, toFolder] = target.split('/')
     if (target.startsWith('..')) {
       if (target.endsWith('package.json') && area === 'main') return null
@@ -84,17 +91,22 @@ function violation(fromRel: string, spec: string): string | null {
     if (area !== 'main' || toFolder === folder || isTest(fromRel)) return null
     const from = MAIN_RANK[folder ?? '']
     const to = MAIN_RANK[toFolder ?? '']
-    if (from === undefined || to === undefined) return `main/${from === undefined ? folder : toFolder} has no rank in this test`
+    if (from === undefined || to === undefined)
+      return `main/${from === undefined ? folder : toFolder} has no rank in this test`
     return to < from ? null : `main/${folder} (rank ${from}) may not import main/${toFolder} (rank ${to})`
   }
   if (spec === 'electron') {
-    return fromRel.startsWith('main/shell/') || fromRel === 'preload/index.ts' ? null : 'only the shell and the Electron preload import electron'
+    return fromRel.startsWith('main/shell/') || fromRel === 'preload/index.ts'
+      ? null
+      : 'only the shell and the Electron preload import electron'
   }
-  if (isBuiltin(spec)) return area === 'main' || area === 'architecture.test.ts' ? null : `${area} runs without Node built-ins`
+  if (isBuiltin(spec))
+    return area === 'main' || area === 'architecture.test.ts' ? null : `${area} runs without Node built-ins`
   const name = packageName(spec)
   if (isTest(fromRel) || area === 'architecture.test.ts') return null
   if (area === 'shared') return name === 'zod' ? null : 'shared may use zod only'
-  if (area === 'renderer') return RENDERER_PACKAGES.has(name) ? null : `renderer may use ${[...RENDERER_PACKAGES].join(', ')} only`
+  if (area === 'renderer')
+    return RENDERER_PACKAGES.has(name) ? null : `renderer may use ${[...RENDERER_PACKAGES].join(', ')} only`
   if (area === 'preload') return `preload bundles no packages but electron`
   return Object.hasOwn(pkg.dependencies, name) ? null : `${name} is not in package.json dependencies`
 }
@@ -105,7 +117,9 @@ describe('architecture', () => {
   it('finds the source tree', () => {
     expect(files).toContain('main/shell/index.ts')
     expect(files).toContain('shared/contract/contract.ts')
-    expect(importsOf(join(SRC, 'main/app/start-core.ts'))).toEqual(expect.arrayContaining(['node:fs', '../config/config-service']))
+    expect(importsOf(join(SRC, 'main/app/start-core.ts'))).toEqual(
+      expect.arrayContaining(['node:fs', '../config/config-service'])
+    )
   })
 
   it('keeps every import inside the layer rules', () => {
@@ -121,7 +135,9 @@ describe('architecture', () => {
   it('catches the imports it is meant to catch', () => {
     expect(violation('main/config/x.ts', 'electron')).toMatch(/only the shell/)
     expect(violation('main/db/x.ts', '../app/start-core')).toMatch(/rank 1\) may not import main\/app/)
-    expect(violation('main/tasks/x.ts', '../knowledge/knowledge-store')).toMatch(/rank 3\) may not import main\/knowledge \(rank 3\)/)
+    expect(violation('main/tasks/x.ts', '../knowledge/knowledge-store')).toMatch(
+      /rank 3\) may not import main\/knowledge \(rank 3\)/
+    )
     expect(violation('renderer/src/x.ts', '../../main/app/start-core')).toMatch(/renderer may not import main/)
     expect(violation('renderer/src/x.ts', 'node:fs')).toMatch(/without Node built-ins/)
     expect(violation('shared/x.ts', 'react')).toMatch(/zod only/)
@@ -130,7 +146,9 @@ describe('architecture', () => {
     expect(violation('main/app/x.ts', '../config/config-service')).toBeNull()
     expect(violation('main/tasks/x.ts', './testing/scripted-processor')).toMatch(/may not import test code/)
     expect(violation('main/tasks/x.test.ts', './testing/scripted-processor')).toBeNull()
-    expect(violation('renderer/src/views/x/X.tsx', '../../../../shared/contract/client')).toMatch(/may not import the client/)
+    expect(violation('renderer/src/views/x/X.tsx', '../../../../shared/contract/client')).toMatch(
+      /may not import the client/
+    )
     expect(violation('renderer/src/views/x/X.tsx', 'zustand')).toMatch(/through useSelect/)
     expect(violation('renderer/src/model/x/x-model.ts', '../../../../shared/contract/client')).toBeNull()
     expect(violation('renderer/src/views/x/X.tsx', '../../model/use-view-model')).toBeNull()

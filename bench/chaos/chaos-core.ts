@@ -54,20 +54,41 @@ export function startChaosCore(options: ChaosCoreOptions): ChaosCore {
       return [name, { ...data, name }]
     })
   )
-  const inputs: ConfigInputs = { cli: new Map(), env: options.env, userFile: join(options.dataDir, 'settings.json'), userValues: {}, profiles }
+  const inputs: ConfigInputs = {
+    cli: new Map(),
+    env: options.env,
+    userFile: join(options.dataDir, 'settings.json'),
+    userValues: {},
+    profiles
+  }
   const resolution = resolveConfig(inputs)
   if (!resolution.ok) throw new Error('settings refused')
   const config = createConfigService({ inputs, resolved: resolution.config, dataDir })
   const { logger: log } = createLogger({ write: options.logLine ?? (() => undefined) }, 'info')
   const db = openDatabase(join(options.dataDir, 'kos.db'))
   const dir = join(__dirname, '..', '..', 'migrations')
-  const outcome = migrate(db, parseMigrationFiles(Object.fromEntries(readdirSync(dir).map((f) => [`/migrations/${f}`, readFileSync(join(dir, f), 'utf8')]))))
+  const outcome = migrate(
+    db,
+    parseMigrationFiles(
+      Object.fromEntries(readdirSync(dir).map((f) => [`/migrations/${f}`, readFileSync(join(dir, f), 'utf8')]))
+    )
+  )
   if (!outcome.ok) throw new Error('database too new')
   const events = createEventBus((error) => log.error('event listener failed', { error }))
   const models = createModelsCapability({ config, db, events, log })
   const tasks = createTasksCapability({ db, config, events, log, processor: models.router, background: true })
   const supervisor = options.supervised
-    ? createSupervisor({ specs: modelServerSpecs({ config, env: options.env, logsDir: options.dataDir, home: options.dataDir, usersRoot: options.dataDir }), onChange: () => undefined, onMemoryFailure: () => undefined })
+    ? createSupervisor({
+        specs: modelServerSpecs({
+          config,
+          env: options.env,
+          logsDir: options.dataDir,
+          home: options.dataDir,
+          usersRoot: options.dataDir
+        }),
+        onChange: () => undefined,
+        onMemoryFailure: () => undefined
+      })
     : null
   const resumes: { trigger: string; sleptSec: number | null; at: number }[] = []
   const resume = createSystemResume({
@@ -84,7 +105,9 @@ export function startChaosCore(options: ChaosCoreOptions): ChaosCore {
     everyMs: 5_000,
     minSleepMs: 20_000,
     onWake: (sleptMs) =>
-      void resume.run('detected', sleptMs).then((report) => resumes.push({ trigger: report.trigger, sleptSec: report.sleptSec, at: Date.now() }))
+      void resume
+        .run('detected', sleptMs)
+        .then((report) => resumes.push({ trigger: report.trigger, sleptSec: report.sleptSec, at: Date.now() }))
   })
   models.begin()
   void supervisor?.begin()

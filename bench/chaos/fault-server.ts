@@ -24,41 +24,60 @@ const TOKEN_DELAY_MS = 40
 
 const [kind = 'ollama', portArg, pidFile] = process.argv.slice(2)
 // Port 0: the one in OLLAMA_HOST, as `ollama serve` reads it when the app's supervisor starts it.
-const port = portArg && portArg !== '0' ? Number(portArg) : Number(new URL(`http://${process.env.OLLAMA_HOST ?? '127.0.0.1:0'}`).port)
+const port =
+  portArg && portArg !== '0'
+    ? Number(portArg)
+    : Number(new URL(`http://${process.env.OLLAMA_HOST ?? '127.0.0.1:0'}`).port)
 let fault: Fault = 'none'
 
 function rules(): FakeRule[] {
-  const reply: FakeRule = { whenPromptContains: '', behaviour: { kind: 'reply', text: ANSWER, tokenDelayMs: TOKEN_DELAY_MS } }
-  if (fault === 'error500') return [{ whenPromptContains: '', behaviour: { kind: 'error', status: 500, message: 'llama runner process has terminated: exit status 2' } }]
+  const reply: FakeRule = {
+    whenPromptContains: '',
+    behaviour: { kind: 'reply', text: ANSWER, tokenDelayMs: TOKEN_DELAY_MS }
+  }
+  if (fault === 'error500')
+    return [
+      {
+        whenPromptContains: '',
+        behaviour: { kind: 'error', status: 500, message: 'llama runner process has terminated: exit status 2' }
+      }
+    ]
   if (fault === 'echo') return [{ whenPromptContains: '', behaviour: { kind: 'echo' } }]
   return [reply]
 }
 
 async function main(): Promise<void> {
   const model = { name: CHAOS_MODEL[kind === 'openai' ? 'openai' : 'ollama'], sizeBytes: 2_000_000_000 }
-  const upstream = kind === 'openai' ? await startFakeOpenAi({ models: [model], rules: rules() }) : await startFakeOllama({ models: [model], loaded: [model.name], rules: rules() })
+  const upstream =
+    kind === 'openai'
+      ? await startFakeOpenAi({ models: [model], rules: rules() })
+      : await startFakeOllama({ models: [model], loaded: [model.name], rules: rules() })
   const target = new URL(upstream.url)
-  const isGeneration = (url: string | undefined): boolean => url === '/api/chat' || url === '/api/generate' || url === '/v1/chat/completions'
+  const isGeneration = (url: string | undefined): boolean =>
+    url === '/api/chat' || url === '/api/generate' || url === '/v1/chat/completions'
 
   /** Requests held while the server hangs; answered, late, once it recovers, as a server that was stuck does. */
   const held: (() => void)[] = []
 
   function forward(req: IncomingMessage, body: Buffer, res: ServerResponse): void {
     const cut = fault === 'cut30' && isGeneration(req.url) && Math.random() < 0.3
-    const upstreamReq = request({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers)
-      let chunks = 0
-      answer.on('data', (chunk: Buffer) => {
-        res.write(chunk)
-        // A third of the way into the answer the connection drops, as when a runner dies mid-stream.
-        if (cut && ++chunks === 8) {
-          res.socket?.destroy()
-          answer.destroy()
-        }
-      })
-      answer.on('end', () => res.end())
-      answer.on('error', () => res.destroy())
-    })
+    const upstreamReq = request(
+      { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers)
+        let chunks = 0
+        answer.on('data', (chunk: Buffer) => {
+          res.write(chunk)
+          // A third of the way into the answer the connection drops, as when a runner dies mid-stream.
+          if (cut && ++chunks === 8) {
+            res.socket?.destroy()
+            answer.destroy()
+          }
+        })
+        answer.on('end', () => res.end())
+        answer.on('error', () => res.destroy())
+      }
+    )
     upstreamReq.on('error', () => res.destroy())
     upstreamReq.end(body)
   }

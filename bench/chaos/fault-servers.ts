@@ -27,28 +27,42 @@ export interface FaultServer {
 }
 
 /** Started by the bench, or (pidFile given, spawn false) by the app's supervisor, which then restarts it. */
-export function faultServer(kind: ServerKind, port: number, options: { pidFile: string; spawnIt: boolean }): FaultServer {
+export function faultServer(
+  kind: ServerKind,
+  port: number,
+  options: { pidFile: string; spawnIt: boolean }
+): FaultServer {
   const url = `http://127.0.0.1:${port}${kind === 'openai' ? '/v1' : ''}`
   const base = `http://127.0.0.1:${port}`
   let child: ChildProcess | null = null
-  const pid = (): number | null => (child?.pid && child.exitCode === null && child.signalCode === null ? child.pid : existsSync(options.pidFile) ? Number(readFileSync(options.pidFile, 'utf8')) : null)
+  const pid = (): number | null =>
+    child?.pid && child.exitCode === null && child.signalCode === null
+      ? child.pid
+      : existsSync(options.pidFile)
+        ? Number(readFileSync(options.pidFile, 'utf8'))
+        : null
 
   async function whenAnswering(limitMs = 120_000): Promise<number> {
     const start = Date.now()
     for (;;) {
       try {
-        const r = await fetch(`${base}${kind === 'openai' ? '/v1/models' : '/api/tags'}`, { signal: AbortSignal.timeout(1000) })
+        const r = await fetch(`${base}${kind === 'openai' ? '/v1/models' : '/api/tags'}`, {
+          signal: AbortSignal.timeout(1000)
+        })
         if (r.ok) return Date.now()
       } catch {
         // not up yet
       }
-      if (Date.now() - start > limitMs) throw new Error(`${kind} fault server on ${port} did not answer within ${limitMs} ms`)
+      if (Date.now() - start > limitMs)
+        throw new Error(`${kind} fault server on ${port} did not answer within ${limitMs} ms`)
       await wait(50)
     }
   }
 
   function start(): void {
-    child = spawn(process.execPath, [JITI, FAULT_SERVER, kind, String(port), options.pidFile], { stdio: ['ignore', 'ignore', 'inherit'] })
+    child = spawn(process.execPath, [JITI, FAULT_SERVER, kind, String(port), options.pidFile], {
+      stdio: ['ignore', 'ignore', 'inherit']
+    })
     child.on('error', (error) => process.stderr.write(`fault server: ${error.message}\n`))
   }
 

@@ -117,7 +117,9 @@ export const SCENARIOS: readonly Scenario[] = [
         p.freeze(120_000)
         return Date.now()
       })
-      p.notes.push('sleep simulated: the server is SIGSTOPped and the core’s event loop blocked; the detector’s monotonic clock excludes that time, as a suspended machine’s does')
+      p.notes.push(
+        'sleep simulated: the server is SIGSTOPped and the core’s event loop blocked; the detector’s monotonic clock excludes that time, as a suspended machine’s does'
+      )
     }
   }
 ]
@@ -138,13 +140,19 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   const started = Date.now()
   const ports = { ollama: await freePort(), openai: await freePort() }
   const servers: Record<ServerKind, FaultServer | undefined> = { ollama: undefined, openai: undefined }
-  for (const kind of scenario.nodes) servers[kind] = faultServer(kind, ports[kind], { pidFile: join(dataDir, `${kind}.pid`), spawnIt: !(kind === 'ollama' && scenario.supervised) })
+  for (const kind of scenario.nodes)
+    servers[kind] = faultServer(kind, ports[kind], {
+      pidFile: join(dataDir, `${kind}.pid`),
+      spawnIt: !(kind === 'ollama' && scenario.supervised)
+    })
   let frozenMs = 0
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     KOS_OLLAMA_API_URL: `http://127.0.0.1:${ports.ollama}`,
     // No MLX server unless the scenario has one: a closed port, as on a Mac where it is not installed.
-    KOS_MLX_API_URL: scenario.nodes.includes('openai') ? `http://127.0.0.1:${ports.openai}/v1` : 'http://127.0.0.1:9/v1',
+    KOS_MLX_API_URL: scenario.nodes.includes('openai')
+      ? `http://127.0.0.1:${ports.openai}/v1`
+      : 'http://127.0.0.1:9/v1',
     KOS_SUPERVISOR_OLLAMA: scenario.supervised ? 'manage' : 'off',
     KOS_SUPERVISOR_MLX: 'off',
     ...(scenario.supervised ? { KOS_OLLAMA_COMMAND: supervisedCommand(join(dataDir, 'ollama.pid')) } : {})
@@ -153,11 +161,20 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   const windows: { from: number; to: number | null }[] = []
   const notes: string[] = []
   try {
-    for (const kind of scenario.nodes) if (!(kind === 'ollama' && scenario.supervised)) await servers[kind]?.whenAnswering()
-    core = startChaosCore({ dataDir, env, supervised: scenario.supervised === true, monotonic: () => performance.now() - frozenMs })
+    for (const kind of scenario.nodes)
+      if (!(kind === 'ollama' && scenario.supervised)) await servers[kind]?.whenAnswering()
+    core = startChaosCore({
+      dataDir,
+      env,
+      supervised: scenario.supervised === true,
+      monotonic: () => performance.now() - frozenMs
+    })
     const ids: string[] = []
     for (let i = 0; i < options.tasks; i++) {
-      const made = core.engine.createNow({ title: `Chaos task ${i}`, description: `Answer question ${i} of the chaos run in full, with reasons.` })
+      const made = core.engine.createNow({
+        title: `Chaos task ${i}`,
+        description: `Answer question ${i} of the chaos run in full, with reasons.`
+      })
       if (made.ok) ids.push(made.task.id)
     }
     const play: Play = {
@@ -177,12 +194,18 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
         for (const s of Object.values(servers)) s?.resume()
       }
     }
-    const settled = (): boolean => (core?.db.prepare("SELECT COUNT(*) AS n FROM tasks WHERE status = 'completed' OR status = 'deferred_to_human'").get() as { n: number }).n >= ids.length
+    const settled = (): boolean =>
+      (
+        core?.db
+          .prepare("SELECT COUNT(*) AS n FROM tasks WHERE status = 'completed' OR status = 'deferred_to_human'")
+          .get() as { n: number }
+      ).n >= ids.length
     let playing = true
     // A fault script that fails (a server that never came back) ends the scenario with a note, not the bench.
     const played = scenario.play(play).then(
       () => undefined,
-      (error: unknown) => void notes.push(`the fault script failed: ${error instanceof Error ? error.message : String(error)}`)
+      (error: unknown) =>
+        void notes.push(`the fault script failed: ${error instanceof Error ? error.message : String(error)}`)
     )
     void played.finally(() => (playing = false))
     let settleBy = Infinity
@@ -194,7 +217,12 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     }
     const ended = Date.now()
     for (const w of windows) w.to ??= ended
-    if (scenario.name === 'sleep 2 min') notes.push(core.resumes.length > 0 ? `the core’s detector saw the wake and ran the resume path (slept ${core.resumes[0]?.sleptSec ?? '?'} s)` : 'the detector did NOT see the wake')
+    if (scenario.name === 'sleep 2 min')
+      notes.push(
+        core.resumes.length > 0
+          ? `the core’s detector saw the wake and ran the resume path (slept ${core.resumes[0]?.sleptSec ?? '?'} s)`
+          : 'the detector did NOT see the wake'
+      )
     return measure(core, scenario.name, ids.length, windows as { from: number; to: number }[], options, started, notes)
   } finally {
     await core?.close()
@@ -203,7 +231,15 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   }
 }
 
-function measure(core: ChaosCore, name: string, tasks: number, windows: readonly { from: number; to: number }[], options: RunOptions, started: number, notes: string[]): ScenarioResult {
+function measure(
+  core: ChaosCore,
+  name: string,
+  tasks: number,
+  windows: readonly { from: number; to: number }[],
+  options: RunOptions,
+  started: number,
+  notes: string[]
+): ScenarioResult {
   const count = (sql: string, ...params: number[]): number => (core.db.prepare(sql).get(...params) as { n: number }).n
   const completed = count("SELECT COUNT(*) AS n FROM tasks WHERE status = 'completed'")
   const review = count("SELECT COUNT(*) AS n FROM tasks WHERE status = 'deferred_to_human'")
@@ -217,8 +253,11 @@ function measure(core: ChaosCore, name: string, tasks: number, windows: readonly
       w.from,
       w.to
     )
-    const first = core.db.prepare("SELECT MIN(at) AS at FROM task_events WHERE kind = 'completed' AND at >= ?").get(w.to) as { at: number | null }
-    if (first.at !== null && name !== 'stream cut on 30% of generations') recovery = Math.max(recovery ?? 0, (first.at - w.to) / 1000)
+    const first = core.db
+      .prepare("SELECT MIN(at) AS at FROM task_events WHERE kind = 'completed' AND at >= ?")
+      .get(w.to) as { at: number | null }
+    if (first.at !== null && name !== 'stream cut on 30% of generations')
+      recovery = Math.max(recovery ?? 0, (first.at - w.to) / 1000)
   }
   if (options.scale !== 1) notes.push(`fault durations ×${options.scale} (quick run)`)
   return {

@@ -20,27 +20,37 @@ async function prepareLaunch(): Promise<Launch> {
   const binary = await findElectronBinary({ electronDir: join(ROOT, 'node_modules', 'electron'), download: false })
   if ('missing' in binary) return { ok: false, reason: binary.missing }
   try {
-    return { ok: true, executablePath: binary.path, sqliteBinding: electronSqliteBinding({ root: ROOT, arch: electronArch(binary.path) }) }
+    return {
+      ok: true,
+      executablePath: binary.path,
+      sqliteBinding: electronSqliteBinding({ root: ROOT, arch: electronArch(binary.path) })
+    }
   } catch (error) {
     return { ok: false, reason: `SQLite could not be built for Electron (${(error as Error).message})` }
   }
 }
-
 
 interface TrayStatus {
   level: string
   deferredCount: number
   autoprocessing: string
 }
-const trayStatus = (app: ElectronApplication) => app.evaluate(() => (globalThis as unknown as { __kosTray: { status(): TrayStatus } }).__kosTray.status())
+const trayStatus = (app: ElectronApplication) =>
+  app.evaluate(() => (globalThis as unknown as { __kosTray: { status(): TrayStatus } }).__kosTray.status())
 const clickTray = (app: ElectronApplication, label: string) =>
-  app.evaluate((_electron, item) => (globalThis as unknown as { __kosTray: { click(label: string): void } }).__kosTray.click(item), label)
+  app.evaluate(
+    (_electron, item) => (globalThis as unknown as { __kosTray: { click(label: string): void } }).__kosTray.click(item),
+    label
+  )
 
 test.describe('Electron app', () => {
   let launch: Launch = { ok: false, reason: 'not prepared' }
   test.beforeAll(async () => {
     launch = await prepareLaunch()
-    if (!launch.ok) console.log(`[electron e2e] skipped: ${launch.reason}. The shell smoke test and the headless-host e2e cover the same flows.`)
+    if (!launch.ok)
+      console.log(
+        `[electron e2e] skipped: ${launch.reason}. The shell smoke test and the headless-host e2e cover the same flows.`
+      )
   })
 
   test('shows every view, and the tray returns a task in manual review to autoprocessing', async () => {
@@ -72,7 +82,9 @@ test.describe('Electron app', () => {
       await clickTray(app, 'Return to autoprocessing')
       await expect.poll(async () => (await trayStatus(app)).deferredCount).toBe(0)
       await nav.getByRole('link', { name: 'Tasks' }).click()
-      await expect(page.getByRole('region', { name: 'Tasks by status' }).locator('[data-count="deferred_to_human"]')).toHaveText('0')
+      await expect(
+        page.getByRole('region', { name: 'Tasks by status' }).locator('[data-count="deferred_to_human"]')
+      ).toHaveText('0')
     } finally {
       await app.close()
       rmSync(dataDir, { recursive: true, force: true })

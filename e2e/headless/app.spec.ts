@@ -57,7 +57,9 @@ test.describe('headless host in a browser', () => {
     const row = settings.row('worker.maxAttempts')
     await row.getByRole('spinbutton').fill('0')
     await settings.save('worker.maxAttempts')
-    await expect(row.getByRole('alert')).toHaveText('worker.maxAttempts = 0 is not valid: expected a whole number from 1 to 10 (attempts).')
+    await expect(row.getByRole('alert')).toHaveText(
+      'worker.maxAttempts = 0 is not valid: expected a whole number from 1 to 10 (attempts).'
+    )
     await expect(settings.source('worker.maxAttempts')).toHaveText('built-in default')
   })
 
@@ -82,7 +84,11 @@ test.describe('headless host in a browser', () => {
     await expect(page.locator('body')).toContainText('Open the URL printed by `kos serve`')
   })
 
-  test('answers 403 to a read-only token on a write call, in the API and in the app', async ({ page, host, request }) => {
+  test('answers 403 to a read-only token on a write call, in the API and in the app', async ({
+    page,
+    host,
+    request
+  }) => {
     const write = await request.post(`${host.origin}/api/call/config.set`, {
       headers: { Authorization: `Bearer ${host.readOnlyToken}` },
       data: { key: 'log.level', value: 'debug' }
@@ -106,7 +112,11 @@ test.describe('headless host in a browser', () => {
     const replies = await page.evaluate(async () => {
       const ws = new WebSocket(`ws://${location.host}/rpc`)
       await new Promise((resolve) => (ws.onopen = resolve))
-      const frames = ['{not json', JSON.stringify({ type: 'call', id: 9, name: 'config.set', input: 'x' }), JSON.stringify({ type: 'call', id: 10, name: 'app.info', input: {} })]
+      const frames = [
+        '{not json',
+        JSON.stringify({ type: 'call', id: 9, name: 'config.set', input: 'x' }),
+        JSON.stringify({ type: 'call', id: 10, name: 'app.info', input: {} })
+      ]
       const answers: unknown[] = []
       for (const frame of frames) {
         const answer = new Promise((resolve) => (ws.onmessage = (m) => resolve(JSON.parse(String(m.data)))))

@@ -12,7 +12,9 @@ test.describe('Board view with no model server reachable', () => {
     await board.askBoard('Why?')
     await expect(board.alerts).toHaveText('A question for the board needs at least 10 characters')
     await board.askBoard('Should we invest in a second GPU server?')
-    await expect(board.alerts).toHaveText(/^The board could not decide: only 0 of 4 board members answered \(No model is available: no node is reachable.*\)\. Check the Models view for a failing node, then ask again\.$/)
+    await expect(board.alerts).toHaveText(
+      /^The board could not decide: only 0 of 4 board members answered \(No model is available: no node is reachable.*\)\. Check the Models view for a failing node, then ask again\.$/
+    )
     await board.source.selectOption('manual')
     await expect(page.getByText('No decision matches these filters.')).toBeVisible()
   })
@@ -23,6 +25,9 @@ test.describe('Board view with no model server reachable', () => {
     expect(await list.json()).toEqual({ ok: true, value: { decisions: [], nextCursor: null } })
     const missing = await request.post(`${host.origin}/api/call/board.decisions.get`, { headers, data: { id: 'nope' } })
     expect(missing.status()).toBe(404)
-    expect(await missing.json()).toMatchObject({ ok: false, error: { code: 'not_found', message: expect.stringContaining('There is no board decision with id "nope"') } })
+    expect(await missing.json()).toMatchObject({
+      ok: false,
+      error: { code: 'not_found', message: expect.stringContaining('There is no board decision with id "nope"') }
+    })
   })
 })

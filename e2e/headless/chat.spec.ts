@@ -27,7 +27,10 @@ test.describe('Chat view with no model server reachable', () => {
     await expect(chat.answers).toHaveCount(2)
   })
 
-  test('keeps each question above its answer while the conversation stays open, and titles a new conversation after its first question', async ({ page, host }) => {
+  test('keeps each question above its answer while the conversation stays open, and titles a new conversation after its first question', async ({
+    page,
+    host
+  }) => {
     const chat = new ChatPage(page)
     await chat.open(host.url, 'chat')
     await chat.sessions.getByRole('button', { name: 'New conversation' }).click()
@@ -39,7 +42,12 @@ test.describe('Chat view with no model server reachable', () => {
 
     await chat.send('And the weekly ones?', 'Victoria')
     await expect(chat.answers.getByRole('alert')).toHaveCount(2)
-    const inOrder = [expect.stringMatching(/^You: How do I rotate/), 'Answer by Victoria', expect.stringMatching(/^You: And the weekly ones\?/), 'Answer by Victoria']
+    const inOrder = [
+      expect.stringMatching(/^You: How do I rotate/),
+      'Answer by Victoria',
+      expect.stringMatching(/^You: And the weekly ones\?/),
+      'Answer by Victoria'
+    ]
     expect(await chat.transcript()).toEqual(inOrder)
     await page.reload()
     await expect(chat.answers).toHaveCount(2)
@@ -62,7 +70,9 @@ test.describe('Chat view with no model server reachable', () => {
     await sessions.getByRole('button', { name: 'Rename' }).click()
     await sessions.getByRole('textbox', { name: 'Session title' }).fill('   ')
     await sessions.getByRole('button', { name: 'Save' }).click()
-    await expect(sessions.getByRole('alert')).toHaveText('Call "chat.sessions.rename" was refused: title: A session title cannot be empty.')
+    await expect(sessions.getByRole('alert')).toHaveText(
+      'Call "chat.sessions.rename" was refused: title: A session title cannot be empty.'
+    )
     await sessions.getByRole('button', { name: 'Cancel' }).click()
 
     await chat.sessionSearch.fill('quarterly')

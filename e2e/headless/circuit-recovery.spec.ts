@@ -48,31 +48,58 @@ test.describe('Tasks under a failing model server', () => {
     rmSync(dataDir, { recursive: true, force: true })
   })
 
-  test('tasks wait with "circuit open" while every generation fails with 500, use no attempts, and complete on their own once the server recovers', async ({ page }) => {
+  test('tasks wait with "circuit open" while every generation fails with 500, use no attempts, and complete on their own once the server recovers', async ({
+    page
+  }) => {
     const port = await freePort()
-    const fake = spawn(process.execPath, [JITI, FAULT_SERVER, 'ollama', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] })
+    const fake = spawn(process.execPath, [JITI, FAULT_SERVER, 'ollama', String(port)], {
+      stdio: ['ignore', 'pipe', 'pipe']
+    })
     children.push(fake)
     await firstLine(fake, 'the fake Ollama server')
-    const setFault = (fault: 'none' | 'error500'): Promise<Response> => fetch(`http://127.0.0.1:${port}/__fault`, { method: 'POST', body: JSON.stringify({ fault }) })
+    const setFault = (fault: 'none' | 'error500'): Promise<Response> =>
+      fetch(`http://127.0.0.1:${port}/__fault`, { method: 'POST', body: JSON.stringify({ fault }) })
     // The server still lists its models, so it looks up, but answers every generation with a 500.
     await setFault('error500')
 
     dataDir = mkdtempSync(join(tmpdir(), 'kos-e2e-circuit-'))
-    const host = spawn(process.execPath, [join(ROOT, 'bin', 'kos.js'), 'serve', '--json', '--port', '0', '--data-dir', dataDir], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, KOS_DATA_DIR: '', KOS_OLLAMA_API_URL: `http://127.0.0.1:${port}`, KOS_MLX_API_URL: 'http://127.0.0.1:9', KOS_SUPERVISOR_OLLAMA: 'off', KOS_SUPERVISOR_MLX: 'off' }
-    })
+    const host = spawn(
+      process.execPath,
+      [join(ROOT, 'bin', 'kos.js'), 'serve', '--json', '--port', '0', '--data-dir', dataDir],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: {
+          ...process.env,
+          KOS_DATA_DIR: '',
+          KOS_OLLAMA_API_URL: `http://127.0.0.1:${port}`,
+          KOS_MLX_API_URL: 'http://127.0.0.1:9',
+          KOS_SUPERVISOR_OLLAMA: 'off',
+          KOS_SUPERVISOR_MLX: 'off'
+        }
+      }
+    )
     children.push(host)
     const started = JSON.parse(await firstLine(host, 'kos serve')) as { url: string; origin: string }
     const token = new URL(started.url).searchParams.get('token') ?? ''
     const call = async <T>(name: string, input: unknown): Promise<T> => {
-      const response = await page.request.post(`${started.origin}/api/call/${name}`, { headers: { Authorization: `Bearer ${token}` }, data: input })
+      const response = await page.request.post(`${started.origin}/api/call/${name}`, {
+        headers: { Authorization: `Bearer ${token}` },
+        data: input
+      })
       const body = (await response.json()) as { ok: boolean; value: T; error?: { message: string } }
       if (!body.ok) throw new Error(`${name}: ${body.error?.message ?? 'refused'}`)
       return body.value
     }
     const ids: string[] = []
-    for (let i = 1; i <= 6; i++) ids.push((await call<{ id: string }>('tasks.create', { title: `Failover check ${i}`, description: `Answer question ${i} in full, with reasons.` })).id)
+    for (let i = 1; i <= 6; i++)
+      ids.push(
+        (
+          await call<{ id: string }>('tasks.create', {
+            title: `Failover check ${i}`,
+            description: `Answer question ${i} in full, with reasons.`
+          })
+        ).id
+      )
 
     await page.goto(started.url)
     await page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: 'Tasks' }).click()

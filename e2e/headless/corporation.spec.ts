@@ -12,10 +12,24 @@ import { TasksPage } from './pages/tasks-page'
 
 const ROOT = join(__dirname, '..', '..')
 const PORT = 42_000 + Math.floor(Math.random() * 2_000)
-const REPLY = 'Position: invest in a second GPU server, carefully.\nVote: for\nDecision: Buy the second GPU server this quarter.\nRationale: Throughput doubles and the queue clears overnight.\nRisks: cost overrun; power and cooling'
+const REPLY =
+  'Position: invest in a second GPU server, carefully.\nVote: for\nDecision: Buy the second GPU server this quarter.\nRationale: Throughput doubles and the queue clears overnight.\nRisks: cost overrun; power and cooling'
 
 async function startFake(extra: string[] = []): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [join(ROOT, 'scripts', 'fake-ollama.mjs'), '--port', String(PORT), '--loaded', 'llama3.2:3b', '--reply', REPLY, ...extra], { stdio: ['ignore', 'pipe', 'inherit'] })
+  const child = spawn(
+    process.execPath,
+    [
+      join(ROOT, 'scripts', 'fake-ollama.mjs'),
+      '--port',
+      String(PORT),
+      '--loaded',
+      'llama3.2:3b',
+      '--reply',
+      REPLY,
+      ...extra
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] }
+  )
   await new Promise((resolve) => createInterface({ input: child.stdout! }).once('line', resolve))
   return child
 }
@@ -27,7 +41,16 @@ async function stop(child: ChildProcess | null): Promise<void> {
   await exited
 }
 
-test.use({ hostArgs: ['--set', `ollama.apiUrl=http://127.0.0.1:${PORT}`, '--set', 'worker.retryDelaySec=0', '--set', 'worker.maxAttempts=2'] })
+test.use({
+  hostArgs: [
+    '--set',
+    `ollama.apiUrl=http://127.0.0.1:${PORT}`,
+    '--set',
+    'worker.retryDelaySec=0',
+    '--set',
+    'worker.maxAttempts=2'
+  ]
+})
 test.describe.configure({ mode: 'serial', timeout: 120_000 })
 
 test.describe('the corporation at work', () => {
@@ -37,16 +60,25 @@ test.describe('the corporation at work', () => {
     fake = null
   })
 
-  test('a task completes; failures go to manual review and, once the cause is fixed, return with one click and complete', async ({ page, host }) => {
+  test('a task completes; failures go to manual review and, once the cause is fixed, return with one click and complete', async ({
+    page,
+    host
+  }) => {
     fake = await startFake(['--fail-when', 'FLAKY'])
     const tasks = new TasksPage(page)
     await tasks.open(host.url, 'tasks')
     const count = (status: string) => tasks.count(status)
 
-    await tasks.create({ title: 'Summarise the Q3 report', description: 'Summarise the quarterly report in five bullet points for the board.' })
+    await tasks.create({
+      title: 'Summarise the Q3 report',
+      description: 'Summarise the quarterly report in five bullet points for the board.'
+    })
     await expect(count('completed')).toHaveText('1', { timeout: 60_000 })
 
-    await tasks.create({ title: 'FLAKY import of the sales data', description: 'Import the FLAKY sales export and summarise the anomalies.' })
+    await tasks.create({
+      title: 'FLAKY import of the sales data',
+      description: 'Import the FLAKY sales export and summarise the anomalies.'
+    })
     await expect(count('deferred_to_human')).toHaveText('1', { timeout: 60_000 })
     const review = tasks.review
     await expect(review).toContainText('FLAKY import of the sales data')
@@ -60,7 +92,10 @@ test.describe('the corporation at work', () => {
     await expect(count('deferred_to_human')).toHaveText('0')
   })
 
-  test('a chat answer streams in, and a strategic question records a board decision that the Board view shows', async ({ page, host }) => {
+  test('a chat answer streams in, and a strategic question records a board decision that the Board view shows', async ({
+    page,
+    host
+  }) => {
     fake = await startFake(['--token-delay-ms', '20'])
     const chat = new ChatPage(page)
     await chat.open(host.url, 'chat')

@@ -6,7 +6,8 @@ import { mountSmallFs, smallFsUnavailable, type SmallFs } from '../../src/main/t
 import { startJson } from '../support/start-json'
 
 const ROOT = join(__dirname, '..', '..')
-const ANSWER = 'The complete answer, written out at length with every reason given, so that it passes the worker checks.'
+const ANSWER =
+  'The complete answer, written out at length with every reason given, so that it passes the worker checks.'
 
 interface Reply {
   readonly status: number
@@ -47,23 +48,53 @@ test.describe('a full disk under the running headless host', () => {
   test('answers every request with a typed error while full, loses nothing acknowledged, never exits, and recovers by itself', async () => {
     fs = mountSmallFs(48)
     const dataDir = join(fs.dir, 'data')
-    const ollama = await startJson<{ url: string }>([join(ROOT, 'scripts', 'fake-ollama.mjs'), '--loaded', 'llama3.2:3b', '--reply', ANSWER], process.env)
+    const ollama = await startJson<{ url: string }>(
+      [join(ROOT, 'scripts', 'fake-ollama.mjs'), '--loaded', 'llama3.2:3b', '--reply', ANSWER],
+      process.env
+    )
     children.push(ollama.child)
     const host = await startJson<{ origin: string; url: string; logFile: string }>(
-      [join(ROOT, 'bin', 'kos.js'), 'serve', '--json', '--port', '0', '--data-dir', dataDir, '--set', 'disk.pauseBelowMb=4', '--set', 'disk.warnBelowMb=8'],
-      { ...process.env, KOS_DATA_DIR: '', KOS_OLLAMA_API_URL: ollama.info.url, KOS_MLX_API_URL: 'http://127.0.0.1:9', KOS_SUPERVISOR_OLLAMA: 'adopt', KOS_SUPERVISOR_MLX: 'off', KOS_MODELS_SCAN_INTERVAL_SEC: '2' }
+      [
+        join(ROOT, 'bin', 'kos.js'),
+        'serve',
+        '--json',
+        '--port',
+        '0',
+        '--data-dir',
+        dataDir,
+        '--set',
+        'disk.pauseBelowMb=4',
+        '--set',
+        'disk.warnBelowMb=8'
+      ],
+      {
+        ...process.env,
+        KOS_DATA_DIR: '',
+        KOS_OLLAMA_API_URL: ollama.info.url,
+        KOS_MLX_API_URL: 'http://127.0.0.1:9',
+        KOS_SUPERVISOR_OLLAMA: 'adopt',
+        KOS_SUPERVISOR_MLX: 'off',
+        KOS_MODELS_SCAN_INTERVAL_SEC: '2'
+      }
     )
     children.push(host.child)
     const token = new URL(host.info.url).searchParams.get('token') ?? ''
     const call = async (name: string, input: unknown): Promise<Reply> => {
-      const response = await fetch(`${host.info.origin}/api/call/${name}`, { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: JSON.stringify(input) })
+      const response = await fetch(`${host.info.origin}/api/call/${name}`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify(input)
+      })
       return { status: response.status, body: (await response.json()) as Reply['body'] }
     }
     const acknowledged: string[] = []
     let serial = 0
     const createTask = async (): Promise<Reply> => {
       serial++
-      const reply = await call('tasks.create', { title: `Disk test task ${serial}`, description: `Please write answer number ${serial} in full, with reasons.` })
+      const reply = await call('tasks.create', {
+        title: `Disk test task ${serial}`,
+        description: `Please write answer number ${serial} in full, with reasons.`
+      })
       if (reply.body.ok) acknowledged.push(String(reply.body.value['id']))
       return reply
     }
@@ -74,7 +105,10 @@ test.describe('a full disk under the running headless host', () => {
 
     // Before: the queue works on the small disk.
     for (let i = 0; i < 20; i++) expect((await createTask()).body.ok).toBe(true)
-    await until(async () => ((await Promise.all(acknowledged.map(statusOf))).every((s) => s === 'completed') ? true : null), 'the first 20 tasks to complete')
+    await until(
+      async () => ((await Promise.all(acknowledged.map(statusOf))).every((s) => s === 'completed') ? true : null),
+      'the first 20 tasks to complete'
+    )
 
     // Full: every request is answered; writes are refused as `unavailable` naming the disk, reads still work.
     fs.fill()
@@ -82,9 +116,23 @@ test.describe('a full disk under the running headless host', () => {
     const refusals = new Set<string>()
     const requests: (() => Promise<Reply>)[] = [
       ...Array.from({ length: 30 }, () => createTask),
-      ...Array.from({ length: 5 }, (_, i) => () => call('config.set', { key: 'worker.maxConcurrency', value: 2 + (i % 2) })),
-      ...Array.from({ length: 5 }, (_, i) => () => call('knowledge.addText', { title: `Note ${i}`, content: `A note written while the disk is full, number ${i}.` })),
-      ...Array.from({ length: 10 }, (_, i) => () => call(['tasks.counters', 'health.get', 'tasks.engine', 'tasks.list', 'knowledge.stats'][i % 5]!, {}))
+      ...Array.from(
+        { length: 5 },
+        (_, i) => () => call('config.set', { key: 'worker.maxConcurrency', value: 2 + (i % 2) })
+      ),
+      ...Array.from(
+        { length: 5 },
+        (_, i) => () =>
+          call('knowledge.addText', {
+            title: `Note ${i}`,
+            content: `A note written while the disk is full, number ${i}.`
+          })
+      ),
+      ...Array.from(
+        { length: 10 },
+        (_, i) => () =>
+          call(['tasks.counters', 'health.get', 'tasks.engine', 'tasks.list', 'knowledge.stats'][i % 5]!, {})
+      )
     ]
     for (const request of requests) {
       outcomes.sent++
@@ -112,7 +160,9 @@ test.describe('a full disk under the running headless host', () => {
       const reason = engine.body.ok ? engine.body.value['waiting'] : null
       return typeof reason === 'string' && reason.includes('nearly full') ? reason : null
     }, 'the engine to say it waits for disk space')
-    expect(waiting).toMatch(/^The disk holding .+ is nearly full \(\d+(\.\d)? MB free, under disk.pauseBelowMb = 4\.0 MB\)/)
+    expect(waiting).toMatch(
+      /^The disk holding .+ is nearly full \(\d+(\.\d)? MB free, under disk.pauseBelowMb = 4\.0 MB\)/
+    )
     const health = await call('health.get', {})
     expect(health.body.ok && (health.body.value['reasons'] as string[]).some((r) => r.startsWith('disk: '))).toBe(true)
 
@@ -124,7 +174,10 @@ test.describe('a full disk under the running headless host', () => {
       return reply.body.ok ? String(reply.body.value['id']) : null
     }, 'a create to succeed after space was freed')
     const createMs = performance.now() - freedAt
-    await until(async () => ((await statusOf(firstCreate)) === 'completed' ? true : null), 'the first task after space returned to complete')
+    await until(
+      async () => ((await statusOf(firstCreate)) === 'completed' ? true : null),
+      'the first task after space returned to complete'
+    )
     const completionMs = performance.now() - freedAt
 
     // Nothing acknowledged was lost, and everything acknowledged gets done.
@@ -137,7 +190,9 @@ test.describe('a full disk under the running headless host', () => {
     expect(host.child.exitCode).toBeNull()
     // Lines the full disk refused were dropped whole and counted, never left half-written: a line cut
     // short stands alone and is followed by the warning with the count once space returned.
-    const lines = readFileSync(host.info.logFile, 'utf8').split('\n').filter((l) => l.length > 0)
+    const lines = readFileSync(host.info.logFile, 'utf8')
+      .split('\n')
+      .filter((l) => l.length > 0)
     const parsed = lines.flatMap((l) => {
       try {
         return [JSON.parse(l) as { msg: string; dropped?: number }]

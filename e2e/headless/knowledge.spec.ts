@@ -41,7 +41,9 @@ test.describe('knowledge base in a browser', () => {
 
     await detail.getByRole('button', { name: 'Delete…' }).click()
     await detail.getByRole('button', { name: 'Delete for good' }).click()
-    await expect(page.getByRole('status').filter({ hasText: 'Deleted “Setting up Ollama for embeddings”.' })).toBeVisible()
+    await expect(
+      page.getByRole('status').filter({ hasText: 'Deleted “Setting up Ollama for embeddings”.' })
+    ).toBeVisible()
     await expect(kb.nodesCount).toHaveText('5')
     await search.press('Enter')
     await expect(page.getByText('Nothing matches')).toBeVisible()
@@ -70,7 +72,9 @@ test.describe('knowledge base in a browser', () => {
     const kb = new KnowledgePage(page)
     await kb.open(host.url, 'knowledge')
     await kb.importFolder('/no/such/folder')
-    await expect(kb.alerts).toHaveText('/no/such/folder does not exist. Type the full path of a folder (or a file) on this computer.')
+    await expect(kb.alerts).toHaveText(
+      '/no/such/folder does not exist. Type the full path of a folder (or a file) on this computer.'
+    )
   })
 
   test('adds a text another client then finds, and the view follows the change', async ({ page, host, request }) => {
@@ -82,10 +86,19 @@ test.describe('knowledge base in a browser', () => {
     await expect(kb.addText.getByLabel('Title')).toHaveAttribute('aria-invalid', 'true')
     await kb.add('Zebra facts', 'Zebras sleep standing up.')
     await expect(kb.nodesCount).toHaveText('1')
-    const reply = await request.post(`${host.origin}/api/call/knowledge.search`, { headers: { Authorization: `Bearer ${host.readOnlyToken}` }, data: { query: 'zebras' } })
-    expect(await reply.json()).toMatchObject({ ok: true, value: { mode: 'lexical', hits: [{ node: { title: 'Zebra facts' } }] } })
+    const reply = await request.post(`${host.origin}/api/call/knowledge.search`, {
+      headers: { Authorization: `Bearer ${host.readOnlyToken}` },
+      data: { query: 'zebras' }
+    })
+    expect(await reply.json()).toMatchObject({
+      ok: true,
+      value: { mode: 'lexical', hits: [{ node: { title: 'Zebra facts' } }] }
+    })
 
-    const added = await request.post(`${host.origin}/api/call/knowledge.addText`, { headers: { Authorization: `Bearer ${host.fullToken}` }, data: { title: 'Okapi facts', content: 'Okapis are related to giraffes.' } })
+    const added = await request.post(`${host.origin}/api/call/knowledge.addText`, {
+      headers: { Authorization: `Bearer ${host.fullToken}` },
+      data: { title: 'Okapi facts', content: 'Okapis are related to giraffes.' }
+    })
     expect(added.status()).toBe(200)
     await expect(kb.nodesCount).toHaveText('2')
     await expect(kb.documents).toContainText('Okapi facts')

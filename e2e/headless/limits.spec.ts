@@ -1,7 +1,10 @@
 import { expect, test } from '../support/headless-host'
 
 test.describe('limits and loopback names in a browser', () => {
-  test('opens the app as localhost when the host printed 127.0.0.1, and its calls and WebSocket work', async ({ page, host }) => {
+  test('opens the app as localhost when the host printed 127.0.0.1, and its calls and WebSocket work', async ({
+    page,
+    host
+  }) => {
     const url = host.url.replace('127.0.0.1', 'localhost')
     await page.goto(url)
     await expect(page.getByTestId('connection-status')).toHaveText('connected')
@@ -11,7 +14,10 @@ test.describe('limits and loopback names in a browser', () => {
     expect(session).toBe(200)
   })
 
-  test('refuses a text over the limit in Knowledge → Add a text before sending it, in plain words, and stays connected', async ({ page, host }) => {
+  test('refuses a text over the limit in Knowledge → Add a text before sending it, in plain words, and stays connected', async ({
+    page,
+    host
+  }) => {
     test.setTimeout(90_000)
     await page.goto(host.url)
     await expect(page.getByTestId('connection-status')).toHaveText('connected')
@@ -36,7 +42,9 @@ test.describe('limits and loopback names in a browser', () => {
     await add.click()
     // The form checks the text with the call's own schema, whose limit is the one the transport carries: nothing is sent.
     await expect(text).toHaveAttribute('aria-invalid', 'true')
-    await expect(page.locator('form[aria-label="Add a text"] .field-error')).toHaveText('The text is too long for one call: save it as a file and import that instead.')
+    await expect(page.locator('form[aria-label="Add a text"] .field-error')).toHaveText(
+      'The text is too long for one call: save it as a file and import that instead.'
+    )
     await expect(page.getByTestId('connection-status')).toHaveText('connected')
 
     // The same call from a script that skips the bridge: the host closes that one socket (1009) and goes on.
@@ -44,7 +52,14 @@ test.describe('limits and loopback names in a browser', () => {
       const ws = new WebSocket(`ws://${location.host}/rpc`)
       await new Promise((resolve) => (ws.onopen = resolve))
       const closed = new Promise<number>((resolve) => (ws.onclose = (e) => resolve(e.code)))
-      ws.send(JSON.stringify({ type: 'call', id: 1, name: 'knowledge.addText', input: { title: 't', content: 'x'.repeat(17 * 1024 * 1024) } }))
+      ws.send(
+        JSON.stringify({
+          type: 'call',
+          id: 1,
+          name: 'knowledge.addText',
+          input: { title: 't', content: 'x'.repeat(17 * 1024 * 1024) }
+        })
+      )
       return closed
     })
     expect(code).toBe(1009)

@@ -34,13 +34,16 @@ test.describe('Models view', () => {
     dataDir = mkdtempSync(join(tmpdir(), 'kos-e2e-models-'))
     // MLX is left unset: a server nobody set up is "not set up" and stays out of health, so only Ollama decides it here.
     const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => key !== 'KOS_MLX_API_URL'))
-    const host = await startJson<{ url: string; origin: string }>([join(ROOT, 'bin', 'kos.js'), 'serve', '--json', '--port', '0', '--data-dir', dataDir], {
-      ...inherited,
-      KOS_DATA_DIR: '',
-      KOS_OLLAMA_API_URL: ollamaUrl,
-      KOS_SUPERVISOR_OLLAMA: 'adopt',
-      KOS_MODELS_SCAN_INTERVAL_SEC: '2'
-    })
+    const host = await startJson<{ url: string; origin: string }>(
+      [join(ROOT, 'bin', 'kos.js'), 'serve', '--json', '--port', '0', '--data-dir', dataDir],
+      {
+        ...inherited,
+        KOS_DATA_DIR: '',
+        KOS_OLLAMA_API_URL: ollamaUrl,
+        KOS_SUPERVISOR_OLLAMA: 'adopt',
+        KOS_MODELS_SCAN_INTERVAL_SEC: '2'
+      }
+    )
     children.push(host.child)
     const models = new ModelsPage(page)
     await models.open(host.info.url)
@@ -53,17 +56,53 @@ test.describe('Models view', () => {
     const lan = await startFakeOllama(0)
     children.push(lan.child)
     dataDir = mkdtempSync(join(tmpdir(), 'kos-e2e-models-'))
-    const env = { ...process.env, KOS_DATA_DIR: '', KOS_OLLAMA_API_URL: 'http://127.0.0.1:1', KOS_MLX_API_URL: 'http://127.0.0.1:2', KOS_SUPERVISOR_OLLAMA: 'off' }
+    const env = {
+      ...process.env,
+      KOS_DATA_DIR: '',
+      KOS_OLLAMA_API_URL: 'http://127.0.0.1:1',
+      KOS_MLX_API_URL: 'http://127.0.0.1:2',
+      KOS_SUPERVISOR_OLLAMA: 'off'
+    }
     const serve = [join(ROOT, 'bin', 'kos.js'), 'serve', '--json', '--port', '0', '--data-dir', dataDir]
-    const call = async (origin: string, token: string, name: string, input: unknown): Promise<{ ok: boolean; value: { nodes: { id: string; label: string }[]; preferences: { category: string; model: string }[] } }> => {
-      const response = await fetch(`${origin}/api/call/${name}`, { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(input) })
-      return (await response.json()) as { ok: boolean; value: { nodes: { id: string; label: string }[]; preferences: { category: string; model: string }[] } }
+    const call = async (
+      origin: string,
+      token: string,
+      name: string,
+      input: unknown
+    ): Promise<{
+      ok: boolean
+      value: { nodes: { id: string; label: string }[]; preferences: { category: string; model: string }[] }
+    }> => {
+      const response = await fetch(`${origin}/api/call/${name}`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(input)
+      })
+      return (await response.json()) as {
+        ok: boolean
+        value: { nodes: { id: string; label: string }[]; preferences: { category: string; model: string }[] }
+      }
     }
     const tokenOf = (url: string): string => new URL(url).searchParams.get('token') ?? ''
 
     const first = await startJson<{ url: string; origin: string }>(serve, env)
-    expect((await call(first.info.origin, tokenOf(first.info.url), 'models.addNode', { kind: 'ollama', url: lan.info.url, label: 'Mac Studio' })).ok).toBe(true)
-    expect((await call(first.info.origin, tokenOf(first.info.url), 'models.setPreference', { category: 'coding', model: 'qwen2.5-coder:7b' })).ok).toBe(true)
+    expect(
+      (
+        await call(first.info.origin, tokenOf(first.info.url), 'models.addNode', {
+          kind: 'ollama',
+          url: lan.info.url,
+          label: 'Mac Studio'
+        })
+      ).ok
+    ).toBe(true)
+    expect(
+      (
+        await call(first.info.origin, tokenOf(first.info.url), 'models.setPreference', {
+          category: 'coding',
+          model: 'qwen2.5-coder:7b'
+        })
+      ).ok
+    ).toBe(true)
     await stop(first.child, 'SIGKILL')
 
     const second = await startJson<{ url: string; origin: string }>(serve, env)
@@ -97,7 +136,9 @@ test.describe('Models view', () => {
     await expect(models.healthLevel).toHaveText('All model services are healthy', { timeout: 30_000 })
   })
 
-  test('adds a node by keyboard, refuses a bad URL with the reason, answers through the router and removes the node', async ({ page }) => {
+  test('adds a node by keyboard, refuses a bad URL with the reason, answers through the router and removes the node', async ({
+    page
+  }) => {
     const local = await startFakeOllama(0)
     const lan = await startFakeOllama(0)
     children.push(local.child, lan.child)

@@ -18,7 +18,10 @@ async function endpoint(): Promise<{ url: string; bodies: string[]; server: Serv
 }
 
 test.describe('notifications and the digest', () => {
-  test('sets a webhook in Settings, sends a test to it, and shows the digest in the Overview', async ({ page, host }, info) => {
+  test('sets a webhook in Settings, sends a test to it, and shows the digest in the Overview', async ({
+    page,
+    host
+  }, info) => {
     const hook = await endpoint()
     try {
       await page.goto(host.url)
@@ -32,7 +35,11 @@ test.describe('notifications and the digest', () => {
       await section.getByRole('button', { name: 'Send test' }).click()
       await expect(section.getByText('Delivered: the endpoint answered HTTP 200.')).toBeVisible()
       await expect(section.getByText(/^Delivered 1, waiting 0, given up 0, dropped 0/)).toBeVisible()
-      expect(JSON.parse(hook.bodies[0] ?? '')).toMatchObject({ source: 'knowledge-os', kind: 'test', title: 'Knowledge OS: test notification' })
+      expect(JSON.parse(hook.bodies[0] ?? '')).toMatchObject({
+        source: 'knowledge-os',
+        kind: 'test',
+        title: 'Knowledge OS: test notification'
+      })
       await section.screenshot({ path: info.outputPath('settings-notifications.png') })
 
       await page.getByRole('link', { name: 'Overview' }).click()

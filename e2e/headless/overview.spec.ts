@@ -7,7 +7,8 @@ test.describe('Overview view', () => {
     await overview.open(host.url)
     await overview.go('Overview')
     await expect(overview.heading).toHaveText('Overview')
-    for (const title of ['Throughput', 'Queues', 'Latency per backend (median)']) await expect(overview.chart(title)).toBeVisible()
+    for (const title of ['Throughput', 'Queues', 'Latency per backend (median)'])
+      await expect(overview.chart(title)).toBeVisible()
     await expect(overview.health).toBeVisible()
     // The health now: a level once the sampler has a sample, a dash before its first.
     await expect(overview.health).toContainText(/now: (ok|degraded|down|—)/)

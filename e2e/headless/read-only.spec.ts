@@ -8,9 +8,16 @@ import { SettingsPage } from './pages/settings-page'
 import { TasksPage } from './pages/tasks-page'
 
 /** What the core holds, read with the full-access token, so the test sees what the read-only window changed (nothing). */
-async function holdings(request: APIRequestContext, origin: string, token: string): Promise<{ tasks: number; nodes: number; decisions: number; logLevel: unknown }> {
+async function holdings(
+  request: APIRequestContext,
+  origin: string,
+  token: string
+): Promise<{ tasks: number; nodes: number; decisions: number; logLevel: unknown }> {
   const call = async (name: string, input: unknown = {}): Promise<Record<string, unknown>> => {
-    const reply = await request.post(`${origin}/api/call/${name}`, { headers: { Authorization: `Bearer ${token}` }, data: input })
+    const reply = await request.post(`${origin}/api/call/${name}`, {
+      headers: { Authorization: `Bearer ${token}` },
+      data: input
+    })
     expect(reply.status(), name).toBe(200)
     return ((await reply.json()) as { value: Record<string, unknown> }).value
   }
@@ -27,7 +34,11 @@ async function holdings(request: APIRequestContext, origin: string, token: strin
 }
 
 test.describe('read-only window', () => {
-  test('shows a Read-only badge and every write control disabled with the reason before anyone types, and changes nothing', async ({ page, host, request }) => {
+  test('shows a Read-only badge and every write control disabled with the reason before anyone types, and changes nothing', async ({
+    page,
+    host,
+    request
+  }) => {
     const before = await holdings(request, host.origin, host.fullToken)
     const app = new AppShell(page)
     await app.open(host.readOnlyUrl)
@@ -40,12 +51,17 @@ test.describe('read-only window', () => {
     const tasks = new TasksPage(page)
     await app.go('Tasks')
     await expect(tasks.queueButton).toBeDisabled()
-    await expect(tasks.queueButton).toHaveAttribute('title', 'Read-only window: creating a task needs the full-access link.')
+    await expect(tasks.queueButton).toHaveAttribute(
+      'title',
+      'Read-only window: creating a task needs the full-access link.'
+    )
     expect(await app.description(tasks.queueButton)).toContain('This window is read-only')
     // Even a form submitted by script (not by the disabled button) meets plain words, not the call's name.
     await tasks.fill({ title: 'Should not exist', description: 'typed in the read-only window' })
     await tasks.form.evaluate((form) => (form as HTMLFormElement).requestSubmit())
-    await expect(tasks.form.getByRole('alert')).toContainText('This window is read-only: creating a task needs the full-access link')
+    await expect(tasks.form.getByRole('alert')).toContainText(
+      'This window is read-only: creating a task needs the full-access link'
+    )
     await expect(tasks.form.getByRole('alert')).not.toContainText('tasks.create')
 
     const models = new ModelsPage(page)
@@ -65,7 +81,10 @@ test.describe('read-only window', () => {
     await app.go('Settings')
     await settings.row('log.level').getByRole('combobox').selectOption('warn')
     await expect(settings.saveButton('log.level')).toBeDisabled()
-    await expect(settings.saveButton('log.level')).toHaveAttribute('title', /saving a setting needs the full-access link/)
+    await expect(settings.saveButton('log.level')).toHaveAttribute(
+      'title',
+      /saving a setting needs the full-access link/
+    )
 
     // Running the checks reads and measures only: it stays open, at the read-only token's rate, and says so.
     const checklist = new ChecklistPage(page)

@@ -2,7 +2,10 @@ import { expect, test } from '../support/headless-host'
 import { TasksPage } from './pages/tasks-page'
 
 test.describe('Tasks view', () => {
-  test('create with validation, live counters, detail, keyboard, duplicate refusal and cancel', async ({ page, host }) => {
+  test('create with validation, live counters, detail, keyboard, duplicate refusal and cancel', async ({
+    page,
+    host
+  }) => {
     const tasks = new TasksPage(page)
     await tasks.open(host.url)
     await tasks.go('Tasks')
@@ -19,7 +22,12 @@ test.describe('Tasks view', () => {
     await tasks.queue()
     await expect(tasks.form.getByText('Title may have at most 300 characters; this one has 301.')).toBeVisible()
 
-    await tasks.create({ title: 'Summarise the Q3 report', description: 'Summarise the quarterly report in five bullet points for the board.', priority: 'high', expert: 'analyst' })
+    await tasks.create({
+      title: 'Summarise the Q3 report',
+      description: 'Summarise the quarterly report in five bullet points for the board.',
+      priority: 'high',
+      expert: 'analyst'
+    })
     await expect(tasks.form.getByLabel('Title')).toHaveValue('')
     await expect(tasks.count('pending')).toHaveText('1')
     const detail = tasks.detail('Summarise the Q3 report')
@@ -29,7 +37,11 @@ test.describe('Tasks view', () => {
     // A task created elsewhere (another client, the CLI, an agent) shows up without a refresh.
     const created = await page.request.post(`${host.origin}/api/call/tasks.create`, {
       headers: { Authorization: `Bearer ${host.fullToken}` },
-      data: { title: 'Draft the launch memo', description: 'Write a one-page memo announcing the launch.', domain: 'marketing' }
+      data: {
+        title: 'Draft the launch memo',
+        description: 'Write a one-page memo announcing the launch.',
+        domain: 'marketing'
+      }
     })
     expect(created.ok()).toBe(true)
     await expect(tasks.count('pending')).toHaveText('2')
@@ -48,7 +60,11 @@ test.describe('Tasks view', () => {
     await expect(tasks.rows()).toHaveCount(1)
     await tasks.rows().click()
 
-    await tasks.create({ title: 'summarise the  Q3 report', description: 'Summarise the quarterly report in five bullet points for the board.', expert: 'analyst' })
+    await tasks.create({
+      title: 'summarise the  Q3 report',
+      description: 'Summarise the quarterly report in five bullet points for the board.',
+      expert: 'analyst'
+    })
     await expect(tasks.form.getByRole('alert')).toContainText('within the last 30 days')
     await expect(tasks.form.getByRole('button', { name: 'Open the existing task' })).toBeVisible()
 

@@ -20,11 +20,31 @@ export const CLOSED_URL = 'http://127.0.0.1:9'
 
 async function startHost(extraArgs: readonly string[]): Promise<{ host: RunningHost; child: ChildProcess }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'kos-e2e-'))
-  const child = spawn(process.execPath, [join(__dirname, '..', '..', 'bin', 'kos.js'), 'serve', '--json', '--port', '0', '--data-dir', dataDir, ...extraArgs], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    // Model servers where nothing listens, and none started: a spec that needs one starts a fake and passes its URL.
-    env: { ...process.env, KOS_DATA_DIR: '', KOS_OLLAMA_API_URL: CLOSED_URL, KOS_MLX_API_URL: CLOSED_URL, KOS_SUPERVISOR_OLLAMA: 'off', KOS_SUPERVISOR_MLX: 'off' }
-  })
+  const child = spawn(
+    process.execPath,
+    [
+      join(__dirname, '..', '..', 'bin', 'kos.js'),
+      'serve',
+      '--json',
+      '--port',
+      '0',
+      '--data-dir',
+      dataDir,
+      ...extraArgs
+    ],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      // Model servers where nothing listens, and none started: a spec that needs one starts a fake and passes its URL.
+      env: {
+        ...process.env,
+        KOS_DATA_DIR: '',
+        KOS_OLLAMA_API_URL: CLOSED_URL,
+        KOS_MLX_API_URL: CLOSED_URL,
+        KOS_SUPERVISOR_OLLAMA: 'off',
+        KOS_SUPERVISOR_MLX: 'off'
+      }
+    }
+  )
   let stderr = ''
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
   const firstLine = await new Promise<string>((resolve, reject) => {

@@ -2,7 +2,10 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { createInterface } from 'node:readline'
 
 /** Starts a Node process (kos serve, a fake server) and resolves with the JSON of its first stdout line. */
-export async function startJson<T>(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ child: ChildProcess; info: T }> {
+export async function startJson<T>(
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env
+): Promise<{ child: ChildProcess; info: T }> {
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env })
   let stderr = ''
   child.stderr?.on('data', (c: Buffer) => (stderr += c.toString()))

@@ -23,6 +23,8 @@ describe('the renderer’s CSP under npm run dev', () => {
   })
 
   it('widens only the directives it names', () => {
-    expect(devContentSecurityPolicy("default-src 'self'; img-src 'self' data:")).toBe("default-src 'self'; img-src 'self' data:")
+    expect(devContentSecurityPolicy("default-src 'self'; img-src 'self' data:")).toBe(
+      "default-src 'self'; img-src 'self' data:"
+    )
   })
 })

@@ -9,7 +9,11 @@ const CSP_META = /(<meta\s+http-equiv="Content-Security-Policy"\s+content=")([^"
  * keeps the strict policy in index.html.
  */
 export function devContentSecurityPolicy(policy: string): string {
-  const widen: Record<string, string> = { 'style-src': "'unsafe-inline'", 'script-src': "'unsafe-inline'", 'connect-src': 'ws://localhost:* ws://127.0.0.1:*' }
+  const widen: Record<string, string> = {
+    'style-src': "'unsafe-inline'",
+    'script-src': "'unsafe-inline'",
+    'connect-src': 'ws://localhost:* ws://127.0.0.1:*'
+  }
   return policy
     .split(';')
     .map((directive) => directive.trim())
@@ -27,8 +31,12 @@ export function devCspPlugin(): Plugin {
     name: 'kos-dev-csp',
     apply: 'serve',
     transformIndexHtml(html) {
-      if (!CSP_META.test(html)) throw new Error('index.html has no Content-Security-Policy meta tag to relax for the dev server')
-      return html.replace(CSP_META, (_m, open: string, policy: string, close: string) => `${open}${devContentSecurityPolicy(policy)}${close}`)
+      if (!CSP_META.test(html))
+        throw new Error('index.html has no Content-Security-Policy meta tag to relax for the dev server')
+      return html.replace(
+        CSP_META,
+        (_m, open: string, policy: string, close: string) => `${open}${devContentSecurityPolicy(policy)}${close}`
+      )
     }
   }
 }

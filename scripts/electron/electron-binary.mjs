@@ -14,7 +14,9 @@ function installedBinary(electronDir, env) {
   const pathFile = join(electronDir, 'path.txt')
   if (!existsSync(pathFile)) return null
   const relative = readFileSync(pathFile, 'utf8').trim()
-  const path = env.ELECTRON_OVERRIDE_DIST_PATH ? join(env.ELECTRON_OVERRIDE_DIST_PATH, relative) : join(electronDir, 'dist', relative)
+  const path = env.ELECTRON_OVERRIDE_DIST_PATH
+    ? join(env.ELECTRON_OVERRIDE_DIST_PATH, relative)
+    : join(electronDir, 'dist', relative)
   return existsSync(path) ? path : null
 }
 
@@ -32,13 +34,24 @@ export async function findElectronBinary({ electronDir, env = process.env, downl
   const installed = installedBinary(electronDir, env)
   if (installed) return { path: installed }
   const pathFile = join(electronDir, 'path.txt')
-  if (!download) return { missing: `no Electron binary is installed (${pathFile} is absent or names a missing file: its download did not run or failed)` }
+  if (!download)
+    return {
+      missing: `no Electron binary is installed (${pathFile} is absent or names a missing file: its download did not run or failed)`
+    }
   const probe = await runNode(['-e', 'process.stdout.write(require(process.argv[1]))', electronDir], env, timeoutMs)
   const afterDownload = installedBinary(electronDir, env)
   if (afterDownload) return { path: afterDownload }
-  const lastLine = `${probe.stdout ?? ''}`.split('\n').map((l) => l.trim()).filter(Boolean).at(-1)
+  const lastLine = `${probe.stdout ?? ''}`
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .at(-1)
   if (probe.status === 0 && lastLine && existsSync(lastLine)) return { path: lastLine }
-  const cause = `${probe.stderr ?? ''}${probe.error ? `\n${probe.error.message}` : ''}`.split('\n').find((l) => /error|failed|ETIMEDOUT|ENOTFOUND/i.test(l))?.trim() ?? 'no binary after the download'
+  const cause =
+    `${probe.stderr ?? ''}${probe.error ? `\n${probe.error.message}` : ''}`
+      .split('\n')
+      .find((l) => /error|failed|ETIMEDOUT|ENOTFOUND/i.test(l))
+      ?.trim() ?? 'no binary after the download'
   return { missing: `its binary could not be installed: ${cause}` }
 }
 
@@ -54,12 +67,16 @@ export async function findElectronBinary({ electronDir, env = process.env, downl
  * @param {{ platform?: NodeJS.Platform, arch?: string, env?: NodeJS.ProcessEnv, run?: (file: string, args: string[], env: NodeJS.ProcessEnv) => string }} [options]
  * @returns {string}
  */
-export function electronArch(binaryPath, { platform = process.platform, arch = process.arch, env = process.env, run = runQuietly } = {}) {
+export function electronArch(
+  binaryPath,
+  { platform = process.platform, arch = process.arch, env = process.env, run = runQuietly } = {}
+) {
   const asked = run(binaryPath, ['-p', 'process.arch'], { ...env, ELECTRON_RUN_AS_NODE: '1' })
   if (/^(arm64|x64|ia32|arm)$/.test(asked)) return asked
   const forced = env.ELECTRON_INSTALL_ARCH || env.npm_config_arch
   if (forced) return forced
-  if (platform === 'darwin' && arch === 'x64' && run('sysctl', ['-in', 'sysctl.proc_translated'], env) === '1') return 'arm64'
+  if (platform === 'darwin' && arch === 'x64' && run('sysctl', ['-in', 'sysctl.proc_translated'], env) === '1')
+    return 'arm64'
   return arch
 }
 
@@ -78,7 +95,12 @@ function runNode(args, env, timeoutMs) {
 
 function runQuietly(file, args, env) {
   try {
-    return execFileSync(file, args, { env, encoding: 'utf8', timeout: 30_000, stdio: ['ignore', 'pipe', 'ignore'] }).trim()
+    return execFileSync(file, args, {
+      env,
+      encoding: 'utf8',
+      timeout: 30_000,
+      stdio: ['ignore', 'pipe', 'ignore']
+    }).trim()
   } catch {
     return ''
   }

@@ -1,6 +1,7 @@
 import type { electronSqliteBinding } from './sqlite-binding.mjs'
 
-export type LaunchPlan = { kind: 'window'; electronPath: string; arch: string; sqliteBinding: string } | { kind: 'headless'; reason: string }
+export type LaunchPlan =
+  { kind: 'window'; electronPath: string; arch: string; sqliteBinding: string } | { kind: 'headless'; reason: string }
 
 export function planLaunch(options: {
   root: string

@@ -37,7 +37,10 @@ export function nativePackagesFor(root, os, arch) {
   const vecOs = { mac: 'darwin', linux: 'linux', win: 'windows' }[os]
   const wanted = [
     ...Object.entries(sqliteVec).filter(([name]) => name === `sqlite-vec-${vecOs}-${arch}`),
-    ...Object.entries(llama).filter(([name]) => name === `@node-llama-cpp/${os}-${arch}` || (os === 'mac' && name === `@node-llama-cpp/mac-${arch}-metal`))
+    ...Object.entries(llama).filter(
+      ([name]) =>
+        name === `@node-llama-cpp/${os}-${arch}` || (os === 'mac' && name === `@node-llama-cpp/mac-${arch}-metal`)
+    )
   ]
   return wanted.map(([name, version]) => ({ name, version }))
 }
@@ -75,11 +78,23 @@ export function stageNativePackages({ root, os, arch, install = npmInstall }) {
   if (missing.length === 0) return { staged: [], present }
   writeFileSync(join(staging, 'package.json'), JSON.stringify({ name: 'kos-natives', private: true }))
   const specs = missing.map(({ name, version }) => `${name}@${version}`)
-  const args = ['install', '--no-save', '--no-package-lock', '--ignore-scripts', '--no-audit', '--no-fund', `--os=${NPM_OS[os]}`, `--cpu=${arch}`, ...specs]
+  const args = [
+    'install',
+    '--no-save',
+    '--no-package-lock',
+    '--ignore-scripts',
+    '--no-audit',
+    '--no-fund',
+    `--os=${NPM_OS[os]}`,
+    `--cpu=${arch}`,
+    ...specs
+  ]
   const result = install(staging, args)
   const absent = missing.filter(({ name }) => !existsSync(join(staging, 'node_modules', name, 'package.json')))
   if (result.status !== 0 || absent.length > 0) {
-    throw new Error(`The ${os}-${arch} build needs ${specs.join(', ')}, and npm could not install them into ${staging}: ${result.output.trim().split('\n').slice(-3).join(' ')}`)
+    throw new Error(
+      `The ${os}-${arch} build needs ${specs.join(', ')}, and npm could not install them into ${staging}: ${result.output.trim().split('\n').slice(-3).join(' ')}`
+    )
   }
   return { staged: missing.map((p) => p.name), present }
 }
@@ -89,9 +104,14 @@ export function createBeforePack(install = npmInstall) {
   return async function beforePack(context) {
     const os = context.packager.platform.buildConfigurationKey
     const arch = ARCH_NAMES[context.arch] ?? String(context.arch)
-    if (arch === 'universal') throw new Error('A universal Mac build is not supported: build arm64 and x64 separately (electron-builder --mac --arm64 --x64).')
+    if (arch === 'universal')
+      throw new Error(
+        'A universal Mac build is not supported: build arm64 and x64 separately (electron-builder --mac --arm64 --x64).'
+      )
     const { staged, present } = stageNativePackages({ root: context.packager.projectDir, os, arch, install })
-    console.log(`  • native packages for ${os}-${arch}: ${[...present.map((n) => `${n} (project)`), ...staged.map((n) => `${n} (installed for this arch)`)].join(', ') || 'none'}`)
+    console.log(
+      `  • native packages for ${os}-${arch}: ${[...present.map((n) => `${n} (project)`), ...staged.map((n) => `${n} (installed for this arch)`)].join(', ') || 'none'}`
+    )
   }
 }
 

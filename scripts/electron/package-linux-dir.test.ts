@@ -1,5 +1,16 @@
 import { createHash } from 'node:crypto'
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import {
+  chmodSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import { listPackage, statFile, extractFile } from '@electron/asar'
@@ -22,9 +33,20 @@ const FuseState = { DISABLE: 0x30, ENABLE: 0x31 } as const
  */
 function stubElectronDist(dir: string): void {
   mkdirSync(join(dir, 'resources'), { recursive: true })
-  writeFileSync(join(dir, 'electron'), Buffer.concat([Buffer.from('#!/bin/sh\nexit 0\n'), Buffer.from(SENTINEL), Buffer.from([1, 8]), Buffer.from('11111111')]))
+  writeFileSync(
+    join(dir, 'electron'),
+    Buffer.concat([
+      Buffer.from('#!/bin/sh\nexit 0\n'),
+      Buffer.from(SENTINEL),
+      Buffer.from([1, 8]),
+      Buffer.from('11111111')
+    ])
+  )
   chmodSync(join(dir, 'electron'), 0o755)
-  writeFileSync(join(dir, 'version'), JSON.parse(readFileSync(join(root, 'node_modules', 'electron', 'package.json'), 'utf8')).version)
+  writeFileSync(
+    join(dir, 'version'),
+    JSON.parse(readFileSync(join(root, 'node_modules', 'electron', 'package.json'), 'utf8')).version
+  )
   writeFileSync(join(dir, 'LICENSE'), 'stub')
 }
 
@@ -43,7 +65,8 @@ function fingerprint(): string {
       }
     }
   }
-  for (const pkg of ['better-sqlite3', 'sqlite-vec', 'sqlite-vec-linux-x64', '@node-llama-cpp', 'electron']) walk(join(nm, pkg))
+  for (const pkg of ['better-sqlite3', 'sqlite-vec', 'sqlite-vec-linux-x64', '@node-llama-cpp', 'electron'])
+    walk(join(nm, pkg))
   return hash.digest('hex')
 }
 
@@ -75,7 +98,8 @@ let before = ''
 let files: string[] = []
 
 beforeAll(async () => {
-  if (!existsSync(join(root, 'out', 'main', 'index.js'))) throw new Error('out/main/index.js is missing: run `npm run build` first (npm test does)')
+  if (!existsSync(join(root, 'out', 'main', 'index.js')))
+    throw new Error('out/main/index.js is missing: run `npm run build` first (npm test does)')
   before = fingerprint()
   const electronDist = join(work, 'electron-dist')
   stubElectronDist(electronDist)
@@ -84,7 +108,12 @@ beforeAll(async () => {
     projectDir: root,
     targets: Platform.LINUX.createTarget('dir', Arch.arm64),
     publish: 'never',
-    config: { electronDist, npmRebuild: false, directories: { output: join(work, 'dist') }, beforePack: createBeforePack(fakeNpmInstall) }
+    config: {
+      electronDist,
+      npmRebuild: false,
+      directories: { output: join(work, 'dist') },
+      beforePack: createBeforePack(fakeNpmInstall)
+    }
   })
   files = listPackage(asar, { isPack: false }).map((f) => f.replace(/^[/\\]/, ''))
 }, 240_000)
@@ -126,9 +155,18 @@ describe('electron-builder --linux dir, with a stub Electron', () => {
   })
 
   it('ships the app, the llama worker and node-llama-cpp with its platform binaries', () => {
-    for (const file of ['out/main/index.js', 'out/main/llama-worker.js', 'out/preload/index.js', 'out/renderer/index.html', 'package.json']) expect(files).toContain(file)
+    for (const file of [
+      'out/main/index.js',
+      'out/main/llama-worker.js',
+      'out/preload/index.js',
+      'out/renderer/index.html',
+      'package.json'
+    ])
+      expect(files).toContain(file)
     expect(statFile(asar, 'node_modules/node-llama-cpp/package.json', false)).toMatchObject({ unpacked: true })
-    expect(existsSync(join(resources, 'app.asar.unpacked', 'node_modules', '@node-llama-cpp', 'linux-arm64', 'bins'))).toBe(true)
+    expect(
+      existsSync(join(resources, 'app.asar.unpacked', 'node_modules', '@node-llama-cpp', 'linux-arm64', 'bins'))
+    ).toBe(true)
     expect(existsSync(join(resources, 'tray', 'okTemplate.png'))).toBe(true)
   })
 

@@ -34,15 +34,38 @@ export function electronSqliteBinding({ root, arch, env = process.env }) {
   const work = mkdtempSync(join(tmpdir(), 'kos-sqlite-'))
   try {
     const buildDir = `${sep}better-sqlite3${sep}build`
-    cpSync(join(root, 'node_modules', 'better-sqlite3'), work, { recursive: true, filter: (src) => !src.includes(buildDir) })
+    cpSync(join(root, 'node_modules', 'better-sqlite3'), work, {
+      recursive: true,
+      filter: (src) => !src.includes(buildDir)
+    })
     const withModules = { ...env, NODE_PATH: join(root, 'node_modules') }
     const run = (command, args) => spawnSync(command, args, { cwd: work, env: withModules, encoding: 'utf8' })
-    let built = run(process.execPath, [join(root, 'node_modules', 'prebuild-install', 'bin.js'), '--runtime', 'electron', '--target', version, '--arch', arch])
+    let built = run(process.execPath, [
+      join(root, 'node_modules', 'prebuild-install', 'bin.js'),
+      '--runtime',
+      'electron',
+      '--target',
+      version,
+      '--arch',
+      arch
+    ])
     if (built.status !== 0) {
-      built = run('npm', ['exec', '--yes', '--', 'node-gyp', 'rebuild', '--release', '--runtime=electron', `--target=${version}`, `--arch=${arch}`, '--dist-url=https://electronjs.org/headers'])
+      built = run('npm', [
+        'exec',
+        '--yes',
+        '--',
+        'node-gyp',
+        'rebuild',
+        '--release',
+        '--runtime=electron',
+        `--target=${version}`,
+        `--arch=${arch}`,
+        '--dist-url=https://electronjs.org/headers'
+      ])
     }
     const output = join(work, 'build', 'Release', 'better_sqlite3.node')
-    if (built.status !== 0 || !existsSync(output)) throw new Error(`${built.stderr ?? built.error?.message ?? ''}`.trim().split('\n').slice(-3).join(' '))
+    if (built.status !== 0 || !existsSync(output))
+      throw new Error(`${built.stderr ?? built.error?.message ?? ''}`.trim().split('\n').slice(-3).join(' '))
     mkdirSync(join(target, '..'), { recursive: true })
     copyFileSync(output, target)
     return target

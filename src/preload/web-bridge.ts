@@ -14,7 +14,10 @@ interface Pending {
   sent: boolean
 }
 
-const LOST = rpcError('unavailable', 'The connection to the host dropped before the answer came; the call may or may not have run. Check, then try again.')
+const LOST = rpcError(
+  'unavailable',
+  'The connection to the host dropped before the answer came; the call may or may not have run. Check, then try again.'
+)
 const ENDED = rpcError('unauthorized', 'This browser session has ended. Open the URL printed by the host again.')
 
 function createWebBridge(): KosBridge {
@@ -102,7 +105,14 @@ function createWebBridge(): KosBridge {
         frame = JSON.stringify({ type: 'call', id, name, input })
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error)
-        return Promise.resolve({ ok: false, error: rpcError('invalid_input', `Call "${name}" was not sent: its input cannot be written as JSON (${reason}).`, { call: name }) })
+        return Promise.resolve({
+          ok: false,
+          error: rpcError(
+            'invalid_input',
+            `Call "${name}" was not sent: its input cannot be written as JSON (${reason}).`,
+            { call: name }
+          )
+        })
       }
       // Refused here, before it is sent, in the same words the host would use: a frame over the
       // transport's limit would otherwise cost the whole connection.

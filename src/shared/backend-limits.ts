@@ -1,5 +1,11 @@
 /** The settings that cap what one model node runs at once, by kind of server. */
-export const BACKEND_LIMIT_KEYS = ['ollama.maxHeavy', 'ollama.maxConcurrent', 'mlx.maxHeavy', 'mlx.maxConcurrent', 'worker.heavyPerBackend'] as const
+export const BACKEND_LIMIT_KEYS = [
+  'ollama.maxHeavy',
+  'ollama.maxConcurrent',
+  'mlx.maxHeavy',
+  'mlx.maxConcurrent',
+  'worker.heavyPerBackend'
+] as const
 export type BackendLimitKey = (typeof BACKEND_LIMIT_KEYS)[number]
 export type BackendLimitValues = Readonly<Record<BackendLimitKey, number>>
 

@@ -1,6 +1,15 @@
 import type { Locator, Page } from '@playwright/test'
 
-export const VIEW_NAMES = ['Overview', 'Chat', 'Tasks', 'Board', 'Checklist', 'Models', 'Knowledge', 'Settings'] as const
+export const VIEW_NAMES = [
+  'Overview',
+  'Chat',
+  'Tasks',
+  'Board',
+  'Checklist',
+  'Models',
+  'Knowledge',
+  'Settings'
+] as const
 export type ViewName = (typeof VIEW_NAMES)[number]
 
 /** What every view shares: the sidebar, the view's heading, the status bar. */
@@ -33,7 +42,12 @@ export class AppShell {
   /** The text a control's aria-describedby points at: why it is disabled. */
   async description(control: Locator): Promise<string> {
     const ids = (await control.getAttribute('aria-describedby')) ?? ''
-    const texts = await Promise.all(ids.split(/\s+/).filter(Boolean).map((id) => this.page.locator(`[id="${id}"]`).textContent()))
+    const texts = await Promise.all(
+      ids
+        .split(/\s+/)
+        .filter(Boolean)
+        .map((id) => this.page.locator(`[id="${id}"]`).textContent())
+    )
     return texts.join(' ')
   }
 

@@ -34,9 +34,15 @@ export class ChatPage extends AppShell {
 
   /** The open conversation top to bottom: "You: <question>" or "Answer by <expert>" per message. */
   async transcript(): Promise<string[]> {
-    return this.page.getByRole('article', { name: /^(Your message|Answer by )/ }).evaluateAll((articles) =>
-      articles.map((a) => (a.getAttribute('aria-label') === 'Your message' ? `You: ${a.textContent?.trim() ?? ''}` : (a.getAttribute('aria-label') ?? '')))
-    )
+    return this.page
+      .getByRole('article', { name: /^(Your message|Answer by )/ })
+      .evaluateAll((articles) =>
+        articles.map((a) =>
+          a.getAttribute('aria-label') === 'Your message'
+            ? `You: ${a.textContent?.trim() ?? ''}`
+            : (a.getAttribute('aria-label') ?? '')
+        )
+      )
   }
 
   session(name: string | RegExp): Locator {

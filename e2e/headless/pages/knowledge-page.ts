@@ -24,7 +24,8 @@ export class KnowledgePage extends AppShell {
 
   async importFolder(path: string, domain?: string): Promise<void> {
     await this.page.getByLabel('Folder or file path').fill(path)
-    if (domain !== undefined) await this.page.getByRole('form', { name: 'Import a folder' }).getByLabel('Domain (optional)').fill(domain)
+    if (domain !== undefined)
+      await this.page.getByRole('form', { name: 'Import a folder' }).getByLabel('Domain (optional)').fill(domain)
     await this.page.getByRole('button', { name: 'Import', exact: true }).click()
   }
 

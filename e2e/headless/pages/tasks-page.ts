@@ -52,7 +52,13 @@ export class TasksPage extends AppShell {
   }
 
   /** Fills the New task form; fields left out stay as they are. */
-  async fill(task: { title?: string; description?: string; priority?: string; expert?: string; domain?: string }): Promise<void> {
+  async fill(task: {
+    title?: string
+    description?: string
+    priority?: string
+    expert?: string
+    domain?: string
+  }): Promise<void> {
     if (task.title !== undefined) await this.form.getByLabel('Title').fill(task.title)
     if (task.description !== undefined) await this.form.getByLabel('Description').fill(task.description)
     if (task.priority !== undefined) await this.form.getByLabel('Priority').selectOption(task.priority)
@@ -65,7 +71,13 @@ export class TasksPage extends AppShell {
   }
 
   /** Fills the form and queues the task. */
-  async create(task: { title: string; description: string; priority?: string; expert?: string; domain?: string }): Promise<void> {
+  async create(task: {
+    title: string
+    description: string
+    priority?: string
+    expert?: string
+    domain?: string
+  }): Promise<void> {
     await this.fill(task)
     await this.queue()
   }

@@ -66,7 +66,10 @@ export async function startFakeElectronMirror(version: string, files: Record<str
   const shasums = Object.entries(files)
     .map(([name, data]) => `${createHash('sha256').update(data).digest('hex')} *${name}`)
     .join('\n')
-  const served = new Map<string, Buffer>([[`/${version}/SHASUMS256.txt`, Buffer.from(shasums)], ...Object.entries(files).map(([name, data]) => [`/${version}/${name}`, data] as const)])
+  const served = new Map<string, Buffer>([
+    [`/${version}/SHASUMS256.txt`, Buffer.from(shasums)],
+    ...Object.entries(files).map(([name, data]) => [`/${version}/${name}`, data] as const)
+  ])
   const requests: string[] = []
   const server: Server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname

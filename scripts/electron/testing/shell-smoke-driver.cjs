@@ -32,19 +32,30 @@ async function main() {
   stub.ready()
   if (process.env.KOS_SMOKE_EXPECT_EXIT === '1') {
     await until('the app to give up', () => stub.calls.quit.length > 0)
-    process.stdout.write(`${JSON.stringify({ quit: stub.calls.quit, errorBoxes: stub.calls.errorBoxes, windows: stub.calls.windows.length })}\n`)
+    process.stdout.write(
+      `${JSON.stringify({ quit: stub.calls.quit, errorBoxes: stub.calls.errorBoxes, windows: stub.calls.windows.length })}\n`
+    )
     process.exit(0)
   }
 
   const win = await until('the window', () => stub.calls.windows[0])
   report.webPreferences = win.options.webPreferences
   report.userData = app.getPath('userData')
-  report.permission = await until('the permission handlers', () => stub.calls.permissionHandlers.check && stub.calls.permissionHandlers.check({}, 'media', 'file://') === false && 'denied')
+  report.permission = await until(
+    'the permission handlers',
+    () =>
+      stub.calls.permissionHandlers.check &&
+      stub.calls.permissionHandlers.check({}, 'media', 'file://') === false &&
+      'denied'
+  )
 
   const call = await until('the IPC host', () => stub.handlers.get('kos:call'))
   const own = { senderFrame: { url: pathToFileURL(join(root, 'out', 'renderer', 'index.html')).href, parent: null } }
   report.counters = await call(own, { type: 'call', id: 1, name: 'tasks.counters', input: {} })
-  report.foreign = await call({ senderFrame: { url: 'https://example.com/', parent: null } }, { type: 'call', id: 2, name: 'tasks.counters', input: {} })
+  report.foreign = await call(
+    { senderFrame: { url: 'https://example.com/', parent: null } },
+    { type: 'call', id: 2, name: 'tasks.counters', input: {} }
+  )
   report.invalid = await call(own, { type: 'call', id: 3, name: 'tasks.requeue', input: { all: 'yes' } })
 
   const tray = stub.calls.trays[0]
@@ -59,7 +70,9 @@ async function main() {
   hook.click('Pause autoprocessing')
   await until('autoprocessing paused', () => hook.status().autoprocessing === 'paused')
   await until('the manual-review count', () => hook.status().deferredCount === 1)
-  report.returnItem = tray.menus.at(-1).find((item) => item.label && item.label.startsWith('Return to autoprocessing')).label
+  report.returnItem = tray.menus
+    .at(-1)
+    .find((item) => item.label && item.label.startsWith('Return to autoprocessing')).label
   hook.click('Return to autoprocessing')
   await until('the manual-review count back at 0', () => hook.status().deferredCount === 0)
   report.countersAfterReturn = await call(own, { type: 'call', id: 4, name: 'tasks.counters', input: {} })

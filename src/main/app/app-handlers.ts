@@ -13,7 +13,11 @@ export function describeSession(ctx: Pick<CallContext, 'scopes' | 'transport'>, 
   return {
     access: full ? 'full' : 'readOnly',
     scopes: [...ctx.scopes].sort(),
-    workPerMinute: GATED_TRANSPORTS.has(ctx.transport) ? (full ? workPerMinute : workPerMinute * READ_ONLY_WORK_SHARE) : null
+    workPerMinute: GATED_TRANSPORTS.has(ctx.transport)
+      ? full
+        ? workPerMinute
+        : workPerMinute * READ_ONLY_WORK_SHARE
+      : null
   }
 }
 

@@ -26,7 +26,9 @@ function fixesWith(values: Record<string, number>) {
 describe('checklist fixes', () => {
   it('gives answers more time by doubling the one LLM timeout the router and the worker share, up to its maximum', async () => {
     const { fixes, values } = fixesWith({ 'llm.requestTimeoutSec': 300 })
-    expect(await fixes['raise-timeout']?.()).toBe('llm.requestTimeoutSec raised from 300 s to 600 s (saved in your settings file; the router and the worker both wait that long).')
+    expect(await fixes['raise-timeout']?.()).toBe(
+      'llm.requestTimeoutSec raised from 300 s to 600 s (saved in your settings file; the router and the worker both wait that long).'
+    )
     expect(values['llm.requestTimeoutSec']).toBe(600)
     values['llm.requestTimeoutSec'] = 3000
     await fixes['raise-timeout']?.()

@@ -19,7 +19,8 @@ export function checklistFixes(client: KosClient, config: ConfigService): Fixes 
     'restart-ollama': async () => {
       const status = await call('supervisor.restart', { id: 'ollama' })
       if (status instanceof Refusal) return status
-      if (!['running', 'starting', 'adopted', 'restarting'].includes(status.state)) return refuse('unavailable', `Ollama did not start (${status.state}): ${status.reason ?? 'no reason given'}.`)
+      if (!['running', 'starting', 'adopted', 'restarting'].includes(status.state))
+        return refuse('unavailable', `Ollama did not start (${status.state}): ${status.reason ?? 'no reason given'}.`)
       return `Ollama restarted: ${status.state}${status.pid ? ` (pid ${status.pid})` : ''}.`
     },
     'lower-concurrency': async () => {

@@ -132,21 +132,47 @@ export function composeCapabilities(infra: Infrastructure): Composition {
   })
   lifecycles.push(models)
 
-  const diskThresholds = (): DiskThresholds => ({ pauseBelowBytes: config.get('disk.pauseBelowMb') * MB, warnBelowBytes: config.get('disk.warnBelowMb') * MB })
+  const diskThresholds = (): DiskThresholds => ({
+    pauseBelowBytes: config.get('disk.pauseBelowMb') * MB,
+    warnBelowBytes: config.get('disk.warnBelowMb') * MB
+  })
   const disk = createDiskSpaceMonitor({ dir: infra.dataDir.path, freeBytes, thresholds: diskThresholds, log })
   lifecycles.push({ stop: () => disk.stop() })
 
   const backendLimits = createBackendLimits({
-    nodes: () => models.registry.nodes().map((n) => ({ id: n.id, kind: n.kind, up: models.registry.status(n.id).state === 'up' })),
+    nodes: () =>
+      models.registry.nodes().map((n) => ({ id: n.id, kind: n.kind, up: models.registry.status(n.id).state === 'up' })),
     config
   })
-  const tasks = createTasksCapability({ db, config, events, log, processor: infra.taskProcessor ?? models.router, background, holdClaims: () => disk.pausedReason(), backendLimits })
+  const tasks = createTasksCapability({
+    db,
+    config,
+    events,
+    log,
+    processor: infra.taskProcessor ?? models.router,
+    background,
+    holdClaims: () => disk.pausedReason(),
+    backendLimits
+  })
   lifecycles.push(tasks)
-  const knowledge = createKnowledgeCapability({ db, config, events, log, embedder: models.embedder, background, backup: (reason) => backupCopy(db, infra.dataDir.path, reason) })
+  const knowledge = createKnowledgeCapability({
+    db,
+    config,
+    events,
+    log,
+    embedder: models.embedder,
+    background,
+    backup: (reason) => backupCopy(db, infra.dataDir.path, reason)
+  })
   lifecycles.push(knowledge)
 
   const supervisor = createSupervisor({
-    specs: modelServerSpecs({ config, env: infra.platform.env, logsDir: dirname(infra.logFile), home: infra.platform.home }),
+    specs: modelServerSpecs({
+      config,
+      env: infra.platform.env,
+      logsDir: dirname(infra.logFile),
+      home: infra.platform.home
+    }),
     onChange: (statuses) => {
       events.emit('supervisor.changed', statuses)
       void health.check()
@@ -156,7 +182,12 @@ export function composeCapabilities(infra: Infrastructure): Composition {
   lifecycles.push(supervisor)
 
   const chatModel = routerChatModel(models.router)
-  const board = createBoardCapability({ db, model: chatModel, events, timeoutSec: () => config.get('chat.boardTimeoutSec') })
+  const board = createBoardCapability({
+    db,
+    model: chatModel,
+    events,
+    timeoutSec: () => config.get('chat.boardTimeoutSec')
+  })
   const chat = createChatCapability({
     db,
     events,
@@ -193,11 +224,16 @@ export function composeCapabilities(infra: Infrastructure): Composition {
       const overview = valueOrNull(await reader.call('models.list', {}))
       if (!overview) return 'the model servers could not be read'
       if (overview.nodes.some((n) => n.state === 'up' && n.models.length > 0)) return null
-      const down = overview.nodes.filter((n) => n.state !== 'not_configured').map((n) => `${n.label}: ${n.state === 'up' ? 'no models' : (n.error ?? n.state)}`)
+      const down = overview.nodes
+        .filter((n) => n.state !== 'not_configured')
+        .map((n) => `${n.label}: ${n.state === 'up' ? 'no models' : (n.error ?? n.state)}`)
       return down.length > 0 ? down.join('; ') : 'no model server is configured'
     },
     file: researchFiler(actor),
-    settings: () => ({ enabled: config.get('autopilot.learningEnabled'), perExpertPerDay: config.get('autopilot.learningPerExpertPerDay') }),
+    settings: () => ({
+      enabled: config.get('autopilot.learningEnabled'),
+      perExpertPerDay: config.get('autopilot.learningPerExpertPerDay')
+    }),
     now: Date.now,
     log: log.child({ capability: 'autopilot' })
   })
@@ -209,7 +245,15 @@ export function composeCapabilities(infra: Infrastructure): Composition {
     events,
     log,
     clock: realClock,
-    send: ({ digest: d, title, message }) => notify.notify({ kind: 'digest', title, message, severity: d.tasks.inReview + d.restarts.count + d.circuits.count > 0 ? 'warning' : 'info', at: d.to, details: d })
+    send: ({ digest: d, title, message }) =>
+      notify.notify({
+        kind: 'digest',
+        title,
+        message,
+        severity: d.tasks.inReview + d.restarts.count + d.circuits.count > 0 ? 'warning' : 'info',
+        at: d.to,
+        details: d
+      })
   })
   lifecycles.push(digest)
 
@@ -219,7 +263,17 @@ export function composeCapabilities(infra: Infrastructure): Composition {
     events.emit('tasks.engineChanged', tasks.engine.state())
     void health.check()
   })
-  for (const source of [models.health, { component: 'supervisor', report: () => supervisor.health() }, databaseHealth(db), { component: 'disk', report: () => disk.health() }, workerHealth(tasks.engine), { component: 'predictive-monitor', report: () => predictive.health() }, knowledgeHealth(knowledge.service), chat.health]) health.add(source)
+  for (const source of [
+    models.health,
+    { component: 'supervisor', report: () => supervisor.health() },
+    databaseHealth(db),
+    { component: 'disk', report: () => disk.health() },
+    workerHealth(tasks.engine),
+    { component: 'predictive-monitor', report: () => predictive.health() },
+    knowledgeHealth(knowledge.service),
+    chat.health
+  ])
+    health.add(source)
   health.onChange((snapshot) => events.emit('health.changed', snapshot))
   models.registry.onChange(() => {
     // A scan may have found the embedding model (pulled, or a node added): look at once, not at the next retry.
@@ -232,7 +286,8 @@ export function composeCapabilities(infra: Infrastructure): Composition {
   })
   lifecycles.push({ stop: () => health.stop() })
 
-  if (background) lifecycles.push(startHousekeeping({ logFile: infra.logFile, exportsDir: infra.exportsDir, config, log }))
+  if (background)
+    lifecycles.push(startHousekeeping({ logFile: infra.logFile, exportsDir: infra.exportsDir, config, log }))
 
   // The checklist reads every other capability, so it is built last.
   const checklist = createChecklistCapability({
@@ -255,14 +310,21 @@ export function composeCapabilities(infra: Infrastructure): Composition {
       settingSources: () => countBy(config.snapshot().settings.map((s) => s.source.kind)),
       fileFolders: [dirname(infra.logFile), infra.exportsDir],
       filesBoundBytes: () => config.get('files.warnMb') * 1024 * 1024,
-      timeouts: () => ({ llmRequestSec: config.get('llm.requestTimeoutSec'), heartbeatSec: config.get('worker.heartbeatSec'), stuckMinutes: config.get('worker.stuckMinutes') })
+      timeouts: () => ({
+        llmRequestSec: config.get('llm.requestTimeoutSec'),
+        heartbeatSec: config.get('worker.heartbeatSec'),
+        stuckMinutes: config.get('worker.stuckMinutes')
+      })
     },
     capabilityChecks: [
       ...capabilityChecks({
         client: reader,
         stuckMinutes: () => config.get('worker.stuckMinutes'),
         now: () => new Date(),
-        generationThreshold: () => ({ failurePercent: config.get('models.circuitFailurePercent'), minGenerations: config.get('models.circuitMinRequests') })
+        generationThreshold: () => ({
+          failurePercent: config.get('models.circuitFailurePercent'),
+          minGenerations: config.get('models.circuitMinRequests')
+        })
       }),
       predictiveCheck(predictive),
       ...storageChecks({
@@ -304,24 +366,28 @@ export function composeCapabilities(infra: Infrastructure): Composition {
     lifecycles.push({ stop: () => detector.stop() })
   }
 
-  const handlers: Handlers = withStorageFailures({
-    ...appHandlers(infra.info, () => config.get('host.rateLimit.workPerMinute')),
-    ...systemHandlers(resume),
-    ...configHandlers(config),
-    ...secretsHandlers(secrets),
-    ...tasks.handlers,
-    ...models.handlers,
-    ...supervisorHandlers(supervisor),
-    ...healthHandlers(health),
-    ...knowledge.handlers,
-    ...board.handlers,
-    ...chat.handlers,
-    ...checklist.handlers,
-    ...overview.handlers,
-    ...notify.handlers,
-    ...digest.handlers,
-    ...metricsHandlers(db)
-  }, infra.dataDir.path, () => void disk.sample())
+  const handlers: Handlers = withStorageFailures(
+    {
+      ...appHandlers(infra.info, () => config.get('host.rateLimit.workPerMinute')),
+      ...systemHandlers(resume),
+      ...configHandlers(config),
+      ...secretsHandlers(secrets),
+      ...tasks.handlers,
+      ...models.handlers,
+      ...supervisorHandlers(supervisor),
+      ...healthHandlers(health),
+      ...knowledge.handlers,
+      ...board.handlers,
+      ...chat.handlers,
+      ...checklist.handlers,
+      ...overview.handlers,
+      ...notify.handlers,
+      ...digest.handlers,
+      ...metricsHandlers(db)
+    },
+    infra.dataDir.path,
+    () => void disk.sample()
+  )
 
   return {
     handlers,
@@ -336,7 +402,11 @@ export function composeCapabilities(infra: Infrastructure): Composition {
       health.start(5000)
       checklist.service.start()
       overview.start()
-      const learningRuns = scheduleLearning(() => learning.run(), () => config.get('autopilot.learningIntervalMin'), log)
+      const learningRuns = scheduleLearning(
+        () => learning.run(),
+        () => config.get('autopilot.learningIntervalMin'),
+        log
+      )
       lifecycles.push({ stop: () => learningRuns.stop() })
       digest.start()
     }

@@ -16,20 +16,33 @@ afterEach(async () => {
 describe('the worker on a nearly full disk', () => {
   it('starts no task while free space is under disk.pauseBelowMb, says why, and resumes by itself when space returns', async () => {
     const disk = { free: 50 * MB }
-    const monitor = createDiskSpaceMonitor({ dir: '/data', freeBytes: async () => disk.free, thresholds: () => ({ pauseBelowBytes: 100 * MB, warnBelowBytes: 500 * MB }), log: memoryLogger().logger })
+    const monitor = createDiskSpaceMonitor({
+      dir: '/data',
+      freeBytes: async () => disk.free,
+      thresholds: () => ({ pauseBelowBytes: 100 * MB, warnBelowBytes: 500 * MB }),
+      log: memoryLogger().logger
+    })
     await monitor.sample()
     const processor = scriptedProcessor(() => ({ kind: 'answer', text: GOOD_ANSWER }))
     let asked = 0
-    const { engine } = testEngine(tempDir(), processor, {}, {
-      holdClaims: () => {
-        asked++
-        return monitor.pausedReason()
+    const { engine } = testEngine(
+      tempDir(),
+      processor,
+      {},
+      {
+        holdClaims: () => {
+          asked++
+          return monitor.pausedReason()
+        }
       }
-    })
+    )
     engines.push(engine)
     engine.start()
 
-    const created = await engine.create({ title: 'Summarise the quarter', description: 'Please work on: the quarter. Give a full answer with reasons.' })
+    const created = await engine.create({
+      title: 'Summarise the quarter',
+      description: 'Please work on: the quarter. Give a full answer with reasons.'
+    })
     if (!created.ok) throw new Error(created.reason)
     const id = created.task.id
     // The pool asks at every group commit it would claim in; after many such chances the task still waits.
@@ -37,7 +50,9 @@ describe('the worker on a nearly full disk', () => {
     await until(() => asked >= before + 10, 'ten chances to claim')
     expect(engine.store.get(id)?.status).toBe('pending')
     expect(processor.calls).toHaveLength(0)
-    expect(engine.state().waiting).toBe('The disk holding /data is nearly full (50 MB free, under disk.pauseBelowMb = 100 MB): no new task starts until some space is freed.')
+    expect(engine.state().waiting).toBe(
+      'The disk holding /data is nearly full (50 MB free, under disk.pauseBelowMb = 100 MB): no new task starts until some space is freed.'
+    )
 
     disk.free = 2000 * MB
     await monitor.sample()

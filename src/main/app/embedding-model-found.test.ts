@@ -13,7 +13,8 @@ afterEach(async () => {
   await open.fake?.close()
 })
 
-const knowledgeReasons = (snapshot: HealthSnapshot): string[] => snapshot.components.find((c) => c.component === 'knowledge')?.reasons ?? []
+const knowledgeReasons = (snapshot: HealthSnapshot): string[] =>
+  snapshot.components.find((c) => c.component === 'knowledge')?.reasons ?? []
 
 /** Resolves with the first health the core pushes (or already has) that passes the test. */
 function pushedHealth(core: Core, test: (snapshot: HealthSnapshot) => boolean): Promise<HealthSnapshot> {
@@ -23,12 +24,15 @@ function pushedHealth(core: Core, test: (snapshot: HealthSnapshot) => boolean): 
       stop()
       resolve(frame.payload as HealthSnapshot)
     })
-    void core.client({ scopes: FULL_SCOPES }).call('health.get', {}).then((r) => {
-      if (r.ok && test(r.value)) {
-        stop()
-        resolve(r.value)
-      }
-    })
+    void core
+      .client({ scopes: FULL_SCOPES })
+      .call('health.get', {})
+      .then((r) => {
+        if (r.ok && test(r.value)) {
+          stop()
+          resolve(r.value)
+        }
+      })
   })
 }
 
@@ -44,7 +48,9 @@ describe('an embedding model that appears on a node', () => {
     })
     if (!started.ok) throw new Error(started.error.message)
     const core = (open.core = started.core)
-    const missing = await pushedHealth(core, (s) => knowledgeReasons(s).some((r) => r.includes('embedding model nomic-embed-text')))
+    const missing = await pushedHealth(core, (s) =>
+      knowledgeReasons(s).some((r) => r.includes('embedding model nomic-embed-text'))
+    )
     expect(knowledgeReasons(missing)).toHaveLength(1)
 
     fake.setModels([
@@ -52,7 +58,9 @@ describe('an embedding model that appears on a node', () => {
       { name: 'nomic-embed-text:latest', sizeBytes: 274_302_450 }
     ])
     const scan = await core.client({ scopes: FULL_SCOPES }).call('models.scan', {})
-    expect(scan.ok && scan.value.nodes.some((n) => n.models.some((m) => m.name === 'nomic-embed-text:latest'))).toBe(true)
+    expect(scan.ok && scan.value.nodes.some((n) => n.models.some((m) => m.name === 'nomic-embed-text:latest'))).toBe(
+      true
+    )
     const found = await pushedHealth(core, (s) => knowledgeReasons(s).length === 0)
     expect(found.components.find((c) => c.component === 'knowledge')?.level).toBe('ok')
   })

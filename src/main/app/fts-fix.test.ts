@@ -16,7 +16,11 @@ describe('the checklist on a damaged full-text index', () => {
     const core = startTestCore(dir)
     try {
       for (let i = 0; i < 5; i++) {
-        const added = await core.dispatcher.call('knowledge.addText', { title: `Note ${i}`, content: `Offsite backup tape rotation, week ${i}.` }, FULL)
+        const added = await core.dispatcher.call(
+          'knowledge.addText',
+          { title: `Note ${i}`, content: `Offsite backup tape rotation, week ${i}.` },
+          FULL
+        )
         expect(added.ok).toBe(true)
       }
       // The run the core starts with is over before the damage is done.
@@ -34,7 +38,9 @@ describe('the checklist on a damaged full-text index', () => {
       const fixed = await core.dispatcher.call('checklist.fix', { fix: 'rebuild-search-index' }, FULL)
       if (!fixed.ok) throw new Error(fixed.error.message)
       const { message, run: after } = fixed.value as { message: string; run: ChecklistRun }
-      expect(message).toMatch(/^The full-text index was rebuilt from 5 stored chunks; the database as it was is in .+before-fts-rebuild\.db\.$/)
+      expect(message).toMatch(
+        /^The full-text index was rebuilt from 5 stored chunks; the database as it was is in .+before-fts-rebuild\.db\.$/
+      )
       expect(after.results.find((r) => r.id === 'knowledge.fts-integrity')).toMatchObject({ status: 'pass' })
       expect(readdirSync(join(dir, 'backups'))).toHaveLength(1)
 

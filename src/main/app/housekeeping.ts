@@ -10,7 +10,12 @@ const EVERY_MS = 6 * 60 * 60 * 1000
  * gzips week-old files, deletes the oldest beyond the kept count, and warns in
  * the log when the total passes files.warnMb. The database is never touched.
  */
-export function startHousekeeping(options: { logFile: string; exportsDir: string; config: ConfigService; log: Logger }): { stop(): void } {
+export function startHousekeeping(options: {
+  logFile: string
+  exportsDir: string
+  config: ConfigService
+  log: Logger
+}): { stop(): void } {
   const { config, log } = options
   const sweep = async (): Promise<void> => {
     const policy = {
@@ -18,10 +23,15 @@ export function startHousekeeping(options: { logFile: string; exportsDir: string
       compressAfterDays: config.get('files.compressAfterDays'),
       warnBytes: config.get('files.warnMb') * 1024 * 1024
     }
-    for (const [folder, active] of [[dirname(options.logFile), [basename(options.logFile)]], [options.exportsDir, []]] as const) {
+    for (const [folder, active] of [
+      [dirname(options.logFile), [basename(options.logFile)]],
+      [options.exportsDir, []]
+    ] as const) {
       const report = await rotateFolder(folder, { ...policy, activeNames: active }, new Date())
-      if (report.compressed.length > 0 || report.deleted.length > 0) log.info('housekeeping', { folder, compressed: report.compressed, deleted: report.deleted })
-      if (report.overBound) log.warn('files over their bound', { folder, bytes: report.totalBytes, bound_bytes: policy.warnBytes })
+      if (report.compressed.length > 0 || report.deleted.length > 0)
+        log.info('housekeeping', { folder, compressed: report.compressed, deleted: report.deleted })
+      if (report.overBound)
+        log.warn('files over their bound', { folder, bytes: report.totalBytes, bound_bytes: policy.warnBytes })
     }
   }
   const run = (): void => void sweep().catch((error: unknown) => log.error('housekeeping failed', { error }))

@@ -24,16 +24,31 @@ describe('the webhook in a running core', () => {
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/slack`
     const core = startTestCore(tempDir(), { env: { RECOVERY_WEBHOOK_URL: url } })
     try {
-      expect((await core.dispatcher.call('config.set', { key: 'notify.webhookFormat', value: 'slack' }, FULL)).ok).toBe(true)
+      expect((await core.dispatcher.call('config.set', { key: 'notify.webhookFormat', value: 'slack' }, FULL)).ok).toBe(
+        true
+      )
       const test = await core.dispatcher.call('notify.test', {}, FULL)
       expect(test).toEqual({ ok: true, value: { delivered: true, status: 200, attempts: 1, error: null } })
-      expect(JSON.parse(bodies[0] ?? '')).toEqual({ text: expect.stringContaining('*Knowledge OS: test notification*') as unknown })
+      expect(JSON.parse(bodies[0] ?? '')).toEqual({
+        text: expect.stringContaining('*Knowledge OS: test notification*') as unknown
+      })
 
       // The core's own health monitor may report too (no model server runs here): wait for ours.
       const ours = ':rotating_light: *Health: ok → down*\ndatabase: disk full'
-      core.events.emit('health.changed', { level: 'ok', reasons: [], components: [], checkedAt: new Date().toISOString() })
-      core.events.emit('health.changed', { level: 'down', reasons: ['database: disk full'], components: [], checkedAt: new Date().toISOString() })
-      while (!bodies.some((b) => b.includes('database: disk full'))) await new Promise<void>((resolve) => arrivals.push(resolve))
+      core.events.emit('health.changed', {
+        level: 'ok',
+        reasons: [],
+        components: [],
+        checkedAt: new Date().toISOString()
+      })
+      core.events.emit('health.changed', {
+        level: 'down',
+        reasons: ['database: disk full'],
+        components: [],
+        checkedAt: new Date().toISOString()
+      })
+      while (!bodies.some((b) => b.includes('database: disk full')))
+        await new Promise<void>((resolve) => arrivals.push(resolve))
       expect(bodies.map((b) => (JSON.parse(b) as { text: string }).text)).toContain(ours)
       const status = await core.dispatcher.call('notify.status', {}, { ...FULL, scopes: new Set(['read'] as const) })
       expect(status).toMatchObject({ ok: true, value: { configured: true, format: 'slack', failed: 0, dropped: 0 } })
@@ -47,7 +62,11 @@ describe('the webhook in a running core', () => {
   it('refuses a webhook URL that is not http(s), naming the setting, and keeps the old value', async () => {
     const core = startTestCore(tempDir())
     try {
-      const refused = await core.dispatcher.call('config.set', { key: 'notify.webhookUrl', value: 'ftp://example.invalid/x' }, FULL)
+      const refused = await core.dispatcher.call(
+        'config.set',
+        { key: 'notify.webhookUrl', value: 'ftp://example.invalid/x' },
+        FULL
+      )
       expect(refused.ok).toBe(false)
       if (!refused.ok) expect(refused.error.message).toMatch(/notify\.webhookUrl/)
       expect(core.config.get('notify.webhookUrl')).toBe('')

@@ -32,7 +32,11 @@ describe('core start', () => {
     const started = startCore(options(dir))
     expect(started.ok).toBe(true)
     if (!started.ok) return
-    expect(started.core.info()).toMatchObject({ dataDir: dir, databaseFile: join(dir, DATABASE_FILE), schemaVersion: LATEST })
+    expect(started.core.info()).toMatchObject({
+      dataDir: dir,
+      databaseFile: join(dir, DATABASE_FILE),
+      schemaVersion: LATEST
+    })
     await started.core.close()
   })
 
@@ -42,7 +46,9 @@ describe('core start', () => {
     expect(started).toMatchObject({ ok: false, error: { kind: 'config_invalid' } })
     if (!started.ok) {
       expect(started.error.message).toContain('host.port = "http" (from environment variable KOS_PORT)')
-      expect(started.error.message).toContain('profile = "turbo" (from environment variable KOS_PROFILE) is not valid: expected one of safe, balanced, fast.')
+      expect(started.error.message).toContain(
+        'profile = "turbo" (from environment variable KOS_PROFILE) is not valid: expected one of safe, balanced, fast.'
+      )
     }
     const again = startCore(options(dir))
     expect(again.ok).toBe(true)
@@ -59,7 +65,10 @@ describe('core start', () => {
 
     const started = startCore(options(dir))
     expect(started).toMatchObject({ ok: false, error: { kind: 'db_too_new' } })
-    if (!started.ok) expect(started.error.message).toMatch(new RegExp(`schema version 99, but this app knows versions up to ${LATEST}.*Update the app`))
+    if (!started.ok)
+      expect(started.error.message).toMatch(
+        new RegExp(`schema version 99, but this app knows versions up to ${LATEST}.*Update the app`)
+      )
   })
 
   it('refuses a second core on the same data dir', async () => {
@@ -83,7 +92,11 @@ describe('core start', () => {
     const dir = tempDir()
     const first = startCore(options(dir))
     if (!first.ok) throw new Error(first.error.message)
-    const added = await first.core.dispatcher.call('knowledge.addText', { title: 'Backups', content: 'Rotate the offsite backup tapes every Friday.' }, { scopes: new Set(['read', 'write']), transport: 'ipc' })
+    const added = await first.core.dispatcher.call(
+      'knowledge.addText',
+      { title: 'Backups', content: 'Rotate the offsite backup tapes every Friday.' },
+      { scopes: new Set(['read', 'write']), transport: 'ipc' }
+    )
     expect(added.ok).toBe(true)
     await first.core.close()
     const raw = new Database(join(dir, DATABASE_FILE))
@@ -94,9 +107,18 @@ describe('core start', () => {
 
     const started = startCore(options(dir))
     if (!started.ok) throw new Error(started.error.message)
-    const found = await started.core.dispatcher.call('knowledge.search', { query: 'offsite tapes' }, { scopes: new Set(['read']), transport: 'ipc' })
-    expect(found).toMatchObject({ ok: true, value: { hits: [expect.objectContaining({ node: expect.objectContaining({ title: 'Backups' }) })] } })
-    expect(readdirSync(join(dir, 'backups'))).toEqual([expect.stringMatching(/^kos-\d{8}T\d{6}Z-before-fts-rebuild\.db$/)])
+    const found = await started.core.dispatcher.call(
+      'knowledge.search',
+      { query: 'offsite tapes' },
+      { scopes: new Set(['read']), transport: 'ipc' }
+    )
+    expect(found).toMatchObject({
+      ok: true,
+      value: { hits: [expect.objectContaining({ node: expect.objectContaining({ title: 'Backups' }) })] }
+    })
+    expect(readdirSync(join(dir, 'backups'))).toEqual([
+      expect.stringMatching(/^kos-\d{8}T\d{6}Z-before-fts-rebuild\.db$/)
+    ])
     const log = readFileSync(started.core.info().logFile, 'utf8')
     expect(log).toContain(`"msg":"full-text index rebuilt"`)
     expect(log).toContain(`vtable constructor failed: ${FTS_TABLE}`)
@@ -110,40 +132,49 @@ describe('core start', () => {
     expect(started).toMatchObject({ ok: false, error: { kind: 'db_unusable' } })
     if (!started.ok) {
       expect(STARTUP_EXIT_CODE[started.error.kind]).toBe(74)
-      expect(started.error.message).toMatch(/^The database in .+ is unusable \(SQLITE_NOTADB while .+\)\. Restore kos\.db from a backup/)
+      expect(started.error.message).toMatch(
+        /^The database in .+ is unusable \(SQLITE_NOTADB while .+\)\. Restore kos\.db from a backup/
+      )
       expect(started.error.message).not.toContain('\n')
     }
     expect(existsSync(join(dir, OWNER_FILE))).toBe(false)
   })
 
-  it.skipIf(noSmallFs)('refuses a read-only data dir with exit code 73, naming it, and a full one with 74 and its free space', async () => {
-    const fs = smallFs(4)
-    const first = startCore(options(fs.dir))
-    if (!first.ok) throw new Error(first.error.message)
-    await first.core.close()
+  it.skipIf(noSmallFs)(
+    'refuses a read-only data dir with exit code 73, naming it, and a full one with 74 and its free space',
+    async () => {
+      const fs = smallFs(4)
+      const first = startCore(options(fs.dir))
+      if (!first.ok) throw new Error(first.error.message)
+      await first.core.close()
 
-    fs.setReadOnly(true)
-    const readOnly = startCore(options(fs.dir))
-    expect(readOnly).toMatchObject({ ok: false, error: { kind: 'data_dir_unusable' } })
-    if (!readOnly.ok) {
-      expect(STARTUP_EXIT_CODE[readOnly.error.kind]).toBe(73)
-      expect(readOnly.error.message).toMatch(new RegExp(`^The data dir ${fs.dir} is not writable \\((EROFS|SQLITE_\\w+) while `))
+      fs.setReadOnly(true)
+      const readOnly = startCore(options(fs.dir))
+      expect(readOnly).toMatchObject({ ok: false, error: { kind: 'data_dir_unusable' } })
+      if (!readOnly.ok) {
+        expect(STARTUP_EXIT_CODE[readOnly.error.kind]).toBe(73)
+        expect(readOnly.error.message).toMatch(
+          new RegExp(`^The data dir ${fs.dir} is not writable \\((EROFS|SQLITE_\\w+) while `)
+        )
+      }
+      fs.setReadOnly(false)
+
+      expect(existsSync(join(fs.dir, OWNER_FILE))).toBe(false)
+      fs.fill()
+      const full = startCore(options(fs.dir))
+      expect(full).toMatchObject({ ok: false, error: { kind: 'disk_full' } })
+      if (!full.ok) {
+        expect(STARTUP_EXIT_CODE[full.error.kind]).toBe(74)
+        expect(full.error.message).toMatch(
+          /^Cannot start while .+: The disk holding .+ is full: \d+(\.\d)? MB free — free some space/
+        )
+      }
+      expect(existsSync(join(fs.dir, OWNER_FILE))).toBe(false)
+
+      fs.free()
+      const again = startCore(options(fs.dir))
+      if (!again.ok) throw new Error(again.error.message)
+      await again.core.close()
     }
-    fs.setReadOnly(false)
-
-    expect(existsSync(join(fs.dir, OWNER_FILE))).toBe(false)
-    fs.fill()
-    const full = startCore(options(fs.dir))
-    expect(full).toMatchObject({ ok: false, error: { kind: 'disk_full' } })
-    if (!full.ok) {
-      expect(STARTUP_EXIT_CODE[full.error.kind]).toBe(74)
-      expect(full.error.message).toMatch(/^Cannot start while .+: The disk holding .+ is full: \d+(\.\d)? MB free — free some space/)
-    }
-    expect(existsSync(join(fs.dir, OWNER_FILE))).toBe(false)
-
-    fs.free()
-    const again = startCore(options(fs.dir))
-    if (!again.ok) throw new Error(again.error.message)
-    await again.core.close()
-  })
+  )
 })

@@ -8,7 +8,13 @@ import { loadConfig } from '../config/load-config'
 import type { SettingKey } from '../config/setting-definitions'
 import { openDatabase, type Db } from '../db/database'
 import { backupCopy } from '../db/backup-copy'
-import { acquireInstanceLock, describeOwner, OWNER_FILE, type InstanceLock, type InstanceOwner } from '../db/instance-lock'
+import {
+  acquireInstanceLock,
+  describeOwner,
+  OWNER_FILE,
+  type InstanceLock,
+  type InstanceOwner
+} from '../db/instance-lock'
 import { bundledMigrations } from '../db/bundled-migrations'
 import { migrate, type Migration } from '../db/migrations'
 import { createEventBus, type EventBus } from '../events/event-bus'
@@ -61,11 +67,11 @@ export interface Core {
   close(): Promise<void>
 }
 
-export type CoreStart = { readonly ok: true; readonly core: Core } | { readonly ok: false; readonly error: StartupError }
+export type CoreStart =
+  { readonly ok: true; readonly core: Core } | { readonly ok: false; readonly error: StartupError }
 
 export const DATABASE_FILE = 'kos.db'
 export const EXPORTS_DIR = 'exports'
-
 
 /**
  * The composition root of the Electron-free core: it opens what everything
@@ -118,7 +124,10 @@ function start(options: CoreOptions, dataDir: ReturnType<typeof resolveDataDir>,
     mkdirSync(dataDir.path, { recursive: true })
   } catch (error) {
     if (storageFailureOf(error)?.kind === 'full') throw error
-    return fail({ kind: 'data_dir_unusable', message: `The data dir ${dataDir.path} cannot be created (${(error as Error).message}). Pick another with --data-dir or KOS_DATA_DIR.` })
+    return fail({
+      kind: 'data_dir_unusable',
+      message: `The data dir ${dataDir.path} cannot be created (${(error as Error).message}). Pick another with --data-dir or KOS_DATA_DIR.`
+    })
   }
 
   const startedAt = new Date().toISOString()
@@ -136,7 +145,12 @@ function start(options: CoreOptions, dataDir: ReturnType<typeof resolveDataDir>,
 
   opened.stage = 'reading the settings'
   const loaded = loadConfig({ dataDir, cli: options.cliSettings, env: options.platform.env })
-  if (!loaded.ok) return fail({ kind: 'config_invalid', problems: loaded.messages, message: `Settings were refused:\n  ${loaded.messages.join('\n  ')}` })
+  if (!loaded.ok)
+    return fail({
+      kind: 'config_invalid',
+      problems: loaded.messages,
+      message: `Settings were refused:\n  ${loaded.messages.join('\n  ')}`
+    })
 
   opened.stage = 'opening the log'
   const sink = (opened.sink = createRotatingFileSink({
@@ -197,9 +211,29 @@ function start(options: CoreOptions, dataDir: ReturnType<typeof resolveDataDir>,
   })
   const dispatcher = createDispatcher(composition.handlers, log)
   composition.start(dispatcher)
-  log.info('core started', { data_dir: dataDir.path, data_dir_source: dataDir.source.kind, profile: config.get('profile'), schema_version: schemaVersion })
+  log.info('core started', {
+    data_dir: dataDir.path,
+    data_dir_source: dataDir.source.kind,
+    profile: config.get('profile'),
+    schema_version: schemaVersion
+  })
 
-  return { ok: true, core: assemble({ dispatcher, events, config, log, db, info, lock, owner, sink, stoppable: composition.lifecycles, resume: composition.resume }) }
+  return {
+    ok: true,
+    core: assemble({
+      dispatcher,
+      events,
+      config,
+      log,
+      db,
+      info,
+      lock,
+      owner,
+      sink,
+      stoppable: composition.lifecycles,
+      resume: composition.resume
+    })
+  }
 }
 
 function assemble(parts: {
@@ -270,7 +304,10 @@ function openStore(
     outcome = migrate(db, migrations)
   } catch (error) {
     if (storageFailureOf(error)) throw error
-    return fail({ kind: 'db_unusable', message: `The database ${file} could not be brought up to date (${(error as Error).message}). It was left at its last complete version.` })
+    return fail({
+      kind: 'db_unusable',
+      message: `The database ${file} could not be brought up to date (${(error as Error).message}). It was left at its last complete version.`
+    })
   }
   if (!outcome.ok) {
     return fail({
@@ -286,7 +323,12 @@ function openStore(
  * constructor failed") holds nothing the stored chunks do not: it is rebuilt
  * from them, after a backup copy of the database, and the start goes on.
  */
-function repairFullTextIndexAtStart(db: Db, dataDir: string, log: Logger, opened: Opened): { ok: true } | { ok: false; error: StartupError } {
+function repairFullTextIndexAtStart(
+  db: Db,
+  dataDir: string,
+  log: Logger,
+  opened: Opened
+): { ok: true } | { ok: false; error: StartupError } {
   const probe = probeFullTextIndex(db)
   if (probe.ok) return { ok: true }
   log.warn('full-text index damaged; rebuilding it from the stored chunks', { reason: probe.reason })
@@ -295,7 +337,12 @@ function repairFullTextIndexAtStart(db: Db, dataDir: string, log: Logger, opened
   opened.stage = 'rebuilding the damaged full-text index'
   try {
     const rebuilt = rebuildFullTextIndex(db)
-    log.warn('full-text index rebuilt', { chunks: rebuilt.chunks, recreated: rebuilt.recreated, backup, reason: probe.reason })
+    log.warn('full-text index rebuilt', {
+      chunks: rebuilt.chunks,
+      recreated: rebuilt.recreated,
+      backup,
+      reason: probe.reason
+    })
     return { ok: true }
   } catch (error) {
     if (storageFailureOf(error)) throw error

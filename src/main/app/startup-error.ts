@@ -39,13 +39,25 @@ export function classifyStartFailure(error: unknown, dataDir: string, stage: str
   const code = typeof (error as { code?: unknown })?.code === 'string' ? (error as { code: string }).code : ''
   if (failure?.kind === 'full') {
     const dir = failedFolder(failure, dataDir)
-    return { kind: 'disk_full', message: `Cannot start while ${stage}: ${describeStorageFailure(failure, dir, freeBytesSync(dir))}` }
+    return {
+      kind: 'disk_full',
+      message: `Cannot start while ${stage}: ${describeStorageFailure(failure, dir, freeBytesSync(dir))}`
+    }
   }
   if (failure?.kind === 'read_only' || code === 'SQLITE_CANTOPEN') {
-    return { kind: 'data_dir_unusable', message: `The data dir ${dataDir} is not writable (${code} while ${stage}): make it writable by this user, or start with another --data-dir or KOS_DATA_DIR.` }
+    return {
+      kind: 'data_dir_unusable',
+      message: `The data dir ${dataDir} is not writable (${code} while ${stage}): make it writable by this user, or start with another --data-dir or KOS_DATA_DIR.`
+    }
   }
   if (failure?.kind === 'io' || CORRUPT.test(code)) {
-    return { kind: 'db_unusable', message: `The database in ${dataDir} is unusable (${code} while ${stage}: ${reason}). Restore kos.db from a backup (the newest is in ${dataDir}/backups if the app made one), or move it aside to start empty.` }
+    return {
+      kind: 'db_unusable',
+      message: `The database in ${dataDir} is unusable (${code} while ${stage}: ${reason}). Restore kos.db from a backup (the newest is in ${dataDir}/backups if the app made one), or move it aside to start empty.`
+    }
   }
-  return { kind: 'start_failed', message: `Knowledge OS could not start: ${reason} (while ${stage}). This is a fault of the app; the log in ${dataDir}/logs has the details.` }
+  return {
+    kind: 'start_failed',
+    message: `Knowledge OS could not start: ${reason} (while ${stage}). This is a fault of the app; the log in ${dataDir}/logs has the details.`
+  }
 }

@@ -11,7 +11,11 @@ type AnyHandler = (input: unknown, ctx: CallContext) => unknown
  * already rolled its transaction back; the caller may simply try again once
  * there is room. `onRefused` is told of each one.
  */
-export function withStorageFailures(handlers: Handlers, dataDir: string, onRefused: () => void = () => undefined): Handlers {
+export function withStorageFailures(
+  handlers: Handlers,
+  dataDir: string,
+  onRefused: () => void = () => undefined
+): Handlers {
   const wrapped: Record<string, AnyHandler> = {}
   for (const [name, handler] of Object.entries(handlers) as [string, AnyHandler][]) {
     wrapped[name] = async (input, ctx) => {

@@ -36,7 +36,10 @@ describe('system resume path', () => {
         { step: 'task lease grace', ok: true, error: null }
       ]
     })
-    expect(records.find((r) => r.msg === 'system resumed from sleep')).toMatchObject({ trigger: 'detected', slept_sec: 120 })
+    expect(records.find((r) => r.msg === 'system resumed from sleep')).toMatchObject({
+      trigger: 'detected',
+      slept_sec: 120
+    })
   })
 
   it('runs once for one wake seen by both the OS and the clock check, but always when a person asks', async () => {
@@ -63,7 +66,11 @@ describe('system resume path', () => {
 
   it('`kos system resume` runs the path through the contract and lists its steps', async () => {
     const dir = tempDir()
-    const { code, out, err } = await runKosInProcess(['system', 'resume', '--json', '--data-dir', join(dir, 'data')], { env: {}, untilStopped: () => Promise.resolve(), out: [] })
+    const { code, out, err } = await runKosInProcess(['system', 'resume', '--json', '--data-dir', join(dir, 'data')], {
+      env: {},
+      untilStopped: () => Promise.resolve(),
+      out: []
+    })
     expect(code).toBe(0)
     expect(err.join('\n')).toMatch(/No running app owns this data dir/)
     expect(JSON.parse(out.join('\n'))).toMatchObject({

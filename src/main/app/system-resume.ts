@@ -18,14 +18,21 @@ const SAME_WAKE_MS = 60_000
  * even if one before it failed. A run in progress is joined, not repeated,
  * and an automatic trigger right after another run reuses its report.
  */
-export function createSystemResume(options: { readonly steps: readonly ResumeStep[]; readonly log: Logger; readonly now?: () => number }) {
+export function createSystemResume(options: {
+  readonly steps: readonly ResumeStep[]
+  readonly log: Logger
+  readonly now?: () => number
+}) {
   const now = options.now ?? Date.now
   let inFlight: Promise<ResumeReport> | null = null
   let last: { readonly at: number; readonly report: ResumeReport } | null = null
 
   async function runSteps(trigger: Trigger, sleptMs: number | null): Promise<ResumeReport> {
     const startedAt = now()
-    options.log.info('system resumed from sleep', { trigger, slept_sec: sleptMs === null ? null : Math.round(sleptMs / 1000) })
+    options.log.info('system resumed from sleep', {
+      trigger,
+      slept_sec: sleptMs === null ? null : Math.round(sleptMs / 1000)
+    })
     const steps: ResumeReport['steps'] = []
     for (const { step, run } of options.steps) {
       try {
@@ -36,7 +43,12 @@ export function createSystemResume(options: { readonly steps: readonly ResumeSte
         steps.push({ step, ok: false, error: error instanceof Error ? error.message : String(error) })
       }
     }
-    const report: ResumeReport = { trigger, sleptSec: sleptMs === null ? null : Math.round(sleptMs / 1000), startedAt: new Date(startedAt).toISOString(), steps }
+    const report: ResumeReport = {
+      trigger,
+      sleptSec: sleptMs === null ? null : Math.round(sleptMs / 1000),
+      startedAt: new Date(startedAt).toISOString(),
+      steps
+    }
     last = { at: now(), report }
     return report
   }

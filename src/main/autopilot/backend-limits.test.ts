@@ -17,7 +17,12 @@ describe('backend limits', () => {
   })
 
   it('applies the settings of each kind separately, per node', () => {
-    const config = testConfig({ 'ollama.maxHeavy': 2, 'ollama.maxConcurrent': 3, 'mlx.maxHeavy': 1, 'mlx.maxConcurrent': 2 })
+    const config = testConfig({
+      'ollama.maxHeavy': 2,
+      'ollama.maxConcurrent': 3,
+      'mlx.maxHeavy': 1,
+      'mlx.maxConcurrent': 2
+    })
     const limits = createBackendLimits({ nodes: () => NODES, config })
     expect(limits.of('ollama-local')).toEqual({ heavy: 2, total: 3 })
     expect(limits.of('ollama-lab')).toEqual({ heavy: 2, total: 3 })
@@ -26,7 +31,10 @@ describe('backend limits', () => {
 
   it('keeps the shared worker cap for backends it does not know and the embedded engine', () => {
     const config = testConfig({ 'worker.heavyPerBackend': 2 })
-    const limits = createBackendLimits({ nodes: () => [...NODES, { id: 'embedded', kind: 'embedded', up: true }], config })
+    const limits = createBackendLimits({
+      nodes: () => [...NODES, { id: 'embedded', kind: 'embedded', up: true }],
+      config
+    })
     expect(limits.of('embedded')).toEqual({ heavy: 2, total: null })
     expect(limits.of('gone')).toEqual({ heavy: 2, total: null })
   })
@@ -35,7 +43,12 @@ describe('backend limits', () => {
     const config = testConfig({ 'ollama.maxConcurrent': 3 })
     expect(createBackendLimits({ nodes: () => NODES, config }).capacity()).toBe(4)
     expect(createBackendLimits({ nodes: () => NODES, config: testConfig() }).capacity()).toBeNull()
-    expect(createBackendLimits({ nodes: () => [{ id: 'mlx-local', kind: 'openai', up: true }], config: testConfig() }).capacity()).toBe(1)
+    expect(
+      createBackendLimits({
+        nodes: () => [{ id: 'mlx-local', kind: 'openai', up: true }],
+        config: testConfig()
+      }).capacity()
+    ).toBe(1)
     expect(createBackendLimits({ nodes: () => NODES.map((n) => ({ ...n, up: false })), config }).capacity()).toBeNull()
   })
 })

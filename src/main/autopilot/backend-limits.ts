@@ -1,5 +1,10 @@
 import type { ConfigService } from '../config/config-service'
-import { BACKEND_LIMIT_KEYS, limitForKind, type BackendLimitKey, type BackendLimitValues } from '../../shared/backend-limits'
+import {
+  BACKEND_LIMIT_KEYS,
+  limitForKind,
+  type BackendLimitKey,
+  type BackendLimitValues
+} from '../../shared/backend-limits'
 import type { BackendLimits } from '../ports/backend-limits'
 
 /** A node as the limits need it: its kind picks the settings, its state whether it counts toward capacity. */
@@ -21,7 +26,10 @@ function valuesOf(config: BackendLimitSettings): BackendLimitValues {
  * on its own. Capacity is what the nodes up now take together, so the
  * adaptive controller does not size the pool for slots no node would fill.
  */
-export function createBackendLimits(deps: { nodes: () => readonly LimitedNode[]; config: BackendLimitSettings }): BackendLimits {
+export function createBackendLimits(deps: {
+  nodes: () => readonly LimitedNode[]
+  config: BackendLimitSettings
+}): BackendLimits {
   return {
     of(backend) {
       const node = deps.nodes().find((n) => n.id === backend)

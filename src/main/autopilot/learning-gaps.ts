@@ -3,7 +3,12 @@ import type { Db } from '../db/database'
 /** Something an expert was asked, or is responsible for, that the knowledge base could not back. */
 export type LearningGap =
   | { readonly kind: 'unanswered_question'; readonly expert: string; readonly question: string }
-  | { readonly kind: 'failed_validation'; readonly expert: string; readonly taskTitle: string; readonly domain: string | null }
+  | {
+      readonly kind: 'failed_validation'
+      readonly expert: string
+      readonly taskTitle: string
+      readonly domain: string | null
+    }
   | { readonly kind: 'missing_domain'; readonly expert: string; readonly domain: string }
 
 export interface GapSource {
@@ -23,7 +28,8 @@ const PER_KIND = 50
  * is not a source here.
  */
 export function createGapSource(db: Db): GapSource {
-  const unanswered = db.prepare(`SELECT a.expert_id AS expert, q.content AS question FROM chat_messages a JOIN chat_messages q ON q.id = a.reply_to
+  const unanswered =
+    db.prepare(`SELECT a.expert_id AS expert, q.content AS question FROM chat_messages a JOIN chat_messages q ON q.id = a.reply_to
     WHERE a.role = 'assistant' AND a.status = 'complete' AND a.sources = '[]' AND a.expert_id IS NOT NULL
       AND (a.route IS NULL OR a.route != 'cache') AND a.created_at >= ?
     ORDER BY a.created_at DESC LIMIT ${PER_KIND}`)
@@ -44,7 +50,8 @@ export function createGapSource(db: Db): GapSource {
         found.push({ kind: 'failed_validation', expert: row.expert, taskTitle: row.title, domain: row.domain })
       }
       for (const expert of experts) {
-        for (const domain of expert.domains) if (!hasDomain.get(domain)) found.push({ kind: 'missing_domain', expert: expert.id, domain })
+        for (const domain of expert.domains)
+          if (!hasDomain.get(domain)) found.push({ kind: 'missing_domain', expert: expert.id, domain })
       }
       return found
     },

@@ -6,7 +6,12 @@ import { dedupKeyNow } from '../tasks/dedup-key'
 import { createTaskStore } from '../tasks/task-store'
 import { migratedDb } from '../tasks/testing/test-engine'
 import { createGapSource } from './learning-gaps'
-import { createLearningGenerator, type FileResearch, type LearningExpert, type LearningSettings } from './learning-generator'
+import {
+  createLearningGenerator,
+  type FileResearch,
+  type LearningExpert,
+  type LearningSettings
+} from './learning-generator'
 
 const HOUR = 60 * 60 * 1000
 const EXPERTS: LearningExpert[] = [
@@ -17,8 +22,14 @@ const EXPERTS: LearningExpert[] = [
 
 function chatAnswer(db: Db, n: number, expert: string, question: string, at: number, sources = '[]'): void {
   const iso = new Date(at).toISOString()
-  db.prepare('INSERT OR IGNORE INTO chat_sessions (id, title, created_at, updated_at) VALUES (?, ?, ?, ?)').run('s', 'Session', iso, iso)
-  const insert = db.prepare(`INSERT INTO chat_messages (id, session_id, seq, role, content, status, expert_id, correlation_id, sources, reply_to, created_at, updated_at)
+  db.prepare('INSERT OR IGNORE INTO chat_sessions (id, title, created_at, updated_at) VALUES (?, ?, ?, ?)').run(
+    's',
+    'Session',
+    iso,
+    iso
+  )
+  const insert =
+    db.prepare(`INSERT INTO chat_messages (id, session_id, seq, role, content, status, expert_id, correlation_id, sources, reply_to, created_at, updated_at)
     VALUES (?, 's', ?, ?, ?, 'complete', ?, 'c', ?, ?, ?, ?)`)
   insert.run(`q${n}`, n * 2, 'user', question, null, '[]', null, iso, iso)
   insert.run(`a${n}`, n * 2 + 1, 'assistant', 'An answer.', expert, sources, `q${n}`, iso, iso)
@@ -32,7 +43,15 @@ describe('learning-task generator', () => {
     const db = migratedDb(tempDir())
     const store = createTaskStore(db, () => clock.t)
     const file: FileResearch = async (task) => {
-      const created = store.create({ ...task, priority: 'low', parentTaskId: null, preferredBackend: null, preferredModel: null, batchGroup: null, dedupKey: dedupKeyNow(task.title, task.description, task.assigneeExpert) })
+      const created = store.create({
+        ...task,
+        priority: 'low',
+        parentTaskId: null,
+        preferredBackend: null,
+        preferredModel: null,
+        batchGroup: null,
+        dedupKey: dedupKeyNow(task.title, task.description, task.assigneeExpert)
+      })
       if (created.ok) return { filed: true, id: created.task.id }
       if (created.reason === 'duplicate') return { filed: false, duplicateOf: created.existingId }
       throw new Error(created.reason)
@@ -48,10 +67,17 @@ describe('learning-task generator', () => {
       now: () => clock.t,
       log: logger
     })
-    const learning = () => db.prepare("SELECT assignee_expert AS expert, title, description FROM tasks WHERE json_extract(metadata, '$.source') = 'learning' ORDER BY created_at").all() as { expert: string; title: string; description: string }[]
+    const learning = () =>
+      db
+        .prepare(
+          "SELECT assignee_expert AS expert, title, description FROM tasks WHERE json_extract(metadata, '$.source') = 'learning' ORDER BY created_at"
+        )
+        .all() as { expert: string; title: string; description: string }[]
     // A document in every expert's domain, so only the gaps a test adds show up.
     for (const domain of ['finance', 'coding', 'general']) {
-      db.prepare("INSERT INTO knowledge_nodes (id, title, content, domain, content_hash, created_at, updated_at) VALUES (?, ?, 'text', ?, 'h', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')").run(domain, domain, domain)
+      db.prepare(
+        "INSERT INTO knowledge_nodes (id, title, content, domain, content_hash, created_at, updated_at) VALUES (?, ?, 'text', ?, 'h', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')"
+      ).run(domain, domain, domain)
     }
     return { clock, db, generator, learning, records, setDown: (reason: string | null) => (down = reason) }
   }
@@ -62,18 +88,42 @@ describe('learning-task generator', () => {
     chatAnswer(db, 2, 'analyst', 'What is EBITDA?', clock.t - HOUR, '[{"nodeId":"finance"}]')
     const outcome = await generator.run()
     expect(outcome).toMatchObject({ state: 'ran', duplicates: 0 })
-    expect(learning()).toEqual([{ expert: 'analyst', title: 'Research: How does IFRS 16 treat short leases?', description: expect.stringContaining('without any knowledge-base source') }])
+    expect(learning()).toEqual([
+      {
+        expert: 'analyst',
+        title: 'Research: How does IFRS 16 treat short leases?',
+        description: expect.stringContaining('without any knowledge-base source')
+      }
+    ])
   })
 
   it('files for answers rejected by validation and for a domain with no documents, never for the lead agent', async () => {
     const { clock, db, generator, learning } = setup()
     db.prepare("DELETE FROM knowledge_nodes WHERE domain IN ('coding', 'general')").run()
     const store = createTaskStore(db, () => clock.t)
-    const created = store.create({ title: 'Price the bond', description: 'Price the 5-year bond at 4%.', domain: 'finance', priority: 'normal', assigneeExpert: 'analyst', parentTaskId: null, preferredBackend: null, preferredModel: null, metadata: {}, batchGroup: null, dedupKey: 'k1' })
+    const created = store.create({
+      title: 'Price the bond',
+      description: 'Price the 5-year bond at 4%.',
+      domain: 'finance',
+      priority: 'normal',
+      assigneeExpert: 'analyst',
+      parentTaskId: null,
+      preferredBackend: null,
+      preferredModel: null,
+      metadata: {},
+      batchGroup: null,
+      dedupKey: 'k1'
+    })
     if (!created.ok) throw new Error('not created')
-    db.prepare("UPDATE tasks SET status = 'deferred_to_human', error_type = 'validation_failed' WHERE id = ?").run(created.task.id)
+    db.prepare("UPDATE tasks SET status = 'deferred_to_human', error_type = 'validation_failed' WHERE id = ?").run(
+      created.task.id
+    )
     await generator.run()
-    expect(learning().map((t) => [t.expert, t.title]).sort()).toEqual([
+    expect(
+      learning()
+        .map((t) => [t.expert, t.title])
+        .sort()
+    ).toEqual([
       ['analyst', 'Research: what a good answer to "Price the bond" needs'],
       ['coder', 'Research: foundations of coding']
     ])
@@ -111,7 +161,9 @@ describe('learning-task generator', () => {
     chatAnswer(db, 1, 'coder', 'Why does my Rust borrow fail?', clock.t - HOUR)
     expect(await generator.run()).toEqual({ state: 'skipped', reason: 'Ollama on this Mac is unreachable' })
     expect(learning()).toEqual([])
-    expect(records.find((r) => r.msg.startsWith('learning tasks skipped'))).toMatchObject({ reason: 'Ollama on this Mac is unreachable' })
+    expect(records.find((r) => r.msg.startsWith('learning tasks skipped'))).toMatchObject({
+      reason: 'Ollama on this Mac is unreachable'
+    })
     setDown(null)
     await generator.run()
     expect(learning()).toHaveLength(1)

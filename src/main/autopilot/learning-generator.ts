@@ -17,7 +17,9 @@ export interface ResearchTask {
 }
 
 /** Files a research task; `duplicate` when the same task went to the same expert within the dedup window. */
-export type FileResearch = (task: ResearchTask) => Promise<{ readonly filed: true; readonly id: string } | { readonly filed: false; readonly duplicateOf: string }>
+export type FileResearch = (
+  task: ResearchTask
+) => Promise<{ readonly filed: true; readonly id: string } | { readonly filed: false; readonly duplicateOf: string }>
 
 export interface LearningSettings {
   readonly enabled: boolean
@@ -27,7 +29,12 @@ export interface LearningSettings {
 export type LearningOutcome =
   | { readonly state: 'off' }
   | { readonly state: 'skipped'; readonly reason: string }
-  | { readonly state: 'ran'; readonly filed: readonly { id: string; expert: string; title: string }[]; readonly duplicates: number; readonly capped: number }
+  | {
+      readonly state: 'ran'
+      readonly filed: readonly { id: string; expert: string; title: string }[]
+      readonly duplicates: number
+      readonly capped: number
+    }
 
 const DAY_MS = 24 * 60 * 60 * 1000
 /** How far back a run looks for gaps. */
@@ -68,7 +75,9 @@ export function createLearningGenerator(deps: {
       const filed: { id: string; expert: string; title: string }[] = []
       let duplicates = 0
       let capped = 0
-      const room = new Map(experts.map((e) => [e.id, Math.max(0, settings.perExpertPerDay - deps.gaps.filedSince(e.id, now - DAY_MS))]))
+      const room = new Map(
+        experts.map((e) => [e.id, Math.max(0, settings.perExpertPerDay - deps.gaps.filedSince(e.id, now - DAY_MS))])
+      )
       for (const gap of gaps) {
         const left = room.get(gap.expert) ?? 0
         if (left === 0) {
@@ -79,7 +88,11 @@ export function createLearningGenerator(deps: {
         const outcome = await deps.file(task)
         if (!outcome.filed) {
           duplicates++
-          deps.log.info('learning task skipped: same research task for this expert in the last 30 days', { expert: gap.expert, title: task.title, existing: outcome.duplicateOf })
+          deps.log.info('learning task skipped: same research task for this expert in the last 30 days', {
+            expert: gap.expert,
+            title: task.title,
+            existing: outcome.duplicateOf
+          })
           continue
         }
         room.set(gap.expert, left - 1)
@@ -94,11 +107,17 @@ export function createLearningGenerator(deps: {
 /** The task for a gap. Its words depend only on the gap, so the same gap gives the same task and the queue's dedup holds. */
 export function researchTaskFor(gap: LearningGap, expert: LearningExpert): ResearchTask {
   const base = { assigneeExpert: expert.id, metadata: { source: 'learning', gap: gap.kind } }
-  const ask = 'Write a reference note the knowledge base can keep: the key facts and definitions, how they apply to our work, and what remains uncertain.'
+  const ask =
+    'Write a reference note the knowledge base can keep: the key facts and definitions, how they apply to our work, and what remains uncertain.'
   switch (gap.kind) {
     case 'unanswered_question': {
       const question = gap.question.replace(/\s+/g, ' ').trim().slice(0, QUESTION_CHARS)
-      return { ...base, domain: expert.domains[0] ?? null, title: `Research: ${question}`, description: `${expert.name} answered this question in chat without any knowledge-base source behind the answer:\n\n"${question}"\n\n${ask}` }
+      return {
+        ...base,
+        domain: expert.domains[0] ?? null,
+        title: `Research: ${question}`,
+        description: `${expert.name} answered this question in chat without any knowledge-base source behind the answer:\n\n"${question}"\n\n${ask}`
+      }
     }
     case 'failed_validation':
       return {

@@ -4,7 +4,11 @@ import type { Logger } from '../log/logger'
 const FIRST_RUN_MS = 60_000
 
 /** Runs the generator after start and then every `intervalMinutes` (read again after each run); one run at a time. */
-export function scheduleLearning(run: () => Promise<unknown>, intervalMinutes: () => number, log: Logger): { stop(): Promise<void> } {
+export function scheduleLearning(
+  run: () => Promise<unknown>,
+  intervalMinutes: () => number,
+  log: Logger
+): { stop(): Promise<void> } {
   let timer: NodeJS.Timeout | null = null
   let running: Promise<unknown> | null = null
   let stopped = false

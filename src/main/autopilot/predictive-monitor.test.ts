@@ -8,7 +8,12 @@ import { createPredictiveMonitor, SRE_EXPERT, type MonitorThresholds, type SreTa
 import { createQueueProbe } from './queue-probe'
 
 const MIN = 60_000
-const DEFAULTS: MonitorThresholds = { stalledRunningCount: 5, stalledRunningMinutes: 15, oldPendingCount: 30, oldPendingMinutes: 60 }
+const DEFAULTS: MonitorThresholds = {
+  stalledRunningCount: 5,
+  stalledRunningMinutes: 15,
+  oldPendingCount: 30,
+  oldPendingMinutes: 60
+}
 
 describe('predictive monitor', () => {
   const tempDir = useTempDirs()
@@ -21,14 +26,38 @@ describe('predictive monitor', () => {
     let n = 0
     const add = (title = `Task ${++n}`, metadata: Record<string, unknown> = {}, expert: string | null = 'analyst') => {
       const description = `Work item ${n} with enough words.`
-      const created = store.create({ title, description, domain: null, priority: 'normal', assigneeExpert: expert, parentTaskId: null, preferredBackend: null, preferredModel: null, metadata, batchGroup: null, dedupKey: dedupKeyNow(title, description, expert) })
+      const created = store.create({
+        title,
+        description,
+        domain: null,
+        priority: 'normal',
+        assigneeExpert: expert,
+        parentTaskId: null,
+        preferredBackend: null,
+        preferredModel: null,
+        metadata,
+        batchGroup: null,
+        dedupKey: dedupKeyNow(title, description, expert)
+      })
       if (!created.ok) throw new Error(`not created: ${created.reason}`)
       return created.task.id
     }
     const sre: SreTasks = {
       async file(task) {
         const description = task.description
-        const created = store.create({ title: task.title, description, domain: 'sre', priority: 'urgent', assigneeExpert: SRE_EXPERT, parentTaskId: null, preferredBackend: null, preferredModel: null, metadata: task.metadata, batchGroup: null, dedupKey: dedupKeyNow(task.title, description, SRE_EXPERT) })
+        const created = store.create({
+          title: task.title,
+          description,
+          domain: 'sre',
+          priority: 'urgent',
+          assigneeExpert: SRE_EXPERT,
+          parentTaskId: null,
+          preferredBackend: null,
+          preferredModel: null,
+          metadata: task.metadata,
+          batchGroup: null,
+          dedupKey: dedupKeyNow(task.title, description, SRE_EXPERT)
+        })
         if (!created.ok) throw new Error(created.reason)
         return created.task.id
       },
@@ -38,7 +67,13 @@ describe('predictive monitor', () => {
       }
     }
     const { logger, records } = memoryLogger()
-    const monitor = createPredictiveMonitor({ probe: createQueueProbe(db), tasks: sre, thresholds: () => thresholds, now: () => clock.t, log: logger })
+    const monitor = createPredictiveMonitor({
+      probe: createQueueProbe(db),
+      tasks: sre,
+      thresholds: () => thresholds,
+      now: () => clock.t,
+      log: logger
+    })
     const leases: Lease[] = []
     const run = (count: number) => {
       const changes: Changes = []
@@ -49,7 +84,10 @@ describe('predictive monitor', () => {
         return lease.taskId
       })
     }
-    const sreTasks = () => (db.prepare("SELECT id, status, description FROM tasks WHERE assignee_expert = 'SRE' ORDER BY created_at").all() as { id: string; status: string; description: string }[])
+    const sreTasks = () =>
+      db
+        .prepare("SELECT id, status, description FROM tasks WHERE assignee_expert = 'SRE' ORDER BY created_at")
+        .all() as { id: string; status: string; description: string }[]
     return { clock, db, store, monitor, add, run, leases, closed, records, sreTasks }
   }
 
@@ -117,7 +155,12 @@ describe('predictive monitor', () => {
   })
 
   it('follows the thresholds from settings', async () => {
-    const { clock, monitor, run } = setup({ stalledRunningCount: 2, stalledRunningMinutes: 5, oldPendingCount: 30, oldPendingMinutes: 60 })
+    const { clock, monitor, run } = setup({
+      stalledRunningCount: 2,
+      stalledRunningMinutes: 5,
+      oldPendingCount: 30,
+      oldPendingMinutes: 60
+    })
     run(2)
     clock.t += 6 * MIN
     expect((await monitor.check()).state).toBe('alert')

@@ -28,7 +28,13 @@ export interface SreTasks {
 
 export type MonitorVerdict =
   | { readonly state: 'clear'; readonly evidence: string; readonly closedTaskId: string | null }
-  | { readonly state: 'alert'; readonly evidence: string; readonly taskId: string; readonly filed: boolean; readonly findings: readonly Finding[] }
+  | {
+      readonly state: 'alert'
+      readonly evidence: string
+      readonly taskId: string
+      readonly filed: boolean
+      readonly findings: readonly Finding[]
+    }
 
 export interface PredictiveMonitor {
   /** Measures the queue; files one SRE task when a condition starts, closes it when all clear. */
@@ -66,8 +72,22 @@ export function createPredictiveMonitor(deps: {
     const stalled = deps.probe.stalledRunning(at - t.stalledRunningMinutes * 60_000, SAMPLE)
     const pending = deps.probe.oldPending(at - t.oldPendingMinutes * 60_000, SAMPLE)
     const findings: Finding[] = []
-    if (stalled.count >= t.stalledRunningCount) findings.push({ kind: 'stalled_running', count: stalled.count, threshold: t.stalledRunningCount, minutes: t.stalledRunningMinutes, oldest: stalled.oldest })
-    if (pending.count >= t.oldPendingCount) findings.push({ kind: 'old_pending', count: pending.count, threshold: t.oldPendingCount, minutes: t.oldPendingMinutes, oldest: pending.oldest })
+    if (stalled.count >= t.stalledRunningCount)
+      findings.push({
+        kind: 'stalled_running',
+        count: stalled.count,
+        threshold: t.stalledRunningCount,
+        minutes: t.stalledRunningMinutes,
+        oldest: stalled.oldest
+      })
+    if (pending.count >= t.oldPendingCount)
+      findings.push({
+        kind: 'old_pending',
+        count: pending.count,
+        threshold: t.oldPendingCount,
+        minutes: t.oldPendingMinutes,
+        oldest: pending.oldest
+      })
     return findings
   }
 
@@ -86,19 +106,35 @@ export function createPredictiveMonitor(deps: {
       const hadAlert = open !== null
       open = null
       if (hadAlert || existing !== null) changed()
-      return { state: 'clear', evidence: 'no stalled running tasks or old pending tasks over the thresholds', closedTaskId: existing }
+      return {
+        state: 'clear',
+        evidence: 'no stalled running tasks or old pending tasks over the thresholds',
+        closedTaskId: existing
+      }
     }
     const evidence = findings.map(summaryOf).join('; ')
     if (existing !== null) {
       const changedEvidence = open?.evidence !== evidence
       open = { taskId: existing, evidence }
       if (changedEvidence) changed()
-      return { state: 'alert', evidence: `${evidence} (SRE task ${existing} open)`, taskId: existing, filed: false, findings }
+      return {
+        state: 'alert',
+        evidence: `${evidence} (SRE task ${existing} open)`,
+        taskId: existing,
+        filed: false,
+        findings
+      }
     }
     const taskId = await deps.tasks.file({
       title: `SRE: task queue at risk (${findings.map(shortOf).join(', ')})`,
       description: describe(findings, deps.now()),
-      metadata: { source: MONITOR_SOURCE, findings: findings.map((f) => ({ ...f, oldest: f.oldest.map((o) => ({ ...o, since: new Date(o.since).toISOString() })) })) }
+      metadata: {
+        source: MONITOR_SOURCE,
+        findings: findings.map((f) => ({
+          ...f,
+          oldest: f.oldest.map((o) => ({ ...o, since: new Date(o.since).toISOString() }))
+        }))
+      }
     })
     open = { taskId, evidence }
     deps.log.warn('predictive monitor: SRE task filed', { task: taskId, evidence })
@@ -116,7 +152,11 @@ export function createPredictiveMonitor(deps: {
     health: () =>
       open === null
         ? { component: 'predictive-monitor', level: 'ok', reasons: [] }
-        : { component: 'predictive-monitor', level: 'degraded', reasons: [`${open.evidence}; SRE task ${open.taskId}`] },
+        : {
+            component: 'predictive-monitor',
+            level: 'degraded',
+            reasons: [`${open.evidence}; SRE task ${open.taskId}`]
+          },
     onChange(listener) {
       listeners.add(listener)
       return () => listeners.delete(listener)
@@ -138,7 +178,10 @@ function describe(findings: readonly Finding[], at: number): string {
   const lines = [`The predictive monitor found at ${new Date(at).toISOString()}:`]
   for (const f of findings) {
     lines.push('', `- ${summaryOf(f)}. The oldest:`)
-    for (const o of f.oldest) lines.push(`  - ${o.id} "${o.title}" ${f.kind === 'stalled_running' ? 'last updated' : 'pending since'} ${new Date(o.since).toISOString()}`)
+    for (const o of f.oldest)
+      lines.push(
+        `  - ${o.id} "${o.title}" ${f.kind === 'stalled_running' ? 'last updated' : 'pending since'} ${new Date(o.since).toISOString()}`
+      )
   }
   lines.push(
     '',

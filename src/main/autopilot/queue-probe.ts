@@ -25,10 +25,16 @@ export interface QueueProbe {
 export function createQueueProbe(db: Db): QueueProbe {
   const lastUpdate = 'max(coalesce(heartbeat_at, 0), coalesce(claimed_at, 0), updated_at)'
   const stalledCount = db.prepare(`SELECT count(*) AS n FROM tasks WHERE status = 'in_progress' AND ${lastUpdate} < ?`)
-  const stalledOldest = db.prepare(`SELECT id, title, ${lastUpdate} AS since FROM tasks WHERE status = 'in_progress' AND ${lastUpdate} < ? ORDER BY since LIMIT ?`)
+  const stalledOldest = db.prepare(
+    `SELECT id, title, ${lastUpdate} AS since FROM tasks WHERE status = 'in_progress' AND ${lastUpdate} < ? ORDER BY since LIMIT ?`
+  )
   // A failed attempt waiting for its retry is still waiting in the queue, as the operators' pending tasks with a retry time were.
-  const pendingCount = db.prepare("SELECT count(*) AS n FROM tasks INDEXED BY tasks_claimable WHERE status IN ('pending', 'failed') AND created_at < ?")
-  const pendingOldest = db.prepare("SELECT id, title, created_at AS since FROM tasks INDEXED BY tasks_claimable WHERE status IN ('pending', 'failed') AND created_at < ? ORDER BY created_at LIMIT ?")
+  const pendingCount = db.prepare(
+    "SELECT count(*) AS n FROM tasks INDEXED BY tasks_claimable WHERE status IN ('pending', 'failed') AND created_at < ?"
+  )
+  const pendingOldest = db.prepare(
+    "SELECT id, title, created_at AS since FROM tasks INDEXED BY tasks_claimable WHERE status IN ('pending', 'failed') AND created_at < ? ORDER BY created_at LIMIT ?"
+  )
   const openOf = db.prepare(`SELECT id, status FROM tasks INDEXED BY tasks_expert WHERE assignee_expert = ?
     AND status != 'completed' AND status != 'cancelled' AND json_extract(metadata, '$.source') = ? ORDER BY created_at DESC LIMIT 1`)
   return {

@@ -20,7 +20,13 @@ export function createBoardCapability(deps: {
   /** Who asked, recorded with each decision; the OS account by default. */
   readonly userId?: string
 }): BoardCapability {
-  const service = createBoardService({ store: createBoardStore(deps.db), model: deps.model, events: deps.events, timeoutSec: deps.timeoutSec, userId: deps.userId ?? systemUser() })
+  const service = createBoardService({
+    store: createBoardStore(deps.db),
+    model: deps.model,
+    events: deps.events,
+    timeoutSec: deps.timeoutSec,
+    userId: deps.userId ?? systemUser()
+  })
   return { handlers: boardHandlers(service), service }
 }
 

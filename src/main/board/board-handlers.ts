@@ -5,11 +5,19 @@ import { refuse } from '../rpc/refusal'
 
 export function boardHandlers(board: BoardService): HandlersFor<'board'> {
   return {
-    'board.members': () => ({ members: [...BOARD_MEMBERS, BOARD_CHAIR], timeoutSec: board.timeoutSec(), modelConnected: board.available() }),
+    'board.members': () => ({
+      members: [...BOARD_MEMBERS, BOARD_CHAIR],
+      timeoutSec: board.timeoutSec(),
+      modelConnected: board.available()
+    }),
     'board.decisions.list': (filter) => board.store.list(filter),
     'board.decisions.get': ({ id }) => {
       const decision = board.store.get(id)
-      if (!decision) return refuse('not_found', `There is no board decision with id "${id}". It may have been made in another data dir; pick one from the list.`)
+      if (!decision)
+        return refuse(
+          'not_found',
+          `There is no board decision with id "${id}". It may have been made in another data dir; pick one from the list.`
+        )
       return decision
     },
     'board.consult': async ({ question }, ctx) => {

@@ -5,10 +5,34 @@ import type { BoardMember } from '../../shared/contract/board-contract'
  * side, so the chair weighs money, feasibility, risk and customers together.
  */
 export const BOARD_MEMBERS: readonly BoardMember[] = [
-  { id: 'finance', name: 'Marcus', role: 'Chief Financial Officer', focus: 'cost, return on investment, cash and budget', chair: false },
-  { id: 'technology', name: 'Sofia', role: 'Chief Technology Officer', focus: 'technical feasibility, effort, maintenance and the team’s capacity', chair: false },
-  { id: 'risk', name: 'Elena', role: 'Chief Risk Officer', focus: 'what can go wrong: security, legal, reliability and reputation', chair: false },
-  { id: 'customer', name: 'Anna', role: 'Chief Product Officer', focus: 'customers, the market and what users will actually gain', chair: false }
+  {
+    id: 'finance',
+    name: 'Marcus',
+    role: 'Chief Financial Officer',
+    focus: 'cost, return on investment, cash and budget',
+    chair: false
+  },
+  {
+    id: 'technology',
+    name: 'Sofia',
+    role: 'Chief Technology Officer',
+    focus: 'technical feasibility, effort, maintenance and the team’s capacity',
+    chair: false
+  },
+  {
+    id: 'risk',
+    name: 'Elena',
+    role: 'Chief Risk Officer',
+    focus: 'what can go wrong: security, legal, reliability and reputation',
+    chair: false
+  },
+  {
+    id: 'customer',
+    name: 'Anna',
+    role: 'Chief Product Officer',
+    focus: 'customers, the market and what users will actually gain',
+    chair: false
+  }
 ]
 
 export const BOARD_CHAIR: BoardMember = {

@@ -11,7 +11,8 @@ export interface ChairReply {
   readonly risks: readonly string[]
 }
 
-const LABEL = /^\s*[*_#]*\s*(position|vote|decision|rationale|risks|позиция|голос|решение|обоснование|риски)\s*[*_]*\s*[:：]\s*[*_]*\s*(.*)$/i
+const LABEL =
+  /^\s*[*_#]*\s*(position|vote|decision|rationale|risks|позиция|голос|решение|обоснование|риски)\s*[*_]*\s*[:：]\s*[*_]*\s*(.*)$/i
 
 const CANONICAL: Readonly<Record<string, string>> = {
   position: 'position',

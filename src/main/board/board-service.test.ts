@@ -5,26 +5,45 @@ import { createBoardStore } from './board-store'
 import { scriptedChatModel, type Script } from './testing/scripted-chat-model'
 import { capturedLog, chatTestDb } from './testing/test-core'
 
-const memberReply = (vote: string): Script => ({ tokens: ['POSITION: ', 'We should do it carefully.', `\nVOTE: ${vote}`] })
-const chairReply: Script = { tokens: ['DECISION: Expand to Germany in Q3.\n', 'RATIONALE: Most members agree.\n', 'RISKS:\n- Cash burn\n- Hiring'] }
+const memberReply = (vote: string): Script => ({
+  tokens: ['POSITION: ', 'We should do it carefully.', `\nVOTE: ${vote}`]
+})
+const chairReply: Script = {
+  tokens: ['DECISION: Expand to Germany in Q3.\n', 'RATIONALE: Most members agree.\n', 'RISKS:\n- Cash burn\n- Hiring']
+}
 
 function setup(pick: (system: string, index: number) => Script, timeoutSec = 45) {
   const db = chatTestDb()
   const events: EventFrame[] = []
   const model = scriptedChatModel((request, index) => pick(request.messages[0]?.content ?? '', index))
   const { log, lines } = capturedLog()
-  const service = createBoardService({ store: createBoardStore(db), model, events: { emit: (name, payload) => events.push({ type: 'event', name, payload }) }, timeoutSec: () => timeoutSec, userId: 'tester' })
+  const service = createBoardService({
+    store: createBoardStore(db),
+    model,
+    events: { emit: (name, payload) => events.push({ type: 'event', name, payload }) },
+    timeoutSec: () => timeoutSec,
+    userId: 'tester'
+  })
   return { service, events, model, log, lines }
 }
 
 describe('board service', () => {
   it('hears every member, lets the chair decide, and stores the decision with votes and context', async () => {
     const votes = ['FOR', 'FOR', 'AGAINST', 'FOR']
-    const { service, events, model, log } = setup((system, index) => (system.includes('Chair of the Board') ? chairReply : memberReply(votes[index] ?? 'ABSTAIN')))
+    const { service, events, model, log } = setup((system, index) =>
+      system.includes('Chair of the Board') ? chairReply : memberReply(votes[index] ?? 'ABSTAIN')
+    )
     const calls: string[] = []
     service.onModelCall((call) => calls.push(call.correlationId))
 
-    const result = await service.consult({ question: 'Should we expand to Germany?', source: 'chat', sessionId: 's1', messageId: 'm1', correlationId: 'corr-1', log })
+    const result = await service.consult({
+      question: 'Should we expand to Germany?',
+      source: 'chat',
+      sessionId: 's1',
+      messageId: 'm1',
+      correlationId: 'corr-1',
+      log
+    })
 
     expect(result.ok).toBe(true)
     if (!result.ok) return
@@ -54,7 +73,12 @@ describe('board service', () => {
 
   it('gives up when the board exceeds its timeout, aborting the hung requests, and stores nothing', async () => {
     const { service, model, log, lines } = setup(() => ({ tokens: ['POSITION: thinking'], hang: true }), 0.05)
-    const result = await service.consult({ question: 'Should we pivot to hardware?', source: 'manual', correlationId: 'corr-2', log })
+    const result = await service.consult({
+      question: 'Should we pivot to hardware?',
+      source: 'manual',
+      correlationId: 'corr-2',
+      log
+    })
     expect(result).toEqual({ ok: false, reason: 'timeout', message: 'the board did not decide within 0.05 s' })
     expect(model.requests.every((r) => r.signal.aborted)).toBe(true)
     expect(service.store.list({ limit: 10 }).decisions).toEqual([])
@@ -62,22 +86,58 @@ describe('board service', () => {
   })
 
   it('fails with the members’ reasons when most of them cannot answer', async () => {
-    const { service, log } = setup((_s, index) => (index === 0 ? memberReply('FOR') : { tokens: [], failWith: new Error('node ollama-local is down') }))
-    const result = await service.consult({ question: 'Should we raise prices by 20%?', source: 'manual', correlationId: 'c', log })
-    expect(result).toEqual({ ok: false, reason: 'failed', message: 'only 1 of 4 board members answered (node ollama-local is down)' })
+    const { service, log } = setup((_s, index) =>
+      index === 0 ? memberReply('FOR') : { tokens: [], failWith: new Error('node ollama-local is down') }
+    )
+    const result = await service.consult({
+      question: 'Should we raise prices by 20%?',
+      source: 'manual',
+      correlationId: 'c',
+      log
+    })
+    expect(result).toEqual({
+      ok: false,
+      reason: 'failed',
+      message: 'only 1 of 4 board members answered (node ollama-local is down)'
+    })
   })
 
   it('fails with the chair’s reason when the chair cannot decide, storing nothing', async () => {
-    const { service, log } = setup((system) => (system.includes('Chair of the Board') ? { tokens: ['DECISION: '], failWith: new Error('out of memory') } : memberReply('FOR')))
-    const result = await service.consult({ question: 'Should we open an office in Berlin?', source: 'task', taskId: 't1', correlationId: 'c', log })
-    expect(result).toEqual({ ok: false, reason: 'failed', message: 'the chair (Victor) could not decide: out of memory' })
+    const { service, log } = setup((system) =>
+      system.includes('Chair of the Board')
+        ? { tokens: ['DECISION: '], failWith: new Error('out of memory') }
+        : memberReply('FOR')
+    )
+    const result = await service.consult({
+      question: 'Should we open an office in Berlin?',
+      source: 'task',
+      taskId: 't1',
+      correlationId: 'c',
+      log
+    })
+    expect(result).toEqual({
+      ok: false,
+      reason: 'failed',
+      message: 'the chair (Victor) could not decide: out of memory'
+    })
     expect(service.store.list({ limit: 10 }).decisions).toEqual([])
   })
 
   it('says it cannot meet without a model backend', async () => {
     const db = chatTestDb()
-    const service = createBoardService({ store: createBoardStore(db), model: null, events: { emit: () => undefined }, timeoutSec: () => 45, userId: 'u' })
-    const result = await service.consult({ question: 'Should we hire?', source: 'manual', correlationId: 'c', log: capturedLog().log })
+    const service = createBoardService({
+      store: createBoardStore(db),
+      model: null,
+      events: { emit: () => undefined },
+      timeoutSec: () => 45,
+      userId: 'u'
+    })
+    const result = await service.consult({
+      question: 'Should we hire?',
+      source: 'manual',
+      correlationId: 'c',
+      log: capturedLog().log
+    })
     expect(result).toMatchObject({ ok: false, reason: 'unavailable' })
   })
 })

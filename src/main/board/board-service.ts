@@ -20,7 +20,9 @@ export interface ConsultRequest {
 }
 
 export type ConsultFailure = 'unavailable' | 'timeout' | 'failed' | 'aborted'
-export type ConsultResult = { readonly ok: true; readonly decision: BoardDecision } | { readonly ok: false; readonly reason: ConsultFailure; readonly message: string }
+export type ConsultResult =
+  | { readonly ok: true; readonly decision: BoardDecision }
+  | { readonly ok: false; readonly reason: ConsultFailure; readonly message: string }
 
 export interface BoardModelCall {
   readonly info: ChatCompletionInfo
@@ -62,7 +64,8 @@ export function createBoardService(deps: BoardServiceDeps): BoardService {
       return () => listeners.delete(listener)
     },
     async consult(request) {
-      if (!deps.model) return { ok: false, reason: 'unavailable', message: 'no model backend is connected, so the board cannot meet' }
+      if (!deps.model)
+        return { ok: false, reason: 'unavailable', message: 'no model backend is connected, so the board cannot meet' }
       const seconds = deps.timeoutSec()
       const timeout = AbortSignal.timeout(seconds * 1000)
       const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout
@@ -77,7 +80,12 @@ export function createBoardService(deps: BoardServiceDeps): BoardService {
         onModelCall: (info) => {
           for (const listener of listeners) {
             try {
-              listener({ info, correlationId: request.correlationId, sessionId: request.sessionId ?? null, messageId: request.messageId ?? null })
+              listener({
+                info,
+                correlationId: request.correlationId,
+                sessionId: request.sessionId ?? null,
+                messageId: request.messageId ?? null
+              })
             } catch (error) {
               log.error('board usage listener failed', { error })
             }

@@ -11,7 +11,8 @@ export interface Deliberation {
   readonly chair: ChairReply
 }
 
-export type DeliberationResult = { readonly ok: true; readonly deliberation: Deliberation } | { readonly ok: false; readonly message: string }
+export type DeliberationResult =
+  { readonly ok: true; readonly deliberation: Deliberation } | { readonly ok: false; readonly message: string }
 
 export interface DeliberationRequest {
   readonly question: string
@@ -47,7 +48,14 @@ export async function deliberate(request: DeliberationRequest): Promise<Delibera
       })
       request.onModelCall(info)
       const reply = parseMemberReply(text)
-      return { memberId: member.id, memberName: member.name, role: member.role, position: reply.position, vote: reply.vote, model: info.model }
+      return {
+        memberId: member.id,
+        memberName: member.name,
+        role: member.role,
+        position: reply.position,
+        vote: reply.vote,
+        model: info.model
+      }
     })
   )
   if (signal.aborted) return { ok: false, message: 'the board was interrupted' }
@@ -58,10 +66,15 @@ export async function deliberate(request: DeliberationRequest): Promise<Delibera
   })
   if (positions.length * 2 <= members.length) {
     const reasons = answers.flatMap((a) => (a.status === 'rejected' ? [describeError(a.reason)] : []))
-    return { ok: false, message: `only ${positions.length} of ${members.length} board members answered (${[...new Set(reasons)].join('; ')})` }
+    return {
+      ok: false,
+      message: `only ${positions.length} of ${members.length} board members answered (${[...new Set(reasons)].join('; ')})`
+    }
   }
 
-  const briefing = positions.map((p) => `${p.memberName} (${p.role}) votes ${p.vote.toUpperCase()}: ${p.position}`).join('\n\n')
+  const briefing = positions
+    .map((p) => `${p.memberName} (${p.role}) votes ${p.vote.toUpperCase()}: ${p.position}`)
+    .join('\n\n')
   try {
     const { text, info } = await completeText(model, {
       messages: [

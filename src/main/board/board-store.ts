@@ -138,7 +138,10 @@ export function createBoardStore(db: Db, now: () => Date = () => new Date()): Bo
       const more = rows.length > filter.limit
       if (more) rows.pop()
       const last = rows.at(-1)
-      return { decisions: rows.map(summary), nextCursor: cursorAfter(last && { id: last.id, at: last.created_at }, more) }
+      return {
+        decisions: rows.map(summary),
+        nextCursor: cursorAfter(last && { id: last.id, at: last.created_at }, more)
+      }
     }
   }
 }

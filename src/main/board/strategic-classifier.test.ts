@@ -28,7 +28,12 @@ describe('strategic classifier', () => {
   it('treats a failing model check as routine and logs why', async () => {
     const model = scriptedChatModel(() => ({ tokens: [], failWith: new Error('connection refused') }))
     const { log, lines } = capturedLog()
-    const verdict = await classifyStrategic('What is our marketing budget?', { model, signal: new AbortController().signal, correlationId: 'c', log })
+    const verdict = await classifyStrategic('What is our marketing budget?', {
+      model,
+      signal: new AbortController().signal,
+      correlationId: 'c',
+      log
+    })
     expect(verdict).toEqual({ strategic: false, by: 'rules' })
     expect(lines().map((l) => l.error)).toEqual(['connection refused'])
   })

@@ -34,7 +34,11 @@ export function ruleVerdict(text: string): RuleVerdict {
   return 'routine'
 }
 
-export type StrategicVerdict = { readonly strategic: boolean; readonly by: 'rules' | 'model'; readonly info?: ChatCompletionInfo }
+export type StrategicVerdict = {
+  readonly strategic: boolean
+  readonly by: 'rules' | 'model'
+  readonly info?: ChatCompletionInfo
+}
 
 const CHECK_PROMPT = [
   'You sort questions sent to a company’s AI assistant.',
@@ -49,7 +53,12 @@ const CHECK_PROMPT = [
  */
 export async function classifyStrategic(
   text: string,
-  deps: { readonly model: ChatModel | null; readonly signal: AbortSignal; readonly correlationId: string; readonly log: Logger }
+  deps: {
+    readonly model: ChatModel | null
+    readonly signal: AbortSignal
+    readonly correlationId: string
+    readonly log: Logger
+  }
 ): Promise<StrategicVerdict> {
   const verdict = ruleVerdict(text)
   if (verdict !== 'maybe' || !deps.model) return { strategic: verdict === 'strategic', by: 'rules' }

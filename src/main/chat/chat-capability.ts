@@ -42,7 +42,8 @@ export function createChatCapability(deps: ChatCapabilityDeps): ChatCapability {
   const { config } = deps
   const store = createChatStore(deps.db)
   const interrupted = store.failInterrupted('The app stopped while this answer was being written. Press Retry.')
-  if (interrupted > 0) deps.log.warn('chat answers interrupted by the last shutdown marked as failed', { count: interrupted })
+  if (interrupted > 0)
+    deps.log.warn('chat answers interrupted by the last shutdown marked as failed', { count: interrupted })
   const experts = createExpertDirectory(deps.db, deps.experts ?? builtInExperts())
   const threshold = (): number => config.get('chat.fallbackRatioThreshold')
   const ledger = createUsageLedger(deps.db, {

@@ -8,14 +8,19 @@ describe('chat sessions', () => {
     const h = chatHarness({ script: () => ({ tokens: ['Use ', '`git rebase`.'] }) })
     const empty = await h.handlers['chat.sessions.create']({}, h.ctx('c'))
     expect(empty).toMatchObject({ title: 'New conversation', messageCount: 0, preview: '' })
-    const { session } = await h.handlers['chat.send']({ text: 'How do I squash commits?', priority: 'normal' }, h.ctx('c'))
+    const { session } = await h.handlers['chat.send'](
+      { text: 'How do I squash commits?', priority: 'normal' },
+      h.ctx('c')
+    )
     await h.chat.pipeline.idle()
     expect(session.title).toBe('How do I squash commits?')
 
     const listed = await h.handlers['chat.sessions.list']({ limit: 200 }, h.ctx('c'))
     expect(listed.sessions.map((s) => s.id)).toEqual([session.id, empty.id])
     expect(listed.sessions[0]).toMatchObject({ messageCount: 2, preview: 'Use `git rebase`.' })
-    expect((await h.handlers['chat.sessions.list']({ query: 'rebase', limit: 200 }, h.ctx('c'))).sessions.map((s) => s.id)).toEqual([session.id])
+    expect(
+      (await h.handlers['chat.sessions.list']({ query: 'rebase', limit: 200 }, h.ctx('c'))).sessions.map((s) => s.id)
+    ).toEqual([session.id])
     expect((await h.handlers['chat.sessions.list']({ query: '100%', limit: 200 }, h.ctx('c'))).sessions).toEqual([])
 
     const renamed = await h.handlers['chat.sessions.rename']({ id: session.id, title: 'Git help' }, h.ctx('c'))
@@ -27,7 +32,9 @@ describe('chat sessions', () => {
     expect(exported.markdown).toMatch(/## Victoria · .* · scripted:7b on ollama-local, \d+\.\d s, \d+ → \d+ tokens/)
 
     await h.handlers['chat.sessions.delete']({ id: session.id }, h.ctx('c'))
-    expect((await h.handlers['chat.sessions.list']({ limit: 200 }, h.ctx('c'))).sessions.map((s) => s.id)).toEqual([empty.id])
+    expect((await h.handlers['chat.sessions.list']({ limit: 200 }, h.ctx('c'))).sessions.map((s) => s.id)).toEqual([
+      empty.id
+    ])
     await expect(h.handlers['chat.sessions.get']({ id: session.id }, h.ctx('c'))).rejects.toThrow(/no chat session/)
     const usage = await h.handlers['chat.usage']({ days: 1 }, h.ctx('c'))
     expect(usage.bySession[0]).toMatchObject({ key: session.id, label: 'Deleted session', requests: 1 })
@@ -36,16 +43,28 @@ describe('chat sessions', () => {
   it('titles a session started with "New conversation" after its first question, but keeps a title chosen before it', async () => {
     const h = chatHarness({ script: () => ({ tokens: ['Sure.'] }) })
     const untitled = await h.handlers['chat.sessions.create']({}, h.ctx('c'))
-    const sent = await h.handlers['chat.send']({ sessionId: untitled.id, text: 'How do I   rotate\nthe nightly backups on the NAS without losing the last week of copies?', priority: 'normal' }, h.ctx('c'))
+    const sent = await h.handlers['chat.send'](
+      {
+        sessionId: untitled.id,
+        text: 'How do I   rotate\nthe nightly backups on the NAS without losing the last week of copies?',
+        priority: 'normal'
+      },
+      h.ctx('c')
+    )
     await h.chat.pipeline.idle()
     expect(sent.session.title).toBe('How do I rotate the nightly backups on the NAS without…')
     await h.handlers['chat.send']({ sessionId: untitled.id, text: 'And weekly ones?', priority: 'normal' }, h.ctx('c'))
     await h.chat.pipeline.idle()
-    expect((await h.handlers['chat.sessions.get']({ id: untitled.id }, h.ctx('c'))).session.title).toBe(sent.session.title)
+    expect((await h.handlers['chat.sessions.get']({ id: untitled.id }, h.ctx('c'))).session.title).toBe(
+      sent.session.title
+    )
 
     const named = await h.handlers['chat.sessions.create']({}, h.ctx('c'))
     await h.handlers['chat.sessions.rename']({ id: named.id, title: 'Backups' }, h.ctx('c'))
-    const kept = await h.handlers['chat.send']({ sessionId: named.id, text: 'Where are they?', priority: 'normal' }, h.ctx('c'))
+    const kept = await h.handlers['chat.send'](
+      { sessionId: named.id, text: 'Where are they?', priority: 'normal' },
+      h.ctx('c')
+    )
     expect(kept.session.title).toBe('Backups')
     await h.chat.pipeline.idle()
   })
@@ -54,7 +73,9 @@ describe('chat sessions', () => {
     const h = chatHarness()
     const { userMessage } = await h.handlers['chat.send']({ text: 'Write a report', priority: 'normal' }, h.ctx('c'))
     await h.chat.pipeline.idle()
-    await expect(h.handlers['chat.toTask']({ messageId: userMessage.id }, h.ctx('c'))).rejects.toThrow(/task engine is not connected/)
+    await expect(h.handlers['chat.toTask']({ messageId: userMessage.id }, h.ctx('c'))).rejects.toThrow(
+      /task engine is not connected/
+    )
     await expect(h.handlers['chat.sessions.rename']({ id: 'nope', title: 'x' }, h.ctx('c'))).rejects.toThrow(RpcFailure)
   })
 })
@@ -64,35 +85,54 @@ describe('experts', () => {
     const team = builtInExperts()
     expect(team[0]).toMatchObject({ id: 'victoria', name: 'Victoria', lead: true })
     expect(team.filter((e) => e.lead)).toHaveLength(1)
-    for (const domain of ['coding', 'analysis', 'writing', 'strategy', 'research']) expect(team.some((e) => !e.lead && e.domains.includes(domain))).toBe(true)
+    for (const domain of ['coding', 'analysis', 'writing', 'strategy', 'research'])
+      expect(team.some((e) => !e.lead && e.domains.includes(domain))).toBe(true)
   })
 
   it('refuses a broken expert file with the file and field named', () => {
-    expect(() => parseExpertFile('bad.md', '---\nid: x\nname: X\n---\nPrompt')).toThrow('Expert file bad.md: the header needs "role: …"')
+    expect(() => parseExpertFile('bad.md', '---\nid: x\nname: X\n---\nPrompt')).toThrow(
+      'Expert file bad.md: the header needs "role: …"'
+    )
     expect(() => parseExpertFile('bad.md', 'no header')).toThrow(/expected a header/)
   })
 
   it('keeps edits in the database and resets them to the built-in file', async () => {
     const h = chatHarness()
-    const edited = await h.handlers['chat.experts.update']({ id: 'victoria', name: 'Vika', domains: ['general'] }, h.ctx('c'))
-    expect(edited).toMatchObject({ id: 'victoria', name: 'Vika', domains: ['general'], edited: true, role: 'Lead agent' })
+    const edited = await h.handlers['chat.experts.update'](
+      { id: 'victoria', name: 'Vika', domains: ['general'] },
+      h.ctx('c')
+    )
+    expect(edited).toMatchObject({
+      id: 'victoria',
+      name: 'Vika',
+      domains: ['general'],
+      edited: true,
+      role: 'Lead agent'
+    })
     expect((await h.handlers['chat.status']({}, h.ctx('c'))).leadName).toBe('Vika')
     const reset = await h.handlers['chat.experts.reset']({ id: 'victoria' }, h.ctx('c'))
     expect(reset).toMatchObject({ name: 'Victoria', edited: false })
     const back = await h.handlers['chat.experts.update']({ id: 'igor', role: 'Software engineer' }, h.ctx('c'))
     expect(back.edited).toBe(false)
-    await expect(h.handlers['chat.experts.update']({ id: 'ghost', name: 'G' }, h.ctx('c'))).rejects.toThrow('There is no expert "ghost"')
+    await expect(h.handlers['chat.experts.update']({ id: 'ghost', name: 'G' }, h.ctx('c'))).rejects.toThrow(
+      'There is no expert "ghost"'
+    )
   })
 })
 
 describe('usage, budget and fallback health', () => {
   it('alerts once when the day’s tokens pass the budget', async () => {
-    const h = chatHarness({ settings: { 'chat.dailyTokenBudget': 10 }, script: () => ({ tokens: ['x'], info: { tokensIn: 8, tokensOut: 4 } }) })
+    const h = chatHarness({
+      settings: { 'chat.dailyTokenBudget': 10 },
+      script: () => ({ tokens: ['x'], info: { tokensIn: 8, tokensOut: 4 } })
+    })
     const first = await h.handlers['chat.send']({ text: 'Hi', priority: 'normal' }, h.ctx('c'))
     await h.chat.pipeline.idle()
     await h.handlers['chat.send']({ sessionId: first.session.id, text: 'Again', priority: 'normal' }, h.ctx('c'))
     await h.chat.pipeline.idle()
-    expect(h.named('chat.budgetExceeded')).toEqual([{ day: new Date().toISOString().slice(0, 10), tokens: 12, budget: 10 }])
+    expect(h.named('chat.budgetExceeded')).toEqual([
+      { day: new Date().toISOString().slice(0, 10), tokens: 12, budget: 10 }
+    ])
     const usage = await h.handlers['chat.usage']({ days: 3 }, h.ctx('c'))
     expect(usage).toMatchObject({ budgetExceeded: true, dailyBudget: 10, today: { tokens: 24, cost: 0 } })
     expect(usage.byDay.map((d) => d.tokensIn + d.tokensOut)).toEqual([0, 0, 24])
@@ -130,7 +170,11 @@ describe('deleting a session while an answer is written', () => {
     expect(h.chat.pipeline.active()).toEqual([])
     expect(h.lines().filter((l) => l.level === 'error')).toEqual([])
     expect(h.lines().some((l) => l.msg === 'chat answer ended after its session was deleted')).toBe(true)
-    expect(h.named<{ message: { sessionId: string; status: string } }>('chat.finished').map((f) => [f.message.sessionId, f.message.status])).toEqual([
+    expect(
+      h
+        .named<{ message: { sessionId: string; status: string } }>('chat.finished')
+        .map((f) => [f.message.sessionId, f.message.status])
+    ).toEqual([
       [session.id, 'stopped'],
       [other.session.id, 'stopped']
     ])

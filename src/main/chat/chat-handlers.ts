@@ -38,13 +38,22 @@ export function chatHandlers(deps: ChatHandlerDeps): HandlersFor<'chat'> {
   const { store, experts, pipeline } = deps
 
   const refuseBusy = (sessionId: string): void => {
-    if (pipeline.activeIn(sessionId).length > 0) throw new RpcFailure(rpcError('conflict', 'An answer is still being written in this session. Wait for it to finish or press Stop, then send again.'))
+    if (pipeline.activeIn(sessionId).length > 0)
+      throw new RpcFailure(
+        rpcError(
+          'conflict',
+          'An answer is still being written in this session. Wait for it to finish or press Stop, then send again.'
+        )
+      )
   }
 
   const userMessageOf = (messageId: string) => {
     const message = store.message(messageId)
     if (message.role === 'user') return message
-    if (!message.replyTo) throw new RpcFailure(rpcError('invalid_input', `Message "${messageId}" answers no question, so there is nothing to ask again.`))
+    if (!message.replyTo)
+      throw new RpcFailure(
+        rpcError('invalid_input', `Message "${messageId}" answers no question, so there is nothing to ask again.`)
+      )
     return store.message(message.replyTo)
   }
 
@@ -67,7 +76,8 @@ export function chatHandlers(deps: ChatHandlerDeps): HandlersFor<'chat'> {
       ctx.log.info('expert reset to built-in', { expert: id })
       return expert
     },
-    'chat.sessions.list': ({ query, cursor, limit }) => store.listSessions({ query: query || undefined, cursor, limit }),
+    'chat.sessions.list': ({ query, cursor, limit }) =>
+      store.listSessions({ query: query || undefined, cursor, limit }),
     'chat.sessions.create': ({ title }) => store.createSession(title ?? UNTITLED_SESSION),
     'chat.sessions.get': ({ id }) => ({ session: store.session(id), messages: store.messages(id) }),
     'chat.sessions.rename': ({ id, title }) => store.renameSession(id, title),
@@ -79,15 +89,25 @@ export function chatHandlers(deps: ChatHandlerDeps): HandlersFor<'chat'> {
     },
     'chat.sessions.export': ({ id }) => {
       const session = store.session(id)
-      return { fileName: exportFileName(session), markdown: sessionMarkdown(session, store.messages(id), (d) => deps.decisions.get(d)) }
+      return {
+        fileName: exportFileName(session),
+        markdown: sessionMarkdown(session, store.messages(id), (d) => deps.decisions.get(d))
+      }
     },
     'chat.send': ({ sessionId, text, priority }, ctx) => {
       const session = sessionId ? store.session(sessionId) : store.createSession(titleFrom(text))
       refuseBusy(session.id)
       // "New conversation" makes an untitled session; its first question names it, as a session
       // started by sending does. A title the person chose before asking anything stays.
-      if (session.messageCount === 0 && session.title === UNTITLED_SESSION) store.renameSession(session.id, titleFrom(text))
-      const userMessage = store.addMessage({ sessionId: session.id, role: 'user', content: text, status: 'complete', correlationId: ctx.correlationId })
+      if (session.messageCount === 0 && session.title === UNTITLED_SESSION)
+        store.renameSession(session.id, titleFrom(text))
+      const userMessage = store.addMessage({
+        sessionId: session.id,
+        role: 'user',
+        content: text,
+        status: 'complete',
+        correlationId: ctx.correlationId
+      })
       const assistantMessage = pipeline.start({ userMessage, priority, correlationId: ctx.correlationId, log: ctx.log })
       return { session: store.session(session.id), userMessage, assistantMessage }
     },
@@ -95,13 +115,29 @@ export function chatHandlers(deps: ChatHandlerDeps): HandlersFor<'chat'> {
     'chat.retry': ({ messageId }, ctx) => {
       const userMessage = userMessageOf(messageId)
       refuseBusy(userMessage.sessionId)
-      return { assistantMessage: pipeline.start({ userMessage, priority: 'normal', correlationId: ctx.correlationId, log: ctx.log }) }
+      return {
+        assistantMessage: pipeline.start({
+          userMessage,
+          priority: 'normal',
+          correlationId: ctx.correlationId,
+          log: ctx.log
+        })
+      }
     },
     'chat.toTask': ({ messageId }, ctx) => {
-      if (!deps.tasks) throw new RpcFailure(rpcError('unavailable', 'The task engine is not connected in this build, so the message cannot become a task. Nothing was queued.'))
+      if (!deps.tasks)
+        throw new RpcFailure(
+          rpcError(
+            'unavailable',
+            'The task engine is not connected in this build, so the message cannot become a task. Nothing was queued.'
+          )
+        )
       const message = store.message(messageId)
       const question = userMessageOf(messageId)
-      const description = message.role === 'assistant' && message.content ? `${question.content}\n\nThe chat's answer so far:\n${message.content}` : question.content
+      const description =
+        message.role === 'assistant' && message.content
+          ? `${question.content}\n\nThe chat's answer so far:\n${message.content}`
+          : question.content
       const domain = detectDomain(question.content)
       const expert = bestExpertFor(domain, experts.list())
       const task = deps.tasks.create({
@@ -115,6 +151,9 @@ export function chatHandlers(deps: ChatHandlerDeps): HandlersFor<'chat'> {
       ctx.log.info('chat message queued as a task', { task_id: task.id, message_id: messageId })
       return { taskId: task.id, title: task.title }
     },
-    'chat.usage': ({ days }) => deps.ledger.summary(days, { expert: (id) => (id === 'board' ? 'Board of directors' : (experts.get(id)?.name ?? id)) })
+    'chat.usage': ({ days }) =>
+      deps.ledger.summary(days, {
+        expert: (id) => (id === 'board' ? 'Board of directors' : (experts.get(id)?.name ?? id))
+      })
   }
 }

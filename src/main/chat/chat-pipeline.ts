@@ -86,11 +86,26 @@ export function createChatPipeline(deps: ChatPipelineDeps): ChatPipeline {
 
   const start = (request: StartAnswer): ChatMessage => {
     const { userMessage, correlationId } = request
-    const answer = deps.store.addMessage({ sessionId: userMessage.sessionId, role: 'assistant', content: '', status: 'streaming', correlationId, replyTo: userMessage.id })
+    const answer = deps.store.addMessage({
+      sessionId: userMessage.sessionId,
+      role: 'assistant',
+      content: '',
+      status: 'streaming',
+      correlationId,
+      replyTo: userMessage.id
+    })
     const controller = new AbortController()
     const log = request.log.child({ component: 'chat', session_id: answer.sessionId, message_id: answer.id })
     deps.events.emit('chat.started', { message: answer })
-    const done = answerMessage({ deps, answer, userMessage, priority: request.priority, correlationId, log, signal: controller.signal }).finally(() => running.delete(answer.id))
+    const done = answerMessage({
+      deps,
+      answer,
+      userMessage,
+      priority: request.priority,
+      correlationId,
+      log,
+      signal: controller.signal
+    }).finally(() => running.delete(answer.id))
     running.set(answer.id, { sessionId: answer.sessionId, controller, done })
     return answer
   }
@@ -154,13 +169,24 @@ async function answerMessage(run: AnswerRun): Promise<void> {
     }
   }
   const recordUsage = (purpose: UsagePurpose, info: ChatCompletionInfo, expert: Expert | null): void => {
-    const alert = deps.ledger.record({ correlationId, sessionId: answer.sessionId, messageId: answer.id, expertId: expert?.id ?? null, purpose, info, expertAnswer: purpose === 'answer' && expert !== null && !expert.lead })
+    const alert = deps.ledger.record({
+      correlationId,
+      sessionId: answer.sessionId,
+      messageId: answer.id,
+      expertId: expert?.id ?? null,
+      purpose,
+      info,
+      expertAnswer: purpose === 'answer' && expert !== null && !expert.lead
+    })
     if (alert) {
       log.warn('daily token budget exceeded', { ...alert })
       deps.events.emit('chat.budgetExceeded', alert)
     }
   }
-  const stream = async (request: Omit<ChatModelRequest, 'signal' | 'correlationId'>, model: ChatModel): Promise<ChatCompletionInfo> => {
+  const stream = async (
+    request: Omit<ChatModelRequest, 'signal' | 'correlationId'>,
+    model: ChatModel
+  ): Promise<ChatCompletionInfo> => {
     const { info } = await completeText(model, { ...request, signal, correlationId }, token)
     return info
   }
@@ -171,7 +197,15 @@ async function answerMessage(run: AnswerRun): Promise<void> {
     // Sources are read before the model answers: only an answer that was written (whole, or stopped
     // part-way) used them, so a failed one lists none rather than documents nobody read.
     const usedSources = status === 'complete' || (status === 'stopped' && content !== '')
-    const final: MessagePatch = { ...patch, ...(usedSources ? {} : { sources: [] }), content, status, error, notice: notices.length ? notices.join(' ') : null, latencyMs }
+    const final: MessagePatch = {
+      ...patch,
+      ...(usedSources ? {} : { sources: [] }),
+      content,
+      status,
+      error,
+      notice: notices.length ? notices.join(' ') : null,
+      latencyMs
+    }
     try {
       message = deps.store.updateMessage(answer.id, final)
     } catch (storeError) {
@@ -181,9 +215,21 @@ async function answerMessage(run: AnswerRun): Promise<void> {
         return
       }
       log.error('chat answer could not be stored', { error: storeError })
-      message = { ...answer, ...final, error: `${error ?? ''} The answer could not be saved: ${describeError(storeError)}`.trim() }
+      message = {
+        ...answer,
+        ...final,
+        error: `${error ?? ''} The answer could not be saved: ${describeError(storeError)}`.trim()
+      }
     }
-    log.info('chat answer finished', { status, route: message.route, expert: message.expertId, model: message.model, node: message.node, latency_ms: latencyMs, error })
+    log.info('chat answer finished', {
+      status,
+      route: message.route,
+      expert: message.expertId,
+      model: message.model,
+      node: message.node,
+      latency_ms: latencyMs,
+      error
+    })
     deps.events.emit('chat.finished', { message })
   }
 
@@ -213,7 +259,11 @@ async function answerMessage(run: AnswerRun): Promise<void> {
     total = plan.steps.length
     Object.assign(patch, { route: plan.route, expertId: plan.expert.id, expertName: plan.expert.name })
     deps.store.updateMessage(answer.id, { route: plan.route, expertId: plan.expert.id, expertName: plan.expert.name })
-    progress('analysis', `${plan.steps[0]}: ${plan.analysis.reason}${plan.route === 'strategic' ? ', a strategic question for the board' : ''}`, false)
+    progress(
+      'analysis',
+      `${plan.steps[0]}: ${plan.analysis.reason}${plan.route === 'strategic' ? ', a strategic question for the board' : ''}`,
+      false
+    )
 
     progress('analysis', plan.steps[1] ?? 'Reading the knowledge base')
     const context = await knowledgeFor(run, notices)
@@ -222,7 +272,15 @@ async function answerMessage(run: AnswerRun): Promise<void> {
     let decision: BoardDecision | null = null
     if (plan.route === 'strategic') {
       progress('analysis', `Consulting the board of directors (up to ${deps.board.timeoutSec()} s)`)
-      const outcome = await deps.board.consult({ question, source: 'chat', correlationId, log, sessionId: answer.sessionId, messageId: answer.id, signal })
+      const outcome = await deps.board.consult({
+        question,
+        source: 'chat',
+        correlationId,
+        log,
+        sessionId: answer.sessionId,
+        messageId: answer.id,
+        signal
+      })
       if (outcome.ok) {
         decision = outcome.decision
         patch.boardDecisionId = decision.id
@@ -240,20 +298,46 @@ async function answerMessage(run: AnswerRun): Promise<void> {
     }
 
     const writer = results ? deps.experts.lead() : plan.expert
-    progress('executing', results ? `${writer.name} is writing the answer from the results` : `${writer.name} (${writer.role}) is writing the answer`)
+    progress(
+      'executing',
+      results
+        ? `${writer.name} is writing the answer from the results`
+        : `${writer.name} (${writer.role}) is writing the answer`
+    )
     const info = await stream(
       {
-        messages: answerTurns({ expert: writer, question, history, context: context?.text || null, decision, ...(results ? { results } : {}) }),
+        messages: answerTurns({
+          expert: writer,
+          question,
+          history,
+          context: context?.text || null,
+          decision,
+          ...(results ? { results } : {})
+        }),
         category: writer.lead ? (plan.route === 'simple' ? 'general' : plan.analysis.domain) : writer.modelCategory,
-        ...(plan.route === 'simple' ? { size: 'light' as const } : plan.route === 'execution' ? { size: 'heavy' as const } : {})
+        ...(plan.route === 'simple'
+          ? { size: 'light' as const }
+          : plan.route === 'execution'
+            ? { size: 'heavy' as const }
+            : {})
       },
       model
     )
     recordUsage(results ? 'synthesize' : 'answer', info, writer)
     if (info.fellBack) notices.push(`The first model chosen did not answer; ${info.model} on ${info.node} did.`)
-    Object.assign(patch, { model: info.model, node: info.node, tokensIn: info.tokensIn, tokensOut: info.tokensOut, fellBack: info.fellBack })
-    if (!content.trim()) throw new AnswerFailure(`${info.model} on ${info.node} answered with nothing. Press Retry, or pick another model in the Models view.`)
-    if ((plan.route === 'simple' || plan.route === 'execution') && history.length === 0 && deps.knowledge) deps.knowledge.rememberAnswer(question, content)
+    Object.assign(patch, {
+      model: info.model,
+      node: info.node,
+      tokensIn: info.tokensIn,
+      tokensOut: info.tokensOut,
+      fellBack: info.fellBack
+    })
+    if (!content.trim())
+      throw new AnswerFailure(
+        `${info.model} on ${info.node} answered with nothing. Press Retry, or pick another model in the Models view.`
+      )
+    if ((plan.route === 'simple' || plan.route === 'execution') && history.length === 0 && deps.knowledge)
+      deps.knowledge.rememberAnswer(question, content)
     progress('complete', 'Answer complete', false)
     finish('complete', null)
   } catch (error) {
@@ -261,7 +345,10 @@ async function answerMessage(run: AnswerRun): Promise<void> {
     if (signal.aborted && reason instanceof StopRequest) {
       if (reason.why === 'user' && patch.parentTaskId) notices.push('The tasks go on in the Tasks view.')
       progress('error', reason.why === 'user' ? 'Stopped' : 'Stopped: the app is closing', false)
-      finish(reason.why === 'user' ? 'stopped' : 'error', reason.why === 'user' ? null : 'The app closed while this answer was being written. Press Retry.')
+      finish(
+        reason.why === 'user' ? 'stopped' : 'error',
+        reason.why === 'user' ? null : 'The app closed while this answer was being written. Press Retry.'
+      )
       return
     }
     const message =
@@ -287,29 +374,60 @@ function previousTurns(deps: ChatPipelineDeps, userMessage: ChatMessage): ChatMe
     .slice(-limit)
 }
 
-async function planAnswer(run: AnswerRun, model: ChatModel, recordUsage: (p: UsagePurpose, i: ChatCompletionInfo, e: Expert | null) => void): Promise<Plan> {
+async function planAnswer(
+  run: AnswerRun,
+  model: ChatModel,
+  recordUsage: (p: UsagePurpose, i: ChatCompletionInfo, e: Expert | null) => void
+): Promise<Plan> {
   const { deps, userMessage, priority, correlationId, log, signal } = run
   const analysis = classifyRequest(userMessage.content, priority)
   const lead = deps.experts.lead()
-  const strategic = deps.settings.boardEnabled() ? await classifyStrategic(userMessage.content, { model, signal, correlationId, log }) : { strategic: false, by: 'rules' as const }
+  const strategic = deps.settings.boardEnabled()
+    ? await classifyStrategic(userMessage.content, { model, signal, correlationId, log })
+    : { strategic: false, by: 'rules' as const }
   if (strategic.info) recordUsage('classify', strategic.info, null)
-  log.info('request classified', { kind: analysis.kind, domain: analysis.domain, strategic: strategic.strategic, strategic_by: strategic.by })
+  log.info('request classified', {
+    kind: analysis.kind,
+    domain: analysis.domain,
+    strategic: strategic.strategic,
+    strategic_by: strategic.by
+  })
 
   const first = 'Understanding the request'
   const context = deps.knowledge ? 'Reading the knowledge base' : 'No knowledge base connected; answering without it'
-  if (strategic.strategic) return { route: 'strategic', expert: lead, analysis, steps: [first, context, 'Consulting the board', 'Writing the answer'] }
+  if (strategic.strategic)
+    return {
+      route: 'strategic',
+      expert: lead,
+      analysis,
+      steps: [first, context, 'Consulting the board', 'Writing the answer']
+    }
   if (analysis.kind === 'complex' && deps.tasks) {
-    return { route: 'complex', expert: lead, analysis, steps: [first, context, 'Splitting into tasks', 'Waiting for the tasks', 'Writing the answer'] }
+    return {
+      route: 'complex',
+      expert: lead,
+      analysis,
+      steps: [first, context, 'Splitting into tasks', 'Waiting for the tasks', 'Writing the answer']
+    }
   }
   if (analysis.kind !== 'simple' && deps.settings.preferExpertsFirst()) {
     const expert = bestExpertFor(analysis.domain, deps.experts.list()) ?? lead
-    const note = analysis.kind === 'complex' ? { ...analysis, reason: `${analysis.reason}; the task engine is not connected, so one expert answers it whole` } : analysis
+    const note =
+      analysis.kind === 'complex'
+        ? {
+            ...analysis,
+            reason: `${analysis.reason}; the task engine is not connected, so one expert answers it whole`
+          }
+        : analysis
     return { route: 'execution', expert, analysis: note, steps: [first, context, 'Writing the answer'] }
   }
   return { route: 'simple', expert: lead, analysis, steps: [first, context, 'Writing the answer'] }
 }
 
-async function knowledgeFor(run: AnswerRun, notices: string[]): Promise<{ text: string; sources: readonly KnowledgeSource[] } | null> {
+async function knowledgeFor(
+  run: AnswerRun,
+  notices: string[]
+): Promise<{ text: string; sources: readonly KnowledgeSource[] } | null> {
   const { deps, userMessage, signal, log } = run
   if (!deps.knowledge) return null
   try {
@@ -367,7 +485,12 @@ async function runSubtasks(
     } catch (error) {
       log.debug('subtask progress not stored', { error: describeError(error) })
     }
-    deps.events.emit('chat.subtasks', { sessionId: answer.sessionId, messageId: answer.id, parentTaskId: queued.parentTaskId, subtasks })
+    deps.events.emit('chat.subtasks', {
+      sessionId: answer.sessionId,
+      messageId: answer.id,
+      parentTaskId: queued.parentTaskId,
+      subtasks
+    })
   }
   emit(queued.subtasks)
   progress('executing', `Waiting for ${queued.subtasks.length} tasks in the task engine`)
@@ -375,7 +498,15 @@ async function runSubtasks(
   const completed = ended.filter((t) => t.status === 'completed')
   if (completed.length === 0) {
     const why = [...new Set(ended.map((t) => t.lastError ?? t.status))].join('; ')
-    throw new AnswerFailure(`None of the ${ended.length} tasks was completed (${why}). They are in the Tasks view; return them to autoprocessing there, then press Retry.`)
+    throw new AnswerFailure(
+      `None of the ${ended.length} tasks was completed (${why}). They are in the Tasks view; return them to autoprocessing there, then press Retry.`
+    )
   }
-  return ended.map((t) => ({ title: t.title, outcome: t.status === 'completed' ? (t.result ?? '(no result text)') : `Not done (${t.status}${t.lastError ? `: ${t.lastError}` : ''})` }))
+  return ended.map((t) => ({
+    title: t.title,
+    outcome:
+      t.status === 'completed'
+        ? (t.result ?? '(no result text)')
+        : `Not done (${t.status}${t.lastError ? `: ${t.lastError}` : ''})`
+  }))
 }

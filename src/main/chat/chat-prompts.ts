@@ -15,7 +15,8 @@ export interface PromptParts {
 /** The turns sent for an answer: the expert's system prompt with what was gathered, the recent history, the question. */
 export function answerTurns(parts: PromptParts): ChatTurn[] {
   let system = parts.expert.systemPrompt
-  if (parts.context) system += `\n\nContext from the knowledge base (use it, and say when it does not cover the question):\n${parts.context}`
+  if (parts.context)
+    system += `\n\nContext from the knowledge base (use it, and say when it does not cover the question):\n${parts.context}`
   if (parts.decision) {
     const d = parts.decision
     system += [

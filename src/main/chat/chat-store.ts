@@ -12,14 +12,18 @@ import { RpcFailure, rpcError } from '../../shared/contract/rpc-error'
 import type { Db } from '../db/database'
 import { afterCursor, cursorAfter, type PageRequest } from '../db/keyset'
 
-export type NewMessage = Pick<ChatMessage, 'sessionId' | 'role' | 'content' | 'status' | 'correlationId'> & Partial<Omit<ChatMessage, 'id' | 'createdAt'>>
+export type NewMessage = Pick<ChatMessage, 'sessionId' | 'role' | 'content' | 'status' | 'correlationId'> &
+  Partial<Omit<ChatMessage, 'id' | 'createdAt'>>
 export type MessagePatch = Partial<Omit<ChatMessage, 'id' | 'sessionId' | 'role' | 'createdAt'>>
 
 export interface ChatStore {
   createSession(title: string): ChatSession
   session(id: string): ChatSession
   /** One page, most recently active first; with a query, only sessions whose title or messages contain it. */
-  listSessions(request: PageRequest & { readonly query?: string | undefined }): { sessions: ChatSession[]; nextCursor: string | null }
+  listSessions(request: PageRequest & { readonly query?: string | undefined }): {
+    sessions: ChatSession[]
+    nextCursor: string | null
+  }
   renameSession(id: string, title: string): ChatSession
   deleteSession(id: string): void
   messages(sessionId: string): ChatMessage[]
@@ -110,7 +114,9 @@ export function createChatStore(db: Db, now: () => Date = () => new Date()): Cha
   const deleteSession = db.prepare('DELETE FROM chat_sessions WHERE id = ?')
   const messagesOf = db.prepare<[string], MessageRow>('SELECT * FROM chat_messages WHERE session_id = ? ORDER BY seq')
   const messageById = db.prepare<[string], MessageRow>('SELECT * FROM chat_messages WHERE id = ?')
-  const nextSeq = db.prepare<[string], { seq: number }>('SELECT COALESCE(MAX(seq), 0) + 1 AS seq FROM chat_messages WHERE session_id = ?')
+  const nextSeq = db.prepare<[string], { seq: number }>(
+    'SELECT COALESCE(MAX(seq), 0) + 1 AS seq FROM chat_messages WHERE session_id = ?'
+  )
 
   const toSession = (row: SessionRow): ChatSession => ({
     id: row.id,
@@ -149,13 +155,22 @@ export function createChatStore(db: Db, now: () => Date = () => new Date()): Cha
 
   const session = (id: string): ChatSession => {
     const row = sessionById.get(id)
-    if (!row) throw new RpcFailure(rpcError('not_found', `There is no chat session "${id}". It may have been deleted; pick one from the list or start a new one.`))
+    if (!row)
+      throw new RpcFailure(
+        rpcError(
+          'not_found',
+          `There is no chat session "${id}". It may have been deleted; pick one from the list or start a new one.`
+        )
+      )
     return toSession(row)
   }
 
   const message = (id: string): ChatMessage => {
     const row = messageById.get(id)
-    if (!row) throw new RpcFailure(rpcError('not_found', `There is no chat message "${id}". Its session may have been deleted.`))
+    if (!row)
+      throw new RpcFailure(
+        rpcError('not_found', `There is no chat message "${id}". Its session may have been deleted.`)
+      )
     return toMessage(row)
   }
 
@@ -168,7 +183,9 @@ export function createChatStore(db: Db, now: () => Date = () => new Date()): Cha
     const keys = (Object.keys(COLUMN) as (keyof MessagePatch)[]).filter((k) => k in patch)
     const columns = ['id', 'session_id', 'seq', 'role', 'created_at', 'updated_at', ...keys.map((k) => COLUMN[k])]
     const values = [id, m.sessionId, seq, m.role, at, at, ...keys.map((k) => toColumnValue(k, patch[k]))]
-    db.prepare(`INSERT INTO chat_messages (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`).run(...values)
+    db.prepare(`INSERT INTO chat_messages (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`).run(
+      ...values
+    )
     touchSession.run(at, m.sessionId)
     return id
   })
@@ -186,7 +203,9 @@ export function createChatStore(db: Db, now: () => Date = () => new Date()): Cha
       const params: (string | number)[] = []
       if (query) {
         const pattern = `%${query.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
-        where.push("(s.title LIKE ? ESCAPE '\\' OR EXISTS (SELECT 1 FROM chat_messages m WHERE m.session_id = s.id AND m.content LIKE ? ESCAPE '\\'))")
+        where.push(
+          "(s.title LIKE ? ESCAPE '\\' OR EXISTS (SELECT 1 FROM chat_messages m WHERE m.session_id = s.id AND m.content LIKE ? ESCAPE '\\'))"
+        )
         params.push(pattern, pattern)
       }
       if (cursor !== undefined) {
@@ -195,12 +214,17 @@ export function createChatStore(db: Db, now: () => Date = () => new Date()): Cha
         params.push(...after.params)
       }
       const rows = db
-        .prepare<(string | number)[], SessionRow>(`${SESSION_SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY s.updated_at DESC, s.rowid DESC LIMIT ?`)
+        .prepare<(string | number)[], SessionRow>(
+          `${SESSION_SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY s.updated_at DESC, s.rowid DESC LIMIT ?`
+        )
         .all(...params, limit + 1)
       const more = rows.length > limit
       if (more) rows.pop()
       const last = rows.at(-1)
-      return { sessions: rows.map(toSession), nextCursor: cursorAfter(last && { id: last.id, at: last.updated_at }, more) }
+      return {
+        sessions: rows.map(toSession),
+        nextCursor: cursorAfter(last && { id: last.id, at: last.updated_at }, more)
+      }
     },
     renameSession(id, title) {
       session(id)
@@ -217,16 +241,16 @@ export function createChatStore(db: Db, now: () => Date = () => new Date()): Cha
     updateMessage(id, patch) {
       const keys = (Object.keys(patch) as (keyof MessagePatch)[]).filter((k) => k in COLUMN)
       if (keys.length > 0) {
-        db.prepare(`UPDATE chat_messages SET ${keys.map((k) => `${COLUMN[k]} = ?`).join(', ')}, updated_at = ? WHERE id = ?`).run(
-          ...keys.map((k) => toColumnValue(k, patch[k])),
-          now().toISOString(),
-          id
-        )
+        db.prepare(
+          `UPDATE chat_messages SET ${keys.map((k) => `${COLUMN[k]} = ?`).join(', ')}, updated_at = ? WHERE id = ?`
+        ).run(...keys.map((k) => toColumnValue(k, patch[k])), now().toISOString(), id)
       }
       return message(id)
     },
     failInterrupted(reason) {
-      return db.prepare("UPDATE chat_messages SET status = 'error', error = ?, updated_at = ? WHERE status = 'streaming'").run(reason, now().toISOString()).changes
+      return db
+        .prepare("UPDATE chat_messages SET status = 'error', error = ?, updated_at = ? WHERE status = 'streaming'")
+        .run(reason, now().toISOString()).changes
     }
   }
 }

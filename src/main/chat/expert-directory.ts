@@ -26,10 +26,15 @@ interface OverrideRow {
 const Domains = z.array(z.string())
 
 /** The built-in team with the user's edits laid over it; an edit is kept field by field so a reset is exact. */
-export function createExpertDirectory(db: Db, builtIns: readonly BuiltInExpert[], now: () => Date = () => new Date()): ExpertDirectory {
+export function createExpertDirectory(
+  db: Db,
+  builtIns: readonly BuiltInExpert[],
+  now: () => Date = () => new Date()
+): ExpertDirectory {
   const selectAll = db.prepare<[], OverrideRow>('SELECT * FROM chat_expert_overrides')
   const selectOne = db.prepare<[string], OverrideRow>('SELECT * FROM chat_expert_overrides WHERE id = ?')
-  const upsert = db.prepare(`INSERT INTO chat_expert_overrides (id, name, role, domains, system_prompt, model_category, updated_at)
+  const upsert =
+    db.prepare(`INSERT INTO chat_expert_overrides (id, name, role, domains, system_prompt, model_category, updated_at)
     VALUES (@id, @name, @role, @domains, @system_prompt, @model_category, @updated_at)
     ON CONFLICT (id) DO UPDATE SET name = excluded.name, role = excluded.role, domains = excluded.domains,
       system_prompt = excluded.system_prompt, model_category = excluded.model_category, updated_at = excluded.updated_at`)
@@ -51,7 +56,10 @@ export function createExpertDirectory(db: Db, builtIns: readonly BuiltInExpert[]
 
   const builtIn = (id: string): BuiltInExpert => {
     const base = builtIns.find((e) => e.id === id)
-    if (!base) throw new RpcFailure(rpcError('not_found', `There is no expert "${id}". Known experts: ${builtIns.map((e) => e.id).join(', ')}.`))
+    if (!base)
+      throw new RpcFailure(
+        rpcError('not_found', `There is no expert "${id}". Known experts: ${builtIns.map((e) => e.id).join(', ')}.`)
+      )
     return base
   }
 
@@ -78,13 +86,19 @@ export function createExpertDirectory(db: Db, builtIns: readonly BuiltInExpert[]
         id,
         name: differs(edit.name, base.name, current?.name ?? null),
         role: differs(edit.role, base.role, current?.role ?? null),
-        domains: edit.domains === undefined ? (current?.domains ?? null) : JSON.stringify(edit.domains) === JSON.stringify(base.domains) ? null : JSON.stringify(edit.domains),
+        domains:
+          edit.domains === undefined
+            ? (current?.domains ?? null)
+            : JSON.stringify(edit.domains) === JSON.stringify(base.domains)
+              ? null
+              : JSON.stringify(edit.domains),
         system_prompt: differs(edit.systemPrompt, base.systemPrompt, current?.system_prompt ?? null),
         model_category: differs(edit.modelCategory, base.modelCategory, current?.model_category ?? null),
         updated_at: now().toISOString()
       })
       const row = selectOne.get(id)
-      if (row && [row.name, row.role, row.domains, row.system_prompt, row.model_category].every((v) => v === null)) remove.run(id)
+      if (row && [row.name, row.role, row.domains, row.system_prompt, row.model_category].every((v) => v === null))
+        remove.run(id)
       return apply(base, selectOne.get(id))
     },
     reset(id) {

@@ -9,7 +9,8 @@ export type BuiltInExpert = Omit<Expert, 'edited'>
  */
 export function parseExpertFile(fileName: string, text: string): BuiltInExpert {
   const match = /^---\r?\n([\s\S]*?)\r?\n---\r?\n([\s\S]*)$/.exec(text)
-  if (!match?.[1] || match[2] === undefined) throw new Error(`Expert file ${fileName}: expected a header between --- lines, then the system prompt`)
+  if (!match?.[1] || match[2] === undefined)
+    throw new Error(`Expert file ${fileName}: expected a header between --- lines, then the system prompt`)
   const fields = new Map<string, string>()
   for (const line of match[1].split(/\r?\n/)) {
     const colon = line.indexOf(':')
@@ -26,7 +27,10 @@ export function parseExpertFile(fileName: string, text: string): BuiltInExpert {
     id: need('id'),
     name: need('name'),
     role: need('role'),
-    domains: need('domains').split(',').map((d) => d.trim().toLowerCase()).filter(Boolean),
+    domains: need('domains')
+      .split(',')
+      .map((d) => d.trim().toLowerCase())
+      .filter(Boolean),
     modelCategory: need('category'),
     lead: fields.get('lead') === 'true',
     systemPrompt
@@ -34,13 +38,18 @@ export function parseExpertFile(fileName: string, text: string): BuiltInExpert {
 }
 
 // Bundled at build time: the built-in team is a read-only resource; edits live in the database.
-const files = import.meta.glob<string>('../../../resources/experts/*.md', { eager: true, query: '?raw', import: 'default' })
+const files = import.meta.glob<string>('../../../resources/experts/*.md', {
+  eager: true,
+  query: '?raw',
+  import: 'default'
+})
 
 /** The built-in team, lead agent first; exactly one lead, ids unique. */
 export function builtInExperts(sources: Readonly<Record<string, string>> = files): BuiltInExpert[] {
   const experts = Object.entries(sources).map(([path, text]) => parseExpertFile(path.split('/').pop() ?? path, text))
   const leads = experts.filter((e) => e.lead)
-  if (leads.length !== 1) throw new Error(`resources/experts must define exactly one lead agent (lead: true); found ${leads.length}`)
+  if (leads.length !== 1)
+    throw new Error(`resources/experts must define exactly one lead agent (lead: true); found ${leads.length}`)
   const ids = new Set<string>()
   for (const e of experts) {
     if (ids.has(e.id)) throw new Error(`resources/experts: two experts have the id "${e.id}"`)

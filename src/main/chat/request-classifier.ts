@@ -28,11 +28,26 @@ const MULTI_STEP = [
 ]
 
 const DOMAIN_WORDS: ReadonlyArray<readonly [string, RegExp]> = [
-  ['coding', /\b(code|function|class|method|bug|script|python|typescript|javascript|rust|go|java|sql|api|regex|unit test|compile|refactor|endpoint|docker|git|css|html|react)\b|(код|функци|класс|скрипт|баг|программ|тест|эндпоинт|регуляр)/gi],
-  ['analysis', /\b(analy[sz]\w*|data|dataset|statistic\w*|metric\w*|average|median|chart|trend|forecast|calculat\w*|percent\w*|kpi)\b|(анализ|данны|статистик|метрик|средн|график|тренд|прогноз|посчита|рассчита|процент)/gi],
-  ['writing', /\b(letter|email|e-mail|article|post|essay|text|story|blog|proofread|translat\w*|announcement|copy|press release|documentation)\b|(письм|стать|текст|пост|эсс|рассказ|перевед|перевод|объявлени|документаци)/gi],
-  ['strategy', /\b(strateg\w*|business plan|pricing|roadmap|market|competitor\w*|growth|budget)\b|(стратег|бизнес|рынок|рынк|конкурент|рост|бюджет|ценообраз)/gi],
-  ['research', /\b(research|compare|comparison|review|overview|sources|literature|alternatives|pros and cons)\b|(исследу|исследован|сравн|обзор|источник|альтернатив|плюсы и минусы)/gi]
+  [
+    'coding',
+    /\b(code|function|class|method|bug|script|python|typescript|javascript|rust|go|java|sql|api|regex|unit test|compile|refactor|endpoint|docker|git|css|html|react)\b|(код|функци|класс|скрипт|баг|программ|тест|эндпоинт|регуляр)/gi
+  ],
+  [
+    'analysis',
+    /\b(analy[sz]\w*|data|dataset|statistic\w*|metric\w*|average|median|chart|trend|forecast|calculat\w*|percent\w*|kpi)\b|(анализ|данны|статистик|метрик|средн|график|тренд|прогноз|посчита|рассчита|процент)/gi
+  ],
+  [
+    'writing',
+    /\b(letter|email|e-mail|article|post|essay|text|story|blog|proofread|translat\w*|announcement|copy|press release|documentation)\b|(письм|стать|текст|пост|эсс|рассказ|перевед|перевод|объявлени|документаци)/gi
+  ],
+  [
+    'strategy',
+    /\b(strateg\w*|business plan|pricing|roadmap|market|competitor\w*|growth|budget)\b|(стратег|бизнес|рынок|рынк|конкурент|рост|бюджет|ценообраз)/gi
+  ],
+  [
+    'research',
+    /\b(research|compare|comparison|review|overview|sources|literature|alternatives|pros and cons)\b|(исследу|исследован|сравн|обзор|источник|альтернатив|плюсы и минусы)/gi
+  ]
 ]
 
 /** The domain whose words occur most often; `general` when none does. */

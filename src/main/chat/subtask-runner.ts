@@ -80,7 +80,11 @@ export function followSubtasks(
       if (finished) return
       if (current.every((s) => TERMINAL.has(s.status))) {
         finish()
-        resolve(current.map((s) => latest.get(s.id) ?? { id: s.id, title: s.title, status: s.status, result: null, lastError: null }))
+        resolve(
+          current.map(
+            (s) => latest.get(s.id) ?? { id: s.id, title: s.title, status: s.status, result: null, lastError: null }
+          )
+        )
       }
     }
     const update = (task: QueuedTask): void => {

@@ -71,10 +71,13 @@ export function createUsageLedger(db: Db, deps: UsageLedgerDeps): UsageLedger {
             COALESCE(SUM(fell_back), 0) AS fallback
      FROM chat_usage WHERE purpose = 'answer' AND created_at >= ?`
   )
-  const SUMS = 'SUM(tokens_in) AS tokens_in, SUM(tokens_out) AS tokens_out, SUM(cost) AS cost, COUNT(*) AS requests, SUM(duration_ms) AS duration_ms'
-  const U_SUMS = 'SUM(u.tokens_in) AS tokens_in, SUM(u.tokens_out) AS tokens_out, SUM(u.cost) AS cost, COUNT(*) AS requests, SUM(u.duration_ms) AS duration_ms'
+  const SUMS =
+    'SUM(tokens_in) AS tokens_in, SUM(tokens_out) AS tokens_out, SUM(cost) AS cost, COUNT(*) AS requests, SUM(duration_ms) AS duration_ms'
+  const U_SUMS =
+    'SUM(u.tokens_in) AS tokens_in, SUM(u.tokens_out) AS tokens_out, SUM(u.cost) AS cost, COUNT(*) AS requests, SUM(u.duration_ms) AS duration_ms'
 
-  const costOf = (info: ChatCompletionInfo): number => (deps.isRemoteNode(info.node) ? ((info.tokensIn + info.tokensOut) / 1000) * deps.pricePer1k() : 0)
+  const costOf = (info: ChatCompletionInfo): number =>
+    deps.isRemoteNode(info.node) ? ((info.tokensIn + info.tokensOut) / 1000) * deps.pricePer1k() : 0
   const dayOf = (date: Date): string => date.toISOString().slice(0, 10)
   const row = (s: Sums, label: string): UsageRow => ({
     key: s.key ?? '',
@@ -93,7 +96,22 @@ export function createUsageLedger(db: Db, deps: UsageLedgerDeps): UsageLedger {
       const day = dayOf(at)
       const before = tokensSince.get(`${day}T00:00:00.000Z`)?.tokens ?? 0
       const { info } = r
-      insert.run(r.correlationId, r.sessionId, r.messageId, r.expertId, r.purpose, info.node, info.model, info.tokensIn, info.tokensOut, Math.round(info.durationMs), costOf(info), info.fellBack ? 1 : 0, r.expertAnswer ? 1 : 0, at.toISOString())
+      insert.run(
+        r.correlationId,
+        r.sessionId,
+        r.messageId,
+        r.expertId,
+        r.purpose,
+        info.node,
+        info.model,
+        info.tokensIn,
+        info.tokensOut,
+        Math.round(info.durationMs),
+        costOf(info),
+        info.fellBack ? 1 : 0,
+        r.expertAnswer ? 1 : 0,
+        at.toISOString()
+      )
       const after = before + info.tokensIn + info.tokensOut
       const budget = deps.dailyBudget()
       return budget > 0 && before <= budget && after > budget ? { day, tokens: after, budget } : null
@@ -102,7 +120,11 @@ export function createUsageLedger(db: Db, deps: UsageLedgerDeps): UsageLedger {
       const all = answerCounts.get('') ?? { expert: 0, fallback: 0 }
       const recent = answerCounts.get(new Date(now().getTime() - DAY_MS).toISOString()) ?? { expert: 0, fallback: 0 }
       const answered = recent.expert + recent.fallback
-      return { expertAnswers: all.expert, fallbacks: all.fallback, fallbackRatio24h: answered === 0 ? null : recent.fallback / answered }
+      return {
+        expertAnswers: all.expert,
+        fallbacks: all.fallback,
+        fallbackRatio24h: answered === 0 ? null : recent.fallback / answered
+      }
     },
     summary(days, labels) {
       const end = now()
@@ -110,13 +132,18 @@ export function createUsageLedger(db: Db, deps: UsageLedgerDeps): UsageLedger {
       const since = first.toISOString()
       const byDayRows = new Map(
         db
-          .prepare<[string], Sums>(`SELECT substr(created_at, 1, 10) AS key, NULL AS label, ${SUMS} FROM chat_usage WHERE created_at >= ? GROUP BY key`)
+          .prepare<[string], Sums>(
+            `SELECT substr(created_at, 1, 10) AS key, NULL AS label, ${SUMS} FROM chat_usage WHERE created_at >= ? GROUP BY key`
+          )
           .all(since)
           .map((s) => [s.key, s])
       )
       const byDay = Array.from({ length: days }, (_, i) => {
         const key = dayOf(new Date(first.getTime() + i * DAY_MS))
-        return row(byDayRows.get(key) ?? { key, label: null, tokens_in: 0, tokens_out: 0, cost: 0, requests: 0, duration_ms: 0 }, key)
+        return row(
+          byDayRows.get(key) ?? { key, label: null, tokens_in: 0, tokens_out: 0, cost: 0, requests: 0, duration_ms: 0 },
+          key
+        )
       })
       const bySession = db
         .prepare<[string], Sums>(
@@ -127,7 +154,9 @@ export function createUsageLedger(db: Db, deps: UsageLedgerDeps): UsageLedger {
         .all(since)
         .map((s) => row(s, s.label ?? 'Deleted session'))
       const byExpert = db
-        .prepare<[string], Sums>(`SELECT COALESCE(expert_id, '') AS key, NULL AS label, ${SUMS} FROM chat_usage WHERE created_at >= ? GROUP BY key ORDER BY SUM(tokens_in + tokens_out) DESC`)
+        .prepare<[string], Sums>(
+          `SELECT COALESCE(expert_id, '') AS key, NULL AS label, ${SUMS} FROM chat_usage WHERE created_at >= ? GROUP BY key ORDER BY SUM(tokens_in + tokens_out) DESC`
+        )
         .all(since)
         .map((s) => row(s, s.key ? labels.expert(s.key) : 'Unassigned'))
       const today = tokensSince.get(`${dayOf(end)}T00:00:00.000Z`) ?? { tokens: 0, cost: 0 }

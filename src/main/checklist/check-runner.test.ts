@@ -21,7 +21,14 @@ describe('check runner', () => {
         check('throws', 'soft', () => {
           throw new Error('statfs failed')
         }),
-        check('hangs', 'soft', (signal) => new Promise((resolve) => signal.addEventListener('abort', () => resolve({ status: 'pass', evidence: 'late' }))))
+        check(
+          'hangs',
+          'soft',
+          (signal) =>
+            new Promise((resolve) =>
+              signal.addEventListener('abort', () => resolve({ status: 'pass', evidence: 'late' }))
+            )
+        )
       ],
       { timeoutMs: 50, now: () => new Date() }
     )
@@ -34,10 +41,34 @@ describe('check runner', () => {
 
   it('calls the app unhealthy on a hard failure and warns on a soft one', async () => {
     const run = (specs: [string, 'hard' | 'soft', 'pass' | 'warn' | 'fail'][]) =>
-      runChecks(specs.map(([id, sev, status]) => check(id, sev, () => ({ status, evidence: '' }))), { timeoutMs: 1000, now: () => new Date() })
-    expect(verdictOf(await run([['a', 'hard', 'pass'], ['b', 'soft', 'pass']]))).toBe('healthy')
-    expect(verdictOf(await run([['a', 'hard', 'pass'], ['b', 'soft', 'fail']]))).toBe('warnings')
+      runChecks(
+        specs.map(([id, sev, status]) => check(id, sev, () => ({ status, evidence: '' }))),
+        { timeoutMs: 1000, now: () => new Date() }
+      )
+    expect(
+      verdictOf(
+        await run([
+          ['a', 'hard', 'pass'],
+          ['b', 'soft', 'pass']
+        ])
+      )
+    ).toBe('healthy')
+    expect(
+      verdictOf(
+        await run([
+          ['a', 'hard', 'pass'],
+          ['b', 'soft', 'fail']
+        ])
+      )
+    ).toBe('warnings')
     expect(verdictOf(await run([['a', 'hard', 'warn']]))).toBe('warnings')
-    expect(verdictOf(await run([['a', 'hard', 'fail'], ['b', 'soft', 'pass']]))).toBe('unhealthy')
+    expect(
+      verdictOf(
+        await run([
+          ['a', 'hard', 'fail'],
+          ['b', 'soft', 'pass']
+        ])
+      )
+    ).toBe('unhealthy')
   })
 })

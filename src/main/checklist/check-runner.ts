@@ -6,7 +6,10 @@ import type { CheckDefinition } from './check-definition'
  * a check that throws or hangs is reported as `error` with what happened,
  * never lost and never blocking the rest.
  */
-export async function runChecks(checks: readonly CheckDefinition[], options: { timeoutMs: number; now: () => Date }): Promise<CheckResult[]> {
+export async function runChecks(
+  checks: readonly CheckDefinition[],
+  options: { timeoutMs: number; now: () => Date }
+): Promise<CheckResult[]> {
   return Promise.all(
     checks.map(async (check): Promise<CheckResult> => {
       const started = options.now()

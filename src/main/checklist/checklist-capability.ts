@@ -27,7 +27,9 @@ export interface ChecklistCapabilityDeps {
   readonly background: boolean
 }
 
-export function createChecklistCapability(deps: ChecklistCapabilityDeps): Capability<'checklist'> & { readonly service: ChecklistService } {
+export function createChecklistCapability(
+  deps: ChecklistCapabilityDeps
+): Capability<'checklist'> & { readonly service: ChecklistService } {
   const checks = [
     ...appChecks(deps.app),
     ...databaseChecks({ db: deps.db, databaseFile: deps.databaseFile, migrations: deps.migrations }),

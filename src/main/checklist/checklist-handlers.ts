@@ -22,7 +22,8 @@ export function checklistHandlers(checklist: ChecklistService): HandlersFor<'che
         }
       })),
     'checklist.fix': ({ fix }) => checklist.fix(fix),
-    'checklist.errorRules': () => TASK_ERROR_TYPES.map((errorType) => ({ errorType, rule: checklist.ruleFor(errorType) })),
+    'checklist.errorRules': () =>
+      TASK_ERROR_TYPES.map((errorType) => ({ errorType, rule: checklist.ruleFor(errorType) })),
     'checklist.report': () => {
       const run = checklist.latest()
       if (!run) return refuse('not_found', 'The checklist has not run yet. Run it first, then export the report.')

@@ -61,7 +61,14 @@ describe('checklist service', () => {
   it('stores each run, pushes it, and lists it in the history', async () => {
     const { service, pushed } = setup([check('a', 'pass'), check('b', 'fail', 'soft')])
     const run = await service.run('manual')
-    expect(run).toMatchObject({ trigger: 'manual', verdict: 'warnings', results: [{ id: 'a', status: 'pass' }, { id: 'b', status: 'fail' }] })
+    expect(run).toMatchObject({
+      trigger: 'manual',
+      verdict: 'warnings',
+      results: [
+        { id: 'a', status: 'pass' },
+        { id: 'b', status: 'fail' }
+      ]
+    })
     expect(pushed).toEqual(['checklist.completed'])
     expect(service.latest()?.id).toBe(run.id)
     await service.run('schedule')
@@ -83,7 +90,9 @@ describe('checklist service', () => {
   })
 
   it('recognises known failures from the log and offers the fix that exists', async () => {
-    const { service } = setup([check('a', 'pass')], { 'restart-ollama': async () => 'restarted' }, ['{"msg":"ollama 500","error":"llama runner process has terminated"}'])
+    const { service } = setup([check('a', 'pass')], { 'restart-ollama': async () => 'restarted' }, [
+      '{"msg":"ollama 500","error":"llama runner process has terminated"}'
+    ])
     const run = await service.run('manual')
     expect(run.playbook).toMatchObject([{ ruleId: 'ollama-runner-terminated', fix: 'restart-ollama' }])
     expect(run.availableFixes).toEqual(['restart-ollama'])
@@ -95,7 +104,9 @@ describe('checklist service', () => {
     const outcome = await service.fix('restart-ollama')
     expect(action).toHaveBeenCalledOnce()
     expect(outcome).toMatchObject({ message: 'Ollama restarted (pid 4242)', run: { trigger: 'fix' } })
-    expect(await service.fix('re-embed')).toEqual(refuse('unavailable', 'The fix "re-embed" is not available in this build or on this host.'))
+    expect(await service.fix('re-embed')).toEqual(
+      refuse('unavailable', 'The fix "re-embed" is not available in this build or on this host.')
+    )
   })
 
   it('exports a report whose JSON bytes and SHA-256 are stable', async () => {
@@ -112,9 +123,11 @@ describe('checklist service', () => {
 
   it('gives the manual-review card the rule of a task’s error type, with the fix only when this host has it', () => {
     const withRestart = setup([], { 'restart-ollama': async () => 'restarted' }).service
-    expect(withRestart.ruleFor('runner_terminated')).toMatchObject({ ruleId: 'ollama-runner-terminated', fix: 'restart-ollama' })
+    expect(withRestart.ruleFor('runner_terminated')).toMatchObject({
+      ruleId: 'ollama-runner-terminated',
+      fix: 'restart-ollama'
+    })
     expect(withRestart.ruleFor('oom_or_metal')).toMatchObject({ ruleId: 'metal-out-of-memory', fix: null })
     expect(withRestart.ruleFor('stream_interrupted').cause).toMatch(/connection closed before it said it was done/)
   })
 })
-

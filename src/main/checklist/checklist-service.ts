@@ -57,8 +57,22 @@ export function createChecklistService(deps: ChecklistDeps): ChecklistService {
   const execute = async (trigger: ChecklistRun['trigger']): Promise<ChecklistRun> => {
     const startedAt = deps.now().toISOString()
     const results = await runChecks(deps.checks, { timeoutMs: deps.checkTimeoutMs, now: deps.now })
-    const playbook = matchPlaybook({ checks: results, logLines: await tailLines(deps.logFile), errorTypes: await deps.errorTypes().catch(() => ({})) }, available)
-    const finished = { trigger, startedAt, finishedAt: deps.now().toISOString(), verdict: verdictOf(results), results, playbook }
+    const playbook = matchPlaybook(
+      {
+        checks: results,
+        logLines: await tailLines(deps.logFile),
+        errorTypes: await deps.errorTypes().catch(() => ({}))
+      },
+      available
+    )
+    const finished = {
+      trigger,
+      startedAt,
+      finishedAt: deps.now().toISOString(),
+      verdict: verdictOf(results),
+      results,
+      playbook
+    }
     let stored: StoredRun
     try {
       stored = deps.store.save(finished)
@@ -71,7 +85,13 @@ export function createChecklistService(deps: ChecklistDeps): ChecklistService {
     }
     const run = withFixes(stored)
     const notPassing = results.filter((r) => r.status !== 'pass').map((r) => `${r.id}=${r.status}`)
-    deps.log.info('checklist run', { run: run.id, trigger, verdict: run.verdict, not_passing: notPassing, playbook: playbook.map((m) => m.ruleId) })
+    deps.log.info('checklist run', {
+      run: run.id,
+      trigger,
+      verdict: run.verdict,
+      not_passing: notPassing,
+      playbook: playbook.map((m) => m.ruleId)
+    })
     deps.events.emit('checklist.completed', run)
     return run
   }

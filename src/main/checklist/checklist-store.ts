@@ -21,7 +21,9 @@ export function createChecklistStore(db: Db) {
   const insert = db.prepare(
     'INSERT INTO check_runs (trigger, started_at, finished_at, verdict, results_json, playbook_json) VALUES (?, ?, ?, ?, ?, ?) RETURNING id'
   )
-  const prune = db.prepare('DELETE FROM check_runs WHERE id <= (SELECT id FROM check_runs ORDER BY id DESC LIMIT 1 OFFSET ?)')
+  const prune = db.prepare(
+    'DELETE FROM check_runs WHERE id <= (SELECT id FROM check_runs ORDER BY id DESC LIMIT 1 OFFSET ?)'
+  )
   const latest = db.prepare('SELECT * FROM check_runs ORDER BY id DESC LIMIT 1')
   const recent = db.prepare('SELECT * FROM check_runs ORDER BY id DESC LIMIT ?')
 
@@ -39,7 +41,14 @@ export function createChecklistStore(db: Db) {
   return {
     save(run: Omit<StoredRun, 'id'>): StoredRun {
       const id = db.transaction(() => {
-        const row = insert.get(run.trigger, run.startedAt, run.finishedAt, run.verdict, JSON.stringify(run.results), JSON.stringify(run.playbook)) as { id: number }
+        const row = insert.get(
+          run.trigger,
+          run.startedAt,
+          run.finishedAt,
+          run.verdict,
+          JSON.stringify(run.results),
+          JSON.stringify(run.playbook)
+        ) as { id: number }
         prune.run(KEEP_RUNS)
         return row.id
       })()

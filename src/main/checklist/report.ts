@@ -16,14 +16,26 @@ export function markdownReport(run: ChecklistRun): string {
   for (const area of areas) {
     lines.push(`## ${area}`, '', '| check | severity | status | evidence | remedy |', '|---|---|---|---|---|')
     for (const r of run.results.filter((x) => x.area === area)) {
-      lines.push(`| ${cell(r.title)} (\`${r.id}\`) | ${r.severity} | ${STATUS_MARK[r.status]} | ${cell(r.evidence)} | ${r.status === 'pass' ? '' : cell(r.remedy)} |`)
+      lines.push(
+        `| ${cell(r.title)} (\`${r.id}\`) | ${r.severity} | ${STATUS_MARK[r.status]} | ${cell(r.evidence)} | ${r.status === 'pass' ? '' : cell(r.remedy)} |`
+      )
     }
     lines.push('')
   }
   if (run.playbook.length > 0) {
     lines.push('## Known failures recognised', '')
     for (const m of run.playbook) {
-      lines.push(`### ${m.title}`, '', `**Cause:** ${m.cause}`, '', `**Remedy:** ${m.remedy}`, '', 'Evidence:', ...m.evidence.map((e) => `- \`${e.replaceAll('`', "'")}\``), '')
+      lines.push(
+        `### ${m.title}`,
+        '',
+        `**Cause:** ${m.cause}`,
+        '',
+        `**Remedy:** ${m.remedy}`,
+        '',
+        'Evidence:',
+        ...m.evidence.map((e) => `- \`${e.replaceAll('`', "'")}\``),
+        ''
+      )
     }
   }
   return `${lines.join('\n').trimEnd()}\n`

@@ -21,7 +21,12 @@ export const EXIT_FOR_ERROR: Readonly<Record<RpcErrorCode, number>> = {
 export type Called<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly exitCode: number }
 
 /** Makes a call; a refusal is printed (as JSON with --json) and turned into its exit code. */
-export async function callOrExit<N extends CallName>(ctx: CommandContext, client: KosClient, name: N, input: CallInput<N>): Promise<Called<CallOutput<N>>> {
+export async function callOrExit<N extends CallName>(
+  ctx: CommandContext,
+  client: KosClient,
+  name: N,
+  input: CallInput<N>
+): Promise<Called<CallOutput<N>>> {
   const result = await client.call(name, input)
   if (result.ok) return result
   if (ctx.args.json) ctx.out(JSON.stringify({ error: result.error }))

@@ -11,7 +11,11 @@ export interface JsonFailure {
  * writer would under a shell, instead of a stack trace. Any other write
  * error is passed on.
  */
-export function endQuietlyOnBrokenPipe(stream: NodeJS.EventEmitter, exit: (code: number) => void, otherwise: (error: Error) => void): void {
+export function endQuietlyOnBrokenPipe(
+  stream: NodeJS.EventEmitter,
+  exit: (code: number) => void,
+  otherwise: (error: Error) => void
+): void {
   stream.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code === 'EPIPE') exit(0)
     else otherwise(error)
@@ -30,7 +34,10 @@ export function guardStandardStreams(otherwise: (error: Error) => void): void {
  * refused connection) prints its message as `{"error": {message, exitCode}}`
  * too; it still goes to stderr for a person watching.
  */
-export async function asJsonDocument(ctx: CommandContext, run: (ctx: CommandContext) => Promise<number>): Promise<number> {
+export async function asJsonDocument(
+  ctx: CommandContext,
+  run: (ctx: CommandContext) => Promise<number>
+): Promise<number> {
   if (!ctx.args.json) return run(ctx)
   let printed = false
   const messages: string[] = []
@@ -46,7 +53,9 @@ export async function asJsonDocument(ctx: CommandContext, run: (ctx: CommandCont
     }
   })
   if (code !== 0 && !printed) {
-    const failure: JsonFailure = { error: { message: messages.join('\n') || `kos exited with status ${code}.`, exitCode: code } }
+    const failure: JsonFailure = {
+      error: { message: messages.join('\n') || `kos exited with status ${code}.`, exitCode: code }
+    }
     ctx.out(JSON.stringify(failure))
   }
   return code

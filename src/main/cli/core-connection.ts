@@ -15,7 +15,9 @@ export interface CoreConnection {
   close(): Promise<void>
 }
 
-export type Connect = { readonly ok: true; readonly connection: CoreConnection } | { readonly ok: false; readonly exitCode: number; readonly message: string }
+export type Connect =
+  | { readonly ok: true; readonly connection: CoreConnection }
+  | { readonly ok: false; readonly exitCode: number; readonly message: string }
 
 /**
  * A `kos` command talks to the instance that owns the data dir when there is
@@ -31,7 +33,10 @@ export async function connectToCore(ctx: CommandContext): Promise<Connect> {
       const owner = found.owner
       if (owner?.url && owner.token) {
         const bridge = remoteBridge(owner.url, owner.token)
-        return { ok: true, connection: { via: 'running-host', client: createClient(bridge), close: async () => bridge.close() } }
+        return {
+          ok: true,
+          connection: { via: 'running-host', client: createClient(bridge), close: async () => bridge.close() }
+        }
       }
       return {
         ok: false,
@@ -50,7 +55,14 @@ export async function connectToCore(ctx: CommandContext): Promise<Connect> {
   })
   if (!started.ok) return { ok: false, exitCode: STARTUP_EXIT_CODE[started.error.kind], message: started.error.message }
   const { core } = started
-  return { ok: true, connection: { via: 'local-core', client: core.client({ scopes: FULL_SCOPES, transport: 'cli' }), close: () => core.close() } }
+  return {
+    ok: true,
+    connection: {
+      via: 'local-core',
+      client: core.client({ scopes: FULL_SCOPES, transport: 'cli' }),
+      close: () => core.close()
+    }
+  }
 }
 
 /**

@@ -1,6 +1,12 @@
 import { join } from 'node:path'
 import { currentPlatform } from '../platform/data-dir'
-import { describeStorageFailure, failedFolder, freeBytesSync, storageFailureOf, type StorageFailure } from '../platform/storage-failure'
+import {
+  describeStorageFailure,
+  failedFolder,
+  freeBytesSync,
+  storageFailureOf,
+  type StorageFailure
+} from '../platform/storage-failure'
 import { parseArgs } from '../config/cli-args'
 import { guardStandardStreams, type JsonFailure } from './cli-output'
 import { EXIT_USAGE, runKos } from './run-kos'
@@ -16,7 +22,8 @@ function untilSignal(): Promise<void> {
   })
 }
 
-const oneLine = (error: unknown): string => (error instanceof Error ? `${error.name}: ${error.message}` : String(error)).replace(/\s+/g, ' ')
+const oneLine = (error: unknown): string =>
+  (error instanceof Error ? `${error.name}: ${error.message}` : String(error)).replace(/\s+/g, ' ')
 
 function refused(failure: StorageFailure): string {
   const dir = failedFolder(failure, process.cwd())
@@ -49,7 +56,10 @@ async function main(): Promise<void> {
   const parsed = parseArgs(process.argv.slice(2))
   if (!parsed.ok) {
     process.stderr.write(`${parsed.message}\n`)
-    if (process.argv.includes('--json')) process.stdout.write(`${JSON.stringify({ error: { message: parsed.message, exitCode: EXIT_USAGE } } satisfies JsonFailure)}\n`)
+    if (process.argv.includes('--json'))
+      process.stdout.write(
+        `${JSON.stringify({ error: { message: parsed.message, exitCode: EXIT_USAGE } } satisfies JsonFailure)}\n`
+      )
     process.exitCode = EXIT_USAGE
     return
   }

@@ -54,9 +54,23 @@ export function remoteBridge(origin: string, token: string): KosBridge & { close
           body: JSON.stringify(input ?? {})
         })
         const body: unknown = await response.json()
-        return isCallResult(body) ? body : { ok: false, error: rpcError('unavailable', `The running host at ${origin} answered ${name} with something that is not a call result (HTTP ${response.status}).`) }
+        return isCallResult(body)
+          ? body
+          : {
+              ok: false,
+              error: rpcError(
+                'unavailable',
+                `The running host at ${origin} answered ${name} with something that is not a call result (HTTP ${response.status}).`
+              )
+            }
       } catch (error) {
-        return { ok: false, error: rpcError('unavailable', `The running host at ${origin} did not answer (${error instanceof Error ? error.message : String(error)}).`) }
+        return {
+          ok: false,
+          error: rpcError(
+            'unavailable',
+            `The running host at ${origin} did not answer (${error instanceof Error ? error.message : String(error)}).`
+          )
+        }
       }
     },
     onEvent(listener) {
@@ -76,7 +90,15 @@ export function remoteBridge(origin: string, token: string): KosBridge & { close
 }
 
 function isEventFrame(frame: unknown): frame is EventFrame {
-  return typeof frame === 'object' && frame !== null && 'type' in frame && frame.type === 'event' && 'name' in frame && typeof frame.name === 'string' && 'payload' in frame
+  return (
+    typeof frame === 'object' &&
+    frame !== null &&
+    'type' in frame &&
+    frame.type === 'event' &&
+    'name' in frame &&
+    typeof frame.name === 'string' &&
+    'payload' in frame
+  )
 }
 
 function isCallResult(body: unknown): body is CallResult<unknown> {

@@ -32,7 +32,9 @@ describe('kos command', () => {
   it('shows every setting with its value and source', async () => {
     const dir = tempDir()
     writeFileSync(join(dir, 'settings.json'), JSON.stringify({ 'worker.maxAttempts': 4 }))
-    const { code, out } = await kos(['config', 'show', '--data-dir', dir, '--log-level', 'debug'], { KOS_PROFILE: 'fast' })
+    const { code, out } = await kos(['config', 'show', '--data-dir', dir, '--log-level', 'debug'], {
+      KOS_PROFILE: 'fast'
+    })
     expect(code).toBe(0)
     const row = (key: string) => out.find((l) => l.startsWith(`${key} `))?.replace(/\s+/g, ' ')
     expect(row('dataDir')).toBe(`dataDir ${dir} command-line flag --data-dir`)
@@ -46,13 +48,18 @@ describe('kos command', () => {
   it('prints the settings as JSON for scripts', async () => {
     const { code, out } = await kos(['config', 'show', '--json', '--data-dir', tempDir()])
     expect(code).toBe(0)
-    expect(JSON.parse(out.join('\n'))).toMatchObject({ profile: 'balanced', settings: expect.arrayContaining([expect.objectContaining({ key: 'host.port', value: 7420 })]) })
+    expect(JSON.parse(out.join('\n'))).toMatchObject({
+      profile: 'balanced',
+      settings: expect.arrayContaining([expect.objectContaining({ key: 'host.port', value: 7420 })])
+    })
   })
 
   it('exits 78 on a bad setting, naming it, its value and its source', async () => {
     const { code, err } = await kos(['config', 'show', '--data-dir', tempDir()], { KOS_LOG_LEVEL: 'chatty' })
     expect(code).toBe(78)
-    expect(err).toEqual(['log.level = "chatty" (from environment variable KOS_LOG_LEVEL) is not valid: expected one of debug, info, warn, error.'])
+    expect(err).toEqual([
+      'log.level = "chatty" (from environment variable KOS_LOG_LEVEL) is not valid: expected one of debug, info, warn, error.'
+    ])
   })
 
   it('exits 75 from serve when the data dir is in use, naming the running instance', async () => {
@@ -79,15 +86,34 @@ describe('kos command', () => {
 
   it('runs the checklist on a data dir no instance owns, printing the verdict, each check’s id, area, severity, status, evidence and remedy, and the playbook matches', async () => {
     const dir = tempDir()
-    const { code, out } = await kos(['checklist', 'run', '--json', '--data-dir', dir, '--set', `ollama.apiUrl=${CLOSED_PORT}`, '--set', `mlx.apiUrl=${CLOSED_PORT}`])
-    const report = JSON.parse(out[0]!) as { verdict: string; results: Record<string, unknown>[]; playbook: { ruleId: string; evidence: string[] }[] }
+    const { code, out } = await kos([
+      'checklist',
+      'run',
+      '--json',
+      '--data-dir',
+      dir,
+      '--set',
+      `ollama.apiUrl=${CLOSED_PORT}`,
+      '--set',
+      `mlx.apiUrl=${CLOSED_PORT}`
+    ])
+    const report = JSON.parse(out[0]!) as {
+      verdict: string
+      results: Record<string, unknown>[]
+      playbook: { ruleId: string; evidence: string[] }[]
+    }
     const results = report.results
     expect(report.verdict).toBe('unhealthy')
-    expect(report.playbook.find((m) => m.ruleId === 'server-unreachable')?.evidence[0]).toMatch(/^models\.nodes-reachable: /)
+    expect(report.playbook.find((m) => m.ruleId === 'server-unreachable')?.evidence[0]).toMatch(
+      /^models\.nodes-reachable: /
+    )
     expect(results.find((r) => r.id === 'models.nodes-reachable')).toMatchObject({ status: 'fail', severity: 'hard' })
     expect(code).toBe(1)
-    expect(results.map((r) => r.id)).toEqual(expect.arrayContaining(['app.single-instance', 'database.integrity', 'database.migrations']))
-    for (const r of results) expect(Object.keys(r).sort()).toEqual(['area', 'evidence', 'id', 'remedy', 'severity', 'status'])
+    expect(results.map((r) => r.id)).toEqual(
+      expect.arrayContaining(['app.single-instance', 'database.integrity', 'database.migrations'])
+    )
+    for (const r of results)
+      expect(Object.keys(r).sort()).toEqual(['area', 'evidence', 'id', 'remedy', 'severity', 'status'])
   })
 
   it('talks to the running host instead of opening the data dir a second time', async () => {
@@ -135,7 +161,10 @@ describe('kos kb', () => {
   it('imports a folder and a file, then finds them by full text and says the search was lexical', async () => {
     const dir = tempDir()
     const docs = tempDir()
-    writeFileSync(join(docs, 'revenue.md'), '# Quarterly revenue\n\nRevenue grew by twelve percent in the third quarter, led by subscriptions.')
+    writeFileSync(
+      join(docs, 'revenue.md'),
+      '# Quarterly revenue\n\nRevenue grew by twelve percent in the third quarter, led by subscriptions.'
+    )
     const single = join(tempDir(), 'ops.txt')
     writeFileSync(single, 'Runbook: restart the Ollama server when the runner terminates.')
     const folder = await kos(['kb', 'add', docs, '--data-dir', dir])
@@ -153,7 +182,9 @@ describe('kos kb', () => {
 
   it('says what is missing instead of failing obscurely', async () => {
     const dir = tempDir()
-    expect((await kos(['kb', 'add', join(dir, 'nope'), '--data-dir', dir])).err[0]).toMatch(/^Nothing at .*nope\. Give an existing file or folder\.$/)
+    expect((await kos(['kb', 'add', join(dir, 'nope'), '--data-dir', dir])).err[0]).toMatch(
+      /^Nothing at .*nope\. Give an existing file or folder\.$/
+    )
     expect((await kos(['kb', 'search', '--data-dir', dir])).code).toBe(64)
   })
 })

@@ -31,23 +31,28 @@ describe('kos exit codes at start-up', () => {
     }
   })
 
-  it.skipIf(noSmallFs)('exits 73 on a read-only data dir and 74 on a full one, one line each, no instance.json left', async () => {
-    const fs = smallFs(4)
-    const dir = join(fs.dir, 'data')
-    expect((await runKosInProcess(['status', '--data-dir', dir])).code).toBe(0)
+  it.skipIf(noSmallFs)(
+    'exits 73 on a read-only data dir and 74 on a full one, one line each, no instance.json left',
+    async () => {
+      const fs = smallFs(4)
+      const dir = join(fs.dir, 'data')
+      expect((await runKosInProcess(['status', '--data-dir', dir])).code).toBe(0)
 
-    fs.setReadOnly(true)
-    const readOnly = await runKosInProcess(['serve', '--port', '0', '--data-dir', dir])
-    expect(readOnly.code).toBe(73)
-    expectOneLine(readOnly.err)
-    expect(readOnly.err[0]).toMatch(new RegExp(`^The data dir ${dir} is not writable \\(`))
-    fs.setReadOnly(false)
+      fs.setReadOnly(true)
+      const readOnly = await runKosInProcess(['serve', '--port', '0', '--data-dir', dir])
+      expect(readOnly.code).toBe(73)
+      expectOneLine(readOnly.err)
+      expect(readOnly.err[0]).toMatch(new RegExp(`^The data dir ${dir} is not writable \\(`))
+      fs.setReadOnly(false)
 
-    fs.fill()
-    const full = await runKosInProcess(['serve', '--port', '0', '--data-dir', dir])
-    expect(full.code).toBe(74)
-    expectOneLine(full.err)
-    expect(full.err[0]).toMatch(/^Cannot start while .+: The disk holding .+ is full: \d+(\.\d)? MB free — free some space/)
-    expect(existsSync(join(dir, OWNER_FILE))).toBe(false)
-  })
+      fs.fill()
+      const full = await runKosInProcess(['serve', '--port', '0', '--data-dir', dir])
+      expect(full.code).toBe(74)
+      expectOneLine(full.err)
+      expect(full.err[0]).toMatch(
+        /^Cannot start while .+: The disk holding .+ is full: \d+(\.\d)? MB free — free some space/
+      )
+      expect(existsSync(join(dir, OWNER_FILE))).toBe(false)
+    }
+  )
 })

@@ -3,7 +3,16 @@ import { parseArgs } from './cli-args'
 
 describe('kos arguments', () => {
   it('reads commands, the data dir, setting flags and --set', () => {
-    const parsed = parseArgs(['serve', '--data-dir', '/d', '--port=8080', '--allow-remote', '--set', 'worker.maxAttempts=5', '--json'])
+    const parsed = parseArgs([
+      'serve',
+      '--data-dir',
+      '/d',
+      '--port=8080',
+      '--allow-remote',
+      '--set',
+      'worker.maxAttempts=5',
+      '--json'
+    ])
     expect(parsed.ok).toBe(true)
     if (!parsed.ok) return
     expect(parsed.args.positionals).toEqual(['serve'])
@@ -17,14 +26,25 @@ describe('kos arguments', () => {
   })
 
   it('refuses unknown flags, a flag without its value and --set of an unknown key, saying what to do', () => {
-    expect(parseArgs(['--colour'])).toEqual({ ok: false, message: 'Unknown option --colour. Run `kos --help` for the options.' })
+    expect(parseArgs(['--colour'])).toEqual({
+      ok: false,
+      message: 'Unknown option --colour. Run `kos --help` for the options.'
+    })
     expect(parseArgs(['serve', '--port'])).toEqual({ ok: false, message: '--port needs a value (host.port).' })
-    expect(parseArgs(['--data-dir'])).toMatchObject({ ok: false, message: expect.stringContaining('--data-dir needs a folder path') })
-    expect(parseArgs(['--set', 'nope=1'])).toMatchObject({ ok: false, message: expect.stringContaining('known setting key; got "nope=1"') })
+    expect(parseArgs(['--data-dir'])).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('--data-dir needs a folder path')
+    })
+    expect(parseArgs(['--set', 'nope=1'])).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('known setting key; got "nope=1"')
+    })
   })
 
   it('skips unknown flags in lenient mode, as Electron passes Chromium switches through', () => {
     const parsed = parseArgs(['--inspect=9229', '--no-sandbox', '--profile', 'fast'], false)
-    expect(parsed.ok && Object.fromEntries(parsed.args.settings)).toEqual({ profile: { flag: '--profile', raw: 'fast' } })
+    expect(parsed.ok && Object.fromEntries(parsed.args.settings)).toEqual({
+      profile: { flag: '--profile', raw: 'fast' }
+    })
   })
 })

@@ -20,7 +20,8 @@ export interface ParsedArgs {
   readonly version: boolean
 }
 
-export type ArgsParse = { readonly ok: true; readonly args: ParsedArgs } | { readonly ok: false; readonly message: string }
+export type ArgsParse =
+  { readonly ok: true; readonly args: ParsedArgs } | { readonly ok: false; readonly message: string }
 
 const SETTING_BY_FLAG = new Map<string, SettingKey>(
   SETTING_KEYS.flatMap((key) => {
@@ -71,24 +72,33 @@ export function parseArgs(argv: readonly string[], strict = true): ArgsParse {
     else if (flag === '--version') version = true
     else if (flag === DATA_DIR_FLAG) {
       dataDir = takeValue()
-      if (!dataDir) return { ok: false, message: `${DATA_DIR_FLAG} needs a folder path, e.g. ${DATA_DIR_FLAG} ~/kos-data.` }
+      if (!dataDir)
+        return { ok: false, message: `${DATA_DIR_FLAG} needs a folder path, e.g. ${DATA_DIR_FLAG} ~/kos-data.` }
     } else if (flag === '--out') {
       out = takeValue()
       if (!out) return { ok: false, message: '--out needs a folder path.' }
     } else if (flag === '--minutes' || flag === '--rate') {
       const raw = takeValue()
-      if (!raw) return { ok: false, message: `${flag} needs a number, e.g. ${flag} ${flag === '--minutes' ? '30' : '20'}.` }
+      if (!raw)
+        return { ok: false, message: `${flag} needs a number, e.g. ${flag} ${flag === '--minutes' ? '30' : '20'}.` }
       if (flag === '--minutes') minutes = raw
       else rate = raw
     } else if (flag === '--correlation') {
       correlation = takeValue()
-      if (!correlation) return { ok: false, message: '--correlation needs an id, as in the log lines\' correlation_id or a task\'s metadata.' }
+      if (!correlation)
+        return {
+          ok: false,
+          message: "--correlation needs an id, as in the log lines' correlation_id or a task's metadata."
+        }
     } else if (flag === '--set') {
       const pair = takeValue() ?? ''
       const at = pair.indexOf('=')
       const key = pair.slice(0, at)
       if (at <= 0 || !isSettingKey(key)) {
-        return { ok: false, message: `--set takes key=value with a known setting key; got "${pair}". Run \`kos config show\` to list the keys.` }
+        return {
+          ok: false,
+          message: `--set takes key=value with a known setting key; got "${pair}". Run \`kos config show\` to list the keys.`
+        }
       }
       settings.set(key, { flag: `--set ${key}`, raw: pair.slice(at + 1) })
     } else if (SETTING_BY_FLAG.has(flag)) {
@@ -101,5 +111,20 @@ export function parseArgs(argv: readonly string[], strict = true): ArgsParse {
       return { ok: false, message: `Unknown option ${flag}. Run \`kos --help\` for the options.` }
     }
   }
-  return { ok: true, args: { positionals, ...(dataDir ? { dataDir } : {}), ...(out ? { out } : {}), ...(minutes ? { minutes } : {}), ...(rate ? { rate } : {}), ...(correlation ? { correlation } : {}), settings, json, all, help, version } }
+  return {
+    ok: true,
+    args: {
+      positionals,
+      ...(dataDir ? { dataDir } : {}),
+      ...(out ? { out } : {}),
+      ...(minutes ? { minutes } : {}),
+      ...(rate ? { rate } : {}),
+      ...(correlation ? { correlation } : {}),
+      settings,
+      json,
+      all,
+      help,
+      version
+    }
+  }
 }

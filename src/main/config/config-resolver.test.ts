@@ -25,7 +25,10 @@ describe('config resolution', () => {
     const env = { KOS_WORKER_MAX_CONCURRENCY: '12' }
     const userValues = { [key]: 13 }
 
-    expect(resolved({ cli, env, userValues }).sources[key]).toEqual({ kind: 'cli', flag: '--set worker.maxConcurrency' })
+    expect(resolved({ cli, env, userValues }).sources[key]).toEqual({
+      kind: 'cli',
+      flag: '--set worker.maxConcurrency'
+    })
     expect(resolved({ cli, env, userValues }).values[key]).toBe(11)
     expect(resolved({ env, userValues }).values[key]).toBe(12)
     expect(resolved({ env, userValues }).sources[key]).toEqual({ kind: 'env', name: 'KOS_WORKER_MAX_CONCURRENCY' })
@@ -39,7 +42,10 @@ describe('config resolution', () => {
   it('applies the chosen profile, wherever the choice came from', () => {
     expect(resolved({ env: { KOS_PROFILE: 'fast' } }).values['worker.maxConcurrency']).toBe(8)
     expect(resolved({ userValues: { profile: 'safe' } }).values['worker.maxConcurrency']).toBe(2)
-    expect(resolved({ userValues: { profile: 'safe' } }).sources['worker.maxConcurrency']).toEqual({ kind: 'profile', profile: 'safe' })
+    expect(resolved({ userValues: { profile: 'safe' } }).sources['worker.maxConcurrency']).toEqual({
+      kind: 'profile',
+      profile: 'safe'
+    })
   })
 
   it('refuses a bad value naming the setting, the value and its source', () => {
@@ -52,7 +58,12 @@ describe('config resolution', () => {
   })
 
   it('reports every bad value at once rather than the first one only', () => {
-    const r = resolveConfig(inputs({ env: { KOS_PORT: '99999', KOS_LOG_LEVEL: 'loud' }, userValues: { 'worker.stuckMinutes': 0, nonsense: 1 } }))
+    const r = resolveConfig(
+      inputs({
+        env: { KOS_PORT: '99999', KOS_LOG_LEVEL: 'loud' },
+        userValues: { 'worker.stuckMinutes': 0, nonsense: 1 }
+      })
+    )
     expect(r.ok).toBe(false)
     if (r.ok) return
     expect(r.problems.map((p) => p.key).sort()).toEqual(['host.port', 'log.level', 'nonsense', 'worker.stuckMinutes'])

@@ -38,7 +38,8 @@ export function formatProblem(problem: ConfigProblem): string {
   return `${problem.key} = ${problem.value} (from ${describeSource(problem.source)}) is not valid: expected ${problem.expected}.`
 }
 
-const show = (value: unknown): string => (typeof value === 'string' ? JSON.stringify(value) : String(JSON.stringify(value)))
+const show = (value: unknown): string =>
+  typeof value === 'string' ? JSON.stringify(value) : String(JSON.stringify(value))
 
 /**
  * Resolves every setting with precedence CLI flag > environment variable >
@@ -49,9 +50,19 @@ export function resolveConfig(inputs: ConfigInputs): Resolution {
   const problems: ConfigProblem[] = []
   for (const key of Object.keys(inputs.userValues)) {
     if (!isSettingKey(key)) {
-      problems.push({ key, value: show(inputs.userValues[key]), source: { kind: 'user', file: inputs.userFile }, expected: 'a known setting name (see `kos config show`)' })
+      problems.push({
+        key,
+        value: show(inputs.userValues[key]),
+        source: { kind: 'user', file: inputs.userFile },
+        expected: 'a known setting name (see `kos config show`)'
+      })
     } else if (!SETTINGS[key].userEditable) {
-      problems.push({ key, value: show(inputs.userValues[key]), source: { kind: 'user', file: inputs.userFile }, expected: 'no entry: this setting is not read from the settings file' })
+      problems.push({
+        key,
+        value: show(inputs.userValues[key]),
+        source: { kind: 'user', file: inputs.userFile },
+        expected: 'no entry: this setting is not read from the settings file'
+      })
     }
   }
 
@@ -69,7 +80,12 @@ export function resolveConfig(inputs: ConfigInputs): Resolution {
   if (profile) {
     for (const key of Object.keys(profile.settings)) {
       if (!isSettingKey(key) || !SETTINGS[key].inProfiles) {
-        problems.push({ key, value: show(profile.settings[key]), source: { kind: 'profile', profile: profile.name }, expected: 'no entry: profiles may not set it' })
+        problems.push({
+          key,
+          value: show(profile.settings[key]),
+          source: { kind: 'profile', profile: profile.name },
+          expected: 'no entry: profiles may not set it'
+        })
       }
     }
   }
@@ -108,7 +124,8 @@ function offersFor(key: SettingKey, inputs: ConfigInputs, profile: Profile | und
   const def = SETTINGS[key]
   const found: SettingOffer[] = []
   const cli = inputs.cli.get(key)
-  if (cli) found.push({ source: { kind: 'cli', flag: cli.flag }, checked: parseText(def.type, cli.raw), shown: show(cli.raw) })
+  if (cli)
+    found.push({ source: { kind: 'cli', flag: cli.flag }, checked: parseText(def.type, cli.raw), shown: show(cli.raw) })
   for (const name of def.env) {
     const raw = inputs.env[name]
     if (raw !== undefined && raw !== '') {
@@ -118,11 +135,19 @@ function offersFor(key: SettingKey, inputs: ConfigInputs, profile: Profile | und
   }
   if (def.userEditable && Object.hasOwn(inputs.userValues, key)) {
     const value = inputs.userValues[key]
-    found.push({ source: { kind: 'user', file: inputs.userFile }, checked: checkValue(def.type, value), shown: show(value) })
+    found.push({
+      source: { kind: 'user', file: inputs.userFile },
+      checked: checkValue(def.type, value),
+      shown: show(value)
+    })
   }
   if (profile && def.inProfiles && Object.hasOwn(profile.settings, key)) {
     const value = profile.settings[key]
-    found.push({ source: { kind: 'profile', profile: profile.name }, checked: checkValue(def.type, value), shown: show(value) })
+    found.push({
+      source: { kind: 'profile', profile: profile.name },
+      checked: checkValue(def.type, value),
+      shown: show(value)
+    })
   }
   return found
 }

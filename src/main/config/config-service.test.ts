@@ -53,7 +53,11 @@ describe('config service', () => {
     const dir = tempDir()
     serviceIn(dir).set('log.level', 'warn')
     const snapshot = serviceIn(dir, { KOS_LOG_LEVEL: 'error' }).snapshot()
-    expect(entry(snapshot, 'log.level')).toMatchObject({ value: 'error', userValue: 'warn', source: { kind: 'env', name: 'KOS_LOG_LEVEL' } })
+    expect(entry(snapshot, 'log.level')).toMatchObject({
+      value: 'error',
+      userValue: 'warn',
+      source: { kind: 'env', name: 'KOS_LOG_LEVEL' }
+    })
   })
 
   it('resets a setting back to the profile value by removing it from the file', () => {
@@ -61,7 +65,10 @@ describe('config service', () => {
     const service = serviceIn(dir)
     service.set('worker.maxConcurrency', 7)
     const snapshot = service.reset('worker.maxConcurrency')
-    expect(entry(snapshot, 'worker.maxConcurrency')).toMatchObject({ value: 4, source: { kind: 'profile', profile: 'balanced' } })
+    expect(entry(snapshot, 'worker.maxConcurrency')).toMatchObject({
+      value: 4,
+      source: { kind: 'profile', profile: 'balanced' }
+    })
     expect(JSON.parse(readFileSync(join(dir, 'settings.json'), 'utf8'))).toEqual({})
   })
 

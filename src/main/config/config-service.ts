@@ -49,10 +49,20 @@ export function createConfigService({ inputs: initialInputs, resolved, dataDir }
 
   const editableKey = (key: string): SettingKey => {
     if (!isSettingKey(key)) {
-      throw new RpcFailure(rpcError('invalid_input', `Unknown setting "${key}". Known settings: ${SETTING_KEYS.join(', ')}.`, { issues: [{ path: 'key', message: 'unknown setting' }] }))
+      throw new RpcFailure(
+        rpcError('invalid_input', `Unknown setting "${key}". Known settings: ${SETTING_KEYS.join(', ')}.`, {
+          issues: [{ path: 'key', message: 'unknown setting' }]
+        })
+      )
     }
     if (!SETTINGS[key].userEditable) {
-      throw new RpcFailure(rpcError('invalid_input', `Setting "${key}" cannot be changed here; set it on the command line or in the environment.`, { issues: [{ path: 'key', message: 'not editable' }] }))
+      throw new RpcFailure(
+        rpcError(
+          'invalid_input',
+          `Setting "${key}" cannot be changed here; set it on the command line or in the environment.`,
+          { issues: [{ path: 'key', message: 'not editable' }] }
+        )
+      )
     }
     return key
   }
@@ -63,7 +73,11 @@ export function createConfigService({ inputs: initialInputs, resolved, dataDir }
     const resolution = resolveConfig(next)
     if (!resolution.ok) {
       const message = resolution.problems.map(formatProblem).join(' ')
-      throw new RpcFailure(rpcError('invalid_input', message, { issues: resolution.problems.map((p) => ({ path: p.key, message: `expected ${p.expected}` })) }))
+      throw new RpcFailure(
+        rpcError('invalid_input', message, {
+          issues: resolution.problems.map((p) => ({ path: p.key, message: `expected ${p.expected}` }))
+        })
+      )
     }
     writeUserSettings(inputs.userFile, userValues)
     inputs = next
@@ -80,7 +94,13 @@ export function createConfigService({ inputs: initialInputs, resolved, dataDir }
       const settingKey = editableKey(key)
       const checked = checkValue(SETTINGS[settingKey].type, value)
       if (!checked.ok) {
-        throw new RpcFailure(rpcError('invalid_input', `${settingKey} = ${JSON.stringify(value)} is not valid: expected ${checked.expected}.`, { issues: [{ path: 'value', message: `expected ${checked.expected}` }] }))
+        throw new RpcFailure(
+          rpcError(
+            'invalid_input',
+            `${settingKey} = ${JSON.stringify(value)} is not valid: expected ${checked.expected}.`,
+            { issues: [{ path: 'value', message: `expected ${checked.expected}` }] }
+          )
+        )
       }
       return apply({ ...inputs.userValues, [settingKey]: checked.value })
     },

@@ -20,8 +20,19 @@ export type Common = Omit<SettingDefinition, 'type' | 'default' | 'inProfiles' |
 
 const editable = { inProfiles: true, userEditable: true }
 
-export function integer(min: number, max: number, unit: string | undefined, def: number, rest: Common): SettingDefinition<number> {
-  return { ...editable, ...rest, type: unit ? { kind: 'integer', min, max, unit } : { kind: 'integer', min, max }, default: def }
+export function integer(
+  min: number,
+  max: number,
+  unit: string | undefined,
+  def: number,
+  rest: Common
+): SettingDefinition<number> {
+  return {
+    ...editable,
+    ...rest,
+    type: unit ? { kind: 'integer', min, max, unit } : { kind: 'integer', min, max },
+    default: def
+  }
 }
 
 export function choice<const O extends string>(options: readonly O[], def: O, rest: Common): SettingDefinition<O> {

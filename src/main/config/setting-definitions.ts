@@ -35,7 +35,6 @@ export const SETTINGS = {
   ...METRICS_SETTINGS
 } satisfies Record<string, SettingDefinition>
 
-
 export type Settings = typeof SETTINGS
 export type SettingKey = keyof Settings
 export type SettingValueOf<K extends SettingKey> = Settings[K]['default']

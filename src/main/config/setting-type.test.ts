@@ -16,14 +16,18 @@ describe('setting types', () => {
     const type: SettingType = { kind: 'number', min: 0, max: 1 }
     expect(parseText(type, '0.7')).toEqual({ ok: true, value: 0.7 })
     expect(parseText(type, '.5')).toEqual({ ok: true, value: 0.5 })
-    for (const raw of ['1.5', 'NaN', 'Infinity', '0x1', '']) expect(parseText(type, raw)).toEqual({ ok: false, expected: 'a number from 0 to 1' })
+    for (const raw of ['1.5', 'NaN', 'Infinity', '0x1', ''])
+      expect(parseText(type, raw)).toEqual({ ok: false, expected: 'a number from 0 to 1' })
     expect(checkValue(type, Number.NaN).ok).toBe(false)
   })
 
   it('lets an optional URL be left empty, and still refuses anything that is not an http(s) URL', () => {
     const optional: SettingType = { kind: 'url', optional: true }
     expect(parseText(optional, '  ')).toEqual({ ok: true, value: '' })
-    expect(parseText(optional, 'https://updates.example.org/kos/')).toEqual({ ok: true, value: 'https://updates.example.org/kos' })
+    expect(parseText(optional, 'https://updates.example.org/kos/')).toEqual({
+      ok: true,
+      value: 'https://updates.example.org/kos'
+    })
     expect(parseText(optional, 'ftp://x')).toEqual({ ok: false, expected: 'an http:// or https:// URL, or nothing' })
     expect(parseText({ kind: 'url' }, '')).toEqual({ ok: false, expected: 'an http:// or https:// URL' })
   })

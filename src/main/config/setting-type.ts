@@ -1,7 +1,8 @@
 import { isIP } from 'node:net'
 import type { SettingType, SettingValue } from '../../shared/contract/config-contract'
 
-export type Checked = { readonly ok: true; readonly value: SettingValue } | { readonly ok: false; readonly expected: string }
+export type Checked =
+  { readonly ok: true; readonly value: SettingValue } | { readonly ok: false; readonly expected: string }
 
 const TRUE_WORDS = new Set(['true', '1', 'yes', 'on'])
 const FALSE_WORDS = new Set(['false', '0', 'no', 'off'])
@@ -33,7 +34,9 @@ export function checkValue(type: SettingType, value: unknown): Checked {
         ? { ok: true, value }
         : fail
     case 'number':
-      return typeof value === 'number' && Number.isFinite(value) && value >= type.min && value <= type.max ? { ok: true, value } : fail
+      return typeof value === 'number' && Number.isFinite(value) && value >= type.min && value <= type.max
+        ? { ok: true, value }
+        : fail
     case 'boolean':
       return typeof value === 'boolean' ? { ok: true, value } : fail
     case 'enum':

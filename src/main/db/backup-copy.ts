@@ -15,7 +15,13 @@ export function backupCopy(db: Db, dataDir: string, reason: string, now: Date = 
   db.pragma('wal_checkpoint(TRUNCATE)')
   const dir = join(dataDir, BACKUPS_DIR)
   mkdirSync(dir, { recursive: true })
-  const file = join(dir, `kos-${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${reason}.db`)
+  const file = join(
+    dir,
+    `kos-${now
+      .toISOString()
+      .replace(/[-:]/g, '')
+      .replace(/\.\d+Z$/, 'Z')}-${reason}.db`
+  )
   try {
     copyFileSync(db.name, file)
   } catch (error) {

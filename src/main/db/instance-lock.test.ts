@@ -5,7 +5,11 @@ import { useTempDirs } from '../test-support/temp-dir'
 import { acquireInstanceLock, describeOwner, type InstanceOwner } from './instance-lock'
 
 const tempDir = useTempDirs()
-const owner = (kind: InstanceOwner['kind']): InstanceOwner => ({ pid: process.pid, kind, startedAt: '2026-11-24T10:00:00.000Z' })
+const owner = (kind: InstanceOwner['kind']): InstanceOwner => ({
+  pid: process.pid,
+  kind,
+  startedAt: '2026-11-24T10:00:00.000Z'
+})
 
 describe('instance lock', () => {
   it('refuses a second instance on the same data dir and names the running one', () => {
@@ -17,7 +21,9 @@ describe('instance lock', () => {
     const second = acquireInstanceLock(dir, owner('cli'))
     expect(second).toEqual({ ok: false, owner: { ...owner('headless'), url: 'http://127.0.0.1:7420' } })
     if (!second.ok) {
-      expect(describeOwner(second.owner)).toBe(`the headless host (pid ${process.pid}, started 2026-11-24T10:00:00.000Z, at http://127.0.0.1:7420)`)
+      expect(describeOwner(second.owner)).toBe(
+        `the headless host (pid ${process.pid}, started 2026-11-24T10:00:00.000Z, at http://127.0.0.1:7420)`
+      )
     }
     if (first.ok) first.lock.release()
     const third = acquireInstanceLock(dir, owner('cli'))

@@ -23,8 +23,7 @@ export interface InstanceLock {
 }
 
 export type LockAttempt =
-  | { readonly ok: true; readonly lock: InstanceLock }
-  | { readonly ok: false; readonly owner: InstanceOwner | null }
+  { readonly ok: true; readonly lock: InstanceLock } | { readonly ok: false; readonly owner: InstanceOwner | null }
 
 export const LOCK_FILE = 'instance.lock'
 export const OWNER_FILE = 'instance.json'
@@ -77,7 +76,10 @@ export function acquireInstanceLock(dataDir: string, owner: InstanceOwner, nativ
  * Whether some process holds the data dir's lock right now, and who the
  * owner file names; probes without taking the lock or touching the file.
  */
-export function inspectInstanceLock(dataDir: string, nativeBinding?: string): { readonly held: boolean; readonly owner: InstanceOwner | null } {
+export function inspectInstanceLock(
+  dataDir: string,
+  nativeBinding?: string
+): { readonly held: boolean; readonly owner: InstanceOwner | null } {
   const probe = new Database(join(dataDir, LOCK_FILE), nativeBinding ? { nativeBinding } : {})
   probe.pragma('busy_timeout = 0')
   try {
@@ -102,6 +104,7 @@ function readOwner(dataDir: string): InstanceOwner | null {
 
 export function describeOwner(owner: InstanceOwner | null): string {
   if (!owner) return 'another Knowledge OS process'
-  const what = owner.kind === 'electron' ? 'the desktop app' : owner.kind === 'headless' ? 'the headless host' : 'a kos command'
+  const what =
+    owner.kind === 'electron' ? 'the desktop app' : owner.kind === 'headless' ? 'the headless host' : 'a kos command'
   return `${what} (pid ${owner.pid}, started ${owner.startedAt}${owner.url ? `, at ${owner.url}` : ''})`
 }

@@ -42,7 +42,10 @@ describe('paged lists of knowledge documents, chat sessions and board decisions'
     const store = createKnowledgeStore(migratedDb(tempDir()), steppingClock())
     walkWhileAdding(
       {
-        add: (n) => store.insert({ title: `doc ${n}`, content: `content ${n}`, domain: null, source: null }, [{ text: `content ${n}`, tokens: 2 }]).id,
+        add: (n) =>
+          store.insert({ title: `doc ${n}`, content: `content ${n}`, domain: null, source: null }, [
+            { text: `content ${n}`, tokens: 2 }
+          ]).id,
         page: (cursor) => {
           const { nodes, nextCursor } = store.list({ limit: 2, ...(cursor ? { cursor } : {}) })
           return { ids: nodes.map((n) => n.id), nextCursor }

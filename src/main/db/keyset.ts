@@ -29,6 +29,9 @@ export function afterCursor(table: string, alias: string, timeColumn: string, cu
 }
 
 /** The cursor after a page whose last row is `last`; null when no rows follow. */
-export function cursorAfter(last: { readonly id: string; readonly at: string } | undefined, more: boolean): string | null {
+export function cursorAfter(
+  last: { readonly id: string; readonly at: string } | undefined,
+  more: boolean
+): string | null {
   return more && last ? encodeCursor({ atMs: Date.parse(last.at), id: last.id }) : null
 }

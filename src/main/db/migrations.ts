@@ -28,7 +28,8 @@ export function parseMigrationFiles(sources: Readonly<Record<string, string>>): 
   })
   migrations.sort((a, b) => a.version - b.version)
   migrations.forEach((m, index) => {
-    if (index > 0 && migrations[index - 1]?.version === m.version) throw new Error(`Two migration files are numbered ${m.version}; renumber one`)
+    if (index > 0 && migrations[index - 1]?.version === m.version)
+      throw new Error(`Two migration files are numbered ${m.version}; renumber one`)
   })
   return migrations
 }
@@ -46,7 +47,11 @@ export function schemaVersion(db: Db): number {
  * number than one already applied still runs. A database written by a newer
  * app is refused rather than guessed at.
  */
-export function migrate(db: Db, migrations: readonly Migration[], now: () => Date = () => new Date()): MigrationOutcome {
+export function migrate(
+  db: Db,
+  migrations: readonly Migration[],
+  now: () => Date = () => new Date()
+): MigrationOutcome {
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
     version    INTEGER PRIMARY KEY,
     name       TEXT NOT NULL,
@@ -56,7 +61,9 @@ export function migrate(db: Db, migrations: readonly Migration[], now: () => Dat
   const latest = migrations.at(-1)?.version ?? 0
   if (current > latest) return { ok: false, reason: 'db_too_new', dbVersion: current, appVersion: latest }
 
-  const recorded = new Set((db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((r) => r.version))
+  const recorded = new Set(
+    (db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((r) => r.version)
+  )
   const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)')
   const applied: Migration[] = []
   for (const migration of migrations) {
@@ -82,5 +89,7 @@ function assertForeignKeysHold(db: Db, migration: Migration): void {
   const broken = db.pragma('foreign_key_check') as { table: string; parent: string }[]
   if (broken.length === 0) return
   const first = broken[0] as { table: string; parent: string }
-  throw new Error(`Migration ${migration.version} (${migration.name}) would leave ${broken.length} row(s) of ${first.table} pointing at missing ${first.parent} rows; nothing was changed.`)
+  throw new Error(
+    `Migration ${migration.version} (${migration.name}) would leave ${broken.length} row(s) of ${first.table} pointing at missing ${first.parent} rows; nothing was changed.`
+  )
 }

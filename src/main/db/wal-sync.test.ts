@@ -22,10 +22,14 @@ describe('WAL sync off the event loop', () => {
   it('commits without flushing, then puts the connection back to synchronous=FULL', () => {
     const db = open()
     const wal = createWalSync(db)
-    const inside = wal.commitUnflushed(() => db.transaction(() => {
-      db.prepare('INSERT INTO t VALUES (1)').run()
-      return db.pragma('synchronous', { simple: true })
-    }).immediate())
+    const inside = wal.commitUnflushed(() =>
+      db
+        .transaction(() => {
+          db.prepare('INSERT INTO t VALUES (1)').run()
+          return db.pragma('synchronous', { simple: true })
+        })
+        .immediate()
+    )
     expect(inside).toBe(1)
     expect(db.pragma('synchronous', { simple: true })).toBe(2)
     expect(db.prepare('SELECT COUNT(*) AS n FROM t').get()).toEqual({ n: 1 })

@@ -18,7 +18,14 @@ const tempDir = useTempDirs()
 /** Local wall-clock times of the seeded day (1 Dec 2026), whatever the machine's time zone. */
 const at = (day: number, hour: number, minute = 0): number => new Date(2026, 11, day, hour, minute).getTime()
 
-function seedTask(db: Db, id: string, status: 'completed' | 'deferred_to_human', when: number, errorType: string | null = null, lastError: string | null = null): void {
+function seedTask(
+  db: Db,
+  id: string,
+  status: 'completed' | 'deferred_to_human',
+  when: number,
+  errorType: string | null = null,
+  lastError: string | null = null
+): void {
   db.prepare(
     `INSERT INTO tasks (id, title, description, priority, priority_rank, status, attempt_count, last_error, error_type, dedup_key, created_at, updated_at, completed_at)
      VALUES (?, ?, 'seeded for the digest', 'normal', 1, ?, 3, ?, ?, ?, ?, ?, ?)`
@@ -43,7 +50,14 @@ const process = (state: 'running' | 'restarting'): EventPayload<'supervisor.chan
   restartsLastHour: 1,
   reason: null,
   warning: null,
-  lastFailure: state === 'restarting' ? { kind: 'runner_terminated', line: 'llama runner process has terminated: signal: killed', at: new Date(at(1, 10)).toISOString() } : null,
+  lastFailure:
+    state === 'restarting'
+      ? {
+          kind: 'runner_terminated',
+          line: 'llama runner process has terminated: signal: killed',
+          at: new Date(at(1, 10)).toISOString()
+        }
+      : null,
   lastExit: null,
   logTail: [],
   logFile: '/tmp/ollama.log'
@@ -68,7 +82,14 @@ function seededDay() {
   const ready: Digest[] = []
   events.subscribe((f) => f.name === 'digest.ready' && ready.push(f.payload as Digest))
   let hour = 8
-  const digest = createDigestCapability({ db, digestHour: () => hour, events, log: memoryLogger().logger, send: (m) => sent.push(m), clock })
+  const digest = createDigestCapability({
+    db,
+    digestHour: () => hour,
+    events,
+    log: memoryLogger().logger,
+    send: (m) => sent.push(m),
+    clock
+  })
 
   seedTask(db, 'early', 'completed', at(1, 7, 30))
   seedTask(db, 'a', 'completed', at(1, 9))
@@ -84,9 +105,30 @@ function seededDay() {
   events.emit('supervisor.changed', [process('restarting')])
   events.emit('supervisor.changed', [process('running')])
   clock.set(at(1, 12))
-  const circuit = { node: 'ollama-local', model: 'llama3.2:3b', state: 'open' as const, reason: '500 on 8 of the last 8 generations', errorType: 'server_error' as const, openedAt: new Date(at(1, 12)).toISOString(), nextProbeAt: null, lastProbeFailure: null }
-  events.emit('models.circuitChanged', { node: 'ollama-local', model: 'llama3.2:3b', from: 'closed', to: 'open', circuit })
-  events.emit('models.circuitChanged', { node: 'ollama-local', model: 'llama3.2:3b', from: 'open', to: 'half_open', circuit })
+  const circuit = {
+    node: 'ollama-local',
+    model: 'llama3.2:3b',
+    state: 'open' as const,
+    reason: '500 on 8 of the last 8 generations',
+    errorType: 'server_error' as const,
+    openedAt: new Date(at(1, 12)).toISOString(),
+    nextProbeAt: null,
+    lastProbeFailure: null
+  }
+  events.emit('models.circuitChanged', {
+    node: 'ollama-local',
+    model: 'llama3.2:3b',
+    from: 'closed',
+    to: 'open',
+    circuit
+  })
+  events.emit('models.circuitChanged', {
+    node: 'ollama-local',
+    model: 'llama3.2:3b',
+    from: 'open',
+    to: 'half_open',
+    circuit
+  })
   return { db, clock, digest, sent, ready, setHour: (h: number) => void (hour = h) }
 }
 
@@ -108,8 +150,26 @@ describe('the digest over a seeded day', () => {
           { id: 'slow', title: 'Task slow', errorType: 'timeout', lastError: 'no answer within 300 s' }
         ]
       },
-      restarts: { count: 1, latest: [{ at: new Date(at(1, 10)).toISOString(), subject: 'Ollama', cause: 'runner_terminated: llama runner process has terminated: signal: killed' }] },
-      circuits: { count: 1, latest: [{ at: new Date(at(1, 12)).toISOString(), subject: 'ollama-local (llama3.2:3b)', cause: '500 on 8 of the last 8 generations' }] },
+      restarts: {
+        count: 1,
+        latest: [
+          {
+            at: new Date(at(1, 10)).toISOString(),
+            subject: 'Ollama',
+            cause: 'runner_terminated: llama runner process has terminated: signal: killed'
+          }
+        ]
+      },
+      circuits: {
+        count: 1,
+        latest: [
+          {
+            at: new Date(at(1, 12)).toISOString(),
+            subject: 'ollama-local (llama3.2:3b)',
+            cause: '500 on 8 of the last 8 generations'
+          }
+        ]
+      },
       chat: { answers: 3, fallbacks: 1, fallbackShare: 1 / 3 },
       usage: { requests: 3, tokensIn: 3000, tokensOut: 1000, cost: 0.05 }
     })
@@ -133,7 +193,13 @@ describe('the digest over a seeded day', () => {
     expect(await digest.handlers['digest.seen']({}, CTX)).toEqual({ seenAt: new Date(at(1, 14, 30)).toISOString() })
     clock.set(at(1, 20))
     const d = await got(digest.handlers['digest.get']({ since: 'last_visit' }, CTX))
-    expect(d).toMatchObject({ basis: 'last_visit', from: new Date(at(1, 14, 30)).toISOString(), tasks: { completed: 0, inReview: 1, reviewCauses: { echo: 1 } }, restarts: { count: 0 }, chat: { answers: 0, fallbackShare: null } })
+    expect(d).toMatchObject({
+      basis: 'last_visit',
+      from: new Date(at(1, 14, 30)).toISOString(),
+      tasks: { completed: 0, inReview: 1, reviewCauses: { echo: 1 } },
+      restarts: { count: 0 },
+      chat: { answers: 0, fallbackShare: null }
+    })
     seedTask(db, 'late', 'completed', at(1, 19))
     expect((await got(digest.handlers['digest.get']({ since: 'last_visit' }, CTX))).tasks.completed).toBe(1)
   })
@@ -143,7 +209,10 @@ describe('the digest over a seeded day', () => {
     clock.set(at(1, 18))
     const refused = digest.handlers['digest.get']({ since: new Date(at(1, 19)).toISOString() }, CTX)
     expect(refused).toBeInstanceOf(Refusal)
-    expect((refused as Refusal).error).toMatchObject({ code: 'invalid_input', message: expect.stringMatching(/must be before its end .*give an earlier "since"/) as unknown })
+    expect((refused as Refusal).error).toMatchObject({
+      code: 'invalid_input',
+      message: expect.stringMatching(/must be before its end .*give an earlier "since"/) as unknown
+    })
   })
 
   it('sends the day at the digest hour, once, and catches up with one missed while asleep', () => {
@@ -155,7 +224,10 @@ describe('the digest over a seeded day', () => {
     expect(sent).toEqual([])
     clock.advanceTo(at(2, 8, 30))
     expect(sent).toHaveLength(1)
-    expect(sent[0]?.digest).toMatchObject({ from: new Date(at(1, 18)).toISOString(), to: new Date(at(2, 8)).toISOString() })
+    expect(sent[0]?.digest).toMatchObject({
+      from: new Date(at(1, 18)).toISOString(),
+      to: new Date(at(2, 8)).toISOString()
+    })
     expect(sent[0]?.title).toBe(`Knowledge OS digest since ${new Date(at(1, 18)).toISOString()}`)
     expect(ready).toHaveLength(1)
     clock.advanceTo(at(2, 23))

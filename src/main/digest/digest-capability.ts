@@ -33,7 +33,14 @@ export interface DigestCapability extends Capability<'digest'> {
  * a range. At the digest hour (`notify.digestHour`, local time) the day's digest goes out through `send` (the
  * webhook) and as a `digest.ready` event; a digest missed while the Mac slept goes out when it wakes.
  */
-export function createDigestCapability(deps: { db: Db; digestHour: () => number; events: EventBus; log: Logger; send: (m: DigestMessage) => void; clock: TimerClock }): DigestCapability {
+export function createDigestCapability(deps: {
+  db: Db
+  digestHour: () => number
+  events: EventBus
+  log: Logger
+  send: (m: DigestMessage) => void
+  clock: TimerClock
+}): DigestCapability {
   const { db, clock } = deps
   const systemEvents = createSystemEventLog(db, () => clock.now())
   const unsubscribe = deps.events.subscribe((frame) => {
@@ -45,16 +52,23 @@ export function createDigestCapability(deps: { db: Db; digestHour: () => number;
     }
   })
   const getMeta = db.prepare<[string], { value: string }>('SELECT value FROM app_meta WHERE key = ?')
-  const setMeta = db.prepare('INSERT INTO app_meta (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at')
+  const setMeta = db.prepare(
+    'INSERT INTO app_meta (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at'
+  )
   const readTime = (key: string): number | null => {
     const row = getMeta.get(key)
     return row ? Date.parse(row.value) : null
   }
-  const writeTime = (key: string, at: number): void => void setMeta.run(key, new Date(at).toISOString(), new Date(clock.now()).toISOString())
+  const writeTime = (key: string, at: number): void =>
+    void setMeta.run(key, new Date(at).toISOString(), new Date(clock.now()).toISOString())
   const hour = (): number => deps.digestHour()
 
   const rangeFor = (since: string, until: number): DigestRange => {
-    const morning = (): DigestRange => ({ from: lastHourMark(until, hour() < 0 ? DEFAULT_HOUR : hour()), to: until, basis: 'morning' })
+    const morning = (): DigestRange => ({
+      from: lastHourMark(until, hour() < 0 ? DEFAULT_HOUR : hour()),
+      to: until,
+      basis: 'morning'
+    })
     if (since === 'morning') return morning()
     if (since === 'last_visit') {
       const visit = readTime(LAST_VISIT)
@@ -91,7 +105,11 @@ export function createDigestCapability(deps: { db: Db; digestHour: () => number;
       'digest.get': ({ since, until }) => {
         const to = until === undefined ? clock.now() : Date.parse(until)
         const range = rangeFor(since, to)
-        if (range.from >= range.to) return refuse('invalid_input', `The digest's start (${new Date(range.from).toISOString()}) must be before its end (${new Date(range.to).toISOString()}): give an earlier "since" or a later "until".`)
+        if (range.from >= range.to)
+          return refuse(
+            'invalid_input',
+            `The digest's start (${new Date(range.from).toISOString()}) must be before its end (${new Date(range.to).toISOString()}): give an earlier "since" or a later "until".`
+          )
         return digestOf(db, range)
       },
       'digest.seen': () => {

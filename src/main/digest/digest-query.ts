@@ -18,18 +18,35 @@ const LATEST = 10
 export function digestOf(db: Db, range: DigestRange): Digest {
   const { from, to } = range
   const iso = (ms: number): string => new Date(ms).toISOString()
-  const completed = db.prepare<[number, number], { n: number }>('SELECT COUNT(*) AS n FROM tasks WHERE completed_at >= ? AND completed_at < ?').get(from, to)?.n ?? 0
+  const completed =
+    db
+      .prepare<[number, number], { n: number }>(
+        'SELECT COUNT(*) AS n FROM tasks WHERE completed_at >= ? AND completed_at < ?'
+      )
+      .get(from, to)?.n ?? 0
   const inReviewWhere = "status = 'deferred_to_human' AND updated_at >= ? AND updated_at < ?"
-  const causes = db.prepare<[number, number], { cause: string | null; n: number }>(`SELECT error_type AS cause, COUNT(*) AS n FROM tasks WHERE ${inReviewWhere} GROUP BY error_type`).all(from, to)
-  const samples = db
-    .prepare<[number, number, number], { id: string; title: string; error_type: TaskErrorType | null; last_error: string | null }>(
-      `SELECT id, title, error_type, last_error FROM tasks WHERE ${inReviewWhere} ORDER BY updated_at DESC LIMIT ?`
+  const causes = db
+    .prepare<[number, number], { cause: string | null; n: number }>(
+      `SELECT error_type AS cause, COUNT(*) AS n FROM tasks WHERE ${inReviewWhere} GROUP BY error_type`
     )
+    .all(from, to)
+  const samples = db
+    .prepare<
+      [number, number, number],
+      { id: string; title: string; error_type: TaskErrorType | null; last_error: string | null }
+    >(`SELECT id, title, error_type, last_error FROM tasks WHERE ${inReviewWhere} ORDER BY updated_at DESC LIMIT ?`)
     .all(from, to, SAMPLES)
   const occurrences = (kind: 'restart' | 'circuit_open'): Digest['restarts'] => {
-    const count = db.prepare<[string, number, number], { n: number }>('SELECT COUNT(*) AS n FROM system_events WHERE kind = ? AND at >= ? AND at < ?').get(kind, from, to)?.n ?? 0
+    const count =
+      db
+        .prepare<[string, number, number], { n: number }>(
+          'SELECT COUNT(*) AS n FROM system_events WHERE kind = ? AND at >= ? AND at < ?'
+        )
+        .get(kind, from, to)?.n ?? 0
     const latest = db
-      .prepare<[string, number, number, number], { at: number; subject: string; cause: string | null }>('SELECT at, subject, cause FROM system_events WHERE kind = ? AND at >= ? AND at < ? ORDER BY at DESC, id DESC LIMIT ?')
+      .prepare<[string, number, number, number], { at: number; subject: string; cause: string | null }>(
+        'SELECT at, subject, cause FROM system_events WHERE kind = ? AND at >= ? AND at < ? ORDER BY at DESC, id DESC LIMIT ?'
+      )
       .all(kind, from, to, LATEST)
     return { count, latest: latest.map((r) => ({ at: iso(r.at), subject: r.subject, cause: r.cause })) }
   }
@@ -51,11 +68,20 @@ export function digestOf(db: Db, range: DigestRange): Digest {
       completed,
       inReview: causes.reduce((n, c) => n + c.n, 0),
       reviewCauses: Object.fromEntries(causes.map((c) => [c.cause ?? 'other', c.n])),
-      reviewSamples: samples.map((s) => ({ id: s.id, title: s.title, errorType: s.error_type, lastError: s.last_error }))
+      reviewSamples: samples.map((s) => ({
+        id: s.id,
+        title: s.title,
+        errorType: s.error_type,
+        lastError: s.last_error
+      }))
     },
     restarts: occurrences('restart'),
     circuits: occurrences('circuit_open'),
-    chat: { answers: answers.answers, fallbacks: answers.fallbacks, fallbackShare: answers.answers > 0 ? answers.fallbacks / answers.answers : null },
+    chat: {
+      answers: answers.answers,
+      fallbacks: answers.fallbacks,
+      fallbackShare: answers.answers > 0 ? answers.fallbacks / answers.answers : null
+    },
     usage: { requests: usage.requests, tokensIn: usage.tokens_in, tokensOut: usage.tokens_out, cost: usage.cost }
   }
 }

@@ -3,14 +3,23 @@ import type { Digest } from '../../shared/contract/digest-contract'
 /** The digest in plain words, for the webhook, the notification and `kos digest`. */
 export function digestText(d: Digest): { title: string; lines: string[] } {
   const since = d.basis === 'last_visit' ? 'since you were last here' : `since ${d.from}`
-  const lines = [`Tasks done: ${d.tasks.completed}; in manual review: ${d.tasks.inReview}${causeList(d.tasks.reviewCauses)}`]
-  for (const s of d.tasks.reviewSamples) lines.push(`  • ${s.title} (${s.errorType ?? 'other'}${s.lastError ? `: ${s.lastError}` : ''})`)
+  const lines = [
+    `Tasks done: ${d.tasks.completed}; in manual review: ${d.tasks.inReview}${causeList(d.tasks.reviewCauses)}`
+  ]
+  for (const s of d.tasks.reviewSamples)
+    lines.push(`  • ${s.title} (${s.errorType ?? 'other'}${s.lastError ? `: ${s.lastError}` : ''})`)
   lines.push(`Model-server restarts: ${d.restarts.count}`)
   for (const r of d.restarts.latest) lines.push(`  • ${r.at} ${r.subject}${r.cause ? `: ${r.cause}` : ''}`)
   lines.push(`Circuits opened: ${d.circuits.count}`)
   for (const c of d.circuits.latest) lines.push(`  • ${c.at} ${c.subject}${c.cause ? `: ${c.cause}` : ''}`)
-  lines.push(d.chat.fallbackShare === null ? 'Chat answers: none' : `Chat answers: ${d.chat.answers}, ${Math.round(d.chat.fallbackShare * 100)}% fell back to another model`)
-  lines.push(`Tokens: ${d.usage.tokensIn} in, ${d.usage.tokensOut} out over ${d.usage.requests} model calls; cost ${d.usage.cost.toFixed(2)}`)
+  lines.push(
+    d.chat.fallbackShare === null
+      ? 'Chat answers: none'
+      : `Chat answers: ${d.chat.answers}, ${Math.round(d.chat.fallbackShare * 100)}% fell back to another model`
+  )
+  lines.push(
+    `Tokens: ${d.usage.tokensIn} in, ${d.usage.tokensOut} out over ${d.usage.requests} model calls; cost ${d.usage.cost.toFixed(2)}`
+  )
   return { title: `Knowledge OS digest ${since}`, lines }
 }
 

@@ -8,10 +8,14 @@ export type SystemEventKind = 'restart' | 'circuit_open'
  * Keeps what the task tables do not: each model-server restart and each opened circuit, with its
  * cause, so the digest can tell them after the app itself restarted.
  */
-export function createSystemEventLog(db: Db, now: () => number): { record(kind: SystemEventKind, subject: string, cause: string | null): void; observe(frame: EventFrame): void } {
+export function createSystemEventLog(
+  db: Db,
+  now: () => number
+): { record(kind: SystemEventKind, subject: string, cause: string | null): void; observe(frame: EventFrame): void } {
   const insert = db.prepare('INSERT INTO system_events (at, kind, subject, cause) VALUES (?, ?, ?, ?)')
   const states = new Map<string, string>()
-  const record = (kind: SystemEventKind, subject: string, cause: string | null): void => void insert.run(now(), kind, subject, cause)
+  const record = (kind: SystemEventKind, subject: string, cause: string | null): void =>
+    void insert.run(now(), kind, subject, cause)
   return {
     record,
     observe(frame) {
@@ -20,12 +24,19 @@ export function createSystemEventLog(db: Db, now: () => number): { record(kind: 
           const before = states.get(p.id)
           states.set(p.id, p.state)
           if (p.state !== 'restarting' || before === 'restarting') continue
-          const exit = p.lastExit ? `exited${p.lastExit.code !== null ? ` with code ${p.lastExit.code}` : ''}${p.lastExit.signal ? ` on ${p.lastExit.signal}` : ''}` : null
-          record('restart', p.label, p.lastFailure ? `${p.lastFailure.kind}: ${p.lastFailure.line}` : (p.reason ?? exit))
+          const exit = p.lastExit
+            ? `exited${p.lastExit.code !== null ? ` with code ${p.lastExit.code}` : ''}${p.lastExit.signal ? ` on ${p.lastExit.signal}` : ''}`
+            : null
+          record(
+            'restart',
+            p.label,
+            p.lastFailure ? `${p.lastFailure.kind}: ${p.lastFailure.line}` : (p.reason ?? exit)
+          )
         }
       } else if (frame.name === 'models.circuitChanged') {
         const change = frame.payload as EventPayload<'models.circuitChanged'>
-        if (change.to === 'open' && change.from === 'closed') record('circuit_open', `${change.node} (${change.model})`, change.circuit?.reason ?? null)
+        if (change.to === 'open' && change.from === 'closed')
+          record('circuit_open', `${change.node} (${change.model})`, change.circuit?.reason ?? null)
       }
     }
   }

@@ -8,10 +8,19 @@ export function databaseHealth(db: Db): { component: string; report(): HealthRep
     report() {
       try {
         const result = db.pragma('quick_check', { simple: true })
-        if (result !== 'ok') return { component: 'database', level: 'down', reasons: [`SQLite's quick check found damage (${String(result)}). Restore the database from a backup.`] }
+        if (result !== 'ok')
+          return {
+            component: 'database',
+            level: 'down',
+            reasons: [`SQLite's quick check found damage (${String(result)}). Restore the database from a backup.`]
+          }
         return { component: 'database', level: 'ok', reasons: [] }
       } catch (error) {
-        return { component: 'database', level: 'down', reasons: [`The database does not answer (${error instanceof Error ? error.message : String(error)}).`] }
+        return {
+          component: 'database',
+          level: 'down',
+          reasons: [`The database does not answer (${error instanceof Error ? error.message : String(error)}).`]
+        }
       }
     }
   }

@@ -61,7 +61,12 @@ export function createDiskSpaceMonitor(options: DiskSpaceMonitorOptions) {
     const before = current
     current = { dir, freeBytes: free, level, at: now().toISOString() }
     if (level !== before.level) {
-      const fields = { dir, free_mb: free === null ? null : Math.round(free / MB), disk_level: level, was: before.level }
+      const fields = {
+        dir,
+        free_mb: free === null ? null : Math.round(free / MB),
+        disk_level: level,
+        was: before.level
+      }
       if (level === 'paused') log.warn('disk nearly full: new tasks wait until space is freed', fields)
       else if (before.level === 'paused') log.info('disk space returned: tasks start again', fields)
       else log.info('disk space level changed', fields)
@@ -105,9 +110,16 @@ export function createDiskSpaceMonitor(options: DiskSpaceMonitorOptions) {
     /** The disk's part of the app's health. */
     health(): SourceReport {
       const free = current.freeBytes
-      if (current.level === 'paused') return { component: 'disk', level: 'down', reasons: [monitor.pausedReason() ?? ''] }
+      if (current.level === 'paused')
+        return { component: 'disk', level: 'down', reasons: [monitor.pausedReason() ?? ''] }
       if (current.level === 'low' && free !== null) {
-        return { component: 'disk', level: 'degraded', reasons: [`The disk holding ${dir} has ${formatMb(free)} MB free, under disk.warnBelowMb; free some space before the worker has to pause.`] }
+        return {
+          component: 'disk',
+          level: 'degraded',
+          reasons: [
+            `The disk holding ${dir} has ${formatMb(free)} MB free, under disk.warnBelowMb; free some space before the worker has to pause.`
+          ]
+        }
       }
       return { component: 'disk', level: 'ok', reasons: [] }
     }

@@ -30,7 +30,10 @@ describe('health monitor', () => {
       component: 'nodes',
       report: () => {
         const seen = level
-        return new Promise((resolve) => (release = () => resolve({ component: 'nodes', level: seen, reasons: seen === 'ok' ? [] : ['gone'] })))
+        return new Promise(
+          (resolve) =>
+            (release = () => resolve({ component: 'nodes', level: seen, reasons: seen === 'ok' ? [] : ['gone'] }))
+        )
       }
     })
     const first = monitor.check()

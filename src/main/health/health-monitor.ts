@@ -29,8 +29,14 @@ const RANK: Record<HealthLevel, number> = { ok: 0, degraded: 1, down: 2 }
 export function aggregate(reports: readonly SourceReport[], checkedAt: string): HealthSnapshot {
   let level: HealthLevel = 'ok'
   for (const r of reports) if (RANK[r.level] > RANK[level]) level = r.level
-  const reasons = reports.filter((r) => r.level !== 'ok').flatMap((r) => r.reasons.map((reason) => `${r.component}: ${reason}`))
-  const components: HealthReport[] = reports.map((r) => ({ component: r.component, level: r.level, reasons: [...r.reasons] }))
+  const reasons = reports
+    .filter((r) => r.level !== 'ok')
+    .flatMap((r) => r.reasons.map((reason) => `${r.component}: ${reason}`))
+  const components: HealthReport[] = reports.map((r) => ({
+    component: r.component,
+    level: r.level,
+    reasons: [...r.reasons]
+  }))
   return { level, reasons, components, checkedAt }
 }
 
@@ -49,13 +55,18 @@ export function createHealthMonitor(now: () => Date = () => new Date()): HealthM
         try {
           return await s.report()
         } catch (error) {
-          return { component: s.component, level: 'down', reasons: [`its health check failed: ${error instanceof Error ? error.message : String(error)}`] }
+          return {
+            component: s.component,
+            level: 'down',
+            reasons: [`its health check failed: ${error instanceof Error ? error.message : String(error)}`]
+          }
         }
       })
     )
     const next = aggregate(reports, now().toISOString())
     if (stopped) return next
-    const changed = next.level !== snapshot.level || JSON.stringify(next.components) !== JSON.stringify(snapshot.components)
+    const changed =
+      next.level !== snapshot.level || JSON.stringify(next.components) !== JSON.stringify(snapshot.components)
     snapshot = next
     if (changed) for (const l of listeners) l(next)
     return next

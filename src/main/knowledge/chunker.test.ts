@@ -12,7 +12,9 @@ describe('chunkText', () => {
   })
 
   it('keeps a short text in one chunk, trimmed of surrounding whitespace', () => {
-    expect(chunkText('  Hello, world.\n', options)).toEqual([{ ordinal: 0, text: 'Hello, world.', tokens: 6, start: 2, end: 15 }])
+    expect(chunkText('  Hello, world.\n', options)).toEqual([
+      { ordinal: 0, text: 'Hello, world.', tokens: 6, start: 2, end: 15 }
+    ])
   })
 
   it('splits one huge line without spaces into chunks within the limit', () => {
@@ -31,7 +33,9 @@ describe('chunkText', () => {
       expect(chunk.text).not.toMatch(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/)
       expect(chunk.tokens).toBeLessThanOrEqual(30)
     }
-    expect(chunks.filter((c) => /^\p{Script=Cyrillic}/u.test(c.text)).every((c) => /^(Привет|мир)/.test(c.text))).toBe(true)
+    expect(chunks.filter((c) => /^\p{Script=Cyrillic}/u.test(c.text)).every((c) => /^(Привет|мир)/.test(c.text))).toBe(
+      true
+    )
   })
 
   it('counts Russian as more tokens per letter than English', () => {
@@ -61,7 +65,10 @@ describe('chunkText', () => {
   it('covers every non-space character, within the limit, making progress (property)', () => {
     fc.assert(
       fc.property(
-        fc.string({ unit: fc.constantFrom('a', 'b', 'я', 'ё', ' ', '\n', '.', '7', '😀', 'Ж', 'x', '\t'), maxLength: 600 }),
+        fc.string({
+          unit: fc.constantFrom('a', 'b', 'я', 'ё', ' ', '\n', '.', '7', '😀', 'Ж', 'x', '\t'),
+          maxLength: 600
+        }),
         fc.integer({ min: 1, max: 40 }),
         fc.integer({ min: 0, max: 20 }),
         (text, maxTokens, overlapTokens) => {
@@ -70,7 +77,12 @@ describe('chunkText', () => {
           let covered = chunks[0]!.start
           if (text.slice(0, covered).trim() !== '') return false
           for (const chunk of chunks) {
-            if (chunk.tokens > maxTokens || chunk.text.trim() === '' || chunk.text !== text.slice(chunk.start, chunk.end)) return false
+            if (
+              chunk.tokens > maxTokens ||
+              chunk.text.trim() === '' ||
+              chunk.text !== text.slice(chunk.start, chunk.end)
+            )
+              return false
             if (chunk.start > covered && text.slice(covered, chunk.start).trim() !== '') return false
             if (chunk.end <= covered) return false
             covered = chunk.end
@@ -94,7 +106,10 @@ describe('chunkTextYielding', () => {
       expect(chunk.tokens).toBeLessThanOrEqual(50)
     }
     const words = (s: string): number => s.match(/[\p{L}\p{N}]+/gu)?.length ?? 0
-    const covered = chunks.reduce((sum, c, i) => sum + words(text.slice(i === 0 ? c.start : Math.max(c.start, chunks[i - 1]!.end), c.end)), 0)
+    const covered = chunks.reduce(
+      (sum, c, i) => sum + words(text.slice(i === 0 ? c.start : Math.max(c.start, chunks[i - 1]!.end), c.end)),
+      0
+    )
     expect(covered).toBe(words(text))
   })
 

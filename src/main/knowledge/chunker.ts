@@ -67,7 +67,13 @@ function piecesOf(text: string, maxTokens: number): Piece[] {
     const start = match.index
     const end = start + match[0].length
     // Which alternative matched decides the estimate without re-reading the word (see token-estimate.ts).
-    const tokens = match[1] ? Math.ceil(match[1].length / 4) : match[2] ? Math.ceil(codePoints(match[2]) / 2.5) : match[3] ? Math.ceil(codePoints(match[3]) / 3) : 1
+    const tokens = match[1]
+      ? Math.ceil(match[1].length / 4)
+      : match[2]
+        ? Math.ceil(codePoints(match[2]) / 2.5)
+        : match[3]
+          ? Math.ceil(codePoints(match[3]) / 3)
+          : 1
     const paragraphEnd = blankLineAt(text, end)
     if (tokens <= maxTokens) pieces.push({ start, end, tokens, paragraphEnd })
     else pieces.push(...splitLongWord(match[0], start, maxTokens, paragraphEnd))
@@ -106,7 +112,12 @@ function splitLongWord(word: string, offset: number, maxTokens: number, paragrap
   for (let i = 0; i < points.length; i += step) {
     const part = points.slice(i, i + step).join('')
     const isLast = i + step >= points.length
-    pieces.push({ start: at, end: at + part.length, tokens: Math.min(maxTokens, tokensOfPiece(part)), paragraphEnd: isLast && paragraphEnd })
+    pieces.push({
+      start: at,
+      end: at + part.length,
+      tokens: Math.min(maxTokens, tokensOfPiece(part)),
+      paragraphEnd: isLast && paragraphEnd
+    })
     at += part.length
   }
   return pieces
@@ -146,7 +157,11 @@ export const SECTION_CHARS = 200_000
  * one with the event loop let go in between, so calls and events keep
  * flowing. Chunks never straddle two sections; only there is the overlap lost.
  */
-export async function chunkTextYielding(text: string, options: ChunkOptions, sectionChars: number = SECTION_CHARS): Promise<Chunk[]> {
+export async function chunkTextYielding(
+  text: string,
+  options: ChunkOptions,
+  sectionChars: number = SECTION_CHARS
+): Promise<Chunk[]> {
   if (text.length <= sectionChars) return chunkText(text, options)
   const chunks: Chunk[] = []
   let from = 0
@@ -159,7 +174,8 @@ export async function chunkTextYielding(text: string, options: ChunkOptions, sec
       else if (space > from + sectionChars / 2) to = space
       else if (text.charCodeAt(to) >= 0xdc00 && text.charCodeAt(to) <= 0xdfff) to--
     }
-    for (const chunk of chunkText(text.slice(from, to), options)) chunks.push({ ...chunk, ordinal: chunks.length, start: chunk.start + from, end: chunk.end + from })
+    for (const chunk of chunkText(text.slice(from, to), options))
+      chunks.push({ ...chunk, ordinal: chunks.length, start: chunk.start + from, end: chunk.end + from })
     from = to
     await new Promise<void>((resolve) => setImmediate(resolve))
   }

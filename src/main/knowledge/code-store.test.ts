@@ -30,15 +30,25 @@ function setUp(db: Db, nodes: number): { index: VectorIndex; collection: Collect
   const collection = index.active() ?? index.createActive({ id: 'test:axes', dimension: DIMENSION })
   const nodeIds: string[] = []
   for (let n = 0; n < nodes; n++) {
-    const node = store.insert({ title: `n${n}`, content: `node ${n}`, domain: null, source: null }, [{ text: `a ${n}`, tokens: 2 }, { text: `b ${n}`, tokens: 2 }])
+    const node = store.insert({ title: `n${n}`, content: `node ${n}`, domain: null, source: null }, [
+      { text: `a ${n}`, tokens: 2 },
+      { text: `b ${n}`, tokens: 2 }
+    ])
     nodeIds.push(node.id)
-    const ids = (db.prepare('SELECT id FROM knowledge_chunks WHERE node_id = ? ORDER BY ordinal').pluck().all(node.id) as number[])
-    index.put(collection, ids.map((chunkId, k) => ({ chunkId, vector: vectorNear(n + k * 7, 0.3) })))
+    const ids = db
+      .prepare('SELECT id FROM knowledge_chunks WHERE node_id = ? ORDER BY ordinal')
+      .pluck()
+      .all(node.id) as number[]
+    index.put(
+      collection,
+      ids.map((chunkId, k) => ({ chunkId, vector: vectorNear(n + k * 7, 0.3) }))
+    )
   }
   return { index, collection, nodeIds }
 }
 
-const nearestIds = (index: VectorIndex, collection: Collection, axis: number): number[] => index.nearest(collection, vectorNear(axis, 0.3), 5).map((h) => h.chunkId)
+const nearestIds = (index: VectorIndex, collection: Collection, axis: number): number[] =>
+  index.nearest(collection, vectorNear(axis, 0.3), 5).map((h) => h.chunkId)
 
 describe('persisted sign codes', () => {
   it('survive a restart: a new process searches from the stored blocks, not the vector rows', () => {
@@ -62,10 +72,16 @@ describe('persisted sign codes', () => {
     const store = createKnowledgeStore(db)
     for (const id of nodeIds.filter((_, i) => i % 3 === 0)) store.delete(id)
     // A replaced vector: a chunk of node 1 now points where no other does.
-    const replaced = db.prepare('SELECT id FROM knowledge_chunks WHERE node_id = ? ORDER BY ordinal').pluck().get(nodeIds[1]) as number
+    const replaced = db
+      .prepare('SELECT id FROM knowledge_chunks WHERE node_id = ? ORDER BY ordinal')
+      .pluck()
+      .get(nodeIds[1]) as number
     const apart = Float32Array.from({ length: DIMENSION }, (_, i) => (i % 2 ? 1 : -1))
     index.put(collection, [{ chunkId: replaced, vector: apart }])
-    expect(index.nearest(collection, apart, 1)[0]).toMatchObject({ chunkId: replaced, similarity: expect.closeTo(1, 5) })
+    expect(index.nearest(collection, apart, 1)[0]).toMatchObject({
+      chunkId: replaced,
+      similarity: expect.closeTo(1, 5)
+    })
     const incremental = [5, 17, 42, 50, 63].map((axis) => nearestIds(index, collection, axis))
     expect(incremental.flat()).not.toContain(undefined)
     const alive = new Set(db.prepare(`SELECT chunk_id FROM ${collection.vecTable}`).pluck().all() as number[])
@@ -88,7 +104,9 @@ describe('persisted sign codes', () => {
     const db = testDb(dir)
     const { index, collection } = setUp(db, 50)
     const store = createKnowledgeStore(db)
-    const node = store.insert({ title: 'late', content: 'late', domain: null, source: null }, [{ text: 'late', tokens: 1 }])
+    const node = store.insert({ title: 'late', content: 'late', domain: null, source: null }, [
+      { text: 'late', tokens: 1 }
+    ])
     const chunkId = db.prepare('SELECT id FROM knowledge_chunks WHERE node_id = ?').pluck().get(node.id) as number
     expect(() =>
       db.transaction(() => {

@@ -47,7 +47,11 @@ export function createCodeStore(db: Db, options: CodeStoreOptions = {}): CodeSto
     for (const block of dirty) {
       if (block >= index.blocks) continue
       const { ids, codes } = index.block(block)
-      put.run(block, Buffer.from(ids.buffer, ids.byteOffset, ids.byteLength), Buffer.from(codes.buffer, codes.byteOffset, codes.byteLength))
+      put.run(
+        block,
+        Buffer.from(ids.buffer, ids.byteOffset, ids.byteLength),
+        Buffer.from(codes.buffer, codes.byteOffset, codes.byteLength)
+      )
     }
     remove.run(index.blocks)
   }
@@ -70,16 +74,24 @@ export function createCodeStore(db: Db, options: CodeStoreOptions = {}): CodeSto
         // A collection stored before the blocks: read each vector row once, and never again.
         return db.transaction(() => {
           create(vecTable)
-          const rows = db.prepare(`SELECT chunk_id, bits FROM ${vecTable}`).raw().iterate() as Iterable<[number, Buffer]>
+          const rows = db.prepare(`SELECT chunk_id, bits FROM ${vecTable}`).raw().iterate() as Iterable<
+            [number, Buffer]
+          >
           const index = signIndexFromBlocks(words, [], options)
           for (const [id, bits] of rows) index.appendDistinct(Float64Array.of(id), aligned(bits, Uint32Array, words))
           persist(vecTable, index)
           return index
         })()
       }
-      const rows = db.prepare(`SELECT ids, codes FROM ${vecTable}_codes ORDER BY block`).raw().iterate() as Iterable<[Buffer, Buffer]>
+      const rows = db.prepare(`SELECT ids, codes FROM ${vecTable}_codes ORDER BY block`).raw().iterate() as Iterable<
+        [Buffer, Buffer]
+      >
       const blocks = (function* () {
-        for (const [ids, codes] of rows) yield { ids: aligned(ids, Float64Array, ids.byteLength / 8), codes: aligned(codes, Uint32Array, codes.byteLength / 4) }
+        for (const [ids, codes] of rows)
+          yield {
+            ids: aligned(ids, Float64Array, ids.byteLength / 8),
+            codes: aligned(codes, Uint32Array, codes.byteLength / 4)
+          }
       })()
       const index = signIndexFromBlocks(words, blocks, options)
       applyDeletes(vecTable, index)
@@ -94,7 +106,15 @@ export function createCodeStore(db: Db, options: CodeStoreOptions = {}): CodeSto
 }
 
 /** A typed view of a blob, copied only when SQLite's buffer is not aligned for the type. */
-function aligned<T extends Float64Array | Uint32Array>(bytes: Buffer, Type: { new (buffer: ArrayBufferLike, offset: number, length: number): T; new (length: number): T; BYTES_PER_ELEMENT: number }, length: number): T {
+function aligned<T extends Float64Array | Uint32Array>(
+  bytes: Buffer,
+  Type: {
+    new (buffer: ArrayBufferLike, offset: number, length: number): T
+    new (length: number): T
+    BYTES_PER_ELEMENT: number
+  },
+  length: number
+): T {
   if (bytes.byteOffset % Type.BYTES_PER_ELEMENT === 0) return new Type(bytes.buffer, bytes.byteOffset, length)
   const copy = new Type(length)
   new Uint8Array(copy.buffer).set(bytes.subarray(0, length * Type.BYTES_PER_ELEMENT))

@@ -8,7 +8,13 @@ export type EmbeddingStatus =
   | { readonly state: 'off'; readonly reason: string }
   | { readonly state: 'waiting'; readonly reason: string }
   | { readonly state: 'model_changed'; readonly active: ModelRef; readonly current: ModelRef }
-  | { readonly state: 'embedding'; readonly model: ModelRef; readonly done: number; readonly total: number; readonly rebuilding: boolean }
+  | {
+      readonly state: 'embedding'
+      readonly model: ModelRef
+      readonly done: number
+      readonly total: number
+      readonly rebuilding: boolean
+    }
   | { readonly state: 'idle'; readonly model: ModelRef }
   | { readonly state: 'failed'; readonly model: ModelRef; readonly reason: string }
 
@@ -96,7 +102,11 @@ export function createEmbeddingWorker(deps: EmbeddingWorkerDeps): EmbeddingWorke
     const active = deps.index.active()
     if (!active) return { collection: deps.index.createActive(model), rebuilding: false }
     if (sameModel(active, model)) return { collection: active, rebuilding: false }
-    setStatus({ state: 'model_changed', active: { id: active.modelId, dimension: active.dimension }, current: { id: model.id, dimension: model.dimension } })
+    setStatus({
+      state: 'model_changed',
+      active: { id: active.modelId, dimension: active.dimension },
+      current: { id: model.id, dimension: model.dimension }
+    })
     return null
   }
 
@@ -123,21 +133,31 @@ export function createEmbeddingWorker(deps: EmbeddingWorkerDeps): EmbeddingWorke
       }
       if (batch.length === 0) break
       after = batch.at(-1)!.id
-      setStatus({ state: 'embedding', model, done: deps.index.embeddedCount(collection), total: deps.countChunks(), rebuilding })
+      setStatus({
+        state: 'embedding',
+        model,
+        done: deps.index.embeddedCount(collection),
+        total: deps.countChunks(),
+        rebuilding
+      })
       let vectors: Float32Array[]
       try {
         vectors = await deps.embedder.embed(
           batch.map((c) => c.text),
           abort.signal
         )
-        if (vectors.length !== batch.length) throw new Error(`the model returned ${vectors.length} vectors for ${batch.length} texts`)
+        if (vectors.length !== batch.length)
+          throw new Error(`the model returned ${vectors.length} vectors for ${batch.length} texts`)
         deps.index.put(
           collection,
           batch.map((c, i) => ({ chunkId: c.id, vector: vectors[i]! }))
         )
       } catch (error) {
         if (stopped) return
-        const reason = error instanceof KnowledgeError ? error.message : `Embedding with ${model.id} failed: ${(error as Error).message}`
+        const reason =
+          error instanceof KnowledgeError
+            ? error.message
+            : `Embedding with ${model.id} failed: ${(error as Error).message}`
         const mismatch = error instanceof KnowledgeError && error.code === 'dimension_mismatch'
         deps.log.warn(mismatch ? 'embedding dimension mismatch' : 'embedding batch failed', { model: model.id, reason })
         setStatus({ state: 'failed', model, reason })
@@ -165,7 +185,11 @@ export function createEmbeddingWorker(deps: EmbeddingWorkerDeps): EmbeddingWorke
     kick: schedule,
     async startReembed() {
       const state = await deps.embedder.state()
-      if (!state.available) throw new KnowledgeError('unavailable', `No embedding model is reachable (${state.reason}); start one, then re-embed.`)
+      if (!state.available)
+        throw new KnowledgeError(
+          'unavailable',
+          `No embedding model is reachable (${state.reason}); start one, then re-embed.`
+        )
       await running
       deps.index.startBuilding(state.model)
       schedule()

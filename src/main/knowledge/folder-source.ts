@@ -8,16 +8,84 @@ import { markdownToPlain } from './markdown-plain'
  * dependency of this app yet.
  */
 export const TEXT_EXTENSIONS = new Set([
-  '.txt', '.text', '.md', '.markdown', '.mdx', '.rst', '.org', '.adoc', '.csv', '.tsv', '.log',
-  '.ts', '.tsx', '.js', '.jsx', '.mjs', '.cjs', '.py', '.rb', '.go', '.rs', '.java', '.kt', '.swift', '.c', '.h', '.cc', '.cpp', '.hpp',
-  '.cs', '.php', '.sh', '.zsh', '.bash', '.sql', '.lua', '.r', '.scala', '.dart', '.ex', '.exs', '.clj', '.hs', '.ml', '.vue', '.svelte',
-  '.json', '.yaml', '.yml', '.toml', '.ini', '.xml', '.html', '.htm', '.css', '.scss'
+  '.txt',
+  '.text',
+  '.md',
+  '.markdown',
+  '.mdx',
+  '.rst',
+  '.org',
+  '.adoc',
+  '.csv',
+  '.tsv',
+  '.log',
+  '.ts',
+  '.tsx',
+  '.js',
+  '.jsx',
+  '.mjs',
+  '.cjs',
+  '.py',
+  '.rb',
+  '.go',
+  '.rs',
+  '.java',
+  '.kt',
+  '.swift',
+  '.c',
+  '.h',
+  '.cc',
+  '.cpp',
+  '.hpp',
+  '.cs',
+  '.php',
+  '.sh',
+  '.zsh',
+  '.bash',
+  '.sql',
+  '.lua',
+  '.r',
+  '.scala',
+  '.dart',
+  '.ex',
+  '.exs',
+  '.clj',
+  '.hs',
+  '.ml',
+  '.vue',
+  '.svelte',
+  '.json',
+  '.yaml',
+  '.yml',
+  '.toml',
+  '.ini',
+  '.xml',
+  '.html',
+  '.htm',
+  '.css',
+  '.scss'
 ])
 
 /** Folders that hold tools' output or other people's code, never a person's knowledge. */
-const SKIPPED_DIRS = new Set(['node_modules', '.git', '.hg', '.svn', 'dist', 'build', 'out', '__pycache__', '.venv', 'venv', 'target', '.next', '.cache'])
+const SKIPPED_DIRS = new Set([
+  'node_modules',
+  '.git',
+  '.hg',
+  '.svn',
+  'dist',
+  'build',
+  'out',
+  '__pycache__',
+  '.venv',
+  'venv',
+  'target',
+  '.next',
+  '.cache'
+])
 
-export type FolderEntry = { readonly kind: 'file'; readonly path: string; readonly bytes: number } | { readonly kind: 'skipped'; readonly path: string; readonly reason: string }
+export type FolderEntry =
+  | { readonly kind: 'file'; readonly path: string; readonly bytes: number }
+  | { readonly kind: 'skipped'; readonly path: string; readonly reason: string }
 
 /** Every file under a folder, readable ones first in path order, with the reason for each one left out. */
 export async function listFolder(root: string, maxBytes: number): Promise<FolderEntry[]> {
@@ -42,7 +110,12 @@ export async function listFolder(root: string, maxBytes: number): Promise<Folder
         continue
       }
       const { size } = await stat(path)
-      if (size > maxBytes) entries.push({ kind: 'skipped', path, reason: `${(size / 1048576).toFixed(1)} MiB is over the ${(maxBytes / 1048576).toFixed(0)} MiB limit (knowledge.maxFileMb)` })
+      if (size > maxBytes)
+        entries.push({
+          kind: 'skipped',
+          path,
+          reason: `${(size / 1048576).toFixed(1)} MiB is over the ${(maxBytes / 1048576).toFixed(0)} MiB limit (knowledge.maxFileMb)`
+        })
       else entries.push({ kind: 'file', path, bytes: size })
     }
   }
@@ -57,7 +130,8 @@ export async function readTextFile(path: string): Promise<ReadOutcome> {
   const handle = await open(path, 'r')
   try {
     const buffer = await handle.readFile()
-    if (buffer.subarray(0, 8192).includes(0)) return { ok: false, reason: 'binary content (a NUL byte in its first 8 KiB)' }
+    if (buffer.subarray(0, 8192).includes(0))
+      return { ok: false, reason: 'binary content (a NUL byte in its first 8 KiB)' }
     try {
       return { ok: true, text: new TextDecoder('utf-8', { fatal: true }).decode(buffer) }
     } catch {

@@ -3,7 +3,10 @@ import { buildFtsQuery } from './fts-query'
 
 describe('buildFtsQuery', () => {
   it('quotes every word and ORs them, so no character is read as FTS syntax', () => {
-    expect(buildFtsQuery('WAL "mode" AND NOT (x*) ^y: -z')).toEqual({ match: '"wal" OR "mode" OR "and" OR "not" OR "x" OR "y" OR "z"', highlight: ['wal', 'mode', 'and', 'not', 'x', 'y', 'z'] })
+    expect(buildFtsQuery('WAL "mode" AND NOT (x*) ^y: -z')).toEqual({
+      match: '"wal" OR "mode" OR "and" OR "not" OR "x" OR "y" OR "z"',
+      highlight: ['wal', 'mode', 'and', 'not', 'x', 'y', 'z']
+    })
   })
 
   it('adds a prefix term for a Cyrillic word, without its ending', () => {

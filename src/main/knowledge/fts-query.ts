@@ -27,7 +27,16 @@ export interface FtsQuery {
 }
 
 export function buildFtsQuery(query: string, morphology: RussianMorphology = 'prefix'): FtsQuery {
-  const words = [...new Set((query.normalize('NFC').toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, MAX_TERMS * 4))].slice(0, MAX_TERMS)
+  const words = [
+    ...new Set(
+      (
+        query
+          .normalize('NFC')
+          .toLowerCase()
+          .match(/[\p{L}\p{N}]+/gu) ?? []
+      ).slice(0, MAX_TERMS * 4)
+    )
+  ].slice(0, MAX_TERMS)
   if (words.length === 0) return { match: null, highlight: [] }
   const parts: string[] = []
   const highlight: string[] = []

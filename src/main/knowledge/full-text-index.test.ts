@@ -20,7 +20,11 @@ const DAMAGE: Readonly<Record<string, string>> = {
 function seeded(dir: string): Db {
   const db = testDb(dir)
   const store = createKnowledgeStore(db)
-  for (let i = 0; i < 60; i++) store.insert({ title: `note ${i}`, content: `backup rotation note ${i}`, domain: null, source: null }, [{ text: `backup rotation note number ${i} alpha`, tokens: 6 }, { text: `second chunk ${i} beta`, tokens: 4 }])
+  for (let i = 0; i < 60; i++)
+    store.insert({ title: `note ${i}`, content: `backup rotation note ${i}`, domain: null, source: null }, [
+      { text: `backup rotation note number ${i} alpha`, tokens: 6 },
+      { text: `second chunk ${i} beta`, tokens: 4 }
+    ])
   return db
 }
 
@@ -55,7 +59,9 @@ describe('the full-text index', () => {
     expect(matches(db, 'alpha')).toBe(60)
     expect(matches(db, 'beta')).toBe(60)
     // The triggers follow the new index: a chunk added afterwards is found.
-    createKnowledgeStore(db).insert({ title: 'late', content: 'gamma', domain: null, source: null }, [{ text: 'gamma words', tokens: 2 }])
+    createKnowledgeStore(db).insert({ title: 'late', content: 'gamma', domain: null, source: null }, [
+      { text: 'gamma words', tokens: 2 }
+    ])
     expect(matches(db, 'gamma')).toBe(1)
     db.close()
   })

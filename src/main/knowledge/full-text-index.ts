@@ -35,7 +35,9 @@ export function probeFullTextIndex(db: Db): IndexVerdict {
  */
 export function checkFullTextIndex(db: Db): IndexVerdict {
   if (!exists(db)) return { ok: true }
-  return verdictOf(() => db.prepare(`INSERT INTO ${FTS_TABLE} (${FTS_TABLE}, rank) VALUES ('integrity-check', 1)`).run())
+  return verdictOf(() =>
+    db.prepare(`INSERT INTO ${FTS_TABLE} (${FTS_TABLE}, rank) VALUES ('integrity-check', 1)`).run()
+  )
 }
 
 /**
@@ -55,7 +57,10 @@ export function rebuildFullTextIndex(db: Db): { readonly chunks: number; readonl
   } catch {
     // Cannot open: recreated below.
   }
-  const definition = db.prepare("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?").pluck().get(FTS_TABLE) as string | undefined
+  const definition = db
+    .prepare("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?")
+    .pluck()
+    .get(FTS_TABLE) as string | undefined
   if (!definition) throw new Error(`${FTS_TABLE} is missing from the schema; restore the database from a backup`)
   db.unsafeMode(true)
   try {

@@ -23,7 +23,9 @@ export interface SearchRequest extends NodeFilter {
 }
 
 /** The vector side of one search: a query vector for the active collection, or why there is none. */
-export type VectorSide = { readonly kind: 'on'; readonly collection: Collection; readonly vector: Float32Array } | { readonly kind: 'off'; readonly reason: string }
+export type VectorSide =
+  | { readonly kind: 'on'; readonly collection: Collection; readonly vector: Float32Array }
+  | { readonly kind: 'off'; readonly reason: string }
 
 export interface SearchHit {
   readonly node: NodeSummary
@@ -52,7 +54,12 @@ export interface SearchResult {
  * vector search fetches deeper still, because the domain and source filter
  * is applied to the nearest chunks after they are found.
  */
-export function hybridSearch(store: KnowledgeStore, index: VectorIndex | null, request: SearchRequest, side: VectorSide): SearchResult {
+export function hybridSearch(
+  store: KnowledgeStore,
+  index: VectorIndex | null,
+  request: SearchRequest,
+  side: VectorSide
+): SearchResult {
   const topK = Math.max(1, Math.floor(request.topK))
   const pool = Math.max(50, topK * 10)
   // The vector side is deeper than top_k but shallower than the lexical one: each of its candidates costs an exact rescore.
@@ -66,7 +73,9 @@ export function hybridSearch(store: KnowledgeStore, index: VectorIndex | null, r
   let vectorByNode: Map<string, { chunkId: number; score: number; rank: number }> = new Map()
   if (side.kind === 'on' && index) {
     const filtered = request.domain !== undefined || request.source !== undefined
-    const near = index.nearest(side.collection, side.vector, filtered ? 500 : vectorPool).filter((h) => h.similarity >= request.minSimilarity)
+    const near = index
+      .nearest(side.collection, side.vector, filtered ? 500 : vectorPool)
+      .filter((h) => h.similarity >= request.minSimilarity)
     const chunkNode = new Map(store.chunks(near.map((h) => h.chunkId)).map((c) => [c.id, c.nodeId]))
     const nodes = store.summaries([...chunkNode.values()])
     vectorByNode = firstPerNode(
@@ -79,7 +88,9 @@ export function hybridSearch(store: KnowledgeStore, index: VectorIndex | null, r
 
   const fused = fuse(request.fusion ?? DEFAULT_FUSION, lexicalByNode, vectorByNode).slice(0, topK)
   const nodes = store.summaries(fused.map((f) => f.key))
-  const snippetChunks = new Map(store.chunks(fused.map((f) => (lexicalByNode.get(f.key) ?? vectorByNode.get(f.key))!.chunkId)).map((c) => [c.id, c]))
+  const snippetChunks = new Map(
+    store.chunks(fused.map((f) => (lexicalByNode.get(f.key) ?? vectorByNode.get(f.key))!.chunkId)).map((c) => [c.id, c])
+  )
   const hits = fused.flatMap((f): SearchHit[] => {
     const node = nodes.get(f.key)
     const lex = lexicalByNode.get(f.key)
@@ -99,19 +110,29 @@ export function hybridSearch(store: KnowledgeStore, index: VectorIndex | null, r
       }
     ]
   })
-  return side.kind === 'on' ? { mode: 'hybrid', lexicalReason: null, hits } : { mode: 'lexical', lexicalReason: side.reason, hits }
+  return side.kind === 'on'
+    ? { mode: 'hybrid', lexicalReason: null, hits }
+    : { mode: 'lexical', lexicalReason: side.reason, hits }
 }
 
-function fuse(fusion: Fusion, lexical: ReadonlyMap<string, { score: number }>, vector: ReadonlyMap<string, { score: number }>): Fused<string>[] {
+function fuse(
+  fusion: Fusion,
+  lexical: ReadonlyMap<string, { score: number }>,
+  vector: ReadonlyMap<string, { score: number }>
+): Fused<string>[] {
   if (fusion === 'rrf') return reciprocalRankFusion([[...lexical.keys()], [...vector.keys()]])
-  const scored = (side: ReadonlyMap<string, { score: number }>): { key: string; score: number }[] => [...side].map(([key, { score }]) => ({ key, score }))
+  const scored = (side: ReadonlyMap<string, { score: number }>): { key: string; score: number }[] =>
+    [...side].map(([key, { score }]) => ({ key, score }))
   return convexFusion(scored(lexical), scored(vector))
 }
 
-function firstPerNode(ranked: readonly { nodeId: string; chunkId: number; score: number }[]): Map<string, { chunkId: number; score: number; rank: number }> {
+function firstPerNode(
+  ranked: readonly { nodeId: string; chunkId: number; score: number }[]
+): Map<string, { chunkId: number; score: number; rank: number }> {
   const byNode = new Map<string, { chunkId: number; score: number; rank: number }>()
   for (const hit of ranked) {
-    if (!byNode.has(hit.nodeId)) byNode.set(hit.nodeId, { chunkId: hit.chunkId, score: hit.score, rank: byNode.size + 1 })
+    if (!byNode.has(hit.nodeId))
+      byNode.set(hit.nodeId, { chunkId: hit.chunkId, score: hit.score, rank: byNode.size + 1 })
   }
   return byNode
 }

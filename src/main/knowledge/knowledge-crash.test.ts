@@ -48,7 +48,11 @@ function kill9(child: ChildProcess): Promise<void> {
 function writeCorpus(folder: string): void {
   mkdirSync(folder, { recursive: true })
   for (let i = 0; i < FILES; i++) {
-    const paragraphs = Array.from({ length: 6 }, (_, p) => `Paragraph ${p} of note ${i}: the quarterly backup rotation for site ${i % 17} moves tape ${i * 7 + p} offsite. `.repeat(8))
+    const paragraphs = Array.from({ length: 6 }, (_, p) =>
+      `Paragraph ${p} of note ${i}: the quarterly backup rotation for site ${i % 17} moves tape ${i * 7 + p} offsite. `.repeat(
+        8
+      )
+    )
     writeFileSync(join(folder, `note-${String(i).padStart(4, '0')}.md`), `# Note ${i}\n\n${paragraphs.join('\n\n')}\n`)
   }
 }
@@ -73,20 +77,33 @@ describe('the knowledge base killed with -9', () => {
     const dir = tempDir()
     const db = testDb(dir)
     const first = await startChild([dir, 'import', corpus])
-    await until(() => count(db, 'SELECT count(*) AS n FROM knowledge_nodes') >= FILES / 4, 'a quarter of the files imported', 60_000)
+    await until(
+      () => count(db, 'SELECT count(*) AS n FROM knowledge_nodes') >= FILES / 4,
+      'a quarter of the files imported',
+      60_000
+    )
     await kill9(first.child)
     const before = count(db, 'SELECT count(*) AS n FROM knowledge_nodes')
     expect(before).toBeGreaterThan(0)
     expect(before).toBeLessThan(FILES)
 
     const second = await startChild([dir, 'import', corpus])
-    const report = JSON.parse(await second.finished()) as { added: number; updated: number; unchanged: number; skipped: unknown[] }
+    const report = JSON.parse(await second.finished()) as {
+      added: number
+      updated: number
+      unchanged: number
+      skipped: unknown[]
+    }
     expect(report).toMatchObject({ added: FILES - before, updated: 0, unchanged: before, skipped: [] })
     expect(count(db, 'SELECT count(*) AS n FROM knowledge_nodes')).toBe(FILES)
     expect(count(db, 'SELECT count(*) AS n FROM knowledge_chunks')).toBe(cleanChunks)
-    expect(count(db, 'SELECT count(*) AS n FROM (SELECT source FROM knowledge_nodes GROUP BY source HAVING count(*) > 1)')).toBe(0)
+    expect(
+      count(db, 'SELECT count(*) AS n FROM (SELECT source FROM knowledge_nodes GROUP BY source HAVING count(*) > 1)')
+    ).toBe(0)
     // Every chunk is in the full-text index once: the index and the chunks agree.
-    expect(() => db.prepare("INSERT INTO knowledge_chunks_fts (knowledge_chunks_fts, rank) VALUES ('integrity-check', 1)").run()).not.toThrow()
+    expect(() =>
+      db.prepare("INSERT INTO knowledge_chunks_fts (knowledge_chunks_fts, rank) VALUES ('integrity-check', 1)").run()
+    ).not.toThrow()
     db.close()
   }, 180_000)
 
@@ -102,26 +119,42 @@ describe('the knowledge base killed with -9', () => {
     kit.db.close()
 
     const db = testDb(dir)
-    const building = (): { vec_table: string } | undefined => db.prepare("SELECT vec_table FROM knowledge_collections WHERE state = 'building'").get() as { vec_table: string } | undefined
+    const building = (): { vec_table: string } | undefined =>
+      db.prepare("SELECT vec_table FROM knowledge_collections WHERE state = 'building'").get() as
+        { vec_table: string } | undefined
     const first = await startChild([dir, 'reembed'])
-    await until(() => {
-      const table = building()
-      return table !== undefined && count(db, `SELECT count(*) AS n FROM ${table.vec_table}`) >= chunks / 4
-    }, 'a quarter of the chunks re-embedded', 120_000)
+    await until(
+      () => {
+        const table = building()
+        return table !== undefined && count(db, `SELECT count(*) AS n FROM ${table.vec_table}`) >= chunks / 4
+      },
+      'a quarter of the chunks re-embedded',
+      120_000
+    )
     await kill9(first.child)
     const table = building()!.vec_table
     const done = count(db, `SELECT count(*) AS n FROM ${table}`)
     expect(done).toBeLessThan(chunks)
     // Search still uses the old model's whole collection meanwhile.
-    expect(count(db, "SELECT count(*) AS n FROM knowledge_collections WHERE state = 'active' AND model_id = 'test:concepts'")).toBe(1)
+    expect(
+      count(db, "SELECT count(*) AS n FROM knowledge_collections WHERE state = 'active' AND model_id = 'test:concepts'")
+    ).toBe(1)
 
     const second = await startChild([dir, 'resume'])
-    expect(JSON.parse(await second.finished())).toMatchObject({ state: 'idle', model: { id: 'test:concepts-second', dimension: 32 } })
+    expect(JSON.parse(await second.finished())).toMatchObject({
+      state: 'idle',
+      model: { id: 'test:concepts-second', dimension: 32 }
+    })
     const collections = db.prepare('SELECT model_id, state, vec_table FROM knowledge_collections').all()
     expect(collections).toEqual([{ model_id: 'test:concepts-second', state: 'active', vec_table: table }])
     expect(count(db, `SELECT count(*) AS n FROM ${table}`)).toBe(chunks)
     expect(count(db, `SELECT count(DISTINCT chunk_id) AS n FROM ${table}`)).toBe(chunks)
-    expect(count(db, "SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name LIKE 'knowledge_vec_%' AND name NOT LIKE '%_codes' AND name NOT LIKE '%_gone'")).toBe(1)
+    expect(
+      count(
+        db,
+        "SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name LIKE 'knowledge_vec_%' AND name NOT LIKE '%_codes' AND name NOT LIKE '%_gone'"
+      )
+    ).toBe(1)
     db.close()
   }, 240_000)
 })

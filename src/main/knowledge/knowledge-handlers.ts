@@ -7,7 +7,10 @@ import { refuse, Refusal } from '../rpc/refusal'
  * The contract calls of the knowledge base; a KnowledgeError from the service is returned as the matching Refusal.
  * `rebuildIndex` backs the database up, then rebuilds the full-text index (full-text-index.ts).
  */
-export function knowledgeHandlers(service: KnowledgeService, rebuildIndex: () => { chunks: number; recreated: boolean; backup: string }): HandlersFor<'knowledge'> {
+export function knowledgeHandlers(
+  service: KnowledgeService,
+  rebuildIndex: () => { chunks: number; recreated: boolean; backup: string }
+): HandlersFor<'knowledge'> {
   return {
     'knowledge.stats': () => guard(() => service.stats()),
     'knowledge.list': (input) => guard(() => service.list(input)),
@@ -19,7 +22,14 @@ export function knowledgeHandlers(service: KnowledgeService, rebuildIndex: () =>
       return {
         mode: result.mode,
         lexicalReason: result.lexicalReason,
-        hits: result.hits.map((h) => ({ node: h.node, chunkOrdinal: h.chunkOrdinal, score: h.score, lexical: h.lexical, vector: h.vector, snippet: h.snippet })),
+        hits: result.hits.map((h) => ({
+          node: h.node,
+          chunkOrdinal: h.chunkOrdinal,
+          score: h.score,
+          lexical: h.lexical,
+          vector: h.vector,
+          snippet: h.snippet
+        })),
         tookMs: Math.round((performance.now() - started) * 10) / 10
       }
     },
@@ -33,7 +43,13 @@ export function knowledgeHandlers(service: KnowledgeService, rebuildIndex: () =>
     'knowledge.importFolder': async (input, ctx) => {
       const report = await guardAsync(() => service.importFolder(input))
       if (report instanceof Refusal) return report
-      ctx.log.info('knowledge import finished', { root: report.root, added: report.added, updated: report.updated, unchanged: report.unchanged, skipped: report.skipped.length })
+      ctx.log.info('knowledge import finished', {
+        root: report.root,
+        added: report.added,
+        updated: report.updated,
+        unchanged: report.unchanged,
+        skipped: report.skipped.length
+      })
       return report
     },
     'knowledge.delete': ({ id }, ctx) =>
@@ -50,7 +66,11 @@ export function knowledgeHandlers(service: KnowledgeService, rebuildIndex: () =>
     },
     'knowledge.rebuildIndex': (_input, ctx) => {
       const rebuilt = rebuildIndex()
-      ctx.log.warn('full-text index rebuilt', { chunks: rebuilt.chunks, recreated: rebuilt.recreated, backup: rebuilt.backup })
+      ctx.log.warn('full-text index rebuilt', {
+        chunks: rebuilt.chunks,
+        recreated: rebuilt.recreated,
+        backup: rebuilt.backup
+      })
       return rebuilt
     },
     'knowledge.clearResponseCache': () => guard(() => ({ removed: service.responses.clear() }))

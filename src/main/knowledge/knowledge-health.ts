@@ -16,15 +16,25 @@ export function knowledgeHealth(service: Pick<KnowledgeService, 'stats'>): Healt
           return { component: 'knowledge', level: 'ok', reasons: [] }
         case 'off':
         case 'waiting':
-          return { component: 'knowledge', level: 'degraded', reasons: [`Search by meaning is off: ${embedding.reason}`] }
+          return {
+            component: 'knowledge',
+            level: 'degraded',
+            reasons: [`Search by meaning is off: ${embedding.reason}`]
+          }
         case 'model_changed':
           return {
             component: 'knowledge',
             level: 'degraded',
-            reasons: [`The embedding model changed from ${embedding.active.id} to ${embedding.current.id}; re-embed the knowledge base (Knowledge → Re-embed) to search by meaning again.`]
+            reasons: [
+              `The embedding model changed from ${embedding.active.id} to ${embedding.current.id}; re-embed the knowledge base (Knowledge → Re-embed) to search by meaning again.`
+            ]
           }
         case 'failed':
-          return { component: 'knowledge', level: 'degraded', reasons: [`${embedding.reason} (${embeddedChunks} of ${chunks} chunks embedded)`] }
+          return {
+            component: 'knowledge',
+            level: 'degraded',
+            reasons: [`${embedding.reason} (${embeddedChunks} of ${chunks} chunks embedded)`]
+          }
       }
     }
   }

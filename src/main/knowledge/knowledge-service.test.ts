@@ -30,9 +30,20 @@ describe('importing a folder', () => {
       'notes/manual.pdf': 'PDF is not read yet: no PDF text extractor is installed'
     })
     const { nodes } = knowledge.service.list({ limit: 50 })
-    expect(nodes.map((n) => n.title).sort()).toEqual(['Setting up Ollama for embeddings', 'fusion.py', 'heartbeat.ts', 'sqlite-tips.txt', 'База знаний корпорации', 'квантование.txt'])
+    expect(nodes.map((n) => n.title).sort()).toEqual([
+      'Setting up Ollama for embeddings',
+      'fusion.py',
+      'heartbeat.ts',
+      'sqlite-tips.txt',
+      'База знаний корпорации',
+      'квантование.txt'
+    ])
     expect(nodes.every((n) => n.domain === 'ops' && n.chunkCount >= 1)).toBe(true)
-    expect(emitted.filter((e) => e.name === 'knowledge.importProgress').at(-1)?.payload).toMatchObject({ filesDone: 8, filesTotal: 8, done: true })
+    expect(emitted.filter((e) => e.name === 'knowledge.importProgress').at(-1)?.payload).toMatchObject({
+      filesDone: 8,
+      filesTotal: 8,
+      done: true
+    })
     expect(knowledge.service.stats()).toMatchObject({ nodes: 6, embeddedChunks: 0, embedding: { state: 'off' } })
   })
 
@@ -68,8 +79,12 @@ describe('importing a folder', () => {
 
   it('refuses a relative path, a missing folder and a second import at once, naming the path', async () => {
     const { knowledge } = kit()
-    await expect(knowledge.service.importFolder({ path: 'notes' })).rejects.toThrow('"notes" is a relative path; type the full path of the folder')
-    await expect(knowledge.service.importFolder({ path: '/no/such/folder' })).rejects.toThrow('/no/such/folder does not exist.')
+    await expect(knowledge.service.importFolder({ path: 'notes' })).rejects.toThrow(
+      '"notes" is a relative path; type the full path of the folder'
+    )
+    await expect(knowledge.service.importFolder({ path: '/no/such/folder' })).rejects.toThrow(
+      '/no/such/folder does not exist.'
+    )
     const root = corpus()
     const first = knowledge.service.importFolder({ path: root })
     await expect(knowledge.service.importFolder({ path: root })).rejects.toThrow(`An import of ${root} is under way`)
@@ -93,14 +108,19 @@ describe('full-text search', () => {
     // Upper case and ё fold as in the document.
     expect((await knowledge.service.search({ query: 'ЁЛКА' })).hits[0]?.node.title).toBe('квантование.txt')
     // Porter stemming: "retries" meets "retrying".
-    expect((await knowledge.service.search({ query: 'retries' })).hits[0]?.node.title).toBe('Setting up Ollama for embeddings')
+    expect((await knowledge.service.search({ query: 'retries' })).hits[0]?.node.title).toBe(
+      'Setting up Ollama for embeddings'
+    )
   })
 
   it('says it is lexical only, and why, when no embedding model is connected', async () => {
     const { knowledge } = kit()
     await knowledge.service.importFolder({ path: corpus() })
     const result = await knowledge.service.search({ query: 'WAL' })
-    expect(result).toMatchObject({ mode: 'lexical', lexicalReason: expect.stringContaining('No embedding model is connected') })
+    expect(result).toMatchObject({
+      mode: 'lexical',
+      lexicalReason: expect.stringContaining('No embedding model is connected')
+    })
   })
 
   it('filters by domain and by source folder, and respects top_k', async () => {
@@ -108,15 +128,47 @@ describe('full-text search', () => {
     const root = corpus()
     await knowledge.service.importFolder({ path: join(root, 'notes'), domain: 'notes' })
     await knowledge.service.importFolder({ path: join(root, 'code'), domain: 'code' })
-    expect((await knowledge.service.search({ query: 'heartbeatSec rankings WAL', domain: 'code' })).hits.map((h) => h.node.domain)).toEqual(['code', 'code'])
-    expect((await knowledge.service.search({ query: 'heartbeatSec rankings WAL', source: join(root, 'notes') })).hits.map((h) => h.node.title)).toEqual(['sqlite-tips.txt'])
+    expect(
+      (await knowledge.service.search({ query: 'heartbeatSec rankings WAL', domain: 'code' })).hits.map(
+        (h) => h.node.domain
+      )
+    ).toEqual(['code', 'code'])
+    expect(
+      (await knowledge.service.search({ query: 'heartbeatSec rankings WAL', source: join(root, 'notes') })).hits.map(
+        (h) => h.node.title
+      )
+    ).toEqual(['sqlite-tips.txt'])
     expect((await knowledge.service.search({ query: 'heartbeatSec rankings WAL', topK: 1 })).hits).toHaveLength(1)
   })
 
   it('answers queries full of FTS syntax, quotes and NUL bytes without throwing', async () => {
     const { knowledge } = kit()
     await knowledge.service.importFolder({ path: corpus() })
-    const nasty = ['"', '""', "'", '*', 'NOT', 'AND OR NOT', '(', ')', 'WAL"', 'text:WAL', '^WAL', 'NEAR(WAL mode, 2)', '-WAL', 'WAL*', '\u0000', 'WAL\u0000mode', '{}[]', '\\', '%_', ';DROP TABLE knowledge_nodes;--', '🙂', ' ', 'a'.repeat(4000)]
+    const nasty = [
+      '"',
+      '""',
+      "'",
+      '*',
+      'NOT',
+      'AND OR NOT',
+      '(',
+      ')',
+      'WAL"',
+      'text:WAL',
+      '^WAL',
+      'NEAR(WAL mode, 2)',
+      '-WAL',
+      'WAL*',
+      '\u0000',
+      'WAL\u0000mode',
+      '{}[]',
+      '\\',
+      '%_',
+      ';DROP TABLE knowledge_nodes;--',
+      '🙂',
+      ' ',
+      'a'.repeat(4000)
+    ]
     for (const query of nasty) {
       const result = await knowledge.service.search({ query })
       expect(Array.isArray(result.hits)).toBe(true)
@@ -130,8 +182,18 @@ describe('full-text search', () => {
 describe('documents', () => {
   it('adds text, reads it back and deletes it with its chunks and index entries', async () => {
     const { knowledge, db } = kit()
-    const node = await knowledge.service.addText({ title: 'Zebra facts', content: 'Zebras sleep standing up.\u0000', domain: 'zoo' })
-    expect(knowledge.service.get(node.id)).toMatchObject({ title: 'Zebra facts', content: 'Zebras sleep standing up.', domain: 'zoo', chunkCount: 1, usageCount: 0 })
+    const node = await knowledge.service.addText({
+      title: 'Zebra facts',
+      content: 'Zebras sleep standing up.\u0000',
+      domain: 'zoo'
+    })
+    expect(knowledge.service.get(node.id)).toMatchObject({
+      title: 'Zebra facts',
+      content: 'Zebras sleep standing up.',
+      domain: 'zoo',
+      chunkCount: 1,
+      usageCount: 0
+    })
     expect(node.id).toMatch(/^[0-9a-f-]{36}$/)
     expect(node.createdAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/)
     knowledge.service.delete(node.id)
@@ -143,7 +205,9 @@ describe('documents', () => {
 
   it('refuses a document of whitespace only', async () => {
     const { knowledge } = kit()
-    await expect(knowledge.service.addText({ title: 'Blank', content: ' \n\t ' })).rejects.toThrow('The document "Blank" holds only whitespace')
+    await expect(knowledge.service.addText({ title: 'Blank', content: ' \n\t ' })).rejects.toThrow(
+      'The document "Blank" holds only whitespace'
+    )
     expect(knowledge.service.stats().nodes).toBe(0)
   })
 })

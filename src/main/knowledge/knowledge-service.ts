@@ -2,7 +2,13 @@ import { stat } from 'node:fs/promises'
 import { homedir } from 'node:os'
 import { isAbsolute, resolve } from 'node:path'
 import { setImmediate as yieldToLoop } from 'node:timers/promises'
-import type { EmbeddingStatus, ImportProgress, ImportReport, KnowledgeStats, RagContext } from '../../shared/contract/knowledge-contract'
+import type {
+  EmbeddingStatus,
+  ImportProgress,
+  ImportReport,
+  KnowledgeStats,
+  RagContext
+} from '../../shared/contract/knowledge-contract'
 import type { ConfigService } from '../config/config-service'
 import type { Db } from '../db/database'
 import type { Embedder } from '../ports/embedder'
@@ -24,7 +30,12 @@ export interface SearchInput extends NodeFilter {
 }
 
 export interface KnowledgeService {
-  addText(input: { title: string; content: string; domain?: string | undefined; source?: string | undefined }): Promise<NodeSummary>
+  addText(input: {
+    title: string
+    content: string
+    domain?: string | undefined
+    source?: string | undefined
+  }): Promise<NodeSummary>
   importFolder(input: { path: string; domain?: string | undefined }): Promise<ImportReport>
   get(id: string): StoredNode
   list(input: Parameters<KnowledgeStore['list']>[0]): ReturnType<KnowledgeStore['list']>
@@ -65,7 +76,10 @@ export function createKnowledgeService(deps: KnowledgeServiceDeps): KnowledgeSer
 
   const chunksOf = (text: string): Promise<{ text: string; tokens: number }[]> => {
     const maxTokens = config.get('knowledge.chunkTokens')
-    return chunkTextYielding(text, { maxTokens, overlapTokens: Math.floor((maxTokens * config.get('knowledge.chunkOverlapPercent')) / 100) })
+    return chunkTextYielding(text, {
+      maxTokens,
+      overlapTokens: Math.floor((maxTokens * config.get('knowledge.chunkOverlapPercent')) / 100)
+    })
   }
 
   const changed = (): void => {
@@ -80,7 +94,9 @@ export function createKnowledgeService(deps: KnowledgeServiceDeps): KnowledgeSer
   let sized: { at: number; bytes: number } | null = null
   const bytesOnDisk = (): number => {
     if (!sized || Date.now() - sized.at > SIZE_TTL_MS) {
-      const { bytes } = deps.db.prepare("SELECT COALESCE(SUM(pgsize), 0) AS bytes FROM dbstat WHERE name LIKE 'knowledge%'").get() as { bytes: number }
+      const { bytes } = deps.db
+        .prepare("SELECT COALESCE(SUM(pgsize), 0) AS bytes FROM dbstat WHERE name LIKE 'knowledge%'")
+        .get() as { bytes: number }
       sized = { at: Date.now(), bytes }
     }
     return sized.bytes
@@ -93,14 +109,25 @@ export function createKnowledgeService(deps: KnowledgeServiceDeps): KnowledgeSer
     async addText(input) {
       const content = cleanText(input.content)
       const chunks = await chunksOf(content)
-      if (chunks.length === 0) throw new KnowledgeError('invalid_input', `The document "${input.title}" holds only whitespace; give it some text.`)
-      const node = store.insert({ title: cleanText(input.title).trim(), content, domain: input.domain ?? null, source: input.source ?? null }, chunks)
+      if (chunks.length === 0)
+        throw new KnowledgeError(
+          'invalid_input',
+          `The document "${input.title}" holds only whitespace; give it some text.`
+        )
+      const node = store.insert(
+        { title: cleanText(input.title).trim(), content, domain: input.domain ?? null, source: input.source ?? null },
+        chunks
+      )
       changed()
       return node
     },
 
     async importFolder(input) {
-      if (importing) throw new KnowledgeError('conflict', `An import of ${importing} is under way; wait for it to finish, then import ${input.path}.`)
+      if (importing)
+        throw new KnowledgeError(
+          'conflict',
+          `An import of ${importing} is under way; wait for it to finish, then import ${input.path}.`
+        )
       const root = absolutePath(input.path)
       importing = root
       try {
@@ -112,21 +139,38 @@ export function createKnowledgeService(deps: KnowledgeServiceDeps): KnowledgeSer
 
     get(id) {
       const node = store.get(id)
-      if (!node) throw new KnowledgeError('not_found', `There is no document with id ${id}; it may have been deleted. Search again.`)
+      if (!node)
+        throw new KnowledgeError(
+          'not_found',
+          `There is no document with id ${id}; it may have been deleted. Search again.`
+        )
       return node
     },
     list: (input) => store.list(input),
     delete(id) {
-      if (!store.delete(id)) throw new KnowledgeError('not_found', `There is no document with id ${id} to delete; it may have been deleted already.`)
+      if (!store.delete(id))
+        throw new KnowledgeError(
+          'not_found',
+          `There is no document with id ${id} to delete; it may have been deleted already.`
+        )
       changed()
     },
 
     async vectorSide(query) {
       if (!index || !deps.embedder) return { kind: 'off', reason: deps.vectorOff }
       const active = index.active()
-      if (!active) return { kind: 'off', reason: 'Nothing has been embedded yet, so search is by full text only until an embedding model has read the documents.' }
+      if (!active)
+        return {
+          kind: 'off',
+          reason:
+            'Nothing has been embedded yet, so search is by full text only until an embedding model has read the documents.'
+        }
       const state = await deps.embedder.state()
-      if (!state.available) return { kind: 'off', reason: `No embedding model is reachable (${state.reason}), so search is by full text only.` }
+      if (!state.available)
+        return {
+          kind: 'off',
+          reason: `No embedding model is reachable (${state.reason}), so search is by full text only.`
+        }
       if (state.model.id !== active.modelId || state.model.dimension !== active.dimension) {
         return {
           kind: 'off',
@@ -136,11 +180,17 @@ export function createKnowledgeService(deps: KnowledgeServiceDeps): KnowledgeSer
       try {
         const [vector] = await deps.embedder.embed([cleanQuery(query)])
         if (!vector || vector.length !== active.dimension) {
-          return { kind: 'off', reason: `${active.modelId} answered the query with ${vector?.length ?? 0} numbers instead of ${active.dimension}; search is by full text only.` }
+          return {
+            kind: 'off',
+            reason: `${active.modelId} answered the query with ${vector?.length ?? 0} numbers instead of ${active.dimension}; search is by full text only.`
+          }
         }
         return { kind: 'on', collection: active, vector }
       } catch (error) {
-        return { kind: 'off', reason: `Embedding the query with ${active.modelId} failed (${(error as Error).message}); search is by full text only.` }
+        return {
+          kind: 'off',
+          reason: `Embedding the query with ${active.modelId} failed (${(error as Error).message}); search is by full text only.`
+        }
       }
     },
 
@@ -149,7 +199,13 @@ export function createKnowledgeService(deps: KnowledgeServiceDeps): KnowledgeSer
       return hybridSearch(
         store,
         index,
-        { query: cleanQuery(input.query), topK: input.topK ?? config.get('knowledge.topK'), minSimilarity: config.get('knowledge.minSimilarity'), domain: input.domain, source: input.source },
+        {
+          query: cleanQuery(input.query),
+          topK: input.topK ?? config.get('knowledge.topK'),
+          minSimilarity: config.get('knowledge.minSimilarity'),
+          domain: input.domain,
+          source: input.source
+        },
         side
       )
     },
@@ -166,7 +222,13 @@ export function createKnowledgeService(deps: KnowledgeServiceDeps): KnowledgeSer
         top1FullMaxChars: config.get('rag.top1FullMaxChars')
       })
       store.countUsage(assembled.sources.map((s) => s.nodeId))
-      const context: RagContext = { query: input.query, ...assembled, mode: result.mode, lexicalReason: result.lexicalReason, cached: false }
+      const context: RagContext = {
+        query: input.query,
+        ...assembled,
+        mode: result.mode,
+        lexicalReason: result.lexicalReason,
+        cached: false
+      }
       contexts.set(key, context)
       return context
     },
@@ -182,7 +244,9 @@ export function createKnowledgeService(deps: KnowledgeServiceDeps): KnowledgeSer
         embeddedChunks,
         embeddedPercent: chunks === 0 ? 0 : Math.round((embeddedChunks / chunks) * 1000) / 10,
         bytesOnDisk: bytes,
-        collection: active ? { modelId: active.modelId, dimension: active.dimension, createdAt: active.createdAt } : null,
+        collection: active
+          ? { modelId: active.modelId, dimension: active.dimension, createdAt: active.createdAt }
+          : null,
         embedding: embeddingStatus(),
         domains: store.domains(),
         responseCacheEntries: deps.responses.size()
@@ -190,7 +254,8 @@ export function createKnowledgeService(deps: KnowledgeServiceDeps): KnowledgeSer
     },
 
     async reembed() {
-      if (!deps.worker) throw new KnowledgeError('unavailable', `Re-embedding needs an embedding model: ${deps.vectorOff}`)
+      if (!deps.worker)
+        throw new KnowledgeError('unavailable', `Re-embedding needs an embedding model: ${deps.vectorOff}`)
       await deps.worker.startReembed()
       deps.onChange()
       return deps.worker.status()
@@ -200,22 +265,44 @@ export function createKnowledgeService(deps: KnowledgeServiceDeps): KnowledgeSer
   async function importRoot(root: string, domain: string | null): Promise<ImportReport> {
     const started = Date.now()
     const info = await stat(root).catch(() => null)
-    if (!info) throw new KnowledgeError('invalid_input', `${root} does not exist. Type the full path of a folder (or a file) on this computer.`)
+    if (!info)
+      throw new KnowledgeError(
+        'invalid_input',
+        `${root} does not exist. Type the full path of a folder (or a file) on this computer.`
+      )
     const maxBytes = config.get('knowledge.maxFileMb') * 1024 * 1024
     let entries: FolderEntry[]
     if (info.isDirectory()) entries = await listFolder(root, maxBytes)
-    else if (info.isFile()) entries = info.size > maxBytes ? [{ kind: 'skipped', path: root, reason: 'over the knowledge.maxFileMb limit' }] : [{ kind: 'file', path: root, bytes: info.size }]
-    else throw new KnowledgeError('invalid_input', `${root} is neither a folder nor a file; type the path of a folder to import.`)
+    else if (info.isFile())
+      entries =
+        info.size > maxBytes
+          ? [{ kind: 'skipped', path: root, reason: 'over the knowledge.maxFileMb limit' }]
+          : [{ kind: 'file', path: root, bytes: info.size }]
+    else
+      throw new KnowledgeError(
+        'invalid_input',
+        `${root} is neither a folder nor a file; type the path of a folder to import.`
+      )
 
     const files = entries.filter((e) => e.kind === 'file')
-    const report = { root, added: 0, updated: 0, unchanged: 0, chunks: 0, skipped: entries.flatMap((e) => (e.kind === 'skipped' ? [{ path: e.path, reason: e.reason }] : [])) }
+    const report = {
+      root,
+      added: 0,
+      updated: 0,
+      unchanged: 0,
+      chunks: 0,
+      skipped: entries.flatMap((e) => (e.kind === 'skipped' ? [{ path: e.path, reason: e.reason }] : []))
+    }
     let lastProgress = 0
     for (const [done, file] of files.entries()) {
       if (Date.now() - lastProgress >= PROGRESS_EVERY_MS) {
         lastProgress = Date.now()
         deps.onImportProgress({ root, filesDone: done, filesTotal: files.length, current: file.path, done: false })
       }
-      const read = await readTextFile(file.path).catch((error: unknown) => ({ ok: false as const, reason: (error as Error).message }))
+      const read = await readTextFile(file.path).catch((error: unknown) => ({
+        ok: false as const,
+        reason: (error as Error).message
+      }))
       if (!read.ok) {
         report.skipped.push({ path: file.path, reason: read.reason })
         continue
@@ -228,10 +315,15 @@ export function createKnowledgeService(deps: KnowledgeServiceDeps): KnowledgeSer
       }
       let upserted: ReturnType<typeof store.upsertBySource>
       try {
-        upserted = store.upsertBySource({ title: titleOf(file.path, content), content, domain, source: file.path }, chunks)
+        upserted = store.upsertBySource(
+          { title: titleOf(file.path, content), content, domain, source: file.path },
+          chunks
+        )
       } catch (error) {
         // Each file is its own transaction: what was imported stays, this one is rolled back. Say what is missing.
-        throw Object.assign(error as Error, { detail: `${done} of ${files.length} files of ${root} were imported before this one failed; import the folder again to add the rest (nothing is added twice).` })
+        throw Object.assign(error as Error, {
+          detail: `${done} of ${files.length} files of ${root} were imported before this one failed; import the folder again to add the rest (nothing is added twice).`
+        })
       }
       report[upserted.outcome]++
       if (upserted.outcome !== 'unchanged') report.chunks += chunks.length
@@ -249,6 +341,10 @@ export function createKnowledgeService(deps: KnowledgeServiceDeps): KnowledgeSer
 
 function absolutePath(path: string): string {
   const expanded = path === '~' || path.startsWith('~/') ? homedir() + path.slice(1) : path
-  if (!isAbsolute(expanded)) throw new KnowledgeError('invalid_input', `"${path}" is a relative path; type the full path of the folder, e.g. /Users/you/Notes or ~/Notes.`)
+  if (!isAbsolute(expanded))
+    throw new KnowledgeError(
+      'invalid_input',
+      `"${path}" is a relative path; type the full path of the folder, e.g. /Users/you/Notes or ~/Notes.`
+    )
   return resolve(expanded)
 }

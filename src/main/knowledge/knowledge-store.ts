@@ -69,7 +69,10 @@ export interface KnowledgeStore {
   /** Adds a node with its chunks in one transaction. */
   insert(input: NodeInput, chunks: readonly Pick<Chunk, 'text' | 'tokens'>[]): NodeSummary
   /** Adds, replaces (same source, other content) or leaves alone (same source and content) a node. */
-  upsertBySource(input: NodeInput & { source: string }, chunks: readonly Pick<Chunk, 'text' | 'tokens'>[]): { node: NodeSummary; outcome: UpsertOutcome }
+  upsertBySource(
+    input: NodeInput & { source: string },
+    chunks: readonly Pick<Chunk, 'text' | 'tokens'>[]
+  ): { node: NodeSummary; outcome: UpsertOutcome }
   get(id: string): StoredNode | null
   summaries(ids: readonly string[]): Map<string, NodeSummary>
   /** One page, most recently changed first; the total on the first page only. */
@@ -87,19 +90,28 @@ const SUMMARY_COLUMNS = `n.id, n.title, n.domain, n.source, n.confidence_score, 
 
 /** Nodes and their chunks; the FTS index follows the chunks by triggers (see migrations/0004_knowledge.sql). */
 export function createKnowledgeStore(db: Db, clock: { now: () => Date } = { now: () => new Date() }): KnowledgeStore {
-  const insertNode = db.prepare(`INSERT INTO knowledge_nodes (id, title, content, domain, source, content_hash, confidence_score, created_at, updated_at)
+  const insertNode =
+    db.prepare(`INSERT INTO knowledge_nodes (id, title, content, domain, source, content_hash, confidence_score, created_at, updated_at)
     VALUES (@id, @title, @content, @domain, @source, @hash, @confidence, @now, @now)`)
-  const insertChunk = db.prepare('INSERT INTO knowledge_chunks (node_id, ordinal, text, token_count, stems) VALUES (?, ?, ?, ?, ?)')
+  const insertChunk = db.prepare(
+    'INSERT INTO knowledge_chunks (node_id, ordinal, text, token_count, stems) VALUES (?, ?, ?, ?, ?)'
+  )
   const deleteChunks = db.prepare('DELETE FROM knowledge_chunks WHERE node_id = ?')
-  const updateNode = db.prepare('UPDATE knowledge_nodes SET title = @title, content = @content, domain = @domain, content_hash = @hash, updated_at = @now WHERE id = @id')
-  const bySource = db.prepare('SELECT id, content_hash FROM knowledge_nodes WHERE source = ? ORDER BY created_at LIMIT 1')
+  const updateNode = db.prepare(
+    'UPDATE knowledge_nodes SET title = @title, content = @content, domain = @domain, content_hash = @hash, updated_at = @now WHERE id = @id'
+  )
+  const bySource = db.prepare(
+    'SELECT id, content_hash FROM knowledge_nodes WHERE source = ? ORDER BY created_at LIMIT 1'
+  )
   const summaryOf = db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM knowledge_nodes n WHERE n.id = ?`)
   const fullOf = db.prepare(`SELECT ${SUMMARY_COLUMNS}, n.content FROM knowledge_nodes n WHERE n.id = ?`)
   const deleteNode = db.prepare('DELETE FROM knowledge_nodes WHERE id = ?')
 
   const summary = (id: string): NodeSummary => toSummary(summaryOf.get(id) as NodeRow)
   const writeChunks = (nodeId: string, chunks: readonly Pick<Chunk, 'text' | 'tokens'>[]): void => {
-    chunks.forEach((chunk, ordinal) => insertChunk.run(nodeId, ordinal, chunk.text, chunk.tokens, russianStems(chunk.text)))
+    chunks.forEach((chunk, ordinal) =>
+      insertChunk.run(nodeId, ordinal, chunk.text, chunk.tokens, russianStems(chunk.text))
+    )
   }
 
   const insert = db.transaction((input: NodeInput, chunks: readonly Pick<Chunk, 'text' | 'tokens'>[]): NodeSummary => {
@@ -109,16 +121,18 @@ export function createKnowledgeStore(db: Db, clock: { now: () => Date } = { now:
     return summary(id)
   })
 
-  const upsert = db.transaction((input: NodeInput & { source: string }, chunks: readonly Pick<Chunk, 'text' | 'tokens'>[]) => {
-    const existing = bySource.get(input.source) as { id: string; content_hash: string } | undefined
-    if (!existing) return { node: insert(input, chunks), outcome: 'added' as const }
-    const values = row(input)
-    if (existing.content_hash === values.hash) return { node: summary(existing.id), outcome: 'unchanged' as const }
-    deleteChunks.run(existing.id)
-    updateNode.run({ ...values, id: existing.id, now: clock.now().toISOString() })
-    writeChunks(existing.id, chunks)
-    return { node: summary(existing.id), outcome: 'updated' as const }
-  })
+  const upsert = db.transaction(
+    (input: NodeInput & { source: string }, chunks: readonly Pick<Chunk, 'text' | 'tokens'>[]) => {
+      const existing = bySource.get(input.source) as { id: string; content_hash: string } | undefined
+      if (!existing) return { node: insert(input, chunks), outcome: 'added' as const }
+      const values = row(input)
+      if (existing.content_hash === values.hash) return { node: summary(existing.id), outcome: 'unchanged' as const }
+      deleteChunks.run(existing.id)
+      updateNode.run({ ...values, id: existing.id, now: clock.now().toISOString() })
+      writeChunks(existing.id, chunks)
+      return { node: summary(existing.id), outcome: 'updated' as const }
+    }
+  )
 
   return {
     insert: (input, chunks) => insert(input, chunks),
@@ -130,7 +144,9 @@ export function createKnowledgeStore(db: Db, clock: { now: () => Date } = { now:
     summaries(ids) {
       const unique = [...new Set(ids)]
       if (unique.length === 0) return new Map()
-      const rows = db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM knowledge_nodes n WHERE n.id IN (${unique.map(() => '?').join(',')})`).all(...unique) as NodeRow[]
+      const rows = db
+        .prepare(`SELECT ${SUMMARY_COLUMNS} FROM knowledge_nodes n WHERE n.id IN (${unique.map(() => '?').join(',')})`)
+        .all(...unique) as NodeRow[]
       return new Map(rows.map((r) => [r.id, toSummary(r)]))
     },
     list({ limit, cursor, domain, source }) {
@@ -138,26 +154,45 @@ export function createKnowledgeStore(db: Db, clock: { now: () => Date } = { now:
       const after = cursor === undefined ? null : afterCursor('knowledge_nodes', 'n', 'updated_at', cursor)
       const conditions = [where.sql.replace(/^WHERE /, ''), after?.sql ?? ''].filter(Boolean)
       const rows = db
-        .prepare(`SELECT ${SUMMARY_COLUMNS} FROM knowledge_nodes n ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''} ORDER BY n.updated_at DESC, n.rowid DESC LIMIT ?`)
+        .prepare(
+          `SELECT ${SUMMARY_COLUMNS} FROM knowledge_nodes n ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''} ORDER BY n.updated_at DESC, n.rowid DESC LIMIT ?`
+        )
         .all(...where.params, ...(after?.params ?? []), limit + 1) as NodeRow[]
       const more = rows.length > limit
       if (more) rows.pop()
       const last = rows.at(-1)
-      const total = cursor === undefined ? (db.prepare(`SELECT count(*) AS total FROM knowledge_nodes n ${where.sql}`).get(...where.params) as { total: number }).total : null
-      return { nodes: rows.map(toSummary), total, nextCursor: cursorAfter(last && { id: last.id, at: last.updated_at }, more) }
+      const total =
+        cursor === undefined
+          ? (
+              db.prepare(`SELECT count(*) AS total FROM knowledge_nodes n ${where.sql}`).get(...where.params) as {
+                total: number
+              }
+            ).total
+          : null
+      return {
+        nodes: rows.map(toSummary),
+        total,
+        nextCursor: cursorAfter(last && { id: last.id, at: last.updated_at }, more)
+      }
     },
     delete: (id) => deleteNode.run(id).changes > 0,
     chunks(ids) {
       if (ids.length === 0) return []
-      const rows = db.prepare(`SELECT id, node_id, ordinal, text FROM knowledge_chunks WHERE id IN (${ids.map(() => '?').join(',')})`).all(...ids) as { id: number; node_id: string; ordinal: number; text: string }[]
+      const rows = db
+        .prepare(
+          `SELECT id, node_id, ordinal, text FROM knowledge_chunks WHERE id IN (${ids.map(() => '?').join(',')})`
+        )
+        .all(...ids) as { id: number; node_id: string; ordinal: number; text: string }[]
       return rows.map((r) => ({ id: r.id, nodeId: r.node_id, ordinal: r.ordinal, text: r.text }))
     },
     lexical(match, limit, filter) {
       const where = filterSql('n', filter)
       const rows = db
-        .prepare(`SELECT c.id AS chunk_id, c.node_id, bm25(knowledge_chunks_fts) AS score FROM knowledge_chunks_fts
+        .prepare(
+          `SELECT c.id AS chunk_id, c.node_id, bm25(knowledge_chunks_fts) AS score FROM knowledge_chunks_fts
           JOIN knowledge_chunks c ON c.id = knowledge_chunks_fts.rowid JOIN knowledge_nodes n ON n.id = c.node_id
-          WHERE knowledge_chunks_fts MATCH ? ${where.sql.replace('WHERE', 'AND')} ORDER BY score LIMIT ?`)
+          WHERE knowledge_chunks_fts MATCH ? ${where.sql.replace('WHERE', 'AND')} ORDER BY score LIMIT ?`
+        )
         .all(match, ...where.params, limit) as { chunk_id: number; node_id: string; score: number }[]
       return rows.map((r) => ({ chunkId: r.chunk_id, nodeId: r.node_id, bm25: -r.score }))
     },
@@ -166,17 +201,36 @@ export function createKnowledgeStore(db: Db, clock: { now: () => Date } = { now:
       db.transaction(() => nodeIds.forEach((id) => bump.run(id)))()
     },
     counts() {
-      return db.prepare('SELECT (SELECT count(*) FROM knowledge_nodes) AS nodes, (SELECT count(*) FROM knowledge_chunks) AS chunks').get() as { nodes: number; chunks: number }
+      return db
+        .prepare(
+          'SELECT (SELECT count(*) FROM knowledge_nodes) AS nodes, (SELECT count(*) FROM knowledge_chunks) AS chunks'
+        )
+        .get() as { nodes: number; chunks: number }
     },
     domains() {
-      return (db.prepare('SELECT DISTINCT domain FROM knowledge_nodes WHERE domain IS NOT NULL ORDER BY domain').all() as { domain: string }[]).map((r) => r.domain)
+      return (
+        db.prepare('SELECT DISTINCT domain FROM knowledge_nodes WHERE domain IS NOT NULL ORDER BY domain').all() as {
+          domain: string
+        }[]
+      ).map((r) => r.domain)
     }
   }
 }
 
-function row(input: NodeInput): { title: string; content: string; domain: string | null; source: string | null; hash: string; confidence: number } {
+function row(input: NodeInput): {
+  title: string
+  content: string
+  domain: string | null
+  source: string | null
+  hash: string
+  confidence: number
+} {
   const confidence = input.confidenceScore ?? 0.5
-  if (!(confidence >= 0 && confidence <= 1)) throw new KnowledgeError('invalid_input', `confidenceScore = ${confidence} is not valid: give a number from 0 to 1.`)
+  if (!(confidence >= 0 && confidence <= 1))
+    throw new KnowledgeError(
+      'invalid_input',
+      `confidenceScore = ${confidence} is not valid: give a number from 0 to 1.`
+    )
   return {
     title: input.title,
     content: input.content,

@@ -28,8 +28,12 @@ function packagedLayout(withUnpacked: boolean): { asarPath: string; unpacked: st
 
 describe('loading sqlite-vec', () => {
   it('maps a path inside app.asar to app.asar.unpacked and leaves others alone', () => {
-    expect(unpackedPath('/A/Resources/app.asar/node_modules/sqlite-vec-darwin-arm64/vec0.dylib')).toBe('/A/Resources/app.asar.unpacked/node_modules/sqlite-vec-darwin-arm64/vec0.dylib')
-    expect(unpackedPath('/p/node_modules/sqlite-vec-linux-x64/vec0.so')).toBe('/p/node_modules/sqlite-vec-linux-x64/vec0.so')
+    expect(unpackedPath('/A/Resources/app.asar/node_modules/sqlite-vec-darwin-arm64/vec0.dylib')).toBe(
+      '/A/Resources/app.asar.unpacked/node_modules/sqlite-vec-darwin-arm64/vec0.dylib'
+    )
+    expect(unpackedPath('/p/node_modules/sqlite-vec-linux-x64/vec0.so')).toBe(
+      '/p/node_modules/sqlite-vec-linux-x64/vec0.so'
+    )
     expect(unpackedPath('/p/app.asar.unpacked/x.so')).toBe('/p/app.asar.unpacked/x.so')
   })
 
@@ -51,7 +55,9 @@ describe('loading sqlite-vec', () => {
     try {
       const loaded = loadVectorExtension(db, () => asarPath)
       expect(loaded.ok).toBe(false)
-      expect(!loaded.ok && loaded.reason).toMatch(/^sqlite-vec could not be loaded \(.*app\.asar\.unpacked.*\); search by meaning is off until it can be\.$/)
+      expect(!loaded.ok && loaded.reason).toMatch(
+        /^sqlite-vec could not be loaded \(.*app\.asar\.unpacked.*\); search by meaning is off until it can be\.$/
+      )
     } finally {
       db.close()
     }

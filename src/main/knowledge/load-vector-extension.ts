@@ -2,7 +2,9 @@ import { sep } from 'node:path'
 import * as sqliteVec from 'sqlite-vec'
 import type { Db } from '../db/database'
 
-export type VectorExtension = { readonly ok: true; readonly version: string; readonly path: string } | { readonly ok: false; readonly reason: string }
+export type VectorExtension =
+  | { readonly ok: true; readonly version: string; readonly path: string }
+  | { readonly ok: false; readonly reason: string }
 
 const ASAR = `${sep}app.asar${sep}`
 const UNPACKED = `${sep}app.asar.unpacked${sep}`
@@ -30,6 +32,9 @@ export function loadVectorExtension(db: Db, loadablePath: () => string = sqliteV
     const { version } = db.prepare('SELECT vec_version() AS version').get() as { version: string }
     return { ok: true, version, path }
   } catch (error) {
-    return { ok: false, reason: `sqlite-vec could not be loaded (${(error as Error).message}); search by meaning is off until it can be.` }
+    return {
+      ok: false,
+      reason: `sqlite-vec could not be loaded (${(error as Error).message}); search by meaning is off until it can be.`
+    }
   }
 }

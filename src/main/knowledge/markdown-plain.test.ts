@@ -17,10 +17,19 @@ describe('Markdown as plain text', () => {
       'Also ~~old~~ and [the guide][docs].'
     ].join('\n')
     const plain = markdownToPlain(readme).replace(/\s+/g, ' ').trim()
-    expect(plain).toBe('Fast local models build npm Run ollama serve, then Read the docs → or see https://example.org. ollama pull nomic-embed-text | a | b | Also old and the guide.')
+    expect(plain).toBe(
+      'Fast local models build npm Run ollama serve, then Read the docs → or see https://example.org. ollama pull nomic-embed-text | a | b | Also old and the guide.'
+    )
   })
 
   it('leaves code and plain prose as they were', () => {
-    for (const text of ['const total = a * b * c', 'read_file_name(path)', 'Array<string> and Map<K, V>', 'price is 5 * 3 = 15', '2 * x_1 + y_2']) expect(markdownToPlain(text)).toBe(text)
+    for (const text of [
+      'const total = a * b * c',
+      'read_file_name(path)',
+      'Array<string> and Map<K, V>',
+      'price is 5 * 3 = 15',
+      '2 * x_1 + y_2'
+    ])
+      expect(markdownToPlain(text)).toBe(text)
   })
 })

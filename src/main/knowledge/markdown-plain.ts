@@ -12,7 +12,10 @@ export function markdownToPlain(text: string): string {
     .replace(/^[ \t]*([-*_])(?:[ \t]*\1){2,}[ \t]*$/gm, '')
     .replace(/^[ \t]{0,3}#{1,6}[ \t]+/gm, '')
     .replace(/^[ \t]*(?:>[ \t]?)+/gm, '')
-    .replace(/<\/?(?:a|img|p|div|span|br|hr|h[1-6]|b|i|em|strong|code|pre|sup|sub|details|summary|picture|source|table|thead|tbody|tr|td|th|ul|ol|li|kbd)\b[^<>]*>/gi, ' ')
+    .replace(
+      /<\/?(?:a|img|p|div|span|br|hr|h[1-6]|b|i|em|strong|code|pre|sup|sub|details|summary|picture|source|table|thead|tbody|tr|td|th|ul|ol|li|kbd)\b[^<>]*>/gi,
+      ' '
+    )
     .replace(/!\[([^\]\n]*)\]\((?:[^()\s]|\([^()\s]*\))*(?:[ \t]+"[^"\n]*")?\)/g, '$1')
     .replace(/\[([^\]\n]*)\]\((?:[^()\s]|\([^()\s]*\))*(?:[ \t]+"[^"\n]*")?\)/g, '$1')
     .replace(/\[([^\]\n]+)\]\[[^\]\n]*\]/g, '$1')

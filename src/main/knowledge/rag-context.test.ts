@@ -10,14 +10,22 @@ const long = (word: string, n: number): string => Array.from({ length: n }, (_, 
 describe('RAG context', () => {
   it('quotes the best hit in full when short, the others as excerpts of RAG_SNIPPET_CHARS, headed for citing', async () => {
     const k = kit({ config: testConfig({ 'rag.snippetChars': 80 }) })
-    await k.knowledge.service.addText({ title: 'Short answer', content: 'Retention of backups: three weeks on the external disk.', source: '/notes/backup.md' })
+    await k.knowledge.service.addText({
+      title: 'Short answer',
+      content: 'Retention of backups: three weeks on the external disk.',
+      source: '/notes/backup.md'
+    })
     await k.knowledge.service.addText({ title: 'Long note', content: `backups ${long('retention detail', 200)}` })
     const context = await k.knowledge.service.context({ query: 'backups retention' })
     expect(context.sources.map((s) => [s.title, s.full])).toEqual([
       ['Short answer', true],
       ['Long note', false]
     ])
-    expect(context.text.startsWith('[1] Short answer (/notes/backup.md)\nRetention of backups: three weeks on the external disk.\n\n[2] Long note\n')).toBe(true)
+    expect(
+      context.text.startsWith(
+        '[1] Short answer (/notes/backup.md)\nRetention of backups: three weeks on the external disk.\n\n[2] Long note\n'
+      )
+    ).toBe(true)
     expect(context.sources[1]!.chars).toBeLessThanOrEqual(81)
     expect(context).toMatchObject({ mode: 'lexical', cached: false })
   })
@@ -32,7 +40,8 @@ describe('RAG context', () => {
 
   it('stays within the token budget however many hits there are', async () => {
     const k = kit({ config: testConfig({ 'rag.budgetTokens': 150, 'rag.snippetChars': 400, 'knowledge.topK': 20 }) })
-    for (let i = 0; i < 20; i++) await k.knowledge.service.addText({ title: `Note ${i}`, content: `kiwi ${long('fruit fact', 30)}` })
+    for (let i = 0; i < 20; i++)
+      await k.knowledge.service.addText({ title: `Note ${i}`, content: `kiwi ${long('fruit fact', 30)}` })
     const context = await k.knowledge.service.context({ query: 'kiwi' })
     expect(context.tokens).toBeLessThanOrEqual(150)
     expect(estimateTokens(context.text)).toBeLessThanOrEqual(150)
@@ -72,7 +81,10 @@ describe('RAG context', () => {
     const k = kit()
     await k.knowledge.service.addText({ title: 'Fig', content: 'Figs ripen in August.' })
     const port = knowledgeContextPort(k.knowledge.service)
-    expect(await port.contextFor('When do figs ripen?')).toEqual({ text: '[1] Fig\nFigs ripen in August.', sources: [{ nodeId: expect.any(String), title: 'Fig' }] })
+    expect(await port.contextFor('When do figs ripen?')).toEqual({
+      text: '[1] Fig\nFigs ripen in August.',
+      sources: [{ nodeId: expect.any(String), title: 'Fig' }]
+    })
     expect(port.cachedAnswer('When do figs ripen?')).toBeNull()
     port.rememberAnswer('When do figs ripen?', 'In August.')
     expect(port.cachedAnswer('when do FIGS ripen?')).toBe('In August.')

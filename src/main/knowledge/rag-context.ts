@@ -32,7 +32,11 @@ const MIN_EXCERPT_TOKENS = 24
  * excerpts of their best chunk, each headed by its number and title so the
  * model can cite it, until the token budget is spent.
  */
-export function assembleContext(hits: readonly SearchHit[], contentOf: (nodeId: string) => string | null, options: RagOptions): AssembledContext {
+export function assembleContext(
+  hits: readonly SearchHit[],
+  contentOf: (nodeId: string) => string | null,
+  options: RagOptions
+): AssembledContext {
   const blocks: string[] = []
   const sources: RagSource[] = []
   let tokens = 0
@@ -47,7 +51,13 @@ export function assembleContext(hits: readonly SearchHit[], contentOf: (nodeId: 
     if (fitted === '') break
     blocks.push(head + fitted)
     tokens += separator + estimateTokens(head) + estimateTokens(fitted)
-    sources.push({ nodeId: hit.node.id, title: hit.node.title, source: hit.node.source, full: full !== null && fitted === full, chars: fitted.length })
+    sources.push({
+      nodeId: hit.node.id,
+      title: hit.node.title,
+      source: hit.node.source,
+      full: full !== null && fitted === full,
+      chars: fitted.length
+    })
   }
   return { text: blocks.join('\n\n'), tokens, sources }
 }

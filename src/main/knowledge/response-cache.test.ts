@@ -8,12 +8,22 @@ const tempDir = useTempDirs()
 const dbs: Db[] = []
 afterEach(() => dbs.splice(0).forEach((db) => db.close()))
 
-function setup(ttl = 60): { db: Db; clock: { t: number }; cache: ReturnType<typeof createResponseCache>; ttl: { sec: number } } {
+function setup(ttl = 60): {
+  db: Db
+  clock: { t: number }
+  cache: ReturnType<typeof createResponseCache>
+  ttl: { sec: number }
+} {
   const db = testDb(tempDir())
   dbs.push(db)
   const clock = { t: Date.parse('2026-01-01T00:00:00Z') }
   const ttlBox = { sec: ttl }
-  return { db, clock, ttl: ttlBox, cache: createResponseCache(db, { ttlSec: () => ttlBox.sec, now: () => new Date(clock.t) }) }
+  return {
+    db,
+    clock,
+    ttl: ttlBox,
+    cache: createResponseCache(db, { ttlSec: () => ttlBox.sec, now: () => new Date(clock.t) })
+  }
 }
 
 const answer = { text: 'Forty-two.', model: 'ollama:qwen3', expert: null }
@@ -39,7 +49,9 @@ describe('response cache', () => {
   it('treats a corrupt or malformed entry as a miss, removes it, and never throws', () => {
     const { cache, db } = setup()
     const future = '2030-01-01T00:00:00.000Z'
-    const insert = db.prepare('INSERT INTO response_cache (key, prompt, payload, created_at, expires_at) VALUES (?, ?, ?, ?, ?)')
+    const insert = db.prepare(
+      'INSERT INTO response_cache (key, prompt, payload, created_at, expires_at) VALUES (?, ?, ?, ?, ?)'
+    )
     insert.run(promptKey('a'), 'a', '{not json', future, future)
     insert.run(promptKey('b'), 'b', JSON.stringify({ text: 42 }), future, future)
     insert.run(promptKey('c'), 'c', JSON.stringify(answer), 'yesterday', 'not a date')

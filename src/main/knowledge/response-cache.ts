@@ -10,7 +10,9 @@ export const CachedResponseSchema = z.strictObject({
 })
 export type CachedResponse = z.infer<typeof CachedResponseSchema>
 
-export type CacheLookup<T> = { readonly hit: true; readonly value: T } | { readonly hit: false; readonly reason: 'off' | 'absent' | 'expired' | 'corrupt' }
+export type CacheLookup<T> =
+  | { readonly hit: true; readonly value: T }
+  | { readonly hit: false; readonly reason: 'off' | 'absent' | 'expired' | 'corrupt' }
 
 export interface ResponseCache {
   /** An answer given before to the same prompt, so neither the model nor RAG need run. */
@@ -39,7 +41,8 @@ export function createResponseCache(db: Db, options: { ttlSec: () => number; now
   const now = options.now ?? (() => new Date())
   const select = db.prepare('SELECT payload, expires_at FROM response_cache WHERE key = ?')
   const remove = db.prepare('DELETE FROM response_cache WHERE key = ?')
-  const upsert = db.prepare(`INSERT INTO response_cache (key, prompt, payload, created_at, expires_at) VALUES (?, ?, ?, ?, ?)
+  const upsert =
+    db.prepare(`INSERT INTO response_cache (key, prompt, payload, created_at, expires_at) VALUES (?, ?, ?, ?, ?)
     ON CONFLICT (key) DO UPDATE SET prompt = excluded.prompt, payload = excluded.payload, created_at = excluded.created_at, expires_at = excluded.expires_at`)
   const purgeExpired = db.prepare('DELETE FROM response_cache WHERE expires_at <= ?')
 
@@ -66,10 +69,21 @@ export function createResponseCache(db: Db, options: { ttlSec: () => number; now
       if (ttl <= 0) return
       const at = now()
       purgeExpired.run(at.toISOString())
-      upsert.run(promptKey(prompt), normalizePrompt(prompt), JSON.stringify(CachedResponseSchema.parse(response)), at.toISOString(), new Date(at.getTime() + ttl * 1000).toISOString())
+      upsert.run(
+        promptKey(prompt),
+        normalizePrompt(prompt),
+        JSON.stringify(CachedResponseSchema.parse(response)),
+        at.toISOString(),
+        new Date(at.getTime() + ttl * 1000).toISOString()
+      )
     },
     clear: () => db.prepare('DELETE FROM response_cache').run().changes,
-    size: () => (db.prepare('SELECT count(*) AS n FROM response_cache WHERE expires_at > ?').get(now().toISOString()) as { n: number }).n
+    size: () =>
+      (
+        db.prepare('SELECT count(*) AS n FROM response_cache WHERE expires_at > ?').get(now().toISOString()) as {
+          n: number
+        }
+      ).n
   }
 }
 

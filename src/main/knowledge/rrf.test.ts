@@ -22,22 +22,26 @@ describe('reciprocalRankFusion', () => {
 
   it('orders by score, and an item ahead in every list stays ahead (property)', () => {
     fc.assert(
-      fc.property(fc.uniqueArray(fc.integer({ min: 0, max: 30 }), { maxLength: 20 }), fc.uniqueArray(fc.integer({ min: 0, max: 30 }), { maxLength: 20 }), (a, b) => {
-        const fused = reciprocalRankFusion([a, b])
-        const position = new Map(fused.map((f, i) => [f.key, i]))
-        for (let i = 1; i < fused.length; i++) if (fused[i]!.score > fused[i - 1]!.score) return false
-        for (const x of position.keys()) {
-          for (const y of position.keys()) {
-            const dominates = [a, b].every((list) => {
-              const ix = list.indexOf(x)
-              const iy = list.indexOf(y)
-              return ix !== -1 && (iy === -1 || ix < iy)
-            })
-            if (dominates && position.get(x)! > position.get(y)!) return false
+      fc.property(
+        fc.uniqueArray(fc.integer({ min: 0, max: 30 }), { maxLength: 20 }),
+        fc.uniqueArray(fc.integer({ min: 0, max: 30 }), { maxLength: 20 }),
+        (a, b) => {
+          const fused = reciprocalRankFusion([a, b])
+          const position = new Map(fused.map((f, i) => [f.key, i]))
+          for (let i = 1; i < fused.length; i++) if (fused[i]!.score > fused[i - 1]!.score) return false
+          for (const x of position.keys()) {
+            for (const y of position.keys()) {
+              const dominates = [a, b].every((list) => {
+                const ix = list.indexOf(x)
+                const iy = list.indexOf(y)
+                return ix !== -1 && (iy === -1 || ix < iy)
+              })
+              if (dominates && position.get(x)! > position.get(y)!) return false
+            }
           }
+          return new Set([...a, ...b]).size === fused.length
         }
-        return new Set([...a, ...b]).size === fused.length
-      })
+      )
     )
   })
 })

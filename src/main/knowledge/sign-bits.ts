@@ -26,4 +26,3 @@ const POP16 = (() => {
   for (let i = 1; i < 65536; i++) table[i] = (i & 1) + table[i >>> 1]!
   return table
 })()
-

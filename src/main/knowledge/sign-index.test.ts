@@ -10,7 +10,13 @@ const id = fc.integer({ min: 0, max: 600 })
 const code = fc.tuple(fc.nat(0xffffffff), fc.nat(0xffffffff))
 const ops = fc.array(
   fc.oneof(
-    { weight: 3, arbitrary: fc.record({ kind: fc.constant('upsert' as const), entries: fc.array(fc.record({ id, code }), { maxLength: 300 }) }) },
+    {
+      weight: 3,
+      arbitrary: fc.record({
+        kind: fc.constant('upsert' as const),
+        entries: fc.array(fc.record({ id, code }), { maxLength: 300 })
+      })
+    },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('remove' as const), ids: fc.array(id, { maxLength: 200 }) }) }
   ),
   { maxLength: 12 }
@@ -57,13 +63,17 @@ describe('sign index', () => {
         const want = new Map([...expected].map(([i, c]) => [i, [...c].join(',')]))
         expect(index.size).toBe(expected.size)
         expect(contents(index)).toEqual(want)
-        const reloaded = signIndexFromBlocks(WORDS, [...stored.keys()].sort((a, b) => a - b).map((b) => stored.get(b)!))
+        const reloaded = signIndexFromBlocks(
+          WORDS,
+          [...stored.keys()].sort((a, b) => a - b).map((b) => stored.get(b)!)
+        )
         expect(contents(reloaded)).toEqual(want)
         // Every block but the last is full, so blocks map to slots without gaps.
         for (let b = 0; b < index.blocks - 1; b++) expect(index.block(b).ids.length).toBe(BLOCK_SLOTS)
         const q = Uint32Array.from(query)
         const k = Math.min(10, expected.size)
-        const distance = (i: number): number => [...expected.get(i)!].reduce((sum, w, n) => sum + popcount(w ^ q[n]!), 0)
+        const distance = (i: number): number =>
+          [...expected.get(i)!].reduce((sum, w, n) => sum + popcount(w ^ q[n]!), 0)
         const worst = (found: number[]): number[] => found.map(distance).sort((a, b) => a - b)
         expect(worst(index.nearest(q, k))).toEqual(worst(rebuilt.nearest(q, k)))
       }),

@@ -83,7 +83,8 @@ export function createSignIndex(words: number, options: { twoStageFrom?: number 
 
   /** Prefix distances of every slot into `distances`. */
   const scanPrefix = (query: Uint32Array): void => {
-    for (let i = 0, offset = 0; i < size; i++, offset += prefixWords) distances[i] = hamming(prefix, offset, query, prefixWords)
+    for (let i = 0, offset = 0; i < size; i++, offset += prefixWords)
+      distances[i] = hamming(prefix, offset, query, prefixWords)
   }
 
   /** A counting select over `distances[0..n)`: the positions of the `count` smallest, in position order. */
@@ -136,12 +137,13 @@ export function createSignIndex(words: number, options: { twoStageFrom?: number 
         const to = (size + i) * prefixWords
         for (let w = 0; w < prefixWords; w++) prefix[to + w] = newCodes[from + w]!
       }
-      for (let b = Math.floor(size / BLOCK_SLOTS); b <= Math.floor((size + newIds.length - 1) / BLOCK_SLOTS); b++) dirty.add(b)
+      for (let b = Math.floor(size / BLOCK_SLOTS); b <= Math.floor((size + newIds.length - 1) / BLOCK_SLOTS); b++)
+        dirty.add(b)
       size += newIds.length
     },
     remove(gone) {
       let removed = 0
-      for (let slot = 0; slot < size; ) {
+      for (let slot = 0; slot < size;) {
         if (!gone.has(ids[slot]!)) {
           slot++
           continue
@@ -182,7 +184,11 @@ export function createSignIndex(words: number, options: { twoStageFrom?: number 
 }
 
 /** An index filled from stored blocks, in slot order: what a start reads in a few large rows. */
-export function signIndexFromBlocks(words: number, blocks: Iterable<{ ids: Float64Array; codes: Uint32Array }>, options: { twoStageFrom?: number } = {}): SignIndex {
+export function signIndexFromBlocks(
+  words: number,
+  blocks: Iterable<{ ids: Float64Array; codes: Uint32Array }>,
+  options: { twoStageFrom?: number } = {}
+): SignIndex {
   const index = createSignIndex(words, options)
   for (const block of blocks) index.appendDistinct(block.ids, block.codes)
   index.takeDirty()

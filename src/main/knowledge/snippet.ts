@@ -11,7 +11,9 @@ export interface SnippetPart {
  */
 export function makeSnippet(text: string, highlight: readonly string[], maxChars: number): SnippetPart[] {
   const flat = text.replace(/\s+/g, ' ').trim()
-  const pattern = highlight.length ? new RegExp(`(?<![\\p{L}\\p{N}])(?:${highlight.map(escapeRegExp).join('|')})[\\p{L}\\p{N}]*`, 'giu') : null
+  const pattern = highlight.length
+    ? new RegExp(`(?<![\\p{L}\\p{N}])(?:${highlight.map(escapeRegExp).join('|')})[\\p{L}\\p{N}]*`, 'giu')
+    : null
   const first = pattern ? flat.search(pattern) : -1
   let start = first < 0 ? 0 : Math.max(0, first - Math.floor(maxChars / 3))
   if (start > 0) {

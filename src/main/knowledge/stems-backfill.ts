@@ -8,7 +8,10 @@ import { russianStems } from './russian-stem'
  * Returns true while there is more to do.
  */
 export function backfillStems(db: Db, batch = 500): boolean {
-  const table = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'knowledge_stems_backfill'").pluck().get()
+  const table = db
+    .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'knowledge_stems_backfill'")
+    .pluck()
+    .get()
   if (!table) return false
   return db.transaction(() => {
     const next = db.prepare('SELECT next_id FROM knowledge_stems_backfill').pluck().get() as number | undefined
@@ -16,7 +19,10 @@ export function backfillStems(db: Db, batch = 500): boolean {
       db.exec('DROP TABLE knowledge_stems_backfill')
       return false
     }
-    const rows = db.prepare('SELECT id, text FROM knowledge_chunks WHERE id >= ? ORDER BY id LIMIT ?').raw().all(next, batch) as [number, string][]
+    const rows = db
+      .prepare('SELECT id, text FROM knowledge_chunks WHERE id >= ? ORDER BY id LIMIT ?')
+      .raw()
+      .all(next, batch) as [number, string][]
     const update = db.prepare('UPDATE knowledge_chunks SET stems = ? WHERE id = ?')
     for (const [id, text] of rows) {
       const stems = russianStems(text)

@@ -10,7 +10,11 @@ export interface TtlCache<V> {
   readonly size: number
 }
 
-export function createTtlCache<V>(options: { ttlSec: () => number; maxEntries: number; now?: () => number }): TtlCache<V> {
+export function createTtlCache<V>(options: {
+  ttlSec: () => number
+  maxEntries: number
+  now?: () => number
+}): TtlCache<V> {
   const now = options.now ?? Date.now
   const entries = new Map<string, { value: V; expiresAt: number }>()
   return {

@@ -91,9 +91,14 @@ export function createVectorIndex(db: Db, options: VectorIndexOptions = {}): Vec
 
   const create = (model: EmbeddingModel, state: 'active' | 'building'): Collection => {
     if (!Number.isInteger(model.dimension) || model.dimension <= 0 || model.dimension > 8192) {
-      throw new KnowledgeError('invalid_input', `The embedding model ${model.id} reports dimension ${model.dimension}; a collection needs a whole number from 1 to 8192.`)
+      throw new KnowledgeError(
+        'invalid_input',
+        `The embedding model ${model.id} reports dimension ${model.dimension}; a collection needs a whole number from 1 to 8192.`
+      )
     }
-    const { next } = db.prepare('SELECT COALESCE(MAX(id), 0) + 1 AS next FROM knowledge_collections').get() as { next: number }
+    const { next } = db.prepare('SELECT COALESCE(MAX(id), 0) + 1 AS next FROM knowledge_collections').get() as {
+      next: number
+    }
     const vecTable = `knowledge_vec_${next}`
     db.exec(`CREATE TABLE ${vecTable} (
       chunk_id  INTEGER PRIMARY KEY REFERENCES knowledge_chunks (id) ON DELETE CASCADE,
@@ -103,14 +108,9 @@ export function createVectorIndex(db: Db, options: VectorIndexOptions = {}): Vec
     // Rows are a page each (3 KiB vectors), so count(*) would read them all; this index is a few bytes a row.
     db.exec(`CREATE INDEX ${vecTable}_ids ON ${vecTable} (chunk_id)`)
     stored.create(vecTable)
-    db.prepare('INSERT INTO knowledge_collections (id, model_id, dimension, state, vec_table, created_at) VALUES (?, ?, ?, ?, ?, ?)').run(
-      next,
-      model.id,
-      model.dimension,
-      state,
-      vecTable,
-      now().toISOString()
-    )
+    db.prepare(
+      'INSERT INTO knowledge_collections (id, model_id, dimension, state, vec_table, created_at) VALUES (?, ?, ?, ?, ?, ?)'
+    ).run(next, model.id, model.dimension, state, vecTable, now().toISOString())
     return read(state)!
   }
 
@@ -148,13 +148,23 @@ export function createVectorIndex(db: Db, options: VectorIndexOptions = {}): Vec
     }
   }
 
-  const rescore = (collection: Collection, query: Float32Array, ids: readonly number[], k: number): { hits: VectorHit[]; found: Set<number> } => {
+  const rescore = (
+    collection: Collection,
+    query: Float32Array,
+    ids: readonly number[],
+    k: number
+  ): { hits: VectorHit[]; found: Set<number> } => {
     if (ids.length === 0) return { hits: [], found: new Set() }
     const rows = db
-      .prepare(`SELECT chunk_id, vec_distance_cosine(embedding, ?) AS distance FROM ${collection.vecTable} WHERE chunk_id IN (SELECT value FROM json_each(?))`)
+      .prepare(
+        `SELECT chunk_id, vec_distance_cosine(embedding, ?) AS distance FROM ${collection.vecTable} WHERE chunk_id IN (SELECT value FROM json_each(?))`
+      )
       .all(query, JSON.stringify(ids)) as { chunk_id: number; distance: number }[]
     rows.sort((a, b) => a.distance - b.distance || a.chunk_id - b.chunk_id)
-    return { hits: rows.slice(0, k).map((r) => ({ chunkId: r.chunk_id, similarity: 1 - r.distance })), found: new Set(rows.map((r) => r.chunk_id)) }
+    return {
+      hits: rows.slice(0, k).map((r) => ({ chunkId: r.chunk_id, similarity: 1 - r.distance })),
+      found: new Set(rows.map((r) => r.chunk_id))
+    }
   }
 
   return {
@@ -162,7 +172,11 @@ export function createVectorIndex(db: Db, options: VectorIndexOptions = {}): Vec
     building: () => read('building'),
     createActive: db.transaction((model: EmbeddingModel) => {
       const existing = read('active')
-      if (existing) throw new KnowledgeError('conflict', `The knowledge base already has an active collection (${existing.modelId}, ${existing.dimension} dimensions); re-embed to change it.`)
+      if (existing)
+        throw new KnowledgeError(
+          'conflict',
+          `The knowledge base already has an active collection (${existing.modelId}, ${existing.dimension} dimensions); re-embed to change it.`
+        )
       return create(model, 'active')
     }),
     startBuilding: db.transaction((model: EmbeddingModel) => {
@@ -187,9 +201,14 @@ export function createVectorIndex(db: Db, options: VectorIndexOptions = {}): Vec
               'Vectors of two models are never mixed: re-embed the knowledge base with the new model instead.'
           )
         }
-        if (!row.vector.every(Number.isFinite)) throw new KnowledgeError('invalid_input', `The vector for chunk ${row.chunkId} holds a NaN or an infinite number; the embedding model answered with garbage.`)
+        if (!row.vector.every(Number.isFinite))
+          throw new KnowledgeError(
+            'invalid_input',
+            `The vector for chunk ${row.chunkId} holds a NaN or an infinite number; the embedding model answered with garbage.`
+          )
       }
-      const upsert = db.prepare(`INSERT INTO ${collection.vecTable} (chunk_id, embedding, bits) SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM knowledge_chunks WHERE id = ?)
+      const upsert =
+        db.prepare(`INSERT INTO ${collection.vecTable} (chunk_id, embedding, bits) SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM knowledge_chunks WHERE id = ?)
         ON CONFLICT (chunk_id) DO UPDATE SET embedding = excluded.embedding, bits = excluded.bits`)
       const codes = codesOf(collection)
       try {
@@ -198,7 +217,12 @@ export function createVectorIndex(db: Db, options: VectorIndexOptions = {}): Vec
           for (const row of rows) {
             const code = signBits(row.vector)
             // A chunk deleted while its batch was at the model is simply skipped.
-            const { changes } = upsert.run(row.chunkId, Buffer.from(row.vector.buffer, row.vector.byteOffset, row.vector.byteLength), Buffer.from(code.buffer), row.chunkId)
+            const { changes } = upsert.run(
+              row.chunkId,
+              Buffer.from(row.vector.buffer, row.vector.byteOffset, row.vector.byteLength),
+              Buffer.from(code.buffer),
+              row.chunkId
+            )
             if (changes > 0) added.push({ id: row.chunkId, code })
           }
           codes.upsert(added)
@@ -212,15 +236,21 @@ export function createVectorIndex(db: Db, options: VectorIndexOptions = {}): Vec
     },
     missing(collection, limit, after = 0) {
       return db
-        .prepare(`SELECT c.id, c.text FROM knowledge_chunks c WHERE c.id > ? AND NOT EXISTS (SELECT 1 FROM ${collection.vecTable} v WHERE v.chunk_id = c.id) ORDER BY c.id LIMIT ?`)
+        .prepare(
+          `SELECT c.id, c.text FROM knowledge_chunks c WHERE c.id > ? AND NOT EXISTS (SELECT 1 FROM ${collection.vecTable} v WHERE v.chunk_id = c.id) ORDER BY c.id LIMIT ?`
+        )
         .all(after, limit) as { id: number; text: string }[]
     },
-    embeddedCount: (collection) => (db.prepare(`SELECT count(*) AS n FROM ${collection.vecTable}`).get() as { n: number }).n,
+    embeddedCount: (collection) =>
+      (db.prepare(`SELECT count(*) AS n FROM ${collection.vecTable}`).get() as { n: number }).n,
     nearest(collection, query, k) {
       checkQuery(collection, query)
       const limit = Math.max(1, Math.min(4096, Math.floor(k)))
       const codes = codesOf(collection)
-      const candidates = codes.nearest(signBits(query), Math.min(codes.size, Math.max(minCandidates, limit * OVERSAMPLE)))
+      const candidates = codes.nearest(
+        signBits(query),
+        Math.min(codes.size, Math.max(minCandidates, limit * OVERSAMPLE))
+      )
       const { hits, found } = rescore(collection, query, candidates, limit)
       // Codes of rows that are not there (a transaction around a put rolled back after it): dropped, from memory and blocks.
       if (found.size < candidates.length) {
@@ -234,13 +264,22 @@ export function createVectorIndex(db: Db, options: VectorIndexOptions = {}): Vec
     nearestExact(collection, query, k) {
       checkQuery(collection, query)
       const rows = db
-        .prepare(`SELECT chunk_id, vec_distance_cosine(embedding, ?) AS distance FROM ${collection.vecTable} ORDER BY distance, chunk_id LIMIT ?`)
+        .prepare(
+          `SELECT chunk_id, vec_distance_cosine(embedding, ?) AS distance FROM ${collection.vecTable} ORDER BY distance, chunk_id LIMIT ?`
+        )
         .all(query, Math.max(1, Math.floor(k))) as { chunk_id: number; distance: number }[]
       return rows.map((r) => ({ chunkId: r.chunk_id, similarity: 1 - r.distance }))
-    },
+    }
   }
 }
 
 function toCollection(r: CollectionRow): Collection {
-  return { id: r.id, modelId: r.model_id, dimension: r.dimension, state: r.state, vecTable: r.vec_table, createdAt: r.created_at }
+  return {
+    id: r.id,
+    modelId: r.model_id,
+    dimension: r.dimension,
+    state: r.state,
+    vecTable: r.vec_table,
+    createdAt: r.created_at
+  }
 }

@@ -24,8 +24,16 @@ describe('search by meaning', () => {
     const k = kit({ embedder, config: testConfig({ 'knowledge.embedBatchSize': 2, 'knowledge.minSimilarity': 0.2 }) })
     for (const doc of DOCS) await k.knowledge.service.addText(doc)
     await embedded(k)
-    expect(embedder.calls.filter((c) => c.length > 1 || DOCS.some((d) => d.content === c[0])).map((c) => c.length)).toEqual([2, 1])
-    expect(k.knowledge.service.stats()).toMatchObject({ chunks: 3, embeddedChunks: 3, embeddedPercent: 100, collection: { modelId: 'test:concepts', dimension: 64 }, embedding: { state: 'idle' } })
+    expect(
+      embedder.calls.filter((c) => c.length > 1 || DOCS.some((d) => d.content === c[0])).map((c) => c.length)
+    ).toEqual([2, 1])
+    expect(k.knowledge.service.stats()).toMatchObject({
+      chunks: 3,
+      embeddedChunks: 3,
+      embeddedPercent: 100,
+      collection: { modelId: 'test:concepts', dimension: 64 },
+      embedding: { state: 'idle' }
+    })
 
     const result = await k.knowledge.service.search({ query: 'automobile' })
     expect(result.mode).toBe('hybrid')
@@ -61,14 +69,22 @@ describe('search by meaning', () => {
   it('fuses both sides: a document found by words and by meaning outranks one found by either alone', async () => {
     const embedder = conceptEmbedder()
     const k = kit({ embedder, config: testConfig({ 'knowledge.minSimilarity': 0.1 }) })
-    await k.knowledge.service.addText({ title: 'Words only', content: 'backup rotation policy: backup tapes and backup logs' })
+    await k.knowledge.service.addText({
+      title: 'Words only',
+      content: 'backup rotation policy: backup tapes and backup logs'
+    })
     await k.knowledge.service.addText({ title: 'Both', content: 'backup snapshot nightly' })
     await k.knowledge.service.addText({ title: 'Meaning only', content: 'snapshot snapshot copy' })
     await embedded(k)
     const result = await k.knowledge.service.search({ query: 'backup nightly' })
-    expect(result.hits[0]).toMatchObject({ node: { title: 'Both' }, lexical: { rank: expect.any(Number) }, vector: { rank: expect.any(Number) } })
+    expect(result.hits[0]).toMatchObject({
+      node: { title: 'Both' },
+      lexical: { rank: expect.any(Number) },
+      vector: { rank: expect.any(Number) }
+    })
     expect(result.hits.map((h) => h.node.title)).toContain('Meaning only')
-    for (let i = 1; i < result.hits.length; i++) expect(result.hits[i]!.score).toBeLessThanOrEqual(result.hits[i - 1]!.score)
+    for (let i = 1; i < result.hits.length; i++)
+      expect(result.hits[i]!.score).toBeLessThanOrEqual(result.hits[i - 1]!.score)
   })
 
   it('forgets a deleted document’s vectors with it, and never returns it by meaning', async () => {
@@ -77,9 +93,14 @@ describe('search by meaning', () => {
     const garage = await k.knowledge.service.addText(DOCS[0]!)
     await k.knowledge.service.addText({ title: 'Parking', content: 'Park the car by the gate.' })
     await embedded(k)
-    expect((await k.knowledge.service.search({ query: 'automobile' })).hits.map((h) => h.node.title).sort()).toEqual(['Garage', 'Parking'])
+    expect((await k.knowledge.service.search({ query: 'automobile' })).hits.map((h) => h.node.title).sort()).toEqual([
+      'Garage',
+      'Parking'
+    ])
     k.knowledge.service.delete(garage.id)
-    expect((await k.knowledge.service.search({ query: 'automobile' })).hits.map((h) => h.node.title)).toEqual(['Parking'])
+    expect((await k.knowledge.service.search({ query: 'automobile' })).hits.map((h) => h.node.title)).toEqual([
+      'Parking'
+    ])
     expect(k.knowledge.service.stats()).toMatchObject({ chunks: 1, embeddedChunks: 1 })
   })
 
@@ -111,7 +132,8 @@ describe('dimension safety', () => {
     const node = await k.knowledge.service.addText(DOCS[0]!)
     const index = createVectorIndex(k.db)
     const collection = index.createActive({ id: 'ollama:nomic-embed-text', dimension: 768 })
-    const chunkId = (k.db.prepare('SELECT id FROM knowledge_chunks WHERE node_id = ?').get(node.id) as { id: number }).id
+    const chunkId = (k.db.prepare('SELECT id FROM knowledge_chunks WHERE node_id = ?').get(node.id) as { id: number })
+      .id
     let refusal: unknown
     try {
       index.put(collection, [{ chunkId, vector: new Float32Array(384).fill(0.1) }])
@@ -137,9 +159,16 @@ describe('dimension safety', () => {
     embedder.model = { id: 'large', dimension: 48 }
     k.knowledge.worker!.kick()
     await embedded(k)
-    expect(k.knowledge.service.stats().embedding).toEqual({ state: 'model_changed', active: { id: 'small', dimension: 32 }, current: { id: 'large', dimension: 48 } })
+    expect(k.knowledge.service.stats().embedding).toEqual({
+      state: 'model_changed',
+      active: { id: 'small', dimension: 32 },
+      current: { id: 'large', dimension: 48 }
+    })
     const meanwhile = await k.knowledge.service.search({ query: 'garage automobile' })
-    expect(meanwhile).toMatchObject({ mode: 'lexical', lexicalReason: expect.stringContaining('embedded with small (32 dimensions) but the model now is large (48)') })
+    expect(meanwhile).toMatchObject({
+      mode: 'lexical',
+      lexicalReason: expect.stringContaining('embedded with small (32 dimensions) but the model now is large (48)')
+    })
     expect(meanwhile.hits[0]?.node.title).toBe('Garage')
 
     let release!: () => void
@@ -150,9 +179,22 @@ describe('dimension safety', () => {
     embedder.gate = null
     release()
     await embedded(k)
-    expect(k.knowledge.service.stats()).toMatchObject({ collection: { modelId: 'large', dimension: 48 }, embeddedChunks: 3, embedding: { state: 'idle' } })
-    expect((await k.knowledge.service.search({ query: 'automobile' })).hits[0]).toMatchObject({ node: { title: 'Garage' }, vector: { rank: 1 } })
-    expect(k.db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name LIKE 'knowledge_vec_%' AND name NOT LIKE '%_codes' AND name NOT LIKE '%_gone' AND type = 'table'").get()).toEqual({ n: 1 })
+    expect(k.knowledge.service.stats()).toMatchObject({
+      collection: { modelId: 'large', dimension: 48 },
+      embeddedChunks: 3,
+      embedding: { state: 'idle' }
+    })
+    expect((await k.knowledge.service.search({ query: 'automobile' })).hits[0]).toMatchObject({
+      node: { title: 'Garage' },
+      vector: { rank: 1 }
+    })
+    expect(
+      k.db
+        .prepare(
+          "SELECT count(*) AS n FROM sqlite_master WHERE name LIKE 'knowledge_vec_%' AND name NOT LIKE '%_codes' AND name NOT LIKE '%_gone' AND type = 'table'"
+        )
+        .get()
+    ).toEqual({ n: 1 })
   })
 
   it('resumes an interrupted re-embed at the next start, where it stopped', async () => {

@@ -49,6 +49,10 @@ describe('file rotation', () => {
   })
 
   it('treats a missing folder as empty', async () => {
-    expect(await rotateFolder(join(tempDir(), 'none'), policy, NOW)).toMatchObject({ compressed: [], deleted: [], totalBytes: 0 })
+    expect(await rotateFolder(join(tempDir(), 'none'), policy, NOW)).toMatchObject({
+      compressed: [],
+      deleted: [],
+      totalBytes: 0
+    })
   })
 })

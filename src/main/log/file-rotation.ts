@@ -42,7 +42,11 @@ export async function rotateFolder(folder: string, policy: RotationPolicy, now: 
     if (file.name.endsWith('.gz') || now.getTime() - file.mtimeMs < policy.compressAfterDays * DAY_MS) continue
     const archive = `${file.name.replace(/(\.\d+)?\.(log|md|json|txt)$/, '')}-${stamp(file.mtimeMs)}.${file.name.split('.').pop()}.gz`
     try {
-      await pipeline(createReadStream(join(folder, file.name)), createGzip(), createWriteStream(join(folder, archive), { flags: 'wx' }))
+      await pipeline(
+        createReadStream(join(folder, file.name)),
+        createGzip(),
+        createWriteStream(join(folder, archive), { flags: 'wx' })
+      )
     } catch (error) {
       // A full disk stops the archive half-way: remove it, keep the original, and try again at the next sweep.
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') await rm(join(folder, archive), { force: true })
@@ -53,7 +57,9 @@ export async function rotateFolder(folder: string, policy: RotationPolicy, now: 
     compressed.push(archive)
   }
 
-  const after = (await listFiles(folder)).filter((f) => !policy.activeNames.includes(f.name) && !DATABASE_FILE.test(f.name))
+  const after = (await listFiles(folder)).filter(
+    (f) => !policy.activeNames.includes(f.name) && !DATABASE_FILE.test(f.name)
+  )
   after.sort((a, b) => b.mtimeMs - a.mtimeMs)
   for (const file of after.slice(policy.keepNewest)) {
     await rm(join(folder, file.name), { force: true })
@@ -83,5 +89,8 @@ async function listFiles(folder: string): Promise<{ name: string; mtimeMs: numbe
 }
 
 function stamp(ms: number): string {
-  return new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')
+  return new Date(ms)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z')
 }

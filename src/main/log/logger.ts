@@ -33,7 +33,13 @@ export function createLogger(sink: LogSink, level: LogLevel, now: () => Date = (
       try {
         line = JSON.stringify({ ts: now().toISOString(), level: lvl, msg, ...base, ...fields }, replaceErrors)
       } catch (error) {
-        line = JSON.stringify({ ts: now().toISOString(), level: lvl, msg, ...base, unserializable: (error as Error).message })
+        line = JSON.stringify({
+          ts: now().toISOString(),
+          level: lvl,
+          msg,
+          ...base,
+          unserializable: (error as Error).message
+        })
       }
       sink.write(`${line}\n`)
     }

@@ -20,8 +20,14 @@ describe('rotating log file', () => {
     for (const f of files) expect(statSync(join(dir, f)).size).toBeLessThanOrEqual(1000)
     const last = readFileSync(join(dir, 'kos.log'), 'utf8').trim().split('\n').at(-1)!
     expect(JSON.parse(last)).toMatchObject({ msg: 'line', i: 199 })
-    const older = readFileSync(join(dir, 'kos.1.log'), 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { i: number }).i)
-    const current = readFileSync(join(dir, 'kos.log'), 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { i: number }).i)
+    const older = readFileSync(join(dir, 'kos.1.log'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => (JSON.parse(l) as { i: number }).i)
+    const current = readFileSync(join(dir, 'kos.log'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => (JSON.parse(l) as { i: number }).i)
     expect(older.at(-1)! + 1).toBe(current[0])
   })
 
@@ -41,7 +47,9 @@ describe('logger', () => {
     const lines: string[] = []
     const { logger } = createLogger({ write: (l) => lines.push(l) }, 'info', () => new Date('2026-11-24T10:00:00Z'))
     logger.child({ correlation_id: 'c-1' }).warn('slow answer', { ms: 900 })
-    expect(lines).toEqual(['{"ts":"2026-11-24T10:00:00.000Z","level":"warn","msg":"slow answer","correlation_id":"c-1","ms":900}\n'])
+    expect(lines).toEqual([
+      '{"ts":"2026-11-24T10:00:00.000Z","level":"warn","msg":"slow answer","correlation_id":"c-1","ms":900}\n'
+    ])
   })
 
   it('drops lines under the level and follows a level change at once', () => {
@@ -85,7 +93,9 @@ describe('rotating log file on a full disk', () => {
     logger.info('after space returned')
     sink.close()
 
-    const lines = readFileSync(join(dir, 'kos.log'), 'utf8').split('\n').filter((l) => l.length > 0)
+    const lines = readFileSync(join(dir, 'kos.log'), 'utf8')
+      .split('\n')
+      .filter((l) => l.length > 0)
     // Every whole line parses; the one cut short by the full disk stands alone on its line.
     const parsed = lines.flatMap((l) => {
       try {
@@ -111,8 +121,15 @@ describe('rotating log file on a full disk', () => {
     disk.room = 10_000
     logger.info('back')
     sink.close()
-    const all = readdirSync(dir).flatMap((f) => readFileSync(join(dir, f), 'utf8').split('\n').filter((l) => l.length > 0))
-    expect(all.map((l) => (JSON.parse(l) as { msg: string }).msg)).toEqual(['log lines were dropped: the disk could not take them', 'back'])
+    const all = readdirSync(dir).flatMap((f) =>
+      readFileSync(join(dir, f), 'utf8')
+        .split('\n')
+        .filter((l) => l.length > 0)
+    )
+    expect(all.map((l) => (JSON.parse(l) as { msg: string }).msg)).toEqual([
+      'log lines were dropped: the disk could not take them',
+      'back'
+    ])
   })
 })
 

@@ -87,7 +87,9 @@ export function createRotatingFileSink(options: SinkOptions): RotatingFileSink {
         if (cut) append('\n')
         cut = false
         if (dropped > 0) {
-          append(`${JSON.stringify({ ts: now().toISOString(), level: 'warn', msg: 'log lines were dropped: the disk could not take them', dropped, since: firstDropAt, error: lastError })}\n`)
+          append(
+            `${JSON.stringify({ ts: now().toISOString(), level: 'warn', msg: 'log lines were dropped: the disk could not take them', dropped, since: firstDropAt, error: lastError })}\n`
+          )
           dropped = 0
           firstDropAt = null
         }

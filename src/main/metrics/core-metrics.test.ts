@@ -9,7 +9,8 @@ import { createCoreMetrics } from './core-metrics'
 
 const tempDir = useTempDirs()
 const READ = { scopes: new Set(['read'] as const), transport: 'http' as const }
-const metricsOf = (core: ReturnType<typeof startTestCore>, legacyNames: boolean) => createCoreMetrics(core.client(READ), '9.9.9', { legacyNames: () => legacyNames })
+const metricsOf = (core: ReturnType<typeof startTestCore>, legacyNames: boolean) =>
+  createCoreMetrics(core.client(READ), '9.9.9', { legacyNames: () => legacyNames })
 
 /** A core with finished tasks of known durations (ms) on two backends. */
 function coreWithDurations(durationsMs: readonly [string, number][]) {
@@ -28,25 +29,55 @@ function coreWithDurations(durationsMs: readonly [string, number][]) {
 
 describe('/metrics as Prometheus users expect', () => {
   it('passes the promtool lint rules with the legacy names off: counters as counters, seconds, a histogram of task durations', async () => {
-    const core = coreWithDurations([['ollama-local', 80], ['ollama-local', 400], ['ollama-local', 7_000], ['mlx-local', 45_000]])
+    const core = coreWithDurations([
+      ['ollama-local', 80],
+      ['ollama-local', 400],
+      ['ollama-local', 7_000],
+      ['mlx-local', 45_000]
+    ])
     try {
       const text = await metricsOf(core, false).render()
       expect(lintPrometheusText(text)).toEqual([])
       const families = new Map(parse(text).map((f) => [f.name, f]))
-      for (const name of ['chat_expert_answer_total', 'chat_fallback_total', 'kos_tasks_deferred_to_human_total', 'kos_scrape_errors_total']) expect(families.get(name)?.type, name).toBe('COUNTER')
+      for (const name of [
+        'chat_expert_answer_total',
+        'chat_fallback_total',
+        'kos_tasks_deferred_to_human_total',
+        'kos_scrape_errors_total'
+      ])
+        expect(families.get(name)?.type, name).toBe('COUNTER')
       expect(families.get('kos_tasks_deferred_by_error_type_total')?.type).toBe('COUNTER')
       expect(families.has('kos_task_latency_ms')).toBe(false)
       expect(families.get('kos_task_duration_seconds')?.type).toBe('HISTOGRAM')
       const series = histogramSeries(text, 'kos_task_duration_seconds')
       const ollama = series.find((s) => s.labels.backend === 'ollama-local')
       expect(ollama).toMatchObject({ labels: { backend: 'ollama-local', model: 'llama3.2:3b' }, count: 3, sum: 7.48 })
-      expect(Object.fromEntries(ollama?.buckets ?? [])).toMatchObject({ '0.1': 1, '0.25': 1, '0.5': 2, '5': 2, '10': 3, '+Inf': 3 })
-      expect(Object.fromEntries(series.find((s) => s.labels.backend === 'mlx-local')?.buckets ?? [])).toMatchObject({ '30': 0, '60': 1, '+Inf': 1 })
+      expect(Object.fromEntries(ollama?.buckets ?? [])).toMatchObject({
+        '0.1': 1,
+        '0.25': 1,
+        '0.5': 2,
+        '5': 2,
+        '10': 3,
+        '+Inf': 3
+      })
+      expect(Object.fromEntries(series.find((s) => s.labels.backend === 'mlx-local')?.buckets ?? [])).toMatchObject({
+        '30': 0,
+        '60': 1,
+        '+Inf': 1
+      })
 
       // The Grafana dashboard in docs/ is built only on names this scrape serves.
-      const served = new Set([...families.keys()].flatMap((n) => (families.get(n)?.type === 'HISTOGRAM' ? [`${n}_bucket`, `${n}_sum`, `${n}_count`] : [n])))
-      const dashboard = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'docs', 'grafana-dashboard.json'), 'utf8')) as { panels: { targets: { expr: string }[] }[] }
-      const used = new Set(dashboard.panels.flatMap((p) => p.targets.flatMap((t) => t.expr.match(/\b(?:kos|chat)_[a-z_]+\b/g) ?? [])))
+      const served = new Set(
+        [...families.keys()].flatMap((n) =>
+          families.get(n)?.type === 'HISTOGRAM' ? [`${n}_bucket`, `${n}_sum`, `${n}_count`] : [n]
+        )
+      )
+      const dashboard = JSON.parse(
+        readFileSync(join(__dirname, '..', '..', '..', 'docs', 'grafana-dashboard.json'), 'utf8')
+      ) as { panels: { targets: { expr: string }[] }[] }
+      const used = new Set(
+        dashboard.panels.flatMap((p) => p.targets.flatMap((t) => t.expr.match(/\b(?:kos|chat)_[a-z_]+\b/g) ?? []))
+      )
       expect(used.size).toBeGreaterThan(8)
       expect([...used].filter((n) => !served.has(n))).toEqual([])
     } finally {
@@ -54,12 +85,16 @@ describe('/metrics as Prometheus users expect', () => {
     }
   })
 
-  it('serves the previous release\'s names too while metrics.legacyNames is on, and the lint flags only those', async () => {
+  it("serves the previous release's names too while metrics.legacyNames is on, and the lint flags only those", async () => {
     const core = coreWithDurations([['ollama-local', 250]])
     try {
       const text = await metricsOf(core, true).render()
       const flagged = new Set(lintPrometheusText(text).map((p) => p.split(':')[0]))
-      expect([...flagged].sort()).toEqual(['kos_model_node_latency_ms', 'kos_model_ttft_ms', 'kos_task_latency_ms'].filter((n) => text.includes(`# TYPE ${n}`)))
+      expect([...flagged].sort()).toEqual(
+        ['kos_model_node_latency_ms', 'kos_model_ttft_ms', 'kos_task_latency_ms'].filter((n) =>
+          text.includes(`# TYPE ${n}`)
+        )
+      )
       const families = new Map(parse(text).map((f) => [f.name, f]))
       expect(families.get('kos_task_latency_ms')?.metrics.find((m) => m.labels?.quantile === '0.5')?.value).toBe('250')
       expect(families.get('kos_tasks_deferred_by_error_type')?.type).toBe('GAUGE')

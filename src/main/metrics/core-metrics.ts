@@ -26,27 +26,46 @@ export interface MetricsOptions {
 export function createCoreMetrics(client: KosClient, version: string, options: MetricsOptions = {}): CoreMetrics {
   const registry = new Registry()
   const legacy = new Registry()
-  const gauge = (name: string, help: string, labelNames: string[] = [], registers = [registry]) => new Gauge({ name, help, labelNames, registers })
-  const counter = (name: string, help: string, labelNames: string[] = []) => new Counter({ name, help, labelNames, registers: [registry] })
-  const scrapeErrors = counter('kos_scrape_errors_total', 'Parts of the app that could not be read during a scrape.', ['call'])
+  const gauge = (name: string, help: string, labelNames: string[] = [], registers = [registry]) =>
+    new Gauge({ name, help, labelNames, registers })
+  const counter = (name: string, help: string, labelNames: string[] = []) =>
+    new Counter({ name, help, labelNames, registers: [registry] })
+  const scrapeErrors = counter('kos_scrape_errors_total', 'Parts of the app that could not be read during a scrape.', [
+    'call'
+  ])
 
   gauge('kos_info', 'Build of the running app.', ['version']).set({ version }, 1)
   const health = gauge('kos_health', 'Aggregate health: 1 for the current level.', ['level'])
   const healthComponent = gauge('kos_health_component', 'Health of each part: 0 ok, 1 degraded, 2 down.', ['component'])
   const tasks = gauge('kos_tasks', 'Tasks by status.', ['status'])
   // Totals kept in the database: counters whose value is read, not incremented here.
-  const deferredTotal = counter('kos_tasks_deferred_to_human_total', 'Times a task was sent to manual review, including ones returned since.')
-  const deferredByType = counter('kos_tasks_deferred_by_error_type_total', 'Manual-review sends by the error type of the last attempt.', ['error_type'])
+  const deferredTotal = counter(
+    'kos_tasks_deferred_to_human_total',
+    'Times a task was sent to manual review, including ones returned since.'
+  )
+  const deferredByType = counter(
+    'kos_tasks_deferred_by_error_type_total',
+    'Manual-review sends by the error type of the last attempt.',
+    ['error_type']
+  )
   const completions = gauge('kos_tasks_completions_per_minute', 'Tasks completed per minute, recent average.')
   const concurrency = gauge('kos_worker_concurrency', 'Adaptive concurrency: effective value and its bounds.', ['kind'])
   const running = gauge('kos_worker_running_tasks', 'Tasks being processed now.')
   const nodeUp = gauge('kos_model_node_up', 'Model server reachable (1) or not (0).', ['node', 'kind'])
-  const nodeLatency = gauge('kos_model_node_scan_duration_seconds', 'How long the last scan of a model server took.', ['node'])
-  const ttft = gauge('kos_model_time_to_first_token_seconds', 'Median time to first token per node and model.', ['node', 'model'])
+  const nodeLatency = gauge('kos_model_node_scan_duration_seconds', 'How long the last scan of a model server took.', [
+    'node'
+  ])
+  const ttft = gauge('kos_model_time_to_first_token_seconds', 'Median time to first token per node and model.', [
+    'node',
+    'model'
+  ])
   const tps = gauge('kos_model_tokens_per_second', 'Median generation speed per node and model.', ['node', 'model'])
   const kbNodes = gauge('kos_knowledge_nodes', 'Documents in the knowledge base.')
   const kbChunks = gauge('kos_knowledge_chunks', 'Chunks in the knowledge base.')
-  const kbEmbedded = gauge('kos_knowledge_embedded_ratio', 'Share of chunks with a vector in the active collection, 0…1.')
+  const kbEmbedded = gauge(
+    'kos_knowledge_embedded_ratio',
+    'Share of chunks with a vector in the active collection, 0…1.'
+  )
   const kbBytes = gauge('kos_knowledge_bytes', 'Size of the knowledge base on disk.')
   const chatExpert = counter('chat_expert_answer_total', 'Chat answers given by an expert.')
   const chatFallback = counter('chat_fallback_total', 'Chat answers that needed a fallback model.')
@@ -54,11 +73,32 @@ export function createCoreMetrics(client: KosClient, version: string, options: M
   const checks = gauge('kos_checklist_checks', 'Checks of the newest checklist run by status.', ['status'])
   const healthy = gauge('kos_checklist_healthy', 'Newest checklist verdict: 1 healthy, 0.5 warnings, 0 unhealthy.')
   // The previous release's names (docs/metrics.md): served while metrics.legacyNames is on.
-  const legacyDeferredByType = gauge('kos_tasks_deferred_by_error_type', 'Deprecated alias of kos_tasks_deferred_by_error_type_total.', ['error_type'], [legacy])
-  const legacyLatency = gauge('kos_task_latency_ms', 'Deprecated: use the histogram kos_task_duration_seconds.', ['backend', 'model', 'quantile'], [legacy])
-  const legacyNodeLatency = gauge('kos_model_node_latency_ms', 'Deprecated alias of kos_model_node_scan_duration_seconds, in ms.', ['node'], [legacy])
-  const legacyTtft = gauge('kos_model_ttft_ms', 'Deprecated alias of kos_model_time_to_first_token_seconds, in ms.', ['node', 'model'], [legacy])
-  const counterTo = (metric: Counter, value: number, labels: Record<string, string> = {}): void => metric.inc(labels, Math.max(0, value))
+  const legacyDeferredByType = gauge(
+    'kos_tasks_deferred_by_error_type',
+    'Deprecated alias of kos_tasks_deferred_by_error_type_total.',
+    ['error_type'],
+    [legacy]
+  )
+  const legacyLatency = gauge(
+    'kos_task_latency_ms',
+    'Deprecated: use the histogram kos_task_duration_seconds.',
+    ['backend', 'model', 'quantile'],
+    [legacy]
+  )
+  const legacyNodeLatency = gauge(
+    'kos_model_node_latency_ms',
+    'Deprecated alias of kos_model_node_scan_duration_seconds, in ms.',
+    ['node'],
+    [legacy]
+  )
+  const legacyTtft = gauge(
+    'kos_model_ttft_ms',
+    'Deprecated alias of kos_model_time_to_first_token_seconds, in ms.',
+    ['node', 'model'],
+    [legacy]
+  )
+  const counterTo = (metric: Counter, value: number, labels: Record<string, string> = {}): void =>
+    metric.inc(labels, Math.max(0, value))
 
   const fetch = async <N extends CallName>(name: N, input: CallInput<N>): Promise<CallOutput<N> | null> => {
     const result = await client.call(name, input)
@@ -79,12 +119,27 @@ export function createCoreMetrics(client: KosClient, version: string, options: M
       fetch('checklist.latest', {}),
       fetch('metrics.taskDurations', {})
     ])
-    for (const metric of [health, healthComponent, tasks, deferredTotal, deferredByType, nodeUp, nodeLatency, ttft, tps, checks, chatExpert, chatFallback]) metric.reset()
+    for (const metric of [
+      health,
+      healthComponent,
+      tasks,
+      deferredTotal,
+      deferredByType,
+      nodeUp,
+      nodeLatency,
+      ttft,
+      tps,
+      checks,
+      chatExpert,
+      chatFallback
+    ])
+      metric.reset()
     for (const metric of [legacyDeferredByType, legacyLatency, legacyNodeLatency, legacyTtft]) metric.reset()
     histogram = durations
     if (h) {
       for (const level of ['ok', 'degraded', 'down'] as const) health.set({ level }, h.level === level ? 1 : 0)
-      for (const c of h.components) healthComponent.set({ component: c.component }, c.level === 'ok' ? 0 : c.level === 'degraded' ? 1 : 2)
+      for (const c of h.components)
+        healthComponent.set({ component: c.component }, c.level === 'ok' ? 0 : c.level === 'degraded' ? 1 : 2)
     }
     if (counters) {
       for (const [status, n] of Object.entries(counters.byStatus)) tasks.set({ status }, n ?? 0)
@@ -134,7 +189,8 @@ export function createCoreMetrics(client: KosClient, version: string, options: M
       if (usage.counters.fallbackRatio24h !== null) chatRatio.set(usage.counters.fallbackRatio24h)
     }
     if (latest) {
-      for (const status of ['pass', 'warn', 'fail', 'error'] as const) checks.set({ status }, latest.results.filter((r) => r.status === status).length)
+      for (const status of ['pass', 'warn', 'fail', 'error'] as const)
+        checks.set({ status }, latest.results.filter((r) => r.status === status).length)
       healthy.set(latest.verdict === 'healthy' ? 1 : latest.verdict === 'warnings' ? 0.5 : 0)
     }
   }
@@ -143,7 +199,10 @@ export function createCoreMetrics(client: KosClient, version: string, options: M
     contentType: registry.contentType,
     async render() {
       await refresh()
-      const parts = [await registry.metrics(), histogramText('kos_task_duration_seconds', 'How long completed tasks took, per backend and model.', histogram)]
+      const parts = [
+        await registry.metrics(),
+        histogramText('kos_task_duration_seconds', 'How long completed tasks took, per backend and model.', histogram)
+      ]
       if (options.legacyNames?.() ?? true) parts.push(await legacy.metrics())
       return parts.filter((p) => p !== '').join('')
     }
@@ -159,7 +218,11 @@ export function histogramText(name: string, help: string, data: TaskDurations | 
   for (const s of data?.series ?? []) {
     const labels = `backend="${escapeLabel(s.backend)}",model="${escapeLabel(s.model)}"`
     data?.buckets.forEach((le, i) => lines.push(`${name}_bucket{${labels},le="${le}"} ${s.cumulative[i] ?? 0}`))
-    lines.push(`${name}_bucket{${labels},le="+Inf"} ${s.count}`, `${name}_sum{${labels}} ${s.sumSeconds}`, `${name}_count{${labels}} ${s.count}`)
+    lines.push(
+      `${name}_bucket{${labels},le="+Inf"} ${s.count}`,
+      `${name}_sum{${labels}} ${s.sumSeconds}`,
+      `${name}_count{${labels}} ${s.count}`
+    )
   }
   return `${lines.join('\n')}\n`
 }

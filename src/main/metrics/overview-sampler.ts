@@ -15,7 +15,11 @@ const KEEP = (2 * 60 * 60) / SAMPLE_INTERVAL_SEC
  * (`tasks.changed`, `health.changed`); throughput and latency are read at
  * each sample. A part that cannot be read is a gap (null), not a zero.
  */
-export function createOverviewSampler(client: KosClient, events: Pick<EventBus, 'emit'>, now: () => Date = () => new Date()) {
+export function createOverviewSampler(
+  client: KosClient,
+  events: Pick<EventBus, 'emit'>,
+  now: () => Date = () => new Date()
+) {
   const samples: OverviewSample[] = []
   let timer: NodeJS.Timeout | null = null
   let counts: TaskStatusCounts | null = null
@@ -23,7 +27,10 @@ export function createOverviewSampler(client: KosClient, events: Pick<EventBus, 
   const unsubscribe: (() => void)[] = []
 
   const sample = async (): Promise<OverviewSample> => {
-    const [counters, healthRead] = await Promise.all([client.call('tasks.counters', {}), health === null ? client.call('health.get', {}) : null])
+    const [counters, healthRead] = await Promise.all([
+      client.call('tasks.counters', {}),
+      health === null ? client.call('health.get', {}) : null
+    ])
     const read = valueOrNull(counters)
     health ??= healthRead ? (valueOrNull(healthRead)?.level ?? null) : null
     const byStatus = counts ?? read?.byStatus ?? null
@@ -47,7 +54,9 @@ export function createOverviewSampler(client: KosClient, events: Pick<EventBus, 
   }
 
   return {
-    handlers: { 'overview.series': () => ({ intervalSec: SAMPLE_INTERVAL_SEC, samples: [...samples] }) } satisfies HandlersFor<'overview'>,
+    handlers: {
+      'overview.series': () => ({ intervalSec: SAMPLE_INTERVAL_SEC, samples: [...samples] })
+    } satisfies HandlersFor<'overview'>,
     sample,
     start() {
       unsubscribe.push(

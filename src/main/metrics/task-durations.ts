@@ -19,7 +19,9 @@ interface Sums {
  * the totals never go down, also when housekeeping deletes old tasks.
  */
 export function taskDurations(db: Db, now: () => number = Date.now): () => TaskDurations {
-  const bucketSums = TASK_DURATION_BUCKETS.map((b, i) => `SUM(latency_ms <= ${Math.round(b * 1000)}) AS b${i}`).join(', ')
+  const bucketSums = TASK_DURATION_BUCKETS.map((b, i) => `SUM(latency_ms <= ${Math.round(b * 1000)}) AS b${i}`).join(
+    ', '
+  )
   const select = db.prepare<[number, number], Record<string, number | string | null>>(
     `SELECT COALESCE(backend, '') AS backend, COALESCE(model, '') AS model, ${bucketSums}, COUNT(*) AS n, SUM(latency_ms) AS total_ms
      FROM tasks WHERE completed_at > ? AND completed_at <= ? AND latency_ms IS NOT NULL GROUP BY backend, model`
@@ -32,8 +34,16 @@ export function taskDurations(db: Db, now: () => number = Date.now): () => TaskD
       const backend = String(row.backend)
       const model = String(row.model)
       const key = JSON.stringify([backend, model])
-      const sums = into.get(key) ?? { backend, model, cumulative: TASK_DURATION_BUCKETS.map(() => 0), count: 0, sumMs: 0 }
-      TASK_DURATION_BUCKETS.forEach((_, i) => (sums.cumulative[i] = (sums.cumulative[i] ?? 0) + Number(row[`b${i}`] ?? 0)))
+      const sums = into.get(key) ?? {
+        backend,
+        model,
+        cumulative: TASK_DURATION_BUCKETS.map(() => 0),
+        count: 0,
+        sumMs: 0
+      }
+      TASK_DURATION_BUCKETS.forEach(
+        (_, i) => (sums.cumulative[i] = (sums.cumulative[i] ?? 0) + Number(row[`b${i}`] ?? 0))
+      )
       sums.count += Number(row.n)
       sums.sumMs += Number(row.total_ms ?? 0)
       into.set(key, sums)
@@ -50,7 +60,13 @@ export function taskDurations(db: Db, now: () => number = Date.now): () => TaskD
     addInto(all, watermark, Number.MAX_SAFE_INTEGER)
     return {
       buckets: [...TASK_DURATION_BUCKETS],
-      series: [...all.values()].map((s) => ({ backend: s.backend, model: s.model, cumulative: s.cumulative, count: s.count, sumSeconds: s.sumMs / 1000 }))
+      series: [...all.values()].map((s) => ({
+        backend: s.backend,
+        model: s.model,
+        cumulative: s.cumulative,
+        count: s.count,
+        sumSeconds: s.sumMs / 1000
+      }))
     }
   }
 }

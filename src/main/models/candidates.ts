@@ -45,27 +45,45 @@ export function isHeavy(model: ModelInfo | undefined, name: string, heavyGb: num
  * order; for each, the asked-for node, then nodes that have it in memory,
  * then the least busy and fastest, nodes out of memory recently last.
  */
-export function rankCandidates(views: readonly NodeView[], loads: readonly NodeLoad[], want: Want, heavyGb: number): Candidate[] {
+export function rankCandidates(
+  views: readonly NodeView[],
+  loads: readonly NodeLoad[],
+  want: Want,
+  heavyGb: number
+): Candidate[] {
   const up = views.filter((v) => v.status.state === 'up')
   const loadOf = (id: string): NodeLoad | undefined => loads.find((l) => l.node === id)
-  const isLoaded = (v: NodeView, model: string): boolean => v.status.loaded === null || v.status.loaded.some((m) => m.name === model)
+  const isLoaded = (v: NodeView, model: string): boolean =>
+    v.status.loaded === null || v.status.loaded.some((m) => m.name === model)
   const score = (v: NodeView, model: string): number[] => {
     const load = loadOf(v.node.id)
-    return [v.node.id === want.node ? 0 : 1, load?.oomRecently ? 1 : 0, isLoaded(v, model) ? 0 : 1, load?.activeRequests ?? 0, v.status.latencyMs ?? 1e9]
+    return [
+      v.node.id === want.node ? 0 : 1,
+      load?.oomRecently ? 1 : 0,
+      isLoaded(v, model) ? 0 : 1,
+      load?.activeRequests ?? 0,
+      v.status.latencyMs ?? 1e9
+    ]
   }
-  const byScore = (a: { v: NodeView; model: string }, b: { v: NodeView; model: string }): number => compare(score(a.v, a.model), score(b.v, b.model))
+  const byScore = (a: { v: NodeView; model: string }, b: { v: NodeView; model: string }): number =>
+    compare(score(a.v, a.model), score(b.v, b.model))
 
   const out: Candidate[] = []
   const push = (v: NodeView, model: ModelInfo): void => {
-    if (!out.some((c) => c.node === v.node.id && c.model === model.name)) out.push({ node: v.node.id, model: model.name, heavy: isHeavy(model, model.name, heavyGb) })
+    if (!out.some((c) => c.node === v.node.id && c.model === model.name))
+      out.push({ node: v.node.id, model: model.name, heavy: isHeavy(model, model.name, heavyGb) })
   }
   for (const wanted of want.models) {
-    const hits = up.flatMap((v) => v.status.models.filter((m) => sameModel(wanted, m.name)).map((m) => ({ v, model: m.name, info: m })))
+    const hits = up.flatMap((v) =>
+      v.status.models.filter((m) => sameModel(wanted, m.name)).map((m) => ({ v, model: m.name, info: m }))
+    )
     hits.sort(byScore)
     for (const h of hits) push(h.v, h.info)
   }
   if (want.anyModel) {
-    const rest = up.flatMap((v) => v.status.models.filter((m) => !isEmbeddingModel(m.name)).map((m) => ({ v, model: m.name, info: m })))
+    const rest = up.flatMap((v) =>
+      v.status.models.filter((m) => !isEmbeddingModel(m.name)).map((m) => ({ v, model: m.name, info: m }))
+    )
     rest.sort((a, b) => byScore(a, b) || (a.info.sizeBytes ?? 0) - (b.info.sizeBytes ?? 0))
     for (const h of rest) push(h.v, h.info)
   }

@@ -1,5 +1,16 @@
 import type { ConfigService } from '../config/config-service'
-import { allowsRequests, closedCircuit, expedite, probeDue, probed, record, startProbe, windowAt, type CircuitSettings, type CircuitState } from './circuit'
+import {
+  allowsRequests,
+  closedCircuit,
+  expedite,
+  probeDue,
+  probed,
+  record,
+  startProbe,
+  windowAt,
+  type CircuitSettings,
+  type CircuitState
+} from './circuit'
 import type { AttemptFailureKind } from './route-error'
 
 /** A circuit that is not closed, as the Models view, the health monitor and the checklist show it. */
@@ -36,14 +47,22 @@ export interface GenerationTally {
 export interface CircuitBoard {
   allows(node: string, model: string): boolean
   /** A generation's outcome on node + model. */
-  record(node: string, model: string, outcome: { readonly ok: true } | { readonly ok: false; readonly kind: AttemptFailureKind; readonly failure: string }): void
+  record(
+    node: string,
+    model: string,
+    outcome: { readonly ok: true } | { readonly ok: false; readonly kind: AttemptFailureKind; readonly failure: string }
+  ): void
   /** Whether the model answered a request within the circuit window (since the circuit last closed): it "answers others". */
   answersOthers(node: string, model: string): boolean
   /** Makes the probes of a node's open circuits due now: it was just seen coming back. */
   expedite(node: string): void
   /** Circuits whose probe is due, now half open: the caller runs one probe each and reports it with probed(). */
   startDueProbes(): { node: string; model: string }[]
-  probed(node: string, model: string, outcome: { readonly ok: true } | { readonly ok: false; readonly failure: string }): void
+  probed(
+    node: string,
+    model: string,
+    outcome: { readonly ok: true } | { readonly ok: false; readonly failure: string }
+  ): void
   open(): OpenCircuit[]
   find(node: string, model: string): OpenCircuit | null
   /** How long a task blocked by this circuit should wait at least, ms. */
@@ -75,14 +94,21 @@ export function createCircuitBoard(deps: { config: Pick<ConfigService, 'get'>; n
   const generations = new Map<string, { at: number; ok: boolean; failure: string | null }[]>()
   const listeners = new Set<(t: CircuitTransition) => void>()
   const key = (node: string, model: string): string => `${node}\u0000${model}`
-  const get = (node: string, model: string): CircuitState<AttemptFailureKind> => circuits.get(key(node, model))?.c ?? closedCircuit()
+  const get = (node: string, model: string): CircuitState<AttemptFailureKind> =>
+    circuits.get(key(node, model))?.c ?? closedCircuit()
 
   function set(node: string, model: string, next: CircuitState<AttemptFailureKind>): void {
     const before = get(node, model)
     if (next === before) return
     circuits.set(key(node, model), { node, model, c: next })
     if (before.state === next.state) return
-    const transition: CircuitTransition = { node, model, from: before.state, to: next.state, circuit: view(node, model, next) }
+    const transition: CircuitTransition = {
+      node,
+      model,
+      from: before.state,
+      to: next.state,
+      circuit: view(node, model, next)
+    }
     for (const l of listeners) l(transition)
   }
 
@@ -98,7 +124,15 @@ export function createCircuitBoard(deps: { config: Pick<ConfigService, 'get'>; n
     record(node, model, outcome) {
       tally(node, outcome.ok, outcome.ok ? null : outcome.failure)
       const at = now()
-      set(node, model, record(get(node, model), outcome.ok ? { at, ok: true } : { at, ok: false, kind: outcome.kind, failure: outcome.failure }, circuitSettings(deps.config)))
+      set(
+        node,
+        model,
+        record(
+          get(node, model),
+          outcome.ok ? { at, ok: true } : { at, ok: false, kind: outcome.kind, failure: outcome.failure },
+          circuitSettings(deps.config)
+        )
+      )
     },
     answersOthers(node, model) {
       const c = get(node, model)
@@ -117,7 +151,15 @@ export function createCircuitBoard(deps: { config: Pick<ConfigService, 'get'>; n
     probed(node, model, outcome) {
       tally(node, outcome.ok, outcome.ok ? null : outcome.failure)
       const at = now()
-      set(node, model, probed(get(node, model), outcome.ok ? { at, ok: true } : { at, ok: false, failure: outcome.failure }, circuitSettings(deps.config)))
+      set(
+        node,
+        model,
+        probed(
+          get(node, model),
+          outcome.ok ? { at, ok: true } : { at, ok: false, failure: outcome.failure },
+          circuitSettings(deps.config)
+        )
+      )
     },
     open: () => [...circuits.values()].flatMap((e) => view(e.node, e.model, e.c) ?? []),
     find: (node, model) => view(node, model, get(node, model)),
@@ -131,7 +173,12 @@ export function createCircuitBoard(deps: { config: Pick<ConfigService, 'get'>; n
       return [...generations].map(([node, list]) => {
         const recent = list.filter((g) => g.at >= from)
         const failures = recent.flatMap((g) => (g.failure === null ? [] : [g.failure]))
-        return { node, succeeded: recent.length - failures.length, failed: failures.length, topFailure: mostFrequent(failures) }
+        return {
+          node,
+          succeeded: recent.length - failures.length,
+          failed: failures.length,
+          topFailure: mostFrequent(failures)
+        }
       })
     },
     onTransition(listener) {

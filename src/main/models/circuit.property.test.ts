@@ -1,6 +1,17 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { allowsRequests, closedCircuit, expedite, probeDue, probed, record, startProbe, windowAt, type CircuitSettings, type CircuitState } from './circuit'
+import {
+  allowsRequests,
+  closedCircuit,
+  expedite,
+  probeDue,
+  probed,
+  record,
+  startProbe,
+  windowAt,
+  type CircuitSettings,
+  type CircuitState
+} from './circuit'
 
 type Step =
   | { readonly kind: 'request'; readonly ok: boolean; readonly dt: number }
@@ -20,7 +31,10 @@ const step: fc.Arbitrary<Step> = fc.oneof(
 const settingsArb: fc.Arbitrary<CircuitSettings> = fc
   .record({
     // Exact fractions too, so windows land right on the threshold.
-    failureRatio: fc.oneof(fc.constantFrom(0, 0.2, 0.25, 0.3, 0.5, 0.75), fc.double({ min: 0, max: 0.95, noNaN: true })),
+    failureRatio: fc.oneof(
+      fc.constantFrom(0, 0.2, 0.25, 0.3, 0.5, 0.75),
+      fc.double({ min: 0, max: 0.95, noNaN: true })
+    ),
     minRequests: fc.integer({ min: 1, max: 10 }),
     windowMs: fc.integer({ min: 1_000, max: 120_000 }),
     probeMinMs: fc.integer({ min: 100, max: 5_000 }),
@@ -63,7 +77,9 @@ describe('circuit breaker over random failure and success sequences', () => {
           // A closed circuit whose latest request failed is at or below the threshold (a success never opens one).
           if (c.state === 'closed' && c.window.at(-1)?.ok === false) {
             const failed = c.window.filter((o) => !o.ok).length
-            expect(c.window.length < settings.minRequests || failed / c.window.length <= settings.failureRatio).toBe(true)
+            expect(c.window.length < settings.minRequests || failed / c.window.length <= settings.failureRatio).toBe(
+              true
+            )
           }
           if (atStep.state === 'closed' && (s.kind === 'request' || s.kind === 'late')) {
             const window = [...windowAt(atStep.window, now, settings), { at: now, ok: s.ok }]
@@ -98,12 +114,22 @@ describe('circuit breaker over random failure and success sequences', () => {
   })
 
   it('opens within the window when every request fails, and closes on the first successful probe', () => {
-    const settings: CircuitSettings = { failureRatio: 0.3, minRequests: 8, windowMs: 60_000, probeMinMs: 1_000, probeMaxMs: 4_000 }
+    const settings: CircuitSettings = {
+      failureRatio: 0.3,
+      minRequests: 8,
+      windowMs: 60_000,
+      probeMinMs: 1_000,
+      probeMaxMs: 4_000
+    }
     let c: CircuitState = closedCircuit()
     for (let i = 0; i < 7; i++) c = record(c, { at: i * 1000, ok: false, failure: '500' }, settings)
     expect(c.state).toBe('closed')
     c = record(c, { at: 7000, ok: false, failure: '500' }, settings)
-    expect(c).toMatchObject({ state: 'open', probeAt: 8000, reason: { failures: 8, requests: 8, since: 0, failure: '500' } })
+    expect(c).toMatchObject({
+      state: 'open',
+      probeAt: 8000,
+      reason: { failures: 8, requests: 8, since: 0, failure: '500' }
+    })
     expect(probeDue(c, 7999)).toBe(false)
     c = probed(startProbe(c, 8000), { at: 8100, ok: false }, settings)
     expect(c).toMatchObject({ state: 'open', backoffMs: 2000, probeAt: 10_100 })

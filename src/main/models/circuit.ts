@@ -45,8 +45,22 @@ export interface OpenReason<K extends string = string> {
 
 export type CircuitState<K extends string = string> =
   | { readonly state: 'closed'; readonly window: readonly CircuitOutcome<K>[] }
-  | { readonly state: 'open'; readonly openedAt: number; readonly reason: OpenReason<K>; readonly probeAt: number; readonly backoffMs: number; readonly lastProbe: CircuitOutcome<K> | null }
-  | { readonly state: 'half_open'; readonly openedAt: number; readonly reason: OpenReason<K>; readonly probeStartedAt: number; readonly backoffMs: number; readonly lastProbe: CircuitOutcome<K> | null }
+  | {
+      readonly state: 'open'
+      readonly openedAt: number
+      readonly reason: OpenReason<K>
+      readonly probeAt: number
+      readonly backoffMs: number
+      readonly lastProbe: CircuitOutcome<K> | null
+    }
+  | {
+      readonly state: 'half_open'
+      readonly openedAt: number
+      readonly reason: OpenReason<K>
+      readonly probeStartedAt: number
+      readonly backoffMs: number
+      readonly lastProbe: CircuitOutcome<K> | null
+    }
 
 export const CLOSED: CircuitState<never> = { state: 'closed', window: [] }
 
@@ -63,7 +77,11 @@ export function allowsRequests(c: CircuitState): boolean {
 const MAX_WINDOW = 256
 
 /** The window as of `at`: outcomes older than the window fall out, and beyond the newest MAX_WINDOW. */
-export function windowAt<K extends string>(window: readonly CircuitOutcome<K>[], at: number, settings: CircuitSettings): CircuitOutcome<K>[] {
+export function windowAt<K extends string>(
+  window: readonly CircuitOutcome<K>[],
+  at: number,
+  settings: CircuitSettings
+): CircuitOutcome<K>[] {
   const from = window.length > MAX_WINDOW ? window.length - MAX_WINDOW : 0
   const recent: CircuitOutcome<K>[] = []
   for (let i = from; i < window.length; i++) {
@@ -80,13 +98,24 @@ export function shouldOpen(window: readonly CircuitOutcome[], settings: CircuitS
 }
 
 /** A request's outcome. */
-export function record<K extends string>(c: CircuitState<K>, outcome: CircuitOutcome<K>, settings: CircuitSettings): CircuitState<K> {
+export function record<K extends string>(
+  c: CircuitState<K>,
+  outcome: CircuitOutcome<K>,
+  settings: CircuitSettings
+): CircuitState<K> {
   if (c.state === 'open') return c
   // A request that began before the circuit opened and succeeds now is evidence the backend works; its failure is not news.
   if (c.state === 'half_open') return outcome.ok ? { state: 'closed', window: [] } : c
   const window = [...windowAt(c.window, outcome.at, settings), outcome]
   if (outcome.ok || !shouldOpen(window, settings)) return { state: 'closed', window }
-  return { state: 'open', openedAt: outcome.at, reason: reasonOf(window), probeAt: outcome.at + settings.probeMinMs, backoffMs: settings.probeMinMs, lastProbe: null }
+  return {
+    state: 'open',
+    openedAt: outcome.at,
+    reason: reasonOf(window),
+    probeAt: outcome.at + settings.probeMinMs,
+    backoffMs: settings.probeMinMs,
+    lastProbe: null
+  }
 }
 
 /** Whether its probe should start now. */
@@ -97,7 +126,14 @@ export function probeDue(c: CircuitState, now: number): boolean {
 /** Open → half open: the probe starts. Anything else is returned as it is. */
 export function startProbe<K extends string>(c: CircuitState<K>, now: number): CircuitState<K> {
   if (!probeDue(c, now) || c.state !== 'open') return c
-  return { state: 'half_open', openedAt: c.openedAt, reason: c.reason, probeStartedAt: now, backoffMs: c.backoffMs, lastProbe: c.lastProbe }
+  return {
+    state: 'half_open',
+    openedAt: c.openedAt,
+    reason: c.reason,
+    probeStartedAt: now,
+    backoffMs: c.backoffMs,
+    lastProbe: c.lastProbe
+  }
 }
 
 /** Open → its probe due now: the server was just seen coming back (restarted), which is worth a probe at once. */
@@ -106,11 +142,22 @@ export function expedite<K extends string>(c: CircuitState<K>, now: number): Cir
 }
 
 /** The probe's outcome: a success closes the circuit with a fresh window; a failure opens it again, waiting twice as long. */
-export function probed<K extends string>(c: CircuitState<K>, outcome: CircuitOutcome<K>, settings: CircuitSettings): CircuitState<K> {
+export function probed<K extends string>(
+  c: CircuitState<K>,
+  outcome: CircuitOutcome<K>,
+  settings: CircuitSettings
+): CircuitState<K> {
   if (c.state !== 'half_open') return c
   if (outcome.ok) return { state: 'closed', window: [] }
   const backoffMs = Math.min(settings.probeMaxMs, Math.max(settings.probeMinMs, c.backoffMs * 2))
-  return { state: 'open', openedAt: c.openedAt, reason: c.reason, probeAt: outcome.at + backoffMs, backoffMs, lastProbe: outcome }
+  return {
+    state: 'open',
+    openedAt: c.openedAt,
+    reason: c.reason,
+    probeAt: outcome.at + backoffMs,
+    backoffMs,
+    lastProbe: outcome
+  }
 }
 
 function reasonOf<K extends string>(window: readonly CircuitOutcome<K>[]): OpenReason<K> {
@@ -123,5 +170,12 @@ function reasonOf<K extends string>(window: readonly CircuitOutcome<K>[]): OpenR
   }
   let top: [string, { n: number; kind: K | null }] = ['failure', { n: 0, kind: null }]
   for (const entry of counts) if (entry[1].n > top[1].n) top = entry
-  return { failures: failed.length, requests: window.length, since: window[0]?.at ?? 0, failure: top[0], kind: top[1].kind, mixed: counts.size > 1 }
+  return {
+    failures: failed.length,
+    requests: window.length,
+    since: window[0]?.at ?? 0,
+    failure: top[0],
+    kind: top[1].kind,
+    mixed: counts.size > 1
+  }
 }

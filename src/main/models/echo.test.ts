@@ -6,7 +6,9 @@ describe('echo detection', () => {
   it('calls an identical or nearly identical answer an echo', () => {
     expect(isEcho('Summarise the quarterly report.', 'Summarise the quarterly report.')).toBe(true)
     expect(isEcho('Summarise the quarterly report.', 'summarise the  quarterly report')).toBe(true)
-    expect(isEcho('Summarise the quarterly report for the board', 'Summarise the quarterly reports for the board')).toBe(true)
+    expect(
+      isEcho('Summarise the quarterly report for the board', 'Summarise the quarterly reports for the board')
+    ).toBe(true)
   })
 
   it('does not call a real answer an echo', () => {
@@ -17,10 +19,14 @@ describe('echo detection', () => {
 
   it('always calls the prompt itself an echo, and a prefix of it a possible one', () => {
     fc.assert(
-      fc.property(fc.string({ minLength: 1 }).filter((s) => /[\p{L}\p{N}]/u.test(s)), fc.nat(), (prompt, cut) => {
-        expect(isEcho(prompt, prompt)).toBe(true)
-        expect(couldStillBeEcho(prompt, prompt.slice(0, cut % (prompt.length + 1)))).toBe(true)
-      })
+      fc.property(
+        fc.string({ minLength: 1 }).filter((s) => /[\p{L}\p{N}]/u.test(s)),
+        fc.nat(),
+        (prompt, cut) => {
+          expect(isEcho(prompt, prompt)).toBe(true)
+          expect(couldStillBeEcho(prompt, prompt.slice(0, cut % (prompt.length + 1)))).toBe(true)
+        }
+      )
     )
   })
 })

@@ -3,7 +3,11 @@
  * lost its chat template or context returns the input. Never an answer.
  */
 export function normalize(text: string): string {
-  return text.toLowerCase().replace(/\s+/g, ' ').replace(/[^\p{L}\p{N} ]/gu, '').trim()
+  return text
+    .toLowerCase()
+    .replace(/\s+/g, ' ')
+    .replace(/[^\p{L}\p{N} ]/gu, '')
+    .trim()
 }
 
 export function isEcho(prompt: string, answer: string, threshold = 0.9): boolean {

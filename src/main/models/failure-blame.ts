@@ -8,7 +8,16 @@ import type { AttemptFailure, AttemptFailureKind } from './route-error'
  * model did not give an answer at all. They defer the task without using an
  * attempt, and the circuit decides whether the node/model is planned on.
  */
-const BACKEND_KINDS: ReadonlySet<AttemptFailureKind> = new Set(['connection', 'stream_interrupted', 'server_error', 'runner_terminated', 'oom', 'not_found', 'bad_response', 'aborted'])
+const BACKEND_KINDS: ReadonlySet<AttemptFailureKind> = new Set([
+  'connection',
+  'stream_interrupted',
+  'server_error',
+  'runner_terminated',
+  'oom',
+  'not_found',
+  'bad_response',
+  'aborted'
+])
 
 /**
  * Whose failure a request's attempts show. The task's own only when the
@@ -17,8 +26,13 @@ const BACKEND_KINDS: ReadonlySet<AttemptFailureKind> = new Set(['connection', 's
  * the request itself (a 4xx, e.g. a prompt over the context length).
  * Everything else is the backend's.
  */
-export function blameOf(attempts: readonly AttemptFailure[], circuits: Pick<CircuitBoard, 'answersOthers'>): FailureBlame {
-  const own = attempts.some((a) => a.kind === 'http' || (!BACKEND_KINDS.has(a.kind) && circuits.answersOthers(a.node, a.model)))
+export function blameOf(
+  attempts: readonly AttemptFailure[],
+  circuits: Pick<CircuitBoard, 'answersOthers'>
+): FailureBlame {
+  const own = attempts.some(
+    (a) => a.kind === 'http' || (!BACKEND_KINDS.has(a.kind) && circuits.answersOthers(a.node, a.model))
+  )
   return own ? 'task' : 'backend'
 }
 

@@ -32,7 +32,11 @@ interface Samples {
 
 export interface ModelStats {
   begin(node: string): () => void
-  recordSuccess(node: string, model: string, sample: { ttftMs: number; tokens: number; streamMs: number; totalMs: number }): void
+  recordSuccess(
+    node: string,
+    model: string,
+    sample: { ttftMs: number; tokens: number; streamMs: number; totalMs: number }
+  ): void
   recordFailure(node: string, oom: boolean): void
   noteOom(node: string): void
   speeds(): ModelSpeed[]
@@ -83,7 +87,14 @@ export function createModelStats(now: () => number = Date.now): ModelStats {
     speeds: () =>
       [...perModel].map(([key, s]) => {
         const [node = '', model = ''] = key.split('\u0000')
-        return { node, model, requests: s.requests, ttftMsMedian: median(s.ttft), tokensPerSecMedian: median(s.tps), lastAt: s.lastAt }
+        return {
+          node,
+          model,
+          requests: s.requests,
+          ttftMsMedian: median(s.ttft),
+          tokensPerSecMedian: median(s.tps),
+          lastAt: s.lastAt
+        }
       }),
     load: (nodes) =>
       nodes.map((node) => {

@@ -30,18 +30,23 @@ export function createModelStore(db: Db): ModelStore {
   )
   const insertNode = db.prepare('INSERT INTO model_nodes (id, kind, url, label, added_at) VALUES (?, ?, ?, ?, ?)')
   const deleteNode = db.prepare('DELETE FROM model_nodes WHERE id = ?')
-  const selectPrefs = db.prepare<[], { category: string; model: string }>('SELECT category, model FROM model_preferences ORDER BY category')
+  const selectPrefs = db.prepare<[], { category: string; model: string }>(
+    'SELECT category, model FROM model_preferences ORDER BY category'
+  )
   const upsertPref = db.prepare(
     'INSERT INTO model_preferences (category, model, updated_at) VALUES (?, ?, ?) ON CONFLICT (category) DO UPDATE SET model = excluded.model, updated_at = excluded.updated_at'
   )
   const deletePref = db.prepare('DELETE FROM model_preferences WHERE category = ?')
   // app_meta holds them: a few keys, read once at start, written when a node is first seen up at a URL.
-  const selectSeen = db.prepare<[string, string], { key: string; value: string }>('SELECT key, value FROM app_meta WHERE key >= ? AND key < ?')
+  const selectSeen = db.prepare<[string, string], { key: string; value: string }>(
+    'SELECT key, value FROM app_meta WHERE key >= ? AND key < ?'
+  )
   const upsertSeen = db.prepare(
     'INSERT INTO app_meta (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at'
   )
   return {
-    nodes: () => selectNodes.all().map((r) => ({ id: r.id, kind: r.kind, url: r.url, label: r.label, addedAt: r.added_at })),
+    nodes: () =>
+      selectNodes.all().map((r) => ({ id: r.id, kind: r.kind, url: r.url, label: r.label, addedAt: r.added_at })),
     addNode: (n) => void insertNode.run(n.id, n.kind, n.url, n.label, n.addedAt),
     removeNode: (id) => deleteNode.run(id).changes > 0,
     preferences: () => new Map(selectPrefs.all().map((r) => [r.category, r.model])),
@@ -49,7 +54,8 @@ export function createModelStore(db: Db): ModelStore {
       if (model === null) deletePref.run(category)
       else upsertPref.run(category, model, new Date().toISOString())
     },
-    seenUp: () => new Map(selectSeen.all(SEEN_UP, `${SEEN_UP}\uffff`).map((r) => [r.key.slice(SEEN_UP.length), r.value])),
+    seenUp: () =>
+      new Map(selectSeen.all(SEEN_UP, `${SEEN_UP}\uffff`).map((r) => [r.key.slice(SEEN_UP.length), r.value])),
     markSeenUp: (id, url) => void upsertSeen.run(`${SEEN_UP}${id}`, url, new Date().toISOString())
   }
 }

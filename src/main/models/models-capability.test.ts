@@ -19,8 +19,13 @@ afterEach(async () => {
 })
 
 /** The capability behind the real dispatcher, on a real config service and an in-memory database. */
-async function setup(opts: { mlx?: 'set in the environment' | 'left at its default'; env?: Record<string, string> } = {}): Promise<{
-  call: (name: string, input: unknown) => Promise<{ ok: boolean; value?: unknown; error?: { code: string; message: string } }>
+async function setup(
+  opts: { mlx?: 'set in the environment' | 'left at its default'; env?: Record<string, string> } = {}
+): Promise<{
+  call: (
+    name: string,
+    input: unknown
+  ) => Promise<{ ok: boolean; value?: unknown; error?: { code: string; message: string } }>
   frames: EventFrame[]
   fake: FakeOllama
   models: ModelsCapability
@@ -30,11 +35,20 @@ async function setup(opts: { mlx?: 'set in the environment' | 'left at its defau
   const dir = tempDir()
   // Left at its default, the MLX node points at localhost:11435, where nothing listens here.
   const mlx = opts.mlx === 'left at its default' ? {} : { KOS_MLX_API_URL: 'http://127.0.0.1:1' }
-  const loaded = loadConfig({ dataDir: { path: dir, source: { kind: 'default' } }, cli: new Map(), env: { KOS_OLLAMA_API_URL: fake.url, ...mlx, ...opts.env } })
+  const loaded = loadConfig({
+    dataDir: { path: dir, source: { kind: 'default' } },
+    cli: new Map(),
+    env: { KOS_OLLAMA_API_URL: fake.url, ...mlx, ...opts.env }
+  })
   if (!loaded.ok) throw new Error(loaded.messages.join('\n'))
-  const config = createConfigService({ inputs: loaded.inputs, resolved: loaded.resolved, dataDir: { path: dir, source: { kind: 'default' } } })
+  const config = createConfigService({
+    inputs: loaded.inputs,
+    resolved: loaded.resolved,
+    dataDir: { path: dir, source: { kind: 'default' } }
+  })
   const db = new Database(':memory:')
-  for (const file of ['0001_foundation.sql', '0003_models.sql']) db.exec(readFileSync(join(__dirname, '../../../migrations', file), 'utf8'))
+  for (const file of ['0001_foundation.sql', '0003_models.sql'])
+    db.exec(readFileSync(join(__dirname, '../../../migrations', file), 'utf8'))
   const events = createEventBus((e) => {
     throw e
   })
@@ -46,7 +60,10 @@ async function setup(opts: { mlx?: 'set in the environment' | 'left at its defau
   await models.registry.scan()
   const dispatcher = createDispatcher(models.handlers as never, logger)
   const call = async (name: string, input: unknown) => {
-    const frame = await dispatcher.handleFrame({ type: 'call', id: '1', name, input }, { scopes: new Set(['read', 'write']), transport: 'ws' })
+    const frame = await dispatcher.handleFrame(
+      { type: 'call', id: '1', name, input },
+      { scopes: new Set(['read', 'write']), transport: 'ws' }
+    )
     return (frame as { result: { ok: boolean; value?: unknown; error?: { code: string; message: string } } }).result
   }
   return { call, frames, fake, models }
@@ -62,27 +79,45 @@ describe('models capability through the dispatcher', () => {
     const { call } = await setup()
     const listed = await call('models.list', {})
     expect(listed.ok).toBe(true)
-    const overview = listed.value as { nodes: { id: string; state: string; models: { name: string; loaded: boolean }[] }[]; categories: string[] }
-    expect(overview.nodes.find((n) => n.id === 'ollama-local')).toMatchObject({ state: 'up', models: [{ name: 'llama3.2:3b', loaded: true }] })
+    const overview = listed.value as {
+      nodes: { id: string; state: string; models: { name: string; loaded: boolean }[] }[]
+      categories: string[]
+    }
+    expect(overview.nodes.find((n) => n.id === 'ollama-local')).toMatchObject({
+      state: 'up',
+      models: [{ name: 'llama3.2:3b', loaded: true }]
+    })
     expect(overview.categories).toContain('coding')
   })
 
   it('refuses bad node input with a typed error naming the value', async () => {
     const { call } = await setup()
-    expect((await call('models.addNode', { kind: 'ollama', url: 'nonsense' })).error).toMatchObject({ code: 'invalid_input', message: expect.stringContaining('"nonsense"') as string })
+    expect((await call('models.addNode', { kind: 'ollama', url: 'nonsense' })).error).toMatchObject({
+      code: 'invalid_input',
+      message: expect.stringContaining('"nonsense"') as string
+    })
     expect((await call('models.removeNode', { id: 'ollama-local' })).error).toMatchObject({ code: 'forbidden' })
     expect((await call('models.removeNode', { id: 'nope' })).error).toMatchObject({ code: 'not_found' })
-    expect((await call('models.pull', { node: 'mlx-local', model: 'x' })).error).toMatchObject({ code: 'conflict', message: expect.stringContaining('cannot pull') as string })
+    expect((await call('models.pull', { node: 'mlx-local', model: 'x' })).error).toMatchObject({
+      code: 'conflict',
+      message: expect.stringContaining('cannot pull') as string
+    })
   })
 
   it('pulls with progress events, then lists the new model', async () => {
     const { call, frames } = await setup()
     const started = await call('models.pull', { node: 'ollama-local', model: 'phi3:mini' })
     expect(started.ok).toBe(true)
-    await until(() => frames.some((f) => f.name === 'models.pullProgress' && (f.payload as { state: string }).state === 'done'))
-    const progress = frames.filter((f) => f.name === 'models.pullProgress').map((f) => f.payload as { completed: number | null; total: number | null })
+    await until(() =>
+      frames.some((f) => f.name === 'models.pullProgress' && (f.payload as { state: string }).state === 'done')
+    )
+    const progress = frames
+      .filter((f) => f.name === 'models.pullProgress')
+      .map((f) => f.payload as { completed: number | null; total: number | null })
     expect(progress.some((p) => p.total !== null && p.completed !== null && p.completed < p.total)).toBe(true)
-    await until(() => frames.some((f) => f.name === 'models.changed' && JSON.stringify(f.payload).includes('phi3:mini')))
+    await until(() =>
+      frames.some((f) => f.name === 'models.changed' && JSON.stringify(f.payload).includes('phi3:mini'))
+    )
   })
 
   it('streams a chat answer as events and names who answered; a preference is stored and pushed', async () => {
@@ -90,11 +125,19 @@ describe('models capability through the dispatcher', () => {
     const asked = await call('models.chat', { messages: [{ role: 'user', content: 'hi there' }] })
     const requestId = (asked.value as { requestId: string }).requestId
     await until(() => frames.some((f) => f.name === 'models.chatDone'))
-    const tokens = frames.filter((f) => f.name === 'models.chatToken' && (f.payload as { requestId: string }).requestId === requestId).map((f) => (f.payload as { token: string }).token)
+    const tokens = frames
+      .filter((f) => f.name === 'models.chatToken' && (f.payload as { requestId: string }).requestId === requestId)
+      .map((f) => (f.payload as { token: string }).token)
     expect(tokens.join('')).toBe('Answer from llama3.2:3b: a considered reply to the question.')
-    expect(frames.find((f) => f.name === 'models.chatDone')?.payload).toMatchObject({ ok: true, node: 'ollama-local', model: 'llama3.2:3b' })
+    expect(frames.find((f) => f.name === 'models.chatDone')?.payload).toMatchObject({
+      ok: true,
+      node: 'ollama-local',
+      model: 'llama3.2:3b'
+    })
     const set = await call('models.setPreference', { category: 'coding', model: 'qwen2.5-coder' })
-    expect((set.value as { preferences: unknown[] }).preferences).toEqual([{ category: 'coding', model: 'qwen2.5-coder' }])
+    expect((set.value as { preferences: unknown[] }).preferences).toEqual([
+      { category: 'coding', model: 'qwen2.5-coder' }
+    ])
     expect(frames.some((f) => f.name === 'models.changed')).toBe(true)
   })
 
@@ -110,38 +153,93 @@ describe('models capability through the dispatcher', () => {
 
   it('shows an MLX server nobody set up as not set up, in neutral words, and leaves it out of health; set explicitly, it counts', async () => {
     const unset = await setup({ mlx: 'left at its default' })
-    const listed = (await unset.call('models.list', {})).value as { nodes: { id: string; state: string; error: string | null }[] }
-    expect(listed.nodes.find((n) => n.id === 'mlx-local')).toMatchObject({ state: 'not_configured', error: 'Not set up: nothing answers at http://localhost:11435. Start mlx_lm.server there, or set mlx.apiUrl in Settings to use it.' })
+    const listed = (await unset.call('models.list', {})).value as {
+      nodes: { id: string; state: string; error: string | null }[]
+    }
+    expect(listed.nodes.find((n) => n.id === 'mlx-local')).toMatchObject({
+      state: 'not_configured',
+      error:
+        'Not set up: nothing answers at http://localhost:11435. Start mlx_lm.server there, or set mlx.apiUrl in Settings to use it.'
+    })
     expect(await unset.models.health.report()).toMatchObject({ level: 'ok' })
 
     const explicit = await setup({ mlx: 'set in the environment' })
-    const nodes = ((await explicit.call('models.list', {})).value as { nodes: { id: string; state: string; error: string | null }[] }).nodes
-    expect(nodes.find((n) => n.id === 'mlx-local')).toMatchObject({ state: 'down', error: expect.stringMatching(/connection failed/) as string })
-    expect(await explicit.models.health.report()).toMatchObject({ level: 'degraded', reasons: [expect.stringMatching(/^MLX on this Mac \(http:\/\/127\.0\.0\.1:1\) is unreachable/)] })
+    const nodes = (
+      (await explicit.call('models.list', {})).value as { nodes: { id: string; state: string; error: string | null }[] }
+    ).nodes
+    expect(nodes.find((n) => n.id === 'mlx-local')).toMatchObject({
+      state: 'down',
+      error: expect.stringMatching(/connection failed/) as string
+    })
+    expect(await explicit.models.health.report()).toMatchObject({
+      level: 'degraded',
+      reasons: [expect.stringMatching(/^MLX on this Mac \(http:\/\/127\.0\.0\.1:1\) is unreachable/)]
+    })
   })
 
   it('opens a circuit on a server failing every generation: pushed, listed with its reason, in the health report; and closed by a probe', async () => {
-    const { call, frames, fake, models } = await setup({ mlx: 'left at its default', env: { KOS_MODELS_CIRCUIT_MIN_REQUESTS: '3' } })
-    fake.setRules([{ whenPromptContains: '', behaviour: { kind: 'error', status: 500, message: 'llama runner process has terminated' } }])
+    const { call, frames, fake, models } = await setup({
+      mlx: 'left at its default',
+      env: { KOS_MODELS_CIRCUIT_MIN_REQUESTS: '3' }
+    })
+    fake.setRules([
+      {
+        whenPromptContains: '',
+        behaviour: { kind: 'error', status: 500, message: 'llama runner process has terminated' }
+      }
+    ])
     for (let i = 0; i < 3; i++) {
       await call('models.chat', { messages: [{ role: 'user', content: `question ${i}` }] })
       await until(() => frames.filter((f) => f.name === 'models.chatDone').length === i + 1)
     }
     await until(() => frames.some((f) => f.name === 'models.circuitChanged'))
-    expect(frames.find((f) => f.name === 'models.circuitChanged')?.payload).toMatchObject({ node: 'ollama-local', model: 'llama3.2:3b', from: 'closed', to: 'open' })
-    const circuits = (await call('models.circuits', {})).value as { circuits: { reason: string; errorType: string }[]; generations: { nodes: { node: string; succeeded: number; failed: number }[] } }
-    expect(circuits.circuits).toMatchObject([{ errorType: 'runner_terminated', reason: expect.stringMatching(/^ollama-local \(llama3\.2:3b\): 500 “llama runner process has terminated” on 3 of the last 3 generations since \d\d:\d\d$/) as string }])
-    expect(circuits.generations.nodes).toEqual([{ node: 'ollama-local', succeeded: 0, failed: 3, topFailure: '500 “llama runner process has terminated”' }])
-    const node = ((await call('models.list', {})).value as { nodes: { id: string; circuits: unknown[]; generations: unknown }[] }).nodes.find((n) => n.id === 'ollama-local')
+    expect(frames.find((f) => f.name === 'models.circuitChanged')?.payload).toMatchObject({
+      node: 'ollama-local',
+      model: 'llama3.2:3b',
+      from: 'closed',
+      to: 'open'
+    })
+    const circuits = (await call('models.circuits', {})).value as {
+      circuits: { reason: string; errorType: string }[]
+      generations: { nodes: { node: string; succeeded: number; failed: number }[] }
+    }
+    expect(circuits.circuits).toMatchObject([
+      {
+        errorType: 'runner_terminated',
+        reason: expect.stringMatching(
+          /^ollama-local \(llama3\.2:3b\): 500 “llama runner process has terminated” on 3 of the last 3 generations since \d\d:\d\d$/
+        ) as string
+      }
+    ])
+    expect(circuits.generations.nodes).toEqual([
+      { node: 'ollama-local', succeeded: 0, failed: 3, topFailure: '500 “llama runner process has terminated”' }
+    ])
+    const node = (
+      (await call('models.list', {})).value as { nodes: { id: string; circuits: unknown[]; generations: unknown }[] }
+    ).nodes.find((n) => n.id === 'ollama-local')
     expect(node).toMatchObject({ circuits: [{ state: 'open' }], generations: { succeeded: 0, failed: 3 } })
-    expect(await models.health.report()).toMatchObject({ level: 'down', reasons: [expect.stringMatching(/^Circuit open: ollama-local/)] })
+    expect(await models.health.report()).toMatchObject({
+      level: 'down',
+      reasons: [expect.stringMatching(/^Circuit open: ollama-local/)]
+    })
     const asked = await call('models.chat', { messages: [{ role: 'user', content: 'anyone there?' }] })
-    await until(() => frames.some((f) => f.name === 'models.chatDone' && (f.payload as { requestId: string }).requestId === (asked.value as { requestId: string }).requestId))
-    expect(frames.filter((f) => f.name === 'models.chatDone').at(-1)?.payload).toMatchObject({ ok: false, error: expect.stringMatching(/circuit open for ollama-local/) as string })
+    await until(() =>
+      frames.some(
+        (f) =>
+          f.name === 'models.chatDone' &&
+          (f.payload as { requestId: string }).requestId === (asked.value as { requestId: string }).requestId
+      )
+    )
+    expect(frames.filter((f) => f.name === 'models.chatDone').at(-1)?.payload).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/circuit open for ollama-local/) as string
+    })
 
     fake.setRules([])
     models.begin()
-    await until(() => frames.some((f) => f.name === 'models.circuitChanged' && (f.payload as { to: string }).to === 'closed'))
+    await until(() =>
+      frames.some((f) => f.name === 'models.circuitChanged' && (f.payload as { to: string }).to === 'closed')
+    )
     expect((await call('models.circuits', {})).value).toMatchObject({ circuits: [] })
   })
 })

@@ -48,10 +48,16 @@ export function createModelsCapability(deps: {
   const embeddedSetup = deps.embedded
   let embeddedProvider: ReturnType<typeof createEmbeddedProvider> | null = null
   const factory: ProviderFactory = (kind, url, nodeId) => {
-    if (kind === 'openai' && !deps.providerFactory) return createOpenAiProvider(url, () => deps.apiKey?.(nodeId) ?? null)
-    if (kind !== 'embedded' || !embeddedSetup) return (deps.providerFactory ?? defaultProviderFactory)(kind, url, nodeId)
+    if (kind === 'openai' && !deps.providerFactory)
+      return createOpenAiProvider(url, () => deps.apiKey?.(nodeId) ?? null)
+    if (kind !== 'embedded' || !embeddedSetup)
+      return (deps.providerFactory ?? defaultProviderFactory)(kind, url, nodeId)
     // Half the cores: llama.cpp's threads spin while they wait, and the app, Ollama and the UI need the rest.
-    embeddedProvider ??= createEmbeddedProvider({ modelsDir: embeddedSetup.modelsDir, startWorker: () => new Worker(embeddedSetup.workerFile), threads: Math.max(1, Math.floor(availableParallelism() / 2)) })
+    embeddedProvider ??= createEmbeddedProvider({
+      modelsDir: embeddedSetup.modelsDir,
+      startWorker: () => new Worker(embeddedSetup.workerFile),
+      threads: Math.max(1, Math.floor(availableParallelism() / 2))
+    })
     return embeddedProvider
   }
   // A URL from the settings file, the environment or the command line was chosen by the owner; a default or a profile's was not.
@@ -59,7 +65,13 @@ export function createModelsCapability(deps: {
     const source = config.snapshot().settings.find((e) => e.key === key)?.source
     return source !== undefined && source.kind !== 'default' && source.kind !== 'profile'
   }
-  const registry = createNodeRegistry({ config, store, providerFactory: factory, isExplicit, ...(embeddedSetup ? { embeddedModelsDir: embeddedSetup.modelsDir } : {}) })
+  const registry = createNodeRegistry({
+    config,
+    store,
+    providerFactory: factory,
+    isExplicit,
+    ...(embeddedSetup ? { embeddedModelsDir: embeddedSetup.modelsDir } : {})
+  })
   const stats = createModelStats()
   const preferences = (): ReadonlyMap<string, string> => store.preferences()
   const circuits = createCircuitBoard({ config })
@@ -69,12 +81,30 @@ export function createModelsCapability(deps: {
   const chats = new Set<AbortController>()
   let probeTimer: NodeJS.Timeout | null = null
 
-  const overview = (): ModelsOverview => modelsOverview(registry, router, store.preferences(), config.get('models.heavyModelGb'), config.get('models.generationStatsMin'))
+  const overview = (): ModelsOverview =>
+    modelsOverview(
+      registry,
+      router,
+      store.preferences(),
+      config.get('models.heavyModelGb'),
+      config.get('models.generationStatsMin')
+    )
   const unsubscribe = registry.onChange(() => events.emit('models.changed', overview()))
   const unsubscribeCircuits = circuits.onTransition((t) => {
-    if (t.to === 'open' && t.from === 'closed') log.warn('circuit opened: nothing is planned on it until a probe succeeds', { node: t.node, model: t.model, reason: t.circuit?.reason })
+    if (t.to === 'open' && t.from === 'closed')
+      log.warn('circuit opened: nothing is planned on it until a probe succeeds', {
+        node: t.node,
+        model: t.model,
+        reason: t.circuit?.reason
+      })
     if (t.to === 'closed') log.info('circuit closed: a probe generation succeeded', { node: t.node, model: t.model })
-    events.emit('models.circuitChanged', { node: t.node, model: t.model, from: t.from, to: t.to, circuit: t.circuit ? circuitView(t.circuit) : null })
+    events.emit('models.circuitChanged', {
+      node: t.node,
+      model: t.model,
+      from: t.from,
+      to: t.to,
+      circuit: t.circuit ? circuitView(t.circuit) : null
+    })
     events.emit('models.changed', overview())
   })
 
@@ -91,7 +121,12 @@ export function createModelsCapability(deps: {
         ...down.map((n) => `${n.label} (${n.url}) is unreachable: ${registry.status(n.id).error ?? 'no answer'}`),
         ...open.map((c) => `Circuit open: ${c.reason}`)
       ]
-      if (up.length === 0 && scanned.length > 0) return { component: 'models', level: 'down', reasons: reasons.length ? reasons : ['No model node is reachable.'] }
+      if (up.length === 0 && scanned.length > 0)
+        return {
+          component: 'models',
+          level: 'down',
+          reasons: reasons.length ? reasons : ['No model node is reachable.']
+        }
       // Up but failing: when no chat model on any up node has a closed circuit, nothing can be generated.
       if (open.length > 0 && router.candidates({}).length === 0) return { component: 'models', level: 'down', reasons }
       return { component: 'models', level: reasons.length ? 'degraded' : 'ok', reasons }
@@ -160,7 +195,13 @@ export function createModelsCapability(deps: {
               onAnswering: (c) => (answering.current = c)
             })
             for await (const token of stream) events.emit('models.chatToken', { requestId, token })
-            events.emit('models.chatDone', { requestId, ok: true, node: answering.current?.node ?? null, model: answering.current?.model ?? null, error: null })
+            events.emit('models.chatDone', {
+              requestId,
+              ok: true,
+              node: answering.current?.node ?? null,
+              model: answering.current?.model ?? null,
+              error: null
+            })
           } catch (error) {
             const message = error instanceof RouteError || error instanceof Error ? error.message : String(error)
             log.warn('chat request failed', { request_id: requestId, error: message })

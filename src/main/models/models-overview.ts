@@ -22,16 +22,28 @@ export function circuitView(c: OpenCircuit): CircuitView {
 }
 
 export function circuitsOverview(circuits: CircuitBoard, windowMin: number): Circuits {
-  return { circuits: circuits.open().map(circuitView), generations: { windowMin, nodes: circuits.tallies(windowMin * 60_000) } }
+  return {
+    circuits: circuits.open().map(circuitView),
+    generations: { windowMin, nodes: circuits.tallies(windowMin * 60_000) }
+  }
 }
 
 /** What a settings node nobody set up says instead of an error: where nothing answers, and how to use it. */
 export function notConfiguredText(node: NodeDescriptor): string {
-  const how = node.id === 'ollama-local' ? 'Start Ollama (`ollama serve`), or set ollama.apiUrl in Settings' : 'Start mlx_lm.server there, or set mlx.apiUrl in Settings'
+  const how =
+    node.id === 'ollama-local'
+      ? 'Start Ollama (`ollama serve`), or set ollama.apiUrl in Settings'
+      : 'Start mlx_lm.server there, or set mlx.apiUrl in Settings'
   return `Not set up: nothing answers at ${node.url}. ${how} to use it.`
 }
 
-export function modelsOverview(registry: NodeRegistry, router: Router, preferences: ReadonlyMap<string, string>, heavyGb: number, generationWindowMin: number): ModelsOverview {
+export function modelsOverview(
+  registry: NodeRegistry,
+  router: Router,
+  preferences: ReadonlyMap<string, string>,
+  heavyGb: number,
+  generationWindowMin: number
+): ModelsOverview {
   const loads = router.load()
   const open = router.circuits.open()
   const tallies = router.circuits.tallies(generationWindowMin * 60_000)

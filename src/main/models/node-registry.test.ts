@@ -17,11 +17,19 @@ describe('node registry and scanner', () => {
     servers.push(ollama)
     const gone = await startFakeOpenAi()
     await gone.close()
-    const registry = createNodeRegistry({ config: testConfig({ 'ollama.apiUrl': ollama.url, 'mlx.apiUrl': gone.url }), store: memoryModelStore() })
+    const registry = createNodeRegistry({
+      config: testConfig({ 'ollama.apiUrl': ollama.url, 'mlx.apiUrl': gone.url }),
+      store: memoryModelStore()
+    })
     expect(registry.status('ollama-local').state).toBe('unknown')
     await registry.scan()
     const up = registry.status('ollama-local')
-    expect(up).toMatchObject({ state: 'up', error: null, models: [{ name: 'llama3.2:3b' }], loaded: [{ name: 'llama3.2:3b' }] })
+    expect(up).toMatchObject({
+      state: 'up',
+      error: null,
+      models: [{ name: 'llama3.2:3b' }],
+      loaded: [{ name: 'llama3.2:3b' }]
+    })
     expect(up.latencyMs).toBeGreaterThanOrEqual(0)
     const down = registry.status('mlx-local')
     expect(down.state).toBe('down')
@@ -32,7 +40,11 @@ describe('node registry and scanner', () => {
     const ollama = await startFakeOllama()
     servers.push(ollama)
     let clock = 0
-    const registry = createNodeRegistry({ config: testConfig({ 'ollama.apiUrl': ollama.url, 'mlx.apiUrl': 'http://127.0.0.1:9', 'models.scanTtlSec': 10 }), store: memoryModelStore(), now: () => clock })
+    const registry = createNodeRegistry({
+      config: testConfig({ 'ollama.apiUrl': ollama.url, 'mlx.apiUrl': 'http://127.0.0.1:9', 'models.scanTtlSec': 10 }),
+      store: memoryModelStore(),
+      now: () => clock
+    })
     await registry.refreshStale()
     const tags = (): number => ollama.requests.filter((r) => r === 'GET /api/tags').length
     expect(tags()).toBe(1)
@@ -51,14 +63,25 @@ describe('node registry and scanner', () => {
     const config = testConfig({ 'ollama.apiUrl': 'http://127.0.0.1:9', 'mlx.apiUrl': 'http://127.0.0.1:10' })
     const registry = createNodeRegistry({ config, store })
     expect(registry.add('openai', 'ftp://x', '')).toMatchObject({ ok: false, code: 'invalid_input' })
-    expect(registry.add('openai', 'nonsense', '')).toMatchObject({ ok: false, code: 'invalid_input', message: expect.stringContaining('"nonsense" is not a URL') as string })
+    expect(registry.add('openai', 'nonsense', '')).toMatchObject({
+      ok: false,
+      code: 'invalid_input',
+      message: expect.stringContaining('"nonsense" is not a URL') as string
+    })
     expect(registry.add('ollama', 'http://127.0.0.1:9/', '')).toMatchObject({ ok: false, code: 'conflict' })
     const added = registry.add('openai', `${mlx.url}/`, 'LM Studio')
-    expect(added).toMatchObject({ ok: true, node: { kind: 'openai', url: mlx.url, label: 'LM Studio', source: 'user' } })
+    expect(added).toMatchObject({
+      ok: true,
+      node: { kind: 'openai', url: mlx.url, label: 'LM Studio', source: 'user' }
+    })
     await registry.scan()
     const id = added.ok ? added.node.id : ''
     expect(registry.status(id)).toMatchObject({ state: 'up', loaded: null })
-    expect(createNodeRegistry({ config, store }).nodes().map((n) => n.id)).toContain(id)
+    expect(
+      createNodeRegistry({ config, store })
+        .nodes()
+        .map((n) => n.id)
+    ).toContain(id)
     expect(registry.remove('ollama-local')).toMatchObject({ ok: false, code: 'forbidden' })
     expect(registry.remove('nope')).toMatchObject({ ok: false, code: 'not_found' })
     expect(registry.remove(id)).toEqual({ ok: true })
@@ -90,12 +113,24 @@ describe('node registry and scanner', () => {
     const ollama = await startFakeOllama()
     servers.push(ollama)
     let clock = 0
-    const registry = createNodeRegistry({ config: testConfig({ 'ollama.apiUrl': ollama.url, 'mlx.apiUrl': 'http://127.0.0.1:9', 'models.scanTtlSec': 3600 }), store: memoryModelStore(), now: () => clock })
+    const registry = createNodeRegistry({
+      config: testConfig({
+        'ollama.apiUrl': ollama.url,
+        'mlx.apiUrl': 'http://127.0.0.1:9',
+        'models.scanTtlSec': 3600
+      }),
+      store: memoryModelStore(),
+      now: () => clock
+    })
     await registry.scan()
     let changes = 0
     registry.onChange(() => changes++)
     registry.markDown('ollama-local', `Ollama at ${ollama.url} is unreachable (ECONNREFUSED)`)
-    expect(registry.status('ollama-local')).toMatchObject({ state: 'down', error: `Ollama at ${ollama.url} is unreachable (ECONNREFUSED)`, models: [{ name: 'llama3.2:3b' }] })
+    expect(registry.status('ollama-local')).toMatchObject({
+      state: 'down',
+      error: `Ollama at ${ollama.url} is unreachable (ECONNREFUSED)`,
+      models: [{ name: 'llama3.2:3b' }]
+    })
     expect(changes).toBe(1)
     const tags = (): number => ollama.requests.filter((r) => r === 'GET /api/tags').length
     const before = tags()
@@ -112,7 +147,12 @@ describe('node registry and scanner', () => {
     const mlx = await startFakeOpenAi()
     servers.push(mlx)
     const store = memoryModelStore()
-    const config = testConfig({ 'ollama.apiUrl': 'http://127.0.0.1:9', 'mlx.apiUrl': mlx.url, 'supervisor.mlx': 'off', 'supervisor.ollama': 'off' })
+    const config = testConfig({
+      'ollama.apiUrl': 'http://127.0.0.1:9',
+      'mlx.apiUrl': mlx.url,
+      'supervisor.mlx': 'off',
+      'supervisor.ollama': 'off'
+    })
     const fresh = createNodeRegistry({ config, store })
     expect(fresh.configured('mlx-local')).toBe(false)
     expect(fresh.configured('ollama-local')).toBe(false)
@@ -121,9 +161,10 @@ describe('node registry and scanner', () => {
     expect(createNodeRegistry({ config, store }).configured('mlx-local')).toBe(true)
     config.set('mlx.apiUrl', 'http://127.0.0.1:10')
     expect(createNodeRegistry({ config, store }).configured('mlx-local')).toBe(false)
-    expect(createNodeRegistry({ config, store, isExplicit: (key) => key === 'mlx.apiUrl' }).configured('mlx-local')).toBe(true)
+    expect(
+      createNodeRegistry({ config, store, isExplicit: (key) => key === 'mlx.apiUrl' }).configured('mlx-local')
+    ).toBe(true)
     config.set('supervisor.ollama', 'manage')
     expect(createNodeRegistry({ config, store }).configured('ollama-local')).toBe(true)
   })
 })
-

@@ -27,7 +27,9 @@ export interface NodeStatus {
   readonly scannedAt: string | null
 }
 
-export type AddNodeResult = { readonly ok: true; readonly node: NodeDescriptor } | { readonly ok: false; readonly code: 'invalid_input' | 'conflict'; readonly message: string }
+export type AddNodeResult =
+  | { readonly ok: true; readonly node: NodeDescriptor }
+  | { readonly ok: false; readonly code: 'invalid_input' | 'conflict'; readonly message: string }
 
 export interface NodeRegistry {
   nodes(): NodeDescriptor[]
@@ -46,7 +48,9 @@ export interface NodeRegistry {
   /** Scans the down nodes last scanned at least `olderThanMs` ago: while work waits, a server that came back is seen within seconds. */
   rescanDown(olderThanMs: number): Promise<void>
   add(kind: RemoteKind, url: string, label: string): AddNodeResult
-  remove(id: string): { readonly ok: true } | { readonly ok: false; readonly code: 'not_found' | 'forbidden'; readonly message: string }
+  remove(
+    id: string
+  ): { readonly ok: true } | { readonly ok: false; readonly code: 'not_found' | 'forbidden'; readonly message: string }
   /**
    * Whether the node counts when it is down: added by the user, ever seen up at its URL, its URL set
    * explicitly, or its server supervised. A settings node at its default URL that nothing ever
@@ -61,7 +65,14 @@ export interface NodeRegistry {
 
 export type ProviderFactory = (kind: BackendKind, url: string, nodeId: string) => ModelProvider
 
-const UNKNOWN: NodeStatus = { state: 'unknown', latencyMs: null, models: [], loaded: null, error: null, scannedAt: null }
+const UNKNOWN: NodeStatus = {
+  state: 'unknown',
+  latencyMs: null,
+  models: [],
+  loaded: null,
+  error: null,
+  scannedAt: null
+}
 
 export const defaultProviderFactory: ProviderFactory = (kind, url) => {
   if (kind === 'ollama') return createOllamaProvider(url)
@@ -91,7 +102,9 @@ export function createNodeRegistry(deps: {
   let unsubscribe: (() => void) | null = null
   let stopped = false
   // Read once and kept in step with add/remove, so routing never queries SQLite.
-  let userNodes: NodeDescriptor[] = store.nodes().map((n) => ({ id: n.id, kind: n.kind, url: n.url, label: n.label, source: 'user' }))
+  let userNodes: NodeDescriptor[] = store
+    .nodes()
+    .map((n) => ({ id: n.id, kind: n.kind, url: n.url, label: n.label, source: 'user' }))
   const seenUp = store.seenUp()
 
   const notify = (): void => {
@@ -100,12 +113,26 @@ export function createNodeRegistry(deps: {
 
   function nodes(): NodeDescriptor[] {
     const fromSettings: NodeDescriptor[] = [
-      { id: 'ollama-local', kind: 'ollama', url: config.get('ollama.apiUrl'), label: 'Ollama on this Mac', source: 'settings' },
+      {
+        id: 'ollama-local',
+        kind: 'ollama',
+        url: config.get('ollama.apiUrl'),
+        label: 'Ollama on this Mac',
+        source: 'settings'
+      },
       { id: 'mlx-local', kind: 'openai', url: config.get('mlx.apiUrl'), label: 'MLX on this Mac', source: 'settings' }
     ]
     const embedded: NodeDescriptor[] =
       deps.embeddedModelsDir && config.get('embedded.enabled')
-        ? [{ id: 'embedded', kind: 'embedded', url: deps.embeddedModelsDir, label: 'Embedded llama.cpp', source: 'settings' }]
+        ? [
+            {
+              id: 'embedded',
+              kind: 'embedded',
+              url: deps.embeddedModelsDir,
+              label: 'Embedded llama.cpp',
+              source: 'settings'
+            }
+          ]
         : []
     return [...fromSettings, ...embedded, ...userNodes]
   }
@@ -132,12 +159,29 @@ export function createNodeRegistry(deps: {
     let next: NodeStatus
     try {
       const [models, loaded] = await Promise.all([p.listModels(signal), p.loadedModels(signal)])
-      next = { state: 'up', latencyMs: now() - started, models, loaded, error: null, scannedAt: new Date(now()).toISOString() }
+      next = {
+        state: 'up',
+        latencyMs: now() - started,
+        models,
+        loaded,
+        error: null,
+        scannedAt: new Date(now()).toISOString()
+      }
     } catch (error) {
       const e = toProviderError(error, signal, `${node.label} (${node.url})`)
-      const message = e.kind === 'aborted' ? `${node.label} (${node.url}) did not answer within ${timeoutMs('scan', config) / 1000} s` : e.message
+      const message =
+        e.kind === 'aborted'
+          ? `${node.label} (${node.url}) did not answer within ${timeoutMs('scan', config) / 1000} s`
+          : e.message
       const previous = statuses.get(node.id) ?? UNKNOWN
-      next = { ...previous, state: 'down', latencyMs: null, loaded: previous.loaded === null ? null : [], error: message, scannedAt: new Date(now()).toISOString() }
+      next = {
+        ...previous,
+        state: 'down',
+        latencyMs: null,
+        loaded: previous.loaded === null ? null : [],
+        error: message,
+        scannedAt: new Date(now()).toISOString()
+      }
     }
     if (stopped || !nodes().some((n) => n.id === node.id)) return
     const before = statuses.get(node.id) ?? UNKNOWN
@@ -180,7 +224,10 @@ export function createNodeRegistry(deps: {
       const node = nodes().find((n) => n.id === id)
       if (!node) return false
       if (node.source === 'user' || node.kind === 'embedded' || seenUp.get(id) === node.url) return true
-      const [urlKey, supervisorKey] = id === 'ollama-local' ? (['ollama.apiUrl', 'supervisor.ollama'] as const) : (['mlx.apiUrl', 'supervisor.mlx'] as const)
+      const [urlKey, supervisorKey] =
+        id === 'ollama-local'
+          ? (['ollama.apiUrl', 'supervisor.ollama'] as const)
+          : (['mlx.apiUrl', 'supervisor.mlx'] as const)
       return (deps.isExplicit?.(urlKey) ?? false) || config.get(supervisorKey) !== 'off'
     },
     markDown(id, error) {
@@ -188,13 +235,22 @@ export function createNodeRegistry(deps: {
       if (!node) return
       const previous = statuses.get(id) ?? UNKNOWN
       if (previous.state === 'down') return
-      const next: NodeStatus = { ...previous, state: 'down', latencyMs: null, loaded: previous.loaded === null ? null : [], error, scannedAt: new Date(now()).toISOString() }
+      const next: NodeStatus = {
+        ...previous,
+        state: 'down',
+        latencyMs: null,
+        loaded: previous.loaded === null ? null : [],
+        error,
+        scannedAt: new Date(now()).toISOString()
+      }
       statuses.set(id, next)
       scannedAtMs.set(id, now())
       notify()
     },
     rescanDown(olderThanMs) {
-      const due = nodes().filter((n) => statuses.get(n.id)?.state === 'down' && now() - (scannedAtMs.get(n.id) ?? -Infinity) >= olderThanMs)
+      const due = nodes().filter(
+        (n) => statuses.get(n.id)?.state === 'down' && now() - (scannedAtMs.get(n.id) ?? -Infinity) >= olderThanMs
+      )
       return due.length ? scan(due.map((n) => n.id)) : Promise.resolve()
     },
     refreshStale() {
@@ -208,15 +264,29 @@ export function createNodeRegistry(deps: {
       try {
         parsed = new URL(url)
       } catch {
-        return { ok: false, code: 'invalid_input', message: `The node URL "${rawUrl}" is not a URL. Give one like http://192.168.1.20:11434.` }
+        return {
+          ok: false,
+          code: 'invalid_input',
+          message: `The node URL "${rawUrl}" is not a URL. Give one like http://192.168.1.20:11434.`
+        }
       }
       if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-        return { ok: false, code: 'invalid_input', message: `The node URL "${rawUrl}" must start with http:// or https://.` }
+        return {
+          ok: false,
+          code: 'invalid_input',
+          message: `The node URL "${rawUrl}" must start with http:// or https://.`
+        }
       }
       const existing = nodes().find((n) => n.url.replace(/\/+$/, '') === url)
-      if (existing) return { ok: false, code: 'conflict', message: `${url} is already a node ("${existing.label}"). Remove that one first to add it again.` }
+      if (existing)
+        return {
+          ok: false,
+          code: 'conflict',
+          message: `${url} is already a node ("${existing.label}"). Remove that one first to add it again.`
+        }
       const id = `${kind}-${parsed.host.replace(/[^a-zA-Z0-9]+/g, '-')}`
-      if (nodes().some((n) => n.id === id)) return { ok: false, code: 'conflict', message: `A node with the id ${id} exists already; remove it first.` }
+      if (nodes().some((n) => n.id === id))
+        return { ok: false, code: 'conflict', message: `A node with the id ${id} exists already; remove it first.` }
       const label = rawLabel.trim() || `${kind === 'ollama' ? 'Ollama' : 'OpenAI-compatible'} at ${parsed.host}`
       store.addNode({ id, kind, url, label, addedAt: new Date(now()).toISOString() })
       userNodes = [...userNodes, { id, kind, url, label, source: 'user' }]
@@ -228,9 +298,14 @@ export function createNodeRegistry(deps: {
     },
     remove(id) {
       const node = nodes().find((n) => n.id === id)
-      if (!node) return { ok: false, code: 'not_found', message: `There is no node "${id}". List nodes with models.list.` }
+      if (!node)
+        return { ok: false, code: 'not_found', message: `There is no node "${id}". List nodes with models.list.` }
       if (node.source === 'settings') {
-        return { ok: false, code: 'forbidden', message: `"${node.label}" comes from Settings (${node.id === 'ollama-local' ? 'ollama.apiUrl' : 'mlx.apiUrl'}); change its URL there instead.` }
+        return {
+          ok: false,
+          code: 'forbidden',
+          message: `"${node.label}" comes from Settings (${node.id === 'ollama-local' ? 'ollama.apiUrl' : 'mlx.apiUrl'}); change its URL there instead.`
+        }
       }
       store.removeNode(id)
       userNodes = userNodes.filter((n) => n.id !== id)

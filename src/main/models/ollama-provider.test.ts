@@ -13,13 +13,23 @@ afterEach(async () => {
 
 describe('Ollama provider against a faithful fake', () => {
   it('lists models, loaded models and streams an answer token by token', async () => {
-    server = await startFakeOllama({ models: [{ name: 'llama3.2:3b', sizeBytes: 10 }, { name: 'qwen2.5-coder:7b', sizeBytes: 20 }], rules: [{ whenPromptContains: 'hi', behaviour: { kind: 'reply', text: 'hello there friend' } }] })
+    server = await startFakeOllama({
+      models: [
+        { name: 'llama3.2:3b', sizeBytes: 10 },
+        { name: 'qwen2.5-coder:7b', sizeBytes: 20 }
+      ],
+      rules: [{ whenPromptContains: 'hi', behaviour: { kind: 'reply', text: 'hello there friend' } }]
+    })
     const p = createOllamaProvider(server.url)
     const signal = new AbortController().signal
-    expect(await p.listModels(signal)).toEqual([{ name: 'llama3.2:3b', sizeBytes: 10 }, { name: 'qwen2.5-coder:7b', sizeBytes: 20 }])
+    expect(await p.listModels(signal)).toEqual([
+      { name: 'llama3.2:3b', sizeBytes: 10 },
+      { name: 'qwen2.5-coder:7b', sizeBytes: 20 }
+    ])
     expect(await p.loadedModels(signal)).toEqual([])
     const pieces: string[] = []
-    for await (const t of p.chat({ model: 'llama3.2:3b', messages: [{ role: 'user', content: 'hi' }], signal })) pieces.push(t)
+    for await (const t of p.chat({ model: 'llama3.2:3b', messages: [{ role: 'user', content: 'hi' }], signal }))
+      pieces.push(t)
     expect(pieces).toEqual(['hello', ' there', ' friend'])
     expect((await p.loadedModels(signal))?.map((m) => m.name)).toEqual(['llama3.2:3b'])
   })
@@ -33,14 +43,32 @@ describe('Ollama provider against a faithful fake', () => {
   })
 
   it('classifies a 500 "llama runner process has terminated" as runner_terminated, not out of memory', async () => {
-    server = await startFakeOllama({ rules: [{ whenPromptContains: '', behaviour: { kind: 'error', status: 500, message: 'llama runner process has terminated: signal: killed' } }] })
+    server = await startFakeOllama({
+      rules: [
+        {
+          whenPromptContains: '',
+          behaviour: { kind: 'error', status: 500, message: 'llama runner process has terminated: signal: killed' }
+        }
+      ]
+    })
     const e = await failure(collect(createOllamaProvider(server.url), 'x', MODEL))
     expect(e.kind).toBe('runner_terminated')
     expect(e.status).toBe(500)
   })
 
   it('classifies an out-of-memory error line mid-stream as oom', async () => {
-    server = await startFakeOllama({ rules: [{ whenPromptContains: '', behaviour: { kind: 'stream_error', afterTokens: 2, message: 'ggml_metal_graph_compute: command buffer 0 failed with status 5 (Insufficient Memory)' } }] })
+    server = await startFakeOllama({
+      rules: [
+        {
+          whenPromptContains: '',
+          behaviour: {
+            kind: 'stream_error',
+            afterTokens: 2,
+            message: 'ggml_metal_graph_compute: command buffer 0 failed with status 5 (Insufficient Memory)'
+          }
+        }
+      ]
+    })
     const e = await failure(collect(createOllamaProvider(server.url), 'x', MODEL))
     expect(e.kind).toBe('oom')
   })
@@ -52,7 +80,14 @@ describe('Ollama provider against a faithful fake', () => {
   })
 
   it('classifies an error line mid-answer that names no cause as server_error', async () => {
-    server = await startFakeOllama({ rules: [{ whenPromptContains: '', behaviour: { kind: 'stream_error', afterTokens: 1, message: 'an unexpected error occurred' } }] })
+    server = await startFakeOllama({
+      rules: [
+        {
+          whenPromptContains: '',
+          behaviour: { kind: 'stream_error', afterTokens: 1, message: 'an unexpected error occurred' }
+        }
+      ]
+    })
     const e = await failure(collect(createOllamaProvider(server.url), 'x', MODEL))
     expect(e.kind).toBe('server_error')
   })
@@ -76,12 +111,19 @@ describe('Ollama provider against a faithful fake', () => {
   })
 
   it('waits through a slow first token', async () => {
-    server = await startFakeOllama({ rules: [{ whenPromptContains: '', behaviour: { kind: 'reply', text: 'late but fine', firstTokenDelayMs: 300 } }] })
+    server = await startFakeOllama({
+      rules: [{ whenPromptContains: '', behaviour: { kind: 'reply', text: 'late but fine', firstTokenDelayMs: 300 } }]
+    })
     expect(await collect(createOllamaProvider(server.url), 'x', MODEL)).toBe('late but fine')
   })
 
   it('embeds, preloads with keep_alive and pulls with progress', async () => {
-    server = await startFakeOllama({ models: [{ name: 'nomic-embed-text:latest', sizeBytes: 1 }, { name: 'llama3.2:3b', sizeBytes: 1 }] })
+    server = await startFakeOllama({
+      models: [
+        { name: 'nomic-embed-text:latest', sizeBytes: 1 },
+        { name: 'llama3.2:3b', sizeBytes: 1 }
+      ]
+    })
     const p = createOllamaProvider(server.url)
     const signal = new AbortController().signal
     const vectors = await p.embed('nomic-embed-text', ['a', 'b'], signal)

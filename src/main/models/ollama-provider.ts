@@ -12,7 +12,8 @@ export function createOllamaProvider(baseUrl: string): ModelProvider {
   const clientFor = (signal: AbortSignal): Ollama =>
     new Ollama({
       host: baseUrl,
-      fetch: (input, init) => fetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, signal]) : signal })
+      fetch: (input, init) =>
+        fetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, signal]) : signal })
     })
 
   async function guarded<T>(signal: AbortSignal, run: () => Promise<T>): Promise<T> {
@@ -25,10 +26,17 @@ export function createOllamaProvider(baseUrl: string): ModelProvider {
 
   return {
     kind: 'ollama',
-    listModels: (signal) => guarded(signal, async () => (await clientFor(signal).list()).models.map((m): ModelInfo => ({ name: m.name, sizeBytes: m.size }))),
+    listModels: (signal) =>
+      guarded(signal, async () =>
+        (await clientFor(signal).list()).models.map((m): ModelInfo => ({ name: m.name, sizeBytes: m.size }))
+      ),
     loadedModels: (signal) =>
       guarded(signal, async () =>
-        (await clientFor(signal).ps()).models.map((m): LoadedModel => ({ name: m.name, sizeBytes: m.size, expiresAt: toIso(m.expires_at) }))
+        (await clientFor(signal).ps()).models.map((m): LoadedModel => ({
+          name: m.name,
+          sizeBytes: m.size,
+          expiresAt: toIso(m.expires_at)
+        }))
       ),
     async *chat(request: ChatRequest) {
       const { signal } = request
@@ -51,15 +59,18 @@ export function createOllamaProvider(baseUrl: string): ModelProvider {
           if (part.done) {
             done = true
             // A prompt Ollama found in its cache may come back without prompt_eval_count: it evaluated none of it.
-            if (typeof part.eval_count === 'number') request.onUsage?.({ tokensIn: part.prompt_eval_count ?? 0, tokensOut: part.eval_count })
+            if (typeof part.eval_count === 'number')
+              request.onUsage?.({ tokensIn: part.prompt_eval_count ?? 0, tokensOut: part.eval_count })
           }
         }
       } catch (error) {
         throw fromOllamaStream(error, signal, where)
       }
-      if (!done) throw new ProviderError('stream_interrupted', `${where}: the answer stopped before Ollama said it was done`)
+      if (!done)
+        throw new ProviderError('stream_interrupted', `${where}: the answer stopped before Ollama said it was done`)
     },
-    embed: (model, texts, signal) => guarded(signal, async () => (await clientFor(signal).embed({ model, input: [...texts] })).embeddings),
+    embed: (model, texts, signal) =>
+      guarded(signal, async () => (await clientFor(signal).embed({ model, input: [...texts] })).embeddings),
     preload: (model, keepAlive, signal) =>
       guarded(signal, async () => {
         await clientFor(signal).chat({ model, messages: [], keep_alive: keepAlive, stream: false })
@@ -67,7 +78,8 @@ export function createOllamaProvider(baseUrl: string): ModelProvider {
     pull: (model, signal, onProgress: (progress: PullProgress) => void) =>
       guarded(signal, async () => {
         const stream = await clientFor(signal).pull({ model, stream: true })
-        for await (const p of stream) onProgress({ status: p.status, completed: p.completed ?? null, total: p.total ?? null })
+        for await (const p of stream)
+          onProgress({ status: p.status, completed: p.completed ?? null, total: p.total ?? null })
       })
   }
 }
@@ -76,7 +88,12 @@ function fromOllama(error: unknown, signal: AbortSignal, where: string): Provide
   if (error instanceof ProviderError) return error
   if (!signal.aborted && error instanceof Error && error.name === 'ResponseError') {
     const status = (error as Error & { status_code?: number }).status_code ?? null
-    return new ProviderError(classifyBackendMessage(error.message, status), `${where}: ${error.message}`, status, error.message)
+    return new ProviderError(
+      classifyBackendMessage(error.message, status),
+      `${where}: ${error.message}`,
+      status,
+      error.message
+    )
   }
   if (!signal.aborted && error instanceof Error && /Did not receive done/.test(error.message)) {
     return new ProviderError('stream_interrupted', `${where}: the answer stopped before Ollama said it was done`)

@@ -13,7 +13,9 @@ afterEach(async () => {
 
 describe('OpenAI-compatible provider against a faithful SSE fake', () => {
   it('lists models, cannot tell loaded ones, and streams an answer', async () => {
-    server = await startFakeOpenAi({ rules: [{ whenPromptContains: '', behaviour: { kind: 'reply', text: 'one two three' } }] })
+    server = await startFakeOpenAi({
+      rules: [{ whenPromptContains: '', behaviour: { kind: 'reply', text: 'one two three' } }]
+    })
     const p = createOpenAiProvider(`${server.url}/v1`)
     const signal = new AbortController().signal
     expect(await p.listModels(signal)).toEqual([{ name: MODEL, sizeBytes: null }])
@@ -31,8 +33,19 @@ describe('OpenAI-compatible provider against a faithful SSE fake', () => {
   it('classifies a 500 runner crash and a mid-stream OOM event', async () => {
     server = await startFakeOpenAi({
       rules: [
-        { whenPromptContains: 'crash', behaviour: { kind: 'error', status: 500, message: 'llama runner process has terminated' } },
-        { whenPromptContains: 'oom', behaviour: { kind: 'stream_error', afterTokens: 1, message: '[METAL] Command buffer execution failed: Insufficient Memory (00000008:kIOGPUCommandBufferCallbackErrorOutOfMemory)' } }
+        {
+          whenPromptContains: 'crash',
+          behaviour: { kind: 'error', status: 500, message: 'llama runner process has terminated' }
+        },
+        {
+          whenPromptContains: 'oom',
+          behaviour: {
+            kind: 'stream_error',
+            afterTokens: 1,
+            message:
+              '[METAL] Command buffer execution failed: Insufficient Memory (00000008:kIOGPUCommandBufferCallbackErrorOutOfMemory)'
+          }
+        }
       ]
     })
     const p = createOpenAiProvider(server.url)
@@ -78,7 +91,9 @@ describe('OpenAI-compatible provider with an API key', () => {
     const seen: (string | undefined)[] = []
     const http = createServer((req, res) => {
       seen.push(req.headers.authorization)
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ object: 'list', data: [{ id: 'm', object: 'model' }] }))
+      res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ object: 'list', data: [{ id: 'm', object: 'model' }] }))
     })
     await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', () => resolve()))
     const port = (http.address() as { port: number }).port

@@ -25,7 +25,12 @@ export function createOpenAiProvider(baseUrl: string, apiKey: () => string | nul
     }
     if (!response.ok) {
       const message = await errorMessage(response)
-      throw new ProviderError(classifyBackendMessage(message, response.status), `${where}: ${message}`, response.status, message)
+      throw new ProviderError(
+        classifyBackendMessage(message, response.status),
+        `${where}: ${message}`,
+        response.status,
+        message
+      )
     }
     return response
   }
@@ -35,7 +40,9 @@ export function createOpenAiProvider(baseUrl: string, apiKey: () => string | nul
     try {
       return await response.json()
     } catch (error) {
-      throw signal.aborted ? toProviderError(error, signal, where) : new ProviderError('bad_response', `${where}: ${path} did not return JSON`)
+      throw signal.aborted
+        ? toProviderError(error, signal, where)
+        : new ProviderError('bad_response', `${where}: ${path} did not return JSON`)
     }
   }
 
@@ -44,11 +51,18 @@ export function createOpenAiProvider(baseUrl: string, apiKey: () => string | nul
     async listModels(signal) {
       const body = (await json('/v1/models', signal)) as { data?: { id?: unknown }[] }
       if (!Array.isArray(body.data)) throw new ProviderError('bad_response', `${where}: /v1/models has no data list`)
-      return body.data.filter((m) => typeof m.id === 'string').map((m): ModelInfo => ({ name: String(m.id), sizeBytes: null }))
+      return body.data
+        .filter((m) => typeof m.id === 'string')
+        .map((m): ModelInfo => ({ name: String(m.id), sizeBytes: null }))
     },
     loadedModels: () => Promise.resolve(null),
     async *chat(req: ChatRequest) {
-      const response = await request('/v1/chat/completions', req.signal, { model: req.model, messages: req.messages, stream: true, ...(req.maxTokens ? { max_tokens: req.maxTokens } : {}) })
+      const response = await request('/v1/chat/completions', req.signal, {
+        model: req.model,
+        messages: req.messages,
+        stream: true,
+        ...(req.maxTokens ? { max_tokens: req.maxTokens } : {})
+      })
       if (!response.body) throw new ProviderError('bad_response', `${where}: the answer has no body`)
       let finished = false
       try {
@@ -58,21 +72,32 @@ export function createOpenAiProvider(baseUrl: string, apiKey: () => string | nul
             break
           }
           const chunk = parseChunk(data, where)
-          if (chunk.error) throw new ProviderError(classifyBackendMessage(chunk.error, null), `${where}: ${chunk.error}`, null, chunk.error)
+          if (chunk.error)
+            throw new ProviderError(
+              classifyBackendMessage(chunk.error, null),
+              `${where}: ${chunk.error}`,
+              null,
+              chunk.error
+            )
           if (chunk.content) yield chunk.content
           if (chunk.finished) finished = true
         }
       } catch (error) {
         throw midStreamError(error, req.signal, where)
       }
-      if (!finished) throw new ProviderError('stream_interrupted', `${where}: the answer stopped before the server said it was done`)
+      if (!finished)
+        throw new ProviderError('stream_interrupted', `${where}: the answer stopped before the server said it was done`)
     },
     async embed(model, texts, signal) {
-      const body = (await json('/v1/embeddings', signal, { model, input: texts })) as { data?: { index?: number; embedding?: unknown }[] }
-      if (!Array.isArray(body.data)) throw new ProviderError('bad_response', `${where}: /v1/embeddings has no data list`)
+      const body = (await json('/v1/embeddings', signal, { model, input: texts })) as {
+        data?: { index?: number; embedding?: unknown }[]
+      }
+      if (!Array.isArray(body.data))
+        throw new ProviderError('bad_response', `${where}: /v1/embeddings has no data list`)
       const sorted = [...body.data].sort((a, b) => (a.index ?? 0) - (b.index ?? 0))
       return sorted.map((d) => {
-        if (!Array.isArray(d.embedding)) throw new ProviderError('bad_response', `${where}: an embedding is not a list of numbers`)
+        if (!Array.isArray(d.embedding))
+          throw new ProviderError('bad_response', `${where}: an embedding is not a list of numbers`)
         return d.embedding.map(Number)
       })
     }
@@ -84,7 +109,11 @@ async function errorMessage(response: Response): Promise<string> {
   try {
     const body = JSON.parse(text) as { error?: unknown; message?: unknown; detail?: unknown }
     if (typeof body.error === 'string') return body.error
-    if (body.error && typeof body.error === 'object' && typeof (body.error as { message?: unknown }).message === 'string') {
+    if (
+      body.error &&
+      typeof body.error === 'object' &&
+      typeof (body.error as { message?: unknown }).message === 'string'
+    ) {
       return (body.error as { message: string }).message
     }
     if (typeof body.message === 'string') return body.message
@@ -104,7 +133,11 @@ function parseChunk(data: string, where: string): { content: string; finished: b
   }
   if (parsed.error) {
     const e = parsed.error
-    return { content: '', finished: false, error: typeof e === 'string' ? e : String((e as { message?: unknown }).message ?? 'unknown error') }
+    return {
+      content: '',
+      finished: false,
+      error: typeof e === 'string' ? e : String((e as { message?: unknown }).message ?? 'unknown error')
+    }
   }
   const choice = parsed.choices?.[0]
   const content = typeof choice?.delta?.content === 'string' ? choice.delta.content : ''

@@ -28,7 +28,13 @@ export class ProviderError extends Error {
   }
 }
 
-const OOM_PATTERNS = [/out of memory/i, /failed to allocate/i, /insufficient memory/i, /MTLCommandBuffer.*(Insufficient|OutOfMemory)/i, /kIOGPUCommandBufferCallbackErrorOutOfMemory/i]
+const OOM_PATTERNS = [
+  /out of memory/i,
+  /failed to allocate/i,
+  /insufficient memory/i,
+  /MTLCommandBuffer.*(Insufficient|OutOfMemory)/i,
+  /kIOGPUCommandBufferCallbackErrorOutOfMemory/i
+]
 const RUNNER_PATTERNS = [/llama runner process has terminated/i, /runner process no longer running/i, /GGML_ASSERT/i]
 
 /**
@@ -44,7 +50,17 @@ export function classifyBackendMessage(message: string, status: number | null): 
   return 'http'
 }
 
-const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'EPIPE'])
+const CONNECTION_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'EPIPE'
+])
 
 /** Turns whatever fetch or a client library threw into a ProviderError. */
 export function toProviderError(error: unknown, signal: AbortSignal, where: string): ProviderError {
@@ -74,7 +90,9 @@ export function midStreamError(error: unknown, signal: AbortSignal, where: strin
   const e = toProviderError(error, signal, where)
   if (e.kind !== 'connection') return e
   const cause = (error as { cause?: unknown } | null)?.cause
-  const detail = errorCode(error) ?? (cause instanceof Error ? cause.message : error instanceof Error ? error.message : String(error))
+  const detail =
+    errorCode(error) ??
+    (cause instanceof Error ? cause.message : error instanceof Error ? error.message : String(error))
   return new ProviderError('stream_interrupted', `${where}: the answer was cut off mid-stream (${detail})`)
 }
 

@@ -34,9 +34,18 @@ const ctx = () => ({ signal: new AbortController().signal, progress: () => undef
 
 /** One Ollama node (ollama-local) on a fake, a router whose circuits run on a clock the test moves. */
 async function single(behaviour: FakeBehaviour | null, opts: { models?: FakeModel[]; timeoutSec?: number } = {}) {
-  const server = await startFakeOllama({ models: opts.models ?? [{ name: MODEL, sizeBytes: 2e9 }], loaded: (opts.models ?? [{ name: MODEL }]).map((m) => m.name), rules: behaviour ? always(behaviour) : [] })
+  const server = await startFakeOllama({
+    models: opts.models ?? [{ name: MODEL, sizeBytes: 2e9 }],
+    loaded: (opts.models ?? [{ name: MODEL }]).map((m) => m.name),
+    rules: behaviour ? always(behaviour) : []
+  })
   servers.push(server)
-  const config = testConfig({ 'ollama.apiUrl': server.url, 'mlx.apiUrl': 'http://127.0.0.1:9', 'llm.requestTimeoutSec': opts.timeoutSec ?? 5, 'models.circuitMinRequests': 4 })
+  const config = testConfig({
+    'ollama.apiUrl': server.url,
+    'mlx.apiUrl': 'http://127.0.0.1:9',
+    'llm.requestTimeoutSec': opts.timeoutSec ?? 5,
+    'models.circuitMinRequests': 4
+  })
   const clock = { now: Date.parse('2026-12-01T14:02:00') }
   const circuits = createCircuitBoard({ config, now: () => clock.now })
   const registry = createNodeRegistry({ config, store: memoryModelStore() })
@@ -63,15 +72,23 @@ const generations = (server: FakeOllama): number => server.requests.filter((r) =
 
 describe('router circuits against a fake Ollama', () => {
   it('opens on a server that lists its models but answers 500 “llama runner process has terminated” to every generation, blames the backend, and stops planning on it', async () => {
-    const { server, router, circuits } = await single({ kind: 'error', status: 500, message: 'llama runner process has terminated: exit status 2' })
+    const { server, router, circuits } = await single({
+      kind: 'error',
+      status: 500,
+      message: 'llama runner process has terminated: exit status 2'
+    })
     for (let i = 0; i < 4; i++) {
       const e = await run(router)
       expect(e).toBeInstanceOf(ProcessingError)
       expect(e).toMatchObject({ type: 'runner_terminated', blame: 'backend' })
     }
-    expect(circuits.open()).toMatchObject([{ node: 'ollama-local', model: MODEL, state: 'open', kind: 'runner_terminated' }])
+    expect(circuits.open()).toMatchObject([
+      { node: 'ollama-local', model: MODEL, state: 'open', kind: 'runner_terminated' }
+    ])
     const [open] = circuits.open()
-    expect(open?.reason).toBe('ollama-local (llama3.2:3b): 500 “llama runner process has terminated: exit status 2” on 4 of the last 4 generations since 14:02')
+    expect(open?.reason).toBe(
+      'ollama-local (llama3.2:3b): 500 “llama runner process has terminated: exit status 2” on 4 of the last 4 generations since 14:02'
+    )
     const sent = generations(server)
     let refused: unknown
     try {
@@ -81,12 +98,18 @@ describe('router circuits against a fake Ollama', () => {
     }
     expect(refused).toBeInstanceOf(ProcessingError)
     expect(refused).toMatchObject({ type: 'runner_terminated', blame: 'backend', retryAfterMs: 1000 })
-    expect((refused as Error).message).toContain('circuit open for ollama-local (llama3.2:3b): 500 “llama runner process has terminated')
+    expect((refused as Error).message).toContain(
+      'circuit open for ollama-local (llama3.2:3b): 500 “llama runner process has terminated'
+    )
     expect(generations(server)).toBe(sent)
   })
 
   it('probes with one tiny real generation when due, backs off while it fails, and closes on the first success', async () => {
-    const { server, router, circuits, clock } = await single({ kind: 'error', status: 500, message: 'llama runner process has terminated' })
+    const { server, router, circuits, clock } = await single({
+      kind: 'error',
+      status: 500,
+      message: 'llama runner process has terminated'
+    })
     for (let i = 0; i < 4; i++) await run(router)
     const sent = generations(server)
     await router.probeCircuits()
@@ -94,7 +117,11 @@ describe('router circuits against a fake Ollama', () => {
     clock.now += 1000
     await router.probeCircuits()
     expect(generations(server)).toBe(sent + 1)
-    expect(circuits.open()[0]).toMatchObject({ state: 'open', lastProbe: { failure: '500 “llama runner process has terminated”' }, nextProbeAt: clock.now + 2000 })
+    expect(circuits.open()[0]).toMatchObject({
+      state: 'open',
+      lastProbe: { failure: '500 “llama runner process has terminated”' },
+      nextProbeAt: clock.now + 2000
+    })
     clock.now += 1999
     await router.probeCircuits()
     expect(generations(server)).toBe(sent + 1)
@@ -114,7 +141,10 @@ describe('router circuits against a fake Ollama', () => {
     const healthy = await single(null)
     healthy.server.setRules([{ whenPromptContains: 'Repeat after me', behaviour: { kind: 'echo' } }])
     expect(await run(healthy.router)).toMatch(/^Answer from/)
-    expect(await run(healthy.router, task('Repeat after me: the quarterly numbers are final'))).toMatchObject({ type: 'echo', blame: 'task' })
+    expect(await run(healthy.router, task('Repeat after me: the quarterly numbers are final'))).toMatchObject({
+      type: 'echo',
+      blame: 'task'
+    })
     expect(healthy.circuits.open()).toEqual([])
   })
 
@@ -127,9 +157,17 @@ describe('router circuits against a fake Ollama', () => {
   })
 
   it('calls out-of-memory only with out-of-memory evidence', async () => {
-    const oom = await single({ kind: 'stream_error', afterTokens: 1, message: 'ggml_metal_graph_compute: command buffer 0 failed with status 5 (Insufficient Memory)' })
+    const oom = await single({
+      kind: 'stream_error',
+      afterTokens: 1,
+      message: 'ggml_metal_graph_compute: command buffer 0 failed with status 5 (Insufficient Memory)'
+    })
     expect(await run(oom.router)).toMatchObject({ type: 'oom_or_metal', blame: 'backend' })
-    const runner = await single({ kind: 'error', status: 500, message: 'llama runner process has terminated: signal: killed' })
+    const runner = await single({
+      kind: 'error',
+      status: 500,
+      message: 'llama runner process has terminated: signal: killed'
+    })
     expect(await run(runner.router)).toMatchObject({ type: 'runner_terminated' })
   })
 
@@ -141,7 +179,10 @@ describe('router circuits against a fake Ollama', () => {
     const slowOne = await single(null, { timeoutSec: 1 })
     slowOne.server.setRules([{ whenPromptContains: 'Write the whole encyclopedia', behaviour: { kind: 'hang' } }])
     expect(await run(slowOne.router)).toMatch(/^Answer from/)
-    expect(await run(slowOne.router, task('Write the whole encyclopedia'))).toMatchObject({ type: 'timeout', blame: 'task' })
+    expect(await run(slowOne.router, task('Write the whole encyclopedia'))).toMatchObject({
+      type: 'timeout',
+      blame: 'task'
+    })
   })
 
   it('gives its verdict on a hung request before the worker’s own deadline (the same setting) stops the run', async () => {
@@ -155,27 +196,48 @@ describe('router circuits against a fake Ollama', () => {
     )
     expect(workerDeadline.aborted).toBe(false)
     // The shared deadline or the attempt's first-token window, whichever timer the busy machine fires first.
-    expect(e).toMatchObject({ type: 'timeout', blame: 'backend', message: expect.stringMatching(/no complete answer within 2 s \(llm\.requestTimeoutSec\)|no first token within/) as string })
+    expect(e).toMatchObject({
+      type: 'timeout',
+      blame: 'backend',
+      message: expect.stringMatching(
+        /no complete answer within 2 s \(llm\.requestTimeoutSec\)|no first token within/
+      ) as string
+    })
   })
 
   it('keeps the task’s own failure a task failure: a 4xx refusal of the request itself', async () => {
-    const { router } = await single({ kind: 'error', status: 400, message: 'the input length exceeds the context length' })
+    const { router } = await single({
+      kind: 'error',
+      status: 400,
+      message: 'the input length exceeds the context length'
+    })
     expect(await run(router)).toMatchObject({ type: 'other', blame: 'task' })
   })
 })
 
 describe('fast failure detection', () => {
   it('marks the node down when a probe finds it refusing connections', async () => {
-    const { server, router, registry, clock } = await single({ kind: 'error', status: 500, message: 'llama runner process has terminated' })
+    const { server, router, registry, clock } = await single({
+      kind: 'error',
+      status: 500,
+      message: 'llama runner process has terminated'
+    })
     for (let i = 0; i < 4; i++) await run(router)
     await server.close()
     clock.now += 1000
     await router.probeCircuits()
-    expect(registry.status('ollama-local')).toMatchObject({ state: 'down', error: expect.stringMatching(/is unreachable/) as string })
+    expect(registry.status('ollama-local')).toMatchObject({
+      state: 'down',
+      error: expect.stringMatching(/is unreachable/) as string
+    })
   })
 
   it('probes the open circuits of a server seen coming back at once, not at their backoff', async () => {
-    const { server, router, circuits, registry, clock } = await single({ kind: 'error', status: 500, message: 'llama runner process has terminated' })
+    const { server, router, circuits, registry, clock } = await single({
+      kind: 'error',
+      status: 500,
+      message: 'llama runner process has terminated'
+    })
     for (let i = 0; i < 4; i++) await run(router)
     expect(circuits.open()).toHaveLength(1)
     registry.markDown('ollama-local', 'the server was restarted')
@@ -191,7 +253,10 @@ describe('fast failure detection', () => {
       { name: 'qwen2.5:7b', sizeBytes: 4e9 }
     ]
     const a = await startFakeOllama({ models, loaded: [MODEL] })
-    const b = await startFakeOpenAi({ models: [{ name: MODEL, sizeBytes: 2e9 }], rules: always({ kind: 'reply', text: 'Answered by the other node in full.' }) })
+    const b = await startFakeOpenAi({
+      models: [{ name: MODEL, sizeBytes: 2e9 }],
+      rules: always({ kind: 'reply', text: 'Answered by the other node in full.' })
+    })
     servers.push(b)
     const config = testConfig({ 'ollama.apiUrl': a.url, 'mlx.apiUrl': b.url, 'models.scanTtlSec': 3600 })
     const registry = createNodeRegistry({ config, store: memoryModelStore() })
@@ -202,15 +267,24 @@ describe('fast failure detection', () => {
     expect(plan).toMatchObject({ backend: 'ollama-local', model: MODEL })
     await a.close()
     const progress: string[] = []
-    expect(await router.process(t, plan, { signal: new AbortController().signal, progress: (m) => progress.push(m) })).toBe('Answered by the other node in full.')
-    expect(progress.filter((p) => p.startsWith('asking'))).toEqual([`asking ${MODEL} on ollama-local`, `asking ${MODEL} on mlx-local`])
+    expect(
+      await router.process(t, plan, { signal: new AbortController().signal, progress: (m) => progress.push(m) })
+    ).toBe('Answered by the other node in full.')
+    expect(progress.filter((p) => p.startsWith('asking'))).toEqual([
+      `asking ${MODEL} on ollama-local`,
+      `asking ${MODEL} on mlx-local`
+    ])
     expect(registry.status('ollama-local')).toMatchObject({ state: 'down' })
     expect(registry.status('ollama-local').error).toMatch(/unreachable|connection/)
     expect(router.plan(t)).toMatchObject({ backend: 'mlx-local' })
   })
 
   it('treats a connection reset before any answer like a refusal', async () => {
-    const a = await startFakeOllama({ models: [{ name: MODEL, sizeBytes: 2e9 }], loaded: [MODEL], rules: always({ kind: 'reset' }) })
+    const a = await startFakeOllama({
+      models: [{ name: MODEL, sizeBytes: 2e9 }],
+      loaded: [MODEL],
+      rules: always({ kind: 'reset' })
+    })
     servers.push(a)
     const config = testConfig({ 'ollama.apiUrl': a.url, 'mlx.apiUrl': 'http://127.0.0.1:9', 'models.scanTtlSec': 3600 })
     const registry = createNodeRegistry({ config, store: memoryModelStore() })
@@ -227,10 +301,17 @@ describe('circuit reasons', () => {
     const config = testConfig({ 'models.circuitMinRequests': 4 })
     let now = Date.parse('2026-12-01T14:02:00')
     const board = createCircuitBoard({ config, now: () => now })
-    for (const failure of ['500 “llama runner process has terminated”', 'answer cut off mid-stream', '500 “llama runner process has terminated”', 'echo of the prompt']) {
+    for (const failure of [
+      '500 “llama runner process has terminated”',
+      'answer cut off mid-stream',
+      '500 “llama runner process has terminated”',
+      'echo of the prompt'
+    ]) {
       board.record('ollama-local', MODEL, { ok: false, kind: 'runner_terminated', failure })
       now += 1000
     }
-    expect(board.find('ollama-local', MODEL)?.reason).toBe('ollama-local (llama3.2:3b): 4 of the last 4 generations failed since 14:02, most with 500 “llama runner process has terminated”')
+    expect(board.find('ollama-local', MODEL)?.reason).toBe(
+      'ollama-local (llama3.2:3b): 4 of the last 4 generations failed since 14:02, most with 500 “llama runner process has terminated”'
+    )
   })
 })

@@ -12,12 +12,23 @@ afterEach(async () => {
 })
 
 async function embedderWith(models: string[], rules: Parameters<typeof startFakeOllama>[0] = {}) {
-  const server = await startFakeOllama({ ...rules, models: models.map((name) => ({ name, sizeBytes: 1 })), embeddingDimension: 16 })
+  const server = await startFakeOllama({
+    ...rules,
+    models: models.map((name) => ({ name, sizeBytes: 1 })),
+    embeddingDimension: 16
+  })
   servers.push(server)
   const store = memoryModelStore()
-  const registry = createNodeRegistry({ config: testConfig({ 'ollama.apiUrl': server.url, 'mlx.apiUrl': 'http://127.0.0.1:9' }), store })
+  const registry = createNodeRegistry({
+    config: testConfig({ 'ollama.apiUrl': server.url, 'mlx.apiUrl': 'http://127.0.0.1:9' }),
+    store
+  })
   await registry.scan()
-  return { embedder: createRouterEmbedder({ registry, config: testConfig(), preferences: () => store.preferences() }), store, server }
+  return {
+    embedder: createRouterEmbedder({ registry, config: testConfig(), preferences: () => store.preferences() }),
+    store,
+    server
+  }
 }
 
 describe('router embedder', () => {
@@ -40,7 +51,14 @@ describe('router embedder', () => {
   })
 
   it('uses the embedding preference and passes on the server’s error', async () => {
-    const { embedder, store } = await embedderWith(['mxbai-embed-large:latest'], { rules: [{ whenPromptContains: 'poison', behaviour: { kind: 'error', status: 500, message: 'llama runner process has terminated' } }] })
+    const { embedder, store } = await embedderWith(['mxbai-embed-large:latest'], {
+      rules: [
+        {
+          whenPromptContains: 'poison',
+          behaviour: { kind: 'error', status: 500, message: 'llama runner process has terminated' }
+        }
+      ]
+    })
     store.setPreference('embedding', 'mxbai-embed-large')
     expect((await embedder.state()).available).toBe(true)
     await expect(embedder.embed(['poison'])).rejects.toThrow(/runner process has terminated/)

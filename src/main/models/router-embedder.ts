@@ -13,7 +13,11 @@ export const DEFAULT_EMBEDDING_MODEL = 'nomic-embed-text'
  * The dimension is learned from the first answer and every later answer must
  * match it, so a collection never mixes vector sizes.
  */
-export function createRouterEmbedder(deps: { registry: NodeRegistry; config: Pick<ConfigService, 'get'>; preferences: () => ReadonlyMap<string, string> }): Embedder {
+export function createRouterEmbedder(deps: {
+  registry: NodeRegistry
+  config: Pick<ConfigService, 'get'>
+  preferences: () => ReadonlyMap<string, string>
+}): Embedder {
   const { registry, config } = deps
   const dimensions = new Map<string, number>()
   const wanted = (): string => deps.preferences().get('embedding') ?? DEFAULT_EMBEDDING_MODEL
@@ -28,7 +32,11 @@ export function createRouterEmbedder(deps: { registry: NodeRegistry; config: Pic
     })
   }
 
-  async function embedOn(host: { node: string; model: string }, texts: readonly string[], signal?: AbortSignal): Promise<Float32Array[]> {
+  async function embedOn(
+    host: { node: string; model: string },
+    texts: readonly string[],
+    signal?: AbortSignal
+  ): Promise<Float32Array[]> {
     const provider = registry.provider(host.node)
     if (!provider) throw new Error(`the node ${host.node} is no longer configured`)
     const timeout = AbortSignal.timeout(timeoutMs('embed', config))
@@ -39,10 +47,12 @@ export function createRouterEmbedder(deps: { registry: NodeRegistry; config: Pic
     } catch (error) {
       throw toProviderError(error, combined, `${host.model} on ${host.node}`)
     }
-    if (vectors.length !== texts.length) throw new Error(`${host.model} on ${host.node} returned ${vectors.length} vectors for ${texts.length} texts`)
+    if (vectors.length !== texts.length)
+      throw new Error(`${host.model} on ${host.node} returned ${vectors.length} vectors for ${texts.length} texts`)
     const key = host.model.replace(/:latest$/, '')
     const dim = dimensions.get(key) ?? vectors[0]?.length
-    if (vectors.some((v) => v.length !== dim)) throw new Error(`${host.model} on ${host.node} returned vectors of mixed dimension (expected ${dim})`)
+    if (vectors.some((v) => v.length !== dim))
+      throw new Error(`${host.model} on ${host.node} returned vectors of mixed dimension (expected ${dim})`)
     if (dim !== undefined) dimensions.set(key, dim)
     return vectors.map((v) => Float32Array.from(v))
   }
@@ -52,7 +62,10 @@ export function createRouterEmbedder(deps: { registry: NodeRegistry; config: Pic
       await registry.refreshStale()
       const [host] = hosts()
       if (!host) {
-        return { available: false, reason: `No reachable node has the embedding model ${wanted()}. Pull it in the Models view (or run \`ollama pull ${wanted()}\`).` }
+        return {
+          available: false,
+          reason: `No reachable node has the embedding model ${wanted()}. Pull it in the Models view (or run \`ollama pull ${wanted()}\`).`
+        }
       }
       const key = host.model.replace(/:latest$/, '')
       if (!dimensions.has(key)) await embedOn(host, ['dimension probe'])
@@ -62,7 +75,8 @@ export function createRouterEmbedder(deps: { registry: NodeRegistry; config: Pic
       if (texts.length === 0) return []
       await registry.refreshStale()
       const candidates = hosts()
-      if (candidates.length === 0) throw new Error(`No reachable node has the embedding model ${wanted()}. Pull it in the Models view.`)
+      if (candidates.length === 0)
+        throw new Error(`No reachable node has the embedding model ${wanted()}. Pull it in the Models view.`)
       let last: unknown = null
       for (const host of candidates) {
         try {

@@ -1,5 +1,11 @@
 import type { ConfigService } from '../config/config-service'
-import type { BackendLoad, ProcessingContext, ProcessingPlan, TaskForProcessing, TaskProcessor } from '../ports/task-processor'
+import type {
+  BackendLoad,
+  ProcessingContext,
+  ProcessingPlan,
+  TaskForProcessing,
+  TaskProcessor
+} from '../ports/task-processor'
 import { ProcessingError } from '../ports/task-processor'
 import type { Candidate } from './candidates'
 import type { CircuitBoard, OpenCircuit } from './circuit-board'
@@ -33,16 +39,24 @@ export interface RouterParts {
 export function routerTaskProcessor(parts: RouterParts): TaskProcessor {
   const { registry, stats, config, circuits } = parts
   const categoryOf = (task: TaskForProcessing): string => task.domain ?? 'general'
-  const wantOf = (task: TaskForProcessing) => ({ category: categoryOf(task), model: task.preferredModel, node: task.preferredBackend })
+  const wantOf = (task: TaskForProcessing) => ({
+    category: categoryOf(task),
+    model: task.preferredModel,
+    node: task.preferredBackend
+  })
 
   /** The circuit that holds the task back longest decides how long it waits; its reason is what the owner reads. */
   function circuitOpen(open: readonly OpenCircuit[]): ProcessingError {
     const soonest = Math.min(...open.map((o) => circuits.retryAfterMs(o.node, o.model)))
     const kind = open[0]?.kind ?? null
-    return new ProcessingError(kind ? PROCESSING_TYPE[kind] : 'connection_error', `Waiting: circuit open for ${open.map((o) => o.reason).join('; ')}.`, {
-      blame: 'backend',
-      retryAfterMs: soonest
-    })
+    return new ProcessingError(
+      kind ? PROCESSING_TYPE[kind] : 'connection_error',
+      `Waiting: circuit open for ${open.map((o) => o.reason).join('; ')}.`,
+      {
+        blame: 'backend',
+        retryAfterMs: soonest
+      }
+    )
   }
 
   return {
@@ -57,14 +71,26 @@ export function routerTaskProcessor(parts: RouterParts): TaskProcessor {
       void parts.rescanDown()
       // No node is up with a model for it: the task is not claimed, so an outage
       // (a server dead after sleep) does not burn its attempts into manual review.
-      throw new ProcessingError('connection_error', 'No model server that could run this task is up.', { blame: 'backend' })
+      throw new ProcessingError('connection_error', 'No model server that could run this task is up.', {
+        blame: 'backend'
+      })
     },
     async ensureReady(plan, ctx) {
       const provider = registry.provider(plan.backend)
-      if (!provider) throw new ProcessingError('connection_error', `The node "${plan.backend}" is not configured. Add it in the Models view or pick another.`, { blame: 'backend' })
+      if (!provider)
+        throw new ProcessingError(
+          'connection_error',
+          `The node "${plan.backend}" is not configured. Add it in the Models view or pick another.`,
+          { blame: 'backend' }
+        )
       await registry.refreshStale()
       const status = registry.status(plan.backend)
-      if (status.state === 'down') throw new ProcessingError('connection_error', `The node "${plan.backend}" is unreachable: ${status.error ?? 'no answer'}`, { blame: 'backend' })
+      if (status.state === 'down')
+        throw new ProcessingError(
+          'connection_error',
+          `The node "${plan.backend}" is unreachable: ${status.error ?? 'no answer'}`,
+          { blame: 'backend' }
+        )
       if (status.loaded === null || status.loaded.some((m) => m.name === plan.model) || !provider.preload) return
       const bufferMs = timeoutMs('load', config)
       const { signal } = ctx
@@ -76,20 +102,34 @@ export function routerTaskProcessor(parts: RouterParts): TaskProcessor {
         if (signal.aborted) throw new ProcessingError('other', `Waiting for ${plan.model} to load was cancelled.`)
         // A model that cannot be loaded is never the task's fault: it waits, and the circuit tells the owner why.
         const kind = e.kind === 'aborted' ? 'timeout' : e.kind
-        circuits.record(plan.backend, plan.model, { ok: false, kind, failure: kind === 'timeout' ? `no load within ${bufferMs / 1000} s` : failureLabel(kind, e) })
+        circuits.record(plan.backend, plan.model, {
+          ok: false,
+          kind,
+          failure: kind === 'timeout' ? `no load within ${bufferMs / 1000} s` : failureLabel(kind, e)
+        })
         if (kind === 'oom') stats.noteOom(plan.backend)
         if (kind === 'connection') registry.markDown(plan.backend, e.message)
         const message =
           kind === 'timeout'
             ? `${plan.model} did not load on ${plan.backend} within ${bufferMs / 1000} s (models.loadBufferSec).`
             : `${plan.model} could not be loaded on ${plan.backend}: ${e.message}`
-        throw new ProcessingError(PROCESSING_TYPE[kind], message, { blame: 'backend', retryAfterMs: circuits.retryAfterMs(plan.backend, plan.model) })
+        throw new ProcessingError(PROCESSING_TYPE[kind], message, {
+          blame: 'backend',
+          retryAfterMs: circuits.retryAfterMs(plan.backend, plan.model)
+        })
       }
       void registry.scan([plan.backend])
     },
     async process(task, plan, ctx: ProcessingContext) {
       const messages: PromptMessage[] = [
-        ...(task.assigneeExpert ? [{ role: 'system' as const, content: `You are ${task.assigneeExpert}, an expert of the corporation. Do the task below.` }] : []),
+        ...(task.assigneeExpert
+          ? [
+              {
+                role: 'system' as const,
+                content: `You are ${task.assigneeExpert}, an expert of the corporation. Do the task below.`
+              }
+            ]
+          : []),
         { role: 'user', content: task.description.trim() ? `${task.title}\n\n${task.description}` : task.title }
       ]
       let answer = ''
@@ -118,7 +158,10 @@ export function routerTaskProcessor(parts: RouterParts): TaskProcessor {
         const open = error.attempts.flatMap((a) => circuits.find(a.node, a.model) ?? [])
         const retryAfterMs = last ? circuits.retryAfterMs(last.node, last.model) : 0
         // Say why it waits: the circuit's reason when one opened, else what the backend did.
-        const message = open.length > 0 ? `Waiting: circuit open for ${open.map((o) => o.reason).join('; ')}. Last attempt: ${error.message}` : error.message
+        const message =
+          open.length > 0
+            ? `Waiting: circuit open for ${open.map((o) => o.reason).join('; ')}. Last attempt: ${error.message}`
+            : error.message
         throw new ProcessingError(error.processingType(), message, { blame: 'backend', retryAfterMs })
       }
       return answer

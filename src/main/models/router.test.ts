@@ -17,7 +17,18 @@ afterEach(async () => {
 })
 
 function task(overrides: Partial<TaskForProcessing> = {}): TaskForProcessing {
-  return { id: 't1', title: 'Write a haiku about the sea', description: '', domain: null, priority: 'normal', assigneeExpert: null, preferredBackend: null, preferredModel: null, correlationId: 'c1', ...overrides }
+  return {
+    id: 't1',
+    title: 'Write a haiku about the sea',
+    description: '',
+    domain: null,
+    priority: 'normal',
+    assigneeExpert: null,
+    preferredBackend: null,
+    preferredModel: null,
+    correlationId: 'c1',
+    ...overrides
+  }
 }
 
 interface Setup {
@@ -27,10 +38,24 @@ interface Setup {
 }
 
 /** Two Ollama nodes (A at settings ollama.apiUrl, B added by the user), both with llama3.2:3b. */
-async function setup(a: { rules?: FakeRule[]; loaded?: string[]; loadDelayMs?: number; models?: { name: string; sizeBytes: number }[] }, b: { rules?: FakeRule[] } | 'down', prefs: Record<string, string> = {}): Promise<Setup> {
-  const nodeA = await startFakeOllama({ models: a.models ?? [{ name: 'llama3.2:3b', sizeBytes: 2e9 }], rules: a.rules ?? [], loaded: a.loaded ?? [], loadDelayMs: a.loadDelayMs ?? 0 })
+async function setup(
+  a: { rules?: FakeRule[]; loaded?: string[]; loadDelayMs?: number; models?: { name: string; sizeBytes: number }[] },
+  b: { rules?: FakeRule[] } | 'down',
+  prefs: Record<string, string> = {}
+): Promise<Setup> {
+  const nodeA = await startFakeOllama({
+    models: a.models ?? [{ name: 'llama3.2:3b', sizeBytes: 2e9 }],
+    rules: a.rules ?? [],
+    loaded: a.loaded ?? [],
+    loadDelayMs: a.loadDelayMs ?? 0
+  })
   servers.push(nodeA)
-  const config = testConfig({ 'ollama.apiUrl': nodeA.url, 'mlx.apiUrl': 'http://127.0.0.1:9', 'llm.requestTimeoutSec': 2, 'models.loadBufferSec': 1 })
+  const config = testConfig({
+    'ollama.apiUrl': nodeA.url,
+    'mlx.apiUrl': 'http://127.0.0.1:9',
+    'llm.requestTimeoutSec': 2,
+    'models.loadBufferSec': 1
+  })
   const store = memoryModelStore()
   for (const [category, model] of Object.entries(prefs)) store.setPreference(category, model)
   const registry = createNodeRegistry({ config, store })
@@ -47,10 +72,16 @@ async function setup(a: { rules?: FakeRule[]; loaded?: string[]; loadDelayMs?: n
   return { router, config, urls: [nodeA.url, urlB] }
 }
 
-const ctx = (progress: string[] = [], signal = new AbortController().signal) => ({ signal, progress: (m: string) => progress.push(m) })
+const ctx = (progress: string[] = [], signal = new AbortController().signal) => ({
+  signal,
+  progress: (m: string) => progress.push(m)
+})
 
 async function processError(router: Router, t: TaskForProcessing): Promise<ProcessingError> {
-  const error = await router.process(t, router.plan(t), ctx()).then(() => null, (e: unknown) => e)
+  const error = await router.process(t, router.plan(t), ctx()).then(
+    () => null,
+    (e: unknown) => e
+  )
   expect(error).toBeInstanceOf(ProcessingError)
   return error as ProcessingError
 }
@@ -58,11 +89,21 @@ async function processError(router: Router, t: TaskForProcessing): Promise<Proce
 describe('router', () => {
   it('plans the category’s preferred model on the node that has it loaded, and marks big models heavy', async () => {
     const { router } = await setup(
-      { models: [{ name: 'llama3.2:3b', sizeBytes: 2e9 }, { name: 'qwen2.5-coder:32b', sizeBytes: 19e9 }], loaded: ['qwen2.5-coder:32b'] },
+      {
+        models: [
+          { name: 'llama3.2:3b', sizeBytes: 2e9 },
+          { name: 'qwen2.5-coder:32b', sizeBytes: 19e9 }
+        ],
+        loaded: ['qwen2.5-coder:32b']
+      },
       {},
       { coding: 'qwen2.5-coder', general: 'llama3.2' }
     )
-    expect(router.plan(task({ domain: 'coding' }))).toEqual({ backend: 'ollama-local', model: 'qwen2.5-coder:32b', heavy: true })
+    expect(router.plan(task({ domain: 'coding' }))).toEqual({
+      backend: 'ollama-local',
+      model: 'qwen2.5-coder:32b',
+      heavy: true
+    })
     expect(router.plan(task({ domain: 'writing' }))).toMatchObject({ model: 'llama3.2:3b', heavy: false })
   })
 
@@ -78,7 +119,10 @@ describe('router', () => {
   })
 
   it('looks again when nothing was up at the last scan, so a server that came back answers at once', async () => {
-    const late = await startFakeOllama({ models: [{ name: 'llama3.2:3b', sizeBytes: 2e9 }], rules: [{ whenPromptContains: '', behaviour: { kind: 'reply', text: 'Back again and answering.' } }] })
+    const late = await startFakeOllama({
+      models: [{ name: 'llama3.2:3b', sizeBytes: 2e9 }],
+      rules: [{ whenPromptContains: '', behaviour: { kind: 'reply', text: 'Back again and answering.' } }]
+    })
     servers.push(late)
     const port = new URL(late.url).port
     await late.close()
@@ -86,7 +130,11 @@ describe('router', () => {
     const registry = createNodeRegistry({ config, store: memoryModelStore() })
     await registry.scan()
     expect(registry.status('ollama-local').state).toBe('down')
-    const revived = await startFakeOllama({ port: Number(port), models: [{ name: 'llama3.2:3b', sizeBytes: 2e9 }], rules: [{ whenPromptContains: '', behaviour: { kind: 'reply', text: 'Back again and answering.' } }] })
+    const revived = await startFakeOllama({
+      port: Number(port),
+      models: [{ name: 'llama3.2:3b', sizeBytes: 2e9 }],
+      rules: [{ whenPromptContains: '', behaviour: { kind: 'reply', text: 'Back again and answering.' } }]
+    })
     servers.push(revived)
     const router = createRouter({ registry, stats: createModelStats(), config, preferences: () => new Map() })
     let text = ''
@@ -95,7 +143,17 @@ describe('router', () => {
   })
 
   it('falls back to the next node on a 500 runner crash and reports it in the progress lines', async () => {
-    const { router } = await setup({ rules: [{ whenPromptContains: '', behaviour: { kind: 'error', status: 500, message: 'llama runner process has terminated: exit status 2' } }] }, { rules: [{ whenPromptContains: '', behaviour: { kind: 'reply', text: 'Waves fold on the shore' } }] })
+    const { router } = await setup(
+      {
+        rules: [
+          {
+            whenPromptContains: '',
+            behaviour: { kind: 'error', status: 500, message: 'llama runner process has terminated: exit status 2' }
+          }
+        ]
+      },
+      { rules: [{ whenPromptContains: '', behaviour: { kind: 'reply', text: 'Waves fold on the shore' } }] }
+    )
     const progress: string[] = []
     const t = task()
     const plan = router.plan(t)
@@ -107,14 +165,20 @@ describe('router', () => {
 
   it('never returns an echo: falls back, and fails as echo when every candidate echoes', async () => {
     const echo: FakeRule[] = [{ whenPromptContains: '', behaviour: { kind: 'echo' } }]
-    const first = await setup({ rules: echo }, { rules: [{ whenPromptContains: '', behaviour: { kind: 'reply', text: 'Salt wind, grey water' } }] })
+    const first = await setup(
+      { rules: echo },
+      { rules: [{ whenPromptContains: '', behaviour: { kind: 'reply', text: 'Salt wind, grey water' } }] }
+    )
     expect(await first.router.process(task(), first.router.plan(task()), ctx())).toBe('Salt wind, grey water')
     const all = await setup({ rules: echo }, { rules: echo })
     expect((await processError(all.router, task())).type).toBe('echo')
   })
 
   it('streams a chat without handing out a held-back echo', async () => {
-    const { router } = await setup({ rules: [{ whenPromptContains: '', behaviour: { kind: 'echo' } }] }, { rules: [{ whenPromptContains: '', behaviour: { kind: 'reply', text: 'A real answer here' } }] })
+    const { router } = await setup(
+      { rules: [{ whenPromptContains: '', behaviour: { kind: 'echo' } }] },
+      { rules: [{ whenPromptContains: '', behaviour: { kind: 'reply', text: 'A real answer here' } }] }
+    )
     const tokens: string[] = []
     for await (const t of router.chat([{ role: 'user', content: 'Say something original please' }])) tokens.push(t)
     expect(tokens.join('')).toBe('A real answer here')
@@ -122,7 +186,10 @@ describe('router', () => {
   })
 
   it('leaves a hung node within the one shared timeout and answers from the next', async () => {
-    const { router } = await setup({ rules: [{ whenPromptContains: '', behaviour: { kind: 'hang' } }] }, { rules: [{ whenPromptContains: '', behaviour: { kind: 'reply', text: 'From the second node' } }] })
+    const { router } = await setup(
+      { rules: [{ whenPromptContains: '', behaviour: { kind: 'hang' } }] },
+      { rules: [{ whenPromptContains: '', behaviour: { kind: 'reply', text: 'From the second node' } }] }
+    )
     const progress: string[] = []
     expect(await router.process(task(), router.plan(task()), ctx(progress))).toBe('From the second node')
     expect(progress.join('\n')).toMatch(/no first token within/)
@@ -139,18 +206,53 @@ describe('router', () => {
   })
 
   it('classifies a 500 that names no cause as server_error, and out of memory as oom_or_metal only with out-of-memory evidence', async () => {
-    const down = await setup({ rules: [{ whenPromptContains: '', behaviour: { kind: 'error', status: 500, message: 'unexpected server status' } }] }, 'down')
+    const down = await setup(
+      {
+        rules: [
+          { whenPromptContains: '', behaviour: { kind: 'error', status: 500, message: 'unexpected server status' } }
+        ]
+      },
+      'down'
+    )
     const e = await processError(down.router, task())
     expect(e.type).toBe('server_error')
     expect(e.message).toContain('unexpected server status')
 
-    const oom = await setup({ rules: [{ whenPromptContains: '', behaviour: { kind: 'error', status: 500, message: 'llama runner process has terminated: error:failed to allocate context' } }] }, { rules: [{ whenPromptContains: '', behaviour: { kind: 'stream_error', afterTokens: 0, message: 'CUDA error: out of memory' } }] })
+    const oom = await setup(
+      {
+        rules: [
+          {
+            whenPromptContains: '',
+            behaviour: {
+              kind: 'error',
+              status: 500,
+              message: 'llama runner process has terminated: error:failed to allocate context'
+            }
+          }
+        ]
+      },
+      {
+        rules: [
+          {
+            whenPromptContains: '',
+            behaviour: { kind: 'stream_error', afterTokens: 0, message: 'CUDA error: out of memory' }
+          }
+        ]
+      }
+    )
     expect((await processError(oom.router, task())).type).toBe('oom_or_metal')
     expect(oom.router.load().every((l) => l.backend === 'mlx-local' || l.oomRecently)).toBe(true)
   })
 
   it('records time to first token and tokens per second per node and model', async () => {
-    const { router } = await setup({ rules: [{ whenPromptContains: '', behaviour: { kind: 'reply', text: 'one two three four five', tokenDelayMs: 5 } }] }, {})
+    const { router } = await setup(
+      {
+        rules: [
+          { whenPromptContains: '', behaviour: { kind: 'reply', text: 'one two three four five', tokenDelayMs: 5 } }
+        ]
+      },
+      {}
+    )
     const tokens: string[] = []
     for await (const t of router.chat([{ role: 'user', content: 'count' }], { node: 'ollama-local' })) tokens.push(t)
     expect(tokens).toEqual(['one', ' two', ' three', ' four', ' five'])
@@ -167,7 +269,10 @@ describe('router', () => {
     await new Promise((r) => setTimeout(r, 50))
     const error = await (async () => {
       for await (const _ of router.chat([{ role: 'user', content: 'hello' }])) void _
-    })().then(() => null, (e: unknown) => e)
+    })().then(
+      () => null,
+      (e: unknown) => e
+    )
     expect(error).toBeInstanceOf(RouteError)
     expect((error as RouteError).processingType()).toBe('connection_error')
   })
@@ -177,7 +282,10 @@ describe('router', () => {
     const plan = { backend: 'ollama-local', model: 'llama3.2:3b', heavy: false }
     await slow.router.ensureReady(plan, new AbortController())
     const tooSlow = await setup({ loadDelayMs: 3000 }, {})
-    const e = await tooSlow.router.ensureReady(plan, new AbortController()).then(() => null, (x: unknown) => x)
+    const e = await tooSlow.router.ensureReady(plan, new AbortController()).then(
+      () => null,
+      (x: unknown) => x
+    )
     expect(e).toBeInstanceOf(ProcessingError)
     expect((e as ProcessingError).type).toBe('timeout')
     expect((e as ProcessingError).message).toContain('models.loadBufferSec')

@@ -65,7 +65,6 @@ export interface RouterDeps {
 const DOWN_RESCAN_MS = 1_000
 const FINISH_BEFORE_WORKER_MS = 1_000
 
-
 export function createRouter(deps: RouterDeps): Router {
   const { registry, stats, config } = deps
   const now = deps.now ?? (() => performance.now())
@@ -87,11 +86,18 @@ export function createRouter(deps: RouterDeps): Router {
   /** Every node/model pair a request could use if every circuit were closed. */
   function ranked(options: Pick<ChatOptions, 'category' | 'model' | 'node'>): Candidate[] {
     const prefs = deps.preferences()
-    const models = [options.model, options.category ? prefs.get(options.category) : undefined, prefs.get('general')].filter(
-      (m): m is string => typeof m === 'string' && m.length > 0
-    )
+    const models = [
+      options.model,
+      options.category ? prefs.get(options.category) : undefined,
+      prefs.get('general')
+    ].filter((m): m is string => typeof m === 'string' && m.length > 0)
     const views = registry.nodes().map((node) => ({ node, status: registry.status(node.id) }))
-    return rankCandidates(views, stats.load(views.map((v) => v.node.id)), { models, node: options.node ?? null, anyModel: true }, config.get('models.heavyModelGb'))
+    return rankCandidates(
+      views,
+      stats.load(views.map((v) => v.node.id)),
+      { models, node: options.node ?? null, anyModel: true },
+      config.get('models.heavyModelGb')
+    )
   }
 
   function candidates(options: Pick<ChatOptions, 'category' | 'model' | 'node'>): Candidate[] {
@@ -102,7 +108,12 @@ export function createRouter(deps: RouterDeps): Router {
     return ranked(options).flatMap((c) => circuits.find(c.node, c.model) ?? [])
   }
 
-  async function* attempt(c: Candidate, messages: readonly PromptMessage[], signal: AbortSignal, onUsage?: (usage: TokenUsage) => void): AsyncGenerator<string, { ttftMs: number; tokens: number }> {
+  async function* attempt(
+    c: Candidate,
+    messages: readonly PromptMessage[],
+    signal: AbortSignal,
+    onUsage?: (usage: TokenUsage) => void
+  ): AsyncGenerator<string, { ttftMs: number; tokens: number }> {
     const provider = registry.provider(c.node)
     if (!provider) throw new ProviderError('connection', `the node ${c.node} is no longer configured`)
     const started = now()
@@ -110,13 +121,24 @@ export function createRouter(deps: RouterDeps): Router {
     let tokens = 0
     const end = stats.begin(c.node)
     try {
-      for await (const token of provider.chat({ model: c.model, messages, signal, keepAlive: `${config.get('models.keepAliveMin')}m`, ...(onUsage ? { onUsage } : {}) })) {
+      for await (const token of provider.chat({
+        model: c.model,
+        messages,
+        signal,
+        keepAlive: `${config.get('models.keepAliveMin')}m`,
+        ...(onUsage ? { onUsage } : {})
+      })) {
         if (ttftMs < 0) ttftMs = now() - started
         tokens++
         yield token
       }
       const total = now() - started
-      stats.recordSuccess(c.node, c.model, { ttftMs: Math.max(ttftMs, 0), tokens, streamMs: total - Math.max(ttftMs, 0), totalMs: total })
+      stats.recordSuccess(c.node, c.model, {
+        ttftMs: Math.max(ttftMs, 0),
+        tokens,
+        streamMs: total - Math.max(ttftMs, 0),
+        totalMs: total
+      })
       return { ttftMs, tokens }
     } catch (error) {
       const e = toProviderError(error, signal, c.node)
@@ -174,7 +196,13 @@ export function createRouter(deps: RouterDeps): Router {
       const firstTokenWindow = Math.max(1, (budget - (now() - startedAt)) / (limit - tried))
       tried++
       const firstToken = new AbortController()
-      const timer = setTimeout(() => firstToken.abort(new ProviderError('timeout', `no first token within ${Math.round(firstTokenWindow / 100) / 10} s`)), firstTokenWindow)
+      const timer = setTimeout(
+        () =>
+          firstToken.abort(
+            new ProviderError('timeout', `no first token within ${Math.round(firstTokenWindow / 100) / 10} s`)
+          ),
+        firstTokenWindow
+      )
       const attemptSignal = AbortSignal.any([signal, firstToken.signal])
       progress(`asking ${c.model} on ${c.node}`)
       let text = ''
@@ -221,7 +249,9 @@ export function createRouter(deps: RouterDeps): Router {
           break
         }
         const kind = deadline.aborted ? 'timeout' : e.kind
-        const message = deadline.aborted ? `no complete answer within ${limitMs / 1000} s (llm.requestTimeoutSec)` : e.message
+        const message = deadline.aborted
+          ? `no complete answer within ${limitMs / 1000} s (llm.requestTimeoutSec)`
+          : e.message
         failed(c, kind, message, e)
         if (kind === 'oom') stats.noteOom(c.node)
         if (kind === 'connection') {
@@ -236,8 +266,12 @@ export function createRouter(deps: RouterDeps): Router {
     if (options.signal?.aborted) throw new RouteError(failures, 'The request was cancelled.')
     if (tried === 0) {
       const open = blockedBy(options)
-      if (open.length > 0) throw new RouteError([], `Waiting: circuit open for ${open.map((o) => o.reason).join('; ')}.`)
-      throw new RouteError([], 'No model is available: no node is reachable, or none has a chat model. Start Ollama or an MLX server, or add a node in the Models view.')
+      if (open.length > 0)
+        throw new RouteError([], `Waiting: circuit open for ${open.map((o) => o.reason).join('; ')}.`)
+      throw new RouteError(
+        [],
+        'No model is available: no node is reachable, or none has a chat model. Start Ollama or an MLX server, or add a node in the Models view.'
+      )
     }
     throw new RouteError(failures, `No candidate gave an answer: ${describeAttempts(failures)}`)
   }
@@ -268,7 +302,17 @@ export function createRouter(deps: RouterDeps): Router {
     )
   }
 
-  const processor = routerTaskProcessor({ registry, stats, config, circuits, candidates, blockedBy, chat, probeCircuits, rescanDown: () => registry.rescanDown(DOWN_RESCAN_MS) })
+  const processor = routerTaskProcessor({
+    registry,
+    stats,
+    config,
+    circuits,
+    candidates,
+    blockedBy,
+    chat,
+    probeCircuits,
+    rescanDown: () => registry.rescanDown(DOWN_RESCAN_MS)
+  })
   return {
     ...processor,
     candidates,

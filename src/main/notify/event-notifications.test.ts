@@ -6,16 +6,40 @@ import { createEventNotifications, MANUAL_REVIEW_WINDOW_MS } from './event-notif
 import type { Notification } from './notification'
 import { fakeTimerClock, type FakeTimerClock } from '../test-support/fake-timer-clock'
 
-const frame = <E extends 'health.changed' | 'tasks.changed' | 'models.circuitChanged'>(name: E, payload: EventPayload<E>): EventFrame => ({ type: 'event', name, payload })
+const frame = <E extends 'health.changed' | 'tasks.changed' | 'models.circuitChanged'>(
+  name: E,
+  payload: EventPayload<E>
+): EventFrame => ({ type: 'event', name, payload })
 const health = (level: 'ok' | 'degraded' | 'down', reasons: string[] = []): EventFrame =>
   frame('health.changed', { level, reasons, components: [], checkedAt: '2026-12-01T03:00:00.000Z' })
-const summary = (id: string, status: TaskStatus, errorType: 'timeout' | 'echo' | null, lastError: string | null): TaskSummary => ({
-  id, title: `Task ${id}`, domain: null, priority: 'normal', assigneeExpert: null, status, attemptCount: 3, lastError, errorType, backend: 'ollama-local', model: 'llama3.2:3b',
-  nextRetryAfter: null, createdAt: '2026-12-01T03:00:00.000Z', updatedAt: '2026-12-01T03:00:00.000Z'
+const summary = (
+  id: string,
+  status: TaskStatus,
+  errorType: 'timeout' | 'echo' | null,
+  lastError: string | null
+): TaskSummary => ({
+  id,
+  title: `Task ${id}`,
+  domain: null,
+  priority: 'normal',
+  assigneeExpert: null,
+  status,
+  attemptCount: 3,
+  lastError,
+  errorType,
+  backend: 'ollama-local',
+  model: 'llama3.2:3b',
+  nextRetryAfter: null,
+  createdAt: '2026-12-01T03:00:00.000Z',
+  updatedAt: '2026-12-01T03:00:00.000Z'
 })
 const changed = (...tasks: TaskSummary[]): EventFrame =>
-  frame('tasks.changed', { tasks, counts: { pending: 0, in_progress: 0, completed: 0, failed: 0, deferred_to_human: tasks.length, cancelled: 0 } })
-const deferred = (id: string, errorType: 'timeout' | 'echo', message: string): EventFrame => changed(summary(id, 'deferred_to_human', errorType, message))
+  frame('tasks.changed', {
+    tasks,
+    counts: { pending: 0, in_progress: 0, completed: 0, failed: 0, deferred_to_human: tasks.length, cancelled: 0 }
+  })
+const deferred = (id: string, errorType: 'timeout' | 'echo', message: string): EventFrame =>
+  changed(summary(id, 'deferred_to_human', errorType, message))
 
 function setup(): { sent: Notification[]; clock: FakeTimerClock; on: (f: EventFrame) => void } {
   const sent: Notification[] = []
@@ -47,11 +71,20 @@ describe('notifications from the core events', () => {
     expect(clock.delays).toEqual([MANUAL_REVIEW_WINDOW_MS])
     clock.fireNext()
     expect(sent).toHaveLength(1)
-    expect(sent[0]).toMatchObject({ kind: 'manual_review', title: '3 tasks went to manual review', details: { taskIds: ['t1', 't2', 't3'], causes: { timeout: 2, echo: 1 } } })
+    expect(sent[0]).toMatchObject({
+      kind: 'manual_review',
+      title: '3 tasks went to manual review',
+      details: { taskIds: ['t1', 't2', 't3'], causes: { timeout: 2, echo: 1 } }
+    })
     expect(sent[0]?.message).toContain('Causes: timeout ×2, echo ×1.')
     expect(sent[0]?.message).toContain('• Task t3 (t3): the answer repeated the prompt')
     // A later write touching a task still in review is not told again; one that left and came back is.
-    on(changed(summary('t1', 'deferred_to_human', 'timeout', 'no answer within 300 s'), summary('t2', 'pending', null, null)))
+    on(
+      changed(
+        summary('t1', 'deferred_to_human', 'timeout', 'no answer within 300 s'),
+        summary('t2', 'pending', null, null)
+      )
+    )
     on(deferred('t2', 'echo', 'again'))
     clock.fireNext()
     expect(sent).toHaveLength(2)
@@ -60,12 +93,51 @@ describe('notifications from the core events', () => {
 
   it('tells a circuit that opened, with its reason, and not its probe or its closing', () => {
     const { sent, on } = setup()
-    const circuit = { node: 'ollama-local', model: 'llama3.2:3b', state: 'open' as const, reason: '500 “llama runner process has terminated” on 8 of the last 8 generations', errorType: 'runner_terminated' as const, openedAt: '2026-12-01T02:14:00.000Z', nextProbeAt: '2026-12-01T02:15:00.000Z', lastProbeFailure: null }
-    on(frame('models.circuitChanged', { node: 'ollama-local', model: 'llama3.2:3b', from: 'closed', to: 'open', circuit }))
-    on(frame('models.circuitChanged', { node: 'ollama-local', model: 'llama3.2:3b', from: 'open', to: 'half_open', circuit: { ...circuit, state: 'half_open' } }))
-    on(frame('models.circuitChanged', { node: 'ollama-local', model: 'llama3.2:3b', from: 'half_open', to: 'closed', circuit: null }))
+    const circuit = {
+      node: 'ollama-local',
+      model: 'llama3.2:3b',
+      state: 'open' as const,
+      reason: '500 “llama runner process has terminated” on 8 of the last 8 generations',
+      errorType: 'runner_terminated' as const,
+      openedAt: '2026-12-01T02:14:00.000Z',
+      nextProbeAt: '2026-12-01T02:15:00.000Z',
+      lastProbeFailure: null
+    }
+    on(
+      frame('models.circuitChanged', {
+        node: 'ollama-local',
+        model: 'llama3.2:3b',
+        from: 'closed',
+        to: 'open',
+        circuit
+      })
+    )
+    on(
+      frame('models.circuitChanged', {
+        node: 'ollama-local',
+        model: 'llama3.2:3b',
+        from: 'open',
+        to: 'half_open',
+        circuit: { ...circuit, state: 'half_open' }
+      })
+    )
+    on(
+      frame('models.circuitChanged', {
+        node: 'ollama-local',
+        model: 'llama3.2:3b',
+        from: 'half_open',
+        to: 'closed',
+        circuit: null
+      })
+    )
     expect(sent).toHaveLength(1)
-    expect(sent[0]).toMatchObject({ kind: 'circuit_open', severity: 'critical', title: 'Circuit open: ollama-local (llama3.2:3b)', at: '2026-12-01T02:14:00.000Z', details: { errorType: 'runner_terminated' } })
+    expect(sent[0]).toMatchObject({
+      kind: 'circuit_open',
+      severity: 'critical',
+      title: 'Circuit open: ollama-local (llama3.2:3b)',
+      at: '2026-12-01T02:14:00.000Z',
+      details: { errorType: 'runner_terminated' }
+    })
     expect(sent[0]?.message).toContain('llama runner process has terminated')
   })
 })

@@ -13,7 +13,10 @@ const LISTED_TASKS = 5
  * re-check), tasks deferred to manual review (gathered over a short window, so a failing backend
  * that sends fifty tasks to review is one message), and a circuit that opened.
  */
-export function createEventNotifications(deps: { notify: (n: Notification) => void; clock: TimerClock }): { onEvent(frame: EventFrame): void; stop(): void } {
+export function createEventNotifications(deps: { notify: (n: Notification) => void; clock: TimerClock }): {
+  onEvent(frame: EventFrame): void
+  stop(): void
+} {
   let level: EventPayload<'health.changed'>['level'] | null = null
   let deferred: TaskSummary[] = []
   /** Tasks already told as in review, so a later write touching one is not told again. */
@@ -29,7 +32,9 @@ export function createEventNotifications(deps: { notify: (n: Notification) => vo
     const causes = new Map<string, number>()
     for (const e of batch) causes.set(e.errorType ?? 'other', (causes.get(e.errorType ?? 'other') ?? 0) + 1)
     const causeText = [...causes].map(([cause, n]) => `${cause} ×${n}`).join(', ')
-    const listed = batch.slice(0, LISTED_TASKS).map((t) => `• ${t.title} (${t.id}): ${t.lastError ?? t.errorType ?? 'no message'}`)
+    const listed = batch
+      .slice(0, LISTED_TASKS)
+      .map((t) => `• ${t.title} (${t.id}): ${t.lastError ?? t.errorType ?? 'no message'}`)
     if (batch.length > LISTED_TASKS) listed.push(`… and ${batch.length - LISTED_TASKS} more`)
     deps.notify({
       kind: 'manual_review',

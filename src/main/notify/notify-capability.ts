@@ -15,7 +15,14 @@ export interface NotifyCapability extends Capability<'notify'> {
 }
 
 /** The webhook: the core's events become notifications, queued and delivered without ever holding the core up. */
-export function createNotifyCapability(deps: { config: ConfigService; events: EventBus; log: Logger; post?: PostWebhook; clock?: TimerClock; limits?: Partial<SenderLimits> }): NotifyCapability {
+export function createNotifyCapability(deps: {
+  config: ConfigService
+  events: EventBus
+  log: Logger
+  post?: PostWebhook
+  clock?: TimerClock
+  limits?: Partial<SenderLimits>
+}): NotifyCapability {
   const clock = deps.clock ?? realClock
   const log = deps.log.child({ component: 'notify' })
   const sender = createWebhookSender({
@@ -38,7 +45,8 @@ export function createNotifyCapability(deps: { config: ConfigService; events: Ev
         sender.sendNow({
           kind: 'test',
           title: 'Knowledge OS: test notification',
-          message: 'If you can read this, the webhook works: health changes, manual review, open circuits and the daily digest will arrive here.',
+          message:
+            'If you can read this, the webhook works: health changes, manual review, open circuits and the daily digest will arrive here.',
           severity: 'info',
           at: new Date(clock.now()).toISOString(),
           details: {}

@@ -9,8 +9,16 @@ export interface WebhookRequest {
 /** ntfy's priorities: 3 is its default, 4 high, 5 urgent (https://docs.ntfy.sh/publish/#message-priority). */
 const NTFY_PRIORITY: Readonly<Record<Severity, string>> = { info: '3', warning: '4', critical: '5' }
 /** ntfy turns tags that name an emoji into that emoji before the title. */
-const NTFY_TAG: Readonly<Record<Severity, string>> = { info: 'information_source', warning: 'warning', critical: 'rotating_light' }
-const SLACK_ICON: Readonly<Record<Severity, string>> = { info: ':information_source:', warning: ':warning:', critical: ':rotating_light:' }
+const NTFY_TAG: Readonly<Record<Severity, string>> = {
+  info: 'information_source',
+  warning: 'warning',
+  critical: 'rotating_light'
+}
+const SLACK_ICON: Readonly<Record<Severity, string>> = {
+  info: ':information_source:',
+  warning: ':warning:',
+  critical: ':rotating_light:'
+}
 
 /**
  * The request a notification becomes for the chosen format. ntfy: POST the text to the topic URL
@@ -38,7 +46,15 @@ export function webhookRequest(format: WebhookFormat, n: Notification): WebhookR
     case 'json':
       return {
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ source: 'knowledge-os', kind: n.kind, severity: n.severity, title: n.title, message: n.message, at: n.at, details: n.details })
+        body: JSON.stringify({
+          source: 'knowledge-os',
+          kind: n.kind,
+          severity: n.severity,
+          title: n.title,
+          message: n.message,
+          at: n.at,
+          details: n.details
+        })
       }
   }
 }

@@ -11,7 +11,13 @@ export type PostWebhook = (url: string, request: WebhookRequest, timeoutMs: numb
 
 /** One POST with a deadline; the answer's body is discarded so the socket goes back to the pool. */
 export const postWebhook: PostWebhook = async (url, request, timeoutMs) => {
-  const response = await fetch(url, { method: 'POST', headers: request.headers, body: request.body, signal: AbortSignal.timeout(timeoutMs), redirect: 'follow' })
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: request.headers,
+    body: request.body,
+    signal: AbortSignal.timeout(timeoutMs),
+    redirect: 'follow'
+  })
   await response.body?.cancel().catch(() => undefined)
   return { status: response.status, retryAfterMs: parseRetryAfter(response.headers.get('retry-after')) }
 }

@@ -14,7 +14,10 @@ interface Received {
 }
 
 /** A loopback endpoint answering each request with the next status of a script (the last one repeats). */
-async function endpoint(statuses: readonly (number | 'hang')[], extraHeaders: Record<string, string> = {}): Promise<{ url: string; received: Received[]; next(): Promise<Received>; close(): Promise<void> }> {
+async function endpoint(
+  statuses: readonly (number | 'hang')[],
+  extraHeaders: Record<string, string> = {}
+): Promise<{ url: string; received: Received[]; next(): Promise<Received>; close(): Promise<void> }> {
   const received: Received[] = []
   const waiting: ((r: Received) => void)[] = []
   const hung: ServerResponse[] = []
@@ -59,7 +62,10 @@ const note = (title: string, severity: Notification['severity'] = 'warning'): No
 })
 
 /** Resolves once the sender is idle again: nothing in flight and the queue drained or waiting on a timer. */
-async function settled(sender: WebhookSender, until: (s: ReturnType<WebhookSender['status']>) => boolean): Promise<void> {
+async function settled(
+  sender: WebhookSender,
+  until: (s: ReturnType<WebhookSender['status']>) => boolean
+): Promise<void> {
   while (!until(sender.status())) await new Promise((resolve) => setImmediate(resolve))
 }
 
@@ -68,9 +74,19 @@ afterEach(async () => {
   for (const close of closers.splice(0)) await close()
 })
 
-function senderFor(target: WebhookTarget | null, clock: TimerClock, limits = {}): { sender: WebhookSender; records: ReturnType<typeof memoryLogger>['records'] } {
+function senderFor(
+  target: WebhookTarget | null,
+  clock: TimerClock,
+  limits = {}
+): { sender: WebhookSender; records: ReturnType<typeof memoryLogger>['records'] } {
   const { logger, records } = memoryLogger()
-  const sender = createWebhookSender({ target: () => target, post: postWebhook, log: logger, clock, limits: { timeoutMs: 2000, ...limits } })
+  const sender = createWebhookSender({
+    target: () => target,
+    post: postWebhook,
+    log: logger,
+    clock,
+    limits: { timeoutMs: 2000, ...limits }
+  })
   closers.push(async () => sender.stop())
   return { sender, records }
 }
@@ -79,7 +95,10 @@ describe('webhook bodies, as a loopback endpoint receives them', () => {
   it('posts the generic JSON with every field a script routes on', async () => {
     const server = await endpoint([200])
     closers.push(server.close)
-    const { sender } = senderFor({ url: server.url, format: 'json' }, fakeTimerClock(Date.parse('2026-12-01T08:00:00Z')))
+    const { sender } = senderFor(
+      { url: server.url, format: 'json' },
+      fakeTimerClock(Date.parse('2026-12-01T08:00:00Z'))
+    )
     sender.enqueue(note('2 tasks went to manual review'))
     const got = await server.next()
     expect(got.headers['content-type']).toBe('application/json')
@@ -98,7 +117,10 @@ describe('webhook bodies, as a loopback endpoint receives them', () => {
   it('posts ntfy text with Title, Priority and Tags headers, a non-ASCII title as an RFC 2047 word', async () => {
     const server = await endpoint([200])
     closers.push(server.close)
-    const { sender } = senderFor({ url: server.url, format: 'ntfy' }, fakeTimerClock(Date.parse('2026-12-01T08:00:00Z')))
+    const { sender } = senderFor(
+      { url: server.url, format: 'ntfy' },
+      fakeTimerClock(Date.parse('2026-12-01T08:00:00Z'))
+    )
     sender.enqueue(note('Circuit open: ollama-local', 'critical'))
     sender.enqueue(note('Здоровье: ok → down', 'info'))
     const first = await server.next()
@@ -116,7 +138,10 @@ describe('webhook bodies, as a loopback endpoint receives them', () => {
   it('posts a Slack incoming-webhook {"text"} with the title in bold and <, >, & escaped', async () => {
     const server = await endpoint([200])
     closers.push(server.close)
-    const { sender } = senderFor({ url: server.url, format: 'slack' }, fakeTimerClock(Date.parse('2026-12-01T08:00:00Z')))
+    const { sender } = senderFor(
+      { url: server.url, format: 'slack' },
+      fakeTimerClock(Date.parse('2026-12-01T08:00:00Z'))
+    )
     sender.enqueue({ ...note('Health: ok → degraded'), message: 'disk <256 MiB & falling' })
     const got = await server.next()
     expect(JSON.parse(got.body)).toEqual({ text: ':warning: *Health: ok → degraded*\ndisk &lt;256 MiB &amp; falling' })
@@ -140,7 +165,12 @@ describe('delivery: retries with backoff, never blocking the core', () => {
     clock.fireNext()
     await settled(sender, (s) => s.delivered === 2)
     expect(clock.delays).toEqual([2000, 4000])
-    expect(server.received.map((r) => (JSON.parse(r.body) as { title: string }).title)).toEqual(['first', 'first', 'first', 'second'])
+    expect(server.received.map((r) => (JSON.parse(r.body) as { title: string }).title)).toEqual([
+      'first',
+      'first',
+      'first',
+      'second'
+    ])
     expect(sender.status()).toMatchObject({ queued: 0, failed: 0, lastError: null })
   })
 
@@ -160,7 +190,11 @@ describe('delivery: retries with backoff, never blocking the core', () => {
     const server = await endpoint([500, 500, 500, 200])
     closers.push(server.close)
     const clock = fakeTimerClock(Date.parse('2026-12-01T08:00:00Z'))
-    const { sender, records } = senderFor({ url: server.url, format: 'json' }, clock, { maxAttempts: 3, baseDelayMs: 1000, maxDelayMs: 1500 })
+    const { sender, records } = senderFor({ url: server.url, format: 'json' }, clock, {
+      maxAttempts: 3,
+      baseDelayMs: 1000,
+      maxDelayMs: 1500
+    })
     sender.enqueue(note('doomed'))
     sender.enqueue(note('next'))
     for (let i = 0; i < 2; i++) {
@@ -170,7 +204,10 @@ describe('delivery: retries with backoff, never blocking the core', () => {
     await settled(sender, (s) => s.delivered === 1)
     expect(clock.delays).toEqual([1000, 1500])
     expect(sender.status()).toMatchObject({ failed: 1, delivered: 1, queued: 0 })
-    expect(records.find((r) => r.msg === 'webhook notification given up')).toMatchObject({ attempts: 3, error: 'the endpoint answered HTTP 500 (3 attempts)' })
+    expect(records.find((r) => r.msg === 'webhook notification given up')).toMatchObject({
+      attempts: 3,
+      error: 'the endpoint answered HTTP 500 (3 attempts)'
+    })
   })
 
   it('does not retry a 404: the URL is wrong, and the error says what to check', async () => {
@@ -211,14 +248,27 @@ describe('delivery: retries with backoff, never blocking the core', () => {
     const { sender } = senderFor(null, fakeTimerClock(Date.parse('2026-12-01T08:00:00Z')))
     sender.enqueue(note('nowhere'))
     expect(sender.status()).toMatchObject({ configured: false, queued: 0 })
-    expect(await sender.sendNow(note('test'))).toEqual({ delivered: false, status: null, attempts: 0, error: expect.stringMatching(/notify\.webhookUrl/) as unknown })
+    expect(await sender.sendNow(note('test'))).toEqual({
+      delivered: false,
+      status: null,
+      attempts: 0,
+      error: expect.stringMatching(/notify\.webhookUrl/) as unknown
+    })
   })
 
   it('sends a test once, outside the queue, and reports the status the endpoint answered', async () => {
     const server = await endpoint([502, 204])
     closers.push(server.close)
-    const { sender } = senderFor({ url: server.url, format: 'json' }, fakeTimerClock(Date.parse('2026-12-01T08:00:00Z')))
-    expect(await sender.sendNow(note('test'))).toEqual({ delivered: false, status: 502, attempts: 1, error: 'the endpoint answered HTTP 502' })
+    const { sender } = senderFor(
+      { url: server.url, format: 'json' },
+      fakeTimerClock(Date.parse('2026-12-01T08:00:00Z'))
+    )
+    expect(await sender.sendNow(note('test'))).toEqual({
+      delivered: false,
+      status: 502,
+      attempts: 1,
+      error: 'the endpoint answered HTTP 502'
+    })
     expect(await sender.sendNow(note('test'))).toEqual({ delivered: true, status: 204, attempts: 1, error: null })
   })
 })

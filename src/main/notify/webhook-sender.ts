@@ -21,7 +21,13 @@ export interface SenderLimits {
 }
 
 /** 2 s, 4 s, 8 s … capped at 5 min; six attempts span about a minute, long enough for a router reboot. */
-export const DEFAULT_LIMITS: SenderLimits = { capacity: 200, maxAttempts: 6, baseDelayMs: 2000, maxDelayMs: 300_000, timeoutMs: 10_000 }
+export const DEFAULT_LIMITS: SenderLimits = {
+  capacity: 200,
+  maxAttempts: 6,
+  baseDelayMs: 2000,
+  maxDelayMs: 300_000,
+  timeoutMs: 10_000
+}
 
 export interface WebhookSender {
   /** Queues a notification and returns at once: the core never waits on the endpoint. */
@@ -43,7 +49,13 @@ interface Pending {
  * A 4xx other than those is the URL's or the format's fault: retrying cannot help, so the
  * notification is given up at once and the error kept for the Settings view.
  */
-export function createWebhookSender(deps: { target: () => WebhookTarget | null; post: PostWebhook; log: Logger; clock?: TimerClock; limits?: Partial<SenderLimits> }): WebhookSender {
+export function createWebhookSender(deps: {
+  target: () => WebhookTarget | null
+  post: PostWebhook
+  log: Logger
+  clock?: TimerClock
+  limits?: Partial<SenderLimits>
+}): WebhookSender {
   const clock = deps.clock ?? realClock
   const limits: SenderLimits = { ...DEFAULT_LIMITS, ...deps.limits }
   const queue: Pending[] = []
@@ -56,10 +68,16 @@ export function createWebhookSender(deps: { target: () => WebhookTarget | null; 
   let lastDeliveredAt: number | null = null
   let lastError: string | null = null
 
-  const attempt = async (target: WebhookTarget, notification: Notification): Promise<{ answer: PostAnswer | null; error: string | null }> => {
+  const attempt = async (
+    target: WebhookTarget,
+    notification: Notification
+  ): Promise<{ answer: PostAnswer | null; error: string | null }> => {
     try {
       const answer = await deps.post(target.url, webhookRequest(target.format, notification), limits.timeoutMs)
-      return { answer, error: answer.status >= 200 && answer.status < 300 ? null : `the endpoint answered HTTP ${answer.status}` }
+      return {
+        answer,
+        error: answer.status >= 200 && answer.status < 300 ? null : `the endpoint answered HTTP ${answer.status}`
+      }
     } catch (error) {
       return { answer: null, error: describe(error, limits.timeoutMs) }
     }
@@ -136,7 +154,13 @@ export function createWebhookSender(deps: { target: () => WebhookTarget | null; 
     },
     async sendNow(notification) {
       const target = deps.target()
-      if (!target) return { delivered: false, status: null, attempts: 0, error: 'No webhook URL is set: enter one in Settings → Notifications (notify.webhookUrl) first.' }
+      if (!target)
+        return {
+          delivered: false,
+          status: null,
+          attempts: 0,
+          error: 'No webhook URL is set: enter one in Settings → Notifications (notify.webhookUrl) first.'
+        }
       const { answer, error } = await attempt(target, notification)
       if (error === null) {
         delivered += 1
@@ -170,7 +194,8 @@ function retryable(status: number): boolean {
 }
 
 function describe(error: unknown, timeoutMs: number): string {
-  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) return `no answer within ${timeoutMs / 1000} s`
+  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError'))
+    return `no answer within ${timeoutMs / 1000} s`
   const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : null
   return `the endpoint could not be reached: ${cause ?? (error instanceof Error ? error.message : String(error))}`
 }

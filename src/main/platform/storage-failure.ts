@@ -24,7 +24,11 @@ export function storageFailureOf(error: unknown): StorageFailure | null {
   if (typeof error !== 'object' || error === null) return null
   const { code, path, detail } = error as { code?: unknown; path?: unknown; detail?: unknown }
   if (typeof code !== 'string') return null
-  const found = { code, path: typeof path === 'string' ? path : null, detail: typeof detail === 'string' ? detail : null }
+  const found = {
+    code,
+    path: typeof path === 'string' ? path : null,
+    detail: typeof detail === 'string' ? detail : null
+  }
   if (FULL.has(code)) return { kind: 'full', ...found }
   if (READ_ONLY.has(code) || code.startsWith('SQLITE_READONLY')) return { kind: 'read_only', ...found }
   if (code.startsWith('SQLITE_IOERR') || code === 'EIO') return { kind: 'io', ...found }

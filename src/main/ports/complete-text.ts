@@ -11,7 +11,11 @@ export interface CompletedText {
  * throws, `done` rejects as well, and an unobserved rejection would take the
  * whole process down.
  */
-export async function completeText(model: ChatModel, request: ChatModelRequest, onToken?: (token: string) => void): Promise<CompletedText> {
+export async function completeText(
+  model: ChatModel,
+  request: ChatModelRequest,
+  onToken?: (token: string) => void
+): Promise<CompletedText> {
   const stream = model.stream(request)
   const done = stream.done
   done.catch(() => undefined)

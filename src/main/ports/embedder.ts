@@ -9,7 +9,8 @@ export interface EmbeddingModel {
   readonly dimension: number
 }
 
-export type EmbedderState = { readonly available: true; readonly model: EmbeddingModel } | { readonly available: false; readonly reason: string }
+export type EmbedderState =
+  { readonly available: true; readonly model: EmbeddingModel } | { readonly available: false; readonly reason: string }
 
 export interface Embedder {
   /** Whether an embedding model is reachable now, and which. */

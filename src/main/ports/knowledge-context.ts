@@ -10,7 +10,10 @@ export interface KnowledgeSource {
 
 export interface KnowledgeContext {
   /** Context text within the configured token budget, and where it came from; empty when nothing matches. */
-  contextFor(question: string, signal?: AbortSignal): Promise<{ readonly text: string; readonly sources: readonly KnowledgeSource[] }>
+  contextFor(
+    question: string,
+    signal?: AbortSignal
+  ): Promise<{ readonly text: string; readonly sources: readonly KnowledgeSource[] }>
   /** A cached answer for this prompt (normalized), or null. A damaged entry is a miss. */
   cachedAnswer(prompt: string): string | null
   rememberAnswer(prompt: string, answer: string): void

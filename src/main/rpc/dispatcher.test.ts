@@ -18,7 +18,17 @@ function setup(over: Partial<Handlers> = {}) {
   const { logger, records } = memoryLogger()
   // Only the calls these tests make; the others are never dispatched here.
   const handlers = {
-    'app.info': () => ({ productName: 'K', version: '1', platform: 'linux-x64', pid: 1, startedAt: '2026-11-24T10:00:00.000Z', dataDir: '/d', databaseFile: '/d/kos.db', logFile: '/d/logs/kos.log', schemaVersion: 1 }),
+    'app.info': () => ({
+      productName: 'K',
+      version: '1',
+      platform: 'linux-x64',
+      pid: 1,
+      startedAt: '2026-11-24T10:00:00.000Z',
+      dataDir: '/d',
+      databaseFile: '/d/kos.db',
+      logFile: '/d/logs/kos.log',
+      schemaVersion: 1
+    }),
     'config.get': () => snapshot,
     'config.set': () => snapshot,
     'config.reset': () => snapshot,
@@ -50,7 +60,15 @@ describe('dispatcher', () => {
 
   it('answers malformed payloads with invalid_input naming each bad field', async () => {
     const { dispatcher } = setup()
-    for (const input of [null, 'text', 42, [], { key: 5 }, { key: 'log.level', value: { nested: true } }, { key: 'a', value: 1, extra: 1 }]) {
+    for (const input of [
+      null,
+      'text',
+      42,
+      [],
+      { key: 5 },
+      { key: 'log.level', value: { nested: true } },
+      { key: 'a', value: 1, extra: 1 }
+    ]) {
       const result = await dispatcher.call('config.set', input, full)
       expect(result.ok).toBe(false)
       if (!result.ok) {
@@ -63,9 +81,17 @@ describe('dispatcher', () => {
 
   it('answers malformed frames with bad_request, echoing a usable id', async () => {
     const { dispatcher } = setup()
-    expect(await dispatcher.handleFrame({ type: 'call', id: 7, input: {} }, full)).toMatchObject({ id: 7, result: { ok: false, error: { code: 'bad_request' } } })
-    expect(await dispatcher.handleFrame('garbage', full)).toMatchObject({ id: null, result: { ok: false, error: { code: 'bad_request' } } })
-    expect(await dispatcher.handleFrame({ type: 'call', id: { x: 1 }, name: 'app.info', input: {} }, full)).toMatchObject({ id: null })
+    expect(await dispatcher.handleFrame({ type: 'call', id: 7, input: {} }, full)).toMatchObject({
+      id: 7,
+      result: { ok: false, error: { code: 'bad_request' } }
+    })
+    expect(await dispatcher.handleFrame('garbage', full)).toMatchObject({
+      id: null,
+      result: { ok: false, error: { code: 'bad_request' } }
+    })
+    expect(
+      await dispatcher.handleFrame({ type: 'call', id: { x: 1 }, name: 'app.info', input: {} }, full)
+    ).toMatchObject({ id: null })
   })
 
   it('passes a typed failure from a handler through and hides other exceptions behind internal', async () => {
@@ -77,7 +103,10 @@ describe('dispatcher', () => {
         throw new TypeError('undefined is not a function')
       }
     })
-    expect(await dispatcher.call('config.set', { key: 'a', value: 1 }, full)).toMatchObject({ ok: false, error: { code: 'conflict', message: 'already changed', call: 'config.set' } })
+    expect(await dispatcher.call('config.set', { key: 'a', value: 1 }, full)).toMatchObject({
+      ok: false,
+      error: { code: 'conflict', message: 'already changed', call: 'config.set' }
+    })
     const internal = await dispatcher.call('config.get', {}, full)
     expect(internal).toMatchObject({ ok: false, error: { code: 'internal' } })
     expect(records.some((r) => r.level === 'error' && r.msg === 'handler failed')).toBe(true)
@@ -109,13 +138,21 @@ describe('dispatcher', () => {
 
   it('refuses an input over the call’s size limit as too_large, whichever transport carried it', async () => {
     const { dispatcher } = setup()
-    const result = await dispatcher.call('config.set', { key: 'log.level', value: 'x'.repeat(2 * 1024 * 1024) }, { ...full, transport: 'ipc' })
+    const result = await dispatcher.call(
+      'config.set',
+      { key: 'log.level', value: 'x'.repeat(2 * 1024 * 1024) },
+      { ...full, transport: 'ipc' }
+    )
     expect(result).toMatchObject({ ok: false, error: { code: 'too_large', call: 'config.set' } })
   })
 
   it('refuses a __proto__ key anywhere in the input', async () => {
     const { dispatcher } = setup()
-    const result = await dispatcher.call('config.set', JSON.parse('{"key":"log.level","value":1,"__proto__":{"polluted":true}}'), full)
+    const result = await dispatcher.call(
+      'config.set',
+      JSON.parse('{"key":"log.level","value":1,"__proto__":{"polluted":true}}'),
+      full
+    )
     expect(result).toMatchObject({ ok: false, error: { code: 'invalid_input', issues: [{ path: '__proto__' }] } })
     expect(({} as Record<string, unknown>).polluted).toBeUndefined()
   })
@@ -138,7 +175,8 @@ describe('dispatcher', () => {
 
   it('logs a flood of rate-limited refusals once a second, with a count of those left out', async () => {
     const { dispatcher, records } = setup()
-    for (let i = 0; i < 50; i++) dispatcher.reject(rpcError('rate_limited', 'slow down', { retryAfterMs: 100 }), readOnly, i)
+    for (let i = 0; i < 50; i++)
+      dispatcher.reject(rpcError('rate_limited', 'slow down', { retryAfterMs: 100 }), readOnly, i)
     const logged = records.filter((r) => r.msg === 'call refused' && r.code === 'rate_limited')
     expect(logged).toHaveLength(1)
   })

@@ -38,12 +38,21 @@ const describeIssues = (issues: readonly RpcIssue[]): string =>
 const MAX_MESSAGE_CHARS = 1000
 const shorten = (error: RpcError): RpcError => {
   const issues = error.issues ?? []
-  const long = error.message.length > MAX_MESSAGE_CHARS || issues.length > 20 || issues.some((i) => i.message.length > MAX_MESSAGE_CHARS || i.path.length > MAX_MESSAGE_CHARS)
+  const long =
+    error.message.length > MAX_MESSAGE_CHARS ||
+    issues.length > 20 ||
+    issues.some((i) => i.message.length > MAX_MESSAGE_CHARS || i.path.length > MAX_MESSAGE_CHARS)
   if (!long) return error
   return {
     ...error,
     message: preview(error.message, MAX_MESSAGE_CHARS),
-    ...(error.issues ? { issues: error.issues.slice(0, 20).map((i) => ({ path: preview(i.path, 200), message: preview(i.message, 300) })) } : {})
+    ...(error.issues
+      ? {
+          issues: error.issues
+            .slice(0, 20)
+            .map((i) => ({ path: preview(i.path, 200), message: preview(i.message, 300) }))
+        }
+      : {})
   }
 }
 
@@ -71,18 +80,41 @@ export function createDispatcher(handlers: Handlers, log: Logger): Dispatcher {
       flood.loggedAt = now
       flood.skipped = 0
     }
-    log.warn('call refused', { correlation_id: correlationId, transport: caller.transport, code: error.code, call: error.call, reason: error.message, ...skipped })
+    log.warn('call refused', {
+      correlation_id: correlationId,
+      transport: caller.transport,
+      code: error.code,
+      call: error.call,
+      reason: error.message,
+      ...skipped
+    })
     return { ok: false, error }
   }
 
   const call = async (name: string, input: unknown, caller: Caller): Promise<CallResult<unknown>> => {
     const correlationId = randomUUID()
     if (!isCallName(name)) {
-      return refuse(rpcError('unknown_call', `There is no call named "${name.slice(0, 128)}". Update the app if this client is newer than it.`, { call: name.slice(0, 128) }), caller, correlationId)
+      return refuse(
+        rpcError(
+          'unknown_call',
+          `There is no call named "${name.slice(0, 128)}". Update the app if this client is newer than it.`,
+          { call: name.slice(0, 128) }
+        ),
+        caller,
+        correlationId
+      )
     }
     const spec = CALLS[name]
     if (!caller.scopes.has(spec.scope)) {
-      return refuse(rpcError('forbidden', `This session is read-only: "${name}" needs ${spec.scope} access. Open the full-access URL \`kos serve\` printed (not the read-only one), or use the full-access token.`, { call: name }), caller, correlationId)
+      return refuse(
+        rpcError(
+          'forbidden',
+          `This session is read-only: "${name}" needs ${spec.scope} access. Open the full-access URL \`kos serve\` printed (not the read-only one), or use the full-access token.`,
+          { call: name }
+        ),
+        caller,
+        correlationId
+      )
     }
     const guard = guardInput(input, callMaxBytes(name))
     if (!guard.ok) {
@@ -90,14 +122,29 @@ export function createDispatcher(handlers: Handlers, log: Logger): Dispatcher {
         guard.kind === 'size'
           ? tooLarge(name, guard.bytes)
           : guard.kind === 'depth'
-            ? rpcError('invalid_input', `Call "${name}" was refused: its input is nested more than ${MAX_INPUT_DEPTH} levels deep (at ${guard.path || 'the top'}). Flatten it.`, { call: name, issues: [{ path: guard.path, message: `nested more than ${MAX_INPUT_DEPTH} levels deep` }] })
-            : rpcError('invalid_input', `Call "${name}" was refused: the key "__proto__" (at ${guard.path}) is not allowed. Rename it.`, { call: name, issues: [{ path: guard.path, message: 'the key "__proto__" is not allowed' }] })
+            ? rpcError(
+                'invalid_input',
+                `Call "${name}" was refused: its input is nested more than ${MAX_INPUT_DEPTH} levels deep (at ${guard.path || 'the top'}). Flatten it.`,
+                {
+                  call: name,
+                  issues: [{ path: guard.path, message: `nested more than ${MAX_INPUT_DEPTH} levels deep` }]
+                }
+              )
+            : rpcError(
+                'invalid_input',
+                `Call "${name}" was refused: the key "__proto__" (at ${guard.path}) is not allowed. Rename it.`,
+                { call: name, issues: [{ path: guard.path, message: 'the key "__proto__" is not allowed' }] }
+              )
       return refuse(error, caller, correlationId)
     }
     const parsed = spec.input.safeParse(input)
     if (!parsed.success) {
       const issues = toIssues(parsed.error)
-      return refuse(rpcError('invalid_input', `Call "${name}" was refused: ${describeIssues(issues)}.`, { call: name, issues }), caller, correlationId)
+      return refuse(
+        rpcError('invalid_input', `Call "${name}" was refused: ${describeIssues(issues)}.`, { call: name, issues }),
+        caller,
+        correlationId
+      )
     }
     const ctx: CallContext = {
       scopes: caller.scopes,
@@ -108,7 +155,12 @@ export function createDispatcher(handlers: Handlers, log: Logger): Dispatcher {
     return runHandler(name, parsed.data, ctx, caller)
   }
 
-  const runHandler = async (name: CallName, input: unknown, ctx: CallContext, caller: Caller): Promise<CallResult<unknown>> => {
+  const runHandler = async (
+    name: CallName,
+    input: unknown,
+    ctx: CallContext,
+    caller: Caller
+  ): Promise<CallResult<unknown>> => {
     let value: unknown
     try {
       value = await (handlers[name] as Handler<CallName>)(input as never, ctx)
@@ -116,13 +168,27 @@ export function createDispatcher(handlers: Handlers, log: Logger): Dispatcher {
       // Code not yet moved to returning a Refusal still throws RpcFailure; it is refused the same way.
       if (error instanceof RpcFailure) return refuse({ ...error.error, call: name }, caller, ctx.correlationId)
       ctx.log.error('handler failed', { error })
-      return { ok: false, error: rpcError('internal', `Call "${name}" failed inside the app: ${preview((error as Error).message ?? String(error), 300)}. Details are in the log (correlation id ${ctx.correlationId}).`, { call: name }) }
+      return {
+        ok: false,
+        error: rpcError(
+          'internal',
+          `Call "${name}" failed inside the app: ${preview((error as Error).message ?? String(error), 300)}. Details are in the log (correlation id ${ctx.correlationId}).`,
+          { call: name }
+        )
+      }
     }
     if (value instanceof Refusal) return refuse({ ...value.error, call: name }, caller, ctx.correlationId)
     const checked = CALLS[name].output.safeParse(value)
     if (!checked.success) {
       ctx.log.error('handler output does not match the contract', { issues: toIssues(checked.error) })
-      return { ok: false, error: rpcError('internal', `Call "${name}" produced a reply the contract does not allow. Details are in the log (correlation id ${ctx.correlationId}).`, { call: name }) }
+      return {
+        ok: false,
+        error: rpcError(
+          'internal',
+          `Call "${name}" produced a reply the contract does not allow. Details are in the log (correlation id ${ctx.correlationId}).`,
+          { call: name }
+        )
+      }
     }
     return { ok: true, value: checked.data }
   }
@@ -134,13 +200,29 @@ export function createDispatcher(handlers: Handlers, log: Logger): Dispatcher {
       if (!parsed.success) {
         const id = idOf(frame)
         const issues = toIssues(parsed.error)
-        const result = refuse(rpcError('bad_request', `Malformed call frame: ${describeIssues(issues)}. Expected {type: "call", id, name, input}.`, { issues }), caller, randomUUID())
+        const result = refuse(
+          rpcError(
+            'bad_request',
+            `Malformed call frame: ${describeIssues(issues)}. Expected {type: "call", id, name, input}.`,
+            { issues }
+          ),
+          caller,
+          randomUUID()
+        )
         return { type: 'result', id, result }
       }
       return { type: 'result', id: parsed.data.id, result: await call(parsed.data.name, parsed.data.input, caller) }
     },
     rejectUndecodable(reason, caller) {
-      return { type: 'result', id: null, result: refuse(rpcError('bad_request', `Undecodable frame: ${reason}. Send one JSON object per frame.`), caller, randomUUID()) }
+      return {
+        type: 'result',
+        id: null,
+        result: refuse(
+          rpcError('bad_request', `Undecodable frame: ${reason}. Send one JSON object per frame.`),
+          caller,
+          randomUUID()
+        )
+      }
     },
     reject(error, caller, id) {
       return { type: 'result', id, result: refuse(error, caller, randomUUID()) }
@@ -152,5 +234,8 @@ export function createDispatcher(handlers: Handlers, log: Logger): Dispatcher {
 export function idOf(frame: unknown): string | number | null {
   if (typeof frame !== 'object' || frame === null) return null
   const id = (frame as { id?: unknown }).id
-  return (typeof id === 'string' && id.length > 0 && id.length <= 64) || (typeof id === 'number' && Number.isInteger(id) && id >= 0) ? id : null
+  return (typeof id === 'string' && id.length > 0 && id.length <= 64) ||
+    (typeof id === 'number' && Number.isInteger(id) && id >= 0)
+    ? id
+    : null
 }

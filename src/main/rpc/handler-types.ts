@@ -15,12 +15,17 @@ export interface CallContext {
 }
 
 /** A handler answers with the call's output, or with a Refusal (rpc/refusal.ts) when its service's outcome says no. */
-export type Handler<N extends CallName> = (input: CallParsedInput<N>, ctx: CallContext) => CallOutput<N> | Refusal | Promise<CallOutput<N> | Refusal>
+export type Handler<N extends CallName> = (
+  input: CallParsedInput<N>,
+  ctx: CallContext
+) => CallOutput<N> | Refusal | Promise<CallOutput<N> | Refusal>
 
 export type Handlers = { readonly [N in CallName]: Handler<N> }
 
 /** The handlers of one capability: every call whose name starts with `<prefix>.`. */
-export type HandlersFor<P extends string> = { readonly [N in CallName as N extends `${P}.${string}` ? N : never]: Handler<N> }
+export type HandlersFor<P extends string> = {
+  readonly [N in CallName as N extends `${P}.${string}` ? N : never]: Handler<N>
+}
 
 /**
  * What a capability (tasks, models, knowledge, …) hands the composition

@@ -51,13 +51,30 @@ describe('in-process client', () => {
     const first = await client.call('tasks.create', newTask)
     if (!first.ok) throw new Error(first.error.message)
     const again = await client.call('tasks.create', newTask)
-    expect(again).toEqual({ ok: false, error: expect.objectContaining({ code: 'conflict', call: 'tasks.create', issues: [{ path: 'existingId', message: first.value.id }] }) })
+    expect(again).toEqual({
+      ok: false,
+      error: expect.objectContaining({
+        code: 'conflict',
+        call: 'tasks.create',
+        issues: [{ path: 'existingId', message: first.value.id }]
+      })
+    })
     const missing = await client.call('tasks.get', { id: 'no-such-task' })
-    expect(missing).toEqual({ ok: false, error: expect.objectContaining({ code: 'not_found', call: 'tasks.get', message: 'Task "no-such-task" does not exist. Pick one from tasks.list.' }) })
+    expect(missing).toEqual({
+      ok: false,
+      error: expect.objectContaining({
+        code: 'not_found',
+        call: 'tasks.get',
+        message: 'Task "no-such-task" does not exist. Pick one from tasks.list.'
+      })
+    })
   })
 
   it('answers unavailable, not an exception, for a call made before the core has its dispatcher', async () => {
-    const client = inProcessClient({ dispatcher: () => null, events: createEventBus(() => undefined) }, { scopes: FULL_SCOPES })
+    const client = inProcessClient(
+      { dispatcher: () => null, events: createEventBus(() => undefined) },
+      { scopes: FULL_SCOPES }
+    )
     const result = await client.call('tasks.counters', {})
     expect(result.ok ? 'answered' : result.error.code).toBe('unavailable')
     const statuses: string[] = []

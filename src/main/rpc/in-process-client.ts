@@ -21,12 +21,23 @@ export interface InProcessCore {
  * dispatcher with this caller's scopes, so it is checked, authorised and
  * logged exactly like a click in a window; events arrive as a window gets them.
  */
-export function inProcessClient(core: InProcessCore, caller: { readonly scopes: ReadonlySet<Scope>; readonly transport?: Transport }): KosClient {
+export function inProcessClient(
+  core: InProcessCore,
+  caller: { readonly scopes: ReadonlySet<Scope>; readonly transport?: Transport }
+): KosClient {
   const as: Caller = { scopes: caller.scopes, transport: caller.transport ?? 'in-process' }
   const bridge: KosBridge = {
     call(name, input): Promise<CallResult<unknown>> {
       const dispatcher = core.dispatcher()
-      if (!dispatcher) return Promise.resolve({ ok: false, error: rpcError('unavailable', `Call "${name}" came before the core finished starting. Try again in a moment.`, { call: name }) })
+      if (!dispatcher)
+        return Promise.resolve({
+          ok: false,
+          error: rpcError(
+            'unavailable',
+            `Call "${name}" came before the core finished starting. Try again in a moment.`,
+            { call: name }
+          )
+        })
       return dispatcher.call(name, input, as)
     },
     onEvent: (listener) => core.events.subscribe(listener),

@@ -25,7 +25,8 @@ export function guardInput(input: unknown, maxBytes: number, maxDepth = MAX_INPU
       if (depth >= maxDepth) return { ok: false, kind: 'depth', path }
       bytes += 2
       if (Array.isArray(value)) {
-        for (let i = value.length - 1; i >= 0; i--) stack.push({ value: value[i], depth: depth + 1, path: join(path, String(i)) })
+        for (let i = value.length - 1; i >= 0; i--)
+          stack.push({ value: value[i], depth: depth + 1, path: join(path, String(i)) })
       } else {
         for (const key of Object.keys(value)) {
           if (key === '__proto__') return { ok: false, kind: 'proto', path: join(path, key) }

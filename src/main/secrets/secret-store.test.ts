@@ -12,7 +12,12 @@ const tempDir = useTempDirs()
 /** A reversible stand-in for the keychain: XOR with a per-test key, enough to prove nothing is stored in plain text. */
 function testCipher(key = 0x5a, available = true): SecretCipher {
   const flip = (b: Buffer): Buffer => Buffer.from(b.map((x) => x ^ key))
-  return { name: 'Test Keychain', isAvailable: () => available, encrypt: (t) => flip(Buffer.from(t, 'utf8')), decrypt: (b) => flip(b).toString('utf8') }
+  return {
+    name: 'Test Keychain',
+    isAvailable: () => available,
+    encrypt: (t) => flip(Buffer.from(t, 'utf8')),
+    decrypt: (b) => flip(b).toString('utf8')
+  }
 }
 
 function db() {
@@ -41,7 +46,12 @@ describe('secret store', () => {
   it('reads a key it can no longer decrypt as absent', () => {
     const d = db()
     createSecretStore(d, testCipher(0x11)).set('node:x', 'sk')
-    const other: SecretCipher = { ...testCipher(), decrypt: () => { throw new Error('keychain reset') } }
+    const other: SecretCipher = {
+      ...testCipher(),
+      decrypt: () => {
+        throw new Error('keychain reset')
+      }
+    }
     expect(createSecretStore(d, other).get('node:x')).toBeNull()
   })
 

@@ -12,16 +12,23 @@ export interface SecretStore {
 
 export class SecretsUnavailable extends Error {}
 
-const NO_KEYCHAIN = 'This host has no OS keychain to encrypt API keys with. Store keys from the desktop app, or pass them in the environment of the process.'
+const NO_KEYCHAIN =
+  'This host has no OS keychain to encrypt API keys with. Store keys from the desktop app, or pass them in the environment of the process.'
 
 /**
  * API keys encrypted by the OS keychain before they touch the database; a key
  * that can no longer be decrypted (another user, a reset keychain) reads as
  * absent rather than as garbage.
  */
-export function createSecretStore(db: Db, cipher: SecretCipher | null, now: () => Date = () => new Date()): SecretStore {
+export function createSecretStore(
+  db: Db,
+  cipher: SecretCipher | null,
+  now: () => Date = () => new Date()
+): SecretStore {
   const usable = (): SecretCipher | null => (cipher?.isAvailable() ? cipher : null)
-  const upsert = db.prepare('INSERT INTO secrets (name, ciphertext, updated_at) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET ciphertext = excluded.ciphertext, updated_at = excluded.updated_at')
+  const upsert = db.prepare(
+    'INSERT INTO secrets (name, ciphertext, updated_at) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET ciphertext = excluded.ciphertext, updated_at = excluded.updated_at'
+  )
   const select = db.prepare('SELECT ciphertext FROM secrets WHERE name = ?')
   const list = db.prepare('SELECT name, updated_at AS updatedAt FROM secrets ORDER BY name')
   const remove = db.prepare('DELETE FROM secrets WHERE name = ?')

@@ -2,7 +2,8 @@ import { describe, expect, it, vi } from 'vitest'
 import { appMenu } from './app-menu'
 import type { MenuItemSpec } from './tray-menu'
 
-const flatten = (items: readonly MenuItemSpec[]): MenuItemSpec[] => items.flatMap((i) => [i, ...flatten(i.submenu ?? [])])
+const flatten = (items: readonly MenuItemSpec[]): MenuItemSpec[] =>
+  items.flatMap((i) => [i, ...flatten(i.submenu ?? [])])
 
 function build(platform: NodeJS.Platform, dev = false) {
   const actions = { navigate: vi.fn(), openDataFolder: vi.fn(), openLogFolder: vi.fn(), update: vi.fn() }

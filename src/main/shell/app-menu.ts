@@ -14,14 +14,26 @@ const VIEWS = ['Overview', 'Chat', 'Tasks', 'Board', 'Checklist', 'Models', 'Kno
  * The application menu: the usual macOS items with their shortcuts, plus a
  * Go menu mirroring the sidebar (⌘1…⌘8) and ⌘, for Settings, as Mac apps do.
  */
-export function appMenu(options: { productName: string; platform: NodeJS.Platform; dev: boolean; actions: AppMenuActions; update?: UpdateMenuEntry | null }): MenuItemSpec[] {
+export function appMenu(options: {
+  productName: string
+  platform: NodeJS.Platform
+  dev: boolean
+  actions: AppMenuActions
+  update?: UpdateMenuEntry | null
+}): MenuItemSpec[] {
   const { productName, platform, dev, actions } = options
   const entry = options.update ?? null
   const action = entry?.action
   // Where Mac apps put it: under About in the app menu; elsewhere in Help.
-  const update: MenuItemSpec[] = entry ? [{ label: entry.label, enabled: entry.enabled, ...(action ? { click: () => actions.update(action) } : {}) }] : []
+  const update: MenuItemSpec[] = entry
+    ? [{ label: entry.label, enabled: entry.enabled, ...(action ? { click: () => actions.update(action) } : {}) }]
+    : []
   const mac = platform === 'darwin'
-  const settings: MenuItemSpec = { label: mac ? 'Settings…' : 'Settings', accelerator: 'CommandOrControl+,', click: () => actions.navigate('settings') }
+  const settings: MenuItemSpec = {
+    label: mac ? 'Settings…' : 'Settings',
+    accelerator: 'CommandOrControl+,',
+    click: () => actions.navigate('settings')
+  }
   return [
     ...(mac
       ? [
@@ -56,7 +68,15 @@ export function appMenu(options: { productName: string; platform: NodeJS.Platfor
     },
     {
       label: 'Edit',
-      submenu: [{ role: 'undo' }, { role: 'redo' }, { type: 'separator' }, { role: 'cut' }, { role: 'copy' }, { role: 'paste' }, { role: 'selectAll' }]
+      submenu: [
+        { role: 'undo' },
+        { role: 'redo' },
+        { type: 'separator' },
+        { role: 'cut' },
+        { role: 'copy' },
+        { role: 'paste' },
+        { role: 'selectAll' }
+      ]
     },
     {
       label: 'View',
@@ -71,9 +91,16 @@ export function appMenu(options: { productName: string; platform: NodeJS.Platfor
     },
     {
       label: 'Go',
-      submenu: VIEWS.map((name, i) => ({ label: name, accelerator: `CommandOrControl+${i + 1}`, click: () => actions.navigate(name.toLowerCase()) }))
+      submenu: VIEWS.map((name, i) => ({
+        label: name,
+        accelerator: `CommandOrControl+${i + 1}`,
+        click: () => actions.navigate(name.toLowerCase())
+      }))
     },
     { role: 'windowMenu' },
-    { role: 'help', submenu: [{ label: 'Open Log Folder', click: () => actions.openLogFolder() }, ...(mac ? [] : update)] }
+    {
+      role: 'help',
+      submenu: [{ label: 'Open Log Folder', click: () => actions.openLogFolder() }, ...(mac ? [] : update)]
+    }
   ]
 }

@@ -34,7 +34,11 @@ export function watchCoreStatus(options: { client: KosClient; onStatus: (status:
     })
   ]
 
-  void Promise.all([client.call('health.get', {}), client.call('tasks.counters', {}), client.call('tasks.engine', {})]).then(([healthRead, countersRead, engineRead]) => {
+  void Promise.all([
+    client.call('health.get', {}),
+    client.call('tasks.counters', {}),
+    client.call('tasks.engine', {})
+  ]).then(([healthRead, countersRead, engineRead]) => {
     const health = valueOrNull(healthRead)
     const counters = valueOrNull(countersRead)
     const engine = valueOrNull(engineRead)

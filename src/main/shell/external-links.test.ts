@@ -5,7 +5,9 @@ describe('external links', () => {
   it('opens http(s) links only after confirmation', async () => {
     const open = vi.fn(async () => undefined)
     expect(await openExternalSafely('https://ollama.com/library', { confirm: async () => true, open })).toBe('opened')
-    expect(await openExternalSafely('https://ollama.com/library', { confirm: async () => false, open })).toBe('declined')
+    expect(await openExternalSafely('https://ollama.com/library', { confirm: async () => false, open })).toBe(
+      'declined'
+    )
     expect(open).toHaveBeenCalledTimes(1)
   })
 

@@ -3,7 +3,10 @@
  * a page that managed to inject a link cannot open file:, smb: or a custom
  * protocol handler behind their back.
  */
-export async function openExternalSafely(url: string, deps: { confirm: (url: string) => Promise<boolean>; open: (url: string) => Promise<void> }): Promise<'opened' | 'refused' | 'declined'> {
+export async function openExternalSafely(
+  url: string,
+  deps: { confirm: (url: string) => Promise<boolean>; open: (url: string) => Promise<void> }
+): Promise<'opened' | 'refused' | 'declined'> {
   let parsed: URL
   try {
     parsed = new URL(url)

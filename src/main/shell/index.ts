@@ -1,7 +1,18 @@
 import { existsSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { app, dialog, ipcMain, Menu, Notification, powerMonitor, session, shell, Tray, type BrowserWindow } from 'electron'
+import {
+  app,
+  dialog,
+  ipcMain,
+  Menu,
+  Notification,
+  powerMonitor,
+  session,
+  shell,
+  Tray,
+  type BrowserWindow
+} from 'electron'
 import { autoUpdater } from 'electron-updater'
 import { APP_IDENTITY } from '../../shared/app-identity'
 import { IPC_CHANNELS } from '../../shared/contract/wire'
@@ -143,7 +154,8 @@ function run(core: Core): void {
   setAppMenu(null)
 
   const applyOpenAtLogin = (): void => {
-    if (process.platform === 'darwin' || process.platform === 'win32') app.setLoginItemSettings({ openAtLogin: core.config.get('app.openAtLogin') })
+    if (process.platform === 'darwin' || process.platform === 'win32')
+      app.setLoginItemSettings({ openAtLogin: core.config.get('app.openAtLogin') })
   }
   applyOpenAtLogin()
   core.config.onChange(applyOpenAtLogin)
@@ -167,7 +179,12 @@ function run(core: Core): void {
   const tray = new Tray(trayIconPath(trayDir, INITIAL_STATUS.level, process.platform))
   let lastTrayMenu: MenuItemSpec[] = []
   const trayController = createTrayController({
-    tray: { setImage: (path) => tray.setImage(path), setToolTip: (t) => tray.setToolTip(t), setTitle: (t) => tray.setTitle(t), setContextMenu: (m) => tray.setContextMenu(m as Menu) },
+    tray: {
+      setImage: (path) => tray.setImage(path),
+      setToolTip: (t) => tray.setToolTip(t),
+      setTitle: (t) => tray.setTitle(t),
+      setContextMenu: (m) => tray.setContextMenu(m as Menu)
+    },
     buildMenu: (template) => {
       lastTrayMenu = template
       return Menu.buildFromTemplate(template as Electron.MenuItemConstructorOptions[])
@@ -192,7 +209,8 @@ function run(core: Core): void {
     onStatus: (status) => {
       trayController.update(status)
       notifier.observe(status)
-      if (process.platform === 'darwin') app.dock?.setBadge(status.deferredCount > 0 ? String(status.deferredCount) : '')
+      if (process.platform === 'darwin')
+        app.dock?.setBadge(status.deferredCount > 0 ? String(status.deferredCount) : '')
     }
   })
   app.on('before-quit', stopWatching)
@@ -215,7 +233,8 @@ function run(core: Core): void {
         defaultId: 0,
         cancelId: 2,
         message: `${running} task${running === 1 ? ' is' : 's are'} running. Restart to update to ${version}?`,
-        detail: 'Tasks stopped now are taken again after the restart. Waiting lets them finish first; the update installs as soon as none is running.'
+        detail:
+          'Tasks stopped now are taken again after the restart. Waiting lets them finish first; the update installs as soon as none is running.'
       })
       return (['when-idle', 'now', 'cancel'] as const)[response] ?? 'cancel'
     },

@@ -14,7 +14,8 @@ function fakeIpcMain() {
     handle: (channel, listener) => void handlers.set(channel, listener),
     removeHandler: (channel) => void handlers.delete(channel)
   }
-  const invoke = (event: InvokeEventLike, frame: unknown) => handlers.get(IPC_CHANNELS.call)!(event, frame) as Promise<ResultFrame>
+  const invoke = (event: InvokeEventLike, frame: unknown) =>
+    handlers.get(IPC_CHANNELS.call)!(event, frame) as Promise<ResultFrame>
   return { ipcMain, invoke, handlers }
 }
 
@@ -22,7 +23,12 @@ function bound() {
   const core = startTestCore(tempDir())
   const { logger, records } = memoryLogger()
   const fake = fakeIpcMain()
-  const unbind = bindIpcHost({ ipcMain: fake.ipcMain, dispatcher: core.dispatcher, log: logger, trustedUrl: rendererUrlMatcher(APP_URL, undefined) })
+  const unbind = bindIpcHost({
+    ipcMain: fake.ipcMain,
+    dispatcher: core.dispatcher,
+    log: logger,
+    trustedUrl: rendererUrlMatcher(APP_URL, undefined)
+  })
   return { core, records, unbind, ...fake }
 }
 
@@ -38,7 +44,10 @@ describe('Electron IPC host', () => {
 
   it('answers malformed payloads with typed errors instead of throwing', async () => {
     const { core, invoke } = bound()
-    expect(await invoke(ownFrame, undefined)).toMatchObject({ id: null, result: { ok: false, error: { code: 'bad_request' } } })
+    expect(await invoke(ownFrame, undefined)).toMatchObject({
+      id: null,
+      result: { ok: false, error: { code: 'bad_request' } }
+    })
     expect(await invoke(ownFrame, { type: 'call', id: 2, name: 'config.set', input: { key: 42 } })).toMatchObject({
       id: 2,
       result: { ok: false, error: { code: 'invalid_input' } }
@@ -54,7 +63,9 @@ describe('Electron IPC host', () => {
       { senderFrame: null }
     ]
     for (const event of foreign) {
-      expect(await invoke(event, { type: 'call', id: 1, name: 'config.set', input: { key: 'log.level', value: 'debug' } })).toMatchObject({
+      expect(
+        await invoke(event, { type: 'call', id: 1, name: 'config.set', input: { key: 'log.level', value: 'debug' } })
+      ).toMatchObject({
         result: { ok: false, error: { code: 'forbidden' } }
       })
     }

@@ -33,7 +33,11 @@ export function bindIpcHost(options: {
     const sender = event.senderFrame
     if (!sender || sender.parent !== null || !options.trustedUrl(sender.url)) {
       log.warn('ipc call from a foreign frame refused', { url: sender?.url ?? null })
-      return { type: 'result', id: null, result: { ok: false, error: rpcError('forbidden', 'Calls are accepted only from the app window itself.') } }
+      return {
+        type: 'result',
+        id: null,
+        result: { ok: false, error: rpcError('forbidden', 'Calls are accepted only from the app window itself.') }
+      }
     }
     return dispatcher.handleFrame(frame, { scopes: DESKTOP_SCOPES, transport: 'ipc' })
   })
@@ -41,7 +45,10 @@ export function bindIpcHost(options: {
 }
 
 /** The renderer's own pages: the built files, or the dev server during `npm run dev`. */
-export function rendererUrlMatcher(rendererIndexUrl: string, devServerUrl: string | undefined): (url: string) => boolean {
+export function rendererUrlMatcher(
+  rendererIndexUrl: string,
+  devServerUrl: string | undefined
+): (url: string) => boolean {
   const base = rendererIndexUrl.slice(0, rendererIndexUrl.lastIndexOf('/') + 1)
   return (url) => url.startsWith(base) || (devServerUrl !== undefined && url.startsWith(devServerUrl))
 }

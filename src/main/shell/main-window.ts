@@ -9,7 +9,12 @@ import { loadWindowState, placeWindow, saveWindowState } from './window-state'
  * size and position are kept in the data dir and restored on a display that
  * still exists.
  */
-export function createMainWindow(options: { preload: string; load: (win: BrowserWindow) => Promise<void>; title: string; dataDir: string }): BrowserWindow {
+export function createMainWindow(options: {
+  preload: string
+  load: (win: BrowserWindow) => Promise<void>
+  title: string
+  dataDir: string
+}): BrowserWindow {
   const placed = placeWindow(
     loadWindowState(options.dataDir),
     screen.getAllDisplays().map((d) => d.workArea)
@@ -34,7 +39,9 @@ export function createMainWindow(options: { preload: string; load: (win: Browser
   if (placed.maximized) win.maximize()
   guardContents(win)
   win.once('ready-to-show', () => win.show())
-  win.on('close', () => saveWindowState(options.dataDir, { bounds: win.getNormalBounds(), maximized: win.isMaximized() }))
+  win.on('close', () =>
+    saveWindowState(options.dataDir, { bounds: win.getNormalBounds(), maximized: win.isMaximized() })
+  )
   void options.load(win)
   return win
 }

@@ -33,7 +33,13 @@ describe('notifications', () => {
     const { shown, notifier } = setup()
     notifier.observe(status({}))
     notifier.observe(status({ deferredCount: 1 }))
-    expect(shown).toEqual([{ title: '1 task needs manual review', body: 'Automatic attempts ran out. 1 in the review queue now.', view: 'tasks' }])
+    expect(shown).toEqual([
+      {
+        title: '1 task needs manual review',
+        body: 'Automatic attempts ran out. 1 in the review queue now.',
+        view: 'tasks'
+      }
+    ])
   })
 
   it('folds a burst into one notification per minute and reports the rest in the next', () => {

@@ -20,7 +20,11 @@ type Kind = 'health' | 'review'
  * interval; what arrives in between is folded into the next one rather than
  * dropped, so a burst of failures is one notification, not fifty.
  */
-export function createNotifier(options: { show: (n: ShellNotification) => void; now: () => number; minIntervalMs: number }): Notifier {
+export function createNotifier(options: {
+  show: (n: ShellNotification) => void
+  now: () => number
+  minIntervalMs: number
+}): Notifier {
   let previous: ShellStatus | null = null
   const lastShown: Record<Kind, number> = { health: Number.NEGATIVE_INFINITY, review: Number.NEGATIVE_INFINITY }
   let pendingReview = 0

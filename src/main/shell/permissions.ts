@@ -2,8 +2,19 @@ import type { Logger } from '../log/logger'
 
 /** What the handlers need of Electron's Session; Electron's own type fits it. */
 export interface PermissionSessionLike {
-  setPermissionRequestHandler(handler: ((webContents: unknown, permission: string, callback: (granted: boolean) => void, details: { requestingUrl?: string }) => void) | null): void
-  setPermissionCheckHandler(handler: ((webContents: unknown, permission: string, requestingOrigin: string) => boolean) | null): void
+  setPermissionRequestHandler(
+    handler:
+      | ((
+          webContents: unknown,
+          permission: string,
+          callback: (granted: boolean) => void,
+          details: { requestingUrl?: string }
+        ) => void)
+      | null
+  ): void
+  setPermissionCheckHandler(
+    handler: ((webContents: unknown, permission: string, requestingOrigin: string) => boolean) | null
+  ): void
 }
 
 /**

@@ -31,7 +31,13 @@ describe('quitting', () => {
       expect(lines).toEqual([])
       await vi.advanceTimersByTimeAsync(1)
       await expect(outcome).resolves.toBe('deadline')
-      expect(lines).toEqual([{ level: 'warn', msg: 'the core did not stop within the quit deadline; quitting anyway', fields: { deadlineMs: 15_000 } }])
+      expect(lines).toEqual([
+        {
+          level: 'warn',
+          msg: 'the core did not stop within the quit deadline; quitting anyway',
+          fields: { deadlineMs: 15_000 }
+        }
+      ])
     } finally {
       vi.useRealTimers()
     }
@@ -39,8 +45,12 @@ describe('quitting', () => {
 
   it('quits when stopping the core fails, with the error in the log', async () => {
     const { log, lines } = recordingLog()
-    await expect(stopWithin(async () => Promise.reject(new Error('SQLITE_IOERR')), { deadlineMs: 15_000, log })).resolves.toBe('failed')
-    expect(lines).toEqual([{ level: 'error', msg: 'the core failed while stopping; quitting anyway', fields: { error: 'SQLITE_IOERR' } }])
+    await expect(
+      stopWithin(async () => Promise.reject(new Error('SQLITE_IOERR')), { deadlineMs: 15_000, log })
+    ).resolves.toBe('failed')
+    expect(lines).toEqual([
+      { level: 'error', msg: 'the core failed while stopping; quitting anyway', fields: { error: 'SQLITE_IOERR' } }
+    ])
   })
 })
 
@@ -49,11 +59,18 @@ describe('permissions', () => {
     const { log, lines } = recordingLog()
     let request: Parameters<PermissionSessionLike['setPermissionRequestHandler']>[0] = null
     let check: Parameters<PermissionSessionLike['setPermissionCheckHandler']>[0] = null
-    denyAllPermissions({ setPermissionRequestHandler: (h) => void (request = h), setPermissionCheckHandler: (h) => void (check = h) }, log)
+    denyAllPermissions(
+      { setPermissionRequestHandler: (h) => void (request = h), setPermissionCheckHandler: (h) => void (check = h) },
+      log
+    )
     const answers: boolean[] = []
-    for (const permission of ['media', 'geolocation', 'media']) request!({}, permission, (granted) => answers.push(granted), { requestingUrl: 'file:///app/index.html' })
+    for (const permission of ['media', 'geolocation', 'media'])
+      request!({}, permission, (granted) => answers.push(granted), { requestingUrl: 'file:///app/index.html' })
     expect(answers).toEqual([false, false, false])
     expect(check!({}, 'clipboard-read', 'file://')).toBe(false)
-    expect(lines.map((l) => l.fields)).toEqual([{ permission: 'media', url: 'file:///app/index.html' }, { permission: 'geolocation', url: 'file:///app/index.html' }])
+    expect(lines.map((l) => l.fields)).toEqual([
+      { permission: 'media', url: 'file:///app/index.html' },
+      { permission: 'geolocation', url: 'file:///app/index.html' }
+    ])
   })
 })

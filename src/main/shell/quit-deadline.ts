@@ -9,7 +9,10 @@ export const QUIT_DEADLINE_MS = 15_000
  * core could not release are taken again on the next start (claims expire).
  * Resolves with how the wait ended.
  */
-export async function stopWithin(stop: () => Promise<void>, options: { deadlineMs: number; log: Logger; setTimer?: typeof setTimeout; clearTimer?: typeof clearTimeout }): Promise<'stopped' | 'deadline' | 'failed'> {
+export async function stopWithin(
+  stop: () => Promise<void>,
+  options: { deadlineMs: number; log: Logger; setTimer?: typeof setTimeout; clearTimer?: typeof clearTimeout }
+): Promise<'stopped' | 'deadline' | 'failed'> {
   const setTimer = options.setTimer ?? setTimeout
   const clearTimer = options.clearTimer ?? clearTimeout
   let timer: ReturnType<typeof setTimeout> | undefined
@@ -19,12 +22,17 @@ export async function stopWithin(stop: () => Promise<void>, options: { deadlineM
   const stopped = stop().then(
     () => 'stopped' as const,
     (error: unknown) => {
-      options.log.error('the core failed while stopping; quitting anyway', { error: error instanceof Error ? error.message : String(error) })
+      options.log.error('the core failed while stopping; quitting anyway', {
+        error: error instanceof Error ? error.message : String(error)
+      })
       return 'failed' as const
     }
   )
   const outcome = await Promise.race([stopped, deadline])
   if (timer !== undefined) clearTimer(timer)
-  if (outcome === 'deadline') options.log.warn('the core did not stop within the quit deadline; quitting anyway', { deadlineMs: options.deadlineMs })
+  if (outcome === 'deadline')
+    options.log.warn('the core did not stop within the quit deadline; quitting anyway', {
+      deadlineMs: options.deadlineMs
+    })
   return outcome
 }

@@ -8,15 +8,26 @@ export interface ShellStatus {
   readonly autoprocessing: 'running' | 'paused'
 }
 
-export const INITIAL_STATUS: ShellStatus = { level: 'unknown', reasons: ['Starting: checking model servers, the worker and the database'], deferredCount: 0, autoprocessing: 'running' }
+export const INITIAL_STATUS: ShellStatus = {
+  level: 'unknown',
+  reasons: ['Starting: checking model servers, the worker and the database'],
+  deferredCount: 0,
+  autoprocessing: 'running'
+}
 
 /**
  * The tray's level for a health snapshot. Before its first check the health
  * monitor reports `ok` with no components, which is no reading at all: the
  * tray says it is starting rather than healthy.
  */
-export function shellHealth(health: { level: 'ok' | 'degraded' | 'down'; reasons: readonly string[]; components: readonly unknown[] }): Pick<ShellStatus, 'level' | 'reasons'> {
-  return health.components.length === 0 ? { level: INITIAL_STATUS.level, reasons: INITIAL_STATUS.reasons } : { level: health.level, reasons: health.reasons }
+export function shellHealth(health: {
+  level: 'ok' | 'degraded' | 'down'
+  reasons: readonly string[]
+  components: readonly unknown[]
+}): Pick<ShellStatus, 'level' | 'reasons'> {
+  return health.components.length === 0
+    ? { level: INITIAL_STATUS.level, reasons: INITIAL_STATUS.reasons }
+    : { level: health.level, reasons: health.reasons }
 }
 
 /** The calls the shell makes into the core; implemented over the contract, so the shell takes the renderer's path. */

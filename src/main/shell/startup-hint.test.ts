@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { startupHint } from './startup-hint'
 
-const WRONG_ABI = "The module 'better_sqlite3.node' was compiled against a different Node.js version using NODE_MODULE_VERSION 115. This version of Node.js requires NODE_MODULE_VERSION 140."
+const WRONG_ABI =
+  "The module 'better_sqlite3.node' was compiled against a different Node.js version using NODE_MODULE_VERSION 115. This version of Node.js requires NODE_MODULE_VERSION 140."
 
 describe('start-up hints', () => {
   it('names npm start and npm run dev when SQLite was built for Node, from source', () => {

@@ -4,7 +4,12 @@ import { createTrayController, type TrayLike } from './tray-controller'
 import type { MenuItemSpec } from './tray-menu'
 
 function fakeTray() {
-  const calls: { image: string[]; tooltip: string[]; title: string[]; menus: MenuItemSpec[][] } = { image: [], tooltip: [], title: [], menus: [] }
+  const calls: { image: string[]; tooltip: string[]; title: string[]; menus: MenuItemSpec[][] } = {
+    image: [],
+    tooltip: [],
+    title: [],
+    menus: []
+  }
   const tray: TrayLike = {
     setImage: (p) => void calls.image.push(p),
     setToolTip: (t) => void calls.tooltip.push(t),
@@ -15,15 +20,35 @@ function fakeTray() {
 }
 
 function actions(): ShellActions {
-  return { open: vi.fn(), pauseAutoprocessing: vi.fn(), resumeAutoprocessing: vi.fn(), returnDeferredToAutoprocessing: vi.fn(), restartOllama: vi.fn(), update: vi.fn(), quit: vi.fn() }
+  return {
+    open: vi.fn(),
+    pauseAutoprocessing: vi.fn(),
+    resumeAutoprocessing: vi.fn(),
+    returnDeferredToAutoprocessing: vi.fn(),
+    restartOllama: vi.fn(),
+    update: vi.fn(),
+    quit: vi.fn()
+  }
 }
 
-const degraded: ShellStatus = { level: 'degraded', reasons: ['Ollama at http://localhost:11434 is not reachable'], deferredCount: 3, autoprocessing: 'running' }
+const degraded: ShellStatus = {
+  level: 'degraded',
+  reasons: ['Ollama at http://localhost:11434 is not reachable'],
+  deferredCount: 3,
+  autoprocessing: 'running'
+}
 
 function setup(platform: NodeJS.Platform = 'darwin') {
   const { tray, calls } = fakeTray()
   const acts = actions()
-  const controller = createTrayController({ tray, buildMenu: (t) => t, trayDir: '/res/tray', platform, actions: acts, initial: INITIAL_STATUS })
+  const controller = createTrayController({
+    tray,
+    buildMenu: (t) => t,
+    trayDir: '/res/tray',
+    platform,
+    actions: acts,
+    initial: INITIAL_STATUS
+  })
   const item = (label: RegExp) => calls.menus.at(-1)!.find((i) => i.label !== undefined && label.test(i.label))!
   return { controller, calls, acts, item }
 }
@@ -32,10 +57,14 @@ describe('tray', () => {
   it('shows the health as the icon, the reasons in the tooltip and the deferred count beside the icon', () => {
     const { controller, calls } = setup()
     expect(calls.image).toEqual(['/res/tray/unknownTemplate.png'])
-    expect(calls.tooltip.at(-1)).toBe('Knowledge OS — Starting…\n• Starting: checking model servers, the worker and the database')
+    expect(calls.tooltip.at(-1)).toBe(
+      'Knowledge OS — Starting…\n• Starting: checking model servers, the worker and the database'
+    )
     controller.update(degraded)
     expect(calls.image.at(-1)).toBe('/res/tray/degradedTemplate.png')
-    expect(calls.tooltip.at(-1)).toBe('Knowledge OS — Degraded\n• Ollama at http://localhost:11434 is not reachable\n3 tasks waiting for manual review')
+    expect(calls.tooltip.at(-1)).toBe(
+      'Knowledge OS — Degraded\n• Ollama at http://localhost:11434 is not reachable\n3 tasks waiting for manual review'
+    )
     expect(calls.title.at(-1)).toBe('3')
     controller.update({ ...degraded, level: 'down' })
     expect(calls.image.at(-1)).toBe('/res/tray/downTemplate.png')

@@ -17,7 +17,8 @@ const LEVEL_WORD = { unknown: 'Starting…', ok: 'Healthy', degraded: 'Degraded'
 export function trayTooltip(status: ShellStatus): string {
   const head = `Knowledge OS — ${LEVEL_WORD[status.level]}`
   const lines = [head, ...status.reasons.map((r) => `• ${r}`)]
-  if (status.deferredCount > 0) lines.push(`${status.deferredCount} task${status.deferredCount === 1 ? '' : 's'} waiting for manual review`)
+  if (status.deferredCount > 0)
+    lines.push(`${status.deferredCount} task${status.deferredCount === 1 ? '' : 's'} waiting for manual review`)
   if (status.autoprocessing === 'paused') lines.push('Autoprocessing is paused')
   return lines.join('\n')
 }
@@ -29,7 +30,11 @@ export function updateMenuItems(entry: UpdateMenuEntry | null, actions: ShellAct
   return [{ label: entry.label, enabled: entry.enabled, ...(action ? { click: () => actions.update(action) } : {}) }]
 }
 
-export function trayMenu(status: ShellStatus, actions: ShellActions, update: UpdateMenuEntry | null = null): MenuItemSpec[] {
+export function trayMenu(
+  status: ShellStatus,
+  actions: ShellActions,
+  update: UpdateMenuEntry | null = null
+): MenuItemSpec[] {
   const deferred = status.deferredCount
   const updateItems = updateMenuItems(update, actions)
   return [

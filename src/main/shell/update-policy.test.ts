@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { createUpdatePolicy, updateFeed, UPDATE_CHECK_INTERVAL_MS, type RestartChoice, type UpdateState } from './update-policy'
+import {
+  createUpdatePolicy,
+  updateFeed,
+  UPDATE_CHECK_INTERVAL_MS,
+  type RestartChoice,
+  type UpdateState
+} from './update-policy'
 
 function setup(options: { running?: number; choice?: RestartChoice; off?: string } = {}) {
   let clock = 1_000
@@ -126,10 +132,21 @@ describe('restarting into an update', () => {
 
 describe('the feed from the settings', () => {
   it('is a generic URL, a GitHub repository, or off with the reason and what to set', () => {
-    expect(updateFeed('generic', 'https://updates.example.org/kos')).toEqual({ provider: 'generic', url: 'https://updates.example.org/kos' })
-    expect(updateFeed('github', 'https://github.com/acme/kos.git')).toEqual({ provider: 'github', owner: 'acme', repo: 'kos' })
+    expect(updateFeed('generic', 'https://updates.example.org/kos')).toEqual({
+      provider: 'generic',
+      url: 'https://updates.example.org/kos'
+    })
+    expect(updateFeed('github', 'https://github.com/acme/kos.git')).toEqual({
+      provider: 'github',
+      owner: 'acme',
+      repo: 'kos'
+    })
     expect(updateFeed('off', 'https://github.com/acme/kos')).toEqual({ off: 'updates are off (Settings → Updates)' })
-    expect(updateFeed('github', 'https://gitlab.com/acme/kos')).toEqual({ off: 'updates.url https://gitlab.com/acme/kos is not a GitHub repository URL; use https://github.com/<owner>/<repo>' })
-    expect(updateFeed('generic', '')).toEqual({ off: 'updates.provider is generic but updates.url is empty; set it to the URL of the folder holding latest-mac.yml' })
+    expect(updateFeed('github', 'https://gitlab.com/acme/kos')).toEqual({
+      off: 'updates.url https://gitlab.com/acme/kos is not a GitHub repository URL; use https://github.com/<owner>/<repo>'
+    })
+    expect(updateFeed('generic', '')).toEqual({
+      off: 'updates.provider is generic but updates.url is empty; set it to the URL of the folder holding latest-mac.yml'
+    })
   })
 })

@@ -61,14 +61,22 @@ export interface UpdatePolicy {
  */
 export function updateFeed(provider: 'off' | 'generic' | 'github', url: string): UpdateFeed | { readonly off: string } {
   if (provider === 'off') return { off: 'updates are off (Settings → Updates)' }
-  if (!url) return { off: `updates.provider is ${provider} but updates.url is empty; set it to ${provider === 'github' ? 'https://github.com/<owner>/<repo>' : 'the URL of the folder holding latest-mac.yml'}` }
+  if (!url)
+    return {
+      off: `updates.provider is ${provider} but updates.url is empty; set it to ${provider === 'github' ? 'https://github.com/<owner>/<repo>' : 'the URL of the folder holding latest-mac.yml'}`
+    }
   if (provider === 'generic') return { provider, url }
   const match = /^https:\/\/github\.com\/([\w.-]+)\/([\w.-]+?)(?:\.git)?\/?$/.exec(url)
   if (!match) return { off: `updates.url ${url} is not a GitHub repository URL; use https://github.com/<owner>/<repo>` }
   return { provider, owner: match[1] as string, repo: match[2] as string }
 }
 
-export function createUpdatePolicy(options: { now: () => number; actions: UpdateActions; onChange: (state: UpdateState) => void; off?: string }): UpdatePolicy {
+export function createUpdatePolicy(options: {
+  now: () => number
+  actions: UpdateActions
+  onChange: (state: UpdateState) => void
+  off?: string
+}): UpdatePolicy {
   const { now, actions } = options
   let state: UpdateState = options.off ? { kind: 'off', reason: options.off } : { kind: 'idle' }
   let lastCheck = Number.NEGATIVE_INFINITY
@@ -144,7 +152,11 @@ export function createUpdatePolicy(options: { now: () => number; actions: Update
         case 'ready':
           return { label: `Restart to Update (${state.version})`, enabled: true, action: 'restart' }
         case 'waiting-for-tasks':
-          return { label: `Restart to Update Now (${state.running} running task${state.running === 1 ? '' : 's'})`, enabled: true, action: 'restart' }
+          return {
+            label: `Restart to Update Now (${state.running} running task${state.running === 1 ? '' : 's'})`,
+            enabled: true,
+            action: 'restart'
+          }
         default:
           return { label: 'Check for Updates…', enabled: true, action: 'check' }
       }

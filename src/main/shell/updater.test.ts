@@ -5,7 +5,13 @@ import type { Logger } from '../log/logger'
 import type { UpdateMenuEntry } from './update-policy'
 import { startUpdater } from './updater'
 
-const log: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined, child: () => log }
+const log: Logger = {
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+  child: () => log
+}
 
 /** electron-updater's AppUpdater as the shell uses it: events, a feed, a check, an install. */
 class FakeUpdater extends EventEmitter {
@@ -48,7 +54,14 @@ function setup(options: { packaged?: boolean; provider?: 'off' | 'generic' | 'gi
     onChange: (entry) => void entries.push(entry)
   })
   stops.push(updater.stop)
-  return { fake, settings, entries, updater, changeConfig: () => configListeners.forEach((l) => l()), beforeInstall: () => beforeInstall }
+  return {
+    fake,
+    settings,
+    entries,
+    updater,
+    changeConfig: () => configListeners.forEach((l) => l()),
+    beforeInstall: () => beforeInstall
+  }
 }
 
 describe('electron-updater, wired to the update policy', () => {

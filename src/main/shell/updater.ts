@@ -1,6 +1,12 @@
 import type { AppUpdater } from 'electron-updater'
 import type { Logger } from '../log/logger'
-import { createUpdatePolicy, updateFeed, type RestartChoice, type UpdateMenuEntry, type UpdatePolicy } from './update-policy'
+import {
+  createUpdatePolicy,
+  updateFeed,
+  type RestartChoice,
+  type UpdateMenuEntry,
+  type UpdatePolicy
+} from './update-policy'
 
 export const UPDATE_TICK_MS = 60 * 60 * 1000
 
@@ -30,13 +36,20 @@ export function startUpdater(options: {
   const configure = (): void => {
     const { provider, url } = options.settings()
     const feed = updateFeed(provider, url)
-    const off = !options.packaged ? 'updates apply to the packaged app only, not one run from source' : 'off' in feed ? feed.off : undefined
+    const off = !options.packaged
+      ? 'updates apply to the packaged app only, not one run from source'
+      : 'off' in feed
+        ? feed.off
+        : undefined
     policy = createUpdatePolicy({
       now: () => Date.now(),
       onChange: notify,
       ...(off ? { off } : {}),
       actions: {
-        check: () => void wired?.checkForUpdates().catch((error: unknown) => policy.failed(error instanceof Error ? error.message : String(error))),
+        check: () =>
+          void wired
+            ?.checkForUpdates()
+            .catch((error: unknown) => policy.failed(error instanceof Error ? error.message : String(error))),
         install: () => {
           options.beforeInstall()
           wired?.quitAndInstall()
@@ -76,7 +89,12 @@ function wire(updater: AppUpdater, policy: () => UpdatePolicy, log: Logger): App
   updater.autoDownload = true
   // Quitting is the person's own choice to stop the running tasks, so a downloaded update installs then.
   updater.autoInstallOnAppQuit = true
-  updater.logger = { info: (m: unknown) => log.info('updater', { message: String(m) }), warn: (m: unknown) => log.warn('updater', { message: String(m) }), error: (m: unknown) => log.error('updater', { message: String(m) }), debug: (m: string) => log.debug('updater', { message: m }) }
+  updater.logger = {
+    info: (m: unknown) => log.info('updater', { message: String(m) }),
+    warn: (m: unknown) => log.warn('updater', { message: String(m) }),
+    error: (m: unknown) => log.error('updater', { message: String(m) }),
+    debug: (m: string) => log.debug('updater', { message: m })
+  }
   updater.on('checking-for-update', () => policy().checking())
   updater.on('update-available', (info) => policy().available(info.version))
   updater.on('update-not-available', () => policy().notAvailable())

@@ -12,7 +12,10 @@ describe('window state', () => {
     const dir = tempDir()
     saveWindowState(dir, { bounds: { x: 100, y: 50, width: 1000, height: 700 }, maximized: true })
     const saved = loadWindowState(dir)
-    expect(placeWindow(saved, [display])).toEqual({ bounds: { x: 100, y: 50, width: 1000, height: 700 }, maximized: true })
+    expect(placeWindow(saved, [display])).toEqual({
+      bounds: { x: 100, y: 50, width: 1000, height: 700 },
+      maximized: true
+    })
   })
 
   it('keeps the size but lets the OS place a window whose display is gone', () => {

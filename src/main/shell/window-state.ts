@@ -22,7 +22,8 @@ export function loadWindowState(dataDir: string): WindowState | null {
   try {
     const data = JSON.parse(readFileSync(join(dataDir, WINDOW_STATE_FILE), 'utf8')) as Partial<WindowState>
     const b = data.bounds
-    if (!b || ![b.x, b.y, b.width, b.height].every((n) => Number.isFinite(n)) || b.width < 200 || b.height < 200) return null
+    if (!b || ![b.x, b.y, b.width, b.height].every((n) => Number.isFinite(n)) || b.width < 200 || b.height < 200)
+      return null
     return { bounds: b, maximized: data.maximized === true }
   } catch {
     return null
@@ -38,7 +39,10 @@ export function saveWindowState(dataDir: string, state: WindowState): void {
  * a display that still exists (a monitor may have been unplugged since),
  * otherwise the default size, centred by the OS.
  */
-export function placeWindow(saved: WindowState | null, displays: readonly Bounds[]): { bounds: Partial<Bounds>; maximized: boolean } {
+export function placeWindow(
+  saved: WindowState | null,
+  displays: readonly Bounds[]
+): { bounds: Partial<Bounds>; maximized: boolean } {
   if (!saved) return { bounds: DEFAULT_SIZE, maximized: false }
   const { bounds } = saved
   const visible = displays.some((d) => {

@@ -5,7 +5,14 @@ import { evaluateGates, exitCodeOf, gateLimitsFrom, type SoakKpis } from './soak
 import { roundKpis, soakReportJson, type SoakReport } from './soak-report'
 import { p95 } from './soak-run'
 
-const KPIS: SoakKpis = { p95LatencyMs: 1234.4, errorShare: 1 / 30, fallbackShare: 0, reviewShare: 0, peakMemoryMb: 181.7, restarts: 0 }
+const KPIS: SoakKpis = {
+  p95LatencyMs: 1234.4,
+  errorShare: 1 / 30,
+  fallbackShare: 0,
+  reviewShare: 0,
+  peakMemoryMb: 181.7,
+  restarts: 0
+}
 
 function report(kpis: SoakKpis = KPIS): SoakReport {
   const rounded = roundKpis(kpis)
@@ -15,7 +22,15 @@ function report(kpis: SoakKpis = KPIS): SoakReport {
     version: 1,
     profile: { minutes: 0.5, ratePerMinute: 60 },
     nodes: ['ollama-local'],
-    counts: { submitted: 30, completed: 30, manualReview: 0, unfinished: 0, attempts: 30, failedAttempts: 1, withFallback: 0 },
+    counts: {
+      submitted: 30,
+      completed: 30,
+      manualReview: 0,
+      unfinished: 0,
+      attempts: 30,
+      failedAttempts: 1,
+      withFallback: 0
+    },
     kpis: rounded,
     gates,
     verdict
@@ -50,7 +65,14 @@ describe('soak report', () => {
 
 describe('soak gates', () => {
   const limits = gateLimitsFrom(testConfig())
-  const clean: SoakKpis = { p95LatencyMs: 5000, errorShare: 0, fallbackShare: 0, reviewShare: 0, peakMemoryMb: 300, restarts: 0 }
+  const clean: SoakKpis = {
+    p95LatencyMs: 5000,
+    errorShare: 0,
+    fallbackShare: 0,
+    reviewShare: 0,
+    peakMemoryMb: 300,
+    restarts: 0
+  }
 
   it('passes within every limit, warns over a soft one, fails over a hard one, with the exit codes 0, 2, 1', () => {
     expect(evaluateGates(clean, limits).verdict).toBe('pass')
@@ -62,7 +84,10 @@ describe('soak gates', () => {
   })
 
   it('fails a soak in which no task completed rather than passing on no evidence', () => {
-    const { gates, verdict } = evaluateGates({ ...clean, p95LatencyMs: null, errorShare: null, fallbackShare: null }, limits)
+    const { gates, verdict } = evaluateGates(
+      { ...clean, p95LatencyMs: null, errorShare: null, fallbackShare: null },
+      limits
+    )
     expect(verdict).toBe('fail')
     expect(gates.find((g) => g.kpi === 'p95LatencyMs')).toMatchObject({ status: 'fail', note: 'no task completed' })
   })

@@ -30,10 +30,23 @@ export interface SoakMeasurements {
 }
 
 export const SOAK_DOMAIN = 'soak'
-const TOPICS = ['the water cycle', 'compound interest', 'TCP congestion control', 'photosynthesis', 'binary search', 'supply and demand', 'plate tectonics', 'the CAP theorem']
+const TOPICS = [
+  'the water cycle',
+  'compound interest',
+  'TCP congestion control',
+  'photosynthesis',
+  'binary search',
+  'supply and demand',
+  'plate tectonics',
+  'the CAP theorem'
+]
 const FINISHED = new Set<TaskSummary['status']>(['completed', 'deferred_to_human', 'cancelled'])
 
-async function value<N extends CallName>(client: Pick<KosClient, 'call'>, name: N, input: CallInput<N>): Promise<CallOutput<N>> {
+async function value<N extends CallName>(
+  client: Pick<KosClient, 'call'>,
+  name: N,
+  input: CallInput<N>
+): Promise<CallOutput<N>> {
   const result = await client.call(name, input)
   if (!result.ok) throw new Error(`${name} refused: ${result.error.message}`)
   return result.value
@@ -106,12 +119,24 @@ export async function runSoak(options: SoakOptions, deps: SoakDeps): Promise<Soa
     const { events } = await value(deps.client, 'tasks.get', { id: t.id })
     attempts += events.filter((e) => e.kind === 'claimed').length
     failedAttempts += events.filter((e) => e.kind === 'failed' || e.kind === 'deferred').length
-    if (t.status === 'completed' && events.some((e) => e.kind === 'progress' && e.message?.includes('trying the next candidate'))) withFallback++
+    if (
+      t.status === 'completed' &&
+      events.some((e) => e.kind === 'progress' && e.message?.includes('trying the next candidate'))
+    )
+      withFallback++
     if (t.backend) nodes.add(t.backend)
   }
   const manualReview = tasks.filter((t) => t.status === 'deferred_to_human').length
   const unfinished = total - completed.length - manualReview
-  const counts: SoakCounts = { submitted: total, completed: completed.length, manualReview, unfinished, attempts, failedAttempts, withFallback }
+  const counts: SoakCounts = {
+    submitted: total,
+    completed: completed.length,
+    manualReview,
+    unfinished,
+    attempts,
+    failedAttempts,
+    withFallback
+  }
   deps.progress(`finished: ${completed.length} completed, ${manualReview} in manual review, ${unfinished} unfinished`)
   return {
     counts,
@@ -132,7 +157,11 @@ async function soakTasks(client: Pick<KosClient, 'call'>): Promise<TaskSummary[]
   const all: TaskSummary[] = []
   let cursor: CallInput<'tasks.list'>['cursor']
   do {
-    const page = await value(client, 'tasks.list', { domain: SOAK_DOMAIN, limit: TASK_PAGE_MAX, ...(cursor ? { cursor } : {}) })
+    const page = await value(client, 'tasks.list', {
+      domain: SOAK_DOMAIN,
+      limit: TASK_PAGE_MAX,
+      ...(cursor ? { cursor } : {})
+    })
     all.push(...page.tasks)
     cursor = page.nextCursor ?? undefined
   } while (cursor)

@@ -2,8 +2,14 @@
 export type KnownFailure = 'metal_oom' | 'runner_terminated' | 'context_alloc_failed' | 'metal_assertion'
 
 const PATTERNS: readonly [KnownFailure, RegExp][] = [
-  ['metal_oom', /kIOGPUCommandBufferCallbackErrorOutOfMemory|Insufficient Memory|out of memory|failed to allocate buffer/i],
-  ['context_alloc_failed', /failed to (allocate|create) (the )?context|llama_new_context_with_model: failed|failed to allocate compute/i],
+  [
+    'metal_oom',
+    /kIOGPUCommandBufferCallbackErrorOutOfMemory|Insufficient Memory|out of memory|failed to allocate buffer/i
+  ],
+  [
+    'context_alloc_failed',
+    /failed to (allocate|create) (the )?context|llama_new_context_with_model: failed|failed to allocate compute/i
+  ],
   ['runner_terminated', /llama runner process has terminated|llama runner process no longer running/i],
   ['metal_assertion', /GGML_ASSERT|ggml_metal.*assert|-\[MTL\w+ .*\]: failed assertion|Assertion failed/i]
 ]

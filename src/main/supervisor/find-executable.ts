@@ -6,7 +6,11 @@ import { delimiter, isAbsolute, join } from 'node:path'
  * apps on macOS get a short PATH, so the usual Homebrew and user folders are
  * searched too.
  */
-export function findExecutable(command: string, pathVariable: string | undefined, extraDirs: readonly string[] = ['/opt/homebrew/bin', '/usr/local/bin']): string | null {
+export function findExecutable(
+  command: string,
+  pathVariable: string | undefined,
+  extraDirs: readonly string[] = ['/opt/homebrew/bin', '/usr/local/bin']
+): string | null {
   if (command.includes('/')) return isAbsolute(command) && executable(command) ? command : null
   const dirs = [...(pathVariable ?? '').split(delimiter).filter(Boolean), ...extraDirs]
   for (const dir of dirs) {

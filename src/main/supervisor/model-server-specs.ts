@@ -9,12 +9,22 @@ import type { ProbeResult, ProcessSpec } from './supervised-process'
  * commands can be replaced (KOS_OLLAMA_COMMAND / KOS_MLX_COMMAND, split on
  * spaces) for servers installed elsewhere.
  */
-export function modelServerSpecs(deps: { config: Pick<ConfigService, 'get'>; env: NodeJS.ProcessEnv; logsDir: string; home: string; usersRoot?: string }): ProcessSpec[] {
+export function modelServerSpecs(deps: {
+  config: Pick<ConfigService, 'get'>
+  env: NodeJS.ProcessEnv
+  logsDir: string
+  home: string
+  usersRoot?: string
+}): ProcessSpec[] {
   const { config, env } = deps
   const ollamaUrl = new URL(config.get('ollama.apiUrl'))
   const mlxUrl = new URL(config.get('mlx.apiUrl'))
   const [ollamaCmd = 'ollama', ...ollamaArgs] = (env.KOS_OLLAMA_COMMAND ?? 'ollama serve').split(/\s+/).filter(Boolean)
-  const [mlxCmd = 'mlx_lm.server', ...mlxArgs] = (env.KOS_MLX_COMMAND ?? `mlx_lm.server --host ${mlxUrl.hostname} --port ${mlxUrl.port || '80'}`).split(/\s+/).filter(Boolean)
+  const [mlxCmd = 'mlx_lm.server', ...mlxArgs] = (
+    env.KOS_MLX_COMMAND ?? `mlx_lm.server --host ${mlxUrl.hostname} --port ${mlxUrl.port || '80'}`
+  )
+    .split(/\s+/)
+    .filter(Boolean)
   const common = {
     probeIntervalMs: () => config.get('supervisor.probeIntervalSec') * 1000,
     maxRestartsPerHour: () => config.get('supervisor.maxRestartsPerHour'),
@@ -39,7 +49,8 @@ export function modelServerSpecs(deps: { config: Pick<ConfigService, 'get'>; env
       command: mlxCmd,
       args: mlxArgs,
       mode: () => config.get('supervisor.mlx'),
-      probe: (signal) => probeJson(`${config.get('mlx.apiUrl').replace(/\/+$/, '').replace(/\/v1$/, '')}/v1/models`, 'data', signal),
+      probe: (signal) =>
+        probeJson(`${config.get('mlx.apiUrl').replace(/\/+$/, '').replace(/\/v1$/, '')}/v1/models`, 'data', signal),
       logFile: join(deps.logsDir, 'mlx.log'),
       ...common
     }
@@ -81,5 +92,8 @@ function countFiles(dir: string, depth: number): number {
   } catch {
     return 0
   }
-  return entries.reduce((n, e) => n + (e.isFile() ? 1 : e.isDirectory() ? countFiles(join(dir, e.name), depth - 1) : 0), 0)
+  return entries.reduce(
+    (n, e) => n + (e.isFile() ? 1 : e.isDirectory() ? countFiles(join(dir, e.name), depth - 1) : 0),
+    0
+  )
 }

@@ -13,7 +13,11 @@ export interface RestartPolicy {
 
 const HOUR = 3_600_000
 
-export function createRestartPolicy(options: { maxPerHour: () => number; baseMs: number; maxMs: number }): RestartPolicy {
+export function createRestartPolicy(options: {
+  maxPerHour: () => number
+  baseMs: number
+  maxMs: number
+}): RestartPolicy {
   let restarts: number[] = []
   const prune = (now: number): void => {
     restarts = restarts.filter((t) => now - t < HOUR)

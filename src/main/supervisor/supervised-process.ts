@@ -9,9 +9,11 @@ import { createRestartPolicy } from './restart-policy'
 
 export type SupervisionMode = 'off' | 'adopt' | 'manage'
 
-export type ProcessState = 'off' | 'not_installed' | 'stopped' | 'starting' | 'running' | 'adopted' | 'restarting' | 'needs_attention'
+export type ProcessState =
+  'off' | 'not_installed' | 'stopped' | 'starting' | 'running' | 'adopted' | 'restarting' | 'needs_attention'
 
-export type ProbeResult = { readonly ok: true; readonly modelCount: number | null } | { readonly ok: false; readonly reason: string }
+export type ProbeResult =
+  { readonly ok: true; readonly modelCount: number | null } | { readonly ok: false; readonly reason: string }
 
 export interface ProcessSpec {
   readonly id: string
@@ -76,7 +78,11 @@ const STOP_GRACE_MS = 5000
 
 export function createSupervisedProcess(spec: ProcessSpec, events: ProcessEvents): SupervisedProcess {
   const ring = createLineRing(200)
-  const policy = createRestartPolicy({ maxPerHour: spec.maxRestartsPerHour, baseMs: spec.backoffBaseMs ?? 1000, maxMs: 60_000 })
+  const policy = createRestartPolicy({
+    maxPerHour: spec.maxRestartsPerHour,
+    baseMs: spec.backoffBaseMs ?? 1000,
+    maxMs: 60_000
+  })
   let state: ProcessState = 'stopped'
   let reason: string | null = null
   let warning: string | null = null
@@ -151,7 +157,10 @@ export function createSupervisedProcess(spec: ProcessSpec, events: ProcessEvents
     if (shuttingDown || userStopped || child) return
     const exe = installedPath()
     if (!exe) {
-      set('not_installed', `${spec.command} is not installed (not found on PATH). Install it, or set the supervisor mode for ${spec.label} to off.`)
+      set(
+        'not_installed',
+        `${spec.command} is not installed (not found on PATH). Install it, or set the supervisor mode for ${spec.label} to off.`
+      )
       return
     }
     if (!log) {
@@ -159,7 +168,10 @@ export function createSupervisedProcess(spec: ProcessSpec, events: ProcessEvents
       log = createWriteStream(spec.logFile, { flags: 'a' })
     }
     set('starting', null)
-    const started = spawn(exe, [...spec.args], { env: { ...process.env, ...spec.env }, stdio: ['ignore', 'pipe', 'pipe'] })
+    const started = spawn(exe, [...spec.args], {
+      env: { ...process.env, ...spec.env },
+      stdio: ['ignore', 'pipe', 'pipe']
+    })
     child = started
     if (started.stdout) createInterface({ input: started.stdout }).on('line', (l) => line(l, 'out'))
     if (started.stderr) createInterface({ input: started.stderr }).on('line', (l) => line(l, 'err'))
@@ -201,7 +213,10 @@ export function createSupervisedProcess(spec: ProcessSpec, events: ProcessEvents
     const delay = policy.next(now)
     const known = lastFailure ? ` Last known failure: ${describeFailure(lastFailure.kind)}.` : ''
     if (delay === null) {
-      set('needs_attention', `${spec.label} failed ${policy.recentCount(now)} times in the last hour and was not restarted again: ${why}.${known} Read ${spec.logFile}, fix the cause, then press Start.`)
+      set(
+        'needs_attention',
+        `${spec.label} failed ${policy.recentCount(now)} times in the last hour and was not restarted again: ${why}.${known} Read ${spec.logFile}, fix the cause, then press Start.`
+      )
       return
     }
     set('restarting', `${spec.label} stopped: ${why}.${known} Restarting in ${Math.round(delay / 100) / 10} s.`)
@@ -243,7 +258,12 @@ export function createSupervisedProcess(spec: ProcessSpec, events: ProcessEvents
       return
     }
     if (mode === 'adopt' || userStopped) {
-      set('stopped', userStopped ? 'Stopped by you.' : `${spec.label} is not running (${result.reason}); the app only watches it. Start it yourself, or set its supervisor mode to manage.`)
+      set(
+        'stopped',
+        userStopped
+          ? 'Stopped by you.'
+          : `${spec.label} is not running (${result.reason}); the app only watches it. Start it yourself, or set its supervisor mode to manage.`
+      )
       return
     }
     spawnChild()
@@ -292,7 +312,11 @@ export function createSupervisedProcess(spec: ProcessSpec, events: ProcessEvents
     },
     async stop() {
       if (!child) {
-        if (state === 'adopted') return { ok: false, message: `${spec.label} was already running when the app found it (not started by the app), so the app will not stop it. Quit it where it was started.` }
+        if (state === 'adopted')
+          return {
+            ok: false,
+            message: `${spec.label} was already running when the app found it (not started by the app), so the app will not stop it. Quit it where it was started.`
+          }
         userStopped = true
         if (restartTimer) clearTimeout(restartTimer)
         restartTimer = null
@@ -306,7 +330,11 @@ export function createSupervisedProcess(spec: ProcessSpec, events: ProcessEvents
       return { ok: true }
     },
     async restart() {
-      if (state === 'adopted') return { ok: false, message: `${spec.label} was not started by the app, so the app cannot restart it. Quit it where it was started; the app will then start its own.` }
+      if (state === 'adopted')
+        return {
+          ok: false,
+          message: `${spec.label} was not started by the app, so the app cannot restart it. Quit it where it was started; the app will then start its own.`
+        }
       if (restartTimer) clearTimeout(restartTimer)
       restartTimer = null
       policy.reset()

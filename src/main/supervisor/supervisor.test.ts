@@ -84,7 +84,11 @@ async function supervise(mode: string, overrides: Partial<ProcessSpec> = {}) {
     startTimeoutMs: 5000,
     ...overrides
   }
-  const supervisor = createSupervisor({ specs: [spec], onChange: () => undefined, onMemoryFailure: (id, failure) => failures.push({ id, failure }) })
+  const supervisor = createSupervisor({
+    specs: [spec],
+    onChange: () => undefined,
+    onMemoryFailure: (id, failure) => failures.push({ id, failure })
+  })
   running.push(supervisor)
   const status = (): ProcessStatus => {
     const [s] = supervisor.statuses()
@@ -163,7 +167,9 @@ describe('supervisor', () => {
   })
 
   it('explains an empty model list with models on disk under another user', async () => {
-    const { supervisor, status } = await supervise('serve', { otherUsersModels: () => [{ dir: '/Users/anna/.ollama/models', count: 3 }] })
+    const { supervisor, status } = await supervise('serve', {
+      otherUsersModels: () => [{ dir: '/Users/anna/.ollama/models', count: 3 }]
+    })
     await supervisor.begin()
     await waitFor('warning', () => status().warning !== null)
     expect(status().warning).toMatch(/started as another user.*3 in \/Users\/anna\/\.ollama\/models/)

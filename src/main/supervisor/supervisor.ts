@@ -1,6 +1,11 @@
 import type { HealthReport } from '../../shared/contract/models-contract'
 import type { KnownFailure } from './failure-classifier'
-import { createSupervisedProcess, type ProcessSpec, type ProcessStatus, type SupervisedProcess } from './supervised-process'
+import {
+  createSupervisedProcess,
+  type ProcessSpec,
+  type ProcessStatus,
+  type SupervisedProcess
+} from './supervised-process'
 
 export interface Supervisor {
   statuses(): ProcessStatus[]
@@ -18,7 +23,9 @@ export interface Supervisor {
   stop(): Promise<void>
 }
 
-export type ActionResult = { readonly ok: true; readonly status: ProcessStatus } | { readonly ok: false; readonly code: 'not_found' | 'conflict'; readonly message: string }
+export type ActionResult =
+  | { readonly ok: true; readonly status: ProcessStatus }
+  | { readonly ok: false; readonly code: 'not_found' | 'conflict'; readonly message: string }
 
 export function createSupervisor(options: {
   specs: readonly ProcessSpec[]
@@ -37,9 +44,17 @@ export function createSupervisor(options: {
     )
   }
 
-  async function act(id: string, action: (p: SupervisedProcess) => Promise<{ ok: true } | { ok: false; message: string } | void>): Promise<ActionResult> {
+  async function act(
+    id: string,
+    action: (p: SupervisedProcess) => Promise<{ ok: true } | { ok: false; message: string } | void>
+  ): Promise<ActionResult> {
     const p = processes.get(id)
-    if (!p) return { ok: false, code: 'not_found', message: `There is no supervised process "${id}"; known: ${[...processes.keys()].join(', ')}.` }
+    if (!p)
+      return {
+        ok: false,
+        code: 'not_found',
+        message: `There is no supervised process "${id}"; known: ${[...processes.keys()].join(', ')}.`
+      }
     const result = await action(p)
     if (result && !result.ok) return { ok: false, code: 'conflict', message: result.message }
     return { ok: true, status: p.status() }

@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest'
 import { createConcurrencyController, DEFAULT_CONTROLLER, type LoadInputs } from './adaptive-concurrency'
 
-const healthy: LoadInputs = { cpuLoad: 0.3, freeMemoryRatio: 0.5, activeRequests: 2, latencyMs: 800, errorRate: 0, oomRecently: false, timeoutsRecently: 0 }
+const healthy: LoadInputs = {
+  cpuLoad: 0.3,
+  freeMemoryRatio: 0.5,
+  activeRequests: 2,
+  latencyMs: 800,
+  errorRate: 0,
+  oomRecently: false,
+  timeoutsRecently: 0
+}
 const busy: LoadInputs = { ...healthy, cpuLoad: 0.95 }
 
 function controller(ceiling = 8, floor = 1) {
@@ -94,6 +102,7 @@ describe('adaptive concurrency', () => {
 
   it('stays between floor and ceiling', () => {
     const c = controller(8, 3)
-    for (let t = 0; t < 50; t++) expect(c.next(() => ({ ...healthy, oomRecently: true }), t * 10_000).effective).toBeGreaterThanOrEqual(3)
+    for (let t = 0; t < 50; t++)
+      expect(c.next(() => ({ ...healthy, oomRecently: true }), t * 10_000).effective).toBeGreaterThanOrEqual(3)
   })
 })

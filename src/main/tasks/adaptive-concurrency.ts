@@ -35,14 +35,17 @@ type Signal = { readonly kind: 'emergency' | 'pressure' | 'healthy' | 'hold'; re
 function classify(inputs: LoadInputs, baselineLatency: number | null): Signal {
   if (inputs.oomRecently) return { kind: 'emergency', why: 'out of memory on a backend' }
   if (inputs.timeoutsRecently >= 3) return { kind: 'emergency', why: `${inputs.timeoutsRecently} timeouts` }
-  if (inputs.errorRate >= 0.5) return { kind: 'emergency', why: `error burst (${Math.round(inputs.errorRate * 100)}% failed)` }
+  if (inputs.errorRate >= 0.5)
+    return { kind: 'emergency', why: `error burst (${Math.round(inputs.errorRate * 100)}% failed)` }
   if (inputs.cpuLoad > 0.9) return { kind: 'pressure', why: `CPU load ${inputs.cpuLoad.toFixed(2)}` }
-  if (inputs.freeMemoryRatio < 0.1) return { kind: 'pressure', why: `free memory ${Math.round(inputs.freeMemoryRatio * 100)}%` }
+  if (inputs.freeMemoryRatio < 0.1)
+    return { kind: 'pressure', why: `free memory ${Math.round(inputs.freeMemoryRatio * 100)}%` }
   if (inputs.errorRate >= 0.2) return { kind: 'pressure', why: `errors ${Math.round(inputs.errorRate * 100)}%` }
   if (baselineLatency !== null && inputs.latencyMs !== null && inputs.latencyMs > baselineLatency * 2) {
     return { kind: 'pressure', why: `latency ${Math.round(inputs.latencyMs)} ms, twice the usual` }
   }
-  if (inputs.cpuLoad < 0.7 && inputs.freeMemoryRatio > 0.2 && inputs.errorRate < 0.05) return { kind: 'healthy', why: 'healthy' }
+  if (inputs.cpuLoad < 0.7 && inputs.freeMemoryRatio > 0.2 && inputs.errorRate < 0.05)
+    return { kind: 'healthy', why: 'healthy' }
   return { kind: 'hold', why: 'between thresholds' }
 }
 
@@ -65,25 +68,31 @@ export function createConcurrencyController(options: ControllerOptions) {
   function decide(inputs: LoadInputs, now: number): { value: number; reason: string } {
     const floor = Math.max(1, Math.min(options.floor(), options.ceiling()))
     const ceiling = Math.max(floor, options.ceiling())
-    if (current > ceiling || current < floor) return { value: Math.min(ceiling, Math.max(floor, current)), reason: 'configured bounds changed' }
+    if (current > ceiling || current < floor)
+      return { value: Math.min(ceiling, Math.max(floor, current)), reason: 'configured bounds changed' }
     if (inputs.latencyMs !== null && inputs.errorRate < 0.05) {
       baselineLatency = baselineLatency === null ? inputs.latencyMs : baselineLatency * 0.9 + inputs.latencyMs * 0.1
     }
     const signal = classify(inputs, baselineLatency)
     pressureStreak = signal.kind === 'pressure' ? pressureStreak + 1 : 0
     healthyStreak = signal.kind === 'healthy' ? healthyStreak + 1 : 0
-    if (signal.kind === 'emergency') return { value: Math.max(floor, Math.floor(current / 2)), reason: `dropped: ${signal.why}` }
+    if (signal.kind === 'emergency')
+      return { value: Math.max(floor, Math.floor(current / 2)), reason: `dropped: ${signal.why}` }
     if (signal.kind === 'hold') return { value: current, reason: `held: ${signal.why}` }
     // A single reading moves nothing: pressure must persist two cycles, health three.
-    if (signal.kind === 'pressure' && pressureStreak < 2) return { value: current, reason: `held: ${signal.why}, waiting to see it persist` }
-    if (signal.kind === 'healthy' && healthyStreak < 3) return { value: current, reason: 'held: healthy, waiting to see it persist' }
+    if (signal.kind === 'pressure' && pressureStreak < 2)
+      return { value: current, reason: `held: ${signal.why}, waiting to see it persist` }
+    if (signal.kind === 'healthy' && healthyStreak < 3)
+      return { value: current, reason: 'held: healthy, waiting to see it persist' }
     const step = signal.kind === 'healthy' ? 1 : -1
     const target = Math.min(ceiling, Math.max(floor, current + step))
     if (target === current) return { value: current, reason: `${signal.why}, at ${step > 0 ? 'ceiling' : 'floor'}` }
-    if (step > 0 && now < cooldownUntil) return { value: current, reason: `held: cooling down after a large change or a flip` }
+    if (step > 0 && now < cooldownUntil)
+      return { value: current, reason: `held: cooling down after a large change or a flip` }
     if (step > 0 && now - lastRiseAt < options.riseIntervalMs) return { value: current, reason: 'held: rising slowly' }
     const recent = changes.filter((c) => now - c.at < 60_000).reduce((sum, c) => sum + Math.abs(c.to - c.from), 0)
-    if (recent + 1 > options.maxChangePerMinute) return { value: current, reason: `held: ${recent} changes in the last minute` }
+    if (recent + 1 > options.maxChangePerMinute)
+      return { value: current, reason: `held: ${recent} changes in the last minute` }
     const previous = changes.at(-1)
     if (previous && previous.from === target && now - previous.at < 5 * options.riseIntervalMs) {
       // Going back and forth: stay at the lower value for a cooldown rather than chase the load.

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import { checkAnswer } from './answer-check'
 
-const prompt = { title: 'Summarise the report', description: 'Summarise the quarterly report in five bullet points for the board.' }
+const prompt = {
+  title: 'Summarise the report',
+  description: 'Summarise the quarterly report in five bullet points for the board.'
+}
 
 describe('answer check', () => {
   it.each([
@@ -18,7 +21,9 @@ describe('answer check', () => {
   })
 
   it('accepts a real answer, including a long one that mentions errors', () => {
-    expect(checkAnswer('- Revenue rose 12%\n- Costs fell\n- Margin improved\n- Cash is strong\n- Outlook steady', prompt, 20)).toEqual({ ok: true })
+    expect(
+      checkAnswer('- Revenue rose 12%\n- Costs fell\n- Margin improved\n- Cash is strong\n- Outlook steady', prompt, 20)
+    ).toEqual({ ok: true })
     const essay = `The report notes an internal server error in the billing system last quarter. ${'Detail. '.repeat(80)}`
     expect(checkAnswer(essay, prompt, 20)).toEqual({ ok: true })
   })

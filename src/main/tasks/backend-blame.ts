@@ -76,7 +76,8 @@ export function createBackendBlame(options: {
         try {
           processor.plan(forProcessing(row))
         } catch (error) {
-          if (isBackendFailure(error) && error.type === type) store.giveBack(row.id, `attempt given back: ${error.message}`, retryAt, changes)
+          if (isBackendFailure(error) && error.type === type)
+            store.giveBack(row.id, `attempt given back: ${error.message}`, retryAt, changes)
         }
       }
     }

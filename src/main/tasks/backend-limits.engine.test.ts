@@ -29,13 +29,20 @@ describe('tasks engine with per-backend limits', () => {
         }
       }
     }
-    const limits: BackendLimits = { of: (b) => (b === 'mlx-local' ? { heavy: 1, total: 1 } : { heavy: 1, total: null }), capacity: () => null }
+    const limits: BackendLimits = {
+      of: (b) => (b === 'mlx-local' ? { heavy: 1, total: 1 } : { heavy: 1, total: null }),
+      capacity: () => null
+    }
     const { engine } = testEngine(tempDir(), processor, { 'worker.maxConcurrency': 6 }, { backendLimits: limits })
     engines.push(engine)
     engine.start()
     const ids: string[] = []
     for (let i = 0; i < 12; i++) {
-      const created = await engine.create({ title: `Task ${i}`, description: `Answer question number ${i} in full.`, preferredBackend: i % 2 === 0 ? 'mlx-local' : 'ollama-local' })
+      const created = await engine.create({
+        title: `Task ${i}`,
+        description: `Answer question number ${i} in full.`,
+        preferredBackend: i % 2 === 0 ? 'mlx-local' : 'ollama-local'
+      })
       if (!created.ok) throw new Error('not created')
       ids.push(created.task.id)
     }
@@ -46,7 +53,12 @@ describe('tasks engine with per-backend limits', () => {
 
   it('keeps the adaptive ceiling at what the reachable nodes take together', () => {
     const limits: BackendLimits = { of: () => ({ heavy: 1, total: 1 }), capacity: () => 2 }
-    const { engine } = testEngine(tempDir(), scriptedProcessor(() => ({ kind: 'answer', text: GOOD_ANSWER })), { 'worker.maxConcurrency': 8 }, { backendLimits: limits })
+    const { engine } = testEngine(
+      tempDir(),
+      scriptedProcessor(() => ({ kind: 'answer', text: GOOD_ANSWER })),
+      { 'worker.maxConcurrency': 8 },
+      { backendLimits: limits }
+    )
     engines.push(engine)
     expect(engine.state().concurrency).toMatchObject({ ceiling: 2, effective: 2 })
   })

@@ -10,7 +10,12 @@ const TASKS = 120
 async function mostLeased(claimAhead: boolean): Promise<{ leased: number; waits: number[] }> {
   const waits: number[] = []
   const processor = scriptedProcessor(() => ({ kind: 'answer', text: 'a quick answer that passes the checks' }))
-  const h = testEngine(tempDir(), processor, { 'worker.maxConcurrency': 2, 'worker.minConcurrency': 2, 'worker.minAnswerChars': 0 }, { claimAhead, observeClaim: (ms) => waits.push(ms) })
+  const h = testEngine(
+    tempDir(),
+    processor,
+    { 'worker.maxConcurrency': 2, 'worker.minConcurrency': 2, 'worker.minAnswerChars': 0 },
+    { claimAhead, observeClaim: (ms) => waits.push(ms) }
+  )
   for (let i = 0; i < TASKS; i++) await h.engine.create({ title: `quick ${i}`, description: `quick task number ${i}` })
   const leasedNow = h.db.prepare("SELECT count(*) FROM tasks WHERE status = 'in_progress'").pluck()
   let leased = 0

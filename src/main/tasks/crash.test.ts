@@ -14,7 +14,9 @@ const CHILD = join(__dirname, 'testing', 'crash-child.ts')
 const children = new Set<ChildProcess>()
 
 function startChild(dbFile: string, log: string, poisonTitle?: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [JITI, CHILD, dbFile, log, ...(poisonTitle ? [poisonTitle] : [])], { stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, [JITI, CHILD, dbFile, log, ...(poisonTitle ? [poisonTitle] : [])], {
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
   children.add(child)
   child.once('exit', () => children.delete(child))
   let stderr = ''
@@ -46,10 +48,23 @@ describe('crash safety', () => {
     const store = createTaskStore(db)
     const TOTAL = 300
     for (let i = 0; i < TOTAL; i++) {
-      store.create({ title: `Task ${i}`, description: `Work item ${i}`, domain: null, priority: 'normal', assigneeExpert: null, parentTaskId: null, preferredBackend: null, preferredModel: null, metadata: {}, batchGroup: null, dedupKey: `k${i}` })
+      store.create({
+        title: `Task ${i}`,
+        description: `Work item ${i}`,
+        domain: null,
+        priority: 'normal',
+        assigneeExpert: null,
+        parentTaskId: null,
+        preferredBackend: null,
+        preferredModel: null,
+        metadata: {},
+        batchGroup: null,
+        dedupKey: `k${i}`
+      })
     }
     const count = (sql: string): number => (db.prepare(sql).get() as { n: number }).n
-    const processedLines = (): number => (existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean).length : 0)
+    const processedLines = (): number =>
+      existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean).length : 0
 
     let kills = 0
     let inFlightAtKill = 0
@@ -63,19 +78,35 @@ describe('crash safety', () => {
     expect(inFlightAtKill).toBeGreaterThan(0)
 
     const child = await startChild(dbFile, log)
-    await until(() => count("SELECT COUNT(*) AS n FROM tasks WHERE status = 'completed'") === TOTAL, 'every task completed', 120_000)
+    await until(
+      () => count("SELECT COUNT(*) AS n FROM tasks WHERE status = 'completed'") === TOTAL,
+      'every task completed',
+      120_000
+    )
     await kill9(child)
 
     expect(kills).toBe(3)
     expect(count("SELECT COUNT(*) AS n FROM tasks WHERE status != 'completed'")).toBe(0)
     expect(count("SELECT COUNT(*) AS n FROM task_events WHERE kind = 'completed'")).toBe(TOTAL)
-    expect(count("SELECT COUNT(*) AS n FROM (SELECT task_id FROM task_events WHERE kind = 'completed' GROUP BY task_id HAVING COUNT(*) > 1)")).toBe(0)
-    expect(count("SELECT COUNT(*) AS n FROM tasks WHERE result IS NULL OR result NOT LIKE 'The complete answer to Task %'")).toBe(0)
+    expect(
+      count(
+        "SELECT COUNT(*) AS n FROM (SELECT task_id FROM task_events WHERE kind = 'completed' GROUP BY task_id HAVING COUNT(*) > 1)"
+      )
+    ).toBe(0)
+    expect(
+      count("SELECT COUNT(*) AS n FROM tasks WHERE result IS NULL OR result NOT LIKE 'The complete answer to Task %'")
+    ).toBe(0)
     // At-least-once: runs cut off by a kill were done again, never recorded twice.
     expect(processedLines()).toBeGreaterThanOrEqual(TOTAL)
     // The runs a kill cut off were interrupted, not failed: each is recorded as such, and none used an attempt.
-    expect(count("SELECT COUNT(*) AS n FROM task_events WHERE kind = 'interrupted' AND error_type = 'interrupted'")).toBe(inFlightAtKill)
-    expect(count("SELECT COUNT(*) AS n FROM task_events WHERE kind = 'failed' OR kind = 'deferred' OR error_type = 'timeout'")).toBe(0)
+    expect(
+      count("SELECT COUNT(*) AS n FROM task_events WHERE kind = 'interrupted' AND error_type = 'interrupted'")
+    ).toBe(inFlightAtKill)
+    expect(
+      count(
+        "SELECT COUNT(*) AS n FROM task_events WHERE kind = 'failed' OR kind = 'deferred' OR error_type = 'timeout'"
+      )
+    ).toBe(0)
     expect(count('SELECT COUNT(*) AS n FROM tasks WHERE attempt_count != 1')).toBe(0)
     db.close()
   }, 300_000)
@@ -86,17 +117,37 @@ describe('crash safety', () => {
     const log = join(dir, 'processed.log')
     const db = migratedDb(dir)
     const store = createTaskStore(db)
-    const task = (title: string, i: number) => ({ title, description: `Work item ${i}`, domain: null, priority: 'normal' as const, assigneeExpert: null, parentTaskId: null, preferredBackend: null, preferredModel: null, metadata: {}, batchGroup: null, dedupKey: `k${i}` })
+    const task = (title: string, i: number) => ({
+      title,
+      description: `Work item ${i}`,
+      domain: null,
+      priority: 'normal' as const,
+      assigneeExpert: null,
+      parentTaskId: null,
+      preferredBackend: null,
+      preferredModel: null,
+      metadata: {},
+      batchGroup: null,
+      dedupKey: `k${i}`
+    })
     const poison = store.create(task('Poison', 0))
     if (!poison.ok) throw new Error('not created')
     for (let i = 1; i <= 30; i++) store.create(task(`Task ${i}`, i))
     const count = (sql: string): number => (db.prepare(sql).get() as { n: number }).n
-    const exited = (child: ChildProcess): Promise<void> => new Promise((done) => (child.exitCode !== null || child.signalCode !== null ? done() : child.once('exit', () => done())))
+    const exited = (child: ChildProcess): Promise<void> =>
+      new Promise((done) =>
+        child.exitCode !== null || child.signalCode !== null ? done() : child.once('exit', () => done())
+      )
 
     let crashes = 0
     while (store.get(poison.task.id)?.status !== 'deferred_to_human') {
       const child = await startChild(dbFile, log, 'Poison')
-      const outcome = await Promise.race([exited(child).then(() => 'crashed' as const), until(() => store.get(poison.task.id)?.status === 'deferred_to_human', 'the poison task deferred', 60_000).then(() => 'deferred' as const)])
+      const outcome = await Promise.race([
+        exited(child).then(() => 'crashed' as const),
+        until(() => store.get(poison.task.id)?.status === 'deferred_to_human', 'the poison task deferred', 60_000).then(
+          () => 'deferred' as const
+        )
+      ])
       if (outcome === 'crashed') crashes++
       else await kill9(child)
       expect(crashes).toBeLessThanOrEqual(3)
@@ -104,14 +155,29 @@ describe('crash safety', () => {
     // Its own crashes came first, then the next start put it aside.
     expect(crashes).toBe(3)
     const child = await startChild(dbFile, log, 'Poison')
-    await until(() => count("SELECT COUNT(*) AS n FROM tasks WHERE status = 'completed'") === 30, 'the other tasks completed', 60_000)
+    await until(
+      () => count("SELECT COUNT(*) AS n FROM tasks WHERE status = 'completed'") === 30,
+      'the other tasks completed',
+      60_000
+    )
     await kill9(child)
 
     const held = store.get(poison.task.id)
     expect(held).toMatchObject({ status: 'deferred_to_human', errorType: 'interrupted', attemptCount: 0 })
     expect(held?.lastError).toMatch(/poison task: it was running at each of the last 3 crashes/)
-    expect(store.events(poison.task.id).map((e) => e.kind)).toEqual(['created', 'claimed', 'interrupted', 'claimed', 'interrupted', 'claimed', 'interrupted', 'deferred'])
-    expect(count("SELECT COUNT(*) AS n FROM tasks WHERE title != 'Poison' AND (status != 'completed' OR attempt_count != 1)")).toBe(0)
+    expect(store.events(poison.task.id).map((e) => e.kind)).toEqual([
+      'created',
+      'claimed',
+      'interrupted',
+      'claimed',
+      'interrupted',
+      'claimed',
+      'interrupted',
+      'deferred'
+    ])
+    expect(
+      count("SELECT COUNT(*) AS n FROM tasks WHERE title != 'Poison' AND (status != 'completed' OR attempt_count != 1)")
+    ).toBe(0)
     db.close()
   }, 300_000)
 })

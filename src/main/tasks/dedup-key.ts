@@ -17,7 +17,9 @@ export async function dedupKey(title: string, description: string, expert: strin
 
 /** The same key, hashed on this thread, for in-core callers that need the task synchronously. */
 export function dedupKeyNow(title: string, description: string, expert: string | null): string {
-  return createHash('sha256').update(keyText(title, description, expert)).digest('hex')
+  return createHash('sha256')
+    .update(keyText(title, description, expert))
+    .digest('hex')
 }
 
 function keyText(title: string, description: string, expert: string | null): string {

@@ -3,7 +3,16 @@ import { memoryLogger } from '../test-support/memory-logger'
 import type { TaskEvent } from '../../shared/contract/tasks-contract'
 import { createGroupCommit } from './group-commit'
 
-const event = (taskId: string): TaskEvent => ({ seq: 1, taskId, kind: 'completed', status: 'completed', attempt: 1, message: null, errorType: null, at: '2026-11-24T12:00:00.000Z' })
+const event = (taskId: string): TaskEvent => ({
+  seq: 1,
+  taskId,
+  kind: 'completed',
+  status: 'completed',
+  attempt: 1,
+  message: null,
+  errorType: null,
+  at: '2026-11-24T12:00:00.000Z'
+})
 const nextTurn = () => new Promise((resolve) => setImmediate(resolve))
 
 describe('group commit', () => {
@@ -20,7 +29,10 @@ describe('group commit', () => {
         return result
       },
       wal: { commitUnflushed: (fn) => fn(), whenDurable: (done) => void flushes.push(done) },
-      describe: (changes) => ({ tasks: [], counts: { pending: changes.length, in_progress: 0, completed: 0, failed: 0, deferred_to_human: 0, cancelled: 0 } }),
+      describe: (changes) => ({
+        tasks: [],
+        counts: { pending: changes.length, in_progress: 0, completed: 0, failed: 0, deferred_to_human: 0, cancelled: 0 }
+      }),
       publish: (events) => published.push(...events.map((e) => e.taskId)),
       log: memoryLogger().logger,
       finish: () => () => log.push('claimed tasks started')
@@ -31,8 +43,16 @@ describe('group commit', () => {
   it('commits the writes of one turn together, and acknowledges them only once the WAL is on disk', async () => {
     const h = harness()
     const done: string[] = []
-    h.group.write((changes) => changes.push(event('a')), () => done.push('a'), () => done.push('a failed'))
-    h.group.write((changes) => changes.push(event('b')), () => done.push('b'), () => done.push('b failed'))
+    h.group.write(
+      (changes) => changes.push(event('a')),
+      () => done.push('a'),
+      () => done.push('a failed')
+    )
+    h.group.write(
+      (changes) => changes.push(event('b')),
+      () => done.push('b'),
+      () => done.push('b failed')
+    )
     await nextTurn()
     expect(h.transactions()).toBe(1)
     expect(h.log).toEqual(['claimed tasks started'])

@@ -72,7 +72,11 @@ export function pickTasks<T>(
   const limitOf = new Map<string, BackendLimit>()
   const capOf = (backend: string): BackendLimit => {
     let cap = limitOf.get(backend)
-    if (!cap) limitOf.set(backend, (cap = limits.of?.(backend) ?? { heavy: limits.heavyPerBackend, total: limits.perBackend ?? null }))
+    if (!cap)
+      limitOf.set(
+        backend,
+        (cap = limits.of?.(backend) ?? { heavy: limits.heavyPerBackend, total: limits.perBackend ?? null })
+      )
     return cap
   }
   const fits = (c: SchedulableTask<T>): boolean => {
@@ -98,7 +102,8 @@ export function pickTasks<T>(
       const open = new Map<string, Map<string, SchedulableTask<T>>>()
       for (const [backend, models] of backends) {
         for (const [model, queue] of models) {
-          while (queue.next < queue.items.length && taken.has(queue.items[queue.next] as SchedulableTask<T>)) queue.next++
+          while (queue.next < queue.items.length && taken.has(queue.items[queue.next] as SchedulableTask<T>))
+            queue.next++
           const head = headOf(queue)
           if (!head) continue
           let heads = open.get(backend)
@@ -134,7 +139,12 @@ function chooseBackend(backends: readonly string[], busy: (backend: string) => n
   return tied.find((b) => last === null || b > last) ?? (tied[0] as string)
 }
 
-function chooseModel(models: readonly string[], waiting: (model: string) => number, runningModels: ReadonlyMap<string, number>, lastModel: string | undefined): string {
+function chooseModel(
+  models: readonly string[],
+  waiting: (model: string) => number,
+  runningModels: ReadonlyMap<string, number>,
+  lastModel: string | undefined
+): string {
   let busiest: string | null = null
   for (const model of models) {
     const count = runningModels.get(model) ?? 0

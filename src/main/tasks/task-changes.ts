@@ -1,5 +1,11 @@
 import type { Db } from '../db/database'
-import { TASK_STATUSES, type TaskEvent, type TaskStatus, type TaskStatusCounts, type TasksChanged } from '../../shared/contract/tasks-contract'
+import {
+  TASK_STATUSES,
+  type TaskEvent,
+  type TaskStatus,
+  type TaskStatusCounts,
+  type TasksChanged
+} from '../../shared/contract/tasks-contract'
 import { SUMMARY_COLUMNS, toSummary, type SummaryRow } from './task-row'
 
 /** Tasks by status, from the six rows migration 0013's triggers keep current. */
@@ -17,7 +23,10 @@ export function createStatusCounts(db: Db): () => TaskStatusCounts {
  * touched once, as a list row shows it now, and the counts by status. Read
  * inside the write's transaction, so it is exactly that write's result.
  */
-export function createChangeReader(db: Db, counts: () => TaskStatusCounts): (changes: readonly TaskEvent[]) => TasksChanged {
+export function createChangeReader(
+  db: Db,
+  counts: () => TaskStatusCounts
+): (changes: readonly TaskEvent[]) => TasksChanged {
   const selectTask = db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM tasks WHERE id = ?`)
   return (changes) => {
     const ids = new Set<string>()

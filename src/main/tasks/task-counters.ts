@@ -1,5 +1,10 @@
 import type { Db } from '../db/database'
-import { TASK_ERROR_TYPES, type TaskCounters, type TaskErrorType, type TaskStatus } from '../../shared/contract/tasks-contract'
+import {
+  TASK_ERROR_TYPES,
+  type TaskCounters,
+  type TaskErrorType,
+  type TaskStatus
+} from '../../shared/contract/tasks-contract'
 import { percentile } from './percentile'
 
 const DAY_MS = 86_400_000
@@ -10,15 +15,33 @@ const DAY_MS = 86_400_000
  */
 export function createTaskCounters(db: Db, now: () => number): () => TaskCounters {
   // Each count reads one partial index (migration 0010); INDEXED BY makes a plan that would scan the table an error instead.
-  const countClaimable = db.prepare("SELECT status, COUNT(*) AS n FROM tasks INDEXED BY tasks_claimable WHERE status IN ('pending', 'failed') GROUP BY status")
-  const countRunning = db.prepare("SELECT COUNT(*) FROM tasks INDEXED BY tasks_running WHERE status = 'in_progress'").pluck()
-  const countDeferred = db.prepare("SELECT COUNT(*) FROM tasks INDEXED BY tasks_deferred WHERE status = 'deferred_to_human'").pluck()
-  const countCancelled = db.prepare("SELECT COUNT(*) FROM tasks INDEXED BY tasks_cancelled WHERE status = 'cancelled'").pluck()
+  const countClaimable = db.prepare(
+    "SELECT status, COUNT(*) AS n FROM tasks INDEXED BY tasks_claimable WHERE status IN ('pending', 'failed') GROUP BY status"
+  )
+  const countRunning = db
+    .prepare("SELECT COUNT(*) FROM tasks INDEXED BY tasks_running WHERE status = 'in_progress'")
+    .pluck()
+  const countDeferred = db
+    .prepare("SELECT COUNT(*) FROM tasks INDEXED BY tasks_deferred WHERE status = 'deferred_to_human'")
+    .pluck()
+  const countCancelled = db
+    .prepare("SELECT COUNT(*) FROM tasks INDEXED BY tasks_cancelled WHERE status = 'cancelled'")
+    .pluck()
   // Only a completion sets completed_at and nothing clears it, so the tasks that have it are the completed ones.
-  const countCompleted = db.prepare('SELECT COUNT(*) FROM tasks INDEXED BY tasks_completed WHERE completed_at IS NOT NULL').pluck()
-  const deferredByType = db.prepare("SELECT error_type, COUNT(*) AS n FROM task_events WHERE kind = 'deferred' GROUP BY error_type")
-  const completedSince = db.prepare('SELECT COUNT(*) FROM tasks INDEXED BY tasks_completed WHERE completed_at >= ?').pluck()
-  const latencySince = db.prepare('SELECT backend, model, latency_ms FROM tasks INDEXED BY tasks_completed WHERE completed_at >= ? AND latency_ms IS NOT NULL').raw()
+  const countCompleted = db
+    .prepare('SELECT COUNT(*) FROM tasks INDEXED BY tasks_completed WHERE completed_at IS NOT NULL')
+    .pluck()
+  const deferredByType = db.prepare(
+    "SELECT error_type, COUNT(*) AS n FROM task_events WHERE kind = 'deferred' GROUP BY error_type"
+  )
+  const completedSince = db
+    .prepare('SELECT COUNT(*) FROM tasks INDEXED BY tasks_completed WHERE completed_at >= ?')
+    .pluck()
+  const latencySince = db
+    .prepare(
+      'SELECT backend, model, latency_ms FROM tasks INDEXED BY tasks_completed WHERE completed_at >= ? AND latency_ms IS NOT NULL'
+    )
+    .raw()
 
   return (): TaskCounters => {
     const byStatus: Record<TaskStatus, number> = {

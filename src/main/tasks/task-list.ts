@@ -50,8 +50,14 @@ const FACET_MAX = 500
  */
 export function createTaskList(db: Db, counts: () => TaskStatusCounts, knownBackends: () => ReadonlySet<string>) {
   // DISTINCT would read the whole index; stepping from one value to the next is one seek per value.
-  const nextExpert = db.prepare('SELECT MIN(assignee_expert) FROM tasks INDEXED BY tasks_expert WHERE assignee_expert IS NOT NULL AND assignee_expert > ?').pluck()
-  const nextDomain = db.prepare('SELECT MIN(domain) FROM tasks INDEXED BY tasks_domain WHERE domain IS NOT NULL AND domain > ?').pluck()
+  const nextExpert = db
+    .prepare(
+      'SELECT MIN(assignee_expert) FROM tasks INDEXED BY tasks_expert WHERE assignee_expert IS NOT NULL AND assignee_expert > ?'
+    )
+    .pluck()
+  const nextDomain = db
+    .prepare('SELECT MIN(domain) FROM tasks INDEXED BY tasks_domain WHERE domain IS NOT NULL AND domain > ?')
+    .pluck()
   // One statement per combination of filters, prepared the first time it is asked for.
   const statements = new Map<string, Statement<unknown[]>>()
   const prepared = (sql: string): Statement<unknown[]> => {
@@ -73,7 +79,11 @@ export function createTaskList(db: Db, counts: () => TaskStatusCounts, knownBack
     return values
   }
 
-  const facets = (): TaskFacets => ({ experts: distinct(nextExpert), domains: distinct(nextDomain), backends: [...knownBackends()].sort() })
+  const facets = (): TaskFacets => ({
+    experts: distinct(nextExpert),
+    domains: distinct(nextDomain),
+    backends: [...knownBackends()].sort()
+  })
 
   return (filters: ListFilters): TaskList => {
     const where: string[] = []
@@ -101,7 +111,10 @@ export function createTaskList(db: Db, counts: () => TaskStatusCounts, knownBack
     if (first) {
       if (!filtered) total = sum(counts())
       else if (where.length === 1 && filters.status) total = counts()[filters.status]
-      else total = (prepared(`SELECT COUNT(*) AS n FROM tasks WHERE ${where.join(' AND ')}`).get(...params) as { n: number }).n
+      else
+        total = (
+          prepared(`SELECT COUNT(*) AS n FROM tasks WHERE ${where.join(' AND ')}`).get(...params) as { n: number }
+        ).n
     }
     const page = [...where]
     const pageParams = [...params]
@@ -113,7 +126,9 @@ export function createTaskList(db: Db, counts: () => TaskStatusCounts, knownBack
     }
     const clause = page.length ? `WHERE ${page.join(' AND ')}` : ''
     // One row past the page says whether there is a next one.
-    const rows = prepared(`SELECT ${SUMMARY_COLUMNS} FROM tasks INDEXED BY ${indexFor(filters, counts)} ${clause} ORDER BY created_at DESC, id DESC LIMIT ?`).all(...pageParams, filters.limit + 1) as SummaryRow[]
+    const rows = prepared(
+      `SELECT ${SUMMARY_COLUMNS} FROM tasks INDEXED BY ${indexFor(filters, counts)} ${clause} ORDER BY created_at DESC, id DESC LIMIT ?`
+    ).all(...pageParams, filters.limit + 1) as SummaryRow[]
     const more = rows.length > filters.limit
     if (more) rows.pop()
     const last = rows.at(-1)

@@ -41,7 +41,9 @@ export function createTaskQueue(engine: TasksEngine): TaskQueue {
     watch(ids, listener) {
       const watched = new Set(ids)
       return engine.onEvents((events) => {
-        const changed = new Set(events.filter((e) => watched.has(e.taskId) && e.kind !== 'progress').map((e) => e.taskId))
+        const changed = new Set(
+          events.filter((e) => watched.has(e.taskId) && e.kind !== 'progress').map((e) => e.taskId)
+        )
         for (const id of changed) {
           const task = engine.store.get(id)
           if (task) listener(queued(task))

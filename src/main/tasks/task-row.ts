@@ -1,4 +1,12 @@
-import type { Task, TaskErrorType, TaskEvent, TaskEventKind, TaskPriority, TaskStatus, TaskSummary } from '../../shared/contract/tasks-contract'
+import type {
+  Task,
+  TaskErrorType,
+  TaskEvent,
+  TaskEventKind,
+  TaskPriority,
+  TaskStatus,
+  TaskSummary
+} from '../../shared/contract/tasks-contract'
 
 /** A tasks row as SQLite returns it. */
 export interface TaskRow {
@@ -37,7 +45,16 @@ export interface TaskRow {
 /** What running a task needs of its row; the claim query reads only these. */
 export type ClaimableRow = Pick<
   TaskRow,
-  'id' | 'title' | 'description' | 'domain' | 'priority' | 'priority_rank' | 'assignee_expert' | 'preferred_backend' | 'preferred_model' | 'attempt_count'
+  | 'id'
+  | 'title'
+  | 'description'
+  | 'domain'
+  | 'priority'
+  | 'priority_rank'
+  | 'assignee_expert'
+  | 'preferred_backend'
+  | 'preferred_model'
+  | 'attempt_count'
 > & {
   /** The id of the chat message or call that caused the task (its metadata's correlationId), so its runs log under it. */
   readonly correlation_id?: string | null
@@ -49,10 +66,24 @@ export const CLAIMABLE_COLUMNS =
 /** The columns a list row (TaskSummary) is made of. */
 export type SummaryRow = Pick<
   TaskRow,
-  'id' | 'title' | 'domain' | 'priority' | 'assignee_expert' | 'status' | 'attempt_count' | 'last_error' | 'error_type' | 'backend' | 'model' | 'next_retry_after' | 'created_at' | 'updated_at'
+  | 'id'
+  | 'title'
+  | 'domain'
+  | 'priority'
+  | 'assignee_expert'
+  | 'status'
+  | 'attempt_count'
+  | 'last_error'
+  | 'error_type'
+  | 'backend'
+  | 'model'
+  | 'next_retry_after'
+  | 'created_at'
+  | 'updated_at'
 >
 
-export const SUMMARY_COLUMNS = 'id, title, domain, priority, assignee_expert, status, attempt_count, last_error, error_type, backend, model, next_retry_after, created_at, updated_at'
+export const SUMMARY_COLUMNS =
+  'id, title, domain, priority, assignee_expert, status, attempt_count, last_error, error_type, backend, model, next_retry_after, created_at, updated_at'
 
 export interface TaskEventRow {
   seq: number
@@ -123,7 +154,9 @@ const isoOrNull = (ms: number | null): string | null => (ms === null ? null : is
 function parseMetadata(text: string): Record<string, unknown> {
   try {
     const value: unknown = JSON.parse(text)
-    return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {}
+    return value !== null && typeof value === 'object' && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : {}
   } catch {
     return {}
   }

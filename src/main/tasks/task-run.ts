@@ -1,4 +1,10 @@
-import { isBackendFailure, ProcessingError, type ProcessingContext, type ProcessingPlan, type TaskForProcessing } from '../ports/task-processor'
+import {
+  isBackendFailure,
+  ProcessingError,
+  type ProcessingContext,
+  type ProcessingPlan,
+  type TaskForProcessing
+} from '../ports/task-processor'
 import type { TaskErrorType } from '../../shared/contract/tasks-contract'
 import type { Lease } from './task-store'
 import type { ClaimableRow } from './task-row'
@@ -83,11 +89,14 @@ export function forProcessing(row: ClaimableRow): TaskForProcessing {
 
 /** An attempt's error as its outcome: a stop by the pool first, then the processor's own type, then what the message says. */
 export function classify(error: unknown, run: TaskRun, timeoutMs: number): Outcome & { ok: false } {
-  if (run.stopReason === 'timeout') return { ok: false, type: 'timeout', message: `no answer within ${Math.round(timeoutMs / 1000)} s` }
-  if (isBackendFailure(error)) return { ok: false, type: error.type, message: error.message, retryAfterMs: error.retryAfterMs }
+  if (run.stopReason === 'timeout')
+    return { ok: false, type: 'timeout', message: `no answer within ${Math.round(timeoutMs / 1000)} s` }
+  if (isBackendFailure(error))
+    return { ok: false, type: error.type, message: error.message, retryAfterMs: error.retryAfterMs }
   if (error instanceof ProcessingError) return { ok: false, type: error.type, message: error.message }
   const message = error instanceof Error ? error.message : String(error)
-  if (/ECONNREFUSED|ECONNRESET|EPIPE|socket hang up|fetch failed/i.test(message)) return { ok: false, type: 'connection_error', message }
+  if (/ECONNREFUSED|ECONNRESET|EPIPE|socket hang up|fetch failed/i.test(message))
+    return { ok: false, type: 'connection_error', message }
   if (/out of memory|\boom\b|metal/i.test(message)) return { ok: false, type: 'oom_or_metal', message }
   return { ok: false, type: 'other', message }
 }

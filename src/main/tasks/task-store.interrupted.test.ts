@@ -32,7 +32,8 @@ describe('task store: interrupted runs, poison tasks and backend waits', () => {
       clock.t += 1
       return made.task.id
     }
-    const interruptedCount = (id: string): number => (db.prepare('SELECT interrupted_count AS n FROM tasks WHERE id = ?').get(id) as { n: number }).n
+    const interruptedCount = (id: string): number =>
+      (db.prepare('SELECT interrupted_count AS n FROM tasks WHERE id = ?').get(id) as { n: number }).n
     return { db, store, clock, create, interruptedCount }
   }
 
@@ -44,8 +45,12 @@ describe('task store: interrupted runs, poison tasks and backend waits', () => {
     clock.t += 1000
     const changes: Changes = []
     expect(store.reclaimLapsed('new-boot', clock.t - STUCK, 3, changes).map((l) => l.taskId)).toEqual([first])
-    expect(changes).toMatchObject([{ taskId: first, kind: 'interrupted', status: 'pending', attempt: 0, errorType: 'interrupted' }])
-    expect(changes[0]?.message).toMatch(/^interrupted: the app stopped while this task ran \(dead-boot is gone\); no attempt counted$/)
+    expect(changes).toMatchObject([
+      { taskId: first, kind: 'interrupted', status: 'pending', attempt: 0, errorType: 'interrupted' }
+    ])
+    expect(changes[0]?.message).toMatch(
+      /^interrupted: the app stopped while this task ran \(dead-boot is gone\); no attempt counted$/
+    )
     expect(store.get(first)).toMatchObject({ status: 'pending', attemptCount: 0, errorType: 'interrupted' })
     // Older, but interrupted: it goes after the task that was not.
     expect(store.candidates(10, 3).map((r) => r.id)).toEqual([second, first])
@@ -124,8 +129,15 @@ describe('task store: interrupted runs, poison tasks and backend waits', () => {
     const reason = 'circuit open — ollama-local: 500 on 8 of the last 8 generations since 14:02'
     const changes: Changes = []
     expect(store.wait(lease, reason, 'server_error', clock.t + 5000, changes)).toBe(true)
-    expect(changes).toMatchObject([{ kind: 'waiting', status: 'pending', attempt: 0, message: reason, errorType: 'server_error' }])
-    expect(store.get(id)).toMatchObject({ status: 'pending', attemptCount: 0, lastError: reason, errorType: 'server_error' })
+    expect(changes).toMatchObject([
+      { kind: 'waiting', status: 'pending', attempt: 0, message: reason, errorType: 'server_error' }
+    ])
+    expect(store.get(id)).toMatchObject({
+      status: 'pending',
+      attemptCount: 0,
+      lastError: reason,
+      errorType: 'server_error'
+    })
     expect(store.candidates(10, 3)).toEqual([])
     clock.t += 5000
     expect(store.candidates(10, 3).map((r) => r.id)).toEqual([id])

@@ -24,13 +24,23 @@ type Op =
 
 const op: fc.Arbitrary<Op> = fc.oneof(
   { arbitrary: fc.constant({ kind: 'create' as const }), weight: 2 },
-  { arbitrary: fc.record({ kind: fc.constant('claim' as const), owner: fc.constantFrom(0 as const, 1 as const), task: fc.nat(20) }), weight: 4 },
+  {
+    arbitrary: fc.record({
+      kind: fc.constant('claim' as const),
+      owner: fc.constantFrom(0 as const, 1 as const),
+      task: fc.nat(20)
+    }),
+    weight: 4
+  },
   { arbitrary: fc.record({ kind: fc.constant('heartbeat' as const), lease: fc.nat(40) }), weight: 2 },
   { arbitrary: fc.record({ kind: fc.constant('complete' as const), lease: fc.nat(40) }), weight: 3 },
   { arbitrary: fc.record({ kind: fc.constant('fail' as const), lease: fc.nat(40) }), weight: 2 },
   { arbitrary: fc.record({ kind: fc.constant('wait' as const), lease: fc.nat(40) }), weight: 1 },
   { arbitrary: fc.record({ kind: fc.constant('giveBack' as const), task: fc.nat(20) }), weight: 1 },
-  { arbitrary: fc.record({ kind: fc.constant('lapse' as const), survivor: fc.constantFrom(0 as const, 1 as const) }), weight: 1 },
+  {
+    arbitrary: fc.record({ kind: fc.constant('lapse' as const), survivor: fc.constantFrom(0 as const, 1 as const) }),
+    weight: 1
+  },
   { arbitrary: fc.record({ kind: fc.constant('tick' as const), ms: fc.integer({ min: 1, max: 90_000 }) }), weight: 2 },
   { arbitrary: fc.constant({ kind: 'requeue' as const }), weight: 1 },
   { arbitrary: fc.record({ kind: fc.constant('cancel' as const), task: fc.nat(20) }), weight: 1 }
@@ -54,7 +64,19 @@ describe('task store under random interleavings', () => {
         for (const o of ops) {
           switch (o.kind) {
             case 'create': {
-              const made = store.create({ title: `t${ids.length}`, description: 'd', domain: null, priority: 'normal', assigneeExpert: null, parentTaskId: null, preferredBackend: null, preferredModel: null, metadata: {}, batchGroup: null, dedupKey: `k${ids.length}` })
+              const made = store.create({
+                title: `t${ids.length}`,
+                description: 'd',
+                domain: null,
+                priority: 'normal',
+                assigneeExpert: null,
+                parentTaskId: null,
+                preferredBackend: null,
+                preferredModel: null,
+                metadata: {},
+                batchGroup: null,
+                dedupKey: `k${ids.length}`
+              })
               if (made.ok) ids.push(made.task.id)
               break
             }
@@ -119,21 +141,31 @@ describe('task store under random interleavings', () => {
             expect(row.attempt_count).toBeLessThanOrEqual(MAX_ATTEMPTS)
             expect(row.attempt_count).toBeGreaterThanOrEqual(0)
             // One live lease at most: only the newest lease issued for a running task is accepted.
-            const live = leases.filter((l) => l.taskId === row.id && row.status === 'in_progress' && l.token === row.lease_token)
+            const live = leases.filter(
+              (l) => l.taskId === row.id && row.status === 'in_progress' && l.token === row.lease_token
+            )
             expect(live.length).toBe(row.status === 'in_progress' ? 1 : 0)
             const result = accepted.get(row.id)
             if (result !== undefined) expect(row).toMatchObject({ status: 'completed', result })
             else expect(row.status).not.toBe('completed')
             // Attempts are counted only by claims and given back only for runs that were not the task's fault: the row agrees with its history.
-            const last = db.prepare('SELECT attempt FROM task_events WHERE task_id = ? ORDER BY seq DESC LIMIT 1').get(row.id) as { attempt: number }
+            const last = db
+              .prepare('SELECT attempt FROM task_events WHERE task_id = ? ORDER BY seq DESC LIMIT 1')
+              .get(row.id) as { attempt: number }
             expect(row.attempt_count).toBe(last.attempt)
             expect(row.interrupted_count).toBeGreaterThanOrEqual(0)
             expect(row.interrupted_count).toBeLessThanOrEqual(POISON_CRASHES)
-            const completions = (db.prepare("SELECT COUNT(*) AS n FROM task_events WHERE task_id = ? AND kind = 'completed'").get(row.id) as { n: number }).n
+            const completions = (
+              db
+                .prepare("SELECT COUNT(*) AS n FROM task_events WHERE task_id = ? AND kind = 'completed'")
+                .get(row.id) as { n: number }
+            ).n
             expect(completions).toBe(row.status === 'completed' ? 1 : 0)
           }
           // The counters read partial indexes; they must agree with the rows themselves after any interleaving.
-          const byStatus = Object.fromEntries(TASK_STATUSES.map((status) => [status, rows.filter((r) => r.status === status).length]))
+          const byStatus = Object.fromEntries(
+            TASK_STATUSES.map((status) => [status, rows.filter((r) => r.status === status).length])
+          )
           expect(store.counters().byStatus).toEqual(byStatus)
           // So must the counts the triggers keep, which every tasks.changed carries.
           expect(store.statusCounts()).toEqual(byStatus)

@@ -75,12 +75,22 @@ describe('task store', () => {
       }
     }
     const deferred = store.get(id)
-    expect(deferred).toMatchObject({ status: 'deferred_to_human', attemptCount: 2, lastError: 'boom 2', errorType: 'connection_error' })
+    expect(deferred).toMatchObject({
+      status: 'deferred_to_human',
+      attemptCount: 2,
+      lastError: 'boom 2',
+      errorType: 'connection_error'
+    })
     expect(store.requeue('all_deferred', [])).toEqual([id])
     expect(store.get(id)).toMatchObject({ status: 'pending', attemptCount: 0 })
     const kinds = store.events(id).map((e) => e.kind)
     expect(kinds).toEqual(['created', 'claimed', 'failed', 'claimed', 'failed', 'deferred', 'requeued'])
-    expect(store.events(id).filter((e) => e.kind === 'failed').map((e) => e.message)).toEqual(['boom 1', 'boom 2'])
+    expect(
+      store
+        .events(id)
+        .filter((e) => e.kind === 'failed')
+        .map((e) => e.message)
+    ).toEqual(['boom 1', 'boom 2'])
     expect(store.counters().deferredByErrorType.connection_error).toBe(1)
     expect(store.counters().deferredToHumanTotal).toBe(1)
   })
@@ -89,7 +99,12 @@ describe('task store', () => {
     const { store, clock } = setup()
     const first = store.create(newTask({ dedupKey: 'same' }))
     if (!first.ok) throw new Error('not created')
-    expect(store.create(newTask({ dedupKey: 'same' }))).toEqual({ ok: false, reason: 'duplicate', existingId: first.task.id, existingStatus: 'pending' })
+    expect(store.create(newTask({ dedupKey: 'same' }))).toEqual({
+      ok: false,
+      reason: 'duplicate',
+      existingId: first.task.id,
+      existingStatus: 'pending'
+    })
     clock.t += 31 * 86_400_000
     expect(store.create(newTask({ dedupKey: 'same' })).ok).toBe(true)
   })
@@ -168,9 +183,27 @@ describe('task store', () => {
     store.cancel(four, [])
     expect(store.list({ limit: 10 }).facets?.backends).toEqual(['mlx-local', 'ollama-local'])
     const titles = (status: TaskStatus) => store.list({ status, limit: 10 }).tasks.map((t) => t.title)
-    expect({ completed: titles('completed'), deferred: titles('deferred_to_human'), running: titles('in_progress'), cancelled: titles('cancelled'), pending: titles('pending'), failed: titles('failed') })
-      .toEqual({ completed: ['One'], deferred: ['Two'], running: ['Three'], cancelled: ['Four'], pending: [], failed: [] })
-    expect(store.list({ backend: 'ollama-local', limit: 10 }).tasks.map((t) => t.title).sort()).toEqual(['Three', 'Two'])
+    expect({
+      completed: titles('completed'),
+      deferred: titles('deferred_to_human'),
+      running: titles('in_progress'),
+      cancelled: titles('cancelled'),
+      pending: titles('pending'),
+      failed: titles('failed')
+    }).toEqual({
+      completed: ['One'],
+      deferred: ['Two'],
+      running: ['Three'],
+      cancelled: ['Four'],
+      pending: [],
+      failed: []
+    })
+    expect(
+      store
+        .list({ backend: 'ollama-local', limit: 10 })
+        .tasks.map((t) => t.title)
+        .sort()
+    ).toEqual(['Three', 'Two'])
   })
 })
 

@@ -1,11 +1,26 @@
 import { randomUUID } from 'node:crypto'
 import type { Db } from '../db/database'
-import type { Task, TaskErrorType, TaskEvent, TaskEventKind, TaskPriority, TaskStatus } from '../../shared/contract/tasks-contract'
+import type {
+  Task,
+  TaskErrorType,
+  TaskEvent,
+  TaskEventKind,
+  TaskPriority,
+  TaskStatus
+} from '../../shared/contract/tasks-contract'
 import { createChangeReader, createStatusCounts } from './task-changes'
 import { createTaskCounters } from './task-counters'
 import { createTaskIds } from './task-id'
 import { createTaskList } from './task-list'
-import { CLAIMABLE_COLUMNS, PRIORITY_RANK, toEvent, toTask, type ClaimableRow, type TaskEventRow, type TaskRow } from './task-row'
+import {
+  CLAIMABLE_COLUMNS,
+  PRIORITY_RANK,
+  toEvent,
+  toTask,
+  type ClaimableRow,
+  type TaskEventRow,
+  type TaskRow
+} from './task-row'
 
 /** A task as the store inserts it: the create input with its defaults applied and its dedup key. */
 export interface TaskInsert {
@@ -24,7 +39,12 @@ export interface TaskInsert {
 
 export type CreateOutcome =
   | { readonly ok: true; readonly task: Task; readonly events: TaskEvent[] }
-  | { readonly ok: false; readonly reason: 'duplicate'; readonly existingId: string; readonly existingStatus: TaskStatus }
+  | {
+      readonly ok: false
+      readonly reason: 'duplicate'
+      readonly existingId: string
+      readonly existingStatus: TaskStatus
+    }
   | { readonly ok: false; readonly reason: 'unknown_parent'; readonly parentTaskId: string }
 
 /** The proof a run holds a task: a result is accepted only while this lease is still the task's. */
@@ -75,11 +95,14 @@ export function createTaskStore(db: Db, now: () => number = Date.now) {
     return lastIso
   }
 
-  const insertTask = db.prepare(`INSERT INTO tasks (id, title, description, domain, priority, priority_rank, assignee_expert, parent_task_id,
+  const insertTask =
+    db.prepare(`INSERT INTO tasks (id, title, description, domain, priority, priority_rank, assignee_expert, parent_task_id,
       preferred_backend, preferred_model, status, metadata, batch_group, dedup_key, created_at, updated_at)
     VALUES (@id, @title, @description, @domain, @priority, @priority_rank, @assignee_expert, @parent_task_id,
       @preferred_backend, @preferred_model, 'pending', @metadata, @batch_group, @dedup_key, @at, @at)`)
-  const insertEvent = db.prepare('INSERT INTO task_events (task_id, kind, status, attempt, message, error_type, at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+  const insertEvent = db.prepare(
+    'INSERT INTO task_events (task_id, kind, status, attempt, message, error_type, at) VALUES (?, ?, ?, ?, ?, ?, ?)'
+  )
   const selectTask = db.prepare('SELECT * FROM tasks WHERE id = ?')
   const selectDuplicate = db.prepare(
     "SELECT id, status FROM tasks WHERE dedup_key = ? AND created_at >= ? AND status != 'cancelled' ORDER BY created_at DESC LIMIT 1"
@@ -90,51 +113,80 @@ export function createTaskStore(db: Db, now: () => number = Date.now) {
     WHERE status IN ('pending', 'failed') AND (next_retry_after IS NULL OR next_retry_after <= ?) AND attempt_count < ?
     ORDER BY priority_rank DESC, interrupted_count, created_at, id LIMIT ?`)
   // Claims only at the attempt count the caller read, so the new attempt is known without RETURNING (which buffers every row it returns).
-  const claimOne = db.prepare(`UPDATE tasks SET status = 'in_progress', lease_owner = ?, lease_token = ?, heartbeat_at = ?, claimed_at = ?,
+  const claimOne =
+    db.prepare(`UPDATE tasks SET status = 'in_progress', lease_owner = ?, lease_token = ?, heartbeat_at = ?, claimed_at = ?,
       attempt_count = attempt_count + 1, next_retry_after = NULL, backend = ?, model = ?, updated_at = ?
     WHERE id = ? AND status IN ('pending', 'failed') AND attempt_count = ? AND attempt_count < ?`)
-  const heartbeatOne = db.prepare("UPDATE tasks SET heartbeat_at = ? WHERE id = ? AND lease_token = ? AND status = 'in_progress'")
+  const heartbeatOne = db.prepare(
+    "UPDATE tasks SET heartbeat_at = ? WHERE id = ? AND lease_token = ? AND status = 'in_progress'"
+  )
   // While the token matches, attempt_count is the lease's attempt: only claims, releases and resets change it, and each replaces the token.
-  const completeOne = db.prepare(`UPDATE tasks SET status = 'completed', result = ?, lease_owner = NULL, lease_token = NULL, heartbeat_at = NULL,
+  const completeOne =
+    db.prepare(`UPDATE tasks SET status = 'completed', result = ?, lease_owner = NULL, lease_token = NULL, heartbeat_at = NULL,
       completed_at = ?, latency_ms = ?, updated_at = ?
     WHERE id = ? AND lease_token = ? AND status = 'in_progress'`)
   const failOne = db.prepare(`UPDATE tasks SET status = ?, last_error = ?, error_type = ?, next_retry_after = ?,
       lease_owner = NULL, lease_token = NULL, heartbeat_at = NULL, updated_at = ?
     WHERE id = ? AND lease_token = ? AND status = 'in_progress' RETURNING attempt_count`)
-  const releaseOne = db.prepare(`UPDATE tasks SET status = 'pending', attempt_count = attempt_count - 1, lease_owner = NULL, lease_token = NULL,
+  const releaseOne =
+    db.prepare(`UPDATE tasks SET status = 'pending', attempt_count = attempt_count - 1, lease_owner = NULL, lease_token = NULL,
       heartbeat_at = NULL, updated_at = ?
     WHERE id = ? AND lease_token = ? AND status = 'in_progress' RETURNING attempt_count`)
-  const leaseHolders = db.prepare("SELECT id, lease_owner, lease_token, heartbeat_at, attempt_count FROM tasks INDEXED BY tasks_running WHERE status = 'in_progress'")
-  const resetLapsed = db.prepare(`UPDATE tasks SET status = ?, last_error = ?, error_type = 'timeout', lease_owner = NULL, lease_token = NULL,
+  const leaseHolders = db.prepare(
+    "SELECT id, lease_owner, lease_token, heartbeat_at, attempt_count FROM tasks INDEXED BY tasks_running WHERE status = 'in_progress'"
+  )
+  const resetLapsed =
+    db.prepare(`UPDATE tasks SET status = ?, last_error = ?, error_type = 'timeout', lease_owner = NULL, lease_token = NULL,
       heartbeat_at = NULL, updated_at = ?
     WHERE id = ? AND status = 'in_progress' RETURNING attempt_count`)
   // The process died, not the run: the attempt is given back, and the task goes after the others of its priority.
-  const interruptOne = db.prepare(`UPDATE tasks SET status = ?, last_error = ?, error_type = 'interrupted', attempt_count = attempt_count - 1,
+  const interruptOne =
+    db.prepare(`UPDATE tasks SET status = ?, last_error = ?, error_type = 'interrupted', attempt_count = attempt_count - 1,
       interrupted_count = interrupted_count + ?, next_retry_after = NULL, lease_owner = NULL, lease_token = NULL, heartbeat_at = NULL, updated_at = ?
     WHERE id = ? AND status = 'in_progress' RETURNING attempt_count, interrupted_count`)
   // Few rows: a failed attempt waits for its retry time; read through the claimable index, which holds every failed task.
   const selectFailedSince = db.prepare(`SELECT ${CLAIMABLE_COLUMNS} FROM tasks INDEXED BY tasks_claimable
     WHERE status IN ('pending', 'failed') AND status = 'failed' AND error_type = ? AND updated_at >= ? LIMIT ?`)
-  const giveBackOne = db.prepare(`UPDATE tasks SET status = 'pending', attempt_count = attempt_count - 1, last_error = ?, next_retry_after = ?, updated_at = ?
+  const giveBackOne =
+    db.prepare(`UPDATE tasks SET status = 'pending', attempt_count = attempt_count - 1, last_error = ?, next_retry_after = ?, updated_at = ?
     WHERE id = ? AND status = 'failed' AND attempt_count > 0 RETURNING attempt_count, error_type`)
-  const selectInterrupted = db.prepare('SELECT id FROM tasks INDEXED BY tasks_interrupted WHERE interrupted_count > 0').pluck()
+  const selectInterrupted = db
+    .prepare('SELECT id FROM tasks INDEXED BY tasks_interrupted WHERE interrupted_count > 0')
+    .pluck()
   const clearInterrupted = db.prepare('UPDATE tasks SET interrupted_count = 0 WHERE id = ? AND interrupted_count > 0')
   // The backend failed, not the task: back to pending without counting the attempt.
-  const waitOne = db.prepare(`UPDATE tasks SET status = 'pending', last_error = ?, error_type = ?, attempt_count = attempt_count - 1,
+  const waitOne =
+    db.prepare(`UPDATE tasks SET status = 'pending', last_error = ?, error_type = ?, attempt_count = attempt_count - 1,
       next_retry_after = ?, lease_owner = NULL, lease_token = NULL, heartbeat_at = NULL, updated_at = ?
     WHERE id = ? AND lease_token = ? AND status = 'in_progress' RETURNING attempt_count`)
-  const cancelOne = db.prepare(`UPDATE tasks SET status = 'cancelled', lease_owner = NULL, lease_token = NULL, heartbeat_at = NULL, updated_at = ?
+  const cancelOne =
+    db.prepare(`UPDATE tasks SET status = 'cancelled', lease_owner = NULL, lease_token = NULL, heartbeat_at = NULL, updated_at = ?
     WHERE id = ? AND status IN ('pending', 'failed', 'in_progress', 'deferred_to_human') RETURNING attempt_count`)
-  const requeueOne = db.prepare(`UPDATE tasks SET status = 'pending', attempt_count = 0, interrupted_count = 0, next_retry_after = NULL, updated_at = ?
+  const requeueOne =
+    db.prepare(`UPDATE tasks SET status = 'pending', attempt_count = 0, interrupted_count = 0, next_retry_after = NULL, updated_at = ?
     WHERE id = ? AND status IN ('deferred_to_human', 'failed') RETURNING attempt_count`)
-  const deferredIds = db.prepare("SELECT id FROM tasks INDEXED BY tasks_deferred WHERE status = 'deferred_to_human' ORDER BY updated_at")
-  const exhaustedPending = db.prepare("SELECT id, attempt_count FROM tasks INDEXED BY tasks_claimable WHERE status IN ('pending', 'failed') AND attempt_count >= ?")
-  const deferPoison = db.prepare(`UPDATE tasks SET status = 'deferred_to_human', last_error = ?, next_retry_after = NULL, updated_at = ?
+  const deferredIds = db.prepare(
+    "SELECT id FROM tasks INDEXED BY tasks_deferred WHERE status = 'deferred_to_human' ORDER BY updated_at"
+  )
+  const exhaustedPending = db.prepare(
+    "SELECT id, attempt_count FROM tasks INDEXED BY tasks_claimable WHERE status IN ('pending', 'failed') AND attempt_count >= ?"
+  )
+  const deferPoison =
+    db.prepare(`UPDATE tasks SET status = 'deferred_to_human', last_error = ?, next_retry_after = NULL, updated_at = ?
     WHERE id = ? AND status = 'pending' RETURNING attempt_count`)
-  const deferExhausted = db.prepare(`UPDATE tasks SET status = 'deferred_to_human', next_retry_after = NULL, updated_at = ?
+  const deferExhausted =
+    db.prepare(`UPDATE tasks SET status = 'deferred_to_human', next_retry_after = NULL, updated_at = ?
     WHERE id = ? AND status IN ('pending', 'failed') RETURNING attempt_count`)
 
-  function event(taskId: string, kind: TaskEventKind, status: TaskStatus, attempt: number, message: string | null, errorType: TaskErrorType | null, at: number): TaskEvent {
+  function event(
+    taskId: string,
+    kind: TaskEventKind,
+    status: TaskStatus,
+    attempt: number,
+    message: string | null,
+    errorType: TaskErrorType | null,
+    at: number
+  ): TaskEvent {
     const seq = Number(insertEvent.run(taskId, kind, status, attempt, message, errorType, at).lastInsertRowid)
     return { seq, taskId, kind, status, attempt, message, errorType, at: isoOf(at) }
   }
@@ -143,7 +195,9 @@ export function createTaskStore(db: Db, now: () => number = Date.now) {
   // write that sets a task's backend. An index on it would be written by every claim.
   let backends: Set<string> | null = null
   const knownBackends = (): Set<string> =>
-    (backends ??= new Set(db.prepare('SELECT DISTINCT backend FROM tasks WHERE backend IS NOT NULL').pluck().all() as string[]))
+    (backends ??= new Set(
+      db.prepare('SELECT DISTINCT backend FROM tasks WHERE backend IS NOT NULL').pluck().all() as string[]
+    ))
   const statusCounts = createStatusCounts(db)
   const nextId = createTaskIds(now)
   // Unique per claim within this process, and the prefix makes it unique across processes; shorter than a UUID in every row.
@@ -153,22 +207,27 @@ export function createTaskStore(db: Db, now: () => number = Date.now) {
   function claimAt(at: number, pick: ClaimPick, owner: string, maxAttempts: number, changes: Changes): Lease | null {
     const { taskId, backend, model } = pick
     const token = `${tokenPrefix}.${(++tokens).toString(36)}${pick.ahead ? AHEAD_MARK : ''}`
-    if (claimOne.run(owner, token, at, at, backend, model, at, taskId, pick.attemptCount, maxAttempts).changes === 0) return null
+    if (claimOne.run(owner, token, at, at, backend, model, at, taskId, pick.attemptCount, maxAttempts).changes === 0)
+      return null
     const attempt = pick.attemptCount + 1
     if (backend !== null) backends?.add(backend)
-    changes.push(event(taskId, 'claimed', 'in_progress', attempt, backend ? `on ${backend}/${model ?? '?'}` : null, null, at))
+    changes.push(
+      event(taskId, 'claimed', 'in_progress', attempt, backend ? `on ${backend}/${model ?? '?'}` : null, null, at)
+    )
     return { taskId, token, attempt }
   }
 
   function interrupt(taskId: string, token: string, deadOwner: string | null, at: number, changes: Changes): boolean {
     const ran = !token.endsWith(AHEAD_MARK)
     const message = `interrupted: the app stopped while this task ${ran ? 'ran' : 'was claimed'} (${deadOwner ?? 'an unknown run'} is gone); no attempt counted`
-    const row = interruptOne.get('pending', message, ran ? 1 : 0, at, taskId) as { attempt_count: number; interrupted_count: number } | undefined
+    const row = interruptOne.get('pending', message, ran ? 1 : 0, at, taskId) as
+      { attempt_count: number; interrupted_count: number } | undefined
     if (!row) return false
     changes.push(event(taskId, 'interrupted', 'pending', row.attempt_count, message, 'interrupted', at))
     if (row.interrupted_count < POISON_CRASHES) return true
     const cause = `suspected poison task: it was running at each of the last ${row.interrupted_count} crashes of the app; run it by hand or cancel it`
-    if (deferPoison.get(cause, at, taskId)) changes.push(event(taskId, 'deferred', 'deferred_to_human', row.attempt_count, cause, 'interrupted', at))
+    if (deferPoison.get(cause, at, taskId))
+      changes.push(event(taskId, 'deferred', 'deferred_to_human', row.attempt_count, cause, 'interrupted', at))
     return true
   }
 
@@ -189,8 +248,10 @@ export function createTaskStore(db: Db, now: () => number = Date.now) {
         const at = now()
         const since = at - dedupWindowDays * DAY_MS
         const duplicate = selectDuplicate.get(input.dedupKey, since) as { id: string; status: TaskStatus } | undefined
-        if (duplicate) return { ok: false, reason: 'duplicate', existingId: duplicate.id, existingStatus: duplicate.status }
-        if (input.parentTaskId !== null && !selectTask.get(input.parentTaskId)) return { ok: false, reason: 'unknown_parent', parentTaskId: input.parentTaskId }
+        if (duplicate)
+          return { ok: false, reason: 'duplicate', existingId: duplicate.id, existingStatus: duplicate.status }
+        if (input.parentTaskId !== null && !selectTask.get(input.parentTaskId))
+          return { ok: false, reason: 'unknown_parent', parentTaskId: input.parentTaskId }
         const id = nextId()
         insertTask.run({
           id,
@@ -232,9 +293,18 @@ export function createTaskStore(db: Db, now: () => number = Date.now) {
     },
 
     /** Takes a lease on a task if it is still claimable; null when another run got there first. */
-    claim(taskId: string, owner: string, backend: string | null, model: string | null, maxAttempts: number, changes: Changes): Lease | null {
+    claim(
+      taskId: string,
+      owner: string,
+      backend: string | null,
+      model: string | null,
+      maxAttempts: number,
+      changes: Changes
+    ): Lease | null {
       const row = selectTask.get(taskId) as TaskRow | undefined
-      return row ? claimAt(now(), { taskId, backend, model, attemptCount: row.attempt_count }, owner, maxAttempts, changes) : null
+      return row
+        ? claimAt(now(), { taskId, backend, model, attemptCount: row.attempt_count }, owner, maxAttempts, changes)
+        : null
     },
 
     /** claim() for a group under one timestamp; tasks another run got first are left out. */
@@ -267,14 +337,33 @@ export function createTaskStore(db: Db, now: () => number = Date.now) {
     },
 
     /** A failed attempt: retried after `retryAt`, or sent to manual review once attempts are spent. */
-    fail(lease: Lease, message: string, errorType: TaskErrorType, maxAttempts: number, retryAt: number, changes: Changes): TaskStatus | null {
+    fail(
+      lease: Lease,
+      message: string,
+      errorType: TaskErrorType,
+      maxAttempts: number,
+      retryAt: number,
+      changes: Changes
+    ): TaskStatus | null {
       const at = now()
       const exhausted = lease.attempt >= maxAttempts
       const status: TaskStatus = exhausted ? 'deferred_to_human' : 'failed'
-      const row = failOne.get(status, message, errorType, exhausted ? null : retryAt, at, lease.taskId, lease.token) as { attempt_count: number } | undefined
+      const row = failOne.get(status, message, errorType, exhausted ? null : retryAt, at, lease.taskId, lease.token) as
+        { attempt_count: number } | undefined
       if (!row) return null
       changes.push(event(lease.taskId, 'failed', 'failed', row.attempt_count, message, errorType, at))
-      if (exhausted) changes.push(event(lease.taskId, 'deferred', status, row.attempt_count, `after ${row.attempt_count} attempts: ${message}`, errorType, at))
+      if (exhausted)
+        changes.push(
+          event(
+            lease.taskId,
+            'deferred',
+            status,
+            row.attempt_count,
+            `after ${row.attempt_count} attempts: ${message}`,
+            errorType,
+            at
+          )
+        )
       return status
     },
 
@@ -290,7 +379,8 @@ export function createTaskStore(db: Db, now: () => number = Date.now) {
     /** Puts a task back without counting its attempt: its backend failed every request, not the task. Shown as why it waits. */
     wait(lease: Lease, reason: string, errorType: TaskErrorType, retryAt: number | null, changes: Changes): boolean {
       const at = now()
-      const row = waitOne.get(reason, errorType, retryAt, at, lease.taskId, lease.token) as { attempt_count: number } | undefined
+      const row = waitOne.get(reason, errorType, retryAt, at, lease.taskId, lease.token) as
+        { attempt_count: number } | undefined
       if (!row) return false
       changes.push(event(lease.taskId, 'waiting', 'pending', row.attempt_count, reason, errorType, at))
       return true
@@ -304,7 +394,8 @@ export function createTaskStore(db: Db, now: () => number = Date.now) {
     /** Gives a failed attempt back: it turned out to be the backend's failure, not the task's. */
     giveBack(taskId: string, reason: string, retryAt: number, changes: Changes): boolean {
       const at = now()
-      const row = giveBackOne.get(reason, retryAt, at, taskId) as { attempt_count: number; error_type: TaskErrorType | null } | undefined
+      const row = giveBackOne.get(reason, retryAt, at, taskId) as
+        { attempt_count: number; error_type: TaskErrorType | null } | undefined
       if (!row) return false
       changes.push(event(taskId, 'waiting', 'pending', row.attempt_count, reason, row.error_type, at))
       return true
@@ -322,7 +413,13 @@ export function createTaskStore(db: Db, now: () => number = Date.now) {
      */
     reclaimLapsed(owner: string, stuckBefore: number, maxAttempts: number, changes: Changes): LeaseRef[] {
       const reclaimed: LeaseRef[] = []
-      const holders = leaseHolders.all() as { id: string; lease_owner: string | null; lease_token: string; heartbeat_at: number | null; attempt_count: number }[]
+      const holders = leaseHolders.all() as {
+        id: string
+        lease_owner: string | null
+        lease_token: string
+        heartbeat_at: number | null
+        attempt_count: number
+      }[]
       const interrupted = new Set<string>()
       for (const holder of holders) {
         const foreign = holder.lease_owner !== owner
@@ -331,7 +428,8 @@ export function createTaskStore(db: Db, now: () => number = Date.now) {
         const at = now()
         if (foreign) {
           interrupted.add(holder.id)
-          if (interrupt(holder.id, holder.lease_token, holder.lease_owner, at, changes)) reclaimed.push({ taskId: holder.id, token: holder.lease_token })
+          if (interrupt(holder.id, holder.lease_token, holder.lease_owner, at, changes))
+            reclaimed.push({ taskId: holder.id, token: holder.lease_token })
           continue
         }
         const message = `no heartbeat since ${holder.heartbeat_at === null ? 'the claim' : isoOf(holder.heartbeat_at)}`
@@ -339,14 +437,28 @@ export function createTaskStore(db: Db, now: () => number = Date.now) {
         const status: TaskStatus = exhausted ? 'deferred_to_human' : 'pending'
         const row = resetLapsed.get(status, message, at, holder.id) as { attempt_count: number } | undefined
         if (!row) continue
-        changes.push(event(holder.id, exhausted ? 'deferred' : 'requeued', status, row.attempt_count, message, 'timeout', at))
+        changes.push(
+          event(holder.id, exhausted ? 'deferred' : 'requeued', status, row.attempt_count, message, 'timeout', at)
+        )
         reclaimed.push({ taskId: holder.id, token: holder.lease_token })
       }
       // A crash with these tasks not in flight breaks their run of consecutive crashes.
-      if (interrupted.size > 0) for (const id of selectInterrupted.all() as string[]) if (!interrupted.has(id)) clearInterrupted.run(id)
+      if (interrupted.size > 0)
+        for (const id of selectInterrupted.all() as string[]) if (!interrupted.has(id)) clearInterrupted.run(id)
       for (const task of exhaustedPending.all(maxAttempts) as { id: string; attempt_count: number }[]) {
         const at = now()
-        if (deferExhausted.get(at, task.id)) changes.push(event(task.id, 'deferred', 'deferred_to_human', task.attempt_count, `attempts used up (${task.attempt_count} of ${maxAttempts})`, null, at))
+        if (deferExhausted.get(at, task.id))
+          changes.push(
+            event(
+              task.id,
+              'deferred',
+              'deferred_to_human',
+              task.attempt_count,
+              `attempts used up (${task.attempt_count} of ${maxAttempts})`,
+              null,
+              at
+            )
+          )
       }
       return reclaimed
     },

@@ -18,23 +18,36 @@ describe('tasks.changed', () => {
     const db = migratedDb(dir)
     // A flush that reports at once: each commit is published before anything else can write, so a re-read in the listener sees that commit's state.
     const wal = createWalSync(db, (_fd, done) => done(null))
-    const processor = scriptedProcessor((task, attempt) => (task.title.startsWith('flaky') && attempt === 1 ? { kind: 'fail', type: 'connection_error', message: 'refused' } : { kind: 'answer', text: GOOD_ANSWER }))
+    const processor = scriptedProcessor((task, attempt) =>
+      task.title.startsWith('flaky') && attempt === 1
+        ? { kind: 'fail', type: 'connection_error', message: 'refused' }
+        : { kind: 'answer', text: GOOD_ANSWER }
+    )
     const mismatches: string[] = []
     const published: TasksChanged[] = []
     let engine: TasksEngine | null = null
-    const harness = testEngine(dir, processor, { 'worker.maxConcurrency': 3, 'worker.maxAttempts': 3 }, {
-      db,
-      wal,
-      publishChanged: (changed) => {
-        published.push(changed)
-        if (!engine) return
-        for (const summary of changed.tasks) {
-          const again = engine.store.list({ search: summary.id, limit: 1 }).tasks[0]
-          if (JSON.stringify(again) !== JSON.stringify(summary)) mismatches.push(`${summary.id}: pushed ${JSON.stringify(summary)}, re-read ${JSON.stringify(again)}`)
+    const harness = testEngine(
+      dir,
+      processor,
+      { 'worker.maxConcurrency': 3, 'worker.maxAttempts': 3 },
+      {
+        db,
+        wal,
+        publishChanged: (changed) => {
+          published.push(changed)
+          if (!engine) return
+          for (const summary of changed.tasks) {
+            const again = engine.store.list({ search: summary.id, limit: 1 }).tasks[0]
+            if (JSON.stringify(again) !== JSON.stringify(summary))
+              mismatches.push(`${summary.id}: pushed ${JSON.stringify(summary)}, re-read ${JSON.stringify(again)}`)
+          }
+          if (JSON.stringify(engine.store.statusCounts()) !== JSON.stringify(changed.counts))
+            mismatches.push(
+              `counts: pushed ${JSON.stringify(changed.counts)}, re-read ${JSON.stringify(engine.store.statusCounts())}`
+            )
         }
-        if (JSON.stringify(engine.store.statusCounts()) !== JSON.stringify(changed.counts)) mismatches.push(`counts: pushed ${JSON.stringify(changed.counts)}, re-read ${JSON.stringify(engine.store.statusCounts())}`)
       }
-    })
+    )
     engine = harness.engine
     engines.push(engine)
     engine.start()
@@ -57,7 +70,10 @@ describe('tasks.changed', () => {
     const published: TasksChanged[] = []
     const engine = testEngine(tempDir(), null, {}, { publishChanged: (c) => published.push(c) }).engine
     engines.push(engine)
-    const outcome = await engine.create({ title: 'Write the summary', description: 'Three bullet points on revenue, costs and risks.' })
+    const outcome = await engine.create({
+      title: 'Write the summary',
+      description: 'Three bullet points on revenue, costs and risks.'
+    })
     if (!outcome.ok) throw new Error('not created')
     expect(published).toHaveLength(1)
     expect(published[0]?.tasks).toEqual(engine.store.list({ limit: 10 }).tasks)

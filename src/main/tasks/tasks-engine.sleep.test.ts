@@ -17,7 +17,12 @@ describe('tasks engine across a sleep of the machine', () => {
     let answer: (text: string) => void = () => undefined
     const processor = scriptedProcessor(() => ({ kind: 'hang' }))
     processor.process = () => new Promise<string>((resolve) => (answer = resolve))
-    const { engine } = testEngine(tempDir(), processor, { 'llm.requestTimeoutSec': 60, 'worker.stuckMinutes': 1 }, { now: () => wall.t, monotonic: () => mono.t })
+    const { engine } = testEngine(
+      tempDir(),
+      processor,
+      { 'llm.requestTimeoutSec': 60, 'worker.stuckMinutes': 1 },
+      { now: () => wall.t, monotonic: () => mono.t }
+    )
     engines.push(engine)
     engine.start()
     const made = await engine.create({ title: 'Long report', description: 'Write the long report, with reasons.' })

@@ -39,16 +39,28 @@ describe('tasks engine', () => {
     const id = await create(engine, 'Write a summary')
     // Events are pushed once their group is flushed to disk, a moment after the row reads as committed.
     await until(() => events.some((e) => e.taskId === id && e.kind === 'completed'), 'the completed event')
-    expect(events.filter((e) => e.taskId === id).map((e) => e.kind)).toEqual(['created', 'claimed', 'progress', 'completed'])
+    expect(events.filter((e) => e.taskId === id).map((e) => e.kind)).toEqual([
+      'created',
+      'claimed',
+      'progress',
+      'completed'
+    ])
     expect(engine.store.events(id).map((e) => e.seq)).toEqual(events.filter((e) => e.taskId === id).map((e) => e.seq))
     expect(engine.store.get(id)).toMatchObject({ result: GOOD_ANSWER, attemptCount: 1, leaseOwner: null })
     expect(engine.store.counters().latency).toHaveLength(1)
   })
 
   it('is a continuous pool: a freed slot takes the next task while a slow one still runs', async () => {
-    const { engine, processor } = start((title) => ({ kind: 'answer', text: GOOD_ANSWER, delayMs: title === 'slow' ? 600 : 20 }), { 'worker.maxConcurrency': 2 })
+    const { engine, processor } = start(
+      (title) => ({ kind: 'answer', text: GOOD_ANSWER, delayMs: title === 'slow' ? 600 : 20 }),
+      { 'worker.maxConcurrency': 2 }
+    )
     const slow = await create(engine, 'slow')
-    const quick = [await create(engine, 'quick one'), await create(engine, 'quick two'), await create(engine, 'quick three')]
+    const quick = [
+      await create(engine, 'quick one'),
+      await create(engine, 'quick two'),
+      await create(engine, 'quick three')
+    ]
     await until(() => quick.every((id) => engine.store.get(id)?.status === 'completed'), 'the quick tasks')
     expect(engine.store.get(slow)?.status).toBe('in_progress')
     expect(processor.maxActive).toBe(2)
@@ -93,7 +105,11 @@ describe('tasks engine', () => {
     const harness = testEngine(tempDir(), processor, { 'worker.maxConcurrency': 1 })
     engines.push(harness.engine)
     harness.engine.start()
-    const ids = [await create(harness.engine, 'First of three'), await create(harness.engine, 'Second of three'), await create(harness.engine, 'Third of three')]
+    const ids = [
+      await create(harness.engine, 'First of three'),
+      await create(harness.engine, 'Second of three'),
+      await create(harness.engine, 'Third of three')
+    ]
     await until(() => calls.length > 0, 'the readiness check')
     await sleep(100)
     expect(calls).toEqual(['ensureReady'])
@@ -107,7 +123,19 @@ describe('tasks engine', () => {
     const db = migratedDb(dir)
     const id = (() => {
       const seed = createTaskStore(db)
-      const outcome = seed.create({ title: 'Held by a dead process', description: 'Was running when its process died.', domain: null, priority: 'normal', assigneeExpert: null, parentTaskId: null, preferredBackend: null, preferredModel: null, metadata: {}, batchGroup: null, dedupKey: 'dead' })
+      const outcome = seed.create({
+        title: 'Held by a dead process',
+        description: 'Was running when its process died.',
+        domain: null,
+        priority: 'normal',
+        assigneeExpert: null,
+        parentTaskId: null,
+        preferredBackend: null,
+        preferredModel: null,
+        metadata: {},
+        batchGroup: null,
+        dedupKey: 'dead'
+      })
       if (!outcome.ok) throw new Error('not created')
       seed.claim(outcome.task.id, 'gone-host:1:dead', 'test', 'echo', 3, [])
       return outcome.task.id
@@ -129,7 +157,10 @@ describe('tasks engine', () => {
   })
 
   it('pauses autoprocessing: a running task finishes, nothing new starts until resumed', async () => {
-    const { engine } = start((title) => ({ kind: 'answer', text: GOOD_ANSWER, delayMs: title === 'running' ? 300 : 10 }), { 'worker.maxConcurrency': 2 })
+    const { engine } = start(
+      (title) => ({ kind: 'answer', text: GOOD_ANSWER, delayMs: title === 'running' ? 300 : 10 }),
+      { 'worker.maxConcurrency': 2 }
+    )
     const first = await create(engine, 'running')
     await until(() => engine.store.get(first)?.status === 'in_progress', 'the first task to start')
     engine.setPaused(true)
@@ -145,23 +176,32 @@ describe('tasks engine', () => {
   it.each([
     ['an empty answer', { kind: 'empty' }, 'empty_or_short_response'],
     ['an echo of the prompt', { kind: 'echo' }, 'validation_failed'],
-    ['an error dressed as an answer', { kind: 'answer', text: 'Error: model unavailable, try again later' }, 'validation_failed'],
+    [
+      'an error dressed as an answer',
+      { kind: 'answer', text: 'Error: model unavailable, try again later' },
+      'validation_failed'
+    ],
     ['a refused connection', { kind: 'throw', message: 'connect ECONNREFUSED 127.0.0.1:11434' }, 'connection_error'],
     ['a classified OOM', { kind: 'fail', type: 'oom_or_metal', message: 'Metal out of memory' }, 'oom_or_metal']
-  ] as const)('retries %s and defers to manual review after max attempts with its error type', async (_name, step, type) => {
-    const { engine, events } = start(() => step as Step, { 'worker.maxAttempts': 3 })
-    const id = await create(engine, 'Doomed task')
-    await until(() => events.some((e) => e.taskId === id && e.kind === 'deferred'), 'the deferred event')
-    const stored = engine.store.get(id)
-    expect(stored).toMatchObject({ attemptCount: 3, errorType: type })
-    expect(stored?.lastError).toBeTruthy()
-    expect(events.filter((e) => e.taskId === id && e.kind === 'failed')).toHaveLength(3)
-    expect(engine.store.counters().deferredByErrorType[type]).toBe(1)
-  })
+  ] as const)(
+    'retries %s and defers to manual review after max attempts with its error type',
+    async (_name, step, type) => {
+      const { engine, events } = start(() => step as Step, { 'worker.maxAttempts': 3 })
+      const id = await create(engine, 'Doomed task')
+      await until(() => events.some((e) => e.taskId === id && e.kind === 'deferred'), 'the deferred event')
+      const stored = engine.store.get(id)
+      expect(stored).toMatchObject({ attemptCount: 3, errorType: type })
+      expect(stored?.lastError).toBeTruthy()
+      expect(events.filter((e) => e.taskId === id && e.kind === 'failed')).toHaveLength(3)
+      expect(engine.store.counters().deferredByErrorType[type]).toBe(1)
+    }
+  )
 
   it('returns a deferred task to autoprocessing; it then completes and keeps its error history', async () => {
     let healthy = false
-    const { engine } = start(() => (healthy ? { kind: 'answer', text: GOOD_ANSWER } : { kind: 'empty' }), { 'worker.maxAttempts': 2 })
+    const { engine } = start(() => (healthy ? { kind: 'answer', text: GOOD_ANSWER } : { kind: 'empty' }), {
+      'worker.maxAttempts': 2
+    })
     const id = await create(engine, 'Flaky task')
     await until(() => engine.store.get(id)?.status === 'deferred_to_human', 'manual review')
     healthy = true
@@ -174,11 +214,14 @@ describe('tasks engine', () => {
   })
 
   it('times out a hung call, frees its slot, and classifies the failure as timeout', async () => {
-    const { engine } = start((title) => (title === 'hangs' ? { kind: 'hang' } : { kind: 'answer', text: GOOD_ANSWER }), {
-      'worker.maxConcurrency': 1,
-      'worker.maxAttempts': 1,
-      'llm.requestTimeoutSec': 0.2
-    })
+    const { engine } = start(
+      (title) => (title === 'hangs' ? { kind: 'hang' } : { kind: 'answer', text: GOOD_ANSWER }),
+      {
+        'worker.maxConcurrency': 1,
+        'worker.maxAttempts': 1,
+        'llm.requestTimeoutSec': 0.2
+      }
+    )
     const hung = await create(engine, 'hangs')
     const next = await create(engine, 'after the hang')
     await until(() => engine.store.get(next)?.status === 'completed', 'the next task through the freed slot')
@@ -186,11 +229,17 @@ describe('tasks engine', () => {
   })
 
   it('keeps heartbeats going while a call is in flight and the processor never yields a result', async () => {
-    const { engine, db } = start(() => ({ kind: 'hang' }), { 'worker.heartbeatSec': 0.03, 'llm.requestTimeoutSec': 60, 'worker.shutdownDeadlineSec': 0.05 })
+    const { engine, db } = start(() => ({ kind: 'hang' }), {
+      'worker.heartbeatSec': 0.03,
+      'llm.requestTimeoutSec': 60,
+      'worker.shutdownDeadlineSec': 0.05
+    })
     const id = await create(engine, 'blocked call')
     await until(() => engine.store.get(id)?.status === 'in_progress', 'the claim')
     const seen = new Set<string>()
-    const read = (): string | null => (db.prepare('SELECT heartbeat_at FROM tasks WHERE id = ?').get(id) as { heartbeat_at: string | null }).heartbeat_at
+    const read = (): string | null =>
+      (db.prepare('SELECT heartbeat_at FROM tasks WHERE id = ?').get(id) as { heartbeat_at: string | null })
+        .heartbeat_at
     await until(() => {
       const at = read()
       if (at) seen.add(at)
@@ -200,13 +249,19 @@ describe('tasks engine', () => {
   })
 
   it('on shutdown stops claiming, lets a short task finish, and releases a long one for the next start', async () => {
-    const { engine, events } = start((title) => ({ kind: 'answer', text: GOOD_ANSWER, delayMs: title === 'long' ? 5_000 : 100 }), {
-      'worker.maxConcurrency': 2,
-      'worker.shutdownDeadlineSec': 0.4
-    })
+    const { engine, events } = start(
+      (title) => ({ kind: 'answer', text: GOOD_ANSWER, delayMs: title === 'long' ? 5_000 : 100 }),
+      {
+        'worker.maxConcurrency': 2,
+        'worker.shutdownDeadlineSec': 0.4
+      }
+    )
     const long = await create(engine, 'long')
     const short = await create(engine, 'short')
-    await until(() => engine.store.get(long)?.status === 'in_progress' && engine.store.get(short)?.status === 'in_progress', 'both running')
+    await until(
+      () => engine.store.get(long)?.status === 'in_progress' && engine.store.get(short)?.status === 'in_progress',
+      'both running'
+    )
     const waiting = await create(engine, 'waiting')
     await sleep(30)
     await engine.stop()
@@ -252,11 +307,27 @@ describe('tasks engine', () => {
   it('refuses a duplicate regardless of case and spacing, for the same expert only', async () => {
     const harness = testEngine(tempDir(), null)
     engines.push(harness.engine)
-    const first = await harness.engine.create({ title: 'Plan  the launch', description: 'Write the launch plan for March.', assigneeExpert: 'pm' })
+    const first = await harness.engine.create({
+      title: 'Plan  the launch',
+      description: 'Write the launch plan for March.',
+      assigneeExpert: 'pm'
+    })
     if (!first.ok) throw new Error('not created')
-    const again = await harness.engine.create({ title: 'plan the LAUNCH', description: 'Write the launch   plan for March. ', assigneeExpert: 'pm' })
+    const again = await harness.engine.create({
+      title: 'plan the LAUNCH',
+      description: 'Write the launch   plan for March. ',
+      assigneeExpert: 'pm'
+    })
     expect(again).toMatchObject({ ok: false, reason: 'duplicate', existingId: first.task.id })
-    expect((await harness.engine.create({ title: 'Plan the launch', description: 'Write the launch plan for March.', assigneeExpert: 'cfo' })).ok).toBe(true)
+    expect(
+      (
+        await harness.engine.create({
+          title: 'Plan the launch',
+          description: 'Write the launch plan for March.',
+          assigneeExpert: 'cfo'
+        })
+      ).ok
+    ).toBe(true)
   })
 })
 
@@ -264,8 +335,18 @@ describe('tasks engine: concurrency', () => {
   const tempDir = useTempDirs()
 
   it('computes its first concurrency from real inputs, logs one line per cycle and pushes the values', async () => {
-    const harness = testEngine(tempDir(), scriptedProcessor(() => ({ kind: 'answer', text: GOOD_ANSWER })), { 'worker.maxConcurrency': 6 }, { cycleMs: 20 })
-    expect(harness.engine.state().concurrency).toMatchObject({ effective: 6, ceiling: 6, cpuLoad: 0.2, freeMemoryRatio: 0.5 })
+    const harness = testEngine(
+      tempDir(),
+      scriptedProcessor(() => ({ kind: 'answer', text: GOOD_ANSWER })),
+      { 'worker.maxConcurrency': 6 },
+      { cycleMs: 20 }
+    )
+    expect(harness.engine.state().concurrency).toMatchObject({
+      effective: 6,
+      ceiling: 6,
+      cpuLoad: 0.2,
+      freeMemoryRatio: 0.5
+    })
     expect(harness.engine.state().concurrency.reason).not.toMatch(/fallback/)
     harness.engine.start()
     await until(() => harness.concurrency.length >= 3, 'three cycles')

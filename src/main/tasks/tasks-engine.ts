@@ -6,8 +6,20 @@ import { createWalSync, type WalSync } from '../db/wal-sync'
 import type { Logger } from '../log/logger'
 import type { BackendLimits } from '../ports/backend-limits'
 import type { TaskProcessor } from '../ports/task-processor'
-import type { Concurrency, EngineState, Task, TaskCreateInput, TaskEvent, TasksChanged } from '../../shared/contract/tasks-contract'
-import { createConcurrencyController, DEFAULT_CONTROLLER, type ControllerOptions, type LoadInputs } from './adaptive-concurrency'
+import type {
+  Concurrency,
+  EngineState,
+  Task,
+  TaskCreateInput,
+  TaskEvent,
+  TasksChanged
+} from '../../shared/contract/tasks-contract'
+import {
+  createConcurrencyController,
+  DEFAULT_CONTROLLER,
+  type ControllerOptions,
+  type LoadInputs
+} from './adaptive-concurrency'
 import { dedupKey, dedupKeyNow } from './dedup-key'
 import { createTaskStore, type Changes, type CreateOutcome } from './task-store'
 import { createWorkerPool, type PoolSettings } from './worker-pool'
@@ -109,7 +121,10 @@ export function createTasksEngine(options: TasksEngineOptions) {
   let concurrency: Concurrency = controller.next(() => readLoad(), now())
 
   function readLoad(): LoadInputs {
-    const machine = options.machine?.() ?? { cpuLoad: (loadavg()[0] ?? 0) / Math.max(1, cpus().length), freeMemoryRatio: freemem() / totalmem() }
+    const machine = options.machine?.() ?? {
+      cpuLoad: (loadavg()[0] ?? 0) / Math.max(1, cpus().length),
+      freeMemoryRatio: freemem() / totalmem()
+    }
     const loads = processor?.load() ?? []
     const stats = pool.stats()
     const attempts = stats.attempts - lastStats.attempts

@@ -13,13 +13,19 @@ export function tasksHandlers(engine: TasksEngine, engineChanged: () => void): H
     'tasks.resume': () => setPaused(false),
     'tasks.create': async (input, ctx) => {
       // The call's id goes with the task, so its runs and their model requests log under it.
-      const outcome = await engine.create({ ...input, metadata: { correlationId: ctx.correlationId, ...input.metadata } })
+      const outcome = await engine.create({
+        ...input,
+        metadata: { correlationId: ctx.correlationId, ...input.metadata }
+      })
       if (outcome.ok) {
         ctx.log.info('task created', { task_id: outcome.task.id, priority: outcome.task.priority })
         return outcome.task
       }
       if (outcome.reason === 'unknown_parent') {
-        return refuse('not_found', `parentTaskId "${outcome.parentTaskId}" names no task. Leave it empty, or use the id of an existing task.`)
+        return refuse(
+          'not_found',
+          `parentTaskId "${outcome.parentTaskId}" names no task. Leave it empty, or use the id of an existing task.`
+        )
       }
       return refuse(
         'conflict',
@@ -43,12 +49,18 @@ export function tasksHandlers(engine: TasksEngine, engineChanged: () => void): H
       }
       const existing = engine.store.get(id)
       if (!existing) return refuse('not_found', `Task "${id}" does not exist. Pick one from tasks.list.`)
-      return refuse('conflict', `Task "${id}" is already ${existing.status.replace(/_/g, ' ')} and cannot be cancelled.`)
+      return refuse(
+        'conflict',
+        `Task "${id}" is already ${existing.status.replace(/_/g, ' ')} and cannot be cancelled.`
+      )
     },
     'tasks.requeue': async (input, ctx) => {
       const requeued = await engine.requeue('all' in input ? 'all_deferred' : input.ids)
       if ('ids' in input && requeued.length === 0) {
-        return refuse('conflict', `None of the ${input.ids.length} task(s) is in manual review or waiting for a retry, so none was returned to autoprocessing.`)
+        return refuse(
+          'conflict',
+          `None of the ${input.ids.length} task(s) is in manual review or waiting for a retry, so none was returned to autoprocessing.`
+        )
       }
       ctx.log.info('tasks returned to autoprocessing', { tasks: requeued.length })
       return { requeued }

@@ -102,7 +102,13 @@ export function createWorkerPool(options: PoolOptions) {
   /** Paused by a person (tray, Tasks view): running tasks finish, nothing new is claimed. */
   let paused = false
   let lastUnplannedLog = 0
-  const blame = createBackendBlame({ store, processor: () => processor, now, windowMs: () => settings.backendWindowMs, minRetryMs: BACKEND_RETRY_MS })
+  const blame = createBackendBlame({
+    store,
+    processor: () => processor,
+    now,
+    windowMs: () => settings.backendWindowMs,
+    minRetryMs: BACKEND_RETRY_MS
+  })
   /** Why pending tasks are not being claimed right now, for the Tasks view; null while they are. */
   let waitingReason: string | null = null
   let state: 'idle' | 'running' | 'stopping' | 'stopped' = 'idle'
@@ -119,12 +125,20 @@ export function createWorkerPool(options: PoolOptions) {
   let deadlineTimer: NodeJS.Timeout | null = null
   let deadlineAt = Infinity
   const stats = { attempts: 0, failures: 0, timeouts: 0 }
-  const group = createGroupCommit({ transaction: store.transaction, wal: options.wal, describe: store.describeChanges, publish: options.publish, log, finish: claimInCommit })
+  const group = createGroupCommit({
+    transaction: store.transaction,
+    wal: options.wal,
+    describe: store.describeChanges,
+    publish: options.publish,
+    log,
+    finish: claimInCommit
+  })
 
   /** The last step of every group commit: refill free slots, started once the claims are committed. */
   function claimInCommit(changes: Changes): (() => void) | null {
     settings = options.settings()
-    const claim = wantClaim && state === 'running' && processor !== null && !paused && (options.holdClaims?.() ?? null) === null
+    const claim =
+      wantClaim && state === 'running' && processor !== null && !paused && (options.holdClaims?.() ?? null) === null
     wantClaim = false
     const started = claim ? claimFree(changes) : []
     if (started.length === 0) return null
@@ -157,7 +171,9 @@ export function createWorkerPool(options: PoolOptions) {
 
   function claimAhead(concurrency: number): number {
     if (options.claimAhead === false) return 0
-    return avgRunMs !== null && avgRunMs < CLAIM_AHEAD_UNDER_MS ? Math.min(CLAIM_AHEAD_MAX, concurrency * CLAIM_AHEAD_PER_SLOT) : 0
+    return avgRunMs !== null && avgRunMs < CLAIM_AHEAD_UNDER_MS
+      ? Math.min(CLAIM_AHEAD_MAX, concurrency * CLAIM_AHEAD_PER_SLOT)
+      : 0
   }
 
   function claimFree(changes: Changes): Claim[] {
@@ -179,18 +195,35 @@ export function createWorkerPool(options: PoolOptions) {
       waitingReason = reason
       options.onWaitingChanged?.()
     }
-    if (unplanned && isBackendFailure(unplanned.error)) blame.giveBackLookalikes(unplanned.error.type, unplanned.error.retryAfterMs, changes)
+    if (unplanned && isBackendFailure(unplanned.error))
+      blame.giveBackLookalikes(unplanned.error.type, unplanned.error.retryAfterMs, changes)
     // Tasks that cannot be planned wait as pending; said once a minute, not once per poll.
     if (unplanned && Date.now() - lastUnplannedLog > 60_000) {
       lastUnplannedLog = Date.now()
-      log.info('tasks wait: no plan', { correlation_id: unplanned.correlationId, task_id: unplanned.taskId, reason: unplanned.reason })
+      log.info('tasks wait: no plan', {
+        correlation_id: unplanned.correlationId,
+        task_id: unplanned.taskId,
+        reason: unplanned.reason
+      })
     }
     const busy = [...[...running.values()].map((r) => r.plan), ...ready.map((r) => r.plan)]
     const limits = options.backendLimits
-    const picks = pickTasks(candidates, busy, free, { heavyPerBackend: settings.heavyPerBackend, ...(limits ? { of: (b: string) => limits.of(b) } : {}) }, memory)
+    const picks = pickTasks(
+      candidates,
+      busy,
+      free,
+      { heavyPerBackend: settings.heavyPerBackend, ...(limits ? { of: (b: string) => limits.of(b) } : {}) },
+      memory
+    )
     const startNow = settings.concurrency - running.size - ready.length
     const leases = store.claimMany(
-      picks.map((p, i) => ({ taskId: p.item.id, backend: p.plan.backend, model: p.plan.model, attemptCount: p.item.attempt_count, ahead: i >= startNow })),
+      picks.map((p, i) => ({
+        taskId: p.item.id,
+        backend: p.plan.backend,
+        model: p.plan.model,
+        attemptCount: p.item.attempt_count,
+        ahead: i >= startNow
+      })),
       owner,
       settings.maxAttempts,
       changes
@@ -215,7 +248,13 @@ export function createWorkerPool(options: PoolOptions) {
       options.observeClaim(at - Math.max(freedSlots.shift() ?? startedPoolAt, signalledAt))
     }
     const startedAt = now()
-    const run = new TaskRun(claim, forProcessing(claim.row), startedAt, monotonic() + settings.requestTimeoutMs, reportProgress)
+    const run = new TaskRun(
+      claim,
+      forProcessing(claim.row),
+      startedAt,
+      monotonic() + settings.requestTimeoutMs,
+      reportProgress
+    )
     running.set(run.lease.taskId, run)
     stats.attempts++
     if (run.deadline < deadlineAt) armDeadline(run.deadline)
@@ -255,7 +294,16 @@ export function createWorkerPool(options: PoolOptions) {
     const min = settings.minValidatorScore
     active.score(run.task, answer, run.signal).then(
       (score) =>
-        endRun(run, score >= min ? { ok: true, answer } : { ok: false, type: 'validation_failed', message: `the validator scored the answer ${score.toFixed(2)}, under ${min}` }),
+        endRun(
+          run,
+          score >= min
+            ? { ok: true, answer }
+            : {
+                ok: false,
+                type: 'validation_failed',
+                message: `the validator scored the answer ${score.toFixed(2)}, under ${min}`
+              }
+        ),
       (error: unknown) => endRun(run, classify(error, run, settings.requestTimeoutMs))
     )
   }
@@ -315,7 +363,12 @@ export function createWorkerPool(options: PoolOptions) {
     const { lease } = run
     if (outcome.ok) {
       const accepted = (ok: boolean): void => {
-        if (!ok) log.warn('late result discarded: the task is no longer held by this run', { correlation_id: run.task.correlationId, task_id: lease.taskId, attempt: lease.attempt })
+        if (!ok)
+          log.warn('late result discarded: the task is no longer held by this run', {
+            correlation_id: run.task.correlationId,
+            task_id: lease.taskId,
+            attempt: lease.attempt
+          })
       }
       blame.forget(lease.taskId)
       group.write((changes) => store.complete(lease, outcome.answer, latencyMs, changes), accepted, ignore)
@@ -340,13 +393,27 @@ export function createWorkerPool(options: PoolOptions) {
     }
     stats.failures++
     if (outcome.type === 'timeout') stats.timeouts++
-    const retryAt = now() + retryDelayMs({ delaySec: settings.retryDelaySec, backoff: settings.retryBackoff, jitter: settings.retryJitter }, lease.attempt, random)
+    const retryAt =
+      now() +
+      retryDelayMs(
+        { delaySec: settings.retryDelaySec, backoff: settings.retryBackoff, jitter: settings.retryJitter },
+        lease.attempt,
+        random
+      )
     const maxAttempts = settings.maxAttempts
     // Sent to a person, the task starts afresh if returned.
     if (lease.attempt >= maxAttempts) blame.forget(lease.taskId)
     group.write(
       (changes) => store.fail(lease, outcome.message, outcome.type, maxAttempts, retryAt, changes),
-      (status) => log.info('task attempt failed', { correlation_id: run.task.correlationId, task_id: lease.taskId, attempt: lease.attempt, error_type: outcome.type, error: outcome.message, now: status ?? 'lease lost' }),
+      (status) =>
+        log.info('task attempt failed', {
+          correlation_id: run.task.correlationId,
+          task_id: lease.taskId,
+          attempt: lease.attempt,
+          error_type: outcome.type,
+          error: outcome.message,
+          now: status ?? 'lease lost'
+        }),
       ignore
     )
   }
@@ -366,7 +433,10 @@ export function createWorkerPool(options: PoolOptions) {
   }
 
   function heartbeat(): void {
-    const leases = [...[...running.values()].filter((r) => !r.stopReason).map((r) => r.lease), ...ready.map((r) => r.lease)]
+    const leases = [
+      ...[...running.values()].filter((r) => !r.stopReason).map((r) => r.lease),
+      ...ready.map((r) => r.lease)
+    ]
     if (leases.length > 0) group.write(() => store.heartbeat(leases), forget, ignore)
   }
 
@@ -406,7 +476,9 @@ export function createWorkerPool(options: PoolOptions) {
       schedule(heartbeat, () => settings.heartbeatMs)
       schedule(sweep, () => Math.min(60_000, Math.max(1_000, settings.stuckMs / 4)))
       // While tasks wait for a failing backend, look four times as often: the first claim after it recovers is what the owner waits for.
-      schedule(wake, () => (waitingReason === null ? (options.pollMs ?? 1_000) : Math.min(options.pollMs ?? 1_000, WAITING_POLL_MS)))
+      schedule(wake, () =>
+        waitingReason === null ? (options.pollMs ?? 1_000) : Math.min(options.pollMs ?? 1_000, WAITING_POLL_MS)
+      )
     },
     setProcessor(next: TaskProcessor | null): void {
       processor = next

@@ -10,14 +10,20 @@ export type Answers = Partial<{ [N in CallName]: (input: unknown) => CallOutput<
  * `unavailable`) and whose events are whatever the test pushes, for parts
  * that read the core through its client.
  */
-export function answeringClient(answers: Answers): { client: KosClient; push(frame: EventFrame): void; calls: CallName[] } {
+export function answeringClient(answers: Answers): {
+  client: KosClient
+  push(frame: EventFrame): void
+  calls: CallName[]
+} {
   const listeners = new Set<(frame: EventFrame) => void>()
   const calls: CallName[] = []
   const client = createClient({
     async call(name, input) {
       const answer = isCallName(name) ? answers[name] : undefined
       if (isCallName(name)) calls.push(name)
-      return answer ? { ok: true, value: answer(input) } : { ok: false, error: rpcError('unavailable', `${name} not answered here`) }
+      return answer
+        ? { ok: true, value: answer(input) }
+        : { ok: false, error: rpcError('unavailable', `${name} not answered here`) }
     },
     onEvent(listener) {
       listeners.add(listener)

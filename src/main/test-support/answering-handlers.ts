@@ -3,7 +3,9 @@ import type { CallContext, Handler } from '../rpc/handler-types'
 import { RpcFailure } from '../../shared/contract/rpc-error'
 import { Refusal } from '../rpc/refusal'
 
-export type AnsweringHandlers<H> = { readonly [N in keyof H & CallName]: (input: CallParsedInput<N>, ctx: CallContext) => Promise<CallOutput<N>> }
+export type AnsweringHandlers<H> = {
+  readonly [N in keyof H & CallName]: (input: CallParsedInput<N>, ctx: CallContext) => Promise<CallOutput<N>>
+}
 
 /**
  * A capability's handlers for a test that calls them directly: each resolves

@@ -22,7 +22,8 @@ export function lintPrometheusText(text: string): string[] {
     if (family.help.trim() === '') say('no help text')
     if (type === 'counter' && !name.endsWith('_total')) say('counter metrics should have "_total" suffix')
     if (type !== 'counter' && name.endsWith('_total')) say('non-counter metrics should not have "_total" suffix')
-    if (type !== 'histogram' && type !== 'summary' && /_(count|sum|bucket)$/.test(name)) say('non-histogram and non-summary metrics should not have "_count", "_sum" or "_bucket" suffixes')
+    if (type !== 'histogram' && type !== 'summary' && /_(count|sum|bucket)$/.test(name))
+      say('non-histogram and non-summary metrics should not have "_count", "_sum" or "_bucket" suffixes')
     if (/_(gauge|counter|histogram|summary|untyped)(_|$)/.test(name)) say('metric name should not include type')
     if (/[A-Z]/.test(name) || name.includes(':')) say('metric names should be written in snake_case, without colons')
     for (const token of name.split('_')) {
@@ -45,7 +46,10 @@ export interface HistogramSeries {
 
 /** A histogram's series read from the text itself (the parser library drops their labels, _sum and _count). */
 export function histogramSeries(text: string, name: string): HistogramSeries[] {
-  const series = new Map<string, { labels: Record<string, string>; buckets: Map<string, number>; count?: number; sum?: number }>()
+  const series = new Map<
+    string,
+    { labels: Record<string, string>; buckets: Map<string, number>; count?: number; sum?: number }
+  >()
   for (const line of text.split('\n')) {
     const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$/.exec(line)
     if (!m?.[1] || !m[1].startsWith(name) || m[3] === undefined) continue
@@ -69,10 +73,13 @@ function histogramProblems(name: string, samples: readonly HistogramSeries[]): s
   const problems: string[] = []
   for (const s of samples) {
     const where = `${name}${JSON.stringify(s.labels)}`
-    const buckets = [...s.buckets].map(([le, v]) => [le === '+Inf' ? Infinity : Number(le), v] as const).sort((a, b) => a[0] - b[0])
+    const buckets = [...s.buckets]
+      .map(([le, v]) => [le === '+Inf' ? Infinity : Number(le), v] as const)
+      .sort((a, b) => a[0] - b[0])
     if (buckets.length === 0) problems.push(`${where}: histogram without buckets`)
     if (buckets.at(-1)?.[0] !== Infinity) problems.push(`${where}: histogram without a +Inf bucket`)
-    if (buckets.some(([, v], i) => i > 0 && v < (buckets[i - 1]?.[1] ?? 0))) problems.push(`${where}: bucket counts are not cumulative`)
+    if (buckets.some(([, v], i) => i > 0 && v < (buckets[i - 1]?.[1] ?? 0)))
+      problems.push(`${where}: bucket counts are not cumulative`)
     if (s.count === undefined || s.sum === undefined) problems.push(`${where}: histogram without _count or _sum`)
     else if (s.count !== buckets.at(-1)?.[1]) problems.push(`${where}: _count ${s.count} differs from the +Inf bucket`)
   }
@@ -81,6 +88,10 @@ function histogramProblems(name: string, samples: readonly HistogramSeries[]): s
 
 const ABBREVIATIONS = new Set(['s', 'ms', 'us', 'ns', 'sec', 'b', 'kb', 'mb', 'gb', 'tb', 'pb', 'm', 'h', 'd'])
 const NON_BASE_UNITS = new Map<string, string>([
-  ...['milliseconds', 'microseconds', 'nanoseconds', 'minutes', 'hours', 'days', 'weeks'].map((u) => [u, 'seconds'] as const),
-  ...['kilobytes', 'megabytes', 'gigabytes', 'kibibytes', 'mebibytes', 'gibibytes', 'bits'].map((u) => [u, 'bytes'] as const)
+  ...['milliseconds', 'microseconds', 'nanoseconds', 'minutes', 'hours', 'days', 'weeks'].map(
+    (u) => [u, 'seconds'] as const
+  ),
+  ...['kilobytes', 'megabytes', 'gigabytes', 'kibibytes', 'mebibytes', 'gibibytes', 'bits'].map(
+    (u) => [u, 'bytes'] as const
+  )
 ])

@@ -4,7 +4,10 @@ import type { SettingKey } from '../config/setting-definitions'
 import { OFFLINE_ENV } from './offline-env'
 
 /** A real core on a temporary data dir, as the hosts start it. */
-export function startTestCore(dataDir: string, options: { env?: NodeJS.ProcessEnv; cli?: ReadonlyMap<SettingKey, CliSetting> } = {}): Core {
+export function startTestCore(
+  dataDir: string,
+  options: { env?: NodeJS.ProcessEnv; cli?: ReadonlyMap<SettingKey, CliSetting> } = {}
+): Core {
   const started = startCore({
     hostKind: 'headless',
     dataDirFlag: dataDir,

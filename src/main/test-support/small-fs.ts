@@ -28,7 +28,8 @@ let probed: string | null | undefined
 export function smallFsUnavailable(): string | null {
   if (probed !== undefined) return probed
   if (process.platform !== 'linux') probed = `mounting a small tmpfs needs Linux (this is ${process.platform})`
-  else if (process.getuid?.() !== 0) probed = 'mounting a small tmpfs needs root (run the suite as root, e.g. in CI, to include this test)'
+  else if (process.getuid?.() !== 0)
+    probed = 'mounting a small tmpfs needs root (run the suite as root, e.g. in CI, to include this test)'
   else {
     try {
       mountSmallFs(1).unmount()

@@ -47,13 +47,15 @@ export const APP_CALLS = {
   }),
   'app.session': call({
     scope: 'read',
-    summary: "What the caller's session may do: its access (full or read-only), its scopes, and its rate for calls that start work.",
+    summary:
+      "What the caller's session may do: its access (full or read-only), its scopes, and its rate for calls that start work.",
     input: EmptyInputSchema,
     output: SessionSchema
   }),
   'system.resume': call({
     scope: 'write',
-    summary: 'Run the wake-from-sleep path now: check the supervised model servers, rescan the model nodes, prove the running tasks alive and look for work.',
+    summary:
+      'Run the wake-from-sleep path now: check the supervised model servers, rescan the model nodes, prove the running tasks alive and look for work.',
     input: EmptyInputSchema,
     output: ResumeReportSchema
   })

@@ -37,7 +37,11 @@ export const BoardPositionSchema = z.strictObject({
 })
 export type BoardPosition = z.infer<typeof BoardPositionSchema>
 
-export const BoardTallySchema = z.strictObject({ for: z.number().int(), against: z.number().int(), abstain: z.number().int() })
+export const BoardTallySchema = z.strictObject({
+  for: z.number().int(),
+  against: z.number().int(),
+  abstain: z.number().int()
+})
 export type BoardTally = z.infer<typeof BoardTallySchema>
 
 export const BoardDecisionSummarySchema = z.strictObject({
@@ -80,11 +84,16 @@ export const BOARD_CALLS = {
     scope: 'read',
     summary: 'The board of directors: each member’s role and focus, and who chairs.',
     input: EmptyInputSchema,
-    output: z.strictObject({ members: z.array(BoardMemberSchema), timeoutSec: z.number().int(), modelConnected: z.boolean() })
+    output: z.strictObject({
+      members: z.array(BoardMemberSchema),
+      timeoutSec: z.number().int(),
+      modelConnected: z.boolean()
+    })
   }),
   'board.decisions.list': call({
     scope: 'read',
-    summary: 'One page of board decisions, newest first, with a cursor to the next; filtered by source, outcome and words in the question or decision.',
+    summary:
+      'One page of board decisions, newest first, with a cursor to the next; filtered by source, outcome and words in the question or decision.',
     input: BoardListInputSchema,
     output: z.strictObject({ decisions: z.array(BoardDecisionSummarySchema), nextCursor: NextCursorSchema })
   }),
@@ -97,7 +106,9 @@ export const BOARD_CALLS = {
   'board.consult': call({
     scope: 'write',
     summary: 'Put a question to the board directly; resolves when the chair has decided or the board timed out.',
-    input: z.strictObject({ question: z.string().trim().min(10, 'A question for the board needs at least 10 characters').max(4000) }),
+    input: z.strictObject({
+      question: z.string().trim().min(10, 'A question for the board needs at least 10 characters').max(4000)
+    }),
     output: BoardDecisionSchema
   })
 } as const

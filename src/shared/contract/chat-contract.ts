@@ -25,9 +25,23 @@ export const ExpertUpdateInputSchema = z.strictObject({
   id: Id,
   name: Name.optional(),
   role: z.string().trim().min(1, 'A role cannot be empty').max(120).optional(),
-  domains: z.array(z.string().trim().toLowerCase().min(1).max(40)).min(1, 'An expert needs at least one domain').max(20).optional(),
-  systemPrompt: z.string().trim().min(20, 'A system prompt needs at least 20 characters: say who the expert is and how they answer').max(20_000).optional(),
-  modelCategory: z.string().trim().toLowerCase().regex(/^[a-z][a-z0-9_-]{0,39}$/, 'A model category is one lowercase word, e.g. "coding"').optional()
+  domains: z
+    .array(z.string().trim().toLowerCase().min(1).max(40))
+    .min(1, 'An expert needs at least one domain')
+    .max(20)
+    .optional(),
+  systemPrompt: z
+    .string()
+    .trim()
+    .min(20, 'A system prompt needs at least 20 characters: say who the expert is and how they answer')
+    .max(20_000)
+    .optional(),
+  modelCategory: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .regex(/^[a-z][a-z0-9_-]{0,39}$/, 'A model category is one lowercase word, e.g. "coding"')
+    .optional()
 })
 
 export const CHAT_ROUTES = ['cache', 'simple', 'execution', 'complex', 'strategic'] as const
@@ -101,7 +115,15 @@ export const ChatSendInputSchema = z.strictObject({
   priority: z.enum(['normal', 'high']).default('normal')
 })
 
-export const UsageRowSchema = z.strictObject({ key: z.string(), label: z.string(), tokensIn: z.number().int(), tokensOut: z.number().int(), cost: z.number(), requests: z.number().int(), durationMs: z.number().int() })
+export const UsageRowSchema = z.strictObject({
+  key: z.string(),
+  label: z.string(),
+  tokensIn: z.number().int(),
+  tokensOut: z.number().int(),
+  cost: z.number(),
+  requests: z.number().int(),
+  durationMs: z.number().int()
+})
 export type UsageRow = z.infer<typeof UsageRowSchema>
 
 export const ChatUsageSchema = z.strictObject({
@@ -162,8 +184,12 @@ export const CHAT_CALLS = {
   }),
   'chat.sessions.list': call({
     scope: 'read',
-    summary: 'One page of chat sessions, most recently active first, with a cursor to the next; with a query, only those whose title or messages contain it.',
-    input: z.strictObject({ query: z.string().trim().max(200).optional(), ...pageInput(CHAT_SESSION_PAGE_SIZE, CHAT_SESSION_PAGE_MAX) }),
+    summary:
+      'One page of chat sessions, most recently active first, with a cursor to the next; with a query, only those whose title or messages contain it.',
+    input: z.strictObject({
+      query: z.string().trim().max(200).optional(),
+      ...pageInput(CHAT_SESSION_PAGE_SIZE, CHAT_SESSION_PAGE_MAX)
+    }),
     output: z.strictObject({ sessions: z.array(ChatSessionSchema), nextCursor: NextCursorSchema })
   }),
   'chat.sessions.create': call({
@@ -200,7 +226,11 @@ export const CHAT_CALLS = {
     scope: 'write',
     summary: 'Send a message; the answer streams in through chat.* events and always ends with chat.finished.',
     input: ChatSendInputSchema,
-    output: z.strictObject({ session: ChatSessionSchema, userMessage: ChatMessageSchema, assistantMessage: ChatMessageSchema })
+    output: z.strictObject({
+      session: ChatSessionSchema,
+      userMessage: ChatMessageSchema,
+      assistantMessage: ChatMessageSchema
+    })
   }),
   'chat.stop': call({
     scope: 'write',
@@ -243,7 +273,12 @@ export const CHAT_EVENTS = {
   'chat.started': z.strictObject({ message: ChatMessageSchema }),
   'chat.progress': ChatProgressSchema,
   'chat.token': z.strictObject({ sessionId: z.string(), messageId: z.string(), text: z.string() }),
-  'chat.subtasks': z.strictObject({ sessionId: z.string(), messageId: z.string(), parentTaskId: z.string(), subtasks: z.array(SubtaskSchema) }),
+  'chat.subtasks': z.strictObject({
+    sessionId: z.string(),
+    messageId: z.string(),
+    parentTaskId: z.string(),
+    subtasks: z.array(SubtaskSchema)
+  }),
   /** The last event of every answer, whatever happened: complete, error or stopped. */
   'chat.finished': z.strictObject({ message: ChatMessageSchema }),
   'chat.budgetExceeded': z.strictObject({ day: z.string(), tokens: z.number().int(), budget: z.number().int() })

@@ -8,7 +8,14 @@ export const CheckAreaSchema = z.enum(CHECK_AREAS)
 export const CheckSeveritySchema = z.enum(['hard', 'soft'])
 /** pass; warn (soft trouble); fail (the check's condition does not hold); error (the check itself could not measure). */
 export const CheckStatusSchema = z.enum(['pass', 'warn', 'fail', 'error'])
-export const FixIdSchema = z.enum(['restart-ollama', 'lower-concurrency', 'return-deferred', 're-embed', 'rebuild-search-index', 'raise-timeout'])
+export const FixIdSchema = z.enum([
+  'restart-ollama',
+  'lower-concurrency',
+  'return-deferred',
+  're-embed',
+  'rebuild-search-index',
+  'raise-timeout'
+])
 
 export const CheckResultSchema = z.strictObject({
   id: z.string(),
@@ -67,7 +74,12 @@ export const ChecklistRunSummarySchema = z.strictObject({
   trigger: ChecklistRunSchema.shape.trigger,
   startedAt: z.iso.datetime(),
   verdict: ChecklistRunSchema.shape.verdict,
-  counts: z.strictObject({ pass: z.number().int(), warn: z.number().int(), fail: z.number().int(), error: z.number().int() })
+  counts: z.strictObject({
+    pass: z.number().int(),
+    warn: z.number().int(),
+    fail: z.number().int(),
+    error: z.number().int()
+  })
 })
 
 export const ChecklistReportSchema = z.strictObject({
@@ -103,7 +115,8 @@ export const CHECKLIST_CALLS = {
   }),
   'checklist.errorRules': call({
     scope: 'read',
-    summary: 'For every task error type, the playbook rule that explains it: cause, remedy and the one-click fix, if any.',
+    summary:
+      'For every task error type, the playbook rule that explains it: cause, remedy and the one-click fix, if any.',
     input: EmptyInputSchema,
     output: z.array(z.strictObject({ errorType: TaskErrorTypeSchema, rule: PlaybookRuleViewSchema }))
   }),

@@ -23,19 +23,36 @@ export const DigestSchema = z.strictObject({
     /** Went to manual review in the range and are still there. */
     inReview: z.number().int(),
     reviewCauses: z.record(z.string(), z.number().int()),
-    reviewSamples: z.array(z.strictObject({ id: z.string(), title: z.string(), errorType: TaskErrorTypeSchema.nullable(), lastError: z.string().nullable() }))
+    reviewSamples: z.array(
+      z.strictObject({
+        id: z.string(),
+        title: z.string(),
+        errorType: TaskErrorTypeSchema.nullable(),
+        lastError: z.string().nullable()
+      })
+    )
   }),
   restarts: z.strictObject({ count: z.number().int(), latest: z.array(Occurrence) }),
   circuits: z.strictObject({ count: z.number().int(), latest: z.array(Occurrence) }),
-  chat: z.strictObject({ answers: z.number().int(), fallbacks: z.number().int(), fallbackShare: z.number().nullable() }),
-  usage: z.strictObject({ requests: z.number().int(), tokensIn: z.number().int(), tokensOut: z.number().int(), cost: z.number() })
+  chat: z.strictObject({
+    answers: z.number().int(),
+    fallbacks: z.number().int(),
+    fallbackShare: z.number().nullable()
+  }),
+  usage: z.strictObject({
+    requests: z.number().int(),
+    tokensIn: z.number().int(),
+    tokensOut: z.number().int(),
+    cost: z.number()
+  })
 })
 export type Digest = z.infer<typeof DigestSchema>
 
 export const DIGEST_CALLS = {
   'digest.get': call({
     scope: 'read',
-    summary: 'What happened in a time range: tasks done and in review with causes, restarts, circuits opened, fallback share, tokens and cost.',
+    summary:
+      'What happened in a time range: tasks done and in review with causes, restarts, circuits opened, fallback share, tokens and cost.',
     input: DigestInputSchema,
     output: DigestSchema
   }),

@@ -28,7 +28,13 @@ export const EmbeddingStatusSchema = z.discriminatedUnion('state', [
   z.strictObject({ state: z.literal('off'), reason: z.string() }),
   z.strictObject({ state: z.literal('waiting'), reason: z.string() }),
   z.strictObject({ state: z.literal('model_changed'), active: ModelRefSchema, current: ModelRefSchema }),
-  z.strictObject({ state: z.literal('embedding'), model: ModelRefSchema, done: z.number().int(), total: z.number().int(), rebuilding: z.boolean() }),
+  z.strictObject({
+    state: z.literal('embedding'),
+    model: ModelRefSchema,
+    done: z.number().int(),
+    total: z.number().int(),
+    rebuilding: z.boolean()
+  }),
   z.strictObject({ state: z.literal('idle'), model: ModelRefSchema }),
   z.strictObject({ state: z.literal('failed'), model: ModelRefSchema, reason: z.string() })
 ])
@@ -104,7 +110,15 @@ export const RagContextSchema = z.strictObject({
   query: z.string(),
   text: z.string(),
   tokens: z.number().int(),
-  sources: z.array(z.strictObject({ nodeId: z.string(), title: z.string(), source: z.string().nullable(), full: z.boolean(), chars: z.number().int() })),
+  sources: z.array(
+    z.strictObject({
+      nodeId: z.string(),
+      title: z.string(),
+      source: z.string().nullable(),
+      full: z.boolean(),
+      chars: z.number().int()
+    })
+  ),
   mode: z.enum(['hybrid', 'lexical']),
   lexicalReason: z.string().nullable(),
   cached: z.boolean()
@@ -125,7 +139,8 @@ export const KNOWLEDGE_CALLS = {
   }),
   'knowledge.list': call({
     scope: 'read',
-    summary: 'One page of documents, most recently changed first, with a cursor to the next; the first page also has the total.',
+    summary:
+      'One page of documents, most recently changed first, with a cursor to the next; the first page also has the total.',
     input: z.strictObject({ ...pageInput(KNOWLEDGE_PAGE_SIZE, KNOWLEDGE_PAGE_MAX), ...FilterFields }),
     output: z.strictObject({
       nodes: z.array(KnowledgeNodeSummarySchema),
@@ -142,7 +157,8 @@ export const KNOWLEDGE_CALLS = {
   }),
   'knowledge.search': call({
     scope: 'read',
-    summary: 'Hybrid search: full text and meaning fused by rank; lexical only when no embedding model is reachable, and says why.',
+    summary:
+      'Hybrid search: full text and meaning fused by rank; lexical only when no embedding model is reachable, and says why.',
     input: SearchInputSchema,
     output: SearchOutputSchema
   }),
@@ -158,7 +174,13 @@ export const KNOWLEDGE_CALLS = {
     input: z.strictObject({
       title: z.string().trim().min(1, 'Give the document a title.').max(500),
       // What one call carries, less room for the other fields; the bytes themselves are checked at every edge.
-      content: z.string().min(1, 'The document is empty.').max(callMaxBytes('knowledge.addText') - 8 * 1024, 'The text is too long for one call: save it as a file and import that instead.'),
+      content: z
+        .string()
+        .min(1, 'The document is empty.')
+        .max(
+          callMaxBytes('knowledge.addText') - 8 * 1024,
+          'The text is too long for one call: save it as a file and import that instead.'
+        ),
       domain: z.string().trim().min(1).max(200).optional(),
       source: z.string().trim().min(1).max(4096).optional()
     }),
@@ -166,8 +188,12 @@ export const KNOWLEDGE_CALLS = {
   }),
   'knowledge.importFolder': call({
     scope: 'write',
-    summary: 'Imports every text, Markdown and source file under a folder (or one file); a file imported before is updated, not duplicated.',
-    input: z.strictObject({ path: z.string().trim().min(1, 'Type the path of a folder.').max(4096), domain: z.string().trim().min(1).max(200).optional() }),
+    summary:
+      'Imports every text, Markdown and source file under a folder (or one file); a file imported before is updated, not duplicated.',
+    input: z.strictObject({
+      path: z.string().trim().min(1, 'Type the path of a folder.').max(4096),
+      domain: z.string().trim().min(1).max(200).optional()
+    }),
     output: ImportReportSchema
   }),
   'knowledge.delete': call({
@@ -178,13 +204,15 @@ export const KNOWLEDGE_CALLS = {
   }),
   'knowledge.reembed': call({
     scope: 'write',
-    summary: 'Re-embeds every chunk with the current model into a new collection, swapped in when complete; resumes after a restart.',
+    summary:
+      'Re-embeds every chunk with the current model into a new collection, swapped in when complete; resumes after a restart.',
     input: EmptyInputSchema,
     output: EmbeddingStatusSchema
   }),
   'knowledge.rebuildIndex': call({
     scope: 'write',
-    summary: "Rebuilds the full-text index from the stored chunks (FTS5 'rebuild'), after a backup copy of the database; the fix for a damaged index.",
+    summary:
+      "Rebuilds the full-text index from the stored chunks (FTS5 'rebuild'), after a backup copy of the database; the fix for a damaged index.",
     input: EmptyInputSchema,
     output: z.strictObject({ chunks: z.number().int(), recreated: z.boolean(), backup: z.string() })
   }),

@@ -37,7 +37,8 @@ export const CALL_LIMITS: Readonly<Partial<Record<CallName, CallLimit>>> = {
   'knowledge.addText': {
     maxBytes: FRAME_LIMIT_BYTES,
     thing: 'a text',
-    instead: 'Save it as a file and import that instead: Knowledge → Import a folder takes a single file too, up to the knowledge.maxFileMb setting (20 MB unless changed, at most 512 MB).'
+    instead:
+      'Save it as a file and import that instead: Knowledge → Import a folder takes a single file too, up to the knowledge.maxFileMb setting (20 MB unless changed, at most 512 MB).'
   }
 }
 
@@ -72,9 +73,13 @@ export function tooLarge(name: string, bytes: number, maxBytes = callMaxBytes(na
   const limit = Object.hasOwn(CALL_LIMITS, name) ? CALL_LIMITS[name as CallName] : undefined
   const thing = limit?.thing ?? (name === '' ? 'a frame' : `the input of ${name.slice(0, 128)}`)
   const instead = limit?.instead ?? 'Send less at a time.'
-  return rpcError('too_large', `${capitalize(thing)} (${formatBytes(bytes)}) is too large: ${formatBytes(maxBytes)} is the most one call can carry. ${instead}`, {
-    ...(name === '' ? {} : { call: name.slice(0, 128) })
-  })
+  return rpcError(
+    'too_large',
+    `${capitalize(thing)} (${formatBytes(bytes)}) is too large: ${formatBytes(maxBytes)} is the most one call can carry. ${instead}`,
+    {
+      ...(name === '' ? {} : { call: name.slice(0, 128) })
+    }
+  )
 }
 
 const capitalize = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1)
@@ -94,4 +99,12 @@ export function preview(text: string, max = 200): string {
 /** The read-only token's share of the work-starting rate: a dashboard may refresh, never keep the machine busy. */
 export const READ_ONLY_WORK_SHARE = 1 / 4
 
-export const WORK_STARTING_CALLS: ReadonlySet<string> = new Set<CallName>(['checklist.run', 'models.scan', 'knowledge.importFolder', 'knowledge.reembed', 'knowledge.rebuildIndex', 'models.pull', 'notify.test'])
+export const WORK_STARTING_CALLS: ReadonlySet<string> = new Set<CallName>([
+  'checklist.run',
+  'models.scan',
+  'knowledge.importFolder',
+  'knowledge.reembed',
+  'knowledge.rebuildIndex',
+  'models.pull',
+  'notify.test'
+])

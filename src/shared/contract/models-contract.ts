@@ -11,7 +11,11 @@ import { TaskErrorTypeSchema } from './tasks-contract'
 
 export const HealthLevelSchema = z.enum(['ok', 'degraded', 'down'])
 export type HealthLevel = z.infer<typeof HealthLevelSchema>
-export const HealthReportSchema = z.strictObject({ component: z.string(), level: HealthLevelSchema, reasons: z.array(z.string()) })
+export const HealthReportSchema = z.strictObject({
+  component: z.string(),
+  level: HealthLevelSchema,
+  reasons: z.array(z.string())
+})
 export type HealthReport = z.infer<typeof HealthReportSchema>
 export const HealthSnapshotSchema = z.strictObject({
   level: HealthLevelSchema,
@@ -137,8 +141,16 @@ export const ProcessStatusSchema = z.strictObject({
   restartsLastHour: z.number().int(),
   reason: z.string().nullable(),
   warning: z.string().nullable(),
-  lastFailure: z.strictObject({ kind: z.enum(['metal_oom', 'runner_terminated', 'context_alloc_failed', 'metal_assertion']), line: z.string(), at: z.iso.datetime() }).nullable(),
-  lastExit: z.strictObject({ code: z.number().int().nullable(), signal: z.string().nullable(), at: z.iso.datetime() }).nullable(),
+  lastFailure: z
+    .strictObject({
+      kind: z.enum(['metal_oom', 'runner_terminated', 'context_alloc_failed', 'metal_assertion']),
+      line: z.string(),
+      at: z.iso.datetime()
+    })
+    .nullable(),
+  lastExit: z
+    .strictObject({ code: z.number().int().nullable(), signal: z.string().nullable(), at: z.iso.datetime() })
+    .nullable(),
   logTail: z.array(z.string()),
   logFile: z.string()
 })
@@ -158,15 +170,34 @@ const NodeIdInput = z.strictObject({ id: z.string().min(1) })
 const ProcessIdInput = z.strictObject({ id: z.string().min(1) })
 
 export const MODELS_CALLS = {
-  'models.list': call({ scope: 'read', summary: 'Every node with its state, latency and models; speeds per node + model; preferred models.', input: EmptyInputSchema, output: ModelsOverviewSchema }),
-  'models.scan': call({ scope: 'read', summary: 'Scan every node now, then list them.', input: EmptyInputSchema, output: ModelsOverviewSchema }),
+  'models.list': call({
+    scope: 'read',
+    summary: 'Every node with its state, latency and models; speeds per node + model; preferred models.',
+    input: EmptyInputSchema,
+    output: ModelsOverviewSchema
+  }),
+  'models.scan': call({
+    scope: 'read',
+    summary: 'Scan every node now, then list them.',
+    input: EmptyInputSchema,
+    output: ModelsOverviewSchema
+  }),
   'models.addNode': call({
     scope: 'write',
     summary: 'Add an Ollama or OpenAI-compatible server as a node.',
-    input: z.strictObject({ kind: z.enum(['ollama', 'openai']), url: z.string().min(1), label: z.string().default('') }),
+    input: z.strictObject({
+      kind: z.enum(['ollama', 'openai']),
+      url: z.string().min(1),
+      label: z.string().default('')
+    }),
     output: ModelsOverviewSchema
   }),
-  'models.removeNode': call({ scope: 'write', summary: 'Remove a node added in the Models view.', input: NodeIdInput, output: ModelsOverviewSchema }),
+  'models.removeNode': call({
+    scope: 'write',
+    summary: 'Remove a node added in the Models view.',
+    input: NodeIdInput,
+    output: ModelsOverviewSchema
+  }),
   'models.setPreference': call({
     scope: 'write',
     summary: 'Set (or clear, with null) the preferred model of a task category.',
@@ -182,20 +213,51 @@ export const MODELS_CALLS = {
   'models.chat': call({
     scope: 'write',
     summary: 'Ask the router a question; tokens arrive as models.chatToken events, the end as models.chatDone.',
-    input: z.strictObject({ messages: z.array(ChatMessageSchema).min(1), category: z.string().optional(), model: z.string().optional(), node: z.string().optional() }),
+    input: z.strictObject({
+      messages: z.array(ChatMessageSchema).min(1),
+      category: z.string().optional(),
+      model: z.string().optional(),
+      node: z.string().optional()
+    }),
     output: z.strictObject({ requestId: z.string() })
   }),
   'models.circuits': call({
     scope: 'read',
-    summary: 'Open circuits (node/model pairs nothing is planned on until a probe succeeds) with their reasons, and generations per node over the last minutes.',
+    summary:
+      'Open circuits (node/model pairs nothing is planned on until a probe succeeds) with their reasons, and generations per node over the last minutes.',
     input: EmptyInputSchema,
     output: CircuitsSchema
   }),
-  'supervisor.list': call({ scope: 'read', summary: 'The model servers the app supervises, with state, restarts and last log lines.', input: EmptyInputSchema, output: z.array(ProcessStatusSchema) }),
-  'supervisor.start': call({ scope: 'write', summary: 'Start a supervised server (clears "needs attention").', input: ProcessIdInput, output: ProcessStatusSchema }),
-  'supervisor.stop': call({ scope: 'write', summary: 'Stop a server the app started.', input: ProcessIdInput, output: ProcessStatusSchema }),
-  'supervisor.restart': call({ scope: 'write', summary: 'Restart a server the app started.', input: ProcessIdInput, output: ProcessStatusSchema }),
-  'health.get': call({ scope: 'read', summary: 'The app’s aggregate health with the reasons of every part that is not ok.', input: EmptyInputSchema, output: HealthSnapshotSchema })
+  'supervisor.list': call({
+    scope: 'read',
+    summary: 'The model servers the app supervises, with state, restarts and last log lines.',
+    input: EmptyInputSchema,
+    output: z.array(ProcessStatusSchema)
+  }),
+  'supervisor.start': call({
+    scope: 'write',
+    summary: 'Start a supervised server (clears "needs attention").',
+    input: ProcessIdInput,
+    output: ProcessStatusSchema
+  }),
+  'supervisor.stop': call({
+    scope: 'write',
+    summary: 'Stop a server the app started.',
+    input: ProcessIdInput,
+    output: ProcessStatusSchema
+  }),
+  'supervisor.restart': call({
+    scope: 'write',
+    summary: 'Restart a server the app started.',
+    input: ProcessIdInput,
+    output: ProcessStatusSchema
+  }),
+  'health.get': call({
+    scope: 'read',
+    summary: 'The app’s aggregate health with the reasons of every part that is not ok.',
+    input: EmptyInputSchema,
+    output: HealthSnapshotSchema
+  })
 } as const
 
 export const MODELS_EVENTS = {

@@ -17,7 +17,10 @@ const CURSOR = /^(\d{1,15}):(.{1,200})$/s
 export const PageCursorSchema = z
   .string()
   .max(220)
-  .regex(CURSOR, 'A cursor is the nextCursor of the page before; pass it back unchanged, or leave it out for the first page.')
+  .regex(
+    CURSOR,
+    'A cursor is the nextCursor of the page before; pass it back unchanged, or leave it out for the first page.'
+  )
 
 export function encodeCursor(position: PagePosition): string {
   return `${position.atMs}:${position.id}`

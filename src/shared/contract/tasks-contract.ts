@@ -3,7 +3,14 @@ import { EmptyInputSchema } from './app-contract'
 import { call } from './define'
 import { NextCursorSchema, pageInput } from './paging'
 
-export const TASK_STATUSES = ['pending', 'in_progress', 'completed', 'failed', 'deferred_to_human', 'cancelled'] as const
+export const TASK_STATUSES = [
+  'pending',
+  'in_progress',
+  'completed',
+  'failed',
+  'deferred_to_human',
+  'cancelled'
+] as const
 export const TaskStatusSchema = z.enum(TASK_STATUSES)
 export type TaskStatus = z.infer<typeof TaskStatusSchema>
 
@@ -34,7 +41,18 @@ export const TaskErrorTypeSchema = z.enum(TASK_ERROR_TYPES)
 export type TaskErrorType = z.infer<typeof TaskErrorTypeSchema>
 
 /** `interrupted`: a run cut off by a dead process; `waiting`: put back without an attempt because its backend failed, not the task. */
-export const TASK_EVENT_KINDS = ['created', 'claimed', 'progress', 'completed', 'failed', 'deferred', 'requeued', 'cancelled', 'interrupted', 'waiting'] as const
+export const TASK_EVENT_KINDS = [
+  'created',
+  'claimed',
+  'progress',
+  'completed',
+  'failed',
+  'deferred',
+  'requeued',
+  'cancelled',
+  'interrupted',
+  'waiting'
+] as const
 export const TaskEventKindSchema = z.enum(TASK_EVENT_KINDS)
 export type TaskEventKind = z.infer<typeof TaskEventKindSchema>
 
@@ -123,7 +141,11 @@ export const TaskListInputSchema = z.strictObject({
 })
 export type TaskListInput = z.input<typeof TaskListInputSchema>
 
-export const TaskFacetsSchema = z.strictObject({ experts: z.array(z.string()), domains: z.array(z.string()), backends: z.array(z.string()) })
+export const TaskFacetsSchema = z.strictObject({
+  experts: z.array(z.string()),
+  domains: z.array(z.string()),
+  backends: z.array(z.string())
+})
 export type TaskFacets = z.infer<typeof TaskFacetsSchema>
 
 /** Tasks by status, kept current by every write, so reading them costs nothing at any queue size. */
@@ -217,7 +239,8 @@ export const TASKS_CALLS = {
   }),
   'tasks.list': call({
     scope: 'read',
-    summary: 'One page of the tasks matching the filters, newest first, with a cursor to the next; the first page also has the total and the values each filter can take.',
+    summary:
+      'One page of the tasks matching the filters, newest first, with a cursor to the next; the first page also has the total and the values each filter can take.',
     input: TaskListInputSchema,
     output: TaskListSchema
   }),

@@ -11,8 +11,16 @@ describe('autopilot tasks through the queue’s own calls', () => {
   it('files a research task at low priority, and reports the same task for the same expert as a duplicate of the first', async () => {
     const core = startTestCore(tempDir())
     try {
-      const file = researchFiler(inProcessClient({ dispatcher: () => core.dispatcher, events: core.events }, { scopes: FULL_SCOPES }))
-      const task = { title: 'Research: foundations of coding', description: 'Kai covers the domain "coding" and the knowledge base holds nothing in it.', domain: 'coding', assigneeExpert: 'coder', metadata: { source: 'learning' } }
+      const file = researchFiler(
+        inProcessClient({ dispatcher: () => core.dispatcher, events: core.events }, { scopes: FULL_SCOPES })
+      )
+      const task = {
+        title: 'Research: foundations of coding',
+        description: 'Kai covers the domain "coding" and the knowledge base holds nothing in it.',
+        domain: 'coding',
+        assigneeExpert: 'coder',
+        metadata: { source: 'learning' }
+      }
       const first = await file(task)
       if (!first.filed) throw new Error('not filed')
       expect(await file(task)).toEqual({ filed: false, duplicateOf: first.id })
@@ -25,9 +33,16 @@ describe('autopilot tasks through the queue’s own calls', () => {
   it('files the SRE task as urgent for the SRE expert and closes it; closing a finished one is not an error', async () => {
     const core = startTestCore(tempDir())
     try {
-      const client = inProcessClient({ dispatcher: () => core.dispatcher, events: core.events }, { scopes: FULL_SCOPES })
+      const client = inProcessClient(
+        { dispatcher: () => core.dispatcher, events: core.events },
+        { scopes: FULL_SCOPES }
+      )
       const sre = sreTasksThrough(client, core.log)
-      const id = await sre.file({ title: 'SRE: task queue at risk (6 stalled running)', description: 'The predictive monitor found 6 stalled running tasks.', metadata: { source: 'predictive-monitor' } })
+      const id = await sre.file({
+        title: 'SRE: task queue at risk (6 stalled running)',
+        description: 'The predictive monitor found 6 stalled running tasks.',
+        metadata: { source: 'predictive-monitor' }
+      })
       const taskOf = async () => {
         const detail = await client.call('tasks.get', { id })
         if (!detail.ok) throw new Error(detail.error.message)

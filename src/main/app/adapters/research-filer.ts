@@ -11,7 +11,8 @@ export function researchFiler(client: Pick<KosClient, 'call'>): FileResearch {
   return async (task) => {
     const result = await client.call('tasks.create', { ...task, priority: 'low' })
     if (result.ok) return { filed: true, id: result.value.id }
-    const existing = result.error.code === 'conflict' ? result.error.issues?.find((i) => i.path === 'existingId')?.message : undefined
+    const existing =
+      result.error.code === 'conflict' ? result.error.issues?.find((i) => i.path === 'existingId')?.message : undefined
     if (existing !== undefined) return { filed: false, duplicateOf: existing }
     throw new RpcFailure(result.error)
   }

@@ -34,10 +34,21 @@ async function drain(iterable: AsyncIterable<string>): Promise<string> {
 describe('router as the chat model', () => {
   it('streams the router’s tokens and reports node, model, tokens and time', async () => {
     let clock = 0
-    const model = routerChatModel(fakeRouter(candidate('ollama-local', 'qwen2.5:7b'), ['Paris', ' is the capital.']), () => (clock += 10))
+    const model = routerChatModel(
+      fakeRouter(candidate('ollama-local', 'qwen2.5:7b'), ['Paris', ' is the capital.']),
+      () => (clock += 10)
+    )
     const stream = model.stream(request())
     expect(await drain(stream.tokens)).toBe('Paris is the capital.')
-    expect(await stream.done).toEqual({ node: 'ollama-local', model: 'qwen2.5:7b', tokensIn: 12, tokensOut: 6, ttftMs: 10, durationMs: 20, fellBack: false })
+    expect(await stream.done).toEqual({
+      node: 'ollama-local',
+      model: 'qwen2.5:7b',
+      tokensIn: 12,
+      tokensOut: 6,
+      ttftMs: 10,
+      durationMs: 20,
+      fellBack: false
+    })
   })
 
   it('says when the answer came from a fallback rather than the planned candidate', async () => {
@@ -47,7 +58,9 @@ describe('router as the chat model', () => {
   })
 
   it('ends the tokens with the router’s error and rejects done with it', async () => {
-    const stream = routerChatModel(fakeRouter(candidate('ollama-local', 'qwen2.5:7b'), ['Par', 'is'], 1)).stream(request())
+    const stream = routerChatModel(fakeRouter(candidate('ollama-local', 'qwen2.5:7b'), ['Par', 'is'], 1)).stream(
+      request()
+    )
     await expect(drain(stream.tokens)).rejects.toThrow('stream cut')
     await expect(stream.done).rejects.toThrow('stream cut')
   })

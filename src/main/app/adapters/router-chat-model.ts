@@ -11,10 +11,16 @@ export const estimateTokens = (text: string): number => Math.ceil(text.length / 
  * the node and falls back; this adapter reports where the answer came from,
  * whether it fell back, and what it cost in tokens and time.
  */
-export function routerChatModel(router: Pick<Router, 'candidates' | 'chat'>, now: () => number = () => performance.now()): ChatModel {
+export function routerChatModel(
+  router: Pick<Router, 'candidates' | 'chat'>,
+  now: () => number = () => performance.now()
+): ChatModel {
   return {
     stream(request: ChatModelRequest): ChatStream {
-      const options = { ...(request.category ? { category: request.category } : {}), ...(request.model ? { model: request.model } : {}) }
+      const options = {
+        ...(request.category ? { category: request.category } : {}),
+        ...(request.model ? { model: request.model } : {})
+      }
       const planned = router.candidates(options)[0]
       const started = now()
       let answering: Candidate | null = null
@@ -28,7 +34,12 @@ export function routerChatModel(router: Pick<Router, 'candidates' | 'chat'>, now
 
       async function* tokens(): AsyncGenerator<string> {
         try {
-          for await (const token of router.chat(request.messages, { ...options, signal: request.signal, onAnswering: (c) => (answering = c), onUsage: (u) => (usage = u) })) {
+          for await (const token of router.chat(request.messages, {
+            ...options,
+            signal: request.signal,
+            onAnswering: (c) => (answering = c),
+            onUsage: (u) => (usage = u)
+          })) {
             ttftMs ??= now() - started
             text += token
             yield token
@@ -38,11 +49,14 @@ export function routerChatModel(router: Pick<Router, 'candidates' | 'chat'>, now
             node: node?.node ?? 'unknown',
             model: node?.model ?? 'unknown',
             // The backend's own counts (Ollama's), else the estimate.
-            tokensIn: (usage as TokenUsage | null)?.tokensIn ?? estimateTokens(request.messages.map((m) => m.content).join('\n')),
+            tokensIn:
+              (usage as TokenUsage | null)?.tokensIn ??
+              estimateTokens(request.messages.map((m) => m.content).join('\n')),
             tokensOut: (usage as TokenUsage | null)?.tokensOut ?? estimateTokens(text),
             ttftMs,
             durationMs: now() - started,
-            fellBack: node !== null && planned !== undefined && (node.node !== planned.node || node.model !== planned.model)
+            fellBack:
+              node !== null && planned !== undefined && (node.node !== planned.node || node.model !== planned.model)
           })
         } catch (error) {
           settle?.reject(error)

@@ -11,15 +11,25 @@ import type { Logger } from '../../log/logger'
 export function sreTasksThrough(client: Pick<KosClient, 'call'>, log: Logger): SreTasks {
   return {
     async file(task) {
-      const result = await client.call('tasks.create', { ...task, domain: 'sre', priority: 'urgent', assigneeExpert: SRE_EXPERT })
+      const result = await client.call('tasks.create', {
+        ...task,
+        domain: 'sre',
+        priority: 'urgent',
+        assigneeExpert: SRE_EXPERT
+      })
       if (!result.ok) throw new RpcFailure(result.error)
       return result.value.id
     },
     async close(id, reason) {
       const result = await client.call('tasks.cancel', { id })
       // A task the SRE expert already finished, or a person removed, needs no closing.
-      if (!result.ok && result.error.code !== 'conflict' && result.error.code !== 'not_found') throw new RpcFailure(result.error)
-      log.info('predictive monitor: SRE task closed', { task: id, reason, outcome: result.ok ? 'cancelled' : result.error.message })
+      if (!result.ok && result.error.code !== 'conflict' && result.error.code !== 'not_found')
+        throw new RpcFailure(result.error)
+      log.info('predictive monitor: SRE task closed', {
+        task: id,
+        reason,
+        outcome: result.ok ? 'cancelled' : result.error.message
+      })
     }
   }
 }

@@ -7,7 +7,8 @@ export function workerHealth(engine: Pick<TasksEngine, 'state'>): HealthContribu
     component: 'worker',
     report() {
       const state = engine.state()
-      if (state.state === 'stopped') return { component: 'worker', level: 'down', reasons: ['The task worker has stopped.'] }
+      if (state.state === 'stopped')
+        return { component: 'worker', level: 'down', reasons: ['The task worker has stopped.'] }
       const reasons = [
         ...(state.paused ? ['Autoprocessing is paused: tasks wait until it is resumed (tray or Tasks view).'] : []),
         ...(!state.processorConnected ? ['No model backend is connected: tasks wait as pending.'] : [])

@@ -9,7 +9,10 @@ import { createLogger, type Logger } from '../../log/logger'
  */
 export function chatTestDb(): Db {
   const db = openDatabase(':memory:')
-  const outcome = migrate(db, bundledMigrations().filter((m) => [1, 5, 6].includes(m.version)))
+  const outcome = migrate(
+    db,
+    bundledMigrations().filter((m) => [1, 5, 6].includes(m.version))
+  )
   if (!outcome.ok) throw new Error('test schema refused')
   return db
 }

@@ -41,12 +41,35 @@ export interface ChatHarness {
 export function chatHarness(options: HarnessOptions = {}): ChatHarness {
   const db = chatTestDb()
   const events: EventFrame[] = []
-  const emit = { emit: (name: string, payload: unknown) => void events.push({ type: 'event', name, payload }) } as Pick<EventBus, 'emit'>
-  const model: ScriptedChatModel | null = options.script === null ? null : scriptedChatModel(options.script ?? (() => ({ tokens: ['Hello', ' there'] })))
+  const emit = { emit: (name: string, payload: unknown) => void events.push({ type: 'event', name, payload }) } as Pick<
+    EventBus,
+    'emit'
+  >
+  const model: ScriptedChatModel | null =
+    options.script === null ? null : scriptedChatModel(options.script ?? (() => ({ tokens: ['Hello', ' there'] })))
   const { log, lines } = capturedLog()
-  const config = { get: (key: SettingKey) => options.settings?.[key] ?? SETTINGS[key].default } as Pick<ConfigService, 'get'>
-  const board = createBoardService({ store: createBoardStore(db), model, events: emit, timeoutSec: () => options.boardTimeoutSec ?? 45, userId: 'tester' })
-  const chat = createChatCapability({ db, events: emit, config, log, board, model, tasks: options.tasks ?? null, knowledge: options.knowledge ?? null, flushMs: 0 })
+  const config = { get: (key: SettingKey) => options.settings?.[key] ?? SETTINGS[key].default } as Pick<
+    ConfigService,
+    'get'
+  >
+  const board = createBoardService({
+    store: createBoardStore(db),
+    model,
+    events: emit,
+    timeoutSec: () => options.boardTimeoutSec ?? 45,
+    userId: 'tester'
+  })
+  const chat = createChatCapability({
+    db,
+    events: emit,
+    config,
+    log,
+    board,
+    model,
+    tasks: options.tasks ?? null,
+    knowledge: options.knowledge ?? null,
+    flushMs: 0
+  })
   const ctx = (correlationId: string, call = 'chat.send'): CallContext => ({
     scopes: new Set(['read', 'write']),
     transport: 'ws',

@@ -8,7 +8,9 @@ export interface ScriptedTaskQueue extends TaskQueue {
 }
 
 /** A task queue for tests: remembers what was created; the test decides how each task ends. */
-export function scriptedTaskQueue(onCreate?: (task: NewTask & { id: string }, queue: ScriptedTaskQueue) => void): ScriptedTaskQueue {
+export function scriptedTaskQueue(
+  onCreate?: (task: NewTask & { id: string }, queue: ScriptedTaskQueue) => void
+): ScriptedTaskQueue {
   const tasks = new Map<string, QueuedTask>()
   const watchers = new Set<{ ids: ReadonlySet<string>; listener: (task: QueuedTask) => void }>()
   const created: (NewTask & { id: string })[] = []
@@ -44,7 +46,9 @@ export interface ScriptedKnowledge extends KnowledgeContext {
   readonly asked: string[]
 }
 
-export function scriptedKnowledge(options: { context?: string; sources?: KnowledgeSource[]; cache?: Record<string, string>; fail?: Error } = {}): ScriptedKnowledge {
+export function scriptedKnowledge(
+  options: { context?: string; sources?: KnowledgeSource[]; cache?: Record<string, string>; fail?: Error } = {}
+): ScriptedKnowledge {
   const remembered = new Map(Object.entries(options.cache ?? {}))
   const asked: string[] = []
   return {

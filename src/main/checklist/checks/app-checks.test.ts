@@ -27,16 +27,25 @@ function setup(over: Partial<AppCheckDeps> = {}) {
 describe('app checks', () => {
   it('pass when this process owns the data dir, and fail when another does', async () => {
     expect(await setup().run('app.single-instance')).toMatchObject({ status: 'pass' })
-    expect(await setup({ instanceOwner: () => ({ heldByUs: false, ownerPid: 4242 }) }).run('app.single-instance')).toEqual({
+    expect(
+      await setup({ instanceOwner: () => ({ heldByUs: false, ownerPid: 4242 }) }).run('app.single-instance')
+    ).toEqual({
       status: 'fail',
       evidence: `the lock is not held by this process (pid ${process.pid})`
     })
   })
 
   it('fail with the messages when the settings would not load at the next start', async () => {
-    expect(await setup().run('app.config-valid')).toEqual({ status: 'pass', evidence: 'all valid: 10 from default, 3 from profile' })
-    const bad = 'log.level = "loud" (from settings file /d/settings.json) is not valid: expected one of debug, info, warn, error.'
-    expect(await setup({ revalidateConfig: () => [bad] }).run('app.config-valid')).toEqual({ status: 'fail', evidence: bad })
+    expect(await setup().run('app.config-valid')).toEqual({
+      status: 'pass',
+      evidence: 'all valid: 10 from default, 3 from profile'
+    })
+    const bad =
+      'log.level = "loud" (from settings file /d/settings.json) is not valid: expected one of debug, info, warn, error.'
+    expect(await setup({ revalidateConfig: () => [bad] }).run('app.config-valid')).toEqual({
+      status: 'fail',
+      evidence: bad
+    })
   })
 
   it('warn when the logs outgrow their bound', async () => {
@@ -49,7 +58,12 @@ describe('app checks', () => {
 
   it('fail when heartbeats are too rare for the stuck threshold', async () => {
     expect(await setup().run('models.timeouts-aligned')).toMatchObject({ status: 'pass' })
-    const outcome = await setup({ timeouts: () => ({ llmRequestSec: 300, heartbeatSec: 400, stuckMinutes: 15 }) }).run('models.timeouts-aligned')
-    expect(outcome).toEqual({ status: 'fail', evidence: 'router and worker share llm.requestTimeoutSec = 300 s; heartbeat every 400 s; stuck after 900 s' })
+    const outcome = await setup({ timeouts: () => ({ llmRequestSec: 300, heartbeatSec: 400, stuckMinutes: 15 }) }).run(
+      'models.timeouts-aligned'
+    )
+    expect(outcome).toEqual({
+      status: 'fail',
+      evidence: 'router and worker share llm.requestTimeoutSec = 300 s; heartbeat every 400 s; stuck after 900 s'
+    })
   })
 })

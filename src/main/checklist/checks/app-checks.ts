@@ -13,7 +13,11 @@ export interface AppCheckDeps {
   readonly revalidateConfig: () => readonly string[]
   readonly settingSources: () => Readonly<Record<string, number>>
   readonly filesBoundBytes: () => number
-  readonly timeouts: () => { readonly llmRequestSec: number; readonly heartbeatSec: number; readonly stuckMinutes: number }
+  readonly timeouts: () => {
+    readonly llmRequestSec: number
+    readonly heartbeatSec: number
+    readonly stuckMinutes: number
+  }
 }
 
 export function appChecks(deps: AppCheckDeps): CheckDefinition[] {
@@ -24,12 +28,18 @@ export function appChecks(deps: AppCheckDeps): CheckDefinition[] {
       area: 'app',
       severity: 'hard',
       measures: "The data dir's instance lock: held by this process, and instance.json naming this process.",
-      remedy: 'Stop the other Knowledge OS process named in the message (desktop app, `kos serve` or a container), then restart this one.',
+      remedy:
+        'Stop the other Knowledge OS process named in the message (desktop app, `kos serve` or a container), then restart this one.',
       fix: null,
       run() {
         const owner = deps.instanceOwner()
-        if (!owner.heldByUs) return { status: 'fail', evidence: `the lock is not held by this process (pid ${process.pid})` }
-        if (owner.ownerPid !== process.pid) return { status: 'fail', evidence: `instance.json names pid ${owner.ownerPid ?? 'nobody'}, this process is ${process.pid}` }
+        if (!owner.heldByUs)
+          return { status: 'fail', evidence: `the lock is not held by this process (pid ${process.pid})` }
+        if (owner.ownerPid !== process.pid)
+          return {
+            status: 'fail',
+            evidence: `instance.json names pid ${owner.ownerPid ?? 'nobody'}, this process is ${process.pid}`
+          }
         return { status: 'pass', evidence: `pid ${process.pid} holds the lock on ${deps.dataDir}` }
       }
     },
@@ -38,7 +48,8 @@ export function appChecks(deps: AppCheckDeps): CheckDefinition[] {
       title: 'Settings valid, with their sources',
       area: 'app',
       severity: 'hard',
-      measures: 'Every setting re-read from flags, environment, settings.json and the profile, as the next start would.',
+      measures:
+        'Every setting re-read from flags, environment, settings.json and the profile, as the next start would.',
       remedy: 'Fix each named value (the message says where it comes from), or reset it in Settings.',
       fix: null,
       run() {
@@ -56,7 +67,8 @@ export function appChecks(deps: AppCheckDeps): CheckDefinition[] {
       area: 'app',
       severity: 'soft',
       measures: 'Total size of logs/ and exports/ in the data dir against files.warnMb.',
-      remedy: 'Lower log.level or files.keepNewest; housekeeping gzips files older than files.compressAfterDays and deletes the oldest.',
+      remedy:
+        'Lower log.level or files.keepNewest; housekeeping gzips files older than files.compressAfterDays and deletes the oldest.',
       fix: null,
       async run() {
         let total = 0
@@ -70,8 +82,10 @@ export function appChecks(deps: AppCheckDeps): CheckDefinition[] {
       title: 'Router and worker timeouts agree',
       area: 'models',
       severity: 'hard',
-      measures: 'The LLM request timeout shared by router and worker, against the heartbeat interval and the stuck threshold.',
-      remedy: 'Keep worker.heartbeatSec × 3 under worker.stuckMinutes, so a task that is working is never reset as stuck.',
+      measures:
+        'The LLM request timeout shared by router and worker, against the heartbeat interval and the stuck threshold.',
+      remedy:
+        'Keep worker.heartbeatSec × 3 under worker.stuckMinutes, so a task that is working is never reset as stuck.',
       fix: null,
       run() {
         const t = deps.timeouts()

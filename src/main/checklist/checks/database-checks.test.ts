@@ -22,7 +22,10 @@ describe('database checks', () => {
   it('pass on a fresh, migrated database', async () => {
     const { db, run } = setup()
     expect(await run('database.integrity')).toEqual({ status: 'pass', evidence: 'quick_check: ok' })
-    expect(await run('database.wal')).toMatchObject({ status: 'pass', evidence: expect.stringMatching(/^journal_mode wal; WAL file/) })
+    expect(await run('database.wal')).toMatchObject({
+      status: 'pass',
+      evidence: expect.stringMatching(/^journal_mode wal; WAL file/)
+    })
     expect(await run('database.migrations')).toMatchObject({ status: 'pass' })
     db.close()
   })
@@ -55,7 +58,9 @@ describe('database checks', () => {
     bytes.fill(0x5a, Math.floor(bytes.length / 2), Math.floor(bytes.length / 2) + 8192)
     writeFileSync(file, bytes)
     const reopened = openDatabase(file)
-    const check = databaseChecks({ db: reopened, databaseFile: file, migrations: bundledMigrations() }).find((c) => c.id === 'database.integrity')!
+    const check = databaseChecks({ db: reopened, databaseFile: file, migrations: bundledMigrations() }).find(
+      (c) => c.id === 'database.integrity'
+    )!
     const outcome = await check.run(new AbortController().signal)
     expect(outcome.status).toBe('fail')
     expect(outcome.evidence).toMatch(/quick_check/)

@@ -4,7 +4,11 @@ import { schemaVersion, type Migration } from '../../db/migrations'
 import type { CheckDefinition } from '../check-definition'
 import { formatBytes } from '../format-bytes'
 
-export function databaseChecks(deps: { db: Db; databaseFile: string; migrations: readonly Migration[] }): CheckDefinition[] {
+export function databaseChecks(deps: {
+  db: Db
+  databaseFile: string
+  migrations: readonly Migration[]
+}): CheckDefinition[] {
   const { db, databaseFile, migrations } = deps
   return [
     {
@@ -13,7 +17,8 @@ export function databaseChecks(deps: { db: Db; databaseFile: string; migrations:
       area: 'database',
       severity: 'hard',
       measures: 'PRAGMA quick_check on the database; "ok" means every page and index is consistent.',
-      remedy: 'Quit the app, copy kos.db aside, and restore the newest backup; if there is none, run `sqlite3 kos.db ".recover"` into a new file.',
+      remedy:
+        'Quit the app, copy kos.db aside, and restore the newest backup; if there is none, run `sqlite3 kos.db ".recover"` into a new file.',
       fix: null,
       run() {
         let rows: { quick_check: string }[]
@@ -24,7 +29,12 @@ export function databaseChecks(deps: { db: Db; databaseFile: string; migrations:
           return { status: 'fail', evidence: `quick_check could not read the database: ${(error as Error).message}` }
         }
         const problems = rows.map((r) => r.quick_check).filter((r) => r !== 'ok')
-        return problems.length === 0 ? { status: 'pass', evidence: 'quick_check: ok' } : { status: 'fail', evidence: `quick_check found ${problems.length} problem(s): ${problems.slice(0, 3).join('; ')}` }
+        return problems.length === 0
+          ? { status: 'pass', evidence: 'quick_check: ok' }
+          : {
+              status: 'fail',
+              evidence: `quick_check found ${problems.length} problem(s): ${problems.slice(0, 3).join('; ')}`
+            }
       }
     },
     {
@@ -32,8 +42,10 @@ export function databaseChecks(deps: { db: Db; databaseFile: string; migrations:
       title: 'Write-ahead log in use',
       area: 'database',
       severity: 'hard',
-      measures: 'PRAGMA journal_mode, and the size of kos.db-wal (a WAL that only grows means readers block checkpoints).',
-      remedy: 'Restart the app; it opens the database in WAL mode. If the WAL file stays above 256 MiB, stop the CLI or any tool holding a long read on kos.db.',
+      measures:
+        'PRAGMA journal_mode, and the size of kos.db-wal (a WAL that only grows means readers block checkpoints).',
+      remedy:
+        'Restart the app; it opens the database in WAL mode. If the WAL file stays above 256 MiB, stop the CLI or any tool holding a long read on kos.db.',
       fix: null,
       run() {
         const mode = String(db.pragma('journal_mode', { simple: true }))
@@ -44,7 +56,10 @@ export function databaseChecks(deps: { db: Db; databaseFile: string; migrations:
           walBytes = 0
         }
         if (mode !== 'wal') return { status: 'fail', evidence: `journal_mode is ${mode}` }
-        return { status: walBytes > 256 * 1024 * 1024 ? 'warn' : 'pass', evidence: `journal_mode wal; WAL file ${formatBytes(walBytes)}` }
+        return {
+          status: walBytes > 256 * 1024 * 1024 ? 'warn' : 'pass',
+          evidence: `journal_mode wal; WAL file ${formatBytes(walBytes)}`
+        }
       }
     },
     {
@@ -56,13 +71,18 @@ export function databaseChecks(deps: { db: Db; databaseFile: string; migrations:
       remedy: 'Restart the app to apply pending migrations; a database newer than the app needs the newer app.',
       fix: null,
       run() {
-        const recorded = new Set((db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((r) => r.version))
+        const recorded = new Set(
+          (db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((r) => r.version)
+        )
         const missing = migrations.filter((m) => !recorded.has(m.version)).map((m) => m.version)
         const known = new Set(migrations.map((m) => m.version))
         const unknown = [...recorded].filter((v) => !known.has(v))
         if (missing.length > 0) return { status: 'fail', evidence: `not applied: ${missing.join(', ')}` }
         if (unknown.length > 0) return { status: 'fail', evidence: `applied by a newer app: ${unknown.join(', ')}` }
-        return { status: 'pass', evidence: `schema version ${schemaVersion(db)}, ${migrations.length} migrations applied` }
+        return {
+          status: 'pass',
+          evidence: `schema version ${schemaVersion(db)}, ${migrations.length} migrations applied`
+        }
       }
     }
   ]

@@ -27,17 +27,22 @@ export function generationChecks(read: ModelReads, threshold: () => GenerationTh
       title: 'Generations succeed on every node',
       area: 'models',
       severity: 'hard',
-      measures: 'Per node, the generations of the last models.generationStatsMin minutes that succeeded, against the circuit threshold (models.circuitFailurePercent, at least models.circuitMinRequests generations).',
-      remedy: 'Restart the failing server (Models view or `ollama serve`) and read its log; tasks for it wait without using attempts until it answers again.',
+      measures:
+        'Per node, the generations of the last models.generationStatsMin minutes that succeeded, against the circuit threshold (models.circuitFailurePercent, at least models.circuitMinRequests generations).',
+      remedy:
+        'Restart the failing server (Models view or `ollama serve`) and read its log; tasks for it wait without using attempts until it answers again.',
       fix: 'restart-ollama',
       async run() {
         const { generations } = await read('models.circuits')
         const { failurePercent, minGenerations } = threshold()
         const counted = generations.nodes.filter((n) => n.succeeded + n.failed > 0)
-        if (counted.length === 0) return { status: 'pass', evidence: `no generations in the last ${generations.windowMin} min` }
+        if (counted.length === 0)
+          return { status: 'pass', evidence: `no generations in the last ${generations.windowMin} min` }
         const describe = (n: (typeof counted)[number]): string =>
           `${n.node}: ${n.succeeded} of ${n.succeeded + n.failed} succeeded (${pct(n.succeeded / (n.succeeded + n.failed))})${n.topFailure ? `, mostly ${n.topFailure}` : ''}`
-        const failing = counted.filter((n) => n.succeeded + n.failed >= minGenerations && n.failed / (n.succeeded + n.failed) > failurePercent / 100)
+        const failing = counted.filter(
+          (n) => n.succeeded + n.failed >= minGenerations && n.failed / (n.succeeded + n.failed) > failurePercent / 100
+        )
         const evidence = `last ${generations.windowMin} min: ${counted.map(describe).join('; ')}`
         if (failing.length === 0) return { status: 'pass', evidence }
         // Nothing generated anywhere: the corporation is stopped, whatever the other checks say.
@@ -50,15 +55,23 @@ export function generationChecks(read: ModelReads, threshold: () => GenerationTh
       title: 'No circuit open',
       area: 'models',
       severity: 'hard',
-      measures: 'Node/model pairs whose circuit is open (every recent generation failed, so nothing is planned on them until a probe generation succeeds).',
-      remedy: 'Restart the server named in the reason; the circuit closes by itself once a probe generation succeeds, and the waiting tasks run.',
+      measures:
+        'Node/model pairs whose circuit is open (every recent generation failed, so nothing is planned on them until a probe generation succeeds).',
+      remedy:
+        'Restart the server named in the reason; the circuit closes by itself once a probe generation succeeds, and the waiting tasks run.',
       fix: 'restart-ollama',
       async run() {
         const [{ circuits }, overview] = await Promise.all([read('models.circuits'), read('models.list')])
         if (circuits.length === 0) return { status: 'pass', evidence: 'every circuit is closed' }
-        const evidence = circuits.map((c) => `${c.reason}${c.nextProbeAt ? `; next probe ${c.nextProbeAt}` : '; probing'}`).join('; ')
+        const evidence = circuits
+          .map((c) => `${c.reason}${c.nextProbeAt ? `; next probe ${c.nextProbeAt}` : '; probing'}`)
+          .join('; ')
         // Blocked everywhere: no chat model on any up node has a closed circuit, so nothing can be generated.
-        const usable = overview.nodes.some((n) => n.state === 'up' && n.models.some((m) => !/embed/i.test(m.name) && !n.circuits.some((c) => c.model === m.name)))
+        const usable = overview.nodes.some(
+          (n) =>
+            n.state === 'up' &&
+            n.models.some((m) => !/embed/i.test(m.name) && !n.circuits.some((c) => c.model === m.name))
+        )
         return { status: usable ? 'warn' : 'fail', evidence }
       }
     }

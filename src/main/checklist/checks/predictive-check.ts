@@ -16,8 +16,10 @@ export function predictiveCheck(monitor: PredictiveCheckPort): CheckDefinition {
     title: 'Queue not drifting into trouble',
     area: 'worker',
     severity: 'soft',
-    measures: 'Running tasks without an update and pending tasks waiting long, against the autopilot.* thresholds; over either, one SRE task is filed (and closed once clear).',
-    remedy: 'Open the SRE task it names: check the model servers, the worker log for the tasks listed, and whether the worker is paused.',
+    measures:
+      'Running tasks without an update and pending tasks waiting long, against the autopilot.* thresholds; over either, one SRE task is filed (and closed once clear).',
+    remedy:
+      'Open the SRE task it names: check the model servers, the worker log for the tasks listed, and whether the worker is paused.',
     fix: null,
     async run() {
       const verdict = await monitor.check()

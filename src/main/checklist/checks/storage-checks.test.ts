@@ -19,16 +19,30 @@ const run = (c: CheckDefinition) => c.run(new AbortController().signal)
 
 describe('storage checks', () => {
   it('warns before the worker pauses, and fails once it has', async () => {
-    expect(await run(check('app.disk-free', {}))).toMatchObject({ status: 'pass', evidence: '4.9 GiB free; warn under 1.0 GiB, new tasks pause under 256.0 MiB' })
+    expect(await run(check('app.disk-free', {}))).toMatchObject({
+      status: 'pass',
+      evidence: '4.9 GiB free; warn under 1.0 GiB, new tasks pause under 256.0 MiB'
+    })
     expect(await run(check('app.disk-free', { freeBytes: async () => 600 * MB }))).toMatchObject({ status: 'warn' })
-    expect(await run(check('app.disk-free', { freeBytes: async () => 100 * MB }))).toMatchObject({ status: 'fail', evidence: expect.stringContaining('the worker is paused') })
-    expect(await run(check('app.disk-free', { freeBytes: async () => null }))).toMatchObject({ status: 'fail', evidence: 'the free space of /data cannot be measured' })
+    expect(await run(check('app.disk-free', { freeBytes: async () => 100 * MB }))).toMatchObject({
+      status: 'fail',
+      evidence: expect.stringContaining('the worker is paused')
+    })
+    expect(await run(check('app.disk-free', { freeBytes: async () => null }))).toMatchObject({
+      status: 'fail',
+      evidence: 'the free space of /data cannot be measured'
+    })
   })
 
   it('fails a damaged full-text index with its reason and offers the rebuild as a fix', async () => {
-    const fts = check('knowledge.fts-integrity', { checkFullTextIndex: () => ({ ok: false, reason: 'database disk image is malformed' }) })
+    const fts = check('knowledge.fts-integrity', {
+      checkFullTextIndex: () => ({ ok: false, reason: 'database disk image is malformed' })
+    })
     expect(fts.fix).toBe('rebuild-search-index')
-    expect(await run(fts)).toEqual({ status: 'fail', evidence: 'integrity-check failed: database disk image is malformed' })
+    expect(await run(fts)).toEqual({
+      status: 'fail',
+      evidence: 'integrity-check failed: database disk image is malformed'
+    })
     expect(await run(check('knowledge.fts-integrity', {}))).toEqual({ status: 'pass', evidence: 'integrity-check: ok' })
   })
 })

@@ -16,11 +16,12 @@ export function storageChecks(deps: StorageCheckDeps): CheckDefinition[] {
   return [
     {
       id: 'app.disk-free',
-      title: 'Free space on the data dir\'s disk',
+      title: "Free space on the data dir's disk",
       area: 'app',
       severity: 'hard',
       measures: `statfs of ${deps.dataDir}: the space this user may still write, against disk.warnBelowMb (warn) and disk.pauseBelowMb (the worker stops starting tasks).`,
-      remedy: 'Free some space on that disk (empty the trash, delete old exports, move large files); the worker resumes by itself. Or lower disk.pauseBelowMb in Settings.',
+      remedy:
+        'Free some space on that disk (empty the trash, delete old exports, move large files); the worker resumes by itself. Or lower disk.pauseBelowMb in Settings.',
       fix: null,
       async run() {
         const free = await deps.freeBytes()
@@ -28,7 +29,8 @@ export function storageChecks(deps: StorageCheckDeps): CheckDefinition[] {
         const { pauseBelowBytes, warnBelowBytes } = deps.thresholds()
         const warnAt = Math.max(warnBelowBytes, pauseBelowBytes)
         const evidence = `${formatBytes(free)} free; warn under ${formatBytes(warnAt)}, new tasks pause under ${formatBytes(pauseBelowBytes)}`
-        if (pauseBelowBytes > 0 && free < pauseBelowBytes) return { status: 'fail', evidence: `${evidence}: the worker is paused` }
+        if (pauseBelowBytes > 0 && free < pauseBelowBytes)
+          return { status: 'fail', evidence: `${evidence}: the worker is paused` }
         return { status: free < warnAt ? 'warn' : 'pass', evidence }
       }
     },
@@ -37,12 +39,16 @@ export function storageChecks(deps: StorageCheckDeps): CheckDefinition[] {
       title: 'Full-text index matches the stored chunks',
       area: 'knowledge',
       severity: 'hard',
-      measures: "FTS5 'integrity-check' (rank 1) of knowledge_chunks_fts: every index entry read and compared with the chunks it was built from.",
-      remedy: "Rebuild the index from the stored chunks (one click; the database is copied to backups/ first). Search by full text is wrong or fails until then.",
+      measures:
+        "FTS5 'integrity-check' (rank 1) of knowledge_chunks_fts: every index entry read and compared with the chunks it was built from.",
+      remedy:
+        'Rebuild the index from the stored chunks (one click; the database is copied to backups/ first). Search by full text is wrong or fails until then.',
       fix: 'rebuild-search-index',
       run() {
         const verdict = deps.checkFullTextIndex()
-        return verdict.ok ? { status: 'pass', evidence: 'integrity-check: ok' } : { status: 'fail', evidence: `integrity-check failed: ${verdict.reason}` }
+        return verdict.ok
+          ? { status: 'pass', evidence: 'integrity-check: ok' }
+          : { status: 'fail', evidence: `integrity-check failed: ${verdict.reason}` }
       }
     }
   ]

@@ -15,14 +15,24 @@ export async function checklistRun(ctx: CommandContext): Promise<number> {
         JSON.stringify({
           run: run.id,
           verdict: run.verdict,
-          results: run.results.map(({ id, area, severity, status, evidence, remedy }) => ({ id, area, severity, status, evidence, remedy })),
+          results: run.results.map(({ id, area, severity, status, evidence, remedy }) => ({
+            id,
+            area,
+            severity,
+            status,
+            evidence,
+            remedy
+          })),
           // The known failures recognised, each with cause, remedy, evidence and the fix `kos` or the app can apply.
           playbook: run.playbook
         })
       )
     } else {
       for (const r of run.results) ctx.out(`${MARK[r.status]}  ${r.area.padEnd(9)} ${r.id.padEnd(28)} ${r.evidence}`)
-      for (const m of run.playbook) ctx.out(`\nRecognised: ${m.title}\n  cause: ${m.cause}\n  remedy: ${m.remedy}${m.fix ? `\n  fix: ${m.fix}` : ''}\n  evidence: ${m.evidence.join(' | ')}`)
+      for (const m of run.playbook)
+        ctx.out(
+          `\nRecognised: ${m.title}\n  cause: ${m.cause}\n  remedy: ${m.remedy}${m.fix ? `\n  fix: ${m.fix}` : ''}\n  evidence: ${m.evidence.join(' | ')}`
+        )
       ctx.out(`\n${run.verdict} (run #${run.id})`)
     }
     return run.verdict === 'unhealthy' ? 1 : 0

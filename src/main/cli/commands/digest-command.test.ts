@@ -4,7 +4,8 @@ import { runKosInProcess } from '../../test-support/run-kos-in-process'
 import { useTempDirs } from '../../test-support/temp-dir'
 
 const tempDir = useTempDirs()
-const kos = (argv: string[]) => runKosInProcess(argv, { untilStopped: () => new Promise<void>(() => undefined), out: [] })
+const kos = (argv: string[]) =>
+  runKosInProcess(argv, { untilStopped: () => new Promise<void>(() => undefined), out: [] })
 
 describe('kos digest', () => {
   it('prints the digest since a time, as text and as JSON, and refuses a start it cannot read', async () => {
@@ -14,7 +15,13 @@ describe('kos digest', () => {
     const json = await kos(['digest', since, '--json', '--data-dir', dir])
     expect(json.code).toBe(0)
     const digest = JSON.parse(json.out[0] ?? '') as Digest
-    expect(digest).toMatchObject({ from: since, basis: 'instant', tasks: { completed: 0, inReview: 0 }, restarts: { count: 0 }, chat: { fallbackShare: null } })
+    expect(digest).toMatchObject({
+      from: since,
+      basis: 'instant',
+      tasks: { completed: 0, inReview: 0 },
+      restarts: { count: 0 },
+      chat: { fallbackShare: null }
+    })
     const text = await kos(['digest', '--data-dir', dir])
     expect(text.code).toBe(0)
     expect(text.out[0]).toMatch(/^Knowledge OS digest since .+ \(.+ – .+\)$/)

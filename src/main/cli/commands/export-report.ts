@@ -18,10 +18,17 @@ export async function exportReport(ctx: CommandContext, outDir: string | undefin
     if (!called.ok) return called.exitCode
     const dir = outDir ?? join(resolveDataDir(ctx.args.dataDir, ctx.platform).path, EXPORTS_DIR)
     mkdirSync(dir, { recursive: true })
-    const base = join(dir, `checklist-${new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}`)
+    const base = join(
+      dir,
+      `checklist-${new Date()
+        .toISOString()
+        .replace(/[-:]/g, '')
+        .replace(/\.\d+Z$/, 'Z')}`
+    )
     writeFileAtomic(`${base}.md`, called.value.markdown)
     writeFileAtomic(`${base}.json`, called.value.json)
-    if (ctx.args.json) ctx.out(JSON.stringify({ markdown: `${base}.md`, json: `${base}.json`, sha256: called.value.sha256 }))
+    if (ctx.args.json)
+      ctx.out(JSON.stringify({ markdown: `${base}.md`, json: `${base}.json`, sha256: called.value.sha256 }))
     else ctx.out(`Wrote ${base}.md and ${base}.json (sha256 ${called.value.sha256})`)
     return 0
   })

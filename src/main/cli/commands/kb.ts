@@ -27,13 +27,19 @@ export async function kbAdd(ctx: CommandContext, target: string | undefined): Pr
       const r = called.value
       if (ctx.args.json) ctx.out(JSON.stringify(r))
       else {
-        ctx.out(`Imported ${path}: ${r.added} added, ${r.updated} updated, ${r.unchanged} unchanged, ${r.chunks} chunks.`)
+        ctx.out(
+          `Imported ${path}: ${r.added} added, ${r.updated} updated, ${r.unchanged} unchanged, ${r.chunks} chunks.`
+        )
         for (const s of r.skipped) ctx.out(`  skipped ${s.path}: ${s.reason}`)
       }
       return 0
     }
     const content = await readFile(path, 'utf8')
-    const called = await callOrExit(ctx, connection.client, 'knowledge.addText', { title: basename(path), content, source: path })
+    const called = await callOrExit(ctx, connection.client, 'knowledge.addText', {
+      title: basename(path),
+      content,
+      source: path
+    })
     if (!called.ok) return called.exitCode
     if (ctx.args.json) ctx.out(JSON.stringify(called.value))
     else ctx.out(`Added "${called.value.title}" (${called.value.id}, ${called.value.chunkCount} chunks).`)
@@ -56,10 +62,15 @@ export async function kbSearch(ctx: CommandContext, words: readonly string[]): P
       ctx.out(JSON.stringify(result))
       return 0
     }
-    if (result.mode === 'lexical') ctx.out(`Full-text search only: ${result.lexicalReason ?? 'no embedding model is reachable'}.`)
+    if (result.mode === 'lexical')
+      ctx.out(`Full-text search only: ${result.lexicalReason ?? 'no embedding model is reachable'}.`)
     if (result.hits.length === 0) ctx.out('No matches.')
     result.hits.forEach((hit, i) => {
-      const snippet = hit.snippet.map((p) => (p.hit ? `[${p.text}]` : p.text)).join('').replace(/\s+/g, ' ').trim()
+      const snippet = hit.snippet
+        .map((p) => (p.hit ? `[${p.text}]` : p.text))
+        .join('')
+        .replace(/\s+/g, ' ')
+        .trim()
       ctx.out(`${i + 1}. ${hit.node.title}  (${hit.node.id}, score ${hit.score.toFixed(4)})`)
       ctx.out(`   ${snippet}`)
     })

@@ -21,7 +21,9 @@ export function logFilesOldestFirst(logFile: string): string[] {
 export async function logsCommand(ctx: CommandContext): Promise<number> {
   const id = ctx.args.correlation
   if (!id) {
-    ctx.err('kos logs needs --correlation ID: the correlation_id of a log line, a chat message or a task (its metadata.correlationId).')
+    ctx.err(
+      'kos logs needs --correlation ID: the correlation_id of a log line, a chat message or a task (its metadata.correlationId).'
+    )
     return EXIT_USAGE
   }
   return withConnection(ctx, async (connection) => {
@@ -45,7 +47,9 @@ export async function logsCommand(ctx: CommandContext): Promise<number> {
       }
     }
     if (found === 0) {
-      ctx.err(`No log line carries correlation id "${id}" in ${info.value.logFile} or its rotated files. Check the id (a log line's correlation_id, or a task's metadata.correlationId); older lines may have been rotated away.`)
+      ctx.err(
+        `No log line carries correlation id "${id}" in ${info.value.logFile} or its rotated files. Check the id (a log line's correlation_id, or a task's metadata.correlationId); older lines may have been rotated away.`
+      )
       return EXIT_NOT_FOUND
     }
     return 0

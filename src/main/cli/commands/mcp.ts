@@ -16,7 +16,9 @@ export async function mcp(ctx: CommandContext): Promise<number> {
   const { connection } = connected
   const server = createMcpServer(connection.client, ctx.appVersion)
   await server.connect(new StdioServerTransport())
-  ctx.err(`kos mcp: serving the MCP tools over stdio (${connection.via === 'running-host' ? 'through the running host' : 'on the data dir directly'}).`)
+  ctx.err(
+    `kos mcp: serving the MCP tools over stdio (${connection.via === 'running-host' ? 'through the running host' : 'on the data dir directly'}).`
+  )
   await Promise.race([ctx.untilStopped(), new Promise<void>((resolve) => process.stdin.once('end', () => resolve()))])
   await server.close()
   await connection.close()

@@ -21,7 +21,9 @@ export async function serve(ctx: CommandContext): Promise<number> {
     return STARTUP_EXIT_CODE[started.error.kind]
   }
   const { core } = started
-  const metrics = createCoreMetrics(core.client({ scopes: READ_SCOPES, transport: 'http' }), ctx.appVersion, { legacyNames: () => core.config.get('metrics.legacyNames') })
+  const metrics = createCoreMetrics(core.client({ scopes: READ_SCOPES, transport: 'http' }), ctx.appVersion, {
+    legacyNames: () => core.config.get('metrics.legacyNames')
+  })
   const hosting = await startHeadlessHost({
     dispatcher: core.dispatcher,
     events: core.events,
@@ -49,7 +51,15 @@ export async function serve(ctx: CommandContext): Promise<number> {
   core.announce(host.origin, host.access.fullToken)
   const info = core.info()
   if (ctx.args.json) {
-    ctx.out(JSON.stringify({ url: host.url, readOnlyUrl: host.readOnlyUrl, origin: host.origin, dataDir: info.dataDir, logFile: info.logFile }))
+    ctx.out(
+      JSON.stringify({
+        url: host.url,
+        readOnlyUrl: host.readOnlyUrl,
+        origin: host.origin,
+        dataDir: info.dataDir,
+        logFile: info.logFile
+      })
+    )
   } else {
     ctx.out(`Knowledge OS Control Center is running headless. Open: ${host.url}`)
     ctx.out(`Read-only access: ${host.readOnlyUrl}`)

@@ -17,9 +17,24 @@ describe('kos soak', () => {
   })
 
   it('smoke profile: drives synthetic tasks through the router and a fake Ollama, writes the report with its SHA-256 and exits by verdict', async () => {
-    fake = await startFakeOllama({ loaded: ['llama3.2:3b'], rules: [{ whenPromptContains: '', behaviour: { kind: 'reply', text: 'A steady answer in three sentences about the topic at hand.', tokenDelayMs: 2 } }] })
+    fake = await startFakeOllama({
+      loaded: ['llama3.2:3b'],
+      rules: [
+        {
+          whenPromptContains: '',
+          behaviour: {
+            kind: 'reply',
+            text: 'A steady answer in three sentences about the topic at hand.',
+            tokenDelayMs: 2
+          }
+        }
+      ]
+    })
     const out = tempDir()
-    const run = await runKosInProcess(['soak', '--minutes', '0.1', '--rate', '120', '--out', out, '--set', 'llm.requestTimeoutSec=15'], { env: { KOS_OLLAMA_API_URL: fake.url } })
+    const run = await runKosInProcess(
+      ['soak', '--minutes', '0.1', '--rate', '120', '--out', out, '--set', 'llm.requestTimeoutSec=15'],
+      { env: { KOS_OLLAMA_API_URL: fake.url } }
+    )
     expect(run.err).toEqual([])
     const json = readFileSync(join(out, 'soak-report.json'), 'utf8')
     const report = JSON.parse(json) as SoakReport
@@ -36,9 +51,20 @@ describe('kos soak', () => {
   }, 30_000)
 
   it('fails the gate with exit 1 when the model server answers 500 to every generation', async () => {
-    fake = await startFakeOllama({ loaded: ['llama3.2:3b'], rules: [{ whenPromptContains: '', behaviour: { kind: 'error', status: 500, message: 'llama runner process has terminated' } }] })
+    fake = await startFakeOllama({
+      loaded: ['llama3.2:3b'],
+      rules: [
+        {
+          whenPromptContains: '',
+          behaviour: { kind: 'error', status: 500, message: 'llama runner process has terminated' }
+        }
+      ]
+    })
     const out = tempDir()
-    const run = await runKosInProcess(['soak', '--minutes', '0.05', '--rate', '60', '--out', out, '--json', '--set', 'llm.requestTimeoutSec=10'], { env: { KOS_OLLAMA_API_URL: fake.url } })
+    const run = await runKosInProcess(
+      ['soak', '--minutes', '0.05', '--rate', '60', '--out', out, '--json', '--set', 'llm.requestTimeoutSec=10'],
+      { env: { KOS_OLLAMA_API_URL: fake.url } }
+    )
     const report = JSON.parse(readFileSync(join(out, 'soak-report.json'), 'utf8')) as SoakReport
     expect(report.verdict).toBe('fail')
     expect(report.counts.completed).toBe(0)

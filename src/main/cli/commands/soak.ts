@@ -21,7 +21,8 @@ export const SOAK_REPORT_FILE = 'soak-report.json'
 
 function positive(flag: string, raw: string | undefined, max: number): number | string {
   const n = raw === undefined ? Number.NaN : Number(raw)
-  if (!Number.isFinite(n) || n <= 0 || n > max) return `${flag} takes a number above 0 and at most ${max}; got "${raw ?? ''}". E.g. kos soak --minutes 30 --rate 20.`
+  if (!Number.isFinite(n) || n <= 0 || n > max)
+    return `${flag} takes a number above 0 and at most ${max}; got "${raw ?? ''}". E.g. kos soak --minutes 30 --rate 20.`
   return n
 }
 
@@ -50,7 +51,8 @@ export async function soak(ctx: CommandContext): Promise<number> {
   const usual = resolveDataDir(undefined, ctx.platform).path
   const scratch = ctx.args.dataDir ? null : mkdtempSync(join(tmpdir(), 'kos-soak-'))
   try {
-    if (scratch && existsSync(join(usual, USER_SETTINGS_FILE))) copyFileSync(join(usual, USER_SETTINGS_FILE), join(scratch, USER_SETTINGS_FILE))
+    if (scratch && existsSync(join(usual, USER_SETTINGS_FILE)))
+      copyFileSync(join(usual, USER_SETTINGS_FILE), join(scratch, USER_SETTINGS_FILE))
     const started = startCore({
       hostKind: 'cli',
       dataDirFlag: ctx.args.dataDir ?? (scratch as string),
@@ -72,7 +74,10 @@ export async function soak(ctx: CommandContext): Promise<number> {
       const measured = await runSoak(
         { minutes, ratePerMinute: rate, drainSeconds: core.config.get('llm.requestTimeoutSec'), sampleSeconds: 5 },
         {
-          client: inProcessClient({ dispatcher: () => core.dispatcher, events: core.events }, { scopes: FULL_SCOPES, transport: 'cli' }),
+          client: inProcessClient(
+            { dispatcher: () => core.dispatcher, events: core.events },
+            { scopes: FULL_SCOPES, transport: 'cli' }
+          ),
           now: Date.now,
           sleep: (ms) => new Promise((done) => setTimeout(done, ms)),
           memoryMb: () => process.memoryUsage().rss / (1024 * 1024),
@@ -82,7 +87,16 @@ export async function soak(ctx: CommandContext): Promise<number> {
       )
       const kpis = roundKpis(measured.kpis)
       const { gates, verdict } = evaluateGates(kpis, gateLimitsFrom(core.config))
-      const report: SoakReport = { kind: 'kos-soak-report', version: 1, profile: { minutes, ratePerMinute: rate }, nodes: measured.nodes, counts: measured.counts, kpis, gates, verdict }
+      const report: SoakReport = {
+        kind: 'kos-soak-report',
+        version: 1,
+        profile: { minutes, ratePerMinute: rate },
+        nodes: measured.nodes,
+        counts: measured.counts,
+        kpis,
+        gates,
+        verdict
+      }
       const { json, sha256 } = soakReportJson(report)
       const dir = resolve(ctx.args.out ?? '.')
       mkdirSync(dir, { recursive: true })
@@ -91,7 +105,10 @@ export async function soak(ctx: CommandContext): Promise<number> {
       writeFileAtomic(`${file}.sha256`, `${sha256}  ${SOAK_REPORT_FILE}\n`)
       if (ctx.args.json) ctx.out(JSON.stringify({ report: file, sha256, verdict }))
       else {
-        for (const g of gates) ctx.out(`${g.status.toUpperCase().padEnd(4)}  ${g.kpi.padEnd(14)} ${g.value ?? '—'} (soft ${g.soft}, hard ${g.hard}) ${g.note}`)
+        for (const g of gates)
+          ctx.out(
+            `${g.status.toUpperCase().padEnd(4)}  ${g.kpi.padEnd(14)} ${g.value ?? '—'} (soft ${g.soft}, hard ${g.hard}) ${g.note}`
+          )
         ctx.out(`\n${verdict} — ${file} (sha256 ${sha256})`)
       }
       return exitCodeOf(verdict)

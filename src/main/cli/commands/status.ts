@@ -14,14 +14,22 @@ export async function status(ctx: CommandContext): Promise<number> {
       version: info.value.version,
       dataDir: info.value.dataDir,
       schemaVersion: info.value.schemaVersion,
-      checklist: latest.value ? { verdict: latest.value.verdict, run: latest.value.id, at: latest.value.finishedAt } : null
+      checklist: latest.value
+        ? { verdict: latest.value.verdict, run: latest.value.id, at: latest.value.finishedAt }
+        : null
     }
     if (ctx.args.json) {
       ctx.out(JSON.stringify(summary))
     } else {
-      ctx.out(`Knowledge OS ${summary.version} — ${summary.running ? `running (pid ${info.value.pid})` : 'not running'}`)
+      ctx.out(
+        `Knowledge OS ${summary.version} — ${summary.running ? `running (pid ${info.value.pid})` : 'not running'}`
+      )
       ctx.out(`Data: ${summary.dataDir} (schema ${summary.schemaVersion})`)
-      ctx.out(summary.checklist ? `Checklist: ${summary.checklist.verdict} (run #${summary.checklist.run} at ${summary.checklist.at})` : 'Checklist: not run yet (kos checklist run)')
+      ctx.out(
+        summary.checklist
+          ? `Checklist: ${summary.checklist.verdict} (run #${summary.checklist.run} at ${summary.checklist.at})`
+          : 'Checklist: not run yet (kos checklist run)'
+      )
     }
     return 0
   })

@@ -9,7 +9,10 @@ import { withConnection } from '../with-connection'
  */
 export async function systemResume(ctx: CommandContext): Promise<number> {
   return withConnection(ctx, async (connection) => {
-    if (connection.via !== 'running-host') ctx.err('No running app owns this data dir: the resume path ran on a core opened for this command only, with nothing running to recover.')
+    if (connection.via !== 'running-host')
+      ctx.err(
+        'No running app owns this data dir: the resume path ran on a core opened for this command only, with nothing running to recover.'
+      )
     const called = await callOrExit(ctx, connection.client, 'system.resume', {})
     if (!called.ok) return called.exitCode
     const report = called.value

@@ -12,7 +12,15 @@ function kos(argv: string[], untilStopped = () => new Promise<void>(() => undefi
 describe('kos tasks', () => {
   it('adds, lists, refuses a duplicate with the existing id, and refuses to requeue a pending task', async () => {
     const dir = tempDir()
-    const added = await kos(['tasks', 'add', 'Write the plan', 'Write the launch plan for March.', '--json', '--data-dir', dir])
+    const added = await kos([
+      'tasks',
+      'add',
+      'Write the plan',
+      'Write the launch plan for March.',
+      '--json',
+      '--data-dir',
+      dir
+    ])
     expect(added.code).toBe(0)
     const id = (JSON.parse(added.out[0] as string) as { id: string }).id
     const listed = await kos(['tasks', 'list', 'pending', '--data-dir', dir])
@@ -39,7 +47,15 @@ describe('kos tasks', () => {
     const serving = kos(['serve', '--data-dir', dir, '--port', '0'], () => stopped, serveOut)
     await expect.poll(() => serveOut.length, { timeout: 15_000 }).toBeGreaterThan(0)
     try {
-      const added = await kos(['tasks', 'add', 'Follow me', 'A task to be followed until it is cancelled.', '--json', '--data-dir', dir])
+      const added = await kos([
+        'tasks',
+        'add',
+        'Follow me',
+        'A task to be followed until it is cancelled.',
+        '--json',
+        '--data-dir',
+        dir
+      ])
       const id = (JSON.parse(added.out[0] as string) as { id: string }).id
       const followOut: string[] = []
       const following = kos(['tasks', 'follow', id, '--data-dir', dir], undefined, followOut)
@@ -56,7 +72,15 @@ describe('kos tasks', () => {
 
   it('follow without a running app prints the history and says nothing will process the task', async () => {
     const dir = tempDir()
-    const added = await kos(['tasks', 'add', 'Lonely task', 'Nobody runs on this data dir right now.', '--json', '--data-dir', dir])
+    const added = await kos([
+      'tasks',
+      'add',
+      'Lonely task',
+      'Nobody runs on this data dir right now.',
+      '--json',
+      '--data-dir',
+      dir
+    ])
     const id = (JSON.parse(added.out[0] as string) as { id: string }).id
     const followed = await kos(['tasks', 'follow', id, '--data-dir', dir])
     expect(followed.code).toBe(0)

@@ -1,4 +1,10 @@
-import { TASK_PAGE_MAX, TASK_STATUSES, TaskStatusSchema, type TaskEvent, type TaskStatus } from '../../../shared/contract/tasks-contract'
+import {
+  TASK_PAGE_MAX,
+  TASK_STATUSES,
+  TaskStatusSchema,
+  type TaskEvent,
+  type TaskStatus
+} from '../../../shared/contract/tasks-contract'
 import { callOrExit, EXIT_FOR_ERROR, type Called } from '../call-or-exit'
 import type { CommandContext } from '../command-context'
 import { connectToCore, whenSubscribed, type CoreConnection } from '../core-connection'
@@ -20,7 +26,11 @@ export async function tasksCommand(ctx: CommandContext): Promise<number> {
     ctx.err(verb ? `Unknown tasks command "${verb}".\n${USAGE}` : USAGE)
     return EXIT_USAGE
   }
-  if (((verb === 'follow' || verb === 'cancel') && rest.length !== 1) || (verb === 'add' && rest.length !== 2) || (verb === 'requeue' && rest.length === 0 && !ctx.args.all)) {
+  if (
+    ((verb === 'follow' || verb === 'cancel') && rest.length !== 1) ||
+    (verb === 'add' && rest.length !== 2) ||
+    (verb === 'requeue' && rest.length === 0 && !ctx.args.all)
+  ) {
     ctx.err(`kos tasks ${verb} got ${rest.length} argument(s).\n${USAGE}`)
     return EXIT_USAGE
   }
@@ -47,7 +57,12 @@ async function list(ctx: CommandContext, connection: CoreConnection, status: str
     ctx.err(`"${status}" is not a task status. Use one of: ${TASK_STATUSES.join(', ')}.`)
     return EXIT_USAGE
   }
-  const result = await callOrExit(ctx, connection.client, 'tasks.list', parsed.success ? { status: parsed.data, limit: TASK_PAGE_MAX } : { limit: TASK_PAGE_MAX })
+  const result = await callOrExit(
+    ctx,
+    connection.client,
+    'tasks.list',
+    parsed.success ? { status: parsed.data, limit: TASK_PAGE_MAX } : { limit: TASK_PAGE_MAX }
+  )
   if (!result.ok) return result.exitCode
   if (ctx.args.json) {
     ctx.out(JSON.stringify(result.value))
@@ -55,12 +70,20 @@ async function list(ctx: CommandContext, connection: CoreConnection, status: str
   }
   const { tasks, total } = result.value
   if (tasks.length === 0) ctx.out(status ? `No ${status} tasks.` : 'No tasks.')
-  for (const t of tasks) ctx.out(`${t.id}  ${t.status.padEnd(17)}  ${t.priority.padEnd(6)}  ${t.title}${t.errorType ? `  [${t.errorType}: ${t.lastError ?? ''}]` : ''}`)
+  for (const t of tasks)
+    ctx.out(
+      `${t.id}  ${t.status.padEnd(17)}  ${t.priority.padEnd(6)}  ${t.title}${t.errorType ? `  [${t.errorType}: ${t.lastError ?? ''}]` : ''}`
+    )
   if (total !== null && total > tasks.length) ctx.out(`… ${total - tasks.length} more`)
   return 0
 }
 
-async function add(ctx: CommandContext, connection: CoreConnection, title: string, description: string): Promise<number> {
+async function add(
+  ctx: CommandContext,
+  connection: CoreConnection,
+  title: string,
+  description: string
+): Promise<number> {
   const result = await callOrExit(ctx, connection.client, 'tasks.create', { title, description })
   if (!result.ok) return result.exitCode
   ctx.out(ctx.args.json ? JSON.stringify(result.value) : `Queued ${result.value.id}: ${result.value.title}`)
@@ -78,7 +101,9 @@ async function requeue(ctx: CommandContext, connection: CoreConnection, ids: rea
   const all = ctx.args.all || (ids.length === 1 && ids[0] === 'all')
   const result = await callOrExit(ctx, connection.client, 'tasks.requeue', all ? { all: true } : { ids: [...ids] })
   if (!result.ok) return result.exitCode
-  ctx.out(ctx.args.json ? JSON.stringify(result.value) : `Returned ${result.value.requeued.length} task(s) to autoprocessing.`)
+  ctx.out(
+    ctx.args.json ? JSON.stringify(result.value) : `Returned ${result.value.requeued.length} task(s) to autoprocessing.`
+  )
   return 0
 }
 
@@ -88,7 +113,11 @@ async function follow(ctx: CommandContext, connection: CoreConnection, id: strin
   let printed = 0
   const element = (json: string): void => ctx.out(`${printed++ === 0 ? '[' : ','}${json}`)
   const print = (e: TaskEvent): void =>
-    ctx.args.json ? element(JSON.stringify(e)) : ctx.out(`${e.at}  ${e.kind.padEnd(9)}  attempt ${e.attempt}${e.errorType ? `  ${e.errorType}` : ''}${e.message ? `  ${e.message}` : ''}`)
+    ctx.args.json
+      ? element(JSON.stringify(e))
+      : ctx.out(
+          `${e.at}  ${e.kind.padEnd(9)}  attempt ${e.attempt}${e.errorType ? `  ${e.errorType}` : ''}${e.message ? `  ${e.message}` : ''}`
+        )
   const refusals: CommandContext = { ...ctx, out: (line) => (opened ? element(line) : ctx.out(line)) }
   let opened = false
   // Subscribe before reading the history so no change falls between the two; a change of this task is read once, however many arrive meanwhile.
@@ -120,13 +149,16 @@ async function follow(ctx: CommandContext, connection: CoreConnection, id: strin
     let status = await printNew()
     if (!status.ok) return status.exitCode
     if (!ENDED.has(status.value) && connection.via === 'local-core') {
-      ctx.err('No app is running on this data dir, so nothing will process this task now. Start it (kos serve, or the app) and follow again.')
+      ctx.err(
+        'No app is running on this data dir, so nothing will process this task now. Start it (kos serve, or the app) and follow again.'
+      )
       return 0
     }
     const stopped = ctx.untilStopped().then(() => true)
     for (;;) {
       if (ENDED.has(status.value)) return 0
-      if (!changed && (await Promise.race([new Promise<false>((resolve) => (wake = () => resolve(false))), stopped]))) return 0
+      if (!changed && (await Promise.race([new Promise<false>((resolve) => (wake = () => resolve(false))), stopped])))
+        return 0
       changed = false
       status = await printNew()
       if (!status.ok) return status.exitCode

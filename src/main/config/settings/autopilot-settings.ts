@@ -8,19 +8,22 @@ import { flagOf, integer, type SettingDefinition } from '../setting-builders'
 export const AUTOPILOT_SETTINGS = {
   'autopilot.stalledRunningCount': integer(1, 10_000, 'tasks', 5, {
     category: 'Autopilot',
-    description: 'The predictive monitor files an SRE task when at least this many running tasks have had no update for autopilot.stalledRunningMinutes.',
+    description:
+      'The predictive monitor files an SRE task when at least this many running tasks have had no update for autopilot.stalledRunningMinutes.',
     env: ['KOS_AUTOPILOT_STALLED_RUNNING_COUNT'],
     applies: 'live'
   }),
   'autopilot.stalledRunningMinutes': integer(1, 1440, 'min', 15, {
     category: 'Autopilot',
-    description: 'How long a running task may go without a heartbeat or progress before the predictive monitor counts it as stalled.',
+    description:
+      'How long a running task may go without a heartbeat or progress before the predictive monitor counts it as stalled.',
     env: ['KOS_AUTOPILOT_STALLED_RUNNING_MINUTES'],
     applies: 'live'
   }),
   'autopilot.oldPendingCount': integer(1, 1_000_000, 'tasks', 30, {
     category: 'Autopilot',
-    description: 'The predictive monitor files an SRE task when at least this many tasks have waited as pending for longer than autopilot.oldPendingMinutes.',
+    description:
+      'The predictive monitor files an SRE task when at least this many tasks have waited as pending for longer than autopilot.oldPendingMinutes.',
     env: ['KOS_AUTOPILOT_OLD_PENDING_COUNT'],
     applies: 'live'
   }),
@@ -32,13 +35,15 @@ export const AUTOPILOT_SETTINGS = {
   }),
   'autopilot.learningEnabled': flagOf(true, {
     category: 'Autopilot',
-    description: 'Propose research tasks for each expert from the gaps the app sees (chat answers without a knowledge source, answers rejected by validation, domains with no documents), never while no model server is up.',
+    description:
+      'Propose research tasks for each expert from the gaps the app sees (chat answers without a knowledge source, answers rejected by validation, domains with no documents), never while no model server is up.',
     env: ['KOS_AUTOPILOT_LEARNING_ENABLED'],
     applies: 'live'
   }),
   'autopilot.learningPerExpertPerDay': integer(1, 50, 'tasks', 2, {
     category: 'Autopilot',
-    description: 'At most this many research tasks for one expert in any 24 hours; the same task for the same expert is not filed again within 30 days.',
+    description:
+      'At most this many research tasks for one expert in any 24 hours; the same task for the same expert is not filed again within 30 days.',
     env: ['KOS_AUTOPILOT_LEARNING_PER_EXPERT_PER_DAY'],
     applies: 'live'
   }),

@@ -28,7 +28,8 @@ export const BACKEND_LIMITS_SETTINGS = {
   }),
   'mlx.maxConcurrent': integer(0, 64, 'tasks', 1, {
     category: 'Models',
-    description: 'Tasks one MLX (OpenAI-compatible) node runs at once, whatever the model. 1 avoids Metal out-of-memory crashes and the Metal assertion under parallel load; 0 leaves it to worker.maxConcurrency.',
+    description:
+      'Tasks one MLX (OpenAI-compatible) node runs at once, whatever the model. 1 avoids Metal out-of-memory crashes and the Metal assertion under parallel load; 0 leaves it to worker.maxConcurrency.',
     env: ['KOS_MLX_MAX_CONCURRENT', 'MLX_MAX_CONCURRENT'],
     applies: 'live'
   })

@@ -8,7 +8,8 @@ import { decimal, flagOf, integer, type SettingDefinition } from '../setting-bui
 export const CHAT_SETTINGS = {
   'chat.preferExpertsFirst': flagOf(true, {
     category: 'Chat',
-    description: 'Send execution requests ("write", "make", "implement" …) to the best expert for their domain; only simple one-step questions go to the fast model.',
+    description:
+      'Send execution requests ("write", "make", "implement" …) to the best expert for their domain; only simple one-step questions go to the fast model.',
     env: ['KOS_CHAT_PREFER_EXPERTS_FIRST', 'PREFER_EXPERTS_FIRST'],
     applies: 'live'
   }),
@@ -32,19 +33,22 @@ export const CHAT_SETTINGS = {
   }),
   'chat.dailyTokenBudget': integer(0, 1_000_000_000, 'tokens', 1_000_000, {
     category: 'Chat',
-    description: 'Tokens (in + out) the chat and the board may use per day (UTC) before an alert; 0 turns the alert off.',
+    description:
+      'Tokens (in + out) the chat and the board may use per day (UTC) before an alert; 0 turns the alert off.',
     env: ['KOS_CHAT_DAILY_TOKEN_BUDGET'],
     applies: 'live'
   }),
   'chat.remotePricePer1k': decimal(0, 1000, 0, {
     category: 'Chat',
-    description: 'Price per 1,000 tokens on remote model nodes, for the cost figures; answers from this Mac cost nothing.',
+    description:
+      'Price per 1,000 tokens on remote model nodes, for the cost figures; answers from this Mac cost nothing.',
     env: ['KOS_CHAT_REMOTE_PRICE_PER_1K'],
     applies: 'live'
   }),
   'chat.fallbackRatioThreshold': decimal(0, 1, 0.3, {
     category: 'Chat',
-    description: 'Share of answers over 24 h that had to fall back to another model before the chat’s health turns degraded.',
+    description:
+      'Share of answers over 24 h that had to fall back to another model before the chat’s health turns degraded.',
     env: ['KOS_CHAT_FALLBACK_RATIO_THRESHOLD'],
     applies: 'live'
   })

@@ -4,13 +4,15 @@ import { integer, type SettingDefinition } from '../setting-builders'
 export const DISK_SETTINGS = {
   'disk.pauseBelowMb': integer(0, 1_000_000, 'MiB', 256, {
     category: 'Disk',
-    description: 'Below this much free space on the data dir\'s disk the worker starts no new task (running ones finish), and resumes by itself when space returns. 0 never pauses.',
+    description:
+      "Below this much free space on the data dir's disk the worker starts no new task (running ones finish), and resumes by itself when space returns. 0 never pauses.",
     env: ['KOS_DISK_PAUSE_BELOW_MB'],
     applies: 'live'
   }),
   'disk.warnBelowMb': integer(0, 1_000_000, 'MiB', 2048, {
     category: 'Disk',
-    description: 'Below this much free space the checklist and the health view warn, ahead of the pause (keep it above disk.pauseBelowMb).',
+    description:
+      'Below this much free space the checklist and the health view warn, ahead of the pause (keep it above disk.pauseBelowMb).',
     env: ['KOS_DISK_WARN_BELOW_MB'],
     applies: 'live'
   })

@@ -56,7 +56,8 @@ export const GENERAL_SETTINGS = {
   }),
   'host.rateLimit.fullPerSecond': integer(1, 10_000, 'calls/s', 50, {
     category: 'Headless host',
-    description: 'Calls per second the full-access token may make, over HTTP and WebSocket together; bursts of four seconds’ worth pass. Beyond it: 429 with Retry-After.',
+    description:
+      'Calls per second the full-access token may make, over HTTP and WebSocket together; bursts of four seconds’ worth pass. Beyond it: 429 with Retry-After.',
     env: ['KOS_RATE_LIMIT_FULL'],
     applies: 'restart',
     inProfiles: false
@@ -70,14 +71,16 @@ export const GENERAL_SETTINGS = {
   }),
   'host.rateLimit.workPerMinute': integer(1, 600, 'calls/min', 12, {
     category: 'Headless host',
-    description: 'Calls per minute that start work (run the checklist, scan for models) the full-access token may make, a quarter of them at once (at least 3); the read-only token gets a quarter of that rate, one at a time by default.',
+    description:
+      'Calls per minute that start work (run the checklist, scan for models) the full-access token may make, a quarter of them at once (at least 3); the read-only token gets a quarter of that rate, one at a time by default.',
     env: ['KOS_RATE_LIMIT_WORK'],
     applies: 'restart',
     inProfiles: false
   }),
   'host.shed.maxEventLoopLagMs': integer(0, 60_000, 'ms', 1000, {
     category: 'Headless host',
-    description: 'When the core lags this much behind (event-loop delay, 99th percentile of the last second), new calls get 503 with Retry-After instead of piling up; 0 turns it off.',
+    description:
+      'When the core lags this much behind (event-loop delay, 99th percentile of the last second), new calls get 503 with Retry-After instead of piling up; 0 turns it off.',
     env: ['KOS_SHED_MAX_LAG_MS'],
     applies: 'restart',
     inProfiles: false

@@ -14,7 +14,8 @@ export const KNOWLEDGE_SETTINGS = {
   }),
   'knowledge.chunkOverlapPercent': integer(0, 50, '%', 10, {
     category: 'Knowledge',
-    description: 'How much of the end of a chunk is repeated at the start of the next, so a sentence cut in two is still found whole.',
+    description:
+      'How much of the end of a chunk is repeated at the start of the next, so a sentence cut in two is still found whole.',
     env: ['KOS_KNOWLEDGE_CHUNK_OVERLAP_PERCENT'],
     applies: 'live'
   }),

@@ -88,7 +88,8 @@ export const MODELS_SETTINGS = {
   }),
   'models.circuitProbeMinSec': integer(1, 600, 's', 1, {
     category: 'Models',
-    description: 'Wait after a circuit opens before one tiny real generation probes it; each failed probe doubles the wait.',
+    description:
+      'Wait after a circuit opens before one tiny real generation probes it; each failed probe doubles the wait.',
     env: ['KOS_MODELS_CIRCUIT_PROBE_MIN_SEC'],
     applies: 'live'
   }),
@@ -107,7 +108,8 @@ export const MODELS_SETTINGS = {
   }),
   'supervisor.ollama': choice(['off', 'adopt', 'manage'], 'manage', {
     category: 'Supervisor',
-    description: 'Whether the app starts `ollama serve` when it is not running (manage), only watches a running one (adopt), or leaves it alone (off).',
+    description:
+      'Whether the app starts `ollama serve` when it is not running (manage), only watches a running one (adopt), or leaves it alone (off).',
     env: ['KOS_SUPERVISOR_OLLAMA'],
     applies: 'live'
   }),

@@ -6,18 +6,92 @@ import { integer, type SettingDefinition } from '../setting-builders'
  * the synthetic tasks; the fallback limit is the operators' 30% alert level.
  */
 export const SOAK_SETTINGS = {
-  'soak.p95LatencyHardSec': integer(1, 3600, 's', 300, gate('The soak fails when the 95th percentile of task latency (queued to completed) is over this; it is the LLM timeout by default.')),
-  'soak.p95LatencySoftSec': integer(1, 3600, 's', 120, gate('The soak warns when the 95th percentile of task latency is over this.')),
-  'soak.errorHardPercent': integer(0, 100, '%', 10, gate('The soak fails when more of its task attempts than this failed.')),
-  'soak.errorSoftPercent': integer(0, 100, '%', 2, gate('The soak warns when more of its task attempts than this failed.')),
-  'soak.fallbackHardPercent': integer(0, 100, '%', 30, gate('The soak fails when more of its completed tasks than this needed a fallback model.')),
-  'soak.fallbackSoftPercent': integer(0, 100, '%', 10, gate('The soak warns when more of its completed tasks than this needed a fallback model.')),
-  'soak.reviewHardPercent': integer(0, 100, '%', 5, gate('The soak fails when more of its tasks than this ended in manual review or did not finish.')),
-  'soak.reviewSoftPercent': integer(0, 100, '%', 0, gate('The soak warns when more of its tasks than this ended in manual review or did not finish.')),
-  'soak.memoryHardMb': integer(64, 65_536, 'MiB', 2048, gate('The soak fails when the app’s resident memory peaks over this.')),
-  'soak.memorySoftMb': integer(64, 65_536, 'MiB', 1024, gate('The soak warns when the app’s resident memory peaks over this.')),
-  'soak.restartsHard': integer(0, 100, 'restarts', 2, gate('The soak fails when the supervised model servers restart more often than this during it.')),
-  'soak.restartsSoft': integer(0, 100, 'restarts', 0, gate('The soak warns when a supervised model server restarts more often than this during it.'))
+  'soak.p95LatencyHardSec': integer(
+    1,
+    3600,
+    's',
+    300,
+    gate(
+      'The soak fails when the 95th percentile of task latency (queued to completed) is over this; it is the LLM timeout by default.'
+    )
+  ),
+  'soak.p95LatencySoftSec': integer(
+    1,
+    3600,
+    's',
+    120,
+    gate('The soak warns when the 95th percentile of task latency is over this.')
+  ),
+  'soak.errorHardPercent': integer(
+    0,
+    100,
+    '%',
+    10,
+    gate('The soak fails when more of its task attempts than this failed.')
+  ),
+  'soak.errorSoftPercent': integer(
+    0,
+    100,
+    '%',
+    2,
+    gate('The soak warns when more of its task attempts than this failed.')
+  ),
+  'soak.fallbackHardPercent': integer(
+    0,
+    100,
+    '%',
+    30,
+    gate('The soak fails when more of its completed tasks than this needed a fallback model.')
+  ),
+  'soak.fallbackSoftPercent': integer(
+    0,
+    100,
+    '%',
+    10,
+    gate('The soak warns when more of its completed tasks than this needed a fallback model.')
+  ),
+  'soak.reviewHardPercent': integer(
+    0,
+    100,
+    '%',
+    5,
+    gate('The soak fails when more of its tasks than this ended in manual review or did not finish.')
+  ),
+  'soak.reviewSoftPercent': integer(
+    0,
+    100,
+    '%',
+    0,
+    gate('The soak warns when more of its tasks than this ended in manual review or did not finish.')
+  ),
+  'soak.memoryHardMb': integer(
+    64,
+    65_536,
+    'MiB',
+    2048,
+    gate('The soak fails when the app’s resident memory peaks over this.')
+  ),
+  'soak.memorySoftMb': integer(
+    64,
+    65_536,
+    'MiB',
+    1024,
+    gate('The soak warns when the app’s resident memory peaks over this.')
+  ),
+  'soak.restartsHard': integer(
+    0,
+    100,
+    'restarts',
+    2,
+    gate('The soak fails when the supervised model servers restart more often than this during it.')
+  ),
+  'soak.restartsSoft': integer(
+    0,
+    100,
+    'restarts',
+    0,
+    gate('The soak warns when a supervised model server restarts more often than this during it.')
+  )
 } satisfies Record<string, SettingDefinition>
 
 function gate(description: string) {

@@ -56,7 +56,8 @@ export const WORKER_SETTINGS = {
   }),
   'worker.minValidatorScore': decimal(0, 1, 0.5, {
     category: 'Worker',
-    description: 'When the model backend can judge answers, one scored under this counts as a failed attempt (validation_failed).',
+    description:
+      'When the model backend can judge answers, one scored under this counts as a failed attempt (validation_failed).',
     env: ['KOS_WORKER_MIN_VALIDATOR_SCORE'],
     applies: 'live'
   }),

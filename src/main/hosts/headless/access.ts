@@ -34,7 +34,9 @@ const digest = (text: string): Buffer => createHash('sha256').update(text).diges
  * Random per-run tokens. They are compared as SHA-256 digests in constant
  * time; sessions live in memory, so a restart of the host ends them all.
  */
-export function createAccessControl(generate: () => string = () => randomBytes(24).toString('base64url')): AccessControl {
+export function createAccessControl(
+  generate: () => string = () => randomBytes(24).toString('base64url')
+): AccessControl {
   const tokens = [
     { token: generate(), grant: { principal: 'full', scopes: FULL } },
     { token: generate(), grant: { principal: 'readOnly', scopes: READ_ONLY } }

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import { createCallGate, type GateSettings } from './call-gate'
 
-const settings: GateSettings = { fullPerSecond: 10, readOnlyPerSecond: 2, workPerMinute: 12, maxEventLoopLagMs: 500, maxPendingCalls: 3 }
+const settings: GateSettings = {
+  fullPerSecond: 10,
+  readOnlyPerSecond: 2,
+  workPerMinute: 12,
+  maxEventLoopLagMs: 500,
+  maxPendingCalls: 3
+}
 
 function setup(over: Partial<GateSettings> = {}) {
   const clock = { now: 0, lag: 0 }
@@ -9,7 +15,12 @@ function setup(over: Partial<GateSettings> = {}) {
   return { gate, clock }
 }
 
-const admitted = (gate: ReturnType<typeof setup>['gate'], principal: 'full' | 'readOnly', name: string, n: number): number => {
+const admitted = (
+  gate: ReturnType<typeof setup>['gate'],
+  principal: 'full' | 'readOnly',
+  name: string,
+  n: number
+): number => {
   let ok = 0
   for (let i = 0; i < n; i++) {
     const admission = gate.admit(principal, name)

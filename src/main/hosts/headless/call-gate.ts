@@ -13,7 +13,13 @@ export interface GateSettings {
   readonly maxPendingCalls: number
 }
 
-export const DEFAULT_GATE_SETTINGS: GateSettings = { fullPerSecond: 50, readOnlyPerSecond: 10, workPerMinute: 12, maxEventLoopLagMs: 1000, maxPendingCalls: 256 }
+export const DEFAULT_GATE_SETTINGS: GateSettings = {
+  fullPerSecond: 50,
+  readOnlyPerSecond: 10,
+  workPerMinute: 12,
+  maxEventLoopLagMs: 1000,
+  maxPendingCalls: 256
+}
 
 export type Admission = { readonly ok: true; release(): void } | { readonly ok: false; readonly error: RpcError }
 
@@ -29,14 +35,27 @@ export interface CallGate {
 
 const SHED_RETRY_MS = 1000
 
-export function createCallGate(settings: GateSettings, load: Pick<LoadMonitor, 'lagMs'>, now: () => number = Date.now): CallGate {
+export function createCallGate(
+  settings: GateSettings,
+  load: Pick<LoadMonitor, 'lagMs'>,
+  now: () => number = Date.now
+): CallGate {
   const buckets = (calls: BucketSpec, work: BucketSpec): { calls: TokenBucket; work: TokenBucket } => ({
     calls: createTokenBucket(calls, now),
     work: createTokenBucket(work, now)
   })
   const perPrincipal: Record<Principal, { calls: TokenBucket; work: TokenBucket }> = {
-    full: buckets({ perSecond: settings.fullPerSecond, burst: settings.fullPerSecond * 4 }, { perSecond: settings.workPerMinute / 60, burst: Math.max(3, settings.workPerMinute / 4) }),
-    readOnly: buckets({ perSecond: settings.readOnlyPerSecond, burst: settings.readOnlyPerSecond * 4 }, { perSecond: (settings.workPerMinute * READ_ONLY_WORK_SHARE) / 60, burst: Math.max(1, (settings.workPerMinute * READ_ONLY_WORK_SHARE) / 4) })
+    full: buckets(
+      { perSecond: settings.fullPerSecond, burst: settings.fullPerSecond * 4 },
+      { perSecond: settings.workPerMinute / 60, burst: Math.max(3, settings.workPerMinute / 4) }
+    ),
+    readOnly: buckets(
+      { perSecond: settings.readOnlyPerSecond, burst: settings.readOnlyPerSecond * 4 },
+      {
+        perSecond: (settings.workPerMinute * READ_ONLY_WORK_SHARE) / 60,
+        burst: Math.max(1, (settings.workPerMinute * READ_ONLY_WORK_SHARE) / 4)
+      }
+    )
   }
   let pending = 0
 
@@ -53,13 +72,20 @@ export function createCallGate(settings: GateSettings, load: Pick<LoadMonitor, '
     admit(principal, name) {
       const lag = load.lagMs()
       if (pending >= settings.maxPendingCalls || (settings.maxEventLoopLagMs > 0 && lag > settings.maxEventLoopLagMs)) {
-        const why = pending >= settings.maxPendingCalls ? `${pending} calls are already running` : `it is running ${Math.round(lag)} ms behind`
+        const why =
+          pending >= settings.maxPendingCalls
+            ? `${pending} calls are already running`
+            : `it is running ${Math.round(lag)} ms behind`
         return {
           ok: false,
-          error: rpcError('unavailable', `The app is overloaded (${why}) and did not start this call: try again in ${SHED_RETRY_MS / 1000} s.`, {
-            call: name.slice(0, 128),
-            retryAfterMs: SHED_RETRY_MS
-          })
+          error: rpcError(
+            'unavailable',
+            `The app is overloaded (${why}) and did not start this call: try again in ${SHED_RETRY_MS / 1000} s.`,
+            {
+              call: name.slice(0, 128),
+              retryAfterMs: SHED_RETRY_MS
+            }
+          )
         }
       }
       const bucket = perPrincipal[principal]

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest'
 import type { z } from 'zod'
 import { CALLS } from '../../../shared/contract/contract'
-import { CALL_LIMITS, DEFAULT_CALL_BYTES, FRAME_LIMIT_BYTES, callMaxBytes, tooLarge, utf8Bytes } from '../../../shared/contract/limits'
+import {
+  CALL_LIMITS,
+  DEFAULT_CALL_BYTES,
+  FRAME_LIMIT_BYTES,
+  callMaxBytes,
+  tooLarge,
+  utf8Bytes
+} from '../../../shared/contract/limits'
 import { checksOf, defOf } from './testing/fuzz/schema-walk'
 
 /**
@@ -21,9 +28,19 @@ function smallestEncodingOfLargest(schema: z.ZodType): number {
     case 'union':
       return Math.max(...def.options.map(smallestEncodingOfLargest))
     case 'object':
-      return 2 + Object.entries(def.shape).reduce((sum, [key, value]) => sum + key.length + 4 + smallestEncodingOfLargest(value), 0)
+      return (
+        2 +
+        Object.entries(def.shape).reduce(
+          (sum, [key, value]) => sum + key.length + 4 + smallestEncodingOfLargest(value),
+          0
+        )
+      )
     case 'array':
-      return 2 + (checksOf(def).find((c) => c.check === 'max_length')?.maximum ?? 1) * (smallestEncodingOfLargest(def.element) + 1)
+      return (
+        2 +
+        (checksOf(def).find((c) => c.check === 'max_length')?.maximum ?? 1) *
+          (smallestEncodingOfLargest(def.element) + 1)
+      )
     default:
       return 1
   }
@@ -33,7 +50,10 @@ describe('contract limits', () => {
   it('never lets a call accept more than the transport carries', () => {
     for (const [name, spec] of Object.entries(CALLS)) {
       expect(callMaxBytes(name), name).toBeLessThanOrEqual(FRAME_LIMIT_BYTES)
-      expect(smallestEncodingOfLargest(spec.input), `${name}: its string maximums add up past its limit of ${callMaxBytes(name)} bytes`).toBeLessThanOrEqual(callMaxBytes(name))
+      expect(
+        smallestEncodingOfLargest(spec.input),
+        `${name}: its string maximums add up past its limit of ${callMaxBytes(name)} bytes`
+      ).toBeLessThanOrEqual(callMaxBytes(name))
     }
   })
 
@@ -57,6 +77,7 @@ describe('contract limits', () => {
   })
 
   it('counts UTF-8 bytes the way the transport will', () => {
-    for (const text of ['', 'ascii', 'café', '日本語', '😀 emoji', '\ud800 lone']) expect(utf8Bytes(text), text).toBe(Buffer.byteLength(text, 'utf8'))
+    for (const text of ['', 'ascii', 'café', '日本語', '😀 emoji', '\ud800 lone'])
+      expect(utf8Bytes(text), text).toBe(Buffer.byteLength(text, 'utf8'))
   })
 })

@@ -26,7 +26,9 @@ describe('headless host', () => {
     const { host } = await start()
     expect((await http(`${host.origin}/`)).status).toBe(401)
     expect((await http(`${host.origin}/api/call/app.info`, { method: 'POST' })).status).toBe(401)
-    expect((await http(`${host.origin}/api/call/app.info`, { method: 'POST', headers: bearer('wrong') })).status).toBe(401)
+    expect((await http(`${host.origin}/api/call/app.info`, { method: 'POST', headers: bearer('wrong') })).status).toBe(
+      401
+    )
     const urlToken = await http(`${host.origin}/?token=wrong`)
     expect(urlToken.status).toBe(401)
     expect(urlToken.body).toMatch(/not valid for this run/)
@@ -48,25 +50,43 @@ describe('headless host', () => {
 
   it('serves the contract over HTTP with a bearer token and maps errors to statuses', async () => {
     const { host } = await start()
-    const ok = await http(`${host.origin}/api/call/app.info`, { method: 'POST', headers: bearer(host.access.fullToken), body: '{}' })
+    const ok = await http(`${host.origin}/api/call/app.info`, {
+      method: 'POST',
+      headers: bearer(host.access.fullToken),
+      body: '{}'
+    })
     expect(ok.status).toBe(200)
     expect(JSON.parse(ok.body)).toMatchObject({ ok: true, value: { version: '0.0.0-test' } })
 
-    const bad = await http(`${host.origin}/api/call/config.set`, { method: 'POST', headers: bearer(host.access.fullToken), body: '{"key": 5}' })
+    const bad = await http(`${host.origin}/api/call/config.set`, {
+      method: 'POST',
+      headers: bearer(host.access.fullToken),
+      body: '{"key": 5}'
+    })
     expect(bad.status).toBe(400)
     expect(JSON.parse(bad.body)).toMatchObject({ ok: false, error: { code: 'invalid_input' } })
 
-    const notJson = await http(`${host.origin}/api/call/config.set`, { method: 'POST', headers: bearer(host.access.fullToken), body: '{oops' })
+    const notJson = await http(`${host.origin}/api/call/config.set`, {
+      method: 'POST',
+      headers: bearer(host.access.fullToken),
+      body: '{oops'
+    })
     expect(notJson.status).toBe(400)
     expect(JSON.parse(notJson.body)).toMatchObject({ ok: false, error: { code: 'bad_request' } })
 
-    const unknown = await http(`${host.origin}/api/call/nope.nothing`, { method: 'POST', headers: bearer(host.access.fullToken) })
+    const unknown = await http(`${host.origin}/api/call/nope.nothing`, {
+      method: 'POST',
+      headers: bearer(host.access.fullToken)
+    })
     expect(unknown.status).toBe(404)
   })
 
   it('answers 403 to a read-only token on a write call, and serves it reads', async () => {
     const { host } = await start()
-    const read = await http(`${host.origin}/api/call/config.get`, { method: 'POST', headers: bearer(host.access.readOnlyToken) })
+    const read = await http(`${host.origin}/api/call/config.get`, {
+      method: 'POST',
+      headers: bearer(host.access.readOnlyToken)
+    })
     expect(read.status).toBe(200)
     const write = await http(`${host.origin}/api/call/config.set`, {
       method: 'POST',
@@ -79,7 +99,9 @@ describe('headless host', () => {
 
   it('refuses requests addressed to another host name (DNS rebinding) unless remote access is on', async () => {
     const { host } = await start()
-    const rebound = await http(`${host.origin}/api/session`, { headers: { ...bearer(host.access.fullToken), Host: `evil.example:${new URL(host.origin).port}` } })
+    const rebound = await http(`${host.origin}/api/session`, {
+      headers: { ...bearer(host.access.fullToken), Host: `evil.example:${new URL(host.origin).port}` }
+    })
     expect(rebound.status).toBe(421)
   })
 
@@ -91,7 +113,11 @@ describe('headless host', () => {
     expect(await nextMessage(ws)).toMatchObject({ type: 'result', id: 1, result: { ok: true } })
 
     ws.send('{not json')
-    expect(await nextMessage(ws)).toMatchObject({ type: 'result', id: null, result: { ok: false, error: { code: 'bad_request' } } })
+    expect(await nextMessage(ws)).toMatchObject({
+      type: 'result',
+      id: null,
+      result: { ok: false, error: { code: 'bad_request' } }
+    })
 
     ws.send(JSON.stringify({ type: 'call', id: 2, name: 'config.set', input: { key: 'log.level' } }))
     expect(await nextMessage(ws)).toMatchObject({ id: 2, result: { ok: false, error: { code: 'invalid_input' } } })
@@ -109,7 +135,9 @@ describe('headless host', () => {
     const watcher = await openSocket(`${host.origin.replace('http', 'ws')}/rpc`, bearer(host.access.readOnlyToken))
     const writer = await openSocket(`${host.origin.replace('http', 'ws')}/rpc`, bearer(host.access.fullToken))
     const pushed = nextMessage(watcher, (f) => f.name === 'config.changed')
-    writer.send(JSON.stringify({ type: 'call', id: 1, name: 'config.set', input: { key: 'log.level', value: 'debug' } }))
+    writer.send(
+      JSON.stringify({ type: 'call', id: 1, name: 'config.set', input: { key: 'log.level', value: 'debug' } })
+    )
     expect(await pushed).toMatchObject({ type: 'event', name: 'config.changed', payload: { profile: 'balanced' } })
     watcher.close()
     writer.close()
@@ -119,7 +147,9 @@ describe('headless host', () => {
     const { host } = await start()
     const wsUrl = `${host.origin.replace('http', 'ws')}/rpc`
     await expect(openSocket(wsUrl, {})).rejects.toThrow('status 401')
-    await expect(openSocket(wsUrl, { ...bearer(host.access.fullToken), Origin: 'https://evil.example' })).rejects.toThrow('status 403')
+    await expect(
+      openSocket(wsUrl, { ...bearer(host.access.fullToken), Origin: 'https://evil.example' })
+    ).rejects.toThrow('status 403')
   })
 
   it('does not serve files outside the renderer folder', async () => {
@@ -133,7 +163,11 @@ describe('headless host', () => {
 describe('metrics endpoint', () => {
   it('serves Prometheus text that a Prometheus parser reads, with the app’s real numbers', async () => {
     const { core, host } = await start({ metricsAccess: 'token' })
-    await core.dispatcher.call('tasks.create', { title: 'Count me', description: 'A task to be counted by the metrics.' }, { scopes: new Set(['read', 'write']), transport: 'http' })
+    await core.dispatcher.call(
+      'tasks.create',
+      { title: 'Count me', description: 'A task to be counted by the metrics.' },
+      { scopes: new Set(['read', 'write']), transport: 'http' }
+    )
     expect((await http(`${host.origin}/metrics`)).status).toBe(401)
     const reply = await http(`${host.origin}/metrics`, { headers: bearer(host.access.readOnlyToken) })
     expect(reply.status).toBe(200)

@@ -27,7 +27,11 @@ export interface HeadlessHostOptions {
   /** Rate limits per token and load shedding (the host.rateLimit and host.shed settings). */
   readonly gate?: GateSettings
   /** Prometheus text at /metrics: with a token, or (`loopback`) without one from this machine only. */
-  readonly metrics?: { readonly render: () => Promise<string>; readonly contentType: string; readonly access: 'token' | 'loopback' }
+  readonly metrics?: {
+    readonly render: () => Promise<string>
+    readonly contentType: string
+    readonly access: 'token' | 'loopback'
+  }
 }
 
 export interface HeadlessHost {
@@ -39,9 +43,11 @@ export interface HeadlessHost {
   close(): Promise<void>
 }
 
-export type HostStart = { readonly ok: true; readonly host: HeadlessHost } | { readonly ok: false; readonly message: string }
+export type HostStart =
+  { readonly ok: true; readonly host: HeadlessHost } | { readonly ok: false; readonly message: string }
 
-const UNAUTHORIZED_HINT = 'Open the URL printed by `kos serve` (it carries ?token=…), or send the header "Authorization: Bearer <token>".'
+const UNAUTHORIZED_HINT =
+  'Open the URL printed by `kos serve` (it carries ?token=…), or send the header "Authorization: Bearer <token>".'
 
 /**
  * Serves the built renderer and carries the contract over a WebSocket at
@@ -62,24 +68,28 @@ export async function startHeadlessHost(options: HeadlessHostOptions): Promise<H
     const port = /^(.*):(\d+)$/.exec(host)
     return port !== null && port[2] === new URL(origin).port && isLoopbackHost(port[1]!)
   }
-  const hostAccepted = (req: IncomingMessage): boolean => options.allowRemote || isOwnLoopbackAddress(req.headers.host ?? '')
+  const hostAccepted = (req: IncomingMessage): boolean =>
+    options.allowRemote || isOwnLoopbackAddress(req.headers.host ?? '')
   const originAccepted = (req: IncomingMessage): boolean => {
     const from = req.headers.origin
-    if (from === undefined || from === origin || (options.allowRemote && from === `http://${req.headers.host}`)) return true
+    if (from === undefined || from === origin || (options.allowRemote && from === `http://${req.headers.host}`))
+      return true
     return from.startsWith('http://') && isOwnLoopbackAddress(from.slice('http://'.length))
   }
 
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
       options.log.error('headless request failed', { error, path: req.url })
-      if (!res.headersSent) sendJson(res, 500, { ok: false, error: rpcError('internal', 'The host failed to answer; see the log.') })
+      if (!res.headersSent)
+        sendJson(res, 500, { ok: false, error: rpcError('internal', 'The host failed to answer; see the log.') })
       else res.destroy()
     })
   })
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value)
-    if (!hostAccepted(req)) return sendText(res, 421, `Host "${req.headers.host ?? ''}" is not served here; use ${origin}.`)
+    if (!hostAccepted(req))
+      return sendText(res, 421, `Host "${req.headers.host ?? ''}" is not served here; use ${origin}.`)
     const url = new URL(req.url ?? '/', origin)
 
     const token = url.searchParams.get('token')
@@ -96,7 +106,8 @@ export async function startHeadlessHost(options: HeadlessHostOptions): Promise<H
     const auth = access.authenticate(req)
     if (url.pathname === '/metrics' && options.metrics && req.method === 'GET') {
       const fromThisMachine = isLoopbackHost(req.socket.remoteAddress?.replace(/^::ffff:/, '') ?? '')
-      if (!auth.ok && !(options.metrics.access === 'loopback' && fromThisMachine)) return sendText(res, 401, `Not signed in. ${UNAUTHORIZED_HINT}`)
+      if (!auth.ok && !(options.metrics.access === 'loopback' && fromThisMachine))
+        return sendText(res, 401, `Not signed in. ${UNAUTHORIZED_HINT}`)
       res.setHeader('Content-Type', options.metrics.contentType)
       res.setHeader('Cache-Control', 'no-store')
       res.writeHead(200).end(await options.metrics.render())
@@ -106,11 +117,24 @@ export async function startHeadlessHost(options: HeadlessHostOptions): Promise<H
 
     if (url.pathname.startsWith('/api/')) {
       res.setHeader('Cache-Control', 'no-store')
-      if (url.pathname === '/api/session' && req.method === 'GET') return sendJson(res, 200, { scopes: [...auth.scopes] })
+      if (url.pathname === '/api/session' && req.method === 'GET')
+        return sendJson(res, 200, { scopes: [...auth.scopes] })
       const name = /^\/api\/call\/([\w.-]+)$/.exec(url.pathname)?.[1]
-      if (!name) return sendJson(res, 404, { ok: false, error: rpcError('not_found', `No API route ${url.pathname}. Calls are POST /api/call/<name>.`) })
-      if (req.method !== 'POST') return sendJson(res, 405, { ok: false, error: rpcError('bad_request', `Use POST for /api/call/${name}.`) })
-      if (!originAccepted(req)) return sendJson(res, 403, { ok: false, error: rpcError('forbidden', `Requests from origin ${(req.headers.origin ?? '').slice(0, 200)} are not accepted.`) })
+      if (!name)
+        return sendJson(res, 404, {
+          ok: false,
+          error: rpcError('not_found', `No API route ${url.pathname}. Calls are POST /api/call/<name>.`)
+        })
+      if (req.method !== 'POST')
+        return sendJson(res, 405, { ok: false, error: rpcError('bad_request', `Use POST for /api/call/${name}.`) })
+      if (!originAccepted(req))
+        return sendJson(res, 403, {
+          ok: false,
+          error: rpcError(
+            'forbidden',
+            `Requests from origin ${(req.headers.origin ?? '').slice(0, 200)} are not accepted.`
+          )
+        })
       return serveApiCall(req, res, name, auth, { dispatcher: options.dispatcher, gate })
     }
 
@@ -123,7 +147,9 @@ export async function startHeadlessHost(options: HeadlessHostOptions): Promise<H
   }
 
   server.on('upgrade', (req, socket, head) => {
-    socket.on('error', (error: NodeJS.ErrnoException) => options.log.debug('upgrade socket failed', { code: error.code }))
+    socket.on('error', (error: NodeJS.ErrnoException) =>
+      options.log.debug('upgrade socket failed', { code: error.code })
+    )
     const refuse = (status: number, text: string): void => {
       socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`)
     }
@@ -143,7 +169,9 @@ export async function startHeadlessHost(options: HeadlessHostOptions): Promise<H
     return listening
   }
   // After listening, a server error (out of file descriptors on accept) is logged; the host goes on.
-  server.on('error', (error: NodeJS.ErrnoException) => options.log.error('headless host socket error', { code: error.code, error }))
+  server.on('error', (error: NodeJS.ErrnoException) =>
+    options.log.error('headless host socket error', { code: error.code, error })
+  )
   const display = options.bind.includes(':') ? `[${options.bind}]` : options.bind
   origin = `http://${display}:${listening.port}`
   options.log.info('headless host listening', { origin, allow_remote: options.allowRemote })
@@ -185,8 +213,14 @@ async function listen(
   let error = await attempt(port)
   if (error?.code === 'EADDRINUSE' && fallback) error = await attempt(0)
   if (error) {
-    const hint = error.code === 'EADDRINUSE' ? 'Stop the program using it, or pass --port 0 to take a free port.' : 'Check host.bind and host.port.'
-    return { ok: false, message: `The headless host cannot listen on ${bind}:${port} (${error.code ?? error.message}). ${hint}` }
+    const hint =
+      error.code === 'EADDRINUSE'
+        ? 'Stop the program using it, or pass --port 0 to take a free port.'
+        : 'Check host.bind and host.port.'
+    return {
+      ok: false,
+      message: `The headless host cannot listen on ${bind}:${port} (${error.code ?? error.message}). ${hint}`
+    }
   }
   return { ok: true, port: (server.address() as AddressInfo).port }
 }

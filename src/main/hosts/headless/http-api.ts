@@ -5,7 +5,10 @@ import type { Dispatcher } from '../../rpc/dispatcher'
 import type { Authentication } from './access'
 import type { CallGate } from './call-gate'
 
-type Body = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly reason: string } | { readonly ok: false; readonly tooLarge: number }
+type Body =
+  | { readonly ok: true; readonly value: unknown }
+  | { readonly ok: false; readonly reason: string }
+  | { readonly ok: false; readonly tooLarge: number }
 
 /** How long, and how much of, a refused body is read and thrown away before its connection is cut. */
 const DRAIN_MS = 10_000
@@ -34,7 +37,10 @@ export async function serveApiCall(
     const declared = Number(req.headers['content-length'] ?? 0)
     const body: Body = declared > limit ? { ok: false, tooLarge: declared } : await readBody(req, limit)
     if (!body.ok) {
-      const refusal = 'tooLarge' in body ? deps.dispatcher.reject(tooLarge(name, body.tooLarge), caller, null) : deps.dispatcher.rejectUndecodable(body.reason, caller)
+      const refusal =
+        'tooLarge' in body
+          ? deps.dispatcher.reject(tooLarge(name, body.tooLarge), caller, null)
+          : deps.dispatcher.rejectUndecodable(body.reason, caller)
       return await sendResult(req, res, refusal.result)
     }
     await sendResult(req, res, await deps.dispatcher.call(name, body.value, caller))
@@ -71,7 +77,8 @@ function readBody(req: IncomingMessage, limit: number): Promise<Body> {
 }
 
 async function sendResult(req: IncomingMessage, res: ServerResponse, result: CallResult<unknown>): Promise<void> {
-  if (!result.ok && result.error.retryAfterMs !== undefined) res.setHeader('Retry-After', String(Math.max(1, Math.ceil(result.error.retryAfterMs / 1000))))
+  if (!result.ok && result.error.retryAfterMs !== undefined)
+    res.setHeader('Retry-After', String(Math.max(1, Math.ceil(result.error.retryAfterMs / 1000))))
   if (!req.complete) {
     res.setHeader('Connection', 'close')
     // Past the bound the reply goes anyway and the socket is cut: a client still sending then sees a reset.

@@ -11,7 +11,11 @@ describe('loopback aliases', () => {
       const { host } = await start({ bind })
       const port = portOf(host.origin)
       for (const alias of ['127.0.0.1', 'localhost', '[::1]']) {
-        const headers = { ...bearer(host.access.fullToken), Host: `${alias}:${port}`, Origin: `http://${alias}:${port}` }
+        const headers = {
+          ...bearer(host.access.fullToken),
+          Host: `${alias}:${port}`,
+          Origin: `http://${alias}:${port}`
+        }
         const reply = await http(`${host.origin}/api/call/app.info`, { method: 'POST', headers, body: '{}' })
         expect(reply.status, alias).toBe(200)
         const ws = await openSocket(`${host.origin.replace('http', 'ws')}/rpc`, headers)
@@ -24,13 +28,26 @@ describe('loopback aliases', () => {
     const { host } = await start()
     const port = portOf(host.origin)
     const other = String(Number(port) === 65535 ? 1 : Number(port) + 1)
-    const call = (headers: Record<string, string>) => http(`${host.origin}/api/call/app.info`, { method: 'POST', headers: { ...bearer(host.access.fullToken), ...headers }, body: '{}' })
+    const call = (headers: Record<string, string>) =>
+      http(`${host.origin}/api/call/app.info`, {
+        method: 'POST',
+        headers: { ...bearer(host.access.fullToken), ...headers },
+        body: '{}'
+      })
     expect((await call({ Host: `evil.example:${port}` })).status).toBe(421)
     expect((await call({ Host: `localhost:${other}` })).status).toBe(421)
     expect((await call({ Host: `127.0.0.1.evil.example:${port}` })).status).toBe(421)
-    for (const origin of [`http://evil.example:${port}`, `http://localhost:${other}`, `https://localhost:${port}`, `http://localhost.evil.example:${port}`, 'null']) {
+    for (const origin of [
+      `http://evil.example:${port}`,
+      `http://localhost:${other}`,
+      `https://localhost:${port}`,
+      `http://localhost.evil.example:${port}`,
+      'null'
+    ]) {
       expect((await call({ Origin: origin })).status, origin).toBe(403)
-      await expect(openSocket(`${host.origin.replace('http', 'ws')}/rpc`, { ...bearer(host.access.fullToken), Origin: origin })).rejects.toThrow('status 403')
+      await expect(
+        openSocket(`${host.origin.replace('http', 'ws')}/rpc`, { ...bearer(host.access.fullToken), Origin: origin })
+      ).rejects.toThrow('status 403')
     }
   })
 })

@@ -27,7 +27,10 @@ describe('rate limits and load shedding on the headless host', () => {
     ws.close()
 
     // The full token has its own bucket.
-    expect((await http(`${host.origin}/api/call/tasks.counters`, { method: 'POST', headers: bearer(host.access.fullToken) })).status).toBe(200)
+    expect(
+      (await http(`${host.origin}/api/call/tasks.counters`, { method: 'POST', headers: bearer(host.access.fullToken) }))
+        .status
+    ).toBe(200)
   })
 
   it('lets the read-only token start work (run the checklist) once, then asks it to wait', async () => {
@@ -38,14 +41,17 @@ describe('rate limits and load shedding on the headless host', () => {
     const second = await http(`${host.origin}/api/call/checklist.run`, { method: 'POST', headers })
     expect(second.status).toBe(429)
     expect(Number(second.headers['retry-after'])).toBeGreaterThan(10)
-    expect(JSON.parse(second.body).error.message).toMatch(/calls that start work \(checklist\.run\) from the read-only token/)
+    expect(JSON.parse(second.body).error.message).toMatch(
+      /calls that start work \(checklist\.run\) from the read-only token/
+    )
     // Reading the result is not limited by it.
     expect((await http(`${host.origin}/api/call/checklist.latest`, { method: 'POST', headers })).status).toBe(200)
   })
 
   it('answers 503 with Retry-After while the event loop lags, and serves again once it catches up', async () => {
     const { host } = await start({ gate: { ...DEFAULT_GATE_SETTINGS, maxEventLoopLagMs: 100 } })
-    const call = () => http(`${host.origin}/api/call/app.info`, { method: 'POST', headers: bearer(host.access.fullToken) })
+    const call = () =>
+      http(`${host.origin}/api/call/app.info`, { method: 'POST', headers: bearer(host.access.fullToken) })
     // Block the loop (the host runs in this process) until the monitor has seen it lag.
     let shed: Awaited<ReturnType<typeof call>> | null = null
     for (let attempt = 0; attempt < 20 && !shed; attempt++) {
@@ -57,7 +63,10 @@ describe('rate limits and load shedding on the headless host', () => {
       if (reply.status === 503) shed = reply
     }
     expect(shed?.headers['retry-after']).toBe('1')
-    expect(JSON.parse(shed?.body ?? '{}')).toMatchObject({ ok: false, error: { code: 'unavailable', retryAfterMs: 1000 } })
+    expect(JSON.parse(shed?.body ?? '{}')).toMatchObject({
+      ok: false,
+      error: { code: 'unavailable', retryAfterMs: 1000 }
+    })
     let served = false
     for (let attempt = 0; attempt < 50 && !served; attempt++) {
       served = (await call()).status === 200

@@ -35,7 +35,9 @@ export function createStaticFiles(rendererDir: string): { get(urlPath: string): 
     const html = await readFile(join(root, 'index.html'), 'utf8')
     const tag = `<script type="module" src="./${WEB_BRIDGE_FILE}"></script>`
     const at = html.indexOf('<script')
-    indexHtml = Buffer.from(at >= 0 ? `${html.slice(0, at)}${tag}\n    ${html.slice(at)}` : html.replace('</head>', `${tag}</head>`))
+    indexHtml = Buffer.from(
+      at >= 0 ? `${html.slice(0, at)}${tag}\n    ${html.slice(at)}` : html.replace('</head>', `${tag}</head>`)
+    )
     return indexHtml
   }
 
@@ -55,7 +57,11 @@ export function createStaticFiles(rendererDir: string): { get(urlPath: string): 
       if (!file.startsWith(root + sep)) return null
       try {
         const body = await readFile(file)
-        return { body, contentType: CONTENT_TYPES[extname(file)] ?? 'application/octet-stream', immutable: decoded.startsWith('/assets/') }
+        return {
+          body,
+          contentType: CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
+          immutable: decoded.startsWith('/assets/')
+        }
       } catch {
         return null
       }

@@ -1,7 +1,17 @@
 import { describe, expect, it } from 'vitest'
 import type { WebSocket } from 'ws'
 import { FRAME_LIMIT_BYTES } from '../../../shared/contract/limits'
-import { bearer, closeCode, http, nextMessage, openSocket, rawFrame, useHeadlessHosts, writeRaw, wsUrl } from './testing/host-harness'
+import {
+  bearer,
+  closeCode,
+  http,
+  nextMessage,
+  openSocket,
+  rawFrame,
+  useHeadlessHosts,
+  writeRaw,
+  wsUrl
+} from './testing/host-harness'
 
 const start = useHeadlessHosts()
 
@@ -16,9 +26,24 @@ async function stillServes(origin: string, url: string, token: string): Promise<
 
 describe('WebSocket transport under hostile frames', () => {
   const violations = [
-    { what: 'a frame over the limit', code: 1009, token: 'readOnlyToken', send: (ws: WebSocket) => ws.send('x'.repeat(FRAME_LIMIT_BYTES + 1)) },
-    { what: 'invalid UTF-8', code: 1007, token: 'readOnlyToken', send: (ws: WebSocket) => writeRaw(ws, rawFrame(0x1, Buffer.from([0x7b, 0xff, 0xfe, 0x7d]))) },
-    { what: 'a reserved opcode', code: 1002, token: 'fullToken', send: (ws: WebSocket) => writeRaw(ws, rawFrame(0x3, Buffer.from('{}'))) }
+    {
+      what: 'a frame over the limit',
+      code: 1009,
+      token: 'readOnlyToken',
+      send: (ws: WebSocket) => ws.send('x'.repeat(FRAME_LIMIT_BYTES + 1))
+    },
+    {
+      what: 'invalid UTF-8',
+      code: 1007,
+      token: 'readOnlyToken',
+      send: (ws: WebSocket) => writeRaw(ws, rawFrame(0x1, Buffer.from([0x7b, 0xff, 0xfe, 0x7d])))
+    },
+    {
+      what: 'a reserved opcode',
+      code: 1002,
+      token: 'fullToken',
+      send: (ws: WebSocket) => writeRaw(ws, rawFrame(0x3, Buffer.from('{}')))
+    }
   ] as const
   for (const { what, code, token, send } of violations) {
     it(`closes a socket that sends ${what} with ${code}, and the host goes on`, async () => {

@@ -38,7 +38,13 @@ export function createWsTransport(dispatcher: Dispatcher, gate: CallGate, log: L
     if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(frame))
   }
 
-  const onMessage = async (socket: WebSocket, data: RawData, isBinary: boolean, auth: Extract<Authentication, { ok: true }>, largest: number): Promise<void> => {
+  const onMessage = async (
+    socket: WebSocket,
+    data: RawData,
+    isBinary: boolean,
+    auth: Extract<Authentication, { ok: true }>,
+    largest: number
+  ): Promise<void> => {
     const caller = { scopes: auth.scopes, transport: 'ws' as const }
     const bytes = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : data.byteLength
     // Larger than any call this token may make: refused unread, so nobody makes the host parse 16 MB for nothing.
@@ -84,11 +90,17 @@ export function createWsTransport(dispatcher: Dispatcher, gate: CallGate, log: L
       server.handleUpgrade(req, socket, head, (ws) => {
         alive.add(ws)
         ws.on('error', (error: Error & { code?: string }) => {
-          log.warn('websocket closed on a frame it could not take', { code: error.code, reason: error.message.slice(0, 200), principal: auth.principal })
+          log.warn('websocket closed on a frame it could not take', {
+            code: error.code,
+            reason: error.message.slice(0, 200),
+            principal: auth.principal
+          })
         })
         ws.on('pong', () => alive.add(ws))
         ws.on('message', (data, isBinary) => {
-          onMessage(ws, data, isBinary, auth, largest).catch((error: unknown) => log.error('websocket message failed', { error }))
+          onMessage(ws, data, isBinary, auth, largest).catch((error: unknown) =>
+            log.error('websocket message failed', { error })
+          )
         })
       })
     },

@@ -21,7 +21,8 @@ async function connected() {
   await server.connect(serverSide)
   const client = new Client({ name: 'test-client', version: '1.0.0' })
   await client.connect(clientSide)
-  const text = (result: Awaited<ReturnType<typeof client.callTool>>) => (result.content as { type: string; text: string }[])[0]?.text ?? ''
+  const text = (result: Awaited<ReturnType<typeof client.callTool>>) =>
+    (result.content as { type: string; text: string }[])[0]?.text ?? ''
   return { client, text }
 }
 
@@ -29,14 +30,24 @@ describe('MCP server', () => {
   it('lists the corporation’s tools with their input schemas', async () => {
     const { client } = await connected()
     const { tools } = await client.listTools()
-    expect(tools.map((t) => t.name).sort()).toEqual(['consult_board', 'enqueue_task', 'list_deferred_tasks', 'return_to_autoprocessing', 'search_knowledge', 'task_status'])
+    expect(tools.map((t) => t.name).sort()).toEqual([
+      'consult_board',
+      'enqueue_task',
+      'list_deferred_tasks',
+      'return_to_autoprocessing',
+      'search_knowledge',
+      'task_status'
+    ])
     const enqueue = tools.find((t) => t.name === 'enqueue_task')!
     expect(enqueue.inputSchema.required).toEqual(expect.arrayContaining(['title', 'description']))
   })
 
   it('enqueues a task and reads its status back', async () => {
     const { client, text } = await connected()
-    const created = await client.callTool({ name: 'enqueue_task', arguments: { title: 'Summarise the Q3 report', description: 'Three bullet points on revenue, costs and risks.' } })
+    const created = await client.callTool({
+      name: 'enqueue_task',
+      arguments: { title: 'Summarise the Q3 report', description: 'Three bullet points on revenue, costs and risks.' }
+    })
     expect(created.isError).toBeFalsy()
     const task = JSON.parse(text(created)) as { id: string; status: string }
     expect(task.status).toBe('pending')

@@ -15,7 +15,8 @@ interface ToolResult {
 /** A call's value as text for the model, or its refusal as a tool error it can read and act on. */
 async function asTool<N extends CallName>(client: KosClient, name: N, input: CallInput<N>): Promise<ToolResult> {
   const result = await client.call(name, input)
-  if (!result.ok) return { isError: true, content: [{ type: 'text', text: `${result.error.code}: ${result.error.message}` }] }
+  if (!result.ok)
+    return { isError: true, content: [{ type: 'text', text: `${result.error.code}: ${result.error.message}` }] }
   return { content: [{ type: 'text', text: JSON.stringify(result.value, null, 2) }] }
 }
 
@@ -31,8 +32,15 @@ export function createMcpServer(client: KosClient, version: string): McpServer {
     'enqueue_task',
     {
       title: 'Enqueue a task',
-      description: 'Queue a task for the autonomous workers. A duplicate of a task from the last 30 days for the same expert is refused with the existing id.',
-      inputSchema: TaskCreateInputSchema.pick({ title: true, description: true, domain: true, priority: true, assigneeExpert: true }).shape
+      description:
+        'Queue a task for the autonomous workers. A duplicate of a task from the last 30 days for the same expert is refused with the existing id.',
+      inputSchema: TaskCreateInputSchema.pick({
+        title: true,
+        description: true,
+        domain: true,
+        priority: true,
+        assigneeExpert: true
+      }).shape
     },
     (args) => asTool(client, 'tasks.create', args)
   )
@@ -49,7 +57,8 @@ export function createMcpServer(client: KosClient, version: string): McpServer {
     'search_knowledge',
     {
       title: 'Search the knowledge base',
-      description: 'Hybrid full-text and vector search over the knowledge base; each hit has its node id, scores and a snippet.',
+      description:
+        'Hybrid full-text and vector search over the knowledge base; each hit has its node id, scores and a snippet.',
       inputSchema: SearchInputSchema.shape
     },
     (args) => asTool(client, 'knowledge.search', args)
@@ -58,7 +67,8 @@ export function createMcpServer(client: KosClient, version: string): McpServer {
     'consult_board',
     {
       title: 'Consult the board of directors',
-      description: 'Put a strategic question to the board: each member states a position and votes, the chair decides with rationale and risks.',
+      description:
+        'Put a strategic question to the board: each member states a position and votes, the chair decides with rationale and risks.',
       inputSchema: { question: z.string().min(10).max(4000) }
     },
     ({ question }) => asTool(client, 'board.consult', { question })
@@ -76,13 +86,19 @@ export function createMcpServer(client: KosClient, version: string): McpServer {
     'return_to_autoprocessing',
     {
       title: 'Return tasks to autoprocessing',
-      description: 'Send tasks in manual review back to the queue, keeping their error history: the given ids, or all of them.',
+      description:
+        'Send tasks in manual review back to the queue, keeping their error history: the given ids, or all of them.',
       inputSchema: { ids: z.array(z.string().min(1)).min(1).optional(), all: z.boolean().optional() }
     },
     async ({ ids, all }) => {
       if (all === true && !ids) return asTool(client, 'tasks.requeue', { all: true })
       if (ids && all !== true) return asTool(client, 'tasks.requeue', { ids })
-      return { isError: true, content: [{ type: 'text', text: 'Give either "ids" (a list of task ids) or "all": true, not both and not neither.' }] }
+      return {
+        isError: true,
+        content: [
+          { type: 'text', text: 'Give either "ids" (a list of task ids) or "all": true, not both and not neither.' }
+        ]
+      }
     }
   )
   return server

@@ -7,7 +7,9 @@ import type { ConfigService } from '../../config/config-service'
 import { SETTINGS, type SettingKey, type SettingValueOf } from '../../config/setting-definitions'
 import type { Embedder, EmbedderState, EmbeddingModel } from '../../ports/embedder'
 
-export type TestConfig = Pick<ConfigService, 'get'> & { set<K extends SettingKey>(key: K, value: SettingValueOf<K>): void }
+export type TestConfig = Pick<ConfigService, 'get'> & {
+  set<K extends SettingKey>(key: K, value: SettingValueOf<K>): void
+}
 
 /** Settings at their defaults, changeable by the test. */
 export function testConfig(overrides: Partial<{ [K in SettingKey]: SettingValueOf<K> }> = {}): TestConfig {
@@ -25,8 +27,19 @@ export function testConfig(overrides: Partial<{ [K in SettingKey]: SettingValueO
  * model would; every other word gets its own hashed direction.
  */
 const CONCEPTS: Readonly<Record<string, string>> = {
-  car: 'vehicle', cars: 'vehicle', automobile: 'vehicle', automobiles: 'vehicle', vehicle: 'vehicle', машина: 'vehicle', автомобиль: 'vehicle',
-  backup: 'backup', backups: 'backup', snapshot: 'backup', копия: 'backup', копирование: 'backup', резервное: 'backup'
+  car: 'vehicle',
+  cars: 'vehicle',
+  automobile: 'vehicle',
+  automobiles: 'vehicle',
+  vehicle: 'vehicle',
+  машина: 'vehicle',
+  автомобиль: 'vehicle',
+  backup: 'backup',
+  backups: 'backup',
+  snapshot: 'backup',
+  копия: 'backup',
+  копирование: 'backup',
+  резервное: 'backup'
 }
 
 /** A deterministic embedder: hashed bags of concepts, unit length, of a chosen dimension. */
@@ -43,7 +56,9 @@ export function conceptEmbedder(model: EmbeddingModel = { id: 'test:concepts', d
     model,
     gate: null as Promise<void> | null,
     async state(): Promise<EmbedderState> {
-      return embedder.available ? { available: true, model: embedder.model } : { available: false, reason: 'the test turned the model off' }
+      return embedder.available
+        ? { available: true, model: embedder.model }
+        : { available: false, reason: 'the test turned the model off' }
     },
     async embed(texts: readonly string[]): Promise<Float32Array[]> {
       embedder.calls.push([...texts])

@@ -35,7 +35,15 @@ export function knowledgeKit(dir: string, options: { embedder?: Embedder | null;
   })
   const emitted: { name: string; payload: unknown }[] = []
   events.subscribe((frame) => emitted.push({ name: frame.name, payload: frame.payload }))
-  const knowledge = createKnowledgeCapability({ db, config, events, log: memoryLogger().logger, embedder: options.embedder ?? null, embedRetryMs: 20, backup: (reason) => backupCopy(db, dir, reason) })
+  const knowledge = createKnowledgeCapability({
+    db,
+    config,
+    events,
+    log: memoryLogger().logger,
+    embedder: options.embedder ?? null,
+    embedRetryMs: 20,
+    backup: (reason) => backupCopy(db, dir, reason)
+  })
   return { db, config, events, emitted, knowledge }
 }
 

@@ -21,40 +21,70 @@ function modelsDir(): string {
 }
 
 describe('embedded llama.cpp provider', () => {
-  it('loads a real tiny GGUF in a worker thread, streams a completion, embeds, and can be cancelled', { timeout: 120_000 }, async () => {
-    const provider = createEmbeddedProvider({ modelsDir: modelsDir(), startWorker: startSourceWorker, contextSize: 256, maxTokens: 12, threads: 1 })
-    providers.push(provider)
-    const signal = new AbortController().signal
-    expect(await provider.listModels(signal)).toEqual([{ name: 'tiny', sizeBytes: expect.any(Number) as number }])
-    expect(await provider.loadedModels(signal)).toEqual([])
+  it(
+    'loads a real tiny GGUF in a worker thread, streams a completion, embeds, and can be cancelled',
+    { timeout: 120_000 },
+    async () => {
+      const provider = createEmbeddedProvider({
+        modelsDir: modelsDir(),
+        startWorker: startSourceWorker,
+        contextSize: 256,
+        maxTokens: 12,
+        threads: 1
+      })
+      providers.push(provider)
+      const signal = new AbortController().signal
+      expect(await provider.listModels(signal)).toEqual([{ name: 'tiny', sizeBytes: expect.any(Number) as number }])
+      expect(await provider.loadedModels(signal)).toEqual([])
 
-    const pieces: string[] = []
-    for await (const piece of provider.chat({ model: 'tiny', messages: [{ role: 'user', content: 'hello there' }], signal })) pieces.push(piece)
-    expect(pieces.length).toBeGreaterThan(0)
-    expect((await provider.loadedModels(signal))?.map((m) => m.name)).toEqual(['tiny'])
+      const pieces: string[] = []
+      for await (const piece of provider.chat({
+        model: 'tiny',
+        messages: [{ role: 'user', content: 'hello there' }],
+        signal
+      }))
+        pieces.push(piece)
+      expect(pieces.length).toBeGreaterThan(0)
+      expect((await provider.loadedModels(signal))?.map((m) => m.name)).toEqual(['tiny'])
 
-    const [a, b, a2] = await provider.embed('tiny', ['alpha beta', 'gamma', 'alpha beta'], signal)
-    expect(a).toHaveLength(64)
-    expect(a).toEqual(a2)
-    expect(a).not.toEqual(b)
+      const [a, b, a2] = await provider.embed('tiny', ['alpha beta', 'gamma', 'alpha beta'], signal)
+      expect(a).toHaveLength(64)
+      expect(a).toEqual(a2)
+      expect(a).not.toEqual(b)
 
-    const controller = new AbortController()
-    let received = 0
-    const error = await (async () => {
-      for await (const piece of provider.chat({ model: 'tiny', messages: [{ role: 'user', content: 'go on' }], signal: controller.signal })) {
-        void piece
-        if (++received === 1) controller.abort()
-      }
-    })().then(() => null, (e: unknown) => e)
-    expect(error).toBeInstanceOf(ProviderError)
-    expect((error as ProviderError).kind).toBe('aborted')
-  })
+      const controller = new AbortController()
+      let received = 0
+      const error = await (async () => {
+        for await (const piece of provider.chat({
+          model: 'tiny',
+          messages: [{ role: 'user', content: 'go on' }],
+          signal: controller.signal
+        })) {
+          void piece
+          if (++received === 1) controller.abort()
+        }
+      })().then(
+        () => null,
+        (e: unknown) => e
+      )
+      expect(error).toBeInstanceOf(ProviderError)
+      expect((error as ProviderError).kind).toBe('aborted')
+    }
+  )
 
   it('refuses a model that will not fit in free memory, saying what it needs', async () => {
     const dir = modelsDir()
-    const provider = createEmbeddedProvider({ modelsDir: dir, startWorker: startSourceWorker, contextSize: 256, freeMemory: () => 10 * 1024 * 1024 })
+    const provider = createEmbeddedProvider({
+      modelsDir: dir,
+      startWorker: startSourceWorker,
+      contextSize: 256,
+      freeMemory: () => 10 * 1024 * 1024
+    })
     providers.push(provider)
-    const error = await provider.preload?.('tiny', '', new AbortController().signal).then(() => null, (e: unknown) => e)
+    const error = await provider.preload?.('tiny', '', new AbortController().signal).then(
+      () => null,
+      (e: unknown) => e
+    )
     expect(error).toBeInstanceOf(ProviderError)
     expect((error as ProviderError).kind).toBe('oom')
     expect((error as ProviderError).message).toMatch(/needs about \d+ MB of memory but only 10 MB is free/)
@@ -65,7 +95,10 @@ describe('embedded llama.cpp provider', () => {
     const dir = modelsDir()
     const provider = createEmbeddedProvider({ modelsDir: dir, startWorker: startSourceWorker })
     providers.push(provider)
-    const error = await provider.embed('nope', ['x'], new AbortController().signal).then(() => null, (e: unknown) => e)
+    const error = await provider.embed('nope', ['x'], new AbortController().signal).then(
+      () => null,
+      (e: unknown) => e
+    )
     expect((error as ProviderError).kind).toBe('not_found')
     expect((error as ProviderError).message).toContain(dir)
   })

@@ -26,7 +26,9 @@ export function memoryNeeded(fileBytes: number, contextSize: number): number {
 
 /** Turns chat messages into one prompt for a model without a chat template. */
 export function promptOf(messages: readonly PromptMessage[]): string {
-  const lines = messages.map((m) => `${m.role === 'user' ? 'User' : m.role === 'assistant' ? 'Assistant' : 'System'}: ${m.content}`)
+  const lines = messages.map(
+    (m) => `${m.role === 'user' ? 'User' : m.role === 'assistant' ? 'Assistant' : 'System'}: ${m.content}`
+  )
   return `${lines.join('\n')}\nAssistant:`
 }
 
@@ -70,7 +72,12 @@ export function createEmbeddedProvider(options: EmbeddedOptions): ModelProvider 
       handlers.set(message.id, (m) => {
         if (m.type === 'error') {
           handlers.delete(message.id)
-          reject(new ProviderError(/memory|allocate/i.test(m.message) ? 'oom' : 'runner_terminated', `Embedded engine: ${m.message}`))
+          reject(
+            new ProviderError(
+              /memory|allocate/i.test(m.message) ? 'oom' : 'runner_terminated',
+              `Embedded engine: ${m.message}`
+            )
+          )
         } else if (onMessage(m)) {
           handlers.delete(message.id)
           resolve()
@@ -86,9 +93,14 @@ export function createEmbeddedProvider(options: EmbeddedOptions): ModelProvider 
       mkdirSync(options.modelsDir, { recursive: true })
       names = readdirSync(options.modelsDir).filter((f) => f.toLowerCase().endsWith('.gguf'))
     } catch (error) {
-      throw new ProviderError('connection', `The embedded models folder ${options.modelsDir} cannot be read (${error instanceof Error ? error.message : String(error)}). Check its permissions.`)
+      throw new ProviderError(
+        'connection',
+        `The embedded models folder ${options.modelsDir} cannot be read (${error instanceof Error ? error.message : String(error)}). Check its permissions.`
+      )
     }
-    return names.sort().map((name) => ({ name: basename(name, '.gguf'), sizeBytes: statSync(join(options.modelsDir, name)).size }))
+    return names
+      .sort()
+      .map((name) => ({ name: basename(name, '.gguf'), sizeBytes: statSync(join(options.modelsDir, name)).size }))
   }
 
   async function load(model: string): Promise<void> {
@@ -96,14 +108,30 @@ export function createEmbeddedProvider(options: EmbeddedOptions): ModelProvider 
     while (loading) await loading.catch(() => undefined)
     if (loadedName === model) return
     const info = models().find((m) => m.name === model)
-    if (!info) throw new ProviderError('not_found', `The model '${model}' is not in ${options.modelsDir}. Put ${model}.gguf there.`)
+    if (!info)
+      throw new ProviderError(
+        'not_found',
+        `The model '${model}' is not in ${options.modelsDir}. Put ${model}.gguf there.`
+      )
     const needed = memoryNeeded(info.sizeBytes ?? 0, contextSize)
     const available = free()
     if (needed > available) {
       const mb = (n: number): string => `${Math.round(n / 1024 / 1024)} MB`
-      throw new ProviderError('oom', `The model '${model}' needs about ${mb(needed)} of memory but only ${mb(available)} is free, so it was not loaded. Close other apps, unload other models, or pick a smaller model.`)
+      throw new ProviderError(
+        'oom',
+        `The model '${model}' needs about ${mb(needed)} of memory but only ${mb(available)} is free, so it was not loaded. Close other apps, unload other models, or pick a smaller model.`
+      )
     }
-    loading = request({ type: 'load', id: nextId++, modelPath: join(options.modelsDir, `${model}.gguf`), contextSize, threads: options.threads ?? 0 }, (m) => m.type === 'done').then(() => {
+    loading = request(
+      {
+        type: 'load',
+        id: nextId++,
+        modelPath: join(options.modelsDir, `${model}.gguf`),
+        contextSize,
+        threads: options.threads ?? 0
+      },
+      (m) => m.type === 'done'
+    ).then(() => {
       loadedName = model
     })
     try {
@@ -116,7 +144,18 @@ export function createEmbeddedProvider(options: EmbeddedOptions): ModelProvider 
   return {
     kind: 'embedded',
     listModels: () => Promise.resolve().then(models),
-    loadedModels: () => Promise.resolve<LoadedModel[]>(loadedName ? [{ name: loadedName, sizeBytes: models().find((m) => m.name === loadedName)?.sizeBytes ?? null, expiresAt: null }] : []),
+    loadedModels: () =>
+      Promise.resolve<LoadedModel[]>(
+        loadedName
+          ? [
+              {
+                name: loadedName,
+                sizeBytes: models().find((m) => m.name === loadedName)?.sizeBytes ?? null,
+                expiresAt: null
+              }
+            ]
+          : []
+      ),
     async *chat(req: ChatRequest) {
       await load(req.model)
       const id = nextId++
@@ -126,11 +165,14 @@ export function createEmbeddedProvider(options: EmbeddedOptions): ModelProvider 
       let failure: unknown = null
       const onAbort = (): void => worker?.postMessage({ type: 'abort', id } satisfies ToWorker)
       req.signal.addEventListener('abort', onAbort, { once: true })
-      const done = request({ type: 'complete', id, prompt: promptOf(req.messages), maxTokens: options.maxTokens ?? 512 }, (m) => {
-        if (m.type === 'token') queue.push(m.text)
-        wake?.()
-        return m.type === 'done'
-      }).then(
+      const done = request(
+        { type: 'complete', id, prompt: promptOf(req.messages), maxTokens: options.maxTokens ?? 512 },
+        (m) => {
+          if (m.type === 'token') queue.push(m.text)
+          wake?.()
+          return m.type === 'done'
+        }
+      ).then(
         () => void (finished = true),
         (e: unknown) => void ((failure = e), (finished = true))
       )

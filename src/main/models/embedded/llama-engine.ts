@@ -15,7 +15,13 @@ export interface LlamaEngine {
 }
 
 export function createLlamaEngine(): LlamaEngine {
-  let loaded: { path: string; model: LlamaModel; context: LlamaContext; embedding: LlamaEmbeddingContext | null; contextSize: number } | null = null
+  let loaded: {
+    path: string
+    model: LlamaModel
+    context: LlamaContext
+    embedding: LlamaEmbeddingContext | null
+    contextSize: number
+  } | null = null
 
   const module = (): Promise<typeof NodeLlamaCpp> => import('node-llama-cpp')
 
@@ -40,8 +46,17 @@ export function createLlamaEngine(): LlamaEngine {
       const { getLlama } = await module()
       const llama = await getLlama({ gpu: false, build: 'never' })
       const model = await llama.loadModel({ modelPath })
-      const context = await model.createContext({ contextSize: Math.min(contextSize, model.trainContextSize), ...(threads > 0 ? { threads } : {}) })
-      loaded = { path: modelPath, model, context, embedding: null, contextSize: Math.min(contextSize, model.trainContextSize) }
+      const context = await model.createContext({
+        contextSize: Math.min(contextSize, model.trainContextSize),
+        ...(threads > 0 ? { threads } : {})
+      })
+      loaded = {
+        path: modelPath,
+        model,
+        context,
+        embedding: null,
+        contextSize: Math.min(contextSize, model.trainContextSize)
+      }
     },
     async complete(prompt, maxTokens, signal, onText) {
       const { LlamaCompletion } = await module()
@@ -54,7 +69,12 @@ export function createLlamaEngine(): LlamaEngine {
       const sequence = context.getSequence()
       try {
         const completion = new LlamaCompletion({ contextSequence: sequence })
-        await completion.generateCompletion(prompt, { maxTokens: Math.min(maxTokens, room), signal, stopOnAbortSignal: true, onTextChunk: onText })
+        await completion.generateCompletion(prompt, {
+          maxTokens: Math.min(maxTokens, room),
+          signal,
+          stopOnAbortSignal: true,
+          onTextChunk: onText
+        })
       } finally {
         sequence.dispose()
       }

@@ -10,30 +10,45 @@ export function serveLlamaWorker(port: NonNullable<typeof parentPort>): void {
   const engine = createLlamaEngine()
   const running = new Map<number, AbortController>()
   const send = (message: FromWorker): void => port.postMessage(message)
-  const fail = (id: number, error: unknown): void => send({ type: 'error', id, message: error instanceof Error ? error.message : String(error) })
+  const fail = (id: number, error: unknown): void =>
+    send({ type: 'error', id, message: error instanceof Error ? error.message : String(error) })
 
   port.on('message', (message: ToWorker) => {
     switch (message.type) {
       case 'load':
-        engine.load(message.modelPath, message.contextSize, message.threads).then(() => send({ type: 'done', id: message.id }), (e: unknown) => fail(message.id, e))
+        engine.load(message.modelPath, message.contextSize, message.threads).then(
+          () => send({ type: 'done', id: message.id }),
+          (e: unknown) => fail(message.id, e)
+        )
         return
       case 'complete': {
         const controller = new AbortController()
         running.set(message.id, controller)
         engine
-          .complete(message.prompt, message.maxTokens, controller.signal, (text) => send({ type: 'token', id: message.id, text }))
-          .then(() => send({ type: 'done', id: message.id }), (e: unknown) => fail(message.id, e))
+          .complete(message.prompt, message.maxTokens, controller.signal, (text) =>
+            send({ type: 'token', id: message.id, text })
+          )
+          .then(
+            () => send({ type: 'done', id: message.id }),
+            (e: unknown) => fail(message.id, e)
+          )
           .finally(() => running.delete(message.id))
         return
       }
       case 'embed':
-        engine.embed(message.texts).then((vectors) => send({ type: 'vectors', id: message.id, vectors }), (e: unknown) => fail(message.id, e))
+        engine.embed(message.texts).then(
+          (vectors) => send({ type: 'vectors', id: message.id, vectors }),
+          (e: unknown) => fail(message.id, e)
+        )
         return
       case 'abort':
         running.get(message.id)?.abort()
         return
       case 'unload':
-        engine.unload().then(() => send({ type: 'done', id: message.id }), (e: unknown) => fail(message.id, e))
+        engine.unload().then(
+          () => send({ type: 'done', id: message.id }),
+          (e: unknown) => fail(message.id, e)
+        )
         return
     }
   })

@@ -8,5 +8,8 @@ import { Worker } from 'node:worker_threads'
 export function startSourceWorker(): Worker {
   const jiti = join(__dirname, '..', '..', '..', '..', 'node_modules', 'jiti', 'lib', 'jiti.cjs')
   const entry = join(__dirname, 'llama-worker.ts')
-  return new Worker(`require(${JSON.stringify(jiti)}).createJiti(${JSON.stringify(entry)}, { tryNative: true })(${JSON.stringify(entry)})`, { eval: true })
+  return new Worker(
+    `require(${JSON.stringify(jiti)}).createJiti(${JSON.stringify(entry)}, { tryNative: true })(${JSON.stringify(entry)})`,
+    { eval: true }
+  )
 }

@@ -1,6 +1,12 @@
 /** Messages between the embedded provider (main thread) and the llama.cpp worker thread. */
 export type ToWorker =
-  | { readonly type: 'load'; readonly id: number; readonly modelPath: string; readonly contextSize: number; readonly threads: number }
+  | {
+      readonly type: 'load'
+      readonly id: number
+      readonly modelPath: string
+      readonly contextSize: number
+      readonly threads: number
+    }
   | { readonly type: 'complete'; readonly id: number; readonly prompt: string; readonly maxTokens: number }
   | { readonly type: 'embed'; readonly id: number; readonly texts: readonly string[] }
   | { readonly type: 'abort'; readonly id: number }

@@ -1,6 +1,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { listen, sendJson, writeFlushed, type FakeHttp } from './fake-http'
-import { fakeVector, lastUserMessage, pickBehaviour, sleep, tokensOf, type FakeBehaviour, type FakeModel, type FakeRule } from './fake-script'
+import {
+  fakeVector,
+  lastUserMessage,
+  pickBehaviour,
+  sleep,
+  tokensOf,
+  type FakeBehaviour,
+  type FakeModel,
+  type FakeRule
+} from './fake-script'
 
 export interface FakeOllamaOptions {
   readonly models?: readonly FakeModel[]
@@ -37,7 +46,8 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
   const requests: string[] = []
   const dimension = options.embeddingDimension ?? 8
 
-  const known = (name: string): FakeModel | undefined => models.find((m) => m.name === name || m.name === `${name}:latest`)
+  const known = (name: string): FakeModel | undefined =>
+    models.find((m) => m.name === name || m.name === `${name}:latest`)
 
   async function ensureLoaded(name: string, keepAlive: unknown): Promise<void> {
     if (!loaded.has(name)) {
@@ -52,26 +62,51 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
     loaded.set(name, Date.now() + keepAliveMs(keepAlive))
   }
 
-  async function generateLike(req: IncomingMessage, body: Record<string, unknown>, res: ServerResponse, kind: 'chat' | 'generate'): Promise<void> {
+  async function generateLike(
+    req: IncomingMessage,
+    body: Record<string, unknown>,
+    res: ServerResponse,
+    kind: 'chat' | 'generate'
+  ): Promise<void> {
     const model = String(body.model ?? '')
     const model_ = known(model)
     if (!model_) return sendJson(res, 404, { error: `model '${model}' not found` })
     const prompt = kind === 'chat' ? lastUserMessage(body.messages) : String(body.prompt ?? '')
     const stream = body.stream !== false
     const isLoadOnly = kind === 'chat' ? !Array.isArray(body.messages) || body.messages.length === 0 : prompt === ''
-    const behaviour: FakeBehaviour = isLoadOnly ? { kind: 'reply', text: '' } : pickBehaviour(rules, model_.name, prompt)
+    const behaviour: FakeBehaviour = isLoadOnly
+      ? { kind: 'reply', text: '' }
+      : pickBehaviour(rules, model_.name, prompt)
     if (behaviour.kind === 'hang') return
     if (behaviour.kind === 'reset') return void res.socket?.resetAndDestroy()
     if (behaviour.kind === 'error') return sendJson(res, behaviour.status, { error: behaviour.message })
     await ensureLoaded(model_.name, body.keep_alive)
-    const text = behaviour.kind === 'echo' ? prompt : behaviour.kind === 'reply' ? behaviour.text : 'Partial answer that will not finish properly'
+    const text =
+      behaviour.kind === 'echo'
+        ? prompt
+        : behaviour.kind === 'reply'
+          ? behaviour.text
+          : 'Partial answer that will not finish properly'
     // Ollama stops at options.num_predict (a probe asks for a few tokens).
-    const tokens = tokensOf(text).slice(0, Number((body.options as { num_predict?: unknown } | undefined)?.num_predict ?? Infinity))
+    const tokens = tokensOf(text).slice(
+      0,
+      Number((body.options as { num_predict?: unknown } | undefined)?.num_predict ?? Infinity)
+    )
     const piece = (content: string, done: boolean): Record<string, unknown> => {
       const base = { model: model_.name, created_at: new Date().toISOString() }
-      const payload = kind === 'chat' ? { ...base, message: { role: 'assistant', content } } : { ...base, response: content }
+      const payload =
+        kind === 'chat' ? { ...base, message: { role: 'assistant', content } } : { ...base, response: content }
       return done
-        ? { ...payload, done: true, done_reason: isLoadOnly ? 'load' : 'stop', total_duration: 1000, load_duration: 10, prompt_eval_count: 5, eval_count: tokens.length, eval_duration: 500 }
+        ? {
+            ...payload,
+            done: true,
+            done_reason: isLoadOnly ? 'load' : 'stop',
+            total_duration: 1000,
+            load_duration: 10,
+            prompt_eval_count: 5,
+            eval_count: tokens.length,
+            eval_duration: 500
+          }
         : { ...payload, done: false }
     }
     if (!stream) return sendJson(res, 200, { ...piece(text, true) })
@@ -106,7 +141,9 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
     res.write(JSON.stringify({ status: 'pulling manifest' }) + '\n')
     for (let completed = 0; completed <= total; completed += 1_000_000) {
       await sleep(20)
-      res.write(JSON.stringify({ status: 'pulling 6a0746a1ec1a', digest: 'sha256:6a0746a1ec1a', total, completed }) + '\n')
+      res.write(
+        JSON.stringify({ status: 'pulling 6a0746a1ec1a', digest: 'sha256:6a0746a1ec1a', total, completed }) + '\n'
+      )
     }
     res.write(JSON.stringify({ status: 'verifying sha256 digest' }) + '\n')
     res.write(JSON.stringify({ status: 'writing manifest' }) + '\n')
@@ -119,12 +156,20 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
     requests.push(`${req.method} ${req.url}${b.model ? ` model=${String(b.model)}` : ''}`)
     const now = Date.now()
     for (const [name, until] of loaded) if (until < now) loaded.delete(name)
-    if (req.method === 'GET' && req.url === '/') return void res.writeHead(200, { 'content-type': 'text/plain' }).end('Ollama is running')
+    if (req.method === 'GET' && req.url === '/')
+      return void res.writeHead(200, { 'content-type': 'text/plain' }).end('Ollama is running')
     if (req.method === 'GET' && req.url === '/api/version') return sendJson(res, 200, { version: '0.12.3' })
-    if (req.method === 'GET' && req.url === '/api/tags') return sendJson(res, 200, { models: models.map((m) => describe(m)) })
+    if (req.method === 'GET' && req.url === '/api/tags')
+      return sendJson(res, 200, { models: models.map((m) => describe(m)) })
     if (req.method === 'GET' && req.url === '/api/ps') {
       const running = models.filter((m) => loaded.has(m.name))
-      return sendJson(res, 200, { models: running.map((m) => ({ ...describe(m), expires_at: new Date(loaded.get(m.name) ?? now).toISOString(), size_vram: m.sizeBytes })) })
+      return sendJson(res, 200, {
+        models: running.map((m) => ({
+          ...describe(m),
+          expires_at: new Date(loaded.get(m.name) ?? now).toISOString(),
+          size_vram: m.sizeBytes
+        }))
+      })
     }
     if (req.method === 'POST' && req.url === '/api/chat') return generateLike(req, b, res, 'chat')
     if (req.method === 'POST' && req.url === '/api/generate') return generateLike(req, b, res, 'generate')
@@ -138,7 +183,13 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
       if (behaviour.kind === 'hang') return
       if (behaviour.kind === 'reset') return void res.socket?.resetAndDestroy()
       await ensureLoaded(model.name, b.keep_alive)
-      return sendJson(res, 200, { model: model.name, embeddings: input.map((t) => fakeVector(t, dimension)), total_duration: 1000, load_duration: 10, prompt_eval_count: input.length })
+      return sendJson(res, 200, {
+        model: model.name,
+        embeddings: input.map((t) => fakeVector(t, dimension)),
+        total_duration: 1000,
+        load_duration: 10,
+        prompt_eval_count: input.length
+      })
     }
     sendJson(res, 404, { error: `${req.method} ${req.url} not found` })
   }, options.port)
@@ -160,7 +211,14 @@ function describe(m: FakeModel): Record<string, unknown> {
     modified_at: '2025-01-01T00:00:00Z',
     size: m.sizeBytes,
     digest: 'a80c4f17acd55265feec403c7aef86be0c25983ab279d83f3bcd3abbcb5b8b72',
-    details: { parent_model: '', format: 'gguf', family: 'llama', families: ['llama'], parameter_size: '3.2B', quantization_level: 'Q4_K_M' }
+    details: {
+      parent_model: '',
+      format: 'gguf',
+      family: 'llama',
+      families: ['llama'],
+      parameter_size: '3.2B',
+      quantization_level: 'Q4_K_M'
+    }
   }
 }
 

@@ -1,6 +1,14 @@
 import type { ServerResponse } from 'node:http'
 import { listen, sendJson, writeFlushed, type FakeHttp } from './fake-http'
-import { fakeVector, lastUserMessage, pickBehaviour, sleep, tokensOf, type FakeModel, type FakeRule } from './fake-script'
+import {
+  fakeVector,
+  lastUserMessage,
+  pickBehaviour,
+  sleep,
+  tokensOf,
+  type FakeModel,
+  type FakeRule
+} from './fake-script'
 
 export interface FakeOpenAiOptions {
   readonly models?: readonly FakeModel[]
@@ -26,13 +34,18 @@ export async function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<
   const dimension = options.embeddingDimension ?? 8
 
   const error = (res: ServerResponse, status: number, message: string, code: string | null): void =>
-    sendJson(res, status, { error: { message, type: status === 404 ? 'invalid_request_error' : 'server_error', param: null, code } })
+    sendJson(res, status, {
+      error: { message, type: status === 404 ? 'invalid_request_error' : 'server_error', param: null, code }
+    })
 
   const http = await listen(async (req, body, res) => {
     const b = (body ?? {}) as Record<string, unknown>
     requests.push(`${req.method} ${req.url}${b.model ? ` model=${String(b.model)}` : ''}`)
     if (req.method === 'GET' && req.url === '/v1/models') {
-      return sendJson(res, 200, { object: 'list', data: models.map((m) => ({ id: m.name, object: 'model', created: 1_700_000_000, owned_by: 'system' })) })
+      return sendJson(res, 200, {
+        object: 'list',
+        data: models.map((m) => ({ id: m.name, object: 'model', created: 1_700_000_000, owned_by: 'system' }))
+      })
     }
     if (req.method === 'POST' && req.url === '/v1/embeddings') {
       const model = models.find((m) => m.name === b.model)
@@ -53,14 +66,25 @@ export async function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<
       if (behaviour.kind === 'hang') return
       if (behaviour.kind === 'reset') return void res.socket?.resetAndDestroy()
       if (behaviour.kind === 'error') return error(res, behaviour.status, behaviour.message, null)
-      const text = behaviour.kind === 'echo' ? prompt : behaviour.kind === 'reply' ? behaviour.text : 'Partial answer that will not finish properly'
+      const text =
+        behaviour.kind === 'echo'
+          ? prompt
+          : behaviour.kind === 'reply'
+            ? behaviour.text
+            : 'Partial answer that will not finish properly'
       // OpenAI-compatible servers stop at max_tokens.
       const tokens = tokensOf(text).slice(0, Number(b.max_tokens ?? Infinity))
       const id = `chatcmpl-${Math.random().toString(36).slice(2)}`
       const chunk = (delta: Record<string, unknown>, finish: string | null): string =>
         `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created: Math.floor(Date.now() / 1000), model: model.name, choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`
       if (b.stream !== true) {
-        return sendJson(res, 200, { id, object: 'chat.completion', created: 0, model: model.name, choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop' }] })
+        return sendJson(res, 200, {
+          id,
+          object: 'chat.completion',
+          created: 0,
+          model: model.name,
+          choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop' }]
+        })
       }
       res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' })
       if (behaviour.kind === 'reply' && behaviour.firstTokenDelayMs) await sleep(behaviour.firstTokenDelayMs)
@@ -69,7 +93,9 @@ export async function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<
         if (res.destroyed) return
         if (behaviour.kind === 'cut' && i === behaviour.afterTokens) return void res.socket?.destroy()
         if (behaviour.kind === 'stream_error' && i === behaviour.afterTokens) {
-          return void res.end(`data: ${JSON.stringify({ error: { message: behaviour.message, type: 'server_error', code: null } })}\n\n`)
+          return void res.end(
+            `data: ${JSON.stringify({ error: { message: behaviour.message, type: 'server_error', code: null } })}\n\n`
+          )
         }
         // Before a cut, what was sent must reach the client, as it does from a real server dying mid-answer.
         if (behaviour.kind === 'cut') await writeFlushed(res, chunk({ content: tokens[i] }, null))

@@ -3,7 +3,12 @@
  * substring so one server can show every failure a real backend shows.
  */
 export type FakeBehaviour =
-  | { readonly kind: 'reply'; readonly text: string; readonly firstTokenDelayMs?: number; readonly tokenDelayMs?: number }
+  | {
+      readonly kind: 'reply'
+      readonly text: string
+      readonly firstTokenDelayMs?: number
+      readonly tokenDelayMs?: number
+    }
   | { readonly kind: 'echo' }
   | { readonly kind: 'error'; readonly status: number; readonly message: string }
   | { readonly kind: 'hang' }

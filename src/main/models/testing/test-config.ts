@@ -10,7 +10,8 @@ export function testConfig(overrides: Partial<{ [K in SettingKey]: SettingValueO
   const values = new Map<SettingKey, unknown>(Object.entries(overrides) as [SettingKey, unknown][])
   const listeners = new Set<() => void>()
   return {
-    get: <K extends SettingKey>(key: K) => (values.has(key) ? values.get(key) : SETTINGS[key].default) as SettingValueOf<K>,
+    get: <K extends SettingKey>(key: K) =>
+      (values.has(key) ? values.get(key) : SETTINGS[key].default) as SettingValueOf<K>,
     set(key, value) {
       values.set(key, value)
       for (const l of listeners) l()

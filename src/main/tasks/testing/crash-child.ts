@@ -23,12 +23,21 @@ const processor = scriptedProcessor((task) => {
     setTimeout(() => process.kill(process.pid, 'SIGKILL'), 200)
     return { kind: 'hang' }
   }
-  return { kind: 'answer', text: `The complete answer to ${task.title}, with enough words to pass.`, delayMs: 5 + Math.floor(Math.random() * 25) }
+  return {
+    kind: 'answer',
+    text: `The complete answer to ${task.title}, with enough words to pass.`,
+    delayMs: 5 + Math.floor(Math.random() * 25)
+  }
 })
 const { logger } = createLogger({ write: () => undefined }, 'error')
 const engine = createTasksEngine({
   db,
-  config: testConfig({ 'worker.maxConcurrency': 6, 'worker.maxAttempts': 10, 'worker.retryDelaySec': 0, 'worker.heartbeatSec': 0.2 }),
+  config: testConfig({
+    'worker.maxConcurrency': 6,
+    'worker.maxAttempts': 10,
+    'worker.retryDelaySec': 0,
+    'worker.heartbeatSec': 0.2
+  }),
   log: logger,
   processor,
   publish: () => undefined,

@@ -1,11 +1,23 @@
-import { ProcessingError, type BackendLoad, type ProcessingContext, type ProcessingPlan, type TaskForProcessing, type TaskProcessor } from '../../ports/task-processor'
+import {
+  ProcessingError,
+  type BackendLoad,
+  type ProcessingContext,
+  type ProcessingPlan,
+  type TaskForProcessing,
+  type TaskProcessor
+} from '../../ports/task-processor'
 
 /** What a scripted processor does with one attempt of a task. */
 export type Step =
   | { readonly kind: 'answer'; readonly text: string; readonly delayMs?: number }
   | { readonly kind: 'echo'; readonly delayMs?: number }
   | { readonly kind: 'empty' }
-  | { readonly kind: 'fail'; readonly type: ProcessingError['type']; readonly message: string; readonly delayMs?: number }
+  | {
+      readonly kind: 'fail'
+      readonly type: ProcessingError['type']
+      readonly message: string
+      readonly delayMs?: number
+    }
   | { readonly kind: 'throw'; readonly message: string }
   /** Never settles and ignores its abort signal, like a wedged server. */
   | { readonly kind: 'hang' }
@@ -31,7 +43,9 @@ export function scriptedProcessor(
     ready: [],
     active: 0,
     maxActive: 0,
-    plan: options.plan ?? ((task) => ({ backend: task.preferredBackend ?? 'test', model: task.preferredModel ?? 'echo', heavy: false })),
+    plan:
+      options.plan ??
+      ((task) => ({ backend: task.preferredBackend ?? 'test', model: task.preferredModel ?? 'echo', heavy: false })),
     async ensureReady(plan) {
       processor.ready.push(plan)
       if (options.readyMs) await sleep(options.readyMs)

@@ -12,7 +12,11 @@ export function openTaskDb(file: string, repoRoot: string, options: { synchronou
   const db = openDatabase(file)
   if (options.synchronous) db.pragma(`synchronous = ${options.synchronous}`)
   const dir = join(repoRoot, 'migrations')
-  const sources = Object.fromEntries(readdirSync(dir).filter((n) => n.endsWith('.sql')).map((n) => [`/${n}`, readFileSync(join(dir, n), 'utf8')]))
+  const sources = Object.fromEntries(
+    readdirSync(dir)
+      .filter((n) => n.endsWith('.sql'))
+      .map((n) => [`/${n}`, readFileSync(join(dir, n), 'utf8')])
+  )
   migrate(db, parseMigrationFiles(sources))
   return db
 }

@@ -4,7 +4,17 @@ import { useEffect, useRef, type ReactNode } from 'react'
  * The end of a list read a page at a time: when it scrolls into view the
  * next page is asked for, and its button does the same by keyboard or click.
  */
-export function PageEnd({ more, loading, label, onMore }: { more: boolean; loading: boolean; label: string; onMore(): void }): ReactNode {
+export function PageEnd({
+  more,
+  loading,
+  label,
+  onMore
+}: {
+  more: boolean
+  loading: boolean
+  label: string
+  onMore(): void
+}): ReactNode {
   const ref = useRef<HTMLButtonElement>(null)
   useEffect(() => {
     const element = ref.current

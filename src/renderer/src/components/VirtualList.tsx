@@ -27,7 +27,19 @@ const AHEAD = 40
  * opens the active row. (Fixed-height rows and one scroll container: the
  * ninety lines here do what this app needs, without a windowing library.)
  */
-export function VirtualList<T>({ items, hasMore = false, total = null, onEndReached, rowHeight, height, label, selectedKey, keyOf, renderRow, onSelect }: VirtualListProps<T>): ReactNode {
+export function VirtualList<T>({
+  items,
+  hasMore = false,
+  total = null,
+  onEndReached,
+  rowHeight,
+  height,
+  label,
+  selectedKey,
+  keyOf,
+  renderRow,
+  onSelect
+}: VirtualListProps<T>): ReactNode {
   const ref = useRef<HTMLDivElement>(null)
   const [scrollTop, setScrollTop] = useState(0)
   const [active, setActive] = useState(0)
@@ -51,7 +63,14 @@ export function VirtualList<T>({ items, hasMore = false, total = null, onEndReac
   const page = Math.max(1, Math.floor(height / rowHeight) - 1)
 
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>): void => {
-    const moves: Record<string, number> = { ArrowDown: 1, ArrowUp: -1, PageDown: page, PageUp: -page, Home: -Infinity, End: Infinity }
+    const moves: Record<string, number> = {
+      ArrowDown: 1,
+      ArrowUp: -1,
+      PageDown: page,
+      PageUp: -page,
+      Home: -Infinity,
+      End: Infinity
+    }
     const move = moves[event.key]
     if (move !== undefined) {
       event.preventDefault()

@@ -4,7 +4,7 @@ import { appModel } from './app-model'
 import { fakeClient, settle } from './testing/fake-client'
 import { createViewModel } from './view-model'
 
-const config = (profile: string): ConfigSnapshot => ({ profile } as unknown as ConfigSnapshot)
+const config = (profile: string): ConfigSnapshot => ({ profile }) as unknown as ConfigSnapshot
 
 describe('app model', () => {
   it('shows the connection, reads app facts, the session and settings on every connect, and applies config.changed and app.navigate', async () => {
@@ -22,7 +22,12 @@ describe('app model', () => {
     expect(app.getState().connection).toBe('connecting')
     fake.setStatus('connected')
     await settle()
-    expect(app.getState()).toMatchObject({ connection: 'connected', config: { profile: 'p1' }, loadError: { message: 'starting' }, session: { access: 'readOnly', scopes: ['read'] } })
+    expect(app.getState()).toMatchObject({
+      connection: 'connected',
+      config: { profile: 'p1' },
+      loadError: { message: 'starting' },
+      session: { access: 'readOnly', scopes: ['read'] }
+    })
     fake.setStatus('disconnected')
     expect(app.getState().connection).toBe('disconnected')
     fake.setStatus('connected')

@@ -28,7 +28,11 @@ export type AppState = AppData & AppActions
 
 const refresh = async ({ client, get, set }: ViewModelApi<AppState>): Promise<void> => {
   set({ refreshing: true })
-  const [info, config, session] = await Promise.all([client.call('app.info', {}), client.call('config.get', {}), client.call('app.session', {})])
+  const [info, config, session] = await Promise.all([
+    client.call('app.info', {}),
+    client.call('config.get', {}),
+    client.call('app.session', {})
+  ])
   set({
     refreshing: false,
     info: info.ok ? info.value : get().info,
@@ -40,7 +44,15 @@ const refresh = async ({ client, get, set }: ViewModelApi<AppState>): Promise<vo
 
 /** App-wide state, fed only by the core: the connection, the app's facts, what this window may do, and the settings. */
 export const appModel = defineViewModel<AppData, AppActions>({
-  initialState: () => ({ connection: 'connecting', info: null, session: null, config: null, loadError: null, refreshing: false, navigation: null }),
+  initialState: () => ({
+    connection: 'connecting',
+    info: null,
+    session: null,
+    config: null,
+    loadError: null,
+    refreshing: false,
+    navigation: null
+  }),
   actions: (api) => ({
     refresh: () => refresh(api),
     async setSetting(key, value) {

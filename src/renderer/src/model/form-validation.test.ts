@@ -6,7 +6,13 @@ const LABELS = { title: 'Title', description: 'Description', domain: 'Domain' } 
 
 describe('form validation with the contract schema', () => {
   it('accepts what the core accepts', () => {
-    expect(validateForm(TaskCreateInputSchema, { title: 'Summarise Q3', description: 'Five bullet points for the board.' }, LABELS)).toBeNull()
+    expect(
+      validateForm(
+        TaskCreateInputSchema,
+        { title: 'Summarise Q3', description: 'Five bullet points for the board.' },
+        LABELS
+      )
+    ).toBeNull()
   })
 
   it('keeps the schema’s own words where it has them, one message per field', () => {
@@ -17,11 +23,20 @@ describe('form validation with the contract schema', () => {
   })
 
   it('says a limit in plain words, with the label and the length', () => {
-    const errors = validateForm(TaskCreateInputSchema, { title: 'x'.repeat(301), description: 'long enough text', domain: 'd'.repeat(201) }, LABELS)
-    expect(errors).toEqual({ title: 'Title may have at most 300 characters; this one has 301.', domain: 'Domain may have at most 200 characters; this one has 201.' })
+    const errors = validateForm(
+      TaskCreateInputSchema,
+      { title: 'x'.repeat(301), description: 'long enough text', domain: 'd'.repeat(201) },
+      LABELS
+    )
+    expect(errors).toEqual({
+      title: 'Title may have at most 300 characters; this one has 301.',
+      domain: 'Domain may have at most 200 characters; this one has 201.'
+    })
   })
 
   it('says a missing field is required', () => {
-    expect(validateForm(TaskCreateInputSchema, { description: 'long enough text' }, LABELS)).toEqual({ title: 'Title is required.' })
+    expect(validateForm(TaskCreateInputSchema, { description: 'long enough text' }, LABELS)).toEqual({
+      title: 'Title is required.'
+    })
   })
 })

@@ -12,10 +12,13 @@ function plainWords(issue: Issue, label: string): string {
       if (issue.origin === 'string') return `${label} needs at least ${chars(issue.minimum)}.`
       return `${label} must be at least ${issue.minimum}.`
     case 'too_big':
-      if (issue.origin === 'string') return `${label} may have at most ${chars(issue.maximum)}; this one has ${typeof input === 'string' ? input.length : 'more'}.`
+      if (issue.origin === 'string')
+        return `${label} may have at most ${chars(issue.maximum)}; this one has ${typeof input === 'string' ? input.length : 'more'}.`
       return `${label} may be at most ${issue.maximum}.`
     case 'invalid_type':
-      return input === undefined ? `${label} is required.` : `${label} must be ${issue.expected === 'string' ? 'text' : `a ${issue.expected}`}.`
+      return input === undefined
+        ? `${label} is required.`
+        : `${label} must be ${issue.expected === 'string' ? 'text' : `a ${issue.expected}`}.`
     case 'invalid_value':
       return `${label} must be one of: ${issue.values.map(String).join(', ')}.`
     case 'invalid_format':
@@ -31,7 +34,11 @@ function plainWords(issue: Issue, label: string): string {
  * of each field, in plain words (the schema's own message where it has one),
  * or null when the values would be accepted.
  */
-export function validateForm<F extends string>(schema: z.ZodType, values: Readonly<Record<string, unknown>>, labels: Readonly<Record<F, string>>): Partial<Record<F, string>> | null {
+export function validateForm<F extends string>(
+  schema: z.ZodType,
+  values: Readonly<Record<string, unknown>>,
+  labels: Readonly<Record<F, string>>
+): Partial<Record<F, string>> | null {
   const result = schema.safeParse(values, {
     reportInput: true,
     error: (issue) => plainWords(issue, labels[String(issue.path?.[0] ?? '') as F] ?? 'This value')

@@ -8,8 +8,20 @@ interface Row {
   readonly kind: 'a' | 'b'
 }
 
-const row = (id: string, minute: number, kind: Row['kind'] = 'a'): Row => ({ id, at: `2026-01-01T00:${String(minute).padStart(2, '0')}:00.000Z`, kind })
-const shape = (kind: Row['kind'] | null): ListShape<Row> => ({ key: (r) => r.id, compare: newestFirst((r: Row) => r.at, (r) => r.id, false), matches: (r) => kind === null || r.kind === kind })
+const row = (id: string, minute: number, kind: Row['kind'] = 'a'): Row => ({
+  id,
+  at: `2026-01-01T00:${String(minute).padStart(2, '0')}:00.000Z`,
+  kind
+})
+const shape = (kind: Row['kind'] | null): ListShape<Row> => ({
+  key: (r) => r.id,
+  compare: newestFirst(
+    (r: Row) => r.at,
+    (r) => r.id,
+    false
+  ),
+  matches: (r) => kind === null || r.kind === kind
+})
 
 describe('paged list', () => {
   it('counts a single complete page, and leaves the total to the server when more pages follow', () => {
@@ -57,23 +69,33 @@ describe('paged list', () => {
   })
 
   it('keeps a fully loaded list equal to reading it again, whatever changes come (property)', () => {
-    const rowArb = fc.record({ id: fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f'), minute: fc.integer({ min: 0, max: 5 }), kind: fc.constantFrom<Row['kind']>('a', 'b') })
+    const rowArb = fc.record({
+      id: fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f'),
+      minute: fc.integer({ min: 0, max: 5 }),
+      kind: fc.constantFrom<Row['kind']>('a', 'b')
+    })
     fc.assert(
-      fc.property(fc.array(rowArb, { maxLength: 6 }), fc.array(fc.array(rowArb, { maxLength: 4 }), { maxLength: 5 }), (initial, batches) => {
-        const byId = new Map<string, Row>()
-        for (const r of initial) byId.set(r.id, row(r.id, r.minute, r.kind))
-        // A row's creation time never changes: a change keeps the minute it was created with.
-        const s = shape('a')
-        const read = (): Row[] => [...byId.values()].filter(s.matches).sort(s.compare)
-        let list = firstPage(read(), null, null)
-        for (const batch of batches) {
-          const changed = batch.map((r) => row(r.id, byId.get(r.id) ? Number(byId.get(r.id)?.at.slice(14, 16)) : r.minute, r.kind))
-          for (const r of changed) byId.set(r.id, r)
-          list = applyChanges(list, changed, s)
-          expect(list.items).toEqual(read())
-          expect(list.total).toBe(read().length)
+      fc.property(
+        fc.array(rowArb, { maxLength: 6 }),
+        fc.array(fc.array(rowArb, { maxLength: 4 }), { maxLength: 5 }),
+        (initial, batches) => {
+          const byId = new Map<string, Row>()
+          for (const r of initial) byId.set(r.id, row(r.id, r.minute, r.kind))
+          // A row's creation time never changes: a change keeps the minute it was created with.
+          const s = shape('a')
+          const read = (): Row[] => [...byId.values()].filter(s.matches).sort(s.compare)
+          let list = firstPage(read(), null, null)
+          for (const batch of batches) {
+            const changed = batch.map((r) =>
+              row(r.id, byId.get(r.id) ? Number(byId.get(r.id)?.at.slice(14, 16)) : r.minute, r.kind)
+            )
+            for (const r of changed) byId.set(r.id, r)
+            list = applyChanges(list, changed, s)
+            expect(list.items).toEqual(read())
+            expect(list.total).toBe(read().length)
+          }
         }
-      })
+      )
     )
   })
 })

@@ -59,9 +59,19 @@ export async function loadNextPage<T, V extends { readonly nextCursor: string | 
 }
 
 /** The list with the next page appended; rows a change already placed are not repeated. */
-export function appendPage<T>(list: PagedList<T>, items: readonly T[], nextCursor: string | null, key: (item: T) => string): PagedList<T> {
+export function appendPage<T>(
+  list: PagedList<T>,
+  items: readonly T[],
+  nextCursor: string | null,
+  key: (item: T) => string
+): PagedList<T> {
   const known = new Set(list.items.map(key))
-  return { ...list, items: [...list.items, ...items.filter((item) => !known.has(key(item)))], nextCursor, loading: false }
+  return {
+    ...list,
+    items: [...list.items, ...items.filter((item) => !known.has(key(item)))],
+    nextCursor,
+    loading: false
+  }
 }
 
 /**
@@ -99,7 +109,8 @@ export function applyChanges<T>(list: PagedList<T>, changed: readonly T[], shape
   const added: T[] = []
   for (const item of latest.values()) {
     // Inside what is loaded, a matching row that was not there did not match before: it enters the list.
-    if (!shape.matches(item) || !(list.nextCursor === null || (last !== undefined && shape.compare(item, last) < 0))) continue
+    if (!shape.matches(item) || !(list.nextCursor === null || (last !== undefined && shape.compare(item, last) < 0)))
+      continue
     added.push(item)
     move(1)
   }
@@ -109,7 +120,11 @@ export function applyChanges<T>(list: PagedList<T>, changed: readonly T[], shape
 }
 
 /** Newest first by an ISO time, then by id as the store orders ties. */
-export function newestFirst<T>(time: (item: T) => string, id: (item: T) => string, tieDescending: boolean): (a: T, b: T) => number {
+export function newestFirst<T>(
+  time: (item: T) => string,
+  id: (item: T) => string,
+  tieDescending: boolean
+): (a: T, b: T) => number {
   // ISO times and ids are ASCII: plain comparison orders them as SQLite does, and far faster than localeCompare.
   const order = (x: string, y: string): number => (x < y ? -1 : x > y ? 1 : 0)
   return (a, b) => order(time(b), time(a)) || (tieDescending ? order(id(b), id(a)) : order(id(a), id(b)))

@@ -24,7 +24,10 @@ function useModels(): Models {
  * connected to the core's events and status on mount, disposed on unmount.
  * Views pass it to their parts (never its state) and read with `useSelect`.
  */
-export function useViewModel<D extends object, A extends object, P, L>(definition: ViewModelDefinition<D, A, P, L>, params: P): ViewModel<D & A> {
+export function useViewModel<D extends object, A extends object, P, L>(
+  definition: ViewModelDefinition<D, A, P, L>,
+  params: P
+): ViewModel<D & A> {
   const { client } = useModels()
   const [model] = useState(() => createViewModel(definition, client, params))
   useEffect(() => model.connect(), [model])
@@ -57,7 +60,15 @@ export interface WriteAccess {
 export function useWriteAccess(call: CallName): WriteAccess {
   const reason = useApp((s) => writeBlockReason(s.session, call))
   const limit = useApp((s) => workLimitNote(s.session, call))
-  return useMemo(() => ({ blocked: reason !== null, title: reason ?? undefined, describedBy: reason ? READ_ONLY_REASON_ID : undefined, limit }), [reason, limit])
+  return useMemo(
+    () => ({
+      blocked: reason !== null,
+      title: reason ?? undefined,
+      describedBy: reason ? READ_ONLY_REASON_ID : undefined,
+      limit
+    }),
+    [reason, limit]
+  )
 }
 
 /** True when this window is the read-only one. */

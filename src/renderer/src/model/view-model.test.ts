@@ -3,12 +3,25 @@ import type { OverviewSample } from '../../../shared/contract/overview-contract'
 import { fakeClient, settle } from './testing/fake-client'
 import { createViewModel, defineViewModel } from './view-model'
 
-const sample = (at: string): OverviewSample => ({ at, completionsPerMinute: null, pending: null, inProgress: null, deferred: null, health: null, latencyByBackend: {} })
+const sample = (at: string): OverviewSample => ({
+  at,
+  completionsPerMinute: null,
+  pending: null,
+  inProgress: null,
+  deferred: null,
+  health: null,
+  latencyByBackend: {}
+})
 
 /** A view model that counts what the pattern does for it. */
 function counting() {
   const seen = { reloads: 0, statuses: [] as string[], disposed: 0 }
-  const definition = defineViewModel<{ label: string; samples: number }, { rename(label: string): void }, string, { renames: number }>({
+  const definition = defineViewModel<
+    { label: string; samples: number },
+    { rename(label: string): void },
+    string,
+    { renames: number }
+  >({
     initialState: (label) => ({ label, samples: 0 }),
     local: () => ({ renames: 0 }),
     actions: ({ set, local }) => ({

@@ -13,7 +13,9 @@ export interface ViewModelApi<S, L = undefined> {
 }
 
 /** How a view model folds each pushed event it listens to into its state. */
-export type EventAppliers<S, L = undefined> = { readonly [E in EventName]?: (payload: EventPayload<E>, api: ViewModelApi<S, L>) => void }
+export type EventAppliers<S, L = undefined> = {
+  readonly [E in EventName]?: (payload: EventPayload<E>, api: ViewModelApi<S, L>) => void
+}
 
 /**
  * One view's model, declared once: the state it starts from, its actions, the
@@ -40,11 +42,17 @@ export interface ViewModel<S> extends StoreApi<S> {
   connect(): () => void
 }
 
-export function defineViewModel<D extends object, A extends object, P = void, L = undefined>(definition: ViewModelDefinition<D, A, P, L>): ViewModelDefinition<D, A, P, L> {
+export function defineViewModel<D extends object, A extends object, P = void, L = undefined>(
+  definition: ViewModelDefinition<D, A, P, L>
+): ViewModelDefinition<D, A, P, L> {
   return definition
 }
 
-export function createViewModel<D extends object, A extends object, P, L>(definition: ViewModelDefinition<D, A, P, L>, client: KosClient, params: P): ViewModel<D & A> {
+export function createViewModel<D extends object, A extends object, P, L>(
+  definition: ViewModelDefinition<D, A, P, L>,
+  client: KosClient,
+  params: P
+): ViewModel<D & A> {
   type S = D & A
   const local = definition.local?.() as L
   let bound: ViewModelApi<S, L> | undefined
@@ -54,7 +62,10 @@ export function createViewModel<D extends object, A extends object, P, L>(defini
   })
   const api = bound as ViewModelApi<S, L>
   const connect = (): (() => void) => {
-    const appliers = Object.entries(definition.events ?? {}) as [EventName, (payload: unknown, api: ViewModelApi<S, L>) => void][]
+    const appliers = Object.entries(definition.events ?? {}) as [
+      EventName,
+      (payload: unknown, api: ViewModelApi<S, L>) => void
+    ][]
     const offs = appliers.map(([name, apply]) => client.on(name, (payload) => apply(payload, api)))
     // The bridge reports the current status at once: a connected view model reads now, one
     // opened while connecting reads when the link comes up, and each reconnect reads again.

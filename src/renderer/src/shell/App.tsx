@@ -38,7 +38,9 @@ export function App(): ReactNode {
   const { view, go } = useViewRoute()
   return (
     <div className="app">
-      <a className="skip-link" href="#main">Skip to content</a>
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
       <Sidebar current={view} onSelect={go} />
       <div className="workspace">
         <ConnectionBanner />

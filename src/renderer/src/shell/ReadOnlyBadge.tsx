@@ -7,7 +7,13 @@ export function ReadOnlyBadge({ place }: { place: 'header' | 'statusbar' }): Rea
   const readOnly = useReadOnly()
   if (!readOnly) return null
   return (
-    <span className={`badge badge-read-only badge-read-only-${place}`} data-testid={`read-only-badge-${place}`} title={READ_ONLY_EXPLANATION} aria-describedby={READ_ONLY_REASON_ID} tabIndex={0}>
+    <span
+      className={`badge badge-read-only badge-read-only-${place}`}
+      data-testid={`read-only-badge-${place}`}
+      title={READ_ONLY_EXPLANATION}
+      aria-describedby={READ_ONLY_REASON_ID}
+      tabIndex={0}
+    >
       Read-only
     </span>
   )

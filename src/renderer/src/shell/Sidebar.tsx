@@ -12,11 +12,19 @@ export function Sidebar({ current, onSelect }: { current: ViewId; onSelect: (vie
   const onKeyDown = (event: KeyboardEvent<HTMLAnchorElement>, index: number): void => {
     const last = VIEWS.length - 1
     const next =
-      event.key === 'ArrowDown' ? (index === last ? 0 : index + 1)
-      : event.key === 'ArrowUp' ? (index === 0 ? last : index - 1)
-      : event.key === 'Home' ? 0
-      : event.key === 'End' ? last
-      : null
+      event.key === 'ArrowDown'
+        ? index === last
+          ? 0
+          : index + 1
+        : event.key === 'ArrowUp'
+          ? index === 0
+            ? last
+            : index - 1
+          : event.key === 'Home'
+            ? 0
+            : event.key === 'End'
+              ? last
+              : null
     if (next !== null) {
       event.preventDefault()
       refs.current[next]?.focus()
@@ -30,7 +38,9 @@ export function Sidebar({ current, onSelect }: { current: ViewId; onSelect: (vie
   return (
     <nav className="sidebar" aria-label="Views">
       <div className="brand">
-        <span className="brand-mark" aria-hidden="true">K</span>
+        <span className="brand-mark" aria-hidden="true">
+          K
+        </span>
         <span className="brand-name">Knowledge OS</span>
         <ReadOnlyBadge place="header" />
       </div>
@@ -48,7 +58,9 @@ export function Sidebar({ current, onSelect }: { current: ViewId; onSelect: (vie
               onKeyDown={(event) => onKeyDown(event, index)}
               title={`${view.label} (Alt+${index + 1})`}
             >
-              <span className="nav-glyph" aria-hidden="true">{view.glyph}</span>
+              <span className="nav-glyph" aria-hidden="true">
+                {view.glyph}
+              </span>
               <span>{view.label}</span>
               <kbd aria-hidden="true">{index + 1}</kbd>
             </a>

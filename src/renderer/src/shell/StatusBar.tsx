@@ -13,7 +13,11 @@ export function StatusBar(): ReactNode {
       <ReadOnlyBadge place="statusbar" />
       {info && <span>v{info.version}</span>}
       {profile && <span>profile: {profile}</span>}
-      {info && <span className="statusbar-path" title={info.dataDir}>{info.dataDir}</span>}
+      {info && (
+        <span className="statusbar-path" title={info.dataDir}>
+          {info.dataDir}
+        </span>
+      )}
     </footer>
   )
 }

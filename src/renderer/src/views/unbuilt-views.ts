@@ -15,5 +15,4 @@ export interface UnbuiltViewText {
  * what it will hold and that nothing is running behind it; an entry leaves
  * this table when its capability lands and the view gets real data.
  */
-export const UNBUILT_VIEWS: Readonly<Partial<Record<ViewId, UnbuiltViewText>>> = {
-}
+export const UNBUILT_VIEWS: Readonly<Partial<Record<ViewId, UnbuiltViewText>>> = {}

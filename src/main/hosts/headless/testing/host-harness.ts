@@ -54,19 +54,29 @@ export function useHeadlessHosts(): (options?: HostOverrides) => Promise<{ core:
 
 function fakeRenderer(dir: string): string {
   mkdirSync(join(dir, 'assets'))
-  writeFileSync(join(dir, 'index.html'), '<html><head><script type="module" src="./assets/app.js"></script></head><body></body></html>')
+  writeFileSync(
+    join(dir, 'index.html'),
+    '<html><head><script type="module" src="./assets/app.js"></script></head><body></body></html>'
+  )
   writeFileSync(join(dir, 'assets', 'app.js'), 'console.log(1)')
   writeFileSync(join(dir, 'web-bridge.js'), '/* bridge */')
   return dir
 }
 
-export function http(url: string, init: { method?: string; headers?: Record<string, string>; body?: string | Buffer; agent?: Agent } = {}): Promise<Reply> {
+export function http(
+  url: string,
+  init: { method?: string; headers?: Record<string, string>; body?: string | Buffer; agent?: Agent } = {}
+): Promise<Reply> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: init.method ?? 'GET', headers: init.headers ?? {}, ...(init.agent ? { agent: init.agent } : {}) }, (res) => {
-      let body = ''
-      res.on('data', (c: Buffer) => (body += c.toString()))
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }))
-    })
+    const req = request(
+      url,
+      { method: init.method ?? 'GET', headers: init.headers ?? {}, ...(init.agent ? { agent: init.agent } : {}) },
+      (res) => {
+        let body = ''
+        res.on('data', (c: Buffer) => (body += c.toString()))
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }))
+      }
+    )
     // A server may stop reading a refused body and close: the reply still counts.
     req.on('error', reject)
     req.end(init.body)
@@ -87,7 +97,10 @@ export function openSocket(url: string, headers: Record<string, string>): Promis
 export const wsUrl = (host: HeadlessHost): string => `${host.origin.replace('http', 'ws')}/rpc`
 
 /** The next frame that is not an unrelated pushed event (the checklist and others push on their own). */
-export function nextMessage(ws: WebSocket, wanted: (frame: Record<string, unknown>) => boolean = (f) => f.type === 'result'): Promise<Record<string, unknown>> {
+export function nextMessage(
+  ws: WebSocket,
+  wanted: (frame: Record<string, unknown>) => boolean = (f) => f.type === 'result'
+): Promise<Record<string, unknown>> {
   return new Promise((resolve) => {
     const onMessage = (data: Buffer): void => {
       const frame = JSON.parse(data.toString()) as Record<string, unknown>

@@ -15,7 +15,9 @@ describe('write access', () => {
       expect(writeBlockReason(readOnly, name) !== null).toBe(spec.scope === 'write')
       expect(writeBlockReason(full, name)).toBeNull()
     }
-    expect(writeBlockReason(readOnly, 'tasks.create')).toBe('Read-only window: creating a task needs the full-access link.')
+    expect(writeBlockReason(readOnly, 'tasks.create')).toBe(
+      'Read-only window: creating a task needs the full-access link.'
+    )
     expect(writeBlockReason(readOnly, 'board.consult')).toContain('asking the board')
   })
 
@@ -25,28 +27,44 @@ describe('write access', () => {
 
   it('tells a read-only window its limit for calls that start work, and nobody else', () => {
     expect(workLimitNote(readOnly, 'checklist.run')).toBe('Read-only window: limited to 3 times a minute.')
-    expect(workLimitNote({ ...readOnly, workPerMinute: 0.5 }, 'checklist.run')).toBe('Read-only window: limited to once a minute.')
+    expect(workLimitNote({ ...readOnly, workPerMinute: 0.5 }, 'checklist.run')).toBe(
+      'Read-only window: limited to once a minute.'
+    )
     expect(workLimitNote(readOnly, 'tasks.list')).toBeNull()
     expect(workLimitNote(full, 'checklist.run')).toBeNull()
     expect(workLimitNote(desktop, 'checklist.run')).toBeNull()
   })
 
   it('puts refusals in plain words: what was tried, what to open instead, when to try again', () => {
-    expect(plainRefusal(rpcError('forbidden', 'Call "tasks.create" needs write access', { call: 'tasks.create' }))).toBe(
-      'This window is read-only: creating a task needs the full-access link (the first URL `kos serve` printed).'
+    expect(
+      plainRefusal(rpcError('forbidden', 'Call "tasks.create" needs write access', { call: 'tasks.create' }))
+    ).toBe('This window is read-only: creating a task needs the full-access link (the first URL `kos serve` printed).')
+    expect(plainRefusal(rpcError('rate_limited', 'x', { call: 'checklist.run', retryAfterMs: 12_300 }))).toBe(
+      'This was asked for too often from this window: try again in 13 s.'
     )
-    expect(plainRefusal(rpcError('rate_limited', 'x', { call: 'checklist.run', retryAfterMs: 12_300 }))).toBe('This was asked for too often from this window: try again in 13 s.')
-    expect(plainRefusal(rpcError('not_found', 'No task "t1". Refresh the list.', { call: 'tasks.get' }))).toBe('No task "t1". Refresh the list.')
+    expect(plainRefusal(rpcError('not_found', 'No task "t1". Refresh the list.', { call: 'tasks.get' }))).toBe(
+      'No task "t1". Refresh the list.'
+    )
   })
 
   it('gives every view model the plain words, whichever call was refused, and leaves good replies alone', async () => {
     const fake = fakeClient({
-      'tasks.create': () => ({ ok: false, error: rpcError('forbidden', 'Call "tasks.create" needs write access…', { call: 'tasks.create' }) }),
+      'tasks.create': () => ({
+        ok: false,
+        error: rpcError('forbidden', 'Call "tasks.create" needs write access…', { call: 'tasks.create' })
+      }),
       'tasks.counters': () => ({ ok: false, error: rpcError('unavailable', 'starting') })
     })
     const client = withPlainRefusals(fake.client)
     const refused = await client.call('tasks.create', { title: 'x', prompt: 'y' } as never)
-    expect(refused).toMatchObject({ ok: false, error: { code: 'forbidden', call: 'tasks.create', message: expect.stringContaining('This window is read-only: creating a task') } })
+    expect(refused).toMatchObject({
+      ok: false,
+      error: {
+        code: 'forbidden',
+        call: 'tasks.create',
+        message: expect.stringContaining('This window is read-only: creating a task')
+      }
+    })
     expect(await client.call('tasks.counters', {})).toMatchObject({ ok: false, error: { message: 'starting' } })
   })
 })

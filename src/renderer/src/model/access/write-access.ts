@@ -70,7 +70,8 @@ export function writeBlockReason(session: Session | null, call: CallName): strin
 
 /** For a call that starts work and is rate-limited for this session: the limit, in words; null when unlimited. */
 export function workLimitNote(session: Session | null, call: CallName): string | null {
-  if (!session || session.access === 'full' || session.workPerMinute === null || !WORK_STARTING_CALLS.has(call)) return null
+  if (!session || session.access === 'full' || session.workPerMinute === null || !WORK_STARTING_CALLS.has(call))
+    return null
   const perMinute = Math.max(1, Math.floor(session.workPerMinute))
   return `Read-only window: limited to ${perMinute === 1 ? 'once' : `${perMinute} times`} a minute.`
 }
@@ -105,7 +106,14 @@ export function withPlainRefusals(client: KosClient): KosClient {
     call: async (name, input) => {
       const result = await client.call(name, input)
       if (result.ok || !PLAIN_CODES.has(result.error.code)) return result
-      return { ok: false, error: { ...result.error, call: result.error.call ?? name, message: plainRefusal({ ...result.error, call: result.error.call ?? name }) } }
+      return {
+        ok: false,
+        error: {
+          ...result.error,
+          call: result.error.call ?? name,
+          message: plainRefusal({ ...result.error, call: result.error.call ?? name })
+        }
+      }
     }
   }
 }

@@ -5,7 +5,17 @@ import { createViewModel } from '../view-model'
 import { boardModel, matchesFilters } from './board-model'
 
 const decision = (id: string, patch: Partial<BoardDecisionSummary> = {}): BoardDecisionSummary => ({
-  id, question: `Should we ${id}?`, decision: 'Yes.', outcome: 'approved', tally: { for: 4, against: 0, abstain: 0 }, source: 'manual', sessionId: null, messageId: null, taskId: null, createdAt: '2026-01-01T00:00:00.000Z', ...patch
+  id,
+  question: `Should we ${id}?`,
+  decision: 'Yes.',
+  outcome: 'approved',
+  tally: { for: 4, against: 0, abstain: 0 },
+  source: 'manual',
+  sessionId: null,
+  messageId: null,
+  taskId: null,
+  createdAt: '2026-01-01T00:00:00.000Z',
+  ...patch
 })
 
 describe('board model', () => {
@@ -13,7 +23,18 @@ describe('board model', () => {
     const fake = fakeClient({
       'board.decisions.list': () => ({ ok: true, value: { decisions: [decision('a')], nextCursor: null } }),
       'board.members': () => ({ ok: true, value: { members: [], timeoutSec: 60, modelConnected: false } }),
-      'board.decisions.get': ({ id }) => ({ ok: true, value: { ...decision(id), rationale: '', risks: [], positions: [], chairName: 'Chair', userId: 'u', correlationId: 'c' } })
+      'board.decisions.get': ({ id }) => ({
+        ok: true,
+        value: {
+          ...decision(id),
+          rationale: '',
+          risks: [],
+          positions: [],
+          chairName: 'Chair',
+          userId: 'u',
+          correlationId: 'c'
+        }
+      })
     })
     const model = createViewModel(boardModel, fake.client, 'a')
     const dispose = model.connect()

@@ -1,6 +1,21 @@
-import { BOARD_PAGE_SIZE, type BoardDecision, type BoardDecisionSummary, type BoardMember, type BoardOutcome, type BoardSource } from '../../../../shared/contract/board-contract'
+import {
+  BOARD_PAGE_SIZE,
+  type BoardDecision,
+  type BoardDecisionSummary,
+  type BoardMember,
+  type BoardOutcome,
+  type BoardSource
+} from '../../../../shared/contract/board-contract'
 import type { RpcError } from '../../../../shared/contract/rpc-error'
-import { applyChanges, EMPTY_PAGES, firstPage, loadNextPage, newestFirst, type ListShape, type PagedList } from '../paged-list'
+import {
+  applyChanges,
+  EMPTY_PAGES,
+  firstPage,
+  loadNextPage,
+  newestFirst,
+  type ListShape,
+  type PagedList
+} from '../paged-list'
 import { defineViewModel, type ViewModelApi } from '../view-model'
 
 export interface BoardFilters {
@@ -42,7 +57,11 @@ export function matchesFilters(decision: BoardDecisionSummary, { source, outcome
   )
 }
 
-const listInput = ({ source, outcome, query }: BoardFilters): { source?: BoardSource; outcome?: BoardOutcome; query?: string } => ({
+const listInput = ({
+  source,
+  outcome,
+  query
+}: BoardFilters): { source?: BoardSource; outcome?: BoardOutcome; query?: string } => ({
   ...(source ? { source } : {}),
   ...(outcome ? { outcome } : {}),
   ...(query.trim() ? { query: query.trim() } : {})
@@ -51,17 +70,33 @@ const listInput = ({ source, outcome, query }: BoardFilters): { source?: BoardSo
 /** How the list orders decisions (newest first) and which it holds. */
 const decisionShape = (filters: BoardFilters): ListShape<BoardDecisionSummary> => ({
   key: (d) => d.id,
-  compare: newestFirst((d: BoardDecisionSummary) => d.createdAt, (d) => d.id, true),
+  compare: newestFirst(
+    (d: BoardDecisionSummary) => d.createdAt,
+    (d) => d.id,
+    true
+  ),
   matches: (d) => matchesFilters(d, filters)
 })
 
 async function readList({ client, get, set }: ViewModelApi<BoardState>): Promise<void> {
   const filters = get().filters
-  const [list, members] = await Promise.all([client.call('board.decisions.list', { ...listInput(filters), limit: BOARD_PAGE_SIZE }), client.call('board.members', {})])
-  if (members.ok) set({ members: members.value.members, timeoutSec: members.value.timeoutSec, modelConnected: members.value.modelConnected })
+  const [list, members] = await Promise.all([
+    client.call('board.decisions.list', { ...listInput(filters), limit: BOARD_PAGE_SIZE }),
+    client.call('board.members', {})
+  ])
+  if (members.ok)
+    set({
+      members: members.value.members,
+      timeoutSec: members.value.timeoutSec,
+      modelConnected: members.value.modelConnected
+    })
   // Filters changed while this page was read: the read for the new ones will answer.
   if (get().filters !== filters) return
-  if (list.ok) set({ decisions: firstPage(list.value.decisions, list.value.nextCursor, null), error: members.ok ? null : members.error })
+  if (list.ok)
+    set({
+      decisions: firstPage(list.value.decisions, list.value.nextCursor, null),
+      error: members.ok ? null : members.error
+    })
   else set({ error: list.error })
 }
 
@@ -85,7 +120,8 @@ export const boardModel = defineViewModel<BoardData, BoardActions, string | null
         const error = await loadNextPage(
           () => get().decisions ?? EMPTY_PAGES,
           (decisions) => set({ decisions }),
-          (cursor) => client.call('board.decisions.list', { ...listInput(get().filters), cursor, limit: BOARD_PAGE_SIZE }),
+          (cursor) =>
+            client.call('board.decisions.list', { ...listInput(get().filters), cursor, limit: BOARD_PAGE_SIZE }),
           (page) => page.decisions,
           (d) => d.id
         )

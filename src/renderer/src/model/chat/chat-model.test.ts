@@ -8,22 +8,58 @@ import { chatModel } from './chat-model'
 const status = { modelConnected: true, tasksConnected: true, knowledgeConnected: true, leadName: 'Ada', active: [] }
 const at = '2026-01-01T00:00:00.000Z'
 const session: ChatSession = { id: 's1', title: 'Hi', messageCount: 2, preview: '', createdAt: at, updatedAt: at }
-const message = (id: string, role: 'user' | 'assistant', content: string, status: ChatMessage['status']): ChatMessage => ({
-  id, sessionId: 's1', role, content, status, error: null, notice: null, route: null, expertId: null, expertName: null, model: null, node: null,
-  latencyMs: null, tokensIn: null, tokensOut: null, fellBack: false, correlationId: 'c', boardDecisionId: null, parentTaskId: null, subtasks: [], sources: [], replyTo: null, createdAt: at
+const message = (
+  id: string,
+  role: 'user' | 'assistant',
+  content: string,
+  status: ChatMessage['status']
+): ChatMessage => ({
+  id,
+  sessionId: 's1',
+  role,
+  content,
+  status,
+  error: null,
+  notice: null,
+  route: null,
+  expertId: null,
+  expertName: null,
+  model: null,
+  node: null,
+  latencyMs: null,
+  tokensIn: null,
+  tokensOut: null,
+  fellBack: false,
+  correlationId: 'c',
+  boardDecisionId: null,
+  parentTaskId: null,
+  subtasks: [],
+  sources: [],
+  replyTo: null,
+  createdAt: at
 })
 
 describe('chat view model', () => {
   it('keeps tokens and the end of an answer that arrive before chat.send names the new session', async () => {
-    const { client, emit } = fakeClient({
-      'chat.send': () => {
-        emit('chat.started', { message: message('a1', 'assistant', '', 'streaming') })
-        emit('chat.token', { sessionId: 's1', messageId: 'a1', text: 'Hel' })
-        emit('chat.finished', { message: message('a1', 'assistant', 'Hello', 'complete') })
-        return { ok: true, value: { session, userMessage: message('u1', 'user', 'Hi', 'complete'), assistantMessage: message('a1', 'assistant', '', 'streaming') } }
+    const { client, emit } = fakeClient(
+      {
+        'chat.send': () => {
+          emit('chat.started', { message: message('a1', 'assistant', '', 'streaming') })
+          emit('chat.token', { sessionId: 's1', messageId: 'a1', text: 'Hel' })
+          emit('chat.finished', { message: message('a1', 'assistant', 'Hello', 'complete') })
+          return {
+            ok: true,
+            value: {
+              session,
+              userMessage: message('u1', 'user', 'Hi', 'complete'),
+              assistantMessage: message('a1', 'assistant', '', 'streaming')
+            }
+          }
+        },
+        'chat.sessions.list': () => ({ ok: true, value: { sessions: [session], nextCursor: null } })
       },
-      'chat.sessions.list': () => ({ ok: true, value: { sessions: [session], nextCursor: null } })
-    }, 'connecting')
+      'connecting'
+    )
     const store = createViewModel(chatModel, client, null)
     const disconnect = store.connect()
     expect(await store.getState().send('Hi', 'normal')).toBe(true)
@@ -35,16 +71,29 @@ describe('chat view model', () => {
   })
 
   it('puts a new question above its answer when the answer was announced before chat.send replied, in an open conversation', async () => {
-    const earlier = [message('u0', 'user', 'Before', 'complete'), message('a0', 'assistant', 'Earlier answer', 'complete')]
-    const { client, emit } = fakeClient({
-      'chat.sessions.get': () => ({ ok: true, value: { session, messages: earlier } }),
-      'chat.sessions.list': () => ({ ok: true, value: { sessions: [session], nextCursor: null } }),
-      'chat.send': () => {
-        emit('chat.started', { message: message('a1', 'assistant', '', 'streaming') })
-        emit('chat.token', { sessionId: 's1', messageId: 'a1', text: 'Sure' })
-        return { ok: true, value: { session, userMessage: message('u1', 'user', 'Again', 'complete'), assistantMessage: message('a1', 'assistant', '', 'streaming') } }
-      }
-    }, 'connecting')
+    const earlier = [
+      message('u0', 'user', 'Before', 'complete'),
+      message('a0', 'assistant', 'Earlier answer', 'complete')
+    ]
+    const { client, emit } = fakeClient(
+      {
+        'chat.sessions.get': () => ({ ok: true, value: { session, messages: earlier } }),
+        'chat.sessions.list': () => ({ ok: true, value: { sessions: [session], nextCursor: null } }),
+        'chat.send': () => {
+          emit('chat.started', { message: message('a1', 'assistant', '', 'streaming') })
+          emit('chat.token', { sessionId: 's1', messageId: 'a1', text: 'Sure' })
+          return {
+            ok: true,
+            value: {
+              session,
+              userMessage: message('u1', 'user', 'Again', 'complete'),
+              assistantMessage: message('a1', 'assistant', '', 'streaming')
+            }
+          }
+        }
+      },
+      'connecting'
+    )
     const store = createViewModel(chatModel, client, null)
     const disconnect = store.connect()
     await store.getState().select('s1')
@@ -59,14 +108,28 @@ describe('chat view model', () => {
   })
 
   it('streams tokens and steps into the open session and stops listening when disconnected', async () => {
-    const { client, emit } = fakeClient({
-      'chat.sessions.get': () => ({ ok: true, value: { session, messages: [message('a1', 'assistant', '', 'streaming')] } })
-    }, 'connecting')
+    const { client, emit } = fakeClient(
+      {
+        'chat.sessions.get': () => ({
+          ok: true,
+          value: { session, messages: [message('a1', 'assistant', '', 'streaming')] }
+        })
+      },
+      'connecting'
+    )
     const store = createViewModel(chatModel, client, null)
     const disconnect = store.connect()
     await store.getState().select('s1')
     emit('chat.token', { sessionId: 's1', messageId: 'a1', text: 'Once' })
-    emit('chat.progress', { sessionId: 's1', messageId: 'a1', correlationId: 'c', step: 1, total: 3, status: 'analysis', label: 'Understanding the request' })
+    emit('chat.progress', {
+      sessionId: 's1',
+      messageId: 'a1',
+      correlationId: 'c',
+      step: 1,
+      total: 3,
+      status: 'analysis',
+      label: 'Understanding the request'
+    })
     expect(store.getState().messages[0]?.content).toBe('Once')
     expect(store.getState().steps.a1?.map((s) => s.label)).toEqual(['Understanding the request'])
     disconnect()
@@ -75,18 +138,29 @@ describe('chat view model', () => {
   })
 
   it('shows the core’s refusal of a send', async () => {
-    const { client } = fakeClient({ 'chat.send': () => ({ ok: false, error: rpcError('conflict', 'An answer is still being written in this session.') }) })
+    const { client } = fakeClient({
+      'chat.send': () => ({
+        ok: false,
+        error: rpcError('conflict', 'An answer is still being written in this session.')
+      })
+    })
     const store = createViewModel(chatModel, client, null)
     expect(await store.getState().send('Hi', 'normal')).toBe(false)
     expect(store.getState().error?.message).toBe('An answer is still being written in this session.')
   })
 
   it('reads status, sessions and the open conversation when connected, again after a reconnect, and stops when disposed', async () => {
-    const fake = fakeClient({
-      'chat.status': () => ({ ok: true, value: status }),
-      'chat.sessions.list': () => ({ ok: true, value: { sessions: [session], nextCursor: null } }),
-      'chat.sessions.get': () => ({ ok: true, value: { session, messages: [message('u1', 'user', 'Hi', 'complete')] } })
-    }, 'connecting')
+    const fake = fakeClient(
+      {
+        'chat.status': () => ({ ok: true, value: status }),
+        'chat.sessions.list': () => ({ ok: true, value: { sessions: [session], nextCursor: null } }),
+        'chat.sessions.get': () => ({
+          ok: true,
+          value: { session, messages: [message('u1', 'user', 'Hi', 'complete')] }
+        })
+      },
+      'connecting'
+    )
     const store = createViewModel(chatModel, fake.client, null)
     const disconnect = store.connect()
     expect(fake.calls).toHaveLength(0)
@@ -103,7 +177,15 @@ describe('chat view model', () => {
   })
 
   it('shows a board decision read once, however many answers it shaped', async () => {
-    const fake = fakeClient({ 'board.decisions.get': () => ({ ok: false, error: rpcError('not_found', 'There is no board decision with id "d1".') }) }, 'connecting')
+    const fake = fakeClient(
+      {
+        'board.decisions.get': () => ({
+          ok: false,
+          error: rpcError('not_found', 'There is no board decision with id "d1".')
+        })
+      },
+      'connecting'
+    )
     const store = createViewModel(chatModel, fake.client, null)
     await store.getState().readDecision('d1')
     await store.getState().readDecision('d1')

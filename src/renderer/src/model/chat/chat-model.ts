@@ -1,5 +1,13 @@
 import type { BoardDecision } from '../../../../shared/contract/board-contract'
-import { CHAT_SESSION_PAGE_SIZE, type ChatMessage, type ChatProgress, type ChatSession, type ChatStatus, type ChatUsage, type Expert } from '../../../../shared/contract/chat-contract'
+import {
+  CHAT_SESSION_PAGE_SIZE,
+  type ChatMessage,
+  type ChatProgress,
+  type ChatSession,
+  type ChatStatus,
+  type ChatUsage,
+  type Expert
+} from '../../../../shared/contract/chat-contract'
 import type { RpcError } from '../../../../shared/contract/rpc-error'
 import { EMPTY_PAGES, firstPage, loadNextPage, type PagedList } from '../paged-list'
 import { defineViewModel, type ViewModelApi } from '../view-model'
@@ -70,7 +78,9 @@ async function readSessions({ client, get, set }: Api): Promise<void> {
   const query = get().query
   const result = await client.call('chat.sessions.list', { ...sessionsQuery(query), limit: CHAT_SESSION_PAGE_SIZE })
   if (get().query !== query) return
-  set(result.ok ? { sessions: firstPage(result.value.sessions, result.value.nextCursor, null) } : { error: result.error })
+  set(
+    result.ok ? { sessions: firstPage(result.value.sessions, result.value.nextCursor, null) } : { error: result.error }
+  )
 }
 
 async function readStatus({ client, set }: Api): Promise<void> {
@@ -141,7 +151,8 @@ export const chatModel = defineViewModel<ChatData, ChatActions, string | null>({
         const error = await loadNextPage(
           () => get().sessions ?? EMPTY_PAGES,
           (sessions) => set({ sessions }),
-          (cursor) => client.call('chat.sessions.list', { ...sessionsQuery(get().query), cursor, limit: CHAT_SESSION_PAGE_SIZE }),
+          (cursor) =>
+            client.call('chat.sessions.list', { ...sessionsQuery(get().query), cursor, limit: CHAT_SESSION_PAGE_SIZE }),
           (page) => page.sessions,
           (x) => x.id
         )
@@ -181,7 +192,10 @@ export const chatModel = defineViewModel<ChatData, ChatActions, string | null>({
         // be listed; the question goes before it, whatever came first, keeping what streamed in.
         const shown = new Map(get().messages.map((m) => [m.id, m]))
         const pair = [userMessage, assistantMessage].map((m) => shown.get(m.id) ?? adopt(m, api))
-        const earlier = session.id === sessionId ? get().messages.filter((m) => m.id !== userMessage.id && m.id !== assistantMessage.id) : []
+        const earlier =
+          session.id === sessionId
+            ? get().messages.filter((m) => m.id !== userMessage.id && m.id !== assistantMessage.id)
+            : []
         set({ currentId: session.id, error: null, messages: [...earlier, ...pair] })
         void readSessions(api)
         return true
@@ -194,7 +208,8 @@ export const chatModel = defineViewModel<ChatData, ChatActions, string | null>({
         const result = await client.call('chat.retry', { messageId })
         if (!result.ok) return fail(result.error)
         const message = result.value.assistantMessage
-        if (!get().messages.some((m) => m.id === message.id)) set({ messages: [...get().messages, adopt(message, api)], error: null })
+        if (!get().messages.some((m) => m.id === message.id))
+          set({ messages: [...get().messages, adopt(message, api)], error: null })
       },
       async toTask(messageId) {
         const result = await client.call('chat.toTask', { messageId })
@@ -208,7 +223,10 @@ export const chatModel = defineViewModel<ChatData, ChatActions, string | null>({
         return null
       },
       async loadExperts() {
-        const [result, research] = await Promise.all([client.call('chat.experts.list', {}), client.call('tasks.list', { search: RESEARCH_PREFIX.trim(), limit: 200 })])
+        const [result, research] = await Promise.all([
+          client.call('chat.experts.list', {}),
+          client.call('tasks.list', { search: RESEARCH_PREFIX.trim(), limit: 200 })
+        ])
         if (research.ok) set({ learning: learningByExpert(research.value.tasks) })
         if (result.ok) set({ experts: result.value.experts })
         else fail(result.error)
@@ -226,13 +244,25 @@ export const chatModel = defineViewModel<ChatData, ChatActions, string | null>({
       },
       async loadUsage() {
         const result = await client.call('chat.usage', { days: 14 })
-        if (result.ok) set({ usage: result.value, budgetAlert: result.value.budgetExceeded ? { day: new Date().toISOString().slice(0, 10), tokens: result.value.today.tokens, budget: result.value.dailyBudget } : get().budgetAlert })
+        if (result.ok)
+          set({
+            usage: result.value,
+            budgetAlert: result.value.budgetExceeded
+              ? {
+                  day: new Date().toISOString().slice(0, 10),
+                  tokens: result.value.today.tokens,
+                  budget: result.value.dailyBudget
+                }
+              : get().budgetAlert
+          })
         else fail(result.error)
       },
       async readDecision(id) {
         if (get().decisions[id]) return
         const result = await client.call('board.decisions.get', { id })
-        set({ decisions: { ...get().decisions, [id]: result.ok ? { decision: result.value } : { error: result.error } } })
+        set({
+          decisions: { ...get().decisions, [id]: result.ok ? { decision: result.value } : { error: result.error } }
+        })
       },
       dismiss: () => set({ flash: null, error: null })
     }
@@ -240,16 +270,19 @@ export const chatModel = defineViewModel<ChatData, ChatActions, string | null>({
   events: {
     'chat.started': ({ message }, { get, set }) => {
       const state = get()
-      if (message.sessionId === state.currentId && !state.messages.some((m) => m.id === message.id)) set({ messages: [...state.messages, message] })
+      if (message.sessionId === state.currentId && !state.messages.some((m) => m.id === message.id))
+        set({ messages: [...state.messages, message] })
     },
     'chat.token': ({ messageId, text }, api) => {
-      if (!patchMessage(messageId, (m) => ({ ...m, content: m.content + text }), api)) keepEarly(messageId, text, null, api)
+      if (!patchMessage(messageId, (m) => ({ ...m, content: m.content + text }), api))
+        keepEarly(messageId, text, null, api)
     },
     'chat.progress': (progress, { get, set }) => {
       const steps = get().steps
       set({ steps: { ...steps, [progress.messageId]: [...(steps[progress.messageId] ?? []), progress] } })
     },
-    'chat.subtasks': ({ messageId, subtasks, parentTaskId }, api) => void patchMessage(messageId, (m) => ({ ...m, subtasks, parentTaskId }), api),
+    'chat.subtasks': ({ messageId, subtasks, parentTaskId }, api) =>
+      void patchMessage(messageId, (m) => ({ ...m, subtasks, parentTaskId }), api),
     'chat.finished': ({ message }, api) => {
       if (!patchMessage(message.id, () => message, api)) keepEarly(message.id, '', message, api)
       void readSessions(api)

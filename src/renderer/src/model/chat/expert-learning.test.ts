@@ -3,7 +3,12 @@ import type { TaskSummary } from '../../../../shared/contract/tasks-contract'
 import { learningByExpert } from './expert-learning'
 
 const at = '2026-04-01T09:00:00.000Z'
-const task = (id: string, title: string, expert: string | null, status: TaskSummary['status'] = 'pending'): TaskSummary => ({
+const task = (
+  id: string,
+  title: string,
+  expert: string | null,
+  status: TaskSummary['status'] = 'pending'
+): TaskSummary => ({
   id,
   title,
   domain: null,

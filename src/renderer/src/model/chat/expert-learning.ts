@@ -17,7 +17,8 @@ export function learningByExpert(tasks: readonly TaskSummary[]): Readonly<Record
   for (const t of tasks) {
     if (!t.assigneeExpert || !t.title.startsWith(RESEARCH_PREFIX) || t.status === 'cancelled') continue
     const list = (byExpert[t.assigneeExpert] ??= [])
-    if (list.length < SHOWN_PER_EXPERT) list.push({ id: t.id, title: t.title.slice(RESEARCH_PREFIX.length), status: t.status })
+    if (list.length < SHOWN_PER_EXPERT)
+      list.push({ id: t.id, title: t.title.slice(RESEARCH_PREFIX.length), status: t.status })
   }
   return byExpert
 }

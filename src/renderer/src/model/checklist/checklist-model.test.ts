@@ -10,7 +10,19 @@ const run = (id: number, statuses: ('pass' | 'warn' | 'fail')[]): ChecklistRun =
   startedAt: '2026-01-01T00:00:00.000Z',
   finishedAt: '2026-01-01T00:00:01.000Z',
   verdict: statuses.includes('fail') ? 'unhealthy' : 'healthy',
-  results: statuses.map((status, i) => ({ id: `c${i}`, title: 't', area: 'app', severity: 'hard', status, evidence: '', measures: '', remedy: '', fix: null, measuredAt: '2026-01-01T00:00:00.000Z', durationMs: 1 })),
+  results: statuses.map((status, i) => ({
+    id: `c${i}`,
+    title: 't',
+    area: 'app',
+    severity: 'hard',
+    status,
+    evidence: '',
+    measures: '',
+    remedy: '',
+    fix: null,
+    measuredAt: '2026-01-01T00:00:00.000Z',
+    durationMs: 1
+  })),
   playbook: [],
   availableFixes: []
 })
@@ -19,7 +31,18 @@ describe('checklist model', () => {
   it('reads the latest run and the history, and takes a pushed run as the newest line without reading again', async () => {
     const fake = fakeClient({
       'checklist.latest': () => ({ ok: true, value: run(1, ['pass']) }),
-      'checklist.history': () => ({ ok: true, value: [{ id: 1, trigger: 'start', startedAt: '2026-01-01T00:00:00.000Z', verdict: 'healthy', counts: { pass: 1, warn: 0, fail: 0, error: 0 } }] })
+      'checklist.history': () => ({
+        ok: true,
+        value: [
+          {
+            id: 1,
+            trigger: 'start',
+            startedAt: '2026-01-01T00:00:00.000Z',
+            verdict: 'healthy',
+            counts: { pass: 1, warn: 0, fail: 0, error: 0 }
+          }
+        ]
+      })
     })
     const model = createViewModel(checklistModel, fake.client, undefined)
     const dispose = model.connect()

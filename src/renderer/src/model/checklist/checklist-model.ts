@@ -41,7 +41,15 @@ function applyRun(run: ChecklistRun, { get, set }: ViewModelApi<ChecklistState>)
 }
 
 export const checklistModel = defineViewModel<ChecklistData, ChecklistActions>({
-  initialState: () => ({ run: null, history: [], loaded: false, running: false, fixing: null, message: null, error: null }),
+  initialState: () => ({
+    run: null,
+    history: [],
+    loaded: false,
+    running: false,
+    fixing: null,
+    message: null,
+    error: null
+  }),
   actions: (api) => ({
     async runAll() {
       api.set({ running: true, message: null })
@@ -52,7 +60,10 @@ export const checklistModel = defineViewModel<ChecklistData, ChecklistActions>({
     async fix(id) {
       api.set({ fixing: id, message: null })
       const result = await api.client.call('checklist.fix', { fix: id })
-      api.set({ fixing: null, ...(result.ok ? { message: result.value.message, error: null } : { error: result.error }) })
+      api.set({
+        fixing: null,
+        ...(result.ok ? { message: result.value.message, error: null } : { error: result.error })
+      })
       if (result.ok) applyRun(result.value.run, api)
     },
     async report() {
@@ -66,7 +77,10 @@ export const checklistModel = defineViewModel<ChecklistData, ChecklistActions>({
     'checklist.completed': applyRun
   },
   async reload({ client, get, set }) {
-    const [latest, history] = await Promise.all([client.call('checklist.latest', {}), client.call('checklist.history', { limit: HISTORY_KEPT })])
+    const [latest, history] = await Promise.all([
+      client.call('checklist.latest', {}),
+      client.call('checklist.history', { limit: HISTORY_KEPT })
+    ])
     set({
       loaded: true,
       run: latest.ok ? latest.value : get().run,

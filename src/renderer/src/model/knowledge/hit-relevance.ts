@@ -21,8 +21,10 @@ export function hitRelevance(hit: SearchHit): HitRelevance {
     hit.vector ? `meaning: #${hit.vector.rank} (cosine ${hit.vector.similarity.toFixed(3)})` : 'meaning: not found',
     `fused score ${hit.score.toFixed(4)}`
   ].join(' · ')
-  if (hit.lexical && hit.vector) return { level: 'strong', label: 'Strong match: your words and their meaning', detail: figures }
+  if (hit.lexical && hit.vector)
+    return { level: 'strong', label: 'Strong match: your words and their meaning', detail: figures }
   if (hit.lexical) return { level: 'good', label: 'Has your words', detail: figures }
-  if (hit.vector && hit.vector.similarity >= CLOSE_IN_MEANING) return { level: 'good', label: 'Close in meaning', detail: figures }
+  if (hit.vector && hit.vector.similarity >= CLOSE_IN_MEANING)
+    return { level: 'good', label: 'Close in meaning', detail: figures }
   return { level: 'related', label: 'Related in meaning', detail: figures }
 }

@@ -5,20 +5,49 @@ import { createViewModel } from '../view-model'
 import { knowledgeModel } from './knowledge-model'
 
 const at = '2026-01-01T00:00:00.000Z'
-const stats = (nodes: number): KnowledgeStats => ({ nodes, chunks: nodes, embeddedChunks: 0, embeddedPercent: 0, bytesOnDisk: 4096, collection: null, embedding: { state: 'off', reason: 'no model' }, domains: [], responseCacheEntries: 0 })
-const node = (id: string): KnowledgeNodeSummary => ({ id, title: id, domain: null, source: null, confidenceScore: 0.5, usageCount: 0, chunkCount: 1, chars: 10, createdAt: at, updatedAt: at })
+const stats = (nodes: number): KnowledgeStats => ({
+  nodes,
+  chunks: nodes,
+  embeddedChunks: 0,
+  embeddedPercent: 0,
+  bytesOnDisk: 4096,
+  collection: null,
+  embedding: { state: 'off', reason: 'no model' },
+  domains: [],
+  responseCacheEntries: 0
+})
+const node = (id: string): KnowledgeNodeSummary => ({
+  id,
+  title: id,
+  domain: null,
+  source: null,
+  confidenceScore: 0.5,
+  usageCount: 0,
+  chunkCount: 1,
+  chars: 10,
+  createdAt: at,
+  updatedAt: at
+})
 
 describe('knowledge view model', () => {
   it('re-reads stats and documents on refresh, and follows pushed changes and import progress until disposed', async () => {
     let nodes = [node('a')]
-    const { client, emit, calls, listening } = fakeClient({
-      'knowledge.stats': () => ({ ok: true, value: stats(nodes.length) }),
-      'knowledge.list': () => ({ ok: true, value: { nodes, total: nodes.length, nextCursor: null } })
-    }, 'connecting')
+    const { client, emit, calls, listening } = fakeClient(
+      {
+        'knowledge.stats': () => ({ ok: true, value: stats(nodes.length) }),
+        'knowledge.list': () => ({ ok: true, value: { nodes, total: nodes.length, nextCursor: null } })
+      },
+      'connecting'
+    )
     const store = createViewModel(knowledgeModel, client, undefined)
     const dispose = store.connect()
     await store.getState().refresh()
-    expect(store.getState()).toMatchObject({ loaded: true, documents: { total: 1 }, stats: { nodes: 1 }, loadError: null })
+    expect(store.getState()).toMatchObject({
+      loaded: true,
+      documents: { total: 1 },
+      stats: { nodes: 1 },
+      loadError: null
+    })
 
     nodes = [node('b'), node('a')]
     emit('knowledge.changed', stats(2))
@@ -34,16 +63,29 @@ describe('knowledge view model', () => {
   })
 
   it('keeps what it had and shows the core’s words when a read fails', async () => {
-    const { client } = fakeClient({ 'knowledge.list': () => ({ ok: true, value: { nodes: [], total: 0, nextCursor: null } }) }, 'connecting')
+    const { client } = fakeClient(
+      { 'knowledge.list': () => ({ ok: true, value: { nodes: [], total: 0, nextCursor: null } }) },
+      'connecting'
+    )
     const store = createViewModel(knowledgeModel, client, undefined)
     await store.getState().refresh()
-    expect(store.getState()).toMatchObject({ loaded: true, stats: null, loadError: { code: 'unavailable', message: 'no reply scripted for knowledge.stats' } })
+    expect(store.getState()).toMatchObject({
+      loaded: true,
+      stats: null,
+      loadError: { code: 'unavailable', message: 'no reply scripted for knowledge.stats' }
+    })
   })
 
   it('searches with the domain filter only when one is chosen, and clears results for an empty query', async () => {
-    const { client, calls } = fakeClient({
-      'knowledge.search': () => ({ ok: true, value: { mode: 'lexical', lexicalReason: 'no model', hits: [], tookMs: 1 } })
-    }, 'connecting')
+    const { client, calls } = fakeClient(
+      {
+        'knowledge.search': () => ({
+          ok: true,
+          value: { mode: 'lexical', lexicalReason: 'no model', hits: [], tookMs: 1 }
+        })
+      },
+      'connecting'
+    )
     const store = createViewModel(knowledgeModel, client, undefined)
     await store.getState().search('zebra', null)
     await store.getState().search('zebra', 'zoo')
@@ -56,14 +98,24 @@ describe('knowledge view model', () => {
 
   it('pages documents as the list scrolls, and re-reads the first page only when documents come, go or are re-cut', async () => {
     const all = Array.from({ length: 5 }, (_, i) => node(`n${i}`))
-    const { client, emit, calls } = fakeClient({
-      'knowledge.stats': () => ({ ok: true, value: stats(5) }),
-      'knowledge.list': (input) => {
-        const from = input.cursor ? Number(input.cursor.split(':')[0]) : 0
-        const nodes = all.slice(from, from + 2)
-        return { ok: true, value: { nodes, total: input.cursor ? null : all.length, nextCursor: from + 2 < all.length ? `${from + 2}:x` : null } }
-      }
-    }, 'connecting')
+    const { client, emit, calls } = fakeClient(
+      {
+        'knowledge.stats': () => ({ ok: true, value: stats(5) }),
+        'knowledge.list': (input) => {
+          const from = input.cursor ? Number(input.cursor.split(':')[0]) : 0
+          const nodes = all.slice(from, from + 2)
+          return {
+            ok: true,
+            value: {
+              nodes,
+              total: input.cursor ? null : all.length,
+              nextCursor: from + 2 < all.length ? `${from + 2}:x` : null
+            }
+          }
+        }
+      },
+      'connecting'
+    )
     const store = createViewModel(knowledgeModel, client, undefined)
     const dispose = store.connect()
     await store.getState().refresh()

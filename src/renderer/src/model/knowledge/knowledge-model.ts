@@ -1,4 +1,12 @@
-import { KNOWLEDGE_PAGE_SIZE, type ImportProgress, type ImportReport, type KnowledgeNode, type KnowledgeNodeSummary, type KnowledgeSearchOutput, type KnowledgeStats } from '../../../../shared/contract/knowledge-contract'
+import {
+  KNOWLEDGE_PAGE_SIZE,
+  type ImportProgress,
+  type ImportReport,
+  type KnowledgeNode,
+  type KnowledgeNodeSummary,
+  type KnowledgeSearchOutput,
+  type KnowledgeStats
+} from '../../../../shared/contract/knowledge-contract'
 import type { RpcError } from '../../../../shared/contract/rpc-error'
 import { EMPTY_PAGES, firstPage, loadNextPage, type PagedList } from '../paged-list'
 import { defineViewModel, type ViewModelApi } from '../view-model'
@@ -48,10 +56,12 @@ export interface KnowledgeActions {
 
 export type KnowledgeState = KnowledgeData & KnowledgeActions
 
-
 async function readAll({ client, get, set }: ViewModelApi<KnowledgeState>): Promise<void> {
   set({ refreshing: true })
-  const [stats, list] = await Promise.all([client.call('knowledge.stats', {}), client.call('knowledge.list', { limit: KNOWLEDGE_PAGE_SIZE })])
+  const [stats, list] = await Promise.all([
+    client.call('knowledge.stats', {}),
+    client.call('knowledge.list', { limit: KNOWLEDGE_PAGE_SIZE })
+  ])
   set({
     refreshing: false,
     loaded: true,
@@ -117,7 +127,10 @@ export const knowledgeModel = defineViewModel<KnowledgeData, KnowledgeActions>({
         }
         set({ searching: true, searchError: null })
         const result = await client.call('knowledge.search', domain ? { query, domain } : { query })
-        set({ searching: false, ...(result.ok ? { results: result.value, searchedFor: query } : { searchError: result.error }) })
+        set({
+          searching: false,
+          ...(result.ok ? { results: result.value, searchedFor: query } : { searchError: result.error })
+        })
       },
 
       clearSearch: () => set({ results: null, searchedFor: '', searchError: null }),
@@ -125,7 +138,10 @@ export const knowledgeModel = defineViewModel<KnowledgeData, KnowledgeActions>({
       async open(id) {
         set({ detailLoading: true, detailError: null })
         const result = await client.call('knowledge.get', { id })
-        set({ detailLoading: false, ...(result.ok ? { detail: result.value } : { detail: null, detailError: result.error }) })
+        set({
+          detailLoading: false,
+          ...(result.ok ? { detail: result.value } : { detail: null, detailError: result.error })
+        })
       },
 
       close: () => set({ detail: null, detailError: null }),
@@ -139,7 +155,12 @@ export const knowledgeModel = defineViewModel<KnowledgeData, KnowledgeActions>({
       async addText({ title, content, domain }) {
         set({ busy: 'adding', actionError: null, notice: null })
         const result = await client.call('knowledge.addText', domain ? { title, content, domain } : { title, content })
-        set({ busy: null, ...(result.ok ? { notice: `Added “${result.value.title}” (${result.value.chunkCount} chunks).` } : { actionError: result.error }) })
+        set({
+          busy: null,
+          ...(result.ok
+            ? { notice: `Added “${result.value.title}” (${result.value.chunkCount} chunks).` }
+            : { actionError: result.error })
+        })
         return result.ok
       },
 
@@ -147,7 +168,10 @@ export const knowledgeModel = defineViewModel<KnowledgeData, KnowledgeActions>({
         set({ busy: 'deleting', actionError: null, notice: null })
         const result = await client.call('knowledge.delete', { id })
         const title = get().detail?.title ?? 'the document'
-        set({ busy: null, ...(result.ok ? { notice: `Deleted “${title}”.`, detail: null } : { actionError: result.error }) })
+        set({
+          busy: null,
+          ...(result.ok ? { notice: `Deleted “${title}”.`, detail: null } : { actionError: result.error })
+        })
         const { results } = get()
         if (result.ok && results) set({ results: { ...results, hits: results.hits.filter((h) => h.node.id !== id) } })
       },
@@ -155,12 +179,21 @@ export const knowledgeModel = defineViewModel<KnowledgeData, KnowledgeActions>({
       async reembed() {
         set({ busy: 'reembedding', actionError: null, notice: null })
         const result = await client.call('knowledge.reembed', {})
-        set({ busy: null, ...(result.ok ? { notice: 'Re-embedding started; search by meaning switches to the new model when it is complete.' } : { actionError: result.error }) })
+        set({
+          busy: null,
+          ...(result.ok
+            ? { notice: 'Re-embedding started; search by meaning switches to the new model when it is complete.' }
+            : { actionError: result.error })
+        })
       },
 
       async clearResponseCache() {
         const result = await client.call('knowledge.clearResponseCache', {})
-        set(result.ok ? { notice: `Forgot ${result.value.removed} cached answers.`, actionError: null } : { actionError: result.error })
+        set(
+          result.ok
+            ? { notice: `Forgot ${result.value.removed} cached answers.`, actionError: null }
+            : { actionError: result.error }
+        )
       }
     }
   },

@@ -3,25 +3,34 @@ import type { ConfigSnapshot, SettingEntry } from '../../../../shared/contract/c
 import { limitForKind } from '../../../../shared/backend-limits'
 import { limitsFrom } from './models-model'
 
-const entry = (key: string, value: number): SettingEntry => ({
-  key,
-  category: 'Models',
-  description: key,
-  type: { kind: 'integer', min: 0, max: 64 },
-  value,
-  source: { kind: 'default' },
-  default: value,
-  applies: 'live',
-  restartRequired: false,
-  userEditable: true
-} as unknown as SettingEntry)
+const entry = (key: string, value: number): SettingEntry =>
+  ({
+    key,
+    category: 'Models',
+    description: key,
+    type: { kind: 'integer', min: 0, max: 64 },
+    value,
+    source: { kind: 'default' },
+    default: value,
+    applies: 'live',
+    restartRequired: false,
+    userEditable: true
+  }) as unknown as SettingEntry
 
 const snapshot = (over: Record<string, number> = {}): ConfigSnapshot => ({
   profile: 'balanced',
   profiles: [],
   dataDir: { path: '/d', source: { kind: 'default' } },
   settingsFile: '/d/settings.json',
-  settings: Object.entries({ 'ollama.maxHeavy': 1, 'ollama.maxConcurrent': 0, 'mlx.maxHeavy': 1, 'mlx.maxConcurrent': 1, 'worker.heavyPerBackend': 1, 'worker.maxConcurrency': 4, ...over }).map(([k, v]) => entry(k, v))
+  settings: Object.entries({
+    'ollama.maxHeavy': 1,
+    'ollama.maxConcurrent': 0,
+    'mlx.maxHeavy': 1,
+    'mlx.maxConcurrent': 1,
+    'worker.heavyPerBackend': 1,
+    'worker.maxConcurrency': 4,
+    ...over
+  }).map(([k, v]) => entry(k, v))
 })
 
 describe('models view: per-node limits', () => {
@@ -40,6 +49,8 @@ describe('models view: per-node limits', () => {
 
   it('shows nothing rather than guessing when a limit is missing from the snapshot', () => {
     const partial = snapshot()
-    expect(limitsFrom({ ...partial, settings: partial.settings.filter((s) => s.key !== 'mlx.maxConcurrent') })).toBeNull()
+    expect(
+      limitsFrom({ ...partial, settings: partial.settings.filter((s) => s.key !== 'mlx.maxConcurrent') })
+    ).toBeNull()
   })
 })

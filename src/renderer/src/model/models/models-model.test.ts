@@ -4,8 +4,8 @@ import { fakeClient, settle } from '../testing/fake-client'
 import { createViewModel } from '../view-model'
 import { modelsModel } from './models-model'
 
-const overview = (label: string): ModelsOverview => ({ nodes: [{ label }] } as unknown as ModelsOverview)
-const health = (level: HealthSnapshot['level']): HealthSnapshot => ({ level } as HealthSnapshot)
+const overview = (label: string): ModelsOverview => ({ nodes: [{ label }] }) as unknown as ModelsOverview
+const health = (level: HealthSnapshot['level']): HealthSnapshot => ({ level }) as HealthSnapshot
 
 describe('models model', () => {
   it('reads nodes, processes and health when connected, applies their pushed changes, and follows one "try it" answer', async () => {

@@ -1,6 +1,11 @@
 import { BACKEND_LIMIT_KEYS, type BackendLimitValues } from '../../../../shared/backend-limits'
 import type { ConfigSnapshot } from '../../../../shared/contract/config-contract'
-import type { HealthSnapshot, ModelsOverview, ProcessStatus, PullProgress } from '../../../../shared/contract/models-contract'
+import type {
+  HealthSnapshot,
+  ModelsOverview,
+  ProcessStatus,
+  PullProgress
+} from '../../../../shared/contract/models-contract'
 import type { RpcError } from '../../../../shared/contract/rpc-error'
 import { defineViewModel, type ViewModelApi } from '../view-model'
 
@@ -67,10 +72,25 @@ const IDLE_TRY: TryState = { requestId: null, text: '', running: false, answered
 
 /** The Models view: nodes and their models, supervised processes, health, pulls and the "try it" prompt. */
 export const modelsModel = defineViewModel<ModelsData, ModelsActions>({
-  initialState: () => ({ overview: null, processes: [], health: null, pulls: {}, loaded: false, scanning: false, busy: null, error: null, tryIt: IDLE_TRY, limits: null }),
+  initialState: () => ({
+    overview: null,
+    processes: [],
+    health: null,
+    pulls: {},
+    loaded: false,
+    scanning: false,
+    busy: null,
+    error: null,
+    tryIt: IDLE_TRY,
+    limits: null
+  }),
   actions: (api) => {
     const { client, get, set } = api
-    async function act<T>(busy: string, run: () => Promise<{ ok: true; value: T } | { ok: false; error: RpcError }>, apply: (value: T) => Partial<ModelsData>): Promise<boolean> {
+    async function act<T>(
+      busy: string,
+      run: () => Promise<{ ok: true; value: T } | { ok: false; error: RpcError }>,
+      apply: (value: T) => Partial<ModelsData>
+    ): Promise<boolean> {
       set({ busy, error: null })
       const result = await run()
       set({ busy: null, ...(result.ok ? apply(result.value) : { error: result.error }) })
@@ -79,7 +99,11 @@ export const modelsModel = defineViewModel<ModelsData, ModelsActions>({
     return {
       async scan() {
         set({ scanning: true })
-        const [overview, processes, health] = await Promise.all([client.call('models.scan', {}), client.call('supervisor.list', {}), client.call('health.get', {})])
+        const [overview, processes, health] = await Promise.all([
+          client.call('models.scan', {}),
+          client.call('supervisor.list', {}),
+          client.call('health.get', {})
+        ])
         set({
           scanning: false,
           ...(overview.ok ? { overview: overview.value } : { error: overview.error }),
@@ -87,23 +111,48 @@ export const modelsModel = defineViewModel<ModelsData, ModelsActions>({
           ...(health.ok ? { health: health.value } : {})
         })
       },
-      addNode: (kind, url, label) => act('models.addNode', () => client.call('models.addNode', { kind, url, label }), (overview) => ({ overview })),
+      addNode: (kind, url, label) =>
+        act(
+          'models.addNode',
+          () => client.call('models.addNode', { kind, url, label }),
+          (overview) => ({ overview })
+        ),
       async removeNode(id) {
-        await act(`models.removeNode:${id}`, () => client.call('models.removeNode', { id }), (overview) => ({ overview }))
+        await act(
+          `models.removeNode:${id}`,
+          () => client.call('models.removeNode', { id }),
+          (overview) => ({ overview })
+        )
       },
       async setPreference(category, model) {
-        await act(`models.setPreference:${category}`, () => client.call('models.setPreference', { category, model }), (overview) => ({ overview }))
+        await act(
+          `models.setPreference:${category}`,
+          () => client.call('models.setPreference', { category, model }),
+          (overview) => ({ overview })
+        )
       },
-      pull: (node, model) => act('models.pull', () => client.call('models.pull', { node, model }), (p) => ({ pulls: { ...get().pulls, [p.pullId]: p } })),
+      pull: (node, model) =>
+        act(
+          'models.pull',
+          () => client.call('models.pull', { node, model }),
+          (p) => ({ pulls: { ...get().pulls, [p.pullId]: p } })
+        ),
       async supervise(action, id) {
-        const ok = await act(`supervisor.${action}:${id}`, () => client.call(`supervisor.${action}`, { id }), (status) => ({
-          processes: get().processes.map((p) => (p.id === status.id ? status : p))
-        }))
+        const ok = await act(
+          `supervisor.${action}:${id}`,
+          () => client.call(`supervisor.${action}`, { id }),
+          (status) => ({
+            processes: get().processes.map((p) => (p.id === status.id ? status : p))
+          })
+        )
         if (ok) void read(api)
       },
       async ask(prompt, node) {
         set({ tryIt: { ...IDLE_TRY, running: true } })
-        const result = await client.call('models.chat', { messages: [{ role: 'user', content: prompt }], ...(node ? { node } : {}) })
+        const result = await client.call('models.chat', {
+          messages: [{ role: 'user', content: prompt }],
+          ...(node ? { node } : {})
+        })
         if (!result.ok) set({ tryIt: { ...IDLE_TRY, error: result.error.message } })
         else set({ tryIt: { ...get().tryIt, requestId: result.value.requestId } })
       },
@@ -127,7 +176,14 @@ export const modelsModel = defineViewModel<ModelsData, ModelsActions>({
     'models.chatDone': ({ requestId, ok, node, model, error }, api) => {
       const t = api.get().tryIt
       if (t.requestId !== requestId) return
-      api.set({ tryIt: { ...t, running: false, answeredBy: ok && node && model ? `${model} on ${node}` : null, error: ok ? null : error } })
+      api.set({
+        tryIt: {
+          ...t,
+          running: false,
+          answeredBy: ok && node && model ? `${model} on ${node}` : null,
+          error: ok ? null : error
+        }
+      })
       // The answer measured the node's speed; the overview shows it.
       void read(api)
     }

@@ -4,11 +4,17 @@ import { fakeClient, settle } from '../testing/fake-client'
 import { createViewModel } from '../view-model'
 import { overviewModel, SAMPLES_KEPT } from './overview-model'
 
-const sample = (i: number): OverviewSample => ({ at: new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString() } as OverviewSample)
+const sample = (i: number): OverviewSample =>
+  ({ at: new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString() }) as OverviewSample
 
 describe('overview model', () => {
   it('reads the series when connected, appends each pushed sample up to two hours, and stops when disposed', async () => {
-    const fake = fakeClient({ 'overview.series': () => ({ ok: true, value: { intervalSec: 15, samples: Array.from({ length: SAMPLES_KEPT }, (_, i) => sample(i)) } }) })
+    const fake = fakeClient({
+      'overview.series': () => ({
+        ok: true,
+        value: { intervalSec: 15, samples: Array.from({ length: SAMPLES_KEPT }, (_, i) => sample(i)) }
+      })
+    })
     const model = createViewModel(overviewModel, fake.client, undefined)
     const dispose = model.connect()
     await settle()

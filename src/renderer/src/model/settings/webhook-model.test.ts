@@ -4,7 +4,16 @@ import { fakeClient, settle } from '../testing/fake-client'
 import { createViewModel } from '../view-model'
 import { describeOutcome, webhookModel } from './webhook-model'
 
-const idle: NotifyStatus = { configured: true, format: 'ntfy', queued: 0, dropped: 0, delivered: 0, failed: 0, lastDeliveredAt: null, lastError: null }
+const idle: NotifyStatus = {
+  configured: true,
+  format: 'ntfy',
+  queued: 0,
+  dropped: 0,
+  delivered: 0,
+  failed: 0,
+  lastDeliveredAt: null,
+  lastError: null
+}
 
 describe('webhook model', () => {
   it('reads the queue on connect, sends a test, shows what the endpoint answered and re-reads', async () => {
@@ -32,14 +41,19 @@ describe('webhook model', () => {
     expect(fake.listening()).toBe(0)
   })
 
-  it('keeps a refused test as its error, and words a failed delivery in the endpoint\'s terms', async () => {
+  it("keeps a refused test as its error, and words a failed delivery in the endpoint's terms", async () => {
     const fake = fakeClient({
       'notify.status': () => ({ ok: true, value: idle }),
-      'notify.test': () => ({ ok: false, error: { code: 'rate_limited', message: 'Too many calls that start work: try again in 5 s.' } })
+      'notify.test': () => ({
+        ok: false,
+        error: { code: 'rate_limited', message: 'Too many calls that start work: try again in 5 s.' }
+      })
     })
     const model = createViewModel(webhookModel, fake.client, undefined)
     await model.getState().sendTest()
     expect(model.getState()).toMatchObject({ sending: false, outcome: null, error: { code: 'rate_limited' } })
-    expect(describeOutcome({ delivered: false, status: 404, attempts: 1, error: 'the endpoint answered HTTP 404' })).toBe('Not delivered: the endpoint answered HTTP 404.')
+    expect(
+      describeOutcome({ delivered: false, status: 404, attempts: 1, error: 'the endpoint answered HTTP 404' })
+    ).toBe('Not delivered: the endpoint answered HTTP 404.')
   })
 })

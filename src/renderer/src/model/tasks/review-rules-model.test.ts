@@ -24,9 +24,27 @@ function fakeClient(replies: Partial<Record<CallName, Reply>>) {
   return { client, calls }
 }
 
-const runnerRule: PlaybookRuleView = { ruleId: 'ollama-runner-terminated', title: 'Ollama’s model runner terminated', cause: 'The runner died.', remedy: 'Restart Ollama.', fix: 'restart-ollama' }
-const rejectedRule: PlaybookRuleView = { ruleId: 'answers-rejected', title: 'Answers rejected', cause: 'Short answers.', remedy: 'Make the task clearer.', fix: null }
-const rules: Reply = () => ({ ok: true, value: [{ errorType: 'runner_terminated', rule: runnerRule }, { errorType: 'validation_failed', rule: rejectedRule }] })
+const runnerRule: PlaybookRuleView = {
+  ruleId: 'ollama-runner-terminated',
+  title: 'Ollama’s model runner terminated',
+  cause: 'The runner died.',
+  remedy: 'Restart Ollama.',
+  fix: 'restart-ollama'
+}
+const rejectedRule: PlaybookRuleView = {
+  ruleId: 'answers-rejected',
+  title: 'Answers rejected',
+  cause: 'Short answers.',
+  remedy: 'Make the task clearer.',
+  fix: null
+}
+const rules: Reply = () => ({
+  ok: true,
+  value: [
+    { errorType: 'runner_terminated', rule: runnerRule },
+    { errorType: 'validation_failed', rule: rejectedRule }
+  ]
+})
 
 describe('review rules model', () => {
   it('runs the rule’s fix, then returns exactly the affected tasks, and says what both did', async () => {
@@ -44,24 +62,42 @@ describe('review rules model', () => {
       ['checklist.fix', { fix: 'restart-ollama' }],
       ['tasks.requeue', { ids: ['t1', 't2'] }]
     ])
-    expect(store.getState()).toMatchObject({ fixing: null, outcome: { errorType: 'runner_terminated', ok: true, message: 'Ollama restarted: running (pid 42). 2 tasks returned to autoprocessing.' } })
+    expect(store.getState()).toMatchObject({
+      fixing: null,
+      outcome: {
+        errorType: 'runner_terminated',
+        ok: true,
+        message: 'Ollama restarted: running (pid 42). 2 tasks returned to autoprocessing.'
+      }
+    })
   })
 
   it('returns nothing when the fix fails, and says why', async () => {
     const { client, calls } = fakeClient({
       'checklist.errorRules': rules,
-      'checklist.fix': () => ({ ok: false, error: rpcError('unavailable', 'Ollama did not start (not_installed): ollama is not on PATH') })
+      'checklist.fix': () => ({
+        ok: false,
+        error: rpcError('unavailable', 'Ollama did not start (not_installed): ollama is not on PATH')
+      })
     })
     const store = createViewModel(reviewRulesModel, client, undefined)
     store.connect()
     await new Promise((resolve) => setTimeout(resolve, 0))
     await store.getState().fixAndReturn('runner_terminated', ['t1'])
     expect(calls.map((c) => c.name)).not.toContain('tasks.requeue')
-    expect(store.getState().outcome).toEqual({ errorType: 'runner_terminated', ok: false, message: 'The fix did not work, so no task was returned: Ollama did not start (not_installed): ollama is not on PATH' })
+    expect(store.getState().outcome).toEqual({
+      errorType: 'runner_terminated',
+      ok: false,
+      message:
+        'The fix did not work, so no task was returned: Ollama did not start (not_installed): ollama is not on PATH'
+    })
   })
 
   it('for a rule without a one-click fix, only returns the tasks', async () => {
-    const { client, calls } = fakeClient({ 'checklist.errorRules': rules, 'tasks.requeue': () => ({ ok: true, value: { requeued: ['t9'] } }) })
+    const { client, calls } = fakeClient({
+      'checklist.errorRules': rules,
+      'tasks.requeue': () => ({ ok: true, value: { requeued: ['t9'] } })
+    })
     const store = createViewModel(reviewRulesModel, client, undefined)
     store.connect()
     await new Promise((resolve) => setTimeout(resolve, 0))

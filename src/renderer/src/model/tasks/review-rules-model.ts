@@ -31,7 +31,15 @@ export const reviewRulesModel = defineViewModel<ReviewRulesData, ReviewRulesActi
       let done = ''
       if (fix) {
         const fixed = await client.call('checklist.fix', { fix })
-        if (!fixed.ok) return set({ fixing: null, outcome: { errorType, ok: false, message: `The fix did not work, so no task was returned: ${fixed.error.message}` } })
+        if (!fixed.ok)
+          return set({
+            fixing: null,
+            outcome: {
+              errorType,
+              ok: false,
+              message: `The fix did not work, so no task was returned: ${fixed.error.message}`
+            }
+          })
         done = `${fixed.value.message} `
       }
       const returned = await client.call('tasks.requeue', { ids: [...taskIds] })

@@ -12,7 +12,13 @@ export interface TaskFilters {
 export const NO_FILTERS: TaskFilters = { status: '', expert: '', domain: '', backend: '', search: '' }
 
 /** The filters as `tasks.list` takes them: empty ones left out. */
-export function listInput(filters: TaskFilters): { status?: TaskStatus; expert?: string; domain?: string; backend?: string; search?: string } {
+export function listInput(filters: TaskFilters): {
+  status?: TaskStatus
+  expert?: string
+  domain?: string
+  backend?: string
+  search?: string
+} {
   const search = filters.search.trim()
   return {
     ...(filters.status ? { status: filters.status } : {}),
@@ -41,7 +47,11 @@ export function taskListShape(filters: TaskFilters, loaded: ReadonlySet<string>)
   const search = filters.search.trim()
   return {
     key: (t) => t.id,
-    compare: newestFirst((t: TaskSummary) => t.createdAt, (t) => t.id, false),
+    compare: newestFirst(
+      (t: TaskSummary) => t.createdAt,
+      (t) => t.id,
+      false
+    ),
     matches: (t) =>
       (!filters.status || t.status === filters.status) &&
       (!filters.expert || t.assigneeExpert === filters.expert) &&

@@ -1,39 +1,132 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { CallInput } from '../../../../shared/contract/contract'
-import { TASK_ERROR_TYPES, type EngineState, type TaskCounters, type TaskDetail, type TaskStatus, type TaskStatusCounts, type TaskSummary } from '../../../../shared/contract/tasks-contract'
+import {
+  TASK_ERROR_TYPES,
+  type EngineState,
+  type TaskCounters,
+  type TaskDetail,
+  type TaskStatus,
+  type TaskStatusCounts,
+  type TaskSummary
+} from '../../../../shared/contract/tasks-contract'
 import { fakeClient, settle } from '../testing/fake-client'
 import { createViewModel } from '../view-model'
 import { tasksModel } from './tasks-model'
 
 const minute = (m: number): string => `2026-01-01T00:${String(m).padStart(2, '0')}:00.000Z`
 const task = (id: string, m: number, patch: Partial<TaskSummary> = {}): TaskSummary => ({
-  id, title: `Task ${id}`, domain: null, priority: 'normal', assigneeExpert: null, status: 'pending', attemptCount: 0, lastError: null, errorType: null,
-  backend: null, model: null, nextRetryAfter: null, createdAt: minute(m), updatedAt: minute(m), ...patch
+  id,
+  title: `Task ${id}`,
+  domain: null,
+  priority: 'normal',
+  assigneeExpert: null,
+  status: 'pending',
+  attemptCount: 0,
+  lastError: null,
+  errorType: null,
+  backend: null,
+  model: null,
+  nextRetryAfter: null,
+  createdAt: minute(m),
+  updatedAt: minute(m),
+  ...patch
 })
-const counts = (patch: Partial<TaskStatusCounts> = {}): TaskStatusCounts => ({ pending: 0, in_progress: 0, completed: 0, failed: 0, deferred_to_human: 0, cancelled: 0, ...patch })
-const counters = (byStatus: TaskStatusCounts): TaskCounters => ({ byStatus, deferredToHumanTotal: 0, deferredByErrorType: Object.fromEntries(TASK_ERROR_TYPES.map((t) => [t, 0])) as TaskCounters['deferredByErrorType'], completionsPerMinute: 0, latency: [] })
-const concurrency = { effective: 2, floor: 1, ceiling: 4, reason: 'start', cpuLoad: 0, freeMemoryRatio: 0.5, activeRequests: 0, latencyMs: null, errorRate: 0, oomRecently: false, at: minute(0) }
-const engine: EngineState = { processorConnected: true, paused: false, waiting: null, state: 'running', running: 0, concurrency }
+const counts = (patch: Partial<TaskStatusCounts> = {}): TaskStatusCounts => ({
+  pending: 0,
+  in_progress: 0,
+  completed: 0,
+  failed: 0,
+  deferred_to_human: 0,
+  cancelled: 0,
+  ...patch
+})
+const counters = (byStatus: TaskStatusCounts): TaskCounters => ({
+  byStatus,
+  deferredToHumanTotal: 0,
+  deferredByErrorType: Object.fromEntries(TASK_ERROR_TYPES.map((t) => [t, 0])) as TaskCounters['deferredByErrorType'],
+  completionsPerMinute: 0,
+  latency: []
+})
+const concurrency = {
+  effective: 2,
+  floor: 1,
+  ceiling: 4,
+  reason: 'start',
+  cpuLoad: 0,
+  freeMemoryRatio: 0.5,
+  activeRequests: 0,
+  latencyMs: null,
+  errorRate: 0,
+  oomRecently: false,
+  at: minute(0)
+}
+const engine: EngineState = {
+  processorConnected: true,
+  paused: false,
+  waiting: null,
+  state: 'running',
+  running: 0,
+  concurrency
+}
 const detailOf = (t: TaskSummary): TaskDetail => ({
-  task: { ...t, description: 'd', parentTaskId: null, preferredBackend: null, preferredModel: null, leaseOwner: null, heartbeatAt: null, result: null, metadata: {}, batchGroup: null, completedAt: null, latencyMs: null },
-  events: [{ seq: 1, taskId: t.id, kind: 'created', status: 'pending', attempt: 0, message: null, errorType: null, at: t.createdAt }]
+  task: {
+    ...t,
+    description: 'd',
+    parentTaskId: null,
+    preferredBackend: null,
+    preferredModel: null,
+    leaseOwner: null,
+    heartbeatAt: null,
+    result: null,
+    metadata: {},
+    batchGroup: null,
+    completedAt: null,
+    latencyMs: null
+  },
+  events: [
+    {
+      seq: 1,
+      taskId: t.id,
+      kind: 'created',
+      status: 'pending',
+      attempt: 0,
+      message: null,
+      errorType: null,
+      at: t.createdAt
+    }
+  ]
 })
 
 /** A queue of tasks the fake core pages through as the store would: newest first, filtered by status. */
 function core(all: TaskSummary[], pageSize = 2) {
   return fakeClient({
     'tasks.list': (input: CallInput<'tasks.list'>) => {
-      const matching = all.filter((t) => !input.status || t.status === input.status).sort((a, b) => b.createdAt.localeCompare(a.createdAt))
+      const matching = all
+        .filter((t) => !input.status || t.status === input.status)
+        .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
       const from = input.cursor ? Number(input.cursor.split(':')[0]) : 0
       const page = matching.slice(from, from + pageSize)
       const more = from + pageSize < matching.length
-      return { ok: true, value: { tasks: page, total: input.cursor ? null : matching.length, nextCursor: more ? `${from + pageSize}:x` : null, facets: input.cursor ? null : { experts: [], domains: [], backends: [] } } }
+      return {
+        ok: true,
+        value: {
+          tasks: page,
+          total: input.cursor ? null : matching.length,
+          nextCursor: more ? `${from + pageSize}:x` : null,
+          facets: input.cursor ? null : { experts: [], domains: [], backends: [] }
+        }
+      }
     },
-    'tasks.counters': () => ({ ok: true, value: counters(counts({ pending: all.filter((t) => t.status === 'pending').length })) }),
+    'tasks.counters': () => ({
+      ok: true,
+      value: counters(counts({ pending: all.filter((t) => t.status === 'pending').length }))
+    }),
     'tasks.engine': () => ({ ok: true, value: engine }),
     'tasks.get': ({ id }) => {
       const found = all.find((t) => t.id === id)
-      return found ? { ok: true, value: detailOf(found) } : { ok: false, error: { code: 'not_found', message: `no task ${id}` } }
+      return found
+        ? { ok: true, value: detailOf(found) }
+        : { ok: false, error: { code: 'not_found', message: `no task ${id}` } }
     },
     'tasks.create': (input) => ({ ok: true, value: { ...detailOf(task('new', 9, { title: input.title })).task } })
   })
@@ -81,7 +174,10 @@ describe('tasks view model', () => {
     expect(model.getState().counters?.byStatus.pending).toBe(3)
     expect(model.getState().facets.domains).toEqual(['ops'])
 
-    fake.emit('tasks.changed', { tasks: [task('a', 1, { status: 'deferred_to_human', updatedAt: minute(6), lastError: 'boom' })], counts: counts({ pending: 2, deferred_to_human: 1 }) })
+    fake.emit('tasks.changed', {
+      tasks: [task('a', 1, { status: 'deferred_to_human', updatedAt: minute(6), lastError: 'boom' })],
+      counts: counts({ pending: 2, deferred_to_human: 1 })
+    })
     expect(model.getState().review.items.map((t) => t.id)).toEqual(['a'])
     expect(model.getState().review.total).toBe(1)
     expect(model.getState().list.items.find((t) => t.id === 'a')?.status).toBe('deferred_to_human')
@@ -95,7 +191,10 @@ describe('tasks view model', () => {
     const dispose = model.connect()
     await settle()
     await model.getState().setFilters({ status: 'pending' as TaskStatus })
-    fake.emit('tasks.changed', { tasks: [task('b', 2, { status: 'in_progress', updatedAt: minute(7) })], counts: counts({ pending: 1, in_progress: 1 }) })
+    fake.emit('tasks.changed', {
+      tasks: [task('b', 2, { status: 'in_progress', updatedAt: minute(7) })],
+      counts: counts({ pending: 1, in_progress: 1 })
+    })
     expect(model.getState().list.items.map((t) => t.id)).toEqual(['a'])
     expect(model.getState().list.total).toBe(1)
     dispose()
@@ -112,7 +211,11 @@ describe('tasks view model', () => {
   it('reads the open task’s history once per burst of its changes', async () => {
     const a = task('a', 1)
     const { fake, model, dispose } = await opened([a], 10, 'a')
-    for (const at of [2, 3, 4]) fake.emit('tasks.changed', { tasks: [{ ...a, status: 'in_progress', updatedAt: minute(at) }], counts: counts({ in_progress: 1 }) })
+    for (const at of [2, 3, 4])
+      fake.emit('tasks.changed', {
+        tasks: [{ ...a, status: 'in_progress', updatedAt: minute(at) }],
+        counts: counts({ in_progress: 1 })
+      })
     expect(model.getState().detail?.task.status).toBe('in_progress')
     expect(fake.names()).toEqual([])
     await vi.advanceTimersByTimeAsync(300)
@@ -129,7 +232,10 @@ describe('tasks view model', () => {
     expect(new Set(fake.names())).toEqual(new Set(['tasks.list', 'tasks.counters', 'tasks.engine', 'tasks.get']))
     expect(model.getState()).toMatchObject({ loading: false, detail: { task: { id: 'a' } }, list: { total: 1 } })
 
-    fake.emit('tasks.changed', { tasks: [{ ...a, status: 'completed', updatedAt: minute(9) }], counts: counts({ completed: 1 }) })
+    fake.emit('tasks.changed', {
+      tasks: [{ ...a, status: 'completed', updatedAt: minute(9) }],
+      counts: counts({ completed: 1 })
+    })
     dispose()
     expect(fake.listening()).toBe(0)
     fake.calls.length = 0

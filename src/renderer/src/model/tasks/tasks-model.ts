@@ -79,7 +79,10 @@ async function readList(api: Api): Promise<void> {
   if (!result.ok) return set({ error: result.error, list: { ...get().list, loading: false } })
   const page = firstPage(result.value.tasks, result.value.nextCursor, result.value.total)
   const loaded = new Set(page.items.map((t) => t.id))
-  set({ list: applyChanges(page, missed, taskListShape(get().filters, loaded)), facets: result.value.facets ?? get().facets })
+  set({
+    list: applyChanges(page, missed, taskListShape(get().filters, loaded)),
+    facets: result.value.facets ?? get().facets
+  })
 }
 
 async function readReview(api: Api): Promise<void> {
@@ -87,7 +90,11 @@ async function readReview(api: Api): Promise<void> {
   const read = ++local.reviewRead
   const result = await client.call('tasks.list', { status: 'deferred_to_human', limit: TASK_PAGE_SIZE })
   if (read !== local.reviewRead) return
-  set(result.ok ? { review: firstPage(result.value.tasks, result.value.nextCursor, result.value.total) } : { error: result.error })
+  set(
+    result.ok
+      ? { review: firstPage(result.value.tasks, result.value.nextCursor, result.value.total) }
+      : { error: result.error }
+  )
 }
 
 async function readCounters({ client, set }: Api): Promise<void> {
@@ -109,7 +116,13 @@ async function readDetail({ client, get, set }: Api, id: string): Promise<void> 
 async function readAll(api: Api): Promise<void> {
   api.set({ loading: true })
   const { selectedId } = api.get()
-  await Promise.all([readList(api), readReview(api), readCounters(api), readEngine(api), selectedId ? readDetail(api, selectedId) : Promise.resolve()])
+  await Promise.all([
+    readList(api),
+    readReview(api),
+    readCounters(api),
+    readEngine(api),
+    selectedId ? readDetail(api, selectedId) : Promise.resolve()
+  ])
   api.set({ loading: false })
 }
 
@@ -118,14 +131,23 @@ async function nextPage(api: Api, which: 'list' | 'review'): Promise<void> {
   const error = await loadNextPage(
     () => get()[which],
     (list) => set({ [which]: list }),
-    (cursor) => client.call('tasks.list', { ...(which === 'list' ? listInput(get().filters) : { status: 'deferred_to_human' as const }), cursor, limit: TASK_PAGE_SIZE }),
+    (cursor) =>
+      client.call('tasks.list', {
+        ...(which === 'list' ? listInput(get().filters) : { status: 'deferred_to_human' as const }),
+        cursor,
+        limit: TASK_PAGE_SIZE
+      }),
     (page) => page.tasks,
     (t) => t.id
   )
   if (error) set({ error })
 }
 
-const later = (timer: ReturnType<typeof setTimeout> | null, ms: number, run: () => void): ReturnType<typeof setTimeout> => timer ?? setTimeout(run, ms)
+const later = (
+  timer: ReturnType<typeof setTimeout> | null,
+  ms: number,
+  run: () => void
+): ReturnType<typeof setTimeout> => timer ?? setTimeout(run, ms)
 
 /** The values with any new ones added, sorted; the same array when nothing is new, so the filters do not re-render. */
 function withNew(values: readonly string[], added: readonly (string | null)[]): readonly string[] {
@@ -135,13 +157,25 @@ function withNew(values: readonly string[], added: readonly (string | null)[]): 
 }
 
 function withNewFacets(facets: TaskFacets, tasks: readonly TaskSummary[]): TaskFacets {
-  const experts = withNew(facets.experts, tasks.map((t) => t.assigneeExpert))
-  const domains = withNew(facets.domains, tasks.map((t) => t.domain))
-  const backends = withNew(facets.backends, tasks.map((t) => t.backend))
-  return experts === facets.experts && domains === facets.domains && backends === facets.backends ? facets : { experts: [...experts], domains: [...domains], backends: [...backends] }
+  const experts = withNew(
+    facets.experts,
+    tasks.map((t) => t.assigneeExpert)
+  )
+  const domains = withNew(
+    facets.domains,
+    tasks.map((t) => t.domain)
+  )
+  const backends = withNew(
+    facets.backends,
+    tasks.map((t) => t.backend)
+  )
+  return experts === facets.experts && domains === facets.domains && backends === facets.backends
+    ? facets
+    : { experts: [...experts], domains: [...domains], backends: [...backends] }
 }
 
-const total = (counts: TaskStatusCounts): number => TASK_STATUSES.reduce((sum, status) => sum + (counts[status] ?? 0), 0)
+const total = (counts: TaskStatusCounts): number =>
+  TASK_STATUSES.reduce((sum, status) => sum + (counts[status] ?? 0), 0)
 
 /**
  * One committed write's changes, applied where they show: the loaded pages
@@ -155,7 +189,11 @@ function applyChanged({ tasks, counts }: TasksChanged, api: Api): void {
   const loaded = new Set(state.list.items.map((t) => t.id))
   const list = applyChanges(state.list, tasks, taskListShape(state.filters, loaded))
   const review = applyChanges(state.review, tasks, taskListShape(REVIEW_FILTERS, new Set()))
-  const exact = countedByStatus(state.filters) ? (state.filters.status ? (counts[state.filters.status] ?? 0) : total(counts)) : list.total
+  const exact = countedByStatus(state.filters)
+    ? state.filters.status
+      ? (counts[state.filters.status] ?? 0)
+      : total(counts)
+    : list.total
   set({
     list: { ...list, total: exact },
     review: { ...review, total: counts.deferred_to_human ?? review.total },
@@ -225,11 +263,25 @@ export const tasksModel = defineViewModel<TasksData, TasksActions, void, Local>(
       },
       async setPaused(paused) {
         const result = await client.call(paused ? 'tasks.pause' : 'tasks.resume', {})
-        set(result.ok ? { engine: result.value, notice: paused ? 'Autoprocessing paused: running tasks finish, no new one starts.' : 'Autoprocessing resumed.', error: null } : { error: result.error })
+        set(
+          result.ok
+            ? {
+                engine: result.value,
+                notice: paused
+                  ? 'Autoprocessing paused: running tasks finish, no new one starts.'
+                  : 'Autoprocessing resumed.',
+                error: null
+              }
+            : { error: result.error }
+        )
       },
       async requeue(ids) {
         const result = await client.call('tasks.requeue', ids === 'all' ? { all: true } : { ids: [...ids] })
-        set(result.ok ? { notice: `Returned ${plural(result.value.requeued.length, 'task')} to autoprocessing.`, error: null } : { error: result.error })
+        set(
+          result.ok
+            ? { notice: `Returned ${plural(result.value.requeued.length, 'task')} to autoprocessing.`, error: null }
+            : { error: result.error }
+        )
       }
     }
   },

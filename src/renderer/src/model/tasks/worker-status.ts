@@ -21,11 +21,37 @@ export function workerStatus(engine: EngineState, running: number): WorkerStatus
 
 function pick(engine: EngineState, running: number): WorkerStatus {
   const finishing = running > 0 ? `Finishing the ${tasks(running)} in progress; ` : ''
-  if (engine.state === 'stopped') return { kind: 'stopped', label: 'Stopped', detail: 'The worker has shut down with the app; nothing runs until it starts again.' }
-  if (engine.state === 'stopping') return { kind: 'stopping', label: 'Stopping', detail: `${finishing || 'Shutting down; '}nothing new starts.` }
-  if (!engine.processorConnected) return { kind: 'no_backend', label: 'No model server', detail: 'No model backend is connected, so new tasks wait as pending.' }
-  if (engine.paused) return { kind: 'paused', label: 'Paused', detail: `${finishing}nothing new starts until you resume autoprocessing.` }
-  if (engine.waiting) return { kind: 'waiting', label: 'Waiting', detail: `${running > 0 ? `${tasks(running)} in progress; ` : ''}pending tasks wait: ${engine.waiting}` }
-  if (running > 0) return { kind: 'working', label: 'Working', detail: `${tasks(running)} in progress; pending ones start as slots free up.` }
+  if (engine.state === 'stopped')
+    return {
+      kind: 'stopped',
+      label: 'Stopped',
+      detail: 'The worker has shut down with the app; nothing runs until it starts again.'
+    }
+  if (engine.state === 'stopping')
+    return { kind: 'stopping', label: 'Stopping', detail: `${finishing || 'Shutting down; '}nothing new starts.` }
+  if (!engine.processorConnected)
+    return {
+      kind: 'no_backend',
+      label: 'No model server',
+      detail: 'No model backend is connected, so new tasks wait as pending.'
+    }
+  if (engine.paused)
+    return {
+      kind: 'paused',
+      label: 'Paused',
+      detail: `${finishing}nothing new starts until you resume autoprocessing.`
+    }
+  if (engine.waiting)
+    return {
+      kind: 'waiting',
+      label: 'Waiting',
+      detail: `${running > 0 ? `${tasks(running)} in progress; ` : ''}pending tasks wait: ${engine.waiting}`
+    }
+  if (running > 0)
+    return {
+      kind: 'working',
+      label: 'Working',
+      detail: `${tasks(running)} in progress; pending ones start as slots free up.`
+    }
   return { kind: 'ready', label: 'Ready', detail: 'Nothing to do right now; a new task starts at once.' }
 }

@@ -3,7 +3,9 @@ import type { CallInput, CallName, CallOutput, EventName, EventPayload } from '.
 import { rpcError, type CallResult } from '../../../../shared/contract/rpc-error'
 import type { ConnectionStatus } from '../../../../shared/contract/wire'
 
-export type Replies = { [N in CallName]?: (input: CallInput<N>) => CallResult<CallOutput<N>> | Promise<CallResult<CallOutput<N>>> }
+export type Replies = {
+  [N in CallName]?: (input: CallInput<N>) => CallResult<CallOutput<N>> | Promise<CallResult<CallOutput<N>>>
+}
 
 /**
  * A contract client with scripted replies, for view-model tests: it records
@@ -18,7 +20,8 @@ export function fakeClient(replies: Replies, initialStatus: ConnectionStatus = '
   const client: KosClient = {
     async call<N extends CallName>(name: N, input: CallInput<N>): Promise<CallResult<CallOutput<N>>> {
       calls.push({ name, input })
-      const reply = replies[name] as ((input: CallInput<N>) => CallResult<CallOutput<N>> | Promise<CallResult<CallOutput<N>>>) | undefined
+      const reply = replies[name] as
+        ((input: CallInput<N>) => CallResult<CallOutput<N>> | Promise<CallResult<CallOutput<N>>>) | undefined
       return reply ? reply(input) : { ok: false, error: rpcError('unavailable', `no reply scripted for ${name}`) }
     },
     on<E extends EventName>(name: E, listener: (payload: EventPayload<E>) => void) {

@@ -15,7 +15,13 @@ const ROUTE_LABEL: Readonly<Record<ChatRoute, string>> = {
 
 const EMPTY: ChatProgress[] = []
 
-export function ChatMessageView({ message, targeted = false }: { message: ChatMessage; targeted?: boolean }): ReactNode {
+export function ChatMessageView({
+  message,
+  targeted = false
+}: {
+  message: ChatMessage
+  targeted?: boolean
+}): ReactNode {
   const stopAccess = useWriteAccess('chat.stop')
   const retryAccess = useWriteAccess('chat.retry')
   const toTaskAccess = useWriteAccess('chat.toTask')
@@ -28,9 +34,18 @@ export function ChatMessageView({ message, targeted = false }: { message: ChatMe
   if (message.role === 'user') {
     return (
       <article className="chat-msg user" aria-label="Your message" data-message={message.id}>
-        <div className="chat-msg-body"><p className="plain">{message.content}</p></div>
+        <div className="chat-msg-body">
+          <p className="plain">{message.content}</p>
+        </div>
         <div className="chat-msg-actions">
-          <button type="button" className="link-button" disabled={!tasksConnected || toTaskAccess.blocked} title={toTaskAccess.title ?? (tasksConnected ? undefined : 'The task engine is not connected')} aria-describedby={toTaskAccess.describedBy} onClick={() => void toTask(message.id)}>
+          <button
+            type="button"
+            className="link-button"
+            disabled={!tasksConnected || toTaskAccess.blocked}
+            title={toTaskAccess.title ?? (tasksConnected ? undefined : 'The task engine is not connected')}
+            aria-describedby={toTaskAccess.describedBy}
+            onClick={() => void toTask(message.id)}
+          >
             Make this a task
           </button>
         </div>
@@ -41,7 +56,13 @@ export function ChatMessageView({ message, targeted = false }: { message: ChatMe
   const streaming = message.status === 'streaming'
   const current = steps.at(-1)
   return (
-    <article className={`chat-msg assistant status-${message.status}${targeted ? ' targeted' : ''}`} tabIndex={targeted ? -1 : undefined} aria-label={`Answer by ${message.expertName ?? 'Assistant'}`} aria-busy={streaming} data-message={message.id}>
+    <article
+      className={`chat-msg assistant status-${message.status}${targeted ? ' targeted' : ''}`}
+      tabIndex={targeted ? -1 : undefined}
+      aria-label={`Answer by ${message.expertName ?? 'Assistant'}`}
+      aria-busy={streaming}
+      data-message={message.id}
+    >
       <header className="chat-msg-head">
         <strong>{message.expertName ?? 'Assistant'}</strong>
         {message.route && <span className="badge">{ROUTE_LABEL[message.route]}</span>}
@@ -52,12 +73,19 @@ export function ChatMessageView({ message, targeted = false }: { message: ChatMe
         <ol className="chat-steps" aria-label="Progress" aria-live="polite">
           {latestPerStep(steps).map((s) => (
             <li key={`${s.step}-${s.label}`} className={`step-${s.status}`}>
-              <span className="step-n">{s.step}/{s.total}</span> {s.label}
+              <span className="step-n">
+                {s.step}/{s.total}
+              </span>{' '}
+              {s.label}
             </li>
           ))}
         </ol>
       )}
-      {streaming && !current && <p className="muted" role="status">Starting…</p>}
+      {streaming && !current && (
+        <p className="muted" role="status">
+          Starting…
+        </p>
+      )}
       {message.boardDecisionId && <BoardDecisionBlock id={message.boardDecisionId} />}
       {message.subtasks.length > 0 && (
         <ul className="chat-subtasks" aria-label="Subtasks">
@@ -71,16 +99,27 @@ export function ChatMessageView({ message, targeted = false }: { message: ChatMe
       {message.content && (
         <div className="chat-msg-body">
           <Markdown text={message.content} />
-          {streaming && <span className="cursor" aria-hidden="true">▍</span>}
+          {streaming && (
+            <span className="cursor" aria-hidden="true">
+              ▍
+            </span>
+          )}
         </div>
       )}
-      {message.error && <p className="chat-error" role="alert">{message.error}</p>}
+      {message.error && (
+        <p className="chat-error" role="alert">
+          {message.error}
+        </p>
+      )}
       {message.notice && <p className="chat-notice">{message.notice}</p>}
-      {message.sources.length > 0 && <p className="muted small">Sources: {message.sources.map((s) => s.title).join(', ')}</p>}
+      {message.sources.length > 0 && (
+        <p className="muted small">Sources: {message.sources.map((s) => s.title).join(', ')}</p>
+      )}
       <footer className="chat-msg-foot">
         {!streaming && message.model && (
           <span className="muted small" data-testid="message-meta">
-            {message.model}{message.node ? ` on ${message.node}` : ''}
+            {message.model}
+            {message.node ? ` on ${message.node}` : ''}
             {message.latencyMs !== null ? ` · ${(message.latencyMs / 1000).toFixed(1)} s` : ''}
             {message.tokensIn !== null ? ` · ${message.tokensIn} → ${message.tokensOut ?? 0} tokens` : ''}
             {message.fellBack ? ' · fell back' : ''}
@@ -88,12 +127,37 @@ export function ChatMessageView({ message, targeted = false }: { message: ChatMe
         )}
         <span className="chat-msg-actions">
           {streaming ? (
-            <button type="button" className="secondary" onClick={() => void stop(message.id)} disabled={stopAccess.blocked} title={stopAccess.title} aria-describedby={stopAccess.describedBy}>Stop</button>
+            <button
+              type="button"
+              className="secondary"
+              onClick={() => void stop(message.id)}
+              disabled={stopAccess.blocked}
+              title={stopAccess.title}
+              aria-describedby={stopAccess.describedBy}
+            >
+              Stop
+            </button>
           ) : (
-            <button type="button" className="link-button" onClick={() => void retry(message.id)} disabled={retryAccess.blocked} title={retryAccess.title} aria-describedby={retryAccess.describedBy}>Retry</button>
+            <button
+              type="button"
+              className="link-button"
+              onClick={() => void retry(message.id)}
+              disabled={retryAccess.blocked}
+              title={retryAccess.title}
+              aria-describedby={retryAccess.describedBy}
+            >
+              Retry
+            </button>
           )}
           {!streaming && (
-            <button type="button" className="link-button" disabled={!tasksConnected || toTaskAccess.blocked} title={toTaskAccess.title ?? (tasksConnected ? undefined : 'The task engine is not connected')} aria-describedby={toTaskAccess.describedBy} onClick={() => void toTask(message.id)}>
+            <button
+              type="button"
+              className="link-button"
+              disabled={!tasksConnected || toTaskAccess.blocked}
+              title={toTaskAccess.title ?? (tasksConnected ? undefined : 'The task engine is not connected')}
+              aria-describedby={toTaskAccess.describedBy}
+              onClick={() => void toTask(message.id)}
+            >
               Make this a task
             </button>
           )}

@@ -57,9 +57,20 @@ export function ChatView(): ReactNode {
         subtitle="Talk with the lead agent and her team of experts."
         actions={
           <>
-            <button type="button" className="secondary" aria-pressed={panel === 'team'} onClick={() => toggle('team')}>Team</button>
-            <button type="button" className="secondary" aria-pressed={panel === 'usage'} onClick={() => toggle('usage')}>Usage</button>
-            <button type="button" className="secondary" disabled={!currentId} onClick={() => void download()}>Export as Markdown</button>
+            <button type="button" className="secondary" aria-pressed={panel === 'team'} onClick={() => toggle('team')}>
+              Team
+            </button>
+            <button
+              type="button"
+              className="secondary"
+              aria-pressed={panel === 'usage'}
+              onClick={() => toggle('usage')}
+            >
+              Usage
+            </button>
+            <button type="button" className="secondary" disabled={!currentId} onClick={() => void download()}>
+              Export as Markdown
+            </button>
           </>
         }
       />
@@ -84,22 +95,30 @@ function Alerts(): ReactNode {
     <>
       {status && !status.modelConnected && (
         <p className="chat-banner warn" role="status" data-testid="no-backend">
-          No model backend is connected, so no one can answer yet. Messages are kept; each will end with this error until Ollama or an MLX server is connected, then Retry works.
+          No model backend is connected, so no one can answer yet. Messages are kept; each will end with this error
+          until Ollama or an MLX server is connected, then Retry works.
         </p>
       )}
       {budget && (
         <p className="chat-banner bad" role="alert">
-          Today’s chat used {budget.tokens.toLocaleString()} tokens, over the daily budget of {budget.budget.toLocaleString()} (chat.dailyTokenBudget in Settings).
+          Today’s chat used {budget.tokens.toLocaleString()} tokens, over the daily budget of{' '}
+          {budget.budget.toLocaleString()} (chat.dailyTokenBudget in Settings).
         </p>
       )}
       {error && (
         <p className="chat-banner bad" role="alert">
-          {error.message} <button type="button" className="link-button" onClick={dismiss}>Dismiss</button>
+          {error.message}{' '}
+          <button type="button" className="link-button" onClick={dismiss}>
+            Dismiss
+          </button>
         </p>
       )}
       {flash && (
         <p className="chat-banner ok" role="status">
-          {flash} <button type="button" className="link-button" onClick={dismiss}>Dismiss</button>
+          {flash}{' '}
+          <button type="button" className="link-button" onClick={dismiss}>
+            Dismiss
+          </button>
         </p>
       )}
     </>
@@ -129,14 +148,23 @@ function Conversation({ target }: { target: string | null }): ReactNode {
   return (
     <section className="chat-main" aria-label="Conversation">
       <div className="chat-messages" role="log" aria-live="off">
-        {loading && <p className="muted" role="status">Reading the conversation…</p>}
+        {loading && (
+          <p className="muted" role="status">
+            Reading the conversation…
+          </p>
+        )}
         {!loading && messages.length === 0 && (
           <div className="chat-empty">
             <h2>{currentId ? 'No messages yet' : `Ask ${leadName} anything`}</h2>
-            <p className="muted">Quick questions get a quick answer; “write”, “make” or “implement” requests go to the expert for the domain; strategic questions go to the board of directors first.</p>
+            <p className="muted">
+              Quick questions get a quick answer; “write”, “make” or “implement” requests go to the expert for the
+              domain; strategic questions go to the board of directors first.
+            </p>
           </div>
         )}
-        {messages.map((m) => <ChatMessageView key={m.id} message={m} targeted={m.id === target} />)}
+        {messages.map((m) => (
+          <ChatMessageView key={m.id} message={m} targeted={m.id === target} />
+        ))}
         <div ref={end} />
       </div>
       <Composer />

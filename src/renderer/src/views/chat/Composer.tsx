@@ -34,12 +34,30 @@ export function Composer(): ReactNode {
 
   return (
     <form className="chat-composer" onSubmit={(e) => (e.preventDefault(), void submit())}>
-      <textarea disabled={sendAccess.blocked} title={sendAccess.title} aria-describedby={sendAccess.describedBy} aria-label={`Message to ${leadName}`} placeholder={`Message ${leadName}… (Enter sends, Shift+Enter for a new line${streaming ? ', Escape stops the answer' : ''})`} value={text} onChange={(e) => setText(e.target.value)} onKeyDown={onKey} rows={3} />
+      <textarea
+        disabled={sendAccess.blocked}
+        title={sendAccess.title}
+        aria-describedby={sendAccess.describedBy}
+        aria-label={`Message to ${leadName}`}
+        placeholder={`Message ${leadName}… (Enter sends, Shift+Enter for a new line${streaming ? ', Escape stops the answer' : ''})`}
+        value={text}
+        onChange={(e) => setText(e.target.value)}
+        onKeyDown={onKey}
+        rows={3}
+      />
       <div className="chat-composer-row">
         <label className="muted small">
-          <input type="checkbox" checked={high} onChange={(e) => setHigh(e.target.checked)} /> High priority: split into tasks for the team
+          <input type="checkbox" checked={high} onChange={(e) => setHigh(e.target.checked)} /> High priority: split into
+          tasks for the team
         </label>
-        <button type="submit" disabled={!text.trim() || sending || sendAccess.blocked} title={sendAccess.title} aria-describedby={sendAccess.describedBy}>{sending ? 'Sending…' : 'Send'}</button>
+        <button
+          type="submit"
+          disabled={!text.trim() || sending || sendAccess.blocked}
+          title={sendAccess.title}
+          aria-describedby={sendAccess.describedBy}
+        >
+          {sending ? 'Sending…' : 'Send'}
+        </button>
       </div>
     </form>
   )

@@ -7,13 +7,25 @@ export function ExpertsPanel(): ReactNode {
   const experts = useChatView((s) => s.experts)
   const loadExperts = useChatView((s) => s.loadExperts)
   useEffect(() => void loadExperts(), [loadExperts])
-  if (!experts) return <section className="card" aria-label="Team"><p className="muted" role="status">Reading the team…</p></section>
+  if (!experts)
+    return (
+      <section className="card" aria-label="Team">
+        <p className="muted" role="status">
+          Reading the team…
+        </p>
+      </section>
+    )
   return (
     <section className="card" aria-label="Team">
       <h2>The team</h2>
-      <p className="muted small">The lead agent answers quick questions and coordinates; requests to produce something go to the expert whose domains match. Edits are kept in this app’s database; Reset brings back the built-in definition.</p>
+      <p className="muted small">
+        The lead agent answers quick questions and coordinates; requests to produce something go to the expert whose
+        domains match. Edits are kept in this app’s database; Reset brings back the built-in definition.
+      </p>
       <div className="experts">
-        {experts.map((e) => <ExpertCard key={e.id} expert={e} />)}
+        {experts.map((e) => (
+          <ExpertCard key={e.id} expert={e} />
+        ))}
       </div>
     </section>
   )
@@ -26,12 +38,34 @@ function ExpertCard({ expert }: { expert: Expert }): ReactNode {
   const reset = useChatView((s) => s.resetExpert)
   const learning = useChatView((s) => s.learning[expert.id])
   const [open, setOpen] = useState(false)
-  const [draft, setDraft] = useState({ name: expert.name, role: expert.role, domains: expert.domains.join(', '), modelCategory: expert.modelCategory, systemPrompt: expert.systemPrompt })
+  const [draft, setDraft] = useState({
+    name: expert.name,
+    role: expert.role,
+    domains: expert.domains.join(', '),
+    modelCategory: expert.modelCategory,
+    systemPrompt: expert.systemPrompt
+  })
   const [refusal, setRefusal] = useState<string | null>(null)
-  useEffect(() => setDraft({ name: expert.name, role: expert.role, domains: expert.domains.join(', '), modelCategory: expert.modelCategory, systemPrompt: expert.systemPrompt }), [expert])
+  useEffect(
+    () =>
+      setDraft({
+        name: expert.name,
+        role: expert.role,
+        domains: expert.domains.join(', '),
+        modelCategory: expert.modelCategory,
+        systemPrompt: expert.systemPrompt
+      }),
+    [expert]
+  )
 
   const save = async (): Promise<void> => {
-    const error = await update(expert.id, { ...draft, domains: draft.domains.split(',').map((d) => d.trim()).filter(Boolean) })
+    const error = await update(expert.id, {
+      ...draft,
+      domains: draft.domains
+        .split(',')
+        .map((d) => d.trim())
+        .filter(Boolean)
+    })
     setRefusal(error?.message ?? null)
     if (!error) setOpen(false)
   }
@@ -53,7 +87,9 @@ function ExpertCard({ expert }: { expert: Expert }): ReactNode {
         {expert.lead && <span className="badge">lead agent</span>}
         {expert.edited && <span className="badge warn">edited</span>}
       </header>
-      <p className="muted small">Domains: {expert.domains.join(', ')} · model category: {expert.modelCategory}</p>
+      <p className="muted small">
+        Domains: {expert.domains.join(', ')} · model category: {expert.modelCategory}
+      </p>
       {learning && learning.length > 0 && (
         <div className="small" aria-label={`${expert.name} is learning`} data-testid="expert-learning">
           Learning:
@@ -73,16 +109,44 @@ function ExpertCard({ expert }: { expert: Expert }): ReactNode {
           {field('domains', 'Domains (comma-separated)')}
           {field('modelCategory', 'Model category')}
           {field('systemPrompt', 'System prompt')}
-          {refusal && <p className="field-error" role="alert">{refusal}</p>}
+          {refusal && (
+            <p className="field-error" role="alert">
+              {refusal}
+            </p>
+          )}
           <div className="row">
-            <button type="button" onClick={() => void save()}>Save</button>
-            <button type="button" className="secondary" onClick={() => setOpen(false)}>Cancel</button>
+            <button type="button" onClick={() => void save()}>
+              Save
+            </button>
+            <button type="button" className="secondary" onClick={() => setOpen(false)}>
+              Cancel
+            </button>
           </div>
         </div>
       ) : (
         <div className="row">
-          <button type="button" className="secondary" onClick={() => setOpen(true)} disabled={editAccess.blocked} title={editAccess.title} aria-describedby={editAccess.describedBy}>Edit</button>
-          {expert.edited && <button type="button" className="secondary" onClick={() => void reset(expert.id)} disabled={resetAccess.blocked} title={resetAccess.title} aria-describedby={resetAccess.describedBy}>Reset</button>}
+          <button
+            type="button"
+            className="secondary"
+            onClick={() => setOpen(true)}
+            disabled={editAccess.blocked}
+            title={editAccess.title}
+            aria-describedby={editAccess.describedBy}
+          >
+            Edit
+          </button>
+          {expert.edited && (
+            <button
+              type="button"
+              className="secondary"
+              onClick={() => void reset(expert.id)}
+              disabled={resetAccess.blocked}
+              title={resetAccess.title}
+              aria-describedby={resetAccess.describedBy}
+            >
+              Reset
+            </button>
+          )}
         </div>
       )}
     </article>

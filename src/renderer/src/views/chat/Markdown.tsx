@@ -22,7 +22,13 @@ function renderBlock(block: Block, key: number): ReactNode {
       return <hr key={key} />
     case 'list': {
       const items = block.items.map((item, i) => <li key={i}>{renderInline(item)}</li>)
-      return block.ordered ? <ol key={key} start={block.start}>{items}</ol> : <ul key={key}>{items}</ul>
+      return block.ordered ? (
+        <ol key={key} start={block.start}>
+          {items}
+        </ol>
+      ) : (
+        <ul key={key}>{items}</ul>
+      )
     }
     case 'code':
       return (
@@ -30,7 +36,15 @@ function renderBlock(block: Block, key: number): ReactNode {
           {block.language && <figcaption>{block.language}</figcaption>}
           <pre tabIndex={0}>
             <code>
-              {highlight(block.text, block.language).map((token, i) => (token.kind === 'plain' ? token.text : <span key={i} className={`tok-${token.kind}`}>{token.text}</span>))}
+              {highlight(block.text, block.language).map((token, i) =>
+                token.kind === 'plain' ? (
+                  token.text
+                ) : (
+                  <span key={i} className={`tok-${token.kind}`}>
+                    {token.text}
+                  </span>
+                )
+              )}
             </code>
           </pre>
         </figure>

@@ -17,26 +17,62 @@ export function SessionList(): ReactNode {
   return (
     <nav className="chat-sessions" aria-label="Chat sessions">
       <div className="chat-sessions-top">
-        <button type="button" onClick={() => void newSession()} disabled={createAccess.blocked} title={createAccess.title} aria-describedby={createAccess.describedBy}>New conversation</button>
-        <input type="search" aria-label="Search conversations" placeholder="Search conversations" value={query} onChange={(e) => void setQuery(e.target.value)} />
+        <button
+          type="button"
+          onClick={() => void newSession()}
+          disabled={createAccess.blocked}
+          title={createAccess.title}
+          aria-describedby={createAccess.describedBy}
+        >
+          New conversation
+        </button>
+        <input
+          type="search"
+          aria-label="Search conversations"
+          placeholder="Search conversations"
+          value={query}
+          onChange={(e) => void setQuery(e.target.value)}
+        />
       </div>
       {sessions === null ? (
-        <p className="muted" role="status">Reading conversations…</p>
+        <p className="muted" role="status">
+          Reading conversations…
+        </p>
       ) : sessions.items.length === 0 ? (
-        <p className="muted">{query ? `No conversation mentions “${query}”.` : 'No conversations yet. Write a message to start one.'}</p>
+        <p className="muted">
+          {query ? `No conversation mentions “${query}”.` : 'No conversations yet. Write a message to start one.'}
+        </p>
       ) : (
         <ul>
           {sessions.items.map((session) => (
-            <SessionRow key={session.id} session={session} current={session.id === currentId} onSelect={() => void select(session.id)} />
+            <SessionRow
+              key={session.id}
+              session={session}
+              current={session.id === currentId}
+              onSelect={() => void select(session.id)}
+            />
           ))}
         </ul>
       )}
-      <PageEnd more={sessions !== null && sessions.nextCursor !== null} loading={sessions?.loading ?? false} label="Show older conversations" onMore={() => void loadMore()} />
+      <PageEnd
+        more={sessions !== null && sessions.nextCursor !== null}
+        loading={sessions?.loading ?? false}
+        label="Show older conversations"
+        onMore={() => void loadMore()}
+      />
     </nav>
   )
 }
 
-function SessionRow({ session, current, onSelect }: { session: ChatSession; current: boolean; onSelect: () => void }): ReactNode {
+function SessionRow({
+  session,
+  current,
+  onSelect
+}: {
+  session: ChatSession
+  current: boolean
+  onSelect: () => void
+}): ReactNode {
   const renameAccess = useWriteAccess('chat.sessions.rename')
   const deleteAccess = useWriteAccess('chat.sessions.delete')
   const rename = useChatView((s) => s.rename)
@@ -63,27 +99,72 @@ function SessionRow({ session, current, onSelect }: { session: ChatSession; curr
     <li className={`chat-session${current ? ' current' : ''}`} data-session={session.id}>
       {editing ? (
         <div className="chat-session-edit">
-          <input aria-label="Session title" value={title} onChange={(e) => setTitle(e.target.value)} onKeyDown={onKey} autoFocus />
-          <button type="button" onClick={() => void save()}>Save</button>
-          <button type="button" className="secondary" onClick={() => (setTitle(session.title), setEditing(false), setRefusal(null))}>Cancel</button>
-          {refusal && <p className="field-error" role="alert">{refusal}</p>}
+          <input
+            aria-label="Session title"
+            value={title}
+            onChange={(e) => setTitle(e.target.value)}
+            onKeyDown={onKey}
+            autoFocus
+          />
+          <button type="button" onClick={() => void save()}>
+            Save
+          </button>
+          <button
+            type="button"
+            className="secondary"
+            onClick={() => (setTitle(session.title), setEditing(false), setRefusal(null))}
+          >
+            Cancel
+          </button>
+          {refusal && (
+            <p className="field-error" role="alert">
+              {refusal}
+            </p>
+          )}
         </div>
       ) : (
-        <button type="button" className="chat-session-open" aria-current={current ? 'true' : undefined} onClick={onSelect}>
+        <button
+          type="button"
+          className="chat-session-open"
+          aria-current={current ? 'true' : undefined}
+          onClick={onSelect}
+        >
           <span className="chat-session-title">{session.title}</span>
           <span className="chat-session-preview">{session.preview || 'No messages'}</span>
         </button>
       )}
       {current && !editing && (
         <div className="chat-session-actions">
-          <button type="button" className="link-button" onClick={() => setEditing(true)} disabled={renameAccess.blocked} title={renameAccess.title} aria-describedby={renameAccess.describedBy}>Rename</button>
+          <button
+            type="button"
+            className="link-button"
+            onClick={() => setEditing(true)}
+            disabled={renameAccess.blocked}
+            title={renameAccess.title}
+            aria-describedby={renameAccess.describedBy}
+          >
+            Rename
+          </button>
           {confirming ? (
             <>
-              <button type="button" className="link-button danger" onClick={() => void remove(session.id)}>Delete for good</button>
-              <button type="button" className="link-button" onClick={() => setConfirming(false)}>Keep</button>
+              <button type="button" className="link-button danger" onClick={() => void remove(session.id)}>
+                Delete for good
+              </button>
+              <button type="button" className="link-button" onClick={() => setConfirming(false)}>
+                Keep
+              </button>
             </>
           ) : (
-            <button type="button" className="link-button" onClick={() => setConfirming(true)} disabled={deleteAccess.blocked} title={deleteAccess.title} aria-describedby={deleteAccess.describedBy}>Delete</button>
+            <button
+              type="button"
+              className="link-button"
+              onClick={() => setConfirming(true)}
+              disabled={deleteAccess.blocked}
+              title={deleteAccess.title}
+              aria-describedby={deleteAccess.describedBy}
+            >
+              Delete
+            </button>
           )}
         </div>
       )}

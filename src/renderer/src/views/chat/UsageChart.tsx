@@ -18,22 +18,36 @@ export function UsageChart({ days, budget }: { days: readonly UsageRow[]; budget
   return (
     <svg className="usage-chart" viewBox={`0 0 ${WIDTH} ${HEIGHT}`} role="img" aria-label={`Tokens per day. ${label}`}>
       <line x1={PAD.left} x2={WIDTH - PAD.right} y1={y(0)} y2={y(0)} className="axis" />
-      <text x={PAD.left - 6} y={y(top) + 4} className="tick" textAnchor="end">{compact(top)}</text>
-      <text x={PAD.left - 6} y={y(0)} className="tick" textAnchor="end">0</text>
+      <text x={PAD.left - 6} y={y(top) + 4} className="tick" textAnchor="end">
+        {compact(top)}
+      </text>
+      <text x={PAD.left - 6} y={y(0)} className="tick" textAnchor="end">
+        0
+      </text>
       {days.map((d, i) => {
         const x = PAD.left + i * slot + (slot - bar) / 2
         return (
           <g key={d.key}>
             <title>{`${d.key}: ${d.tokensIn} tokens in, ${d.tokensOut} out, ${d.requests} requests`}</title>
             <rect x={x} width={bar} y={y(d.tokensIn)} height={y(0) - y(d.tokensIn)} className="bar-in" />
-            <rect x={x} width={bar} y={y(d.tokensIn + d.tokensOut)} height={y(d.tokensIn) - y(d.tokensIn + d.tokensOut)} className="bar-out" />
+            <rect
+              x={x}
+              width={bar}
+              y={y(d.tokensIn + d.tokensOut)}
+              height={y(d.tokensIn) - y(d.tokensIn + d.tokensOut)}
+              className="bar-out"
+            />
             {(i === 0 || i === days.length - 1 || i % 7 === 0) && (
-              <text x={x + bar / 2} y={HEIGHT - 6} className="tick" textAnchor="middle">{d.key.slice(5)}</text>
+              <text x={x + bar / 2} y={HEIGHT - 6} className="tick" textAnchor="middle">
+                {d.key.slice(5)}
+              </text>
             )}
           </g>
         )
       })}
-      {budget > 0 && budget <= top && <line x1={PAD.left} x2={WIDTH - PAD.right} y1={y(budget)} y2={y(budget)} className="budget" />}
+      {budget > 0 && budget <= top && (
+        <line x1={PAD.left} x2={WIDTH - PAD.right} y1={y(budget)} y2={y(budget)} className="budget" />
+      )}
     </svg>
   )
 }

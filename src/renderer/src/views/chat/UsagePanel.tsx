@@ -8,7 +8,14 @@ export function UsagePanel(): ReactNode {
   const loadUsage = useChatView((s) => s.loadUsage)
   useEffect(() => void loadUsage(), [loadUsage])
 
-  if (!usage) return <section className="card" aria-label="Usage"><p className="muted" role="status">Reading usage…</p></section>
+  if (!usage)
+    return (
+      <section className="card" aria-label="Usage">
+        <p className="muted" role="status">
+          Reading usage…
+        </p>
+      </section>
+    )
   const { counters } = usage
   const ratio = counters.fallbackRatio24h
   return (
@@ -20,10 +27,17 @@ export function UsagePanel(): ReactNode {
         {usage.budgetExceeded && <span className="badge bad"> over budget</span>}
       </p>
       <UsageChart days={usage.byDay} budget={usage.dailyBudget} />
-      <p className="muted small"><span className="swatch in" /> tokens in <span className="swatch out" /> tokens out{usage.dailyBudget > 0 ? ' · dashed: daily budget' : ''}</p>
+      <p className="muted small">
+        <span className="swatch in" /> tokens in <span className="swatch out" /> tokens out
+        {usage.dailyBudget > 0 ? ' · dashed: daily budget' : ''}
+      </p>
       <p>
-        Expert answers: <strong data-testid="expert-answers">{counters.expertAnswers}</strong> · fallbacks: <strong>{counters.fallbacks}</strong> · fallback share over 24 h:{' '}
-        <strong className={ratio !== null && ratio > counters.threshold ? 'bad-text' : undefined}>{ratio === null ? 'no answers yet' : `${Math.round(ratio * 100)}%`}</strong> (limit {Math.round(counters.threshold * 100)}%)
+        Expert answers: <strong data-testid="expert-answers">{counters.expertAnswers}</strong> · fallbacks:{' '}
+        <strong>{counters.fallbacks}</strong> · fallback share over 24 h:{' '}
+        <strong className={ratio !== null && ratio > counters.threshold ? 'bad-text' : undefined}>
+          {ratio === null ? 'no answers yet' : `${Math.round(ratio * 100)}%`}
+        </strong>{' '}
+        (limit {Math.round(counters.threshold * 100)}%)
       </p>
       <div className="usage-tables">
         <UsageTable title="By expert" rows={usage.byExpert} />
@@ -38,11 +52,21 @@ function UsageTable({ title, rows }: { title: string; rows: readonly UsageRow[] 
     <table className="usage-table">
       <caption>{title}</caption>
       <thead>
-        <tr><th scope="col">Name</th><th scope="col">Requests</th><th scope="col">Tokens</th><th scope="col">Time</th><th scope="col">Cost</th></tr>
+        <tr>
+          <th scope="col">Name</th>
+          <th scope="col">Requests</th>
+          <th scope="col">Tokens</th>
+          <th scope="col">Time</th>
+          <th scope="col">Cost</th>
+        </tr>
       </thead>
       <tbody>
         {rows.length === 0 ? (
-          <tr><td colSpan={5} className="muted">Nothing yet</td></tr>
+          <tr>
+            <td colSpan={5} className="muted">
+              Nothing yet
+            </td>
+          </tr>
         ) : (
           rows.map((r) => (
             <tr key={r.key}>

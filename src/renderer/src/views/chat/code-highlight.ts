@@ -13,13 +13,34 @@ const KEYWORDS = new Set(
   ).split(' ')
 )
 
-const HASH_COMMENT = new Set(['python', 'py', 'sh', 'bash', 'shell', 'zsh', 'ruby', 'rb', 'yaml', 'yml', 'toml', 'r', 'perl'])
+const HASH_COMMENT = new Set([
+  'python',
+  'py',
+  'sh',
+  'bash',
+  'shell',
+  'zsh',
+  'ruby',
+  'rb',
+  'yaml',
+  'yml',
+  'toml',
+  'r',
+  'perl'
+])
 const DASH_COMMENT = new Set(['sql', 'lua', 'haskell'])
 
 /** Splits code into tokens for colouring; every character of the input is in exactly one token. */
 export function highlight(code: string, language: string): CodeToken[] {
-  const comment = HASH_COMMENT.has(language) ? '#[^\\n]*' : DASH_COMMENT.has(language) ? '--[^\\n]*' : '\\/\\/[^\\n]*|\\/\\*[\\s\\S]*?(?:\\*\\/|$)'
-  const pattern = new RegExp(`(${comment})|("(?:[^"\\\\\\n]|\\\\.)*"?|'(?:[^'\\\\\\n]|\\\\.)*'?|\`(?:[^\`\\\\]|\\\\.)*\`?)|(\\b\\d[\\d_]*(?:\\.\\d+)?\\b)|([A-Za-z_][\\w]*)`, 'g')
+  const comment = HASH_COMMENT.has(language)
+    ? '#[^\\n]*'
+    : DASH_COMMENT.has(language)
+      ? '--[^\\n]*'
+      : '\\/\\/[^\\n]*|\\/\\*[\\s\\S]*?(?:\\*\\/|$)'
+  const pattern = new RegExp(
+    `(${comment})|("(?:[^"\\\\\\n]|\\\\.)*"?|'(?:[^'\\\\\\n]|\\\\.)*'?|\`(?:[^\`\\\\]|\\\\.)*\`?)|(\\b\\d[\\d_]*(?:\\.\\d+)?\\b)|([A-Za-z_][\\w]*)`,
+    'g'
+  )
   const tokens: CodeToken[] = []
   let last = 0
   const push = (kind: CodeTokenKind, text: string): void => {

@@ -8,7 +8,9 @@ const textOf = (inline: Inline): string => ('children' in inline ? inline.childr
 
 describe('markdown reader', () => {
   it('reads headings, paragraphs, lists, quotes and fenced code', () => {
-    const blocks = parseMarkdown('# Title\n\nSome **bold** and `code`.\n\n- one\n- two\n\n3. three\n4. four\n\n> quoted\n\n```ts\nconst a = 1\n```')
+    const blocks = parseMarkdown(
+      '# Title\n\nSome **bold** and `code`.\n\n- one\n- two\n\n3. three\n4. four\n\n> quoted\n\n```ts\nconst a = 1\n```'
+    )
     expect(blocks.map((b) => b.kind)).toEqual(['heading', 'paragraph', 'list', 'list', 'quote', 'code'])
     expect(blocks[3]).toMatchObject({ ordered: true, start: 3 })
     expect(blocks[5]).toEqual({ kind: 'code', language: 'ts', text: 'const a = 1', open: false })
@@ -31,12 +33,15 @@ describe('markdown reader', () => {
 
   it('never drops the text of a paragraph, whatever it holds', () => {
     fc.assert(
-      fc.property(fc.string({ minLength: 1 }).filter((s) => /^[a-z <>&"']+$/i.test(s) && s.trim().length > 0 && !/^\s*>/.test(s)), (text) => {
-        const block = parseMarkdown(text)[0]
-        expect(block?.kind).toBe('paragraph')
-        const flat = block?.kind === 'paragraph' ? block.content.map(textOf).join('') : ''
-        expect(flat).toBe(text)
-      })
+      fc.property(
+        fc.string({ minLength: 1 }).filter((s) => /^[a-z <>&"']+$/i.test(s) && s.trim().length > 0 && !/^\s*>/.test(s)),
+        (text) => {
+          const block = parseMarkdown(text)[0]
+          expect(block?.kind).toBe('paragraph')
+          const flat = block?.kind === 'paragraph' ? block.content.map(textOf).join('') : ''
+          expect(flat).toBe(text)
+        }
+      )
     )
   })
 
@@ -49,8 +54,13 @@ describe('markdown reader', () => {
       ['keyword', 'return'],
       ['number', '42']
     ])
-    fc.assert(fc.property(fc.string(), fc.constantFrom('ts', 'python', 'sql', ''), (code, lang) => {
-        expect(highlight(code, lang).map((t) => t.text).join('')).toBe(code)
+    fc.assert(
+      fc.property(fc.string(), fc.constantFrom('ts', 'python', 'sql', ''), (code, lang) => {
+        expect(
+          highlight(code, lang)
+            .map((t) => t.text)
+            .join('')
+        ).toBe(code)
       })
     )
   })

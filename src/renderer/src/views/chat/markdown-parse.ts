@@ -13,7 +13,12 @@ export type Inline =
 export type Block =
   | { readonly kind: 'heading'; readonly level: 1 | 2 | 3 | 4; readonly content: readonly Inline[] }
   | { readonly kind: 'paragraph'; readonly content: readonly Inline[] }
-  | { readonly kind: 'list'; readonly ordered: boolean; readonly start: number; readonly items: readonly (readonly Inline[])[] }
+  | {
+      readonly kind: 'list'
+      readonly ordered: boolean
+      readonly start: number
+      readonly items: readonly (readonly Inline[])[]
+    }
   | { readonly kind: 'quote'; readonly content: readonly Inline[] }
   | { readonly kind: 'code'; readonly language: string; readonly text: string; readonly open: boolean }
   | { readonly kind: 'rule' }
@@ -49,7 +54,11 @@ export function parseMarkdown(source: string): Block[] {
     }
     const heading = HEADING.exec(line)
     if (heading?.[1]) {
-      blocks.push({ kind: 'heading', level: Math.min(heading[1].length, 4) as 1 | 2 | 3 | 4, content: parseInline(heading[2] ?? '') })
+      blocks.push({
+        kind: 'heading',
+        level: Math.min(heading[1].length, 4) as 1 | 2 | 3 | 4,
+        content: parseInline(heading[2] ?? '')
+      })
       i++
       continue
     }
@@ -75,7 +84,11 @@ export function parseMarkdown(source: string): Block[] {
         if (match) {
           items.push(parseInline((bullet ? match[1] : match[2]) ?? ''))
         } else if (/^\s{2,}\S/.test(current) && items.length > 0) {
-          items[items.length - 1] = [...(items[items.length - 1] ?? []), { kind: 'text', text: ' ' }, ...parseInline(current.trim())]
+          items[items.length - 1] = [
+            ...(items[items.length - 1] ?? []),
+            { kind: 'text', text: ' ' },
+            ...parseInline(current.trim())
+          ]
         } else break
         i++
       }
@@ -85,7 +98,15 @@ export function parseMarkdown(source: string): Block[] {
     const body: string[] = []
     while (i < lines.length) {
       const current = lines[i] ?? ''
-      if (!current.trim() || FENCE.test(current) || HEADING.test(current) || QUOTE.test(current) || BULLET.test(current) || NUMBERED.test(current)) break
+      if (
+        !current.trim() ||
+        FENCE.test(current) ||
+        HEADING.test(current) ||
+        QUOTE.test(current) ||
+        BULLET.test(current) ||
+        NUMBERED.test(current)
+      )
+        break
       body.push(current)
       i++
     }
@@ -108,7 +129,8 @@ export function parseInline(text: string): Inline[] {
     if (match.index > 0) out.push({ kind: 'text', text: rest.slice(0, match.index) })
     const [whole, code, strong1, strong2, em1, em2, linkText, href] = match
     if (code !== undefined) out.push({ kind: 'code', text: code })
-    else if (strong1 !== undefined || strong2 !== undefined) out.push({ kind: 'strong', children: parseInline(strong1 ?? strong2 ?? '') })
+    else if (strong1 !== undefined || strong2 !== undefined)
+      out.push({ kind: 'strong', children: parseInline(strong1 ?? strong2 ?? '') })
     else if (em1 !== undefined || em2 !== undefined) out.push({ kind: 'em', children: parseInline(em1 ?? em2 ?? '') })
     else out.push({ kind: 'link', text: linkText ?? '', href: href ?? '' })
     rest = rest.slice(match.index + whole.length)

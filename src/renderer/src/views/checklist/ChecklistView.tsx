@@ -41,21 +41,48 @@ export function ChecklistView(): ReactNode {
             <button type="button" onClick={() => void runAll()} disabled={running} title={runAccess.limit ?? undefined}>
               {running ? 'Running…' : 'Run all checks'}
             </button>
-            {runAccess.limit && <span className="work-limit" data-testid="work-limit">{runAccess.limit}</span>}
+            {runAccess.limit && (
+              <span className="work-limit" data-testid="work-limit">
+                {runAccess.limit}
+              </span>
+            )}
           </>
         }
       />
-      {error && <p className="field-error" role="alert">{error.message}</p>}
-      {message && <p className="checklist-message" role="status">{message}</p>}
-      {!loaded && <p className="muted" role="status">Reading the last run…</p>}
-      {loaded && !run && <p className="muted">The checklist has not run yet. It runs at start; Run all checks runs it now.</p>}
+      {error && (
+        <p className="field-error" role="alert">
+          {error.message}
+        </p>
+      )}
+      {message && (
+        <p className="checklist-message" role="status">
+          {message}
+        </p>
+      )}
+      {!loaded && (
+        <p className="muted" role="status">
+          Reading the last run…
+        </p>
+      )}
+      {loaded && !run && (
+        <p className="muted">The checklist has not run yet. It runs at start; Run all checks runs it now.</p>
+      )}
       {run && <RunBody run={run} fixing={fixing} onFix={(id) => void fix(id)} />}
       {history.length > 0 && (
         <section className="card" aria-labelledby="history-title">
           <h2 id="history-title">Run history</h2>
           <table className="checklist-history">
             <thead>
-              <tr><th>Run</th><th>When</th><th>Trigger</th><th>Verdict</th><th>Pass</th><th>Warn</th><th>Fail</th><th>Error</th></tr>
+              <tr>
+                <th>Run</th>
+                <th>When</th>
+                <th>Trigger</th>
+                <th>Verdict</th>
+                <th>Pass</th>
+                <th>Warn</th>
+                <th>Fail</th>
+                <th>Error</th>
+              </tr>
             </thead>
             <tbody>
               {history.map((h) => (
@@ -63,8 +90,13 @@ export function ChecklistView(): ReactNode {
                   <td>#{h.id}</td>
                   <td>{new Date(h.startedAt).toLocaleString()}</td>
                   <td>{h.trigger}</td>
-                  <td><span className={`chip chip-${h.verdict}`}>{h.verdict}</span></td>
-                  <td>{h.counts.pass}</td><td>{h.counts.warn}</td><td>{h.counts.fail}</td><td>{h.counts.error}</td>
+                  <td>
+                    <span className={`chip chip-${h.verdict}`}>{h.verdict}</span>
+                  </td>
+                  <td>{h.counts.pass}</td>
+                  <td>{h.counts.warn}</td>
+                  <td>{h.counts.fail}</td>
+                  <td>{h.counts.error}</td>
                 </tr>
               ))}
             </tbody>
@@ -75,16 +107,28 @@ export function ChecklistView(): ReactNode {
   )
 }
 
-function RunBody({ run, fixing, onFix }: { run: ChecklistRun; fixing: string | null; onFix: (id: ChecklistRun['availableFixes'][number]) => void }): ReactNode {
+function RunBody({
+  run,
+  fixing,
+  onFix
+}: {
+  run: ChecklistRun
+  fixing: string | null
+  onFix: (id: ChecklistRun['availableFixes'][number]) => void
+}): ReactNode {
   const fixAccess = useWriteAccess('checklist.fix')
-  const byArea = AREA_ORDER.map((area) => [area, run.results.filter((r) => r.area === area)] as const).filter(([, list]) => list.length > 0)
-  const canFix = (fix: CheckResult['fix']): fix is ChecklistRun['availableFixes'][number] => fix !== null && run.availableFixes.includes(fix)
+  const byArea = AREA_ORDER.map((area) => [area, run.results.filter((r) => r.area === area)] as const).filter(
+    ([, list]) => list.length > 0
+  )
+  const canFix = (fix: CheckResult['fix']): fix is ChecklistRun['availableFixes'][number] =>
+    fix !== null && run.availableFixes.includes(fix)
   return (
     <>
       <section className={`card verdict verdict-${run.verdict}`} aria-label="Verdict">
         <strong data-testid="checklist-verdict">{VERDICT_TEXT[run.verdict]}</strong>
         <span className="muted">
-          Run #{run.id} ({run.trigger}) at {new Date(run.finishedAt).toLocaleString()} — {run.results.filter((r) => r.status === 'pass').length} of {run.results.length} checks pass
+          Run #{run.id} ({run.trigger}) at {new Date(run.finishedAt).toLocaleString()} —{' '}
+          {run.results.filter((r) => r.status === 'pass').length} of {run.results.length} checks pass
         </span>
       </section>
       {run.playbook.length > 0 && (
@@ -93,14 +137,30 @@ function RunBody({ run, fixing, onFix }: { run: ChecklistRun; fixing: string | n
           {run.playbook.map((m) => (
             <article key={m.ruleId} className="playbook-match" data-rule={m.ruleId}>
               <h3>{m.title}</h3>
-              <p><strong>Cause.</strong> {m.cause}</p>
-              <p><strong>Remedy.</strong> {m.remedy}</p>
+              <p>
+                <strong>Cause.</strong> {m.cause}
+              </p>
+              <p>
+                <strong>Remedy.</strong> {m.remedy}
+              </p>
               <details>
                 <summary>Evidence ({m.evidence.length})</summary>
-                <ul>{m.evidence.map((e, i) => <li key={i}><code>{e}</code></li>)}</ul>
+                <ul>
+                  {m.evidence.map((e, i) => (
+                    <li key={i}>
+                      <code>{e}</code>
+                    </li>
+                  ))}
+                </ul>
               </details>
               {m.fix && (
-                <button type="button" disabled={fixing !== null || fixAccess.blocked} onClick={() => onFix(m.fix!)} title={fixAccess.title} aria-describedby={fixAccess.describedBy}>
+                <button
+                  type="button"
+                  disabled={fixing !== null || fixAccess.blocked}
+                  onClick={() => onFix(m.fix!)}
+                  title={fixAccess.title}
+                  aria-describedby={fixAccess.describedBy}
+                >
                   {fixing === m.fix ? 'Fixing…' : FIX_LABEL[m.fix]}
                 </button>
               )}
@@ -114,7 +174,9 @@ function RunBody({ run, fixing, onFix }: { run: ChecklistRun; fixing: string | n
           <ul className="check-list" role="list">
             {results.map((r) => (
               <li key={r.id} className="check-row" data-check={r.id}>
-                <span className={`chip chip-${r.status}`} data-testid="check-status">{r.status}</span>
+                <span className={`chip chip-${r.status}`} data-testid="check-status">
+                  {r.status}
+                </span>
                 <div className="check-main">
                   <div className="check-title">
                     {r.title} <span className="muted">· {r.severity}</span>
@@ -124,10 +186,20 @@ function RunBody({ run, fixing, onFix }: { run: ChecklistRun; fixing: string | n
                     <summary>How it is measured</summary>
                     <p>{r.measures}</p>
                   </details>
-                  {r.status !== 'pass' && <p className="check-remedy"><strong>Remedy.</strong> {r.remedy}</p>}
+                  {r.status !== 'pass' && (
+                    <p className="check-remedy">
+                      <strong>Remedy.</strong> {r.remedy}
+                    </p>
+                  )}
                 </div>
                 {r.status === 'fail' && canFix(r.fix) && (
-                  <button type="button" disabled={fixing !== null || fixAccess.blocked} onClick={() => onFix(r.fix as ChecklistRun['availableFixes'][number])} title={fixAccess.title} aria-describedby={fixAccess.describedBy}>
+                  <button
+                    type="button"
+                    disabled={fixing !== null || fixAccess.blocked}
+                    onClick={() => onFix(r.fix as ChecklistRun['availableFixes'][number])}
+                    title={fixAccess.title}
+                    aria-describedby={fixAccess.describedBy}
+                  >
                     {FIX_LABEL[r.fix as keyof typeof FIX_LABEL]}
                   </button>
                 )}

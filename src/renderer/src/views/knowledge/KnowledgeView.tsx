@@ -29,7 +29,19 @@ export function KnowledgeView(): ReactNode {
   const progress = useSelect(model, (s) => s.progress)
   const report = useSelect(model, (s) => s.report)
   const importError = useSelect(model, (s) => s.importError)
-  const { refresh, loadMore, search, clearSearch, open, close, importFolder, addText, remove, reembed, clearResponseCache } = model.getState()
+  const {
+    refresh,
+    loadMore,
+    search,
+    clearSearch,
+    open,
+    close,
+    importFolder,
+    addText,
+    remove,
+    reembed,
+    clearResponseCache
+  } = model.getState()
   const [query, setQuery] = useState('')
   const [domain, setDomain] = useState('')
   const queryId = useId()
@@ -52,52 +64,134 @@ export function KnowledgeView(): ReactNode {
           </button>
         }
       />
-      {loadError && <p className="field-error" role="alert">{loadError.message}</p>}
-      {actionError && <p className="field-error" role="alert">{actionError.message}</p>}
-      {notice && <p className="kb-notice" role="status">{notice}</p>}
-      {!loaded && <p className="muted" role="status">Reading the knowledge base…</p>}
-      {stats && <StatsCard stats={stats} busy={busy === 'reembedding'} onReembed={() => void reembed()} onClearCache={() => void clearResponseCache()} />}
+      {loadError && (
+        <p className="field-error" role="alert">
+          {loadError.message}
+        </p>
+      )}
+      {actionError && (
+        <p className="field-error" role="alert">
+          {actionError.message}
+        </p>
+      )}
+      {notice && (
+        <p className="kb-notice" role="status">
+          {notice}
+        </p>
+      )}
+      {!loaded && (
+        <p className="muted" role="status">
+          Reading the knowledge base…
+        </p>
+      )}
+      {stats && (
+        <StatsCard
+          stats={stats}
+          busy={busy === 'reembedding'}
+          onReembed={() => void reembed()}
+          onClearCache={() => void clearResponseCache()}
+        />
+      )}
 
       {loaded && (
         <div className="kb-columns">
           <div className="kb-main">
             <form className="card kb-search" role="search" onSubmit={submit}>
-              <label htmlFor={queryId} className="kb-visually-hidden">Search the knowledge base</label>
-              <input id={queryId} type="search" placeholder="Search documents, in any language…" value={query} onChange={(e) => setQuery(e.target.value)} />
-              <label htmlFor={domainId} className="kb-visually-hidden">Domain</label>
+              <label htmlFor={queryId} className="kb-visually-hidden">
+                Search the knowledge base
+              </label>
+              <input
+                id={queryId}
+                type="search"
+                placeholder="Search documents, in any language…"
+                value={query}
+                onChange={(e) => setQuery(e.target.value)}
+              />
+              <label htmlFor={domainId} className="kb-visually-hidden">
+                Domain
+              </label>
               <select id={domainId} value={domain} onChange={(e) => setDomain(e.target.value)}>
                 <option value="">All domains</option>
                 {(stats?.domains ?? []).map((d) => (
-                  <option key={d} value={d}>{d}</option>
+                  <option key={d} value={d}>
+                    {d}
+                  </option>
                 ))}
               </select>
-              <button type="submit" disabled={searching || query.trim() === ''}>{searching ? 'Searching…' : 'Search'}</button>
+              <button type="submit" disabled={searching || query.trim() === ''}>
+                {searching ? 'Searching…' : 'Search'}
+              </button>
               {results && (
-                <button type="button" className="secondary" onClick={() => { setQuery(''); clearSearch() }}>
+                <button
+                  type="button"
+                  className="secondary"
+                  onClick={() => {
+                    setQuery('')
+                    clearSearch()
+                  }}
+                >
                   Show all
                 </button>
               )}
             </form>
-            {searchError && <p className="field-error" role="alert">{searchError.message}</p>}
+            {searchError && (
+              <p className="field-error" role="alert">
+                {searchError.message}
+              </p>
+            )}
             <div className="card kb-list">
               {results ? (
-                <SearchResults results={results} query={searchedFor} selected={selected} onOpen={(id) => void open(id)} />
+                <SearchResults
+                  results={results}
+                  query={searchedFor}
+                  selected={selected}
+                  onOpen={(id) => void open(id)}
+                />
               ) : documents.items.length === 0 ? (
                 <div className="kb-empty">
                   <h2>The knowledge base is empty</h2>
-                  <p>Import a folder of notes, documents or code, or add a text. Each document is cut into chunks, found by full text at once, and by meaning once an embedding model has read it.</p>
+                  <p>
+                    Import a folder of notes, documents or code, or add a text. Each document is cut into chunks, found
+                    by full text at once, and by meaning once an embedding model has read it.
+                  </p>
                 </div>
               ) : (
-                <DocumentList documents={documents} selected={selected} onOpen={(id) => void open(id)} onMore={() => void loadMore()} />
+                <DocumentList
+                  documents={documents}
+                  selected={selected}
+                  onOpen={(id) => void open(id)}
+                  onMore={() => void loadMore()}
+                />
               )}
             </div>
           </div>
           <div className="kb-side">
-            {detailError && <p className="field-error" role="alert">{detailError.message}</p>}
-            {detailLoading && <p className="muted" role="status">Opening…</p>}
-            {detail && <NodeDetail node={detail} deleting={busy === 'deleting'} onDelete={() => void remove(detail!.id)} onClose={close} />}
+            {detailError && (
+              <p className="field-error" role="alert">
+                {detailError.message}
+              </p>
+            )}
+            {detailLoading && (
+              <p className="muted" role="status">
+                Opening…
+              </p>
+            )}
+            {detail && (
+              <NodeDetail
+                node={detail}
+                deleting={busy === 'deleting'}
+                onDelete={() => void remove(detail!.id)}
+                onClose={close}
+              />
+            )}
             <section className="card" aria-label="Add knowledge">
-              <ImportFolder importing={importing} progress={progress} report={report} error={importError} onImport={(path, d) => void importFolder(path, d)} />
+              <ImportFolder
+                importing={importing}
+                progress={progress}
+                report={report}
+                error={importError}
+                onImport={(path, d) => void importFolder(path, d)}
+              />
               <AddText busy={busy === 'adding'} onAdd={addText} />
             </section>
           </div>

@@ -5,11 +5,17 @@ describe('the embedder’s state in words', () => {
   const model = { id: 'ollama:nomic-embed-text', dimension: 768 }
 
   it('says every chunk is embedded only when there are chunks', () => {
-    expect(describeEmbedding({ state: 'idle', model }, 12)).toBe('Every chunk is embedded with ollama:nomic-embed-text (768 dimensions).')
-    expect(describeEmbedding({ state: 'idle', model }, 0)).toBe('Nothing to embed yet: documents are embedded with ollama:nomic-embed-text as they arrive.')
+    expect(describeEmbedding({ state: 'idle', model }, 12)).toBe(
+      'Every chunk is embedded with ollama:nomic-embed-text (768 dimensions).'
+    )
+    expect(describeEmbedding({ state: 'idle', model }, 0)).toBe(
+      'Nothing to embed yet: documents are embedded with ollama:nomic-embed-text as they arrive.'
+    )
   })
 
   it('counts the chunks waiting for vectors while it embeds', () => {
-    expect(describeEmbedding({ state: 'embedding', model, done: 1, total: 2, rebuilding: false }, 2)).toBe('Embedding with ollama:nomic-embed-text: 1 of 2 chunks.')
+    expect(describeEmbedding({ state: 'embedding', model, done: 1, total: 2, rebuilding: false }, 2)).toBe(
+      'Embedding with ollama:nomic-embed-text: 1 of 2 chunks.'
+    )
   })
 })

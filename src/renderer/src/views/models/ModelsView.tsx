@@ -39,10 +39,17 @@ export function ModelsView(): ReactNode {
       />
       {error && (
         <p className="field-error models-error" role="alert">
-          {error.message} <button type="button" className="quiet" onClick={dismissError}>Dismiss</button>
+          {error.message}{' '}
+          <button type="button" className="quiet" onClick={dismissError}>
+            Dismiss
+          </button>
         </p>
       )}
-      {!loaded && <p className="muted" role="status">Reading the model nodes…</p>}
+      {!loaded && (
+        <p className="muted" role="status">
+          Reading the model nodes…
+        </p>
+      )}
       {health && <HealthBanner health={health} />}
       {hasOverview && <Body model={model} />}
     </>
@@ -81,13 +88,18 @@ function Body({ model }: { model: ViewModel<ModelsState> }): ReactNode {
       {limits && (
         <section className="card" aria-labelledby="limits-title">
           <h2 id="limits-title">Requests at once per node</h2>
-          <p className="muted">MLX and Ollama share the Mac’s GPU; parallel requests to MLX are the most frequent cause of Metal out-of-memory crashes, so MLX runs one at a time unless you raise it in Settings → Models.</p>
+          <p className="muted">
+            MLX and Ollama share the Mac’s GPU; parallel requests to MLX are the most frequent cause of Metal
+            out-of-memory crashes, so MLX runs one at a time unless you raise it in Settings → Models.
+          </p>
           <NodeLimits nodes={overview.nodes} values={limits.values} poolMax={limits.poolMax} />
         </section>
       )}
       <section className="card" aria-labelledby="add-node-title">
         <h2 id="add-node-title">Add a node</h2>
-        <p className="muted">Another Mac on the network running Ollama (started with OLLAMA_HOST=0.0.0.0), or any OpenAI-compatible server.</p>
+        <p className="muted">
+          Another Mac on the network running Ollama (started with OLLAMA_HOST=0.0.0.0), or any OpenAI-compatible server.
+        </p>
         <AddNodeForm busy={busy === 'models.addNode'} onAdd={addNode} />
       </section>
       <section className="card" aria-labelledby="supervisor-title">
@@ -100,7 +112,10 @@ function Body({ model }: { model: ViewModel<ModelsState> }): ReactNode {
       </section>
       <section className="card" aria-labelledby="prefs-title">
         <h2 id="prefs-title">Preferred model per category</h2>
-        <p className="muted">The router tries the category’s model first, on the node that has it in memory and is least busy, then falls back to the others.</p>
+        <p className="muted">
+          The router tries the category’s model first, on the node that has it in memory and is least busy, then falls
+          back to the others.
+        </p>
         <PreferencesPanel overview={overview} busy={busy} onSet={(c, m) => void setPreference(c, m)} />
       </section>
       <section className="card" aria-labelledby="try-title">
@@ -130,18 +145,32 @@ function TryIt({ model }: { model: ViewModel<ModelsState> }): ReactNode {
       >
         <label className="grow">
           Prompt
-          <input value={prompt} onChange={(e) => setPrompt(e.target.value)} placeholder="Say hello in five words" required />
+          <input
+            value={prompt}
+            onChange={(e) => setPrompt(e.target.value)}
+            placeholder="Say hello in five words"
+            required
+          />
         </label>
         <label>
           Node
           <select value={node} onChange={(e) => setNode(e.target.value)}>
             <option value="">Best available</option>
             {up.map((n) => (
-              <option key={n.id} value={n.id}>{n.label}</option>
+              <option key={n.id} value={n.id}>
+                {n.label}
+              </option>
             ))}
           </select>
         </label>
-        <button type="submit" disabled={tryIt.running || prompt.trim() === '' || tryAccess.blocked} title={tryAccess.title} aria-describedby={tryAccess.describedBy}>{tryIt.running ? 'Answering…' : 'Ask'}</button>
+        <button
+          type="submit"
+          disabled={tryIt.running || prompt.trim() === '' || tryAccess.blocked}
+          title={tryAccess.title}
+          aria-describedby={tryAccess.describedBy}
+        >
+          {tryIt.running ? 'Answering…' : 'Ask'}
+        </button>
       </form>
       {(tryIt.text || tryIt.error || tryIt.running) && (
         <div className="try-answer" aria-live="polite">

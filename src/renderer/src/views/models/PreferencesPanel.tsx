@@ -3,7 +3,15 @@ import { useState, type ReactNode } from 'react'
 import type { ModelsOverview } from '../../../../shared/contract/models-contract'
 
 /** The preferred model per task category; the router tries it first and falls back from there. */
-export function PreferencesPanel({ overview, busy, onSet }: { overview: ModelsOverview; busy: string | null; onSet: (category: string, model: string | null) => void }): ReactNode {
+export function PreferencesPanel({
+  overview,
+  busy,
+  onSet
+}: {
+  overview: ModelsOverview
+  busy: string | null
+  onSet: (category: string, model: string | null) => void
+}): ReactNode {
   const models = [...new Set(overview.nodes.flatMap((n) => n.models.map((m) => m.name)))].sort()
   return (
     <table className="pref-table">
@@ -29,7 +37,19 @@ export function PreferencesPanel({ overview, busy, onSet }: { overview: ModelsOv
   )
 }
 
-function PreferenceRow({ category, current, models, busy, onSet }: { category: string; current: string | null; models: string[]; busy: boolean; onSet: (model: string | null) => void }): ReactNode {
+function PreferenceRow({
+  category,
+  current,
+  models,
+  busy,
+  onSet
+}: {
+  category: string
+  current: string | null
+  models: string[]
+  busy: boolean
+  onSet: (model: string | null) => void
+}): ReactNode {
   const saveAccess = useWriteAccess('models.setPreference')
   const [draft, setDraft] = useState(current ?? '')
   const id = `pref-${category}`
@@ -47,14 +67,29 @@ function PreferenceRow({ category, current, models, busy, onSet }: { category: s
             onSet(draft.trim() === '' ? null : draft.trim())
           }}
         >
-          <input id={id} list={listId} value={draft} onChange={(e) => setDraft(e.target.value)} placeholder={category === 'embedding' ? 'nomic-embed-text (default)' : 'any available model'} />
+          <input
+            id={id}
+            list={listId}
+            value={draft}
+            onChange={(e) => setDraft(e.target.value)}
+            placeholder={category === 'embedding' ? 'nomic-embed-text (default)' : 'any available model'}
+          />
           <datalist id={listId}>
             {models.map((m) => (
               <option key={m} value={m} />
             ))}
           </datalist>
-          <button type="submit" disabled={busy || draft.trim() === (current ?? '') || saveAccess.blocked} title={saveAccess.title} aria-describedby={saveAccess.describedBy}>{busy ? 'Saving…' : 'Save'}</button>
-          {!models.some((m) => m === current || m.startsWith(`${current ?? ''}:`)) && current && <span className="notice">No node has {current} now.</span>}
+          <button
+            type="submit"
+            disabled={busy || draft.trim() === (current ?? '') || saveAccess.blocked}
+            title={saveAccess.title}
+            aria-describedby={saveAccess.describedBy}
+          >
+            {busy ? 'Saving…' : 'Save'}
+          </button>
+          {!models.some((m) => m === current || m.startsWith(`${current ?? ''}:`)) && current && (
+            <span className="notice">No node has {current} now.</span>
+          )}
         </form>
       </td>
     </tr>

@@ -19,19 +19,33 @@ export function DigestCard(): ReactNode {
       <h2 id="digest-title">What happened</h2>
       <div role="group" aria-label="Digest range" className="digest-range">
         {BASES.map((b) => (
-          <button key={b.basis} type="button" className={b.basis === basis ? '' : 'secondary'} aria-pressed={b.basis === basis} onClick={() => void show(b.basis)}>
+          <button
+            key={b.basis}
+            type="button"
+            className={b.basis === basis ? '' : 'secondary'}
+            aria-pressed={b.basis === basis}
+            onClick={() => void show(b.basis)}
+          >
             {b.label}
           </button>
         ))}
       </div>
-      {error && <p className="field-error" role="alert">{error.message}</p>}
+      {error && (
+        <p className="field-error" role="alert">
+          {error.message}
+        </p>
+      )}
       {!digest ? (
-        <p className="muted" role="status">Reading the digest…</p>
+        <p className="muted" role="status">
+          Reading the digest…
+        </p>
       ) : (
         <>
           <p className="muted">
             {new Date(digest.from).toLocaleString()} – {new Date(digest.to).toLocaleString()}
-            {basis === 'last_visit' && digest.basis === 'morning' ? ' (no earlier visit recorded: since the digest hour)' : ''}
+            {basis === 'last_visit' && digest.basis === 'morning'
+              ? ' (no earlier visit recorded: since the digest hour)'
+              : ''}
           </p>
           <dl className="facts digest-facts">
             <dt>Tasks done</dt>
@@ -39,21 +53,41 @@ export function DigestCard(): ReactNode {
             <dt>In manual review</dt>
             <dd data-testid="digest-review">
               {digest.tasks.inReview}
-              {Object.keys(digest.tasks.reviewCauses).length > 0 && ` (${Object.entries(digest.tasks.reviewCauses).map(([cause, n]) => `${cause} ×${n}`).join(', ')})`}
+              {Object.keys(digest.tasks.reviewCauses).length > 0 &&
+                ` (${Object.entries(digest.tasks.reviewCauses)
+                  .map(([cause, n]) => `${cause} ×${n}`)
+                  .join(', ')})`}
             </dd>
             <dt>Model-server restarts</dt>
             <dd>{digest.restarts.count}</dd>
             <dt>Circuits opened</dt>
             <dd>{digest.circuits.count}</dd>
             <dt>Chat answers by fallback</dt>
-            <dd>{digest.chat.answers === 0 ? 'no chat answers' : `${share(digest.chat.fallbackShare)} of ${digest.chat.answers}`}</dd>
+            <dd>
+              {digest.chat.answers === 0
+                ? 'no chat answers'
+                : `${share(digest.chat.fallbackShare)} of ${digest.chat.answers}`}
+            </dd>
             <dt>Tokens</dt>
-            <dd>{digest.usage.tokensIn.toLocaleString()} in, {digest.usage.tokensOut.toLocaleString()} out; cost {digest.usage.cost.toFixed(2)}</dd>
+            <dd>
+              {digest.usage.tokensIn.toLocaleString()} in, {digest.usage.tokensOut.toLocaleString()} out; cost{' '}
+              {digest.usage.cost.toFixed(2)}
+            </dd>
           </dl>
           {[...digest.restarts.latest, ...digest.circuits.latest].length > 0 && (
             <ul className="digest-occurrences">
-              {digest.restarts.latest.map((r) => <li key={`r${r.at}${r.subject}`}>{new Date(r.at).toLocaleTimeString()} restarted {r.subject}{r.cause ? `: ${r.cause}` : ''}</li>)}
-              {digest.circuits.latest.map((c) => <li key={`c${c.at}${c.subject}`}>{new Date(c.at).toLocaleTimeString()} circuit opened on {c.subject}{c.cause ? `: ${c.cause}` : ''}</li>)}
+              {digest.restarts.latest.map((r) => (
+                <li key={`r${r.at}${r.subject}`}>
+                  {new Date(r.at).toLocaleTimeString()} restarted {r.subject}
+                  {r.cause ? `: ${r.cause}` : ''}
+                </li>
+              ))}
+              {digest.circuits.latest.map((c) => (
+                <li key={`c${c.at}${c.subject}`}>
+                  {new Date(c.at).toLocaleTimeString()} circuit opened on {c.subject}
+                  {c.cause ? `: ${c.cause}` : ''}
+                </li>
+              ))}
             </ul>
           )}
         </>

@@ -18,10 +18,19 @@ export function OverviewView(): ReactNode {
   return (
     <>
       <ViewHeader title="Overview" subtitle="Throughput, queues, latency and health of the last two hours, live." />
-      {error && <p className="field-error" role="alert">{error.message}</p>}
+      {error && (
+        <p className="field-error" role="alert">
+          {error.message}
+        </p>
+      )}
       <DigestCard />
       <div className="overview-grid">
-        <LineChart title="Throughput" unit="tasks/min" times={times} series={[{ label: 'completed', color: PALETTE[1] ?? '', values: samples.map((s) => s.completionsPerMinute) }]} />
+        <LineChart
+          title="Throughput"
+          unit="tasks/min"
+          times={times}
+          series={[{ label: 'completed', color: PALETTE[1] ?? '', values: samples.map((s) => s.completionsPerMinute) }]}
+        />
         <LineChart
           title="Queues"
           unit="tasks"
@@ -36,7 +45,11 @@ export function OverviewView(): ReactNode {
           title="Latency per backend (median)"
           unit="ms"
           times={times}
-          series={backends.map((b, i) => ({ label: b, color: PALETTE[i % PALETTE.length] ?? '', values: samples.map((s) => s.latencyByBackend[b] ?? null) }))}
+          series={backends.map((b, i) => ({
+            label: b,
+            color: PALETTE[i % PALETTE.length] ?? '',
+            values: samples.map((s) => s.latencyByBackend[b] ?? null)
+          }))}
         />
         <figure className="chart" aria-label="Health over time">
           <figcaption>
@@ -45,7 +58,11 @@ export function OverviewView(): ReactNode {
           </figcaption>
           <div className="health-strip" role="img" aria-label={`Health over ${samples.length} samples`}>
             {samples.map((s) => (
-              <span key={s.at} className={s.health ? HEALTH_CLASS[s.health] : 'h-unknown'} title={`${new Date(s.at).toLocaleTimeString()}: ${s.health ?? 'unknown'}`} />
+              <span
+                key={s.at}
+                className={s.health ? HEALTH_CLASS[s.health] : 'h-unknown'}
+                title={`${new Date(s.at).toLocaleTimeString()}: ${s.health ?? 'unknown'}`}
+              />
             ))}
           </div>
           {samples.length === 0 && <p className="muted chart-note">Collecting samples: a point every 15 seconds.</p>}

@@ -23,7 +23,11 @@ export function ApiKeysCard(): ReactNode {
   const save = async (event: FormEvent): Promise<void> => {
     event.preventDefault()
     // The contract's rules for a key name and value, said beside the field before the key leaves the form.
-    const found = validateForm(SECRETS_CALLS['secrets.set'].input, { name, value }, { name: 'The name', value: 'The key' })
+    const found = validateForm(
+      SECRETS_CALLS['secrets.set'].input,
+      { name, value },
+      { name: 'The name', value: 'The key' }
+    )
     setInvalid(found ?? {})
     if (found) return
     const stored = await model.getState().store(name, value)
@@ -37,28 +41,69 @@ export function ApiKeysCard(): ReactNode {
       <h2 id="keys-title">API keys</h2>
       <p className="muted">
         For remote OpenAI-compatible servers. Name a key after its node, e.g. <code>node:lan-vllm</code>.{' '}
-        {state?.store ? `Keys are encrypted by the ${state.store}; they are never shown again.` : state?.unavailableReason}
+        {state?.store
+          ? `Keys are encrypted by the ${state.store}; they are never shown again.`
+          : state?.unavailableReason}
       </p>
       {state && state.names.length > 0 && (
         <ul className="key-list">
           {state.names.map((k) => (
             <li key={k.name}>
               <code>{k.name}</code> <span className="muted">stored {new Date(k.updatedAt).toLocaleString()}</span>{' '}
-              <button type="button" className="secondary" onClick={() => void remove(k.name)} disabled={deleteAccess.blocked} title={deleteAccess.title} aria-describedby={deleteAccess.describedBy}>Delete</button>
+              <button
+                type="button"
+                className="secondary"
+                onClick={() => void remove(k.name)}
+                disabled={deleteAccess.blocked}
+                title={deleteAccess.title}
+                aria-describedby={deleteAccess.describedBy}
+              >
+                Delete
+              </button>
             </li>
           ))}
         </ul>
       )}
       <form className="key-form" onSubmit={(e) => void save(e)}>
         <label htmlFor={nameId}>Name</label>
-        <input id={nameId} value={name} onChange={(e) => setName(e.target.value)} placeholder="node:lan-vllm" spellCheck={false} autoComplete="off" aria-invalid={invalid.name ? true : undefined} aria-describedby={invalid.name ? `${nameId}-error` : undefined} />
+        <input
+          id={nameId}
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          placeholder="node:lan-vllm"
+          spellCheck={false}
+          autoComplete="off"
+          aria-invalid={invalid.name ? true : undefined}
+          aria-describedby={invalid.name ? `${nameId}-error` : undefined}
+        />
         <label htmlFor={valueId}>Key</label>
-        <input id={valueId} type="password" value={value} onChange={(e) => setValue(e.target.value)} autoComplete="off" />
-        <button type="submit" disabled={!name || !value || !state?.store || storeAccess.blocked} title={storeAccess.title} aria-describedby={storeAccess.describedBy}>Store key</button>
+        <input
+          id={valueId}
+          type="password"
+          value={value}
+          onChange={(e) => setValue(e.target.value)}
+          autoComplete="off"
+        />
+        <button
+          type="submit"
+          disabled={!name || !value || !state?.store || storeAccess.blocked}
+          title={storeAccess.title}
+          aria-describedby={storeAccess.describedBy}
+        >
+          Store key
+        </button>
       </form>
-      {invalid.name && <p className="field-error" id={`${nameId}-error`}>{invalid.name}</p>}
+      {invalid.name && (
+        <p className="field-error" id={`${nameId}-error`}>
+          {invalid.name}
+        </p>
+      )}
       {invalid.value && <p className="field-error">{invalid.value}</p>}
-      {error && <p className="field-error" role="alert">{error.message}</p>}
+      {error && (
+        <p className="field-error" role="alert">
+          {error.message}
+        </p>
+      )}
     </section>
   )
 }

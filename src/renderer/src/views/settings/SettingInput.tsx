@@ -15,12 +15,22 @@ export function SettingInput(props: {
       return (
         <select id={id} value={String(value)} disabled={disabled} onChange={(e) => onChange(e.target.value)}>
           {entry.type.options.map((option) => (
-            <option key={option} value={option}>{option}</option>
+            <option key={option} value={option}>
+              {option}
+            </option>
           ))}
         </select>
       )
     case 'boolean':
-      return <input id={id} type="checkbox" checked={value === true} disabled={disabled} onChange={(e) => onChange(e.target.checked)} />
+      return (
+        <input
+          id={id}
+          type="checkbox"
+          checked={value === true}
+          disabled={disabled}
+          onChange={(e) => onChange(e.target.checked)}
+        />
+      )
     case 'number':
       return (
         <input
@@ -54,6 +64,15 @@ export function SettingInput(props: {
       )
     case 'url':
     case 'host':
-      return <input id={id} type="text" spellCheck={false} value={String(value)} disabled={disabled} onChange={(e) => onChange(e.target.value)} />
+      return (
+        <input
+          id={id}
+          type="text"
+          spellCheck={false}
+          value={String(value)}
+          disabled={disabled}
+          onChange={(e) => onChange(e.target.value)}
+        />
+      )
   }
 }

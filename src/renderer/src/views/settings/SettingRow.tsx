@@ -33,26 +33,53 @@ export function SettingRow({ entry }: { entry: SettingEntry }): ReactNode {
   return (
     <div className="setting-row" role="listitem" data-setting={entry.key}>
       <div className="setting-label">
-        <label htmlFor={inputId}><code>{entry.key}</code></label>
+        <label htmlFor={inputId}>
+          <code>{entry.key}</code>
+        </label>
         <p className="muted">{entry.description}</p>
       </div>
       <div className="setting-control">
-        <SettingInput id={inputId} entry={entry} value={draft} disabled={!entry.userEditable || busy} onChange={setDraft} />
-        <button type="button" disabled={!changed || busy || saveAccess.blocked} onClick={() => void run(() => setSetting(entry.key, draft))} title={saveAccess.title} aria-describedby={saveAccess.describedBy}>
+        <SettingInput
+          id={inputId}
+          entry={entry}
+          value={draft}
+          disabled={!entry.userEditable || busy}
+          onChange={setDraft}
+        />
+        <button
+          type="button"
+          disabled={!changed || busy || saveAccess.blocked}
+          onClick={() => void run(() => setSetting(entry.key, draft))}
+          title={saveAccess.title}
+          aria-describedby={saveAccess.describedBy}
+        >
           Save
         </button>
         {entry.userValue !== undefined && (
-          <button type="button" className="secondary" disabled={busy || resetAccess.blocked} onClick={() => void run(() => resetSetting(entry.key))} title={resetAccess.title} aria-describedby={resetAccess.describedBy}>
+          <button
+            type="button"
+            className="secondary"
+            disabled={busy || resetAccess.blocked}
+            onClick={() => void run(() => resetSetting(entry.key))}
+            title={resetAccess.title}
+            aria-describedby={resetAccess.describedBy}
+          >
             Reset
           </button>
         )}
       </div>
       <div className="setting-source">
-        <span className={`source source-${entry.source.kind}`} data-testid="setting-source">{describeSource(entry.source)}</span>
+        <span className={`source source-${entry.source.kind}`} data-testid="setting-source">
+          {describeSource(entry.source)}
+        </span>
         {overridden && (
-          <p className="notice">Your settings file says {String(entry.userValue)}, but the {describeSource(entry.source)} wins.</p>
+          <p className="notice">
+            Your settings file says {String(entry.userValue)}, but the {describeSource(entry.source)} wins.
+          </p>
         )}
-        {entry.applies === 'restart' && entry.source.kind === 'user' && <p className="muted">Takes effect at the next start.</p>}
+        {entry.applies === 'restart' && entry.source.kind === 'user' && (
+          <p className="muted">Takes effect at the next start.</p>
+        )}
         {error && (
           <p className="field-error" role="alert">
             {error.message}

@@ -28,7 +28,9 @@ export function SettingsView(): ReactNode {
     return (
       <>
         {header}
-        <p className="muted" role="status">Reading settings from the core…</p>
+        <p className="muted" role="status">
+          Reading settings from the core…
+        </p>
       </>
     )
   }
@@ -47,15 +49,23 @@ export function SettingsView(): ReactNode {
             <code>{config.dataDir.path}</code> <span className="muted">({describeSource(config.dataDir.source)})</span>
           </dd>
           <dt>Settings file</dt>
-          <dd><code>{config.settingsFile}</code></dd>
+          <dd>
+            <code>{config.settingsFile}</code>
+          </dd>
           {info && (
             <>
               <dt>Database</dt>
-              <dd><code>{info.databaseFile}</code> <span className="muted">(schema version {info.schemaVersion})</span></dd>
+              <dd>
+                <code>{info.databaseFile}</code> <span className="muted">(schema version {info.schemaVersion})</span>
+              </dd>
               <dt>Log file</dt>
-              <dd><code>{info.logFile}</code></dd>
+              <dd>
+                <code>{info.logFile}</code>
+              </dd>
               <dt>Version</dt>
-              <dd>{info.version} on {info.platform}, running since {new Date(info.startedAt).toLocaleString()}</dd>
+              <dd>
+                {info.version} on {info.platform}, running since {new Date(info.startedAt).toLocaleString()}
+              </dd>
             </>
           )}
         </dl>
@@ -67,7 +77,8 @@ export function SettingsView(): ReactNode {
             <ul className="profile-list">
               {config.profiles.map((p) => (
                 <li key={p.name}>
-                  <strong>{p.name}</strong>{p.name === config.profile ? ' (active)' : ''}: {p.description}
+                  <strong>{p.name}</strong>
+                  {p.name === config.profile ? ' (active)' : ''}: {p.description}
                 </li>
               ))}
             </ul>

@@ -24,8 +24,16 @@ export function WebhookCard(): ReactNode {
       <button type="button" onClick={() => void sendTest()} disabled={sending || !status?.configured}>
         {sending ? 'Sending…' : 'Send test'}
       </button>{' '}
-      {outcome && <span role="status" className={outcome.delivered ? 'ok' : 'error'}>{describeOutcome(outcome)}</span>}
-      {error && <span role="alert" className="error">{error.message}</span>}
+      {outcome && (
+        <span role="status" className={outcome.delivered ? 'ok' : 'error'}>
+          {describeOutcome(outcome)}
+        </span>
+      )}
+      {error && (
+        <span role="alert" className="error">
+          {error.message}
+        </span>
+      )}
     </div>
   )
 }

@@ -1,6 +1,11 @@
 import { useWriteAccess } from '../../model/use-view-model'
 import { useState, type FormEvent, type ReactNode } from 'react'
-import { TASK_PRIORITIES, TaskCreateInputSchema, type TaskCreateInput, type TaskPriority } from '../../../../shared/contract/tasks-contract'
+import {
+  TASK_PRIORITIES,
+  TaskCreateInputSchema,
+  type TaskCreateInput,
+  type TaskPriority
+} from '../../../../shared/contract/tasks-contract'
 import type { RpcError } from '../../../../shared/contract/rpc-error'
 import { validateForm } from '../../model/form-validation'
 
@@ -33,7 +38,13 @@ function toInput(values: typeof EMPTY, priority: TaskPriority): TaskCreateInput 
 }
 
 /** Queues a task; checks it with the contract's schema before sending and shows the core’s refusals beside the field they concern. */
-export function CreateTaskForm({ onCreate, onOpen }: { onCreate(input: TaskCreateInput): Promise<RpcError | null>; onOpen(id: string): void }): ReactNode {
+export function CreateTaskForm({
+  onCreate,
+  onOpen
+}: {
+  onCreate(input: TaskCreateInput): Promise<RpcError | null>
+  onOpen(id: string): void
+}): ReactNode {
   const createAccess = useWriteAccess('tasks.create')
   const [values, setValues] = useState(EMPTY)
   const [priority, setPriority] = useState<TaskPriority>('normal')
@@ -62,11 +73,16 @@ export function CreateTaskForm({ onCreate, onOpen }: { onCreate(input: TaskCreat
       const field = issue.path.split('.')[0] as Field
       if (field in EMPTY) byField[field] = issue.message
     }
-    if (refusal.code === 'conflict') setExistingId(refusal.issues?.find((i) => i.path === 'existingId')?.message ?? null)
+    if (refusal.code === 'conflict')
+      setExistingId(refusal.issues?.find((i) => i.path === 'existingId')?.message ?? null)
     setErrors(Object.keys(byField).length > 0 ? byField : { form: refusal.message })
   }
 
-  const field = (name: Field, label: string, props: { multiline?: boolean; placeholder?: string; required?: boolean } = {}): ReactNode => {
+  const field = (
+    name: Field,
+    label: string,
+    props: { multiline?: boolean; placeholder?: string; required?: boolean } = {}
+  ): ReactNode => {
     const error = errors[name]
     const common = {
       id: `task-${name}`,
@@ -96,13 +112,19 @@ export function CreateTaskForm({ onCreate, onOpen }: { onCreate(input: TaskCreat
     <form className="task-form" onSubmit={(e) => void submit(e)} noValidate aria-labelledby="create-task-title">
       <h2 id="create-task-title">New task</h2>
       {field('title', 'Title', { required: true, placeholder: 'Summarise the Q3 report' })}
-      {field('description', 'Description', { required: true, multiline: true, placeholder: 'What should the answer contain?' })}
+      {field('description', 'Description', {
+        required: true,
+        multiline: true,
+        placeholder: 'What should the answer contain?'
+      })}
       <div className="task-form-row">
         <div className="task-field">
           <label htmlFor="task-priority">Priority</label>
           <select id="task-priority" value={priority} onChange={(e) => setPriority(e.target.value as TaskPriority)}>
             {TASK_PRIORITIES.map((p) => (
-              <option key={p} value={p}>{p}</option>
+              <option key={p} value={p}>
+                {p}
+              </option>
             ))}
           </select>
         </div>
@@ -123,7 +145,14 @@ export function CreateTaskForm({ onCreate, onOpen }: { onCreate(input: TaskCreat
           )}
         </p>
       )}
-      <button type="submit" disabled={busy || createAccess.blocked} title={createAccess.title} aria-describedby={createAccess.describedBy}>{busy ? 'Queuing…' : 'Queue task'}</button>
+      <button
+        type="submit"
+        disabled={busy || createAccess.blocked}
+        title={createAccess.title}
+        aria-describedby={createAccess.describedBy}
+      >
+        {busy ? 'Queuing…' : 'Queue task'}
+      </button>
     </form>
   )
 }

@@ -9,7 +9,17 @@ import { ERROR_TYPE_LABEL } from './task-format'
  * Manual review grouped by what went wrong: each error type with its
  * playbook rule and "Fix and return" for all its tasks, then the tasks.
  */
-export function ReviewByErrorType({ review, rules, onOpen, onRequeue }: { review: readonly TaskSummary[]; rules: ReviewRulesState; onOpen(id: string): void; onRequeue(ids: readonly string[]): void }): ReactNode {
+export function ReviewByErrorType({
+  review,
+  rules,
+  onOpen,
+  onRequeue
+}: {
+  review: readonly TaskSummary[]
+  rules: ReviewRulesState
+  onOpen(id: string): void
+  onRequeue(ids: readonly string[]): void
+}): ReactNode {
   const requeueAccess = useWriteAccess('tasks.requeue')
   const groups = new Map<TaskErrorType | null, TaskSummary[]>()
   for (const t of review) {
@@ -22,9 +32,14 @@ export function ReviewByErrorType({ review, rules, onOpen, onRequeue }: { review
       {[...groups].map(([type, tasks]) => {
         const rule = type ? rules.rules?.[type] : undefined
         return (
-          <section key={type ?? 'none'} className="review-group" aria-label={type ? ERROR_TYPE_LABEL[type] : 'No error recorded'}>
+          <section
+            key={type ?? 'none'}
+            className="review-group"
+            aria-label={type ? ERROR_TYPE_LABEL[type] : 'No error recorded'}
+          >
             <h3>
-              {type ? <span className="error-type">{ERROR_TYPE_LABEL[type]}</span> : 'No error recorded'} <span className="muted">{tasks.length}</span>
+              {type ? <span className="error-type">{ERROR_TYPE_LABEL[type]}</span> : 'No error recorded'}{' '}
+              <span className="muted">{tasks.length}</span>
             </h3>
             {rule && type && (
               <ReviewRule
@@ -32,17 +47,31 @@ export function ReviewByErrorType({ review, rules, onOpen, onRequeue }: { review
                 count={tasks.length}
                 busy={rules.fixing !== null}
                 outcome={rules.outcome?.errorType === type ? rules.outcome : null}
-                onFixAndReturn={() => void rules.fixAndReturn(type, tasks.map((t) => t.id))}
+                onFixAndReturn={() =>
+                  void rules.fixAndReturn(
+                    type,
+                    tasks.map((t) => t.id)
+                  )
+                }
               />
             )}
             <ul className="review-list">
               {tasks.map((t) => (
                 <li key={t.id}>
                   <div>
-                    <button type="button" className="link-button" onClick={() => onOpen(t.id)}>{t.title}</button>
+                    <button type="button" className="link-button" onClick={() => onOpen(t.id)}>
+                      {t.title}
+                    </button>
                     <p className="task-error">{t.lastError ?? 'no error recorded'}</p>
                   </div>
-                  <button type="button" onClick={() => onRequeue([t.id])} aria-label={`Return “${t.title}” to autoprocessing`} disabled={requeueAccess.blocked} title={requeueAccess.title} aria-describedby={requeueAccess.describedBy}>
+                  <button
+                    type="button"
+                    onClick={() => onRequeue([t.id])}
+                    aria-label={`Return “${t.title}” to autoprocessing`}
+                    disabled={requeueAccess.blocked}
+                    title={requeueAccess.title}
+                    aria-describedby={requeueAccess.describedBy}
+                  >
                     Return to autoprocessing
                   </button>
                 </li>

@@ -16,18 +16,51 @@ const FIX_LABEL: Readonly<Record<NonNullable<PlaybookRuleView['fix']>, string>> 
  * means, what fixes it, and one button that runs the fix and returns the
  * `count` affected tasks.
  */
-export function ReviewRule({ rule, count, busy, outcome, onFixAndReturn }: { rule: PlaybookRuleView; count: number; busy: boolean; outcome: { ok: boolean; message: string } | null; onFixAndReturn(): void }): ReactNode {
+export function ReviewRule({
+  rule,
+  count,
+  busy,
+  outcome,
+  onFixAndReturn
+}: {
+  rule: PlaybookRuleView
+  count: number
+  busy: boolean
+  outcome: { ok: boolean; message: string } | null
+  onFixAndReturn(): void
+}): ReactNode {
   const fixAccess = useWriteAccess('checklist.fix')
   const tasks = `${count} task${count === 1 ? '' : 's'}`
   return (
     <div className="review-rule" data-testid="review-rule" data-rule={rule.ruleId}>
-      <p className="review-rule-title"><strong>{rule.title}</strong></p>
-      <p><span className="muted">Cause:</span> {rule.cause}</p>
-      <p><span className="muted">Remedy:</span> {rule.remedy}</p>
-      <button type="button" onClick={onFixAndReturn} disabled={busy || fixAccess.blocked} title={fixAccess.title ?? (rule.fix ? `Runs “${FIX_LABEL[rule.fix]}”, then returns the ${tasks} to autoprocessing` : `No one-click fix for this; returns the ${tasks} to autoprocessing`)} aria-describedby={fixAccess.describedBy}>
+      <p className="review-rule-title">
+        <strong>{rule.title}</strong>
+      </p>
+      <p>
+        <span className="muted">Cause:</span> {rule.cause}
+      </p>
+      <p>
+        <span className="muted">Remedy:</span> {rule.remedy}
+      </p>
+      <button
+        type="button"
+        onClick={onFixAndReturn}
+        disabled={busy || fixAccess.blocked}
+        title={
+          fixAccess.title ??
+          (rule.fix
+            ? `Runs “${FIX_LABEL[rule.fix]}”, then returns the ${tasks} to autoprocessing`
+            : `No one-click fix for this; returns the ${tasks} to autoprocessing`)
+        }
+        aria-describedby={fixAccess.describedBy}
+      >
         {busy ? 'Fixing…' : rule.fix ? `Fix (${FIX_LABEL[rule.fix]}) and return ${tasks}` : `Return ${tasks}`}
       </button>
-      {outcome && <p className={outcome.ok ? 'review-rule-done' : 'field-error'} role={outcome.ok ? 'status' : 'alert'}>{outcome.message}</p>}
+      {outcome && (
+        <p className={outcome.ok ? 'review-rule-done' : 'field-error'} role={outcome.ok ? 'status' : 'alert'}>
+          {outcome.message}
+        </p>
+      )}
     </div>
   )
 }

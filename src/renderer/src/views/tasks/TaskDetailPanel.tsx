@@ -4,36 +4,90 @@ import type { TaskDetail } from '../../../../shared/contract/tasks-contract'
 import { ERROR_TYPE_LABEL, OPEN_STATUSES, STATUS_LABEL, when } from './task-format'
 import { TaskWaiting } from './TaskWaiting'
 
-export function TaskDetailPanel({ detail, onCancel, onRequeue, onClose }: { detail: TaskDetail; onCancel(): void; onRequeue(): void; onClose(): void }): ReactNode {
+export function TaskDetailPanel({
+  detail,
+  onCancel,
+  onRequeue,
+  onClose
+}: {
+  detail: TaskDetail
+  onCancel(): void
+  onRequeue(): void
+  onClose(): void
+}): ReactNode {
   const cancelAccess = useWriteAccess('tasks.cancel')
   const requeueAccess = useWriteAccess('tasks.requeue')
   const { task, events } = detail
-  const failures = events.filter((e) => e.kind === 'failed' || e.kind === 'deferred' || e.kind === 'interrupted' || e.kind === 'waiting' || (e.kind === 'requeued' && e.errorType))
+  const failures = events.filter(
+    (e) =>
+      e.kind === 'failed' ||
+      e.kind === 'deferred' ||
+      e.kind === 'interrupted' ||
+      e.kind === 'waiting' ||
+      (e.kind === 'requeued' && e.errorType)
+  )
   return (
     <section className="card task-detail" aria-labelledby="task-detail-title">
       <header className="task-detail-head">
         <h2 id="task-detail-title">{task.title}</h2>
         <span className={`task-status status-${task.status}`}>{STATUS_LABEL[task.status]}</span>
         <TaskWaiting task={task} />
-        <button type="button" className="link-button" onClick={onClose} aria-label="Close the task detail">Close</button>
+        <button type="button" className="link-button" onClick={onClose} aria-label="Close the task detail">
+          Close
+        </button>
       </header>
       <div className="task-detail-actions">
-        {OPEN_STATUSES.has(task.status) && <button type="button" onClick={onCancel} disabled={cancelAccess.blocked} title={cancelAccess.title} aria-describedby={cancelAccess.describedBy}>Cancel task</button>}
-        {(task.status === 'deferred_to_human' || task.status === 'failed') && <button type="button" onClick={onRequeue} disabled={requeueAccess.blocked} title={requeueAccess.title} aria-describedby={requeueAccess.describedBy}>Return to autoprocessing</button>}
+        {OPEN_STATUSES.has(task.status) && (
+          <button
+            type="button"
+            onClick={onCancel}
+            disabled={cancelAccess.blocked}
+            title={cancelAccess.title}
+            aria-describedby={cancelAccess.describedBy}
+          >
+            Cancel task
+          </button>
+        )}
+        {(task.status === 'deferred_to_human' || task.status === 'failed') && (
+          <button
+            type="button"
+            onClick={onRequeue}
+            disabled={requeueAccess.blocked}
+            title={requeueAccess.title}
+            aria-describedby={requeueAccess.describedBy}
+          >
+            Return to autoprocessing
+          </button>
+        )}
       </div>
       <dl className="facts">
         <dt>Id</dt>
-        <dd><code>{task.id}</code></dd>
+        <dd>
+          <code>{task.id}</code>
+        </dd>
         <dt>Priority</dt>
         <dd>{task.priority}</dd>
         <dt>Domain · expert</dt>
-        <dd>{task.domain ?? '—'} · {task.assigneeExpert ?? 'unassigned'}</dd>
+        <dd>
+          {task.domain ?? '—'} · {task.assigneeExpert ?? 'unassigned'}
+        </dd>
         <dt>Backend · model</dt>
-        <dd>{task.backend ? `${task.backend} · ${task.model ?? '?'}` : task.preferredBackend ? `prefers ${task.preferredBackend}${task.preferredModel ? ` · ${task.preferredModel}` : ''}` : 'not yet planned'}</dd>
+        <dd>
+          {task.backend
+            ? `${task.backend} · ${task.model ?? '?'}`
+            : task.preferredBackend
+              ? `prefers ${task.preferredBackend}${task.preferredModel ? ` · ${task.preferredModel}` : ''}`
+              : 'not yet planned'}
+        </dd>
         <dt>Attempts</dt>
-        <dd>{task.attemptCount}{task.nextRetryAfter ? `, next try after ${when(task.nextRetryAfter)}` : ''}</dd>
+        <dd>
+          {task.attemptCount}
+          {task.nextRetryAfter ? `, next try after ${when(task.nextRetryAfter)}` : ''}
+        </dd>
         <dt>Created · updated</dt>
-        <dd>{when(task.createdAt)} · {when(task.updatedAt)}</dd>
+        <dd>
+          {when(task.createdAt)} · {when(task.updatedAt)}
+        </dd>
         {task.latencyMs !== null && (
           <>
             <dt>Took</dt>
@@ -58,7 +112,11 @@ export function TaskDetailPanel({ detail, onCancel, onRequeue, onClose }: { deta
         <ol className="task-errors">
           {failures.map((e) => (
             <li key={e.seq}>
-              <span className="muted">{when(e.at)}, {e.kind === 'interrupted' || e.kind === 'waiting' ? 'no attempt used' : `attempt ${e.attempt}`}:</span> {e.errorType && <span className="error-type">{ERROR_TYPE_LABEL[e.errorType]}</span>} {e.message}
+              <span className="muted">
+                {when(e.at)},{' '}
+                {e.kind === 'interrupted' || e.kind === 'waiting' ? 'no attempt used' : `attempt ${e.attempt}`}:
+              </span>{' '}
+              {e.errorType && <span className="error-type">{ERROR_TYPE_LABEL[e.errorType]}</span>} {e.message}
             </li>
           ))}
         </ol>
@@ -69,7 +127,8 @@ export function TaskDetailPanel({ detail, onCancel, onRequeue, onClose }: { deta
       <ol className="task-timeline" aria-label="Events of this task">
         {events.map((e) => (
           <li key={e.seq} className={`event-${e.kind}`}>
-            <time dateTime={e.at}>{when(e.at)}</time> <strong>{e.kind}</strong> <span className="muted">attempt {e.attempt}</span>
+            <time dateTime={e.at}>{when(e.at)}</time> <strong>{e.kind}</strong>{' '}
+            <span className="muted">attempt {e.attempt}</span>
             {e.message && <span> — {e.message}</span>}
           </li>
         ))}

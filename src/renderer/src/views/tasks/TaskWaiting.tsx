@@ -6,7 +6,11 @@ import type { TaskSummary } from '../../../../shared/contract/tasks-contract'
  * using an attempt because its model server failed ("waiting: circuit open —
  * …"), or because the app stopped while it ran.
  */
-export function TaskWaiting({ task }: { task: Pick<TaskSummary, 'status' | 'lastError' | 'errorType' | 'attemptCount'> }): ReactNode {
+export function TaskWaiting({
+  task
+}: {
+  task: Pick<TaskSummary, 'status' | 'lastError' | 'errorType' | 'attemptCount'>
+}): ReactNode {
   if (task.status !== 'pending' || !task.lastError || !task.errorType) return null
   const text = /^waiting/i.test(task.lastError) ? task.lastError : `waiting: ${task.lastError}`
   return (

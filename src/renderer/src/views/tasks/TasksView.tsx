@@ -1,5 +1,11 @@
 import type { ReactNode } from 'react'
-import { TASK_STATUSES, type EngineState, type TaskCounters, type TaskStatus, type TaskSummary } from '../../../../shared/contract/tasks-contract'
+import {
+  TASK_STATUSES,
+  type EngineState,
+  type TaskCounters,
+  type TaskStatus,
+  type TaskSummary
+} from '../../../../shared/contract/tasks-contract'
 import { ViewHeader } from '../../components/ViewHeader'
 import { VirtualList } from '../../components/VirtualList'
 import { tasksModel, type TasksState } from '../../model/tasks/tasks-model'
@@ -47,11 +53,18 @@ export function TasksView(): ReactNode {
       )}
       {engine?.processorConnected && engine.waiting && (
         <p className="tasks-banner" role="status" data-testid="tasks-waiting">
-          Tasks wait as pending: {engine.waiting} They start by themselves once that is resolved; their attempts are not used up meanwhile.
+          Tasks wait as pending: {engine.waiting} They start by themselves once that is resolved; their attempts are not
+          used up meanwhile.
         </p>
       )}
-      {error && <p className="field-error" role="alert">{error.message}</p>}
-      <p className="tasks-sr-only" role="status" aria-live="polite">{notice ?? ''}</p>
+      {error && (
+        <p className="field-error" role="alert">
+          {error.message}
+        </p>
+      )}
+      <p className="tasks-sr-only" role="status" aria-live="polite">
+        {notice ?? ''}
+      </p>
       <Counters counters={counters} current={status} onPick={(picked) => void setFilters({ status: picked })} />
       <div className="tasks-main">
         <TaskListPanel model={model} />
@@ -62,7 +75,11 @@ export function TasksView(): ReactNode {
         <section className="card">
           <CreateTaskForm onCreate={create} onOpen={(id) => void select(id)} />
         </section>
-        <ConcurrencyPanel engine={engine} running={counters?.byStatus.in_progress ?? engine?.running ?? 0} onPause={(paused) => void model.getState().setPaused(paused)} />
+        <ConcurrencyPanel
+          engine={engine}
+          running={counters?.byStatus.in_progress ?? engine?.running ?? 0}
+          onPause={(paused) => void model.getState().setPaused(paused)}
+        />
       </div>
     </>
   )
@@ -75,26 +92,60 @@ function DetailPanel({ model }: { model: Model }): ReactNode {
   if (!detail) {
     return (
       <section className="card task-detail task-detail-empty" aria-label="Task detail">
-        <p className="muted">{selectedId ? 'Reading the task…' : 'Pick a task in the list to see its description, attempts, errors, events and result.'}</p>
+        <p className="muted">
+          {selectedId
+            ? 'Reading the task…'
+            : 'Pick a task in the list to see its description, attempts, errors, events and result.'}
+        </p>
       </section>
     )
   }
   const id = detail.task.id
-  return <TaskDetailPanel detail={detail} onCancel={() => void cancel(id)} onRequeue={() => void requeue([id])} onClose={() => void select(null)} />
+  return (
+    <TaskDetailPanel
+      detail={detail}
+      onCancel={() => void cancel(id)}
+      onRequeue={() => void requeue([id])}
+      onClose={() => void select(null)}
+    />
+  )
 }
 
-function Counters({ counters, current, onPick }: { counters: TaskCounters | null; current: TaskStatus | ''; onPick(status: TaskStatus | ''): void }): ReactNode {
-  if (!counters) return <p className="muted" role="status">Reading the counters…</p>
+function Counters({
+  counters,
+  current,
+  onPick
+}: {
+  counters: TaskCounters | null
+  current: TaskStatus | ''
+  onPick(status: TaskStatus | ''): void
+}): ReactNode {
+  if (!counters)
+    return (
+      <p className="muted" role="status">
+        Reading the counters…
+      </p>
+    )
   const total = Object.values(counters.byStatus).reduce((a, b) => a + b, 0)
   return (
     <section className="task-counters" aria-label="Tasks by status">
       <button type="button" className="task-counter" aria-pressed={current === ''} onClick={() => onPick('')}>
-        <span className="counter-value" data-count="all">{total}</span>
+        <span className="counter-value" data-count="all">
+          {total}
+        </span>
         <span className="counter-label">All</span>
       </button>
       {TASK_STATUSES.map((status) => (
-        <button key={status} type="button" className={`task-counter counter-${status}`} aria-pressed={current === status} onClick={() => onPick(status)}>
-          <span className="counter-value" data-count={status}>{counters.byStatus[status]}</span>
+        <button
+          key={status}
+          type="button"
+          className={`task-counter counter-${status}`}
+          aria-pressed={current === status}
+          onClick={() => onPick(status)}
+        >
+          <span className="counter-value" data-count={status}>
+            {counters.byStatus[status]}
+          </span>
           <span className="counter-label">{STATUS_LABEL[status]}</span>
         </button>
       ))}
@@ -116,39 +167,93 @@ function TaskListPanel({ model }: { model: Model }): ReactNode {
   const list = useSelect(model, (s) => s.list)
   const selectedId = useSelect(model, (s) => s.selectedId)
   const { setFilters, select, loadMore } = model.getState()
-  const pick = (label: string, id: string, value: string, options: readonly string[], onChange: (v: string) => void, all: string): ReactNode => (
+  const pick = (
+    label: string,
+    id: string,
+    value: string,
+    options: readonly string[],
+    onChange: (v: string) => void,
+    all: string
+  ): ReactNode => (
     <div className="task-filter">
       <label htmlFor={id}>{label}</label>
       <select id={id} value={value} onChange={(e) => onChange(e.target.value)}>
         <option value="">{all}</option>
         {options.map((o) => (
-          <option key={o} value={o}>{o}</option>
+          <option key={o} value={o}>
+            {o}
+          </option>
         ))}
       </select>
     </div>
   )
-  const filtered = filters.search.trim() !== '' || filters.status !== '' || filters.expert !== '' || filters.domain !== '' || filters.backend !== ''
+  const filtered =
+    filters.search.trim() !== '' ||
+    filters.status !== '' ||
+    filters.expert !== '' ||
+    filters.domain !== '' ||
+    filters.backend !== ''
   return (
     <section className="card task-list-panel" aria-labelledby="task-list-title">
       <h2 id="task-list-title">{filters.status ? STATUS_LABEL[filters.status] : 'All tasks'}</h2>
       <div className="task-filters">
         <div className="task-filter task-search">
           <label htmlFor="task-search">Search</label>
-          <input id="task-search" type="search" placeholder="Title, description or id" value={filters.search} onChange={(e) => void setFilters({ search: e.target.value })} />
+          <input
+            id="task-search"
+            type="search"
+            placeholder="Title, description or id"
+            value={filters.search}
+            onChange={(e) => void setFilters({ search: e.target.value })}
+          />
         </div>
-        {pick('Status', 'task-filter-status', filters.status, TASK_STATUSES, (v) => void setFilters({ status: v as TaskStatus | '' }), 'any status')}
-        {pick('Expert', 'task-filter-expert', filters.expert, facets.experts, (v) => void setFilters({ expert: v }), 'any expert')}
-        {pick('Domain', 'task-filter-domain', filters.domain, facets.domains, (v) => void setFilters({ domain: v }), 'any domain')}
-        {pick('Backend', 'task-filter-backend', filters.backend, facets.backends, (v) => void setFilters({ backend: v }), 'any backend')}
+        {pick(
+          'Status',
+          'task-filter-status',
+          filters.status,
+          TASK_STATUSES,
+          (v) => void setFilters({ status: v as TaskStatus | '' }),
+          'any status'
+        )}
+        {pick(
+          'Expert',
+          'task-filter-expert',
+          filters.expert,
+          facets.experts,
+          (v) => void setFilters({ expert: v }),
+          'any expert'
+        )}
+        {pick(
+          'Domain',
+          'task-filter-domain',
+          filters.domain,
+          facets.domains,
+          (v) => void setFilters({ domain: v }),
+          'any domain'
+        )}
+        {pick(
+          'Backend',
+          'task-filter-backend',
+          filters.backend,
+          facets.backends,
+          (v) => void setFilters({ backend: v }),
+          'any backend'
+        )}
       </div>
       {list.items.length === 0 && list.loading ? (
-        <p className="muted" role="status">Reading tasks…</p>
+        <p className="muted" role="status">
+          Reading tasks…
+        </p>
       ) : list.items.length === 0 ? (
-        <p className="muted task-list-empty">{filtered ? 'No task matches these filters.' : 'No tasks yet. Queue one with the form below.'}</p>
+        <p className="muted task-list-empty">
+          {filtered ? 'No task matches these filters.' : 'No tasks yet. Queue one with the form below.'}
+        </p>
       ) : (
         <>
           <p className="muted task-list-count">
-            {list.total !== null ? `${list.total} task${list.total === 1 ? '' : 's'}` : `Newest ${list.items.length}; more as you scroll`}
+            {list.total !== null
+              ? `${list.total} task${list.total === 1 ? '' : 's'}`
+              : `Newest ${list.items.length}; more as you scroll`}
           </p>
           <VirtualList<TaskSummary>
             items={list.items}
@@ -196,7 +301,21 @@ function ReviewPanel({ model }: { model: Model }): ReactNode {
   )
 }
 
-function ReviewQueue({ review, total, more, onMore, onOpen, onRequeue }: { review: readonly TaskSummary[]; total: number; more: boolean; onMore(): void; onOpen(id: string): void; onRequeue(ids: readonly string[] | 'all'): void }): ReactNode {
+function ReviewQueue({
+  review,
+  total,
+  more,
+  onMore,
+  onOpen,
+  onRequeue
+}: {
+  review: readonly TaskSummary[]
+  total: number
+  more: boolean
+  onMore(): void
+  onOpen(id: string): void
+  onRequeue(ids: readonly string[] | 'all'): void
+}): ReactNode {
   const requeueAccess = useWriteAccess('tasks.requeue')
   const rulesModel = useViewModel(reviewRulesModel, undefined)
   const rules = useSelect(rulesModel, (r) => r)
@@ -205,7 +324,13 @@ function ReviewQueue({ review, total, more, onMore, onOpen, onRequeue }: { revie
       <header className="review-head">
         <h2 id="review-title">Manual review ({total})</h2>
         {total > 0 && (
-          <button type="button" onClick={() => onRequeue('all')} disabled={requeueAccess.blocked} title={requeueAccess.title} aria-describedby={requeueAccess.describedBy}>
+          <button
+            type="button"
+            onClick={() => onRequeue('all')}
+            disabled={requeueAccess.blocked}
+            title={requeueAccess.title}
+            aria-describedby={requeueAccess.describedBy}
+          >
             Return all {total} to autoprocessing
           </button>
         )}
@@ -225,9 +350,22 @@ function ReviewQueue({ review, total, more, onMore, onOpen, onRequeue }: { revie
 }
 
 /** `running` comes from the counts by status, which every commit pushes, so it agrees with the Running counter above. */
-function ConcurrencyPanel({ engine, running, onPause }: { engine: EngineState | null; running: number; onPause: (paused: boolean) => void }): ReactNode {
+function ConcurrencyPanel({
+  engine,
+  running,
+  onPause
+}: {
+  engine: EngineState | null
+  running: number
+  onPause: (paused: boolean) => void
+}): ReactNode {
   const pauseAccess = useWriteAccess('tasks.pause')
-  if (!engine) return <section className="card" aria-label="Concurrency"><p className="muted">Reading the worker…</p></section>
+  if (!engine)
+    return (
+      <section className="card" aria-label="Concurrency">
+        <p className="muted">Reading the worker…</p>
+      </section>
+    )
   const c = engine.concurrency
   const status = workerStatus(engine, running)
   return (
@@ -236,12 +374,25 @@ function ConcurrencyPanel({ engine, running, onPause }: { engine: EngineState | 
         <h2 id="concurrency-title">
           Worker: <span data-worker-status={status.kind}>{status.label}</span>
         </h2>
-        <button type="button" className="secondary" onClick={() => onPause(!engine.paused)} disabled={pauseAccess.blocked} title={pauseAccess.title} aria-describedby={pauseAccess.describedBy}>
+        <button
+          type="button"
+          className="secondary"
+          onClick={() => onPause(!engine.paused)}
+          disabled={pauseAccess.blocked}
+          title={pauseAccess.title}
+          aria-describedby={pauseAccess.describedBy}
+        >
           {engine.paused ? 'Resume autoprocessing' : 'Pause autoprocessing'}
         </button>
       </div>
       <p className="concurrency-n">
-        <span className="counter-value" data-concurrency>{c.effective}</span> at once <span className="muted">(between {c.floor} and {c.ceiling}; {running} in progress now)</span>
+        <span className="counter-value" data-concurrency>
+          {c.effective}
+        </span>{' '}
+        at once{' '}
+        <span className="muted">
+          (between {c.floor} and {c.ceiling}; {running} in progress now)
+        </span>
       </p>
       <p data-testid="worker-status-detail">{status.detail}</p>
       <p className="muted">Last concurrency decision: {c.reason}</p>
@@ -255,7 +406,9 @@ function ConcurrencyPanel({ engine, running, onPause }: { engine: EngineState | 
         <dt>Latency</dt>
         <dd>{c.latencyMs === null ? 'no requests yet' : `${Math.round(c.latencyMs)} ms`}</dd>
         <dt>Errors</dt>
-        <dd>{(c.errorRate * 100).toFixed(0)}%{c.oomRecently ? ', out of memory recently' : ''}</dd>
+        <dd>
+          {(c.errorRate * 100).toFixed(0)}%{c.oomRecently ? ', out of memory recently' : ''}
+        </dd>
         <dt>Decided</dt>
         <dd>{new Date(c.at).toLocaleTimeString()}</dd>
       </dl>

@@ -18,7 +18,8 @@ const CODES: ReadonlySet<string> = new Set(RPC_ERROR_CODES)
 export function classify(result: unknown): Outcome {
   const r = result as { ok?: unknown; error?: { code?: unknown } } | null
   if (r?.ok === true) return { kind: 'accepted' }
-  if (r?.ok === false && typeof r.error?.code === 'string' && CODES.has(r.error.code)) return { kind: 'typed', code: r.error.code }
+  if (r?.ok === false && typeof r.error?.code === 'string' && CODES.has(r.error.code))
+    return { kind: 'typed', code: r.error.code }
   return { kind: 'crash', reason: `untyped answer ${JSON.stringify(result).slice(0, 200)}` }
 }
 
@@ -27,17 +28,21 @@ export function httpClient(origin: string, token: string) {
   const agent = new Agent({ keepAlive: true, maxSockets: 8 })
   const post = (name: string, body: Wire, retried = false): Promise<Outcome> =>
     new Promise((resolve) => {
-      const req = request(`${origin}/api/call/${encodeURIComponent(name)}`, { method: 'POST', agent, headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' } }, (res) => {
-        const chunks: Buffer[] = []
-        res.on('data', (c: Buffer) => chunks.push(c))
-        res.on('end', () => {
-          try {
-            resolve(classify(JSON.parse(Buffer.concat(chunks).toString())))
-          } catch {
-            resolve({ kind: 'crash', reason: `HTTP ${res.statusCode} without a typed body` })
-          }
-        })
-      })
+      const req = request(
+        `${origin}/api/call/${encodeURIComponent(name)}`,
+        { method: 'POST', agent, headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' } },
+        (res) => {
+          const chunks: Buffer[] = []
+          res.on('data', (c: Buffer) => chunks.push(c))
+          res.on('end', () => {
+            try {
+              resolve(classify(JSON.parse(Buffer.concat(chunks).toString())))
+            } catch {
+              resolve({ kind: 'crash', reason: `HTTP ${res.statusCode} without a typed body` })
+            }
+          })
+        }
+      )
       req.setTimeout(ANSWER_TIMEOUT_MS, () => {
         req.destroy()
         resolve({ kind: 'crash', reason: 'no answer in time' })
@@ -45,7 +50,8 @@ export function httpClient(origin: string, token: string) {
       // The host may stop reading an oversized body and answer before this side is done writing.
       req.on('error', (error: NodeJS.ErrnoException) => {
         // A kept-alive connection the server closed as idle just as it was reused: HTTP says to send again (as Node's docs do).
-        if (error.code === 'ECONNRESET' && req.reusedSocket && !retried) return void post(name, body, true).then(resolve)
+        if (error.code === 'ECONNRESET' && req.reusedSocket && !retried)
+          return void post(name, body, true).then(resolve)
         resolve({ kind: 'crash', reason: `HTTP ${error.code ?? error.message}` })
       })
       req.end(body.kind === 'text' ? body.text : body.bytes)
@@ -67,7 +73,11 @@ export function rawHttp(origin: string, bytes: string): Promise<Outcome> {
     socket.on('error', () => undefined)
     socket.on('close', () => {
       const status = /^HTTP\/1\.1 (\d{3})/.exec(answer)?.[1]
-      resolve(status && status.startsWith('4') ? { kind: 'closed', code: `http-${status}` } : { kind: 'crash', reason: `garbled request answered ${JSON.stringify(answer.slice(0, 80))}` })
+      resolve(
+        status && status.startsWith('4')
+          ? { kind: 'closed', code: `http-${status}` }
+          : { kind: 'crash', reason: `garbled request answered ${JSON.stringify(answer.slice(0, 80))}` }
+      )
     })
     socket.end(bytes)
   })
@@ -81,14 +91,22 @@ export function wsClient(origin: string, token: string) {
 
   const open = (): Promise<WebSocket> =>
     (socket ??= new Promise((resolve, reject) => {
-      const ws = new WebSocket(`${origin.replace('http', 'ws')}/rpc`, { headers: { Authorization: `Bearer ${token}` }, maxPayload: 64 * 1024 * 1024 })
+      const ws = new WebSocket(`${origin.replace('http', 'ws')}/rpc`, {
+        headers: { Authorization: `Bearer ${token}` },
+        maxPayload: 64 * 1024 * 1024
+      })
       ws.once('open', () => resolve(ws))
       ws.once('error', reject)
       ws.on('message', (data: Buffer) => {
         const frame = JSON.parse(data.toString()) as { type: string; id: unknown; result: unknown }
         if (frame.type !== 'result') return
         // A malformed frame's answer may carry no id, or the one written in the frame: those go one at a time.
-        const known = typeof frame.id === 'number' && waiting.has(frame.id) ? frame.id : waiting.size === 1 ? [...waiting.keys()][0]! : null
+        const known =
+          typeof frame.id === 'number' && waiting.has(frame.id)
+            ? frame.id
+            : waiting.size === 1
+              ? [...waiting.keys()][0]!
+              : null
         if (known === null) return
         const done = waiting.get(known)!
         waiting.delete(known)
@@ -98,7 +116,11 @@ export function wsClient(origin: string, token: string) {
         socket = null
         for (const [id, done] of waiting) {
           waiting.delete(id)
-          done(code === 1009 || code === 1007 || code === 1002 ? { kind: 'closed', code: `ws-${code}` } : { kind: 'crash', reason: `socket closed with ${code}` })
+          done(
+            code === 1009 || code === 1007 || code === 1002
+              ? { kind: 'closed', code: `ws-${code}` }
+              : { kind: 'crash', reason: `socket closed with ${code}` }
+          )
         }
       })
     }))
@@ -133,7 +155,8 @@ export function wsClient(origin: string, token: string) {
 
   return {
     /** A well-formed call, many in flight at once. */
-    call: (name: string, inputJson: string) => send((id) => `{"type":"call","id":${id},"name":${JSON.stringify(name)},"input":${inputJson}}`),
+    call: (name: string, inputJson: string) =>
+      send((id) => `{"type":"call","id":${id},"name":${JSON.stringify(name)},"input":${inputJson}}`),
     /** A malformed frame: alone in flight, since its answer carries no usable id. */
     raw: (wire: Wire) => send(wire),
     /** Bytes written under the WebSocket layer (a reserved opcode, a frame over the limit). */

@@ -7,7 +7,13 @@ import type { GateSettings } from '../../call-gate'
 import { startHeadlessHost } from '../../headless-host'
 
 /** Raised so the fuzz reaches the schemas; the limits themselves have their own tests. */
-const FUZZ_GATE: GateSettings = { fullPerSecond: 10_000, readOnlyPerSecond: 10_000, workPerMinute: 600_000, maxEventLoopLagMs: 0, maxPendingCalls: 100_000 }
+const FUZZ_GATE: GateSettings = {
+  fullPerSecond: 10_000,
+  readOnlyPerSecond: 10_000,
+  workPerMinute: 600_000,
+  maxEventLoopLagMs: 0,
+  maxPendingCalls: 100_000
+}
 
 /**
  * A headless host in a process of its own, for the fuzz suite: if a payload
@@ -45,7 +51,9 @@ async function main(): Promise<void> {
   })
   if (!hosting.ok) throw new Error(hosting.message)
   const { host } = hosting
-  process.stdout.write(`${JSON.stringify({ origin: host.origin, fullToken: host.access.fullToken, readOnlyToken: host.access.readOnlyToken, databaseFile: core.info().databaseFile })}\n`)
+  process.stdout.write(
+    `${JSON.stringify({ origin: host.origin, fullToken: host.access.fullToken, readOnlyToken: host.access.readOnlyToken, databaseFile: core.info().databaseFile })}\n`
+  )
   process.once('SIGTERM', () => {
     void host
       .close()

@@ -14,7 +14,12 @@ import { arbitraryOf } from './schema-arbitrary'
  * machine (tests may reach loopback only), pull downloads. They still get
  * every hostile input, and everything from the read-only token.
  */
-const REACHES_OUTSIDE: ReadonlySet<CallName> = new Set<CallName>(['knowledge.importFolder', 'models.addNode', 'models.pull', 'config.set'])
+const REACHES_OUTSIDE: ReadonlySet<CallName> = new Set<CallName>([
+  'knowledge.importFolder',
+  'models.addNode',
+  'models.pull',
+  'config.set'
+])
 
 export interface FuzzOptions {
   readonly seed: number
@@ -90,7 +95,8 @@ export async function runFuzz(target: FuzzTarget, options: FuzzOptions): Promise
     figures.byTransport[label.includes('ws') ? 'ws' : 'http']++
     if (outcome.kind === 'accepted') {
       figures.accepted++
-      if (refusedOnly && figures.unexpectedlyAccepted.length < 20) figures.unexpectedlyAccepted.push(`${label}: ${call}`)
+      if (refusedOnly && figures.unexpectedlyAccepted.length < 20)
+        figures.unexpectedlyAccepted.push(`${label}: ${call}`)
     } else if (outcome.kind === 'typed') {
       figures.typed++
       figures.typedByCode[outcome.code] = (figures.typedByCode[outcome.code] ?? 0) + 1
@@ -118,7 +124,13 @@ export async function runFuzz(target: FuzzTarget, options: FuzzOptions): Promise
     // After every batch: the host is up, and answers a health call.
     const health = target.exited() === null ? await admin.post('health.get', { kind: 'text', text: '{}' }) : null
     if (health?.kind === 'accepted') figures.healthChecksPassed++
-    else record(batch.label, 'health.get (health check)', health ?? { kind: 'crash', reason: `host exited: ${target.exited()}` }, false)
+    else
+      record(
+        batch.label,
+        'health.get (health check)',
+        health ?? { kind: 'crash', reason: `host exited: ${target.exited()}` },
+        false
+      )
     if (target.exited() === null) {
       const changed = snapshotDatabase(target.databaseFile) !== before
       if (batch.refusedOnly) figures.refusedBatchesCompared++
@@ -137,29 +149,62 @@ export async function runFuzz(target: FuzzTarget, options: FuzzOptions): Promise
     const http = httpClient(target.origin, token)
     const ws = wsClient(target.origin, token)
     const transports = {
-      http: { call: (name: string, json: string) => http.post(name, { kind: 'text', text: json }), raw: (wire: Wire) => http.post('tasks.create', wire) },
+      http: {
+        call: (name: string, json: string) => http.post(name, { kind: 'text', text: json }),
+        raw: (wire: Wire) => http.post('tasks.create', wire)
+      },
       ws: { call: ws.call, raw: ws.raw }
     }
     for (const [transportName, transport] of Object.entries(transports)) {
       const label = (kind: string): string => `${kind} over ${transportName} with the ${tokenName} token`
       const generated = names.flatMap((name, index) => {
         if (tokenName === 'full' && REACHES_OUTSIDE.has(name)) return []
-        const inputs = fc.sample(arbitraryOf(CALLS[name].input), { numRuns: options.samplesPerCall, seed: options.seed + index })
+        const inputs = fc.sample(arbitraryOf(CALLS[name].input), {
+          numRuns: options.samplesPerCall,
+          seed: options.seed + index
+        })
         return inputs.map((input) => ({ name, json: JSON.stringify(input) ?? '{}' }))
       })
       const forbidden = (name: CallName): boolean => tokenName === 'readOnly' && CALLS[name].scope === 'write'
-      await runBatch({ label: label('generated inputs'), refusedOnly: false, items: generated.filter((g) => !forbidden(g.name)).map((g) => ({ call: g.name, send: () => transport.call(g.name, g.json) })) })
-      await runBatch({ label: label('generated inputs to write calls'), refusedOnly: true, items: generated.filter((g) => forbidden(g.name)).map((g) => ({ call: g.name, send: () => transport.call(g.name, g.json) })) })
+      await runBatch({
+        label: label('generated inputs'),
+        refusedOnly: false,
+        items: generated
+          .filter((g) => !forbidden(g.name))
+          .map((g) => ({ call: g.name, send: () => transport.call(g.name, g.json) }))
+      })
+      await runBatch({
+        label: label('generated inputs to write calls'),
+        refusedOnly: true,
+        items: generated
+          .filter((g) => forbidden(g.name))
+          .map((g) => ({ call: g.name, send: () => transport.call(g.name, g.json) }))
+      })
       const heavy = (json: string): boolean => json.length > 100_000
-      await runBatch({ label: label('hostile inputs'), refusedOnly: true, items: names.flatMap((name) => hostile.filter((json) => !heavy(json)).map((json) => ({ call: name, send: () => transport.call(name, json) }))) })
+      await runBatch({
+        label: label('hostile inputs'),
+        refusedOnly: true,
+        items: names.flatMap((name) =>
+          hostile.filter((json) => !heavy(json)).map((json) => ({ call: name, send: () => transport.call(name, json) }))
+        )
+      })
       // One at a time: a frame larger than any call the token may make is refused unread, so its answer carries no id.
       await runBatch({
         label: label('multi-megabyte hostile inputs'),
         refusedOnly: true,
         sequential: true,
-        items: names.flatMap((name, index) => (index % options.heavyEvery === 0 ? hostile.filter(heavy).map((json) => ({ call: name, send: () => transport.call(name, json) })) : []))
+        items: names.flatMap((name, index) =>
+          index % options.heavyEvery === 0
+            ? hostile.filter(heavy).map((json) => ({ call: name, send: () => transport.call(name, json) }))
+            : []
+        )
       })
-      await runBatch({ label: label('malformed frames'), refusedOnly: true, sequential: true, items: malformed.map((wire) => ({ call: 'malformed frame', send: () => transport.raw(wire) })) })
+      await runBatch({
+        label: label('malformed frames'),
+        refusedOnly: true,
+        sequential: true,
+        items: malformed.map((wire) => ({ call: 'malformed frame', send: () => transport.raw(wire) }))
+      })
     }
     await runBatch({
       label: `protocol violations over ws with the ${tokenName} token`,
@@ -178,12 +223,23 @@ export async function runFuzz(target: FuzzTarget, options: FuzzOptions): Promise
       sequential: true,
       items: [
         { call: 'garbage request line', send: () => rawHttp(target.origin, 'GARBAGE\r\n\r\n') },
-        { call: 'negative Content-Length', send: () => rawHttp(target.origin, `POST /api/call/app.info HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n`) },
+        {
+          call: 'negative Content-Length',
+          send: () =>
+            rawHttp(target.origin, `POST /api/call/app.info HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n`)
+        },
         {
           call: 'Content-Length with chunked',
-          send: () => rawHttp(target.origin, `POST /api/call/app.info HTTP/1.1\r\nHost: ${new URL(target.origin).host}\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\nzz\r\n`)
+          send: () =>
+            rawHttp(
+              target.origin,
+              `POST /api/call/app.info HTTP/1.1\r\nHost: ${new URL(target.origin).host}\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\nzz\r\n`
+            )
         },
-        { call: 'body over the limit', send: () => http.post('tasks.create', { kind: 'text', text: `{"title":"${'x'.repeat(OVERSIZED_BYTES)}"}` }) }
+        {
+          call: 'body over the limit',
+          send: () => http.post('tasks.create', { kind: 'text', text: `{"title":"${'x'.repeat(OVERSIZED_BYTES)}"}` })
+        }
       ]
     })
     http.close()

@@ -6,7 +6,8 @@ export type Wire = { readonly kind: 'text'; readonly text: string } | { readonly
 const text = (t: string): Wire => ({ kind: 'text', text: t })
 const deep = (levels: number, leaf = '1'): string => `${'{"a":'.repeat(levels)}${leaf}${'}'.repeat(levels)}`
 const deepArray = (levels: number): string => `${'['.repeat(levels)}${']'.repeat(levels)}`
-const frame = (name: string, input: string, id = '1'): string => `{"type":"call","id":${id},"name":${JSON.stringify(name)},"input":${input}}`
+const frame = (name: string, input: string, id = '1'): string =>
+  `{"type":"call","id":${id},"name":${JSON.stringify(name)},"input":${input}}`
 
 /**
  * Inputs (the JSON of a call's input) that no call accepts: wrong types, keys

@@ -19,8 +19,13 @@ export function arbitraryOf(schema: z.ZodType): fc.Arbitrary<unknown> {
       // fast-check takes no flags; without `i` it generates a subset of what the schema matches.
       if (regex) return fc.stringMatching(new RegExp(regex.source))
       const minLength = checks.find((c) => c.check === 'min_length')?.minimum ?? 0
-      const maxLength = Math.max(minLength, Math.min(checks.find((c) => c.check === 'max_length')?.maximum ?? MAX_GENERATED_CHARS, MAX_GENERATED_CHARS))
-      return fc.oneof(...(['grapheme-ascii', 'grapheme', 'binary'] as const).map((unit) => fc.string({ minLength, maxLength, unit })))
+      const maxLength = Math.max(
+        minLength,
+        Math.min(checks.find((c) => c.check === 'max_length')?.maximum ?? MAX_GENERATED_CHARS, MAX_GENERATED_CHARS)
+      )
+      return fc.oneof(
+        ...(['grapheme-ascii', 'grapheme', 'binary'] as const).map((unit) => fc.string({ minLength, maxLength, unit }))
+      )
     }
     case 'number': {
       const checks = checksOf(def)
@@ -32,7 +37,13 @@ export function arbitraryOf(schema: z.ZodType): fc.Arbitrary<unknown> {
           max: max ? Math.floor(max.value! - (max.inclusive ? 0 : 1)) : 1_000_000
         })
       }
-      return fc.double({ min: min?.value ?? -1e6, max: max?.value ?? 1e6, noNaN: true, minExcluded: min ? !min.inclusive : false, maxExcluded: max ? !max.inclusive : false })
+      return fc.double({
+        min: min?.value ?? -1e6,
+        max: max?.value ?? 1e6,
+        noNaN: true,
+        minExcluded: min ? !min.inclusive : false,
+        maxExcluded: max ? !max.inclusive : false
+      })
     }
     case 'boolean':
       return fc.boolean()

@@ -29,11 +29,28 @@ export type SchemaDef =
   | { readonly type: 'array'; readonly element: z.ZodType; readonly checks?: readonly { _zod: { def: CheckDef } }[] }
   | { readonly type: 'record'; readonly keyType: z.ZodType; readonly valueType: z.ZodType }
 
-const KNOWN = new Set(['string', 'number', 'boolean', 'unknown', 'literal', 'enum', 'optional', 'nullable', 'default', 'union', 'object', 'array', 'record'])
+const KNOWN = new Set([
+  'string',
+  'number',
+  'boolean',
+  'unknown',
+  'literal',
+  'enum',
+  'optional',
+  'nullable',
+  'default',
+  'union',
+  'object',
+  'array',
+  'record'
+])
 
 export function defOf(schema: z.ZodType): SchemaDef {
   const def = (schema as unknown as { _zod: { def: { type: string } } })._zod.def
-  if (!KNOWN.has(def.type)) throw new Error(`The fuzz suite does not know zod schemas of type "${def.type}" yet: teach schema-walk.ts and schema-arbitrary.ts.`)
+  if (!KNOWN.has(def.type))
+    throw new Error(
+      `The fuzz suite does not know zod schemas of type "${def.type}" yet: teach schema-walk.ts and schema-arbitrary.ts.`
+    )
   return def as SchemaDef
 }
 
