@@ -35,13 +35,13 @@ test.describe('Chat view with no model server reachable', () => {
     await chat.open(host.url, 'chat')
     await chat.sessions.getByRole('button', { name: 'New conversation' }).click()
     await chat.send('How do I rotate the nightly backups?', 'Victoria')
-    await expect(chat.answers.getByRole('alert')).toHaveCount(1)
+    await expect(chat.answers.getByRole('alert')).toHaveCount(1, { timeout: 15_000 })
     await expect(chat.session(/How do I rotate the nightly backups\?/)).toBeVisible()
     // Only the button says "New conversation": the session it made took its question's words.
     await expect(chat.sessions.getByRole('button', { name: /New conversation/ })).toHaveCount(1)
 
     await chat.send('And the weekly ones?', 'Victoria')
-    await expect(chat.answers.getByRole('alert')).toHaveCount(2)
+    await expect(chat.answers.getByRole('alert')).toHaveCount(2, { timeout: 15_000 })
     const inOrder = [
       expect.stringMatching(/^You: How do I rotate/),
       'Answer by Victoria',
