@@ -53,9 +53,12 @@ import { modelServerSpecs } from '../supervisor/model-server-specs'
 import { createSupervisor } from '../supervisor/supervisor'
 import { supervisorHandlers } from '../supervisor/supervisor-handlers'
 import { createTasksCapability } from '../tasks/tasks-capability'
+import { createDecisionLogStore } from '../workflows/decision-log-store'
+import { createWorkflowsCapability } from '../workflows/workflows-capability'
 import { routerChatModel } from './adapters/router-chat-model'
 import { researchFiler } from './adapters/research-filer'
 import { sreTasksThrough } from './adapters/sre-tasks'
+import { workflowActions } from './adapters/workflow-actions'
 import { workerHealth } from './adapters/worker-health'
 import { appHandlers, systemHandlers } from './app-handlers'
 import { checklistFixes } from './checklist-fixes'
@@ -203,6 +206,20 @@ export function composeCapabilities(infra: Infrastructure): Composition {
     }
   })
   lifecycles.push(chat)
+
+  // One decision log for every capability that decides: the workflow runner writes it, the validator, the ladder and the approvals record through its port.
+  const decisionLog = createDecisionLogStore(db)
+  const workflows = createWorkflowsCapability({
+    db,
+    events,
+    log,
+    dataDir: infra.dataDir.path,
+    decisions: decisionLog,
+    tasks: tasks.queue,
+    cancelTask: async (id) => void (await tasks.engine.cancel(id)),
+    actions: workflowActions(actor)
+  })
+  lifecycles.push(workflows)
 
   const predictive = createPredictiveMonitor({
     probe: createQueueProbe(db),
@@ -383,7 +400,8 @@ export function composeCapabilities(infra: Infrastructure): Composition {
       ...overview.handlers,
       ...notify.handlers,
       ...digest.handlers,
-      ...metricsHandlers(db)
+      ...metricsHandlers(db),
+      ...workflows.handlers
     },
     infra.dataDir.path,
     () => void disk.sample()
@@ -409,6 +427,7 @@ export function composeCapabilities(infra: Infrastructure): Composition {
       )
       lifecycles.push({ stop: () => learningRuns.stop() })
       digest.start()
+      workflows.begin()
     }
   }
 }
