@@ -64,7 +64,7 @@ export function redactSecrets(text: string): string {
 export function secretViolations(text: string, where: 'input' | 'output'): PolicyViolation[] {
   return findSecrets(text).map((s) => ({
     policy: 'no_secrets',
-    message: `The step's ${where} holds what looks like a ${s.kind} on line ${s.line} (${s.hint}). ${
+    message: `The step's ${where} holds what looks like ${/^[AEIOU]/.test(s.kind) ? 'an' : 'a'} ${s.kind} on line ${s.line} (${s.hint}). ${
       where === 'output'
         ? 'Answers must never carry keys: answer again without it.'
         : 'Remove it from the input and keep it in the secrets store (Settings) instead.'
