@@ -140,7 +140,7 @@ export const RunStartInputSchema = z.strictObject({
 export type RunStartInput = z.input<typeof RunStartInputSchema>
 
 export const PolicyCheckInputSchema = z.strictObject({
-  text: z.string().max(500_000),
+  text: z.string().max(200_000),
   /** Which workflow's rules to apply; the step narrows them to one role and its settings. */
   workflowId: z.string().trim().min(1).max(48).optional(),
   step: z.string().trim().min(1).max(48).optional(),

@@ -1,4 +1,14 @@
-export const VIEW_IDS = ['overview', 'chat', 'tasks', 'board', 'checklist', 'models', 'knowledge', 'settings'] as const
+export const VIEW_IDS = [
+  'overview',
+  'chat',
+  'tasks',
+  'board',
+  'workflows',
+  'checklist',
+  'models',
+  'knowledge',
+  'settings'
+] as const
 export type ViewId = (typeof VIEW_IDS)[number]
 
 export interface ViewEntry {
@@ -12,6 +22,7 @@ export const VIEWS: readonly ViewEntry[] = [
   { id: 'chat', label: 'Chat', glyph: '✉' },
   { id: 'tasks', label: 'Tasks', glyph: '☰' },
   { id: 'board', label: 'Board', glyph: '⚖' },
+  { id: 'workflows', label: 'Workflows', glyph: '⇶' },
   { id: 'checklist', label: 'Checklist', glyph: '✓' },
   { id: 'models', label: 'Models', glyph: '◈' },
   { id: 'knowledge', label: 'Knowledge', glyph: '▤' },
