@@ -13,6 +13,7 @@ import {
 } from '../../shared/contract/workflows-contract'
 import type { Db } from '../db/database'
 import { afterCursor, cursorAfter, type PageRequest } from '../db/keyset'
+import { firstWord } from './handoff-package'
 
 interface RunRow {
   id: string
@@ -177,6 +178,10 @@ export function stepView(step: StoredStep, definition: WorkflowDefinition): RunS
     taskId: step.taskId,
     model: step.model,
     package: step.package,
+    verdict:
+      declared?.review && step.package
+        ? firstWord(step.package.fields[declared.review.verdictField] ?? '') || null
+        : null,
     problems: [...step.problems],
     tokens: step.tokens,
     startedAt: step.startedAt,

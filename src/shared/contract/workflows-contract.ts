@@ -84,6 +84,8 @@ export const RunStepSchema = z.strictObject({
   taskId: z.string().nullable(),
   model: z.string().nullable(),
   package: HandoffPackageSchema.nullable(),
+  /** A review step's verdict as it gave it (`accept`, `send_back`), or null. */
+  verdict: z.string().nullable(),
   /** What the package lacked or which rule it broke, when it was sent back or blocked. */
   problems: z.array(z.string()),
   /** Tokens of its prompt and answer (counted, or estimated at 4 characters a token). */

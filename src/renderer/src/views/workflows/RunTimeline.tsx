@@ -59,6 +59,11 @@ function StepItem({ step, decisions }: { step: RunStep; decisions: readonly Deci
           {step.model ? ` · ${step.model}` : ''} · {step.tokens.toLocaleString()} tokens
         </span>
         <span className={`wf-badge status-${step.status}`}>{STATUS_TEXT[step.status]}</span>
+        {step.verdict && (
+          <span className={`wf-badge verdict-${step.verdict === 'accept' ? 'accept' : 'send_back'}`}>
+            verdict: {step.verdict.replace('_', ' ')}
+          </span>
+        )}
       </div>
       {step.taskId && (
         <a className="wf-note" href={`#/tasks/${step.taskId}`}>

@@ -1,4 +1,4 @@
-import { useState, type ReactNode } from 'react'
+import { useId, useState, type ReactNode } from 'react'
 import { WORKFLOWS_CALLS, type WorkflowEntry } from '../../../../shared/contract/workflows-contract'
 import { validateForm } from '../../model/form-validation'
 import { useSelect, useWriteAccess } from '../../model/use-view-model'
@@ -20,6 +20,7 @@ export function StartWorkflowForm({
   workflows: readonly WorkflowEntry[]
 }): ReactNode {
   const access = useWriteAccess('workflows.run')
+  const id = useId()
   const starting = useSelect(store, (s) => s.starting)
   const [fromChat] = useState(draftFromHash)
   const [workflowId, setWorkflowId] = useState(fromChat.workflowId ?? workflows[0]?.definition.id ?? '')
@@ -55,17 +56,20 @@ export function StartWorkflowForm({
       {fromChat.messageId && input === fromChat.input && (
         <p className="wf-note">From your chat message: pick the workflow and start it.</p>
       )}
-      <label>
-        Workflow
-        <select value={workflowId} onChange={(e) => setWorkflowId(e.target.value)} disabled={access.blocked}>
-          {workflows.map((w) => (
-            <option key={w.definition.id} value={w.definition.id}>
-              {w.definition.title}
-              {w.origin === 'user' ? ' (yours)' : ''}
-            </option>
-          ))}
-        </select>
-      </label>
+      <label htmlFor={`${id}-workflow`}>Workflow</label>
+      <select
+        id={`${id}-workflow`}
+        value={workflowId}
+        onChange={(e) => setWorkflowId(e.target.value)}
+        disabled={access.blocked}
+      >
+        {workflows.map((w) => (
+          <option key={w.definition.id} value={w.definition.id}>
+            {w.definition.title}
+            {w.origin === 'user' ? ' (yours)' : ''}
+          </option>
+        ))}
+      </select>
       {chosen && (
         <p className="wf-note">
           {chosen.description} Steps: {chosen.steps.map((s) => `${s.name} (${s.expert ?? s.role})`).join(' → ')}; at
@@ -73,23 +77,22 @@ export function StartWorkflowForm({
           tokens.
         </p>
       )}
-      <label>
-        Input
-        <textarea
-          rows={5}
-          value={input}
-          onChange={(e) => setInput(e.target.value)}
-          placeholder="What should the workflow work on? e.g. “Write a function that parses ISO dates, with tests.”"
-          aria-invalid={errors.input ? 'true' : undefined}
-          disabled={access.blocked}
-          title={access.title}
-        />
-      </label>
+      <label htmlFor={`${id}-input`}>Input</label>
+      <textarea
+        id={`${id}-input`}
+        rows={5}
+        value={input}
+        onChange={(e) => setInput(e.target.value)}
+        placeholder="What should the workflow work on? e.g. “Write a function that parses ISO dates, with tests.”"
+        aria-invalid={errors.input ? 'true' : undefined}
+        disabled={access.blocked}
+        title={access.title}
+      />
       {errors.input && <p className="field-error">{errors.input}</p>}
-      <label>
-        Title <span className="wf-note">(optional; the input’s first line otherwise)</span>
-        <input value={title} onChange={(e) => setTitle(e.target.value)} disabled={access.blocked} />
+      <label htmlFor={`${id}-title`}>
+        Title <span className="wf-note">(optional; taken from the first line otherwise)</span>
       </label>
+      <input id={`${id}-title`} value={title} onChange={(e) => setTitle(e.target.value)} disabled={access.blocked} />
       {errors.title && <p className="field-error">{errors.title}</p>}
       <div>
         <button
