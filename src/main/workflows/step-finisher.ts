@@ -24,6 +24,8 @@ type RecordDecision = (
 export interface FinisherDeps {
   readonly store: WorkflowStore
   readonly decisions: DecisionLog
+  /** The newest verdict already given on a task, so a result the worker's validator judged is not judged twice. */
+  readonly priorVerdict: (taskId: string) => { readonly decision: string; readonly reasons: readonly string[] } | null
   readonly actions: StepActions
   readonly validator: ResultValidator | null
   readonly testRunner: TestRunner | null
@@ -174,23 +176,17 @@ export function createStepFinisher(deps: FinisherDeps) {
     answer: string
   ): Promise<string[]> {
     const problems: string[] = []
-    if (step.validate && deps.validator) {
+    const prior = deps.priorVerdict(task.id)
+    // The worker's validator already judged this answer (it would not have completed otherwise): its verdict stands.
+    if (step.validate && deps.validator && (!prior || prior.decision === 'rejected')) {
       try {
+        // The validator writes its verdict to the decision log itself (ports/decision-log.ts).
         const verdict = await deps.validator.validate({
           taskId: task.id,
           kind: step.kind,
           instruction: row.prompt,
           result: answer,
           correlationId: run.correlationId
-        })
-        record(run, row, {
-          taskId: task.id,
-          step: step.name,
-          role: 'validator',
-          decision: verdict.passed ? 'passed' : 'failed',
-          kind: 'validation',
-          reasons: [`score ${verdict.score.toFixed(2)}`, ...verdict.reasons],
-          model: verdict.model
         })
         if (!verdict.passed)
           problems.push(
@@ -202,9 +198,9 @@ export function createStepFinisher(deps: FinisherDeps) {
           taskId: task.id,
           step: step.name,
           role: 'validator',
-          decision: 'not_judged',
+          decision: 'unjudged',
           kind: 'validation',
-          reasons: [String(error)],
+          reasons: [error instanceof Error ? error.message : String(error)],
           model: null
         })
       }
@@ -330,7 +326,10 @@ export function createStepFinisher(deps: FinisherDeps) {
           })
         } catch (error) {
           return store.transaction(() =>
-            deps.failRun(run, `Step "${step.name}" could not file its entry in the knowledge base: ${String(error)}`)
+            deps.failRun(
+              run,
+              `Step "${step.name}" could not file its entry in the knowledge base: ${error instanceof Error ? error.message : String(error)}`
+            )
           )
         }
         if (!stillRunning(run, row)) return
@@ -358,8 +357,9 @@ export function createStepFinisher(deps: FinisherDeps) {
       } catch (error) {
         if (!stillRunning(run, row)) return
         store.transaction(() => {
-          store.updateStep(row.id, { status: 'failed', problems: [String(error)], finished: true })
-          deps.failRun(run, `The board could not decide on step "${step.name}": ${String(error)}`)
+          const why = error instanceof Error ? error.message : String(error)
+          store.updateStep(row.id, { status: 'failed', problems: [why], finished: true })
+          deps.failRun(run, `The board could not decide on step "${step.name}": ${why}`)
         })
       }
     }

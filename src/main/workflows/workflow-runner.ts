@@ -12,6 +12,8 @@ import { runSummary, type StoredRun, type StoredStep, type WorkflowStore } from 
 export interface RunnerDeps {
   readonly store: WorkflowStore
   readonly decisions: DecisionLog
+  /** The newest validation verdict recorded on a task, or null. */
+  readonly priorVerdict: (taskId: string) => { readonly decision: string; readonly reasons: readonly string[] } | null
   readonly tasks: TaskQueue
   /** Cancels a step's task when its run is cancelled. */
   readonly cancelTask: (taskId: string) => Promise<void>
