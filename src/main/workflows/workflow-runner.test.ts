@@ -176,9 +176,8 @@ describe('workflow runs on the task engine', () => {
     }
     withTests.steps[0]!.tests = { command: 'npm test', cwd: 'project' }
     const requests: string[] = []
-    // eslint-disable-next-line prefer-const -- the validator records through the harness it is part of
-    let h: ReturnType<typeof workflowHarness>
-    h = workflowHarness(tempDir(), {
+    // The callbacks run after h is assigned: they are called by the engine, never during construction.
+    const h: ReturnType<typeof workflowHarness> = workflowHarness(tempDir(), {
       builtins: { 'builtin:code-review.json': JSON.stringify(withTests) },
       validator: {
         // As the validation capability's validator does, it writes its verdict to the decision log itself.
@@ -314,9 +313,8 @@ describe('a verdict the worker already gave', () => {
 
   it('is not asked for again: the runner reuses the validation row recorded on the step task', async () => {
     let calls = 0
-    // eslint-disable-next-line prefer-const -- the processor records through the harness it is part of
-    let h: ReturnType<typeof workflowHarness>
-    h = workflowHarness(tempDir(), {
+    // The callbacks run after h is assigned: they are called by the engine, never during construction.
+    const h: ReturnType<typeof workflowHarness> = workflowHarness(tempDir(), {
       validator: {
         validate: async () => {
           calls++
