@@ -7,6 +7,7 @@ import { createLearningGenerator } from '../autopilot/learning-generator'
 import { scheduleLearning } from '../autopilot/learning-schedule'
 import { createPredictiveMonitor } from '../autopilot/predictive-monitor'
 import { createQueueProbe } from '../autopilot/queue-probe'
+import { createApprovalsCapability } from '../approvals/approvals-capability'
 import { createBoardCapability } from '../board/board-capability'
 import { createChatCapability } from '../chat/chat-capability'
 import { createChecklistCapability } from '../checklist/checklist-capability'
@@ -181,6 +182,7 @@ export function composeCapabilities(infra: Infrastructure): Composition {
   })
   lifecycles.push(supervisor)
 
+  const approvals = createApprovalsCapability({ db, events, log, decisions: null })
   const chatModel = routerChatModel(models.router)
   const board = createBoardCapability({
     db,
@@ -383,7 +385,8 @@ export function composeCapabilities(infra: Infrastructure): Composition {
       ...overview.handlers,
       ...notify.handlers,
       ...digest.handlers,
-      ...metricsHandlers(db)
+      ...metricsHandlers(db),
+      ...approvals.handlers
     },
     infra.dataDir.path,
     () => void disk.sample()

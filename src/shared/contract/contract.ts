@@ -1,6 +1,7 @@
 import type { z } from 'zod'
 import type { CallSpec } from './define'
 import { APP_CALLS, APP_EVENTS } from './app-contract'
+import { APPROVALS_CALLS, APPROVALS_EVENTS } from './approvals-contract'
 import { BOARD_CALLS, BOARD_EVENTS } from './board-contract'
 import { CHAT_CALLS, CHAT_EVENTS } from './chat-contract'
 import { CHECKLIST_CALLS, CHECKLIST_EVENTS } from './checklist-contract'
@@ -34,7 +35,8 @@ export const CALLS = {
   ...SECRETS_CALLS,
   ...NOTIFY_CALLS,
   ...DIGEST_CALLS,
-  ...METRICS_CALLS
+  ...METRICS_CALLS,
+  ...APPROVALS_CALLS
 } as const satisfies Record<string, CallSpec>
 
 export const EVENTS = {
@@ -47,7 +49,8 @@ export const EVENTS = {
   ...BOARD_EVENTS,
   ...CHECKLIST_EVENTS,
   ...OVERVIEW_EVENTS,
-  ...DIGEST_EVENTS
+  ...DIGEST_EVENTS,
+  ...APPROVALS_EVENTS
 } as const satisfies Record<string, z.ZodType>
 
 export type Calls = typeof CALLS
