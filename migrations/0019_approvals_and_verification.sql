@@ -60,3 +60,18 @@ CREATE TABLE escalations (
 ) STRICT;
 
 CREATE INDEX escalations_consulting ON escalations (created_at) WHERE state = 'consulting';
+
+-- Every verdict of the result validator; `unjudged` says why no validator could run (the result then counted unjudged).
+CREATE TABLE validations (
+  id        INTEGER PRIMARY KEY,
+  task_id   TEXT,
+  kind      TEXT NOT NULL,
+  outcome   TEXT NOT NULL CHECK (outcome IN ('passed', 'failed', 'unjudged')),
+  score     REAL,
+  reasons   TEXT NOT NULL,
+  model     TEXT,
+  at        INTEGER NOT NULL
+) STRICT;
+
+CREATE INDEX validations_task ON validations (task_id, at);
+CREATE INDEX validations_at ON validations (at);

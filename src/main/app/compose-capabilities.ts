@@ -54,6 +54,7 @@ import { modelServerSpecs } from '../supervisor/model-server-specs'
 import { createSupervisor } from '../supervisor/supervisor'
 import { supervisorHandlers } from '../supervisor/supervisor-handlers'
 import { createTasksCapability } from '../tasks/tasks-capability'
+import { createValidationCapability } from '../validation/validation-capability'
 import { routerChatModel } from './adapters/router-chat-model'
 import { researchFiler } from './adapters/research-filer'
 import { sreTasksThrough } from './adapters/sre-tasks'
@@ -145,12 +146,14 @@ export function composeCapabilities(infra: Infrastructure): Composition {
       models.registry.nodes().map((n) => ({ id: n.id, kind: n.kind, up: models.registry.status(n.id).state === 'up' })),
     config
   })
+  const chatModel = routerChatModel(models.router)
+  const validation = createValidationCapability({ db, config, log, model: chatModel })
   const tasks = createTasksCapability({
     db,
     config,
     events,
     log,
-    processor: infra.taskProcessor ?? models.router,
+    processor: infra.taskProcessor ?? validation.wrap(models.router),
     background,
     holdClaims: () => disk.pausedReason(),
     backendLimits
@@ -183,7 +186,6 @@ export function composeCapabilities(infra: Infrastructure): Composition {
   lifecycles.push(supervisor)
 
   const approvals = createApprovalsCapability({ db, events, log, decisions: null })
-  const chatModel = routerChatModel(models.router)
   const board = createBoardCapability({
     db,
     model: chatModel,
