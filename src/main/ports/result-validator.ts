@@ -40,6 +40,9 @@ export interface TestRunRequest {
   readonly outputCapBytes: number
   /** Fails the run below this line coverage, 0–100, where the tool reports coverage. */
   readonly minCoveragePercent?: number
+  /** Whose run it is, stored with the outcome so the task's detail and the run's timeline show it. */
+  readonly taskId?: string
+  readonly runId?: string
 }
 
 export type TestRunOutcome =
