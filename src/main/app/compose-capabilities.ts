@@ -192,6 +192,19 @@ export function composeCapabilities(infra: Infrastructure): Composition {
     events,
     timeoutSec: () => config.get('chat.boardTimeoutSec')
   })
+  if (background) {
+    validation.startLadder({
+      tasks: {
+        get: (id) => tasks.engine.store.get(id),
+        events: (id) => tasks.engine.store.events(id),
+        onEvents: (listener) => tasks.engine.onEvents(listener),
+        requeue: (ids) => tasks.engine.requeue(ids)
+      },
+      board: board.service,
+      models: (category) => models.router.candidates({ category })
+    })
+    lifecycles.push(validation)
+  }
   const chat = createChatCapability({
     db,
     events,
@@ -388,7 +401,8 @@ export function composeCapabilities(infra: Infrastructure): Composition {
       ...notify.handlers,
       ...digest.handlers,
       ...metricsHandlers(db),
-      ...approvals.handlers
+      ...approvals.handlers,
+      ...validation.handlers
     },
     infra.dataDir.path,
     () => void disk.sample()

@@ -14,6 +14,7 @@ import { NOTIFY_CALLS } from './notify-contract'
 import { OVERVIEW_CALLS, OVERVIEW_EVENTS } from './overview-contract'
 import { SECRETS_CALLS } from './secrets-contract'
 import { TASKS_CALLS, TASKS_EVENTS } from './tasks-contract'
+import { VALIDATION_CALLS } from './validation-contract'
 
 /**
  * The one contract between renderer and main. Every call and every pushed
@@ -36,7 +37,8 @@ export const CALLS = {
   ...NOTIFY_CALLS,
   ...DIGEST_CALLS,
   ...METRICS_CALLS,
-  ...APPROVALS_CALLS
+  ...APPROVALS_CALLS,
+  ...VALIDATION_CALLS
 } as const satisfies Record<string, CallSpec>
 
 export const EVENTS = {
