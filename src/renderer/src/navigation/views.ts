@@ -1,4 +1,14 @@
-export const VIEW_IDS = ['overview', 'chat', 'tasks', 'board', 'checklist', 'models', 'knowledge', 'settings'] as const
+export const VIEW_IDS = [
+  'overview',
+  'chat',
+  'tasks',
+  'approvals',
+  'board',
+  'checklist',
+  'models',
+  'knowledge',
+  'settings'
+] as const
 export type ViewId = (typeof VIEW_IDS)[number]
 
 export interface ViewEntry {
@@ -11,6 +21,7 @@ export const VIEWS: readonly ViewEntry[] = [
   { id: 'overview', label: 'Overview', glyph: '◔' },
   { id: 'chat', label: 'Chat', glyph: '✉' },
   { id: 'tasks', label: 'Tasks', glyph: '☰' },
+  { id: 'approvals', label: 'Approvals', glyph: '✋' },
   { id: 'board', label: 'Board', glyph: '⚖' },
   { id: 'checklist', label: 'Checklist', glyph: '✓' },
   { id: 'models', label: 'Models', glyph: '◈' },
