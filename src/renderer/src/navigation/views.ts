@@ -2,12 +2,12 @@ export const VIEW_IDS = [
   'overview',
   'chat',
   'tasks',
-  'approvals',
   'board',
   'checklist',
   'models',
   'knowledge',
-  'settings'
+  'settings',
+  'approvals'
 ] as const
 export type ViewId = (typeof VIEW_IDS)[number]
 
@@ -21,12 +21,12 @@ export const VIEWS: readonly ViewEntry[] = [
   { id: 'overview', label: 'Overview', glyph: '◔' },
   { id: 'chat', label: 'Chat', glyph: '✉' },
   { id: 'tasks', label: 'Tasks', glyph: '☰' },
-  { id: 'approvals', label: 'Approvals', glyph: '✋' },
   { id: 'board', label: 'Board', glyph: '⚖' },
   { id: 'checklist', label: 'Checklist', glyph: '✓' },
   { id: 'models', label: 'Models', glyph: '◈' },
   { id: 'knowledge', label: 'Knowledge', glyph: '▤' },
-  { id: 'settings', label: 'Settings', glyph: '⚙' }
+  { id: 'settings', label: 'Settings', glyph: '⚙' },
+  { id: 'approvals', label: 'Approvals', glyph: '⚑' }
 ]
 
 export const DEFAULT_VIEW: ViewId = 'tasks'

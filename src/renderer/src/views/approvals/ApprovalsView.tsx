@@ -101,7 +101,6 @@ function BatchBar({ model }: { model: Model }): ReactNode {
       <div className="approvals-buttons">
         <button
           type="button"
-          className="primary"
           disabled={off || ticked === 0}
           title={access.title}
           onClick={() => void decide('approve', 'selected')}
@@ -110,6 +109,7 @@ function BatchBar({ model }: { model: Model }): ReactNode {
         </button>
         <button
           type="button"
+          className="secondary"
           disabled={off || ticked === 0}
           title={access.title}
           onClick={() => void decide('reject', 'selected')}
@@ -120,7 +120,13 @@ function BatchBar({ model }: { model: Model }): ReactNode {
         <button type="button" disabled={off} title={access.title} onClick={() => void decide('approve', 'all')}>
           Approve all {pending}
         </button>
-        <button type="button" disabled={off} title={access.title} onClick={() => void decide('reject', 'all')}>
+        <button
+          type="button"
+          className="secondary"
+          disabled={off}
+          title={access.title}
+          onClick={() => void decide('reject', 'all')}
+        >
           Reject all {pending}
         </button>
       </div>
