@@ -87,7 +87,7 @@ describe('result validation on the worker’s completion of a task', () => {
     expect(task.status).toBe('deferred_to_human')
     expect(task.errorType).toBe('validation_failed')
     expect(task.lastError).toMatch(/scored the result 0\.20 by llama3\.2:3b, under the pass mark/)
-    expect(task.lastError).toMatch(/It names no figures from the report\.; It is generic filler\./)
+    expect(task.lastError).toMatch(/It names no figures from the report; It is generic filler\.$/)
     expect(task.result).toBeNull()
     expect(events.some((e) => e.kind === 'failed' && e.errorType === 'validation_failed')).toBe(true)
     // The worker's call had no format; the validator's carried the verdict schema.

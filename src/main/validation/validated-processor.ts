@@ -42,7 +42,7 @@ export function validatedProcessor(inner: TaskProcessor, options: ValidatedProce
       if (!verdict.passed)
         throw new ProcessingError(
           'validation_failed',
-          `The validator scored the result ${said}, under the pass mark: ${verdict.reasons.join('; ')}`
+          `The validator scored the result ${said}, under the pass mark: ${verdict.reasons.map((r) => r.replace(/[\s.;]+$/, '')).join('; ')}.`
         )
       ctx.progress(`Validated: scored ${said}.`)
       return answer

@@ -36,15 +36,15 @@ function Escalations({ escalations }: { escalations: Verification['escalations']
       <h3>The board’s view</h3>
       <ol className="verification-list">
         {escalations.map((e) => (
-          <li key={e.round} className={`escalation escalation-${e.state}`}>
+          <li key={e.round} className={`tv-escalation tv-escalation-${e.state}`}>
             <strong>
               Round {e.round}: {ESCALATION_WORD[e.state]}
               {e.nextModel ? ` (${e.nextModel})` : ''}
             </strong>
             {e.failedModel && <span className="muted"> — after failing on {e.failedModel}</span>}
-            {e.boardView && <p className="board-view">{e.boardView}</p>}
+            {e.boardView && <p className="tv-board-view">{e.boardView}</p>}
             {e.instruction && (
-              <p className="board-view">
+              <p className="tv-board-view">
                 <span className="muted">Revised instruction:</span> {e.instruction}
               </p>
             )}
@@ -66,7 +66,7 @@ function Verdicts({ verdicts }: { verdicts: Verification['verdicts'] }): ReactNo
       <h3>Validator</h3>
       <ol className="verification-list">
         {verdicts.map((v, i) => (
-          <li key={i} className={`verdict verdict-${v.outcome}`}>
+          <li key={i} className={`tv-verdict tv-verdict-${v.outcome}`}>
             <strong>
               {v.outcome === 'unjudged'
                 ? 'Not judged'
@@ -93,7 +93,7 @@ function TestRuns({ runs }: { runs: Verification['testRuns'] }): ReactNode {
       <h3>Tests</h3>
       <ol className="verification-list">
         {runs.map((r, i) => (
-          <li key={i} className={`test-run test-${r.status}`}>
+          <li key={i} className={`tv-test tv-test-${r.status}`}>
             <strong>{r.status.replace('_', ' ')}</strong> <code>{r.command}</code>{' '}
             <span className="muted">
               {r.passed !== null ? `${r.passed} passed, ${r.failed ?? 0} failed` : ''}
