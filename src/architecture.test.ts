@@ -38,6 +38,7 @@ const MAIN_RANK: Readonly<Record<string, number>> = {
   metrics: 4,
   notify: 4,
   digest: 4,
+  workflows: 4,
   hosts: 6,
   shell: 7,
   cli: 7

@@ -5,6 +5,7 @@ export const VIEW_NAMES = [
   'Chat',
   'Tasks',
   'Board',
+  'Workflows',
   'Checklist',
   'Models',
   'Knowledge',

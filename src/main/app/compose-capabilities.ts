@@ -55,9 +55,12 @@ import { createSupervisor } from '../supervisor/supervisor'
 import { supervisorHandlers } from '../supervisor/supervisor-handlers'
 import { createTasksCapability } from '../tasks/tasks-capability'
 import { createValidationCapability } from '../validation/validation-capability'
+import { createDecisionLogStore } from '../workflows/decision-log-store'
+import { createWorkflowsCapability } from '../workflows/workflows-capability'
 import { routerChatModel } from './adapters/router-chat-model'
 import { researchFiler } from './adapters/research-filer'
 import { sreTasksThrough } from './adapters/sre-tasks'
+import { workflowActions } from './adapters/workflow-actions'
 import { workerHealth } from './adapters/worker-health'
 import { appHandlers, systemHandlers } from './app-handlers'
 import { checklistFixes } from './checklist-fixes'
@@ -147,7 +150,10 @@ export function composeCapabilities(infra: Infrastructure): Composition {
     config
   })
   const chatModel = routerChatModel(models.router)
+  // One decision log for every capability that decides: the workflow runner writes it, the validator, the ladder and the approvals record through its port.
+  const decisionLog = createDecisionLogStore(db)
   const validation = createValidationCapability({ db, config, log, model: chatModel })
+  validation.setDecisionLog(decisionLog)
   const tasks = createTasksCapability({
     db,
     config,
@@ -185,7 +191,7 @@ export function composeCapabilities(infra: Infrastructure): Composition {
   })
   lifecycles.push(supervisor)
 
-  const approvals = createApprovalsCapability({ db, events, log, decisions: null })
+  const approvals = createApprovalsCapability({ db, events, log, decisions: decisionLog })
   const board = createBoardCapability({
     db,
     model: chatModel,
@@ -220,6 +226,21 @@ export function composeCapabilities(infra: Infrastructure): Composition {
     }
   })
   lifecycles.push(chat)
+
+  const workflows = createWorkflowsCapability({
+    db,
+    events,
+    log,
+    dataDir: infra.dataDir.path,
+    decisions: decisionLog,
+    validator: validation.validator,
+    testRunner: validation.testRunner,
+    approvals: approvals.queue,
+    tasks: tasks.queue,
+    cancelTask: async (id) => void (await tasks.engine.cancel(id)),
+    actions: workflowActions(actor)
+  })
+  lifecycles.push(workflows)
 
   const predictive = createPredictiveMonitor({
     probe: createQueueProbe(db),
@@ -402,7 +423,8 @@ export function composeCapabilities(infra: Infrastructure): Composition {
       ...digest.handlers,
       ...metricsHandlers(db),
       ...approvals.handlers,
-      ...validation.handlers
+      ...validation.handlers,
+      ...workflows.handlers
     },
     infra.dataDir.path,
     () => void disk.sample()
@@ -428,6 +450,7 @@ export function composeCapabilities(infra: Infrastructure): Composition {
       )
       lifecycles.push({ stop: () => learningRuns.stop() })
       digest.start()
+      workflows.begin()
     }
   }
 }

@@ -14,6 +14,7 @@ import { soak } from './commands/soak'
 import { status } from './commands/status'
 import { systemResume } from './commands/system-resume'
 import { tasksCommand } from './commands/tasks-command'
+import { workflowsCommand } from './commands/workflows-command'
 
 export const EXIT_USAGE = 64
 
@@ -32,6 +33,8 @@ Usage:
   kos mcp                                                the MCP server on stdio, for other AI tools
   kos tasks list|add|follow ID|cancel ID|requeue ID…|--all   the task queue: list, queue, watch live, cancel, return from review
   kos approvals [list|approve|reject] [ID…|--all] [--json]   what waits for a person; approve or reject as one batch
+  kos workflows list|run WORKFLOW INPUT…|runs|show RUN   workflows: what can run, start one, the runs, one run's timeline
+                                                         and decision log
   kos system resume [--json]                             run the wake-from-sleep path now (exit 1 when a step failed)
   kos soak --minutes N [--rate R] [--out DIR]            release gate: R synthetic tasks a minute (default 20) through the real
                                                          router and model servers, KPIs against the soak.* gates, report +
@@ -80,6 +83,7 @@ async function runCommand(ctx: CommandContext): Promise<number> {
   if (command === 'kb' && sub === 'add') return kbAdd(ctx, ctx.args.positionals[2])
   if (command === 'kb' && sub === 'search') return kbSearch(ctx, ctx.args.positionals.slice(2))
   if (command === 'tasks') return tasksCommand(ctx)
+  if (command === 'workflows') return workflowsCommand(ctx)
   if (command === 'digest') return digestCommand(ctx)
   if (command === 'approvals') return approvalsCommand(ctx)
   if (command === 'logs') return logsCommand(ctx)

@@ -15,6 +15,7 @@ import { OVERVIEW_CALLS, OVERVIEW_EVENTS } from './overview-contract'
 import { SECRETS_CALLS } from './secrets-contract'
 import { TASKS_CALLS, TASKS_EVENTS } from './tasks-contract'
 import { VALIDATION_CALLS } from './validation-contract'
+import { WORKFLOWS_CALLS, WORKFLOWS_EVENTS } from './workflows-contract'
 
 /**
  * The one contract between renderer and main. Every call and every pushed
@@ -38,7 +39,8 @@ export const CALLS = {
   ...DIGEST_CALLS,
   ...METRICS_CALLS,
   ...APPROVALS_CALLS,
-  ...VALIDATION_CALLS
+  ...VALIDATION_CALLS,
+  ...WORKFLOWS_CALLS
 } as const satisfies Record<string, CallSpec>
 
 export const EVENTS = {
@@ -52,7 +54,8 @@ export const EVENTS = {
   ...CHECKLIST_EVENTS,
   ...OVERVIEW_EVENTS,
   ...DIGEST_EVENTS,
-  ...APPROVALS_EVENTS
+  ...APPROVALS_EVENTS,
+  ...WORKFLOWS_EVENTS
 } as const satisfies Record<string, z.ZodType>
 
 export type Calls = typeof CALLS

@@ -37,12 +37,16 @@ describe('MCP server', () => {
     expect(tools.map((t) => t.name).sort()).toEqual([
       'consult_board',
       'decide_approvals',
+      'enforce_policy',
       'enqueue_task',
+      'get_available_actions',
       'list_approvals',
       'list_deferred_tasks',
       'return_to_autoprocessing',
+      'run_action',
       'search_knowledge',
-      'task_status'
+      'task_status',
+      'workflow_run_status'
     ])
     const enqueue = tools.find((t) => t.name === 'enqueue_task')!
     expect(enqueue.inputSchema.required).toEqual(expect.arrayContaining(['title', 'description']))
@@ -109,5 +113,49 @@ describe('MCP server', () => {
     const neither = await client.callTool({ name: 'decide_approvals', arguments: { verdict: 'reject' } })
     expect(neither.isError).toBe(true)
     db.close()
+  })
+
+  it('offers the workflows as actions, runs one, and checks texts against the policies', async () => {
+    const { client, text } = await connected()
+    const actions = await client.callTool({ name: 'get_available_actions', arguments: {} })
+    const listed = JSON.parse(text(actions)) as { actions: { id: string; steps: { role: string }[] }[] }
+    expect(listed.actions.find((a) => a.id === 'code-review')?.steps.map((s) => s.role)).toEqual([
+      'coder',
+      'librarian',
+      'reviewer'
+    ])
+    const started = await client.callTool({
+      name: 'run_action',
+      arguments: { workflowId: 'research-summary', input: 'How do SQLite WAL checkpoints work?' }
+    })
+    expect(started.isError).toBeFalsy()
+    const run = JSON.parse(text(started)) as { id: string; source: string; currentStep: string }
+    expect(run).toMatchObject({ source: 'mcp', currentStep: 'research' })
+    const status = await client.callTool({ name: 'workflow_run_status', arguments: { id: run.id } })
+    expect(JSON.parse(text(status))).toMatchObject({
+      run: { id: run.id },
+      steps: [{ step: 'research', status: 'running' }]
+    })
+
+    const leaky = await client.callTool({
+      name: 'enforce_policy',
+      arguments: {
+        text: `deploy with xoxb-${'1234567890'.repeat(3)}`,
+        workflowId: 'code-review',
+        role: 'reviewer',
+        tools: ['web']
+      }
+    })
+    const verdict = JSON.parse(text(leaky)) as { allowed: boolean; violations: { policy: string }[] }
+    expect(verdict.allowed).toBe(false)
+    expect(verdict.violations.map((v) => v.policy)).toEqual(['no_secrets', 'allowed_tools'])
+    expect(text(leaky)).not.toContain('1234567890')
+    const uncited = await client.callTool({
+      name: 'enforce_policy',
+      arguments: { text: '## Summary\nWAL is fast.', workflowId: 'research-summary', step: 'research' }
+    })
+    expect(JSON.parse(text(uncited))).toMatchObject({ allowed: false, violations: [{ policy: 'cite_sources' }] })
+    const clean = await client.callTool({ name: 'enforce_policy', arguments: { text: 'All good here.' } })
+    expect(JSON.parse(text(clean))).toEqual({ allowed: true, violations: [] })
   })
 })

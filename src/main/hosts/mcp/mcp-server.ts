@@ -6,6 +6,7 @@ import { APPROVALS_PAGE_MAX, APPROVAL_NOTE_MAX } from '../../../shared/contract/
 import type { CallInput, CallName } from '../../../shared/contract/contract'
 import { SearchInputSchema } from '../../../shared/contract/knowledge-contract'
 import { TASK_PAGE_MAX, TaskCreateInputSchema } from '../../../shared/contract/tasks-contract'
+import { PolicyCheckInputSchema, RunStartInputSchema } from '../../../shared/contract/workflows-contract'
 
 interface ToolResult {
   [key: string]: unknown
@@ -140,5 +141,67 @@ export function createMcpServer(client: KosClient, version: string): McpServer {
       }
     }
   )
+  registerWorkflowTools(server, client)
   return server
+}
+
+/** The workflow engine as actions: what can be run, run one, follow it, and check a text against the policies first. */
+function registerWorkflowTools(server: McpServer, client: KosClient): void {
+  server.registerTool(
+    'get_available_actions',
+    {
+      title: 'Available actions (workflows)',
+      description:
+        'The workflows that can be run: each id, what it does and its steps (role, what each must hand on). Run one with run_action.',
+      inputSchema: {}
+    },
+    async () => {
+      const result = await client.call('workflows.list', {})
+      if (!result.ok) return asTool(client, 'workflows.list', {})
+      const actions = result.value.workflows.map(({ definition: d }) => ({
+        id: d.id,
+        title: d.title,
+        description: d.description,
+        maxRounds: d.maxRounds,
+        steps: d.steps.map((s) => ({
+          name: s.name,
+          role: s.role,
+          kind: s.kind,
+          needsApproval: s.approval !== undefined
+        }))
+      }))
+      return {
+        content: [{ type: 'text', text: JSON.stringify({ actions, problems: result.value.problems }, null, 2) }]
+      }
+    }
+  )
+  server.registerTool(
+    'run_action',
+    {
+      title: 'Run an action (start a workflow)',
+      description:
+        'Starts a run of a workflow (an id from get_available_actions) on the given input. Follow it with workflow_run_status.',
+      inputSchema: RunStartInputSchema.pick({ workflowId: true, input: true, title: true }).shape
+    },
+    (args) => asTool(client, 'workflows.run', { ...args, source: 'mcp' })
+  )
+  server.registerTool(
+    'workflow_run_status',
+    {
+      title: 'Workflow run status',
+      description: 'A run: its steps with each hand-off package, the problems found, and every decision.',
+      inputSchema: { id: z.string().min(1) }
+    },
+    ({ id }) => asTool(client, 'workflows.runs.get', { id })
+  )
+  server.registerTool(
+    'enforce_policy',
+    {
+      title: 'Check a text against the policies',
+      description:
+        'Checks a text against the always-on policies (no secrets or API keys; sources where the step needs them; the tools a role may use) and says what it breaks.',
+      inputSchema: PolicyCheckInputSchema.shape
+    },
+    (args) => asTool(client, 'workflows.enforcePolicy', args)
+  )
 }

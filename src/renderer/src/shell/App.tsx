@@ -10,6 +10,7 @@ import { KnowledgeView } from '../views/knowledge/KnowledgeView'
 import { ModelsView } from '../views/models/ModelsView'
 import { SettingsView } from '../views/settings/SettingsView'
 import { TasksView } from '../views/tasks/TasksView'
+import { WorkflowsView } from '../views/workflows/WorkflowsView'
 import { UnbuiltView } from '../views/UnbuiltView'
 import { UNBUILT_VIEWS } from '../views/unbuilt-views'
 import { ConnectionBanner } from './ConnectionBanner'
@@ -23,6 +24,7 @@ const BUILT_VIEWS: Readonly<Partial<Record<ViewId, () => ReactNode>>> = {
   tasks: TasksView,
   approvals: ApprovalsView,
   board: BoardView,
+  workflows: WorkflowsView,
   knowledge: KnowledgeView,
   models: ModelsView,
   checklist: ChecklistView,
