@@ -9,7 +9,8 @@ export const VIEW_NAMES = [
   'Checklist',
   'Models',
   'Knowledge',
-  'Settings'
+  'Settings',
+  'Approvals'
 ] as const
 export type ViewName = (typeof VIEW_NAMES)[number]
 

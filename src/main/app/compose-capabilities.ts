@@ -7,6 +7,7 @@ import { createLearningGenerator } from '../autopilot/learning-generator'
 import { scheduleLearning } from '../autopilot/learning-schedule'
 import { createPredictiveMonitor } from '../autopilot/predictive-monitor'
 import { createQueueProbe } from '../autopilot/queue-probe'
+import { createApprovalsCapability } from '../approvals/approvals-capability'
 import { createBoardCapability } from '../board/board-capability'
 import { createChatCapability } from '../chat/chat-capability'
 import { createChecklistCapability } from '../checklist/checklist-capability'
@@ -53,6 +54,7 @@ import { modelServerSpecs } from '../supervisor/model-server-specs'
 import { createSupervisor } from '../supervisor/supervisor'
 import { supervisorHandlers } from '../supervisor/supervisor-handlers'
 import { createTasksCapability } from '../tasks/tasks-capability'
+import { createValidationCapability } from '../validation/validation-capability'
 import { createDecisionLogStore } from '../workflows/decision-log-store'
 import { createWorkflowsCapability } from '../workflows/workflows-capability'
 import { routerChatModel } from './adapters/router-chat-model'
@@ -147,12 +149,17 @@ export function composeCapabilities(infra: Infrastructure): Composition {
       models.registry.nodes().map((n) => ({ id: n.id, kind: n.kind, up: models.registry.status(n.id).state === 'up' })),
     config
   })
+  const chatModel = routerChatModel(models.router)
+  // One decision log for every capability that decides: the workflow runner writes it, the validator, the ladder and the approvals record through its port.
+  const decisionLog = createDecisionLogStore(db)
+  const validation = createValidationCapability({ db, config, log, model: chatModel })
+  validation.setDecisionLog(decisionLog)
   const tasks = createTasksCapability({
     db,
     config,
     events,
     log,
-    processor: infra.taskProcessor ?? models.router,
+    processor: infra.taskProcessor ?? validation.wrap(models.router),
     background,
     holdClaims: () => disk.pausedReason(),
     backendLimits
@@ -184,13 +191,26 @@ export function composeCapabilities(infra: Infrastructure): Composition {
   })
   lifecycles.push(supervisor)
 
-  const chatModel = routerChatModel(models.router)
+  const approvals = createApprovalsCapability({ db, events, log, decisions: decisionLog })
   const board = createBoardCapability({
     db,
     model: chatModel,
     events,
     timeoutSec: () => config.get('chat.boardTimeoutSec')
   })
+  if (background) {
+    validation.startLadder({
+      tasks: {
+        get: (id) => tasks.engine.store.get(id),
+        events: (id) => tasks.engine.store.events(id),
+        onEvents: (listener) => tasks.engine.onEvents(listener),
+        requeue: (ids) => tasks.engine.requeue(ids)
+      },
+      board: board.service,
+      models: (category) => models.router.candidates({ category })
+    })
+    lifecycles.push(validation)
+  }
   const chat = createChatCapability({
     db,
     events,
@@ -207,14 +227,15 @@ export function composeCapabilities(infra: Infrastructure): Composition {
   })
   lifecycles.push(chat)
 
-  // One decision log for every capability that decides: the workflow runner writes it, the validator, the ladder and the approvals record through its port.
-  const decisionLog = createDecisionLogStore(db)
   const workflows = createWorkflowsCapability({
     db,
     events,
     log,
     dataDir: infra.dataDir.path,
     decisions: decisionLog,
+    validator: validation.validator,
+    testRunner: validation.testRunner,
+    approvals: approvals.queue,
     tasks: tasks.queue,
     cancelTask: async (id) => void (await tasks.engine.cancel(id)),
     actions: workflowActions(actor)
@@ -401,6 +422,8 @@ export function composeCapabilities(infra: Infrastructure): Composition {
       ...notify.handlers,
       ...digest.handlers,
       ...metricsHandlers(db),
+      ...approvals.handlers,
+      ...validation.handlers,
       ...workflows.handlers
     },
     infra.dataDir.path,

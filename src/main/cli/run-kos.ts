@@ -3,6 +3,7 @@ import { asJsonDocument } from './cli-output'
 import type { CommandContext } from './command-context'
 import { checklistRun } from './commands/checklist-run'
 import { configShow } from './commands/config-show'
+import { approvalsCommand } from './commands/approvals-command'
 import { digestCommand } from './commands/digest-command'
 import { logsCommand } from './commands/logs-command'
 import { exportReport } from './commands/export-report'
@@ -31,6 +32,7 @@ Usage:
   kos logs --correlation ID                              every log line of one request's trail (JSON lines)
   kos mcp                                                the MCP server on stdio, for other AI tools
   kos tasks list|add|follow ID|cancel ID|requeue ID…|--all   the task queue: list, queue, watch live, cancel, return from review
+  kos approvals [list|approve|reject] [ID…|--all] [--json]   what waits for a person; approve or reject as one batch
   kos workflows list|run WORKFLOW INPUT…|runs|show RUN   workflows: what can run, start one, the runs, one run's timeline
                                                          and decision log
   kos system resume [--json]                             run the wake-from-sleep path now (exit 1 when a step failed)
@@ -83,6 +85,7 @@ async function runCommand(ctx: CommandContext): Promise<number> {
   if (command === 'tasks') return tasksCommand(ctx)
   if (command === 'workflows') return workflowsCommand(ctx)
   if (command === 'digest') return digestCommand(ctx)
+  if (command === 'approvals') return approvalsCommand(ctx)
   if (command === 'logs') return logsCommand(ctx)
   if (command === 'system' && sub === 'resume') return systemResume(ctx)
   if (command === 'soak') return soak(ctx)

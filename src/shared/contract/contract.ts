@@ -1,6 +1,7 @@
 import type { z } from 'zod'
 import type { CallSpec } from './define'
 import { APP_CALLS, APP_EVENTS } from './app-contract'
+import { APPROVALS_CALLS, APPROVALS_EVENTS } from './approvals-contract'
 import { BOARD_CALLS, BOARD_EVENTS } from './board-contract'
 import { CHAT_CALLS, CHAT_EVENTS } from './chat-contract'
 import { CHECKLIST_CALLS, CHECKLIST_EVENTS } from './checklist-contract'
@@ -13,6 +14,7 @@ import { NOTIFY_CALLS } from './notify-contract'
 import { OVERVIEW_CALLS, OVERVIEW_EVENTS } from './overview-contract'
 import { SECRETS_CALLS } from './secrets-contract'
 import { TASKS_CALLS, TASKS_EVENTS } from './tasks-contract'
+import { VALIDATION_CALLS } from './validation-contract'
 import { WORKFLOWS_CALLS, WORKFLOWS_EVENTS } from './workflows-contract'
 
 /**
@@ -36,6 +38,8 @@ export const CALLS = {
   ...NOTIFY_CALLS,
   ...DIGEST_CALLS,
   ...METRICS_CALLS,
+  ...APPROVALS_CALLS,
+  ...VALIDATION_CALLS,
   ...WORKFLOWS_CALLS
 } as const satisfies Record<string, CallSpec>
 
@@ -50,6 +54,7 @@ export const EVENTS = {
   ...CHECKLIST_EVENTS,
   ...OVERVIEW_EVENTS,
   ...DIGEST_EVENTS,
+  ...APPROVALS_EVENTS,
   ...WORKFLOWS_EVENTS
 } as const satisfies Record<string, z.ZodType>
 

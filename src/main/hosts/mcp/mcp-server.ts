@@ -2,6 +2,7 @@ import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js'
 import { z } from 'zod'
 import { APP_IDENTITY } from '../../../shared/app-identity'
 import type { KosClient } from '../../../shared/contract/client'
+import { APPROVALS_PAGE_MAX, APPROVAL_NOTE_MAX } from '../../../shared/contract/approvals-contract'
 import type { CallInput, CallName } from '../../../shared/contract/contract'
 import { SearchInputSchema } from '../../../shared/contract/knowledge-contract'
 import { TASK_PAGE_MAX, TaskCreateInputSchema } from '../../../shared/contract/tasks-contract'
@@ -98,6 +99,44 @@ export function createMcpServer(client: KosClient, version: string): McpServer {
         isError: true,
         content: [
           { type: 'text', text: 'Give either "ids" (a list of task ids) or "all": true, not both and not neither.' }
+        ]
+      }
+    }
+  )
+  server.registerTool(
+    'list_approvals',
+    {
+      title: 'List requests waiting for approval',
+      description:
+        'Requests a workflow step or policy filed for a person’s yes or no (financial, destructive or external actions), oldest first; or the latest decided ones.',
+      inputSchema: {
+        show: z.enum(['pending', 'decided']).default('pending'),
+        limit: z.number().int().min(1).max(APPROVALS_PAGE_MAX).default(100)
+      }
+    },
+    (args) => asTool(client, 'approvals.list', args)
+  )
+  server.registerTool(
+    'decide_approvals',
+    {
+      title: 'Approve or reject requests',
+      description:
+        'Approve or reject waiting requests as one batch: the given ids, or all pending. Decided or unknown ids are reported as skipped.',
+      inputSchema: {
+        verdict: z.enum(['approve', 'reject']),
+        ids: z.array(z.string().min(1)).min(1).max(APPROVALS_PAGE_MAX).optional(),
+        all: z.boolean().optional(),
+        note: z.string().max(APPROVAL_NOTE_MAX).optional()
+      }
+    },
+    async ({ verdict, ids, all, note }) => {
+      const extra = note ? { note } : {}
+      if (all === true && !ids) return asTool(client, 'approvals.decide', { verdict, all: true, ...extra })
+      if (ids && all !== true) return asTool(client, 'approvals.decide', { verdict, ids, ...extra })
+      return {
+        isError: true,
+        content: [
+          { type: 'text', text: 'Give either "ids" (the requests to decide) or "all": true, not both and not neither.' }
         ]
       }
     }

@@ -7,7 +7,8 @@ export const VIEW_IDS = [
   'checklist',
   'models',
   'knowledge',
-  'settings'
+  'settings',
+  'approvals'
 ] as const
 export type ViewId = (typeof VIEW_IDS)[number]
 
@@ -26,7 +27,8 @@ export const VIEWS: readonly ViewEntry[] = [
   { id: 'checklist', label: 'Checklist', glyph: '✓' },
   { id: 'models', label: 'Models', glyph: '◈' },
   { id: 'knowledge', label: 'Knowledge', glyph: '▤' },
-  { id: 'settings', label: 'Settings', glyph: '⚙' }
+  { id: 'settings', label: 'Settings', glyph: '⚙' },
+  { id: 'approvals', label: 'Approvals', glyph: '⚑' }
 ]
 
 export const DEFAULT_VIEW: ViewId = 'tasks'

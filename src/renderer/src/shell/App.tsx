@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react'
 import { useViewRoute } from '../navigation/use-view-route'
 import type { ViewId } from '../navigation/views'
+import { ApprovalsView } from '../views/approvals/ApprovalsView'
 import { BoardView } from '../views/board/BoardView'
 import { ChatView } from '../views/chat/ChatView'
 import { ChecklistView } from '../views/checklist/ChecklistView'
@@ -21,6 +22,7 @@ const BUILT_VIEWS: Readonly<Partial<Record<ViewId, () => ReactNode>>> = {
   overview: OverviewView,
   chat: ChatView,
   tasks: TasksView,
+  approvals: ApprovalsView,
   board: BoardView,
   workflows: WorkflowsView,
   knowledge: KnowledgeView,
