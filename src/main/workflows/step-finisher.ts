@@ -1,4 +1,4 @@
-import type { HandoffPackage, WorkflowStep } from '../../shared/contract/workflows-contract'
+import type { HandoffPackage, PolicyViolation, WorkflowStep } from '../../shared/contract/workflows-contract'
 import type { Logger } from '../log/logger'
 import type { DecisionLog, DecisionRecord } from '../ports/decision-log'
 import type { ResultValidator, TestRunner } from '../ports/result-validator'
@@ -41,6 +41,7 @@ export interface FinisherDeps {
   ): void
   failRun(run: StoredRun, message: string): void
   record: RecordDecision
+  recordBlocks(run: StoredRun, row: StoredStep, violations: readonly PolicyViolation[], model: string | null): void
   stepDef(run: StoredRun, name: string): WorkflowStep
 }
 
@@ -55,7 +56,7 @@ const tail = (text: string, chars = 600): string => (text.length > chars ? `…$
  * running with a settled task, and resume() finishes it again.
  */
 export function createStepFinisher(deps: FinisherDeps) {
-  const { store, record } = deps
+  const { store, record, recordBlocks } = deps
 
   /** The same step answers again, or the run ends when it has had its tries. */
   function resend(
@@ -278,30 +279,12 @@ export function createStepFinisher(deps: FinisherDeps) {
             finished: true
           })
           store.updateRun(run.id, { addTokens: row.tokens + tokens })
-          for (const v of judged.violations)
-            record(run, row, {
-              taskId: task.id,
-              step: step.name,
-              role: `policy:${v.policy}`,
-              decision: 'blocked',
-              kind: 'policy_block',
-              reasons: [v.message],
-              model: task.model ?? null
-            })
+          recordBlocks(run, row, judged.violations, task.model ?? null)
           deps.failRun(run, judged.violations.map((v) => v.message).join(' '))
         })
       if (judged.kind === 'resend')
         return store.transaction(() => {
-          for (const v of judged.violations)
-            record(run, row, {
-              taskId: task.id,
-              step: step.name,
-              role: `policy:${v.policy}`,
-              decision: 'blocked',
-              kind: 'policy_block',
-              reasons: [v.message],
-              model: task.model ?? null
-            })
+          recordBlocks(run, row, judged.violations, task.model ?? null)
           resend(
             run,
             row,
