@@ -60,12 +60,13 @@ export function diagnose(facts: OnboardingFacts): OnboardingStatus {
   )
   const local = facts.nodes.find((n) => n.id === LOCAL)
   const ollama = ollamaState(facts, local)
-  const pullNode =
-    up.find((n) => n.id === LOCAL)?.id ?? up.find((n) => n.kind === 'ollama')?.id ?? null
+  const pullNode = up.find((n) => n.id === LOCAL)?.id ?? up.find((n) => n.kind === 'ollama')?.id ?? null
   const checked = facts.nodes.every((n) => n.state !== 'unknown') || hasChat
   const problems: OnboardingProblem[] = []
   const recommended = facts.recommended
-  const embeddedOffer = facts.embeddedEnabled ? '' : ' Or use the built-in engine: the app downloads a small model and needs nothing else.'
+  const embeddedOffer = facts.embeddedEnabled
+    ? ''
+    : ' Or use the built-in engine: the app downloads a small model and needs nothing else.'
 
   if (!hasChat || !hasEmbedding) {
     if (ollama.state === 'not_installed')

@@ -41,61 +41,79 @@ function fetchInto(server: GgufServer, dir: string, file: string, options: { sha
 }
 
 describe('GGUF download for the embedded engine', () => {
-  it('downloads a GGUF from a loopback mirror with rising progress, verifies its published sha256, and the embedded engine answers a first chat with it', { timeout: 120_000 }, async () => {
-    const server = await serve({ files: { 'tiny.gguf': tiny } })
-    const dir = join(tempDir(), 'models')
-    const { outcome, progress } = fetchInto(server, dir, 'tiny.gguf')
-    const result = await outcome
-    expect(result).toMatchObject({ ok: true, bytes: tiny.length, sha256: sha(tiny) })
-    expect(readFileSync(join(dir, 'tiny.gguf')).equals(tiny)).toBe(true)
-    const downloading = progress.filter((p) => p.phase === 'downloading').map((p) => p.downloadedBytes)
-    expect(downloading.length).toBeGreaterThan(1)
-    expect(downloading).toEqual([...downloading].sort((a, b) => a - b))
-    expect(progress.at(-1)).toEqual({ downloadedBytes: tiny.length, totalBytes: tiny.length, phase: 'verifying' })
-    expect(readdirSync(join(dir, STAGING_DIR))).toEqual([])
+  it(
+    'downloads a GGUF from a loopback mirror with rising progress, verifies its published sha256, and the embedded engine answers a first chat with it',
+    { timeout: 120_000 },
+    async () => {
+      const server = await serve({ files: { 'tiny.gguf': tiny } })
+      const dir = join(tempDir(), 'models')
+      const { outcome, progress } = fetchInto(server, dir, 'tiny.gguf')
+      const result = await outcome
+      expect(result).toMatchObject({ ok: true, bytes: tiny.length, sha256: sha(tiny) })
+      expect(readFileSync(join(dir, 'tiny.gguf')).equals(tiny)).toBe(true)
+      const downloading = progress.filter((p) => p.phase === 'downloading').map((p) => p.downloadedBytes)
+      expect(downloading.length).toBeGreaterThan(1)
+      expect(downloading).toEqual([...downloading].sort((a, b) => a - b))
+      expect(progress.at(-1)).toEqual({ downloadedBytes: tiny.length, totalBytes: tiny.length, phase: 'verifying' })
+      expect(readdirSync(join(dir, STAGING_DIR))).toEqual([])
 
-    const engine = createEmbeddedProvider({ modelsDir: dir, startWorker: startSourceWorker, contextSize: 256, maxTokens: 6, threads: 1 })
-    closers.push(() => engine.close())
-    const signal = new AbortController().signal
-    expect((await engine.listModels(signal)).map((m) => m.name)).toEqual(['tiny'])
-    const pieces: string[] = []
-    for await (const piece of engine.chat({ model: 'tiny', messages: [{ role: 'user', content: 'hello' }], signal }))
-      pieces.push(piece)
-    expect(pieces.join('').length).toBeGreaterThan(0)
-  })
+      const engine = createEmbeddedProvider({
+        modelsDir: dir,
+        startWorker: startSourceWorker,
+        contextSize: 256,
+        maxTokens: 6,
+        threads: 1
+      })
+      closers.push(() => engine.close())
+      const signal = new AbortController().signal
+      expect((await engine.listModels(signal)).map((m) => m.name)).toEqual(['tiny'])
+      const pieces: string[] = []
+      for await (const piece of engine.chat({ model: 'tiny', messages: [{ role: 'user', content: 'hello' }], signal }))
+        pieces.push(piece)
+      expect(pieces.join('').length).toBeGreaterThan(0)
+    }
+  )
 
-  it('resumes after the connection is cut mid-file: the next request starts past the chunks already written, and the file is whole', { timeout: 120_000 }, async () => {
-    const cutAfter = 6_000_000
-    const server = await serve({ files: { 'big.gguf': big }, cutAfterBytes: cutAfter })
-    const dir = join(tempDir(), 'models')
-    const result = await fetchInto(server, dir, 'big.gguf', { sha256: sha(big) }).outcome
-    expect(result).toMatchObject({ ok: true, bytes: big.length })
-    expect(readFileSync(join(dir, 'big.gguf')).equals(big)).toBe(true)
-    const cut = server.cut()
-    expect(cut).not.toBeNull()
-    if (!cut) return
-    // The part that was cut is fetched again from the last whole chunk it wrote, not from its start.
-    const afterCut = server.requests
-      .slice(server.requests.indexOf(`GET /big.gguf bytes=${cut.start}-${cut.end}`) + 1)
-      .map((r) => /bytes=(\d+)-(\d+)/.exec(r))
-      .filter((m) => m !== null)
-      .map((m) => ({ start: Number(m[1]), end: Number(m[2]) }))
-    const retry = afterCut.find((r) => r.end === cut.end)
-    expect(retry?.start).toBeGreaterThan(cut.start)
-    expect(retry?.start).toBeLessThanOrEqual(cut.start + cut.sent)
-  })
+  it(
+    'resumes after the connection is cut mid-file: the next request starts past the chunks already written, and the file is whole',
+    { timeout: 120_000 },
+    async () => {
+      const cutAfter = 6_000_000
+      const server = await serve({ files: { 'big.gguf': big }, cutAfterBytes: cutAfter })
+      const dir = join(tempDir(), 'models')
+      const result = await fetchInto(server, dir, 'big.gguf', { sha256: sha(big) }).outcome
+      expect(result).toMatchObject({ ok: true, bytes: big.length })
+      expect(readFileSync(join(dir, 'big.gguf')).equals(big)).toBe(true)
+      const cut = server.cut()
+      expect(cut).not.toBeNull()
+      if (!cut) return
+      // The part that was cut is fetched again from the last whole chunk it wrote, not from its start.
+      const afterCut = server.requests
+        .slice(server.requests.indexOf(`GET /big.gguf bytes=${cut.start}-${cut.end}`) + 1)
+        .map((r) => /bytes=(\d+)-(\d+)/.exec(r))
+        .filter((m) => m !== null)
+        .map((m) => ({ start: Number(m[1]), end: Number(m[2]) }))
+      const retry = afterCut.find((r) => r.end === cut.end)
+      expect(retry?.start).toBeGreaterThan(cut.start)
+      expect(retry?.start).toBeLessThanOrEqual(cut.start + cut.sent)
+    }
+  )
 
-  it('refuses a file whose sha256 does not match, deletes it, and leaves nothing the engine would load', { timeout: 60_000 }, async () => {
-    const server = await serve({ files: { 'tiny.gguf': tiny }, publishedSha256: { 'tiny.gguf': 'a'.repeat(64) } })
-    const dir = join(tempDir(), 'models')
-    const result = await fetchInto(server, dir, 'tiny.gguf').outcome
-    expect(result.ok).toBe(false)
-    if (result.ok) return
-    expect(result.reason).toBe('checksum_mismatch')
-    expect(result.message).toContain(`its sha256 is ${sha(tiny)}, not ${'a'.repeat(64)}`)
-    expect(existsSync(join(dir, 'tiny.gguf'))).toBe(false)
-    expect(readdirSync(join(dir, STAGING_DIR))).toEqual([])
-  })
+  it(
+    'refuses a file whose sha256 does not match, deletes it, and leaves nothing the engine would load',
+    { timeout: 60_000 },
+    async () => {
+      const server = await serve({ files: { 'tiny.gguf': tiny }, publishedSha256: { 'tiny.gguf': 'a'.repeat(64) } })
+      const dir = join(tempDir(), 'models')
+      const result = await fetchInto(server, dir, 'tiny.gguf').outcome
+      expect(result.ok).toBe(false)
+      if (result.ok) return
+      expect(result.reason).toBe('checksum_mismatch')
+      expect(result.message).toContain(`its sha256 is ${sha(tiny)}, not ${'a'.repeat(64)}`)
+      expect(existsSync(join(dir, 'tiny.gguf'))).toBe(false)
+      expect(readdirSync(join(dir, STAGING_DIR))).toEqual([])
+    }
+  )
 
   it('refuses to download what cannot be verified: no sha256 given and none published', async () => {
     const server = await serve({ files: { 'tiny.gguf': tiny }, publishedSha256: { 'tiny.gguf': 'not-a-sha' } })

@@ -43,7 +43,8 @@ export async function startGgufServer(options: GgufServerOptions): Promise<GgufS
       'content-length': String(body.length),
       'x-linked-etag': `"${sha}"`
     }
-    if (req.method === 'HEAD') return void res.writeHead(200, { ...headers, 'content-length': String(data.length) }).end()
+    if (req.method === 'HEAD')
+      return void res.writeHead(200, { ...headers, 'content-length': String(data.length) }).end()
     requests.push(`GET /${name} ${range ? `bytes=${start}-${end}` : 'whole'}`)
     if (range) headers['content-range'] = `bytes ${start}-${end}/${data.length}`
     res.writeHead(range ? 206 : 200, headers)
