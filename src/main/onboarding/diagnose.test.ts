@@ -56,7 +56,7 @@ describe('onboarding diagnosis', () => {
       title: 'Ollama is not installed',
       fix: 'download_embedded'
     })
-    expect(status.problems[0]?.detail).toContain('`ollama serve` was not found')
+    expect(status.problems[0]?.detail).toContain('it was not found on this Mac (looked for “ollama serve”)')
     expect(status.problems[0]?.detail).toContain('built-in engine')
   })
 

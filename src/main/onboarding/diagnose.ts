@@ -73,7 +73,7 @@ export function diagnose(facts: OnboardingFacts): OnboardingStatus {
       problems.push({
         kind: 'ollama_not_installed',
         title: 'Ollama is not installed',
-        detail: `The app runs its models through Ollama, and \`${facts.ollamaProcess?.command ?? 'ollama'}\` was not found on this Mac. Install it from ollama.com, or add a computer on your network that runs it.${embeddedOffer}`,
+        detail: `The app runs its models through Ollama, and it was not found on this Mac (looked for “${facts.ollamaProcess?.command ?? 'ollama serve'}”). Install it from ollama.com, or add a computer on your network that runs it.${embeddedOffer}`,
         fix: facts.embeddedEnabled ? 'add_node' : 'download_embedded'
       })
     else if (ollama.state === 'not_running')

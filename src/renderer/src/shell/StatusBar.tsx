@@ -1,5 +1,5 @@
-import type { ReactNode } from 'react'
-import { healthModel, selectHealthLine } from '../model/health/health-model'
+import { useMemo, type ReactNode } from 'react'
+import { healthLine, healthModel } from '../model/health/health-model'
 import { useApp, useSelect, useViewModel } from '../model/use-view-model'
 import { ReadOnlyBadge } from './ReadOnlyBadge'
 
@@ -27,7 +27,8 @@ export function StatusBar(): ReactNode {
 /** The corporation's health beside the connection: connected is not the same as working. */
 function HealthStatus(): ReactNode {
   const model = useViewModel(healthModel, undefined)
-  const line = useSelect(model, selectHealthLine)
+  const health = useSelect(model, (s) => s.health)
+  const line = useMemo(() => healthLine(health), [health])
   return (
     <a
       className={`statusbar-health health-${line.level}`}

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { HealthSnapshot } from '../../../../shared/contract/models-contract'
 import { fakeClient, settle } from '../testing/fake-client'
 import { createViewModel } from '../view-model'
-import { healthModel, selectHealthLine } from './health-model'
+import { healthLine, healthModel } from './health-model'
 
 const snapshot = (over: Partial<HealthSnapshot>): HealthSnapshot => ({
   level: 'ok',
@@ -21,10 +21,10 @@ describe('health model (status bar)', () => {
       })
     })
     const model = createViewModel(healthModel, fake.client, undefined)
-    expect(selectHealthLine(model.getState())).toMatchObject({ level: 'unknown', text: 'Checking health…' })
+    expect(healthLine(model.getState().health)).toMatchObject({ level: 'unknown', text: 'Checking health…' })
     model.connect()
     await settle()
-    expect(selectHealthLine(model.getState())).toMatchObject({ level: 'ok', text: 'Healthy' })
+    expect(healthLine(model.getState().health)).toMatchObject({ level: 'ok', text: 'Healthy' })
 
     fake.emit(
       'health.changed',
@@ -36,7 +36,7 @@ describe('health model (status bar)', () => {
         ]
       })
     )
-    const line = selectHealthLine(model.getState())
+    const line = healthLine(model.getState().health)
     expect(line).toMatchObject({
       level: 'down',
       text: 'Not working — Model servers: No model node is reachable. (+1 more)'

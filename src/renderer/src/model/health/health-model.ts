@@ -44,8 +44,8 @@ const HEADLINE: Readonly<Record<HealthLevel, string>> = {
   down: 'Not working'
 }
 
-export function selectHealthLine(s: HealthData): HealthLine {
-  const h = s.health
+/** The status bar's line for a health snapshot (a new object: derive it in a memo on the snapshot). */
+export function healthLine(h: HealthSnapshot | null): HealthLine {
   if (!h) return { level: 'unknown', text: 'Checking health…', detail: '' }
   const troubled = h.components.filter((c) => c.level !== 'ok')
   const worst = troubled.find((c) => c.level === h.level) ?? troubled[0]

@@ -7,9 +7,10 @@ import { createViewModel } from '../view-model'
 import {
   downloadRow,
   onboardingModel,
+  fixesOf,
+  progressRows,
   pullRow,
-  selectFixes,
-  selectPullRows,
+  selectProblems,
   selectSummary,
   selectVisible
 } from './onboarding-model'
@@ -61,13 +62,14 @@ describe('onboarding model', () => {
     const dispose = model.connect()
     await settle()
     expect(selectVisible(model.getState())).toBe(true)
-    expect(selectFixes(model.getState())).toEqual(['pull_models'])
+    expect(fixesOf(selectProblems(model.getState()))).toEqual(['pull_models'])
+    expect(selectProblems(model.getState())).toBe(selectProblems(model.getState()))
     expect(selectSummary(model.getState())).toBe('2 things to set up before the corporation can work')
 
     await model.getState().pullModels()
     fake.emit('models.pullProgress', pull({ pullId: 'p1', status: 'pulling', completed: 1_048_576, total: 4_194_304 }))
     fake.emit('models.pullProgress', pull({ pullId: 'elsewhere', model: 'other' }))
-    expect(selectPullRows(model.getState()).map((r) => [r.label, r.percent, r.text])).toEqual([
+    expect(progressRows(model.getState().pulls, []).map((r) => [r.label, r.percent, r.text])).toEqual([
       ['llama3.2:3b → ollama-local', 25, '1 MB of 4 MB'],
       ['nomic-embed-text → ollama-local', null, 'starting']
     ])

@@ -102,12 +102,15 @@ export const onboardingModel = defineViewModel<OnboardingData, OnboardingActions
 /** Shown once the first scan said something, while no chat model and embedding model answer. */
 export const selectVisible = (s: OnboardingState): boolean => s.status !== null && s.status.checked && !s.status.ready
 
-export const selectProblems = (s: OnboardingState): readonly OnboardingProblem[] => s.status?.problems ?? []
+const NO_PROBLEMS: readonly OnboardingProblem[] = []
 
-/** The fixes the problems ask for, each once, in the order the problems came. */
-export function selectFixes(s: OnboardingState): readonly OnboardingFix[] {
+/** A stable reference while the status is unchanged, as selectors must give. */
+export const selectProblems = (s: OnboardingState): readonly OnboardingProblem[] => s.status?.problems ?? NO_PROBLEMS
+
+/** The fixes the problems ask for, each once, in the order the problems came (derive it in a memo: it is a new list). */
+export function fixesOf(problems: readonly OnboardingProblem[]): readonly OnboardingFix[] {
   const fixes: OnboardingFix[] = []
-  for (const p of selectProblems(s)) if (p.fix && !fixes.includes(p.fix)) fixes.push(p.fix)
+  for (const p of problems) if (p.fix && !fixes.includes(p.fix)) fixes.push(p.fix)
   return fixes
 }
 
@@ -158,10 +161,13 @@ export function downloadRow(d: EmbeddedDownload): ProgressRow {
   }
 }
 
-export const selectPullRows = (s: OnboardingState): readonly ProgressRow[] => Object.values(s.pulls).map(pullRow)
-
-export const selectDownloadRows = (s: OnboardingState): readonly ProgressRow[] =>
-  (s.status?.downloads ?? []).map(downloadRow)
+/** The rows of the panel's progress list, from the pulls and the status (derive it in a memo). */
+export function progressRows(
+  pulls: OnboardingData['pulls'],
+  downloads: readonly EmbeddedDownload[]
+): readonly ProgressRow[] {
+  return [...Object.values(pulls).map(pullRow), ...downloads.map(downloadRow)]
+}
 
 /** "2 things to set up", for the folded panel. */
 export function selectSummary(s: OnboardingState): string {

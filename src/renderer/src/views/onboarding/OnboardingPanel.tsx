@@ -1,11 +1,10 @@
-import { useState, type FormEvent, type ReactNode } from 'react'
+import { useMemo, useState, type FormEvent, type ReactNode } from 'react'
 import type { OnboardingFix, OnboardingProblem } from '../../../../shared/contract/onboarding-contract'
 import {
+  fixesOf,
   onboardingModel,
-  selectDownloadRows,
-  selectFixes,
+  progressRows,
   selectProblems,
-  selectPullRows,
   selectSummary,
   selectVisible,
   type OnboardingState,
@@ -91,7 +90,8 @@ const FIX_CALL = {
 } as const
 
 function Fixes({ model }: { model: Model }): ReactNode {
-  const fixes = useSelect(model, selectFixes)
+  const problems = useSelect(model, selectProblems)
+  const fixes = useMemo(() => fixesOf(problems), [problems])
   const offerEmbedded = useSelect(
     model,
     (s) => s.status !== null && !s.status.embeddedEnabled && s.status.ollama.state === 'not_installed'
@@ -152,7 +152,8 @@ function AddNodeForm({ model }: { model: Model }): ReactNode {
       <label htmlFor="onboarding-node-url">Ollama on another computer</label>
       <input
         id="onboarding-node-url"
-        type="url"
+        type="text"
+        inputMode="url"
         placeholder="http://192.168.1.20:11434"
         value={url}
         onChange={(e) => setUrl(e.target.value)}
@@ -172,9 +173,9 @@ function AddNodeForm({ model }: { model: Model }): ReactNode {
 }
 
 function Progress({ model }: { model: Model }): ReactNode {
-  const pulls = useSelect(model, selectPullRows)
-  const downloads = useSelect(model, selectDownloadRows)
-  const rows = [...pulls, ...downloads]
+  const pulls = useSelect(model, (s) => s.pulls)
+  const downloads = useSelect(model, (s) => s.status?.downloads)
+  const rows = useMemo(() => progressRows(pulls, downloads ?? []), [pulls, downloads])
   if (rows.length === 0) return null
   return (
     <ul className="onboarding-progress" aria-label="Downloads">
