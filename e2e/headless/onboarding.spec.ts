@@ -40,7 +40,10 @@ test.describe('Onboarding', () => {
    * A new Mac: Ollama installed (the project's fake server stands in for `ollama serve`) but not
    * running, nothing pulled, and the app told to watch it only — so it is the panel that starts it.
    */
-  async function startApp(ollamaCommand: (port: number) => string): Promise<{ url: string }> {
+  async function startApp(
+    ollamaCommand: (port: number) => string,
+    mirror: string = CLOSED_URL
+  ): Promise<{ url: string }> {
     dataDir = mkdtempSync(join(tmpdir(), 'kos-e2e-onboarding-'))
     writeFileSync(join(dataDir, 'settings.json'), JSON.stringify({ 'supervisor.ollama': 'adopt' }))
     const port = await freePort()
@@ -56,8 +59,8 @@ test.describe('Onboarding', () => {
         KOS_OLLAMA_COMMAND: ollamaCommand(port),
         KOS_SUPERVISOR_MLX: 'off',
         KOS_MODELS_SCAN_INTERVAL_SEC: '2',
-        KOS_ONBOARDING_EMBEDDED_CHAT_URL: `${CLOSED_URL}/chat.gguf`,
-        KOS_ONBOARDING_EMBEDDED_EMBEDDING_URL: `${CLOSED_URL}/embedding.gguf`
+        KOS_ONBOARDING_EMBEDDED_CHAT_URL: `${mirror}/chat.gguf`,
+        KOS_ONBOARDING_EMBEDDED_EMBEDDING_URL: `${mirror}/embedding.gguf`
       }
     )
     children.push(host.child)
@@ -112,5 +115,27 @@ test.describe('Onboarding', () => {
     await setup.nodeUrl.fill('not a url')
     await setup.fix('Add a server').click()
     await expect(setup.panel.getByRole('alert')).toContainText('"not a url" is not a URL')
+  })
+  test('with no Ollama at all: the built-in engine downloads and verifies its two models with progress, and answers a first chat', async ({
+    page
+  }) => {
+    const mirror = await startJson<{ url: string }>([join(ROOT, 'scripts', 'gguf-mirror.mjs')])
+    children.push(mirror.child)
+    const app = await startApp(() => '/nonexistent/ollama serve', mirror.info.url)
+    const setup = new OnboardingPage(page)
+    await setup.open(app.url)
+
+    await setup.fix('Use the built-in engine').click()
+    await expect(setup.progress).toHaveCount(2)
+    await expect(setup.panel).toBeHidden({ timeout: 60_000 })
+    await expect(setup.health).not.toContainText('Not working')
+
+    const chat = new ChatPage(page)
+    await chat.go('Chat')
+    await chat.send('Hello')
+    // The tiny model's words are noise; what matters is that the embedded engine answered, and said so.
+    await expect(chat.answers.first()).toHaveAttribute('aria-busy', 'false', { timeout: 60_000 })
+    await expect(chat.answers.first().getByRole('alert')).toHaveCount(0)
+    await expect(chat.answers.first()).toContainText('embedded')
   })
 })

@@ -17,6 +17,8 @@ export interface GgufServerOptions {
   readonly cutAfterBytes?: number
   /** The sha256 published in X-Linked-Etag, per file; the file's real one when absent. */
   readonly publishedSha256?: Readonly<Record<string, string>>
+  /** 0 or absent: any free port. */
+  readonly port?: number
 }
 
 /**
@@ -58,7 +60,7 @@ export async function startGgufServer(options: GgufServerOptions): Promise<GgufS
   })
   server.on('connection', (socket) => socket.on('error', () => undefined))
   server.on('clientError', (_, socket) => socket.destroy())
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve))
   const address = server.address()
   const port = typeof address === 'object' && address ? address.port : 0
   return {
