@@ -60,11 +60,13 @@ describe('onboarding diagnosis', () => {
     expect(status.problems[0]?.detail).toContain('built-in engine')
   })
 
-  it('Ollama installed but not running: offers to start it, naming the URL and why it did not answer', () => {
+  it('Ollama installed but not running: offers to start it, naming the URL', () => {
     const status = diagnose(facts({}))
     expect(status.ollama.state).toBe('not_running')
     expect(status.problems).toEqual([expect.objectContaining({ kind: 'ollama_not_running', fix: 'start_ollama' })])
-    expect(status.problems[0]?.detail).toContain('http://localhost:11434 (connection refused)')
+    expect(status.problems[0]?.detail).toBe(
+      'Nothing answers at http://localhost:11434. The app can start it and keep it running.'
+    )
   })
 
   it('Ollama starting under the supervisor: says it waits, with nothing to click', () => {

@@ -80,7 +80,7 @@ export function diagnose(facts: OnboardingFacts): OnboardingStatus {
       problems.push({
         kind: 'ollama_not_running',
         title: 'Ollama is installed but not running',
-        detail: `Nothing answers at ${facts.ollamaUrl}${local?.error ? ` (${local.error})` : ''}. The app can start it and keep it running.`,
+        detail: `Nothing answers at ${facts.ollamaUrl}. The app can start it and keep it running.`,
         fix: 'start_ollama'
       })
     else if (ollama.state === 'starting')
@@ -105,7 +105,7 @@ export function diagnose(facts: OnboardingFacts): OnboardingStatus {
       kind: 'no_chat_model',
       title: 'No chat model',
       detail: pullTarget
-        ? `${pullTarget.label} has no model to chat with. The app can pull ${recommended.ollama.chat} (about 2 GB).`
+        ? `${pullTarget.label} has no model to chat with. The app can pull ${recommended.ollama.chat}.`
         : `The built-in engine has no chat model yet. The app can download ${recommended.embedded.chat.model}.`,
       fix: pullTarget ? 'pull_models' : 'download_embedded'
     })
@@ -114,7 +114,7 @@ export function diagnose(facts: OnboardingFacts): OnboardingStatus {
       kind: 'no_embedding_model',
       title: 'No embedding model',
       detail: pullTarget
-        ? `The knowledge base needs ${facts.embeddingModel} to understand your documents, and no server has it. The app can pull it onto ${pullTarget.label} (about 270 MB).`
+        ? `The knowledge base needs ${facts.embeddingModel} to understand your documents, and no server has it. The app can pull it onto ${pullTarget.label}.`
         : `The knowledge base needs ${facts.embeddingModel}, and the built-in engine does not have it yet. The app can download it.`,
       fix: pullTarget ? 'pull_models' : 'download_embedded'
     })

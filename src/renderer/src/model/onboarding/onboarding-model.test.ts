@@ -10,6 +10,7 @@ import {
   fixesOf,
   progressRows,
   pullRow,
+  selectFixRunning,
   selectProblems,
   selectSummary,
   selectVisible
@@ -67,6 +68,7 @@ describe('onboarding model', () => {
     expect(selectSummary(model.getState())).toBe('2 things to set up before the corporation can work')
 
     await model.getState().pullModels()
+    expect(selectFixRunning(model.getState(), 'pull_models')).toBe(true)
     fake.emit('models.pullProgress', pull({ pullId: 'p1', status: 'pulling', completed: 1_048_576, total: 4_194_304 }))
     fake.emit('models.pullProgress', pull({ pullId: 'elsewhere', model: 'other' }))
     expect(progressRows(model.getState().pulls, []).map((r) => [r.label, r.percent, r.text])).toEqual([
@@ -74,6 +76,12 @@ describe('onboarding model', () => {
       ['nomic-embed-text → ollama-local', null, 'starting']
     ])
 
+    fake.emit('models.pullProgress', pull({ pullId: 'p1', state: 'done' }))
+    fake.emit(
+      'models.pullProgress',
+      pull({ pullId: 'p2', model: 'nomic-embed-text', state: 'failed', error: 'no space' })
+    )
+    expect(selectFixRunning(model.getState(), 'pull_models')).toBe(false)
     fake.emit('onboarding.changed', status({ ready: true, problems: [] }))
     expect(selectVisible(model.getState())).toBe(false)
     dispose()

@@ -169,6 +169,14 @@ export function progressRows(
   return [...Object.values(pulls).map(pullRow), ...downloads.map(downloadRow)]
 }
 
+/** Whether the work a fix starts is still going (pulls of this panel, the engine's downloads): its button waits. */
+export function selectFixRunning(s: OnboardingState, fix: OnboardingFix): boolean {
+  if (fix === 'pull_models') return Object.values(s.pulls).some((p) => p.state === 'running')
+  if (fix === 'download_embedded')
+    return (s.status?.downloads ?? []).some((d) => d.state === 'downloading' || d.state === 'verifying')
+  return false
+}
+
 /** "2 things to set up", for the folded panel. */
 export function selectSummary(s: OnboardingState): string {
   const n = selectProblems(s).filter((p) => p.kind !== 'node_down').length

@@ -4,6 +4,7 @@ import {
   fixesOf,
   onboardingModel,
   progressRows,
+  selectFixRunning,
   selectProblems,
   selectSummary,
   selectVisible,
@@ -75,11 +76,11 @@ function ProblemItem({ problem }: { problem: OnboardingProblem }): ReactNode {
   )
 }
 
-const FIX_LABEL: Readonly<Record<OnboardingFix, { idle: string; busy: string }>> = {
-  start_ollama: { idle: 'Start Ollama', busy: 'Starting Ollama…' },
-  pull_models: { idle: 'Pull the recommended models', busy: 'Starting the pulls…' },
-  download_embedded: { idle: 'Use the built-in engine', busy: 'Starting the downloads…' },
-  add_node: { idle: 'Add a server', busy: 'Adding…' }
+const FIX_LABEL: Readonly<Record<OnboardingFix, { idle: string; busy: string; running: string }>> = {
+  start_ollama: { idle: 'Start Ollama', busy: 'Starting Ollama…', running: 'Starting Ollama…' },
+  pull_models: { idle: 'Pull the recommended models', busy: 'Starting the pulls…', running: 'Pulling…' },
+  download_embedded: { idle: 'Use the built-in engine', busy: 'Starting the downloads…', running: 'Downloading…' },
+  add_node: { idle: 'Add a server', busy: 'Adding…', running: 'Adding…' }
 }
 
 const FIX_CALL = {
@@ -116,6 +117,7 @@ function Fixes({ model }: { model: Model }): ReactNode {
 
 function FixButton({ model, fix }: { model: Model; fix: OnboardingFix }): ReactNode {
   const busy = useSelect(model, (s) => s.busy)
+  const running = useSelect(model, (s) => selectFixRunning(s, fix))
   const access = useWriteAccess(FIX_CALL[fix])
   const run = (): void => {
     const s = model.getState()
@@ -126,12 +128,12 @@ function FixButton({ model, fix }: { model: Model; fix: OnboardingFix }): ReactN
   return (
     <button
       type="button"
-      disabled={busy !== null || access.blocked}
+      disabled={busy !== null || running || access.blocked}
       title={access.title}
       aria-describedby={access.describedBy}
       onClick={run}
     >
-      {busy === fix ? FIX_LABEL[fix].busy : FIX_LABEL[fix].idle}
+      {busy === fix ? FIX_LABEL[fix].busy : running ? FIX_LABEL[fix].running : FIX_LABEL[fix].idle}
     </button>
   )
 }
