@@ -1,23 +1,15 @@
 import type { ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { expect, test } from '@playwright/test'
+import { freePort } from '../../src/main/test-support/free-port'
 import { CLOSED_URL } from '../support/headless-host'
 import { startJson } from '../support/start-json'
 import { ChatPage } from './pages/chat-page'
 import { OnboardingPage } from './pages/onboarding-page'
 
 const ROOT = join(__dirname, '..', '..')
-
-async function freePort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const address = server.address()
-  await new Promise((resolve) => server.close(resolve))
-  return typeof address === 'object' && address ? address.port : 0
-}
 
 async function stop(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return

@@ -48,6 +48,7 @@ export function createOnboardingCapability(deps: {
   let pending: Promise<void> | null = null
   let again = false
   let unsubscribe: (() => void) | null = null
+  let ollamaState: ProcessStatus['state'] | null = null
 
   async function facts(): Promise<OnboardingFacts> {
     const [models, processes] = await Promise.all([client.call('models.list', {}), client.call('supervisor.list', {})])
@@ -160,8 +161,9 @@ export function createOnboardingCapability(deps: {
         if (frame.name === 'models.changed' || frame.name === 'config.changed') void refresh()
         if (frame.name === 'supervisor.changed') {
           // Ollama just came up under the supervisor: look at it now rather than at the next scan.
-          const ollama = (frame.payload as ProcessStatus[]).find((p) => p.id === 'ollama')
-          if (ollama?.state === 'running') void client.call('models.scan', {})
+          const state = (frame.payload as ProcessStatus[]).find((p) => p.id === 'ollama')?.state ?? null
+          if (state === 'running' && ollamaState !== 'running') void client.call('models.scan', {})
+          ollamaState = state
           void refresh()
         }
       })

@@ -1,10 +1,10 @@
 import { writeFileSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { OnboardingStatus } from '../../shared/contract/onboarding-contract'
 import type { Core } from '../app/start-core'
 import { FULL_SCOPES } from '../rpc/in-process-client'
+import { freePort } from '../test-support/free-port'
 import { startTestCore } from '../test-support/running-core'
 import { useTempDirs } from '../test-support/temp-dir'
 
@@ -21,14 +21,6 @@ function watchOnlyDataDir(): string {
   const dir = tempDir()
   writeFileSync(join(dir, 'settings.json'), JSON.stringify({ 'supervisor.ollama': 'adopt' }))
   return dir
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const address = server.address()
-  await new Promise((resolve) => server.close(resolve))
-  return typeof address === 'object' && address ? address.port : 0
 }
 
 /** Resolves with the first pushed onboarding status that passes `check`, or the current one if it already does. */
