@@ -6,6 +6,7 @@ import type {
   OnboardingStatus
 } from '../../../../shared/contract/onboarding-contract'
 import type { RpcError } from '../../../../shared/contract/rpc-error'
+import { busyAction } from '../busy-action'
 import { defineViewModel, type ViewModelApi } from '../view-model'
 
 export interface OnboardingData {
@@ -43,16 +44,7 @@ export const onboardingModel = defineViewModel<OnboardingData, OnboardingActions
   initialState: () => ({ status: null, pulls: {}, busy: null, error: null, folded: false }),
   actions: (api) => {
     const { client, get, set } = api
-    async function fix<T>(
-      busy: OnboardingFix,
-      run: () => Promise<{ ok: true; value: T } | { ok: false; error: RpcError }>,
-      apply: (value: T) => Partial<OnboardingData>
-    ): Promise<boolean> {
-      set({ busy, error: null })
-      const result = await run()
-      set({ busy: null, ...(result.ok ? apply(result.value) : { error: result.error }) })
-      return result.ok
-    }
+    const fix = busyAction<OnboardingData, OnboardingFix>(set)
     return {
       async startOllama() {
         await fix(
