@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { makeTinyGguf } from '../../../scripts/make-tiny-gguf'
@@ -96,6 +96,35 @@ describe('GGUF download for the embedded engine', () => {
       const retry = afterCut.find((r) => r.end === cut.end)
       expect(retry?.start).toBeGreaterThan(cut.start)
       expect(retry?.start).toBeLessThanOrEqual(cut.start + cut.sent)
+    }
+  )
+
+  it(
+    'a stopped download is picked up by the next one: the chunks it finished are not fetched again',
+    { timeout: 120_000 },
+    async () => {
+      const chunk = 5 * 1024 * 1024
+      const server = await serve({ files: { 'big.gguf': big }, stallFrom: chunk })
+      const dir = join(tempDir(), 'models')
+      const first = fetchInto(server, dir, 'big.gguf', { sha256: sha(big) })
+      // The first chunk arrives, the rest hangs: once the downloader has recorded that chunk on disk, the owner stops it (or quits).
+      const staged = join(dir, STAGING_DIR, 'big.gguf.ipull')
+      const recorded = (): boolean => existsSync(staged) && statSync(staged).size > big.length
+      while (!first.progress.some((p) => p.downloadedBytes >= chunk) || !recorded())
+        await new Promise((r) => setTimeout(r, 20))
+      first.controller.abort()
+      expect(await first.outcome).toMatchObject({ ok: false, reason: 'cancelled' })
+      expect(existsSync(join(dir, 'big.gguf'))).toBe(false)
+      expect(readdirSync(join(dir, STAGING_DIR))).toEqual(['big.gguf.ipull'])
+
+      server.unstall()
+      const before = server.requests.length
+      const second = await fetchInto(server, dir, 'big.gguf', { sha256: sha(big) }).outcome
+      expect(second).toMatchObject({ ok: true, bytes: big.length })
+      expect(readFileSync(join(dir, 'big.gguf')).equals(big)).toBe(true)
+      const ranges = server.requests.slice(before).filter((r) => r.includes('bytes='))
+      expect(ranges.length).toBeGreaterThan(0)
+      expect(ranges.some((r) => r.includes('bytes=0-'))).toBe(false)
     }
   )
 

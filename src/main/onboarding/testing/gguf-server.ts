@@ -7,6 +7,8 @@ export interface GgufServer {
   readonly requests: string[]
   /** The ranged request that was cut, and how far it got; null until then. */
   cut(): { readonly start: number; readonly end: number; readonly sent: number } | null
+  /** Lets the stalled ranges through from now on. */
+  unstall(): void
   close(): Promise<void>
 }
 
@@ -17,6 +19,8 @@ export interface GgufServerOptions {
   readonly cutAfterBytes?: number
   /** The sha256 published in X-Linked-Etag, per file; the file's real one when absent. */
   readonly publishedSha256?: Readonly<Record<string, string>>
+  /** Ranged requests from this byte on send a few bytes, then nothing more until unstall() (a download left hanging). */
+  readonly stallFrom?: number
   /** 0 or absent: any free port. */
   readonly port?: number
 }
@@ -29,6 +33,7 @@ export interface GgufServerOptions {
 export async function startGgufServer(options: GgufServerOptions): Promise<GgufServer> {
   const requests: string[] = []
   let cut: { start: number; end: number; sent: number } | null = null
+  let stallFrom = options.stallFrom ?? Infinity
   let cuts = options.cutAfterBytes === undefined ? 0 : 1
   const server: Server = createServer((req, res) => {
     const name = decodeURIComponent((req.url ?? '/').slice(1))
@@ -50,6 +55,7 @@ export async function startGgufServer(options: GgufServerOptions): Promise<GgufS
     requests.push(`GET /${name} ${range ? `bytes=${start}-${end}` : 'whole'}`)
     if (range) headers['content-range'] = `bytes ${start}-${end}/${data.length}`
     res.writeHead(range ? 206 : 200, headers)
+    if (range && start >= stallFrom) return void res.write(body.subarray(0, 100))
     if (range && cuts > 0 && options.cutAfterBytes !== undefined && body.length > options.cutAfterBytes) {
       cuts--
       cut = { start, end, sent: options.cutAfterBytes }
@@ -67,6 +73,7 @@ export async function startGgufServer(options: GgufServerOptions): Promise<GgufS
     url: (file) => `http://127.0.0.1:${port}/${file}`,
     requests,
     cut: () => cut,
+    unstall: () => void (stallFrom = Infinity),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections()
