@@ -150,7 +150,20 @@ export function createOnboardingCapability(deps: {
     })
     progress(role, { state: 'done', downloadedBytes: outcome.bytes, totalBytes: outcome.bytes }, true)
     // The engine lists every GGUF in its folder: turning it on (or scanning it again) offers the new file.
-    if (!config.get('embedded.enabled')) config.set('embedded.enabled', true)
+    const enabled = await client.call('config.set', { key: 'embedded.enabled', value: true })
+    if (!enabled.ok) {
+      // The settings file could not be written (a full or read-only disk): the file is there, the switch is not.
+      log.warn('the built-in engine could not be turned on', { error: enabled.error.message })
+      progress(
+        role,
+        {
+          state: 'failed',
+          error: `Downloaded, but the built-in engine could not be turned on: ${enabled.error.message}`
+        },
+        true
+      )
+      return
+    }
     await client.call('models.scan', {})
     await refresh()
   }
