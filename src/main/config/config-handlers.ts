@@ -1,18 +1,35 @@
+import type { ConfigSnapshot } from '../../shared/contract/config-contract'
 import type { HandlersFor } from '../rpc/handler-types'
-import type { ConfigService } from './config-service'
+import { refuse, type Refusal } from '../rpc/refusal'
+import type { ConfigOutcome, ConfigService } from './config-service'
+
+/** A refused change names every bad value at its key, so a group's Save can show each beside its field. */
+function answer(outcome: ConfigOutcome): ConfigSnapshot | Refusal {
+  if (outcome.ok) return outcome.snapshot
+  if (outcome.reason === 'unwritable') return refuse('unavailable', outcome.message)
+  return refuse('invalid_input', outcome.problems.map((p) => p.message).join(' '), {
+    issues: outcome.problems.map((p) => ({ path: p.key, message: p.message }))
+  })
+}
 
 export function configHandlers(config: ConfigService): HandlersFor<'config'> {
   return {
     'config.get': () => config.snapshot(),
     'config.set': ({ key, value }, ctx) => {
-      const snapshot = config.set(key, value)
-      ctx.log.info('setting changed', { key, value })
-      return snapshot
+      const outcome = config.set(key, value)
+      if (outcome.ok) ctx.log.info('setting changed', { key, value })
+      return answer(outcome)
+    },
+    'config.setMany': ({ changes }, ctx) => {
+      const outcome = config.setMany(changes)
+      if (outcome.ok)
+        ctx.log.info('settings changed', { changes: changes.map((c) => `${c.key}=${JSON.stringify(c.value)}`) })
+      return answer(outcome)
     },
     'config.reset': ({ key }, ctx) => {
-      const snapshot = config.reset(key)
-      ctx.log.info('setting reset', { key })
-      return snapshot
+      const outcome = config.reset(key)
+      if (outcome.ok) ctx.log.info('setting reset', { key })
+      return answer(outcome)
     }
   }
 }
