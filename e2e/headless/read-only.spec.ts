@@ -83,7 +83,7 @@ test.describe('read-only window', () => {
     await expect(settings.saveButton('log.level')).toBeDisabled()
     await expect(settings.saveButton('log.level')).toHaveAttribute(
       'title',
-      /saving a setting needs the full-access link/
+      /saving settings needs the full-access link/
     )
 
     // Running the checks reads and measures only: it stays open, at the read-only token's rate, and says so.
