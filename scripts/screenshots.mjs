@@ -1,0 +1,179 @@
+// Renders every view of the built app, through the headless host in Chromium, at
+// 1440×900 and 900×600, light and dark, into docs/screenshots/ with an index
+// (docs/screenshots/README.md), so a person can look at every view as a user
+// sees it, above the fold. The app runs on a fresh data dir against the fake
+// Ollama server (scripts/fake-ollama.mjs) and is fed real work first: tasks
+// that run to completion, the repository's own docs imported as knowledge, a
+// chat, a board decision and a checklist run.
+//
+//   npm run screenshots            (builds first)
+import { spawn } from 'node:child_process'
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createInterface } from 'node:readline'
+import { chromium } from '@playwright/test'
+
+const root = join(import.meta.dirname, '..')
+const outDir = join(root, 'docs', 'screenshots')
+const VIEWS = ['overview', 'chat', 'tasks', 'board', 'checklist', 'models', 'knowledge', 'settings']
+const SIZES = [
+  { name: '1440x900', width: 1440, height: 900 },
+  { name: '900x600', width: 900, height: 600 }
+]
+const THEMES = ['light', 'dark']
+
+const children = []
+const dataDir = mkdtempSync(join(tmpdir(), 'kos-shots-'))
+const firstLine = (child, what) =>
+  new Promise((resolve, reject) => {
+    createInterface({ input: child.stdout }).once('line', (line) => resolve(JSON.parse(line)))
+    child.once('exit', (code) => reject(new Error(`${what} exited with ${code} before it was ready`)))
+  })
+const start = (args, env = {}) => {
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } })
+  child.on('error', (error) => console.error(`${args[0]}: ${error.message}`))
+  children.push(child)
+  return child
+}
+
+const fake = start([
+  join(root, 'scripts', 'fake-ollama.mjs'),
+  '--loaded',
+  'llama3.2:3b',
+  '--reply',
+  'Revenue grew 12% on the quarter while costs stayed flat; churn fell to 2.1%, two new markets opened, and hiring is on plan. The risk to watch is the supplier contract renewing in March.'
+])
+const { url: fakeUrl } = await firstLine(fake, 'the fake Ollama server')
+const host = start(
+  [join(root, 'bin', 'kos.js'), 'serve', '--json', '--port', '0', '--data-dir', dataDir],
+  {
+    KOS_DATA_DIR: '',
+    KOS_OLLAMA_API_URL: fakeUrl,
+    KOS_MLX_API_URL: 'http://127.0.0.1:9',
+    KOS_SUPERVISOR_OLLAMA: 'off',
+    KOS_SUPERVISOR_MLX: 'off'
+  }
+)
+const { url } = await firstLine(host, 'kos serve')
+const origin = new URL(url).origin
+const token = new URL(url).searchParams.get('token')
+
+/** One contract call over HTTP, as the CLI's remote mode makes it; a refusal is reported and the run goes on. */
+async function call(name, input) {
+  const reply = await fetch(`${origin}/api/call/${name}`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify(input)
+  })
+  const body = await reply.json()
+  if (!body.ok) console.warn(`${name} was refused: ${body.error?.message}`)
+  return body.ok ? body.value : null
+}
+
+async function seed() {
+  await call('models.scan', {})
+  const tasks = [
+    ['Summarise the Q3 report', 'analysis', 'high'],
+    ['Draft the launch announcement', 'writing', 'normal'],
+    ['Review the onboarding runbook', 'research', 'normal'],
+    ['Compare two vector stores for the knowledge base', 'research', 'low'],
+    ['Write a regex that validates invoice numbers', 'coding', 'normal'],
+    ['Plan the pricing experiment for the spring', 'strategy', 'normal']
+  ]
+  for (const [title, domain, priority] of tasks) {
+    await call('tasks.create', {
+      title,
+      domain,
+      priority,
+      autoAssign: true,
+      description: `${title}: a short answer with the three points that matter most, and what to do next.`
+    })
+  }
+  await call('knowledge.importFolder', { path: join(root, 'docs') })
+  await call('chat.send', { text: 'What happened with revenue last quarter, in two sentences?' })
+  await call('chat.send', { text: 'Write a short email to the team about the Q3 results.' })
+  await call('board.consult', { question: 'Should we open a third market before the supplier contract renews?' })
+  await call('checklist.run', {})
+}
+
+const executablePath = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p))
+const browser = await chromium.launch({
+  ...(executablePath ? { executablePath } : {}),
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--no-first-run',
+    '--disable-sync'
+  ]
+})
+
+const shots = []
+try {
+  await seed()
+  // The Overview's charts need samples (one every 15 s): wait until the sampler has two, so a chart has a line.
+  const deadline = Date.now() + 60_000
+  while (Date.now() < deadline && ((await call('overview.series', {}))?.samples.length ?? 0) < 2) {
+    await new Promise((resolve) => setTimeout(resolve, 1000))
+  }
+  mkdirSync(outDir, { recursive: true })
+  for (const theme of THEMES) {
+    for (const size of SIZES) {
+      const context = await browser.newContext({
+        viewport: { width: size.width, height: size.height },
+        colorScheme: theme
+      })
+      const page = await context.newPage()
+      await page.goto(url)
+      await page.getByTestId('connection-status').filter({ hasText: 'connected' }).waitFor()
+      for (const view of VIEWS) {
+        await page.goto(`${origin}/#/${view}`)
+        await page.getByRole('heading', { level: 1 }).waitFor()
+        // Views read from the core when they open: let the first reads land and the layout settle.
+        await page.waitForLoadState('networkidle')
+        await page.waitForTimeout(400)
+        const file = `${view}-${size.name}-${theme}.png`
+        await page.screenshot({ path: join(outDir, file) })
+        shots.push({ view, size: size.name, theme, file })
+      }
+      await page.goto(`${origin}/#/tasks`)
+      await page.getByRole('heading', { level: 1 }).waitFor()
+      await page.keyboard.press('Control+k')
+      await page.getByRole('dialog', { name: 'Command palette' }).waitFor()
+      await page.keyboard.type('ret')
+      const file = `palette-${size.name}-${theme}.png`
+      await page.screenshot({ path: join(outDir, file) })
+      shots.push({ view: 'palette', size: size.name, theme, file })
+      await context.close()
+    }
+  }
+  const rows = [...VIEWS, 'palette'].map((view) => {
+    const cells = THEMES.flatMap((theme) =>
+      SIZES.map((size) => {
+        const shot = shots.find((s) => s.view === view && s.theme === theme && s.size === size.name)
+        return shot ? `[${size.name} ${theme}](${shot.file})` : '—'
+      })
+    )
+    return `| ${view} | ${cells.join(' | ')} |`
+  })
+  writeFileSync(
+    join(outDir, 'README.md'),
+    [
+      '# Screenshots',
+      '',
+      'Every view of the app as a user sees it (the visible part of the window, not the whole page), through the headless host in Chromium, on a fresh data dir against the fake Ollama server, after six tasks, an import of these docs, two chat messages, a board question and a checklist run. Made by `npm run screenshots`.',
+      '',
+      `| view | ${THEMES.flatMap((t) => SIZES.map((s) => `${s.name} ${t}`)).join(' | ')} |`,
+      `| --- | ${THEMES.flatMap(() => SIZES.map(() => '---')).join(' | ')} |`,
+      ...rows,
+      ''
+    ].join('\n')
+  )
+  console.log(`${shots.length} screenshots in ${outDir}`)
+} finally {
+  await browser.close()
+  for (const child of children) child.kill('SIGTERM')
+  rmSync(dataDir, { recursive: true, force: true })
+}
