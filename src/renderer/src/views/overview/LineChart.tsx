@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react'
+import { chartState } from '../../model/overview/overview-model'
 
 export interface Series {
   readonly label: string
@@ -8,25 +9,33 @@ export interface Series {
 }
 
 const W = 560
-const H = 150
-const PAD = { left: 40, right: 8, top: 10, bottom: 20 }
+const H = 160
+const PAD = { left: 44, right: 10, top: 16, bottom: 22 }
 
 /**
  * A small time-series chart in SVG: no chart library, gaps shown as gaps,
- * the y axis from zero to a rounded maximum, times of the first and last
- * sample under the axis.
+ * the y axis from zero to a rounded maximum with its unit, times under the
+ * x axis. Before two samples, or when nothing happened, it says so in words
+ * instead of drawing a flat line.
  */
 export function LineChart({
   title,
   series,
   times,
-  unit
+  unit,
+  empty
 }: {
   title: string
   series: readonly Series[]
   times: readonly string[]
   unit: string
+  /** What an all-zero chart means, in words ("No task has completed in the last two hours."). */
+  empty: string
 }): ReactNode {
+  const state = chartState(
+    times.length,
+    series.map((s) => s.values)
+  )
   const all = series.flatMap((s) => s.values.filter((v): v is number => v !== null))
   const max = niceMax(Math.max(1, ...all))
   const n = times.length
@@ -56,30 +65,40 @@ export function LineChart({
           </span>
         ))}
       </figcaption>
-      <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={`${title}, ${n} samples`}>
-        {[0, 0.5, 1].map((f) => (
-          <g key={f}>
-            <line x1={PAD.left} x2={W - PAD.right} y1={y(max * f)} y2={y(max * f)} className="grid" />
-            <text x={PAD.left - 6} y={y(max * f) + 4} textAnchor="end" className="axis">
-              {round(max * f)}
-            </text>
-          </g>
-        ))}
-        {series.map((s) => (
-          <path key={s.label} d={path(s.values)} stroke={s.color} fill="none" strokeWidth={2} />
-        ))}
-        {n > 0 && (
-          <>
-            <text x={PAD.left} y={H - 4} className="axis">
-              {clock(times[0] ?? '')}
-            </text>
-            <text x={W - PAD.right} y={H - 4} textAnchor="end" className="axis">
-              {clock(times[n - 1] ?? '')}
-            </text>
-          </>
-        )}
-      </svg>
-      {n < 2 && <p className="muted chart-note">Collecting samples: a point every 15 seconds.</p>}
+      {state !== 'data' ? (
+        <div className="chart-empty" role="status" data-testid="chart-empty">
+          <strong>{state === 'collecting' ? 'No data yet' : 'Nothing to draw yet'}</strong>
+          <span>
+            {state === 'collecting' ? 'A point is taken every 15 seconds; the line starts with the second.' : empty}
+          </span>
+        </div>
+      ) : (
+        <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={`${title} in ${unit}, ${n} samples`}>
+          <text x={PAD.left - 6} y={8} textAnchor="end" className="axis axis-unit">
+            {unit}
+          </text>
+          {[0, 0.5, 1].map((f) => (
+            <g key={f}>
+              <line x1={PAD.left} x2={W - PAD.right} y1={y(max * f)} y2={y(max * f)} className="grid" />
+              <text x={PAD.left - 6} y={y(max * f) + 4} textAnchor="end" className="axis">
+                {round(max * f)}
+              </text>
+            </g>
+          ))}
+          {series.map((s) => (
+            <path key={s.label} d={path(s.values)} stroke={s.color} fill="none" strokeWidth={2} />
+          ))}
+          <text x={PAD.left} y={H - 4} className="axis">
+            {clock(times[0] ?? '')}
+          </text>
+          <text x={(PAD.left + W - PAD.right) / 2} y={H - 4} textAnchor="middle" className="axis">
+            {clock(times[Math.floor((n - 1) / 2)] ?? '')}
+          </text>
+          <text x={W - PAD.right} y={H - 4} textAnchor="end" className="axis">
+            {clock(times[n - 1] ?? '')}
+          </text>
+        </svg>
+      )}
     </figure>
   )
 }
