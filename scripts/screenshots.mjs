@@ -24,6 +24,10 @@ const SIZES = [
 const THEMES = ['light', 'dark']
 
 const children = []
+// Whatever ends the script, the servers it started end with it.
+process.on('exit', () => {
+  for (const child of children) child.kill('SIGTERM')
+})
 const dataDir = mkdtempSync(join(tmpdir(), 'kos-shots-'))
 const firstLine = (child, what) =>
   new Promise((resolve, reject) => {
@@ -45,16 +49,13 @@ const fake = start([
   'Revenue grew 12% on the quarter while costs stayed flat; churn fell to 2.1%, two new markets opened, and hiring is on plan. The risk to watch is the supplier contract renewing in March.'
 ])
 const { url: fakeUrl } = await firstLine(fake, 'the fake Ollama server')
-const host = start(
-  [join(root, 'bin', 'kos.js'), 'serve', '--json', '--port', '0', '--data-dir', dataDir],
-  {
-    KOS_DATA_DIR: '',
-    KOS_OLLAMA_API_URL: fakeUrl,
-    KOS_MLX_API_URL: 'http://127.0.0.1:9',
-    KOS_SUPERVISOR_OLLAMA: 'off',
-    KOS_SUPERVISOR_MLX: 'off'
-  }
-)
+const host = start([join(root, 'bin', 'kos.js'), 'serve', '--json', '--port', '0', '--data-dir', dataDir], {
+  KOS_DATA_DIR: '',
+  KOS_OLLAMA_API_URL: fakeUrl,
+  KOS_MLX_API_URL: 'http://127.0.0.1:9',
+  KOS_SUPERVISOR_OLLAMA: 'off',
+  KOS_SUPERVISOR_MLX: 'off'
+})
 const { url } = await firstLine(host, 'kos serve')
 const origin = new URL(url).origin
 const token = new URL(url).searchParams.get('token')

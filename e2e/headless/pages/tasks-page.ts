@@ -57,7 +57,8 @@ export class TasksPage extends AppShell {
   }
 
   domainFilter(): Locator {
-    return this.page.getByLabel('Domain', { exact: true }).first()
+    // The list's filter, not the New task form's Domain field.
+    return this.page.locator('.task-filters').getByLabel('Domain', { exact: true })
   }
 
   /** Fills the New task form (opening it first); fields left out stay as they are. `expert`: an expert's id, 'auto' or 'none'. */
