@@ -17,6 +17,8 @@ import { chromium } from '@playwright/test'
 const root = join(import.meta.dirname, '..')
 const outDir = join(root, 'docs', 'screenshots')
 const VIEWS = ['overview', 'chat', 'tasks', 'board', 'checklist', 'models', 'knowledge', 'settings']
+/** Places inside a view worth a picture of their own: the name of the shot and its address. */
+const PLACES = [['task-form', 'tasks/new']]
 const SIZES = [
   { name: '1440x900', width: 1440, height: 900 },
   { name: '900x600', width: 900, height: 600 }
@@ -129,8 +131,8 @@ try {
       const page = await context.newPage()
       await page.goto(url)
       await page.getByTestId('connection-status').filter({ hasText: 'connected' }).waitFor()
-      for (const view of VIEWS) {
-        await page.goto(`${origin}/#/${view}`)
+      for (const [view, path] of [...VIEWS.map((v) => [v, v]), ...PLACES]) {
+        await page.goto(`${origin}/#/${path}`)
         await page.getByRole('heading', { level: 1 }).waitFor()
         // Views read from the core when they open: let the first reads land and the layout settle.
         await page.waitForLoadState('networkidle')
@@ -150,7 +152,7 @@ try {
       await context.close()
     }
   }
-  const rows = [...VIEWS, 'palette'].map((view) => {
+  const rows = [...VIEWS, ...PLACES.map(([name]) => name), 'palette'].map((view) => {
     const cells = THEMES.flatMap((theme) =>
       SIZES.map((size) => {
         const shot = shots.find((s) => s.view === view && s.theme === theme && s.size === size.name)

@@ -13,7 +13,7 @@ export interface PaletteCommand {
   readonly title: string
   /** Words it is also found by. */
   readonly keywords: string
-  readonly group: 'Go to' | 'Do'
+  readonly group: 'View' | 'Action'
   readonly action: PaletteAction
   /** The call it makes, so a read-only window shows it disabled with the reason. */
   readonly call?: CallName
@@ -28,7 +28,7 @@ export const PALETTE_COMMANDS: readonly PaletteCommand[] = [
     id: `go-${view.id}`,
     title: view.label,
     keywords: `view open show ${view.id}`,
-    group: 'Go to',
+    group: 'View',
     action: go(view.id),
     digit: index + 1
   })),
@@ -36,7 +36,7 @@ export const PALETTE_COMMANDS: readonly PaletteCommand[] = [
     id: 'start-chat',
     title: 'Start a chat',
     keywords: 'new conversation ask lead agent talk message',
-    group: 'Do',
+    group: 'Action',
     action: { kind: 'startChat' },
     call: 'chat.sessions.create'
   },
@@ -44,7 +44,7 @@ export const PALETTE_COMMANDS: readonly PaletteCommand[] = [
     id: 'new-task',
     title: 'New task',
     keywords: 'create queue add task work expert',
-    group: 'Do',
+    group: 'Action',
     action: go('tasks', '/new'),
     call: 'tasks.create'
   },
@@ -52,7 +52,7 @@ export const PALETTE_COMMANDS: readonly PaletteCommand[] = [
     id: 'run-checklist',
     title: 'Run the checklist',
     keywords: 'check health diagnose doctor',
-    group: 'Do',
+    group: 'Action',
     action: { kind: 'runChecklist' },
     call: 'checklist.run'
   },
@@ -60,7 +60,7 @@ export const PALETTE_COMMANDS: readonly PaletteCommand[] = [
     id: 'return-deferred',
     title: 'Return deferred tasks to autoprocessing',
     keywords: 'manual review requeue retry deferred failed',
-    group: 'Do',
+    group: 'Action',
     action: { kind: 'returnDeferred' },
     call: 'tasks.requeue'
   },
@@ -68,7 +68,7 @@ export const PALETTE_COMMANDS: readonly PaletteCommand[] = [
     id: 'find-setting',
     title: 'Find a setting',
     keywords: 'settings preferences configure options search',
-    group: 'Do',
+    group: 'Action',
     action: go('settings')
   }
 ]

@@ -49,6 +49,7 @@ export function LineChart({
           : { d: `${acc.d}${acc.pen ? 'L' : 'M'}${x(i).toFixed(1)},${y(v).toFixed(1)}`, pen: true },
       { d: '', pen: false }
     ).d
+  const span = n > 1 ? Date.parse(times[n - 1] ?? '') - Date.parse(times[0] ?? '') : 0
   const latest = series.map((s) => ({
     label: s.label,
     color: s.color,
@@ -74,7 +75,7 @@ export function LineChart({
         </div>
       ) : (
         <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={`${title} in ${unit}, ${n} samples`}>
-          <text x={PAD.left - 6} y={8} textAnchor="end" className="axis axis-unit">
+          <text x={2} y={9} className="axis axis-unit">
             {unit}
           </text>
           {[0, 0.5, 1].map((f) => (
@@ -86,16 +87,24 @@ export function LineChart({
             </g>
           ))}
           {series.map((s) => (
-            <path key={s.label} d={path(s.values)} stroke={s.color} fill="none" strokeWidth={2} />
+            <g key={s.label}>
+              <path d={path(s.values)} stroke={s.color} fill="none" strokeWidth={2} />
+              {/* A value with no neighbour draws no line: a dot shows it. */}
+              {s.values.map((v, i) =>
+                v !== null && (s.values[i - 1] ?? null) === null && (s.values[i + 1] ?? null) === null ? (
+                  <circle key={i} cx={x(i)} cy={y(v)} r={3} fill={s.color} />
+                ) : null
+              )}
+            </g>
           ))}
           <text x={PAD.left} y={H - 4} className="axis">
-            {clock(times[0] ?? '')}
+            {clock(times[0] ?? '', span)}
           </text>
           <text x={(PAD.left + W - PAD.right) / 2} y={H - 4} textAnchor="middle" className="axis">
-            {clock(times[Math.floor((n - 1) / 2)] ?? '')}
+            {clock(times[Math.floor((n - 1) / 2)] ?? '', span)}
           </text>
           <text x={W - PAD.right} y={H - 4} textAnchor="end" className="axis">
-            {clock(times[n - 1] ?? '')}
+            {clock(times[n - 1] ?? '', span)}
           </text>
         </svg>
       )}
@@ -110,5 +119,12 @@ function niceMax(value: number): number {
 
 const round = (v: number): string =>
   Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 10 ? v.toFixed(1) : v.toFixed(2).replace(/\.?0+$/, '')
-const clock = (iso: string): string =>
-  iso ? new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) : ''
+/** Seconds too when the chart spans less than ten minutes, else its three ticks could read the same. */
+const clock = (iso: string, spanMs: number): string =>
+  iso
+    ? new Date(iso).toLocaleTimeString([], {
+        hour: '2-digit',
+        minute: '2-digit',
+        ...(spanMs < 600_000 ? { second: '2-digit' } : {})
+      })
+    : ''
