@@ -1,12 +1,21 @@
+import { dirname } from 'node:path'
 import type { ConfigSnapshot } from '../../shared/contract/config-contract'
+import { describeStorageFailure, failedFolder, freeBytes } from '../platform/storage-failure'
 import type { HandlersFor } from '../rpc/handler-types'
 import { refuse, type Refusal } from '../rpc/refusal'
 import type { ConfigOutcome, ConfigService } from './config-service'
 
-/** A refused change names every bad value at its key, so a group's Save can show each beside its field. */
-function answer(outcome: ConfigOutcome): ConfigSnapshot | Refusal {
+/**
+ * A refused change names every bad value at its key, so a group's Save can
+ * show each beside its field; a settings file the disk would not take is
+ * said as every other refused write is (the folder, the free space, what to do).
+ */
+async function answer(outcome: ConfigOutcome): Promise<ConfigSnapshot | Refusal> {
   if (outcome.ok) return outcome.snapshot
-  if (outcome.reason === 'unwritable') return refuse('unavailable', outcome.message)
+  if (outcome.reason === 'unwritable') {
+    const dir = failedFolder(outcome.failure, dirname(outcome.file))
+    return refuse('unavailable', describeStorageFailure(outcome.failure, dir, await freeBytes(dir)))
+  }
   return refuse('invalid_input', outcome.problems.map((p) => p.message).join(' '), {
     issues: outcome.problems.map((p) => ({ path: p.key, message: p.message }))
   })

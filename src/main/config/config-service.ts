@@ -1,5 +1,5 @@
 import type { ConfigSnapshot, SettingEntry, SettingSource, SettingValue } from '../../shared/contract/config-contract'
-import { storageFailureOf } from '../platform/storage-failure'
+import { storageFailureOf, type StorageFailure } from '../platform/storage-failure'
 import { resolveConfig, type ConfigInputs, type ResolvedConfig } from './config-resolver'
 import { groupsFor } from './setting-groups'
 import { checkValue } from './setting-type'
@@ -16,7 +16,8 @@ export interface SettingProblem {
 export type ConfigOutcome =
   | { readonly ok: true; readonly snapshot: ConfigSnapshot }
   | { readonly ok: false; readonly reason: 'invalid'; readonly problems: readonly SettingProblem[] }
-  | { readonly ok: false; readonly reason: 'unwritable'; readonly message: string }
+  /** The settings file could not be written (full or read-only disk); nothing changed. */
+  | { readonly ok: false; readonly reason: 'unwritable'; readonly failure: StorageFailure; readonly file: string }
 
 export interface SettingChange {
   readonly key: string
@@ -113,17 +114,7 @@ export function createConfigService({ inputs: initialInputs, resolved, dataDir }
     } catch (error) {
       const failure = storageFailureOf(error)
       if (!failure) throw error
-      const why =
-        failure.kind === 'full'
-          ? 'the disk is full'
-          : failure.kind === 'read_only'
-            ? 'the file is read-only'
-            : 'the disk reported an I/O error'
-      return {
-        ok: false,
-        reason: 'unwritable',
-        message: `The settings file ${inputs.userFile} could not be written (${failure.code}: ${why}), so nothing was changed. Free some space or fix the folder's permissions, then save again.`
-      }
+      return { ok: false, reason: 'unwritable', failure, file: inputs.userFile }
     }
     inputs = next
     current = resolution.config
