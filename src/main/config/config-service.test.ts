@@ -1,19 +1,25 @@
-import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { ConfigSnapshot } from '../../shared/contract/config-contract'
+import { refusingDisk } from '../test-support/refusing-disk'
 import { useTempDirs } from '../test-support/temp-dir'
-import { createConfigService, type ConfigOutcome } from './config-service'
+import { createConfigService, type ConfigOutcome, type ConfigServiceOptions } from './config-service'
 import { SETTING_GROUPS } from './setting-groups'
 import { loadConfig } from './load-config'
 
 const tempDir = useTempDirs()
 
-function serviceIn(dir: string, env: NodeJS.ProcessEnv = {}) {
+function serviceIn(dir: string, env: NodeJS.ProcessEnv = {}, writeFile?: ConfigServiceOptions['writeFile']) {
   const dataDir = { path: dir, source: { kind: 'default' } as const }
   const loaded = loadConfig({ dataDir, cli: new Map(), env })
   if (!loaded.ok) throw new Error(loaded.messages.join('\n'))
-  return createConfigService({ inputs: loaded.inputs, resolved: loaded.resolved, dataDir })
+  return createConfigService({
+    inputs: loaded.inputs,
+    resolved: loaded.resolved,
+    dataDir,
+    ...(writeFile ? { writeFile } : {})
+  })
 }
 
 const stored = (outcome: ConfigOutcome): ConfigSnapshot => {
@@ -86,18 +92,12 @@ describe('config service', () => {
   })
 
   it('says the settings file cannot be written, as a value, and changes nothing', () => {
-    if (process.getuid?.() === 0) return // root writes through a read-only mode
     const dir = tempDir()
-    const service = serviceIn(dir)
-    chmodSync(dir, 0o500)
-    try {
-      const outcome = service.set('log.level', 'debug')
-      expect(outcome).toMatchObject({ ok: false, reason: 'unwritable' })
-      if (!outcome.ok && outcome.reason === 'unwritable') expect(outcome.failure.kind).toBe('read_only')
-      expect(service.get('log.level')).toBe('info')
-    } finally {
-      chmodSync(dir, 0o700)
-    }
+    const service = serviceIn(dir, {}, refusingDisk('ENOSPC'))
+    const outcome = service.set('log.level', 'debug')
+    expect(outcome).toMatchObject({ ok: false, reason: 'unwritable', failure: { kind: 'full', code: 'ENOSPC' } })
+    expect(service.get('log.level')).toBe('info')
+    expect(existsSync(join(dir, 'settings.json'))).toBe(false)
   })
 
   it('labels every setting for people and puts it in a group, the essential groups first', () => {

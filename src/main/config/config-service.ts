@@ -39,6 +39,8 @@ export interface ConfigServiceOptions {
   readonly inputs: ConfigInputs
   readonly resolved: ResolvedConfig
   readonly dataDir: { readonly path: string; readonly source: SettingSource }
+  /** How the user settings file is written; tests give a disk that refuses. */
+  readonly writeFile?: (file: string, values: Readonly<Record<string, unknown>>) => void
 }
 
 const show = (value: unknown): string => (typeof value === 'string' ? JSON.stringify(value) : String(value))
@@ -50,7 +52,12 @@ export function badValueMessage(key: SettingKey, shownValue: string, expected: s
   return `"${def.label}" (${key}) cannot be ${shownValue}: enter ${expected}${fallback}.`
 }
 
-export function createConfigService({ inputs: initialInputs, resolved, dataDir }: ConfigServiceOptions): ConfigService {
+export function createConfigService({
+  inputs: initialInputs,
+  resolved,
+  dataDir,
+  writeFile = writeUserSettings
+}: ConfigServiceOptions): ConfigService {
   let inputs = initialInputs
   let current = resolved
   const listeners = new Set<(snapshot: ConfigSnapshot) => void>()
@@ -110,7 +117,7 @@ export function createConfigService({ inputs: initialInputs, resolved, dataDir }
       return { ok: false, reason: 'invalid', problems }
     }
     try {
-      writeUserSettings(inputs.userFile, userValues)
+      writeFile(inputs.userFile, userValues)
     } catch (error) {
       const failure = storageFailureOf(error)
       if (!failure) throw error
