@@ -30,7 +30,7 @@ test.describe('New task form', () => {
     // The lead agent read the domain from the text and gave the task to the coding expert.
     const detail = tasks.detail('Fix the flaky unit test')
     await tasks.rows().filter({ hasText: 'Fix the flaky unit test' }).click()
-    await expect(detail.getByText('coding · igor')).toBeVisible()
+    await expect(detail.getByText('coding · Igor, Software engineer')).toBeVisible()
 
     await tasks.create({
       title: 'Announce the release',
@@ -38,7 +38,7 @@ test.describe('New task form', () => {
       expert: 'olga'
     })
     await tasks.rows().filter({ hasText: 'Announce the release' }).click()
-    await expect(tasks.detail('Announce the release').getByText('— · olga')).toBeVisible()
+    await expect(tasks.detail('Announce the release').getByText('— · Olga, Data analyst')).toBeVisible()
 
     await tasks.form.getByRole('button', { name: 'Close' }).click()
     await expect(tasks.form).toBeHidden()

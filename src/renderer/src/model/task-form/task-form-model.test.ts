@@ -4,7 +4,7 @@ import { TaskCreateInputSchema } from '../../../../shared/contract/tasks-contrac
 import { validateForm } from '../form-validation'
 import { fakeClient, settle } from '../testing/fake-client'
 import { createViewModel } from '../view-model'
-import { assignmentOf, choiceOf, expertOptions, taskFormModel } from './task-form-model'
+import { assigneeLabel, assignmentOf, choiceOf, expertOptions, taskFormModel } from './task-form-model'
 
 const expert = (id: string, name: string, lead = false): Expert => ({
   id,
@@ -48,5 +48,14 @@ describe('task form model', () => {
         labels
       )
     ).toEqual({ title: 'A title needs at least 3 characters, e.g. "Summarise the Q3 report".' })
+  })
+})
+
+describe('assignee label', () => {
+  it('names the expert and their role, the lead agent as such, and keeps an unknown id', () => {
+    expect(assigneeLabel('igor', team)).toBe('Igor, Engineer')
+    expect(assigneeLabel('victoria', team)).toBe('Victoria, the lead agent')
+    expect(assigneeLabel('sre', team)).toBe('sre')
+    expect(assigneeLabel(null, team)).toBe('unassigned')
   })
 })

@@ -60,3 +60,10 @@ export function choiceOf(value: string): ExpertChoice {
   if (value.startsWith('expert:')) return { kind: 'expert', id: value.slice('expert:'.length) }
   return value === 'none' ? { kind: 'none' } : { kind: 'auto' }
 }
+
+/** Who a task is assigned to, for people: "Igor, Software engineer", the id when the team does not know it. */
+export function assigneeLabel(id: string | null, experts: readonly Expert[] | null): string {
+  if (!id) return 'unassigned'
+  const expert = experts?.find((e) => e.id === id)
+  return expert ? `${expert.name}, ${expert.lead ? 'the lead agent' : expert.role}` : id
+}

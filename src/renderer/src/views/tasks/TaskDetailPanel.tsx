@@ -6,11 +6,14 @@ import { TaskWaiting } from './TaskWaiting'
 
 export function TaskDetailPanel({
   detail,
+  assignee,
   onCancel,
   onRequeue,
   onClose
 }: {
   detail: TaskDetail
+  /** Who the task is assigned to, in words ("Igor, Software engineer"). */
+  assignee: string
   onCancel(): void
   onRequeue(): void
   onClose(): void
@@ -69,7 +72,7 @@ export function TaskDetailPanel({
         <dd>{task.priority}</dd>
         <dt>Domain · expert</dt>
         <dd>
-          {task.domain ?? '—'} · {task.assigneeExpert ?? 'unassigned'}
+          {task.domain ?? '—'} · {assignee}
         </dd>
         <dt>Backend · model</dt>
         <dd>

@@ -17,7 +17,8 @@ import { ReviewByErrorType } from './ReviewByErrorType'
 import { STATUS_LABEL } from './task-format'
 import { TaskWaiting } from './TaskWaiting'
 import { ConcurrencyPanel } from './ConcurrencyPanel'
-import { taskFormModel } from '../../model/task-form/task-form-model'
+import { assigneeLabel, taskFormModel } from '../../model/task-form/task-form-model'
+import type { Expert } from '../../../../shared/contract/chat-contract'
 import './tasks.css'
 
 const ROW_HEIGHT = 44
@@ -103,7 +104,7 @@ export function TasksView(): ReactNode {
       <Counters counters={counters} current={status} onPick={(picked) => void setFilters({ status: picked })} />
       <div className="tasks-main">
         <TaskListPanel model={model} />
-        <DetailPanel model={model} />
+        <DetailPanel model={model} experts={experts} />
       </div>
       <div className="tasks-lower">
         <ReviewPanel model={model} />
@@ -117,7 +118,7 @@ export function TasksView(): ReactNode {
   )
 }
 
-function DetailPanel({ model }: { model: Model }): ReactNode {
+function DetailPanel({ model, experts }: { model: Model; experts: readonly Expert[] | null }): ReactNode {
   const detail = useSelect(model, (s) => s.detail)
   const selectedId = useSelect(model, (s) => s.selectedId)
   const { cancel, requeue, select } = model.getState()
@@ -136,6 +137,7 @@ function DetailPanel({ model }: { model: Model }): ReactNode {
   return (
     <TaskDetailPanel
       detail={detail}
+      assignee={assigneeLabel(detail.task.assigneeExpert, experts)}
       onCancel={() => void cancel(id)}
       onRequeue={() => void requeue([id])}
       onClose={() => void select(null)}
