@@ -30,7 +30,7 @@ export function CommandPalette({
   const running = useSelect(model, (s) => s.running)
   const message = useSelect(model, (s) => s.message)
   const session = useApp((s) => s.session)
-  const { hide, type, move, run } = model.getState()
+  const { hide, type, move, point, run } = model.getState()
   const matches = useMemo(() => paletteMatches({ query }), [query])
   const input = useRef<HTMLInputElement>(null)
   const returnTo = useRef<HTMLElement | null>(null)
@@ -105,7 +105,7 @@ export function CommandPalette({
                 aria-disabled={reason ? true : undefined}
                 title={reason ?? undefined}
                 className={index === active ? 'palette-option active' : 'palette-option'}
-                onMouseMove={() => index !== active && move(index - active > 0 ? 1 : -1)}
+                onMouseMove={() => index !== active && point(index)}
                 onClick={() => void choose(command)}
               >
                 <span className="palette-group">{command.group}</span>

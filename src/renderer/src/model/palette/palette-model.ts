@@ -24,6 +24,8 @@ export interface PaletteActions {
   type(query: string): void
   /** Moves the highlight by `step` (wrapping) or to an end. */
   move(step: 1 | -1 | 'first' | 'last'): void
+  /** Highlights the entry at `index` (the pointer is over it). */
+  point(index: number): void
   /** Runs a command; navigation is handed back for the shell to perform, then the palette closes. */
   run(command: PaletteCommand): Promise<PaletteOutcome>
 }
@@ -83,6 +85,9 @@ export const paletteModel = defineViewModel<PaletteData, PaletteActions>({
       const { active } = api.get()
       const next = step === 'first' ? 0 : step === 'last' ? count - 1 : (active + step + count) % count
       api.set({ active: next })
+    },
+    point(index) {
+      if (index >= 0 && index < paletteMatches(api.get()).length) api.set({ active: index })
     },
     async run(command) {
       api.set({ running: command.id, message: null })
