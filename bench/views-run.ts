@@ -2,6 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks'
+import { writeFileSync } from 'node:fs'
+import { Session } from 'node:inspector/promises'
 import { Worker } from 'node:worker_threads'
 import type { CallInput } from '../src/shared/contract/contract'
 import type { CliSetting } from '../src/main/config/config-resolver'
@@ -142,7 +144,7 @@ interface Phase {
   readonly changedPerSec: number | null
 }
 
-async function runPhase(core: Core, window: Window | null, running = true): Promise<Phase> {
+async function runPhase(core: Core, window: Window | null, running = true, profile?: string): Promise<Phase> {
   const client = core.client({ scopes: FULL_SCOPES })
   const completedBefore = completedCount(core)
   const before = window
@@ -155,6 +157,12 @@ async function runPhase(core: Core, window: Window | null, running = true): Prom
   })
   gc.observe({ entryTypes: ['gc'] })
   lag.enable()
+  const session = profile ? new Session() : null
+  if (session) {
+    session.connect()
+    await session.post('Profiler.enable')
+    await session.post('Profiler.start')
+  }
   const started = performance.now()
   if (running) await client.call('tasks.resume', {})
   await new Promise((r) => setTimeout(r, PHASE_MS))
@@ -162,6 +170,11 @@ async function runPhase(core: Core, window: Window | null, running = true): Prom
   const seconds = (performance.now() - started) / 1000
   lag.disable()
   gc.disconnect()
+  if (session && profile) {
+    const { profile: taken } = await session.post('Profiler.stop')
+    writeFileSync(profile, JSON.stringify(taken))
+    session.disconnect()
+  }
   const after = window
     ? await window.ask<{ bytes: number; frames: number; byName: Record<string, number> }>('counters', 'counters')
     : null
@@ -212,7 +225,7 @@ async function live(
   try {
     const phases = [await runPhase(core, null, false), await runPhase(core, null)]
     const window = await openWindow(host, options.wsModule)
-    phases.push(await runPhase(core, window))
+    phases.push(await runPhase(core, window, true, options.profile))
     // One create while the queue is paused: the reply, then the changes pushed about that task, counted until a later call comes back.
     window.worker.postMessage({ type: 'create' })
     await new Promise((r) => setTimeout(r, 500))
@@ -282,6 +295,8 @@ export interface BenchOptions {
   readonly json: boolean
   /** Also the first page of tasks.list with 1,000,000 tasks. */
   readonly large: boolean
+  /** Where to write a CPU profile of the main thread during the phase with a window open (.cpuprofile). */
+  readonly profile?: string | undefined
 }
 
 /** Run by bench/views.ts through Vite's module runner, so the core loads as the build bundles it. */
