@@ -76,6 +76,8 @@ export function createTaskList(
     return statement
   }
 
+  const expertCount = db.prepare('SELECT n FROM task_expert_counts WHERE expert = ?').pluck()
+  const domainCount = db.prepare('SELECT n FROM task_domain_counts WHERE domain = ?').pluck()
   const countMatches = db.prepare('SELECT count(*) FROM tasks_fts WHERE tasks_fts MATCH ?').pluck()
   const idExists = db.prepare('SELECT 1 FROM tasks WHERE id = ?').pluck()
   // The search as the index runs it, for a row at a time: a page of a search most tasks match is found by walking the
@@ -157,6 +159,10 @@ export function createTaskList(
     if (first) {
       if (!filtered) total = sum(counts())
       else if (!found && where.length === 1 && filters.status) total = counts()[filters.status]
+      else if (!found && where.length === 1 && filters.expert)
+        total = (expertCount.get(filters.expert) as number | undefined) ?? 0
+      else if (!found && where.length === 1 && filters.domain)
+        total = (domainCount.get(filters.domain) as number | undefined) ?? 0
       else if (found && where.length === 0) total = found.matches
       else if (found)
         total = (

@@ -26,10 +26,18 @@ describe('tasks.list search', () => {
     const counts = createStatusCounts(db)
     fc.assert(
       fc.property(
-        fc.array(fc.record({ title: text, description: text, domain: fc.constantFrom('a', 'b') }), {
-          minLength: 1,
-          maxLength: 25
-        }),
+        fc.array(
+          fc.record({
+            title: text,
+            description: text,
+            domain: fc.constantFrom('a', 'b', null),
+            expert: fc.constantFrom('writer', 'coder', null)
+          }),
+          {
+            minLength: 1,
+            maxLength: 25
+          }
+        ),
         fc.oneof(search, fc.constant('<id>')),
         fc.constantFrom(undefined, 'a'),
         fc.constantFrom(0, 5_000),
@@ -45,7 +53,7 @@ describe('tasks.list search', () => {
               description: t.description,
               domain: t.domain,
               priority: 'normal',
-              assigneeExpert: null,
+              assigneeExpert: t.expert,
               parentTaskId: null,
               preferredBackend: null,
               preferredModel: null,
@@ -80,6 +88,15 @@ describe('tasks.list search', () => {
             seen.push(...page.tasks.map((t) => t.id))
           }
           expect(seen).toEqual(expected)
+          // Filtered by expert or domain alone, the total comes from the counts migration 0017 keeps.
+          const count = (sql: string, value: string): number =>
+            (db.prepare(sql).pluck().get(value) as number | undefined) ?? 0
+          for (const expert of ['writer', 'coder', 'nobody'])
+            expect(list({ expert, limit: 3 }).total).toBe(
+              count('SELECT COUNT(*) FROM tasks WHERE assignee_expert = ?', expert)
+            )
+          for (const d of ['a', 'b'])
+            expect(list({ domain: d, limit: 3 }).total).toBe(count('SELECT COUNT(*) FROM tasks WHERE domain = ?', d))
         }
       ),
       { numRuns: 150 }
