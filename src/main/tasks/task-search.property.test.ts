@@ -6,6 +6,7 @@ import { migratedDb } from './testing/test-engine'
 import { createStatusCounts } from './task-changes'
 import { createTaskList } from './task-list'
 import { createTaskStore } from './task-store'
+import { taskInsert } from './testing/task-insert'
 
 const WORDS = ['Résumé', 'resume', 'report', 'Q3', 'rapport', 'отчёт', 'Отчет', 'plan', 'planning', 'naïve', 'x-ray']
 const text = fc.array(fc.constantFrom(...WORDS), { minLength: 1, maxLength: 4 }).map((w) => w.join(' '))
@@ -48,19 +49,15 @@ describe('tasks.list search', () => {
           const ids: string[] = []
           tasks.forEach((t, i) => {
             clock.t += i % 3
-            const made = store.create({
-              title: t.title,
-              description: t.description,
-              domain: t.domain,
-              priority: 'normal',
-              assigneeExpert: t.expert,
-              parentTaskId: null,
-              preferredBackend: null,
-              preferredModel: null,
-              metadata: {},
-              batchGroup: null,
-              dedupKey: `k${i}`
-            })
+            const made = store.create(
+              taskInsert({
+                title: t.title,
+                description: t.description,
+                domain: t.domain,
+                assigneeExpert: t.expert,
+                dedupKey: `k${i}`
+              })
+            )
             if (made.ok) ids.push(made.task.id)
           })
           const query = typed === '<id>' ? (ids[ids.length >> 1] ?? 'none') : typed
@@ -107,19 +104,9 @@ describe('tasks.list search', () => {
   it('keeps the index in step with the table: a deleted task is no longer found', () => {
     const db = migratedDb(tempDir())
     const store = createTaskStore(db)
-    const made = store.create({
-      title: 'Quarterly report',
-      description: 'Summarise the quarter.',
-      domain: null,
-      priority: 'normal',
-      assigneeExpert: null,
-      parentTaskId: null,
-      preferredBackend: null,
-      preferredModel: null,
-      metadata: {},
-      batchGroup: null,
-      dedupKey: 'k'
-    })
+    const made = store.create(
+      taskInsert({ title: 'Quarterly report', description: 'Summarise the quarter.', dedupKey: 'k' })
+    )
     if (!made.ok) throw new Error('not created')
     expect(store.list({ search: 'quart', limit: 10 }).tasks.map((t) => t.id)).toEqual([made.task.id])
     db.prepare('DELETE FROM task_events WHERE task_id = ?').run(made.task.id)
