@@ -2,6 +2,7 @@ import { dirname, join } from 'node:path'
 import type { AppInfo } from '../../shared/contract/app-contract'
 import { valueOrNull } from '../../shared/contract/client'
 import { createBackendLimits } from '../autopilot/backend-limits'
+import { batchingProcessor } from '../batching/batching-processor'
 import { createGapSource } from '../autopilot/learning-gaps'
 import { createLearningGenerator } from '../autopilot/learning-generator'
 import { scheduleLearning } from '../autopilot/learning-schedule'
@@ -149,7 +150,15 @@ export function composeCapabilities(infra: Infrastructure): Composition {
     config,
     events,
     log,
-    processor: infra.taskProcessor ?? models.router,
+    processor: batchingProcessor(infra.taskProcessor ?? models.router, {
+      settings: () => ({
+        enabled: config.get('batching.enabled'),
+        maxTasks: config.get('batching.maxTasks'),
+        maxTaskTokens: config.get('batching.maxTaskTokens'),
+        maxBatchTokens: config.get('batching.maxBatchTokens'),
+        windowMs: config.get('batching.windowMs')
+      })
+    }),
     background,
     holdClaims: () => disk.pausedReason(),
     backendLimits
