@@ -7,6 +7,7 @@ import { createGapSource } from '../autopilot/learning-gaps'
 import { createLearningGenerator } from '../autopilot/learning-generator'
 import { scheduleLearning } from '../autopilot/learning-schedule'
 import { createPredictiveMonitor } from '../autopilot/predictive-monitor'
+import { createSearchMisses } from '../autopilot/search-misses'
 import { createQueueProbe } from '../autopilot/queue-probe'
 import { createBoardCapability } from '../board/board-capability'
 import { createChatCapability } from '../chat/chat-capability'
@@ -164,6 +165,7 @@ export function composeCapabilities(infra: Infrastructure): Composition {
     backendLimits
   })
   lifecycles.push(tasks)
+  const searchMisses = createSearchMisses(db)
   const knowledge = createKnowledgeCapability({
     db,
     config,
@@ -171,7 +173,15 @@ export function composeCapabilities(infra: Infrastructure): Composition {
     log,
     embedder: models.embedder,
     background,
-    backup: (reason) => backupCopy(db, infra.dataDir.path, reason)
+    backup: (reason) => backupCopy(db, infra.dataDir.path, reason),
+    onSearchWithoutResult: (query, domain) => {
+      // A gap not noted costs a research task at most; the search itself must still answer.
+      try {
+        searchMisses.record(query, domain)
+      } catch (error) {
+        log.warn('search without result not recorded', { error: (error as Error).message })
+      }
+    }
   })
   lifecycles.push(knowledge)
 

@@ -36,7 +36,7 @@ export const AUTOPILOT_SETTINGS = {
   'autopilot.learningEnabled': flagOf(true, {
     category: 'Autopilot',
     description:
-      'Propose research tasks for each expert from the gaps the app sees (chat answers without a knowledge source, answers rejected by validation, domains with no documents), never while no model server is up.',
+      'Propose research tasks for each expert from the gaps the app sees (chat answers without a knowledge source, knowledge searches that found nothing, answers rejected by validation, domains with no documents), never while no model server is up.',
     env: ['KOS_AUTOPILOT_LEARNING_ENABLED'],
     applies: 'live'
   }),
