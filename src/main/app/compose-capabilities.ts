@@ -3,6 +3,7 @@ import type { AppInfo } from '../../shared/contract/app-contract'
 import { valueOrNull } from '../../shared/contract/client'
 import { createBackendLimits } from '../autopilot/backend-limits'
 import { batchingProcessor } from '../batching/batching-processor'
+import { decomposingProcessor } from '../chat/task-decomposition'
 import { createGapSource } from '../autopilot/learning-gaps'
 import { createLearningGenerator } from '../autopilot/learning-generator'
 import { scheduleLearning } from '../autopilot/learning-schedule'
@@ -58,6 +59,7 @@ import { createTasksCapability } from '../tasks/tasks-capability'
 import { routerChatModel } from './adapters/router-chat-model'
 import { researchFiler } from './adapters/research-filer'
 import { sreTasksThrough } from './adapters/sre-tasks'
+import { taskFamilyReader } from './adapters/task-family'
 import { workerHealth } from './adapters/worker-health'
 import { appHandlers, systemHandlers } from './app-handlers'
 import { checklistFixes } from './checklist-fixes'
@@ -151,15 +153,25 @@ export function composeCapabilities(infra: Infrastructure): Composition {
     config,
     events,
     log,
-    processor: batchingProcessor(infra.taskProcessor ?? models.router, {
-      settings: () => ({
-        enabled: config.get('batching.enabled'),
-        maxTasks: config.get('batching.maxTasks'),
-        maxTaskTokens: config.get('batching.maxTaskTokens'),
-        maxBatchTokens: config.get('batching.maxBatchTokens'),
-        windowMs: config.get('batching.windowMs')
-      })
-    }),
+    processor: decomposingProcessor(
+      batchingProcessor(infra.taskProcessor ?? models.router, {
+        settings: () => ({
+          enabled: config.get('batching.enabled'),
+          maxTasks: config.get('batching.maxTasks'),
+          maxTaskTokens: config.get('batching.maxTaskTokens'),
+          maxBatchTokens: config.get('batching.maxBatchTokens'),
+          windowMs: config.get('batching.windowMs')
+        })
+      }),
+      {
+        // Called only once the pool runs, after the tasks capability below exists.
+        tasks: { create: (task) => tasks.queue.create(task) },
+        family: taskFamilyReader(db),
+        experts: async () => valueOrNull(await reader.call('chat.experts.list', {}))?.experts ?? [],
+        enabled: () => config.get('autopilot.decomposeEnabled'),
+        log: log.child({ capability: 'decomposition' })
+      }
+    ),
     background,
     holdClaims: () => disk.pausedReason(),
     backendLimits

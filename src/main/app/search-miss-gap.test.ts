@@ -16,7 +16,11 @@ describe('a knowledge search that finds nothing becomes a learning gap', () => {
         CLI
       )
       expect(found.ok && (found.value as { hits: unknown[] }).hits).toEqual([])
-      await core.dispatcher.call('knowledge.search', { query: 'covenant headroom under ifrs 16', domain: 'finance' }, CLI)
+      await core.dispatcher.call(
+        'knowledge.search',
+        { query: 'covenant headroom under ifrs 16', domain: 'finance' },
+        CLI
+      )
       await core.dispatcher.call('knowledge.search', { query: 'lunch menu' }, CLI)
       const gaps = createGapSource(core.db)
         .gaps(0, [{ id: 'analyst', domains: ['finance'] }])

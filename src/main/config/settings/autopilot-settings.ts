@@ -52,5 +52,12 @@ export const AUTOPILOT_SETTINGS = {
     description: 'How often the learning-task generator looks for gaps.',
     env: ['KOS_AUTOPILOT_LEARNING_INTERVAL_MIN'],
     applies: 'live'
+  }),
+  'autopilot.decomposeEnabled': flagOf(true, {
+    category: 'Autopilot',
+    description:
+      'Before running a queued task that is high or urgent priority, or marked complex (metadata.complex), ask the lead agent to split it into subtasks; the task then completes with a synthesis of their results. A task with metadata.decompose = false is never split.',
+    env: ['KOS_AUTOPILOT_DECOMPOSE_ENABLED'],
+    applies: 'live'
   })
 } satisfies Record<string, SettingDefinition>
