@@ -145,7 +145,12 @@ export function composeCapabilities(infra: Infrastructure): Composition {
 
   const backendLimits = createBackendLimits({
     nodes: () =>
-      models.registry.nodes().map((n) => ({ id: n.id, kind: n.kind, up: models.registry.status(n.id).state === 'up' })),
+      models.registry.nodes().map((n) => ({
+        id: n.id,
+        kind: n.kind,
+        up: models.registry.status(n.id).state === 'up',
+        own: models.nodeLimits.get(n.id)
+      })),
     config
   })
   const tasks = createTasksCapability({

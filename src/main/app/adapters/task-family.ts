@@ -28,15 +28,13 @@ export function taskFamilyReader(db: Db): (taskId: string) => TaskFamily | null 
     return {
       parentTaskId: row.parent_task_id,
       metadata,
-      children: children
-        .all(taskId)
-        .map((c): QueuedTask => ({
-          id: c.id,
-          title: c.title,
-          status: c.status,
-          result: c.result,
-          lastError: c.last_error
-        }))
+      children: children.all(taskId).map((c): QueuedTask => ({
+        id: c.id,
+        title: c.title,
+        status: c.status,
+        result: c.result,
+        lastError: c.last_error
+      }))
     }
   }
 }

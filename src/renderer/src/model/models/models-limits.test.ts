@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { ConfigSnapshot, SettingEntry } from '../../../../shared/contract/config-contract'
 import { limitForKind } from '../../../../shared/backend-limits'
-import { limitsFrom } from './models-model'
+import { limitsFrom, readNodeLimitDraft } from './models-model'
 
 const entry = (key: string, value: number): SettingEntry =>
   ({
@@ -52,5 +52,19 @@ describe('models view: per-node limits', () => {
     expect(
       limitsFrom({ ...partial, settings: partial.settings.filter((s) => s.key !== 'mlx.maxConcurrent') })
     ).toBeNull()
+  })
+
+  it("reads a node's own caps from the form: empty follows Settings, numbers are checked by the contract's rules", () => {
+    expect(readNodeLimitDraft('mlx-local', '', ' ')).toEqual({ ok: true, maxConcurrent: null, maxHeavy: null })
+    expect(readNodeLimitDraft('mlx-local', ' 2 ', '1')).toEqual({ ok: true, maxConcurrent: 2, maxHeavy: 1 })
+    expect(readNodeLimitDraft('mlx-local', '0', '')).toEqual({ ok: true, maxConcurrent: 0, maxHeavy: null })
+    expect(readNodeLimitDraft('mlx-local', '-1', '0')).toEqual({
+      ok: false,
+      errors: { maxConcurrent: 'At least 0 (0 = no cap of its own).', maxHeavy: 'At least 1.' }
+    })
+    expect(readNodeLimitDraft('mlx-local', 'two', '99')).toEqual({
+      ok: false,
+      errors: { maxConcurrent: 'Tasks at once must be a number.', maxHeavy: 'At most 16.' }
+    })
   })
 })
