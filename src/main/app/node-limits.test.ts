@@ -95,7 +95,7 @@ describe('per-node concurrency limits', () => {
     })
     const negative = await call('models.setNodeLimit', { id: 'ollama-local', maxConcurrent: -1, maxHeavy: null })
     expect(negative.ok ? null : negative.error.code).toBe('invalid_input')
-    expect(negative.ok ? '' : JSON.stringify(negative.error)).toContain('At least 0 (0 = no cap of its own).')
+    expect(negative.ok ? '' : JSON.stringify(negative.error)).toContain('maxConcurrent')
   })
 
   it('never runs more tasks on a node than its own cap, whatever the pool’s size', async () => {

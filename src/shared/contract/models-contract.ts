@@ -221,8 +221,8 @@ export const MODELS_CALLS = {
       'Set one node’s own caps: tasks at once (0 = no cap of its own) and heavy-model tasks at once; null for either keeps its kind’s setting (mlx.* / ollama.*).',
     input: z.strictObject({
       id: z.string().min(1),
-      maxConcurrent: z.number().int().min(0, 'At least 0 (0 = no cap of its own).').max(64, 'At most 64.').nullable(),
-      maxHeavy: z.number().int().min(1, 'At least 1.').max(16, 'At most 16.').nullable()
+      maxConcurrent: z.number().int().min(0).max(64).nullable(),
+      maxHeavy: z.number().int().min(1).max(16).nullable()
     }),
     output: ModelsOverviewSchema
   }),

@@ -60,11 +60,17 @@ describe('models view: per-node limits', () => {
     expect(readNodeLimitDraft('mlx-local', '0', '')).toEqual({ ok: true, maxConcurrent: 0, maxHeavy: null })
     expect(readNodeLimitDraft('mlx-local', '-1', '0')).toEqual({
       ok: false,
-      errors: { maxConcurrent: 'At least 0 (0 = no cap of its own).', maxHeavy: 'At least 1.' }
+      errors: {
+        maxConcurrent: 'Tasks at once must be at least 0.',
+        maxHeavy: 'Heavy-model tasks at once must be at least 1.'
+      }
     })
     expect(readNodeLimitDraft('mlx-local', 'two', '99')).toEqual({
       ok: false,
-      errors: { maxConcurrent: 'Tasks at once must be a number.', maxHeavy: 'At most 16.' }
+      errors: {
+        maxConcurrent: 'Tasks at once must be a number.',
+        maxHeavy: 'Heavy-model tasks at once may be at most 16.'
+      }
     })
   })
 })

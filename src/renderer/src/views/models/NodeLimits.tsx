@@ -5,9 +5,9 @@ import { readNodeLimitDraft } from '../../model/models/models-model'
 import { useWriteAccess } from '../../model/use-view-model'
 
 const SETTING_OF = {
-  ollama: 'ollama.maxConcurrent / ollama.maxHeavy',
-  openai: 'mlx.maxConcurrent / mlx.maxHeavy',
-  embedded: 'worker.heavyPerBackend'
+  ollama: { total: 'ollama.maxConcurrent', heavy: 'ollama.maxHeavy' },
+  openai: { total: 'mlx.maxConcurrent', heavy: 'mlx.maxHeavy' },
+  embedded: { total: 'worker.maxConcurrency', heavy: 'worker.heavyPerBackend' }
 } as const
 
 const atOnce = (n: number): string => (n === 1 ? 'one at a time' : `up to ${n}`)
@@ -41,7 +41,7 @@ export function NodeLimits({
         {nodes.map((node) => {
           // The settings as they are now (a change in Settings shows at once), with the node's own caps over them.
           const limit = limitForNode(node.kind, node.limit.own, values)
-          const setting = <code>{SETTING_OF[node.kind]}</code>
+          const setting = SETTING_OF[node.kind]
           const ownTotal = (node.limit.own?.maxConcurrent ?? null) !== null
           const ownHeavy = (node.limit.own?.maxHeavy ?? null) !== null
           return (
@@ -49,11 +49,11 @@ export function NodeLimits({
               <td>{node.label}</td>
               <td>
                 {limit.total === null ? `no cap of its own (the pool runs up to ${poolMax})` : atOnce(limit.total)}
-                <div className="muted">from {ownTotal ? 'this node' : setting}</div>
+                <div className="muted">from {ownTotal ? 'this node' : <code>{setting.total}</code>}</div>
               </td>
               <td>
                 {atOnce(limit.heavy)}
-                <div className="muted">from {ownHeavy ? 'this node' : setting}</div>
+                <div className="muted">from {ownHeavy ? 'this node' : <code>{setting.heavy}</code>}</div>
               </td>
               <td>{node.activeRequests}</td>
               <td>
@@ -104,6 +104,7 @@ function OwnLimitForm({
         inputMode="numeric"
         size={3}
         value={total}
+        title="Tasks this node runs at once; 0 = no cap of its own, empty = from Settings"
         placeholder="—"
         aria-invalid={errors.maxConcurrent ? true : undefined}
         aria-describedby={errors.maxConcurrent ? `${id}-error` : undefined}
@@ -115,6 +116,7 @@ function OwnLimitForm({
         inputMode="numeric"
         size={3}
         value={heavy}
+        title="Heavy-model tasks this node runs at once (1 or more); empty = from Settings"
         placeholder="—"
         aria-invalid={errors.maxHeavy ? true : undefined}
         aria-describedby={errors.maxHeavy ? `${id}-error` : undefined}
