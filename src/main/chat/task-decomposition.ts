@@ -38,8 +38,9 @@ type ParentState =
   | { readonly kind: 'review'; readonly held: readonly QueuedTask[] }
   | { readonly kind: 'done'; readonly children: readonly QueuedTask[] }
 
-const runningReason = (state: { left: number; total: number }): string =>
-  `Waiting for its subtasks: ${state.left} of ${state.total} still to do. It completes with a synthesis of their results.`
+/** Also what the engine shows while only such parents are pending, so it names the task and says nothing is stuck. */
+const runningReason = (task: TaskForProcessing, state: { left: number; total: number }): string =>
+  `“${shorten(task.title, 80)}” waits for its subtasks (${state.left} of ${state.total} still to do) and completes with a synthesis of their results.`
 
 function parentState(children: readonly QueuedTask[]): ParentState {
   if (children.length === 0) return { kind: 'none' }
@@ -162,7 +163,7 @@ export function decomposingProcessor(inner: TaskProcessor, deps: DecompositionDe
       // Any parent waits while its subtasks run, whoever split it (this decomposer, a chat request).
       const family = deps.family(task.id)
       const state = family ? parentState(family.children) : ({ kind: 'none' } as const)
-      if (state.kind === 'running') throw waiting(runningReason(state))
+      if (state.kind === 'running') throw waiting(runningReason(task, state))
       if (state.kind === 'review' && reported.get(task.id) === reviewKey(state.held))
         throw waiting(reviewReason(task, state.held))
       return inner.plan(task)
@@ -179,7 +180,7 @@ export function decomposingProcessor(inner: TaskProcessor, deps: DecompositionDe
         throw waiting(reviewReason(task, state.held))
       }
       reported.delete(task.id)
-      if (state.kind === 'running') throw waiting(runningReason(state))
+      if (state.kind === 'running') throw waiting(runningReason(task, state))
       if (state.kind === 'done') return synthesize(task, state.children, plan, ctx)
       if (!deps.enabled() || single.has(task.id) || !wantsDecomposition(task, family))
         return inner.process(task, plan, ctx)
