@@ -158,7 +158,7 @@ async function main(): Promise<void> {
     },
     loadavg1m: loadavg()[0] ?? 0
   }
-  if (json) return print(JSON.stringify(report, null, 2))
+  if (json) return print(JSON.stringify(report))
   print(
     `${TASKS} small finance tasks, pool ${POOL}; fake Ollama: one call at a time, ${OVERHEAD_MS} ms per call + ${ANSWER_MS} ms per answer`
   )
