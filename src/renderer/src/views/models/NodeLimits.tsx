@@ -98,29 +98,21 @@ function OwnLimitForm({
         void save(total, heavy)
       }}
     >
-      <label htmlFor={`${id}-total`}>Tasks</label>
-      <input
+      <CapInput
         id={`${id}-total`}
-        inputMode="numeric"
-        size={3}
+        label="Tasks"
+        hint="Tasks this node runs at once; 0 = no cap of its own, empty = from Settings"
         value={total}
-        title="Tasks this node runs at once; 0 = no cap of its own, empty = from Settings"
-        placeholder="—"
-        aria-invalid={errors.maxConcurrent ? true : undefined}
-        aria-describedby={errors.maxConcurrent ? `${id}-error` : undefined}
-        onChange={(e) => setTotal(e.target.value)}
+        error={errors.maxConcurrent ? `${id}-error` : null}
+        onChange={setTotal}
       />
-      <label htmlFor={`${id}-heavy`}>Heavy</label>
-      <input
+      <CapInput
         id={`${id}-heavy`}
-        inputMode="numeric"
-        size={3}
+        label="Heavy"
+        hint="Heavy-model tasks this node runs at once (1 or more); empty = from Settings"
         value={heavy}
-        title="Heavy-model tasks this node runs at once (1 or more); empty = from Settings"
-        placeholder="—"
-        aria-invalid={errors.maxHeavy ? true : undefined}
-        aria-describedby={errors.maxHeavy ? `${id}-error` : undefined}
-        onChange={(e) => setHeavy(e.target.value)}
+        error={errors.maxHeavy ? `${id}-error` : null}
+        onChange={setHeavy}
       />
       <button
         type="submit"
@@ -150,5 +142,32 @@ function OwnLimitForm({
         </span>
       )}
     </form>
+  )
+}
+
+function CapInput(props: {
+  id: string
+  label: string
+  hint: string
+  value: string
+  /** The id of the message saying what is wrong with it, or null. */
+  error: string | null
+  onChange: (value: string) => void
+}): ReactNode {
+  return (
+    <>
+      <label htmlFor={props.id}>{props.label}</label>
+      <input
+        id={props.id}
+        inputMode="numeric"
+        size={3}
+        value={props.value}
+        title={props.hint}
+        placeholder="—"
+        aria-invalid={props.error ? true : undefined}
+        aria-describedby={props.error ?? undefined}
+        onChange={(e) => props.onChange(e.target.value)}
+      />
+    </>
   )
 }
