@@ -93,7 +93,7 @@ describe('batching processor', () => {
     expect(processor.stats()).toEqual({ calls: 1, batches: 1, batchedTasks: 3, fallbacks: 0 })
     contexts.forEach((c, i) =>
       expect(c.lines).toEqual([
-        `Answered with 2 other small finance task(s) in one call to llama3.2:3b (batch-1, task ${i + 1}).`
+        `Sent with 2 other small finance task(s) in one call to llama3.2:3b (batch-1, task ${i + 1}).`
       ])
     )
   })

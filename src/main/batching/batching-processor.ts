@@ -123,7 +123,7 @@ export function batchingProcessor(inner: TaskProcessor, options: BatchingOptions
     const domain = first.domain ?? 'general'
     members.forEach((m, i) =>
       m.ctx.progress(
-        `Answered with ${members.length - 1} other small ${domain} task(s) in one call to ${plan.model} (${id}, task ${i + 1}).`
+        `Sent with ${members.length - 1} other small ${domain} task(s) in one call to ${plan.model} (${id}, task ${i + 1}).`
       )
     )
     const batchTask: TaskForProcessing = {
