@@ -138,7 +138,7 @@ export function decomposingProcessor(inner: TaskProcessor, deps: DecompositionDe
     if (done.length === 0)
       throw new ProcessingError(
         'other',
-        `None of its ${children.length} subtasks was completed (all were cancelled): there is nothing to combine. Requeue it to split it again, or answer it by hand.`
+        `None of its ${children.length} subtasks was completed (all were cancelled): there is nothing to combine. Queue the task anew to have it split again, or answer it by hand.`
       )
     ctx.progress(`Combining the results of ${done.length} of ${children.length} subtasks.`)
     const parts = children
