@@ -41,7 +41,7 @@ export const AUTOPILOT_SETTINGS = {
     category: 'Autopilot',
     label: 'Learn from unanswered searches',
     description:
-      'Propose research tasks for each expert from the gaps the app sees (chat answers without a knowledge source, answers rejected by validation, domains with no documents), never while no model server is up.',
+      'Propose research tasks for each expert from the gaps the app sees (chat answers without a knowledge source, knowledge searches that found nothing, answers rejected by validation, domains with no documents), never while no model server is up.',
     env: ['KOS_AUTOPILOT_LEARNING_ENABLED'],
     applies: 'live'
   }),
@@ -58,6 +58,14 @@ export const AUTOPILOT_SETTINGS = {
     label: 'Look for gaps every',
     description: 'How often the learning-task generator looks for gaps.',
     env: ['KOS_AUTOPILOT_LEARNING_INTERVAL_MIN'],
+    applies: 'live'
+  }),
+  'autopilot.decomposeEnabled': flagOf(true, {
+    label: 'Split big tasks into subtasks',
+    category: 'Autopilot',
+    description:
+      'Before running a queued task that is high or urgent priority, or marked complex (metadata.complex), ask the lead agent to split it into subtasks; the task then completes with a synthesis of their results. A task with metadata.decompose = false is never split.',
+    env: ['KOS_AUTOPILOT_DECOMPOSE_ENABLED'],
     applies: 'live'
   })
 } satisfies Record<string, SettingDefinition>

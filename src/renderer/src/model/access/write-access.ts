@@ -25,6 +25,7 @@ const ACTIONS: Readonly<Partial<Record<CallName, string>>> = {
   'models.addNode': 'adding a model server',
   'models.removeNode': 'removing a model server',
   'models.setPreference': 'choosing a model',
+  'models.setNodeLimit': 'changing a model server’s limits',
   'models.pull': 'downloading a model',
   'models.chat': 'testing a model',
   'supervisor.start': 'starting a model server',
