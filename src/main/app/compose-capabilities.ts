@@ -152,7 +152,14 @@ export function composeCapabilities(infra: Infrastructure): Composition {
   const chatModel = routerChatModel(models.router)
   // One decision log for every capability that decides: the workflow runner writes it, the validator, the ladder and the approvals record through its port.
   const decisionLog = createDecisionLogStore(db)
-  const validation = createValidationCapability({ db, config, log, model: chatModel })
+  const validation = createValidationCapability({
+    db,
+    config,
+    log,
+    model: chatModel,
+    // A workflow step's result is judged by the workflow runner, per the step's own settings.
+    judgedElsewhere: (taskId) => typeof tasks.engine.store.get(taskId)?.metadata.workflowRunId === 'string'
+  })
   validation.setDecisionLog(decisionLog)
   const tasks = createTasksCapability({
     db,

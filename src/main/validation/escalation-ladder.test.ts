@@ -114,6 +114,16 @@ describe('escalation ladder, end to end on a fake model server', () => {
       CLI
     )
     expect(boardDecision.ok && boardDecision.value).toMatchObject({ source: 'task', taskId: id })
+    const exported = await core.dispatcher.call('workflows.decisions.export', {}, CLI)
+    if (!exported.ok) throw new Error(exported.error.message)
+    const rows = (
+      JSON.parse(exported.value.json) as {
+        decisions: { kind: string; role: string; decision: string; model: string }[]
+      }
+    ).decisions
+    expect(rows.filter((r) => r.kind === 'escalation').map((r) => [r.role, r.decision, r.model])).toEqual([
+      ['board', 'retry_other_model', STRONG_MODEL]
+    ])
     // The weak model was asked three times for the task, the strong one once.
     const asked = ollama.requests.filter((r) => r.startsWith('POST /api/chat'))
     expect(asked.length).toBeGreaterThanOrEqual(3 + 5 + 1)

@@ -63,6 +63,8 @@ export function createEscalationLadder(options: EscalationLadderOptions) {
     const round = rounds.length + 1
     if (round > options.rounds()) return
     const task = deps?.tasks.get(taskId)
+    // A workflow step's task has its runner's send-back rounds; the runner decides what its failure means.
+    if (task && typeof task.metadata.workflowRunId === 'string') return
     if (!store.open(taskId, round, task?.model ?? null)) return
     meet(taskId, round)
   }

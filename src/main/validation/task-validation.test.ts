@@ -92,6 +92,16 @@ describe('result validation on the worker’s completion of a task', () => {
     expect(events.some((e) => e.kind === 'failed' && e.errorType === 'validation_failed')).toBe(true)
     // The worker's call had no format; the validator's carried the verdict schema.
     expect(ollama.formats).toEqual([undefined, VERDICT_SCHEMA])
+    const exported = await c.dispatcher.call('workflows.decisions.export', {}, CLI)
+    if (!exported.ok) throw new Error(exported.error.message)
+    const rows = (
+      JSON.parse(exported.value.json) as {
+        decisions: { kind: string; role: string; decision: string; taskId: string }[]
+      }
+    ).decisions
+    expect(rows.filter((r) => r.taskId === task.id).map((r) => [r.kind, r.role, r.decision])).toEqual([
+      ['validation', 'validator', 'rejected']
+    ])
   }, 30_000)
 
   it('completes a good result and says in its events what the validator scored', async () => {

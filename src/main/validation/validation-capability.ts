@@ -34,6 +34,8 @@ export function createValidationCapability(deps: {
   readonly config: Pick<ConfigService, 'get'>
   readonly log: Logger
   readonly model: ChatModel | null
+  /** True for a task whose result another part judges (a workflow step, by its runner). */
+  readonly judgedElsewhere: (taskId: string) => boolean
 }): ValidationCapability {
   const log = deps.log.child({ capability: 'validation' })
   const validations = createValidationStore(deps.db)
@@ -44,7 +46,6 @@ export function createValidationCapability(deps: {
     model: () => deps.model,
     minScore: () => deps.config.get('worker.minValidatorScore'),
     store: validations,
-    decisions: () => decisions,
     timeoutMs: VALIDATOR_TIMEOUT_MS
   })
   const ladder = createEscalationLadder({
@@ -63,7 +64,10 @@ export function createValidationCapability(deps: {
           validator,
           enabled: () => deps.config.get('validation.enabled'),
           minAnswerChars: () => deps.config.get('worker.minAnswerChars'),
-          onUnjudged: (taskId, why) => log.warn('result counted unjudged', { task_id: taskId, reason: why })
+          onUnjudged: (taskId, why) => log.warn('result counted unjudged', { task_id: taskId, reason: why }),
+          judgedElsewhere: deps.judgedElsewhere,
+          decisions: () => decisions,
+          minScore: () => deps.config.get('worker.minValidatorScore')
         })
       ),
     startLadder: (ladderDeps) => ladder.start(ladderDeps),
