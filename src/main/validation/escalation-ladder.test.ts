@@ -117,7 +117,7 @@ describe('escalation ladder, end to end on a fake model server', () => {
     const exported = await core.dispatcher.call('workflows.decisions.export', {}, CLI)
     if (!exported.ok) throw new Error(exported.error.message)
     const rows = (
-      JSON.parse(exported.value.json) as {
+      JSON.parse((exported.value as { json: string }).json) as {
         decisions: { kind: string; role: string; decision: string; model: string }[]
       }
     ).decisions

@@ -95,7 +95,7 @@ describe('result validation on the worker’s completion of a task', () => {
     const exported = await c.dispatcher.call('workflows.decisions.export', {}, CLI)
     if (!exported.ok) throw new Error(exported.error.message)
     const rows = (
-      JSON.parse(exported.value.json) as {
+      JSON.parse((exported.value as { json: string }).json) as {
         decisions: { kind: string; role: string; decision: string; taskId: string }[]
       }
     ).decisions
