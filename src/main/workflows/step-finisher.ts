@@ -187,9 +187,13 @@ export function createStepFinisher(deps: FinisherDeps) {
           taskId: task.id,
           step: step.name,
           role: 'validator',
-          decision: verdict.passed ? 'passed' : 'failed',
+          // Let through unjudged (no validator could run): said so, with why, not as a pass.
+          decision: verdict.unjudged !== undefined ? 'not_judged' : verdict.passed ? 'passed' : 'failed',
           kind: 'validation',
-          reasons: [`score ${verdict.score.toFixed(2)}`, ...verdict.reasons],
+          reasons:
+            verdict.unjudged !== undefined
+              ? [verdict.unjudged]
+              : [`score ${verdict.score.toFixed(2)}`, ...verdict.reasons],
           model: verdict.model
         })
         if (!verdict.passed)
