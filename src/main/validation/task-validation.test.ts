@@ -96,6 +96,11 @@ describe('result validation on the worker’s completion of a task', () => {
     const note = events.find((e) => e.message?.startsWith('Not validated:'))
     expect(note?.message).toMatch(/answered something that is not JSON: "I would give it eight out of ten\."/)
     expect(note?.message).toMatch(/The result counts unjudged\.$/)
+    // Counted: the owner sees how many results went through unjudged.
+    expect(await valueOf(c, 'validation.counts', {})).toEqual({ passed: 0, failed: 0, unjudged: 1 })
+    expect((await valueOf(c, 'validation.task', { id: task.id })).verdicts).toEqual([
+      expect.objectContaining({ outcome: 'unjudged', score: null, model: null })
+    ])
   }, 30_000)
 
   it('judges nothing when validation is turned off', async () => {
