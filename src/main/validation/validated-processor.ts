@@ -8,7 +8,7 @@ export interface ValidatedProcessorOptions {
   /** Results shorter than this are left to the engine's own checks (empty or short answer): no model is asked about them. */
   readonly minAnswerChars: () => number
   /** Told each time a result counts unjudged, for the owner's counts. */
-  readonly onUnjudged?: (taskId: string, why: string) => void
+  readonly onUnjudged?: (task: TaskForProcessing, why: string) => void
   /** True for a task whose result another part judges (a workflow step: its runner validates it per the step). */
   readonly judgedElsewhere: (taskId: string) => boolean
   readonly decisions: () => DecisionLog | null
@@ -59,7 +59,7 @@ export function validatedProcessor(inner: TaskProcessor, options: ValidatedProce
       record(options, task, verdict)
       if (verdict.unjudged !== undefined) {
         ctx.progress(`Not validated: ${verdict.unjudged}. The result counts unjudged.`)
-        options.onUnjudged?.(task.id, verdict.unjudged)
+        options.onUnjudged?.(task, verdict.unjudged)
         return answer
       }
       const said = `${verdict.score.toFixed(2)} by ${verdict.model ?? 'the validator'}`
