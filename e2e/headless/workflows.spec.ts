@@ -18,6 +18,11 @@ const PORT = 44_000 + Math.floor(Math.random() * 2_000)
 
 const reply = (text: string) => ({ kind: 'reply', text })
 const RULES = [
+  // The worker's validator asks for a JSON verdict on every step's result (TASK: … RESULT: …).
+  {
+    whenPromptContains: 'RESULT:\n',
+    behaviour: { kind: 'json', value: { score: 0.9, reasons: ['Complete and as asked.'] }, unconstrained: 'Fine.' }
+  },
   {
     whenPromptContains: 'Review round 1.',
     behaviour: reply(
@@ -94,19 +99,21 @@ test.describe('workflows', () => {
     await expect(wf.step('coder', 2)).toContainText('round 2')
     await expect(wf.run).toContainText('round 2 of 3')
 
-    // Each coder and librarian answer is put to the validator first: its model here answers no verdict, so it is logged as not judged.
-    const rows = wf.decisions()
-    await expect(rows).toHaveCount(10)
-    await expect(rows.nth(0)).toContainText('not_judged')
-    await expect(rows.nth(4)).toContainText('send_back')
-    await expect(rows.nth(4)).toContainText('transliterate')
-    await expect(rows.nth(9)).toContainText('accepted')
+    // Each hand-off, the send-back and the acceptance, and the validator's verdict on each of the six answers.
+    const handoffs = wf.decisions('handoff')
+    await expect(handoffs).toHaveCount(5)
+    await expect(handoffs.last()).toContainText('accepted')
+    await expect(wf.decisions('sent back')).toHaveCount(1)
+    await expect(wf.decisions('sent back')).toContainText('transliterate')
+    await expect(wf.decisions('validation')).toHaveCount(6)
+    await expect(wf.decisions('validation').first()).toContainText('score 0.90')
+    await expect(wf.decisions('validation').first()).toContainText('coder')
     await expect(wf.run.getByText('Filed in the knowledge base:')).toContainText(
       'slugify() helper for URL paths (round 2)'
     )
 
     await wf.exportLog()
-    await expect(wf.exported).toContainText('10 decisions')
+    await expect(wf.exported).toContainText('12 decisions')
     const sha = (await wf.exported.locator('code').textContent()) ?? ''
     const download = page.waitForEvent('download')
     await wf.exported.getByRole('link', { name: 'download JSON' }).click()

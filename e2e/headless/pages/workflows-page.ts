@@ -37,8 +37,10 @@ export class WorkflowsPage extends AppShell {
     return this.run.locator('.wf-detail-head .wf-badge')
   }
 
-  decisions(): Locator {
-    return this.decisionLog.locator('tbody tr')
+  /** Rows of the decision log, of one kind (`handoff`, `sent back`, `validation`…) when given. */
+  decisions(kind?: string): Locator {
+    const rows = this.decisionLog.locator('tbody tr')
+    return kind ? rows.filter({ has: this.page.locator('td:nth-child(4)', { hasText: kind }) }) : rows
   }
 
   async exportLog(): Promise<void> {

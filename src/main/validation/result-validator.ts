@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { describeError } from '../../shared/describe-error'
 import type { ChatModel } from '../ports/chat-model'
 import { completeText } from '../ports/complete-text'
+import type { DecisionLog } from '../ports/decision-log'
 import type { ResultValidator, ValidationInput, ValidationVerdict } from '../ports/result-validator'
 import { rubricKindOf, validatorInput, validatorPrompt, VERDICT_SCHEMA } from './rubrics'
 import type { ValidationStore } from './validation-store'
@@ -16,6 +17,7 @@ export interface ResultValidatorDeps {
   readonly model: () => ChatModel | null
   readonly minScore: () => number
   readonly store: ValidationStore | null
+  readonly decisions: () => DecisionLog | null
   /** The most one judgement may take; past it the result counts unjudged. */
   readonly timeoutMs: number
 }
@@ -27,7 +29,6 @@ class Unjudged extends Error {}
  * schema by the backend. A validator that cannot judge (no model, a failed
  * backend, no answer in time, an answer outside the schema) lets the result
  * through unjudged and says why: a broken judge must never fail good work.
- * Its caller writes the verdict into the decision log, with its run and step.
  */
 export function createResultValidator(deps: ResultValidatorDeps): ResultValidator {
   async function judge(input: ValidationInput): Promise<{ score: number; reasons: string[]; model: string }> {
@@ -90,6 +91,20 @@ export function createResultValidator(deps: ResultValidatorDeps): ResultValidato
         score: verdict.unjudged !== undefined ? null : verdict.score,
         reasons: verdict.reasons,
         model: verdict.model
+      })
+      deps.decisions()?.record({
+        runId: null,
+        taskId: input.taskId,
+        step: null,
+        role: 'validator',
+        decision: outcome === 'passed' ? 'accepted' : outcome === 'failed' ? 'rejected' : 'unjudged',
+        kind: 'validation',
+        reasons:
+          verdict.unjudged !== undefined
+            ? verdict.reasons
+            : [`score ${verdict.score.toFixed(2)} (pass mark ${min})`, ...verdict.reasons],
+        model: verdict.model,
+        correlationId: input.correlationId
       })
       return verdict
     }

@@ -1,6 +1,5 @@
 import { ProcessingError, type TaskForProcessing, type TaskProcessor } from '../ports/task-processor'
-import type { DecisionLog } from '../ports/decision-log'
-import type { ResultValidator, ValidationVerdict } from '../ports/result-validator'
+import type { ResultValidator } from '../ports/result-validator'
 
 export interface ValidatedProcessorOptions {
   readonly validator: ResultValidator
@@ -9,27 +8,6 @@ export interface ValidatedProcessorOptions {
   readonly minAnswerChars: () => number
   /** Told each time a result counts unjudged, for the owner's counts. */
   readonly onUnjudged?: (task: TaskForProcessing, why: string) => void
-  /** True for a task whose result another part judges (a workflow step: its runner validates it per the step). */
-  readonly judgedElsewhere: (taskId: string) => boolean
-  readonly decisions: () => DecisionLog | null
-  readonly minScore: () => number
-}
-
-function record(options: ValidatedProcessorOptions, task: TaskForProcessing, verdict: ValidationVerdict): void {
-  const judged = verdict.unjudged === undefined
-  options.decisions()?.record({
-    runId: null,
-    taskId: task.id,
-    step: null,
-    role: 'validator',
-    decision: !judged ? 'unjudged' : verdict.passed ? 'accepted' : 'rejected',
-    kind: 'validation',
-    reasons: judged
-      ? [`score ${verdict.score.toFixed(2)} (pass mark ${options.minScore()})`, ...verdict.reasons]
-      : [...verdict.reasons],
-    model: verdict.model,
-    correlationId: task.correlationId
-  })
 }
 
 /**
@@ -46,8 +24,7 @@ export function validatedProcessor(inner: TaskProcessor, options: ValidatedProce
     load: () => inner.load(),
     async process(task, plan, ctx) {
       const answer = await inner.process(task, plan, ctx)
-      if (!options.enabled() || answer.trim().length < options.minAnswerChars() || options.judgedElsewhere(task.id))
-        return answer
+      if (!options.enabled() || answer.trim().length < options.minAnswerChars()) return answer
       const verdict = await options.validator.validate({
         taskId: task.id,
         kind: task.domain ?? 'general',
@@ -56,7 +33,6 @@ export function validatedProcessor(inner: TaskProcessor, options: ValidatedProce
         correlationId: task.correlationId,
         signal: ctx.signal
       })
-      record(options, task, verdict)
       if (verdict.unjudged !== undefined) {
         ctx.progress(`Not validated: ${verdict.unjudged}. The result counts unjudged.`)
         options.onUnjudged?.(task, verdict.unjudged)

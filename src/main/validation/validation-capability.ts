@@ -34,8 +34,6 @@ export function createValidationCapability(deps: {
   readonly config: Pick<ConfigService, 'get'>
   readonly log: Logger
   readonly model: ChatModel | null
-  /** True for a task whose result another part judges (a workflow step, by its runner). */
-  readonly judgedElsewhere: (taskId: string) => boolean
 }): ValidationCapability {
   const log = deps.log.child({ capability: 'validation' })
   const validations = createValidationStore(deps.db)
@@ -46,6 +44,7 @@ export function createValidationCapability(deps: {
     model: () => deps.model,
     minScore: () => deps.config.get('worker.minValidatorScore'),
     store: validations,
+    decisions: () => decisions,
     timeoutMs: VALIDATOR_TIMEOUT_MS
   })
   const ladder = createEscalationLadder({
@@ -65,10 +64,7 @@ export function createValidationCapability(deps: {
           enabled: () => deps.config.get('validation.enabled'),
           minAnswerChars: () => deps.config.get('worker.minAnswerChars'),
           onUnjudged: (task, why) =>
-            log.warn('result counted unjudged', { correlation_id: task.correlationId, task_id: task.id, reason: why }),
-          judgedElsewhere: deps.judgedElsewhere,
-          decisions: () => decisions,
-          minScore: () => deps.config.get('worker.minValidatorScore')
+            log.warn('result counted unjudged', { correlation_id: task.correlationId, task_id: task.id, reason: why })
         })
       ),
     startLadder: (ladderDeps) => ladder.start(ladderDeps),

@@ -37,6 +37,8 @@ const toDecision = (row: Row): DecisionRow => ({
 
 export interface DecisionLogStore extends DecisionLog {
   forRun(runId: string): DecisionRow[]
+  /** The newest row of a kind about a task (the validator's verdict on it, say), or null. */
+  latest(taskId: string, kind: DecisionRow['kind']): DecisionRow | null
   /** One run's rows, or every row, as canonical JSON (sorted keys, no whitespace) with its SHA-256. */
   exportJson(runId?: string): { json: string; sha256: string; count: number }
 }
@@ -50,7 +52,15 @@ export function createDecisionLogStore(db: Db, now: () => Date = () => new Date(
   const insert = db.prepare(`INSERT INTO decision_log
     (run_id, task_id, step, role, decision, kind, reasons, model, correlation_id, at)
     VALUES (@run_id, @task_id, @step, @role, @decision, @kind, @reasons, @model, @correlation_id, @at)`)
-  const byRun = db.prepare<[string], Row>('SELECT * FROM decision_log WHERE run_id = ? ORDER BY seq')
+  // A run's rows include those recorded about its step tasks without the run id (the worker's validator, the escalation ladder).
+  const byRun = db.prepare<{ run: string }, Row>(
+    `SELECT * FROM decision_log WHERE run_id = @run
+       OR (run_id IS NULL AND task_id IN (SELECT task_id FROM workflow_steps WHERE run_id = @run AND task_id IS NOT NULL))
+     ORDER BY seq`
+  )
+  const latestOfKind = db.prepare<[string, string], Row>(
+    'SELECT * FROM decision_log WHERE task_id = ? AND kind = ? ORDER BY seq DESC LIMIT 1'
+  )
   const all = db.prepare<[], Row>('SELECT * FROM decision_log ORDER BY seq')
 
   return {
@@ -68,9 +78,13 @@ export function createDecisionLogStore(db: Db, now: () => Date = () => new Date(
         at: now().toISOString()
       })
     },
-    forRun: (runId) => byRun.all(runId).map(toDecision),
+    forRun: (runId) => byRun.all({ run: runId }).map(toDecision),
+    latest(taskId, kind) {
+      const row = latestOfKind.get(taskId, kind)
+      return row ? toDecision(row) : null
+    },
     exportJson(runId) {
-      const rows = (runId === undefined ? all.all() : byRun.all(runId)).map(toDecision)
+      const rows = (runId === undefined ? all.all() : byRun.all({ run: runId })).map(toDecision)
       const json = canonicalJson({ format: 'kos-decision-log/1', runId: runId ?? null, decisions: rows })
       return { json, sha256: createHash('sha256').update(json, 'utf8').digest('hex'), count: rows.length }
     }

@@ -1,4 +1,4 @@
-import type { HandoffPackage, WorkflowStep } from '../../shared/contract/workflows-contract'
+import type { HandoffPackage, PolicyViolation, WorkflowStep } from '../../shared/contract/workflows-contract'
 import type { Logger } from '../log/logger'
 import type { DecisionLog, DecisionRecord } from '../ports/decision-log'
 import type { ResultValidator, TestRunner } from '../ports/result-validator'
@@ -24,6 +24,8 @@ type RecordDecision = (
 export interface FinisherDeps {
   readonly store: WorkflowStore
   readonly decisions: DecisionLog
+  /** The newest verdict already given on a task, so a result the worker's validator judged is not judged twice. */
+  readonly priorVerdict: (taskId: string) => { readonly decision: string; readonly reasons: readonly string[] } | null
   readonly actions: StepActions
   readonly validator: ResultValidator | null
   readonly testRunner: TestRunner | null
@@ -39,6 +41,7 @@ export interface FinisherDeps {
   ): void
   failRun(run: StoredRun, message: string): void
   record: RecordDecision
+  recordBlocks(run: StoredRun, row: StoredStep, violations: readonly PolicyViolation[], model: string | null): void
   stepDef(run: StoredRun, name: string): WorkflowStep
 }
 
@@ -53,7 +56,7 @@ const tail = (text: string, chars = 600): string => (text.length > chars ? `…$
  * running with a settled task, and resume() finishes it again.
  */
 export function createStepFinisher(deps: FinisherDeps) {
-  const { store, record } = deps
+  const { store, record, recordBlocks } = deps
 
   /** The same step answers again, or the run ends when it has had its tries. */
   function resend(
@@ -174,27 +177,17 @@ export function createStepFinisher(deps: FinisherDeps) {
     answer: string
   ): Promise<string[]> {
     const problems: string[] = []
-    if (step.validate && deps.validator) {
+    const prior = deps.priorVerdict(task.id)
+    // The worker's validator already judged this answer (it would not have completed otherwise): its verdict stands.
+    if (step.validate && deps.validator && (!prior || prior.decision === 'rejected')) {
       try {
+        // The validator writes its verdict to the decision log itself (ports/decision-log.ts).
         const verdict = await deps.validator.validate({
           taskId: task.id,
           kind: step.kind,
           instruction: row.prompt,
           result: answer,
           correlationId: run.correlationId
-        })
-        record(run, row, {
-          taskId: task.id,
-          step: step.name,
-          role: 'validator',
-          // Let through unjudged (no validator could run): said so, with why, not as a pass.
-          decision: verdict.unjudged !== undefined ? 'not_judged' : verdict.passed ? 'passed' : 'failed',
-          kind: 'validation',
-          reasons:
-            verdict.unjudged !== undefined
-              ? [verdict.unjudged]
-              : [`score ${verdict.score.toFixed(2)}`, ...verdict.reasons],
-          model: verdict.model
         })
         if (!verdict.passed)
           problems.push(
@@ -206,9 +199,9 @@ export function createStepFinisher(deps: FinisherDeps) {
           taskId: task.id,
           step: step.name,
           role: 'validator',
-          decision: 'not_judged',
+          decision: 'unjudged',
           kind: 'validation',
-          reasons: [String(error)],
+          reasons: [error instanceof Error ? error.message : String(error)],
           model: null
         })
       }
@@ -288,30 +281,12 @@ export function createStepFinisher(deps: FinisherDeps) {
             finished: true
           })
           store.updateRun(run.id, { addTokens: row.tokens + tokens })
-          for (const v of judged.violations)
-            record(run, row, {
-              taskId: task.id,
-              step: step.name,
-              role: `policy:${v.policy}`,
-              decision: 'blocked',
-              kind: 'policy_block',
-              reasons: [v.message],
-              model: task.model ?? null
-            })
+          recordBlocks(run, row, judged.violations, task.model ?? null)
           deps.failRun(run, judged.violations.map((v) => v.message).join(' '))
         })
       if (judged.kind === 'resend')
         return store.transaction(() => {
-          for (const v of judged.violations)
-            record(run, row, {
-              taskId: task.id,
-              step: step.name,
-              role: `policy:${v.policy}`,
-              decision: 'blocked',
-              kind: 'policy_block',
-              reasons: [v.message],
-              model: task.model ?? null
-            })
+          recordBlocks(run, row, judged.violations, task.model ?? null)
           resend(
             run,
             row,
@@ -336,7 +311,10 @@ export function createStepFinisher(deps: FinisherDeps) {
           })
         } catch (error) {
           return store.transaction(() =>
-            deps.failRun(run, `Step "${step.name}" could not file its entry in the knowledge base: ${String(error)}`)
+            deps.failRun(
+              run,
+              `Step "${step.name}" could not file its entry in the knowledge base: ${error instanceof Error ? error.message : String(error)}`
+            )
           )
         }
         if (!stillRunning(run, row)) return
@@ -364,8 +342,9 @@ export function createStepFinisher(deps: FinisherDeps) {
       } catch (error) {
         if (!stillRunning(run, row)) return
         store.transaction(() => {
-          store.updateStep(row.id, { status: 'failed', problems: [String(error)], finished: true })
-          deps.failRun(run, `The board could not decide on step "${step.name}": ${String(error)}`)
+          const why = error instanceof Error ? error.message : String(error)
+          store.updateStep(row.id, { status: 'failed', problems: [why], finished: true })
+          deps.failRun(run, `The board could not decide on step "${step.name}": ${why}`)
         })
       }
     }

@@ -176,12 +176,26 @@ describe('workflow runs on the task engine', () => {
     }
     withTests.steps[0]!.tests = { command: 'npm test', cwd: 'project' }
     const requests: string[] = []
-    const h = workflowHarness(tempDir(), {
+    // The callbacks run after h is assigned: they are called by the engine, never during construction.
+    const h: ReturnType<typeof workflowHarness> = workflowHarness(tempDir(), {
       builtins: { 'builtin:code-review.json': JSON.stringify(withTests) },
       validator: {
-        validate: async () => {
+        // As the validation capability's validator does, it writes its verdict to the decision log itself.
+        validate: async (input) => {
           const score = scores.shift() ?? 0.9
-          return { score, passed: score >= 0.5, reasons: score < 0.5 ? ['does not handle NaN'] : [], model: 'judge' }
+          const reasons = score < 0.5 ? ['does not handle NaN'] : []
+          h.decisions.record({
+            runId: null,
+            taskId: input.taskId,
+            step: null,
+            role: 'validator',
+            decision: score >= 0.5 ? 'accepted' : 'rejected',
+            kind: 'validation',
+            reasons: [`score ${score.toFixed(2)}`, ...reasons],
+            model: 'judge',
+            correlationId: input.correlationId
+          })
+          return { score, passed: score >= 0.5, reasons, model: 'judge' }
         }
       },
       testRunner: {
@@ -216,10 +230,11 @@ describe('workflow runs on the task engine', () => {
     expect(steps[0]?.problems[1]).toContain('The tests (npm test) failed: exit 1, 3 passed, 1 failed')
     expect(requests[0]).toBe(`${h.workflows.service.userFolder.replace(/workflows$/, '')}project`)
     const validation = h.decisions.forRun(run.id).filter((d) => d.kind === 'validation')
+    // The validator's rows carry no run id: the run's log finds them through its step tasks.
     expect(validation.map((d) => `${d.role}:${d.decision}`).slice(0, 4)).toEqual([
-      'validator:failed',
+      'validator:rejected',
       'tests:failed',
-      'validator:passed',
+      'validator:accepted',
       'tests:passed'
     ])
     expect(h.workflows.service.store.getRun(run.id)?.status).toBe('completed')
@@ -289,6 +304,53 @@ describe('workflow runs on the task engine', () => {
     expect(cancelled?.status).toBe('cancelled')
     const taskId = store.steps(run.id)[0]!.taskId!
     expect(h.engine.store.get(taskId)?.status).toBe('cancelled')
+    await h.stop()
+  })
+})
+
+describe('a verdict the worker already gave', () => {
+  const tempDir = useTempDirs()
+
+  it('is not asked for again: the runner reuses the validation row recorded on the step task', async () => {
+    let calls = 0
+    // The callbacks run after h is assigned: they are called by the engine, never during construction.
+    const h: ReturnType<typeof workflowHarness> = workflowHarness(tempDir(), {
+      validator: {
+        validate: async () => {
+          calls++
+          return { score: 0.9, passed: true, reasons: [], model: 'judge' }
+        }
+      },
+      script: (task) => {
+        const { step, round } = stepOf(task)
+        // The worker's validator judged the coder's answer while the task ran.
+        if (step === 'coder')
+          h.decisions.record({
+            runId: null,
+            taskId: task.id,
+            step: null,
+            role: 'validator',
+            decision: 'accepted',
+            kind: 'validation',
+            reasons: ['score 0.80'],
+            model: 'judge',
+            correlationId: null
+          })
+        if (step === 'coder') return { kind: 'answer', text: A.coder(round) }
+        if (step === 'librarian') return { kind: 'answer', text: A.librarian() }
+        return { kind: 'answer', text: A.reviewer('accept') }
+      }
+    })
+    const run = start(h)
+    await h.settled(run.id)
+    // Coder: judged by the worker; librarian: judged by the runner; reviewer: validate is off for review steps.
+    expect(calls).toBe(1)
+    expect(
+      h.decisions
+        .forRun(run.id)
+        .filter((d) => d.kind === 'validation')
+        .map((d) => d.reasons[0])
+    ).toEqual(['score 0.80'])
     await h.stop()
   })
 })

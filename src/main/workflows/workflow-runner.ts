@@ -1,4 +1,10 @@
-import type { RunSource, RunSummary, WorkflowDefinition, WorkflowStep } from '../../shared/contract/workflows-contract'
+import type {
+  PolicyViolation,
+  RunSource,
+  RunSummary,
+  WorkflowDefinition,
+  WorkflowStep
+} from '../../shared/contract/workflows-contract'
 import type { Logger } from '../log/logger'
 import type { Approvals } from '../ports/approvals'
 import type { DecisionLog, DecisionRecord } from '../ports/decision-log'
@@ -12,6 +18,8 @@ import { runSummary, type StoredRun, type StoredStep, type WorkflowStore } from 
 export interface RunnerDeps {
   readonly store: WorkflowStore
   readonly decisions: DecisionLog
+  /** The newest validation verdict recorded on a task, or null. */
+  readonly priorVerdict: (taskId: string) => { readonly decision: string; readonly reasons: readonly string[] } | null
   readonly tasks: TaskQueue
   /** Cancels a step's task when its run is cancelled. */
   readonly cancelTask: (taskId: string) => Promise<void>
@@ -64,6 +72,49 @@ export function createWorkflowRunner(deps: RunnerDeps) {
       taskId: d.taskId ?? step?.taskId ?? null
     })
 
+  /** One policy_block row per violation, each naming its policy. */
+  function recordBlocks(
+    run: StoredRun,
+    row: StoredStep,
+    violations: readonly PolicyViolation[],
+    model: string | null
+  ): void {
+    for (const v of violations)
+      record(run, row, {
+        taskId: row.taskId,
+        step: row.step,
+        role: `policy:${v.policy}`,
+        decision: 'blocked',
+        kind: 'policy_block',
+        reasons: [v.message],
+        model
+      })
+  }
+
+  /** A step that cannot start: written down as blocked, with why, and the run ends. */
+  function blockStep(
+    run: StoredRun,
+    name: string,
+    round: number,
+    attempt: number,
+    prompt: string,
+    problems: readonly string[],
+    why: string
+  ): StoredStep {
+    const row = store.addStep(run.id, {
+      step: name,
+      round,
+      attempt,
+      status: 'blocked',
+      taskId: null,
+      prompt,
+      tokens: 0
+    })
+    store.updateStep(row.id, { status: 'blocked', problems, finished: true })
+    failRun(run, why)
+    return row
+  }
+
   function stepDef(run: StoredRun, name: string): WorkflowStep {
     const step = run.definition.steps.find((s) => s.name === name)
     if (!step) throw new Error(`Run ${run.id}: its definition has no step "${name}"`)
@@ -94,43 +145,23 @@ export function createWorkflowRunner(deps: RunnerDeps) {
     const prompt = renderPrompt(step, { input: run.input, round, feedback, packages })
     const blocked = inputViolations(run.definition, step, prompt, run.tokensUsed)
     if (blocked.length) {
-      const row = store.addStep(run.id, {
-        step: name,
+      const problems = blocked.map((v) => v.message)
+      const row = blockStep(
+        run,
+        name,
         round,
         attempt,
-        status: 'blocked',
-        taskId: null,
-        prompt: '',
-        tokens: 0
-      })
-      store.updateStep(row.id, { status: 'blocked', problems: blocked.map((v) => v.message), finished: true })
-      for (const v of blocked)
-        record(run, row, {
-          taskId: null,
-          step: name,
-          role: `policy:${v.policy}`,
-          decision: 'blocked',
-          kind: 'policy_block',
-          reasons: [v.message],
-          model: null
-        })
-      failRun(run, `Step "${name}" was blocked before it started: ${blocked.map((v) => v.message).join(' ')}`)
+        '',
+        problems,
+        `Step "${name}" was blocked before it started: ${problems.join(' ')}`
+      )
+      recordBlocks(run, row, blocked, null)
       return
     }
     if (step.approval && attempt === 1) {
       if (!deps.approvals) {
-        const row = store.addStep(run.id, {
-          step: name,
-          round,
-          attempt,
-          status: 'blocked',
-          taskId: null,
-          prompt,
-          tokens: 0
-        })
         const reason = `Step "${name}" needs a person's approval (${step.approval.reason}), and this app has no approval queue running.`
-        store.updateStep(row.id, { status: 'blocked', problems: [reason], finished: true })
-        failRun(run, reason)
+        blockStep(run, name, round, attempt, prompt, [reason], reason)
         return
       }
       const approvalId = deps.approvals.request({
@@ -251,7 +282,7 @@ export function createWorkflowRunner(deps: RunnerDeps) {
       })
   }
 
-  const finisher = createStepFinisher({ ...deps, begin, failRun, record, stepDef })
+  const finisher = createStepFinisher({ ...deps, begin, failRun, record, recordBlocks, stepDef })
 
   return {
     start(input: StartRun): StoredRun {

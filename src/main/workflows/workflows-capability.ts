@@ -42,6 +42,7 @@ export function createWorkflowsCapability(deps: {
   const runner = createWorkflowRunner({
     store,
     decisions: deps.decisions,
+    priorVerdict: (taskId) => deps.decisions.latest(taskId, 'validation'),
     tasks: deps.tasks,
     cancelTask: deps.cancelTask,
     actions: deps.actions,

@@ -11,6 +11,7 @@ import { KNOWLEDGE_CALLS, KNOWLEDGE_EVENTS } from './knowledge-contract'
 import { METRICS_CALLS } from './metrics-contract'
 import { MODELS_CALLS, MODELS_EVENTS } from './models-contract'
 import { NOTIFY_CALLS } from './notify-contract'
+import { ONBOARDING_CALLS, ONBOARDING_EVENTS } from './onboarding-contract'
 import { OVERVIEW_CALLS, OVERVIEW_EVENTS } from './overview-contract'
 import { SECRETS_CALLS } from './secrets-contract'
 import { TASKS_CALLS, TASKS_EVENTS } from './tasks-contract'
@@ -40,7 +41,8 @@ export const CALLS = {
   ...METRICS_CALLS,
   ...APPROVALS_CALLS,
   ...VALIDATION_CALLS,
-  ...WORKFLOWS_CALLS
+  ...WORKFLOWS_CALLS,
+  ...ONBOARDING_CALLS
 } as const satisfies Record<string, CallSpec>
 
 export const EVENTS = {
@@ -55,7 +57,8 @@ export const EVENTS = {
   ...OVERVIEW_EVENTS,
   ...DIGEST_EVENTS,
   ...APPROVALS_EVENTS,
-  ...WORKFLOWS_EVENTS
+  ...WORKFLOWS_EVENTS,
+  ...ONBOARDING_EVENTS
 } as const satisfies Record<string, z.ZodType>
 
 export type Calls = typeof CALLS

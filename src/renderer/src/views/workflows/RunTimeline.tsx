@@ -194,7 +194,7 @@ export function RunTimeline({
             {decisions.map((d) => (
               <tr key={d.seq}>
                 <td>{new Date(d.at).toLocaleTimeString()}</td>
-                <td>{d.step ?? '—'}</td>
+                <td>{d.step ?? steps.find((s) => s.taskId !== null && s.taskId === d.taskId)?.step ?? '—'}</td>
                 <td>{d.role}</td>
                 <td>{d.kind.replace('_', ' ')}</td>
                 <td>{d.decision}</td>
