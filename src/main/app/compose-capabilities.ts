@@ -16,6 +16,7 @@ import { predictiveCheck } from '../checklist/checks/predictive-check'
 import { storageChecks } from '../checklist/checks/storage-checks'
 import type { CliSetting } from '../config/config-resolver'
 import { configHandlers } from '../config/config-handlers'
+import { autoAssigning } from './task-auto-assign'
 import type { ConfigService } from '../config/config-service'
 import { loadConfig } from '../config/load-config'
 import type { SettingKey } from '../config/setting-definitions'
@@ -428,6 +429,10 @@ export function composeCapabilities(infra: Infrastructure): Composition {
       ...configHandlers(config),
       ...secretsHandlers(secrets),
       ...tasks.handlers,
+      'tasks.create': autoAssigning(
+        tasks.handlers['tasks.create'],
+        async () => valueOrNull(await reader.call('chat.experts.list', {}))?.experts ?? []
+      ),
       ...models.handlers,
       ...supervisorHandlers(supervisor),
       ...healthHandlers(health),

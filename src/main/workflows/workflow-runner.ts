@@ -327,7 +327,7 @@ export function createWorkflowRunner(deps: RunnerDeps) {
       emit(runId)
       return store.getRun(runId)
     },
-    /** Resolves when no step is being finished (tests, shutdown). */
+    /** True while no settled step is being finished (its checks and actions may still be awaited). */
     idle: (): boolean => handling.size === 0,
     stop(): void {
       for (const off of [...watches.values(), ...approvalWaits.values()]) off()
