@@ -165,7 +165,12 @@ export function composeCapabilities(infra: Infrastructure): Composition {
   const chatModel = routerChatModel(models.router)
   // One decision log for every capability that decides: the workflow runner writes it, the validator, the ladder and the approvals record through its port.
   const decisionLog = createDecisionLogStore(db)
-  const validation = createValidationCapability({ db, config, log, model: chatModel })
+  const validation = createValidationCapability({
+    db,
+    config,
+    log,
+    model: chatModel
+  })
   validation.setDecisionLog(decisionLog)
   // Results are judged per task, so the validator sits outside batching (which answers many tasks in one call) and
   // decomposition (whose parent result is a synthesis); a benchmark's own processor is measured unjudged.
