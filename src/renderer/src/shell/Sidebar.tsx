@@ -1,5 +1,5 @@
 import { useRef, type KeyboardEvent, type ReactNode } from 'react'
-import { chord } from '../navigation/shortcuts'
+import { chord, viewDigit } from '../navigation/shortcuts'
 import { VIEWS, type ViewId } from '../navigation/views'
 import { ReadOnlyBadge } from './ReadOnlyBadge'
 
@@ -59,27 +59,31 @@ export function Sidebar({
         <ReadOnlyBadge place="header" />
       </div>
       <ul role="list">
-        {VIEWS.map((view, index) => (
-          <li key={view.id}>
-            <a
-              ref={(el) => {
-                refs.current[index] = el
-              }}
-              href={`#/${view.id}`}
-              className={view.id === current ? 'nav-item active' : 'nav-item'}
-              aria-current={view.id === current ? 'page' : undefined}
-              tabIndex={view.id === current ? 0 : -1}
-              onKeyDown={(event) => onKeyDown(event, index)}
-              title={`${view.label} (${chord(modifier, String(index + 1))})`}
-            >
-              <span className="nav-glyph" aria-hidden="true">
-                {view.glyph}
-              </span>
-              <span>{view.label}</span>
-              <kbd aria-hidden="true">{chord(modifier, String(index + 1))}</kbd>
-            </a>
-          </li>
-        ))}
+        {VIEWS.map((view, index) => {
+          const digit = viewDigit(index)
+          const hint = digit === undefined ? null : chord(modifier, String(digit))
+          return (
+            <li key={view.id}>
+              <a
+                ref={(el) => {
+                  refs.current[index] = el
+                }}
+                href={`#/${view.id}`}
+                className={view.id === current ? 'nav-item active' : 'nav-item'}
+                aria-current={view.id === current ? 'page' : undefined}
+                tabIndex={view.id === current ? 0 : -1}
+                onKeyDown={(event) => onKeyDown(event, index)}
+                title={hint ? `${view.label} (${hint})` : view.label}
+              >
+                <span className="nav-glyph" aria-hidden="true">
+                  {view.glyph}
+                </span>
+                <span>{view.label}</span>
+                {hint && <kbd aria-hidden="true">{hint}</kbd>}
+              </a>
+            </li>
+          )
+        })}
       </ul>
       <button
         type="button"

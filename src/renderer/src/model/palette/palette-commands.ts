@@ -1,5 +1,6 @@
 import type { CallName } from '../../../../shared/contract/contract'
 import { VIEWS, type ViewId } from '../../navigation/views'
+import { viewDigit } from '../../navigation/shortcuts'
 
 /** What a palette entry does: open a place in the app, or ask the core for something. */
 export type PaletteAction =
@@ -30,7 +31,7 @@ export const PALETTE_COMMANDS: readonly PaletteCommand[] = [
     keywords: `view open show ${view.id}`,
     group: 'View',
     action: go(view.id),
-    digit: index + 1
+    digit: viewDigit(index)
   })),
   {
     id: 'start-chat',

@@ -54,6 +54,13 @@ describe('shortcut hints', () => {
     expect(paletteShortcut(shortcutHost(linux))).toBe('Ctrl+K')
   })
 
+  it('give a digit to the first nine views only, since no key press gives a tenth', () => {
+    const digits = PALETTE_COMMANDS.filter((c) => c.id.startsWith('go-')).map((c) => c.digit)
+    expect(digits.slice(0, 9)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9])
+    expect(digits.slice(9).every((d) => d === undefined)).toBe(true)
+    expect(VIEWS.length).toBeGreaterThan(9)
+  })
+
   it('open the palette on ⌘K or Ctrl+K only', () => {
     const key = { key: 'k', metaKey: false, ctrlKey: true, altKey: false, shiftKey: false }
     expect(isPaletteKey(key)).toBe(true)
