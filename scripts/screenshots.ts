@@ -14,10 +14,11 @@ import { join } from 'node:path'
 import { chromium } from '@playwright/test'
 import { chromiumLaunchOptions } from '../e2e/support/browser'
 import { startJson } from '../e2e/support/start-json'
+import { VIEW_IDS } from '../src/renderer/src/navigation/views'
 
 const root = join(__dirname, '..')
 const outDir = join(root, 'docs', 'screenshots')
-const VIEWS = ['overview', 'chat', 'tasks', 'board', 'checklist', 'models', 'knowledge', 'settings']
+const VIEWS = VIEW_IDS
 /** Places inside a view worth a picture of their own: the name of the shot and its address. */
 const PLACES: [string, string][] = [['task-form', 'tasks/new']]
 const SIZES = [
@@ -52,7 +53,7 @@ const { url } = await start<{ url: string }>(
   {
     KOS_DATA_DIR: '',
     KOS_OLLAMA_API_URL: fakeUrl,
-    KOS_MLX_API_URL: 'http://127.0.0.1:9',
+    // MLX stays at its default address with nothing there, as on a Mac that never set it up: "not configured", not down.
     KOS_SUPERVISOR_OLLAMA: 'off',
     KOS_SUPERVISOR_MLX: 'off',
     // The seeding below starts work a dozen times in seconds, more than a person's rate allows.
