@@ -64,7 +64,8 @@ async function runTask(c: Core, which: string): Promise<TaskDetail> {
 
 describe('result validation on the worker’s completion of a task', () => {
   it('fails a long but weak result as validation_failed with the validator’s reasons, asking for the verdict schema', async () => {
-    const { core: c, ollama } = await core()
+    // No board round after it: this case is the verdict alone (the ladder has its own tests).
+    const { core: c, ollama } = await core({ KOS_VALIDATION_ESCALATION_ROUNDS: '0' })
     const { task, events } = await runTask(c, 'weak one')
     expect(task.status).toBe('deferred_to_human')
     expect(task.errorType).toBe('validation_failed')

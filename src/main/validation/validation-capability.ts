@@ -39,6 +39,7 @@ export function createValidationCapability(deps: {
   const validations = createValidationStore(deps.db)
   const testRuns = createTestRunStore(deps.db)
   const escalations = createEscalationStore(deps.db)
+  const taskRow = deps.db.prepare<[string], { one: number }>('SELECT 1 AS one FROM tasks WHERE id = ?')
   let decisions: DecisionLog | null = null
   const validator = createResultValidator({
     model: () => deps.model,
@@ -56,7 +57,7 @@ export function createValidationCapability(deps: {
   return {
     validator,
     testRunner: createTestRunner({ store: testRuns }),
-    handlers: validationHandlers({ validations, testRuns, escalations }),
+    handlers: validationHandlers({ validations, testRuns, escalations }, (id) => taskRow.get(id) !== undefined),
     wrap: (processor) =>
       ladder.wrap(
         validatedProcessor(processor, {

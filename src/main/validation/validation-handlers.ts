@@ -1,4 +1,5 @@
 import type { HandlersFor } from '../rpc/handler-types'
+import { refuse } from '../rpc/refusal'
 import type { EscalationStore } from './escalation-store'
 import type { TestRunStore } from './test-run-store'
 import type { ValidationStore } from './validation-store'
@@ -7,30 +8,35 @@ const DAY_MS = 24 * 60 * 60 * 1000
 
 export function validationHandlers(
   stores: { validations: ValidationStore; testRuns: TestRunStore; escalations: EscalationStore },
+  /** Whether a task with this id exists: an unknown id is refused, as tasks.get does, not answered with an empty record. */
+  taskExists: (id: string) => boolean,
   now: () => number = Date.now
 ): HandlersFor<'validation'> {
   return {
-    'validation.task': ({ id }) => ({
-      verdicts: stores.validations
-        .ofTask(id)
-        .map(({ taskId: _taskId, reasons, ...v }) => ({ ...v, reasons: [...reasons] })),
-      testRuns: stores.testRuns.ofTask(id).map(({ command, cwd, outcome, at }) => {
-        const finished = outcome.status === 'passed' || outcome.status === 'failed' ? outcome : null
-        return {
-          command,
-          cwd,
-          at,
-          status: outcome.status,
-          passed: finished?.passed ?? null,
-          failed: finished?.failed ?? null,
-          coveragePercent: finished?.coveragePercent ?? null,
-          format: finished?.format ?? null,
-          message: finished ? null : (outcome as { message: string }).message,
-          durationMs: outcome.durationMs
-        }
-      }),
-      escalations: stores.escalations.ofTask(id).map(({ taskId: _taskId, nextNode: _node, ...e }) => e)
-    }),
+    'validation.task': ({ id }) =>
+      taskExists(id)
+        ? {
+            verdicts: stores.validations
+              .ofTask(id)
+              .map(({ taskId: _taskId, reasons, ...v }) => ({ ...v, reasons: [...reasons] })),
+            testRuns: stores.testRuns.ofTask(id).map(({ command, cwd, outcome, at }) => {
+              const finished = outcome.status === 'passed' || outcome.status === 'failed' ? outcome : null
+              return {
+                command,
+                cwd,
+                at,
+                status: outcome.status,
+                passed: finished?.passed ?? null,
+                failed: finished?.failed ?? null,
+                coveragePercent: finished?.coveragePercent ?? null,
+                format: finished?.format ?? null,
+                message: finished ? null : (outcome as { message: string }).message,
+                durationMs: outcome.durationMs
+              }
+            }),
+            escalations: stores.escalations.ofTask(id).map(({ taskId: _taskId, nextNode: _node, ...e }) => e)
+          }
+        : refuse('not_found', `No task has the id "${id}": copy the id from the Tasks view or \`kos tasks list\`.`),
     'validation.counts': () => stores.validations.counts(now() - DAY_MS)
   }
 }
