@@ -95,6 +95,26 @@ export function createSignIndex(words: number, options: SignIndexOptions = {}): 
     place = widen(place, (n) => new Uint32Array(n))
   }
 
+  let membersStale = false
+  /** Every list's members from `listOf`, by a counting sort, with room to grow. */
+  const gatherMembers = (): void => {
+    membersStale = false
+    memberCount.fill(0)
+    for (let slot = 0; slot < size; slot++) memberCount[listOf[slot]!]!++
+    for (let list = 0; list < LISTS; list++) {
+      const n = memberCount[list]!
+      members[list] = new Uint32Array(Math.max(16, n + (n >>> 2)))
+      memberCount[list] = 0
+    }
+    for (let slot = 0; slot < size; slot++) {
+      const list = listOf[slot]!
+      const n = memberCount[list]!
+      members[list]![n] = slot
+      place[slot] = n
+      memberCount[list] = n + 1
+    }
+  }
+
   const join = (slot: number, list: number): void => {
     let held = members[list] ?? new Uint32Array(16)
     const n = memberCount[list]!
@@ -199,6 +219,7 @@ export function createSignIndex(words: number, options: SignIndexOptions = {}): 
     },
     add: (id, code) => index.upsert([{ id, code }]),
     upsert(entries) {
+      if (membersStale) gatherMembers()
       const held = slotsOf(new Set(entries.map((e) => e.id)))
       for (const { id, code } of entries) {
         const slot = held.get(id)
@@ -222,15 +243,19 @@ export function createSignIndex(words: number, options: SignIndexOptions = {}): 
       ids.set(newIds, size)
       codes.set(newCodes.subarray(0, newIds.length * words), size * words)
       const stored = lists !== null && lists.length === newIds.length
-      if (partitions)
-        for (let slot = size; slot < size + newIds.length; slot++)
-          join(slot, stored ? lists[slot - size]! : partitions.assign(codes, slot * words))
+      if (partitions) {
+        // The lists' members are gathered once, before they are next used: one pass over every slot instead of one call per slot.
+        if (stored) listOf.set(lists, size)
+        else for (let slot = size; slot < size + newIds.length; slot++) listOf[slot] = partitions.assign(codes, slot * words)
+        membersStale = true
+      }
       if (fresh || (partitions && !stored))
         for (let b = Math.floor(size / BLOCK_SLOTS); b <= Math.floor((size + newIds.length - 1) / BLOCK_SLOTS); b++)
           dirty.add(b)
       size += newIds.length
     },
     remove(gone) {
+      if (membersStale) gatherMembers()
       let removed = 0
       for (let slot = 0; slot < size;) {
         if (!gone.has(ids[slot]!)) {
@@ -257,6 +282,7 @@ export function createSignIndex(words: number, options: SignIndexOptions = {}): 
     nearest(query, count) {
       if (size <= count) return Array.from(ids.subarray(0, size))
       if (partitions) {
+        if (membersStale) gatherMembers()
         const n = scanLists(query, count, partitions)
         return select(n, Math.min(count, n)).map((i) => ids[scanned[i]!]!)
       }
@@ -268,7 +294,8 @@ export function createSignIndex(words: number, options: SignIndexOptions = {}): 
       if (partitions || size < partitionFrom || size === 0) return
       partitions = trainPartitions(codes, size, words)
       centroidsChanged = true
-      for (let slot = 0; slot < size; slot++) join(slot, partitions.assign(codes, slot * words))
+      for (let slot = 0; slot < size; slot++) listOf[slot] = partitions.assign(codes, slot * words)
+      gatherMembers()
       for (let b = 0; b < index.blocks; b++) dirty.add(b)
     },
     takeDirty() {
