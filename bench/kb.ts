@@ -332,6 +332,7 @@ function main(): void {
       r.hybridMs,
       `${r.hybridRecallAt10.toFixed(3)} (vs exact vector side)`
     )
+    line('hybrid, CPU time of the same queries', r.hybridCpuMs, '')
     print(
       `  first search: after a start ${r.firstSearchMs.afterStart} ms (CPU ${r.firstSearchCpuMs.afterStart}), after a delete ${r.firstSearchMs.afterDelete} ms (CPU ${r.firstSearchCpuMs.afterDelete}); rebuilt from every vector row and partitioned (before the blocks, and an upgrade) ${r.firstSearchMs.rebuildFromVectorRows ?? 'not measured'} ms`
     )
