@@ -246,7 +246,9 @@ export function createSignIndex(words: number, options: SignIndexOptions = {}): 
       if (partitions) {
         // The lists' members are gathered once, before they are next used: one pass over every slot instead of one call per slot.
         if (stored) listOf.set(lists, size)
-        else for (let slot = size; slot < size + newIds.length; slot++) listOf[slot] = partitions.assign(codes, slot * words)
+        else
+          for (let slot = size; slot < size + newIds.length; slot++)
+            listOf[slot] = partitions.assign(codes, slot * words)
         membersStale = true
       }
       if (fresh || (partitions && !stored))

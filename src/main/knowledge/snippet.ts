@@ -52,7 +52,8 @@ function markedWords(text: string, highlight: readonly string[]): { start: numbe
   const found: { start: number; end: number }[] = []
   for (const match of text.matchAll(WORD)) {
     const word = match[0].toLowerCase()
-    if (highlight.some((h) => word.startsWith(h))) found.push({ start: match.index, end: match.index + match[0].length })
+    if (highlight.some((h) => word.startsWith(h)))
+      found.push({ start: match.index, end: match.index + match[0].length })
   }
   return found
 }
