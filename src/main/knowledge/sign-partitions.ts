@@ -1,3 +1,4 @@
+import { mulberry32 } from './mulberry32'
 import { hamming } from './sign-bits'
 
 /**
@@ -87,7 +88,7 @@ export function partitionsFrom(centroids: Uint32Array, words: number): SignParti
  * words)`; the same codes give the same centroids (a fixed seed).
  */
 export function trainPartitions(codes: Uint32Array, size: number, words: number): SignPartitions {
-  const random = seeded(0x5eed)
+  const random = mulberry32(0x5eed)
   const sample = sampleOf(codes, size, words, LISTS * SAMPLE_PER_LIST, random)
   const count = sample.length / words
   const centroids = new Uint32Array(LISTS * words)
@@ -149,15 +150,4 @@ function sampleOf(codes: Uint32Array, size: number, words: number, wanted: numbe
     sample.set(codes.subarray(slot * words, (slot + 1) * words), i * words)
   }
   return sample
-}
-
-function seeded(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
 }
