@@ -20,7 +20,7 @@ import {
 import { createCorpus, mulberry32 } from './kb-corpus'
 import { measureQuality, type QualityReport } from './kb-quality'
 
-// `npm run bench:kb [-- --large] [-- --json] [-- --chunks N] [-- --candidates N] [-- --no-quality]`:
+// `npm run bench:kb [-- --large] [-- --json] [-- --chunks N] [-- --candidates N] [-- --no-quality] [-- --partitioned]`:
 // the knowledge base at 10,000 and 100,000 chunks (and 1,000,000 with --large,
 // or only N) of 768-dim vectors, on disk with the app's pragmas, then the
 // hybrid ranking's quality on a labelled set; --candidates overrides MIN_CANDIDATES.
@@ -40,6 +40,8 @@ const CANDIDATES = flag('--candidates') ?? MIN_CANDIDATES
 /** What the vector side of a top-10 search takes from the sign codes. */
 const SIGN_CANDIDATES = Math.max(CANDIDATES, 10 * OVERSAMPLE)
 const WARMUP = 10
+/** --partitioned: the index partitions its codes from 50,000 (off in the app; README.md says why). */
+const PARTITIONED = process.argv.includes('--partitioned') ? { partitionFrom: 50_000 } : {}
 
 function print(line: string): void {
   if (!json) process.stdout.write(`${line}\n`)
@@ -107,7 +109,7 @@ function runSize(chunks: number): SizeResult {
   try {
     applyKnowledgeSchema(db)
     let store = createKnowledgeStore(db)
-    let coarse = createVectorIndex(db, { minCandidates: CANDIDATES })
+    let coarse = createVectorIndex(db, { minCandidates: CANDIDATES, ...PARTITIONED })
     const collection = coarse.createActive({ id: 'bench:synthetic', dimension: DIMENSION })
     const corpus = createCorpus({ chunks, dimension: DIMENSION, topics: Math.max(100, chunks / 100), noise: 0.6 })
 
@@ -152,7 +154,7 @@ function runSize(chunks: number): SizeResult {
     const bytesOnDisk = statSync(file).size
 
     // The sign stage alone, both layouts over the same codes in memory, interleaved query by query.
-    const partitioned = createCodeStore(db).load(collection.vecTable, DIMENSION / 32)
+    const partitioned = createCodeStore(db, PARTITIONED).load(collection.vecTable, DIMENSION / 32)
     const everyCode = signIndexFromBlocks(
       DIMENSION / 32,
       Array.from({ length: partitioned.blocks }, (_, b) => ({ ...partitioned.block(b), lists: null })),
@@ -220,7 +222,7 @@ function runSize(chunks: number): SizeResult {
     db.close()
     db = open(file)
     store = createKnowledgeStore(db)
-    coarse = createVectorIndex(db, { minCandidates: CANDIDATES })
+    coarse = createVectorIndex(db, { minCandidates: CANDIDATES, ...PARTITIONED })
     const [, afterStart, afterStartCpu] = timeBoth(() => coarse.nearest(coarse.active()!, probe, 10))
     const someNode = db
       .prepare('SELECT id FROM knowledge_nodes LIMIT 1 OFFSET ?')
@@ -233,7 +235,7 @@ function runSize(chunks: number): SizeResult {
       db.close()
       db = open(file)
       db.exec(`DROP TABLE ${collection.vecTable}_codes`)
-      const rebuild = createVectorIndex(db, { minCandidates: CANDIDATES })
+      const rebuild = createVectorIndex(db, { minCandidates: CANDIDATES, ...PARTITIONED })
       rebuildFromVectorRows = time(() => rebuild.nearest(rebuild.active()!, probe, 10))[1]
     }
 
@@ -325,7 +327,11 @@ function main(): void {
     line('vector, exact float32 scan (reference)', r.exactMs, '1.000')
     line(`vector, sign bits → ${CANDIDATES} + exact rescore`, r.vectorMs, r.recallAt10.toFixed(3))
     line(`sign stage alone: every code → ${SIGN_CANDIDATES}`, r.signScanMs.everyCode, '')
-    line(`sign stage alone: nearest lists → ${SIGN_CANDIDATES}`, r.signScanMs.nearestLists, '')
+    line(
+      `sign stage alone: ${PARTITIONED.partitionFrom ? 'nearest lists' : 'two stages'} → ${SIGN_CANDIDATES}`,
+      r.signScanMs.nearestLists,
+      ''
+    )
     line('lexical alone: FTS5 BM25, top 50', r.lexicalMs, '')
     line(
       'hybrid: FTS5 + sign bits + fusion, top 10',

@@ -132,6 +132,26 @@ describe('sign index', () => {
     expect(index.nearest(query, 1)).toEqual([5000])
   })
 
+  it('unpartitioned, in two stages keeps the exact nearest when the first stage keeps them all', () => {
+    const words = 24
+    const index = createSignIndex(words, { twoStageFrom: 0 })
+    const codes: Uint32Array[] = []
+    let seed = 1
+    const next = (): number => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0)
+    for (let i = 0; i < 3000; i++) {
+      const c = Uint32Array.from({ length: words }, next)
+      codes.push(c)
+      index.add(i, c)
+    }
+    const query = codes[17]!
+    expect(index.nearest(query, 1)).toEqual([17])
+    // A near copy of code 17 (a few bits flipped after the prefix) is found second.
+    const near = Uint32Array.from(query)
+    near[20]! ^= 0b1011
+    index.add(5000, near)
+    expect(index.nearest(query, 2)).toEqual([17, 5000])
+  })
+
   it('a load of blocks stored before partitions computes their lists once and marks them to be written', () => {
     const words = 2
     const flat = createSignIndex(words)

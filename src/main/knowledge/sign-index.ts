@@ -7,11 +7,12 @@ import { LISTS, partitionsFrom, trainPartitions, type SignPartitions } from './s
  * rows of the codes table (code-store.ts), so a change rewrites only the
  * blocks it touched.
  *
- * From `PARTITION_FROM` codes on, the codes are partitioned
- * (sign-partitions.ts): each slot belongs to one list, and a search scans
+ * From `partitionFrom` codes on (off by default, see PARTITION_FROM), the
+ * codes are partitioned (sign-partitions.ts): each slot belongs to one list, and a search scans
  * the lists of the `PROBE` centroids nearest the query (more while fewer
  * than `SCAN_PER_HIT` codes per wanted candidate were seen) instead of every
- * code. Below it, every code is scanned. Each block stores its slots' lists
+ * code. Without partitions every code is scanned, in two stages past
+ * TWO_STAGE_FROM. Each block stores its slots' lists
  * beside their codes, so a start reads the partitions instead of recomputing
  * them. Recall against the exact scan is measured in bench/kb.ts.
  */
@@ -46,7 +47,18 @@ export interface SignIndex {
 }
 
 export const BLOCK_SLOTS = 256
-export const PARTITION_FROM = 50_000
+/**
+ * Off by default: on the benchmark's corpus the partitions kept recall@10
+ * at 0.990 with 100,000 codes (1,000 topics) but fell to 0.39 at a million
+ * (10,000 topics, ten per list): a majority-bit centroid of ten unrelated
+ * topics says little about any of them (README.md). `partitionFrom` turns
+ * them on for measurement.
+ */
+export const PARTITION_FROM = Infinity
+/** Without partitions, from this many codes a search first ranks every code by its first PREFIX_WORDS words, keeps PREFIX_KEEP_PER_HIT per wanted candidate, and ranks those by the whole code. */
+export const TWO_STAGE_FROM = 50_000
+export const PREFIX_WORDS = 8
+export const PREFIX_KEEP_PER_HIT = 20
 export const PROBE = 16
 export const SCAN_PER_HIT = 8
 
@@ -59,11 +71,14 @@ export interface SignIndexOptions {
   readonly centroids?: Uint32Array | null
   /** Slots to make room for at once (a load knows how many it reads). */
   readonly capacity?: number
+  /** From how many codes an unpartitioned search goes in two stages; tests lower it. */
+  readonly twoStageFrom?: number
 }
 
 export function createSignIndex(words: number, options: SignIndexOptions = {}): SignIndex {
   const partitionFrom = options.partitionFrom ?? PARTITION_FROM
   const probe = options.probe ?? PROBE
+  const twoStageFrom = words >= PREFIX_WORDS * 2 ? (options.twoStageFrom ?? TWO_STAGE_FROM) : Infinity
   let partitions: SignPartitions | null = options.centroids ? partitionsFrom(options.centroids, words) : null
   let centroidsChanged = false
   let capacity = Math.max(1024, options.capacity ?? 0)
@@ -289,8 +304,17 @@ export function createSignIndex(words: number, options: SignIndexOptions = {}): 
         return select(n, Math.min(count, n)).map((i) => ids[scanned[i]!]!)
       }
       if (distances.length < size) distances = new Uint16Array(Math.max(size, distances.length * 2))
-      for (let i = 0, offset = 0; i < size; i++, offset += words) distances[i] = hamming(codes, offset, query, words)
-      return select(size, count).map((i) => ids[i]!)
+      const keep = PREFIX_KEEP_PER_HIT * count
+      if (size < twoStageFrom || keep >= size) {
+        for (let i = 0, offset = 0; i < size; i++, offset += words) distances[i] = hamming(codes, offset, query, words)
+        return select(size, count).map((i) => ids[i]!)
+      }
+      // The first stage reads a third of each code in place: no copy of the prefixes to keep up to date.
+      for (let i = 0, offset = 0; i < size; i++, offset += words)
+        distances[i] = hamming(codes, offset, query, PREFIX_WORDS)
+      const shortlist = select(size, keep)
+      shortlist.forEach((slot, i) => (distances[i] = hamming(codes, slot * words, query, words)))
+      return select(shortlist.length, count).map((i) => ids[shortlist[i]!]!)
     },
     partitionWhenDue() {
       if (partitions || size < partitionFrom || size === 0) return
