@@ -7,6 +7,7 @@ import { createLearningGenerator } from '../autopilot/learning-generator'
 import { scheduleLearning } from '../autopilot/learning-schedule'
 import { createPredictiveMonitor } from '../autopilot/predictive-monitor'
 import { createQueueProbe } from '../autopilot/queue-probe'
+import { createApprovalsCapability } from '../approvals/approvals-capability'
 import { createBoardCapability } from '../board/board-capability'
 import { createChatCapability } from '../chat/chat-capability'
 import { createChecklistCapability } from '../checklist/checklist-capability'
@@ -38,6 +39,7 @@ import { metricsHandlers } from '../metrics/task-durations'
 import { llamaWorkerFile } from '../models/embedded/worker-file'
 import { createModelsCapability } from '../models/models-capability'
 import { createNotifyCapability } from '../notify/notify-capability'
+import { createOnboardingCapability } from '../onboarding/onboarding-capability'
 import { isLoopbackHost } from '../platform/loopback'
 import { realClock } from '../platform/timer-clock'
 import { freeBytes } from '../platform/storage-failure'
@@ -53,9 +55,13 @@ import { modelServerSpecs } from '../supervisor/model-server-specs'
 import { createSupervisor } from '../supervisor/supervisor'
 import { supervisorHandlers } from '../supervisor/supervisor-handlers'
 import { createTasksCapability } from '../tasks/tasks-capability'
+import { createValidationCapability } from '../validation/validation-capability'
+import { createDecisionLogStore } from '../workflows/decision-log-store'
+import { createWorkflowsCapability } from '../workflows/workflows-capability'
 import { routerChatModel } from './adapters/router-chat-model'
 import { researchFiler } from './adapters/research-filer'
 import { sreTasksThrough } from './adapters/sre-tasks'
+import { workflowActions } from './adapters/workflow-actions'
 import { workerHealth } from './adapters/worker-health'
 import { appHandlers, systemHandlers } from './app-handlers'
 import { checklistFixes } from './checklist-fixes'
@@ -122,12 +128,14 @@ export function composeCapabilities(infra: Infrastructure): Composition {
   const lifecycles: Lifecycle[] = []
 
   const secrets = createSecretStore(db, infra.secretCipher ?? null)
+  // The embedded engine's GGUF files: it lists them, setup downloads into it.
+  const modelsDir = join(infra.dataDir.path, 'models')
   const models = createModelsCapability({
     config,
     db,
     events,
     log,
-    embedded: { modelsDir: join(infra.dataDir.path, 'models'), workerFile: llamaWorkerFile(__dirname) },
+    embedded: { modelsDir, workerFile: llamaWorkerFile(__dirname) },
     apiKey: (nodeId) => secrets.get(`node:${nodeId}`)
   })
   lifecycles.push(models)
@@ -144,12 +152,17 @@ export function composeCapabilities(infra: Infrastructure): Composition {
       models.registry.nodes().map((n) => ({ id: n.id, kind: n.kind, up: models.registry.status(n.id).state === 'up' })),
     config
   })
+  const chatModel = routerChatModel(models.router)
+  // One decision log for every capability that decides: the workflow runner writes it, the validator, the ladder and the approvals record through its port.
+  const decisionLog = createDecisionLogStore(db)
+  const validation = createValidationCapability({ db, config, log, model: chatModel })
+  validation.setDecisionLog(decisionLog)
   const tasks = createTasksCapability({
     db,
     config,
     events,
     log,
-    processor: infra.taskProcessor ?? models.router,
+    processor: infra.taskProcessor ?? validation.wrap(models.router),
     background,
     holdClaims: () => disk.pausedReason(),
     backendLimits
@@ -181,13 +194,26 @@ export function composeCapabilities(infra: Infrastructure): Composition {
   })
   lifecycles.push(supervisor)
 
-  const chatModel = routerChatModel(models.router)
+  const approvals = createApprovalsCapability({ db, events, log, decisions: decisionLog })
   const board = createBoardCapability({
     db,
     model: chatModel,
     events,
     timeoutSec: () => config.get('chat.boardTimeoutSec')
   })
+  if (background) {
+    validation.startLadder({
+      tasks: {
+        get: (id) => tasks.engine.store.get(id),
+        events: (id) => tasks.engine.store.events(id),
+        onEvents: (listener) => tasks.engine.onEvents(listener),
+        requeue: (ids) => tasks.engine.requeue(ids)
+      },
+      board: board.service,
+      models: (category) => models.router.candidates({ category })
+    })
+    lifecycles.push(validation)
+  }
   const chat = createChatCapability({
     db,
     events,
@@ -203,6 +229,21 @@ export function composeCapabilities(infra: Infrastructure): Composition {
     }
   })
   lifecycles.push(chat)
+
+  const workflows = createWorkflowsCapability({
+    db,
+    events,
+    log,
+    dataDir: infra.dataDir.path,
+    decisions: decisionLog,
+    validator: validation.validator,
+    testRunner: validation.testRunner,
+    approvals: approvals.queue,
+    tasks: tasks.queue,
+    cancelTask: async (id) => void (await tasks.engine.cancel(id)),
+    actions: workflowActions(actor)
+  })
+  lifecycles.push(workflows)
 
   const predictive = createPredictiveMonitor({
     probe: createQueueProbe(db),
@@ -344,6 +385,15 @@ export function composeCapabilities(infra: Infrastructure): Composition {
   const overview = createOverviewSampler(reader, events)
   lifecycles.push(overview)
 
+  const onboarding = createOnboardingCapability({
+    client: actor,
+    config,
+    events,
+    log: log.child({ capability: 'onboarding' }),
+    modelsDir
+  })
+  lifecycles.push(onboarding)
+
   // Supervised servers first (they may have died asleep), then the nodes are scanned again, then the running tasks prove their leases alive and the pool looks for work.
   const resume = createSystemResume({
     log,
@@ -383,7 +433,11 @@ export function composeCapabilities(infra: Infrastructure): Composition {
       ...overview.handlers,
       ...notify.handlers,
       ...digest.handlers,
-      ...metricsHandlers(db)
+      ...metricsHandlers(db),
+      ...approvals.handlers,
+      ...validation.handlers,
+      ...workflows.handlers,
+      ...onboarding.handlers
     },
     infra.dataDir.path,
     () => void disk.sample()
@@ -402,6 +456,7 @@ export function composeCapabilities(infra: Infrastructure): Composition {
       health.start(5000)
       checklist.service.start()
       overview.start()
+      onboarding.begin()
       const learningRuns = scheduleLearning(
         () => learning.run(),
         () => config.get('autopilot.learningIntervalMin'),
@@ -409,6 +464,7 @@ export function composeCapabilities(infra: Infrastructure): Composition {
       )
       lifecycles.push({ stop: () => learningRuns.stop() })
       digest.start()
+      workflows.begin()
     }
   }
 }

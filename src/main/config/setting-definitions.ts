@@ -11,7 +11,9 @@ import { METRICS_SETTINGS } from './settings/metrics-settings'
 import { MODELS_SETTINGS } from './settings/models-settings'
 import { SOAK_SETTINGS } from './settings/soak-settings'
 import { NOTIFY_SETTINGS } from './settings/notify-settings'
+import { ONBOARDING_SETTINGS } from './settings/onboarding-settings'
 import { UPDATES_SETTINGS } from './settings/updates-settings'
+import { VALIDATION_SETTINGS } from './settings/validation-settings'
 import { WORKER_SETTINGS } from './settings/worker-settings'
 
 export { LOG_LEVELS, PROFILE_NAMES } from './settings/general-settings'
@@ -32,7 +34,9 @@ export const SETTINGS = {
   ...BACKEND_LIMITS_SETTINGS,
   ...SOAK_SETTINGS,
   ...NOTIFY_SETTINGS,
-  ...METRICS_SETTINGS
+  ...METRICS_SETTINGS,
+  ...VALIDATION_SETTINGS,
+  ...ONBOARDING_SETTINGS
 } satisfies Record<string, SettingDefinition>
 
 export type Settings = typeof SETTINGS

@@ -61,7 +61,15 @@ export function createOpenAiProvider(baseUrl: string, apiKey: () => string | nul
         model: req.model,
         messages: req.messages,
         stream: true,
-        ...(req.maxTokens ? { max_tokens: req.maxTokens } : {})
+        ...(req.maxTokens ? { max_tokens: req.maxTokens } : {}),
+        ...(req.jsonSchema
+          ? {
+              response_format: {
+                type: 'json_schema',
+                json_schema: { name: req.jsonSchema.name, schema: req.jsonSchema.schema, strict: true }
+              }
+            }
+          : {})
       })
       if (!response.body) throw new ProviderError('bad_response', `${where}: the answer has no body`)
       let finished = false

@@ -1,6 +1,7 @@
 import type { z } from 'zod'
 import type { CallSpec } from './define'
 import { APP_CALLS, APP_EVENTS } from './app-contract'
+import { APPROVALS_CALLS, APPROVALS_EVENTS } from './approvals-contract'
 import { BOARD_CALLS, BOARD_EVENTS } from './board-contract'
 import { CHAT_CALLS, CHAT_EVENTS } from './chat-contract'
 import { CHECKLIST_CALLS, CHECKLIST_EVENTS } from './checklist-contract'
@@ -10,9 +11,12 @@ import { KNOWLEDGE_CALLS, KNOWLEDGE_EVENTS } from './knowledge-contract'
 import { METRICS_CALLS } from './metrics-contract'
 import { MODELS_CALLS, MODELS_EVENTS } from './models-contract'
 import { NOTIFY_CALLS } from './notify-contract'
+import { ONBOARDING_CALLS, ONBOARDING_EVENTS } from './onboarding-contract'
 import { OVERVIEW_CALLS, OVERVIEW_EVENTS } from './overview-contract'
 import { SECRETS_CALLS } from './secrets-contract'
 import { TASKS_CALLS, TASKS_EVENTS } from './tasks-contract'
+import { VALIDATION_CALLS } from './validation-contract'
+import { WORKFLOWS_CALLS, WORKFLOWS_EVENTS } from './workflows-contract'
 
 /**
  * The one contract between renderer and main. Every call and every pushed
@@ -34,7 +38,11 @@ export const CALLS = {
   ...SECRETS_CALLS,
   ...NOTIFY_CALLS,
   ...DIGEST_CALLS,
-  ...METRICS_CALLS
+  ...METRICS_CALLS,
+  ...APPROVALS_CALLS,
+  ...VALIDATION_CALLS,
+  ...WORKFLOWS_CALLS,
+  ...ONBOARDING_CALLS
 } as const satisfies Record<string, CallSpec>
 
 export const EVENTS = {
@@ -47,7 +55,10 @@ export const EVENTS = {
   ...BOARD_EVENTS,
   ...CHECKLIST_EVENTS,
   ...OVERVIEW_EVENTS,
-  ...DIGEST_EVENTS
+  ...DIGEST_EVENTS,
+  ...APPROVALS_EVENTS,
+  ...WORKFLOWS_EVENTS,
+  ...ONBOARDING_EVENTS
 } as const satisfies Record<string, z.ZodType>
 
 export type Calls = typeof CALLS

@@ -4,7 +4,7 @@ import { VIEWS, VIEW_IDS, viewFromHash, type ViewId } from './views'
 
 /**
  * The current view lives in the URL hash, so reload, back/forward and a
- * bookmarked headless URL all land on the same view. Alt+1…8 (and Cmd/Ctrl+1…8
+ * bookmarked headless URL all land on the same view. Alt+1…9 (and Cmd/Ctrl+1…9
  * where the browser leaves them to the page) switch views from anywhere, and
  * the desktop shell's menu, tray and notifications ask for a view by event.
  */

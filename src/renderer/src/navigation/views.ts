@@ -1,4 +1,15 @@
-export const VIEW_IDS = ['overview', 'chat', 'tasks', 'board', 'checklist', 'models', 'knowledge', 'settings'] as const
+export const VIEW_IDS = [
+  'overview',
+  'chat',
+  'tasks',
+  'board',
+  'workflows',
+  'checklist',
+  'models',
+  'knowledge',
+  'settings',
+  'approvals'
+] as const
 export type ViewId = (typeof VIEW_IDS)[number]
 
 export interface ViewEntry {
@@ -12,10 +23,12 @@ export const VIEWS: readonly ViewEntry[] = [
   { id: 'chat', label: 'Chat', glyph: '✉' },
   { id: 'tasks', label: 'Tasks', glyph: '☰' },
   { id: 'board', label: 'Board', glyph: '⚖' },
+  { id: 'workflows', label: 'Workflows', glyph: '⇶' },
   { id: 'checklist', label: 'Checklist', glyph: '✓' },
   { id: 'models', label: 'Models', glyph: '◈' },
   { id: 'knowledge', label: 'Knowledge', glyph: '▤' },
-  { id: 'settings', label: 'Settings', glyph: '⚙' }
+  { id: 'settings', label: 'Settings', glyph: '⚙' },
+  { id: 'approvals', label: 'Approvals', glyph: '⚑' }
 ]
 
 export const DEFAULT_VIEW: ViewId = 'tasks'

@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react'
 import { useViewRoute } from '../navigation/use-view-route'
 import type { ViewId } from '../navigation/views'
+import { ApprovalsView } from '../views/approvals/ApprovalsView'
 import { BoardView } from '../views/board/BoardView'
 import { ChatView } from '../views/chat/ChatView'
 import { ChecklistView } from '../views/checklist/ChecklistView'
@@ -9,8 +10,10 @@ import { KnowledgeView } from '../views/knowledge/KnowledgeView'
 import { ModelsView } from '../views/models/ModelsView'
 import { SettingsView } from '../views/settings/SettingsView'
 import { TasksView } from '../views/tasks/TasksView'
+import { WorkflowsView } from '../views/workflows/WorkflowsView'
 import { UnbuiltView } from '../views/UnbuiltView'
 import { UNBUILT_VIEWS } from '../views/unbuilt-views'
+import { OnboardingPanel } from '../views/onboarding/OnboardingPanel'
 import { ConnectionBanner } from './ConnectionBanner'
 import { ReadOnlyReason } from './ReadOnlyBadge'
 import { Sidebar } from './Sidebar'
@@ -20,7 +23,9 @@ const BUILT_VIEWS: Readonly<Partial<Record<ViewId, () => ReactNode>>> = {
   overview: OverviewView,
   chat: ChatView,
   tasks: TasksView,
+  approvals: ApprovalsView,
   board: BoardView,
+  workflows: WorkflowsView,
   knowledge: KnowledgeView,
   models: ModelsView,
   checklist: ChecklistView,
@@ -44,6 +49,7 @@ export function App(): ReactNode {
       <Sidebar current={view} onSelect={go} />
       <div className="workspace">
         <ConnectionBanner />
+        <OnboardingPanel />
         <main id="main" className="view" key={view}>
           <ViewBody view={view} />
         </main>

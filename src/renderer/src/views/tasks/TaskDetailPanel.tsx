@@ -3,6 +3,7 @@ import type { ReactNode } from 'react'
 import type { TaskDetail } from '../../../../shared/contract/tasks-contract'
 import { ERROR_TYPE_LABEL, OPEN_STATUSES, STATUS_LABEL, when } from './task-format'
 import { TaskWaiting } from './TaskWaiting'
+import { TaskVerification } from '../verification/TaskVerification'
 
 export function TaskDetailPanel({
   detail,
@@ -105,6 +106,7 @@ export function TaskDetailPanel({
           </p>
         </>
       )}
+      <TaskVerification key={task.id} taskId={task.id} />
       <h3>Error history</h3>
       {failures.length === 0 ? (
         <p className="muted">No failed attempts.</p>
