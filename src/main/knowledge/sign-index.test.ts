@@ -152,6 +152,49 @@ describe('sign index', () => {
     expect(index.nearest(query, 2)).toEqual([17, 5000])
   })
 
+  it('unpartitioned in two stages, finds every held code first for itself after any adds, replacements and removals, live and reloaded (property)', () => {
+    const words = 24
+    const wide = (seed: number): Uint32Array => {
+      let x = seed + 1
+      return Uint32Array.from({ length: words }, () => (x = (Math.imul(x, 1103515245) + 12345) >>> 0))
+    }
+    const wideOps = fc.array(
+      fc.oneof(
+        {
+          weight: 3,
+          arbitrary: fc.array(fc.tuple(id, fc.nat()), { maxLength: 200 }).map((e) => ({ kind: 'upsert' as const, e }))
+        },
+        { weight: 1, arbitrary: fc.array(id, { maxLength: 150 }).map((ids) => ({ kind: 'remove' as const, ids })) }
+      ),
+      { maxLength: 10 }
+    )
+    fc.assert(
+      fc.property(wideOps, (list) => {
+        const index = createSignIndex(words, { twoStageFrom: 0 })
+        const held = new Map<number, Uint32Array>()
+        for (const op of list) {
+          if (op.kind === 'upsert') {
+            index.upsert(op.e.map(([i, seed]) => ({ id: i, code: wide(seed) })))
+            for (const [i, seed] of op.e) held.set(i, wide(seed))
+          } else {
+            index.remove(new Set(op.ids))
+            for (const i of op.ids) held.delete(i)
+          }
+        }
+        const reloaded = signIndexFromBlocks(
+          words,
+          Array.from({ length: index.blocks }, (_, b) => index.block(b)),
+          { twoStageFrom: 0 }
+        )
+        for (const [i, code] of [...held].slice(0, 25)) {
+          expect(index.nearest(code, 1)).toEqual([i])
+          expect(reloaded.nearest(code, 1)).toEqual([i])
+        }
+      }),
+      { numRuns: 60 }
+    )
+  })
+
   it('a load of blocks stored before partitions computes their lists once and marks them to be written', () => {
     const words = 2
     const flat = createSignIndex(words)
