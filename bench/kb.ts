@@ -158,7 +158,7 @@ function runSize(chunks: number): SizeResult {
     const everyCode = signIndexFromBlocks(
       DIMENSION / 32,
       Array.from({ length: partitioned.blocks }, (_, b) => ({ ...partitioned.block(b), lists: null })),
-      { partitionFrom: Infinity }
+      { partitionFrom: Infinity, twoStageFrom: Infinity }
     )
     const queries = chunks >= 1_000_000 ? 100 : 200
     const random = mulberry32(42)
