@@ -2,6 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks'
+import { writeFileSync } from 'node:fs'
+import { Session } from 'node:inspector/promises'
 import { Worker } from 'node:worker_threads'
 import type { CallInput } from '../src/shared/contract/contract'
 import type { CliSetting } from '../src/main/config/config-resolver'
@@ -15,6 +17,7 @@ import { percentile } from '../src/main/tasks/percentile'
 import { createTaskIds } from '../src/main/tasks/task-id'
 import { GOOD_ANSWER } from '../src/main/tasks/testing/scripted-processor'
 import { OFFLINE_ENV } from '../src/main/test-support/offline-env'
+import { measureCreate, type CreateCost } from './views-tasks-view'
 import { WINDOW_SOURCE } from './views-window'
 
 const QUEUED = 100_000
@@ -142,7 +145,7 @@ interface Phase {
   readonly changedPerSec: number | null
 }
 
-async function runPhase(core: Core, window: Window | null, running = true): Promise<Phase> {
+async function runPhase(core: Core, window: Window | null, running = true, profile?: string): Promise<Phase> {
   const client = core.client({ scopes: FULL_SCOPES })
   const completedBefore = completedCount(core)
   const before = window
@@ -155,6 +158,12 @@ async function runPhase(core: Core, window: Window | null, running = true): Prom
   })
   gc.observe({ entryTypes: ['gc'] })
   lag.enable()
+  const session = profile ? new Session() : null
+  if (session) {
+    session.connect()
+    await session.post('Profiler.enable')
+    await session.post('Profiler.start')
+  }
   const started = performance.now()
   if (running) await client.call('tasks.resume', {})
   await new Promise((r) => setTimeout(r, PHASE_MS))
@@ -162,6 +171,11 @@ async function runPhase(core: Core, window: Window | null, running = true): Prom
   const seconds = (performance.now() - started) / 1000
   lag.disable()
   gc.disconnect()
+  if (session && profile) {
+    const { profile: taken } = await session.post('Profiler.stop')
+    writeFileSync(profile, JSON.stringify(taken))
+    session.disconnect()
+  }
   const after = window
     ? await window.ask<{ bytes: number; frames: number; byName: Record<string, number> }>('counters', 'counters')
     : null
@@ -189,9 +203,7 @@ function completedCount(core: Core): number {
   )
 }
 
-async function live(
-  options: BenchOptions
-): Promise<{ phases: Phase[]; create: { calls: number; changes: number; replyMs: number } }> {
+async function live(options: BenchOptions): Promise<{ phases: Phase[]; create: CreateCost }> {
   const dir = mkdtempSync(join(tmpdir(), 'kos-bench-views-'))
   const core = start(dir, true)
   const client = core.client({ scopes: FULL_SCOPES })
@@ -212,15 +224,10 @@ async function live(
   try {
     const phases = [await runPhase(core, null, false), await runPhase(core, null)]
     const window = await openWindow(host, options.wsModule)
-    phases.push(await runPhase(core, window))
-    // One create while the queue is paused: the reply, then the changes pushed about that task, counted until a later call comes back.
-    window.worker.postMessage({ type: 'create' })
-    await new Promise((r) => setTimeout(r, 500))
-    const create = await window.ask<{ calls: number; changes: number; replyMs: number }>(
-      'create-report',
-      'create-report'
-    )
+    phases.push(await runPhase(core, window, true, options.profile))
     await window.close()
+    // One create from the Tasks view while the queue is paused: the calls it makes, and the changes pushed about its task.
+    const create = await measureCreate(host.origin, host.access.fullToken)
     return { phases, create }
   } finally {
     await host.close()
@@ -282,6 +289,8 @@ export interface BenchOptions {
   readonly json: boolean
   /** Also the first page of tasks.list with 1,000,000 tasks. */
   readonly large: boolean
+  /** Where to write a CPU profile of the main thread during the phase with a window open (.cpuprofile). */
+  readonly profile?: string | undefined
 }
 
 /** Run by bench/views.ts through Vite's module runner, so the core loads as the build bundles it. */
@@ -301,7 +310,7 @@ export async function runViewsBench(options: BenchOptions): Promise<void> {
     )
   }
   out(
-    `One create from the window (queue paused): ${create.calls} round trip, ${create.changes} pushed change about it, reply in ${create.replyMs.toFixed(1)} ms`
+    `One create from the Tasks view (queue paused): ${create.calls} round trip(s) (${create.callNames.join(', ')}), ${create.changes} pushed change(s) about it, reply in ${create.replyMs.toFixed(1)} ms`
   )
   const pages = large ? await firstPages() : null
   if (pages) {

@@ -26,7 +26,8 @@ async function main(): Promise<void> {
       repoRoot,
       wsModule: require.resolve('ws'),
       json: process.argv.includes('--json'),
-      large: process.argv.includes('--large')
+      large: process.argv.includes('--large'),
+      profile: argValue('--profile')
     })
   } finally {
     await runner.close()
@@ -34,8 +35,19 @@ async function main(): Promise<void> {
   }
 }
 
+function argValue(flag: string): string | undefined {
+  const at = process.argv.indexOf(flag)
+  return at >= 0 ? process.argv[at + 1] : undefined
+}
+
 function isBench(value: unknown): value is {
-  runViewsBench(options: { repoRoot: string; wsModule: string; json: boolean; large: boolean }): Promise<void>
+  runViewsBench(options: {
+    repoRoot: string
+    wsModule: string
+    json: boolean
+    large: boolean
+    profile: string | undefined
+  }): Promise<void>
 } {
   return (
     typeof value === 'object' && value !== null && 'runViewsBench' in value && typeof value.runViewsBench === 'function'

@@ -29,6 +29,7 @@ const MAIN_RANK: Readonly<Record<string, number>> = {
   supervisor: 3,
   secrets: 3,
   approvals: 3,
+  batching: 3,
   chat: 4,
   validation: 4,
   autopilot: 4,

@@ -162,4 +162,32 @@ test.describe('Models view', () => {
     await added.getByRole('button', { name: 'Remove Mac Studio' }).click()
     await expect(added).toHaveCount(0)
   })
+
+  test('gives a node caps of its own in the limits table, refuses a bad value naming the field, and follows Settings again', async ({
+    page
+  }) => {
+    const ollama = await startFakeOllama(0)
+    children.push(ollama.child)
+    const models = await openModels(page, ollama.info.url)
+    const mlx = models.limitRow('mlx-local')
+    const local = models.limitRow('ollama-local')
+    await expect(mlx).toContainText('one at a time')
+    await expect(mlx).toContainText('from mlx.maxConcurrent')
+    await expect(local).toContainText('no cap of its own')
+
+    await local.getByLabel('Tasks', { exact: true }).fill('2')
+    await local.getByRole('button', { name: 'Save' }).click()
+    await expect(local).toContainText('up to 2')
+    await expect(local).toContainText('from this node')
+
+    await mlx.getByLabel('Heavy', { exact: true }).fill('0')
+    await mlx.getByRole('button', { name: 'Save' }).click()
+    await expect(mlx.getByRole('alert')).toHaveText('Heavy-model tasks at once must be at least 1.')
+
+    await page.reload()
+    await expect(models.limitRow('ollama-local')).toContainText('up to 2')
+    await models.limitRow('ollama-local').getByRole('button', { name: 'Use Settings' }).click()
+    await expect(models.limitRow('ollama-local')).toContainText('no cap of its own')
+    await expect(models.limitRow('ollama-local')).toContainText('from ollama.maxConcurrent')
+  })
 })

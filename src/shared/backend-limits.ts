@@ -26,3 +26,23 @@ export function limitForKind(kind: 'ollama' | 'openai' | 'embedded' | null, valu
   if (kind === 'openai') return { heavy: values['mlx.maxHeavy'], total: total(values['mlx.maxConcurrent']) }
   return { heavy: values['worker.heavyPerBackend'], total: null }
 }
+
+/** A node's own caps, set in the Models view; null keeps its kind's setting. */
+export interface NodeLimitOverride {
+  /** Tasks at once; 0 = no cap of its own. */
+  readonly maxConcurrent: number | null
+  readonly maxHeavy: number | null
+}
+
+/** The caps one node runs under: its own where set, else its kind's. */
+export function limitForNode(
+  kind: 'ollama' | 'openai' | 'embedded' | null,
+  override: NodeLimitOverride | null,
+  values: BackendLimitValues
+): BackendLimit {
+  const base = limitForKind(kind, values)
+  if (!override) return base
+  const total =
+    override.maxConcurrent === null ? base.total : override.maxConcurrent > 0 ? override.maxConcurrent : null
+  return { heavy: override.maxHeavy ?? base.heavy, total }
+}

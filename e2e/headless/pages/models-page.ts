@@ -28,6 +28,11 @@ export class ModelsPage extends AppShell {
     return this.page.locator(`li[aria-label^="${label}"]`)
   }
 
+  /** A node's row in the "Requests at once per node" table, with its caps and its own-caps form. */
+  limitRow(id: string): Locator {
+    return this.page.locator(`[data-testid="node-limit"][data-node="${id}"]`)
+  }
+
   state(node: Locator): Locator {
     return node.getByTestId('node-state')
   }

@@ -2,10 +2,13 @@ import { dirname, join } from 'node:path'
 import type { AppInfo } from '../../shared/contract/app-contract'
 import { valueOrNull } from '../../shared/contract/client'
 import { createBackendLimits } from '../autopilot/backend-limits'
+import { batchingProcessor } from '../batching/batching-processor'
+import { decomposingProcessor } from '../chat/task-decomposition'
 import { createGapSource } from '../autopilot/learning-gaps'
 import { createLearningGenerator } from '../autopilot/learning-generator'
 import { scheduleLearning } from '../autopilot/learning-schedule'
 import { createPredictiveMonitor } from '../autopilot/predictive-monitor'
+import { createSearchMisses } from '../autopilot/search-misses'
 import { createQueueProbe } from '../autopilot/queue-probe'
 import { createApprovalsCapability } from '../approvals/approvals-capability'
 import { createBoardCapability } from '../board/board-capability'
@@ -16,6 +19,7 @@ import { predictiveCheck } from '../checklist/checks/predictive-check'
 import { storageChecks } from '../checklist/checks/storage-checks'
 import type { CliSetting } from '../config/config-resolver'
 import { configHandlers } from '../config/config-handlers'
+import { autoAssigning } from './task-auto-assign'
 import type { ConfigService } from '../config/config-service'
 import { loadConfig } from '../config/load-config'
 import type { SettingKey } from '../config/setting-definitions'
@@ -62,6 +66,7 @@ import { routerChatModel } from './adapters/router-chat-model'
 import { researchFiler } from './adapters/research-filer'
 import { sreTasksThrough } from './adapters/sre-tasks'
 import { workflowActions } from './adapters/workflow-actions'
+import { taskFamilyReader } from './adapters/task-family'
 import { workerHealth } from './adapters/worker-health'
 import { appHandlers, systemHandlers } from './app-handlers'
 import { checklistFixes } from './checklist-fixes'
@@ -149,25 +154,60 @@ export function composeCapabilities(infra: Infrastructure): Composition {
 
   const backendLimits = createBackendLimits({
     nodes: () =>
-      models.registry.nodes().map((n) => ({ id: n.id, kind: n.kind, up: models.registry.status(n.id).state === 'up' })),
+      models.registry.nodes().map((n) => ({
+        id: n.id,
+        kind: n.kind,
+        up: models.registry.status(n.id).state === 'up',
+        own: models.nodeLimits.get(n.id)
+      })),
     config
   })
   const chatModel = routerChatModel(models.router)
   // One decision log for every capability that decides: the workflow runner writes it, the validator, the ladder and the approvals record through its port.
   const decisionLog = createDecisionLogStore(db)
-  const validation = createValidationCapability({ db, config, log, model: chatModel })
+  const validation = createValidationCapability({
+    db,
+    config,
+    log,
+    model: chatModel
+  })
   validation.setDecisionLog(decisionLog)
+  // Results are judged per task, so the validator sits outside batching (which answers many tasks in one call) and
+  // decomposition (whose parent result is a synthesis); a benchmark's own processor is measured unjudged.
+  const guarded = (processor: TaskProcessor): TaskProcessor =>
+    infra.taskProcessor ? processor : validation.wrap(processor)
   const tasks = createTasksCapability({
     db,
     config,
     events,
     log,
-    processor: infra.taskProcessor ?? validation.wrap(models.router),
+    processor: guarded(
+      decomposingProcessor(
+        batchingProcessor(infra.taskProcessor ?? models.router, {
+          settings: () => ({
+            enabled: config.get('batching.enabled'),
+            maxTasks: config.get('batching.maxTasks'),
+            maxTaskTokens: config.get('batching.maxTaskTokens'),
+            maxBatchTokens: config.get('batching.maxBatchTokens'),
+            windowMs: config.get('batching.windowMs')
+          })
+        }),
+        {
+          // Called only once the pool runs, after the tasks capability below exists.
+          tasks: { create: (task) => tasks.queue.create(task) },
+          family: taskFamilyReader(db),
+          experts: async () => valueOrNull(await reader.call('chat.experts.list', {}))?.experts ?? [],
+          enabled: () => config.get('autopilot.decomposeEnabled'),
+          log: log.child({ capability: 'decomposition' })
+        }
+      )
+    ),
     background,
     holdClaims: () => disk.pausedReason(),
     backendLimits
   })
   lifecycles.push(tasks)
+  const searchMisses = createSearchMisses(db)
   const knowledge = createKnowledgeCapability({
     db,
     config,
@@ -175,7 +215,15 @@ export function composeCapabilities(infra: Infrastructure): Composition {
     log,
     embedder: models.embedder,
     background,
-    backup: (reason) => backupCopy(db, infra.dataDir.path, reason)
+    backup: (reason) => backupCopy(db, infra.dataDir.path, reason),
+    onSearchWithoutResult: (query, domain) => {
+      // A gap not noted costs a research task at most; the search itself must still answer.
+      try {
+        searchMisses.record(query, domain)
+      } catch (error) {
+        log.warn('search without result not recorded', { error: (error as Error).message })
+      }
+    }
   })
   lifecycles.push(knowledge)
 
@@ -423,6 +471,10 @@ export function composeCapabilities(infra: Infrastructure): Composition {
       ...configHandlers(config),
       ...secretsHandlers(secrets),
       ...tasks.handlers,
+      'tasks.create': autoAssigning(
+        tasks.handlers['tasks.create'],
+        async () => valueOrNull(await reader.call('chat.experts.list', {}))?.experts ?? []
+      ),
       ...models.handlers,
       ...supervisorHandlers(supervisor),
       ...healthHandlers(health),

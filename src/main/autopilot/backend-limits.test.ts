@@ -3,9 +3,9 @@ import { testConfig } from '../tasks/testing/test-config'
 import { createBackendLimits, type LimitedNode } from './backend-limits'
 
 const NODES: LimitedNode[] = [
-  { id: 'ollama-local', kind: 'ollama', up: true },
-  { id: 'mlx-local', kind: 'openai', up: true },
-  { id: 'ollama-lab', kind: 'ollama', up: false }
+  { id: 'ollama-local', kind: 'ollama', up: true, own: null },
+  { id: 'mlx-local', kind: 'openai', up: true, own: null },
+  { id: 'ollama-lab', kind: 'ollama', up: false, own: null }
 ]
 
 describe('backend limits', () => {
@@ -32,11 +32,27 @@ describe('backend limits', () => {
   it('keeps the shared worker cap for backends it does not know and the embedded engine', () => {
     const config = testConfig({ 'worker.heavyPerBackend': 2 })
     const limits = createBackendLimits({
-      nodes: () => [...NODES, { id: 'embedded', kind: 'embedded', up: true }],
+      nodes: () => [...NODES, { id: 'embedded', kind: 'embedded', up: true, own: null }],
       config
     })
     expect(limits.of('embedded')).toEqual({ heavy: 2, total: null })
     expect(limits.of('gone')).toEqual({ heavy: 2, total: null })
+  })
+
+  it("gives a node its own caps where set in the Models view, the other nodes of its kind keeping the kind's", () => {
+    const nodes: LimitedNode[] = [
+      { id: 'ollama-local', kind: 'ollama', up: true, own: { maxConcurrent: 2, maxHeavy: null } },
+      { id: 'ollama-lab', kind: 'ollama', up: true, own: null },
+      { id: 'mlx-local', kind: 'openai', up: true, own: { maxConcurrent: 0, maxHeavy: 2 } }
+    ]
+    const limits = createBackendLimits({ nodes: () => nodes, config: testConfig({ 'ollama.maxConcurrent': 3 }) })
+    expect(limits.of('ollama-local')).toEqual({ heavy: 1, total: 2 })
+    expect(limits.of('ollama-lab')).toEqual({ heavy: 1, total: 3 })
+    // 0: no cap of its own, whatever mlx.maxConcurrent says.
+    expect(limits.of('mlx-local')).toEqual({ heavy: 2, total: null })
+    expect(limits.capacity()).toBeNull()
+    nodes[2] = { id: 'mlx-local', kind: 'openai', up: true, own: { maxConcurrent: 1, maxHeavy: null } }
+    expect(limits.capacity()).toBe(2 + 3 + 1)
   })
 
   it('measures capacity over the nodes that are up: bounded only when each of them is', () => {
@@ -45,10 +61,12 @@ describe('backend limits', () => {
     expect(createBackendLimits({ nodes: () => NODES, config: testConfig() }).capacity()).toBeNull()
     expect(
       createBackendLimits({
-        nodes: () => [{ id: 'mlx-local', kind: 'openai', up: true }],
+        nodes: () => [{ id: 'mlx-local', kind: 'openai', up: true, own: null }],
         config: testConfig()
       }).capacity()
     ).toBe(1)
-    expect(createBackendLimits({ nodes: () => NODES.map((n) => ({ ...n, up: false })), config }).capacity()).toBeNull()
+    expect(
+      createBackendLimits({ nodes: () => NODES.map((n) => ({ ...n, up: false, own: null })), config }).capacity()
+    ).toBeNull()
   })
 })

@@ -1,8 +1,9 @@
 import type { ConfigService } from '../config/config-service'
 import {
   BACKEND_LIMIT_KEYS,
-  limitForKind,
+  limitForNode,
   type BackendLimitKey,
+  type NodeLimitOverride,
   type BackendLimitValues
 } from '../../shared/backend-limits'
 import type { BackendLimits } from '../ports/backend-limits'
@@ -12,6 +13,8 @@ export interface LimitedNode {
   readonly id: string
   readonly kind: 'ollama' | 'openai' | 'embedded'
   readonly up: boolean
+  /** Its own caps from the Models view; null follows its kind's settings. */
+  readonly own: NodeLimitOverride | null
 }
 
 export type BackendLimitSettings = Pick<ConfigService, 'get'>
@@ -21,9 +24,9 @@ function valuesOf(config: BackendLimitSettings): BackendLimitValues {
 }
 
 /**
- * Per-node caps from the settings of each kind of server: every Ollama node
- * gets the Ollama caps, every MLX / OpenAI-compatible node the MLX ones, each
- * on its own. Capacity is what the nodes up now take together, so the
+ * Per-node caps: a node's own (set in the Models view) where it has them,
+ * else the settings of its kind of server: every Ollama node gets the Ollama
+ * caps, every MLX / OpenAI-compatible node the MLX ones, each on its own. Capacity is what the nodes up now take together, so the
  * adaptive controller does not size the pool for slots no node would fill.
  */
 export function createBackendLimits(deps: {
@@ -33,7 +36,7 @@ export function createBackendLimits(deps: {
   return {
     of(backend) {
       const node = deps.nodes().find((n) => n.id === backend)
-      return limitForKind(node?.kind ?? null, valuesOf(deps.config))
+      return limitForNode(node?.kind ?? null, node?.own ?? null, valuesOf(deps.config))
     },
     capacity() {
       const up = deps.nodes().filter((n) => n.up)
@@ -41,7 +44,7 @@ export function createBackendLimits(deps: {
       const values = valuesOf(deps.config)
       let sum = 0
       for (const node of up) {
-        const total = limitForKind(node.kind, values).total
+        const total = limitForNode(node.kind, node.own, values).total
         if (total === null) return null
         sum += total
       }

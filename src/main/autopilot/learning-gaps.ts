@@ -1,4 +1,5 @@
 import type { Db } from '../db/database'
+import { createSearchMisses } from './search-misses'
 
 /** Something an expert was asked, or is responsible for, that the knowledge base could not back. */
 export type LearningGap =
@@ -10,6 +11,13 @@ export type LearningGap =
       readonly domain: string | null
     }
   | { readonly kind: 'missing_domain'; readonly expert: string; readonly domain: string }
+  | {
+      readonly kind: 'search_without_result'
+      readonly expert: string
+      readonly query: string
+      readonly domain: string | null
+      readonly misses: number
+    }
 
 export interface GapSource {
   /** Gaps seen since `sinceMs`, newest first; `domainsOf` lists each expert's domains for the knowledge-base check. */
@@ -24,8 +32,9 @@ const PER_KIND = 50
  * The gaps the app can see in its own records: chat answers given with no
  * knowledge source behind them (cache hits excluded), task answers the
  * validator rejected, and domains of an expert with no document in the
- * knowledge base. Searches are not recorded, so a search that found nothing
- * is not a source here.
+ * knowledge base, and knowledge searches that found nothing (search-misses.ts).
+ * A search belongs to the expert of the domain it was filtered by, else to the
+ * expert whose domain it names; one that names none is nobody's gap.
  */
 export function createGapSource(db: Db): GapSource {
   const unanswered =
@@ -37,6 +46,7 @@ export function createGapSource(db: Db): GapSource {
     WHERE error_type = 'validation_failed' AND assignee_expert IS NOT NULL AND updated_at >= ?
       AND json_extract(metadata, '$.source') IS NOT 'learning'
     ORDER BY updated_at DESC LIMIT ${PER_KIND}`)
+  const misses = createSearchMisses(db)
   const hasDomain = db.prepare('SELECT 1 FROM knowledge_nodes WHERE domain = ? LIMIT 1')
   const filed = db.prepare(`SELECT count(*) AS n FROM tasks INDEXED BY tasks_expert
     WHERE assignee_expert = ? AND created_at >= ? AND json_extract(metadata, '$.source') = 'learning'`)
@@ -49,6 +59,10 @@ export function createGapSource(db: Db): GapSource {
       for (const row of rejected.all(sinceMs) as { expert: string; title: string; domain: string | null }[]) {
         found.push({ kind: 'failed_validation', expert: row.expert, taskTitle: row.title, domain: row.domain })
       }
+      for (const miss of misses.since(sinceMs, PER_KIND)) {
+        const expert = ownerOf(miss.query, miss.domain, experts)
+        if (expert) found.push({ kind: 'search_without_result', expert, ...miss })
+      }
       for (const expert of experts) {
         for (const domain of expert.domains)
           if (!hasDomain.get(domain)) found.push({ kind: 'missing_domain', expert: expert.id, domain })
@@ -57,4 +71,10 @@ export function createGapSource(db: Db): GapSource {
     },
     filedSince: (expert, sinceMs) => (filed.get(expert, sinceMs) as { n: number }).n
   }
+}
+
+function ownerOf(query: string, domain: string | null, experts: readonly { id: string; domains: readonly string[] }[]) {
+  if (domain !== null) return experts.find((e) => e.domains.includes(domain))?.id ?? null
+  const words = new Set(query.toLowerCase().split(/[^\p{L}\p{N}]+/u))
+  return experts.find((e) => e.domains.some((d) => words.has(d.toLowerCase())))?.id ?? null
 }

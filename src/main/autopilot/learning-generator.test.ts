@@ -6,6 +6,7 @@ import { dedupKeyNow } from '../tasks/dedup-key'
 import { createTaskStore } from '../tasks/task-store'
 import { migratedDb } from '../tasks/testing/test-engine'
 import { createGapSource } from './learning-gaps'
+import { createSearchMisses } from './search-misses'
 import {
   createLearningGenerator,
   type FileResearch,
@@ -93,6 +94,29 @@ describe('learning-task generator', () => {
         expert: 'analyst',
         title: 'Research: How does IFRS 16 treat short leases?',
         description: expect.stringContaining('without any knowledge-base source')
+      }
+    ])
+  })
+
+  it('files for searches that found nothing: to the expert of the filtered domain, or of the domain the query names', async () => {
+    const { clock, db, generator, learning } = setup()
+    const misses = createSearchMisses(db, () => clock.t - HOUR)
+    misses.record('Covenant headroom under IFRS 16', 'finance')
+    misses.record('coding standards for the billing service', null)
+    misses.record('where is the lunch menu', null)
+    expect(await generator.run()).toMatchObject({ state: 'ran', duplicates: 0 })
+    expect(learning()).toEqual([
+      {
+        expert: 'coder',
+        title: 'Research: coding standards for the billing service',
+        description: expect.stringContaining('A search of the knowledge base for "coding standards')
+      },
+      {
+        expert: 'analyst',
+        title: 'Research: Covenant headroom under IFRS 16',
+        description: expect.stringContaining(
+          'in the domain "finance" for "Covenant headroom under IFRS 16" found nothing'
+        )
       }
     ])
   })

@@ -126,6 +126,16 @@ export function researchTaskFor(gap: LearningGap, expert: LearningExpert): Resea
         title: `Research: what a good answer to "${gap.taskTitle.slice(0, QUESTION_CHARS)}" needs`,
         description: `An answer by ${expert.name} to the task "${gap.taskTitle}" was rejected by validation. Find what the subject requires that the answer lacked. ${ask}`
       }
+    case 'search_without_result': {
+      const query = gap.query.slice(0, QUESTION_CHARS)
+      const where = gap.domain ? ` in the domain "${gap.domain}"` : ''
+      return {
+        ...base,
+        domain: gap.domain ?? expert.domains[0] ?? null,
+        title: `Research: ${query}`,
+        description: `A search of the knowledge base${where} for "${query}" found nothing. ${ask}`
+      }
+    }
     case 'missing_domain':
       return {
         ...base,

@@ -1,6 +1,7 @@
 import type { SettingDefinition } from './setting-builders'
 import { AUTOPILOT_SETTINGS } from './settings/autopilot-settings'
 import { BACKEND_LIMITS_SETTINGS } from './settings/backend-limits-settings'
+import { BATCHING_SETTINGS } from './settings/batching-settings'
 import { CHAT_SETTINGS } from './settings/chat-settings'
 import { CHECKLIST_SETTINGS } from './settings/checklist-settings'
 import { DISK_SETTINGS } from './settings/disk-settings'
@@ -32,6 +33,7 @@ export const SETTINGS = {
   ...UPDATES_SETTINGS,
   ...AUTOPILOT_SETTINGS,
   ...BACKEND_LIMITS_SETTINGS,
+  ...BATCHING_SETTINGS,
   ...SOAK_SETTINGS,
   ...NOTIFY_SETTINGS,
   ...METRICS_SETTINGS,

@@ -27,6 +27,8 @@ export interface KnowledgeDeps {
   readonly background?: boolean
   /** Copies the database aside before a repair; returns the copy's path (db/backup-copy.ts). */
   readonly backup: (reason: string) => string
+  /** Told of each search (by a person, the CLI or MCP) that found nothing: the learning generator reads these as gaps. */
+  readonly onSearchWithoutResult?: (query: string, domain: string | null) => void
 }
 
 export interface KnowledgeCapability extends Capability<'knowledge'> {
@@ -107,10 +109,14 @@ export function createKnowledgeCapability(deps: KnowledgeDeps): KnowledgeCapabil
   if (deps.background !== false) backfill = setImmediate(backfillStep)
 
   return {
-    handlers: knowledgeHandlers(service, () => {
-      const backup = deps.backup('before-fts-rebuild')
-      return { ...rebuildFullTextIndex(deps.db), backup }
-    }),
+    handlers: knowledgeHandlers(
+      service,
+      () => {
+        const backup = deps.backup('before-fts-rebuild')
+        return { ...rebuildFullTextIndex(deps.db), backup }
+      },
+      deps.onSearchWithoutResult
+    ),
     service,
     worker,
     async stop() {

@@ -9,7 +9,8 @@ import { refuse, Refusal } from '../rpc/refusal'
  */
 export function knowledgeHandlers(
   service: KnowledgeService,
-  rebuildIndex: () => { chunks: number; recreated: boolean; backup: string }
+  rebuildIndex: () => { chunks: number; recreated: boolean; backup: string },
+  onSearchWithoutResult?: (query: string, domain: string | null) => void
 ): HandlersFor<'knowledge'> {
   return {
     'knowledge.stats': () => guard(() => service.stats()),
@@ -19,6 +20,7 @@ export function knowledgeHandlers(
       const started = performance.now()
       const result = await guardAsync(() => service.search(input))
       if (result instanceof Refusal) return result
+      if (result.hits.length === 0) onSearchWithoutResult?.(input.query, input.domain ?? null)
       return {
         mode: result.mode,
         lexicalReason: result.lexicalReason,

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto'
 import { availableParallelism } from 'node:os'
 import { Worker } from 'node:worker_threads'
-import type { ModelsOverview } from '../../shared/contract/models-contract'
+import type { ModelsOverview, NodeView } from '../../shared/contract/models-contract'
+import { BACKEND_LIMIT_KEYS, limitForNode, type BackendLimitValues } from '../../shared/backend-limits'
 import type { ConfigService } from '../config/config-service'
 import type { Db } from '../db/database'
 import type { EventBus } from '../events/event-bus'
@@ -15,7 +16,14 @@ import { createModelStore } from './model-store'
 import { createCircuitBoard } from './circuit-board'
 import { circuitView, circuitsOverview, modelsOverview } from './models-overview'
 import { createEmbeddedProvider } from './embedded/embedded-provider'
-import { createNodeRegistry, defaultProviderFactory, type NodeRegistry, type ProviderFactory } from './node-registry'
+import { createNodeLimitStore, type NodeLimitStore } from './node-limits'
+import {
+  createNodeRegistry,
+  defaultProviderFactory,
+  type NodeDescriptor,
+  type NodeRegistry,
+  type ProviderFactory
+} from './node-registry'
 import { createPullManager } from './pull-manager'
 import { RouteError } from './route-error'
 import { createOpenAiProvider } from './openai-provider'
@@ -26,6 +34,8 @@ export interface ModelsCapability extends Capability<'models'> {
   readonly router: Router
   readonly embedder: Embedder
   readonly registry: NodeRegistry
+  /** Each node's own caps (Models view), read by the scheduler's per-node limits. */
+  readonly nodeLimits: NodeLimitStore
   /** The nodes' part of the app's health. */
   readonly health: HealthContributor
   /** Starts scanning the nodes. */
@@ -81,13 +91,20 @@ export function createModelsCapability(deps: {
   const chats = new Set<AbortController>()
   let probeTimer: NodeJS.Timeout | null = null
 
+  const nodeLimits = createNodeLimitStore(deps.db)
+  const limitOf = (node: NodeDescriptor): NodeView['limit'] => {
+    const own = nodeLimits.get(node.id)
+    const values = Object.fromEntries(BACKEND_LIMIT_KEYS.map((key) => [key, config.get(key)])) as BackendLimitValues
+    return { ...limitForNode(node.kind, own, values), own }
+  }
   const overview = (): ModelsOverview =>
     modelsOverview(
       registry,
       router,
       store.preferences(),
       config.get('models.heavyModelGb'),
-      config.get('models.generationStatsMin')
+      config.get('models.generationStatsMin'),
+      limitOf
     )
   const unsubscribe = registry.onChange(() => events.emit('models.changed', overview()))
   const unsubscribeCircuits = circuits.onTransition((t) => {
@@ -137,6 +154,7 @@ export function createModelsCapability(deps: {
     router,
     embedder,
     registry,
+    nodeLimits,
     health,
     begin() {
       registry.start()
@@ -160,8 +178,21 @@ export function createModelsCapability(deps: {
       'models.removeNode': ({ id }, ctx) => {
         const removed = registry.remove(id)
         if (!removed.ok) return refuse(removed.code, removed.message)
+        nodeLimits.set(id, null)
         ctx.log.info('model node removed', { node: id })
         return overview()
+      },
+      'models.setNodeLimit': ({ id, maxConcurrent, maxHeavy }, ctx) => {
+        if (!registry.node(id))
+          return refuse(
+            'not_found',
+            `There is no model node "${id}". Use the id of a node listed by models.list (e.g. "mlx-local").`
+          )
+        nodeLimits.set(id, { maxConcurrent, maxHeavy })
+        ctx.log.info('node limits set', { node: id, max_concurrent: maxConcurrent, max_heavy: maxHeavy })
+        const next = overview()
+        events.emit('models.changed', next)
+        return next
       },
       'models.setPreference': ({ category, model }, ctx) => {
         store.setPreference(category.trim(), model === null ? null : model.trim())

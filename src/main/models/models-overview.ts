@@ -42,7 +42,8 @@ export function modelsOverview(
   router: Router,
   preferences: ReadonlyMap<string, string>,
   heavyGb: number,
-  generationWindowMin: number
+  generationWindowMin: number,
+  limitOf: (node: NodeDescriptor) => NodeView['limit']
 ): ModelsOverview {
   const loads = router.load()
   const open = router.circuits.open()
@@ -73,7 +74,8 @@ export function modelsOverview(
       errorRate: load?.errorRate ?? 0,
       oomRecently: load?.oomRecently ?? false,
       circuits: open.filter((c) => c.node === node.id).map(circuitView),
-      generations: { succeeded: tally?.succeeded ?? 0, failed: tally?.failed ?? 0 }
+      generations: { succeeded: tally?.succeeded ?? 0, failed: tally?.failed ?? 0 },
+      limit: limitOf(node)
     }
   })
   const categories = [...new Set([...BASE_CATEGORIES, ...preferences.keys()])]

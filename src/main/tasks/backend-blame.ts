@@ -83,3 +83,5 @@ export function createBackendBlame(options: {
     }
   }
 }
+
+export type BackendBlame = ReturnType<typeof createBackendBlame>

@@ -7,7 +7,7 @@ const tempDir = useTempDirs()
 const TASKS = 120
 
 /** The most tasks leased (in progress in the database) at once while `TASKS` quick tasks run through `concurrency` slots. */
-async function mostLeased(claimAhead: boolean): Promise<{ leased: number; waits: number[] }> {
+async function mostLeased(claimAhead: boolean, suspects = false): Promise<{ leased: number; waits: number[] }> {
   const waits: number[] = []
   const processor = scriptedProcessor(() => ({ kind: 'answer', text: 'a quick answer that passes the checks' }))
   const h = testEngine(
@@ -17,6 +17,8 @@ async function mostLeased(claimAhead: boolean): Promise<{ leased: number; waits:
     { claimAhead, observeClaim: (ms) => waits.push(ms) }
   )
   for (let i = 0; i < TASKS; i++) await h.engine.create({ title: `quick ${i}`, description: `quick task number ${i}` })
+  // Each was in flight at an earlier crash of the app.
+  if (suspects) h.db.exec('UPDATE tasks SET interrupted_count = 1')
   const leasedNow = h.db.prepare("SELECT count(*) FROM tasks WHERE status = 'in_progress'").pluck()
   let leased = 0
   h.engine.onEvents(() => (leased = Math.max(leased, leasedNow.get() as number)))
@@ -36,5 +38,11 @@ describe('claiming ahead', () => {
     expect(on.leased).toBeGreaterThan(2)
     expect(on.waits).toHaveLength(TASKS)
     for (const wait of [...off.waits, ...on.waits]) expect(wait).toBeGreaterThanOrEqual(0)
+  }, 30_000)
+
+  it('never claims ahead a task that was in flight at a crash: it starts when claimed, so a crash while it runs counts against it', async () => {
+    const suspects = await mostLeased(true, true)
+    expect(suspects.leased).toBeLessThanOrEqual(2)
+    expect(suspects.waits).toHaveLength(TASKS)
   }, 30_000)
 })

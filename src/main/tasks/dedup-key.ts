@@ -6,12 +6,21 @@ export function normalizeForDedup(text: string): string {
 }
 
 /**
+ * Up to this many characters a key is hashed on this thread: a few
+ * microseconds, where a hop to libuv's thread pool waits behind the WAL's
+ * fsyncs (the same four threads) for milliseconds.
+ */
+const HASH_HERE_UP_TO = 16_384
+
+/**
  * The key two tasks share when they ask the same thing of the same expert.
- * SubtleCrypto digests on libuv's thread pool, so a 100 kB description never
- * blocks the event loop that carries the workers' heartbeats.
+ * A long text is digested by SubtleCrypto on libuv's thread pool, so a 100 kB
+ * description never blocks the event loop that carries the workers' heartbeats.
  */
 export async function dedupKey(title: string, description: string, expert: string | null): Promise<string> {
-  const digest = await webcrypto.subtle.digest('SHA-256', new TextEncoder().encode(keyText(title, description, expert)))
+  const text = keyText(title, description, expert)
+  if (text.length <= HASH_HERE_UP_TO) return createHash('sha256').update(text).digest('hex')
+  const digest = await webcrypto.subtle.digest('SHA-256', new TextEncoder().encode(text))
   return Buffer.from(digest).toString('hex')
 }
 

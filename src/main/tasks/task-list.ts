@@ -2,6 +2,7 @@ import type { Statement } from 'better-sqlite3'
 import type { Db } from '../db/database'
 import { decodeCursor, encodeCursor } from '../../shared/contract/paging'
 import type { TaskFacets, TaskList, TaskStatus, TaskStatusCounts } from '../../shared/contract/tasks-contract'
+import { ftsQuery, matchesTerms, searchTerms } from '../../shared/task-search'
 import { SUMMARY_COLUMNS, toSummary, type SummaryRow } from './task-row'
 
 export interface ListFilters {
@@ -48,7 +49,13 @@ const FACET_MAX = 500
  * the first page reads `limit` index entries whatever the table holds; the
  * total and the filter values come with the first page only.
  */
-export function createTaskList(db: Db, counts: () => TaskStatusCounts, knownBackends: () => ReadonlySet<string>) {
+export function createTaskList(
+  db: Db,
+  counts: () => TaskStatusCounts,
+  knownBackends: () => ReadonlySet<string>,
+  /** Up to this many tasks matching a filter are read and sorted; more are found by walking the list's order. */
+  sortAtMost = SORT_AT_MOST
+) {
   // DISTINCT would read the whole index; stepping from one value to the next is one seek per value.
   const nextExpert = db
     .prepare(
@@ -69,6 +76,22 @@ export function createTaskList(db: Db, counts: () => TaskStatusCounts, knownBack
     return statement
   }
 
+  const expertCount = db.prepare('SELECT n FROM task_expert_counts WHERE expert = ?').pluck()
+  const domainCount = db.prepare('SELECT n FROM task_domain_counts WHERE domain = ?').pluck()
+  const countMatches = db.prepare('SELECT count(*) FROM tasks_fts WHERE tasks_fts MATCH ?').pluck()
+  const idExists = db.prepare('SELECT 1 FROM tasks WHERE id = ?').pluck()
+  // The search as the index runs it, for a row at a time: a page of a search most tasks match is found by walking the
+  // list's order and testing each row, instead of collecting every match to sort them. One query's terms are kept.
+  let lastQuery = ''
+  let lastTerms: string[] = []
+  db.function('kos_task_matches', { deterministic: true }, (title: unknown, description: unknown, query: unknown) => {
+    if (query !== lastQuery) {
+      lastQuery = String(query)
+      lastTerms = searchTerms(lastQuery)
+    }
+    return matchesTerms(`${String(title)} ${String(description)}`, lastTerms) ? 1 : 0
+  })
+
   const distinct = (next: Statement<unknown[]>): string[] => {
     const values: string[] = []
     let value = next.get('') as string | null
@@ -85,6 +108,35 @@ export function createTaskList(db: Db, counts: () => TaskStatusCounts, knownBack
     backends: [...knownBackends()].sort()
   })
 
+  /**
+   * A search: its matches in the full-text index (migration 0017), or the
+   * task whose id it is. `all` selects them by rowid (NOT INDEXED still looks
+   * rows up by rowid); `each` tests one row, for a walk of the list's order.
+   */
+  function findSearch(search: string): {
+    all: string
+    each: string
+    params: (string | number)[]
+    matches: number
+    sparse: boolean
+  } {
+    const terms = searchTerms(search)
+    const query = terms.length > 0 ? ftsQuery(terms) : null
+    const byId = idExists.get(search) !== undefined
+    // A task's id is not in its text, so the two never count one task twice.
+    const matches = (query === null ? 0 : (countMatches.get(query) as number)) + (byId ? 1 : 0)
+    return {
+      all:
+        query === null
+          ? 'tasks.rowid IN (SELECT rowid FROM tasks WHERE id = ?)'
+          : 'tasks.rowid IN (SELECT rowid FROM tasks_fts WHERE tasks_fts MATCH ? UNION ALL SELECT rowid FROM tasks WHERE id = ?)',
+      each: '(kos_task_matches(title, description, ?) OR id = ?)',
+      params: query === null ? [search] : [query, search],
+      matches,
+      sparse: matches <= sortAtMost
+    }
+  }
+
   return (filters: ListFilters): TaskList => {
     const where: string[] = []
     const params: (string | number)[] = []
@@ -100,21 +152,34 @@ export function createTaskList(db: Db, counts: () => TaskStatusCounts, knownBack
       params.push(value)
     }
     const search = filters.search?.trim()
-    if (search) {
-      where.push("(title LIKE ? ESCAPE '\\' OR id = ? OR description LIKE ? ESCAPE '\\')")
-      const like = `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
-      params.push(like, search, like)
-    }
-    const filtered = where.length > 0
+    const found = search ? findSearch(search) : null
+    const filtered = where.length > 0 || found !== null
     const first = filters.cursor === undefined
     let total: number | null = null
     if (first) {
       if (!filtered) total = sum(counts())
-      else if (where.length === 1 && filters.status) total = counts()[filters.status]
+      else if (!found && where.length === 1 && filters.status) total = counts()[filters.status]
+      else if (!found && where.length === 1 && filters.expert)
+        total = (expertCount.get(filters.expert) as number | undefined) ?? 0
+      else if (!found && where.length === 1 && filters.domain)
+        total = (domainCount.get(filters.domain) as number | undefined) ?? 0
+      else if (found && where.length === 0) total = found.matches
+      else if (found)
+        total = (
+          prepared(`SELECT COUNT(*) AS n FROM tasks WHERE ${[...where, found.all].join(' AND ')}`).get(
+            ...params,
+            ...found.params
+          ) as { n: number }
+        ).n
       else
         total = (
           prepared(`SELECT COUNT(*) AS n FROM tasks WHERE ${where.join(' AND ')}`).get(...params) as { n: number }
         ).n
+    }
+    // A search most tasks match walks the list's order testing each row; a rarer one reads its matches and sorts them.
+    if (found) {
+      where.push(found.sparse ? found.all : found.each)
+      params.push(...(found.sparse ? found.params : [search ?? '', search ?? '']))
     }
     const page = [...where]
     const pageParams = [...params]
@@ -127,7 +192,7 @@ export function createTaskList(db: Db, counts: () => TaskStatusCounts, knownBack
     const clause = page.length ? `WHERE ${page.join(' AND ')}` : ''
     // One row past the page says whether there is a next one.
     const rows = prepared(
-      `SELECT ${SUMMARY_COLUMNS} FROM tasks INDEXED BY ${indexFor(filters, counts)} ${clause} ORDER BY created_at DESC, id DESC LIMIT ?`
+      `SELECT ${SUMMARY_COLUMNS} FROM tasks ${found?.sparse ? 'NOT INDEXED' : `INDEXED BY ${indexFor(filters, counts, sortAtMost)}`} ${clause} ORDER BY created_at DESC, id DESC LIMIT ?`
     ).all(...pageParams, filters.limit + 1) as SummaryRow[]
     const more = rows.length > filters.limit
     if (more) rows.pop()
@@ -148,10 +213,10 @@ export function createTaskList(db: Db, counts: () => TaskStatusCounts, knownBack
  * expert and domain indexes are in list order; a status with few tasks is
  * read from its own index and sorted; anything else walks the list's order.
  */
-function indexFor(filters: ListFilters, counts: () => TaskStatusCounts): string {
+function indexFor(filters: ListFilters, counts: () => TaskStatusCounts, sortAtMost: number): string {
   if (filters.expert) return 'tasks_expert'
   if (filters.domain) return 'tasks_domain'
-  if (filters.status && counts()[filters.status] <= SORT_AT_MOST) return STATUS_INDEX[filters.status]
+  if (filters.status && counts()[filters.status] <= sortAtMost) return STATUS_INDEX[filters.status]
   return 'tasks_created'
 }
 

@@ -156,6 +156,35 @@ describe('tasks engine', () => {
     await until(() => harness.engine.store.get(id)?.status === 'completed', 'the task completed by its new run', 3_000)
   })
 
+  it('commits creates made together as one group: one flush for all, none answered before it, a duplicate within the group refused', async () => {
+    const dir = tempDir()
+    const db = migratedDb(dir)
+    let flushes = 0
+    let release: () => void = () => undefined
+    const wal = createWalSync(db, (_fd, done) => {
+      if (++flushes > 1) return void setImmediate(() => done(null))
+      release = () => done(null)
+    })
+    const harness = testEngine(dir, null, {}, { db, wal })
+    engines.push(harness.engine)
+    const answered: string[] = []
+    const creates = ['First of the batch', 'Second of the batch', 'first of the BATCH'].map((title) =>
+      harness.engine.create(task(title)).then((outcome) => {
+        answered.push(title)
+        return outcome
+      })
+    )
+    await until(() => flushes === 1, 'the group waiting for its flush')
+    expect(answered).toEqual([])
+    expect(harness.events).toEqual([])
+    release()
+    const [first, second, again] = await Promise.all(creates)
+    expect(flushes).toBe(1)
+    expect(first?.ok && second?.ok).toBe(true)
+    expect(again).toMatchObject({ ok: false, reason: 'duplicate', existingId: first?.ok ? first.task.id : '' })
+    expect(harness.events.map((e) => e.kind)).toEqual(['created', 'created'])
+  })
+
   it('pauses autoprocessing: a running task finishes, nothing new starts until resumed', async () => {
     const { engine } = start(
       (title) => ({ kind: 'answer', text: GOOD_ANSWER, delayMs: title === 'running' ? 300 : 10 }),

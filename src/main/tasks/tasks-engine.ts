@@ -21,7 +21,7 @@ import {
   type LoadInputs
 } from './adaptive-concurrency'
 import { dedupKey, dedupKeyNow } from './dedup-key'
-import { createTaskStore, type Changes, type CreateOutcome } from './task-store'
+import { createTaskStore, type Changes, type CreateOutcome, type TaskInsert } from './task-store'
 import { createWorkerPool, type PoolSettings } from './worker-pool'
 
 export interface TasksEngineOptions {
@@ -161,29 +161,19 @@ export function createTasksEngine(options: TasksEngineOptions) {
     if (concurrency.effective > before) pool.wake()
   }
 
-  function insert(input: TaskCreateInput, key: string): CreateOutcome {
-    const outcome = store.create(
-      {
-        title: input.title.trim(),
-        description: input.description.trim(),
-        domain: input.domain ?? null,
-        priority: input.priority ?? 'normal',
-        assigneeExpert: input.assigneeExpert ?? null,
-        parentTaskId: input.parentTaskId ?? null,
-        preferredBackend: input.preferredBackend ?? null,
-        preferredModel: input.preferredModel ?? null,
-        metadata: input.metadata ?? {},
-        batchGroup: input.batchGroup ?? null,
-        dedupKey: key
-      },
-      DEDUP_WINDOW_DAYS
-    )
-    if (outcome.ok) {
-      publish(outcome.events, store.describeChanges(outcome.events))
-      pool.wake()
-    }
-    return outcome
-  }
+  const toInsert = (input: TaskCreateInput, key: string): TaskInsert => ({
+    title: input.title.trim(),
+    description: input.description.trim(),
+    domain: input.domain ?? null,
+    priority: input.priority ?? 'normal',
+    assigneeExpert: input.assigneeExpert ?? null,
+    parentTaskId: input.parentTaskId ?? null,
+    preferredBackend: input.preferredBackend ?? null,
+    preferredModel: input.preferredModel ?? null,
+    metadata: input.metadata ?? {},
+    batchGroup: input.batchGroup ?? null,
+    dedupKey: key
+  })
 
   async function commitAndPublish<T>(fn: (changes: Changes) => T): Promise<T> {
     return pool.commit(fn)
@@ -216,12 +206,27 @@ export function createTasksEngine(options: TasksEngineOptions) {
       pool.setPaused(next)
       log.info(next ? 'autoprocessing paused' : 'autoprocessing resumed')
     },
+    /**
+     * One write of the next group commit: creates made together commit and
+     * flush together (a transaction of its own each cost an fsync on the
+     * event loop), the same group claims the new task if a slot is free, and
+     * the group's `tasks.changed` carries it. Resolves once it is on disk.
+     */
     async create(input: TaskCreateInput): Promise<CreateOutcome> {
-      return insert(input, await dedupKey(input.title.trim(), input.description.trim(), input.assigneeExpert ?? null))
+      const key = await dedupKey(input.title.trim(), input.description.trim(), input.assigneeExpert ?? null)
+      const created = pool.commit((changes) => store.insert(toInsert(input, key), DEDUP_WINDOW_DAYS, changes))
+      pool.wake()
+      return created
     },
-    /** For callers inside the core that need the task at once (the chat pipeline); hashes on this thread. */
+    /** For callers inside the core that need the task at once (the chat pipeline): its own transaction, hashed on this thread. */
     createNow(input: TaskCreateInput): CreateOutcome {
-      return insert(input, dedupKeyNow(input.title.trim(), input.description.trim(), input.assigneeExpert ?? null))
+      const key = dedupKeyNow(input.title.trim(), input.description.trim(), input.assigneeExpert ?? null)
+      const outcome = store.create(toInsert(input, key), DEDUP_WINDOW_DAYS)
+      if (outcome.ok) {
+        publish(outcome.events, store.describeChanges(outcome.events))
+        pool.wake()
+      }
+      return outcome
     },
     /** Every committed batch of events, for in-process watchers. */
     onEvents(listener: (events: readonly TaskEvent[]) => void): () => void {

@@ -19,7 +19,7 @@ export function tasksHandlers(engine: TasksEngine, engineChanged: () => void): H
       })
       if (outcome.ok) {
         ctx.log.info('task created', { task_id: outcome.task.id, priority: outcome.task.priority })
-        return outcome.task
+        return { ...outcome.task, events: outcome.events }
       }
       if (outcome.reason === 'unknown_parent') {
         return refuse(

@@ -1,16 +1,15 @@
 import type { BackendLimits } from '../ports/backend-limits'
-import { isBackendFailure, ProcessingError, type ProcessingPlan, type TaskProcessor } from '../ports/task-processor'
+import type { ProcessingPlan, TaskProcessor } from '../ports/task-processor'
 import type { WalSync } from '../db/wal-sync'
 import type { Logger } from '../log/logger'
 import type { TaskEvent, TasksChanged } from '../../shared/contract/tasks-contract'
-import { checkAnswer } from './answer-check'
 import { createBackendBlame } from './backend-blame'
 import { createGroupCommit } from './group-commit'
-import { retryDelayMs } from './retry-policy'
-import { pickTasks, schedulerMemory, type SchedulableTask } from './scheduler'
+import { createPoolClaims } from './pool-claims'
+import { createRunAttempts } from './run-attempt'
+import { BACKEND_RETRY_MS, createRunSettlement, ignore } from './run-settlement'
 import { classify, forProcessing, TaskRun, type Claim, type Outcome, type StopReason } from './task-run'
 import type { Changes, LeaseRef, TaskStore } from './task-store'
-import type { ClaimableRow } from './task-row'
 
 /** The pool's knobs, read again at every group commit so a changed setting applies at once. */
 export interface PoolSettings {
@@ -66,13 +65,7 @@ const CLAIM_AHEAD_PER_SLOT = 32
 const CLAIM_AHEAD_MAX = 256
 const RUNS_PER_TURN = 32
 const RELEASED = 'released at shutdown; runs again on the next start'
-// A task put back because its backend failed is not claimed again sooner than this, so a backend that fails at once is not asked in a tight loop.
-const BACKEND_RETRY_MS = 1_000
 const WAITING_POLL_MS = 250
-// A model found ready is taken as ready for this long: it stays loaded for minutes (keep-alive), and asking before every quick task costs more than the task.
-const READY_FOR_MS = 5_000
-// A write whose group failed needs nothing more: the commit logged it, and the lease lapses so the task is reclaimed.
-const ignore = (): void => undefined
 
 export interface PoolStats {
   readonly running: number
@@ -92,16 +85,13 @@ export function createWorkerPool(options: PoolOptions) {
   const monotonic = options.monotonic ?? (() => performance.now())
   const random = options.random ?? Math.random
   const running = new Map<string, TaskRun>()
-  /** When each backend's models were last found ready, per model: until then no task waits on ensureReady. */
-  const readyUntil = new Map<string, Map<string, number>>()
+  const attempt = createRunAttempts(now)
   /** Claimed ahead while tasks are quick, so a freed slot starts the next one without waiting for a commit. */
   let ready: Claim[] = []
   let avgRunMs: number | null = null
-  const memory = schedulerMemory()
   let processor: TaskProcessor | null = null
   /** Paused by a person (tray, Tasks view): running tasks finish, nothing new is claimed. */
   let paused = false
-  let lastUnplannedLog = 0
   const blame = createBackendBlame({
     store,
     processor: () => processor,
@@ -109,8 +99,14 @@ export function createWorkerPool(options: PoolOptions) {
     windowMs: () => settings.backendWindowMs,
     minRetryMs: BACKEND_RETRY_MS
   })
-  /** Why pending tasks are not being claimed right now, for the Tasks view; null while they are. */
-  let waitingReason: string | null = null
+  const claims = createPoolClaims({
+    store,
+    owner,
+    log,
+    blame,
+    backendLimits: options.backendLimits,
+    onWaitingChanged: options.onWaitingChanged
+  })
   let state: 'idle' | 'running' | 'stopping' | 'stopped' = 'idle'
   /** Read again at every group commit, so a changed setting applies within a turn of the event loop. */
   let settings = options.settings()
@@ -132,6 +128,17 @@ export function createWorkerPool(options: PoolOptions) {
     publish: options.publish,
     log,
     finish: claimInCommit
+  })
+  const settle = createRunSettlement({
+    store,
+    group,
+    log,
+    blame,
+    now,
+    random,
+    settings: () => settings,
+    setWaiting: claims.setWaiting,
+    counts: stats
   })
 
   /** The last step of every group commit: refill free slots, started once the claims are committed. */
@@ -179,60 +186,17 @@ export function createWorkerPool(options: PoolOptions) {
   function claimFree(changes: Changes): Claim[] {
     const free = Math.max(0, settings.concurrency + claimAhead(settings.concurrency) - running.size - ready.length)
     if (free === 0 || !processor) return []
-    const rows = store.candidates(free + Math.min(free, 16), settings.maxAttempts)
-    const candidates: SchedulableTask<ClaimableRow>[] = []
-    let unplanned: { taskId: string; correlationId: string; reason: string; error: unknown } | null = null
-    for (const row of rows) {
-      const task = forProcessing(row)
-      try {
-        candidates.push({ item: row, rank: row.priority_rank, plan: processor.plan(task) })
-      } catch (error) {
-        unplanned ??= { taskId: row.id, correlationId: task.correlationId, reason: (error as Error).message, error }
-      }
-    }
-    const reason = candidates.length === 0 && unplanned ? unplanned.reason : null
-    if (reason !== waitingReason) {
-      waitingReason = reason
-      options.onWaitingChanged?.()
-    }
-    if (unplanned && isBackendFailure(unplanned.error))
-      blame.giveBackLookalikes(unplanned.error.type, unplanned.error.retryAfterMs, changes)
-    // Tasks that cannot be planned wait as pending; said once a minute, not once per poll.
-    if (unplanned && Date.now() - lastUnplannedLog > 60_000) {
-      lastUnplannedLog = Date.now()
-      log.info('tasks wait: no plan', {
-        correlation_id: unplanned.correlationId,
-        task_id: unplanned.taskId,
-        reason: unplanned.reason
-      })
-    }
-    const busy = [...[...running.values()].map((r) => r.plan), ...ready.map((r) => r.plan)]
-    const limits = options.backendLimits
-    const picks = pickTasks(
-      candidates,
-      busy,
-      free,
-      { heavyPerBackend: settings.heavyPerBackend, ...(limits ? { of: (b: string) => limits.of(b) } : {}) },
-      memory
-    )
-    const startNow = settings.concurrency - running.size - ready.length
-    const leases = store.claimMany(
-      picks.map((p, i) => ({
-        taskId: p.item.id,
-        backend: p.plan.backend,
-        model: p.plan.model,
-        attemptCount: p.item.attempt_count,
-        ahead: i >= startNow
-      })),
-      owner,
-      settings.maxAttempts,
+    return claims.claim(
+      {
+        processor,
+        free,
+        startNow: settings.concurrency - running.size - ready.length,
+        busy: [...[...running.values()].map((r) => r.plan), ...ready.map((r) => r.plan)],
+        maxAttempts: settings.maxAttempts,
+        heavyPerBackend: settings.heavyPerBackend
+      },
       changes
     )
-    const byId = new Map(picks.map((p) => [p.item.id, p]))
-    return leases.map((lease) => {
-      const pick = byId.get(lease.taskId) as SchedulableTask<ClaimableRow>
-      return { lease, row: pick.item, plan: pick.plan }
-    })
   }
 
   function wake(): void {
@@ -258,54 +222,7 @@ export function createWorkerPool(options: PoolOptions) {
     running.set(run.lease.taskId, run)
     stats.attempts++
     if (run.deadline < deadlineAt) armDeadline(run.deadline)
-    const active = processor
-    let answered: Promise<string>
-    try {
-      if (!active) throw new ProcessingError('connection_error', 'no model backend is connected')
-      answered = isReady(run.plan, startedAt) ? active.process(run.task, run.plan, run) : readyThenProcess(active, run)
-    } catch (error) {
-      answered = Promise.reject(error as Error)
-    }
-    answered.then(
-      (answer) => judge(run, active as TaskProcessor, answer),
-      (error: unknown) => endRun(run, classify(error, run, settings.requestTimeoutMs))
-    )
-  }
-
-  function isReady(plan: ProcessingPlan, at: number): boolean {
-    return (readyUntil.get(plan.backend)?.get(plan.model) ?? 0) > at
-  }
-
-  /** The load buffer: the first request to a model waits until it is loaded, so a cold load does not count against the request. */
-  async function readyThenProcess(active: TaskProcessor, run: TaskRun): Promise<string> {
-    await active.ensureReady(run.plan, run)
-    let models = readyUntil.get(run.plan.backend)
-    if (!models) readyUntil.set(run.plan.backend, (models = new Map()))
-    models.set(run.plan.model, now() + READY_FOR_MS)
-    if (run.ended) return ''
-    return active.process(run.task, run.plan, run)
-  }
-
-  function judge(run: TaskRun, active: TaskProcessor, answer: string): void {
-    if (run.ended) return
-    const verdict = checkAnswer(answer, run.row, settings.minAnswerChars)
-    if (!verdict.ok) return endRun(run, { ok: false, type: verdict.type, message: verdict.reason })
-    if (!active.score) return endRun(run, { ok: true, answer })
-    const min = settings.minValidatorScore
-    active.score(run.task, answer, run.signal).then(
-      (score) =>
-        endRun(
-          run,
-          score >= min
-            ? { ok: true, answer }
-            : {
-                ok: false,
-                type: 'validation_failed',
-                message: `the validator scored the answer ${score.toFixed(2)}, under ${min}`
-              }
-        ),
-      (error: unknown) => endRun(run, classify(error, run, settings.requestTimeoutMs))
-    )
+    attempt(processor, run, settings, endRun)
   }
 
   function reportProgress(run: TaskRun, message: string): void {
@@ -355,67 +272,6 @@ export function createWorkerPool(options: PoolOptions) {
     deadlineTimer = null
     deadlineAt = Infinity
     drained?.()
-  }
-
-  function settle(run: TaskRun, outcome: Outcome, latencyMs: number): void {
-    // A stopped run's lease is already gone (cancelled, reclaimed) or released by stop().
-    if (run.stopReason !== null && run.stopReason !== 'timeout') return
-    const { lease } = run
-    if (outcome.ok) {
-      const accepted = (ok: boolean): void => {
-        if (!ok)
-          log.warn('late result discarded: the task is no longer held by this run', {
-            correlation_id: run.task.correlationId,
-            task_id: lease.taskId,
-            attempt: lease.attempt
-          })
-      }
-      blame.forget(lease.taskId)
-      group.write((changes) => store.complete(lease, outcome.answer, latencyMs, changes), accepted, ignore)
-      return
-    }
-    if ('retryAfterMs' in outcome && !blame.onTaskAfterAll(run.lease.taskId, run.task)) {
-      // Not the task's failure: no attempt is counted, and the reason is what the task and the engine show while it waits.
-      if (waitingReason !== outcome.message) {
-        waitingReason = outcome.message
-        options.onWaitingChanged?.()
-      }
-      const retryAt = now() + Math.max(outcome.retryAfterMs, BACKEND_RETRY_MS)
-      group.write(
-        (changes) => {
-          store.wait(lease, outcome.message, outcome.type, retryAt, changes)
-          blame.giveBackLookalikes(outcome.type, outcome.retryAfterMs, changes)
-        },
-        ignore,
-        ignore
-      )
-      return
-    }
-    stats.failures++
-    if (outcome.type === 'timeout') stats.timeouts++
-    const retryAt =
-      now() +
-      retryDelayMs(
-        { delaySec: settings.retryDelaySec, backoff: settings.retryBackoff, jitter: settings.retryJitter },
-        lease.attempt,
-        random
-      )
-    const maxAttempts = settings.maxAttempts
-    // Sent to a person, the task starts afresh if returned.
-    if (lease.attempt >= maxAttempts) blame.forget(lease.taskId)
-    group.write(
-      (changes) => store.fail(lease, outcome.message, outcome.type, maxAttempts, retryAt, changes),
-      (status) =>
-        log.info('task attempt failed', {
-          correlation_id: run.task.correlationId,
-          task_id: lease.taskId,
-          attempt: lease.attempt,
-          error_type: outcome.type,
-          error: outcome.message,
-          now: status ?? 'lease lost'
-        }),
-      ignore
-    )
   }
 
   /**
@@ -477,7 +333,7 @@ export function createWorkerPool(options: PoolOptions) {
       schedule(sweep, () => Math.min(60_000, Math.max(1_000, settings.stuckMs / 4)))
       // While tasks wait for a failing backend, look four times as often: the first claim after it recovers is what the owner waits for.
       schedule(wake, () =>
-        waitingReason === null ? (options.pollMs ?? 1_000) : Math.min(options.pollMs ?? 1_000, WAITING_POLL_MS)
+        claims.waitingReason() === null ? (options.pollMs ?? 1_000) : Math.min(options.pollMs ?? 1_000, WAITING_POLL_MS)
       )
     },
     setProcessor(next: TaskProcessor | null): void {
@@ -490,7 +346,7 @@ export function createWorkerPool(options: PoolOptions) {
       if (!paused) wake()
     },
     isPaused: (): boolean => paused,
-    waitingReason: (): string | null => waitingReason,
+    waitingReason: claims.waitingReason,
     wake,
     heartbeat,
     /** Runs `apply` in the next group commit; resolves after it is committed. */

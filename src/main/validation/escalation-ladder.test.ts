@@ -1,21 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { TaskDetail } from '../../shared/contract/tasks-contract'
-import type { TaskVerification } from '../../shared/contract/validation-contract'
-import type { Core } from '../app/start-core'
-import { startFakeOllama, type FakeOllama } from '../models/testing/fake-ollama-server'
 import type { FakeRule } from '../models/testing/fake-script'
-import { startTestCore } from '../test-support/running-core'
-import { useTempDirs } from '../test-support/temp-dir'
+import { decisionRows, useCoresOnFakeOllama, valueOf } from './testing/core-on-fake-ollama'
 
-const tempDir = useTempDirs()
-const CLI = { scopes: new Set(['read', 'write'] as const), transport: 'cli' as const }
-const running: { core: Core; ollama: FakeOllama }[] = []
-afterEach(async () => {
-  for (const { core, ollama } of running.splice(0)) {
-    await core.close()
-    await ollama.close()
-  }
-})
+const startCore = useCoresOnFakeOllama()
 
 const WEAK_MODEL = 'llama3.2:3b'
 const STRONG_MODEL = 'qwen2.5:7b'
@@ -42,47 +30,29 @@ function rules(chairDecision: string): FakeRule[] {
 }
 
 async function start(chairDecision: string) {
-  const ollama = await startFakeOllama({
-    models: [
-      { name: WEAK_MODEL, sizeBytes: 2_000_000_000 },
-      { name: STRONG_MODEL, sizeBytes: 4_700_000_000 }
-    ],
-    loaded: [WEAK_MODEL, STRONG_MODEL],
-    rules: rules(chairDecision)
-  })
-  const core = startTestCore(tempDir(), {
-    env: {
-      KOS_OLLAMA_API_URL: ollama.url,
-      KOS_WORKER_MAX_ATTEMPTS: '3',
-      KOS_WORKER_RETRY_DELAY_SEC: '0',
-      KOS_VALIDATION_ENABLED: 'false'
-    }
-  })
-  running.push({ core, ollama })
-  const created = await core.dispatcher.call(
-    'tasks.create',
+  const { core, ollama } = await startCore(
     {
-      title: 'Write the migration plan',
-      description: 'Write the migration plan for moving the orders database.',
-      preferredModel: WEAK_MODEL
+      models: [
+        { name: WEAK_MODEL, sizeBytes: 2_000_000_000 },
+        { name: STRONG_MODEL, sizeBytes: 4_700_000_000 }
+      ],
+      loaded: [WEAK_MODEL, STRONG_MODEL],
+      rules: rules(chairDecision)
     },
-    CLI
+    { KOS_WORKER_MAX_ATTEMPTS: '3', KOS_WORKER_RETRY_DELAY_SEC: '0', KOS_VALIDATION_ENABLED: 'false' }
   )
-  if (!created.ok) throw new Error(created.error.message)
-  return { core, ollama, id: (created.value as { id: string }).id }
+  const { id } = await valueOf(core, 'tasks.create', {
+    title: 'Write the migration plan',
+    description: 'Write the migration plan for moving the orders database.',
+    preferredModel: WEAK_MODEL
+  })
+  return { core, ollama, id }
 }
 
-async function detail(core: Core, id: string): Promise<TaskDetail> {
-  const got = await core.dispatcher.call('tasks.get', { id }, CLI)
-  if (!got.ok) throw new Error(got.error.message)
-  return got.value as TaskDetail
-}
-
-async function verification(core: Core, id: string): Promise<TaskVerification> {
-  const got = await core.dispatcher.call('validation.task', { id }, CLI)
-  if (!got.ok) throw new Error(got.error.message)
-  return got.value as TaskVerification
-}
+const detail = (core: Awaited<ReturnType<typeof start>>['core'], id: string): Promise<TaskDetail> =>
+  valueOf(core, 'tasks.get', { id }) as Promise<TaskDetail>
+const verification = (core: Awaited<ReturnType<typeof start>>['core'], id: string) =>
+  valueOf(core, 'validation.task', { id })
 
 describe('escalation ladder, end to end on a fake model server', () => {
   it('fails three times, is put to the board, which says retry on another model, and then completes', async () => {
@@ -108,12 +78,12 @@ describe('escalation ladder, end to end on a fake model server', () => {
       })
     ])
     expect(escalations[0]?.boardView).toMatch(/^RETRY_OTHER_MODEL qwen2\.5:7b\nWhy: The small model failed/)
-    const boardDecision = await core.dispatcher.call(
-      'board.decisions.get',
-      { id: escalations[0]?.decisionId ?? '' },
-      CLI
-    )
-    expect(boardDecision.ok && boardDecision.value).toMatchObject({ source: 'task', taskId: id })
+    const boardDecision = await valueOf(core, 'board.decisions.get', { id: escalations[0]?.decisionId ?? '' })
+    expect(boardDecision).toMatchObject({ source: 'task', taskId: id })
+    const rows = await decisionRows(core)
+    expect(rows.filter((r) => r.kind === 'escalation').map((r) => [r.role, r.decision, r.model])).toEqual([
+      ['board', 'retry_other_model', STRONG_MODEL]
+    ])
     // The weak model was asked three times for the task, the strong one once.
     const asked = ollama.requests.filter((r) => r.startsWith('POST /api/chat'))
     expect(asked.length).toBeGreaterThanOrEqual(3 + 5 + 1)

@@ -63,13 +63,20 @@ export function createEscalationLadder(options: EscalationLadderOptions) {
     const round = rounds.length + 1
     if (round > options.rounds()) return
     const task = deps?.tasks.get(taskId)
+    // A workflow step's task has its runner's send-back rounds; the runner decides what its failure means.
+    if (task && typeof task.metadata.workflowRunId === 'string') return
     if (!store.open(taskId, round, task?.model ?? null)) return
     meet(taskId, round)
   }
 
   function meet(taskId: string, round: number): void {
     const meeting = consult(taskId, round).catch((error: unknown) => {
-      log.error('escalation failed', { task_id: taskId, round, error })
+      log.error('escalation failed', {
+        correlation_id: correlationOf(deps?.tasks.get(taskId) ?? null),
+        task_id: taskId,
+        round,
+        error
+      })
     })
     meetings.add(meeting)
     void meeting.finally(() => meetings.delete(meeting))
@@ -88,7 +95,13 @@ export function createEscalationLadder(options: EscalationLadderOptions) {
       model: d.nextModel,
       correlationId: correlationOf(task)
     })
-    log.info('task escalated', { task_id: taskId, round, decision: d.state, next_model: d.nextModel })
+    log.info('task escalated', {
+      correlation_id: correlationOf(task),
+      task_id: taskId,
+      round,
+      decision: d.state,
+      next_model: d.nextModel
+    })
   }
 
   async function consult(taskId: string, round: number): Promise<void> {
@@ -120,7 +133,7 @@ export function createEscalationLadder(options: EscalationLadderOptions) {
       source: 'task',
       correlationId: correlationOf(task) ?? taskId,
       taskId,
-      log: log.child({ task_id: taskId }),
+      log: log.child({ task_id: taskId, correlation_id: correlationOf(task) ?? taskId }),
       signal: stopping.signal
     })
     if (stopping.signal.aborted) return

@@ -1,21 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { TaskDetail } from '../../shared/contract/tasks-contract'
 import type { Core } from '../app/start-core'
-import { startFakeOllama, type FakeOllama } from '../models/testing/fake-ollama-server'
 import type { FakeRule } from '../models/testing/fake-script'
-import { startTestCore } from '../test-support/running-core'
-import { useTempDirs } from '../test-support/temp-dir'
 import { VERDICT_SCHEMA } from './rubrics'
+import { CLI, decisionRows, useCoresOnFakeOllama, valueOf } from './testing/core-on-fake-ollama'
 
-const tempDir = useTempDirs()
-const CLI = { scopes: new Set(['read', 'write'] as const), transport: 'cli' as const }
-const running: { core: Core; ollama: FakeOllama }[] = []
-afterEach(async () => {
-  for (const { core, ollama } of running.splice(0)) {
-    await core.close()
-    await ollama.close()
-  }
-})
+const startCore = useCoresOnFakeOllama()
 
 const WEAK = 'WEAK-RESULT: the report is about things and there are several things in it that matter a lot overall.'
 const STRONG = 'STRONG-RESULT: Q3 revenue rose 12% to 4.1 M; churn fell to 2.3%; the two risks are hiring and cash.'
@@ -50,22 +40,14 @@ const RULES: FakeRule[] = [
 ]
 
 async function core(env: Record<string, string> = {}) {
-  const ollama = await startFakeOllama({ loaded: ['llama3.2:3b'], rules: RULES })
-  const started = startTestCore(tempDir(), {
-    env: { KOS_OLLAMA_API_URL: ollama.url, KOS_WORKER_MAX_ATTEMPTS: '1', ...env }
-  })
-  running.push({ core: started, ollama })
-  return { core: started, ollama }
+  return startCore({ loaded: ['llama3.2:3b'], rules: RULES }, { KOS_WORKER_MAX_ATTEMPTS: '1', ...env })
 }
 
 async function runTask(c: Core, which: string): Promise<TaskDetail> {
-  const created = await c.dispatcher.call(
-    'tasks.create',
-    { title: `Summarise the Q3 report (${which})`, description: `Summarise the Q3 report, ${which}, with figures.` },
-    CLI
-  )
-  if (!created.ok) throw new Error(created.error.message)
-  const id = (created.value as { id: string }).id
+  const { id } = await valueOf(c, 'tasks.create', {
+    title: `Summarise the Q3 report (${which})`,
+    description: `Summarise the Q3 report, ${which}, with figures.`
+  })
   let detail: TaskDetail | null = null
   await expect
     .poll(
@@ -92,6 +74,10 @@ describe('result validation on the worker’s completion of a task', () => {
     expect(events.some((e) => e.kind === 'failed' && e.errorType === 'validation_failed')).toBe(true)
     // The worker's call had no format; the validator's carried the verdict schema.
     expect(ollama.formats).toEqual([undefined, VERDICT_SCHEMA])
+    const rows = await decisionRows(c)
+    expect(rows.filter((r) => r.taskId === task.id).map((r) => [r.kind, r.role, r.decision])).toEqual([
+      ['validation', 'validator', 'rejected']
+    ])
   }, 30_000)
 
   it('completes a good result and says in its events what the validator scored', async () => {
@@ -110,6 +96,11 @@ describe('result validation on the worker’s completion of a task', () => {
     const note = events.find((e) => e.message?.startsWith('Not validated:'))
     expect(note?.message).toMatch(/answered something that is not JSON: "I would give it eight out of ten\."/)
     expect(note?.message).toMatch(/The result counts unjudged\.$/)
+    // Counted: the owner sees how many results went through unjudged.
+    expect(await valueOf(c, 'validation.counts', {})).toEqual({ passed: 0, failed: 0, unjudged: 1 })
+    expect((await valueOf(c, 'validation.task', { id: task.id })).verdicts).toEqual([
+      expect.objectContaining({ outcome: 'unjudged', score: null, model: null })
+    ])
   }, 30_000)
 
   it('judges nothing when validation is turned off', async () => {

@@ -1,4 +1,4 @@
-import { ProcessingError, type TaskProcessor } from '../ports/task-processor'
+import { ProcessingError, type TaskForProcessing, type TaskProcessor } from '../ports/task-processor'
 import type { ResultValidator } from '../ports/result-validator'
 
 export interface ValidatedProcessorOptions {
@@ -7,7 +7,7 @@ export interface ValidatedProcessorOptions {
   /** Results shorter than this are left to the engine's own checks (empty or short answer): no model is asked about them. */
   readonly minAnswerChars: () => number
   /** Told each time a result counts unjudged, for the owner's counts. */
-  readonly onUnjudged?: (taskId: string, why: string) => void
+  readonly onUnjudged?: (task: TaskForProcessing, why: string) => void
 }
 
 /**
@@ -35,7 +35,7 @@ export function validatedProcessor(inner: TaskProcessor, options: ValidatedProce
       })
       if (verdict.unjudged !== undefined) {
         ctx.progress(`Not validated: ${verdict.unjudged}. The result counts unjudged.`)
-        options.onUnjudged?.(task.id, verdict.unjudged)
+        options.onUnjudged?.(task, verdict.unjudged)
         return answer
       }
       const said = `${verdict.score.toFixed(2)} by ${verdict.model ?? 'the validator'}`

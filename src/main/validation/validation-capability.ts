@@ -63,7 +63,8 @@ export function createValidationCapability(deps: {
           validator,
           enabled: () => deps.config.get('validation.enabled'),
           minAnswerChars: () => deps.config.get('worker.minAnswerChars'),
-          onUnjudged: (taskId, why) => log.warn('result counted unjudged', { task_id: taskId, reason: why })
+          onUnjudged: (task, why) =>
+            log.warn('result counted unjudged', { correlation_id: task.correlationId, task_id: task.id, reason: why })
         })
       ),
     startLadder: (ladderDeps) => ladder.start(ladderDeps),

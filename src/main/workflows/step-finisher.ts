@@ -213,6 +213,8 @@ export function createStepFinisher(deps: FinisherDeps) {
         cwd: deps.resolvePath(step.tests.cwd),
         timeoutMs: step.tests.timeoutSec * 1000,
         outputCapBytes: TEST_OUTPUT_CAP,
+        taskId: task.id,
+        runId: run.id,
         ...(step.tests.minCoveragePercent !== undefined ? { minCoveragePercent: step.tests.minCoveragePercent } : {})
       })
       const summary =

@@ -97,7 +97,18 @@ export const NodeViewSchema = z.strictObject({
   /** Its models whose circuit is open. */
   circuits: z.array(CircuitViewSchema),
   /** Its generations over the last models.generationStatsMin minutes. */
-  generations: z.strictObject({ succeeded: z.number().int(), failed: z.number().int() })
+  generations: z.strictObject({ succeeded: z.number().int(), failed: z.number().int() }),
+  /**
+   * What the scheduler gives it at once: `total` tasks (null: only the pool's size bounds it) and `heavy`
+   * heavy-model tasks, from its own caps where set (`own`), else from its kind's settings.
+   */
+  limit: z.strictObject({
+    total: z.number().int().nullable(),
+    heavy: z.number().int(),
+    own: z
+      .strictObject({ maxConcurrent: z.number().int().nullable(), maxHeavy: z.number().int().nullable() })
+      .nullable()
+  })
 })
 export type NodeView = z.infer<typeof NodeViewSchema>
 export const ModelSpeedSchema = z.strictObject({
@@ -202,6 +213,17 @@ export const MODELS_CALLS = {
     scope: 'write',
     summary: 'Set (or clear, with null) the preferred model of a task category.',
     input: z.strictObject({ category: z.string().min(1).max(64), model: z.string().min(1).max(200).nullable() }),
+    output: ModelsOverviewSchema
+  }),
+  'models.setNodeLimit': call({
+    scope: 'write',
+    summary:
+      'Set one node’s own caps: tasks at once (0 = no cap of its own) and heavy-model tasks at once; null for either keeps its kind’s setting (mlx.* / ollama.*).',
+    input: z.strictObject({
+      id: z.string().min(1),
+      maxConcurrent: z.number().int().min(0).max(64).nullable(),
+      maxHeavy: z.number().int().min(1).max(16).nullable()
+    }),
     output: ModelsOverviewSchema
   }),
   'models.pull': call({

@@ -110,6 +110,10 @@ export const TaskDetailSchema = z.strictObject({
 })
 export type TaskDetail = z.infer<typeof TaskDetailSchema>
 
+/** What a create answers: the task, and its history so far (its created event), so a window opens it without asking again. */
+export const CreatedTaskSchema = TaskSchema.extend({ events: z.array(TaskEventSchema) })
+export type CreatedTask = z.infer<typeof CreatedTaskSchema>
+
 const Text = (max: number) => z.string().trim().max(max)
 const OptionalName = z.string().trim().min(1).max(200).nullable().optional()
 
@@ -119,6 +123,8 @@ export const TaskCreateInputSchema = z.strictObject({
   domain: OptionalName,
   priority: TaskPrioritySchema.default('normal'),
   assigneeExpert: OptionalName,
+  /** With no assigneeExpert: the lead agent picks the expert for the task's domain (given, or read from its text), else takes it. */
+  autoAssign: z.boolean().optional(),
   parentTaskId: z.string().min(1).nullable().optional(),
   preferredBackend: OptionalName,
   preferredModel: OptionalName,
@@ -233,9 +239,10 @@ export const TaskRequeueInputSchema = z.union([
 export const TASKS_CALLS = {
   'tasks.create': call({
     scope: 'write',
-    summary: 'Queue a task; a duplicate of one from the last 30 days for the same expert is refused with its id.',
+    summary:
+      'Queue a task; answers it with its history so far. A duplicate of one from the last 30 days for the same expert is refused with its id.',
     input: TaskCreateInputSchema,
-    output: TaskSchema
+    output: CreatedTaskSchema
   }),
   'tasks.list': call({
     scope: 'read',

@@ -13,6 +13,8 @@ export function sreTasksThrough(client: Pick<KosClient, 'call'>, log: Logger): S
     async file(task) {
       const result = await client.call('tasks.create', {
         ...task,
+        // Closed by the monitor when the condition clears: split into subtasks, it would leave them behind.
+        metadata: { ...task.metadata, decompose: false },
         domain: 'sre',
         priority: 'urgent',
         assigneeExpert: SRE_EXPERT

@@ -33,6 +33,7 @@ const node = (
   oomRecently: false,
   circuits: [],
   generations: { succeeded: 0, failed: 0 },
+  limit: { total: null, heavy: 1, own: null },
   ...over
 })
 

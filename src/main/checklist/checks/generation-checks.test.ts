@@ -32,7 +32,8 @@ const node = (id: string, models: string[], circuits: Circuit[] = []): Nodes[num
   errorRate: 0,
   oomRecently: false,
   circuits,
-  generations: { succeeded: 0, failed: 0 }
+  generations: { succeeded: 0, failed: 0 },
+  limit: { total: null, heavy: 1, own: null }
 })
 
 function checks(answer: {

@@ -9,6 +9,7 @@ import type { Logger } from '../../log/logger'
 import { idOf, type Dispatcher } from '../../rpc/dispatcher'
 import type { Authentication } from './access'
 import type { CallGate } from './call-gate'
+import { createChangeCoalescer } from './coalesced-changes'
 
 const PING_INTERVAL_MS = 30_000
 
@@ -34,7 +35,14 @@ export function createWsTransport(dispatcher: Dispatcher, gate: CallGate, log: L
   const server = new WebSocketServer({ noServer: true, maxPayload: FRAME_LIMIT_BYTES })
   const alive = new WeakSet<WebSocket>()
 
+  const sendToAll = (frame: EventFrame): void => {
+    const text = JSON.stringify(frame)
+    for (const socket of server.clients) if (socket.readyState === socket.OPEN) socket.send(text)
+  }
+  const changes = createChangeCoalescer(sendToAll)
+
   const send = (socket: WebSocket, frame: ServerFrame): void => {
+    changes.flush()
     if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(frame))
   }
 
@@ -105,13 +113,13 @@ export function createWsTransport(dispatcher: Dispatcher, gate: CallGate, log: L
       })
     },
     broadcast(frame) {
-      // With no window open there is nothing to serialise for.
-      if (server.clients.size === 0) return
-      const text = JSON.stringify(frame)
-      for (const socket of server.clients) if (socket.readyState === socket.OPEN) socket.send(text)
+      // With no window open there is nothing to merge or serialise for.
+      if (server.clients.size === 0) return changes.drop()
+      changes.push(frame)
     },
     close() {
       clearInterval(pinger)
+      changes.drop()
       for (const socket of server.clients) socket.terminate()
       server.close()
     }

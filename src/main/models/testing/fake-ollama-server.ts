@@ -94,7 +94,9 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
         ? prompt
         : behaviour.kind === 'reply'
           ? behaviour.text
-          : 'Partial answer that will not finish properly'
+          : behaviour.kind === 'compute'
+            ? await behaviour.answer(prompt)
+            : 'Partial answer that will not finish properly'
     // Ollama stops at options.num_predict (a probe asks for a few tokens).
     const tokens = tokensOf(text).slice(
       0,

@@ -79,7 +79,9 @@ export async function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<
           ? prompt
           : behaviour.kind === 'reply'
             ? behaviour.text
-            : 'Partial answer that will not finish properly'
+            : behaviour.kind === 'compute'
+              ? await behaviour.answer(prompt)
+              : 'Partial answer that will not finish properly'
       // OpenAI-compatible servers stop at max_tokens.
       const tokens = tokensOf(text).slice(0, Number(b.max_tokens ?? Infinity))
       const id = `chatcmpl-${Math.random().toString(36).slice(2)}`

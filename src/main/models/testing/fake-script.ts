@@ -12,6 +12,8 @@ export type FakeBehaviour =
       readonly tokenDelayMs?: number
     }
   | { readonly kind: 'echo' }
+  /** Answers what the prompt asks, e.g. every block of a batch prompt; may take its time, like a busy GPU. */
+  | { readonly kind: 'compute'; readonly answer: (prompt: string) => string | Promise<string> }
   | { readonly kind: 'error'; readonly status: number; readonly message: string }
   | { readonly kind: 'hang' }
   /** The connection is reset before any answer, as from a server process killed while it read the request. */

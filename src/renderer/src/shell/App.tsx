@@ -1,7 +1,11 @@
-import type { ReactNode } from 'react'
+import { useEffect, useMemo, type ReactNode } from 'react'
+import { paletteModel } from '../model/palette/palette-model'
+import { useViewModel } from '../model/use-view-model'
+import { isPaletteKey, paletteShortcut, shortcutHost, viewModifier } from '../navigation/shortcuts'
 import { useViewRoute } from '../navigation/use-view-route'
 import type { ViewId } from '../navigation/views'
 import { ApprovalsView } from '../views/approvals/ApprovalsView'
+import { CommandPalette } from './CommandPalette'
 import { BoardView } from '../views/board/BoardView'
 import { ChatView } from '../views/chat/ChatView'
 import { ChecklistView } from '../views/checklist/ChecklistView'
@@ -41,12 +45,32 @@ function ViewBody({ view }: { view: ViewId }): ReactNode {
 
 export function App(): ReactNode {
   const { view, go } = useViewRoute()
+  const palette = useViewModel(paletteModel, undefined)
+  const host = useMemo(() => shortcutHost(navigator), [])
+  const modifier = viewModifier(host)
+
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent): void => {
+      if (!isPaletteKey(event)) return
+      event.preventDefault()
+      palette.getState().toggle()
+    }
+    window.addEventListener('keydown', onKey)
+    return () => window.removeEventListener('keydown', onKey)
+  }, [palette])
+
   return (
     <div className="app">
       <a className="skip-link" href="#main">
         Skip to content
       </a>
-      <Sidebar current={view} onSelect={go} />
+      <Sidebar
+        current={view}
+        onSelect={go}
+        modifier={modifier}
+        paletteKey={paletteShortcut(host)}
+        onPalette={() => palette.getState().show()}
+      />
       <div className="workspace">
         <ConnectionBanner />
         <OnboardingPanel />
@@ -56,6 +80,7 @@ export function App(): ReactNode {
         <StatusBar />
         <ReadOnlyReason />
       </div>
+      <CommandPalette model={palette} host={host} modifier={modifier} />
     </div>
   )
 }

@@ -15,6 +15,7 @@ export const READ_ONLY_EXPLANATION =
 const ACTIONS: Readonly<Partial<Record<CallName, string>>> = {
   'system.resume': 'running the wake-from-sleep check',
   'config.set': 'saving a setting',
+  'config.setMany': 'saving settings',
   'config.reset': 'resetting a setting',
   'tasks.create': 'creating a task',
   'tasks.pause': 'pausing the worker',
@@ -24,6 +25,7 @@ const ACTIONS: Readonly<Partial<Record<CallName, string>>> = {
   'models.addNode': 'adding a model server',
   'models.removeNode': 'removing a model server',
   'models.setPreference': 'choosing a model',
+  'models.setNodeLimit': 'changing a model server’s limits',
   'models.pull': 'downloading a model',
   'models.chat': 'testing a model',
   'supervisor.start': 'starting a model server',

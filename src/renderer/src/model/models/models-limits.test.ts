@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { ConfigSnapshot, SettingEntry } from '../../../../shared/contract/config-contract'
 import { limitForKind } from '../../../../shared/backend-limits'
-import { limitsFrom } from './models-model'
+import { limitsFrom, readNodeLimitDraft } from './models-model'
 
 const entry = (key: string, value: number): SettingEntry =>
   ({
@@ -22,6 +22,7 @@ const snapshot = (over: Record<string, number> = {}): ConfigSnapshot => ({
   profiles: [],
   dataDir: { path: '/d', source: { kind: 'default' } },
   settingsFile: '/d/settings.json',
+  groups: [],
   settings: Object.entries({
     'ollama.maxHeavy': 1,
     'ollama.maxConcurrent': 0,
@@ -52,5 +53,25 @@ describe('models view: per-node limits', () => {
     expect(
       limitsFrom({ ...partial, settings: partial.settings.filter((s) => s.key !== 'mlx.maxConcurrent') })
     ).toBeNull()
+  })
+
+  it("reads a node's own caps from the form: empty follows Settings, numbers are checked by the contract's rules", () => {
+    expect(readNodeLimitDraft('mlx-local', '', ' ')).toEqual({ ok: true, maxConcurrent: null, maxHeavy: null })
+    expect(readNodeLimitDraft('mlx-local', ' 2 ', '1')).toEqual({ ok: true, maxConcurrent: 2, maxHeavy: 1 })
+    expect(readNodeLimitDraft('mlx-local', '0', '')).toEqual({ ok: true, maxConcurrent: 0, maxHeavy: null })
+    expect(readNodeLimitDraft('mlx-local', '-1', '0')).toEqual({
+      ok: false,
+      errors: {
+        maxConcurrent: 'Tasks at once must be at least 0.',
+        maxHeavy: 'Heavy-model tasks at once must be at least 1.'
+      }
+    })
+    expect(readNodeLimitDraft('mlx-local', 'two', '99')).toEqual({
+      ok: false,
+      errors: {
+        maxConcurrent: 'Tasks at once must be a number.',
+        maxHeavy: 'Heavy-model tasks at once may be at most 16.'
+      }
+    })
   })
 })

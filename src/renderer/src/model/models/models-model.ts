@@ -8,6 +8,8 @@ import type {
 } from '../../../../shared/contract/models-contract'
 import type { RpcError } from '../../../../shared/contract/rpc-error'
 import { busyAction } from '../busy-action'
+import { MODELS_CALLS } from '../../../../shared/contract/models-contract'
+import { validateForm } from '../form-validation'
 import { defineViewModel, type ViewModelApi } from '../view-model'
 
 export interface TryState {
@@ -43,6 +45,8 @@ export interface ModelsActions {
   addNode(kind: 'ollama' | 'openai', url: string, label: string): Promise<boolean>
   removeNode(id: string): Promise<void>
   setPreference(category: string, model: string | null): Promise<void>
+  /** A node's own caps; null for either follows its kind's setting. */
+  setNodeLimit(id: string, maxConcurrent: number | null, maxHeavy: number | null): Promise<boolean>
   pull(node: string, model: string): Promise<boolean>
   supervise(action: 'start' | 'stop' | 'restart', id: string): Promise<void>
   ask(prompt: string, node: string | null): Promise<void>
@@ -123,6 +127,12 @@ export const modelsModel = defineViewModel<ModelsData, ModelsActions>({
           (overview) => ({ overview })
         )
       },
+      setNodeLimit: (id, maxConcurrent, maxHeavy) =>
+        act(
+          `models.setNodeLimit:${id}`,
+          () => client.call('models.setNodeLimit', { id, maxConcurrent, maxHeavy }),
+          (overview) => ({ overview })
+        ),
       pull: (node, model) =>
         act(
           'models.pull',
@@ -197,4 +207,24 @@ export function limitsFrom(config: ConfigSnapshot): NodeLimitsView | null {
   }
   const poolMax = numberOf('worker.maxConcurrency')
   return poolMax === null ? null : { values: values as BackendLimitValues, poolMax }
+}
+
+export type NodeLimitDraft =
+  | { readonly ok: true; readonly maxConcurrent: number | null; readonly maxHeavy: number | null }
+  | { readonly ok: false; readonly errors: Partial<Record<'maxConcurrent' | 'maxHeavy', string>> }
+
+/** The limits form's two fields, read by the contract's own rules: empty follows the kind's setting. */
+export function readNodeLimitDraft(id: string, maxConcurrent: string, maxHeavy: string): NodeLimitDraft {
+  const value = (text: string): number | null | string => {
+    const trimmed = text.trim()
+    if (trimmed === '') return null
+    return /^-?\d+$/.test(trimmed) ? Number(trimmed) : trimmed
+  }
+  const input = { id, maxConcurrent: value(maxConcurrent), maxHeavy: value(maxHeavy) }
+  const errors = validateForm(MODELS_CALLS['models.setNodeLimit'].input, input, {
+    maxConcurrent: 'Tasks at once',
+    maxHeavy: 'Heavy-model tasks at once'
+  })
+  if (errors) return { ok: false, errors }
+  return { ok: true, maxConcurrent: input.maxConcurrent as number | null, maxHeavy: input.maxHeavy as number | null }
 }

@@ -1,4 +1,5 @@
 import type { TaskStatus, TaskSummary } from '../../../../shared/contract/tasks-contract'
+import { matchesTerms, searchTerms } from '../../../../shared/task-search'
 import { newestFirst, type ListShape } from '../paged-list'
 
 export interface TaskFilters {
@@ -34,17 +35,16 @@ export function countedByStatus(filters: TaskFilters): boolean {
   return !filters.expert && !filters.domain && !filters.backend && !filters.search.trim()
 }
 
-const like = (text: string, part: string): boolean => text.toLowerCase().includes(part.toLowerCase())
-
 /**
  * How the Tasks view's list orders and filters rows, as the store's SQL does
- * (newest first by creation, ties by id; LIKE ignores ASCII case). A search
- * also matches descriptions, which a list row lacks: a row already loaded
- * matched it and keeps matching (a task's text never changes); a new one is
- * matched by its title or id.
+ * (newest first by creation, ties by id; the search as shared/task-search.ts
+ * defines it). A search also matches descriptions, which a list row lacks: a
+ * row already loaded matched it and keeps matching (a task's text never
+ * changes); a new one is matched by its title or id.
  */
 export function taskListShape(filters: TaskFilters, loaded: ReadonlySet<string>): ListShape<TaskSummary> {
   const search = filters.search.trim()
+  const terms = searchTerms(search)
   return {
     key: (t) => t.id,
     compare: newestFirst(
@@ -57,6 +57,6 @@ export function taskListShape(filters: TaskFilters, loaded: ReadonlySet<string>)
       (!filters.expert || t.assigneeExpert === filters.expert) &&
       (!filters.domain || t.domain === filters.domain) &&
       (!filters.backend || t.backend === filters.backend) &&
-      (!search || loaded.has(t.id) || like(t.title, search) || t.id === search)
+      (!search || loaded.has(t.id) || matchesTerms(t.title, terms) || t.id === search)
   }
 }

@@ -128,7 +128,10 @@ function core(all: TaskSummary[], pageSize = 2) {
         ? { ok: true, value: detailOf(found) }
         : { ok: false, error: { code: 'not_found', message: `no task ${id}` } }
     },
-    'tasks.create': (input) => ({ ok: true, value: { ...detailOf(task('new', 9, { title: input.title })).task } })
+    'tasks.create': (input) => {
+      const created = detailOf(task('new', 9, { title: input.title }))
+      return { ok: true, value: { ...created.task, events: created.events } }
+    }
   })
 }
 
@@ -200,11 +203,20 @@ describe('tasks view model', () => {
     dispose()
   })
 
-  it('creates with one call and opens the new task; the list waits for the pushed change', async () => {
+  it('creates with one call and opens the new task from its answer; the list takes the one pushed change', async () => {
     const { fake, model, dispose } = await opened([])
     expect(await model.getState().create({ title: 'Summarise Q3', description: 'Five bullet points.' })).toBeNull()
-    expect(fake.names()).toEqual(['tasks.create', 'tasks.get'])
+    expect(fake.names()).toEqual(['tasks.create'])
     expect(model.getState().notice).toBe('Queued “Summarise Q3”.')
+    expect(model.getState().selectedId).toBe('new')
+    expect(model.getState().detail?.task.title).toBe('Summarise Q3')
+    expect(model.getState().detail?.events.map((e) => e.kind)).toEqual(['created'])
+    const created = task('new', 9, { title: 'Summarise Q3' })
+    fake.emit('tasks.changed', { tasks: [created], counts: counts({ pending: 1 }) })
+    expect(model.getState().list.items.map((t) => t.id)).toEqual(['new'])
+    expect(model.getState().list.total).toBe(1)
+    await vi.advanceTimersByTimeAsync(1000)
+    expect(fake.names()).toEqual(['tasks.create'])
     dispose()
   })
 

@@ -252,9 +252,15 @@ export const tasksModel = defineViewModel<TasksData, TasksActions, void, Local>(
       async create(input) {
         const result = await client.call('tasks.create', input)
         if (!result.ok) return result.error
-        // The list and the counters take the pushed change; only the new task's history is read, to open it.
-        set({ notice: `Queued “${result.value.title}”.`, error: null })
-        await get().select(result.value.id)
+        // One round trip: the answer carries the new task with its history, so it opens as it is; the list and
+        // the counters take the one change pushed for it.
+        const { events, ...task } = result.value
+        set({
+          notice: `Queued “${task.title}”.`,
+          error: null,
+          selectedId: task.id,
+          detail: { task, events }
+        })
         return null
       },
       async cancel(id) {

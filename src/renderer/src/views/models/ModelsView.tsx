@@ -77,7 +77,7 @@ function Body({ model }: { model: ViewModel<ModelsState> }): ReactNode {
   const processes = useSelect(model, (s) => s.processes)
   const pulls = useSelect(model, (s) => s.pulls)
   const limits = useSelect(model, (s) => s.limits)
-  const { removeNode, addNode, supervise, pull, setPreference } = model.getState()
+  const { removeNode, addNode, supervise, pull, setPreference, setNodeLimit } = model.getState()
   if (!overview) return null
   return (
     <>
@@ -90,9 +90,16 @@ function Body({ model }: { model: ViewModel<ModelsState> }): ReactNode {
           <h2 id="limits-title">Requests at once per node</h2>
           <p className="muted">
             MLX and Ollama share the Mac’s GPU; parallel requests to MLX are the most frequent cause of Metal
-            out-of-memory crashes, so MLX runs one at a time unless you raise it in Settings → Models.
+            out-of-memory crashes, so MLX runs one at a time unless you raise it in Settings → Models, or give a node
+            caps of its own here (a Mac Studio on the network can take more than this laptop).
           </p>
-          <NodeLimits nodes={overview.nodes} values={limits.values} poolMax={limits.poolMax} />
+          <NodeLimits
+            nodes={overview.nodes}
+            values={limits.values}
+            poolMax={limits.poolMax}
+            busy={busy}
+            onSet={setNodeLimit}
+          />
         </section>
       )}
       <section className="card" aria-labelledby="add-node-title">

@@ -7,11 +7,14 @@ import { TaskVerification } from '../verification/TaskVerification'
 
 export function TaskDetailPanel({
   detail,
+  assignee,
   onCancel,
   onRequeue,
   onClose
 }: {
   detail: TaskDetail
+  /** Who the task is assigned to, in words ("Igor, Software engineer"). */
+  assignee: string
   onCancel(): void
   onRequeue(): void
   onClose(): void
@@ -70,7 +73,7 @@ export function TaskDetailPanel({
         <dd>{task.priority}</dd>
         <dt>Domain · expert</dt>
         <dd>
-          {task.domain ?? '—'} · {task.assigneeExpert ?? 'unassigned'}
+          {task.domain ?? '—'} · {assignee}
         </dd>
         <dt>Backend · model</dt>
         <dd>

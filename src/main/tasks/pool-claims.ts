@@ -1,0 +1,108 @@
+import type { BackendLimits } from '../ports/backend-limits'
+import { isBackendFailure, type ProcessingPlan, type TaskProcessor } from '../ports/task-processor'
+import type { Logger } from '../log/logger'
+import type { BackendBlame } from './backend-blame'
+import { pickTasks, schedulerMemory, type SchedulableTask } from './scheduler'
+import { forProcessing, type Claim } from './task-run'
+import type { ClaimableRow } from './task-row'
+import type { Changes, TaskStore } from './task-store'
+
+/** What one claim needs to know of the pool at that moment. */
+export interface ClaimRequest {
+  readonly processor: TaskProcessor
+  /** Slots to fill: the free ones, and as many more as are claimed ahead. */
+  readonly free: number
+  /** Of those, how many start at once; the rest are claimed ahead of a free slot. */
+  readonly startNow: number
+  /** Plans of the runs going and claimed: the scheduler spreads new work around them. */
+  readonly busy: readonly ProcessingPlan[]
+  readonly maxAttempts: number
+  readonly heavyPerBackend: number
+}
+
+/**
+ * Which pending tasks a pool takes next, in the group commit that freed
+ * their slots: candidates in priority order, planned by the processor,
+ * picked by the scheduler, claimed under one timestamp. Tasks no backend can
+ * run now stay pending, and why is kept as the reason the queue waits.
+ */
+export function createPoolClaims(options: {
+  readonly store: TaskStore
+  readonly owner: string
+  readonly log: Logger
+  readonly blame: BackendBlame
+  readonly backendLimits?: BackendLimits | undefined
+  /** Told when the reason pending tasks wait appears, changes or clears. */
+  readonly onWaitingChanged?: (() => void) | undefined
+}) {
+  const { store, log, blame } = options
+  const memory = schedulerMemory()
+  /** Why pending tasks are not being claimed right now, for the Tasks view; null while they are. */
+  let waitingReason: string | null = null
+  let lastUnplannedLog = 0
+
+  function setWaiting(reason: string | null): void {
+    if (reason === waitingReason) return
+    waitingReason = reason
+    options.onWaitingChanged?.()
+  }
+
+  return {
+    waitingReason: (): string | null => waitingReason,
+    setWaiting,
+
+    claim(request: ClaimRequest, changes: Changes): Claim[] {
+      const { processor, free } = request
+      const rows = store.candidates(free + Math.min(free, 16), request.maxAttempts)
+      const candidates: SchedulableTask<ClaimableRow>[] = []
+      let unplanned: { taskId: string; correlationId: string; reason: string; error: unknown } | null = null
+      for (const row of rows) {
+        const task = forProcessing(row)
+        try {
+          candidates.push({ item: row, rank: row.priority_rank, plan: processor.plan(task) })
+        } catch (error) {
+          unplanned ??= { taskId: row.id, correlationId: task.correlationId, reason: (error as Error).message, error }
+        }
+      }
+      setWaiting(candidates.length === 0 && unplanned ? unplanned.reason : null)
+      if (unplanned && isBackendFailure(unplanned.error))
+        blame.giveBackLookalikes(unplanned.error.type, unplanned.error.retryAfterMs, changes)
+      // Tasks that cannot be planned wait as pending; said once a minute, not once per poll.
+      if (unplanned && Date.now() - lastUnplannedLog > 60_000) {
+        lastUnplannedLog = Date.now()
+        log.info('tasks wait: no plan', {
+          correlation_id: unplanned.correlationId,
+          task_id: unplanned.taskId,
+          reason: unplanned.reason
+        })
+      }
+      const limits = options.backendLimits
+      // A task in flight at a crash is claimed only into a free slot: claimed ahead, its token would say it never ran,
+      // and a crash it causes after it starts would not count towards putting it aside as a poison task.
+      const picks = pickTasks(
+        candidates,
+        request.busy,
+        free,
+        { heavyPerBackend: request.heavyPerBackend, ...(limits ? { of: (b: string) => limits.of(b) } : {}) },
+        memory
+      ).filter((p, i) => i < request.startNow || p.item.interrupted_count === 0)
+      const leases = store.claimMany(
+        picks.map((p, i) => ({
+          taskId: p.item.id,
+          backend: p.plan.backend,
+          model: p.plan.model,
+          attemptCount: p.item.attempt_count,
+          ahead: i >= request.startNow
+        })),
+        options.owner,
+        request.maxAttempts,
+        changes
+      )
+      const byId = new Map(picks.map((p) => [p.item.id, p]))
+      return leases.map((lease) => {
+        const pick = byId.get(lease.taskId) as SchedulableTask<ClaimableRow>
+        return { lease, row: pick.item, plan: pick.plan }
+      })
+    }
+  }
+}

@@ -1,0 +1,187 @@
+import { randomUUID } from 'node:crypto'
+import type { Db } from '../db/database'
+import type { TaskErrorType, TaskEvent, TaskStatus } from '../../shared/contract/tasks-contract'
+import type { EventWriter } from './task-event-writer'
+import type { TaskRow } from './task-row'
+
+/** What changed, to be pushed over the contract once the transaction holding it has committed. */
+export type Changes = TaskEvent[]
+
+/** The proof a run holds a task: a result is accepted only while this lease is still the task's. */
+export interface Lease {
+  readonly taskId: string
+  readonly token: string
+  readonly attempt: number
+}
+
+/** Which lease of a task: a run whose lease is gone is told by its token, since the task may already run again under a new one. */
+export type LeaseRef = Pick<Lease, 'taskId' | 'token'>
+
+/** A task to claim, with the attempt count it was read at: if that changed meanwhile, the claim is refused. */
+export interface ClaimPick {
+  readonly taskId: string
+  readonly backend: string | null
+  readonly model: string | null
+  readonly attemptCount: number
+  /** Claimed ahead of a free slot (quick tasks): not yet running, so a crash meanwhile says nothing about the task. */
+  readonly ahead?: boolean
+}
+
+// Ends the lease token of a claim made ahead of a free slot: the one place that is written anyway, so telling a running task from a waiting one at a crash costs no write.
+export const AHEAD_MARK = '+'
+
+/**
+ * A run's lease on its task, from claim to its end: every write is guarded by
+ * the lease token, so a run whose lease lapsed (reclaimed, cancelled) changes
+ * nothing, and each writes its event row in the caller's transaction.
+ */
+export function createTaskLeases(
+  db: Db,
+  event: EventWriter,
+  now: () => number,
+  /** Told each backend a claim puts a task on (the list's backend filter). */
+  ranOn: (backend: string) => void
+) {
+  const selectAttempts = db.prepare('SELECT attempt_count FROM tasks WHERE id = ?').pluck()
+  // Claims only at the attempt count the caller read, so the new attempt is known without RETURNING (which buffers every row it returns).
+  const claimOne =
+    db.prepare(`UPDATE tasks SET status = 'in_progress', lease_owner = ?, lease_token = ?, heartbeat_at = ?, claimed_at = ?,
+      attempt_count = attempt_count + 1, next_retry_after = NULL, backend = ?, model = ?, updated_at = ?
+    WHERE id = ? AND status IN ('pending', 'failed') AND attempt_count = ? AND attempt_count < ?`)
+  const heartbeatOne = db.prepare(
+    "UPDATE tasks SET heartbeat_at = ? WHERE id = ? AND lease_token = ? AND status = 'in_progress'"
+  )
+  // While the token matches, attempt_count is the lease's attempt: only claims, releases and resets change it, and each replaces the token.
+  const completeOne =
+    db.prepare(`UPDATE tasks SET status = 'completed', result = ?, lease_owner = NULL, lease_token = NULL, heartbeat_at = NULL,
+      completed_at = ?, latency_ms = ?, updated_at = ?
+    WHERE id = ? AND lease_token = ? AND status = 'in_progress'`)
+  const failOne = db.prepare(`UPDATE tasks SET status = ?, last_error = ?, error_type = ?, next_retry_after = ?,
+      lease_owner = NULL, lease_token = NULL, heartbeat_at = NULL, updated_at = ?
+    WHERE id = ? AND lease_token = ? AND status = 'in_progress' RETURNING attempt_count`)
+  const releaseOne =
+    db.prepare(`UPDATE tasks SET status = 'pending', attempt_count = attempt_count - 1, lease_owner = NULL, lease_token = NULL,
+      heartbeat_at = NULL, updated_at = ?
+    WHERE id = ? AND lease_token = ? AND status = 'in_progress' RETURNING attempt_count`)
+  // The backend failed, not the task: back to pending without counting the attempt.
+  const waitOne =
+    db.prepare(`UPDATE tasks SET status = 'pending', last_error = ?, error_type = ?, attempt_count = attempt_count - 1,
+      next_retry_after = ?, lease_owner = NULL, lease_token = NULL, heartbeat_at = NULL, updated_at = ?
+    WHERE id = ? AND lease_token = ? AND status = 'in_progress' RETURNING attempt_count`)
+
+  // Unique per claim within this process, and the prefix makes it unique across processes; shorter than a UUID in every row.
+  const tokenPrefix = randomUUID().slice(0, 8)
+  let tokens = 0
+
+  function claimAt(at: number, pick: ClaimPick, owner: string, maxAttempts: number, changes: Changes): Lease | null {
+    const { taskId, backend, model } = pick
+    const token = `${tokenPrefix}.${(++tokens).toString(36)}${pick.ahead ? AHEAD_MARK : ''}`
+    if (claimOne.run(owner, token, at, at, backend, model, at, taskId, pick.attemptCount, maxAttempts).changes === 0)
+      return null
+    const attempt = pick.attemptCount + 1
+    if (backend !== null) ranOn(backend)
+    changes.push(
+      event(taskId, 'claimed', 'in_progress', attempt, backend ? `on ${backend}/${model ?? '?'}` : null, null, at)
+    )
+    return { taskId, token, attempt }
+  }
+
+  return {
+    /** Takes a lease on a task if it is still claimable; null when another run got there first. */
+    claim(
+      taskId: string,
+      owner: string,
+      backend: string | null,
+      model: string | null,
+      maxAttempts: number,
+      changes: Changes
+    ): Lease | null {
+      const attemptCount = selectAttempts.get(taskId) as TaskRow['attempt_count'] | undefined
+      return attemptCount === undefined
+        ? null
+        : claimAt(now(), { taskId, backend, model, attemptCount }, owner, maxAttempts, changes)
+    },
+
+    /** claim() for a group under one timestamp; tasks another run got first are left out. */
+    claimMany(picks: readonly ClaimPick[], owner: string, maxAttempts: number, changes: Changes): Lease[] {
+      const at = now()
+      const leases: Lease[] = []
+      for (const p of picks) {
+        const lease = claimAt(at, p, owner, maxAttempts, changes)
+        if (lease) leases.push(lease)
+      }
+      return leases
+    },
+
+    /** Proves the runs alive; returns the leases that are no longer their tasks'. */
+    heartbeat(leases: readonly Lease[]): LeaseRef[] {
+      const at = now()
+      return leases.filter((lease) => heartbeatOne.run(at, lease.taskId, lease.token).changes === 0)
+    },
+
+    progress(lease: Lease, message: string, changes: Changes): boolean {
+      const at = now()
+      if (heartbeatOne.run(at, lease.taskId, lease.token).changes === 0) return false
+      changes.push(event(lease.taskId, 'progress', 'in_progress', lease.attempt, message, null, at))
+      return true
+    },
+
+    /** Records the answer if the lease still holds; a late result from a lapsed run returns false and changes nothing. */
+    complete(lease: Lease, result: string, latencyMs: number, changes: Changes): boolean {
+      const at = now()
+      if (completeOne.run(result, at, Math.round(latencyMs), at, lease.taskId, lease.token).changes === 0) return false
+      changes.push(event(lease.taskId, 'completed', 'completed', lease.attempt, null, null, at))
+      return true
+    },
+
+    /** A failed attempt: retried after `retryAt`, or sent to manual review once attempts are spent. */
+    fail(
+      lease: Lease,
+      message: string,
+      errorType: TaskErrorType,
+      maxAttempts: number,
+      retryAt: number,
+      changes: Changes
+    ): TaskStatus | null {
+      const at = now()
+      const exhausted = lease.attempt >= maxAttempts
+      const status: TaskStatus = exhausted ? 'deferred_to_human' : 'failed'
+      const row = failOne.get(status, message, errorType, exhausted ? null : retryAt, at, lease.taskId, lease.token) as
+        { attempt_count: number } | undefined
+      if (!row) return null
+      changes.push(event(lease.taskId, 'failed', 'failed', row.attempt_count, message, errorType, at))
+      if (exhausted)
+        changes.push(
+          event(
+            lease.taskId,
+            'deferred',
+            status,
+            row.attempt_count,
+            `after ${row.attempt_count} attempts: ${message}`,
+            errorType,
+            at
+          )
+        )
+      return status
+    },
+
+    /** Gives a run's task back without counting its attempt (graceful shutdown). */
+    release(lease: Lease, reason: string, changes: Changes): boolean {
+      const at = now()
+      const row = releaseOne.get(at, lease.taskId, lease.token) as { attempt_count: number } | undefined
+      if (!row) return false
+      changes.push(event(lease.taskId, 'requeued', 'pending', row.attempt_count, reason, null, at))
+      return true
+    },
+
+    /** Puts a task back without counting its attempt: its backend failed every request, not the task. Shown as why it waits. */
+    wait(lease: Lease, reason: string, errorType: TaskErrorType, retryAt: number | null, changes: Changes): boolean {
+      const at = now()
+      const row = waitOne.get(reason, errorType, retryAt, at, lease.taskId, lease.token) as
+        { attempt_count: number } | undefined
+      if (!row) return false
+      changes.push(event(lease.taskId, 'waiting', 'pending', row.attempt_count, reason, errorType, at))
+      return true
+    }
+  }
+}
