@@ -1,3 +1,5 @@
+import { mulberry32 } from '../src/main/knowledge/mulberry32'
+
 /**
  * A synthetic corpus shaped like real embeddings: chunks gather around
  * topics (cluster centres), each topic has its own words, and a chunk's
@@ -13,16 +15,7 @@ export interface CorpusShape {
   readonly noise: number
 }
 
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+export { mulberry32 }
 
 function gaussian(random: () => number): number {
   return Math.sqrt(-2 * Math.log(random() || 1e-12)) * Math.cos(2 * Math.PI * random())

@@ -3,14 +3,24 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { openDatabase, type Db } from '../src/main/db/database'
-import { hybridSearch } from '../src/main/knowledge/hybrid-search'
+import { createCodeStore } from '../src/main/knowledge/code-store'
+import { buildFtsQuery } from '../src/main/knowledge/fts-query'
+import { DEFAULT_MORPHOLOGY, hybridSearch } from '../src/main/knowledge/hybrid-search'
+import { signBits } from '../src/main/knowledge/sign-bits'
+import { signIndexFromBlocks } from '../src/main/knowledge/sign-index'
 import { createKnowledgeStore } from '../src/main/knowledge/knowledge-store'
 import { loadVectorExtension } from '../src/main/knowledge/load-vector-extension'
-import { MIN_CANDIDATES, createVectorIndex, type VectorIndex } from '../src/main/knowledge/vector-index'
+import {
+  MIN_CANDIDATES,
+  OVERSAMPLE,
+  createVectorIndex,
+  type VectorHit,
+  type VectorIndex
+} from '../src/main/knowledge/vector-index'
 import { createCorpus, mulberry32 } from './kb-corpus'
 import { measureQuality, type QualityReport } from './kb-quality'
 
-// `npm run bench:kb [-- --large] [-- --json] [-- --chunks N] [-- --candidates N] [-- --no-quality]`:
+// `npm run bench:kb [-- --large] [-- --json] [-- --chunks N] [-- --candidates N] [-- --no-quality] [-- --partitioned]`:
 // the knowledge base at 10,000 and 100,000 chunks (and 1,000,000 with --large,
 // or only N) of 768-dim vectors, on disk with the app's pragmas, then the
 // hybrid ranking's quality on a labelled set; --candidates overrides MIN_CANDIDATES.
@@ -27,7 +37,11 @@ const CHUNKS_PER_NODE = 10
 const TEXT_BATCH_NODES = 100
 const VECTOR_BATCH = 1000
 const CANDIDATES = flag('--candidates') ?? MIN_CANDIDATES
+/** What the vector side of a top-10 search takes from the sign codes. */
+const SIGN_CANDIDATES = Math.max(CANDIDATES, 10 * OVERSAMPLE)
 const WARMUP = 10
+/** --partitioned: the index partitions its codes from 50,000 (off in the app; README.md says why). */
+const PARTITIONED = process.argv.includes('--partitioned') ? { partitionFrom: 50_000 } : {}
 
 function print(line: string): void {
   if (!json) process.stdout.write(`${line}\n`)
@@ -42,6 +56,14 @@ function time<T>(run: () => T): [T, number] {
   const started = performance.now()
   const value = run()
   return [value, performance.now() - started]
+}
+
+/** Wall and CPU milliseconds of one run: on a shared machine the CPU time is the part that is ours. */
+function timeBoth<T>(run: () => T): [T, number, number] {
+  const cpu = process.cpuUsage()
+  const [value, ms] = time(run)
+  const used = process.cpuUsage(cpu)
+  return [value, ms, (used.user + used.system) / 1000]
 }
 
 function open(file: string): Db {
@@ -62,11 +84,22 @@ interface SizeResult {
   textIngestPerSec: number
   vectorIngestPerSec: number
   bytesOnDisk: number
+  /** The longest single batch of vectors: the one that trained the partitions, past PARTITION_FROM. */
+  slowestVectorBatchMs: number
   vectorMs: { p50: number; p95: number }
+  /** The sign-code stage alone, in memory, on the same codes: every code (the layout before partitions) and the nearest lists. */
+  signScanMs: { everyCode: { p50: number; p95: number }; nearestLists: { p50: number; p95: number } }
+  lexicalMs: { p50: number; p95: number }
   hybridMs: { p50: number; p95: number }
+  /** CPU time of the same hybrid queries: what the wall time would be on an idle core. */
+  hybridCpuMs: { p50: number; p95: number }
   exactMs: { p50: number; p95: number }
   recallAt10: number
-  firstSearchMs: { afterStart: number; afterDelete: number; rebuildFromVectorRows: number }
+  /** The fused top 10 against the fused top 10 of the same search with an exact vector side. */
+  hybridRecallAt10: number
+  /** rebuildFromVectorRows: the layout before the blocks, measured up to 100,000 (at a million it reads 3 GB and assigns every code). */
+  firstSearchMs: { afterStart: number; afterDelete: number; rebuildFromVectorRows: number | null }
+  firstSearchCpuMs: { afterStart: number; afterDelete: number }
 }
 
 function runSize(chunks: number): SizeResult {
@@ -76,7 +109,7 @@ function runSize(chunks: number): SizeResult {
   try {
     applyKnowledgeSchema(db)
     let store = createKnowledgeStore(db)
-    let coarse = createVectorIndex(db, { minCandidates: CANDIDATES })
+    let coarse = createVectorIndex(db, { minCandidates: CANDIDATES, ...PARTITIONED })
     const collection = coarse.createActive({ id: 'bench:synthetic', dimension: DIMENSION })
     const corpus = createCorpus({ chunks, dimension: DIMENSION, topics: Math.max(100, chunks / 100), noise: 0.6 })
 
@@ -105,11 +138,14 @@ function runSize(chunks: number): SizeResult {
       for (const node of nodes) chunkIds.push(...(idsOf.all(node) as number[]))
     }
     let vectorMs = 0
+    let slowestVectorBatchMs = 0
     for (let first = 0; first < chunks; first += VECTOR_BATCH) {
       const rows = chunkIds
         .slice(first, first + VECTOR_BATCH)
         .map((chunkId, i) => ({ chunkId, vector: corpus.vector(first + i) }))
-      vectorMs += time(() => coarse.put(collection, rows))[1]
+      const batchMs = time(() => coarse.put(collection, rows))[1]
+      vectorMs += batchMs
+      slowestVectorBatchMs = Math.max(slowestVectorBatchMs, batchMs)
       if (!json && (first / VECTOR_BATCH) % 50 === 0)
         process.stderr.write(`\r${chunks}: vectors ${first + rows.length}`)
     }
@@ -117,34 +153,67 @@ function runSize(chunks: number): SizeResult {
     db.pragma('wal_checkpoint(TRUNCATE)')
     const bytesOnDisk = statSync(file).size
 
-    const exact: VectorIndex = { ...coarse, nearest: coarse.nearestExact }
+    // The sign stage alone, both layouts over the same codes in memory, interleaved query by query.
+    const partitioned = createCodeStore(db, PARTITIONED).load(collection.vecTable, DIMENSION / 32)
+    const everyCode = signIndexFromBlocks(
+      DIMENSION / 32,
+      Array.from({ length: partitioned.blocks }, (_, b) => ({ ...partitioned.block(b), lists: null })),
+      { partitionFrom: Infinity, twoStageFrom: Infinity }
+    )
     const queries = chunks >= 1_000_000 ? 100 : 200
     const random = mulberry32(42)
-    const rows: Record<'exact' | 'vector' | 'hybrid', number[]> = { exact: [], vector: [], hybrid: [] }
+    const rows: Record<
+      'exact' | 'vector' | 'hybrid' | 'hybridCpu' | 'lexical' | 'everyCode' | 'nearestLists',
+      number[]
+    > = {
+      exact: [],
+      vector: [],
+      hybrid: [],
+      hybridCpu: [],
+      lexical: [],
+      everyCode: [],
+      nearestLists: []
+    }
     let recallHits = 0
     let recallTotal = 0
+    let hybridHits = 0
+    let hybridTotal = 0
+    const search = (index: VectorIndex, query: { text: string; vector: Float32Array }): string[] =>
+      hybridSearch(
+        store,
+        index,
+        { query: query.text, topK: 10, minSimilarity: 0 },
+        { kind: 'on', collection, vector: query.vector }
+      ).hits.map((h) => h.node.id)
     for (let q = 0; q < queries + WARMUP; q++) {
       const target = Math.floor(random() * chunks)
       const query = corpus.query(target, 1000 + q)
       const [approx, ms] = time(() => coarse.nearest(collection, query.vector, 10))
-      const [, hybridMs] = time(() =>
-        hybridSearch(
-          store,
-          coarse,
-          { query: query.text, topK: 10, minSimilarity: 0 },
-          { kind: 'on', collection, vector: query.vector }
-        )
-      )
+      const [hybrid, hybridMs, hybridCpuMs] = timeBoth(() => search(coarse, query))
+      const match = buildFtsQuery(query.text, DEFAULT_MORPHOLOGY).match!
+      const [, lexicalMs] = time(() => store.lexical(match, 50, {}))
+      const code = signBits(query.vector)
+      const [, everyCodeMs] = time(() => everyCode.nearest(code, SIGN_CANDIDATES))
+      const [, nearestListsMs] = time(() => partitioned.nearest(code, SIGN_CANDIDATES))
       if (q < WARMUP) continue
       rows.vector.push(ms)
       rows.hybrid.push(hybridMs)
+      rows.hybridCpu.push(hybridCpuMs)
+      rows.lexical.push(lexicalMs)
+      rows.everyCode.push(everyCodeMs)
+      rows.nearestLists.push(nearestListsMs)
       // The exact scan is the slow reference; every fourth query (every tenth at a million) is enough to measure recall on.
       if (q % (chunks >= 1_000_000 ? 10 : 4) !== 0) continue
-      const [truth, exactMs] = time(() => exact.nearest(collection, query.vector, 10))
+      // One exact scan deep enough for the hybrid's vector side (30) serves both recalls.
+      const [deep, exactMs] = time(() => coarse.nearestExact(collection, query.vector, 30))
       rows.exact.push(exactMs)
-      const truthIds = new Set(truth.map((h) => h.chunkId))
+      const truthIds = new Set(deep.slice(0, 10).map((h) => h.chunkId))
       recallHits += approx.filter((h) => truthIds.has(h.chunkId)).length
-      recallTotal += truth.length
+      recallTotal += truthIds.size
+      const exact: VectorIndex = { ...coarse, nearest: (_c, _v, k): VectorHit[] => deep.slice(0, k) }
+      const truthNodes = new Set(search(exact, query))
+      hybridHits += hybrid.filter((id) => truthNodes.has(id)).length
+      hybridTotal += truthNodes.size
     }
 
     // A user's first search: after a start (the codes read from their blocks), after a delete, and
@@ -153,19 +222,22 @@ function runSize(chunks: number): SizeResult {
     db.close()
     db = open(file)
     store = createKnowledgeStore(db)
-    coarse = createVectorIndex(db, { minCandidates: CANDIDATES })
-    const afterStart = time(() => coarse.nearest(coarse.active()!, probe, 10))[1]
+    coarse = createVectorIndex(db, { minCandidates: CANDIDATES, ...PARTITIONED })
+    const [, afterStart, afterStartCpu] = timeBoth(() => coarse.nearest(coarse.active()!, probe, 10))
     const someNode = db
       .prepare('SELECT id FROM knowledge_nodes LIMIT 1 OFFSET ?')
       .pluck()
       .get(Math.floor(chunks / CHUNKS_PER_NODE / 2)) as string
     store.delete(someNode)
-    const afterDelete = time(() => coarse.nearest(coarse.active()!, probe, 10))[1]
-    db.close()
-    db = open(file)
-    db.exec(`DROP TABLE ${collection.vecTable}_codes`)
-    const rebuild = createVectorIndex(db, { minCandidates: CANDIDATES })
-    const rebuildFromVectorRows = time(() => rebuild.nearest(rebuild.active()!, probe, 10))[1]
+    const [, afterDelete, afterDeleteCpu] = timeBoth(() => coarse.nearest(coarse.active()!, probe, 10))
+    let rebuildFromVectorRows: number | null = null
+    if (chunks <= 100_000) {
+      db.close()
+      db = open(file)
+      db.exec(`DROP TABLE ${collection.vecTable}_codes`)
+      const rebuild = createVectorIndex(db, { minCandidates: CANDIDATES, ...PARTITIONED })
+      rebuildFromVectorRows = time(() => rebuild.nearest(rebuild.active()!, probe, 10))[1]
+    }
 
     const stat = (values: number[]): { p50: number; p95: number } => ({
       p50: percentile(values, 50),
@@ -175,16 +247,22 @@ function runSize(chunks: number): SizeResult {
       chunks,
       textIngestPerSec: Math.round(chunks / (textMs / 1000)),
       vectorIngestPerSec: Math.round(chunks / (vectorMs / 1000)),
+      slowestVectorBatchMs: Math.round(slowestVectorBatchMs),
       bytesOnDisk,
       vectorMs: stat(rows.vector),
+      signScanMs: { everyCode: stat(rows.everyCode), nearestLists: stat(rows.nearestLists) },
+      lexicalMs: stat(rows.lexical),
       hybridMs: stat(rows.hybrid),
+      hybridCpuMs: stat(rows.hybridCpu),
       exactMs: stat(rows.exact),
       recallAt10: Number((recallHits / Math.max(1, recallTotal)).toFixed(3)),
+      hybridRecallAt10: Number((hybridHits / Math.max(1, hybridTotal)).toFixed(3)),
       firstSearchMs: {
         afterStart: Number(afterStart.toFixed(1)),
         afterDelete: Number(afterDelete.toFixed(1)),
-        rebuildFromVectorRows: Number(rebuildFromVectorRows.toFixed(1))
-      }
+        rebuildFromVectorRows: rebuildFromVectorRows === null ? null : Number(rebuildFromVectorRows.toFixed(1))
+      },
+      firstSearchCpuMs: { afterStart: Number(afterStartCpu.toFixed(1)), afterDelete: Number(afterDeleteCpu.toFixed(1)) }
     }
   } finally {
     db.close()
@@ -241,16 +319,28 @@ function main(): void {
     const r = runSize(chunks)
     sizes.push(r)
     print(
-      `\n${chunks.toLocaleString('en-US')} chunks: ingest ${r.textIngestPerSec} chunks/s text + FTS5 (no embeddings), ${r.vectorIngestPerSec} vectors/s; ${(r.bytesOnDisk / 1048576).toFixed(0)} MiB`
+      `\n${chunks.toLocaleString('en-US')} chunks: ingest ${r.textIngestPerSec} chunks/s text + FTS5 (no embeddings), ${r.vectorIngestPerSec} vectors/s (slowest batch of ${VECTOR_BATCH} ${r.slowestVectorBatchMs} ms); ${(r.bytesOnDisk / 1048576).toFixed(0)} MiB`
     )
     print('  path                                          p50 ms   p95 ms   recall@10')
     const line = (name: string, v: { p50: number; p95: number }, recall: string): void =>
       print(`  ${name.padEnd(44)}  ${v.p50.toFixed(2).padStart(7)}  ${v.p95.toFixed(2).padStart(7)}   ${recall}`)
     line('vector, exact float32 scan (reference)', r.exactMs, '1.000')
     line(`vector, sign bits → ${CANDIDATES} + exact rescore`, r.vectorMs, r.recallAt10.toFixed(3))
-    line('hybrid: FTS5 + sign bits + fusion, top 10', r.hybridMs, '')
+    line(`sign stage alone: every code → ${SIGN_CANDIDATES}`, r.signScanMs.everyCode, '')
+    line(
+      `sign stage alone: ${PARTITIONED.partitionFrom ? 'nearest lists' : 'two stages'} → ${SIGN_CANDIDATES}`,
+      r.signScanMs.nearestLists,
+      ''
+    )
+    line('lexical alone: FTS5 BM25, top 50', r.lexicalMs, '')
+    line(
+      'hybrid: FTS5 + sign bits + fusion, top 10',
+      r.hybridMs,
+      `${r.hybridRecallAt10.toFixed(3)} (vs exact vector side)`
+    )
+    line('hybrid, CPU time of the same queries', r.hybridCpuMs, '')
     print(
-      `  first search: after a start ${r.firstSearchMs.afterStart} ms, after a delete ${r.firstSearchMs.afterDelete} ms; rebuilt from every vector row (before) ${r.firstSearchMs.rebuildFromVectorRows} ms`
+      `  first search: after a start ${r.firstSearchMs.afterStart} ms (CPU ${r.firstSearchCpuMs.afterStart}), after a delete ${r.firstSearchMs.afterDelete} ms (CPU ${r.firstSearchCpuMs.afterDelete}); rebuilt from every vector row and partitioned (before the blocks, and an upgrade) ${r.firstSearchMs.rebuildFromVectorRows ?? 'not measured'} ms`
     )
   }
   const quality = process.argv.includes('--no-quality') ? null : runQuality()

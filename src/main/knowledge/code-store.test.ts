@@ -4,6 +4,7 @@ import { useTempDirs } from '../test-support/temp-dir'
 import { createKnowledgeStore } from './knowledge-store'
 import { loadVectorExtension } from './load-vector-extension'
 import { testDb as migratedDb } from './test-support/test-kit'
+import { LISTS } from './sign-partitions'
 import { createVectorIndex, type Collection, type VectorIndex } from './vector-index'
 
 const tempDir = useTempDirs()
@@ -24,9 +25,13 @@ function vectorNear(axis: number, tilt: number): Float32Array {
   return v
 }
 
-function setUp(db: Db, nodes: number): { index: VectorIndex; collection: Collection; nodeIds: string[] } {
+function setUp(
+  db: Db,
+  nodes: number,
+  partitionFrom = 0
+): { index: VectorIndex; collection: Collection; nodeIds: string[] } {
   const store = createKnowledgeStore(db)
-  const index = createVectorIndex(db, { twoStageFrom: 0 })
+  const index = createVectorIndex(db, { partitionFrom })
   const collection = index.active() ?? index.createActive({ id: 'test:axes', dimension: DIMENSION })
   const nodeIds: string[] = []
   for (let n = 0; n < nodes; n++) {
@@ -96,6 +101,23 @@ describe('persisted sign codes', () => {
     reopened.exec(`DROP TABLE ${collection.vecTable}_codes`)
     const rebuilt = createVectorIndex(reopened)
     expect([5, 17, 42, 50, 63].map((axis) => nearestIds(rebuilt, rebuilt.active()!, axis))).toEqual(incremental)
+    reopened.close()
+  })
+
+  it('of a collection stored before partitions are partitioned at the next start, written once, and find the same', () => {
+    const dir = tempDir()
+    const db = testDb(dir)
+    const { index, collection } = setUp(db, 300, Number.MAX_SAFE_INTEGER)
+    const before = [5, 17, 42].map((axis) => nearestIds(index, collection, axis))
+    // The layout of the previous version: no lists column, no centroids.
+    db.exec(`ALTER TABLE ${collection.vecTable}_codes DROP COLUMN lists; DROP TABLE ${collection.vecTable}_centroids`)
+    db.close()
+    const reopened = testDb(dir)
+    const loaded = createVectorIndex(reopened, { partitionFrom: 0, probe: LISTS })
+    expect([5, 17, 42].map((axis) => nearestIds(loaded, loaded.active()!, axis))).toEqual(before)
+    const unlisted = `SELECT count(*) FROM ${collection.vecTable}_codes WHERE lists IS NULL`
+    expect(reopened.prepare(unlisted).pluck().get()).toBe(0)
+    expect(reopened.prepare(`SELECT count(*) FROM ${collection.vecTable}_centroids`).pluck().get()).toBe(1)
     reopened.close()
   })
 

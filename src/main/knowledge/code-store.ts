@@ -1,5 +1,5 @@
 import type { Db } from '../db/database'
-import { signIndexFromBlocks, type SignIndex } from './sign-index'
+import { BLOCK_SLOTS, signIndexFromBlocks, type SignIndex, type SignIndexOptions } from './sign-index'
 
 /**
  * The sign codes of a collection, persisted beside its vectors so a start
@@ -8,6 +8,11 @@ import { signIndexFromBlocks, type SignIndex } from './sign-index'
  * are ~390 rows. Blocks are written in the same transaction as the vectors
  * they describe, so after a crash or a torn write SQLite's journal leaves
  * both as they were together: the codes never disagree with the vectors.
+ *
+ * Once the codes are partitioned (sign-partitions.ts), each block also holds
+ * its slots' lists and `<collection>_centroids` the centroids, written in
+ * the same transactions, so a start reads the partitions instead of
+ * computing them again.
  *
  * Chunks leave by `ON DELETE CASCADE`, which no code of ours sees, so a
  * trigger notes each deleted chunk in the collection's `_gone` table; the
@@ -26,32 +31,40 @@ export interface CodeStore {
   drop(vecTable: string): void
 }
 
-export interface CodeStoreOptions {
-  readonly twoStageFrom?: number
-}
+export type CodeStoreOptions = Pick<SignIndexOptions, 'partitionFrom' | 'probe'>
 
 export function createCodeStore(db: Db, options: CodeStoreOptions = {}): CodeStore {
   const exists = db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?").pluck()
 
   const create = (vecTable: string): void => {
-    db.exec(`CREATE TABLE IF NOT EXISTS ${vecTable}_codes (block INTEGER PRIMARY KEY, ids BLOB NOT NULL, codes BLOB NOT NULL) STRICT;
+    db.exec(`CREATE TABLE IF NOT EXISTS ${vecTable}_codes (block INTEGER PRIMARY KEY, ids BLOB NOT NULL, codes BLOB NOT NULL, lists BLOB) STRICT;
+      CREATE TABLE IF NOT EXISTS ${vecTable}_centroids (id INTEGER PRIMARY KEY CHECK (id = 0), centroids BLOB NOT NULL) STRICT;
       CREATE TABLE IF NOT EXISTS ${vecTable}_gone (chunk_id INTEGER PRIMARY KEY) STRICT;
       CREATE TRIGGER IF NOT EXISTS ${vecTable}_gone_log AFTER DELETE ON ${vecTable} BEGIN INSERT OR IGNORE INTO ${vecTable}_gone (chunk_id) VALUES (OLD.chunk_id); END;`)
   }
 
+  /** Codes tables written before partitions lack the lists column; it is added on first use. */
+  const upgrade = (vecTable: string): void => {
+    const columns = db.prepare(`SELECT name FROM pragma_table_info(?)`).pluck().all(`${vecTable}_codes`) as string[]
+    if (!columns.includes('lists')) db.exec(`ALTER TABLE ${vecTable}_codes ADD COLUMN lists BLOB`)
+    create(vecTable)
+  }
+
   const persist = (vecTable: string, index: SignIndex): void => {
+    const centroids =
+      index.takeCentroids() ??
+      // Centroids trained in a transaction that was rolled back around ours: written again.
+      (index.centroids && !db.prepare(`SELECT 1 FROM ${vecTable}_centroids`).get() ? index.centroids : null)
+    if (centroids)
+      db.prepare(`INSERT OR REPLACE INTO ${vecTable}_centroids (id, centroids) VALUES (0, ?)`).run(bytesOf(centroids))
     const dirty = index.takeDirty()
     if (dirty.length === 0) return
-    const put = db.prepare(`INSERT OR REPLACE INTO ${vecTable}_codes (block, ids, codes) VALUES (?, ?, ?)`)
+    const put = db.prepare(`INSERT OR REPLACE INTO ${vecTable}_codes (block, ids, codes, lists) VALUES (?, ?, ?, ?)`)
     const remove = db.prepare(`DELETE FROM ${vecTable}_codes WHERE block >= ?`)
     for (const block of dirty) {
       if (block >= index.blocks) continue
-      const { ids, codes } = index.block(block)
-      put.run(
-        block,
-        Buffer.from(ids.buffer, ids.byteOffset, ids.byteLength),
-        Buffer.from(codes.buffer, codes.byteOffset, codes.byteLength)
-      )
+      const { ids, codes, lists } = index.block(block)
+      put.run(block, bytesOf(ids), bytesOf(codes), lists && bytesOf(lists))
     }
     remove.run(index.blocks)
   }
@@ -78,35 +91,52 @@ export function createCodeStore(db: Db, options: CodeStoreOptions = {}): CodeSto
             [number, Buffer]
           >
           const index = signIndexFromBlocks(words, [], options)
-          for (const [id, bits] of rows) index.appendDistinct(Float64Array.of(id), aligned(bits, Uint32Array, words))
+          for (const [id, bits] of rows)
+            index.appendStored(Float64Array.of(id), aligned(bits, Uint32Array, words), null, true)
+          index.partitionWhenDue()
           persist(vecTable, index)
           return index
         })()
       }
-      const rows = db.prepare(`SELECT ids, codes FROM ${vecTable}_codes ORDER BY block`).raw().iterate() as Iterable<
-        [Buffer, Buffer]
-      >
+      upgrade(vecTable)
+      const stored = db.prepare(`SELECT centroids FROM ${vecTable}_centroids`).pluck().get() as Buffer | undefined
+      const centroids =
+        stored && stored.byteLength % (words * 4) === 0 ? aligned(stored, Uint32Array, stored.byteLength / 4) : null
+      const count = db.prepare(`SELECT count(*) FROM ${vecTable}_codes`).pluck().get() as number
+      const rows = db
+        .prepare(`SELECT ids, codes, lists FROM ${vecTable}_codes ORDER BY block`)
+        .raw()
+        .iterate() as Iterable<[Buffer, Buffer, Buffer | null]>
       const blocks = (function* () {
-        for (const [ids, codes] of rows)
+        for (const [ids, codes, lists] of rows)
           yield {
             ids: aligned(ids, Float64Array, ids.byteLength / 8),
-            codes: aligned(codes, Uint32Array, codes.byteLength / 4)
+            codes: aligned(codes, Uint32Array, codes.byteLength / 4),
+            lists: lists && aligned(lists, Uint16Array, lists.byteLength / 2)
           }
       })()
-      const index = signIndexFromBlocks(words, blocks, options)
+      const index = signIndexFromBlocks(words, blocks, { ...options, centroids, capacity: count * BLOCK_SLOTS })
+      // Lists computed at this start (blocks from before partitions, or partitions trained now) are written once.
+      db.transaction(() => persist(vecTable, index))()
       applyDeletes(vecTable, index)
       return index
     },
     applyDeletes,
     persist,
     drop(vecTable) {
-      db.exec(`DROP TABLE IF EXISTS ${vecTable}_codes; DROP TABLE IF EXISTS ${vecTable}_gone;`)
+      db.exec(
+        `DROP TABLE IF EXISTS ${vecTable}_codes; DROP TABLE IF EXISTS ${vecTable}_centroids; DROP TABLE IF EXISTS ${vecTable}_gone;`
+      )
     }
   }
 }
 
+function bytesOf(array: Float64Array | Uint32Array | Uint16Array): Buffer {
+  return Buffer.from(array.buffer, array.byteOffset, array.byteLength)
+}
+
 /** A typed view of a blob, copied only when SQLite's buffer is not aligned for the type. */
-function aligned<T extends Float64Array | Uint32Array>(
+function aligned<T extends Float64Array | Uint32Array | Uint16Array>(
   bytes: Buffer,
   Type: {
     new (buffer: ArrayBufferLike, offset: number, length: number): T

@@ -1,4 +1,5 @@
 import { hamming } from './sign-bits'
+import { LISTS, partitionsFrom, trainPartitions, type SignPartitions } from './sign-partitions'
 
 /**
  * The sign codes of one collection, in memory: 96 bytes per 768-dim vector
@@ -6,11 +7,14 @@ import { hamming } from './sign-bits'
  * rows of the codes table (code-store.ts), so a change rewrites only the
  * blocks it touched.
  *
- * Past `TWO_STAGE_FROM` codes a search first ranks every slot by the
- * Hamming distance of its first PREFIX_WORDS words (256 of 768 bits: a third
- * of the work), keeps the best `PREFIX_KEEP_PER_HIT` per wanted candidate,
- * and ranks those by the whole code. Recall against the one-stage scan is
- * measured in bench/kb.ts.
+ * From `partitionFrom` codes on (off by default, see PARTITION_FROM), the
+ * codes are partitioned (sign-partitions.ts): each slot belongs to one list, and a search scans
+ * the lists of the `PROBE` centroids nearest the query (more while fewer
+ * than `SCAN_PER_HIT` codes per wanted candidate were seen) instead of every
+ * code. Without partitions every code is scanned, in two stages past
+ * TWO_STAGE_FROM. Each block stores its slots' lists
+ * beside their codes, so a start reads the partitions instead of recomputing
+ * them. Recall against the exact scan is measured in bench/kb.ts.
  */
 export interface SignIndex {
   readonly words: number
@@ -19,46 +23,139 @@ export interface SignIndex {
   add(id: number, code: Uint32Array): void
   /** Replaces the codes of ids already held; ids not held are added. */
   upsert(entries: readonly { id: number; code: Uint32Array }[]): void
-  /** Appends ids known not to be held (a load from stored blocks), without looking for them first. */
-  appendDistinct(ids: Float64Array, codes: Uint32Array): void
+  /**
+   * Appends slots read from storage (ids known not to be held), with their
+   * lists when stored. Their blocks are marked changed when `fresh` (not
+   * stored as blocks yet) or when their lists had to be computed.
+   */
+  appendStored(ids: Float64Array, codes: Uint32Array, lists: Uint16Array | null, fresh?: boolean): void
   /** Drops ids (the last slot moves into each hole); returns how many were held. */
   remove(ids: ReadonlySet<number>): number
-  /** The `count` ids nearest in Hamming distance. */
+  /** The `count` ids nearest in Hamming distance (among the probed lists once partitioned). */
   nearest(query: Uint32Array, count: number): number[]
+  /** Trains the partitions when the index has grown to `PARTITION_FROM` codes without them. */
+  partitionWhenDue(): void
   /** Blocks changed since the last `takeDirty`, for the codes table. */
   takeDirty(): number[]
-  /** Slots `block * BLOCK_SLOTS …` as stored: ids (float64) and codes, cut at `size`. */
-  block(block: number): { ids: Float64Array; codes: Uint32Array }
+  /** The centroids, when they changed since the last call (null otherwise). */
+  takeCentroids(): Uint32Array | null
+  /** The centroids, when partitioned. */
+  readonly centroids: Uint32Array | null
+  /** Slots `block * BLOCK_SLOTS …` as stored: ids (float64), codes and lists (null before partitions), cut at `size`. */
+  block(block: number): { ids: Float64Array; codes: Uint32Array; lists: Uint16Array | null }
   readonly blocks: number
 }
 
 export const BLOCK_SLOTS = 256
+/**
+ * Off by default: on the benchmark's corpus the partitions kept recall@10
+ * at 0.990 with 100,000 codes (1,000 topics) but fell to 0.39 at a million
+ * (10,000 topics, ten per list): a majority-bit centroid of ten unrelated
+ * topics says little about any of them (README.md). `partitionFrom` turns
+ * them on for measurement.
+ */
+export const PARTITION_FROM = Infinity
+/** Without partitions, from this many codes a search first ranks every code by its first PREFIX_WORDS words, keeps PREFIX_KEEP_PER_HIT per wanted candidate, and ranks those by the whole code. */
 export const TWO_STAGE_FROM = 50_000
 export const PREFIX_WORDS = 8
 export const PREFIX_KEEP_PER_HIT = 20
+export const PROBE = 16
+export const SCAN_PER_HIT = 8
 
-export function createSignIndex(words: number, options: { twoStageFrom?: number } = {}): SignIndex {
-  const twoStageFrom = options.twoStageFrom ?? TWO_STAGE_FROM
+export interface SignIndexOptions {
+  /** From how many codes the index partitions itself; tests lower it. */
+  readonly partitionFrom?: number
+  /** Lists scanned per search, at least; a test gives LISTS to scan them all. */
+  readonly probe?: number
+  /** Stored centroids, for an index read from its blocks. */
+  readonly centroids?: Uint32Array | null
+  /** Slots to make room for at once (a load knows how many it reads). */
+  readonly capacity?: number
+  /** From how many codes an unpartitioned search goes in two stages; tests lower it. */
+  readonly twoStageFrom?: number
+}
+
+export function createSignIndex(words: number, options: SignIndexOptions = {}): SignIndex {
+  const partitionFrom = options.partitionFrom ?? PARTITION_FROM
+  const probe = options.probe ?? PROBE
+  const twoStageFrom = words >= PREFIX_WORDS * 2 ? (options.twoStageFrom ?? TWO_STAGE_FROM) : Infinity
+  let partitions: SignPartitions | null = options.centroids ? partitionsFrom(options.centroids, words) : null
+  let centroidsChanged = false
+  let capacity = Math.max(1024, options.capacity ?? 0)
+  let ids = new Float64Array(capacity)
+  let codes = new Uint32Array(capacity * words)
+  // The first PREFIX_WORDS words of every code side by side: the two-stage scan's first stage reads them in one run.
   const prefixWords = Math.min(PREFIX_WORDS, words)
-  const twoStage = words >= prefixWords * 2
-  let ids = new Float64Array(1024)
-  let codes = new Uint32Array(1024 * words)
-  let prefix = new Uint32Array(1024 * prefixWords)
+  let prefix = new Uint32Array(capacity * prefixWords)
+  // Per slot: its list, and where in that list's members it sits (so a slot leaves its list in O(1)).
+  let listOf = new Uint16Array(capacity)
+  let place = new Uint32Array(capacity)
+  const members: Uint32Array[] = []
+  const memberCount = new Uint32Array(LISTS)
   let size = 0
   const dirty = new Set<number>()
   // Reused between searches, so a query allocates nothing in proportion to the collection.
   let distances = new Uint16Array(0)
+  let scanned = new Uint32Array(0)
+  const order = new Uint16Array(LISTS)
 
-  const grow = (): void => {
-    const grownIds = new Float64Array(ids.length * 2)
-    grownIds.set(ids)
-    ids = grownIds
-    const grownCodes = new Uint32Array(codes.length * 2)
-    grownCodes.set(codes)
-    codes = grownCodes
-    const grownPrefix = new Uint32Array(prefix.length * 2)
-    grownPrefix.set(prefix)
-    prefix = grownPrefix
+  const grow = (wanted: number): void => {
+    if (wanted <= capacity) return
+    while (capacity < wanted) capacity *= 2
+    const widen = <T extends Float64Array | Uint32Array | Uint16Array>(old: T, make: (n: number) => T, per = 1): T => {
+      const next = make(capacity * per)
+      next.set(old)
+      return next
+    }
+    ids = widen(ids, (n) => new Float64Array(n))
+    codes = widen(codes, (n) => new Uint32Array(n), words)
+    prefix = widen(prefix, (n) => new Uint32Array(n), prefixWords)
+    listOf = widen(listOf, (n) => new Uint16Array(n))
+    place = widen(place, (n) => new Uint32Array(n))
+  }
+
+  let membersStale = false
+  /** Every list's members from `listOf`, by a counting sort, with room to grow. */
+  const gatherMembers = (): void => {
+    membersStale = false
+    memberCount.fill(0)
+    for (let slot = 0; slot < size; slot++) memberCount[listOf[slot]!]!++
+    for (let list = 0; list < LISTS; list++) {
+      const n = memberCount[list]!
+      members[list] = new Uint32Array(Math.max(16, n + (n >>> 2)))
+      memberCount[list] = 0
+    }
+    for (let slot = 0; slot < size; slot++) {
+      const list = listOf[slot]!
+      const n = memberCount[list]!
+      members[list]![n] = slot
+      place[slot] = n
+      memberCount[list] = n + 1
+    }
+  }
+
+  const join = (slot: number, list: number): void => {
+    let held = members[list] ?? new Uint32Array(16)
+    const n = memberCount[list]!
+    if (n === held.length) {
+      const grown = new Uint32Array(held.length * 2)
+      grown.set(held)
+      held = grown
+    }
+    members[list] = held
+    held[n] = slot
+    memberCount[list] = n + 1
+    listOf[slot] = list
+    place[slot] = n
+  }
+
+  const leave = (slot: number): void => {
+    const list = listOf[slot]!
+    const held = members[list]!
+    const last = --memberCount[list]!
+    const moved = held[last]!
+    held[place[slot]!] = moved
+    place[moved] = place[slot]!
   }
 
   const write = (slot: number, id: number, code: Uint32Array, codeOffset = 0): void => {
@@ -69,8 +166,10 @@ export function createSignIndex(words: number, options: { twoStageFrom?: number 
   }
 
   const append = (id: number, code: Uint32Array): void => {
-    if (size === ids.length) grow()
-    write(size++, id, code)
+    grow(size + 1)
+    write(size, id, code)
+    if (partitions) join(size, partitions.assign(codes, size * words))
+    size++
   }
 
   /** Slots of the ids asked for, by one pass over the slots (no id map kept: it would cost more memory than the codes). */
@@ -81,15 +180,9 @@ export function createSignIndex(words: number, options: { twoStageFrom?: number 
     return found
   }
 
-  /** Prefix distances of every slot into `distances`. */
-  const scanPrefix = (query: Uint32Array): void => {
-    for (let i = 0, offset = 0; i < size; i++, offset += prefixWords)
-      distances[i] = hamming(prefix, offset, query, prefixWords)
-  }
-
   /** A counting select over `distances[0..n)`: the positions of the `count` smallest, in position order. */
-  const select = (n: number, count: number, maxDistance: number): number[] => {
-    const histogram = new Uint32Array(maxDistance + 1)
+  const select = (n: number, count: number): number[] => {
+    const histogram = new Uint32Array(words * 32 + 1)
     for (let i = 0; i < n; i++) histogram[distances[i]!]!++
     let cut = 0
     let below = 0
@@ -107,6 +200,32 @@ export function createSignIndex(words: number, options: { twoStageFrom?: number 
     return found
   }
 
+  /** Distances of the slots in the nearest lists into `distances`, their slots into `scanned`; returns how many. */
+  const scanLists = (query: Uint32Array, count: number, parts: SignPartitions): number => {
+    parts.rank(query, order)
+    let n = 0
+    for (let rank = 0; rank < LISTS && (rank < probe || n < count * SCAN_PER_HIT); rank++) {
+      const list = order[rank]!
+      const held = members[list]
+      const m = memberCount[list]!
+      if (!held || m === 0) continue
+      if (distances.length < n + m) {
+        const grownDistances = new Uint16Array(Math.max(n + m, distances.length * 2))
+        grownDistances.set(distances.subarray(0, n))
+        distances = grownDistances
+        const grownScanned = new Uint32Array(distances.length)
+        grownScanned.set(scanned.subarray(0, n))
+        scanned = grownScanned
+      }
+      for (let i = 0; i < m; i++, n++) {
+        const slot = held[i]!
+        scanned[n] = slot
+        distances[n] = hamming(codes, slot * words, query, words)
+      }
+    }
+    return n
+  }
+
   const index: SignIndex = {
     words,
     get size() {
@@ -115,33 +234,52 @@ export function createSignIndex(words: number, options: { twoStageFrom?: number 
     get blocks() {
       return Math.ceil(size / BLOCK_SLOTS)
     },
+    get centroids() {
+      return partitions?.centroids ?? null
+    },
     add: (id, code) => index.upsert([{ id, code }]),
     upsert(entries) {
+      if (membersStale) gatherMembers()
       const held = slotsOf(new Set(entries.map((e) => e.id)))
       for (const { id, code } of entries) {
         const slot = held.get(id)
         if (slot === undefined) {
           append(id, code)
           held.set(id, size - 1)
-        } else write(slot, id, code)
+          continue
+        }
+        write(slot, id, code)
+        if (partitions) {
+          leave(slot)
+          join(slot, partitions.assign(codes, slot * words))
+        }
       }
+      index.partitionWhenDue()
     },
-    appendDistinct(newIds, newCodes) {
-      // In bulk: a start appends a whole block per call, so this is two copies and a strided one.
+    appendStored(newIds, newCodes, lists, fresh = false) {
+      // In bulk: a start appends a whole block per call.
       if (newIds.length === 0) return
-      while (size + newIds.length > ids.length) grow()
+      grow(size + newIds.length)
       ids.set(newIds, size)
       codes.set(newCodes.subarray(0, newIds.length * words), size * words)
-      for (let i = 0; i < newIds.length; i++) {
-        const from = i * words
-        const to = (size + i) * prefixWords
-        for (let w = 0; w < prefixWords; w++) prefix[to + w] = newCodes[from + w]!
+      for (let i = 0; i < newIds.length; i++)
+        for (let w = 0; w < prefixWords; w++) prefix[(size + i) * prefixWords + w] = newCodes[i * words + w]!
+      const stored = lists !== null && lists.length === newIds.length
+      if (partitions) {
+        // The lists' members are gathered once, before they are next used: one pass over every slot instead of one call per slot.
+        if (stored) listOf.set(lists, size)
+        else
+          for (let slot = size; slot < size + newIds.length; slot++)
+            listOf[slot] = partitions.assign(codes, slot * words)
+        membersStale = true
       }
-      for (let b = Math.floor(size / BLOCK_SLOTS); b <= Math.floor((size + newIds.length - 1) / BLOCK_SLOTS); b++)
-        dirty.add(b)
+      if (fresh || (partitions && !stored))
+        for (let b = Math.floor(size / BLOCK_SLOTS); b <= Math.floor((size + newIds.length - 1) / BLOCK_SLOTS); b++)
+          dirty.add(b)
       size += newIds.length
     },
     remove(gone) {
+      if (membersStale) gatherMembers()
       let removed = 0
       for (let slot = 0; slot < size;) {
         if (!gone.has(ids[slot]!)) {
@@ -149,7 +287,16 @@ export function createSignIndex(words: number, options: { twoStageFrom?: number 
           continue
         }
         const last = size - 1
-        if (slot !== last) write(slot, ids[last]!, codes, last * words)
+        if (partitions) leave(slot)
+        if (slot !== last) {
+          write(slot, ids[last]!, codes, last * words)
+          if (partitions) {
+            // The last slot's code moved here: its list entry follows it.
+            members[listOf[last]!]![place[last]!] = slot
+            listOf[slot] = listOf[last]!
+            place[slot] = place[last]!
+          }
+        }
         dirty.add(Math.floor(last / BLOCK_SLOTS))
         size--
         removed++
@@ -158,26 +305,50 @@ export function createSignIndex(words: number, options: { twoStageFrom?: number 
     },
     nearest(query, count) {
       if (size <= count) return Array.from(ids.subarray(0, size))
+      if (partitions) {
+        if (membersStale) gatherMembers()
+        const n = scanLists(query, count, partitions)
+        return select(n, Math.min(count, n)).map((i) => ids[scanned[i]!]!)
+      }
       if (distances.length < size) distances = new Uint16Array(Math.max(size, distances.length * 2))
       const keep = PREFIX_KEEP_PER_HIT * count
-      if (!twoStage || size < twoStageFrom || keep >= size) {
+      if (size < twoStageFrom || keep >= size) {
         for (let i = 0, offset = 0; i < size; i++, offset += words) distances[i] = hamming(codes, offset, query, words)
-        return select(size, count, words * 32).map((i) => ids[i]!)
+        return select(size, count).map((i) => ids[i]!)
       }
-      scanPrefix(query)
-      const shortlist = select(size, keep, prefixWords * 32)
+      // In place, with a 96-byte stride, the first stage was no faster than the whole scan (bench/kb.ts, 100,000 codes).
+      for (let i = 0, offset = 0; i < size; i++, offset += prefixWords)
+        distances[i] = hamming(prefix, offset, query, prefixWords)
+      const shortlist = select(size, keep)
       shortlist.forEach((slot, i) => (distances[i] = hamming(codes, slot * words, query, words)))
-      return select(shortlist.length, count, words * 32).map((i) => ids[shortlist[i]!]!)
+      return select(shortlist.length, count).map((i) => ids[shortlist[i]!]!)
+    },
+    partitionWhenDue() {
+      if (partitions || size < partitionFrom || size === 0) return
+      partitions = trainPartitions(codes, size, words)
+      centroidsChanged = true
+      for (let slot = 0; slot < size; slot++) listOf[slot] = partitions.assign(codes, slot * words)
+      gatherMembers()
+      for (let b = 0; b < index.blocks; b++) dirty.add(b)
     },
     takeDirty() {
       const blocks = [...dirty].sort((a, b) => a - b)
       dirty.clear()
       return blocks
     },
+    takeCentroids() {
+      if (!centroidsChanged || !partitions) return null
+      centroidsChanged = false
+      return partitions.centroids
+    },
     block(block) {
       const from = block * BLOCK_SLOTS
-      const to = Math.min(size, from + BLOCK_SLOTS)
-      return { ids: ids.slice(from, Math.max(from, to)), codes: codes.slice(from * words, Math.max(from, to) * words) }
+      const to = Math.max(from, Math.min(size, from + BLOCK_SLOTS))
+      return {
+        ids: ids.slice(from, to),
+        codes: codes.slice(from * words, to * words),
+        lists: partitions ? listOf.slice(from, to) : null
+      }
     }
   }
   return index
@@ -186,11 +357,11 @@ export function createSignIndex(words: number, options: { twoStageFrom?: number 
 /** An index filled from stored blocks, in slot order: what a start reads in a few large rows. */
 export function signIndexFromBlocks(
   words: number,
-  blocks: Iterable<{ ids: Float64Array; codes: Uint32Array }>,
-  options: { twoStageFrom?: number } = {}
+  blocks: Iterable<{ ids: Float64Array; codes: Uint32Array; lists: Uint16Array | null }>,
+  options: SignIndexOptions = {}
 ): SignIndex {
   const index = createSignIndex(words, options)
-  for (const block of blocks) index.appendDistinct(block.ids, block.codes)
-  index.takeDirty()
+  for (const block of blocks) index.appendStored(block.ids, block.codes, block.lists)
+  index.partitionWhenDue()
   return index
 }

@@ -64,8 +64,9 @@ export const OVERSAMPLE = 4
 export interface VectorIndexOptions {
   readonly now?: () => Date
   readonly minCandidates?: number
-  /** From how many codes the scan goes in two stages (sign-index.ts); tests lower it. */
-  readonly twoStageFrom?: number
+  /** From how many codes the sign codes are partitioned, and how many lists a search probes (sign-index.ts); tests change them. */
+  readonly partitionFrom?: number
+  readonly probe?: number
 }
 
 /**
@@ -82,7 +83,10 @@ export function createVectorIndex(db: Db, options: VectorIndexOptions = {}): Vec
   const minCandidates = options.minCandidates ?? MIN_CANDIDATES
   const byState = db.prepare('SELECT * FROM knowledge_collections WHERE state = ?')
   const memory = new Map<number, SignIndex>()
-  const stored = createCodeStore(db, options.twoStageFrom === undefined ? {} : { twoStageFrom: options.twoStageFrom })
+  const stored = createCodeStore(db, {
+    ...(options.partitionFrom === undefined ? {} : { partitionFrom: options.partitionFrom }),
+    ...(options.probe === undefined ? {} : { probe: options.probe })
+  })
 
   const read = (state: 'active' | 'building'): Collection | null => {
     const found = byState.get(state) as CollectionRow | undefined
