@@ -28,6 +28,7 @@ const MAIN_RANK: Readonly<Record<string, number>> = {
   board: 3,
   supervisor: 3,
   secrets: 3,
+  usage: 3,
   chat: 4,
   autopilot: 4,
   checklist: 4,

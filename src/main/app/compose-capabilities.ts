@@ -54,6 +54,8 @@ import { createSupervisor } from '../supervisor/supervisor'
 import { supervisorHandlers } from '../supervisor/supervisor-handlers'
 import { createTasksCapability } from '../tasks/tasks-capability'
 import { routerChatModel } from './adapters/router-chat-model'
+import { taskUsage, tokenBudget } from './adapters/task-usage'
+import { createUsageCapability } from '../usage/usage-capability'
 import { researchFiler } from './adapters/research-filer'
 import { sreTasksThrough } from './adapters/sre-tasks'
 import { workerHealth } from './adapters/worker-health'
@@ -181,6 +183,27 @@ export function composeCapabilities(infra: Infrastructure): Composition {
   })
   lifecycles.push(supervisor)
 
+  const isRemoteNode = (id: string): boolean => {
+    const node = models.registry.nodes().find((n) => n.id === id)
+    return node !== undefined && node.kind !== 'embedded' && !isLoopbackHost(new URL(node.url).hostname)
+  }
+  const usage = createUsageCapability({
+    db,
+    events,
+    log,
+    settings: {
+      pricePer1k: () => config.get('chat.remotePricePer1k'),
+      tokenBudget: () => tokenBudget(config),
+      budgetPeriod: () => config.get('usage.budgetPeriod')
+    },
+    isRemoteNode,
+    labels: {
+      expert: (id) => chat.experts.get(id)?.name ?? id,
+      node: (id) => models.registry.nodes().find((n) => n.id === id)?.label ?? id
+    }
+  })
+  lifecycles.push({ stop: models.router.onTaskModelCall((call) => usage.record(taskUsage(call))) })
+
   const chatModel = routerChatModel(models.router)
   const board = createBoardCapability({
     db,
@@ -197,10 +220,7 @@ export function composeCapabilities(infra: Infrastructure): Composition {
     model: chatModel,
     tasks: tasks.queue,
     knowledge: knowledgeContextPort(knowledge.service),
-    isRemoteNode: (id) => {
-      const node = models.registry.nodes().find((n) => n.id === id)
-      return node !== undefined && node.kind !== 'embedded' && !isLoopbackHost(new URL(node.url).hostname)
-    }
+    usage
   })
   lifecycles.push(chat)
 
@@ -379,6 +399,7 @@ export function composeCapabilities(infra: Infrastructure): Composition {
       ...knowledge.handlers,
       ...board.handlers,
       ...chat.handlers,
+      ...usage.handlers,
       ...checklist.handlers,
       ...overview.handlers,
       ...notify.handlers,

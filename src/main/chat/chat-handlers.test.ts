@@ -123,18 +123,17 @@ describe('experts', () => {
 describe('usage, budget and fallback health', () => {
   it('alerts once when the day’s tokens pass the budget', async () => {
     const h = chatHarness({
-      settings: { 'chat.dailyTokenBudget': 10 },
+      settings: { 'usage.tokenBudget': 10 },
       script: () => ({ tokens: ['x'], info: { tokensIn: 8, tokensOut: 4 } })
     })
     const first = await h.handlers['chat.send']({ text: 'Hi', priority: 'normal' }, h.ctx('c'))
     await h.chat.pipeline.idle()
     await h.handlers['chat.send']({ sessionId: first.session.id, text: 'Again', priority: 'normal' }, h.ctx('c'))
     await h.chat.pipeline.idle()
-    expect(h.named('chat.budgetExceeded')).toEqual([
-      { day: new Date().toISOString().slice(0, 10), tokens: 12, budget: 10 }
-    ])
+    const today = new Date().toISOString().slice(0, 10)
+    expect(h.named('usage.budgetExceeded')).toEqual([{ period: 'day', start: today, tokens: 12, budget: 10 }])
     const usage = await h.handlers['chat.usage']({ days: 3 }, h.ctx('c'))
-    expect(usage).toMatchObject({ budgetExceeded: true, dailyBudget: 10, today: { tokens: 24, cost: 0 } })
+    expect(usage.budget).toMatchObject({ period: 'day', start: today, exceeded: true, budget: 10, used: 24 })
     expect(usage.byDay.map((d) => d.tokensIn + d.tokensOut)).toEqual([0, 0, 24])
   })
 

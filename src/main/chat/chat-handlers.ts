@@ -8,7 +8,7 @@ import type { ChatStore } from './chat-store'
 import type { ExpertDirectory } from './expert-directory'
 import { bestExpertFor, detectDomain } from './request-classifier'
 import { exportFileName, sessionMarkdown } from './session-export'
-import type { UsageLedger } from './usage-ledger'
+import type { ChatUsageReader } from './chat-usage'
 
 /** The title of a session made by "New conversation", until its first question names it. */
 const UNTITLED_SESSION = 'New conversation'
@@ -28,7 +28,7 @@ export interface ChatHandlerDeps {
   readonly store: ChatStore
   readonly experts: ExpertDirectory
   readonly pipeline: ChatPipeline
-  readonly ledger: UsageLedger
+  readonly usage: ChatUsageReader
   readonly decisions: Pick<BoardStore, 'get'>
   readonly tasks: TaskQueue | null
   readonly connected: { readonly model: boolean; readonly knowledge: boolean }
@@ -152,7 +152,7 @@ export function chatHandlers(deps: ChatHandlerDeps): HandlersFor<'chat'> {
       return { taskId: task.id, title: task.title }
     },
     'chat.usage': ({ days }) =>
-      deps.ledger.summary(days, {
+      deps.usage.summary(days, {
         expert: (id) => (id === 'board' ? 'Board of directors' : (experts.get(id)?.name ?? id))
       })
   }

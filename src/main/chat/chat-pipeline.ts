@@ -15,12 +15,13 @@ import type { ChatStore, MessagePatch } from './chat-store'
 import type { ExpertDirectory } from './expert-directory'
 import { bestExpertFor, classifyRequest, type RequestAnalysis } from './request-classifier'
 import { followSubtasks, queueSubtasks } from './subtask-runner'
-import type { UsageLedger, UsagePurpose } from './usage-ledger'
+import type { UsageCapability } from '../usage/usage-capability'
+import type { UsagePurpose } from '../usage/usage-ledger'
 
 export interface ChatPipelineDeps {
   readonly store: ChatStore
   readonly experts: ExpertDirectory
-  readonly ledger: UsageLedger
+  readonly usage: Pick<UsageCapability, 'record'>
   readonly board: BoardService
   readonly model: ChatModel | null
   readonly tasks: TaskQueue | null
@@ -169,8 +170,9 @@ async function answerMessage(run: AnswerRun): Promise<void> {
     }
   }
   const recordUsage = (purpose: UsagePurpose, info: ChatCompletionInfo, expert: Expert | null): void => {
-    const alert = deps.ledger.record({
+    deps.usage.record({
       correlationId,
+      source: 'chat',
       sessionId: answer.sessionId,
       messageId: answer.id,
       expertId: expert?.id ?? null,
@@ -178,10 +180,6 @@ async function answerMessage(run: AnswerRun): Promise<void> {
       info,
       expertAnswer: purpose === 'answer' && expert !== null && !expert.lead
     })
-    if (alert) {
-      log.warn('daily token budget exceeded', { ...alert })
-      deps.events.emit('chat.budgetExceeded', alert)
-    }
   }
   const stream = async (
     request: Omit<ChatModelRequest, 'signal' | 'correlationId'>,

@@ -12,6 +12,7 @@ import { MODELS_SETTINGS } from './settings/models-settings'
 import { SOAK_SETTINGS } from './settings/soak-settings'
 import { NOTIFY_SETTINGS } from './settings/notify-settings'
 import { UPDATES_SETTINGS } from './settings/updates-settings'
+import { USAGE_SETTINGS } from './settings/usage-settings'
 import { WORKER_SETTINGS } from './settings/worker-settings'
 
 export { LOG_LEVELS, PROFILE_NAMES } from './settings/general-settings'
@@ -32,7 +33,8 @@ export const SETTINGS = {
   ...BACKEND_LIMITS_SETTINGS,
   ...SOAK_SETTINGS,
   ...NOTIFY_SETTINGS,
-  ...METRICS_SETTINGS
+  ...METRICS_SETTINGS,
+  ...USAGE_SETTINGS
 } satisfies Record<string, SettingDefinition>
 
 export type Settings = typeof SETTINGS

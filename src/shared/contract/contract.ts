@@ -13,6 +13,7 @@ import { NOTIFY_CALLS } from './notify-contract'
 import { OVERVIEW_CALLS, OVERVIEW_EVENTS } from './overview-contract'
 import { SECRETS_CALLS } from './secrets-contract'
 import { TASKS_CALLS, TASKS_EVENTS } from './tasks-contract'
+import { USAGE_CALLS, USAGE_EVENTS } from './usage-contract'
 
 /**
  * The one contract between renderer and main. Every call and every pushed
@@ -34,7 +35,8 @@ export const CALLS = {
   ...SECRETS_CALLS,
   ...NOTIFY_CALLS,
   ...DIGEST_CALLS,
-  ...METRICS_CALLS
+  ...METRICS_CALLS,
+  ...USAGE_CALLS
 } as const satisfies Record<string, CallSpec>
 
 export const EVENTS = {
@@ -47,7 +49,8 @@ export const EVENTS = {
   ...BOARD_EVENTS,
   ...CHECKLIST_EVENTS,
   ...OVERVIEW_EVENTS,
-  ...DIGEST_EVENTS
+  ...DIGEST_EVENTS,
+  ...USAGE_EVENTS
 } as const satisfies Record<string, z.ZodType>
 
 export type Calls = typeof CALLS

@@ -169,8 +169,9 @@ export function createEmbeddedProvider(options: EmbeddedOptions): ModelProvider 
         { type: 'complete', id, prompt: promptOf(req.messages), maxTokens: options.maxTokens ?? 512 },
         (m) => {
           if (m.type === 'token') queue.push(m.text)
+          if (m.type === 'completed') req.onUsage?.({ tokensIn: m.tokensIn, tokensOut: m.tokensOut })
           wake?.()
-          return m.type === 'done'
+          return m.type === 'completed'
         }
       ).then(
         () => void (finished = true),

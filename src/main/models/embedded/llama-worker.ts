@@ -29,7 +29,7 @@ export function serveLlamaWorker(port: NonNullable<typeof parentPort>): void {
             send({ type: 'token', id: message.id, text })
           )
           .then(
-            () => send({ type: 'done', id: message.id }),
+            (counts) => send({ type: 'completed', id: message.id, ...counts }),
             (e: unknown) => fail(message.id, e)
           )
           .finally(() => running.delete(message.id))
