@@ -3,7 +3,7 @@ import { EmptyInputSchema } from './app-contract'
 import { call } from './define'
 
 /** What the owner is told about: the health changed, tasks went to manual review, a circuit opened, the digest, a test. */
-export const NOTIFICATION_KINDS = ['health', 'manual_review', 'circuit_open', 'digest', 'test'] as const
+export const NOTIFICATION_KINDS = ['health', 'manual_review', 'circuit_open', 'budget', 'digest', 'test'] as const
 export const NotificationKindSchema = z.enum(NOTIFICATION_KINDS)
 export type NotificationKind = z.infer<typeof NotificationKindSchema>
 
