@@ -32,7 +32,7 @@ describe('application menu', () => {
     )
   })
 
-  it('goes to each view with ⌘1…⌘8 and to Settings with ⌘,', () => {
+  it('goes to each view with ⌘1…⌘9 and to Settings with ⌘,', () => {
     const { menu, actions } = build('darwin')
     const items = flatten(menu)
     const go = items.filter((i) => i.accelerator?.match(/^CommandOrControl\+\d$/))
@@ -44,7 +44,8 @@ describe('application menu', () => {
       ['Checklist', 'CommandOrControl+5'],
       ['Models', 'CommandOrControl+6'],
       ['Knowledge', 'CommandOrControl+7'],
-      ['Settings', 'CommandOrControl+8']
+      ['Usage', 'CommandOrControl+8'],
+      ['Settings', 'CommandOrControl+9']
     ])
     go[2]?.click?.()
     items.find((i) => i.accelerator === 'CommandOrControl+,')?.click?.()

@@ -8,11 +8,11 @@ export interface AppMenuActions {
   update(action: 'check' | 'restart'): void
 }
 
-const VIEWS = ['Overview', 'Chat', 'Tasks', 'Board', 'Checklist', 'Models', 'Knowledge', 'Settings'] as const
+const VIEWS = ['Overview', 'Chat', 'Tasks', 'Board', 'Checklist', 'Models', 'Knowledge', 'Usage', 'Settings'] as const
 
 /**
  * The application menu: the usual macOS items with their shortcuts, plus a
- * Go menu mirroring the sidebar (⌘1…⌘8) and ⌘, for Settings, as Mac apps do.
+ * Go menu mirroring the sidebar (⌘1…⌘9) and ⌘, for Settings, as Mac apps do.
  */
 export function appMenu(options: {
   productName: string

@@ -1,4 +1,14 @@
-export const VIEW_IDS = ['overview', 'chat', 'tasks', 'board', 'checklist', 'models', 'knowledge', 'settings'] as const
+export const VIEW_IDS = [
+  'overview',
+  'chat',
+  'tasks',
+  'board',
+  'checklist',
+  'models',
+  'knowledge',
+  'usage',
+  'settings'
+] as const
 export type ViewId = (typeof VIEW_IDS)[number]
 
 export interface ViewEntry {
@@ -15,6 +25,7 @@ export const VIEWS: readonly ViewEntry[] = [
   { id: 'checklist', label: 'Checklist', glyph: '✓' },
   { id: 'models', label: 'Models', glyph: '◈' },
   { id: 'knowledge', label: 'Knowledge', glyph: '▤' },
+  { id: 'usage', label: 'Usage', glyph: '∑' },
   { id: 'settings', label: 'Settings', glyph: '⚙' }
 ]
 

@@ -10,6 +10,7 @@ import { ModelsView } from '../views/models/ModelsView'
 import { SettingsView } from '../views/settings/SettingsView'
 import { TasksView } from '../views/tasks/TasksView'
 import { UnbuiltView } from '../views/UnbuiltView'
+import { UsageView } from '../views/usage/UsageView'
 import { UNBUILT_VIEWS } from '../views/unbuilt-views'
 import { ConnectionBanner } from './ConnectionBanner'
 import { ReadOnlyReason } from './ReadOnlyBadge'
@@ -24,6 +25,7 @@ const BUILT_VIEWS: Readonly<Partial<Record<ViewId, () => ReactNode>>> = {
   knowledge: KnowledgeView,
   models: ModelsView,
   checklist: ChecklistView,
+  usage: UsageView,
   settings: SettingsView
 }
 

@@ -1,6 +1,6 @@
 import { useEffect, type ReactNode } from 'react'
 import type { UsageRow } from '../../../../shared/contract/chat-contract'
-import { UsageChart, compact } from './UsageChart'
+import { UsageChart, compact } from '../usage/UsageChart'
 import { useChatView } from './use-chat-view'
 
 export function UsagePanel(): ReactNode {
