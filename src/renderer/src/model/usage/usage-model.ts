@@ -1,6 +1,7 @@
 import type { RpcError } from '../../../../shared/contract/rpc-error'
 import type {
   BudgetAlert,
+  BudgetPeriod,
   UsageDimension,
   UsageGroup,
   UsageReport,
@@ -100,6 +101,15 @@ export function sourceMix(group: UsageGroup): string {
     .map(([source, tokens]) => `${SOURCE_LABELS[source]} ${Math.round((tokens / all) * 100)}%`)
     .join(', ')
 }
+
+const PERIOD_TEXT: Readonly<Record<BudgetPeriod, { current: string; adjective: string }>> = {
+  day: { current: 'Today', adjective: 'daily' },
+  week: { current: 'This week', adjective: 'weekly' },
+  month: { current: 'This month', adjective: 'monthly' }
+}
+
+/** "Today" / "This week" / "This month", and "daily" / "weekly" / "monthly", for a budget period. */
+export const periodText = (period: BudgetPeriod): { current: string; adjective: string } => PERIOD_TEXT[period]
 
 /** How full the budget is, 0–1 and beyond; null without a budget. */
 export function budgetFill(report: UsageReport): number | null {

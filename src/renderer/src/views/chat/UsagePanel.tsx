@@ -1,5 +1,6 @@
 import { useEffect, type ReactNode } from 'react'
 import type { UsageRow } from '../../../../shared/contract/chat-contract'
+import { periodText } from '../../model/usage/usage-model'
 import { UsageChart, compact } from '../usage/UsageChart'
 import { useChatView } from './use-chat-view'
 
@@ -23,7 +24,7 @@ export function UsagePanel(): ReactNode {
     <section className="card usage-panel" aria-label="Usage">
       <h2>Chat and board tokens, last {usage.days} days</h2>
       <p>
-        This {budget.period}, every model call together: <strong>{compact(budget.used)}</strong> tokens
+        {periodText(budget.period).current}, every model call together: <strong>{compact(budget.used)}</strong> tokens
         {budget.budget > 0 ? ` of a ${compact(budget.budget)}-token budget` : ' (no budget set)'}
         {budget.exceeded && <span className="badge bad"> over budget</span>}.{' '}
         <a href="#/usage">All usage, by project, model and node →</a>

@@ -3,7 +3,7 @@ import { USAGE_DIMENSIONS, type UsageDimension, type UsageReport } from '../../.
 import { EmptyState } from '../../components/EmptyState'
 import { ViewHeader } from '../../components/ViewHeader'
 import { useSelect, useViewModel } from '../../model/use-view-model'
-import { budgetFill, shareOf, sourceMix, usageModel, type UsageRange } from '../../model/usage/usage-model'
+import { budgetFill, periodText, shareOf, sourceMix, usageModel, type UsageRange } from '../../model/usage/usage-model'
 import { UsageChart, compact } from './UsageChart'
 import './usage.css'
 
@@ -103,7 +103,7 @@ export function UsageView(): ReactNode {
                 </div>
               </div>
               {grouped && <GroupTable report={grouped} />}
-              <CostNote report={daily} />
+              <CostNote report={grouped ?? daily} />
             </section>
           )}
         </>
@@ -117,12 +117,12 @@ function BudgetCard({ report }: { report: UsageReport }): ReactNode {
   const fill = budgetFill(report)
   return (
     <section className="card usage-budget" aria-labelledby="usage-budget-title" data-testid="usage-budget">
-      <h2 id="usage-budget-title">This {budget.period}</h2>
+      <h2 id="usage-budget-title">{periodText(budget.period).current}</h2>
       <p>
         <strong>{budget.used.toLocaleString()}</strong> tokens since {budget.start}
         {fill === null
           ? '. No budget is set (usage.tokenBudget in Settings).'
-          : ` of a ${budget.budget.toLocaleString()}-token ${budget.period}ly budget (${Math.round(fill * 100)}%).`}
+          : ` of the ${periodText(budget.period).adjective} budget of ${budget.budget.toLocaleString()} (${Math.round(fill * 100)}%).`}
       </p>
       {fill !== null && (
         <div
