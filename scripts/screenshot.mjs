@@ -88,7 +88,17 @@ try {
   await page.screenshot({ path: join(root, 'docs', 'screenshot.png') })
   if (viewsDir) {
     mkdirSync(viewsDir, { recursive: true })
-    for (const view of ['overview', 'chat', 'tasks', 'board', 'checklist', 'models', 'knowledge', 'usage', 'settings']) {
+    for (const view of [
+      'overview',
+      'chat',
+      'tasks',
+      'board',
+      'checklist',
+      'models',
+      'knowledge',
+      'usage',
+      'settings'
+    ]) {
       await page.goto(`${origin}/#/${view}`)
       await page.waitForTimeout(300)
       await page.screenshot({ path: join(viewsDir, `${view}.png`), fullPage: true })
