@@ -257,7 +257,7 @@ export function composeCapabilities(infra: Infrastructure): Composition {
     now: Date.now,
     log: log.child({ capability: 'autopilot' })
   })
-  const notify = createNotifyCapability({ config, events, log })
+  const notify = createNotifyCapability({ config, secrets, events, log })
   lifecycles.push(notify)
   const digest = createDigestCapability({
     db,

@@ -29,7 +29,9 @@ export const NotifyStatusSchema = z.strictObject({
   delivered: z.number().int(),
   failed: z.number().int(),
   lastDeliveredAt: z.iso.datetime().nullable(),
-  lastError: z.string().nullable()
+  lastError: z.string().nullable(),
+  /** Where the URL is kept: the environment, the OS keychain, or (without a keychain) the settings file; null when none is set. */
+  urlFrom: z.enum(['environment', 'keychain', 'settings']).nullable()
 })
 export type NotifyStatus = z.infer<typeof NotifyStatusSchema>
 
