@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { RpcFailure } from '../../shared/contract/rpc-error'
+import { Refusal } from '../rpc/refusal'
 import { builtInExperts, parseExpertFile } from './expert-file'
 import { chatHarness } from './testing/chat-harness'
 
@@ -177,5 +178,34 @@ describe('deleting a session while an answer is written', () => {
       [session.id, 'stopped'],
       [other.session.id, 'stopped']
     ])
+  })
+})
+
+describe('refusals as typed outcomes', () => {
+  it('returns a Refusal naming the thing and what to do, never throws, for a missing session, message or expert and a busy session', async () => {
+    const h = chatHarness({ script: () => ({ tokens: ['…'], hang: true }) })
+    const raw = h.chat.handlers
+    const refusal = async (value: unknown) => {
+      const settled = await value
+      expect(settled).toBeInstanceOf(Refusal)
+      return (settled as Refusal).error
+    }
+    expect(await refusal(raw['chat.sessions.get']({ id: 'gone' }, h.ctx('c')))).toMatchObject({
+      code: 'not_found',
+      message: expect.stringContaining('There is no chat session "gone"') as unknown
+    })
+    expect((await refusal(raw['chat.retry']({ messageId: 'gone' }, h.ctx('c')))).code).toBe('not_found')
+    expect((await refusal(raw['chat.experts.reset']({ id: 'ghost' }, h.ctx('c')))).message).toMatch(
+      /^There is no expert "ghost"\. Known experts: /
+    )
+    const sent = await h.handlers['chat.send']({ text: 'Tell me a long story', priority: 'normal' }, h.ctx('c'))
+    await h.model?.hanging()
+    expect(
+      await refusal(
+        raw['chat.send']({ sessionId: sent.session.id, text: 'And another', priority: 'normal' }, h.ctx('c'))
+      )
+    ).toMatchObject({ code: 'conflict', message: expect.stringContaining('press Stop') as unknown })
+    h.handlers['chat.stop']({ messageId: sent.assistantMessage.id }, h.ctx('c'))
+    await h.chat.pipeline.idle()
   })
 })
