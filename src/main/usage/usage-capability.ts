@@ -55,6 +55,24 @@ export function createUsageCapability(deps: UsageCapabilityDeps): UsageCapabilit
         log.error('model call not counted', { error, correlation_id: record.correlationId, ...record.info })
         return
       }
+      const { info } = record
+      // One line per answered model request, under the request's correlation id: `kos logs --correlation` shows each call of a trail.
+      log.info('model call', {
+        correlation_id: record.correlationId,
+        source: record.source,
+        purpose: record.purpose,
+        ...(record.taskId ? { task_id: record.taskId } : {}),
+        ...(record.messageId ? { message_id: record.messageId } : {}),
+        ...(record.project ? { project: record.project } : {}),
+        expert: record.expertId,
+        node: info.node,
+        model: info.model,
+        tokens_in: info.tokensIn,
+        tokens_out: info.tokensOut,
+        counted: info.counted,
+        duration_ms: Math.round(info.durationMs),
+        fell_back: info.fellBack
+      })
       const at = now()
       if (at.getTime() - changedAt >= CHANGED_EVERY_MS) {
         changedAt = at.getTime()
