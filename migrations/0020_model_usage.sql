@@ -36,6 +36,7 @@ DROP TABLE chat_usage;
 
 CREATE INDEX model_usage_created ON model_usage (created_at);
 CREATE INDEX model_usage_task ON model_usage (task_id) WHERE task_id IS NOT NULL;
+CREATE INDEX model_usage_correlation ON model_usage (correlation_id);
 
 -- A budget alert is sent once per period; the row says it was, so a restart does not send it again.
 CREATE TABLE usage_budget_alerts (

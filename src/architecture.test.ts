@@ -37,6 +37,7 @@ const MAIN_RANK: Readonly<Record<string, number>> = {
   metrics: 4,
   notify: 4,
   digest: 4,
+  trail: 4,
   hosts: 6,
   shell: 7,
   cli: 7

@@ -56,6 +56,7 @@ import { createTasksCapability } from '../tasks/tasks-capability'
 import { routerChatModel } from './adapters/router-chat-model'
 import { taskUsage, tokenBudget } from './adapters/task-usage'
 import { createUsageCapability } from '../usage/usage-capability'
+import { createTrailCapability } from '../trail/trail-capability'
 import { researchFiler } from './adapters/research-filer'
 import { sreTasksThrough } from './adapters/sre-tasks'
 import { workerHealth } from './adapters/worker-health'
@@ -400,6 +401,7 @@ export function composeCapabilities(infra: Infrastructure): Composition {
       ...board.handlers,
       ...chat.handlers,
       ...usage.handlers,
+      ...createTrailCapability({ db, logFile: infra.logFile }).handlers,
       ...checklist.handlers,
       ...overview.handlers,
       ...notify.handlers,

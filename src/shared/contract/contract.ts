@@ -13,6 +13,7 @@ import { NOTIFY_CALLS } from './notify-contract'
 import { OVERVIEW_CALLS, OVERVIEW_EVENTS } from './overview-contract'
 import { SECRETS_CALLS } from './secrets-contract'
 import { TASKS_CALLS, TASKS_EVENTS } from './tasks-contract'
+import { TRAIL_CALLS } from './trail-contract'
 import { USAGE_CALLS, USAGE_EVENTS } from './usage-contract'
 
 /**
@@ -36,7 +37,8 @@ export const CALLS = {
   ...NOTIFY_CALLS,
   ...DIGEST_CALLS,
   ...METRICS_CALLS,
-  ...USAGE_CALLS
+  ...USAGE_CALLS,
+  ...TRAIL_CALLS
 } as const satisfies Record<string, CallSpec>
 
 export const EVENTS = {
