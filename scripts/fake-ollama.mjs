@@ -3,7 +3,7 @@
 // as its own process, so e2e tests and screenshots can take a node down (kill) and
 // bring it back. The TypeScript module is loaded through jiti; no build step needed.
 //
-//   node scripts/fake-ollama.mjs [--port N] [--models a:1b,b:7b] [--loaded a:1b] [--reply "text"] [--token-delay-ms N] [--fail-when "text"]
+//   node scripts/fake-ollama.mjs [--port N] [--models a:1b,b:7b|none] [--loaded a:1b] [--reply "text"] [--token-delay-ms N] [--fail-when "text"]
 //
 // --fail-when answers every prompt containing the text with Ollama's 500 "llama runner process has terminated".
 //
@@ -23,7 +23,9 @@ const { startFakeOllama } = await jiti.import(
   join(here, '..', 'src', 'main', 'models', 'testing', 'fake-ollama-server.ts')
 )
 
+// `none`: an Ollama just installed, with nothing pulled yet.
 const models = (option('models') ?? 'llama3.2:3b,qwen2.5-coder:7b,nomic-embed-text:latest')
+  .replace(/^none$/, '')
   .split(',')
   .filter(Boolean)
   .map((name) => ({

@@ -35,6 +35,7 @@ const MAIN_RANK: Readonly<Record<string, number>> = {
   app: 5,
   soak: 5,
   metrics: 4,
+  onboarding: 4,
   notify: 4,
   digest: 4,
   trail: 4,

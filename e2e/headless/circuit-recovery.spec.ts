@@ -1,26 +1,15 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { expect, test } from '@playwright/test'
+import { freePort } from '../../src/main/test-support/free-port'
 
 const ROOT = join(__dirname, '..', '..')
 const JITI = join(ROOT, 'node_modules', 'jiti', 'lib', 'jiti-cli.mjs')
 // The chaos bench's fault server: one of the project's fake Ollama servers behind a proxy whose faults are set over HTTP.
 const FAULT_SERVER = join(ROOT, 'bench', 'chaos', 'fault-server.ts')
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0))
-    })
-  })
-}
 
 function firstLine(child: ChildProcess, what: string): Promise<string> {
   let stderr = ''

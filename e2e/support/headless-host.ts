@@ -41,7 +41,9 @@ async function startHost(extraArgs: readonly string[]): Promise<{ host: RunningH
         KOS_OLLAMA_API_URL: CLOSED_URL,
         KOS_MLX_API_URL: CLOSED_URL,
         KOS_SUPERVISOR_OLLAMA: 'off',
-        KOS_SUPERVISOR_MLX: 'off'
+        KOS_SUPERVISOR_MLX: 'off',
+        KOS_ONBOARDING_EMBEDDED_CHAT_URL: `${CLOSED_URL}/chat.gguf`,
+        KOS_ONBOARDING_EMBEDDED_EMBEDDING_URL: `${CLOSED_URL}/embedding.gguf`
       }
     }
   )

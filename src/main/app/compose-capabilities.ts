@@ -38,6 +38,7 @@ import { metricsHandlers } from '../metrics/task-durations'
 import { llamaWorkerFile } from '../models/embedded/worker-file'
 import { createModelsCapability } from '../models/models-capability'
 import { createNotifyCapability } from '../notify/notify-capability'
+import { createOnboardingCapability } from '../onboarding/onboarding-capability'
 import { isLoopbackHost } from '../platform/loopback'
 import { realClock } from '../platform/timer-clock'
 import { freeBytes } from '../platform/storage-failure'
@@ -125,12 +126,14 @@ export function composeCapabilities(infra: Infrastructure): Composition {
   const lifecycles: Lifecycle[] = []
 
   const secrets = createSecretStore(db, infra.secretCipher ?? null)
+  // The embedded engine's GGUF files: it lists them, setup downloads into it.
+  const modelsDir = join(infra.dataDir.path, 'models')
   const models = createModelsCapability({
     config,
     db,
     events,
     log,
-    embedded: { modelsDir: join(infra.dataDir.path, 'models'), workerFile: llamaWorkerFile(__dirname) },
+    embedded: { modelsDir, workerFile: llamaWorkerFile(__dirname) },
     apiKey: (nodeId) => secrets.get(`node:${nodeId}`)
   })
   lifecycles.push(models)
@@ -365,6 +368,15 @@ export function composeCapabilities(infra: Infrastructure): Composition {
   const overview = createOverviewSampler(reader, events)
   lifecycles.push(overview)
 
+  const onboarding = createOnboardingCapability({
+    client: actor,
+    config,
+    events,
+    log: log.child({ capability: 'onboarding' }),
+    modelsDir
+  })
+  lifecycles.push(onboarding)
+
   // Supervised servers first (they may have died asleep), then the nodes are scanned again, then the running tasks prove their leases alive and the pool looks for work.
   const resume = createSystemResume({
     log,
@@ -406,7 +418,8 @@ export function composeCapabilities(infra: Infrastructure): Composition {
       ...overview.handlers,
       ...notify.handlers,
       ...digest.handlers,
-      ...metricsHandlers(db)
+      ...metricsHandlers(db),
+      ...onboarding.handlers
     },
     infra.dataDir.path,
     () => void disk.sample()
@@ -425,6 +438,7 @@ export function composeCapabilities(infra: Infrastructure): Composition {
       health.start(5000)
       checklist.service.start()
       overview.start()
+      onboarding.begin()
       const learningRuns = scheduleLearning(
         () => learning.run(),
         () => config.get('autopilot.learningIntervalMin'),

@@ -11,6 +11,7 @@ import { METRICS_SETTINGS } from './settings/metrics-settings'
 import { MODELS_SETTINGS } from './settings/models-settings'
 import { SOAK_SETTINGS } from './settings/soak-settings'
 import { NOTIFY_SETTINGS } from './settings/notify-settings'
+import { ONBOARDING_SETTINGS } from './settings/onboarding-settings'
 import { UPDATES_SETTINGS } from './settings/updates-settings'
 import { USAGE_SETTINGS } from './settings/usage-settings'
 import { WORKER_SETTINGS } from './settings/worker-settings'
@@ -34,6 +35,7 @@ export const SETTINGS = {
   ...SOAK_SETTINGS,
   ...NOTIFY_SETTINGS,
   ...METRICS_SETTINGS,
+  ...ONBOARDING_SETTINGS,
   ...USAGE_SETTINGS
 } satisfies Record<string, SettingDefinition>
 

@@ -7,6 +7,7 @@ import { createConfigService } from '../config/config-service'
 import { loadConfig } from '../config/load-config'
 import { createEventBus } from '../events/event-bus'
 import { createDispatcher } from '../rpc/dispatcher'
+import { Refusal } from '../rpc/refusal'
 import { memoryLogger } from '../test-support/memory-logger'
 import { useTempDirs } from '../test-support/temp-dir'
 import { createModelsCapability, type ModelsCapability } from './models-capability'
@@ -102,6 +103,23 @@ describe('models capability through the dispatcher', () => {
       code: 'conflict',
       message: expect.stringContaining('cannot pull') as string
     })
+  })
+
+  it('answers a refusal as a typed value, never by throwing', async () => {
+    const { models } = await setup()
+    const ctx = {
+      scopes: new Set(['read', 'write'] as const),
+      transport: 'in-process' as const,
+      correlationId: 'c',
+      log: memoryLogger().logger
+    }
+    const refused = [
+      await models.handlers['models.addNode']({ kind: 'ollama', url: 'nonsense', label: '' }, ctx),
+      await models.handlers['models.removeNode']({ id: 'nope' }, ctx),
+      await models.handlers['models.pull']({ node: 'mlx-local', model: 'x' }, ctx)
+    ]
+    for (const r of refused) expect(r).toBeInstanceOf(Refusal)
+    expect(refused.map((r) => (r as Refusal).error.code)).toEqual(['invalid_input', 'not_found', 'conflict'])
   })
 
   it('pulls with progress events, then lists the new model', async () => {

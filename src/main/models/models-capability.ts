@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto'
 import { availableParallelism } from 'node:os'
 import { Worker } from 'node:worker_threads'
 import type { ModelsOverview } from '../../shared/contract/models-contract'
-import { RpcFailure, rpcError } from '../../shared/contract/rpc-error'
 import type { ConfigService } from '../config/config-service'
 import type { Db } from '../db/database'
 import type { EventBus } from '../events/event-bus'
@@ -10,6 +9,7 @@ import type { Logger } from '../log/logger'
 import type { Embedder } from '../ports/embedder'
 import type { HealthContributor, HealthReport } from '../ports/health-contributor'
 import type { Capability } from '../rpc/handler-types'
+import { refuse } from '../rpc/refusal'
 import { createModelStats } from './model-stats'
 import { createModelStore } from './model-store'
 import { createCircuitBoard } from './circuit-board'
@@ -133,10 +133,6 @@ export function createModelsCapability(deps: {
     }
   }
 
-  const fail = (code: 'not_found' | 'conflict' | 'invalid_input' | 'forbidden', message: string): never => {
-    throw new RpcFailure(rpcError(code, message))
-  }
-
   return {
     router,
     embedder,
@@ -157,13 +153,13 @@ export function createModelsCapability(deps: {
       },
       'models.addNode': ({ kind, url, label }, ctx) => {
         const added = registry.add(kind, url, label)
-        if (!added.ok) return fail(added.code, added.message)
+        if (!added.ok) return refuse(added.code, added.message)
         ctx.log.info('model node added', { node: added.node.id, url: added.node.url })
         return overview()
       },
       'models.removeNode': ({ id }, ctx) => {
         const removed = registry.remove(id)
-        if (!removed.ok) return fail(removed.code, removed.message)
+        if (!removed.ok) return refuse(removed.code, removed.message)
         ctx.log.info('model node removed', { node: id })
         return overview()
       },
@@ -176,7 +172,7 @@ export function createModelsCapability(deps: {
       },
       'models.pull': ({ node, model }, ctx) => {
         const started = pulls.start(node, model.trim())
-        if (!started.ok) return fail(started.code, started.message)
+        if (!started.ok) return refuse(started.code, started.message)
         ctx.log.info('model pull started', { node, model })
         return started.progress
       },

@@ -308,6 +308,8 @@ export function createSupervisedProcess(spec: ProcessSpec, events: ProcessEvents
         set('stopped', null)
       }
       if (!probeTimer) schedule()
+      // A pass already running may have read the mode before it was changed to manage (setup does that, then starts).
+      if (reconciling) await reconciling
       await reconcile()
     },
     async stop() {

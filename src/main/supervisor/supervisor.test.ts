@@ -1,8 +1,8 @@
 import { createServer } from 'node:http'
 import { readFileSync, writeFileSync } from 'node:fs'
-import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
+import { freePort } from '../test-support/free-port'
 import { useTempDirs } from '../test-support/temp-dir'
 import type { KnownFailure } from './failure-classifier'
 import type { ProbeResult, ProcessSpec, ProcessStatus } from './supervised-process'
@@ -28,14 +28,6 @@ else {
   if (mode === 'serve-oom') setTimeout(() => console.error('llama_init_from_model: failed to allocate context'), 200)
 }
 `
-
-async function freePort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()))
-  const { port } = server.address() as AddressInfo
-  await new Promise((r) => server.close(r))
-  return port
-}
 
 async function probeHttp(port: number, signal: AbortSignal): Promise<ProbeResult> {
   try {

@@ -10,6 +10,7 @@ import { KNOWLEDGE_CALLS, KNOWLEDGE_EVENTS } from './knowledge-contract'
 import { METRICS_CALLS } from './metrics-contract'
 import { MODELS_CALLS, MODELS_EVENTS } from './models-contract'
 import { NOTIFY_CALLS } from './notify-contract'
+import { ONBOARDING_CALLS, ONBOARDING_EVENTS } from './onboarding-contract'
 import { OVERVIEW_CALLS, OVERVIEW_EVENTS } from './overview-contract'
 import { SECRETS_CALLS } from './secrets-contract'
 import { TASKS_CALLS, TASKS_EVENTS } from './tasks-contract'
@@ -37,6 +38,7 @@ export const CALLS = {
   ...NOTIFY_CALLS,
   ...DIGEST_CALLS,
   ...METRICS_CALLS,
+  ...ONBOARDING_CALLS,
   ...USAGE_CALLS,
   ...TRAIL_CALLS
 } as const satisfies Record<string, CallSpec>
@@ -52,6 +54,7 @@ export const EVENTS = {
   ...CHECKLIST_EVENTS,
   ...OVERVIEW_EVENTS,
   ...DIGEST_EVENTS,
+  ...ONBOARDING_EVENTS,
   ...USAGE_EVENTS
 } as const satisfies Record<string, z.ZodType>
 

@@ -79,6 +79,50 @@ describe('embedded llama.cpp provider', () => {
     }
   )
 
+  it(
+    'lets a chat on one model finish before an embedding on another swaps it out (chat and knowledge share the engine)',
+    { timeout: 120_000 },
+    async () => {
+      const dir = modelsDir()
+      writeTinyGguf(join(dir, 'other.gguf'))
+      const provider = createEmbeddedProvider({
+        modelsDir: dir,
+        startWorker: startSourceWorker,
+        contextSize: 256,
+        maxTokens: 24,
+        threads: 1
+      })
+      providers.push(provider)
+      const signal = new AbortController().signal
+      const order: string[] = []
+      const chat = (async () => {
+        const pieces: string[] = []
+        for await (const piece of provider.chat({
+          model: 'tiny',
+          messages: [{ role: 'user', content: 'hi' }],
+          signal
+        })) {
+          if (pieces.length === 0) order.push('first token')
+          pieces.push(piece)
+        }
+        order.push('chat done')
+        return pieces.length
+      })()
+      // Asked while the chat streams: it must wait for the chat, not free its model under it.
+      const embedding = (async () => {
+        while (order.length === 0) await new Promise((r) => setTimeout(r, 5))
+        const vectors = await provider.embed('other', ['alpha'], signal)
+        order.push('embedded')
+        return vectors
+      })()
+      const [pieces, vectors] = await Promise.all([chat, embedding])
+      expect(pieces).toBeGreaterThan(0)
+      expect(vectors[0]).toHaveLength(64)
+      expect(order).toEqual(['first token', 'chat done', 'embedded'])
+      expect((await provider.loadedModels(signal))?.map((m) => m.name)).toEqual(['other'])
+    }
+  )
+
   it('refuses a model that will not fit in free memory, saying what it needs', async () => {
     const dir = modelsDir()
     const provider = createEmbeddedProvider({

@@ -45,6 +45,9 @@ export function createEmbeddedProvider(options: EmbeddedOptions): ModelProvider 
   let nextId = 1
   let loadedName: string | null = null
   let loading: Promise<void> | null = null
+  // Requests running on the loaded model: another model waits until they end, since loading it frees this one under them.
+  let using = 0
+  let idleWaiters: (() => void)[] = []
   const handlers = new Map<number, (message: FromWorker) => void>()
 
   function ensureWorker(): Worker {
@@ -103,10 +106,34 @@ export function createEmbeddedProvider(options: EmbeddedOptions): ModelProvider 
       .map((name) => ({ name: basename(name, '.gguf'), sizeBytes: statSync(join(options.modelsDir, name)).size }))
   }
 
+  function release(): void {
+    using--
+    if (using > 0) return
+    const waiting = idleWaiters
+    idleWaiters = []
+    for (const wake of waiting) wake()
+  }
+
+  /** The model loaded and held for one request: free it with the returned release when the request ends. */
+  async function acquire(model: string): Promise<() => void> {
+    for (;;) {
+      if (loading) await loading.catch(() => undefined)
+      else if (loadedName === model) {
+        using++
+        return release
+      } else if (using > 0) await new Promise<void>((wake) => idleWaiters.push(wake))
+      else {
+        await load(model)
+        return release
+      }
+    }
+  }
+
+  /**
+   * Loads a model in place of the current one, which nothing uses any more (acquire saw to that);
+   * the request that asked holds it from the moment it is loaded, before another can swap it out.
+   */
   async function load(model: string): Promise<void> {
-    if (loadedName === model) return
-    while (loading) await loading.catch(() => undefined)
-    if (loadedName === model) return
     const info = models().find((m) => m.name === model)
     if (!info)
       throw new ProviderError(
@@ -133,11 +160,48 @@ export function createEmbeddedProvider(options: EmbeddedOptions): ModelProvider 
       (m) => m.type === 'done'
     ).then(() => {
       loadedName = model
+      using++
     })
     try {
       await loading
     } finally {
       loading = null
+    }
+  }
+
+  /** One completion on the model the caller holds, streamed as the worker sends it. */
+  async function* complete(req: ChatRequest): AsyncGenerator<string> {
+    const id = nextId++
+    const queue: string[] = []
+    let wake: (() => void) | null = null
+    let finished = false
+    let failure: unknown = null
+    const onAbort = (): void => worker?.postMessage({ type: 'abort', id } satisfies ToWorker)
+    req.signal.addEventListener('abort', onAbort, { once: true })
+    const done = request(
+      { type: 'complete', id, prompt: promptOf(req.messages), maxTokens: options.maxTokens ?? 512 },
+      (m) => {
+        if (m.type === 'token') queue.push(m.text)
+        if (m.type === 'completed') req.onUsage?.({ tokensIn: m.tokensIn, tokensOut: m.tokensOut })
+        wake?.()
+        return m.type === 'completed'
+      }
+    ).then(
+      () => void (finished = true),
+      (e: unknown) => void ((failure = e), (finished = true))
+    )
+    void done.finally(() => wake?.())
+    try {
+      for (;;) {
+        while (queue.length) yield queue.shift() as string
+        if (finished) break
+        await new Promise<void>((r) => (wake = r))
+        wake = null
+      }
+      if (failure) throw failure
+      if (req.signal.aborted) throw new ProviderError('aborted', 'Embedded engine: the request was cancelled')
+    } finally {
+      req.signal.removeEventListener('abort', onAbort)
     }
   }
 
@@ -157,50 +221,27 @@ export function createEmbeddedProvider(options: EmbeddedOptions): ModelProvider 
           : []
       ),
     async *chat(req: ChatRequest) {
-      await load(req.model)
-      const id = nextId++
-      const queue: string[] = []
-      let wake: (() => void) | null = null
-      let finished = false
-      let failure: unknown = null
-      const onAbort = (): void => worker?.postMessage({ type: 'abort', id } satisfies ToWorker)
-      req.signal.addEventListener('abort', onAbort, { once: true })
-      const done = request(
-        { type: 'complete', id, prompt: promptOf(req.messages), maxTokens: options.maxTokens ?? 512 },
-        (m) => {
-          if (m.type === 'token') queue.push(m.text)
-          if (m.type === 'completed') req.onUsage?.({ tokensIn: m.tokensIn, tokensOut: m.tokensOut })
-          wake?.()
-          return m.type === 'completed'
-        }
-      ).then(
-        () => void (finished = true),
-        (e: unknown) => void ((failure = e), (finished = true))
-      )
-      void done.finally(() => wake?.())
+      const done = await acquire(req.model)
       try {
-        for (;;) {
-          while (queue.length) yield queue.shift() as string
-          if (finished) break
-          await new Promise<void>((r) => (wake = r))
-          wake = null
-        }
-        if (failure) throw failure
-        if (req.signal.aborted) throw new ProviderError('aborted', 'Embedded engine: the request was cancelled')
+        yield* complete(req)
       } finally {
-        req.signal.removeEventListener('abort', onAbort)
+        done()
       }
     },
     async embed(model, texts) {
-      await load(model)
-      let vectors: number[][] = []
-      await request({ type: 'embed', id: nextId++, texts }, (m) => {
-        if (m.type === 'vectors') vectors = m.vectors
-        return m.type === 'vectors'
-      })
-      return vectors
+      const done = await acquire(model)
+      try {
+        let vectors: number[][] = []
+        await request({ type: 'embed', id: nextId++, texts }, (m) => {
+          if (m.type === 'vectors') vectors = m.vectors
+          return m.type === 'vectors'
+        })
+        return vectors
+      } finally {
+        done()
+      }
     },
-    preload: (model) => load(model),
+    preload: async (model) => (await acquire(model))(),
     async close() {
       const current = worker
       if (!current) return

@@ -12,6 +12,7 @@ import { TasksView } from '../views/tasks/TasksView'
 import { UnbuiltView } from '../views/UnbuiltView'
 import { UsageView } from '../views/usage/UsageView'
 import { UNBUILT_VIEWS } from '../views/unbuilt-views'
+import { OnboardingPanel } from '../views/onboarding/OnboardingPanel'
 import { ConnectionBanner } from './ConnectionBanner'
 import { ReadOnlyReason } from './ReadOnlyBadge'
 import { Sidebar } from './Sidebar'
@@ -46,6 +47,7 @@ export function App(): ReactNode {
       <Sidebar current={view} onSelect={go} />
       <div className="workspace">
         <ConnectionBanner />
+        <OnboardingPanel />
         <main id="main" className="view" key={view}>
           <ViewBody view={view} />
         </main>

@@ -1,5 +1,6 @@
-import type { ReactNode } from 'react'
-import { useApp } from '../model/use-view-model'
+import { useMemo, type ReactNode } from 'react'
+import { healthLine, healthModel } from '../model/health/health-model'
+import { useApp, useSelect, useViewModel } from '../model/use-view-model'
 import { ReadOnlyBadge } from './ReadOnlyBadge'
 
 export function StatusBar(): ReactNode {
@@ -10,6 +11,7 @@ export function StatusBar(): ReactNode {
     <footer className="statusbar">
       <span className={`dot dot-${connection}`} aria-hidden="true" />
       <span data-testid="connection-status">{connection}</span>
+      {connection === 'connected' && <HealthStatus />}
       <ReadOnlyBadge place="statusbar" />
       {info && <span>v{info.version}</span>}
       {profile && <span>profile: {profile}</span>}
@@ -19,5 +21,23 @@ export function StatusBar(): ReactNode {
         </span>
       )}
     </footer>
+  )
+}
+
+/** The corporation's health beside the connection: connected is not the same as working. */
+function HealthStatus(): ReactNode {
+  const model = useViewModel(healthModel, undefined)
+  const health = useSelect(model, (s) => s.health)
+  const line = useMemo(() => healthLine(health), [health])
+  return (
+    <a
+      className={`statusbar-health health-${line.level}`}
+      href="#/checklist"
+      title={line.detail}
+      data-testid="health-status"
+    >
+      <span className={`dot dot-health-${line.level}`} aria-hidden="true" />
+      {line.text}
+    </a>
   )
 }

@@ -7,6 +7,7 @@ import type {
   PullProgress
 } from '../../../../shared/contract/models-contract'
 import type { RpcError } from '../../../../shared/contract/rpc-error'
+import { busyAction } from '../busy-action'
 import { defineViewModel, type ViewModelApi } from '../view-model'
 
 export interface TryState {
@@ -86,16 +87,7 @@ export const modelsModel = defineViewModel<ModelsData, ModelsActions>({
   }),
   actions: (api) => {
     const { client, get, set } = api
-    async function act<T>(
-      busy: string,
-      run: () => Promise<{ ok: true; value: T } | { ok: false; error: RpcError }>,
-      apply: (value: T) => Partial<ModelsData>
-    ): Promise<boolean> {
-      set({ busy, error: null })
-      const result = await run()
-      set({ busy: null, ...(result.ok ? apply(result.value) : { error: result.error }) })
-      return result.ok
-    }
+    const act = busyAction<ModelsData, string>(set)
     return {
       async scan() {
         set({ scanning: true })

@@ -1,0 +1,24 @@
+import { optionalUrl, type SettingDefinition } from '../setting-builders'
+
+/**
+ * Where the setup panel downloads the embedded engine's models from. Empty:
+ * the URLs in resources/onboarding/recommended-models.json. A mirror given
+ * here must publish each file's sha256 (X-Linked-Etag, as Hugging Face does),
+ * or the download is refused as unverifiable.
+ */
+export const ONBOARDING_SETTINGS = {
+  'onboarding.embeddedChatUrl': optionalUrl({
+    category: 'Models',
+    description:
+      'Where the built-in engine’s chat model (a GGUF file) is downloaded from during setup. Leave empty for the recommended one.',
+    env: ['KOS_ONBOARDING_EMBEDDED_CHAT_URL'],
+    applies: 'live'
+  }),
+  'onboarding.embeddedEmbeddingUrl': optionalUrl({
+    category: 'Models',
+    description:
+      'Where the built-in engine’s embedding model (a GGUF file) is downloaded from during setup. Leave empty for the recommended one.',
+    env: ['KOS_ONBOARDING_EMBEDDED_EMBEDDING_URL'],
+    applies: 'live'
+  })
+} satisfies Record<string, SettingDefinition>
