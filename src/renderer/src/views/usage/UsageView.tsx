@@ -4,6 +4,7 @@ import { EmptyState } from '../../components/EmptyState'
 import { ViewHeader } from '../../components/ViewHeader'
 import { useSelect, useViewModel } from '../../model/use-view-model'
 import { budgetFill, periodText, shareOf, sourceMix, usageModel, type UsageRange } from '../../model/usage/usage-model'
+import { Segmented } from './Segmented'
 import { UsageChart, compact } from './UsageChart'
 import './usage.css'
 
@@ -14,11 +15,11 @@ const DIMENSION_LABEL: Readonly<Record<UsageDimension, string>> = {
   node: 'Node',
   project: 'Project'
 }
-const RANGES: readonly { range: UsageRange; label: string }[] = [
-  { range: 'days7', label: '7 days' },
-  { range: 'days14', label: '14 days' },
-  { range: 'days30', label: '30 days' },
-  { range: 'month', label: 'This month' }
+const RANGES: readonly { value: UsageRange; label: string }[] = [
+  { value: 'days7', label: '7 days' },
+  { value: 'days14', label: '14 days' },
+  { value: 'days30', label: '30 days' },
+  { value: 'month', label: 'This month' }
 ]
 
 /** Tokens, time and cost of every model call (chat, board, tasks, workflows), and the budget. */
@@ -36,21 +37,7 @@ export function UsageView(): ReactNode {
       <ViewHeader
         title="Usage"
         subtitle="Tokens, time and cost of every model call: the chat, the board, the worker's tasks and workflows."
-        actions={
-          <div role="group" aria-label="Range" className="segmented">
-            {RANGES.map((r) => (
-              <button
-                key={r.range}
-                type="button"
-                className={r.range === range ? '' : 'secondary'}
-                aria-pressed={r.range === range}
-                onClick={() => void show(r.range)}
-              >
-                {r.label}
-              </button>
-            ))}
-          </div>
-        }
+        actions={<Segmented label="Range" options={RANGES} value={range} onChange={(r) => void show(r)} />}
       />
       {error && (
         <p className="field-error" role="alert">
@@ -88,19 +75,12 @@ export function UsageView(): ReactNode {
             <section className="card" aria-labelledby="usage-groups-title">
               <div className="usage-groups-head">
                 <h2 id="usage-groups-title">By {DIMENSION_LABEL[by].toLowerCase()}</h2>
-                <div role="group" aria-label="Group by" className="segmented">
-                  {USAGE_DIMENSIONS.map((d) => (
-                    <button
-                      key={d}
-                      type="button"
-                      className={d === by ? '' : 'secondary'}
-                      aria-pressed={d === by}
-                      onClick={() => void groupBy(d)}
-                    >
-                      {DIMENSION_LABEL[d]}
-                    </button>
-                  ))}
-                </div>
+                <Segmented
+                  label="Group by"
+                  options={USAGE_DIMENSIONS.map((d) => ({ value: d, label: DIMENSION_LABEL[d] }))}
+                  value={by}
+                  onChange={(d) => void groupBy(d)}
+                />
               </div>
               {grouped && <GroupTable report={grouped} />}
               <CostNote report={grouped ?? daily} />
