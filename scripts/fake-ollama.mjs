@@ -3,12 +3,15 @@
 // as its own process, so e2e tests and screenshots can take a node down (kill) and
 // bring it back. The TypeScript module is loaded through jiti; no build step needed.
 //
-//   node scripts/fake-ollama.mjs [--port N] [--models a:1b,b:7b|none] [--loaded a:1b] [--reply "text"] [--token-delay-ms N] [--fail-when "text"]
+//   node scripts/fake-ollama.mjs [--port N] [--models a:1b,b:7b|none] [--loaded a:1b] [--reply "text"] [--token-delay-ms N] [--fail-when "text"] [--rules FILE]
 //
+// --rules FILE reads a JSON array of rules ({whenPromptContains, behaviour}, fake-script.ts) tried before the others,
+// so one server can answer each step of a workflow its own way.
 // --fail-when answers every prompt containing the text with Ollama's 500 "llama runner process has terminated".
 //
 // Prints one JSON line {"url": "...", "port": N, "pid": N} once it listens.
 import { createJiti } from 'jiti'
+import { readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -39,6 +42,7 @@ const server = await startFakeOllama({
   models,
   loaded: (option('loaded') ?? '').split(',').filter(Boolean),
   rules: [
+    ...(option('rules') ? JSON.parse(readFileSync(option('rules'), 'utf8')) : []),
     ...(option('fail-when')
       ? [
           {

@@ -5,7 +5,19 @@ import { seedManualReviewTask } from '../../scripts/electron/testing/seed-manual
 import { _electron as electron, expect, test, type ElectronApplication } from '@playwright/test'
 
 const ROOT = join(__dirname, '..', '..')
-const VIEWS = ['Overview', 'Chat', 'Tasks', 'Board', 'Checklist', 'Models', 'Knowledge', 'Usage', 'Settings']
+const VIEWS = [
+  'Overview',
+  'Chat',
+  'Tasks',
+  'Board',
+  'Workflows',
+  'Checklist',
+  'Models',
+  'Knowledge',
+  'Usage',
+  'Settings',
+  'Approvals'
+]
 
 type Launch = { ok: true; executablePath: string; sqliteBinding: string } | { ok: false; reason: string }
 

@@ -39,15 +39,17 @@ test.describe('headless host in a browser', () => {
     await settings.open(host.url)
     await settings.go('Settings')
     const row = settings.row('log.level')
-    await expect(settings.source('log.level')).toHaveText('built-in default')
+    await expect(settings.source('log.level')).toHaveText('Default')
+    await expect(settings.saveButton('log.level')).toBeDisabled()
     await row.getByRole('combobox').selectOption('debug')
     await settings.save('log.level')
-    await expect(settings.source('log.level')).toHaveText(/^settings file .*settings\.json$/)
+    await expect(settings.source('log.level')).toHaveText('Your settings')
+    await expect(settings.source('log.level')).toHaveAttribute('title', /^settings file .*settings\.json$/)
 
     await page.reload()
     await expect(row.getByRole('combobox')).toHaveValue('debug')
     await settings.reset('log.level')
-    await expect(settings.source('log.level')).toHaveText('built-in default')
+    await expect(settings.source('log.level')).toHaveText('Default')
   })
 
   test('shows the core’s refusal of a bad value beside the field', async ({ page, host }) => {
@@ -58,9 +60,9 @@ test.describe('headless host in a browser', () => {
     await row.getByRole('spinbutton').fill('0')
     await settings.save('worker.maxAttempts')
     await expect(row.getByRole('alert')).toHaveText(
-      'worker.maxAttempts = 0 is not valid: expected a whole number from 1 to 10 (attempts).'
+      '"Attempts per task" (worker.maxAttempts) cannot be 0: enter a whole number from 1 to 10 (attempts); the default is 3.'
     )
-    await expect(settings.source('worker.maxAttempts')).toHaveText('built-in default')
+    await expect(settings.source('worker.maxAttempts')).toHaveText('Default')
   })
 
   test('shows a change made by another client at once', async ({ page, host, request }) => {

@@ -50,6 +50,13 @@ test.describe('read-only window', () => {
 
     const tasks = new TasksPage(page)
     await app.go('Tasks')
+    await expect(tasks.newTaskButton).toBeDisabled()
+    await expect(tasks.newTaskButton).toHaveAttribute(
+      'title',
+      'Read-only window: creating a task needs the full-access link.'
+    )
+    // The form reached by its address (the palette's New task) has its Queue button disabled the same way.
+    await page.goto(`${host.origin}/#/tasks/new`)
     await expect(tasks.queueButton).toBeDisabled()
     await expect(tasks.queueButton).toHaveAttribute(
       'title',
@@ -83,7 +90,7 @@ test.describe('read-only window', () => {
     await expect(settings.saveButton('log.level')).toBeDisabled()
     await expect(settings.saveButton('log.level')).toHaveAttribute(
       'title',
-      /saving a setting needs the full-access link/
+      /saving settings needs the full-access link/
     )
 
     // Running the checks reads and measures only: it stays open, at the read-only token's rate, and says so.

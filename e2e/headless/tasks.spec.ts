@@ -26,7 +26,7 @@ test.describe('Tasks view', () => {
       title: 'Summarise the Q3 report',
       description: 'Summarise the quarterly report in five bullet points for the board.',
       priority: 'high',
-      expert: 'analyst'
+      expert: 'maria'
     })
     await expect(tasks.form.getByLabel('Title')).toHaveValue('')
     await expect(tasks.count('pending')).toHaveText('1')
@@ -63,7 +63,7 @@ test.describe('Tasks view', () => {
     await tasks.create({
       title: 'summarise the  Q3 report',
       description: 'Summarise the quarterly report in five bullet points for the board.',
-      expert: 'analyst'
+      expert: 'maria'
     })
     await expect(tasks.form.getByRole('alert')).toContainText('within the last 30 days')
     await expect(tasks.form.getByRole('button', { name: 'Open the existing task' })).toBeVisible()

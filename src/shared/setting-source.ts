@@ -20,3 +20,19 @@ export function describeSource(source: SettingSource): string {
 export function outranksUserFile(source: SettingSource): boolean {
   return source.kind === 'cli' || source.kind === 'env'
 }
+
+/** The source in a word or two, for a badge; describeSource gives the whole of it for the tooltip. */
+export function shortSource(source: SettingSource): string {
+  switch (source.kind) {
+    case 'cli':
+      return `Command line ${source.flag}`
+    case 'env':
+      return `Environment ${source.name}`
+    case 'user':
+      return 'Your settings'
+    case 'profile':
+      return `Profile “${source.profile}”`
+    case 'default':
+      return 'Default'
+  }
+}

@@ -5,10 +5,12 @@ export const VIEW_NAMES = [
   'Chat',
   'Tasks',
   'Board',
+  'Workflows',
   'Checklist',
   'Models',
   'Knowledge',
-  'Settings'
+  'Settings',
+  'Approvals'
 ] as const
 export type ViewName = (typeof VIEW_NAMES)[number]
 

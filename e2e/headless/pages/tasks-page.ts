@@ -11,6 +11,7 @@ export class TasksPage extends AppShell {
   readonly waiting: Locator
   readonly search: Locator
   readonly queueButton: Locator
+  readonly newTaskButton: Locator
 
   constructor(page: Page) {
     super(page)
@@ -22,6 +23,14 @@ export class TasksPage extends AppShell {
     this.waiting = page.getByTestId('tasks-waiting')
     this.search = page.getByLabel('Search')
     this.queueButton = this.form.getByRole('button', { name: 'Queue task' })
+    this.newTaskButton = this.main.getByRole('button', { name: 'New task', exact: true })
+  }
+
+  /** Opens the New task form at the top of the view (the header's New task button), unless it is open. */
+  async openForm(): Promise<void> {
+    if (await this.form.isVisible()) return
+    await this.newTaskButton.click()
+    await this.form.waitFor()
   }
 
   /** The counter of one status, or of all tasks ('all'). */
@@ -48,10 +57,11 @@ export class TasksPage extends AppShell {
   }
 
   domainFilter(): Locator {
-    return this.page.getByLabel('Domain', { exact: true }).first()
+    // The list's filter, not the New task form's Domain field.
+    return this.page.locator('.task-filters').getByLabel('Domain', { exact: true })
   }
 
-  /** Fills the New task form; fields left out stay as they are. */
+  /** Fills the New task form (opening it first); fields left out stay as they are. `expert`: an expert's id, 'auto' or 'none'. */
   async fill(task: {
     title?: string
     description?: string
@@ -59,14 +69,19 @@ export class TasksPage extends AppShell {
     expert?: string
     domain?: string
   }): Promise<void> {
+    await this.openForm()
     if (task.title !== undefined) await this.form.getByLabel('Title').fill(task.title)
     if (task.description !== undefined) await this.form.getByLabel('Description').fill(task.description)
     if (task.priority !== undefined) await this.form.getByLabel('Priority').selectOption(task.priority)
-    if (task.expert !== undefined) await this.form.getByLabel('Expert').fill(task.expert)
+    if (task.expert !== undefined)
+      await this.form
+        .getByLabel('Expert')
+        .selectOption(task.expert === 'auto' || task.expert === 'none' ? task.expert : `expert:${task.expert}`)
     if (task.domain !== undefined) await this.form.getByLabel('Domain').fill(task.domain)
   }
 
   async queue(): Promise<void> {
+    await this.openForm()
     await this.queueButton.click()
   }
 

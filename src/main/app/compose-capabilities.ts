@@ -7,6 +7,7 @@ import { createLearningGenerator } from '../autopilot/learning-generator'
 import { scheduleLearning } from '../autopilot/learning-schedule'
 import { createPredictiveMonitor } from '../autopilot/predictive-monitor'
 import { createQueueProbe } from '../autopilot/queue-probe'
+import { createApprovalsCapability } from '../approvals/approvals-capability'
 import { createBoardCapability } from '../board/board-capability'
 import { createChatCapability } from '../chat/chat-capability'
 import { createChecklistCapability } from '../checklist/checklist-capability'
@@ -15,6 +16,7 @@ import { predictiveCheck } from '../checklist/checks/predictive-check'
 import { storageChecks } from '../checklist/checks/storage-checks'
 import type { CliSetting } from '../config/config-resolver'
 import { configHandlers } from '../config/config-handlers'
+import { autoAssigning } from './task-auto-assign'
 import type { ConfigService } from '../config/config-service'
 import { loadConfig } from '../config/load-config'
 import type { SettingKey } from '../config/setting-definitions'
@@ -54,12 +56,16 @@ import { modelServerSpecs } from '../supervisor/model-server-specs'
 import { createSupervisor } from '../supervisor/supervisor'
 import { supervisorHandlers } from '../supervisor/supervisor-handlers'
 import { createTasksCapability } from '../tasks/tasks-capability'
+import { createValidationCapability } from '../validation/validation-capability'
+import { createDecisionLogStore } from '../workflows/decision-log-store'
+import { createWorkflowsCapability } from '../workflows/workflows-capability'
 import { routerChatModel } from './adapters/router-chat-model'
 import { taskUsage, tokenBudget } from './adapters/task-usage'
 import { createUsageCapability } from '../usage/usage-capability'
 import { createTrailCapability } from '../trail/trail-capability'
 import { researchFiler } from './adapters/research-filer'
 import { sreTasksThrough } from './adapters/sre-tasks'
+import { workflowActions } from './adapters/workflow-actions'
 import { workerHealth } from './adapters/worker-health'
 import { appHandlers, systemHandlers } from './app-handlers'
 import { checklistFixes } from './checklist-fixes'
@@ -150,12 +156,17 @@ export function composeCapabilities(infra: Infrastructure): Composition {
       models.registry.nodes().map((n) => ({ id: n.id, kind: n.kind, up: models.registry.status(n.id).state === 'up' })),
     config
   })
+  const chatModel = routerChatModel(models.router)
+  // One decision log for every capability that decides: the workflow runner writes it, the validator, the ladder and the approvals record through its port.
+  const decisionLog = createDecisionLogStore(db)
+  const validation = createValidationCapability({ db, config, log, model: chatModel })
+  validation.setDecisionLog(decisionLog)
   const tasks = createTasksCapability({
     db,
     config,
     events,
     log,
-    processor: infra.taskProcessor ?? models.router,
+    processor: infra.taskProcessor ?? validation.wrap(models.router),
     background,
     holdClaims: () => disk.pausedReason(),
     backendLimits
@@ -187,6 +198,7 @@ export function composeCapabilities(infra: Infrastructure): Composition {
   })
   lifecycles.push(supervisor)
 
+  const approvals = createApprovalsCapability({ db, events, log, decisions: decisionLog })
   const isRemoteNode = (id: string): boolean => {
     const node = models.registry.nodes().find((n) => n.id === id)
     return node !== undefined && node.kind !== 'embedded' && !isLoopbackHost(new URL(node.url).hostname)
@@ -208,13 +220,25 @@ export function composeCapabilities(infra: Infrastructure): Composition {
   })
   lifecycles.push({ stop: models.router.onTaskModelCall((call) => usage.record(taskUsage(call))) })
 
-  const chatModel = routerChatModel(models.router)
   const board = createBoardCapability({
     db,
     model: chatModel,
     events,
     timeoutSec: () => config.get('chat.boardTimeoutSec')
   })
+  if (background) {
+    validation.startLadder({
+      tasks: {
+        get: (id) => tasks.engine.store.get(id),
+        events: (id) => tasks.engine.store.events(id),
+        onEvents: (listener) => tasks.engine.onEvents(listener),
+        requeue: (ids) => tasks.engine.requeue(ids)
+      },
+      board: board.service,
+      models: (category) => models.router.candidates({ category })
+    })
+    lifecycles.push(validation)
+  }
   const chat = createChatCapability({
     db,
     events,
@@ -227,6 +251,21 @@ export function composeCapabilities(infra: Infrastructure): Composition {
     usage
   })
   lifecycles.push(chat)
+
+  const workflows = createWorkflowsCapability({
+    db,
+    events,
+    log,
+    dataDir: infra.dataDir.path,
+    decisions: decisionLog,
+    validator: validation.validator,
+    testRunner: validation.testRunner,
+    approvals: approvals.queue,
+    tasks: tasks.queue,
+    cancelTask: async (id) => void (await tasks.engine.cancel(id)),
+    actions: workflowActions(actor)
+  })
+  lifecycles.push(workflows)
 
   const predictive = createPredictiveMonitor({
     probe: createQueueProbe(db),
@@ -406,6 +445,10 @@ export function composeCapabilities(infra: Infrastructure): Composition {
       ...configHandlers(config),
       ...secretsHandlers(secrets),
       ...tasks.handlers,
+      'tasks.create': autoAssigning(
+        tasks.handlers['tasks.create'],
+        async () => valueOrNull(await reader.call('chat.experts.list', {}))?.experts ?? []
+      ),
       ...models.handlers,
       ...supervisorHandlers(supervisor),
       ...healthHandlers(health),
@@ -419,6 +462,9 @@ export function composeCapabilities(infra: Infrastructure): Composition {
       ...notify.handlers,
       ...digest.handlers,
       ...metricsHandlers(db),
+      ...approvals.handlers,
+      ...validation.handlers,
+      ...workflows.handlers,
       ...onboarding.handlers
     },
     infra.dataDir.path,
@@ -446,6 +492,7 @@ export function composeCapabilities(infra: Infrastructure): Composition {
       )
       lifecycles.push({ stop: () => learningRuns.stop() })
       digest.start()
+      workflows.begin()
     }
   }
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import type { ChecklistRun } from '../../shared/contract/checklist-contract'
-import { canonicalJson } from './canonical-json'
+import { canonicalJson } from '../platform/canonical-json'
 
 const STATUS_MARK = { pass: '✅ pass', warn: '⚠️ warn', fail: '❌ fail', error: '❓ error' } as const
 

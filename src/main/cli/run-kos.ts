@@ -3,6 +3,7 @@ import { asJsonDocument } from './cli-output'
 import type { CommandContext } from './command-context'
 import { checklistRun } from './commands/checklist-run'
 import { configShow } from './commands/config-show'
+import { approvalsCommand } from './commands/approvals-command'
 import { digestCommand } from './commands/digest-command'
 import { usageCommand } from './commands/usage-command'
 import { logsCommand } from './commands/logs-command'
@@ -14,6 +15,7 @@ import { soak } from './commands/soak'
 import { status } from './commands/status'
 import { systemResume } from './commands/system-resume'
 import { tasksCommand } from './commands/tasks-command'
+import { workflowsCommand } from './commands/workflows-command'
 
 export const EXIT_USAGE = 64
 
@@ -33,6 +35,9 @@ Usage:
   kos logs --correlation ID                              every log line of one request's trail (JSON lines)
   kos mcp                                                the MCP server on stdio, for other AI tools
   kos tasks list|add|follow ID|cancel ID|requeue ID…|--all   the task queue: list, queue, watch live, cancel, return from review
+  kos approvals [list|approve|reject] [ID…|--all] [--json]   what waits for a person; approve or reject as one batch
+  kos workflows list|run WORKFLOW INPUT…|runs|show RUN   workflows: what can run, start one, the runs, one run's timeline
+                                                         and decision log
   kos system resume [--json]                             run the wake-from-sleep path now (exit 1 when a step failed)
   kos soak --minutes N [--rate R] [--out DIR]            release gate: R synthetic tasks a minute (default 20) through the real
                                                          router and model servers, KPIs against the soak.* gates, report +
@@ -81,8 +86,10 @@ async function runCommand(ctx: CommandContext): Promise<number> {
   if (command === 'kb' && sub === 'add') return kbAdd(ctx, ctx.args.positionals[2])
   if (command === 'kb' && sub === 'search') return kbSearch(ctx, ctx.args.positionals.slice(2))
   if (command === 'tasks') return tasksCommand(ctx)
+  if (command === 'workflows') return workflowsCommand(ctx)
   if (command === 'digest') return digestCommand(ctx)
   if (command === 'usage') return usageCommand(ctx)
+  if (command === 'approvals') return approvalsCommand(ctx)
   if (command === 'logs') return logsCommand(ctx)
   if (command === 'system' && sub === 'resume') return systemResume(ctx)
   if (command === 'soak') return soak(ctx)

@@ -1,7 +1,11 @@
 import type { SettingType, SettingValue } from '../../shared/contract/config-contract'
 
 export interface SettingDefinition<V extends SettingValue = SettingValue> {
+  /** The Settings view's group (setting-groups.ts orders them); one per capability. */
   readonly category: string
+  /** What people read as the setting's name; the key is shown small beside it. */
+  readonly label: string
+  /** The help under the label: what it does, in plain words. */
   readonly description: string
   readonly type: SettingType
   readonly default: V

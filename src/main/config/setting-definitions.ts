@@ -14,6 +14,7 @@ import { NOTIFY_SETTINGS } from './settings/notify-settings'
 import { ONBOARDING_SETTINGS } from './settings/onboarding-settings'
 import { UPDATES_SETTINGS } from './settings/updates-settings'
 import { USAGE_SETTINGS } from './settings/usage-settings'
+import { VALIDATION_SETTINGS } from './settings/validation-settings'
 import { WORKER_SETTINGS } from './settings/worker-settings'
 
 export { LOG_LEVELS, PROFILE_NAMES } from './settings/general-settings'
@@ -35,6 +36,7 @@ export const SETTINGS = {
   ...SOAK_SETTINGS,
   ...NOTIFY_SETTINGS,
   ...METRICS_SETTINGS,
+  ...VALIDATION_SETTINGS,
   ...ONBOARDING_SETTINGS,
   ...USAGE_SETTINGS
 } satisfies Record<string, SettingDefinition>

@@ -48,7 +48,8 @@ export function createOllamaProvider(baseUrl: string): ModelProvider {
           messages: request.messages.map((m) => ({ role: m.role, content: m.content })),
           stream: true,
           ...(request.keepAlive ? { keep_alive: request.keepAlive } : {}),
-          ...(request.maxTokens ? { options: { num_predict: request.maxTokens } } : {})
+          ...(request.maxTokens ? { options: { num_predict: request.maxTokens } } : {}),
+          ...(request.jsonSchema ? { format: request.jsonSchema.schema } : {})
         })
       } catch (error) {
         throw fromOllama(error, signal, where)

@@ -63,7 +63,15 @@ export function createOpenAiProvider(baseUrl: string, apiKey: () => string | nul
         stream: true,
         // OpenAI, vLLM, llama.cpp's server and mlx_lm.server then end the stream with a chunk carrying `usage`.
         stream_options: { include_usage: true },
-        ...(req.maxTokens ? { max_tokens: req.maxTokens } : {})
+        ...(req.maxTokens ? { max_tokens: req.maxTokens } : {}),
+        ...(req.jsonSchema
+          ? {
+              response_format: {
+                type: 'json_schema',
+                json_schema: { name: req.jsonSchema.name, schema: req.jsonSchema.schema, strict: true }
+              }
+            }
+          : {})
       })
       if (!response.body) throw new ProviderError('bad_response', `${where}: the answer has no body`)
       let finished = false

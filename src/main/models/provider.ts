@@ -29,6 +29,14 @@ export interface ChatRequest {
   readonly maxTokens?: number
   /** The backend's own token counts, once it reports them at the end of the answer. */
   readonly onUsage?: (usage: TokenUsage) => void
+  /** Structured output: the answer must be JSON of this schema, enforced by the backend (Ollama `format`, OpenAI `response_format`, llama.cpp grammar). */
+  readonly jsonSchema?: JsonSchemaRequest
+}
+
+/** A JSON schema the backend constrains its answer to; `name` is what OpenAI-compatible servers ask for. */
+export interface JsonSchemaRequest {
+  readonly name: string
+  readonly schema: Readonly<Record<string, unknown>>
 }
 
 /** Tokens as the backend counted them (Ollama's prompt_eval_count and eval_count). */

@@ -7,7 +7,7 @@ import { couldStillBeEcho, isEcho } from './echo'
 import { failureLabel } from './failure-blame'
 import type { ModelSpeed, ModelStats } from './model-stats'
 import type { NodeRegistry } from './node-registry'
-import type { PromptMessage, TokenUsage } from './provider'
+import type { JsonSchemaRequest, PromptMessage, TokenUsage } from './provider'
 import { ProviderError, toProviderError } from './provider-error'
 import { timeoutMs, type RequestKind } from './request-kinds'
 import { RouteError, describeAttempts, type AttemptFailure, type AttemptFailureKind } from './route-error'
@@ -28,6 +28,8 @@ export interface ChatOptions {
   readonly onAnswering?: (candidate: Candidate) => void
   /** The answering backend's own token counts, where it reports them. */
   readonly onUsage?: (usage: TokenUsage) => void
+  /** Structured output, enforced by whichever backend answers. */
+  readonly jsonSchema?: JsonSchemaRequest
 }
 
 export interface Router extends TaskProcessor {
@@ -114,7 +116,8 @@ export function createRouter(deps: RouterDeps): Router {
     c: Candidate,
     messages: readonly PromptMessage[],
     signal: AbortSignal,
-    onUsage?: (usage: TokenUsage) => void
+    onUsage?: (usage: TokenUsage) => void,
+    jsonSchema?: JsonSchemaRequest
   ): AsyncGenerator<string, { ttftMs: number; tokens: number }> {
     const provider = registry.provider(c.node)
     if (!provider) throw new ProviderError('connection', `the node ${c.node} is no longer configured`)
@@ -128,7 +131,8 @@ export function createRouter(deps: RouterDeps): Router {
         messages,
         signal,
         keepAlive: `${config.get('models.keepAliveMin')}m`,
-        ...(onUsage ? { onUsage } : {})
+        ...(onUsage ? { onUsage } : {}),
+        ...(jsonSchema ? { jsonSchema } : {})
       })) {
         if (ttftMs < 0) ttftMs = now() - started
         tokens++
@@ -210,7 +214,7 @@ export function createRouter(deps: RouterDeps): Router {
       let text = ''
       let emitted = false
       try {
-        for await (const token of attempt(c, messages, attemptSignal, options.onUsage)) {
+        for await (const token of attempt(c, messages, attemptSignal, options.onUsage, options.jsonSchema)) {
           if (!emitted) {
             clearTimeout(timer)
             text += token

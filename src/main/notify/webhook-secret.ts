@@ -24,7 +24,7 @@ export function webhookUrl(
   return value === '' ? { url: '', from: null } : { url: value, from: 'settings' }
 }
 
-export type WebhookMove = 'moved' | 'no_keychain' | 'nothing'
+export type WebhookMove = 'moved' | 'no_keychain' | 'file_unwritable' | 'nothing'
 
 /**
  * Moves a webhook URL saved in the settings file into the secrets store and
@@ -51,7 +51,14 @@ export function createWebhookSecretMover(deps: {
     }
     // Stored first, then removed from the file: a failure in between leaves it in both places, never in neither.
     deps.secrets.set(WEBHOOK_SECRET, plain)
-    deps.config.reset('notify.webhookUrl')
+    const removed = deps.config.reset('notify.webhookUrl')
+    if (!removed.ok) {
+      // Kept in the keychain and still in the file (a file the disk would not take): the next change or start tries again.
+      deps.log.warn('webhook URL stored in the secrets store but still in the settings file', {
+        reason: removed.reason
+      })
+      return 'file_unwritable'
+    }
     deps.log.info('webhook URL moved from the settings file into the secrets store', { store })
     return 'moved'
   }

@@ -192,7 +192,9 @@ export function createOnboardingCapability(deps: {
               'conflict',
               `The app may not start Ollama: supervisor.ollama is "${config.get('supervisor.ollama')}", set by the ${describeSource(source)}. Remove it (or set it to manage), then try again.`
             )
-          config.set('supervisor.ollama', 'manage')
+          // Through the contract, as the built-in engine's switch is: a refused settings file is a typed refusal.
+          const stored = await client.call('config.set', { key: 'supervisor.ollama', value: 'manage' })
+          if (!stored.ok) return refuse(stored.error.code, stored.error.message)
           ctx.log.info('supervisor mode for Ollama set to manage by setup')
         }
         const started = await client.call('supervisor.start', { id: 'ollama' })

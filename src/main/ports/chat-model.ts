@@ -18,6 +18,8 @@ export interface ChatModelRequest {
   readonly model?: string
   readonly signal: AbortSignal
   readonly correlationId: string
+  /** Structured output: the answer is JSON of this schema, enforced by the backend that answers. */
+  readonly jsonSchema?: { readonly name: string; readonly schema: Readonly<Record<string, unknown>> }
 }
 
 export interface ChatCompletionInfo {

@@ -20,6 +20,12 @@ export interface ValidationVerdict {
   readonly passed: boolean
   readonly reasons: readonly string[]
   readonly model: string | null
+  /**
+   * Set when no validator could judge the result (no model connected, every backend failed, no
+   * answer in time): the result is let through at the pass mark (`passed` true, `score` the mark
+   * itself) so a broken validator never fails good work, and this says why.
+   */
+  readonly unjudged?: string
 }
 
 export interface ResultValidator {
@@ -34,6 +40,9 @@ export interface TestRunRequest {
   readonly outputCapBytes: number
   /** Fails the run below this line coverage, 0–100, where the tool reports coverage. */
   readonly minCoveragePercent?: number
+  /** Whose run it is, stored with the outcome so the task's detail and the run's timeline show it. */
+  readonly taskId?: string
+  readonly runId?: string
 }
 
 export type TestRunOutcome =

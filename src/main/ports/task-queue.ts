@@ -21,6 +21,8 @@ export interface QueuedTask {
   readonly status: QueuedTaskStatus
   readonly result: string | null
   readonly lastError: string | null
+  /** The model that produced the result (or last tried), when known. */
+  readonly model?: string | null
 }
 
 export interface TaskQueue {

@@ -11,6 +11,7 @@ const snapshot: ConfigSnapshot = {
   profiles: [],
   dataDir: { path: '/d', source: { kind: 'default' } },
   settingsFile: '/d/settings.json',
+  groups: [],
   settings: []
 }
 

@@ -44,8 +44,8 @@ describe('application menu', () => {
       ['Checklist', 'CommandOrControl+5'],
       ['Models', 'CommandOrControl+6'],
       ['Knowledge', 'CommandOrControl+7'],
-      ['Usage', 'CommandOrControl+8'],
-      ['Settings', 'CommandOrControl+9']
+      ['Settings', 'CommandOrControl+8'],
+      ['Approvals', 'CommandOrControl+9']
     ])
     go[2]?.click?.()
     items.find((i) => i.accelerator === 'CommandOrControl+,')?.click?.()

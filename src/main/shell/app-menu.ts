@@ -8,7 +8,17 @@ export interface AppMenuActions {
   update(action: 'check' | 'restart'): void
 }
 
-const VIEWS = ['Overview', 'Chat', 'Tasks', 'Board', 'Checklist', 'Models', 'Knowledge', 'Usage', 'Settings'] as const
+const VIEWS = [
+  'Overview',
+  'Chat',
+  'Tasks',
+  'Board',
+  'Checklist',
+  'Models',
+  'Knowledge',
+  'Settings',
+  'Approvals'
+] as const
 
 /**
  * The application menu: the usual macOS items with their shortcuts, plus a

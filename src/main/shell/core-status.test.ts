@@ -35,7 +35,7 @@ const engine = (paused: boolean): CallOutput<'tasks.engine'> => ({
   }
 })
 
-function fakeCore(state: { deferred: number; paused: boolean; checked?: boolean }) {
+function fakeCore(state: { deferred: number; paused: boolean; checked?: boolean; approvals?: number }) {
   const checked = state.checked !== false
   return answeringClient({
     'health.get': () => ({
@@ -51,14 +51,15 @@ function fakeCore(state: { deferred: number; paused: boolean; checked?: boolean 
       completionsPerMinute: 0,
       latency: []
     }),
-    'tasks.engine': () => engine(state.paused)
+    'tasks.engine': () => engine(state.paused),
+    'approvals.list': () => ({ approvals: [], pending: state.approvals ?? 0 })
   })
 }
 
 describe('shell status from the core', () => {
-  it('starts from the core’s health, manual-review count and pause state', async () => {
+  it('starts from the core’s health, manual-review count, approvals waiting and pause state', async () => {
     const seen: ShellStatus[] = []
-    const core = fakeCore({ deferred: 2, paused: true })
+    const core = fakeCore({ deferred: 2, paused: true, approvals: 5 })
     const stop = watchCoreStatus({ client: core.client, onStatus: (s) => seen.push(s) })
     await expect
       .poll(() => seen.at(-1))
@@ -66,6 +67,7 @@ describe('shell status from the core', () => {
         level: 'degraded',
         reasons: ['Ollama at http://localhost:11434 is not reachable'],
         deferredCount: 2,
+        approvalsPending: 5,
         autoprocessing: 'paused'
       })
     stop()
@@ -114,6 +116,8 @@ describe('shell status from the core', () => {
     expect(seen.at(-1)?.deferredCount).toBe(20)
     core.push({ type: 'event', name: 'tasks.engineChanged', payload: engine(true) })
     expect(seen.at(-1)?.autoprocessing).toBe('paused')
+    core.push({ type: 'event', name: 'approvals.changed', payload: { pending: 3, ids: ['apr_1'] } })
+    expect(seen.at(-1)?.approvalsPending).toBe(3)
     expect(core.calls.length).toBe(readsAfterStart)
     stop()
   })

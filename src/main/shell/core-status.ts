@@ -12,7 +12,7 @@ export function watchCoreStatus(options: { client: KosClient; onStatus: (status:
   let status: ShellStatus = INITIAL_STATUS
   let stopped = false
   // A push that lands while the first reads are in flight is newer than their answers.
-  const pushed = { health: false, deferred: false, engine: false }
+  const pushed = { health: false, deferred: false, engine: false, approvals: false }
 
   const publish = (next: Partial<ShellStatus>): void => {
     status = { ...status, ...next }
@@ -28,6 +28,10 @@ export function watchCoreStatus(options: { client: KosClient; onStatus: (status:
       pushed.deferred = true
       publish({ deferredCount: changed.counts.deferred_to_human })
     }),
+    client.on('approvals.changed', ({ pending }) => {
+      pushed.approvals = true
+      publish({ approvalsPending: pending })
+    }),
     client.on('tasks.engineChanged', (engine) => {
       pushed.engine = true
       publish({ autoprocessing: engine.paused ? 'paused' : 'running' })
@@ -37,15 +41,18 @@ export function watchCoreStatus(options: { client: KosClient; onStatus: (status:
   void Promise.all([
     client.call('health.get', {}),
     client.call('tasks.counters', {}),
-    client.call('tasks.engine', {})
-  ]).then(([healthRead, countersRead, engineRead]) => {
+    client.call('tasks.engine', {}),
+    client.call('approvals.list', { limit: 1 })
+  ]).then(([healthRead, countersRead, engineRead, approvalsRead]) => {
+    const approvals = valueOrNull(approvalsRead)
     const health = valueOrNull(healthRead)
     const counters = valueOrNull(countersRead)
     const engine = valueOrNull(engineRead)
     publish({
       ...(health && !pushed.health ? shellHealth(health) : {}),
       ...(counters && !pushed.deferred ? { deferredCount: counters.byStatus.deferred_to_human } : {}),
-      ...(engine && !pushed.engine ? { autoprocessing: engine.paused ? 'paused' : 'running' } : {})
+      ...(engine && !pushed.engine ? { autoprocessing: engine.paused ? 'paused' : 'running' } : {}),
+      ...(approvals && !pushed.approvals ? { approvalsPending: approvals.pending } : {})
     })
   })
   return () => {

@@ -173,6 +173,7 @@ function run(core: Core): void {
     pauseAutoprocessing: () => showRefusal(client.call('tasks.pause', {})),
     resumeAutoprocessing: () => showRefusal(client.call('tasks.resume', {})),
     returnDeferredToAutoprocessing: () => showRefusal(client.call('tasks.requeue', { all: true })),
+    decideAllApprovals: (verdict) => showRefusal(client.call('approvals.decide', { verdict, all: true })),
     restartOllama: () => showRefusal(client.call('supervisor.restart', { id: 'ollama' })),
     update: (action) => runUpdate(action),
     quit: () => app.quit()

@@ -5,6 +5,8 @@ export interface ShellStatus {
   readonly reasons: readonly string[]
   /** Tasks in the manual-review queue (deferred_to_human). */
   readonly deferredCount: number
+  /** Requests waiting for a person's yes or no (the approvals queue). */
+  readonly approvalsPending: number
   readonly autoprocessing: 'running' | 'paused'
 }
 
@@ -12,6 +14,7 @@ export const INITIAL_STATUS: ShellStatus = {
   level: 'unknown',
   reasons: ['Starting: checking model servers, the worker and the database'],
   deferredCount: 0,
+  approvalsPending: 0,
   autoprocessing: 'running'
 }
 
@@ -36,6 +39,8 @@ export interface ShellActions {
   pauseAutoprocessing(): void
   resumeAutoprocessing(): void
   returnDeferredToAutoprocessing(): void
+  /** Approves or rejects every pending approval request as one batch. */
+  decideAllApprovals(verdict: 'approve' | 'reject'): void
   restartOllama(): void
   /** Checks for an update, or restarts into the one downloaded (asking first if tasks are running). */
   update(action: 'check' | 'restart'): void

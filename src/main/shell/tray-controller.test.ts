@@ -25,6 +25,7 @@ function actions(): ShellActions {
     pauseAutoprocessing: vi.fn(),
     resumeAutoprocessing: vi.fn(),
     returnDeferredToAutoprocessing: vi.fn(),
+    decideAllApprovals: vi.fn(),
     restartOllama: vi.fn(),
     update: vi.fn(),
     quit: vi.fn()
@@ -35,6 +36,7 @@ const degraded: ShellStatus = {
   level: 'degraded',
   reasons: ['Ollama at http://localhost:11434 is not reachable'],
   deferredCount: 3,
+  approvalsPending: 0,
   autoprocessing: 'running'
 }
 
@@ -112,5 +114,21 @@ describe('tray', () => {
     expect(acts.open).toHaveBeenCalledOnce()
     expect(acts.restartOllama).toHaveBeenCalledOnce()
     expect(acts.quit).toHaveBeenCalledOnce()
+  })
+
+  it('shows the approvals waiting, decides them all in one click, and opens the panel to review them', () => {
+    const { controller, calls, acts, item } = setup()
+    expect(item(/^No approvals waiting/).enabled).toBe(false)
+    controller.update({ ...degraded, approvalsPending: 4 })
+    expect(calls.tooltip.at(-1)).toContain('4 requests waiting for approval')
+    const waiting = item(/^Approvals waiting/)
+    expect(waiting.label).toBe('Approvals waiting (4)')
+    const sub = (label: RegExp) => waiting.submenu!.find((i) => i.label !== undefined && label.test(i.label))!
+    sub(/^Approve all 4$/).click?.()
+    expect(acts.decideAllApprovals).toHaveBeenCalledWith('approve')
+    sub(/^Reject all 4$/).click?.()
+    expect(acts.decideAllApprovals).toHaveBeenCalledWith('reject')
+    sub(/^Review approvals/).click?.()
+    expect(acts.open).toHaveBeenCalledWith('approvals')
   })
 })

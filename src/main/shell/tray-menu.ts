@@ -19,6 +19,8 @@ export function trayTooltip(status: ShellStatus): string {
   const lines = [head, ...status.reasons.map((r) => `• ${r}`)]
   if (status.deferredCount > 0)
     lines.push(`${status.deferredCount} task${status.deferredCount === 1 ? '' : 's'} waiting for manual review`)
+  if (status.approvalsPending > 0)
+    lines.push(`${status.approvalsPending} request${status.approvalsPending === 1 ? '' : 's'} waiting for approval`)
   if (status.autoprocessing === 'paused') lines.push('Autoprocessing is paused')
   return lines.join('\n')
 }
@@ -52,9 +54,27 @@ export function trayMenu(
     },
     { label: 'Open manual review…', enabled: deferred > 0, click: () => actions.open('tasks') },
     { type: 'separator' },
+    ...approvalItems(status.approvalsPending, actions),
     { label: 'Restart Ollama', click: () => actions.restartOllama() },
     { type: 'separator' },
     ...(updateItems.length > 0 ? [...updateItems, { type: 'separator' as const }] : []),
     { label: 'Quit Knowledge OS', accelerator: 'CommandOrControl+Q', click: () => actions.quit() }
+  ]
+}
+
+/** The approvals queue in the tray: how many wait, each batch in one click, and the panel to look at them one by one. */
+function approvalItems(pending: number, actions: ShellActions): MenuItemSpec[] {
+  if (pending === 0) return [{ label: 'No approvals waiting', enabled: false }, { type: 'separator' }]
+  return [
+    {
+      label: `Approvals waiting (${pending})`,
+      submenu: [
+        { label: 'Review approvals…', click: () => actions.open('approvals') },
+        { type: 'separator' },
+        { label: `Approve all ${pending}`, click: () => actions.decideAllApprovals('approve') },
+        { label: `Reject all ${pending}`, click: () => actions.decideAllApprovals('reject') }
+      ]
+    },
+    { type: 'separator' }
   ]
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { canonicalJson } from '../checklist/canonical-json'
+import { canonicalJson } from '../platform/canonical-json'
 import type { GateResult, SoakKpis, SoakVerdict } from './soak-gates'
 
 export interface SoakProfile {

@@ -3,7 +3,14 @@ import type { Task } from '../../shared/contract/tasks-contract'
 import type { TasksEngine } from './tasks-engine'
 
 function queued(task: Task): QueuedTask {
-  return { id: task.id, title: task.title, status: task.status, result: task.result, lastError: task.lastError }
+  return {
+    id: task.id,
+    title: task.title,
+    status: task.status,
+    result: task.result,
+    lastError: task.lastError,
+    model: task.model
+  }
 }
 
 /**

@@ -27,7 +27,11 @@ export type SettingType = z.infer<typeof SettingTypeSchema>
 
 export const SettingEntrySchema = z.strictObject({
   key: z.string(),
+  /** The group it is shown in (one of the snapshot's groups). */
   category: z.string(),
+  /** Its name for people; the key is the name for files, flags and the CLI. */
+  label: z.string(),
+  /** Help in plain words: what it does. */
   description: z.string(),
   type: SettingTypeSchema,
   value: SettingValueSchema,
@@ -41,17 +45,31 @@ export const SettingEntrySchema = z.strictObject({
 })
 export type SettingEntry = z.infer<typeof SettingEntrySchema>
 
+/** A group of the Settings view, one per capability; `essential` ones are what a new user sets first. */
+export const SettingGroupSchema = z.strictObject({
+  name: z.string(),
+  summary: z.string(),
+  essential: z.boolean()
+})
+export type SettingGroup = z.infer<typeof SettingGroupSchema>
+
 export const ConfigSnapshotSchema = z.strictObject({
   profile: z.string(),
   profiles: z.array(z.strictObject({ name: z.string(), description: z.string() })),
   dataDir: z.strictObject({ path: z.string(), source: SettingSourceSchema }),
   settingsFile: z.string(),
+  /** Display order of the settings' categories. */
+  groups: z.array(SettingGroupSchema),
   settings: z.array(SettingEntrySchema)
 })
 export type ConfigSnapshot = z.infer<typeof ConfigSnapshotSchema>
 
 export const ConfigSetInputSchema = z.strictObject({ key: z.string().min(1), value: SettingValueSchema })
 export const ConfigResetInputSchema = z.strictObject({ key: z.string().min(1) })
+/** One Save of a Settings group: every change is checked, and stored only if all are valid. */
+export const ConfigSetManyInputSchema = z.strictObject({
+  changes: z.array(ConfigSetInputSchema).min(1).max(200)
+})
 
 export const CONFIG_CALLS = {
   'config.get': call({
@@ -64,6 +82,12 @@ export const CONFIG_CALLS = {
     scope: 'write',
     summary: 'Store a value in the user settings file and re-resolve.',
     input: ConfigSetInputSchema,
+    output: ConfigSnapshotSchema
+  }),
+  'config.setMany': call({
+    scope: 'write',
+    summary: 'Store several values at once (one Settings group): all are stored, or none and every bad one is named.',
+    input: ConfigSetManyInputSchema,
     output: ConfigSnapshotSchema
   }),
   'config.reset': call({

@@ -1,6 +1,7 @@
 import type { z } from 'zod'
 import type { CallSpec } from './define'
 import { APP_CALLS, APP_EVENTS } from './app-contract'
+import { APPROVALS_CALLS, APPROVALS_EVENTS } from './approvals-contract'
 import { BOARD_CALLS, BOARD_EVENTS } from './board-contract'
 import { CHAT_CALLS, CHAT_EVENTS } from './chat-contract'
 import { CHECKLIST_CALLS, CHECKLIST_EVENTS } from './checklist-contract'
@@ -16,6 +17,8 @@ import { SECRETS_CALLS } from './secrets-contract'
 import { TASKS_CALLS, TASKS_EVENTS } from './tasks-contract'
 import { TRAIL_CALLS } from './trail-contract'
 import { USAGE_CALLS, USAGE_EVENTS } from './usage-contract'
+import { VALIDATION_CALLS } from './validation-contract'
+import { WORKFLOWS_CALLS, WORKFLOWS_EVENTS } from './workflows-contract'
 
 /**
  * The one contract between renderer and main. Every call and every pushed
@@ -38,6 +41,9 @@ export const CALLS = {
   ...NOTIFY_CALLS,
   ...DIGEST_CALLS,
   ...METRICS_CALLS,
+  ...APPROVALS_CALLS,
+  ...VALIDATION_CALLS,
+  ...WORKFLOWS_CALLS,
   ...ONBOARDING_CALLS,
   ...USAGE_CALLS,
   ...TRAIL_CALLS
@@ -54,6 +60,8 @@ export const EVENTS = {
   ...CHECKLIST_EVENTS,
   ...OVERVIEW_EVENTS,
   ...DIGEST_EVENTS,
+  ...APPROVALS_EVENTS,
+  ...WORKFLOWS_EVENTS,
   ...ONBOARDING_EVENTS,
   ...USAGE_EVENTS
 } as const satisfies Record<string, z.ZodType>

@@ -106,5 +106,6 @@ export const WORK_STARTING_CALLS: ReadonlySet<string> = new Set<CallName>([
   'knowledge.reembed',
   'knowledge.rebuildIndex',
   'models.pull',
-  'notify.test'
+  'notify.test',
+  'workflows.run'
 ])

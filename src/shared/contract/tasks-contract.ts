@@ -119,6 +119,8 @@ export const TaskCreateInputSchema = z.strictObject({
   domain: OptionalName,
   priority: TaskPrioritySchema.default('normal'),
   assigneeExpert: OptionalName,
+  /** With no assigneeExpert: the lead agent picks the expert for the task's domain (given, or read from its text), else takes it. */
+  autoAssign: z.boolean().optional(),
   parentTaskId: z.string().min(1).nullable().optional(),
   preferredBackend: OptionalName,
   preferredModel: OptionalName,

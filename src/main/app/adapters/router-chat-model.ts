@@ -37,6 +37,7 @@ export function routerChatModel(
           for await (const token of router.chat(request.messages, {
             ...options,
             signal: request.signal,
+            ...(request.jsonSchema ? { jsonSchema: request.jsonSchema } : {}),
             onAnswering: (c) => (answering = c),
             onUsage: (u) => (usage = u)
           })) {

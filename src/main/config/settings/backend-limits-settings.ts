@@ -9,25 +9,29 @@ import { integer, type SettingDefinition } from '../setting-builders'
  */
 export const BACKEND_LIMITS_SETTINGS = {
   'ollama.maxHeavy': integer(1, 16, 'tasks', 1, {
-    category: 'Models',
+    category: 'Model servers',
+    label: 'Heavy tasks per Ollama node',
     description: 'Tasks on a heavy model (models.heavyModelGb) that one Ollama node runs at once.',
     env: ['KOS_OLLAMA_MAX_HEAVY', 'ADAPTIVE_MAX_HEAVY_OLLAMA'],
     applies: 'live'
   }),
   'ollama.maxConcurrent': integer(0, 64, 'tasks', 0, {
-    category: 'Models',
+    category: 'Model servers',
+    label: 'Tasks per Ollama node',
     description: 'Tasks one Ollama node runs at once, whatever the model; 0 leaves it to worker.maxConcurrency.',
     env: ['KOS_OLLAMA_MAX_CONCURRENT'],
     applies: 'live'
   }),
   'mlx.maxHeavy': integer(1, 16, 'tasks', 1, {
-    category: 'Models',
+    category: 'Model servers',
+    label: 'Heavy tasks per MLX node',
     description: 'Tasks on a heavy model that one MLX (OpenAI-compatible) node runs at once.',
     env: ['KOS_MLX_MAX_HEAVY', 'ADAPTIVE_MAX_HEAVY_MLX'],
     applies: 'live'
   }),
   'mlx.maxConcurrent': integer(0, 64, 'tasks', 1, {
-    category: 'Models',
+    category: 'Model servers',
+    label: 'Tasks per MLX node',
     description:
       'Tasks one MLX (OpenAI-compatible) node runs at once, whatever the model. 1 avoids Metal out-of-memory crashes and the Metal assertion under parallel load; 0 leaves it to worker.maxConcurrency.',
     env: ['KOS_MLX_MAX_CONCURRENT', 'MLX_MAX_CONCURRENT'],

@@ -8,14 +8,16 @@ import { optionalUrl, type SettingDefinition } from '../setting-builders'
  */
 export const ONBOARDING_SETTINGS = {
   'onboarding.embeddedChatUrl': optionalUrl({
-    category: 'Models',
+    category: 'Model servers',
+    label: 'Built-in engine’s chat model from',
     description:
       'Where the built-in engine’s chat model (a GGUF file) is downloaded from during setup. Leave empty for the recommended one.',
     env: ['KOS_ONBOARDING_EMBEDDED_CHAT_URL'],
     applies: 'live'
   }),
   'onboarding.embeddedEmbeddingUrl': optionalUrl({
-    category: 'Models',
+    category: 'Model servers',
+    label: 'Built-in engine’s embedding model from',
     description:
       'Where the built-in engine’s embedding model (a GGUF file) is downloaded from during setup. Leave empty for the recommended one.',
     env: ['KOS_ONBOARDING_EMBEDDED_EMBEDDING_URL'],

@@ -179,7 +179,13 @@ export function createEmbeddedProvider(options: EmbeddedOptions): ModelProvider 
     const onAbort = (): void => worker?.postMessage({ type: 'abort', id } satisfies ToWorker)
     req.signal.addEventListener('abort', onAbort, { once: true })
     const done = request(
-      { type: 'complete', id, prompt: promptOf(req.messages), maxTokens: options.maxTokens ?? 512 },
+      {
+        type: 'complete',
+        id,
+        prompt: promptOf(req.messages),
+        maxTokens: options.maxTokens ?? 512,
+        ...(req.jsonSchema ? { jsonSchema: req.jsonSchema.schema } : {})
+      },
       (m) => {
         if (m.type === 'token') queue.push(m.text)
         if (m.type === 'completed') req.onUsage?.({ tokensIn: m.tokensIn, tokensOut: m.tokensOut })

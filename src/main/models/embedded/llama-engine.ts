@@ -1,5 +1,5 @@
 import type * as NodeLlamaCpp from 'node-llama-cpp'
-import type { LlamaContext, LlamaEmbeddingContext, LlamaModel } from 'node-llama-cpp'
+import type { GbnfJsonSchema, Llama, LlamaContext, LlamaEmbeddingContext, LlamaModel } from 'node-llama-cpp'
 
 /**
  * node-llama-cpp behind three calls. The package is ESM-only, so it is
@@ -9,12 +9,16 @@ import type { LlamaContext, LlamaEmbeddingContext, LlamaModel } from 'node-llama
 export interface LlamaEngine {
   /** threads 0: as many as llama.cpp picks for this machine. */
   load(modelPath: string, contextSize: number, threads: number): Promise<void>
-  /** Resolves with the tokens as the model's own tokenizer counts them: the prompt's and the ones generated. */
+  /**
+   * With a JSON schema, llama.cpp samples only tokens its grammar allows: the answer is JSON of that schema.
+   * Resolves with the tokens as the model's own tokenizer counts them: the prompt's and the ones generated.
+   */
   complete(
     prompt: string,
     maxTokens: number,
     signal: AbortSignal,
-    onText: (text: string) => void
+    onText: (text: string) => void,
+    jsonSchema?: Readonly<Record<string, unknown>>
   ): Promise<{ tokensIn: number; tokensOut: number }>
   embed(texts: readonly string[]): Promise<number[][]>
   unload(): Promise<void>
@@ -23,6 +27,7 @@ export interface LlamaEngine {
 export function createLlamaEngine(): LlamaEngine {
   let loaded: {
     path: string
+    llama: Llama
     model: LlamaModel
     context: LlamaContext
     embedding: LlamaEmbeddingContext | null
@@ -58,15 +63,20 @@ export function createLlamaEngine(): LlamaEngine {
       })
       loaded = {
         path: modelPath,
+        llama,
         model,
         context,
         embedding: null,
         contextSize: Math.min(contextSize, model.trainContextSize)
       }
     },
-    async complete(prompt, maxTokens, signal, onText) {
+    async complete(prompt, maxTokens, signal, onText, jsonSchema) {
       const { LlamaCompletion } = await module()
-      const { context, model } = need()
+      const { context, model, llama } = need()
+      // The schema comes from our own validator's contract, not from a person: its shape is the grammar's input type.
+      const grammar = jsonSchema
+        ? await llama.createGrammarForJsonSchema<GbnfJsonSchema>(jsonSchema as GbnfJsonSchema)
+        : undefined
       // The answer must fit in the context beside the prompt: past its end
       // the completion would have to shift the context, which a model without
       // room to spare cannot do.
@@ -82,7 +92,8 @@ export function createLlamaEngine(): LlamaEngine {
           signal,
           stopOnAbortSignal: true,
           onTextChunk: onText,
-          onToken: (tokens) => void (tokensOut += tokens.length)
+          onToken: (tokens) => void (tokensOut += tokens.length),
+          ...(grammar ? { grammar } : {})
         })
         return { tokensIn, tokensOut }
       } finally {

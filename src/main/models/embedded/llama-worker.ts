@@ -25,8 +25,12 @@ export function serveLlamaWorker(port: NonNullable<typeof parentPort>): void {
         const controller = new AbortController()
         running.set(message.id, controller)
         engine
-          .complete(message.prompt, message.maxTokens, controller.signal, (text) =>
-            send({ type: 'token', id: message.id, text })
+          .complete(
+            message.prompt,
+            message.maxTokens,
+            controller.signal,
+            (text) => send({ type: 'token', id: message.id, text }),
+            message.jsonSchema
           )
           .then(
             (counts) => send({ type: 'completed', id: message.id, ...counts }),

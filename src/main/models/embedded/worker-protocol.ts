@@ -7,7 +7,14 @@ export type ToWorker =
       readonly contextSize: number
       readonly threads: number
     }
-  | { readonly type: 'complete'; readonly id: number; readonly prompt: string; readonly maxTokens: number }
+  | {
+      readonly type: 'complete'
+      readonly id: number
+      readonly prompt: string
+      readonly maxTokens: number
+      /** Structured output: generation is constrained by a grammar made from this JSON schema. */
+      readonly jsonSchema?: Readonly<Record<string, unknown>>
+    }
   | { readonly type: 'embed'; readonly id: number; readonly texts: readonly string[] }
   | { readonly type: 'abort'; readonly id: number }
   | { readonly type: 'unload'; readonly id: number }

@@ -5,6 +5,7 @@ import {
   lastUserMessage,
   pickBehaviour,
   sleep,
+  structuredText,
   tokensOf,
   type FakeBehaviour,
   type FakeModel,
@@ -27,6 +28,8 @@ export interface FakeOllamaOptions {
 export interface FakeOllama extends FakeHttp {
   /** Every request, in order: "POST /api/chat model=x". */
   readonly requests: string[]
+  /** The `format` of every chat or generate request, in order (`undefined` where none was sent). */
+  readonly formats: unknown[]
   setRules(rules: readonly FakeRule[]): void
   setModels(models: readonly FakeModel[]): void
   loaded(): string[]
@@ -44,6 +47,7 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
   const loaded = new Map<string, number>((options.loaded ?? []).map((name) => [name, Date.now() + 300_000]))
   const loading = new Map<string, Promise<void>>()
   const requests: string[] = []
+  const formats: unknown[] = []
   const dimension = options.embeddingDimension ?? 8
 
   const known = (name: string): FakeModel | undefined =>
@@ -80,9 +84,13 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
     if (behaviour.kind === 'hang') return
     if (behaviour.kind === 'reset') return void res.socket?.resetAndDestroy()
     if (behaviour.kind === 'error') return sendJson(res, behaviour.status, { error: behaviour.message })
+    if (!isLoadOnly) formats.push(body.format)
+    const structured = behaviour.kind === 'json' ? structuredText(behaviour, body.format) : null
+    if (structured && !structured.ok) return sendJson(res, structured.status, { error: structured.message })
     await ensureLoaded(model_.name, body.keep_alive)
-    const text =
-      behaviour.kind === 'echo'
+    const text = structured?.ok
+      ? structured.text
+      : behaviour.kind === 'echo'
         ? prompt
         : behaviour.kind === 'reply'
           ? behaviour.text
@@ -197,6 +205,7 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
   return {
     ...http,
     requests,
+    formats,
     setRules: (next) => void (rules = [...next]),
     setModels: (next) => void (models = [...next]),
     loaded: () => [...loaded.keys()],

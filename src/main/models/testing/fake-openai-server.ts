@@ -5,6 +5,7 @@ import {
   lastUserMessage,
   pickBehaviour,
   sleep,
+  structuredText,
   tokensOf,
   type FakeModel,
   type FakeRule
@@ -19,6 +20,8 @@ export interface FakeOpenAiOptions {
 
 export interface FakeOpenAi extends FakeHttp {
   readonly requests: string[]
+  /** The `response_format` of every chat request, in order (`undefined` where none was sent). */
+  readonly formats: unknown[]
   setRules(rules: readonly FakeRule[]): void
 }
 
@@ -31,6 +34,7 @@ export async function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<
   const models = [...(options.models ?? [{ name: 'mlx-community/Qwen2.5-7B-Instruct-4bit', sizeBytes: 4_000_000_000 }])]
   let rules = [...(options.rules ?? [])]
   const requests: string[] = []
+  const formats: unknown[] = []
   const dimension = options.embeddingDimension ?? 8
 
   const error = (res: ServerResponse, status: number, message: string, code: string | null): void =>
@@ -66,8 +70,12 @@ export async function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<
       if (behaviour.kind === 'hang') return
       if (behaviour.kind === 'reset') return void res.socket?.resetAndDestroy()
       if (behaviour.kind === 'error') return error(res, behaviour.status, behaviour.message, null)
-      const text =
-        behaviour.kind === 'echo'
+      formats.push(b.response_format)
+      const structured = behaviour.kind === 'json' ? structuredText(behaviour, schemaOf(b.response_format)) : null
+      if (structured && !structured.ok) return error(res, structured.status, structured.message, null)
+      const text = structured?.ok
+        ? structured.text
+        : behaviour.kind === 'echo'
           ? prompt
           : behaviour.kind === 'reply'
             ? behaviour.text
@@ -123,5 +131,14 @@ export async function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<
     error(res, 404, `${req.method} ${req.url} not found`, null)
   }, options.port)
 
-  return { ...http, requests, setRules: (next) => void (rules = [...next]) }
+  return { ...http, requests, formats, setRules: (next) => void (rules = [...next]) }
+}
+
+/** The schema a `response_format` holds: `json_object` asks for any JSON, `json_schema` for its schema; a broken one is passed on as such, to be refused. */
+function schemaOf(format: unknown): unknown {
+  if (format === undefined) return undefined
+  const f = format as { type?: unknown; json_schema?: { schema?: unknown } }
+  if (f.type === 'json_object') return 'json'
+  if (f.type === 'text') return undefined
+  return f.type === 'json_schema' ? f.json_schema?.schema : null
 }

@@ -1,3 +1,5 @@
+import { schemaViolation, unusableSchema } from './json-schema-check'
+
 /**
  * How a fake backend answers one prompt. Tests script these per prompt
  * substring so one server can show every failure a real backend shows.
@@ -16,6 +18,14 @@ export type FakeBehaviour =
   | { readonly kind: 'reset' }
   | { readonly kind: 'cut'; readonly afterTokens: number }
   | { readonly kind: 'stream_error'; readonly afterTokens: number; readonly message: string }
+  /**
+   * A model asked for structured output: with a schema in the request (Ollama `format`, OpenAI
+   * `response_format`) it answers `value` as JSON, as a constrained decoder does, and the server
+   * fails the request if `value` does not fit the schema (a test scripted a reply no real backend
+   * could give). Without a schema it answers `unconstrained`, the prose a model writes when
+   * nothing holds it to the format.
+   */
+  | { readonly kind: 'json'; readonly value: unknown; readonly unconstrained: string }
 
 export interface FakeRule {
   /** Applies when the last user message contains this text; empty matches everything. */
@@ -36,6 +46,24 @@ export function pickBehaviour(rules: readonly FakeRule[], model: string, prompt:
     if (prompt.includes(rule.whenPromptContains)) return rule.behaviour
   }
   return { kind: 'reply', text: `Answer from ${model}: a considered reply to the question.` }
+}
+
+/**
+ * The text a backend sends for `behaviour` given the request's schema (`undefined`: none asked),
+ * or the error a real server answers with: a schema it cannot use, or a scripted value outside it.
+ */
+export function structuredText(
+  behaviour: Extract<FakeBehaviour, { kind: 'json' }>,
+  schema: unknown
+): { ok: true; text: string } | { ok: false; status: number; message: string } {
+  if (schema === undefined) return { ok: true, text: behaviour.unconstrained }
+  if (schema === 'json') return { ok: true, text: JSON.stringify(behaviour.value) }
+  const unusable = unusableSchema(schema)
+  if (unusable) return { ok: false, status: 400, message: `invalid format: ${unusable}` }
+  const violation = schemaViolation(behaviour.value, schema)
+  if (violation)
+    return { ok: false, status: 500, message: `fake backend: the scripted value breaks the schema: ${violation}` }
+  return { ok: true, text: JSON.stringify(behaviour.value) }
 }
 
 /** Splits an answer into word-sized pieces, the way servers stream tokens. */

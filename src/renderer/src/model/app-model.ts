@@ -1,5 +1,5 @@
 import type { AppInfo, Session } from '../../../shared/contract/app-contract'
-import type { ConfigSnapshot, SettingValue } from '../../../shared/contract/config-contract'
+import type { ConfigSnapshot } from '../../../shared/contract/config-contract'
 import type { RpcError } from '../../../shared/contract/rpc-error'
 import type { ConnectionStatus } from '../../../shared/contract/wire'
 import { defineViewModel, type ViewModelApi } from './view-model'
@@ -19,9 +19,6 @@ export interface AppData {
 
 export interface AppActions {
   refresh(): Promise<void>
-  /** Resolves to the refusal, if any, so the form that asked can show it beside the field. */
-  setSetting(key: string, value: SettingValue): Promise<RpcError | null>
-  resetSetting(key: string): Promise<RpcError | null>
 }
 
 export type AppState = AppData & AppActions
@@ -54,21 +51,10 @@ export const appModel = defineViewModel<AppData, AppActions>({
     navigation: null
   }),
   actions: (api) => ({
-    refresh: () => refresh(api),
-    async setSetting(key, value) {
-      const result = await api.client.call('config.set', { key, value })
-      if (!result.ok) return result.error
-      api.set({ config: result.value })
-      return null
-    },
-    async resetSetting(key) {
-      const result = await api.client.call('config.reset', { key })
-      if (!result.ok) return result.error
-      api.set({ config: result.value })
-      return null
-    }
+    refresh: () => refresh(api)
   }),
   events: {
+    // Every stored change, this window's own Saves included: the core sends it before the Save's reply.
     'config.changed': (config, { set }) => set({ config }),
     'app.navigate': ({ view }, { get, set }) => set({ navigation: { view, seq: (get().navigation?.seq ?? 0) + 1 } })
   },

@@ -4,9 +4,10 @@ import { VIEWS, VIEW_IDS, viewFromHash, type ViewId } from './views'
 
 /**
  * The current view lives in the URL hash, so reload, back/forward and a
- * bookmarked headless URL all land on the same view. Alt+1…8 (and Cmd/Ctrl+1…8
- * where the browser leaves them to the page) switch views from anywhere, and
- * the desktop shell's menu, tray and notifications ask for a view by event.
+ * bookmarked headless URL all land on the same view. ⌘/Ctrl+1…9 in the
+ * desktop app, Alt+1…9 in a browser (which keeps Ctrl+digit for its tabs)
+ * switch views from anywhere (navigation/shortcuts.ts says which to show),
+ * and the desktop shell's menu, tray and notifications ask for a view by event.
  */
 export function useViewRoute(): { view: ViewId; go: (view: ViewId) => void } {
   const [view, setView] = useState<ViewId>(() => viewFromHash(location.hash))

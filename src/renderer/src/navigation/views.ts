@@ -3,11 +3,13 @@ export const VIEW_IDS = [
   'chat',
   'tasks',
   'board',
+  'workflows',
   'checklist',
   'models',
   'knowledge',
   'usage',
-  'settings'
+  'settings',
+  'approvals'
 ] as const
 export type ViewId = (typeof VIEW_IDS)[number]
 
@@ -22,11 +24,13 @@ export const VIEWS: readonly ViewEntry[] = [
   { id: 'chat', label: 'Chat', glyph: '✉' },
   { id: 'tasks', label: 'Tasks', glyph: '☰' },
   { id: 'board', label: 'Board', glyph: '⚖' },
+  { id: 'workflows', label: 'Workflows', glyph: '⇶' },
   { id: 'checklist', label: 'Checklist', glyph: '✓' },
   { id: 'models', label: 'Models', glyph: '◈' },
   { id: 'knowledge', label: 'Knowledge', glyph: '▤' },
   { id: 'usage', label: 'Usage', glyph: '∑' },
-  { id: 'settings', label: 'Settings', glyph: '⚙' }
+  { id: 'settings', label: 'Settings', glyph: '⚙' },
+  { id: 'approvals', label: 'Approvals', glyph: '⚑' }
 ]
 
 export const DEFAULT_VIEW: ViewId = 'tasks'

@@ -1,4 +1,5 @@
 import { useRef, type KeyboardEvent, type ReactNode } from 'react'
+import { chord } from '../navigation/shortcuts'
 import { VIEWS, type ViewId } from '../navigation/views'
 import { ReadOnlyBadge } from './ReadOnlyBadge'
 
@@ -6,7 +7,20 @@ import { ReadOnlyBadge } from './ReadOnlyBadge'
  * The view list is one tab stop: arrow keys move between entries, Home/End
  * jump to the ends, Enter or Space opens the focused one.
  */
-export function Sidebar({ current, onSelect }: { current: ViewId; onSelect: (view: ViewId) => void }): ReactNode {
+export function Sidebar({
+  current,
+  onSelect,
+  modifier,
+  paletteKey,
+  onPalette
+}: {
+  current: ViewId
+  onSelect: (view: ViewId) => void
+  /** The modifier that switches views where the app runs (⌘, Ctrl, ⌥ or Alt), for the hints. */
+  modifier: string
+  paletteKey: string
+  onPalette: () => void
+}): ReactNode {
   const refs = useRef<(HTMLAnchorElement | null)[]>([])
 
   const onKeyDown = (event: KeyboardEvent<HTMLAnchorElement>, index: number): void => {
@@ -56,17 +70,26 @@ export function Sidebar({ current, onSelect }: { current: ViewId; onSelect: (vie
               aria-current={view.id === current ? 'page' : undefined}
               tabIndex={view.id === current ? 0 : -1}
               onKeyDown={(event) => onKeyDown(event, index)}
-              title={`${view.label} (Alt+${index + 1})`}
+              title={`${view.label} (${chord(modifier, String(index + 1))})`}
             >
               <span className="nav-glyph" aria-hidden="true">
                 {view.glyph}
               </span>
               <span>{view.label}</span>
-              <kbd aria-hidden="true">{index + 1}</kbd>
+              <kbd aria-hidden="true">{chord(modifier, String(index + 1))}</kbd>
             </a>
           </li>
         ))}
       </ul>
+      <button
+        type="button"
+        className="palette-opener"
+        onClick={onPalette}
+        aria-keyshortcuts={paletteKey.replace('⌘', 'Meta+')}
+      >
+        <span>Commands…</span>
+        <kbd aria-hidden="true">{paletteKey}</kbd>
+      </button>
     </nav>
   )
 }

@@ -15,6 +15,7 @@ export const READ_ONLY_EXPLANATION =
 const ACTIONS: Readonly<Partial<Record<CallName, string>>> = {
   'system.resume': 'running the wake-from-sleep check',
   'config.set': 'saving a setting',
+  'config.setMany': 'saving settings',
   'config.reset': 'resetting a setting',
   'tasks.create': 'creating a task',
   'tasks.pause': 'pausing the worker',

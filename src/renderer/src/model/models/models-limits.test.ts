@@ -22,6 +22,7 @@ const snapshot = (over: Record<string, number> = {}): ConfigSnapshot => ({
   profiles: [],
   dataDir: { path: '/d', source: { kind: 'default' } },
   settingsFile: '/d/settings.json',
+  groups: [],
   settings: Object.entries({
     'ollama.maxHeavy': 1,
     'ollama.maxConcurrent': 0,

@@ -48,6 +48,9 @@ export function ChatMessageView({
           >
             Make this a task
           </button>
+          <a className="link-button" href={workflowLink(message)}>
+            Make this a workflow
+          </a>
         </div>
       </article>
     )
@@ -165,6 +168,12 @@ export function ChatMessageView({
       </footer>
     </article>
   )
+}
+
+/** The Workflows view's form, filled with the message, remembering where the run came from. */
+function workflowLink(message: ChatMessage): string {
+  const params = new URLSearchParams({ input: message.content.slice(0, 50_000), message: message.id })
+  return `#/workflows?${params.toString()}`
 }
 
 /** A step reported twice (its label refined) is shown once, as last reported. */

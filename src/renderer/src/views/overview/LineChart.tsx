@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react'
+import { chartState } from '../../model/overview/overview-model'
 
 export interface Series {
   readonly label: string
@@ -8,25 +9,33 @@ export interface Series {
 }
 
 const W = 560
-const H = 150
-const PAD = { left: 40, right: 8, top: 10, bottom: 20 }
+const H = 160
+const PAD = { left: 44, right: 10, top: 16, bottom: 22 }
 
 /**
  * A small time-series chart in SVG: no chart library, gaps shown as gaps,
- * the y axis from zero to a rounded maximum, times of the first and last
- * sample under the axis.
+ * the y axis from zero to a rounded maximum with its unit, times under the
+ * x axis. Before two samples, or when nothing happened, it says so in words
+ * instead of drawing a flat line.
  */
 export function LineChart({
   title,
   series,
   times,
-  unit
+  unit,
+  empty
 }: {
   title: string
   series: readonly Series[]
   times: readonly string[]
   unit: string
+  /** What an all-zero chart means, in words ("No task has completed in the last two hours."). */
+  empty: string
 }): ReactNode {
+  const state = chartState(
+    times.length,
+    series.map((s) => s.values)
+  )
   const all = series.flatMap((s) => s.values.filter((v): v is number => v !== null))
   const max = niceMax(Math.max(1, ...all))
   const n = times.length
@@ -40,6 +49,7 @@ export function LineChart({
           : { d: `${acc.d}${acc.pen ? 'L' : 'M'}${x(i).toFixed(1)},${y(v).toFixed(1)}`, pen: true },
       { d: '', pen: false }
     ).d
+  const span = n > 1 ? Date.parse(times[n - 1] ?? '') - Date.parse(times[0] ?? '') : 0
   const latest = series.map((s) => ({
     label: s.label,
     color: s.color,
@@ -56,30 +66,48 @@ export function LineChart({
           </span>
         ))}
       </figcaption>
-      <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={`${title}, ${n} samples`}>
-        {[0, 0.5, 1].map((f) => (
-          <g key={f}>
-            <line x1={PAD.left} x2={W - PAD.right} y1={y(max * f)} y2={y(max * f)} className="grid" />
-            <text x={PAD.left - 6} y={y(max * f) + 4} textAnchor="end" className="axis">
-              {round(max * f)}
-            </text>
-          </g>
-        ))}
-        {series.map((s) => (
-          <path key={s.label} d={path(s.values)} stroke={s.color} fill="none" strokeWidth={2} />
-        ))}
-        {n > 0 && (
-          <>
-            <text x={PAD.left} y={H - 4} className="axis">
-              {clock(times[0] ?? '')}
-            </text>
-            <text x={W - PAD.right} y={H - 4} textAnchor="end" className="axis">
-              {clock(times[n - 1] ?? '')}
-            </text>
-          </>
-        )}
-      </svg>
-      {n < 2 && <p className="muted chart-note">Collecting samples: a point every 15 seconds.</p>}
+      {state !== 'data' ? (
+        <div className="chart-empty" role="status" data-testid="chart-empty">
+          <strong>{state === 'collecting' ? 'No data yet' : 'Nothing to draw yet'}</strong>
+          <span>
+            {state === 'collecting' ? 'A point is taken every 15 seconds; the line starts with the second.' : empty}
+          </span>
+        </div>
+      ) : (
+        <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={`${title} in ${unit}, ${n} samples`}>
+          <text x={2} y={9} className="axis axis-unit">
+            {unit}
+          </text>
+          {[0, 0.5, 1].map((f) => (
+            <g key={f}>
+              <line x1={PAD.left} x2={W - PAD.right} y1={y(max * f)} y2={y(max * f)} className="grid" />
+              <text x={PAD.left - 6} y={y(max * f) + 4} textAnchor="end" className="axis">
+                {round(max * f)}
+              </text>
+            </g>
+          ))}
+          {series.map((s) => (
+            <g key={s.label}>
+              <path d={path(s.values)} stroke={s.color} fill="none" strokeWidth={2} />
+              {/* A value with no neighbour draws no line: a dot shows it. */}
+              {s.values.map((v, i) =>
+                v !== null && (s.values[i - 1] ?? null) === null && (s.values[i + 1] ?? null) === null ? (
+                  <circle key={i} cx={x(i)} cy={y(v)} r={3} fill={s.color} />
+                ) : null
+              )}
+            </g>
+          ))}
+          <text x={PAD.left} y={H - 4} className="axis">
+            {clock(times[0] ?? '', span)}
+          </text>
+          <text x={(PAD.left + W - PAD.right) / 2} y={H - 4} textAnchor="middle" className="axis">
+            {clock(times[Math.floor((n - 1) / 2)] ?? '', span)}
+          </text>
+          <text x={W - PAD.right} y={H - 4} textAnchor="end" className="axis">
+            {clock(times[n - 1] ?? '', span)}
+          </text>
+        </svg>
+      )}
     </figure>
   )
 }
@@ -91,5 +119,12 @@ function niceMax(value: number): number {
 
 const round = (v: number): string =>
   Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 10 ? v.toFixed(1) : v.toFixed(2).replace(/\.?0+$/, '')
-const clock = (iso: string): string =>
-  iso ? new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) : ''
+/** Seconds too when the chart spans less than ten minutes, else its three ticks could read the same. */
+const clock = (iso: string, spanMs: number): string =>
+  iso
+    ? new Date(iso).toLocaleTimeString([], {
+        hour: '2-digit',
+        minute: '2-digit',
+        ...(spanMs < 600_000 ? { second: '2-digit' } : {})
+      })
+    : ''

@@ -3,11 +3,11 @@ import { ViewHeader } from '../../components/ViewHeader'
 import { overviewModel } from '../../model/overview/overview-model'
 import { useSelect, useViewModel } from '../../model/use-view-model'
 import { DigestCard } from './DigestCard'
+import { HealthStrip } from './HealthStrip'
 import { LineChart } from './LineChart'
 import './overview.css'
 
 const PALETTE = ['#3b6ef5', '#1f9d55', '#c98a04', '#d14343', '#8b5cf6', '#0ea5e9']
-const HEALTH_CLASS = { ok: 'h-ok', degraded: 'h-degraded', down: 'h-down' } as const
 
 export function OverviewView(): ReactNode {
   const model = useViewModel(overviewModel, undefined)
@@ -28,12 +28,14 @@ export function OverviewView(): ReactNode {
         <LineChart
           title="Throughput"
           unit="tasks/min"
+          empty="No task has completed in the last two hours."
           times={times}
           series={[{ label: 'completed', color: PALETTE[1] ?? '', values: samples.map((s) => s.completionsPerMinute) }]}
         />
         <LineChart
           title="Queues"
           unit="tasks"
+          empty="The queue has been empty: no task pending, running or in manual review."
           times={times}
           series={[
             { label: 'pending', color: PALETTE[0] ?? '', values: samples.map((s) => s.pending) },
@@ -44,6 +46,7 @@ export function OverviewView(): ReactNode {
         <LineChart
           title="Latency per backend (median)"
           unit="ms"
+          empty="No task has run on a model yet, so there is no latency to show."
           times={times}
           series={backends.map((b, i) => ({
             label: b,
@@ -51,22 +54,7 @@ export function OverviewView(): ReactNode {
             values: samples.map((s) => s.latencyByBackend[b] ?? null)
           }))}
         />
-        <figure className="chart" aria-label="Health over time">
-          <figcaption>
-            <strong>Health</strong>
-            <span className="legend">now: {samples.at(-1)?.health ?? '—'}</span>
-          </figcaption>
-          <div className="health-strip" role="img" aria-label={`Health over ${samples.length} samples`}>
-            {samples.map((s) => (
-              <span
-                key={s.at}
-                className={s.health ? HEALTH_CLASS[s.health] : 'h-unknown'}
-                title={`${new Date(s.at).toLocaleTimeString()}: ${s.health ?? 'unknown'}`}
-              />
-            ))}
-          </div>
-          {samples.length === 0 && <p className="muted chart-note">Collecting samples: a point every 15 seconds.</p>}
-        </figure>
+        <HealthStrip samples={samples} />
       </div>
     </>
   )

@@ -7,13 +7,20 @@ export function SettingInput(props: {
   entry: SettingEntry
   value: SettingValue
   disabled: boolean
+  describedBy: string
   onChange: (value: SettingValue) => void
 }): ReactNode {
-  const { id, entry, value, disabled, onChange } = props
+  const { id, entry, value, disabled, describedBy, onChange } = props
   switch (entry.type.kind) {
     case 'enum':
       return (
-        <select id={id} value={String(value)} disabled={disabled} onChange={(e) => onChange(e.target.value)}>
+        <select
+          id={id}
+          aria-describedby={describedBy}
+          value={String(value)}
+          disabled={disabled}
+          onChange={(e) => onChange(e.target.value)}
+        >
           {entry.type.options.map((option) => (
             <option key={option} value={option}>
               {option}
@@ -25,6 +32,7 @@ export function SettingInput(props: {
       return (
         <input
           id={id}
+          aria-describedby={describedBy}
           type="checkbox"
           checked={value === true}
           disabled={disabled}
@@ -35,6 +43,7 @@ export function SettingInput(props: {
       return (
         <input
           id={id}
+          aria-describedby={describedBy}
           type="number"
           inputMode="decimal"
           step="any"
@@ -50,6 +59,7 @@ export function SettingInput(props: {
         <span className="with-unit">
           <input
             id={id}
+            aria-describedby={describedBy}
             type="number"
             inputMode="numeric"
             step={1}
@@ -67,6 +77,7 @@ export function SettingInput(props: {
       return (
         <input
           id={id}
+          aria-describedby={describedBy}
           type="text"
           spellCheck={false}
           value={String(value)}

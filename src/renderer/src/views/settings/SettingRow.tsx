@@ -1,77 +1,78 @@
-import { useEffect, useId, useState, type ReactNode } from 'react'
-import { describeSource, outranksUserFile } from '../../../../shared/setting-source'
+import { useId, type ReactNode } from 'react'
+import { describeSource, outranksUserFile, shortSource } from '../../../../shared/setting-source'
 import type { SettingEntry, SettingValue } from '../../../../shared/contract/config-contract'
-import type { RpcError } from '../../../../shared/contract/rpc-error'
-import { useApp, useWriteAccess } from '../../model/use-view-model'
+import type { WriteAccess } from '../../model/use-view-model'
 import { SettingInput } from './SettingInput'
 
 /**
- * One setting: its value, where that value comes from, and an editor that
- * writes to the user settings file. The core validates; a refusal is shown
- * beside the field with the core's own words.
+ * One setting: its name for people with the key small beside it, the help,
+ * the editor, and where the value comes from. Saving is the group's; a
+ * refusal of this value is shown here, in the core's words.
  */
-export function SettingRow({ entry }: { entry: SettingEntry }): ReactNode {
-  const saveAccess = useWriteAccess('config.set')
-  const resetAccess = useWriteAccess('config.reset')
-  const setSetting = useApp((s) => s.setSetting)
-  const resetSetting = useApp((s) => s.resetSetting)
-  const [draft, setDraft] = useState<SettingValue>(entry.value)
-  const [error, setError] = useState<RpcError | null>(null)
-  const [busy, setBusy] = useState(false)
+export function SettingRow(props: {
+  entry: SettingEntry
+  value: SettingValue
+  edited: boolean
+  error: string | undefined
+  busy: boolean
+  resetAccess: WriteAccess
+  onChange(value: SettingValue): void
+  onReset(): void
+}): ReactNode {
+  const { entry, value, edited, error, busy, resetAccess } = props
   const inputId = useId()
-
-  useEffect(() => setDraft(entry.value), [entry.value])
-
-  const run = async (action: () => Promise<RpcError | null>): Promise<void> => {
-    setBusy(true)
-    setError(await action())
-    setBusy(false)
-  }
-
+  const helpId = `${inputId}-help`
+  const errorId = `${inputId}-error`
   const overridden = entry.userValue !== undefined && outranksUserFile(entry.source)
-  const changed = draft !== entry.value
   return (
-    <div className="setting-row" role="listitem" data-setting={entry.key}>
+    <div
+      className={edited ? 'setting-row edited' : 'setting-row'}
+      role="listitem"
+      data-setting={entry.key}
+      aria-invalid={error ? true : undefined}
+    >
       <div className="setting-label">
-        <label htmlFor={inputId}>
-          <code>{entry.key}</code>
-        </label>
-        <p className="muted">{entry.description}</p>
+        <label htmlFor={inputId}>{entry.label}</label> <code className="setting-key">{entry.key}</code>
+        <p className="muted" id={helpId}>
+          {entry.description}
+        </p>
       </div>
       <div className="setting-control">
         <SettingInput
           id={inputId}
           entry={entry}
-          value={draft}
+          value={value}
           disabled={!entry.userEditable || busy}
-          onChange={setDraft}
+          describedBy={error ? `${errorId} ${helpId}` : helpId}
+          onChange={props.onChange}
         />
-        <button
-          type="button"
-          disabled={!changed || busy || saveAccess.blocked}
-          onClick={() => void run(() => setSetting(entry.key, draft))}
-          title={saveAccess.title}
-          aria-describedby={saveAccess.describedBy}
+        {edited && <span className="edited-mark">Edited</span>}
+        {error && (
+          <p className="field-error" id={errorId} role="alert">
+            {error}
+          </p>
+        )}
+      </div>
+      <div className="setting-source">
+        <span
+          className={`source source-${entry.source.kind}`}
+          data-testid="setting-source"
+          title={describeSource(entry.source)}
         >
-          Save
-        </button>
+          {shortSource(entry.source)}
+        </span>
         {entry.userValue !== undefined && (
           <button
             type="button"
-            className="secondary"
+            className="link-button"
             disabled={busy || resetAccess.blocked}
-            onClick={() => void run(() => resetSetting(entry.key))}
-            title={resetAccess.title}
+            onClick={props.onReset}
+            title={resetAccess.title ?? 'Remove it from your settings file: the profile or the default applies again.'}
             aria-describedby={resetAccess.describedBy}
           >
             Reset
           </button>
         )}
-      </div>
-      <div className="setting-source">
-        <span className={`source source-${entry.source.kind}`} data-testid="setting-source">
-          {describeSource(entry.source)}
-        </span>
         {overridden && (
           <p className="notice">
             Your settings file says {String(entry.userValue)}, but the {describeSource(entry.source)} wins.
@@ -79,11 +80,6 @@ export function SettingRow({ entry }: { entry: SettingEntry }): ReactNode {
         )}
         {entry.applies === 'restart' && entry.source.kind === 'user' && (
           <p className="muted">Takes effect at the next start.</p>
-        )}
-        {error && (
-          <p className="field-error" role="alert">
-            {error.message}
-          </p>
         )}
       </div>
     </div>

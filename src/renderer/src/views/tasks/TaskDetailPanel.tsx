@@ -4,14 +4,18 @@ import type { TaskDetail } from '../../../../shared/contract/tasks-contract'
 import { ERROR_TYPE_LABEL, OPEN_STATUSES, STATUS_LABEL, when } from './task-format'
 import { TaskTrail } from './TaskTrail'
 import { TaskWaiting } from './TaskWaiting'
+import { TaskVerification } from '../verification/TaskVerification'
 
 export function TaskDetailPanel({
   detail,
+  assignee,
   onCancel,
   onRequeue,
   onClose
 }: {
   detail: TaskDetail
+  /** Who the task is assigned to, in words ("Igor, Software engineer"). */
+  assignee: string
   onCancel(): void
   onRequeue(): void
   onClose(): void
@@ -70,7 +74,7 @@ export function TaskDetailPanel({
         <dd>{task.priority}</dd>
         <dt>Domain · expert</dt>
         <dd>
-          {task.domain ?? '—'} · {task.assigneeExpert ?? 'unassigned'}
+          {task.domain ?? '—'} · {assignee}
         </dd>
         <dt>Backend · model</dt>
         <dd>
@@ -106,6 +110,7 @@ export function TaskDetailPanel({
           </p>
         </>
       )}
+      <TaskVerification key={task.id} taskId={task.id} />
       <h3>Error history</h3>
       {failures.length === 0 ? (
         <p className="muted">No failed attempts.</p>

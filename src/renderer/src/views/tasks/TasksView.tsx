@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react'
+import { useEffect, type ReactNode } from 'react'
 import {
   TASK_STATUSES,
   type TaskCounters,
@@ -17,12 +17,17 @@ import { ReviewByErrorType } from './ReviewByErrorType'
 import { STATUS_LABEL } from './task-format'
 import { TaskWaiting } from './TaskWaiting'
 import { ConcurrencyPanel } from './ConcurrencyPanel'
+import { assigneeLabel, taskFormModel } from '../../model/task-form/task-form-model'
+import type { Expert } from '../../../../shared/contract/chat-contract'
 import './tasks.css'
 
 const ROW_HEIGHT = 44
 const LIST_HEIGHT = 440
 
 type Model = ViewModel<TasksState>
+
+/** `#/tasks/new` (the palette's New task) opens the form. */
+const NEW_TASK_HASH = '#/tasks/new'
 
 export function TasksView(): ReactNode {
   const model = useViewModel(tasksModel, undefined)
@@ -33,6 +38,22 @@ export function TasksView(): ReactNode {
   const counters = useSelect(model, (s) => s.counters)
   const status = useSelect(model, (s) => s.filters.status)
   const { refresh, setFilters, select, create } = model.getState()
+  const form = useViewModel(taskFormModel, { open: location.hash === NEW_TASK_HASH })
+  const formOpen = useSelect(form, (s) => s.open)
+  const experts = useSelect(form, (s) => s.experts)
+  const createAccess = useWriteAccess('tasks.create')
+
+  useEffect(() => {
+    const onHash = (): void => {
+      if (location.hash === NEW_TASK_HASH) form.getState().show()
+    }
+    window.addEventListener('hashchange', onHash)
+    return () => window.removeEventListener('hashchange', onHash)
+  }, [form])
+  const closeForm = (): void => {
+    form.getState().hide()
+    if (location.hash === NEW_TASK_HASH) history.replaceState(null, '', '#/tasks')
+  }
 
   return (
     <>
@@ -40,11 +61,27 @@ export function TasksView(): ReactNode {
         title="Tasks"
         subtitle="Work the corporation does on its own, in the background."
         actions={
-          <button type="button" onClick={() => void refresh()} disabled={loading}>
-            {loading ? 'Reading…' : 'Refresh'}
-          </button>
+          <>
+            <button
+              type="button"
+              onClick={() => form.getState().show()}
+              disabled={formOpen || createAccess.blocked}
+              title={createAccess.title}
+              aria-describedby={createAccess.describedBy}
+            >
+              New task
+            </button>
+            <button type="button" className="secondary" onClick={() => void refresh()} disabled={loading}>
+              {loading ? 'Reading…' : 'Refresh'}
+            </button>
+          </>
         }
       />
+      {formOpen && (
+        <section className="card task-form-card">
+          <CreateTaskForm experts={experts} onCreate={create} onOpen={(id) => void select(id)} onClose={closeForm} />
+        </section>
+      )}
       {engine && !engine.processorConnected && (
         <p className="tasks-banner" role="status">
           No model backend is connected, so no task is being processed: new tasks wait as pending and run once one is.
@@ -67,13 +104,10 @@ export function TasksView(): ReactNode {
       <Counters counters={counters} current={status} onPick={(picked) => void setFilters({ status: picked })} />
       <div className="tasks-main">
         <TaskListPanel model={model} />
-        <DetailPanel model={model} />
+        <DetailPanel model={model} experts={experts} />
       </div>
       <div className="tasks-lower">
         <ReviewPanel model={model} />
-        <section className="card">
-          <CreateTaskForm onCreate={create} onOpen={(id) => void select(id)} />
-        </section>
         <ConcurrencyPanel
           engine={engine}
           running={counters?.byStatus.in_progress ?? engine?.running ?? 0}
@@ -84,7 +118,7 @@ export function TasksView(): ReactNode {
   )
 }
 
-function DetailPanel({ model }: { model: Model }): ReactNode {
+function DetailPanel({ model, experts }: { model: Model; experts: readonly Expert[] | null }): ReactNode {
   const detail = useSelect(model, (s) => s.detail)
   const selectedId = useSelect(model, (s) => s.selectedId)
   const { cancel, requeue, select } = model.getState()
@@ -103,6 +137,7 @@ function DetailPanel({ model }: { model: Model }): ReactNode {
   return (
     <TaskDetailPanel
       detail={detail}
+      assignee={assigneeLabel(detail.task.assigneeExpert, experts)}
       onCancel={() => void cancel(id)}
       onRequeue={() => void requeue([id])}
       onClose={() => void select(null)}

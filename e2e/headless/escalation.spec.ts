@@ -1,0 +1,81 @@
+import { startFakeOllama, type FakeOllama } from '../../src/main/models/testing/fake-ollama-server'
+import { expect, test } from '../support/headless-host'
+import { TasksPage } from './pages/tasks-page'
+
+// A task that fails every attempt is put to the board before it reaches manual review; the
+// board's view is on its review card. Validation is on: the validator's verdict shows there too.
+
+const PORT = 44_000 + Math.floor(Math.random() * 2_000)
+const TITLE = 'Draft the pricing page copy'
+
+test.use({
+  hostArgs: [
+    '--set',
+    `ollama.apiUrl=http://127.0.0.1:${PORT}`,
+    '--set',
+    'worker.retryDelaySec=0',
+    '--set',
+    'worker.maxAttempts=2'
+  ]
+})
+test.describe.configure({ timeout: 90_000 })
+
+test.describe('escalation ladder in the app', () => {
+  let fake: FakeOllama | null = null
+  test.afterEach(async () => {
+    await fake?.close()
+    fake = null
+  })
+
+  test('a task that failed validation twice goes to the board, which gives up; its review card shows why', async ({
+    page,
+    host
+  }) => {
+    fake = await startFakeOllama({
+      port: PORT,
+      loaded: ['llama3.2:3b'],
+      rules: [
+        {
+          whenPromptContains: 'Positions of the members',
+          behaviour: {
+            kind: 'reply',
+            text: 'DECISION: GIVE_UP — the brief names no product or price, so no model can write this copy.\nRATIONALE: Both attempts were generic; a person must add the missing facts.\nRISKS:\n- wasted runs'
+          }
+        },
+        {
+          whenPromptContains: "A task's attempts ran out",
+          behaviour: { kind: 'reply', text: 'POSITION: The brief lacks facts.\nVOTE: AGAINST' }
+        },
+        {
+          whenPromptContains: 'RESULT:\n',
+          behaviour: {
+            kind: 'json',
+            value: { score: 0.25, reasons: ['No product name or price appears.', 'The copy is generic filler.'] },
+            unconstrained: 'Fine.'
+          }
+        },
+        {
+          whenPromptContains: 'pricing page',
+          behaviour: {
+            kind: 'reply',
+            text: 'Our product is great and affordable. Choose the plan that suits you and enjoy the benefits today.'
+          }
+        }
+      ]
+    })
+    const tasks = new TasksPage(page)
+    await tasks.open(host.url, 'tasks')
+    await tasks.create({ title: TITLE, description: 'Write the copy for the pricing page of our new product.' })
+    await expect(tasks.review).toContainText(TITLE, { timeout: 60_000 })
+    await tasks.review.getByText(TITLE).first().click()
+    const detail = tasks.detail(TITLE)
+    const verification = detail.getByRole('region', { name: 'Verification' })
+    await expect(verification).toContainText('Round 1: The board gave up: a person decides', { timeout: 30_000 })
+    await expect(verification).toContainText('GIVE_UP — the brief names no product or price')
+    await expect(verification).toContainText('Failed · score 0.25')
+    await expect(verification).toContainText('No product name or price appears.')
+    await expect(detail).toContainText('Answer failed validation')
+    await verification.scrollIntoViewIfNeeded()
+    await page.screenshot({ path: test.info().outputPath('review-card-board-view.png'), fullPage: true })
+  })
+})

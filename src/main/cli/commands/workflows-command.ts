@@ -1,0 +1,120 @@
+import type { RunDetail } from '../../../shared/contract/workflows-contract'
+import { callOrExit } from '../call-or-exit'
+import type { CommandContext } from '../command-context'
+import { connectToCore, type CoreConnection } from '../core-connection'
+
+const EXIT_USAGE = 64
+
+const USAGE = `Usage:
+  kos workflows list [--json]                 the workflows that can be run, and definition files that did not load
+  kos workflows run WORKFLOW INPUT… [--json]  start a run (INPUT is what it works on); prints the run id
+  kos workflows show RUN [--json]             a run's steps, packages and decisions, and its decision log's SHA-256
+  kos workflows runs [--json]                 the newest runs`
+
+/** `kos workflows …`: workflows from the command line, through the running app when there is one. */
+export async function workflowsCommand(ctx: CommandContext): Promise<number> {
+  const [, verb, ...rest] = ctx.args.positionals
+  if (verb !== 'list' && verb !== 'run' && verb !== 'show' && verb !== 'runs') {
+    ctx.err(verb ? `Unknown workflows command "${verb}".\n${USAGE}` : USAGE)
+    return EXIT_USAGE
+  }
+  if ((verb === 'run' && rest.length < 2) || (verb === 'show' && rest.length !== 1)) {
+    ctx.err(`kos workflows ${verb} got ${rest.length} argument(s).\n${USAGE}`)
+    return EXIT_USAGE
+  }
+  const connected = await connectToCore(ctx)
+  if (!connected.ok) {
+    ctx.err(connected.message)
+    return connected.exitCode
+  }
+  const { connection } = connected
+  try {
+    if (verb === 'list') return await list(ctx, connection)
+    if (verb === 'runs') return await runs(ctx, connection)
+    if (verb === 'run') return await run(ctx, connection, rest[0] as string, rest.slice(1).join(' '))
+    return await show(ctx, connection, rest[0] as string)
+  } finally {
+    await connection.close()
+  }
+}
+
+async function list(ctx: CommandContext, connection: CoreConnection): Promise<number> {
+  const result = await callOrExit(ctx, connection.client, 'workflows.list', {})
+  if (!result.ok) return result.exitCode
+  if (ctx.args.json) {
+    ctx.out(JSON.stringify(result.value))
+    return 0
+  }
+  for (const { definition: d, origin } of result.value.workflows)
+    ctx.out(`${d.id.padEnd(20)} ${origin.padEnd(7)} ${d.steps.map((s) => s.name).join(' → ')}  ${d.title}`)
+  for (const p of result.value.problems) ctx.err(`${p.file} did not load:\n  ${p.problems.join('\n  ')}`)
+  ctx.out(`Your own workflows go in ${result.value.userFolder} (one JSON file each).`)
+  return result.value.problems.length ? 65 : 0
+}
+
+async function runs(ctx: CommandContext, connection: CoreConnection): Promise<number> {
+  const result = await callOrExit(ctx, connection.client, 'workflows.runs.list', { limit: 50 })
+  if (!result.ok) return result.exitCode
+  if (ctx.args.json) {
+    ctx.out(JSON.stringify(result.value))
+    return 0
+  }
+  if (result.value.runs.length === 0) ctx.out('No workflow runs yet.')
+  for (const r of result.value.runs)
+    ctx.out(
+      `${r.id}  ${r.status.padEnd(16)}  ${r.workflowId.padEnd(18)} round ${r.round}/${r.maxRounds}  ${r.title}${r.error ? `  [${r.error}]` : ''}`
+    )
+  return 0
+}
+
+async function run(
+  ctx: CommandContext,
+  connection: CoreConnection,
+  workflowId: string,
+  input: string
+): Promise<number> {
+  const result = await callOrExit(ctx, connection.client, 'workflows.run', { workflowId, input, source: 'cli' })
+  if (!result.ok) return result.exitCode
+  if (ctx.args.json) ctx.out(JSON.stringify(result.value))
+  else
+    ctx.out(
+      `Started ${result.value.id} (${result.value.workflowTitle}); first step: ${result.value.currentStep ?? '—'}. Follow it with: kos workflows show ${result.value.id}`
+    )
+  return 0
+}
+
+async function show(ctx: CommandContext, connection: CoreConnection, id: string): Promise<number> {
+  const detail = await callOrExit(ctx, connection.client, 'workflows.runs.get', { id })
+  if (!detail.ok) return detail.exitCode
+  const exported = await callOrExit(ctx, connection.client, 'workflows.decisions.export', { runId: id })
+  if (!exported.ok) return exported.exitCode
+  if (ctx.args.json) {
+    ctx.out(
+      JSON.stringify({ ...detail.value, decisionLog: { sha256: exported.value.sha256, count: exported.value.count } })
+    )
+    return 0
+  }
+  for (const line of describeRun(detail.value)) ctx.out(line)
+  ctx.out(`Decision log: ${exported.value.count} rows, SHA-256 ${exported.value.sha256}`)
+  return 0
+}
+
+export function describeRun({ run, steps, decisions, filed }: RunDetail): string[] {
+  const lines = [
+    `${run.id}  ${run.workflowTitle}: ${run.title}`,
+    `status ${run.status}, round ${run.round} of ${run.maxRounds}, ${run.tokensUsed} of ${run.tokenBudget} tokens${run.error ? `\n${run.error}` : ''}`,
+    ''
+  ]
+  for (const s of steps) {
+    lines.push(
+      `${String(s.round).padStart(2)}.${s.attempt} ${s.step.padEnd(12)} ${s.status.padEnd(16)} ${s.model ?? ''}${s.taskId ? `  task ${s.taskId}` : ''}`
+    )
+    if (s.package?.summary) lines.push(`      ${s.package.summary.split('\n')[0]}`)
+    for (const p of s.problems) lines.push(`      ! ${p.split('\n')[0]}`)
+  }
+  if (filed.length) lines.push('', ...filed.map((f) => `filed: ${f.title} (${f.id})`))
+  lines.push('', 'Decisions:')
+  for (const d of decisions)
+    lines.push(`  ${d.at}  ${(d.step ?? '—').padEnd(12)} ${d.role.padEnd(20)} ${d.decision}: ${d.reasons[0] ?? ''}`)
+  return lines
+}

@@ -1,0 +1,370 @@
+import type { HandoffPackage, PolicyViolation, WorkflowStep } from '../../shared/contract/workflows-contract'
+import type { Logger } from '../log/logger'
+import type { DecisionLog, DecisionRecord } from '../ports/decision-log'
+import type { ResultValidator, TestRunner } from '../ports/result-validator'
+import type { QueuedTask } from '../ports/task-queue'
+import { estimateTokens, judgeAnswer } from './step-judgement'
+import type { StoredRun, StoredStep, WorkflowStore } from './workflow-store'
+
+/** What the runner does on a step's behalf, plugged in by the composition root. */
+export interface StepActions {
+  fileKnowledge(entry: { title: string; content: string; source: string }): Promise<{ id: string; title: string }>
+  consultBoard(
+    question: string,
+    correlationId: string
+  ): Promise<{ id: string; decision: string; outcome: string; rationale: string; risks: readonly string[] }>
+}
+
+type RecordDecision = (
+  run: StoredRun,
+  step: StoredStep | null,
+  d: Omit<DecisionRecord, 'runId' | 'correlationId'>
+) => void
+
+export interface FinisherDeps {
+  readonly store: WorkflowStore
+  readonly decisions: DecisionLog
+  /** The newest verdict already given on a task, so a result the worker's validator judged is not judged twice. */
+  readonly priorVerdict: (taskId: string) => { readonly decision: string; readonly reasons: readonly string[] } | null
+  readonly actions: StepActions
+  readonly validator: ResultValidator | null
+  readonly testRunner: TestRunner | null
+  readonly resolvePath: (path: string) => string
+  readonly log: Logger
+  begin(
+    run: StoredRun,
+    name: string,
+    round: number,
+    attempt: number,
+    feedback: readonly string[],
+    parent: string | null
+  ): void
+  failRun(run: StoredRun, message: string): void
+  record: RecordDecision
+  recordBlocks(run: StoredRun, row: StoredStep, violations: readonly PolicyViolation[], model: string | null): void
+  stepDef(run: StoredRun, name: string): WorkflowStep
+}
+
+const TEST_OUTPUT_CAP = 64 * 1024
+const tail = (text: string, chars = 600): string => (text.length > chars ? `…${text.slice(-chars)}` : text)
+
+/**
+ * Finishes a step whose task has settled: judges the package, asks the
+ * validator and the tests, does the step's action, then in ONE transaction
+ * writes the step's outcome, its decisions and the next step (whose task is
+ * created on the same connection). A crash before that commit leaves the step
+ * running with a settled task, and resume() finishes it again.
+ */
+export function createStepFinisher(deps: FinisherDeps) {
+  const { store, record, recordBlocks } = deps
+
+  /** The same step answers again, or the run ends when it has had its tries. */
+  function resend(
+    run: StoredRun,
+    row: StoredStep,
+    step: WorkflowStep,
+    task: QueuedTask,
+    pkg: HandoffPackage,
+    problems: string[],
+    tokens: number
+  ): void {
+    store.updateStep(row.id, {
+      status: 'sent_back',
+      package: pkg,
+      problems,
+      model: task.model ?? null,
+      tokens,
+      finished: true
+    })
+    store.updateRun(run.id, { addTokens: row.tokens + tokens })
+    record(run, row, {
+      taskId: task.id,
+      step: step.name,
+      role: 'workflow',
+      decision: 'sent_back',
+      kind: 'sent_back',
+      reasons: problems,
+      model: task.model ?? null
+    })
+    if (row.attempt < step.maxAttempts) deps.begin(fresh(run), step.name, row.round, row.attempt + 1, problems, task.id)
+    else
+      deps.failRun(run, `Step "${step.name}" was sent back ${row.attempt} times and still lacks: ${problems.join(' ')}`)
+  }
+
+  /** The package is handed on: to the reviewer's send-back target, to the next step, or the run completes. */
+  function handOn(
+    run: StoredRun,
+    row: StoredStep,
+    step: WorkflowStep,
+    task: QueuedTask | null,
+    pkg: HandoffPackage,
+    verdict: { decision: 'accept' | 'send_back'; reasons: string } | null,
+    tokens: number
+  ): void {
+    const model = task?.model ?? null
+    store.updateStep(row.id, { status: 'passed', package: pkg, model, tokens, finished: true })
+    store.updateRun(run.id, { addTokens: row.tokens + tokens, error: null })
+    const taskId = task?.id ?? null
+    if (verdict?.decision === 'send_back' && step.review) {
+      const target = step.review.sendBackTo
+      if (run.round >= run.definition.maxRounds) {
+        record(run, row, {
+          taskId,
+          step: step.name,
+          role: step.role,
+          decision: 'send_back',
+          kind: 'sent_back',
+          reasons: [verdict.reasons, `No rounds left (${run.definition.maxRounds} allowed).`],
+          model
+        })
+        return deps.failRun(
+          run,
+          `The ${step.role} sent the work back in round ${run.round}, the last of ${run.definition.maxRounds}: ${verdict.reasons}`
+        )
+      }
+      record(run, row, {
+        taskId,
+        step: step.name,
+        role: step.role,
+        decision: 'send_back',
+        kind: 'sent_back',
+        reasons: [verdict.reasons, `Back to "${target}" for round ${run.round + 1}.`],
+        model
+      })
+      store.updateRun(run.id, { round: run.round + 1 })
+      return deps.begin(fresh(run), target, run.round + 1, 1, [`The ${step.role} said: ${verdict.reasons}`], taskId)
+    }
+    const index = run.definition.steps.findIndex((s) => s.name === step.name)
+    const next = run.definition.steps[index + 1]
+    record(run, row, {
+      taskId,
+      step: step.name,
+      role: step.role,
+      decision: verdict ? 'accepted' : 'handed_off',
+      kind: 'handoff',
+      reasons: [
+        verdict
+          ? verdict.reasons
+          : next
+            ? `Package complete; handed to "${next.name}".`
+            : 'Package complete; the run is done.'
+      ],
+      model
+    })
+    if (next) return deps.begin(fresh(run), next.name, row.round, 1, [], taskId)
+    store.updateRun(run.id, { status: 'completed', error: null })
+  }
+
+  /** The latest passed package of each step this one reads. */
+  const inputsOf = (run: StoredRun, step: WorkflowStep): [string, HandoffPackage][] =>
+    step.inputs.flatMap((name) => {
+      const pkg = store
+        .steps(run.id)
+        .filter((s) => s.step === name && s.status === 'passed')
+        .at(-1)?.package
+      return pkg ? [[name, pkg] as [string, HandoffPackage]] : []
+    })
+  const fresh = (run: StoredRun): StoredRun => store.getRun(run.id) ?? run
+  const stillRunning = (run: StoredRun, row: StoredStep): boolean =>
+    fresh(run).status === 'running' && store.steps(run.id).find((s) => s.id === row.id)?.status === 'running'
+
+  /** Validator and tests: the reasons to send the package back, or none. */
+  async function checks(
+    run: StoredRun,
+    row: StoredStep,
+    step: WorkflowStep,
+    task: QueuedTask,
+    answer: string
+  ): Promise<string[]> {
+    const problems: string[] = []
+    const prior = deps.priorVerdict(task.id)
+    // The worker's validator already judged this answer (it would not have completed otherwise): its verdict stands.
+    if (step.validate && deps.validator && (!prior || prior.decision === 'rejected')) {
+      try {
+        // The validator writes its verdict to the decision log itself (ports/decision-log.ts).
+        const verdict = await deps.validator.validate({
+          taskId: task.id,
+          kind: step.kind,
+          instruction: row.prompt,
+          result: answer,
+          correlationId: run.correlationId
+        })
+        if (!verdict.passed)
+          problems.push(
+            `The validator scored it ${verdict.score.toFixed(2)}: ${verdict.reasons.join('; ') || 'below the pass mark'}.`
+          )
+      } catch (error) {
+        // A validator that cannot judge (its model is down) must not stop the work; the log says it was not judged.
+        record(run, row, {
+          taskId: task.id,
+          step: step.name,
+          role: 'validator',
+          decision: 'unjudged',
+          kind: 'validation',
+          reasons: [error instanceof Error ? error.message : String(error)],
+          model: null
+        })
+      }
+    }
+    if (step.tests) {
+      if (!deps.testRunner) return [...problems, 'The step declares tests, and this app has no test runner.']
+      const outcome = await deps.testRunner.run({
+        command: step.tests.command,
+        cwd: deps.resolvePath(step.tests.cwd),
+        timeoutMs: step.tests.timeoutSec * 1000,
+        outputCapBytes: TEST_OUTPUT_CAP,
+        ...(step.tests.minCoveragePercent !== undefined ? { minCoveragePercent: step.tests.minCoveragePercent } : {})
+      })
+      const summary =
+        'exitCode' in outcome
+          ? `${outcome.status}: exit ${outcome.exitCode}${outcome.passed !== null ? `, ${outcome.passed} passed, ${outcome.failed ?? 0} failed` : ''}${outcome.coveragePercent !== null ? `, coverage ${outcome.coveragePercent}%` : ''}`
+          : `${outcome.status}: ${outcome.message}`
+      record(run, row, {
+        taskId: task.id,
+        step: step.name,
+        role: 'tests',
+        decision: outcome.status,
+        kind: 'validation',
+        reasons: [`${step.tests.command} → ${summary}`],
+        model: null
+      })
+      if (outcome.status !== 'passed')
+        problems.push(`The tests (${step.tests.command}) ${summary}. Output:\n${tail(outcome.output)}`)
+    }
+    return problems
+  }
+
+  return {
+    async finish(runId: string, row: StoredStep, task: QueuedTask): Promise<void> {
+      const run = store.getRun(runId)
+      if (!run || !stillRunning(run, row)) return
+      const step = deps.stepDef(run, row.step)
+      if (task.status !== 'completed') {
+        const why = `Step "${step.name}" ended as ${task.status}: ${task.lastError ?? 'no reason given'}`
+        return store.transaction(() => {
+          store.updateStep(row.id, {
+            status: task.status === 'cancelled' ? 'cancelled' : 'failed',
+            problems: [why],
+            model: task.model ?? null,
+            finished: true
+          })
+          record(run, row, {
+            taskId: task.id,
+            step: step.name,
+            role: step.role,
+            decision: task.status,
+            kind: 'escalation',
+            reasons: [why],
+            model: task.model ?? null
+          })
+          deps.failRun(run, why)
+        })
+      }
+      const answer = task.result ?? ''
+      const tokens = estimateTokens(answer)
+      const judged = judgeAnswer({
+        definition: run.definition,
+        step,
+        answer,
+        tokensBefore: run.tokensUsed,
+        tokens: row.tokens + tokens
+      })
+      if (judged.kind === 'stop')
+        return store.transaction(() => {
+          store.updateStep(row.id, {
+            status: 'blocked',
+            package: judged.pkg,
+            problems: judged.violations.map((v) => v.message),
+            tokens,
+            finished: true
+          })
+          store.updateRun(run.id, { addTokens: row.tokens + tokens })
+          recordBlocks(run, row, judged.violations, task.model ?? null)
+          deps.failRun(run, judged.violations.map((v) => v.message).join(' '))
+        })
+      if (judged.kind === 'resend')
+        return store.transaction(() => {
+          recordBlocks(run, row, judged.violations, task.model ?? null)
+          resend(
+            run,
+            row,
+            step,
+            task,
+            judged.pkg,
+            [...judged.missing, ...judged.violations.map((v) => v.message)],
+            tokens
+          )
+        })
+      const problems = await checks(run, row, step, task, answer)
+      if (!stillRunning(run, row)) return
+      if (problems.length) return store.transaction(() => resend(run, row, step, task, judged.pkg, problems, tokens))
+      let filed: { id: string; title: string } | null = null
+      if (step.action === 'file_knowledge') {
+        const title = judged.pkg.fields['Title'] ?? `${run.title} (${step.name})`
+        try {
+          filed = await deps.actions.fileKnowledge({
+            title: `${title} (round ${row.round})`,
+            content: knowledgeEntry(run, judged.pkg, inputsOf(run, step)),
+            source: `workflow:${run.id}`
+          })
+        } catch (error) {
+          return store.transaction(() =>
+            deps.failRun(
+              run,
+              `Step "${step.name}" could not file its entry in the knowledge base: ${error instanceof Error ? error.message : String(error)}`
+            )
+          )
+        }
+        if (!stillRunning(run, row)) return
+      }
+      store.transaction(() => {
+        if (filed) store.addFiled(run.id, filed.id, filed.title)
+        handOn(run, row, step, task, judged.pkg, judged.verdict, tokens)
+      })
+    },
+    async consultBoard(run: StoredRun, row: StoredStep, step: WorkflowStep): Promise<void> {
+      const question = row.prompt.split('\n\nAnswer in Markdown')[0]?.slice(0, 3900) ?? row.prompt
+      try {
+        const decision = await deps.actions.consultBoard(question, run.correlationId)
+        if (!stillRunning(run, row)) return
+        const pkg: HandoffPackage = {
+          summary: decision.decision,
+          artifacts: [],
+          openQuestions: [],
+          sources: [`board decision ${decision.id}`],
+          fields: { Outcome: decision.outcome, Rationale: decision.rationale, Risks: decision.risks.join('\n') }
+        }
+        store.transaction(() =>
+          handOn(run, row, step, null, pkg, null, estimateTokens(decision.decision + decision.rationale))
+        )
+      } catch (error) {
+        if (!stillRunning(run, row)) return
+        store.transaction(() => {
+          const why = error instanceof Error ? error.message : String(error)
+          store.updateStep(row.id, { status: 'failed', problems: [why], finished: true })
+          deps.failRun(run, `The board could not decide on step "${step.name}": ${why}`)
+        })
+      }
+    }
+  }
+}
+
+/** The librarian's entry as filed: its text, then the work it files (the packages it read), so the knowledge base holds the context too. */
+function knowledgeEntry(run: StoredRun, pkg: HandoffPackage, inputs: readonly [string, HandoffPackage][]): string {
+  const context = inputs.map(([name, input]) =>
+    [
+      `## From "${name}"`,
+      input.summary,
+      input.artifacts.length ? input.artifacts.join('\n\n') : '',
+      input.openQuestions.length ? `Open questions:\n${input.openQuestions.map((q) => `- ${q}`).join('\n')}` : ''
+    ]
+      .filter(Boolean)
+      .join('\n\n')
+  )
+  return [
+    pkg.fields['Entry'] ?? pkg.summary,
+    ...context,
+    `## Request\n${run.input}`,
+    `Filed by the workflow "${run.definition.title}", run ${run.id}.`
+  ].join('\n\n')
+}
