@@ -30,6 +30,7 @@ const MAIN_RANK: Readonly<Record<string, number>> = {
   secrets: 3,
   approvals: 3,
   batching: 3,
+  usage: 3,
   chat: 4,
   validation: 4,
   autopilot: 4,
@@ -41,6 +42,7 @@ const MAIN_RANK: Readonly<Record<string, number>> = {
   notify: 4,
   digest: 4,
   workflows: 4,
+  trail: 4,
   hosts: 6,
   shell: 7,
   cli: 7

@@ -14,6 +14,7 @@ const VIEWS = [
   'Checklist',
   'Models',
   'Knowledge',
+  'Usage',
   'Settings',
   'Approvals'
 ]

@@ -63,6 +63,9 @@ import { createValidationCapability } from '../validation/validation-capability'
 import { createDecisionLogStore } from '../workflows/decision-log-store'
 import { createWorkflowsCapability } from '../workflows/workflows-capability'
 import { routerChatModel } from './adapters/router-chat-model'
+import { taskUsage, tokenBudget } from './adapters/task-usage'
+import { createUsageCapability } from '../usage/usage-capability'
+import { createTrailCapability } from '../trail/trail-capability'
 import { researchFiler } from './adapters/research-filer'
 import { sreTasksThrough } from './adapters/sre-tasks'
 import { workflowActions } from './adapters/workflow-actions'
@@ -243,6 +246,27 @@ export function composeCapabilities(infra: Infrastructure): Composition {
   lifecycles.push(supervisor)
 
   const approvals = createApprovalsCapability({ db, events, log, decisions: decisionLog })
+  const isRemoteNode = (id: string): boolean => {
+    const node = models.registry.nodes().find((n) => n.id === id)
+    return node !== undefined && node.kind !== 'embedded' && !isLoopbackHost(new URL(node.url).hostname)
+  }
+  const usage = createUsageCapability({
+    db,
+    events,
+    log,
+    settings: {
+      pricePer1k: () => config.get('chat.remotePricePer1k'),
+      tokenBudget: () => tokenBudget(config),
+      budgetPeriod: () => config.get('usage.budgetPeriod')
+    },
+    isRemoteNode,
+    labels: {
+      expert: (id) => chat.experts.get(id)?.name ?? id,
+      node: (id) => models.registry.nodes().find((n) => n.id === id)?.label ?? id
+    }
+  })
+  lifecycles.push({ stop: models.router.onTaskModelCall((call) => usage.record(taskUsage(call))) })
+
   const board = createBoardCapability({
     db,
     model: chatModel,
@@ -271,10 +295,7 @@ export function composeCapabilities(infra: Infrastructure): Composition {
     model: chatModel,
     tasks: tasks.queue,
     knowledge: knowledgeContextPort(knowledge.service),
-    isRemoteNode: (id) => {
-      const node = models.registry.nodes().find((n) => n.id === id)
-      return node !== undefined && node.kind !== 'embedded' && !isLoopbackHost(new URL(node.url).hostname)
-    }
+    usage
   })
   lifecycles.push(chat)
 
@@ -326,7 +347,7 @@ export function composeCapabilities(infra: Infrastructure): Composition {
     now: Date.now,
     log: log.child({ capability: 'autopilot' })
   })
-  const notify = createNotifyCapability({ config, events, log })
+  const notify = createNotifyCapability({ config, secrets, events, log })
   lifecycles.push(notify)
   const digest = createDigestCapability({
     db,
@@ -481,6 +502,8 @@ export function composeCapabilities(infra: Infrastructure): Composition {
       ...knowledge.handlers,
       ...board.handlers,
       ...chat.handlers,
+      ...usage.handlers,
+      ...createTrailCapability({ db, logFile: infra.logFile }).handlers,
       ...checklist.handlers,
       ...overview.handlers,
       ...notify.handlers,

@@ -11,10 +11,11 @@ import type { Capability } from '../rpc/handler-types'
 import { chatHandlers } from './chat-handlers'
 import { createChatPipeline, type ChatPipeline } from './chat-pipeline'
 import { createChatStore } from './chat-store'
-import { createExpertDirectory } from './expert-directory'
+import { createExpertDirectory, type ExpertDirectory } from './expert-directory'
 import { builtInExperts, type BuiltInExpert } from './expert-file'
 import { chatFallbackHealth } from './fallback-health'
-import { createUsageLedger } from './usage-ledger'
+import type { UsageCapability } from '../usage/usage-capability'
+import { createChatUsageReader } from './chat-usage'
 
 export interface ChatCapabilityDeps {
   readonly db: Db
@@ -26,8 +27,8 @@ export interface ChatCapabilityDeps {
   readonly model: ChatModel | null
   readonly tasks: TaskQueue | null
   readonly knowledge: KnowledgeContext | null
-  /** Whether a node is remote and paid for; without it every node counts as this Mac's own. */
-  readonly isRemoteNode?: (node: string) => boolean
+  /** Where every model call is counted. */
+  readonly usage: Pick<UsageCapability, 'record' | 'ledger'>
   readonly experts?: readonly BuiltInExpert[]
   readonly flushMs?: number
 }
@@ -36,6 +37,7 @@ export interface ChatCapability extends Capability<'chat'> {
   /** chat_fallback_total over answers in the last 24 h against chat.fallbackRatioThreshold; for the health monitor. */
   readonly health: HealthContributor
   readonly pipeline: ChatPipeline
+  readonly experts: ExpertDirectory
 }
 
 export function createChatCapability(deps: ChatCapabilityDeps): ChatCapability {
@@ -46,20 +48,14 @@ export function createChatCapability(deps: ChatCapabilityDeps): ChatCapability {
     deps.log.warn('chat answers interrupted by the last shutdown marked as failed', { count: interrupted })
   const experts = createExpertDirectory(deps.db, deps.experts ?? builtInExperts())
   const threshold = (): number => config.get('chat.fallbackRatioThreshold')
-  const ledger = createUsageLedger(deps.db, {
-    pricePer1k: () => config.get('chat.remotePricePer1k'),
-    dailyBudget: () => config.get('chat.dailyTokenBudget'),
-    threshold,
-    isRemoteNode: deps.isRemoteNode ?? (() => false)
-  })
-  const unsubscribe = deps.board.onModelCall((call) => {
-    const alert = ledger.record({ ...call, expertId: 'board', purpose: 'board', expertAnswer: false })
-    if (alert) deps.events.emit('chat.budgetExceeded', alert)
-  })
+  const usage = createChatUsageReader(deps.db, { ledger: deps.usage.ledger, threshold })
+  const unsubscribe = deps.board.onModelCall((call) =>
+    deps.usage.record({ ...call, source: 'board', expertId: 'board', purpose: 'board' })
+  )
   const pipeline = createChatPipeline({
     store,
     experts,
-    ledger,
+    usage: deps.usage,
     board: deps.board,
     model: deps.model,
     tasks: deps.tasks,
@@ -77,13 +73,14 @@ export function createChatCapability(deps: ChatCapabilityDeps): ChatCapability {
       store,
       experts,
       pipeline,
-      ledger,
+      usage,
       decisions: deps.board.store,
       tasks: deps.tasks,
       connected: { model: deps.model !== null, knowledge: deps.knowledge !== null }
     }),
-    health: chatFallbackHealth(ledger, threshold),
+    health: chatFallbackHealth(usage, threshold),
     pipeline,
+    experts,
     async stop() {
       unsubscribe()
       await pipeline.shutdown()

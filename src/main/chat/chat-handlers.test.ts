@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { RpcFailure } from '../../shared/contract/rpc-error'
+import { Refusal } from '../rpc/refusal'
 import { builtInExperts, parseExpertFile } from './expert-file'
 import { chatHarness } from './testing/chat-harness'
 
@@ -123,18 +124,17 @@ describe('experts', () => {
 describe('usage, budget and fallback health', () => {
   it('alerts once when the day’s tokens pass the budget', async () => {
     const h = chatHarness({
-      settings: { 'chat.dailyTokenBudget': 10 },
+      settings: { 'usage.tokenBudget': 10 },
       script: () => ({ tokens: ['x'], info: { tokensIn: 8, tokensOut: 4 } })
     })
     const first = await h.handlers['chat.send']({ text: 'Hi', priority: 'normal' }, h.ctx('c'))
     await h.chat.pipeline.idle()
     await h.handlers['chat.send']({ sessionId: first.session.id, text: 'Again', priority: 'normal' }, h.ctx('c'))
     await h.chat.pipeline.idle()
-    expect(h.named('chat.budgetExceeded')).toEqual([
-      { day: new Date().toISOString().slice(0, 10), tokens: 12, budget: 10 }
-    ])
+    const today = new Date().toISOString().slice(0, 10)
+    expect(h.named('usage.budgetExceeded')).toEqual([{ period: 'day', start: today, tokens: 12, budget: 10 }])
     const usage = await h.handlers['chat.usage']({ days: 3 }, h.ctx('c'))
-    expect(usage).toMatchObject({ budgetExceeded: true, dailyBudget: 10, today: { tokens: 24, cost: 0 } })
+    expect(usage.budget).toMatchObject({ period: 'day', start: today, exceeded: true, budget: 10, used: 24 })
     expect(usage.byDay.map((d) => d.tokensIn + d.tokensOut)).toEqual([0, 0, 24])
   })
 
@@ -178,5 +178,34 @@ describe('deleting a session while an answer is written', () => {
       [session.id, 'stopped'],
       [other.session.id, 'stopped']
     ])
+  })
+})
+
+describe('refusals as typed outcomes', () => {
+  it('returns a Refusal naming the thing and what to do, never throws, for a missing session, message or expert and a busy session', async () => {
+    const h = chatHarness({ script: () => ({ tokens: ['…'], hang: true }) })
+    const raw = h.chat.handlers
+    const refusal = async (value: unknown) => {
+      const settled = await value
+      expect(settled).toBeInstanceOf(Refusal)
+      return (settled as Refusal).error
+    }
+    expect(await refusal(raw['chat.sessions.get']({ id: 'gone' }, h.ctx('c')))).toMatchObject({
+      code: 'not_found',
+      message: expect.stringContaining('There is no chat session "gone"') as unknown
+    })
+    expect((await refusal(raw['chat.retry']({ messageId: 'gone' }, h.ctx('c')))).code).toBe('not_found')
+    expect((await refusal(raw['chat.experts.reset']({ id: 'ghost' }, h.ctx('c')))).message).toMatch(
+      /^There is no expert "ghost"\. Known experts: /
+    )
+    const sent = await h.handlers['chat.send']({ text: 'Tell me a long story', priority: 'normal' }, h.ctx('c'))
+    await h.model?.hanging()
+    expect(
+      await refusal(
+        raw['chat.send']({ sessionId: sent.session.id, text: 'And another', priority: 'normal' }, h.ctx('c'))
+      )
+    ).toMatchObject({ code: 'conflict', message: expect.stringContaining('press Stop') as unknown })
+    h.handlers['chat.stop']({ messageId: sent.assistantMessage.id }, h.ctx('c'))
+    await h.chat.pipeline.idle()
   })
 })

@@ -1,14 +1,15 @@
-import { RpcFailure, rpcError } from '../../shared/contract/rpc-error'
+import type { ChatMessage, ChatSession } from '../../shared/contract/chat-contract'
 import type { BoardStore } from '../board/board-store'
 import type { TaskQueue } from '../ports/task-queue'
 import type { HandlersFor } from '../rpc/handler-types'
+import { Refusal, refuse } from '../rpc/refusal'
 import type { ChatPipeline } from './chat-pipeline'
 import { shorten } from './chat-prompts'
-import type { ChatStore } from './chat-store'
-import type { ExpertDirectory } from './expert-directory'
+import { noMessage, noSession, type ChatStore } from './chat-store'
+import { noExpert, type ExpertDirectory } from './expert-directory'
 import { bestExpertFor, detectDomain } from './request-classifier'
 import { exportFileName, sessionMarkdown } from './session-export'
-import type { UsageLedger } from './usage-ledger'
+import type { ChatUsageReader } from './chat-usage'
 
 /** The title of a session made by "New conversation", until its first question names it. */
 const UNTITLED_SESSION = 'New conversation'
@@ -28,7 +29,7 @@ export interface ChatHandlerDeps {
   readonly store: ChatStore
   readonly experts: ExpertDirectory
   readonly pipeline: ChatPipeline
-  readonly ledger: UsageLedger
+  readonly usage: ChatUsageReader
   readonly decisions: Pick<BoardStore, 'get'>
   readonly tasks: TaskQueue | null
   readonly connected: { readonly model: boolean; readonly knowledge: boolean }
@@ -37,24 +38,29 @@ export interface ChatHandlerDeps {
 export function chatHandlers(deps: ChatHandlerDeps): HandlersFor<'chat'> {
   const { store, experts, pipeline } = deps
 
-  const refuseBusy = (sessionId: string): void => {
-    if (pipeline.activeIn(sessionId).length > 0)
-      throw new RpcFailure(
-        rpcError(
+  /** A refusal while an answer is still written in the session; null when it may take another. */
+  const busy = (sessionId: string): Refusal | null =>
+    pipeline.activeIn(sessionId).length > 0
+      ? refuse(
           'conflict',
           'An answer is still being written in this session. Wait for it to finish or press Stop, then send again.'
         )
-      )
-  }
+      : null
 
-  const userMessageOf = (messageId: string) => {
-    const message = store.message(messageId)
+  /** The question a message asks or answers. */
+  const questionOf = (messageId: string): ChatMessage | Refusal => {
+    const message = store.findMessage(messageId)
+    if (!message) return refuse('not_found', noMessage(messageId))
     if (message.role === 'user') return message
     if (!message.replyTo)
-      throw new RpcFailure(
-        rpcError('invalid_input', `Message "${messageId}" answers no question, so there is nothing to ask again.`)
-      )
-    return store.message(message.replyTo)
+      return refuse('invalid_input', `Message "${messageId}" answers no question, so there is nothing to ask again.`)
+    return store.findMessage(message.replyTo) ?? refuse('not_found', noMessage(message.replyTo))
+  }
+
+  /** Answers with `then` for a session that is there, and refuses for one that is not. */
+  const sessionOr = <T>(id: string, then: (session: ChatSession) => T): T | Refusal => {
+    const session = store.findSession(id)
+    return session ? then(session) : refuse('not_found', noSession(id))
   }
 
   return {
@@ -68,35 +74,38 @@ export function chatHandlers(deps: ChatHandlerDeps): HandlersFor<'chat'> {
     'chat.experts.list': () => ({ experts: experts.list() }),
     'chat.experts.update': ({ id, ...edit }, ctx) => {
       const expert = experts.update(id, edit)
+      if (!expert) return refuse('not_found', noExpert(id, experts.list()))
       ctx.log.info('expert edited', { expert: id, fields: Object.keys(edit) })
       return expert
     },
     'chat.experts.reset': ({ id }, ctx) => {
       const expert = experts.reset(id)
+      if (!expert) return refuse('not_found', noExpert(id, experts.list()))
       ctx.log.info('expert reset to built-in', { expert: id })
       return expert
     },
     'chat.sessions.list': ({ query, cursor, limit }) =>
       store.listSessions({ query: query || undefined, cursor, limit }),
     'chat.sessions.create': ({ title }) => store.createSession(title ?? UNTITLED_SESSION),
-    'chat.sessions.get': ({ id }) => ({ session: store.session(id), messages: store.messages(id) }),
-    'chat.sessions.rename': ({ id, title }) => store.renameSession(id, title),
-    'chat.sessions.delete': ({ id }, ctx) => {
-      for (const messageId of pipeline.activeIn(id)) pipeline.stop(messageId)
-      store.deleteSession(id)
-      ctx.log.info('chat session deleted', { session_id: id })
-      return { id }
-    },
-    'chat.sessions.export': ({ id }) => {
-      const session = store.session(id)
-      return {
+    'chat.sessions.get': ({ id }) => sessionOr(id, (session) => ({ session, messages: store.messages(id) })),
+    'chat.sessions.rename': ({ id, title }) => sessionOr(id, () => store.renameSession(id, title)),
+    'chat.sessions.delete': ({ id }, ctx) =>
+      sessionOr(id, () => {
+        for (const messageId of pipeline.activeIn(id)) pipeline.stop(messageId)
+        store.deleteSession(id)
+        ctx.log.info('chat session deleted', { session_id: id })
+        return { id }
+      }),
+    'chat.sessions.export': ({ id }) =>
+      sessionOr(id, (session) => ({
         fileName: exportFileName(session),
         markdown: sessionMarkdown(session, store.messages(id), (d) => deps.decisions.get(d))
-      }
-    },
+      })),
     'chat.send': ({ sessionId, text, priority }, ctx) => {
-      const session = sessionId ? store.session(sessionId) : store.createSession(titleFrom(text))
-      refuseBusy(session.id)
+      const session = sessionId ? store.findSession(sessionId) : store.createSession(titleFrom(text))
+      if (!session) return refuse('not_found', noSession(sessionId ?? ''))
+      const refused = busy(session.id)
+      if (refused) return refused
       // "New conversation" makes an untitled session; its first question names it, as a session
       // started by sending does. A title the person chose before asking anything stays.
       if (session.messageCount === 0 && session.title === UNTITLED_SESSION)
@@ -113,8 +122,10 @@ export function chatHandlers(deps: ChatHandlerDeps): HandlersFor<'chat'> {
     },
     'chat.stop': ({ messageId }) => ({ stopped: pipeline.stop(messageId) }),
     'chat.retry': ({ messageId }, ctx) => {
-      const userMessage = userMessageOf(messageId)
-      refuseBusy(userMessage.sessionId)
+      const userMessage = questionOf(messageId)
+      if (userMessage instanceof Refusal) return userMessage
+      const refused = busy(userMessage.sessionId)
+      if (refused) return refused
       return {
         assistantMessage: pipeline.start({
           userMessage,
@@ -126,14 +137,14 @@ export function chatHandlers(deps: ChatHandlerDeps): HandlersFor<'chat'> {
     },
     'chat.toTask': ({ messageId }, ctx) => {
       if (!deps.tasks)
-        throw new RpcFailure(
-          rpcError(
-            'unavailable',
-            'The task engine is not connected in this build, so the message cannot become a task. Nothing was queued.'
-          )
+        return refuse(
+          'unavailable',
+          'The task engine is not connected in this build, so the message cannot become a task. Nothing was queued.'
         )
-      const message = store.message(messageId)
-      const question = userMessageOf(messageId)
+      const message = store.findMessage(messageId)
+      if (!message) return refuse('not_found', noMessage(messageId))
+      const question = questionOf(messageId)
+      if (question instanceof Refusal) return question
       const description =
         message.role === 'assistant' && message.content
           ? `${question.content}\n\nThe chat's answer so far:\n${message.content}`
@@ -152,7 +163,7 @@ export function chatHandlers(deps: ChatHandlerDeps): HandlersFor<'chat'> {
       return { taskId: task.id, title: task.title }
     },
     'chat.usage': ({ days }) =>
-      deps.ledger.summary(days, {
+      deps.usage.summary(days, {
         expert: (id) => (id === 'board' ? 'Board of directors' : (experts.get(id)?.name ?? id))
       })
   }

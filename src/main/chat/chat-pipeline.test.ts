@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { ChatMessage, ChatProgress } from '../../shared/contract/chat-contract'
-import { NO_BACKEND } from './chat-pipeline'
+import { NO_BACKEND } from './answer-run'
 import { chatHarness, purposeOf, type ChatHarness } from './testing/chat-harness'
 import { scriptedKnowledge, scriptedTaskQueue } from './testing/scripted-ports'
 

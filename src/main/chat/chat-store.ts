@@ -16,9 +16,16 @@ export type NewMessage = Pick<ChatMessage, 'sessionId' | 'role' | 'content' | 's
   Partial<Omit<ChatMessage, 'id' | 'createdAt'>>
 export type MessagePatch = Partial<Omit<ChatMessage, 'id' | 'sessionId' | 'role' | 'createdAt'>>
 
+/** What a caller is told about a session or message that is not there (deleted, or never was). */
+export const noSession = (id: string): string =>
+  `There is no chat session "${id}". It may have been deleted; pick one from the list or start a new one.`
+export const noMessage = (id: string): string => `There is no chat message "${id}". Its session may have been deleted.`
+
 export interface ChatStore {
   createSession(title: string): ChatSession
   session(id: string): ChatSession
+  /** The session, or null when there is none: a handler refuses with noSession(). */
+  findSession(id: string): ChatSession | null
   /** One page, most recently active first; with a query, only sessions whose title or messages contain it. */
   listSessions(request: PageRequest & { readonly query?: string | undefined }): {
     sessions: ChatSession[]
@@ -28,6 +35,7 @@ export interface ChatStore {
   deleteSession(id: string): void
   messages(sessionId: string): ChatMessage[]
   message(id: string): ChatMessage
+  findMessage(id: string): ChatMessage | null
   addMessage(message: NewMessage): ChatMessage
   updateMessage(id: string, patch: MessagePatch): ChatMessage
   /** Answers left 'streaming' by a process that died are marked as failed, so no spinner turns forever. */
@@ -155,22 +163,13 @@ export function createChatStore(db: Db, now: () => Date = () => new Date()): Cha
 
   const session = (id: string): ChatSession => {
     const row = sessionById.get(id)
-    if (!row)
-      throw new RpcFailure(
-        rpcError(
-          'not_found',
-          `There is no chat session "${id}". It may have been deleted; pick one from the list or start a new one.`
-        )
-      )
+    if (!row) throw new RpcFailure(rpcError('not_found', noSession(id)))
     return toSession(row)
   }
 
   const message = (id: string): ChatMessage => {
     const row = messageById.get(id)
-    if (!row)
-      throw new RpcFailure(
-        rpcError('not_found', `There is no chat message "${id}". Its session may have been deleted.`)
-      )
+    if (!row) throw new RpcFailure(rpcError('not_found', noMessage(id)))
     return toMessage(row)
   }
 
@@ -198,6 +197,10 @@ export function createChatStore(db: Db, now: () => Date = () => new Date()): Cha
       return session(id)
     },
     session,
+    findSession(id) {
+      const row = sessionById.get(id)
+      return row ? toSession(row) : null
+    },
     listSessions({ query, cursor, limit }) {
       const where: string[] = []
       const params: (string | number)[] = []
@@ -237,6 +240,10 @@ export function createChatStore(db: Db, now: () => Date = () => new Date()): Cha
     },
     messages: (sessionId) => messagesOf.all(sessionId).map(toMessage),
     message,
+    findMessage(id) {
+      const row = messageById.get(id)
+      return row ? toMessage(row) : null
+    },
     addMessage: (m) => message(add(m)),
     updateMessage(id, patch) {
       const keys = (Object.keys(patch) as (keyof MessagePatch)[]).filter((k) => k in COLUMN)

@@ -1,6 +1,5 @@
 import { z } from 'zod'
 import type { Expert } from '../../shared/contract/chat-contract'
-import { RpcFailure, rpcError } from '../../shared/contract/rpc-error'
 import type { Db } from '../db/database'
 import type { BuiltInExpert } from './expert-file'
 
@@ -10,9 +9,14 @@ export interface ExpertDirectory {
   list(): Expert[]
   get(id: string): Expert | null
   lead(): Expert
-  update(id: string, edit: ExpertEdit): Expert
-  reset(id: string): Expert
+  /** The edited expert, or null when there is no built-in expert of that id. */
+  update(id: string, edit: ExpertEdit): Expert | null
+  reset(id: string): Expert | null
 }
+
+/** What a caller is told about an expert id the team does not have. */
+export const noExpert = (id: string, team: readonly Pick<Expert, 'id'>[]): string =>
+  `There is no expert "${id}". Known experts: ${team.map((e) => e.id).join(', ')}.`
 
 interface OverrideRow {
   id: string
@@ -54,14 +58,7 @@ export function createExpertDirectory(
     }
   }
 
-  const builtIn = (id: string): BuiltInExpert => {
-    const base = builtIns.find((e) => e.id === id)
-    if (!base)
-      throw new RpcFailure(
-        rpcError('not_found', `There is no expert "${id}". Known experts: ${builtIns.map((e) => e.id).join(', ')}.`)
-      )
-    return base
-  }
+  const builtIn = (id: string): BuiltInExpert | null => builtIns.find((e) => e.id === id) ?? null
 
   const directory: ExpertDirectory = {
     list() {
@@ -79,6 +76,7 @@ export function createExpertDirectory(
     },
     update(id, edit) {
       const base = builtIn(id)
+      if (!base) return null
       const current = selectOne.get(id)
       const differs = <T>(value: T | undefined, builtInValue: T, stored: T | null): T | null =>
         value === undefined ? stored : JSON.stringify(value) === JSON.stringify(builtInValue) ? null : value
@@ -103,6 +101,7 @@ export function createExpertDirectory(
     },
     reset(id) {
       const base = builtIn(id)
+      if (!base) return null
       remove.run(id)
       return apply(base, undefined)
     }

@@ -1,16 +1,19 @@
 import type { HealthContributor, HealthReport } from '../ports/health-contributor'
-import type { UsageLedger } from './usage-ledger'
+import type { ChatUsageReader } from './chat-usage'
 
 /**
  * The chat is degraded when too many answers over the last 24 h had to fall
  * back from the model first chosen: experts are then answering through
  * whatever model was left, not the one meant for them.
  */
-export function chatFallbackHealth(ledger: Pick<UsageLedger, 'counters'>, threshold: () => number): HealthContributor {
+export function chatFallbackHealth(
+  usage: Pick<ChatUsageReader, 'counters'>,
+  threshold: () => number
+): HealthContributor {
   return {
     component: 'chat',
     report(): HealthReport {
-      const { fallbackRatio24h, fallbacks } = ledger.counters()
+      const { fallbackRatio24h, fallbacks } = usage.counters()
       const limit = threshold()
       if (fallbackRatio24h === null || fallbackRatio24h <= limit) return { component: 'chat', level: 'ok', reasons: [] }
       return {

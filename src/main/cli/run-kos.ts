@@ -5,6 +5,7 @@ import { checklistRun } from './commands/checklist-run'
 import { configShow } from './commands/config-show'
 import { approvalsCommand } from './commands/approvals-command'
 import { digestCommand } from './commands/digest-command'
+import { usageCommand } from './commands/usage-command'
 import { logsCommand } from './commands/logs-command'
 import { exportReport } from './commands/export-report'
 import { kbAdd, kbSearch } from './commands/kb'
@@ -29,6 +30,8 @@ Usage:
   kos kb add <file|folder>                               add a file, or import a folder, into the knowledge base
   kos kb search <query…> [--json]                        hybrid search of the knowledge base
   kos digest [morning|last-visit|TIME] [--json]          what happened since 08:00, your last visit, or a time
+  kos usage [--since DAY] [--by day|expert|model|node|project] [--json]
+                                                         tokens and cost of every model call (chat, board, tasks)
   kos logs --correlation ID                              every log line of one request's trail (JSON lines)
   kos mcp                                                the MCP server on stdio, for other AI tools
   kos tasks list|add|follow ID|cancel ID|requeue ID…|--all   the task queue: list, queue, watch live, cancel, return from review
@@ -85,6 +88,7 @@ async function runCommand(ctx: CommandContext): Promise<number> {
   if (command === 'tasks') return tasksCommand(ctx)
   if (command === 'workflows') return workflowsCommand(ctx)
   if (command === 'digest') return digestCommand(ctx)
+  if (command === 'usage') return usageCommand(ctx)
   if (command === 'approvals') return approvalsCommand(ctx)
   if (command === 'logs') return logsCommand(ctx)
   if (command === 'system' && sub === 'resume') return systemResume(ctx)

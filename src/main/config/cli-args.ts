@@ -12,6 +12,9 @@ export interface ParsedArgs {
   readonly rate?: string
   /** The trail to show (`kos logs --correlation ID`). */
   readonly correlation?: string
+  /** `kos usage --since DAY --by DIMENSION`. */
+  readonly since?: string
+  readonly by?: string
   readonly settings: ReadonlyMap<SettingKey, CliSetting>
   readonly json: boolean
   /** `--all`, e.g. `kos tasks requeue --all`. */
@@ -43,6 +46,8 @@ export function parseArgs(argv: readonly string[], strict = true): ArgsParse {
   let minutes: string | undefined
   let rate: string | undefined
   let correlation: string | undefined
+  let since: string | undefined
+  let by: string | undefined
   let json = false
   let all = false
   let help = false
@@ -90,6 +95,18 @@ export function parseArgs(argv: readonly string[], strict = true): ArgsParse {
           ok: false,
           message: "--correlation needs an id, as in the log lines' correlation_id or a task's metadata."
         }
+    } else if (flag === '--since' || flag === '--by') {
+      const raw = takeValue()
+      if (!raw)
+        return {
+          ok: false,
+          message:
+            flag === '--since'
+              ? '--since needs a day, e.g. --since 2026-12-01.'
+              : '--by needs one of day, expert, model, node, project.'
+        }
+      if (flag === '--since') since = raw
+      else by = raw
     } else if (flag === '--set') {
       const pair = takeValue() ?? ''
       const at = pair.indexOf('=')
@@ -120,6 +137,8 @@ export function parseArgs(argv: readonly string[], strict = true): ArgsParse {
       ...(minutes ? { minutes } : {}),
       ...(rate ? { rate } : {}),
       ...(correlation ? { correlation } : {}),
+      ...(since ? { since } : {}),
+      ...(by ? { by } : {}),
       settings,
       json,
       all,

@@ -2,6 +2,7 @@ import { dirname } from 'node:path'
 import type { ConfigSnapshot } from '../../shared/contract/config-contract'
 import { describeStorageFailure, failedFolder, freeBytes } from '../platform/storage-failure'
 import type { HandlersFor } from '../rpc/handler-types'
+import { SETTINGS, isSettingKey } from './setting-definitions'
 import { refuse, type Refusal } from '../rpc/refusal'
 import type { ConfigOutcome, ConfigService } from './config-service'
 
@@ -21,18 +22,24 @@ async function answer(outcome: ConfigOutcome): Promise<ConfigSnapshot | Refusal>
   })
 }
 
+/** A value as the log may show it: a secret setting's (a Slack webhook URL) never is. */
+const shown = (key: string, value: unknown): unknown =>
+  isSettingKey(key) && SETTINGS[key].secret ? '(secret, not logged)' : value
+
 export function configHandlers(config: ConfigService): HandlersFor<'config'> {
   return {
     'config.get': () => config.snapshot(),
     'config.set': ({ key, value }, ctx) => {
       const outcome = config.set(key, value)
-      if (outcome.ok) ctx.log.info('setting changed', { key, value })
+      if (outcome.ok) ctx.log.info('setting changed', { key, value: shown(key, value) })
       return answer(outcome)
     },
     'config.setMany': ({ changes }, ctx) => {
       const outcome = config.setMany(changes)
       if (outcome.ok)
-        ctx.log.info('settings changed', { changes: changes.map((c) => `${c.key}=${JSON.stringify(c.value)}`) })
+        ctx.log.info('settings changed', {
+          changes: changes.map((c) => `${c.key}=${JSON.stringify(shown(c.key, c.value))}`)
+        })
       return answer(outcome)
     },
     'config.reset': ({ key }, ctx) => {

@@ -17,6 +17,8 @@ export interface SettingDefinition<V extends SettingValue = SettingValue> {
   readonly inProfiles: boolean
   /** Whether the Settings view and the user settings file may set it. */
   readonly userEditable: boolean
+  /** Holds a credential (a Slack webhook URL): never written to the log. */
+  readonly secret?: boolean
 }
 
 export type Common = Omit<SettingDefinition, 'type' | 'default' | 'inProfiles' | 'userEditable'> &

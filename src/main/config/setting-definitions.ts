@@ -14,6 +14,7 @@ import { SOAK_SETTINGS } from './settings/soak-settings'
 import { NOTIFY_SETTINGS } from './settings/notify-settings'
 import { ONBOARDING_SETTINGS } from './settings/onboarding-settings'
 import { UPDATES_SETTINGS } from './settings/updates-settings'
+import { USAGE_SETTINGS } from './settings/usage-settings'
 import { VALIDATION_SETTINGS } from './settings/validation-settings'
 import { WORKER_SETTINGS } from './settings/worker-settings'
 
@@ -38,7 +39,8 @@ export const SETTINGS = {
   ...NOTIFY_SETTINGS,
   ...METRICS_SETTINGS,
   ...VALIDATION_SETTINGS,
-  ...ONBOARDING_SETTINGS
+  ...ONBOARDING_SETTINGS,
+  ...USAGE_SETTINGS
 } satisfies Record<string, SettingDefinition>
 
 export type Settings = typeof SETTINGS

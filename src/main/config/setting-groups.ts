@@ -25,7 +25,8 @@ export const SETTING_GROUPS: readonly SettingGroup[] = [
   },
   {
     name: 'Budget',
-    summary: 'How many tokens a day the chat and the board may use, and what remote tokens cost.',
+    summary:
+      'How many tokens every model call may use per day, week or month before an alert, and what remote tokens cost.',
     essential: true
   },
   { name: 'Worker', summary: 'The task queue: how many tasks run at once, retries and timeouts.', essential: false },

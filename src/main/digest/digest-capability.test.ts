@@ -34,8 +34,8 @@ function seedTask(
 
 function seedUsage(db: Db, when: number, tokensIn: number, tokensOut: number, fellBack: boolean, cost = 0): void {
   db.prepare(
-    `INSERT INTO chat_usage (correlation_id, purpose, node, model, tokens_in, tokens_out, duration_ms, cost, fell_back, expert_answer, created_at)
-     VALUES ('c', 'answer', 'ollama-local', 'llama3.2:3b', ?, ?, 900, ?, ?, 1, ?)`
+    `INSERT INTO model_usage (correlation_id, source, purpose, node, model, tokens_in, tokens_out, counted, duration_ms, cost, fell_back, expert_answer, created_at)
+     VALUES ('c', 'chat', 'answer', 'ollama-local', 'llama3.2:3b', ?, ?, 'backend', 900, ?, ?, 1, ?)`
   ).run(tokensIn, tokensOut, cost, fellBack ? 1 : 0, new Date(when).toISOString())
 }
 

@@ -52,12 +52,12 @@ export function digestOf(db: Db, range: DigestRange): Digest {
   }
   const answers = db
     .prepare<[string, string], { answers: number; fallbacks: number }>(
-      "SELECT COUNT(*) AS answers, COALESCE(SUM(fell_back), 0) AS fallbacks FROM chat_usage WHERE purpose = 'answer' AND created_at >= ? AND created_at < ?"
+      "SELECT COUNT(*) AS answers, COALESCE(SUM(fell_back), 0) AS fallbacks FROM model_usage WHERE source = 'chat' AND purpose = 'answer' AND created_at >= ? AND created_at < ?"
     )
     .get(iso(from), iso(to)) ?? { answers: 0, fallbacks: 0 }
   const usage = db
     .prepare<[string, string], { requests: number; tokens_in: number; tokens_out: number; cost: number }>(
-      'SELECT COUNT(*) AS requests, COALESCE(SUM(tokens_in), 0) AS tokens_in, COALESCE(SUM(tokens_out), 0) AS tokens_out, COALESCE(SUM(cost), 0) AS cost FROM chat_usage WHERE created_at >= ? AND created_at < ?'
+      'SELECT COUNT(*) AS requests, COALESCE(SUM(tokens_in), 0) AS tokens_in, COALESCE(SUM(tokens_out), 0) AS tokens_out, COALESCE(SUM(cost), 0) AS cost FROM model_usage WHERE created_at >= ? AND created_at < ?'
     )
     .get(iso(from), iso(to)) ?? { requests: 0, tokens_in: 0, tokens_out: 0, cost: 0 }
   return {

@@ -1,4 +1,4 @@
-import type { ChatRequest, ModelInfo, ModelProvider } from './provider'
+import type { ChatRequest, ModelInfo, ModelProvider, TokenUsage } from './provider'
 import { ProviderError, classifyBackendMessage, midStreamError, toProviderError } from './provider-error'
 import { sseData } from './sse'
 
@@ -61,6 +61,8 @@ export function createOpenAiProvider(baseUrl: string, apiKey: () => string | nul
         model: req.model,
         messages: req.messages,
         stream: true,
+        // OpenAI, vLLM, llama.cpp's server and mlx_lm.server then end the stream with a chunk carrying `usage`.
+        stream_options: { include_usage: true },
         ...(req.maxTokens ? { max_tokens: req.maxTokens } : {}),
         ...(req.jsonSchema
           ? {
@@ -87,6 +89,7 @@ export function createOpenAiProvider(baseUrl: string, apiKey: () => string | nul
               null,
               chunk.error
             )
+          if (chunk.usage) req.onUsage?.(chunk.usage)
           if (chunk.content) yield chunk.content
           if (chunk.finished) finished = true
         }
@@ -132,8 +135,19 @@ async function errorMessage(response: Response): Promise<string> {
   return `HTTP ${response.status}${text ? `: ${text.slice(0, 200)}` : ''}`
 }
 
-function parseChunk(data: string, where: string): { content: string; finished: boolean; error: string | null } {
-  let parsed: { choices?: { delta?: { content?: unknown }; finish_reason?: unknown }[]; error?: unknown }
+interface Chunk {
+  readonly content: string
+  readonly finished: boolean
+  readonly error: string | null
+  readonly usage: TokenUsage | null
+}
+
+function parseChunk(data: string, where: string): Chunk {
+  let parsed: {
+    choices?: { delta?: { content?: unknown }; finish_reason?: unknown }[]
+    error?: unknown
+    usage?: { prompt_tokens?: unknown; completion_tokens?: unknown } | null
+  }
   try {
     parsed = JSON.parse(data) as typeof parsed
   } catch {
@@ -144,12 +158,23 @@ function parseChunk(data: string, where: string): { content: string; finished: b
     return {
       content: '',
       finished: false,
-      error: typeof e === 'string' ? e : String((e as { message?: unknown }).message ?? 'unknown error')
+      error: typeof e === 'string' ? e : String((e as { message?: unknown }).message ?? 'unknown error'),
+      usage: null
     }
   }
   const choice = parsed.choices?.[0]
   const content = typeof choice?.delta?.content === 'string' ? choice.delta.content : ''
-  return { content, finished: typeof choice?.finish_reason === 'string', error: null }
+  return { content, finished: typeof choice?.finish_reason === 'string', error: null, usage: usageOf(parsed.usage) }
+}
+
+/** The `usage` object of a chunk (the last one, whose `choices` is empty); null where a server sends none. */
+function usageOf(
+  usage: { prompt_tokens?: unknown; completion_tokens?: unknown } | null | undefined
+): TokenUsage | null {
+  if (!usage) return null
+  const { prompt_tokens: tokensIn, completion_tokens: tokensOut } = usage
+  if (typeof tokensIn !== 'number' || typeof tokensOut !== 'number') return null
+  return { tokensIn, tokensOut }
 }
 
 function authorization(key: string | null): Record<string, string> {

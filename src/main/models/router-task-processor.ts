@@ -12,7 +12,7 @@ import type { CircuitBoard, OpenCircuit } from './circuit-board'
 import { blameOf, failureLabel } from './failure-blame'
 import type { ModelStats } from './model-stats'
 import type { NodeRegistry } from './node-registry'
-import type { PromptMessage } from './provider'
+import type { PromptMessage, TokenUsage } from './provider'
 import { toProviderError } from './provider-error'
 import { timeoutMs } from './request-kinds'
 import { PROCESSING_TYPE, RouteError } from './route-error'
@@ -28,6 +28,22 @@ export interface RouterParts {
   chat(messages: readonly PromptMessage[], options?: ChatOptions): AsyncIterable<string>
   probeCircuits(): Promise<void>
   rescanDown(): Promise<void>
+  /** Told of every answer a task got, with the backend's token counts where it reported them. */
+  reportCall(call: TaskModelCall): void
+}
+
+/** One model answer to a task: what it cost, for the usage ledger. */
+export interface TaskModelCall {
+  readonly task: TaskForProcessing
+  readonly node: string
+  readonly model: string
+  readonly messages: readonly PromptMessage[]
+  readonly answer: string
+  /** null when the backend reported no counts. */
+  readonly usage: TokenUsage | null
+  readonly durationMs: number
+  /** Answered by another node or model than the plan's. */
+  readonly fellBack: boolean
 }
 
 /**
@@ -133,16 +149,32 @@ export function routerTaskProcessor(parts: RouterParts): TaskProcessor {
         { role: 'user', content: task.description.trim() ? `${task.title}\n\n${task.description}` : task.title }
       ]
       let answer = ''
+      let answering: Candidate | null = null
+      let usage: TokenUsage | null = null
+      const started = performance.now()
       try {
         for await (const token of parts.chat(messages, {
           signal: ctx.signal,
           ...wantOf(task),
           kind: 'generate',
           first: { node: plan.backend, model: plan.model, heavy: plan.heavy },
-          onProgress: (m) => ctx.progress(m)
+          onProgress: (m) => ctx.progress(m),
+          onAnswering: (c) => (answering = c),
+          onUsage: (u) => (usage = u)
         })) {
           answer += token
         }
+        const by = answering as Candidate | null
+        parts.reportCall({
+          task,
+          node: by?.node ?? plan.backend,
+          model: by?.model ?? plan.model,
+          messages,
+          answer,
+          usage,
+          durationMs: performance.now() - started,
+          fellBack: by !== null && (by.node !== plan.backend || by.model !== plan.model)
+        })
       } catch (error) {
         if (!(error instanceof RouteError)) throw error
         // Stopped by the engine itself (cancelled, shut down, its own deadline): nothing to say about the backend.

@@ -11,7 +11,7 @@ import type { JsonSchemaRequest, PromptMessage, TokenUsage } from './provider'
 import { ProviderError, toProviderError } from './provider-error'
 import { timeoutMs, type RequestKind } from './request-kinds'
 import { RouteError, describeAttempts, type AttemptFailure, type AttemptFailureKind } from './route-error'
-import { routerTaskProcessor } from './router-task-processor'
+import { routerTaskProcessor, type TaskModelCall } from './router-task-processor'
 
 export interface ChatOptions {
   readonly signal?: AbortSignal
@@ -51,6 +51,8 @@ export interface Router extends TaskProcessor {
   readonly circuits: CircuitBoard
   /** Runs one probe for each open circuit whose probe is due; resolves when they have finished. */
   probeCircuits(): Promise<void>
+  /** Every answer a task got (the worker's calls), for the usage ledger; returns the unsubscribe. */
+  onTaskModelCall(listener: (call: TaskModelCall) => void): () => void
 }
 
 export interface RouterDeps {
@@ -306,7 +308,11 @@ export function createRouter(deps: RouterDeps): Router {
     )
   }
 
+  const taskCallListeners = new Set<(call: TaskModelCall) => void>()
   const processor = routerTaskProcessor({
+    reportCall: (call) => {
+      for (const listener of taskCallListeners) listener(call)
+    },
     registry,
     stats,
     config,
@@ -325,6 +331,10 @@ export function createRouter(deps: RouterDeps): Router {
     circuits,
     probeCircuits,
     noteOom: (node) => stats.noteOom(node),
+    onTaskModelCall(listener) {
+      taskCallListeners.add(listener)
+      return () => taskCallListeners.delete(listener)
+    },
     speeds: () => stats.speeds()
   }
 }

@@ -141,3 +141,23 @@ describe('notifications from the core events', () => {
     expect(sent[0]?.message).toContain('llama runner process has terminated')
   })
 })
+
+describe('a passed token budget', () => {
+  it('is told once per alert the usage ledger sends, with the period and the figures', () => {
+    const sent: Notification[] = []
+    const notifications = createEventNotifications({ notify: (n) => sent.push(n), clock: fakeTimerClock(0) })
+    notifications.onEvent({
+      type: 'event',
+      name: 'usage.budgetExceeded',
+      payload: { period: 'week', start: '2026-11-30', tokens: 1_250_000, budget: 1_000_000 }
+    })
+    expect(sent).toHaveLength(1)
+    expect(sent[0]).toMatchObject({
+      kind: 'budget',
+      severity: 'warning',
+      title: 'Token budget passed: 1,250,000 of 1,000,000 this week',
+      details: { period: 'week', start: '2026-11-30', tokens: 1_250_000, budget: 1_000_000 }
+    })
+    expect(sent[0]?.message).toContain('since 2026-11-30')
+  })
+})

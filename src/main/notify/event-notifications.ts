@@ -11,7 +11,7 @@ const LISTED_TASKS = 5
 /**
  * Turns the core's events into notifications: a change of the aggregate health level (not every
  * re-check), tasks deferred to manual review (gathered over a short window, so a failing backend
- * that sends fifty tasks to review is one message), and a circuit that opened.
+ * that sends fifty tasks to review is one message), a circuit that opened, and a passed token budget.
  */
 export function createEventNotifications(deps: { notify: (n: Notification) => void; clock: TimerClock }): {
   onEvent(frame: EventFrame): void
@@ -81,6 +81,18 @@ export function createEventNotifications(deps: { notify: (n: Notification) => vo
           severity: 'critical',
           at: change.circuit?.openedAt ?? iso(),
           details: { node: change.node, model: change.model, errorType: change.circuit?.errorType ?? null }
+        })
+      } else if (frame.name === 'usage.budgetExceeded') {
+        // The usage ledger sends this once per budget period, so every one is told.
+        const alert = frame.payload as EventPayload<'usage.budgetExceeded'>
+        const n = (tokens: number): string => tokens.toLocaleString('en-US')
+        deps.notify({
+          kind: 'budget',
+          title: `Token budget passed: ${n(alert.tokens)} of ${n(alert.budget)} this ${alert.period}`,
+          message: `Every model call together (chat, board, tasks, workflows) used ${n(alert.tokens)} tokens since ${alert.start}, over the ${alert.period}'s budget of ${n(alert.budget)}. Nothing was stopped. The Usage view shows what used them; usage.tokenBudget in Settings changes the budget.`,
+          severity: 'warning',
+          at: iso(),
+          details: { ...alert }
         })
       }
     },

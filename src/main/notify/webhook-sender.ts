@@ -34,7 +34,8 @@ export interface WebhookSender {
   enqueue(notification: Notification): void
   /** One attempt now, outside the queue, with its outcome (the Settings view's "Send test"). */
   sendNow(notification: Notification): Promise<DeliveryOutcome>
-  status(): NotifyStatus
+  /** The queue's figures; where the URL is kept is the capability's to add. */
+  status(): Omit<NotifyStatus, 'urlFrom'>
   stop(): void
 }
 

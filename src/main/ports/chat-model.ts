@@ -27,6 +27,8 @@ export interface ChatCompletionInfo {
   readonly model: string
   readonly tokensIn: number
   readonly tokensOut: number
+  /** 'backend': the model server's own counts; 'estimate': it sent none, so they were estimated from the text. */
+  readonly counted: 'backend' | 'estimate'
   readonly ttftMs: number | null
   readonly durationMs: number
   /** True when the router had to fall back from its first candidate. */

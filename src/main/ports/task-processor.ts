@@ -14,6 +14,10 @@ export interface TaskForProcessing {
   readonly preferredBackend: string | null
   readonly preferredModel: string | null
   readonly correlationId: string
+  /** metadata.project, where the task names one (usage is counted per project: this, else the domain). */
+  readonly project?: string | null
+  /** metadata.workflowRunId: the task is a step of a workflow run. */
+  readonly workflowRunId?: string | null
 }
 
 /** Where a task would run; the scheduler groups and caps by it before any request is made. */

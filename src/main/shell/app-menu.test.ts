@@ -32,7 +32,7 @@ describe('application menu', () => {
     )
   })
 
-  it('goes to each view with ⌘1…⌘8 and to Settings with ⌘,', () => {
+  it('goes to each view with ⌘1…⌘9 and to Settings with ⌘,', () => {
     const { menu, actions } = build('darwin')
     const items = flatten(menu)
     const go = items.filter((i) => i.accelerator?.match(/^CommandOrControl\+\d$/))

@@ -30,6 +30,7 @@ import { denyAllPermissions } from './permissions'
 import { QUIT_DEADLINE_MS, stopWithin } from './quit-deadline'
 import { INITIAL_STATUS, type ShellActions } from './shell-status'
 import { createTrayController, trayIconPath } from './tray-controller'
+import type { EventPayload } from '../../shared/contract/contract'
 import type { CallResult } from '../../shared/contract/rpc-error'
 import { valueOrNull } from '../../shared/contract/client'
 import { FULL_SCOPES, READ_SCOPES } from '../rpc/in-process-client'
@@ -205,6 +206,18 @@ function run(core: Core): void {
       notification.show()
     }
   })
+  // The usage ledger sends a passed budget once per period: each one is shown, not folded like health.
+  const stopBudgetNotices = core.events.subscribe((frame) => {
+    if (frame.name !== 'usage.budgetExceeded' || !Notification.isSupported()) return
+    const alert = frame.payload as EventPayload<'usage.budgetExceeded'>
+    const notification = new Notification({
+      title: `Token budget passed this ${alert.period}`,
+      body: `${alert.tokens.toLocaleString()} tokens since ${alert.start}, over the budget of ${alert.budget.toLocaleString()}.`
+    })
+    notification.on('click', () => navigate('usage'))
+    notification.show()
+  })
+  app.on('before-quit', stopBudgetNotices)
   const stopWatching = watchCoreStatus({
     client: core.client({ scopes: READ_SCOPES }),
     onStatus: (status) => {

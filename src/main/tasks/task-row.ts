@@ -59,10 +59,13 @@ export type ClaimableRow = Pick<
 > & {
   /** The id of the chat message or call that caused the task (its metadata's correlationId), so its runs log under it. */
   readonly correlation_id?: string | null
+  /** Its metadata's project and workflow run, for the usage ledger. */
+  readonly project?: string | null
+  readonly workflow_run_id?: string | null
 }
 
 export const CLAIMABLE_COLUMNS =
-  "id, title, description, domain, priority, priority_rank, assignee_expert, preferred_backend, preferred_model, attempt_count, interrupted_count, json_extract(metadata, '$.correlationId') AS correlation_id"
+  "id, title, description, domain, priority, priority_rank, assignee_expert, preferred_backend, preferred_model, attempt_count, interrupted_count, json_extract(metadata, '$.correlationId') AS correlation_id, json_extract(metadata, '$.project') AS project, json_extract(metadata, '$.workflowRunId') AS workflow_run_id"
 
 /** The columns a list row (TaskSummary) is made of. */
 export type SummaryRow = Pick<

@@ -83,7 +83,9 @@ export function forProcessing(row: ClaimableRow): TaskForProcessing {
     assigneeExpert: row.assignee_expert,
     preferredBackend: row.preferred_backend,
     preferredModel: row.preferred_model,
-    correlationId: row.correlation_id ?? `task-${row.id}-${row.attempt_count + 1}`
+    correlationId: row.correlation_id ?? `task-${row.id}-${row.attempt_count + 1}`,
+    project: typeof row.project === 'string' && row.project.trim() ? row.project.trim() : null,
+    workflowRunId: typeof row.workflow_run_id === 'string' ? row.workflow_run_id : null
   }
 }
 

@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { EmptyInputSchema } from './app-contract'
 import { call } from './define'
 import { NextCursorSchema, pageInput } from './paging'
+import { BudgetStateSchema } from './usage-contract'
 
 const Iso = z.iso.datetime()
 const Id = z.string().min(1).max(100)
@@ -131,9 +132,8 @@ export const ChatUsageSchema = z.strictObject({
   byDay: z.array(UsageRowSchema),
   bySession: z.array(UsageRowSchema),
   byExpert: z.array(UsageRowSchema),
-  today: z.strictObject({ tokens: z.number().int(), cost: z.number() }),
-  dailyBudget: z.number().int(),
-  budgetExceeded: z.boolean(),
+  /** The budget over every model call (usage.tokenBudget), not the chat's alone. */
+  budget: BudgetStateSchema,
   counters: z.strictObject({
     expertAnswers: z.number().int(),
     fallbacks: z.number().int(),
@@ -280,6 +280,5 @@ export const CHAT_EVENTS = {
     subtasks: z.array(SubtaskSchema)
   }),
   /** The last event of every answer, whatever happened: complete, error or stopped. */
-  'chat.finished': z.strictObject({ message: ChatMessageSchema }),
-  'chat.budgetExceeded': z.strictObject({ day: z.string(), tokens: z.number().int(), budget: z.number().int() })
+  'chat.finished': z.strictObject({ message: ChatMessageSchema })
 } as const

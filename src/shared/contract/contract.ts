@@ -15,6 +15,8 @@ import { ONBOARDING_CALLS, ONBOARDING_EVENTS } from './onboarding-contract'
 import { OVERVIEW_CALLS, OVERVIEW_EVENTS } from './overview-contract'
 import { SECRETS_CALLS } from './secrets-contract'
 import { TASKS_CALLS, TASKS_EVENTS } from './tasks-contract'
+import { TRAIL_CALLS } from './trail-contract'
+import { USAGE_CALLS, USAGE_EVENTS } from './usage-contract'
 import { VALIDATION_CALLS } from './validation-contract'
 import { WORKFLOWS_CALLS, WORKFLOWS_EVENTS } from './workflows-contract'
 
@@ -42,7 +44,9 @@ export const CALLS = {
   ...APPROVALS_CALLS,
   ...VALIDATION_CALLS,
   ...WORKFLOWS_CALLS,
-  ...ONBOARDING_CALLS
+  ...ONBOARDING_CALLS,
+  ...USAGE_CALLS,
+  ...TRAIL_CALLS
 } as const satisfies Record<string, CallSpec>
 
 export const EVENTS = {
@@ -58,7 +62,8 @@ export const EVENTS = {
   ...DIGEST_EVENTS,
   ...APPROVALS_EVENTS,
   ...WORKFLOWS_EVENTS,
-  ...ONBOARDING_EVENTS
+  ...ONBOARDING_EVENTS,
+  ...USAGE_EVENTS
 } as const satisfies Record<string, z.ZodType>
 
 export type Calls = typeof CALLS

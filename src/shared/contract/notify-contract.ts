@@ -3,7 +3,7 @@ import { EmptyInputSchema } from './app-contract'
 import { call } from './define'
 
 /** What the owner is told about: the health changed, tasks went to manual review, a circuit opened, the digest, a test. */
-export const NOTIFICATION_KINDS = ['health', 'manual_review', 'circuit_open', 'digest', 'test'] as const
+export const NOTIFICATION_KINDS = ['health', 'manual_review', 'circuit_open', 'budget', 'digest', 'test'] as const
 export const NotificationKindSchema = z.enum(NOTIFICATION_KINDS)
 export type NotificationKind = z.infer<typeof NotificationKindSchema>
 
@@ -29,7 +29,9 @@ export const NotifyStatusSchema = z.strictObject({
   delivered: z.number().int(),
   failed: z.number().int(),
   lastDeliveredAt: z.iso.datetime().nullable(),
-  lastError: z.string().nullable()
+  lastError: z.string().nullable(),
+  /** Where the URL is kept: the environment, the OS keychain, or (without a keychain) the settings file; null when none is set. */
+  urlFrom: z.enum(['environment', 'keychain', 'settings']).nullable()
 })
 export type NotifyStatus = z.infer<typeof NotifyStatusSchema>
 

@@ -45,6 +45,7 @@ describe('router as the chat model', () => {
       model: 'qwen2.5:7b',
       tokensIn: 12,
       tokensOut: 6,
+      counted: 'estimate',
       ttftMs: 10,
       durationMs: 20,
       fellBack: false
@@ -76,7 +77,7 @@ describe('router as the chat model', () => {
     }
     const counted = routerChatModel(reporting).stream(request())
     await drain(counted.tokens)
-    expect(await counted.done).toMatchObject({ tokensIn: 31, tokensOut: 3 })
+    expect(await counted.done).toMatchObject({ tokensIn: 31, tokensOut: 3, counted: 'backend' })
     const estimated = routerChatModel(fakeRouter(candidate('ollama-local', 'qwen2.5:7b'), ['Paris.'])).stream(request())
     await drain(estimated.tokens)
     expect(await estimated.done).toMatchObject({ tokensIn: 12, tokensOut: 2 })

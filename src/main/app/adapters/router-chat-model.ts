@@ -46,14 +46,14 @@ export function routerChatModel(
             yield token
           }
           const node = answering as Candidate | null
+          const counts = usage as TokenUsage | null
           settle?.resolve({
             node: node?.node ?? 'unknown',
             model: node?.model ?? 'unknown',
-            // The backend's own counts (Ollama's), else the estimate.
-            tokensIn:
-              (usage as TokenUsage | null)?.tokensIn ??
-              estimateTokens(request.messages.map((m) => m.content).join('\n')),
-            tokensOut: (usage as TokenUsage | null)?.tokensOut ?? estimateTokens(text),
+            // The backend's own counts (Ollama's, an OpenAI-compatible server's usage, llama.cpp's tokenizer), else the estimate.
+            tokensIn: counts?.tokensIn ?? estimateTokens(request.messages.map((m) => m.content).join('\n')),
+            tokensOut: counts?.tokensOut ?? estimateTokens(text),
+            counted: counts ? 'backend' : 'estimate',
             ttftMs,
             durationMs: now() - started,
             fellBack:

@@ -55,6 +55,7 @@ export function scriptedChatModel(pick: (request: ChatModelRequest, index: numbe
             model: 'scripted:7b',
             tokensIn: request.messages.reduce((n, m) => n + Math.ceil(m.content.length / 4), 0),
             tokensOut: Math.ceil(text.length / 4),
+            counted: 'estimate',
             ttftMs: 1,
             durationMs: Date.now() - started,
             fellBack: false,

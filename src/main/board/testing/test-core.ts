@@ -4,14 +4,14 @@ import { migrate } from '../../db/migrations'
 import { createLogger, type Logger } from '../../log/logger'
 
 /**
- * A fresh in-memory store with the foundation, chat and board schemas only,
+ * A fresh in-memory store with the foundation, chat, board and usage schemas only,
  * so these tests do not depend on other capabilities' migrations.
  */
 export function chatTestDb(): Db {
   const db = openDatabase(':memory:')
   const outcome = migrate(
     db,
-    bundledMigrations().filter((m) => [1, 5, 6].includes(m.version))
+    bundledMigrations().filter((m) => ['foundation', 'chat', 'board_decisions', 'model_usage'].includes(m.name))
   )
   if (!outcome.ok) throw new Error('test schema refused')
   return db

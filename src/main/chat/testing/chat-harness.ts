@@ -12,6 +12,7 @@ import type { ChatModelRequest } from '../../ports/chat-model'
 import type { KnowledgeContext } from '../../ports/knowledge-context'
 import type { TaskQueue } from '../../ports/task-queue'
 import type { CallContext } from '../../rpc/handler-types'
+import { createUsageCapability } from '../../usage/usage-capability'
 import { createChatCapability, type ChatCapability } from '../chat-capability'
 import { answering, type AnsweringHandlers } from '../../test-support/answering-handlers'
 
@@ -59,11 +60,24 @@ export function chatHarness(options: HarnessOptions = {}): ChatHarness {
     timeoutSec: () => options.boardTimeoutSec ?? 45,
     userId: 'tester'
   })
+  const usage = createUsageCapability({
+    db,
+    events: emit,
+    log,
+    settings: {
+      pricePer1k: () => config.get('chat.remotePricePer1k'),
+      tokenBudget: () => config.get('usage.tokenBudget'),
+      budgetPeriod: () => config.get('usage.budgetPeriod')
+    },
+    isRemoteNode: () => false,
+    labels: { expert: (id) => id, node: (id) => id }
+  })
   const chat = createChatCapability({
     db,
     events: emit,
     config,
     log,
+    usage,
     board,
     model,
     tasks: options.tasks ?? null,

@@ -227,9 +227,7 @@ describe('capability checks', () => {
       byDay: [],
       bySession: [],
       byExpert: [],
-      today: { tokens: 0, cost: 0 },
-      dailyBudget: 0,
-      budgetExceeded: false,
+      budget: { period: 'day' as const, start: '2026-03-10', budget: 0, used: 0, exceeded: false, alertedAt: null },
       counters: { expertAnswers: 7, fallbacks: 3, fallbackRatio24h: ratio, threshold: 0.3 }
     })
     expect(await checksAnswering({ 'chat.usage': usage(0.42) })('chat.fallback-ratio')).toEqual({

@@ -1,21 +1,12 @@
-import { createReadStream, existsSync } from 'node:fs'
-import { basename, dirname, join } from 'node:path'
+import { createReadStream } from 'node:fs'
 import { createInterface } from 'node:readline'
+import { logFilesOldestFirst } from '../../log/log-files'
 import { callOrExit } from '../call-or-exit'
 import type { CommandContext } from '../command-context'
 import { withConnection } from '../with-connection'
 
 const EXIT_USAGE = 64
 const EXIT_NOT_FOUND = 66
-
-/** The log file and its rotated predecessors (`kos.3.log` … `kos.1.log`, `kos.log`), oldest first. */
-export function logFilesOldestFirst(logFile: string): string[] {
-  const dir = dirname(logFile)
-  const name = basename(logFile, '.log')
-  const rotated: string[] = []
-  for (let n = 1; existsSync(join(dir, `${name}.${n}.log`)); n++) rotated.unshift(join(dir, `${name}.${n}.log`))
-  return [...rotated, ...(existsSync(logFile) ? [logFile] : [])]
-}
 
 /** `kos logs --correlation ID [--json]`: every log line of one request's trail, oldest first. */
 export async function logsCommand(ctx: CommandContext): Promise<number> {

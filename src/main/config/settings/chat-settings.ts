@@ -37,9 +37,9 @@ export const CHAT_SETTINGS = {
   }),
   'chat.dailyTokenBudget': integer(0, 1_000_000_000, 'tokens', 1_000_000, {
     category: 'Budget',
-    label: 'Daily token budget',
+    label: 'Daily token budget (replaced)',
     description:
-      'Tokens (in + out) the chat and the board may use per day (UTC) before an alert; 0 turns the alert off.',
+      'Replaced by usage.tokenBudget, which covers every model call. Still read, as the daily budget, while usage.tokenBudget is not set.',
     env: ['KOS_CHAT_DAILY_TOKEN_BUDGET'],
     applies: 'live'
   }),

@@ -7,10 +7,11 @@ export const NOTIFY_SETTINGS = {
     category: 'Notifications',
     label: 'Webhook URL',
     description:
-      "Empty sends nothing. A URL that receives a POST for health changes, manual review, open circuits and the daily digest (the operators' RECOVERY_WEBHOOK_URL).",
+      "Empty sends nothing. A URL that receives a POST for health changes, manual review, open circuits, a passed token budget and the daily digest (the operators' RECOVERY_WEBHOOK_URL). Saved, it moves into the keychain, out of the settings file: a Slack webhook URL is a secret.",
     env: ['KOS_WEBHOOK_URL', 'RECOVERY_WEBHOOK_URL'],
     applies: 'live',
-    inProfiles: false
+    inProfiles: false,
+    secret: true
   }),
   'notify.webhookFormat': choice(WEBHOOK_FORMATS, 'json', {
     category: 'Notifications',

@@ -4,7 +4,8 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { writeTinyGguf } from '../../../../scripts/make-tiny-gguf'
 import { useTempDirs } from '../../test-support/temp-dir'
 import { ProviderError } from '../provider-error'
-import { createEmbeddedProvider, memoryNeeded } from './embedded-provider'
+import type { TokenUsage } from '../provider'
+import { createEmbeddedProvider, memoryNeeded, promptOf } from './embedded-provider'
 import { startSourceWorker } from './testing-worker'
 
 const tempDir = useTempDirs()
@@ -38,13 +39,19 @@ describe('embedded llama.cpp provider', () => {
       expect(await provider.loadedModels(signal)).toEqual([])
 
       const pieces: string[] = []
-      for await (const piece of provider.chat({
-        model: 'tiny',
-        messages: [{ role: 'user', content: 'hello there' }],
-        signal
-      }))
+      const usage: TokenUsage[] = []
+      const messages = [{ role: 'user' as const, content: 'привет, hello there' }]
+      for await (const piece of provider.chat({ model: 'tiny', messages, signal, onUsage: (u) => usage.push(u) }))
         pieces.push(piece)
       expect(pieces.length).toBeGreaterThan(0)
+      // Counted by the model's own tokenizer: the tiny vocab has one token per Latin letter and byte fallback
+      // for the rest, so Cyrillic costs a token per byte (a length/4 estimate would say a quarter of that).
+      const promptBytes = Buffer.byteLength(promptOf(messages))
+      expect(usage).toHaveLength(1)
+      expect(usage[0]?.tokensIn).toBeGreaterThanOrEqual(promptBytes)
+      expect(usage[0]?.tokensIn).toBeLessThanOrEqual(promptBytes + 2)
+      expect(usage[0]?.tokensOut).toBeGreaterThanOrEqual(1)
+      expect(usage[0]?.tokensOut).toBeLessThanOrEqual(12)
       expect((await provider.loadedModels(signal))?.map((m) => m.name)).toEqual(['tiny'])
 
       const [a, b, a2] = await provider.embed('tiny', ['alpha beta', 'gamma', 'alpha beta'], signal)

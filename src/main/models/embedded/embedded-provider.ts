@@ -188,8 +188,9 @@ export function createEmbeddedProvider(options: EmbeddedOptions): ModelProvider 
       },
       (m) => {
         if (m.type === 'token') queue.push(m.text)
+        if (m.type === 'completed') req.onUsage?.({ tokensIn: m.tokensIn, tokensOut: m.tokensOut })
         wake?.()
-        return m.type === 'done'
+        return m.type === 'completed'
       }
     ).then(
       () => void (finished = true),

@@ -9,14 +9,17 @@ import type { GbnfJsonSchema, Llama, LlamaContext, LlamaEmbeddingContext, LlamaM
 export interface LlamaEngine {
   /** threads 0: as many as llama.cpp picks for this machine. */
   load(modelPath: string, contextSize: number, threads: number): Promise<void>
-  /** With a JSON schema, llama.cpp samples only tokens its grammar allows: the answer is JSON of that schema. */
+  /**
+   * With a JSON schema, llama.cpp samples only tokens its grammar allows: the answer is JSON of that schema.
+   * Resolves with the tokens as the model's own tokenizer counts them: the prompt's and the ones generated.
+   */
   complete(
     prompt: string,
     maxTokens: number,
     signal: AbortSignal,
     onText: (text: string) => void,
     jsonSchema?: Readonly<Record<string, unknown>>
-  ): Promise<void>
+  ): Promise<{ tokensIn: number; tokensOut: number }>
   embed(texts: readonly string[]): Promise<number[][]>
   unload(): Promise<void>
 }
@@ -77,9 +80,11 @@ export function createLlamaEngine(): LlamaEngine {
       // The answer must fit in the context beside the prompt: past its end
       // the completion would have to shift the context, which a model without
       // room to spare cannot do.
-      const room = context.contextSize - model.tokenize(prompt).length - 1
+      const tokensIn = model.tokenize(prompt).length
+      const room = context.contextSize - tokensIn - 1
       if (room <= 0) throw new Error(`the prompt is longer than the model's context of ${context.contextSize} tokens`)
       const sequence = context.getSequence()
+      let tokensOut = 0
       try {
         const completion = new LlamaCompletion({ contextSequence: sequence })
         await completion.generateCompletion(prompt, {
@@ -87,8 +92,10 @@ export function createLlamaEngine(): LlamaEngine {
           signal,
           stopOnAbortSignal: true,
           onTextChunk: onText,
+          onToken: (tokens) => void (tokensOut += tokens.length),
           ...(grammar ? { grammar } : {})
         })
+        return { tokensIn, tokensOut }
       } finally {
         sequence.dispose()
       }

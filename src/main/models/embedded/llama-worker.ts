@@ -33,7 +33,7 @@ export function serveLlamaWorker(port: NonNullable<typeof parentPort>): void {
             message.jsonSchema
           )
           .then(
-            () => send({ type: 'done', id: message.id }),
+            (counts) => send({ type: 'completed', id: message.id, ...counts }),
             (e: unknown) => fail(message.id, e)
           )
           .finally(() => running.delete(message.id))

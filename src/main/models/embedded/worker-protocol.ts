@@ -22,5 +22,7 @@ export type ToWorker =
 export type FromWorker =
   | { readonly type: 'token'; readonly id: number; readonly text: string }
   | { readonly type: 'done'; readonly id: number }
+  /** A completion's end, with its token counts from the model's tokenizer. */
+  | { readonly type: 'completed'; readonly id: number; readonly tokensIn: number; readonly tokensOut: number }
   | { readonly type: 'vectors'; readonly id: number; readonly vectors: number[][] }
   | { readonly type: 'error'; readonly id: number; readonly message: string }

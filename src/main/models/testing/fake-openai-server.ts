@@ -85,15 +85,29 @@ export async function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<
       // OpenAI-compatible servers stop at max_tokens.
       const tokens = tokensOf(text).slice(0, Number(b.max_tokens ?? Infinity))
       const id = `chatcmpl-${Math.random().toString(36).slice(2)}`
+      const head = { id, object: 'chat.completion.chunk', created: Math.floor(Date.now() / 1000), model: model.name }
+      // As OpenAI's API does: with stream_options.include_usage every chunk carries `usage: null`, and one more
+      // chunk with empty `choices` and the counts comes after the finish_reason chunk, before [DONE].
+      const includeUsage = (b.stream_options as { include_usage?: unknown } | undefined)?.include_usage === true
       const chunk = (delta: Record<string, unknown>, finish: string | null): string =>
-        `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created: Math.floor(Date.now() / 1000), model: model.name, choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`
+        `data: ${JSON.stringify({ ...head, choices: [{ index: 0, delta, finish_reason: finish }], ...(includeUsage ? { usage: null } : {}) })}\n\n`
+      // The prompt counted as the server's tokenizer would see it: every message's words plus the chat template's 3 per message.
+      const promptTokens = Array.isArray(b.messages)
+        ? (b.messages as { content?: unknown }[]).reduce((n, m) => n + 3 + tokensOf(String(m.content ?? '')).length, 0)
+        : 0
+      const usage = {
+        prompt_tokens: promptTokens,
+        completion_tokens: tokens.length,
+        total_tokens: promptTokens + tokens.length
+      }
       if (b.stream !== true) {
         return sendJson(res, 200, {
           id,
           object: 'chat.completion',
           created: 0,
           model: model.name,
-          choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop' }]
+          choices: [{ index: 0, message: { role: 'assistant', content: tokens.join('') }, finish_reason: 'stop' }],
+          usage
         })
       }
       res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' })
@@ -112,7 +126,8 @@ export async function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<
         else res.write(chunk({ content: tokens[i] }, null))
         if (behaviour.kind === 'reply' && behaviour.tokenDelayMs && i > 0) await sleep(behaviour.tokenDelayMs)
       }
-      res.write(chunk({}, 'stop'))
+      res.write(chunk({}, tokens.length < tokensOf(text).length ? 'length' : 'stop'))
+      if (includeUsage) res.write(`data: ${JSON.stringify({ ...head, choices: [], usage })}\n\n`)
       return void res.end('data: [DONE]\n\n')
     }
     error(res, 404, `${req.method} ${req.url} not found`, null)

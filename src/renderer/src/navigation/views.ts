@@ -7,6 +7,7 @@ export const VIEW_IDS = [
   'checklist',
   'models',
   'knowledge',
+  'usage',
   'settings',
   'approvals'
 ] as const
@@ -27,6 +28,7 @@ export const VIEWS: readonly ViewEntry[] = [
   { id: 'checklist', label: 'Checklist', glyph: '✓' },
   { id: 'models', label: 'Models', glyph: '◈' },
   { id: 'knowledge', label: 'Knowledge', glyph: '▤' },
+  { id: 'usage', label: 'Usage', glyph: '∑' },
   { id: 'settings', label: 'Settings', glyph: '⚙' },
   { id: 'approvals', label: 'Approvals', glyph: '⚑' }
 ]

@@ -16,6 +16,7 @@ import { SettingsView } from '../views/settings/SettingsView'
 import { TasksView } from '../views/tasks/TasksView'
 import { WorkflowsView } from '../views/workflows/WorkflowsView'
 import { UnbuiltView } from '../views/UnbuiltView'
+import { UsageView } from '../views/usage/UsageView'
 import { UNBUILT_VIEWS } from '../views/unbuilt-views'
 import { OnboardingPanel } from '../views/onboarding/OnboardingPanel'
 import { ConnectionBanner } from './ConnectionBanner'
@@ -33,6 +34,7 @@ const BUILT_VIEWS: Readonly<Partial<Record<ViewId, () => ReactNode>>> = {
   knowledge: KnowledgeView,
   models: ModelsView,
   checklist: ChecklistView,
+  usage: UsageView,
   settings: SettingsView
 }
 

@@ -9,6 +9,7 @@ import {
   type Expert
 } from '../../../../shared/contract/chat-contract'
 import type { RpcError } from '../../../../shared/contract/rpc-error'
+import type { BudgetAlert } from '../../../../shared/contract/usage-contract'
 import { EMPTY_PAGES, firstPage, loadNextPage, type PagedList } from '../paged-list'
 import { defineViewModel, type ViewModelApi } from '../view-model'
 import { learningByExpert, RESEARCH_PREFIX, type LearningItem } from './expert-learning'
@@ -34,7 +35,7 @@ export interface ChatData {
   /** Steps of each answer being written, in order. */
   readonly steps: Readonly<Record<string, ChatProgress[]>>
   readonly flash: string | null
-  readonly budgetAlert: { day: string; tokens: number; budget: number } | null
+  readonly budgetAlert: BudgetAlert | null
   readonly experts: Expert[] | null
   /** What each expert is learning: its newest research tasks, by expert id. */
   readonly learning: Readonly<Record<string, readonly LearningItem[]>>
@@ -247,11 +248,12 @@ export const chatModel = defineViewModel<ChatData, ChatActions, string | null>({
         if (result.ok)
           set({
             usage: result.value,
-            budgetAlert: result.value.budgetExceeded
+            budgetAlert: result.value.budget.exceeded
               ? {
-                  day: new Date().toISOString().slice(0, 10),
-                  tokens: result.value.today.tokens,
-                  budget: result.value.dailyBudget
+                  period: result.value.budget.period,
+                  start: result.value.budget.start,
+                  tokens: result.value.budget.used,
+                  budget: result.value.budget.budget
                 }
               : get().budgetAlert
           })
@@ -288,7 +290,7 @@ export const chatModel = defineViewModel<ChatData, ChatActions, string | null>({
       void readSessions(api)
       if (api.get().usage) void api.get().loadUsage()
     },
-    'chat.budgetExceeded': (budgetAlert, { set }) => set({ budgetAlert })
+    'usage.budgetExceeded': (budgetAlert, { set }) => set({ budgetAlert })
   },
   async reload(api, initialSession) {
     await Promise.all([readStatus(api), readSessions(api)])

@@ -12,7 +12,8 @@ const idle: NotifyStatus = {
   delivered: 0,
   failed: 0,
   lastDeliveredAt: null,
-  lastError: null
+  lastError: null,
+  urlFrom: 'keychain'
 }
 
 describe('webhook model', () => {

@@ -40,3 +40,12 @@ export function describeOutcome(outcome: DeliveryOutcome): string {
   if (outcome.delivered) return `Delivered: the endpoint answered HTTP ${outcome.status ?? '2xx'}.`
   return `Not delivered: ${outcome.error ?? 'no answer'}.`
 }
+
+/** Where the webhook URL is kept, in words; it may be a Slack secret, so the settings file is the case to fix. */
+export function urlPlace(status: NotifyStatus): string | null {
+  if (status.urlFrom === 'keychain') return 'The URL is kept in the keychain, not in the settings file.'
+  if (status.urlFrom === 'environment') return 'The URL comes from the environment this app was started with.'
+  if (status.urlFrom === 'settings')
+    return 'The URL is kept in the settings file: this host has no keychain to keep it in. Pass it in KOS_WEBHOOK_URL instead to keep it out of the file.'
+  return null
+}

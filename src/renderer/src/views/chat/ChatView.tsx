@@ -101,8 +101,8 @@ function Alerts(): ReactNode {
       )}
       {budget && (
         <p className="chat-banner bad" role="alert">
-          Today’s chat used {budget.tokens.toLocaleString()} tokens, over the daily budget of{' '}
-          {budget.budget.toLocaleString()} (chat.dailyTokenBudget in Settings).
+          Model calls used {budget.tokens.toLocaleString()} tokens this {budget.period} (since {budget.start}), over the
+          budget of {budget.budget.toLocaleString()} (usage.tokenBudget in Settings). See the Usage view.
         </p>
       )}
       {error && (

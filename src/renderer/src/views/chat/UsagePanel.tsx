@@ -1,6 +1,7 @@
 import { useEffect, type ReactNode } from 'react'
 import type { UsageRow } from '../../../../shared/contract/chat-contract'
-import { UsageChart, compact } from './UsageChart'
+import { periodText } from '../../model/usage/usage-model'
+import { UsageChart, compact } from '../usage/UsageChart'
 import { useChatView } from './use-chat-view'
 
 export function UsagePanel(): ReactNode {
@@ -16,20 +17,22 @@ export function UsagePanel(): ReactNode {
         </p>
       </section>
     )
-  const { counters } = usage
+  const { counters, budget } = usage
   const ratio = counters.fallbackRatio24h
+  const daily = budget.period === 'day' && budget.budget > 0
   return (
     <section className="card usage-panel" aria-label="Usage">
-      <h2>Tokens and cost, last {usage.days} days</h2>
+      <h2>Chat and board tokens, last {usage.days} days</h2>
       <p>
-        Today: <strong>{compact(usage.today.tokens)}</strong> tokens, cost {usage.today.cost.toFixed(2)}
-        {usage.dailyBudget > 0 ? ` of a ${compact(usage.dailyBudget)}-token daily budget` : ' (no daily budget set)'}
-        {usage.budgetExceeded && <span className="badge bad"> over budget</span>}
+        {periodText(budget.period).current}, every model call together: <strong>{compact(budget.used)}</strong> tokens
+        {budget.budget > 0 ? ` of a ${compact(budget.budget)}-token budget` : ' (no budget set)'}
+        {budget.exceeded && <span className="badge bad"> over budget</span>}.{' '}
+        <a href="#/usage">All usage, by project, model and node →</a>
       </p>
-      <UsageChart days={usage.byDay} budget={usage.dailyBudget} />
+      <UsageChart days={usage.byDay} budget={daily ? budget.budget : 0} />
       <p className="muted small">
         <span className="swatch in" /> tokens in <span className="swatch out" /> tokens out
-        {usage.dailyBudget > 0 ? ' · dashed: daily budget' : ''}
+        {daily ? ' · dashed: daily budget' : ''}
       </p>
       <p>
         Expert answers: <strong data-testid="expert-answers">{counters.expertAnswers}</strong> · fallbacks:{' '}

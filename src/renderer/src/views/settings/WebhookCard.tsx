@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react'
-import { describeOutcome, webhookModel } from '../../model/settings/webhook-model'
+import { describeOutcome, urlPlace, webhookModel } from '../../model/settings/webhook-model'
 import { useSelect, useViewModel } from '../../model/use-view-model'
 
 /** Under the Notifications settings: what the webhook queue holds, and a button that sends a test now. */
@@ -21,6 +21,7 @@ export function WebhookCard(): ReactNode {
               (status.lastDeliveredAt ? `; last delivered ${new Date(status.lastDeliveredAt).toLocaleString()}` : '') +
               (status.lastError ? `; last error: ${status.lastError}` : '')}
       </p>
+      {status && urlPlace(status) && <p className="muted small">{urlPlace(status)}</p>}
       <button type="button" onClick={() => void sendTest()} disabled={sending || !status?.configured}>
         {sending ? 'Sending…' : 'Send test'}
       </button>{' '}

@@ -2,6 +2,7 @@ import { useWriteAccess } from '../../model/use-view-model'
 import type { ReactNode } from 'react'
 import type { TaskDetail } from '../../../../shared/contract/tasks-contract'
 import { ERROR_TYPE_LABEL, OPEN_STATUSES, STATUS_LABEL, when } from './task-format'
+import { TaskTrail } from './TaskTrail'
 import { TaskWaiting } from './TaskWaiting'
 import { TaskVerification } from '../verification/TaskVerification'
 
@@ -138,6 +139,9 @@ export function TaskDetailPanel({
           </li>
         ))}
       </ol>
+      {typeof task.metadata.correlationId === 'string' && (
+        <TaskTrail key={task.id} correlationId={task.metadata.correlationId} taskId={task.id} />
+      )}
     </section>
   )
 }

@@ -1,12 +1,15 @@
 import type { ReactNode } from 'react'
 import type { UsageRow } from '../../../../shared/contract/chat-contract'
+import './usage.css'
+
+type Day = Pick<UsageRow, 'key' | 'tokensIn' | 'tokensOut' | 'requests'>
 
 const WIDTH = 560
 const HEIGHT = 140
 const PAD = { top: 10, right: 8, bottom: 22, left: 48 }
 
 /** Tokens per day, in and out stacked, drawn as plain SVG; the budget is a dashed line when set. */
-export function UsageChart({ days, budget }: { days: readonly UsageRow[]; budget: number }): ReactNode {
+export function UsageChart({ days, budget }: { days: readonly Day[]; budget: number }): ReactNode {
   const totals = days.map((d) => d.tokensIn + d.tokensOut)
   const top = Math.max(1, ...totals, budget > 0 && budget < Math.max(...totals) * 3 ? budget : 0)
   const plotW = WIDTH - PAD.left - PAD.right
