@@ -14,7 +14,7 @@ import { join } from 'node:path'
 import { chromium } from '@playwright/test'
 import { chromiumLaunchOptions } from '../e2e/support/browser'
 import { startJson } from '../e2e/support/start-json'
-import { VIEW_IDS } from '../src/renderer/src/navigation/views'
+import { VIEW_IDS } from '../src/shared/views'
 
 const root = join(__dirname, '..')
 const outDir = join(root, 'docs', 'screenshots')

@@ -14,8 +14,8 @@ const VIEWS = [
   'Checklist',
   'Models',
   'Knowledge',
-  'Usage',
   'Settings',
+  'Usage',
   'Approvals'
 ]
 

@@ -10,6 +10,7 @@ export const VIEW_NAMES = [
   'Models',
   'Knowledge',
   'Settings',
+  'Usage',
   'Approvals'
 ] as const
 export type ViewName = (typeof VIEW_NAMES)[number]

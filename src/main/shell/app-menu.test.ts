@@ -41,11 +41,11 @@ describe('application menu', () => {
       ['Chat', 'CommandOrControl+2'],
       ['Tasks', 'CommandOrControl+3'],
       ['Board', 'CommandOrControl+4'],
-      ['Checklist', 'CommandOrControl+5'],
-      ['Models', 'CommandOrControl+6'],
-      ['Knowledge', 'CommandOrControl+7'],
-      ['Settings', 'CommandOrControl+8'],
-      ['Approvals', 'CommandOrControl+9']
+      ['Workflows', 'CommandOrControl+5'],
+      ['Checklist', 'CommandOrControl+6'],
+      ['Models', 'CommandOrControl+7'],
+      ['Knowledge', 'CommandOrControl+8'],
+      ['Settings', 'CommandOrControl+9']
     ])
     go[2]?.click?.()
     items.find((i) => i.accelerator === 'CommandOrControl+,')?.click?.()

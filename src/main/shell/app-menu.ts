@@ -1,3 +1,4 @@
+import { VIEWS, viewDigit } from '../../shared/views'
 import type { MenuItemSpec } from './tray-menu'
 import type { UpdateMenuEntry } from './update-policy'
 
@@ -8,21 +9,9 @@ export interface AppMenuActions {
   update(action: 'check' | 'restart'): void
 }
 
-const VIEWS = [
-  'Overview',
-  'Chat',
-  'Tasks',
-  'Board',
-  'Checklist',
-  'Models',
-  'Knowledge',
-  'Settings',
-  'Approvals'
-] as const
-
 /**
  * The application menu: the usual macOS items with their shortcuts, plus a
- * Go menu mirroring the sidebar (⌘1…⌘9) and ⌘, for Settings, as Mac apps do.
+ * Go menu mirroring the sidebar (its list, ⌘1…⌘9 for the first nine) and ⌘, for Settings, as Mac apps do.
  */
 export function appMenu(options: {
   productName: string
@@ -101,11 +90,14 @@ export function appMenu(options: {
     },
     {
       label: 'Go',
-      submenu: VIEWS.map((name, i) => ({
-        label: name,
-        accelerator: `CommandOrControl+${i + 1}`,
-        click: () => actions.navigate(name.toLowerCase())
-      }))
+      submenu: VIEWS.map((view, i) => {
+        const digit = viewDigit(i)
+        return {
+          label: view.label,
+          ...(digit === undefined ? {} : { accelerator: `CommandOrControl+${digit}` }),
+          click: () => actions.navigate(view.id)
+        }
+      })
     },
     { role: 'windowMenu' },
     {

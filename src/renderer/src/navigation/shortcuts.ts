@@ -18,11 +18,6 @@ export function viewModifier(host: ShortcutHost): string {
   return host.mac ? '⌥' : 'Alt'
 }
 
-/** The digit that switches to the view at this sidebar position: 1–9 for the first nine, none after (no key gives 10). */
-export function viewDigit(index: number): number | undefined {
-  return index < 9 ? index + 1 : undefined
-}
-
 /** The palette's shortcut: ⌘K on a Mac, Ctrl+K elsewhere, in the desktop app and the browser alike. */
 export function paletteShortcut(host: ShortcutHost): string {
   return host.mac ? '⌘K' : 'Ctrl+K'

@@ -1,37 +1,6 @@
-export const VIEW_IDS = [
-  'overview',
-  'chat',
-  'tasks',
-  'board',
-  'workflows',
-  'checklist',
-  'models',
-  'knowledge',
-  'usage',
-  'settings',
-  'approvals'
-] as const
-export type ViewId = (typeof VIEW_IDS)[number]
+import { VIEW_IDS, type ViewId } from '../../../shared/views'
 
-export interface ViewEntry {
-  readonly id: ViewId
-  readonly label: string
-  readonly glyph: string
-}
-
-export const VIEWS: readonly ViewEntry[] = [
-  { id: 'overview', label: 'Overview', glyph: '◔' },
-  { id: 'chat', label: 'Chat', glyph: '✉' },
-  { id: 'tasks', label: 'Tasks', glyph: '☰' },
-  { id: 'board', label: 'Board', glyph: '⚖' },
-  { id: 'workflows', label: 'Workflows', glyph: '⇶' },
-  { id: 'checklist', label: 'Checklist', glyph: '✓' },
-  { id: 'models', label: 'Models', glyph: '◈' },
-  { id: 'knowledge', label: 'Knowledge', glyph: '▤' },
-  { id: 'usage', label: 'Usage', glyph: '∑' },
-  { id: 'settings', label: 'Settings', glyph: '⚙' },
-  { id: 'approvals', label: 'Approvals', glyph: '⚑' }
-]
+export { VIEW_IDS, VIEWS, type ViewEntry, type ViewId } from '../../../shared/views'
 
 export const DEFAULT_VIEW: ViewId = 'tasks'
 

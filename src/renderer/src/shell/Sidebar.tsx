@@ -1,5 +1,6 @@
 import { useRef, type KeyboardEvent, type ReactNode } from 'react'
-import { chord, viewDigit } from '../navigation/shortcuts'
+import { viewDigit } from '../../../shared/views'
+import { chord } from '../navigation/shortcuts'
 import { VIEWS, type ViewId } from '../navigation/views'
 import { ReadOnlyBadge } from './ReadOnlyBadge'
 

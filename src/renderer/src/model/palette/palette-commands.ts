@@ -1,6 +1,6 @@
 import type { CallName } from '../../../../shared/contract/contract'
 import { VIEWS, type ViewId } from '../../navigation/views'
-import { viewDigit } from '../../navigation/shortcuts'
+import { viewDigit } from '../../../../shared/views'
 
 /** What a palette entry does: open a place in the app, or ask the core for something. */
 export type PaletteAction =
