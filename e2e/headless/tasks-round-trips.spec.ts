@@ -33,7 +33,7 @@ function recordFrames(page: TasksPage['page']): Frame[] {
 }
 
 test.describe('Tasks view on the wire', () => {
-  test('one create costs one call, one read of the opened task and one pushed change; the list and counters read nothing', async ({
+  test('one create costs one call and one pushed change: the opened task, the list and the counters read nothing', async ({
     page,
     host
   }, testInfo) => {
@@ -53,9 +53,13 @@ test.describe('Tasks view on the wire', () => {
       contentType: 'application/json'
     })
     console.log(`one create from the Tasks view: ${JSON.stringify(figures)}`)
-    expect(first.calls).toEqual(['tasks.create', 'tasks.get'])
-    expect(first.pushed.filter((name) => name?.startsWith('tasks.'))).toEqual(['tasks.changed', 'tasks.engineChanged'])
-    expect(second.calls).toEqual(['tasks.create', 'tasks.get'])
+    expect(first.calls).toEqual(['tasks.create'])
+    // Changes are merged for 50 ms before they go out, so the engine's news may come first.
+    expect(first.pushed.filter((name) => name?.startsWith('tasks.')).sort()).toEqual([
+      'tasks.changed',
+      'tasks.engineChanged'
+    ])
+    expect(second.calls).toEqual(['tasks.create'])
     expect(second.pushed).toEqual(['tasks.changed'])
 
     async function createAndCount(

@@ -110,7 +110,10 @@ export function TaskDetailPanel({
           </p>
         </>
       )}
-      <TaskVerification key={task.id} taskId={task.id} />
+      {/* A task that has not run yet has no verdict to read; remounted on each status change, it reads the new one. */}
+      {(task.status !== 'pending' || task.attemptCount > 0) && (
+        <TaskVerification key={`${task.id}:${task.status}:${task.attemptCount}`} taskId={task.id} />
+      )}
       <h3>Error history</h3>
       {failures.length === 0 ? (
         <p className="muted">No failed attempts.</p>

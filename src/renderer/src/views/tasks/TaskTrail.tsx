@@ -1,13 +1,27 @@
-import type { ReactNode } from 'react'
+import { useState, type ReactNode } from 'react'
 import { trailModel, trailTokens } from '../../model/trail/trail-model'
 import { useSelect, useViewModel } from '../../model/use-view-model'
 import { STATUS_LABEL, when } from './task-format'
 
 /**
  * The whole trail of the request that made this task: the chat question, every task it
- * created, each model call and the log lines, all under one correlation id.
+ * created, each model call and the log lines, all under one correlation id. Folded until
+ * asked for: it is read only then, so opening a task costs no extra read.
  */
 export function TaskTrail({ correlationId, taskId }: { correlationId: string; taskId: string }): ReactNode {
+  const [open, setOpen] = useState(false)
+  return (
+    <details className="task-trail" onToggle={(event) => setOpen(event.currentTarget.open)}>
+      <summary>
+        <h3>Trail</h3>
+        <span className="muted small"> the chat question, its tasks, model calls and log lines</span>
+      </summary>
+      {open && <TrailBody correlationId={correlationId} taskId={taskId} />}
+    </details>
+  )
+}
+
+function TrailBody({ correlationId, taskId }: { correlationId: string; taskId: string }): ReactNode {
   const model = useViewModel(trailModel, correlationId)
   const trail = useSelect(model, (s) => s.trail)
   const error = useSelect(model, (s) => s.error)
@@ -15,14 +29,11 @@ export function TaskTrail({ correlationId, taskId }: { correlationId: string; ta
   const refresh = useSelect(model, (s) => s.refresh)
   const tokens = trail ? trailTokens(trail) : null
   return (
-    <section className="task-trail" aria-labelledby="task-trail-title">
-      <h3 id="task-trail-title">
-        Trail{' '}
+    <section aria-label="Trail of this request">
+      <p className="muted small">
         <button type="button" className="link-button" onClick={() => void refresh()} disabled={loading}>
           {loading ? 'Reading…' : 'Refresh'}
-        </button>
-      </h3>
-      <p className="muted small">
+        </button>{' '}
         Correlation id <code>{correlationId}</code> — the same lines:{' '}
         <code>kos logs --correlation {correlationId}</code>
       </p>
