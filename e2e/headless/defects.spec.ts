@@ -52,6 +52,20 @@ test.describe('issue 15 defects, through the UI against a fake Ollama', () => {
     await expect(models.health).not.toContainText(/embedding model nomic-embed-text/i)
   })
 
+  test.describe('5: an MLX server nobody set up', () => {
+    // mlx.apiUrl left at its default, with nothing listening there: a Mac that never installed MLX.
+    test.use({ hostEnv: { KOS_MLX_API_URL: '' } })
+
+    test('reads "Not set up", not Down, and leaves the corporation Healthy', async ({ page, host }) => {
+      const models = new ModelsPage(page)
+      await models.open(host.url, 'models')
+      await expect(models.state(models.node('mlx-local'))).toHaveText('Not set up', { timeout: 30_000 })
+      await expect(models.node('mlx-local')).not.toContainText('Down')
+      await expect(page.getByTestId('health-status')).toContainText('Healthy', { timeout: 30_000 })
+      await expect(page.getByTestId('health-status')).not.toContainText('warnings')
+    })
+  })
+
   test('9: a failed answer lists no knowledge sources', async ({ page, host }) => {
     const kb = new KnowledgePage(page)
     await kb.open(host.url, 'knowledge')

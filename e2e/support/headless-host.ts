@@ -18,7 +18,10 @@ export interface RunningHost {
 /** Nothing listens on port 9 here: model servers that are certainly down, whatever runs on the machine. */
 export const CLOSED_URL = 'http://127.0.0.1:9'
 
-async function startHost(extraArgs: readonly string[]): Promise<{ host: RunningHost; child: ChildProcess }> {
+async function startHost(
+  extraArgs: readonly string[],
+  extraEnv: Readonly<Record<string, string>>
+): Promise<{ host: RunningHost; child: ChildProcess }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'kos-e2e-'))
   const child = spawn(
     process.execPath,
@@ -43,7 +46,8 @@ async function startHost(extraArgs: readonly string[]): Promise<{ host: RunningH
         KOS_SUPERVISOR_OLLAMA: 'off',
         KOS_SUPERVISOR_MLX: 'off',
         KOS_ONBOARDING_EMBEDDED_CHAT_URL: `${CLOSED_URL}/chat.gguf`,
-        KOS_ONBOARDING_EMBEDDED_EMBEDDING_URL: `${CLOSED_URL}/embedding.gguf`
+        KOS_ONBOARDING_EMBEDDED_EMBEDDING_URL: `${CLOSED_URL}/embedding.gguf`,
+        ...extraEnv
       }
     }
   )
@@ -61,11 +65,17 @@ async function startHost(extraArgs: readonly string[]): Promise<{ host: RunningH
   }
 }
 
-export const test = base.extend<{ host: RunningHost; hostArgs: readonly string[] }>({
+export const test = base.extend<{
+  host: RunningHost
+  hostArgs: readonly string[]
+  hostEnv: Readonly<Record<string, string>>
+}>({
   /** Extra `kos serve` flags for a spec, e.g. `test.use({ hostArgs: ['--set', 'ollama.apiUrl=…'] })`. */
   hostArgs: [[], { option: true }],
-  host: async ({ hostArgs }, use) => {
-    const { host, child } = await startHost(hostArgs)
+  /** Environment over the defaults above; an empty value unsets one (the app reads '' as not given). */
+  hostEnv: [{}, { option: true }],
+  host: async ({ hostArgs, hostEnv }, use) => {
+    const { host, child } = await startHost(hostArgs, hostEnv)
     await use(host)
     const exited = new Promise((resolve) => child.once('exit', resolve))
     child.kill('SIGTERM')

@@ -21,7 +21,7 @@ export class ModelsPage extends AppShell {
   }
 
   node(id: string): Locator {
-    return this.page.locator(`[data-node="${id}"]`)
+    return this.page.locator(`li[data-node="${id}"]`)
   }
 
   nodeNamed(label: string): Locator {
