@@ -3,21 +3,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { seedManualReviewTask } from '../../scripts/electron/testing/seed-manual-review'
 import { _electron as electron, expect, test, type ElectronApplication } from '@playwright/test'
+import { VIEW_NAMES } from '../headless/pages/app-shell'
 
 const ROOT = join(__dirname, '..', '..')
-const VIEWS = [
-  'Overview',
-  'Chat',
-  'Tasks',
-  'Board',
-  'Workflows',
-  'Checklist',
-  'Models',
-  'Knowledge',
-  'Settings',
-  'Usage',
-  'Approvals'
-]
 
 type Launch = { ok: true; executablePath: string; sqliteBinding: string } | { ok: false; reason: string }
 
@@ -80,7 +68,7 @@ test.describe('Electron app', () => {
       const page = await app.firstWindow()
       await expect(page.getByRole('heading', { level: 1 })).toHaveText('Tasks')
       const nav = page.getByRole('navigation', { name: 'Views' })
-      for (const name of VIEWS) {
+      for (const name of VIEW_NAMES) {
         await nav.getByRole('link', { name }).click()
         await expect(page.getByRole('heading', { level: 1 })).toHaveText(name)
       }
