@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { useTempDirs } from '../test-support/temp-dir'
 import { migratedDb, until } from './testing/test-engine'
 import { createTaskStore } from './task-store'
+import { taskInsert } from './testing/task-insert'
 
 const REPO = resolve(__dirname, '..', '..', '..')
 const JITI = join(REPO, 'node_modules', 'jiti', 'lib', 'jiti-cli.mjs')
@@ -48,19 +49,7 @@ describe('crash safety', () => {
     const store = createTaskStore(db)
     const TOTAL = 300
     for (let i = 0; i < TOTAL; i++) {
-      store.create({
-        title: `Task ${i}`,
-        description: `Work item ${i}`,
-        domain: null,
-        priority: 'normal',
-        assigneeExpert: null,
-        parentTaskId: null,
-        preferredBackend: null,
-        preferredModel: null,
-        metadata: {},
-        batchGroup: null,
-        dedupKey: `k${i}`
-      })
+      store.create(taskInsert({ title: `Task ${i}`, description: `Work item ${i}`, dedupKey: `k${i}` }))
     }
     const count = (sql: string): number => (db.prepare(sql).get() as { n: number }).n
     const processedLines = (): number =>

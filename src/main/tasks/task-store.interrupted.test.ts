@@ -1,21 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import { useTempDirs } from '../test-support/temp-dir'
+import { taskInsert } from './testing/task-insert'
 import { migratedDb } from './testing/test-engine'
 import { createTaskStore, POISON_CRASHES, type Changes, type TaskInsert } from './task-store'
 
-const newTask = (title: string): TaskInsert => ({
-  title,
-  description: `Work on ${title}.`,
-  domain: null,
-  priority: 'normal',
-  assigneeExpert: null,
-  parentTaskId: null,
-  preferredBackend: null,
-  preferredModel: null,
-  metadata: {},
-  batchGroup: null,
-  dedupKey: `key-${title}`
-})
+const newTask = (title: string): TaskInsert => taskInsert({ title, dedupKey: `key-${title}` })
 
 const STUCK = 15 * 60_000
 

@@ -4,6 +4,7 @@ import { useTempDirs } from '../test-support/temp-dir'
 import { migratedDb } from './testing/test-engine'
 import { createTaskStore, POISON_CRASHES, type Lease } from './task-store'
 import type { TaskRow } from './task-row'
+import { taskInsert } from './testing/task-insert'
 import { TASK_STATUSES } from '../../shared/contract/tasks-contract'
 
 const MAX_ATTEMPTS = 3
@@ -64,19 +65,9 @@ describe('task store under random interleavings', () => {
         for (const o of ops) {
           switch (o.kind) {
             case 'create': {
-              const made = store.create({
-                title: `t${ids.length}`,
-                description: 'd',
-                domain: null,
-                priority: 'normal',
-                assigneeExpert: null,
-                parentTaskId: null,
-                preferredBackend: null,
-                preferredModel: null,
-                metadata: {},
-                batchGroup: null,
-                dedupKey: `k${ids.length}`
-              })
+              const made = store.create(
+                taskInsert({ title: `t${ids.length}`, description: 'd', dedupKey: `k${ids.length}` })
+              )
               if (made.ok) ids.push(made.task.id)
               break
             }
