@@ -5,6 +5,7 @@ import {
   lastUserMessage,
   pickBehaviour,
   sleep,
+  answerText,
   structuredText,
   tokensOf,
   type FakeBehaviour,
@@ -88,15 +89,7 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
     const structured = behaviour.kind === 'json' ? structuredText(behaviour, body.format) : null
     if (structured && !structured.ok) return sendJson(res, structured.status, { error: structured.message })
     await ensureLoaded(model_.name, body.keep_alive)
-    const text = structured?.ok
-      ? structured.text
-      : behaviour.kind === 'echo'
-        ? prompt
-        : behaviour.kind === 'reply'
-          ? behaviour.text
-          : behaviour.kind === 'compute'
-            ? await behaviour.answer(prompt)
-            : 'Partial answer that will not finish properly'
+    const text = await answerText(behaviour, prompt, structured)
     // Ollama stops at options.num_predict (a probe asks for a few tokens).
     const tokens = tokensOf(text).slice(
       0,

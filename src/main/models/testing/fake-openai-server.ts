@@ -5,6 +5,7 @@ import {
   lastUserMessage,
   pickBehaviour,
   sleep,
+  answerText,
   structuredText,
   tokensOf,
   type FakeModel,
@@ -73,15 +74,7 @@ export async function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<
       formats.push(b.response_format)
       const structured = behaviour.kind === 'json' ? structuredText(behaviour, schemaOf(b.response_format)) : null
       if (structured && !structured.ok) return error(res, structured.status, structured.message, null)
-      const text = structured?.ok
-        ? structured.text
-        : behaviour.kind === 'echo'
-          ? prompt
-          : behaviour.kind === 'reply'
-            ? behaviour.text
-            : behaviour.kind === 'compute'
-              ? await behaviour.answer(prompt)
-              : 'Partial answer that will not finish properly'
+      const text = await answerText(behaviour, prompt, structured)
       // OpenAI-compatible servers stop at max_tokens.
       const tokens = tokensOf(text).slice(0, Number(b.max_tokens ?? Infinity))
       const id = `chatcmpl-${Math.random().toString(36).slice(2)}`

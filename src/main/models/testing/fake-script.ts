@@ -68,6 +68,22 @@ export function structuredText(
   return { ok: true, text: JSON.stringify(behaviour.value) }
 }
 
+/**
+ * The whole answer a fake backend streams for a prompt: the structured text when a schema was
+ * honoured, else what the behaviour says (the cut and failing kinds start a partial answer).
+ */
+export async function answerText(
+  behaviour: FakeBehaviour,
+  prompt: string,
+  structured: { ok: true; text: string } | null
+): Promise<string> {
+  if (structured) return structured.text
+  if (behaviour.kind === 'echo') return prompt
+  if (behaviour.kind === 'reply') return behaviour.text
+  if (behaviour.kind === 'compute') return await behaviour.answer(prompt)
+  return 'Partial answer that will not finish properly'
+}
+
 /** Splits an answer into word-sized pieces, the way servers stream tokens. */
 export function tokensOf(text: string): string[] {
   return text.match(/\s*\S+/g) ?? []
