@@ -152,7 +152,7 @@ describe('sign index', () => {
     expect(index.nearest(query, 2)).toEqual([17, 5000])
   })
 
-  it('unpartitioned in two stages, finds every held code first for itself after any adds, replacements and removals, live and reloaded (property)', () => {
+  it('unpartitioned in two stages, finds for every held code an id holding that exact code first, after any adds, replacements and removals, live and reloaded (property)', () => {
     const words = 24
     const wide = (seed: number): Uint32Array => {
       let x = seed + 1
@@ -186,9 +186,14 @@ describe('sign index', () => {
           Array.from({ length: index.blocks }, (_, b) => index.block(b)),
           { twoStageFrom: 0 }
         )
+        // Two ids may hold the same code (same seed); either is then an exact match.
+        const holding = (code: Uint32Array): number[] =>
+          [...held].filter(([, c]) => c.every((w, k) => w === code[k])).map(([j]) => j)
         for (const [i, code] of [...held].slice(0, 25)) {
-          expect(index.nearest(code, 1)).toEqual([i])
-          expect(reloaded.nearest(code, 1)).toEqual([i])
+          const exact = holding(code)
+          expect(exact).toContain(i)
+          expect(exact).toContain(index.nearest(code, 1)[0])
+          expect(exact).toContain(reloaded.nearest(code, 1)[0])
         }
       }),
       { numRuns: 60 }
