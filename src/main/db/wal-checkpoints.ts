@@ -68,12 +68,18 @@ export function createWalCheckpoints(
 ): WalCheckpoints | null {
   if (db.memory) return null
   const own = db.pragma('wal_autocheckpoint', { simple: true }) as number
-  const driver = options.driver ?? createRequire(__filename).resolve('better-sqlite3')
   const nativeBinding = openedWith(db).nativeBinding
-  let worker: Worker | null = new Worker(WORKER_SOURCE, {
-    eval: true,
-    workerData: { driver, file: db.name, options: nativeBinding ? { nativeBinding } : {} }
-  })
+  let worker: Worker | null
+  try {
+    const driver = options.driver ?? createRequire(__filename).resolve('better-sqlite3')
+    worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: { driver, file: db.name, options: nativeBinding ? { nativeBinding } : {} }
+    })
+  } catch (error) {
+    log.warn('WAL checkpoints stay on the event loop: their worker could not start', { error })
+    return null
+  }
   let running = false
   let nudges = 0
   let exited: Promise<void> = new Promise((resolve) => worker?.once('exit', () => resolve()))
