@@ -6,8 +6,14 @@ import { openDatabase, type Db } from '../src/main/db/database'
 import { createCodeStore } from '../src/main/knowledge/code-store'
 import { buildFtsQuery } from '../src/main/knowledge/fts-query'
 import { DEFAULT_MORPHOLOGY, hybridSearch } from '../src/main/knowledge/hybrid-search'
-import { signBits } from '../src/main/knowledge/sign-bits'
-import { signIndexFromBlocks } from '../src/main/knowledge/sign-index'
+import { hamming, signBits } from '../src/main/knowledge/sign-bits'
+import {
+  BLOCK_SLOTS,
+  PREFIX_KEEP_PER_HIT,
+  PREFIX_WORDS,
+  signIndexFromBlocks,
+  type SignIndex
+} from '../src/main/knowledge/sign-index'
 import { createKnowledgeStore } from '../src/main/knowledge/knowledge-store'
 import { loadVectorExtension } from '../src/main/knowledge/load-vector-extension'
 import {
@@ -88,7 +94,14 @@ interface SizeResult {
   slowestVectorBatchMs: number
   vectorMs: { p50: number; p95: number }
   /** The sign-code stage alone, in memory, on the same codes: every code (the layout before partitions) and the nearest lists. */
-  signScanMs: { everyCode: { p50: number; p95: number }; nearestLists: { p50: number; p95: number } }
+  signScanMs: {
+    everyCode: { p50: number; p95: number }
+    nearestLists: { p50: number; p95: number }
+    /** The two-stage scan as it was before WebAssembly: the same codes, JavaScript's table popcount. */
+    javascriptTwoStage: { p50: number; p95: number }
+  }
+  /** The hybrid's time outside its vector and lexical halves (row fetches, fusion, snippets), per query. */
+  hybridRestMs: { p50: number; p95: number }
   lexicalMs: { p50: number; p95: number }
   hybridMs: { p50: number; p95: number }
   /** CPU time of the same hybrid queries: what the wall time would be on an idle core. */
@@ -160,12 +173,23 @@ function runSize(chunks: number): SizeResult {
       Array.from({ length: partitioned.blocks }, (_, b) => ({ ...partitioned.block(b), lists: null })),
       { partitionFrom: Infinity, twoStageFrom: Infinity }
     )
+    const beforeScan = javascriptTwoStage(partitioned)
     const queries = chunks >= 1_000_000 ? 100 : 200
     const random = mulberry32(42)
     const rows: Record<
-      'exact' | 'vector' | 'hybrid' | 'hybridCpu' | 'lexical' | 'everyCode' | 'nearestLists',
+      | 'exact'
+      | 'vector'
+      | 'hybrid'
+      | 'hybridCpu'
+      | 'lexical'
+      | 'everyCode'
+      | 'nearestLists'
+      | 'javascriptScan'
+      | 'rest',
       number[]
     > = {
+      javascriptScan: [],
+      rest: [],
       exact: [],
       vector: [],
       hybrid: [],
@@ -195,7 +219,10 @@ function runSize(chunks: number): SizeResult {
       const code = signBits(query.vector)
       const [, everyCodeMs] = time(() => everyCode.nearest(code, SIGN_CANDIDATES))
       const [, nearestListsMs] = time(() => partitioned.nearest(code, SIGN_CANDIDATES))
+      const [, javascriptMs] = time(() => beforeScan(code, SIGN_CANDIDATES))
       if (q < WARMUP) continue
+      rows.javascriptScan.push(javascriptMs)
+      rows.rest.push(Math.max(0, hybridMs - ms - lexicalMs))
       rows.vector.push(ms)
       rows.hybrid.push(hybridMs)
       rows.hybridCpu.push(hybridCpuMs)
@@ -250,7 +277,12 @@ function runSize(chunks: number): SizeResult {
       slowestVectorBatchMs: Math.round(slowestVectorBatchMs),
       bytesOnDisk,
       vectorMs: stat(rows.vector),
-      signScanMs: { everyCode: stat(rows.everyCode), nearestLists: stat(rows.nearestLists) },
+      signScanMs: {
+        everyCode: stat(rows.everyCode),
+        nearestLists: stat(rows.nearestLists),
+        javascriptTwoStage: stat(rows.javascriptScan)
+      },
+      hybridRestMs: stat(rows.rest),
       lexicalMs: stat(rows.lexical),
       hybridMs: stat(rows.hybrid),
       hybridCpuMs: stat(rows.hybridCpu),
@@ -267,6 +299,42 @@ function runSize(chunks: number): SizeResult {
   } finally {
     db.close()
     rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+/**
+ * The two-stage scan the index ran before its scan moved to WebAssembly (first 256 bits of every
+ * code, then the whole code of 20 per candidate, popcount by a 16-bit table), over a copy of the
+ * same codes: the A/B of the sign stage, measured in the same run.
+ */
+function javascriptTwoStage(index: SignIndex): (query: Uint32Array, count: number) => void {
+  const words = index.words
+  const prefixWords = Math.min(PREFIX_WORDS, words)
+  const codes = new Uint32Array(index.size * words)
+  for (let b = 0; b < index.blocks; b++) codes.set(index.block(b).codes, b * BLOCK_SLOTS * words)
+  const prefix = new Uint32Array(index.size * prefixWords)
+  for (let i = 0; i < index.size; i++) prefix.set(codes.subarray(i * words, i * words + prefixWords), i * prefixWords)
+  const distances = new Uint16Array(index.size)
+  const select = (n: number, count: number): number[] => {
+    const histogram = new Uint32Array(words * 32 + 1)
+    for (let i = 0; i < n; i++) histogram[distances[i]!]!++
+    let cut = 0
+    let below = 0
+    while (below + histogram[cut]! < count) below += histogram[cut++]!
+    let atCut = count - below
+    const found: number[] = []
+    for (let i = 0; i < n && found.length < count; i++) {
+      const d = distances[i]!
+      if (d < cut || (d === cut && atCut-- > 0)) found.push(i)
+    }
+    return found
+  }
+  return (query, count) => {
+    for (let i = 0, offset = 0; i < index.size; i++, offset += prefixWords)
+      distances[i] = hamming(prefix, offset, query, prefixWords)
+    const shortlist = select(index.size, Math.min(index.size, PREFIX_KEEP_PER_HIT * count))
+    shortlist.forEach((slot, i) => (distances[i] = hamming(codes, slot * words, query, words)))
+    select(shortlist.length, Math.min(shortlist.length, count))
   }
 }
 
@@ -332,7 +400,13 @@ function main(): void {
       r.signScanMs.nearestLists,
       ''
     )
+    line(
+      `sign stage alone: two stages in JavaScript (before) → ${SIGN_CANDIDATES}`,
+      r.signScanMs.javascriptTwoStage,
+      ''
+    )
     line('lexical alone: FTS5 BM25, top 50', r.lexicalMs, '')
+    line('hybrid − vector − lexical: rows, fusion, snippets', r.hybridRestMs, '')
     line(
       'hybrid: FTS5 + sign bits + fusion, top 10',
       r.hybridMs,

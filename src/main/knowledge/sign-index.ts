@@ -1,4 +1,5 @@
 import { hamming } from './sign-bits'
+import { createScanArena } from './sign-scan'
 import { LISTS, partitionsFrom, trainPartitions, type SignPartitions } from './sign-partitions'
 
 /**
@@ -83,10 +84,12 @@ export function createSignIndex(words: number, options: SignIndexOptions = {}): 
   let centroidsChanged = false
   let capacity = Math.max(1024, options.capacity ?? 0)
   let ids = new Float64Array(capacity)
-  let codes = new Uint32Array(capacity * words)
   // The first PREFIX_WORDS words of every code side by side: the two-stage scan's first stage reads them in one run.
   const prefixWords = Math.min(PREFIX_WORDS, words)
-  let prefix = new Uint32Array(capacity * prefixWords)
+  // Codes, prefixes and the distances of a full scan live in WebAssembly memory, where the scan reads them (sign-scan.ts).
+  let arena = createScanArena(capacity, words, prefixWords)
+  let codes = arena.codes
+  let prefix = arena.prefix
   // Per slot: its list, and where in that list's members it sits (so a slot leaves its list in O(1)).
   let listOf = new Uint16Array(capacity)
   let place = new Uint32Array(capacity)
@@ -95,7 +98,9 @@ export function createSignIndex(words: number, options: SignIndexOptions = {}): 
   let size = 0
   const dirty = new Set<number>()
   // Reused between searches, so a query allocates nothing in proportion to the collection.
-  let distances = new Uint16Array(0)
+  let distances = arena.distances
+  // The partitioned scan's own, sized to the lists it reads.
+  let listDistances = new Uint16Array(0)
   let scanned = new Uint32Array(0)
   const order = new Uint16Array(LISTS)
 
@@ -108,8 +113,13 @@ export function createSignIndex(words: number, options: SignIndexOptions = {}): 
       return next
     }
     ids = widen(ids, (n) => new Float64Array(n))
-    codes = widen(codes, (n) => new Uint32Array(n), words)
-    prefix = widen(prefix, (n) => new Uint32Array(n), prefixWords)
+    const grown = createScanArena(capacity, words, prefixWords)
+    grown.codes.set(codes)
+    grown.prefix.set(prefix)
+    arena = grown
+    codes = arena.codes
+    prefix = arena.prefix
+    distances = arena.distances
     listOf = widen(listOf, (n) => new Uint16Array(n))
     place = widen(place, (n) => new Uint32Array(n))
   }
@@ -181,7 +191,7 @@ export function createSignIndex(words: number, options: SignIndexOptions = {}): 
   }
 
   /** A counting select over `distances[0..n)`: the positions of the `count` smallest, in position order. */
-  const select = (n: number, count: number): number[] => {
+  const select = (distances: Uint16Array, n: number, count: number): number[] => {
     const histogram = new Uint32Array(words * 32 + 1)
     for (let i = 0; i < n; i++) histogram[distances[i]!]!++
     let cut = 0
@@ -209,18 +219,18 @@ export function createSignIndex(words: number, options: SignIndexOptions = {}): 
       const held = members[list]
       const m = memberCount[list]!
       if (!held || m === 0) continue
-      if (distances.length < n + m) {
-        const grownDistances = new Uint16Array(Math.max(n + m, distances.length * 2))
-        grownDistances.set(distances.subarray(0, n))
-        distances = grownDistances
-        const grownScanned = new Uint32Array(distances.length)
+      if (listDistances.length < n + m) {
+        const grownDistances = new Uint16Array(Math.max(n + m, listDistances.length * 2))
+        grownDistances.set(listDistances.subarray(0, n))
+        listDistances = grownDistances
+        const grownScanned = new Uint32Array(listDistances.length)
         grownScanned.set(scanned.subarray(0, n))
         scanned = grownScanned
       }
       for (let i = 0; i < m; i++, n++) {
         const slot = held[i]!
         scanned[n] = slot
-        distances[n] = hamming(codes, slot * words, query, words)
+        listDistances[n] = hamming(codes, slot * words, query, words)
       }
     }
     return n
@@ -308,20 +318,17 @@ export function createSignIndex(words: number, options: SignIndexOptions = {}): 
       if (partitions) {
         if (membersStale) gatherMembers()
         const n = scanLists(query, count, partitions)
-        return select(n, Math.min(count, n)).map((i) => ids[scanned[i]!]!)
+        return select(listDistances, n, Math.min(count, n)).map((i) => ids[scanned[i]!]!)
       }
-      if (distances.length < size) distances = new Uint16Array(Math.max(size, distances.length * 2))
       const keep = PREFIX_KEEP_PER_HIT * count
       if (size < twoStageFrom || keep >= size) {
-        for (let i = 0, offset = 0; i < size; i++, offset += words) distances[i] = hamming(codes, offset, query, words)
-        return select(size, count).map((i) => ids[i]!)
+        arena.scanCodes(query, size)
+        return select(distances, size, count).map((i) => ids[i]!)
       }
-      // In place, with a 96-byte stride, the first stage was no faster than the whole scan (bench/kb.ts, 100,000 codes).
-      for (let i = 0, offset = 0; i < size; i++, offset += prefixWords)
-        distances[i] = hamming(prefix, offset, query, prefixWords)
-      const shortlist = select(size, keep)
+      arena.scanPrefix(query, size)
+      const shortlist = select(distances, size, keep)
       shortlist.forEach((slot, i) => (distances[i] = hamming(codes, slot * words, query, words)))
-      return select(shortlist.length, count).map((i) => ids[shortlist[i]!]!)
+      return select(distances, shortlist.length, count).map((i) => ids[shortlist[i]!]!)
     },
     partitionWhenDue() {
       if (partitions || size < partitionFrom || size === 0) return
