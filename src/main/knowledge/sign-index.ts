@@ -86,7 +86,7 @@ export function createSignIndex(words: number, options: SignIndexOptions = {}): 
   let ids = new Float64Array(capacity)
   // The first PREFIX_WORDS words of every code side by side: the two-stage scan's first stage reads them in one run.
   const prefixWords = Math.min(PREFIX_WORDS, words)
-  // Codes, prefixes and the distances of a full scan live in WebAssembly memory, where the scan reads them (sign-scan.ts).
+  // Codes and prefixes live in WebAssembly memory, where the scan over every code reads them (sign-scan.ts).
   let arena = createScanArena(capacity, words, prefixWords)
   let codes = arena.codes
   let prefix = arena.prefix
@@ -97,10 +97,8 @@ export function createSignIndex(words: number, options: SignIndexOptions = {}): 
   const memberCount = new Uint32Array(LISTS)
   let size = 0
   const dirty = new Set<number>()
-  // Reused between searches, so a query allocates nothing in proportion to the collection.
-  let distances = arena.distances
-  // The partitioned scan's own, sized to the lists it reads.
-  let listDistances = new Uint16Array(0)
+  // Reused between searches, sized to what a search ranks in JavaScript: the lists it reads, or the shortlist.
+  let distances = new Uint16Array(0)
   let scanned = new Uint32Array(0)
   const order = new Uint16Array(LISTS)
 
@@ -119,7 +117,6 @@ export function createSignIndex(words: number, options: SignIndexOptions = {}): 
     arena = grown
     codes = arena.codes
     prefix = arena.prefix
-    distances = arena.distances
     listOf = widen(listOf, (n) => new Uint16Array(n))
     place = widen(place, (n) => new Uint32Array(n))
   }
@@ -191,7 +188,7 @@ export function createSignIndex(words: number, options: SignIndexOptions = {}): 
   }
 
   /** A counting select over `distances[0..n)`: the positions of the `count` smallest, in position order. */
-  const select = (distances: Uint16Array, n: number, count: number): number[] => {
+  const select = (n: number, count: number): number[] => {
     const histogram = new Uint32Array(words * 32 + 1)
     for (let i = 0; i < n; i++) histogram[distances[i]!]!++
     let cut = 0
@@ -219,18 +216,18 @@ export function createSignIndex(words: number, options: SignIndexOptions = {}): 
       const held = members[list]
       const m = memberCount[list]!
       if (!held || m === 0) continue
-      if (listDistances.length < n + m) {
-        const grownDistances = new Uint16Array(Math.max(n + m, listDistances.length * 2))
-        grownDistances.set(listDistances.subarray(0, n))
-        listDistances = grownDistances
-        const grownScanned = new Uint32Array(listDistances.length)
+      if (distances.length < n + m) {
+        const grownDistances = new Uint16Array(Math.max(n + m, distances.length * 2))
+        grownDistances.set(distances.subarray(0, n))
+        distances = grownDistances
+        const grownScanned = new Uint32Array(distances.length)
         grownScanned.set(scanned.subarray(0, n))
         scanned = grownScanned
       }
       for (let i = 0; i < m; i++, n++) {
         const slot = held[i]!
         scanned[n] = slot
-        listDistances[n] = hamming(codes, slot * words, query, words)
+        distances[n] = hamming(codes, slot * words, query, words)
       }
     }
     return n
@@ -318,17 +315,15 @@ export function createSignIndex(words: number, options: SignIndexOptions = {}): 
       if (partitions) {
         if (membersStale) gatherMembers()
         const n = scanLists(query, count, partitions)
-        return select(listDistances, n, Math.min(count, n)).map((i) => ids[scanned[i]!]!)
+        return select(n, Math.min(count, n)).map((i) => ids[scanned[i]!]!)
       }
       const keep = PREFIX_KEEP_PER_HIT * count
-      if (size < twoStageFrom || keep >= size) {
-        arena.scanCodes(query, size)
-        return select(distances, size, count).map((i) => ids[i]!)
-      }
-      arena.scanPrefix(query, size)
-      const shortlist = select(distances, size, keep)
+      if (size < twoStageFrom || keep >= size)
+        return Array.from(arena.nearest(query, size, count, 'code'), (slot) => ids[slot]!)
+      const shortlist = arena.nearest(query, size, keep, 'prefix')
+      if (distances.length < shortlist.length) distances = new Uint16Array(shortlist.length)
       shortlist.forEach((slot, i) => (distances[i] = hamming(codes, slot * words, query, words)))
-      return select(distances, shortlist.length, count).map((i) => ids[shortlist[i]!]!)
+      return select(shortlist.length, count).map((i) => ids[shortlist[i]!]!)
     },
     partitionWhenDue() {
       if (partitions || size < partitionFrom || size === 0) return
