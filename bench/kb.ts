@@ -15,6 +15,7 @@ import {
   type SignIndex
 } from '../src/main/knowledge/sign-index'
 import { createKnowledgeStore } from '../src/main/knowledge/knowledge-store'
+import { searchLexical } from '../src/main/knowledge/lexical-plan'
 import { loadVectorExtension } from '../src/main/knowledge/load-vector-extension'
 import {
   MIN_CANDIDATES,
@@ -46,6 +47,8 @@ const CANDIDATES = flag('--candidates') ?? MIN_CANDIDATES
 /** What the vector side of a top-10 search takes from the sign codes. */
 const SIGN_CANDIDATES = Math.max(CANDIDATES, 10 * OVERSAMPLE)
 const WARMUP = 10
+/** The corpus's commonest word, as the table names it. */
+const COMMON_LABEL = createCorpus({ chunks: 1, dimension: 1, topics: 1, noise: 0 }).commonWord
 /** --partitioned: the index partitions its codes from 50,000 (off in the app; README.md says why). */
 const PARTITIONED = process.argv.includes('--partitioned') ? { partitionFrom: 50_000 } : {}
 
@@ -103,6 +106,8 @@ interface SizeResult {
   /** The hybrid's time outside its vector and lexical halves (row fetches, fusion, snippets), per query. */
   hybridRestMs: { p50: number; p95: number }
   lexicalMs: { p50: number; p95: number }
+  /** The lexical half with the corpus's commonest word added: as planned (lexical-plan.ts), and the whole MATCH ranked by BM25 (every tenth query). */
+  lexicalCommonMs: { planned: { p50: number; p95: number }; wholeMatch: { p50: number; p95: number } }
   hybridMs: { p50: number; p95: number }
   /** CPU time of the same hybrid queries: what the wall time would be on an idle core. */
   hybridCpuMs: { p50: number; p95: number }
@@ -185,11 +190,15 @@ function runSize(chunks: number): SizeResult {
       | 'everyCode'
       | 'nearestLists'
       | 'javascriptScan'
-      | 'rest',
+      | 'rest'
+      | 'lexicalCommon'
+      | 'lexicalCommonWholeMatch',
       number[]
     > = {
       javascriptScan: [],
       rest: [],
+      lexicalCommon: [],
+      lexicalCommonWholeMatch: [],
       exact: [],
       vector: [],
       hybrid: [],
@@ -214,14 +223,20 @@ function runSize(chunks: number): SizeResult {
       const query = corpus.query(target, 1000 + q)
       const [approx, ms] = time(() => coarse.nearest(collection, query.vector, 10))
       const [hybrid, hybridMs, hybridCpuMs] = timeBoth(() => search(coarse, query))
-      const match = buildFtsQuery(query.text, DEFAULT_MORPHOLOGY).match!
-      const [, lexicalMs] = time(() => store.lexical(match, 50, {}))
+      const fts = buildFtsQuery(query.text, DEFAULT_MORPHOLOGY)
+      const [, lexicalMs] = time(() => searchLexical(store, fts, 50, {}))
+      // The same words and the corpus's commonest one, as a person's query holds "the": planned, and (every tenth query, seconds each at a million) the whole MATCH ranked.
+      const withCommon = buildFtsQuery(`${query.text} ${corpus.commonWord}`, DEFAULT_MORPHOLOGY)
+      const [, commonMs] = time(() => searchLexical(store, withCommon, 50, {}))
+      const unplannedMs = q % 10 === 0 ? time(() => store.lexical(withCommon.match!, 50, {}))[1] : null
       const code = signBits(query.vector)
       const [, everyCodeMs] = time(() => everyCode.nearest(code, SIGN_CANDIDATES))
       const [, nearestListsMs] = time(() => partitioned.nearest(code, SIGN_CANDIDATES))
       const [, javascriptMs] = time(() => beforeScan(code, SIGN_CANDIDATES))
       if (q < WARMUP) continue
       rows.javascriptScan.push(javascriptMs)
+      rows.lexicalCommon.push(commonMs)
+      if (unplannedMs !== null) rows.lexicalCommonWholeMatch.push(unplannedMs)
       rows.rest.push(Math.max(0, hybridMs - ms - lexicalMs))
       rows.vector.push(ms)
       rows.hybrid.push(hybridMs)
@@ -284,6 +299,7 @@ function runSize(chunks: number): SizeResult {
       },
       hybridRestMs: stat(rows.rest),
       lexicalMs: stat(rows.lexical),
+      lexicalCommonMs: { planned: stat(rows.lexicalCommon), wholeMatch: stat(rows.lexicalCommonWholeMatch) },
       hybridMs: stat(rows.hybrid),
       hybridCpuMs: stat(rows.hybridCpu),
       exactMs: stat(rows.exact),
@@ -406,6 +422,8 @@ function main(): void {
       ''
     )
     line('lexical alone: FTS5 BM25, top 50', r.lexicalMs, '')
+    line(`lexical, + "${COMMON_LABEL}" (80% of chunks), planned`, r.lexicalCommonMs.planned, '')
+    line(`lexical, + "${COMMON_LABEL}", whole MATCH ranked (before)`, r.lexicalCommonMs.wholeMatch, '')
     line('hybrid − vector − lexical: rows, fusion, snippets', r.hybridRestMs, '')
     line(
       'hybrid: FTS5 + sign bits + fusion, top 10',

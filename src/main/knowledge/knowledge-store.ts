@@ -79,7 +79,14 @@ export interface KnowledgeStore {
   list(filter: NodeFilter & PageRequest): { nodes: NodeSummary[]; total: number | null; nextCursor: string | null }
   delete(id: string): boolean
   chunks(ids: readonly number[]): ChunkRow[]
-  lexical(match: string, limit: number, filter: NodeFilter): LexicalHit[]
+  /**
+   * Chunks by BM25 for a MATCH expression; with `newestWindow`, ranked only
+   * among the `newestWindow` most recently added chunks it matches (a bound
+   * on the work for words that nearly every chunk holds: lexical-plan.ts).
+   */
+  lexical(match: string, limit: number, filter: NodeFilter, newestWindow?: number): LexicalHit[]
+  /** How many chunks a MATCH expression finds, counted no further than `cap`: a bounded cost however common its words. */
+  matchCount(match: string, cap: number): number
   countUsage(nodeIds: readonly string[]): void
   counts(): { nodes: number; chunks: number }
   domains(): string[]
@@ -106,6 +113,14 @@ export function createKnowledgeStore(db: Db, clock: { now: () => Date } = { now:
   const summaryOf = db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM knowledge_nodes n WHERE n.id = ?`)
   const fullOf = db.prepare(`SELECT ${SUMMARY_COLUMNS}, n.content FROM knowledge_nodes n WHERE n.id = ?`)
   const deleteNode = db.prepare('DELETE FROM knowledge_nodes WHERE id = ?')
+  const matchCount = db
+    .prepare('SELECT count(*) FROM (SELECT 1 FROM knowledge_chunks_fts WHERE knowledge_chunks_fts MATCH ? LIMIT ?)')
+    .pluck()
+  const newestFloor = db
+    .prepare(
+      'SELECT rowid FROM knowledge_chunks_fts WHERE knowledge_chunks_fts MATCH ? ORDER BY rowid DESC LIMIT 1 OFFSET ?'
+    )
+    .pluck()
 
   const summary = (id: string): NodeSummary => toSummary(summaryOf.get(id) as NodeRow)
   const writeChunks = (nodeId: string, chunks: readonly Pick<Chunk, 'text' | 'tokens'>[]): void => {
@@ -185,17 +200,27 @@ export function createKnowledgeStore(db: Db, clock: { now: () => Date } = { now:
         .all(...ids) as { id: number; node_id: string; ordinal: number; text: string }[]
       return rows.map((r) => ({ id: r.id, nodeId: r.node_id, ordinal: r.ordinal, text: r.text }))
     },
-    lexical(match, limit, filter) {
+    lexical(match, limit, filter, newestWindow) {
       const where = filterSql('n', filter)
+      // FTS5 walks a rowid range of its doclists without scoring what lies outside it.
+      const from =
+        newestWindow === undefined
+          ? undefined
+          : (newestFloor.get(match, Math.max(0, Math.floor(newestWindow) - 1)) as number | undefined)
       const rows = db
         .prepare(
           `SELECT c.id AS chunk_id, c.node_id, bm25(knowledge_chunks_fts) AS score FROM knowledge_chunks_fts
           JOIN knowledge_chunks c ON c.id = knowledge_chunks_fts.rowid JOIN knowledge_nodes n ON n.id = c.node_id
-          WHERE knowledge_chunks_fts MATCH ? ${where.sql.replace('WHERE', 'AND')} ORDER BY score LIMIT ?`
+          WHERE knowledge_chunks_fts MATCH ? ${from === undefined ? '' : 'AND knowledge_chunks_fts.rowid >= ?'} ${where.sql.replace('WHERE', 'AND')} ORDER BY score LIMIT ?`
         )
-        .all(match, ...where.params, limit) as { chunk_id: number; node_id: string; score: number }[]
+        .all(match, ...(from === undefined ? [] : [from]), ...where.params, limit) as {
+        chunk_id: number
+        node_id: string
+        score: number
+      }[]
       return rows.map((r) => ({ chunkId: r.chunk_id, nodeId: r.node_id, bm25: -r.score }))
     },
+    matchCount: (match, cap) => matchCount.get(match, Math.max(0, Math.floor(cap))) as number,
     countUsage(nodeIds) {
       const bump = db.prepare('UPDATE knowledge_nodes SET usage_count = usage_count + 1 WHERE id = ?')
       db.transaction(() => nodeIds.forEach((id) => bump.run(id)))()
