@@ -7,7 +7,7 @@ import { planLexical, searchLexical } from './lexical-plan'
 import { testDb } from './test-support/test-kit'
 
 const tempDir = useTempDirs()
-const limits = { commonMatches: 10, window: 5 }
+const limits = { commonMatches: 10 }
 
 describe('planLexical', () => {
   it('leaves out exactly the words matching more than the cap while a rarer one remains, and ANDs them all when none does (property)', () => {
@@ -32,7 +32,7 @@ describe('planLexical', () => {
         expect(small).toEqual(
           fewer.length > 0
             ? { kind: 'ranked', match: fewer.join(' OR ') }
-            : { kind: 'newest', match: terms.map((t) => `(${t})`).join(' AND '), window: limits.window }
+            : { kind: 'newest', match: terms.map((t) => `(${t})`).join(' AND ') }
         )
       })
     )
@@ -70,16 +70,17 @@ describe('searchLexical at the common-word bounds', () => {
     expect(hits.map((h) => h.chunkId).sort((a, b) => a - b)).toEqual([ids[3], ids[17], ids[31]])
   })
 
-  it('with common words only, ranks the chunks holding all of them among the newest few, Russian stems included', () => {
+  it('with common words only, lists the chunks holding all of them newest first, Russian stems included', () => {
     const { store, ids } = seeded()
-    const hits = searchLexical(store, buildFtsQuery('often common', 'snowball'), 50, {}, limits)
-    expect(hits.map((h) => h.chunkId).sort((a, b) => a - b)).toEqual(ids.slice(-limits.window))
+    const hits = searchLexical(store, buildFtsQuery('often common', 'snowball'), 5, {}, limits)
+    expect(hits.map((h) => h.chunkId)).toEqual(ids.slice(-5).reverse())
+    expect(hits.every((h) => h.bm25 === 0)).toBe(true)
     for (let i = 0; i < 12; i++)
       store.insert({ title: `r${i}`, content: 'x', domain: null, source: null }, [
         { text: i % 2 ? `данные базы ${i}` : `базой данных ${i}`, tokens: 3 }
       ])
     // Each word is looked up with its stem in the stems column, inside the AND.
     const russian = searchLexical(store, buildFtsQuery('база данные', 'snowball'), 50, {}, limits)
-    expect(russian).toHaveLength(limits.window)
+    expect(russian).toHaveLength(12)
   })
 })

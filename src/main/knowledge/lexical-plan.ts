@@ -12,27 +12,26 @@ import type { KnowledgeStore, LexicalHit, NodeFilter } from './knowledge-store'
  * - with at least one rarer word in the query, the common words are left out
  *   of the MATCH: the chunks holding a rarer word are ranked as before, minus
  *   the small weight the common words would have added;
- * - with only common words, the chunks holding all of them are ranked, among
- *   the COMMON_WINDOW most recently added of those: bounded work, and a
- *   person searching "the data" sees recent chunks holding both.
+ * - with only common words, the chunks holding all of them are listed newest
+ *   first, unranked: FTS5's BM25 counts every chunk holding each word (its
+ *   rarity) before scoring any, 0.5 s for two such words at a million even
+ *   within a window of rowids, and words this common barely rank anything.
  *
  * How common a word is comes from counting its matches up to the cap, so
  * the check itself costs at most COMMON_MATCHES rowids per word.
  */
 export const COMMON_MATCHES = 5000
-export const COMMON_WINDOW = 2000
 
 export type LexicalPlan =
   | { readonly kind: 'none' }
   | { readonly kind: 'ranked'; readonly match: string }
-  | { readonly kind: 'newest'; readonly match: string; readonly window: number }
+  | { readonly kind: 'newest'; readonly match: string }
 
-/** The two bounds; tests give small ones. */
+/** Tests give a small bound. */
 export interface LexicalLimits {
   readonly commonMatches: number
-  readonly window: number
 }
-const LIMITS: LexicalLimits = { commonMatches: COMMON_MATCHES, window: COMMON_WINDOW }
+const LIMITS: LexicalLimits = { commonMatches: COMMON_MATCHES }
 
 export function planLexical(
   fts: FtsQuery,
@@ -42,7 +41,7 @@ export function planLexical(
   if (fts.terms.length === 0) return { kind: 'none' }
   const rare = fts.terms.filter((term) => matchCount(term, limits.commonMatches + 1) <= limits.commonMatches)
   if (rare.length > 0) return { kind: 'ranked', match: rare.join(' OR ') }
-  return { kind: 'newest', match: fts.terms.map((term) => `(${term})`).join(' AND '), window: limits.window }
+  return { kind: 'newest', match: fts.terms.map((term) => `(${term})`).join(' AND ') }
 }
 
 /** The lexical half of a search: planned, then run. */
@@ -57,5 +56,5 @@ export function searchLexical(
   if (plan.kind === 'none') return []
   return plan.kind === 'ranked'
     ? store.lexical(plan.match, limit, filter)
-    : store.lexical(plan.match, limit, filter, plan.window)
+    : store.lexical(plan.match, limit, filter, 'newest')
 }
