@@ -6,7 +6,7 @@ import { openDatabase, type Db } from '../src/main/db/database'
 import { createCodeStore } from '../src/main/knowledge/code-store'
 import { buildFtsQuery } from '../src/main/knowledge/fts-query'
 import { DEFAULT_MORPHOLOGY, hybridSearch } from '../src/main/knowledge/hybrid-search'
-import { hamming, signBits } from '../src/main/knowledge/sign-bits'
+import { hamming, nearestPositions, signBits } from '../src/main/knowledge/sign-bits'
 import {
   BLOCK_SLOTS,
   PREFIX_KEEP_PER_HIT,
@@ -331,20 +331,7 @@ function javascriptTwoStage(index: SignIndex): (query: Uint32Array, count: numbe
   const prefix = new Uint32Array(index.size * prefixWords)
   for (let i = 0; i < index.size; i++) prefix.set(codes.subarray(i * words, i * words + prefixWords), i * prefixWords)
   const distances = new Uint16Array(index.size)
-  const select = (n: number, count: number): number[] => {
-    const histogram = new Uint32Array(words * 32 + 1)
-    for (let i = 0; i < n; i++) histogram[distances[i]!]!++
-    let cut = 0
-    let below = 0
-    while (below + histogram[cut]! < count) below += histogram[cut++]!
-    let atCut = count - below
-    const found: number[] = []
-    for (let i = 0; i < n && found.length < count; i++) {
-      const d = distances[i]!
-      if (d < cut || (d === cut && atCut-- > 0)) found.push(i)
-    }
-    return found
-  }
+  const select = (n: number, count: number): number[] => nearestPositions(distances, n, count, words * 32)
   return (query, count) => {
     for (let i = 0, offset = 0; i < index.size; i++, offset += prefixWords)
       distances[i] = hamming(prefix, offset, query, prefixWords)

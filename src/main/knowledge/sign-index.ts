@@ -1,4 +1,4 @@
-import { hamming } from './sign-bits'
+import { hamming, nearestPositions } from './sign-bits'
 import { createScanArena } from './sign-scan'
 import { LISTS, partitionsFrom, trainPartitions, type SignPartitions } from './sign-partitions'
 
@@ -187,25 +187,7 @@ export function createSignIndex(words: number, options: SignIndexOptions = {}): 
     return found
   }
 
-  /** A counting select over `distances[0..n)`: the positions of the `count` smallest, in position order. */
-  const select = (n: number, count: number): number[] => {
-    const histogram = new Uint32Array(words * 32 + 1)
-    for (let i = 0; i < n; i++) histogram[distances[i]!]!++
-    let cut = 0
-    let below = 0
-    while (below + histogram[cut]! < count) below += histogram[cut++]!
-    let atCut = count - below
-    const found: number[] = []
-    for (let i = 0; i < n && found.length < count; i++) {
-      const d = distances[i]!
-      if (d < cut) found.push(i)
-      else if (d === cut && atCut > 0) {
-        found.push(i)
-        atCut--
-      }
-    }
-    return found
-  }
+  const select = (n: number, count: number): number[] => nearestPositions(distances, n, count, words * 32)
 
   /** Distances of the slots in the nearest lists into `distances`, their slots into `scanned`; returns how many. */
   const scanLists = (query: Uint32Array, count: number, parts: SignPartitions): number => {
