@@ -64,4 +64,10 @@ describe('the WebAssembly sign scan', () => {
   it('refuses a code longer than its query buffer, naming the length', () => {
     expect(() => createScanArena(1, 257, 8)).toThrow(/257 words/)
   })
+
+  it('refuses more codes than one WebAssembly memory holds, naming the count, the size and what to do', () => {
+    expect(() => createScanArena(40_000_000, 24, 8)).toThrow(
+      /40000000 vectors of 768 dimensions need \d+ MiB of scan memory, more than the 4 GiB.*fewer dimensions/
+    )
+  })
 })

@@ -107,6 +107,8 @@ export interface ScanArena {
 const QUERY_BYTES = 1024
 const MAX_DISTANCE = QUERY_BYTES * 8
 const PAGE = 65_536
+/** A wasm32 memory addresses 4 GiB. */
+const MAX_PAGES = 65_536
 
 export function createScanArena(capacity: number, words: number, prefixWords: number): ScanArena {
   if (words * 4 > QUERY_BYTES) throw new Error(`A sign code of ${words} words is longer than the scan's 1 KiB`)
@@ -117,6 +119,10 @@ export function createScanArena(capacity: number, words: number, prefixWords: nu
   const prefixAt = pickedAt + capacity * 4
   const codesAt = prefixAt + align(capacity * prefixWords * 4)
   const pages = Math.ceil((codesAt + capacity * words * 4) / PAGE)
+  if (pages > MAX_PAGES)
+    throw new Error(
+      `The sign codes of ${capacity} vectors of ${words * 32} dimensions need ${Math.ceil((pages * PAGE) / 2 ** 20)} MiB of scan memory, more than the 4 GiB one WebAssembly memory holds; split the knowledge base, or use an embedding model of fewer dimensions.`
+    )
   const memory = new (wasm().Memory)({ initial: pages, maximum: pages })
   const exports = new (wasm().Instance)(scanModule(), { env: { memory } }).exports
   const scan = exports.scan as ScanFunction
