@@ -6,7 +6,7 @@ import type { KnowledgeStore, LexicalHit, NodeFilter } from './knowledge-store'
  * cannot make it slow. BM25 scores every chunk a MATCH finds before it can
  * keep the best 50, so its cost follows the matches: at a million chunks
  * a word held by 35% of them took 1.5 s, one held by 81% 3–7 s (bench/kb.ts,
- * `lexical, a common word`). A word matching more than COMMON_MATCHES chunks
+ * rows "lexical, + ka"). A word matching more than COMMON_MATCHES chunks
  * says little about which to rank first (BM25 weighs it by log(N / n)), so:
  *
  * - with at least one rarer word in the query, the common words are left out
