@@ -26,8 +26,8 @@ export type RememberRow = (event: TaskEvent, row: SummaryRow) => void
  * touched once, as a list row shows it now, and the counts by status. Read
  * inside the write's transaction, so it is exactly that write's result.
  *
- * The hot writes (claim, complete, fail) return their row as they leave it,
- * and `remember` keeps it with their event: a task whose last event in the
+ * The hot writes (a create; claim, complete, fail, release, wait) give their
+ * row as they leave it, and `remember` keeps it with their event: a task whose last event in the
  * group carries its row is not read again, which halves the reads of a group
  * of quick tasks. Every write that changes a task's list row writes an event
  * (else the task would not be described at all), so the row kept with its
