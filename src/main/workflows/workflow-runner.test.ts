@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto'
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { ApprovalVerdict, Approvals } from '../ports/approvals'
 import type { TestRunOutcome } from '../ports/result-validator'
@@ -175,9 +177,11 @@ describe('workflow runs on the task engine', () => {
       steps: { tests?: unknown }[]
     }
     withTests.steps[0]!.tests = { command: 'npm test', cwd: 'project' }
+    const dir = tempDir()
+    mkdirSync(join(dir, 'project'))
     const requests: string[] = []
     // The callbacks run after h is assigned: they are called by the engine, never during construction.
-    const h: ReturnType<typeof workflowHarness> = workflowHarness(tempDir(), {
+    const h: ReturnType<typeof workflowHarness> = workflowHarness(dir, {
       builtins: { 'builtin:code-review.json': JSON.stringify(withTests) },
       validator: {
         // As the validation capability's validator does, it writes its verdict to the decision log itself.
@@ -200,7 +204,7 @@ describe('workflow runs on the task engine', () => {
       },
       testRunner: {
         run: async (request) => {
-          requests.push(request.cwd)
+          requests.push(request.copyOf ?? '')
           return outcomes.shift() ?? outcomes[1]!
         }
       },

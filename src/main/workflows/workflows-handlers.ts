@@ -79,7 +79,8 @@ export function workflowsHandlers(service: WorkflowsService): HandlersFor<'workf
         input: run.input,
         steps: store.steps(id).map((s) => stepView(s, run.definition)),
         decisions: service.decisions.forRun(id),
-        filed: store.filed(id)
+        filed: store.filed(id),
+        apply: runner.applyOf(id)
       }
     },
     'workflows.runs.cancel': async ({ id }) => {
