@@ -13,6 +13,7 @@ export type TaskTokens = (taskId: string) => { readonly tokens: number; readonly
 
 /** What the runner does on a step's behalf, plugged in by the composition root. */
 export interface StepActions {
+  /** Files the entry under `source`; an entry already filed under it is replaced, keeping its id. */
   fileKnowledge(entry: { title: string; content: string; source: string }): Promise<{ id: string; title: string }>
   consultBoard(
     question: string,
@@ -334,9 +335,10 @@ export function createStepFinisher(deps: FinisherDeps) {
       if (step.action === 'file_knowledge') {
         const title = judged.pkg.fields['Title'] ?? `${run.title} (${step.name})`
         try {
+          // The run's one entry: filed in round 1, its text replaced on later rounds (same source, same node).
           filed = await deps.actions.fileKnowledge({
-            title: `${title} (round ${row.round})`,
-            content: knowledgeEntry(run, judged.pkg, inputsOf(run, step)),
+            title,
+            content: knowledgeEntry(run, row.round, judged.pkg, inputsOf(run, step)),
             source: `workflow:${run.id}`
           })
         } catch (error) {
@@ -382,7 +384,7 @@ export function createStepFinisher(deps: FinisherDeps) {
 }
 
 /** The librarian's entry as filed: its text, then the work it files (the packages it read), so the knowledge base holds the context too. */
-function knowledgeEntry(run: StoredRun, pkg: HandoffPackage, inputs: readonly [string, HandoffPackage][]): string {
+function knowledgeEntry(run: StoredRun, round: number, pkg: HandoffPackage, inputs: readonly [string, HandoffPackage][]): string {
   const context = inputs.map(([name, input]) =>
     [
       `## From "${name}"`,
@@ -397,6 +399,6 @@ function knowledgeEntry(run: StoredRun, pkg: HandoffPackage, inputs: readonly [s
     pkg.fields['Entry'] ?? pkg.summary,
     ...context,
     `## Request\n${run.input}`,
-    `Filed by the workflow "${run.definition.title}", run ${run.id}.`
+    `Filed by the workflow "${run.definition.title}", run ${run.id}, round ${round}.`
   ].join('\n\n')
 }

@@ -62,15 +62,16 @@ describe('workflow runs on the task engine', () => {
     // The coder's second prompt carries the reviewer's reasons.
     expect(tasks[3]?.description).toContain('The reviewer said: Add a test for negative numbers.')
     expect(tasks[2]?.description).toContain('Review round 1')
-    expect(h.filed.map((f) => f.title)).toEqual([
-      'add() helper for numbers (round 1)',
-      'add() helper for numbers (round 2)'
+    // The librarian files the run's one entry in round 1 and replaces its text in round 2: one entry, two versions.
+    expect(h.filed.map((f) => `${f.title} @ ${f.source}`)).toEqual([
+      `add() helper for numbers @ workflow:${run.id}`,
+      `add() helper for numbers @ workflow:${run.id}`
     ])
     expect(h.filed[0]?.content).toContain('export const add')
-    expect(store.filed(run.id)).toEqual([
-      { id: 'kb_1', title: 'add() helper for numbers (round 1)' },
-      { id: 'kb_2', title: 'add() helper for numbers (round 2)' }
-    ])
+    expect(h.filed[0]?.content).toContain(', round 1.')
+    expect(h.filed[1]?.content).toContain(', round 2.')
+    expect(h.filed[1]?.content).toContain('round 2 of the work')
+    expect(store.filed(run.id)).toEqual([{ id: 'kb_1', title: 'add() helper for numbers' }])
     const log = h.decisions.forRun(run.id)
     expect(log.map((d) => `${d.step}/${d.role}/${d.decision}`)).toEqual([
       'coder/coder/handed_off',
