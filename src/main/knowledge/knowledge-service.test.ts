@@ -206,7 +206,12 @@ describe('documents', () => {
   it('with replace, updates the document filed under the same source instead of adding another', async () => {
     const { knowledge } = kit()
     const source = 'workflow:run_1'
-    const first = await knowledge.service.addText({ title: 'Slugify v1', content: 'Keeps accents.', source, replace: true })
+    const first = await knowledge.service.addText({
+      title: 'Slugify v1',
+      content: 'Keeps accents.',
+      source,
+      replace: true
+    })
     const second = await knowledge.service.addText({
       title: 'Slugify v2',
       content: 'Transliterates accents.',

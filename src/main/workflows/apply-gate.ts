@@ -30,7 +30,9 @@ export function createApplyGate(deps: ApplyGateDeps) {
   const waits = new Map<string, () => void>()
 
   /** The latest passed step with tests that wrote files, and its declaration. */
-  function codeStep(run: StoredRun): { row: StoredStep; step: WorkflowStep & { tests: NonNullable<WorkflowStep['tests']> } } | null {
+  function codeStep(
+    run: StoredRun
+  ): { row: StoredStep; step: WorkflowStep & { tests: NonNullable<WorkflowStep['tests']> } } | null {
     const rows = store.steps(run.id).filter((s) => s.status === 'passed' && s.files.length > 0)
     for (const row of rows.reverse()) {
       const step = run.definition.steps.find((s) => s.name === row.step)
@@ -79,7 +81,9 @@ export function createApplyGate(deps: ApplyGateDeps) {
       if (!applies.settle(runId, outcome.ok ? 'applied' : 'failed', message)) return
       store.updateRun(
         runId,
-        outcome.ok ? { status: 'completed', error: null } : { status: 'failed', error: `Applying the files: ${message}` }
+        outcome.ok
+          ? { status: 'completed', error: null }
+          : { status: 'failed', error: `Applying the files: ${message}` }
       )
       deps.record(run, row, {
         taskId: row.taskId,

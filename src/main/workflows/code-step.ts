@@ -40,7 +40,12 @@ export async function testCodeInScratch(input: {
 }): Promise<CodeTestResult> {
   const { tests } = input
   const parsed = codeFilesOf(input.artifacts)
-  const refused = (problems: string[]): CodeTestResult => ({ decision: 'refused', reasons: problems, problems, files: [] })
+  const refused = (problems: string[]): CodeTestResult => ({
+    decision: 'refused',
+    reasons: problems,
+    problems,
+    files: []
+  })
   if (parsed.problems.length) return refused(parsed.problems)
   if (parsed.files.length === 0) return refused([NO_FILES])
   const ran = await inScratchCopy(input.folder, parsed.files, async (scratch, files) => ({
@@ -66,7 +71,9 @@ export async function testCodeInScratch(input: {
     problems:
       outcome.status === 'passed'
         ? []
-        : [`The tests (${tests.command}) ${summary}, with your files on a copy of the project. Output:\n${tail(outcome.output)}`],
+        : [
+            `The tests (${tests.command}) ${summary}, with your files on a copy of the project. Output:\n${tail(outcome.output)}`
+          ],
     files
   }
 }

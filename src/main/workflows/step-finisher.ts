@@ -384,7 +384,12 @@ export function createStepFinisher(deps: FinisherDeps) {
 }
 
 /** The librarian's entry as filed: its text, then the work it files (the packages it read), so the knowledge base holds the context too. */
-function knowledgeEntry(run: StoredRun, round: number, pkg: HandoffPackage, inputs: readonly [string, HandoffPackage][]): string {
+function knowledgeEntry(
+  run: StoredRun,
+  round: number,
+  pkg: HandoffPackage,
+  inputs: readonly [string, HandoffPackage][]
+): string {
   const context = inputs.map(([name, input]) =>
     [
       `## From "${name}"`,

@@ -26,7 +26,8 @@ import { sha256, type CodeFile } from './code-files'
  * Every write refuses a path that goes through a symbolic link, so a link in
  * the project can never carry a file out of its folder.
  */
-export type FilesOutcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly message: string }
+export type FilesOutcome<T> =
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly message: string }
 
 /** What a scratch copy may hold: a project's sources, not its build output (node_modules is linked, .git left out). */
 export const SCRATCH_LIMITS = { maxFiles: 20_000, maxBytes: 256 * 1024 * 1024 } as const
@@ -42,7 +43,9 @@ export interface WrittenFile {
 class Refused extends Error {}
 
 const errorText = (error: unknown): string =>
-  error instanceof Refused ? error.message : `${(error as NodeJS.ErrnoException).code ?? 'error'}: ${(error as Error).message}`
+  error instanceof Refused
+    ? error.message
+    : `${(error as NodeJS.ErrnoException).code ?? 'error'}: ${(error as Error).message}`
 
 async function statOrNull(path: string) {
   try {
@@ -82,7 +85,12 @@ async function hashOf(path: string): Promise<string | null> {
 }
 
 /** Copies the folder, counting as it goes; node_modules folders are linked, not copied, and .git is left out. */
-async function copyTree(from: string, to: string, budget: { files: number; bytes: number }, root: string): Promise<void> {
+async function copyTree(
+  from: string,
+  to: string,
+  budget: { files: number; bytes: number },
+  root: string
+): Promise<void> {
   await mkdir(to, { recursive: true })
   for (const entry of await readdir(from, { withFileTypes: true })) {
     const source = join(from, entry.name)
@@ -194,10 +202,15 @@ export async function applyFiles(
       await rename(entry.temp, entry.target)
       renamed.push(entry)
     }
-    return { ok: true, value: { files: files.length, bytes: files.reduce((n, f) => n + Buffer.byteLength(f.content), 0) } }
+    return {
+      ok: true,
+      value: { files: files.length, bytes: files.reduce((n, f) => n + Buffer.byteLength(f.content), 0) }
+    }
   } catch (error) {
     for (const entry of renamed.reverse())
-      await (entry.before === null ? unlink(entry.target) : writeFile(entry.target, entry.before)).catch(() => undefined)
+      await (entry.before === null ? unlink(entry.target) : writeFile(entry.target, entry.before)).catch(
+        () => undefined
+      )
     for (const entry of staged) await unlink(entry.temp).catch(() => undefined)
     for (const dir of madeDirs.sort((a, b) => b.length - a.length)) await rmdir(dir).catch(() => undefined)
     return { ok: false, message: errorText(error) }
