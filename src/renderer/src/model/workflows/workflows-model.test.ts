@@ -21,7 +21,14 @@ const run = (id: string, patch: Partial<RunSummary> = {}): RunSummary => ({
   updatedAt: '2026-01-01T00:00:00.000Z',
   ...patch
 })
-const detail = (summary: RunSummary): RunDetail => ({ run: summary, input: 'x', steps: [], decisions: [], filed: [], apply: null })
+const detail = (summary: RunSummary): RunDetail => ({
+  run: summary,
+  input: 'x',
+  steps: [],
+  decisions: [],
+  filed: [],
+  apply: null
+})
 
 describe('workflows model', () => {
   it('reads definitions and runs, opens the run the URL names, and re-reads it when it changes', async () => {

@@ -43,6 +43,8 @@ export interface WorkflowsActions {
   start(draft: StartDraft): Promise<RpcError | null>
   cancel(id: string): Promise<void>
   exportLog(runId: string): Promise<void>
+  /** Approves or rejects writing the open run's files into its folder (the same request the Approvals view lists). */
+  decideApply(runId: string, approvalId: string, verdict: 'approve' | 'reject'): Promise<void>
 }
 
 export type WorkflowsState = WorkflowsData & WorkflowsActions
@@ -139,6 +141,12 @@ export const workflowsModel = defineViewModel<WorkflowsData, WorkflowsActions, s
         if (!result.ok) return set({ error: result.error })
         set({ runs: upsertRun(get().runs ?? [], result.value) })
         if (get().selected?.run.id === id) await readDetail(api, id)
+      },
+      async decideApply(runId, approvalId, verdict) {
+        const result = await client.call('approvals.decide', { ids: [approvalId], verdict })
+        if (!result.ok) return set({ error: result.error })
+        // The files are written after the verdict; workflows.changed brings the outcome, this read the verdict at once.
+        if (get().selected?.run.id === runId) await readDetail(api, runId)
       },
       async exportLog(runId) {
         const result = await client.call('workflows.decisions.export', { runId })
