@@ -169,7 +169,8 @@ export function runSummary(run: StoredRun, current: StoredStep | null): RunSumma
     workflowTitle: run.definition.title,
     title: run.title,
     status: run.status,
-    currentStep: current?.step ?? null,
+    // A run that waits while its last step has passed waits for its files to be applied (apply-gate.ts).
+    currentStep: run.status === 'waiting_approval' && current?.status === 'passed' ? 'apply' : (current?.step ?? null),
     round: run.round,
     maxRounds: run.definition.maxRounds,
     tokensUsed: run.tokensUsed,

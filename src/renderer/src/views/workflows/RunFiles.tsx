@@ -65,21 +65,36 @@ export function ApplyItem({
         </span>
         <span className={`wf-badge status-${status}`}>{APPLY_TEXT[apply.status]}</span>
       </div>
-      <p className="wf-note">{apply.files.join(', ')}</p>
-      {apply.status === 'pending' ? (
-        <div className="wf-actions">
-          <span className="wf-note">
-            The reviewer accepted the work and its tests passed on a copy. Nothing is written to the folder until you
-            approve.
+      <p className="wf-note">
+        {apply.files.map((f, i) => (
+          <span key={f}>
+            {i > 0 ? ', ' : ''}
+            <code>{f}</code>
           </span>
-          <button type="button" onClick={() => onDecide('approve')} disabled={access.blocked} title={access.title}>
-            Apply {count}
-          </button>
-          <button type="button" onClick={() => onDecide('reject')} disabled={access.blocked} title={access.title}>
-            Reject
-          </button>
-          <a href="#/approvals">All approvals</a>
-        </div>
+        ))}
+      </p>
+      {apply.status === 'pending' ? (
+        <>
+          <p className="wf-note">
+            The reviewer accepted the work and its tests passed on a copy of the folder. Nothing is written to the
+            folder until you approve; a file changed there since the tests ran is never overwritten.
+          </p>
+          <div className="wf-apply-actions">
+            <button type="button" onClick={() => onDecide('approve')} disabled={access.blocked} title={access.title}>
+              Apply {count}
+            </button>
+            <button
+              type="button"
+              className="secondary"
+              onClick={() => onDecide('reject')}
+              disabled={access.blocked}
+              title={access.title}
+            >
+              Reject
+            </button>
+            <a href="#/approvals">Open the approvals queue</a>
+          </div>
+        </>
       ) : (
         apply.message && <p className="pre">{apply.message}</p>
       )}
