@@ -168,9 +168,12 @@ export function createApplyGate(deps: ApplyGateDeps) {
       if (apply?.status === 'pending') wait(apply)
     },
     cancel(runId: string): void {
-      applies.settle(runId, 'cancelled', 'The run was cancelled before the files were applied; nothing was written.')
       waits.get(runId)?.()
       waits.delete(runId)
+      const apply = applies.get(runId)
+      const why = 'The run was cancelled before the files were applied; nothing was written.'
+      // The request leaves the queue too: approving it later would do nothing.
+      if (apply && applies.settle(runId, 'cancelled', why)) deps.approvals?.withdraw(apply.approvalId, why)
     },
     view(runId: string): RunApply | null {
       const apply = applies.get(runId)

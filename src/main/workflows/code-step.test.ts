@@ -27,7 +27,12 @@ const coderAnswer = (files: string): string =>
   `## Summary\nFixed add() so that it adds its two numbers instead of subtracting them.\n## Artifacts\n${files}\n## Open questions\nNone\n## Sources\nNone`
 const file = (path: string, body: string): string => `\`\`\`js path=${path}\n${body}\`\`\``
 
-function harness(dir: string, root: string, coder: (attempt: number) => string) {
+function harness(
+  dir: string,
+  root: string,
+  coder: (attempt: number) => string,
+  db?: ReturnType<typeof workflowHarness>['db']
+) {
   const definition = JSON.parse(builtinWorkflowFiles()['builtin:code-review.json']!) as {
     steps: { tests?: unknown }[]
   }
@@ -36,6 +41,7 @@ function harness(dir: string, root: string, coder: (attempt: number) => string) 
     builtins: { 'builtin:code-review.json': JSON.stringify(definition) },
     testRunner: createTestRunner({ store: null }),
     approvals: 'queue',
+    ...(db ? { db } : {}),
     script: (task) => {
       const { step, attempt } = stepOf(task)
       if (step === 'coder') return { kind: 'answer', text: coder(attempt) }
@@ -190,6 +196,42 @@ describe("a code step's files", () => {
         .filter((d) => d.role === 'tests')
         .map((d) => d.decision)
     ).toEqual(['refused', 'refused', 'refused'])
+    await h.stop()
+  })
+
+  it('are applied after a restart when the approval came while the app was down', async () => {
+    const dir = tempDir()
+    const root = project(dir)
+    const fixed = () => coderAnswer(file('src/add.js', 'exports.add = (a, b) => a + b\n'))
+    const before = harness(dir, root, fixed)
+    const run = before.start()
+    await before.h.settled(run.id, ['waiting_approval', 'failed'])
+    await before.h.stop()
+    // Nobody listens now: the person approves from the CLI or another window.
+    before.queue.decide('all', 'approve', 'owner', null)
+    expect(readFileSync(join(root, 'src', 'add.js'), 'utf8')).toBe(BUGGY)
+    const after = harness(dir, root, fixed, before.h.db)
+    after.h.workflows.begin()
+    await after.h.settled(run.id)
+    expect(after.h.workflows.service.store.getRun(run.id)?.status).toBe('completed')
+    expect(readFileSync(join(root, 'src', 'add.js'), 'utf8')).toBe('exports.add = (a, b) => a + b\n')
+    await after.h.stop()
+  })
+
+  it('leave the approvals queue when their run is cancelled, and the folder as it was', async () => {
+    const dir = tempDir()
+    const root = project(dir)
+    const { h, start, queue } = harness(dir, root, () =>
+      coderAnswer(file('src/add.js', 'exports.add = (a, b) => a + b\n'))
+    )
+    const run = start()
+    await h.settled(run.id, ['waiting_approval', 'failed'])
+    await h.workflows.service.runner.cancel(run.id)
+    expect(queue.pendingCount()).toBe(0)
+    expect(queue.list('decided', 10).approvals[0]).toMatchObject({ status: 'rejected', decidedBy: 'workflow' })
+    expect(h.workflows.service.runner.applyOf(run.id)).toMatchObject({ status: 'cancelled' })
+    expect(h.workflows.service.store.getRun(run.id)?.status).toBe('cancelled')
+    expect(readFileSync(join(root, 'src', 'add.js'), 'utf8')).toBe(BUGGY)
     await h.stop()
   })
 })

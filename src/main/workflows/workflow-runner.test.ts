@@ -253,7 +253,8 @@ describe('workflow runs on the task engine', () => {
       onDecided: (id, listener) => {
         listeners.set(id, listener)
         return () => listeners.delete(id)
-      }
+      },
+      withdraw: () => undefined
     }
     const gated = JSON.parse(builtinWorkflowFiles()['builtin:draft-board.json']!) as { steps: { approval?: unknown }[] }
     gated.steps[1]!.approval = { reason: 'A board decision commits money.' }

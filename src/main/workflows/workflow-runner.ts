@@ -338,6 +338,9 @@ export function createWorkflowRunner(deps: RunnerDeps) {
         watches.delete(last.id)
         approvalWaits.get(last.id)?.()
         approvalWaits.delete(last.id)
+        // A step's request nobody needs to decide any more leaves the queue.
+        if (last.status === 'waiting_approval' && last.approvalId)
+          deps.approvals?.withdraw(last.approvalId, 'The run was cancelled before this step started.')
         if (last.taskId && last.status === 'running') await deps.cancelTask(last.taskId)
       }
       emit(runId)
