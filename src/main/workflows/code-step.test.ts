@@ -61,6 +61,18 @@ function harness(
   return { h, start, queue: h.approvalQueue! }
 }
 
+const FIXED = 'exports.add = (a, b) => a + b\n'
+const fixedAnswer = (): string => coderAnswer(file('src/add.js', FIXED))
+
+/** A run on a fresh project, left waiting for its apply to be approved. */
+async function waitingForApply(dir: string, coder: (attempt: number) => string = fixedAnswer) {
+  const root = project(dir)
+  const parts = harness(dir, root, coder)
+  const run = parts.start()
+  await parts.h.settled(run.id, ['waiting_approval', 'failed'])
+  return { ...parts, root, run }
+}
+
 describe("a code step's files", () => {
   const tempDir = useTempDirs()
 
@@ -144,13 +156,7 @@ describe("a code step's files", () => {
   })
 
   it('are not written over a file that changed in the folder since the tests ran', async () => {
-    const dir = tempDir()
-    const root = project(dir)
-    const { h, start, queue } = harness(dir, root, () =>
-      coderAnswer(file('src/add.js', 'exports.add = (a, b) => a + b\n'))
-    )
-    const run = start()
-    await h.settled(run.id, ['waiting_approval', 'failed'])
+    const { h, queue, root, run } = await waitingForApply(tempDir())
     const mine = 'exports.add = (a, b) => b + a // my own fix\n'
     writeFileSync(join(root, 'src', 'add.js'), mine)
     queue.decide('all', 'approve', 'owner', null)
@@ -201,31 +207,22 @@ describe("a code step's files", () => {
 
   it('are applied after a restart when the approval came while the app was down', async () => {
     const dir = tempDir()
-    const root = project(dir)
-    const fixed = () => coderAnswer(file('src/add.js', 'exports.add = (a, b) => a + b\n'))
-    const before = harness(dir, root, fixed)
-    const run = before.start()
-    await before.h.settled(run.id, ['waiting_approval', 'failed'])
+    const before = await waitingForApply(dir)
+    const { root, run } = before
     await before.h.stop()
     // Nobody listens now: the person approves from the CLI or another window.
     before.queue.decide('all', 'approve', 'owner', null)
     expect(readFileSync(join(root, 'src', 'add.js'), 'utf8')).toBe(BUGGY)
-    const after = harness(dir, root, fixed, before.h.db)
+    const after = harness(dir, root, fixedAnswer, before.h.db)
     after.h.workflows.begin()
     await after.h.settled(run.id)
     expect(after.h.workflows.service.store.getRun(run.id)?.status).toBe('completed')
-    expect(readFileSync(join(root, 'src', 'add.js'), 'utf8')).toBe('exports.add = (a, b) => a + b\n')
+    expect(readFileSync(join(root, 'src', 'add.js'), 'utf8')).toBe(FIXED)
     await after.h.stop()
   })
 
   it('leave the approvals queue when their run is cancelled, and the folder as it was', async () => {
-    const dir = tempDir()
-    const root = project(dir)
-    const { h, start, queue } = harness(dir, root, () =>
-      coderAnswer(file('src/add.js', 'exports.add = (a, b) => a + b\n'))
-    )
-    const run = start()
-    await h.settled(run.id, ['waiting_approval', 'failed'])
+    const { h, queue, root, run } = await waitingForApply(tempDir())
     await h.workflows.service.runner.cancel(run.id)
     expect(queue.pendingCount()).toBe(0)
     expect(queue.list('decided', 10).approvals[0]).toMatchObject({ status: 'rejected', decidedBy: 'workflow' })

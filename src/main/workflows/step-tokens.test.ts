@@ -47,6 +47,16 @@ function ledgerOn(h: { db: Parameters<typeof createUsageLedger>[0] }): UsageLedg
   })
 }
 
+const startRun = (h: ReturnType<typeof workflowHarness>) =>
+  h.workflows.service.runner.start({
+    definition: codeReview(),
+    input: 'Write an add() helper for two numbers.',
+    title: 'add',
+    source: 'form',
+    messageId: null,
+    correlationId: 'corr'
+  })
+
 describe("a run's token budget", () => {
   const tempDir = useTempDirs()
 
@@ -69,14 +79,7 @@ describe("a run's token budget", () => {
       }
     })
     ledger = ledgerOn(h)
-    const run = h.workflows.service.runner.start({
-      definition: codeReview(),
-      input: 'Write an add() helper for two numbers.',
-      title: 'add',
-      source: 'form',
-      messageId: null,
-      correlationId: 'corr'
-    })
+    const run = startRun(h)
     await h.settled(run.id)
     const steps = h.workflows.service.store.steps(run.id)
     expect(steps.map((s) => [s.step, s.tokens, s.tokensCounted])).toEqual([
@@ -98,14 +101,7 @@ describe("a run's token budget", () => {
       }
     })
     ledger = ledgerOn(h)
-    const run = h.workflows.service.runner.start({
-      definition: codeReview(),
-      input: 'Write an add() helper for two numbers.',
-      title: 'add',
-      source: 'form',
-      messageId: null,
-      correlationId: 'corr'
-    })
+    const run = startRun(h)
     await h.settled(run.id)
     const stopped = h.workflows.service.store.getRun(run.id)
     expect(stopped?.status).toBe('failed')
