@@ -2,6 +2,9 @@ import { spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { Refusal } from '../rpc/refusal'
+import type { CallContext } from '../rpc/handler-types'
+import { memoryLogger } from '../test-support/memory-logger'
 import { createTestRunner } from '../validation/test-runner'
 import { useTempDirs } from '../test-support/temp-dir'
 import { builtinWorkflowFiles } from './builtin-workflows'
@@ -228,6 +231,55 @@ describe("a code step's files", () => {
     expect(queue.list('decided', 10).approvals[0]).toMatchObject({ status: 'rejected', decidedBy: 'workflow' })
     expect(h.workflows.service.runner.applyOf(run.id)).toMatchObject({ status: 'cancelled' })
     expect(h.workflows.service.store.getRun(run.id)?.status).toBe('cancelled')
+    expect(readFileSync(join(root, 'src', 'add.js'), 'utf8')).toBe(BUGGY)
+    await h.stop()
+  })
+
+  it('take the project folder and test command a run is started with, on a built-in workflow without tests', async () => {
+    const dir = tempDir()
+    const root = project(dir)
+    const h = workflowHarness(dir, {
+      testRunner: createTestRunner({ store: null }),
+      approvals: 'queue',
+      script: (task) => {
+        const { step } = stepOf(task)
+        if (step === 'coder') return { kind: 'answer', text: fixedAnswer() }
+        if (step === 'librarian') return { kind: 'answer', text: A.librarian() }
+        return { kind: 'answer', text: A.reviewer('accept') }
+      }
+    })
+    const ctx: CallContext = {
+      scopes: new Set(['read', 'write']),
+      transport: 'in-process',
+      correlationId: 'c1',
+      log: memoryLogger().logger
+    }
+    const run = (folder: string, workflowId = 'code-review') =>
+      h.workflows.handlers['workflows.run'](
+        {
+          workflowId,
+          input: 'Fix add(): it subtracts.',
+          source: 'form',
+          project: { folder, testCommand: 'node test.js' }
+        },
+        ctx
+      )
+    const relative = await run('project')
+    expect(relative).toBeInstanceOf(Refusal)
+    expect((relative as Refusal).error.message).toContain('The project folder "project" is not a full path')
+    const missing = await run(join(dir, 'nope'))
+    expect((missing as Refusal).error.message).toContain(`"${join(dir, 'nope')}" does not exist or is not a folder`)
+    const noCode = await run(root, 'research-summary')
+    expect((noCode as Refusal).error.message).toContain('has no code step')
+    const started = await run(root)
+    if (started instanceof Refusal) throw new Error(started.error.message)
+    await h.settled(started.id, ['waiting_approval', 'failed'])
+    expect(h.workflows.service.store.getRun(started.id)?.definition.steps[0]?.tests).toEqual({
+      command: 'node test.js',
+      cwd: root,
+      timeoutSec: 300
+    })
+    expect(h.workflows.service.runner.applyOf(started.id)).toMatchObject({ status: 'pending', folder: root })
     expect(readFileSync(join(root, 'src', 'add.js'), 'utf8')).toBe(BUGGY)
     await h.stop()
   })

@@ -157,7 +157,17 @@ export const RunStartInputSchema = z.strictObject({
   title: z.string().trim().min(3).max(200).optional(),
   source: RunSourceSchema.default('form'),
   /** The chat message the run was made from. */
-  messageId: z.string().min(1).max(200).optional()
+  messageId: z.string().min(1).max(200).optional(),
+  /**
+   * A project for the workflow's code steps: their files are tested with this command on a copy of the
+   * folder, and written into it only when a person approves. Overrides the steps' own `tests`.
+   */
+  project: z
+    .strictObject({
+      folder: z.string().trim().min(1, 'Give the project folder.').max(1000),
+      testCommand: z.string().trim().min(1, 'Give the command that runs the project’s tests, e.g. "npm test".').max(500)
+    })
+    .optional()
 })
 export type RunStartInput = z.input<typeof RunStartInputSchema>
 

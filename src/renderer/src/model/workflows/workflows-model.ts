@@ -33,6 +33,8 @@ export interface StartDraft {
   readonly title?: string
   /** The chat message it was made from ("Make this a workflow"). */
   readonly messageId?: string
+  /** The project its code steps test their files on, and write them into once approved. */
+  readonly project?: { readonly folder: string; readonly testCommand: string }
 }
 
 export interface WorkflowsActions {
@@ -128,6 +130,7 @@ export const workflowsModel = defineViewModel<WorkflowsData, WorkflowsActions, s
           workflowId: draft.workflowId,
           input: draft.input,
           ...(draft.title?.trim() ? { title: draft.title.trim() } : {}),
+          ...(draft.project ? { project: draft.project } : {}),
           ...(draft.messageId ? { source: 'chat' as const, messageId: draft.messageId } : { source: 'form' as const })
         })
         set({ starting: false })
