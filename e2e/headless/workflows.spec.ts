@@ -210,6 +210,12 @@ test.describe('workflows', () => {
       const wf = new WorkflowsPage(page)
       await wf.open(host.url)
       await wf.go('Workflows')
+      await wf.form.getByLabel('Workflow').selectOption({ label: 'Fix → file → check (yours)' })
+      // A workflow that writes code offers a project folder; this one declares its own.
+      await wf.form.getByText('Project folder (optional)').click()
+      await expect(wf.form).toContainText(`Without these, it tests on ${project} with "node test.js"`)
+      await wf.form.getByLabel('Test command').scrollIntoViewIfNeeded()
+      await page.screenshot({ path: test.info().outputPath('workflows-form.png') })
       await wf.start('Fix → file → check (yours)', 'Fix add() in the project: it subtracts.')
       await expect(wf.status()).toHaveText('waiting approval', { timeout: 120_000 })
       const coder = wf.step('coder', 1)

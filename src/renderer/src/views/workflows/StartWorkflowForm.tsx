@@ -31,6 +31,7 @@ export function StartWorkflowForm({
   const [errors, setErrors] = useState<Partial<Record<string, string>>>({})
   const chosen = workflows.find((w) => w.definition.id === workflowId)?.definition
   const writesCode = chosen?.steps.some((s) => s.kind === 'code') ?? false
+  const declaredTests = chosen?.steps.find((s) => s.kind === 'code' && s.tests)?.tests
   const project =
     writesCode && (folder.trim() || testCommand.trim())
       ? { folder: folder.trim(), testCommand: testCommand.trim() }
@@ -111,6 +112,9 @@ export function StartWorkflowForm({
           <p className="wf-note">
             The coder&apos;s files are tested with this command on a copy of the folder; the folder itself changes only
             when you approve applying them.
+            {declaredTests
+              ? ` Without these, it tests on ${declaredTests.cwd} with "${declaredTests.command}", as its file says.`
+              : ' Without these, the code is reviewed but not tested or applied anywhere.'}
           </p>
           <label htmlFor={`${id}-folder`}>Folder</label>
           <input
