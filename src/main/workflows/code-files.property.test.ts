@@ -81,5 +81,13 @@ describe('applying files to the folder', () => {
     expect(readFileSync(join(root, 'keep.txt'), 'utf8')).toBe('new\n')
     expect(readFileSync(join(root, 'fresh', 'dir', 'a.txt'), 'utf8')).toBe('a\n')
     expect(readdirSync(join(root, 'fresh', 'dir'))).toEqual(['a.txt'])
+    // Approved again after the app died mid-apply: what is written already is left, and nothing is refused.
+    expect(
+      await applyFiles(root, [
+        { path: 'keep.txt', content: 'new\n', baseSha256: sha256('old\n') },
+        { path: 'fresh/dir/a.txt', content: 'a\n', baseSha256: null }
+      ])
+    ).toMatchObject({ ok: true })
+    expect(readFileSync(join(root, 'keep.txt'), 'utf8')).toBe('new\n')
   })
 })

@@ -49,7 +49,9 @@ function StepItem({ step, decisions }: { step: RunStep; decisions: readonly Deci
   const all = decisions.filter((d) => d.taskId !== null && d.taskId === step.taskId)
   // The tests' row is shown as the step's test outcome; the apply rows belong to the apply entry.
   const tests = all.filter((d) => d.role === 'tests').at(-1)
-  const mine = all.filter((d) => d.role !== 'tests' && !(d.role === 'workflow' && d.kind === 'approval'))
+  const isApply = (d: DecisionRow): boolean =>
+    (d.role === 'workflow' && d.kind === 'approval') || (d.step?.endsWith(':apply') ?? false)
+  const mine = all.filter((d) => d.role !== 'tests' && !isApply(d))
   return (
     <li
       className={`wf-step status-${step.status}`}
