@@ -21,7 +21,7 @@ export interface CodeFiles {
 }
 
 /** What one step may write: enough for a real change, too little to fill a disk by mistake. */
-export const CODE_FILE_LIMITS = { maxFiles: 100, maxFileBytes: 1024 * 1024, maxTotalBytes: 8 * 1024 * 1024 } as const
+const CODE_FILE_LIMITS = { maxFiles: 100, maxFileBytes: 1024 * 1024, maxTotalBytes: 8 * 1024 * 1024 } as const
 
 const FENCED = /^\s{0,3}(```|~~~)([^\n]*)\n([\s\S]*?)\n?\s{0,3}\1[ \t]*$/
 const KEYED = /(?:^|\s)(?:path|file|filename|title)=(?:"([^"]+)"|'([^']+)'|(\S+))/i

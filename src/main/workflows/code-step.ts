@@ -14,10 +14,10 @@ export interface CodeTestResult {
   readonly files: WrittenFile[]
 }
 
-export const NO_FILES =
+const NO_FILES =
   'No artifact names a file, so there was nothing to test. Write each file whole as a fenced code block whose first line names its path in the project, e.g. ```ts path=src/add.ts'
 
-export function outcomeSummary(outcome: TestRunOutcome): string {
+function outcomeSummary(outcome: TestRunOutcome): string {
   if (!('exitCode' in outcome)) return `${outcome.status}: ${outcome.message}`
   const counts = outcome.passed !== null ? `, ${outcome.passed} passed, ${outcome.failed ?? 0} failed` : ''
   const coverage = outcome.coveragePercent !== null ? `, coverage ${outcome.coveragePercent}%` : ''

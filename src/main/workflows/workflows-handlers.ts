@@ -31,6 +31,15 @@ function findDefinition(service: WorkflowsService, id: string): WorkflowDefiniti
   )
 }
 
+const isFolder = (path: string): boolean => {
+  try {
+    return statSync(path).isDirectory()
+  } catch {
+    // Missing or unreadable: either way not a folder the tests can run in.
+    return false
+  }
+}
+
 /** The definition with its code steps tested on the given project folder; refused when that cannot be. */
 function onProject(
   definition: WorkflowDefinition,
@@ -41,7 +50,7 @@ function onProject(
     return issue(
       `The project folder "${project.folder}" is not a full path; give it from the root, e.g. /Users/me/app.`
     )
-  if (!statSync(project.folder, { throwIfNoEntry: false })?.isDirectory())
+  if (!isFolder(project.folder))
     return issue(`The project folder "${project.folder}" does not exist or is not a folder; pick an existing one.`)
   if (!definition.steps.some((s) => s.kind === 'code'))
     return issue(`The workflow "${definition.id}" has no code step to test on a project; pick one that writes code.`)

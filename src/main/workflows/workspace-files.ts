@@ -26,11 +26,10 @@ import { sha256, type CodeFile } from './code-files'
  * Every write refuses a path that goes through a symbolic link, so a link in
  * the project can never carry a file out of its folder.
  */
-export type FilesOutcome<T> =
-  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly message: string }
+type FilesOutcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly message: string }
 
 /** What a scratch copy may hold: a project's sources, not its build output (node_modules is linked, .git left out). */
-export const SCRATCH_LIMITS = { maxFiles: 20_000, maxBytes: 256 * 1024 * 1024 } as const
+const SCRATCH_LIMITS = { maxFiles: 20_000, maxBytes: 256 * 1024 * 1024 } as const
 
 /** A file the step wrote, with the real folder's content it replaces (null: a new file), so applying can tell if it changed since. */
 export interface WrittenFile {
