@@ -49,9 +49,21 @@ describe('autopilot tasks through the queue’s own calls', () => {
         return detail.value.task
       }
       expect(await taskOf()).toMatchObject({ priority: 'urgent', assigneeExpert: 'SRE', domain: 'sre' })
-      await sre.close(id, 'cleared')
-      expect((await taskOf()).status).toBe('cancelled')
+      await sre.close(id, 'the queue is back under the thresholds')
+      const closed = await taskOf()
+      expect(closed.status).toBe('cancelled')
       await expect(sre.close(id, 'cleared')).resolves.toBeUndefined()
+      // Why it was filed and why closed are in the task's own trail, as the task detail shows it.
+      const trail = await client.call('trail.get', { correlationId: String(closed.metadata.correlationId) })
+      if (!trail.ok) throw new Error(trail.error.message)
+      expect(trail.value.tasks.map((t) => t.id)).toEqual([id])
+      const lines = trail.value.lines.filter((l) => l.msg.startsWith('predictive monitor'))
+      expect(lines.map((l) => [l.msg, l.taskId])).toEqual([
+        ['predictive monitor: SRE task filed', id],
+        ['predictive monitor: SRE task closed', id],
+        ['predictive monitor: SRE task closed', id]
+      ])
+      expect(lines[1]?.detail).toContain('reason=the queue is back under the thresholds')
     } finally {
       await core.close()
     }
