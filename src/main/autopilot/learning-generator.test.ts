@@ -64,6 +64,8 @@ describe('learning-task generator', () => {
       experts: async () => EXPERTS,
       modelsDown: async () => down,
       file,
+      // No learning task completes in these tests; learning-results.test.ts files what one learned.
+      fileLearned: async () => undefined,
       settings: () => ({ enabled: true, perExpertPerDay: 2, ...options.settings }),
       now: () => clock.t,
       log: logger
