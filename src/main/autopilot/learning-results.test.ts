@@ -2,11 +2,11 @@ import { describe, expect, it } from 'vitest'
 import type { TaskEvent } from '../../shared/contract/tasks-contract'
 import { useKnowledgeKits } from '../knowledge/test-support/test-kit'
 import { memoryLogger } from '../test-support/memory-logger'
-import { dedupKeyNow } from '../tasks/dedup-key'
 import { createTaskStore } from '../tasks/task-store'
 import { createGapSource } from './learning-gaps'
 import { createLearningGenerator, type LearningExpert } from './learning-generator'
 import { createLearningResults, learnedSource } from './learning-results'
+import { storeFiler } from './testing/store-filer'
 
 const DAY = 24 * 60 * 60 * 1000
 const EXPERTS: LearningExpert[] = [
@@ -58,23 +58,7 @@ describe('learning results', () => {
       gaps: createGapSource(k.db),
       experts: async () => EXPERTS,
       modelsDown: async () => null,
-      file: async (task) => {
-        const created = store.create({
-          ...task,
-          priority: 'low',
-          parentTaskId: null,
-          preferredBackend: null,
-          preferredModel: null,
-          batchGroup: null,
-          dedupKey: dedupKeyNow(task.title, task.description, task.assigneeExpert)
-        })
-        if (created.ok) {
-          results.watch(created.task.id)
-          return { filed: true, id: created.task.id }
-        }
-        if (created.reason === 'duplicate') return { filed: false, duplicateOf: created.existingId }
-        throw new Error(created.reason)
-      },
+      file: storeFiler(store, (id) => results.watch(id)),
       fileLearned: (id) => results.completed(id),
       settings: () => ({ enabled: true, perExpertPerDay: 5 }),
       now: () => clock.t,
