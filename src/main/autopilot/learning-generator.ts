@@ -87,14 +87,14 @@ export function createLearningGenerator(deps: {
         experts.map((e) => [e.id, Math.max(0, settings.perExpertPerDay - deps.gaps.filedSince(e.id, now - DAY_MS))])
       )
       for (const gap of gaps) {
-        const left = room.get(gap.expert) ?? 0
-        if (left === 0) {
-          capped++
-          continue
-        }
         const task = researchTaskFor(gap, byId.get(gap.expert) as LearningExpert)
         if (deps.gaps.learned(gap.expert, task.title)) {
           learned++
+          continue
+        }
+        const left = room.get(gap.expert) ?? 0
+        if (left === 0) {
+          capped++
           continue
         }
         const outcome = await deps.file(task)
