@@ -180,6 +180,7 @@ function GroupTable({ report }: { report: UsageReport }): ReactNode {
                     · {compact(g.estimatedTokens)} estimated
                   </span>
                 )}
+                <FailedTokens group={g} />
               </td>
               <td className="num">{(g.durationMs / 1000).toFixed(1)} s</td>
               <td className="num">{g.cost.toFixed(2)}</td>
@@ -193,13 +194,31 @@ function GroupTable({ report }: { report: UsageReport }): ReactNode {
             <td className="num">{compact(total.tokensIn)}</td>
             <td className="num">{compact(total.tokensOut)}</td>
             <td />
-            <td className="muted">{sourceMix(total)}</td>
+            <td className="muted">
+              {sourceMix(total)}
+              <FailedTokens group={total} />
+            </td>
             <td className="num">{(total.durationMs / 1000).toFixed(1)} s</td>
             <td className="num">{total.cost.toFixed(2)}</td>
           </tr>
         </tfoot>
       </table>
     </div>
+  )
+}
+
+/** Tokens spent by calls that gave no answer: paid for all the same, so counted in the row and named here. */
+function FailedTokens({ group }: { group: UsageReport['total'] }): ReactNode {
+  if (group.failedTokens === 0) return null
+  return (
+    <span
+      className="usage-failed"
+      data-testid="usage-failed"
+      title={`${group.failedRequests.toLocaleString()} call(s) gave no answer after spending tokens: a cut stream, a server error, an echo or a cancelled run. They count in the totals.`}
+    >
+      {' '}
+      · of which failed: {compact(group.failedTokens)}
+    </span>
   )
 }
 
