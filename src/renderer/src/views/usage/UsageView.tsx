@@ -227,7 +227,9 @@ function CostNote({ report }: { report: UsageReport }): ReactNode {
     <p className="muted small">
       Cost: remote nodes at {report.remotePricePer1k} per 1,000 tokens (chat.remotePricePer1k); nodes on this Mac cost
       nothing. Counts are the model servers' own (Ollama, OpenAI-compatible usage, llama.cpp's tokenizer); where a
-      server sent none they are estimated and marked. The same figures: <code>kos usage --by {report.by}</code>.
+      server sent none they are estimated and marked. A call that gave no answer (a cut stream, a server error, an echo)
+      still spent its tokens: they count, and “of which failed” says how many. The same figures:{' '}
+      <code>kos usage --by {report.by}</code>.
     </p>
   )
 }
