@@ -88,10 +88,10 @@ export function createPoolClaims(options: {
         { heavyPerBackend: request.heavyPerBackend, ...(limits ? { of: (b: string) => limits.of(b) } : {}) },
         memory
       )
-      // Counted in calls, as the slots are: the tasks of a batch start with the call they share.
-      const call = callOrdinals(picked.map((p) => p.plan))
-      const picks = picked.filter((p, i) => (call[i] as number) < request.startNow || p.item.interrupted_count === 0)
-      const callOf = new Map(picked.map((p, i) => [p, call[i] as number]))
+      // Counted in calls, as the slots are: the tasks of a batch start with the call they share (without batches, a call each).
+      const shared = picked.some((p) => p.plan.call) ? callOrdinals(picked.map((p) => p.plan)) : null
+      const callOf = new Map(picked.map((p, i) => [p, shared ? (shared[i] as number) : i]))
+      const picks = picked.filter((p) => (callOf.get(p) as number) < request.startNow || p.item.interrupted_count === 0)
       const leases = store.claimMany(
         picks.map((p) => ({
           taskId: p.item.id,
