@@ -1,4 +1,5 @@
 import type { Db } from '../db/database'
+import { FOR_MODEL_SQL } from '../ports/person-tasks'
 import type { Task, TaskEvent, TaskPriority, TaskStatus } from '../../shared/contract/tasks-contract'
 import { createEventWriter } from './task-event-writer'
 import { createChangeReader, createStatusCounts } from './task-changes'
@@ -71,6 +72,7 @@ export function createTaskStore(db: Db, now: () => number = Date.now) {
   // The planner, without statistics, would sort every pending row per claim; the claimable index yields them in order.
   const selectCandidates = db.prepare(`SELECT ${CLAIMABLE_COLUMNS} FROM tasks INDEXED BY tasks_claimable
     WHERE status IN ('pending', 'failed') AND (next_retry_after IS NULL OR next_retry_after <= ?) AND attempt_count < ?
+      AND ${FOR_MODEL_SQL}
     ORDER BY priority_rank DESC, interrupted_count, created_at, id LIMIT ?`)
   const cancelOne =
     db.prepare(`UPDATE tasks SET status = 'cancelled', lease_owner = NULL, lease_token = NULL, heartbeat_at = NULL, updated_at = ?
