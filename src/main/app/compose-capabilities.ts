@@ -72,6 +72,10 @@ import { learnedNotesThrough, researchFiler } from './adapters/research-filer'
 import { sreTasksThrough } from './adapters/sre-tasks'
 import { workflowActions } from './adapters/workflow-actions'
 import { taskFamilyReader } from './adapters/task-family'
+import { version as appVersion } from '../../../package.json'
+import { createTraceExport } from '../telemetry/trace-export'
+import { tracedProcessor } from '../telemetry/traced-processor'
+import { requestSpan, taskSpans } from '../telemetry/task-spans'
 import { workerHealth } from './adapters/worker-health'
 import { appHandlers, systemHandlers } from './app-handlers'
 import { checklistFixes } from './checklist-fixes'
@@ -181,31 +185,41 @@ export function composeCapabilities(infra: Infrastructure): Composition {
   // decomposition (whose parent result is a synthesis); a benchmark's own processor is measured unjudged.
   const guarded = (processor: TaskProcessor): TaskProcessor =>
     infra.taskProcessor ? processor : validation.wrap(processor)
+  // Off until telemetry.otlpEndpoint names a collector: then every task, run and model request is a span.
+  const traces = createTraceExport({
+    endpoint: () => config.get('telemetry.otlpEndpoint'),
+    log: log.child({ capability: 'telemetry' }),
+    version: appVersion
+  })
+  lifecycles.push({ stop: () => traces.stop() })
   const tasks = createTasksCapability({
     db,
     config,
     events,
     log,
-    processor: guarded(
-      decomposingProcessor(
-        batchingProcessor(infra.taskProcessor ?? models.router, {
-          settings: () => ({
-            enabled: config.get('batching.enabled'),
-            maxTasks: config.get('batching.maxTasks'),
-            maxTaskTokens: config.get('batching.maxTaskTokens'),
-            maxBatchTokens: config.get('batching.maxBatchTokens'),
-            windowMs: config.get('batching.windowMs')
-          })
-        }),
-        {
-          // Called only once the pool runs, after the tasks capability below exists.
-          tasks: { create: (task) => tasks.queue.create(task) },
-          family: taskFamilyReader(db),
-          experts: async () => valueOrNull(await reader.call('chat.experts.list', {}))?.experts ?? [],
-          enabled: () => config.get('autopilot.decomposeEnabled'),
-          log: log.child({ capability: 'decomposition' })
-        }
-      )
+    processor: tracedProcessor(
+      guarded(
+        decomposingProcessor(
+          batchingProcessor(infra.taskProcessor ?? models.router, {
+            settings: () => ({
+              enabled: config.get('batching.enabled'),
+              maxTasks: config.get('batching.maxTasks'),
+              maxTaskTokens: config.get('batching.maxTaskTokens'),
+              maxBatchTokens: config.get('batching.maxBatchTokens'),
+              windowMs: config.get('batching.windowMs')
+            })
+          }),
+          {
+            // Called only once the pool runs, after the tasks capability below exists.
+            tasks: { create: (task) => tasks.queue.create(task) },
+            family: taskFamilyReader(db),
+            experts: async () => valueOrNull(await reader.call('chat.experts.list', {}))?.experts ?? [],
+            enabled: () => config.get('autopilot.decomposeEnabled'),
+            log: log.child({ capability: 'decomposition' })
+          }
+        )
+      ),
+      traces
     ),
     background,
     holdClaims: () => disk.pausedReason(),
@@ -268,6 +282,34 @@ export function composeCapabilities(infra: Infrastructure): Composition {
     }
   })
   lifecycles.push({ stop: models.router.onTaskModelCall((call) => usage.record(taskUsage(call))) })
+  lifecycles.push({
+    stop: models.router.onTaskModelCall((call) =>
+      traces.record(
+        requestSpan({
+          correlationId: call.task.correlationId,
+          taskId: call.task.id,
+          node: call.node,
+          model: call.model,
+          durationMs: call.durationMs,
+          tokensIn: call.usage?.tokensIn ?? null,
+          tokensOut: call.usage?.tokensOut ?? null,
+          failed: call.failed
+        })
+      )
+    )
+  })
+  lifecycles.push({
+    stop: events.subscribe(
+      taskSpans({
+        traces,
+        enabled: () => config.get('telemetry.otlpEndpoint').trim() !== '',
+        correlationOf: async (id) => {
+          const correlation = valueOrNull(await reader.call('tasks.get', { id }))?.task.metadata.correlationId
+          return typeof correlation === 'string' ? correlation : null
+        }
+      })
+    )
+  })
 
   const board = createBoardCapability({
     db,

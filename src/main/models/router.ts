@@ -29,8 +29,19 @@ export interface ChatOptions {
   readonly onAnswering?: (candidate: Candidate) => void
   /** The answering backend's own token counts, where it reports them. */
   readonly onUsage?: (usage: TokenUsage) => void
+  /** Told of each attempt that gave no answer after it spent tokens (cut, failed, echoed, cancelled): they are paid for too. */
+  readonly onSpentInFailure?: (spent: SpentInFailure) => void
   /** Structured output, enforced by whichever backend answers. */
   readonly jsonSchema?: JsonSchemaRequest
+}
+
+/** What an attempt that failed had spent: its backend's counts where it sent them before failing, and the text it streamed. */
+export interface SpentInFailure {
+  readonly node: string
+  readonly model: string
+  readonly kind: AttemptFailureKind
+  readonly usage: TokenUsage | null
+  readonly text: string
 }
 
 export interface Router extends TaskProcessor {
@@ -252,8 +263,14 @@ export function createRouter(deps: RouterDeps): Router {
       progress(`asking ${c.model} on ${c.node}`)
       let text = ''
       let emitted = false
+      // This attempt's own counts: told as the answer's only if it answers, else as spent in its failure.
+      let usage: TokenUsage | null = null
+      const spentIn = (kind: AttemptFailureKind): void => {
+        if (usage !== null || text !== '')
+          options.onSpentInFailure?.({ node: c.node, model: c.model, kind, usage, text })
+      }
       try {
-        for await (const token of attempt(c, messages, attemptSignal, options.onUsage, options.jsonSchema)) {
+        for await (const token of attempt(c, messages, attemptSignal, (u) => (usage = u), options.jsonSchema)) {
           if (!emitted) {
             clearTimeout(timer)
             text += token
@@ -270,6 +287,7 @@ export function createRouter(deps: RouterDeps): Router {
         }
         if (isEcho(prompt, text)) {
           failed(c, 'echo', 'the answer repeated the prompt')
+          spentIn('echo')
           stats.recordFailure(c.node, false)
           if (emitted) break
           progress(`${c.model} on ${c.node} echoed the prompt; trying the next candidate`)
@@ -277,10 +295,12 @@ export function createRouter(deps: RouterDeps): Router {
         }
         if (text.trim() === '') {
           failed(c, 'empty', 'the answer was empty')
+          spentIn('empty')
           progress(`${c.model} on ${c.node} answered nothing; trying the next candidate`)
           continue
         }
         circuits.record(c.node, c.model, { ok: true })
+        if (usage !== null) options.onUsage?.(usage)
         if (!emitted) {
           options.onAnswering?.(c)
           yield text
@@ -290,6 +310,7 @@ export function createRouter(deps: RouterDeps): Router {
         const e = error instanceof ProviderError ? error : toProviderError(error, attemptSignal, c.node)
         if (options.signal?.aborted && !deadline.aborted) {
           failures.push({ node: c.node, model: c.model, kind: 'aborted', message: e.message })
+          spentIn('aborted')
           break
         }
         const kind = deadline.aborted ? 'timeout' : e.kind
@@ -297,6 +318,7 @@ export function createRouter(deps: RouterDeps): Router {
           ? `no complete answer within ${limitMs / 1000} s (llm.requestTimeoutSec)`
           : e.message
         failed(c, kind, message, e)
+        spentIn(kind)
         if (kind === 'oom') stats.noteOom(c.node)
         if (kind === 'connection') {
           // Down now, not at the next scan: nothing else is planned on it, and this request moves to another node.

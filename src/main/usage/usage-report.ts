@@ -13,6 +13,8 @@ interface Sums {
   tokens_in: number
   tokens_out: number
   estimated: number
+  failed: number
+  failed_requests: number
   cost: number
   requests: number
   duration_ms: number
@@ -40,6 +42,8 @@ const SUMS = [
   'COALESCE(SUM(tokens_in), 0) AS tokens_in',
   'COALESCE(SUM(tokens_out), 0) AS tokens_out',
   "COALESCE(SUM(CASE WHEN counted = 'estimate' THEN tokens_in + tokens_out ELSE 0 END), 0) AS estimated",
+  'COALESCE(SUM(CASE WHEN failed = 1 THEN tokens_in + tokens_out ELSE 0 END), 0) AS failed',
+  'COALESCE(SUM(failed), 0) AS failed_requests',
   'COALESCE(SUM(cost), 0) AS cost',
   'COUNT(*) AS requests',
   'COALESCE(SUM(duration_ms), 0) AS duration_ms',
@@ -51,6 +55,8 @@ const empty = (key: string): Sums => ({
   tokens_in: 0,
   tokens_out: 0,
   estimated: 0,
+  failed: 0,
+  failed_requests: 0,
   cost: 0,
   requests: 0,
   duration_ms: 0,
@@ -66,6 +72,8 @@ const group = (s: Sums, label: string): UsageGroup => ({
   tokensIn: s.tokens_in,
   tokensOut: s.tokens_out,
   estimatedTokens: s.estimated,
+  failedTokens: s.failed,
+  failedRequests: s.failed_requests,
   cost: Math.round(s.cost * 10_000) / 10_000,
   requests: s.requests,
   durationMs: s.duration_ms,

@@ -190,7 +190,8 @@ describe('capability checks', () => {
         const id = (input as { id: string }).id
         return {
           task: { id, ...summary, heartbeatAt: beats[id] ?? null } as CallOutput<'tasks.get'>['task'],
-          events: []
+          events: [],
+          subtasks: []
         }
       }
     })
