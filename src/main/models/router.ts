@@ -4,6 +4,7 @@ import { rankCandidates, type Candidate } from './candidates'
 import { createCircuitBoard, type CircuitBoard, type OpenCircuit } from './circuit-board'
 import { probeGeneration } from './circuit-probe'
 import { couldStillBeEcho, isEcho } from './echo'
+import { promptFingerprint } from './prompt-fingerprint'
 import { failureLabel } from './failure-blame'
 import type { ModelSpeed, ModelStats } from './model-stats'
 import type { NodeRegistry } from './node-registry'
@@ -189,8 +190,10 @@ export function createRouter(deps: RouterDeps): Router {
     let tried = 0
 
     const failed = (c: Candidate, kind: AttemptFailureKind, message: string, error?: ProviderError): void => {
-      failures.push({ node: c.node, model: c.model, kind, message })
-      circuits.record(c.node, c.model, { ok: false, kind, failure: failureLabel(kind, error) })
+      const asked = promptFingerprint(prompt)
+      const alone = circuits.failsAlone(c.node, c.model, asked)
+      failures.push({ node: c.node, model: c.model, kind, message, ...(alone ? { failsAlone: true as const } : {}) })
+      circuits.record(c.node, c.model, { ok: false, kind, failure: failureLabel(kind, error), prompt: asked })
     }
 
     for (let i = 0; i < list.length && tried < limit; i++) {
