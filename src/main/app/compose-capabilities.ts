@@ -63,6 +63,7 @@ import { createValidationCapability } from '../validation/validation-capability'
 import { createDecisionLogStore } from '../workflows/decision-log-store'
 import { createWorkflowsCapability } from '../workflows/workflows-capability'
 import { routerChatModel } from './adapters/router-chat-model'
+import { logFailedModelCall, logFailedTaskCall } from './adapters/failed-model-call'
 import { taskUsage, tokenBudget } from './adapters/task-usage'
 import { createUsageCapability } from '../usage/usage-capability'
 import { createTrailCapability } from '../trail/trail-capability'
@@ -165,7 +166,11 @@ export function composeCapabilities(infra: Infrastructure): Composition {
       })),
     config
   })
-  const chatModel = routerChatModel(models.router)
+  const routerLog = log.child({ component: 'router' })
+  const chatModel = routerChatModel(models.router, undefined, (request, error, ms) =>
+    logFailedModelCall(routerLog, request.correlationId, error, ms)
+  )
+  lifecycles.push({ stop: models.router.onTaskModelFailure((failure) => logFailedTaskCall(routerLog, failure)) })
   // One decision log for every capability that decides: the workflow runner writes it, the validator, the ladder and the approvals record through its port.
   const decisionLog = createDecisionLogStore(db)
   const validation = createValidationCapability({

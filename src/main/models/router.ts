@@ -12,7 +12,7 @@ import type { JsonSchemaRequest, PromptMessage, TokenUsage } from './provider'
 import { ProviderError, toProviderError } from './provider-error'
 import { timeoutMs, type RequestKind } from './request-kinds'
 import { RouteError, describeAttempts, type AttemptFailure, type AttemptFailureKind } from './route-error'
-import { routerTaskProcessor, type TaskModelCall } from './router-task-processor'
+import { routerTaskProcessor, type TaskModelCall, type TaskModelFailure } from './router-task-processor'
 
 export interface ChatOptions {
   readonly signal?: AbortSignal
@@ -54,6 +54,8 @@ export interface Router extends TaskProcessor {
   probeCircuits(): Promise<void>
   /** Every answer a task got (the worker's calls), for the usage ledger; returns the unsubscribe. */
   onTaskModelCall(listener: (call: TaskModelCall) => void): () => void
+  /** Every model request of a task that got no answer, for the trail; returns the unsubscribe. */
+  onTaskModelFailure(listener: (failure: TaskModelFailure) => void): () => void
 }
 
 export interface RouterDeps {
@@ -312,9 +314,13 @@ export function createRouter(deps: RouterDeps): Router {
   }
 
   const taskCallListeners = new Set<(call: TaskModelCall) => void>()
+  const taskFailureListeners = new Set<(failure: TaskModelFailure) => void>()
   const processor = routerTaskProcessor({
     reportCall: (call) => {
       for (const listener of taskCallListeners) listener(call)
+    },
+    reportFailure: (failure) => {
+      for (const listener of taskFailureListeners) listener(failure)
     },
     registry,
     stats,
@@ -337,6 +343,10 @@ export function createRouter(deps: RouterDeps): Router {
     onTaskModelCall(listener) {
       taskCallListeners.add(listener)
       return () => taskCallListeners.delete(listener)
+    },
+    onTaskModelFailure(listener) {
+      taskFailureListeners.add(listener)
+      return () => taskFailureListeners.delete(listener)
     },
     speeds: () => stats.speeds()
   }
