@@ -40,6 +40,7 @@ import { createKnowledgeCapability } from '../knowledge/knowledge-capability'
 import type { Logger } from '../log/logger'
 import { createOverviewSampler } from '../metrics/overview-sampler'
 import { metricsHandlers } from '../metrics/task-durations'
+import { createModelLatency } from '../metrics/model-latency'
 import { llamaWorkerFile } from '../models/embedded/worker-file'
 import { createModelsCapability } from '../models/models-capability'
 import { createNotifyCapability } from '../notify/notify-capability'
@@ -139,13 +140,15 @@ export function composeCapabilities(infra: Infrastructure): Composition {
   const secrets = createSecretStore(db, infra.secretCipher ?? null)
   // The embedded engine's GGUF files: it lists them, setup downloads into it.
   const modelsDir = join(infra.dataDir.path, 'models')
+  const modelLatency = createModelLatency()
   const models = createModelsCapability({
     config,
     db,
     events,
     log,
     embedded: { modelsDir, workerFile: llamaWorkerFile(__dirname) },
-    apiKey: (nodeId) => secrets.get(`node:${nodeId}`)
+    apiKey: (nodeId) => secrets.get(`node:${nodeId}`),
+    onAnswered: (node, model, sample) => modelLatency.observe(node, model, sample)
   })
   lifecycles.push(models)
 
@@ -513,7 +516,7 @@ export function composeCapabilities(infra: Infrastructure): Composition {
       ...overview.handlers,
       ...notify.handlers,
       ...digest.handlers,
-      ...metricsHandlers(db),
+      ...metricsHandlers(db, modelLatency),
       ...approvals.handlers,
       ...validation.handlers,
       ...workflows.handlers,
