@@ -537,7 +537,8 @@ export function composeCapabilities(infra: Infrastructure): Composition {
       models.begin()
       void supervisor.begin()
       health.start(5000)
-      checklist.service.start()
+      // The first run waits for the first model scan (models.begin started it; scan() joins it, each node time-bounded).
+      checklist.service.start(models.registry.scan())
       overview.start()
       onboarding.begin()
       const learningRuns = scheduleLearning(

@@ -58,6 +58,39 @@ const check = (id: string, status: 'pass' | 'fail', severity: 'hard' | 'soft' = 
 })
 
 describe('checklist service', () => {
+  it('runs at start only once the first model scan has landed, so it reads what the Models view shows', async () => {
+    let embeddingModel: string | null = null
+    let runs = 0
+    const embedding: CheckDefinition = {
+      ...check('knowledge.embedding', 'pass'),
+      run: () => {
+        runs++
+        return embeddingModel
+          ? { status: 'pass', evidence: `${embeddingModel} reachable` }
+          : { status: 'warn', evidence: 'no embedding model reachable' }
+      }
+    }
+    const { service, pushed } = setup([embedding])
+    let landed: () => void = () => undefined
+    const scan = new Promise<void>((resolve) => (landed = resolve))
+    service.start(scan)
+    // A run started at once would have called the check within these microtasks; the scan has not landed.
+    for (let i = 0; i < 5; i++) await Promise.resolve()
+    expect(runs).toBe(0)
+    expect(service.latest()).toBeNull()
+    embeddingModel = 'nomic-embed-text:latest'
+    landed()
+    await vi.waitFor(() => expect(service.latest()).not.toBeNull())
+    expect(service.latest()).toMatchObject({
+      trigger: 'start',
+      verdict: 'healthy',
+      results: [{ id: 'knowledge.embedding', status: 'pass', evidence: 'nomic-embed-text:latest reachable' }]
+    })
+    expect(pushed).toEqual(['checklist.completed'])
+    expect(runs).toBe(1)
+    await service.stop()
+  })
+
   it('stores each run, pushes it, and lists it in the history', async () => {
     const { service, pushed } = setup([check('a', 'pass'), check('b', 'fail', 'soft')])
     const run = await service.run('manual')

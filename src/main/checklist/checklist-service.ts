@@ -34,8 +34,12 @@ export interface ChecklistService {
   fix(id: FixId): Promise<{ message: string; run: ChecklistRun } | Refusal>
   /** The playbook rule of a task's error type, its fix offered only if this host has it. */
   ruleFor(type: TaskErrorType): PlaybookRuleView
-  /** Runs once now and then every checklist.intervalMin minutes; re-reads the interval after each run. */
-  start(): void
+  /**
+   * Runs once as soon as `ready` settles (the first model scan: run before it, the model and
+   * embedding checks would contradict the Models view until the next run), then every
+   * checklist.intervalMin minutes; re-reads the interval after each run.
+   */
+  start(ready?: Promise<unknown>): void
   /** Stops the schedule and waits for a run in progress, so nothing touches the store after the core closes it. */
   stop(): Promise<void>
 }
@@ -131,8 +135,11 @@ export function createChecklistService(deps: ChecklistDeps): ChecklistService {
       deps.log.info('checklist fix applied', { fix: id, message })
       return { message, run: await run('fix') }
     },
-    start() {
-      void run('start')
+    start(ready = Promise.resolve()) {
+      // A failed scan is still a scan: the checks then say what it found.
+      void ready
+        .catch(() => undefined)
+        .then(() => (stopped ? undefined : run('start')))
         .catch((error: unknown) => deps.log.error('checklist run at start failed', { error }))
         .finally(schedule)
     },
