@@ -44,6 +44,12 @@ export interface ChecklistService {
   stop(): Promise<void>
 }
 
+/** Events after which the start run is repeated while its model or knowledge checks did not pass. */
+const SETTLING_EVENTS: ReadonlySet<string> = new Set(['models.changed', 'knowledge.changed'])
+const SETTLING_AREAS: ReadonlySet<string> = new Set(['models', 'knowledge'])
+/** Bounds the repeats when a part never settles (a node that stays down): the schedule takes over. */
+const SETTLING_RERUNS = 5
+
 /**
  * Runs the checklist on start, on demand and on a schedule, matches the
  * failure playbook against what it found and the recent log, stores every
@@ -57,6 +63,7 @@ export function createChecklistService(deps: ChecklistDeps): ChecklistService {
   let unstored: StoredRun | null = null
   let timer: NodeJS.Timeout | null = null
   let stopped = false
+  let stopSettling: () => void = () => undefined
 
   const execute = async (trigger: ChecklistRun['trigger']): Promise<ChecklistRun> => {
     const startedAt = deps.now().toISOString()
@@ -107,6 +114,49 @@ export function createChecklistService(deps: ChecklistDeps): ChecklistService {
     return inFlight
   }
 
+  const unsettled = (r: ChecklistRun): boolean =>
+    r.results.some((c) => c.status !== 'pass' && SETTLING_AREAS.has(c.area))
+
+  /**
+   * Right after start the model servers and the embedding worker are still taking their first look:
+   * while the start run's model or knowledge checks did not pass, each change they announce runs it
+   * again, so the checklist (and `kos status`) agree with the Models and Knowledge views at once.
+   */
+  function settle(first: ChecklistRun): void {
+    if (!unsettled(first)) return
+    let reruns = 0
+    let again = false
+    let running = false
+    const rerun = (): void => {
+      if (running) {
+        again = true
+        return
+      }
+      running = true
+      reruns++
+      void run('start')
+        .then((r) => {
+          if (!unsettled(r) || reruns >= SETTLING_RERUNS) stopSettling()
+        })
+        .catch((error: unknown) => deps.log.error('checklist rerun at start failed', { error }))
+        .finally(() => {
+          running = false
+          if (again && !stopped) {
+            again = false
+            rerun()
+          }
+        })
+    }
+    const unsubscribe = deps.events.subscribe((frame) => {
+      if (SETTLING_EVENTS.has(frame.name)) rerun()
+    })
+    stopSettling = () => {
+      unsubscribe()
+      again = false
+      stopSettling = () => undefined
+    }
+  }
+
   const schedule = (): void => {
     if (stopped) return
     const minutes = deps.intervalMinutes()
@@ -139,12 +189,16 @@ export function createChecklistService(deps: ChecklistDeps): ChecklistService {
       // A failed scan is still a scan: the checks then say what it found.
       void ready
         .catch(() => undefined)
-        .then(() => (stopped ? undefined : run('start')))
+        .then(async () => {
+          if (stopped) return
+          settle(await run('start'))
+        })
         .catch((error: unknown) => deps.log.error('checklist run at start failed', { error }))
         .finally(schedule)
     },
     async stop() {
       stopped = true
+      stopSettling()
       if (timer) clearTimeout(timer)
       await inFlight?.catch(() => undefined)
     }
