@@ -67,6 +67,7 @@ import { routerChatModel } from './adapters/router-chat-model'
 import { logFailedModelCall, logFailedTaskCall } from './adapters/failed-model-call'
 import { taskUsage, tokenBudget } from './adapters/task-usage'
 import { createUsageCapability } from '../usage/usage-capability'
+import { taskTokensFrom } from '../usage/task-tokens'
 import { createTrailCapability } from '../trail/trail-capability'
 import { researchFiler } from './adapters/research-filer'
 import { sreTasksThrough } from './adapters/sre-tasks'
@@ -316,6 +317,7 @@ export function composeCapabilities(infra: Infrastructure): Composition {
     validator: validation.validator,
     testRunner: validation.testRunner,
     approvals: approvals.queue,
+    taskTokens: taskTokensFrom(db),
     tasks: tasks.queue,
     cancelTask: async (id) => void (await tasks.engine.cancel(id)),
     actions: workflowActions(actor)

@@ -5,6 +5,7 @@ describe('buildFtsQuery', () => {
   it('quotes every word and ORs them, so no character is read as FTS syntax', () => {
     expect(buildFtsQuery('WAL "mode" AND NOT (x*) ^y: -z')).toEqual({
       match: '"wal" OR "mode" OR "and" OR "not" OR "x" OR "y" OR "z"',
+      terms: ['"wal"', '"mode"', '"and"', '"not"', '"x"', '"y"', '"z"'],
       highlight: ['wal', 'mode', 'and', 'not', 'x', 'y', 'z']
     })
   })
@@ -12,6 +13,7 @@ describe('buildFtsQuery', () => {
   it('adds a prefix term for a Cyrillic word, without its ending', () => {
     expect(buildFtsQuery('копии базы знаний')).toEqual({
       match: '"копии" OR "копи"* OR "базы" OR "баз"* OR "знаний" OR "знан"*',
+      terms: ['"копии" OR "копи"*', '"базы" OR "баз"*', '"знаний" OR "знан"*'],
       highlight: ['копи', 'баз', 'знан']
     })
   })
@@ -30,6 +32,7 @@ describe('buildFtsQuery with Snowball stems', () => {
   it('looks a Russian word up as itself and by its stem in the stems column, and leaves other words alone', () => {
     expect(buildFtsQuery('базой данных backup', 'snowball')).toEqual({
       match: '"базой" OR stems : "баз" OR "данных" OR stems : "дан" OR "backup"',
+      terms: ['"базой" OR stems : "баз"', '"данных" OR stems : "дан"', '"backup"'],
       highlight: ['баз', 'дан', 'backup']
     })
   })

@@ -22,6 +22,8 @@ export type RussianMorphology = 'prefix' | 'snowball'
 export interface FtsQuery {
   /** The MATCH expression, or null when the query has no word to look for. */
   readonly match: string | null
+  /** Each word's own expression (the word, and its stem or prefix), OR-ed into `match`. */
+  readonly terms: readonly string[]
   /** Words and stems to highlight in snippets, lower case. */
   readonly highlight: readonly string[]
 }
@@ -37,7 +39,7 @@ export function buildFtsQuery(query: string, morphology: RussianMorphology = 'pr
       ).slice(0, MAX_TERMS * 4)
     )
   ].slice(0, MAX_TERMS)
-  if (words.length === 0) return { match: null, highlight: [] }
+  if (words.length === 0) return { match: null, terms: [], highlight: [] }
   const parts: string[] = []
   const highlight: string[] = []
   for (const word of words) {
@@ -51,7 +53,7 @@ export function buildFtsQuery(query: string, morphology: RussianMorphology = 'pr
     parts.push(stem ? `"${word}" OR "${stem}"*` : `"${word}"`)
     highlight.push(stem ?? word)
   }
-  return { match: parts.join(' OR '), highlight }
+  return { match: parts.join(' OR '), terms: parts, highlight }
 }
 
 function truncatedStem(word: string): string | null {

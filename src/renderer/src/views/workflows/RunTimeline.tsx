@@ -1,6 +1,7 @@
 import { useEffect, useMemo, type ReactNode } from 'react'
 import type { DecisionRow, HandoffPackage, RunDetail, RunStep } from '../../../../shared/contract/workflows-contract'
 import { useWriteAccess } from '../../model/use-view-model'
+import { ApplyItem, StepTests, tokensText } from './RunFiles'
 
 const STATUS_TEXT: Record<RunStep['status'], string> = {
   waiting_approval: 'waiting for approval',
@@ -45,7 +46,12 @@ function PackageView({ pkg }: { pkg: HandoffPackage }): ReactNode {
 }
 
 function StepItem({ step, decisions }: { step: RunStep; decisions: readonly DecisionRow[] }): ReactNode {
-  const mine = decisions.filter((d) => d.taskId !== null && d.taskId === step.taskId)
+  const all = decisions.filter((d) => d.taskId !== null && d.taskId === step.taskId)
+  // The tests' row is shown as the step's test outcome; the apply rows belong to the apply entry.
+  const tests = all.filter((d) => d.role === 'tests').at(-1)
+  const isApply = (d: DecisionRow): boolean =>
+    (d.role === 'workflow' && d.kind === 'approval') || (d.step?.endsWith(':apply') ?? false)
+  const mine = all.filter((d) => d.role !== 'tests' && !isApply(d))
   return (
     <li
       className={`wf-step status-${step.status}`}
@@ -56,7 +62,7 @@ function StepItem({ step, decisions }: { step: RunStep; decisions: readonly Deci
         <span className="wf-note">
           {step.role} · round {step.round}
           {step.attempt > 1 ? ` · try ${step.attempt}` : ''}
-          {step.model ? ` · ${step.model}` : ''} · {step.tokens.toLocaleString()} tokens
+          {step.model ? ` · ${step.model}` : ''} · {tokensText(step)}
         </span>
         <span className={`wf-badge status-${step.status}`}>{STATUS_TEXT[step.status]}</span>
         {step.verdict && (
@@ -79,6 +85,7 @@ function StepItem({ step, decisions }: { step: RunStep; decisions: readonly Deci
           ))}
         </ul>
       )}
+      <StepTests step={step} tests={tests} />
       {step.package && (
         <details open={step.status === 'passed' && step.kind === 'review'}>
           <summary>Package</summary>
@@ -103,12 +110,14 @@ export function RunTimeline({
   detail,
   exported,
   onCancel,
-  onExport
+  onExport,
+  onDecideApply
 }: {
   detail: RunDetail
   exported: { sha256: string; count: number; json: string } | null
   onCancel: () => void
   onExport: () => void
+  onDecideApply: (approvalId: string, verdict: 'approve' | 'reject') => void
 }): ReactNode {
   const cancelAccess = useWriteAccess('workflows.runs.cancel')
   const { run, steps, decisions, filed } = detail
@@ -162,6 +171,9 @@ export function RunTimeline({
         {steps.map((s) => (
           <StepItem key={s.id} step={s} decisions={decisions} />
         ))}
+        {detail.apply && (
+          <ApplyItem apply={detail.apply} onDecide={(verdict) => onDecideApply(detail.apply!.approvalId, verdict)} />
+        )}
       </ol>
       {filed.length > 0 && (
         <p className="wf-filed">
