@@ -64,11 +64,8 @@ describe('the trail of a failed model call', () => {
     const failedLines = async (correlation: string): Promise<Record<string, unknown>[]> => {
       const run = await kos(['logs', '--correlation', correlation, '--json', '--data-dir', dir])
       expect(run.code).toBe(0)
-      return run.out
-        .flatMap((chunk) => chunk.split('\n'))
-        .filter(Boolean)
-        .map((l) => JSON.parse(l) as Record<string, unknown>)
-        .filter((l) => l.msg === 'model call failed')
+      // --json prints the trail as one array of log records.
+      return (JSON.parse(run.out.join('\n')) as Record<string, unknown>[]).filter((l) => l.msg === 'model call failed')
     }
     const [taskLine] = await failedLines(taskCorrelation)
     expect(taskLine).toMatchObject({

@@ -117,7 +117,9 @@ describe('/metrics as Prometheus users expect', () => {
         expect(series?.count).toBeGreaterThanOrEqual(1)
         expect(series?.buckets.get('+Inf')).toBe(series?.count)
         expect(series?.sum).toBeGreaterThan(0)
-        expect(text).toMatch(new RegExp(`^${name}_bucket\\{node="ollama-local",model="llama3.2:3b",le="1"\\} \\d+$`, 'm'))
+        expect(text).toMatch(
+          new RegExp(`^${name}_bucket\\{node="ollama-local",model="llama3.2:3b",le="1"\\} \\d+$`, 'm')
+        )
       }
       // The median gauge dashboards read stays.
       expect(families.get('kos_model_time_to_first_token_seconds')?.type).toBe('GAUGE')

@@ -19,8 +19,7 @@ export function logFailedModelCall(
     correlation_id: correlationId,
     ...fields,
     // The class the Tasks view shows for it (runner_terminated, timeout, …); a cancelled request is not a timeout.
-    error_type:
-      last?.kind === 'aborted' ? 'cancelled' : error instanceof RouteError ? error.processingType() : 'other',
+    error_type: last?.kind === 'aborted' ? 'cancelled' : error instanceof RouteError ? error.processingType() : 'other',
     node: last?.node ?? null,
     model: last?.model ?? null,
     duration_ms: Math.round(durationMs),
