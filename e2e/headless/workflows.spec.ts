@@ -159,6 +159,9 @@ test.describe('workflows', () => {
     await expect(wf.status()).toHaveText('completed', { timeout: 120_000 })
     await expect(wf.steps).toHaveCount(6)
     await expect(wf.step('reviewer', 1)).toContainText('verdict: send back')
+    // A review that sent the work back has been reviewed, not "handed on".
+    await expect(wf.step('reviewer', 1)).toContainText('reviewed')
+    await expect(wf.step('reviewer', 1)).not.toContainText('handed on')
     await expect(wf.step('reviewer', 2)).toContainText('verdict: accept')
     await expect(wf.step('coder', 2)).toContainText('round 2')
     await expect(wf.run).toContainText('round 2 of 3')
@@ -167,6 +170,7 @@ test.describe('workflows', () => {
     const handoffs = wf.decisions('handoff')
     await expect(handoffs).toHaveCount(5)
     await expect(handoffs.last()).toContainText('accepted')
+    await expect(handoffs.first()).toContainText('handed off')
     await expect(wf.decisions('sent back')).toHaveCount(1)
     await expect(wf.decisions('sent back')).toContainText('transliterate')
     await expect(wf.decisions('validation')).toHaveCount(6)

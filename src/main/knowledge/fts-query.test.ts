@@ -4,9 +4,9 @@ import { buildFtsQuery } from './fts-query'
 describe('buildFtsQuery', () => {
   it('quotes every word and ORs them, so no character is read as FTS syntax', () => {
     expect(buildFtsQuery('WAL "mode" AND NOT (x*) ^y: -z')).toEqual({
-      match: '"wal" OR "mode" OR "and" OR "not" OR "x" OR "y" OR "z"',
-      terms: ['"wal"', '"mode"', '"and"', '"not"', '"x"', '"y"', '"z"'],
-      highlight: ['wal', 'mode', 'and', 'not', 'x', 'y', 'z']
+      match: '"wal" OR "mode" OR "x" OR "y" OR "z"',
+      terms: ['"wal"', '"mode"', '"x"', '"y"', '"z"'],
+      highlight: ['wal', 'mode', 'x', 'y', 'z']
     })
   })
 
@@ -16,6 +16,12 @@ describe('buildFtsQuery', () => {
       terms: ['"копии" OR "копи"*', '"базы" OR "баз"*', '"знаний" OR "знан"*'],
       highlight: ['копи', 'баз', 'знан']
     })
+  })
+
+  it('leaves out English and Russian stop words when the query has a word with a topic, and keeps them when it has none', () => {
+    expect(buildFtsQuery('How do we run backups and restore them?').highlight).toEqual(['run', 'backups', 'restore'])
+    expect(buildFtsQuery('как мы делаем копии и где они', 'snowball').highlight).toEqual(['дела', 'коп'])
+    expect(buildFtsQuery('to be or not to be').highlight).toEqual(['to', 'be', 'or', 'not'])
   })
 
   it('gives no expression for a query without words, NUL bytes and quotes included', () => {

@@ -1,4 +1,5 @@
 import { isCyrillic, russianStem } from './russian-stem'
+import { isStopWord } from './stop-words'
 
 /**
  * Turns whatever a person (or a model) typed into a safe FTS5 MATCH
@@ -29,7 +30,7 @@ export interface FtsQuery {
 }
 
 export function buildFtsQuery(query: string, morphology: RussianMorphology = 'prefix'): FtsQuery {
-  const words = [
+  const all = [
     ...new Set(
       (
         query
@@ -39,6 +40,9 @@ export function buildFtsQuery(query: string, morphology: RussianMorphology = 'pr
       ).slice(0, MAX_TERMS * 4)
     )
   ].slice(0, MAX_TERMS)
+  // Stop words are left out when the query has a word with a topic: matched alone, they rank unrelated notes.
+  const topical = all.filter((word) => !isStopWord(word))
+  const words = topical.length > 0 ? topical : all
   if (words.length === 0) return { match: null, terms: [], highlight: [] }
   const parts: string[] = []
   const highlight: string[] = []

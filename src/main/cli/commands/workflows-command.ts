@@ -1,4 +1,5 @@
 import type { RunDetail } from '../../../shared/contract/workflows-contract'
+import { decisionStep } from '../../../shared/decision-step'
 import { callOrExit } from '../call-or-exit'
 import type { CommandContext } from '../command-context'
 import { connectToCore, type CoreConnection } from '../core-connection'
@@ -126,6 +127,8 @@ export function describeRun({ run, steps, decisions, filed, apply }: RunDetail):
   if (filed.length) lines.push('', ...filed.map((f) => `filed: ${f.title} (${f.id})`))
   lines.push('', 'Decisions:')
   for (const d of decisions)
-    lines.push(`  ${d.at}  ${(d.step ?? '—').padEnd(12)} ${d.role.padEnd(20)} ${d.decision}: ${d.reasons[0] ?? ''}`)
+    lines.push(
+      `  ${d.at}  ${(decisionStep(d, steps) ?? '—').padEnd(12)} ${d.role.padEnd(20)} ${d.decision}: ${d.reasons[0] ?? ''}`
+    )
   return lines
 }
