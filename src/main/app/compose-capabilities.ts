@@ -41,6 +41,7 @@ import { createKnowledgeCapability } from '../knowledge/knowledge-capability'
 import type { Logger } from '../log/logger'
 import { createOverviewSampler } from '../metrics/overview-sampler'
 import { metricsHandlers } from '../metrics/task-durations'
+import { createModelLatency } from '../metrics/model-latency'
 import { llamaWorkerFile } from '../models/embedded/worker-file'
 import { createModelsCapability } from '../models/models-capability'
 import { createNotifyCapability } from '../notify/notify-capability'
@@ -64,6 +65,7 @@ import { createValidationCapability } from '../validation/validation-capability'
 import { createDecisionLogStore } from '../workflows/decision-log-store'
 import { createWorkflowsCapability } from '../workflows/workflows-capability'
 import { routerChatModel } from './adapters/router-chat-model'
+import { logFailedModelCall, logFailedTaskCall } from './adapters/failed-model-call'
 import { taskUsage, tokenBudget } from './adapters/task-usage'
 import { createUsageCapability } from '../usage/usage-capability'
 import { taskTokensFrom } from '../usage/task-tokens'
@@ -144,13 +146,15 @@ export function composeCapabilities(infra: Infrastructure): Composition {
   const secrets = createSecretStore(db, infra.secretCipher ?? null)
   // The embedded engine's GGUF files: it lists them, setup downloads into it.
   const modelsDir = join(infra.dataDir.path, 'models')
+  const modelLatency = createModelLatency()
   const models = createModelsCapability({
     config,
     db,
     events,
     log,
     embedded: { modelsDir, workerFile: llamaWorkerFile(__dirname) },
-    apiKey: (nodeId) => secrets.get(`node:${nodeId}`)
+    apiKey: (nodeId) => secrets.get(`node:${nodeId}`),
+    onAnswered: (node, model, sample) => modelLatency.observe(node, model, sample)
   })
   lifecycles.push(models)
 
@@ -171,7 +175,11 @@ export function composeCapabilities(infra: Infrastructure): Composition {
       })),
     config
   })
-  const chatModel = routerChatModel(models.router)
+  const routerLog = log.child({ component: 'router' })
+  const chatModel = routerChatModel(models.router, undefined, (request, error, ms) =>
+    logFailedModelCall(routerLog, request.correlationId, error, ms)
+  )
+  lifecycles.push({ stop: models.router.onTaskModelFailure((failure) => logFailedTaskCall(routerLog, failure)) })
   // One decision log for every capability that decides: the workflow runner writes it, the validator, the ladder and the approvals record through its port.
   const decisionLog = createDecisionLogStore(db)
   const validation = createValidationCapability({
@@ -560,7 +568,7 @@ export function composeCapabilities(infra: Infrastructure): Composition {
       ...overview.handlers,
       ...notify.handlers,
       ...digest.handlers,
-      ...metricsHandlers(db),
+      ...metricsHandlers(db, modelLatency),
       ...approvals.handlers,
       ...validation.handlers,
       ...workflows.handlers,
@@ -581,7 +589,8 @@ export function composeCapabilities(infra: Infrastructure): Composition {
       models.begin()
       void supervisor.begin()
       health.start(5000)
-      checklist.service.start()
+      // The first run waits for the first model scan (models.begin started it; scan() joins it, each node time-bounded).
+      checklist.service.start(models.registry.scan())
       overview.start()
       onboarding.begin()
       const learningRuns = scheduleLearning(

@@ -30,6 +30,15 @@ export interface RouterParts {
   rescanDown(): Promise<void>
   /** Told of every answer a task got, and of every attempt that spent tokens without one, with the backend's counts where it reported them. */
   reportCall(call: TaskModelCall): void
+  /** Told of every model request of a task that got no answer, for the trail. */
+  reportFailure(failure: TaskModelFailure): void
+}
+
+/** A task's model request that got no answer: each attempt and why, and how long it took. */
+export interface TaskModelFailure {
+  readonly task: TaskForProcessing
+  readonly error: RouteError
+  readonly durationMs: number
 }
 
 /** One model answer to a task: what it cost, for the usage ledger. */
@@ -192,6 +201,7 @@ export function routerTaskProcessor(parts: RouterParts): TaskProcessor {
         })
       } catch (error) {
         if (!(error instanceof RouteError)) throw error
+        parts.reportFailure({ task, error, durationMs: performance.now() - started })
         // Stopped by the engine itself (cancelled, shut down, its own deadline): nothing to say about the backend.
         if (ctx.signal.aborted) throw error.toProcessingError()
         if (error.attempts.length === 0) {

@@ -5,6 +5,7 @@ import { createCircuitBoard, type CircuitBoard, type OpenCircuit } from './circu
 import { probeGeneration } from './circuit-probe'
 import { linkAbort } from './abort-link'
 import { couldStillBeEcho, isEcho } from './echo'
+import { promptFingerprint } from './prompt-fingerprint'
 import { failureLabel } from './failure-blame'
 import type { ModelSpeed, ModelStats } from './model-stats'
 import type { NodeRegistry } from './node-registry'
@@ -12,7 +13,7 @@ import type { JsonSchemaRequest, PromptMessage, TokenUsage } from './provider'
 import { ProviderError, toProviderError } from './provider-error'
 import { timeoutMs, type RequestKind } from './request-kinds'
 import { RouteError, describeAttempts, type AttemptFailure, type AttemptFailureKind } from './route-error'
-import { routerTaskProcessor, type TaskModelCall } from './router-task-processor'
+import { routerTaskProcessor, type TaskModelCall, type TaskModelFailure } from './router-task-processor'
 
 export interface ChatOptions {
   readonly signal?: AbortSignal
@@ -65,6 +66,8 @@ export interface Router extends TaskProcessor {
   probeCircuits(): Promise<void>
   /** Every answer a task got (the worker's calls), for the usage ledger; returns the unsubscribe. */
   onTaskModelCall(listener: (call: TaskModelCall) => void): () => void
+  /** Every model request of a task that got no answer, for the trail; returns the unsubscribe. */
+  onTaskModelFailure(listener: (failure: TaskModelFailure) => void): () => void
 }
 
 export interface RouterDeps {
@@ -239,8 +242,10 @@ export function createRouter(deps: RouterDeps): Router {
     let tried = 0
 
     const failed = (c: Candidate, kind: AttemptFailureKind, message: string, error?: ProviderError): void => {
-      failures.push({ node: c.node, model: c.model, kind, message })
-      circuits.record(c.node, c.model, { ok: false, kind, failure: failureLabel(kind, error) })
+      const asked = promptFingerprint(prompt)
+      const alone = circuits.failsAlone(c.node, c.model, asked)
+      failures.push({ node: c.node, model: c.model, kind, message, ...(alone ? { failsAlone: true as const } : {}) })
+      circuits.record(c.node, c.model, { ok: false, kind, failure: failureLabel(kind, error), prompt: asked })
     }
 
     for (let i = 0; i < list.length && tried < limit; i++) {
@@ -372,9 +377,13 @@ export function createRouter(deps: RouterDeps): Router {
   }
 
   const taskCallListeners = new Set<(call: TaskModelCall) => void>()
+  const taskFailureListeners = new Set<(failure: TaskModelFailure) => void>()
   const processor = routerTaskProcessor({
     reportCall: (call) => {
       for (const listener of taskCallListeners) listener(call)
+    },
+    reportFailure: (failure) => {
+      for (const listener of taskFailureListeners) listener(failure)
     },
     registry,
     stats,
@@ -397,6 +406,10 @@ export function createRouter(deps: RouterDeps): Router {
     onTaskModelCall(listener) {
       taskCallListeners.add(listener)
       return () => taskCallListeners.delete(listener)
+    },
+    onTaskModelFailure(listener) {
+      taskFailureListeners.add(listener)
+      return () => taskFailureListeners.delete(listener)
     },
     speeds: () => stats.speeds()
   }

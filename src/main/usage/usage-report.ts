@@ -80,6 +80,17 @@ const group = (s: Sums, label: string): UsageGroup => ({
   bySource: { chat: s.chat, board: s.board, task: s.task, workflow: s.workflow }
 })
 
+/** The calls without a project, named by what they are: worker tasks without a domain land here too, not only chat. */
+function noProjectLabel(s: Sums): string {
+  const chat = s.chat > 0 && s.board > 0 ? 'chat and board' : s.chat > 0 ? 'chat' : s.board > 0 ? 'board' : null
+  const parts = [
+    s.task > 0 ? 'tasks without a domain' : null,
+    s.workflow > 0 ? 'workflows without a project' : null,
+    chat
+  ].filter((p): p is string => p !== null)
+  return parts.length === 0 ? 'No project' : `No project (${parts.join(', ')})`
+}
+
 /** The first day of a report: the day asked for, or DEFAULT_DAYS back from today. */
 export function reportStart(since: string | undefined, today: Date): string {
   return since ?? dayOf(new Date(Date.parse(`${dayOf(today)}T00:00:00.000Z`) - (DEFAULT_DAYS - 1) * DAY_MS))
@@ -108,7 +119,6 @@ export function createUsageReport(
     const label = (key: string): string => {
       if (by === 'expert') return key === '' ? 'No expert' : key === 'board' ? 'Board of directors' : labels.expert(key)
       if (by === 'node') return labels.node(key)
-      if (by === 'project') return key === '' ? 'No project (chat and board)' : key
       return key
     }
     let groups: UsageGroup[]
@@ -120,7 +130,7 @@ export function createUsageReport(
         const key = dayOf(new Date(first + i * DAY_MS))
         return group(byKey.get(key) ?? empty(key), key)
       })
-    } else groups = rows.map((r) => group(r, label(r.key)))
+    } else groups = rows.map((r) => group(r, by === 'project' && r.key === '' ? noProjectLabel(r) : label(r.key)))
     return {
       since,
       until,
