@@ -147,6 +147,12 @@ describe('workflow runs on the task engine', () => {
     expect(run2?.status).toBe('failed')
     expect(run2?.error).toContain('of its 80000 tokens')
     expect(h.decisions.forRun(run.id).map((d) => d.role)).toEqual(['policy:token_budget'])
+    // The run's end is on its trail: `kos logs --correlation` finds it by the id of the call that started it.
+    expect(h.logRecords.find((r) => r.msg === 'workflow run ended')).toMatchObject({
+      run_id: run.id,
+      correlation_id: 'corr-1',
+      status: 'failed'
+    })
     await h.stop()
   })
 

@@ -128,7 +128,7 @@ export function createWorkflowRunner(deps: RunnerDeps) {
 
   function failRun(run: StoredRun, message: string, status: 'failed' | 'cancelled' = 'failed'): void {
     store.updateRun(run.id, { status, error: message })
-    log.warn('workflow run ended', { run_id: run.id, status, reason: message })
+    log.warn('workflow run ended', { run_id: run.id, correlation_id: run.correlationId, status, reason: message })
   }
 
   /** Starts (or, after a crash, re-starts) one step: its approval, its policies on input, then its task. */

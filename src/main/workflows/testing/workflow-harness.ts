@@ -55,12 +55,13 @@ export function workflowHarness(dir: string, options: HarnessOptions) {
   }
   const changes: RunSummary[] = []
   const decisions = createDecisionLogStore(db)
+  const logs = memoryLogger()
   const approvalQueue: ApprovalQueue | null =
     options.approvals === 'queue' ? createApprovalQueue({ db, changed: () => undefined, decisions }) : null
   const workflows = createWorkflowsCapability({
     db,
     events: { emit: (name, payload) => void (name === 'workflows.changed' && changes.push(payload as RunSummary)) },
-    log: memoryLogger().logger,
+    log: logs.logger,
     dataDir: dir,
     decisions,
     tasks: createTaskQueue(engine),
@@ -83,6 +84,8 @@ export function workflowHarness(dir: string, options: HarnessOptions) {
     questions,
     changes,
     approvalQueue,
+    /** What the workflows capability logged, parsed. */
+    logRecords: logs.records,
     /** Waits until the run has ended (or is waiting for a person). */
     async settled(runId: string, statuses: readonly string[] = ['completed', 'failed', 'cancelled']): Promise<void> {
       await until(
