@@ -127,4 +127,16 @@ describe('onboarding model', () => {
       downloadRow({ ...d, state: 'failed', downloadedBytes: 0, totalBytes: null, error: 'its sha256 is x, not y' })
     ).toMatchObject({ failed: true, text: 'its sha256 is x, not y' })
   })
+
+  it('gives a failed row a still bar where it stopped, never the moving bar of a size not known yet', () => {
+    const d = { role: 'chat' as const, model: 'qwen', url: 'u', error: 'Could not reach huggingface.co' }
+    expect(downloadRow({ ...d, state: 'failed', downloadedBytes: 0, totalBytes: null })).toMatchObject({
+      failed: true,
+      percent: 0
+    })
+    expect(
+      downloadRow({ ...d, state: 'failed', downloadedBytes: 3 * 1048576, totalBytes: 12 * 1048576 })
+    ).toMatchObject({ failed: true, percent: 25 })
+    expect(pullRow(pull({ state: 'failed', completed: null, total: null }))).toMatchObject({ failed: true, percent: 0 })
+  })
 })

@@ -109,7 +109,7 @@ export function fixesOf(problems: readonly OnboardingProblem[]): readonly Onboar
 export interface ProgressRow {
   readonly key: string
   readonly label: string
-  /** 0–100, or null while the size is unknown. */
+  /** 0–100, or null while the size is unknown (an indeterminate bar); a failed row always has a number: it is not moving. */
   readonly percent: number | null
   readonly text: string
   readonly failed: boolean
@@ -119,8 +119,8 @@ const MB = 1024 * 1024
 const mb = (bytes: number): string => `${Math.round(bytes / MB)} MB`
 
 export function pullRow(p: PullProgress): ProgressRow {
-  const percent =
-    p.state === 'done' ? 100 : p.total && p.completed !== null ? Math.floor((p.completed / p.total) * 100) : null
+  const known = p.total && p.completed !== null ? Math.floor((p.completed / p.total) * 100) : null
+  const percent = p.state === 'done' ? 100 : p.state === 'failed' ? (known ?? 0) : known
   const text =
     p.state === 'failed'
       ? (p.error ?? 'failed')
@@ -133,7 +133,8 @@ export function pullRow(p: PullProgress): ProgressRow {
 }
 
 export function downloadRow(d: EmbeddedDownload): ProgressRow {
-  const percent = d.state === 'done' ? 100 : d.totalBytes ? Math.floor((d.downloadedBytes / d.totalBytes) * 100) : null
+  const known = d.totalBytes ? Math.floor((d.downloadedBytes / d.totalBytes) * 100) : null
+  const percent = d.state === 'done' ? 100 : d.state === 'failed' ? (known ?? 0) : known
   const text =
     d.state === 'failed'
       ? (d.error ?? 'failed')
@@ -166,6 +167,14 @@ export function selectFixRunning(s: OnboardingState, fix: OnboardingFix): boolea
   if (fix === 'pull_models') return Object.values(s.pulls).some((p) => p.state === 'running')
   if (fix === 'download_embedded')
     return (s.status?.downloads ?? []).some((d) => d.state === 'downloading' || d.state === 'verifying')
+  return false
+}
+
+/** Whether the work of a fix ended in a failure and nothing of it is running: its button offers to retry. */
+export function selectFixFailed(s: OnboardingState, fix: OnboardingFix): boolean {
+  if (selectFixRunning(s, fix)) return false
+  if (fix === 'pull_models') return Object.values(s.pulls).some((p) => p.state === 'failed')
+  if (fix === 'download_embedded') return (s.status?.downloads ?? []).some((d) => d.state === 'failed')
   return false
 }
 

@@ -4,6 +4,7 @@ import {
   fixesOf,
   onboardingModel,
   progressRows,
+  selectFixFailed,
   selectFixRunning,
   selectProblems,
   selectSummary,
@@ -118,6 +119,7 @@ function Fixes({ model }: { model: Model }): ReactNode {
 function FixButton({ model, fix }: { model: Model; fix: OnboardingFix }): ReactNode {
   const busy = useSelect(model, (s) => s.busy)
   const running = useSelect(model, (s) => selectFixRunning(s, fix))
+  const failed = useSelect(model, (s) => selectFixFailed(s, fix))
   const access = useWriteAccess(FIX_CALL[fix])
   const run = (): void => {
     const s = model.getState()
@@ -133,7 +135,7 @@ function FixButton({ model, fix }: { model: Model; fix: OnboardingFix }): ReactN
       aria-describedby={access.describedBy}
       onClick={run}
     >
-      {busy === fix ? FIX_LABEL[fix].busy : running ? FIX_LABEL[fix].running : FIX_LABEL[fix].idle}
+      {busy === fix ? FIX_LABEL[fix].busy : running ? FIX_LABEL[fix].running : failed ? 'Retry' : FIX_LABEL[fix].idle}
     </button>
   )
 }
@@ -195,7 +197,7 @@ function ProgressItem({ row }: { row: ProgressRow }): ReactNode {
       <progress
         max={100}
         value={row.percent ?? undefined}
-        aria-label={`${row.label}: ${row.percent === null ? 'size not known yet' : `${row.percent}%`}`}
+        aria-label={`${row.label}: ${row.failed ? 'failed' : row.percent === null ? 'size not known yet' : `${row.percent}%`}`}
       />
       <span className="onboarding-progress-text" role={row.failed ? 'alert' : undefined}>
         {row.text}
