@@ -72,7 +72,8 @@ import { workflowActions } from './adapters/workflow-actions'
 import { taskFamilyReader } from './adapters/task-family'
 import { workerHealth } from './adapters/worker-health'
 import { appHandlers, systemHandlers } from './app-handlers'
-import { checklistFixes } from './checklist-fixes'
+import { checklistFixBlocked, checklistFixes } from './checklist-fixes'
+import { reviewHandlers } from './review-suggestions'
 import { startHousekeeping } from './housekeeping'
 import { createSystemResume, type SystemResume } from './system-resume'
 import { createSuspendDetector } from '../platform/suspend-detector'
@@ -446,6 +447,7 @@ export function composeCapabilities(infra: Infrastructure): Composition {
     ],
     errorTypes: async () => valueOrNull(await reader.call('tasks.counters', {}))?.deferredByErrorType ?? {},
     fixes: checklistFixes(actor, config),
+    fixBlocked: checklistFixBlocked(() => supervisor.statuses().find((s) => s.id === 'ollama')),
     intervalMinutes: () => config.get('checklist.intervalMin'),
     background: false
   })
@@ -512,7 +514,8 @@ export function composeCapabilities(infra: Infrastructure): Composition {
       ...approvals.handlers,
       ...validation.handlers,
       ...workflows.handlers,
-      ...onboarding.handlers
+      ...onboarding.handlers,
+      ...reviewHandlers(reader)
     },
     infra.dataDir.path,
     () => void disk.sample()
