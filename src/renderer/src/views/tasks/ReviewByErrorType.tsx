@@ -4,7 +4,7 @@ import type { ReviewSuggestion } from '../../../../shared/contract/review-contra
 import type { TaskErrorType, TaskSummary } from '../../../../shared/contract/tasks-contract'
 import { ReviewRule } from './ReviewRule'
 import type { ReviewRulesState } from '../../model/tasks/review-rules-model'
-import { ERROR_TYPE_LABEL } from './task-format'
+import { ERROR_TYPE_LABEL } from '../../../../shared/error-type-label'
 
 /**
  * Manual review grouped by what went wrong: each error type with its
