@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { expect, test } from '@playwright/test'
@@ -59,6 +59,11 @@ test.describe('Onboarding', () => {
     return host.info
   }
 
+  const postponed = (): unknown =>
+    (JSON.parse(readFileSync(join(dataDir, 'settings.json'), 'utf8')) as Record<string, unknown>)[
+      'onboarding.postponed'
+    ]
+
   test('from nothing running to a first answer: start Ollama, pull the recommended models with progress, the panel goes, the lead agent answers', async ({
     page
   }) => {
@@ -101,7 +106,15 @@ test.describe('Onboarding', () => {
 
     await setup.panel.getByRole('button', { name: 'Not now' }).click()
     await expect(setup.panel).toContainText('1 thing to set up before the corporation can work')
+    // The choice is the core's, kept in the settings file: a reload (or another window) opens the panel folded.
+    await expect.poll(() => postponed()).toBe(true)
+    await page.reload()
+    await expect(setup.panel).toContainText('1 thing to set up before the corporation can work')
+    await expect(setup.panel.getByRole('button', { name: 'Not now' })).toHaveCount(0)
     await setup.panel.getByRole('button', { name: 'Show setup' }).click()
+    await expect(setup.problem('Ollama is not installed')).toBeVisible()
+    await expect.poll(() => postponed()).toBe(false)
+    await page.reload()
     await expect(setup.problem('Ollama is not installed')).toBeVisible()
 
     await setup.nodeUrl.fill('not a url')

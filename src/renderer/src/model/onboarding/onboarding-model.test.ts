@@ -11,6 +11,7 @@ import {
   progressRows,
   pullRow,
   selectFixRunning,
+  selectFolded,
   selectProblems,
   selectSummary,
   selectVisible
@@ -34,6 +35,7 @@ const status = (over: Partial<OnboardingStatus> = {}): OnboardingStatus => ({
     }
   },
   embeddedEnabled: false,
+  postponed: false,
   downloads: [],
   ...over
 })
@@ -86,6 +88,26 @@ describe('onboarding model', () => {
     expect(selectVisible(model.getState())).toBe(false)
     dispose()
     expect(fake.listening()).toBe(0)
+  })
+
+  it('keeps "Not now" in the core, so a reload opens folded; "Show setup" undoes it the same way', async () => {
+    const fake = fakeClient({
+      'onboarding.status': () => ({ ok: true, value: status({ postponed: true }) }),
+      'config.set': () => ({ ok: false, error: rpcError('forbidden', 'read-only') })
+    })
+    const model = createViewModel(onboardingModel, fake.client, undefined)
+    model.connect()
+    await settle()
+    expect(selectFolded(model.getState())).toBe(true)
+    model.getState().unfold()
+    expect(selectFolded(model.getState())).toBe(false)
+    expect(fake.calls.at(-1)).toEqual({ name: 'config.set', input: { key: 'onboarding.postponed', value: false } })
+    model.getState().fold()
+    await settle()
+    // Refused (a read-only window): this window still folds.
+    expect(selectFolded(model.getState())).toBe(true)
+    expect(fake.calls.at(-1)).toEqual({ name: 'config.set', input: { key: 'onboarding.postponed', value: true } })
+    expect(selectFolded({ ...model.getState(), folded: null, status: status() })).toBe(false)
   })
 
   it('says nothing before the first scan, and keeps a refusal to show beside the fixes', async () => {

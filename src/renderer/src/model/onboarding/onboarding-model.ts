@@ -16,8 +16,8 @@ export interface OnboardingData {
   /** The fix in flight, so its button can say so. */
   readonly busy: OnboardingFix | null
   readonly error: RpcError | null
-  /** Put aside for now: the panel folds to one line until it is opened again or the app reloads. */
-  readonly folded: boolean
+  /** Put aside ("Not now") or opened again in this window; null: as the core keeps it (status.postponed). */
+  readonly folded: boolean | null
 }
 
 export interface OnboardingActions {
@@ -41,7 +41,7 @@ async function read({ client, set }: Api): Promise<void> {
 
 /** The setup panel: what is missing before the corporation can work, and the fixes the app makes. */
 export const onboardingModel = defineViewModel<OnboardingData, OnboardingActions>({
-  initialState: () => ({ status: null, pulls: {}, busy: null, error: null, folded: false }),
+  initialState: () => ({ status: null, pulls: {}, busy: null, error: null, folded: null }),
   actions: (api) => {
     const { client, get, set } = api
     const fix = busyAction<OnboardingData, OnboardingFix>(set)
@@ -76,8 +76,15 @@ export const onboardingModel = defineViewModel<OnboardingData, OnboardingActions
         if (added) void read(api)
         return added
       },
-      fold: () => set({ folded: true }),
-      unfold: () => set({ folded: false }),
+      // Folded at once; the core keeps the choice for the next load. Where it may not (read-only), this window still folds.
+      fold: () => {
+        set({ folded: true })
+        void client.call('config.set', { key: 'onboarding.postponed', value: true })
+      },
+      unfold: () => {
+        set({ folded: false })
+        void client.call('config.set', { key: 'onboarding.postponed', value: false })
+      },
       dismissError: () => set({ error: null })
     }
   },
@@ -90,6 +97,9 @@ export const onboardingModel = defineViewModel<OnboardingData, OnboardingActions
   },
   reload: read
 })
+
+/** Whether the panel shows as one line: as this window last chose, else as the core keeps it. */
+export const selectFolded = (s: OnboardingState): boolean => s.folded ?? s.status?.postponed ?? false
 
 /** Shown once the first scan said something, while no chat model and embedding model answer. */
 export const selectVisible = (s: OnboardingState): boolean => s.status !== null && s.status.checked && !s.status.ready

@@ -6,6 +6,7 @@ import {
   progressRows,
   selectFixFailed,
   selectFixRunning,
+  selectFolded,
   selectProblems,
   selectSummary,
   selectVisible,
@@ -26,7 +27,7 @@ type Model = ViewModel<OnboardingState>
 export function OnboardingPanel(): ReactNode {
   const model = useViewModel(onboardingModel, undefined)
   const visible = useSelect(model, selectVisible)
-  const folded = useSelect(model, (s) => s.folded)
+  const folded = useSelect(model, selectFolded)
   const summary = useSelect(model, selectSummary)
   if (!visible) return null
   if (folded)
