@@ -59,6 +59,8 @@ export interface Corpus {
   topicOf(index: number): number
   vector(index: number): Float32Array
   text(index: number): string
+  /** The word most chunks hold (~80% of them), as "the" in English text. */
+  readonly commonWord: string
   /** A query near chunk `index`: its vector with a little noise, and two of its topic's words. */
   query(index: number, seed: number): { vector: Float32Array; text: string }
 }
@@ -76,6 +78,7 @@ export function createCorpus(shape: CorpusShape): Corpus {
   const topicWord = (topic: number, k: number): string => word(100_000 + topic * 20 + k)
   return {
     shape,
+    commonWord: word(0),
     topicOf,
     vector: (index) => noisy(centres[topicOf(index)]!, shape.noise, mulberry32(index + 1)),
     text(index) {

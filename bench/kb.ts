@@ -6,9 +6,16 @@ import { openDatabase, type Db } from '../src/main/db/database'
 import { createCodeStore } from '../src/main/knowledge/code-store'
 import { buildFtsQuery } from '../src/main/knowledge/fts-query'
 import { DEFAULT_MORPHOLOGY, hybridSearch } from '../src/main/knowledge/hybrid-search'
-import { signBits } from '../src/main/knowledge/sign-bits'
-import { signIndexFromBlocks } from '../src/main/knowledge/sign-index'
+import { hamming, nearestPositions, signBits } from '../src/main/knowledge/sign-bits'
+import {
+  BLOCK_SLOTS,
+  PREFIX_KEEP_PER_HIT,
+  PREFIX_WORDS,
+  signIndexFromBlocks,
+  type SignIndex
+} from '../src/main/knowledge/sign-index'
 import { createKnowledgeStore } from '../src/main/knowledge/knowledge-store'
+import { searchLexical } from '../src/main/knowledge/lexical-plan'
 import { loadVectorExtension } from '../src/main/knowledge/load-vector-extension'
 import {
   MIN_CANDIDATES,
@@ -40,6 +47,8 @@ const CANDIDATES = flag('--candidates') ?? MIN_CANDIDATES
 /** What the vector side of a top-10 search takes from the sign codes. */
 const SIGN_CANDIDATES = Math.max(CANDIDATES, 10 * OVERSAMPLE)
 const WARMUP = 10
+/** The corpus's commonest word, as the table names it. */
+const COMMON_LABEL = createCorpus({ chunks: 1, dimension: 1, topics: 1, noise: 0 }).commonWord
 /** --partitioned: the index partitions its codes from 50,000 (off in the app; README.md says why). */
 const PARTITIONED = process.argv.includes('--partitioned') ? { partitionFrom: 50_000 } : {}
 
@@ -88,8 +97,17 @@ interface SizeResult {
   slowestVectorBatchMs: number
   vectorMs: { p50: number; p95: number }
   /** The sign-code stage alone, in memory, on the same codes: every code (the layout before partitions) and the nearest lists. */
-  signScanMs: { everyCode: { p50: number; p95: number }; nearestLists: { p50: number; p95: number } }
+  signScanMs: {
+    everyCode: { p50: number; p95: number }
+    nearestLists: { p50: number; p95: number }
+    /** The two-stage scan as it was before WebAssembly: the same codes, JavaScript's table popcount. */
+    javascriptTwoStage: { p50: number; p95: number }
+  }
+  /** The hybrid's time outside its vector and lexical halves (row fetches, fusion, snippets), per query. */
+  hybridRestMs: { p50: number; p95: number }
   lexicalMs: { p50: number; p95: number }
+  /** The lexical half with the corpus's commonest word added: as planned (lexical-plan.ts), and the whole MATCH ranked by BM25 (every tenth query). */
+  lexicalCommonMs: { planned: { p50: number; p95: number }; wholeMatch: { p50: number; p95: number } }
   hybridMs: { p50: number; p95: number }
   /** CPU time of the same hybrid queries: what the wall time would be on an idle core. */
   hybridCpuMs: { p50: number; p95: number }
@@ -160,12 +178,27 @@ function runSize(chunks: number): SizeResult {
       Array.from({ length: partitioned.blocks }, (_, b) => ({ ...partitioned.block(b), lists: null })),
       { partitionFrom: Infinity, twoStageFrom: Infinity }
     )
+    const beforeScan = javascriptTwoStage(partitioned)
     const queries = chunks >= 1_000_000 ? 100 : 200
     const random = mulberry32(42)
     const rows: Record<
-      'exact' | 'vector' | 'hybrid' | 'hybridCpu' | 'lexical' | 'everyCode' | 'nearestLists',
+      | 'exact'
+      | 'vector'
+      | 'hybrid'
+      | 'hybridCpu'
+      | 'lexical'
+      | 'everyCode'
+      | 'nearestLists'
+      | 'javascriptScan'
+      | 'rest'
+      | 'lexicalCommon'
+      | 'lexicalCommonWholeMatch',
       number[]
     > = {
+      javascriptScan: [],
+      rest: [],
+      lexicalCommon: [],
+      lexicalCommonWholeMatch: [],
       exact: [],
       vector: [],
       hybrid: [],
@@ -190,12 +223,21 @@ function runSize(chunks: number): SizeResult {
       const query = corpus.query(target, 1000 + q)
       const [approx, ms] = time(() => coarse.nearest(collection, query.vector, 10))
       const [hybrid, hybridMs, hybridCpuMs] = timeBoth(() => search(coarse, query))
-      const match = buildFtsQuery(query.text, DEFAULT_MORPHOLOGY).match!
-      const [, lexicalMs] = time(() => store.lexical(match, 50, {}))
+      const fts = buildFtsQuery(query.text, DEFAULT_MORPHOLOGY)
+      const [, lexicalMs] = time(() => searchLexical(store, fts, 50, {}))
+      // The same words and the corpus's commonest one, as a person's query holds "the": planned, and (every tenth query, seconds each at a million) the whole MATCH ranked.
+      const withCommon = buildFtsQuery(`${query.text} ${corpus.commonWord}`, DEFAULT_MORPHOLOGY)
+      const [, commonMs] = time(() => searchLexical(store, withCommon, 50, {}))
+      const unplannedMs = q % 10 === 0 ? time(() => store.lexical(withCommon.match!, 50, {}))[1] : null
       const code = signBits(query.vector)
       const [, everyCodeMs] = time(() => everyCode.nearest(code, SIGN_CANDIDATES))
       const [, nearestListsMs] = time(() => partitioned.nearest(code, SIGN_CANDIDATES))
+      const [, javascriptMs] = time(() => beforeScan(code, SIGN_CANDIDATES))
       if (q < WARMUP) continue
+      rows.javascriptScan.push(javascriptMs)
+      rows.lexicalCommon.push(commonMs)
+      if (unplannedMs !== null) rows.lexicalCommonWholeMatch.push(unplannedMs)
+      rows.rest.push(Math.max(0, hybridMs - ms - lexicalMs))
       rows.vector.push(ms)
       rows.hybrid.push(hybridMs)
       rows.hybridCpu.push(hybridCpuMs)
@@ -250,8 +292,14 @@ function runSize(chunks: number): SizeResult {
       slowestVectorBatchMs: Math.round(slowestVectorBatchMs),
       bytesOnDisk,
       vectorMs: stat(rows.vector),
-      signScanMs: { everyCode: stat(rows.everyCode), nearestLists: stat(rows.nearestLists) },
+      signScanMs: {
+        everyCode: stat(rows.everyCode),
+        nearestLists: stat(rows.nearestLists),
+        javascriptTwoStage: stat(rows.javascriptScan)
+      },
+      hybridRestMs: stat(rows.rest),
       lexicalMs: stat(rows.lexical),
+      lexicalCommonMs: { planned: stat(rows.lexicalCommon), wholeMatch: stat(rows.lexicalCommonWholeMatch) },
       hybridMs: stat(rows.hybrid),
       hybridCpuMs: stat(rows.hybridCpu),
       exactMs: stat(rows.exact),
@@ -267,6 +315,29 @@ function runSize(chunks: number): SizeResult {
   } finally {
     db.close()
     rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+/**
+ * The two-stage scan the index ran before its scan moved to WebAssembly (first 256 bits of every
+ * code, then the whole code of 20 per candidate, popcount by a 16-bit table), over a copy of the
+ * same codes: the A/B of the sign stage, measured in the same run.
+ */
+function javascriptTwoStage(index: SignIndex): (query: Uint32Array, count: number) => void {
+  const words = index.words
+  const prefixWords = Math.min(PREFIX_WORDS, words)
+  const codes = new Uint32Array(index.size * words)
+  for (let b = 0; b < index.blocks; b++) codes.set(index.block(b).codes, b * BLOCK_SLOTS * words)
+  const prefix = new Uint32Array(index.size * prefixWords)
+  for (let i = 0; i < index.size; i++) prefix.set(codes.subarray(i * words, i * words + prefixWords), i * prefixWords)
+  const distances = new Uint16Array(index.size)
+  const select = (n: number, count: number): number[] => nearestPositions(distances, n, count, words * 32)
+  return (query, count) => {
+    for (let i = 0, offset = 0; i < index.size; i++, offset += prefixWords)
+      distances[i] = hamming(prefix, offset, query, prefixWords)
+    const shortlist = select(index.size, Math.min(index.size, PREFIX_KEEP_PER_HIT * count))
+    shortlist.forEach((slot, i) => (distances[i] = hamming(codes, slot * words, query, words)))
+    select(shortlist.length, Math.min(shortlist.length, count))
   }
 }
 
@@ -332,7 +403,15 @@ function main(): void {
       r.signScanMs.nearestLists,
       ''
     )
+    line(
+      `sign stage alone: two stages in JavaScript (before) → ${SIGN_CANDIDATES}`,
+      r.signScanMs.javascriptTwoStage,
+      ''
+    )
     line('lexical alone: FTS5 BM25, top 50', r.lexicalMs, '')
+    line(`lexical, + "${COMMON_LABEL}" (80% of chunks), planned`, r.lexicalCommonMs.planned, '')
+    line(`lexical, + "${COMMON_LABEL}", whole MATCH ranked (before)`, r.lexicalCommonMs.wholeMatch, '')
+    line('hybrid − vector − lexical: rows, fusion, snippets', r.hybridRestMs, '')
     line(
       'hybrid: FTS5 + sign bits + fusion, top 10',
       r.hybridMs,

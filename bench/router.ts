@@ -1,17 +1,23 @@
 // What the router and the contract transport add to a streamed answer.
 //
 // One fake Ollama server runs in this process and notes when it writes each
-// token. The same answer is then read (a) directly from it with the Ollama
-// provider, and (b) through the built app: `kos serve` routes a `models.chat`
-// call to the fake server and pushes every token back over its WebSocket as a
-// `models.chatToken` event. Both are timed on this process's clock, so each
-// token's latency is arrival minus the moment it was written; TTFT is from
-// sending the request to the first token. Overhead = (b) − (a), per percentile.
+// token. "Direct" is the official ollama client (one client, reused, as a
+// script would use it) straight to that server; every other path is timed
+// against it on this process's clock: a token's latency is its arrival minus
+// the moment it was written, TTFT is from sending the request to the first
+// token.
 //
-// Then the router alone, paired: the same request through the router and
-// straight to the fake server, interleaved (which goes first alternates),
-// PAIRS times; each pair gives a TTFT difference and, token by token, a
-// latency difference, and the percentiles are of those differences.
+// Router, paired: the same request through the router (with a caller's
+// AbortSignal, as the app passes one) and direct, PAIRS times, interleaved,
+// the order rotating. A second direct request in each round gives the A/A
+// floor: what two identical direct requests differ by on this machine now.
+// The percentiles are of the per-pair differences, never differences of
+// percentiles. "Before send" is the router's own time from the call to the
+// moment it hands the request to the provider.
+//
+// App, paired the same way over fewer rounds: `kos serve` routes a
+// `models.chat` call to the fake server and pushes every token back over its
+// WebSocket as a `models.chatToken` event.
 //
 //   npm run bench:router [-- --json] [-- --pairs N] [-- --no-app]   (the app part needs `npm run build` first)
 import { spawn, type ChildProcess } from 'node:child_process'
@@ -19,19 +25,21 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { createInterface } from 'node:readline'
+import { Ollama } from 'ollama'
 import { WebSocket } from 'ws'
 import { createModelStats } from '../src/main/models/model-stats'
-import { createNodeRegistry } from '../src/main/models/node-registry'
-import { createOllamaProvider } from '../src/main/models/ollama-provider'
+import { createNodeRegistry, defaultProviderFactory } from '../src/main/models/node-registry'
+import type { ModelProvider } from '../src/main/models/provider'
 import { createRouter } from '../src/main/models/router'
 import { startFakeOllama } from '../src/main/models/testing/fake-ollama-server'
 import { memoryModelStore } from '../src/main/models/testing/memory-model-store'
 import { testConfig } from '../src/main/models/testing/test-config'
+import { pairedJson, pairedLines, pairedRounds, rounded, spread, summary, type Sample } from './router-paired'
 
 const repoRoot = resolve(__dirname, '..')
 const json = process.argv.includes('--json')
 const print = (line: string): void => void process.stdout.write(`${line}\n`)
-const RUNS = 60
+const APP_PAIRS = 100
 const TOKENS = 100
 const TOKEN_DELAY_MS = 2
 const MODEL = 'llama3.2:3b'
@@ -39,14 +47,40 @@ const PAIRS = process.argv.includes('--pairs') ? Number(process.argv[process.arg
 const PAIRED_TOKENS = 20
 const withApp = !process.argv.includes('--no-app')
 
-interface Sample {
-  ttftMs: number
-  tokenLatenciesMs: number[]
-}
-
-function percentile(values: readonly number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b)
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? NaN
+/** Sends one `models.chat` call over the app's WebSocket; `arrive` is called on each of its tokens. */
+function appChat(ws: WebSocket, prompt: string, id: number, arrive: () => void): Promise<void> {
+  let requestId = ''
+  return new Promise<void>((res, rej) => {
+    const onMessage = (data: Buffer): void => {
+      const frame = JSON.parse(data.toString()) as {
+        type: string
+        id?: string
+        name?: string
+        result?: { ok: boolean; value?: { requestId: string }; error?: { message: string } }
+        payload?: { requestId: string; ok?: boolean; error?: string }
+      }
+      if (frame.type === 'result' && frame.id === String(id)) {
+        if (!frame.result?.ok) return rej(new Error(frame.result?.error?.message ?? 'call failed'))
+        requestId = frame.result.value?.requestId ?? ''
+      } else if (frame.type === 'event' && frame.name === 'models.chatToken') {
+        // Tokens may come before the call's result names the request: one request runs at a time.
+        arrive()
+      } else if (frame.type === 'event' && frame.name === 'models.chatDone' && frame.payload?.requestId === requestId) {
+        ws.off('message', onMessage)
+        if (frame.payload.ok) res()
+        else rej(new Error(frame.payload.error ?? 'chat failed'))
+      }
+    }
+    ws.on('message', onMessage)
+    ws.send(
+      JSON.stringify({
+        type: 'call',
+        id: String(id),
+        name: 'models.chat',
+        input: { messages: [{ role: 'user', content: prompt }], node: 'ollama-local', model: MODEL }
+      })
+    )
+  })
 }
 
 /** Waits for `kos serve` to print its address, connects its WebSocket, and waits until it has scanned the fake node. */
@@ -126,179 +160,110 @@ async function main(): Promise<void> {
   try {
     const ws = host ? await connectToApp(host) : null
 
-    const provider = createOllamaProvider(fake.url)
+    const official = new Ollama({ host: fake.url })
     const latencies = (prompt: string, arrivals: number[]): number[] => {
       const sent = written.get(prompt) ?? []
       return arrivals.map((t, i) => t - (sent[i] ?? t))
     }
-
-    async function direct(prompt: string): Promise<Sample> {
-      const start = performance.now()
+    /** Runs one request; `arrive` is called as each token reaches this process. */
+    const timed = async (
+      prompt: string,
+      run: (arrive: () => void, start: number) => Promise<void>
+    ): Promise<Sample> => {
       const arrivals: number[] = []
-      for await (const piece of provider.chat({
-        model: MODEL,
-        messages: [{ role: 'user', content: prompt }],
-        signal: new AbortController().signal
-      })) {
-        void piece
-        arrivals.push(performance.now())
-      }
-      return { ttftMs: (arrivals[0] ?? NaN) - start, tokenLatenciesMs: latencies(prompt, arrivals) }
+      const start = performance.now()
+      await run(() => arrivals.push(performance.now()), start)
+      const sample = { ttftMs: (arrivals[0] ?? NaN) - start, tokenLatenciesMs: latencies(prompt, arrivals) }
+      written.delete(prompt)
+      return sample
     }
 
-    const store = memoryModelStore()
-    const registry = createNodeRegistry({
-      config: testConfig({ 'ollama.apiUrl': fake.url, 'mlx.apiUrl': 'http://127.0.0.1:1' }),
-      store
-    })
-    await registry.scan()
-    const router = createRouter({
-      registry,
-      stats: createModelStats(),
-      config: testConfig({ 'ollama.apiUrl': fake.url, 'mlx.apiUrl': 'http://127.0.0.1:1' }),
-      preferences: () => store.preferences()
-    })
+    const direct = (prompt: string): Promise<Sample> =>
+      timed(prompt, async (arrive) => {
+        const stream = await official.chat({
+          model: MODEL,
+          messages: [{ role: 'user', content: prompt }],
+          stream: true
+        })
+        for await (const part of stream) if (part.message.content) arrive()
+      })
 
-    async function viaRouter(prompt: string): Promise<Sample> {
-      const start = performance.now()
-      const arrivals: number[] = []
-      for await (const piece of router.chat([{ role: 'user', content: prompt }], {
-        node: 'ollama-local',
-        model: MODEL
-      })) {
-        void piece
-        arrivals.push(performance.now())
-      }
-      return { ttftMs: (arrivals[0] ?? NaN) - start, tokenLatenciesMs: latencies(prompt, arrivals) }
-    }
-
-    async function viaApp(prompt: string, id: number): Promise<Sample> {
-      if (!ws) throw new Error('the app is not running (--no-app)')
-      const arrivals: number[] = []
-      let requestId = ''
-      const start = performance.now()
-      await new Promise<void>((res, rej) => {
-        const onMessage = (data: Buffer): void => {
-          const frame = JSON.parse(data.toString()) as {
-            type: string
-            id?: string
-            name?: string
-            result?: { ok: boolean; value?: { requestId: string }; error?: { message: string } }
-            payload?: { requestId: string; ok?: boolean; error?: string }
-          }
-          if (frame.type === 'result' && frame.id === String(id)) {
-            if (!frame.result?.ok) return rej(new Error(frame.result?.error?.message ?? 'call failed'))
-            requestId = frame.result.value?.requestId ?? ''
-          } else if (frame.type === 'event' && frame.name === 'models.chatToken') {
-            arrivals.push(performance.now())
-          } else if (
-            frame.type === 'event' &&
-            frame.name === 'models.chatDone' &&
-            frame.payload?.requestId === requestId
-          ) {
-            ws.off('message', onMessage)
-            if (frame.payload.ok) res()
-            else rej(new Error(frame.payload.error ?? 'chat failed'))
+    // Notes when the router hands a request to the provider, without adding a layer to the stream.
+    let handedOverAt = 0
+    const noteHandOver = (provider: ModelProvider): ModelProvider => ({
+      ...provider,
+      chat: (request) => {
+        const stream = provider.chat(request)
+        return {
+          [Symbol.asyncIterator]: () => {
+            handedOverAt = performance.now()
+            return stream[Symbol.asyncIterator]()
           }
         }
-        ws.on('message', onMessage)
-        ws.send(
-          JSON.stringify({
-            type: 'call',
-            id: String(id),
-            name: 'models.chat',
-            input: { messages: [{ role: 'user', content: prompt }], node: 'ollama-local', model: MODEL }
-          })
-        )
-      })
-      return { ttftMs: (arrivals[0] ?? NaN) - start, tokenLatenciesMs: latencies(prompt, arrivals) }
-    }
-
-    // Paired: router vs direct on the same request, interleaved, order alternating.
-    const pairedTtft: number[] = []
-    const pairedToken: number[] = []
-    for (let i = 0; i < 20; i++) {
-      await direct(`paired warm-up d${i}`)
-      await viaRouter(`paired warm-up r${i}`)
-    }
-    for (let i = 0; i < PAIRS; i++) {
-      const routerFirst = i % 2 === 1
-      const a = routerFirst ? await viaRouter(`paired r${i}`) : await direct(`paired d${i}`)
-      const b = routerFirst ? await direct(`paired d${i}`) : await viaRouter(`paired r${i}`)
-      const [d, r] = routerFirst ? [b, a] : [a, b]
-      pairedTtft.push(r.ttftMs - d.ttftMs)
-      r.tokenLatenciesMs.forEach((ms, k) => pairedToken.push(ms - (d.tokenLatenciesMs[k] ?? ms)))
-    }
-    const paired = {
-      ttft: { p50: percentile(pairedTtft, 50), p99: percentile(pairedTtft, 99) },
-      perToken: { p50: percentile(pairedToken, 50), p99: percentile(pairedToken, 99) }
-    }
-    print(
-      `Router in-process vs direct, ${PAIRS} interleaved pairs of a ${PAIRED_TOKENS}-token answer (one token a ms); paired differences, ms; load average ${loadavg()[0]!.toFixed(1)}`
-    )
-    print(
-      `  TTFT overhead      p50 ${paired.ttft.p50.toFixed(3)}   p99 ${paired.ttft.p99.toFixed(3)}   (target p99 < 2)`
-    )
-    print(
-      `  per-token overhead p50 ${paired.perToken.p50.toFixed(3)}   p99 ${paired.perToken.p99.toFixed(3)}   (target p99 < 1)`
-    )
-    const round = (r: { p50: number; p99: number }) => ({
-      p50: Number(r.p50.toFixed(3)),
-      p99: Number(r.p99.toFixed(3))
+      }
     })
-    if (!withApp) {
-      if (json)
-        print(
-          JSON.stringify({
-            paired: { pairs: PAIRS, ttftOverheadMs: round(paired.ttft), perTokenOverheadMs: round(paired.perToken) }
-          })
-        )
-      return
-    }
-    print('')
+    const store = memoryModelStore()
+    const config = testConfig({ 'ollama.apiUrl': fake.url, 'mlx.apiUrl': 'http://127.0.0.1:1' })
+    const registry = createNodeRegistry({
+      config,
+      store,
+      providerFactory: (kind, url, id) => noteHandOver(defaultProviderFactory(kind, url, id))
+    })
+    await registry.scan()
+    const router = createRouter({ registry, stats: createModelStats(), config, preferences: () => store.preferences() })
 
-    const directSamples: Sample[] = []
-    const routerSamples: Sample[] = []
-    const appSamples: Sample[] = []
-    for (let i = 0; i < 10; i++) {
-      await direct(`warm-up direct ${i}`)
-      await viaRouter(`warm-up router ${i}`)
-      await viaApp(`warm-up app ${i}`, 1000 + i)
-    }
-    for (let i = 0; i < RUNS; i++) {
-      directSamples.push(await direct(`direct run ${i}`))
-      routerSamples.push(await viaRouter(`router run ${i}`))
-      appSamples.push(await viaApp(`app run ${i}`, i))
-    }
-    ws?.close()
-
-    const row = (name: string, d: number[], a: number[]): { p50: number; p99: number } => {
-      const r = { p50: percentile(a, 50) - percentile(d, 50), p99: percentile(a, 99) - percentile(d, 99) }
-      print(
-        `${name.padEnd(34)} ${percentile(d, 50).toFixed(3).padStart(8)} ${percentile(d, 99).toFixed(3).padStart(8)} ${percentile(a, 50).toFixed(3).padStart(8)} ${percentile(a, 99).toFixed(3).padStart(8)} ${r.p50.toFixed(3).padStart(9)} ${r.p99.toFixed(3).padStart(9)}`
-      )
-      return r
-    }
-    const ttftOf = (xs: Sample[]): number[] => xs.map((x) => x.ttftMs)
-    const tokensOf = (xs: Sample[]): number[] => xs.flatMap((x) => x.tokenLatenciesMs)
-    print(
-      `Streamed answer of ${TOKENS} tokens, one every ${TOKEN_DELAY_MS} ms, ${RUNS} runs each; ms. Direct = Ollama provider straight to the server.`
-    )
-    print('                                     direct            measured           overhead')
-    print('measure                                 p50      p99      p50      p99       p50       p99')
-    row('TTFT, router in-process', ttftOf(directSamples), ttftOf(routerSamples))
-    row('per-token, router in-process', tokensOf(directSamples), tokensOf(routerSamples))
-    const ttft = row('TTFT, router + contract over WS', ttftOf(directSamples), ttftOf(appSamples))
-    const perToken = row('per-token, router + contract over WS', tokensOf(directSamples), tokensOf(appSamples))
-    print('targets: TTFT overhead < 5 ms, per-token overhead < 1 ms')
-    if (json) {
-      print(
-        JSON.stringify({
-          paired: { pairs: PAIRS, ttftOverheadMs: round(paired.ttft), perTokenOverheadMs: round(paired.perToken) },
-          app: { ttftOverheadMs: round(ttft), perTokenOverheadMs: round(perToken) }
+    const beforeSend: number[] = []
+    const viaRouter = (prompt: string): Promise<Sample> =>
+      timed(prompt, async (arrive, start) => {
+        const stream = router.chat([{ role: 'user', content: prompt }], {
+          signal: new AbortController().signal,
+          node: 'ollama-local',
+          model: MODEL
         })
-      )
+        let first = true
+        for await (const token of stream) {
+          void token
+          arrive()
+          if (first) beforeSend.push(handedOverAt - start)
+          first = false
+        }
+      })
+
+    const viaApp = (prompt: string, id: number): Promise<Sample> => {
+      if (!ws) throw new Error('the app is not running (--no-app)')
+      return timed(prompt, (arrive) => appChat(ws, prompt, id, arrive))
     }
+
+    const routerRun = await pairedRounds(PAIRS, 20, (i) => [
+      () => direct(`paired d${i}`),
+      () => viaRouter(`paired r${i}`),
+      () => direct(`paired a${i}`)
+    ])
+    beforeSend.splice(0, beforeSend.length - PAIRS)
+    print(
+      `Router in-process vs direct (official ollama client), ${PAIRS} interleaved rounds of a ${PAIRED_TOKENS}-token answer (one token a ms); per-pair differences, ms; load average ${loadavg()[0]!.toFixed(1)}`
+    )
+    pairedLines(routerRun, { ttft: 2, perToken: 1 }).forEach(print)
+    print(`  router before send     ${spread(summary(beforeSend))}`)
+    const result: Record<string, unknown> = {
+      loadAverage: Number(loadavg()[0]!.toFixed(2)),
+      paired: { pairs: PAIRS, ...pairedJson(routerRun), beforeSendMs: rounded(summary(beforeSend)) }
+    }
+    if (ws) {
+      print('')
+      const appRun = await pairedRounds(APP_PAIRS, 10, (i) => [
+        () => direct(`app d${i}`),
+        () => viaApp(`app r${i}`, i),
+        () => direct(`app a${i}`)
+      ])
+      ws.close()
+      print(
+        `App (router + contract over WebSocket) vs direct, ${APP_PAIRS} interleaved rounds of a ${TOKENS}-token answer (one token every ${TOKEN_DELAY_MS} ms); per-pair differences, ms`
+      )
+      pairedLines(appRun, { ttft: 5, perToken: 1 }).forEach(print)
+      result.app = { pairs: APP_PAIRS, ...pairedJson(appRun) }
+    }
+    if (json) print(JSON.stringify(result))
   } finally {
     host?.kill('SIGTERM')
     await fake.close()

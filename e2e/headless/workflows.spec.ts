@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
@@ -22,6 +22,18 @@ const RULES = [
   {
     whenPromptContains: 'RESULT:\n',
     behaviour: { kind: 'json', value: { score: 0.9, reasons: ['Complete and as asked.'] }, unconstrained: 'Fine.' }
+  },
+  {
+    whenPromptContains: 'Fix the code in the project.',
+    behaviour: reply(
+      '## Summary\nFixed add(): it subtracted its second number instead of adding it.\n## Artifacts\n```js path=src/add.js\nexports.add = (a, b) => a + b\n```\n## Open questions\nNone\n## Sources\nNone'
+    )
+  },
+  {
+    whenPromptContains: 'Check the fix, round 1.',
+    behaviour: reply(
+      '## Summary\nChecked the fix of add() against its test.\n## Verdict\naccept\n## Reasons\nIt adds, and the project test passes.'
+    )
   },
   {
     whenPromptContains: 'Review round 1.',
@@ -48,6 +60,58 @@ const RULES = [
     )
   }
 ]
+
+/** A workflow of the person's own: its coder's files are tested with the project's test in a copy of the project. */
+function fixWorkflow(project: string) {
+  return {
+    id: 'fix-add',
+    title: 'Fix → file → check',
+    description: 'The coder fixes the project, the librarian files the fix, the reviewer checks it.',
+    maxRounds: 2,
+    allowedTools: { coder: ['run_tests'], librarian: ['file_knowledge'], reviewer: [] },
+    steps: [
+      {
+        name: 'coder',
+        role: 'coder',
+        kind: 'code',
+        prompt: 'Fix the code in the project.\n\n{{input}}\n\n{{feedback}}',
+        package: { summaryMinChars: 20, minArtifacts: 1, requireOpenQuestions: true },
+        tests: { command: 'node test.js', cwd: project, timeoutSec: 60 }
+      },
+      {
+        name: 'librarian',
+        role: 'librarian',
+        kind: 'librarian',
+        inputs: ['coder'],
+        action: 'file_knowledge',
+        prompt: "File the coder's work in the knowledge base.\n\n{{steps.coder.summary}}\n\n{{steps.coder.artifacts}}",
+        package: {
+          summaryMinChars: 20,
+          fields: [
+            { name: 'Title', minChars: 5 },
+            { name: 'Entry', minChars: 80 }
+          ]
+        }
+      },
+      {
+        name: 'reviewer',
+        role: 'reviewer',
+        kind: 'review',
+        inputs: ['coder'],
+        validate: false,
+        prompt: 'Check the fix, round {{round}}.\n\n{{input}}\n\n{{steps.coder.artifacts}}',
+        package: {
+          summaryMinChars: 20,
+          fields: [
+            { name: 'Verdict', oneOf: ['accept', 'send_back'] },
+            { name: 'Reasons', minChars: 10 }
+          ]
+        },
+        review: { sendBackTo: 'coder' }
+      }
+    ]
+  }
+}
 
 async function startFake(): Promise<ChildProcess> {
   const rules = join(mkdtempSync(join(tmpdir(), 'kos-wf-e2e-')), 'rules.json')
@@ -95,6 +159,9 @@ test.describe('workflows', () => {
     await expect(wf.status()).toHaveText('completed', { timeout: 120_000 })
     await expect(wf.steps).toHaveCount(6)
     await expect(wf.step('reviewer', 1)).toContainText('verdict: send back')
+    // A review that sent the work back has been reviewed, not "handed on".
+    await expect(wf.step('reviewer', 1)).toContainText('reviewed')
+    await expect(wf.step('reviewer', 1)).not.toContainText('handed on')
     await expect(wf.step('reviewer', 2)).toContainText('verdict: accept')
     await expect(wf.step('coder', 2)).toContainText('round 2')
     await expect(wf.run).toContainText('round 2 of 3')
@@ -103,14 +170,16 @@ test.describe('workflows', () => {
     const handoffs = wf.decisions('handoff')
     await expect(handoffs).toHaveCount(5)
     await expect(handoffs.last()).toContainText('accepted')
+    await expect(handoffs.first()).toContainText('handed off')
     await expect(wf.decisions('sent back')).toHaveCount(1)
     await expect(wf.decisions('sent back')).toContainText('transliterate')
     await expect(wf.decisions('validation')).toHaveCount(6)
     await expect(wf.decisions('validation').first()).toContainText('score 0.90')
     await expect(wf.decisions('validation').first()).toContainText('coder')
-    await expect(wf.run.getByText('Filed in the knowledge base:')).toContainText(
-      'slugify() helper for URL paths (round 2)'
-    )
+    // One entry for the run, its text replaced in round 2.
+    const filed = wf.run.getByText('Filed in the knowledge base:')
+    await expect(filed.getByRole('link')).toHaveCount(1)
+    await expect(filed).toContainText('slugify() helper for URL paths')
 
     await wf.exportLog()
     await expect(wf.exported).toContainText('12 decisions')
@@ -124,7 +193,58 @@ test.describe('workflows', () => {
 
     const kb = new KnowledgePage(page)
     await kb.go('Knowledge')
-    await expect(kb.documents).toContainText('slugify() helper for URL paths (round 2)')
+    await expect(kb.documents.getByText('slugify() helper for URL paths')).toHaveCount(1)
+  })
+
+  test('a code step: its file tested on a copy of the project, written to the folder when the apply is approved', async ({
+    page,
+    host
+  }) => {
+    fake = await startFake()
+    const project = mkdtempSync(join(tmpdir(), 'kos-wf-project-'))
+    try {
+      mkdirSync(join(project, 'src'))
+      writeFileSync(join(project, 'src', 'add.js'), 'exports.add = (a, b) => a - b\n')
+      writeFileSync(
+        join(project, 'test.js'),
+        "const { add } = require('./src/add.js')\nif (add(2, 3) === 5) console.log('1 passed, 0 failed')\nelse { console.log('0 passed, 1 failed'); process.exit(1) }\n"
+      )
+      mkdirSync(join(host.dataDir, 'workflows'), { recursive: true })
+      writeFileSync(join(host.dataDir, 'workflows', 'fix-add.json'), JSON.stringify(fixWorkflow(project)))
+      const wf = new WorkflowsPage(page)
+      await wf.open(host.url)
+      await wf.go('Workflows')
+      await wf.form.getByLabel('Workflow').selectOption({ label: 'Fix → file → check (yours)' })
+      // A workflow that writes code offers a project folder; this one declares its own.
+      await wf.form.getByText('Project folder (optional)').click()
+      await expect(wf.form).toContainText(`Without these, it tests on ${project} with "node test.js"`)
+      await wf.form.getByLabel('Test command').scrollIntoViewIfNeeded()
+      await page.screenshot({ path: test.info().outputPath('workflows-form.png') })
+      await wf.start('Fix → file → check (yours)', 'Fix add() in the project: it subtracts.')
+      await expect(wf.status()).toHaveText('waiting approval', { timeout: 120_000 })
+      const coder = wf.step('coder', 1)
+      await expect(coder.getByLabel('Tests on a copy')).toContainText('tests passed')
+      await expect(coder.getByLabel('Tests on a copy')).toContainText(
+        'node test.js → passed: exit 0, 1 passed, 0 failed'
+      )
+      await expect(coder.getByLabel('Tests on a copy')).toContainText('src/add.js (changed, 30 bytes)')
+      // Tested on a copy: the folder still holds the bug until a person approves.
+      expect(readFileSync(join(project, 'src', 'add.js'), 'utf8')).toBe('exports.add = (a, b) => a - b\n')
+      const apply = wf.applyEntry()
+      await expect(apply).toContainText('waiting for your approval')
+      await expect(apply).toContainText(`1 file from "coder" to ${project}`)
+      await expect(wf.runs.getByRole('link').first()).toContainText('fix-add · apply')
+      await page.screenshot({ path: test.info().outputPath('workflows-apply.png'), fullPage: true })
+      await coder.screenshot({ path: test.info().outputPath('workflows-coder.png') })
+      await apply.getByRole('button', { name: 'Apply 1 file' }).click()
+      await expect(wf.status()).toHaveText('completed')
+      await expect(apply).toContainText('applied')
+      await expect(apply).toContainText(`Wrote 1 file (src/add.js) to ${project}`)
+      expect(readFileSync(join(project, 'src', 'add.js'), 'utf8')).toBe('exports.add = (a, b) => a + b\n')
+      await expect(wf.decisions('approval')).toHaveCount(3)
+    } finally {
+      rmSync(project, { recursive: true, force: true })
+    }
   })
 
   test('a chat message becomes a workflow run', async ({ page, host }) => {

@@ -32,6 +32,11 @@ export class WorkflowsPage extends AppShell {
       .filter({ hasText: `round ${round}` })
   }
 
+  /** The timeline's last entry of a run that wrote code: applying its files to the folder. */
+  applyEntry(): Locator {
+    return this.steps.filter({ has: this.page.locator('strong', { hasText: /^apply$/ }) })
+  }
+
   /** The run's status badge in its header. */
   status(): Locator {
     return this.run.locator('.wf-detail-head .wf-badge')

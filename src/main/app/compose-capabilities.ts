@@ -6,6 +6,7 @@ import { batchingProcessor } from '../batching/batching-processor'
 import { decomposingProcessor } from '../chat/task-decomposition'
 import { createGapSource } from '../autopilot/learning-gaps'
 import { createLearningGenerator } from '../autopilot/learning-generator'
+import { createLearningResults } from '../autopilot/learning-results'
 import { scheduleLearning } from '../autopilot/learning-schedule'
 import { createPredictiveMonitor } from '../autopilot/predictive-monitor'
 import { createSearchMisses } from '../autopilot/search-misses'
@@ -65,8 +66,9 @@ import { createWorkflowsCapability } from '../workflows/workflows-capability'
 import { routerChatModel } from './adapters/router-chat-model'
 import { taskUsage, tokenBudget } from './adapters/task-usage'
 import { createUsageCapability } from '../usage/usage-capability'
+import { taskTokensFrom } from '../usage/task-tokens'
 import { createTrailCapability } from '../trail/trail-capability'
-import { researchFiler } from './adapters/research-filer'
+import { learnedNotesThrough, researchFiler } from './adapters/research-filer'
 import { sreTasksThrough } from './adapters/sre-tasks'
 import { workflowActions } from './adapters/workflow-actions'
 import { taskFamilyReader } from './adapters/task-family'
@@ -309,6 +311,7 @@ export function composeCapabilities(infra: Infrastructure): Composition {
     validator: validation.validator,
     testRunner: validation.testRunner,
     approvals: approvals.queue,
+    taskTokens: taskTokensFrom(db),
     tasks: tasks.queue,
     cancelTask: async (id) => void (await tasks.engine.cancel(id)),
     actions: workflowActions(actor)
@@ -328,6 +331,12 @@ export function composeCapabilities(infra: Infrastructure): Composition {
     log: log.child({ capability: 'autopilot' })
   })
 
+  const learnedNotes = createLearningResults({
+    ...learnedNotesThrough(actor),
+    minAnswerChars: () => config.get('worker.minAnswerChars'),
+    log: log.child({ capability: 'autopilot' })
+  })
+  lifecycles.push({ stop: tasks.engine.onEvents((batch) => learnedNotes.taskEvents(batch)) })
   const learning = createLearningGenerator({
     gaps: createGapSource(db),
     experts: async () => valueOrNull(await reader.call('chat.experts.list', {}))?.experts ?? [],
@@ -340,7 +349,8 @@ export function composeCapabilities(infra: Infrastructure): Composition {
         .map((n) => `${n.label}: ${n.state === 'up' ? 'no models' : (n.error ?? n.state)}`)
       return down.length > 0 ? down.join('; ') : 'no model server is configured'
     },
-    file: researchFiler(actor),
+    file: researchFiler(actor, (id) => learnedNotes.watch(id)),
+    fileLearned: (id) => learnedNotes.completed(id),
     settings: () => ({
       enabled: config.get('autopilot.learningEnabled'),
       perExpertPerDay: config.get('autopilot.learningPerExpertPerDay')

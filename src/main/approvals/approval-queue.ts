@@ -143,6 +143,36 @@ export function createApprovalQueue(deps: ApprovalQueueDeps): ApprovalQueue {
     }
   )
 
+  /** A person's verdict, or the workflow's when it takes back a request nobody needs any more. */
+  function decideAs(
+    ids: readonly string[] | 'all',
+    verdict: ApprovalVerdictName,
+    by: string,
+    note: string | null,
+    role: 'person' | 'workflow'
+  ): DecideOutcome {
+    const status: ApprovalStatus = verdict === 'approve' ? 'approved' : 'rejected'
+    const targets = ids === 'all' ? (allPendingIds.all() as string[]) : ids
+    const { decided, skipped } = decideBatch(targets, status, by, note)
+    const pending = countPending.get() as number
+    for (const row of decided) {
+      deps.decisions?.record({
+        runId: row.run_id,
+        taskId: row.task_id,
+        step: row.step,
+        role,
+        decision: status,
+        kind: 'approval',
+        reasons: [note ?? `${status} by ${by}`, `asked: ${row.title}`],
+        model: null,
+        correlationId: row.correlation_id
+      })
+      tell(row)
+    }
+    if (decided.length > 0) deps.changed({ pending, ids: decided.map((r) => r.id) })
+    return { decided: decided.map(approvalOf), skipped, pending }
+  }
+
   return {
     request(request) {
       const key = dedupKeyOf(request)
@@ -182,26 +212,10 @@ export function createApprovalQueue(deps: ApprovalQueueDeps): ApprovalQueue {
       return { approvals: rows.map(approvalOf), pending: countPending.get() as number }
     },
     decide(ids, verdict, by, note) {
-      const status: ApprovalStatus = verdict === 'approve' ? 'approved' : 'rejected'
-      const targets = ids === 'all' ? (allPendingIds.all() as string[]) : ids
-      const { decided, skipped } = decideBatch(targets, status, by, note)
-      const pending = countPending.get() as number
-      for (const row of decided) {
-        deps.decisions?.record({
-          runId: row.run_id,
-          taskId: row.task_id,
-          step: row.step,
-          role: 'person',
-          decision: status,
-          kind: 'approval',
-          reasons: [note ?? `${status} by ${by}`, `asked: ${row.title}`],
-          model: null,
-          correlationId: row.correlation_id
-        })
-        tell(row)
-      }
-      if (decided.length > 0) deps.changed({ pending, ids: decided.map((r) => r.id) })
-      return { decided: decided.map(approvalOf), skipped, pending }
+      return decideAs(ids, verdict, by, note, 'person')
+    },
+    withdraw(id, reason) {
+      decideAs([id], 'reject', 'workflow', reason, 'workflow')
     },
     pendingCount: () => countPending.get() as number,
     get(id) {

@@ -24,6 +24,10 @@ export interface GapSource {
   gaps(sinceMs: number, experts: readonly { id: string; domains: readonly string[] }[]): LearningGap[]
   /** Learning tasks filed for the expert since `sinceMs`. */
   filedSince(expert: string, sinceMs: number): number
+  /** Whether the expert already learned this research task: one with its title completed and its note is in the knowledge base. */
+  learned(expert: string, title: string): boolean
+  /** The expert's learning tasks completed since `sinceMs` whose result has no note yet (filed before a restart, or refused). */
+  unfiled(expert: string, sinceMs: number): string[]
 }
 
 const PER_KIND = 50
@@ -50,6 +54,14 @@ export function createGapSource(db: Db): GapSource {
   const hasDomain = db.prepare('SELECT 1 FROM knowledge_nodes WHERE domain = ? LIMIT 1')
   const filed = db.prepare(`SELECT count(*) AS n FROM tasks INDEXED BY tasks_expert
     WHERE assignee_expert = ? AND created_at >= ? AND json_extract(metadata, '$.source') = 'learning'`)
+  // A learned note's source is `learning:<task id>` (learning-results.ts).
+  const learned = db.prepare(`SELECT 1 FROM tasks t INDEXED BY tasks_expert
+    JOIN knowledge_nodes k ON k.source = 'learning:' || t.id
+    WHERE t.assignee_expert = ? AND t.title = ? AND t.status = 'completed' LIMIT 1`)
+  const unfiled = db.prepare(`SELECT t.id FROM tasks t INDEXED BY tasks_expert
+    WHERE t.assignee_expert = ? AND t.created_at >= ? AND t.status = 'completed' AND json_extract(t.metadata, '$.source') = 'learning'
+      AND NOT EXISTS (SELECT 1 FROM knowledge_nodes k WHERE k.source = 'learning:' || t.id)
+    ORDER BY t.created_at LIMIT ${PER_KIND}`)
   return {
     gaps(sinceMs, experts) {
       const found: LearningGap[] = []
@@ -69,7 +81,9 @@ export function createGapSource(db: Db): GapSource {
       }
       return found
     },
-    filedSince: (expert, sinceMs) => (filed.get(expert, sinceMs) as { n: number }).n
+    filedSince: (expert, sinceMs) => (filed.get(expert, sinceMs) as { n: number }).n,
+    learned: (expert, title) => learned.get(expert, title) !== undefined,
+    unfiled: (expert, sinceMs) => unfiled.pluck().all(expert, sinceMs) as string[]
   }
 }
 

@@ -2,17 +2,12 @@ import { describe, expect, it } from 'vitest'
 import type { Db } from '../db/database'
 import { memoryLogger } from '../test-support/memory-logger'
 import { useTempDirs } from '../test-support/temp-dir'
-import { dedupKeyNow } from '../tasks/dedup-key'
 import { createTaskStore } from '../tasks/task-store'
 import { migratedDb } from '../tasks/testing/test-engine'
 import { createGapSource } from './learning-gaps'
 import { createSearchMisses } from './search-misses'
-import {
-  createLearningGenerator,
-  type FileResearch,
-  type LearningExpert,
-  type LearningSettings
-} from './learning-generator'
+import { storeFiler } from './testing/store-filer'
+import { createLearningGenerator, type LearningExpert, type LearningSettings } from './learning-generator'
 
 const HOUR = 60 * 60 * 1000
 const EXPERTS: LearningExpert[] = [
@@ -43,20 +38,7 @@ describe('learning-task generator', () => {
     const clock = { t: Date.parse('2026-04-01T09:00:00Z') }
     const db = migratedDb(tempDir())
     const store = createTaskStore(db, () => clock.t)
-    const file: FileResearch = async (task) => {
-      const created = store.create({
-        ...task,
-        priority: 'low',
-        parentTaskId: null,
-        preferredBackend: null,
-        preferredModel: null,
-        batchGroup: null,
-        dedupKey: dedupKeyNow(task.title, task.description, task.assigneeExpert)
-      })
-      if (created.ok) return { filed: true, id: created.task.id }
-      if (created.reason === 'duplicate') return { filed: false, duplicateOf: created.existingId }
-      throw new Error(created.reason)
-    }
+    const file = storeFiler(store)
     let down = options.down ?? null
     const { logger, records } = memoryLogger()
     const generator = createLearningGenerator({
@@ -64,6 +46,8 @@ describe('learning-task generator', () => {
       experts: async () => EXPERTS,
       modelsDown: async () => down,
       file,
+      // No learning task completes in these tests; learning-results.test.ts files what one learned.
+      fileLearned: async () => undefined,
       settings: () => ({ enabled: true, perExpertPerDay: 2, ...options.settings }),
       now: () => clock.t,
       log: logger

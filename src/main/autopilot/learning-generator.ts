@@ -34,6 +34,8 @@ export type LearningOutcome =
       readonly filed: readonly { id: string; expert: string; title: string }[]
       readonly duplicates: number
       readonly capped: number
+      /** Gaps skipped because the expert already learned them (the note is in the knowledge base). */
+      readonly learned: number
     }
 
 const DAY_MS = 24 * 60 * 60 * 1000
@@ -55,6 +57,8 @@ export function createLearningGenerator(deps: {
   /** Why no model server can take work now, or null when one can. */
   modelsDown: () => Promise<string | null>
   file: FileResearch
+  /** Files the note of a completed learning task that has none yet (learning-results.ts). */
+  fileLearned: (taskId: string) => Promise<unknown>
   settings: () => LearningSettings
   now: () => number
   log: Logger
@@ -70,21 +74,29 @@ export function createLearningGenerator(deps: {
       }
       const now = deps.now()
       const experts = (await deps.experts()).filter((e) => !e.lead)
+      // What was learned but not filed (a restart between the answer and its note) is filed first, so its gap reads closed.
+      for (const expert of experts)
+        for (const id of deps.gaps.unfiled(expert.id, now - LOOKBACK_MS)) await deps.fileLearned(id)
       const byId = new Map(experts.map((e) => [e.id, e]))
       const gaps = deps.gaps.gaps(now - LOOKBACK_MS, experts).filter((g) => byId.has(g.expert))
       const filed: { id: string; expert: string; title: string }[] = []
       let duplicates = 0
       let capped = 0
+      let learned = 0
       const room = new Map(
         experts.map((e) => [e.id, Math.max(0, settings.perExpertPerDay - deps.gaps.filedSince(e.id, now - DAY_MS))])
       )
       for (const gap of gaps) {
+        const task = researchTaskFor(gap, byId.get(gap.expert) as LearningExpert)
+        if (deps.gaps.learned(gap.expert, task.title)) {
+          learned++
+          continue
+        }
         const left = room.get(gap.expert) ?? 0
         if (left === 0) {
           capped++
           continue
         }
-        const task = researchTaskFor(gap, byId.get(gap.expert) as LearningExpert)
         const outcome = await deps.file(task)
         if (!outcome.filed) {
           duplicates++
@@ -98,8 +110,9 @@ export function createLearningGenerator(deps: {
         room.set(gap.expert, left - 1)
         filed.push({ id: outcome.id, expert: gap.expert, title: task.title })
       }
-      if (filed.length > 0 || capped > 0) deps.log.info('learning tasks', { filed: filed.length, duplicates, capped })
-      return { state: 'ran', filed, duplicates, capped }
+      if (filed.length > 0 || capped > 0)
+        deps.log.info('learning tasks', { filed: filed.length, duplicates, capped, learned })
+      return { state: 'ran', filed, duplicates, capped, learned }
     }
   }
 }

@@ -217,6 +217,24 @@ describe('predictive monitor', () => {
     expect(sreTasks().map((t) => t.status)).toEqual(['cancelled', 'pending'])
   })
 
+  it('does not count its own SRE task as waiting: the alert over old pending tasks clears once they are gone', async () => {
+    const { clock, monitor, store, add, closed, sreTasks } = setup({
+      ...DEFAULTS,
+      oldPendingCount: 1,
+      oldPendingMinutes: 1
+    })
+    const waiting = add()
+    clock.t += 2 * MIN
+    const filed = await monitor.check()
+    if (filed.state !== 'alert') throw new Error('expected an alert')
+    store.cancel(waiting, [])
+    // The SRE task has itself been pending for over a minute by now: it waits for a person, not for the worker.
+    clock.t += 2 * MIN
+    expect(await monitor.check()).toMatchObject({ state: 'clear', closedTaskId: filed.taskId })
+    expect(closed).toEqual([filed.taskId])
+    expect(sreTasks().map((t) => t.status)).toEqual(['cancelled'])
+  })
+
   it('tells its listeners when an alert opens and closes, so health is re-checked at once', async () => {
     const { clock, monitor, store, run } = setup()
     let changes = 0

@@ -1,5 +1,6 @@
 import type { HealthReport } from '../ports/health-contributor'
 import type { Logger } from '../log/logger'
+import { SRE_ROLE } from '../ports/person-tasks'
 import type { ProbedTask, QueueProbe } from './queue-probe'
 
 export interface MonitorThresholds {
@@ -22,7 +23,7 @@ export interface Finding {
 export interface SreTasks {
   /** Queues the task; resolves with its id. */
   file(task: { title: string; description: string; metadata: Record<string, unknown> }): Promise<string>
-  /** Cancels it if it has not finished; `reason` goes to the log. */
+  /** Cancels it if it has not finished; `reason` goes to the task's trail. */
   close(id: string, reason: string): Promise<void>
 }
 
@@ -44,7 +45,8 @@ export interface PredictiveMonitor {
   onChange(listener: () => void): () => void
 }
 
-export const SRE_EXPERT = 'SRE'
+/** A person's role (ports/person-tasks.ts): the worker never hands the monitor's task to a model. */
+export const SRE_EXPERT = SRE_ROLE
 export const MONITOR_SOURCE = 'predictive-monitor'
 /** How many tasks of each condition the evidence names. */
 const SAMPLE = 5
@@ -186,7 +188,7 @@ function describe(findings: readonly Finding[], at: number): string {
   lines.push(
     '',
     'What to look at: whether the model servers answer (Models view, checklist), what the worker log says for the tasks above, and whether the worker is paused or waiting (Tasks view).',
-    'This task is cancelled by the monitor once the queue is back under its thresholds.'
+    'This task is for you, not for a model: the worker does not take it. The monitor cancels it once the queue is back under its thresholds, and says why in its trail.'
   )
   return lines.join('\n')
 }

@@ -1,4 +1,5 @@
 import type { Db } from '../db/database'
+import { FOR_MODEL_SQL } from '../ports/person-tasks'
 
 /** A task the monitor names as evidence: which one, and since when. */
 export interface ProbedTask {
@@ -29,11 +30,12 @@ export function createQueueProbe(db: Db): QueueProbe {
     `SELECT id, title, ${lastUpdate} AS since FROM tasks WHERE status = 'in_progress' AND ${lastUpdate} < ? ORDER BY since LIMIT ?`
   )
   // A failed attempt waiting for its retry is still waiting in the queue, as the operators' pending tasks with a retry time were.
+  // A person's task (the monitor's own SRE task among them) waits for no worker: counted, it would hold its own alert open.
   const pendingCount = db.prepare(
-    "SELECT count(*) AS n FROM tasks INDEXED BY tasks_claimable WHERE status IN ('pending', 'failed') AND created_at < ?"
+    `SELECT count(*) AS n FROM tasks INDEXED BY tasks_claimable WHERE status IN ('pending', 'failed') AND created_at < ? AND ${FOR_MODEL_SQL}`
   )
   const pendingOldest = db.prepare(
-    "SELECT id, title, created_at AS since FROM tasks INDEXED BY tasks_claimable WHERE status IN ('pending', 'failed') AND created_at < ? ORDER BY created_at LIMIT ?"
+    `SELECT id, title, created_at AS since FROM tasks INDEXED BY tasks_claimable WHERE status IN ('pending', 'failed') AND created_at < ? AND ${FOR_MODEL_SQL} ORDER BY created_at LIMIT ?`
   )
   const openOf = db.prepare(`SELECT id, status FROM tasks INDEXED BY tasks_expert WHERE assignee_expert = ?
     AND status != 'completed' AND status != 'cancelled' AND json_extract(metadata, '$.source') = ? ORDER BY created_at DESC LIMIT 1`)

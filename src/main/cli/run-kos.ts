@@ -32,7 +32,7 @@ Usage:
   kos digest [morning|last-visit|TIME] [--json]          what happened since 08:00, your last visit, or a time
   kos usage [--since DAY] [--by day|expert|model|node|project] [--json]
                                                          tokens and cost of every model call (chat, board, tasks)
-  kos logs --correlation ID                              every log line of one request's trail (JSON lines)
+  kos logs --correlation ID [--json]                     every log line of one request's trail (JSON lines; one array with --json)
   kos mcp                                                the MCP server on stdio, for other AI tools
   kos tasks list|add|follow ID|cancel ID|requeue ID…|--all   the task queue: list, queue, watch live, cancel, return from review
   kos approvals [list|approve|reject] [ID…|--all] [--json]   what waits for a person; approve or reject as one batch

@@ -8,8 +8,15 @@ export interface OpenDatabaseOptions {
   readonly busyTimeoutMs?: number
 }
 
+const opened = new WeakMap<Db, OpenDatabaseOptions>()
+
+/** How a connection was opened: a helper connection to the same file (the WAL checkpoint worker) loads the same native binding. */
+export function openedWith(db: Db): OpenDatabaseOptions {
+  return opened.get(db) ?? {}
+}
+
 /**
- * The one connection of this process. WAL lets readers run beside the
+ * The one connection of this process that writes. WAL lets readers run beside the
  * writer; foreign keys are off by default in SQLite and on here; the busy
  * timeout covers the CLI reading while the app writes.
  */
@@ -24,5 +31,6 @@ export function openDatabase(file: string, options: OpenDatabaseOptions = {}): D
     db.close()
     throw error
   }
+  opened.set(db, options)
   return db
 }

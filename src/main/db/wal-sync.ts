@@ -1,5 +1,6 @@
 import { closeSync, fsync, openSync } from 'node:fs'
 import type { Db } from './database'
+import type { WalCheckpoints } from './wal-checkpoints'
 
 /**
  * Commits whose flush to disk happens off the event loop. A transaction run
@@ -16,15 +17,18 @@ import type { Db } from './database'
 export interface WalSync {
   commitUnflushed<T>(transaction: () => T): T
   whenDurable(done: (error: Error | null) => void): void
-  close(): void
+  close(): Promise<void>
 }
 
 const FULL = 2
 
 type Fsync = (fd: number, done: (error: Error | null) => void) => void
 
-/** `flushFile` is node's fsync; tests hold its callback to see what waits for it. */
-export function createWalSync(db: Db, flushFile: Fsync = fsync): WalSync {
+/**
+ * `flushFile` is node's fsync; tests hold its callback to see what waits for it. With `checkpoints`, each
+ * commit is counted towards the next checkpoint on their worker (wal-checkpoints.ts).
+ */
+export function createWalSync(db: Db, flushFile: Fsync = fsync, checkpoints: WalCheckpoints | null = null): WalSync {
   const flushes = !db.memory && db.pragma('synchronous', { simple: true }) === FULL
   let fd: number | null = null
   let flushing = false
@@ -65,6 +69,7 @@ export function createWalSync(db: Db, flushFile: Fsync = fsync): WalSync {
         return transaction()
       } finally {
         db.pragma('synchronous = FULL')
+        checkpoints?.nudge()
       }
     },
     whenDurable(done: (error: Error | null) => void): void {
@@ -72,10 +77,11 @@ export function createWalSync(db: Db, flushFile: Fsync = fsync): WalSync {
       waiting.push(done)
       if (!flushing) flush()
     },
-    /** Lets a flush under way finish first. */
-    close(): void {
+    /** Lets a flush under way finish first; resolves once the checkpoint worker, if any, has stopped. */
+    close(): Promise<void> {
       closed = true
       if (!flushing) release()
+      return checkpoints?.close() ?? Promise.resolve()
     }
   }
 }

@@ -1,4 +1,5 @@
 import { isCyrillic, russianStem } from './russian-stem'
+import { isStopWord } from './stop-words'
 
 /**
  * Turns whatever a person (or a model) typed into a safe FTS5 MATCH
@@ -22,12 +23,14 @@ export type RussianMorphology = 'prefix' | 'snowball'
 export interface FtsQuery {
   /** The MATCH expression, or null when the query has no word to look for. */
   readonly match: string | null
+  /** Each word's own expression (the word, and its stem or prefix), OR-ed into `match`. */
+  readonly terms: readonly string[]
   /** Words and stems to highlight in snippets, lower case. */
   readonly highlight: readonly string[]
 }
 
 export function buildFtsQuery(query: string, morphology: RussianMorphology = 'prefix'): FtsQuery {
-  const words = [
+  const all = [
     ...new Set(
       (
         query
@@ -37,7 +40,10 @@ export function buildFtsQuery(query: string, morphology: RussianMorphology = 'pr
       ).slice(0, MAX_TERMS * 4)
     )
   ].slice(0, MAX_TERMS)
-  if (words.length === 0) return { match: null, highlight: [] }
+  // Stop words are left out when the query has a word with a topic: matched alone, they rank unrelated notes.
+  const topical = all.filter((word) => !isStopWord(word))
+  const words = topical.length > 0 ? topical : all
+  if (words.length === 0) return { match: null, terms: [], highlight: [] }
   const parts: string[] = []
   const highlight: string[] = []
   for (const word of words) {
@@ -51,7 +57,7 @@ export function buildFtsQuery(query: string, morphology: RussianMorphology = 'pr
     parts.push(stem ? `"${word}" OR "${stem}"*` : `"${word}"`)
     highlight.push(stem ?? word)
   }
-  return { match: parts.join(' OR '), highlight }
+  return { match: parts.join(' OR '), terms: parts, highlight }
 }
 
 function truncatedStem(word: string): string | null {

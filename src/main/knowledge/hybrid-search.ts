@@ -1,6 +1,7 @@
 import { buildFtsQuery, type RussianMorphology } from './fts-query'
 import type { KnowledgeStore, NodeFilter, NodeSummary } from './knowledge-store'
 import { convexFusion } from './convex-fusion'
+import { searchLexical } from './lexical-plan'
 import { markdownToPlain } from './markdown-plain'
 import { reciprocalRankFusion, type Fused } from './rrf'
 import { makeSnippet, type SnippetPart } from './snippet'
@@ -67,7 +68,7 @@ export function hybridSearch(
   const filter: NodeFilter = { domain: request.domain, source: request.source }
   const fts = buildFtsQuery(request.query, request.morphology ?? DEFAULT_MORPHOLOGY)
 
-  const lexical = fts.match ? store.lexical(fts.match, pool, filter) : []
+  const lexical = searchLexical(store, fts, pool, filter)
   const lexicalByNode = firstPerNode(lexical.map((h) => ({ nodeId: h.nodeId, chunkId: h.chunkId, score: h.bm25 })))
 
   let vectorByNode: Map<string, { chunkId: number; score: number; rank: number }> = new Map()

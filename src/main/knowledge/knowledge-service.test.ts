@@ -203,6 +203,31 @@ describe('documents', () => {
     expect((await knowledge.service.search({ query: 'zebras' })).hits).toEqual([])
   })
 
+  it('with replace, updates the document filed under the same source instead of adding another', async () => {
+    const { knowledge } = kit()
+    const source = 'workflow:run_1'
+    const first = await knowledge.service.addText({
+      title: 'Slugify v1',
+      content: 'Keeps accents.',
+      source,
+      replace: true
+    })
+    const second = await knowledge.service.addText({
+      title: 'Slugify v2',
+      content: 'Transliterates accents.',
+      source,
+      replace: true
+    })
+    expect(second.id).toBe(first.id)
+    expect(knowledge.service.stats().nodes).toBe(1)
+    expect(knowledge.service.get(first.id)).toMatchObject({ title: 'Slugify v2', content: 'Transliterates accents.' })
+    expect((await knowledge.service.search({ query: 'transliterates' })).hits[0]?.node.id).toBe(first.id)
+    expect((await knowledge.service.search({ query: 'keeps' })).hits).toEqual([])
+    // Without replace, the same source files a second document, as before.
+    await knowledge.service.addText({ title: 'Other', content: 'Another text.', source })
+    expect(knowledge.service.stats().nodes).toBe(2)
+  })
+
   it('refuses a document of whitespace only', async () => {
     const { knowledge } = kit()
     await expect(knowledge.service.addText({ title: 'Blank', content: ' \n\t ' })).rejects.toThrow(

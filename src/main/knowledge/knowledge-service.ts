@@ -35,6 +35,8 @@ export interface KnowledgeService {
     content: string
     domain?: string | undefined
     source?: string | undefined
+    /** Replace the document filed under `source` (same id) instead of adding another. */
+    replace?: boolean | undefined
   }): Promise<NodeSummary>
   importFolder(input: { path: string; domain?: string | undefined }): Promise<ImportReport>
   get(id: string): StoredNode
@@ -114,10 +116,11 @@ export function createKnowledgeService(deps: KnowledgeServiceDeps): KnowledgeSer
           'invalid_input',
           `The document "${input.title}" holds only whitespace; give it some text.`
         )
-      const node = store.insert(
-        { title: cleanText(input.title).trim(), content, domain: input.domain ?? null, source: input.source ?? null },
-        chunks
-      )
+      const fields = { title: cleanText(input.title).trim(), content, domain: input.domain ?? null }
+      const node =
+        input.replace && input.source
+          ? store.upsertBySource({ ...fields, source: input.source }, chunks).node
+          : store.insert({ ...fields, source: input.source ?? null }, chunks)
       changed()
       return node
     },

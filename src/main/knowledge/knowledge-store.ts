@@ -79,7 +79,15 @@ export interface KnowledgeStore {
   list(filter: NodeFilter & PageRequest): { nodes: NodeSummary[]; total: number | null; nextCursor: string | null }
   delete(id: string): boolean
   chunks(ids: readonly number[]): ChunkRow[]
-  lexical(match: string, limit: number, filter: NodeFilter): LexicalHit[]
+  /**
+   * Chunks for a MATCH expression, best BM25 first; or, `newest`, the most
+   * recently added first with a BM25 of 0: FTS5's BM25 counts every chunk
+   * holding each word, which for a word nearly every chunk holds costs
+   * seconds at a million (lexical-plan.ts).
+   */
+  lexical(match: string, limit: number, filter: NodeFilter, order?: 'bm25' | 'newest'): LexicalHit[]
+  /** How many chunks a MATCH expression finds, counted no further than `cap`: a bounded cost however common its words. */
+  matchCount(match: string, cap: number): number
   countUsage(nodeIds: readonly string[]): void
   counts(): { nodes: number; chunks: number }
   domains(): string[]
@@ -106,6 +114,9 @@ export function createKnowledgeStore(db: Db, clock: { now: () => Date } = { now:
   const summaryOf = db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM knowledge_nodes n WHERE n.id = ?`)
   const fullOf = db.prepare(`SELECT ${SUMMARY_COLUMNS}, n.content FROM knowledge_nodes n WHERE n.id = ?`)
   const deleteNode = db.prepare('DELETE FROM knowledge_nodes WHERE id = ?')
+  const matchCount = db
+    .prepare('SELECT count(*) FROM (SELECT 1 FROM knowledge_chunks_fts WHERE knowledge_chunks_fts MATCH ? LIMIT ?)')
+    .pluck()
 
   const summary = (id: string): NodeSummary => toSummary(summaryOf.get(id) as NodeRow)
   const writeChunks = (nodeId: string, chunks: readonly Pick<Chunk, 'text' | 'tokens'>[]): void => {
@@ -185,17 +196,19 @@ export function createKnowledgeStore(db: Db, clock: { now: () => Date } = { now:
         .all(...ids) as { id: number; node_id: string; ordinal: number; text: string }[]
       return rows.map((r) => ({ id: r.id, nodeId: r.node_id, ordinal: r.ordinal, text: r.text }))
     },
-    lexical(match, limit, filter) {
+    lexical(match, limit, filter, order = 'bm25') {
       const where = filterSql('n', filter)
+      const ranked = order === 'bm25'
       const rows = db
         .prepare(
-          `SELECT c.id AS chunk_id, c.node_id, bm25(knowledge_chunks_fts) AS score FROM knowledge_chunks_fts
+          `SELECT c.id AS chunk_id, c.node_id, ${ranked ? 'bm25(knowledge_chunks_fts)' : 'NULL'} AS score FROM knowledge_chunks_fts
           JOIN knowledge_chunks c ON c.id = knowledge_chunks_fts.rowid JOIN knowledge_nodes n ON n.id = c.node_id
-          WHERE knowledge_chunks_fts MATCH ? ${where.sql.replace('WHERE', 'AND')} ORDER BY score LIMIT ?`
+          WHERE knowledge_chunks_fts MATCH ? ${where.sql.replace('WHERE', 'AND')} ORDER BY ${ranked ? 'score' : 'knowledge_chunks_fts.rowid DESC'} LIMIT ?`
         )
         .all(match, ...where.params, limit) as { chunk_id: number; node_id: string; score: number }[]
-      return rows.map((r) => ({ chunkId: r.chunk_id, nodeId: r.node_id, bm25: -r.score }))
+      return rows.map((r) => ({ chunkId: r.chunk_id, nodeId: r.node_id, bm25: ranked ? -r.score : 0 }))
     },
+    matchCount: (match, cap) => matchCount.get(match, Math.max(0, Math.floor(cap))) as number,
     countUsage(nodeIds) {
       const bump = db.prepare('UPDATE knowledge_nodes SET usage_count = usage_count + 1 WHERE id = ?')
       db.transaction(() => nodeIds.forEach((id) => bump.run(id)))()

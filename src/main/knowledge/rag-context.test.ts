@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest'
+import type { SearchHit } from './hybrid-search'
 import { knowledgeContextPort } from './knowledge-context-port'
+import { relevantHits } from './rag-context'
 import { conceptEmbedder, testConfig, useKnowledgeKits } from './test-support/test-kit'
 import { estimateTokens } from './token-estimate'
 
@@ -88,5 +90,61 @@ describe('RAG context', () => {
     expect(port.cachedAnswer('When do figs ripen?')).toBeNull()
     port.rememberAnswer('When do figs ripen?', 'In August.')
     expect(port.cachedAnswer('when do FIGS ripen?')).toBe('In August.')
+  })
+
+  it('cites only the note a question is about: not the recipe or the deploy note that share its "and" and "the"', async () => {
+    const k = kit()
+    await k.knowledge.service.addText({
+      title: 'Backups',
+      source: '/notes/backups.md',
+      content:
+        '# Backups [![build](https://img.shields.io/badge/build-passing-green.svg)](https://ci.example)\n\nOur backups run nightly with restic to the NAS. [Read the docs →](https://restic.readthedocs.io)\n\nRestore with `restic restore latest --target /srv`. **Keep** three monthly snapshots.\n'
+    })
+    await k.knowledge.service.addText({
+      title: 'Deploying the blog',
+      source: '/notes/deploy.md',
+      content:
+        '# Deploying the blog\n\nDeploy with `make deploy`; it builds Hugo and rsyncs to the VPS. Rollback: `make rollback`.\n'
+    })
+    await k.knowledge.service.addText({
+      title: 'Pancake recipe',
+      source: '/notes/cooking.md',
+      content: '# Pancake recipe\nMix flour, milk and eggs. Fry in butter.\n'
+    })
+    const context = await k.knowledge.service.context({ query: 'How do we run backups and restore them?' })
+    expect(context.sources.map((s) => s.title)).toEqual(['Backups'])
+    expect(context.text).not.toContain('Pancake')
+    // A question of stop words only still finds what holds them.
+    expect((await k.knowledge.service.context({ query: 'and' })).sources.map((s) => s.title)).toContain(
+      'Pancake recipe'
+    )
+  })
+})
+
+describe('relevantHits', () => {
+  const hit = (id: string, bm25: number | null, similarity: number | null = null): SearchHit => ({
+    node: { id, title: id } as SearchHit['node'],
+    chunkId: 0,
+    chunkOrdinal: 0,
+    chunkText: id,
+    score: 0,
+    lexical: bm25 === null ? null : { rank: 1, bm25 },
+    vector: similarity === null ? null : { rank: 1, similarity },
+    snippet: []
+  })
+
+  it('drops a hit found by its words alone at under a tenth of the best score, and keeps one found by meaning', () => {
+    const hits = [
+      hit('backups', 2.4),
+      hit('restore', 0.6),
+      hit('pancake', 1.3e-6),
+      hit('near', 1e-6, 0.71),
+      hit('vec', null, 0.6)
+    ]
+    expect(relevantHits(hits).map((h) => h.node.id)).toEqual(['backups', 'restore', 'near', 'vec'])
+  })
+
+  it('keeps every hit when none was found by words', () => {
+    expect(relevantHits([hit('a', null, 0.9), hit('b', null, 0.3)]).map((h) => h.node.id)).toEqual(['a', 'b'])
   })
 })

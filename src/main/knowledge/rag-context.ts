@@ -25,12 +25,27 @@ export interface AssembledContext {
 
 /** Smallest excerpt worth quoting when the budget is nearly spent. */
 const MIN_EXCERPT_TOKENS = 24
+/**
+ * A hit found by its words alone whose BM25 score is below this share of
+ * the best one matched only what every note holds: FTS5 scores a word found
+ * in most documents at 1e-6, and the pancake recipe was cited for "and" next
+ * to the backups note at about 1. A hit the vector side found (above
+ * knowledge.minSimilarity) is kept whatever its words scored.
+ */
+export const MIN_RELATIVE_BM25 = 0.1
+
+/** The hits worth showing the model and citing: see MIN_RELATIVE_BM25. */
+export function relevantHits(hits: readonly SearchHit[]): SearchHit[] {
+  const best = Math.max(0, ...hits.map((h) => h.lexical?.bm25 ?? 0))
+  return hits.filter((h) => h.vector !== null || (h.lexical !== null && h.lexical.bm25 >= best * MIN_RELATIVE_BM25))
+}
 
 /**
  * The knowledge put in front of the model: the best hit in full when it is
  * short enough (the answer is often the whole note), the others as
  * excerpts of their best chunk, each headed by its number and title so the
- * model can cite it, until the token budget is spent.
+ * model can cite it, until the token budget is spent. Hits that matched
+ * only common words are left out (relevantHits).
  */
 export function assembleContext(
   hits: readonly SearchHit[],
@@ -40,7 +55,7 @@ export function assembleContext(
   const blocks: string[] = []
   const sources: RagSource[] = []
   let tokens = 0
-  for (const [index, hit] of hits.entries()) {
+  for (const [index, hit] of relevantHits(hits).entries()) {
     const full = index === 0 && hit.node.chars <= options.top1FullMaxChars ? contentOf(hit.node.id) : null
     const body = full ?? excerpt(hit.chunkText, options.snippetChars)
     const head = `[${blocks.length + 1}] ${hit.node.title}${hit.node.source ? ` (${hit.node.source})` : ''}\n`

@@ -26,3 +26,19 @@ const POP16 = (() => {
   for (let i = 1; i < 65536; i++) table[i] = (i & 1) + table[i >>> 1]!
   return table
 })()
+
+/** A counting select over `distances[0 … n)` (each at most `maxDistance`): the positions of the `count` smallest, in position order, ties to the lower position. */
+export function nearestPositions(distances: Uint16Array, n: number, count: number, maxDistance: number): number[] {
+  const histogram = new Uint32Array(maxDistance + 1)
+  for (let i = 0; i < n; i++) histogram[distances[i]!]!++
+  let cut = 0
+  let below = 0
+  while (below + histogram[cut]! < count) below += histogram[cut++]!
+  let atCut = count - below
+  const found: number[] = []
+  for (let i = 0; i < n && found.length < count; i++) {
+    const d = distances[i]!
+    if (d < cut || (d === cut && atCut-- > 0)) found.push(i)
+  }
+  return found
+}

@@ -109,6 +109,40 @@ describe('sign index', () => {
     })
   }
 
+  it('grown past the room it started with (its codes copied to a larger scan memory), finds what a brute-force scan finds, live and reloaded (property)', () => {
+    const manyIds = fc.integer({ min: 0, max: 5000 })
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ id: manyIds, code }), { minLength: 1500, maxLength: 3000 }),
+        fc.array(manyIds, { maxLength: 500 }),
+        code,
+        (entries, removed, query) => {
+          const list: Op[] = [
+            { kind: 'upsert', entries },
+            { kind: 'remove', ids: removed }
+          ]
+          const { index, stored } = run(list, {})
+          const expected = model(list)
+          const q = Uint32Array.from(query)
+          const distance = (i: number): number =>
+            [...expected.get(i)!].reduce((sum, w, n) => sum + popcount(w ^ q[n]!), 0)
+          const k = Math.min(25, expected.size)
+          const bruteForce = [...expected.keys()]
+            .map(distance)
+            .sort((a, b) => a - b)
+            .slice(0, k)
+          const reloaded = signIndexFromBlocks(WORDS, stored)
+          for (const searched of [index, reloaded]) {
+            const found = searched.nearest(q, k)
+            expect(new Set(found).size).toBe(k)
+            expect(found.map(distance).sort((a, b) => a - b)).toEqual(bruteForce)
+          }
+        }
+      ),
+      { numRuns: 25 }
+    )
+  })
+
   it('partitioned, finds a code and its near copy while scanning only the nearest lists', () => {
     const words = 24
     const index = createSignIndex(words, { partitionFrom: 2000 })

@@ -1,4 +1,5 @@
-import { hamming } from './sign-bits'
+import { hamming, nearestPositions } from './sign-bits'
+import { createScanArena } from './sign-scan'
 import { LISTS, partitionsFrom, trainPartitions, type SignPartitions } from './sign-partitions'
 
 /**
@@ -83,10 +84,12 @@ export function createSignIndex(words: number, options: SignIndexOptions = {}): 
   let centroidsChanged = false
   let capacity = Math.max(1024, options.capacity ?? 0)
   let ids = new Float64Array(capacity)
-  let codes = new Uint32Array(capacity * words)
   // The first PREFIX_WORDS words of every code side by side: the two-stage scan's first stage reads them in one run.
   const prefixWords = Math.min(PREFIX_WORDS, words)
-  let prefix = new Uint32Array(capacity * prefixWords)
+  // Codes and prefixes live in WebAssembly memory, where the scan over every code reads them (sign-scan.ts).
+  let arena = createScanArena(capacity, words, prefixWords)
+  let codes = arena.codes
+  let prefix = arena.prefix
   // Per slot: its list, and where in that list's members it sits (so a slot leaves its list in O(1)).
   let listOf = new Uint16Array(capacity)
   let place = new Uint32Array(capacity)
@@ -94,7 +97,7 @@ export function createSignIndex(words: number, options: SignIndexOptions = {}): 
   const memberCount = new Uint32Array(LISTS)
   let size = 0
   const dirty = new Set<number>()
-  // Reused between searches, so a query allocates nothing in proportion to the collection.
+  // Reused between searches, sized to what a search ranks in JavaScript: the lists it reads, or the shortlist.
   let distances = new Uint16Array(0)
   let scanned = new Uint32Array(0)
   const order = new Uint16Array(LISTS)
@@ -108,8 +111,12 @@ export function createSignIndex(words: number, options: SignIndexOptions = {}): 
       return next
     }
     ids = widen(ids, (n) => new Float64Array(n))
-    codes = widen(codes, (n) => new Uint32Array(n), words)
-    prefix = widen(prefix, (n) => new Uint32Array(n), prefixWords)
+    const grown = createScanArena(capacity, words, prefixWords)
+    grown.codes.set(codes)
+    grown.prefix.set(prefix)
+    arena = grown
+    codes = arena.codes
+    prefix = arena.prefix
     listOf = widen(listOf, (n) => new Uint16Array(n))
     place = widen(place, (n) => new Uint32Array(n))
   }
@@ -180,25 +187,7 @@ export function createSignIndex(words: number, options: SignIndexOptions = {}): 
     return found
   }
 
-  /** A counting select over `distances[0..n)`: the positions of the `count` smallest, in position order. */
-  const select = (n: number, count: number): number[] => {
-    const histogram = new Uint32Array(words * 32 + 1)
-    for (let i = 0; i < n; i++) histogram[distances[i]!]!++
-    let cut = 0
-    let below = 0
-    while (below + histogram[cut]! < count) below += histogram[cut++]!
-    let atCut = count - below
-    const found: number[] = []
-    for (let i = 0; i < n && found.length < count; i++) {
-      const d = distances[i]!
-      if (d < cut) found.push(i)
-      else if (d === cut && atCut > 0) {
-        found.push(i)
-        atCut--
-      }
-    }
-    return found
-  }
+  const select = (n: number, count: number): number[] => nearestPositions(distances, n, count, words * 32)
 
   /** Distances of the slots in the nearest lists into `distances`, their slots into `scanned`; returns how many. */
   const scanLists = (query: Uint32Array, count: number, parts: SignPartitions): number => {
@@ -310,16 +299,11 @@ export function createSignIndex(words: number, options: SignIndexOptions = {}): 
         const n = scanLists(query, count, partitions)
         return select(n, Math.min(count, n)).map((i) => ids[scanned[i]!]!)
       }
-      if (distances.length < size) distances = new Uint16Array(Math.max(size, distances.length * 2))
       const keep = PREFIX_KEEP_PER_HIT * count
-      if (size < twoStageFrom || keep >= size) {
-        for (let i = 0, offset = 0; i < size; i++, offset += words) distances[i] = hamming(codes, offset, query, words)
-        return select(size, count).map((i) => ids[i]!)
-      }
-      // In place, with a 96-byte stride, the first stage was no faster than the whole scan (bench/kb.ts, 100,000 codes).
-      for (let i = 0, offset = 0; i < size; i++, offset += prefixWords)
-        distances[i] = hamming(prefix, offset, query, prefixWords)
-      const shortlist = select(size, keep)
+      if (size < twoStageFrom || keep >= size)
+        return Array.from(arena.nearest(query, size, count, 'code'), (slot) => ids[slot]!)
+      const shortlist = arena.nearest(query, size, keep, 'prefix')
+      if (distances.length < shortlist.length) distances = new Uint16Array(shortlist.length)
       shortlist.forEach((slot, i) => (distances[i] = hamming(codes, slot * words, query, words)))
       return select(shortlist.length, count).map((i) => ids[shortlist[i]!]!)
     },

@@ -48,12 +48,15 @@ export function createModelStats(now: () => number = Date.now): ModelStats {
   const active = new Map<string, number>()
   const outcomes = new Map<string, { ok: boolean; ms: number | null }[]>()
   const lastOom = new Map<string, number>()
+  // Every routed request reads load(); the median (a sort of up to WINDOW outcomes) changes only with a new outcome.
+  const latencyOf = new Map<string, number | null>()
 
   const push = <T>(list: T[], value: T): void => {
     list.push(value)
     if (list.length > WINDOW) list.shift()
   }
   const outcomeList = (node: string): { ok: boolean; ms: number | null }[] => {
+    latencyOf.delete(node)
     let list = outcomes.get(node)
     if (!list) outcomes.set(node, (list = []))
     return list
@@ -101,10 +104,15 @@ export function createModelStats(now: () => number = Date.now): ModelStats {
         const list = outcomes.get(node) ?? []
         const failures = list.filter((o) => !o.ok).length
         const oomAt = lastOom.get(node)
+        let latencyMs = latencyOf.get(node)
+        if (latencyMs === undefined) {
+          latencyMs = median(list.flatMap((o) => (o.ms === null ? [] : [o.ms])))
+          latencyOf.set(node, latencyMs)
+        }
         return {
           node,
           activeRequests: active.get(node) ?? 0,
-          latencyMs: median(list.flatMap((o) => (o.ms === null ? [] : [o.ms]))),
+          latencyMs,
           errorRate: list.length === 0 ? 0 : failures / list.length,
           oomRecently: oomAt !== undefined && now() - oomAt < OOM_MEMORY_MS
         }

@@ -15,7 +15,8 @@ export interface ModelStore {
   nodes(): StoredNode[]
   addNode(node: StoredNode): void
   removeNode(id: string): boolean
-  preferences(): Map<string, string>
+  /** Read from SQLite once and kept in step with setPreference: every routed request reads it. */
+  preferences(): ReadonlyMap<string, string>
   setPreference(category: string, model: string | null): void
   /** The URL each node was last seen up at: such a node counts when it is down, even if nobody configured it. */
   seenUp(): Map<string, string>
@@ -44,15 +45,27 @@ export function createModelStore(db: Db): ModelStore {
   const upsertSeen = db.prepare(
     'INSERT INTO app_meta (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at'
   )
+  // This store is the only writer of model_preferences, so the rows read once stay true.
+  let preferences: Map<string, string> | null = null
+  const readPreferences = (): Map<string, string> =>
+    (preferences ??= new Map(selectPrefs.all().map((r) => [r.category, r.model])))
   return {
     nodes: () =>
       selectNodes.all().map((r) => ({ id: r.id, kind: r.kind, url: r.url, label: r.label, addedAt: r.added_at })),
     addNode: (n) => void insertNode.run(n.id, n.kind, n.url, n.label, n.addedAt),
     removeNode: (id) => deleteNode.run(id).changes > 0,
-    preferences: () => new Map(selectPrefs.all().map((r) => [r.category, r.model])),
+    preferences: readPreferences,
     setPreference(category, model) {
-      if (model === null) deletePref.run(category)
-      else upsertPref.run(category, model, new Date().toISOString())
+      const next = new Map(readPreferences())
+      if (model === null) {
+        deletePref.run(category)
+        next.delete(category)
+      } else {
+        upsertPref.run(category, model, new Date().toISOString())
+        next.set(category, model)
+      }
+      // A new map, not the old one changed: a caller holding the old one keeps what it read.
+      preferences = new Map([...next].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
     },
     seenUp: () =>
       new Map(selectSeen.all(SEEN_UP, `${SEEN_UP}\uffff`).map((r) => [r.key.slice(SEEN_UP.length), r.value])),

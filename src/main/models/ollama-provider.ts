@@ -5,16 +5,15 @@ import { ProviderError, classifyBackendMessage, midStreamError, toProviderError 
 /**
  * One Ollama node through the official client. The client takes no
  * AbortSignal, so each call gets a client whose fetch carries the caller's
- * signal: aborting it cuts the HTTP request, streamed or not.
+ * signal: aborting it cuts the HTTP request, streamed or not. The client's
+ * own signal (on streams) aborts only through its abort(), which nothing
+ * calls on a client made for one call, so the caller's replaces it rather
+ * than joining it through AbortSignal.any (~50 µs a request on Node 20).
  */
 export function createOllamaProvider(baseUrl: string): ModelProvider {
   const where = `Ollama at ${baseUrl}`
   const clientFor = (signal: AbortSignal): Ollama =>
-    new Ollama({
-      host: baseUrl,
-      fetch: (input, init) =>
-        fetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, signal]) : signal })
-    })
+    new Ollama({ host: baseUrl, fetch: (input, init) => fetch(input, { ...init, signal }) })
 
   async function guarded<T>(signal: AbortSignal, run: () => Promise<T>): Promise<T> {
     try {

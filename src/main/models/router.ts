@@ -3,6 +3,7 @@ import type { TaskProcessor } from '../ports/task-processor'
 import { rankCandidates, type Candidate } from './candidates'
 import { createCircuitBoard, type CircuitBoard, type OpenCircuit } from './circuit-board'
 import { probeGeneration } from './circuit-probe'
+import { linkAbort } from './abort-link'
 import { couldStillBeEcho, isEcho } from './echo'
 import { failureLabel } from './failure-blame'
 import type { ModelSpeed, ModelStats } from './model-stats'
@@ -63,6 +64,19 @@ export interface RouterDeps {
   readonly now?: () => number
   /** The circuits, on their own (wall) clock; made here when not given. */
   readonly circuits?: CircuitBoard
+}
+
+/** One request's limits, shared by its attempts. */
+interface Run {
+  /** Aborted by the caller's signal or the deadline. */
+  readonly signal: AbortSignal
+  readonly deadline: { readonly aborted: boolean }
+  /** llm.requestTimeoutSec (or the generate kind's), as the error names it. */
+  readonly limitMs: number
+  /** What the attempts may spend together, a little under limitMs. */
+  readonly budget: number
+  /** Called once the first token has been handed out. */
+  readonly firstTokenOut: () => void
 }
 
 // While tasks wait on a node that is down, it is looked at again this often, so a server back from a crash is used within seconds.
@@ -155,20 +169,45 @@ export function createRouter(deps: RouterDeps): Router {
     }
   }
 
-  /** Routes on the cached scan and refreshes stale nodes in the background; waits only for nodes never scanned. */
-  async function freshEnough(): Promise<void> {
-    if (registry.nodes().some((n) => registry.status(n.id).state === 'unknown')) await registry.refreshStale()
-    else void registry.refreshStale()
-  }
-
   async function* chat(messages: readonly PromptMessage[], options: ChatOptions = {}): AsyncGenerator<string> {
-    await freshEnough()
+    // Routes on the cached scan; waits only for nodes never scanned. Stale nodes are refreshed once the
+    // first token is out: a scan started before the request went out would queue ahead of it on the same server.
+    if (registry.nodes().some((n) => registry.status(n.id).state === 'unknown')) await registry.refreshStale()
+    let refreshed = false
+    const refreshStale = (): void => {
+      if (refreshed) return
+      refreshed = true
+      void registry.refreshStale()
+    }
     const limitMs = timeoutMs(options.kind ?? 'chat', config)
     // The task worker stops a run at the same llm.requestTimeoutSec, counted from its claim: ending a
     // little earlier lets the router's own verdict (a timeout, and whose fault it is) reach the engine first.
     const budget = Math.max(limitMs / 2, limitMs - FINISH_BEFORE_WORKER_MS)
-    const deadline = AbortSignal.timeout(budget)
-    const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline
+    const request = linkAbort([options.signal])
+    const deadline = { aborted: false }
+    const deadlineTimer = setTimeout(() => {
+      deadline.aborted = true
+      request.abort(new DOMException('The request ran out of time.', 'TimeoutError'))
+    }, budget)
+    // Like AbortSignal.timeout: the deadline alone does not keep the process alive.
+    deadlineTimer.unref()
+    try {
+      yield* route(messages, options, {
+        signal: request.signal,
+        deadline,
+        limitMs,
+        budget,
+        firstTokenOut: refreshStale
+      })
+    } finally {
+      clearTimeout(deadlineTimer)
+      request.release()
+      refreshStale()
+    }
+  }
+
+  async function* route(messages: readonly PromptMessage[], options: ChatOptions, run: Run): AsyncGenerator<string> {
+    const { signal, deadline, limitMs, budget, firstTokenOut } = run
     let list = candidates(options)
     if (list.length === 0 && blockedBy(options).length === 0) {
       // Nothing was up at the last scan; a server may have come back since (after sleep, a restart). Look again now.
@@ -201,15 +240,15 @@ export function createRouter(deps: RouterDeps): Router {
       // an attempt may use only its share of what is left of the budget.
       const firstTokenWindow = Math.max(1, (budget - (now() - startedAt)) / (limit - tried))
       tried++
-      const firstToken = new AbortController()
+      const attemptLink = linkAbort([signal])
+      const attemptSignal = attemptLink.signal
       const timer = setTimeout(
         () =>
-          firstToken.abort(
+          attemptLink.abort(
             new ProviderError('timeout', `no first token within ${Math.round(firstTokenWindow / 100) / 10} s`)
           ),
         firstTokenWindow
       )
-      const attemptSignal = AbortSignal.any([signal, firstToken.signal])
       progress(`asking ${c.model} on ${c.node}`)
       let text = ''
       let emitted = false
@@ -223,12 +262,12 @@ export function createRouter(deps: RouterDeps): Router {
             options.onAnswering?.(c)
             progress(`first token after ${((now() - startedAt) / 1000).toFixed(1)} s`)
             yield text
+            firstTokenOut()
           } else {
             text += token
             yield token
           }
         }
-        clearTimeout(timer)
         if (isEcho(prompt, text)) {
           failed(c, 'echo', 'the answer repeated the prompt')
           stats.recordFailure(c.node, false)
@@ -248,7 +287,6 @@ export function createRouter(deps: RouterDeps): Router {
         }
         return
       } catch (error) {
-        clearTimeout(timer)
         const e = error instanceof ProviderError ? error : toProviderError(error, attemptSignal, c.node)
         if (options.signal?.aborted && !deadline.aborted) {
           failures.push({ node: c.node, model: c.model, kind: 'aborted', message: e.message })
@@ -267,6 +305,9 @@ export function createRouter(deps: RouterDeps): Router {
         }
         if (emitted) break
         progress(`${c.model} on ${c.node} failed (${message}); trying the next candidate`)
+      } finally {
+        clearTimeout(timer)
+        attemptLink.release()
       }
     }
     if (options.signal?.aborted) throw new RouteError(failures, 'The request was cancelled.')

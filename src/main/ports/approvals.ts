@@ -23,4 +23,6 @@ export interface Approvals {
   request(request: ApprovalRequest): string
   /** Called once when the request is decided; returns the unsubscribe. Called at once if it already is. */
   onDecided(id: string, listener: (verdict: ApprovalVerdict) => void): () => void
+  /** Takes back a request nobody needs to decide any more (its run was cancelled): it is rejected by `workflow`, with why. */
+  withdraw(id: string, reason: string): void
 }

@@ -36,6 +36,8 @@ export interface TestRunRequest {
   /** e.g. `npm test`, `pytest -q`; run without a shell's expansions beyond argument splitting. */
   readonly command: string
   readonly cwd: string
+  /** The folder `cwd` is a scratch copy of, stored in its place: the copy is gone once the run ends. */
+  readonly copyOf?: string
   readonly timeoutMs: number
   readonly outputCapBytes: number
   /** Fails the run below this line coverage, 0–100, where the tool reports coverage. */

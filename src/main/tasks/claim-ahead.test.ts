@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { useTempDirs } from '../test-support/temp-dir'
 import { scriptedProcessor } from './testing/scripted-processor'
-import { testEngine, until } from './testing/test-engine'
+import { migratedDb, testEngine, until } from './testing/test-engine'
+import { createWalSync } from '../db/wal-sync'
 
 const tempDir = useTempDirs()
 const TASKS = 120
@@ -10,11 +11,16 @@ const TASKS = 120
 async function mostLeased(claimAhead: boolean, suspects = false): Promise<{ leased: number; waits: number[] }> {
   const waits: number[] = []
   const processor = scriptedProcessor(() => ({ kind: 'answer', text: 'a quick answer that passes the checks' }))
+  const dir = tempDir()
+  const db = migratedDb(dir)
+  // A flush that reports at once: each commit is published before the next is built, so the count read then is that commit's.
+  const wal = createWalSync(db, (_fd, done) => done(null))
   const h = testEngine(
-    tempDir(),
+    dir,
     processor,
     { 'worker.maxConcurrency': 2, 'worker.minConcurrency': 2, 'worker.minAnswerChars': 0 },
-    { claimAhead, observeClaim: (ms) => waits.push(ms) }
+    // A clock that stands still: every task takes 0 ms as the pool measures it, so it counts as quick however loaded the machine.
+    { db, wal, claimAhead, observeClaim: (ms) => waits.push(ms), now: () => Date.parse('2026-03-01T09:00:00Z') }
   )
   for (let i = 0; i < TASKS; i++) await h.engine.create({ title: `quick ${i}`, description: `quick task number ${i}` })
   // Each was in flight at an earlier crash of the app.

@@ -1,11 +1,22 @@
 import type { BackendLimits } from '../ports/backend-limits'
-import { isBackendFailure, type ProcessingPlan, type TaskProcessor } from '../ports/task-processor'
+import {
+  isBackendFailure,
+  type ProcessingPlan,
+  type TaskForProcessing,
+  type TaskProcessor
+} from '../ports/task-processor'
 import type { Logger } from '../log/logger'
 import type { BackendBlame } from './backend-blame'
 import { pickTasks, schedulerMemory, type SchedulableTask } from './scheduler'
 import { forProcessing, type Claim } from './task-run'
 import type { ClaimableRow } from './task-row'
 import type { Changes, TaskStore } from './task-store'
+
+/** A claimable row with the task made of it once, for the processor's plan and then its run. */
+interface Candidate {
+  readonly row: ClaimableRow
+  readonly task: TaskForProcessing
+}
 
 /** What one claim needs to know of the pool at that moment. */
 export interface ClaimRequest {
@@ -54,12 +65,12 @@ export function createPoolClaims(options: {
     claim(request: ClaimRequest, changes: Changes): Claim[] {
       const { processor, free } = request
       const rows = store.candidates(free + Math.min(free, 16), request.maxAttempts)
-      const candidates: SchedulableTask<ClaimableRow>[] = []
+      const candidates: SchedulableTask<Candidate>[] = []
       let unplanned: { taskId: string; correlationId: string; reason: string; error: unknown } | null = null
       for (const row of rows) {
         const task = forProcessing(row)
         try {
-          candidates.push({ item: row, rank: row.priority_rank, plan: processor.plan(task) })
+          candidates.push({ item: { row, task }, rank: row.priority_rank, plan: processor.plan(task) })
         } catch (error) {
           unplanned ??= { taskId: row.id, correlationId: task.correlationId, reason: (error as Error).message, error }
         }
@@ -85,23 +96,23 @@ export function createPoolClaims(options: {
         free,
         { heavyPerBackend: request.heavyPerBackend, ...(limits ? { of: (b: string) => limits.of(b) } : {}) },
         memory
-      ).filter((p, i) => i < request.startNow || p.item.interrupted_count === 0)
+      ).filter((p, i) => i < request.startNow || p.item.row.interrupted_count === 0)
       const leases = store.claimMany(
         picks.map((p, i) => ({
-          taskId: p.item.id,
+          taskId: p.item.row.id,
           backend: p.plan.backend,
           model: p.plan.model,
-          attemptCount: p.item.attempt_count,
+          attemptCount: p.item.row.attempt_count,
           ahead: i >= request.startNow
         })),
         options.owner,
         request.maxAttempts,
         changes
       )
-      const byId = new Map(picks.map((p) => [p.item.id, p]))
+      const byId = new Map(picks.map((p) => [p.item.row.id, p]))
       return leases.map((lease) => {
-        const pick = byId.get(lease.taskId) as SchedulableTask<ClaimableRow>
-        return { lease, row: pick.item, plan: pick.plan }
+        const pick = byId.get(lease.taskId) as SchedulableTask<Candidate>
+        return { lease, row: pick.item.row, task: pick.item.task, plan: pick.plan }
       })
     }
   }

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto'
 import type { Db } from '../db/database'
 import type { TaskErrorType, TaskEvent, TaskStatus } from '../../shared/contract/tasks-contract'
+import type { RememberRow } from './task-changes'
 import type { EventWriter } from './task-event-writer'
-import type { TaskRow } from './task-row'
+import { SUMMARY_COLUMNS, type SummaryRow, type TaskRow } from './task-row'
 
 /** What changed, to be pushed over the contract once the transaction holding it has committed. */
 export type Changes = TaskEvent[]
@@ -40,14 +41,17 @@ export function createTaskLeases(
   event: EventWriter,
   now: () => number,
   /** Told each backend a claim puts a task on (the list's backend filter). */
-  ranOn: (backend: string) => void
+  ranOn: (backend: string) => void,
+  /** Keeps the row a write returned with its event, so the group's `tasks.changed` need not read it again. */
+  remember: RememberRow
 ) {
   const selectAttempts = db.prepare('SELECT attempt_count FROM tasks WHERE id = ?').pluck()
-  // Claims only at the attempt count the caller read, so the new attempt is known without RETURNING (which buffers every row it returns).
+  // Claims only at the attempt count the caller read, so the new attempt is known. Each write returns the task's list
+  // row as it leaves it, read from the row it just wrote: describing the group then reads no task a second time.
   const claimOne =
     db.prepare(`UPDATE tasks SET status = 'in_progress', lease_owner = ?, lease_token = ?, heartbeat_at = ?, claimed_at = ?,
       attempt_count = attempt_count + 1, next_retry_after = NULL, backend = ?, model = ?, updated_at = ?
-    WHERE id = ? AND status IN ('pending', 'failed') AND attempt_count = ? AND attempt_count < ?`)
+    WHERE id = ? AND status IN ('pending', 'failed') AND attempt_count = ? AND attempt_count < ? RETURNING ${SUMMARY_COLUMNS}`)
   const heartbeatOne = db.prepare(
     "UPDATE tasks SET heartbeat_at = ? WHERE id = ? AND lease_token = ? AND status = 'in_progress'"
   )
@@ -55,19 +59,24 @@ export function createTaskLeases(
   const completeOne =
     db.prepare(`UPDATE tasks SET status = 'completed', result = ?, lease_owner = NULL, lease_token = NULL, heartbeat_at = NULL,
       completed_at = ?, latency_ms = ?, updated_at = ?
-    WHERE id = ? AND lease_token = ? AND status = 'in_progress'`)
+    WHERE id = ? AND lease_token = ? AND status = 'in_progress' RETURNING ${SUMMARY_COLUMNS}`)
   const failOne = db.prepare(`UPDATE tasks SET status = ?, last_error = ?, error_type = ?, next_retry_after = ?,
       lease_owner = NULL, lease_token = NULL, heartbeat_at = NULL, updated_at = ?
-    WHERE id = ? AND lease_token = ? AND status = 'in_progress' RETURNING attempt_count`)
+    WHERE id = ? AND lease_token = ? AND status = 'in_progress' RETURNING ${SUMMARY_COLUMNS}`)
   const releaseOne =
     db.prepare(`UPDATE tasks SET status = 'pending', attempt_count = attempt_count - 1, lease_owner = NULL, lease_token = NULL,
       heartbeat_at = NULL, updated_at = ?
-    WHERE id = ? AND lease_token = ? AND status = 'in_progress' RETURNING attempt_count`)
+    WHERE id = ? AND lease_token = ? AND status = 'in_progress' RETURNING ${SUMMARY_COLUMNS}`)
   // The backend failed, not the task: back to pending without counting the attempt.
   const waitOne =
     db.prepare(`UPDATE tasks SET status = 'pending', last_error = ?, error_type = ?, attempt_count = attempt_count - 1,
       next_retry_after = ?, lease_owner = NULL, lease_token = NULL, heartbeat_at = NULL, updated_at = ?
-    WHERE id = ? AND lease_token = ? AND status = 'in_progress' RETURNING attempt_count`)
+    WHERE id = ? AND lease_token = ? AND status = 'in_progress' RETURNING ${SUMMARY_COLUMNS}`)
+
+  function push(changes: Changes, change: TaskEvent, row: SummaryRow): void {
+    changes.push(change)
+    remember(change, row)
+  }
 
   // Unique per claim within this process, and the prefix makes it unique across processes; shorter than a UUID in every row.
   const tokenPrefix = randomUUID().slice(0, 8)
@@ -76,12 +85,15 @@ export function createTaskLeases(
   function claimAt(at: number, pick: ClaimPick, owner: string, maxAttempts: number, changes: Changes): Lease | null {
     const { taskId, backend, model } = pick
     const token = `${tokenPrefix}.${(++tokens).toString(36)}${pick.ahead ? AHEAD_MARK : ''}`
-    if (claimOne.run(owner, token, at, at, backend, model, at, taskId, pick.attemptCount, maxAttempts).changes === 0)
-      return null
+    const row = claimOne.get(owner, token, at, at, backend, model, at, taskId, pick.attemptCount, maxAttempts) as
+      SummaryRow | undefined
+    if (!row) return null
     const attempt = pick.attemptCount + 1
     if (backend !== null) ranOn(backend)
-    changes.push(
-      event(taskId, 'claimed', 'in_progress', attempt, backend ? `on ${backend}/${model ?? '?'}` : null, null, at)
+    push(
+      changes,
+      event(taskId, 'claimed', 'in_progress', attempt, backend ? `on ${backend}/${model ?? '?'}` : null, null, at),
+      row
     )
     return { taskId, token, attempt }
   }
@@ -129,8 +141,10 @@ export function createTaskLeases(
     /** Records the answer if the lease still holds; a late result from a lapsed run returns false and changes nothing. */
     complete(lease: Lease, result: string, latencyMs: number, changes: Changes): boolean {
       const at = now()
-      if (completeOne.run(result, at, Math.round(latencyMs), at, lease.taskId, lease.token).changes === 0) return false
-      changes.push(event(lease.taskId, 'completed', 'completed', lease.attempt, null, null, at))
+      const row = completeOne.get(result, at, Math.round(latencyMs), at, lease.taskId, lease.token) as
+        SummaryRow | undefined
+      if (!row) return false
+      push(changes, event(lease.taskId, 'completed', 'completed', lease.attempt, null, null, at), row)
       return true
     },
 
@@ -147,40 +161,31 @@ export function createTaskLeases(
       const exhausted = lease.attempt >= maxAttempts
       const status: TaskStatus = exhausted ? 'deferred_to_human' : 'failed'
       const row = failOne.get(status, message, errorType, exhausted ? null : retryAt, at, lease.taskId, lease.token) as
-        { attempt_count: number } | undefined
+        SummaryRow | undefined
       if (!row) return null
-      changes.push(event(lease.taskId, 'failed', 'failed', row.attempt_count, message, errorType, at))
-      if (exhausted)
-        changes.push(
-          event(
-            lease.taskId,
-            'deferred',
-            status,
-            row.attempt_count,
-            `after ${row.attempt_count} attempts: ${message}`,
-            errorType,
-            at
-          )
-        )
+      push(changes, event(lease.taskId, 'failed', 'failed', row.attempt_count, message, errorType, at), row)
+      if (exhausted) {
+        const why = `after ${row.attempt_count} attempts: ${message}`
+        push(changes, event(lease.taskId, 'deferred', status, row.attempt_count, why, errorType, at), row)
+      }
       return status
     },
 
     /** Gives a run's task back without counting its attempt (graceful shutdown). */
     release(lease: Lease, reason: string, changes: Changes): boolean {
       const at = now()
-      const row = releaseOne.get(at, lease.taskId, lease.token) as { attempt_count: number } | undefined
+      const row = releaseOne.get(at, lease.taskId, lease.token) as SummaryRow | undefined
       if (!row) return false
-      changes.push(event(lease.taskId, 'requeued', 'pending', row.attempt_count, reason, null, at))
+      push(changes, event(lease.taskId, 'requeued', 'pending', row.attempt_count, reason, null, at), row)
       return true
     },
 
     /** Puts a task back without counting its attempt: its backend failed every request, not the task. Shown as why it waits. */
     wait(lease: Lease, reason: string, errorType: TaskErrorType, retryAt: number | null, changes: Changes): boolean {
       const at = now()
-      const row = waitOne.get(reason, errorType, retryAt, at, lease.taskId, lease.token) as
-        { attempt_count: number } | undefined
+      const row = waitOne.get(reason, errorType, retryAt, at, lease.taskId, lease.token) as SummaryRow | undefined
       if (!row) return false
-      changes.push(event(lease.taskId, 'waiting', 'pending', row.attempt_count, reason, errorType, at))
+      push(changes, event(lease.taskId, 'waiting', 'pending', row.attempt_count, reason, errorType, at), row)
       return true
     }
   }

@@ -56,16 +56,11 @@ export type ClaimableRow = Pick<
   | 'preferred_model'
   | 'attempt_count'
   | 'interrupted_count'
-> & {
-  /** The id of the chat message or call that caused the task (its metadata's correlationId), so its runs log under it. */
-  readonly correlation_id?: string | null
-  /** Its metadata's project and workflow run, for the usage ledger. */
-  readonly project?: string | null
-  readonly workflow_run_id?: string | null
-}
+  | 'metadata'
+>
 
 export const CLAIMABLE_COLUMNS =
-  "id, title, description, domain, priority, priority_rank, assignee_expert, preferred_backend, preferred_model, attempt_count, interrupted_count, json_extract(metadata, '$.correlationId') AS correlation_id, json_extract(metadata, '$.project') AS project, json_extract(metadata, '$.workflowRunId') AS workflow_run_id"
+  'id, title, description, domain, priority, priority_rank, assignee_expert, preferred_backend, preferred_model, attempt_count, interrupted_count, metadata'
 
 /** The columns a list row (TaskSummary) is made of. */
 export type SummaryRow = Pick<
@@ -116,8 +111,8 @@ export function toSummary(row: SummaryRow): TaskSummary {
     backend: row.backend,
     model: row.model,
     nextRetryAfter: isoOrNull(row.next_retry_after),
-    createdAt: iso(row.created_at),
-    updatedAt: iso(row.updated_at)
+    createdAt: createdIso(row.created_at),
+    updatedAt: updatedIso(row.updated_at)
   }
 }
 
@@ -151,11 +146,31 @@ export function toEvent(row: TaskEventRow): TaskEvent {
   }
 }
 
-/** Times are stored as integer milliseconds and given out as ISO 8601 UTC. */
+/**
+ * Times are stored as integer milliseconds and given out as ISO 8601 UTC.
+ * The rows of one group commit share their update time, so each field keeps
+ * its last conversion: a Date and its string per row cost more than the
+ * rest of the row.
+ */
+function isoMemo(): (ms: number) => string {
+  let lastMs = Number.NaN
+  let lastIso = ''
+  return (ms) => {
+    if (ms !== lastMs) {
+      lastIso = new Date(ms).toISOString()
+      lastMs = ms
+    }
+    return lastIso
+  }
+}
 const iso = (ms: number): string => new Date(ms).toISOString()
+const createdIso = isoMemo()
+const updatedIso = isoMemo()
 const isoOrNull = (ms: number | null): string | null => (ms === null ? null : iso(ms))
 
-function parseMetadata(text: string): Record<string, unknown> {
+export function parseMetadata(text: string): Record<string, unknown> {
+  // Most tasks carry none: no parse for them.
+  if (text === '{}') return {}
   try {
     const value: unknown = JSON.parse(text)
     return value !== null && typeof value === 'object' && !Array.isArray(value)

@@ -1,4 +1,5 @@
 import type { Db } from '../db/database'
+import { FOR_MODEL_SQL } from '../ports/person-tasks'
 import type { Task, TaskEvent, TaskPriority, TaskStatus } from '../../shared/contract/tasks-contract'
 import { createEventWriter } from './task-event-writer'
 import { createChangeReader, createStatusCounts } from './task-changes'
@@ -61,7 +62,7 @@ export function createTaskStore(db: Db, now: () => number = Date.now) {
     db.prepare(`INSERT INTO tasks (id, title, description, domain, priority, priority_rank, assignee_expert, parent_task_id,
       preferred_backend, preferred_model, status, metadata, batch_group, dedup_key, created_at, updated_at)
     VALUES (@id, @title, @description, @domain, @priority, @priority_rank, @assignee_expert, @parent_task_id,
-      @preferred_backend, @preferred_model, 'pending', @metadata, @batch_group, @dedup_key, @at, @at)`)
+      @preferred_backend, @preferred_model, @status, @metadata, @batch_group, @dedup_key, @created_at, @updated_at)`)
   const selectTask = db.prepare('SELECT * FROM tasks WHERE id = ?')
   const taskExists = db.prepare('SELECT 1 FROM tasks WHERE id = ?').pluck()
   const selectDuplicate = db.prepare(
@@ -71,6 +72,7 @@ export function createTaskStore(db: Db, now: () => number = Date.now) {
   // The planner, without statistics, would sort every pending row per claim; the claimable index yields them in order.
   const selectCandidates = db.prepare(`SELECT ${CLAIMABLE_COLUMNS} FROM tasks INDEXED BY tasks_claimable
     WHERE status IN ('pending', 'failed') AND (next_retry_after IS NULL OR next_retry_after <= ?) AND attempt_count < ?
+      AND ${FOR_MODEL_SQL}
     ORDER BY priority_rank DESC, interrupted_count, created_at, id LIMIT ?`)
   const cancelOne =
     db.prepare(`UPDATE tasks SET status = 'cancelled', lease_owner = NULL, lease_token = NULL, heartbeat_at = NULL, updated_at = ?
@@ -90,8 +92,9 @@ export function createTaskStore(db: Db, now: () => number = Date.now) {
       db.prepare('SELECT DISTINCT backend FROM tasks WHERE backend IS NOT NULL').pluck().all() as string[]
     ))
   const statusCounts = createStatusCounts(db)
+  const changeReader = createChangeReader(db, statusCounts)
   const nextId = createTaskIds(now)
-  const leases = createTaskLeases(db, event, now, (backend) => backends?.add(backend))
+  const leases = createTaskLeases(db, event, now, (backend) => backends?.add(backend), changeReader.remember)
   const recovery = createTaskRecovery(db, event, isoOf, now)
 
   /** A new task in the caller's transaction: refused as a duplicate of one from the window, or for a parent that does not exist. */
@@ -102,9 +105,9 @@ export function createTaskStore(db: Db, now: () => number = Date.now) {
     if (duplicate) return { ok: false, reason: 'duplicate', existingId: duplicate.id, existingStatus: duplicate.status }
     if (input.parentTaskId !== null && taskExists.get(input.parentTaskId) === undefined)
       return { ok: false, reason: 'unknown_parent', parentTaskId: input.parentTaskId }
-    const id = nextId()
-    insertTask.run({
-      id,
+    // The row as inserted, every column: the task is given back and described from it, not read again.
+    const row: TaskRow = {
+      id: nextId(),
       title: input.title,
       description: input.description,
       domain: input.domain,
@@ -114,14 +117,32 @@ export function createTaskStore(db: Db, now: () => number = Date.now) {
       parent_task_id: input.parentTaskId,
       preferred_backend: input.preferredBackend,
       preferred_model: input.preferredModel,
+      status: 'pending',
+      attempt_count: 0,
+      interrupted_count: 0,
+      next_retry_after: null,
+      last_error: null,
+      error_type: null,
+      lease_owner: null,
+      lease_token: null,
+      heartbeat_at: null,
+      backend: null,
+      model: null,
+      claimed_at: null,
+      latency_ms: null,
+      result: null,
       metadata: JSON.stringify(input.metadata),
       batch_group: input.batchGroup,
       dedup_key: input.dedupKey,
-      at
-    })
-    const created = event(id, 'created', 'pending', 0, null, null, at)
+      created_at: at,
+      updated_at: at,
+      completed_at: null
+    }
+    insertTask.run(row)
+    const created = event(row.id, 'created', 'pending', 0, null, null, at)
     changes.push(created)
-    return { ok: true, task: toTask(selectTask.get(id) as TaskRow), events: [created] }
+    changeReader.remember(created, row)
+    return { ok: true, task: toTask(row), events: [created] }
   }
 
   const store = {
@@ -187,7 +208,7 @@ export function createTaskStore(db: Db, now: () => number = Date.now) {
     statusCounts,
 
     /** What a committed write changed, as `tasks.changed` pushes it; call inside the write's transaction. */
-    describeChanges: createChangeReader(db, statusCounts),
+    describeChanges: changeReader.describe,
 
     /** Tasks by status, manual-review totals, completions per minute and latency per backend and model. */
     counters: createTaskCounters(db, now)

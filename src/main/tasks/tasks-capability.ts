@@ -42,6 +42,8 @@ export function createTasksCapability(deps: {
     publishChanged: (changed) => deps.events.emit('tasks.changed', changed),
     publishConcurrency: (value) => deps.events.emit('tasks.concurrency', value),
     engineChanged: () => deps.events.emit('tasks.engineChanged', engine.state()),
+    // Where the pool commits all day; a one-command CLI has no use for a thread.
+    checkpointWorker: deps.background,
     ...(deps.holdClaims ? { holdClaims: deps.holdClaims } : {}),
     ...(deps.backendLimits ? { backendLimits: deps.backendLimits } : {})
   })

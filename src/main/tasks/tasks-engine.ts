@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto'
+import { fsync } from 'node:fs'
 import { cpus, freemem, hostname, loadavg, totalmem } from 'node:os'
 import type { ConfigService } from '../config/config-service'
 import type { Db } from '../db/database'
+import { createWalCheckpoints } from '../db/wal-checkpoints'
 import { createWalSync, type WalSync } from '../db/wal-sync'
 import type { Logger } from '../log/logger'
 import type { BackendLimits } from '../ports/backend-limits'
@@ -51,6 +53,8 @@ export interface TasksEngineOptions {
   readonly claimAhead?: boolean
   /** Replaces the WAL flush, for tests that hold it. */
   readonly wal?: WalSync
+  /** True: WAL checkpoints run on a worker thread, off the event loop that commits (wal-checkpoints.ts); the app and bench:queue set it. */
+  readonly checkpointWorker?: boolean
   /** Why the pool may not start new tasks now (the disk monitor's pause), or null. */
   readonly holdClaims?: () => string | null
   /** Per-node caps: the scheduler respects them, and the controller never sizes the pool above what the reachable nodes take. */
@@ -68,7 +72,9 @@ export function createTasksEngine(options: TasksEngineOptions) {
   const { config, log } = options
   const now = options.now ?? Date.now
   const store = createTaskStore(options.db, now)
-  const wal = options.wal ?? createWalSync(options.db)
+  const wal =
+    options.wal ??
+    createWalSync(options.db, fsync, options.checkpointWorker ? createWalCheckpoints(options.db, log) : null)
   const owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`
   const controller = createConcurrencyController({
     ...DEFAULT_CONTROLLER,
@@ -257,7 +263,7 @@ export function createTasksEngine(options: TasksEngineOptions) {
     async stop(): Promise<void> {
       if (cycleTimer) clearTimeout(cycleTimer)
       await pool.stop(config.get('worker.shutdownDeadlineSec') * 1000)
-      wal.close()
+      await wal.close()
     }
   }
 }

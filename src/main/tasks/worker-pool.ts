@@ -8,7 +8,7 @@ import { createGroupCommit } from './group-commit'
 import { createPoolClaims } from './pool-claims'
 import { createRunAttempts } from './run-attempt'
 import { BACKEND_RETRY_MS, createRunSettlement, ignore } from './run-settlement'
-import { classify, forProcessing, TaskRun, type Claim, type Outcome, type StopReason } from './task-run'
+import { classify, TaskRun, type Claim, type Outcome, type StopReason } from './task-run'
 import type { Changes, LeaseRef, TaskStore } from './task-store'
 
 /** The pool's knobs, read again at every group commit so a changed setting applies at once. */
@@ -212,13 +212,7 @@ export function createWorkerPool(options: PoolOptions) {
       options.observeClaim(at - Math.max(freedSlots.shift() ?? startedPoolAt, signalledAt))
     }
     const startedAt = now()
-    const run = new TaskRun(
-      claim,
-      forProcessing(claim.row),
-      startedAt,
-      monotonic() + settings.requestTimeoutMs,
-      reportProgress
-    )
+    const run = new TaskRun(claim, startedAt, monotonic() + settings.requestTimeoutMs, reportProgress)
     running.set(run.lease.taskId, run)
     stats.attempts++
     if (run.deadline < deadlineAt) armDeadline(run.deadline)

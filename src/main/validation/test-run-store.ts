@@ -37,7 +37,7 @@ export function createTestRunStore(db: Db, now: () => number = Date.now) {
         request.taskId ?? null,
         request.runId ?? null,
         request.command,
-        request.cwd,
+        request.copyOf ?? request.cwd,
         o.status,
         finished?.format ?? null,
         finished?.exitCode ?? null,

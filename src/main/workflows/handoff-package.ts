@@ -171,15 +171,17 @@ export function firstWord(value: string): string {
 }
 
 /** The answer format told to the model, from the same spec the check uses, so asking and checking never drift. */
-export function answerFormat(spec: PackageSpec, citeSources: boolean): string {
+export function answerFormat(spec: PackageSpec, citeSources: boolean, writesFiles = false): string {
   const lines = [
     'Answer in Markdown with exactly these sections:',
     `## Summary — what you did and what it means, at least ${spec.summaryMinChars} characters.`
   ]
   lines.push(
-    spec.minArtifacts > 0
-      ? `## Artifacts — at least ${spec.minArtifacts} deliverable(s), each as a fenced code block or a list item.`
-      : '## Artifacts — deliverables, if any (or "None").'
+    writesFiles
+      ? '## Artifacts — every file you write or change, whole, each as a fenced code block whose first line names its path in the project folder, e.g. ```ts path=src/add.ts (relative paths only). The tests run on a copy of the project with these files in it.'
+      : spec.minArtifacts > 0
+        ? `## Artifacts — at least ${spec.minArtifacts} deliverable(s), each as a fenced code block or a list item.`
+        : '## Artifacts — deliverables, if any (or "None").'
   )
   lines.push('## Open questions — what is still unclear, one per list item (or "None").')
   const minSources = Math.max(spec.minSources, citeSources ? 1 : 0)

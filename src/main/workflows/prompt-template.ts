@@ -48,5 +48,5 @@ export function renderPrompt(step: WorkflowStep, context: PromptContext): string
     return whole
   })
   const withFeedback = feedback && !step.prompt.includes('{{feedback}}') ? `${body}\n\n${feedback}` : body
-  return `${withFeedback.trim()}\n\n${answerFormat(step.package, step.citeSources)}`
+  return `${withFeedback.trim()}\n\n${answerFormat(step.package, step.citeSources, step.tests !== undefined)}`
 }

@@ -3,11 +3,17 @@ import type { Logger } from '../log/logger'
 import type { DecisionLog, DecisionRecord } from '../ports/decision-log'
 import type { ResultValidator, TestRunner } from '../ports/result-validator'
 import type { QueuedTask } from '../ports/task-queue'
+import { testCodeInScratch } from './code-step'
 import { estimateTokens, judgeAnswer } from './step-judgement'
-import type { StoredRun, StoredStep, WorkflowStore } from './workflow-store'
+import type { StoredRun, StoredStep, TokensCounted, WorkflowStore } from './workflow-store'
+import type { WrittenFile } from './workspace-files'
+
+/** A task's tokens as the usage ledger holds them; null when the ledger has no call of it. */
+export type TaskTokens = (taskId: string) => { readonly tokens: number; readonly counted: TokensCounted } | null
 
 /** What the runner does on a step's behalf, plugged in by the composition root. */
 export interface StepActions {
+  /** Files the entry under `source`; an entry already filed under it is replaced, keeping its id. */
   fileKnowledge(entry: { title: string; content: string; source: string }): Promise<{ id: string; title: string }>
   consultBoard(
     question: string,
@@ -30,7 +36,10 @@ export interface FinisherDeps {
   readonly validator: ResultValidator | null
   readonly testRunner: TestRunner | null
   readonly resolvePath: (path: string) => string
+  readonly taskTokens: TaskTokens | null
   readonly log: Logger
+  /** When a run would complete: asks a person to apply its files, and says whether the run now waits for that. */
+  requestApply(run: StoredRun): boolean
   begin(
     run: StoredRun,
     name: string,
@@ -45,8 +54,12 @@ export interface FinisherDeps {
   stepDef(run: StoredRun, name: string): WorkflowStep
 }
 
-const TEST_OUTPUT_CAP = 64 * 1024
-const tail = (text: string, chars = 600): string => (text.length > chars ? `…${text.slice(-chars)}` : text)
+/** What a finished step spent: `delta` is added to the step's row (its prompt's estimate was counted when it began). */
+interface Spent {
+  readonly delta: number
+  readonly total: number
+  readonly counted: TokensCounted
+}
 
 /**
  * Finishes a step whose task has settled: judges the package, asks the
@@ -66,17 +79,20 @@ export function createStepFinisher(deps: FinisherDeps) {
     task: QueuedTask,
     pkg: HandoffPackage,
     problems: string[],
-    tokens: number
+    spent: Spent,
+    files: readonly WrittenFile[] = []
   ): void {
     store.updateStep(row.id, {
       status: 'sent_back',
       package: pkg,
       problems,
       model: task.model ?? null,
-      tokens,
+      tokens: spent.delta,
+      tokensCounted: spent.counted,
+      files,
       finished: true
     })
-    store.updateRun(run.id, { addTokens: row.tokens + tokens })
+    store.updateRun(run.id, { addTokens: spent.total })
     record(run, row, {
       taskId: task.id,
       step: step.name,
@@ -99,11 +115,20 @@ export function createStepFinisher(deps: FinisherDeps) {
     task: QueuedTask | null,
     pkg: HandoffPackage,
     verdict: { decision: 'accept' | 'send_back'; reasons: string } | null,
-    tokens: number
+    spent: Spent,
+    files: readonly WrittenFile[] = []
   ): void {
     const model = task?.model ?? null
-    store.updateStep(row.id, { status: 'passed', package: pkg, model, tokens, finished: true })
-    store.updateRun(run.id, { addTokens: row.tokens + tokens, error: null })
+    store.updateStep(row.id, {
+      status: 'passed',
+      package: pkg,
+      model,
+      tokens: spent.delta,
+      tokensCounted: spent.counted,
+      files,
+      finished: true
+    })
+    store.updateRun(run.id, { addTokens: spent.total, error: null })
     const taskId = task?.id ?? null
     if (verdict?.decision === 'send_back' && step.review) {
       const target = step.review.sendBackTo
@@ -152,7 +177,7 @@ export function createStepFinisher(deps: FinisherDeps) {
       model
     })
     if (next) return deps.begin(fresh(run), next.name, row.round, 1, [], taskId)
-    store.updateRun(run.id, { status: 'completed', error: null })
+    if (!deps.requestApply(fresh(run))) store.updateRun(run.id, { status: 'completed', error: null })
   }
 
   /** The latest passed package of each step this one reads. */
@@ -164,18 +189,29 @@ export function createStepFinisher(deps: FinisherDeps) {
         .at(-1)?.package
       return pkg ? [[name, pkg] as [string, HandoffPackage]] : []
     })
+  const estimated = (row: StoredStep, answer: string): Spent => {
+    const delta = estimateTokens(answer)
+    return { delta, total: row.tokens + delta, counted: 'estimate' }
+  }
+  /** The model server's own counts from the usage ledger where it reported them; 4 characters a token where not. */
+  const spentOn = (row: StoredStep, task: QueuedTask, answer: string): Spent => {
+    const counted = deps.taskTokens?.(task.id)
+    if (!counted) return estimated(row, answer)
+    return { delta: counted.tokens - row.tokens, total: counted.tokens, counted: counted.counted }
+  }
   const fresh = (run: StoredRun): StoredRun => store.getRun(run.id) ?? run
   const stillRunning = (run: StoredRun, row: StoredStep): boolean =>
     fresh(run).status === 'running' && store.steps(run.id).find((s) => s.id === row.id)?.status === 'running'
 
-  /** Validator and tests: the reasons to send the package back, or none. */
+  /** Validator and tests: the reasons to send the package back (none when it passes), and the files its tests ran with. */
   async function checks(
     run: StoredRun,
     row: StoredStep,
     step: WorkflowStep,
     task: QueuedTask,
-    answer: string
-  ): Promise<string[]> {
+    answer: string,
+    pkg: HandoffPackage
+  ): Promise<{ problems: string[]; files: WrittenFile[] }> {
     const problems: string[] = []
     const prior = deps.priorVerdict(task.id)
     // The worker's validator already judged this answer (it would not have completed otherwise): its verdict stands.
@@ -206,34 +242,27 @@ export function createStepFinisher(deps: FinisherDeps) {
         })
       }
     }
-    if (step.tests) {
-      if (!deps.testRunner) return [...problems, 'The step declares tests, and this app has no test runner.']
-      const outcome = await deps.testRunner.run({
-        command: step.tests.command,
-        cwd: deps.resolvePath(step.tests.cwd),
-        timeoutMs: step.tests.timeoutSec * 1000,
-        outputCapBytes: TEST_OUTPUT_CAP,
-        taskId: task.id,
-        runId: run.id,
-        ...(step.tests.minCoveragePercent !== undefined ? { minCoveragePercent: step.tests.minCoveragePercent } : {})
-      })
-      const summary =
-        'exitCode' in outcome
-          ? `${outcome.status}: exit ${outcome.exitCode}${outcome.passed !== null ? `, ${outcome.passed} passed, ${outcome.failed ?? 0} failed` : ''}${outcome.coveragePercent !== null ? `, coverage ${outcome.coveragePercent}%` : ''}`
-          : `${outcome.status}: ${outcome.message}`
-      record(run, row, {
-        taskId: task.id,
-        step: step.name,
-        role: 'tests',
-        decision: outcome.status,
-        kind: 'validation',
-        reasons: [`${step.tests.command} → ${summary}`],
-        model: null
-      })
-      if (outcome.status !== 'passed')
-        problems.push(`The tests (${step.tests.command}) ${summary}. Output:\n${tail(outcome.output)}`)
-    }
-    return problems
+    if (!step.tests) return { problems, files: [] }
+    if (!deps.testRunner)
+      return { problems: [...problems, 'The step declares tests, and this app has no test runner.'], files: [] }
+    const tested = await testCodeInScratch({
+      runner: deps.testRunner,
+      tests: step.tests,
+      folder: deps.resolvePath(step.tests.cwd),
+      artifacts: pkg.artifacts,
+      taskId: task.id,
+      runId: run.id
+    })
+    record(run, row, {
+      taskId: task.id,
+      step: step.name,
+      role: 'tests',
+      decision: tested.decision,
+      kind: 'validation',
+      reasons: tested.reasons,
+      model: null
+    })
+    return { problems: [...problems, ...tested.problems], files: tested.files }
   }
 
   return {
@@ -263,13 +292,13 @@ export function createStepFinisher(deps: FinisherDeps) {
         })
       }
       const answer = task.result ?? ''
-      const tokens = estimateTokens(answer)
+      const spent = spentOn(row, task, answer)
       const judged = judgeAnswer({
         definition: run.definition,
         step,
         answer,
         tokensBefore: run.tokensUsed,
-        tokens: row.tokens + tokens
+        tokens: spent.total
       })
       if (judged.kind === 'stop')
         return store.transaction(() => {
@@ -277,10 +306,11 @@ export function createStepFinisher(deps: FinisherDeps) {
             status: 'blocked',
             package: judged.pkg,
             problems: judged.violations.map((v) => v.message),
-            tokens,
+            tokens: spent.delta,
+            tokensCounted: spent.counted,
             finished: true
           })
-          store.updateRun(run.id, { addTokens: row.tokens + tokens })
+          store.updateRun(run.id, { addTokens: spent.total })
           recordBlocks(run, row, judged.violations, task.model ?? null)
           deps.failRun(run, judged.violations.map((v) => v.message).join(' '))
         })
@@ -294,19 +324,21 @@ export function createStepFinisher(deps: FinisherDeps) {
             task,
             judged.pkg,
             [...judged.missing, ...judged.violations.map((v) => v.message)],
-            tokens
+            spent
           )
         })
-      const problems = await checks(run, row, step, task, answer)
+      const { problems, files } = await checks(run, row, step, task, answer, judged.pkg)
       if (!stillRunning(run, row)) return
-      if (problems.length) return store.transaction(() => resend(run, row, step, task, judged.pkg, problems, tokens))
+      if (problems.length)
+        return store.transaction(() => resend(run, row, step, task, judged.pkg, problems, spent, files))
       let filed: { id: string; title: string } | null = null
       if (step.action === 'file_knowledge') {
         const title = judged.pkg.fields['Title'] ?? `${run.title} (${step.name})`
         try {
+          // The run's one entry: filed in round 1, its text replaced on later rounds (same source, same node).
           filed = await deps.actions.fileKnowledge({
-            title: `${title} (round ${row.round})`,
-            content: knowledgeEntry(run, judged.pkg, inputsOf(run, step)),
+            title,
+            content: knowledgeEntry(run, row.round, judged.pkg, inputsOf(run, step)),
             source: `workflow:${run.id}`
           })
         } catch (error) {
@@ -321,7 +353,7 @@ export function createStepFinisher(deps: FinisherDeps) {
       }
       store.transaction(() => {
         if (filed) store.addFiled(run.id, filed.id, filed.title)
-        handOn(run, row, step, task, judged.pkg, judged.verdict, tokens)
+        handOn(run, row, step, task, judged.pkg, judged.verdict, spent, files)
       })
     },
     async consultBoard(run: StoredRun, row: StoredStep, step: WorkflowStep): Promise<void> {
@@ -337,7 +369,7 @@ export function createStepFinisher(deps: FinisherDeps) {
           fields: { Outcome: decision.outcome, Rationale: decision.rationale, Risks: decision.risks.join('\n') }
         }
         store.transaction(() =>
-          handOn(run, row, step, null, pkg, null, estimateTokens(decision.decision + decision.rationale))
+          handOn(run, row, step, null, pkg, null, estimated(row, decision.decision + decision.rationale))
         )
       } catch (error) {
         if (!stillRunning(run, row)) return
@@ -352,7 +384,12 @@ export function createStepFinisher(deps: FinisherDeps) {
 }
 
 /** The librarian's entry as filed: its text, then the work it files (the packages it read), so the knowledge base holds the context too. */
-function knowledgeEntry(run: StoredRun, pkg: HandoffPackage, inputs: readonly [string, HandoffPackage][]): string {
+function knowledgeEntry(
+  run: StoredRun,
+  round: number,
+  pkg: HandoffPackage,
+  inputs: readonly [string, HandoffPackage][]
+): string {
   const context = inputs.map(([name, input]) =>
     [
       `## From "${name}"`,
@@ -367,6 +404,6 @@ function knowledgeEntry(run: StoredRun, pkg: HandoffPackage, inputs: readonly [s
     pkg.fields['Entry'] ?? pkg.summary,
     ...context,
     `## Request\n${run.input}`,
-    `Filed by the workflow "${run.definition.title}", run ${run.id}.`
+    `Filed by the workflow "${run.definition.title}", run ${run.id}, round ${round}.`
   ].join('\n\n')
 }

@@ -61,7 +61,7 @@ describe('a workflow run survives kill -9', () => {
       'model coder',
       'model librarian',
       'model librarian',
-      'filed add() helper for numbers (round 1)',
+      'filed add() helper for numbers',
       'model reviewer'
     ])
     const steps = db

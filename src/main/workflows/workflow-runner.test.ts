@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto'
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { ApprovalVerdict, Approvals } from '../ports/approvals'
 import type { TestRunOutcome } from '../ports/result-validator'
@@ -60,15 +62,16 @@ describe('workflow runs on the task engine', () => {
     // The coder's second prompt carries the reviewer's reasons.
     expect(tasks[3]?.description).toContain('The reviewer said: Add a test for negative numbers.')
     expect(tasks[2]?.description).toContain('Review round 1')
-    expect(h.filed.map((f) => f.title)).toEqual([
-      'add() helper for numbers (round 1)',
-      'add() helper for numbers (round 2)'
+    // The librarian files the run's one entry in round 1 and replaces its text in round 2: one entry, two versions.
+    expect(h.filed.map((f) => `${f.title} @ ${f.source}`)).toEqual([
+      `add() helper for numbers @ workflow:${run.id}`,
+      `add() helper for numbers @ workflow:${run.id}`
     ])
     expect(h.filed[0]?.content).toContain('export const add')
-    expect(store.filed(run.id)).toEqual([
-      { id: 'kb_1', title: 'add() helper for numbers (round 1)' },
-      { id: 'kb_2', title: 'add() helper for numbers (round 2)' }
-    ])
+    expect(h.filed[0]?.content).toContain(', round 1.')
+    expect(h.filed[1]?.content).toContain(', round 2.')
+    expect(h.filed[1]?.content).toContain('round 2 of the work')
+    expect(store.filed(run.id)).toEqual([{ id: 'kb_1', title: 'add() helper for numbers' }])
     const log = h.decisions.forRun(run.id)
     expect(log.map((d) => `${d.step}/${d.role}/${d.decision}`)).toEqual([
       'coder/coder/handed_off',
@@ -175,9 +178,11 @@ describe('workflow runs on the task engine', () => {
       steps: { tests?: unknown }[]
     }
     withTests.steps[0]!.tests = { command: 'npm test', cwd: 'project' }
+    const dir = tempDir()
+    mkdirSync(join(dir, 'project'))
     const requests: string[] = []
     // The callbacks run after h is assigned: they are called by the engine, never during construction.
-    const h: ReturnType<typeof workflowHarness> = workflowHarness(tempDir(), {
+    const h: ReturnType<typeof workflowHarness> = workflowHarness(dir, {
       builtins: { 'builtin:code-review.json': JSON.stringify(withTests) },
       validator: {
         // As the validation capability's validator does, it writes its verdict to the decision log itself.
@@ -200,7 +205,7 @@ describe('workflow runs on the task engine', () => {
       },
       testRunner: {
         run: async (request) => {
-          requests.push(request.cwd)
+          requests.push(request.copyOf ?? '')
           return outcomes.shift() ?? outcomes[1]!
         }
       },
@@ -248,7 +253,8 @@ describe('workflow runs on the task engine', () => {
       onDecided: (id, listener) => {
         listeners.set(id, listener)
         return () => listeners.delete(id)
-      }
+      },
+      withdraw: () => undefined
     }
     const gated = JSON.parse(builtinWorkflowFiles()['builtin:draft-board.json']!) as { steps: { approval?: unknown }[] }
     gated.steps[1]!.approval = { reason: 'A board decision commits money.' }

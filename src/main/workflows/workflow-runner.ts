@@ -10,9 +10,11 @@ import type { Approvals } from '../ports/approvals'
 import type { DecisionLog, DecisionRecord } from '../ports/decision-log'
 import type { ResultValidator, TestRunner } from '../ports/result-validator'
 import type { QueuedTask, TaskQueue } from '../ports/task-queue'
+import { createApplyGate } from './apply-gate'
+import type { ApplyStore } from './apply-store'
 import { renderPrompt } from './prompt-template'
 import { estimateTokens, inputViolations } from './step-judgement'
-import { createStepFinisher, type StepActions } from './step-finisher'
+import { createStepFinisher, type StepActions, type TaskTokens } from './step-finisher'
 import { runSummary, type StoredRun, type StoredStep, type WorkflowStore } from './workflow-store'
 
 export interface RunnerDeps {
@@ -29,6 +31,9 @@ export interface RunnerDeps {
   readonly approvals: Approvals | null
   /** Resolves a step's test folder (relative to the data dir). */
   readonly resolvePath: (path: string) => string
+  readonly applies: ApplyStore
+  /** Each step task's tokens from the usage ledger; null counts every step at 4 characters a token. */
+  readonly taskTokens: TaskTokens | null
   readonly onChange: (summary: RunSummary) => void
   readonly log: Logger
 }
@@ -282,7 +287,16 @@ export function createWorkflowRunner(deps: RunnerDeps) {
       })
   }
 
-  const finisher = createStepFinisher({ ...deps, begin, failRun, record, recordBlocks, stepDef })
+  const gate = createApplyGate({ ...deps, record, emit })
+  const finisher = createStepFinisher({
+    ...deps,
+    begin,
+    failRun,
+    record,
+    recordBlocks,
+    stepDef,
+    requestApply: (run) => gate.request(run)
+  })
 
   return {
     start(input: StartRun): StoredRun {
@@ -298,6 +312,7 @@ export function createWorkflowRunner(deps: RunnerDeps) {
         const last = store.lastStep(run.id)
         if (!last) begin(run, (run.definition.steps[0] as WorkflowStep).name, 1, 1, [], null)
         else if (last.status === 'waiting_approval') awaitApproval(run.id, last, previousTask(run.id, last))
+        else if (run.status === 'waiting_approval') gate.resume(run)
         else if (last.status === 'running' && last.taskId) {
           const task = tasks.get(last.taskId)
           if (task) watch(run.id, last, task)
@@ -316,12 +331,16 @@ export function createWorkflowRunner(deps: RunnerDeps) {
         if (last && (last.status === 'running' || last.status === 'waiting_approval'))
           store.updateStep(last.id, { status: 'cancelled', finished: true })
         failRun(run, 'Cancelled by a person.', 'cancelled')
+        gate.cancel(runId)
       })
       if (last) {
         watches.get(last.id)?.()
         watches.delete(last.id)
         approvalWaits.get(last.id)?.()
         approvalWaits.delete(last.id)
+        // A step's request nobody needs to decide any more leaves the queue.
+        if (last.status === 'waiting_approval' && last.approvalId)
+          deps.approvals?.withdraw(last.approvalId, 'The run was cancelled before this step started.')
         if (last.taskId && last.status === 'running') await deps.cancelTask(last.taskId)
       }
       emit(runId)
@@ -329,7 +348,10 @@ export function createWorkflowRunner(deps: RunnerDeps) {
     },
     /** True while no settled step is being finished (its checks and actions may still be awaited). */
     idle: (): boolean => handling.size === 0,
+    /** The run's write of its files into the real folder, when it wrote any. */
+    applyOf: (runId: string) => gate.view(runId),
     stop(): void {
+      gate.stop()
       for (const off of [...watches.values(), ...approvalWaits.values()]) off()
       watches.clear()
       approvalWaits.clear()

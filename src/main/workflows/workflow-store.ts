@@ -14,6 +14,9 @@ import {
 import type { Db } from '../db/database'
 import { afterCursor, cursorAfter, type PageRequest } from '../db/keyset'
 import { firstWord } from './handoff-package'
+import type { WrittenFile } from './workspace-files'
+
+export type TokensCounted = 'backend' | 'estimate'
 
 interface RunRow {
   id: string
@@ -47,6 +50,8 @@ interface StepRow {
   package: string | null
   problems: string
   tokens: number
+  tokens_counted: TokensCounted | null
+  files: string
   started_at: string
   finished_at: string | null
 }
@@ -83,6 +88,9 @@ export interface StoredStep {
   readonly package: HandoffPackage | null
   readonly problems: readonly string[]
   readonly tokens: number
+  readonly tokensCounted: TokensCounted | null
+  /** The code files it wrote into its scratch copy (a step with tests), empty otherwise. */
+  readonly files: readonly WrittenFile[]
   readonly startedAt: string
   readonly finishedAt: string | null
 }
@@ -104,12 +112,18 @@ export interface StepUpdate {
   readonly model?: string | null
   readonly package?: HandoffPackage | null
   readonly problems?: readonly string[]
+  /** Added to the step's tokens (negative when real counts replace the prompt's estimate). */
   readonly tokens?: number
+  readonly tokensCounted?: TokensCounted
+  readonly files?: readonly WrittenFile[]
   readonly taskId?: string | null
   readonly finished?: boolean
 }
 
 const Problems = z.array(z.string())
+const Files = z.array(
+  z.strictObject({ path: z.string(), bytes: z.number(), sha256: z.string(), baseSha256: z.string().nullable() })
+)
 
 const toRun = (row: RunRow): StoredRun => ({
   id: row.id,
@@ -142,6 +156,8 @@ const toStep = (row: StepRow): StoredStep => ({
   package: row.package === null ? null : HandoffPackageSchema.parse(JSON.parse(row.package)),
   problems: Problems.parse(JSON.parse(row.problems)),
   tokens: row.tokens,
+  tokensCounted: row.tokens_counted,
+  files: Files.parse(JSON.parse(row.files)),
   startedAt: row.started_at,
   finishedAt: row.finished_at
 })
@@ -153,7 +169,8 @@ export function runSummary(run: StoredRun, current: StoredStep | null): RunSumma
     workflowTitle: run.definition.title,
     title: run.title,
     status: run.status,
-    currentStep: current?.step ?? null,
+    // A run that waits while its last step has passed waits for its files to be applied (apply-gate.ts).
+    currentStep: run.status === 'waiting_approval' && current?.status === 'passed' ? 'apply' : (current?.step ?? null),
     round: run.round,
     maxRounds: run.definition.maxRounds,
     tokensUsed: run.tokensUsed,
@@ -184,6 +201,8 @@ export function stepView(step: StoredStep, definition: WorkflowDefinition): RunS
         : null,
     problems: [...step.problems],
     tokens: step.tokens,
+    tokensCounted: step.tokensCounted,
+    files: step.files.map((f) => ({ path: f.path, bytes: f.bytes, isNew: f.baseSha256 === null })),
     startedAt: step.startedAt,
     finishedAt: step.finishedAt
   }
@@ -210,7 +229,10 @@ export function createWorkflowStore(db: Db, now: () => Date = () => new Date()) 
   const filedOf = db.prepare<[string], { node_id: string; title: string }>(
     'SELECT node_id, title FROM workflow_filed WHERE run_id = ? ORDER BY rowid'
   )
-  const insertFiled = db.prepare('INSERT OR IGNORE INTO workflow_filed (run_id, node_id, title) VALUES (?, ?, ?)')
+  // The librarian's entry is updated in place on later rounds: the same node, its title as filed last.
+  const insertFiled = db.prepare(
+    'INSERT INTO workflow_filed (run_id, node_id, title) VALUES (?, ?, ?) ON CONFLICT (run_id, node_id) DO UPDATE SET title = excluded.title'
+  )
 
   function page(filter: PageRequest & { status?: RunStatus | undefined }): {
     runs: StoredRun[]
@@ -316,6 +338,7 @@ export function createWorkflowStore(db: Db, now: () => Date = () => new Date()) 
            model = CASE WHEN @set_model THEN @model ELSE model END,
            package = CASE WHEN @set_package THEN @package ELSE package END,
            problems = COALESCE(@problems, problems), tokens = tokens + @tokens,
+           tokens_counted = COALESCE(@tokens_counted, tokens_counted), files = COALESCE(@files, files),
            task_id = CASE WHEN @set_task THEN @task_id ELSE task_id END,
            finished_at = CASE WHEN @finished THEN @at ELSE finished_at END
          WHERE id = @id`
@@ -328,6 +351,8 @@ export function createWorkflowStore(db: Db, now: () => Date = () => new Date()) 
         package: update.package ? JSON.stringify(update.package) : null,
         problems: update.problems ? JSON.stringify(update.problems) : null,
         tokens: update.tokens ?? 0,
+        tokens_counted: update.tokensCounted ?? null,
+        files: update.files ? JSON.stringify(update.files) : null,
         set_task: update.taskId !== undefined ? 1 : 0,
         task_id: update.taskId ?? null,
         finished: update.finished ? 1 : 0,

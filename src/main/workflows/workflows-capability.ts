@@ -6,10 +6,11 @@ import type { Approvals } from '../ports/approvals'
 import type { ResultValidator, TestRunner } from '../ports/result-validator'
 import type { TaskQueue } from '../ports/task-queue'
 import type { Capability } from '../rpc/handler-types'
+import { createApplyStore } from './apply-store'
 import { builtinWorkflowFiles } from './builtin-workflows'
 import type { DecisionLogStore } from './decision-log-store'
 import { loadDefinitions } from './definition-loader'
-import type { StepActions } from './step-finisher'
+import type { StepActions, TaskTokens } from './step-finisher'
 import { createWorkflowRunner } from './workflow-runner'
 import { createWorkflowStore } from './workflow-store'
 import { workflowsHandlers, type WorkflowsService } from './workflows-handlers'
@@ -32,6 +33,8 @@ export function createWorkflowsCapability(deps: {
   readonly validator?: ResultValidator | null
   readonly testRunner?: TestRunner | null
   readonly approvals?: Approvals | null
+  /** Each step task's tokens as the usage ledger counted them; without it every step is estimated. */
+  readonly taskTokens?: TaskTokens | null
   /** The built-in definitions' text by file; the bundled resources/workflows/ by default. */
   readonly builtins?: Readonly<Record<string, string>>
 }): WorkflowsCapability {
@@ -50,6 +53,8 @@ export function createWorkflowsCapability(deps: {
     testRunner: deps.testRunner ?? null,
     approvals: deps.approvals ?? null,
     resolvePath: (path) => (isAbsolute(path) ? path : join(deps.dataDir, path)),
+    applies: createApplyStore(deps.db),
+    taskTokens: deps.taskTokens ?? null,
     onChange: (summary) => deps.events.emit('workflows.changed', summary),
     log
   })

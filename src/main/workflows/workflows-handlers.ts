@@ -1,3 +1,5 @@
+import { statSync } from 'node:fs'
+import { isAbsolute } from 'node:path'
 import type { PolicyViolation, WorkflowDefinition } from '../../shared/contract/workflows-contract'
 import { refuse, type Refusal } from '../rpc/refusal'
 import type { HandlersFor } from '../rpc/handler-types'
@@ -29,6 +31,47 @@ function findDefinition(service: WorkflowsService, id: string): WorkflowDefiniti
   )
 }
 
+const isFolder = (path: string): boolean => {
+  try {
+    return statSync(path).isDirectory()
+  } catch {
+    // Missing or unreadable: either way not a folder the tests can run in.
+    return false
+  }
+}
+
+/** The definition with its code steps tested on the given project folder; refused when that cannot be. */
+function onProject(
+  definition: WorkflowDefinition,
+  project: { readonly folder: string; readonly testCommand: string }
+): WorkflowDefinition | Refusal {
+  const issue = (message: string) => refuse('invalid_input', message, { issues: [{ path: 'project.folder', message }] })
+  if (!isAbsolute(project.folder))
+    return issue(
+      `The project folder "${project.folder}" is not a full path; give it from the root, e.g. /Users/me/app.`
+    )
+  if (!isFolder(project.folder))
+    return issue(`The project folder "${project.folder}" does not exist or is not a folder; pick an existing one.`)
+  if (!definition.steps.some((s) => s.kind === 'code'))
+    return issue(`The workflow "${definition.id}" has no code step to test on a project; pick one that writes code.`)
+  return {
+    ...definition,
+    steps: definition.steps.map((s) =>
+      s.kind === 'code'
+        ? {
+            ...s,
+            tests: {
+              ...s.tests,
+              timeoutSec: s.tests?.timeoutSec ?? 300,
+              command: project.testCommand,
+              cwd: project.folder
+            }
+          }
+        : s
+    )
+  }
+}
+
 /** A title for a run from its input's first line, when none is given. */
 const titleOf = (input: string): string => {
   const line =
@@ -57,8 +100,10 @@ export function workflowsHandlers(service: WorkflowsService): HandlersFor<'workf
           issues: secrets.map((v) => ({ path: 'input', message: v.message }))
         })
       }
+      const withProject = input.project ? onProject(definition, input.project) : definition
+      if (!('steps' in withProject)) return withProject
       const run = runner.start({
-        definition,
+        definition: withProject,
         input: input.input,
         title: input.title ?? titleOf(input.input),
         source: input.source,
@@ -79,7 +124,8 @@ export function workflowsHandlers(service: WorkflowsService): HandlersFor<'workf
         input: run.input,
         steps: store.steps(id).map((s) => stepView(s, run.definition)),
         decisions: service.decisions.forRun(id),
-        filed: store.filed(id)
+        filed: store.filed(id),
+        apply: runner.applyOf(id)
       }
     },
     'workflows.runs.cancel': async ({ id }) => {

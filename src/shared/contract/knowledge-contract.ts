@@ -170,7 +170,7 @@ export const KNOWLEDGE_CALLS = {
   }),
   'knowledge.addText': call({
     scope: 'write',
-    summary: 'Adds one document from text.',
+    summary: 'Adds one document from text, or with replace and a source, updates the one filed under that source.',
     input: z.strictObject({
       title: z.string().trim().min(1, 'Give the document a title.').max(500),
       // What one call carries, less room for the other fields; the bytes themselves are checked at every edge.
@@ -182,7 +182,9 @@ export const KNOWLEDGE_CALLS = {
           'The text is too long for one call: save it as a file and import that instead.'
         ),
       domain: z.string().trim().min(1).max(200).optional(),
-      source: z.string().trim().min(1).max(4096).optional()
+      source: z.string().trim().min(1).max(4096).optional(),
+      /** With a source: the document already filed under it is replaced (its id kept) instead of a second one added. */
+      replace: z.boolean().optional()
     }),
     output: KnowledgeNodeSummarySchema
   }),

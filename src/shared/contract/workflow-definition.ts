@@ -51,7 +51,11 @@ export type PackageSpec = z.infer<typeof PackageSpecSchema>
 
 export const StepTestsSchema = z.strictObject({
   command: z.string().trim().min(1).max(500),
-  /** Absolute, or relative to the data dir. */
+  /**
+   * The project's folder, absolute or relative to the data dir. The step's files
+   * (fenced blocks naming a path) are written into a scratch copy of it and the
+   * command runs there; the real folder changes only when a person approves.
+   */
   cwd: z.string().trim().min(1).max(1000),
   timeoutSec: z.number().int().min(1).max(3600).default(300),
   minCoveragePercent: z.number().min(0).max(100).optional()
@@ -65,6 +69,8 @@ export const StepReviewSchema = z.strictObject({
   /** The earlier step that gets the work back. */
   sendBackTo: Slug
 })
+
+export type StepTests = z.infer<typeof StepTestsSchema>
 
 export const WorkflowStepSchema = z.strictObject({
   name: Slug,

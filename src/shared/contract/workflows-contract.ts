@@ -90,6 +90,10 @@ export const RunStepSchema = z.strictObject({
   problems: z.array(z.string()),
   /** Tokens of its prompt and answer (counted, or estimated at 4 characters a token). */
   tokens: z.number().int(),
+  /** `backend`: the model server's own counts; `estimate`: 4 characters a token, where it reported none. */
+  tokensCounted: z.enum(['backend', 'estimate']).nullable(),
+  /** The files a code step wrote into a scratch copy of its working folder for its tests. */
+  files: z.array(z.strictObject({ path: z.string(), bytes: z.number().int(), isNew: z.boolean() })),
   startedAt: Iso,
   finishedAt: Iso.nullable()
 })
@@ -114,13 +118,29 @@ export const RunSummarySchema = z.strictObject({
 })
 export type RunSummary = z.infer<typeof RunSummarySchema>
 
+export const APPLY_STATUSES = ['pending', 'applied', 'rejected', 'failed', 'cancelled'] as const
+export const RunApplySchema = z.strictObject({
+  approvalId: z.string(),
+  folder: z.string(),
+  step: z.string(),
+  files: z.array(z.string()),
+  status: z.enum(APPLY_STATUSES),
+  /** Why it failed, or who rejected it and why. */
+  message: z.string().nullable(),
+  requestedAt: Iso,
+  decidedAt: Iso.nullable()
+})
+export type RunApply = z.infer<typeof RunApplySchema>
+
 export const RunDetailSchema = z.strictObject({
   run: RunSummarySchema,
   input: z.string(),
   steps: z.array(RunStepSchema),
   decisions: z.array(DecisionRowSchema),
   /** Knowledge entries the run filed. */
-  filed: z.array(z.strictObject({ id: z.string(), title: z.string() }))
+  filed: z.array(z.strictObject({ id: z.string(), title: z.string() })),
+  /** Writing the accepted code files into the real folder, once a person approves; null when the run wrote no files. */
+  apply: RunApplySchema.nullable()
 })
 export type RunDetail = z.infer<typeof RunDetailSchema>
 
@@ -137,7 +157,17 @@ export const RunStartInputSchema = z.strictObject({
   title: z.string().trim().min(3).max(200).optional(),
   source: RunSourceSchema.default('form'),
   /** The chat message the run was made from. */
-  messageId: z.string().min(1).max(200).optional()
+  messageId: z.string().min(1).max(200).optional(),
+  /**
+   * A project for the workflow's code steps: their files are tested with this command on a copy of the
+   * folder, and written into it only when a person approves. Overrides the steps' own `tests`.
+   */
+  project: z
+    .strictObject({
+      folder: z.string().trim().min(1, 'Give the project folder.').max(1000),
+      testCommand: z.string().trim().min(1, 'Give the command that runs the project’s tests, e.g. "npm test".').max(500)
+    })
+    .optional()
 })
 export type RunStartInput = z.input<typeof RunStartInputSchema>
 

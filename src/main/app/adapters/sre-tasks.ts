@@ -1,4 +1,4 @@
-import type { KosClient } from '../../../shared/contract/client'
+import { valueOrNull, type KosClient } from '../../../shared/contract/client'
 import { RpcFailure } from '../../../shared/contract/rpc-error'
 import { SRE_EXPERT, type SreTasks } from '../../autopilot/predictive-monitor'
 import type { Logger } from '../../log/logger'
@@ -6,7 +6,8 @@ import type { Logger } from '../../log/logger'
 /**
  * The predictive monitor files and closes its task through the queue's own
  * calls, so the task gets its events, its push and its log line like any task
- * a person creates.
+ * a person creates. Both log under the task's correlation id, so its trail
+ * (the task detail, `kos logs --correlation`) says why it was filed and why closed.
  */
 export function sreTasksThrough(client: Pick<KosClient, 'call'>, log: Logger): SreTasks {
   return {
@@ -20,6 +21,11 @@ export function sreTasksThrough(client: Pick<KosClient, 'call'>, log: Logger): S
         assigneeExpert: SRE_EXPERT
       })
       if (!result.ok) throw new RpcFailure(result.error)
+      log.info('predictive monitor: SRE task filed', {
+        correlation_id: correlationOf(result.value.metadata),
+        task_id: result.value.id,
+        evidence: task.title
+      })
       return result.value.id
     },
     async close(id, reason) {
@@ -27,11 +33,17 @@ export function sreTasksThrough(client: Pick<KosClient, 'call'>, log: Logger): S
       // A task the SRE expert already finished, or a person removed, needs no closing.
       if (!result.ok && result.error.code !== 'conflict' && result.error.code !== 'not_found')
         throw new RpcFailure(result.error)
+      const task = result.ok ? result.value : valueOrNull(await client.call('tasks.get', { id }))?.task
       log.info('predictive monitor: SRE task closed', {
-        task: id,
+        correlation_id: correlationOf(task?.metadata),
+        task_id: id,
         reason,
         outcome: result.ok ? 'cancelled' : result.error.message
       })
     }
   }
+}
+
+function correlationOf(metadata: Record<string, unknown> | undefined): string | undefined {
+  return typeof metadata?.correlationId === 'string' ? metadata.correlationId : undefined
 }

@@ -5,7 +5,8 @@ import type { StepActions } from '../../workflows/step-finisher'
 /**
  * A workflow step's actions go through the contract, as a click would: the
  * librarian's entry is `knowledge.addText` (chunked, embedded and searchable
- * like any document), a strategic draft goes to `board.consult`.
+ * like any document; one per run, updated on each round), a strategic draft
+ * goes to `board.consult`.
  */
 export function workflowActions(client: Pick<KosClient, 'call'>): StepActions {
   return {
@@ -14,7 +15,9 @@ export function workflowActions(client: Pick<KosClient, 'call'>): StepActions {
         title: title.slice(0, 500),
         content,
         domain: 'workflows',
-        source
+        source,
+        // One entry per run: later rounds replace its text rather than file another.
+        replace: true
       })
       if (!result.ok) throw new RpcFailure(result.error)
       return { id: result.value.id, title: result.value.title }

@@ -8,7 +8,10 @@ import { withConnection } from '../with-connection'
 const EXIT_USAGE = 64
 const EXIT_NOT_FOUND = 66
 
-/** `kos logs --correlation ID [--json]`: every log line of one request's trail, oldest first. */
+/**
+ * `kos logs --correlation ID [--json]`: every log line of one request's trail, oldest first: as they
+ * are in the log (JSON lines), or with --json one array of those records, one document a script parses.
+ */
 export async function logsCommand(ctx: CommandContext): Promise<number> {
   const id = ctx.args.correlation
   if (!id) {
@@ -21,6 +24,7 @@ export async function logsCommand(ctx: CommandContext): Promise<number> {
     const info = await callOrExit(ctx, connection.client, 'app.info', {})
     if (!info.ok) return info.exitCode
     let found = 0
+    const records: unknown[] = []
     for (const file of logFilesOldestFirst(info.value.logFile)) {
       const lines = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity })
       for await (const line of lines) {
@@ -34,7 +38,8 @@ export async function logsCommand(ctx: CommandContext): Promise<number> {
         }
         if (record.correlation_id !== id) continue
         found += 1
-        ctx.out(line)
+        if (ctx.args.json) records.push(record)
+        else ctx.out(line)
       }
     }
     if (found === 0) {
@@ -43,6 +48,7 @@ export async function logsCommand(ctx: CommandContext): Promise<number> {
       )
       return EXIT_NOT_FOUND
     }
+    if (ctx.args.json) ctx.out(JSON.stringify(records))
     return 0
   })
 }

@@ -1,4 +1,5 @@
 import type { RunDetail } from '../../../shared/contract/workflows-contract'
+import { decisionStep } from '../../../shared/decision-step'
 import { callOrExit } from '../call-or-exit'
 import type { CommandContext } from '../command-context'
 import { connectToCore, type CoreConnection } from '../core-connection'
@@ -99,7 +100,7 @@ async function show(ctx: CommandContext, connection: CoreConnection, id: string)
   return 0
 }
 
-export function describeRun({ run, steps, decisions, filed }: RunDetail): string[] {
+export function describeRun({ run, steps, decisions, filed, apply }: RunDetail): string[] {
   const lines = [
     `${run.id}  ${run.workflowTitle}: ${run.title}`,
     `status ${run.status}, round ${run.round} of ${run.maxRounds}, ${run.tokensUsed} of ${run.tokenBudget} tokens${run.error ? `\n${run.error}` : ''}`,
@@ -110,11 +111,24 @@ export function describeRun({ run, steps, decisions, filed }: RunDetail): string
       `${String(s.round).padStart(2)}.${s.attempt} ${s.step.padEnd(12)} ${s.status.padEnd(16)} ${s.model ?? ''}${s.taskId ? `  task ${s.taskId}` : ''}`
     )
     if (s.package?.summary) lines.push(`      ${s.package.summary.split('\n')[0]}`)
+    if (s.files.length) lines.push(`      files tested on a copy: ${s.files.map((f) => f.path).join(', ')}`)
     for (const p of s.problems) lines.push(`      ! ${p.split('\n')[0]}`)
   }
+  if (apply)
+    lines.push(
+      '',
+      `apply ${apply.files.length} file(s) to ${apply.folder}: ${apply.status}${apply.message ? ` — ${apply.message}` : ''}`,
+      ...(apply.status === 'pending'
+        ? [
+            `  write them: kos approvals approve ${apply.approvalId}; leave the folder: kos approvals reject ${apply.approvalId}`
+          ]
+        : [])
+    )
   if (filed.length) lines.push('', ...filed.map((f) => `filed: ${f.title} (${f.id})`))
   lines.push('', 'Decisions:')
   for (const d of decisions)
-    lines.push(`  ${d.at}  ${(d.step ?? '—').padEnd(12)} ${d.role.padEnd(20)} ${d.decision}: ${d.reasons[0] ?? ''}`)
+    lines.push(
+      `  ${d.at}  ${(decisionStep(d, steps) ?? '—').padEnd(12)} ${d.role.padEnd(20)} ${d.decision}: ${d.reasons[0] ?? ''}`
+    )
   return lines
 }

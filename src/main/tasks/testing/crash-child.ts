@@ -43,7 +43,9 @@ const engine = createTasksEngine({
   publish: () => undefined,
   publishConcurrency: () => undefined,
   pollMs: 20,
-  machine: () => ({ cpuLoad: 0.1, freeMemoryRatio: 0.5 })
+  machine: () => ({ cpuLoad: 0.1, freeMemoryRatio: 0.5 }),
+  // As the app runs: a kill can land while the worker copies the WAL into the database.
+  checkpointWorker: true
 })
 engine.start()
 process.stdout.write('started\n')

@@ -9,7 +9,7 @@ export function stepOf(task: Pick<TaskForProcessing, 'title'>): { step: string; 
 /** Answers that satisfy the built-in code-review workflow's packages; the reviewer's verdict per round is given. */
 export const CODE_REVIEW_ANSWERS = {
   coder: (round: number): string =>
-    `## Summary\nAdded an add() function with input checks, round ${round} of the work.\n## Artifacts\n\`\`\`ts\nexport const add = (a: number, b: number): number => a + b\n\`\`\`\n## Open questions\nNone\n## Sources\nNone`,
+    `## Summary\nAdded an add() function with input checks, round ${round} of the work.\n## Artifacts\n\`\`\`ts path=src/add.ts\nexport const add = (a: number, b: number): number => a + b\n\`\`\`\n## Open questions\nNone\n## Sources\nNone`,
   librarian: (): string =>
     '## Summary\nFiled the add() helper with its purpose and usage.\n## Title\nadd() helper for numbers\n## Entry\nadd(a, b) returns the sum of two numbers. Use it wherever two amounts are combined; it is pure and has no side effects.',
   reviewer: (verdict: 'accept' | 'send_back'): string =>

@@ -11,13 +11,16 @@ import type { StepActions } from '../step-finisher'
 import { createWorkflowsCapability } from '../workflows-capability'
 import { memoryLogger } from '../../test-support/memory-logger'
 import type { Db } from '../../db/database'
+import { createApprovalQueue, type ApprovalQueue } from '../../approvals/approval-queue'
+import { taskTokensFrom } from '../../usage/task-tokens'
 
 export interface HarnessOptions {
   readonly script: (task: TaskForProcessing) => Step
   readonly builtins?: Record<string, string>
   readonly validator?: ResultValidator
   readonly testRunner?: TestRunner
-  readonly approvals?: Approvals
+  /** An approvals port; `'queue'` uses the real approvals queue on the harness's database. */
+  readonly approvals?: Approvals | 'queue'
   readonly db?: Db
 }
 
@@ -33,9 +36,11 @@ export function workflowHarness(dir: string, options: HarnessOptions) {
   const filed: { title: string; content: string; source: string }[] = []
   const questions: string[] = []
   const actions: StepActions = {
+    // As knowledge.addText with replace: one node per source, its text replaced when filed again.
     async fileKnowledge(entry) {
       filed.push(entry)
-      return { id: `kb_${filed.length}`, title: entry.title }
+      const first = filed.findIndex((f) => f.source === entry.source)
+      return { id: `kb_${first + 1}`, title: entry.title }
     },
     async consultBoard(question) {
       questions.push(question)
@@ -50,6 +55,8 @@ export function workflowHarness(dir: string, options: HarnessOptions) {
   }
   const changes: RunSummary[] = []
   const decisions = createDecisionLogStore(db)
+  const approvalQueue: ApprovalQueue | null =
+    options.approvals === 'queue' ? createApprovalQueue({ db, changed: () => undefined, decisions }) : null
   const workflows = createWorkflowsCapability({
     db,
     events: { emit: (name, payload) => void (name === 'workflows.changed' && changes.push(payload as RunSummary)) },
@@ -61,7 +68,9 @@ export function workflowHarness(dir: string, options: HarnessOptions) {
     actions,
     validator: options.validator ?? null,
     testRunner: options.testRunner ?? null,
-    approvals: options.approvals ?? null,
+    approvals: approvalQueue ?? (options.approvals === 'queue' ? null : (options.approvals ?? null)),
+    // The real ledger query: a step whose task the ledger holds no call of is estimated, as in the app.
+    taskTokens: taskTokensFrom(db),
     ...(options.builtins ? { builtins: options.builtins } : {})
   })
   const { store } = workflows.service
@@ -73,6 +82,7 @@ export function workflowHarness(dir: string, options: HarnessOptions) {
     filed,
     questions,
     changes,
+    approvalQueue,
     /** Waits until the run has ended (or is waiting for a person). */
     async settled(runId: string, statuses: readonly string[] = ['completed', 'failed', 'cancelled']): Promise<void> {
       await until(

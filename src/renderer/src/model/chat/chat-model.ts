@@ -12,7 +12,7 @@ import type { RpcError } from '../../../../shared/contract/rpc-error'
 import type { BudgetAlert } from '../../../../shared/contract/usage-contract'
 import { EMPTY_PAGES, firstPage, loadNextPage, type PagedList } from '../paged-list'
 import { defineViewModel, type ViewModelApi } from '../view-model'
-import { learningByExpert, RESEARCH_PREFIX, type LearningItem } from './expert-learning'
+import { LEARNED_SOURCE_PREFIX, learningByExpert, RESEARCH_PREFIX, type LearningItem } from './expert-learning'
 
 export type ExpertEdit = Partial<Pick<Expert, 'name' | 'role' | 'domains' | 'systemPrompt' | 'modelCategory'>>
 
@@ -224,11 +224,12 @@ export const chatModel = defineViewModel<ChatData, ChatActions, string | null>({
         return null
       },
       async loadExperts() {
-        const [result, research] = await Promise.all([
+        const [result, research, notes] = await Promise.all([
           client.call('chat.experts.list', {}),
-          client.call('tasks.list', { search: RESEARCH_PREFIX.trim(), limit: 200 })
+          client.call('tasks.list', { search: RESEARCH_PREFIX.trim(), limit: 200 }),
+          client.call('knowledge.list', { source: LEARNED_SOURCE_PREFIX, limit: 200 })
         ])
-        if (research.ok) set({ learning: learningByExpert(research.value.tasks) })
+        if (research.ok) set({ learning: learningByExpert(research.value.tasks, notes.ok ? notes.value.nodes : []) })
         if (result.ok) set({ experts: result.value.experts })
         else fail(result.error)
       },

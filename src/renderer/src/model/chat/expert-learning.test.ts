@@ -39,11 +39,25 @@ describe('what each expert is learning', () => {
     ])
     expect(learning).toEqual({
       coder: [
-        { id: '1', title: 'foundations of coding', status: 'pending' },
-        { id: '5', title: 'a', status: 'in_progress' },
-        { id: '6', title: 'b', status: 'pending' }
+        { id: '1', title: 'foundations of coding', status: 'pending', noteId: null },
+        { id: '5', title: 'a', status: 'in_progress', noteId: null },
+        { id: '6', title: 'b', status: 'pending', noteId: null }
       ],
-      analyst: [{ id: '2', title: 'IFRS 16 short leases', status: 'completed' }]
+      analyst: [{ id: '2', title: 'IFRS 16 short leases', status: 'completed', noteId: null }]
     })
+  })
+
+  it('links a completed research task to the note its result was filed as, by the note’s source', () => {
+    const learning = learningByExpert(
+      [task('t1', 'Research: foundations of business', 'analyst', 'completed'), task('t2', 'Research: x', 'analyst')],
+      [
+        { id: 'n1', source: 'learning:t1' },
+        { id: 'n9', source: '/notes/t2.md' }
+      ]
+    )
+    expect(learning.analyst).toEqual([
+      { id: 't1', title: 'foundations of business', status: 'completed', noteId: 'n1' },
+      { id: 't2', title: 'x', status: 'pending', noteId: null }
+    ])
   })
 })

@@ -21,7 +21,14 @@ const run = (id: string, patch: Partial<RunSummary> = {}): RunSummary => ({
   updatedAt: '2026-01-01T00:00:00.000Z',
   ...patch
 })
-const detail = (summary: RunSummary): RunDetail => ({ run: summary, input: 'x', steps: [], decisions: [], filed: [] })
+const detail = (summary: RunSummary): RunDetail => ({
+  run: summary,
+  input: 'x',
+  steps: [],
+  decisions: [],
+  filed: [],
+  apply: null
+})
 
 describe('workflows model', () => {
   it('reads definitions and runs, opens the run the URL names, and re-reads it when it changes', async () => {
@@ -83,5 +90,35 @@ describe('workflows model', () => {
       'b:running',
       'a:failed'
     ])
+  })
+
+  it("approves the open run's apply through the approvals queue, then reads the run again", async () => {
+    let status: 'pending' | 'applied' = 'pending'
+    const apply = () => ({
+      approvalId: 'apr_1',
+      folder: '/p',
+      step: 'coder',
+      files: ['src/add.js'],
+      status,
+      message: null,
+      requestedAt: '2026-01-01T00:00:00.000Z',
+      decidedAt: null
+    })
+    const fake = fakeClient({
+      'workflows.list': () => ({ ok: true, value: { workflows: [], problems: [], userFolder: '/w' } }),
+      'workflows.runs.list': () => ({ ok: true, value: { runs: [], nextCursor: null } }),
+      'workflows.runs.get': ({ id }) => ({ ok: true, value: { ...detail(run(id)), apply: apply() } }),
+      'approvals.decide': () => {
+        status = 'applied'
+        return { ok: true, value: { decided: [], skipped: [], pending: 0 } }
+      }
+    })
+    const model = createViewModel(workflowsModel, fake.client, 'a')
+    model.connect()
+    await settle()
+    expect(model.getState().selected?.apply?.status).toBe('pending')
+    await model.getState().decideApply('a', 'apr_1', 'approve')
+    expect(fake.calls.find((c) => c.name === 'approvals.decide')?.input).toEqual({ ids: ['apr_1'], verdict: 'approve' })
+    expect(model.getState().selected?.apply?.status).toBe('applied')
   })
 })

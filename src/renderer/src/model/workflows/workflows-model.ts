@@ -33,6 +33,8 @@ export interface StartDraft {
   readonly title?: string
   /** The chat message it was made from ("Make this a workflow"). */
   readonly messageId?: string
+  /** The project its code steps test their files on, and write them into once approved. */
+  readonly project?: { readonly folder: string; readonly testCommand: string }
 }
 
 export interface WorkflowsActions {
@@ -43,6 +45,8 @@ export interface WorkflowsActions {
   start(draft: StartDraft): Promise<RpcError | null>
   cancel(id: string): Promise<void>
   exportLog(runId: string): Promise<void>
+  /** Approves or rejects writing the open run's files into its folder (the same request the Approvals view lists). */
+  decideApply(runId: string, approvalId: string, verdict: 'approve' | 'reject'): Promise<void>
 }
 
 export type WorkflowsState = WorkflowsData & WorkflowsActions
@@ -126,6 +130,7 @@ export const workflowsModel = defineViewModel<WorkflowsData, WorkflowsActions, s
           workflowId: draft.workflowId,
           input: draft.input,
           ...(draft.title?.trim() ? { title: draft.title.trim() } : {}),
+          ...(draft.project ? { project: draft.project } : {}),
           ...(draft.messageId ? { source: 'chat' as const, messageId: draft.messageId } : { source: 'form' as const })
         })
         set({ starting: false })
@@ -139,6 +144,12 @@ export const workflowsModel = defineViewModel<WorkflowsData, WorkflowsActions, s
         if (!result.ok) return set({ error: result.error })
         set({ runs: upsertRun(get().runs ?? [], result.value) })
         if (get().selected?.run.id === id) await readDetail(api, id)
+      },
+      async decideApply(runId, approvalId, verdict) {
+        const result = await client.call('approvals.decide', { ids: [approvalId], verdict })
+        if (!result.ok) return set({ error: result.error })
+        // The files are written after the verdict; workflows.changed brings the outcome, this read the verdict at once.
+        if (get().selected?.run.id === runId) await readDetail(api, runId)
       },
       async exportLog(runId) {
         const result = await client.call('workflows.decisions.export', { runId })

@@ -96,7 +96,17 @@ function ExpertCard({ expert }: { expert: Expert }): ReactNode {
           <ul>
             {learning.map((item) => (
               <li key={item.id}>
-                {item.title} <span className="muted">({item.status.replace(/_/g, ' ')})</span>
+                {item.noteId ? (
+                  <a href={`#/knowledge/${encodeURIComponent(item.noteId)}`} title="Open what was learned">
+                    {item.title}
+                  </a>
+                ) : (
+                  item.title
+                )}{' '}
+                <span className="muted">
+                  ({item.status.replace(/_/g, ' ')}
+                  {item.noteId ? ', in the knowledge base' : ''})
+                </span>
               </li>
             ))}
           </ul>

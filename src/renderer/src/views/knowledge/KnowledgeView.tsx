@@ -1,4 +1,4 @@
-import { useId, useState, type FormEvent, type ReactNode } from 'react'
+import { useEffect, useId, useState, type FormEvent, type ReactNode } from 'react'
 import { ViewHeader } from '../../components/ViewHeader'
 import { knowledgeModel } from '../../model/knowledge/knowledge-model'
 import { useSelect, useViewModel } from '../../model/use-view-model'
@@ -7,6 +7,12 @@ import { NodeDetail } from './NodeDetail'
 import { DocumentList, SearchResults } from './SearchResults'
 import { StatsCard } from './StatsCard'
 import './knowledge.css'
+
+/** `#/knowledge/<document>` opens that document (the Team panel links what an expert learned here). */
+function documentFromHash(): string | null {
+  const id = /^#\/knowledge\/([^/?]+)/.exec(location.hash)?.[1]
+  return id ? decodeURIComponent(id) : null
+}
 
 export function KnowledgeView(): ReactNode {
   const model = useViewModel(knowledgeModel, undefined)
@@ -42,6 +48,15 @@ export function KnowledgeView(): ReactNode {
     reembed,
     clearResponseCache
   } = model.getState()
+  useEffect(() => {
+    const openFromHash = (): void => {
+      const id = documentFromHash()
+      if (id) void open(id)
+    }
+    openFromHash()
+    window.addEventListener('hashchange', openFromHash)
+    return () => window.removeEventListener('hashchange', openFromHash)
+  }, [open])
   const [query, setQuery] = useState('')
   const [domain, setDomain] = useState('')
   const queryId = useId()

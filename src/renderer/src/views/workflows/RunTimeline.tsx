@@ -1,6 +1,8 @@
 import { useEffect, useMemo, type ReactNode } from 'react'
 import type { DecisionRow, HandoffPackage, RunDetail, RunStep } from '../../../../shared/contract/workflows-contract'
+import { decisionStep } from '../../../../shared/decision-step'
 import { useWriteAccess } from '../../model/use-view-model'
+import { ApplyItem, StepTests, tokensText } from './RunFiles'
 
 const STATUS_TEXT: Record<RunStep['status'], string> = {
   waiting_approval: 'waiting for approval',
@@ -11,6 +13,13 @@ const STATUS_TEXT: Record<RunStep['status'], string> = {
   failed: 'failed',
   cancelled: 'cancelled'
 }
+
+/** Decision log values are snake_case words ("handed_off", "apply_requested"); a person reads them as words. */
+const words = (value: string): string => value.replaceAll('_', ' ')
+
+/** A review step that finished has judged, whatever its verdict: "handed on" beside "send back" read as a contradiction. */
+const statusText = (step: RunStep): string =>
+  step.kind === 'review' && step.status === 'passed' ? 'reviewed' : STATUS_TEXT[step.status]
 
 function PackageView({ pkg }: { pkg: HandoffPackage }): ReactNode {
   const fields = Object.entries(pkg.fields)
@@ -45,23 +54,28 @@ function PackageView({ pkg }: { pkg: HandoffPackage }): ReactNode {
 }
 
 function StepItem({ step, decisions }: { step: RunStep; decisions: readonly DecisionRow[] }): ReactNode {
-  const mine = decisions.filter((d) => d.taskId !== null && d.taskId === step.taskId)
+  const all = decisions.filter((d) => d.taskId !== null && d.taskId === step.taskId)
+  // The tests' row is shown as the step's test outcome; the apply rows belong to the apply entry.
+  const tests = all.filter((d) => d.role === 'tests').at(-1)
+  const isApply = (d: DecisionRow): boolean =>
+    (d.role === 'workflow' && d.kind === 'approval') || (d.step?.endsWith(':apply') ?? false)
+  const mine = all.filter((d) => d.role !== 'tests' && !isApply(d))
   return (
     <li
       className={`wf-step status-${step.status}`}
-      aria-label={`${step.step}, round ${step.round}: ${STATUS_TEXT[step.status]}`}
+      aria-label={`${step.step}, round ${step.round}: ${statusText(step)}`}
     >
       <div className="wf-step-head">
         <strong>{step.step}</strong>
         <span className="wf-note">
           {step.role} · round {step.round}
           {step.attempt > 1 ? ` · try ${step.attempt}` : ''}
-          {step.model ? ` · ${step.model}` : ''} · {step.tokens.toLocaleString()} tokens
+          {step.model ? ` · ${step.model}` : ''} · {tokensText(step)}
         </span>
-        <span className={`wf-badge status-${step.status}`}>{STATUS_TEXT[step.status]}</span>
+        <span className={`wf-badge status-${step.status}`}>{statusText(step)}</span>
         {step.verdict && (
           <span className={`wf-badge verdict-${step.verdict === 'accept' ? 'accept' : 'send_back'}`}>
-            verdict: {step.verdict.replace('_', ' ')}
+            verdict: {words(step.verdict)}
           </span>
         )}
       </div>
@@ -79,6 +93,7 @@ function StepItem({ step, decisions }: { step: RunStep; decisions: readonly Deci
           ))}
         </ul>
       )}
+      <StepTests step={step} tests={tests} />
       {step.package && (
         <details open={step.status === 'passed' && step.kind === 'review'}>
           <summary>Package</summary>
@@ -89,7 +104,7 @@ function StepItem({ step, decisions }: { step: RunStep; decisions: readonly Deci
         <ul className="wf-step-decisions">
           {mine.map((d) => (
             <li key={d.seq}>
-              <span className={`wf-badge kind-${d.kind}`}>{d.kind.replace('_', ' ')}</span> {d.role}: {d.decision}
+              <span className={`wf-badge kind-${d.kind}`}>{words(d.kind)}</span> {d.role}: {words(d.decision)}
               {d.reasons[0] ? ` — ${d.reasons[0]}` : ''}
             </li>
           ))}
@@ -103,12 +118,14 @@ export function RunTimeline({
   detail,
   exported,
   onCancel,
-  onExport
+  onExport,
+  onDecideApply
 }: {
   detail: RunDetail
   exported: { sha256: string; count: number; json: string } | null
   onCancel: () => void
   onExport: () => void
+  onDecideApply: (approvalId: string, verdict: 'approve' | 'reject') => void
 }): ReactNode {
   const cancelAccess = useWriteAccess('workflows.runs.cancel')
   const { run, steps, decisions, filed } = detail
@@ -162,6 +179,9 @@ export function RunTimeline({
         {steps.map((s) => (
           <StepItem key={s.id} step={s} decisions={decisions} />
         ))}
+        {detail.apply && (
+          <ApplyItem apply={detail.apply} onDecide={(verdict) => onDecideApply(detail.apply!.approvalId, verdict)} />
+        )}
       </ol>
       {filed.length > 0 && (
         <p className="wf-filed">
@@ -194,10 +214,10 @@ export function RunTimeline({
             {decisions.map((d) => (
               <tr key={d.seq}>
                 <td>{new Date(d.at).toLocaleTimeString()}</td>
-                <td>{d.step ?? steps.find((s) => s.taskId !== null && s.taskId === d.taskId)?.step ?? '—'}</td>
+                <td>{decisionStep(d, steps) ?? '—'}</td>
                 <td>{d.role}</td>
-                <td>{d.kind.replace('_', ' ')}</td>
-                <td>{d.decision}</td>
+                <td>{words(d.kind)}</td>
+                <td>{words(d.decision)}</td>
                 <td className="pre">{d.reasons.join('\n')}</td>
                 <td>{d.model ?? '—'}</td>
               </tr>

@@ -26,20 +26,32 @@ export function StartWorkflowForm({
   const [workflowId, setWorkflowId] = useState(fromChat.workflowId ?? workflows[0]?.definition.id ?? '')
   const [input, setInput] = useState(fromChat.input)
   const [title, setTitle] = useState('')
+  const [folder, setFolder] = useState('')
+  const [testCommand, setTestCommand] = useState('')
   const [errors, setErrors] = useState<Partial<Record<string, string>>>({})
   const chosen = workflows.find((w) => w.definition.id === workflowId)?.definition
+  const writesCode = chosen?.steps.some((s) => s.kind === 'code') ?? false
+  const declaredTests = chosen?.steps.find((s) => s.kind === 'code' && s.tests)?.tests
+  const project =
+    writesCode && (folder.trim() || testCommand.trim())
+      ? { folder: folder.trim(), testCommand: testCommand.trim() }
+      : null
 
   const start = async (): Promise<void> => {
     const invalid = validateForm(
       WORKFLOWS_CALLS['workflows.run'].input,
-      { workflowId, input, ...(title.trim() ? { title } : {}) },
-      { workflowId: 'Workflow', input: 'Input', title: 'Title' }
+      { workflowId, input, ...(title.trim() ? { title } : {}), ...(project ? { project } : {}) },
+      { workflowId: 'Workflow', input: 'Input', title: 'Title', project: 'Project' }
     )
     if (invalid) return setErrors(invalid)
+    if (project && !project.folder) return setErrors({ folder: 'Give the project folder, or clear the test command.' })
+    if (project && !project.testCommand)
+      return setErrors({ testCommand: 'Give the command that runs its tests, e.g. "npm test".' })
     const refusal = await store.getState().start({
       workflowId,
       input,
       title,
+      ...(project ? { project } : {}),
       ...(fromChat.messageId && input === fromChat.input ? { messageId: fromChat.messageId } : {})
     })
     if (refusal) return setErrors({ form: refusal.message })
@@ -94,6 +106,38 @@ export function StartWorkflowForm({
       </label>
       <input id={`${id}-title`} value={title} onChange={(e) => setTitle(e.target.value)} disabled={access.blocked} />
       {errors.title && <p className="field-error">{errors.title}</p>}
+      {writesCode && (
+        <details className="wf-project" open={Boolean(folder || testCommand)}>
+          <summary>Project folder (optional)</summary>
+          <p className="wf-note">
+            The coder&apos;s files are tested with this command on a copy of the folder; the folder itself changes only
+            when you approve applying them.
+            {declaredTests
+              ? ` Without these, it tests on ${declaredTests.cwd} with "${declaredTests.command}", as its file says.`
+              : ' Without these, the code is reviewed but not tested or applied anywhere.'}
+          </p>
+          <label htmlFor={`${id}-folder`}>Folder</label>
+          <input
+            id={`${id}-folder`}
+            value={folder}
+            onChange={(e) => setFolder(e.target.value)}
+            placeholder="/Users/me/projects/app"
+            aria-invalid={errors.folder ? 'true' : undefined}
+            disabled={access.blocked}
+          />
+          {errors.folder && <p className="field-error">{errors.folder}</p>}
+          <label htmlFor={`${id}-tests`}>Test command</label>
+          <input
+            id={`${id}-tests`}
+            value={testCommand}
+            onChange={(e) => setTestCommand(e.target.value)}
+            placeholder="npm test"
+            aria-invalid={errors.testCommand ? 'true' : undefined}
+            disabled={access.blocked}
+          />
+          {errors.testCommand && <p className="field-error">{errors.testCommand}</p>}
+        </details>
+      )}
       <div>
         <button
           type="submit"

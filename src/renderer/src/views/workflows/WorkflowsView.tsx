@@ -115,6 +115,9 @@ export function WorkflowsView(): ReactNode {
             exported={exported?.runId === selected.run.id ? exported : null}
             onCancel={() => void store.getState().cancel(selected.run.id)}
             onExport={() => void store.getState().exportLog(selected.run.id)}
+            onDecideApply={(approvalId, verdict) =>
+              void store.getState().decideApply(selected.run.id, approvalId, verdict)
+            }
           />
         ) : (
           <EmptyState

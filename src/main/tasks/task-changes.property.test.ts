@@ -1,0 +1,122 @@
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { useTempDirs } from '../test-support/temp-dir'
+import { migratedDb } from './testing/test-engine'
+import { taskInsert } from './testing/task-insert'
+import { createTaskStore, type Changes, type Lease } from './task-store'
+import { SUMMARY_COLUMNS, toSummary, type SummaryRow } from './task-row'
+
+const MAX_ATTEMPTS = 2
+
+type Op =
+  | { kind: 'create'; metadata: Record<string, unknown> }
+  | { kind: 'claim'; task: number }
+  | { kind: 'complete' | 'fail' | 'wait' | 'release' | 'progress'; lease: number }
+  | { kind: 'cancel' | 'giveBack'; task: number }
+  | { kind: 'requeue' }
+  | { kind: 'tick'; ms: number }
+
+const op: fc.Arbitrary<Op> = fc.oneof(
+  {
+    arbitrary: fc.record({
+      kind: fc.constant('create' as const),
+      metadata: fc.dictionary(fc.string(), fc.jsonValue())
+    }),
+    weight: 3
+  },
+  { arbitrary: fc.record({ kind: fc.constant('claim' as const), task: fc.nat(12) }), weight: 4 },
+  {
+    arbitrary: fc.record({
+      kind: fc.constantFrom(
+        'complete' as const,
+        'fail' as const,
+        'wait' as const,
+        'release' as const,
+        'progress' as const
+      ),
+      lease: fc.nat(30)
+    }),
+    weight: 5
+  },
+  {
+    arbitrary: fc.record({ kind: fc.constantFrom('cancel' as const, 'giveBack' as const), task: fc.nat(12) }),
+    weight: 1
+  },
+  { arbitrary: fc.constant({ kind: 'requeue' as const }), weight: 1 },
+  { arbitrary: fc.record({ kind: fc.constant('tick' as const), ms: fc.integer({ min: 1, max: 5_000 }) }), weight: 1 }
+)
+
+describe('tasks.changed of a group commit', () => {
+  const tempDir = useTempDirs()
+
+  it('describes every task a group touched exactly as a re-read at commit finds it, whatever mix of writes touched it, and a create gives back the task as stored', () => {
+    const db = migratedDb(tempDir())
+    fc.assert(
+      fc.property(fc.array(fc.array(op, { minLength: 1, maxLength: 12 }), { minLength: 1, maxLength: 8 }), (groups) => {
+        db.exec('DELETE FROM task_events; DELETE FROM tasks')
+        const clock = { t: Date.parse('2026-03-01T00:00:00Z') }
+        const store = createTaskStore(db, () => clock.t)
+        const reread = db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM tasks WHERE id = ?`)
+        const ids: string[] = []
+        const leases: Lease[] = []
+        const pick = <T>(list: readonly T[], n: number): T | undefined => list[n % Math.max(1, list.length)]
+        for (const group of groups) {
+          // Every write of a group in one transaction, as the pool commits them, one task touched by several of them.
+          store.transaction(() => {
+            const changes: Changes = []
+            for (const o of group) {
+              switch (o.kind) {
+                case 'create': {
+                  const made = store.insert(
+                    taskInsert({ title: `t${ids.length}`, dedupKey: `k${ids.length}`, metadata: o.metadata }),
+                    30,
+                    changes
+                  )
+                  if (!made.ok) throw new Error('not created')
+                  expect(made.task).toEqual(store.get(made.task.id))
+                  ids.push(made.task.id)
+                  break
+                }
+                case 'claim': {
+                  const id = pick(ids, o.task)
+                  const lease = id ? store.claim(id, 'A', 'b', 'm', MAX_ATTEMPTS, changes) : null
+                  if (lease) leases.push(lease)
+                  break
+                }
+                case 'cancel':
+                case 'giveBack': {
+                  const id = pick(ids, o.task)
+                  if (id && o.kind === 'cancel') store.cancel(id, changes)
+                  else if (id) store.giveBack(id, 'the backend failed, not the task', clock.t, changes)
+                  break
+                }
+                case 'requeue':
+                  store.requeue('all_deferred', changes)
+                  break
+                case 'tick':
+                  clock.t += o.ms
+                  break
+                default: {
+                  const lease = pick(leases, o.lease)
+                  if (!lease) break
+                  if (o.kind === 'complete') store.complete(lease, 'an answer', 5, changes)
+                  else if (o.kind === 'fail') store.fail(lease, 'boom', 'other', MAX_ATTEMPTS, clock.t + 1_000, changes)
+                  else if (o.kind === 'wait')
+                    store.wait(lease, 'backend down', 'server_error', clock.t + 1_000, changes)
+                  else if (o.kind === 'release') store.release(lease, 'shutdown', changes)
+                  else store.progress(lease, 'half way', changes)
+                }
+              }
+            }
+            const described = store.describeChanges(changes)
+            const touched = [...new Set(changes.map((c) => c.taskId))]
+            expect(described.tasks).toEqual(touched.map((id) => toSummary(reread.get(id) as SummaryRow)))
+            expect(described.counts).toEqual(store.statusCounts())
+          })
+        }
+      }),
+      { numRuns: 120 }
+    )
+    db.close()
+  })
+})
