@@ -7,9 +7,10 @@
 // call costs a fixed overhead (request, prompt evaluation, scheduling) plus a
 // time per answer it writes. Both runs use the same server, tasks and pool
 // size; only batching.enabled differs. Every task's result is checked to be
-// the answer to its own question.
+// the answer to its own question. The node runs under a cap of model calls in
+// flight (--node-cap, 1 by default as MLX's; 0 for none): a batch is one call.
 //
-//   npm run bench:batch [-- --json] [-- --tasks 200] [-- --overhead-ms 120] [-- --answer-ms 20]
+//   npm run bench:batch [-- --json] [-- --tasks 200] [-- --overhead-ms 120] [-- --answer-ms 20] [-- --node-cap 1]
 import { mkdtempSync, rmSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -35,6 +36,7 @@ const numberArg = (name: string, def: number): number => {
 const TASKS = numberArg('--tasks', 200)
 const OVERHEAD_MS = numberArg('--overhead-ms', 120)
 const ANSWER_MS = numberArg('--answer-ms', 20)
+const NODE_CAP = numberArg('--node-cap', 1)
 const POOL = 8
 const MODEL = 'llama3.2:3b'
 const print = (line: string): void => void process.stdout.write(`${line}\n`)
@@ -108,7 +110,12 @@ async function run(batched: boolean): Promise<RunResult> {
       for (const e of events) if ((e.kind === 'completed' || e.kind === 'deferred') && ++finished === TASKS) allDone()
     },
     publishConcurrency: () => undefined,
-    machine: () => ({ cpuLoad: 0.1, freeMemoryRatio: 0.5 })
+    machine: () => ({ cpuLoad: 0.1, freeMemoryRatio: 0.5 }),
+    backendLimits: {
+      of: () => ({ heavy: POOL, total: NODE_CAP > 0 ? NODE_CAP : null }),
+      capacity: () => (NODE_CAP > 0 ? NODE_CAP : null),
+      tasksPerCall: () => (batched ? POOL : 1)
+    }
   })
   try {
     const ids: string[] = []
@@ -149,6 +156,7 @@ async function main(): Promise<void> {
   const report = {
     tasks: TASKS,
     pool: POOL,
+    nodeCap: NODE_CAP > 0 ? NODE_CAP : null,
     fakeServer: { overheadMsPerCall: OVERHEAD_MS, msPerAnswer: ANSWER_MS, oneCallAtATime: true },
     single,
     batched,
@@ -160,7 +168,7 @@ async function main(): Promise<void> {
   }
   if (json) return print(JSON.stringify(report))
   print(
-    `${TASKS} small finance tasks, pool ${POOL}; fake Ollama: one call at a time, ${OVERHEAD_MS} ms per call + ${ANSWER_MS} ms per answer`
+    `${TASKS} small finance tasks, pool ${POOL}, ${NODE_CAP > 0 ? `node capped at ${NODE_CAP} model call(s) in flight` : 'node uncapped'}; fake Ollama: one call at a time, ${OVERHEAD_MS} ms per call + ${ANSWER_MS} ms per answer`
   )
   print('mode      model calls   wall time   completed   own answer')
   for (const r of [single, batched])

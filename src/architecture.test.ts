@@ -43,6 +43,7 @@ const MAIN_RANK: Readonly<Record<string, number>> = {
   digest: 4,
   workflows: 4,
   trail: 4,
+  telemetry: 4,
   hosts: 6,
   shell: 7,
   cli: 7

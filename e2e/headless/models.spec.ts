@@ -175,14 +175,14 @@ test.describe('Models view', () => {
     await expect(mlx).toContainText('from mlx.maxConcurrent')
     await expect(local).toContainText('no cap of its own')
 
-    await local.getByLabel('Tasks', { exact: true }).fill('2')
+    await local.getByLabel('Calls', { exact: true }).fill('2')
     await local.getByRole('button', { name: 'Save' }).click()
     await expect(local).toContainText('up to 2')
     await expect(local).toContainText('from this node')
 
     await mlx.getByLabel('Heavy', { exact: true }).fill('0')
     await mlx.getByRole('button', { name: 'Save' }).click()
-    await expect(mlx.getByRole('alert')).toHaveText('Heavy-model tasks at once must be at least 1.')
+    await expect(mlx.getByRole('alert')).toHaveText('Heavy-model calls at once must be at least 1.')
 
     await page.reload()
     await expect(models.limitRow('ollama-local')).toContainText('up to 2')

@@ -9,7 +9,7 @@ export const BACKEND_LIMIT_KEYS = [
 export type BackendLimitKey = (typeof BACKEND_LIMIT_KEYS)[number]
 export type BackendLimitValues = Readonly<Record<BackendLimitKey, number>>
 
-/** Heavy-model tasks and tasks of any size one node runs at once; `total` null when only the pool's size bounds it. */
+/** Heavy-model calls and calls of any size one node has in flight at once (a batch of tasks answered by one call counts once); `total` null when only the pool's size bounds it. */
 export interface BackendLimit {
   readonly heavy: number
   readonly total: number | null
@@ -29,7 +29,7 @@ export function limitForKind(kind: 'ollama' | 'openai' | 'embedded' | null, valu
 
 /** A node's own caps, set in the Models view; null keeps its kind's setting. */
 export interface NodeLimitOverride {
-  /** Tasks at once; 0 = no cap of its own. */
+  /** Model calls at once (a batch counts once); 0 = no cap of its own. */
   readonly maxConcurrent: number | null
   readonly maxHeavy: number | null
 }

@@ -41,6 +41,7 @@ import { createKnowledgeCapability } from '../knowledge/knowledge-capability'
 import type { Logger } from '../log/logger'
 import { createOverviewSampler } from '../metrics/overview-sampler'
 import { metricsHandlers } from '../metrics/task-durations'
+import { createModelLatency } from '../metrics/model-latency'
 import { llamaWorkerFile } from '../models/embedded/worker-file'
 import { createModelsCapability } from '../models/models-capability'
 import { createNotifyCapability } from '../notify/notify-capability'
@@ -64,6 +65,7 @@ import { createValidationCapability } from '../validation/validation-capability'
 import { createDecisionLogStore } from '../workflows/decision-log-store'
 import { createWorkflowsCapability } from '../workflows/workflows-capability'
 import { routerChatModel } from './adapters/router-chat-model'
+import { logFailedModelCall, logFailedTaskCall } from './adapters/failed-model-call'
 import { taskUsage, tokenBudget } from './adapters/task-usage'
 import { createUsageCapability } from '../usage/usage-capability'
 import { taskTokensFrom } from '../usage/task-tokens'
@@ -72,6 +74,10 @@ import { learnedNotesThrough, researchFiler } from './adapters/research-filer'
 import { sreTasksThrough } from './adapters/sre-tasks'
 import { workflowActions } from './adapters/workflow-actions'
 import { taskFamilyReader } from './adapters/task-family'
+import { version as appVersion } from '../../../package.json'
+import { createTraceExport } from '../telemetry/trace-export'
+import { tracedProcessor } from '../telemetry/traced-processor'
+import { requestSpan, taskSpans } from '../telemetry/task-spans'
 import { workerHealth } from './adapters/worker-health'
 import { appHandlers, systemHandlers } from './app-handlers'
 import { checklistFixBlocked, checklistFixes } from './checklist-fixes'
@@ -141,13 +147,15 @@ export function composeCapabilities(infra: Infrastructure): Composition {
   const secrets = createSecretStore(db, infra.secretCipher ?? null)
   // The embedded engine's GGUF files: it lists them, setup downloads into it.
   const modelsDir = join(infra.dataDir.path, 'models')
+  const modelLatency = createModelLatency()
   const models = createModelsCapability({
     config,
     db,
     events,
     log,
     embedded: { modelsDir, workerFile: llamaWorkerFile(__dirname) },
-    apiKey: (nodeId) => secrets.get(`node:${nodeId}`)
+    apiKey: (nodeId) => secrets.get(`node:${nodeId}`),
+    onAnswered: (node, model, sample) => modelLatency.observe(node, model, sample)
   })
   lifecycles.push(models)
 
@@ -168,7 +176,11 @@ export function composeCapabilities(infra: Infrastructure): Composition {
       })),
     config
   })
-  const chatModel = routerChatModel(models.router)
+  const routerLog = log.child({ component: 'router' })
+  const chatModel = routerChatModel(models.router, undefined, (request, error, ms) =>
+    logFailedModelCall(routerLog, request.correlationId, error, ms)
+  )
+  lifecycles.push({ stop: models.router.onTaskModelFailure((failure) => logFailedTaskCall(routerLog, failure)) })
   // One decision log for every capability that decides: the workflow runner writes it, the validator, the ladder and the approvals record through its port.
   const decisionLog = createDecisionLogStore(db)
   const validation = createValidationCapability({
@@ -182,31 +194,41 @@ export function composeCapabilities(infra: Infrastructure): Composition {
   // decomposition (whose parent result is a synthesis); a benchmark's own processor is measured unjudged.
   const guarded = (processor: TaskProcessor): TaskProcessor =>
     infra.taskProcessor ? processor : validation.wrap(processor)
+  // Off until telemetry.otlpEndpoint names a collector: then every task, run and model request is a span.
+  const traces = createTraceExport({
+    endpoint: () => config.get('telemetry.otlpEndpoint'),
+    log: log.child({ capability: 'telemetry' }),
+    version: appVersion
+  })
+  lifecycles.push({ stop: () => traces.stop() })
   const tasks = createTasksCapability({
     db,
     config,
     events,
     log,
-    processor: guarded(
-      decomposingProcessor(
-        batchingProcessor(infra.taskProcessor ?? models.router, {
-          settings: () => ({
-            enabled: config.get('batching.enabled'),
-            maxTasks: config.get('batching.maxTasks'),
-            maxTaskTokens: config.get('batching.maxTaskTokens'),
-            maxBatchTokens: config.get('batching.maxBatchTokens'),
-            windowMs: config.get('batching.windowMs')
-          })
-        }),
-        {
-          // Called only once the pool runs, after the tasks capability below exists.
-          tasks: { create: (task) => tasks.queue.create(task) },
-          family: taskFamilyReader(db),
-          experts: async () => valueOrNull(await reader.call('chat.experts.list', {}))?.experts ?? [],
-          enabled: () => config.get('autopilot.decomposeEnabled'),
-          log: log.child({ capability: 'decomposition' })
-        }
-      )
+    processor: tracedProcessor(
+      guarded(
+        decomposingProcessor(
+          batchingProcessor(infra.taskProcessor ?? models.router, {
+            settings: () => ({
+              enabled: config.get('batching.enabled'),
+              maxTasks: config.get('batching.maxTasks'),
+              maxTaskTokens: config.get('batching.maxTaskTokens'),
+              maxBatchTokens: config.get('batching.maxBatchTokens'),
+              windowMs: config.get('batching.windowMs')
+            })
+          }),
+          {
+            // Called only once the pool runs, after the tasks capability below exists.
+            tasks: { create: (task) => tasks.queue.create(task) },
+            family: taskFamilyReader(db),
+            experts: async () => valueOrNull(await reader.call('chat.experts.list', {}))?.experts ?? [],
+            enabled: () => config.get('autopilot.decomposeEnabled'),
+            log: log.child({ capability: 'decomposition' })
+          }
+        )
+      ),
+      traces
     ),
     background,
     holdClaims: () => disk.pausedReason(),
@@ -269,6 +291,34 @@ export function composeCapabilities(infra: Infrastructure): Composition {
     }
   })
   lifecycles.push({ stop: models.router.onTaskModelCall((call) => usage.record(taskUsage(call))) })
+  lifecycles.push({
+    stop: models.router.onTaskModelCall((call) =>
+      traces.record(
+        requestSpan({
+          correlationId: call.task.correlationId,
+          taskId: call.task.id,
+          node: call.node,
+          model: call.model,
+          durationMs: call.durationMs,
+          tokensIn: call.usage?.tokensIn ?? null,
+          tokensOut: call.usage?.tokensOut ?? null,
+          failed: call.failed
+        })
+      )
+    )
+  })
+  lifecycles.push({
+    stop: events.subscribe(
+      taskSpans({
+        traces,
+        enabled: () => config.get('telemetry.otlpEndpoint').trim() !== '',
+        correlationOf: async (id) => {
+          const correlation = valueOrNull(await reader.call('tasks.get', { id }))?.task.metadata.correlationId
+          return typeof correlation === 'string' ? correlation : null
+        }
+      })
+    )
+  })
 
   const board = createBoardCapability({
     db,
@@ -520,7 +570,7 @@ export function composeCapabilities(infra: Infrastructure): Composition {
       ...overview.handlers,
       ...notify.handlers,
       ...digest.handlers,
-      ...metricsHandlers(db),
+      ...metricsHandlers(db, modelLatency),
       ...approvals.handlers,
       ...validation.handlers,
       ...workflows.handlers,
@@ -542,7 +592,8 @@ export function composeCapabilities(infra: Infrastructure): Composition {
       models.begin()
       void supervisor.begin()
       health.start(5000)
-      checklist.service.start()
+      // The first run waits for the first model scan (models.begin started it; scan() joins it, each node time-bounded).
+      checklist.service.start(models.registry.scan())
       overview.start()
       onboarding.begin()
       const learningRuns = scheduleLearning(

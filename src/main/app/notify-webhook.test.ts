@@ -8,7 +8,7 @@ const tempDir = useTempDirs()
 const FULL = { scopes: new Set(['read', 'write'] as const), transport: 'ipc' as const }
 
 describe('the webhook in a running core', () => {
-  it('sends the test call and a health change to the URL from RECOVERY_WEBHOOK_URL, in the format chosen in settings', async () => {
+  it('sends the test call and an open circuit to the URL from RECOVERY_WEBHOOK_URL, in the format chosen in settings', async () => {
     const bodies: string[] = []
     const arrivals: (() => void)[] = []
     const server = createServer((req, res) => {
@@ -33,23 +33,28 @@ describe('the webhook in a running core', () => {
         text: expect.stringContaining('*Knowledge OS: test notification*') as unknown
       })
 
-      // The core's own health monitor may report too (no model server runs here): wait for ours.
-      const ours = ':rotating_light: *Health: ok → down*\ndatabase: disk full'
-      core.events.emit('health.changed', {
-        level: 'ok',
-        reasons: [],
-        components: [],
-        checkedAt: new Date().toISOString()
-      })
-      core.events.emit('health.changed', {
-        level: 'down',
-        reasons: ['database: disk full'],
-        components: [],
-        checkedAt: new Date().toISOString()
+      // A health change is told only once it held (the core's own monitor reports too, with no model server
+      // here), so the event told at once is the first open circuit.
+      const ours = ':rotating_light: *Circuit open: ollama-local (llama3.2:3b)*\ndatabase: disk full'
+      core.events.emit('models.circuitChanged', {
+        node: 'ollama-local',
+        model: 'llama3.2:3b',
+        from: 'closed',
+        to: 'open',
+        circuit: {
+          node: 'ollama-local',
+          model: 'llama3.2:3b',
+          state: 'open',
+          reason: 'database: disk full',
+          errorType: 'connection_error',
+          openedAt: new Date().toISOString(),
+          nextProbeAt: null,
+          lastProbeFailure: null
+        }
       })
       while (!bodies.some((b) => b.includes('database: disk full')))
         await new Promise<void>((resolve) => arrivals.push(resolve))
-      expect(bodies.map((b) => (JSON.parse(b) as { text: string }).text)).toContain(ours)
+      expect(bodies.map((b) => (JSON.parse(b) as { text: string }).text)).toContainEqual(expect.stringContaining(ours))
       const status = await core.dispatcher.call('notify.status', {}, { ...FULL, scopes: new Set(['read'] as const) })
       expect(status).toMatchObject({ ok: true, value: { configured: true, format: 'slack', failed: 0, dropped: 0 } })
     } finally {

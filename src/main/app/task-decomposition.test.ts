@@ -87,8 +87,10 @@ describe('decomposition of queued high/urgent/complex tasks through the lead age
       'Result for Competitors: worked out in detail.',
       'Result for Pricing: worked out in detail.'
     ])
-    const { task, events } = await detail(parent.id)
+    const { task, events, subtasks: listed } = await detail(parent.id)
     expect(task.result).toBe('Launch plan combining: Market size, Competitors, Pricing.')
+    // Its detail lists its subtasks, oldest first, for the panel to open.
+    expect(listed).toEqual(subtasks.map((t) => ({ id: t.id, title: t.title, status: 'completed' })))
     // The split took no attempt of its own: only the synthesis run counts.
     expect(task.attemptCount).toBe(1)
     expect(events.map((e) => e.kind)).toContain('waiting')

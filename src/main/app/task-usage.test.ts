@@ -83,4 +83,42 @@ describe("the worker's tokens", () => {
     expect(future.code).toBe(65)
     expect(future.err.join('\n')).toMatch(/since "2999-01-01" is not a day up to today/)
   }, 40_000)
+
+  it('counts the tokens a cut stream spent, marked failed, and kos usage says how many of them failed', async () => {
+    const server = await startFakeOpenAi({
+      rules: [{ whenPromptContains: '', behaviour: { kind: 'cut', afterTokens: 4 } }]
+    })
+    const dir = tempDir()
+    const core = startTestCore(dir, { env: { KOS_MLX_API_URL: `${server.url}/v1`, KOS_WORKER_RETRY_DELAY_SEC: '0' } })
+    try {
+      const created = await core.dispatcher.call(
+        'tasks.create',
+        { title: 'Write the release notes', description: 'Release notes for version 2.1, one paragraph.' },
+        CLI
+      )
+      if (!created.ok) throw new Error(created.error.message)
+      await expect
+        .poll(
+          async () => {
+            const got = await core.dispatcher.call('usage.report', { by: 'day' }, CLI)
+            return got.ok ? (got.value as UsageReport).total.failedRequests : 0
+          },
+          { timeout: 20_000 }
+        )
+        .toBeGreaterThan(0)
+    } finally {
+      await core.close()
+      await server.close()
+    }
+    const json = await kos(['usage', '--json', '--data-dir', dir])
+    const { total } = JSON.parse(json.out[0] ?? '') as UsageReport
+    // Nothing answered: every token counted was spent by a failed call, and estimated from what it streamed.
+    expect(total.failedTokens).toBe(total.tokensIn + total.tokensOut)
+    expect(total.failedTokens).toBeGreaterThan(0)
+    expect(total.estimatedTokens).toBe(total.failedTokens)
+    const text = await kos(['usage', '--data-dir', dir])
+    expect(text.out.join('\n')).toContain(
+      `Of which failed: ${total.failedTokens.toLocaleString('en-US')} tokens, spent by ${total.failedRequests} call(s) that gave no answer`
+    )
+  }, 40_000)
 })

@@ -26,8 +26,11 @@ function valuesOf(config: BackendLimitSettings): BackendLimitValues {
 /**
  * Per-node caps: a node's own (set in the Models view) where it has them,
  * else the settings of its kind of server: every Ollama node gets the Ollama
- * caps, every MLX / OpenAI-compatible node the MLX ones, each on its own. Capacity is what the nodes up now take together, so the
- * adaptive controller does not size the pool for slots no node would fill.
+ * caps, every MLX / OpenAI-compatible node the MLX ones, each on its own. They
+ * count model calls in flight: a batch of small tasks answered by one call
+ * takes one slot, so batching works on an MLX node capped at one. Capacity is
+ * what the nodes up now take together, so the adaptive controller does not
+ * size the pool for slots no node would fill.
  */
 export function createBackendLimits(deps: {
   nodes: () => readonly LimitedNode[]
@@ -49,6 +52,7 @@ export function createBackendLimits(deps: {
         sum += total
       }
       return sum
-    }
+    },
+    tasksPerCall: () => (deps.config.get('batching.enabled') ? deps.config.get('batching.maxTasks') : 1)
   }
 }

@@ -63,6 +63,9 @@ const fluent = (t: TaskForProcessing): string => {
   return asked.map((m) => `[RESULT_${m[1]}]Answer to ${m[2]}[/RESULT_${m[1]}]`).join('\n')
 }
 
+/** The plan of a task the scheduler picked into shared call `id` with `tasks` tasks. */
+const shared = (tasks: number, id = 'call-1'): ProcessingPlan => ({ ...PLAN, call: { id, tasks } })
+
 function setup(answer: (t: TaskForProcessing) => string | Promise<string>, settings: Partial<BatchingSettings> = {}) {
   const clock = fakeTimerClock(0)
   const { inner, calls } = model(answer)
@@ -77,12 +80,25 @@ function setup(answer: (t: TaskForProcessing) => string | Promise<string>, setti
 }
 
 describe('batching processor', () => {
-  it('answers small tasks of one domain and model that start together with one call, each task getting its own answer', async () => {
-    const { processor, calls, clock } = setup(fluent)
+  it('marks small tasks batchable by node, model, domain and expert, and leaves large ones and everything while off alone', () => {
+    const { processor } = setup(fluent)
+    const key = (t: TaskForProcessing): string | undefined => processor.plan(t).batch?.key
+    const a = processor.plan(task('a'))
+    expect(a).toMatchObject({ ...PLAN, batch: { tokens: 6, maxTasks: 4, maxTokens: 1000 } })
+    expect(key(task('b'))).toBe(a.batch?.key)
+    expect(
+      new Set([key(task('a')), key(task('c', { domain: 'legal' })), key(task('d', { assigneeExpert: 'Anna' }))]).size
+    ).toBe(3)
+    expect(processor.plan(task('big', { description: 'y'.repeat(500) })).batch).toBeUndefined()
+    expect(setup(fluent, { enabled: false }).processor.plan(task('a')).batch).toBeUndefined()
+  })
+
+  it('answers the tasks of one shared call with one model call once they have all started, each task getting its own answer', async () => {
+    const { processor, calls } = setup(fluent)
     const contexts = [ctx(), ctx(), ctx()]
-    const answers = ['EBITDA', 'ROI', 'CAPEX'].map((id, i) => processor.process(task(id), PLAN, contexts[i] as Ctx))
-    expect(calls).toHaveLength(0)
-    clock.advanceTo(50)
+    const answers = ['EBITDA', 'ROI', 'CAPEX'].map((id, i) =>
+      processor.process(task(id), shared(3), contexts[i] as Ctx)
+    )
     expect(await Promise.all(answers)).toEqual([
       'Answer to Define EBITDA',
       'Answer to Define ROI',
@@ -98,69 +114,49 @@ describe('batching processor', () => {
     )
   })
 
-  it('sends a task alone as it is when nothing joins it within the window', async () => {
-    const { processor, calls, clock } = setup(fluent)
-    const answer = processor.process(task('EBITDA'), PLAN, ctx())
-    clock.advanceTo(49)
-    expect(calls).toHaveLength(0)
-    clock.advanceTo(50)
-    expect(await answer).toBe('Answer to Define EBITDA')
+  it('sends a task picked alone at once, without waiting for anyone', async () => {
+    const { processor, calls } = setup(fluent)
+    expect(await processor.process(task('EBITDA'), PLAN, ctx())).toBe('Answer to Define EBITDA')
     expect(calls.map((c) => c.id)).toEqual(['EBITDA'])
     expect(processor.stats().batches).toBe(0)
   })
 
-  it('makes the call at once when the batch is full, and starts a new one for the next task', async () => {
-    const { processor, calls, clock } = setup(fluent, { maxTasks: 2 })
-    const full = [processor.process(task('a'), PLAN, ctx()), processor.process(task('b'), PLAN, ctx())]
-    expect(await Promise.all(full)).toEqual(['Answer to Define a', 'Answer to Define b'])
-    expect(calls).toHaveLength(1)
-    const next = processor.process(task('c'), PLAN, ctx())
-    clock.advanceTo(50)
-    expect(await next).toBe('Answer to Define c')
-    expect(calls).toHaveLength(2)
-  })
-
-  it('keeps the token budget of a batch: a task that would overflow it starts the next batch', async () => {
-    const { processor, calls, clock } = setup(fluent, { maxBatchTokens: 10 })
-    const long = 'x'.repeat(24)
-    const answers = ['a', 'b', 'c'].map((id) => processor.process(task(id, { description: long }), PLAN, ctx()))
-    clock.advanceTo(50)
-    await Promise.all(answers)
-    // Each task is about 8 tokens: no two fit under 10, so each is its own call.
-    expect(calls.map((c) => c.id)).toEqual(['a', 'b', 'c'])
-  })
-
-  it('never mixes domains, experts or models, and never batches a large task or while switched off', async () => {
-    const { processor, calls, clock } = setup(fluent)
-    const other: ProcessingPlan = { ...PLAN, model: 'qwen2.5:7b' }
-    const answers = [
-      processor.process(task('a'), PLAN, ctx()),
-      processor.process(task('b', { domain: 'legal' }), PLAN, ctx()),
-      processor.process(task('c', { assigneeExpert: 'Anna' }), PLAN, ctx()),
-      processor.process(task('d'), other, ctx()),
-      processor.process(task('big', { description: 'y'.repeat(500) }), PLAN, ctx())
-    ]
-    expect(calls.map((c) => c.id)).toEqual(['big'])
-    clock.advanceTo(50)
-    await Promise.all(answers)
-    expect(calls.map((c) => c.id).sort()).toEqual(['a', 'b', 'big', 'c', 'd'])
-
-    const off = setup(fluent, { enabled: false })
-    await Promise.all([off.processor.process(task('a'), PLAN, ctx()), off.processor.process(task('b'), PLAN, ctx())])
-    expect(off.calls.map((c) => c.id)).toEqual(['a', 'b'])
-  })
-
-  it('asks again on their own only the tasks whose block is missing or unusable, and says why in their events', async () => {
+  it('sends without a task that has not started when the window closes, and asks that one after the batch call ends', async () => {
+    let finish: (text: string) => void = () => undefined
     const { processor, calls, clock } = setup((t) =>
-      t.description.includes('[RESULT_N]')
+      t.description.includes('[RESULT_N]') ? new Promise<string>((r) => (finish = r)) : `Alone: ${t.title}`
+    )
+    const early = ['a', 'b'].map((id) => processor.process(task(id), shared(3), ctx()))
+    clock.advanceTo(49)
+    expect(calls).toHaveLength(0)
+    clock.advanceTo(50)
+    expect(calls.map((c) => c.id)).toEqual(['a+1'])
+    const late = processor.process(task('c'), shared(3), ctx())
+    clock.advanceTo(100)
+    await Promise.resolve()
+    expect(calls).toHaveLength(1)
+    finish('[RESULT_1]A.[/RESULT_1]\n[RESULT_2]B.[/RESULT_2]')
+    expect(await Promise.all(early)).toEqual(['A.', 'B.'])
+    expect(await late).toBe('Alone: Define c')
+    expect(calls.map((c) => c.id)).toEqual(['a+1', 'c'])
+  })
+
+  it('asks again on their own, one at a time, only the tasks whose block is missing or unusable, and says why in their events', async () => {
+    let inFlight = 0
+    let peak = 0
+    const { processor, calls } = setup(async (t) => {
+      peak = Math.max(peak, ++inFlight)
+      await Promise.resolve()
+      inFlight--
+      return t.description.includes('[RESULT_N]')
         ? '[RESULT_1]First.[/RESULT_1]\n[RESULT_3]   [/RESULT_3]\n[RESULT_4]Fourth, cut'
         : `Alone: ${t.title}`
-    )
+    })
     const contexts = [ctx(), ctx(), ctx(), ctx()]
-    const answers = ['a', 'b', 'c', 'd'].map((id, i) => processor.process(task(id), PLAN, contexts[i] as Ctx))
-    clock.advanceTo(50)
+    const answers = ['a', 'b', 'c', 'd'].map((id, i) => processor.process(task(id), shared(4), contexts[i] as Ctx))
     expect(await Promise.all(answers)).toEqual(['First.', 'Alone: Define b', 'Alone: Define c', 'Alone: Define d'])
     expect(calls.map((c) => c.id)).toEqual(['a+3', 'b', 'c', 'd'])
+    expect(peak).toBe(1)
     expect(contexts[0]?.lines).toHaveLength(1)
     expect(contexts[1]?.lines.at(-1)).toBe("Asked on its own: the batch answer's block for it was missing.")
     expect(contexts[2]?.lines.at(-1)).toBe("Asked on its own: the batch answer's block for it was empty.")
@@ -173,36 +169,33 @@ describe('batching processor', () => {
       blame: 'backend',
       retryAfterMs: 30_000
     })
-    const { processor, calls, clock } = setup(() => Promise.reject(down))
-    const answers = ['a', 'b'].map((id) => processor.process(task(id), PLAN, ctx()))
-    clock.advanceTo(50)
+    const { processor, calls } = setup(() => Promise.reject(down))
+    const answers = ['a', 'b'].map((id) => processor.process(task(id), shared(2), ctx()))
     for (const a of answers) await expect(a).rejects.toBe(down)
     expect(calls).toHaveLength(1)
   })
 
   it('asks every task on its own when the batch call fails on its own account (an echo, a timeout of the call)', async () => {
-    const { processor, calls, clock } = setup((t) => {
+    const { processor, calls } = setup((t) => {
       if (t.description.includes('[RESULT_N]')) throw new ProcessingError('echo', 'the model echoed the prompt')
       return `Alone: ${t.title}`
     })
     const c = ctx()
-    const answers = [processor.process(task('a'), PLAN, c), processor.process(task('b'), PLAN, ctx())]
-    clock.advanceTo(50)
+    const answers = [processor.process(task('a'), shared(2), c), processor.process(task('b'), shared(2), ctx())]
     expect(await Promise.all(answers)).toEqual(['Alone: Define a', 'Alone: Define b'])
     expect(calls).toHaveLength(3)
     expect(c.lines.at(-1)).toBe('Asked on its own: the batch call failed (the model echoed the prompt).')
   })
 
   it('leaves out a task stopped while it waited, and abandons the call only when every task in it is stopped', async () => {
-    const { processor, calls, clock } = setup(fluent)
+    const { processor, calls } = setup(fluent)
     const [a, b, c] = [ctx(), ctx(), ctx()]
-    const answers = [
-      processor.process(task('a'), PLAN, a),
-      processor.process(task('b'), PLAN, b),
-      processor.process(task('c'), PLAN, c)
-    ]
     a.controller.abort(new Error('cancelled'))
-    clock.advanceTo(50)
+    const answers = [
+      processor.process(task('a'), shared(3), a),
+      processor.process(task('b'), shared(3), b),
+      processor.process(task('c'), shared(3), c)
+    ]
     await expect(answers[0]).rejects.toThrow('cancelled')
     expect(await answers[1]).toBe('Answer to Define b')
     expect(await answers[2]).toBe('Answer to Define c')
@@ -210,22 +203,14 @@ describe('batching processor', () => {
 
     const seen: AbortSignal[] = []
     const { inner: hanging } = model(() => new Promise<string>(() => undefined))
-    const clock2 = fakeTimerClock(0)
     const spying = batchingProcessor(
       { ...hanging, process: (t, p, x) => (seen.push(x.signal), hanging.process(t, p, x)) },
-      {
-        settings: () => SETTINGS,
-        setTimer: (fn, ms) =>
-          (
-            (h) => () =>
-              clock2.clearTimeout(h)
-          )(clock2.setTimeout(fn, ms))
-      }
+      { settings: () => SETTINGS }
     )
     const [d, e] = [ctx(), ctx()]
-    void spying.process(task('d'), PLAN, d)
-    void spying.process(task('e'), PLAN, e)
-    clock2.advanceTo(50)
+    void spying.process(task('d'), shared(2, 'call-9'), d)
+    void spying.process(task('e'), shared(2, 'call-9'), e)
+    await Promise.resolve()
     d.controller.abort(new Error('timeout'))
     expect(seen[0]?.aborted).toBe(false)
     e.controller.abort(new Error('timeout'))

@@ -15,7 +15,7 @@ export interface BatchingSettings {
   readonly maxTaskTokens: number
   /** The batch's tasks together stay under this many estimated tokens, so its answer fits the request's time. */
   readonly maxBatchTokens: number
-  /** How long the first task of a group waits for others before its call is made. */
+  /** How long a batch's call waits for the tasks picked into it to start; one that has not by then is asked after it. */
   readonly windowMs: number
 }
 
@@ -51,12 +51,15 @@ interface Member {
   settled: boolean
 }
 
-interface Group {
+/** A shared call whose tasks are arriving: sent once all have, or when the window closes. */
+interface Forming {
   readonly plan: ProcessingPlan
+  readonly expected: number
   readonly members: Member[]
-  tokens: number
   cancelTimer: (() => void) | null
 }
+
+type Send = (task: TaskForProcessing, plan: ProcessingPlan, ctx: ProcessingContext) => Promise<string>
 
 const realTimer = (fn: () => void, ms: number): (() => void) => {
   const timer = setTimeout(fn, ms)
@@ -64,25 +67,46 @@ const realTimer = (fn: () => void, ms: number): (() => void) => {
 }
 
 /**
- * The operators' batch of small tasks (checklist items 33, 34) without
- * touching the worker pool: process() calls for small tasks of one domain,
- * expert, node and model that arrive within a short window are answered by
- * one model call in the [RESULT_N] format (DataLoader-style). Each task keeps
- * its own run (attempt, deadline, events); a task whose block is missing or
- * unusable, or every task of a batch whose call failed on its own account, is
- * asked again on its own. A failure of the backend fails every task of the
- * batch the same way, so the engine defers them all without using attempts.
+ * The operators' batch of small tasks (checklist items 33, 34). plan() marks
+ * a small task batchable by domain, expert, node and model; the scheduler
+ * picks such tasks into one shared call (plan.call), which node caps count
+ * once; process() answers them with one model call in the [RESULT_N] format.
+ * Each task keeps its own run (attempt, deadline, events); a task whose block
+ * is missing or unusable, or every task of a batch whose call failed on its
+ * own account, is asked again on its own. Every call of one shared call is
+ * made after the one before it ends, so a batch never has more calls in
+ * flight than the one slot it holds. A failure of the backend fails every
+ * task of the batch the same way, so the engine defers them all without
+ * using attempts.
  */
 export function batchingProcessor(inner: TaskProcessor, options: BatchingOptions): BatchingProcessor {
   const setTimer = options.setTimer ?? realTimer
-  const groups = new Map<string, Group>()
+  const forming = new Map<string, Forming>()
+  /** The last call of each shared call, which its next one waits for. */
+  const lanes = new Map<string, Promise<unknown>>()
   const stats = { calls: 0, batches: 0, batchedTasks: 0, fallbacks: 0 }
   let batchSeq = 0
 
-  const single = (task: TaskForProcessing, plan: ProcessingPlan, ctx: ProcessingContext): Promise<string> => {
+  const single: Send = (task, plan, ctx) => {
     stats.calls++
     return inner.process(task, plan, ctx)
   }
+
+  /** Calls of one shared call, one after another; a task stopped while it waited its turn is not sent. */
+  const inLane =
+    (id: string): Send =>
+    (task, plan, ctx) => {
+      const call = (): Promise<string> =>
+        ctx.signal.aborted ? Promise.reject(ctx.signal.reason as unknown) : single(task, plan, ctx)
+      const before = lanes.get(id)
+      const mine = before ? before.then(call) : call()
+      const tail = mine.then(ignore, ignore)
+      lanes.set(id, tail)
+      void tail.then(() => {
+        if (lanes.get(id) === tail) lanes.delete(id)
+      })
+      return mine
+    }
 
   const fail = (member: Member, error: unknown): void => {
     if (member.settled) return
@@ -100,22 +124,23 @@ export function batchingProcessor(inner: TaskProcessor, options: BatchingOptions
     )
   }
 
-  function flush(key: string, group: Group): void {
-    if (groups.get(key) === group) groups.delete(key)
-    group.cancelTimer?.()
-    group.cancelTimer = null
+  function send(id: string, call: Forming): void {
+    if (forming.get(id) === call) forming.delete(id)
+    call.cancelTimer?.()
+    call.cancelTimer = null
     // A task stopped while it waited (cancelled, timed out) is not sent: its run has already ended.
-    for (const m of group.members) if (!m.settled && m.ctx.signal.aborted) fail(m, m.ctx.signal.reason)
-    const live = group.members.filter((m) => !m.settled)
+    for (const m of call.members) if (!m.settled && m.ctx.signal.aborted) fail(m, m.ctx.signal.reason)
+    const live = call.members.filter((m) => !m.settled)
+    const lane = inLane(id)
     if (live.length === 0) return
     if (live.length === 1) {
       const only = live[0] as Member
-      return settle(only, single(only.task, group.plan, only.ctx))
+      return settle(only, lane(only.task, call.plan, only.ctx))
     }
-    void runBatch(live, group.plan)
+    void runBatch(live, call.plan, lane)
   }
 
-  async function runBatch(members: readonly Member[], plan: ProcessingPlan): Promise<void> {
+  async function runBatch(members: readonly Member[], plan: ProcessingPlan, lane: Send): Promise<void> {
     const id = `batch-${++batchSeq}`
     stats.batches++
     stats.batchedTasks += members.length
@@ -139,14 +164,14 @@ export function batchingProcessor(inner: TaskProcessor, options: BatchingOptions
     }
     let answer: string
     try {
-      answer = await single(batchTask, plan, batchContext(members))
+      answer = await lane(batchTask, plan, batchContext(members))
     } catch (error) {
       if (isBackendFailure(error)) {
         for (const m of members) fail(m, error)
         return
       }
       const why = error instanceof Error ? error.message : String(error)
-      for (const m of members) fallBack(m, plan, `the batch call failed (${why})`)
+      for (const m of members) fallBack(m, plan, lane, `the batch call failed (${why})`)
       return
     }
     const parsed = parseBatchAnswer(answer, members.length)
@@ -154,15 +179,15 @@ export function batchingProcessor(inner: TaskProcessor, options: BatchingOptions
     members.forEach((m, i) => {
       const result = parsed.results[i]
       if (result !== null && result !== undefined) return settle(m, Promise.resolve(result))
-      fallBack(m, plan, `the batch answer's block for it was ${reasons.get(i + 1) ?? 'missing'}`)
+      fallBack(m, plan, lane, `the batch answer's block for it was ${reasons.get(i + 1) ?? 'missing'}`)
     })
   }
 
-  function fallBack(member: Member, plan: ProcessingPlan, why: string): void {
+  function fallBack(member: Member, plan: ProcessingPlan, lane: Send, why: string): void {
     if (member.settled) return
     stats.fallbacks++
     member.ctx.progress(`Asked on its own: ${why}.`)
-    settle(member, single(member.task, plan, member.ctx))
+    settle(member, lane(member.task, plan, member.ctx))
   }
 
   /** The batch call is abandoned only when every task in it is: one cancelled task does not cost the others their answers. */
@@ -189,33 +214,38 @@ export function batchingProcessor(inner: TaskProcessor, options: BatchingOptions
   }
 
   return {
-    plan: (task) => inner.plan(task),
+    plan(task) {
+      const plan = inner.plan(task)
+      const settings = options.settings()
+      if (!settings.enabled || settings.maxTasks < 2) return plan
+      const tokens = estimateTokens(task)
+      if (tokens > settings.maxTaskTokens) return plan
+      const key = [plan.backend, plan.model, task.domain ?? '', task.assigneeExpert ?? ''].join('\u0000')
+      return {
+        ...plan,
+        batch: { key, tokens, maxTasks: settings.maxTasks, maxTokens: settings.maxBatchTokens }
+      }
+    },
     ensureReady: (plan, ctx) => inner.ensureReady(plan, ctx),
     load: () => inner.load(),
     ...(inner.score ? { score: inner.score.bind(inner) } : {}),
     stats: () => ({ ...stats }),
     process(task, plan, ctx) {
-      const settings = options.settings()
-      const tokens = estimateTokens(task)
-      if (!settings.enabled || settings.maxTasks < 2 || tokens > settings.maxTaskTokens) return single(task, plan, ctx)
-      const key = [plan.backend, plan.model, task.domain ?? '', task.assigneeExpert ?? ''].join('\u0000')
+      const shared = plan.call
+      if (!shared) return single(task, plan, ctx)
       return new Promise<string>((resolve, reject) => {
-        let group = groups.get(key)
-        if (group && group.tokens + tokens > settings.maxBatchTokens) {
-          flush(key, group)
-          group = undefined
+        let call = forming.get(shared.id)
+        if (!call) {
+          const made: Forming = { plan, expected: shared.tasks, members: [], cancelTimer: null }
+          forming.set(shared.id, made)
+          made.cancelTimer = setTimer(() => send(shared.id, made), options.settings().windowMs)
+          call = made
         }
-        if (!group) {
-          const made: Group = { plan, members: [], tokens: 0, cancelTimer: null }
-          groups.set(key, made)
-          made.cancelTimer = setTimer(() => flush(key, made), settings.windowMs)
-          group = made
-        }
-        const member: Member = { task, ctx, resolve, reject, settled: false }
-        group.members.push(member)
-        group.tokens += tokens
-        if (group.members.length >= settings.maxTasks) flush(key, group)
+        call.members.push({ task, ctx, resolve, reject, settled: false })
+        if (call.members.length >= call.expected) send(shared.id, call)
       })
     }
   }
 }
+
+function ignore(): void {}

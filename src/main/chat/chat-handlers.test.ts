@@ -153,6 +153,16 @@ describe('usage, budget and fallback health', () => {
     expect(report.level).toBe('degraded')
     expect(report.reasons[0]).toContain('67% of chat answers in the last 24 h fell back')
   })
+
+  it('counts the lead’s quick answers in the fallback ratio, not only the experts’', async () => {
+    const h = chatHarness({ settings: { 'chat.preferExpertsFirst': false } })
+    for (const text of ['Hi', 'Thanks', 'What time is it?']) {
+      await h.handlers['chat.send']({ text, priority: 'normal' }, h.ctx('c'))
+      await h.chat.pipeline.idle()
+    }
+    const usage = await h.handlers['chat.usage']({ days: 1 }, h.ctx('c'))
+    expect(usage.counters).toMatchObject({ expertAnswers: 0, fallbacks: 0, answers24h: 3, fallbackRatio24h: 0 })
+  })
 })
 
 describe('deleting a session while an answer is written', () => {

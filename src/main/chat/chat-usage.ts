@@ -6,6 +6,8 @@ import type { UsageLedger } from '../usage/usage-ledger'
 export interface UsageCounters {
   readonly expertAnswers: number
   readonly fallbacks: number
+  /** Every chat answer of the last 24 h, the lead's quick answers too: what the fallback ratio is a share of. */
+  readonly answers24h: number
   readonly fallbackRatio24h: number | null
 }
 
@@ -33,8 +35,9 @@ export function createChatUsageReader(
   deps: { ledger: Pick<UsageLedger, 'budget'>; threshold: () => number; now?: () => Date }
 ): ChatUsageReader {
   const now = deps.now ?? (() => new Date())
-  const answerCounts = db.prepare<[string], { expert: number; fallback: number }>(
-    `SELECT COALESCE(SUM(CASE WHEN expert_answer = 1 AND fell_back = 0 THEN 1 ELSE 0 END), 0) AS expert,
+  const answerCounts = db.prepare<[string], { answers: number; expert: number; fallback: number }>(
+    `SELECT COUNT(*) AS answers,
+            COALESCE(SUM(CASE WHEN expert_answer = 1 AND fell_back = 0 THEN 1 ELSE 0 END), 0) AS expert,
             COALESCE(SUM(fell_back), 0) AS fallback
      FROM model_usage WHERE source = 'chat' AND purpose = 'answer' AND created_at >= ?`
   )
@@ -66,13 +69,15 @@ export function createChatUsageReader(
   })
 
   const counters = (): UsageCounters => {
-    const all = answerCounts.get('') ?? { expert: 0, fallback: 0 }
-    const recent = answerCounts.get(new Date(now().getTime() - DAY_MS).toISOString()) ?? { expert: 0, fallback: 0 }
-    const answered = recent.expert + recent.fallback
+    const none = { answers: 0, expert: 0, fallback: 0 }
+    const all = answerCounts.get('') ?? none
+    // Every answer, not only the experts': the lead's quick answers can fall back too, and the Overview counts them.
+    const recent = answerCounts.get(new Date(now().getTime() - DAY_MS).toISOString()) ?? none
     return {
       expertAnswers: all.expert,
       fallbacks: all.fallback,
-      fallbackRatio24h: answered === 0 ? null : recent.fallback / answered
+      answers24h: recent.answers,
+      fallbackRatio24h: recent.answers === 0 ? null : recent.fallback / recent.answers
     }
   }
 

@@ -166,7 +166,10 @@ export function decomposingProcessor(inner: TaskProcessor, deps: DecompositionDe
       if (state.kind === 'running') throw waiting(runningReason(task, state))
       if (state.kind === 'review' && reported.get(task.id) === reviewKey(state.held))
         throw waiting(reviewReason(task, state.held))
-      return inner.plan(task)
+      const plan = inner.plan(task)
+      // Its split or synthesis is a call of its own, never one answer in a batch of small tasks.
+      const own = family !== null && (state.kind === 'done' || (deps.enabled() && wantsDecomposition(task, family)))
+      return own && plan.batch ? { backend: plan.backend, model: plan.model, heavy: plan.heavy } : plan
     },
     ensureReady: (plan, ctx) => inner.ensureReady(plan, ctx),
     load: () => inner.load(),

@@ -50,7 +50,7 @@ function setup(
     intervalMinutes: () => 0,
     checkTimeoutMs: 1000
   })
-  return { service, pushed, db }
+  return { service, pushed, db, events }
 }
 
 const check = (id: string, status: 'pass' | 'fail', severity: 'hard' | 'soft' = 'hard'): CheckDefinition => ({
@@ -65,6 +65,69 @@ const check = (id: string, status: 'pass' | 'fail', severity: 'hard' | 'soft' = 
 })
 
 describe('checklist service', () => {
+  it('runs the start run again when the models or the knowledge base announce a change, until their checks pass', async () => {
+    let reachable = false
+    const embedding: CheckDefinition = {
+      ...check('knowledge.embedding', 'pass'),
+      area: 'knowledge',
+      run: () =>
+        reachable
+          ? { status: 'pass', evidence: 'nomic-embed-text:latest (768 dims)' }
+          : { status: 'warn', evidence: 'no embedding model reachable (Looking for an embedding model…)' }
+    }
+    const { service, pushed, events } = setup([embedding, check('worker.alive', 'pass')])
+    service.start()
+    await vi.waitFor(() => expect(service.latest()?.verdict).toBe('warnings'))
+    // An event of another part does not matter to these checks.
+    events.emit('checklist.completed', service.latest() as NonNullable<ReturnType<typeof service.latest>>)
+    const knowledgeChanged = (): void =>
+      events.emit('knowledge.changed', {} as Parameters<typeof events.emit<'knowledge.changed'>>[1])
+    reachable = true
+    knowledgeChanged()
+    await vi.waitFor(() => expect(service.latest()?.verdict).toBe('healthy'))
+    expect(service.latest()).toMatchObject({ trigger: 'start', results: [{ status: 'pass' }, { status: 'pass' }] })
+    const runs = pushed.filter((n) => n === 'checklist.completed').length
+    // Settled: later changes leave the schedule to it.
+    knowledgeChanged()
+    for (let i = 0; i < 5; i++) await Promise.resolve()
+    expect(service.history(10)).toHaveLength(2)
+    expect(pushed.filter((n) => n === 'checklist.completed')).toHaveLength(runs)
+    await service.stop()
+  })
+
+  it('runs at start only once the first model scan has landed, so it reads what the Models view shows', async () => {
+    let embeddingModel: string | null = null
+    let runs = 0
+    const embedding: CheckDefinition = {
+      ...check('knowledge.embedding', 'pass'),
+      run: () => {
+        runs++
+        return embeddingModel
+          ? { status: 'pass', evidence: `${embeddingModel} reachable` }
+          : { status: 'warn', evidence: 'no embedding model reachable' }
+      }
+    }
+    const { service, pushed } = setup([embedding])
+    let landed: () => void = () => undefined
+    const scan = new Promise<void>((resolve) => (landed = resolve))
+    service.start(scan)
+    // A run started at once would have called the check within these microtasks; the scan has not landed.
+    for (let i = 0; i < 5; i++) await Promise.resolve()
+    expect(runs).toBe(0)
+    expect(service.latest()).toBeNull()
+    embeddingModel = 'nomic-embed-text:latest'
+    landed()
+    await vi.waitFor(() => expect(service.latest()).not.toBeNull())
+    expect(service.latest()).toMatchObject({
+      trigger: 'start',
+      verdict: 'healthy',
+      results: [{ id: 'knowledge.embedding', status: 'pass', evidence: 'nomic-embed-text:latest reachable' }]
+    })
+    expect(pushed).toEqual(['checklist.completed'])
+    expect(runs).toBe(1)
+    await service.stop()
+  })
+
   it('stores each run, pushes it, and lists it in the history', async () => {
     const { service, pushed } = setup([check('a', 'pass'), check('b', 'fail', 'soft')])
     const run = await service.run('manual')

@@ -36,11 +36,21 @@ export interface ChecklistService {
   fix(id: FixId): Promise<{ message: string; run: ChecklistRun } | Refusal>
   /** The playbook rule of a task's error type, its fix offered only if this host has it. */
   ruleFor(type: TaskErrorType): PlaybookRuleView
-  /** Runs once now and then every checklist.intervalMin minutes; re-reads the interval after each run. */
-  start(): void
+  /**
+   * Runs once as soon as `ready` settles (the first model scan: run before it, the model and
+   * embedding checks would contradict the Models view until the next run), then every
+   * checklist.intervalMin minutes; re-reads the interval after each run.
+   */
+  start(ready?: Promise<unknown>): void
   /** Stops the schedule and waits for a run in progress, so nothing touches the store after the core closes it. */
   stop(): Promise<void>
 }
+
+/** Events after which the start run is repeated while its model or knowledge checks did not pass. */
+const SETTLING_EVENTS: ReadonlySet<string> = new Set(['models.changed', 'knowledge.changed'])
+const SETTLING_AREAS: ReadonlySet<string> = new Set(['models', 'knowledge'])
+/** Bounds the repeats when a part never settles (a node that stays down): the schedule takes over. */
+const SETTLING_RERUNS = 5
 
 /**
  * Runs the checklist on start, on demand and on a schedule, matches the
@@ -58,6 +68,7 @@ export function createChecklistService(deps: ChecklistDeps): ChecklistService {
   let unstored: StoredRun | null = null
   let timer: NodeJS.Timeout | null = null
   let stopped = false
+  let stopSettling: () => void = () => undefined
 
   const execute = async (trigger: ChecklistRun['trigger']): Promise<ChecklistRun> => {
     const startedAt = deps.now().toISOString()
@@ -108,6 +119,49 @@ export function createChecklistService(deps: ChecklistDeps): ChecklistService {
     return inFlight
   }
 
+  const unsettled = (r: ChecklistRun): boolean =>
+    r.results.some((c) => c.status !== 'pass' && SETTLING_AREAS.has(c.area))
+
+  /**
+   * Right after start the model servers and the embedding worker are still taking their first look:
+   * while the start run's model or knowledge checks did not pass, each change they announce runs it
+   * again, so the checklist (and `kos status`) agree with the Models and Knowledge views at once.
+   */
+  function settle(first: ChecklistRun): void {
+    if (!unsettled(first)) return
+    let reruns = 0
+    let again = false
+    let running = false
+    const rerun = (): void => {
+      if (running) {
+        again = true
+        return
+      }
+      running = true
+      reruns++
+      void run('start')
+        .then((r) => {
+          if (!unsettled(r) || reruns >= SETTLING_RERUNS) stopSettling()
+        })
+        .catch((error: unknown) => deps.log.error('checklist rerun at start failed', { error }))
+        .finally(() => {
+          running = false
+          if (again && !stopped) {
+            again = false
+            rerun()
+          }
+        })
+    }
+    const unsubscribe = deps.events.subscribe((frame) => {
+      if (SETTLING_EVENTS.has(frame.name)) rerun()
+    })
+    stopSettling = () => {
+      unsubscribe()
+      again = false
+      stopSettling = () => undefined
+    }
+  }
+
   const schedule = (): void => {
     if (stopped) return
     const minutes = deps.intervalMinutes()
@@ -138,13 +192,20 @@ export function createChecklistService(deps: ChecklistDeps): ChecklistService {
       deps.log.info('checklist fix applied', { fix: id, message })
       return { message, run: await run('fix') }
     },
-    start() {
-      void run('start')
+    start(ready = Promise.resolve()) {
+      // A failed scan is still a scan: the checks then say what it found.
+      void ready
+        .catch(() => undefined)
+        .then(async () => {
+          if (stopped) return
+          settle(await run('start'))
+        })
         .catch((error: unknown) => deps.log.error('checklist run at start failed', { error }))
         .finally(schedule)
     },
     async stop() {
       stopped = true
+      stopSettling()
       if (timer) clearTimeout(timer)
       await inFlight?.catch(() => undefined)
     }

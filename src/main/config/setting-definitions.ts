@@ -9,6 +9,7 @@ import { GENERAL_SETTINGS } from './settings/general-settings'
 import { HOUSEKEEPING_SETTINGS } from './settings/housekeeping-settings'
 import { KNOWLEDGE_SETTINGS } from './settings/knowledge-settings'
 import { METRICS_SETTINGS } from './settings/metrics-settings'
+import { TELEMETRY_SETTINGS } from './settings/telemetry-settings'
 import { MODELS_SETTINGS } from './settings/models-settings'
 import { SOAK_SETTINGS } from './settings/soak-settings'
 import { NOTIFY_SETTINGS } from './settings/notify-settings'
@@ -38,6 +39,7 @@ export const SETTINGS = {
   ...SOAK_SETTINGS,
   ...NOTIFY_SETTINGS,
   ...METRICS_SETTINGS,
+  ...TELEMETRY_SETTINGS,
   ...VALIDATION_SETTINGS,
   ...ONBOARDING_SETTINGS,
   ...USAGE_SETTINGS

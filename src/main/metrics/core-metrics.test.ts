@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest'
 import { histogramSeries, lintPrometheusText } from '../test-support/prometheus-lint'
 import { startTestCore } from '../test-support/running-core'
 import { useTempDirs } from '../test-support/temp-dir'
+import { startFakeOllama } from '../models/testing/fake-ollama-server'
 import { createCoreMetrics } from './core-metrics'
 
 const tempDir = useTempDirs()
@@ -82,6 +83,49 @@ describe('/metrics as Prometheus users expect', () => {
       expect([...used].filter((n) => !served.has(n))).toEqual([])
     } finally {
       await core.close()
+    }
+  })
+
+  it('serves time to first token and request duration per node as histograms after a real model request', async () => {
+    const ollama = await startFakeOllama({
+      loaded: ['llama3.2:3b'],
+      rules: [{ whenPromptContains: '', behaviour: { kind: 'reply', text: 'The check is written.' } }]
+    })
+    const core = startTestCore(tempDir(), { env: { KOS_OLLAMA_API_URL: ollama.url } })
+    try {
+      const created = await core.dispatcher.call(
+        'tasks.create',
+        { title: 'Write a deploy check', description: 'Write a deploy check for the blog.' },
+        { scopes: new Set(['read', 'write'] as const), transport: 'cli' as const }
+      )
+      if (!created.ok) throw new Error(created.error.message)
+      const metrics = metricsOf(core, false)
+      await expect
+        .poll(async () => histogramSeries(await metrics.render(), 'kos_model_request_duration_seconds').length, {
+          timeout: 20_000
+        })
+        .toBe(1)
+      const text = await metrics.render()
+      expect(lintPrometheusText(text)).toEqual([])
+      const families = new Map(parse(text).map((f) => [f.name, f]))
+      for (const name of ['kos_model_first_token_seconds', 'kos_model_request_duration_seconds']) {
+        expect(text).toContain(`# TYPE ${name} histogram`)
+        expect(families.get(name)?.type, name).toBe('HISTOGRAM')
+        const [series] = histogramSeries(text, name)
+        // The task's answer, and any check of it the validator asked the same model for.
+        expect(series?.labels).toEqual({ node: 'ollama-local', model: 'llama3.2:3b' })
+        expect(series?.count).toBeGreaterThanOrEqual(1)
+        expect(series?.buckets.get('+Inf')).toBe(series?.count)
+        expect(series?.sum).toBeGreaterThan(0)
+        expect(text).toMatch(
+          new RegExp(`^${name}_bucket\\{node="ollama-local",model="llama3.2:3b",le="1"\\} \\d+$`, 'm')
+        )
+      }
+      // The median gauge dashboards read stays.
+      expect(families.get('kos_model_time_to_first_token_seconds')?.type).toBe('GAUGE')
+    } finally {
+      await core.close()
+      await ollama.close()
     }
   })
 

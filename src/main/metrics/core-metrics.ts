@@ -1,7 +1,7 @@
 import { Counter, Gauge, Registry } from 'prom-client'
 import type { KosClient } from '../../shared/contract/client'
 import type { CallInput, CallName, CallOutput } from '../../shared/contract/contract'
-import type { TaskDurations } from '../../shared/contract/metrics-contract'
+import type { ModelLatency, NodeHistogram, TaskDurations } from '../../shared/contract/metrics-contract'
 
 export interface CoreMetrics {
   readonly contentType: string
@@ -108,8 +108,9 @@ export function createCoreMetrics(client: KosClient, version: string, options: M
   }
 
   let histogram: TaskDurations | null = null
+  let latency: ModelLatency | null = null
   const refresh = async (): Promise<void> => {
-    const [h, counters, engine, models, kb, usage, latest, durations] = await Promise.all([
+    const [h, counters, engine, models, kb, usage, latest, durations, requests] = await Promise.all([
       fetch('health.get', {}),
       fetch('tasks.counters', {}),
       fetch('tasks.engine', {}),
@@ -117,7 +118,8 @@ export function createCoreMetrics(client: KosClient, version: string, options: M
       fetch('knowledge.stats', {}),
       fetch('chat.usage', { days: 1 }),
       fetch('checklist.latest', {}),
-      fetch('metrics.taskDurations', {})
+      fetch('metrics.taskDurations', {}),
+      fetch('metrics.modelLatency', {})
     ])
     for (const metric of [
       health,
@@ -136,6 +138,7 @@ export function createCoreMetrics(client: KosClient, version: string, options: M
       metric.reset()
     for (const metric of [legacyDeferredByType, legacyLatency, legacyNodeLatency, legacyTtft]) metric.reset()
     histogram = durations
+    latency = requests
     if (h) {
       for (const level of ['ok', 'degraded', 'down'] as const) health.set({ level }, h.level === level ? 1 : 0)
       for (const c of h.components)
@@ -201,7 +204,17 @@ export function createCoreMetrics(client: KosClient, version: string, options: M
       await refresh()
       const parts = [
         await registry.metrics(),
-        histogramText('kos_task_duration_seconds', 'How long completed tasks took, per backend and model.', histogram)
+        histogramText('kos_task_duration_seconds', 'How long completed tasks took, per backend and model.', histogram),
+        nodeHistogramText(
+          'kos_model_first_token_seconds',
+          'Time to first token of answered model requests since start, per node and model.',
+          latency?.firstToken ?? null
+        ),
+        nodeHistogramText(
+          'kos_model_request_duration_seconds',
+          'Duration of answered model requests since start, per node and model.',
+          latency?.request ?? null
+        )
       ]
       if (options.legacyNames?.() ?? true) parts.push(await legacy.metrics())
       return parts.filter((p) => p !== '').join('')
@@ -210,21 +223,41 @@ export function createCoreMetrics(client: KosClient, version: string, options: M
 }
 
 /**
- * A histogram in the text format from cumulative buckets counted elsewhere (in SQL): prom-client's
- * Histogram only counts observations it is given one by one.
+ * A histogram in the text format from cumulative buckets counted elsewhere (in SQL, or per request):
+ * prom-client's Histogram needs every label set's observations one by one.
  */
-export function histogramText(name: string, help: string, data: TaskDurations | null): string {
+function bucketLines(
+  name: string,
+  help: string,
+  bounds: readonly number[],
+  series: readonly { labels: string; cumulative: readonly number[]; count: number; sumSeconds: number }[]
+): string {
   const lines = [`# HELP ${name} ${help}`, `# TYPE ${name} histogram`]
-  for (const s of data?.series ?? []) {
-    const labels = `backend="${escapeLabel(s.backend)}",model="${escapeLabel(s.model)}"`
-    data?.buckets.forEach((le, i) => lines.push(`${name}_bucket{${labels},le="${le}"} ${s.cumulative[i] ?? 0}`))
+  for (const s of series) {
+    bounds.forEach((le, i) => lines.push(`${name}_bucket{${s.labels},le="${le}"} ${s.cumulative[i] ?? 0}`))
     lines.push(
-      `${name}_bucket{${labels},le="+Inf"} ${s.count}`,
-      `${name}_sum{${labels}} ${s.sumSeconds}`,
-      `${name}_count{${labels}} ${s.count}`
+      `${name}_bucket{${s.labels},le="+Inf"} ${s.count}`,
+      `${name}_sum{${s.labels}} ${s.sumSeconds}`,
+      `${name}_count{${s.labels}} ${s.count}`
     )
   }
   return `${lines.join('\n')}\n`
+}
+
+export function histogramText(name: string, help: string, data: TaskDurations | null): string {
+  const series = (data?.series ?? []).map((s) => ({
+    ...s,
+    labels: `backend="${escapeLabel(s.backend)}",model="${escapeLabel(s.model)}"`
+  }))
+  return bucketLines(name, help, data?.buckets ?? [], series)
+}
+
+function nodeHistogramText(name: string, help: string, data: NodeHistogram | null): string {
+  const series = (data?.series ?? []).map((s) => ({
+    ...s,
+    labels: `node="${escapeLabel(s.node)}",model="${escapeLabel(s.model)}"`
+  }))
+  return bucketLines(name, help, data?.buckets ?? [], series)
 }
 
 function escapeLabel(value: string): string {

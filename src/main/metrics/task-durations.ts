@@ -1,6 +1,7 @@
 import { TASK_DURATION_BUCKETS, type TaskDurations } from '../../shared/contract/metrics-contract'
 import type { Db } from '../db/database'
 import type { HandlersFor } from '../rpc/handler-types'
+import type { ModelLatencyRecorder } from './model-latency'
 
 /** Completions younger than this may still be arriving out of order (group commits); they are counted afresh each time. */
 const SETTLE_MS = 5000
@@ -71,7 +72,7 @@ export function taskDurations(db: Db, now: () => number = Date.now): () => TaskD
   }
 }
 
-export function metricsHandlers(db: Db): HandlersFor<'metrics'> {
+export function metricsHandlers(db: Db, latency: Pick<ModelLatencyRecorder, 'read'>): HandlersFor<'metrics'> {
   const durations = taskDurations(db)
-  return { 'metrics.taskDurations': () => durations() }
+  return { 'metrics.taskDurations': () => durations(), 'metrics.modelLatency': () => latency.read() }
 }

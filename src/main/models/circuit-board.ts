@@ -46,12 +46,22 @@ export interface GenerationTally {
 
 export interface CircuitBoard {
   allows(node: string, model: string): boolean
-  /** A generation's outcome on node + model. */
+  /**
+   * A generation's outcome on node + model. `prompt` (a fingerprint of what was asked) lets a
+   * prompt that fails alone stop counting against the node once the model answered a probe.
+   */
   record(
     node: string,
     model: string,
-    outcome: { readonly ok: true } | { readonly ok: false; readonly kind: AttemptFailureKind; readonly failure: string }
+    outcome:
+      | { readonly ok: true }
+      | { readonly ok: false; readonly kind: AttemptFailureKind; readonly failure: string; readonly prompt?: string }
   ): void
+  /**
+   * Whether this prompt failed on node + model, opened its circuit, and the model then answered a
+   * probe: its failures are the prompt's, not the node's (a poison task must not open it again).
+   */
+  failsAlone(node: string, model: string, prompt: string): boolean
   /** Whether the model answered a request within the circuit window (since the circuit last closed): it "answers others". */
   answersOthers(node: string, model: string): boolean
   /** Makes the probes of a node's open circuits due now: it was just seen coming back. */
@@ -73,6 +83,10 @@ export interface CircuitBoard {
 
 // Enough for minutes of generations on a busy node; older ones fall out anyway.
 const TALLY_LIMIT = 5_000
+/** A prompt shown to fail alone stays the prompt's fault this long: a task retried over an hour keeps its blame. */
+const FAILS_ALONE_MS = 3_600_000
+/** Prompt fingerprints kept per circuit, newest first to stay. */
+const PROMPT_LIMIT = 256
 
 export function circuitSettings(config: Pick<ConfigService, 'get'>): CircuitSettings {
   return {
@@ -93,7 +107,29 @@ export function createCircuitBoard(deps: { config: Pick<ConfigService, 'get'>; n
   const circuits = new Map<string, { node: string; model: string; c: CircuitState<AttemptFailureKind> }>()
   const generations = new Map<string, { at: number; ok: boolean; failure: string | null }[]>()
   const listeners = new Set<(t: CircuitTransition) => void>()
+  /** Per circuit: prompts that failed while it was closed, and when; the ones that opened it are among them. */
+  const failedPrompts = new Map<string, Map<string, number>>()
+  /** Per circuit: prompts that failed while the model answered a probe, until when they stay the prompt's fault. */
+  const aloneUntil = new Map<string, Map<string, number>>()
   const key = (node: string, model: string): string => `${node}\u0000${model}`
+  const remember = (all: Map<string, Map<string, number>>, k: string, prompt: string, value: number): void => {
+    let prompts = all.get(k)
+    if (!prompts) all.set(k, (prompts = new Map()))
+    prompts.delete(prompt)
+    prompts.set(prompt, value)
+    if (prompts.size > PROMPT_LIMIT) prompts.delete(prompts.keys().next().value as string)
+  }
+  const failsAlone = (node: string, model: string, prompt: string): boolean =>
+    (aloneUntil.get(key(node, model))?.get(prompt) ?? 0) > now()
+
+  /** The probe answered after these prompts opened the circuit: the model works, they do not. */
+  function proveAlone(node: string, model: string, openedAt: number): void {
+    const k = key(node, model)
+    const from = openedAt - circuitSettings(deps.config).windowMs
+    for (const [prompt, at] of failedPrompts.get(k) ?? [])
+      if (at >= from) remember(aloneUntil, k, prompt, now() + FAILS_ALONE_MS)
+    failedPrompts.delete(k)
+  }
   const get = (node: string, model: string): CircuitState<AttemptFailureKind> =>
     circuits.get(key(node, model))?.c ?? closedCircuit()
 
@@ -102,6 +138,7 @@ export function createCircuitBoard(deps: { config: Pick<ConfigService, 'get'>; n
     if (next === before) return
     circuits.set(key(node, model), { node, model, c: next })
     if (before.state === next.state) return
+    if (before.state === 'half_open' && next.state === 'closed') proveAlone(node, model, before.openedAt)
     const transition: CircuitTransition = {
       node,
       model,
@@ -124,6 +161,11 @@ export function createCircuitBoard(deps: { config: Pick<ConfigService, 'get'>; n
     record(node, model, outcome) {
       tally(node, outcome.ok, outcome.ok ? null : outcome.failure)
       const at = now()
+      if (!outcome.ok && outcome.prompt !== undefined) {
+        // Its failure again says nothing about the node: the probe showed the model answers others.
+        if (failsAlone(node, model, outcome.prompt)) return
+        if (get(node, model).state === 'closed') remember(failedPrompts, key(node, model), outcome.prompt, at)
+      }
       set(
         node,
         model,
@@ -134,6 +176,7 @@ export function createCircuitBoard(deps: { config: Pick<ConfigService, 'get'>; n
         )
       )
     },
+    failsAlone,
     answersOthers(node, model) {
       const c = get(node, model)
       return c.state === 'closed' && windowAt(c.window, now(), circuitSettings(deps.config)).some((o) => o.ok)

@@ -22,8 +22,9 @@ const BACKEND_KINDS: ReadonlySet<AttemptFailureKind> = new Set([
 /**
  * Whose failure a request's attempts show. The task's own only when the
  * evidence says so: it got an answer that failed (an echo, nothing, no
- * answer in time) from a model that answers others, or the server refused
- * the request itself (a 4xx, e.g. a prompt over the context length).
+ * answer in time) from a model that answers others, the server refused
+ * the request itself (a 4xx, e.g. a prompt over the context length), or
+ * this prompt already opened the circuit and the model then answered a probe.
  * Everything else is the backend's.
  */
 export function blameOf(
@@ -31,7 +32,10 @@ export function blameOf(
   circuits: Pick<CircuitBoard, 'answersOthers'>
 ): FailureBlame {
   const own = attempts.some(
-    (a) => a.kind === 'http' || (!BACKEND_KINDS.has(a.kind) && circuits.answersOthers(a.node, a.model))
+    (a) =>
+      a.kind === 'http' ||
+      a.failsAlone === true ||
+      (!BACKEND_KINDS.has(a.kind) && circuits.answersOthers(a.node, a.model))
   )
   return own ? 'task' : 'backend'
 }

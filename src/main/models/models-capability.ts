@@ -52,6 +52,8 @@ export function createModelsCapability(deps: {
   embedded?: { modelsDir: string; workerFile: string }
   /** The API key stored for a node (secrets `node:<id>`), sent to OpenAI-compatible servers. */
   apiKey?: (nodeId: string) => string | null
+  /** Told of every answered model request: its time to first token and duration (the metrics' histograms). */
+  onAnswered?: (node: string, model: string, sample: { readonly ttftMs: number; readonly totalMs: number }) => void
 }): ModelsCapability {
   const { config, events, log } = deps
   const store = createModelStore(deps.db)
@@ -82,7 +84,18 @@ export function createModelsCapability(deps: {
     isExplicit,
     ...(embeddedSetup ? { embeddedModelsDir: embeddedSetup.modelsDir } : {})
   })
-  const stats = createModelStats()
+  const measured = createModelStats()
+  const onAnswered = deps.onAnswered
+  // The metrics' latency histograms see every answered request as the router measured it.
+  const stats: typeof measured = onAnswered
+    ? {
+        ...measured,
+        recordSuccess(node, model, sample) {
+          measured.recordSuccess(node, model, sample)
+          onAnswered(node, model, sample)
+        }
+      }
+    : measured
   const preferences = (): ReadonlyMap<string, string> => store.preferences()
   const circuits = createCircuitBoard({ config })
   const router = createRouter({ registry, stats, config, preferences, circuits })

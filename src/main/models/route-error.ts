@@ -8,6 +8,8 @@ export interface AttemptFailure {
   readonly model: string
   readonly kind: AttemptFailureKind
   readonly message: string
+  /** The model answered others (a probe) since this prompt opened its circuit: the prompt's failure, not the node's. */
+  readonly failsAlone?: true
 }
 
 /** Every candidate failed (or there was none): each attempt and why, in order. */

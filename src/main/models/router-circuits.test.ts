@@ -294,6 +294,35 @@ describe('fast failure detection', () => {
     expect(registry.status('ollama-local').state).toBe('down')
     expect(() => router.plan(task())).toThrow(/No model server that could run this task is up/)
   })
+
+  it('opens once for a prompt that crashes the runner while the model answers others, then blames that prompt, not the node', async () => {
+    const { server, router, circuits, clock } = await single(null)
+    server.setRules([
+      {
+        whenPromptContains: 'FAILME',
+        behaviour: { kind: 'error', status: 500, message: 'llama runner process has terminated' }
+      }
+    ])
+    const poison = task('FAILME write a deploy check')
+    // The first failures cannot be told from a broken node: the circuit opens, the task waits without using attempts.
+    for (let i = 0; i < 4; i++) expect(await run(router, poison)).toMatchObject({ blame: 'backend' })
+    const opened: string[] = []
+    circuits.onTransition((t) => void (t.to === 'open' && opened.push(t.from)))
+    expect(circuits.open()).toHaveLength(1)
+    clock.now += 1000
+    await router.probeCircuits()
+    expect(circuits.open()).toEqual([])
+    // The model answered the probe: the same prompt failing again is the task's, and never reopens the circuit.
+    for (let i = 0; i < 8; i++)
+      expect(await run(router, poison)).toMatchObject({ type: 'runner_terminated', blame: 'task' })
+    expect(opened).toEqual([])
+    expect(circuits.find('ollama-local', MODEL)).toBeNull()
+    expect(await run(router)).toMatch(/^Answer from llama3\.2:3b/)
+    // Other prompts failing still count against the node.
+    server.setRules(always({ kind: 'error', status: 500, message: 'llama runner process has terminated' }))
+    for (let i = 0; i < 4; i++) expect(await run(router)).toMatchObject({ blame: 'backend' })
+    expect(opened).toEqual(['closed'])
+  })
 })
 
 describe('circuit reasons', () => {

@@ -28,8 +28,17 @@ export interface RouterParts {
   chat(messages: readonly PromptMessage[], options?: ChatOptions): AsyncIterable<string>
   probeCircuits(): Promise<void>
   rescanDown(): Promise<void>
-  /** Told of every answer a task got, with the backend's token counts where it reported them. */
+  /** Told of every answer a task got, and of every attempt that spent tokens without one, with the backend's counts where it reported them. */
   reportCall(call: TaskModelCall): void
+  /** Told of every model request of a task that got no answer, for the trail. */
+  reportFailure(failure: TaskModelFailure): void
+}
+
+/** A task's model request that got no answer: each attempt and why, and how long it took. */
+export interface TaskModelFailure {
+  readonly task: TaskForProcessing
+  readonly error: RouteError
+  readonly durationMs: number
 }
 
 /** One model answer to a task: what it cost, for the usage ledger. */
@@ -44,6 +53,8 @@ export interface TaskModelCall {
   readonly durationMs: number
   /** Answered by another node or model than the plan's. */
   readonly fellBack: boolean
+  /** The attempt gave no answer (cut, failed, echoed, cancelled) after spending these tokens: `answer` is what it streamed. */
+  readonly failed: boolean
 }
 
 /**
@@ -160,7 +171,19 @@ export function routerTaskProcessor(parts: RouterParts): TaskProcessor {
           first: { node: plan.backend, model: plan.model, heavy: plan.heavy },
           onProgress: (m) => ctx.progress(m),
           onAnswering: (c) => (answering = c),
-          onUsage: (u) => (usage = u)
+          onUsage: (u) => (usage = u),
+          onSpentInFailure: (spent) =>
+            parts.reportCall({
+              task,
+              node: spent.node,
+              model: spent.model,
+              messages,
+              answer: spent.text,
+              usage: spent.usage,
+              durationMs: performance.now() - started,
+              fellBack: spent.node !== plan.backend || spent.model !== plan.model,
+              failed: true
+            })
         })) {
           answer += token
         }
@@ -173,10 +196,12 @@ export function routerTaskProcessor(parts: RouterParts): TaskProcessor {
           answer,
           usage,
           durationMs: performance.now() - started,
-          fellBack: by !== null && (by.node !== plan.backend || by.model !== plan.model)
+          fellBack: by !== null && (by.node !== plan.backend || by.model !== plan.model),
+          failed: false
         })
       } catch (error) {
         if (!(error instanceof RouteError)) throw error
+        parts.reportFailure({ task, error, durationMs: performance.now() - started })
         // Stopped by the engine itself (cancelled, shut down, its own deadline): nothing to say about the backend.
         if (ctx.signal.aborted) throw error.toProcessingError()
         if (error.attempts.length === 0) {

@@ -5,6 +5,7 @@ import { createCircuitBoard, type CircuitBoard, type OpenCircuit } from './circu
 import { probeGeneration } from './circuit-probe'
 import { linkAbort } from './abort-link'
 import { couldStillBeEcho, isEcho } from './echo'
+import { promptFingerprint } from './prompt-fingerprint'
 import { failureLabel } from './failure-blame'
 import type { ModelSpeed, ModelStats } from './model-stats'
 import type { NodeRegistry } from './node-registry'
@@ -12,7 +13,7 @@ import type { JsonSchemaRequest, PromptMessage, TokenUsage } from './provider'
 import { ProviderError, toProviderError } from './provider-error'
 import { timeoutMs, type RequestKind } from './request-kinds'
 import { RouteError, describeAttempts, type AttemptFailure, type AttemptFailureKind } from './route-error'
-import { routerTaskProcessor, type TaskModelCall } from './router-task-processor'
+import { routerTaskProcessor, type TaskModelCall, type TaskModelFailure } from './router-task-processor'
 
 export interface ChatOptions {
   readonly signal?: AbortSignal
@@ -29,8 +30,19 @@ export interface ChatOptions {
   readonly onAnswering?: (candidate: Candidate) => void
   /** The answering backend's own token counts, where it reports them. */
   readonly onUsage?: (usage: TokenUsage) => void
+  /** Told of each attempt that gave no answer after it spent tokens (cut, failed, echoed, cancelled): they are paid for too. */
+  readonly onSpentInFailure?: (spent: SpentInFailure) => void
   /** Structured output, enforced by whichever backend answers. */
   readonly jsonSchema?: JsonSchemaRequest
+}
+
+/** What an attempt that failed had spent: its backend's counts where it sent them before failing, and the text it streamed. */
+export interface SpentInFailure {
+  readonly node: string
+  readonly model: string
+  readonly kind: AttemptFailureKind
+  readonly usage: TokenUsage | null
+  readonly text: string
 }
 
 export interface Router extends TaskProcessor {
@@ -54,6 +66,8 @@ export interface Router extends TaskProcessor {
   probeCircuits(): Promise<void>
   /** Every answer a task got (the worker's calls), for the usage ledger; returns the unsubscribe. */
   onTaskModelCall(listener: (call: TaskModelCall) => void): () => void
+  /** Every model request of a task that got no answer, for the trail; returns the unsubscribe. */
+  onTaskModelFailure(listener: (failure: TaskModelFailure) => void): () => void
 }
 
 export interface RouterDeps {
@@ -228,8 +242,10 @@ export function createRouter(deps: RouterDeps): Router {
     let tried = 0
 
     const failed = (c: Candidate, kind: AttemptFailureKind, message: string, error?: ProviderError): void => {
-      failures.push({ node: c.node, model: c.model, kind, message })
-      circuits.record(c.node, c.model, { ok: false, kind, failure: failureLabel(kind, error) })
+      const asked = promptFingerprint(prompt)
+      const alone = circuits.failsAlone(c.node, c.model, asked)
+      failures.push({ node: c.node, model: c.model, kind, message, ...(alone ? { failsAlone: true as const } : {}) })
+      circuits.record(c.node, c.model, { ok: false, kind, failure: failureLabel(kind, error), prompt: asked })
     }
 
     for (let i = 0; i < list.length && tried < limit; i++) {
@@ -252,8 +268,14 @@ export function createRouter(deps: RouterDeps): Router {
       progress(`asking ${c.model} on ${c.node}`)
       let text = ''
       let emitted = false
+      // This attempt's own counts: told as the answer's only if it answers, else as spent in its failure.
+      let usage: TokenUsage | null = null
+      const spentIn = (kind: AttemptFailureKind): void => {
+        if (usage !== null || text !== '')
+          options.onSpentInFailure?.({ node: c.node, model: c.model, kind, usage, text })
+      }
       try {
-        for await (const token of attempt(c, messages, attemptSignal, options.onUsage, options.jsonSchema)) {
+        for await (const token of attempt(c, messages, attemptSignal, (u) => (usage = u), options.jsonSchema)) {
           if (!emitted) {
             clearTimeout(timer)
             text += token
@@ -270,6 +292,7 @@ export function createRouter(deps: RouterDeps): Router {
         }
         if (isEcho(prompt, text)) {
           failed(c, 'echo', 'the answer repeated the prompt')
+          spentIn('echo')
           stats.recordFailure(c.node, false)
           if (emitted) break
           progress(`${c.model} on ${c.node} echoed the prompt; trying the next candidate`)
@@ -277,10 +300,12 @@ export function createRouter(deps: RouterDeps): Router {
         }
         if (text.trim() === '') {
           failed(c, 'empty', 'the answer was empty')
+          spentIn('empty')
           progress(`${c.model} on ${c.node} answered nothing; trying the next candidate`)
           continue
         }
         circuits.record(c.node, c.model, { ok: true })
+        if (usage !== null) options.onUsage?.(usage)
         if (!emitted) {
           options.onAnswering?.(c)
           yield text
@@ -290,6 +315,7 @@ export function createRouter(deps: RouterDeps): Router {
         const e = error instanceof ProviderError ? error : toProviderError(error, attemptSignal, c.node)
         if (options.signal?.aborted && !deadline.aborted) {
           failures.push({ node: c.node, model: c.model, kind: 'aborted', message: e.message })
+          spentIn('aborted')
           break
         }
         const kind = deadline.aborted ? 'timeout' : e.kind
@@ -297,6 +323,7 @@ export function createRouter(deps: RouterDeps): Router {
           ? `no complete answer within ${limitMs / 1000} s (llm.requestTimeoutSec)`
           : e.message
         failed(c, kind, message, e)
+        spentIn(kind)
         if (kind === 'oom') stats.noteOom(c.node)
         if (kind === 'connection') {
           // Down now, not at the next scan: nothing else is planned on it, and this request moves to another node.
@@ -350,9 +377,13 @@ export function createRouter(deps: RouterDeps): Router {
   }
 
   const taskCallListeners = new Set<(call: TaskModelCall) => void>()
+  const taskFailureListeners = new Set<(failure: TaskModelFailure) => void>()
   const processor = routerTaskProcessor({
     reportCall: (call) => {
       for (const listener of taskCallListeners) listener(call)
+    },
+    reportFailure: (failure) => {
+      for (const listener of taskFailureListeners) listener(failure)
     },
     registry,
     stats,
@@ -375,6 +406,10 @@ export function createRouter(deps: RouterDeps): Router {
     onTaskModelCall(listener) {
       taskCallListeners.add(listener)
       return () => taskCallListeners.delete(listener)
+    },
+    onTaskModelFailure(listener) {
+      taskFailureListeners.add(listener)
+      return () => taskFailureListeners.delete(listener)
     },
     speeds: () => stats.speeds()
   }

@@ -3,6 +3,8 @@ import type { EventPayload } from '../../shared/contract/contract'
 import type { TaskStatus, TaskSummary } from '../../shared/contract/tasks-contract'
 import type { EventFrame } from '../../shared/contract/wire'
 import { createEventNotifications, MANUAL_REVIEW_WINDOW_MS } from './event-notifications'
+import { HEALTH_SETTLE_MS } from './health-flap'
+import { REPEAT_FOLD_MS } from './repeat-fold'
 import type { Notification } from './notification'
 import { fakeTimerClock, type FakeTimerClock } from '../test-support/fake-timer-clock'
 
@@ -49,17 +51,92 @@ function setup(): { sent: Notification[]; clock: FakeTimerClock; on: (f: EventFr
 }
 
 describe('notifications from the core events', () => {
-  it('tells a change of the health level, not the first snapshot nor a re-check at the same level', () => {
-    const { sent, on } = setup()
+  it('tells a problem when it starts and its end once it held, not the first snapshot nor a re-check', () => {
+    const { sent, clock, on } = setup()
     on(health('ok'))
     on(health('ok'))
     on(health('down', ['ollama-local: connection refused']))
     on(health('down', ['ollama-local: connection refused']))
     on(health('ok'))
-    expect(sent.map((n) => [n.title, n.severity, n.message])).toEqual([
-      ['Health: ok → down', 'critical', 'ollama-local: connection refused'],
-      ['Health: down → ok', 'info', 'Every part reports ok again.']
+    expect(sent.map((n) => n.title)).toEqual(['Health: ok → down'])
+    clock.advanceTo(clock.now() + HEALTH_SETTLE_MS)
+    expect(sent.map((n) => [n.title, n.severity])).toEqual([
+      ['Health: ok → down', 'critical'],
+      ['Health: down → ok', 'info']
     ])
+    expect(sent[0]?.message).toBe('ollama-local: connection refused')
+    expect(sent[1]?.message).toContain('Every part reports ok again.')
+  })
+
+  it('tells a flapping health once when it starts and once when it stays resolved, with how often it came back', () => {
+    const { sent, clock, on } = setup()
+    const t0 = clock.now()
+    on(health('ok'))
+    // What one poison-prompt task did in 16 s: down, ok, down, ok.
+    for (const [s, level] of [
+      [2, 'down'],
+      [5, 'ok'],
+      [9, 'down'],
+      [12, 'ok']
+    ] as const) {
+      clock.advanceTo(t0 + s * 1000)
+      on(health(level, level === 'down' ? ['ollama-local: circuit open'] : []))
+    }
+    expect(sent.map((n) => n.title)).toEqual(['Health: ok → down'])
+    // Back to ok but not yet for long: nothing more.
+    clock.advanceTo(t0 + 12_000 + HEALTH_SETTLE_MS - 1)
+    expect(sent).toHaveLength(1)
+    clock.advanceTo(t0 + 12_000 + HEALTH_SETTLE_MS)
+    expect(sent.map((n) => n.title)).toEqual(['Health: ok → down', 'Health: down → ok'])
+    expect(sent[1]?.message).toContain('it turned down again 1 time on the way (told once)')
+    expect(sent[1]?.details).toMatchObject({ relapses: 1 })
+    // Worse while already told bad (degraded → down) is told at once; the next problem starts fresh.
+    on(health('degraded', ['disk low']))
+    on(health('down', ['disk full']))
+    expect(sent.map((n) => n.title).slice(2)).toEqual(['Health: ok → degraded', 'Health: degraded → down'])
+  })
+
+  it('folds repeated open circuits within the window into one message with a count', () => {
+    const { sent, clock, on } = setup()
+    const t0 = clock.now()
+    const open = (model: string): EventFrame =>
+      frame('models.circuitChanged', {
+        node: 'ollama-local',
+        model,
+        from: 'closed',
+        to: 'open',
+        circuit: {
+          node: 'ollama-local',
+          model,
+          state: 'open',
+          reason: `500 “llama runner process has terminated” (${model})`,
+          errorType: 'runner_terminated',
+          openedAt: '2026-12-01T03:10:00.000Z',
+          nextProbeAt: null,
+          lastProbeFailure: null
+        }
+      })
+    // Seven openings in 16 s, as QA saw: told once at once…
+    for (let i = 0; i < 7; i++) {
+      clock.advanceTo(t0 + i * 2_000)
+      on(open(i % 3 === 2 ? 'qwen2.5:7b' : 'llama3.2:3b'))
+    }
+    expect(sent.map((n) => n.title)).toEqual(['Circuit open: ollama-local (llama3.2:3b)'])
+    // …and the six repeats in one message when the window ends.
+    clock.advanceTo(t0 + REPEAT_FOLD_MS)
+    expect(sent).toHaveLength(2)
+    expect(sent[1]).toMatchObject({
+      kind: 'circuit_open',
+      severity: 'critical',
+      title: 'Circuit open: ollama-local (llama3.2:3b) — 6 more times in 10 min',
+      details: { folded: 6, repeats: { 'ollama-local (llama3.2:3b)': 4, 'ollama-local (qwen2.5:7b)': 2 } }
+    })
+    expect(sent[1]?.message).toContain('• ollama-local (qwen2.5:7b) ×2')
+    // A quiet window ends the fold: the next opening is told at once again.
+    clock.advanceTo(t0 + 2 * REPEAT_FOLD_MS)
+    expect(sent).toHaveLength(2)
+    on(open('llama3.2:3b'))
+    expect(sent).toHaveLength(3)
   })
 
   it('gathers tasks deferred within the window into one manual-review notification with their causes', () => {

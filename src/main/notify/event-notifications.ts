@@ -4,21 +4,25 @@ import type { EventFrame } from '../../shared/contract/wire'
 import { errorTypeCounts } from '../../shared/error-type-label'
 import type { Notification } from './notification'
 import type { TimerClock } from '../platform/timer-clock'
+import { createHealthFlap } from './health-flap'
+import { createRepeatFold } from './repeat-fold'
 
 /** Tasks going to manual review within this window are told in one notification, not one each. */
 export const MANUAL_REVIEW_WINDOW_MS = 30_000
 const LISTED_TASKS = 5
 
 /**
- * Turns the core's events into notifications: a change of the aggregate health level (not every
- * re-check), tasks deferred to manual review (gathered over a short window, so a failing backend
- * that sends fifty tasks to review is one message), a circuit that opened, and a passed token budget.
+ * Turns the core's events into notifications: a change of the aggregate health level (debounced:
+ * a problem when it starts, its end once it held), tasks deferred to manual review (gathered over a
+ * short window, so a failing backend that sends fifty tasks to review is one message), a circuit
+ * that opened (repeats within a window folded into one with a count), and a passed token budget.
  */
 export function createEventNotifications(deps: { notify: (n: Notification) => void; clock: TimerClock }): {
   onEvent(frame: EventFrame): void
   stop(): void
 } {
-  let level: EventPayload<'health.changed'>['level'] | null = null
+  const health = createHealthFlap(deps)
+  const critical = createRepeatFold(deps)
   let deferred: TaskSummary[] = []
   /** Tasks already told as in review, so a later write touching one is not told again. */
   const inReview = new Set<string>()
@@ -50,19 +54,7 @@ export function createEventNotifications(deps: { notify: (n: Notification) => vo
   return {
     onEvent(frame) {
       if (frame.name === 'health.changed') {
-        const snapshot = frame.payload as EventPayload<'health.changed'>
-        const before = level
-        level = snapshot.level
-        // The first snapshot after start is the baseline, not a change.
-        if (before === null || before === snapshot.level) return
-        deps.notify({
-          kind: 'health',
-          title: `Health: ${before} → ${snapshot.level}`,
-          message: snapshot.reasons.length > 0 ? snapshot.reasons.join('\n') : 'Every part reports ok again.',
-          severity: snapshot.level === 'down' ? 'critical' : snapshot.level === 'degraded' ? 'warning' : 'info',
-          at: snapshot.checkedAt,
-          details: { from: before, to: snapshot.level, reasons: snapshot.reasons }
-        })
+        health.onSnapshot(frame.payload as EventPayload<'health.changed'>)
       } else if (frame.name === 'tasks.changed') {
         for (const task of (frame.payload as EventPayload<'tasks.changed'>).tasks) {
           if (task.status !== 'deferred_to_human') inReview.delete(task.id)
@@ -75,7 +67,7 @@ export function createEventNotifications(deps: { notify: (n: Notification) => vo
       } else if (frame.name === 'models.circuitChanged') {
         const change = frame.payload as EventPayload<'models.circuitChanged'>
         if (change.to !== 'open' || change.from !== 'closed') return
-        deps.notify({
+        critical.tell(`${change.node} (${change.model})`, {
           kind: 'circuit_open',
           title: `Circuit open: ${change.node} (${change.model})`,
           message: `${change.circuit?.reason ?? 'Every recent request failed.'}\nNothing is sent there until a probe succeeds${change.circuit?.nextProbeAt ? ` (next probe ${change.circuit.nextProbeAt})` : ''}.`,
@@ -98,6 +90,8 @@ export function createEventNotifications(deps: { notify: (n: Notification) => vo
       }
     },
     stop() {
+      health.stop()
+      critical.stop()
       if (flushTimer !== null) deps.clock.clearTimeout(flushTimer)
       flushDeferred()
     }

@@ -25,6 +25,25 @@ export interface ProcessingPlan {
   readonly backend: string
   readonly model: string
   readonly heavy: boolean
+  /** Set by a processor that answers several tasks in one model call (batching): which tasks may share a call. */
+  readonly batch?: BatchPlan
+  /** Set by the scheduler: the one model call this task shares with the others picked with it. */
+  readonly call?: SharedCall
+}
+
+/** Tasks of one key on one node may share a call, up to `maxTasks` of them and `maxTokens` together. */
+export interface BatchPlan {
+  readonly key: string
+  readonly tokens: number
+  readonly maxTasks: number
+  readonly maxTokens: number
+}
+
+/** A model call several tasks ride on: node caps count it once, and its processor makes its calls one at a time. */
+export interface SharedCall {
+  readonly id: string
+  /** How many tasks were picked into it, so its processor sends it once they have all started. */
+  readonly tasks: number
 }
 
 export interface ProcessingContext {

@@ -7,7 +7,7 @@ import {
 } from '../ports/task-processor'
 import type { Logger } from '../log/logger'
 import type { BackendBlame } from './backend-blame'
-import { pickTasks, schedulerMemory, type SchedulableTask } from './scheduler'
+import { callOrdinals, pickTasks, schedulerMemory, type SchedulableTask } from './scheduler'
 import { forProcessing, type Claim } from './task-run'
 import type { ClaimableRow } from './task-row'
 import type { Changes, TaskStore } from './task-store'
@@ -64,7 +64,10 @@ export function createPoolClaims(options: {
 
     claim(request: ClaimRequest, changes: Changes): Claim[] {
       const { processor, free } = request
-      const rows = store.candidates(free + Math.min(free, 16), request.maxAttempts)
+      const limits = options.backendLimits
+      // A free slot is a model call, which may answer a batch of tasks: read enough to fill it.
+      const perCall = Math.max(1, limits?.tasksPerCall?.() ?? 1)
+      const rows = store.candidates(free * perCall + Math.min(free, 16), request.maxAttempts)
       const candidates: SchedulableTask<Candidate>[] = []
       let unplanned: { taskId: string; correlationId: string; reason: string; error: unknown } | null = null
       for (const row of rows) {
@@ -87,23 +90,28 @@ export function createPoolClaims(options: {
           reason: unplanned.reason
         })
       }
-      const limits = options.backendLimits
       // A task in flight at a crash is claimed only into a free slot: claimed ahead, its token would say it never ran,
       // and a crash it causes after it starts would not count towards putting it aside as a poison task.
-      const picks = pickTasks(
+      const picked = pickTasks(
         candidates,
         request.busy,
         free,
         { heavyPerBackend: request.heavyPerBackend, ...(limits ? { of: (b: string) => limits.of(b) } : {}) },
         memory
-      ).filter((p, i) => i < request.startNow || p.item.row.interrupted_count === 0)
+      )
+      // Counted in calls, as the slots are: the tasks of a batch start with the call they share (without batches, a call each).
+      const shared = picked.some((p) => p.plan.call) ? callOrdinals(picked.map((p) => p.plan)) : null
+      const callOf = new Map(picked.map((p, i) => [p, shared ? (shared[i] as number) : i]))
+      const picks = picked.filter(
+        (p) => (callOf.get(p) as number) < request.startNow || p.item.row.interrupted_count === 0
+      )
       const leases = store.claimMany(
-        picks.map((p, i) => ({
+        picks.map((p) => ({
           taskId: p.item.row.id,
           backend: p.plan.backend,
           model: p.plan.model,
           attemptCount: p.item.row.attempt_count,
-          ahead: i >= request.startNow
+          ahead: (callOf.get(p) as number) >= request.startNow
         })),
         options.owner,
         request.maxAttempts,

@@ -18,22 +18,60 @@ export interface SchedulerLimits {
   readonly of?: (backend: string) => BackendLimit
 }
 
-/** What the scheduler remembers between picks: whose turn it is, and which model each backend last ran. */
+/** What the scheduler remembers between picks: whose turn it is, which model each backend last ran, and the last shared call's number. */
 export interface SchedulerMemory {
   lastBackend: string | null
   readonly lastModel: Map<string, string>
+  calls: number
 }
 
 export function schedulerMemory(): SchedulerMemory {
-  return { lastBackend: null, lastModel: new Map() }
+  return { lastBackend: null, lastModel: new Map(), calls: 0 }
+}
+
+/** Model calls these plans make at once: each task its own, except tasks sharing a call (a batch), which count once. */
+export function callsOf(plans: readonly ProcessingPlan[]): number {
+  let calls = 0
+  let shared: Set<string> | null = null
+  for (const plan of plans) {
+    if (!plan.call) calls++
+    else if (!(shared ??= new Set()).has(plan.call.id)) {
+      shared.add(plan.call.id)
+      calls++
+    }
+  }
+  return calls
+}
+
+/** For each plan, in order, the number of the call it makes among them (0, 1, …): tasks sharing a call share its number. */
+export function callOrdinals(plans: readonly ProcessingPlan[]): number[] {
+  const seen = new Map<string, number>()
+  let next = 0
+  return plans.map((plan) => {
+    if (!plan.call) return next++
+    const known = seen.get(plan.call.id)
+    if (known !== undefined) return known
+    seen.set(plan.call.id, next)
+    return next++
+  })
+}
+
+/** A shared call being formed in this pick: the batch's first task opened it, others of its key join while it has room. */
+interface OpenCall<T> {
+  readonly id: string
+  readonly members: SchedulableTask<T>[]
+  tokens: number
 }
 
 /**
- * Picks up to `free` candidates (given in priority, then age, order) for the
- * free slots. Priority first; then the backend running the fewest tasks,
- * taking turns when tied, so every backend works at once; on that backend
- * the model it is already running, so a model is loaded once for a run of
- * tasks; and never more heavy tasks on a backend than its cap.
+ * Picks candidates (given in priority, then age, order) for `free` model
+ * calls. Caps count calls, not tasks: a task the processor can batch joins a
+ * call opened in this pick for its key while that has room, taking no slot
+ * of its own, so a node capped at one call still answers a batch. Priority
+ * first; then the backend running the fewest calls, taking turns when tied,
+ * so every backend works at once; on that backend the model it is already
+ * running, so a model is loaded once for a run of tasks; and never more heavy
+ * calls on a backend than its cap.
  */
 export function pickTasks<T>(
   candidates: readonly SchedulableTask<T>[],
@@ -54,7 +92,14 @@ export function pickTasks<T>(
     if (plan.heavy) entry.heavy++
     entry.models.set(plan.model, (entry.models.get(plan.model) ?? 0) + 1)
   }
-  running.forEach(occupy)
+  const counted = new Set<string>()
+  for (const plan of running) {
+    if (plan.call) {
+      if (counted.has(plan.call.id)) continue
+      counted.add(plan.call.id)
+    }
+    occupy(plan)
+  }
 
   // Queues per rank → backend → model, each in the candidates' order, so a pick costs the number of groups, not of candidates.
   const byRank = new Map<number, Map<string, Map<string, { items: SchedulableTask<T>[]; next: number }>>>()
@@ -79,7 +124,22 @@ export function pickTasks<T>(
       )
     return cap
   }
+  /** Calls formed in this pick, per node and batch key. */
+  const open = new Map<string, OpenCall<T>[]>()
+  const openKey = (plan: ProcessingPlan): string => `${plan.backend}\u0000${plan.batch?.key ?? ''}`
+  const joins = (c: SchedulableTask<T>): OpenCall<T> | null => {
+    const batch = c.plan.batch
+    if (!batch) return null
+    const calls = open.get(openKey(c.plan))
+    return (
+      calls?.find((call) => call.members.length < batch.maxTasks && call.tokens + batch.tokens <= batch.maxTokens) ??
+      null
+    )
+  }
+  let opened = 0
   const fits = (c: SchedulableTask<T>): boolean => {
+    if (joins(c)) return true
+    if (opened >= free) return false
     const entry = loadOf(c.plan.backend)
     const cap = capOf(c.plan.backend)
     if (cap.total !== null && entry.total >= cap.total) return false
@@ -95,41 +155,67 @@ export function pickTasks<T>(
   }
 
   const picked: SchedulableTask<T>[] = []
-  while (picked.length < free) {
+  // Once every free call is taken only a batch formed in this pick can still take tasks.
+  while (opened < free || open.size > 0) {
     let choice: SchedulableTask<T> | undefined
     for (const rank of ranks) {
       const backends = byRank.get(rank) as Map<string, Map<string, { items: SchedulableTask<T>[]; next: number }>>
-      const open = new Map<string, Map<string, SchedulableTask<T>>>()
+      const heads = new Map<string, Map<string, SchedulableTask<T>>>()
       for (const [backend, models] of backends) {
         for (const [model, queue] of models) {
           while (queue.next < queue.items.length && taken.has(queue.items[queue.next] as SchedulableTask<T>))
             queue.next++
           const head = headOf(queue)
           if (!head) continue
-          let heads = open.get(backend)
-          if (!heads) open.set(backend, (heads = new Map()))
-          heads.set(model, head)
+          let onBackend = heads.get(backend)
+          if (!onBackend) heads.set(backend, (onBackend = new Map()))
+          onBackend.set(model, head)
         }
       }
-      if (open.size === 0) continue
-      const backend = chooseBackend([...open.keys()].sort(), (b) => loadOf(b).total, memory.lastBackend)
-      const heads = open.get(backend) as Map<string, SchedulableTask<T>>
+      if (heads.size === 0) continue
+      const backend = chooseBackend([...heads.keys()].sort(), (b) => loadOf(b).total, memory.lastBackend)
+      const onBackend = heads.get(backend) as Map<string, SchedulableTask<T>>
       const waiting = (model: string): number => {
         const queue = backends.get(backend)?.get(model)
         return queue ? queue.items.length - queue.next : 0
       }
-      const model = chooseModel([...heads.keys()], waiting, loadOf(backend).models, memory.lastModel.get(backend))
-      choice = heads.get(model)
+      const model = chooseModel([...onBackend.keys()], waiting, loadOf(backend).models, memory.lastModel.get(backend))
+      choice = onBackend.get(model)
       break
     }
     if (!choice) break
     taken.add(choice)
     picked.push(choice)
-    occupy(choice.plan)
+    const call = joins(choice)
+    if (call) {
+      call.members.push(choice)
+      call.tokens += choice.plan.batch?.tokens ?? 0
+    } else {
+      opened++
+      occupy(choice.plan)
+      if (choice.plan.batch) {
+        const made: OpenCall<T> = { id: `call-${++memory.calls}`, members: [choice], tokens: choice.plan.batch.tokens }
+        const key = openKey(choice.plan)
+        const calls = open.get(key)
+        if (calls) calls.push(made)
+        else open.set(key, [made])
+      }
+    }
     memory.lastBackend = choice.plan.backend
     memory.lastModel.set(choice.plan.backend, choice.plan.model)
   }
-  return picked
+  return shareCalls(picked, [...open.values()].flat())
+}
+
+/** The tasks picked into one call carry it in their plans, so the pool counts it once and the processor sends it once. */
+function shareCalls<T>(picked: SchedulableTask<T>[], formed: readonly OpenCall<T>[]): SchedulableTask<T>[] {
+  const shared = new Map<SchedulableTask<T>, SchedulableTask<T>>()
+  for (const call of formed) {
+    if (call.members.length < 2) continue
+    for (const m of call.members)
+      shared.set(m, { ...m, plan: { ...m.plan, call: { id: call.id, tasks: call.members.length } } })
+  }
+  return shared.size === 0 ? picked : picked.map((p) => shared.get(p) ?? p)
 }
 
 function chooseBackend(backends: readonly string[], busy: (backend: string) => number, last: string | null): string {

@@ -9,6 +9,7 @@ import type { Capability } from '../rpc/handler-types'
 import { createTaskQueue } from './task-queue'
 import { createTasksEngine, type TasksEngine } from './tasks-engine'
 import { tasksHandlers } from './tasks-handlers'
+import { subtasksReader } from './task-subtasks'
 
 export interface TasksCapability extends Capability<'tasks'> {
   readonly engine: TasksEngine
@@ -51,7 +52,11 @@ export function createTasksCapability(deps: {
   return {
     engine,
     queue: createTaskQueue(engine),
-    handlers: tasksHandlers(engine, () => deps.events.emit('tasks.engineChanged', engine.state())),
+    handlers: tasksHandlers(
+      engine,
+      () => deps.events.emit('tasks.engineChanged', engine.state()),
+      subtasksReader(deps.db)
+    ),
     setProcessor: (processor) => {
       engine.setProcessor(processor)
       deps.events.emit('tasks.engineChanged', engine.state())

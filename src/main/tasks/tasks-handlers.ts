@@ -1,8 +1,13 @@
 import { refuse } from '../rpc/refusal'
 import type { HandlersFor } from '../rpc/handler-types'
+import type { Subtask } from '../../shared/contract/tasks-contract'
 import type { TasksEngine } from './tasks-engine'
 
-export function tasksHandlers(engine: TasksEngine, engineChanged: () => void): HandlersFor<'tasks'> {
+export function tasksHandlers(
+  engine: TasksEngine,
+  engineChanged: () => void,
+  subtasks: (parentId: string) => Subtask[]
+): HandlersFor<'tasks'> {
   const setPaused = (paused: boolean) => {
     engine.setPaused(paused)
     engineChanged()
@@ -37,7 +42,7 @@ export function tasksHandlers(engine: TasksEngine, engineChanged: () => void): H
     'tasks.get': ({ id }) => {
       const task = engine.store.get(id)
       if (!task) return refuse('not_found', `Task "${id}" does not exist. Pick one from tasks.list.`)
-      return { task, events: engine.store.events(id) }
+      return { task, events: engine.store.events(id), subtasks: subtasks(id) }
     },
     'tasks.counters': () => engine.store.counters(),
     'tasks.engine': () => engine.state(),

@@ -4,10 +4,12 @@ import type { WalSync } from '../db/wal-sync'
 import type { Logger } from '../log/logger'
 import type { TaskEvent, TasksChanged } from '../../shared/contract/tasks-contract'
 import { createBackendBlame } from './backend-blame'
+import { createCallSlots } from './call-slots'
 import { createGroupCommit } from './group-commit'
 import { createPoolClaims } from './pool-claims'
 import { createRunAttempts } from './run-attempt'
 import { BACKEND_RETRY_MS, createRunSettlement, ignore } from './run-settlement'
+import { callsOf } from './scheduler'
 import { classify, TaskRun, type Claim, type Outcome, type StopReason } from './task-run'
 import type { Changes, LeaseRef, TaskStore } from './task-store'
 
@@ -85,6 +87,8 @@ export function createWorkerPool(options: PoolOptions) {
   const monotonic = options.monotonic ?? (() => performance.now())
   const random = options.random ?? Math.random
   const running = new Map<string, TaskRun>()
+  /** Slots are model calls: the tasks of one batch take one together. */
+  const calls = createCallSlots()
   const attempt = createRunAttempts(now)
   /** Claimed ahead while tasks are quick, so a freed slot starts the next one without waiting for a commit. */
   let ready: Claim[] = []
@@ -160,7 +164,11 @@ export function createWorkerPool(options: PoolOptions) {
   let startedThisTurn = 0
   let yielding = false
   function startReady(): void {
-    while (running.size < settings.concurrency && ready.length > 0 && state === 'running') {
+    while (
+      ready.length > 0 &&
+      state === 'running' &&
+      (calls.inFlight(running.size) < settings.concurrency || calls.rides((ready[0] as Claim).plan))
+    ) {
       if (++startedThisTurn > RUNS_PER_TURN) return yieldTurn()
       startRun(ready.shift() as Claim)
     }
@@ -184,14 +192,16 @@ export function createWorkerPool(options: PoolOptions) {
   }
 
   function claimFree(changes: Changes): Claim[] {
-    const free = Math.max(0, settings.concurrency + claimAhead(settings.concurrency) - running.size - ready.length)
+    const busy = [...[...running.values()].map((r) => r.plan), ...ready.map((r) => r.plan)]
+    const taken = callsOf(busy)
+    const free = Math.max(0, settings.concurrency + claimAhead(settings.concurrency) - taken)
     if (free === 0 || !processor) return []
     return claims.claim(
       {
         processor,
         free,
-        startNow: settings.concurrency - running.size - ready.length,
-        busy: [...[...running.values()].map((r) => r.plan), ...ready.map((r) => r.plan)],
+        startNow: settings.concurrency - taken,
+        busy,
         maxAttempts: settings.maxAttempts,
         heavyPerBackend: settings.heavyPerBackend
       },
@@ -214,6 +224,7 @@ export function createWorkerPool(options: PoolOptions) {
     const startedAt = now()
     const run = new TaskRun(claim, startedAt, monotonic() + settings.requestTimeoutMs, reportProgress)
     running.set(run.lease.taskId, run)
+    calls.add(run.plan)
     stats.attempts++
     if (run.deadline < deadlineAt) armDeadline(run.deadline)
     attempt(processor, run, settings, endRun)
@@ -254,6 +265,7 @@ export function createWorkerPool(options: PoolOptions) {
     if (run.ended) return
     run.ended = true
     running.delete(run.lease.taskId)
+    calls.remove(run.plan)
     const took = now() - run.startedAt
     avgRunMs = avgRunMs === null ? took : avgRunMs * 0.8 + took * 0.2
     wantClaim = true

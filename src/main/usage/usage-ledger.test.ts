@@ -64,7 +64,7 @@ describe('usage ledger', () => {
     expect(byProject.groups.map((g) => [g.label, g.tokensIn + g.tokensOut, g.cost, g.requests])).toEqual([
       ['website', 4000, 1, 2],
       ['coding', 1000, 0.5, 1],
-      ['No project (chat and board)', 500, 0, 1]
+      ['No project (chat)', 500, 0, 1]
     ])
     expect(byProject.total).toMatchObject({
       tokensIn: 3800,
@@ -93,6 +93,22 @@ describe('usage ledger', () => {
       ['2026-03-11', 1000]
     ])
     expect(report({ since: '2026-03-11', by: 'project' }, labels).total.requests).toBe(1)
+  })
+
+  it('names the calls without a project by what they are: tasks without a domain are not called chat', () => {
+    const clock = { now: new Date('2026-03-10T10:00:00.000Z') }
+    const { ledger, report } = ledgerAt(chatTestDb(), clock)
+    ledger.record(task(null, info('ollama-local', 900, 100)))
+    ledger.record({
+      correlationId: 'c2',
+      source: 'board',
+      purpose: 'answer',
+      expertId: 'board',
+      info: info('ollama-local', 20, 10)
+    })
+    expect(report({ since: '2026-03-10', by: 'project' }, labels).groups).toMatchObject([
+      { key: '', label: 'No project (tasks without a domain, board)', bySource: { task: 1000, board: 30 } }
+    ])
   })
 
   it('alerts once per period when the total passes the budget, also across a restart, and again the next period', () => {

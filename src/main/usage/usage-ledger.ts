@@ -19,6 +19,8 @@ export interface UsageRecord {
   readonly info: ChatCompletionInfo
   /** An answer by an expert (not the lead agent's quick answer): counts towards chat_expert_answer_total unless it fell back. */
   readonly expertAnswer?: boolean
+  /** The call gave no answer after spending these tokens (cut, server error, echo, cancelled): counted, and marked. */
+  readonly failed?: boolean
 }
 
 export interface UsageLedger {
@@ -48,8 +50,8 @@ export function createUsageLedger(db: Db, deps: UsageLedgerDeps): UsageLedger {
   const now = deps.now ?? (() => new Date())
   const insert = db.prepare(`INSERT INTO model_usage
     (correlation_id, source, purpose, session_id, message_id, task_id, expert_id, project, node, model,
-     tokens_in, tokens_out, counted, duration_ms, cost, fell_back, expert_answer, created_at)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+     tokens_in, tokens_out, counted, duration_ms, cost, fell_back, expert_answer, failed, created_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
   const tokensSince = db.prepare<[string], { tokens: number }>(
     'SELECT COALESCE(SUM(tokens_in + tokens_out), 0) AS tokens FROM model_usage WHERE created_at >= ?'
   )
@@ -109,6 +111,7 @@ export function createUsageLedger(db: Db, deps: UsageLedgerDeps): UsageLedger {
         costOf(info),
         info.fellBack ? 1 : 0,
         r.expertAnswer ? 1 : 0,
+        r.failed ? 1 : 0,
         at.toISOString()
       )
       const period = deps.budgetPeriod()

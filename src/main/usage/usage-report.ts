@@ -13,6 +13,8 @@ interface Sums {
   tokens_in: number
   tokens_out: number
   estimated: number
+  failed: number
+  failed_requests: number
   cost: number
   requests: number
   duration_ms: number
@@ -40,6 +42,8 @@ const SUMS = [
   'COALESCE(SUM(tokens_in), 0) AS tokens_in',
   'COALESCE(SUM(tokens_out), 0) AS tokens_out',
   "COALESCE(SUM(CASE WHEN counted = 'estimate' THEN tokens_in + tokens_out ELSE 0 END), 0) AS estimated",
+  'COALESCE(SUM(CASE WHEN failed = 1 THEN tokens_in + tokens_out ELSE 0 END), 0) AS failed',
+  'COALESCE(SUM(failed), 0) AS failed_requests',
   'COALESCE(SUM(cost), 0) AS cost',
   'COUNT(*) AS requests',
   'COALESCE(SUM(duration_ms), 0) AS duration_ms',
@@ -51,6 +55,8 @@ const empty = (key: string): Sums => ({
   tokens_in: 0,
   tokens_out: 0,
   estimated: 0,
+  failed: 0,
+  failed_requests: 0,
   cost: 0,
   requests: 0,
   duration_ms: 0,
@@ -66,11 +72,24 @@ const group = (s: Sums, label: string): UsageGroup => ({
   tokensIn: s.tokens_in,
   tokensOut: s.tokens_out,
   estimatedTokens: s.estimated,
+  failedTokens: s.failed,
+  failedRequests: s.failed_requests,
   cost: Math.round(s.cost * 10_000) / 10_000,
   requests: s.requests,
   durationMs: s.duration_ms,
   bySource: { chat: s.chat, board: s.board, task: s.task, workflow: s.workflow }
 })
+
+/** The calls without a project, named by what they are: worker tasks without a domain land here too, not only chat. */
+function noProjectLabel(s: Sums): string {
+  const chat = s.chat > 0 && s.board > 0 ? 'chat and board' : s.chat > 0 ? 'chat' : s.board > 0 ? 'board' : null
+  const parts = [
+    s.task > 0 ? 'tasks without a domain' : null,
+    s.workflow > 0 ? 'workflows without a project' : null,
+    chat
+  ].filter((p): p is string => p !== null)
+  return parts.length === 0 ? 'No project' : `No project (${parts.join(', ')})`
+}
 
 /** The first day of a report: the day asked for, or DEFAULT_DAYS back from today. */
 export function reportStart(since: string | undefined, today: Date): string {
@@ -100,7 +119,6 @@ export function createUsageReport(
     const label = (key: string): string => {
       if (by === 'expert') return key === '' ? 'No expert' : key === 'board' ? 'Board of directors' : labels.expert(key)
       if (by === 'node') return labels.node(key)
-      if (by === 'project') return key === '' ? 'No project (chat and board)' : key
       return key
     }
     let groups: UsageGroup[]
@@ -112,7 +130,7 @@ export function createUsageReport(
         const key = dayOf(new Date(first + i * DAY_MS))
         return group(byKey.get(key) ?? empty(key), key)
       })
-    } else groups = rows.map((r) => group(r, label(r.key)))
+    } else groups = rows.map((r) => group(r, by === 'project' && r.key === '' ? noProjectLabel(r) : label(r.key)))
     return {
       since,
       until,

@@ -137,6 +137,8 @@ export const ChatUsageSchema = z.strictObject({
   counters: z.strictObject({
     expertAnswers: z.number().int(),
     fallbacks: z.number().int(),
+    /** Chat answers of the last 24 h, the lead's and the experts'. */
+    answers24h: z.number().int(),
     /** Fallbacks over all answers of the last 24 h; null when there were none. */
     fallbackRatio24h: z.number().nullable(),
     threshold: z.number()

@@ -99,8 +99,8 @@ export const NodeViewSchema = z.strictObject({
   /** Its generations over the last models.generationStatsMin minutes. */
   generations: z.strictObject({ succeeded: z.number().int(), failed: z.number().int() }),
   /**
-   * What the scheduler gives it at once: `total` tasks (null: only the pool's size bounds it) and `heavy`
-   * heavy-model tasks, from its own caps where set (`own`), else from its kind's settings.
+   * What the scheduler gives it at once: `total` model calls (a batch of small tasks is one; null: only the pool's size bounds it) and `heavy`
+   * heavy-model calls, from its own caps where set (`own`), else from its kind's settings.
    */
   limit: z.strictObject({
     total: z.number().int().nullable(),
@@ -218,7 +218,7 @@ export const MODELS_CALLS = {
   'models.setNodeLimit': call({
     scope: 'write',
     summary:
-      'Set one node’s own caps: tasks at once (0 = no cap of its own) and heavy-model tasks at once; null for either keeps its kind’s setting (mlx.* / ollama.*).',
+      'Set one node’s own caps: model calls at once (a batch of small tasks is one call; 0 = no cap of its own) and heavy-model calls at once; null for either keeps its kind’s setting (mlx.* / ollama.*).',
     input: z.strictObject({
       id: z.string().min(1),
       maxConcurrent: z.number().int().min(0).max(64).nullable(),

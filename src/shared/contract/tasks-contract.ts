@@ -104,9 +104,19 @@ export const TaskEventSchema = z.strictObject({
 })
 export type TaskEvent = z.infer<typeof TaskEventSchema>
 
+/** A task's subtask as its parent's detail lists it: a parent waits for them and completes with a synthesis of their results. */
+export const SubtaskSchema = z.strictObject({
+  id: z.string(),
+  title: z.string(),
+  status: TaskStatusSchema
+})
+export type Subtask = z.infer<typeof SubtaskSchema>
+
 export const TaskDetailSchema = z.strictObject({
   task: TaskSchema,
-  events: z.array(TaskEventSchema)
+  events: z.array(TaskEventSchema),
+  /** Its subtasks, oldest first; empty for a task never split. */
+  subtasks: z.array(SubtaskSchema)
 })
 export type TaskDetail = z.infer<typeof TaskDetailSchema>
 
@@ -253,7 +263,7 @@ export const TASKS_CALLS = {
   }),
   'tasks.get': call({
     scope: 'read',
-    summary: 'One task with its whole event history.',
+    summary: 'One task with its whole event history and its subtasks.',
     input: TaskIdInputSchema,
     output: TaskDetailSchema
   }),

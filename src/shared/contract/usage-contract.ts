@@ -32,6 +32,10 @@ export const UsageGroupSchema = z.strictObject({
   tokensOut: Tokens,
   /** Tokens of calls whose backend reported no count, so they were estimated from the text. */
   estimatedTokens: Tokens,
+  /** Of the tokens, those spent by calls that gave no answer (a cut stream, a server error, an echo, a cancelled run). */
+  failedTokens: Tokens,
+  /** Calls among `requests` that gave no answer after spending tokens. */
+  failedRequests: z.number().int(),
   cost: z.number(),
   requests: z.number().int(),
   durationMs: z.number().int(),

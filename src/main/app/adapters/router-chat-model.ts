@@ -13,7 +13,9 @@ export const estimateTokens = (text: string): number => Math.ceil(text.length / 
  */
 export function routerChatModel(
   router: Pick<Router, 'candidates' | 'chat'>,
-  now: () => number = () => performance.now()
+  now: () => number = () => performance.now(),
+  /** Told of a request that got no answer (or broke off), for the trail's log line. */
+  onFailure: (request: ChatModelRequest, error: unknown, durationMs: number) => void = () => undefined
 ): ChatModel {
   return {
     stream(request: ChatModelRequest): ChatStream {
@@ -60,6 +62,7 @@ export function routerChatModel(
               node !== null && planned !== undefined && (node.node !== planned.node || node.model !== planned.model)
           })
         } catch (error) {
+          onFailure(request, error, now() - started)
           settle?.reject(error)
           throw error
         }

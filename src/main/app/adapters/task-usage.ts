@@ -3,7 +3,7 @@ import type { TaskModelCall } from '../../models/router-task-processor'
 import type { UsageRecord } from '../../usage/usage-ledger'
 import { estimateTokens } from './router-chat-model'
 
-/** A task's answer as the usage ledger counts it: by its expert, and its project (metadata's, else its domain). */
+/** A task's model call as the usage ledger counts it: by its expert, and its project (metadata's, else its domain); one that gave no answer is marked failed. */
 export function taskUsage(call: TaskModelCall): UsageRecord {
   const { task, usage } = call
   return {
@@ -13,6 +13,7 @@ export function taskUsage(call: TaskModelCall): UsageRecord {
     taskId: task.id,
     expertId: task.assigneeExpert,
     project: task.project ?? task.domain,
+    failed: call.failed,
     info: {
       node: call.node,
       model: call.model,

@@ -11,7 +11,9 @@ export function chatTestDb(): Db {
   const db = openDatabase(':memory:')
   const outcome = migrate(
     db,
-    bundledMigrations().filter((m) => ['foundation', 'chat', 'board_decisions', 'model_usage'].includes(m.name))
+    bundledMigrations().filter((m) =>
+      ['foundation', 'chat', 'board_decisions', 'model_usage', 'usage_failed'].includes(m.name)
+    )
   )
   if (!outcome.ok) throw new Error('test schema refused')
   return db

@@ -190,7 +190,8 @@ describe('capability checks', () => {
         const id = (input as { id: string }).id
         return {
           task: { id, ...summary, heartbeatAt: beats[id] ?? null } as CallOutput<'tasks.get'>['task'],
-          events: []
+          events: [],
+          subtasks: []
         }
       }
     })
@@ -228,11 +229,11 @@ describe('capability checks', () => {
       bySession: [],
       byExpert: [],
       budget: { period: 'day' as const, start: '2026-03-10', budget: 0, used: 0, exceeded: false, alertedAt: null },
-      counters: { expertAnswers: 7, fallbacks: 3, fallbackRatio24h: ratio, threshold: 0.3 }
+      counters: { expertAnswers: 7, fallbacks: 3, answers24h: 12, fallbackRatio24h: ratio, threshold: 0.3 }
     })
     expect(await checksAnswering({ 'chat.usage': usage(0.42) })('chat.fallback-ratio')).toEqual({
       status: 'warn',
-      evidence: '42% fallbacks (threshold 30%)'
+      evidence: '42% of 12 chat answers in the last 24 h fell back to another model (threshold 30%)'
     })
     expect((await checksAnswering({ 'chat.usage': usage(0.1) })('chat.fallback-ratio')).status).toBe('pass')
   })

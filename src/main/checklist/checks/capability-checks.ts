@@ -208,9 +208,11 @@ export function capabilityChecks(deps: CapabilityCheckDeps): CheckDefinition[] {
         const { counters } = await read('chat.usage', { days: 1 })
         if (counters.fallbackRatio24h === null) return { status: 'pass', evidence: 'no chat answers in the last 24 h' }
         const pct = (v: number): string => `${(v * 100).toFixed(0)}%`
+        // Worded as the Overview's digest counts them ("0% of 3"), so the two read alike.
+        const answers = `${counters.answers24h} chat answer${counters.answers24h === 1 ? '' : 's'}`
         return {
           status: counters.fallbackRatio24h > counters.threshold ? 'warn' : 'pass',
-          evidence: `${pct(counters.fallbackRatio24h)} fallbacks (threshold ${pct(counters.threshold)})`
+          evidence: `${pct(counters.fallbackRatio24h)} of ${answers} in the last 24 h fell back to another model (threshold ${pct(counters.threshold)})`
         }
       }
     }

@@ -53,6 +53,11 @@ export function usageLines(report: UsageReport): string[] {
     ...(estimated > 0
       ? [`${estimated.toLocaleString('en-US')} tokens are estimates: their model server reported no counts.`]
       : []),
+    ...(total.failedTokens > 0
+      ? [
+          `Of which failed: ${total.failedTokens.toLocaleString('en-US')} tokens, spent by ${total.failedRequests.toLocaleString('en-US')} call(s) that gave no answer (a cut stream, a server error, an echo or a cancelled run).`
+        ]
+      : []),
     budget.budget > 0
       ? `Budget this ${budget.period} (since ${budget.start}): ${budget.used.toLocaleString('en-US')} of ${budget.budget.toLocaleString('en-US')} tokens${budget.exceeded ? ' — over budget' : ''}.`
       : `No token budget is set (usage.tokenBudget); this ${budget.period} used ${budget.used.toLocaleString('en-US')} tokens.`

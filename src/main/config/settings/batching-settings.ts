@@ -19,7 +19,7 @@ export const BATCHING_SETTINGS = {
     label: 'Tasks per batch',
     category: 'Worker',
     description:
-      'Tasks one batched call answers at most. Only tasks running at once can share a call, so worker.maxConcurrency and the node’s own cap bound it too.',
+      'Tasks one batched call answers at most. The scheduler picks small tasks of one domain, expert and model into a call; node caps and worker.maxConcurrency count that call once.',
     env: ['KOS_BATCHING_MAX_TASKS'],
     applies: 'live'
   }),
@@ -40,9 +40,10 @@ export const BATCHING_SETTINGS = {
     applies: 'live'
   }),
   'batching.windowMs': integer(1, 5_000, 'ms', 50, {
-    label: 'Wait for a batch to fill',
+    label: 'Wait for a batch to start',
     category: 'Worker',
-    description: 'How long the first small task of a group waits for others to share its call.',
+    description:
+      'How long a batch’s call waits for the tasks picked into it to start (their model may still be loading); one that starts later is asked after the call.',
     env: ['KOS_BATCHING_WINDOW_MS'],
     applies: 'live'
   })

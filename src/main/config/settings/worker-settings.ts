@@ -6,10 +6,11 @@ import { decimal, integer, type SettingDefinition } from '../setting-builders'
  * stuck, 300 s for an LLM answer).
  */
 export const WORKER_SETTINGS = {
-  'worker.maxConcurrency': integer(1, 64, 'tasks', 4, {
+  'worker.maxConcurrency': integer(1, 64, 'calls', 4, {
     category: 'Worker',
-    label: 'Tasks at once',
-    description: 'Ceiling on tasks processed at once; adaptive concurrency stays at or under it.',
+    label: 'Model calls at once',
+    description:
+      'Ceiling on model calls in flight at once; a batch of small tasks answered together is one call. Adaptive concurrency stays at or under it.',
     env: ['KOS_WORKER_MAX_CONCURRENCY'],
     applies: 'live'
   }),

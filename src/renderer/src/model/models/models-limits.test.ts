@@ -62,15 +62,15 @@ describe('models view: per-node limits', () => {
     expect(readNodeLimitDraft('mlx-local', '-1', '0')).toEqual({
       ok: false,
       errors: {
-        maxConcurrent: 'Tasks at once must be at least 0.',
-        maxHeavy: 'Heavy-model tasks at once must be at least 1.'
+        maxConcurrent: 'Model calls at once must be at least 0.',
+        maxHeavy: 'Heavy-model calls at once must be at least 1.'
       }
     })
     expect(readNodeLimitDraft('mlx-local', 'two', '99')).toEqual({
       ok: false,
       errors: {
-        maxConcurrent: 'Tasks at once must be a number.',
-        maxHeavy: 'Heavy-model tasks at once may be at most 16.'
+        maxConcurrent: 'Model calls at once must be a number.',
+        maxHeavy: 'Heavy-model calls at once may be at most 16.'
       }
     })
   })

@@ -222,8 +222,8 @@ export function readNodeLimitDraft(id: string, maxConcurrent: string, maxHeavy: 
   }
   const input = { id, maxConcurrent: value(maxConcurrent), maxHeavy: value(maxHeavy) }
   const errors = validateForm(MODELS_CALLS['models.setNodeLimit'].input, input, {
-    maxConcurrent: 'Tasks at once',
-    maxHeavy: 'Heavy-model tasks at once'
+    maxConcurrent: 'Model calls at once',
+    maxHeavy: 'Heavy-model calls at once'
   })
   if (errors) return { ok: false, errors }
   return { ok: true, maxConcurrent: input.maxConcurrent as number | null, maxHeavy: input.maxHeavy as number | null }

@@ -94,7 +94,8 @@ const detailOf = (t: TaskSummary): TaskDetail => ({
       errorType: null,
       at: t.createdAt
     }
-  ]
+  ],
+  subtasks: []
 })
 
 /** A queue of tasks the fake core pages through as the store would: newest first, filtered by status. */

@@ -259,7 +259,7 @@ export const tasksModel = defineViewModel<TasksData, TasksActions, void, Local>(
           notice: `Queued “${task.title}”.`,
           error: null,
           selectedId: task.id,
-          detail: { task, events }
+          detail: { task, events, subtasks: [] }
         })
         return null
       },

@@ -10,6 +10,8 @@ const group = (key: string, task: number, chat: number, estimated = 0): UsageGro
   tokensIn: task + chat,
   tokensOut: 0,
   estimatedTokens: estimated,
+  failedTokens: 0,
+  failedRequests: 0,
   cost: 0,
   requests: 1,
   durationMs: 1000,

@@ -38,7 +38,7 @@ export function UsagePanel(): ReactNode {
         Expert answers: <strong data-testid="expert-answers">{counters.expertAnswers}</strong> · fallbacks:{' '}
         <strong>{counters.fallbacks}</strong> · fallback share over 24 h:{' '}
         <strong className={ratio !== null && ratio > counters.threshold ? 'bad-text' : undefined}>
-          {ratio === null ? 'no answers yet' : `${Math.round(ratio * 100)}%`}
+          {ratio === null ? 'no answers yet' : `${Math.round(ratio * 100)}% of ${counters.answers24h}`}
         </strong>{' '}
         (limit {Math.round(counters.threshold * 100)}%)
       </p>

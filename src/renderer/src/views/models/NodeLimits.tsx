@@ -31,8 +31,8 @@ export function NodeLimits({
       <thead>
         <tr>
           <th scope="col">Node</th>
-          <th scope="col">Tasks at once</th>
-          <th scope="col">Heavy-model tasks at once</th>
+          <th scope="col">Model calls at once (a batch counts once)</th>
+          <th scope="col">Heavy-model calls at once</th>
           <th scope="col">Running now</th>
           <th scope="col">This node’s own caps (empty: from Settings)</th>
         </tr>
@@ -100,8 +100,8 @@ function OwnLimitForm({
     >
       <CapInput
         id={`${id}-total`}
-        label="Tasks"
-        hint="Tasks this node runs at once; 0 = no cap of its own, empty = from Settings"
+        label="Calls"
+        hint="Model calls this node has in flight at once (a batch of small tasks is one call); 0 = no cap of its own, empty = from Settings"
         value={total}
         error={errors.maxConcurrent ? `${id}-error` : null}
         onChange={setTotal}
@@ -109,7 +109,7 @@ function OwnLimitForm({
       <CapInput
         id={`${id}-heavy`}
         label="Heavy"
-        hint="Heavy-model tasks this node runs at once (1 or more); empty = from Settings"
+        hint="Heavy-model calls this node has in flight at once (1 or more); empty = from Settings"
         value={heavy}
         error={errors.maxHeavy ? `${id}-error` : null}
         onChange={setHeavy}

@@ -6,13 +6,16 @@ import { OPEN_STATUSES, STATUS_LABEL, when } from './task-format'
 import { TaskTrail } from './TaskTrail'
 import { TaskWaiting } from './TaskWaiting'
 import { TaskVerification } from '../verification/TaskVerification'
+import { TaskSubtasks } from './TaskSubtasks'
+import { isSubtaskWait, lastErrorIsSubtaskWait, subtaskProgress } from '../../model/tasks/subtask-wait'
 
 export function TaskDetailPanel({
   detail,
   assignee,
   onCancel,
   onRequeue,
-  onClose
+  onClose,
+  onOpen
 }: {
   detail: TaskDetail
   /** Who the task is assigned to, in words ("Igor, Software engineer"). */
@@ -20,6 +23,8 @@ export function TaskDetailPanel({
   onCancel(): void
   onRequeue(): void
   onClose(): void
+  /** Opens another task (a subtask) in this panel. */
+  onOpen(id: string): void
 }): ReactNode {
   const cancelAccess = useWriteAccess('tasks.cancel')
   const requeueAccess = useWriteAccess('tasks.requeue')
@@ -29,15 +34,22 @@ export function TaskDetailPanel({
       e.kind === 'failed' ||
       e.kind === 'deferred' ||
       e.kind === 'interrupted' ||
-      e.kind === 'waiting' ||
+      (e.kind === 'waiting' && !isSubtaskWait(detail, e)) ||
       (e.kind === 'requeued' && e.errorType)
   )
+  const subtasks = subtaskProgress(detail)
   return (
     <section className="card task-detail" aria-labelledby="task-detail-title">
       <header className="task-detail-head">
         <h2 id="task-detail-title">{task.title}</h2>
         <span className={`task-status status-${task.status}`}>{STATUS_LABEL[task.status]}</span>
-        <TaskWaiting task={task} />
+        {subtasks?.waiting ? (
+          <span className="task-waiting" data-testid="task-waiting">
+            {` · ${subtasks.label.charAt(0).toLowerCase()}${subtasks.label.slice(1)}`}
+          </span>
+        ) : (
+          <TaskWaiting task={task} />
+        )}
         <button type="button" className="link-button" onClick={onClose} aria-label="Close the task detail">
           Close
         </button>
@@ -103,7 +115,8 @@ export function TaskDetailPanel({
       </dl>
       <h3>Description</h3>
       <p className="task-text">{task.description}</p>
-      {task.lastError && (
+      {subtasks && <TaskSubtasks progress={subtasks} subtasks={detail.subtasks} onOpen={onOpen} />}
+      {task.lastError && !lastErrorIsSubtaskWait(detail) && (
         <>
           <h3>Last error</h3>
           <p className="task-error">

@@ -141,6 +141,7 @@ function DetailPanel({ model, experts }: { model: Model; experts: readonly Exper
       onCancel={() => void cancel(id)}
       onRequeue={() => void requeue([id])}
       onClose={() => void select(null)}
+      onOpen={(subtask) => void select(subtask)}
     />
   )
 }

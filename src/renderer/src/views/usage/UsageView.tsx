@@ -180,6 +180,7 @@ function GroupTable({ report }: { report: UsageReport }): ReactNode {
                     · {compact(g.estimatedTokens)} estimated
                   </span>
                 )}
+                <FailedTokens group={g} />
               </td>
               <td className="num">{(g.durationMs / 1000).toFixed(1)} s</td>
               <td className="num">{g.cost.toFixed(2)}</td>
@@ -193,7 +194,10 @@ function GroupTable({ report }: { report: UsageReport }): ReactNode {
             <td className="num">{compact(total.tokensIn)}</td>
             <td className="num">{compact(total.tokensOut)}</td>
             <td />
-            <td className="muted">{sourceMix(total)}</td>
+            <td className="muted">
+              {sourceMix(total)}
+              <FailedTokens group={total} />
+            </td>
             <td className="num">{(total.durationMs / 1000).toFixed(1)} s</td>
             <td className="num">{total.cost.toFixed(2)}</td>
           </tr>
@@ -203,12 +207,29 @@ function GroupTable({ report }: { report: UsageReport }): ReactNode {
   )
 }
 
+/** Tokens spent by calls that gave no answer: paid for all the same, so counted in the row and named here. */
+function FailedTokens({ group }: { group: UsageReport['total'] }): ReactNode {
+  if (group.failedTokens === 0) return null
+  return (
+    <span
+      className="usage-failed"
+      data-testid="usage-failed"
+      title={`${group.failedRequests.toLocaleString()} call(s) gave no answer after spending tokens: a cut stream, a server error, an echo or a cancelled run. They count in the totals.`}
+    >
+      {' '}
+      · of which failed: {compact(group.failedTokens)}
+    </span>
+  )
+}
+
 function CostNote({ report }: { report: UsageReport }): ReactNode {
   return (
     <p className="muted small">
       Cost: remote nodes at {report.remotePricePer1k} per 1,000 tokens (chat.remotePricePer1k); nodes on this Mac cost
       nothing. Counts are the model servers' own (Ollama, OpenAI-compatible usage, llama.cpp's tokenizer); where a
-      server sent none they are estimated and marked. The same figures: <code>kos usage --by {report.by}</code>.
+      server sent none they are estimated and marked. A call that gave no answer (a cut stream, a server error, an echo)
+      still spent its tokens: they count, and “of which failed” says how many. The same figures:{' '}
+      <code>kos usage --by {report.by}</code>.
     </p>
   )
 }
