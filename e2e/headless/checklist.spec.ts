@@ -15,7 +15,8 @@ test.describe('checklist view', () => {
     await expect(checklist.status('models.nodes-reachable')).toHaveText('fail')
     await expect(nodes).toContainText('127.0.0.1:9')
     await expect(nodes).toContainText('Remedy.')
-    await expect(nodes.getByRole('button', { name: 'Restart Ollama' })).toBeVisible()
+    // The host does not run Ollama (supervisor.ollama is off): a restart could only fail, so none is offered.
+    await expect(nodes.getByRole('button', { name: 'Restart Ollama' })).toHaveCount(0)
 
     await expect(checklist.status('database.integrity')).toHaveText('pass')
     await expect(checklist.check('database.integrity')).toContainText('quick_check: ok')
@@ -23,13 +24,23 @@ test.describe('checklist view', () => {
     await expect(checklist.history).toContainText('manual')
   })
 
-  test('answers the fix button with what happened, in words', async ({ page, host }) => {
+  test('a fix that cannot work here is refused in words that say what to do by hand', async ({ page, host }) => {
     const checklist = new ChecklistPage(page)
     await checklist.open(host.url, 'checklist')
     await checklist.runAll.click()
-    await checklist.check('models.nodes-reachable').getByRole('button', { name: 'Restart Ollama' }).click()
-    // Ollama is not installed here: the fix is refused with the supervisor's own reason, not a silent no-op.
-    await expect(checklist.alerts).toContainText(/ollama/i)
+    await expect(checklist.verdict).toHaveText('Not healthy')
+    // Asked for anyway (the CLI, MCP, an old window): refused before it runs, not after a failed restart.
+    const fixed = await page.request.post(`${host.origin}/api/call/checklist.fix`, {
+      headers: { Authorization: `Bearer ${host.fullToken}` },
+      data: { fix: 'restart-ollama' }
+    })
+    expect(await fixed.json()).toMatchObject({
+      ok: false,
+      error: {
+        code: 'unavailable',
+        message: expect.stringContaining('Restart Ollama yourself, then Return to autoprocessing.') as unknown
+      }
+    })
   })
 
   test('exports the report with its SHA-256', async ({ page, host }) => {

@@ -78,4 +78,49 @@ test.describe('escalation ladder in the app', () => {
     await verification.scrollIntoViewIfNeeded()
     await page.screenshot({ path: test.info().outputPath('review-card-board-view.png'), fullPage: true })
   })
+  test('a task the model runner kills reaches review with the rule, no restart offer for an Ollama the app does not run, and a suggested expert and model', async ({
+    page,
+    host
+  }) => {
+    const title = 'FAILME write a deploy check'
+    fake = await startFakeOllama({
+      port: PORT,
+      loaded: ['llama3.2:3b', 'qwen2.5-coder:7b'],
+      rules: [
+        {
+          whenPromptContains: 'Positions of the members',
+          behaviour: {
+            kind: 'reply',
+            text: 'DECISION: GIVE_UP — the runner dies.\nRATIONALE: A person decides.\nRISKS:\n- none'
+          }
+        },
+        {
+          whenPromptContains: "A task's attempts ran out",
+          behaviour: { kind: 'reply', text: 'POSITION: It keeps failing.\nVOTE: AGAINST' }
+        },
+        {
+          whenPromptContains: 'FAILME',
+          behaviour: { kind: 'error', status: 500, message: 'llama runner process has terminated: signal: killed' }
+        }
+      ]
+    })
+    const tasks = new TasksPage(page)
+    await tasks.open(host.url, 'tasks')
+    await tasks.create({ title, description: 'FAILME write a bash script that checks the deploy of the blog' })
+    await expect(tasks.review).toContainText(title, { timeout: 60_000 })
+
+    // The host runs with supervisor.ollama=off: the app cannot restart Ollama, so it does not offer to.
+    const rule = tasks.reviewRule('Model runner terminated')
+    await expect(rule).toContainText('Restart Ollama yourself, then Return to autoprocessing.')
+    await expect(rule.getByRole('button', { name: /restart Ollama/i })).toHaveCount(0)
+    await expect(rule.getByRole('button', { name: 'Return 1 task' })).toBeEnabled()
+    await expect(rule).not.toContainText('..')
+
+    const suggestion = tasks.reviewSuggestion(title)
+    await expect(suggestion).toContainText(/expert \S+ \(.*its domain is coding\)/)
+    // Every prompt of this task kills the runner: each model it tried is where it failed or has an open circuit.
+    await expect(suggestion).toContainText(/No other chat model answers now \(.*(circuit open|it failed on)/)
+    await tasks.review.scrollIntoViewIfNeeded()
+    await page.screenshot({ path: test.info().outputPath('review-card-runner-terminated.png'), fullPage: true })
+  })
 })

@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { expect, test } from '@playwright/test'
@@ -59,6 +59,11 @@ test.describe('Onboarding', () => {
     return host.info
   }
 
+  const postponed = (): unknown =>
+    (JSON.parse(readFileSync(join(dataDir, 'settings.json'), 'utf8')) as Record<string, unknown>)[
+      'onboarding.postponed'
+    ]
+
   test('from nothing running to a first answer: start Ollama, pull the recommended models with progress, the panel goes, the lead agent answers', async ({
     page
   }) => {
@@ -101,13 +106,46 @@ test.describe('Onboarding', () => {
 
     await setup.panel.getByRole('button', { name: 'Not now' }).click()
     await expect(setup.panel).toContainText('1 thing to set up before the corporation can work')
+    // The choice is the core's, kept in the settings file: a reload (or another window) opens the panel folded.
+    await expect.poll(() => postponed()).toBe(true)
+    await page.reload()
+    await expect(setup.panel).toContainText('1 thing to set up before the corporation can work')
+    await expect(setup.panel.getByRole('button', { name: 'Not now' })).toHaveCount(0)
     await setup.panel.getByRole('button', { name: 'Show setup' }).click()
+    await expect(setup.problem('Ollama is not installed')).toBeVisible()
+    await expect.poll(() => postponed()).toBe(false)
+    await page.reload()
     await expect(setup.problem('Ollama is not installed')).toBeVisible()
 
     await setup.nodeUrl.fill('not a url')
     await setup.fix('Add a server').click()
     await expect(setup.panel.getByRole('alert')).toContainText('"not a url" is not a URL')
   })
+  test('offline: a download that cannot reach its server says so and offers Retry, and its bars stand still in red', async ({
+    page
+  }) => {
+    // The mirror is a loopback port nothing listens on, as huggingface.co is to a Mac without network
+    // (not CLOSED_URL: fetch refuses its port 9 before trying it).
+    const mirror = `http://127.0.0.1:${await freePort()}`
+    const app = await startApp(() => '/nonexistent/ollama serve', mirror)
+    const setup = new OnboardingPage(page)
+    await setup.open(app.url)
+    await setup.fix('Use the built-in engine').click()
+    await expect(setup.progress).toHaveCount(2)
+    const offline = `Could not reach ${new URL(mirror).host}: connection refused. Check the network, then Retry.`
+    for (const role of ['(chat)', '(embedding)']) {
+      const row = setup.progress.filter({ hasText: role })
+      await expect(row.getByRole('alert')).toHaveText(offline)
+      await expect(row).not.toContainText('sha256')
+      const bar = setup.progressBar(role)
+      await expect(bar).toHaveAttribute('aria-label', /: failed$/)
+      // A bar without a value is the moving "size not known yet" one; a failed download is not moving.
+      await expect(bar).toHaveAttribute('value', '0')
+    }
+    await expect(setup.fix('Retry')).toBeEnabled()
+    await page.screenshot({ path: test.info().outputPath('onboarding-offline.png') })
+  })
+
   test('with no Ollama at all: the built-in engine downloads and verifies its two models with progress, and answers a first chat', async ({
     page
   }) => {

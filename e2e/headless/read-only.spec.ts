@@ -76,7 +76,12 @@ test.describe('read-only window', () => {
     await expect(models.addNodeButton).toBeDisabled()
     await expect(models.addNodeButton).toHaveAttribute('title', /adding a model server needs the full-access link/)
     expect(await app.description(models.addNodeButton)).toContain('This window is read-only')
-    await expect(models.scanButton).toBeEnabled()
+    await expect(models.scanButton).toBeDisabled()
+    await expect(models.scanButton).toHaveAttribute(
+      'title',
+      'Read-only window: scanning the model servers needs the full-access link.'
+    )
+    expect(await app.description(models.scanButton)).toContain('This window is read-only')
 
     const board = new BoardPage(page)
     await app.go('Board')
@@ -86,18 +91,28 @@ test.describe('read-only window', () => {
 
     const settings = new SettingsPage(page)
     await app.go('Settings')
-    await settings.row('log.level').getByRole('combobox').selectOption('warn')
+    // The fields show the values but take no typing: nothing could be saved from here.
+    await expect(settings.row('log.level').getByRole('combobox')).toBeDisabled()
+    await expect(settings.row('log.level').locator('.setting-control')).toHaveAttribute(
+      'title',
+      /saving settings needs the full-access link/
+    )
     await expect(settings.saveButton('log.level')).toBeDisabled()
     await expect(settings.saveButton('log.level')).toHaveAttribute(
       'title',
       /saving settings needs the full-access link/
     )
 
-    // Running the checks reads and measures only: it stays open, at the read-only token's rate, and says so.
+    // Running the checks starts work: disabled like every write, in the same words.
     const checklist = new ChecklistPage(page)
     await app.go('Checklist')
-    await expect(checklist.runAll).toBeEnabled()
-    await expect(checklist.workLimit).toHaveText('Read-only window: limited to 3 times a minute.')
+    await expect(checklist.runAll).toBeDisabled()
+    await expect(checklist.runAll).toHaveAttribute(
+      'title',
+      'Read-only window: running the checks needs the full-access link.'
+    )
+    expect(await app.description(checklist.runAll)).toContain('This window is read-only')
+    await page.screenshot({ path: test.info().outputPath('read-only-checklist.png') })
 
     expect(await holdings(request, host.origin, host.fullToken)).toEqual(before)
   })
@@ -113,6 +128,6 @@ test.describe('read-only window', () => {
     await expect(tasks.readOnlyBadge).toHaveCount(0)
     await expect(tasks.readOnlyStatus).toHaveCount(0)
     await tasks.go('Checklist')
-    await expect(new ChecklistPage(page).workLimit).toHaveCount(0)
+    await expect(new ChecklistPage(page).runAll).toBeEnabled()
   })
 })

@@ -12,6 +12,9 @@ test.describe('Tasks view', () => {
     await expect(tasks.heading).toHaveText('Tasks')
     await expect(tasks.count('pending')).toHaveText('0')
     await expect(page.getByText('No tasks yet.')).toBeVisible()
+    // No model server answers here: with nothing queued the worker card says tasks would wait, never "Ready".
+    await expect(tasks.workerStatus()).toHaveText('No model server')
+    await expect(tasks.worker).toContainText('new tasks will wait as pending until a model server is reachable')
 
     await tasks.queue()
     await expect(tasks.form.getByText('A title needs at least 3 characters')).toBeVisible()
@@ -44,6 +47,7 @@ test.describe('Tasks view', () => {
       }
     })
     expect(created.ok()).toBe(true)
+    const memo = ((await created.json()) as { value: { id: string } }).value
     await expect(tasks.count('pending')).toHaveText('2')
     // No model server is reachable here: the tasks wait, and the view says why instead of leaving them unexplained.
     await expect(tasks.waiting).toContainText('No model server that could run this task is up')
@@ -56,6 +60,11 @@ test.describe('Tasks view', () => {
     await tasks.domainFilter().selectOption('marketing')
     await expect(tasks.rows()).toHaveCount(1)
     await tasks.domainFilter().selectOption('')
+    // "Search titles or id": the start of an id finds its task. Ids begin with their creation time (UUIDv7), so the
+    // start is taken past the millisecond, as a person pastes enough of an id to tell it from its neighbours.
+    await tasks.search.fill(memo.id.slice(0, 18))
+    await expect(tasks.rows()).toHaveCount(1)
+    await expect(tasks.rows()).toContainText('Draft the launch memo')
     await tasks.search.fill('Q3')
     await expect(tasks.rows()).toHaveCount(1)
     await tasks.rows().click()

@@ -48,3 +48,22 @@ export function matchesTerms(text: string, terms: readonly string[]): boolean {
   const last = terms.length - 1
   return terms.every((term, i) => (i === last ? words.some((w) => w.startsWith(term)) : words.includes(term)))
 }
+
+/** The fewest characters of an id a search names a task by: fewer would match tasks by chance (ids are hex). */
+export const ID_PREFIX_MIN = 4
+
+/**
+ * The ids a search names, as a range [from, below) for the index on the id: those starting with it once it is
+ * ID_PREFIX_MIN characters long (a pasted short id, "3f2a9c1e"), else only the id equal to it.
+ */
+export function idRange(search: string): readonly [from: string, below: string] {
+  const s = search.trim()
+  // '\uffff' sorts after every character an id holds; '\u0000' right after s itself, so the range is s alone.
+  return [s, s.length >= ID_PREFIX_MIN ? `${s}\uffff` : `${s}\u0000`]
+}
+
+/** Whether a search names this task by its id, as idRange does in the index. */
+export function matchesId(id: string, search: string): boolean {
+  const [from, below] = idRange(search)
+  return id >= from && id < below
+}

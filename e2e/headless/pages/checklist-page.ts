@@ -8,7 +8,6 @@ export class ChecklistPage extends AppShell {
   readonly history: Locator
   readonly reportSha: Locator
   /** The note beside Run all checks in a read-only window: its limited rate. */
-  readonly workLimit: Locator
 
   constructor(page: Page) {
     super(page)
@@ -16,7 +15,6 @@ export class ChecklistPage extends AppShell {
     this.verdict = page.getByTestId('checklist-verdict')
     this.history = page.getByRole('table')
     this.reportSha = page.getByTestId('report-sha')
-    this.workLimit = page.getByTestId('work-limit')
   }
 
   check(id: string): Locator {

@@ -18,8 +18,15 @@ export class OnboardingPage extends AppShell {
     this.nodeUrl = this.panel.getByLabel('Ollama on another computer')
   }
 
-  fix(name: 'Start Ollama' | 'Pull the recommended models' | 'Use the built-in engine' | 'Add a server'): Locator {
+  fix(
+    name: 'Start Ollama' | 'Pull the recommended models' | 'Use the built-in engine' | 'Retry' | 'Add a server'
+  ): Locator {
     return this.panel.getByRole('button', { name })
+  }
+
+  /** The bar of one download or pull row, named by its label ("… (chat)"). */
+  progressBar(label: string | RegExp): Locator {
+    return this.progress.filter({ hasText: label }).getByRole('progressbar')
   }
 
   problem(title: string | RegExp): Locator {

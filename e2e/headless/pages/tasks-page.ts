@@ -100,4 +100,14 @@ export class TasksPage extends AppShell {
   returnFromReview(title: string): Locator {
     return this.review.getByRole('button', { name: `Return “${title}” to autoprocessing` })
   }
+
+  /** The playbook card of one error type in manual review ("Model runner terminated"). */
+  reviewRule(errorLabel: string): Locator {
+    return this.review.getByRole('region', { name: errorLabel }).getByTestId('review-rule')
+  }
+
+  /** The expert and model the app suggests for one task in review. */
+  reviewSuggestion(title: string): Locator {
+    return this.review.getByRole('listitem').filter({ hasText: title }).getByTestId('review-suggestion')
+  }
 }

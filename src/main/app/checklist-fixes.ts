@@ -1,5 +1,7 @@
 import type { KosClient } from '../../shared/contract/client'
 import type { CallInput, CallName, CallOutput } from '../../shared/contract/contract'
+import type { ProcessStatus } from '../../shared/contract/models-contract'
+import type { FixId } from '../checklist/check-definition'
 import type { Fixes } from '../checklist/checklist-service'
 import type { ConfigService } from '../config/config-service'
 import { refuse, Refusal } from '../rpc/refusal'
@@ -20,7 +22,10 @@ export function checklistFixes(client: KosClient, config: ConfigService): Fixes 
       const status = await call('supervisor.restart', { id: 'ollama' })
       if (status instanceof Refusal) return status
       if (!['running', 'starting', 'adopted', 'restarting'].includes(status.state))
-        return refuse('unavailable', `Ollama did not start (${status.state}): ${status.reason ?? 'no reason given'}.`)
+        return refuse(
+          'unavailable',
+          `Ollama did not start (${status.state}): ${sentence(status.reason ?? 'no reason given')}`
+        )
       return `Ollama restarted: ${status.state}${status.pid ? ` (pid ${status.pid})` : ''}.`
     },
     'lower-concurrency': async () => {
@@ -57,5 +62,31 @@ export function checklistFixes(client: KosClient, config: ConfigService): Fixes 
       if (started instanceof Refusal) return started
       return 'Re-embedding started; vector search resumes when it finishes (progress in the Knowledge view).'
     }
+  }
+}
+
+/** Ends a clause from elsewhere (a supervisor's reason) with exactly one full stop. */
+export function sentence(text: string): string {
+  return `${text.trim().replace(/[.\s]+$/, '')}.`
+}
+
+/**
+ * Why a fix cannot work on this host now, as the step a person takes
+ * instead; null when it can. Only the app's own Ollama child can be
+ * restarted: with supervision off or adopt, an Ollama started elsewhere, or
+ * no ollama binary, "restart Ollama" would only fail after the click.
+ */
+export function checklistFixBlocked(ollama: () => ProcessStatus | undefined): (id: FixId) => string | null {
+  return (id) => {
+    if (id !== 'restart-ollama') return null
+    const status = ollama()
+    const byHand = 'Restart Ollama yourself, then Return to autoprocessing.'
+    if (!status || status.mode === 'off')
+      return `The app does not run Ollama here (“Run Ollama for me” is off in Settings). ${byHand}`
+    if (status.mode === 'adopt' || status.state === 'adopted')
+      return `The app only watches an Ollama started elsewhere, so it cannot restart it. ${byHand}`
+    if (!status.installed || status.state === 'not_installed')
+      return `The app found no ollama to start (looked for “${status.command}”). ${byHand}`
+    return null
   }
 }

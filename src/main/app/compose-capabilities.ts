@@ -80,7 +80,8 @@ import { tracedProcessor } from '../telemetry/traced-processor'
 import { requestSpan, taskSpans } from '../telemetry/task-spans'
 import { workerHealth } from './adapters/worker-health'
 import { appHandlers, systemHandlers } from './app-handlers'
-import { checklistFixes } from './checklist-fixes'
+import { checklistFixBlocked, checklistFixes } from './checklist-fixes'
+import { reviewHandlers } from './review-suggestions'
 import { startHousekeeping } from './housekeeping'
 import { createSystemResume, type SystemResume } from './system-resume'
 import { createSuspendDetector } from '../platform/suspend-detector'
@@ -506,6 +507,7 @@ export function composeCapabilities(infra: Infrastructure): Composition {
     ],
     errorTypes: async () => valueOrNull(await reader.call('tasks.counters', {}))?.deferredByErrorType ?? {},
     fixes: checklistFixes(actor, config),
+    fixBlocked: checklistFixBlocked(() => supervisor.statuses().find((s) => s.id === 'ollama')),
     intervalMinutes: () => config.get('checklist.intervalMin'),
     background: false
   })
@@ -572,7 +574,8 @@ export function composeCapabilities(infra: Infrastructure): Composition {
       ...approvals.handlers,
       ...validation.handlers,
       ...workflows.handlers,
-      ...onboarding.handlers
+      ...onboarding.handlers,
+      ...reviewHandlers(reader)
     },
     infra.dataDir.path,
     () => void disk.sample()

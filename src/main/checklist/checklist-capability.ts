@@ -3,7 +3,7 @@ import type { EventBus } from '../events/event-bus'
 import type { Logger } from '../log/logger'
 import type { Db } from '../db/database'
 import type { Migration } from '../db/migrations'
-import type { CheckDefinition } from './check-definition'
+import type { CheckDefinition, FixId } from './check-definition'
 import { checklistHandlers } from './checklist-handlers'
 import { createChecklistService, type ChecklistService, type Fixes } from './checklist-service'
 import { createChecklistStore } from './checklist-store'
@@ -22,6 +22,8 @@ export interface ChecklistCapabilityDeps {
   readonly capabilityChecks: readonly CheckDefinition[]
   readonly errorTypes: () => Promise<Readonly<Record<string, number>>>
   readonly fixes: Fixes
+  /** Why a fix cannot work here now, as the person's step instead (see ChecklistDeps). */
+  readonly fixBlocked?: (id: FixId) => string | null
   readonly intervalMinutes: () => number
   /** Run at start and on the schedule; off for one-shot CLI commands. */
   readonly background: boolean
@@ -44,6 +46,7 @@ export function createChecklistCapability(
     logFile: deps.logFile,
     errorTypes: deps.errorTypes,
     fixes: deps.fixes,
+    fixBlocked: deps.fixBlocked,
     intervalMinutes: deps.intervalMinutes,
     checkTimeoutMs: 15_000
   })

@@ -7,7 +7,7 @@ import { createEventBus } from '../events/event-bus'
 import { memoryLogger } from '../test-support/memory-logger'
 import { useTempDirs } from '../test-support/temp-dir'
 import type { CheckDefinition } from './check-definition'
-import { createChecklistService, type Fixes } from './checklist-service'
+import { createChecklistService, type ChecklistDeps, type Fixes } from './checklist-service'
 import { createChecklistStore } from './checklist-store'
 import { jsonReport, markdownReport } from './report'
 import { writeFileSync } from 'node:fs'
@@ -15,7 +15,13 @@ import { refuse } from '../rpc/refusal'
 
 const tempDir = useTempDirs()
 
-function setup(checks: CheckDefinition[], fixes: Fixes = {}, logLines: string[] = [], diskFull = false) {
+function setup(
+  checks: CheckDefinition[],
+  fixes: Fixes = {},
+  logLines: string[] = [],
+  diskFull = false,
+  fixBlocked?: ChecklistDeps['fixBlocked']
+) {
   const dir = tempDir()
   const db = openDatabase(join(dir, 'kos.db'))
   migrate(db, bundledMigrations())
@@ -40,6 +46,7 @@ function setup(checks: CheckDefinition[], fixes: Fixes = {}, logLines: string[] 
     logFile,
     errorTypes: async () => ({}),
     fixes,
+    fixBlocked,
     intervalMinutes: () => 0,
     checkTimeoutMs: 1000
   })
@@ -192,5 +199,23 @@ describe('checklist service', () => {
     })
     expect(withRestart.ruleFor('oom_or_metal')).toMatchObject({ ruleId: 'metal-out-of-memory', fix: null })
     expect(withRestart.ruleFor('stream_interrupted').cause).toMatch(/connection closed before it said it was done/)
+  })
+
+  it('offers a fix only while it can work here: otherwise the card says what to do by hand, runs list no such fix, and a click is refused in the same words', async () => {
+    let blocked: string | null =
+      'The app does not run Ollama here. Restart Ollama yourself, then Return to autoprocessing.'
+    const action = vi.fn(async () => 'restarted')
+    const { service } = setup([check('a', 'pass')], { 'restart-ollama': action }, [], false, (id) =>
+      id === 'restart-ollama' ? blocked : null
+    )
+    expect(service.ruleFor('runner_terminated')).toMatchObject({ fix: null, byHand: blocked })
+    expect((await service.run('manual')).availableFixes).toEqual([])
+    expect(await service.fix('restart-ollama')).toEqual(refuse('unavailable', blocked))
+    expect(action).not.toHaveBeenCalled()
+
+    blocked = null
+    expect(service.ruleFor('runner_terminated')).toMatchObject({ fix: 'restart-ollama', byHand: null })
+    expect((await service.run('manual')).availableFixes).toEqual(['restart-ollama'])
+    expect(await service.fix('restart-ollama')).toMatchObject({ message: 'restarted' })
   })
 })

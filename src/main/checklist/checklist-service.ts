@@ -23,6 +23,8 @@ export interface ChecklistDeps {
   /** Task attempts that failed, by error type, for the playbook. */
   readonly errorTypes: () => Promise<Readonly<Record<string, number>>>
   readonly fixes: Fixes
+  /** Why a fix cannot work on this host right now, as the step a person takes instead; null (or absent) when it can. */
+  readonly fixBlocked?: (id: FixId) => string | null
   readonly intervalMinutes: () => number
   readonly checkTimeoutMs: number
 }
@@ -57,7 +59,10 @@ const SETTLING_RERUNS = 5
  */
 export function createChecklistService(deps: ChecklistDeps): ChecklistService {
   const available = new Set(Object.keys(deps.fixes) as FixId[])
-  const withFixes = (run: StoredRun): ChecklistRun => ({ ...run, availableFixes: [...available].sort() })
+  const blockedBy = (id: FixId): string | null => (available.has(id) ? (deps.fixBlocked?.(id) ?? null) : null)
+  // Asked at each use: whether a fix can work changes with the settings (the app running Ollama or not).
+  const availableNow = (): Set<FixId> => new Set([...available].filter((id) => blockedBy(id) === null))
+  const withFixes = (run: StoredRun): ChecklistRun => ({ ...run, availableFixes: [...availableNow()].sort() })
   let inFlight: Promise<ChecklistRun> | null = null
   /** The newest run when the disk refused to store it: still the latest, until a run is stored again. */
   let unstored: StoredRun | null = null
@@ -74,7 +79,7 @@ export function createChecklistService(deps: ChecklistDeps): ChecklistService {
         logLines: await tailLines(deps.logFile),
         errorTypes: await deps.errorTypes().catch(() => ({}))
       },
-      available
+      availableNow()
     )
     const finished = {
       trigger,
@@ -176,10 +181,12 @@ export function createChecklistService(deps: ChecklistDeps): ChecklistService {
       return stored ? withFixes(stored) : null
     },
     history: (limit) => deps.store.recent(limit),
-    ruleFor: (type) => ruleForErrorType(type, available),
+    ruleFor: (type) => ruleForErrorType(type, availableNow(), blockedBy),
     async fix(id) {
       const action = deps.fixes[id]
       if (!action) return refuse('unavailable', `The fix "${id}" is not available in this build or on this host.`)
+      const blocked = blockedBy(id)
+      if (blocked) return refuse('unavailable', blocked)
       const message = await action()
       if (message instanceof Refusal) return message
       deps.log.info('checklist fix applied', { fix: id, message })

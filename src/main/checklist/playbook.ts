@@ -241,15 +241,22 @@ const RULE_FOR_ERROR: Readonly<Record<TaskErrorType, string>> = {
 }
 
 /** The rule of a task's recorded error type, its fix offered only when this host has it. */
-export function ruleForErrorType(type: TaskErrorType, available: ReadonlySet<FixId>): PlaybookRuleView {
+/** `byHand` says what a person does instead of a fix this host cannot run now (null: nothing to add). */
+export function ruleForErrorType(
+  type: TaskErrorType,
+  available: ReadonlySet<FixId>,
+  byHand: (fix: FixId) => string | null = () => null
+): PlaybookRuleView {
   const rule = PLAYBOOK.find((r) => r.id === RULE_FOR_ERROR[type])
   if (!rule) throw new Error(`no playbook rule ${RULE_FOR_ERROR[type]} for the error type ${type}`)
+  const offered = rule.fix && available.has(rule.fix) ? rule.fix : null
   return {
     ruleId: rule.id,
     title: rule.title,
     cause: rule.cause,
     remedy: rule.remedy,
-    fix: rule.fix && available.has(rule.fix) ? rule.fix : null
+    fix: offered,
+    byHand: rule.fix && !offered ? byHand(rule.fix) : null
   }
 }
 

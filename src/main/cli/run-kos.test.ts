@@ -176,6 +176,10 @@ describe('kos kb', () => {
     expect(found.code).toBe(0)
     expect(found.out[0]).toMatch(/^Full-text search only: /)
     expect(found.out.join('\n')).toMatch(/1\. Quarterly revenue|1\. revenue\.md/)
+    // A relevance in words, as the app shows it, never a bare fused score.
+    expect(found.out[1]).toMatch(/ — (Has your words|Strong match: your words and their meaning)$/)
+    expect(found.out[2]).toMatch(/^ {3}words: #1 \(bm25 [\d.-]+\) · meaning: not found · fused score [\d.]+$/)
+    expect(found.out.join('\n')).not.toMatch(/, score \d/)
     const json = await kos(['kb', 'search', 'runbook', '--json', '--data-dir', dir])
     expect(JSON.parse(json.out[0]!)).toMatchObject({ mode: 'lexical', hits: [{ node: { title: 'ops.txt' } }] })
   })

@@ -174,9 +174,9 @@ describe('the digest over a seeded day', () => {
       usage: { requests: 3, tokensIn: 3000, tokensOut: 1000, cost: 0.05 }
     })
     expect(digestText(d).lines).toEqual([
-      'Tasks done: 2; in manual review: 2 (echo ×1, timeout ×1)',
-      '  • Task parrot (echo: the answer repeated the prompt)',
-      '  • Task slow (timeout: no answer within 300 s)',
+      'Tasks done: 2; in manual review: 2 (Echoed the prompt ×1, Timeout ×1)',
+      '  • Task parrot (Echoed the prompt: the answer repeated the prompt)',
+      '  • Task slow (Timeout: no answer within 300 s)',
       'Model-server restarts: 1',
       `  • ${new Date(at(1, 10)).toISOString()} Ollama: runner_terminated: llama runner process has terminated: signal: killed`,
       'Circuits opened: 1',

@@ -1,4 +1,5 @@
 import type { Digest } from '../../shared/contract/digest-contract'
+import { errorTypeCounts, errorTypeLabel } from '../../shared/error-type-label'
 
 /** The digest in plain words, for the webhook, the notification and `kos digest`. */
 export function digestText(d: Digest): { title: string; lines: string[] } {
@@ -7,7 +8,7 @@ export function digestText(d: Digest): { title: string; lines: string[] } {
     `Tasks done: ${d.tasks.completed}; in manual review: ${d.tasks.inReview}${causeList(d.tasks.reviewCauses)}`
   ]
   for (const s of d.tasks.reviewSamples)
-    lines.push(`  • ${s.title} (${s.errorType ?? 'other'}${s.lastError ? `: ${s.lastError}` : ''})`)
+    lines.push(`  • ${s.title} (${errorTypeLabel(s.errorType)}${s.lastError ? `: ${s.lastError}` : ''})`)
   lines.push(`Model-server restarts: ${d.restarts.count}`)
   for (const r of d.restarts.latest) lines.push(`  • ${r.at} ${r.subject}${r.cause ? `: ${r.cause}` : ''}`)
   lines.push(`Circuits opened: ${d.circuits.count}`)
@@ -24,6 +25,5 @@ export function digestText(d: Digest): { title: string; lines: string[] } {
 }
 
 function causeList(causes: Readonly<Record<string, number>>): string {
-  const entries = Object.entries(causes).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
-  return entries.length === 0 ? '' : ` (${entries.map(([cause, n]) => `${cause} ×${n}`).join(', ')})`
+  return Object.keys(causes).length === 0 ? '' : ` (${errorTypeCounts(causes)})`
 }

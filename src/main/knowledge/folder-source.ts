@@ -1,6 +1,6 @@
 import { open, readdir, stat } from 'node:fs/promises'
 import { basename, extname, join } from 'node:path'
-import { markdownToPlain } from './markdown-plain'
+import { markdownTitle } from './markdown-plain'
 
 /**
  * Files an import reads: prose (text, Markdown, reStructuredText) and
@@ -147,7 +147,7 @@ export function titleOf(path: string, text: string): string {
   const extension = extname(path).toLowerCase()
   if (extension === '.md' || extension === '.markdown' || extension === '.mdx') {
     const heading = /^#{1,6}[ \t]+(.+?)[ \t#]*$/m.exec(text)
-    const title = heading?.[1] ? markdownToPlain(heading[1]).replace(/\s+/g, ' ').trim() : ''
+    const title = heading?.[1] ? markdownTitle(heading[1]) : ''
     if (title) return title.slice(0, 200)
   }
   return basename(path)

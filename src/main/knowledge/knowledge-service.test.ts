@@ -53,7 +53,7 @@ describe('importing a folder', () => {
     mkdirSync(root)
     writeFileSync(
       join(root, 'README.md'),
-      '# [Harbor](https://harbor.example) **backup** tool\n\n[![build](https://img.shields.io/badge/build-passing-green.svg)](https://ci.example) [![npm](https://img.shields.io/npm/v/harbor.svg)](https://npm.im/harbor)\n\nHarbor rotates `nightly` snapshots. [Read the docs →](https://docs.example/start)\n'
+      '# [Harbor](https://harbor.example) **backup** tool [![build](https://img.shields.io/badge/build-passing-green.svg)](https://ci.example)\n\n[![build](https://img.shields.io/badge/build-passing-green.svg)](https://ci.example) [![npm](https://img.shields.io/npm/v/harbor.svg)](https://npm.im/harbor)\n\nHarbor rotates `nightly` snapshots. [Read the docs →](https://docs.example/start)\n'
     )
     await knowledge.service.importFolder({ path: root })
     const [hit] = (await knowledge.service.search({ query: 'snapshots' })).hits

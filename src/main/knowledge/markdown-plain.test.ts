@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { markdownToPlain } from './markdown-plain'
+import { markdownTitle, markdownToPlain } from './markdown-plain'
 
 describe('Markdown as plain text', () => {
   it('keeps the words of links, badges, emphasis, code and headings and drops their marks', () => {
@@ -31,5 +31,14 @@ describe('Markdown as plain text', () => {
       '2 * x_1 + y_2'
     ])
       expect(markdownToPlain(text)).toBe(text)
+  })
+
+  it('titles a heading without its badges: no alt text is left to read as part of the name', () => {
+    expect(
+      markdownTitle(
+        'Backups [![build](https://img.shields.io/badge/build-passing-green.svg)](https://ci.example) ![logo](logo.png "Logo")'
+      )
+    ).toBe('Backups')
+    expect(markdownTitle('[Harbor](https://harbor.example) **backup** `tool`')).toBe('Harbor backup tool')
   })
 })

@@ -26,3 +26,12 @@ export function markdownToPlain(text: string): string {
     .replace(/(?<![\p{L}\p{N}*])\*(?=\S)([^*\n]*?\S)\*(?![\p{L}\p{N}*])/gu, '$1')
     .replace(/(?<![\p{L}\p{N}_])_(?=\S)([^_\n]*?\S)_(?![\p{L}\p{N}_])/gu, '$1')
 }
+
+/**
+ * A heading as a title: like markdownToPlain, but images (badges) go entirely. In running text a
+ * badge's alt text is a word a reader sees; in a title, "Backups build" reads as part of the name.
+ */
+export function markdownTitle(text: string): string {
+  const withoutImages = text.replace(/!\[[^\]\n]*\]\((?:[^()\s]|\([^()\s]*\))*(?:[ \t]+"[^"\n]*")?\)/g, '')
+  return markdownToPlain(withoutImages).replace(/\s+/g, ' ').trim()
+}

@@ -153,7 +153,7 @@ describe('notifications from the core events', () => {
       title: '3 tasks went to manual review',
       details: { taskIds: ['t1', 't2', 't3'], causes: { timeout: 2, echo: 1 } }
     })
-    expect(sent[0]?.message).toContain('Causes: timeout ×2, echo ×1.')
+    expect(sent[0]?.message).toContain('Causes: Timeout ×2, Echoed the prompt ×1.')
     expect(sent[0]?.message).toContain('• Task t3 (t3): the answer repeated the prompt')
     // A later write touching a task still in review is not told again; one that left and came back is.
     on(

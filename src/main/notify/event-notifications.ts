@@ -1,6 +1,7 @@
 import type { EventPayload } from '../../shared/contract/contract'
 import type { TaskSummary } from '../../shared/contract/tasks-contract'
 import type { EventFrame } from '../../shared/contract/wire'
+import { errorTypeCounts } from '../../shared/error-type-label'
 import type { Notification } from './notification'
 import type { TimerClock } from '../platform/timer-clock'
 import { createHealthFlap } from './health-flap'
@@ -35,7 +36,7 @@ export function createEventNotifications(deps: { notify: (n: Notification) => vo
     if (batch.length === 0) return
     const causes = new Map<string, number>()
     for (const e of batch) causes.set(e.errorType ?? 'other', (causes.get(e.errorType ?? 'other') ?? 0) + 1)
-    const causeText = [...causes].map(([cause, n]) => `${cause} ×${n}`).join(', ')
+    const causeText = errorTypeCounts(Object.fromEntries(causes))
     const listed = batch
       .slice(0, LISTED_TASKS)
       .map((t) => `• ${t.title} (${t.id}): ${t.lastError ?? t.errorType ?? 'no message'}`)

@@ -38,6 +38,7 @@ function facts(over: Partial<OnboardingFacts>): OnboardingFacts {
     embeddingModel: 'nomic-embed-text',
     recommended,
     embeddedEnabled: false,
+    postponed: false,
     downloads: [],
     ...over
   }

@@ -32,6 +32,7 @@ export interface OnboardingFacts {
   readonly embeddingModel: string
   readonly recommended: RecommendedModels
   readonly embeddedEnabled: boolean
+  readonly postponed: boolean
   readonly downloads: readonly EmbeddedDownload[]
 }
 
@@ -136,6 +137,7 @@ export function diagnose(facts: OnboardingFacts): OnboardingStatus {
     problems,
     recommended,
     embeddedEnabled: facts.embeddedEnabled,
+    postponed: facts.postponed,
     downloads: [...facts.downloads]
   }
 }

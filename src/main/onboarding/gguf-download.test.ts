@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto'
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
+import { createServer, type Socket } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import { makeTinyGguf } from '../../../scripts/make-tiny-gguf'
 import { createEmbeddedProvider } from '../models/embedded/embedded-provider'
 import { startSourceWorker } from '../models/embedded/testing-worker'
+import { freePort } from '../test-support/free-port'
 import { useTempDirs } from '../test-support/temp-dir'
 import { downloadGguf, STAGING_DIR, type DownloadProgress } from './gguf-download'
 import { startGgufServer, type GgufServer } from './testing/gguf-server'
@@ -159,4 +161,71 @@ describe('GGUF download for the embedded engine', () => {
     expect(result).toMatchObject({ ok: false, reason: 'failed' })
     if (!result.ok) expect(result.message).toContain(server.url('gone.gguf'))
   })
+
+  it('says the server could not be reached, not that it publishes no sha256, when the connection is refused', async () => {
+    const port = await freePort()
+    const url = `http://127.0.0.1:${port}/tiny.gguf`
+    const progress: DownloadProgress[] = []
+    const result = await downloadGguf({
+      url,
+      modelsDir: join(tempDir(), 'models'),
+      fileName: 'tiny.gguf',
+      sha256: null,
+      signal: new AbortController().signal,
+      onProgress: (p) => progress.push(p)
+    })
+    expect(result).toEqual({
+      ok: false,
+      reason: 'unreachable',
+      message: `Could not reach 127.0.0.1:${port}: connection refused. Check the network, then Retry.`
+    })
+    expect(progress).toEqual([])
+  })
+
+  it('says the server could not be reached when it accepts the connection but never answers', async () => {
+    const sockets: Socket[] = []
+    const silent = createServer((socket) => sockets.push(socket))
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve))
+    closers.push(async () => {
+      for (const socket of sockets) socket.destroy()
+      await new Promise((resolve) => silent.close(resolve))
+    })
+    const address = silent.address()
+    if (address === null || typeof address === 'string') throw new Error('the silent server has no port')
+    const result = await downloadGguf({
+      url: `http://127.0.0.1:${address.port}/tiny.gguf`,
+      modelsDir: join(tempDir(), 'models'),
+      fileName: 'tiny.gguf',
+      sha256: null,
+      signal: new AbortController().signal,
+      onProgress: () => undefined,
+      answerTimeoutMs: 200
+    })
+    expect(result).toMatchObject({ ok: false, reason: 'unreachable' })
+    if (!result.ok)
+      expect(result.message).toBe(
+        `Could not reach 127.0.0.1:${address.port}: no answer within 0.2 s. Check the network, then Retry.`
+      )
+  })
+
+  it(
+    'says the server could not be reached when the sha256 is known and the download itself is refused',
+    { timeout: 60_000 },
+    async () => {
+      const port = await freePort()
+      const result = await downloadGguf({
+        url: `http://127.0.0.1:${port}/tiny.gguf`,
+        modelsDir: join(tempDir(), 'models'),
+        fileName: 'tiny.gguf',
+        sha256: sha(tiny),
+        signal: new AbortController().signal,
+        onProgress: () => undefined
+      })
+      expect(result).toEqual({
+        ok: false,
+        reason: 'unreachable',
+        message: `Could not reach 127.0.0.1:${port}: connection refused. Check the network, then Retry.`
+      })
+    }
+  )
 })

@@ -3,6 +3,7 @@ import { createReadStream } from 'node:fs'
 import { mkdir, rename, rm, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import type * as NodeLlamaCpp from 'node-llama-cpp'
+import { networkFailureOf, unreachableMessage } from './network-failure'
 
 export interface DownloadProgress {
   readonly downloadedBytes: number
@@ -14,7 +15,7 @@ export type DownloadOutcome =
   | { readonly ok: true; readonly file: string; readonly bytes: number; readonly sha256: string }
   | {
       readonly ok: false
-      readonly reason: 'no_checksum' | 'checksum_mismatch' | 'failed' | 'cancelled'
+      readonly reason: 'no_checksum' | 'checksum_mismatch' | 'unreachable' | 'failed' | 'cancelled'
       readonly message: string
     }
 
@@ -28,7 +29,11 @@ export interface GgufDownloadRequest {
   readonly sha256: string | null
   readonly signal: AbortSignal
   readonly onProgress: (progress: DownloadProgress) => void
+  /** How long the server may take to answer the first request; a silent network reads as unreachable after it. */
+  readonly answerTimeoutMs?: number
 }
+
+const ANSWER_TIMEOUT_MS = 30_000
 
 /** Where unverified bytes wait: inside the models folder (same disk, so the final rename is atomic), but not a *.gguf the engine would list. */
 export const STAGING_DIR = '.downloads'
@@ -44,8 +49,14 @@ const SHA256 = /^[0-9a-f]{64}$/
  */
 export async function downloadGguf(request: GgufDownloadRequest): Promise<DownloadOutcome> {
   const { url, modelsDir, fileName, signal } = request
-  const expected = request.sha256?.toLowerCase() ?? (await publishedSha256(url, signal))
+  const timeoutMs = request.answerTimeoutMs ?? ANSWER_TIMEOUT_MS
+  // Asked even when the sha256 is known: the downloader retries a refused connection for minutes, the HEAD says at once.
+  const published = await publishedSha256(url, signal, timeoutMs)
   if (signal.aborted) return cancelled(fileName)
+  // Offline is not "no checksum": say so, or the person goes looking for a sha256 while the cable is out.
+  if ('unreachable' in published)
+    return { ok: false, reason: 'unreachable', message: unreachableMessage(url, published.unreachable) }
+  const expected = request.sha256?.toLowerCase() ?? published.sha256
   if (!expected || !SHA256.test(expected))
     return {
       ok: false,
@@ -60,6 +71,8 @@ export async function downloadGguf(request: GgufDownloadRequest): Promise<Downlo
     staged = await transfer(createModelDownloader, { url, staging, fileName, signal, onProgress: request.onProgress })
   } catch (error) {
     if (signal.aborted) return cancelled(fileName)
+    const why = networkFailureOf(error, timeoutMs)
+    if (why) return { ok: false, reason: 'unreachable', message: unreachableMessage(url, why) }
     return {
       ok: false,
       reason: 'failed',
@@ -122,15 +135,28 @@ async function transfer(
   }
 }
 
-/** The sha256 a server publishes for a file: Hugging Face sends it as X-Linked-Etag on the redirect to its storage. */
-async function publishedSha256(url: string, signal: AbortSignal): Promise<string | null> {
+/**
+ * The sha256 a server publishes for a file: Hugging Face sends it as X-Linked-Etag on the redirect to its storage.
+ * A server that cannot be reached says why, in words; one that answers without a checksum gives null.
+ */
+async function publishedSha256(
+  url: string,
+  signal: AbortSignal,
+  timeoutMs: number
+): Promise<{ readonly sha256: string | null } | { readonly unreachable: string }> {
   try {
-    const response = await fetch(url, { method: 'HEAD', redirect: 'manual', signal })
+    const response = await fetch(url, {
+      method: 'HEAD',
+      redirect: 'manual',
+      signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)])
+    })
     const tag = response.headers.get('x-linked-etag') ?? response.headers.get('etag')
     const bare = tag?.replace(/^W\//, '').replace(/"/g, '').toLowerCase() ?? null
-    return bare && SHA256.test(bare) ? bare : null
-  } catch {
-    return null
+    return { sha256: bare && SHA256.test(bare) ? bare : null }
+  } catch (error) {
+    if (signal.aborted) return { sha256: null }
+    const why = networkFailureOf(error, timeoutMs)
+    return why ? { unreachable: why } : { sha256: null }
   }
 }
 

@@ -65,6 +65,7 @@ export function createOnboardingCapability(deps: {
         DEFAULT_EMBEDDING_MODEL,
       recommended: effectiveRecommendations(file, config).models,
       embeddedEnabled: config.get('embedded.enabled'),
+      postponed: config.get('onboarding.postponed'),
       downloads: ROLES.flatMap((r) => downloads.get(r) ?? [])
     }
   }

@@ -2,7 +2,7 @@ import type { Statement } from 'better-sqlite3'
 import type { Db } from '../db/database'
 import { decodeCursor, encodeCursor } from '../../shared/contract/paging'
 import type { TaskFacets, TaskList, TaskStatus, TaskStatusCounts } from '../../shared/contract/tasks-contract'
-import { ftsQuery, matchesTerms, searchTerms } from '../../shared/task-search'
+import { ftsQuery, idRange, matchesTerms, searchTerms } from '../../shared/task-search'
 import { SUMMARY_COLUMNS, toSummary, type SummaryRow } from './task-row'
 
 export interface ListFilters {
@@ -79,7 +79,6 @@ export function createTaskList(
   const expertCount = db.prepare('SELECT n FROM task_expert_counts WHERE expert = ?').pluck()
   const domainCount = db.prepare('SELECT n FROM task_domain_counts WHERE domain = ?').pluck()
   const countMatches = db.prepare('SELECT count(*) FROM tasks_fts WHERE tasks_fts MATCH ?').pluck()
-  const idExists = db.prepare('SELECT 1 FROM tasks WHERE id = ?').pluck()
   // The search as the index runs it, for a row at a time: a page of a search most tasks match is found by walking the
   // list's order and testing each row, instead of collecting every match to sort them. One query's terms are kept.
   let lastQuery = ''
@@ -91,6 +90,11 @@ export function createTaskList(
     }
     return matchesTerms(`${String(title)} ${String(description)}`, lastTerms) ? 1 : 0
   })
+
+  // Tasks named by their id (or its start) that the words do not already find, so none is counted twice.
+  const idOnlyCount = db
+    .prepare('SELECT count(*) FROM tasks WHERE id >= ? AND id < ? AND NOT kos_task_matches(title, description, ?)')
+    .pluck()
 
   const distinct = (next: Statement<unknown[]>): string[] => {
     const values: string[] = []
@@ -117,21 +121,23 @@ export function createTaskList(
     all: string
     each: string
     params: (string | number)[]
+    eachParams: (string | number)[]
     matches: number
     sparse: boolean
   } {
     const terms = searchTerms(search)
     const query = terms.length > 0 ? ftsQuery(terms) : null
-    const byId = idExists.get(search) !== undefined
-    // A task's id is not in its text, so the two never count one task twice.
-    const matches = (query === null ? 0 : (countMatches.get(query) as number)) + (byId ? 1 : 0)
+    const [from, below] = idRange(search)
+    const byId = idOnlyCount.get(from, below, search) as number
+    const matches = (query === null ? 0 : (countMatches.get(query) as number)) + byId
     return {
       all:
         query === null
-          ? 'tasks.rowid IN (SELECT rowid FROM tasks WHERE id = ?)'
-          : 'tasks.rowid IN (SELECT rowid FROM tasks_fts WHERE tasks_fts MATCH ? UNION ALL SELECT rowid FROM tasks WHERE id = ?)',
-      each: '(kos_task_matches(title, description, ?) OR id = ?)',
-      params: query === null ? [search] : [query, search],
+          ? 'tasks.rowid IN (SELECT rowid FROM tasks WHERE id >= ? AND id < ?)'
+          : 'tasks.rowid IN (SELECT rowid FROM tasks_fts WHERE tasks_fts MATCH ? UNION SELECT rowid FROM tasks WHERE id >= ? AND id < ?)',
+      each: '(kos_task_matches(title, description, ?) OR (id >= ? AND id < ?))',
+      params: query === null ? [from, below] : [query, from, below],
+      eachParams: [search, from, below],
       matches,
       sparse: matches <= sortAtMost
     }
@@ -179,7 +185,7 @@ export function createTaskList(
     // A search most tasks match walks the list's order testing each row; a rarer one reads its matches and sorts them.
     if (found) {
       where.push(found.sparse ? found.all : found.each)
-      params.push(...(found.sparse ? found.params : [search ?? '', search ?? '']))
+      params.push(...(found.sparse ? found.params : found.eachParams))
     }
     const page = [...where]
     const pageParams = [...params]

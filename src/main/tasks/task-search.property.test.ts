@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { matchesTerms, searchTerms } from '../../shared/task-search'
+import { matchesId, matchesTerms, searchTerms } from '../../shared/task-search'
 import { useTempDirs } from '../test-support/temp-dir'
 import { migratedDb } from './testing/test-engine'
 import { createStatusCounts } from './task-changes'
@@ -39,7 +39,7 @@ describe('tasks.list search', () => {
             maxLength: 25
           }
         ),
-        fc.oneof(search, fc.constant('<id>')),
+        fc.oneof(search, fc.constant('<id>'), fc.constant('<id prefix>')),
         fc.constantFrom(undefined, 'a'),
         fc.constantFrom(0, 5_000),
         (tasks, typed, domain, sortAtMost) => {
@@ -60,7 +60,8 @@ describe('tasks.list search', () => {
             )
             if (made.ok) ids.push(made.task.id)
           })
-          const query = typed === '<id>' ? (ids[ids.length >> 1] ?? 'none') : typed
+          const named = ids[ids.length >> 1] ?? 'none'
+          const query = typed === '<id>' ? named : typed === '<id prefix>' ? named.slice(0, 8) : typed
           const terms = searchTerms(query)
           const expected = (
             db.prepare('SELECT id, title, description, domain, created_at FROM tasks').all() as {
@@ -72,7 +73,7 @@ describe('tasks.list search', () => {
             }[]
           )
             .filter((r) => domain === undefined || r.domain === domain)
-            .filter((r) => r.id === query.trim() || matchesTerms(`${r.title} ${r.description}`, terms))
+            .filter((r) => matchesId(r.id, query) || matchesTerms(`${r.title} ${r.description}`, terms))
             .sort((x, y) => y.created_at - x.created_at || (x.id < y.id ? 1 : -1))
             .map((r) => r.id)
           const list = createTaskList(db, counts, () => new Set(), sortAtMost)
@@ -85,6 +86,7 @@ describe('tasks.list search', () => {
             seen.push(...page.tasks.map((t) => t.id))
           }
           expect(seen).toEqual(expected)
+          if (typed.startsWith('<id') && domain === undefined) expect(seen).toContain(named)
           // Filtered by expert or domain alone, the total comes from the counts migration 0017 keeps.
           const count = (sql: string, value: string): number =>
             (db.prepare(sql).pluck().get(value) as number | undefined) ?? 0

@@ -52,7 +52,9 @@ export const PlaybookRuleViewSchema = z.strictObject({
   cause: z.string(),
   remedy: z.string(),
   /** A one-click fix this host can run (checklist.fix); null when there is none. */
-  fix: FixIdSchema.nullable()
+  fix: FixIdSchema.nullable(),
+  /** When the rule's fix cannot work here now (the app does not run Ollama): what the person does instead. */
+  byHand: z.string().nullable()
 })
 export type PlaybookRuleView = z.infer<typeof PlaybookRuleViewSchema>
 

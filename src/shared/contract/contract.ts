@@ -13,6 +13,7 @@ import { MODELS_CALLS, MODELS_EVENTS } from './models-contract'
 import { NOTIFY_CALLS } from './notify-contract'
 import { ONBOARDING_CALLS, ONBOARDING_EVENTS } from './onboarding-contract'
 import { OVERVIEW_CALLS, OVERVIEW_EVENTS } from './overview-contract'
+import { REVIEW_CALLS } from './review-contract'
 import { SECRETS_CALLS } from './secrets-contract'
 import { TASKS_CALLS, TASKS_EVENTS } from './tasks-contract'
 import { TRAIL_CALLS } from './trail-contract'
@@ -46,7 +47,8 @@ export const CALLS = {
   ...WORKFLOWS_CALLS,
   ...ONBOARDING_CALLS,
   ...USAGE_CALLS,
-  ...TRAIL_CALLS
+  ...TRAIL_CALLS,
+  ...REVIEW_CALLS
 } as const satisfies Record<string, CallSpec>
 
 export const EVENTS = {

@@ -88,6 +88,8 @@ export const OnboardingStatusSchema = z.strictObject({
   problems: z.array(OnboardingProblemSchema),
   recommended: RecommendedModelsSchema,
   embeddedEnabled: z.boolean(),
+  /** The person chose "Not now": the panel shows folded to one line (setting onboarding.postponed). */
+  postponed: z.boolean(),
   downloads: z.array(EmbeddedDownloadSchema)
 })
 export type OnboardingStatus = z.infer<typeof OnboardingStatusSchema>

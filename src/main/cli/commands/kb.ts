@@ -1,6 +1,7 @@
 import { readFile, stat } from 'node:fs/promises'
 import { basename, resolve } from 'node:path'
 import { callOrExit } from '../call-or-exit'
+import { hitRelevance } from '../../../shared/hit-relevance'
 import type { CommandContext } from '../command-context'
 import { withConnection } from '../with-connection'
 
@@ -71,7 +72,10 @@ export async function kbSearch(ctx: CommandContext, words: readonly string[]): P
         .join('')
         .replace(/\s+/g, ' ')
         .trim()
-      ctx.out(`${i + 1}. ${hit.node.title}  (${hit.node.id}, score ${hit.score.toFixed(4)})`)
+      // The fused score only orders hits (0.0164 is "first on one side"): say what it means, as the app does.
+      const relevance = hitRelevance(hit)
+      ctx.out(`${i + 1}. ${hit.node.title}  (${hit.node.id}) — ${relevance.label}`)
+      ctx.out(`   ${relevance.detail}`)
       ctx.out(`   ${snippet}`)
     })
     return 0

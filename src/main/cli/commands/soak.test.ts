@@ -75,7 +75,12 @@ describe('kos soak', () => {
   it('refuses a missing or bad --minutes, naming the flag and the value', async () => {
     const missing = await runKosInProcess(['soak'])
     expect(missing.code).toBe(64)
-    expect(missing.err.join('\n')).toMatch(/--minutes takes a number above 0/)
+    expect(missing.err.join('\n')).toBe(
+      '--minutes is required: a number above 0 and at most 1440. E.g. kos soak --minutes 30 --rate 20.'
+    )
+    expect((await runKosInProcess(['soak', '--minutes', '0'])).err.join('\n')).toContain(
+      '--minutes takes a number above 0 and at most 1440; got "0"'
+    )
     const bad = await runKosInProcess(['soak', '--minutes', '10', '--rate', 'fast'])
     expect(bad.code).toBe(64)
     expect(bad.err.join('\n')).toContain('got "fast"')

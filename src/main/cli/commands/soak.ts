@@ -20,9 +20,11 @@ const DEFAULT_RATE = 20
 export const SOAK_REPORT_FILE = 'soak-report.json'
 
 function positive(flag: string, raw: string | undefined, max: number): number | string {
-  const n = raw === undefined ? Number.NaN : Number(raw)
+  if (raw === undefined || raw === '')
+    return `${flag} is required: a number above 0 and at most ${max}. E.g. kos soak --minutes 30 --rate 20.`
+  const n = Number(raw)
   if (!Number.isFinite(n) || n <= 0 || n > max)
-    return `${flag} takes a number above 0 and at most ${max}; got "${raw ?? ''}". E.g. kos soak --minutes 30 --rate 20.`
+    return `${flag} takes a number above 0 and at most ${max}; got "${raw}". E.g. kos soak --minutes 30 --rate 20.`
   return n
 }
 

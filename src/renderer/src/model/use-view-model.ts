@@ -1,6 +1,6 @@
 import { createContext, createElement, useContext, useEffect, useMemo, useState, type ReactNode } from 'react'
 import type { CallName } from '../../../shared/contract/contract'
-import { READ_ONLY_REASON_ID, workLimitNote, writeBlockReason } from './access/write-access'
+import { READ_ONLY_REASON_ID, writeBlockReason } from './access/write-access'
 import { useStore } from 'zustand'
 import type { AppState } from './app-model'
 import type { Models } from './boot'
@@ -52,22 +52,18 @@ export interface WriteAccess {
   readonly title: string | undefined
   /** Points at the shell's explanation of read-only mode; undefined when it may. */
   readonly describedBy: string | undefined
-  /** For a work-starting call this window may make at a limited rate: that limit, in words. */
-  readonly limit: string | null
 }
 
 /** Whether this window may make `call`, from the contract's scope of the call and the session the core reported. */
 export function useWriteAccess(call: CallName): WriteAccess {
   const reason = useApp((s) => writeBlockReason(s.session, call))
-  const limit = useApp((s) => workLimitNote(s.session, call))
   return useMemo(
     () => ({
       blocked: reason !== null,
       title: reason ?? undefined,
-      describedBy: reason ? READ_ONLY_REASON_ID : undefined,
-      limit
+      describedBy: reason ? READ_ONLY_REASON_ID : undefined
     }),
-    [reason, limit]
+    [reason]
   )
 }
 

@@ -1,18 +1,19 @@
 import { describe, expect, it } from 'vitest'
 import type { Session } from '../../../../shared/contract/app-contract'
 import { CALLS, type CallName } from '../../../../shared/contract/contract'
+import { WORK_STARTING_CALLS } from '../../../../shared/contract/limits'
 import { rpcError } from '../../../../shared/contract/rpc-error'
 import { fakeClient } from '../testing/fake-client'
-import { plainRefusal, withPlainRefusals, workLimitNote, writeBlockReason } from './write-access'
+import { plainRefusal, withPlainRefusals, writeBlockReason } from './write-access'
 
 const readOnly: Session = { access: 'readOnly', scopes: ['read'], workPerMinute: 3 }
 const full: Session = { access: 'full', scopes: ['read', 'write'], workPerMinute: 12 }
 const desktop: Session = { access: 'full', scopes: ['read', 'write'], workPerMinute: null }
 
 describe('write access', () => {
-  it('blocks exactly the calls the contract scopes as write, in a read-only window, naming what the control does', () => {
+  it('blocks exactly the calls the contract scopes as write and those that start work, in a read-only window, naming what the control does', () => {
     for (const [name, spec] of Object.entries(CALLS) as [CallName, (typeof CALLS)[CallName]][]) {
-      expect(writeBlockReason(readOnly, name) !== null).toBe(spec.scope === 'write')
+      expect(writeBlockReason(readOnly, name) !== null).toBe(spec.scope === 'write' || WORK_STARTING_CALLS.has(name))
       expect(writeBlockReason(full, name)).toBeNull()
     }
     expect(writeBlockReason(readOnly, 'tasks.create')).toBe(
@@ -25,14 +26,16 @@ describe('write access', () => {
     expect(writeBlockReason(null, 'tasks.create')).toBeNull()
   })
 
-  it('tells a read-only window its limit for calls that start work, and nobody else', () => {
-    expect(workLimitNote(readOnly, 'checklist.run')).toBe('Read-only window: limited to 3 times a minute.')
-    expect(workLimitNote({ ...readOnly, workPerMinute: 0.5 }, 'checklist.run')).toBe(
-      'Read-only window: limited to once a minute.'
+  it('starts no work from a read-only window, not even the read calls that do, in the words every write uses', () => {
+    expect(writeBlockReason(readOnly, 'checklist.run')).toBe(
+      'Read-only window: running the checks needs the full-access link.'
     )
-    expect(workLimitNote(readOnly, 'tasks.list')).toBeNull()
-    expect(workLimitNote(full, 'checklist.run')).toBeNull()
-    expect(workLimitNote(desktop, 'checklist.run')).toBeNull()
+    expect(writeBlockReason(readOnly, 'models.scan')).toBe(
+      'Read-only window: scanning the model servers needs the full-access link.'
+    )
+    expect(writeBlockReason(readOnly, 'tasks.list')).toBeNull()
+    expect(writeBlockReason(full, 'checklist.run')).toBeNull()
+    expect(writeBlockReason(desktop, 'models.scan')).toBeNull()
   })
 
   it('puts refusals in plain words: what was tried, what to open instead, when to try again', () => {

@@ -48,6 +48,10 @@ const ACTIONS: Readonly<Partial<Record<CallName, string>>> = {
   'chat.toTask': 'making a task from an answer',
   'board.consult': 'asking the board',
   'checklist.fix': 'applying a fix',
+  'checklist.run': 'running the checks',
+  'models.scan': 'scanning the model servers',
+  'notify.test': 'sending a test notification',
+  'workflows.run': 'running a workflow',
   'secrets.set': 'saving an API key',
   'secrets.delete': 'deleting an API key'
 }
@@ -65,17 +69,11 @@ export function actionWords(call: CallName): string {
  */
 export function writeBlockReason(session: Session | null, call: CallName): string | null {
   if (!session) return null
-  const needed = CALLS[call].scope
-  if (session.scopes.includes(needed)) return null
+  // A read-only window starts no work, not even the read calls that do (the core still lets a dashboard token make
+  // them at a quarter of the rate): a live "Run all checks" beside disabled writes reads as a bug.
+  const startsWork = session.access === 'readOnly' && WORK_STARTING_CALLS.has(call)
+  if (session.scopes.includes(CALLS[call].scope) && !startsWork) return null
   return `Read-only window: ${actionWords(call)} needs the full-access link.`
-}
-
-/** For a call that starts work and is rate-limited for this session: the limit, in words; null when unlimited. */
-export function workLimitNote(session: Session | null, call: CallName): string | null {
-  if (!session || session.access === 'full' || session.workPerMinute === null || !WORK_STARTING_CALLS.has(call))
-    return null
-  const perMinute = Math.max(1, Math.floor(session.workPerMinute))
-  return `Read-only window: limited to ${perMinute === 1 ? 'once' : `${perMinute} times`} a minute.`
 }
 
 /**

@@ -57,3 +57,9 @@ export function healthLine(h: HealthSnapshot | null): HealthLine {
   const text = `${HEADLINE[h.level]} — ${first ? say(worst.component, first) : (PARTS[worst.component] ?? worst.component)}${more > 0 ? ` (+${more} more)` : ''}`
   return { level: h.level, text, detail }
 }
+
+/** Why no model server can answer, when the health monitor says the model servers are down; null otherwise. */
+export const selectModelServersDown = (s: HealthData): string | null => {
+  const models = s.health?.components.find((c) => c.component === 'models')
+  return models?.level === 'down' ? (models.reasons[0] ?? 'no model server is reachable') : null
+}

@@ -11,6 +11,7 @@ import {
   progressRows,
   pullRow,
   selectFixRunning,
+  selectFolded,
   selectProblems,
   selectSummary,
   selectVisible
@@ -34,6 +35,7 @@ const status = (over: Partial<OnboardingStatus> = {}): OnboardingStatus => ({
     }
   },
   embeddedEnabled: false,
+  postponed: false,
   downloads: [],
   ...over
 })
@@ -88,6 +90,26 @@ describe('onboarding model', () => {
     expect(fake.listening()).toBe(0)
   })
 
+  it('keeps "Not now" in the core, so a reload opens folded; "Show setup" undoes it the same way', async () => {
+    const fake = fakeClient({
+      'onboarding.status': () => ({ ok: true, value: status({ postponed: true }) }),
+      'config.set': () => ({ ok: false, error: rpcError('forbidden', 'read-only') })
+    })
+    const model = createViewModel(onboardingModel, fake.client, undefined)
+    model.connect()
+    await settle()
+    expect(selectFolded(model.getState())).toBe(true)
+    model.getState().unfold()
+    expect(selectFolded(model.getState())).toBe(false)
+    expect(fake.calls.at(-1)).toEqual({ name: 'config.set', input: { key: 'onboarding.postponed', value: false } })
+    model.getState().fold()
+    await settle()
+    // Refused (a read-only window): this window still folds.
+    expect(selectFolded(model.getState())).toBe(true)
+    expect(fake.calls.at(-1)).toEqual({ name: 'config.set', input: { key: 'onboarding.postponed', value: true } })
+    expect(selectFolded({ ...model.getState(), folded: null, status: status() })).toBe(false)
+  })
+
   it('says nothing before the first scan, and keeps a refusal to show beside the fixes', async () => {
     const fake = fakeClient({
       'onboarding.status': () => ({ ok: true, value: status({ checked: false, problems: [] }) }),
@@ -126,5 +148,17 @@ describe('onboarding model', () => {
     expect(
       downloadRow({ ...d, state: 'failed', downloadedBytes: 0, totalBytes: null, error: 'its sha256 is x, not y' })
     ).toMatchObject({ failed: true, text: 'its sha256 is x, not y' })
+  })
+
+  it('gives a failed row a still bar where it stopped, never the moving bar of a size not known yet', () => {
+    const d = { role: 'chat' as const, model: 'qwen', url: 'u', error: 'Could not reach huggingface.co' }
+    expect(downloadRow({ ...d, state: 'failed', downloadedBytes: 0, totalBytes: null })).toMatchObject({
+      failed: true,
+      percent: 0
+    })
+    expect(
+      downloadRow({ ...d, state: 'failed', downloadedBytes: 3 * 1048576, totalBytes: 12 * 1048576 })
+    ).toMatchObject({ failed: true, percent: 25 })
+    expect(pullRow(pull({ state: 'failed', completed: null, total: null }))).toMatchObject({ failed: true, percent: 0 })
   })
 })

@@ -16,8 +16,8 @@ export interface OnboardingData {
   /** The fix in flight, so its button can say so. */
   readonly busy: OnboardingFix | null
   readonly error: RpcError | null
-  /** Put aside for now: the panel folds to one line until it is opened again or the app reloads. */
-  readonly folded: boolean
+  /** Put aside ("Not now") or opened again in this window; null: as the core keeps it (status.postponed). */
+  readonly folded: boolean | null
 }
 
 export interface OnboardingActions {
@@ -41,7 +41,7 @@ async function read({ client, set }: Api): Promise<void> {
 
 /** The setup panel: what is missing before the corporation can work, and the fixes the app makes. */
 export const onboardingModel = defineViewModel<OnboardingData, OnboardingActions>({
-  initialState: () => ({ status: null, pulls: {}, busy: null, error: null, folded: false }),
+  initialState: () => ({ status: null, pulls: {}, busy: null, error: null, folded: null }),
   actions: (api) => {
     const { client, get, set } = api
     const fix = busyAction<OnboardingData, OnboardingFix>(set)
@@ -76,8 +76,15 @@ export const onboardingModel = defineViewModel<OnboardingData, OnboardingActions
         if (added) void read(api)
         return added
       },
-      fold: () => set({ folded: true }),
-      unfold: () => set({ folded: false }),
+      // Folded at once; the core keeps the choice for the next load. Where it may not (read-only), this window still folds.
+      fold: () => {
+        set({ folded: true })
+        void client.call('config.set', { key: 'onboarding.postponed', value: true })
+      },
+      unfold: () => {
+        set({ folded: false })
+        void client.call('config.set', { key: 'onboarding.postponed', value: false })
+      },
       dismissError: () => set({ error: null })
     }
   },
@@ -90,6 +97,9 @@ export const onboardingModel = defineViewModel<OnboardingData, OnboardingActions
   },
   reload: read
 })
+
+/** Whether the panel shows as one line: as this window last chose, else as the core keeps it. */
+export const selectFolded = (s: OnboardingState): boolean => s.folded ?? s.status?.postponed ?? false
 
 /** Shown once the first scan said something, while no chat model and embedding model answer. */
 export const selectVisible = (s: OnboardingState): boolean => s.status !== null && s.status.checked && !s.status.ready
@@ -109,7 +119,7 @@ export function fixesOf(problems: readonly OnboardingProblem[]): readonly Onboar
 export interface ProgressRow {
   readonly key: string
   readonly label: string
-  /** 0–100, or null while the size is unknown. */
+  /** 0–100, or null while the size is unknown (an indeterminate bar); a failed row always has a number: it is not moving. */
   readonly percent: number | null
   readonly text: string
   readonly failed: boolean
@@ -119,8 +129,8 @@ const MB = 1024 * 1024
 const mb = (bytes: number): string => `${Math.round(bytes / MB)} MB`
 
 export function pullRow(p: PullProgress): ProgressRow {
-  const percent =
-    p.state === 'done' ? 100 : p.total && p.completed !== null ? Math.floor((p.completed / p.total) * 100) : null
+  const known = p.total && p.completed !== null ? Math.floor((p.completed / p.total) * 100) : null
+  const percent = p.state === 'done' ? 100 : p.state === 'failed' ? (known ?? 0) : known
   const text =
     p.state === 'failed'
       ? (p.error ?? 'failed')
@@ -133,7 +143,8 @@ export function pullRow(p: PullProgress): ProgressRow {
 }
 
 export function downloadRow(d: EmbeddedDownload): ProgressRow {
-  const percent = d.state === 'done' ? 100 : d.totalBytes ? Math.floor((d.downloadedBytes / d.totalBytes) * 100) : null
+  const known = d.totalBytes ? Math.floor((d.downloadedBytes / d.totalBytes) * 100) : null
+  const percent = d.state === 'done' ? 100 : d.state === 'failed' ? (known ?? 0) : known
   const text =
     d.state === 'failed'
       ? (d.error ?? 'failed')
@@ -166,6 +177,14 @@ export function selectFixRunning(s: OnboardingState, fix: OnboardingFix): boolea
   if (fix === 'pull_models') return Object.values(s.pulls).some((p) => p.state === 'running')
   if (fix === 'download_embedded')
     return (s.status?.downloads ?? []).some((d) => d.state === 'downloading' || d.state === 'verifying')
+  return false
+}
+
+/** Whether the work of a fix ended in a failure and nothing of it is running: its button offers to retry. */
+export function selectFixFailed(s: OnboardingState, fix: OnboardingFix): boolean {
+  if (selectFixRunning(s, fix)) return false
+  if (fix === 'pull_models') return Object.values(s.pulls).some((p) => p.state === 'failed')
+  if (fix === 'download_embedded') return (s.status?.downloads ?? []).some((d) => d.state === 'failed')
   return false
 }
 

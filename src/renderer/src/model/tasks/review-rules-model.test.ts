@@ -29,14 +29,16 @@ const runnerRule: PlaybookRuleView = {
   title: 'Ollama’s model runner terminated',
   cause: 'The runner died.',
   remedy: 'Restart Ollama.',
-  fix: 'restart-ollama'
+  fix: 'restart-ollama',
+  byHand: null
 }
 const rejectedRule: PlaybookRuleView = {
   ruleId: 'answers-rejected',
   title: 'Answers rejected',
   cause: 'Short answers.',
   remedy: 'Make the task clearer.',
-  fix: null
+  fix: null,
+  byHand: null
 }
 const rules: Reply = () => ({
   ok: true,
@@ -104,5 +106,27 @@ describe('review rules model', () => {
     await store.getState().fixAndReturn('validation_failed', ['t9'])
     expect(calls.map((c) => c.name)).toEqual(['checklist.errorRules', 'tasks.requeue'])
     expect(store.getState().outcome?.message).toBe('1 task returned to autoprocessing.')
+  })
+
+  it('keeps the core’s suggestion for each task in review, and asks nothing for an empty review', async () => {
+    const suggestion = {
+      taskId: 't1',
+      expert: { id: 'coder', name: 'Coder', why: 'its domain is coding' },
+      model: { node: 'studio', nodeLabel: 'Studio', model: 'qwen2.5-coder:7b', why: 'preferred for coding' },
+      noModel: null
+    }
+    const { client, calls } = fakeClient({
+      'checklist.errorRules': rules,
+      'review.suggest': () => ({ ok: true, value: [suggestion] })
+    })
+    const store = createViewModel(reviewRulesModel, client, undefined)
+    store.connect()
+    await new Promise((resolve) => setTimeout(resolve, 0))
+    await store.getState().suggest(['t1'])
+    expect(calls.at(-1)).toEqual({ name: 'review.suggest', input: { ids: ['t1'] } })
+    expect(store.getState().suggestions).toEqual({ t1: suggestion })
+    await store.getState().suggest([])
+    expect(calls).toHaveLength(2)
+    expect(store.getState().suggestions).toEqual({})
   })
 })

@@ -1,4 +1,5 @@
 import type { PlaybookRuleView } from '../../../../shared/contract/checklist-contract'
+import { REVIEW_SUGGEST_MAX, type ReviewSuggestion } from '../../../../shared/contract/review-contract'
 import type { RpcError } from '../../../../shared/contract/rpc-error'
 import type { TaskErrorType } from '../../../../shared/contract/tasks-contract'
 import { defineViewModel } from '../view-model'
@@ -11,18 +12,22 @@ export interface ReviewRulesData {
   /** What the last "Fix and return" did, in the core's words. */
   readonly outcome: { readonly errorType: TaskErrorType; readonly ok: boolean; readonly message: string } | null
   readonly error: RpcError | null
+  /** What the app would try for each task in review (expert, model), by task id, as last asked. */
+  readonly suggestions: Readonly<Record<string, ReviewSuggestion>>
 }
 
 export interface ReviewRulesActions {
   /** Runs the rule's one-click fix, then returns the affected tasks to autoprocessing; a failed fix returns nothing. */
   fixAndReturn(errorType: TaskErrorType, taskIds: readonly string[]): Promise<void>
+  /** Asks the core for the expert and model to suggest for these tasks in review (the ones on screen). */
+  suggest(taskIds: readonly string[]): Promise<void>
 }
 
 export type ReviewRulesState = ReviewRulesData & ReviewRulesActions
 
 /** The manual-review card's playbook rules and its "Fix and return" action. */
 export const reviewRulesModel = defineViewModel<ReviewRulesData, ReviewRulesActions>({
-  initialState: () => ({ rules: null, fixing: null, outcome: null, error: null }),
+  initialState: () => ({ rules: null, fixing: null, outcome: null, error: null, suggestions: {} }),
   actions: ({ client, get, set }) => ({
     async fixAndReturn(errorType, taskIds) {
       const fix = get().rules?.[errorType]?.fix
@@ -50,6 +55,13 @@ export const reviewRulesModel = defineViewModel<ReviewRulesData, ReviewRulesActi
           ? { errorType, ok: true, message: `${done}${n} task${n === 1 ? '' : 's'} returned to autoprocessing.` }
           : { errorType, ok: false, message: `${done}The tasks were not returned: ${returned.error.message}` }
       })
+    },
+    async suggest(taskIds) {
+      const ids = taskIds.slice(0, REVIEW_SUGGEST_MAX)
+      if (ids.length === 0) return set({ suggestions: {} })
+      const result = await client.call('review.suggest', { ids })
+      if (!result.ok) return set({ error: result.error })
+      set({ suggestions: Object.fromEntries(result.value.map((s) => [s.taskId, s])) })
     }
   }),
   async reload({ client, set }) {

@@ -1,5 +1,5 @@
 import type { TaskStatus, TaskSummary } from '../../../../shared/contract/tasks-contract'
-import { matchesTerms, searchTerms } from '../../../../shared/task-search'
+import { matchesId, matchesTerms, searchTerms } from '../../../../shared/task-search'
 import { newestFirst, type ListShape } from '../paged-list'
 
 export interface TaskFilters {
@@ -57,6 +57,6 @@ export function taskListShape(filters: TaskFilters, loaded: ReadonlySet<string>)
       (!filters.expert || t.assigneeExpert === filters.expert) &&
       (!filters.domain || t.domain === filters.domain) &&
       (!filters.backend || t.backend === filters.backend) &&
-      (!search || loaded.has(t.id) || matchesTerms(t.title, terms) || t.id === search)
+      (!search || loaded.has(t.id) || matchesTerms(t.title, terms) || matchesId(t.id, search))
   }
 }

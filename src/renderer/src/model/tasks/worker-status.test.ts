@@ -52,4 +52,16 @@ describe('worker status', () => {
     })
     expect(workerStatus(engine({ state: 'idle' }), 0).label).toBe('Ready')
   })
+
+  it('with no model server reachable and nothing queued, says tasks will wait, not Ready', () => {
+    const down = 'No model node is reachable.'
+    expect(workerStatus(engine({ state: 'idle' }), 0, down)).toEqual({
+      kind: 'no_backend',
+      label: 'No model server',
+      detail: 'No model node is reachable; new tasks will wait as pending until a model server is reachable.'
+    })
+    expect(workerStatus(engine({ paused: true }), 0, down).kind).toBe('paused')
+    expect(workerStatus(engine({ waiting: 'No server is up.' }), 0, down).kind).toBe('waiting')
+    expect(workerStatus(engine({}), 0, null).label).toBe('Ready')
+  })
 })

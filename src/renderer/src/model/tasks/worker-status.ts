@@ -14,12 +14,13 @@ const tasks = (n: number): string => `${n} task${n === 1 ? '' : 's'}`
  * a paused pool's loop is still "running". So the card shows this one status, never both.
  * `running` is the in-progress count the counters show, so the card and the counters agree.
  */
-export function workerStatus(engine: EngineState, running: number): WorkerStatus {
-  const status = pick(engine, running)
+export function workerStatus(engine: EngineState, running: number, serversDown: string | null = null): WorkerStatus {
+  const status = pick(engine, running, serversDown)
   return { ...status, detail: status.detail.charAt(0).toUpperCase() + status.detail.slice(1) }
 }
 
-function pick(engine: EngineState, running: number): WorkerStatus {
+/** `serversDown`: why no model server answers (the health monitor's reason), null while one does. */
+function pick(engine: EngineState, running: number, serversDown: string | null): WorkerStatus {
   const finishing = running > 0 ? `Finishing the ${tasks(running)} in progress; ` : ''
   if (engine.state === 'stopped')
     return {
@@ -46,6 +47,13 @@ function pick(engine: EngineState, running: number): WorkerStatus {
       kind: 'waiting',
       label: 'Waiting',
       detail: `${running > 0 ? `${tasks(running)} in progress; ` : ''}pending tasks wait: ${engine.waiting}`
+    }
+  // With an empty queue the pool has nothing to plan, so it cannot say yet that no server would run a task.
+  if (serversDown !== null && running === 0)
+    return {
+      kind: 'no_backend',
+      label: 'No model server',
+      detail: `${serversDown.replace(/[.\s]+$/, '')}; new tasks will wait as pending until a model server is reachable.`
     }
   if (running > 0)
     return {

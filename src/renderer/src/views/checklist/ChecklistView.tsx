@@ -38,14 +38,15 @@ export function ChecklistView(): ReactNode {
         actions={
           <>
             <ReportExport load={report} disabled={!run} />
-            <button type="button" onClick={() => void runAll()} disabled={running} title={runAccess.limit ?? undefined}>
+            <button
+              type="button"
+              onClick={() => void runAll()}
+              disabled={running || runAccess.blocked}
+              title={runAccess.title}
+              aria-describedby={runAccess.describedBy}
+            >
               {running ? 'Running…' : 'Run all checks'}
             </button>
-            {runAccess.limit && (
-              <span className="work-limit" data-testid="work-limit">
-                {runAccess.limit}
-              </span>
-            )}
           </>
         }
       />

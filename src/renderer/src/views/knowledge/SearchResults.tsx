@@ -6,7 +6,7 @@ import type {
   KnowledgeSearchOutput,
   SearchHit
 } from '../../../../shared/contract/knowledge-contract'
-import { hitRelevance } from '../../model/knowledge/hit-relevance'
+import { hitRelevance } from '../../../../shared/hit-relevance'
 
 /** Hits with how well each matches, in words, and a highlighted snippet; each opens its document. */
 export function SearchResults({

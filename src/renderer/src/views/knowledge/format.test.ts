@@ -18,4 +18,15 @@ describe('the embedder’s state in words', () => {
       'Embedding with ollama:nomic-embed-text: 1 of 2 chunks.'
     )
   })
+
+  it('quotes the core’s reason inside its own sentence with one full stop, however the reason ended', () => {
+    const reason = 'no node has an embedding model (pull one, e.g. `ollama pull nomic-embed-text`).'
+    expect(describeEmbedding({ state: 'waiting', reason }, 3)).toBe(
+      'Waiting for an embedding model: no node has an embedding model (pull one, e.g. `ollama pull nomic-embed-text`). New documents are found by full text meanwhile.'
+    )
+    expect(describeEmbedding({ state: 'failed', model, reason: 'The embedder stopped' }, 3)).toBe(
+      'The embedder stopped. Trying again shortly.'
+    )
+    expect(describeEmbedding({ state: 'failed', model, reason: 'The embedder stopped.' }, 3)).not.toContain('..')
+  })
 })

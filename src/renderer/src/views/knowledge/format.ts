@@ -18,7 +18,7 @@ export function describeEmbedding(status: EmbeddingStatus, chunks: number): stri
     case 'off':
       return status.reason
     case 'waiting':
-      return `Waiting for an embedding model: ${status.reason}. New documents are found by full text meanwhile.`
+      return `Waiting for an embedding model: ${clause(status.reason)}. New documents are found by full text meanwhile.`
     case 'model_changed':
       return `The documents were embedded with ${status.active.id} (${status.active.dimension} dimensions); the model now is ${status.current.id} (${status.current.dimension}). Search is by full text until you re-embed.`
     case 'embedding':
@@ -27,6 +27,9 @@ export function describeEmbedding(status: EmbeddingStatus, chunks: number): stri
       if (chunks === 0) return `Nothing to embed yet: documents are embedded with ${status.model.id} as they arrive.`
       return `Every chunk is embedded with ${status.model.id} (${status.model.dimension} dimensions).`
     case 'failed':
-      return `${status.reason} Trying again shortly.`
+      return `${clause(status.reason)}. Trying again shortly.`
   }
 }
+
+/** A reason from the core without its closing full stop, so the sentence around it has exactly one. */
+const clause = (reason: string): string => reason.trim().replace(/[.\s]+$/, '')

@@ -29,12 +29,15 @@ export function ModelsView(): ReactNode {
         title="Models"
         subtitle="Ollama and OpenAI-compatible servers, the models on them, and the processes the app runs."
         actions={
-          <>
-            <button type="button" onClick={() => void scan()} disabled={scanning} title={scanAccess.limit ?? undefined}>
-              {scanning ? 'Scanning…' : 'Scan now'}
-            </button>
-            {scanAccess.limit && <span className="work-limit">{scanAccess.limit}</span>}
-          </>
+          <button
+            type="button"
+            onClick={() => void scan()}
+            disabled={scanning || scanAccess.blocked}
+            title={scanAccess.title}
+            aria-describedby={scanAccess.describedBy}
+          >
+            {scanning ? 'Scanning…' : 'Scan now'}
+          </button>
         }
       />
       {error && (

@@ -4,7 +4,9 @@ import {
   fixesOf,
   onboardingModel,
   progressRows,
+  selectFixFailed,
   selectFixRunning,
+  selectFolded,
   selectProblems,
   selectSummary,
   selectVisible,
@@ -25,7 +27,7 @@ type Model = ViewModel<OnboardingState>
 export function OnboardingPanel(): ReactNode {
   const model = useViewModel(onboardingModel, undefined)
   const visible = useSelect(model, selectVisible)
-  const folded = useSelect(model, (s) => s.folded)
+  const folded = useSelect(model, selectFolded)
   const summary = useSelect(model, selectSummary)
   if (!visible) return null
   if (folded)
@@ -118,6 +120,7 @@ function Fixes({ model }: { model: Model }): ReactNode {
 function FixButton({ model, fix }: { model: Model; fix: OnboardingFix }): ReactNode {
   const busy = useSelect(model, (s) => s.busy)
   const running = useSelect(model, (s) => selectFixRunning(s, fix))
+  const failed = useSelect(model, (s) => selectFixFailed(s, fix))
   const access = useWriteAccess(FIX_CALL[fix])
   const run = (): void => {
     const s = model.getState()
@@ -133,7 +136,7 @@ function FixButton({ model, fix }: { model: Model; fix: OnboardingFix }): ReactN
       aria-describedby={access.describedBy}
       onClick={run}
     >
-      {busy === fix ? FIX_LABEL[fix].busy : running ? FIX_LABEL[fix].running : FIX_LABEL[fix].idle}
+      {busy === fix ? FIX_LABEL[fix].busy : running ? FIX_LABEL[fix].running : failed ? 'Retry' : FIX_LABEL[fix].idle}
     </button>
   )
 }
@@ -195,7 +198,7 @@ function ProgressItem({ row }: { row: ProgressRow }): ReactNode {
       <progress
         max={100}
         value={row.percent ?? undefined}
-        aria-label={`${row.label}: ${row.percent === null ? 'size not known yet' : `${row.percent}%`}`}
+        aria-label={`${row.label}: ${row.failed ? 'failed' : row.percent === null ? 'size not known yet' : `${row.percent}%`}`}
       />
       <span className="onboarding-progress-text" role={row.failed ? 'alert' : undefined}>
         {row.text}

@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react'
 import { digestModel, share, type DigestBasis } from '../../model/overview/digest-model'
 import { useSelect, useViewModel } from '../../model/use-view-model'
+import { errorTypeCounts } from '../../../../shared/error-type-label'
 
 const BASES: readonly { basis: DigestBasis; label: string }[] = [
   { basis: 'last_visit', label: 'Since you were last here' },
@@ -53,10 +54,7 @@ export function DigestCard(): ReactNode {
             <dt>In manual review</dt>
             <dd data-testid="digest-review">
               {digest.tasks.inReview}
-              {Object.keys(digest.tasks.reviewCauses).length > 0 &&
-                ` (${Object.entries(digest.tasks.reviewCauses)
-                  .map(([cause, n]) => `${cause} ×${n}`)
-                  .join(', ')})`}
+              {Object.keys(digest.tasks.reviewCauses).length > 0 && ` (${errorTypeCounts(digest.tasks.reviewCauses)})`}
             </dd>
             <dt>Model-server restarts</dt>
             <dd>{digest.restarts.count}</dd>

@@ -16,10 +16,12 @@ export function SettingRow(props: {
   error: string | undefined
   busy: boolean
   resetAccess: WriteAccess
+  /** Whether this window may save settings at all: a read-only one shows the values without letting them be typed. */
+  saveAccess: WriteAccess
   onChange(value: SettingValue): void
   onReset(): void
 }): ReactNode {
-  const { entry, value, edited, error, busy, resetAccess } = props
+  const { entry, value, edited, error, busy, resetAccess, saveAccess } = props
   const inputId = useId()
   const helpId = `${inputId}-help`
   const errorId = `${inputId}-error`
@@ -37,13 +39,13 @@ export function SettingRow(props: {
           {entry.description}
         </p>
       </div>
-      <div className="setting-control">
+      <div className="setting-control" title={saveAccess.title}>
         <SettingInput
           id={inputId}
           entry={entry}
           value={value}
-          disabled={!entry.userEditable || busy}
-          describedBy={error ? `${errorId} ${helpId}` : helpId}
+          disabled={!entry.userEditable || busy || saveAccess.blocked}
+          describedBy={[error ? errorId : null, helpId, saveAccess.describedBy ?? null].filter(Boolean).join(' ')}
           onChange={props.onChange}
         />
         {edited && <span className="edited-mark">Edited</span>}

@@ -52,6 +52,7 @@ export function SettingsGroupCard({
             error={fieldErrors[entry.key]}
             busy={busy}
             resetAccess={resetAccess}
+            saveAccess={saveAccess}
             onChange={(value) => edit(entry.key, value)}
             onReset={() => void reset(group.name, entry.key)}
           />

@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react'
 import type { EngineState } from '../../../../shared/contract/tasks-contract'
-import { useWriteAccess } from '../../model/use-view-model'
+import { healthModel, selectModelServersDown } from '../../model/health/health-model'
+import { useSelect, useViewModel, useWriteAccess } from '../../model/use-view-model'
 import { workerStatus } from '../../model/tasks/worker-status'
 
 /** `running` comes from the counts by status, which every commit pushes, so it agrees with the Running counter above. */
@@ -14,6 +15,8 @@ export function ConcurrencyPanel({
   onPause: (paused: boolean) => void
 }): ReactNode {
   const pauseAccess = useWriteAccess('tasks.pause')
+  const health = useViewModel(healthModel, undefined)
+  const serversDown = useSelect(health, selectModelServersDown)
   if (!engine)
     return (
       <section className="card" aria-label="Concurrency">
@@ -21,7 +24,7 @@ export function ConcurrencyPanel({
       </section>
     )
   const c = engine.concurrency
-  const status = workerStatus(engine, running)
+  const status = workerStatus(engine, running, serversDown)
   return (
     <section className="card concurrency" aria-labelledby="concurrency-title">
       <div className="worker-head">

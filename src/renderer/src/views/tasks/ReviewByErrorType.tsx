@@ -1,9 +1,10 @@
 import { useWriteAccess } from '../../model/use-view-model'
-import type { ReactNode } from 'react'
+import { useEffect, type ReactNode } from 'react'
+import type { ReviewSuggestion } from '../../../../shared/contract/review-contract'
 import type { TaskErrorType, TaskSummary } from '../../../../shared/contract/tasks-contract'
 import { ReviewRule } from './ReviewRule'
 import type { ReviewRulesState } from '../../model/tasks/review-rules-model'
-import { ERROR_TYPE_LABEL } from './task-format'
+import { ERROR_TYPE_LABEL } from '../../../../shared/error-type-label'
 
 /**
  * Manual review grouped by what went wrong: each error type with its
@@ -21,6 +22,12 @@ export function ReviewByErrorType({
   onRequeue(ids: readonly string[]): void
 }): ReactNode {
   const requeueAccess = useWriteAccess('tasks.requeue')
+  // Asked again whenever the tasks in review change (reviewKey is the list's content, not its identity).
+  const reviewKey = review.map((t) => `${t.id}@${t.updatedAt}`).join(',')
+  const { suggest } = rules
+  useEffect(() => {
+    void suggest(review.map((t) => t.id))
+  }, [reviewKey, suggest])
   const groups = new Map<TaskErrorType | null, TaskSummary[]>()
   for (const t of review) {
     const list = groups.get(t.errorType)
@@ -63,6 +70,7 @@ export function ReviewByErrorType({
                       {t.title}
                     </button>
                     <p className="task-error">{t.lastError ?? 'no error recorded'}</p>
+                    <Suggestion suggestion={rules.suggestions[t.id]} />
                   </div>
                   <button
                     type="button"
@@ -81,5 +89,29 @@ export function ReviewByErrorType({
         )
       })}
     </div>
+  )
+}
+
+/** "Try: Coder (its domain is coding) with qwen2.5-coder:7b on Studio (preferred for coding; …)". */
+function Suggestion({ suggestion }: { suggestion: ReviewSuggestion | undefined }): ReactNode {
+  if (!suggestion) return null
+  const { expert, model, noModel } = suggestion
+  return (
+    <p className="review-suggestion" data-testid="review-suggestion">
+      <span className="muted">Suggested:</span>{' '}
+      {expert && (
+        <>
+          expert <strong>{expert.name}</strong> <span className="muted">({expert.why})</span>
+        </>
+      )}
+      {expert && (model ? '; ' : '. ')}
+      {model ? (
+        <>
+          model <strong>{model.model}</strong> on {model.nodeLabel} <span className="muted">({model.why})</span>
+        </>
+      ) : (
+        noModel
+      )}
+    </p>
   )
 }

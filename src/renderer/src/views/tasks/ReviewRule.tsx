@@ -42,6 +42,11 @@ export function ReviewRule({
       <p>
         <span className="muted">Remedy:</span> {rule.remedy}
       </p>
+      {rule.byHand && (
+        <p className="review-rule-by-hand" data-testid="review-by-hand">
+          <span className="muted">Here:</span> {rule.byHand}
+        </p>
+      )}
       <button
         type="button"
         onClick={onFixAndReturn}
@@ -50,7 +55,7 @@ export function ReviewRule({
           fixAccess.title ??
           (rule.fix
             ? `Runs “${FIX_LABEL[rule.fix]}”, then returns the ${tasks} to autoprocessing`
-            : `No one-click fix for this; returns the ${tasks} to autoprocessing`)
+            : `No one-click fix ${rule.byHand ? 'works here' : 'for this'}; returns the ${tasks} to autoprocessing`)
         }
         aria-describedby={fixAccess.describedBy}
       >

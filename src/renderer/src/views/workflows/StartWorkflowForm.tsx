@@ -147,7 +147,6 @@ export function StartWorkflowForm({
         >
           {starting ? 'Starting…' : 'Start'}
         </button>
-        {access.limit && <span className="wf-note"> {access.limit}</span>}
       </div>
       {(errors.form ?? errors.workflowId) && (
         <p className="field-error" role="alert">

@@ -1,4 +1,4 @@
-import type { SearchHit } from '../../../../shared/contract/knowledge-contract'
+import type { SearchHit } from './contract/knowledge-contract'
 
 export interface HitRelevance {
   readonly level: 'strong' | 'good' | 'related'

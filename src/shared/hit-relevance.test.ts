@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { SearchHit } from '../../../../shared/contract/knowledge-contract'
+import type { SearchHit } from './contract/knowledge-contract'
 import { hitRelevance } from './hit-relevance'
 
 const hit = (lexical: SearchHit['lexical'], vector: SearchHit['vector']): SearchHit => ({

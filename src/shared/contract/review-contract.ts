@@ -1,0 +1,32 @@
+import { z } from 'zod'
+import { call } from './define'
+
+/**
+ * Calls of manual review (`review.*`): what the app would try for a task it
+ * could not finish, from what the core knows (the team's domains, the
+ * nodes and models that answer now, the circuits that are open).
+ */
+
+export const ReviewSuggestionSchema = z.strictObject({
+  taskId: z.string(),
+  /** The expert of the task's domain, or the lead agent when no expert has it. */
+  expert: z.strictObject({ id: z.string(), name: z.string(), why: z.string() }).nullable(),
+  /** A chat model that answers now, other than the one that failed; null when none does. */
+  model: z.strictObject({ node: z.string(), nodeLabel: z.string(), model: z.string(), why: z.string() }).nullable(),
+  /** Why there is no model to suggest; null when there is one. */
+  noModel: z.string().nullable()
+})
+export type ReviewSuggestion = z.infer<typeof ReviewSuggestionSchema>
+
+/** The most tasks one call suggests for: a screen of the review list and more. */
+export const REVIEW_SUGGEST_MAX = 200
+
+export const REVIEW_CALLS = {
+  'review.suggest': call({
+    scope: 'read',
+    summary:
+      'For tasks in manual review: the expert of each task’s domain and a chat model that answers now, other than the one that failed.',
+    input: z.strictObject({ ids: z.array(z.string().min(1).max(100)).min(1).max(REVIEW_SUGGEST_MAX) }),
+    output: z.array(ReviewSuggestionSchema)
+  })
+} as const
