@@ -1,12 +1,6 @@
 import { dirname, join } from 'node:path'
-import type { AppInfo } from '../../shared/contract/app-contract'
 import { valueOrNull } from '../../shared/contract/client'
 import { createBackendLimits } from '../autopilot/backend-limits'
-import { batchingProcessor } from '../batching/batching-processor'
-import { decomposingProcessor } from '../chat/task-decomposition'
-import { createGapSource } from '../autopilot/learning-gaps'
-import { createLearningGenerator } from '../autopilot/learning-generator'
-import { createLearningResults } from '../autopilot/learning-results'
 import { scheduleLearning } from '../autopilot/learning-schedule'
 import { createPredictiveMonitor } from '../autopilot/predictive-monitor'
 import { createSearchMisses } from '../autopilot/search-misses'
@@ -14,31 +8,16 @@ import { createQueueProbe } from '../autopilot/queue-probe'
 import { createApprovalsCapability } from '../approvals/approvals-capability'
 import { createBoardCapability } from '../board/board-capability'
 import { createChatCapability } from '../chat/chat-capability'
-import { createChecklistCapability } from '../checklist/checklist-capability'
-import { capabilityChecks } from '../checklist/checks/capability-checks'
-import { predictiveCheck } from '../checklist/checks/predictive-check'
-import { storageChecks } from '../checklist/checks/storage-checks'
-import type { CliSetting } from '../config/config-resolver'
 import { configHandlers } from '../config/config-handlers'
 import { autoAssigning } from './task-auto-assign'
-import type { ConfigService } from '../config/config-service'
-import { loadConfig } from '../config/load-config'
-import type { SettingKey } from '../config/setting-definitions'
 import { backupCopy } from '../db/backup-copy'
-import type { Db } from '../db/database'
-import { inspectInstanceLock } from '../db/instance-lock'
-import type { Migration } from '../db/migrations'
-import type { EventBus } from '../events/event-bus'
 import { createDigestCapability } from '../digest/digest-capability'
 import { databaseHealth } from '../health/database-health'
 import { createDiskSpaceMonitor, type DiskThresholds } from '../health/disk-space-monitor'
 import { healthHandlers } from '../health/health-handlers'
-import { createHealthMonitor } from '../health/health-monitor'
-import { checkFullTextIndex } from '../knowledge/full-text-index'
 import { knowledgeContextPort } from '../knowledge/knowledge-context-port'
 import { knowledgeHealth } from '../knowledge/knowledge-health'
 import { createKnowledgeCapability } from '../knowledge/knowledge-capability'
-import type { Logger } from '../log/logger'
 import { createOverviewSampler } from '../metrics/overview-sampler'
 import { metricsHandlers } from '../metrics/task-durations'
 import { createModelLatency } from '../metrics/model-latency'
@@ -49,11 +28,8 @@ import { createOnboardingCapability } from '../onboarding/onboarding-capability'
 import { isLoopbackHost } from '../platform/loopback'
 import { realClock } from '../platform/timer-clock'
 import { freeBytes } from '../platform/storage-failure'
-import type { PlatformInfo } from '../platform/data-dir'
-import type { SecretCipher } from '../ports/secret-cipher'
-import type { TaskProcessor } from '../ports/task-processor'
 import type { Dispatcher } from '../rpc/dispatcher'
-import type { Capability, Handlers } from '../rpc/handler-types'
+import type { Handlers } from '../rpc/handler-types'
 import { FULL_SCOPES, READ_SCOPES, inProcessClient } from '../rpc/in-process-client'
 import { createSecretStore } from '../secrets/secret-store'
 import { secretsHandlers } from '../secrets/secrets-handlers'
@@ -70,60 +46,23 @@ import { taskUsage, tokenBudget } from './adapters/task-usage'
 import { createUsageCapability } from '../usage/usage-capability'
 import { taskTokensFrom } from '../usage/task-tokens'
 import { createTrailCapability } from '../trail/trail-capability'
-import { learnedNotesThrough, researchFiler } from './adapters/research-filer'
 import { sreTasksThrough } from './adapters/sre-tasks'
 import { workflowActions } from './adapters/workflow-actions'
-import { taskFamilyReader } from './adapters/task-family'
 import { version as appVersion } from '../../../package.json'
 import { createTraceExport } from '../telemetry/trace-export'
-import { tracedProcessor } from '../telemetry/traced-processor'
-import { requestSpan, taskSpans } from '../telemetry/task-spans'
+import { taskProcessorChain } from './compose-task-processor'
+import { composeLearning } from './compose-learning'
+import { traceTasksAndRequests } from './compose-traces'
 import { workerHealth } from './adapters/worker-health'
 import { appHandlers, systemHandlers } from './app-handlers'
-import { checklistFixBlocked, checklistFixes } from './checklist-fixes'
 import { reviewHandlers } from './review-suggestions'
 import { startHousekeeping } from './housekeeping'
-import { createSystemResume, type SystemResume } from './system-resume'
-import { createSuspendDetector } from '../platform/suspend-detector'
+import { composeChecklist } from './compose-checklist'
+import { composeHealth } from './compose-health'
+import { composeResume } from './compose-resume'
+import type { Composition, Infrastructure, Lifecycle } from './composition-types'
 import { withStorageFailures } from './storage-failures'
 
-export type Lifecycle = Pick<Capability<string>, 'stop' | 'onSystemResume'>
-
-/** What the composition needs from start-up: the opened store, the settings, the log, and where things live. */
-export interface Infrastructure {
-  readonly db: Db
-  readonly config: ConfigService
-  readonly events: EventBus
-  readonly log: Logger
-  readonly dataDir: { readonly path: string; readonly source: Parameters<typeof loadConfig>[0]['dataDir']['source'] }
-  readonly databaseFile: string
-  readonly logFile: string
-  readonly exportsDir: string
-  readonly migrations: readonly Migration[]
-  readonly info: () => AppInfo
-  readonly platform: PlatformInfo
-  readonly cliSettings: ReadonlyMap<SettingKey, CliSetting>
-  readonly nativeBinding?: string
-  readonly secretCipher?: SecretCipher
-  /** Replaces the model router as the task engine's processor (benchmarks). */
-  readonly taskProcessor?: TaskProcessor
-  /** False for one-shot CLI commands: the services answer calls, nothing runs in the background. */
-  readonly background: boolean
-}
-
-export interface Composition {
-  readonly handlers: Handlers
-  /** Stopped newest first on close. */
-  readonly lifecycles: readonly Lifecycle[]
-  /** The wake-from-sleep path: supervisor check, node rescan, lease grace for running tasks. */
-  readonly resume: SystemResume
-  /** Starts the background work, once the dispatcher the parts call through exists. */
-  start(dispatcher: Dispatcher): void
-}
-
-const SUSPEND_CHECK_MS = 5_000
-// Sleep shorter than this needs no recovery (a server does not die of it); it also stays clear of NTP's small steps.
-const MIN_SLEEP_MS = 20_000
 const MB = 1024 * 1024
 /** How often the free space of the data dir's disk is measured (one statfs). */
 const DISK_SAMPLE_MS = 2000
@@ -190,10 +129,6 @@ export function composeCapabilities(infra: Infrastructure): Composition {
     model: chatModel
   })
   validation.setDecisionLog(decisionLog)
-  // Results are judged per task, so the validator sits outside batching (which answers many tasks in one call) and
-  // decomposition (whose parent result is a synthesis); a benchmark's own processor is measured unjudged.
-  const guarded = (processor: TaskProcessor): TaskProcessor =>
-    infra.taskProcessor ? processor : validation.wrap(processor)
   // Off until telemetry.otlpEndpoint names a collector: then every task, run and model request is a span.
   const traces = createTraceExport({
     endpoint: () => config.get('telemetry.otlpEndpoint'),
@@ -206,30 +141,17 @@ export function composeCapabilities(infra: Infrastructure): Composition {
     config,
     events,
     log,
-    processor: tracedProcessor(
-      guarded(
-        decomposingProcessor(
-          batchingProcessor(infra.taskProcessor ?? models.router, {
-            settings: () => ({
-              enabled: config.get('batching.enabled'),
-              maxTasks: config.get('batching.maxTasks'),
-              maxTaskTokens: config.get('batching.maxTaskTokens'),
-              maxBatchTokens: config.get('batching.maxBatchTokens'),
-              windowMs: config.get('batching.windowMs')
-            })
-          }),
-          {
-            // Called only once the pool runs, after the tasks capability below exists.
-            tasks: { create: (task) => tasks.queue.create(task) },
-            family: taskFamilyReader(db),
-            experts: async () => valueOrNull(await reader.call('chat.experts.list', {}))?.experts ?? [],
-            enabled: () => config.get('autopilot.decomposeEnabled'),
-            log: log.child({ capability: 'decomposition' })
-          }
-        )
-      ),
-      traces
-    ),
+    processor: taskProcessorChain({
+      model: infra.taskProcessor ?? models.router,
+      judged: (processor) => (infra.taskProcessor ? processor : validation.wrap(processor)),
+      // Called only once the pool runs, after the tasks capability exists.
+      tasks: { create: (task) => tasks.queue.create(task) },
+      traces,
+      config,
+      db,
+      reader,
+      log
+    }),
     background,
     holdClaims: () => disk.pausedReason(),
     backendLimits
@@ -291,34 +213,8 @@ export function composeCapabilities(infra: Infrastructure): Composition {
     }
   })
   lifecycles.push({ stop: models.router.onTaskModelCall((call) => usage.record(taskUsage(call))) })
-  lifecycles.push({
-    stop: models.router.onTaskModelCall((call) =>
-      traces.record(
-        requestSpan({
-          correlationId: call.task.correlationId,
-          taskId: call.task.id,
-          node: call.node,
-          model: call.model,
-          durationMs: call.durationMs,
-          tokensIn: call.usage?.tokensIn ?? null,
-          tokensOut: call.usage?.tokensOut ?? null,
-          failed: call.failed
-        })
-      )
-    )
-  })
-  lifecycles.push({
-    stop: events.subscribe(
-      taskSpans({
-        traces,
-        enabled: () => config.get('telemetry.otlpEndpoint').trim() !== '',
-        correlationOf: async (id) => {
-          const correlation = valueOrNull(await reader.call('tasks.get', { id }))?.task.metadata.correlationId
-          return typeof correlation === 'string' ? correlation : null
-        }
-      })
-    )
-  })
+  for (const stop of traceTasksAndRequests({ traces, router: models.router, events, config, reader }))
+    lifecycles.push({ stop })
 
   const board = createBoardCapability({
     db,
@@ -381,33 +277,8 @@ export function composeCapabilities(infra: Infrastructure): Composition {
     log: log.child({ capability: 'autopilot' })
   })
 
-  const learnedNotes = createLearningResults({
-    ...learnedNotesThrough(actor),
-    minAnswerChars: () => config.get('worker.minAnswerChars'),
-    log: log.child({ capability: 'autopilot' })
-  })
-  lifecycles.push({ stop: tasks.engine.onEvents((batch) => learnedNotes.taskEvents(batch)) })
-  const learning = createLearningGenerator({
-    gaps: createGapSource(db),
-    experts: async () => valueOrNull(await reader.call('chat.experts.list', {}))?.experts ?? [],
-    modelsDown: async () => {
-      const overview = valueOrNull(await reader.call('models.list', {}))
-      if (!overview) return 'the model servers could not be read'
-      if (overview.nodes.some((n) => n.state === 'up' && n.models.length > 0)) return null
-      const down = overview.nodes
-        .filter((n) => n.state !== 'not_configured')
-        .map((n) => `${n.label}: ${n.state === 'up' ? 'no models' : (n.error ?? n.state)}`)
-      return down.length > 0 ? down.join('; ') : 'no model server is configured'
-    },
-    file: researchFiler(actor, (id) => learnedNotes.watch(id)),
-    fileLearned: (id) => learnedNotes.completed(id),
-    settings: () => ({
-      enabled: config.get('autopilot.learningEnabled'),
-      perExpertPerDay: config.get('autopilot.learningPerExpertPerDay')
-    }),
-    now: Date.now,
-    log: log.child({ capability: 'autopilot' })
-  })
+  const { learning, stop: stopLearnedNotes } = composeLearning({ db, reader, actor, config, log, engine: tasks.engine })
+  lifecycles.push({ stop: stopLearnedNotes })
   const notify = createNotifyCapability({ config, secrets, events, log })
   lifecycles.push(notify)
   const digest = createDigestCapability({
@@ -428,32 +299,27 @@ export function composeCapabilities(infra: Infrastructure): Composition {
   })
   lifecycles.push(digest)
 
-  const health = createHealthMonitor()
-  predictive.onChange(() => void health.check())
-  disk.onChange(() => {
-    events.emit('tasks.engineChanged', tasks.engine.state())
-    void health.check()
+  const health = composeHealth({
+    sources: [
+      models.health,
+      { component: 'supervisor', report: () => supervisor.health() },
+      databaseHealth(db),
+      { component: 'disk', report: () => disk.health() },
+      workerHealth(tasks.engine),
+      { component: 'predictive-monitor', report: () => predictive.health() },
+      knowledgeHealth(knowledge.service),
+      chat.health
+    ],
+    events,
+    predictive,
+    disk,
+    engineState: () => tasks.engine.state()
   })
-  for (const source of [
-    models.health,
-    { component: 'supervisor', report: () => supervisor.health() },
-    databaseHealth(db),
-    { component: 'disk', report: () => disk.health() },
-    workerHealth(tasks.engine),
-    { component: 'predictive-monitor', report: () => predictive.health() },
-    knowledgeHealth(knowledge.service),
-    chat.health
-  ])
-    health.add(source)
-  health.onChange((snapshot) => events.emit('health.changed', snapshot))
   models.registry.onChange(() => {
     // A scan may have found the embedding model (pulled, or a node added): look at once, not at the next retry.
     knowledge.worker?.kick()
     void health.check()
     void supervisor.recheck()
-  })
-  events.subscribe((frame) => {
-    if (frame.name === 'tasks.engineChanged' || frame.name === 'knowledge.changed') void health.check()
   })
   lifecycles.push({ stop: () => health.stop() })
 
@@ -461,56 +327,7 @@ export function composeCapabilities(infra: Infrastructure): Composition {
     lifecycles.push(startHousekeeping({ logFile: infra.logFile, exportsDir: infra.exportsDir, config, log }))
 
   // The checklist reads every other capability, so it is built last.
-  const checklist = createChecklistCapability({
-    db,
-    events,
-    log,
-    databaseFile: infra.databaseFile,
-    logFile: infra.logFile,
-    migrations: infra.migrations,
-    app: {
-      dataDir: infra.dataDir.path,
-      instanceOwner: () => {
-        const found = inspectInstanceLock(infra.dataDir.path, infra.nativeBinding)
-        return { heldByUs: found.held && found.owner?.pid === process.pid, ownerPid: found.owner?.pid ?? null }
-      },
-      revalidateConfig: () => {
-        const again = loadConfig({ dataDir: infra.dataDir, cli: infra.cliSettings, env: infra.platform.env })
-        return again.ok ? [] : again.messages
-      },
-      settingSources: () => countBy(config.snapshot().settings.map((s) => s.source.kind)),
-      fileFolders: [dirname(infra.logFile), infra.exportsDir],
-      filesBoundBytes: () => config.get('files.warnMb') * 1024 * 1024,
-      timeouts: () => ({
-        llmRequestSec: config.get('llm.requestTimeoutSec'),
-        heartbeatSec: config.get('worker.heartbeatSec'),
-        stuckMinutes: config.get('worker.stuckMinutes')
-      })
-    },
-    capabilityChecks: [
-      ...capabilityChecks({
-        client: reader,
-        stuckMinutes: () => config.get('worker.stuckMinutes'),
-        now: () => new Date(),
-        generationThreshold: () => ({
-          failurePercent: config.get('models.circuitFailurePercent'),
-          minGenerations: config.get('models.circuitMinRequests')
-        })
-      }),
-      predictiveCheck(predictive),
-      ...storageChecks({
-        dataDir: infra.dataDir.path,
-        freeBytes: async () => (await disk.sample()).freeBytes,
-        thresholds: diskThresholds,
-        checkFullTextIndex: () => checkFullTextIndex(db)
-      })
-    ],
-    errorTypes: async () => valueOrNull(await reader.call('tasks.counters', {}))?.deferredByErrorType ?? {},
-    fixes: checklistFixes(actor, config),
-    fixBlocked: checklistFixBlocked(() => supervisor.statuses().find((s) => s.id === 'ollama')),
-    intervalMinutes: () => config.get('checklist.intervalMin'),
-    background: false
-  })
+  const checklist = composeChecklist({ infra, reader, actor, predictive, disk, diskThresholds, supervisor })
   lifecycles.push(checklist)
 
   const overview = createOverviewSampler(reader, events)
@@ -525,27 +342,7 @@ export function composeCapabilities(infra: Infrastructure): Composition {
   })
   lifecycles.push(onboarding)
 
-  // Supervised servers first (they may have died asleep), then the nodes are scanned again, then the running tasks prove their leases alive and the pool looks for work.
-  const resume = createSystemResume({
-    log,
-    steps: [
-      { step: 'supervisor check', run: () => supervisor.onSystemResume() },
-      { step: 'model node rescan', run: () => models.onSystemResume?.() },
-      { step: 'task lease grace', run: () => tasks.onSystemResume?.() }
-    ]
-  })
-  if (background) {
-    // The headless host has no powerMonitor: the core notices a wake itself.
-    const detector = createSuspendDetector({
-      wall: Date.now,
-      monotonic: () => performance.now(),
-      everyMs: SUSPEND_CHECK_MS,
-      minSleepMs: MIN_SLEEP_MS,
-      onWake: (sleptMs) => void resume.run('detected', sleptMs)
-    })
-    detector.start()
-    lifecycles.push({ stop: () => detector.stop() })
-  }
+  const resume = composeResume({ log, background, supervisor, models, tasks, lifecycles })
 
   const handlers: Handlers = withStorageFailures(
     {
@@ -606,10 +403,4 @@ export function composeCapabilities(infra: Infrastructure): Composition {
       workflows.begin()
     }
   }
-}
-
-function countBy(values: readonly string[]): Record<string, number> {
-  const counts: Record<string, number> = {}
-  for (const v of values) counts[v] = (counts[v] ?? 0) + 1
-  return counts
 }
