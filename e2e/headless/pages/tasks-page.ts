@@ -1,4 +1,4 @@
-import type { Locator, Page } from '@playwright/test'
+import { expect, type Locator, type Page } from '@playwright/test'
 import { AppShell } from './app-shell'
 
 /** The Tasks view: counters, the paged list and its filters, the detail, manual review, the New task form and the worker. */
@@ -28,9 +28,12 @@ export class TasksPage extends AppShell {
 
   /** Opens the New task form at the top of the view (the header's New task button), unless it is open. */
   async openForm(): Promise<void> {
-    if (await this.form.isVisible()) return
-    await this.newTaskButton.click()
-    await this.form.waitFor()
+    // The onboarding panel above the view can appear (or change) after the first model scan and move the
+    // header's button from under a click that Playwright had already aimed: click again until the form is open.
+    await expect(async () => {
+      if (!(await this.form.isVisible())) await this.newTaskButton.click()
+      await expect(this.form).toBeVisible({ timeout: 2_000 })
+    }).toPass({ timeout: 30_000 })
   }
 
   /** The counter of one status, or of all tasks ('all'). */
