@@ -2,7 +2,8 @@ import type { Approval } from '../../../shared/contract/approvals-contract'
 import { APPROVALS_PAGE_MAX } from '../../../shared/contract/approvals-contract'
 import { callOrExit } from '../call-or-exit'
 import type { CommandContext } from '../command-context'
-import { connectToCore, type CoreConnection } from '../core-connection'
+import type { CoreConnection } from '../core-connection'
+import { withConnection } from '../with-connection'
 
 const EXIT_USAGE = 64
 
@@ -29,17 +30,9 @@ export async function approvalsCommand(ctx: CommandContext): Promise<number> {
     ctx.err(`kos approvals ${verb} needs the ids of the requests, or --all (not both).\n${USAGE}`)
     return EXIT_USAGE
   }
-  const connected = await connectToCore(ctx)
-  if (!connected.ok) {
-    ctx.err(connected.message)
-    return connected.exitCode
-  }
-  const { connection } = connected
-  try {
-    return verb === 'list' ? await list(ctx, connection) : await decide(ctx, connection, verb, ids)
-  } finally {
-    await connection.close()
-  }
+  return withConnection(ctx, (connection) =>
+    verb === 'list' ? list(ctx, connection) : decide(ctx, connection, verb, ids)
+  )
 }
 
 async function list(ctx: CommandContext, connection: CoreConnection): Promise<number> {

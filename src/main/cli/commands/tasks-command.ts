@@ -7,7 +7,8 @@ import {
 } from '../../../shared/contract/tasks-contract'
 import { callOrExit, EXIT_FOR_ERROR, type Called } from '../call-or-exit'
 import type { CommandContext } from '../command-context'
-import { connectToCore, whenSubscribed, type CoreConnection } from '../core-connection'
+import { whenSubscribed, type CoreConnection } from '../core-connection'
+import { withConnection } from '../with-connection'
 
 const EXIT_USAGE = 64
 const ENDED: ReadonlySet<TaskStatus> = new Set<TaskStatus>(['completed', 'cancelled', 'deferred_to_human'])
@@ -34,21 +35,13 @@ export async function tasksCommand(ctx: CommandContext): Promise<number> {
     ctx.err(`kos tasks ${verb} got ${rest.length} argument(s).\n${USAGE}`)
     return EXIT_USAGE
   }
-  const connected = await connectToCore(ctx)
-  if (!connected.ok) {
-    ctx.err(connected.message)
-    return connected.exitCode
-  }
-  const { connection } = connected
-  try {
-    if (verb === 'list') return await list(ctx, connection, rest[0])
-    if (verb === 'add') return await add(ctx, connection, rest[0] as string, rest[1] as string)
-    if (verb === 'follow') return await follow(ctx, connection, rest[0] as string)
-    if (verb === 'cancel') return await cancel(ctx, connection, rest[0] as string)
-    return await requeue(ctx, connection, rest)
-  } finally {
-    await connection.close()
-  }
+  return withConnection(ctx, (connection) => {
+    if (verb === 'list') return list(ctx, connection, rest[0])
+    if (verb === 'add') return add(ctx, connection, rest[0] as string, rest[1] as string)
+    if (verb === 'follow') return follow(ctx, connection, rest[0] as string)
+    if (verb === 'cancel') return cancel(ctx, connection, rest[0] as string)
+    return requeue(ctx, connection, rest)
+  })
 }
 
 async function list(ctx: CommandContext, connection: CoreConnection, status: string | undefined): Promise<number> {

@@ -2,7 +2,8 @@ import type { RunDetail } from '../../../shared/contract/workflows-contract'
 import { decisionStep } from '../../../shared/decision-step'
 import { callOrExit } from '../call-or-exit'
 import type { CommandContext } from '../command-context'
-import { connectToCore, type CoreConnection } from '../core-connection'
+import type { CoreConnection } from '../core-connection'
+import { withConnection } from '../with-connection'
 
 const EXIT_USAGE = 64
 
@@ -23,20 +24,12 @@ export async function workflowsCommand(ctx: CommandContext): Promise<number> {
     ctx.err(`kos workflows ${verb} got ${rest.length} argument(s).\n${USAGE}`)
     return EXIT_USAGE
   }
-  const connected = await connectToCore(ctx)
-  if (!connected.ok) {
-    ctx.err(connected.message)
-    return connected.exitCode
-  }
-  const { connection } = connected
-  try {
-    if (verb === 'list') return await list(ctx, connection)
-    if (verb === 'runs') return await runs(ctx, connection)
-    if (verb === 'run') return await run(ctx, connection, rest[0] as string, rest.slice(1).join(' '))
-    return await show(ctx, connection, rest[0] as string)
-  } finally {
-    await connection.close()
-  }
+  return withConnection(ctx, (connection) => {
+    if (verb === 'list') return list(ctx, connection)
+    if (verb === 'runs') return runs(ctx, connection)
+    if (verb === 'run') return run(ctx, connection, rest[0] as string, rest.slice(1).join(' '))
+    return show(ctx, connection, rest[0] as string)
+  })
 }
 
 async function list(ctx: CommandContext, connection: CoreConnection): Promise<number> {
