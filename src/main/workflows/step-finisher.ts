@@ -132,30 +132,26 @@ export function createStepFinisher(deps: FinisherDeps) {
     const taskId = task?.id ?? null
     if (verdict?.decision === 'send_back' && step.review) {
       const target = step.review.sendBackTo
-      if (run.round >= run.definition.maxRounds) {
-        record(run, row, {
-          taskId,
-          step: step.name,
-          role: step.role,
-          decision: 'send_back',
-          kind: 'sent_back',
-          reasons: [verdict.reasons, `No rounds left (${run.definition.maxRounds} allowed).`],
-          model
-        })
-        return deps.failRun(
-          run,
-          `The ${step.role} sent the work back in round ${run.round}, the last of ${run.definition.maxRounds}: ${verdict.reasons}`
-        )
-      }
+      const lastRound = run.round >= run.definition.maxRounds
       record(run, row, {
         taskId,
         step: step.name,
         role: step.role,
         decision: 'send_back',
         kind: 'sent_back',
-        reasons: [verdict.reasons, `Back to "${target}" for round ${run.round + 1}.`],
+        reasons: [
+          verdict.reasons,
+          lastRound
+            ? `No rounds left (${run.definition.maxRounds} allowed).`
+            : `Back to "${target}" for round ${run.round + 1}.`
+        ],
         model
       })
+      if (lastRound)
+        return deps.failRun(
+          run,
+          `The ${step.role} sent the work back in round ${run.round}, the last of ${run.definition.maxRounds}: ${verdict.reasons}`
+        )
       store.updateRun(run.id, { round: run.round + 1 })
       return deps.begin(fresh(run), target, run.round + 1, 1, [`The ${step.role} said: ${verdict.reasons}`], taskId)
     }
