@@ -10,7 +10,7 @@ import type { BackendBlame } from './backend-blame'
 import { callOrdinals, pickTasks, schedulerMemory, type SchedulableTask } from './scheduler'
 import { forProcessing, type Claim } from './task-run'
 import type { ClaimableRow } from './task-row'
-import type { Changes, TaskStore } from './task-store'
+import type { Changes, ClaimPick, TaskStore } from './task-store'
 
 /** A claimable row with the task made of it once, for the processor's plan and then its run. */
 interface Candidate {
@@ -100,23 +100,22 @@ export function createPoolClaims(options: {
         memory
       )
       // Counted in calls, as the slots are: the tasks of a batch start with the call they share (without batches, a call each).
-      const shared = picked.some((p) => p.plan.call) ? callOrdinals(picked.map((p) => p.plan)) : null
-      const callOf = new Map(picked.map((p, i) => [p, shared ? (shared[i] as number) : i]))
-      const picks = picked.filter(
-        (p) => (callOf.get(p) as number) < request.startNow || p.item.row.interrupted_count === 0
-      )
-      const leases = store.claimMany(
-        picks.map((p) => ({
+      const ordinals = picked.some((p) => p.plan.call) ? callOrdinals(picked.map((p) => p.plan)) : null
+      const picks: SchedulableTask<Candidate>[] = []
+      const claims: ClaimPick[] = []
+      picked.forEach((p, i) => {
+        const call = ordinals ? (ordinals[i] as number) : i
+        if (call >= request.startNow && p.item.row.interrupted_count !== 0) return
+        picks.push(p)
+        claims.push({
           taskId: p.item.row.id,
           backend: p.plan.backend,
           model: p.plan.model,
           attemptCount: p.item.row.attempt_count,
-          ahead: (callOf.get(p) as number) >= request.startNow
-        })),
-        options.owner,
-        request.maxAttempts,
-        changes
-      )
+          ahead: call >= request.startNow
+        })
+      })
+      const leases = store.claimMany(claims, options.owner, request.maxAttempts, changes)
       const byId = new Map(picks.map((p) => [p.item.row.id, p]))
       return leases.map((lease) => {
         const pick = byId.get(lease.taskId) as SchedulableTask<Candidate>
