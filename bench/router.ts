@@ -1,25 +1,31 @@
 // What the router and the contract transport add to a streamed answer.
 //
-// One fake Ollama server runs in this process and notes when it writes each
-// token. "Direct" is the official ollama client (one client, reused, as a
-// script would use it) straight to that server; every other path is timed
-// against it on this process's clock: a token's latency is its arrival minus
-// the moment it was written, TTFT is from sending the request to the first
-// token.
+// The fake Ollama server runs in a child process (bench/router-fake-server.ts), so its request
+// parsing, JSON and token timers neither share this process's event loop nor add to its heap: what
+// is left in here is the client side of each path. It notes when it writes each token on the
+// machine's monotonic clock. "Direct" is the official ollama client (one client, reused, as a script
+// would use it) straight to that server; every other path is timed against it: a token's latency
+// is its arrival minus the moment it was written, TTFT is from sending the request to the first token.
 //
-// Router, paired: the same request through the router (with a caller's
-// AbortSignal, as the app passes one) and direct, PAIRS times, interleaved,
-// the order rotating. A second direct request in each round gives the A/A
-// floor: what two identical direct requests differ by on this machine now.
-// The percentiles are of the per-pair differences, never differences of
-// percentiles. "Before send" is the router's own time from the call to the
+// Router, paired: the same request through the router (with a caller's AbortSignal, as the app
+// passes one) and direct, PAIRS times, interleaved, the order rotating, after WARM_UP rounds that
+// are not counted. A second direct request in each round gives the A/A floor: what two identical
+// direct requests differ by on this machine now. The percentiles are of the per-pair differences,
+// never differences of percentiles. "Before send" is the router's own time from the call to the
 // moment it hands the request to the provider.
 //
-// App, paired the same way over fewer rounds: `kos serve` routes a
-// `models.chat` call to the fake server and pushes every token back over its
-// WebSocket as a `models.chatToken` event.
+// Garbage: run with --expose-gc (as `npm run bench:router` does), every request starts from the
+// same state, as in benchmark harnesses: a full collection before each request of every arm alike,
+// so garbage left by earlier requests (and by the bench) is not collected inside a later one. A
+// collection the request's own allocations cause still lands inside it and counts. What would be
+// hidden is the share of later collections each request's garbage causes, so the bench reports
+// what each arm allocates per request (heap growth from request start to end, median) and how
+// often a GC pause fell inside the first-token window, per arm. `--no-gc` skips the collections.
 //
-//   npm run bench:router [-- --json] [-- --pairs N] [-- --no-app]   (the app part needs `npm run build` first)
+// App, paired the same way over fewer rounds: `kos serve` routes a `models.chat` call to the fake
+// server and pushes every token back over its WebSocket as a `models.chatToken` event.
+//
+//   npm run bench:router [-- --json] [-- --pairs N] [-- --no-app] [-- --no-gc]   (the app part needs `npm run build` first)
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
@@ -31,9 +37,10 @@ import { createModelStats } from '../src/main/models/model-stats'
 import { createNodeRegistry, defaultProviderFactory } from '../src/main/models/node-registry'
 import type { ModelProvider } from '../src/main/models/provider'
 import { createRouter } from '../src/main/models/router'
-import { startFakeOllama } from '../src/main/models/testing/fake-ollama-server'
 import { memoryModelStore } from '../src/main/models/testing/memory-model-store'
 import { testConfig } from '../src/main/models/testing/test-config'
+import { startFakeServerProcess } from './router-fake-client'
+import { gcAccounting, type Window } from './router-gc'
 import { pairedJson, pairedLines, pairedRounds, rounded, spread, summary, type Sample } from './router-paired'
 
 const repoRoot = resolve(__dirname, '..')
@@ -45,6 +52,7 @@ const TOKEN_DELAY_MS = 2
 const MODEL = 'llama3.2:3b'
 const PAIRS = process.argv.includes('--pairs') ? Number(process.argv[process.argv.indexOf('--pairs') + 1]) : 1000
 const PAIRED_TOKENS = 20
+const WARM_UP = 50
 const withApp = !process.argv.includes('--no-app')
 
 /** Sends one `models.chat` call over the app's WebSocket; `arrive` is called on each of its tokens. */
@@ -110,33 +118,18 @@ async function connectToApp(host: ChildProcess): Promise<WebSocket> {
 }
 
 async function main(): Promise<void> {
-  const written = new Map<string, number[]>()
-  const fake = await startFakeOllama({
+  const reply = (length: number, tokenDelayMs: number) => ({
+    kind: 'reply' as const,
+    text: Array.from({ length }, (_, i) => `tok${i}`).join(' '),
+    tokenDelayMs
+  })
+  const fake = await startFakeServerProcess({
     models: [{ name: MODEL, sizeBytes: 2e9 }],
     loaded: [MODEL],
     rules: [
-      {
-        whenPromptContains: 'paired',
-        behaviour: {
-          kind: 'reply',
-          text: Array.from({ length: PAIRED_TOKENS }, (_, i) => `tok${i}`).join(' '),
-          tokenDelayMs: 1
-        }
-      },
-      {
-        whenPromptContains: '',
-        behaviour: {
-          kind: 'reply',
-          text: Array.from({ length: TOKENS }, (_, i) => `tok${i}`).join(' '),
-          tokenDelayMs: TOKEN_DELAY_MS
-        }
-      }
-    ],
-    onTokenWritten: (prompt, index) => {
-      let list = written.get(prompt)
-      if (!list) written.set(prompt, (list = []))
-      list[index] = performance.now()
-    }
+      { whenPromptContains: 'paired', behaviour: reply(PAIRED_TOKENS, 1) },
+      { whenPromptContains: '', behaviour: reply(TOKENS, TOKEN_DELAY_MS) }
+    ]
   })
   const dataDir = mkdtempSync(join(tmpdir(), 'kos-bench-router-'))
   const host = withApp
@@ -157,29 +150,32 @@ async function main(): Promise<void> {
       )
     : null
   host?.on('error', (error) => process.stderr.write(`kos serve: ${error.message}\n`))
+  const garbage = gcAccounting(!process.argv.includes('--no-gc'))
+  const loadAtStart = loadavg()[0]!
   try {
     const ws = host ? await connectToApp(host) : null
 
     const official = new Ollama({ host: fake.url })
-    const latencies = (prompt: string, arrivals: number[]): number[] => {
-      const sent = written.get(prompt) ?? []
-      return arrivals.map((t, i) => t - (sent[i] ?? t))
-    }
+    const windows: Window[] = []
     /** Runs one request; `arrive` is called as each token reaches this process. */
     const timed = async (
+      arm: string,
       prompt: string,
       run: (arrive: () => void, start: number) => Promise<void>
     ): Promise<Sample> => {
       const arrivals: number[] = []
+      const heapAtStart = garbage.beforeRequest()
       const start = performance.now()
       await run(() => arrivals.push(performance.now()), start)
-      const sample = { ttftMs: (arrivals[0] ?? NaN) - start, tokenLatenciesMs: latencies(prompt, arrivals) }
-      written.delete(prompt)
-      return sample
+      const heapGrowthBytes = garbage.heapNow() - heapAtStart
+      const firstTokenMs = arrivals[0] ?? NaN
+      windows.push({ arm, startMs: start, firstTokenMs, heapGrowthBytes })
+      const [sent = []] = await fake.written([prompt])
+      return { ttftMs: firstTokenMs - start, tokenLatenciesMs: arrivals.map((t, i) => t - (sent[i] ?? t)) }
     }
 
-    const direct = (prompt: string): Promise<Sample> =>
-      timed(prompt, async (arrive) => {
+    const direct = (arm: string, prompt: string): Promise<Sample> =>
+      timed(arm, prompt, async (arrive) => {
         const stream = await official.chat({
           model: MODEL,
           messages: [{ role: 'user', content: prompt }],
@@ -213,8 +209,8 @@ async function main(): Promise<void> {
     const router = createRouter({ registry, stats: createModelStats(), config, preferences: () => store.preferences() })
 
     const beforeSend: number[] = []
-    const viaRouter = (prompt: string): Promise<Sample> =>
-      timed(prompt, async (arrive, start) => {
+    const viaRouter = (arm: string, prompt: string): Promise<Sample> =>
+      timed(arm, prompt, async (arrive, start) => {
         const stream = router.chat([{ role: 'user', content: prompt }], {
           signal: new AbortController().signal,
           node: 'ollama-local',
@@ -229,42 +225,56 @@ async function main(): Promise<void> {
         }
       })
 
-    const viaApp = (prompt: string, id: number): Promise<Sample> => {
+    const viaApp = (arm: string, prompt: string, id: number): Promise<Sample> => {
       if (!ws) throw new Error('the app is not running (--no-app)')
-      return timed(prompt, (arrive) => appChat(ws, prompt, id, arrive))
+      return timed(arm, prompt, (arrive) => appChat(ws, prompt, id, arrive))
     }
 
-    const routerRun = await pairedRounds(PAIRS, 20, (i) => [
-      () => direct(`paired d${i}`),
-      () => viaRouter(`paired r${i}`),
-      () => direct(`paired a${i}`)
+    const routerRun = await pairedRounds(PAIRS, WARM_UP, (i) => [
+      () => direct(i < 0 ? 'warm-up' : 'direct', `paired d${i}`),
+      () => viaRouter(i < 0 ? 'warm-up' : 'router', `paired r${i}`),
+      () => direct(i < 0 ? 'warm-up' : 'floor', `paired a${i}`)
     ])
     beforeSend.splice(0, beforeSend.length - PAIRS)
+    const measured = windows.filter((w) => w.arm !== 'warm-up')
+    const gcNote = garbage.collecting
+      ? 'a full GC before every request'
+      : 'no forced GC (--no-gc, or run without --expose-gc)'
     print(
-      `Router in-process vs direct (official ollama client), ${PAIRS} interleaved rounds of a ${PAIRED_TOKENS}-token answer (one token a ms); per-pair differences, ms; load average ${loadavg()[0]!.toFixed(1)}`
+      `Router in-process vs direct (official ollama client), ${PAIRS} interleaved rounds of a ${PAIRED_TOKENS}-token answer (one token a ms) after ${WARM_UP} warm-up rounds, fake server in a child process, ${gcNote}; per-pair differences, ms; load average ${loadAtStart.toFixed(2)} at start, ${loadavg()[0]!.toFixed(2)} at end`
     )
     pairedLines(routerRun, { ttft: 2, perToken: 1 }).forEach(print)
     print(`  router before send     ${spread(summary(beforeSend))}`)
+    garbage.lines(measured).forEach(print)
     const result: Record<string, unknown> = {
-      loadAverage: Number(loadavg()[0]!.toFixed(2)),
-      paired: { pairs: PAIRS, ...pairedJson(routerRun), beforeSendMs: rounded(summary(beforeSend)) }
+      loadAverage: { start: Number(loadAtStart.toFixed(2)), end: Number(loadavg()[0]!.toFixed(2)) },
+      forcedGc: garbage.collecting,
+      paired: {
+        pairs: PAIRS,
+        warmUp: WARM_UP,
+        ...pairedJson(routerRun),
+        beforeSendMs: rounded(summary(beforeSend)),
+        garbage: garbage.json(measured)
+      }
     }
     if (ws) {
       print('')
+      windows.length = 0
       const appRun = await pairedRounds(APP_PAIRS, 10, (i) => [
-        () => direct(`app d${i}`),
-        () => viaApp(`app r${i}`, i),
-        () => direct(`app a${i}`)
+        () => direct(i < 0 ? 'warm-up' : 'direct', `app d${i}`),
+        () => viaApp(i < 0 ? 'warm-up' : 'app', `app r${i}`, i),
+        () => direct(i < 0 ? 'warm-up' : 'floor', `app a${i}`)
       ])
       ws.close()
       print(
-        `App (router + contract over WebSocket) vs direct, ${APP_PAIRS} interleaved rounds of a ${TOKENS}-token answer (one token every ${TOKEN_DELAY_MS} ms); per-pair differences, ms`
+        `App (router + contract over WebSocket) vs direct, ${APP_PAIRS} interleaved rounds of a ${TOKENS}-token answer (one token every ${TOKEN_DELAY_MS} ms); per-pair differences, ms; load average ${loadavg()[0]!.toFixed(2)} at end`
       )
       pairedLines(appRun, { ttft: 5, perToken: 1 }).forEach(print)
       result.app = { pairs: APP_PAIRS, ...pairedJson(appRun) }
     }
     if (json) print(JSON.stringify(result))
   } finally {
+    garbage.stop()
     host?.kill('SIGTERM')
     await fake.close()
     await new Promise((r) => setTimeout(r, 300))

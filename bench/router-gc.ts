@@ -1,0 +1,82 @@
+// Garbage accounting for bench:router: a collection before each request (when --expose-gc gave
+// us one), each arm's heap growth per request, and the GC pauses that fell inside a request's
+// first-token window.
+import { PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks'
+import { getHeapStatistics } from 'node:v8'
+
+/** One timed request as the GC accounting sees it. */
+export interface Window {
+  readonly arm: string
+  readonly startMs: number
+  readonly firstTokenMs: number
+  /** Heap growth from the request's start to its end; a collection inside it makes this smaller. */
+  readonly heapGrowthBytes: number
+}
+
+export interface GcAccounting {
+  /** Whether requests start from a collected heap (--expose-gc given and --no-gc not). */
+  readonly collecting: boolean
+  /** Collects (when collecting) and returns the heap's size to measure growth from. */
+  beforeRequest(): number
+  heapNow(): number
+  /** One line per arm: heap growth per request, and GC pauses inside the first-token window. */
+  lines(windows: readonly Window[]): string[]
+  json(windows: readonly Window[]): Record<string, unknown>
+  stop(): void
+}
+
+export function gcAccounting(wanted: boolean): GcAccounting {
+  const gc = (globalThis as { gc?: () => void }).gc
+  const collecting = wanted && typeof gc === 'function'
+  const pauses: PerformanceEntry[] = []
+  const observer = new PerformanceObserver((list) => void pauses.push(...list.getEntries()))
+  observer.observe({ entryTypes: ['gc'] })
+  const heapNow = (): number => getHeapStatistics().used_heap_size
+
+  const perArm = (
+    windows: readonly Window[]
+  ): Map<string, { growth: number; hit: number; pausedMs: number; n: number }> => {
+    const byArm = new Map<string, Window[]>()
+    for (const w of windows) byArm.set(w.arm, [...(byArm.get(w.arm) ?? []), w])
+    const out = new Map<string, { growth: number; hit: number; pausedMs: number; n: number }>()
+    for (const [arm, list] of byArm) {
+      let hit = 0
+      let pausedMs = 0
+      for (const w of list) {
+        const inside = pauses.filter((p) => p.startTime < w.firstTokenMs && p.startTime + p.duration > w.startMs)
+        if (inside.length > 0) hit++
+        pausedMs += inside.reduce((sum, p) => sum + p.duration, 0)
+      }
+      const growth = list.map((w) => w.heapGrowthBytes).sort((a, b) => a - b)
+      out.set(arm, { growth: growth[growth.length >> 1] ?? NaN, hit, pausedMs, n: list.length })
+    }
+    return out
+  }
+
+  return {
+    collecting,
+    beforeRequest() {
+      if (collecting) gc?.()
+      return heapNow()
+    },
+    heapNow,
+    lines: (windows) =>
+      [...perArm(windows)].map(
+        ([arm, a]) =>
+          `  ${arm.padEnd(8)} heap growth per request ${(a.growth / 1024).toFixed(1).padStart(6)} kB (median); GC inside the first-token window in ${a.hit}/${a.n} requests, ${a.pausedMs.toFixed(2)} ms in all`
+      ),
+    json: (windows) =>
+      Object.fromEntries(
+        [...perArm(windows)].map(([arm, a]) => [
+          arm,
+          {
+            heapGrowthKb: Number((a.growth / 1024).toFixed(1)),
+            gcInFirstTokenWindow: a.hit,
+            requests: a.n,
+            gcPausedMs: Number(a.pausedMs.toFixed(3))
+          }
+        ])
+      ),
+    stop: () => observer.disconnect()
+  }
+}
