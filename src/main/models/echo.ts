@@ -20,10 +20,27 @@ export function isEcho(prompt: string, answer: string, threshold = 0.9): boolean
   return 1 - levenshtein(a, p) / longer >= threshold
 }
 
-/** While the answer so far is still a prefix of the prompt, it might become an echo, so it is held back. */
+/**
+ * While the answer so far is still a prefix of the prompt, it might become an echo, so it is held back.
+ * Asked at the first token: only as much of the prompt is normalized as the answer needs, not a long
+ * prompt (a pasted document, a task's context) whole.
+ */
 export function couldStillBeEcho(prompt: string, answerSoFar: string): boolean {
   const a = normalize(answerSoFar)
-  return normalize(prompt).startsWith(a)
+  return normalizedStart(prompt, a.length).startsWith(a)
+}
+
+/**
+ * The start of normalize(text), at least `length` characters of it where the text has them. A cut
+ * text normalizes to a prefix of the whole one but for its last character (a final sigma, half a
+ * surrogate pair, a space trimmed), so a start longer than `length` + 1 is exact where it is compared.
+ */
+export function normalizedStart(text: string, length: number): string {
+  for (let take = 2 * length + 64; ; take *= 2) {
+    if (take >= text.length) return normalize(text)
+    const start = normalize(text.slice(0, take))
+    if (start.length > length + 1) return start
+  }
 }
 
 function levenshtein(a: string, b: string): number {

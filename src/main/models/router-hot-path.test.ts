@@ -17,7 +17,10 @@ afterEach(async () => {
 const MODEL = 'llama3.2:3b'
 
 /** One Ollama node on a registry clock the test moves, so its scan goes stale on demand. */
-async function setup(text = 'one two three four'): Promise<{
+async function setup(
+  text = 'one two three four',
+  settings: Parameters<typeof testConfig>[0] = {}
+): Promise<{
   fake: FakeOllama
   router: ReturnType<typeof createRouter>
   advance: (ms: number) => void
@@ -29,7 +32,12 @@ async function setup(text = 'one two three four'): Promise<{
   })
   servers.push(fake)
   let clock = 0
-  const config = testConfig({ 'ollama.apiUrl': fake.url, 'mlx.apiUrl': 'http://127.0.0.1:9', 'models.scanTtlSec': 10 })
+  const config = testConfig({
+    'ollama.apiUrl': fake.url,
+    'mlx.apiUrl': 'http://127.0.0.1:9',
+    'models.scanTtlSec': 10,
+    ...settings
+  })
   const store = memoryModelStore()
   const registry = createNodeRegistry({ config, store, now: () => clock })
   await registry.scan()
@@ -91,6 +99,33 @@ describe('router hot path', () => {
       }
     })()
     await expect(read).rejects.toThrow('The request was cancelled.')
+    expect(getEventListeners(caller.signal, 'abort')).toHaveLength(0)
+  })
+
+  it('ends an answer that outlives the request budget mid-stream as a timeout, through the attempt in flight', async () => {
+    // A budget of half a second (llm.requestTimeoutSec 1) against an answer of 50 tokens 50 ms apart.
+    const { router, fake } = await setup('one', { 'llm.requestTimeoutSec': 1 })
+    fake.setRules([
+      { whenPromptContains: '', behaviour: { kind: 'reply', text: 'slow '.repeat(50), tokenDelayMs: 50 } }
+    ])
+    const caller = new AbortController()
+    const tokens: string[] = []
+    const read = (async () => {
+      for await (const token of router.chat([{ role: 'user', content: 'Take your time' }], {
+        signal: caller.signal,
+        node: 'ollama-local',
+        model: MODEL
+      }))
+        tokens.push(token)
+    })()
+    const error = await read.then(
+      () => null,
+      (e: unknown) => e
+    )
+    expect(error).toBeInstanceOf(RouteError)
+    expect((error as RouteError).message).toMatch(/no complete answer within 1 s \(llm\.requestTimeoutSec\)/)
+    expect((error as RouteError).attempts.map((a) => a.kind)).toEqual(['timeout'])
+    expect(tokens.length).toBeGreaterThan(0)
     expect(getEventListeners(caller.signal, 'abort')).toHaveLength(0)
   })
 })

@@ -3,7 +3,7 @@ import type { TaskProcessor } from '../ports/task-processor'
 import { rankCandidates, type Candidate } from './candidates'
 import { createCircuitBoard, type CircuitBoard, type OpenCircuit } from './circuit-board'
 import { probeGeneration } from './circuit-probe'
-import { linkAbort } from './abort-link'
+import { linkAbort, type AbortLink } from './abort-link'
 import { couldStillBeEcho, isEcho } from './echo'
 import { promptFingerprint } from './prompt-fingerprint'
 import { failureLabel } from './failure-blame'
@@ -82,9 +82,11 @@ export interface RouterDeps {
 
 /** One request's limits, shared by its attempts. */
 interface Run {
-  /** Aborted by the caller's signal or the deadline. */
-  readonly signal: AbortSignal
-  readonly deadline: { readonly aborted: boolean }
+  /**
+   * Set once the request's time is up; the deadline aborts the attempt in flight (its link) itself,
+   * so a request needs no abort controller of its own besides its attempts'.
+   */
+  readonly deadline: { aborted: boolean; attempt: AbortLink | null }
   /** llm.requestTimeoutSec (or the generate kind's), as the error names it. */
   readonly limitMs: number
   /** What the attempts may spend together, a little under limitMs. */
@@ -197,17 +199,15 @@ export function createRouter(deps: RouterDeps): Router {
     // The task worker stops a run at the same llm.requestTimeoutSec, counted from its claim: ending a
     // little earlier lets the router's own verdict (a timeout, and whose fault it is) reach the engine first.
     const budget = Math.max(limitMs / 2, limitMs - FINISH_BEFORE_WORKER_MS)
-    const request = linkAbort([options.signal])
-    const deadline = { aborted: false }
+    const deadline: Run['deadline'] = { aborted: false, attempt: null }
     const deadlineTimer = setTimeout(() => {
       deadline.aborted = true
-      request.abort(new DOMException('The request ran out of time.', 'TimeoutError'))
+      deadline.attempt?.abort(new DOMException('The request ran out of time.', 'TimeoutError'))
     }, budget)
     // Like AbortSignal.timeout: the deadline alone does not keep the process alive.
     deadlineTimer.unref()
     try {
       yield* route(messages, options, {
-        signal: request.signal,
         deadline,
         limitMs,
         budget,
@@ -215,13 +215,12 @@ export function createRouter(deps: RouterDeps): Router {
       })
     } finally {
       clearTimeout(deadlineTimer)
-      request.release()
       refreshStale()
     }
   }
 
   async function* route(messages: readonly PromptMessage[], options: ChatOptions, run: Run): AsyncGenerator<string> {
-    const { signal, deadline, limitMs, budget, firstTokenOut } = run
+    const { deadline, limitMs, budget, firstTokenOut } = run
     let list = candidates(options)
     if (list.length === 0 && blockedBy(options).length === 0) {
       // Nothing was up at the last scan; a server may have come back since (after sleep, a restart). Look again now.
@@ -233,10 +232,11 @@ export function createRouter(deps: RouterDeps): Router {
       list = [first, ...list.filter((c) => c.node !== first.node || c.model !== first.model)]
     }
     const limit = Math.min(list.length, 1 + config.get('models.maxFallbacks'))
-    const prompt = [...messages].reverse().find((m) => m.role === 'user')?.content ?? ''
+    const prompt = lastUserContent(messages)
     const failures: AttemptFailure[] = []
     const startedAt = now()
-    const progress = options.onProgress ?? (() => undefined)
+    // Optional calls below: without a listener, no progress line is even formatted.
+    const progress = options.onProgress
     /** Nodes that refused or reset the connection during this request: none of their other models is tried. */
     const refused = new Set<string>()
     let tried = 0
@@ -250,13 +250,14 @@ export function createRouter(deps: RouterDeps): Router {
 
     for (let i = 0; i < list.length && tried < limit; i++) {
       const c = list[i] as Candidate
-      if (signal.aborted) break
+      if (options.signal?.aborted || deadline.aborted) break
       if (refused.has(c.node)) continue
       // A hung node must leave time for the others: until its first token,
       // an attempt may use only its share of what is left of the budget.
       const firstTokenWindow = Math.max(1, (budget - (now() - startedAt)) / (limit - tried))
       tried++
-      const attemptLink = linkAbort([signal])
+      const attemptLink = linkAbort([options.signal])
+      deadline.attempt = attemptLink
       const attemptSignal = attemptLink.signal
       const timer = setTimeout(
         () =>
@@ -265,7 +266,7 @@ export function createRouter(deps: RouterDeps): Router {
           ),
         firstTokenWindow
       )
-      progress(`asking ${c.model} on ${c.node}`)
+      progress?.(`asking ${c.model} on ${c.node}`)
       let text = ''
       let emitted = false
       // This attempt's own counts: told as the answer's only if it answers, else as spent in its failure.
@@ -282,7 +283,7 @@ export function createRouter(deps: RouterDeps): Router {
             if (couldStillBeEcho(prompt, text)) continue
             emitted = true
             options.onAnswering?.(c)
-            progress(`first token after ${((now() - startedAt) / 1000).toFixed(1)} s`)
+            progress?.(`first token after ${((now() - startedAt) / 1000).toFixed(1)} s`)
             yield text
             firstTokenOut()
           } else {
@@ -295,13 +296,13 @@ export function createRouter(deps: RouterDeps): Router {
           spentIn('echo')
           stats.recordFailure(c.node, false)
           if (emitted) break
-          progress(`${c.model} on ${c.node} echoed the prompt; trying the next candidate`)
+          progress?.(`${c.model} on ${c.node} echoed the prompt; trying the next candidate`)
           continue
         }
         if (text.trim() === '') {
           failed(c, 'empty', 'the answer was empty')
           spentIn('empty')
-          progress(`${c.model} on ${c.node} answered nothing; trying the next candidate`)
+          progress?.(`${c.model} on ${c.node} answered nothing; trying the next candidate`)
           continue
         }
         circuits.record(c.node, c.model, { ok: true })
@@ -331,10 +332,11 @@ export function createRouter(deps: RouterDeps): Router {
           refused.add(c.node)
         }
         if (emitted) break
-        progress(`${c.model} on ${c.node} failed (${message}); trying the next candidate`)
+        progress?.(`${c.model} on ${c.node} failed (${message}); trying the next candidate`)
       } finally {
         clearTimeout(timer)
         attemptLink.release()
+        deadline.attempt = null
       }
     }
     if (options.signal?.aborted) throw new RouteError(failures, 'The request was cancelled.')
@@ -413,4 +415,10 @@ export function createRouter(deps: RouterDeps): Router {
     },
     speeds: () => stats.speeds()
   }
+}
+
+/** The last user message's text: what an echo would repeat and a failure's fingerprint is taken of. */
+function lastUserContent(messages: readonly PromptMessage[]): string {
+  for (let i = messages.length - 1; i >= 0; i--) if (messages[i]?.role === 'user') return messages[i]?.content ?? ''
+  return ''
 }
