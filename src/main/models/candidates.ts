@@ -65,8 +65,13 @@ export function rankCandidates(
       v.status.latencyMs ?? 1e9
     ]
   }
-  const byScore = (a: { v: NodeView; model: string }, b: { v: NodeView; model: string }): number =>
-    compare(score(a.v, a.model), score(b.v, b.model))
+  // Scored once per pair, not twice per comparison: every routed request ranks before its first token.
+  const scored = (v: NodeView, m: ModelInfo): { v: NodeView; info: ModelInfo; score: number[] } => ({
+    v,
+    info: m,
+    score: score(v, m.name)
+  })
+  const byScore = (a: { score: number[] }, b: { score: number[] }): number => compare(a.score, b.score)
 
   const out: Candidate[] = []
   const push = (v: NodeView, model: ModelInfo): void => {
@@ -74,16 +79,12 @@ export function rankCandidates(
       out.push({ node: v.node.id, model: model.name, heavy: isHeavy(model, model.name, heavyGb) })
   }
   for (const wanted of want.models) {
-    const hits = up.flatMap((v) =>
-      v.status.models.filter((m) => sameModel(wanted, m.name)).map((m) => ({ v, model: m.name, info: m }))
-    )
+    const hits = up.flatMap((v) => v.status.models.filter((m) => sameModel(wanted, m.name)).map((m) => scored(v, m)))
     hits.sort(byScore)
     for (const h of hits) push(h.v, h.info)
   }
   if (want.anyModel) {
-    const rest = up.flatMap((v) =>
-      v.status.models.filter((m) => !isEmbeddingModel(m.name)).map((m) => ({ v, model: m.name, info: m }))
-    )
+    const rest = up.flatMap((v) => v.status.models.filter((m) => !isEmbeddingModel(m.name)).map((m) => scored(v, m)))
     rest.sort((a, b) => byScore(a, b) || (a.info.sizeBytes ?? 0) - (b.info.sizeBytes ?? 0))
     for (const h of rest) push(h.v, h.info)
   }

@@ -106,7 +106,9 @@ export function record<K extends string>(
   if (c.state === 'open') return c
   // A request that began before the circuit opened and succeeds now is evidence the backend works; its failure is not news.
   if (c.state === 'half_open') return outcome.ok ? { state: 'closed', window: [] } : c
-  const window = [...windowAt(c.window, outcome.at, settings), outcome]
+  // windowAt's array is a fresh copy: one copy per request, not two.
+  const window = windowAt(c.window, outcome.at, settings)
+  window.push(outcome)
   if (outcome.ok || !shouldOpen(window, settings)) return { state: 'closed', window }
   return {
     state: 'open',

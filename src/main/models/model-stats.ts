@@ -48,18 +48,22 @@ export function createModelStats(now: () => number = Date.now): ModelStats {
   const active = new Map<string, number>()
   const outcomes = new Map<string, { ok: boolean; ms: number | null }[]>()
   const lastOom = new Map<string, number>()
-  // Every routed request reads load(); the median (a sort of up to WINDOW outcomes) changes only with a new outcome.
-  const latencyOf = new Map<string, number | null>()
+  // Every routed request reads load() before its first token; the median (a sort of up to WINDOW outcomes) and
+  // the error rate change only with a new outcome, so they are taken then, once the answer is out.
+  const recent = new Map<string, { latencyMs: number | null; errorRate: number }>()
 
   const push = <T>(list: T[], value: T): void => {
     list.push(value)
     if (list.length > WINDOW) list.shift()
   }
-  const outcomeList = (node: string): { ok: boolean; ms: number | null }[] => {
-    latencyOf.delete(node)
+  const noteOutcome = (node: string, outcome: { ok: boolean; ms: number | null }): void => {
     let list = outcomes.get(node)
     if (!list) outcomes.set(node, (list = []))
-    return list
+    push(list, outcome)
+    recent.set(node, {
+      latencyMs: median(list.flatMap((o) => (o.ms === null ? [] : [o.ms]))),
+      errorRate: list.filter((o) => !o.ok).length / list.length
+    })
   }
 
   return {
@@ -80,10 +84,10 @@ export function createModelStats(now: () => number = Date.now): ModelStats {
       s.lastAt = new Date(now()).toISOString()
       push(s.ttft, sample.ttftMs)
       if (sample.tokens > 1 && sample.streamMs > 0) push(s.tps, ((sample.tokens - 1) * 1000) / sample.streamMs)
-      push(outcomeList(node), { ok: true, ms: sample.totalMs })
+      noteOutcome(node, { ok: true, ms: sample.totalMs })
     },
     recordFailure(node, oom) {
-      push(outcomeList(node), { ok: false, ms: null })
+      noteOutcome(node, { ok: false, ms: null })
       if (oom) lastOom.set(node, now())
     },
     noteOom: (node) => void lastOom.set(node, now()),
@@ -101,19 +105,13 @@ export function createModelStats(now: () => number = Date.now): ModelStats {
       }),
     load: (nodes) =>
       nodes.map((node) => {
-        const list = outcomes.get(node) ?? []
-        const failures = list.filter((o) => !o.ok).length
+        const outcome = recent.get(node)
         const oomAt = lastOom.get(node)
-        let latencyMs = latencyOf.get(node)
-        if (latencyMs === undefined) {
-          latencyMs = median(list.flatMap((o) => (o.ms === null ? [] : [o.ms])))
-          latencyOf.set(node, latencyMs)
-        }
         return {
           node,
           activeRequests: active.get(node) ?? 0,
-          latencyMs,
-          errorRate: list.length === 0 ? 0 : failures / list.length,
+          latencyMs: outcome?.latencyMs ?? null,
+          errorRate: outcome?.errorRate ?? 0,
           oomRecently: oomAt !== undefined && now() - oomAt < OOM_MEMORY_MS
         }
       })
