@@ -142,47 +142,15 @@ export function createRouter(deps: RouterDeps): Router {
     return ranked(options).flatMap((c) => circuits.find(c.node, c.model) ?? [])
   }
 
-  async function* attempt(
-    c: Candidate,
-    messages: readonly PromptMessage[],
-    signal: AbortSignal,
-    onUsage?: (usage: TokenUsage) => void,
-    jsonSchema?: JsonSchemaRequest
-  ): AsyncGenerator<string, { ttftMs: number; tokens: number }> {
-    const provider = registry.provider(c.node)
-    if (!provider) throw new ProviderError('connection', `the node ${c.node} is no longer configured`)
-    const started = now()
-    let ttftMs = -1
-    let tokens = 0
-    const end = stats.begin(c.node)
-    try {
-      for await (const token of provider.chat({
-        model: c.model,
-        messages,
-        signal,
-        keepAlive: `${config.get('models.keepAliveMin')}m`,
-        ...(onUsage ? { onUsage } : {}),
-        ...(jsonSchema ? { jsonSchema } : {})
-      })) {
-        if (ttftMs < 0) ttftMs = now() - started
-        tokens++
-        yield token
-      }
-      const total = now() - started
-      stats.recordSuccess(c.node, c.model, {
-        ttftMs: Math.max(ttftMs, 0),
-        tokens,
-        streamMs: total - Math.max(ttftMs, 0),
-        totalMs: total
-      })
-      return { ttftMs, tokens }
-    } catch (error) {
-      const e = toProviderError(error, signal, c.node)
-      if (e.kind !== 'aborted') stats.recordFailure(c.node, e.kind === 'oom')
-      throw e
-    } finally {
-      end()
-    }
+  /** A streamed request's figures, once its stream ended without an error. */
+  function recordStream(c: Candidate, started: number, ttftMs: number, tokens: number): void {
+    const total = now() - started
+    stats.recordSuccess(c.node, c.model, {
+      ttftMs: Math.max(ttftMs, 0),
+      tokens,
+      streamMs: total - Math.max(ttftMs, 0),
+      totalMs: total
+    })
   }
 
   async function* chat(messages: readonly PromptMessage[], options: ChatOptions = {}): AsyncGenerator<string> {
@@ -276,20 +244,46 @@ export function createRouter(deps: RouterDeps): Router {
           options.onSpentInFailure?.({ node: c.node, model: c.model, kind, usage, text })
       }
       try {
-        for await (const token of attempt(c, messages, attemptSignal, (u) => (usage = u), options.jsonSchema)) {
-          if (!emitted) {
-            clearTimeout(timer)
-            text += token
-            if (couldStillBeEcho(prompt, text)) continue
-            emitted = true
-            options.onAnswering?.(c)
-            progress?.(`first token after ${((now() - startedAt) / 1000).toFixed(1)} s`)
-            yield text
-            firstTokenOut()
-          } else {
-            text += token
-            yield token
+        const provider = registry.provider(c.node)
+        if (!provider) throw new ProviderError('connection', `the node ${c.node} is no longer configured`)
+        // The provider's stream is read here, not through a generator of its own: every token, the first
+        // included, would otherwise pass one more async-generator hop on its way out.
+        const started = now()
+        let ttftMs = -1
+        let tokens = 0
+        const end = stats.begin(c.node)
+        try {
+          for await (const token of provider.chat({
+            model: c.model,
+            messages,
+            signal: attemptSignal,
+            keepAlive: `${config.get('models.keepAliveMin')}m`,
+            onUsage: (u) => (usage = u),
+            ...(options.jsonSchema ? { jsonSchema: options.jsonSchema } : {})
+          })) {
+            if (ttftMs < 0) ttftMs = now() - started
+            tokens++
+            if (!emitted) {
+              clearTimeout(timer)
+              text += token
+              if (couldStillBeEcho(prompt, text)) continue
+              emitted = true
+              options.onAnswering?.(c)
+              progress?.(`first token after ${((now() - startedAt) / 1000).toFixed(1)} s`)
+              yield text
+              firstTokenOut()
+            } else {
+              text += token
+              yield token
+            }
           }
+          recordStream(c, started, ttftMs, tokens)
+        } catch (error) {
+          const e = toProviderError(error, attemptSignal, c.node)
+          if (e.kind !== 'aborted') stats.recordFailure(c.node, e.kind === 'oom')
+          throw e
+        } finally {
+          end()
         }
         if (isEcho(prompt, text)) {
           failed(c, 'echo', 'the answer repeated the prompt')
