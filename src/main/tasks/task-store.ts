@@ -10,6 +10,7 @@ import { createTaskList } from './task-list'
 import { createTaskRecovery } from './task-recovery'
 import {
   CLAIMABLE_COLUMNS,
+  claimableRow,
   PRIORITY_RANK,
   toEvent,
   toTask,
@@ -73,7 +74,7 @@ export function createTaskStore(db: Db, now: () => number = Date.now) {
   const selectCandidates = db.prepare(`SELECT ${CLAIMABLE_COLUMNS} FROM tasks INDEXED BY tasks_claimable
     WHERE status IN ('pending', 'failed') AND (next_retry_after IS NULL OR next_retry_after <= ?) AND attempt_count < ?
       AND ${FOR_MODEL_SQL}
-    ORDER BY priority_rank DESC, interrupted_count, created_at, id LIMIT ?`)
+    ORDER BY priority_rank DESC, interrupted_count, created_at, id LIMIT ?`).raw()
   const cancelOne =
     db.prepare(`UPDATE tasks SET status = 'cancelled', lease_owner = NULL, lease_token = NULL, heartbeat_at = NULL, updated_at = ?
     WHERE id = ? AND status IN ('pending', 'failed', 'in_progress', 'deferred_to_human') RETURNING attempt_count`)
@@ -174,7 +175,7 @@ export function createTaskStore(db: Db, now: () => number = Date.now) {
 
     /** Claimable tasks in priority order; the scheduler picks among them. */
     candidates(limit: number, maxAttempts: number): ClaimableRow[] {
-      return selectCandidates.all(now(), maxAttempts, limit) as ClaimableRow[]
+      return (selectCandidates.all(now(), maxAttempts, limit) as unknown[][]).map(claimableRow)
     },
 
     ...leases,
