@@ -48,10 +48,19 @@ export interface TaskRow {
  */
 export type ClaimSource = Pick<
   TaskRow,
-  'id' | 'title' | 'domain' | 'priority' | 'assignee_expert' | 'attempt_count' | 'last_error' | 'error_type' | 'created_at'
+  | 'id'
+  | 'title'
+  | 'domain'
+  | 'priority'
+  | 'assignee_expert'
+  | 'attempt_count'
+  | 'last_error'
+  | 'error_type'
+  | 'created_at'
 >
 
-export const CLAIM_SOURCE_COLUMNS = 'id, title, domain, priority, assignee_expert, attempt_count, last_error, error_type, created_at'
+export const CLAIM_SOURCE_COLUMNS =
+  'id, title, domain, priority, assignee_expert, attempt_count, last_error, error_type, created_at'
 
 /** What running a task needs of its row; the claim query reads only these. */
 export type ClaimableRow = ClaimSource &
