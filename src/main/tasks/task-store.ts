@@ -101,6 +101,8 @@ export function createTaskStore(db: Db, now: () => number = Date.now) {
       db.prepare('SELECT DISTINCT backend FROM tasks WHERE backend IS NOT NULL').pluck().all() as string[]
     ))
   const tally = createStatusTally(db)
+  // Made once: the driver builds four wrapped functions for every transaction function, and the queue commits often.
+  const inImmediate = db.transaction((fn: () => unknown) => tally.deferred(fn)).immediate
   const readCounts = createStatusCounts(db)
   const statusCounts = (): TaskStatusCounts => {
     tally.flush()
@@ -162,7 +164,7 @@ export function createTaskStore(db: Db, now: () => number = Date.now) {
   const store = {
     /** Runs `fn` in one immediate transaction; nested calls join the outer one. */
     transaction<T>(fn: () => T): T {
-      return db.inTransaction ? fn() : db.transaction(() => tally.deferred(fn)).immediate()
+      return db.inTransaction ? fn() : (inImmediate(fn) as T)
     },
 
     /** A new task in a transaction of its own, committed (and flushed) before it returns. */
