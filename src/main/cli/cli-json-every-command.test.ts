@@ -67,6 +67,22 @@ async function everyCommand(dir: string, docs: string): Promise<Set<string>> {
   const started = (await run(['workflows', 'run', 'code-review', 'A function that parses ISO dates.'])) as {
     id: string
   }
+  expect(
+    await run([
+      'workflows',
+      'run',
+      'code-review',
+      'Fix the date parser.',
+      '--folder',
+      docs,
+      '--test-command',
+      'npm test'
+    ])
+  ).toMatchObject({ status: 'running', source: 'cli' })
+  await run(
+    ['workflows', 'run', 'code-review', 'Fix the date parser.', '--folder', join(docs, 'nope'), '--test-command', 'x'],
+    [65]
+  )
   expect(await run(['workflows', 'show', started.id])).toMatchObject({
     decisionLog: { sha256: expect.stringMatching(/^[0-9a-f]{64}$/) }
   })
@@ -107,10 +123,14 @@ describe('kos --json over every command of the help', () => {
     let stop = (): void => undefined
     const stopped = new Promise<void>((resolve) => (stop = resolve))
     const serveOut: string[] = []
-    const serving = runKosInProcess(['serve', '--data-dir', hosted, '--port', '0'], {
-      untilStopped: () => stopped,
-      out: serveOut
-    })
+    // Every command once starts more work than the default 12 calls a minute the host lets a client start.
+    const serving = runKosInProcess(
+      ['serve', '--data-dir', hosted, '--port', '0', '--set', 'host.rateLimit.workPerMinute=60'],
+      {
+        untilStopped: () => stopped,
+        out: serveOut
+      }
+    )
     await expect.poll(() => serveOut.length, { timeout: 20_000 }).toBeGreaterThan(0)
     try {
       expect(await json(['status', '--data-dir', hosted])).toMatchObject({ doc: { running: true } })
