@@ -61,6 +61,7 @@ async function everyCommand(dir: string, docs: string): Promise<Set<string>> {
   expect(await run(['tasks', 'cancel', task.id])).toMatchObject({ status: 'cancelled' })
   expect(await run(['tasks', 'follow', task.id])).toEqual(expect.arrayContaining([expect.anything()]))
   expect(await run(['tasks', 'requeue', '--all'])).toEqual({ requeued: [] })
+  await run(['tasks', 'return', task.id, '--model', 'qwen2.5:7b'], [75])
   await run(['tasks', 'follow', 'no-such-task'], [66])
 
   expect(await run(['workflows', 'list'])).toMatchObject({ workflows: expect.any(Array) })

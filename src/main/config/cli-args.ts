@@ -20,6 +20,7 @@ export interface ParsedArgs {
   readonly testCommand?: string
   /** `kos tasks return ID --model M --expert E`: what a task returned from review runs with. */
   readonly model?: string
+  readonly node?: string
   readonly expert?: string
   readonly settings: ReadonlyMap<SettingKey, CliSetting>
   readonly json: boolean
@@ -32,7 +33,7 @@ export interface ParsedArgs {
 export type ArgsParse =
   { readonly ok: true; readonly args: ParsedArgs } | { readonly ok: false; readonly message: string }
 
-type TextFlag = 'folder' | 'testCommand' | 'model' | 'expert'
+type TextFlag = 'folder' | 'testCommand' | 'model' | 'node' | 'expert'
 
 /** Flags of one command that take a text, with what to say when the text is missing. */
 const TEXT_FLAGS: ReadonlyMap<string, { readonly key: TextFlag; readonly needs: string }> = new Map([
@@ -48,6 +49,7 @@ const TEXT_FLAGS: ReadonlyMap<string, { readonly key: TextFlag; readonly needs: 
     '--model',
     { key: 'model', needs: '--model needs a chat model name, e.g. --model qwen2.5:7b (see the Models view).' }
   ],
+  ['--node', { key: 'node', needs: '--node needs a node id or name, e.g. --node ollama-local (see kos status).' }],
   ['--expert', { key: 'expert', needs: "--expert needs an expert's name, e.g. --expert Engineer." }]
 ])
 

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { call } from './define'
+import { TaskSchema } from './tasks-contract'
 
 /**
  * Calls of manual review (`review.*`): what the app would try for a task it
@@ -21,6 +22,18 @@ export type ReviewSuggestion = z.infer<typeof ReviewSuggestionSchema>
 /** The most tasks one call suggests for: a screen of the review list and more. */
 export const REVIEW_SUGGEST_MAX = 200
 
+/** A task in review sent back to autoprocessing with another model, expert, or both (the suggestion's, or the person's choice). */
+export const ReviewReturnInputSchema = z.strictObject({
+  id: z.string().min(1).max(100),
+  /** A chat model a node has (models.list); its preference replaces the task's. */
+  model: z.string().trim().min(1).max(200).optional(),
+  /** The node to run `model` on; any node that has it when absent. */
+  node: z.string().trim().min(1).max(100).optional(),
+  /** An expert's id or name (chat.experts.list); the task's assignee becomes that expert. */
+  expert: z.string().trim().min(1).max(100).optional()
+})
+export type ReviewReturnInput = z.infer<typeof ReviewReturnInputSchema>
+
 export const REVIEW_CALLS = {
   'review.suggest': call({
     scope: 'read',
@@ -28,5 +41,12 @@ export const REVIEW_CALLS = {
       'For tasks in manual review: the expert of each task’s domain and a chat model that answers now, other than the one that failed.',
     input: z.strictObject({ ids: z.array(z.string().min(1).max(100)).min(1).max(REVIEW_SUGGEST_MAX) }),
     output: z.array(ReviewSuggestionSchema)
+  }),
+  'review.return': call({
+    scope: 'write',
+    summary:
+      'Returns one task in manual review to autoprocessing with another model and/or expert (e.g. the suggested ones), in the same write as the return; an unknown model, node or expert is refused by name.',
+    input: ReviewReturnInputSchema,
+    output: TaskSchema
   })
 } as const
