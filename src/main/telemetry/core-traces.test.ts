@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { Task } from '../../shared/contract/tasks-contract'
 import type { RunDetail, RunSummary } from '../../shared/contract/workflows-contract'
 import { startFakeOllama } from '../models/testing/fake-ollama-server'
+import type { Core } from '../app/start-core'
 import { startTestCore } from '../test-support/running-core'
 import { useTempDirs } from '../test-support/temp-dir'
 import { startFakeCollector } from './testing/fake-collector'
@@ -10,18 +11,27 @@ import { traceIdOf } from './trace-export'
 const tempDir = useTempDirs()
 const CLI = { scopes: new Set(['read', 'write'] as const), transport: 'cli' as const }
 
+/** A real core answering from the fake Ollama, its traces exported to a loopback collector, for the test's body. */
+async function traced(
+  body: (core: Core, collector: Awaited<ReturnType<typeof startFakeCollector>>) => Promise<void>
+): Promise<void> {
+  const collector = await startFakeCollector()
+  const ollama = await startFakeOllama({ loaded: ['llama3.2:3b'] })
+  const core = startTestCore(tempDir(), {
+    env: { KOS_OLLAMA_API_URL: ollama.url, KOS_VALIDATION_ENABLED: 'false', KOS_OTLP_TRACES_ENDPOINT: collector.url }
+  })
+  try {
+    await body(core, collector)
+  } finally {
+    await core.close()
+    await ollama.close()
+    await collector.close()
+  }
+}
+
 describe('traces of the running app', () => {
   it('exports a task, its run and its model request as spans carrying the correlation id of the call that queued it', async () => {
-    const collector = await startFakeCollector()
-    const ollama = await startFakeOllama({ loaded: ['llama3.2:3b'] })
-    const core = startTestCore(tempDir(), {
-      env: {
-        KOS_OLLAMA_API_URL: ollama.url,
-        KOS_VALIDATION_ENABLED: 'false',
-        KOS_OTLP_TRACES_ENDPOINT: collector.url
-      }
-    })
-    try {
+    await traced(async (core, collector) => {
       const created = await core.dispatcher.call(
         'tasks.create',
         { title: 'Define EBITDA', description: 'One paragraph for the finance glossary.' },
@@ -53,25 +63,12 @@ describe('traces of the running app', () => {
         'kos.model': 'llama3.2:3b',
         'kos.tokens_in': 5
       })
-    } finally {
-      await core.close()
-      await ollama.close()
-      await collector.close()
-    }
+    })
   }, 30_000)
 
   it('puts a workflow run’s step tasks under the run’s span, in the trace of the call that started it', async () => {
-    const collector = await startFakeCollector()
-    // Answers without the coder's hand-off sections: the coder is sent back until its rounds run out and the run fails.
-    const ollama = await startFakeOllama({ loaded: ['llama3.2:3b'] })
-    const core = startTestCore(tempDir(), {
-      env: {
-        KOS_OLLAMA_API_URL: ollama.url,
-        KOS_VALIDATION_ENABLED: 'false',
-        KOS_OTLP_TRACES_ENDPOINT: collector.url
-      }
-    })
-    try {
+    // The fake answers without the coder's hand-off sections: the coder is sent back until its rounds run out and the run fails.
+    await traced(async (core, collector) => {
       const started = await core.dispatcher.call(
         'workflows.run',
         { workflowId: 'code-review', input: 'Write a slugify() helper for the blog.' },
@@ -103,10 +100,6 @@ describe('traces of the running app', () => {
       const stepIds = new Set(steps.map((s) => s.spanId))
       for (const leaf of collector.spans.filter((s) => s.name === 'task.run' || s.name === 'router.request'))
         expect(stepIds.has(leaf.parentSpanId)).toBe(true)
-    } finally {
-      await core.close()
-      await ollama.close()
-      await collector.close()
-    }
+    })
   }, 40_000)
 })
