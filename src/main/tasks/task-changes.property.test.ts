@@ -11,6 +11,7 @@ const MAX_ATTEMPTS = 2
 type Op =
   | { kind: 'create'; metadata: Record<string, unknown> }
   | { kind: 'claim'; task: number }
+  | { kind: 'claimCandidates'; count: number }
   | { kind: 'complete' | 'fail' | 'wait' | 'release' | 'progress'; lease: number }
   | { kind: 'cancel' | 'giveBack'; task: number }
   | { kind: 'requeue' }
@@ -24,7 +25,12 @@ const op: fc.Arbitrary<Op> = fc.oneof(
     }),
     weight: 3
   },
-  { arbitrary: fc.record({ kind: fc.constant('claim' as const), task: fc.nat(12) }), weight: 4 },
+  { arbitrary: fc.record({ kind: fc.constant('claim' as const), task: fc.nat(12) }), weight: 3 },
+  // As the pool claims: the candidates read in the group's transaction, claimed together.
+  {
+    arbitrary: fc.record({ kind: fc.constant('claimCandidates' as const), count: fc.integer({ min: 1, max: 4 }) }),
+    weight: 2
+  },
   {
     arbitrary: fc.record({
       kind: fc.constantFrom(
@@ -81,6 +87,13 @@ describe('tasks.changed of a group commit', () => {
                   const id = pick(ids, o.task)
                   const lease = id ? store.claim(id, 'A', 'b', 'm', MAX_ATTEMPTS, changes) : null
                   if (lease) leases.push(lease)
+                  break
+                }
+                case 'claimCandidates': {
+                  const picks = store
+                    .candidates(o.count, MAX_ATTEMPTS)
+                    .map((row, i) => ({ row, backend: 'b', model: `m${i}`, ahead: i > 0 }))
+                  leases.push(...store.claimMany(picks, 'A', MAX_ATTEMPTS, changes))
                   break
                 }
                 case 'cancel':

@@ -10,6 +10,7 @@ import { createTaskList } from './task-list'
 import { createTaskRecovery } from './task-recovery'
 import {
   CLAIMABLE_COLUMNS,
+  claimableRow,
   PRIORITY_RANK,
   toEvent,
   toTask,
@@ -80,10 +81,14 @@ export function createTaskStore(db: Db, now: () => number = Date.now) {
   )
   const selectEvents = db.prepare('SELECT * FROM task_events WHERE task_id = ? ORDER BY seq')
   // The planner, without statistics, would sort every pending row per claim; the claimable index yields them in order.
-  const selectCandidates = db.prepare(`SELECT ${CLAIMABLE_COLUMNS} FROM tasks INDEXED BY tasks_claimable
+  const selectCandidates = db
+    .prepare(
+      `SELECT ${CLAIMABLE_COLUMNS} FROM tasks INDEXED BY tasks_claimable
     WHERE status IN ('pending', 'failed') AND (next_retry_after IS NULL OR next_retry_after <= ?) AND attempt_count < ?
       AND ${FOR_MODEL_SQL}
-    ORDER BY priority_rank DESC, interrupted_count, created_at, id LIMIT ?`)
+    ORDER BY priority_rank DESC, interrupted_count, created_at, id LIMIT ?`
+    )
+    .raw()
   const cancelOne =
     db.prepare(`UPDATE tasks SET status = 'cancelled', lease_owner = NULL, lease_token = NULL, heartbeat_at = NULL, updated_at = ?
     WHERE id = ? AND status IN ('pending', 'failed', 'in_progress', 'deferred_to_human') RETURNING attempt_count`)
@@ -192,7 +197,7 @@ export function createTaskStore(db: Db, now: () => number = Date.now) {
 
     /** Claimable tasks in priority order; the scheduler picks among them. */
     candidates(limit: number, maxAttempts: number): ClaimableRow[] {
-      return selectCandidates.all(now(), maxAttempts, limit) as ClaimableRow[]
+      return (selectCandidates.all(now(), maxAttempts, limit) as unknown[][]).map(claimableRow)
     },
 
     ...leases,
