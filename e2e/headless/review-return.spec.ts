@@ -34,7 +34,8 @@ test.describe('returning a task from review with the suggestion', () => {
       port: PORT,
       models: [
         { name: 'llama3.2:3b', sizeBytes: 2_000_000_000 },
-        { name: 'qwen2.5:7b', sizeBytes: 4_700_000_000 }
+        { name: 'qwen2.5:7b', sizeBytes: 4_700_000_000 },
+        { name: 'nomic-embed-text:latest', sizeBytes: 274_000_000 }
       ],
       loaded: ['llama3.2:3b'],
       rules: [
@@ -71,11 +72,23 @@ test.describe('returning a task from review with the suggestion', () => {
     const button = tasks.returnWithSuggestion(TITLE)
     await expect(button).toHaveText(/^Return with qwen2\.5:7b \/ expert \S+$/)
     const expert = ((await button.textContent()) ?? '').replace(/^.* expert /, '')
+    // Or any other chat model (never the embedding model) and expert, chosen by hand.
+    const card = tasks.review.getByRole('listitem').filter({ hasText: TITLE })
+    await card.getByRole('button', { name: 'Other model or expert…' }).click()
+    const chooser = card.getByRole('form', { name: `Return “${TITLE}” with another model or expert` })
+    const models = chooser.getByLabel('Model')
+    await expect(models.locator('option')).toHaveText([
+      'Keep (it failed on llama3.2:3b)',
+      /^llama3\.2:3b on /,
+      /^qwen2\.5:7b on /
+    ])
+    await expect(chooser.getByRole('button', { name: 'Return with these' })).toBeDisabled()
+    await chooser.getByLabel('Expert').selectOption({ label: 'Olga — Data analyst' })
+    await expect(chooser.getByRole('button', { name: 'Return with these' })).toBeEnabled()
     await button.scrollIntoViewIfNeeded()
-    await tasks.review
-      .getByRole('listitem')
-      .filter({ hasText: TITLE })
-      .screenshot({ path: test.info().outputPath('review-card-return-with.png') })
+    await card.screenshot({ path: test.info().outputPath('review-card-return-with.png') })
+    await chooser.getByRole('button', { name: 'Cancel' }).click()
+    await expect(chooser).toHaveCount(0)
 
     await button.click()
     await expect(tasks.review).not.toContainText(TITLE, { timeout: 30_000 })

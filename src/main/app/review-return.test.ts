@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { ReviewSuggestion } from '../../shared/contract/review-contract'
+import type { ReviewChoices, ReviewSuggestion } from '../../shared/contract/review-contract'
 import type { Task, TaskEvent } from '../../shared/contract/tasks-contract'
 import { startFakeOllama } from '../models/testing/fake-ollama-server'
 import { startTestCore } from '../test-support/running-core'
@@ -10,7 +10,8 @@ const CLI = { scopes: new Set(['read', 'write'] as const), transport: 'cli' as c
 const CRASH = { kind: 'error' as const, status: 500, message: 'llama runner process has terminated' }
 const MODELS = [
   { name: 'llama3.2:3b', sizeBytes: 2_000_000_000 },
-  { name: 'qwen2.5:7b', sizeBytes: 4_700_000_000 }
+  { name: 'qwen2.5:7b', sizeBytes: 4_700_000_000 },
+  { name: 'nomic-embed-text:latest', sizeBytes: 274_000_000 }
 ]
 
 describe('returning a task from review with the suggested model and expert', () => {
@@ -46,6 +47,15 @@ describe('returning a task from review with the suggested model and expert', () 
       const failedOn = (await taskOf(id)).task.model as string
       ollama.setRules([{ whenPromptContains: 'deploy check', behaviour: CRASH, model: failedOn }])
 
+      // What a person can choose from instead: the chat models (no embedding model) and the team.
+      const choices = await call<ReviewChoices>('review.choices', {})
+      if (!choices.ok) throw new Error(choices.error.message)
+      expect(choices.value.models).toEqual([
+        { node: 'ollama-local', nodeLabel: 'Ollama on this Mac', model: 'llama3.2:3b', up: true },
+        { node: 'ollama-local', nodeLabel: 'Ollama on this Mac', model: 'qwen2.5:7b', up: true }
+      ])
+      expect(choices.value.experts).toContainEqual({ id: 'igor', name: 'Igor', role: 'Software engineer' })
+
       const suggested = await call<ReviewSuggestion[]>('review.suggest', { ids: [id] })
       if (!suggested.ok) throw new Error(suggested.error.message)
       const [suggestion] = suggested.value
@@ -72,6 +82,10 @@ describe('returning a task from review with the suggested model and expert', () 
       expect(unknownExpert).toMatchObject({ ok: false, error: { code: 'invalid_input' } })
       expect(!unknownExpert.ok && unknownExpert.error.message).toMatch(
         /^There is no expert "Nobody"\. Pick one of: .+\(.+\)/
+      )
+      const embedding = await call('review.return', { id, model: 'nomic-embed-text' })
+      expect(!embedding.ok && embedding.error.message).toBe(
+        '"nomic-embed-text" is an embedding model and cannot write answers. Pick a chat model: llama3.2:3b, qwen2.5:7b on Ollama on this Mac.'
       )
       const nodeAlone = await call('review.return', { id, node: 'ollama-local' })
       expect(!nodeAlone.ok && nodeAlone.error.message).toContain('was given without a model')

@@ -84,6 +84,19 @@ function labelOf(nodes: readonly NodeView[], id: string): string {
 export function reviewHandlers(reader: KosClient, requeueWith: RequeueWith): HandlersFor<'review'> {
   return {
     'review.return': reviewReturn(reader, requeueWith),
+    'review.choices': async () => {
+      const [team, models] = await Promise.all([reader.call('chat.experts.list', {}), reader.call('models.list', {})])
+      if (!models.ok) return refuse(models.error.code, models.error.message)
+      if (!team.ok) return refuse(team.error.code, team.error.message)
+      return {
+        models: models.value.nodes.flatMap((n) =>
+          n.models
+            .filter((m) => !isEmbeddingModel(m.name))
+            .map((m) => ({ node: n.id, nodeLabel: n.label, model: m.name, up: n.state === 'up' }))
+        ),
+        experts: team.value.experts.map((e) => ({ id: e.id, name: e.name, role: e.role }))
+      }
+    },
     'review.suggest': async ({ ids }) => {
       const [team, models] = await Promise.all([reader.call('chat.experts.list', {}), reader.call('models.list', {})])
       if (!models.ok) return refuse(models.error.code, models.error.message)

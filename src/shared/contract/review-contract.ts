@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { EmptyInputSchema } from './app-contract'
 import { call } from './define'
 import { TaskSchema } from './tasks-contract'
 
@@ -34,6 +35,13 @@ export const ReviewReturnInputSchema = z.strictObject({
 })
 export type ReviewReturnInput = z.infer<typeof ReviewReturnInputSchema>
 
+/** What a task in review can be returned with: every chat model a node has, and the team. */
+export const ReviewChoicesSchema = z.strictObject({
+  models: z.array(z.strictObject({ node: z.string(), nodeLabel: z.string(), model: z.string(), up: z.boolean() })),
+  experts: z.array(z.strictObject({ id: z.string(), name: z.string(), role: z.string() }))
+})
+export type ReviewChoices = z.infer<typeof ReviewChoicesSchema>
+
 export const REVIEW_CALLS = {
   'review.suggest': call({
     scope: 'read',
@@ -41,6 +49,13 @@ export const REVIEW_CALLS = {
       'For tasks in manual review: the expert of each task’s domain and a chat model that answers now, other than the one that failed.',
     input: z.strictObject({ ids: z.array(z.string().min(1).max(100)).min(1).max(REVIEW_SUGGEST_MAX) }),
     output: z.array(ReviewSuggestionSchema)
+  }),
+  'review.choices': call({
+    scope: 'read',
+    summary:
+      'What a task in review can be returned with (review.return): the chat models of every node, whether the node is up, and the experts.',
+    input: EmptyInputSchema,
+    output: ReviewChoicesSchema
   }),
   'review.return': call({
     scope: 'write',

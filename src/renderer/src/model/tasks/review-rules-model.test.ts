@@ -155,10 +155,15 @@ describe('review rules model', () => {
       { taskId: 't2', expert, model: null, noModel: 'No other chat model answers now.' },
       { taskId: 't3', expert, model: null, noModel: 'No other chat model answers now.' }
     ]
+    const choices = {
+      models: [{ node: 'local', nodeLabel: 'This Mac', model: 'mistral:7b', up: true }],
+      experts: [{ id: 'lead', name: 'Lead', role: 'Lead agent' }]
+    }
     let refuse = false
     const { client, calls } = fakeClient({
       'checklist.errorRules': rules,
       'review.suggest': () => ({ ok: true, value: suggestions }),
+      'review.choices': () => ({ ok: true, value: choices }),
       'review.return': (input) =>
         refuse
           ? { ok: false, error: rpcError('invalid_input', 'No node has a chat model "qwen2.5-coder:7b".') }
@@ -189,6 +194,18 @@ describe('review rules model', () => {
     await store.getState().returnWithSuggestion(t3)
     expect(calls).toHaveLength(before)
     expect(store.getState()).toMatchObject({ returning: null, returnErrors: {} })
+
+    // Another model and expert than suggested, as chosen from the choices.
+    await store.getState().loadChoices()
+    expect(store.getState().choices).toEqual(choices)
+    await store.getState().returnWith(t3, { model: { node: 'local', name: 'mistral:7b' }, expert: { id: 'lead' } })
+    expect(calls.at(-1)).toEqual({
+      name: 'review.return',
+      input: { id: 't3', model: 'mistral:7b', node: 'local', expert: 'lead' }
+    })
+    const chosen = calls.length
+    await store.getState().returnWith(t3, {})
+    expect(calls).toHaveLength(chosen)
 
     refuse = true
     await store.getState().returnWithSuggestion(t1)

@@ -1,5 +1,9 @@
 import type { PlaybookRuleView } from '../../../../shared/contract/checklist-contract'
-import { REVIEW_SUGGEST_MAX, type ReviewSuggestion } from '../../../../shared/contract/review-contract'
+import {
+  REVIEW_SUGGEST_MAX,
+  type ReviewChoices,
+  type ReviewSuggestion
+} from '../../../../shared/contract/review-contract'
 import type { RpcError } from '../../../../shared/contract/rpc-error'
 import type { TaskErrorType, TaskSummary } from '../../../../shared/contract/tasks-contract'
 import { defineViewModel } from '../view-model'
@@ -16,8 +20,16 @@ export interface ReviewRulesData {
   readonly suggestions: Readonly<Record<string, ReviewSuggestion>>
   /** The task being returned with its suggestion. */
   readonly returning: string | null
-  /** Why returning a task with its suggestion failed, by task id, in the core's words. */
+  /** Why returning a task with another model or expert failed, by task id, in the core's words. */
   readonly returnErrors: Readonly<Record<string, string>>
+  /** Every chat model and expert a task can be returned with, read when a person opens the choice; null until then. */
+  readonly choices: ReviewChoices | null
+}
+
+/** Another model (on its node) and/or expert for a task returned from review; absent parts stay as they were. */
+export interface ReturnChoice {
+  readonly model?: { readonly node: string; readonly name: string }
+  readonly expert?: { readonly id: string }
 }
 
 export interface ReviewRulesActions {
@@ -27,6 +39,10 @@ export interface ReviewRulesActions {
   suggest(taskIds: readonly string[]): Promise<void>
   /** Returns the task to autoprocessing with what its suggestion changes (selectReturnWith). */
   returnWithSuggestion(task: TaskSummary): Promise<void>
+  /** Returns the task to autoprocessing with the model and/or expert a person chose. */
+  returnWith(task: TaskSummary, choice: ReturnChoice): Promise<void>
+  /** Reads the models and experts to choose from. */
+  loadChoices(): Promise<void>
 }
 
 /** What "Return with …" would change for a task: the suggested model, and the expert unless already assigned. */
@@ -65,17 +81,30 @@ export const reviewRulesModel = defineViewModel<ReviewRulesData, ReviewRulesActi
     error: null,
     suggestions: {},
     returning: null,
-    returnErrors: {}
+    returnErrors: {},
+    choices: null
   }),
   actions: ({ client, get, set }) => ({
     async returnWithSuggestion(task) {
       const change = selectReturnWith(get(), task)
-      if (!change || get().returning) return
+      if (!change) return
+      await get().returnWith(task, {
+        ...(change.model ? { model: change.model } : {}),
+        ...(change.expert ? { expert: change.expert } : {})
+      })
+    },
+    async loadChoices() {
+      const result = await client.call('review.choices', {})
+      if (!result.ok) return set({ error: result.error })
+      set({ choices: result.value })
+    },
+    async returnWith(task, choice) {
+      if ((!choice.model && !choice.expert) || get().returning) return
       set({ returning: task.id })
       const result = await client.call('review.return', {
         id: task.id,
-        ...(change.model ? { model: change.model.name, node: change.model.node } : {}),
-        ...(change.expert ? { expert: change.expert.id } : {})
+        ...(choice.model ? { model: choice.model.name, node: choice.model.node } : {}),
+        ...(choice.expert ? { expert: choice.expert.id } : {})
       })
       // A returned task leaves the review list with the tasks.changed that follows; a refusal stays beside it.
       set((s) => {

@@ -2,6 +2,7 @@ import { useWriteAccess } from '../../model/use-view-model'
 import { useEffect, type ReactNode } from 'react'
 import type { ReviewSuggestion } from '../../../../shared/contract/review-contract'
 import type { TaskErrorType, TaskSummary } from '../../../../shared/contract/tasks-contract'
+import { ReturnChooser } from './ReturnChooser'
 import { ReviewRule } from './ReviewRule'
 import { selectReturnWith, type ReviewRulesState } from '../../model/tasks/review-rules-model'
 import { ERROR_TYPE_LABEL } from '../../../../shared/error-type-label'
@@ -75,6 +76,7 @@ export function ReviewByErrorType({
                       </button>
                       <p className="task-error">{t.lastError ?? 'no error recorded'}</p>
                       <Suggestion suggestion={rules.suggestions[t.id]} />
+                      <ReturnChooser task={t} rules={rules} access={returnAccess} />
                       {returnError && (
                         <p className="field-error" role="alert">
                           Not returned: {returnError}
