@@ -130,7 +130,12 @@ export function reviewReturn(reader: KosClient, requeueWith: RequeueWith) {
         'conflict',
         `Task "${id}" left manual review meanwhile, so it was not returned; nothing was changed.`
       )
+    const taskCorrelation = before.metadata.correlationId
+    // On the task's own trail (kos logs --correlation), naming the call that returned it.
     ctx.log.info('task returned from review', {
+      ...(typeof taskCorrelation === 'string'
+        ? { correlation_id: taskCorrelation, returned_by_correlation_id: ctx.correlationId }
+        : {}),
       task_id: id,
       model: chosen?.name ?? null,
       node: chosen?.node ?? null,

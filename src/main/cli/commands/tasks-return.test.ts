@@ -33,7 +33,7 @@ describe('kos tasks return', () => {
     await expect.poll(() => serveOut.length, { timeout: 20_000 }).toBeGreaterThan(0)
     try {
       const added = await kos(['tasks', 'add', 'Write the release notes', 'Write the release notes of 2.1.', '--json'])
-      const id = (JSON.parse(added.out.join('\n')) as Task).id
+      const { id, metadata } = JSON.parse(added.out.join('\n')) as Task
       const inReview = async (): Promise<string[]> => {
         const listed = await kos(['tasks', 'list', 'deferred_to_human', '--json'])
         return (JSON.parse(listed.out.join('\n')) as { tasks: TaskSummary[] }).tasks.map((t) => t.id)
@@ -63,6 +63,11 @@ describe('kos tasks return', () => {
         /requeued .*returned to autoprocessing with qwen2\.5:7b on .+ and expert .+ \(before: llama3\.2:3b\)/
       )
       expect(followed.out.at(-1)).toMatch(/completed/)
+      // The return is on the task's own trail too, with what it was returned with.
+      const trail = await kos(['logs', '--correlation', String(metadata.correlationId), '--json'])
+      expect(JSON.parse(trail.out.join('\n'))).toContainEqual(
+        expect.objectContaining({ msg: 'task returned from review', task_id: id, model: 'qwen2.5:7b', expert: 'igor' })
+      )
     } finally {
       stop()
       await serving
