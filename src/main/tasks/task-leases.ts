@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import type { Db } from '../db/database'
 import type { TaskErrorType, TaskEvent, TaskStatus } from '../../shared/contract/tasks-contract'
 import type { RememberRow } from './task-changes'
+import type { StatusTally } from './status-tally'
 import type { EventWriter } from './task-event-writer'
 import { CLAIM_SOURCE_COLUMNS, SUMMARY_COLUMNS, type ClaimSource, type SummaryRow } from './task-row'
 
@@ -48,7 +49,8 @@ export function createTaskLeases(
   /** Told each backend a claim puts a task on (the list's backend filter). */
   ranOn: (backend: string) => void,
   /** Keeps the row a write returned with its event, so the group's `tasks.changed` need not read it again. */
-  remember: RememberRow
+  remember: RememberRow,
+  tally: StatusTally
 ) {
   const selectClaimSource = db.prepare(`SELECT ${CLAIM_SOURCE_COLUMNS} FROM tasks WHERE id = ?`)
   // Claims only at the attempt count the caller read, so the new attempt is known. Each write gives the task's list
@@ -57,7 +59,7 @@ export function createTaskLeases(
   const claimOne =
     db.prepare(`UPDATE tasks SET status = 'in_progress', lease_owner = ?, lease_token = ?, heartbeat_at = ?, claimed_at = ?,
       attempt_count = attempt_count + 1, next_retry_after = NULL, backend = ?, model = ?, updated_at = ?
-    WHERE id = ? AND status IN ('pending', 'failed') AND attempt_count = ? AND attempt_count < ?`)
+    WHERE id = ? AND status = ? AND attempt_count = ? AND attempt_count < ?`)
   const heartbeatOne = db.prepare(
     "UPDATE tasks SET heartbeat_at = ? WHERE id = ? AND lease_token = ? AND status = 'in_progress'"
   )
@@ -92,11 +94,14 @@ export function createTaskLeases(
     const { row: source, backend, model } = pick
     const taskId = source.id
     const token = `${tokenPrefix}.${(++tokens).toString(36)}${pick.ahead ? AHEAD_MARK : ''}`
-    const claimed = claimOne.run(owner, token, at, at, backend, model, at, taskId, source.attempt_count, maxAttempts)
+    const { status, attempt_count: attemptCount } = source
+    if (status !== 'pending' && status !== 'failed') return null
+    const claimed = claimOne.run(owner, token, at, at, backend, model, at, taskId, status, attemptCount, maxAttempts)
     if (claimed.changes === 0) return null
+    tally.move(status, 'in_progress')
     const attempt = source.attempt_count + 1
     if (backend !== null) ranOn(backend)
-    // The claim matched the attempt count it was read at, in this transaction, so the rest of the row is as read.
+    // The claim matched the status and attempt count it was read at, in this transaction, so the rest of the row is as read.
     const row: SummaryRow = {
       id: taskId,
       title: source.title,
@@ -163,6 +168,7 @@ export function createTaskLeases(
     complete(lease: Lease, result: string, latencyMs: number, changes: Changes): boolean {
       const at = now()
       if (completeOne.run(result, at, Math.round(latencyMs), at, lease.taskId, lease.token).changes === 0) return false
+      tally.move('in_progress', 'completed')
       const row: SummaryRow = { ...lease.row, status: 'completed', updated_at: at }
       push(changes, event(lease.taskId, 'completed', 'completed', lease.attempt, null, null, at), row)
       return true
@@ -183,6 +189,7 @@ export function createTaskLeases(
       const row = failOne.get(status, message, errorType, exhausted ? null : retryAt, at, lease.taskId, lease.token) as
         SummaryRow | undefined
       if (!row) return null
+      tally.move('in_progress', status)
       push(changes, event(lease.taskId, 'failed', 'failed', row.attempt_count, message, errorType, at), row)
       if (exhausted) {
         const why = `after ${row.attempt_count} attempts: ${message}`
@@ -196,6 +203,7 @@ export function createTaskLeases(
       const at = now()
       const row = releaseOne.get(at, lease.taskId, lease.token) as SummaryRow | undefined
       if (!row) return false
+      tally.move('in_progress', 'pending')
       push(changes, event(lease.taskId, 'requeued', 'pending', row.attempt_count, reason, null, at), row)
       return true
     },
@@ -205,6 +213,7 @@ export function createTaskLeases(
       const at = now()
       const row = waitOne.get(reason, errorType, retryAt, at, lease.taskId, lease.token) as SummaryRow | undefined
       if (!row) return false
+      tally.move('in_progress', 'pending')
       push(changes, event(lease.taskId, 'waiting', 'pending', row.attempt_count, reason, errorType, at), row)
       return true
     }

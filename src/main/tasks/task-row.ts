@@ -53,6 +53,7 @@ export type ClaimSource = Pick<
   | 'domain'
   | 'priority'
   | 'assignee_expert'
+  | 'status'
   | 'attempt_count'
   | 'last_error'
   | 'error_type'
@@ -60,7 +61,7 @@ export type ClaimSource = Pick<
 >
 
 export const CLAIM_SOURCE_COLUMNS =
-  'id, title, domain, priority, assignee_expert, attempt_count, last_error, error_type, created_at'
+  'id, title, domain, priority, assignee_expert, status, attempt_count, last_error, error_type, created_at'
 
 /** What running a task needs of its row; the claim query reads only these. */
 export type ClaimableRow = ClaimSource &
@@ -70,7 +71,7 @@ export type ClaimableRow = ClaimSource &
   >
 
 export const CLAIMABLE_COLUMNS =
-  'id, title, description, domain, priority, priority_rank, assignee_expert, preferred_backend, preferred_model, attempt_count, interrupted_count, metadata, last_error, error_type, created_at'
+  'id, title, description, domain, priority, priority_rank, assignee_expert, preferred_backend, preferred_model, attempt_count, interrupted_count, metadata, last_error, error_type, created_at, status'
 
 /**
  * A claimable row from the values of a raw read of CLAIMABLE_COLUMNS, in that order. The claim query runs
@@ -93,7 +94,8 @@ export function claimableRow(values: readonly unknown[]): ClaimableRow {
     metadata: values[11] as string,
     last_error: values[12] as string | null,
     error_type: values[13] as TaskErrorType | null,
-    created_at: values[14] as number
+    created_at: values[14] as number,
+    status: values[15] as TaskStatus
   }
 }
 

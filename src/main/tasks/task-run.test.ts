@@ -17,7 +17,8 @@ const row = (metadata: string): ClaimableRow => ({
   metadata,
   last_error: null,
   error_type: null,
-  created_at: Date.parse('2026-03-01T00:00:00Z')
+  created_at: Date.parse('2026-03-01T00:00:00Z'),
+  status: 'pending'
 })
 
 describe('the task as a processor sees it', () => {

@@ -1,6 +1,7 @@
 import type { Db } from '../db/database'
 import { FOR_MODEL_SQL } from '../ports/person-tasks'
-import type { Task, TaskEvent, TaskPriority, TaskStatus } from '../../shared/contract/tasks-contract'
+import type { Task, TaskEvent, TaskPriority, TaskStatus, TaskStatusCounts } from '../../shared/contract/tasks-contract'
+import { createStatusTally } from './status-tally'
 import { createEventWriter } from './task-event-writer'
 import { createChangeReader, createStatusCounts } from './task-changes'
 import { createTaskCounters } from './task-counters'
@@ -58,6 +59,7 @@ export type CreateOutcome =
   | { readonly ok: false; readonly reason: 'unknown_parent'; readonly parentTaskId: string }
 
 const DAY_MS = 86_400_000
+const CANCELLABLE: ReadonlySet<TaskStatus> = new Set(['pending', 'failed', 'in_progress', 'deferred_to_human'])
 
 /**
  * Every read and state change of the task queue, on the one connection of
@@ -91,10 +93,12 @@ export function createTaskStore(db: Db, now: () => number = Date.now) {
     .raw()
   const cancelOne =
     db.prepare(`UPDATE tasks SET status = 'cancelled', lease_owner = NULL, lease_token = NULL, heartbeat_at = NULL, updated_at = ?
-    WHERE id = ? AND status IN ('pending', 'failed', 'in_progress', 'deferred_to_human') RETURNING attempt_count`)
+    WHERE id = ? AND status = ? RETURNING attempt_count`)
   const requeueOne =
     db.prepare(`UPDATE tasks SET status = 'pending', attempt_count = 0, interrupted_count = 0, next_retry_after = NULL, updated_at = ?
-    WHERE id = ? AND status IN ('deferred_to_human', 'failed') RETURNING attempt_count`)
+    WHERE id = ? AND status = ? RETURNING attempt_count`)
+  // Read before a status change whose statement allows more than one status to leave, so the counts know which it left.
+  const selectStatus = db.prepare('SELECT status FROM tasks WHERE id = ?').pluck()
   // Run only after requeueOne returned the row, in the same transaction: a task not in review keeps its preferences.
   const reassignOne = db.prepare<{ id: string; model: string | null; backend: string | null; expert: string | null }>(
     `UPDATE tasks SET
@@ -114,11 +118,16 @@ export function createTaskStore(db: Db, now: () => number = Date.now) {
     (backends ??= new Set(
       db.prepare('SELECT DISTINCT backend FROM tasks WHERE backend IS NOT NULL').pluck().all() as string[]
     ))
-  const statusCounts = createStatusCounts(db)
+  const tally = createStatusTally(db)
+  const readCounts = createStatusCounts(db)
+  const statusCounts = (): TaskStatusCounts => {
+    tally.flush()
+    return readCounts()
+  }
   const changeReader = createChangeReader(db, statusCounts)
   const nextId = createTaskIds(now)
-  const leases = createTaskLeases(db, event, now, (backend) => backends?.add(backend), changeReader.remember)
-  const recovery = createTaskRecovery(db, event, isoOf, now)
+  const leases = createTaskLeases(db, event, now, (backend) => backends?.add(backend), changeReader.remember, tally)
+  const recovery = createTaskRecovery(db, event, isoOf, now, tally)
 
   /** A new task in the caller's transaction: refused as a duplicate of one from the window, or for a parent that does not exist. */
   function insert(input: TaskInsert, dedupWindowDays: number, changes: Changes): CreateOutcome {
@@ -171,7 +180,7 @@ export function createTaskStore(db: Db, now: () => number = Date.now) {
   const store = {
     /** Runs `fn` in one immediate transaction; nested calls join the outer one. */
     transaction<T>(fn: () => T): T {
-      return db.inTransaction ? fn() : db.transaction(fn).immediate()
+      return db.inTransaction ? fn() : db.transaction(() => tally.deferred(fn)).immediate()
     },
 
     /** A new task in a transaction of its own, committed (and flushed) before it returns. */
@@ -205,8 +214,11 @@ export function createTaskStore(db: Db, now: () => number = Date.now) {
 
     cancel(id: string, changes: Changes): Task | null {
       const at = now()
-      const row = cancelOne.get(at, id) as { attempt_count: number } | undefined
+      const status = selectStatus.get(id) as TaskStatus | undefined
+      if (status === undefined || !CANCELLABLE.has(status)) return null
+      const row = cancelOne.get(at, id, status) as { attempt_count: number } | undefined
       if (!row) return null
+      tally.move(status, 'cancelled')
       changes.push(event(id, 'cancelled', 'cancelled', row.attempt_count, null, null, at))
       return store.get(id)
     },
@@ -217,7 +229,10 @@ export function createTaskStore(db: Db, now: () => number = Date.now) {
       const requeued: string[] = []
       for (const id of targets) {
         const at = now()
-        if (!requeueOne.get(at, id)) continue
+        const status = selectStatus.get(id) as TaskStatus | undefined
+        if (status !== 'deferred_to_human' && status !== 'failed') continue
+        if (!requeueOne.get(at, id, status)) continue
+        tally.move(status, 'pending')
         if (reassign)
           reassignOne.run({
             id,
@@ -234,7 +249,7 @@ export function createTaskStore(db: Db, now: () => number = Date.now) {
     /** One page of the Tasks view's list (task-list.ts). */
     list: createTaskList(db, statusCounts, knownBackends),
 
-    /** Tasks by status, as the triggers of migration 0013 keep them. */
+    /** Tasks by status, as migration 0013's table holds them (kept by its triggers and status-tally.ts). */
     statusCounts,
 
     /** What a committed write changed, as `tasks.changed` pushes it; call inside the write's transaction. */
