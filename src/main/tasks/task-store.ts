@@ -38,6 +38,16 @@ export interface TaskInsert {
   readonly dedupKey: string
 }
 
+/** What a task returned from review runs with next (review.return), and what its trail says about it. */
+export interface Reassignment {
+  /** null: keep the task's model preference. */
+  readonly model: { readonly name: string; readonly backend: string | null } | null
+  /** An expert id; null: keep the assignee. */
+  readonly expert: string | null
+  /** The requeued event's message, e.g. "returned to autoprocessing with qwen2.5:7b on Studio and expert Coder". */
+  readonly note: string
+}
+
 export type CreateOutcome =
   | { readonly ok: true; readonly task: Task; readonly events: TaskEvent[] }
   | {
@@ -89,6 +99,14 @@ export function createTaskStore(db: Db, now: () => number = Date.now) {
     WHERE id = ? AND status = ? RETURNING attempt_count`)
   // Read before a status change whose statement allows more than one status to leave, so the counts know which it left.
   const selectStatus = db.prepare('SELECT status FROM tasks WHERE id = ?').pluck()
+  // Run only after requeueOne returned the row, in the same transaction: a task not in review keeps its preferences.
+  const reassignOne = db.prepare<{ id: string; model: string | null; backend: string | null; expert: string | null }>(
+    `UPDATE tasks SET
+       preferred_model = CASE WHEN @model IS NULL THEN preferred_model ELSE @model END,
+       preferred_backend = CASE WHEN @model IS NULL THEN preferred_backend ELSE @backend END,
+       assignee_expert = COALESCE(@expert, assignee_expert)
+     WHERE id = @id`
+  )
   const deferredIds = db.prepare(
     "SELECT id FROM tasks INDEXED BY tasks_deferred WHERE status = 'deferred_to_human' ORDER BY updated_at"
   )
@@ -207,8 +225,8 @@ export function createTaskStore(db: Db, now: () => number = Date.now) {
       return store.get(id)
     },
 
-    /** Back to autoprocessing with fresh attempts; the failed and deferred events stay in the history. */
-    requeue(ids: readonly string[] | 'all_deferred', changes: Changes): string[] {
+    /** Back to autoprocessing with fresh attempts, with another model or expert when given; the failed and deferred events stay in the history. */
+    requeue(ids: readonly string[] | 'all_deferred', changes: Changes, reassign?: Reassignment): string[] {
       const targets = ids === 'all_deferred' ? (deferredIds.all() as { id: string }[]).map((r) => r.id) : ids
       const requeued: string[] = []
       for (const id of targets) {
@@ -217,7 +235,14 @@ export function createTaskStore(db: Db, now: () => number = Date.now) {
         if (status !== 'deferred_to_human' && status !== 'failed') continue
         if (!requeueOne.get(at, id, status)) continue
         tally.move(status, 'pending')
-        changes.push(event(id, 'requeued', 'pending', 0, 'returned to autoprocessing', null, at))
+        if (reassign)
+          reassignOne.run({
+            id,
+            model: reassign.model?.name ?? null,
+            backend: reassign.model?.backend ?? null,
+            expert: reassign.expert
+          })
+        changes.push(event(id, 'requeued', 'pending', 0, reassign?.note ?? 'returned to autoprocessing', null, at))
         requeued.push(id)
       }
       return requeued
