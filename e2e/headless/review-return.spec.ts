@@ -1,37 +1,17 @@
-import { startFakeOllama, type FakeOllama } from '../../src/main/models/testing/fake-ollama-server'
+import { useFakeOllama } from '../support/fake-ollama-spec'
 import { expect, test } from '../support/headless-host'
 import { TasksPage } from './pages/tasks-page'
 
 // A task that kills the runner of one model lands in review with another model suggested; the card's
 // "Return with …" runs it on that model and with the suggested expert, and its history says so.
 
-const PORT = 46_000 + Math.floor(Math.random() * 2_000)
 const TITLE = 'FAILME write a deploy check'
 
-test.use({
-  hostArgs: [
-    '--set',
-    `ollama.apiUrl=http://127.0.0.1:${PORT}`,
-    '--set',
-    'worker.retryDelaySec=0',
-    '--set',
-    'worker.maxAttempts=1',
-    '--set',
-    'models.maxFallbacks=0'
-  ]
-})
-test.describe.configure({ timeout: 90_000 })
+const startFake = useFakeOllama({ 'worker.retryDelaySec': '0', 'worker.maxAttempts': '1', 'models.maxFallbacks': '0' })
 
 test.describe('returning a task from review with the suggestion', () => {
-  let fake: FakeOllama | null = null
-  test.afterEach(async () => {
-    await fake?.close()
-    fake = null
-  })
-
   test('the card offers the suggested model and expert, and the task completes with them', async ({ page, host }) => {
-    fake = await startFakeOllama({
-      port: PORT,
+    await startFake({
       models: [
         { name: 'llama3.2:3b', sizeBytes: 2_000_000_000 },
         { name: 'qwen2.5:7b', sizeBytes: 4_700_000_000 },
