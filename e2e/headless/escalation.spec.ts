@@ -1,38 +1,20 @@
-import { startFakeOllama, type FakeOllama } from '../../src/main/models/testing/fake-ollama-server'
+import { useFakeOllama } from '../support/fake-ollama-spec'
 import { expect, test } from '../support/headless-host'
 import { TasksPage } from './pages/tasks-page'
 
 // A task that fails every attempt is put to the board before it reaches manual review; the
 // board's view is on its review card. Validation is on: the validator's verdict shows there too.
 
-const PORT = 44_000 + Math.floor(Math.random() * 2_000)
 const TITLE = 'Draft the pricing page copy'
 
-test.use({
-  hostArgs: [
-    '--set',
-    `ollama.apiUrl=http://127.0.0.1:${PORT}`,
-    '--set',
-    'worker.retryDelaySec=0',
-    '--set',
-    'worker.maxAttempts=2'
-  ]
-})
-test.describe.configure({ timeout: 90_000 })
+const startFake = useFakeOllama({ 'worker.retryDelaySec': '0', 'worker.maxAttempts': '2' })
 
 test.describe('escalation ladder in the app', () => {
-  let fake: FakeOllama | null = null
-  test.afterEach(async () => {
-    await fake?.close()
-    fake = null
-  })
-
   test('a task that failed validation twice goes to the board, which gives up; its review card shows why', async ({
     page,
     host
   }) => {
-    fake = await startFakeOllama({
-      port: PORT,
+    await startFake({
       loaded: ['llama3.2:3b'],
       rules: [
         {
@@ -83,8 +65,7 @@ test.describe('escalation ladder in the app', () => {
     host
   }) => {
     const title = 'FAILME write a deploy check'
-    fake = await startFakeOllama({
-      port: PORT,
+    await startFake({
       loaded: ['llama3.2:3b', 'qwen2.5-coder:7b'],
       rules: [
         {

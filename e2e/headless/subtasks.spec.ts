@@ -1,38 +1,20 @@
-import { startFakeOllama, type FakeOllama } from '../../src/main/models/testing/fake-ollama-server'
+import { useFakeOllama } from '../support/fake-ollama-spec'
 import { expect, test } from '../support/headless-host'
 import { TasksPage } from './pages/tasks-page'
 
 // A high-priority task is split by the lead agent; while one of its subtasks is still running,
 // the parent's detail says what it waits for (not an error) and opens each subtask.
 
-const PORT = 46_000 + Math.floor(Math.random() * 2_000)
 const TITLE = 'Plan the launch of the new product'
 
-test.use({
-  hostArgs: [
-    '--set',
-    `ollama.apiUrl=http://127.0.0.1:${PORT}`,
-    '--set',
-    'worker.retryDelaySec=0',
-    '--set',
-    'validation.enabled=false'
-  ]
-})
-test.describe.configure({ timeout: 90_000 })
+const startFake = useFakeOllama({ 'worker.retryDelaySec': '0', 'validation.enabled': 'false' })
 
 test.describe('a task split into subtasks', () => {
-  let fake: FakeOllama | null = null
-  test.afterEach(async () => {
-    await fake?.close()
-    fake = null
-  })
-
   test('waits for its subtasks as its own state, naming and opening them, with no "Last error"', async ({
     page,
     host
   }) => {
-    fake = await startFakeOllama({
-      port: PORT,
+    await startFake({
       loaded: ['llama3.2:3b'],
       rules: [
         {

@@ -104,6 +104,11 @@ export class TasksPage extends AppShell {
     return this.review.getByRole('button', { name: `Return “${title}” to autoprocessing` })
   }
 
+  /** The review card's "Return with <model> / expert <name>" button of one task: its suggestion applied. */
+  returnWithSuggestion(title: string): Locator {
+    return this.review.getByRole('button', { name: new RegExp(`^Return with .+: “${title}”$`) })
+  }
+
   /** The playbook card of one error type in manual review ("Model runner terminated"). */
   reviewRule(errorLabel: string): Locator {
     return this.review.getByRole('region', { name: errorLabel }).getByTestId('review-rule')

@@ -372,7 +372,7 @@ export function composeCapabilities(infra: Infrastructure): Composition {
       ...validation.handlers,
       ...workflows.handlers,
       ...onboarding.handlers,
-      ...reviewHandlers(reader)
+      ...reviewHandlers(reader, (ids, reassign) => tasks.engine.requeue(ids, reassign))
     },
     infra.dataDir.path,
     () => void disk.sample()

@@ -7,6 +7,7 @@ import { bestExpertFor, detectDomain } from '../chat/request-classifier'
 import { isEmbeddingModel, sameModel } from '../models/candidates'
 import type { HandlersFor } from '../rpc/handler-types'
 import { refuse } from '../rpc/refusal'
+import { reviewReturn, type RequeueWith } from './review-return'
 
 type Suggested = Omit<ReviewSuggestion, 'taskId'>
 
@@ -79,9 +80,23 @@ function labelOf(nodes: readonly NodeView[], id: string): string {
   return nodes.find((n) => n.id === id)?.label ?? id
 }
 
-/** `review.suggest`, reading the tasks, the team and the nodes through the contract as a person's calls would. */
-export function reviewHandlers(reader: KosClient): HandlersFor<'review'> {
+/** `review.suggest`, reading the tasks, the team and the nodes through the contract as a person's calls would; `review.return` applies a suggestion. */
+export function reviewHandlers(reader: KosClient, requeueWith: RequeueWith): HandlersFor<'review'> {
   return {
+    'review.return': reviewReturn(reader, requeueWith),
+    'review.choices': async () => {
+      const [team, models] = await Promise.all([reader.call('chat.experts.list', {}), reader.call('models.list', {})])
+      if (!models.ok) return refuse(models.error.code, models.error.message)
+      if (!team.ok) return refuse(team.error.code, team.error.message)
+      return {
+        models: models.value.nodes.flatMap((n) =>
+          n.models
+            .filter((m) => !isEmbeddingModel(m.name))
+            .map((m) => ({ node: n.id, nodeLabel: n.label, model: m.name, up: n.state === 'up' }))
+        ),
+        experts: team.value.experts.map((e) => ({ id: e.id, name: e.name, role: e.role }))
+      }
+    },
     'review.suggest': async ({ ids }) => {
       const [team, models] = await Promise.all([reader.call('chat.experts.list', {}), reader.call('models.list', {})])
       if (!models.ok) return refuse(models.error.code, models.error.message)

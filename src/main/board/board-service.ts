@@ -26,6 +26,8 @@ export type ConsultResult =
 
 export interface BoardModelCall {
   readonly info: ChatCompletionInfo
+  /** The attempt spent these tokens and gave no answer (cut, failed part-way, echoed, stopped). */
+  readonly failed: boolean
   readonly correlationId: string
   readonly sessionId: string | null
   readonly messageId: string | null
@@ -77,11 +79,12 @@ export function createBoardService(deps: BoardServiceDeps): BoardService {
         signal,
         correlationId: request.correlationId,
         log,
-        onModelCall: (info) => {
+        onModelCall: (info, failed) => {
           for (const listener of listeners) {
             try {
               listener({
                 info,
+                failed,
                 correlationId: request.correlationId,
                 sessionId: request.sessionId ?? null,
                 messageId: request.messageId ?? null

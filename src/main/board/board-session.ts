@@ -20,8 +20,8 @@ export interface DeliberationRequest {
   readonly signal: AbortSignal
   readonly correlationId: string
   readonly log: Logger
-  /** Each model call that finished, for token and cost accounting. */
-  readonly onModelCall: (info: ChatCompletionInfo) => void
+  /** Each model call that finished, and each attempt that spent tokens without an answer (`failed`), for token and cost accounting. */
+  readonly onModelCall: (info: ChatCompletionInfo, failed: boolean) => void
   readonly members?: readonly BoardMember[]
 }
 
@@ -44,9 +44,10 @@ export async function deliberate(request: DeliberationRequest): Promise<Delibera
         category: 'strategy',
         size: 'light',
         signal,
-        correlationId
+        correlationId,
+        onSpentInFailure: (spent) => request.onModelCall(spent, true)
       })
-      request.onModelCall(info)
+      request.onModelCall(info, false)
       const reply = parseMemberReply(text)
       return {
         memberId: member.id,
@@ -83,9 +84,10 @@ export async function deliberate(request: DeliberationRequest): Promise<Delibera
       ],
       category: 'strategy',
       signal,
-      correlationId
+      correlationId,
+      onSpentInFailure: (spent) => request.onModelCall(spent, true)
     })
-    request.onModelCall(info)
+    request.onModelCall(info, false)
     return { ok: true, deliberation: { positions, chair: parseChairReply(text) } }
   } catch (error) {
     if (signal.aborted) return { ok: false, message: 'the board was interrupted' }

@@ -7,7 +7,14 @@ import type { ChatCompletionInfo, ChatModel, ChatModelRequest } from '../ports/c
 import { answerTurns } from './chat-prompts'
 import type { MessagePatch } from './chat-store'
 import type { UsagePurpose } from '../usage/usage-ledger'
-import { AnswerFailure, NO_BACKEND, StopRequest, type AnswerRun, type ChatPipelineDeps } from './answer-run'
+import {
+  AnswerFailure,
+  NO_BACKEND,
+  StopRequest,
+  type AnswerRun,
+  type ChatPipelineDeps,
+  type RecordUsage
+} from './answer-run'
 import { knowledgeFor, planAnswer } from './answer-plan'
 import { runSubtasks } from './answer-subtasks'
 
@@ -39,7 +46,7 @@ export async function answerMessage(run: AnswerRun): Promise<void> {
       log.debug('partial answer not stored', { error: describeError(error) })
     }
   }
-  const recordUsage = (purpose: UsagePurpose, info: ChatCompletionInfo, expert: Expert | null): void => {
+  const recordUsage: RecordUsage = (purpose, info, expert, failed = false) => {
     deps.usage.record({
       correlationId,
       source: 'chat',
@@ -48,14 +55,25 @@ export async function answerMessage(run: AnswerRun): Promise<void> {
       expertId: expert?.id ?? null,
       purpose,
       info,
-      expertAnswer: purpose === 'answer' && expert !== null && !expert.lead
+      expertAnswer: !failed && purpose === 'answer' && expert !== null && !expert.lead,
+      failed
     })
   }
   const stream = async (
     request: Omit<ChatModelRequest, 'signal' | 'correlationId'>,
-    model: ChatModel
+    model: ChatModel,
+    counted: { readonly purpose: UsagePurpose; readonly expert: Expert }
   ): Promise<ChatCompletionInfo> => {
-    const { info } = await completeText(model, { ...request, signal, correlationId }, token)
+    const { info } = await completeText(
+      model,
+      {
+        ...request,
+        signal,
+        correlationId,
+        onSpentInFailure: (spent) => recordUsage(counted.purpose, spent, counted.expert, true)
+      },
+      token
+    )
     return info
   }
 
@@ -189,7 +207,8 @@ export async function answerMessage(run: AnswerRun): Promise<void> {
             ? { size: 'heavy' as const }
             : {})
       },
-      model
+      model,
+      { purpose: results ? 'synthesize' : 'answer', expert: writer }
     )
     recordUsage(results ? 'synthesize' : 'answer', info, writer)
     if (info.fellBack) notices.push(`The first model chosen did not answer; ${info.model} on ${info.node} did.`)

@@ -1,11 +1,11 @@
 import type { ChatRoute, Expert } from '../../shared/contract/chat-contract'
 import { describeError } from '../../shared/describe-error'
 import { classifyStrategic } from '../board/strategic-classifier'
-import type { ChatCompletionInfo, ChatModel } from '../ports/chat-model'
+import type { ChatModel } from '../ports/chat-model'
 import type { KnowledgeSource } from '../ports/knowledge-context'
 import { bestExpertFor, classifyRequest, type RequestAnalysis } from './request-classifier'
-import type { UsagePurpose } from '../usage/usage-ledger'
-import type { AnswerRun } from './answer-run'
+import type { AnswerRun, RecordUsage } from './answer-run'
+import { reportingSpentInFailure } from '../ports/spent-in-failure'
 
 export interface Plan {
   readonly route: ChatRoute
@@ -15,16 +15,17 @@ export interface Plan {
 }
 
 /** Routes the question: the board for a strategic one, tasks for a complex one, an expert or the lead for the rest. */
-export async function planAnswer(
-  run: AnswerRun,
-  model: ChatModel,
-  recordUsage: (p: UsagePurpose, i: ChatCompletionInfo, e: Expert | null) => void
-): Promise<Plan> {
+export async function planAnswer(run: AnswerRun, model: ChatModel, recordUsage: RecordUsage): Promise<Plan> {
   const { deps, userMessage, priority, correlationId, log, signal } = run
   const analysis = classifyRequest(userMessage.content, priority)
   const lead = deps.experts.lead()
   const strategic = deps.settings.boardEnabled()
-    ? await classifyStrategic(userMessage.content, { model, signal, correlationId, log })
+    ? await classifyStrategic(userMessage.content, {
+        model: reportingSpentInFailure(model, (info) => recordUsage('classify', info, null, true)),
+        signal,
+        correlationId,
+        log
+      })
     : { strategic: false, by: 'rules' as const }
   if (strategic.info) recordUsage('classify', strategic.info, null)
   log.info('request classified', {

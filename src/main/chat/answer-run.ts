@@ -1,13 +1,14 @@
-import type { ChatMessage } from '../../shared/contract/chat-contract'
+import type { ChatMessage, Expert } from '../../shared/contract/chat-contract'
 import type { EventBus } from '../events/event-bus'
 import type { Logger } from '../log/logger'
 import type { BoardService } from '../board/board-service'
-import type { ChatModel } from '../ports/chat-model'
+import type { ChatCompletionInfo, ChatModel } from '../ports/chat-model'
 import type { KnowledgeContext } from '../ports/knowledge-context'
 import type { TaskQueue } from '../ports/task-queue'
 import type { ChatStore } from './chat-store'
 import type { ExpertDirectory } from './expert-directory'
 import type { UsageCapability } from '../usage/usage-capability'
+import type { UsagePurpose } from '../usage/usage-ledger'
 
 /** What the chat pipeline is built with: its stores, ports and settings. */
 export interface ChatPipelineDeps {
@@ -39,6 +40,14 @@ export class StopRequest extends Error {
     super(why === 'user' ? 'stopped by the user' : 'the app is closing')
   }
 }
+
+/** Counts one model call of an answer in the usage ledger; `failed` when it spent tokens and gave no answer. */
+export type RecordUsage = (
+  purpose: UsagePurpose,
+  info: ChatCompletionInfo,
+  expert: Expert | null,
+  failed?: boolean
+) => void
 
 /** One answer being written: what every step of it reads. */
 export interface AnswerRun {

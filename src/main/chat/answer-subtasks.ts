@@ -1,12 +1,11 @@
-import type { ChatMessage, Expert, ProgressStatus } from '../../shared/contract/chat-contract'
+import type { ChatMessage, ProgressStatus } from '../../shared/contract/chat-contract'
 import { describeError } from '../../shared/describe-error'
 import { completeText } from '../ports/complete-text'
-import type { ChatCompletionInfo, ChatModel } from '../ports/chat-model'
+import type { ChatModel } from '../ports/chat-model'
 import type { TaskQueue } from '../ports/task-queue'
 import { DECOMPOSE_PROMPT, parseSubtasks } from './chat-prompts'
 import { followSubtasks, queueSubtasks } from './subtask-runner'
-import type { UsagePurpose } from '../usage/usage-ledger'
-import { AnswerFailure, type AnswerRun } from './answer-run'
+import { AnswerFailure, type AnswerRun, type RecordUsage } from './answer-run'
 import type { Plan } from './answer-plan'
 
 /** Splits a complex request into tasks, queues them under one parent, and waits for their results to write the answer from. */
@@ -17,7 +16,7 @@ export async function runSubtasks(
   plan: Plan,
   progress: (status: ProgressStatus, label: string, advance?: boolean) => void,
   patch: { parentTaskId?: string | null; subtasks?: ChatMessage['subtasks'] },
-  recordUsage: (p: UsagePurpose, i: ChatCompletionInfo, e: Expert | null) => void
+  recordUsage: RecordUsage
 ): Promise<{ title: string; outcome: string }[]> {
   const { deps, answer, userMessage, correlationId, log, signal } = run
   progress('executing', 'Splitting the request into tasks')
@@ -29,7 +28,8 @@ export async function runSubtasks(
     ],
     category: 'general',
     signal,
-    correlationId
+    correlationId,
+    onSpentInFailure: (spent) => recordUsage('decompose', spent, lead, true)
   })
   recordUsage('decompose', info, lead)
   const queued = queueSubtasks(tasks, {

@@ -35,11 +35,12 @@ export function createChatUsageReader(
   deps: { ledger: Pick<UsageLedger, 'budget'>; threshold: () => number; now?: () => Date }
 ): ChatUsageReader {
   const now = deps.now ?? (() => new Date())
+  // An attempt that spent tokens and gave no answer is in the token totals, not among the answers.
   const answerCounts = db.prepare<[string], { answers: number; expert: number; fallback: number }>(
     `SELECT COUNT(*) AS answers,
             COALESCE(SUM(CASE WHEN expert_answer = 1 AND fell_back = 0 THEN 1 ELSE 0 END), 0) AS expert,
             COALESCE(SUM(fell_back), 0) AS fallback
-     FROM model_usage WHERE source = 'chat' AND purpose = 'answer' AND created_at >= ?`
+     FROM model_usage WHERE source = 'chat' AND purpose = 'answer' AND failed = 0 AND created_at >= ?`
   )
   const SUMS =
     'SUM(tokens_in) AS tokens_in, SUM(tokens_out) AS tokens_out, SUM(cost) AS cost, COUNT(*) AS requests, SUM(duration_ms) AS duration_ms'

@@ -61,12 +61,29 @@ async function everyCommand(dir: string, docs: string): Promise<Set<string>> {
   expect(await run(['tasks', 'cancel', task.id])).toMatchObject({ status: 'cancelled' })
   expect(await run(['tasks', 'follow', task.id])).toEqual(expect.arrayContaining([expect.anything()]))
   expect(await run(['tasks', 'requeue', '--all'])).toEqual({ requeued: [] })
+  await run(['tasks', 'return', task.id, '--model', 'qwen2.5:7b'], [75])
   await run(['tasks', 'follow', 'no-such-task'], [66])
 
   expect(await run(['workflows', 'list'])).toMatchObject({ workflows: expect.any(Array) })
   const started = (await run(['workflows', 'run', 'code-review', 'A function that parses ISO dates.'])) as {
     id: string
   }
+  expect(
+    await run([
+      'workflows',
+      'run',
+      'code-review',
+      'Fix the date parser.',
+      '--folder',
+      docs,
+      '--test-command',
+      'npm test'
+    ])
+  ).toMatchObject({ status: 'running', source: 'cli' })
+  await run(
+    ['workflows', 'run', 'code-review', 'Fix the date parser.', '--folder', join(docs, 'nope'), '--test-command', 'x'],
+    [65]
+  )
   expect(await run(['workflows', 'show', started.id])).toMatchObject({
     decisionLog: { sha256: expect.stringMatching(/^[0-9a-f]{64}$/) }
   })
@@ -107,10 +124,14 @@ describe('kos --json over every command of the help', () => {
     let stop = (): void => undefined
     const stopped = new Promise<void>((resolve) => (stop = resolve))
     const serveOut: string[] = []
-    const serving = runKosInProcess(['serve', '--data-dir', hosted, '--port', '0'], {
-      untilStopped: () => stopped,
-      out: serveOut
-    })
+    // Every command once starts more work than the default 12 calls a minute the host lets a client start.
+    const serving = runKosInProcess(
+      ['serve', '--data-dir', hosted, '--port', '0', '--set', 'host.rateLimit.workPerMinute=60'],
+      {
+        untilStopped: () => stopped,
+        out: serveOut
+      }
+    )
     await expect.poll(() => serveOut.length, { timeout: 20_000 }).toBeGreaterThan(0)
     try {
       expect(await json(['status', '--data-dir', hosted])).toMatchObject({ doc: { running: true } })

@@ -35,9 +35,11 @@ Usage:
   kos logs --correlation ID [--json]                     every log line of one request's trail (JSON lines; one array with --json)
   kos mcp                                                the MCP server on stdio, for other AI tools
   kos tasks list|add|follow ID|cancel ID|requeue ID…|--all   the task queue: list, queue, watch live, cancel, return from review
+  kos tasks return ID [--model M [--node N]] [--expert E]     return one task from review with another model and/or expert
   kos approvals [list|approve|reject] [ID…|--all] [--json]   what waits for a person; approve or reject as one batch
   kos workflows list|run WORKFLOW INPUT…|runs|show RUN   workflows: what can run, start one, the runs, one run's timeline
-                                                         and decision log
+                                                         and decision log; run … --folder DIR --test-command CMD tests
+                                                         the code steps' files with CMD on a copy of DIR
   kos system resume [--json]                             run the wake-from-sleep path now (exit 1 when a step failed)
   kos soak --minutes N [--rate R] [--out DIR]            release gate: R synthetic tasks a minute (default 20) through the real
                                                          router and model servers, KPIs against the soak.* gates, report +

@@ -25,6 +25,39 @@ describe('kos arguments', () => {
     })
   })
 
+  it('reads the project and review flags of one command, and names the value each one needs', () => {
+    const parsed = parseArgs([
+      'workflows',
+      'run',
+      '--folder',
+      '~/app',
+      '--test-command=npm test -- --run',
+      '--model',
+      'qwen2.5:7b',
+      '--expert=Engineer'
+    ])
+    expect(parsed).toMatchObject({
+      ok: true,
+      args: { folder: '~/app', testCommand: 'npm test -- --run', model: 'qwen2.5:7b', expert: 'Engineer' }
+    })
+    expect(parseArgs(['workflows', 'run', '--folder'])).toEqual({
+      ok: false,
+      message: '--folder needs the project folder, e.g. --folder ~/code/app.'
+    })
+    expect(parseArgs(['--test-command', '--json'])).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('--test-command "npm test"')
+    })
+    expect(parseArgs(['--model=  '])).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('--model needs a chat model name')
+    })
+    expect(parseArgs(['--expert'])).toMatchObject({
+      ok: false,
+      message: expect.stringContaining("--expert needs an expert's name")
+    })
+  })
+
   it('refuses unknown flags, a flag without its value and --set of an unknown key, saying what to do', () => {
     expect(parseArgs(['--colour'])).toEqual({
       ok: false,

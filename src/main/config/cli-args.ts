@@ -15,6 +15,13 @@ export interface ParsedArgs {
   /** `kos usage --since DAY --by DIMENSION`. */
   readonly since?: string
   readonly by?: string
+  /** `kos workflows run … --folder DIR --test-command CMD`: the project a run's code steps are tested on. */
+  readonly folder?: string
+  readonly testCommand?: string
+  /** `kos tasks return ID --model M --expert E`: what a task returned from review runs with. */
+  readonly model?: string
+  readonly node?: string
+  readonly expert?: string
   readonly settings: ReadonlyMap<SettingKey, CliSetting>
   readonly json: boolean
   /** `--all`, e.g. `kos tasks requeue --all`. */
@@ -25,6 +32,26 @@ export interface ParsedArgs {
 
 export type ArgsParse =
   { readonly ok: true; readonly args: ParsedArgs } | { readonly ok: false; readonly message: string }
+
+type TextFlag = 'folder' | 'testCommand' | 'model' | 'node' | 'expert'
+
+/** Flags of one command that take a text, with what to say when the text is missing. */
+const TEXT_FLAGS: ReadonlyMap<string, { readonly key: TextFlag; readonly needs: string }> = new Map([
+  ['--folder', { key: 'folder', needs: '--folder needs the project folder, e.g. --folder ~/code/app.' }],
+  [
+    '--test-command',
+    {
+      key: 'testCommand',
+      needs: '--test-command needs the command that runs the project\'s tests, e.g. --test-command "npm test".'
+    }
+  ],
+  [
+    '--model',
+    { key: 'model', needs: '--model needs a chat model name, e.g. --model qwen2.5:7b (see the Models view).' }
+  ],
+  ['--node', { key: 'node', needs: '--node needs a node id or name, e.g. --node ollama-local (see kos status).' }],
+  ['--expert', { key: 'expert', needs: "--expert needs an expert's name, e.g. --expert Engineer." }]
+])
 
 const SETTING_BY_FLAG = new Map<string, SettingKey>(
   SETTING_KEYS.flatMap((key) => {
@@ -48,6 +75,7 @@ export function parseArgs(argv: readonly string[], strict = true): ArgsParse {
   let correlation: string | undefined
   let since: string | undefined
   let by: string | undefined
+  const texts: Partial<Record<TextFlag, string>> = {}
   let json = false
   let all = false
   let help = false
@@ -107,6 +135,11 @@ export function parseArgs(argv: readonly string[], strict = true): ArgsParse {
         }
       if (flag === '--since') since = raw
       else by = raw
+    } else if (TEXT_FLAGS.has(flag)) {
+      const { key, needs } = TEXT_FLAGS.get(flag) as { key: TextFlag; needs: string }
+      const raw = takeValue()?.trim()
+      if (!raw) return { ok: false, message: needs }
+      texts[key] = raw
     } else if (flag === '--set') {
       const pair = takeValue() ?? ''
       const at = pair.indexOf('=')
@@ -139,6 +172,7 @@ export function parseArgs(argv: readonly string[], strict = true): ArgsParse {
       ...(correlation ? { correlation } : {}),
       ...(since ? { since } : {}),
       ...(by ? { by } : {}),
+      ...texts,
       settings,
       json,
       all,

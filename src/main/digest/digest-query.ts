@@ -52,7 +52,7 @@ export function digestOf(db: Db, range: DigestRange): Digest {
   }
   const answers = db
     .prepare<[string, string], { answers: number; fallbacks: number }>(
-      "SELECT COUNT(*) AS answers, COALESCE(SUM(fell_back), 0) AS fallbacks FROM model_usage WHERE source = 'chat' AND purpose = 'answer' AND created_at >= ? AND created_at < ?"
+      "SELECT COUNT(*) AS answers, COALESCE(SUM(fell_back), 0) AS fallbacks FROM model_usage WHERE source = 'chat' AND purpose = 'answer' AND failed = 0 AND created_at >= ? AND created_at < ?"
     )
     .get(iso(from), iso(to)) ?? { answers: 0, fallbacks: 0 }
   const usage = db

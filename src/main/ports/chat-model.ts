@@ -20,6 +20,11 @@ export interface ChatModelRequest {
   readonly correlationId: string
   /** Structured output: the answer is JSON of this schema, enforced by the backend that answers. */
   readonly jsonSchema?: { readonly name: string; readonly schema: Readonly<Record<string, unknown>> }
+  /**
+   * Told of each attempt that gave no answer after it spent tokens (a stream cut or failing part-way,
+   * an echo, a stop): they are paid for too, whether or not another model answers after it.
+   */
+  readonly onSpentInFailure?: (info: ChatCompletionInfo) => void
 }
 
 export interface ChatCompletionInfo {

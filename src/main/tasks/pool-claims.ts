@@ -107,13 +107,7 @@ export function createPoolClaims(options: {
         const call = ordinals ? (ordinals[i] as number) : i
         if (call >= request.startNow && p.item.row.interrupted_count !== 0) return
         picks.push(p)
-        claims.push({
-          taskId: p.item.row.id,
-          backend: p.plan.backend,
-          model: p.plan.model,
-          attemptCount: p.item.row.attempt_count,
-          ahead: call >= request.startNow
-        })
+        claims.push({ row: p.item.row, backend: p.plan.backend, model: p.plan.model, ahead: call >= request.startNow })
       })
       const leases = store.claimMany(claims, options.owner, request.maxAttempts, changes)
       const byId = new Map(picks.map((p) => [p.item.row.id, p]))

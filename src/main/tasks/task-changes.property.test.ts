@@ -5,15 +5,18 @@ import { migratedDb } from './testing/test-engine'
 import { taskInsert } from './testing/task-insert'
 import { createTaskStore, type Changes, type Lease } from './task-store'
 import { SUMMARY_COLUMNS, toSummary, type SummaryRow } from './task-row'
+import { TASK_STATUSES, type TaskStatus, type TaskStatusCounts } from '../../shared/contract/tasks-contract'
 
 const MAX_ATTEMPTS = 2
 
 type Op =
   | { kind: 'create'; metadata: Record<string, unknown> }
   | { kind: 'claim'; task: number }
+  | { kind: 'claimCandidates'; count: number }
   | { kind: 'complete' | 'fail' | 'wait' | 'release' | 'progress'; lease: number }
   | { kind: 'cancel' | 'giveBack'; task: number }
   | { kind: 'requeue' }
+  | { kind: 'reclaim'; owner: 'A' | 'B'; maxAttempts: number }
   | { kind: 'tick'; ms: number }
 
 const op: fc.Arbitrary<Op> = fc.oneof(
@@ -24,7 +27,12 @@ const op: fc.Arbitrary<Op> = fc.oneof(
     }),
     weight: 3
   },
-  { arbitrary: fc.record({ kind: fc.constant('claim' as const), task: fc.nat(12) }), weight: 4 },
+  { arbitrary: fc.record({ kind: fc.constant('claim' as const), task: fc.nat(12) }), weight: 3 },
+  // As the pool claims: the candidates read in the group's transaction, claimed together.
+  {
+    arbitrary: fc.record({ kind: fc.constant('claimCandidates' as const), count: fc.integer({ min: 1, max: 4 }) }),
+    weight: 2
+  },
   {
     arbitrary: fc.record({
       kind: fc.constantFrom(
@@ -43,13 +51,23 @@ const op: fc.Arbitrary<Op> = fc.oneof(
     weight: 1
   },
   { arbitrary: fc.constant({ kind: 'requeue' as const }), weight: 1 },
+  // A start after a crash (owner B: A's leases are a dead process's), or A's own sweep of stuck runs; a maximum of 1
+  // also puts pending tasks out of attempts aside.
+  {
+    arbitrary: fc.record({
+      kind: fc.constant('reclaim' as const),
+      owner: fc.constantFrom('A' as const, 'B' as const),
+      maxAttempts: fc.integer({ min: 1, max: MAX_ATTEMPTS })
+    }),
+    weight: 1
+  },
   { arbitrary: fc.record({ kind: fc.constant('tick' as const), ms: fc.integer({ min: 1, max: 5_000 }) }), weight: 1 }
 )
 
 describe('tasks.changed of a group commit', () => {
   const tempDir = useTempDirs()
 
-  it('describes every task a group touched exactly as a re-read at commit finds it, whatever mix of writes touched it, and a create gives back the task as stored', () => {
+  it('describes every task a group touched exactly as a re-read at commit finds it, whatever mix of writes touched it, with counts by status equal to counting the rows, and a create gives back the task as stored', () => {
     const db = migratedDb(tempDir())
     fc.assert(
       fc.property(fc.array(fc.array(op, { minLength: 1, maxLength: 12 }), { minLength: 1, maxLength: 8 }), (groups) => {
@@ -57,6 +75,12 @@ describe('tasks.changed of a group commit', () => {
         const clock = { t: Date.parse('2026-03-01T00:00:00Z') }
         const store = createTaskStore(db, () => clock.t)
         const reread = db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM tasks WHERE id = ?`)
+        const countByStatus = db.prepare('SELECT status, COUNT(*) AS n FROM tasks GROUP BY status')
+        const countedByStatus = (): TaskStatusCounts => {
+          const counts = Object.fromEntries(TASK_STATUSES.map((s) => [s, 0])) as Record<TaskStatus, number>
+          for (const { status, n } of countByStatus.all() as { status: TaskStatus; n: number }[]) counts[status] = n
+          return counts
+        }
         const ids: string[] = []
         const leases: Lease[] = []
         const pick = <T>(list: readonly T[], n: number): T | undefined => list[n % Math.max(1, list.length)]
@@ -83,6 +107,13 @@ describe('tasks.changed of a group commit', () => {
                   if (lease) leases.push(lease)
                   break
                 }
+                case 'claimCandidates': {
+                  const picks = store
+                    .candidates(o.count, MAX_ATTEMPTS)
+                    .map((row, i) => ({ row, backend: 'b', model: `m${i}`, ahead: i > 0 }))
+                  leases.push(...store.claimMany(picks, 'A', MAX_ATTEMPTS, changes))
+                  break
+                }
                 case 'cancel':
                 case 'giveBack': {
                   const id = pick(ids, o.task)
@@ -92,6 +123,9 @@ describe('tasks.changed of a group commit', () => {
                 }
                 case 'requeue':
                   store.requeue('all_deferred', changes)
+                  break
+                case 'reclaim':
+                  store.reclaimLapsed(o.owner, clock.t - 1_000, o.maxAttempts, changes)
                   break
                 case 'tick':
                   clock.t += o.ms
@@ -112,7 +146,10 @@ describe('tasks.changed of a group commit', () => {
             const touched = [...new Set(changes.map((c) => c.taskId))]
             expect(described.tasks).toEqual(touched.map((id) => toSummary(reread.get(id) as SummaryRow)))
             expect(described.counts).toEqual(store.statusCounts())
+            expect(described.counts).toEqual(countedByStatus())
           })
+          // Committed too: the counts the transaction wrote at its end are the rows' statuses.
+          expect(store.statusCounts()).toEqual(countedByStatus())
         }
       }),
       { numRuns: 120 }

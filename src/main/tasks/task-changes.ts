@@ -8,7 +8,7 @@ import {
 } from '../../shared/contract/tasks-contract'
 import { SUMMARY_COLUMNS, toSummary, type SummaryRow } from './task-row'
 
-/** Tasks by status, from the six rows migration 0013's triggers keep current. */
+/** Tasks by status, from the six rows of migration 0013 (kept by its create and delete triggers and by status-tally.ts). */
 export function createStatusCounts(db: Db): () => TaskStatusCounts {
   const select = db.prepare('SELECT status, n FROM task_status_counts').raw()
   return () => {

@@ -2,6 +2,7 @@ import type { Db } from '../db/database'
 import type { TaskErrorType, TaskStatus } from '../../shared/contract/tasks-contract'
 import type { EventWriter } from './task-event-writer'
 import { AHEAD_MARK, type Changes, type LeaseRef } from './task-leases'
+import type { StatusTally } from './status-tally'
 import { CLAIMABLE_COLUMNS, type ClaimableRow } from './task-row'
 
 /** In flight at this many consecutive crashes of the app, a task is taken for their cause and goes to manual review. */
@@ -12,7 +13,13 @@ export const POISON_CRASHES = 3
  * crashed process, a run silent too long), attempts used up, and failures
  * that turn out to be the backend's rather than the task's.
  */
-export function createTaskRecovery(db: Db, event: EventWriter, isoOf: (ms: number) => string, now: () => number) {
+export function createTaskRecovery(
+  db: Db,
+  event: EventWriter,
+  isoOf: (ms: number) => string,
+  now: () => number,
+  tally: StatusTally
+) {
   const leaseHolders = db.prepare(
     "SELECT id, lease_owner, lease_token, heartbeat_at, attempt_count FROM tasks INDEXED BY tasks_running WHERE status = 'in_progress'"
   )
@@ -36,14 +43,14 @@ export function createTaskRecovery(db: Db, event: EventWriter, isoOf: (ms: numbe
     .pluck()
   const clearInterrupted = db.prepare('UPDATE tasks SET interrupted_count = 0 WHERE id = ? AND interrupted_count > 0')
   const exhaustedPending = db.prepare(
-    "SELECT id, attempt_count FROM tasks INDEXED BY tasks_claimable WHERE status IN ('pending', 'failed') AND attempt_count >= ?"
+    "SELECT id, status, attempt_count FROM tasks INDEXED BY tasks_claimable WHERE status IN ('pending', 'failed') AND attempt_count >= ?"
   )
   const deferPoison =
     db.prepare(`UPDATE tasks SET status = 'deferred_to_human', last_error = ?, next_retry_after = NULL, updated_at = ?
     WHERE id = ? AND status = 'pending' RETURNING attempt_count`)
   const deferExhausted =
     db.prepare(`UPDATE tasks SET status = 'deferred_to_human', next_retry_after = NULL, updated_at = ?
-    WHERE id = ? AND status IN ('pending', 'failed') RETURNING attempt_count`)
+    WHERE id = ? AND status = ? RETURNING attempt_count`)
 
   function interrupt(taskId: string, token: string, deadOwner: string | null, at: number, changes: Changes): boolean {
     const ran = !token.endsWith(AHEAD_MARK)
@@ -51,11 +58,14 @@ export function createTaskRecovery(db: Db, event: EventWriter, isoOf: (ms: numbe
     const row = interruptOne.get('pending', message, ran ? 1 : 0, at, taskId) as
       { attempt_count: number; interrupted_count: number } | undefined
     if (!row) return false
+    tally.move('in_progress', 'pending')
     changes.push(event(taskId, 'interrupted', 'pending', row.attempt_count, message, 'interrupted', at))
     if (row.interrupted_count < POISON_CRASHES) return true
     const cause = `suspected poison task: it was running at each of the last ${row.interrupted_count} crashes of the app; run it by hand or cancel it`
-    if (deferPoison.get(cause, at, taskId))
+    if (deferPoison.get(cause, at, taskId)) {
+      tally.move('pending', 'deferred_to_human')
       changes.push(event(taskId, 'deferred', 'deferred_to_human', row.attempt_count, cause, 'interrupted', at))
+    }
     return true
   }
 
@@ -71,6 +81,7 @@ export function createTaskRecovery(db: Db, event: EventWriter, isoOf: (ms: numbe
       const row = giveBackOne.get(reason, retryAt, at, taskId) as
         { attempt_count: number; error_type: TaskErrorType | null } | undefined
       if (!row) return false
+      tally.move('failed', 'pending')
       changes.push(event(taskId, 'waiting', 'pending', row.attempt_count, reason, row.error_type, at))
       return true
     },
@@ -111,6 +122,7 @@ export function createTaskRecovery(db: Db, event: EventWriter, isoOf: (ms: numbe
         const status: TaskStatus = exhausted ? 'deferred_to_human' : 'pending'
         const row = resetLapsed.get(status, message, at, holder.id) as { attempt_count: number } | undefined
         if (!row) continue
+        tally.move('in_progress', status)
         changes.push(
           event(holder.id, exhausted ? 'deferred' : 'requeued', status, row.attempt_count, message, 'timeout', at)
         )
@@ -119,20 +131,22 @@ export function createTaskRecovery(db: Db, event: EventWriter, isoOf: (ms: numbe
       // A crash with these tasks not in flight breaks their run of consecutive crashes.
       if (interrupted.size > 0)
         for (const id of selectInterrupted.all() as string[]) if (!interrupted.has(id)) clearInterrupted.run(id)
-      for (const task of exhaustedPending.all(maxAttempts) as { id: string; attempt_count: number }[]) {
+      const exhausted = exhaustedPending.all(maxAttempts) as { id: string; status: TaskStatus; attempt_count: number }[]
+      for (const task of exhausted) {
         const at = now()
-        if (deferExhausted.get(at, task.id))
-          changes.push(
-            event(
-              task.id,
-              'deferred',
-              'deferred_to_human',
-              task.attempt_count,
-              `attempts used up (${task.attempt_count} of ${maxAttempts})`,
-              null,
-              at
-            )
+        if (!deferExhausted.get(at, task.id, task.status)) continue
+        tally.move(task.status, 'deferred_to_human')
+        changes.push(
+          event(
+            task.id,
+            'deferred',
+            'deferred_to_human',
+            task.attempt_count,
+            `attempts used up (${task.attempt_count} of ${maxAttempts})`,
+            null,
+            at
           )
+        )
       }
       return reclaimed
     }

@@ -42,25 +42,62 @@ export interface TaskRow {
   completed_at: number | null
 }
 
-/** What running a task needs of its row; the claim query reads only these. */
-export type ClaimableRow = Pick<
+/**
+ * What a claim needs of its task's row: the attempt count it claims at, and the list row's columns a claim
+ * leaves as they are, so the claimed task's list row is known without reading it back.
+ */
+export type ClaimSource = Pick<
   TaskRow,
   | 'id'
   | 'title'
-  | 'description'
   | 'domain'
   | 'priority'
-  | 'priority_rank'
   | 'assignee_expert'
-  | 'preferred_backend'
-  | 'preferred_model'
+  | 'status'
   | 'attempt_count'
-  | 'interrupted_count'
-  | 'metadata'
+  | 'last_error'
+  | 'error_type'
+  | 'created_at'
 >
 
+export const CLAIM_SOURCE_COLUMNS =
+  'id, title, domain, priority, assignee_expert, status, attempt_count, last_error, error_type, created_at'
+
+/** What running a task needs of its row; the claim query reads only these. */
+export type ClaimableRow = ClaimSource &
+  Pick<
+    TaskRow,
+    'description' | 'priority_rank' | 'preferred_backend' | 'preferred_model' | 'interrupted_count' | 'metadata'
+  >
+
 export const CLAIMABLE_COLUMNS =
-  'id, title, description, domain, priority, priority_rank, assignee_expert, preferred_backend, preferred_model, attempt_count, interrupted_count, metadata'
+  'id, title, description, domain, priority, priority_rank, assignee_expert, preferred_backend, preferred_model, attempt_count, interrupted_count, metadata, last_error, error_type, created_at, status'
+
+/**
+ * A claimable row from the values of a raw read of CLAIMABLE_COLUMNS, in that order. The claim query runs
+ * at every refill of the pool: an object literal of one shape costs a fraction of the object the driver
+ * builds a property at a time.
+ */
+export function claimableRow(values: readonly unknown[]): ClaimableRow {
+  return {
+    id: values[0] as string,
+    title: values[1] as string,
+    description: values[2] as string,
+    domain: values[3] as string | null,
+    priority: values[4] as TaskPriority,
+    priority_rank: values[5] as number,
+    assignee_expert: values[6] as string | null,
+    preferred_backend: values[7] as string | null,
+    preferred_model: values[8] as string | null,
+    attempt_count: values[9] as number,
+    interrupted_count: values[10] as number,
+    metadata: values[11] as string,
+    last_error: values[12] as string | null,
+    error_type: values[13] as TaskErrorType | null,
+    created_at: values[14] as number,
+    status: values[15] as TaskStatus
+  }
+}
 
 /** The columns a list row (TaskSummary) is made of. */
 export type SummaryRow = Pick<

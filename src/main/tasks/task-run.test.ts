@@ -14,7 +14,11 @@ const row = (metadata: string): ClaimableRow => ({
   preferred_model: null,
   attempt_count: 2,
   interrupted_count: 0,
-  metadata
+  metadata,
+  last_error: null,
+  error_type: null,
+  created_at: Date.parse('2026-03-01T00:00:00Z'),
+  status: 'pending'
 })
 
 describe('the task as a processor sees it', () => {

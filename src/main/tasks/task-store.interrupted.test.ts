@@ -3,6 +3,7 @@ import { useTempDirs } from '../test-support/temp-dir'
 import { taskInsert } from './testing/task-insert'
 import { migratedDb } from './testing/test-engine'
 import { createTaskStore, POISON_CRASHES, type Changes, type TaskInsert } from './task-store'
+import { CLAIM_SOURCE_COLUMNS, type ClaimSource } from './task-row'
 
 const newTask = (title: string): TaskInsert => taskInsert({ title, dedupKey: `key-${title}` })
 
@@ -23,7 +24,9 @@ describe('task store: interrupted runs, poison tasks and backend waits', () => {
     }
     const interruptedCount = (id: string): number =>
       (db.prepare('SELECT interrupted_count AS n FROM tasks WHERE id = ?').get(id) as { n: number }).n
-    return { db, store, clock, create, interruptedCount }
+    const claimSource = (id: string): ClaimSource =>
+      db.prepare(`SELECT ${CLAIM_SOURCE_COLUMNS} FROM tasks WHERE id = ?`).get(id) as ClaimSource
+    return { db, store, clock, create, interruptedCount, claimSource }
   }
 
   it('records a run cut off by a dead process as interrupted, gives its attempt back, and claims it after the tasks that were never interrupted', () => {
@@ -83,7 +86,7 @@ describe('task store: interrupted runs, poison tasks and backend waits', () => {
   })
 
   it('a crash with the task not in flight breaks its run of crashes; a claim made ahead of a free slot does not count as running', () => {
-    const { store, clock, create, interruptedCount } = setup()
+    const { store, clock, create, interruptedCount, claimSource } = setup()
     const suspect = create('suspect')
     const bystander = create('bystander')
     const crashAt = (boot: number): void => {
@@ -101,7 +104,7 @@ describe('task store: interrupted runs, poison tasks and backend waits', () => {
     expect(interruptedCount(suspect)).toBe(0)
     expect(interruptedCount(bystander)).toBe(1)
     // Claimed ahead, the bystander was not running when the process died: interrupted, but not counted against it.
-    store.claimMany([{ taskId: bystander, backend: 'b', model: 'm', attemptCount: 0, ahead: true }], 'boot-4', 3, [])
+    store.claimMany([{ row: claimSource(bystander), backend: 'b', model: 'm', ahead: true }], 'boot-4', 3, [])
     const changes: Changes = []
     clock.t += 1000
     store.reclaimLapsed('boot-5', clock.t - STUCK, 3, changes)

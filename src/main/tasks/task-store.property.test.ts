@@ -158,7 +158,7 @@ describe('task store under random interleavings', () => {
             TASK_STATUSES.map((status) => [status, rows.filter((r) => r.status === status).length])
           )
           expect(store.counters().byStatus).toEqual(byStatus)
-          // So must the counts the triggers keep, which every tasks.changed carries.
+          // So must the counts by status (triggers and the status tally), which every tasks.changed carries.
           expect(store.statusCounts()).toEqual(byStatus)
         }
       }),

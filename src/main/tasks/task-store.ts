@@ -1,6 +1,7 @@
 import type { Db } from '../db/database'
 import { FOR_MODEL_SQL } from '../ports/person-tasks'
-import type { Task, TaskEvent, TaskPriority, TaskStatus } from '../../shared/contract/tasks-contract'
+import type { Task, TaskEvent, TaskPriority, TaskStatus, TaskStatusCounts } from '../../shared/contract/tasks-contract'
+import { createStatusTally } from './status-tally'
 import { createEventWriter } from './task-event-writer'
 import { createChangeReader, createStatusCounts } from './task-changes'
 import { createTaskCounters } from './task-counters'
@@ -10,6 +11,7 @@ import { createTaskList } from './task-list'
 import { createTaskRecovery } from './task-recovery'
 import {
   CLAIMABLE_COLUMNS,
+  claimableRow,
   PRIORITY_RANK,
   toEvent,
   toTask,
@@ -36,6 +38,16 @@ export interface TaskInsert {
   readonly dedupKey: string
 }
 
+/** What a task returned from review runs with next (review.return), and what its trail says about it. */
+export interface Reassignment {
+  /** null: keep the task's model preference. */
+  readonly model: { readonly name: string; readonly backend: string | null } | null
+  /** An expert id; null: keep the assignee. */
+  readonly expert: string | null
+  /** The requeued event's message, e.g. "returned to autoprocessing with qwen2.5:7b on Studio and expert Coder". */
+  readonly note: string
+}
+
 export type CreateOutcome =
   | { readonly ok: true; readonly task: Task; readonly events: TaskEvent[] }
   | {
@@ -47,6 +59,7 @@ export type CreateOutcome =
   | { readonly ok: false; readonly reason: 'unknown_parent'; readonly parentTaskId: string }
 
 const DAY_MS = 86_400_000
+const CANCELLABLE: ReadonlySet<TaskStatus> = new Set(['pending', 'failed', 'in_progress', 'deferred_to_human'])
 
 /**
  * Every read and state change of the task queue, on the one connection of
@@ -70,16 +83,30 @@ export function createTaskStore(db: Db, now: () => number = Date.now) {
   )
   const selectEvents = db.prepare('SELECT * FROM task_events WHERE task_id = ? ORDER BY seq')
   // The planner, without statistics, would sort every pending row per claim; the claimable index yields them in order.
-  const selectCandidates = db.prepare(`SELECT ${CLAIMABLE_COLUMNS} FROM tasks INDEXED BY tasks_claimable
+  const selectCandidates = db
+    .prepare(
+      `SELECT ${CLAIMABLE_COLUMNS} FROM tasks INDEXED BY tasks_claimable
     WHERE status IN ('pending', 'failed') AND (next_retry_after IS NULL OR next_retry_after <= ?) AND attempt_count < ?
       AND ${FOR_MODEL_SQL}
-    ORDER BY priority_rank DESC, interrupted_count, created_at, id LIMIT ?`)
+    ORDER BY priority_rank DESC, interrupted_count, created_at, id LIMIT ?`
+    )
+    .raw()
   const cancelOne =
     db.prepare(`UPDATE tasks SET status = 'cancelled', lease_owner = NULL, lease_token = NULL, heartbeat_at = NULL, updated_at = ?
-    WHERE id = ? AND status IN ('pending', 'failed', 'in_progress', 'deferred_to_human') RETURNING attempt_count`)
+    WHERE id = ? AND status = ? RETURNING attempt_count`)
   const requeueOne =
     db.prepare(`UPDATE tasks SET status = 'pending', attempt_count = 0, interrupted_count = 0, next_retry_after = NULL, updated_at = ?
-    WHERE id = ? AND status IN ('deferred_to_human', 'failed') RETURNING attempt_count`)
+    WHERE id = ? AND status = ? RETURNING attempt_count`)
+  // Read before a status change whose statement allows more than one status to leave, so the counts know which it left.
+  const selectStatus = db.prepare('SELECT status FROM tasks WHERE id = ?').pluck()
+  // Run only after requeueOne returned the row, in the same transaction: a task not in review keeps its preferences.
+  const reassignOne = db.prepare<{ id: string; model: string | null; backend: string | null; expert: string | null }>(
+    `UPDATE tasks SET
+       preferred_model = CASE WHEN @model IS NULL THEN preferred_model ELSE @model END,
+       preferred_backend = CASE WHEN @model IS NULL THEN preferred_backend ELSE @backend END,
+       assignee_expert = COALESCE(@expert, assignee_expert)
+     WHERE id = @id`
+  )
   const deferredIds = db.prepare(
     "SELECT id FROM tasks INDEXED BY tasks_deferred WHERE status = 'deferred_to_human' ORDER BY updated_at"
   )
@@ -91,11 +118,18 @@ export function createTaskStore(db: Db, now: () => number = Date.now) {
     (backends ??= new Set(
       db.prepare('SELECT DISTINCT backend FROM tasks WHERE backend IS NOT NULL').pluck().all() as string[]
     ))
-  const statusCounts = createStatusCounts(db)
+  const tally = createStatusTally(db)
+  // Made once: the driver builds four wrapped functions for every transaction function, and the queue commits often.
+  const inImmediate = db.transaction((fn: () => unknown) => tally.deferred(fn)).immediate
+  const readCounts = createStatusCounts(db)
+  const statusCounts = (): TaskStatusCounts => {
+    tally.flush()
+    return readCounts()
+  }
   const changeReader = createChangeReader(db, statusCounts)
   const nextId = createTaskIds(now)
-  const leases = createTaskLeases(db, event, now, (backend) => backends?.add(backend), changeReader.remember)
-  const recovery = createTaskRecovery(db, event, isoOf, now)
+  const leases = createTaskLeases(db, event, now, (backend) => backends?.add(backend), changeReader.remember, tally)
+  const recovery = createTaskRecovery(db, event, isoOf, now, tally)
 
   /** A new task in the caller's transaction: refused as a duplicate of one from the window, or for a parent that does not exist. */
   function insert(input: TaskInsert, dedupWindowDays: number, changes: Changes): CreateOutcome {
@@ -148,7 +182,7 @@ export function createTaskStore(db: Db, now: () => number = Date.now) {
   const store = {
     /** Runs `fn` in one immediate transaction; nested calls join the outer one. */
     transaction<T>(fn: () => T): T {
-      return db.inTransaction ? fn() : db.transaction(fn).immediate()
+      return db.inTransaction ? fn() : (inImmediate(fn) as T)
     },
 
     /** A new task in a transaction of its own, committed (and flushed) before it returns. */
@@ -174,7 +208,7 @@ export function createTaskStore(db: Db, now: () => number = Date.now) {
 
     /** Claimable tasks in priority order; the scheduler picks among them. */
     candidates(limit: number, maxAttempts: number): ClaimableRow[] {
-      return selectCandidates.all(now(), maxAttempts, limit) as ClaimableRow[]
+      return (selectCandidates.all(now(), maxAttempts, limit) as unknown[][]).map(claimableRow)
     },
 
     ...leases,
@@ -182,20 +216,33 @@ export function createTaskStore(db: Db, now: () => number = Date.now) {
 
     cancel(id: string, changes: Changes): Task | null {
       const at = now()
-      const row = cancelOne.get(at, id) as { attempt_count: number } | undefined
+      const status = selectStatus.get(id) as TaskStatus | undefined
+      if (status === undefined || !CANCELLABLE.has(status)) return null
+      const row = cancelOne.get(at, id, status) as { attempt_count: number } | undefined
       if (!row) return null
+      tally.move(status, 'cancelled')
       changes.push(event(id, 'cancelled', 'cancelled', row.attempt_count, null, null, at))
       return store.get(id)
     },
 
-    /** Back to autoprocessing with fresh attempts; the failed and deferred events stay in the history. */
-    requeue(ids: readonly string[] | 'all_deferred', changes: Changes): string[] {
+    /** Back to autoprocessing with fresh attempts, with another model or expert when given; the failed and deferred events stay in the history. */
+    requeue(ids: readonly string[] | 'all_deferred', changes: Changes, reassign?: Reassignment): string[] {
       const targets = ids === 'all_deferred' ? (deferredIds.all() as { id: string }[]).map((r) => r.id) : ids
       const requeued: string[] = []
       for (const id of targets) {
         const at = now()
-        if (!requeueOne.get(at, id)) continue
-        changes.push(event(id, 'requeued', 'pending', 0, 'returned to autoprocessing', null, at))
+        const status = selectStatus.get(id) as TaskStatus | undefined
+        if (status !== 'deferred_to_human' && status !== 'failed') continue
+        if (!requeueOne.get(at, id, status)) continue
+        tally.move(status, 'pending')
+        if (reassign)
+          reassignOne.run({
+            id,
+            model: reassign.model?.name ?? null,
+            backend: reassign.model?.backend ?? null,
+            expert: reassign.expert
+          })
+        changes.push(event(id, 'requeued', 'pending', 0, reassign?.note ?? 'returned to autoprocessing', null, at))
         requeued.push(id)
       }
       return requeued
@@ -204,7 +251,7 @@ export function createTaskStore(db: Db, now: () => number = Date.now) {
     /** One page of the Tasks view's list (task-list.ts). */
     list: createTaskList(db, statusCounts, knownBackends),
 
-    /** Tasks by status, as the triggers of migration 0013 keep them. */
+    /** Tasks by status, as migration 0013's table holds them (kept by its triggers and status-tally.ts). */
     statusCounts,
 
     /** What a committed write changed, as `tasks.changed` pushes it; call inside the write's transaction. */

@@ -23,7 +23,7 @@ import {
   type LoadInputs
 } from './adaptive-concurrency'
 import { dedupKey, dedupKeyNow } from './dedup-key'
-import { createTaskStore, type Changes, type CreateOutcome, type TaskInsert } from './task-store'
+import { createTaskStore, type Changes, type CreateOutcome, type Reassignment, type TaskInsert } from './task-store'
 import { createWorkerPool, type PoolSettings } from './worker-pool'
 
 export interface TasksEngineOptions {
@@ -244,8 +244,8 @@ export function createTasksEngine(options: TasksEngineOptions) {
       if (task) pool.cancelRun(id)
       return task
     },
-    async requeue(ids: readonly string[] | 'all_deferred'): Promise<string[]> {
-      const requeued = await commitAndPublish((changes) => store.requeue(ids, changes))
+    async requeue(ids: readonly string[] | 'all_deferred', reassign?: Reassignment): Promise<string[]> {
+      const requeued = await commitAndPublish((changes) => store.requeue(ids, changes, reassign))
       pool.wake()
       return requeued
     },

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { memoryLogger } from '../test-support/memory-logger'
 import { startFakeCollector } from './testing/fake-collector'
-import { createTraceExport, type TraceExport } from './trace-export'
+import { createTraceExport, spanIdOf, traceIdOf, type TraceExport, type TraceSpan } from './trace-export'
 
 const open: { close(): Promise<void> }[] = []
 const exports: TraceExport[] = []
@@ -62,5 +62,36 @@ describe('OpenTelemetry traces over OTLP/HTTP', () => {
         attributes: { 'kos.correlation_id': 'chat-42', 'kos.node': 'mlx-local', 'kos.tokens_out': 12 }
       })
     ])
+  })
+
+  it('nests spans into one trace per correlation id: a child recorded before its parent names it by key', async () => {
+    const collector = await startFakeCollector()
+    open.push(collector)
+    const traces = createTraceExport({ endpoint: () => collector.url, log: memoryLogger().logger, version: '0.1.0' })
+    exports.push(traces)
+    const span = (name: TraceSpan['name'], correlationId: string, keys: Pick<TraceSpan, 'key' | 'parentKey'>) =>
+      traces.record({ name, correlationId, startMs: 1_000, endMs: 2_000, attributes: {}, error: null, ...keys })
+    // As the app records them: each span when it ends, so the innermost first.
+    span('router.request', 'chat-7', { parentKey: 'task:t1' })
+    span('task.run', 'chat-7', { parentKey: 'task:t1' })
+    span('task', 'chat-7', { key: 'task:t1', parentKey: 'workflow:r1' })
+    span('workflow.run', 'chat-7', { key: 'workflow:r1' })
+    span('task', 'chat-8', { key: 'task:t2' })
+    await traces.flush()
+    const [request, run, task, workflow, other] = collector.spans
+    expect(workflow).toMatchObject({ traceId: traceIdOf('chat-7'), spanId: spanIdOf('workflow:r1'), parentSpanId: '' })
+    expect(task).toMatchObject({
+      traceId: traceIdOf('chat-7'),
+      spanId: spanIdOf('task:t1'),
+      parentSpanId: workflow?.spanId
+    })
+    expect(request).toMatchObject({ traceId: task?.traceId, parentSpanId: task?.spanId })
+    expect(run).toMatchObject({ traceId: task?.traceId, parentSpanId: task?.spanId })
+    // Spans nothing hangs under get their own random ids; another correlation id is another trace.
+    expect(new Set(collector.spans.map((s) => s.spanId)).size).toBe(5)
+    expect(other).toMatchObject({ traceId: traceIdOf('chat-8'), parentSpanId: '' })
+    expect(traceIdOf('chat-8')).not.toBe(traceIdOf('chat-7'))
+    expect(traceIdOf('chat-7')).toMatch(/^[0-9a-f]{32}$/)
+    expect(spanIdOf('task:t1')).toMatch(/^[0-9a-f]{16}$/)
   })
 })

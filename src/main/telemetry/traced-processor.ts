@@ -1,4 +1,5 @@
 import type { TaskProcessor } from '../ports/task-processor'
+import { taskKey } from './task-spans'
 import type { TraceExport } from './trace-export'
 
 /** Each run of a task as a `task.run` span: its correlation id, task, node and model, and why it failed where it did. */
@@ -14,6 +15,7 @@ export function tracedProcessor(inner: TaskProcessor, traces: Pick<TraceExport, 
         traces.record({
           name: 'task.run',
           correlationId: task.correlationId,
+          parentKey: taskKey(task.id),
           startMs,
           endMs: Date.now(),
           attributes: {

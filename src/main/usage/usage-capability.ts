@@ -71,7 +71,8 @@ export function createUsageCapability(deps: UsageCapabilityDeps): UsageCapabilit
         tokens_out: info.tokensOut,
         counted: info.counted,
         duration_ms: Math.round(info.durationMs),
-        fell_back: info.fellBack
+        fell_back: info.fellBack,
+        ...(record.failed ? { failed: true } : {})
       })
       const at = now()
       if (at.getTime() - changedAt >= CHANGED_EVERY_MS) {

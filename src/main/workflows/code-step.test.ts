@@ -268,7 +268,9 @@ describe("a code step's files", () => {
     expect(relative).toBeInstanceOf(Refusal)
     expect((relative as Refusal).error.message).toContain('The project folder "project" is not a full path')
     const missing = await run(join(dir, 'nope'))
-    expect((missing as Refusal).error.message).toContain(`"${join(dir, 'nope')}" does not exist or is not a folder`)
+    expect((missing as Refusal).error.message).toContain(
+      `"${join(dir, 'nope')}" does not exist; pick an existing folder.`
+    )
     const noCode = await run(root, 'research-summary')
     expect((noCode as Refusal).error.message).toContain('has no code step')
     const started = await run(root)

@@ -1,10 +1,10 @@
-import { statSync } from 'node:fs'
 import { isAbsolute } from 'node:path'
 import type { PolicyViolation, WorkflowDefinition } from '../../shared/contract/workflows-contract'
 import { refuse, type Refusal } from '../rpc/refusal'
 import type { HandlersFor } from '../rpc/handler-types'
 import type { LoadedDefinitions } from './definition-loader'
 import { parseAnswer } from './handoff-package'
+import { describeProjectFolderProblem, projectFolderProblem } from './project-folder'
 import { citationViolations, requestedTools, secretViolations, toolViolations } from './policies'
 import type { WorkflowRunner } from './workflow-runner'
 import { runSummary, stepView, type WorkflowStore } from './workflow-store'
@@ -31,15 +31,6 @@ function findDefinition(service: WorkflowsService, id: string): WorkflowDefiniti
   )
 }
 
-const isFolder = (path: string): boolean => {
-  try {
-    return statSync(path).isDirectory()
-  } catch {
-    // Missing or unreadable: either way not a folder the tests can run in.
-    return false
-  }
-}
-
 /** The definition with its code steps tested on the given project folder; refused when that cannot be. */
 function onProject(
   definition: WorkflowDefinition,
@@ -50,8 +41,8 @@ function onProject(
     return issue(
       `The project folder "${project.folder}" is not a full path; give it from the root, e.g. /Users/me/app.`
     )
-  if (!isFolder(project.folder))
-    return issue(`The project folder "${project.folder}" does not exist or is not a folder; pick an existing one.`)
+  const problem = projectFolderProblem(project.folder)
+  if (problem) return issue(describeProjectFolderProblem(problem, project.folder))
   if (!definition.steps.some((s) => s.kind === 'code'))
     return issue(`The workflow "${definition.id}" has no code step to test on a project; pick one that writes code.`)
   return {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { Candidate } from '../../models/candidates'
 import type { Router } from '../../models/router'
+import type { ChatCompletionInfo } from '../../ports/chat-model'
 import { routerChatModel } from './router-chat-model'
 
 const candidate = (node: string, model: string) => ({ node, model }) as Candidate
@@ -50,6 +51,61 @@ describe('router as the chat model', () => {
       durationMs: 20,
       fellBack: false
     })
+  })
+
+  it('tells the request of each attempt that spent tokens without answering, with the backend counts or estimated, before a fallback answers', async () => {
+    let clock = 0
+    const router: Pick<Router, 'candidates' | 'chat'> = {
+      candidates: () => [candidate('ollama-local', 'qwen2.5:7b'), candidate('mlx-local', 'phi3.5')],
+      async *chat(_messages, options) {
+        // The first candidate echoed the prompt with Ollama's counts; the second broke off after streaming "Par".
+        options?.onSpentInFailure?.({
+          node: 'ollama-local',
+          model: 'qwen2.5:7b',
+          kind: 'echo',
+          usage: { tokensIn: 14, tokensOut: 9 },
+          text: 'What is the capital'
+        })
+        options?.onSpentInFailure?.({
+          node: 'mlx-local',
+          model: 'phi3.5',
+          kind: 'connection',
+          usage: null,
+          text: 'Par'
+        })
+        options?.onAnswering?.(candidate('mlx-local', 'phi3.5'))
+        yield 'Paris.'
+      }
+    }
+    const spent: ChatCompletionInfo[] = []
+    const stream = routerChatModel(router, () => (clock += 10)).stream({
+      ...request(),
+      onSpentInFailure: (info) => spent.push(info)
+    })
+    expect(await drain(stream.tokens)).toBe('Paris.')
+    expect(spent).toEqual([
+      {
+        node: 'ollama-local',
+        model: 'qwen2.5:7b',
+        tokensIn: 14,
+        tokensOut: 9,
+        counted: 'backend',
+        ttftMs: null,
+        durationMs: 10,
+        fellBack: false
+      },
+      {
+        node: 'mlx-local',
+        model: 'phi3.5',
+        tokensIn: 12,
+        tokensOut: 1,
+        counted: 'estimate',
+        ttftMs: null,
+        durationMs: 20,
+        fellBack: true
+      }
+    ])
+    expect(await stream.done).toMatchObject({ node: 'mlx-local', fellBack: true })
   })
 
   it('says when the answer came from a fallback rather than the planned candidate', async () => {

@@ -1,6 +1,6 @@
 import type { Candidate } from '../../models/candidates'
 import type { TokenUsage } from '../../models/provider'
-import type { Router } from '../../models/router'
+import type { Router, SpentInFailure } from '../../models/router'
 import type { ChatCompletionInfo, ChatModel, ChatModelRequest, ChatStream } from '../../ports/chat-model'
 
 /** A rough token count (about four characters a token; it undercounts Russian) where a backend reports none. */
@@ -25,6 +25,9 @@ export function routerChatModel(
       }
       const planned = router.candidates(options)[0]
       const started = now()
+      const prompt = request.messages.map((m) => m.content).join('\n')
+      const fellBack = (node: string, model: string): boolean =>
+        planned !== undefined && (node !== planned.node || model !== planned.model)
       let answering: Candidate | null = null
       let ttftMs: number | null = null
       let usage: TokenUsage | null = null
@@ -41,7 +44,8 @@ export function routerChatModel(
             signal: request.signal,
             ...(request.jsonSchema ? { jsonSchema: request.jsonSchema } : {}),
             onAnswering: (c) => (answering = c),
-            onUsage: (u) => (usage = u)
+            onUsage: (u) => (usage = u),
+            ...(request.onSpentInFailure ? { onSpentInFailure: spentInFailure(request.onSpentInFailure) } : {})
           })) {
             ttftMs ??= now() - started
             text += token
@@ -53,19 +57,32 @@ export function routerChatModel(
             node: node?.node ?? 'unknown',
             model: node?.model ?? 'unknown',
             // The backend's own counts (Ollama's, an OpenAI-compatible server's usage, llama.cpp's tokenizer), else the estimate.
-            tokensIn: counts?.tokensIn ?? estimateTokens(request.messages.map((m) => m.content).join('\n')),
+            tokensIn: counts?.tokensIn ?? estimateTokens(prompt),
             tokensOut: counts?.tokensOut ?? estimateTokens(text),
             counted: counts ? 'backend' : 'estimate',
             ttftMs,
             durationMs: now() - started,
-            fellBack:
-              node !== null && planned !== undefined && (node.node !== planned.node || node.model !== planned.model)
+            fellBack: node !== null && fellBack(node.node, node.model)
           })
         } catch (error) {
           onFailure(request, error, now() - started)
           settle?.reject(error)
           throw error
         }
+      }
+      /** An attempt's spend as the usage ledger counts it: the backend's counts where it sent them, else estimated from what it streamed. */
+      function spentInFailure(tell: (info: ChatCompletionInfo) => void) {
+        return (spent: SpentInFailure): void =>
+          tell({
+            node: spent.node,
+            model: spent.model,
+            tokensIn: spent.usage?.tokensIn ?? estimateTokens(prompt),
+            tokensOut: spent.usage?.tokensOut ?? estimateTokens(spent.text),
+            counted: spent.usage ? 'backend' : 'estimate',
+            ttftMs: null,
+            durationMs: now() - started,
+            fellBack: fellBack(spent.node, spent.model)
+          })
       }
       return { tokens: tokens(), done }
     }

@@ -18,21 +18,36 @@ const USAGE = `Usage:
   kos tasks add TITLE DESCRIPTION [--json]  queue a task
   kos tasks follow ID [--json]              its history, then its events live until it completes, is cancelled or needs review
   kos tasks requeue ID… | --all             return tasks in manual review to autoprocessing
+  kos tasks return ID [--model M [--node N]] [--expert E] [--json]
+                                            return one task from review to run with another chat model
+                                            (on node N, else any node that has it) and/or expert, e.g. the
+                                            ones its review card suggests; the change is on its history
   kos tasks cancel ID                       cancel a task that has not finished`
 
 /** `kos tasks …`: the task queue from the command line, through the running app when there is one. */
 export async function tasksCommand(ctx: CommandContext): Promise<number> {
   const [, verb, ...rest] = ctx.args.positionals
-  if (verb !== 'list' && verb !== 'add' && verb !== 'follow' && verb !== 'requeue' && verb !== 'cancel') {
+  if (
+    verb !== 'list' &&
+    verb !== 'add' &&
+    verb !== 'follow' &&
+    verb !== 'requeue' &&
+    verb !== 'return' &&
+    verb !== 'cancel'
+  ) {
     ctx.err(verb ? `Unknown tasks command "${verb}".\n${USAGE}` : USAGE)
     return EXIT_USAGE
   }
   if (
-    ((verb === 'follow' || verb === 'cancel') && rest.length !== 1) ||
+    ((verb === 'follow' || verb === 'cancel' || verb === 'return') && rest.length !== 1) ||
     (verb === 'add' && rest.length !== 2) ||
     (verb === 'requeue' && rest.length === 0 && !ctx.args.all)
   ) {
     ctx.err(`kos tasks ${verb} got ${rest.length} argument(s).\n${USAGE}`)
+    return EXIT_USAGE
+  }
+  if (verb !== 'return' && (ctx.args.model ?? ctx.args.node ?? ctx.args.expert) !== undefined) {
+    ctx.err(`--model, --node and --expert go with kos tasks return, not ${verb}.\n${USAGE}`)
     return EXIT_USAGE
   }
   return withConnection(ctx, (connection) => {
@@ -40,6 +55,7 @@ export async function tasksCommand(ctx: CommandContext): Promise<number> {
     if (verb === 'add') return add(ctx, connection, rest[0] as string, rest[1] as string)
     if (verb === 'follow') return follow(ctx, connection, rest[0] as string)
     if (verb === 'cancel') return cancel(ctx, connection, rest[0] as string)
+    if (verb === 'return') return returnWith(ctx, connection, rest[0] as string)
     return requeue(ctx, connection, rest)
   })
 }
@@ -96,6 +112,30 @@ async function requeue(ctx: CommandContext, connection: CoreConnection, ids: rea
   if (!result.ok) return result.exitCode
   ctx.out(
     ctx.args.json ? JSON.stringify(result.value) : `Returned ${result.value.requeued.length} task(s) to autoprocessing.`
+  )
+  return 0
+}
+
+async function returnWith(ctx: CommandContext, connection: CoreConnection, id: string): Promise<number> {
+  const { model, node, expert } = ctx.args
+  const result = await callOrExit(ctx, connection.client, 'review.return', {
+    id,
+    ...(model ? { model } : {}),
+    ...(node ? { node } : {}),
+    ...(expert ? { expert } : {})
+  })
+  if (!result.ok) return result.exitCode
+  const task = result.value
+  const runsWith = [
+    task.preferredModel
+      ? `model ${task.preferredModel}${task.preferredBackend ? ` on ${task.preferredBackend}` : ''}`
+      : null,
+    task.assigneeExpert ? `expert ${task.assigneeExpert}` : null
+  ].filter((part) => part !== null)
+  ctx.out(
+    ctx.args.json
+      ? JSON.stringify(task)
+      : `Returned ${task.id} to autoprocessing${runsWith.length ? `; it runs with ${runsWith.join(' and ')}` : ''}. Follow it with: kos tasks follow ${task.id}`
   )
   return 0
 }

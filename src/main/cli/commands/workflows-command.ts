@@ -1,4 +1,6 @@
-import type { RunDetail } from '../../../shared/contract/workflows-contract'
+import { resolve } from 'node:path'
+import type { RunDetail, RunStartInput } from '../../../shared/contract/workflows-contract'
+import { describeProjectFolderProblem, projectFolderProblem } from '../../workflows/project-folder'
 import { decisionStep } from '../../../shared/decision-step'
 import { callOrExit } from '../call-or-exit'
 import type { CommandContext } from '../command-context'
@@ -6,10 +8,14 @@ import type { CoreConnection } from '../core-connection'
 import { withConnection } from '../with-connection'
 
 const EXIT_USAGE = 64
+const EXIT_DATA = 65
 
 const USAGE = `Usage:
   kos workflows list [--json]                 the workflows that can be run, and definition files that did not load
-  kos workflows run WORKFLOW INPUT… [--json]  start a run (INPUT is what it works on); prints the run id
+  kos workflows run WORKFLOW INPUT… [--folder DIR --test-command CMD] [--json]
+                                              start a run (INPUT is what it works on); prints the run id.
+                                              With --folder, the code steps' files are tested with CMD on a
+                                              copy of DIR, and written into DIR only when you approve them
   kos workflows show RUN [--json]             a run's steps, packages and decisions, and its decision log's SHA-256
   kos workflows runs [--json]                 the newest runs`
 
@@ -24,12 +30,59 @@ export async function workflowsCommand(ctx: CommandContext): Promise<number> {
     ctx.err(`kos workflows ${verb} got ${rest.length} argument(s).\n${USAGE}`)
     return EXIT_USAGE
   }
+  if (verb !== 'run' && (ctx.args.folder !== undefined || ctx.args.testCommand !== undefined)) {
+    ctx.err(`--folder and --test-command go with kos workflows run, not ${verb}.\n${USAGE}`)
+    return EXIT_USAGE
+  }
+  const project = projectOf(ctx)
+  if (!project.ok) {
+    ctx.err(project.message)
+    return project.exitCode
+  }
   return withConnection(ctx, (connection) => {
     if (verb === 'list') return list(ctx, connection)
     if (verb === 'runs') return runs(ctx, connection)
-    if (verb === 'run') return run(ctx, connection, rest[0] as string, rest.slice(1).join(' '))
+    if (verb === 'run')
+      return run(ctx, connection, {
+        workflowId: rest[0] as string,
+        input: rest.slice(1).join(' '),
+        project: project.project
+      })
     return show(ctx, connection, rest[0] as string)
   })
+}
+
+/**
+ * The project of `--folder` and `--test-command`, resolved from where kos was
+ * started and checked here, so a typo is named before anything is queued; a
+ * message when they cannot be used.
+ */
+function projectOf(
+  ctx: CommandContext
+):
+  | { readonly ok: true; readonly project: RunStartInput['project'] }
+  | { readonly ok: false; readonly message: string; readonly exitCode: number } {
+  const { folder, testCommand } = ctx.args
+  if (folder === undefined && testCommand === undefined) return { ok: true, project: undefined }
+  const usage = (message: string) => ({ ok: false as const, message, exitCode: EXIT_USAGE })
+  if (folder === undefined)
+    return usage(
+      `--test-command "${testCommand}" needs --folder too: the project folder the command runs in, e.g. --folder ~/code/app.`
+    )
+  if (testCommand === undefined)
+    return usage(
+      `--folder "${folder}" needs --test-command too: the command that runs the project's tests there, e.g. --test-command "npm test".`
+    )
+  // `--folder=~/x` reaches us unexpanded, since the shell expands only a word that starts with ~.
+  const absolute = resolve(folder.replace(/^~(?=$|\/)/, ctx.platform.home))
+  const problem = projectFolderProblem(absolute)
+  if (problem)
+    return {
+      ok: false,
+      message: `${describeProjectFolderProblem(problem, absolute)}${absolute === folder ? '' : ` (from --folder "${folder}")`}`,
+      exitCode: EXIT_DATA
+    }
+  return { ok: true, project: { folder: absolute, testCommand } }
 }
 
 async function list(ctx: CommandContext, connection: CoreConnection): Promise<number> {
@@ -64,15 +117,19 @@ async function runs(ctx: CommandContext, connection: CoreConnection): Promise<nu
 async function run(
   ctx: CommandContext,
   connection: CoreConnection,
-  workflowId: string,
-  input: string
+  start: Pick<RunStartInput, 'workflowId' | 'input' | 'project'>
 ): Promise<number> {
-  const result = await callOrExit(ctx, connection.client, 'workflows.run', { workflowId, input, source: 'cli' })
+  const result = await callOrExit(ctx, connection.client, 'workflows.run', {
+    workflowId: start.workflowId,
+    input: start.input,
+    source: 'cli',
+    ...(start.project ? { project: start.project } : {})
+  })
   if (!result.ok) return result.exitCode
   if (ctx.args.json) ctx.out(JSON.stringify(result.value))
   else
     ctx.out(
-      `Started ${result.value.id} (${result.value.workflowTitle}); first step: ${result.value.currentStep ?? '—'}. Follow it with: kos workflows show ${result.value.id}`
+      `Started ${result.value.id} (${result.value.workflowTitle}); first step: ${result.value.currentStep ?? '—'}.${start.project ? ` Its code is tested with "${start.project.testCommand}" on a copy of ${start.project.folder}.` : ''} Follow it with: kos workflows show ${result.value.id}`
     )
   return 0
 }

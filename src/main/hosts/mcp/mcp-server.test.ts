@@ -42,6 +42,7 @@ describe('MCP server', () => {
       'get_available_actions',
       'list_approvals',
       'list_deferred_tasks',
+      'return_task_with',
       'return_to_autoprocessing',
       'run_action',
       'search_knowledge',

@@ -5,6 +5,7 @@ import type { KosClient } from '../../../shared/contract/client'
 import { APPROVALS_PAGE_MAX, APPROVAL_NOTE_MAX } from '../../../shared/contract/approvals-contract'
 import type { CallInput, CallName } from '../../../shared/contract/contract'
 import { SearchInputSchema } from '../../../shared/contract/knowledge-contract'
+import { ReviewReturnInputSchema } from '../../../shared/contract/review-contract'
 import { TASK_PAGE_MAX, TaskCreateInputSchema } from '../../../shared/contract/tasks-contract'
 import { PolicyCheckInputSchema, RunStartInputSchema } from '../../../shared/contract/workflows-contract'
 
@@ -102,6 +103,16 @@ export function createMcpServer(client: KosClient, version: string): McpServer {
         ]
       }
     }
+  )
+  server.registerTool(
+    'return_task_with',
+    {
+      title: 'Return a task with another model or expert',
+      description:
+        'Send one task in manual review back to the queue to run with another chat model (optionally on a given node) and/or another expert, e.g. the ones review.suggest names.',
+      inputSchema: ReviewReturnInputSchema.shape
+    },
+    (args) => asTool(client, 'review.return', args)
   )
   server.registerTool(
     'list_approvals',

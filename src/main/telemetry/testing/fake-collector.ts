@@ -5,6 +5,9 @@ import type { AddressInfo } from 'node:net'
 export interface CollectedSpan {
   readonly name: string
   readonly traceId: string
+  readonly spanId: string
+  /** The span it is part of; '' for a root. */
+  readonly parentSpanId: string
   readonly startMs: number
   readonly endMs: number
   readonly statusCode: number
@@ -29,6 +32,8 @@ interface OtlpBody {
       spans: {
         name: string
         traceId: string
+        spanId: string
+        parentSpanId?: string
         startTimeUnixNano: string
         endTimeUnixNano: string
         status?: { code?: number }
@@ -67,6 +72,8 @@ export async function startFakeCollector(): Promise<{
               spans.push({
                 name: s.name,
                 traceId: s.traceId,
+                spanId: s.spanId,
+                parentSpanId: s.parentSpanId ?? '',
                 startMs: Number(BigInt(s.startTimeUnixNano) / 1_000_000n),
                 endMs: Number(BigInt(s.endTimeUnixNano) / 1_000_000n),
                 statusCode: s.status?.code ?? 0,

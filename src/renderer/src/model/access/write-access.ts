@@ -22,6 +22,7 @@ const ACTIONS: Readonly<Partial<Record<CallName, string>>> = {
   'tasks.resume': 'resuming the worker',
   'tasks.cancel': 'cancelling a task',
   'tasks.requeue': 'returning a task to the queue',
+  'review.return': 'returning a task with another model or expert',
   'models.addNode': 'adding a model server',
   'models.removeNode': 'removing a model server',
   'models.setPreference': 'choosing a model',

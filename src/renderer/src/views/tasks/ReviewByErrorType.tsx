@@ -2,8 +2,9 @@ import { useWriteAccess } from '../../model/use-view-model'
 import { useEffect, type ReactNode } from 'react'
 import type { ReviewSuggestion } from '../../../../shared/contract/review-contract'
 import type { TaskErrorType, TaskSummary } from '../../../../shared/contract/tasks-contract'
+import { ReturnChooser } from './ReturnChooser'
 import { ReviewRule } from './ReviewRule'
-import type { ReviewRulesState } from '../../model/tasks/review-rules-model'
+import { selectReturnWith, type ReviewRulesState } from '../../model/tasks/review-rules-model'
 import { ERROR_TYPE_LABEL } from '../../../../shared/error-type-label'
 
 /**
@@ -22,6 +23,7 @@ export function ReviewByErrorType({
   onRequeue(ids: readonly string[]): void
 }): ReactNode {
   const requeueAccess = useWriteAccess('tasks.requeue')
+  const returnAccess = useWriteAccess('review.return')
   // Asked again whenever the tasks in review change (reviewKey is the list's content, not its identity).
   const reviewKey = review.map((t) => `${t.id}@${t.updatedAt}`).join(',')
   const { suggest } = rules
@@ -63,27 +65,55 @@ export function ReviewByErrorType({
               />
             )}
             <ul className="review-list">
-              {tasks.map((t) => (
-                <li key={t.id}>
-                  <div>
-                    <button type="button" className="link-button" onClick={() => onOpen(t.id)}>
-                      {t.title}
-                    </button>
-                    <p className="task-error">{t.lastError ?? 'no error recorded'}</p>
-                    <Suggestion suggestion={rules.suggestions[t.id]} />
-                  </div>
-                  <button
-                    type="button"
-                    onClick={() => onRequeue([t.id])}
-                    aria-label={`Return “${t.title}” to autoprocessing`}
-                    disabled={requeueAccess.blocked}
-                    title={requeueAccess.title}
-                    aria-describedby={requeueAccess.describedBy}
-                  >
-                    Return to autoprocessing
-                  </button>
-                </li>
-              ))}
+              {tasks.map((t) => {
+                const returnWith = selectReturnWith(rules, t)
+                const returnError = rules.returnErrors[t.id]
+                return (
+                  <li key={t.id}>
+                    <div>
+                      <button type="button" className="link-button" onClick={() => onOpen(t.id)}>
+                        {t.title}
+                      </button>
+                      <p className="task-error">{t.lastError ?? 'no error recorded'}</p>
+                      <Suggestion suggestion={rules.suggestions[t.id]} />
+                      <ReturnChooser task={t} rules={rules} access={returnAccess} />
+                      {returnError && (
+                        <p className="field-error" role="alert">
+                          Not returned: {returnError}
+                        </p>
+                      )}
+                    </div>
+                    <div className="review-actions">
+                      {returnWith && (
+                        <button
+                          type="button"
+                          onClick={() => void rules.returnWithSuggestion(t)}
+                          aria-label={`${returnWith.label}: “${t.title}”`}
+                          disabled={returnAccess.blocked || rules.returning !== null}
+                          title={
+                            returnAccess.title ??
+                            'Runs it next with what is suggested, in place of what it failed with; the change is on its history.'
+                          }
+                          aria-describedby={returnAccess.describedBy}
+                        >
+                          {rules.returning === t.id ? 'Returning…' : returnWith.label}
+                        </button>
+                      )}
+                      <button
+                        type="button"
+                        className={returnWith ? 'secondary' : undefined}
+                        onClick={() => onRequeue([t.id])}
+                        aria-label={`Return “${t.title}” to autoprocessing`}
+                        disabled={requeueAccess.blocked}
+                        title={requeueAccess.title}
+                        aria-describedby={requeueAccess.describedBy}
+                      >
+                        {returnWith ? 'Return as it was' : 'Return to autoprocessing'}
+                      </button>
+                    </div>
+                  </li>
+                )
+              })}
             </ul>
           </section>
         )

@@ -1,0 +1,33 @@
+import {
+  startFakeOllama,
+  type FakeOllama,
+  type FakeOllamaOptions
+} from '../../src/main/models/testing/fake-ollama-server'
+import { test } from './headless-host'
+
+/**
+ * For a spec whose app talks to a fake Ollama: the host starts with the fake's URL and `settings`,
+ * each test starts the fake with its own models and rules (the returned function), and the fake is
+ * closed after each test. The port is drawn from a wide range once per file, since the host needs
+ * the URL before the test starts and spec files run in parallel workers.
+ */
+export function useFakeOllama(
+  settings: Readonly<Record<string, string>>
+): (options: Omit<FakeOllamaOptions, 'port'>) => Promise<FakeOllama> {
+  const port = 40_000 + Math.floor(Math.random() * 20_000)
+  test.use({
+    hostArgs: [
+      '--set',
+      `ollama.apiUrl=http://127.0.0.1:${port}`,
+      ...Object.entries(settings).flatMap(([key, value]) => ['--set', `${key}=${value}`])
+    ]
+  })
+  // Each test starts the app and the fake as processes; on a loaded shared machine that alone can take many seconds.
+  test.describe.configure({ timeout: 90_000 })
+  let running: FakeOllama | null = null
+  test.afterEach(async () => {
+    await running?.close()
+    running = null
+  })
+  return async (options) => (running = await startFakeOllama({ ...options, port }))
+}
