@@ -14,7 +14,7 @@ export interface Window {
 }
 
 export interface GcAccounting {
-  /** Whether requests start from a collected heap (--expose-gc given and --no-gc not). */
+  /** Whether requests start from a collected heap (--gc given, and --expose-gc). */
   readonly collecting: boolean
   /** Collects (when collecting) and returns the heap's size to measure growth from. */
   beforeRequest(): number

@@ -14,18 +14,17 @@
 // never differences of percentiles. "Before send" is the router's own time from the call to the
 // moment it hands the request to the provider.
 //
-// Garbage: run with --expose-gc (as `npm run bench:router` does), every request starts from the
-// same state, as in benchmark harnesses: a full collection before each request of every arm alike,
-// so garbage left by earlier requests (and by the bench) is not collected inside a later one. A
-// collection the request's own allocations cause still lands inside it and counts. What would be
-// hidden is the share of later collections each request's garbage causes, so the bench reports
-// what each arm allocates per request (heap growth from request start to end, median) and how
-// often a GC pause fell inside the first-token window, per arm. `--no-gc` skips the collections.
+// Garbage: the bench reports what each arm allocates per request (heap growth from request start to
+// end, median) and how often a GC pause fell inside each arm's first-token window, so a collection the
+// router's garbage causes shows up where it lands. `--gc` (with --expose-gc, as `npm run bench:router`
+// runs) adds a full collection before every request of every arm alike, as benchmark harnesses do; it
+// is off by default because on 2 cores the collector's background threads (concurrent sweeping) were
+// measured to run into the next request: the A/A floor's TTFT p90 rose from ~0.8 to ~2.7 ms.
 //
 // App, paired the same way over fewer rounds: `kos serve` routes a `models.chat` call to the fake
 // server and pushes every token back over its WebSocket as a `models.chatToken` event.
 //
-//   npm run bench:router [-- --json] [-- --pairs N] [-- --no-app] [-- --no-gc]   (the app part needs `npm run build` first)
+//   npm run bench:router [-- --json] [-- --pairs N] [-- --no-app] [-- --gc]   (the app part needs `npm run build` first)
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
@@ -150,7 +149,7 @@ async function main(): Promise<void> {
       )
     : null
   host?.on('error', (error) => process.stderr.write(`kos serve: ${error.message}\n`))
-  const garbage = gcAccounting(!process.argv.includes('--no-gc'))
+  const garbage = gcAccounting(process.argv.includes('--gc'))
   const loadAtStart = loadavg()[0]!
   try {
     const ws = host ? await connectToApp(host) : null
@@ -237,9 +236,7 @@ async function main(): Promise<void> {
     ])
     beforeSend.splice(0, beforeSend.length - PAIRS)
     const measured = windows.filter((w) => w.arm !== 'warm-up')
-    const gcNote = garbage.collecting
-      ? 'a full GC before every request'
-      : 'no forced GC (--no-gc, or run without --expose-gc)'
+    const gcNote = garbage.collecting ? 'a full GC before every request (--gc)' : 'no forced GC'
     print(
       `Router in-process vs direct (official ollama client), ${PAIRS} interleaved rounds of a ${PAIRED_TOKENS}-token answer (one token a ms) after ${WARM_UP} warm-up rounds, fake server in a child process, ${gcNote}; per-pair differences, ms; load average ${loadAtStart.toFixed(2)} at start, ${loadavg()[0]!.toFixed(2)} at end`
     )
