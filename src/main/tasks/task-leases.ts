@@ -24,9 +24,8 @@ export interface Lease {
 /** Which lease of a task: a run whose lease is gone is told by its token, since the task may already run again under a new one. */
 export type LeaseRef = Pick<Lease, 'taskId' | 'token'>
 
-/** A task to claim, with the attempt count it was read at: if that changed meanwhile, the claim is refused. */
+/** A task to claim, as read in the claim's transaction: if its status or attempt count changed meanwhile, the claim is refused. */
 export interface ClaimPick {
-  /** As read in the claim's transaction: if its attempt count changed meanwhile, the claim is refused. */
   readonly row: ClaimSource
   readonly backend: string | null
   readonly model: string | null
@@ -99,7 +98,7 @@ export function createTaskLeases(
     const claimed = claimOne.run(owner, token, at, at, backend, model, at, taskId, status, attemptCount, maxAttempts)
     if (claimed.changes === 0) return null
     tally.move(status, 'in_progress')
-    const attempt = source.attempt_count + 1
+    const attempt = attemptCount + 1
     if (backend !== null) ranOn(backend)
     // The claim matched the status and attempt count it was read at, in this transaction, so the rest of the row is as read.
     const row: SummaryRow = {
