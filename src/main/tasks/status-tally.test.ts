@@ -56,3 +56,20 @@ describe('counts by status kept by the store', () => {
     expect(stored()).toEqual({ pending: 2, completed: 1 })
   })
 })
+
+describe('counts by status after a status written behind the store', () => {
+  const tempDir = useTempDirs()
+
+  it('are set to the rows’ own when the store opens, so a returned task leaves manual review at 0, not -1', () => {
+    const db = migratedDb(tempDir())
+    const first = createTaskStore(db)
+    const made = first.create(taskInsert({ title: 'seeded', dedupKey: 'seeded' }))
+    if (!made.ok) throw new Error('not created')
+    // As a restored backup or a test's seed leaves it: the status changed, the counts not.
+    db.prepare("UPDATE tasks SET status = 'deferred_to_human', attempt_count = 3").run()
+    const store = createTaskStore(db)
+    expect(store.statusCounts()).toMatchObject({ pending: 0, deferred_to_human: 1 })
+    store.transaction(() => store.requeue('all_deferred', []))
+    expect(store.statusCounts()).toMatchObject({ pending: 1, deferred_to_human: 0 })
+  })
+})

@@ -1,7 +1,7 @@
 import type { Db } from '../db/database'
 import { FOR_MODEL_SQL } from '../ports/person-tasks'
 import type { Task, TaskEvent, TaskPriority, TaskStatus, TaskStatusCounts } from '../../shared/contract/tasks-contract'
-import { createStatusTally } from './status-tally'
+import { createStatusTally, recountStatuses } from './status-tally'
 import { createEventWriter } from './task-event-writer'
 import { createChangeReader, createStatusCounts } from './task-changes'
 import { createTaskCounters } from './task-counters'
@@ -118,6 +118,7 @@ export function createTaskStore(db: Db, now: () => number = Date.now) {
     (backends ??= new Set(
       db.prepare('SELECT DISTINCT backend FROM tasks WHERE backend IS NOT NULL').pluck().all() as string[]
     ))
+  recountStatuses(db)
   const tally = createStatusTally(db)
   // Made once: the driver builds four wrapped functions for every transaction function, and the queue commits often.
   const inImmediate = db.transaction((fn: () => unknown) => tally.deferred(fn)).immediate
