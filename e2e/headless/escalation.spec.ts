@@ -1,4 +1,4 @@
-import { useFakeOllama } from '../support/fake-ollama-spec'
+import { BOARD_GIVES_UP_ON_A_DEAD_RUNNER, useFakeOllama } from '../support/fake-ollama-spec'
 import { expect, test } from '../support/headless-host'
 import { TasksPage } from './pages/tasks-page'
 
@@ -68,17 +68,7 @@ test.describe('escalation ladder in the app', () => {
     await startFake({
       loaded: ['llama3.2:3b', 'qwen2.5-coder:7b'],
       rules: [
-        {
-          whenPromptContains: 'Positions of the members',
-          behaviour: {
-            kind: 'reply',
-            text: 'DECISION: GIVE_UP — the runner dies.\nRATIONALE: A person decides.\nRISKS:\n- none'
-          }
-        },
-        {
-          whenPromptContains: "A task's attempts ran out",
-          behaviour: { kind: 'reply', text: 'POSITION: It keeps failing.\nVOTE: AGAINST' }
-        },
+        ...BOARD_GIVES_UP_ON_A_DEAD_RUNNER,
         {
           whenPromptContains: 'FAILME',
           behaviour: { kind: 'error', status: 500, message: 'llama runner process has terminated: signal: killed' }

@@ -1,4 +1,4 @@
-import { useFakeOllama } from '../support/fake-ollama-spec'
+import { BOARD_GIVES_UP_ON_A_DEAD_RUNNER, useFakeOllama } from '../support/fake-ollama-spec'
 import { expect, test } from '../support/headless-host'
 import { TasksPage } from './pages/tasks-page'
 
@@ -19,17 +19,7 @@ test.describe('returning a task from review with the suggestion', () => {
       ],
       loaded: ['llama3.2:3b'],
       rules: [
-        {
-          whenPromptContains: 'Positions of the members',
-          behaviour: {
-            kind: 'reply',
-            text: 'DECISION: GIVE_UP — the runner dies.\nRATIONALE: A person decides.\nRISKS:\n- none'
-          }
-        },
-        {
-          whenPromptContains: "A task's attempts ran out",
-          behaviour: { kind: 'reply', text: 'POSITION: It keeps failing.\nVOTE: AGAINST' }
-        },
+        ...BOARD_GIVES_UP_ON_A_DEAD_RUNNER,
         {
           whenPromptContains: 'FAILME',
           model: 'llama3.2:3b',

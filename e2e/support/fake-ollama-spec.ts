@@ -3,6 +3,7 @@ import {
   type FakeOllama,
   type FakeOllamaOptions
 } from '../../src/main/models/testing/fake-ollama-server'
+import type { FakeRule } from '../../src/main/models/testing/fake-script'
 import { test } from './headless-host'
 
 /**
@@ -31,3 +32,18 @@ export function useFakeOllama(
   })
   return async (options) => (running = await startFakeOllama({ ...options, port }))
 }
+
+/** The board's members vote against and its chair gives up: a task whose runner dies goes on to manual review. */
+export const BOARD_GIVES_UP_ON_A_DEAD_RUNNER: readonly FakeRule[] = [
+  {
+    whenPromptContains: 'Positions of the members',
+    behaviour: {
+      kind: 'reply',
+      text: 'DECISION: GIVE_UP — the runner dies.\nRATIONALE: A person decides.\nRISKS:\n- none'
+    }
+  },
+  {
+    whenPromptContains: "A task's attempts ran out",
+    behaviour: { kind: 'reply', text: 'POSITION: It keeps failing.\nVOTE: AGAINST' }
+  }
+]
