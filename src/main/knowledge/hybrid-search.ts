@@ -77,12 +77,15 @@ export function hybridSearch(
     const near = index
       .nearest(side.collection, side.vector, filtered ? 500 : vectorPool)
       .filter((h) => h.similarity >= request.minSimilarity)
-    const chunkNode = new Map(store.chunks(near.map((h) => h.chunkId)).map((c) => [c.id, c.nodeId]))
-    const nodes = store.summaries([...chunkNode.values()])
+    // Only the node of each chunk: a node's summary (its whole content's length) is read for the fused top k alone.
+    const chunkNode = store.chunkNodes(
+      near.map((h) => h.chunkId),
+      filter
+    )
     vectorByNode = firstPerNode(
       near.flatMap((h) => {
-        const node = nodes.get(chunkNode.get(h.chunkId) ?? '')
-        return node && matches(node, filter) ? [{ nodeId: node.id, chunkId: h.chunkId, score: h.similarity }] : []
+        const nodeId = chunkNode.get(h.chunkId)
+        return nodeId === undefined ? [] : [{ nodeId, chunkId: h.chunkId, score: h.similarity }]
       })
     )
   }
@@ -136,10 +139,4 @@ function firstPerNode(
       byNode.set(hit.nodeId, { chunkId: hit.chunkId, score: hit.score, rank: byNode.size + 1 })
   }
   return byNode
-}
-
-function matches(node: NodeSummary, filter: NodeFilter): boolean {
-  if (filter.domain !== undefined && node.domain !== filter.domain) return false
-  if (filter.source !== undefined && !(node.source ?? '').startsWith(filter.source)) return false
-  return true
 }

@@ -152,7 +152,7 @@ describe('the knowledge base killed with -9', () => {
     expect(
       count(
         db,
-        "SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name LIKE 'knowledge_vec_%' AND name NOT LIKE '%_codes' AND name NOT LIKE '%_gone' AND name NOT LIKE '%_centroids'"
+        "SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name LIKE 'knowledge_vec_%' AND name NOT LIKE '%_codes' AND name NOT LIKE '%_gone' AND name NOT LIKE '%_centroids' AND name NOT LIKE '%_fine'"
       )
     ).toBe(1)
     db.close()

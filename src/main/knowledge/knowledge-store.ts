@@ -79,6 +79,8 @@ export interface KnowledgeStore {
   list(filter: NodeFilter & PageRequest): { nodes: NodeSummary[]; total: number | null; nextCursor: string | null }
   delete(id: string): boolean
   chunks(ids: readonly number[]): ChunkRow[]
+  /** The node of each chunk whose node passes the filter; reads no chunk text and, unfiltered, no node row. */
+  chunkNodes(ids: readonly number[], filter: NodeFilter): Map<number, string>
   /**
    * Chunks for a MATCH expression, best BM25 first; or, `newest`, the most
    * recently added first with a BM25 of 0: FTS5's BM25 counts every chunk
@@ -196,9 +198,34 @@ export function createKnowledgeStore(db: Db, clock: { now: () => Date } = { now:
         .all(...ids) as { id: number; node_id: string; ordinal: number; text: string }[]
       return rows.map((r) => ({ id: r.id, nodeId: r.node_id, ordinal: r.ordinal, text: r.text }))
     },
+    chunkNodes(ids, filter) {
+      if (ids.length === 0) return new Map()
+      const where = filterSql('n', filter)
+      const join = where.params.length ? 'JOIN knowledge_nodes n ON n.id = c.node_id' : ''
+      const rows = db
+        .prepare(
+          `SELECT c.id, c.node_id FROM knowledge_chunks c ${join} WHERE c.id IN (${ids.map(() => '?').join(',')}) ${where.sql.replace('WHERE', 'AND')}`
+        )
+        .raw()
+        .all(...ids, ...where.params) as [number, string][]
+      return new Map(rows)
+    },
     lexical(match, limit, filter, order = 'bm25') {
       const where = filterSql('n', filter)
       const ranked = order === 'bm25'
+      if (where.params.length === 0) {
+        // Unfiltered, FTS5 picks the best `limit` before any chunk row is read: a chunk row is a random page read (a
+        // disk read when the database is not in the page cache), and a query's words match twice as many chunks as it keeps.
+        const rows = db
+          .prepare(
+            `SELECT f.rowid, c.node_id, f.score FROM (SELECT rowid, ${ranked ? 'bm25(knowledge_chunks_fts)' : 'NULL'} AS score FROM knowledge_chunks_fts
+            WHERE knowledge_chunks_fts MATCH ? ORDER BY ${ranked ? 'score' : 'rowid DESC'} LIMIT ?) f JOIN knowledge_chunks c ON c.id = f.rowid
+            ORDER BY ${ranked ? 'f.score' : 'f.rowid DESC'}`
+          )
+          .raw()
+          .all(match, limit) as [number, string, number | null][]
+        return rows.map(([chunkId, nodeId, score]) => ({ chunkId, nodeId, bm25: ranked ? -score! : 0 }))
+      }
       const rows = db
         .prepare(
           `SELECT c.id AS chunk_id, c.node_id, ${ranked ? 'bm25(knowledge_chunks_fts)' : 'NULL'} AS score FROM knowledge_chunks_fts

@@ -22,8 +22,8 @@ export interface SignIndex {
   readonly size: number
   /** Adds a code, or replaces the code of an id already held. */
   add(id: number, code: Uint32Array): void
-  /** Replaces the codes of ids already held; ids not held are added. */
-  upsert(entries: readonly { id: number; code: Uint32Array }[]): void
+  /** Replaces the codes of ids already held; ids not held are added, with their fine codes when given. */
+  upsert(entries: readonly { id: number; code: Uint32Array; fine?: FineCode }[]): void
   /**
    * Appends slots read from storage (ids known not to be held), with their
    * lists when stored. Their blocks are marked changed when `fresh` (not
@@ -34,6 +34,19 @@ export interface SignIndex {
   remove(ids: ReadonlySet<number>): number
   /** The `count` ids nearest in Hamming distance (among the probed lists once partitioned). */
   nearest(query: Uint32Array, count: number): number[]
+  /** The same, as slots: `idAt` and `fine` read what a slot holds. */
+  nearestSlots(query: Uint32Array, count: number): number[]
+  idAt(slot: number): number
+  /**
+   * Each slot's int8 codes (`fineDimension` apart) and factor (fine-codes.ts),
+   * NaN while not known: slots read from the code blocks get theirs in the
+   * background (code-store.ts `warmFine`). Views are replaced when the index grows.
+   */
+  readonly fine: { readonly codes: Int8Array; readonly factors: Float32Array }
+  readonly fineDimension: number
+  setFine(slot: number, code: FineCode): void
+  /** A block's fine codes as stored (factors, then int8s), or null while a slot of it has none. */
+  fineBlock(block: number): { ids: Float64Array; bytes: Uint8Array } | null
   /** Trains the partitions when the index has grown to `PARTITION_FROM` codes without them. */
   partitionWhenDue(): void
   /** Blocks changed since the last `takeDirty`, for the codes table. */
@@ -45,6 +58,12 @@ export interface SignIndex {
   /** Slots `block * BLOCK_SLOTS …` as stored: ids (float64), codes and lists (null before partitions), cut at `size`. */
   block(block: number): { ids: Float64Array; codes: Uint32Array; lists: Uint16Array | null }
   readonly blocks: number
+}
+
+/** A vector's int8 codes and factor (fine-codes.ts). */
+export interface FineCode {
+  readonly factor: number
+  readonly codes: Int8Array
 }
 
 export const BLOCK_SLOTS = 256
@@ -74,6 +93,8 @@ export interface SignIndexOptions {
   readonly capacity?: number
   /** From how many codes an unpartitioned search goes in two stages; tests lower it. */
   readonly twoStageFrom?: number
+  /** Dimensions of the fine codes kept per slot; 0 keeps none (tests of the sign stage alone). */
+  readonly fineDimension?: number
 }
 
 export function createSignIndex(words: number, options: SignIndexOptions = {}): SignIndex {
@@ -84,6 +105,9 @@ export function createSignIndex(words: number, options: SignIndexOptions = {}): 
   let centroidsChanged = false
   let capacity = Math.max(1024, options.capacity ?? 0)
   let ids = new Float64Array(capacity)
+  const fineDimension = options.fineDimension ?? 0
+  let fineCodes = new Int8Array(capacity * fineDimension)
+  let fineFactors = new Float32Array(capacity).fill(NaN)
   // The first PREFIX_WORDS words of every code side by side: the two-stage scan's first stage reads them in one run.
   const prefixWords = Math.min(PREFIX_WORDS, words)
   // Codes and prefixes live in WebAssembly memory, where the scan over every code reads them (sign-scan.ts).
@@ -111,6 +135,12 @@ export function createSignIndex(words: number, options: SignIndexOptions = {}): 
       return next
     }
     ids = widen(ids, (n) => new Float64Array(n))
+    const grownFine = new Int8Array(capacity * fineDimension)
+    grownFine.set(fineCodes)
+    fineCodes = grownFine
+    const factors = new Float32Array(capacity).fill(NaN)
+    factors.set(fineFactors)
+    fineFactors = factors
     const grown = createScanArena(capacity, words, prefixWords)
     grown.codes.set(codes)
     grown.prefix.set(prefix)
@@ -165,16 +195,18 @@ export function createSignIndex(words: number, options: SignIndexOptions = {}): 
     place[moved] = place[slot]!
   }
 
-  const write = (slot: number, id: number, code: Uint32Array, codeOffset = 0): void => {
+  const write = (slot: number, id: number, code: Uint32Array, codeOffset = 0, fine?: FineCode): void => {
     ids[slot] = id
+    fineFactors[slot] = fine ? fine.factor : NaN
+    if (fine) fineCodes.set(fine.codes.subarray(0, fineDimension), slot * fineDimension)
     codes.set(code.subarray(codeOffset, codeOffset + words), slot * words)
     prefix.set(code.subarray(codeOffset, codeOffset + prefixWords), slot * prefixWords)
     dirty.add(Math.floor(slot / BLOCK_SLOTS))
   }
 
-  const append = (id: number, code: Uint32Array): void => {
+  const append = (id: number, code: Uint32Array, fine?: FineCode): void => {
     grow(size + 1)
-    write(size, id, code)
+    write(size, id, code, 0, fine)
     if (partitions) join(size, partitions.assign(codes, size * words))
     size++
   }
@@ -230,14 +262,14 @@ export function createSignIndex(words: number, options: SignIndexOptions = {}): 
     upsert(entries) {
       if (membersStale) gatherMembers()
       const held = slotsOf(new Set(entries.map((e) => e.id)))
-      for (const { id, code } of entries) {
+      for (const { id, code, fine } of entries) {
         const slot = held.get(id)
         if (slot === undefined) {
-          append(id, code)
+          append(id, code, fine)
           held.set(id, size - 1)
           continue
         }
-        write(slot, id, code)
+        write(slot, id, code, 0, fine)
         if (partitions) {
           leave(slot)
           join(slot, partitions.assign(codes, slot * words))
@@ -250,6 +282,7 @@ export function createSignIndex(words: number, options: SignIndexOptions = {}): 
       if (newIds.length === 0) return
       grow(size + newIds.length)
       ids.set(newIds, size)
+      fineFactors.fill(NaN, size, size + newIds.length)
       codes.set(newCodes.subarray(0, newIds.length * words), size * words)
       for (let i = 0; i < newIds.length; i++)
         for (let w = 0; w < prefixWords; w++) prefix[(size + i) * prefixWords + w] = newCodes[i * words + w]!
@@ -278,7 +311,10 @@ export function createSignIndex(words: number, options: SignIndexOptions = {}): 
         const last = size - 1
         if (partitions) leave(slot)
         if (slot !== last) {
-          write(slot, ids[last]!, codes, last * words)
+          write(slot, ids[last]!, codes, last * words, {
+            factor: fineFactors[last]!,
+            codes: fineCodes.subarray(last * fineDimension, (last + 1) * fineDimension)
+          })
           if (partitions) {
             // The last slot's code moved here: its list entry follows it.
             members[listOf[last]!]![place[last]!] = slot
@@ -292,20 +328,40 @@ export function createSignIndex(words: number, options: SignIndexOptions = {}): 
       }
       return removed
     },
-    nearest(query, count) {
-      if (size <= count) return Array.from(ids.subarray(0, size))
+    nearest: (query, count) => index.nearestSlots(query, count).map((slot) => ids[slot]!),
+    nearestSlots(query, count) {
+      if (size <= count) return Array.from({ length: size }, (_, slot) => slot)
       if (partitions) {
         if (membersStale) gatherMembers()
         const n = scanLists(query, count, partitions)
-        return select(n, Math.min(count, n)).map((i) => ids[scanned[i]!]!)
+        return select(n, Math.min(count, n)).map((i) => scanned[i]!)
       }
       const keep = PREFIX_KEEP_PER_HIT * count
-      if (size < twoStageFrom || keep >= size)
-        return Array.from(arena.nearest(query, size, count, 'code'), (slot) => ids[slot]!)
+      if (size < twoStageFrom || keep >= size) return Array.from(arena.nearest(query, size, count, 'code'))
       const shortlist = arena.nearest(query, size, keep, 'prefix')
       if (distances.length < shortlist.length) distances = new Uint16Array(shortlist.length)
       shortlist.forEach((slot, i) => (distances[i] = hamming(codes, slot * words, query, words)))
-      return select(shortlist.length, count).map((i) => ids[shortlist[i]!]!)
+      return select(shortlist.length, count).map((i) => shortlist[i]!)
+    },
+    idAt: (slot) => ids[slot]!,
+    get fine() {
+      return { codes: fineCodes, factors: fineFactors }
+    },
+    fineDimension,
+    setFine(slot, fine) {
+      fineFactors[slot] = fine.factor
+      fineCodes.set(fine.codes.subarray(0, fineDimension), slot * fineDimension)
+    },
+    fineBlock(block) {
+      const from = block * BLOCK_SLOTS
+      const to = Math.max(from, Math.min(size, from + BLOCK_SLOTS))
+      if (fineDimension === 0 || to === from) return null
+      for (let slot = from; slot < to; slot++) if (Number.isNaN(fineFactors[slot]!)) return null
+      const n = to - from
+      const bytes = new Uint8Array(n * (4 + fineDimension))
+      bytes.set(new Uint8Array(fineFactors.buffer, from * 4, n * 4))
+      bytes.set(new Uint8Array(fineCodes.buffer, from * fineDimension, n * fineDimension), n * 4)
+      return { ids: ids.slice(from, to), bytes }
     },
     partitionWhenDue() {
       if (partitions || size < partitionFrom || size === 0) return

@@ -2,8 +2,9 @@ import type { Db } from '../db/database'
 import type { EmbeddingModel } from '../ports/embedder'
 import { KnowledgeError } from './knowledge-error'
 import { createCodeStore } from './code-store'
+import { fineSimilarity, quantizeFine, vectorLength } from './fine-codes'
 import { signBits } from './sign-bits'
-import type { SignIndex } from './sign-index'
+import type { FineCode, SignIndex } from './sign-index'
 
 export interface Collection {
   readonly id: number
@@ -38,8 +39,10 @@ export interface VectorIndex {
   /** Chunks of the knowledge base with an id above `after` that have no vector in this collection yet, in id order. */
   missing(collection: Collection, limit: number, after?: number): { id: number; text: string }[]
   embeddedCount(collection: Collection): number
-  /** The k nearest chunks: sign-bit candidates rescored exactly. */
+  /** The k nearest chunks: sign-bit candidates rescored by their fine codes, or exactly from their rows until those are loaded. */
   nearest(collection: Collection, query: Float32Array, k: number): VectorHit[]
+  /** Loads or computes the fine codes of up to `maxBlocks` blocks of the collection; false when a pass is complete. */
+  warm(collection: Collection, maxBlocks: number): boolean
   /** The k nearest by an exact scan of every vector: the reference the benchmark measures recall against. */
   nearestExact(collection: Collection, query: Float32Array, k: number): VectorHit[]
 }
@@ -83,6 +86,9 @@ export function createVectorIndex(db: Db, options: VectorIndexOptions = {}): Vec
   const minCandidates = options.minCandidates ?? MIN_CANDIDATES
   const byState = db.prepare('SELECT * FROM knowledge_collections WHERE state = ?')
   const memory = new Map<number, SignIndex>()
+  // Chunks put inside a caller's transaction, which may yet roll back: scored from their rows (which tells whether
+  // they are there) until a search outside any transaction has checked them.
+  const unconfirmed = new WeakMap<SignIndex, Set<number>>()
   const stored = createCodeStore(db, {
     ...(options.partitionFrom === undefined ? {} : { partitionFrom: options.partitionFrom }),
     ...(options.probe === undefined ? {} : { probe: options.probe })
@@ -138,7 +144,7 @@ export function createVectorIndex(db: Db, options: VectorIndexOptions = {}): Vec
       }
       return cached
     }
-    const index = stored.load(collection.vecTable, Math.ceil(collection.dimension / 32))
+    const index = stored.load(collection.vecTable, Math.ceil(collection.dimension / 32), collection.dimension)
     memory.set(collection.id, index)
     return index
   }
@@ -169,6 +175,22 @@ export function createVectorIndex(db: Db, options: VectorIndexOptions = {}): Vec
       hits: rows.slice(0, k).map((r) => ({ chunkId: r.chunk_id, similarity: 1 - r.distance })),
       found: new Set(rows.map((r) => r.chunk_id))
     }
+  }
+
+  /** Drops the codes of chunks put in a transaction that rolled back. */
+  const confirm = (collection: Collection, codes: SignIndex, ids: ReadonlySet<number>): void => {
+    const there = new Set(
+      db
+        .prepare(`SELECT chunk_id FROM ${collection.vecTable} WHERE chunk_id IN (SELECT value FROM json_each(?))`)
+        .pluck()
+        .all(JSON.stringify([...ids])) as number[]
+    )
+    const gone = new Set([...ids].filter((id) => !there.has(id)))
+    if (gone.size === 0) return
+    db.transaction(() => {
+      codes.remove(gone)
+      stored.persist(collection.vecTable, codes)
+    })()
   }
 
   return {
@@ -216,10 +238,12 @@ export function createVectorIndex(db: Db, options: VectorIndexOptions = {}): Vec
         ON CONFLICT (chunk_id) DO UPDATE SET embedding = excluded.embedding, bits = excluded.bits`)
       const codes = codesOf(collection)
       try {
+        const added: { id: number; code: Uint32Array; fine: FineCode }[] = []
         db.transaction(() => {
-          const added: { id: number; code: Uint32Array }[] = []
           for (const row of rows) {
             const code = signBits(row.vector)
+            const fineCodes = new Int8Array(collection.dimension)
+            const fine = { factor: quantizeFine(row.vector, fineCodes, 0), codes: fineCodes }
             // A chunk deleted while its batch was at the model is simply skipped.
             const { changes } = upsert.run(
               row.chunkId,
@@ -227,11 +251,16 @@ export function createVectorIndex(db: Db, options: VectorIndexOptions = {}): Vec
               Buffer.from(code.buffer),
               row.chunkId
             )
-            if (changes > 0) added.push({ id: row.chunkId, code })
+            if (changes > 0) added.push({ id: row.chunkId, code, fine })
           }
           codes.upsert(added)
           stored.persist(collection.vecTable, codes)
         })()
+        if (db.inTransaction) {
+          const pending = unconfirmed.get(codes) ?? new Set<number>()
+          for (const { id } of added) pending.add(id)
+          unconfirmed.set(codes, pending)
+        }
       } catch (error) {
         // Memory may hold what the rolled-back transaction did not: it is read afresh from the blocks next time.
         memory.delete(collection.id)
@@ -251,11 +280,33 @@ export function createVectorIndex(db: Db, options: VectorIndexOptions = {}): Vec
       checkQuery(collection, query)
       const limit = Math.max(1, Math.min(4096, Math.floor(k)))
       const codes = codesOf(collection)
-      const candidates = codes.nearest(
+      const pending = unconfirmed.get(codes)
+      if (pending && !db.inTransaction) {
+        confirm(collection, codes, pending)
+        unconfirmed.delete(codes)
+      }
+      const slots = codes.nearestSlots(
         signBits(query),
         Math.min(codes.size, Math.max(minCandidates, limit * OVERSAMPLE))
       )
-      const { hits, found } = rescore(collection, query, candidates, limit)
+      // Candidates with fine codes are scored in memory; the rest (before the background has loaded theirs) from their rows.
+      const { codes: fine, factors } = codes.fine
+      const queryLength = vectorLength(query)
+      const scored: VectorHit[] = []
+      const candidates: number[] = []
+      for (const slot of slots) {
+        const factor = factors[slot]!
+        if (Number.isNaN(factor) || unconfirmed.get(codes)?.has(codes.idAt(slot))) candidates.push(codes.idAt(slot))
+        else
+          scored.push({
+            chunkId: codes.idAt(slot),
+            similarity: fineSimilarity(query, queryLength, fine, slot * codes.fineDimension, factor)
+          })
+      }
+      const { hits: read, found } = rescore(collection, query, candidates, limit)
+      const hits = [...scored, ...read]
+        .sort((a, b) => b.similarity - a.similarity || a.chunkId - b.chunkId)
+        .slice(0, limit)
       // Codes of rows that are not there (a transaction around a put rolled back after it): dropped, from memory and blocks.
       if (found.size < candidates.length) {
         db.transaction(() => {
@@ -264,6 +315,9 @@ export function createVectorIndex(db: Db, options: VectorIndexOptions = {}): Vec
         })()
       }
       return hits
+    },
+    warm(collection, maxBlocks) {
+      return stored.warmFine(collection.vecTable, codesOf(collection), maxBlocks)
     },
     nearestExact(collection, query, k) {
       checkQuery(collection, query)

@@ -191,7 +191,7 @@ describe('dimension safety', () => {
     expect(
       k.db
         .prepare(
-          "SELECT count(*) AS n FROM sqlite_master WHERE name LIKE 'knowledge_vec_%' AND name NOT LIKE '%_codes' AND name NOT LIKE '%_gone' AND name NOT LIKE '%_centroids' AND type = 'table'"
+          "SELECT count(*) AS n FROM sqlite_master WHERE name LIKE 'knowledge_vec_%' AND name NOT LIKE '%_codes' AND name NOT LIKE '%_gone' AND name NOT LIKE '%_centroids' AND name NOT LIKE '%_fine' AND type = 'table'"
         )
         .get()
     ).toEqual({ n: 1 })
