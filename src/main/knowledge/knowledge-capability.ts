@@ -38,6 +38,9 @@ export interface KnowledgeCapability extends Capability<'knowledge'> {
 }
 
 const CHANGED_EVERY_MS = 500
+/** Blocks of fine codes per step of the background load: ~800 KiB read, a few ms between other work. */
+const WARM_BLOCKS_PER_STEP = 4
+const WARM_AGAIN_MS = 10_000
 
 /**
  * The knowledge base, built once by the composition root: sqlite-vec is
@@ -108,6 +111,24 @@ export function createKnowledgeCapability(deps: KnowledgeDeps): KnowledgeCapabil
   }
   if (deps.background !== false) backfill = setImmediate(backfillStep)
 
+  // The active collection's fine codes are loaded a few blocks at a time (computed from the vectors, once, for blocks
+  // stored before them); a pass that finds nothing to do looks again later, for slots that moved behind it.
+  let warming: { next: NodeJS.Immediate } | { later: NodeJS.Timeout } | null = null
+  const warmStep = (): void => {
+    warming = null
+    if (stopped || !index) return
+    try {
+      const active = index.active()
+      if (active && index.warm(active, WARM_BLOCKS_PER_STEP)) warming = { next: setImmediate(warmStep) }
+      else warming = { later: setTimeout(warmStep, WARM_AGAIN_MS).unref() }
+    } catch (error) {
+      log.warn('Loading the fine vector codes stopped; searches read vector rows instead until the next start', {
+        reason: (error as Error).message
+      })
+    }
+  }
+  if (deps.background !== false && index) warming = { next: setImmediate(warmStep) }
+
   return {
     handlers: knowledgeHandlers(
       service,
@@ -123,6 +144,8 @@ export function createKnowledgeCapability(deps: KnowledgeDeps): KnowledgeCapabil
       stopped = true
       if (pending) clearTimeout(pending)
       if (backfill) clearImmediate(backfill)
+      if (warming && 'next' in warming) clearImmediate(warming.next)
+      if (warming && 'later' in warming) clearTimeout(warming.later)
       await worker?.stop()
     }
   }

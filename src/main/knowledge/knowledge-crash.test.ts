@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import type { Db } from '../db/database'
 import { useTempDirs } from '../test-support/temp-dir'
 import { until } from '../tasks/testing/test-engine'
+import { fineBlocksDisagree } from './test-support/fine-blocks'
 import { conceptEmbedder, knowledgeKit, testDb } from './test-support/test-kit'
 
 const REPO = resolve(__dirname, '..', '..', '..')
@@ -149,6 +150,9 @@ describe('the knowledge base killed with -9', () => {
     expect(collections).toEqual([{ model_id: 'test:concepts-second', state: 'active', vec_table: table }])
     expect(count(db, `SELECT count(*) AS n FROM ${table}`)).toBe(chunks)
     expect(count(db, `SELECT count(DISTINCT chunk_id) AS n FROM ${table}`)).toBe(chunks)
+    // The fine codes written in the killed process's transactions describe exactly the vectors that survived.
+    expect(count(db, `SELECT count(*) AS n FROM ${table}_fine`)).toBeGreaterThan(0)
+    expect(fineBlocksDisagree(db, table, 32)).toBeNull()
     expect(
       count(
         db,
