@@ -25,6 +25,7 @@ import {
   type VectorIndex
 } from '../src/main/knowledge/vector-index'
 import { createCorpus, mulberry32 } from './kb-corpus'
+import { coldPairs, evictFromPageCache, hybridBefore, readCalls, type ColdPairs } from './kb-io'
 import { measureQuality, type QualityReport } from './kb-quality'
 
 // `npm run bench:kb [-- --large] [-- --json] [-- --chunks N] [-- --candidates N] [-- --no-quality] [-- --partitioned]`:
@@ -47,6 +48,8 @@ const CANDIDATES = flag('--candidates') ?? MIN_CANDIDATES
 /** What the vector side of a top-10 search takes from the sign codes. */
 const SIGN_CANDIDATES = Math.max(CANDIDATES, 10 * OVERSAMPLE)
 const WARMUP = 10
+/** Queries with every page from disk (the file put out of the page cache before each), per size. */
+const COLD_QUERIES = 20
 /** The corpus's commonest word, as the table names it. */
 const COMMON_LABEL = createCorpus({ chunks: 1, dimension: 1, topics: 1, noise: 0 }).commonWord
 /** --partitioned: the index partitions its codes from 50,000 (off in the app; README.md says why). */
@@ -118,6 +121,15 @@ interface SizeResult {
   /** rebuildFromVectorRows: the layout before the blocks, measured up to 100,000 (at a million it reads 3 GB and assigns every code). */
   firstSearchMs: { afterStart: number; afterDelete: number; rebuildFromVectorRows: number | null }
   firstSearchCpuMs: { afterStart: number; afterDelete: number }
+  /** The fine codes read from their blocks into memory by `warm` (as the app does after a start), and what they and the sign codes hold per chunk. */
+  fineCodes: { loadMs: number; bytesPerChunk: { sign: number; fine: number } }
+  /** Pages SQLite read per hybrid query (read calls; null off Linux): now, and the query as it was (kb-io.ts), interleaved on other queries. */
+  hybridReads: { p50: number; p95: number } | null
+  before: { hybridMs: { p50: number; p95: number }; hybridReads: { p50: number; p95: number } | null }
+  /** Whether the database was put out of the page cache before the queries (they then start as on a machine that reclaimed it). */
+  startedOutOfCache: boolean
+  /** Every page from disk: the file put out of the page cache before each query, now and before, interleaved. */
+  cold: ColdPairs | null
 }
 
 function runSize(chunks: number): SizeResult {
@@ -170,6 +182,23 @@ function runSize(chunks: number): SizeResult {
     if (!json) process.stderr.write('\n')
     db.pragma('wal_checkpoint(TRUNCATE)')
     const bytesOnDisk = statSync(file).size
+    // As after a start: the fine codes read from their blocks (the puts above had them in memory already).
+    coarse = createVectorIndex(db, { minCandidates: CANDIDATES, ...PARTITIONED })
+    const [, fineLoadMs] = time(() => {
+      while (coarse.warm(collection, 64));
+    })
+    // Per slot: its id (float64), the code and its first PREFIX_WORDS words, a distance and a pick in the scan memory; the fine code and its factor.
+    const words = DIMENSION / 32
+    const bytesPerChunk = { sign: 8 + 4 * words + 4 * Math.min(PREFIX_WORDS, words) + 2 + 4, fine: DIMENSION + 4 }
+    // The query as it was: candidates rescored from the vector rows (an index whose fine codes are not loaded).
+    const fromRows = createVectorIndex(db, { minCandidates: CANDIDATES, ...PARTITIONED })
+    fromRows.nearest(collection, corpus.query(0, 0).vector, 10)
+    const reads = readCalls()
+    const counted = <T>(run: () => T): [T, number | null] => {
+      const from = reads?.() ?? 0
+      const value = run()
+      return [value, reads ? reads() - from : null]
+    }
 
     // The sign stage alone, both layouts over the same codes in memory, interleaved query by query.
     const partitioned = createCodeStore(db, PARTITIONED).load(collection.vecTable, DIMENSION / 32)
@@ -192,9 +221,15 @@ function runSize(chunks: number): SizeResult {
       | 'javascriptScan'
       | 'rest'
       | 'lexicalCommon'
-      | 'lexicalCommonWholeMatch',
+      | 'lexicalCommonWholeMatch'
+      | 'hybridReads'
+      | 'before'
+      | 'beforeReads',
       number[]
     > = {
+      hybridReads: [],
+      before: [],
+      beforeReads: [],
       javascriptScan: [],
       rest: [],
       lexicalCommon: [],
@@ -218,11 +253,18 @@ function runSize(chunks: number): SizeResult {
         { query: query.text, topK: 10, minSimilarity: 0 },
         { kind: 'on', collection, vector: query.vector }
       ).hits.map((h) => h.node.id)
+    // The queries meet the database as a machine that reclaimed its pages would (the warm-up reads what every query shares).
+    const startedOutOfCache = evictFromPageCache(file, `${file}-wal`)
     for (let q = 0; q < queries + WARMUP; q++) {
       const target = Math.floor(random() * chunks)
       const query = corpus.query(target, 1000 + q)
+      // The query as it was, on another target: the same query would find the pages this one read.
+      const other = corpus.query(Math.floor(random() * chunks), 9000 + q)
+      const [[, beforeReads], beforeMs] = time(() =>
+        counted(() => hybridBefore(db, store, fromRows, collection, other))
+      )
       const [approx, ms] = time(() => coarse.nearest(collection, query.vector, 10))
-      const [hybrid, hybridMs, hybridCpuMs] = timeBoth(() => search(coarse, query))
+      const [[hybrid, hybridReads], hybridMs, hybridCpuMs] = timeBoth(() => counted(() => search(coarse, query)))
       const fts = buildFtsQuery(query.text, DEFAULT_MORPHOLOGY)
       const [, lexicalMs] = time(() => searchLexical(store, fts, 50, {}))
       // The same words and the corpus's commonest one, as a person's query holds "the": planned, and (every tenth query, seconds each at a million) the whole MATCH ranked.
@@ -234,6 +276,9 @@ function runSize(chunks: number): SizeResult {
       const [, nearestListsMs] = time(() => partitioned.nearest(code, SIGN_CANDIDATES))
       const [, javascriptMs] = time(() => beforeScan(code, SIGN_CANDIDATES))
       if (q < WARMUP) continue
+      rows.before.push(beforeMs)
+      if (beforeReads !== null) rows.beforeReads.push(beforeReads)
+      if (hybridReads !== null) rows.hybridReads.push(hybridReads)
       rows.javascriptScan.push(javascriptMs)
       rows.lexicalCommon.push(commonMs)
       if (unplannedMs !== null) rows.lexicalCommonWholeMatch.push(unplannedMs)
@@ -272,6 +317,24 @@ function runSize(chunks: number): SizeResult {
       .get(Math.floor(chunks / CHUNKS_PER_NODE / 2)) as string
     store.delete(someNode)
     const [, afterDelete, afterDeleteCpu] = timeBoth(() => coarse.nearest(coarse.active()!, probe, 10))
+
+    // Every page from disk, now and before, interleaved (other targets than above).
+    // After the first searches, which measure a start on the page cache the queries left: the fine codes loaded again, and a
+    // fresh index without them for the query as it was.
+    while (coarse.warm(collection, 64));
+    const fromRowsAgain = createVectorIndex(db, { minCandidates: CANDIDATES, ...PARTITIONED })
+    fromRowsAgain.nearest(collection, probe, 10)
+    const cold = startedOutOfCache
+      ? coldPairs(
+          [file, `${file}-wal`],
+          COLD_QUERIES,
+          (q) => search(coarse, corpus.query(Math.floor(random() * chunks), 20_000 + q)),
+          (q) =>
+            hybridBefore(db, store, fromRowsAgain, collection, corpus.query(Math.floor(random() * chunks), 30_000 + q)),
+          (values) => ({ p50: percentile(values, 50), p95: percentile(values, 95) })
+        )
+      : null
+
     let rebuildFromVectorRows: number | null = null
     if (chunks <= 100_000) {
       db.close()
@@ -310,7 +373,18 @@ function runSize(chunks: number): SizeResult {
         afterDelete: Number(afterDelete.toFixed(1)),
         rebuildFromVectorRows: rebuildFromVectorRows === null ? null : Number(rebuildFromVectorRows.toFixed(1))
       },
-      firstSearchCpuMs: { afterStart: Number(afterStartCpu.toFixed(1)), afterDelete: Number(afterDeleteCpu.toFixed(1)) }
+      firstSearchCpuMs: {
+        afterStart: Number(afterStartCpu.toFixed(1)),
+        afterDelete: Number(afterDeleteCpu.toFixed(1))
+      },
+      fineCodes: { loadMs: Math.round(fineLoadMs), bytesPerChunk },
+      hybridReads: rows.hybridReads.length ? stat(rows.hybridReads) : null,
+      before: {
+        hybridMs: stat(rows.before),
+        hybridReads: rows.beforeReads.length ? stat(rows.beforeReads) : null
+      },
+      startedOutOfCache,
+      cold
     }
   } finally {
     db.close()
@@ -418,6 +492,18 @@ function main(): void {
       `${r.hybridRecallAt10.toFixed(3)} (vs exact vector side)`
     )
     line('hybrid, CPU time of the same queries', r.hybridCpuMs, '')
+    const reads = (v: { p50: number; p95: number } | null): string => (v ? `pages read ${v.p50} / ${v.p95}` : '')
+    line('hybrid as before (rows read), other queries', r.before.hybridMs, reads(r.before.hybridReads))
+    print(
+      `  hybrid now: ${reads(r.hybridReads)}; the queries started ${r.startedOutOfCache ? 'with the database out of the page cache' : 'on the page cache as it was'}`
+    )
+    if (r.cold) {
+      line('cold (every page from disk): hybrid now', r.cold.after.ms, reads(r.cold.after.reads))
+      line('cold (every page from disk): hybrid before', r.cold.before.ms, reads(r.cold.before.reads))
+    }
+    print(
+      `  fine codes: read into memory in ${r.fineCodes.loadMs} ms; in memory per chunk ${r.fineCodes.bytesPerChunk.sign} B of sign codes + ${r.fineCodes.bytesPerChunk.fine} B of fine codes (${((r.chunks * (r.fineCodes.bytesPerChunk.sign + r.fineCodes.bytesPerChunk.fine)) / 2 ** 20).toFixed(0)} MiB)`
+    )
     print(
       `  first search: after a start ${r.firstSearchMs.afterStart} ms (CPU ${r.firstSearchCpuMs.afterStart}), after a delete ${r.firstSearchMs.afterDelete} ms (CPU ${r.firstSearchCpuMs.afterDelete}); rebuilt from every vector row and partitioned (before the blocks, and an upgrade) ${r.firstSearchMs.rebuildFromVectorRows ?? 'not measured'} ms`
     )

@@ -106,7 +106,14 @@ export function createSignIndex(words: number, options: SignIndexOptions = {}): 
   let capacity = Math.max(1024, options.capacity ?? 0)
   let ids = new Float64Array(capacity)
   const fineDimension = options.fineDimension ?? 0
-  let fineCodes = new Int8Array(capacity * fineDimension)
+  // Made at the first fine code (a start reads none): a large zero-filled array costs its whole size at once.
+  let fineCodes = new Int8Array(0)
+  const fineRoom = (): void => {
+    if (fineCodes.length >= capacity * fineDimension) return
+    const grown = new Int8Array(capacity * fineDimension)
+    grown.set(fineCodes)
+    fineCodes = grown
+  }
   let fineFactors = new Float32Array(capacity).fill(NaN)
   // The first PREFIX_WORDS words of every code side by side: the two-stage scan's first stage reads them in one run.
   const prefixWords = Math.min(PREFIX_WORDS, words)
@@ -135,9 +142,7 @@ export function createSignIndex(words: number, options: SignIndexOptions = {}): 
       return next
     }
     ids = widen(ids, (n) => new Float64Array(n))
-    const grownFine = new Int8Array(capacity * fineDimension)
-    grownFine.set(fineCodes)
-    fineCodes = grownFine
+    if (fineCodes.length > 0) fineRoom()
     const factors = new Float32Array(capacity).fill(NaN)
     factors.set(fineFactors)
     fineFactors = factors
@@ -198,7 +203,10 @@ export function createSignIndex(words: number, options: SignIndexOptions = {}): 
   const write = (slot: number, id: number, code: Uint32Array, codeOffset = 0, fine?: FineCode): void => {
     ids[slot] = id
     fineFactors[slot] = fine ? fine.factor : NaN
-    if (fine) fineCodes.set(fine.codes.subarray(0, fineDimension), slot * fineDimension)
+    if (fine && !Number.isNaN(fine.factor)) {
+      fineRoom()
+      fineCodes.set(fine.codes.subarray(0, fineDimension), slot * fineDimension)
+    }
     codes.set(code.subarray(codeOffset, codeOffset + words), slot * words)
     prefix.set(code.subarray(codeOffset, codeOffset + prefixWords), slot * prefixWords)
     dirty.add(Math.floor(slot / BLOCK_SLOTS))
@@ -349,6 +357,7 @@ export function createSignIndex(words: number, options: SignIndexOptions = {}): 
     },
     fineDimension,
     setFine(slot, fine) {
+      fineRoom()
       fineFactors[slot] = fine.factor
       fineCodes.set(fine.codes.subarray(0, fineDimension), slot * fineDimension)
     },
