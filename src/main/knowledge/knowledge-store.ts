@@ -95,20 +95,20 @@ export interface KnowledgeStore {
   domains(): string[]
 }
 
-const SUMMARY_COLUMNS = `n.id, n.title, n.domain, n.source, n.confidence_score, n.usage_count, length(n.content) AS chars, n.created_at, n.updated_at,
-  (SELECT count(*) FROM knowledge_chunks c WHERE c.node_id = n.id) AS chunk_count`
+/** Size and chunk count are the row's own (migrations/0026_knowledge_node_sizes.sql): computing them read the whole document and the chunks' index. */
+const SUMMARY_COLUMNS = `n.id, n.title, n.domain, n.source, n.confidence_score, n.usage_count, n.chars, n.created_at, n.updated_at, n.chunk_count`
 
 /** Nodes and their chunks; the FTS index follows the chunks by triggers (see migrations/0004_knowledge.sql). */
 export function createKnowledgeStore(db: Db, clock: { now: () => Date } = { now: () => new Date() }): KnowledgeStore {
   const insertNode =
-    db.prepare(`INSERT INTO knowledge_nodes (id, title, content, domain, source, content_hash, confidence_score, created_at, updated_at)
-    VALUES (@id, @title, @content, @domain, @source, @hash, @confidence, @now, @now)`)
+    db.prepare(`INSERT INTO knowledge_nodes (id, title, content, domain, source, content_hash, confidence_score, created_at, updated_at, chars, chunk_count)
+    VALUES (@id, @title, @content, @domain, @source, @hash, @confidence, @now, @now, length(@content), @chunks)`)
   const insertChunk = db.prepare(
     'INSERT INTO knowledge_chunks (node_id, ordinal, text, token_count, stems) VALUES (?, ?, ?, ?, ?)'
   )
   const deleteChunks = db.prepare('DELETE FROM knowledge_chunks WHERE node_id = ?')
   const updateNode = db.prepare(
-    'UPDATE knowledge_nodes SET title = @title, content = @content, domain = @domain, content_hash = @hash, updated_at = @now WHERE id = @id'
+    'UPDATE knowledge_nodes SET title = @title, content = @content, domain = @domain, content_hash = @hash, updated_at = @now, chars = length(@content), chunk_count = @chunks WHERE id = @id'
   )
   const bySource = db.prepare(
     'SELECT id, content_hash FROM knowledge_nodes WHERE source = ? ORDER BY created_at LIMIT 1'
@@ -129,7 +129,7 @@ export function createKnowledgeStore(db: Db, clock: { now: () => Date } = { now:
 
   const insert = db.transaction((input: NodeInput, chunks: readonly Pick<Chunk, 'text' | 'tokens'>[]): NodeSummary => {
     const id = randomUUID()
-    insertNode.run({ ...row(input), id, now: clock.now().toISOString() })
+    insertNode.run({ ...row(input), id, now: clock.now().toISOString(), chunks: chunks.length })
     writeChunks(id, chunks)
     return summary(id)
   })
@@ -141,7 +141,7 @@ export function createKnowledgeStore(db: Db, clock: { now: () => Date } = { now:
       const values = row(input)
       if (existing.content_hash === values.hash) return { node: summary(existing.id), outcome: 'unchanged' as const }
       deleteChunks.run(existing.id)
-      updateNode.run({ ...values, id: existing.id, now: clock.now().toISOString() })
+      updateNode.run({ ...values, id: existing.id, now: clock.now().toISOString(), chunks: chunks.length })
       writeChunks(existing.id, chunks)
       return { node: summary(existing.id), outcome: 'updated' as const }
     }
