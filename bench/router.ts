@@ -14,6 +14,11 @@
 // never differences of percentiles. "Before send" is the router's own time from the call to the
 // moment it hands the request to the provider.
 //
+// The machine: on a shared 2-core machine the A/A floor's tail is other processes holding the CPUs
+// (bench/router-sched.ts). Each request notes how long the bench's and the fake server's threads
+// waited for a CPU, so the bench also reports the rounds where neither waited, and the CPU time the
+// bench's thread spent per request, router against direct, which no such wait lengthens.
+//
 // Garbage: the bench reports what each arm allocates per request (heap growth from request start to
 // end, median) and how often a GC pause fell inside each arm's first-token window, so a collection the
 // router's garbage causes shows up where it lands. `--gc` (with --expose-gc, as `npm run bench:router`
@@ -41,6 +46,7 @@ import { testConfig } from '../src/main/models/testing/test-config'
 import { startFakeServerProcess } from './router-fake-client'
 import { gcAccounting, type Window } from './router-gc'
 import { pairedJson, pairedLines, pairedRounds, rounded, spread, summary, type Sample } from './router-paired'
+import { watchThreads } from './router-sched'
 
 const repoRoot = resolve(__dirname, '..')
 const json = process.argv.includes('--json')
@@ -150,6 +156,7 @@ async function main(): Promise<void> {
     : null
   host?.on('error', (error) => process.stderr.write(`kos serve: ${error.message}\n`))
   const garbage = gcAccounting(process.argv.includes('--gc'))
+  const threads = watchThreads([process.pid, fake.pid])
   const loadAtStart = loadavg()[0]!
   try {
     const ws = host ? await connectToApp(host) : null
@@ -164,13 +171,27 @@ async function main(): Promise<void> {
     ): Promise<Sample> => {
       const arrivals: number[] = []
       const heapAtStart = garbage.beforeRequest()
+      const atStart = threads.read()
+      let atFirst = { waitedMs: NaN, cpuMs: NaN }
       const start = performance.now()
-      await run(() => arrivals.push(performance.now()), start)
+      await run(() => {
+        arrivals.push(performance.now())
+        // Read after the arrival is noted, in every arm alike: it delays only what follows the first token.
+        if (arrivals.length === 1) atFirst = threads.read()
+      }, start)
+      const atEnd = threads.read()
       const heapGrowthBytes = garbage.heapNow() - heapAtStart
       const firstTokenMs = arrivals[0] ?? NaN
       windows.push({ arm, startMs: start, firstTokenMs, heapGrowthBytes })
       const [sent = []] = await fake.written([prompt])
-      return { ttftMs: firstTokenMs - start, tokenLatenciesMs: arrivals.map((t, i) => t - (sent[i] ?? t)) }
+      return {
+        ttftMs: firstTokenMs - start,
+        tokenLatenciesMs: arrivals.map((t, i) => t - (sent[i] ?? t)),
+        ttftCpuMs: atFirst.cpuMs - atStart.cpuMs,
+        perTokenCpuMs: (atEnd.cpuMs - atFirst.cpuMs) / Math.max(1, arrivals.length - 1),
+        ttftWaitMs: atFirst.waitedMs - atStart.waitedMs,
+        requestWaitMs: atEnd.waitedMs - atStart.waitedMs
+      }
     }
 
     const direct = (arm: string, prompt: string): Promise<Sample> =>
@@ -240,7 +261,7 @@ async function main(): Promise<void> {
     print(
       `Router in-process vs direct (official ollama client), ${PAIRS} interleaved rounds of a ${PAIRED_TOKENS}-token answer (one token a ms) after ${WARM_UP} warm-up rounds, fake server in a child process, ${gcNote}; per-pair differences, ms; load average ${loadAtStart.toFixed(2)} at start, ${loadavg()[0]!.toFixed(2)} at end`
     )
-    pairedLines(routerRun, { ttft: 2, perToken: 1 }).forEach(print)
+    pairedLines(routerRun, { ttft: 2, perToken: 1 }, threads.available).forEach(print)
     print(`  router before send     ${spread(summary(beforeSend))}`)
     garbage.lines(measured).forEach(print)
     const result: Record<string, unknown> = {
@@ -266,12 +287,13 @@ async function main(): Promise<void> {
       print(
         `App (router + contract over WebSocket) vs direct, ${APP_PAIRS} interleaved rounds of a ${TOKENS}-token answer (one token every ${TOKEN_DELAY_MS} ms); per-pair differences, ms; load average ${loadavg()[0]!.toFixed(2)} at end`
       )
-      pairedLines(appRun, { ttft: 5, perToken: 1 }).forEach(print)
+      pairedLines(appRun, { ttft: 5, perToken: 1 }, threads.available).forEach(print)
       result.app = { pairs: APP_PAIRS, ...pairedJson(appRun) }
     }
     if (json) print(JSON.stringify(result))
   } finally {
     garbage.stop()
+    threads.close()
     host?.kill('SIGTERM')
     await fake.close()
     await new Promise((r) => setTimeout(r, 300))
