@@ -21,16 +21,20 @@
 //
 // Garbage: the bench reports what each arm allocates per request (heap growth from request start to
 // end, median) and how often a GC pause fell inside each arm's first-token window, so a collection the
-// router's garbage causes shows up where it lands. `--gc` (with --expose-gc, as `npm run bench:router`
-// runs) adds a full collection before every request of every arm alike, as benchmark harnesses do; it
-// is off by default because on 2 cores the collector's background threads (concurrent sweeping) were
-// measured to run into the next request: the A/A floor's TTFT p90 rose from ~0.8 to ~2.7 ms.
+// router's garbage causes shows up where it lands. With --expose-gc (as `npm run bench:router` runs)
+// the young generation is collected before every request of every arm alike (bench/router-gc.ts says
+// why); `--gc` collects the full heap instead, `--no-gc` nothing.
 //
 // App, paired the same way over fewer rounds: `kos serve` routes a `models.chat` call to the fake
 // server and pushes every token back over its WebSocket as a `models.chatToken` event.
 //
-//   npm run bench:router [-- --json] [-- --pairs N] [-- --no-app] [-- --gc]   (the app part needs `npm run build` first)
-import { spawn, type ChildProcess } from 'node:child_process'
+// `--realtime` puts the bench's and the fake server's main threads (not the collector's helpers) at a
+// real-time priority (chrt, where the user may) for a floor without the other processes' share of
+// the CPUs in it: measured on 2 cores beside two other benches, the A/A floor's TTFT p99 went from
+// ~5 to ~1.6 ms. The app part stays at the normal priority.
+//
+//   npm run bench:router [-- --json] [-- --pairs N] [-- --no-app] [-- --gc | --no-gc] [-- --realtime]   (the app part needs `npm run build` first)
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -122,6 +126,17 @@ async function connectToApp(host: ChildProcess): Promise<WebSocket> {
   return ws
 }
 
+/** Puts each process's main thread at a real-time priority; says how it went. */
+function realtime(pids: readonly number[]): string {
+  try {
+    for (const pid of pids) execFileSync('chrt', ['--fifo', '--pid', '10', String(pid)], { stdio: 'pipe' })
+    return 'main threads at real-time priority (--realtime)'
+  } catch (error) {
+    const why = error instanceof Error ? error.message.split('\n')[0] : String(error)
+    return `normal priority (--realtime refused: ${why})`
+  }
+}
+
 async function main(): Promise<void> {
   const reply = (length: number, tokenDelayMs: number) => ({
     kind: 'reply' as const,
@@ -155,8 +170,11 @@ async function main(): Promise<void> {
       )
     : null
   host?.on('error', (error) => process.stderr.write(`kos serve: ${error.message}\n`))
-  const garbage = gcAccounting(process.argv.includes('--gc'))
+  const garbage = gcAccounting(
+    process.argv.includes('--no-gc') ? 'nothing' : process.argv.includes('--gc') ? 'full heap' : 'young generation'
+  )
   const threads = watchThreads([process.pid, fake.pid])
+  const priority = process.argv.includes('--realtime') ? realtime([process.pid, fake.pid]) : 'normal priority'
   const loadAtStart = loadavg()[0]!
   try {
     const ws = host ? await connectToApp(host) : null
@@ -257,7 +275,7 @@ async function main(): Promise<void> {
     ])
     beforeSend.splice(0, beforeSend.length - PAIRS)
     const measured = windows.filter((w) => w.arm !== 'warm-up')
-    const gcNote = garbage.collecting ? 'a full GC before every request (--gc)' : 'no forced GC'
+    const gcNote = `${garbage.collecting === 'nothing' ? 'no forced GC' : `the ${garbage.collecting} collected before every request`}, ${priority}`
     print(
       `Router in-process vs direct (official ollama client), ${PAIRS} interleaved rounds of a ${PAIRED_TOKENS}-token answer (one token a ms) after ${WARM_UP} warm-up rounds, fake server in a child process, ${gcNote}; per-pair differences, ms; load average ${loadAtStart.toFixed(2)} at start, ${loadavg()[0]!.toFixed(2)} at end`
     )
