@@ -65,7 +65,7 @@ export interface PoolOptions {
 const CLAIM_AHEAD_UNDER_MS = 20
 const CLAIM_AHEAD_PER_SLOT = 32
 const CLAIM_AHEAD_MAX = 256
-const RUNS_PER_TURN = 32
+export const RUNS_PER_TURN = 32
 const RELEASED = 'released at shutdown; runs again on the next start'
 const WAITING_POLL_MS = 250
 
