@@ -68,8 +68,12 @@ async function main(): Promise<void> {
     )
   }
   out('')
-  out('Store floor: the task store’s own reads and writes for claim → complete (candidates, claims and completions with their')
-  out('events), in transactions of the size the engine commits at c = 8; no pool, scheduler, publish or fsync. Median of runs.')
+  out(
+    'Store floor: the task store’s own reads and writes for claim → complete (candidates, claims and completions with their'
+  )
+  out(
+    'events), in transactions of the size the engine commits at c = 8; no pool, scheduler, publish or fsync. Median of runs.'
+  )
   out('group  tasks/s  CPU µs/task  engine at c = 8 ÷ floor')
   for (const f of engineOverFloor) {
     out(
