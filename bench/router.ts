@@ -30,8 +30,9 @@
 //
 // `--realtime` puts the bench's and the fake server's main threads (not the collector's helpers) at a
 // real-time priority (chrt, where the user may) for a floor without the other processes' share of
-// the CPUs in it: measured on 2 cores beside two other benches, the A/A floor's TTFT p99 went from
-// ~5 to ~1.6 ms. The app part stays at the normal priority.
+// the CPUs in it: measured on 2 cores beside two other benches (load 3-4), the A/A floor's TTFT p99
+// went from ~5 to ~1.6 ms, and to ~0.5 ms with the young generation collected before each request.
+// The app part stays at the normal priority.
 //
 //   npm run bench:router [-- --json] [-- --pairs N] [-- --no-app] [-- --gc | --no-gc] [-- --realtime]   (the app part needs `npm run build` first)
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
