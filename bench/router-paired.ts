@@ -8,7 +8,7 @@ export interface Sample {
   ttftCpuMs: number
   /** The same after the first token, per later token. */
   perTokenCpuMs: number
-  /** Run-queue wait of the bench's and the fake server's threads before the first token. */
+  /** Run-queue wait of the watched main threads (the bench's, the fake server's, the app's) before the first token. */
   ttftWaitMs: number
   /** The same over the whole request. */
   requestWaitMs: number
@@ -140,7 +140,7 @@ export function pairedLines(
     const throughout = quietThroughout(run)
     const tail = floorTail(run)
     lines.push(
-      `  run-queue wait before the first token (bench + fake server threads), per request: ${spread(summary(run.flatMap((r) => armsOf(r).map((s) => s.ttftWaitMs))))}`,
+      `  run-queue wait before the first token (the watched main threads together), per request: ${spread(summary(run.flatMap((r) => armsOf(r).map((s) => s.ttftWaitMs))))}`,
       `  the A/A floor's worst ${tail.rounds} rounds: ${tail.waited} had a thread wait ≥ 0.1 ms for a CPU before a first token`,
       `  rounds where no thread waited for a CPU (< ${QUIET_WAIT_MS} ms) before the first token of any arm: ${toFirst.length}/${run.length}`,
       ...pair(

@@ -28,11 +28,11 @@
 // App, paired the same way over fewer rounds: `kos serve` routes a `models.chat` call to the fake
 // server and pushes every token back over its WebSocket as a `models.chatToken` event.
 //
-// `--realtime` puts the bench's and the fake server's main threads (not the collector's helpers) at a
-// real-time priority (chrt, where the user may) for a floor without the other processes' share of
+// `--realtime` puts the bench's, the fake server's and the app's main threads (not the collector's
+// helpers) at a real-time priority (chrt, where the user may) for a floor without the other processes' share of
 // the CPUs in it: measured on 2 cores beside two other benches (load 3-4), the A/A floor's TTFT p99
 // went from ~5 to ~1.6 ms, and to ~0.5 ms with the young generation collected before each request.
-// The app part stays at the normal priority.
+// In the app part the app's thread is watched for run-queue waits too.
 //
 //   npm run bench:router [-- --json] [-- --pairs N] [-- --no-app] [-- --gc | --no-gc] [-- --realtime]   (the app part needs `npm run build` first)
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
@@ -174,8 +174,13 @@ async function main(): Promise<void> {
   const garbage = gcAccounting(
     process.argv.includes('--no-gc') ? 'nothing' : process.argv.includes('--gc') ? 'full heap' : 'young generation'
   )
-  const threads = watchThreads([process.pid, fake.pid])
-  const priority = process.argv.includes('--realtime') ? realtime([process.pid, fake.pid]) : 'normal priority'
+  const appPids = host?.pid ? [host.pid] : []
+  const routerThreads = watchThreads([process.pid, fake.pid])
+  const appThreads = watchThreads([process.pid, fake.pid, ...appPids])
+  let threads = routerThreads
+  const priority = process.argv.includes('--realtime')
+    ? realtime([process.pid, fake.pid, ...appPids])
+    : 'normal priority'
   const loadAtStart = loadavg()[0]!
   try {
     const ws = host ? await connectToApp(host) : null
@@ -297,6 +302,7 @@ async function main(): Promise<void> {
     if (ws) {
       print('')
       windows.length = 0
+      threads = appThreads
       const appRun = await pairedRounds(APP_PAIRS, 10, (i) => [
         () => direct(i < 0 ? 'warm-up' : 'direct', `app d${i}`),
         () => viaApp(i < 0 ? 'warm-up' : 'app', `app r${i}`, i),
@@ -304,15 +310,16 @@ async function main(): Promise<void> {
       ])
       ws.close()
       print(
-        `App (router + contract over WebSocket) vs direct, ${APP_PAIRS} interleaved rounds of a ${TOKENS}-token answer (one token every ${TOKEN_DELAY_MS} ms); per-pair differences, ms; load average ${loadavg()[0]!.toFixed(2)} at end`
+        `App (router + contract over WebSocket) vs direct, ${APP_PAIRS} interleaved rounds of a ${TOKENS}-token answer (one token every ${TOKEN_DELAY_MS} ms); per-pair differences, ms; run-queue waits of the bench's, the fake server's and the app's main threads; load average ${loadavg()[0]!.toFixed(2)} at end`
       )
-      pairedLines(appRun, { ttft: 5, perToken: 1 }, threads.available).forEach(print)
+      pairedLines(appRun, { ttft: 5, perToken: 1 }, appThreads.available).forEach(print)
       result.app = { pairs: APP_PAIRS, ...pairedJson(appRun) }
     }
     if (json) print(JSON.stringify(result))
   } finally {
     garbage.stop()
-    threads.close()
+    routerThreads.close()
+    appThreads.close()
     host?.kill('SIGTERM')
     await fake.close()
     await new Promise((r) => setTimeout(r, 300))
