@@ -6,6 +6,7 @@ import { createTasksEngine } from '../src/main/tasks/tasks-engine'
 import { percentile } from '../src/main/tasks/percentile'
 import { createTaskIds } from '../src/main/tasks/task-id'
 import { openTaskDb } from '../src/main/tasks/testing/task-db'
+import type { Db } from '../src/main/db/database'
 import { testConfig } from '../src/main/tasks/testing/test-config'
 import type { TaskProcessor } from '../src/main/ports/task-processor'
 
@@ -38,6 +39,18 @@ const NO_OP: TaskProcessor = {
   load: () => []
 }
 
+/** `tasks` pending no-op tasks in one transaction, with ids as the store makes them (time-ordered). */
+export function seedPendingTasks(db: Db, tasks: number): void {
+  const insert =
+    db.prepare(`INSERT INTO tasks (id, title, description, priority, priority_rank, status, dedup_key, created_at, updated_at)
+    VALUES (?, ?, 'no-op', 'normal', 1, 'pending', ?, ?, ?)`)
+  const at = Date.now()
+  const nextId = createTaskIds()
+  db.transaction(() => {
+    for (let i = 0; i < tasks; i++) insert.run(nextId(), `task ${i}`, `k${i}`, at, at)
+  })()
+}
+
 /**
  * Claim→complete of `tasks` no-op tasks through the real engine on an
  * on-disk WAL database, every state change with its event row. The tasks
@@ -54,16 +67,7 @@ export async function measureThroughput(
   const dir = mkdtempSync(join(tmpdir(), 'kos-bench-queue-'))
   const db = openTaskDb(join(dir, 'kos.db'), repoRoot, { synchronous })
   try {
-    const insert =
-      db.prepare(`INSERT INTO tasks (id, title, description, priority, priority_rank, status, dedup_key, created_at, updated_at)
-      VALUES (?, ?, 'no-op', 'normal', 1, 'pending', ?, ?, ?)`)
-    const at = Date.now()
-    const nextId = createTaskIds()
-    if (mode !== 'created') {
-      db.transaction(() => {
-        for (let i = 0; i < tasks; i++) insert.run(nextId(), `task ${i}`, `k${i}`, at, at)
-      })()
-    }
+    if (mode !== 'created') seedPendingTasks(db, tasks)
     const claimWaits: number[] = []
     let completed = 0
     let finish: () => void = () => undefined

@@ -1,6 +1,8 @@
 import { loadavg } from 'node:os'
 import { resolve } from 'node:path'
 import { simulateMakespan } from './queue-makespan'
+import { RUNS_PER_TURN } from '../src/main/tasks/worker-pool'
+import { measureStoreFloor, type FloorResult } from './queue-floor'
 import { measureThroughput, type QueueMode, type ThroughputResult } from './queue-throughput'
 
 const repoRoot = resolve(__dirname, '..')
@@ -21,9 +23,24 @@ async function main(): Promise<void> {
       range: [runs[0]?.tasksPerSec ?? 0, runs[RUNS - 1]?.tasksPerSec ?? 0]
     })
   }
-  // Modes interleaved per concurrency, so they meet the same moment of a shared machine's load.
-  for (const concurrency of [1, 8, 64])
+  // The engine at c = 8 commits groups of 8 without claim-ahead, and of RUNS_PER_TURN with it (the most runs it starts in one turn).
+  const floorGroups = [8, RUNS_PER_TURN]
+  const floors: FloorResult[] = []
+  // Modes interleaved per concurrency, so they meet the same moment of a shared machine's load; the floors beside c = 8.
+  for (const concurrency of [1, 8, 64]) {
     for (const mode of ['inFlight', 'batched', 'created'] as const) await median(mode, concurrency, 'FULL')
+    if (concurrency !== 8) continue
+    for (const groupSize of floorGroups) {
+      const runs = Array.from({ length: RUNS }, () => measureStoreFloor(repoRoot, groupSize, TASKS))
+      floors.push(runs.sort((a, b) => a.tasksPerSec - b.tasksPerSec)[RUNS >> 1] as FloorResult)
+    }
+  }
+  const fullAt8 = (mode: QueueMode): ThroughputResult | undefined =>
+    results.find((r) => r.synchronous === 'FULL' && r.mode === mode && r.concurrency === 8)
+  const engineOverFloor = floors.map((f, i) => {
+    const engine = fullAt8(i === 0 ? 'inFlight' : 'batched')
+    return { ...f, mode: i === 0 ? 'inFlight' : 'batched', ratio: engine ? engine.tasksPerSec / f.tasksPerSec : NaN }
+  })
   await median('batched', 8, 'NORMAL')
   out(
     `Claim→complete, ${TASKS} no-op tasks, on-disk WAL, one event row per state change; median of ${RUNS} runs; load average ${loadavg()[0]!.toFixed(1)}`
@@ -48,6 +65,19 @@ async function main(): Promise<void> {
     const range = `${r.range[0].toFixed(0)} – ${r.range[1].toFixed(0)}`
     out(
       `${r.synchronous.padEnd(11)}  ${r.mode.padEnd(8)}  ${String(r.concurrency).padStart(3)}  ${r.tasksPerSec.toFixed(0).padStart(8)}  ${range.padStart(19)}  ${r.claimMs.p50.toFixed(3).padStart(12)}  ${r.claimMs.p99.toFixed(3).padStart(12)}  ${r.cpuUsPerTask.toFixed(1).padStart(11)}  ${String(r.eventRows).padStart(10)}  ${r.seconds.toFixed(2).padStart(7)}`
+    )
+  }
+  out('')
+  out(
+    'Store floor: the task store’s own reads and writes for claim → complete (candidates, claims and completions with their'
+  )
+  out(
+    'events), in transactions of the size the engine commits at c = 8; no pool, scheduler, publish or fsync. Median of runs.'
+  )
+  out('group  tasks/s  CPU µs/task  engine at c = 8 ÷ floor')
+  for (const f of engineOverFloor) {
+    out(
+      `${String(f.groupSize).padStart(5)}  ${f.tasksPerSec.toFixed(0).padStart(7)}  ${f.cpuUsPerTask.toFixed(1).padStart(11)}  ${f.mode} ${f.ratio.toFixed(2)}`
     )
   }
   const schedules = [simulateMakespan('grouped'), simulateMakespan('fifo')]
@@ -80,6 +110,16 @@ async function main(): Promise<void> {
         inFlight: byMode('inFlight'),
         batched: byMode('batched'),
         created: byMode('created'),
+        storeFloor: Object.fromEntries(
+          engineOverFloor.map((f) => [
+            String(f.groupSize),
+            {
+              tasksPerSec: Math.round(f.tasksPerSec),
+              cpuUsPerTask: Number(f.cpuUsPerTask.toFixed(1)),
+              [`${f.mode}OverFloor`]: Number(f.ratio.toFixed(3))
+            }
+          ])
+        ),
         makespanRatio: Number((schedules[0]?.ratio ?? 0).toFixed(4)),
         synchronousNormalTasksPerSec: Object.fromEntries(
           normal.map((r) => [String(r.concurrency), Number(r.tasksPerSec.toFixed(2))])

@@ -17,6 +17,8 @@ export const monotonicMs = (): number => Number(process.hrtime.bigint()) / 1e6
 
 export interface FakeServerProcess {
   readonly url: string
+  /** The server's process id, to read its scheduler statistics. */
+  readonly pid: number
   /** When each token of each prompt was written, on this process's performance.now() clock. */
   written(prompts: string[]): Promise<number[][]>
   close(): Promise<void>
@@ -48,6 +50,7 @@ export async function startFakeServerProcess(setup: FakeServerSetup): Promise<Fa
   const ask = (request: FakeServerRequest): void => void child.send(request)
   return {
     url: ready.url,
+    pid: child.pid ?? 0,
     async written(prompts) {
       const reply = next()
       ask({ type: 'written', prompts })

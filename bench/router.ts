@@ -14,18 +14,28 @@
 // never differences of percentiles. "Before send" is the router's own time from the call to the
 // moment it hands the request to the provider.
 //
+// The machine: on a shared 2-core machine the A/A floor's tail is other processes holding the CPUs
+// (bench/router-sched.ts). Each request notes how long the bench's and the fake server's threads
+// waited for a CPU, so the bench also reports the rounds where neither waited, and the CPU time the
+// bench's thread spent per request, router against direct, which no such wait lengthens.
+//
 // Garbage: the bench reports what each arm allocates per request (heap growth from request start to
 // end, median) and how often a GC pause fell inside each arm's first-token window, so a collection the
-// router's garbage causes shows up where it lands. `--gc` (with --expose-gc, as `npm run bench:router`
-// runs) adds a full collection before every request of every arm alike, as benchmark harnesses do; it
-// is off by default because on 2 cores the collector's background threads (concurrent sweeping) were
-// measured to run into the next request: the A/A floor's TTFT p90 rose from ~0.8 to ~2.7 ms.
+// router's garbage causes shows up where it lands. With --expose-gc (as `npm run bench:router` runs)
+// the young generation is collected before every request of every arm alike (bench/router-gc.ts says
+// why); `--gc` collects the full heap instead, `--no-gc` nothing.
 //
 // App, paired the same way over fewer rounds: `kos serve` routes a `models.chat` call to the fake
 // server and pushes every token back over its WebSocket as a `models.chatToken` event.
 //
-//   npm run bench:router [-- --json] [-- --pairs N] [-- --no-app] [-- --gc]   (the app part needs `npm run build` first)
-import { spawn, type ChildProcess } from 'node:child_process'
+// `--realtime` puts the bench's, the fake server's and the app's main threads (not the collector's
+// helpers) at a real-time priority (chrt, where the user may) for a floor without the other processes' share of
+// the CPUs in it: measured on 2 cores beside two other benches (load 3-4), the A/A floor's TTFT p99
+// went from ~5 to ~1.6 ms, and to ~0.5 ms with the young generation collected before each request.
+// In the app part the app's thread is watched for run-queue waits too.
+//
+//   npm run bench:router [-- --json] [-- --pairs N] [-- --no-app] [-- --gc | --no-gc] [-- --realtime]   (the app part needs `npm run build` first)
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -41,6 +51,7 @@ import { testConfig } from '../src/main/models/testing/test-config'
 import { startFakeServerProcess } from './router-fake-client'
 import { gcAccounting, type Window } from './router-gc'
 import { pairedJson, pairedLines, pairedRounds, rounded, spread, summary, type Sample } from './router-paired'
+import { watchThreads } from './router-sched'
 
 const repoRoot = resolve(__dirname, '..')
 const json = process.argv.includes('--json')
@@ -116,6 +127,17 @@ async function connectToApp(host: ChildProcess): Promise<WebSocket> {
   return ws
 }
 
+/** Puts each process's main thread at a real-time priority; says how it went. */
+function realtime(pids: readonly number[]): string {
+  try {
+    for (const pid of pids) execFileSync('chrt', ['--fifo', '--pid', '10', String(pid)], { stdio: 'pipe' })
+    return 'main threads at real-time priority (--realtime)'
+  } catch (error) {
+    const why = error instanceof Error ? error.message.split('\n')[0] : String(error)
+    return `normal priority (--realtime refused: ${why})`
+  }
+}
+
 async function main(): Promise<void> {
   const reply = (length: number, tokenDelayMs: number) => ({
     kind: 'reply' as const,
@@ -149,7 +171,16 @@ async function main(): Promise<void> {
       )
     : null
   host?.on('error', (error) => process.stderr.write(`kos serve: ${error.message}\n`))
-  const garbage = gcAccounting(process.argv.includes('--gc'))
+  const garbage = gcAccounting(
+    process.argv.includes('--no-gc') ? 'nothing' : process.argv.includes('--gc') ? 'full heap' : 'young generation'
+  )
+  const appPids = host?.pid ? [host.pid] : []
+  const routerThreads = watchThreads([process.pid, fake.pid])
+  const appThreads = watchThreads([process.pid, fake.pid, ...appPids])
+  let threads = routerThreads
+  const priority = process.argv.includes('--realtime')
+    ? realtime([process.pid, fake.pid, ...appPids])
+    : 'normal priority'
   const loadAtStart = loadavg()[0]!
   try {
     const ws = host ? await connectToApp(host) : null
@@ -164,13 +195,27 @@ async function main(): Promise<void> {
     ): Promise<Sample> => {
       const arrivals: number[] = []
       const heapAtStart = garbage.beforeRequest()
+      const atStart = threads.read()
+      let atFirst = { waitedMs: NaN, cpuMs: NaN }
       const start = performance.now()
-      await run(() => arrivals.push(performance.now()), start)
+      await run(() => {
+        arrivals.push(performance.now())
+        // Read after the arrival is noted, in every arm alike: it delays only what follows the first token.
+        if (arrivals.length === 1) atFirst = threads.read()
+      }, start)
+      const atEnd = threads.read()
       const heapGrowthBytes = garbage.heapNow() - heapAtStart
       const firstTokenMs = arrivals[0] ?? NaN
       windows.push({ arm, startMs: start, firstTokenMs, heapGrowthBytes })
       const [sent = []] = await fake.written([prompt])
-      return { ttftMs: firstTokenMs - start, tokenLatenciesMs: arrivals.map((t, i) => t - (sent[i] ?? t)) }
+      return {
+        ttftMs: firstTokenMs - start,
+        tokenLatenciesMs: arrivals.map((t, i) => t - (sent[i] ?? t)),
+        ttftCpuMs: atFirst.cpuMs - atStart.cpuMs,
+        perTokenCpuMs: (atEnd.cpuMs - atFirst.cpuMs) / Math.max(1, arrivals.length - 1),
+        ttftWaitMs: atFirst.waitedMs - atStart.waitedMs,
+        requestWaitMs: atEnd.waitedMs - atStart.waitedMs
+      }
     }
 
     const direct = (arm: string, prompt: string): Promise<Sample> =>
@@ -236,11 +281,11 @@ async function main(): Promise<void> {
     ])
     beforeSend.splice(0, beforeSend.length - PAIRS)
     const measured = windows.filter((w) => w.arm !== 'warm-up')
-    const gcNote = garbage.collecting ? 'a full GC before every request (--gc)' : 'no forced GC'
+    const gcNote = `${garbage.collecting === 'nothing' ? 'no forced GC' : `the ${garbage.collecting} collected before every request`}, ${priority}`
     print(
       `Router in-process vs direct (official ollama client), ${PAIRS} interleaved rounds of a ${PAIRED_TOKENS}-token answer (one token a ms) after ${WARM_UP} warm-up rounds, fake server in a child process, ${gcNote}; per-pair differences, ms; load average ${loadAtStart.toFixed(2)} at start, ${loadavg()[0]!.toFixed(2)} at end`
     )
-    pairedLines(routerRun, { ttft: 2, perToken: 1 }).forEach(print)
+    pairedLines(routerRun, { ttft: 2, perToken: 1 }, threads.available).forEach(print)
     print(`  router before send     ${spread(summary(beforeSend))}`)
     garbage.lines(measured).forEach(print)
     const result: Record<string, unknown> = {
@@ -257,6 +302,7 @@ async function main(): Promise<void> {
     if (ws) {
       print('')
       windows.length = 0
+      threads = appThreads
       const appRun = await pairedRounds(APP_PAIRS, 10, (i) => [
         () => direct(i < 0 ? 'warm-up' : 'direct', `app d${i}`),
         () => viaApp(i < 0 ? 'warm-up' : 'app', `app r${i}`, i),
@@ -264,14 +310,16 @@ async function main(): Promise<void> {
       ])
       ws.close()
       print(
-        `App (router + contract over WebSocket) vs direct, ${APP_PAIRS} interleaved rounds of a ${TOKENS}-token answer (one token every ${TOKEN_DELAY_MS} ms); per-pair differences, ms; load average ${loadavg()[0]!.toFixed(2)} at end`
+        `App (router + contract over WebSocket) vs direct, ${APP_PAIRS} interleaved rounds of a ${TOKENS}-token answer (one token every ${TOKEN_DELAY_MS} ms); per-pair differences, ms; run-queue waits of the bench's, the fake server's and the app's main threads; load average ${loadavg()[0]!.toFixed(2)} at end`
       )
-      pairedLines(appRun, { ttft: 5, perToken: 1 }).forEach(print)
+      pairedLines(appRun, { ttft: 5, perToken: 1 }, appThreads.available).forEach(print)
       result.app = { pairs: APP_PAIRS, ...pairedJson(appRun) }
     }
     if (json) print(JSON.stringify(result))
   } finally {
     garbage.stop()
+    routerThreads.close()
+    appThreads.close()
     host?.kill('SIGTERM')
     await fake.close()
     await new Promise((r) => setTimeout(r, 300))

@@ -13,7 +13,6 @@ import { autoAssigning } from './task-auto-assign'
 import { backupCopy } from '../db/backup-copy'
 import { createDigestCapability } from '../digest/digest-capability'
 import { databaseHealth } from '../health/database-health'
-import { createDiskSpaceMonitor, type DiskThresholds } from '../health/disk-space-monitor'
 import { healthHandlers } from '../health/health-handlers'
 import { knowledgeContextPort } from '../knowledge/knowledge-context-port'
 import { knowledgeHealth } from '../knowledge/knowledge-health'
@@ -27,7 +26,6 @@ import { createNotifyCapability } from '../notify/notify-capability'
 import { createOnboardingCapability } from '../onboarding/onboarding-capability'
 import { isLoopbackHost } from '../platform/loopback'
 import { realClock } from '../platform/timer-clock'
-import { freeBytes } from '../platform/storage-failure'
 import type { Dispatcher } from '../rpc/dispatcher'
 import type { Handlers } from '../rpc/handler-types'
 import { FULL_SCOPES, READ_SCOPES, inProcessClient } from '../rpc/in-process-client'
@@ -58,14 +56,11 @@ import { appHandlers, systemHandlers } from './app-handlers'
 import { reviewHandlers } from './review-suggestions'
 import { startHousekeeping } from './housekeeping'
 import { composeChecklist } from './compose-checklist'
+import { composeDisk, DISK_SAMPLE_MS } from './compose-disk'
 import { composeHealth } from './compose-health'
 import { composeResume } from './compose-resume'
 import type { Composition, Infrastructure, Lifecycle } from './composition-types'
 import { withStorageFailures } from './storage-failures'
-
-const MB = 1024 * 1024
-/** How often the free space of the data dir's disk is measured (one statfs). */
-const DISK_SAMPLE_MS = 2000
 
 /**
  * Every capability, built once and given only what it needs; where one needs
@@ -98,12 +93,7 @@ export function composeCapabilities(infra: Infrastructure): Composition {
   })
   lifecycles.push(models)
 
-  const diskThresholds = (): DiskThresholds => ({
-    pauseBelowBytes: config.get('disk.pauseBelowMb') * MB,
-    warnBelowBytes: config.get('disk.warnBelowMb') * MB
-  })
-  const disk = createDiskSpaceMonitor({ dir: infra.dataDir.path, freeBytes, thresholds: diskThresholds, log })
-  lifecycles.push({ stop: () => disk.stop() })
+  const { disk, thresholds: diskThresholds } = composeDisk(infra, lifecycles)
 
   const backendLimits = createBackendLimits({
     nodes: () =>

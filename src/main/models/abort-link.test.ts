@@ -48,3 +48,37 @@ describe('linkAbort', () => {
     expect(attempt.signal.reason).toEqual(new Error('closed the window'))
   })
 })
+
+describe('AbortLink.follow', () => {
+  it('follows a parent added later like one given at the start, and ignores none', () => {
+    const link = linkAbort([])
+    link.follow(undefined)
+    const caller = new AbortController()
+    link.follow(caller.signal)
+    expect(getEventListeners(caller.signal, 'abort')).toHaveLength(1)
+    caller.abort('closed the window')
+    expect(link.signal.reason).toBe('closed the window')
+    expect(getEventListeners(caller.signal, 'abort')).toHaveLength(0)
+  })
+
+  it('aborts at once on a parent that already is, and follows nothing once aborted', () => {
+    const gone = new AbortController()
+    gone.abort('before')
+    const link = linkAbort([])
+    link.follow(gone.signal)
+    expect(link.signal.reason).toBe('before')
+    const later = new AbortController()
+    link.follow(later.signal)
+    expect(getEventListeners(later.signal, 'abort')).toHaveLength(0)
+  })
+
+  it('stops following a later parent once released', () => {
+    const link = linkAbort([])
+    const caller = new AbortController()
+    link.follow(caller.signal)
+    link.release()
+    expect(getEventListeners(caller.signal, 'abort')).toHaveLength(0)
+    caller.abort('after the request')
+    expect(link.signal.aborted).toBe(false)
+  })
+})

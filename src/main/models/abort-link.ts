@@ -8,6 +8,11 @@ export interface AbortLink {
   readonly signal: AbortSignal
   /** Aborts this link (and whatever follows it) with the reason given. */
   abort(reason: unknown): void
+  /**
+   * Follows one more parent (none when undefined): aborts at once if it already is. The router
+   * follows its caller's signal only once the request is on its way, so the request does not wait for it.
+   */
+  follow(parent: AbortSignal | undefined): void
   /** Stops following the parents; call once the request is over. */
   release(): void
 }
@@ -23,22 +28,24 @@ export function linkAbort(parents: readonly (AbortSignal | undefined)[]): AbortL
     for (const parent of followed) parent.removeEventListener('abort', onAbort)
     followed.length = 0
   }
-  for (const parent of parents) {
-    if (!parent) continue
+  function follow(parent: AbortSignal | undefined): void {
+    if (!parent || controller.signal.aborted) return
     if (parent.aborted) {
       release()
       controller.abort(parent.reason)
-      break
+      return
     }
     parent.addEventListener('abort', onAbort, { once: true })
     followed.push(parent)
   }
+  for (const parent of parents) follow(parent)
   return {
     signal: controller.signal,
     abort(reason) {
       release()
       controller.abort(reason)
     },
+    follow,
     release
   }
 }

@@ -153,7 +153,9 @@ export function createCircuitBoard(deps: { config: Pick<ConfigService, 'get'>; n
     let list = generations.get(node)
     if (!list) generations.set(node, (list = []))
     list.push({ at: now(), ok, failure })
-    if (list.length > TALLY_LIMIT) list.splice(0, list.length - TALLY_LIMIT)
+    // Cut in one go once it is twice the limit, not by one at every generation past it: a splice at
+    // the front moves every entry, 5,000 of them: a tenth of the router's CPU per request in a profile.
+    if (list.length >= 2 * TALLY_LIMIT) list.splice(0, list.length - TALLY_LIMIT)
   }
 
   return {
@@ -214,7 +216,7 @@ export function createCircuitBoard(deps: { config: Pick<ConfigService, 'get'>; n
     tallies(sinceMs) {
       const from = now() - sinceMs
       return [...generations].map(([node, list]) => {
-        const recent = list.filter((g) => g.at >= from)
+        const recent = list.slice(-TALLY_LIMIT).filter((g) => g.at >= from)
         const failures = recent.flatMap((g) => (g.failure === null ? [] : [g.failure]))
         return {
           node,

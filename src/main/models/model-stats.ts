@@ -60,10 +60,14 @@ export function createModelStats(now: () => number = Date.now): ModelStats {
     let list = outcomes.get(node)
     if (!list) outcomes.set(node, (list = []))
     push(list, outcome)
-    recent.set(node, {
-      latencyMs: median(list.flatMap((o) => (o.ms === null ? [] : [o.ms]))),
-      errorRate: list.filter((o) => !o.ok).length / list.length
-    })
+    // One pass, no array per outcome: this runs at the end of every routed request.
+    const latencies: number[] = []
+    let failures = 0
+    for (const o of list) {
+      if (o.ms !== null) latencies.push(o.ms)
+      if (!o.ok) failures++
+    }
+    recent.set(node, { latencyMs: median(latencies), errorRate: failures / list.length })
   }
 
   return {
@@ -120,7 +124,7 @@ export function createModelStats(now: () => number = Date.now): ModelStats {
 
 export function median(values: readonly number[]): number | null {
   if (values.length === 0) return null
-  const sorted = [...values].sort((a, b) => a - b)
+  const sorted = Float64Array.from(values).sort()
   const mid = Math.floor(sorted.length / 2)
   return sorted.length % 2 ? (sorted[mid] ?? null) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2
 }

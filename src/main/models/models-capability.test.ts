@@ -10,7 +10,7 @@ import { createDispatcher } from '../rpc/dispatcher'
 import { Refusal } from '../rpc/refusal'
 import { memoryLogger } from '../test-support/memory-logger'
 import { useTempDirs } from '../test-support/temp-dir'
-import { createModelsCapability, type ModelsCapability } from './models-capability'
+import { createModelsCapability, unreachable, type ModelsCapability } from './models-capability'
 import { startFakeOllama, type FakeOllama } from './testing/fake-ollama-server'
 
 const tempDir = useTempDirs()
@@ -166,7 +166,21 @@ describe('models capability through the dispatcher', () => {
     await models.registry.scan()
     const report = await models.health.report()
     expect(report.level).toBe('down')
-    expect(report.reasons[0]).toMatch(/Ollama on this Mac .* is unreachable/)
+    expect(report.reasons[0]).toBe(`Ollama on this Mac (${fake.url}) is unreachable (ECONNREFUSED)`)
+  })
+
+  it('says why a node is down once, whatever its error already says of the server', () => {
+    const url = 'http://127.0.0.1:11434'
+    expect(unreachable('Ollama on this Mac', url, `Ollama at ${url} is unreachable (ECONNREFUSED)`)).toBe(
+      `Ollama on this Mac (${url}) is unreachable (ECONNREFUSED)`
+    )
+    expect(
+      unreachable('Studio', url, `OpenAI-compatible server at ${url}: the connection failed (socket hang up)`)
+    ).toBe(`Studio (${url}) is unreachable: the connection failed (socket hang up)`)
+    expect(unreachable('Studio', url, 'the scan timed out after 3 s')).toBe(
+      `Studio (${url}) is unreachable: the scan timed out after 3 s`
+    )
+    expect(unreachable('Studio', url, null)).toBe(`Studio (${url}) is unreachable: no answer`)
   })
 
   it('shows an MLX server nobody set up as not set up, in neutral words, and leaves it out of health; set explicitly, it counts', async () => {

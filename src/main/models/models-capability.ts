@@ -148,7 +148,7 @@ export function createModelsCapability(deps: {
       const up = registry.nodes().filter((n) => registry.status(n.id).state === 'up')
       const open = circuits.open()
       const reasons = [
-        ...down.map((n) => `${n.label} (${n.url}) is unreachable: ${registry.status(n.id).error ?? 'no answer'}`),
+        ...down.map((n) => unreachable(n.label, n.url, registry.status(n.id).error)),
         ...open.map((c) => `Circuit open: ${c.reason}`)
       ]
       if (up.length === 0 && scanned.length > 0)
@@ -266,4 +266,19 @@ export function createModelsCapability(deps: {
       return embeddedProvider?.close()
     }
   }
+}
+
+/**
+ * Why a node is down, said once: a connection error already names the server and its address ("Ollama at
+ * http://… is unreachable (ECONNREFUSED)"), so only what follows the address is kept after the node's own name.
+ */
+export function unreachable(label: string, url: string, error: string | null): string {
+  const at = error?.indexOf(url) ?? -1
+  if (error === null || at < 0) return `${label} (${url}) is unreachable: ${error ?? 'no answer'}`
+  const rest = error
+    .slice(at + url.length)
+    .replace(/^[\s:]+/, '')
+    .trim()
+  if (rest === '') return `${label} (${url}) is unreachable`
+  return rest.startsWith('is unreachable') ? `${label} (${url}) ${rest}` : `${label} (${url}) is unreachable: ${rest}`
 }

@@ -1,7 +1,7 @@
 import { getEventListeners } from 'node:events'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createModelStats } from './model-stats'
-import { createNodeRegistry } from './node-registry'
+import { createNodeRegistry, defaultProviderFactory } from './node-registry'
 import { RouteError } from './route-error'
 import { createRouter } from './router'
 import type { FakeHttp } from './testing/fake-http'
@@ -127,5 +127,54 @@ describe('router hot path', () => {
     expect((error as RouteError).attempts.map((a) => a.kind)).toEqual(['timeout'])
     expect(tokens.length).toBeGreaterThan(0)
     expect(getEventListeners(caller.signal, 'abort')).toHaveLength(0)
+  })
+
+  it('cancels a request already sent when the caller aborts before its first token', async () => {
+    const { router, fake } = await setup()
+    fake.setRules([{ whenPromptContains: '', behaviour: { kind: 'hang' } }])
+    fake.requests.length = 0
+    const caller = new AbortController()
+    const read = collect(
+      router.chat([{ role: 'user', content: 'Never answered' }], {
+        signal: caller.signal,
+        node: 'ollama-local',
+        model: MODEL
+      })
+    )
+    // The router follows the caller's signal once the request is written; the server has it by now.
+    await expect.poll(() => fake.requests).toContain(`POST /api/chat model=${MODEL}`)
+    expect(getEventListeners(caller.signal, 'abort')).toHaveLength(1)
+    caller.abort()
+    await expect(read).rejects.toThrow('The request was cancelled.')
+    expect(getEventListeners(caller.signal, 'abort')).toHaveLength(0)
+  })
+
+  it('counts a provider that throws instead of streaming as a failed attempt, and leaves the node idle', async () => {
+    const fake = await startFakeOllama({ models: [{ name: MODEL, sizeBytes: 2e9 }], loaded: [MODEL] })
+    servers.push(fake)
+    const config = testConfig({ 'ollama.apiUrl': fake.url, 'mlx.apiUrl': 'http://127.0.0.1:9' })
+    const store = memoryModelStore()
+    const registry = createNodeRegistry({
+      config,
+      store,
+      providerFactory: (kind, url, id) => ({
+        ...defaultProviderFactory(kind, url, id),
+        chat: () => {
+          throw new Error('the backend library broke')
+        }
+      })
+    })
+    await registry.scan()
+    const stats = createModelStats()
+    const router = createRouter({ registry, stats, config, preferences: () => store.preferences() })
+    const error = await collect(
+      router.chat([{ role: 'user', content: 'Hi' }], { node: 'ollama-local', model: MODEL })
+    ).then(
+      () => null,
+      (e: unknown) => e
+    )
+    expect(error).toBeInstanceOf(RouteError)
+    expect((error as RouteError).message).toMatch(/the backend library broke/)
+    expect(stats.load(['ollama-local'])[0]).toMatchObject({ activeRequests: 0, errorRate: 1 })
   })
 })

@@ -4,7 +4,7 @@ import type { GroupCommit } from './group-commit'
 import { retryDelayMs } from './retry-policy'
 import type { Outcome, TaskRun } from './task-run'
 import type { TaskStore } from './task-store'
-import type { PoolSettings } from './worker-pool'
+import type { PoolSettings } from './pool-options'
 
 // A task put back because its backend failed is not claimed again sooner than this, so a backend that fails at once is not asked in a tight loop.
 export const BACKEND_RETRY_MS = 1_000

@@ -24,7 +24,8 @@ import {
 } from './adaptive-concurrency'
 import { dedupKey, dedupKeyNow } from './dedup-key'
 import { createTaskStore, type Changes, type CreateOutcome, type Reassignment, type TaskInsert } from './task-store'
-import { createWorkerPool, type PoolSettings } from './worker-pool'
+import type { PoolSettings } from './pool-options'
+import { createWorkerPool } from './worker-pool'
 
 export interface TasksEngineOptions {
   readonly db: Db

@@ -1,8 +1,4 @@
-import type { BackendLimits } from '../ports/backend-limits'
 import type { ProcessingPlan, TaskProcessor } from '../ports/task-processor'
-import type { WalSync } from '../db/wal-sync'
-import type { Logger } from '../log/logger'
-import type { TaskEvent, TasksChanged } from '../../shared/contract/tasks-contract'
 import { createBackendBlame } from './backend-blame'
 import { createCallSlots } from './call-slots'
 import { createGroupCommit } from './group-commit'
@@ -11,61 +7,15 @@ import { createRunAttempts } from './run-attempt'
 import { BACKEND_RETRY_MS, createRunSettlement, ignore } from './run-settlement'
 import { callsOf } from './scheduler'
 import { classify, TaskRun, type Claim, type Outcome, type StopReason } from './task-run'
-import type { Changes, LeaseRef, TaskStore } from './task-store'
-
-/** The pool's knobs, read again at every group commit so a changed setting applies at once. */
-export interface PoolSettings {
-  readonly concurrency: number
-  readonly maxAttempts: number
-  readonly retryDelaySec: number
-  readonly retryBackoff: number
-  readonly retryJitter: number
-  readonly stuckMs: number
-  readonly heartbeatMs: number
-  readonly requestTimeoutMs: number
-  readonly minAnswerChars: number
-  readonly minValidatorScore: number
-  readonly heavyPerBackend: number
-  /** How far back a failure can be taken for the backend's once the processor says the backend fails every request (its circuit window). */
-  readonly backendWindowMs: number
-}
-
-export interface PoolOptions {
-  readonly store: TaskStore
-  readonly wal: Pick<WalSync, 'commitUnflushed' | 'whenDurable'>
-  readonly owner: string
-  readonly settings: () => PoolSettings
-  /** Called with the events of each committed transaction. */
-  readonly publish: (events: readonly TaskEvent[], changed: TasksChanged) => void
-  readonly log: Logger
-  readonly now?: () => number
-  /** The clock run deadlines are measured on; it must not advance while the machine sleeps (performance.now does not). */
-  readonly monotonic?: () => number
-  readonly random?: () => number
-  /** How often an idle pool looks for tasks whose retry time has come. */
-  readonly pollMs?: number
-  /**
-   * Told, for each task started, its claim latency: from the later of its
-   * slot freeing (or the pool starting) and work being signalled (a task
-   * created, a wake), to its processor starting. For bench:queue.
-   */
-  readonly observeClaim?: (waitMs: number) => void
-  /** False: at most `concurrency` tasks are leased at a time, none claimed ahead (bench:queue's inFlight mode). */
-  readonly claimAhead?: boolean
-  /** Told when the reason pending tasks wait (no server could run them) appears, changes or clears: windows show it without asking. */
-  readonly onWaitingChanged?: () => void
-  /** Why nothing new may be claimed now (e.g. the disk is nearly full), or null; asked at every group commit. */
-  readonly holdClaims?: () => string | null
-  /** Per-node caps (MLX one at a time by default); without them every backend gets heavyPerBackend. */
-  readonly backendLimits?: BackendLimits
-}
+import type { PoolOptions } from './pool-options'
+import type { Changes, LeaseRef } from './task-store'
 
 // Claiming ahead pays off only for tasks that finish in milliseconds (benchmarks, trivial
 // processors); a real LLM task would sit leased but idle, so above this no task is claimed ahead.
 const CLAIM_AHEAD_UNDER_MS = 20
 const CLAIM_AHEAD_PER_SLOT = 32
 const CLAIM_AHEAD_MAX = 256
-const RUNS_PER_TURN = 32
+export const RUNS_PER_TURN = 32
 const RELEASED = 'released at shutdown; runs again on the next start'
 const WAITING_POLL_MS = 250
 

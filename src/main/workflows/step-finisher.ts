@@ -4,6 +4,7 @@ import type { DecisionLog, DecisionRecord } from '../ports/decision-log'
 import type { ResultValidator, TestRunner } from '../ports/result-validator'
 import type { QueuedTask } from '../ports/task-queue'
 import { testCodeInScratch } from './code-step'
+import { knowledgeEntry } from './knowledge-entry'
 import { estimateTokens, judgeAnswer } from './step-judgement'
 import type { StoredRun, StoredStep, TokensCounted, WorkflowStore } from './workflow-store'
 import type { WrittenFile } from './workspace-files'
@@ -377,29 +378,4 @@ export function createStepFinisher(deps: FinisherDeps) {
       }
     }
   }
-}
-
-/** The librarian's entry as filed: its text, then the work it files (the packages it read), so the knowledge base holds the context too. */
-function knowledgeEntry(
-  run: StoredRun,
-  round: number,
-  pkg: HandoffPackage,
-  inputs: readonly [string, HandoffPackage][]
-): string {
-  const context = inputs.map(([name, input]) =>
-    [
-      `## From "${name}"`,
-      input.summary,
-      input.artifacts.length ? input.artifacts.join('\n\n') : '',
-      input.openQuestions.length ? `Open questions:\n${input.openQuestions.map((q) => `- ${q}`).join('\n')}` : ''
-    ]
-      .filter(Boolean)
-      .join('\n\n')
-  )
-  return [
-    pkg.fields['Entry'] ?? pkg.summary,
-    ...context,
-    `## Request\n${run.input}`,
-    `Filed by the workflow "${run.definition.title}", run ${run.id}, round ${round}.`
-  ].join('\n\n')
 }

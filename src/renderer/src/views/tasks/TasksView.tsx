@@ -281,7 +281,7 @@ function TaskListPanel({ model }: { model: Model }): ReactNode {
         </p>
       ) : list.items.length === 0 ? (
         <p className="muted task-list-empty">
-          {filtered ? 'No task matches these filters.' : 'No tasks yet. Queue one with the form below.'}
+          {filtered ? 'No task matches these filters.' : 'No tasks yet. Queue one with New task, above.'}
         </p>
       ) : (
         <>
