@@ -2,20 +2,14 @@ import { describe, expect, it } from 'vitest'
 import type { Db } from '../db/database'
 import { useTempDirs } from '../test-support/temp-dir'
 import { createKnowledgeStore } from './knowledge-store'
-import { loadVectorExtension } from './load-vector-extension'
-import { testDb as migratedDb } from './test-support/test-kit'
+import { vectorTestDb } from './test-support/test-kit'
 import { LISTS } from './sign-partitions'
 import { createVectorIndex, type Collection, type VectorIndex } from './vector-index'
 
 const tempDir = useTempDirs()
 const DIMENSION = 64
 
-function testDb(dir: string): Db {
-  const db = migratedDb(dir)
-  const loaded = loadVectorExtension(db)
-  if (!loaded.ok) throw new Error(loaded.reason)
-  return db
-}
+const testDb = vectorTestDb
 
 /** A unit vector that points mostly along axis `axis`, with a little of its neighbour. */
 function vectorNear(axis: number, tilt: number): Float32Array {

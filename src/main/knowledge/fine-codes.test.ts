@@ -4,21 +4,15 @@ import type { Db } from '../db/database'
 import { useTempDirs } from '../test-support/temp-dir'
 import { fineSimilarity, quantizeFine, vectorLength } from './fine-codes'
 import { createKnowledgeStore } from './knowledge-store'
-import { loadVectorExtension } from './load-vector-extension'
 import { fineBlocksDisagree } from './test-support/fine-blocks'
-import { testDb as migratedDb } from './test-support/test-kit'
+import { vectorTestDb } from './test-support/test-kit'
 import { mulberry32 } from './mulberry32'
 import { createVectorIndex, type Collection, type VectorIndex } from './vector-index'
 
 const tempDir = useTempDirs()
 const DIMENSION = 48
 
-function testDb(dir: string): Db {
-  const db = migratedDb(dir)
-  const loaded = loadVectorExtension(db)
-  if (!loaded.ok) throw new Error(loaded.reason)
-  return db
-}
+const testDb = vectorTestDb
 
 function cosine(a: Float32Array, b: Float32Array): number {
   let dot = 0

@@ -8,6 +8,7 @@ import type { Embedder } from '../../ports/embedder'
 import { memoryLogger } from '../../test-support/memory-logger'
 import { useTempDirs } from '../../test-support/temp-dir'
 import { createKnowledgeCapability, type KnowledgeCapability } from '../knowledge-capability'
+import { loadVectorExtension } from '../load-vector-extension'
 import { testConfig, type TestConfig } from './knowledge-doubles'
 
 export * from './knowledge-doubles'
@@ -16,6 +17,14 @@ export * from './knowledge-doubles'
 export function testDb(dir: string): Db {
   const db = openDatabase(`${dir}/kos.db`)
   migrate(db, bundledMigrations())
+  return db
+}
+
+/** The same, with sqlite-vec loaded: for a vector index built without the capability. */
+export function vectorTestDb(dir: string): Db {
+  const db = testDb(dir)
+  const loaded = loadVectorExtension(db)
+  if (!loaded.ok) throw new Error(loaded.reason)
   return db
 }
 
