@@ -135,4 +135,20 @@ describe('fine codes', () => {
     expect(reopened.warm(collection, 1)).toBe(false)
     db.close()
   })
+
+  it("of chunks put inside a caller's transaction are not stored until computed from the rows it committed", () => {
+    const db = testDb(tempDir())
+    const index = createVectorIndex(db)
+    const collection = index.createActive({ id: 'test:random', dimension: DIMENSION })
+    let vectors = new Map<number, Float32Array>()
+    // The caller's transaction may yet roll back: its chunks' blocks get no fine rows, and their candidates are rescored from rows.
+    db.transaction(() => (vectors = fill(db, index, collection, 20)))()
+    expect(db.prepare(`SELECT count(*) FROM ${collection.vecTable}_fine`).pluck().get()).toBe(0)
+    agreesWithExact(index, collection, vectors, 6)
+    while (index.warm(collection, 1));
+    expect(db.prepare(`SELECT count(*) FROM ${collection.vecTable}_fine`).pluck().get()).toBe(1)
+    expect(fineBlocksDisagree(db, collection.vecTable, DIMENSION)).toBeNull()
+    agreesWithExact(index, collection, vectors, 7)
+    db.close()
+  })
 })

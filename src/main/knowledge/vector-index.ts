@@ -86,9 +86,6 @@ export function createVectorIndex(db: Db, options: VectorIndexOptions = {}): Vec
   const minCandidates = options.minCandidates ?? MIN_CANDIDATES
   const byState = db.prepare('SELECT * FROM knowledge_collections WHERE state = ?')
   const memory = new Map<number, SignIndex>()
-  // Chunks put inside a caller's transaction, which may yet roll back: scored from their rows (which tells whether
-  // they are there) until a search outside any transaction has checked them.
-  const unconfirmed = new WeakMap<SignIndex, Set<number>>()
   const stored = createCodeStore(db, {
     ...(options.partitionFrom === undefined ? {} : { partitionFrom: options.partitionFrom }),
     ...(options.probe === undefined ? {} : { probe: options.probe })
@@ -177,22 +174,6 @@ export function createVectorIndex(db: Db, options: VectorIndexOptions = {}): Vec
     }
   }
 
-  /** Drops the codes of chunks put in a transaction that rolled back. */
-  const confirm = (collection: Collection, codes: SignIndex, ids: ReadonlySet<number>): void => {
-    const there = new Set(
-      db
-        .prepare(`SELECT chunk_id FROM ${collection.vecTable} WHERE chunk_id IN (SELECT value FROM json_each(?))`)
-        .pluck()
-        .all(JSON.stringify([...ids])) as number[]
-    )
-    const gone = new Set([...ids].filter((id) => !there.has(id)))
-    if (gone.size === 0) return
-    db.transaction(() => {
-      codes.remove(gone)
-      stored.persist(collection.vecTable, codes)
-    })()
-  }
-
   return {
     active: () => read('active'),
     building: () => read('building'),
@@ -238,12 +219,15 @@ export function createVectorIndex(db: Db, options: VectorIndexOptions = {}): Vec
         ON CONFLICT (chunk_id) DO UPDATE SET embedding = excluded.embedding, bits = excluded.bits`)
       const codes = codesOf(collection)
       try {
-        const added: { id: number; code: Uint32Array; fine: FineCode }[] = []
+        const added: { id: number; code: Uint32Array; fine?: FineCode }[] = []
+        // Inside a caller's transaction, which may yet roll back, the chunks get no fine codes: their candidates are
+        // rescored from their rows, which tells whether they are there, and their fine codes are computed later from them.
+        const nested = db.inTransaction
         db.transaction(() => {
           for (const row of rows) {
             const code = signBits(row.vector)
             const fineCodes = new Int8Array(collection.dimension)
-            const fine = { factor: quantizeFine(row.vector, fineCodes, 0), codes: fineCodes }
+            const fine = nested ? undefined : { factor: quantizeFine(row.vector, fineCodes, 0), codes: fineCodes }
             // A chunk deleted while its batch was at the model is simply skipped.
             const { changes } = upsert.run(
               row.chunkId,
@@ -251,16 +235,11 @@ export function createVectorIndex(db: Db, options: VectorIndexOptions = {}): Vec
               Buffer.from(code.buffer),
               row.chunkId
             )
-            if (changes > 0) added.push({ id: row.chunkId, code, fine })
+            if (changes > 0) added.push(fine ? { id: row.chunkId, code, fine } : { id: row.chunkId, code })
           }
           codes.upsert(added)
           stored.persist(collection.vecTable, codes)
         })()
-        if (db.inTransaction) {
-          const pending = unconfirmed.get(codes) ?? new Set<number>()
-          for (const { id } of added) pending.add(id)
-          unconfirmed.set(codes, pending)
-        }
       } catch (error) {
         // Memory may hold what the rolled-back transaction did not: it is read afresh from the blocks next time.
         memory.delete(collection.id)
@@ -280,11 +259,6 @@ export function createVectorIndex(db: Db, options: VectorIndexOptions = {}): Vec
       checkQuery(collection, query)
       const limit = Math.max(1, Math.min(4096, Math.floor(k)))
       const codes = codesOf(collection)
-      const pending = unconfirmed.get(codes)
-      if (pending && !db.inTransaction) {
-        confirm(collection, codes, pending)
-        unconfirmed.delete(codes)
-      }
       const slots = codes.nearestSlots(
         signBits(query),
         Math.min(codes.size, Math.max(minCandidates, limit * OVERSAMPLE))
@@ -296,7 +270,7 @@ export function createVectorIndex(db: Db, options: VectorIndexOptions = {}): Vec
       const candidates: number[] = []
       for (const slot of slots) {
         const factor = factors[slot]!
-        if (Number.isNaN(factor) || unconfirmed.get(codes)?.has(codes.idAt(slot))) candidates.push(codes.idAt(slot))
+        if (Number.isNaN(factor)) candidates.push(codes.idAt(slot))
         else
           scored.push({
             chunkId: codes.idAt(slot),
