@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import type { Db } from '../db/database'
 import { useTempDirs } from '../test-support/temp-dir'
 import { fineSimilarity, quantizeFine, vectorLength } from './fine-codes'
+import { BLOCK_SLOTS, createSignIndex } from './sign-index'
 import { createKnowledgeStore } from './knowledge-store'
 import { fineBlocksDisagree } from './test-support/fine-blocks'
 import { vectorTestDb } from './test-support/test-kit'
@@ -150,5 +151,62 @@ describe('fine codes', () => {
     expect(fineBlocksDisagree(db, collection.vecTable, DIMENSION)).toBeNull()
     agreesWithExact(index, collection, vectors, 7)
     db.close()
+  })
+
+  it('follow their ids through any adds, replacements (with or without one) and removals, and a block is stored only whole (property)', () => {
+    const FINE = 3
+    const id = fc.integer({ min: 0, max: 700 })
+    const op = fc.oneof(
+      fc.record({
+        kind: fc.constant('upsert' as const),
+        entries: fc.array(fc.record({ id, fine: fc.boolean() }), { maxLength: 400 })
+      }),
+      fc.record({ kind: fc.constant('remove' as const), ids: fc.array(id, { maxLength: 200 }) })
+    )
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 10 }), (ops) => {
+        const index = createSignIndex(1, { fineDimension: FINE })
+        // Each id's fine code is derived from the id, so a slot shows whose it holds; NaN where it was given none.
+        const model = new Map<number, number>()
+        const fineOf = (i: number): { factor: number; codes: Int8Array } => ({
+          factor: i,
+          codes: Int8Array.of(i % 127, -(i % 97), 7)
+        })
+        for (const step of ops) {
+          if (step.kind === 'upsert') {
+            index.upsert(
+              step.entries.map((e) =>
+                e.fine
+                  ? { id: e.id, code: Uint32Array.of(e.id), fine: fineOf(e.id) }
+                  : { id: e.id, code: Uint32Array.of(e.id) }
+              )
+            )
+            for (const e of step.entries) model.set(e.id, e.fine ? e.id : NaN)
+          } else {
+            index.remove(new Set(step.ids))
+            for (const i of step.ids) model.delete(i)
+          }
+        }
+        expect(index.size).toBe(model.size)
+        const { codes, factors } = index.fine
+        for (let slot = 0; slot < index.size; slot++) {
+          const held = index.idAt(slot)
+          expect(factors[slot]).toEqual(model.get(held))
+          if (!Number.isNaN(factors[slot]!))
+            expect([...codes.subarray(slot * FINE, slot * FINE + FINE)]).toEqual([...fineOf(held).codes])
+        }
+        for (let b = 0; b < index.blocks; b++) {
+          const slots = Array.from(
+            { length: Math.min(BLOCK_SLOTS, index.size - b * BLOCK_SLOTS) },
+            (_, k) => b * BLOCK_SLOTS + k
+          )
+          const whole = slots.every((slot) => !Number.isNaN(factors[slot]!))
+          const block = index.fineBlock(b)
+          expect(block !== null).toBe(whole)
+          if (block) expect([...block.ids]).toEqual(slots.map((slot) => index.idAt(slot)))
+        }
+      }),
+      { numRuns: 150 }
+    )
   })
 })
