@@ -95,7 +95,7 @@ export interface KnowledgeStore {
   domains(): string[]
 }
 
-/** Size and chunk count are the row's own (migrations/0026_knowledge_node_sizes.sql): computing them read the whole document and the chunks' index. */
+/** Size and chunk count are the row's own (migrations/0025_knowledge_node_sizes.sql): computing them read the whole document and the chunks' index. */
 const SUMMARY_COLUMNS = `n.id, n.title, n.domain, n.source, n.confidence_score, n.usage_count, n.chars, n.created_at, n.updated_at, n.chunk_count`
 
 /** Nodes and their chunks; the FTS index follows the chunks by triggers (see migrations/0004_knowledge.sql). */
