@@ -123,10 +123,13 @@ export function pairedLines(
   targetP99: { ttft: number; perToken: number },
   runQueue: boolean
 ): string[] {
-  const pair = (label: string, d: { overhead: number[]; floor: number[] }, target?: number): string[] => [
-    `  ${label.padEnd(22)} ${spread(summary(d.overhead))}${target === undefined ? '' : `   (target p99 < ${target})`}`,
-    `    A/A floor            ${spread(summary(d.floor))}`
-  ]
+  const pair = (label: string, d: { overhead: number[]; floor: number[] }, target?: number): string[] =>
+    d.overhead.length === 0
+      ? [`  ${label.padEnd(22)} no such rounds`]
+      : [
+          `  ${label.padEnd(22)} ${spread(summary(d.overhead))}${target === undefined ? '' : `   (target p99 < ${target})`}`,
+          `    A/A floor            ${spread(summary(d.floor))}`
+        ]
   const lines = [
     ...pair(
       'TTFT overhead',
