@@ -87,7 +87,7 @@ function open(file: string): Db {
 
 /** The knowledge tables as the app has them: the first schema, Russian stems, then node sizes kept in the row. */
 function applyKnowledgeSchema(db: Db): void {
-  for (const file of ['0004_knowledge.sql', '0015_russian_stems.sql', '0026_knowledge_node_sizes.sql'])
+  for (const file of ['0004_knowledge.sql', '0015_russian_stems.sql', '0025_knowledge_node_sizes.sql'])
     db.exec(readFileSync(join(repoRoot, 'migrations', file), 'utf8'))
 }
 
