@@ -1,21 +1,13 @@
-import { join } from 'node:path'
 import { expect, it } from 'vitest'
 import { TASK_EVENT_KINDS } from '../../shared/contract/tasks-contract'
+import { databaseBefore } from './testing/database-before'
 import { useTempDirs } from '../test-support/temp-dir'
-import { bundledMigrations } from './bundled-migrations'
-import { openDatabase } from './database'
 import { migrate } from './migrations'
 
 const tempDir = useTempDirs()
-const VERSION = bundledMigrations().find((m) => m.name === 'interrupted_runs')?.version ?? 0
 
 it('keeps every task and event through the interrupted-runs migration, starts every task at no crashes, and accepts exactly the contract’s event kinds', () => {
-  const db = openDatabase(join(tempDir(), 'kos.db'))
-  const all = bundledMigrations()
-  migrate(
-    db,
-    all.filter((m) => m.version < VERSION)
-  )
+  const { db, all } = databaseBefore(tempDir(), 'interrupted_runs')
   db.prepare(
     `INSERT INTO tasks (id, title, description, priority, priority_rank, status, attempt_count, dedup_key, created_at, updated_at)
      VALUES ('t1', 'A task', 'd', 'high', 2, 'pending', 1, 'k', 1, 2), ('t2', 'Another', 'd', 'low', 0, 'completed', 1, 'k2', 3, 4)`

@@ -1,21 +1,13 @@
-import { join } from 'node:path'
 import { expect, it } from 'vitest'
 import { TASK_ERROR_TYPES } from '../../shared/contract/tasks-contract'
+import { databaseBefore } from './testing/database-before'
 import { useTempDirs } from '../test-support/temp-dir'
-import { bundledMigrations } from './bundled-migrations'
-import { openDatabase } from './database'
 import { migrate } from './migrations'
 
 const tempDir = useTempDirs()
-const VERSION = bundledMigrations().find((m) => m.name === 'task_error_types')?.version ?? 0
 
 it('keeps every task, its events and the indexes through the error-type rebuild, and accepts exactly the contract’s error types', () => {
-  const db = openDatabase(join(tempDir(), 'kos.db'))
-  const all = bundledMigrations()
-  migrate(
-    db,
-    all.filter((m) => m.version < VERSION)
-  )
+  const { db, through } = databaseBefore(tempDir(), 'task_error_types')
   db.prepare(
     `INSERT INTO tasks (id, title, description, priority, priority_rank, status, error_type, last_error, attempt_count, dedup_key, created_at, updated_at, parent_task_id)
      VALUES ('t1', 'A task', 'd', 'high', 2, 'deferred_to_human', 'oom_or_metal', 'llama runner process has terminated', 3, 'k', 1, 2, NULL),
@@ -33,12 +25,7 @@ it('keeps every task, its events and the indexes through the error-type rebuild,
       .all()
   const before = { tasks: tasks(), indexes: indexes() }
 
-  expect(
-    migrate(
-      db,
-      all.filter((m) => m.version <= VERSION)
-    )
-  ).toMatchObject({ ok: true })
+  expect(migrate(db, through)).toMatchObject({ ok: true })
   expect(tasks()).toEqual(before.tasks)
   expect(indexes()).toEqual(before.indexes)
   expect(db.prepare('SELECT COUNT(*) AS n FROM task_events').get()).toEqual({ n: 1 })

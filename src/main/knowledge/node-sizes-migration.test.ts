@@ -1,22 +1,14 @@
-import { join } from 'node:path'
 import { expect, it } from 'vitest'
-import { bundledMigrations } from '../db/bundled-migrations'
-import { openDatabase } from '../db/database'
 import { migrate } from '../db/migrations'
+import { databaseBefore } from '../db/testing/database-before'
 import { useTempDirs } from '../test-support/temp-dir'
 import { createKnowledgeStore } from './knowledge-store'
 
 const tempDir = useTempDirs()
-const VERSION = bundledMigrations().find((m) => m.name === 'knowledge_node_sizes')?.version ?? 0
 
 it('gives the nodes stored before it their size in characters and chunk count, which the store then keeps through adds and replacements', () => {
-  expect(VERSION).toBe(25)
-  const db = openDatabase(join(tempDir(), 'kos.db'))
-  const all = bundledMigrations()
-  migrate(
-    db,
-    all.filter((m) => m.version < VERSION)
-  )
+  const { db, version, all } = databaseBefore(tempDir(), 'knowledge_node_sizes')
+  expect(version).toBe(25)
   // Cyrillic and an emoji: SQLite's length() counts characters, as the summaries always did.
   db.prepare(
     `INSERT INTO knowledge_nodes (id, title, content, domain, source, content_hash, created_at, updated_at)
