@@ -24,22 +24,23 @@ async function main(): Promise<void> {
     })
   }
   // The engine at c = 8 commits groups of 8 without claim-ahead, and of RUNS_PER_TURN with it (the most runs it starts in one turn).
-  const floorGroups = [8, RUNS_PER_TURN]
-  const floors: FloorResult[] = []
+  const floorOf = [
+    { mode: 'inFlight', groupSize: 8 },
+    { mode: 'batched', groupSize: RUNS_PER_TURN }
+  ] as const
+  const floors: (FloorResult & { mode: QueueMode })[] = []
   // Modes interleaved per concurrency, so they meet the same moment of a shared machine's load; the floors beside c = 8.
   for (const concurrency of [1, 8, 64]) {
     for (const mode of ['inFlight', 'batched', 'created'] as const) await median(mode, concurrency, 'FULL')
     if (concurrency !== 8) continue
-    for (const groupSize of floorGroups) {
+    for (const { mode, groupSize } of floorOf) {
       const runs = Array.from({ length: RUNS }, () => measureStoreFloor(repoRoot, groupSize, TASKS))
-      floors.push(runs.sort((a, b) => a.tasksPerSec - b.tasksPerSec)[RUNS >> 1] as FloorResult)
+      floors.push({ ...(runs.sort((a, b) => a.tasksPerSec - b.tasksPerSec)[RUNS >> 1] as FloorResult), mode })
     }
   }
-  const fullAt8 = (mode: QueueMode): ThroughputResult | undefined =>
-    results.find((r) => r.synchronous === 'FULL' && r.mode === mode && r.concurrency === 8)
-  const engineOverFloor = floors.map((f, i) => {
-    const engine = fullAt8(i === 0 ? 'inFlight' : 'batched')
-    return { ...f, mode: i === 0 ? 'inFlight' : 'batched', ratio: engine ? engine.tasksPerSec / f.tasksPerSec : NaN }
+  const engineOverFloor = floors.map((f) => {
+    const engine = results.find((r) => r.synchronous === 'FULL' && r.mode === f.mode && r.concurrency === 8)
+    return { ...f, ratio: engine ? engine.tasksPerSec / f.tasksPerSec : NaN }
   })
   await median('batched', 8, 'NORMAL')
   out(
