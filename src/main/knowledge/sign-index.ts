@@ -1,3 +1,4 @@
+import { createFineSlots, type FineCode } from './fine-slots'
 import { hamming, nearestPositions } from './sign-bits'
 import { createScanArena } from './sign-scan'
 import { LISTS, partitionsFrom, trainPartitions, type SignPartitions } from './sign-partitions'
@@ -60,12 +61,6 @@ export interface SignIndex {
   readonly blocks: number
 }
 
-/** A vector's int8 codes and factor (fine-codes.ts). */
-export interface FineCode {
-  readonly factor: number
-  readonly codes: Int8Array
-}
-
 export const BLOCK_SLOTS = 256
 /**
  * Off by default: on the benchmark's corpus the partitions kept recall@10
@@ -105,16 +100,7 @@ export function createSignIndex(words: number, options: SignIndexOptions = {}): 
   let centroidsChanged = false
   let capacity = Math.max(1024, options.capacity ?? 0)
   let ids = new Float64Array(capacity)
-  const fineDimension = options.fineDimension ?? 0
-  // Made at the first fine code (a start reads none): a large zero-filled array costs its whole size at once.
-  let fineCodes = new Int8Array(0)
-  const fineRoom = (): void => {
-    if (fineCodes.length >= capacity * fineDimension) return
-    const grown = new Int8Array(capacity * fineDimension)
-    grown.set(fineCodes)
-    fineCodes = grown
-  }
-  let fineFactors = new Float32Array(capacity).fill(NaN)
+  const fineSlots = createFineSlots(options.fineDimension ?? 0, capacity)
   // The first PREFIX_WORDS words of every code side by side: the two-stage scan's first stage reads them in one run.
   const prefixWords = Math.min(PREFIX_WORDS, words)
   // Codes and prefixes live in WebAssembly memory, where the scan over every code reads them (sign-scan.ts).
@@ -142,10 +128,7 @@ export function createSignIndex(words: number, options: SignIndexOptions = {}): 
       return next
     }
     ids = widen(ids, (n) => new Float64Array(n))
-    if (fineCodes.length > 0) fineRoom()
-    const factors = new Float32Array(capacity).fill(NaN)
-    factors.set(fineFactors)
-    fineFactors = factors
+    fineSlots.grow(capacity)
     const grown = createScanArena(capacity, words, prefixWords)
     grown.codes.set(codes)
     grown.prefix.set(prefix)
@@ -200,21 +183,17 @@ export function createSignIndex(words: number, options: SignIndexOptions = {}): 
     place[moved] = place[slot]!
   }
 
-  const write = (slot: number, id: number, code: Uint32Array, codeOffset = 0, fine?: FineCode): void => {
+  const write = (slot: number, id: number, code: Uint32Array, codeOffset = 0, fineCode?: FineCode): void => {
     ids[slot] = id
-    fineFactors[slot] = fine ? fine.factor : NaN
-    if (fine && !Number.isNaN(fine.factor)) {
-      fineRoom()
-      fineCodes.set(fine.codes.subarray(0, fineDimension), slot * fineDimension)
-    }
+    fineSlots.set(slot, fineCode)
     codes.set(code.subarray(codeOffset, codeOffset + words), slot * words)
     prefix.set(code.subarray(codeOffset, codeOffset + prefixWords), slot * prefixWords)
     dirty.add(Math.floor(slot / BLOCK_SLOTS))
   }
 
-  const append = (id: number, code: Uint32Array, fine?: FineCode): void => {
+  const append = (id: number, code: Uint32Array, fineCode?: FineCode): void => {
     grow(size + 1)
-    write(size, id, code, 0, fine)
+    write(size, id, code, 0, fineCode)
     if (partitions) join(size, partitions.assign(codes, size * words))
     size++
   }
@@ -290,7 +269,7 @@ export function createSignIndex(words: number, options: SignIndexOptions = {}): 
       if (newIds.length === 0) return
       grow(size + newIds.length)
       ids.set(newIds, size)
-      fineFactors.fill(NaN, size, size + newIds.length)
+      fineSlots.clear(size, size + newIds.length)
       codes.set(newCodes.subarray(0, newIds.length * words), size * words)
       for (let i = 0; i < newIds.length; i++)
         for (let w = 0; w < prefixWords; w++) prefix[(size + i) * prefixWords + w] = newCodes[i * words + w]!
@@ -319,10 +298,7 @@ export function createSignIndex(words: number, options: SignIndexOptions = {}): 
         const last = size - 1
         if (partitions) leave(slot)
         if (slot !== last) {
-          write(slot, ids[last]!, codes, last * words, {
-            factor: fineFactors[last]!,
-            codes: fineCodes.subarray(last * fineDimension, (last + 1) * fineDimension)
-          })
+          write(slot, ids[last]!, codes, last * words, fineSlots.at(last))
           if (partitions) {
             // The last slot's code moved here: its list entry follows it.
             members[listOf[last]!]![place[last]!] = slot
@@ -353,24 +329,15 @@ export function createSignIndex(words: number, options: SignIndexOptions = {}): 
     },
     idAt: (slot) => ids[slot]!,
     get fine() {
-      return { codes: fineCodes, factors: fineFactors }
+      return fineSlots.view
     },
-    fineDimension,
-    setFine(slot, fine) {
-      fineRoom()
-      fineFactors[slot] = fine.factor
-      fineCodes.set(fine.codes.subarray(0, fineDimension), slot * fineDimension)
-    },
+    fineDimension: fineSlots.dimension,
+    setFine: (slot, code) => fineSlots.set(slot, code),
     fineBlock(block) {
       const from = block * BLOCK_SLOTS
       const to = Math.max(from, Math.min(size, from + BLOCK_SLOTS))
-      if (fineDimension === 0 || to === from) return null
-      for (let slot = from; slot < to; slot++) if (Number.isNaN(fineFactors[slot]!)) return null
-      const n = to - from
-      const bytes = new Uint8Array(n * (4 + fineDimension))
-      bytes.set(new Uint8Array(fineFactors.buffer, from * 4, n * 4))
-      bytes.set(new Uint8Array(fineCodes.buffer, from * fineDimension, n * fineDimension), n * 4)
-      return { ids: ids.slice(from, to), bytes }
+      const bytes = fineSlots.stored(from, to)
+      return bytes ? { ids: ids.slice(from, to), bytes } : null
     },
     partitionWhenDue() {
       if (partitions || size < partitionFrom || size === 0) return

@@ -4,7 +4,8 @@ import { KnowledgeError } from './knowledge-error'
 import { createCodeStore } from './code-store'
 import { fineSimilarity, quantizeFine, vectorLength } from './fine-codes'
 import { signBits } from './sign-bits'
-import type { FineCode, SignIndex } from './sign-index'
+import type { FineCode } from './fine-slots'
+import type { SignIndex } from './sign-index'
 
 export interface Collection {
   readonly id: number
