@@ -12,6 +12,7 @@ import type { CircuitBoard, OpenCircuit } from './circuit-board'
 import { blameOf, failureLabel } from './failure-blame'
 import type { ModelStats } from './model-stats'
 import type { NodeRegistry } from './node-registry'
+import { unreachable } from './node-unreachable'
 import type { PromptMessage, TokenUsage } from './provider'
 import { toProviderError } from './provider-error'
 import { timeoutMs } from './request-kinds'
@@ -112,12 +113,13 @@ export function routerTaskProcessor(parts: RouterParts): TaskProcessor {
         )
       await registry.refreshStale()
       const status = registry.status(plan.backend)
-      if (status.state === 'down')
-        throw new ProcessingError(
-          'connection_error',
-          `The node "${plan.backend}" is unreachable: ${status.error ?? 'no answer'}`,
-          { blame: 'backend' }
-        )
+      if (status.state === 'down') {
+        const node = registry.nodes().find((n) => n.id === plan.backend)
+        const why = node
+          ? unreachable(node.label, node.url, status.error)
+          : `The node "${plan.backend}" is unreachable: ${status.error ?? 'no answer'}`
+        throw new ProcessingError('connection_error', why, { blame: 'backend' })
+      }
       if (status.loaded === null || status.loaded.some((m) => m.name === plan.model) || !provider.preload) return
       const bufferMs = timeoutMs('load', config)
       const { signal } = ctx

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import type { TaskForProcessing } from '../ports/task-processor'
 import { ProcessingError } from '../ports/task-processor'
 import { createModelStats } from './model-stats'
-import { createNodeRegistry } from './node-registry'
+import { createNodeRegistry, type NodeRegistry } from './node-registry'
 import { RouteError } from './route-error'
 import { createRouter, type Router } from './router'
 import type { FakeHttp } from './testing/fake-http'
@@ -33,6 +33,7 @@ function task(overrides: Partial<TaskForProcessing> = {}): TaskForProcessing {
 
 interface Setup {
   router: Router
+  registry: NodeRegistry
   config: TestConfig
   urls: string[]
 }
@@ -69,7 +70,7 @@ async function setup(
   if (!added.ok) throw new Error(added.message)
   await registry.scan()
   const router = createRouter({ registry, stats: createModelStats(), config, preferences: () => store.preferences() })
-  return { router, config, urls: [nodeA.url, urlB] }
+  return { router, registry, config, urls: [nodeA.url, urlB] }
 }
 
 const ctx = (progress: string[] = [], signal = new AbortController().signal) => ({
@@ -275,6 +276,21 @@ describe('router', () => {
     )
     expect(error).toBeInstanceOf(RouteError)
     expect((error as RouteError).processingType()).toBe('connection_error')
+  })
+
+  it('says once, by its name and address, that the node a task is about to run on is down', async () => {
+    const { router, registry, urls } = await setup({}, 'down')
+    const studio = registry.nodes().find((n) => n.label === 'Mac Studio')
+    const e = await router
+      .ensureReady({ backend: studio?.id ?? '', model: 'llama3.2:3b', heavy: false }, new AbortController())
+      .then(
+        () => null,
+        (x: unknown) => x
+      )
+    expect(e).toBeInstanceOf(ProcessingError)
+    const message = (e as ProcessingError).message
+    expect(message).toContain(`Mac Studio (${urls[1]}) is unreachable`)
+    expect(message.split(urls[1] ?? '')).toHaveLength(2)
   })
 
   it('waits for a model to load within the load buffer, and says so when it does not', async () => {
