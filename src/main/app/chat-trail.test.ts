@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import type { ChatMessage, ChatSession } from '../../shared/contract/chat-contract'
+import type { ChatMessage } from '../../shared/contract/chat-contract'
 import type { Trail } from '../../shared/contract/trail-contract'
 import { startFakeOllama } from '../models/testing/fake-ollama-server'
+import { chatAnswer, sendChat } from '../test-support/chat-calls'
 import { startTestCore } from '../test-support/running-core'
 import { useTempDirs } from '../test-support/temp-dir'
 
@@ -31,14 +32,11 @@ describe('one correlation id through a chat that creates subtasks', () => {
     let trailOf: Trail | null = null
     try {
       logFile = core.info().logFile
-      const sent = await core.dispatcher.call('chat.send', { text: REQUEST, priority: 'high' }, CLI)
-      if (!sent.ok) throw new Error(sent.error.message)
-      const { session } = sent.value as { session: ChatSession }
+      const session = await sendChat(core, REQUEST, 'high')
       await expect
         .poll(
           async () => {
-            const got = await core.dispatcher.call('chat.sessions.get', { id: session.id }, CLI)
-            answer = got.ok ? ((got.value as { messages: ChatMessage[] }).messages[1] ?? null) : null
+            answer = await chatAnswer(core, session)
             return answer?.status
           },
           { timeout: 30_000 }

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import type { ChatMessage, ChatSession } from '../../shared/contract/chat-contract'
 import type { Task } from '../../shared/contract/tasks-contract'
 import { startFakeOllama } from '../models/testing/fake-ollama-server'
 import { runKosInProcess } from '../test-support/run-kos-in-process'
+import { chatAnswer, sendChat } from '../test-support/chat-calls'
 import { startTestCore } from '../test-support/running-core'
 import { useTempDirs } from '../test-support/temp-dir'
 
@@ -42,14 +42,11 @@ describe('the trail of a failed model call', () => {
         )
         .toContain('llama runner process has terminated')
 
-      const sent = await core.dispatcher.call('chat.send', { text: 'FAILME hello', priority: 'normal' }, CLI)
-      if (!sent.ok) throw new Error(sent.error.message)
-      const { session } = sent.value as { session: ChatSession }
+      const session = await sendChat(core, 'FAILME hello')
       await expect
         .poll(
           async () => {
-            const got = await core.dispatcher.call('chat.sessions.get', { id: session.id }, CLI)
-            const answer = got.ok ? (got.value as { messages: ChatMessage[] }).messages[1] : undefined
+            const answer = await chatAnswer(core, session)
             chatCorrelation = answer?.correlationId ?? ''
             return answer?.status
           },

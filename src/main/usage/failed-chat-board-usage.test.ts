@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import type { ChatMessage, ChatSession } from '../../shared/contract/chat-contract'
 import type { UsageReport } from '../../shared/contract/usage-contract'
 import { startFakeOllama } from '../models/testing/fake-ollama-server'
 import { runKosInProcess } from '../test-support/run-kos-in-process'
+import { chatAnswer, sendChat } from '../test-support/chat-calls'
 import { startTestCore } from '../test-support/running-core'
 import { useTempDirs } from '../test-support/temp-dir'
 
@@ -33,18 +33,8 @@ describe('tokens of failed chat and board generations', () => {
       expect(consulted.ok).toBe(false)
 
       // The chat's answer is cut after three tokens, as by a server killed mid-answer.
-      const sent = await core.dispatcher.call('chat.send', { text: 'CUTME name three rivers', priority: 'normal' }, CLI)
-      if (!sent.ok) throw new Error(sent.error.message)
-      const { session } = sent.value as { session: ChatSession }
-      await expect
-        .poll(
-          async () => {
-            const got = await core.dispatcher.call('chat.sessions.get', { id: session.id }, CLI)
-            return got.ok ? (got.value as { messages: ChatMessage[] }).messages[1]?.status : undefined
-          },
-          { timeout: 20_000 }
-        )
-        .toBe('error')
+      const session = await sendChat(core, 'CUTME name three rivers')
+      await expect.poll(async () => (await chatAnswer(core, session))?.status, { timeout: 20_000 }).toBe('error')
     } finally {
       await core.close()
       await ollama.close()
