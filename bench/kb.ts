@@ -1,5 +1,5 @@
 import { loadavg } from 'node:os'
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { openDatabase, type Db } from '../src/main/db/database'
@@ -14,7 +14,7 @@ import {
   signIndexFromBlocks,
   type SignIndex
 } from '../src/main/knowledge/sign-index'
-import { createKnowledgeStore } from '../src/main/knowledge/knowledge-store'
+import { createKnowledgeStore, type KnowledgeStore } from '../src/main/knowledge/knowledge-store'
 import { searchLexical } from '../src/main/knowledge/lexical-plan'
 import { loadVectorExtension } from '../src/main/knowledge/load-vector-extension'
 import {
@@ -24,14 +24,17 @@ import {
   type VectorHit,
   type VectorIndex
 } from '../src/main/knowledge/vector-index'
-import { createCorpus, mulberry32 } from './kb-corpus'
+import { createCorpus, mulberry32, type Corpus } from './kb-corpus'
 import { coldPairs, evictFromPageCache, hybridBefore, readCalls, type ColdPairs } from './kb-io'
 import { measureQuality, type QualityReport } from './kb-quality'
 
-// `npm run bench:kb [-- --large] [-- --json] [-- --chunks N] [-- --candidates N] [-- --no-quality] [-- --partitioned]`:
+// `npm run bench:kb [-- --large] [-- --json] [-- --chunks N] [-- --candidates N] [-- --no-quality] [-- --partitioned] [-- --keep DIR]`:
 // the knowledge base at 10,000 and 100,000 chunks (and 1,000,000 with --large,
 // or only N) of 768-dim vectors, on disk with the app's pragmas, then the
 // hybrid ranking's quality on a labelled set; --candidates overrides MIN_CANDIDATES.
+// --keep DIR keeps each size's database in DIR (kb-<chunks>.db) and reuses it on the next run instead of
+// building it again (minutes at a million): ingest is then not measured, nor the rebuild from vector rows
+// (it drops the code blocks); each run deletes one more node. Delete DIR when done.
 const repoRoot = resolve(__dirname, '..')
 const json = process.argv.includes('--json')
 const large = process.argv.includes('--large')
@@ -54,6 +57,7 @@ const COLD_QUERIES = 20
 const COMMON_LABEL = createCorpus({ chunks: 1, dimension: 1, topics: 1, noise: 0 }).commonWord
 /** --partitioned: the index partitions its codes from 50,000 (off in the app; README.md says why). */
 const PARTITIONED = process.argv.includes('--partitioned') ? { partitionFrom: 50_000 } : {}
+const KEEP = ((at) => (at > 0 ? resolve(process.argv[at + 1] ?? '.') : null))(process.argv.indexOf('--keep'))
 
 function print(line: string): void {
   if (!json) process.stdout.write(`${line}\n`)
@@ -93,11 +97,12 @@ function applyKnowledgeSchema(db: Db): void {
 
 interface SizeResult {
   chunks: number
-  textIngestPerSec: number
-  vectorIngestPerSec: number
+  /** Null when the database was reused (--keep). */
+  textIngestPerSec: number | null
+  vectorIngestPerSec: number | null
   bytesOnDisk: number
   /** The longest single batch of vectors: the one that trained the partitions, past PARTITION_FROM. */
-  slowestVectorBatchMs: number
+  slowestVectorBatchMs: number | null
   vectorMs: { p50: number; p95: number }
   /** The sign-code stage alone, in memory, on the same codes: every code (the layout before partitions) and the nearest lists. */
   signScanMs: {
@@ -133,53 +138,19 @@ interface SizeResult {
 }
 
 function runSize(chunks: number): SizeResult {
-  const dir = mkdtempSync(join(tmpdir(), 'kos-bench-kb-'))
-  const file = join(dir, 'kos.db')
+  if (KEEP) mkdirSync(KEEP, { recursive: true })
+  const dir = KEEP ?? mkdtempSync(join(tmpdir(), 'kos-bench-kb-'))
+  const file = join(dir, KEEP ? `kb-${chunks}.db` : 'kos.db')
+  const reused = KEEP !== null && existsSync(file)
   let db = open(file)
   try {
-    applyKnowledgeSchema(db)
+    if (!reused) applyKnowledgeSchema(db)
     let store = createKnowledgeStore(db)
     let coarse = createVectorIndex(db, { minCandidates: CANDIDATES, ...PARTITIONED })
-    const collection = coarse.createActive({ id: 'bench:synthetic', dimension: DIMENSION })
     const corpus = createCorpus({ chunks, dimension: DIMENSION, topics: Math.max(100, chunks / 100), noise: 0.6 })
+    const ingest = reused ? null : build(db, store, coarse, corpus, chunks)
+    const collection = coarse.active()!
 
-    // Text first, as an import does (chunks + FTS5, no embeddings), then the vectors in the embedding worker's way: batches.
-    let textMs = 0
-    const chunkIds: number[] = []
-    const idsOf = db.prepare('SELECT id FROM knowledge_chunks WHERE node_id = ? ORDER BY ordinal').pluck()
-    for (let first = 0; first < chunks; first += TEXT_BATCH_NODES * CHUNKS_PER_NODE) {
-      const count = Math.min(TEXT_BATCH_NODES * CHUNKS_PER_NODE, chunks - first)
-      const texts = Array.from({ length: count }, (_, i) => corpus.text(first + i))
-      const started = performance.now()
-      const nodes = db.transaction(() => {
-        const made: string[] = []
-        for (let n = 0; n < count; n += CHUNKS_PER_NODE) {
-          const slice = texts.slice(n, n + CHUNKS_PER_NODE)
-          made.push(
-            store.insert(
-              { title: `Synthetic ${first + n}`, content: slice.join('\n\n'), domain: null, source: null },
-              slice.map((text) => ({ text, tokens: 60 }))
-            ).id
-          )
-        }
-        return made
-      })()
-      textMs += performance.now() - started
-      for (const node of nodes) chunkIds.push(...(idsOf.all(node) as number[]))
-    }
-    let vectorMs = 0
-    let slowestVectorBatchMs = 0
-    for (let first = 0; first < chunks; first += VECTOR_BATCH) {
-      const rows = chunkIds
-        .slice(first, first + VECTOR_BATCH)
-        .map((chunkId, i) => ({ chunkId, vector: corpus.vector(first + i) }))
-      const batchMs = time(() => coarse.put(collection, rows))[1]
-      vectorMs += batchMs
-      slowestVectorBatchMs = Math.max(slowestVectorBatchMs, batchMs)
-      if (!json && (first / VECTOR_BATCH) % 50 === 0)
-        process.stderr.write(`\r${chunks}: vectors ${first + rows.length}`)
-    }
-    if (!json) process.stderr.write('\n')
     db.pragma('wal_checkpoint(TRUNCATE)')
     const bytesOnDisk = statSync(file).size
     // As after a start: the fine codes read from their blocks (the puts above had them in memory already).
@@ -336,7 +307,7 @@ function runSize(chunks: number): SizeResult {
       : null
 
     let rebuildFromVectorRows: number | null = null
-    if (chunks <= 100_000) {
+    if (chunks <= 100_000 && !reused) {
       db.close()
       db = open(file)
       db.exec(`DROP TABLE ${collection.vecTable}_codes`)
@@ -350,9 +321,9 @@ function runSize(chunks: number): SizeResult {
     })
     return {
       chunks,
-      textIngestPerSec: Math.round(chunks / (textMs / 1000)),
-      vectorIngestPerSec: Math.round(chunks / (vectorMs / 1000)),
-      slowestVectorBatchMs: Math.round(slowestVectorBatchMs),
+      textIngestPerSec: ingest && Math.round(chunks / (ingest.textMs / 1000)),
+      vectorIngestPerSec: ingest && Math.round(chunks / (ingest.vectorMs / 1000)),
+      slowestVectorBatchMs: ingest && Math.round(ingest.slowestVectorBatchMs),
       bytesOnDisk,
       vectorMs: stat(rows.vector),
       signScanMs: {
@@ -390,6 +361,54 @@ function runSize(chunks: number): SizeResult {
     db.close()
     rmSync(dir, { recursive: true, force: true })
   }
+}
+
+/** Builds a size's database: text first, as an import does (chunks + FTS5, no embeddings), then the vectors in the embedding worker's way: batches. */
+function build(
+  db: Db,
+  store: KnowledgeStore,
+  coarse: VectorIndex,
+  corpus: Corpus,
+  chunks: number
+): { textMs: number; vectorMs: number; slowestVectorBatchMs: number } {
+  const collection = coarse.createActive({ id: 'bench:synthetic', dimension: DIMENSION })
+  let textMs = 0
+  const chunkIds: number[] = []
+  const idsOf = db.prepare('SELECT id FROM knowledge_chunks WHERE node_id = ? ORDER BY ordinal').pluck()
+  for (let first = 0; first < chunks; first += TEXT_BATCH_NODES * CHUNKS_PER_NODE) {
+    const count = Math.min(TEXT_BATCH_NODES * CHUNKS_PER_NODE, chunks - first)
+    const texts = Array.from({ length: count }, (_, i) => corpus.text(first + i))
+    const started = performance.now()
+    const nodes = db.transaction(() => {
+      const made: string[] = []
+      for (let n = 0; n < count; n += CHUNKS_PER_NODE) {
+        const slice = texts.slice(n, n + CHUNKS_PER_NODE)
+        made.push(
+          store.insert(
+            { title: `Synthetic ${first + n}`, content: slice.join('\n\n'), domain: null, source: null },
+            slice.map((text) => ({ text, tokens: 60 }))
+          ).id
+        )
+      }
+      return made
+    })()
+    textMs += performance.now() - started
+    for (const node of nodes) chunkIds.push(...(idsOf.all(node) as number[]))
+  }
+  let vectorMs = 0
+  let slowestVectorBatchMs = 0
+  for (let first = 0; first < chunks; first += VECTOR_BATCH) {
+    const rows = chunkIds
+      .slice(first, first + VECTOR_BATCH)
+      .map((chunkId, i) => ({ chunkId, vector: corpus.vector(first + i) }))
+    const batchMs = time(() => coarse.put(collection, rows))[1]
+    vectorMs += batchMs
+    slowestVectorBatchMs = Math.max(slowestVectorBatchMs, batchMs)
+    if (!json && (first / VECTOR_BATCH) % 50 === 0)
+      process.stderr.write(`\r${chunks}: vectors ${first + rows.length}`)
+  }
+  if (!json) process.stderr.write('\n')
+  return { textMs, vectorMs, slowestVectorBatchMs }
 }
 
 /**
