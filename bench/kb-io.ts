@@ -1,6 +1,10 @@
 import { spawnSync } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
 import type { Db } from '../src/main/db/database'
+import { createChunkNodes } from '../src/main/knowledge/chunk-nodes'
+import type { SearchSources } from '../src/main/knowledge/hybrid-search'
+import { createLexicalSearcher } from '../src/main/knowledge/lexical-searcher'
+import { createLogger } from '../src/main/log/logger'
 import { buildFtsQuery } from '../src/main/knowledge/fts-query'
 import { DEFAULT_MORPHOLOGY } from '../src/main/knowledge/hybrid-search'
 import type { KnowledgeStore } from '../src/main/knowledge/knowledge-store'
@@ -9,6 +13,15 @@ import { markdownToPlain } from '../src/main/knowledge/markdown-plain'
 import { reciprocalRankFusion } from '../src/main/knowledge/rrf'
 import { makeSnippet } from '../src/main/knowledge/snippet'
 import type { Collection, VectorIndex } from '../src/main/knowledge/vector-index'
+
+export const benchLog = createLogger({ write: (line) => process.stderr.write(`${line}\n`) }, 'warn').logger
+
+/** What the app's search reads, in this thread (no lexical worker), with each chunk's node loaded into memory. */
+export function inProcessSources(db: Db, store: KnowledgeStore, index: VectorIndex | null): SearchSources {
+  const chunkNodes = createChunkNodes(db)
+  chunkNodes.load()
+  return { store, index, chunkNodes, lexical: createLexicalSearcher({ db, store, log: benchLog, startWorker: null }) }
+}
 
 /**
  * What a query costs in I/O, for bench/kb.ts: the pages SQLite asked the
@@ -91,13 +104,13 @@ export interface ColdPairs {
 }
 
 /** `runs` pairs of queries, now and before, each with the files put out of the page cache first: wall time and pages read. */
-export function coldPairs(
+export async function coldPairs(
   files: readonly string[],
   runs: number,
   now: (run: number) => unknown,
   before: (run: number) => unknown,
   spread: (values: number[]) => Spread
-): ColdPairs {
+): Promise<ColdPairs> {
   const reads = readCalls()
   const rows = {
     after: [] as number[],
@@ -105,17 +118,17 @@ export function coldPairs(
     before: [] as number[],
     beforeReads: [] as number[]
   }
-  const measure = (run: () => unknown, ms: number[], pages: number[]): void => {
+  const measure = async (run: () => unknown, ms: number[], pages: number[]): Promise<void> => {
     evictFromPageCache(...files)
     const from = reads?.() ?? 0
     const started = performance.now()
-    run()
+    await run()
     ms.push(performance.now() - started)
     if (reads) pages.push(reads() - from)
   }
   for (let q = 0; q < runs; q++) {
-    measure(() => now(q), rows.after, rows.afterReads)
-    measure(() => before(q), rows.before, rows.beforeReads)
+    await measure(() => now(q), rows.after, rows.afterReads)
+    await measure(() => before(q), rows.before, rows.beforeReads)
   }
   return {
     after: { ms: spread(rows.after), reads: reads ? spread(rows.afterReads) : null },

@@ -1,6 +1,7 @@
 import type { Db } from '../src/main/db/database'
 import { convexFusion } from '../src/main/knowledge/convex-fusion'
 import { buildFtsQuery, type RussianMorphology } from '../src/main/knowledge/fts-query'
+import { inProcessSources } from './kb-io'
 import { DEFAULT_FUSION, DEFAULT_MORPHOLOGY, hybridSearch, type Fusion } from '../src/main/knowledge/hybrid-search'
 import type { KnowledgeStore } from '../src/main/knowledge/knowledge-store'
 import { reciprocalRankFusion } from '../src/main/knowledge/rrf'
@@ -135,7 +136,7 @@ export interface QualityReport {
   readonly app: { morphology: RussianMorphology; fusion: Fusion; recall: number }
 }
 
-export function measureQuality(kit: QualityKit): QualityReport {
+export async function measureQuality(kit: QualityKit): Promise<QualityReport> {
   const { db, store, index, collection, dimension } = kit
   const random = mulberry32(2023)
   const gaussian = (): number => Math.sqrt(-2 * Math.log(random() || 1e-12)) * Math.cos(2 * Math.PI * random())
@@ -178,7 +179,9 @@ export function measureQuality(kit: QualityKit): QualityReport {
   const lexicalList = (query: string, morphology: RussianMorphology): { key: string; score: number }[] => {
     const fts = buildFtsQuery(query, morphology)
     if (!fts.match) return []
-    return firstPerKey(store.lexical(fts.match, 50, {}).map((h) => ({ key: h.nodeId, score: h.bm25 })))
+    return firstPerKey(
+      store.lexical(fts.match, 50, {}).map((h) => ({ key: h.nodeId ?? (nodeOfChunk.get(h.chunkId) as string), score: h.bm25 }))
+    )
   }
   const vectorList = (vector: Float32Array): { key: string; score: number }[] =>
     firstPerKey(
@@ -228,17 +231,16 @@ export function measureQuality(kit: QualityKit): QualityReport {
       })
     }
   }
-  const app = queries.map((q) =>
-    recallOf(
-      hybridSearch(
-        store,
-        index,
-        { query: q.text, topK: 10, minSimilarity: 0 },
-        { kind: 'on', collection, vector: q.vector }
-      ).hits.map((h) => h.node.id),
-      q.f
+  const sources = inProcessSources(db, store, index)
+  const app: number[] = []
+  for (const q of queries) {
+    const found = await hybridSearch(
+      sources,
+      { query: q.text, topK: 10, minSimilarity: 0 },
+      { kind: 'on', collection, vector: q.vector }
     )
-  )
+    app.push(recallOf(found.hits.map((h) => h.node.id), q.f))
+  }
   return {
     queries: queries.length,
     rows,

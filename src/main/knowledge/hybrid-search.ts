@@ -1,7 +1,8 @@
+import type { ChunkNodes } from './chunk-nodes'
 import { buildFtsQuery, type RussianMorphology } from './fts-query'
 import type { KnowledgeStore, NodeFilter, NodeSummary } from './knowledge-store'
 import { convexFusion } from './convex-fusion'
-import { searchLexical } from './lexical-plan'
+import type { LexicalSearcher } from './lexical-searcher'
 import { markdownToPlain } from './markdown-plain'
 import { reciprocalRankFusion, type Fused } from './rrf'
 import { makeSnippet, type SnippetPart } from './snippet'
@@ -47,6 +48,14 @@ export interface SearchResult {
   readonly hits: SearchHit[]
 }
 
+/** What a search reads: the store, the vector index, each chunk's node in memory, and the lexical half (maybe on its worker). */
+export interface SearchSources {
+  readonly store: KnowledgeStore
+  readonly index: VectorIndex | null
+  readonly chunkNodes: ChunkNodes
+  readonly lexical: LexicalSearcher
+}
+
 /**
  * Full text (FTS5 BM25) and meaning (vector KNN) each rank documents by
  * their best chunk, and one fusion (reciprocal ranks, or a convex
@@ -54,13 +63,17 @@ export interface SearchResult {
  * deeper pool than top_k so fusion has something to weigh; a filtered
  * vector search fetches deeper still, because the domain and source filter
  * is applied to the nearest chunks after they are found.
+ *
+ * The lexical half is asked first and awaited after the vector half: on
+ * its worker it waits on the disk while this thread scans the sign codes.
+ * Unfiltered, neither half reads a chunk row for its node (chunk-nodes.ts).
  */
-export function hybridSearch(
-  store: KnowledgeStore,
-  index: VectorIndex | null,
+export async function hybridSearch(
+  sources: SearchSources,
   request: SearchRequest,
   side: VectorSide
-): SearchResult {
+): Promise<SearchResult> {
+  const { store, index, chunkNodes } = sources
   const topK = Math.max(1, Math.floor(request.topK))
   const pool = Math.max(50, topK * 10)
   // The vector side is deeper than top_k but shallower than the lexical one: each of its candidates costs an exact rescore.
@@ -68,27 +81,40 @@ export function hybridSearch(
   const filter: NodeFilter = { domain: request.domain, source: request.source }
   const fts = buildFtsQuery(request.query, request.morphology ?? DEFAULT_MORPHOLOGY)
 
-  const lexical = searchLexical(store, fts, pool, filter)
-  const lexicalByNode = firstPerNode(lexical.map((h) => ({ nodeId: h.nodeId, chunkId: h.chunkId, score: h.bm25 })))
+  const filtered = request.domain !== undefined || request.source !== undefined
+  const lexicalHalf = sources.lexical.search(fts, pool, filter)
 
-  let vectorByNode: Map<string, { chunkId: number; score: number; rank: number }> = new Map()
-  if (side.kind === 'on' && index) {
-    const filtered = request.domain !== undefined || request.source !== undefined
-    const near = index
+  let near: { chunkId: number; similarity: number }[] = []
+  if (side.kind === 'on' && index)
+    near = index
       .nearest(side.collection, side.vector, filtered ? 500 : vectorPool)
       .filter((h) => h.similarity >= request.minSimilarity)
-    // Only the node of each chunk: a node's summary (its whole content's length) is read for the fused top k alone.
-    const chunkNode = store.chunkNodes(
-      near.map((h) => h.chunkId),
-      filter
-    )
-    vectorByNode = firstPerNode(
-      near.flatMap((h) => {
-        const nodeId = chunkNode.get(h.chunkId)
-        return nodeId === undefined ? [] : [{ nodeId, chunkId: h.chunkId, score: h.similarity }]
-      })
-    )
-  }
+  const lexical = await lexicalHalf
+
+  // Each chunk's node: from memory unfiltered; filtered, the lexical hits come with theirs and the vector side's are
+  // read with the filter applied to their nodes (a node's summary is read for the fused top k alone).
+  const known = chunkNodes.nodesOf([
+    ...lexical.flatMap((h) => (h.nodeId === null ? [h.chunkId] : [])),
+    ...(filtered ? [] : near.map((h) => h.chunkId))
+  ])
+  const vectorNodes = filtered
+    ? store.chunkNodes(
+        near.map((h) => h.chunkId),
+        filter
+      )
+    : known
+  const lexicalByNode = firstPerNode(
+    lexical.flatMap((h) => {
+      const nodeId = h.nodeId ?? known.get(h.chunkId)
+      return nodeId === undefined ? [] : [{ nodeId, chunkId: h.chunkId, score: h.bm25 }]
+    })
+  )
+  const vectorByNode = firstPerNode(
+    near.flatMap((h) => {
+      const nodeId = vectorNodes.get(h.chunkId)
+      return nodeId === undefined ? [] : [{ nodeId, chunkId: h.chunkId, score: h.similarity }]
+    })
+  )
 
   const fused = fuse(request.fusion ?? DEFAULT_FUSION, lexicalByNode, vectorByNode).slice(0, topK)
   const nodes = store.summaries(fused.map((f) => f.key))
@@ -100,7 +126,8 @@ export function hybridSearch(
     const lex = lexicalByNode.get(f.key)
     const vec = vectorByNode.get(f.key)
     const chunk = snippetChunks.get((lex ?? vec)!.chunkId)
-    if (!node || !chunk) return []
+    // The chunk's row names its node again: a hit is never shown under another document.
+    if (!node || !chunk || chunk.nodeId !== f.key) return []
     return [
       {
         node,

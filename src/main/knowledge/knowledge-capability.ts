@@ -4,11 +4,14 @@ import type { EventBus } from '../events/event-bus'
 import type { Logger } from '../log/logger'
 import type { Embedder } from '../ports/embedder'
 import type { Capability } from '../rpc/handler-types'
+import type { Worker } from 'node:worker_threads'
+import { createChunkNodes } from './chunk-nodes'
 import { createEmbeddingWorker, type EmbeddingWorker } from './embedding-worker'
 import { rebuildFullTextIndex } from './full-text-index'
 import { knowledgeHandlers } from './knowledge-handlers'
 import { createKnowledgeService, type KnowledgeService } from './knowledge-service'
 import { createKnowledgeStore } from './knowledge-store'
+import { createLexicalSearcher, type LexicalWorkerData } from './lexical-searcher'
 import { loadVectorExtension } from './load-vector-extension'
 import { createResponseCache } from './response-cache'
 import { backfillStems } from './stems-backfill'
@@ -29,6 +32,8 @@ export interface KnowledgeDeps {
   readonly backup: (reason: string) => string
   /** Told of each search (by a person, the CLI or MCP) that found nothing: the learning generator reads these as gaps. */
   readonly onSearchWithoutResult?: (query: string, domain: string | null) => void
+  /** Starts the lexical search worker (lexical-worker.ts, built beside the main entry); without it the lexical half runs on this thread. */
+  readonly startLexicalWorker?: ((data: LexicalWorkerData) => Worker) | null
 }
 
 export interface KnowledgeCapability extends Capability<'knowledge'> {
@@ -53,6 +58,8 @@ export function createKnowledgeCapability(deps: KnowledgeDeps): KnowledgeCapabil
   if (!extension.ok) log.warn('vector search off', { reason: extension.reason })
   const index = extension.ok ? createVectorIndex(deps.db) : null
   const store = createKnowledgeStore(deps.db)
+  const chunkNodes = createChunkNodes(deps.db)
+  const lexical = createLexicalSearcher({ db: deps.db, store, log, startWorker: deps.startLexicalWorker ?? null })
   const vectorOff = !extension.ok
     ? extension.reason
     : !deps.embedder
@@ -89,6 +96,8 @@ export function createKnowledgeCapability(deps: KnowledgeDeps): KnowledgeCapabil
     config: deps.config,
     store,
     index,
+    chunkNodes,
+    lexical,
     embedder: deps.embedder,
     worker,
     vectorOff,
@@ -129,6 +138,19 @@ export function createKnowledgeCapability(deps: KnowledgeDeps): KnowledgeCapabil
   }
   if (deps.background !== false && index) warming = { next: setImmediate(warmStep) }
 
+  // Each chunk's node, read once after the start (the first search does not wait: until then, rows are read).
+  let mapping: NodeJS.Immediate | null = setImmediate(() => {
+    mapping = null
+    if (stopped) return
+    try {
+      chunkNodes.load()
+    } catch (error) {
+      log.warn('The chunks\' nodes were not loaded into memory; searches read them from their rows', {
+        reason: (error as Error).message
+      })
+    }
+  })
+
   return {
     handlers: knowledgeHandlers(
       service,
@@ -144,9 +166,10 @@ export function createKnowledgeCapability(deps: KnowledgeDeps): KnowledgeCapabil
       stopped = true
       if (pending) clearTimeout(pending)
       if (backfill) clearImmediate(backfill)
+      if (mapping) clearImmediate(mapping)
       if (warming && 'next' in warming) clearImmediate(warming.next)
       if (warming && 'later' in warming) clearTimeout(warming.later)
-      await worker?.stop()
+      await Promise.all([worker?.stop(), lexical.close()])
     }
   }
 }

@@ -11,6 +11,7 @@ import type {
 } from '../../shared/contract/knowledge-contract'
 import type { ConfigService } from '../config/config-service'
 import type { Db } from '../db/database'
+import type { ChunkNodes } from './chunk-nodes'
 import type { Embedder } from '../ports/embedder'
 import { chunkTextYielding } from './chunker'
 import type { EmbeddingWorker } from './embedding-worker'
@@ -18,6 +19,7 @@ import { listFolder, readTextFile, titleOf, type FolderEntry } from './folder-so
 import { hybridSearch, type SearchResult, type VectorSide } from './hybrid-search'
 import { KnowledgeError } from './knowledge-error'
 import type { KnowledgeStore, NodeFilter, NodeSummary, StoredNode } from './knowledge-store'
+import type { LexicalSearcher } from './lexical-searcher'
 import { assembleContext } from './rag-context'
 import { normalizePrompt, type ResponseCache } from './response-cache'
 import { cleanQuery, cleanText } from './text-clean'
@@ -59,6 +61,8 @@ export interface KnowledgeServiceDeps {
   readonly store: KnowledgeStore
   /** Null when sqlite-vec could not be loaded; the reason is in vectorOff. */
   readonly index: VectorIndex | null
+  readonly chunkNodes: ChunkNodes
+  readonly lexical: LexicalSearcher
   readonly embedder: Embedder | null
   readonly worker: EmbeddingWorker | null
   /** Why search by meaning is off when there is no index or no embedder. */
@@ -200,8 +204,7 @@ export function createKnowledgeService(deps: KnowledgeServiceDeps): KnowledgeSer
     async search(input, queryVector) {
       const side = queryVector ?? (await service.vectorSide(input.query))
       return hybridSearch(
-        store,
-        index,
+        { store, index, chunkNodes: deps.chunkNodes, lexical: deps.lexical },
         {
           query: cleanQuery(input.query),
           topK: input.topK ?? config.get('knowledge.topK'),

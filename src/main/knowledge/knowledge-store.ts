@@ -46,7 +46,8 @@ export type UpsertOutcome = 'added' | 'updated' | 'unchanged'
 
 export interface LexicalHit {
   readonly chunkId: number
-  readonly nodeId: string
+  /** Null for an unfiltered search, which reads no chunk row: the caller knows each chunk's node (chunk-nodes.ts). */
+  readonly nodeId: string | null
   /** FTS5 bm25() negated, so larger is better. */
   readonly bm25: number
 }
@@ -214,17 +215,16 @@ export function createKnowledgeStore(db: Db, clock: { now: () => Date } = { now:
       const where = filterSql('n', filter)
       const ranked = order === 'bm25'
       if (where.params.length === 0) {
-        // Unfiltered, FTS5 picks the best `limit` before any chunk row is read: a chunk row is a random page read (a
-        // disk read when the database is not in the page cache), and a query's words match twice as many chunks as it keeps.
+        // Unfiltered, no chunk row is read: a chunk row is a random page read (a disk read when the database is
+        // not in the page cache), and the caller knows each chunk's node from memory (chunk-nodes.ts).
         const rows = db
           .prepare(
-            `SELECT f.rowid, c.node_id, f.score FROM (SELECT rowid, ${ranked ? 'bm25(knowledge_chunks_fts)' : 'NULL'} AS score FROM knowledge_chunks_fts
-            WHERE knowledge_chunks_fts MATCH ? ORDER BY ${ranked ? 'score' : 'rowid DESC'} LIMIT ?) f JOIN knowledge_chunks c ON c.id = f.rowid
-            ORDER BY ${ranked ? 'f.score' : 'f.rowid DESC'}`
+            `SELECT rowid, ${ranked ? 'bm25(knowledge_chunks_fts)' : 'NULL'} AS score FROM knowledge_chunks_fts
+            WHERE knowledge_chunks_fts MATCH ? ORDER BY ${ranked ? 'score' : 'rowid DESC'} LIMIT ?`
           )
           .raw()
-          .all(match, limit) as [number, string, number | null][]
-        return rows.map(([chunkId, nodeId, score]) => ({ chunkId, nodeId, bm25: ranked ? -score! : 0 }))
+          .all(match, limit) as [number, number | null][]
+        return rows.map(([chunkId, score]) => ({ chunkId, nodeId: null, bm25: ranked ? -score! : 0 }))
       }
       const rows = db
         .prepare(

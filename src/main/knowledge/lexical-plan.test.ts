@@ -15,7 +15,7 @@ describe('planLexical', () => {
       fc.property(fc.array(fc.nat(30), { minLength: 1, maxLength: 8 }), (counts) => {
         const terms = counts.map((_, i) => `"w${i}"`)
         const asked: number[] = []
-        const plan = planLexical({ match: terms.join(' OR '), terms, highlight: [] }, (match, cap) => {
+        const plan = planLexical({ terms }, (match, cap) => {
           asked.push(cap)
           return Math.min(cap, counts[terms.indexOf(match)]!)
         })
@@ -24,7 +24,7 @@ describe('planLexical', () => {
         const rare = terms.filter((_, i) => counts[i]! <= 5000)
         expect(plan).toEqual({ kind: 'ranked', match: rare.join(' OR ') })
         const small = planLexical(
-          { match: terms.join(' OR '), terms, highlight: [] },
+          { terms },
           (match, cap) => Math.min(cap, counts[terms.indexOf(match)]!),
           limits
         )

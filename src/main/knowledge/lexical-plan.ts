@@ -34,7 +34,7 @@ export interface LexicalLimits {
 const LIMITS: LexicalLimits = { commonMatches: COMMON_MATCHES }
 
 export function planLexical(
-  fts: FtsQuery,
+  fts: Pick<FtsQuery, 'terms'>,
   matchCount: (match: string, cap: number) => number,
   limits: LexicalLimits = LIMITS
 ): LexicalPlan {
@@ -46,8 +46,8 @@ export function planLexical(
 
 /** The lexical half of a search: planned, then run. */
 export function searchLexical(
-  store: KnowledgeStore,
-  fts: FtsQuery,
+  store: Pick<KnowledgeStore, 'lexical' | 'matchCount'>,
+  fts: Pick<FtsQuery, 'terms'>,
   limit: number,
   filter: NodeFilter,
   limits: LexicalLimits = LIMITS
