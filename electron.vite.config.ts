@@ -14,7 +14,9 @@ export default defineConfig({
           index: resolve(__dirname, 'src/main/shell/index.ts'),
           kos: resolve(__dirname, 'src/main/cli/kos.ts'),
           // The embedded llama.cpp engine runs in a worker thread started from this file.
-          'llama-worker': resolve(__dirname, 'src/main/models/embedded/llama-worker.ts')
+          'llama-worker': resolve(__dirname, 'src/main/models/embedded/llama-worker.ts'),
+          // The lexical half of knowledge searches runs in a worker thread started from this file.
+          'lexical-worker': resolve(__dirname, 'src/main/knowledge/lexical-worker.ts')
         }
       }
     }

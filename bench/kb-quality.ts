@@ -180,7 +180,9 @@ export async function measureQuality(kit: QualityKit): Promise<QualityReport> {
     const fts = buildFtsQuery(query, morphology)
     if (!fts.match) return []
     return firstPerKey(
-      store.lexical(fts.match, 50, {}).map((h) => ({ key: h.nodeId ?? (nodeOfChunk.get(h.chunkId) as string), score: h.bm25 }))
+      store
+        .lexical(fts.match, 50, {})
+        .map((h) => ({ key: h.nodeId ?? (nodeOfChunk.get(h.chunkId) as string), score: h.bm25 }))
     )
   }
   const vectorList = (vector: Float32Array): { key: string; score: number }[] =>
@@ -239,7 +241,12 @@ export async function measureQuality(kit: QualityKit): Promise<QualityReport> {
       { query: q.text, topK: 10, minSimilarity: 0 },
       { kind: 'on', collection, vector: q.vector }
     )
-    app.push(recallOf(found.hits.map((h) => h.node.id), q.f))
+    app.push(
+      recallOf(
+        found.hits.map((h) => h.node.id),
+        q.f
+      )
+    )
   }
   return {
     queries: queries.length,

@@ -25,9 +25,17 @@ import {
   type VectorIndex
 } from '../src/main/knowledge/vector-index'
 import { createCorpus, mulberry32, type Corpus } from './kb-corpus'
-import { benchLog, coldPairs, evictFromPageCache, hybridBefore, inProcessSources, readCalls, type ColdPairs } from './kb-io'
+import {
+  benchLog,
+  coldPairs,
+  evictFromPageCache,
+  hybridBefore,
+  inProcessSources,
+  readCalls,
+  type ColdPairs
+} from './kb-io'
 import { startLexicalSourceWorker } from '../src/main/knowledge/test-support/lexical-source-worker'
-import { createLexicalSearcher, type LexicalSearcher } from '../src/main/knowledge/lexical-searcher'
+import { createLexicalSearcher } from '../src/main/knowledge/lexical-searcher'
 import { measureQuality, type QualityReport } from './kb-quality'
 
 // `npm run bench:kb [-- --large] [-- --json] [-- --chunks N] [-- --candidates N] [-- --no-quality] [-- --partitioned] [-- --keep DIR]`:
@@ -94,14 +102,6 @@ async function timeBothAsync<T>(run: () => Promise<T>): Promise<[T, number, numb
   return [value, ms, (used.user + used.system) / 1000]
 }
 
-/** Resolves once the lexical searcher sends to its worker (the worker compiles its source first under jiti). */
-async function workerReady(lexical: LexicalSearcher): Promise<void> {
-  for (let waited = 0; !lexical.onWorker; waited++) {
-    if (waited > 600) throw new Error('the lexical worker did not start within a minute')
-    await new Promise((resolve) => setTimeout(resolve, 100))
-  }
-}
-
 function open(file: string): Db {
   const db = openDatabase(file)
   const extension = loadVectorExtension(db)
@@ -111,10 +111,18 @@ function open(file: string): Db {
 
 /** The knowledge tables as the app has them: the first schema, Russian stems, then node sizes kept in the row. */
 function applyKnowledgeSchema(db: Db, reused = false): void {
-  const files = ['0004_knowledge.sql', '0015_russian_stems.sql', '0025_knowledge_node_sizes.sql', '0027_knowledge_chunks_gone.sql']
+  const files = [
+    '0004_knowledge.sql',
+    '0015_russian_stems.sql',
+    '0025_knowledge_node_sizes.sql',
+    '0027_knowledge_chunks_gone.sql'
+  ]
   for (const file of files) {
     // A kept database (--keep) built before a later migration gets that one.
-    if (reused && (file !== files.at(-1) || db.prepare("SELECT 1 FROM sqlite_schema WHERE name = 'knowledge_chunks_gone'").get()))
+    if (
+      reused &&
+      (file !== files.at(-1) || db.prepare("SELECT 1 FROM sqlite_schema WHERE name = 'knowledge_chunks_gone'").get())
+    )
       continue
     db.exec(readFileSync(join(repoRoot, 'migrations', file), 'utf8'))
   }
@@ -262,7 +270,7 @@ async function runSize(chunks: number): Promise<SizeResult> {
       lexical: createLexicalSearcher({ db, store, log: benchLog, startWorker: startLexicalSourceWorker })
     }
     closing = () => onWorker.lexical.close()
-    await workerReady(onWorker.lexical)
+    if (!(await onWorker.lexical.ready)) throw new Error('the lexical search worker did not start; see the log above')
     const searchWith = async (
       sources: SearchSources,
       index: VectorIndex,
@@ -419,8 +427,9 @@ async function runSize(chunks: number): Promise<SizeResult> {
       cold
     }
   } finally {
+    await closing?.()
     db.close()
-    rmSync(dir, { recursive: true, force: true })
+    if (!KEEP) rmSync(dir, { recursive: true, force: true })
   }
 }
 
@@ -465,8 +474,7 @@ function build(
     const batchMs = time(() => coarse.put(collection, rows))[1]
     vectorMs += batchMs
     slowestVectorBatchMs = Math.max(slowestVectorBatchMs, batchMs)
-    if (!json && (first / VECTOR_BATCH) % 50 === 0)
-      process.stderr.write(`\r${chunks}: vectors ${first + rows.length}`)
+    if (!json && (first / VECTOR_BATCH) % 50 === 0) process.stderr.write(`\r${chunks}: vectors ${first + rows.length}`)
   }
   if (!json) process.stderr.write('\n')
   return { textMs, vectorMs, slowestVectorBatchMs }

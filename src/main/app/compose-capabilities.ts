@@ -21,6 +21,7 @@ import { createOverviewSampler } from '../metrics/overview-sampler'
 import { metricsHandlers } from '../metrics/task-durations'
 import { createModelLatency } from '../metrics/model-latency'
 import { llamaWorkerFile } from '../models/embedded/worker-file'
+import { lexicalWorkerStarter } from '../knowledge/lexical-worker-file'
 import { createModelsCapability } from '../models/models-capability'
 import { createNotifyCapability } from '../notify/notify-capability'
 import { createOnboardingCapability } from '../onboarding/onboarding-capability'
@@ -156,6 +157,7 @@ export function composeCapabilities(infra: Infrastructure): Composition {
     embedder: models.embedder,
     background,
     backup: (reason) => backupCopy(db, infra.dataDir.path, reason),
+    startLexicalWorker: lexicalWorkerStarter(__dirname),
     onSearchWithoutResult: (query, domain) => {
       // A gap not noted costs a research task at most; the search itself must still answer.
       try {

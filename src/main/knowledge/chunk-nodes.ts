@@ -28,6 +28,8 @@ export interface ChunkNodes {
   /** Fills the map from the database in one read; the capability calls it in the background after a start. */
   load(): void
   readonly loaded: boolean
+  /** How many ids were read from their chunk rows (not known in memory), since creation. */
+  readonly rowsRead: number
   /** Bytes the map holds: 4 per chunk id in its range, and each node's id and count. */
   bytes(): number
 }
@@ -120,6 +122,7 @@ export function createChunkNodes(db: Db): ChunkNodes {
   }
 
   let loaded = false
+  let rowsRead = 0
   const reset = (): void => {
     base = 0
     slots = new Int32Array(0)
@@ -161,6 +164,9 @@ export function createChunkNodes(db: Db): ChunkNodes {
     get loaded() {
       return loaded
     },
+    get rowsRead() {
+      return rowsRead
+    },
     load,
     nodesOf(ids) {
       const found = new Map<number, string>()
@@ -173,6 +179,7 @@ export function createChunkNodes(db: Db): ChunkNodes {
         if (node >= 0) found.set(id, nodeIds[node]!)
         else missing.push(id)
       }
+      rowsRead += missing.length
       if (missing.length > 0) for (const [id, nodeId] of rowsOf(missing)) found.set(id, nodeId)
       return found
     },

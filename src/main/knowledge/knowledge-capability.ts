@@ -59,7 +59,13 @@ export function createKnowledgeCapability(deps: KnowledgeDeps): KnowledgeCapabil
   const index = extension.ok ? createVectorIndex(deps.db) : null
   const store = createKnowledgeStore(deps.db)
   const chunkNodes = createChunkNodes(deps.db)
-  const lexical = createLexicalSearcher({ db: deps.db, store, log, startWorker: deps.startLexicalWorker ?? null })
+  // A one-shot command's search would not wait for the worker to start, so it is started by the running app alone.
+  const lexical = createLexicalSearcher({
+    db: deps.db,
+    store,
+    log,
+    startWorker: deps.background === false ? null : (deps.startLexicalWorker ?? null)
+  })
   const vectorOff = !extension.ok
     ? extension.reason
     : !deps.embedder
@@ -145,7 +151,7 @@ export function createKnowledgeCapability(deps: KnowledgeDeps): KnowledgeCapabil
     try {
       chunkNodes.load()
     } catch (error) {
-      log.warn('The chunks\' nodes were not loaded into memory; searches read them from their rows', {
+      log.warn("The chunks' nodes were not loaded into memory; searches read them from their rows", {
         reason: (error as Error).message
       })
     }

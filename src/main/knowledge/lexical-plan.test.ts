@@ -23,11 +23,7 @@ describe('planLexical', () => {
         expect(asked.every((cap) => cap === limits.commonMatches + 1 || cap === 5001)).toBe(true)
         const rare = terms.filter((_, i) => counts[i]! <= 5000)
         expect(plan).toEqual({ kind: 'ranked', match: rare.join(' OR ') })
-        const small = planLexical(
-          { terms },
-          (match, cap) => Math.min(cap, counts[terms.indexOf(match)]!),
-          limits
-        )
+        const small = planLexical({ terms }, (match, cap) => Math.min(cap, counts[terms.indexOf(match)]!), limits)
         const fewer = terms.filter((_, i) => counts[i]! <= limits.commonMatches)
         expect(small).toEqual(
           fewer.length > 0

@@ -20,6 +20,8 @@ export interface LexicalSearcher {
   search(fts: Pick<FtsQuery, 'terms'>, limit: number, filter: NodeFilter): Promise<LexicalHit[]>
   /** Whether searches go to the worker now. */
   readonly onWorker: boolean
+  /** Settles when the worker is ready (true) or will not be (false: none, or it failed first). */
+  readonly ready: Promise<boolean>
   /** Stops the worker; later searches run in this thread. */
   close(): Promise<void>
 }
@@ -70,6 +72,8 @@ export function createLexicalSearcher(deps: LexicalSearcherDeps): LexicalSearche
   let ready = false
   let nextId = 1
   let exited: Promise<void> = Promise.resolve()
+  let settleReady: (ready: boolean) => void = () => undefined
+  const readiness = new Promise<boolean>((resolve) => (settleReady = resolve))
 
   // Whatever failed, searches go on in this thread, those in flight first.
   const giveUp = (error: unknown): void => {
@@ -78,6 +82,7 @@ export function createLexicalSearcher(deps: LexicalSearcherDeps): LexicalSearche
     void worker.terminate()
     worker = null
     ready = false
+    settleReady(false)
     const waiting = [...pending.values()]
     pending.clear()
     for (const { request, resolve, reject } of waiting)
@@ -101,6 +106,7 @@ export function createLexicalSearcher(deps: LexicalSearcherDeps): LexicalSearche
       started.on('message', (message: LexicalReply | 'ready') => {
         if (message === 'ready') {
           ready = true
+          settleReady(true)
           return
         }
         const waiting = pending.get(message.id)
@@ -118,11 +124,13 @@ export function createLexicalSearcher(deps: LexicalSearcherDeps): LexicalSearche
       worker = null
     }
   }
+  if (!worker) settleReady(false)
 
   return {
     get onWorker() {
       return worker !== null && ready
     },
+    ready: readiness,
     search(fts, limit, filter) {
       if (!worker || !ready || db.inTransaction) return here(fts, limit, filter)
       const request: LexicalRequest = { id: nextId++, terms: [...fts.terms], limit, filter: { ...filter } }
@@ -136,6 +144,7 @@ export function createLexicalSearcher(deps: LexicalSearcherDeps): LexicalSearche
       const closing = worker
       worker = null
       ready = false
+      settleReady(false)
       if (!closing) return exited
       closing.postMessage('close')
       await exited

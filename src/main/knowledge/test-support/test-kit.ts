@@ -7,7 +7,7 @@ import { createEventBus, type EventBus } from '../../events/event-bus'
 import type { Embedder } from '../../ports/embedder'
 import { memoryLogger } from '../../test-support/memory-logger'
 import { useTempDirs } from '../../test-support/temp-dir'
-import { createKnowledgeCapability, type KnowledgeCapability } from '../knowledge-capability'
+import { createKnowledgeCapability, type KnowledgeCapability, type KnowledgeDeps } from '../knowledge-capability'
 import { loadVectorExtension } from '../load-vector-extension'
 import { testConfig, type TestConfig } from './knowledge-doubles'
 
@@ -36,7 +36,14 @@ export interface Kit {
   readonly knowledge: KnowledgeCapability
 }
 
-export function knowledgeKit(dir: string, options: { embedder?: Embedder | null; config?: TestConfig } = {}): Kit {
+export function knowledgeKit(
+  dir: string,
+  options: {
+    embedder?: Embedder | null
+    config?: TestConfig
+    startLexicalWorker?: KnowledgeDeps['startLexicalWorker']
+  } = {}
+): Kit {
   const db = testDb(dir)
   const config = options.config ?? testConfig()
   const events = createEventBus((error) => {
@@ -51,6 +58,7 @@ export function knowledgeKit(dir: string, options: { embedder?: Embedder | null;
     log: memoryLogger().logger,
     embedder: options.embedder ?? null,
     embedRetryMs: 20,
+    startLexicalWorker: options.startLexicalWorker ?? null,
     backup: (reason) => backupCopy(db, dir, reason)
   })
   return { db, config, events, emitted, knowledge }
