@@ -14,6 +14,7 @@ type Op =
   | { kind: 'deleteNewest'; outside: boolean }
   | { kind: 'replace'; outside: boolean; pick: number; chunks: number }
   | { kind: 'trimLog' }
+  | { kind: 'loadStep'; nodes: number }
   | { kind: 'check' }
 
 const op: fc.Arbitrary<Op> = fc.oneof(
@@ -27,6 +28,7 @@ const op: fc.Arbitrary<Op> = fc.oneof(
     chunks: fc.integer({ min: 1, max: 4 })
   }),
   fc.constant({ kind: 'trimLog' as const }),
+  fc.record({ kind: fc.constant('loadStep' as const), nodes: fc.integer({ min: 1, max: 3 }) }),
   fc.constant({ kind: 'check' as const })
 )
 
@@ -34,12 +36,17 @@ function truth(db: Db): Map<number, string> {
   return new Map(db.prepare('SELECT id, node_id FROM knowledge_chunks').raw().all() as [number, string][])
 }
 
+function truthOf(db: Db, ids: readonly number[]): Map<number, string> {
+  const now = truth(db)
+  return new Map(ids.flatMap((id) => (now.has(id) ? [[id, now.get(id)!] as const] : [])))
+}
+
 function chunksOf(n: number, label: string): { text: string; tokens: number }[] {
   return Array.from({ length: n }, (_, i) => ({ text: `${label} part ${i}`, tokens: 3 }))
 }
 
 describe('each chunk’s node in memory', () => {
-  it('names the same node as the chunk rows after any adds, deletes, replacements and trims, by this connection or another process’s (property)', () => {
+  it('names the same node as the chunk rows after any adds, deletes, replacements and trims, by this connection or another process’s, before, during and after a load in slices (property)', () => {
     fc.assert(
       fc.property(fc.array(op, { minLength: 1, maxLength: 40 }), fc.boolean(), (ops, loadFirst) => {
         const dir = tempDir()
@@ -95,9 +102,12 @@ describe('each chunk’s node in memory', () => {
                 // As the log's trigger does past 100,000 deletions: entries this map has not read may be gone.
                 other.exec('DELETE FROM knowledge_chunks_gone WHERE seq < (SELECT MAX(seq) FROM knowledge_chunks_gone)')
                 break
+              case 'loadStep':
+                // A slice of the load, with writes of either connection between slices.
+                map.loadStep(step.nodes)
+                break
               case 'check':
                 check()
-                if (!map.loaded) map.load()
                 break
             }
           }
@@ -107,8 +117,33 @@ describe('each chunk’s node in memory', () => {
           db.close()
         }
       }),
-      { numRuns: 60 }
+      { numRuns: 80 }
     )
+  })
+
+  it('forgets a chunk deleted, and learns one added, between the slices of its load', () => {
+    const dir = tempDir()
+    const db = testDb(dir)
+    const other = openDatabase(`${dir}/kos.db`)
+    const store = createKnowledgeStore(db)
+    for (let n = 0; n < 6; n++)
+      store.insert({ title: `n${n}`, content: `n${n}`, domain: null, source: null }, chunksOf(2, `n${n}`))
+    const map = createChunkNodes(db)
+    expect(map.loadStep(2)).toBe(true)
+    // Every node is deleted after the first slice, so one read by it is among them; one node is added.
+    createKnowledgeStore(other).insert(
+      { title: 'late', content: 'late', domain: null, source: null },
+      chunksOf(2, 'late')
+    )
+    for (const id of db.prepare('SELECT id FROM knowledge_nodes').pluck().all() as string[])
+      if (id !== db.prepare("SELECT id FROM knowledge_nodes WHERE title = 'late'").pluck().get()) store.delete(id)
+    while (map.loadStep(2));
+    const ids = Array.from({ length: 20 }, (_, i) => i + 1)
+    const before = map.rowsRead
+    expect(map.nodesOf(ids)).toEqual(truthOf(db, ids))
+    expect(map.rowsRead - before).toBe(ids.length - 2)
+    other.close()
+    db.close()
   })
 
   it('answers from memory once loaded, and reads only the rows of chunks added since by nobody it heard of', () => {

@@ -46,6 +46,8 @@ const CHANGED_EVERY_MS = 500
 /** Blocks of fine codes per step of the background load: ~800 KiB read, a few ms between other work. */
 const WARM_BLOCKS_PER_STEP = 4
 const WARM_AGAIN_MS = 10_000
+/** Nodes per step of loading each chunk's node into memory: ~10 ms (26 steps at a million chunks). */
+const MAP_NODES_PER_STEP = 4096
 
 /**
  * The knowledge base, built once by the composition root: sqlite-vec is
@@ -144,18 +146,20 @@ export function createKnowledgeCapability(deps: KnowledgeDeps): KnowledgeCapabil
   }
   if (deps.background !== false && index) warming = { next: setImmediate(warmStep) }
 
-  // Each chunk's node, read once after the start (the first search does not wait: until then, rows are read).
-  let mapping: NodeJS.Immediate | null = setImmediate(() => {
+  // Each chunk's node, read a slice of nodes at a time after the start (the first search does not wait: until then, rows are read).
+  let mapping: NodeJS.Immediate | null = null
+  const mapStep = (): void => {
     mapping = null
     if (stopped) return
     try {
-      chunkNodes.load()
+      if (chunkNodes.loadStep(MAP_NODES_PER_STEP)) mapping = setImmediate(mapStep)
     } catch (error) {
       log.warn("The chunks' nodes were not loaded into memory; searches read them from their rows", {
         reason: (error as Error).message
       })
     }
-  })
+  }
+  mapping = setImmediate(mapStep)
 
   return {
     handlers: knowledgeHandlers(
