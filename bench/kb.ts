@@ -166,6 +166,8 @@ interface SizeResult {
   before: { hybridMs: { p50: number; p95: number }; hybridReads: { p50: number; p95: number } | null }
   /** The app's search with its lexical half in this thread instead of on its worker, interleaved on other queries. */
   lexicalHere: { hybridMs: { p50: number; p95: number }; hybridReads: { p50: number; p95: number } | null }
+  /** The same on a worker whose connection has SQLite's default page cache (2 MiB) instead of its own. */
+  smallCache: { hybridMs: { p50: number; p95: number }; hybridReads: { p50: number; p95: number } | null }
   /** Whether the database was put out of the page cache before the queries (they then start as on a machine that reclaimed it). */
   startedOutOfCache: boolean
   /** Every page from disk: the file put out of the page cache before each query, now and before, interleaved. */
@@ -237,6 +239,8 @@ async function runSize(chunks: number): Promise<SizeResult> {
       | 'hybridReads'
       | 'here'
       | 'hereReads'
+      | 'small'
+      | 'smallReads'
       | 'before'
       | 'beforeReads',
       number[]
@@ -244,6 +248,8 @@ async function runSize(chunks: number): Promise<SizeResult> {
       hybridReads: [],
       here: [],
       hereReads: [],
+      small: [],
+      smallReads: [],
       before: [],
       beforeReads: [],
       javascriptScan: [],
@@ -262,15 +268,8 @@ async function runSize(chunks: number): Promise<SizeResult> {
     let recallTotal = 0
     let hybridHits = 0
     let hybridTotal = 0
-    // The app's search: the lexical half on its worker, each chunk's node in memory; and the same with the lexical
-    // half in this thread (the A/B of the worker, interleaved on other targets).
-    const here = inProcessSources(db, store, coarse)
-    const onWorker: SearchSources = {
-      ...here,
-      lexical: createLexicalSearcher({ db, store, log: benchLog, startWorker: startLexicalSourceWorker })
-    }
-    closing = () => onWorker.lexical.close()
-    if (!(await onWorker.lexical.ready)) throw new Error('the lexical search worker did not start; see the log above')
+    let sources = await searchSources(db, store, coarse)
+    closing = sources.close
     const searchWith = async (
       sources: SearchSources,
       index: VectorIndex,
@@ -284,7 +283,7 @@ async function runSize(chunks: number): Promise<SizeResult> {
         )
       ).hits.map((h) => h.node.id)
     const search = (index: VectorIndex, query: { text: string; vector: Float32Array }): Promise<string[]> =>
-      searchWith(onWorker, index, query)
+      searchWith(sources.onWorker, index, query)
     // The queries meet the database as a machine that reclaimed its pages would (the warm-up reads what every query shares).
     const startedOutOfCache = evictFromPageCache(file, `${file}-wal`)
     for (let q = 0; q < queries + WARMUP; q++) {
@@ -300,7 +299,12 @@ async function runSize(chunks: number): Promise<SizeResult> {
         countedAsync(() => search(coarse, query))
       )
       const [[, hereReads], hereMs] = await timeBothAsync(() =>
-        countedAsync(() => searchWith(here, coarse, corpus.query(Math.floor(random() * chunks), 5000 + q)))
+        countedAsync(() => searchWith(sources.here, coarse, corpus.query(Math.floor(random() * chunks), 5000 + q)))
+      )
+      const [[, smallReads], smallMs] = await timeBothAsync(() =>
+        countedAsync(() =>
+          searchWith(sources.smallCache, coarse, corpus.query(Math.floor(random() * chunks), 7000 + q))
+        )
       )
       const fts = buildFtsQuery(query.text, DEFAULT_MORPHOLOGY)
       const [, lexicalMs] = time(() => searchLexical(store, fts, 50, {}))
@@ -317,6 +321,8 @@ async function runSize(chunks: number): Promise<SizeResult> {
       if (beforeReads !== null) rows.beforeReads.push(beforeReads)
       if (hybridReads !== null) rows.hybridReads.push(hybridReads)
       rows.here.push(hereMs)
+      rows.small.push(smallMs)
+      if (smallReads !== null) rows.smallReads.push(smallReads)
       if (hereReads !== null) rows.hereReads.push(hereReads)
       rows.javascriptScan.push(javascriptMs)
       rows.lexicalCommon.push(commonMs)
@@ -349,6 +355,7 @@ async function runSize(chunks: number): Promise<SizeResult> {
     db = open(file)
     store = createKnowledgeStore(db)
     coarse = createVectorIndex(db, { minCandidates: CANDIDATES, ...PARTITIONED })
+    await sources.close()
     const [, afterStart, afterStartCpu] = timeBoth(() => coarse.nearest(coarse.active()!, probe, 10))
     const someNode = db
       .prepare('SELECT id FROM knowledge_nodes LIMIT 1 OFFSET ?')
@@ -361,6 +368,8 @@ async function runSize(chunks: number): Promise<SizeResult> {
     // After the first searches, which measure a start on the page cache the queries left: the fine codes loaded again, and a
     // fresh index without them for the query as it was.
     while (coarse.warm(collection, 64));
+    sources = await searchSources(db, store, coarse)
+    closing = sources.close
     const fromRowsAgain = createVectorIndex(db, { minCandidates: CANDIDATES, ...PARTITIONED })
     fromRowsAgain.nearest(collection, probe, 10)
     const cold = startedOutOfCache
@@ -419,6 +428,7 @@ async function runSize(chunks: number): Promise<SizeResult> {
       fineCodes: { loadMs: Math.round(fineLoadMs), bytesPerChunk },
       hybridReads: rows.hybridReads.length ? stat(rows.hybridReads) : null,
       lexicalHere: { hybridMs: stat(rows.here), hybridReads: rows.hereReads.length ? stat(rows.hereReads) : null },
+      smallCache: { hybridMs: stat(rows.small), hybridReads: rows.smallReads.length ? stat(rows.smallReads) : null },
       before: {
         hybridMs: stat(rows.before),
         hybridReads: rows.beforeReads.length ? stat(rows.beforeReads) : null
@@ -478,6 +488,41 @@ function build(
   }
   if (!json) process.stderr.write('\n')
   return { textMs, vectorMs, slowestVectorBatchMs }
+}
+
+/**
+ * The app's search: the lexical half on its worker, each chunk's node in memory; the same with the lexical half
+ * in this thread, and on a worker with SQLite's default page cache (2 MiB): the A/Bs of the worker and its cache.
+ */
+async function searchSources(
+  db: Db,
+  store: KnowledgeStore,
+  index: VectorIndex
+): Promise<{ here: SearchSources; onWorker: SearchSources; smallCache: SearchSources; close: () => Promise<void> }> {
+  const here = inProcessSources(db, store, index)
+  const worker = (cacheKib?: number): SearchSources => ({
+    ...here,
+    lexical: createLexicalSearcher({
+      db,
+      store,
+      log: benchLog,
+      startWorker: startLexicalSourceWorker,
+      ...(cacheKib === undefined ? {} : { cacheKib })
+    })
+  })
+  const onWorker = worker()
+  const smallCache = worker(2000)
+  for (const { lexical } of [onWorker, smallCache])
+    if (!(await lexical.ready)) throw new Error('the lexical search worker did not start; see the log above')
+  return {
+    here,
+    onWorker,
+    smallCache,
+    close: async () => {
+      await onWorker.lexical.close()
+      await smallCache.lexical.close()
+    }
+  }
 }
 
 /**
@@ -582,6 +627,11 @@ async function main(): Promise<void> {
     line('hybrid, CPU time of the same queries', r.hybridCpuMs, '')
     const reads = (v: { p50: number; p95: number } | null): string => (v ? `pages read ${v.p50} / ${v.p95}` : '')
     line('hybrid, lexical half in this thread, other queries', r.lexicalHere.hybridMs, reads(r.lexicalHere.hybridReads))
+    line(
+      'hybrid, worker with a 2 MiB page cache, other queries',
+      r.smallCache.hybridMs,
+      reads(r.smallCache.hybridReads)
+    )
     line('hybrid as before (rows read), other queries', r.before.hybridMs, reads(r.before.hybridReads))
     print(
       `  hybrid now: ${reads(r.hybridReads)}; the queries started ${r.startedOutOfCache ? 'with the database out of the page cache' : 'on the page cache as it was'}`

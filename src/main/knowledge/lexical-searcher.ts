@@ -53,6 +53,8 @@ export interface LexicalSearcherDeps {
   readonly log: Logger
   /** Starts lexical-worker.ts; null (or an in-memory database) keeps the lexical half in this thread. */
   readonly startWorker: ((data: LexicalWorkerData) => Worker) | null
+  /** The worker connection's page cache; the benchmark compares sizes. */
+  readonly cacheKib?: number
 }
 
 export function createLexicalSearcher(deps: LexicalSearcherDeps): LexicalSearcher {
@@ -95,7 +97,7 @@ export function createLexicalSearcher(deps: LexicalSearcherDeps): LexicalSearche
       const started = deps.startWorker({
         file: db.name,
         options: nativeBinding ? { nativeBinding } : {},
-        cacheKib: LEXICAL_CACHE_KIB
+        cacheKib: deps.cacheKib ?? LEXICAL_CACHE_KIB
       })
       worker = started
       exited = new Promise((resolve) => started.once('exit', () => resolve()))
