@@ -9,7 +9,12 @@ import { useTempDirs } from '../test-support/temp-dir'
 import { createChunkNodes } from './chunk-nodes'
 import { hybridSearch, type SearchResult, type SearchSources } from './hybrid-search'
 import { createKnowledgeStore, type KnowledgeStore } from './knowledge-store'
-import { createLexicalSearcher, type LexicalSearcher, type LexicalWorkerData } from './lexical-searcher'
+import {
+  createLexicalSearcher,
+  type LexicalResult,
+  type LexicalSearcher,
+  type LexicalWorkerData
+} from './lexical-searcher'
 import { embedText, useKnowledgeKits, vectorTestDb } from './test-support/test-kit'
 import { startLexicalSourceWorker } from './test-support/lexical-source-worker'
 import { createVectorIndex, type Collection, type VectorIndex } from './vector-index'
@@ -115,6 +120,15 @@ describe('the lexical half on its worker', () => {
     expect(worker).toEqual(fromRows)
     expect(worker.filter((r) => r.hits.length > 0).length).toBeGreaterThan(10)
     expect(worker.some((r) => r.hits.some((h) => h.lexical !== null))).toBe(true)
+    // The worker read the first hits' rows beside their search; the search used them (the results above are the same).
+    const read = await searcher.search({ terms: ['"embeddings"'] }, 50, {}, 3)
+    expect(read.chunks.map((c) => c.id).sort()).toEqual(
+      read.hits
+        .slice(0, 3)
+        .map((h) => h.chunkId)
+        .sort()
+    )
+    expect(read.nodes.map((n) => n.id).sort()).toEqual([...new Set(read.chunks.map((c) => c.nodeId))].sort())
     db.close()
   })
 
@@ -131,7 +145,7 @@ describe('the lexical half on its worker', () => {
     const exited = once(worker(), 'exit')
     await worker().terminate()
     await exited
-    expect((await inFlight).length).toBeGreaterThan(0)
+    expect((await inFlight).hits.length).toBeGreaterThan(0)
     expect(searcher.onWorker).toBe(false)
     expect(await searchAll(sources, collection)).toEqual(expected)
     expect(log.records.some((r) => r.level === 'warn' && /lexical.*worker failed/.test(r.msg))).toBe(true)
@@ -143,7 +157,7 @@ describe('the lexical half on its worker', () => {
     const { store } = corpus(db)
     const { searcher } = onWorker(db, store)
     expect(await searcher.ready).toBe(true)
-    let found: Promise<unknown[]> | null = null
+    let found: Promise<LexicalResult> | null = null
     // Rolled back: only a search in this thread, inside the transaction, can see the chunk.
     expect(() =>
       db.transaction(() => {
@@ -154,8 +168,8 @@ describe('the lexical half on its worker', () => {
         throw new Error('rolled back')
       })()
     ).toThrow('rolled back')
-    expect(await found!).toHaveLength(1)
-    expect(await searcher.search({ terms: ['"zebrafish"'] }, 50, {})).toHaveLength(0)
+    expect((await found!).hits).toHaveLength(1)
+    expect((await searcher.search({ terms: ['"zebrafish"'] }, 50, {})).hits).toHaveLength(0)
     db.close()
   })
 
