@@ -54,6 +54,8 @@ export interface LexicalWorkerData {
   readonly options: { readonly nativeBinding?: string }
   /** The worker connection's page cache (SQLite's own, not the kernel's). */
   readonly cacheKib: number
+  /** Read FTS5's doc sizes into that cache before saying it is ready. */
+  readonly warmDocSizes: boolean
 }
 
 /** SQLite's page cache of the worker's connection: FTS5's structure and doc sizes at a million chunks fit (README.md). */
@@ -67,6 +69,7 @@ export interface LexicalSearcherDeps {
   readonly startWorker: ((data: LexicalWorkerData) => Worker) | null
   /** The worker connection's page cache; the benchmark compares sizes. */
   readonly cacheKib?: number
+  readonly warmDocSizes?: boolean
 }
 
 export function createLexicalSearcher(deps: LexicalSearcherDeps): LexicalSearcher {
@@ -109,7 +112,8 @@ export function createLexicalSearcher(deps: LexicalSearcherDeps): LexicalSearche
       const started = deps.startWorker({
         file: db.name,
         options: nativeBinding ? { nativeBinding } : {},
-        cacheKib: deps.cacheKib ?? LEXICAL_CACHE_KIB
+        cacheKib: deps.cacheKib ?? LEXICAL_CACHE_KIB,
+        warmDocSizes: deps.warmDocSizes ?? true
       })
       worker = started
       exited = new Promise((resolve) => started.once('exit', () => resolve()))

@@ -15,6 +15,9 @@ export function serveLexicalWorker(port: NonNullable<typeof parentPort>, data: L
   // kernel has reclaimed the file's pages (README.md, "Pages read from disk").
   db.pragma(`cache_size = ${-data.cacheKib}`)
   const store = createKnowledgeStore(db)
+  // BM25 reads each matching chunk's size from the doc-size table, one random page per match from disk once the
+  // kernel has dropped them; read whole into the page cache first (~10 MB at a million chunks, in one pass).
+  if (data.warmDocSizes) db.prepare('SELECT sum(length(sz)) FROM knowledge_chunks_fts_docsize').pluck().get()
   port.on('message', (message: LexicalRequest | 'close') => {
     if (message === 'close') {
       db.close()
