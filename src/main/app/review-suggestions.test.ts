@@ -3,7 +3,11 @@ import type { Expert } from '../../shared/contract/chat-contract'
 import type { NodeView } from '../../shared/contract/models-contract'
 import type { Task } from '../../shared/contract/tasks-contract'
 import { suggestFor } from './review-suggestions'
-import { modelsOverview as overview, nodeView as node } from './testing/models-overview'
+import { modelsOverview as overview, nodeView, type ModelAs } from '../test-support/node-view'
+
+// The suggestions name nodes by label: 'local' is This Mac, any other the Studio.
+const node = (id: string, models: ModelAs[], over: Partial<NodeView> = {}): NodeView =>
+  nodeView(id, models, { label: id === 'local' ? 'This Mac' : 'Studio', ...over })
 
 const expert = (id: string, domains: string[], modelCategory: string, lead = false): Expert => ({
   id,

@@ -5,7 +5,7 @@ import type { CallContext } from '../rpc/handler-types'
 import { Refusal } from '../rpc/refusal'
 import { memoryLogger } from '../test-support/memory-logger'
 import { checkingPreferences } from './task-preferences'
-import { modelsOverview, nodeView } from './testing/models-overview'
+import { modelsOverview, nodeView } from '../test-support/node-view'
 
 type Input = CallParsedInput<'tasks.create'>
 
@@ -17,8 +17,8 @@ const ctx = (): CallContext => ({
 })
 
 const nodes = modelsOverview([
-  nodeView('local', [{ name: 'qwen2.5:7b' }, { name: 'nomic-embed-text:latest' }]),
-  nodeView('studio', [{ name: 'llama3.2:3b' }], { label: 'Mac Studio' }),
+  nodeView('local', ['qwen2.5:7b', 'nomic-embed-text:latest'], { label: 'This Mac' }),
+  nodeView('studio', ['llama3.2:3b'], { label: 'Mac Studio' }),
   nodeView('mlx-local', [], { label: 'MLX on this Mac', state: 'not_configured' })
 ])
 
@@ -90,7 +90,7 @@ describe('tasks.create with a preferred node or model', () => {
 
   it('takes a model as given when a node it may be on is down, since that node cannot say what it has', async () => {
     const down = modelsOverview([
-      nodeView('local', [{ name: 'qwen2.5:7b' }]),
+      nodeView('local', ['qwen2.5:7b'], { label: 'This Mac' }),
       nodeView('studio', [], { label: 'Mac Studio', state: 'down' })
     ])
     const { created, create } = harness(down)
