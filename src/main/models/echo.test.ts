@@ -94,6 +94,15 @@ describe('echo detection', () => {
     )
   })
 
+  it('does not call a document fixed or reformatted as asked an echo, though it is most of the prompt', () => {
+    const document = manyWords(3_000, 4)
+    const withTypos = document.replace(/quarterly/g, 'quartrely')
+    for (const instruction of ['Fix the typos', 'Format this as Markdown:', 'Proofread the release notes'])
+      expect(isEcho(`${instruction}\n\n${withTypos}`, document)).toBe(false)
+    // The same prompt repeated, its instruction included, still is one.
+    expect(isEcho(`Fix the typos\n\n${withTypos}`, `Fix the typos\n\n${withTypos}`)).toBe(true)
+  })
+
   it('calls a long answer an echo when it repeats the prompt with edits spread through it, and not when only its start does', () => {
     const prompt = manyWords(60_000, 1)
     const spread = prompt

@@ -17,6 +17,9 @@ export function isEcho(prompt: string, answer: string, threshold = 0.9): boolean
   if (a === p) return true
   const longer = Math.max(a.length, p.length)
   if (Math.min(a.length, p.length) / longer < threshold) return false
+  // An echo starts as the prompt does, its instruction included; a document proofread or reformatted as asked starts with the document.
+  const start = Math.min(START_WINDOW, p.length)
+  if (!editDistanceAtMost(a.slice(0, start), p.slice(0, start), allowedEdits(start, threshold))) return false
   if (longer <= 2 * COMPARED_WINDOW) return editDistanceAtMost(a, p, allowedEdits(longer, threshold))
   // A long echo repeats the prompt from its first words to its last: its start and its end are each alike.
   const edits = allowedEdits(COMPARED_WINDOW, threshold)
@@ -32,6 +35,12 @@ export function isEcho(prompt: string, answer: string, threshold = 0.9): boolean
  * two windows are at most 1.6 million, about 15 ms.
  */
 export const COMPARED_WINDOW = 2000
+
+/**
+ * How much of the prompt's start an echo repeats nearly as it is. Without it, "Fix the typos" followed by a
+ * long document made the document fixed as asked look 90% like the prompt: an echo, and the task failed.
+ */
+const START_WINDOW = 60
 
 /** The most edits two texts, the longer `longer` characters, may differ by and still be `threshold` alike (1 - edits / longer >= threshold). */
 function allowedEdits(longer: number, threshold: number): number {
