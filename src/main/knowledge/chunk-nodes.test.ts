@@ -146,6 +146,24 @@ describe('each chunk’s node in memory', () => {
     db.close()
   })
 
+  it('keeps the last 100,000 deletions in its log, trimming every 10,000th', () => {
+    const db = testDb(tempDir())
+    const log = (): { n: number; low: number; high: number } =>
+      db.prepare('SELECT count(*) AS n, min(seq) AS low, max(seq) AS high FROM knowledge_chunks_gone').get() as {
+        n: number
+        low: number
+        high: number
+      }
+    const note = db.prepare('INSERT INTO knowledge_chunks_gone (chunk_id) VALUES (?)')
+    db.transaction(() => {
+      for (let i = 1; i <= 119_999; i++) note.run(i)
+    })()
+    expect(log()).toEqual({ n: 109_999, low: 10_001, high: 119_999 })
+    note.run(120_000)
+    expect(log()).toEqual({ n: 100_000, low: 20_001, high: 120_000 })
+    db.close()
+  })
+
   it('answers from memory once loaded, and reads only the rows of chunks added since by nobody it heard of', () => {
     const db = testDb(tempDir())
     const store = createKnowledgeStore(db)
