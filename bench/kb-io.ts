@@ -20,7 +20,13 @@ export const benchLog = createLogger({ write: (line) => process.stderr.write(`${
 export function inProcessSources(db: Db, store: KnowledgeStore, index: VectorIndex | null): SearchSources {
   const chunkNodes = createChunkNodes(db)
   chunkNodes.load()
-  return { store, index, chunkNodes, lexical: createLexicalSearcher({ db, store, log: benchLog, startWorker: null }) }
+  return {
+    store,
+    index,
+    chunkNodes,
+    lexical: createLexicalSearcher({ db, store, log: benchLog, startWorker: null }),
+    workerFrom: 0
+  }
 }
 
 /**

@@ -34,6 +34,8 @@ export interface ChunkNodes {
   /** Fills the whole map at once (benchmarks, tests, and after a trimmed log). */
   load(): void
   readonly loaded: boolean
+  /** Chunks in the map (0 until it is loaded). */
+  readonly count: number
   /** How many ids were read from their chunk rows (not known in memory), since creation. */
   readonly rowsRead: number
   /** Bytes the map holds: 4 per chunk id in its range, and each node's id and count. */
@@ -98,6 +100,7 @@ export function createChunkNodes(db: Db): ChunkNodes {
     const node = slots[at]! - 1
     if (node < 0) return
     slots[at] = 0
+    known--
     if (--counts[node]! === 0) {
       ordinalOf.delete(nodeIds[node]!)
       nodeIds[node] = undefined
@@ -124,6 +127,7 @@ export function createChunkNodes(db: Db): ChunkNodes {
     release(at)
     const node = ordinal(nodeId)
     counts[node]!++
+    known++
     slots[at] = node + 1
     if (at >= top) top = at + 1
   }
@@ -137,6 +141,7 @@ export function createChunkNodes(db: Db): ChunkNodes {
 
   let loaded = false
   let rowsRead = 0
+  let known = 0
   const reset = (): void => {
     base = 0
     slots = new Int32Array(0)
@@ -145,6 +150,7 @@ export function createChunkNodes(db: Db): ChunkNodes {
     counts = new Int32Array(0)
     ordinalOf.clear()
     free.length = 0
+    known = 0
   }
 
   /** The node after which the next step reads; null when no load is under way. */
@@ -201,6 +207,9 @@ export function createChunkNodes(db: Db): ChunkNodes {
   return {
     get loaded() {
       return loaded
+    },
+    get count() {
+      return loaded ? known : 0
     },
     get rowsRead() {
       return rowsRead

@@ -54,6 +54,8 @@ export interface SearchSources {
   readonly index: VectorIndex | null
   readonly chunkNodes: ChunkNodes
   readonly lexical: LexicalSearcher
+  /** From how many chunks the lexical half goes to its worker (LEXICAL_WORKER_FROM in the app). */
+  readonly workerFrom: number
 }
 
 /**
@@ -82,7 +84,8 @@ export async function hybridSearch(
   const fts = buildFtsQuery(request.query, request.morphology ?? DEFAULT_MORPHOLOGY)
 
   const filtered = request.domain !== undefined || request.source !== undefined
-  const lexicalHalf = sources.lexical.search(fts, pool, filter, topK)
+  const overlap = side.kind === 'on' && index !== null && chunkNodes.count >= sources.workerFrom
+  const lexicalHalf = sources.lexical.search(fts, pool, filter, overlap ? { prefetch: topK } : undefined)
 
   let near: { chunkId: number; similarity: number }[] = []
   if (side.kind === 'on' && index)

@@ -19,7 +19,7 @@ import { listFolder, readTextFile, titleOf, type FolderEntry } from './folder-so
 import { hybridSearch, type SearchResult, type VectorSide } from './hybrid-search'
 import { KnowledgeError } from './knowledge-error'
 import type { KnowledgeStore, NodeFilter, NodeSummary, StoredNode } from './knowledge-store'
-import type { LexicalSearcher } from './lexical-searcher'
+import { LEXICAL_WORKER_FROM, type LexicalSearcher } from './lexical-searcher'
 import { assembleContext } from './rag-context'
 import { normalizePrompt, type ResponseCache } from './response-cache'
 import { cleanQuery, cleanText } from './text-clean'
@@ -204,7 +204,7 @@ export function createKnowledgeService(deps: KnowledgeServiceDeps): KnowledgeSer
     async search(input, queryVector) {
       const side = queryVector ?? (await service.vectorSide(input.query))
       return hybridSearch(
-        { store, index, chunkNodes: deps.chunkNodes, lexical: deps.lexical },
+        { store, index, chunkNodes: deps.chunkNodes, lexical: deps.lexical, workerFrom: LEXICAL_WORKER_FROM },
         {
           query: cleanQuery(input.query),
           topK: input.topK ?? config.get('knowledge.topK'),

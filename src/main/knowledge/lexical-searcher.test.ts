@@ -111,17 +111,20 @@ describe('the lexical half on its worker', () => {
     const loaded = createChunkNodes(db)
     loaded.load()
     const here = createLexicalSearcher({ db, store, log: memoryLogger().logger, startWorker: null })
-    const worker = await searchAll({ store, index, chunkNodes: loaded, lexical: searcher }, collection)
-    const inThread = await searchAll({ store, index, chunkNodes: loaded, lexical: here }, collection)
+    const worker = await searchAll({ store, index, chunkNodes: loaded, lexical: searcher, workerFrom: 0 }, collection)
+    const inThread = await searchAll({ store, index, chunkNodes: loaded, lexical: here, workerFrom: 0 }, collection)
     // A map never loaded reads every chunk's row for its node, as the search did before the map.
-    const fromRows = await searchAll({ store, index, chunkNodes: createChunkNodes(db), lexical: here }, collection)
+    const fromRows = await searchAll(
+      { store, index, chunkNodes: createChunkNodes(db), lexical: here, workerFrom: 0 },
+      collection
+    )
     expect(searcher.onWorker).toBe(true)
     expect(worker).toEqual(inThread)
     expect(worker).toEqual(fromRows)
     expect(worker.filter((r) => r.hits.length > 0).length).toBeGreaterThan(10)
     expect(worker.some((r) => r.hits.some((h) => h.lexical !== null))).toBe(true)
     // The worker read the first hits' rows beside their search; the search used them (the results above are the same).
-    const read = await searcher.search({ terms: ['"embeddings"'] }, 50, {}, 3)
+    const read = await searcher.search({ terms: ['"embeddings"'] }, 50, {}, { prefetch: 3 })
     expect(read.chunks.map((c) => c.id).sort()).toEqual(
       read.hits
         .slice(0, 3)
@@ -139,9 +142,9 @@ describe('the lexical half on its worker', () => {
     expect(await searcher.ready).toBe(true)
     const chunkNodes = createChunkNodes(db)
     chunkNodes.load()
-    const sources = { store, index, chunkNodes, lexical: searcher }
+    const sources = { store, index, chunkNodes, lexical: searcher, workerFrom: 0 }
     const expected = await searchAll(sources, collection)
-    const inFlight = searcher.search({ terms: ['"embeddings"'] }, 50, {})
+    const inFlight = searcher.search({ terms: ['"embeddings"'] }, 50, {}, { prefetch: 0 })
     const exited = once(worker(), 'exit')
     await worker().terminate()
     await exited
@@ -149,6 +152,36 @@ describe('the lexical half on its worker', () => {
     expect(searcher.onWorker).toBe(false)
     expect(await searchAll(sources, collection)).toEqual(expected)
     expect(log.records.some((r) => r.level === 'warn' && /lexical.*worker failed/.test(r.msg))).toBe(true)
+    db.close()
+  })
+
+  it('is asked to use its worker only with a vector side and from the size the scan is long enough to hide it', async () => {
+    const db = vectorTestDb(tempDir())
+    const { store, index, collection } = corpus(db)
+    const chunkNodes = createChunkNodes(db)
+    chunkNodes.load()
+    const asked: ({ prefetch: number } | undefined)[] = []
+    const here = createLexicalSearcher({ db, store, log: memoryLogger().logger, startWorker: null })
+    const recording: LexicalSearcher = {
+      ...here,
+      search: (fts, limit, filter, worker) => {
+        asked.push(worker)
+        return here.search(fts, limit, filter, worker)
+      }
+    }
+    const search = (workerFrom: number, vector: boolean): Promise<SearchResult> =>
+      hybridSearch(
+        { store, index, chunkNodes, lexical: recording, workerFrom },
+        { query: 'embeddings', topK: 7, minSimilarity: 0 },
+        vector
+          ? { kind: 'on', collection, vector: embedText('embeddings', DIMENSION) }
+          : { kind: 'off', reason: 'test' }
+      )
+    await search(chunkNodes.count, true)
+    await search(chunkNodes.count + 1, true)
+    await search(0, false)
+    expect(chunkNodes.count).toBe(DOCUMENTS.length * 3 * 2)
+    expect(asked).toEqual([{ prefetch: 7 }, undefined, undefined])
     db.close()
   })
 
@@ -164,12 +197,12 @@ describe('the lexical half on its worker', () => {
         store.insert({ title: 'new', content: 'zebrafish', domain: null, source: null }, [
           { text: 'zebrafish', tokens: 1 }
         ])
-        found = searcher.search({ terms: ['"zebrafish"'] }, 50, {})
+        found = searcher.search({ terms: ['"zebrafish"'] }, 50, {}, { prefetch: 0 })
         throw new Error('rolled back')
       })()
     ).toThrow('rolled back')
     expect((await found!).hits).toHaveLength(1)
-    expect((await searcher.search({ terms: ['"zebrafish"'] }, 50, {})).hits).toHaveLength(0)
+    expect((await searcher.search({ terms: ['"zebrafish"'] }, 50, {}, { prefetch: 0 })).hits).toHaveLength(0)
     db.close()
   })
 

@@ -27,8 +27,16 @@ export interface LexicalResult {
 }
 
 export interface LexicalSearcher {
-  /** `prefetch`: how many of the first hits' rows the worker reads too (none in this thread: nothing to overlap). */
-  search(fts: Pick<FtsQuery, 'terms'>, limit: number, filter: NodeFilter, prefetch?: number): Promise<LexicalResult>
+  /**
+   * On the worker when `worker` is given (and the worker can take it), which then reads the first `prefetch`
+   * hits' rows too; in this thread otherwise, where reading rows early would overlap nothing.
+   */
+  search(
+    fts: Pick<FtsQuery, 'terms'>,
+    limit: number,
+    filter: NodeFilter,
+    worker?: { readonly prefetch: number }
+  ): Promise<LexicalResult>
   /** Whether searches go to the worker now. */
   readonly onWorker: boolean
   /** Settles when the worker is ready (true) or will not be (false: none, or it failed first). */
@@ -57,6 +65,12 @@ export interface LexicalWorkerData {
   /** Read FTS5's doc sizes into that cache before saying it is ready. */
   readonly warmDocSizes: boolean
 }
+
+/**
+ * From how many chunks a search sends its lexical half to the worker (with a vector side to overlap): below,
+ * the sign scan is too short to hide it and the hand-off costs more than it saves (README.md, session 8).
+ */
+export const LEXICAL_WORKER_FROM = 300_000
 
 /** SQLite's page cache of the worker's connection: FTS5's structure and doc sizes at a million chunks fit (README.md). */
 export const LEXICAL_CACHE_KIB = 64 * 1024
@@ -149,9 +163,15 @@ export function createLexicalSearcher(deps: LexicalSearcherDeps): LexicalSearche
       return worker !== null && ready
     },
     ready: readiness,
-    search(fts, limit, filter, prefetch = 0) {
-      if (!worker || !ready || db.inTransaction) return here(fts, limit, filter)
-      const request: LexicalRequest = { id: nextId++, terms: [...fts.terms], limit, filter: { ...filter }, prefetch }
+    search(fts, limit, filter, onWorker) {
+      if (!onWorker || !worker || !ready || db.inTransaction) return here(fts, limit, filter)
+      const request: LexicalRequest = {
+        id: nextId++,
+        terms: [...fts.terms],
+        limit,
+        filter: { ...filter },
+        prefetch: onWorker.prefetch
+      }
       const running = worker
       return new Promise((resolve, reject) => {
         pending.set(request.id, { request, resolve, reject })
