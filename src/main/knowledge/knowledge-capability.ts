@@ -146,7 +146,8 @@ export function createKnowledgeCapability(deps: KnowledgeDeps): KnowledgeCapabil
   }
   if (deps.background !== false && index) warming = { next: setImmediate(warmStep) }
 
-  // Each chunk's node, read a slice of nodes at a time after the start (the first search does not wait: until then, rows are read).
+  // Each chunk's node, read a slice of nodes at a time after the start (the first search does not wait: until then,
+  // rows are read); a one-shot command reads rows.
   let mapping: NodeJS.Immediate | null = null
   const mapStep = (): void => {
     mapping = null
@@ -159,7 +160,7 @@ export function createKnowledgeCapability(deps: KnowledgeDeps): KnowledgeCapabil
       })
     }
   }
-  mapping = setImmediate(mapStep)
+  if (deps.background !== false) mapping = setImmediate(mapStep)
 
   return {
     handlers: knowledgeHandlers(
