@@ -70,7 +70,7 @@ export interface LexicalWorkerData {
  * From how many chunks a search sends its lexical half to the worker (with a vector side to overlap): below,
  * the sign scan is too short to hide it and the hand-off costs more than it saves (README.md, session 8).
  */
-export const LEXICAL_WORKER_FROM = 300_000
+export const LEXICAL_WORKER_FROM = 500_000
 
 /** SQLite's page cache of the worker's connection: FTS5's structure and doc sizes at a million chunks fit (README.md). */
 export const LEXICAL_CACHE_KIB = 64 * 1024
