@@ -620,13 +620,17 @@ async function main(): Promise<void> {
     line(`lexical, + "${COMMON_LABEL}", whole MATCH ranked (before)`, r.lexicalCommonMs.wholeMatch, '')
     line('hybrid − vector half (lexical overlaps it), per query', r.hybridRestMs, '')
     line(
-      'hybrid: FTS5 + sign bits + fusion, top 10',
+      'hybrid, lexical half on its worker, top 10',
       r.hybridMs,
       `${r.hybridRecallAt10.toFixed(3)} (vs exact vector side)`
     )
     line('hybrid, CPU time of the same queries', r.hybridCpuMs, '')
     const reads = (v: { p50: number; p95: number } | null): string => (v ? `pages read ${v.p50} / ${v.p95}` : '')
-    line('hybrid, lexical half in this thread, other queries', r.lexicalHere.hybridMs, reads(r.lexicalHere.hybridReads))
+    line(
+      'hybrid, lexical in this thread (app < 500k), others',
+      r.lexicalHere.hybridMs,
+      reads(r.lexicalHere.hybridReads)
+    )
     line(
       'hybrid, worker with a 2 MiB page cache, other queries',
       r.smallCache.hybridMs,
