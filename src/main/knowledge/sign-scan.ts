@@ -1,28 +1,23 @@
 /**
- * The Hamming scans over every code, in WebAssembly: `i64.popcnt` counts 64
- * differing bits in one instruction where JavaScript needs two table
- * lookups per 32 bits. The codes live in the module's memory so a scan
- * copies nothing.
- *
- * Two searches:
- * - `nearest`, by whole code (collections under TWO_STAGE_FROM codes):
- *   `scan` counts each distance into a histogram as it goes, `pick` takes
- *   the nearest in one more pass.
- * - `nearestInTwoStages` (a million codes in ~3 ms of CPU on this project's
- *   2-core machine; bench/kb-sign.ts): the first PREFIX_WORDS words of every
- *   code, kept side by side, are read in one stream by `within`, four codes
- *   an iteration with the query's words in registers, which writes the
- *   address of each code within `limit` bits of the query: the store is
- *   unconditional and the write position advances by the comparison, so
- *   there is no branch, and no distance per code written and read back.
- *   The limit comes from a sample (every SAMPLE_STEP-th prefix, also kept
- *   side by side so `histogram` reads it in one short stream): the distance
- *   within which a few more than the shortlist lie. Those few thousand are
- *   ranked in JavaScript by their prefixes, then by their whole codes
- *   (`distances`, which first touches every code it will read so their
- *   cache misses overlap). When the sample misjudged and fewer than the
- *   shortlist lie within the limit, `within` runs again farther out (the
- *   third time over every code), so the result is always that of an exact
+ * The Hamming scans over every code, in WebAssembly: `i64.popcnt` counts 64 differing bits in one
+ * instruction where JavaScript needs two table lookups per 32 bits. The codes live in the module's
+ * memory so a scan copies nothing. Two searches:
+ * - `nearest`, by whole code (collections under TWO_STAGE_FROM codes): `scan` counts each distance
+ *   into a histogram as it goes, `pick` takes the nearest in one more pass.
+ * - `nearestInTwoStages` (a million codes in 2.3–3.4 ms of CPU at the median on a loaded 2-core
+ *   machine, ~2.8 times less than the single pass with a histogram it replaced; bench/kb-sign.ts): the
+ *   first PREFIX_WORDS words of every code, kept side by side, are read in one stream by `within`,
+ *   four codes an iteration with the query's words in registers, which writes the address of each code
+ *   within `limit` bits of the query: the store is unconditional and the write position advances by
+ *   the comparison, so there is no branch, and no distance per code written and read back. The limit
+ *   comes from a sample (every SAMPLE_STEP-th prefix, also kept side by side so `histogram` reads it
+ *   in one short stream): the distance within which a few more than the shortlist lie. Those few
+ *   thousand are counted again by `distances`, by their prefixes, then (the shortlist) by their whole
+ *   codes, each time selected in JavaScript; `distances` first touches every code it will read so that
+ *   their cache misses overlap. At a million codes `within` reads the 32 MB of prefixes about as fast
+ *   as a plain sum of them (memory bound: a second thread summing half gained under 10% on this
+ *   machine). When the sample misjudged and fewer than the shortlist lie within the limit, `within`
+ *   runs again farther out (the third time over every code), so the result is always that of an exact
  *   count (the property tests compare it with one).
  *
  * The module is 1227 bytes, assembled from this text by wat2wasm 1.0.39
