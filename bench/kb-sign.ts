@@ -1,8 +1,9 @@
 import { loadavg } from 'node:os'
 import { BLOCK_SLOTS, PREFIX_KEEP_PER_HIT, PREFIX_WORDS, createSignIndex } from '../src/main/knowledge/sign-index'
 import { MIN_CANDIDATES, OVERSAMPLE } from '../src/main/knowledge/vector-index'
+import { hamming, nearestPositions, signBits } from '../src/main/knowledge/sign-bits'
 import { stageBefore } from './kb-sign-before'
-import { signData, type SignData } from './kb-sign-data'
+import { DIMENSION, harderCorpus, signData, type SignData } from './kb-sign-data'
 
 // `npm run bench:kb-sign [-- --chunks N] [-- --queries N] [-- --json]`: the sign stage alone (the
 // two-stage scan that picks the candidates the fine codes rescore) over N codes of bench:kb's
@@ -11,7 +12,8 @@ import { signData, type SignData } from './kb-sign-data'
 // candidates against the exact top 10 by cosine. Two slot orders: as the corpus draws them
 // (topics scattered), and grouped by topic (as a knowledge base holds a document's chunks side by
 // side: a query's neighbours then sit in one run of slots, which the stage's sample may miss or
-// over-count).
+// over-count). `--prefix-width` also measures recall with a first stage of 4 words instead of 8, on
+// this corpus and on a harder one (kb-sign-data.ts).
 const json = process.argv.includes('--json')
 const flag = (name: string): number | null => {
   const at = process.argv.indexOf(name)
@@ -125,19 +127,93 @@ function measureLayout(layout: string, data: SignData, order: Uint32Array): Layo
   }
 }
 
+/** First-stage widths compared by `--prefix-width`: words read per code, and the shortlist's multiple. */
+const WIDTHS: readonly { name: string; words: number; shortlist: number }[] = [
+  { name: `${PREFIX_WORDS} words (the app)`, words: PREFIX_WORDS, shortlist: 1 },
+  { name: '4 words', words: 4, shortlist: 1 },
+  { name: '4 words, twice the shortlist', words: 4, shortlist: 2 },
+  { name: 'whole code, one stage', words: 0, shortlist: 0 }
+]
+
+/** Recall@10 of the candidates of each first-stage width (counted in JavaScript, by brute force), over queries with a known top 10. */
+function recallByWidth(
+  codes: Uint32Array,
+  chunks: number,
+  queries: readonly { code: Uint32Array; truth: ReadonlySet<number> }[]
+): Record<string, number> {
+  const words = DIMENSION / 32
+  // The shortlist at the share of the collection the app's is of a million.
+  const shortlist = Math.max(CANDIDATES, Math.round((SHORTLIST * chunks) / 1_000_000))
+  const distances = new Uint16Array(chunks)
+  const recall: Record<string, number> = {}
+  for (const width of WIDTHS) {
+    let hits = 0
+    for (const { code, truth } of queries) {
+      const firstWords = width.words || words
+      for (let slot = 0; slot < chunks; slot++) distances[slot] = hamming(codes, slot * words, code, firstWords)
+      let found = nearestPositions(
+        distances,
+        chunks,
+        width.words ? shortlist * width.shortlist : CANDIDATES,
+        firstWords * 32
+      )
+      if (width.words) {
+        const listed = found
+        listed.forEach((slot, i) => (distances[i] = hamming(codes, slot * words, code, words)))
+        found = nearestPositions(distances, listed.length, CANDIDATES, words * 32).map((i) => listed[i]!)
+      }
+      hits += found.filter((slot) => truth.has(slot)).length
+    }
+    recall[width.name] = hits / (10 * queries.length)
+  }
+  return recall
+}
+
+/** The harder corpus at 100,000 chunks, with the exact top 10 of 60 queries by cosine. */
+function harderRecallByWidth(): Record<string, number> {
+  const chunks = 100_000
+  const corpus = harderCorpus(chunks)
+  // Locals: an imported binding read in the inner loop is a getter call per read under the bench's loader.
+  const vectors = corpus.vectors
+  const dimension = DIMENSION
+  const queries = Array.from({ length: 60 }, (_, q) => {
+    const vector = corpus.query(q)
+    const similarity = new Float64Array(chunks)
+    for (let i = 0, at = 0; i < chunks; i++, at += dimension) {
+      let dot = 0
+      for (let d = 0; d < dimension; d++) dot += vector[d]! * vectors[at + d]!
+      similarity[i] = dot
+    }
+    const truth = new Set([...similarity.keys()].sort((a, b) => similarity[b]! - similarity[a]!).slice(0, 10))
+    return { code: signBits(vector), truth }
+  })
+  return recallByWidth(corpus.codes, chunks, queries)
+}
+
 function main(): void {
   const loadBefore = loadavg()[0]!
   const data = signData(CHUNKS, TRUTH_QUERIES, (line) => process.stderr.write(`\r${line}`))
   const drawn = Uint32Array.from({ length: CHUNKS }, (_, i) => i)
   const byTopic = Uint32Array.from(drawn).sort((a, b) => data.corpus.topicOf(a) - data.corpus.topicOf(b) || a - b)
   const layouts = [measureLayout('as drawn', data, drawn), measureLayout('grouped by topic', data, byTopic)]
+  const widths = process.argv.includes('--prefix-width')
+    ? {
+        corpus: recallByWidth(
+          data.codes,
+          CHUNKS,
+          data.truth.map((ids, q) => ({ code: data.query(q).code, truth: new Set(ids) }))
+        ),
+        harder: harderRecallByWidth()
+      }
+    : null
   const result = {
     chunks: CHUNKS,
     candidates: CANDIDATES,
     shortlist: SHORTLIST,
     queries: QUERIES,
     loadAverage: [loadBefore, loadavg()[0]!],
-    layouts
+    layouts,
+    recallByPrefixWidth: widths
   }
   if (json) {
     process.stdout.write(`${JSON.stringify(result)}\n`)
@@ -160,6 +236,14 @@ function main(): void {
     lines.push(
       `${r.layout}: before / after CPU per query, median ${r.cpuRatioP50.toFixed(2)}x; shortlists differing ${r.differingShortlists} of ${QUERIES}; passes over the prefixes per query ${r.prefixPassesPerQuery.toFixed(3)}`
     )
+  if (widths) {
+    lines.push(
+      '',
+      `Recall@10 of the ${CANDIDATES} candidates by first stage (shortlist ${SHORTLIST} per million codes): bench:kb's corpus at ${CHUNKS.toLocaleString('en')} / a harder one at 100,000`
+    )
+    for (const width of WIDTHS)
+      lines.push(`${width.name}: ${widths.corpus[width.name]!.toFixed(3)} / ${widths.harder[width.name]!.toFixed(3)}`)
+  }
   process.stdout.write(`${lines.join('\n')}\n`)
 }
 
