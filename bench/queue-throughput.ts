@@ -62,11 +62,14 @@ export async function measureThroughput(
   mode: QueueMode,
   concurrency: number,
   tasks: number,
-  synchronous: 'FULL' | 'NORMAL'
+  synchronous: 'FULL' | 'NORMAL',
+  /** Changes the schema before the run: the ceilings of bench/queue-ceilings.ts. */
+  prepare: (db: Db) => void = () => undefined
 ): Promise<ThroughputResult> {
   const dir = mkdtempSync(join(tmpdir(), 'kos-bench-queue-'))
   const db = openTaskDb(join(dir, 'kos.db'), repoRoot, { synchronous })
   try {
+    prepare(db)
     if (mode !== 'created') seedPendingTasks(db, tasks)
     const claimWaits: number[] = []
     let completed = 0

@@ -4,6 +4,7 @@ import { simulateMakespan } from './queue-makespan'
 import { RUNS_PER_TURN } from '../src/main/tasks/worker-pool'
 import { measureStoreFloor, type FloorResult } from './queue-floor'
 import { measureThroughput, type QueueMode, type ThroughputResult } from './queue-throughput'
+import { measureCeilings, UNREAD_INDEXES } from './queue-ceilings'
 
 const repoRoot = resolve(__dirname, '..')
 const json = process.argv.includes('--json')
@@ -43,6 +44,7 @@ async function main(): Promise<void> {
     return { ...f, ratio: engine ? engine.tasksPerSec / f.tasksPerSec : NaN }
   })
   await median('batched', 8, 'NORMAL')
+  const ceilings = await measureCeilings(repoRoot, TASKS, RUNS)
   out(
     `Claim→complete, ${TASKS} no-op tasks, on-disk WAL, one event row per state change; median of ${RUNS} runs; load average ${loadavg()[0]!.toFixed(1)}`
   )
@@ -79,6 +81,22 @@ async function main(): Promise<void> {
   for (const f of engineOverFloor) {
     out(
       `${String(f.groupSize).padStart(5)}  ${f.tasksPerSec.toFixed(0).padStart(7)}  ${f.cpuUsPerTask.toFixed(1).padStart(11)}  ${f.mode} ${f.ratio.toFixed(2)}`
+    )
+  }
+  out('')
+  out('Ceilings at c = 8: the same engine with less to do, arms alternated run by run (not settings of the app).')
+  out(
+    'No fsync: what Redis AOF everysec risks. 4 indexes fewer: also without the indexes a no-op task writes but never'
+  )
+  out(`reads (${UNREAD_INDEXES.join(', ')}).`)
+  out('mode      target   as the app runs   no fsync   no fsync, 4 indexes fewer   (tasks/s; CPU µs/task)')
+  for (const mode of ['inFlight', 'batched'] as const) {
+    const cell = (ceiling: string): string => {
+      const c = ceilings.find((x) => x.mode === mode && x.ceiling === ceiling)
+      return c ? `${c.tasksPerSec.toFixed(0)}; ${c.cpuUsPerTask.toFixed(1)}` : '—'
+    }
+    out(
+      `${mode.padEnd(8)}  ${(mode === 'inFlight' ? '20000' : '40000').padStart(6)}  ${cell('as the app runs').padStart(16)}  ${cell('no fsync').padStart(9)}  ${cell('no fsync, 4 indexes fewer').padStart(26)}`
     )
   }
   const schedules = [simulateMakespan('grouped'), simulateMakespan('fifo')]
@@ -121,6 +139,11 @@ async function main(): Promise<void> {
             }
           ])
         ),
+        ceilings: ceilings.map((c) => ({
+          ...c,
+          tasksPerSec: Math.round(c.tasksPerSec),
+          cpuUsPerTask: Number(c.cpuUsPerTask.toFixed(1))
+        })),
         makespanRatio: Number((schedules[0]?.ratio ?? 0).toFixed(4)),
         synchronousNormalTasksPerSec: Object.fromEntries(
           normal.map((r) => [String(r.concurrency), Number(r.tasksPerSec.toFixed(2))])

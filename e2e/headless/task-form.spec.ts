@@ -54,4 +54,23 @@ test.describe('New task form', () => {
     await expect(tasks.form.getByText('A description needs at least 10 characters')).toBeVisible()
     await expect(tasks.count('all')).toHaveText('0')
   })
+
+  test('refuses a preferred node nobody has beside its field, naming the nodes there are, and queues nothing', async ({
+    page,
+    host
+  }) => {
+    const tasks = new TasksPage(page)
+    await tasks.open(host.url, 'tasks/new')
+    await tasks.create({
+      title: 'Summarise the backup policy',
+      description: 'Three bullet points for the ops team.',
+      preferredBackend: 'stduio'
+    })
+    const field = tasks.form.getByLabel('Preferred backend')
+    await expect(field).toHaveAttribute('aria-invalid', 'true')
+    await expect(
+      tasks.form.getByText('There is no node "stduio". Pick one of: ollama-local (Ollama on this Mac)')
+    ).toBeVisible()
+    await expect(tasks.count('all')).toHaveText('0')
+  })
 })

@@ -71,6 +71,8 @@ export class TasksPage extends AppShell {
     priority?: string
     expert?: string
     domain?: string
+    preferredBackend?: string
+    preferredModel?: string
   }): Promise<void> {
     await this.openForm()
     if (task.title !== undefined) await this.form.getByLabel('Title').fill(task.title)
@@ -81,6 +83,8 @@ export class TasksPage extends AppShell {
         .getByLabel('Expert')
         .selectOption(task.expert === 'auto' || task.expert === 'none' ? task.expert : `expert:${task.expert}`)
     if (task.domain !== undefined) await this.form.getByLabel('Domain').fill(task.domain)
+    if (task.preferredBackend !== undefined) await this.form.getByLabel('Preferred backend').fill(task.preferredBackend)
+    if (task.preferredModel !== undefined) await this.form.getByLabel('Preferred model').fill(task.preferredModel)
   }
 
   async queue(): Promise<void> {
@@ -95,6 +99,8 @@ export class TasksPage extends AppShell {
     priority?: string
     expert?: string
     domain?: string
+    preferredBackend?: string
+    preferredModel?: string
   }): Promise<void> {
     await this.fill(task)
     await this.queue()

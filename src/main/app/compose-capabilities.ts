@@ -10,6 +10,7 @@ import { createBoardCapability } from '../board/board-capability'
 import { createChatCapability } from '../chat/chat-capability'
 import { configHandlers } from '../config/config-handlers'
 import { autoAssigning } from './task-auto-assign'
+import { refuse } from '../rpc/refusal'
 import { backupCopy } from '../db/backup-copy'
 import { createDigestCapability } from '../digest/digest-capability'
 import { databaseHealth } from '../health/database-health'
@@ -54,6 +55,7 @@ import { traceTasksAndRequests } from './compose-traces'
 import { workerHealth } from './adapters/worker-health'
 import { appHandlers, systemHandlers } from './app-handlers'
 import { reviewHandlers } from './review-suggestions'
+import { checkingPreferences } from './task-preferences'
 import { startHousekeeping } from './housekeeping'
 import { composeChecklist } from './compose-checklist'
 import { composeDisk, DISK_SAMPLE_MS } from './compose-disk'
@@ -341,9 +343,15 @@ export function composeCapabilities(infra: Infrastructure): Composition {
       ...configHandlers(config),
       ...secretsHandlers(secrets),
       ...tasks.handlers,
-      'tasks.create': autoAssigning(
-        tasks.handlers['tasks.create'],
-        async () => valueOrNull(await reader.call('chat.experts.list', {}))?.experts ?? []
+      'tasks.create': checkingPreferences(
+        autoAssigning(
+          tasks.handlers['tasks.create'],
+          async () => valueOrNull(await reader.call('chat.experts.list', {}))?.experts ?? []
+        ),
+        async () => {
+          const listed = await reader.call('models.list', {})
+          return listed.ok ? listed.value : refuse(listed.error.code, listed.error.message)
+        }
       ),
       ...models.handlers,
       ...supervisorHandlers(supervisor),

@@ -1,8 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import type { Expert } from '../../shared/contract/chat-contract'
-import type { ModelsOverview, NodeView } from '../../shared/contract/models-contract'
+import type { NodeView } from '../../shared/contract/models-contract'
 import type { Task } from '../../shared/contract/tasks-contract'
 import { suggestFor } from './review-suggestions'
+import { modelsOverview as overview, nodeView, type ModelAs } from '../test-support/node-view'
+
+// The suggestions name nodes by label: 'local' is This Mac, any other the Studio.
+const node = (id: string, models: ModelAs[], over: Partial<NodeView> = {}): NodeView =>
+  nodeView(id, models, { label: id === 'local' ? 'This Mac' : 'Studio', ...over })
 
 const expert = (id: string, domains: string[], modelCategory: string, lead = false): Expert => ({
   id,
@@ -16,32 +21,6 @@ const expert = (id: string, domains: string[], modelCategory: string, lead = fal
 })
 const team = [expert('lead', ['general'], 'general', true), expert('coder', ['coding'], 'coding')]
 
-const node = (id: string, models: { name: string; loaded?: boolean }[], over: Partial<NodeView> = {}): NodeView => ({
-  id,
-  kind: 'ollama',
-  url: `http://127.0.0.1/${id}`,
-  label: id === 'local' ? 'This Mac' : 'Studio',
-  source: 'settings',
-  state: 'up',
-  latencyMs: 3,
-  error: null,
-  scannedAt: null,
-  loadedKnown: true,
-  models: models.map((m) => ({ name: m.name, sizeBytes: null, loaded: m.loaded ?? false, heavy: false })),
-  activeRequests: 0,
-  errorRate: 0,
-  oomRecently: false,
-  circuits: [],
-  generations: { succeeded: 0, failed: 0 },
-  limit: { total: null, heavy: 1, own: null },
-  ...over
-})
-const overview = (nodes: NodeView[], preferences: ModelsOverview['preferences'] = []): ModelsOverview => ({
-  nodes,
-  speeds: [],
-  preferences,
-  categories: []
-})
 const task = (over: Partial<Task>): Task => ({
   id: 't1',
   title: 'Write a deploy check',

@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { couldStillBeEcho, isEcho, normalize, normalizedStart } from './echo'
+import { COMPARED_WINDOW, couldStillBeEcho, editDistanceAtMost, isEcho, normalize, normalizedStart } from './echo'
 
 describe('echo detection', () => {
   it('calls an identical or nearly identical answer an echo', () => {
@@ -83,4 +83,72 @@ describe('echo detection', () => {
       { numRuns: 500 }
     )
   })
+
+  it('decides "at most k edits apart" exactly as the full edit distance does', () => {
+    const text = fc.string({ unit: fc.constantFrom('a', 'b', 'c', ' '), maxLength: 60 })
+    fc.assert(
+      fc.property(text, text, fc.nat({ max: 12 }), (a, b, k) => {
+        expect(editDistanceAtMost(a, b, k)).toBe(fullEditDistance(a, b) <= k)
+      }),
+      { numRuns: 2000 }
+    )
+  })
+
+  it('does not call a document fixed or reformatted as asked an echo, though it is most of the prompt', () => {
+    const document = manyWords(3_000, 4)
+    const withTypos = document.replace(/quarterly/g, 'quartrely')
+    for (const instruction of ['Fix the typos', 'Format this as Markdown:', 'Proofread the release notes'])
+      expect(isEcho(`${instruction}\n\n${withTypos}`, document)).toBe(false)
+    // The same prompt repeated, its instruction included, still is one.
+    expect(isEcho(`Fix the typos\n\n${withTypos}`, `Fix the typos\n\n${withTypos}`)).toBe(true)
+  })
+
+  it('calls a long answer an echo when it repeats the prompt with edits spread through it, and not when only its start does', () => {
+    const prompt = manyWords(60_000, 1)
+    const spread = prompt
+      .split('')
+      .map((c, i) => (i % 40 === 0 && c !== ' ' ? 'x' : c))
+      .join('')
+    expect(isEcho(prompt, spread)).toBe(true)
+    expect(isEcho(prompt, manyWords(60_000, 2))).toBe(false)
+    // The prompt's first words, then an answer of its own of about the same length.
+    const quotesThenAnswers = prompt.slice(0, 3 * COMPARED_WINDOW) + manyWords(57_000, 3)
+    expect(isEcho(prompt, quotesThenAnswers)).toBe(false)
+  })
 })
+
+function fullEditDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j)
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i]
+    for (let j = 1; j <= b.length; j++)
+      current.push(Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1)))
+    previous = current
+  }
+  return previous[b.length]!
+}
+
+/** A text of about `length` characters of ordinary words, the same for the same seed. */
+function manyWords(length: number, seed: number): string {
+  const words = [
+    'the',
+    'quarterly',
+    'report',
+    'shows',
+    'revenue',
+    'growth',
+    'in',
+    'every',
+    'region',
+    'and',
+    'costs',
+    'fell'
+  ]
+  let text = ''
+  let state = seed
+  while (text.length < length) {
+    state = (state * 1103515245 + 12345) >>> 0
+    text += `${words[state % words.length]} `
+  }
+  return text
+}

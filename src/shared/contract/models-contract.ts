@@ -32,6 +32,7 @@ export const ModelEntrySchema = z.strictObject({
   loaded: z.boolean(),
   heavy: z.boolean()
 })
+export type ModelEntry = z.infer<typeof ModelEntrySchema>
 /**
  * A node/model whose circuit is open: every request to it failed, so nothing is planned on it
  * until one tiny probe generation succeeds; tasks that can only run there wait, their attempts untouched.

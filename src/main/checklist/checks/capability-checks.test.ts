@@ -3,6 +3,8 @@ import type { CallOutput } from '../../../shared/contract/contract'
 import { answeringClient, type Answers } from '../../test-support/answering-client'
 import { TASK_ERROR_TYPES, type TaskErrorType } from '../../../shared/contract/tasks-contract'
 import { capabilityChecks } from './capability-checks'
+import type { NodeView } from '../../../shared/contract/models-contract'
+import { nodeView } from '../../test-support/node-view'
 
 const NOW = new Date('2026-11-24T12:00:00.000Z')
 
@@ -14,28 +16,14 @@ function checksAnswering(answers: Answers) {
   return (id: string) => Promise.resolve(checks[id]!.run(new AbortController().signal))
 }
 
-const node = (
-  over: Partial<CallOutput<'models.list'>['nodes'][number]> = {}
-): CallOutput<'models.list'>['nodes'][number] => ({
-  id: 'ollama-local',
-  kind: 'ollama',
-  url: 'http://localhost:11434',
-  label: 'Ollama (this Mac)',
-  source: 'settings',
-  state: 'up',
-  latencyMs: 12,
-  error: null,
-  scannedAt: NOW.toISOString(),
-  loadedKnown: true,
-  models: [{ name: 'qwen2.5:7b', sizeBytes: 4e9, loaded: true, heavy: false }],
-  activeRequests: 0,
-  errorRate: 0,
-  oomRecently: false,
-  circuits: [],
-  generations: { succeeded: 0, failed: 0 },
-  limit: { total: null, heavy: 1, own: null },
-  ...over
-})
+const node = (over: Partial<NodeView> = {}): NodeView =>
+  nodeView('ollama-local', [{ name: 'qwen2.5:7b', sizeBytes: 4e9, loaded: true }], {
+    url: 'http://localhost:11434',
+    label: 'Ollama (this Mac)',
+    latencyMs: 12,
+    scannedAt: NOW.toISOString(),
+    ...over
+  })
 
 const processStatus = (
   over: Partial<CallOutput<'supervisor.list'>[number]> = {}

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { CallOutput } from '../../../shared/contract/contract'
 import { generationChecks } from './generation-checks'
+import { nodeView } from '../../test-support/node-view'
 
 type Nodes = CallOutput<'models.list'>['nodes']
 type Circuit = CallOutput<'models.circuits'>['circuits'][number]
@@ -16,25 +17,12 @@ const circuit = (node: string, model: string, reason: string): Circuit => ({
   nextProbeAt: '2026-12-01T14:02:04.000Z',
   lastProbeFailure: null
 })
-const node = (id: string, models: string[], circuits: Circuit[] = []): Nodes[number] => ({
-  id,
-  kind: 'ollama',
-  url: `http://127.0.0.1/${id}`,
-  label: id,
-  source: 'settings',
-  state: 'up',
-  latencyMs: 3,
-  error: null,
-  scannedAt: OPENED,
-  loadedKnown: true,
-  models: models.map((name) => ({ name, sizeBytes: 1e9, loaded: true, heavy: false })),
-  activeRequests: 0,
-  errorRate: 0,
-  oomRecently: false,
-  circuits,
-  generations: { succeeded: 0, failed: 0 },
-  limit: { total: null, heavy: 1, own: null }
-})
+const node = (id: string, models: string[], circuits: Circuit[] = []): Nodes[number] =>
+  nodeView(
+    id,
+    models.map((name) => ({ name, sizeBytes: 1e9, loaded: true })),
+    { scannedAt: OPENED, circuits }
+  )
 
 function checks(answer: {
   tallies?: CallOutput<'models.circuits'>['generations']['nodes']

@@ -4,6 +4,7 @@ import { callOrExit } from '../call-or-exit'
 import { hitRelevance } from '../../../shared/hit-relevance'
 import type { CommandContext } from '../command-context'
 import { withConnection } from '../with-connection'
+import { countOf } from '../../../shared/count-of'
 
 const EXIT_NO_INPUT = 66
 
@@ -43,7 +44,7 @@ export async function kbAdd(ctx: CommandContext, target: string | undefined): Pr
     })
     if (!called.ok) return called.exitCode
     if (ctx.args.json) ctx.out(JSON.stringify(called.value))
-    else ctx.out(`Added "${called.value.title}" (${called.value.id}, ${called.value.chunkCount} chunks).`)
+    else ctx.out(`Added "${called.value.title}" (${called.value.id}, ${countOf(called.value.chunkCount, 'chunk')}).`)
     return 0
   })
 }

@@ -96,6 +96,20 @@ describe('knowledge view model', () => {
     expect(calls).toHaveLength(2)
   })
 
+  it('says how many chunks an added text was cut into, one in the singular', async () => {
+    let chunkCount = 1
+    const { client } = fakeClient(
+      { 'knowledge.addText': () => ({ ok: true, value: { ...node('n1'), title: 'Backup policy', chunkCount } }) },
+      'connecting'
+    )
+    const store = createViewModel(knowledgeModel, client, undefined)
+    await store.getState().addText({ title: 'Backup policy', content: 'Kept 30 days.', domain: null })
+    expect(store.getState().notice).toBe('Added “Backup policy” (1 chunk).')
+    chunkCount = 3
+    await store.getState().addText({ title: 'Backup policy', content: 'Kept 30 days.', domain: null })
+    expect(store.getState().notice).toBe('Added “Backup policy” (3 chunks).')
+  })
+
   it('pages documents as the list scrolls, and re-reads the first page only when documents come, go or are re-cut', async () => {
     const all = Array.from({ length: 5 }, (_, i) => node(`n${i}`))
     const { client, emit, calls } = fakeClient(

@@ -10,6 +10,7 @@ import {
 import type { RpcError } from '../../../../shared/contract/rpc-error'
 import { EMPTY_PAGES, firstPage, loadNextPage, type PagedList } from '../paged-list'
 import { defineViewModel, type ViewModelApi } from '../view-model'
+import { countOf } from '../../../../shared/count-of'
 
 export interface KnowledgeData {
   readonly stats: KnowledgeStats | null
@@ -158,7 +159,7 @@ export const knowledgeModel = defineViewModel<KnowledgeData, KnowledgeActions>({
         set({
           busy: null,
           ...(result.ok
-            ? { notice: `Added “${result.value.title}” (${result.value.chunkCount} chunks).` }
+            ? { notice: `Added “${result.value.title}” (${countOf(result.value.chunkCount, 'chunk')}).` }
             : { actionError: result.error })
         })
         return result.ok

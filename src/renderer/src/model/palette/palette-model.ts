@@ -1,5 +1,6 @@
 import { defineViewModel, type ViewModelApi } from '../view-model'
 import { filterCommands, PALETTE_COMMANDS, type PaletteCommand } from './palette-commands'
+import { countOf } from '../../../../shared/count-of'
 
 /** What running a command asks of the shell (open a place), or says (done, refused). */
 export type PaletteOutcome =
@@ -38,8 +39,6 @@ export function paletteMatches(state: Pick<PaletteData, 'query'>): PaletteComman
   return filterCommands(PALETTE_COMMANDS, state.query)
 }
 
-const plural = (n: number): string => `${n} task${n === 1 ? '' : 's'}`
-
 async function perform(api: Api, command: PaletteCommand): Promise<PaletteOutcome> {
   const { client } = api
   switch (command.action.kind) {
@@ -63,7 +62,7 @@ async function perform(api: Api, command: PaletteCommand): Promise<PaletteOutcom
       const n = result.value.requeued.length
       return n === 0
         ? { kind: 'said', tone: 'ok', text: 'No task is waiting in manual review: nothing to return.' }
-        : { kind: 'said', tone: 'ok', text: `Returned ${plural(n)} to autoprocessing.` }
+        : { kind: 'said', tone: 'ok', text: `Returned ${countOf(n, 'task')} to autoprocessing.` }
     }
   }
 }

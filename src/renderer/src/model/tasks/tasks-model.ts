@@ -14,6 +14,7 @@ import {
 import { applyChanges, EMPTY_PAGES, firstPage, loadNextPage, type PagedList } from '../paged-list'
 import { defineViewModel, type ViewModelApi } from '../view-model'
 import { countedByStatus, listInput, NO_FILTERS, taskListShape, type TaskFilters } from './task-list-shape'
+import { countOf } from '../../../../shared/count-of'
 
 export type { TaskFilters } from './task-list-shape'
 
@@ -217,8 +218,6 @@ function applyChanged({ tasks, counts }: TasksChanged, api: Api): void {
   }
 }
 
-const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`
-
 /** The Tasks view: the paged list with its filters, manual review, counters, the worker and the open task. */
 export const tasksModel = defineViewModel<TasksData, TasksActions, void, Local>({
   initialState: () => ({
@@ -285,7 +284,7 @@ export const tasksModel = defineViewModel<TasksData, TasksActions, void, Local>(
         const result = await client.call('tasks.requeue', ids === 'all' ? { all: true } : { ids: [...ids] })
         set(
           result.ok
-            ? { notice: `Returned ${plural(result.value.requeued.length, 'task')} to autoprocessing.`, error: null }
+            ? { notice: `Returned ${countOf(result.value.requeued.length, 'task')} to autoprocessing.`, error: null }
             : { error: result.error }
         )
       }

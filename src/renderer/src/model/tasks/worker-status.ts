@@ -1,4 +1,5 @@
 import type { EngineState } from '../../../../shared/contract/tasks-contract'
+import { countOf } from '../../../../shared/count-of'
 
 /** The worker's one state as its owner sees it, the first that holds winning. */
 export interface WorkerStatus {
@@ -6,8 +7,6 @@ export interface WorkerStatus {
   readonly label: string
   readonly detail: string
 }
-
-const tasks = (n: number): string => `${n} task${n === 1 ? '' : 's'}`
 
 /**
  * The pool's loop state ('running' while its loop is alive) says nothing about whether work starts:
@@ -21,7 +20,7 @@ export function workerStatus(engine: EngineState, running: number, serversDown: 
 
 /** `serversDown`: why no model server answers (the health monitor's reason), null while one does. */
 function pick(engine: EngineState, running: number, serversDown: string | null): WorkerStatus {
-  const finishing = running > 0 ? `Finishing the ${tasks(running)} in progress; ` : ''
+  const finishing = running > 0 ? `Finishing the ${countOf(running, 'task')} in progress; ` : ''
   if (engine.state === 'stopped')
     return {
       kind: 'stopped',
@@ -46,7 +45,7 @@ function pick(engine: EngineState, running: number, serversDown: string | null):
     return {
       kind: 'waiting',
       label: 'Waiting',
-      detail: `${running > 0 ? `${tasks(running)} in progress; ` : ''}pending tasks wait: ${engine.waiting}`
+      detail: `${running > 0 ? `${countOf(running, 'task')} in progress; ` : ''}pending tasks wait: ${engine.waiting}`
     }
   // With an empty queue the pool has nothing to plan, so it cannot say yet that no server would run a task.
   if (serversDown !== null && running === 0)
@@ -59,7 +58,7 @@ function pick(engine: EngineState, running: number, serversDown: string | null):
     return {
       kind: 'working',
       label: 'Working',
-      detail: `${tasks(running)} in progress; pending ones start as slots free up.`
+      detail: `${countOf(running, 'task')} in progress; pending ones start as slots free up.`
     }
   return { kind: 'ready', label: 'Ready', detail: 'Nothing to do right now; a new task starts at once.' }
 }

@@ -4,8 +4,7 @@ import type { SettingsState } from '../../model/settings/settings-model'
 import { useSelect, useWriteAccess } from '../../model/use-view-model'
 import type { ViewModel } from '../../model/view-model'
 import { SettingRow } from './SettingRow'
-
-const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`
+import { countOf } from '../../../../shared/count-of'
 
 /** One capability's settings with one Save: it is enabled only when something in the group was changed. */
 export function SettingsGroupCard({
@@ -63,7 +62,7 @@ export function SettingsGroupCard({
           {busy
             ? 'Saving…'
             : changes.length > 0
-              ? `${plural(changes.length, 'unsaved change')} in ${group.name}`
+              ? `${countOf(changes.length, 'unsaved change')} in ${group.name}`
               : outcome?.savedAt
                 ? 'Saved to your settings file.'
                 : ''}
