@@ -1,4 +1,5 @@
 import { hamming, nearestPositions } from '../src/main/knowledge/sign-bits'
+import { wasm, type PickFunction, type ScanFunction } from '../src/main/knowledge/sign-scan'
 
 /**
  * The sign stage as it was before `bench:kb-sign` (the WebAssembly module of
@@ -11,23 +12,6 @@ import { hamming, nearestPositions } from '../src/main/knowledge/sign-bits'
 const BEFORE_MODULE_BASE64 =
   'AGFzbQEAAAABFAJgBn9/f39/fwBgBn9/f39/fwF/Ag8BA2VudgZtZW1vcnkCAAEDAwIAAQcPAgRzY2FuAAAEcGljawABCqsCAsABAwN/AX4DfyAEIAJBAXRqIQYgAUEBdiEHAkAgBCAGTw0AA0BCACEJQQAhCCAAIQsgAyEKAkAgB0UNAANAIAkgCykCACAKKQIAhXt8IQkgC0EIaiELIApBCGohCiAIQQFqIQggCCAHSQ0ACwsgAUEBcQRAIAkgCygCACAKKAIAc2mtfCEJCyAEIAmnOwEAIAUgCadBAnRqIQwgDCAMKAIAQQFqNgIAIAAgAUECdGohACAEQQJqIQQgBCAGSQ0ACwsLZwEDfwJAA0AgBiABTw0BIAcgBE8NASAAIAZBAXRqLwEAIQggCCACSSAIIAJGIANBAEpxcgRAIAggAkYEQCADQQFrIQMLIAUgB0ECdGogBjYCACAHQQFqIQcLIAZBAWohBgwACwsgBws='
 
-type ScanFunction = (codes: number, words: number, count: number, query: number, out: number, histogram: number) => void
-type PickFunction = (
-  distances: number,
-  count: number,
-  cut: number,
-  atCut: number,
-  wanted: number,
-  into: number
-) => number
-
-/** The part of Node's WebAssembly global used here: the project's type libraries do not declare it. */
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object
-  Memory: new (descriptor: { initial: number; maximum: number }) => { readonly buffer: ArrayBuffer }
-  Instance: new (module: object, imports: object) => { readonly exports: Record<string, unknown> }
-}
-
 /** The stage as it was, over a copy of `count` codes of `words` words: (query, shortlist, keep) → the `keep` nearest slots. */
 export function stageBefore(
   codes: Uint32Array,
@@ -35,7 +19,7 @@ export function stageBefore(
   words: number,
   prefixWords: number
 ): (query: Uint32Array, shortlist: number, keep: number) => number[] {
-  const api = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly
+  const api = wasm()
   const maxDistance = 8192
   const histogramAt = 1024
   const distancesAt = histogramAt + (maxDistance + 1) * 4 + 4

@@ -41,59 +41,44 @@ function arenaHolding(codes: readonly Uint32Array[], words: number, spare = 0): 
   return arena
 }
 
+/** Up to `maxCodes` tie-prone codes of `minWords` to 40 words, a query, and a few slots to spare in their arena. */
+function arenaDraw(
+  minWords: number,
+  maxCodes: number
+): fc.Arbitrary<{ words: number; held: Uint32Array[]; q: Uint32Array; spare: number }> {
+  return fc.integer({ min: minWords, max: 40 }).chain((words) => {
+    const code = fc.array(tieProneWord, { minLength: words, maxLength: words }).map((c) => Uint32Array.from(c))
+    return fc
+      .tuple(fc.array(code, { minLength: 1, maxLength: maxCodes }), code, fc.integer({ min: 0, max: 5 }))
+      .map(([held, q, spare]) => ({ words, held, q, spare }))
+  })
+}
+
 describe('the WebAssembly sign scan', () => {
   it('returns the `keep` nearest slots by whole code, as a brute-force count does, ties and duplicates included (property)', () => {
     fc.assert(
-      fc.property(
-        fc.integer({ min: 1, max: 40 }).chain((words) =>
-          fc.record({
-            words: fc.constant(words),
-            codes: fc.array(fc.array(tieProneWord, { minLength: words, maxLength: words }), {
-              minLength: 1,
-              maxLength: 60
-            }),
-            query: fc.array(word, { minLength: words, maxLength: words }),
-            keep: fc.integer({ min: 0, max: 70 }),
-            spare: fc.integer({ min: 0, max: 5 })
-          })
-        ),
-        ({ words, codes, query, keep, spare }) => {
-          const held = codes.map((c) => Uint32Array.from(c))
-          const arena = arenaHolding(held, words, spare)
-          const q = Uint32Array.from(query)
-          const expected = nearestPositions(
-            held.map((c) => hamming(c, 0, q, words)),
-            keep
-          )
-          expect([...arena.nearest(q, codes.length, keep)]).toEqual(expected)
-        }
-      )
+      fc.property(arenaDraw(1, 60), fc.integer({ min: 0, max: 70 }), ({ words, held, q, spare }, keep) => {
+        const arena = arenaHolding(held, words, spare)
+        const expected = nearestPositions(
+          held.map((c) => hamming(c, 0, q, words)),
+          keep
+        )
+        expect([...arena.nearest(q, held.length, keep)]).toEqual(expected)
+      })
     )
   })
 
   it('in two stages returns what a brute-force count of the prefixes, then of the whole codes, returns, ties and duplicates included (property)', () => {
     fc.assert(
       fc.property(
-        fc.integer({ min: TWO_STAGE_MIN_WORDS, max: 40 }).chain((words) =>
-          fc.record({
-            words: fc.constant(words),
-            // Up to a few hundred codes: the sample of one in SAMPLE_STEP then holds several, and can misjudge.
-            codes: fc.array(fc.array(tieProneWord, { minLength: words, maxLength: words }), {
-              minLength: 1,
-              maxLength: 400
-            }),
-            query: fc.array(tieProneWord, { minLength: words, maxLength: words }),
-            shortlist: fc.integer({ min: 0, max: 120 }),
-            keep: fc.integer({ min: 0, max: 130 }),
-            spare: fc.integer({ min: 0, max: 5 })
-          })
-        ),
-        ({ words, codes, query, shortlist, keep, spare }) => {
-          const held = codes.map((c) => Uint32Array.from(c))
+        // Up to a few hundred codes: the sample of one in SAMPLE_STEP then holds several, and can misjudge.
+        arenaDraw(TWO_STAGE_MIN_WORDS, 400),
+        fc.integer({ min: 0, max: 120 }),
+        fc.integer({ min: 0, max: 130 }),
+        ({ words, held, q, spare }, shortlist, keep) => {
           const arena = arenaHolding(held, words, spare)
-          const q = Uint32Array.from(query)
           const expected = twoStagesByBruteForce(held, q, shortlist, keep)
-          expect([...arena.nearestInTwoStages(q, codes.length, shortlist, keep)]).toEqual(expected)
+          expect([...arena.nearestInTwoStages(q, held.length, shortlist, keep)]).toEqual(expected)
         }
       )
     )
