@@ -1,5 +1,5 @@
 import { hamming, nearestPositions } from '../src/main/knowledge/sign-bits'
-import { wasm, type PickFunction, type ScanFunction } from '../src/main/knowledge/sign-scan'
+import { wasm, type WasmFunction } from '../src/main/knowledge/sign-scan'
 
 /**
  * The sign stage as it was before `bench:kb-sign` (the WebAssembly module of
@@ -29,8 +29,8 @@ export function stageBefore(
   const memory = new api.Memory({ initial: pages, maximum: pages })
   const exports = new api.Instance(new api.Module(Buffer.from(BEFORE_MODULE_BASE64, 'base64')), { env: { memory } })
     .exports
-  const scan = exports.scan as ScanFunction
-  const pick = exports.pick as PickFunction
+  const scan = exports.scan as WasmFunction
+  const pick = exports.pick as WasmFunction
   const prefix = new Uint32Array(memory.buffer, prefixAt, count * prefixWords)
   for (let slot = 0; slot < count; slot++)
     prefix.set(codes.subarray(slot * words, slot * words + prefixWords), slot * prefixWords)

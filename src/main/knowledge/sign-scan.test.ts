@@ -164,6 +164,14 @@ describe('the WebAssembly sign scan', () => {
     expect([...arena.nearestInTwoStages(query, 4, 2, 1)]).toEqual([3])
   })
 
+  it('refuses a write past its slots or past the codes given, naming both, instead of dropping codes', () => {
+    const arena = createScanArena(4, TWO_STAGE_MIN_WORDS)
+    const codes = new Uint32Array(3 * TWO_STAGE_MIN_WORDS)
+    expect(() => arena.write(2, codes, 0, 3)).toThrow(/3 codes of 16 words from word 0 of 48 into slot 2 of 4/)
+    expect(() => arena.write(0, codes, TWO_STAGE_MIN_WORDS, 3)).toThrow(/from word 16 of 48/)
+    arena.write(1, codes, 0, 3)
+  })
+
   it('refuses a code longer than its query buffer, naming the length', () => {
     expect(() => createScanArena(1, 257)).toThrow(/257 words/)
   })

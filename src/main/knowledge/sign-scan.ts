@@ -178,33 +178,8 @@
 const SCAN_MODULE_BASE64 =
   'AGFzbQEAAAABJARgBn9/f39/fwBgBn9/f39/fwF/YAR/f39/AGAFf39/f38BfwIPAQNlbnYGbWVtb3J5AgABAwYFAAECAwAGBgF/AUEACwcwBQRzY2FuAAAEcGljawABCWhpc3RvZ3JhbQACBndpdGhpbgADCWRpc3RhbmNlcwAECscIBcABAwN/AX4DfyAEIAJBAXRqIQYgAUEBdiEHAkAgBCAGTw0AA0BCACEJQQAhCCAAIQsgAyEKAkAgB0UNAANAIAkgCykCACAKKQIAhXt8IQkgC0EIaiELIApBCGohCiAIQQFqIQggCCAHSQ0ACwsgAUEBcQRAIAkgCygCACAKKAIAc2mtfCEJCyAEIAmnOwEAIAUgCadBAnRqIQwgDCAMKAIAQQFqNgIAIAAgAUECdGohACAEQQJqIQQgBCAGSQ0ACwsLZwEDfwJAA0AgBiABTw0BIAcgBE8NASAAIAZBAXRqLwEAIQggCCACSSAIIAJGIANBAEpxcgRAIAggAkYEQCADQQFrIQMLIAUgB0ECdGogBjYCACAHQQFqIQcLIAZBAWohBgwACwsgBwuEAQIEfgJ/IAIpAwAhBCACKQMIIQUgAikDECEGIAIpAxghByAAIAFBBXRqIQgCQCAAIAhPDQADQCADIAApAwAgBIV7IAApAwggBYV7fCAAKQMQIAaFeyAAKQMYIAeFe3x8p0ECdGohCSAJIAkoAgBBAWo2AgAgAEEgaiEAIAAgCEkNAAsLC6UDAgR+An8gAikDACEFIAIpAwghBiACKQMQIQcgAikDGCEIIAAgAUF8cUEFdGohCSAAIAFBBXRqIQoCQCAAIAlPDQADQCAEIABBAGo2AgAgBCAAKQMAIAWFeyAAKQMIIAaFe3wgACkDECAHhXsgACkDGCAIhXt8fKcgA01BAnRqIQQgBCAAQSBqNgIAIAQgACkDICAFhXsgACkDKCAGhXt8IAApAzAgB4V7IAApAzggCIV7fHynIANNQQJ0aiEEIAQgAEHAAGo2AgAgBCAAKQNAIAWFeyAAKQNIIAaFe3wgACkDUCAHhXsgACkDWCAIhXt8fKcgA01BAnRqIQQgBCAAQeAAajYCACAEIAApA2AgBYV7IAApA2ggBoV7fCAAKQNwIAeFeyAAKQN4IAiFe3x8pyADTUECdGohBCAAQYABaiEAIAAgCUkNAAsLAkAgACAKTw0AA0AgBCAAQQBqNgIAIAQgACkDACAFhXsgACkDCCAGhXt8IAApAxAgB4V7IAApAxggCIV7fHynIANNQQJ0aiEEIABBIGohACAAIApJDQALCyAEC+0BAwV/AX4CfyACIANBAnRqIQYgAUECdCEHIAFBAXYhCQJAIAIgBk8NACACIQgDQCAAIAgoAgAgB2xqIQ0jACANLQAAIA0gB2pBAWstAABqaiQAIAhBBGohCCAIIAZJDQALA0BCACELQQAhCiAAIAIoAgAgB2xqIQ0gBCEMAkAgCUUNAANAIAsgDSkCACAMKQIAhXt8IQsgDUEIaiENIAxBCGohDCAKQQFqIQogCiAJSQ0ACwsgAUEBcQRAIAsgDSgCACAMKAIAc2mtfCELCyAFIAunOwEAIAJBBGohAiAFQQJqIQUgAiAGSQ0ACwsL'
 
-/** The module's exports, as JavaScript sees them (bench/kb-sign-before.ts runs the stage as it was with the same two). */
-export type ScanFunction = (
-  codes: number,
-  words: number,
-  count: number,
-  query: number,
-  out: number,
-  histogram: number
-) => void
-export type PickFunction = (
-  distances: number,
-  count: number,
-  cut: number,
-  atCut: number,
-  wanted: number,
-  into: number
-) => number
-type HistogramFunction = (prefixes: number, count: number, query: number, histogram: number) => void
-type WithinFunction = (prefixes: number, count: number, query: number, limit: number, out: number) => number
-type DistancesFunction = (
-  codes: number,
-  words: number,
-  slots: number,
-  count: number,
-  query: number,
-  out: number
-) => void
+/** A function the module exports: addresses and counts in, a count or an address out (the text above gives each one's parameters). */
+export type WasmFunction = (...args: number[]) => number
 
 /** The part of Node's WebAssembly global used here: the project's type libraries do not declare it. */
 export interface WasmApi {
@@ -243,7 +218,7 @@ export interface ScanArena {
   readonly codes: Uint32Array
   /** PREFIX_WORDS, or 0 when the codes are shorter than TWO_STAGE_MIN_WORDS (no prefixes kept). */
   readonly prefixWords: number
-  /** Writes `count` codes from `source[offset …]` into the slots from `slot` on. */
+  /** Writes `count` codes from `source[offset …]` into the slots from `slot` on (all within the arena and the source). */
   write(slot: number, source: Uint32Array, offset: number, count?: number): void
   /** The slots of the `keep` codes among the first `count` nearest the query by whole code, in slot order (ties at the cut go to the lower slots). */
   nearest(query: Uint32Array, count: number, keep: number): Uint32Array
@@ -282,11 +257,11 @@ export function createScanArena(capacity: number, words: number): ScanArena {
     )
   const memory = new (wasm().Memory)({ initial: pages, maximum: pages })
   const exports = new (wasm().Instance)(scanModule(), { env: { memory } }).exports
-  const scan = exports.scan as ScanFunction
-  const pick = exports.pick as PickFunction
-  const sampleHistogram = exports.histogram as HistogramFunction
-  const within = exports.within as WithinFunction
-  const distancesOf = exports.distances as DistancesFunction
+  const scan = exports.scan as WasmFunction
+  const pick = exports.pick as WasmFunction
+  const sampleHistogram = exports.histogram as WasmFunction
+  const within = exports.within as WasmFunction
+  const distancesOf = exports.distances as WasmFunction
   const query = new Uint32Array(memory.buffer, 0, words)
   const histogram = new Uint32Array(memory.buffer, histogramAt, MAX_DISTANCE + 1)
   const distances = new Uint16Array(memory.buffer, distancesAt, capacity)
@@ -318,12 +293,17 @@ export function createScanArena(capacity: number, words: number): ScanArena {
       return prefixPasses
     },
     write(slot, source, offset, count = 1) {
+      // Typed arrays drop writes past their end: a wrong count would lose codes without a word.
+      if (slot + count > capacity || offset + count * words > source.length)
+        throw new RangeError(
+          `Cannot write ${count} codes of ${words} words from word ${offset} of ${source.length} into slot ${slot} of ${capacity}`
+        )
       codes.set(source.subarray(offset, offset + count * words), slot * words)
       if (prefixWords === 0) return
       for (let s = slot, from = offset; s < slot + count; s++, from += words) {
-        const code = source.subarray(from, from + prefixWords)
-        prefix.set(code, s * prefixWords)
-        if (s % SAMPLE_STEP === 0) sampled.set(code, (s / SAMPLE_STEP) * prefixWords)
+        for (let w = 0, at = s * prefixWords; w < prefixWords; w++) prefix[at + w] = source[from + w]!
+        if (s % SAMPLE_STEP !== 0) continue
+        for (let w = 0, at = (s / SAMPLE_STEP) * prefixWords; w < prefixWords; w++) sampled[at + w] = source[from + w]!
       }
     },
     nearest(code, count, keep) {
