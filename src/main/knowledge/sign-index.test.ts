@@ -1,6 +1,14 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { BLOCK_SLOTS, createSignIndex, signIndexFromBlocks, type SignIndex, type SignIndexOptions } from './sign-index'
+import {
+  BLOCK_SLOTS,
+  PREFIX_KEEP_PER_HIT,
+  PREFIX_WORDS,
+  createSignIndex,
+  signIndexFromBlocks,
+  type SignIndex,
+  type SignIndexOptions
+} from './sign-index'
 import { LISTS } from './sign-partitions'
 
 const WORDS = 2
@@ -231,6 +239,49 @@ describe('sign index', () => {
         }
       }),
       { numRuns: 60 }
+    )
+  })
+
+  it('unpartitioned in two stages, grown past its first room and with slots moved by removals, finds what a brute-force two-stage count over its slots finds, live and reloaded (property)', () => {
+    const words = 24
+    const tieProne = fc.oneof(fc.nat(0xffffffff), fc.constantFrom(0, 0xffffffff))
+    fc.assert(
+      fc.property(
+        fc.array(fc.array(tieProne, { minLength: words, maxLength: words }), { minLength: 1100, maxLength: 1600 }),
+        fc.array(fc.integer({ min: 0, max: 1700 }), { maxLength: 300 }),
+        fc.array(tieProne, { minLength: words, maxLength: words }),
+        fc.integer({ min: 1, max: 40 }),
+        (codes, removed, query, k) => {
+          const index = createSignIndex(words, { twoStageFrom: 0 })
+          index.upsert(codes.map((c, i) => ({ id: i, code: Uint32Array.from(c) })))
+          index.remove(new Set(removed))
+          const q = Uint32Array.from(query)
+          const slots = Array.from({ length: index.blocks }, (_, b) => index.block(b))
+          const ids = slots.flatMap((b) => [...b.ids])
+          const held = slots.flatMap((b) =>
+            Array.from({ length: b.ids.length }, (_, i) => b.codes.subarray(i * words, (i + 1) * words))
+          )
+          const distance = (code: Uint32Array, n: number): number =>
+            code.subarray(0, n).reduce((sum, w, i) => sum + popcount(w ^ q[i]!), 0)
+          const nearest = (positions: number[], by: (p: number) => number, keep: number): number[] =>
+            positions
+              .map((p) => ({ p, d: by(p) }))
+              .sort((a, b) => a.d - b.d || a.p - b.p)
+              .slice(0, keep)
+              .map((e) => e.p)
+              .sort((a, b) => a - b)
+          const shortlist = nearest(
+            ids.map((_, p) => p),
+            (p) => distance(held[p]!, PREFIX_WORDS),
+            PREFIX_KEEP_PER_HIT * k
+          )
+          const expected = nearest(shortlist, (p) => distance(held[p]!, words), k).map((p) => ids[p]!)
+          expect(index.nearest(q, k)).toEqual(expected)
+          const reloaded = signIndexFromBlocks(words, slots, { twoStageFrom: 0 })
+          expect(reloaded.nearest(q, k)).toEqual(expected)
+        }
+      ),
+      { numRuns: 20 }
     )
   })
 

@@ -1,6 +1,6 @@
 import { createFineSlots, type FineCode } from './fine-slots'
 import { hamming, nearestPositions } from './sign-bits'
-import { createScanArena } from './sign-scan'
+import { PREFIX_WORDS, TWO_STAGE_MIN_WORDS, createScanArena } from './sign-scan'
 import { LISTS, partitionsFrom, trainPartitions, type SignPartitions } from './sign-partitions'
 
 /**
@@ -38,6 +38,8 @@ export interface SignIndex {
   /** The same, as slots: `idAt` and `fine` read what a slot holds. */
   nearestSlots(query: Uint32Array, count: number): number[]
   idAt(slot: number): number
+  /** Passes over every code's prefix so far: one per two-stage search, more where its sample misjudged (bench/kb-sign.ts reports them). */
+  readonly prefixPasses: number
   /**
    * Each slot's int8 codes (`fineDimension` apart) and factor (fine-codes.ts),
    * NaN while not known: slots read from the code blocks get theirs in the
@@ -72,7 +74,7 @@ export const BLOCK_SLOTS = 256
 export const PARTITION_FROM = Infinity
 /** Without partitions, from this many codes a search first ranks every code by its first PREFIX_WORDS words, keeps PREFIX_KEEP_PER_HIT per wanted candidate, and ranks those by the whole code. */
 export const TWO_STAGE_FROM = 50_000
-export const PREFIX_WORDS = 8
+export { PREFIX_WORDS }
 export const PREFIX_KEEP_PER_HIT = 20
 export const PROBE = 16
 export const SCAN_PER_HIT = 8
@@ -95,18 +97,16 @@ export interface SignIndexOptions {
 export function createSignIndex(words: number, options: SignIndexOptions = {}): SignIndex {
   const partitionFrom = options.partitionFrom ?? PARTITION_FROM
   const probe = options.probe ?? PROBE
-  const twoStageFrom = words >= PREFIX_WORDS * 2 ? (options.twoStageFrom ?? TWO_STAGE_FROM) : Infinity
+  const twoStageFrom = words >= TWO_STAGE_MIN_WORDS ? (options.twoStageFrom ?? TWO_STAGE_FROM) : Infinity
   let partitions: SignPartitions | null = options.centroids ? partitionsFrom(options.centroids, words) : null
   let centroidsChanged = false
   let capacity = Math.max(1024, options.capacity ?? 0)
   let ids = new Float64Array(capacity)
   const fineSlots = createFineSlots(options.fineDimension ?? 0, capacity)
-  // The first PREFIX_WORDS words of every code side by side: the two-stage scan's first stage reads them in one run.
-  const prefixWords = Math.min(PREFIX_WORDS, words)
-  // Codes and prefixes live in WebAssembly memory, where the scan over every code reads them (sign-scan.ts).
-  let arena = createScanArena(capacity, words, prefixWords)
+  // Codes and their first PREFIX_WORDS words side by side (the two-stage scan's first stage) live in WebAssembly memory, where the scans read them (sign-scan.ts).
+  let arena = createScanArena(capacity, words)
+  let passesBeforeGrown = 0
   let codes = arena.codes
-  let prefix = arena.prefix
   // Per slot: its list, and where in that list's members it sits (so a slot leaves its list in O(1)).
   let listOf = new Uint16Array(capacity)
   let place = new Uint32Array(capacity)
@@ -129,12 +129,11 @@ export function createSignIndex(words: number, options: SignIndexOptions = {}): 
     }
     ids = widen(ids, (n) => new Float64Array(n))
     fineSlots.grow(capacity)
-    const grown = createScanArena(capacity, words, prefixWords)
-    grown.codes.set(codes)
-    grown.prefix.set(prefix)
+    const grown = createScanArena(capacity, words)
+    passesBeforeGrown += arena.prefixPasses
+    grown.write(0, codes, 0, size)
     arena = grown
     codes = arena.codes
-    prefix = arena.prefix
     listOf = widen(listOf, (n) => new Uint16Array(n))
     place = widen(place, (n) => new Uint32Array(n))
   }
@@ -186,8 +185,7 @@ export function createSignIndex(words: number, options: SignIndexOptions = {}): 
   const write = (slot: number, id: number, code: Uint32Array, codeOffset = 0, fineCode?: FineCode): void => {
     ids[slot] = id
     fineSlots.set(slot, fineCode)
-    codes.set(code.subarray(codeOffset, codeOffset + words), slot * words)
-    prefix.set(code.subarray(codeOffset, codeOffset + prefixWords), slot * prefixWords)
+    arena.write(slot, code, codeOffset)
     dirty.add(Math.floor(slot / BLOCK_SLOTS))
   }
 
@@ -270,9 +268,7 @@ export function createSignIndex(words: number, options: SignIndexOptions = {}): 
       grow(size + newIds.length)
       ids.set(newIds, size)
       fineSlots.clear(size, size + newIds.length)
-      codes.set(newCodes.subarray(0, newIds.length * words), size * words)
-      for (let i = 0; i < newIds.length; i++)
-        for (let w = 0; w < prefixWords; w++) prefix[(size + i) * prefixWords + w] = newCodes[i * words + w]!
+      arena.write(size, newCodes, 0, newIds.length)
       const stored = lists !== null && lists.length === newIds.length
       if (partitions) {
         // The lists' members are gathered once, before they are next used: one pass over every slot instead of one call per slot.
@@ -320,14 +316,14 @@ export function createSignIndex(words: number, options: SignIndexOptions = {}): 
         const n = scanLists(query, count, partitions)
         return select(n, Math.min(count, n)).map((i) => scanned[i]!)
       }
-      const keep = PREFIX_KEEP_PER_HIT * count
-      if (size < twoStageFrom || keep >= size) return Array.from(arena.nearest(query, size, count, 'code'))
-      const shortlist = arena.nearest(query, size, keep, 'prefix')
-      if (distances.length < shortlist.length) distances = new Uint16Array(shortlist.length)
-      shortlist.forEach((slot, i) => (distances[i] = hamming(codes, slot * words, query, words)))
-      return select(shortlist.length, count).map((i) => shortlist[i]!)
+      const shortlist = PREFIX_KEEP_PER_HIT * count
+      if (size < twoStageFrom || shortlist >= size) return Array.from(arena.nearest(query, size, count))
+      return Array.from(arena.nearestInTwoStages(query, size, shortlist, count))
     },
     idAt: (slot) => ids[slot]!,
+    get prefixPasses() {
+      return passesBeforeGrown + arena.prefixPasses
+    },
     get fine() {
       return fineSlots.view
     },
