@@ -85,14 +85,14 @@ export async function hybridSearch(
 
   const filtered = request.domain !== undefined || request.source !== undefined
   const overlap = side.kind === 'on' && index !== null && chunkNodes.count >= sources.workerFrom
-  const lexicalHalf = sources.lexical.search(fts, pool, filter, overlap ? { prefetch: topK } : undefined)
+  const lexicalHalf = sources.lexical.search(fts, pool, filter, overlap)
 
   let near: { chunkId: number; similarity: number }[] = []
   if (side.kind === 'on' && index)
     near = index
       .nearest(side.collection, side.vector, filtered ? 500 : vectorPool)
       .filter((h) => h.similarity >= request.minSimilarity)
-  const { hits: lexical, chunks: readChunks, nodes: readNodes } = await lexicalHalf
+  const lexical = await lexicalHalf
 
   // Each chunk's node: from memory unfiltered; filtered, the lexical hits come with theirs and the vector side's are
   // read with the filter applied to their nodes (a node's summary is read for the fused top k alone).
@@ -120,13 +120,10 @@ export async function hybridSearch(
   )
 
   const fused = fuse(request.fusion ?? DEFAULT_FUSION, lexicalByNode, vectorByNode).slice(0, topK)
-  // Rows the lexical worker read already are not read again.
-  const nodes = new Map(readNodes.map((n) => [n.id, n]))
-  for (const [id, node] of store.summaries(fused.flatMap((f) => (nodes.has(f.key) ? [] : [f.key])))) nodes.set(id, node)
-  const snippetChunks = new Map(readChunks.map((c) => [c.id, c]))
-  const snippetIds = fused.map((f) => (lexicalByNode.get(f.key) ?? vectorByNode.get(f.key))!.chunkId)
-  for (const chunk of store.chunks(snippetIds.filter((id) => !snippetChunks.has(id))))
-    snippetChunks.set(chunk.id, chunk)
+  const nodes = store.summaries(fused.map((f) => f.key))
+  const snippetChunks = new Map(
+    store.chunks(fused.map((f) => (lexicalByNode.get(f.key) ?? vectorByNode.get(f.key))!.chunkId)).map((c) => [c.id, c])
+  )
   const hits = fused.flatMap((f): SearchHit[] => {
     const node = nodes.get(f.key)
     const lex = lexicalByNode.get(f.key)

@@ -8,13 +8,8 @@ import { memoryLogger } from '../test-support/memory-logger'
 import { useTempDirs } from '../test-support/temp-dir'
 import { createChunkNodes } from './chunk-nodes'
 import { hybridSearch, type SearchResult, type SearchSources } from './hybrid-search'
-import { createKnowledgeStore, type KnowledgeStore } from './knowledge-store'
-import {
-  createLexicalSearcher,
-  type LexicalResult,
-  type LexicalSearcher,
-  type LexicalWorkerData
-} from './lexical-searcher'
+import { createKnowledgeStore, type KnowledgeStore, type LexicalHit } from './knowledge-store'
+import { createLexicalSearcher, type LexicalSearcher, type LexicalWorkerData } from './lexical-searcher'
 import { embedText, useKnowledgeKits, vectorTestDb } from './test-support/test-kit'
 import { startLexicalSourceWorker } from './test-support/lexical-source-worker'
 import { createVectorIndex, type Collection, type VectorIndex } from './vector-index'
@@ -123,15 +118,6 @@ describe('the lexical half on its worker', () => {
     expect(worker).toEqual(fromRows)
     expect(worker.filter((r) => r.hits.length > 0).length).toBeGreaterThan(10)
     expect(worker.some((r) => r.hits.some((h) => h.lexical !== null))).toBe(true)
-    // The worker read the first hits' rows beside their search; the search used them (the results above are the same).
-    const read = await searcher.search({ terms: ['"embeddings"'] }, 50, {}, { prefetch: 3 })
-    expect(read.chunks.map((c) => c.id).sort()).toEqual(
-      read.hits
-        .slice(0, 3)
-        .map((h) => h.chunkId)
-        .sort()
-    )
-    expect(read.nodes.map((n) => n.id).sort()).toEqual([...new Set(read.chunks.map((c) => c.nodeId))].sort())
     db.close()
   })
 
@@ -144,11 +130,11 @@ describe('the lexical half on its worker', () => {
     chunkNodes.load()
     const sources = { store, index, chunkNodes, lexical: searcher, workerFrom: 0 }
     const expected = await searchAll(sources, collection)
-    const inFlight = searcher.search({ terms: ['"embeddings"'] }, 50, {}, { prefetch: 0 })
+    const inFlight = searcher.search({ terms: ['"embeddings"'] }, 50, {}, true)
     const exited = once(worker(), 'exit')
     await worker().terminate()
     await exited
-    expect((await inFlight).hits.length).toBeGreaterThan(0)
+    expect((await inFlight).length).toBeGreaterThan(0)
     expect(searcher.onWorker).toBe(false)
     expect(await searchAll(sources, collection)).toEqual(expected)
     expect(log.records.some((r) => r.level === 'warn' && /lexical.*worker failed/.test(r.msg))).toBe(true)
@@ -160,7 +146,7 @@ describe('the lexical half on its worker', () => {
     const { store, index, collection } = corpus(db)
     const chunkNodes = createChunkNodes(db)
     chunkNodes.load()
-    const asked: ({ prefetch: number } | undefined)[] = []
+    const asked: (boolean | undefined)[] = []
     const here = createLexicalSearcher({ db, store, log: memoryLogger().logger, startWorker: null })
     const recording: LexicalSearcher = {
       ...here,
@@ -181,7 +167,7 @@ describe('the lexical half on its worker', () => {
     await search(chunkNodes.count + 1, true)
     await search(0, false)
     expect(chunkNodes.count).toBe(DOCUMENTS.length * 3 * 2)
-    expect(asked).toEqual([{ prefetch: 7 }, undefined, undefined])
+    expect(asked).toEqual([true, false, false])
     db.close()
   })
 
@@ -190,19 +176,19 @@ describe('the lexical half on its worker', () => {
     const { store } = corpus(db)
     const { searcher } = onWorker(db, store)
     expect(await searcher.ready).toBe(true)
-    let found: Promise<LexicalResult> | null = null
+    let found: Promise<LexicalHit[]> | null = null
     // Rolled back: only a search in this thread, inside the transaction, can see the chunk.
     expect(() =>
       db.transaction(() => {
         store.insert({ title: 'new', content: 'zebrafish', domain: null, source: null }, [
           { text: 'zebrafish', tokens: 1 }
         ])
-        found = searcher.search({ terms: ['"zebrafish"'] }, 50, {}, { prefetch: 0 })
+        found = searcher.search({ terms: ['"zebrafish"'] }, 50, {}, true)
         throw new Error('rolled back')
       })()
     ).toThrow('rolled back')
-    expect((await found!).hits).toHaveLength(1)
-    expect((await searcher.search({ terms: ['"zebrafish"'] }, 50, {}, { prefetch: 0 })).hits).toHaveLength(0)
+    expect(await found!).toHaveLength(1)
+    expect(await searcher.search({ terms: ['"zebrafish"'] }, 50, {}, true)).toHaveLength(0)
     db.close()
   })
 

@@ -2,7 +2,7 @@ import type { Worker } from 'node:worker_threads'
 import { openedWith, type Db } from '../db/database'
 import type { Logger } from '../log/logger'
 import type { FtsQuery } from './fts-query'
-import type { ChunkRow, KnowledgeStore, LexicalHit, NodeFilter, NodeSummary } from './knowledge-store'
+import type { KnowledgeStore, LexicalHit, NodeFilter } from './knowledge-store'
 import { searchLexical } from './lexical-plan'
 
 /**
@@ -16,27 +16,9 @@ import { searchLexical } from './lexical-plan'
  * a transaction (the worker cannot see what is not committed), and for good
  * once the worker failed or exited, requests in flight included.
  */
-/**
- * The hits, and on the worker the rows of the first few (chunk and node summary), read there while this
- * thread scans the sign codes: the fused top k mostly holds them, and each is a random page from disk.
- */
-export interface LexicalResult {
-  readonly hits: LexicalHit[]
-  readonly chunks: ChunkRow[]
-  readonly nodes: NodeSummary[]
-}
-
 export interface LexicalSearcher {
-  /**
-   * On the worker when `worker` is given (and the worker can take it), which then reads the first `prefetch`
-   * hits' rows too; in this thread otherwise, where reading rows early would overlap nothing.
-   */
-  search(
-    fts: Pick<FtsQuery, 'terms'>,
-    limit: number,
-    filter: NodeFilter,
-    worker?: { readonly prefetch: number }
-  ): Promise<LexicalResult>
+  /** On the worker when `onWorker` (and the worker can take it), in this thread otherwise. */
+  search(fts: Pick<FtsQuery, 'terms'>, limit: number, filter: NodeFilter, onWorker?: boolean): Promise<LexicalHit[]>
   /** Whether searches go to the worker now. */
   readonly onWorker: boolean
   /** Settles when the worker is ready (true) or will not be (false: none, or it failed first). */
@@ -50,11 +32,10 @@ export interface LexicalRequest {
   readonly terms: readonly string[]
   readonly limit: number
   readonly filter: NodeFilter
-  readonly prefetch: number
 }
 
 export type LexicalReply =
-  | ({ readonly id: number; readonly ok: true } & LexicalResult)
+  | { readonly id: number; readonly ok: true; readonly hits: LexicalHit[] }
   | { readonly id: number; readonly ok: false; readonly message: string }
 
 export interface LexicalWorkerData {
@@ -88,16 +69,16 @@ export interface LexicalSearcherDeps {
 
 export function createLexicalSearcher(deps: LexicalSearcherDeps): LexicalSearcher {
   const { db, store, log } = deps
-  const here = (fts: Pick<FtsQuery, 'terms'>, limit: number, filter: NodeFilter): Promise<LexicalResult> => {
+  const here = (fts: Pick<FtsQuery, 'terms'>, limit: number, filter: NodeFilter): Promise<LexicalHit[]> => {
     try {
-      return Promise.resolve({ hits: searchLexical(store, fts, limit, filter), chunks: [], nodes: [] })
+      return Promise.resolve(searchLexical(store, fts, limit, filter))
     } catch (error) {
       return Promise.reject(error as Error)
     }
   }
   const pending = new Map<
     number,
-    { request: LexicalRequest; resolve: (result: LexicalResult) => void; reject: (error: Error) => void }
+    { request: LexicalRequest; resolve: (hits: LexicalHit[]) => void; reject: (error: Error) => void }
   >()
   let worker: Worker | null = null
   let ready = false
@@ -144,7 +125,7 @@ export function createLexicalSearcher(deps: LexicalSearcherDeps): LexicalSearche
         const waiting = pending.get(message.id)
         if (!waiting) return
         pending.delete(message.id)
-        if (message.ok) waiting.resolve({ hits: message.hits, chunks: message.chunks, nodes: message.nodes })
+        if (message.ok) waiting.resolve(message.hits)
         else {
           // An error of the worker's connection (a locked or damaged file) is met again here, where it is reported as always.
           log.warn('A lexical search failed on its worker; run again on the main thread', { reason: message.message })
@@ -165,13 +146,7 @@ export function createLexicalSearcher(deps: LexicalSearcherDeps): LexicalSearche
     ready: readiness,
     search(fts, limit, filter, onWorker) {
       if (!onWorker || !worker || !ready || db.inTransaction) return here(fts, limit, filter)
-      const request: LexicalRequest = {
-        id: nextId++,
-        terms: [...fts.terms],
-        limit,
-        filter: { ...filter },
-        prefetch: onWorker.prefetch
-      }
+      const request: LexicalRequest = { id: nextId++, terms: [...fts.terms], limit, filter: { ...filter } }
       const running = worker
       return new Promise((resolve, reject) => {
         pending.set(request.id, { request, resolve, reject })

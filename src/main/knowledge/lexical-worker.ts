@@ -27,9 +27,7 @@ export function serveLexicalWorker(port: NonNullable<typeof parentPort>, data: L
     let reply: LexicalReply
     try {
       const hits = searchLexical(store, { terms: message.terms }, message.limit, message.filter)
-      const chunks = store.chunks(hits.slice(0, message.prefetch).map((h) => h.chunkId))
-      const nodes = [...store.summaries(chunks.map((c) => c.nodeId)).values()]
-      reply = { id: message.id, ok: true, hits, chunks, nodes }
+      reply = { id: message.id, ok: true, hits }
     } catch (error) {
       reply = { id: message.id, ok: false, message: error instanceof Error ? error.message : String(error) }
     }
