@@ -627,7 +627,7 @@ async function main(): Promise<void> {
     line('hybrid, CPU time of the same queries', r.hybridCpuMs, '')
     const reads = (v: { p50: number; p95: number } | null): string => (v ? `pages read ${v.p50} / ${v.p95}` : '')
     line(
-      'hybrid, lexical in this thread (app < 500k), others',
+      'hybrid, lexical in this thread (app < 100k), others',
       r.lexicalHere.hybridMs,
       reads(r.lexicalHere.hybridReads)
     )

@@ -8,8 +8,10 @@ import { searchLexical } from './lexical-plan'
 /**
  * The lexical half of a search, run on a worker thread with a read-only
  * connection of its own (lexical-worker.ts) so that it overlaps the vector
- * half: the sign scan is ~13 ms of CPU on this thread at a million chunks
- * while FTS5 mostly waits on the disk. Identical hits either way (the worker
+ * half: the vector half is CPU on this thread (~3.5 ms at a million chunks)
+ * while FTS5 mostly waits on the disk, and the worker's own page cache keeps
+ * FTS5's pages (at a million, hybrid p50 / p95 8.6 / 12.0 ms against 12.1 /
+ * 17.8 with the lexical half in this thread; README.md). Identical hits either way (the worker
  * runs the same searchLexical on the same database); in this thread when
  * there is no worker (an in-memory database, a build without its file), when
  * it is not ready yet (a start's first search does not wait for it), inside
@@ -51,7 +53,7 @@ export interface LexicalWorkerData {
  * From how many chunks a search sends its lexical half to the worker (with a vector side to overlap): below,
  * the sign scan is too short to hide it and the hand-off costs more than it saves (README.md, session 8).
  */
-export const LEXICAL_WORKER_FROM = 500_000
+export const LEXICAL_WORKER_FROM = 100_000
 
 /** SQLite's page cache of the worker's connection: FTS5's structure and doc sizes at a million chunks fit (README.md). */
 export const LEXICAL_CACHE_KIB = 64 * 1024
