@@ -115,7 +115,7 @@ function applyKnowledgeSchema(db: Db, reused = false): void {
     '0004_knowledge.sql',
     '0015_russian_stems.sql',
     '0025_knowledge_node_sizes.sql',
-    '0027_knowledge_chunks_gone.sql'
+    '0026_knowledge_chunks_gone.sql'
   ]
   for (const file of files) {
     // A kept database (--keep) built before a later migration gets that one.

@@ -11,7 +11,7 @@ import type { Db } from '../db/database'
  * its ordinal is given again when the last one goes.
  *
  * Writes of any connection, another process's (`kos import`) included, are
- * followed through the database: `knowledge_chunks_gone` (migration 0027)
+ * followed through the database: `knowledge_chunks_gone` (migration 0026)
  * logs every deleted chunk in order, and a new chunk's id is always above the
  * highest id alive when it was inserted (SQLite's rowid), so after dropping
  * the logged deletions, the chunks above the highest id still known are the
