@@ -14,6 +14,7 @@ import {
   signIndexFromBlocks,
   type SignIndex
 } from '../src/main/knowledge/sign-index'
+import { SAMPLE_STEP } from '../src/main/knowledge/sign-scan'
 import { createKnowledgeStore, type KnowledgeStore } from '../src/main/knowledge/knowledge-store'
 import { searchLexical } from '../src/main/knowledge/lexical-plan'
 import { loadVectorExtension } from '../src/main/knowledge/load-vector-extension'
@@ -196,9 +197,13 @@ async function runSize(chunks: number): Promise<SizeResult> {
     const [, fineLoadMs] = time(() => {
       while (coarse.warm(collection, 64));
     })
-    // Per slot: its id (float64), the code and its first PREFIX_WORDS words, a distance and a pick in the scan memory; the fine code and its factor.
+    // Per slot: its id (float64), the code, its first PREFIX_WORDS words and their every SAMPLE_STEP-th sample, a distance and a pick in the scan memory; the fine code and its factor.
     const words = DIMENSION / 32
-    const bytesPerChunk = { sign: 8 + 4 * words + 4 * Math.min(PREFIX_WORDS, words) + 2 + 4, fine: DIMENSION + 4 }
+    const prefixBytes = 4 * Math.min(PREFIX_WORDS, words)
+    const bytesPerChunk = {
+      sign: 8 + 4 * words + prefixBytes + prefixBytes / SAMPLE_STEP + 2 + 4,
+      fine: DIMENSION + 4
+    }
     // The query as it was: candidates rescored from the vector rows (an index whose fine codes are not loaded).
     const fromRows = createVectorIndex(db, { minCandidates: CANDIDATES, ...PARTITIONED })
     fromRows.nearest(collection, corpus.query(0, 0).vector, 10)
