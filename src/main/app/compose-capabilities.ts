@@ -1,5 +1,4 @@
 import { dirname, join } from 'node:path'
-import { valueOrNull } from '../../shared/contract/client'
 import { createBackendLimits } from '../autopilot/backend-limits'
 import { scheduleLearning } from '../autopilot/learning-schedule'
 import { createPredictiveMonitor } from '../autopilot/predictive-monitor'
@@ -9,8 +8,6 @@ import { createApprovalsCapability } from '../approvals/approvals-capability'
 import { createBoardCapability } from '../board/board-capability'
 import { createChatCapability } from '../chat/chat-capability'
 import { configHandlers } from '../config/config-handlers'
-import { autoAssigning } from './task-auto-assign'
-import { refuse } from '../rpc/refusal'
 import { backupCopy } from '../db/backup-copy'
 import { createDigestCapability } from '../digest/digest-capability'
 import { databaseHealth } from '../health/database-health'
@@ -56,7 +53,7 @@ import { traceTasksAndRequests } from './compose-traces'
 import { workerHealth } from './adapters/worker-health'
 import { appHandlers, systemHandlers } from './app-handlers'
 import { reviewHandlers } from './review-suggestions'
-import { checkingPreferences } from './task-preferences'
+import { taskCreate } from './task-create'
 import { startHousekeeping } from './housekeeping'
 import { composeChecklist } from './compose-checklist'
 import { composeDisk, DISK_SAMPLE_MS } from './compose-disk'
@@ -345,16 +342,7 @@ export function composeCapabilities(infra: Infrastructure): Composition {
       ...configHandlers(config),
       ...secretsHandlers(secrets),
       ...tasks.handlers,
-      'tasks.create': checkingPreferences(
-        autoAssigning(
-          tasks.handlers['tasks.create'],
-          async () => valueOrNull(await reader.call('chat.experts.list', {}))?.experts ?? []
-        ),
-        async () => {
-          const listed = await reader.call('models.list', {})
-          return listed.ok ? listed.value : refuse(listed.error.code, listed.error.message)
-        }
-      ),
+      'tasks.create': taskCreate(tasks.handlers['tasks.create'], reader),
       ...models.handlers,
       ...supervisorHandlers(supervisor),
       ...healthHandlers(health),
