@@ -179,15 +179,15 @@ const SCAN_MODULE_BASE64 =
   'AGFzbQEAAAABJARgBn9/f39/fwBgBn9/f39/fwF/YAR/f39/AGAFf39/f38BfwIPAQNlbnYGbWVtb3J5AgABAwYFAAECAwAGBgF/AUEACwcwBQRzY2FuAAAEcGljawABCWhpc3RvZ3JhbQACBndpdGhpbgADCWRpc3RhbmNlcwAECscIBcABAwN/AX4DfyAEIAJBAXRqIQYgAUEBdiEHAkAgBCAGTw0AA0BCACEJQQAhCCAAIQsgAyEKAkAgB0UNAANAIAkgCykCACAKKQIAhXt8IQkgC0EIaiELIApBCGohCiAIQQFqIQggCCAHSQ0ACwsgAUEBcQRAIAkgCygCACAKKAIAc2mtfCEJCyAEIAmnOwEAIAUgCadBAnRqIQwgDCAMKAIAQQFqNgIAIAAgAUECdGohACAEQQJqIQQgBCAGSQ0ACwsLZwEDfwJAA0AgBiABTw0BIAcgBE8NASAAIAZBAXRqLwEAIQggCCACSSAIIAJGIANBAEpxcgRAIAggAkYEQCADQQFrIQMLIAUgB0ECdGogBjYCACAHQQFqIQcLIAZBAWohBgwACwsgBwuEAQIEfgJ/IAIpAwAhBCACKQMIIQUgAikDECEGIAIpAxghByAAIAFBBXRqIQgCQCAAIAhPDQADQCADIAApAwAgBIV7IAApAwggBYV7fCAAKQMQIAaFeyAAKQMYIAeFe3x8p0ECdGohCSAJIAkoAgBBAWo2AgAgAEEgaiEAIAAgCEkNAAsLC6UDAgR+An8gAikDACEFIAIpAwghBiACKQMQIQcgAikDGCEIIAAgAUF8cUEFdGohCSAAIAFBBXRqIQoCQCAAIAlPDQADQCAEIABBAGo2AgAgBCAAKQMAIAWFeyAAKQMIIAaFe3wgACkDECAHhXsgACkDGCAIhXt8fKcgA01BAnRqIQQgBCAAQSBqNgIAIAQgACkDICAFhXsgACkDKCAGhXt8IAApAzAgB4V7IAApAzggCIV7fHynIANNQQJ0aiEEIAQgAEHAAGo2AgAgBCAAKQNAIAWFeyAAKQNIIAaFe3wgACkDUCAHhXsgACkDWCAIhXt8fKcgA01BAnRqIQQgBCAAQeAAajYCACAEIAApA2AgBYV7IAApA2ggBoV7fCAAKQNwIAeFeyAAKQN4IAiFe3x8pyADTUECdGohBCAAQYABaiEAIAAgCUkNAAsLAkAgACAKTw0AA0AgBCAAQQBqNgIAIAQgACkDACAFhXsgACkDCCAGhXt8IAApAxAgB4V7IAApAxggCIV7fHynIANNQQJ0aiEEIABBIGohACAAIApJDQALCyAEC+0BAwV/AX4CfyACIANBAnRqIQYgAUECdCEHIAFBAXYhCQJAIAIgBk8NACACIQgDQCAAIAgoAgAgB2xqIQ0jACANLQAAIA0gB2pBAWstAABqaiQAIAhBBGohCCAIIAZJDQALA0BCACELQQAhCiAAIAIoAgAgB2xqIQ0gBCEMAkAgCUUNAANAIAsgDSkCACAMKQIAhXt8IQsgDUEIaiENIAxBCGohDCAKQQFqIQogCiAJSQ0ACwsgAUEBcQRAIAsgDSgCACAMKAIAc2mtfCELCyAFIAunOwEAIAJBBGohAiAFQQJqIQUgAiAGSQ0ACwsL'
 
 /** A function the module exports: addresses and counts in, a count or an address out (the text above gives each one's parameters). */
-export type WasmFunction = (...args: number[]) => number
+type WasmFunction = (...args: number[]) => number
 
 /** The part of Node's WebAssembly global used here: the project's type libraries do not declare it. */
-export interface WasmApi {
+interface WasmApi {
   Module: new (bytes: Uint8Array) => object
   Memory: new (descriptor: { initial: number; maximum: number }) => { readonly buffer: ArrayBuffer }
   Instance: new (module: object, imports: object) => { readonly exports: Record<string, unknown> }
 }
-export const wasm = (): WasmApi => (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly
+const wasm = (): WasmApi => (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly
 
 let compiled: object | null = null
 /** Compiled once, at the first index made (not at import: no import-time side effects). */
