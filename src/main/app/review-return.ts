@@ -5,6 +5,7 @@ import type { ReviewReturnInput } from '../../shared/contract/review-contract'
 import type { Task } from '../../shared/contract/tasks-contract'
 import { isEmbeddingModel, sameModel } from '../models/candidates'
 import type { CallContext } from '../rpc/handler-types'
+import { chatModelNames, chatModelsOn } from './chat-models'
 import { Refusal, refuse } from '../rpc/refusal'
 import type { Reassignment } from '../tasks/task-store'
 
@@ -22,16 +23,8 @@ const issue = (path: string, message: string): Refusal =>
 
 /** The chat model asked for, as a node has it, or why it cannot be used, naming the value and what to do. */
 export function chooseModel(models: ModelsOverview, model: string, node: string | undefined): ChosenModel | Refusal {
-  const chatModels = models.nodes.flatMap((n) =>
-    n.models.filter((m) => !isEmbeddingModel(m.name)).map((m) => ({ node: n, name: m.name }))
-  )
-  const known =
-    models.nodes
-      .flatMap((n) => {
-        const names = chatModels.filter((c) => c.node.id === n.id).map((c) => c.name)
-        return names.length ? [`${names.join(', ')} on ${n.label}`] : []
-      })
-      .join('; ') || 'none; add a node or pull a model'
+  const chatModels = models.nodes.flatMap((n) => chatModelNames(n).map((name) => ({ node: n, name })))
+  const known = chatModelsOn(models.nodes) ?? 'none; add a node or pull a model'
   if (isEmbeddingModel(model))
     return issue('model', `"${model}" is an embedding model and cannot write answers. Pick a chat model: ${known}.`)
   if (node !== undefined) {
@@ -45,12 +38,7 @@ export function chooseModel(models: ModelsOverview, model: string, node: string 
     if (!onNode)
       return issue(
         'model',
-        `${found.label} has no chat model "${model}". It has: ${
-          chatModels
-            .filter((c) => c.node.id === found.id)
-            .map((c) => c.name)
-            .join(', ') || 'none'
-        }. Pull it there in the Models view, or pick another.`
+        `${found.label} has no chat model "${model}". It has: ${chatModelNames(found).join(', ') || 'none'}. Pull it there in the Models view, or pick another.`
       )
     return { name: onNode.name, node: found.id, where: `${onNode.name} on ${found.label}` }
   }

@@ -2,6 +2,7 @@ import type { ModelsOverview, NodeView } from '../../shared/contract/models-cont
 import { isEmbeddingModel, sameModel } from '../models/candidates'
 import type { Handler } from '../rpc/handler-types'
 import { Refusal, refuse } from '../rpc/refusal'
+import { chatModelNames, chatModelsOn } from './chat-models'
 
 const issue = (path: string, message: string): Refusal =>
   refuse('invalid_input', message, { issues: [{ path, message }] })
@@ -41,13 +42,8 @@ export function checkingPreferences(
 }
 
 function modelRefusal(overview: ModelsOverview, model: string, node: NodeView | undefined): Refusal | null {
-  const chatModels = (n: NodeView): string[] => n.models.map((m) => m.name).filter((name) => !isEmbeddingModel(name))
   const where = node ? [node] : overview.nodes.filter((n) => n.state !== 'not_configured')
-  const known =
-    where
-      .filter((n) => n.state === 'up' && chatModels(n).length > 0)
-      .map((n) => `${chatModels(n).join(', ')} on ${n.label}`)
-      .join('; ') || 'none'
+  const known = chatModelsOn(where.filter((n) => n.state === 'up')) ?? 'none'
   if (isEmbeddingModel(model))
     return issue(
       'preferredModel',
@@ -55,11 +51,11 @@ function modelRefusal(overview: ModelsOverview, model: string, node: NodeView | 
     )
   // Only nodes that are up have said which models they have.
   if (where.some((n) => n.state !== 'up')) return null
-  if (where.some((n) => chatModels(n).some((name) => sameModel(model, name)))) return null
+  if (where.some((n) => chatModelNames(n).some((name) => sameModel(model, name)))) return null
   return issue(
     'preferredModel',
     node
-      ? `${node.label} has no chat model "${model}". It has: ${chatModels(node).join(', ') || 'none'}. Pull it there in the Models view, pick another, or leave it empty for any.`
+      ? `${node.label} has no chat model "${model}". It has: ${chatModelNames(node).join(', ') || 'none'}. Pull it there in the Models view, pick another, or leave it empty for any.`
       : `No node has a chat model "${model}". Models there now: ${known}. Pull it in the Models view, pick one of those, or leave it empty for any.`
   )
 }
