@@ -5,7 +5,7 @@ import type { SizeResult } from './kb-size'
 /** One size's table, as bench:kb prints it. */
 export function printSize(r: SizeResult): void {
   print(
-    `\n${r.chunks.toLocaleString('en-US')} chunks: ingest ${r.textIngestPerSec} chunks/s text + FTS5 (no embeddings), ${r.vectorIngestPerSec} vectors/s (slowest batch of ${VECTOR_BATCH} ${r.slowestVectorBatchMs} ms); ${(r.bytesOnDisk / 1048576).toFixed(0)} MiB`
+    `\n${r.chunks.toLocaleString('en-US')} chunks: ingest ${r.textIngestPerSec} chunks/s text + FTS5 (no embeddings${r.textIngestBeforePerSec ? `; ${r.textIngestBeforePerSec} as before, batch by batch with it` : ''}), ${r.vectorIngestPerSec} vectors/s (slowest batch of ${VECTOR_BATCH} ${r.slowestVectorBatchMs} ms); ${(r.bytesOnDisk / 1048576).toFixed(0)} MiB`
   )
   print('  path                                          p50 ms   p95 ms   recall@10')
   const line = (name: string, v: { p50: number; p95: number }, recall: string): void =>

@@ -13,15 +13,20 @@ export function open(file: string): Db {
   return db
 }
 
-/** The knowledge tables as the app has them: the first schema, Russian stems, node sizes kept in the row, deleted chunks logged, summaries indexed. */
-export function applyKnowledgeSchema(db: Db, reused = false): void {
-  const files = [
-    '0004_knowledge.sql',
-    '0015_russian_stems.sql',
-    '0025_knowledge_node_sizes.sql',
-    '0026_knowledge_chunks_gone.sql',
-    '0027_knowledge_node_summaries.sql'
-  ]
+const KNOWLEDGE_MIGRATIONS = [
+  '0004_knowledge.sql',
+  '0015_russian_stems.sql',
+  '0025_knowledge_node_sizes.sql',
+  '0026_knowledge_chunks_gone.sql',
+  '0027_knowledge_node_summaries.sql'
+]
+
+/**
+ * The knowledge tables as the app has them: the first schema, Russian stems, node sizes kept in the row, deleted
+ * chunks logged, summaries indexed; `before0027`: as they were before the last (the ingest A/B of kb-build.ts).
+ */
+export function applyKnowledgeSchema(db: Db, options: { reused?: boolean; before0027?: boolean } = {}): void {
+  const files = options.before0027 ? KNOWLEDGE_MIGRATIONS.slice(0, -1) : KNOWLEDGE_MIGRATIONS
   // A kept database (--keep) built before a later migration gets that one; each is known by what it creates.
   const addedLater = new Map([
     ['0026_knowledge_chunks_gone.sql', 'knowledge_chunks_gone'],
@@ -30,7 +35,7 @@ export function applyKnowledgeSchema(db: Db, reused = false): void {
   const has = db.prepare('SELECT 1 FROM sqlite_schema WHERE name = ?').pluck()
   for (const file of files) {
     const creates = addedLater.get(file)
-    if (reused && (creates === undefined || has.get(creates))) continue
+    if (options.reused && (creates === undefined || has.get(creates))) continue
     db.exec(readFileSync(join(repoRoot, 'migrations', file), 'utf8'))
   }
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -21,6 +22,8 @@ export interface SizeResult {
   chunks: number
   /** Null when the database was reused (--keep). */
   textIngestPerSec: number | null
+  /** The same text into a database as it was before this session (kb-build.ts), batch by batch with it. */
+  textIngestBeforePerSec: number | null
   /** The full-text index's segments merged into one after the import, as the app does in the background (null: not due). */
   ftsMergeMs: number | null
   /** The lexical half alone from disk, as its worker runs it, before and after that merge (after: null when not due). */
@@ -78,11 +81,26 @@ export async function runSize(chunks: number): Promise<SizeResult> {
   let db = open(file)
   let closing: (() => Promise<void>) | null = null
   try {
-    applyKnowledgeSchema(db, reused)
+    applyKnowledgeSchema(db, { reused })
     let store = createKnowledgeStore(db)
     let coarse = createVectorIndex(db, { minCandidates: CANDIDATES, ...PARTITIONED })
     const corpus = createCorpus({ chunks, dimension: DIMENSION, topics: Math.max(100, chunks / 100), noise: 0.6 })
-    const ingest = reused ? null : build(db, store, coarse, corpus, chunks)
+    // The ingest A/B: the same text into a database as it was before (random node ids, FTS5's default merging, no summary index).
+    const beforeFile = join(dir, `kb-${chunks}-ingest-before.db`)
+    const beforeDb = reused ? null : open(beforeFile)
+    if (beforeDb) applyKnowledgeSchema(beforeDb, { before0027: true })
+    const ingest = reused
+      ? null
+      : build(
+          db,
+          store,
+          coarse,
+          corpus,
+          chunks,
+          beforeDb && { db: beforeDb, store: createKnowledgeStore(beforeDb, undefined, randomUUID) }
+        )
+    beforeDb?.close()
+    for (const suffix of ['', '-wal', '-shm']) rmSync(`${beforeFile}${suffix}`, { force: true })
     const collection = coarse.active()!
 
     db.pragma('wal_checkpoint(TRUNCATE)')
@@ -161,6 +179,7 @@ export async function runSize(chunks: number): Promise<SizeResult> {
     return {
       chunks,
       textIngestPerSec: ingest && Math.round(chunks / (ingest.textMs / 1000)),
+      textIngestBeforePerSec: ingest?.textBeforeMs ? Math.round(chunks / (ingest.textBeforeMs / 1000)) : null,
       ftsMergeMs,
       lexicalFromDisk: { before: lexicalBefore, after: lexicalAfter },
       vectorIngestPerSec: ingest && Math.round(chunks / (ingest.vectorMs / 1000)),

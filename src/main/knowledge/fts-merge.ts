@@ -5,8 +5,9 @@ import { FTS_TABLE } from './full-text-index'
  * Merges FTS5's segments into one, a few pages a step, in the background.
  *
  * Every write transaction adds a segment, and FTS5's automerge keeps up to
- * three per level, so a base imported in batches holds about a dozen (11 at
- * a million chunks). A term is looked up in each segment: a random page read
+ * seven per level (FTS_AUTOMERGE: less merging while an import writes), so
+ * a base imported in batches holds a dozen or more (11 at a million chunks
+ * with FTS5's default of three). A term is looked up in each segment: a random page read
  * apiece, from disk once the kernel has reclaimed the file. Merged into one,
  * the lexical half of a search read 4 pages instead of 16 at a million
  * chunks, p95 0.95 ms instead of 6.7 (README.md).

@@ -101,7 +101,12 @@ export interface KnowledgeStore {
 const SUMMARY_COLUMNS = `n.id, n.title, n.domain, n.source, n.confidence_score, n.usage_count, n.chars, n.created_at, n.updated_at, n.chunk_count`
 
 /** Nodes and their chunks; the FTS index follows the chunks by triggers (see migrations/0004_knowledge.sql). */
-export function createKnowledgeStore(db: Db, clock: { now: () => Date } = { now: () => new Date() }): KnowledgeStore {
+export function createKnowledgeStore(
+  db: Db,
+  clock: { now: () => Date } = { now: () => new Date() },
+  /** New nodes' ids; the benchmark compares them with random ones. */
+  nextId: () => string = createNodeIds(() => clock.now().getTime())
+): KnowledgeStore {
   const insertNode =
     db.prepare(`INSERT INTO knowledge_nodes (id, title, content, domain, source, content_hash, confidence_score, created_at, updated_at, chars, chunk_count)
     VALUES (@id, @title, @content, @domain, @source, @hash, @confidence, @now, @now, length(@content), @chunks)`)
@@ -122,7 +127,6 @@ export function createKnowledgeStore(db: Db, clock: { now: () => Date } = { now:
     .prepare('SELECT count(*) FROM (SELECT 1 FROM knowledge_chunks_fts WHERE knowledge_chunks_fts MATCH ? LIMIT ?)')
     .pluck()
 
-  const nextId = createNodeIds(() => clock.now().getTime())
   const summary = (id: string): NodeSummary => toSummary(summaryOf.get(id) as NodeRow)
   const writeChunks = (nodeId: string, chunks: readonly Pick<Chunk, 'text' | 'tokens'>[]): void => {
     chunks.forEach((chunk, ordinal) =>
