@@ -228,18 +228,13 @@ async function main(): Promise<void> {
         for await (const part of stream) if (part.message.content) arrive()
       })
 
-    // Notes when the router hands a request to the provider, without adding a layer to the stream.
+    // Notes when the router hands a request to the provider (which writes it as it is called), without adding a layer to the stream.
     let handedOverAt = 0
     const noteHandOver = (provider: ModelProvider): ModelProvider => ({
       ...provider,
       chat: (request) => {
-        const stream = provider.chat(request)
-        return {
-          [Symbol.asyncIterator]: () => {
-            handedOverAt = performance.now()
-            return stream[Symbol.asyncIterator]()
-          }
-        }
+        handedOverAt = performance.now()
+        return provider.chat(request)
       }
     })
     const store = memoryModelStore()
