@@ -36,13 +36,14 @@ export const MAX_LINE_CHARS = 16 * 1024 * 1024
 const MAX_ERROR_BODY = 64 * 1024
 
 export class LineTooLongError extends Error {
-  constructor() {
-    super(`a line of the answer is longer than ${MAX_LINE_CHARS} characters`)
+  constructor(limit: number) {
+    super(`a line of the answer is longer than ${limit} characters`)
     this.name = 'LineTooLongError'
   }
 }
 
-export function lineStreams(baseUrl: string): LineStreams {
+/** `maxLineChars` is MAX_LINE_CHARS but where a test lowers it. */
+export function lineStreams(baseUrl: string, maxLineChars = MAX_LINE_CHARS): LineStreams {
   const base = new URL(baseUrl)
   const secure = base.protocol === 'https:'
   const agent = secure ? new HttpsAgent({ keepAlive: true }) : new HttpAgent({ keepAlive: true })
@@ -140,8 +141,8 @@ export function lineStreams(baseUrl: string): LineStreams {
           if (done) return
         }
         text = start === 0 ? text : text.slice(start)
-        if (text.length > MAX_LINE_CHARS) {
-          if (finish()) reader.failed(new LineTooLongError(), true)
+        if (text.length > maxLineChars) {
+          if (finish()) reader.failed(new LineTooLongError(maxLineChars), true)
           req.destroy()
           return
         }
