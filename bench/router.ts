@@ -15,7 +15,9 @@
 // figure. The percentiles are of the per-round differences, never differences of percentiles.
 // Router − direct is the issue's figure; provider − direct is what the app's own HTTP client saves
 // or costs against the official one, and router − provider what the router's logic alone adds, so a
-// faster client cannot hide the router's cost. "Before send" is the router's own time from the call
+// faster client cannot hide the router's cost. A fourth path, the same router over the official
+// client as it was before (bench/router-before.ts), gives this change's before/after in the same
+// rounds. "Before send" is the router's own time from the call
 // to the moment it hands the request to the provider.
 //
 // The machine: on a shared 2-core machine the A/A floor's tail is other processes holding the CPUs
@@ -54,6 +56,7 @@ import { createRouter } from '../src/main/models/router'
 import { memoryModelStore } from '../src/main/models/testing/memory-model-store'
 import { testConfig } from '../src/main/models/testing/test-config'
 import { startFakeServerProcess } from './router-fake-client'
+import { withOfficialClientChat } from './router-before'
 import { gcAccounting, type Window } from './router-gc'
 import {
   pairedJson,
@@ -264,6 +267,19 @@ async function main(): Promise<void> {
     })
     await registry.scan()
     const router = createRouter({ registry, stats: createModelStats(), config, preferences: () => store.preferences() })
+    // The same router over the transport it had before (bench/router-before.ts): before/after in one run.
+    const registryBefore = createNodeRegistry({
+      config,
+      store,
+      providerFactory: (kind, url, id) => withOfficialClientChat(defaultProviderFactory(kind, url, id), url)
+    })
+    await registryBefore.scan()
+    const routerBefore = createRouter({
+      registry: registryBefore,
+      stats: createModelStats(),
+      config,
+      preferences: () => store.preferences()
+    })
 
     // The app's provider for the same node, called straight: the router's path without the router.
     const provider = createOllamaProvider(fake.url)
@@ -282,9 +298,9 @@ async function main(): Promise<void> {
       })
 
     const beforeSend: number[] = []
-    const viaRouter = (arm: string, prompt: string): Promise<Sample> =>
+    const viaRouter = (arm: string, prompt: string, through = router): Promise<Sample> =>
       timed(arm, prompt, async (arrive, start) => {
-        const stream = router.chat([{ role: 'user', content: prompt }], {
+        const stream = through.chat([{ role: 'user', content: prompt }], {
           signal: new AbortController().signal,
           node: 'ollama-local',
           model: MODEL
@@ -293,7 +309,7 @@ async function main(): Promise<void> {
         for await (const token of stream) {
           void token
           arrive()
-          if (first) beforeSend.push(handedOverAt - start)
+          if (first && through === router) beforeSend.push(handedOverAt - start)
           first = false
         }
       })
@@ -308,7 +324,8 @@ async function main(): Promise<void> {
       direct: () => direct(i < 0 ? 'warm-up' : 'direct', `paired d${i}`),
       measured: [
         () => viaRouter(i < 0 ? 'warm-up' : 'router', `paired r${i}`),
-        () => viaProvider(i < 0 ? 'warm-up' : 'provider', `paired p${i}`)
+        () => viaProvider(i < 0 ? 'warm-up' : 'provider', `paired p${i}`),
+        () => viaRouter(i < 0 ? 'warm-up' : 'before', `paired b${i}`, routerBefore)
       ],
       second: () => direct(i < 0 ? 'warm-up' : 'floor', `paired a${i}`)
     }))
@@ -318,6 +335,17 @@ async function main(): Promise<void> {
         of: (r) => r.measured[0]!,
         against: (r) => r.direct,
         target: { ttft: 2, perToken: 1 }
+      },
+      {
+        label: 'before: the same router on the official client − direct',
+        of: (r) => r.measured[2]!,
+        against: (r) => r.direct,
+        target: { ttft: 2, perToken: 1 }
+      },
+      {
+        label: 'router − before (this change, same rounds)',
+        of: (r) => r.measured[0]!,
+        against: (r) => r.measured[2]!
       },
       {
         label: "router − provider (the router's logic alone)",
@@ -334,7 +362,7 @@ async function main(): Promise<void> {
     const measured = windows.filter((w) => w.arm !== 'warm-up')
     const gcNote = `${garbage.collecting === 'nothing' ? 'no forced GC' : `the ${garbage.collecting} collected before every request`}, ${priority}`
     print(
-      `Router in-process, the app's provider without the router, and direct (official ollama client): ${PAIRS} rounds of a ${PAIRED_TOKENS}-token answer (one token a ms), each round's order drawn at random (seed ${SEED}), after ${WARM_UP} warm-up rounds, fake server in a child process, ${gcNote}; per-round differences, ms; load average ${loadAtStart.toFixed(2)} at start, ${loadavg()[0]!.toFixed(2)} at end`
+      `Router in-process, the same router on the official client (before), the app's provider without the router, and direct (official ollama client): ${PAIRS} rounds of a ${PAIRED_TOKENS}-token answer (one token a ms), each round's order drawn at random (seed ${SEED}), after ${WARM_UP} warm-up rounds, fake server in a child process, ${gcNote}; per-round differences, ms; load average ${loadAtStart.toFixed(2)} at start, ${loadavg()[0]!.toFixed(2)} at end`
     )
     pairedLines(routerRun, routerComparisons, threads.available).forEach(print)
     print(`  router before send     ${spread(summary(beforeSend))}`)
