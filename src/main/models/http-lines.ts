@@ -13,14 +13,20 @@ export interface LineStreams {
    * Sends `body` as JSON to `path` (under the base URL's own path) and tells `reader` what comes
    * back. Returns a function that cuts the request (nothing more is told to the reader after it).
    */
-  post(path: string, body: string, signal: AbortSignal, reader: LineReader): () => void
+  post(
+    path: string,
+    body: string,
+    signal: AbortSignal,
+    reader: LineReader,
+    headers?: Readonly<Record<string, string>>
+  ): () => void
 }
 
 export interface LineReader {
   /** A non-2xx answer, with its body as text (at most MAX_ERROR_BODY characters). */
   refused(status: number, statusText: string, body: string, contentType: string): void
   /**
-   * One line of a 2xx body, without its line end; `false` stops the reading (the rest is drained
+   * One line of a 2xx body, without its line end, blank lines included (they end SSE events); `false` stops the reading (the rest is drained
    * unread, so the connection is kept). A line it throws on ends the request with that error.
    */
   line(text: string): boolean
@@ -58,7 +64,14 @@ export function lineStreams(baseUrl: string, maxLineChars = MAX_LINE_CHARS): Lin
     ...(auth ? { auth } : {})
   }
 
-  function post(path: string, body: string, signal: AbortSignal, reader: LineReader, retry = true): () => void {
+  function post(
+    path: string,
+    body: string,
+    signal: AbortSignal,
+    reader: LineReader,
+    headers: Readonly<Record<string, string>> | undefined,
+    retry: boolean
+  ): () => void {
     let done = false
     let answering = false
     let again: (() => void) | null = null
@@ -82,8 +95,9 @@ export function lineStreams(baseUrl: string, maxLineChars = MAX_LINE_CHARS): Lin
       path: prefix + path,
       headers: {
         'content-type': 'application/json',
-        accept: 'application/x-ndjson, application/json',
-        'content-length': Buffer.byteLength(body)
+        accept: 'application/x-ndjson, text/event-stream, application/json',
+        'content-length': Buffer.byteLength(body),
+        ...headers
       }
     })
     req.on('error', (error) => {
@@ -91,7 +105,7 @@ export function lineStreams(baseUrl: string, maxLineChars = MAX_LINE_CHARS): Lin
       // A kept-alive connection the server closed while it sat idle: the request never reached it,
       // so it goes once more on a new connection (as node:http's documentation advises).
       if (retry && !answering && req.reusedSocket && (error as { code?: unknown }).code === 'ECONNRESET')
-        again = post(path, body, signal, reader, false)
+        again = post(path, body, signal, reader, headers, false)
       else reader.failed(error, answering)
     })
     req.on('response', (res) => {
@@ -137,7 +151,7 @@ export function lineStreams(baseUrl: string, maxLineChars = MAX_LINE_CHARS): Lin
           const line = text.charCodeAt(end - 1) === 13 ? text.slice(start, end - 1) : text.slice(start, end)
           start = end + 1
           // false: the reader has what it needs; the connection goes back to the pool once the body is drained.
-          if (line.length > 0 && !tell(line)) return void finish()
+          if (!tell(line)) return void finish()
           if (done) return
         }
         text = start === 0 ? text : text.slice(start)
@@ -153,8 +167,7 @@ export function lineStreams(baseUrl: string, maxLineChars = MAX_LINE_CHARS): Lin
       })
       res.on('end', () => {
         if (done) return
-        const last = buffer.trim()
-        if (last !== '' && !tell(last)) return void finish()
+        if (buffer !== '' && !tell(buffer)) return void finish()
         if (finish()) reader.ended()
       })
       // A socket cut mid-body, in case no error reaches the response itself.
@@ -171,5 +184,5 @@ export function lineStreams(baseUrl: string, maxLineChars = MAX_LINE_CHARS): Lin
     }
   }
 
-  return { post: (path, body, signal, reader) => post(path, body, signal, reader) }
+  return { post: (path, body, signal, reader, headers) => post(path, body, signal, reader, headers, true) }
 }

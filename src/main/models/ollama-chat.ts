@@ -36,6 +36,7 @@ export function ollamaChat(streams: LineStreams, where: string, request: ChatReq
       tokens.fail(new ProviderError(classifyBackendMessage(message, status), `${where}: ${message}`, status, message))
     },
     line(text) {
+      if (text.trim() === '') return true
       let part: ChatLine
       try {
         part = JSON.parse(text) as ChatLine
