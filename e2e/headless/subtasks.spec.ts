@@ -14,6 +14,9 @@ test.describe('a task split into subtasks', () => {
     page,
     host
   }) => {
+    // The subtasks answer only once the parent's detail shows them all waiting: their ending alone must move it on.
+    let allowAnswers = (): void => undefined
+    const answersAllowed = new Promise<void>((resolve) => (allowAnswers = resolve))
     await startFake({
       loaded: ['llama3.2:3b'],
       rules: [
@@ -28,7 +31,13 @@ test.describe('a task split into subtasks', () => {
         { whenPromptContains: 'Pricing', behaviour: { kind: 'hang' } },
         {
           whenPromptContains: '',
-          behaviour: { kind: 'compute', answer: (p) => `Result for ${p.split('\n')[0]}: worked out in detail.` }
+          behaviour: {
+            kind: 'compute',
+            answer: async (p) => {
+              await answersAllowed
+              return `Result for ${p.split('\n')[0]}: worked out in detail.`
+            }
+          }
         }
       ]
     })
@@ -41,6 +50,8 @@ test.describe('a task split into subtasks', () => {
     })
     const detail = tasks.detail(TITLE)
     const subtasks = detail.getByTestId('task-subtasks')
+    await expect(subtasks.getByRole('heading')).toHaveText('Waiting for 3 of 3 subtasks', { timeout: 60_000 })
+    allowAnswers()
     await expect(subtasks.getByRole('heading')).toHaveText('Waiting for 1 of 3 subtasks', { timeout: 60_000 })
     await expect(detail.getByTestId('task-waiting')).toHaveText(' · waiting for 1 of 3 subtasks')
     await expect(subtasks.getByRole('listitem')).toHaveText([

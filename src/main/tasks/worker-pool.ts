@@ -145,7 +145,12 @@ export function createWorkerPool(options: PoolOptions) {
     const busy = [...[...running.values()].map((r) => r.plan), ...ready.map((r) => r.plan)]
     const taken = callsOf(busy)
     const free = Math.max(0, settings.concurrency + claimAhead(settings.concurrency) - taken)
-    if (free === 0 || !processor) return []
+    if (!processor) return []
+    // Every slot busy: pending tasks wait for one, not for whatever reason the last claim found.
+    if (free === 0) {
+      claims.setWaiting(null)
+      return []
+    }
     return claims.claim(
       {
         processor,

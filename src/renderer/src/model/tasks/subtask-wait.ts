@@ -1,4 +1,4 @@
-import type { Subtask, TaskDetail, TaskEvent } from '../../../../shared/contract/tasks-contract'
+import type { Subtask, TaskDetail, TaskEvent, TaskSummary } from '../../../../shared/contract/tasks-contract'
 
 const ENDED = new Set<Subtask['status']>(['completed', 'cancelled'])
 
@@ -42,4 +42,23 @@ export function lastErrorIsSubtaskWait(detail: TaskDetail): boolean {
   if (!detail.task.lastError) return false
   const latest = [...detail.events].reverse().find((e) => e.errorType !== null)
   return latest !== undefined && isSubtaskWait(detail, latest)
+}
+
+/**
+ * The open task's subtasks with these pushed changes applied, or null when
+ * none of them is one of its subtasks. A subtask ending changes only the
+ * subtask's row, not its parent's, so the parent's "Waiting for 1 of 3"
+ * follows its subtasks from the push itself, with no read.
+ */
+export function subtasksWithChanges(detail: TaskDetail, changed: readonly TaskSummary[]): Subtask[] | null {
+  if (detail.subtasks.length === 0) return null
+  const byId = new Map(changed.map((t) => [t.id, t]))
+  let touched = false
+  const subtasks = detail.subtasks.map((s) => {
+    const now = byId.get(s.id)
+    if (!now || (now.status === s.status && now.title === s.title)) return s
+    touched = true
+    return { id: s.id, title: now.title, status: now.status }
+  })
+  return touched ? subtasks : null
 }

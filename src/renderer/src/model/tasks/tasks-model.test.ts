@@ -12,6 +12,7 @@ import {
 import { fakeClient, settle } from '../testing/fake-client'
 import { createViewModel } from '../view-model'
 import { tasksModel } from './tasks-model'
+import { subtaskProgress } from './subtask-wait'
 
 const minute = (m: number): string => `2026-01-01T00:${String(m).padStart(2, '0')}:00.000Z`
 const task = (id: string, m: number, patch: Partial<TaskSummary> = {}): TaskSummary => ({
@@ -98,8 +99,8 @@ const detailOf = (t: TaskSummary): TaskDetail => ({
   subtasks: []
 })
 
-/** A queue of tasks the fake core pages through as the store would: newest first, filtered by status. */
-function core(all: TaskSummary[], pageSize = 2) {
+/** A queue of tasks the fake core pages through as the store would: newest first, filtered by status; `children` names each parent's subtasks. */
+function core(all: TaskSummary[], pageSize = 2, children: Readonly<Record<string, readonly string[]>> = {}) {
   return fakeClient({
     'tasks.list': (input: CallInput<'tasks.list'>) => {
       const matching = all
@@ -126,7 +127,15 @@ function core(all: TaskSummary[], pageSize = 2) {
     'tasks.get': ({ id }) => {
       const found = all.find((t) => t.id === id)
       return found
-        ? { ok: true, value: detailOf(found) }
+        ? {
+            ok: true,
+            value: {
+              ...detailOf(found),
+              subtasks: all
+                .filter((t) => children[id]?.includes(t.id))
+                .map(({ id, title, status }) => ({ id, title, status }))
+            }
+          }
         : { ok: false, error: { code: 'not_found', message: `no task ${id}` } }
     },
     'tasks.create': (input) => {
@@ -137,8 +146,13 @@ function core(all: TaskSummary[], pageSize = 2) {
 }
 
 /** The view model open on a fake core holding these tasks, read, with its calls so far forgotten; `open` also selects a task. */
-async function opened(all: TaskSummary[], pageSize = 10, open: string | null = null) {
-  const fake = core(all, pageSize)
+async function opened(
+  all: TaskSummary[],
+  pageSize = 10,
+  open: string | null = null,
+  children: Readonly<Record<string, readonly string[]>> = {}
+) {
+  const fake = core(all, pageSize, children)
   const model = createViewModel(tasksModel, fake.client, undefined)
   const dispose = model.connect()
   await settle()
@@ -233,6 +247,35 @@ describe('tasks view model', () => {
     expect(fake.names()).toEqual([])
     await vi.advanceTimersByTimeAsync(300)
     expect(fake.names()).toEqual(['tasks.get'])
+    dispose()
+  })
+
+  it('follows the open parent’s subtasks from the pushed changes of theirs alone, without a read', async () => {
+    const parent = task('p', 1, { title: 'Plan the launch' })
+    const [market, rivals, pricing] = ['market', 'rivals', 'pricing'].map((id, i) => task(id, 2 + i, { title: id }))
+    const { fake, model, dispose } = await opened([parent, market!, rivals!, pricing!], 10, 'p', {
+      p: ['market', 'rivals', 'pricing']
+    })
+    const progress = () => {
+      const detail = model.getState().detail
+      return detail && subtaskProgress(detail)?.label
+    }
+    expect(progress()).toBe('Waiting for 3 of 3 subtasks')
+    fake.emit('tasks.changed', {
+      tasks: [{ ...market!, status: 'completed', updatedAt: minute(7) }],
+      counts: counts({ pending: 3, completed: 1 })
+    })
+    fake.emit('tasks.changed', {
+      tasks: [
+        { ...rivals!, status: 'completed', updatedAt: minute(8) },
+        { ...pricing!, status: 'in_progress' }
+      ],
+      counts: counts({ pending: 1, in_progress: 1, completed: 2 })
+    })
+    expect(progress()).toBe('Waiting for 1 of 3 subtasks')
+    expect(model.getState().detail?.subtasks.map((s) => s.status)).toEqual(['completed', 'completed', 'in_progress'])
+    await vi.advanceTimersByTimeAsync(300)
+    expect(fake.names().filter((n) => n === 'tasks.get')).toEqual([])
     dispose()
   })
 

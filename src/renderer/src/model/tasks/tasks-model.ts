@@ -15,6 +15,7 @@ import { applyChanges, EMPTY_PAGES, firstPage, loadNextPage, type PagedList } fr
 import { defineViewModel, type ViewModelApi } from '../view-model'
 import { countedByStatus, listInput, NO_FILTERS, taskListShape, type TaskFilters } from './task-list-shape'
 import { countOf } from '../../../../shared/count-of'
+import { subtasksWithChanges } from './subtask-wait'
 
 export type { TaskFilters } from './task-list-shape'
 
@@ -201,9 +202,12 @@ function applyChanged({ tasks, counts }: TasksChanged, api: Api): void {
     counters: state.counters ? { ...state.counters, byStatus: counts } : state.counters,
     facets: withNewFacets(state.facets, tasks)
   })
-  const open = state.detail && tasks.find((t) => t.id === state.detail?.task.id)
-  if (open && state.detail && open.updatedAt !== state.detail.task.updatedAt) {
-    set({ detail: { ...state.detail, task: { ...state.detail.task, ...open } } })
+  const subtasks = state.detail && subtasksWithChanges(state.detail, tasks)
+  if (state.detail && subtasks) set({ detail: { ...state.detail, subtasks } })
+  const detail = get().detail
+  const open = detail && tasks.find((t) => t.id === detail.task.id)
+  if (open && detail && open.updatedAt !== detail.task.updatedAt) {
+    set({ detail: { ...detail, task: { ...detail.task, ...open } } })
     local.detailTimer = later(local.detailTimer, DETAIL_READ_MS, () => {
       local.detailTimer = null
       const id = get().selectedId
