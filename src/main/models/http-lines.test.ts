@@ -224,7 +224,7 @@ describe('line streams over kept-alive connections', () => {
       setImmediate(() => res.socket?.destroy())
     })
     const long = record()
-    lineStreams(server.url, 100).post('/long', '{}', signal(), long.reader)
+    lineStreams(server.url, { maxLineChars: 100 }).post('/long', '{}', signal(), long.reader)
     expect(await long.over).toEqual([`failed answering: ${new LineTooLongError(100).message}`])
     const cut = record()
     lineStreams(server.url).post('/cut', '{}', signal(), cut.reader)
@@ -243,5 +243,14 @@ describe('line streams over kept-alive connections', () => {
       }
     })
     expect(await over).toEqual(['failed answering: not JSON'])
+  })
+
+  it('closes a kept connection once it has sat idle for the idle limit', async () => {
+    server = await serve((_req, res) => void res.writeHead(200).end('{"a":1}\n'))
+    const { reader, over } = record()
+    lineStreams(server.url, { idleMs: 50 }).post('/api/chat', '{}', signal(), reader)
+    expect(await over).toEqual(['{"a":1}', 'ended'])
+    // Resolves only when the client closes it: the server never does.
+    await server.closed[0]
   })
 })

@@ -38,6 +38,11 @@ export interface LineReader {
 
 /** A line longer than this is no NDJSON a backend sends: the request fails rather than buffer without end. */
 export const MAX_LINE_CHARS = 16 * 1024 * 1024
+/**
+ * A kept connection unused this long is closed: Ollama keeps idle connections open for as long as
+ * the client does, and a node whose URL changed leaves its connections behind.
+ */
+export const IDLE_CONNECTION_MS = 60_000
 /** Enough of an error body for its message; the rest is not kept. */
 const MAX_ERROR_BODY = 64 * 1024
 
@@ -48,11 +53,16 @@ export class LineTooLongError extends Error {
   }
 }
 
-/** `maxLineChars` is MAX_LINE_CHARS but where a test lowers it. */
-export function lineStreams(baseUrl: string, maxLineChars = MAX_LINE_CHARS): LineStreams {
+/** The limits are MAX_LINE_CHARS and IDLE_CONNECTION_MS but where a test lowers them. */
+export function lineStreams(
+  baseUrl: string,
+  { maxLineChars = MAX_LINE_CHARS, idleMs = IDLE_CONNECTION_MS }: { maxLineChars?: number; idleMs?: number } = {}
+): LineStreams {
   const base = new URL(baseUrl)
   const secure = base.protocol === 'https:'
-  const agent = secure ? new HttpsAgent({ keepAlive: true }) : new HttpAgent({ keepAlive: true })
+  // `timeout` closes a connection left idle in the pool; on one in use it only emits an event nobody acts on.
+  const pool = { keepAlive: true, timeout: idleMs }
+  const agent = secure ? new HttpsAgent(pool) : new HttpAgent(pool)
   const send = secure ? httpsRequest : httpRequest
   const prefix = base.pathname.replace(/\/+$/, '')
   const auth = base.username ? `${decodeURIComponent(base.username)}:${decodeURIComponent(base.password)}` : undefined
