@@ -29,6 +29,8 @@ async function serve(handler: Handler): Promise<TestServer> {
     req.on('data', (c: string) => (body += c))
     req.on('end', () => handler(req, res, body))
   })
+  // Like Ollama: idle connections are kept for as long as the client keeps them, with no Keep-Alive hint.
+  http.keepAliveTimeout = 0
   const state = { connections: 0 }
   http.on('connection', (socket: Socket) => {
     state.connections++
