@@ -68,5 +68,8 @@ test.describe('returning a task from review with the suggestion', () => {
     await expect(detail).toContainText(
       new RegExp(`returned to autoprocessing with qwen2\\.5:7b on .+ and expert ${expert} \\(before: llama3\\.2:3b`)
     )
+    // Where it ran, by the node's name as its owner knows it, not by its id.
+    await expect(detail).toContainText('Ollama on this Mac · qwen2.5:7b')
+    await expect(tasks.rows().filter({ hasText: TITLE })).toContainText('· Ollama on this Mac')
   })
 })

@@ -23,13 +23,17 @@ let probed: string | null | undefined
  * Why a small file system cannot be mounted here, or null when it can: it
  * needs Linux and root, and a container may still refuse `mount -t tmpfs`
  * (no CAP_SYS_ADMIN), so one is mounted and unmounted to find out. Tests
- * that need one skip with this reason printed.
+ * that need one skip with this reason printed. Root in a user namespace
+ * (`unshare -rm`) is enough where the kernel allows those (Debian does): the
+ * whole test process must run inside it, so the host it starts sees the
+ * mount too.
  */
 export function smallFsUnavailable(): string | null {
   if (probed !== undefined) return probed
   if (process.platform !== 'linux') probed = `mounting a small tmpfs needs Linux (this is ${process.platform})`
   else if (process.getuid?.() !== 0)
-    probed = 'mounting a small tmpfs needs root (run the suite as root, e.g. in CI, to include this test)'
+    probed =
+      'mounting a small tmpfs needs root: run the suite as root, as CI does, or this test alone in a user namespace where you are root: unshare --user --map-root-user --mount npx vitest run <file> (or npx playwright test <spec>)'
   else {
     try {
       mountSmallFs(1).unmount()

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { ConfigSnapshot } from '../../../shared/contract/config-contract'
-import { appModel } from './app-model'
+import type { ModelsOverview, NodeView } from '../../../shared/contract/models-contract'
+import { appModel, nodeName } from './app-model'
 import { fakeClient, settle } from './testing/fake-client'
 import { createViewModel } from './view-model'
 
@@ -41,5 +42,34 @@ describe('app model', () => {
     expect(app.getState().navigation).toEqual({ view: 'checklist', seq: 2 })
     dispose()
     expect(fake.listening()).toBe(0)
+  })
+
+  it('names each node by its label, read on connect and followed as nodes are added or renamed', async () => {
+    const overview = (nodes: [string, string][]): ModelsOverview => ({
+      // Only what names a node matters here.
+      nodes: nodes.map(([id, label]) => ({ id, label }) as NodeView),
+      speeds: [],
+      preferences: [],
+      categories: []
+    })
+    const fake = fakeClient({
+      'models.list': () => ({ ok: true, value: overview([['ollama-local', 'Ollama on this Mac']]) })
+    })
+    const app = createViewModel(appModel, fake.client, undefined)
+    const dispose = app.connect()
+    await settle()
+    const name = (id: string): string => nodeName(app.getState().nodeLabels, id)
+    expect(name('ollama-local')).toBe('Ollama on this Mac')
+    fake.emit(
+      'models.changed',
+      overview([
+        ['ollama-local', 'This Mac'],
+        ['studio', 'Studio']
+      ])
+    )
+    expect([name('ollama-local'), name('studio')]).toEqual(['This Mac', 'Studio'])
+    // A node since removed, or a word recorded instead of an id, reads as it was recorded.
+    expect([name('old-node'), name('this Mac')]).toEqual(['old-node', 'this Mac'])
+    dispose()
   })
 })

@@ -1,4 +1,5 @@
-import { useWriteAccess } from '../../model/use-view-model'
+import { useApp, useWriteAccess } from '../../model/use-view-model'
+import { nodeName } from '../../model/app-model'
 import type { ReactNode } from 'react'
 import type { ChatMessage, ChatProgress, ChatRoute } from '../../../../shared/contract/chat-contract'
 import { BoardDecisionBlock } from './BoardDecisionBlock'
@@ -22,6 +23,7 @@ export function ChatMessageView({
   message: ChatMessage
   targeted?: boolean
 }): ReactNode {
+  const nodeLabels = useApp((s) => s.nodeLabels)
   const stopAccess = useWriteAccess('chat.stop')
   const retryAccess = useWriteAccess('chat.retry')
   const toTaskAccess = useWriteAccess('chat.toTask')
@@ -122,7 +124,7 @@ export function ChatMessageView({
         {!streaming && message.model && (
           <span className="muted small" data-testid="message-meta">
             {message.model}
-            {message.node ? ` on ${message.node}` : ''}
+            {message.node ? ` on ${nodeName(nodeLabels, message.node)}` : ''}
             {message.latencyMs !== null ? ` · ${(message.latencyMs / 1000).toFixed(1)} s` : ''}
             {message.tokensIn !== null ? ` · ${message.tokensIn} → ${message.tokensOut ?? 0} tokens` : ''}
             {message.fellBack ? ' · fell back' : ''}

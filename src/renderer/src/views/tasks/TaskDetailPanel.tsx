@@ -1,4 +1,5 @@
 import { useWriteAccess } from '../../model/use-view-model'
+import { nodeName } from '../../model/app-model'
 import type { ReactNode } from 'react'
 import type { TaskDetail } from '../../../../shared/contract/tasks-contract'
 import { ERROR_TYPE_LABEL } from '../../../../shared/error-type-label'
@@ -12,6 +13,7 @@ import { isSubtaskWait, lastErrorIsSubtaskWait, subtaskProgress } from '../../mo
 export function TaskDetailPanel({
   detail,
   assignee,
+  nodeLabels,
   onCancel,
   onRequeue,
   onClose,
@@ -20,6 +22,8 @@ export function TaskDetailPanel({
   detail: TaskDetail
   /** Who the task is assigned to, in words ("Igor, Software engineer"). */
   assignee: string
+  /** The nodes' names by id, for where it ran or prefers to run. */
+  nodeLabels: Readonly<Record<string, string>>
   onCancel(): void
   onRequeue(): void
   onClose(): void
@@ -92,9 +96,9 @@ export function TaskDetailPanel({
         <dt>Backend · model</dt>
         <dd>
           {task.backend
-            ? `${task.backend} · ${task.model ?? '?'}`
+            ? `${nodeName(nodeLabels, task.backend)} · ${task.model ?? '?'}`
             : task.preferredBackend
-              ? `prefers ${task.preferredBackend}${task.preferredModel ? ` · ${task.preferredModel}` : ''}`
+              ? `prefers ${nodeName(nodeLabels, task.preferredBackend)}${task.preferredModel ? ` · ${task.preferredModel}` : ''}`
               : 'not yet planned'}
         </dd>
         <dt>Attempts</dt>

@@ -8,7 +8,8 @@ import {
 import { ViewHeader } from '../../components/ViewHeader'
 import { VirtualList } from '../../components/VirtualList'
 import { tasksModel, type TasksState } from '../../model/tasks/tasks-model'
-import { useSelect, useViewModel, useWriteAccess } from '../../model/use-view-model'
+import { useApp, useSelect, useViewModel, useWriteAccess } from '../../model/use-view-model'
+import { nodeName } from '../../model/app-model'
 import type { ViewModel } from '../../model/view-model'
 import { CreateTaskForm } from './CreateTaskForm'
 import { TaskDetailPanel } from './TaskDetailPanel'
@@ -121,6 +122,7 @@ export function TasksView(): ReactNode {
 function DetailPanel({ model, experts }: { model: Model; experts: readonly Expert[] | null }): ReactNode {
   const detail = useSelect(model, (s) => s.detail)
   const selectedId = useSelect(model, (s) => s.selectedId)
+  const nodeLabels = useApp((s) => s.nodeLabels)
   const { cancel, requeue, select } = model.getState()
   if (!detail) {
     return (
@@ -138,6 +140,7 @@ function DetailPanel({ model, experts }: { model: Model; experts: readonly Exper
     <TaskDetailPanel
       detail={detail}
       assignee={assigneeLabel(detail.task.assigneeExpert, experts)}
+      nodeLabels={nodeLabels}
       onCancel={() => void cancel(id)}
       onRequeue={() => void requeue([id])}
       onClose={() => void select(null)}
@@ -197,6 +200,7 @@ function Counters({
 }
 
 function TaskListPanel({ model }: { model: Model }): ReactNode {
+  const nodeLabels = useApp((s) => s.nodeLabels)
   const filters = useSelect(model, (s) => s.filters)
   const facets = useSelect(model, (s) => s.facets)
   const list = useSelect(model, (s) => s.list)
@@ -208,7 +212,8 @@ function TaskListPanel({ model }: { model: Model }): ReactNode {
     value: string,
     options: readonly string[],
     onChange: (v: string) => void,
-    all: string
+    all: string,
+    shown: (option: string) => string = (o) => o
   ): ReactNode => (
     <div className="task-filter">
       <label htmlFor={id}>{label}</label>
@@ -216,7 +221,7 @@ function TaskListPanel({ model }: { model: Model }): ReactNode {
         <option value="">{all}</option>
         {options.map((o) => (
           <option key={o} value={o}>
-            {o}
+            {shown(o)}
           </option>
         ))}
       </select>
@@ -272,7 +277,8 @@ function TaskListPanel({ model }: { model: Model }): ReactNode {
           filters.backend,
           facets.backends,
           (v) => void setFilters({ backend: v }),
-          'any backend'
+          'any backend',
+          (node) => nodeName(nodeLabels, node)
         )}
       </div>
       {list.items.length === 0 && list.loading ? (
@@ -309,7 +315,7 @@ function TaskListPanel({ model }: { model: Model }): ReactNode {
                   {t.priority !== 'normal' ? `${t.priority} · ` : ''}
                   {t.assigneeExpert ?? 'unassigned'}
                   {t.domain ? ` · ${t.domain}` : ''}
-                  {t.backend ? ` · ${t.backend}` : ''}
+                  {t.backend ? ` · ${nodeName(nodeLabels, t.backend)}` : ''}
                   <TaskWaiting task={t} />
                 </span>
               </>
