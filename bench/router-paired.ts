@@ -40,18 +40,6 @@ export interface Summary {
 /** A thread that waited less than this for a CPU was not held back by another process. */
 export const QUIET_WAIT_MS = 0.05
 
-/** A small seeded generator (mulberry32), so a run's orders can be drawn again from its seed. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
 /** The arms' indexes in a uniformly drawn order (Fisher-Yates): none is always first (a warm socket) or last. */
 export function drawOrder(arms: number, random: () => number): number[] {
   const order = Array.from({ length: arms }, (_, i) => i)

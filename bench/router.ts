@@ -56,6 +56,7 @@ import { createRouter } from '../src/main/models/router'
 import { memoryModelStore } from '../src/main/models/testing/memory-model-store'
 import { testConfig } from '../src/main/models/testing/test-config'
 import { startFakeServerProcess } from './router-fake-client'
+import { mulberry32 } from '../src/main/knowledge/mulberry32'
 import { withOfficialClientChat } from './router-before'
 import { gcAccounting, type Window } from './router-gc'
 import {
@@ -63,7 +64,6 @@ import {
   pairedLines,
   pairedRounds,
   rounded,
-  seededRandom,
   spread,
   summary,
   type Comparison,
@@ -319,7 +319,7 @@ async function main(): Promise<void> {
       return timed(arm, prompt, (arrive) => appChat(ws, prompt, id, arrive))
     }
 
-    const random = seededRandom(SEED)
+    const random = mulberry32(SEED)
     const routerRun = await pairedRounds(PAIRS, WARM_UP, random, (i) => ({
       direct: () => direct(i < 0 ? 'warm-up' : 'direct', `paired d${i}`),
       measured: [

@@ -3,10 +3,11 @@ import { Agent as HttpsAgent, request as httpsRequest } from 'node:https'
 
 /**
  * Streamed POSTs to one backend over node:http with its own kept-alive connections, the body
- * handed out line by line (Ollama's NDJSON). Used for the answers the router streams, where
- * fetch cost what the router was asked not to: measured on this machine in one interleaved run of
- * 500 requests each against the fake server, fetch + web streams + the official client's two
- * async generators took 1.75 ms to the first token (CPU 1.06 ms) and this path 0.81 ms (CPU 0.54).
+ * handed out line by line (Ollama's NDJSON, an OpenAI-compatible server's events). Used for the
+ * answers the router streams, where fetch cost the first token most of what the router added:
+ * in one interleaved run of 500 requests each against the fake server, fetch + web streams + the
+ * official client's two async generators took 1.75 ms to the first token (CPU 1.06 ms) and this
+ * path 0.81 ms (CPU 0.54).
  */
 export interface LineStreams {
   /**
@@ -26,8 +27,9 @@ export interface LineReader {
   /** A non-2xx answer, with its body as text (at most MAX_ERROR_BODY characters). */
   refused(status: number, statusText: string, body: string, contentType: string): void
   /**
-   * One line of a 2xx body, without its line end, blank lines included (they end SSE events); `false` stops the reading (the rest is drained
-   * unread, so the connection is kept). A line it throws on ends the request with that error.
+   * One line of a 2xx body, without its line end, blank lines included (they end SSE events).
+   * `false` stops the reading (the rest is drained unread, so the connection is kept); a line it
+   * throws on ends the request with that error.
    */
   line(text: string): boolean
   /** The body ended; its last line, if it had no line end, was told first. */
