@@ -41,13 +41,11 @@
 // In the app part the app's thread is watched for run-queue waits too.
 //
 //   npm run bench:router [-- --json] [-- --pairs N] [-- --seed N] [-- --no-app] [-- --gc | --no-gc] [-- --realtime]   (the app part needs `npm run build` first)
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
+import { execFileSync, spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { createInterface } from 'node:readline'
 import { Ollama } from 'ollama'
-import { WebSocket } from 'ws'
 import { createModelStats } from '../src/main/models/model-stats'
 import { createNodeRegistry, defaultProviderFactory } from '../src/main/models/node-registry'
 import { createOllamaProvider } from '../src/main/models/ollama-provider'
@@ -70,6 +68,7 @@ import {
   type Sample
 } from './router-paired'
 import { watchThreads } from './router-sched'
+import { appChat, connectToApp, MODEL } from './router-app'
 
 const repoRoot = resolve(__dirname, '..')
 const json = process.argv.includes('--json')
@@ -77,7 +76,6 @@ const print = (line: string): void => void process.stdout.write(`${line}\n`)
 const APP_PAIRS = 100
 const TOKENS = 100
 const TOKEN_DELAY_MS = 2
-const MODEL = 'llama3.2:3b'
 const PAIRS = process.argv.includes('--pairs') ? Number(process.argv[process.argv.indexOf('--pairs') + 1]) : 1000
 const PAIRED_TOKENS = 20
 const WARM_UP = 50
@@ -85,68 +83,6 @@ const SEED = process.argv.includes('--seed')
   ? Number(process.argv[process.argv.indexOf('--seed') + 1])
   : Date.now() % 2 ** 31
 const withApp = !process.argv.includes('--no-app')
-
-/** Sends one `models.chat` call over the app's WebSocket; `arrive` is called on each of its tokens. */
-function appChat(ws: WebSocket, prompt: string, id: number, arrive: () => void): Promise<void> {
-  let requestId = ''
-  return new Promise<void>((res, rej) => {
-    const onMessage = (data: Buffer): void => {
-      const frame = JSON.parse(data.toString()) as {
-        type: string
-        id?: string
-        name?: string
-        result?: { ok: boolean; value?: { requestId: string }; error?: { message: string } }
-        payload?: { requestId: string; ok?: boolean; error?: string }
-      }
-      if (frame.type === 'result' && frame.id === String(id)) {
-        if (!frame.result?.ok) return rej(new Error(frame.result?.error?.message ?? 'call failed'))
-        requestId = frame.result.value?.requestId ?? ''
-      } else if (frame.type === 'event' && frame.name === 'models.chatToken') {
-        // Tokens may come before the call's result names the request: one request runs at a time.
-        arrive()
-      } else if (frame.type === 'event' && frame.name === 'models.chatDone' && frame.payload?.requestId === requestId) {
-        ws.off('message', onMessage)
-        if (frame.payload.ok) res()
-        else rej(new Error(frame.payload.error ?? 'chat failed'))
-      }
-    }
-    ws.on('message', onMessage)
-    ws.send(
-      JSON.stringify({
-        type: 'call',
-        id: String(id),
-        name: 'models.chat',
-        input: { messages: [{ role: 'user', content: prompt }], node: 'ollama-local', model: MODEL }
-      })
-    )
-  })
-}
-
-/** Waits for `kos serve` to print its address, connects its WebSocket, and waits until it has scanned the fake node. */
-async function connectToApp(host: ChildProcess): Promise<WebSocket> {
-  const started = JSON.parse(
-    await new Promise<string>((res) => createInterface({ input: host.stdout! }).once('line', res))
-  ) as { url: string; origin: string }
-  const token = new URL(started.url).searchParams.get('token') ?? ''
-  const ws = new WebSocket(`${started.origin.replace('http', 'ws')}/rpc`, {
-    headers: { Authorization: `Bearer ${token}` }
-  })
-  await new Promise<void>((res, rej) => {
-    ws.once('open', () => res())
-    ws.once('error', rej)
-  })
-  for (let i = 0; i < 100; i++) {
-    const listed = await fetch(`${started.origin}/api/call/models.list`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: '{}'
-    })
-    const body = (await listed.json()) as { value?: { nodes: { id: string; state: string }[] } }
-    if (body.value?.nodes.find((n) => n.id === 'ollama-local')?.state === 'up') break
-    await new Promise((r) => setTimeout(r, 100))
-  }
-  return ws
-}
 
 /** Puts each process's main thread at a real-time priority; says how it went. */
 function realtime(pids: readonly number[]): string {
