@@ -1,5 +1,8 @@
-// Paired rounds for bench:router: the same request down each path in one round, the order rotating,
-// and the percentiles taken over the per-round differences (not differences of percentiles).
+// Paired rounds for bench:router: the same request down each path in one round, in an order drawn
+// afresh for every round, and the percentiles taken over the per-round differences (not differences
+// of percentiles). Each round has a reference request (straight to the server), one request down
+// each measured path, and a second reference request: second − reference is the A/A floor, what two
+// identical requests differ by on this machine at that moment, printed beside every figure.
 
 export interface Sample {
   ttftMs: number
@@ -14,11 +17,17 @@ export interface Sample {
   requestWaitMs: number
 }
 
-/** One round: a direct request, the measured one, and a second direct one (the A/A floor). */
+/** One round: the reference request, one per measured path (in the order they were named), and a second reference. */
 export interface Round {
   readonly direct: Sample
-  readonly measured: Sample
+  readonly measured: readonly Sample[]
   readonly second: Sample
+}
+
+export interface RoundArms {
+  readonly direct: () => Promise<Sample>
+  readonly measured: readonly (() => Promise<Sample>)[]
+  readonly second: () => Promise<Sample>
 }
 
 export interface Summary {
@@ -28,38 +37,39 @@ export interface Summary {
   readonly max: number
 }
 
-// Every order of the three arms, so none is always first (a warm socket) or last.
-const ORDERS = [
-  [0, 1, 2],
-  [1, 2, 0],
-  [2, 0, 1],
-  [0, 2, 1],
-  [2, 1, 0],
-  [1, 0, 2]
-] as const
-
 /** A thread that waited less than this for a CPU was not held back by another process. */
 export const QUIET_WAIT_MS = 0.05
 
-/** `arms(i)` gives round i's direct request, the measured one, and a second direct one; runs `warmUp` rounds first. */
+/** The arms' indexes in a uniformly drawn order (Fisher-Yates): none is always first (a warm socket) or last. */
+export function drawOrder(arms: number, random: () => number): number[] {
+  const order = Array.from({ length: arms }, (_, i) => i)
+  for (let i = arms - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1))
+    ;[order[i], order[j]] = [order[j]!, order[i]!]
+  }
+  return order
+}
+
+/** `arms(i)` gives round i's requests; runs `warmUp` rounds first, not kept. */
 export async function pairedRounds(
   rounds: number,
   warmUp: number,
-  arms: (i: number) => readonly [() => Promise<Sample>, () => Promise<Sample>, () => Promise<Sample>]
+  random: () => number,
+  arms: (i: number) => RoundArms
 ): Promise<Round[]> {
   const run: Round[] = []
   for (let i = -warmUp; i < rounds; i++) {
     const round = arms(i)
+    const all = [round.direct, ...round.measured, round.second]
     const samples: Sample[] = []
-    for (const arm of ORDERS[((i % ORDERS.length) + ORDERS.length) % ORDERS.length]!) samples[arm] = await round[arm]()
+    for (const arm of drawOrder(all.length, random)) samples[arm] = await all[arm]!()
     if (i < 0) continue
-    const [direct, measured, second] = samples as [Sample, Sample, Sample]
-    run.push({ direct, measured, second })
+    run.push({ direct: samples[0]!, measured: samples.slice(1, -1), second: samples[samples.length - 1]! })
   }
   return run
 }
 
-const armsOf = (r: Round): Sample[] => [r.direct, r.measured, r.second]
+const armsOf = (r: Round): Sample[] => [r.direct, ...r.measured, r.second]
 /** Rounds where no arm's threads waited for a CPU before the first token. */
 const quietToFirstToken = (run: readonly Round[]): Round[] =>
   run.filter((r) => armsOf(r).every((s) => s.ttftWaitMs < QUIET_WAIT_MS))
@@ -67,21 +77,32 @@ const quietToFirstToken = (run: readonly Round[]): Round[] =>
 const quietThroughout = (run: readonly Round[]): Round[] =>
   run.filter((r) => armsOf(r).every((s) => s.requestWaitMs < QUIET_WAIT_MS))
 
-/** Measured − direct and second − direct of one figure, per round. */
-function perRound(run: readonly Round[], figure: (s: Sample) => number): { overhead: number[]; floor: number[] } {
+/** Which two requests of a round a figure compares: `of` minus `against`. */
+export interface Comparison {
+  readonly label: string
+  readonly of: (r: Round) => Sample
+  readonly against: (r: Round) => Sample
+  /** The p99 targets, where this comparison has any. */
+  readonly target?: { readonly ttft: number; readonly perToken: number }
+}
+
+type Differences = { overhead: number[]; floor: number[] }
+
+/** of − against and second − direct of one figure, per round. */
+function perRound(run: readonly Round[], c: Comparison, figure: (s: Sample) => number): Differences {
   return {
-    overhead: run.map((r) => figure(r.measured) - figure(r.direct)),
+    overhead: run.map((r) => figure(c.of(r)) - figure(c.against(r))),
     floor: run.map((r) => figure(r.second) - figure(r.direct))
   }
 }
 
-/** The same per token: token k of one request against token k of the direct one. */
-function perToken(run: readonly Round[]): { overhead: number[]; floor: number[] } {
-  const against = (s: Sample, d: Sample): number[] =>
+/** The same per token: token k of one request against token k of the other. */
+function perToken(run: readonly Round[], c: Comparison): Differences {
+  const minus = (s: Sample, d: Sample): number[] =>
     s.tokenLatenciesMs.map((ms, k) => ms - (d.tokenLatenciesMs[k] ?? ms))
   return {
-    overhead: run.flatMap((r) => against(r.measured, r.direct)),
-    floor: run.flatMap((r) => against(r.second, r.direct))
+    overhead: run.flatMap((r) => minus(c.of(r), c.against(r))),
+    floor: run.flatMap((r) => minus(r.second, r.direct))
   }
 }
 
@@ -99,8 +120,10 @@ export function summary(values: readonly number[]): Summary {
   }
 }
 
+const ms = (v: number, width = 7): string => v.toFixed(3).padStart(width)
+
 export const spread = (s: Summary): string =>
-  `p50 ${s.p50.toFixed(3).padStart(7)}   p90 ${s.p90.toFixed(3).padStart(7)}   p99 ${s.p99.toFixed(3).padStart(7)}   max ${s.max.toFixed(3).padStart(8)}`
+  `p50 ${ms(s.p50)}   p90 ${ms(s.p90)}   p99 ${ms(s.p99)}   max ${ms(s.max, 8)}`
 
 export const rounded = (s: Summary): Summary => ({
   p50: Number(s.p50.toFixed(3)),
@@ -117,74 +140,81 @@ function floorTail(run: readonly Round[]): { rounds: number; waited: number } {
   return { rounds: worst.length, waited: worst.filter((r) => armsOf(r).some((s) => s.ttftWaitMs >= 0.1)).length }
 }
 
-/** The table rows of one paired run, with the p99 targets; `runQueue` is whether waits could be read. */
-export function pairedLines(
-  run: readonly Round[],
-  targetP99: { ttft: number; perToken: number },
-  runQueue: boolean
-): string[] {
-  const pair = (label: string, d: { overhead: number[]; floor: number[] }, target?: number): string[] =>
-    d.overhead.length === 0
-      ? [`  ${label.padEnd(22)} no such rounds`]
-      : [
-          `  ${label.padEnd(22)} ${spread(summary(d.overhead))}${target === undefined ? '' : `   (target p99 < ${target})`}`,
-          `    A/A floor            ${spread(summary(d.floor))}`
-        ]
-  const lines = [
-    ...pair(
-      'TTFT overhead',
-      perRound(run, (s) => s.ttftMs),
-      targetP99.ttft
-    ),
-    ...pair('per-token overhead', perToken(run), targetP99.perToken)
-  ]
+/** One figure's row: the differences' spread, and beside it the A/A floor's p50 and p99 over the same rounds. */
+function row(label: string, d: Differences, target?: number): string {
+  if (d.overhead.length === 0) return `    ${label.padEnd(26)} no such rounds`
+  const floor = summary(d.floor)
+  const goal = target === undefined ? '' : `   target p99 < ${target}`
+  return `    ${label.padEnd(26)} ${spread(summary(d.overhead))}   | A/A floor p50 ${ms(floor.p50)} p99 ${ms(floor.p99)}${goal}`
+}
+
+/** The table rows of one paired run, one block per comparison; `runQueue` is whether waits could be read. */
+export function pairedLines(run: readonly Round[], comparisons: readonly Comparison[], runQueue: boolean): string[] {
+  const toFirst = quietToFirstToken(run)
+  const throughout = quietThroughout(run)
+  const lines: string[] = []
   if (runQueue) {
-    const toFirst = quietToFirstToken(run)
-    const throughout = quietThroughout(run)
     const tail = floorTail(run)
     lines.push(
       `  run-queue wait before the first token (the watched main threads together), per request: ${spread(summary(run.flatMap((r) => armsOf(r).map((s) => s.ttftWaitMs))))}`,
       `  the A/A floor's worst ${tail.rounds} rounds: ${tail.waited} had a thread wait ≥ 0.1 ms for a CPU before a first token`,
-      `  rounds where no thread waited for a CPU (< ${QUIET_WAIT_MS} ms) before the first token of any arm: ${toFirst.length}/${run.length}`,
-      ...pair(
-        'TTFT overhead',
-        perRound(toFirst, (s) => s.ttftMs)
-      ),
-      `  rounds where no thread waited for a CPU during any arm: ${throughout.length}/${run.length}`,
-      ...pair('per-token overhead', perToken(throughout))
+      `  rounds where no thread waited for a CPU (< ${QUIET_WAIT_MS} ms): ${toFirst.length}/${run.length} before any first token, ${throughout.length}/${run.length} during any request`
     )
   }
-  lines.push(
-    `  CPU time of the bench's thread, which no wait for a CPU lengthens:`,
-    ...pair(
-      'to the first token',
-      perRound(run, (s) => s.ttftCpuMs)
-    ),
-    ...pair(
-      'per later token',
-      perRound(run, (s) => s.perTokenCpuMs)
+  for (const c of comparisons) {
+    lines.push(
+      `  ${c.label}:`,
+      row(
+        'TTFT',
+        perRound(run, c, (s) => s.ttftMs),
+        c.target?.ttft
+      ),
+      row('per token', perToken(run, c), c.target?.perToken)
     )
-  )
+    if (runQueue)
+      lines.push(
+        row(
+          'TTFT, quiet rounds',
+          perRound(toFirst, c, (s) => s.ttftMs)
+        ),
+        row('per token, quiet rounds', perToken(throughout, c))
+      )
+    lines.push(
+      row(
+        'CPU to the first token',
+        perRound(run, c, (s) => s.ttftCpuMs)
+      ),
+      row(
+        'CPU per later token',
+        perRound(run, c, (s) => s.perTokenCpuMs)
+      )
+    )
+  }
   return lines
 }
 
-export function pairedJson(run: readonly Round[]): Record<string, unknown> {
-  const both = (d: { overhead: number[]; floor: number[] }) => ({
-    overhead: rounded(summary(d.overhead)),
-    floor: rounded(summary(d.floor))
-  })
+export function pairedJson(run: readonly Round[], comparisons: readonly Comparison[]): Record<string, unknown> {
+  const both = (d: Differences) => ({ overhead: rounded(summary(d.overhead)), floor: rounded(summary(d.floor)) })
   const toFirst = quietToFirstToken(run)
   const throughout = quietThroughout(run)
   return {
-    ttftMs: both(perRound(run, (s) => s.ttftMs)),
-    perTokenMs: both(perToken(run)),
     ttftWaitMs: rounded(summary(run.flatMap((r) => armsOf(r).map((s) => s.ttftWaitMs)))),
     floorTail: floorTail(run),
-    quietToFirstToken: { rounds: toFirst.length, ttftMs: both(perRound(toFirst, (s) => s.ttftMs)) },
-    quietThroughout: { rounds: throughout.length, perTokenMs: both(perToken(throughout)) },
-    cpu: {
-      ttftMs: both(perRound(run, (s) => s.ttftCpuMs)),
-      perTokenMs: both(perRound(run, (s) => s.perTokenCpuMs))
-    }
+    quietRounds: { toFirstToken: toFirst.length, throughout: throughout.length },
+    ...Object.fromEntries(
+      comparisons.map((c) => [
+        c.label,
+        {
+          ttftMs: both(perRound(run, c, (s) => s.ttftMs)),
+          perTokenMs: both(perToken(run, c)),
+          quietTtftMs: both(perRound(toFirst, c, (s) => s.ttftMs)),
+          quietPerTokenMs: both(perToken(throughout, c)),
+          cpu: {
+            ttftMs: both(perRound(run, c, (s) => s.ttftCpuMs)),
+            perTokenMs: both(perRound(run, c, (s) => s.perTokenCpuMs))
+          }
+        }
+      ])
+    )
   }
 }

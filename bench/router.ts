@@ -8,11 +8,17 @@
 // is its arrival minus the moment it was written, TTFT is from sending the request to the first token.
 //
 // Router, paired: the same request through the router (with a caller's AbortSignal, as the app
-// passes one) and direct, PAIRS times, interleaved, the order rotating, after WARM_UP rounds that
-// are not counted. A second direct request in each round gives the A/A floor: what two identical
-// direct requests differ by on this machine now. The percentiles are of the per-pair differences,
-// never differences of percentiles. "Before send" is the router's own time from the call to the
-// moment it hands the request to the provider.
+// passes one), straight through the app's Ollama provider (no router), and direct, PAIRS times,
+// interleaved in an order drawn afresh each round (seeded; `--seed N` draws a run's orders again),
+// after WARM_UP rounds that are not counted. A second direct request in each round gives the A/A
+// floor: what two identical direct requests differ by on this machine now, printed beside every
+// figure. The percentiles are of the per-round differences, never differences of percentiles.
+// Router − direct is the issue's figure; provider − direct is what the app's own HTTP client saves
+// or costs against the official one, and router − provider what the router's logic alone adds, so a
+// faster client cannot hide the router's cost. A fourth path, the same router over the official
+// client as it was before (bench/router-before.ts), gives this change's before/after in the same
+// rounds. "Before send" is the router's own time from the call
+// to the moment it hands the request to the provider.
 //
 // The machine: on a shared 2-core machine the A/A floor's tail is other processes holding the CPUs
 // (bench/router-sched.ts). Each request notes how long the bench's and the fake server's threads
@@ -34,24 +40,35 @@
 // went from ~5 to ~1.6 ms, and to ~0.5 ms with the young generation collected before each request.
 // In the app part the app's thread is watched for run-queue waits too.
 //
-//   npm run bench:router [-- --json] [-- --pairs N] [-- --no-app] [-- --gc | --no-gc] [-- --realtime]   (the app part needs `npm run build` first)
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
+//   npm run bench:router [-- --json] [-- --pairs N] [-- --seed N] [-- --no-app] [-- --gc | --no-gc] [-- --realtime]   (the app part needs `npm run build` first)
+import { execFileSync, spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { createInterface } from 'node:readline'
 import { Ollama } from 'ollama'
-import { WebSocket } from 'ws'
 import { createModelStats } from '../src/main/models/model-stats'
 import { createNodeRegistry, defaultProviderFactory } from '../src/main/models/node-registry'
+import { createOllamaProvider } from '../src/main/models/ollama-provider'
 import type { ModelProvider } from '../src/main/models/provider'
 import { createRouter } from '../src/main/models/router'
 import { memoryModelStore } from '../src/main/models/testing/memory-model-store'
 import { testConfig } from '../src/main/models/testing/test-config'
 import { startFakeServerProcess } from './router-fake-client'
+import { mulberry32 } from '../src/main/knowledge/mulberry32'
+import { withOfficialClientChat } from './router-before'
 import { gcAccounting, type Window } from './router-gc'
-import { pairedJson, pairedLines, pairedRounds, rounded, spread, summary, type Sample } from './router-paired'
+import {
+  pairedJson,
+  pairedLines,
+  pairedRounds,
+  rounded,
+  spread,
+  summary,
+  type Comparison,
+  type Sample
+} from './router-paired'
 import { watchThreads } from './router-sched'
+import { appChat, connectToApp, MODEL } from './router-app'
 
 const repoRoot = resolve(__dirname, '..')
 const json = process.argv.includes('--json')
@@ -59,73 +76,13 @@ const print = (line: string): void => void process.stdout.write(`${line}\n`)
 const APP_PAIRS = 100
 const TOKENS = 100
 const TOKEN_DELAY_MS = 2
-const MODEL = 'llama3.2:3b'
 const PAIRS = process.argv.includes('--pairs') ? Number(process.argv[process.argv.indexOf('--pairs') + 1]) : 1000
 const PAIRED_TOKENS = 20
 const WARM_UP = 50
+const SEED = process.argv.includes('--seed')
+  ? Number(process.argv[process.argv.indexOf('--seed') + 1])
+  : Date.now() % 2 ** 31
 const withApp = !process.argv.includes('--no-app')
-
-/** Sends one `models.chat` call over the app's WebSocket; `arrive` is called on each of its tokens. */
-function appChat(ws: WebSocket, prompt: string, id: number, arrive: () => void): Promise<void> {
-  let requestId = ''
-  return new Promise<void>((res, rej) => {
-    const onMessage = (data: Buffer): void => {
-      const frame = JSON.parse(data.toString()) as {
-        type: string
-        id?: string
-        name?: string
-        result?: { ok: boolean; value?: { requestId: string }; error?: { message: string } }
-        payload?: { requestId: string; ok?: boolean; error?: string }
-      }
-      if (frame.type === 'result' && frame.id === String(id)) {
-        if (!frame.result?.ok) return rej(new Error(frame.result?.error?.message ?? 'call failed'))
-        requestId = frame.result.value?.requestId ?? ''
-      } else if (frame.type === 'event' && frame.name === 'models.chatToken') {
-        // Tokens may come before the call's result names the request: one request runs at a time.
-        arrive()
-      } else if (frame.type === 'event' && frame.name === 'models.chatDone' && frame.payload?.requestId === requestId) {
-        ws.off('message', onMessage)
-        if (frame.payload.ok) res()
-        else rej(new Error(frame.payload.error ?? 'chat failed'))
-      }
-    }
-    ws.on('message', onMessage)
-    ws.send(
-      JSON.stringify({
-        type: 'call',
-        id: String(id),
-        name: 'models.chat',
-        input: { messages: [{ role: 'user', content: prompt }], node: 'ollama-local', model: MODEL }
-      })
-    )
-  })
-}
-
-/** Waits for `kos serve` to print its address, connects its WebSocket, and waits until it has scanned the fake node. */
-async function connectToApp(host: ChildProcess): Promise<WebSocket> {
-  const started = JSON.parse(
-    await new Promise<string>((res) => createInterface({ input: host.stdout! }).once('line', res))
-  ) as { url: string; origin: string }
-  const token = new URL(started.url).searchParams.get('token') ?? ''
-  const ws = new WebSocket(`${started.origin.replace('http', 'ws')}/rpc`, {
-    headers: { Authorization: `Bearer ${token}` }
-  })
-  await new Promise<void>((res, rej) => {
-    ws.once('open', () => res())
-    ws.once('error', rej)
-  })
-  for (let i = 0; i < 100; i++) {
-    const listed = await fetch(`${started.origin}/api/call/models.list`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: '{}'
-    })
-    const body = (await listed.json()) as { value?: { nodes: { id: string; state: string }[] } }
-    if (body.value?.nodes.find((n) => n.id === 'ollama-local')?.state === 'up') break
-    await new Promise((r) => setTimeout(r, 100))
-  }
-  return ws
-}
 
 /** Puts each process's main thread at a real-time priority; says how it went. */
 function realtime(pids: readonly number[]): string {
@@ -218,7 +175,7 @@ async function main(): Promise<void> {
       }
     }
 
-    const direct = (arm: string, prompt: string): Promise<Sample> =>
+    const directOnce = (arm: string, prompt: string): Promise<Sample> =>
       timed(arm, prompt, async (arrive) => {
         const stream = await official.chat({
           model: MODEL,
@@ -227,19 +184,25 @@ async function main(): Promise<void> {
         })
         for await (const part of stream) if (part.message.content) arrive()
       })
+    // fetch sends no retry when it reuses a pooled connection the server has just closed as idle
+    // ("other side closed" before any answer; seen once in a final run): that request is timed
+    // again from its start, as a script would send it again, and counted.
+    let directResent = 0
+    const direct = (arm: string, prompt: string): Promise<Sample> =>
+      directOnce(arm, prompt).catch((error: unknown) => {
+        const cause = (error as { cause?: { code?: unknown } }).cause
+        if (cause?.code !== 'UND_ERR_SOCKET') throw error
+        directResent++
+        return directOnce(arm, prompt)
+      })
 
-    // Notes when the router hands a request to the provider, without adding a layer to the stream.
+    // Notes when the router hands a request to the provider (which writes it as it is called), without adding a layer to the stream.
     let handedOverAt = 0
     const noteHandOver = (provider: ModelProvider): ModelProvider => ({
       ...provider,
       chat: (request) => {
-        const stream = provider.chat(request)
-        return {
-          [Symbol.asyncIterator]: () => {
-            handedOverAt = performance.now()
-            return stream[Symbol.asyncIterator]()
-          }
-        }
+        handedOverAt = performance.now()
+        return provider.chat(request)
       }
     })
     const store = memoryModelStore()
@@ -251,11 +214,40 @@ async function main(): Promise<void> {
     })
     await registry.scan()
     const router = createRouter({ registry, stats: createModelStats(), config, preferences: () => store.preferences() })
+    // The same router over the transport it had before (bench/router-before.ts): before/after in one run.
+    const registryBefore = createNodeRegistry({
+      config,
+      store,
+      providerFactory: (kind, url, id) => withOfficialClientChat(defaultProviderFactory(kind, url, id), url)
+    })
+    await registryBefore.scan()
+    const routerBefore = createRouter({
+      registry: registryBefore,
+      stats: createModelStats(),
+      config,
+      preferences: () => store.preferences()
+    })
+
+    // The app's provider for the same node, called straight: the router's path without the router.
+    const provider = createOllamaProvider(fake.url)
+    const viaProvider = (arm: string, prompt: string): Promise<Sample> =>
+      timed(arm, prompt, async (arrive) => {
+        const stream = provider.chat({
+          model: MODEL,
+          messages: [{ role: 'user', content: prompt }],
+          signal: new AbortController().signal,
+          keepAlive: `${config.get('models.keepAliveMin')}m`
+        })
+        for await (const token of stream) {
+          void token
+          arrive()
+        }
+      })
 
     const beforeSend: number[] = []
-    const viaRouter = (arm: string, prompt: string): Promise<Sample> =>
+    const viaRouter = (arm: string, prompt: string, through = router): Promise<Sample> =>
       timed(arm, prompt, async (arrive, start) => {
-        const stream = router.chat([{ role: 'user', content: prompt }], {
+        const stream = through.chat([{ role: 'user', content: prompt }], {
           signal: new AbortController().signal,
           node: 'ollama-local',
           model: MODEL
@@ -264,7 +256,7 @@ async function main(): Promise<void> {
         for await (const token of stream) {
           void token
           arrive()
-          if (first) beforeSend.push(handedOverAt - start)
+          if (first && through === router) beforeSend.push(handedOverAt - start)
           first = false
         }
       })
@@ -274,46 +266,89 @@ async function main(): Promise<void> {
       return timed(arm, prompt, (arrive) => appChat(ws, prompt, id, arrive))
     }
 
-    const routerRun = await pairedRounds(PAIRS, WARM_UP, (i) => [
-      () => direct(i < 0 ? 'warm-up' : 'direct', `paired d${i}`),
-      () => viaRouter(i < 0 ? 'warm-up' : 'router', `paired r${i}`),
-      () => direct(i < 0 ? 'warm-up' : 'floor', `paired a${i}`)
-    ])
+    const random = mulberry32(SEED)
+    const routerRun = await pairedRounds(PAIRS, WARM_UP, random, (i) => ({
+      direct: () => direct(i < 0 ? 'warm-up' : 'direct', `paired d${i}`),
+      measured: [
+        () => viaRouter(i < 0 ? 'warm-up' : 'router', `paired r${i}`),
+        () => viaProvider(i < 0 ? 'warm-up' : 'provider', `paired p${i}`),
+        () => viaRouter(i < 0 ? 'warm-up' : 'before', `paired b${i}`, routerBefore)
+      ],
+      second: () => direct(i < 0 ? 'warm-up' : 'floor', `paired a${i}`)
+    }))
+    const routerComparisons: Comparison[] = [
+      {
+        label: "router − direct (the issue's overhead)",
+        of: (r) => r.measured[0]!,
+        against: (r) => r.direct,
+        target: { ttft: 2, perToken: 1 }
+      },
+      {
+        label: 'before: the same router on the official client − direct',
+        of: (r) => r.measured[2]!,
+        against: (r) => r.direct,
+        target: { ttft: 2, perToken: 1 }
+      },
+      {
+        label: 'router − before (this change, same rounds)',
+        of: (r) => r.measured[0]!,
+        against: (r) => r.measured[2]!
+      },
+      {
+        label: "router − provider (the router's logic alone)",
+        of: (r) => r.measured[0]!,
+        against: (r) => r.measured[1]!
+      },
+      {
+        label: "provider − direct (the app's HTTP client against the official one)",
+        of: (r) => r.measured[1]!,
+        against: (r) => r.direct
+      }
+    ]
     beforeSend.splice(0, beforeSend.length - PAIRS)
     const measured = windows.filter((w) => w.arm !== 'warm-up')
     const gcNote = `${garbage.collecting === 'nothing' ? 'no forced GC' : `the ${garbage.collecting} collected before every request`}, ${priority}`
     print(
-      `Router in-process vs direct (official ollama client), ${PAIRS} interleaved rounds of a ${PAIRED_TOKENS}-token answer (one token a ms) after ${WARM_UP} warm-up rounds, fake server in a child process, ${gcNote}; per-pair differences, ms; load average ${loadAtStart.toFixed(2)} at start, ${loadavg()[0]!.toFixed(2)} at end`
+      `Router in-process, the same router on the official client (before), the app's provider without the router, and direct (official ollama client): ${PAIRS} rounds of a ${PAIRED_TOKENS}-token answer (one token a ms), each round's order drawn at random (seed ${SEED}), after ${WARM_UP} warm-up rounds, fake server in a child process, ${gcNote}; per-round differences, ms; load average ${loadAtStart.toFixed(2)} at start, ${loadavg()[0]!.toFixed(2)} at end`
     )
-    pairedLines(routerRun, { ttft: 2, perToken: 1 }, threads.available).forEach(print)
+    pairedLines(routerRun, routerComparisons, threads.available).forEach(print)
     print(`  router before send     ${spread(summary(beforeSend))}`)
     garbage.lines(measured).forEach(print)
+    print(`  direct requests sent again after fetch reused a connection the server had closed: ${directResent}`)
     const result: Record<string, unknown> = {
       loadAverage: { start: Number(loadAtStart.toFixed(2)), end: Number(loadavg()[0]!.toFixed(2)) },
       forcedGc: garbage.collecting,
+      seed: SEED,
       paired: {
         pairs: PAIRS,
         warmUp: WARM_UP,
-        ...pairedJson(routerRun),
+        ...pairedJson(routerRun, routerComparisons),
         beforeSendMs: rounded(summary(beforeSend)),
-        garbage: garbage.json(measured)
+        garbage: garbage.json(measured),
+        directResent
       }
     }
     if (ws) {
       print('')
       windows.length = 0
       threads = appThreads
-      const appRun = await pairedRounds(APP_PAIRS, 10, (i) => [
-        () => direct(i < 0 ? 'warm-up' : 'direct', `app d${i}`),
-        () => viaApp(i < 0 ? 'warm-up' : 'app', `app r${i}`, i),
-        () => direct(i < 0 ? 'warm-up' : 'floor', `app a${i}`)
-      ])
+      const appRun = await pairedRounds(APP_PAIRS, 10, random, (i) => ({
+        direct: () => direct(i < 0 ? 'warm-up' : 'direct', `app d${i}`),
+        measured: [() => viaApp(i < 0 ? 'warm-up' : 'app', `app r${i}`, i)],
+        second: () => direct(i < 0 ? 'warm-up' : 'floor', `app a${i}`)
+      }))
+      const appComparisons: Comparison[] = [
+        { label: 'app − direct', of: (r) => r.measured[0]!, against: (r) => r.direct, target: { ttft: 5, perToken: 1 } }
+      ]
       ws.close()
       print(
-        `App (router + contract over WebSocket) vs direct, ${APP_PAIRS} interleaved rounds of a ${TOKENS}-token answer (one token every ${TOKEN_DELAY_MS} ms); per-pair differences, ms; run-queue waits of the bench's, the fake server's and the app's main threads; load average ${loadavg()[0]!.toFixed(2)} at end`
+        `App (router + contract over WebSocket) vs direct, ${APP_PAIRS} rounds in random order of a ${TOKENS}-token answer (one token every ${TOKEN_DELAY_MS} ms); per-pair differences, ms; run-queue waits of the bench's, the fake server's and the app's main threads; load average ${loadavg()[0]!.toFixed(2)} at end`
       )
-      pairedLines(appRun, { ttft: 5, perToken: 1 }, appThreads.available).forEach(print)
-      result.app = { pairs: APP_PAIRS, ...pairedJson(appRun) }
+      pairedLines(appRun, appComparisons, appThreads.available).forEach(print)
+      print(
+        `  direct requests sent again after fetch reused a connection the server had closed, in all: ${directResent}`
+      )
+      result.app = { pairs: APP_PAIRS, ...pairedJson(appRun, appComparisons) }
     }
     if (json) print(JSON.stringify(result))
   } finally {

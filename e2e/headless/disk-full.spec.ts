@@ -80,8 +80,8 @@ test.describe('a full disk under the running headless host', () => {
     )
     children.push(host.child)
     const token = new URL(host.info.url).searchParams.get('token') ?? ''
-    // A connection per request: fill() blocks this process, and a pooled connection the host closed when idle
-    // meanwhile would fail here as a client's mistake, not the host's.
+    // A connection per request: a pooled one (fetch's) that the host closed as idle just as the test sent on it
+    // would fail here as the client's mistake, counted as the host's.
     const call = (name: string, input: unknown): Promise<Reply> =>
       new Promise((resolve, reject) => {
         const body = JSON.stringify(input)

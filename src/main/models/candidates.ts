@@ -40,10 +40,44 @@ export function isHeavy(model: ModelInfo | undefined, name: string, heavyGb: num
   return params ? Number(params[1]) >= 14 : false
 }
 
+/** A node that is up, with what ranks its pairs, read once per ranking rather than once per pair. */
+interface UpNode {
+  readonly view: NodeView
+  readonly asked: number
+  readonly oom: number
+  readonly active: number
+  readonly latency: number
+}
+
+/** One node/model pair being ranked. */
+interface Pair {
+  readonly up: UpNode
+  readonly info: ModelInfo
+  readonly cold: number
+}
+
+/** Lower is better: the asked node, not out of memory, the model in memory, fewer requests, faster. */
+function byScore(a: Pair, b: Pair): number {
+  return (
+    a.up.asked - b.up.asked ||
+    a.up.oom - b.up.oom ||
+    a.cold - b.cold ||
+    a.up.active - b.up.active ||
+    a.up.latency - b.up.latency
+  )
+}
+
+const bySize = (a: Pair, b: Pair): number => byScore(a, b) || (a.info.sizeBytes ?? 0) - (b.info.sizeBytes ?? 0)
+
 /**
  * Orders every node/model pair a request could use: wanted models first, in
  * order; for each, the asked-for node, then nodes that have it in memory,
  * then the least busy and fastest, nodes out of memory recently last.
+ *
+ * Every routed request ranks before it sends, and a node may list dozens of models: loops over
+ * the pairs, each node's load and scores read once, a set for the pairs already placed (measured
+ * with 2 nodes of 25 models, the first calls of a process took 0.3-1.9 ms each before this, and a
+ * warm call 27 µs).
  */
 export function rankCandidates(
   views: readonly NodeView[],
@@ -51,50 +85,49 @@ export function rankCandidates(
   want: Want,
   heavyGb: number
 ): Candidate[] {
-  const up = views.filter((v) => v.status.state === 'up')
-  const loadOf = (id: string): NodeLoad | undefined => loads.find((l) => l.node === id)
-  const isLoaded = (v: NodeView, model: string): boolean =>
-    v.status.loaded === null || v.status.loaded.some((m) => m.name === model)
-  const score = (v: NodeView, model: string): number[] => {
-    const load = loadOf(v.node.id)
-    return [
-      v.node.id === want.node ? 0 : 1,
-      load?.oomRecently ? 1 : 0,
-      isLoaded(v, model) ? 0 : 1,
-      load?.activeRequests ?? 0,
-      v.status.latencyMs ?? 1e9
-    ]
+  const up: UpNode[] = []
+  for (const view of views) {
+    if (view.status.state !== 'up') continue
+    let load: NodeLoad | undefined
+    for (const l of loads)
+      if (l.node === view.node.id) {
+        load = l
+        break
+      }
+    up.push({
+      view,
+      asked: view.node.id === want.node ? 0 : 1,
+      oom: load?.oomRecently ? 1 : 0,
+      active: load?.activeRequests ?? 0,
+      latency: view.status.latencyMs ?? 1e9
+    })
   }
-  // Scored once per pair, not twice per comparison: every routed request ranks before its first token.
-  const scored = (v: NodeView, m: ModelInfo): { v: NodeView; info: ModelInfo; score: number[] } => ({
-    v,
-    info: m,
-    score: score(v, m.name)
-  })
-  const byScore = (a: { score: number[] }, b: { score: number[] }): number => compare(a.score, b.score)
+  const pair = (node: UpNode, info: ModelInfo): Pair => {
+    const loaded = node.view.status.loaded
+    return { up: node, info, cold: loaded === null || loaded.some((m) => m.name === info.name) ? 0 : 1 }
+  }
 
   const out: Candidate[] = []
-  const push = (v: NodeView, model: ModelInfo): void => {
-    if (!out.some((c) => c.node === v.node.id && c.model === model.name))
-      out.push({ node: v.node.id, model: model.name, heavy: isHeavy(model, model.name, heavyGb) })
+  const placed = new Set<string>()
+  const place = (pairs: Pair[]): void => {
+    for (const p of pairs) {
+      const key = `${p.up.view.node.id}\u0000${p.info.name}`
+      if (placed.has(key)) continue
+      placed.add(key)
+      out.push({ node: p.up.view.node.id, model: p.info.name, heavy: isHeavy(p.info, p.info.name, heavyGb) })
+    }
   }
   for (const wanted of want.models) {
-    const hits = up.flatMap((v) => v.status.models.filter((m) => sameModel(wanted, m.name)).map((m) => scored(v, m)))
-    hits.sort(byScore)
-    for (const h of hits) push(h.v, h.info)
+    const hits: Pair[] = []
+    for (const node of up)
+      for (const m of node.view.status.models) if (sameModel(wanted, m.name)) hits.push(pair(node, m))
+    place(hits.sort(byScore))
   }
   if (want.anyModel) {
-    const rest = up.flatMap((v) => v.status.models.filter((m) => !isEmbeddingModel(m.name)).map((m) => scored(v, m)))
-    rest.sort((a, b) => byScore(a, b) || (a.info.sizeBytes ?? 0) - (b.info.sizeBytes ?? 0))
-    for (const h of rest) push(h.v, h.info)
+    const rest: Pair[] = []
+    for (const node of up)
+      for (const m of node.view.status.models) if (!isEmbeddingModel(m.name)) rest.push(pair(node, m))
+    place(rest.sort(bySize))
   }
   return out
-}
-
-function compare(a: readonly number[], b: readonly number[]): number {
-  for (let i = 0; i < a.length; i++) {
-    const d = (a[i] ?? 0) - (b[i] ?? 0)
-    if (d !== 0) return d
-  }
-  return 0
 }

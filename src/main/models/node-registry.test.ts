@@ -12,6 +12,21 @@ afterEach(async () => {
 })
 
 describe('node registry and scanner', () => {
+  it('lists the same nodes until a URL, the embedded switch or the user’s nodes change, and the change at once', () => {
+    const config = testConfig({ 'ollama.apiUrl': 'http://127.0.0.1:1', 'embedded.enabled': false })
+    const registry = createNodeRegistry({ config, store: memoryModelStore(), embeddedModelsDir: '/models' })
+    const first = registry.nodes()
+    expect(registry.nodes()).toBe(first)
+    config.set('ollama.apiUrl', 'http://127.0.0.1:2')
+    expect(registry.nodes().find((n) => n.id === 'ollama-local')?.url).toBe('http://127.0.0.1:2')
+    config.set('embedded.enabled', true)
+    expect(registry.nodes().map((n) => n.id)).toEqual(['ollama-local', 'mlx-local', 'embedded'])
+    const added = registry.add('ollama', 'http://127.0.0.1:3', 'Studio')
+    expect(added.ok).toBe(true)
+    expect(registry.nodes().map((n) => n.label)).toContain('Studio')
+    registry.stop()
+  })
+
   it('scans the settings nodes: reachable, models, loaded models and latency; unreachable ones say why', async () => {
     const ollama = await startFakeOllama({ loaded: ['llama3.2:3b'] })
     servers.push(ollama)

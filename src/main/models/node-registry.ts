@@ -32,7 +32,8 @@ export type AddNodeResult =
   | { readonly ok: false; readonly code: 'invalid_input' | 'conflict'; readonly message: string }
 
 export interface NodeRegistry {
-  nodes(): NodeDescriptor[]
+  /** The same list until a node's URL, the embedded switch or the user's nodes change. */
+  nodes(): readonly NodeDescriptor[]
   node(id: string): NodeDescriptor | undefined
   provider(id: string): ModelProvider | undefined
   status(id: string): NodeStatus
@@ -111,19 +112,46 @@ export function createNodeRegistry(deps: {
     for (const l of listeners) l()
   }
 
-  function nodes(): NodeDescriptor[] {
+  // Every routed request reads the list three times before it sends; it is built again only when
+  // what it is made of changed (each setting is compared by value, the user's nodes by identity).
+  let built: {
+    readonly ollama: string
+    readonly mlx: string
+    readonly embedded: boolean
+    readonly user: readonly NodeDescriptor[]
+    readonly list: readonly NodeDescriptor[]
+  } | null = null
+
+  function nodes(): readonly NodeDescriptor[] {
+    const ollama = config.get('ollama.apiUrl')
+    const mlx = config.get('mlx.apiUrl')
+    const embedded = Boolean(deps.embeddedModelsDir) && config.get('embedded.enabled')
+    if (
+      built &&
+      built.ollama === ollama &&
+      built.mlx === mlx &&
+      built.embedded === embedded &&
+      built.user === userNodes
+    )
+      return built.list
+    const list = build(ollama, mlx, embedded)
+    built = { ollama, mlx, embedded, user: userNodes, list }
+    return list
+  }
+
+  function build(ollama: string, mlx: string, embeddedOn: boolean): readonly NodeDescriptor[] {
     const fromSettings: NodeDescriptor[] = [
       {
         id: 'ollama-local',
         kind: 'ollama',
-        url: config.get('ollama.apiUrl'),
+        url: ollama,
         label: 'Ollama on this Mac',
         source: 'settings'
       },
-      { id: 'mlx-local', kind: 'openai', url: config.get('mlx.apiUrl'), label: 'MLX on this Mac', source: 'settings' }
+      { id: 'mlx-local', kind: 'openai', url: mlx, label: 'MLX on this Mac', source: 'settings' }
     ]
     const embedded: NodeDescriptor[] =
-      deps.embeddedModelsDir && config.get('embedded.enabled')
+      deps.embeddedModelsDir !== undefined && embeddedOn
         ? [
             {
               id: 'embedded',

@@ -1,3 +1,4 @@
+import { createServer } from 'node:http'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createOllamaProvider } from './ollama-provider'
 import { ProviderError } from './provider-error'
@@ -140,5 +141,36 @@ describe('Ollama provider against a faithful fake', () => {
     expect((await p.listModels(signal)).map((m) => m.name)).toContain('phi3:mini')
     const e = await failure(p.pull?.('missing-model', signal, () => undefined) ?? Promise.resolve())
     expect(e.message).toContain('file does not exist')
+  })
+
+  it('fails a streamed answer whose line is not JSON as bad_response, naming the line', async () => {
+    const raw = createServer((_req, res) => void res.writeHead(200).end('{"message":{"content":"a"}}\n<html>oops\n'))
+    await new Promise<void>((r) => raw.listen(0, '127.0.0.1', () => r()))
+    try {
+      const address = raw.address() as { port: number }
+      const e = await failure(collect(createOllamaProvider(`http://127.0.0.1:${address.port}`), 'x', MODEL))
+      expect(e.kind).toBe('bad_response')
+      expect(e.message).toContain('<html>oops')
+    } finally {
+      raw.closeAllConnections()
+      await new Promise((r) => raw.close(r))
+    }
+  })
+
+  it('cuts the request when the reader stops early, and streams the next answer on a kept connection', async () => {
+    const written = new Map<string, number>()
+    const text = Array.from({ length: 40 }, (_, i) => `t${i}`).join(' ')
+    server = await startFakeOllama({
+      rules: [{ whenPromptContains: '', behaviour: { kind: 'reply', text, tokenDelayMs: 5 } }],
+      onTokenWritten: (prompt) => written.set(prompt, (written.get(prompt) ?? 0) + 1)
+    })
+    const p = createOllamaProvider(server.url)
+    const signal = new AbortController().signal
+    for await (const t of p.chat({ model: MODEL, messages: [{ role: 'user', content: 'cut me' }], signal }))
+      if (t === 't0') break
+    // The next answer streams to its end (40 tokens, 5 ms apart): the cut one stopped long before its 40th.
+    expect(await collect(p, 'again', MODEL)).toBe(text)
+    expect(written.get('again')).toBe(40)
+    expect(written.get('cut me')).toBeLessThan(40)
   })
 })

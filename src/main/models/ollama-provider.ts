@@ -1,9 +1,12 @@
-import { Ollama, type ChatResponse } from 'ollama'
+import { Ollama } from 'ollama'
+import { lineStreams, type LineStreams } from './http-lines'
+import { ollamaChat } from './ollama-chat'
 import type { ChatRequest, LoadedModel, ModelInfo, ModelProvider, PullProgress } from './provider'
-import { ProviderError, classifyBackendMessage, midStreamError, toProviderError } from './provider-error'
+import { ProviderError, classifyBackendMessage, toProviderError } from './provider-error'
 
 /**
- * One Ollama node through the official client. The client takes no
+ * One Ollama node: streamed answers over its own connections (ollama-chat.ts), everything else
+ * through the official client. The client takes no
  * AbortSignal, so each call gets a client whose fetch carries the caller's
  * signal: aborting it cuts the HTTP request, streamed or not. The client's
  * own signal (on streams) aborts only through its abort(), which nothing
@@ -12,6 +15,7 @@ import { ProviderError, classifyBackendMessage, midStreamError, toProviderError 
  */
 export function createOllamaProvider(baseUrl: string): ModelProvider {
   const where = `Ollama at ${baseUrl}`
+  let streams: LineStreams | null = null
   const clientFor = (signal: AbortSignal): Ollama =>
     new Ollama({ host: baseUrl, fetch: (input, init) => fetch(input, { ...init, signal }) })
 
@@ -37,38 +41,8 @@ export function createOllamaProvider(baseUrl: string): ModelProvider {
           expiresAt: toIso(m.expires_at)
         }))
       ),
-    async *chat(request: ChatRequest) {
-      const { signal } = request
-      let done = false
-      let stream: AsyncIterable<ChatResponse>
-      try {
-        stream = await clientFor(signal).chat({
-          model: request.model,
-          messages: request.messages.map((m) => ({ role: m.role, content: m.content })),
-          stream: true,
-          ...(request.keepAlive ? { keep_alive: request.keepAlive } : {}),
-          ...(request.maxTokens ? { options: { num_predict: request.maxTokens } } : {}),
-          ...(request.jsonSchema ? { format: request.jsonSchema.schema } : {})
-        })
-      } catch (error) {
-        throw fromOllama(error, signal, where)
-      }
-      try {
-        for await (const part of stream) {
-          if (part.message.content) yield part.message.content
-          if (part.done) {
-            done = true
-            // A prompt Ollama found in its cache may come back without prompt_eval_count: it evaluated none of it.
-            if (typeof part.eval_count === 'number')
-              request.onUsage?.({ tokensIn: part.prompt_eval_count ?? 0, tokensOut: part.eval_count })
-          }
-        }
-      } catch (error) {
-        throw fromOllamaStream(error, signal, where)
-      }
-      if (!done)
-        throw new ProviderError('stream_interrupted', `${where}: the answer stopped before Ollama said it was done`)
-    },
+    // Streamed answers go over the node's own kept-alive connections, not the client's fetch (why: http-lines.ts).
+    chat: (request: ChatRequest) => ollamaChat((streams ??= lineStreams(baseUrl)), where, request),
     embed: (model, texts, signal) =>
       guarded(signal, async () => (await clientFor(signal).embed({ model, input: [...texts] })).embeddings),
     preload: (model, keepAlive, signal) =>
@@ -99,17 +73,6 @@ function fromOllama(error: unknown, signal: AbortSignal, where: string): Provide
     return new ProviderError('stream_interrupted', `${where}: the answer stopped before Ollama said it was done`)
   }
   return toProviderError(error, signal, where)
-}
-
-/** After the answer began: an `{"error"}` line is the server failing mid-answer; a cut socket is the stream interrupted. */
-function fromOllamaStream(error: unknown, signal: AbortSignal, where: string): ProviderError {
-  if (error instanceof ProviderError || signal.aborted) return fromOllama(error, signal, where)
-  const e = fromOllama(error, signal, where)
-  if (e.kind === 'http') {
-    const text = error instanceof Error ? error.message : String(error)
-    return new ProviderError(classifyBackendMessage(text, null), e.message, null, text)
-  }
-  return e.kind === 'connection' ? midStreamError(error, signal, where) : e
 }
 
 function toIso(value: unknown): string | null {

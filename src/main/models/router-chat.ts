@@ -175,10 +175,11 @@ export function createChat(
                 )
               : null
             progress?.(`asking ${c.model} on ${c.node}`)
-            // What the request need not wait for is done once it is written: fetch writes it in a
-            // microtask it queued, so one queued after it runs then, and still before any event (the
-            // caller's abort, a timeout, the answer) can reach this attempt.
-            queueMicrotask(() => {
+            // What the request need not wait for is done once it is written: node:http writes it in a
+            // tick it queued as the provider was called (fetch in a microtask, which runs before ticks),
+            // so a tick queued after it runs then, and still before any event (the caller's abort, a
+            // timeout, the answer) can reach this attempt.
+            process.nextTick(() => {
               if (settled) return
               attemptLink.follow(options.signal)
               timer = setTimeout(
