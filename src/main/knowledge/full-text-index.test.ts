@@ -5,7 +5,13 @@ import { backupCopy } from '../db/backup-copy'
 import { openDatabase } from '../db/database'
 import { useTempDirs } from '../test-support/temp-dir'
 import { createKnowledgeStore } from './knowledge-store'
-import { checkFullTextIndex, FTS_TABLE, probeFullTextIndex, rebuildFullTextIndex } from './full-text-index'
+import {
+  checkFullTextIndex,
+  FTS_AUTOMERGE,
+  FTS_TABLE,
+  probeFullTextIndex,
+  rebuildFullTextIndex
+} from './full-text-index'
 import { testDb } from './test-support/test-kit'
 
 const tempDir = useTempDirs()
@@ -40,8 +46,12 @@ const matches = (db: Db, word: string): number =>
   (db.prepare(`SELECT count(*) AS n FROM ${FTS_TABLE} WHERE ${FTS_TABLE} MATCH ?`).get(word) as { n: number }).n
 
 describe('the full-text index', () => {
+  const automerge = (db: Db): unknown =>
+    db.prepare(`SELECT v FROM ${FTS_TABLE}_config WHERE k = 'automerge'`).pluck().get()
+
   it('passes the start-up probe and the integrity check when sound', () => {
     const db = seeded(tempDir())
+    expect(automerge(db)).toBe(FTS_AUTOMERGE)
     expect(probeFullTextIndex(db)).toEqual({ ok: true })
     expect(checkFullTextIndex(db)).toEqual({ ok: true })
     db.close()
@@ -55,6 +65,8 @@ describe('the full-text index', () => {
     const rebuilt = rebuildFullTextIndex(db)
     expect(rebuilt.chunks).toBe(120)
     expect(checkFullTextIndex(db)).toEqual({ ok: true })
+    // Recreated or not, the index merges as the app set it (migration 0027).
+    expect(automerge(db)).toBe(FTS_AUTOMERGE)
     expect(probeFullTextIndex(db)).toEqual({ ok: true })
     expect(matches(db, 'alpha')).toBe(60)
     expect(matches(db, 'beta')).toBe(60)

@@ -2,6 +2,8 @@ import type { Db } from '../db/database'
 
 /** The FTS5 index over knowledge_chunks (migrations/0004_knowledge.sql); it holds nothing the chunks do not. */
 export const FTS_TABLE = 'knowledge_chunks_fts'
+/** FTS5's own merging as chunks are written (migration 0027): at 8 segments of a level, not 4; fts-merge.ts merges the rest. */
+export const FTS_AUTOMERGE = 8
 const SHADOW_TABLES = ['data', 'idx', 'config', 'docsize', 'content'].map((suffix) => `${FTS_TABLE}_${suffix}`)
 
 export type IndexVerdict = { readonly ok: true } | { readonly ok: false; readonly reason: string }
@@ -71,6 +73,8 @@ export function rebuildFullTextIndex(db: Db): { readonly chunks: number; readonl
       db.pragma('writable_schema = RESET')
       for (const shadow of SHADOW_TABLES) db.exec(`DROP TABLE IF EXISTS ${shadow}`)
       db.exec(definition)
+      // The new index's settings start from FTS5's defaults: the one the app changed is set again.
+      db.exec(`INSERT INTO ${FTS_TABLE} (${FTS_TABLE}, rank) VALUES ('automerge', ${FTS_AUTOMERGE})`)
       rebuild()
     }).immediate()
   } finally {

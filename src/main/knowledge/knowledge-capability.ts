@@ -8,6 +8,7 @@ import type { Worker } from 'node:worker_threads'
 import { createChunkNodes } from './chunk-nodes'
 import { createEmbeddingWorker, type EmbeddingWorker } from './embedding-worker'
 import { rebuildFullTextIndex } from './full-text-index'
+import { createFullTextMerger } from './fts-merge'
 import { knowledgeHandlers } from './knowledge-handlers'
 import { createKnowledgeService, type KnowledgeService } from './knowledge-service'
 import { createKnowledgeStore } from './knowledge-store'
@@ -48,6 +49,8 @@ const WARM_BLOCKS_PER_STEP = 4
 const WARM_AGAIN_MS = 10_000
 /** Nodes per step of loading each chunk's node into memory: ~10 ms (26 steps at a million chunks). */
 const MAP_NODES_PER_STEP = 4096
+/** How often the full-text index's segments are counted when no merge is under way: ~2 ms at a million chunks. */
+const MERGE_AGAIN_MS = 30_000
 
 /**
  * The knowledge base, built once by the composition root: sqlite-vec is
@@ -162,6 +165,24 @@ export function createKnowledgeCapability(deps: KnowledgeDeps): KnowledgeCapabil
   }
   if (deps.background !== false) mapping = setImmediate(mapStep)
 
+  // The full-text index's segments merged into one after imports, a few pages a step (fts-merge.ts says when).
+  const merger = createFullTextMerger(deps.db)
+  let merging: { next: NodeJS.Immediate } | { later: NodeJS.Timeout } | null = null
+  const mergeStep = (): void => {
+    merging = null
+    if (stopped) return
+    try {
+      merging = merger.step()
+        ? { next: setImmediate(mergeStep) }
+        : { later: setTimeout(mergeStep, MERGE_AGAIN_MS).unref() }
+    } catch (error) {
+      log.warn('Merging the full-text index stopped; searches read more of it until the next start', {
+        reason: (error as Error).message
+      })
+    }
+  }
+  if (deps.background !== false) merging = { next: setImmediate(mergeStep) }
+
   return {
     handlers: knowledgeHandlers(
       service,
@@ -180,6 +201,8 @@ export function createKnowledgeCapability(deps: KnowledgeDeps): KnowledgeCapabil
       if (mapping) clearImmediate(mapping)
       if (warming && 'next' in warming) clearImmediate(warming.next)
       if (warming && 'later' in warming) clearTimeout(warming.later)
+      if (merging && 'next' in merging) clearImmediate(merging.next)
+      if (merging && 'later' in merging) clearTimeout(merging.later)
       await Promise.all([worker?.stop(), lexical.close()])
     }
   }
