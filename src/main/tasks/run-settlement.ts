@@ -3,13 +3,20 @@ import type { BackendBlame } from './backend-blame'
 import type { GroupCommit } from './group-commit'
 import { retryDelayMs } from './retry-policy'
 import type { Outcome, TaskRun } from './task-run'
-import type { TaskStore } from './task-store'
+import type { Changes, TaskStore } from './task-store'
 import type { PoolSettings } from './pool-options'
 
 // A task put back because its backend failed is not claimed again sooner than this, so a backend that fails at once is not asked in a tight loop.
 export const BACKEND_RETRY_MS = 1_000
 // A write whose group failed needs nothing more: the commit logged it, and the lease lapses so the task is reclaimed.
 export const ignore = (): void => undefined
+/**
+ * A settlement whose group failed (a full or read-only disk, SQLite's I/O errors) is written again after this,
+ * doubling to REWRITE_MAX_MS: the answer is kept, and the task ends as soon as the disk takes it again instead
+ * of showing Running until its lease lapses (worker.stuckMinutes). Each attempt is guarded by the run's lease.
+ */
+export const REWRITE_FIRST_MS = 1_000
+const REWRITE_MAX_MS = 30_000
 
 /** Attempts and their failures since the pool started, for the adaptive controller. */
 export interface RunCounts {
@@ -36,8 +43,21 @@ export function createRunSettlement(options: {
   readonly counts: RunCounts
 }) {
   const { store, group, log, blame, now, counts } = options
+  const rewrites = new Set<NodeJS.Timeout>()
+  let stopped = false
 
-  return function settle(run: TaskRun, outcome: Outcome, latencyMs: number): void {
+  function durably<T>(apply: (changes: Changes) => T, done: (result: T) => void, delayMs = REWRITE_FIRST_MS): void {
+    group.write(apply, done, () => {
+      if (stopped) return
+      const timer = setTimeout(() => {
+        rewrites.delete(timer)
+        durably(apply, done, Math.min(delayMs * 2, REWRITE_MAX_MS))
+      }, delayMs)
+      rewrites.add(timer)
+    })
+  }
+
+  function settle(run: TaskRun, outcome: Outcome, latencyMs: number): void {
     // A stopped run's lease is already gone (cancelled, reclaimed) or released by stop().
     if (run.stopReason !== null && run.stopReason !== 'timeout') return
     const { lease } = run
@@ -51,21 +71,17 @@ export function createRunSettlement(options: {
           })
       }
       blame.forget(lease.taskId)
-      group.write((changes) => store.complete(lease, outcome.answer, latencyMs, changes), accepted, ignore)
+      durably((changes) => store.complete(lease, outcome.answer, latencyMs, changes), accepted)
       return
     }
-    if ('retryAfterMs' in outcome && !blame.onTaskAfterAll(run.lease.taskId, run.task)) {
+    if ('retryAfterMs' in outcome && ('disk' in outcome || !blame.onTaskAfterAll(run.lease.taskId, run.task))) {
       // Not the task's failure: no attempt is counted, and the reason is what the task and the engine show while it waits.
       options.setWaiting(outcome.message)
       const retryAt = now() + Math.max(outcome.retryAfterMs, BACKEND_RETRY_MS)
-      group.write(
-        (changes) => {
-          store.wait(lease, outcome.message, outcome.type, retryAt, changes)
-          blame.giveBackLookalikes(outcome.type, outcome.retryAfterMs, changes)
-        },
-        ignore,
-        ignore
-      )
+      durably((changes) => {
+        store.wait(lease, outcome.message, outcome.type, retryAt, changes)
+        if (!('disk' in outcome)) blame.giveBackLookalikes(outcome.type, outcome.retryAfterMs, changes)
+      }, ignore)
       return
     }
     counts.failures++
@@ -81,7 +97,7 @@ export function createRunSettlement(options: {
     const maxAttempts = settings.maxAttempts
     // Sent to a person, the task starts afresh if returned.
     if (lease.attempt >= maxAttempts) blame.forget(lease.taskId)
-    group.write(
+    durably(
       (changes) => store.fail(lease, outcome.message, outcome.type, maxAttempts, retryAt, changes),
       (status) =>
         log.info('task attempt failed', {
@@ -91,8 +107,17 @@ export function createRunSettlement(options: {
           error_type: outcome.type,
           error: outcome.message,
           now: status ?? 'lease lost'
-        }),
-      ignore
+        })
     )
+  }
+
+  return {
+    settle,
+    /** At shutdown: a settlement still unwritten stays so; its lease lapses and the task runs again on the next start. */
+    stop(): void {
+      stopped = true
+      for (const timer of rewrites) clearTimeout(timer)
+      rewrites.clear()
+    }
   }
 }

@@ -8,6 +8,10 @@ import {
 import type { TaskErrorType } from '../../shared/contract/tasks-contract'
 import type { Lease } from './task-store'
 import { parseMetadata, type ClaimableRow } from './task-row'
+import { storageFailureOf } from '../platform/storage-failure'
+
+// A task the disk failed is looked at again this soon; while the disk stays nearly full the pool claims nothing anyway (disk.pauseBelowMb).
+const DISK_RETRY_MS = 1_000
 
 export type StopReason = 'timeout' | 'cancelled' | 'shutdown' | 'lease_lost'
 
@@ -16,6 +20,14 @@ export type Outcome =
   | { readonly ok: false; readonly type: TaskErrorType; readonly message: string }
   /** The backend failed, not the task: it waits without an attempt counted, not before `retryAfterMs`. */
   | { readonly ok: false; readonly type: TaskErrorType; readonly message: string; readonly retryAfterMs: number }
+  /** The disk refused a write the attempt made: it waits without an attempt counted, however often, until there is room. */
+  | {
+      readonly ok: false
+      readonly type: TaskErrorType
+      readonly message: string
+      readonly retryAfterMs: number
+      readonly disk: true
+    }
 
 /** A task whose lease this pool holds, claimed and not yet started. */
 export interface Claim {
@@ -110,6 +122,14 @@ export function forProcessing(row: ClaimableRow): TaskForProcessing {
 export function classify(error: unknown, run: TaskRun, timeoutMs: number): Outcome & { ok: false } {
   if (run.stopReason === 'timeout')
     return { ok: false, type: 'timeout', message: `no answer within ${Math.round(timeoutMs / 1000)} s` }
+  if (storageFailureOf(error))
+    return {
+      ok: false,
+      type: 'other',
+      message: `The disk refused a write (${error instanceof Error ? error.message : String(error)}): the task runs again once there is room.`,
+      retryAfterMs: DISK_RETRY_MS,
+      disk: true
+    }
   if (isBackendFailure(error))
     return { ok: false, type: error.type, message: error.message, retryAfterMs: error.retryAfterMs }
   if (error instanceof ProcessingError) return { ok: false, type: error.type, message: error.message }

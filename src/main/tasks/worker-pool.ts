@@ -83,7 +83,7 @@ export function createWorkerPool(options: PoolOptions) {
     log,
     finish: claimInCommit
   })
-  const settle = createRunSettlement({
+  const settlement = createRunSettlement({
     store,
     group,
     log,
@@ -226,7 +226,7 @@ export function createWorkerPool(options: PoolOptions) {
     wantClaim = true
     if (options.observeClaim) freedSlots.push(performance.now())
     startReady()
-    settle(run, outcome, took)
+    settlement.settle(run, outcome, took)
     group.schedule()
     if (running.size > 0) return
     if (deadlineTimer) clearTimeout(deadlineTimer)
@@ -330,6 +330,7 @@ export function createWorkerPool(options: PoolOptions) {
     async stop(deadlineMs: number): Promise<void> {
       if (state === 'stopped' || state === 'stopping') return
       state = 'stopping'
+      settlement.stop()
       for (const t of timers) clearTimeout(t)
       timers = []
       if (running.size > 0) {
