@@ -2,7 +2,7 @@ import { createContext, createElement, useContext, useEffect, useMemo, useState,
 import type { CallName } from '../../../shared/contract/contract'
 import { READ_ONLY_REASON_ID, writeBlockReason } from './access/write-access'
 import { useStore } from 'zustand'
-import type { AppState } from './app-model'
+import { nodeName, type AppState } from './app-model'
 import type { Models } from './boot'
 import { createViewModel, type ViewModel, type ViewModelDefinition } from './view-model'
 
@@ -42,6 +42,12 @@ export function useSelect<S, T>(model: ViewModel<S>, selector: (state: S) => T):
 /** Reads the app-wide model (connection, app facts, settings) through a selector. */
 export function useApp<T>(selector: (state: AppState) => T): T {
   return useStore(useModels().app, selector)
+}
+
+/** A node as people know it (its label), by the id a task or an answer recorded. */
+export function useNodeName(): (node: string) => string {
+  const labels = useApp((s) => s.nodeLabels)
+  return useMemo(() => (node: string) => nodeName(labels, node), [labels])
 }
 
 /** How a control that makes `call` shows whether this window may make it: spread onto nothing, read field by field. */

@@ -1,5 +1,4 @@
-import { useApp, useWriteAccess } from '../../model/use-view-model'
-import { nodeName } from '../../model/app-model'
+import { useNodeName, useWriteAccess } from '../../model/use-view-model'
 import type { ReactNode } from 'react'
 import type { ChatMessage, ChatProgress, ChatRoute } from '../../../../shared/contract/chat-contract'
 import { BoardDecisionBlock } from './BoardDecisionBlock'
@@ -23,7 +22,7 @@ export function ChatMessageView({
   message: ChatMessage
   targeted?: boolean
 }): ReactNode {
-  const nodeLabels = useApp((s) => s.nodeLabels)
+  const nodeName = useNodeName()
   const stopAccess = useWriteAccess('chat.stop')
   const retryAccess = useWriteAccess('chat.retry')
   const toTaskAccess = useWriteAccess('chat.toTask')
@@ -124,7 +123,7 @@ export function ChatMessageView({
         {!streaming && message.model && (
           <span className="muted small" data-testid="message-meta">
             {message.model}
-            {message.node ? ` on ${nodeName(nodeLabels, message.node)}` : ''}
+            {message.node ? ` on ${nodeName(message.node)}` : ''}
             {message.latencyMs !== null ? ` · ${(message.latencyMs / 1000).toFixed(1)} s` : ''}
             {message.tokensIn !== null ? ` · ${message.tokensIn} → ${message.tokensOut ?? 0} tokens` : ''}
             {message.fellBack ? ' · fell back' : ''}

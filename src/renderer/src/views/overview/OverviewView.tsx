@@ -1,8 +1,7 @@
 import type { ReactNode } from 'react'
 import { ViewHeader } from '../../components/ViewHeader'
 import { overviewModel } from '../../model/overview/overview-model'
-import { useApp, useSelect, useViewModel } from '../../model/use-view-model'
-import { nodeName } from '../../model/app-model'
+import { useNodeName, useSelect, useViewModel } from '../../model/use-view-model'
 import { DigestCard } from './DigestCard'
 import { HealthStrip } from './HealthStrip'
 import { LineChart } from './LineChart'
@@ -14,7 +13,7 @@ export function OverviewView(): ReactNode {
   const model = useViewModel(overviewModel, undefined)
   const samples = useSelect(model, (s) => s.samples)
   const error = useSelect(model, (s) => s.error)
-  const nodeLabels = useApp((s) => s.nodeLabels)
+  const nodeName = useNodeName()
   const times = samples.map((x) => x.at)
   const backends = [...new Set(samples.flatMap((x) => Object.keys(x.latencyByBackend)))]
   return (
@@ -51,7 +50,7 @@ export function OverviewView(): ReactNode {
           empty="No task has run on a model yet, so there is no latency to show."
           times={times}
           series={backends.map((b, i) => ({
-            label: nodeName(nodeLabels, b),
+            label: nodeName(b),
             color: PALETTE[i % PALETTE.length] ?? '',
             values: samples.map((s) => s.latencyByBackend[b] ?? null)
           }))}

@@ -1,5 +1,4 @@
-import { useWriteAccess } from '../../model/use-view-model'
-import { nodeName } from '../../model/app-model'
+import { useNodeName, useWriteAccess } from '../../model/use-view-model'
 import type { ReactNode } from 'react'
 import type { TaskDetail } from '../../../../shared/contract/tasks-contract'
 import { ERROR_TYPE_LABEL } from '../../../../shared/error-type-label'
@@ -13,7 +12,6 @@ import { isSubtaskWait, lastErrorIsSubtaskWait, subtaskProgress } from '../../mo
 export function TaskDetailPanel({
   detail,
   assignee,
-  nodeLabels,
   onCancel,
   onRequeue,
   onClose,
@@ -22,14 +20,13 @@ export function TaskDetailPanel({
   detail: TaskDetail
   /** Who the task is assigned to, in words ("Igor, Software engineer"). */
   assignee: string
-  /** The nodes' names by id, for where it ran or prefers to run. */
-  nodeLabels: Readonly<Record<string, string>>
   onCancel(): void
   onRequeue(): void
   onClose(): void
   /** Opens another task (a subtask) in this panel. */
   onOpen(id: string): void
 }): ReactNode {
+  const nodeName = useNodeName()
   const cancelAccess = useWriteAccess('tasks.cancel')
   const requeueAccess = useWriteAccess('tasks.requeue')
   const { task, events } = detail
@@ -96,9 +93,9 @@ export function TaskDetailPanel({
         <dt>Backend · model</dt>
         <dd>
           {task.backend
-            ? `${nodeName(nodeLabels, task.backend)} · ${task.model ?? '?'}`
+            ? `${nodeName(task.backend)} · ${task.model ?? '?'}`
             : task.preferredBackend
-              ? `prefers ${nodeName(nodeLabels, task.preferredBackend)}${task.preferredModel ? ` · ${task.preferredModel}` : ''}`
+              ? `prefers ${nodeName(task.preferredBackend)}${task.preferredModel ? ` · ${task.preferredModel}` : ''}`
               : 'not yet planned'}
         </dd>
         <dt>Attempts</dt>

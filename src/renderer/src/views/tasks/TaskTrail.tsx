@@ -1,7 +1,6 @@
 import { useState, type ReactNode } from 'react'
 import { trailModel, trailTokens } from '../../model/trail/trail-model'
-import { useApp, useSelect, useViewModel } from '../../model/use-view-model'
-import { nodeName } from '../../model/app-model'
+import { useNodeName, useSelect, useViewModel } from '../../model/use-view-model'
 import { STATUS_LABEL, when } from './task-format'
 
 /**
@@ -28,7 +27,7 @@ function TrailBody({ correlationId, taskId }: { correlationId: string; taskId: s
   const error = useSelect(model, (s) => s.error)
   const loading = useSelect(model, (s) => s.loading)
   const refresh = useSelect(model, (s) => s.refresh)
-  const nodeLabels = useApp((s) => s.nodeLabels)
+  const nodeName = useNodeName()
   const tokens = trail ? trailTokens(trail) : null
   return (
     <section aria-label="Trail of this request">
@@ -74,9 +73,8 @@ function TrailBody({ correlationId, taskId }: { correlationId: string; taskId: s
             <ol className="trail-calls">
               {trail.modelCalls.map((c, i) => (
                 <li key={i} className={c.taskId === taskId ? 'current' : undefined}>
-                  <time dateTime={c.at}>{when(c.at)}</time> {c.source} · {c.purpose} — {c.model} on{' '}
-                  {nodeName(nodeLabels, c.node)}, {c.tokensIn} → {c.tokensOut} tokens,{' '}
-                  {(c.durationMs / 1000).toFixed(1)} s
+                  <time dateTime={c.at}>{when(c.at)}</time> {c.source} · {c.purpose} — {c.model} on {nodeName(c.node)},{' '}
+                  {c.tokensIn} → {c.tokensOut} tokens, {(c.durationMs / 1000).toFixed(1)} s
                 </li>
               ))}
             </ol>

@@ -8,8 +8,7 @@ import {
 import { ViewHeader } from '../../components/ViewHeader'
 import { VirtualList } from '../../components/VirtualList'
 import { tasksModel, type TasksState } from '../../model/tasks/tasks-model'
-import { useApp, useSelect, useViewModel, useWriteAccess } from '../../model/use-view-model'
-import { nodeName } from '../../model/app-model'
+import { useNodeName, useSelect, useViewModel, useWriteAccess } from '../../model/use-view-model'
 import type { ViewModel } from '../../model/view-model'
 import { CreateTaskForm } from './CreateTaskForm'
 import { TaskDetailPanel } from './TaskDetailPanel'
@@ -122,7 +121,6 @@ export function TasksView(): ReactNode {
 function DetailPanel({ model, experts }: { model: Model; experts: readonly Expert[] | null }): ReactNode {
   const detail = useSelect(model, (s) => s.detail)
   const selectedId = useSelect(model, (s) => s.selectedId)
-  const nodeLabels = useApp((s) => s.nodeLabels)
   const { cancel, requeue, select } = model.getState()
   if (!detail) {
     return (
@@ -140,7 +138,6 @@ function DetailPanel({ model, experts }: { model: Model; experts: readonly Exper
     <TaskDetailPanel
       detail={detail}
       assignee={assigneeLabel(detail.task.assigneeExpert, experts)}
-      nodeLabels={nodeLabels}
       onCancel={() => void cancel(id)}
       onRequeue={() => void requeue([id])}
       onClose={() => void select(null)}
@@ -200,7 +197,7 @@ function Counters({
 }
 
 function TaskListPanel({ model }: { model: Model }): ReactNode {
-  const nodeLabels = useApp((s) => s.nodeLabels)
+  const nodeName = useNodeName()
   const filters = useSelect(model, (s) => s.filters)
   const facets = useSelect(model, (s) => s.facets)
   const list = useSelect(model, (s) => s.list)
@@ -278,7 +275,7 @@ function TaskListPanel({ model }: { model: Model }): ReactNode {
           facets.backends,
           (v) => void setFilters({ backend: v }),
           'any backend',
-          (node) => nodeName(nodeLabels, node)
+          nodeName
         )}
       </div>
       {list.items.length === 0 && list.loading ? (
@@ -315,7 +312,7 @@ function TaskListPanel({ model }: { model: Model }): ReactNode {
                   {t.priority !== 'normal' ? `${t.priority} · ` : ''}
                   {t.assigneeExpert ?? 'unassigned'}
                   {t.domain ? ` · ${t.domain}` : ''}
-                  {t.backend ? ` · ${nodeName(nodeLabels, t.backend)}` : ''}
+                  {t.backend ? ` · ${nodeName(t.backend)}` : ''}
                   <TaskWaiting task={t} />
                 </span>
               </>
