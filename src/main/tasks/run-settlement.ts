@@ -8,14 +8,15 @@ import type { PoolSettings } from './pool-options'
 
 // A task put back because its backend failed is not claimed again sooner than this, so a backend that fails at once is not asked in a tight loop.
 export const BACKEND_RETRY_MS = 1_000
-// A write whose group failed needs nothing more: the commit logged it, and the lease lapses so the task is reclaimed.
+// For a write whose result or failure needs nothing more (a heartbeat, progress): the commit logs a failure, and a
+// lease not kept alive lapses, so its task is reclaimed.
 export const ignore = (): void => undefined
 /**
  * A settlement whose group failed (a full or read-only disk, SQLite's I/O errors) is written again after this,
  * doubling to REWRITE_MAX_MS: the answer is kept, and the task ends as soon as the disk takes it again instead
  * of showing Running until its lease lapses (worker.stuckMinutes). Each attempt is guarded by the run's lease.
  */
-export const REWRITE_FIRST_MS = 1_000
+const REWRITE_FIRST_MS = 1_000
 const REWRITE_MAX_MS = 30_000
 
 /** Attempts and their failures since the pool started, for the adaptive controller. */
