@@ -1,8 +1,8 @@
 import type { ChildProcess } from 'node:child_process'
 import { readFileSync } from 'node:fs'
-import { request } from 'node:http'
 import { join } from 'node:path'
 import { expect, test } from '@playwright/test'
+import { postOnOwnConnection } from '../../src/main/platform/post-on-own-connection'
 import { mountSmallFs, smallFsUnavailable, type SmallFs } from '../../src/main/test-support/small-fs'
 import { startJson } from '../support/start-json'
 
@@ -87,32 +87,18 @@ test.describe('a full disk under the running headless host', () => {
     const token = new URL(host.info.url).searchParams.get('token') ?? ''
     // A connection per request: a pooled one (fetch's) that the host closed as idle just as the test sent on it
     // would fail here as the client's mistake, counted as the host's.
-    const send = (name: string, input: unknown): Promise<Reply> =>
-      new Promise((resolve, reject) => {
-        const body = JSON.stringify(input)
-        const req = request(
-          `${host.info.origin}/api/call/${name}`,
-          {
-            method: 'POST',
-            agent: false,
-            headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }
-          },
-          (res) => {
-            const chunks: Buffer[] = []
-            res.on('data', (chunk: Buffer) => chunks.push(chunk))
-            res.on('error', reject)
-            res.on('end', () => {
-              try {
-                resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) })
-              } catch (error) {
-                reject(new Error(`${name} answered ${res.statusCode} with a body that is not JSON: ${String(error)}`))
-              }
-            })
-          }
-        )
-        req.on('error', reject)
-        req.end(body)
-      })
+    const send = async (name: string, input: unknown): Promise<Reply> => {
+      const { status, text } = await postOnOwnConnection(
+        `${host.info.origin}/api/call/${name}`,
+        { Authorization: `Bearer ${token}` },
+        JSON.stringify(input)
+      )
+      try {
+        return { status, body: JSON.parse(text) as Reply['body'] }
+      } catch (error) {
+        throw new Error(`${name} answered ${status} with a body that is not JSON: ${String(error)}`)
+      }
+    }
     // The polls below send dozens of calls at once: one the host's rate limit turns away is sent again when it says,
     // as any client of it should, so the test measures the disk and not its own pace.
     const call = async (name: string, input: unknown): Promise<Reply> => {

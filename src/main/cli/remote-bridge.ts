@@ -1,7 +1,6 @@
-import { request as httpRequest } from 'node:http'
-import { request as httpsRequest } from 'node:https'
 import { WebSocket } from 'ws'
 import { rpcError, type CallResult } from '../../shared/contract/rpc-error'
+import { postOnOwnConnection } from '../platform/post-on-own-connection'
 import type { ConnectionStatus, EventFrame, KosBridge } from '../../shared/contract/wire'
 
 /**
@@ -50,7 +49,9 @@ export function remoteBridge(origin: string, token: string): KosBridge & { close
   return {
     async call(name, input): Promise<CallResult<unknown>> {
       try {
-        const response = await post(
+        // A connection per call: a command that lives on (an MCP session, a watch) would otherwise see a pooled
+        // connection the host closed as idle fail its next call as a host that did not answer.
+        const response = await postOnOwnConnection(
           `${origin}/api/call/${encodeURIComponent(name)}`,
           headers,
           JSON.stringify(input ?? {})
@@ -89,35 +90,6 @@ export function remoteBridge(origin: string, token: string): KosBridge & { close
       socket?.close()
     }
   }
-}
-
-/**
- * One call on a connection of its own. A pooled connection (fetch's) that the host closes as idle
- * just as the next call goes out on it fails that call ("other side closed"), which a command that
- * lives on (an MCP session, a watch) would report as a host that did not answer. On loopback a new
- * connection costs a fraction of a millisecond.
- */
-function post(
-  url: string,
-  headers: Readonly<Record<string, string>>,
-  body: string
-): Promise<{ status: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const send = url.startsWith('https:') ? httpsRequest : httpRequest
-    const req = send(url, {
-      method: 'POST',
-      agent: false,
-      headers: { ...headers, 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) }
-    })
-    req.on('response', (res) => {
-      const chunks: Buffer[] = []
-      res.on('data', (chunk: Buffer) => chunks.push(chunk))
-      res.on('error', reject)
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }))
-    })
-    req.on('error', reject)
-    req.end(body)
-  })
 }
 
 function isEventFrame(frame: unknown): frame is EventFrame {
