@@ -17,7 +17,8 @@ const MAX_ATTEMPTS = 3
  * The floor under the engine's figures: the task store's own reads and writes for claim → complete, and
  * nothing else. Each transaction is one group commit as the engine makes it: the completions of the last
  * group's tasks (update and event), then a candidate read as deep as the pool reads (the free slots and as
- * many again, up to 16 more) and the claims of `groupSize` of them (update and event), committed with
+ * many again, up to 16 more) and the claims of `groupSize` of them (update; a quick task's claim has no event
+ * of its own, its completion's says where it ran), committed with
  * synchronous=NORMAL as the engine commits. No pool, scheduler, processor, change description, publish or
  * fsync. The engine's tasks/s over this says how much of a task's time is the engine's own; what is left is
  * SQLite doing the writes a durable task needs.

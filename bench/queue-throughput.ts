@@ -53,7 +53,7 @@ export function seedPendingTasks(db: Db, tasks: number): void {
 
 /**
  * Claim→complete of `tasks` no-op tasks through the real engine on an
- * on-disk WAL database, every state change with its event row. The tasks
+ * on-disk WAL database, every state change with its event row (a quick run's claim told in its completion's). The tasks
  * carry ids as the store makes them (time-ordered). Timed from
  * the pool's start until the last completion is committed.
  */

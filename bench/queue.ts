@@ -46,7 +46,7 @@ async function main(): Promise<void> {
   await median('batched', 8, 'NORMAL')
   const ceilings = await measureCeilings(repoRoot, TASKS, RUNS)
   out(
-    `Claim→complete, ${TASKS} no-op tasks, on-disk WAL, one event row per state change; median of ${RUNS} runs; load average ${loadavg()[0]!.toFixed(1)}`
+    `Claim→complete, ${TASKS} no-op tasks, on-disk WAL, an event row per state change (a run that ends within the group after its start tells its claim in its completion’s); median of ${RUNS} runs; load average ${loadavg()[0]!.toFixed(1)}`
   )
   out(
     'inFlight: at most c tasks leased, none claimed ahead. batched: claims up to min(256, 32×c) ahead while tasks are quick.'

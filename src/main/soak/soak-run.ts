@@ -1,6 +1,6 @@
 import type { KosClient } from '../../shared/contract/client'
 import type { CallInput, CallName, CallOutput } from '../../shared/contract/contract'
-import { TASK_PAGE_MAX, type TaskSummary } from '../../shared/contract/tasks-contract'
+import { TASK_PAGE_MAX, type TaskEvent, type TaskSummary } from '../../shared/contract/tasks-contract'
 import type { SoakKpis } from './soak-gates'
 import type { SoakCounts, SoakProfile } from './soak-report'
 
@@ -30,6 +30,23 @@ export interface SoakMeasurements {
 }
 
 export const SOAK_DOMAIN = 'soak'
+
+/**
+ * Attempts in a task's trail: each 'claimed' event, and each completion with no claim of its own before it (a run
+ * that ended within the group commit after its start says where it ran in its 'completed' event instead).
+ */
+export function attemptsIn(events: readonly TaskEvent[]): number {
+  let attempts = 0
+  let claimOpen = false
+  for (const e of events) {
+    if (e.kind === 'claimed') {
+      attempts++
+      claimOpen = true
+    } else if (e.kind === 'completed' && !claimOpen) attempts++
+    else if (e.kind !== 'progress') claimOpen = false
+  }
+  return attempts
+}
 const TOPICS = [
   'the water cycle',
   'compound interest',
@@ -117,7 +134,7 @@ export async function runSoak(options: SoakOptions, deps: SoakDeps): Promise<Soa
   const nodes = new Set<string>()
   for (const t of tasks) {
     const { events } = await value(deps.client, 'tasks.get', { id: t.id })
-    attempts += events.filter((e) => e.kind === 'claimed').length
+    attempts += attemptsIn(events)
     failedAttempts += events.filter((e) => e.kind === 'failed' || e.kind === 'deferred').length
     if (
       t.status === 'completed' &&

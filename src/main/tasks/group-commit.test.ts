@@ -35,6 +35,7 @@ describe('group commit', () => {
       }),
       publish: (events) => published.push(...events.map((e) => e.taskId)),
       log: memoryLogger().logger,
+      begin: () => undefined,
       finish: () => () => log.push('claimed tasks started')
     })
     return { group, flushes, published, log, transactions: () => transactions }

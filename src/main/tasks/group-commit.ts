@@ -19,6 +19,8 @@ export interface GroupCommitOptions {
   /** Told the events of each committed group and what it changed, once it is on disk and before any write of it is acknowledged. */
   readonly publish: (events: readonly TaskEvent[], changed: TasksChanged) => void
   readonly log: Logger
+  /** Every group's first step (the pool writes the claim events of runs that outlived the group that claimed them). */
+  readonly begin: (changes: Changes) => void
   /**
    * Joined to every group as its last step (the pool claims here, so freed
    * slots are refilled in the same commit); what it returns runs after the commit.
@@ -55,6 +57,7 @@ export function createGroupCommit(options: GroupCommitOptions) {
     try {
       committed = options.wal.commitUnflushed(() =>
         options.transaction(() => {
+          options.begin(changes)
           for (let i = 0; i < group.length; i++) results[i] = (group[i] as Write).apply(changes)
           const after = options.finish(changes)
           return { after, changed: changes.length > 0 ? options.describe(changes) : null }

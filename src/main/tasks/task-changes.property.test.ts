@@ -13,7 +13,7 @@ type Op =
   | { kind: 'create'; metadata: Record<string, unknown> }
   | { kind: 'claim'; task: number }
   | { kind: 'claimCandidates'; count: number }
-  | { kind: 'complete' | 'fail' | 'wait' | 'release' | 'progress'; lease: number }
+  | { kind: 'complete' | 'fail' | 'wait' | 'release' | 'progress' | 'announce'; lease: number }
   | { kind: 'cancel' | 'giveBack'; task: number }
   | { kind: 'requeue' }
   | { kind: 'reclaim'; owner: 'A' | 'B'; maxAttempts: number }
@@ -40,7 +40,8 @@ const op: fc.Arbitrary<Op> = fc.oneof(
         'fail' as const,
         'wait' as const,
         'release' as const,
-        'progress' as const
+        'progress' as const,
+        'announce' as const
       ),
       lease: fc.nat(30)
     }),
@@ -138,6 +139,7 @@ describe('tasks.changed of a group commit', () => {
                   else if (o.kind === 'wait')
                     store.wait(lease, 'backend down', 'server_error', clock.t + 1_000, changes)
                   else if (o.kind === 'release') store.release(lease, 'shutdown', changes)
+                  else if (o.kind === 'announce') store.announce(lease, changes)
                   else store.progress(lease, 'half way', changes)
                 }
               }

@@ -19,6 +19,12 @@ export interface Lease {
    * and time: every other write to a leased task's list columns ends the lease (it changes the status).
    */
   readonly row: SummaryRow
+  /**
+   * Whether the claim's 'claimed' event is written. A pool's claim leaves it to `announce`, in the next group
+   * commit if the run is still going; a run that completes before that says where it ran in its 'completed'
+   * event instead, so a quick task writes one event row, not two.
+   */
+  announced: boolean
 }
 
 /** Which lease of a task: a run whose lease is gone is told by its token, since the task may already run again under a new one. */
@@ -80,6 +86,9 @@ export function createTaskLeases(
       next_retry_after = ?, lease_owner = NULL, lease_token = NULL, heartbeat_at = NULL, updated_at = ?
     WHERE id = ? AND lease_token = ? AND status = 'in_progress' RETURNING ${SUMMARY_COLUMNS}`)
 
+  /** What a claim's event says: the backend and model it runs on. */
+  const ranOnWhat = (row: SummaryRow): string | null => (row.backend ? `on ${row.backend}/${row.model ?? '?'}` : null)
+
   function push(changes: Changes, change: TaskEvent, row: SummaryRow): void {
     changes.push(change)
     remember(change, row)
@@ -89,7 +98,7 @@ export function createTaskLeases(
   const tokenPrefix = randomUUID().slice(0, 8)
   let tokens = 0
 
-  function claimAt(at: number, pick: ClaimPick, owner: string, maxAttempts: number, changes: Changes): Lease | null {
+  function claimAt(at: number, pick: ClaimPick, owner: string, maxAttempts: number): Lease | null {
     const { row: source, backend, model } = pick
     const taskId = source.id
     const token = `${tokenPrefix}.${(++tokens).toString(36)}${pick.ahead ? AHEAD_MARK : ''}`
@@ -117,12 +126,23 @@ export function createTaskLeases(
       created_at: source.created_at,
       updated_at: at
     }
+    return { taskId, token, attempt, row, announced: false }
+  }
+
+  /** Leases announced in the running transaction: if it rolls back, their events are gone and they are told again. */
+  const announcedNow: Lease[] = []
+
+  // The claim's event, written later than the claim: stamped with the claim's time (the row's updated_at), and keeping
+  // the claim's row with it, since the task is still as the claim left it.
+  function announceNow(lease: Lease, changes: Changes): void {
+    lease.announced = true
+    announcedNow.push(lease)
+    const { row } = lease
     push(
       changes,
-      event(taskId, 'claimed', 'in_progress', attempt, backend ? `on ${backend}/${model ?? '?'}` : null, null, at),
+      event(lease.taskId, 'claimed', 'in_progress', lease.attempt, ranOnWhat(row), null, row.updated_at),
       row
     )
-    return { taskId, token, attempt, row }
   }
 
   return {
@@ -136,18 +156,51 @@ export function createTaskLeases(
       changes: Changes
     ): Lease | null {
       const row = selectClaimSource.get(taskId) as ClaimSource | undefined
-      return row === undefined ? null : claimAt(now(), { row, backend, model }, owner, maxAttempts, changes)
+      const lease = row === undefined ? null : claimAt(now(), { row, backend, model }, owner, maxAttempts)
+      if (lease) announceNow(lease, changes)
+      return lease
     },
 
-    /** claim() for a group under one timestamp; tasks another run got first are left out. */
+    /**
+     * claim() for a group under one timestamp, as a pool claims; tasks another run got first are left out. The
+     * claims' events are not written: `announce` writes each once its run has outlived a group commit. A task
+     * the group already describes (created or failed earlier in it) is described as the claim leaves it.
+     */
     claimMany(picks: readonly ClaimPick[], owner: string, maxAttempts: number, changes: Changes): Lease[] {
       const at = now()
       const leases: Lease[] = []
+      let lastEvents: Map<string, TaskEvent> | null = null
       for (const p of picks) {
-        const lease = claimAt(at, p, owner, maxAttempts, changes)
-        if (lease) leases.push(lease)
+        const lease = claimAt(at, p, owner, maxAttempts)
+        if (!lease) continue
+        leases.push(lease)
+        if (changes.length === 0) continue
+        lastEvents ??= new Map(changes.map((change) => [change.taskId, change]))
+        const last = lastEvents.get(lease.taskId)
+        if (last) remember(last, lease.row)
       }
       return leases
+    },
+
+    /** Writes a claim's event if it is not yet written and the lease still holds; false once the lease is gone. */
+    announce(lease: Lease, changes: Changes): boolean {
+      if (lease.announced) return true
+      if (heartbeatOne.run(now(), lease.taskId, lease.token).changes === 0) return false
+      announceNow(lease, changes)
+      return true
+    },
+
+    /** Runs a transaction; if it rolls back, the claims it announced are unannounced again, as their events are gone. */
+    announcing<T>(transaction: () => T): T {
+      announcedNow.length = 0
+      try {
+        return transaction()
+      } catch (error) {
+        for (const lease of announcedNow) lease.announced = false
+        throw error
+      } finally {
+        announcedNow.length = 0
+      }
     },
 
     /** Proves the runs alive; returns the leases that are no longer their tasks'. */
@@ -159,6 +212,7 @@ export function createTaskLeases(
     progress(lease: Lease, message: string, changes: Changes): boolean {
       const at = now()
       if (heartbeatOne.run(at, lease.taskId, lease.token).changes === 0) return false
+      if (!lease.announced) announceNow(lease, changes)
       changes.push(event(lease.taskId, 'progress', 'in_progress', lease.attempt, message, null, at))
       return true
     },
@@ -169,7 +223,9 @@ export function createTaskLeases(
       if (completeOne.run(result, at, Math.round(latencyMs), at, lease.taskId, lease.token).changes === 0) return false
       tally.move('in_progress', 'completed')
       const row: SummaryRow = { ...lease.row, status: 'completed', updated_at: at }
-      push(changes, event(lease.taskId, 'completed', 'completed', lease.attempt, null, null, at), row)
+      // A run that ended before its claim was announced: its one event says where it ran.
+      const where = lease.announced ? null : ranOnWhat(lease.row)
+      push(changes, event(lease.taskId, 'completed', 'completed', lease.attempt, where, null, at), row)
       return true
     },
 
@@ -189,6 +245,7 @@ export function createTaskLeases(
         SummaryRow | undefined
       if (!row) return null
       tally.move('in_progress', status)
+      if (!lease.announced) announceNow(lease, changes)
       push(changes, event(lease.taskId, 'failed', 'failed', row.attempt_count, message, errorType, at), row)
       if (exhausted) {
         const why = `after ${row.attempt_count} attempts: ${message}`
@@ -203,6 +260,7 @@ export function createTaskLeases(
       const row = releaseOne.get(at, lease.taskId, lease.token) as SummaryRow | undefined
       if (!row) return false
       tally.move('in_progress', 'pending')
+      if (!lease.announced) announceNow(lease, changes)
       push(changes, event(lease.taskId, 'requeued', 'pending', row.attempt_count, reason, null, at), row)
       return true
     },
@@ -213,6 +271,7 @@ export function createTaskLeases(
       const row = waitOne.get(reason, errorType, retryAt, at, lease.taskId, lease.token) as SummaryRow | undefined
       if (!row) return false
       tally.move('in_progress', 'pending')
+      if (!lease.announced) announceNow(lease, changes)
       push(changes, event(lease.taskId, 'waiting', 'pending', row.attempt_count, reason, errorType, at), row)
       return true
     }

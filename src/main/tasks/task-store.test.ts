@@ -40,6 +40,37 @@ describe('task store', () => {
     expect(store.get(created.task.id)?.status).toBe('in_progress')
   })
 
+  it("writes a pool claim's event once, and again after a transaction that wrote it rolled back", () => {
+    const { store } = setup()
+    const created = store.create(newTask())
+    if (!created.ok) throw new Error('not created')
+    const id = created.task.id
+    const [row] = store.candidates(1, 3)
+    if (!row) throw new Error('no candidate')
+    const [lease] = store.claimMany([{ row, backend: 'b', model: 'm' }], 'a', 3, [])
+    if (!lease) throw new Error('not claimed')
+    expect(store.events(id).map((e) => e.kind)).toEqual(['created'])
+    expect(() =>
+      store.transaction(() => {
+        store.announce(lease, [])
+        throw new Error('SQLITE_FULL: database or disk is full')
+      })
+    ).toThrow(/SQLITE_FULL/)
+    expect(lease.announced).toBe(false)
+    const changes: Changes = []
+    store.transaction(() => {
+      store.announce(lease, changes)
+      store.announce(lease, changes)
+    })
+    expect(changes.map((c) => [c.kind, c.message])).toEqual([['claimed', 'on b/m']])
+    expect(store.complete(lease, 'the answer', 10, changes)).toBe(true)
+    expect(store.events(id).map((e) => [e.kind, e.message])).toEqual([
+      ['created', null],
+      ['claimed', 'on b/m'],
+      ['completed', null]
+    ])
+  })
+
   it('discards a late result from a run whose lease lapsed, keeping the newer attempt’s', () => {
     const { store } = setup()
     const created = store.create(newTask())

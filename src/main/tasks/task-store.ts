@@ -129,7 +129,14 @@ export function createTaskStore(db: Db, now: () => number = Date.now) {
   }
   const changeReader = createChangeReader(db, statusCounts)
   const nextId = createTaskIds(now)
-  const leases = createTaskLeases(db, event, now, (backend) => backends?.add(backend), changeReader.remember, tally)
+  const { announcing, ...leases } = createTaskLeases(
+    db,
+    event,
+    now,
+    (backend) => backends?.add(backend),
+    changeReader.remember,
+    tally
+  )
   const recovery = createTaskRecovery(db, event, isoOf, now, tally)
 
   /** A new task in the caller's transaction: refused as a duplicate of one from the window, or for a parent that does not exist. */
@@ -183,7 +190,7 @@ export function createTaskStore(db: Db, now: () => number = Date.now) {
   const store = {
     /** Runs `fn` in one immediate transaction; nested calls join the outer one. */
     transaction<T>(fn: () => T): T {
-      return db.inTransaction ? fn() : (inImmediate(fn) as T)
+      return db.inTransaction ? fn() : announcing(() => inImmediate(fn) as T)
     },
 
     /** A new task in a transaction of its own, committed (and flushed) before it returns. */

@@ -81,6 +81,7 @@ export function createWorkerPool(options: PoolOptions) {
     describe: store.describeChanges,
     publish: options.publish,
     log,
+    begin: announceRunning,
     finish: claimInCommit
   })
   const settlement = createRunSettlement({
@@ -94,6 +95,19 @@ export function createWorkerPool(options: PoolOptions) {
     setWaiting: claims.setWaiting,
     counts: stats
   })
+
+  /**
+   * Runs started since the last group whose claim has no event yet: the first step of the next group writes it for
+   * each run still going. A run that ended first says where it ran in its 'completed' event, so a quick task writes
+   * one event row instead of two.
+   */
+  let unannounced: TaskRun[] = []
+  function announceRunning(changes: Changes): void {
+    if (unannounced.length === 0) return
+    const runs = unannounced
+    unannounced = []
+    for (const run of runs) if (!run.ended) store.announce(run.lease, changes)
+  }
 
   /** The last step of every group commit: refill free slots, started once the claims are committed. */
   function claimInCommit(changes: Changes): (() => void) | null {
@@ -180,6 +194,10 @@ export function createWorkerPool(options: PoolOptions) {
     const run = new TaskRun(claim, startedAt, monotonic() + settings.requestTimeoutMs, reportProgress)
     running.set(run.lease.taskId, run)
     calls.add(run.plan)
+    if (!run.lease.announced) {
+      unannounced.push(run)
+      group.schedule()
+    }
     stats.attempts++
     if (run.deadline < deadlineAt) armDeadline(run.deadline)
     attempt(processor, run, settings, endRun)
