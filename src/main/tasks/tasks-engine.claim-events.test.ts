@@ -58,4 +58,31 @@ describe("a run's claim in the task's trail", () => {
       ['completed', null]
     ])
   })
+
+  it('a claim whose event a failed group took back is announced by a later group while its run still goes', async () => {
+    let answer: (text: string) => void = () => undefined
+    let runs = 0
+    const processor = scriptedProcessor(() => ({ kind: 'hang' }))
+    processor.process = () => new Promise<string>((resolve) => ((answer = resolve), runs++))
+    const h = testEngine(tempDir(), processor)
+    engines.push(h.engine)
+    // The group that writes the claim's event is refused whole, as a full disk refuses its commit.
+    h.db.exec(`CREATE TEMP TRIGGER refuse_claimed BEFORE INSERT ON task_events WHEN NEW.kind = 'claimed'
+      BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END`)
+    const made = await h.engine.create({ title: 'Long report', description: 'Write the long report, with reasons.' })
+    if (!made.ok) throw new Error('not created')
+    const id = made.task.id
+    h.engine.start()
+    await until(() => h.records.some((r) => r.msg === 'task queue commit failed'), 'a group to be refused')
+    expect(runs).toBe(1)
+    h.db.exec('DROP TRIGGER refuse_claimed')
+    await until(() => h.events.some((e) => e.taskId === id && e.kind === 'claimed'), 'the claim to be announced')
+    answer(GOOD_ANSWER)
+    await until(() => h.engine.store.get(id)?.status === 'completed', 'the task to complete')
+    expect(h.engine.store.events(id).map((e) => [e.kind, e.message])).toEqual([
+      ['created', null],
+      ['claimed', 'on test/echo'],
+      ['completed', null]
+    ])
+  })
 })

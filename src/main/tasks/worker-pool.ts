@@ -99,14 +99,14 @@ export function createWorkerPool(options: PoolOptions) {
   /**
    * Runs started since the last group whose claim has no event yet: the first step of the next group writes it for
    * each run still going. A run that ended first says where it ran in its 'completed' event, so a quick task writes
-   * one event row instead of two.
+   * one event row instead of two. A run stays listed until it ends or a group finds its claim announced, since the
+   * group that announced it may roll back (which unannounces it).
    */
   let unannounced: TaskRun[] = []
   function announceRunning(changes: Changes): void {
     if (unannounced.length === 0) return
-    const runs = unannounced
-    unannounced = []
-    for (const run of runs) if (!run.ended) store.announce(run.lease, changes)
+    unannounced = unannounced.filter((run) => !run.ended && !run.lease.announced)
+    for (const run of unannounced) store.announce(run.lease, changes)
   }
 
   /** The last step of every group commit: refill free slots, started once the claims are committed. */
