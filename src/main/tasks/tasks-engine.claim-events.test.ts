@@ -5,6 +5,20 @@ import { testEngine, until } from './testing/test-engine'
 import type { TasksEngine } from './tasks-engine'
 import type { TasksChanged } from '../../shared/contract/tasks-contract'
 
+/** A processor whose runs go on until the test answers them. */
+function answeredByTheTest() {
+  const held = { answer: (_text: string): void => undefined, runs: 0 }
+  const processor = scriptedProcessor(() => ({ kind: 'hang' }))
+  processor.process = () => new Promise<string>((resolve) => ((held.answer = resolve), held.runs++))
+  return { processor, held }
+}
+
+const CLAIMED_THEN_COMPLETED = [
+  ['created', null],
+  ['claimed', 'on test/echo'],
+  ['completed', null]
+]
+
 describe("a run's claim in the task's trail", () => {
   const tempDir = useTempDirs()
   const engines: TasksEngine[] = []
@@ -36,9 +50,7 @@ describe("a run's claim in the task's trail", () => {
   })
 
   it('a run still going at the next group commit gets its claimed event there, pushed as running, before its answer', async () => {
-    let answer: (text: string) => void = () => undefined
-    const processor = scriptedProcessor(() => ({ kind: 'hang' }))
-    processor.process = () => new Promise<string>((resolve) => (answer = resolve))
+    const { processor, held } = answeredByTheTest()
     const changed: TasksChanged[] = []
     const h = testEngine(tempDir(), processor, {}, { publishChanged: (c) => changed.push(c) })
     engines.push(h.engine)
@@ -50,20 +62,13 @@ describe("a run's claim in the task's trail", () => {
     expect(h.engine.store.events(id).map((e) => e.kind)).toEqual(['created', 'claimed'])
     const pushed = changed.flatMap((c) => c.tasks).filter((t) => t.id === id)
     expect(pushed.at(-1)).toMatchObject({ status: 'in_progress', backend: 'test', model: 'echo', attemptCount: 1 })
-    answer(GOOD_ANSWER)
+    held.answer(GOOD_ANSWER)
     await until(() => h.engine.store.get(id)?.status === 'completed', 'the task to complete')
-    expect(h.engine.store.events(id).map((e) => [e.kind, e.message])).toEqual([
-      ['created', null],
-      ['claimed', 'on test/echo'],
-      ['completed', null]
-    ])
+    expect(h.engine.store.events(id).map((e) => [e.kind, e.message])).toEqual(CLAIMED_THEN_COMPLETED)
   })
 
   it('a claim whose event a failed group took back is announced by a later group while its run still goes', async () => {
-    let answer: (text: string) => void = () => undefined
-    let runs = 0
-    const processor = scriptedProcessor(() => ({ kind: 'hang' }))
-    processor.process = () => new Promise<string>((resolve) => ((answer = resolve), runs++))
+    const { processor, held } = answeredByTheTest()
     const h = testEngine(tempDir(), processor)
     engines.push(h.engine)
     // The group that writes the claim's event is refused whole, as a full disk refuses its commit.
@@ -74,15 +79,11 @@ describe("a run's claim in the task's trail", () => {
     const id = made.task.id
     h.engine.start()
     await until(() => h.records.some((r) => r.msg === 'task queue commit failed'), 'a group to be refused')
-    expect(runs).toBe(1)
+    expect(held.runs).toBe(1)
     h.db.exec('DROP TRIGGER refuse_claimed')
     await until(() => h.events.some((e) => e.taskId === id && e.kind === 'claimed'), 'the claim to be announced')
-    answer(GOOD_ANSWER)
+    held.answer(GOOD_ANSWER)
     await until(() => h.engine.store.get(id)?.status === 'completed', 'the task to complete')
-    expect(h.engine.store.events(id).map((e) => [e.kind, e.message])).toEqual([
-      ['created', null],
-      ['claimed', 'on test/echo'],
-      ['completed', null]
-    ])
+    expect(h.engine.store.events(id).map((e) => [e.kind, e.message])).toEqual(CLAIMED_THEN_COMPLETED)
   })
 })
