@@ -76,6 +76,18 @@ describe('migrations', () => {
     db.close()
   })
 
+  it('keeps statement journals in memory, but runs migrations with temporary files, as they may rewrite whole tables', () => {
+    const db = dbIn(tempDir())
+    const MEMORY = 2
+    const FILE = 1
+    expect(db.pragma('temp_store', { simple: true })).toBe(MEMORY)
+    migrate(db, [m(1, 'CREATE TABLE seen AS SELECT temp_store FROM pragma_temp_store')])
+    expect(db.prepare('SELECT temp_store FROM seen').pluck().get()).toBe(FILE)
+    expect(() => migrate(db, [m(1, 'SELECT 1'), m(2, 'CREATE TABLE broken (')])).toThrow()
+    expect(db.pragma('temp_store', { simple: true })).toBe(MEMORY)
+    db.close()
+  })
+
   describe('a migration that rebuilds a table others refer to', () => {
     const parentAndChild = m(
       1,

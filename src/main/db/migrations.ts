@@ -66,8 +66,19 @@ export function migrate(
   )
   const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)')
   const applied: Migration[] = []
-  for (const migration of migrations) {
-    if (recorded.has(migration.version)) continue
+  // A migration may rewrite a whole table or build an index over it: its statement journal and sorts go to
+  // temporary files, as SQLite's default has them, not into memory (database.ts keeps them in memory otherwise).
+  const tempStore = db.pragma('temp_store', { simple: true }) as number
+  db.pragma('temp_store = FILE')
+  try {
+    for (const migration of migrations) applyOne(migration)
+  } finally {
+    db.pragma(`temp_store = ${tempStore}`)
+  }
+  return { ok: true, version: Math.max(current, latest), applied }
+
+  function applyOne(migration: Migration): void {
+    if (recorded.has(migration.version)) return
     const rebuilds = REBUILDS_TABLES.test(migration.sql)
     const foreignKeys = db.pragma('foreign_keys', { simple: true })
     if (rebuilds) db.pragma('foreign_keys = OFF')
@@ -82,7 +93,6 @@ export function migrate(
     }
     applied.push(migration)
   }
-  return { ok: true, version: Math.max(current, latest), applied }
 }
 
 function assertForeignKeysHold(db: Db, migration: Migration): void {
