@@ -7,6 +7,7 @@ import { seedPendingTasks } from './queue-throughput'
 
 export interface FloorResult {
   readonly groupSize: number
+  readonly hold: boolean
   readonly tasksPerSec: number
   readonly cpuUsPerTask: number
 }
@@ -18,12 +19,12 @@ const MAX_ATTEMPTS = 3
  * nothing else. Each transaction is one group commit as the engine makes it: the completions of the last
  * group's tasks (update and event), then a candidate read as deep as the pool reads (the free slots and as
  * many again, up to 16 more) and the claims of `groupSize` of them (update; a quick task's claim has no event
- * of its own, its completion's says where it ran), committed with
+ * of its own, its completion's says where it ran; held, no update: the completion writes claim and answer), committed with
  * synchronous=NORMAL as the engine commits. No pool, scheduler, processor, change description, publish or
  * fsync. The engine's tasks/s over this says how much of a task's time is the engine's own; what is left is
  * SQLite doing the writes a durable task needs.
  */
-export function measureStoreFloor(repoRoot: string, groupSize: number, tasks: number): FloorResult {
+export function measureStoreFloor(repoRoot: string, groupSize: number, tasks: number, hold: boolean): FloorResult {
   const dir = mkdtempSync(join(tmpdir(), 'kos-bench-floor-'))
   const db = openTaskDb(join(dir, 'kos.db'), repoRoot, { synchronous: 'NORMAL' })
   try {
@@ -39,7 +40,12 @@ export function measureStoreFloor(repoRoot: string, groupSize: number, tasks: nu
         for (const lease of leases) if (store.complete(lease, 'done', 0, changes)) completed++
         const rows = store.candidates(groupSize + Math.min(groupSize, 16), MAX_ATTEMPTS).slice(0, groupSize)
         leases = store.claimMany(
-          rows.map((row) => ({ row, backend: 'bench', model: 'noop' })),
+          rows.map((row) => ({
+            row,
+            backend: 'bench',
+            model: 'noop',
+            hold: hold ? { updatedAt: row.updated_at } : null
+          })),
           'bench',
           MAX_ATTEMPTS,
           changes
@@ -48,7 +54,7 @@ export function measureStoreFloor(repoRoot: string, groupSize: number, tasks: nu
     }
     const seconds = (performance.now() - started) / 1000
     const cpu = process.cpuUsage(cpuAtStart)
-    return { groupSize, tasksPerSec: tasks / seconds, cpuUsPerTask: (cpu.user + cpu.system) / tasks }
+    return { groupSize, hold, tasksPerSec: tasks / seconds, cpuUsPerTask: (cpu.user + cpu.system) / tasks }
   } finally {
     db.close()
     rmSync(dir, { recursive: true, force: true })

@@ -41,11 +41,11 @@ describe('file rotation', () => {
 
   it('never touches database files', async () => {
     const dir = tempDir()
-    for (const name of ['kos.db', 'kos.db-wal', 'kos.db-shm']) file(dir, name, 'data', 60)
+    for (const name of ['kos.db', 'kos.db-wal', 'kos.db-shm', 'kos.db-held']) file(dir, name, 'data', 60)
     const report = await rotateFolder(dir, { ...policy, keepNewest: 0 }, NOW)
     expect(report.deleted).toEqual([])
     expect(report.compressed).toEqual([])
-    expect(readdirSync(dir).sort()).toEqual(['kos.db', 'kos.db-shm', 'kos.db-wal'])
+    expect(readdirSync(dir).sort()).toEqual(['kos.db', 'kos.db-held', 'kos.db-shm', 'kos.db-wal'])
   })
 
   it('treats a missing folder as empty', async () => {

@@ -22,7 +22,7 @@ export interface RotationReport {
   readonly overBound: boolean
 }
 
-const DATABASE_FILE = /\.(db|sqlite)(-wal|-shm|-journal)?$/i
+const DATABASE_FILE = /\.(db|sqlite)(-wal|-shm|-journal|-held)?$/i
 const DAY_MS = 86_400_000
 
 /**

@@ -29,6 +29,10 @@ export interface ClaimRequest {
   readonly busy: readonly ProcessingPlan[]
   readonly maxAttempts: number
   readonly heavyPerBackend: number
+  /** Runs are quick: the claims that start at once are held, written with their completions (Lease.held). */
+  readonly hold: boolean
+  /** Tasks this pool holds unwritten claims on: their rows still read as claimable. */
+  readonly held: ReadonlySet<string> | null
 }
 
 /**
@@ -71,6 +75,7 @@ export function createPoolClaims(options: {
       const candidates: SchedulableTask<Candidate>[] = []
       let unplanned: { taskId: string; correlationId: string; reason: string; error: unknown } | null = null
       for (const row of rows) {
+        if (request.held?.has(row.id)) continue
         const task = forProcessing(row)
         try {
           candidates.push({ item: { row, task }, rank: row.priority_rank, plan: processor.plan(task) })
@@ -107,7 +112,11 @@ export function createPoolClaims(options: {
         const call = ordinals ? (ordinals[i] as number) : i
         if (call >= request.startNow && p.item.row.interrupted_count !== 0) return
         picks.push(p)
-        claims.push({ row: p.item.row, backend: p.plan.backend, model: p.plan.model, ahead: call >= request.startNow })
+        const ahead = call >= request.startNow
+        // A task in flight at a crash is always claimed in writing, so the next crash it causes is counted.
+        const { row } = p.item
+        const hold = request.hold && !ahead && row.interrupted_count === 0 ? { updatedAt: row.updated_at } : null
+        claims.push({ row, backend: p.plan.backend, model: p.plan.model, ahead, hold })
       })
       const leases = store.claimMany(claims, options.owner, request.maxAttempts, changes)
       const byId = new Map(picks.map((p) => [p.item.row.id, p]))

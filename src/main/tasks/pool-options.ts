@@ -3,6 +3,7 @@ import type { WalSync } from '../db/wal-sync'
 import type { Logger } from '../log/logger'
 import type { TaskEvent, TasksChanged } from '../../shared/contract/tasks-contract'
 import type { TaskStore } from './task-store'
+import type { HeldClaimsMark } from './held-claims-mark'
 
 /** The pool's knobs, read again at every group commit so a changed setting applies at once. */
 export interface PoolSettings {
@@ -47,6 +48,8 @@ export interface PoolOptions {
   readonly onWaitingChanged?: () => void
   /** Why nothing new may be claimed now (e.g. the disk is nearly full), or null; asked at every group commit. */
   readonly holdClaims?: () => string | null
+  /** The mark of claims held unwritten (Lease.held); without it every claim is written before its run starts. */
+  readonly heldClaims?: HeldClaimsMark
   /** Per-node caps (MLX one at a time by default); without them every backend gets heavyPerBackend. */
   readonly backendLimits?: BackendLimits
 }

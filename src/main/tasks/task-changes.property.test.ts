@@ -12,7 +12,7 @@ const MAX_ATTEMPTS = 2
 type Op =
   | { kind: 'create'; metadata: Record<string, unknown> }
   | { kind: 'claim'; task: number }
-  | { kind: 'claimCandidates'; count: number }
+  | { kind: 'claimCandidates'; count: number; hold: boolean }
   | { kind: 'complete' | 'fail' | 'wait' | 'release' | 'progress' | 'announce'; lease: number }
   | { kind: 'cancel' | 'giveBack'; task: number }
   | { kind: 'requeue' }
@@ -28,9 +28,13 @@ const op: fc.Arbitrary<Op> = fc.oneof(
     weight: 3
   },
   { arbitrary: fc.record({ kind: fc.constant('claim' as const), task: fc.nat(12) }), weight: 3 },
-  // As the pool claims: the candidates read in the group's transaction, claimed together.
+  // As the pool claims: the candidates read in the group's transaction, claimed together; the first held, as a quick run's.
   {
-    arbitrary: fc.record({ kind: fc.constant('claimCandidates' as const), count: fc.integer({ min: 1, max: 4 }) }),
+    arbitrary: fc.record({
+      kind: fc.constant('claimCandidates' as const),
+      count: fc.integer({ min: 1, max: 4 }),
+      hold: fc.boolean()
+    }),
     weight: 2
   },
   {
@@ -109,9 +113,13 @@ describe('tasks.changed of a group commit', () => {
                   break
                 }
                 case 'claimCandidates': {
-                  const picks = store
-                    .candidates(o.count, MAX_ATTEMPTS)
-                    .map((row, i) => ({ row, backend: 'b', model: `m${i}`, ahead: i > 0 }))
+                  const picks = store.candidates(o.count, MAX_ATTEMPTS).map((row, i) => ({
+                    row,
+                    backend: 'b',
+                    model: `m${i}`,
+                    ahead: i > 0,
+                    hold: o.hold && i === 0 ? { updatedAt: row.updated_at } : null
+                  }))
                   leases.push(...store.claimMany(picks, 'A', MAX_ATTEMPTS, changes))
                   break
                 }

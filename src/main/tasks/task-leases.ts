@@ -25,6 +25,46 @@ export interface Lease {
    * event instead, so a quick task writes one event row, not two.
    */
   announced: boolean
+  /**
+   * A claim not yet written at all: a quick run's, started before its row says so. Its completion writes the
+   * claim and the answer in one statement; if it outlives the group, `announce` writes the claim, and any other
+   * write of the run writes it first. Null once written.
+   */
+  held: HeldClaim | null
+}
+
+/**
+ * What a held claim was made from: its write is refused unless the task's row is still as read, in its time (every
+ * write of a task sets it) and in every list column the write leaves as it is, so the lease's row is the row written
+ * even if the task was changed and put back within the millisecond.
+ */
+export interface HeldClaim {
+  readonly source: ClaimSource
+  readonly updatedAt: number
+  readonly owner: string
+  readonly maxAttempts: number
+}
+
+// The row as a held claim read it (HeldClaim): its values in this order come from `heldGuard`.
+const HELD_ROW_AS_READ = `id = ? AND status = ? AND attempt_count = ? AND attempt_count < ? AND updated_at = ?
+  AND title = ? AND domain IS ? AND priority = ? AND assignee_expert IS ? AND last_error IS ? AND error_type IS ?`
+
+function heldGuard(held: HeldClaim) {
+  const { id, status, attempt_count: attemptCount, title, domain, priority } = held.source
+  const { assignee_expert: expert, last_error: lastError, error_type: errorType } = held.source
+  return [
+    id,
+    status,
+    attemptCount,
+    held.maxAttempts,
+    held.updatedAt,
+    title,
+    domain,
+    priority,
+    expert,
+    lastError,
+    errorType
+  ] as const
 }
 
 /** Which lease of a task: a run whose lease is gone is told by its token, since the task may already run again under a new one. */
@@ -37,6 +77,8 @@ export interface ClaimPick {
   readonly model: string | null
   /** Claimed ahead of a free slot (quick tasks): not yet running, so a crash meanwhile says nothing about the task. */
   readonly ahead?: boolean
+  /** A quick run's claim, written with its completion (see Lease.held); the row's updated_at as read. */
+  readonly hold?: { readonly updatedAt: number } | null
 }
 
 // Ends the lease token of a claim made ahead of a free slot: the one place that is written anyway, so telling a running task from a waiting one at a crash costs no write.
@@ -65,6 +107,17 @@ export function createTaskLeases(
     db.prepare(`UPDATE tasks SET status = 'in_progress', lease_owner = ?, lease_token = ?, heartbeat_at = ?, claimed_at = ?,
       attempt_count = attempt_count + 1, next_retry_after = NULL, backend = ?, model = ?, updated_at = ?
     WHERE id = ? AND status = ? AND attempt_count = ? AND attempt_count < ?`)
+  // A held claim and its answer at once: the claim's columns as claimOne sets them, then the completion's.
+  const claimAndCompleteOne =
+    db.prepare(`UPDATE tasks SET status = 'completed', result = ?, lease_owner = NULL, lease_token = NULL, heartbeat_at = NULL,
+      claimed_at = ?, attempt_count = attempt_count + 1, next_retry_after = NULL, backend = ?, model = ?,
+      completed_at = ?, latency_ms = ?, updated_at = ?
+    WHERE ${HELD_ROW_AS_READ}`)
+  // A held claim written once its run outlived the group that made it, as claimOne writes a claim.
+  const claimHeldOne =
+    db.prepare(`UPDATE tasks SET status = 'in_progress', lease_owner = ?, lease_token = ?, heartbeat_at = ?, claimed_at = ?,
+      attempt_count = attempt_count + 1, next_retry_after = NULL, backend = ?, model = ?, updated_at = ?
+    WHERE ${HELD_ROW_AS_READ}`)
   const heartbeatOne = db.prepare(
     "UPDATE tasks SET heartbeat_at = ? WHERE id = ? AND lease_token = ? AND status = 'in_progress'"
   )
@@ -104,11 +157,13 @@ export function createTaskLeases(
     const token = `${tokenPrefix}.${(++tokens).toString(36)}${pick.ahead ? AHEAD_MARK : ''}`
     const { status, attempt_count: attemptCount } = source
     if (status !== 'pending' && status !== 'failed') return null
-    const claimed = claimOne.run(owner, token, at, at, backend, model, at, taskId, status, attemptCount, maxAttempts)
-    if (claimed.changes === 0) return null
-    tally.move(status, 'in_progress')
+    if (!pick.hold) {
+      const claimed = claimOne.run(owner, token, at, at, backend, model, at, taskId, status, attemptCount, maxAttempts)
+      if (claimed.changes === 0) return null
+      tally.move(status, 'in_progress')
+      if (backend !== null) ranOn(backend)
+    } else if (attemptCount >= maxAttempts) return null
     const attempt = attemptCount + 1
-    if (backend !== null) ranOn(backend)
     // The claim matched the status and attempt count it was read at, in this transaction, so the rest of the row is as read.
     const row: SummaryRow = {
       id: taskId,
@@ -126,17 +181,36 @@ export function createTaskLeases(
       created_at: source.created_at,
       updated_at: at
     }
-    return { taskId, token, attempt, row, announced: false }
+    const held = pick.hold ? { source, updatedAt: pick.hold.updatedAt, owner, maxAttempts } : null
+    return { taskId, token, attempt, row, announced: false, held }
   }
 
-  /** Leases announced in the running transaction: if it rolls back, their events are gone and they are told again. */
-  const announcedNow: Lease[] = []
+  /** Leases written in the running transaction, as they were before: if it rolls back, they are so again. */
+  const writtenNow: [Lease, boolean, HeldClaim | null][] = []
+  const keep = (lease: Lease): void => {
+    writtenNow.push([lease, lease.announced, lease.held])
+  }
+
+  /** Writes a held claim as a claim made at its time; false if the task changed since (cancelled, say). */
+  function writeHeld(lease: Lease): boolean {
+    const held = lease.held
+    if (!held) return true
+    const { row } = lease
+    const at = row.updated_at
+    if (claimHeldOne.run(held.owner, lease.token, at, at, row.backend, row.model, at, ...heldGuard(held)).changes === 0)
+      return false
+    keep(lease)
+    lease.held = null
+    tally.move(held.source.status, 'in_progress')
+    if (row.backend !== null) ranOn(row.backend)
+    return true
+  }
 
   // The claim's event, written later than the claim: stamped with the claim's time (the row's updated_at), and keeping
   // the claim's row with it, since the task is still as the claim left it.
   function announceNow(lease: Lease, changes: Changes): void {
+    keep(lease)
     lease.announced = true
-    announcedNow.push(lease)
     const { row } = lease
     push(
       changes,
@@ -174,7 +248,8 @@ export function createTaskLeases(
         const lease = claimAt(at, p, owner, maxAttempts)
         if (!lease) continue
         leases.push(lease)
-        if (changes.length === 0) continue
+        // A held claim leaves the row as it was, and so as the group describes it.
+        if (changes.length === 0 || lease.held) continue
         lastEvents ??= new Map(changes.map((change) => [change.taskId, change]))
         const last = lastEvents.get(lease.taskId)
         if (last) remember(last, lease.row)
@@ -182,36 +257,42 @@ export function createTaskLeases(
       return leases
     },
 
-    /** Writes a claim's event if it is not yet written and the lease still holds; false once the lease is gone. */
+    /** Writes a claim and its event if not yet written and the lease still holds; false once the lease is gone. */
     announce(lease: Lease, changes: Changes): boolean {
       if (lease.announced) return true
-      if (heartbeatOne.run(now(), lease.taskId, lease.token).changes === 0) return false
+      if (lease.held ? !writeHeld(lease) : heartbeatOne.run(now(), lease.taskId, lease.token).changes === 0)
+        return false
       announceNow(lease, changes)
       return true
     },
 
-    /** Runs a transaction; if it rolls back, the claims it announced are unannounced again, as their events are gone. */
+    /** Runs a transaction; if it rolls back, the claims it wrote or announced are held or unannounced again, as they were. */
     announcing<T>(transaction: () => T): T {
-      announcedNow.length = 0
+      writtenNow.length = 0
       try {
         return transaction()
       } catch (error) {
-        for (const lease of announcedNow) lease.announced = false
+        for (let i = writtenNow.length - 1; i >= 0; i--) {
+          const [lease, announced, held] = writtenNow[i] as [Lease, boolean, HeldClaim | null]
+          lease.announced = announced
+          lease.held = held
+        }
         throw error
       } finally {
-        announcedNow.length = 0
+        writtenNow.length = 0
       }
     },
 
     /** Proves the runs alive; returns the leases that are no longer their tasks'. */
     heartbeat(leases: readonly Lease[]): LeaseRef[] {
       const at = now()
-      return leases.filter((lease) => heartbeatOne.run(at, lease.taskId, lease.token).changes === 0)
+      // A held claim has no row to prove: the group that outlives its run writes it first.
+      return leases.filter((lease) => !lease.held && heartbeatOne.run(at, lease.taskId, lease.token).changes === 0)
     },
 
     progress(lease: Lease, message: string, changes: Changes): boolean {
       const at = now()
-      if (heartbeatOne.run(at, lease.taskId, lease.token).changes === 0) return false
+      if (!writeHeld(lease) || heartbeatOne.run(at, lease.taskId, lease.token).changes === 0) return false
       if (!lease.announced) announceNow(lease, changes)
       changes.push(event(lease.taskId, 'progress', 'in_progress', lease.attempt, message, null, at))
       return true
@@ -220,9 +301,18 @@ export function createTaskLeases(
     /** Records the answer if the lease still holds; a late result from a lapsed run returns false and changes nothing. */
     complete(lease: Lease, result: string, latencyMs: number, changes: Changes): boolean {
       const at = now()
-      if (completeOne.run(result, at, Math.round(latencyMs), at, lease.taskId, lease.token).changes === 0) return false
-      tally.move('in_progress', 'completed')
-      const row: SummaryRow = { ...lease.row, status: 'completed', updated_at: at }
+      const { held, row: claimed } = lease
+      if (held) {
+        const args = [claimed.updated_at, claimed.backend, claimed.model, at, Math.round(latencyMs), at] as const
+        if (claimAndCompleteOne.run(result, ...args, ...heldGuard(held)).changes === 0) return false
+        keep(lease)
+        lease.held = null
+        tally.move(held.source.status, 'completed')
+        if (claimed.backend !== null) ranOn(claimed.backend)
+      } else if (completeOne.run(result, at, Math.round(latencyMs), at, lease.taskId, lease.token).changes === 0)
+        return false
+      else tally.move('in_progress', 'completed')
+      const row: SummaryRow = { ...claimed, status: 'completed', updated_at: at }
       // A run that ended before its claim was announced: its one event says where it ran.
       const where = lease.announced ? null : ranOnWhat(lease.row)
       push(changes, event(lease.taskId, 'completed', 'completed', lease.attempt, where, null, at), row)
@@ -241,6 +331,7 @@ export function createTaskLeases(
       const at = now()
       const exhausted = lease.attempt >= maxAttempts
       const status: TaskStatus = exhausted ? 'deferred_to_human' : 'failed'
+      if (!writeHeld(lease)) return null
       const row = failOne.get(status, message, errorType, exhausted ? null : retryAt, at, lease.taskId, lease.token) as
         SummaryRow | undefined
       if (!row) return null
@@ -256,6 +347,8 @@ export function createTaskLeases(
 
     /** Gives a run's task back without counting its attempt (graceful shutdown). */
     release(lease: Lease, reason: string, changes: Changes): boolean {
+      // A held claim was never written: the task is pending as it was.
+      if (lease.held) return true
       const at = now()
       const row = releaseOne.get(at, lease.taskId, lease.token) as SummaryRow | undefined
       if (!row) return false
@@ -268,6 +361,7 @@ export function createTaskLeases(
     /** Puts a task back without counting its attempt: its backend failed every request, not the task. Shown as why it waits. */
     wait(lease: Lease, reason: string, errorType: TaskErrorType, retryAt: number | null, changes: Changes): boolean {
       const at = now()
+      if (!writeHeld(lease)) return false
       const row = waitOne.get(reason, errorType, retryAt, at, lease.taskId, lease.token) as SummaryRow | undefined
       if (!row) return false
       tally.move('in_progress', 'pending')

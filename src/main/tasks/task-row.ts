@@ -67,11 +67,17 @@ export const CLAIM_SOURCE_COLUMNS =
 export type ClaimableRow = ClaimSource &
   Pick<
     TaskRow,
-    'description' | 'priority_rank' | 'preferred_backend' | 'preferred_model' | 'interrupted_count' | 'metadata'
+    | 'description'
+    | 'priority_rank'
+    | 'preferred_backend'
+    | 'preferred_model'
+    | 'interrupted_count'
+    | 'metadata'
+    | 'updated_at'
   >
 
 export const CLAIMABLE_COLUMNS =
-  'id, title, description, domain, priority, priority_rank, assignee_expert, preferred_backend, preferred_model, attempt_count, interrupted_count, metadata, last_error, error_type, created_at, status'
+  'id, title, description, domain, priority, priority_rank, assignee_expert, preferred_backend, preferred_model, attempt_count, interrupted_count, metadata, last_error, error_type, created_at, status, updated_at'
 
 /**
  * A claimable row from the values of a raw read of CLAIMABLE_COLUMNS, in that order. The claim query runs
@@ -95,7 +101,8 @@ export function claimableRow(values: readonly unknown[]): ClaimableRow {
     last_error: values[12] as string | null,
     error_type: values[13] as TaskErrorType | null,
     created_at: values[14] as number,
-    status: values[15] as TaskStatus
+    status: values[15] as TaskStatus,
+    updated_at: values[16] as number
   }
 }
 

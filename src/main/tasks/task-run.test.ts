@@ -18,7 +18,8 @@ const row = (metadata: string): ClaimableRow => ({
   last_error: null,
   error_type: null,
   created_at: Date.parse('2026-03-01T00:00:00Z'),
-  status: 'pending'
+  status: 'pending',
+  updated_at: Date.parse('2026-03-01T00:00:00Z')
 })
 
 describe('the task as a processor sees it', () => {

@@ -71,6 +71,94 @@ describe('task store', () => {
     ])
   })
 
+  describe('a held claim (a quick run, written with its completion)', () => {
+    function heldLease(store: ReturnType<typeof createTaskStore>) {
+      const created = store.create(newTask())
+      if (!created.ok) throw new Error('not created')
+      const [row] = store.candidates(1, 3)
+      if (!row) throw new Error('no candidate')
+      const [lease] = store.claimMany(
+        [{ row, backend: 'b', model: 'm', hold: { updatedAt: row.updated_at } }],
+        'a',
+        3,
+        []
+      )
+      if (!lease) throw new Error('not claimed')
+      return { id: created.task.id, lease }
+    }
+
+    it('leaves the task pending until its completion writes the claim and the answer together', () => {
+      const { store, clock } = setup()
+      const { id, lease } = heldLease(store)
+      expect(store.get(id)).toMatchObject({ status: 'pending', attemptCount: 0 })
+      expect(store.statusCounts()).toMatchObject({ pending: 1, in_progress: 0 })
+      clock.t += 40
+      const changes: Changes = []
+      expect(store.transaction(() => store.complete(lease, 'the answer', 40, changes))).toBe(true)
+      expect(store.get(id)).toMatchObject({
+        status: 'completed',
+        attemptCount: 1,
+        backend: 'b',
+        model: 'm',
+        result: 'the answer'
+      })
+      expect(store.row(id)).toMatchObject({
+        claimed_at: Date.parse('2026-01-01T00:00:00Z'),
+        latency_ms: 40,
+        lease_token: null
+      })
+      expect(store.events(id).map((e) => [e.kind, e.attempt, e.message])).toEqual([
+        ['created', 0, null],
+        ['completed', 1, 'on b/m']
+      ])
+      expect(store.statusCounts()).toMatchObject({ pending: 0, in_progress: 0, completed: 1 })
+    })
+
+    it('is written as a running claim by the first other write of its run: a progress line, or a failure', () => {
+      const { store } = setup()
+      const { id, lease } = heldLease(store)
+      store.transaction(() => store.progress(lease, 'half way', []))
+      expect(store.get(id)).toMatchObject({ status: 'in_progress', attemptCount: 1 })
+      expect(store.statusCounts()).toMatchObject({ pending: 0, in_progress: 1 })
+      expect(store.transaction(() => store.fail(lease, 'boom', 'other', 3, 0, []))).toBe('failed')
+      expect(store.events(id).map((e) => e.kind)).toEqual(['created', 'claimed', 'progress', 'failed'])
+    })
+
+    it('is refused once its task changed since the claim: a cancelled task stays cancelled and the answer is discarded', () => {
+      const { store, clock } = setup()
+      const { id, lease } = heldLease(store)
+      clock.t += 5
+      store.transaction(() => store.cancel(id, []))
+      expect(store.transaction(() => store.complete(lease, 'the answer', 5, []))).toBe(false)
+      expect(store.transaction(() => store.announce(lease, []))).toBe(false)
+      expect(store.get(id)).toMatchObject({ status: 'cancelled', attemptCount: 0, result: null })
+      expect(store.statusCounts()).toMatchObject({ pending: 0, in_progress: 0, cancelled: 1 })
+    })
+
+    it('is held again when the transaction that wrote it rolls back, and written once after', () => {
+      const { store } = setup()
+      const { id, lease } = heldLease(store)
+      expect(() =>
+        store.transaction(() => {
+          store.complete(lease, 'the answer', 5, [])
+          throw new Error('SQLITE_FULL: database or disk is full')
+        })
+      ).toThrow(/SQLITE_FULL/)
+      expect(lease.held).not.toBeNull()
+      expect(store.get(id)).toMatchObject({ status: 'pending', attemptCount: 0 })
+      expect(store.transaction(() => store.complete(lease, 'the answer', 5, []))).toBe(true)
+      expect(store.get(id)).toMatchObject({ status: 'completed', attemptCount: 1 })
+    })
+
+    it('has nothing to give back at shutdown: its task is pending as it was, with no event', () => {
+      const { store } = setup()
+      const { id, lease } = heldLease(store)
+      expect(store.transaction(() => store.release(lease, 'shutdown', []))).toBe(true)
+      expect(store.get(id)).toMatchObject({ status: 'pending', attemptCount: 0 })
+      expect(store.events(id).map((e) => e.kind)).toEqual(['created'])
+    })
+  })
+
   it('discards a late result from a run whose lease lapsed, keeping the newer attempt’s', () => {
     const { store } = setup()
     const created = store.create(newTask())

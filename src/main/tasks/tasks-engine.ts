@@ -26,6 +26,7 @@ import { dedupKey, dedupKeyNow } from './dedup-key'
 import { createTaskStore, type Changes, type CreateOutcome, type Reassignment, type TaskInsert } from './task-store'
 import type { PoolSettings } from './pool-options'
 import { createWorkerPool } from './worker-pool'
+import { createHeldClaimsMark } from './held-claims-mark'
 
 export interface TasksEngineOptions {
   readonly db: Db
@@ -77,6 +78,7 @@ export function createTasksEngine(options: TasksEngineOptions) {
     options.wal ??
     createWalSync(options.db, fsync, options.checkpointWorker ? createWalCheckpoints(options.db, log) : null)
   const owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`
+  const heldClaims = options.db.memory ? null : createHeldClaimsMark(`${options.db.name}-held`, log)
   const controller = createConcurrencyController({
     ...DEFAULT_CONTROLLER,
     ...options.controller,
@@ -118,6 +120,7 @@ export function createTasksEngine(options: TasksEngineOptions) {
     ...(options.claimAhead === false ? { claimAhead: false } : {}),
     ...(options.engineChanged ? { onWaitingChanged: options.engineChanged } : {}),
     ...(options.holdClaims ? { holdClaims: options.holdClaims } : {}),
+    ...(heldClaims ? { heldClaims } : {}),
     ...(options.backendLimits ? { backendLimits: options.backendLimits } : {})
   })
   pool.setProcessor(options.processor)

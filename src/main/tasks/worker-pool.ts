@@ -106,7 +106,20 @@ export function createWorkerPool(options: PoolOptions) {
   function announceRunning(changes: Changes): void {
     if (unannounced.length === 0) return
     unannounced = unannounced.filter((run) => !run.ended && !run.lease.announced)
-    for (const run of unannounced) store.announce(run.lease, changes)
+    const lost = unannounced.filter((run) => !store.announce(run.lease, changes))
+    if (lost.length > 0) forget(lost.map((run) => run.lease))
+  }
+
+  /**
+   * Runs whose claim is held (not yet written): their tasks still read as pending, so no claim may take them
+   * again. A run leaves once its claim is written, or once it ended with nothing to write (cancelled, its
+   * lease lost: the task changed); a settlement a failed group took back keeps it here until written.
+   */
+  const heldRuns = new Set<TaskRun>()
+  function heldTasks(): ReadonlySet<string> | null {
+    for (const run of heldRuns)
+      if (!run.lease.held || (run.stopReason !== null && run.stopReason !== 'timeout')) heldRuns.delete(run)
+    return heldRuns.size === 0 ? null : new Set([...heldRuns].map((run) => run.lease.taskId))
   }
 
   /** The last step of every group commit: refill free slots, started once the claims are committed. */
@@ -118,10 +131,17 @@ export function createWorkerPool(options: PoolOptions) {
     const started = claim ? claimFree(changes) : []
     if (started.length === 0) return null
     return () => {
+      if (started.some((c) => c.lease.held) && options.heldClaims?.mark() === false) holdable = false
       ready.push(...started)
       startReady()
     }
   }
+
+  /**
+   * Whether claims may be held: only with their mark, and not in the run after one that crashed holding them,
+   * so a task that crashed it is claimed in writing and its next crash counted (held-claims-mark.ts).
+   */
+  let holdable = options.heldClaims !== undefined
 
   // Tasks that finish at once start the next claimed one in the same turn of the event loop; after this many, the
   // rest start at the next turn, so a burst of quick tasks never holds the loop (and every window's updates) for long.
@@ -148,11 +168,11 @@ export function createWorkerPool(options: PoolOptions) {
     })
   }
 
+  const quick = (): boolean => avgRunMs !== null && avgRunMs < CLAIM_AHEAD_UNDER_MS
+
   function claimAhead(concurrency: number): number {
     if (options.claimAhead === false) return 0
-    return avgRunMs !== null && avgRunMs < CLAIM_AHEAD_UNDER_MS
-      ? Math.min(CLAIM_AHEAD_MAX, concurrency * CLAIM_AHEAD_PER_SLOT)
-      : 0
+    return quick() ? Math.min(CLAIM_AHEAD_MAX, concurrency * CLAIM_AHEAD_PER_SLOT) : 0
   }
 
   function claimFree(changes: Changes): Claim[] {
@@ -172,7 +192,9 @@ export function createWorkerPool(options: PoolOptions) {
         startNow: settings.concurrency - taken,
         busy,
         maxAttempts: settings.maxAttempts,
-        heavyPerBackend: settings.heavyPerBackend
+        heavyPerBackend: settings.heavyPerBackend,
+        hold: holdable && quick(),
+        held: heldTasks()
       },
       changes
     )
@@ -198,6 +220,7 @@ export function createWorkerPool(options: PoolOptions) {
       unannounced.push(run)
       group.schedule()
     }
+    if (run.lease.held) heldRuns.add(run)
     stats.attempts++
     if (run.deadline < deadlineAt) armDeadline(run.deadline)
     attempt(processor, run, settings, endRun)
@@ -307,6 +330,12 @@ export function createWorkerPool(options: PoolOptions) {
       if (state !== 'idle') return
       state = 'running'
       startedPoolAt = performance.now()
+      if (options.heldClaims?.takeCrashed()) {
+        holdable = false
+        log.warn(
+          'the app stopped while quick tasks ran under claims held unwritten; until its next start, every claim is written before its run'
+        )
+      }
       sweep()
       schedule(heartbeat, () => settings.heartbeatMs)
       schedule(sweep, () => Math.min(60_000, Math.max(1_000, settings.stuckMs / 4)))
@@ -370,6 +399,8 @@ export function createWorkerPool(options: PoolOptions) {
         log.info('released leases at shutdown', { running: left.length, claimed_ahead: unstarted.length })
       }
       await group.commit(ignore).catch(ignore)
+      // The held claims were let go unwritten: their tasks are pending as they were.
+      options.heldClaims?.clear()
       state = 'stopped'
     }
   }
