@@ -76,6 +76,22 @@ describe('claims held while runs are quick', () => {
     }
   })
 
+  it('with more held claims than start in one turn, the ones waiting for the next turn are not claimed again', async () => {
+    const { processor, runs } = quickThenHeldByTheTest()
+    const h = testEngine(tempDir(), processor, { 'worker.maxConcurrency': 48, 'worker.minConcurrency': 48 }, INFLIGHT)
+    engines.push(h.engine)
+    const ids = await createAll(
+      h,
+      Array.from({ length: 400 }, (_, i) => `Quick ${i}`)
+    )
+    h.engine.start()
+    await until(() => ids.every((id) => h.engine.store.get(id)?.status === 'completed'), 'every task completed')
+    expect(ids.filter((id) => runs.get(id) !== 1)).toEqual([])
+    expect(h.records.filter((r) => r.msg === 'late result discarded: the task is no longer held by this run')).toEqual(
+      []
+    )
+  })
+
   it('a held run still going at the next group commit gets its claim written there, and shows as running', async () => {
     const { processor, waiting } = quickThenHeldByTheTest()
     const h = testEngine(tempDir(), processor, { 'worker.maxConcurrency': 1, 'worker.minConcurrency': 1 }, INFLIGHT)

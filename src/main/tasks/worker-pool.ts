@@ -112,14 +112,17 @@ export function createWorkerPool(options: PoolOptions) {
 
   /**
    * Runs whose claim is held (not yet written): their tasks still read as pending, so no claim may take them
-   * again. A run leaves once its claim is written, or once it ended with nothing to write (cancelled, its
-   * lease lost: the task changed); a settlement a failed group took back keeps it here until written.
+   * again, nor those of held claims not started yet (more than RUNS_PER_TURN claimed at once). A run leaves once
+   * its claim is written, or once it ended with nothing to write (cancelled, its lease lost: the task changed);
+   * a settlement a failed group took back keeps it here until written.
    */
   const heldRuns = new Set<TaskRun>()
   function heldTasks(): ReadonlySet<string> | null {
     for (const run of heldRuns)
       if (!run.lease.held || (run.stopReason !== null && run.stopReason !== 'timeout')) heldRuns.delete(run)
-    return heldRuns.size === 0 ? null : new Set([...heldRuns].map((run) => run.lease.taskId))
+    const unstarted = ready.filter((claim) => claim.lease.held)
+    if (heldRuns.size === 0 && unstarted.length === 0) return null
+    return new Set([...[...heldRuns].map((run) => run.lease.taskId), ...unstarted.map((claim) => claim.lease.taskId)])
   }
 
   /** The last step of every group commit: refill free slots, started once the claims are committed. */
