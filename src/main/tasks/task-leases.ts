@@ -40,6 +40,7 @@ export interface Lease {
  */
 export interface HeldClaim {
   readonly source: ClaimSource
+  /** The row's updated_at as read. */
   readonly updatedAt: number
   readonly owner: string
   readonly maxAttempts: number
