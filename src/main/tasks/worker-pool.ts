@@ -3,6 +3,7 @@ import { createBackendBlame } from './backend-blame'
 import { createCallSlots } from './call-slots'
 import { createGroupCommit } from './group-commit'
 import { createPoolClaims } from './pool-claims'
+import { createPoolHeldClaims } from './pool-held-claims'
 import { createRunAttempts } from './run-attempt'
 import { BACKEND_RETRY_MS, createRunSettlement, ignore } from './run-settlement'
 import { callsOf } from './scheduler'
@@ -53,6 +54,7 @@ export function createWorkerPool(options: PoolOptions) {
     windowMs: () => settings.backendWindowMs,
     minRetryMs: BACKEND_RETRY_MS
   })
+  const held = createPoolHeldClaims(options.heldClaims, log)
   const claims = createPoolClaims({
     store,
     owner,
@@ -110,21 +112,6 @@ export function createWorkerPool(options: PoolOptions) {
     if (lost.length > 0) forget(lost.map((run) => run.lease))
   }
 
-  /**
-   * Runs whose claim is held (not yet written): their tasks still read as pending, so no claim may take them
-   * again, nor those of held claims not started yet (more than RUNS_PER_TURN claimed at once). A run leaves once
-   * its claim is written, or once it ended with nothing to write (cancelled, its lease lost: the task changed);
-   * a settlement a failed group took back keeps it here until written.
-   */
-  const heldRuns = new Set<TaskRun>()
-  function heldTasks(): ReadonlySet<string> | null {
-    for (const run of heldRuns)
-      if (!run.lease.held || (run.stopReason !== null && run.stopReason !== 'timeout')) heldRuns.delete(run)
-    const unstarted = ready.filter((claim) => claim.lease.held)
-    if (heldRuns.size === 0 && unstarted.length === 0) return null
-    return new Set([...[...heldRuns].map((run) => run.lease.taskId), ...unstarted.map((claim) => claim.lease.taskId)])
-  }
-
   /** The last step of every group commit: refill free slots, started once the claims are committed. */
   function claimInCommit(changes: Changes): (() => void) | null {
     settings = options.settings()
@@ -134,17 +121,11 @@ export function createWorkerPool(options: PoolOptions) {
     const started = claim ? claimFree(changes) : []
     if (started.length === 0) return null
     return () => {
-      if (started.some((c) => c.lease.held) && options.heldClaims?.mark() === false) holdable = false
+      held.starting(started)
       ready.push(...started)
       startReady()
     }
   }
-
-  /**
-   * Whether claims may be held: only with their mark, and not in the run after one that crashed holding them,
-   * so a task that crashed it is claimed in writing and its next crash counted (held-claims-mark.ts).
-   */
-  let holdable = options.heldClaims !== undefined
 
   // Tasks that finish at once start the next claimed one in the same turn of the event loop; after this many, the
   // rest start at the next turn, so a burst of quick tasks never holds the loop (and every window's updates) for long.
@@ -196,8 +177,8 @@ export function createWorkerPool(options: PoolOptions) {
         busy,
         maxAttempts: settings.maxAttempts,
         heavyPerBackend: settings.heavyPerBackend,
-        hold: holdable && quick(),
-        held: heldTasks()
+        hold: held.may(quick()),
+        held: held.tasks(ready)
       },
       changes
     )
@@ -223,7 +204,7 @@ export function createWorkerPool(options: PoolOptions) {
       unannounced.push(run)
       group.schedule()
     }
-    if (run.lease.held) heldRuns.add(run)
+    held.started(run)
     stats.attempts++
     if (run.deadline < deadlineAt) armDeadline(run.deadline)
     attempt(processor, run, settings, endRun)
@@ -333,12 +314,7 @@ export function createWorkerPool(options: PoolOptions) {
       if (state !== 'idle') return
       state = 'running'
       startedPoolAt = performance.now()
-      if (options.heldClaims?.takeCrashed()) {
-        holdable = false
-        log.warn(
-          'the app stopped while quick tasks ran under claims held unwritten; until its next start, every claim is written before its run'
-        )
-      }
+      held.start()
       sweep()
       schedule(heartbeat, () => settings.heartbeatMs)
       schedule(sweep, () => Math.min(60_000, Math.max(1_000, settings.stuckMs / 4)))
@@ -402,8 +378,7 @@ export function createWorkerPool(options: PoolOptions) {
         log.info('released leases at shutdown', { running: left.length, claimed_ahead: unstarted.length })
       }
       await group.commit(ignore).catch(ignore)
-      // The held claims were let go unwritten: their tasks are pending as they were.
-      options.heldClaims?.clear()
+      held.stopped()
       state = 'stopped'
     }
   }
