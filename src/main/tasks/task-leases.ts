@@ -46,6 +46,10 @@ export interface HeldClaim {
   readonly maxAttempts: number
 }
 
+// What a claim sets, written at the claim or, for a held one, once its run outlives the group that made it.
+const CLAIM_SET = `status = 'in_progress', lease_owner = ?, lease_token = ?, heartbeat_at = ?, claimed_at = ?,
+  attempt_count = attempt_count + 1, next_retry_after = NULL, backend = ?, model = ?, updated_at = ?`
+
 // The row as a held claim read it (HeldClaim): its values in this order come from `heldGuard`.
 const HELD_ROW_AS_READ = `id = ? AND status = ? AND attempt_count = ? AND attempt_count < ? AND updated_at = ?
   AND title = ? AND domain IS ? AND priority = ? AND assignee_expert IS ? AND last_error IS ? AND error_type IS ?`
@@ -104,21 +108,17 @@ export function createTaskLeases(
   // Claims only at the attempt count the caller read, so the new attempt is known. Each write gives the task's list
   // row as it leaves it, so describing the group reads no task a second time: the hot writes (claim, complete) from what
   // their caller already holds, the others from the row they just wrote (RETURNING, which costs a claim a third of its time).
-  const claimOne =
-    db.prepare(`UPDATE tasks SET status = 'in_progress', lease_owner = ?, lease_token = ?, heartbeat_at = ?, claimed_at = ?,
-      attempt_count = attempt_count + 1, next_retry_after = NULL, backend = ?, model = ?, updated_at = ?
-    WHERE id = ? AND status = ? AND attempt_count = ? AND attempt_count < ?`)
-  // A held claim and its answer at once: the claim's columns as claimOne sets them, then the completion's.
+  const claimOne = db.prepare(
+    `UPDATE tasks SET ${CLAIM_SET} WHERE id = ? AND status = ? AND attempt_count = ? AND attempt_count < ?`
+  )
+  // A held claim and its answer at once: the claim's columns as CLAIM_SET sets them, then the completion's.
   const claimAndCompleteOne =
     db.prepare(`UPDATE tasks SET status = 'completed', result = ?, lease_owner = NULL, lease_token = NULL, heartbeat_at = NULL,
       claimed_at = ?, attempt_count = attempt_count + 1, next_retry_after = NULL, backend = ?, model = ?,
       completed_at = ?, latency_ms = ?, updated_at = ?
     WHERE ${HELD_ROW_AS_READ}`)
   // A held claim written once its run outlived the group that made it, as claimOne writes a claim.
-  const claimHeldOne =
-    db.prepare(`UPDATE tasks SET status = 'in_progress', lease_owner = ?, lease_token = ?, heartbeat_at = ?, claimed_at = ?,
-      attempt_count = attempt_count + 1, next_retry_after = NULL, backend = ?, model = ?, updated_at = ?
-    WHERE ${HELD_ROW_AS_READ}`)
+  const claimHeldOne = db.prepare(`UPDATE tasks SET ${CLAIM_SET} WHERE ${HELD_ROW_AS_READ}`)
   const heartbeatOne = db.prepare(
     "UPDATE tasks SET heartbeat_at = ? WHERE id = ? AND lease_token = ? AND status = 'in_progress'"
   )
