@@ -266,7 +266,7 @@ export function createTaskStore(db: Db, now: () => number = Date.now) {
     describeChanges: changeReader.describe,
 
     /** Tasks by status, manual-review totals, completions per minute and latency per backend and model. */
-    counters: createTaskCounters(db, now)
+    counters: createTaskCounters(db, now, statusCounts)
   }
   return store
 }

@@ -191,9 +191,11 @@ export const TasksChangedSchema = z.strictObject({
 })
 export type TasksChanged = z.infer<typeof TasksChangedSchema>
 
+/** Task latency on one backend and model, over the newest completions of the last 24 hours (a bounded number in all: LATENCY_SAMPLE). */
 export const LatencySchema = z.strictObject({
   backend: z.string(),
   model: z.string(),
+  /** Completions the percentiles are taken over. */
   count: z.number().int(),
   p50Ms: z.number(),
   p90Ms: z.number(),
