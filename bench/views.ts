@@ -14,8 +14,12 @@ async function main(): Promise<void> {
     configFile: false,
     appType: 'custom',
     logLevel: 'error',
-    // In the build every file of main runs from out/main.
-    define: { __dirname: JSON.stringify(join(repoRoot, 'out', 'main')) },
+    // In the build every file of main runs from out/main, as CommonJS: the helper threads (WAL checkpoints, the
+    // database check) resolve better-sqlite3 from __filename, and without it fall back to the event loop.
+    define: {
+      __dirname: JSON.stringify(join(repoRoot, 'out', 'main')),
+      __filename: JSON.stringify(join(repoRoot, 'out', 'main', 'index.js'))
+    },
     server: { middlewareMode: true, hmr: false, ws: false, watch: null }
   })
   const runner = createServerModuleRunner(server.environments.ssr, { hmr: false })

@@ -19,5 +19,7 @@ export interface CheckDefinition {
   readonly measures: string
   readonly remedy: string
   readonly fix: FixId | null
+  /** How long it may take, when not the runner's default: a check that reads a whole file off the event loop. */
+  readonly timeoutMs?: number
   run(signal: AbortSignal): Promise<CheckOutcome> | CheckOutcome
 }

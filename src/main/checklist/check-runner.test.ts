@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import type { CheckDefinition } from './check-definition'
 import { runChecks, verdictOf } from './check-runner'
 
@@ -37,6 +37,24 @@ describe('check runner', () => {
       ['throws', 'error', 'The check could not measure: statfs failed'],
       ['hangs', 'error', 'The check could not measure: did not answer within 0 s']
     ])
+  })
+
+  it("gives a check that says how long it may take that long, and the others the runner's timeout", async () => {
+    vi.useFakeTimers()
+    try {
+      let answer: (outcome: { status: 'pass'; evidence: string }) => void = () => undefined
+      const slow = { ...check('slow', 'hard', () => new Promise((resolve) => (answer = resolve))), timeoutMs: 60_000 }
+      const hangs = check('hangs', 'soft', () => new Promise(() => undefined))
+      const running = runChecks([slow, hangs], { timeoutMs: 15_000, now: () => new Date() })
+      await vi.advanceTimersByTimeAsync(30_000)
+      answer({ status: 'pass', evidence: 'quick_check: ok' })
+      expect((await running).map((r) => [r.id, r.status, r.evidence])).toEqual([
+        ['slow', 'pass', 'quick_check: ok'],
+        ['hangs', 'error', 'The check could not measure: did not answer within 15 s']
+      ])
+    } finally {
+      vi.useRealTimers()
+    }
   })
 
   it('calls the app unhealthy on a hard failure and warns on a soft one', async () => {

@@ -15,11 +15,12 @@ export async function runChecks(
       const started = options.now()
       const controller = new AbortController()
       let timer: NodeJS.Timeout | undefined
+      const timeoutMs = check.timeoutMs ?? options.timeoutMs
       const timeout = new Promise<never>((_, reject) => {
         timer = setTimeout(() => {
           controller.abort()
-          reject(new Error(`did not answer within ${Math.round(options.timeoutMs / 1000)} s`))
-        }, options.timeoutMs)
+          reject(new Error(`did not answer within ${Math.round(timeoutMs / 1000)} s`))
+        }, timeoutMs)
       })
       let status: CheckResult['status']
       let evidence: string
