@@ -3,6 +3,7 @@ import { useTempDirs } from '../test-support/temp-dir'
 import { LATENCY_SAMPLE } from './task-counters'
 import { createTaskStore } from './task-store'
 import { migratedDb } from './testing/test-engine'
+import { taskInsert } from './testing/task-insert'
 import { createTaskIds } from './task-id'
 import type { Db } from '../db/database'
 
@@ -43,23 +44,11 @@ describe('task counters', () => {
     expect(byStatus.completed).toBe(500 + LATENCY_SAMPLE / 2 + LATENCY_SAMPLE)
   })
 
-  it('counts tasks by status as the rows hold them, without reading the rows', () => {
+  it('counts tasks by status as the rows hold them', () => {
     const db = migratedDb(tempDir())
     const store = createTaskStore(db)
     complete(db, 3, Date.now(), 100)
-    const made = store.create({
-      title: 'pending one',
-      description: 'waits',
-      domain: null,
-      priority: 'normal',
-      assigneeExpert: null,
-      parentTaskId: null,
-      preferredBackend: null,
-      preferredModel: null,
-      metadata: {},
-      batchGroup: null,
-      dedupKey: 'pending-one'
-    })
+    const made = store.create(taskInsert({ title: 'pending one', dedupKey: 'pending-one' }))
     expect(made.ok).toBe(true)
     const rows = db.prepare('SELECT status, COUNT(*) AS n FROM tasks GROUP BY status').all() as {
       status: string
