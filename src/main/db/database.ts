@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module'
 import Database from 'better-sqlite3'
 
 export type Db = Database.Database
@@ -13,6 +14,23 @@ const opened = new WeakMap<Db, OpenDatabaseOptions>()
 /** How a connection was opened: a helper connection to the same file (the WAL checkpoint worker) loads the same native binding. */
 export function openedWith(db: Db): OpenDatabaseOptions {
   return opened.get(db) ?? {}
+}
+
+/**
+ * What a worker thread needs to open a helper connection to the file of `db` (WAL checkpoints, quick_check): the
+ * better-sqlite3 module to load (this process's unless a test gives another) and the native binding `db` was opened
+ * with. Throws if the module cannot be resolved; callers then stay on `db`.
+ */
+export function helperConnection(
+  db: Db,
+  driver?: string
+): { readonly driver: string; readonly file: string; readonly options: { readonly nativeBinding?: string } } {
+  const { nativeBinding } = openedWith(db)
+  return {
+    driver: driver ?? createRequire(__filename).resolve('better-sqlite3'),
+    file: db.name,
+    options: nativeBinding ? { nativeBinding } : {}
+  }
 }
 
 /**

@@ -1,6 +1,5 @@
-import { createRequire } from 'node:module'
 import { Worker } from 'node:worker_threads'
-import { openedWith, type Db } from './database'
+import { helperConnection, type Db } from './database'
 
 /** What PRAGMA quick_check said: the problems it listed (none: the database is consistent), or why it could not read. */
 export type QuickCheckResult =
@@ -43,17 +42,11 @@ export function quickCheck(
   options: { readonly limit: number; readonly signal: AbortSignal; readonly driver?: string }
 ): Promise<QuickCheckResult> {
   if (db.memory) return Promise.resolve(onThisConnection(db, options.limit))
-  const nativeBinding = openedWith(db).nativeBinding
   let worker: Worker
   try {
     worker = new Worker(WORKER_SOURCE, {
       eval: true,
-      workerData: {
-        driver: options.driver ?? createRequire(__filename).resolve('better-sqlite3'),
-        file: db.name,
-        limit: options.limit,
-        options: nativeBinding ? { nativeBinding } : {}
-      }
+      workerData: { ...helperConnection(db, options.driver), limit: options.limit }
     })
   } catch {
     return Promise.resolve(onThisConnection(db, options.limit))

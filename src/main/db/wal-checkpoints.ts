@@ -1,7 +1,6 @@
-import { createRequire } from 'node:module'
 import { Worker } from 'node:worker_threads'
 import type { Logger } from '../log/logger'
-import { openedWith, type Db } from './database'
+import { helperConnection, type Db } from './database'
 
 /**
  * WAL checkpoints run on a worker thread with a connection of its own, so
@@ -68,14 +67,9 @@ export function createWalCheckpoints(
 ): WalCheckpoints | null {
   if (db.memory) return null
   const own = db.pragma('wal_autocheckpoint', { simple: true }) as number
-  const nativeBinding = openedWith(db).nativeBinding
   let worker: Worker | null
   try {
-    const driver = options.driver ?? createRequire(__filename).resolve('better-sqlite3')
-    worker = new Worker(WORKER_SOURCE, {
-      eval: true,
-      workerData: { driver, file: db.name, options: nativeBinding ? { nativeBinding } : {} }
-    })
+    worker = new Worker(WORKER_SOURCE, { eval: true, workerData: helperConnection(db, options.driver) })
   } catch (error) {
     log.warn('WAL checkpoints stay on the event loop: their worker could not start', { error })
     return null

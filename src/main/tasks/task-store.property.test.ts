@@ -153,7 +153,7 @@ describe('task store under random interleavings', () => {
             ).n
             expect(completions).toBe(row.status === 'completed' ? 1 : 0)
           }
-          // The counters read partial indexes; they must agree with the rows themselves after any interleaving.
+          // The counts by status the counters give must agree with the rows themselves after any interleaving.
           const byStatus = Object.fromEntries(
             TASK_STATUSES.map((status) => [status, rows.filter((r) => r.status === status).length])
           )
