@@ -153,10 +153,30 @@ describe('checklist service', () => {
     expect(service.latest()).toMatchObject({ id: 0, verdict: 'unhealthy' })
   })
 
-  it('shares one run between requests that arrive while it runs', async () => {
-    const { service } = setup([check('a', 'pass')])
-    const [one, two] = await Promise.all([service.run('manual'), service.run('manual')])
-    expect(one.id).toBe(two.id)
+  it('runs a requested run after the one going, shared by every request meanwhile, while background runs join the one going', async () => {
+    const gates: Array<() => void> = []
+    const gated: CheckDefinition = {
+      ...check('a', 'pass'),
+      run: () => new Promise((resolve) => gates.push(() => resolve({ status: 'pass', evidence: 'a measured' })))
+    }
+    const { service } = setup([gated])
+    const going = service.run('start')
+    const scheduled = service.run('schedule')
+    const clicked = service.run('manual')
+    const again = service.run('manual')
+    const fixed = service.run('fix')
+    await vi.waitFor(() => expect(gates).toHaveLength(1))
+    gates[0]?.()
+    const first = await going
+    expect(await scheduled).toBe(first)
+    // The requested run starts only once the one going has finished, so it checks after the click.
+    await vi.waitFor(() => expect(gates).toHaveLength(2))
+    gates[1]?.()
+    const next = await clicked
+    expect(next).toMatchObject({ trigger: 'fix' })
+    expect(next.id).toBeGreaterThan(first.id)
+    expect([await again, await fixed].map((r) => r.id)).toEqual([next.id, next.id])
+    expect(service.history(10).map((r) => r.trigger)).toEqual(['fix', 'start'])
   })
 
   it('recognises known failures from the log and offers the fix that exists', async () => {

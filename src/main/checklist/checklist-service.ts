@@ -55,7 +55,10 @@ const SETTLING_RERUNS = 5
 /**
  * Runs the checklist on start, on demand and on a schedule, matches the
  * failure playbook against what it found and the recent log, stores every
- * run, and pushes it to every window. Concurrent requests share one run.
+ * run, and pushes it to every window. A run asked for (Run all, a fix) reads
+ * what is true after the request: one that arrives while a run is going waits for
+ * one more run after it, which every later request shares; the background runs
+ * (start, schedule) take the run that is going.
  */
 export function createChecklistService(deps: ChecklistDeps): ChecklistService {
   const available = new Set(Object.keys(deps.fixes) as FixId[])
@@ -64,6 +67,8 @@ export function createChecklistService(deps: ChecklistDeps): ChecklistService {
   const availableNow = (): Set<FixId> => new Set([...available].filter((id) => blockedBy(id) === null))
   const withFixes = (run: StoredRun): ChecklistRun => ({ ...run, availableFixes: [...availableNow()].sort() })
   let inFlight: Promise<ChecklistRun> | null = null
+  /** The run after the one going, shared by every request that arrives meanwhile; 'fix' names it once any asks for it. */
+  let followUp: { trigger: ChecklistRun['trigger']; promise: Promise<ChecklistRun> } | null = null
   /** The newest run when the disk refused to store it: still the latest, until a run is stored again. */
   let unstored: StoredRun | null = null
   let timer: NodeJS.Timeout | null = null
@@ -112,11 +117,30 @@ export function createChecklistService(deps: ChecklistDeps): ChecklistService {
     return run
   }
 
-  const run = (trigger: ChecklistRun['trigger']): Promise<ChecklistRun> => {
-    inFlight ??= execute(trigger).finally(() => {
+  const begin = (trigger: ChecklistRun['trigger']): Promise<ChecklistRun> =>
+    (inFlight = execute(trigger).finally(() => {
       inFlight = null
-    })
-    return inFlight
+    }))
+
+  const run = (trigger: ChecklistRun['trigger']): Promise<ChecklistRun> => {
+    if (followUp) {
+      if (trigger === 'fix') followUp.trigger = 'fix'
+      return followUp.promise
+    }
+    if (!inFlight) return begin(trigger)
+    // A fix's run started before the fix, or Run all's before the click, would show what is no longer so.
+    if (trigger === 'start' || trigger === 'schedule') return inFlight
+    const next: NonNullable<typeof followUp> = {
+      trigger,
+      promise: inFlight
+        .catch(() => undefined)
+        .then(() => {
+          followUp = null
+          return begin(next.trigger)
+        })
+    }
+    followUp = next
+    return next.promise
   }
 
   const unsettled = (r: ChecklistRun): boolean =>
@@ -207,6 +231,7 @@ export function createChecklistService(deps: ChecklistDeps): ChecklistService {
       stopped = true
       stopSettling()
       if (timer) clearTimeout(timer)
+      await followUp?.promise.catch(() => undefined)
       await inFlight?.catch(() => undefined)
     }
   }
