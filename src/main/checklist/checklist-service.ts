@@ -46,6 +46,11 @@ export interface ChecklistService {
   stop(): Promise<void>
 }
 
+interface FollowUp {
+  trigger: ChecklistRun['trigger']
+  readonly promise: Promise<ChecklistRun>
+}
+
 /** Events after which the start run is repeated while its model or knowledge checks did not pass. */
 const SETTLING_EVENTS: ReadonlySet<string> = new Set(['models.changed', 'knowledge.changed'])
 const SETTLING_AREAS: ReadonlySet<string> = new Set(['models', 'knowledge'])
@@ -68,7 +73,7 @@ export function createChecklistService(deps: ChecklistDeps): ChecklistService {
   const withFixes = (run: StoredRun): ChecklistRun => ({ ...run, availableFixes: [...availableNow()].sort() })
   let inFlight: Promise<ChecklistRun> | null = null
   /** The run after the one going, shared by every request that arrives meanwhile; 'fix' names it once any asks for it. */
-  let followUp: { trigger: ChecklistRun['trigger']; promise: Promise<ChecklistRun> } | null = null
+  let followUp: FollowUp | null = null
   /** The newest run when the disk refused to store it: still the latest, until a run is stored again. */
   let unstored: StoredRun | null = null
   let timer: NodeJS.Timeout | null = null
@@ -130,7 +135,7 @@ export function createChecklistService(deps: ChecklistDeps): ChecklistService {
     if (!inFlight) return begin(trigger)
     // A fix's run started before the fix, or Run all's before the click, would show what is no longer so.
     if (trigger === 'start' || trigger === 'schedule') return inFlight
-    const next: NonNullable<typeof followUp> = {
+    const next: FollowUp = {
       trigger,
       promise: inFlight
         .catch(() => undefined)
