@@ -56,6 +56,9 @@ export function printSize(r: SizeResult): void {
     `  fine codes: read into memory in ${r.fineCodes.loadMs} ms; in memory per chunk ${r.fineCodes.bytesPerChunk.sign} B of sign codes + ${r.fineCodes.bytesPerChunk.fine} B of fine codes (${((r.chunks * (r.fineCodes.bytesPerChunk.sign + r.fineCodes.bytesPerChunk.fine)) / 2 ** 20).toFixed(0)} MiB)`
   )
   print(
+    `  checklist's full-text check: ${r.fullTextCheck.helperThread.ms} ms on a helper thread (${r.fullTextCheck.helperThread.ok ? 'sound' : 'NOT SOUND'}), the event loop's longest stall meanwhile ${r.fullTextCheck.helperThread.longestEventLoopStallMs} ms; FTS5's 'integrity-check' command as before held the event loop and the write lock ${r.fullTextCheck.insertCommandOnEventLoopMs} ms`
+  )
+  print(
     `  first search: after a start ${r.firstSearchMs.afterStart} ms (CPU ${r.firstSearchCpuMs.afterStart}), after a delete ${r.firstSearchMs.afterDelete} ms (CPU ${r.firstSearchCpuMs.afterDelete}); rebuilt from every vector row and partitioned (before the blocks, and an upgrade) ${r.firstSearchMs.rebuildFromVectorRows ?? 'not measured'} ms`
   )
 }

@@ -14,6 +14,7 @@ import { CANDIDATES, CHUNKS_PER_NODE, COLD_QUERIES, DIMENSION, KEEP, PARTITIONED
 import { measureQueries, topNodes } from './kb-queries'
 import { applyKnowledgeSchema, open } from './kb-schema'
 import { searchSources } from './kb-sources'
+import { measureFullTextCheck, type FullTextCheckFigures } from './kb-fts-check'
 import { spread, time, timeBoth } from './kb-timing'
 
 type LexicalFromDisk = ReturnType<typeof lexicalFromDisk>
@@ -70,6 +71,8 @@ export interface SizeResult {
   startedOutOfCache: boolean
   /** Every page from disk: the file put out of the page cache before each query, now and before, interleaved. */
   cold: ColdPairs | null
+  /** The checklist's check of the whole full-text index. */
+  fullTextCheck: FullTextCheckFigures
 }
 
 /** One size: its database built (or reused with --keep), its queries, a user's first searches, every page from disk. */
@@ -166,6 +169,8 @@ export async function runSize(chunks: number): Promise<SizeResult> {
         )
       : null
 
+    const fullTextCheck = await measureFullTextCheck(db)
+
     let rebuildFromVectorRows: number | null = null
     if (chunks <= 100_000 && !reused) {
       db.close()
@@ -221,7 +226,8 @@ export async function runSize(chunks: number): Promise<SizeResult> {
         hybridReads: rows.beforeReads.length ? stat(rows.beforeReads) : null
       },
       startedOutOfCache: figures.startedOutOfCache,
-      cold
+      cold,
+      fullTextCheck
     }
   } finally {
     await closing?.()

@@ -68,7 +68,7 @@ export function composeChecklist(parts: {
         dataDir: infra.dataDir.path,
         freeBytes: async () => (await disk.sample()).freeBytes,
         thresholds: diskThresholds,
-        checkFullTextIndex: () => checkFullTextIndex(db)
+        checkFullTextIndex: (signal) => checkFullTextIndex(db, { signal })
       })
     ],
     errorTypes: async () => valueOrNull(await reader.call('tasks.counters', {}))?.deferredByErrorType ?? {},

@@ -1,9 +1,10 @@
 import { Worker } from 'node:worker_threads'
 import { helperConnection, type Db } from './database'
 
-/** What PRAGMA quick_check said: the problems it listed (none: the database is consistent), or why it could not read. */
-export type QuickCheckResult =
-  { readonly ok: true; readonly problems: readonly string[] } | { readonly ok: false; readonly message: string }
+/** The rows of each statement, in order, or why the helper could not read them (a damaged file, a stop). */
+export type HelperReadResult =
+  | { readonly ok: true; readonly rows: readonly (readonly unknown[])[] }
+  | { readonly ok: false; readonly message: string }
 
 // Plain JavaScript evaluated as the worker, as the WAL checkpoint worker is: no file of its own to bundle.
 const WORKER_SOURCE = `
@@ -12,8 +13,7 @@ let db = null
 try {
   const Database = require(workerData.driver)
   db = new Database(workerData.file, { readonly: true, fileMustExist: true, timeout: 5000, ...workerData.options })
-  const rows = db.pragma('quick_check(' + workerData.limit + ')')
-  parentPort.postMessage({ ok: true, problems: rows.map((r) => r.quick_check).filter((r) => r !== 'ok') })
+  parentPort.postMessage({ ok: true, rows: workerData.statements.map((sql) => db.prepare(sql).all()) })
 } catch (error) {
   parentPort.postMessage({ ok: false, message: String((error && error.message) || error) })
 } finally {
@@ -21,38 +21,37 @@ try {
 }
 `
 
-function onThisConnection(db: Db, limit: number): QuickCheckResult {
+function onThisConnection(db: Db, statements: readonly string[]): HelperReadResult {
   try {
-    const rows = db.pragma(`quick_check(${limit})`) as { quick_check: string }[]
-    return { ok: true, problems: rows.map((r) => r.quick_check).filter((r) => r !== 'ok') }
+    return { ok: true, rows: statements.map((sql) => db.prepare(sql).all()) }
   } catch (error) {
     return { ok: false, message: (error as Error).message }
   }
 }
 
 /**
- * PRAGMA quick_check on a worker thread with a read-only connection of its own. It reads every page of the file: on
- * the connection that commits it held the event loop, and every task and window, for as long as the file is big
- * (380 ms with 300,000 tasks; seconds with a million knowledge chunks). WAL lets it read while the app writes, and
- * it checks the database as it was when it began. An in-memory database, or a worker that cannot start, is checked
- * on the connection itself. Aborting stops the worker.
+ * Runs read-only statements that read a whole file or index (PRAGMA quick_check, FTS5's integrity check) on a worker
+ * thread with a read-only connection of its own. On the connection that commits they held the event loop, and every
+ * task and window, for as long as the file is big (380 ms with 300,000 tasks; seconds with a million knowledge
+ * chunks). WAL lets them read while the app writes; each statement reads the database as it was when it began. An
+ * in-memory database, or a worker that cannot start, is read on the connection itself. Aborting stops the worker.
  */
-export function quickCheck(
+export function readOnHelperThread(
   db: Db,
-  options: { readonly limit: number; readonly signal: AbortSignal; readonly driver?: string }
-): Promise<QuickCheckResult> {
-  if (db.memory) return Promise.resolve(onThisConnection(db, options.limit))
+  options: { readonly statements: readonly string[]; readonly signal: AbortSignal; readonly driver?: string }
+): Promise<HelperReadResult> {
+  if (db.memory) return Promise.resolve(onThisConnection(db, options.statements))
   let worker: Worker
   try {
     worker = new Worker(WORKER_SOURCE, {
       eval: true,
-      workerData: { ...helperConnection(db, options.driver), limit: options.limit }
+      workerData: { ...helperConnection(db, options.driver), statements: options.statements }
     })
   } catch {
-    return Promise.resolve(onThisConnection(db, options.limit))
+    return Promise.resolve(onThisConnection(db, options.statements))
   }
-  return new Promise<QuickCheckResult>((resolve) => {
-    const settle = (result: QuickCheckResult): void => {
+  return new Promise<HelperReadResult>((resolve) => {
+    const settle = (result: HelperReadResult): void => {
       options.signal.removeEventListener('abort', stop)
       resolve(result)
     }

@@ -42,6 +42,8 @@ function damage(dir: string, db: Db, sql: string): Db {
   return openDatabase(`${dir}/kos.db`)
 }
 
+const check = (db: Db) => checkFullTextIndex(db, { signal: new AbortController().signal })
+
 const matches = (db: Db, word: string): number =>
   (db.prepare(`SELECT count(*) AS n FROM ${FTS_TABLE} WHERE ${FTS_TABLE} MATCH ?`).get(word) as { n: number }).n
 
@@ -49,32 +51,62 @@ describe('the full-text index', () => {
   const automerge = (db: Db): unknown =>
     db.prepare(`SELECT v FROM ${FTS_TABLE}_config WHERE k = 'automerge'`).pluck().get()
 
-  it('passes the start-up probe and the integrity check when sound', () => {
+  it('passes the start-up probe and the integrity check when sound', async () => {
     const db = seeded(tempDir())
     expect(automerge(db)).toBe(FTS_AUTOMERGE)
     expect(probeFullTextIndex(db)).toEqual({ ok: true })
-    expect(checkFullTextIndex(db)).toEqual({ ok: true })
+    expect(await check(db)).toEqual({ ok: true, chunks: 120 })
     db.close()
   })
 
-  it.each(Object.entries(DAMAGE))('is found damaged and rebuilt from the stored chunks after %s', (_what, sql) => {
-    const dir = tempDir()
-    const db = damage(dir, seeded(dir), sql)
-    expect(checkFullTextIndex(db)).toMatchObject({ ok: false, reason: expect.any(String) })
+  it.each(Object.entries(DAMAGE))(
+    'is found damaged and rebuilt from the stored chunks after %s',
+    async (_what, sql) => {
+      const dir = tempDir()
+      const db = damage(dir, seeded(dir), sql)
+      expect(await check(db)).toMatchObject({ ok: false, reason: expect.any(String) })
 
-    const rebuilt = rebuildFullTextIndex(db)
-    expect(rebuilt.chunks).toBe(120)
-    expect(checkFullTextIndex(db)).toEqual({ ok: true })
-    // Recreated or not, the index merges as the app set it (migration 0027).
-    expect(automerge(db)).toBe(FTS_AUTOMERGE)
-    expect(probeFullTextIndex(db)).toEqual({ ok: true })
-    expect(matches(db, 'alpha')).toBe(60)
-    expect(matches(db, 'beta')).toBe(60)
-    // The triggers follow the new index: a chunk added afterwards is found.
-    createKnowledgeStore(db).insert({ title: 'late', content: 'gamma', domain: null, source: null }, [
-      { text: 'gamma words', tokens: 2 }
-    ])
-    expect(matches(db, 'gamma')).toBe(1)
+      const rebuilt = rebuildFullTextIndex(db)
+      expect(rebuilt.chunks).toBe(120)
+      expect(await check(db)).toEqual({ ok: true, chunks: 120 })
+      // Recreated or not, the index merges as the app set it (migration 0027).
+      expect(automerge(db)).toBe(FTS_AUTOMERGE)
+      expect(probeFullTextIndex(db)).toEqual({ ok: true })
+      expect(matches(db, 'alpha')).toBe(60)
+      expect(matches(db, 'beta')).toBe(60)
+      // The triggers follow the new index: a chunk added afterwards is found.
+      createKnowledgeStore(db).insert({ title: 'late', content: 'gamma', domain: null, source: null }, [
+        { text: 'gamma words', tokens: 2 }
+      ])
+      expect(matches(db, 'gamma')).toBe(1)
+      db.close()
+    }
+  )
+
+  it('counts stored chunks the index misses and entries it keeps for chunks no longer stored, and the rebuild mends both', async () => {
+    const db = seeded(tempDir())
+    // What an insert or a delete that bypassed the index would leave: the structure sound, the rows apart.
+    db.prepare(
+      `INSERT INTO ${FTS_TABLE} (${FTS_TABLE}, rowid, text, stems) SELECT 'delete', id, text, stems FROM knowledge_chunks WHERE id IN (3, 4)`
+    ).run()
+    db.prepare(`INSERT INTO ${FTS_TABLE} (rowid, text, stems) VALUES (99999, 'ghost words', '')`).run()
+    expect(await check(db)).toEqual({
+      ok: false,
+      reason: '2 stored chunks are not in the index; 1 entry in the index for chunks no longer stored'
+    })
+    rebuildFullTextIndex(db)
+    expect(await check(db)).toEqual({ ok: true, chunks: 120 })
+    expect(matches(db, 'ghost')).toBe(0)
+    db.close()
+  })
+
+  it('checks without the write lock, so it neither waits for the app’s writes nor holds them up', async () => {
+    const db = seeded(tempDir())
+    db.prepare(`INSERT INTO ${FTS_TABLE} (rowid, text, stems) VALUES (99999, 'ghost words', '')`).run()
+    // FTS5's 'integrity-check' command is an INSERT: on another connection it would wait here, then fail "database is locked".
+    db.exec('BEGIN IMMEDIATE')
+    expect(await check(db)).toEqual({ ok: false, reason: '1 entry in the index for chunks no longer stored' })
+    db.exec('ROLLBACK')
     db.close()
   })
 

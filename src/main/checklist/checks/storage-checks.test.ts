@@ -9,7 +9,7 @@ function check(id: string, deps: Partial<StorageCheckDeps>): CheckDefinition {
     dataDir: '/data',
     freeBytes: async () => 5000 * MB,
     thresholds: () => ({ pauseBelowBytes: 256 * MB, warnBelowBytes: 1024 * MB }),
-    checkFullTextIndex: () => ({ ok: true }),
+    checkFullTextIndex: async () => ({ ok: true, chunks: 12_345 }),
     ...deps
   })
   return all.find((c) => c.id === id)!
@@ -36,13 +36,16 @@ describe('storage checks', () => {
 
   it('fails a damaged full-text index with its reason and offers the rebuild as a fix', async () => {
     const fts = check('knowledge.fts-integrity', {
-      checkFullTextIndex: () => ({ ok: false, reason: 'database disk image is malformed' })
+      checkFullTextIndex: async () => ({ ok: false, reason: '3 stored chunks are not in the index' })
     })
     expect(fts.fix).toBe('rebuild-search-index')
     expect(await run(fts)).toEqual({
       status: 'fail',
-      evidence: 'integrity-check failed: database disk image is malformed'
+      evidence: 'full-text index damaged: 3 stored chunks are not in the index'
     })
-    expect(await run(check('knowledge.fts-integrity', {}))).toEqual({ status: 'pass', evidence: 'integrity-check: ok' })
+    expect(await run(check('knowledge.fts-integrity', {}))).toEqual({
+      status: 'pass',
+      evidence: 'index sound; 12,345 chunks stored, each indexed once'
+    })
   })
 })
