@@ -192,4 +192,47 @@ describe('chat view model', () => {
     expect(fake.names()).toEqual(['board.decisions.get'])
     expect(store.getState().decisions.d1).toEqual({ error: expect.objectContaining({ code: 'not_found' }) })
   })
+
+  it('sends a question typed before the core has made the new conversation into that conversation, and stays on it', async () => {
+    let made: (id: string) => void = () => undefined
+    const fresh: ChatSession = { ...session, id: 's2', title: 'New conversation', messageCount: 0 }
+    const fake = fakeClient({
+      'chat.sessions.create': () =>
+        new Promise((resolve) => (made = (id) => resolve({ ok: true, value: { ...fresh, id } }))),
+      'chat.sessions.list': () => ({ ok: true, value: { sessions: [fresh], nextCursor: null } }),
+      'chat.send': (input) => ({
+        ok: true,
+        value: {
+          session: { ...fresh, id: input.sessionId ?? 'made-by-send' },
+          userMessage: { ...message('u1', 'user', 'Rotate backups?', 'complete'), sessionId: input.sessionId ?? '' },
+          assistantMessage: { ...message('a1', 'assistant', '', 'streaming'), sessionId: input.sessionId ?? '' }
+        }
+      })
+    })
+    const store = createViewModel(chatModel, fake.client, null)
+    const opening = store.getState().newSession()
+    expect(store.getState().currentId).toBeNull()
+    const sending = store.getState().send('Rotate backups?', 'normal')
+    made('s2')
+    await Promise.all([opening, sending])
+    expect(fake.calls.find((c) => c.name === 'chat.send')?.input).toMatchObject({ sessionId: 's2' })
+    expect(store.getState().currentId).toBe('s2')
+    expect(store.getState().messages.map((m) => m.id)).toEqual(['u1', 'a1'])
+  })
+
+  it('leaves open a conversation the person chose while the new one was being made', async () => {
+    let made: () => void = () => undefined
+    const fake = fakeClient({
+      'chat.sessions.create': () =>
+        new Promise((resolve) => (made = () => resolve({ ok: true, value: { ...session, id: 's2' } }))),
+      'chat.sessions.list': () => ({ ok: true, value: { sessions: [session], nextCursor: null } }),
+      'chat.sessions.get': () => ({ ok: true, value: { session, messages: [] } })
+    })
+    const store = createViewModel(chatModel, fake.client, null)
+    const opening = store.getState().newSession()
+    await store.getState().select('s1')
+    made()
+    await opening
+    expect(store.getState().currentId).toBe('s1')
+  })
 })

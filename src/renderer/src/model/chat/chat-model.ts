@@ -136,6 +136,8 @@ export const chatModel = defineViewModel<ChatData, ChatActions, string | null>({
   actions: (api) => {
     const { client, get, set } = api
     const fail = (error: RpcError): void => set({ error })
+    /** The session "New conversation" is making, until the core has made it. */
+    let creating: Promise<string | null> | null = null
     const loadMessages = async (id: string): Promise<void> => {
       set({ loadingMessages: true })
       const result = await client.call('chat.sessions.get', { id })
@@ -164,10 +166,19 @@ export const chatModel = defineViewModel<ChatData, ChatActions, string | null>({
         if (id) await loadMessages(id)
       },
       async newSession() {
-        const result = await client.call('chat.sessions.create', {})
-        if (!result.ok) return fail(result.error)
+        // The empty conversation shows at once; a question typed before the core has made it goes into it.
+        set({ currentId: null, messages: [] })
+        const made = client.call('chat.sessions.create', {}).then((result) => {
+          if (result.ok) return result.value.id
+          fail(result.error)
+          return null
+        })
+        creating = made
+        const id = await made
+        if (creating === made) creating = null
+        // A new session has no messages to read; one the person opened meanwhile stays open.
+        if (id && get().currentId === null) set({ currentId: id, messages: [] })
         await readSessions(api)
-        await get().select(result.value.id)
       },
       async rename(id, title) {
         const result = await client.call('chat.sessions.rename', { id, title })
@@ -182,7 +193,7 @@ export const chatModel = defineViewModel<ChatData, ChatActions, string | null>({
         await readSessions(api)
       },
       async send(text, priority) {
-        const sessionId = get().currentId
+        const sessionId = (creating ? await creating : null) ?? get().currentId
         const result = await client.call('chat.send', { text, priority, ...(sessionId ? { sessionId } : {}) })
         if (!result.ok) {
           fail(result.error)
