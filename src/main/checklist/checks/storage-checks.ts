@@ -46,7 +46,7 @@ export function storageChecks(deps: StorageCheckDeps): CheckDefinition[] {
       remedy:
         'Rebuild the index from the stored chunks (one click; the database is copied to backups/ first). Search by full text is wrong or fails until then.',
       fix: 'rebuild-search-index',
-      // It reads the whole index: about a second per million chunks, with nothing waiting on it.
+      // It reads the whole index: 0.5 s at 100,000 chunks and 4.7 s at a million (bench:kb), with nothing waiting on it.
       timeoutMs: 10 * 60_000,
       async run(signal) {
         const verdict = await deps.checkFullTextIndex(signal)
