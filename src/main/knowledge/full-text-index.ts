@@ -62,7 +62,8 @@ export async function checkFullTextIndex(
     signal: options.signal,
     driver: options.driver
   })
-  if (!read.ok) return { ok: false, reason: read.message }
+  // A damaged index makes SQLite refuse to open it ("vtable constructor failed"): that is a finding too.
+  if (!read.ok) return { ok: false, reason: `it could not be read: ${read.message}` }
   const [structure, rows] = read.rows as [readonly { integrity_check: string }[], readonly RowSets[]]
   const problems = structure.map((r) => r.integrity_check).filter((r) => r !== 'ok')
   if (problems.length > 0) return { ok: false, reason: problems.slice(0, 3).join('; ') }

@@ -41,7 +41,7 @@ describe('storage checks', () => {
     expect(fts.fix).toBe('rebuild-search-index')
     expect(await run(fts)).toEqual({
       status: 'fail',
-      evidence: 'full-text index damaged: 3 stored chunks are not in the index'
+      evidence: 'the full-text index failed its check: 3 stored chunks are not in the index'
     })
     expect(await run(check('knowledge.fts-integrity', {}))).toEqual({
       status: 'pass',

@@ -55,7 +55,7 @@ export function storageChecks(deps: StorageCheckDeps): CheckDefinition[] {
               status: 'pass',
               evidence: `index sound; ${verdict.chunks.toLocaleString('en-US')} chunks stored, each indexed once`
             }
-          : { status: 'fail', evidence: `full-text index damaged: ${verdict.reason}` }
+          : { status: 'fail', evidence: `the full-text index failed its check: ${verdict.reason}` }
       }
     }
   ]
