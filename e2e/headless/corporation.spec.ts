@@ -5,13 +5,14 @@ import { expect, test } from '../support/headless-host'
 import { BoardPage } from './pages/board-page'
 import { ChatPage } from './pages/chat-page'
 import { TasksPage } from './pages/tasks-page'
+import { fakeServerPort } from '../support/fake-server-port'
 
 // The whole corporation on a model server that speaks Ollama's protocol: tasks
 // run through the router, failures land in manual review and come back with
 // one click, chat answers stream in, and the board decides.
 
 const ROOT = join(__dirname, '..', '..')
-const PORT = 42_000 + Math.floor(Math.random() * 2_000)
+const PORT = fakeServerPort()
 const REPLY =
   'Position: invest in a second GPU server, carefully.\nVote: for\nDecision: Buy the second GPU server this quarter.\nRationale: Throughput doubles and the queue clears overnight.\nRisks: cost overrun; power and cooling'
 

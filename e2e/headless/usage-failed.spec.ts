@@ -2,11 +2,12 @@ import { startFakeOpenAi, type FakeOpenAi } from '../../src/main/models/testing/
 import { expect, test } from '../support/headless-host'
 import { AppShell } from './pages/app-shell'
 import { TasksPage } from './pages/tasks-page'
+import { fakeServerPort } from '../support/fake-server-port'
 
 // A model server that cuts every answer after a few tokens: the tokens it streamed are paid for,
 // so the Usage panel counts them and says how many of them went to calls that gave no answer.
 
-const PORT = 48_000 + Math.floor(Math.random() * 2_000)
+const PORT = fakeServerPort()
 
 test.use({
   hostArgs: ['--set', `mlx.apiUrl=http://127.0.0.1:${PORT}/v1`, '--set', 'worker.retryDelaySec=0']

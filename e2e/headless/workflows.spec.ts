@@ -8,13 +8,14 @@ import { expect, test } from '../support/headless-host'
 import { ChatPage } from './pages/chat-page'
 import { KnowledgePage } from './pages/knowledge-page'
 import { WorkflowsPage } from './pages/workflows-page'
+import { fakeServerPort } from '../support/fake-server-port'
 
 // coder → librarian → reviewer on a model server that speaks Ollama's
 // protocol: each step's prompt gets its own scripted answer, and the reviewer
 // sends the work back in round 1 and accepts it in round 2.
 
 const ROOT = join(__dirname, '..', '..')
-const PORT = 44_000 + Math.floor(Math.random() * 2_000)
+const PORT = fakeServerPort()
 
 const reply = (text: string) => ({ kind: 'reply', text })
 const RULES = [

@@ -5,17 +5,18 @@ import {
 } from '../../src/main/models/testing/fake-ollama-server'
 import type { FakeRule } from '../../src/main/models/testing/fake-script'
 import { test } from './headless-host'
+import { fakeServerPort } from './fake-server-port'
 
 /**
  * For a spec whose app talks to a fake Ollama: the host starts with the fake's URL and `settings`,
  * each test starts the fake with its own models and rules (the returned function), and the fake is
- * closed after each test. The port is drawn from a wide range once per file, since the host needs
+ * closed after each test. The port is drawn once per file (fake-server-port.ts), since the host needs
  * the URL before the test starts and spec files run in parallel workers.
  */
 export function useFakeOllama(
   settings: Readonly<Record<string, string>>
 ): (options: Omit<FakeOllamaOptions, 'port'>) => Promise<FakeOllama> {
-  const port = 40_000 + Math.floor(Math.random() * 20_000)
+  const port = fakeServerPort()
   test.use({
     hostArgs: [
       '--set',
