@@ -62,6 +62,6 @@ export function readOnHelperThread(
     options.signal.addEventListener('abort', stop, { once: true })
     worker.once('message', settle)
     worker.once('error', (error) => settle({ ok: false, message: error.message }))
-    worker.once('exit', (code) => settle({ ok: false, message: `the check's worker thread exited with code ${code}` }))
+    worker.once('exit', (code) => settle({ ok: false, message: `the helper thread exited with code ${code}` }))
   })
 }
