@@ -1,7 +1,7 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import type { Db } from '../src/main/db/database'
 import { checkFullTextIndex, FTS_TABLE } from '../src/main/knowledge/full-text-index'
-import { time } from './kb-timing'
+import { time, timeBothAsync } from './kb-timing'
 
 export interface FullTextCheckFigures {
   /** The checklist's check as it is: on a helper thread, read-only. */
@@ -14,9 +14,7 @@ export interface FullTextCheckFigures {
 export async function measureFullTextCheck(db: Db): Promise<FullTextCheckFigures> {
   const stalls = monitorEventLoopDelay({ resolution: 1 })
   stalls.enable()
-  const [checking, started] = [checkFullTextIndex(db, { signal: new AbortController().signal }), performance.now()]
-  const verdict = await checking
-  const ms = performance.now() - started
+  const [verdict, ms] = await timeBothAsync(() => checkFullTextIndex(db, { signal: new AbortController().signal }))
   stalls.disable()
   const [, insertCommandOnEventLoopMs] = time(
     () => void db.prepare(`INSERT INTO ${FTS_TABLE} (${FTS_TABLE}, rank) VALUES ('integrity-check', 1)`).run()
